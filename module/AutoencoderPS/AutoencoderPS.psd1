@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'AutoencoderPS.dll'
+    # Stamped at build time from .config/Build.props, the one place the version lives.
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f1d2c4e-3a8b-4c57-9e21-7b5d0a9c8e13'
+    Author               = 'AutoencoderPS contributors'
+    CompanyName          = 'AutoencoderPS'
+    Copyright            = '(c) AutoencoderPS contributors. MIT License.'
+    Description          = 'Finds anomalies in metric and log exports with an autoencoder: train a small neural network (TorchSharp) on normal rows, then flag rows it reconstructs badly.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('AutoencoderPS.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-Autoencoder'
+        'Invoke-AutoencoderTraining'
+        'Test-Anomaly'
+        'Export-Autoencoder'
+        'Import-Autoencoder'
+        'Measure-AnomalyDetection'
+        'Get-AutoencoderSampleData'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('anomaly-detection', 'autoencoder', 'machine-learning', 'torchsharp', 'monitoring', 'PSEdition_Core')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: train, score, save and load autoencoder anomaly detectors from the pipeline.'
+        }
+    }
+}

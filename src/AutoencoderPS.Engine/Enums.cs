@@ -1,0 +1,31 @@
+namespace AutoencoderPS.Engine
+{
+    /// <summary>Activation between hidden layers.</summary>
+    public enum ActivationKind { Relu, Tanh, LeakyRelu }
+
+    /// <summary>Activation of the reconstruction layer. Sigmoid suits data scaled into [0, 1].</summary>
+    public enum OutputActivationKind { Sigmoid, Linear }
+
+    /// <summary>Reconstruction loss; also the unit of the anomaly score.</summary>
+    public enum LossKind { Mae, Mse }
+
+    /// <summary>How features are scaled before they reach the network.</summary>
+    public enum ScalingMethod
+    {
+        /// <summary>Each feature to [0, 1] by its own training minimum and maximum.</summary>
+        MinMax,
+        /// <summary>All features by one minimum and maximum over the whole training matrix (the seed recipe).</summary>
+        GlobalMinMax,
+        /// <summary>Each feature to zero mean and unit standard deviation.</summary>
+        Standard,
+    }
+
+    /// <summary>How the anomaly threshold is derived from the training reconstruction errors.</summary>
+    public enum ThresholdMethod
+    {
+        /// <summary>Mean plus k standard deviations of the training errors (k = threshold value).</summary>
+        MeanStd,
+        /// <summary>The given percentile (0-100) of the training errors.</summary>
+        Percentile,
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine
+{
+    /// <summary>
+    /// Affine scaling fitted on training rows: scaled = (x - Offset) / Scale, per feature.
+    /// Every method reduces to an offset and a scale, so the model file stores only those.
+    /// </summary>
+    public sealed class FeatureScaler
+    {
+        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale)
+        {
+            if (offset.Count != scale.Count)
+                throw new ArgumentException("Offset and scale must have one entry per feature.");
+            for (int i = 0; i < scale.Count; i++)
+                if (!(scale[i] > 0) || double.IsInfinity(scale[i]) || double.IsNaN(offset[i]) || double.IsInfinity(offset[i]))
+                    throw new ArgumentException($"Scaling of feature {i} is not usable (offset {offset[i]}, scale {scale[i]}).");
+            Method = method;
+            Offset = offset.ToArray();
+            Scale = scale.ToArray();
+        }
+
+        public ScalingMethod Method { get; }
+        public IReadOnlyList<double> Offset { get; }
+        public IReadOnlyList<double> Scale { get; }
+        public int Count => Offset.Count;
+
+        /// <summary>Fits the scaling on training rows. A feature with no spread gets scale 1.</summary>
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, int featureCount, ScalingMethod method)
+        {
+            if (rows.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "Scaling needs at least one training row.");
+            var offset = new double[featureCount];
+            var scale = new double[featureCount];
+            switch (method)
+            {
+                case ScalingMethod.MinMax:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        double min = double.MaxValue, max = double.MinValue;
+                        foreach (var row in rows) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
+                        offset[j] = min;
+                        scale[j] = SpreadOrOne(max - min);
+                    }
+                    break;
+                case ScalingMethod.GlobalMinMax:
+                {
+                    double min = double.MaxValue, max = double.MinValue;
+                    foreach (var row in rows)
+                        for (int j = 0; j < featureCount; j++) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
+                    for (int j = 0; j < featureCount; j++) { offset[j] = min; scale[j] = SpreadOrOne(max - min); }
+                    break;
+                }
+                case ScalingMethod.Standard:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        double mean = 0;
+                        foreach (var row in rows) mean += row[j];
+                        mean /= rows.Count;
+                        double variance = 0;
+                        foreach (var row in rows) variance += (row[j] - mean) * (row[j] - mean);
+                        offset[j] = mean;
+                        scale[j] = SpreadOrOne(Math.Sqrt(variance / rows.Count));
+                    }
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(method), method, null);
+            }
+            return new FeatureScaler(method, offset, scale);
+        }
+
+        public float Transform(int feature, double value) => (float)((value - Offset[feature]) / Scale[feature]);
+
+        public double Inverse(int feature, double scaled) => scaled * Scale[feature] + Offset[feature];
+
+        private static double SpreadOrOne(double spread) => spread > 1e-12 && !double.IsInfinity(spread) ? spread : 1.0;
+    }
+}

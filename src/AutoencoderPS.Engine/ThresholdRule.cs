@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine
+{
+    /// <summary>How the anomaly threshold follows from the training reconstruction errors.</summary>
+    public sealed class ThresholdRule
+    {
+        public ThresholdRule(ThresholdMethod method, double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The threshold value must be a finite number.");
+            if (method == ThresholdMethod.Percentile && (value <= 0 || value > 100))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A percentile must lie in (0, 100].");
+            if (method == ThresholdMethod.MeanStd && value < 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard deviations must not be negative.");
+            Method = method;
+            Value = value;
+        }
+
+        public ThresholdMethod Method { get; }
+        public double Value { get; }
+
+        /// <summary>The seed recipe's rule: mean + 1 standard deviation.</summary>
+        public static ThresholdRule Default => new ThresholdRule(ThresholdMethod.MeanStd, 1.0);
+
+        public double Compute(IReadOnlyList<double> errors)
+        {
+            if (errors.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "A threshold needs at least one training error.");
+            return Method switch
+            {
+                ThresholdMethod.MeanStd => Mean(errors) + Value * StandardDeviation(errors),
+                ThresholdMethod.Percentile => Percentile(errors, Value),
+                _ => throw new ArgumentOutOfRangeException(nameof(Method)),
+            };
+        }
+
+        public override string ToString() => Method switch
+        {
+            ThresholdMethod.MeanStd => $"mean + {Value:0.###} std of training errors",
+            ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors",
+            _ => Method.ToString(),
+        };
+
+        public static double Mean(IReadOnlyList<double> values) => values.Sum() / values.Count;
+
+        /// <summary>Population standard deviation (as numpy's default, which the seed recipe used).</summary>
+        public static double StandardDeviation(IReadOnlyList<double> values)
+        {
+            double mean = Mean(values);
+            return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+        }
+
+        /// <summary>Percentile with linear interpolation between closest ranks (numpy's default).</summary>
+        public static double Percentile(IReadOnlyList<double> values, double percentile)
+        {
+            var sorted = values.OrderBy(v => v).ToArray();
+            double position = percentile / 100.0 * (sorted.Length - 1);
+            int lower = (int)Math.Floor(position);
+            int upper = Math.Min(lower + 1, sorted.Length - 1);
+            return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+        }
+    }
+}

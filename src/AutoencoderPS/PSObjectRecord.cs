@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>Presents a PSObject's properties to the engine as named values.</summary>
+    internal sealed class PSObjectRecord : IRecord
+    {
+        public PSObjectRecord(PSObject source)
+        {
+            Source = source;
+        }
+
+        public PSObject Source { get; }
+
+        public IEnumerable<string> ColumnNames
+        {
+            get
+            {
+                foreach (var property in Source.Properties)
+                    if (property.IsGettable) yield return property.Name;
+            }
+        }
+
+        public bool TryGetValue(string column, out object? value)
+        {
+            var property = Source.Properties[column];
+            if (property == null)
+            {
+                value = null;
+                return false;
+            }
+            try
+            {
+                value = property.Value;
+            }
+            catch (GetValueException)
+            {
+                value = null;
+            }
+            if (value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject)
+                value = wrapped.BaseObject;
+            return true;
+        }
+    }
+}
