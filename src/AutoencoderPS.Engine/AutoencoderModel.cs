@@ -70,6 +70,9 @@ namespace AutoencoderPS.Engine
             options.Validate();
             if (rows.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+            foreach (var row in rows)
+                if (row.Length != schema.Count)
+                    throw new ArgumentException($"Each row must have {schema.Count} features, one per schema column.", nameof(rows));
             TorchRuntime.EnsureLoaded();
 
             var clock = Stopwatch.StartNew();
@@ -90,7 +93,8 @@ namespace AutoencoderPS.Engine
             {
                 var shuffler = new Random(Settings.Seed);
                 var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-                using var data = torch.tensor(scaled, new long[] { n, d });
+                using var wrapped = torch.tensor(scaled, new long[] { n, d });
+                using var data = wrapped.clone();
                 using var optimizer = torch.optim.Adam(candidate.parameters(), options.LearningRate);
                 candidate.train();
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -166,7 +170,6 @@ namespace AutoencoderPS.Engine
         /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
         public RowScore[] Score(IReadOnlyList<double[]> rows)
         {
-            if (rows.Count == 0) return Array.Empty<RowScore>();
             lock (sync)
             {
                 ThrowIfDisposed();
@@ -174,6 +177,7 @@ namespace AutoencoderPS.Engine
                     throw new AutoencoderException("ModelNotTrained",
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
                 int n = rows.Count, d = Schema.Count;
+                if (n == 0) return Array.Empty<RowScore>();
                 foreach (var row in rows)
                     if (row.Length != d)
                         throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
@@ -192,7 +196,8 @@ namespace AutoencoderPS.Engine
                         rowReconstruction[j] = Scaler.Inverse(j, reconstructed[i * d + j]);
                     }
                     double score = RowError(errors, i, d);
-                    scores[i] = new RowScore(score, score > Threshold, top, rowErrors, rowReconstruction);
+                    // A score that is not a number is never silently normal.
+                    scores[i] = new RowScore(score, !(score <= Threshold), top, rowErrors, rowReconstruction);
                 }
                 return scores;
             }
@@ -262,13 +267,16 @@ namespace AutoencoderPS.Engine
             }
         }
 
+        // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
+        private const float MaxScaledValue = 1e6f;
+
         private static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
         {
             int d = scaler.Count;
             var scaled = new float[rows.Count * d];
             for (int i = 0; i < rows.Count; i++)
                 for (int j = 0; j < d; j++)
-                    scaled[i * d + j] = scaler.Transform(j, rows[i][j]);
+                    scaled[i * d + j] = Math.Clamp(scaler.Transform(j, rows[i][j]), -MaxScaledValue, MaxScaledValue);
             return scaled;
         }
 
@@ -278,7 +286,9 @@ namespace AutoencoderPS.Engine
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            var input = torch.tensor(scaled, new long[] { n, d });
+            // torch.tensor wraps the managed array; libtorch's kernels give different last bits for
+            // differently aligned memory, so copy into libtorch's own (aligned) storage first.
+            var input = torch.tensor(scaled, new long[] { n, d }).clone();
             var output = net.forward(input);
             var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
             errors = error.data<float>().ToArray();

@@ -43,6 +43,8 @@ namespace AutoencoderPS.Engine
         /// </summary>
         public static double RocAucOf(IReadOnlyList<bool> isAnomaly, IReadOnlyList<double> scores)
         {
+            if (isAnomaly.Count != scores.Count)
+                throw new ArgumentException("Labels and scores must have the same length.");
             int n = scores.Count;
             var order = Enumerable.Range(0, n).OrderBy(i => scores[i]).ToArray();
             var ranks = new double[n];

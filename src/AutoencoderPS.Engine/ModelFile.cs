@@ -84,7 +84,7 @@ namespace AutoencoderPS.Engine
             {
                 content = File.ReadAllBytes(path);
             }
-            catch (FileNotFoundException e)
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
                 throw new ModelFileException("ModelFileNotFound", path, $"Model file '{path}' does not exist.", e);
             }
@@ -99,6 +99,8 @@ namespace AutoencoderPS.Engine
         {
             ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
 
+            if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model.");
             if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
                 throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
             if (content.Length < HeaderSize + 8 + 8 + HashSize)

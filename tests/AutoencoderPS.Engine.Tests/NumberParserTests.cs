@@ -1,0 +1,134 @@
+using System;
+using System.Globalization;
+using AutoencoderPS.Engine;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public class NumberParserTests
+    {
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+        [Theory]
+        [InlineData("0", 0.0)]
+        [InlineData("42", 42.0)]
+        [InlineData("-17.25", -17.25)]
+        [InlineData("  3.5  ", 3.5)]
+        [InlineData("+8", 8.0)]
+        [InlineData(".5", 0.5)]
+        [InlineData("-6.0685538e-05", -6.0685538e-05)]
+        [InlineData("1.5E3", 1500.0)]
+        [InlineData("2e-3", 0.002)]
+        public void ParsesInvariantText(string text, double expected)
+        {
+            var outcome = NumberParser.TryRead(text, Invariant, out double number);
+
+            Assert.Equal(NumberParser.Outcome.Number, outcome);
+            Assert.Equal(expected, number);
+        }
+
+        public static TheoryData<object, double> ClrNumbers => new TheoryData<object, double>
+        {
+            { 2.5d, 2.5 },
+            { 2.5f, 2.5 },
+            { -7, -7.0 },
+            { 1234567890123L, 1234567890123.0 },
+            { (short)-12, -12.0 },
+            { (byte)200, 200.0 },
+            { (sbyte)-5, -5.0 },
+            { 4000000000u, 4000000000.0 },
+            { 18000000000000000000ul, 18000000000000000000.0 },
+            { (ushort)65535, 65535.0 },
+            { 12.75m, 12.75 },
+        };
+
+        [Theory]
+        [MemberData(nameof(ClrNumbers))]
+        public void ReadsNumericClrTypes(object value, double expected)
+        {
+            var outcome = NumberParser.TryRead(value, Invariant, out double number);
+
+            Assert.Equal(NumberParser.Outcome.Number, outcome);
+            Assert.Equal(expected, number);
+        }
+
+        [Theory]
+        [InlineData(null)]
+        [InlineData("")]
+        [InlineData("   ")]
+        [InlineData("\t\r\n")]
+        public void NullEmptyAndWhitespaceAreEmpty(string? value)
+        {
+            var outcome = NumberParser.TryRead(value, Invariant, out _);
+
+            Assert.Equal(NumberParser.Outcome.Empty, outcome);
+        }
+
+        [Theory]
+        [InlineData("abc")]
+        [InlineData("12abc")]
+        [InlineData("1,5")]
+        [InlineData("1,000")]
+        [InlineData("1 000")]
+        [InlineData("0x1F")]
+        [InlineData("$5")]
+        public void NonNumbersInInvariantAreNotNumeric(string text)
+        {
+            var outcome = NumberParser.TryRead(text, Invariant, out _);
+
+            Assert.Equal(NumberParser.Outcome.NotNumeric, outcome);
+        }
+
+        [Fact]
+        public void GermanCultureReadsCommaAsDecimalSeparator()
+        {
+            var german = CultureInfo.GetCultureInfo("de-DE");
+
+            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead("1,5", german, out double number));
+            Assert.Equal(1.5, number);
+            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead("-2,5e-3", german, out number));
+            Assert.Equal(-0.0025, number);
+            // Never thousands separators: "1.500" in German would be fifteen hundred; it must not be read at all.
+            Assert.Equal(NumberParser.Outcome.NotNumeric, NumberParser.TryRead("1.500", german, out _));
+        }
+
+        [Fact]
+        public void CultureDoesNotAffectClrNumbers()
+        {
+            var german = CultureInfo.GetCultureInfo("de-DE");
+
+            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead(1.5, german, out double number));
+            Assert.Equal(1.5, number);
+        }
+
+        public static TheoryData<object> NonNumericObjects => new TheoryData<object>
+        {
+            true,
+            false,
+            new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            TimeSpan.FromSeconds(3),
+            'x',
+            new object(),
+            new[] { 1.0, 2.0 },
+        };
+
+        [Theory]
+        [MemberData(nameof(NonNumericObjects))]
+        public void BooleansDatesAndOtherObjectsAreNotNumeric(object value)
+        {
+            Assert.Equal(NumberParser.Outcome.NotNumeric, NumberParser.TryRead(value, Invariant, out _));
+        }
+
+        [Theory]
+        [InlineData("NaN")]
+        [InlineData("Infinity")]
+        [InlineData("-Infinity")]
+        public void NonFiniteTextParsesAsANumberForTheSchemaToReject(string text)
+        {
+            // The parser only reads; FeatureSchema.Featurize is what refuses non-finite values.
+            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead(text, Invariant, out double number));
+            Assert.False(double.IsFinite(number));
+        }
+    }
+}
