@@ -34,7 +34,7 @@ namespace AutoencoderPS.Engine
     }
 
     /// <summary>The reason a record could not be turned into features.</summary>
-    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite }
+    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite, NotTimestamp }
 
     /// <summary>One value of one record could not be turned into a feature.</summary>
     public sealed class FeatureValueException : AutoencoderException
@@ -56,6 +56,7 @@ namespace AutoencoderPS.Engine
             FeatureValueProblem.MissingColumn => "MissingFeatureColumn",
             FeatureValueProblem.Empty => "EmptyFeatureValue",
             FeatureValueProblem.NotFinite => "NonFiniteFeatureValue",
+            FeatureValueProblem.NotTimestamp => "InvalidTimestampValue",
             _ => "InvalidFeatureValue",
         };
     }

@@ -39,8 +39,20 @@ namespace AutoencoderPS.Engine
         /// <summary>Scores above this are anomalies; NaN until trained.</summary>
         public double Threshold { get; private set; } = double.NaN;
 
+        /// <summary>How the threshold was chosen: the rule, the rows it was computed on, and when.</summary>
+        public string ThresholdSource { get; private set; } = "";
+
+        /// <summary>
+        /// Reconstruction errors of the training rows, sorted (an even sample when there are many), so that the
+        /// threshold can be recalibrated by another rule without retraining.
+        /// </summary>
+        public IReadOnlyList<double> TrainingErrors { get; private set; } = Array.Empty<double>();
+
         public TrainingSummary? Training { get; private set; }
         public bool IsTrained => network != null;
+
+        /// <summary>The feature columns with their roles and training statistics.</summary>
+        public IReadOnlyList<FeatureColumn> FeatureColumns => Schema?.Columns ?? Array.Empty<FeatureColumn>();
 
         /// <summary>The features the model reads: the trained schema, or what the user asked for before training.</summary>
         public IReadOnlyList<string> Features => Schema?.Names ?? Settings.Features;
@@ -64,34 +76,62 @@ namespace AutoencoderPS.Engine
             IReadOnlyList<double[]> rows,
             TrainingOptions options,
             Action<EpochResult>? onEpoch = null,
-            CancellationToken cancellation = default)
+            CancellationToken cancellation = default,
+            bool continueTraining = false)
         {
             ThrowIfDisposed();
             options.Validate();
             if (rows.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
             foreach (var row in rows)
-                if (row.Length != schema.Count)
-                    throw new ArgumentException($"Each row must have {schema.Count} features, one per schema column.", nameof(rows));
+                if (row.Length != schema.Width)
+                    throw new ArgumentException($"Each row must have {schema.Width} values, one per network input of the schema.", nameof(rows));
+            if (!schema.IsFitted)
+                throw new ArgumentException("The schema must be fitted on the training rows first (FeatureSchema.Fit).", nameof(schema));
             TorchRuntime.EnsureLoaded();
 
             var clock = Stopwatch.StartNew();
-            int n = rows.Count, d = schema.Count;
-            var scaler = FeatureScaler.Fit(rows, d, options.Scaling);
-            var architecture = new NetworkArchitecture(d, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
-            float[] scaled = Scale(scaler, rows);
-
+            int n = rows.Count, d = schema.Width;
+            FeatureScaler scaler;
+            NetworkArchitecture architecture;
             AutoencoderNetwork candidate;
-            lock (TorchSeedGate)
+            int previousEpochs = 0;
+            if (continueTraining)
             {
-                torch.random.manual_seed(Settings.Seed);
-                candidate = new AutoencoderNetwork(architecture);
+                // Incremental: same schema, scaling and architecture; start from the current weights.
+                lock (sync)
+                {
+                    ThrowIfDisposed();
+                    if (network == null || Schema == null || Scaler == null || Architecture == null)
+                        throw new AutoencoderException("ModelNotTrained", "Only a trained model can be trained further. Train it once first.");
+                    if (!ReferenceEquals(schema, Schema))
+                        throw new ArgumentException("Incremental training must use the model's own schema.", nameof(schema));
+                    scaler = Scaler;
+                    architecture = Architecture;
+                    candidate = new AutoencoderNetwork(architecture);
+                    using var state = new System.IO.MemoryStream();
+                    network.save(state);
+                    state.Position = 0;
+                    candidate.load(state);
+                    previousEpochs = Training?.Epochs ?? 0;
+                }
             }
+            else
+            {
+                scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling);
+                architecture = new NetworkArchitecture(d, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
+                lock (TorchSeedGate)
+                {
+                    torch.random.manual_seed(Settings.Seed);
+                    candidate = new AutoencoderNetwork(architecture);
+                }
+            }
+            float[] scaled = Scale(scaler, rows);
 
             var history = new List<EpochResult>();
             try
             {
-                var shuffler = new Random(Settings.Seed);
+                var shuffler = new Random(Settings.Seed + previousEpochs);
                 var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
                 using var wrapped = torch.tensor(scaled, new long[] { n, d });
                 using var data = wrapped.clone();
@@ -135,7 +175,8 @@ namespace AutoencoderPS.Engine
                 var summary = new TrainingSummary
                 {
                     Rows = n,
-                    Epochs = options.Epochs,
+                    Epochs = previousEpochs + options.Epochs,
+                    Runs = (continueTraining ? Training?.Runs ?? 1 : 0) + 1,
                     BatchSize = options.BatchSize,
                     LearningRate = options.LearningRate,
                     FinalLoss = history[^1].Loss,
@@ -156,6 +197,8 @@ namespace AutoencoderPS.Engine
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold;
                     Threshold = threshold;
+                    ThresholdSource = $"{options.Threshold}; {n} training rows, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC";
+                    TrainingErrors = SampleSorted(errors);
                     Training = summary;
                 }
                 return history;
@@ -176,7 +219,7 @@ namespace AutoencoderPS.Engine
                 if (network == null || Scaler == null || Schema == null)
                     throw new AutoencoderException("ModelNotTrained",
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
-                int n = rows.Count, d = Schema.Count;
+                int n = rows.Count, d = Schema.Width;
                 if (n == 0) return Array.Empty<RowScore>();
                 foreach (var row in rows)
                     if (row.Length != d)
@@ -189,17 +232,35 @@ namespace AutoencoderPS.Engine
                     var rowErrors = new float[d];
                     var rowReconstruction = new double[d];
                     Array.Copy(errors, i * d, rowErrors, 0, d);
-                    int top = 0;
                     for (int j = 0; j < d; j++)
-                    {
-                        if (rowErrors[j] > rowErrors[top]) top = j;
                         rowReconstruction[j] = Scaler.Inverse(j, reconstructed[i * d + j]);
-                    }
                     double score = RowError(errors, i, d);
                     // A score that is not a number is never silently normal.
-                    scores[i] = new RowScore(score, !(score <= Threshold), top, rowErrors, rowReconstruction);
+                    scores[i] = new RowScore(Schema, rows[i], score, !(score <= Threshold), rowErrors, rowReconstruction);
                 }
                 return scores;
+            }
+        }
+
+        /// <summary>
+        /// Sets a new threshold by <paramref name="rule"/> without retraining: from <paramref name="errors"/> (scores of
+        /// new normal rows) when given, else from the stored training errors.
+        /// </summary>
+        public void SetThreshold(ThresholdRule rule, IReadOnlyList<double>? errors = null, string? source = null)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null)
+                    throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so it has no errors to set a threshold from.");
+                var basis = errors ?? TrainingErrors;
+                if (rule.Method != ThresholdMethod.Manual && basis.Count == 0)
+                    throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
+                Threshold = rule.Compute(basis);
+                ThresholdRule = rule;
+                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual
+                    ? $"{rule}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"
+                    : $"{rule}; stored errors of {basis.Count} training rows, recalibrated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             }
         }
 
@@ -228,7 +289,8 @@ namespace AutoencoderPS.Engine
         /// <summary>Used by the model file reader to rebuild a trained model.</summary>
         internal static AutoencoderModel Restore(
             ModelSettings settings, FeatureSchema schema, FeatureScaler scaler, NetworkArchitecture architecture,
-            LossKind loss, ThresholdRule rule, double threshold, TrainingSummary? training, Action<torch.nn.Module> loadWeights)
+            LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
+            TrainingSummary? training, Action<torch.nn.Module> loadWeights)
         {
             TorchRuntime.EnsureLoaded();
             var restored = new AutoencoderNetwork(architecture);
@@ -251,6 +313,8 @@ namespace AutoencoderPS.Engine
                 Loss = loss,
                 ThresholdRule = rule,
                 Threshold = threshold,
+                ThresholdSource = thresholdSource,
+                TrainingErrors = trainingErrors.ToArray(),
                 Training = training,
             };
         }
@@ -301,6 +365,18 @@ namespace AutoencoderPS.Engine
             double sum = 0;
             for (int j = 0; j < d; j++) sum += errors[row * d + j];
             return sum / d;
+        }
+
+        private const int MaxStoredErrors = 10000;
+
+        private static double[] SampleSorted(IReadOnlyList<double> errors)
+        {
+            var sorted = errors.OrderBy(e => e).ToArray();
+            if (sorted.Length <= MaxStoredErrors) return sorted;
+            var sample = new double[MaxStoredErrors];
+            for (int k = 0; k < MaxStoredErrors; k++)
+                sample[k] = sorted[(int)Math.Round(k * (sorted.Length - 1) / (double)(MaxStoredErrors - 1))];
+            return sample;
         }
 
         private static void Shuffle(long[] order, Random random)

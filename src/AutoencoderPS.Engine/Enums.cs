@@ -18,6 +18,8 @@ namespace AutoencoderPS.Engine
         GlobalMinMax,
         /// <summary>Each feature to zero mean and unit standard deviation.</summary>
         Standard,
+        /// <summary>Each feature by its median and inter-quartile range: outliers in training barely move it.</summary>
+        Robust,
     }
 
     /// <summary>How the anomaly threshold is derived from the training reconstruction errors.</summary>
@@ -27,5 +29,9 @@ namespace AutoencoderPS.Engine
         MeanStd,
         /// <summary>The given percentile (0-100) of the training errors.</summary>
         Percentile,
+        /// <summary>The expected fraction of anomalies in the training data (0-0.5): that share of training rows lies above the threshold.</summary>
+        Contamination,
+        /// <summary>The threshold value itself, as a score.</summary>
+        Manual,
     }
 }

@@ -27,9 +27,18 @@ namespace AutoencoderPS.Engine
         public IReadOnlyList<double> Scale { get; }
         public int Count => Offset.Count;
 
-        /// <summary>Fits the scaling on training rows. A feature with no spread gets scale 1.</summary>
-        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, int featureCount, ScalingMethod method)
+        /// <summary>Fits the scaling on training rows of numeric features only.</summary>
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, int featureCount, ScalingMethod method) =>
+            Fit(rows, Enumerable.Repeat(SlotKind.Numeric, featureCount).ToArray(), method);
+
+        /// <summary>
+        /// Fits the scaling on training rows. Numeric slots follow <paramref name="method"/> (GlobalMinMax: one range over
+        /// all numeric slots); one-hot slots stay as they are; cyclic slots map [-1, 1] to [0, 1]. A feature with no
+        /// spread gets scale 1.
+        /// </summary>
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, IReadOnlyList<SlotKind> kinds, ScalingMethod method)
         {
+            int featureCount = kinds.Count;
             if (rows.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "Scaling needs at least one training row.");
             var offset = new double[featureCount];
@@ -39,6 +48,7 @@ namespace AutoencoderPS.Engine
                 case ScalingMethod.MinMax:
                     for (int j = 0; j < featureCount; j++)
                     {
+                        if (kinds[j] != SlotKind.Numeric) continue;
                         double min = double.MaxValue, max = double.MinValue;
                         foreach (var row in rows) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
                         offset[j] = min;
@@ -49,13 +59,16 @@ namespace AutoencoderPS.Engine
                 {
                     double min = double.MaxValue, max = double.MinValue;
                     foreach (var row in rows)
-                        for (int j = 0; j < featureCount; j++) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
-                    for (int j = 0; j < featureCount; j++) { offset[j] = min; scale[j] = SpreadOrOne(max - min); }
+                        for (int j = 0; j < featureCount; j++)
+                            if (kinds[j] == SlotKind.Numeric) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
+                    for (int j = 0; j < featureCount; j++)
+                        if (kinds[j] == SlotKind.Numeric) { offset[j] = min; scale[j] = SpreadOrOne(max - min); }
                     break;
                 }
                 case ScalingMethod.Standard:
                     for (int j = 0; j < featureCount; j++)
                     {
+                        if (kinds[j] != SlotKind.Numeric) continue;
                         double mean = 0;
                         foreach (var row in rows) mean += row[j];
                         mean /= rows.Count;
@@ -65,8 +78,24 @@ namespace AutoencoderPS.Engine
                         scale[j] = SpreadOrOne(Math.Sqrt(variance / rows.Count));
                     }
                     break;
+                case ScalingMethod.Robust:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        double q1 = ThresholdRule.Percentile(sorted, 25), q3 = ThresholdRule.Percentile(sorted, 75);
+                        offset[j] = ThresholdRule.Percentile(sorted, 50);
+                        // A feature constant in its middle half (e.g. mostly zero counts) falls back to its full range.
+                        scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
+                    }
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(method), method, null);
+            }
+            for (int j = 0; j < featureCount; j++)
+            {
+                if (kinds[j] == SlotKind.OneHot) { offset[j] = 0; scale[j] = 1; }
+                else if (kinds[j] == SlotKind.Cyclic) { offset[j] = -1; scale[j] = 2; }
             }
             return new FeatureScaler(method, offset, scale);
         }

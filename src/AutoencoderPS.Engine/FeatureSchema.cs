@@ -5,47 +5,89 @@ using System.Linq;
 
 namespace AutoencoderPS.Engine
 {
+    /// <summary>What to do with a missing value (empty, NA, N/A, null, NaN, or a non-finite number).</summary>
+    public enum MissingValuePolicy
+    {
+        /// <summary>Use the training median (numeric) or most frequent value (categorical), and say so.</summary>
+        Impute,
+        /// <summary>Reject the row with an error.</summary>
+        Reject,
+    }
+
     /// <summary>
-    /// The ordered list of input columns the network reads, and the rules that choose them and read them.
-    /// All column-schema logic lives here.
+    /// The ordered feature columns the network reads, the columns it ignores, and the rules that choose
+    /// them, learn their statistics, and turn a record into network inputs. All column-schema logic lives here.
     /// </summary>
     public sealed class FeatureSchema
     {
-        /// <summary>A column counts as numeric when at least this share of its non-empty values parse.</summary>
+        /// <summary>A column counts as numeric (or as timestamps) when at least this share of its values parse.</summary>
         public const double NumericShare = 0.9;
 
+        /// <summary>A text column with more distinct values than this is not a category.</summary>
+        public const int MaxCategories = 50;
+
+        /// <summary>A text column distinct in at least this share of rows is an identifier.</summary>
+        public const double IdentifierShare = 0.9;
+
+        private readonly int[] firstSlot;
+        private readonly Dictionary<string, int> indexByName;
+
         public FeatureSchema(IEnumerable<string> names)
+            : this(names.Select(n => new FeatureColumn(n)))
         {
-            Names = names.ToArray();
-            if (Names.Count == 0)
+        }
+
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
+        {
+            Columns = columns.ToArray();
+            Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
+            if (Columns.Count == 0)
                 throw new AutoencoderException("NoFeatures", "A feature schema needs at least one feature.");
-            var duplicate = Names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate != null)
-                throw new AutoencoderException("DuplicateFeature", $"Feature '{duplicate.Key}' is listed more than once.");
+            indexByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < Columns.Count; i++)
+                if (!indexByName.TryAdd(Columns[i].Name, i))
+                    throw new AutoencoderException("DuplicateFeature", $"Feature '{Columns[i].Name}' is listed more than once.");
+            firstSlot = new int[Columns.Count];
+            int width = 0;
+            for (int i = 0; i < Columns.Count; i++) { firstSlot[i] = width; width += Columns[i].Width; }
+            Width = width;
+            SlotKinds = Columns.SelectMany(c => c.SlotKinds()).ToArray();
+            SlotNames = Columns.SelectMany(c => c.SlotNames()).ToArray();
         }
 
-        public IReadOnlyList<string> Names { get; }
+        public IReadOnlyList<FeatureColumn> Columns { get; }
+        public IReadOnlyList<IgnoredColumn> Ignored { get; }
+        public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
-        public int Count => Names.Count;
+        /// <summary>Number of feature columns.</summary>
+        public int Count => Columns.Count;
 
-        public int IndexOf(string name)
-        {
-            for (int i = 0; i < Names.Count; i++)
-                if (string.Equals(Names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
-            return -1;
-        }
+        /// <summary>Number of network inputs (a categorical column takes one per category plus one).</summary>
+        public int Width { get; }
+
+        public IReadOnlyList<SlotKind> SlotKinds { get; }
+        public IReadOnlyList<string> SlotNames { get; }
+
+        public bool IsFitted => Columns.All(c => c.IsFitted);
+
+        public int IndexOf(string name) => indexByName.TryGetValue(name, out int i) ? i : -1;
+
+        public int FirstSlot(int column) => firstSlot[column];
 
         /// <summary>
-        /// Chooses the features from training records. With <paramref name="include"/>, exactly those columns
-        /// (each must exist); otherwise every column whose values are numbers, in the order first seen.
-        /// <paramref name="decisions"/> says, per column, what was decided and why.
+        /// Chooses the feature columns and their roles from (a sample of) the training records. With
+        /// <paramref name="include"/>, exactly those columns (each must exist); otherwise numeric columns,
+        /// categorical text columns, and timestamps when <paramref name="timeFeatures"/> is set.
+        /// Identifier-like and free-text columns are left out. <paramref name="decisions"/> says why, per column.
+        /// The result is not fitted: call <see cref="Fit"/> with the training records.
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
             IReadOnlyCollection<string>? include,
             IReadOnlyCollection<string>? exclude,
             CultureInfo culture,
-            out IReadOnlyList<string> decisions)
+            out IReadOnlyList<string> decisions,
+            bool timeFeatures = false)
         {
             if (records.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
@@ -58,85 +100,244 @@ namespace AutoencoderPS.Engine
                 foreach (var name in record.ColumnNames)
                     if (seen.Add(name)) columns.Add(name);
 
-            List<string> chosen;
-            if (include != null && include.Count > 0)
+            var named = include != null && include.Count > 0
+                ? new HashSet<string>(include, StringComparer.OrdinalIgnoreCase)
+                : null;
+            if (named != null)
             {
-                var missing = include.Where(n => !seen.Contains(n)).ToArray();
+                var missing = include!.Where(n => !seen.Contains(n)).ToArray();
                 if (missing.Length > 0)
                     throw new AutoencoderException("MissingFeatureColumn",
                         $"The training input has no column named {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
                         $"Columns present: {string.Join(", ", columns)}.");
-                chosen = include.Where(n => !excluded.Contains(n))
-                    .Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase)))
-                    .ToList();
-                notes.Add($"Features named by the user: {string.Join(", ", chosen)}.");
             }
-            else
+
+            var chosen = new List<FeatureColumn>();
+            var ignored = new List<IgnoredColumn>();
+            void Ignore(string column, string reason)
             {
-                chosen = new List<string>();
-                foreach (var column in columns)
-                {
-                    if (excluded.Contains(column))
-                    {
-                        notes.Add($"Column '{column}': excluded by the user.");
-                        continue;
-                    }
-                    int numbers = 0, texts = 0;
-                    foreach (var record in records)
-                    {
-                        if (!record.TryGetValue(column, out var value)) continue;
-                        switch (NumberParser.TryRead(value, culture, out _))
-                        {
-                            case NumberParser.Outcome.Number: numbers++; break;
-                            case NumberParser.Outcome.NotNumeric: texts++; break;
-                        }
-                    }
-                    if (numbers > 0 && numbers >= NumericShare * (numbers + texts))
-                    {
-                        chosen.Add(column);
-                        notes.Add($"Column '{column}': numeric feature ({numbers} numeric values, {texts} not numeric).");
-                    }
-                    else
-                    {
-                        notes.Add($"Column '{column}': not a feature ({numbers} numeric values, {texts} not numeric).");
-                    }
-                }
+                ignored.Add(new IgnoredColumn(column, reason));
+                notes.Add($"Column '{column}': not a feature ({reason}).");
             }
+
+            // Named features keep the user's order; otherwise the input's.
+            var ordered = named != null
+                ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
+                : columns;
+            foreach (var column in ordered)
+            {
+                if (excluded.Contains(column))
+                {
+                    if (named == null) Ignore(column, "excluded by the user");
+                    continue;
+                }
+                var profile = ColumnProfile.Of(records, column, culture);
+                bool wanted = named != null;
+                var role = profile.SuggestRole();
+                string counts = profile.ToString();
+                switch (role)
+                {
+                    case null when !wanted:
+                        Ignore(column, profile.WhyNotFeature());
+                        continue;
+                    case ColumnRole.Timestamp when !wanted && !timeFeatures:
+                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week");
+                        continue;
+                }
+                var finalRole = role ?? ColumnRole.Categorical;
+                chosen.Add(new FeatureColumn(column, finalRole));
+                notes.Add($"Column '{column}': {finalRole.ToString().ToLowerInvariant()} feature ({counts}).");
+            }
+            if (named == null)
+                foreach (var column in columns.Where(c => !ordered.Contains(c)))
+                    Ignore(column, "not among the named features");
+            else
+                foreach (var column in columns.Where(c => !named.Contains(c)))
+                    ignored.Add(new IgnoredColumn(column, "not among the named features"));
 
             decisions = notes;
             if (chosen.Count == 0)
                 throw new AutoencoderException("NoNumericFeatures",
-                    $"None of the input columns is numeric, so there is nothing to train on. Columns: {string.Join(", ", columns)}. " +
+                    $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}. " +
                     "Name the features with -Feature, or convert the values to numbers first.");
-            return new FeatureSchema(chosen);
+            return new FeatureSchema(chosen, ignored);
         }
 
         /// <summary>
-        /// Reads one record's features into <paramref name="destination"/>. Throws
-        /// <see cref="FeatureValueException"/> naming the column and value that could not be read.
+        /// Learns each column's training statistics (medians and ranges of numeric columns, the categories of
+        /// categorical ones) from <paramref name="records"/>. Rows with values that can't be read are skipped.
         /// </summary>
-        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination)
+        public FeatureSchema Fit(IEnumerable<IRecord> records, CultureInfo culture)
         {
-            for (int i = 0; i < Names.Count; i++)
+            var builder = new TrainingSetBuilder(this, culture, MissingValuePolicy.Impute);
+            foreach (var record in records)
             {
-                string column = Names[i];
-                if (!record.TryGetValue(column, out var value))
-                    throw new FeatureValueException(FeatureValueProblem.MissingColumn, column, null,
-                        $"column '{column}' is missing; the model needs the features {string.Join(", ", Names)}.");
-                switch (NumberParser.TryRead(value, culture, out double number))
-                {
-                    case NumberParser.Outcome.Empty:
-                        throw new FeatureValueException(FeatureValueProblem.Empty, column, value,
-                            $"column '{column}' is empty.");
-                    case NumberParser.Outcome.NotNumeric:
-                        throw new FeatureValueException(FeatureValueProblem.NotNumeric, column, value,
-                            $"column '{column}' has value '{value}', which is not a number.");
-                }
-                if (double.IsNaN(number) || double.IsInfinity(number))
-                    throw new FeatureValueException(FeatureValueProblem.NotFinite, column, value,
-                        $"column '{column}' has value '{value}', which is not a finite number.");
-                destination[i] = number;
+                try { builder.Add(record); }
+                catch (FeatureValueException) { }
             }
+            return builder.Build().Schema;
+        }
+
+        /// <summary>Reads one record's features, imputing missing values where the schema knows how.</summary>
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination) =>
+            Featurize(record, culture, destination, MissingValuePolicy.Impute, null);
+
+        /// <summary>
+        /// Reads one record into <paramref name="destination"/> (<see cref="Width"/> values, original units).
+        /// Throws <see cref="FeatureValueException"/> naming the column and value that could not be read; a
+        /// value is never silently turned into a number it isn't. Names of imputed columns go to <paramref name="imputed"/>.
+        /// </summary>
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
+        {
+            for (int i = 0; i < Columns.Count; i++)
+            {
+                var column = Columns[i];
+                var slots = destination.Slice(firstSlot[i], column.Width);
+                if (!record.TryGetValue(column.Name, out var value))
+                    throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
+                        $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", Names)}.");
+                switch (column.Role)
+                {
+                    case ColumnRole.Numeric:
+                        switch (NumberParser.TryRead(value, culture, out double number))
+                        {
+                            case NumberParser.Outcome.Number:
+                                slots[0] = number;
+                                break;
+                            case NumberParser.Outcome.Empty:
+                                if (policy == MissingValuePolicy.Reject || column.Median == null) throw Missing(column, value);
+                                slots[0] = column.Median.Value;
+                                imputed?.Add(column.Name);
+                                break;
+                            default:
+                                throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
+                                    $"column '{column.Name}' has value '{value}', which is not a number.");
+                        }
+                        break;
+                    case ColumnRole.Categorical:
+                    {
+                        if (!column.IsFitted)
+                            throw new InvalidOperationException($"Categorical feature '{column.Name}' has no categories: fit the schema first.");
+                        string? category = CategoryOf(value, culture);
+                        if (category == null)
+                        {
+                            if (policy == MissingValuePolicy.Reject || column.Mode == null) throw Missing(column, value);
+                            category = column.Mode;
+                            imputed?.Add(column.Name);
+                        }
+                        slots.Clear();
+                        int index = IndexOfCategory(column, category);
+                        slots[index < 0 ? column.Categories.Count : index] = 1;
+                        break;
+                    }
+                    case ColumnRole.Timestamp:
+                        if (TimestampParser.TryRead(value, culture, out var t))
+                        {
+                            TimestampParser.Encode(t, slots);
+                        }
+                        else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                        {
+                            if (policy == MissingValuePolicy.Reject) throw Missing(column, value);
+                            slots.Clear(); // the centre of both circles: no hour, no day
+                            imputed?.Add(column.Name);
+                        }
+                        else
+                        {
+                            throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
+                                $"column '{column.Name}' has value '{value}', which is not a date and time.");
+                        }
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A column's value in readable form, from its slots (original units).</summary>
+        public object Describe(int column, ReadOnlySpan<double> row)
+        {
+            var c = Columns[column];
+            var slots = row.Slice(firstSlot[column], c.Width);
+            switch (c.Role)
+            {
+                case ColumnRole.Categorical:
+                    int best = 0;
+                    for (int k = 1; k < slots.Length; k++) if (slots[k] > slots[best]) best = k;
+                    return best < c.Categories.Count ? c.Categories[best] : FeatureColumn.OtherCategory;
+                case ColumnRole.Timestamp:
+                    return TimestampParser.Describe(slots);
+                default:
+                    return slots[0];
+            }
+        }
+
+        private static int IndexOfCategory(FeatureColumn column, string category)
+        {
+            for (int k = 0; k < column.Categories.Count; k++)
+                if (string.Equals(column.Categories[k], category, StringComparison.Ordinal)) return k;
+            return -1;
+        }
+
+        /// <summary>The category text of a value, or null when missing.</summary>
+        internal static string? CategoryOf(object? value, CultureInfo culture)
+        {
+            if (value == null) return null;
+            if (value is double d && !double.IsFinite(d)) return null;
+            string text = Convert.ToString(value, culture)?.Trim() ?? "";
+            return NumberParser.IsMissingMarker(text) ? null : text;
+        }
+
+        private static FeatureValueException Missing(FeatureColumn column, object? value) =>
+            new FeatureValueException(FeatureValueProblem.Empty, column.Name, value,
+                value == null || value is string s && s.Trim().Length == 0
+                    ? $"column '{column.Name}' is empty."
+                    : $"column '{column.Name}' has the missing value '{value}'.");
+
+        /// <summary>What the values of one column look like in a sample.</summary>
+        private sealed class ColumnProfile
+        {
+            private int total, missing, numbers, timestamps, texts;
+            private readonly HashSet<string> distinct = new HashSet<string>(StringComparer.Ordinal);
+
+            public static ColumnProfile Of(IReadOnlyList<IRecord> records, string column, CultureInfo culture)
+            {
+                var p = new ColumnProfile();
+                foreach (var record in records)
+                {
+                    if (!record.TryGetValue(column, out var value)) continue;
+                    p.total++;
+                    var outcome = NumberParser.TryRead(value, culture, out _);
+                    if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { p.missing++; continue; }
+                    if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { p.numbers++; continue; }
+                    if (TimestampParser.TryRead(value, culture, out _)) { p.timestamps++; continue; }
+                    p.texts++;
+                    string? category = CategoryOf(value, culture);
+                    if (category != null) p.distinct.Add(category);
+                }
+                return p;
+            }
+
+            private int Present => total - missing;
+
+            /// <summary>The role the values suggest, or null when the column is no feature.</summary>
+            public ColumnRole? SuggestRole()
+            {
+                if (Present == 0) return null;
+                if (numbers >= NumericShare * Present) return ColumnRole.Numeric;
+                if (timestamps >= NumericShare * Present) return ColumnRole.Timestamp;
+                if (IsIdentifier || distinct.Count > MaxCategories) return null;
+                return ColumnRole.Categorical;
+            }
+
+            private bool IsIdentifier => Present >= 20 && distinct.Count >= IdentifierShare * Present;
+
+            public string WhyNotFeature()
+            {
+                if (Present == 0) return "always empty";
+                if (IsIdentifier) return $"identifier-like: {distinct.Count} distinct values in {Present} rows";
+                return $"text with {distinct.Count} distinct values, too many for a category (at most {MaxCategories})";
+            }
+
+            public override string ToString() =>
+                $"{numbers} numeric, {timestamps} timestamp, {texts} text values ({distinct.Count} distinct), {missing} missing";
         }
     }
 }

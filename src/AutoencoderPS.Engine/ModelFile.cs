@@ -177,12 +177,17 @@ namespace AutoencoderPS.Engine
             public OutputActivationKind OutputActivation { get; set; }
             public string[] RequestedFeatures { get; set; } = Array.Empty<string>();
             public string[] ExcludedFeatures { get; set; } = Array.Empty<string>();
+            public bool TimeFeatures { get; set; }
             public List<FeatureMetadata> Features { get; set; } = new List<FeatureMetadata>();
+            public List<IgnoredMetadata> IgnoredColumns { get; set; } = new List<IgnoredMetadata>();
+            public List<SlotMetadata> Inputs { get; set; } = new List<SlotMetadata>();
             public ScalingMethod Scaling { get; set; }
             public LossKind Loss { get; set; }
             public ThresholdMethod ThresholdMethod { get; set; }
             public double ThresholdValue { get; set; }
             public double Threshold { get; set; }
+            public string ThresholdSource { get; set; } = "";
+            public double[] TrainingErrors { get; set; } = Array.Empty<double>();
             public TrainingSummary? Training { get; set; }
 
             public static ModelMetadata From(AutoencoderModel model)
@@ -202,17 +207,30 @@ namespace AutoencoderPS.Engine
                     OutputActivation = model.Settings.OutputActivation,
                     RequestedFeatures = model.Settings.Features.ToArray(),
                     ExcludedFeatures = model.Settings.ExcludeFeatures.ToArray(),
-                    Features = schema.Names.Select((name, i) => new FeatureMetadata
+                    TimeFeatures = model.Settings.TimeFeatures,
+                    Features = schema.Columns.Select(c => new FeatureMetadata
+                    {
+                        Name = c.Name,
+                        Role = c.Role,
+                        Categories = c.Categories.ToArray(),
+                        Median = c.Median,
+                        Mode = c.Mode,
+                        Statistics = c.Statistics,
+                    }).ToList(),
+                    IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
+                    Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
                     {
                         Name = name,
-                        Offset = scaler.Offset[i],
-                        Scale = scaler.Scale[i],
+                        Offset = scaler.Offset[j],
+                        Scale = scaler.Scale[j],
                     }).ToList(),
                     Scaling = scaler.Method,
                     Loss = model.Loss,
                     ThresholdMethod = model.ThresholdRule.Method,
                     ThresholdValue = model.ThresholdRule.Value,
                     Threshold = model.Threshold,
+                    ThresholdSource = model.ThresholdSource,
+                    TrainingErrors = model.TrainingErrors.ToArray(),
                     Training = model.Training,
                 };
             }
@@ -221,16 +239,39 @@ namespace AutoencoderPS.Engine
             {
                 if (Features.Count == 0) throw new InvalidDataException("it lists no features");
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
-                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed);
-                var schema = new FeatureSchema(Features.Select(f => f.Name));
-                var scaler = new FeatureScaler(Scaling, Features.Select(f => f.Offset).ToArray(), Features.Select(f => f.Scale).ToArray());
-                var architecture = new NetworkArchitecture(schema.Count, HiddenLayers, Activation, OutputActivation);
+                if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
+                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures);
+                var schema = new FeatureSchema(
+                    Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
+                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
+                if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
+                if (Inputs.Count != schema.Width)
+                    throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
+                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray());
+                var architecture = new NetworkArchitecture(schema.Width, HiddenLayers, Activation, OutputActivation);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
-                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, Training, loadWeights);
+                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights);
             }
         }
 
         internal sealed class FeatureMetadata
+        {
+            public string Name { get; set; } = "";
+            public ColumnRole Role { get; set; }
+            public string[] Categories { get; set; } = Array.Empty<string>();
+            public double? Median { get; set; }
+            public string? Mode { get; set; }
+            public ColumnStatistics? Statistics { get; set; }
+        }
+
+        internal sealed class IgnoredMetadata
+        {
+            public string Name { get; set; } = "";
+            public string Reason { get; set; } = "";
+        }
+
+        /// <summary>One network input and its scaling.</summary>
+        internal sealed class SlotMetadata
         {
             public string Name { get; set; } = "";
             public double Offset { get; set; }

@@ -13,8 +13,10 @@ namespace AutoencoderPS.Engine
             OutputActivationKind outputActivation = OutputActivationKind.Sigmoid,
             IEnumerable<string>? features = null,
             IEnumerable<string>? excludeFeatures = null,
-            int? seed = null)
+            int? seed = null,
+            bool timeFeatures = false)
         {
+            TimeFeatures = timeFeatures;
             HiddenLayers = (hiddenLayers ?? NetworkArchitecture.DefaultHiddenLayers).ToArray();
             NetworkArchitecture.ValidateHiddenLayers(HiddenLayers);
             Activation = activation;
@@ -33,6 +35,9 @@ namespace AutoencoderPS.Engine
         public IReadOnlyList<string> Features { get; }
 
         public IReadOnlyList<string> ExcludeFeatures { get; }
+
+        /// <summary>Timestamp columns become hour-of-day and day-of-week features (otherwise they are left out).</summary>
+        public bool TimeFeatures { get; }
         public int Seed { get; }
     }
 }

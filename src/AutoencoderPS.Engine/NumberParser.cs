@@ -7,10 +7,16 @@ namespace AutoencoderPS.Engine
     public static class NumberParser
     {
         /// <summary>Outcome of reading one value.</summary>
-        public enum Outcome { Number, Empty, NotNumeric }
+        public enum Outcome
+        {
+            Number,
+            /// <summary>No value: null, empty, a missing-value marker (NA, N/A, null, NaN) or a non-finite number.</summary>
+            Empty,
+            NotNumeric,
+        }
 
         /// <summary>
-        /// Reads <paramref name="value"/> as a number. Text is parsed with <paramref name="culture"/>
+        /// Reads <paramref name="value"/> as a finite number. Text is parsed with <paramref name="culture"/>
         /// (invariant unless the caller names one) and never with thousands separators, so "1,5" is not 15.
         /// Booleans and dates are not numbers.
         /// </summary>
@@ -19,28 +25,37 @@ namespace AutoencoderPS.Engine
             number = double.NaN;
             switch (value)
             {
-                case null:
-                    return Outcome.Empty;
-                case double d: number = d; return Outcome.Number;
-                case float f: number = f; return Outcome.Number;
-                case int i: number = i; return Outcome.Number;
-                case long l: number = l; return Outcome.Number;
-                case short s: number = s; return Outcome.Number;
-                case byte b: number = b; return Outcome.Number;
-                case sbyte sb: number = sb; return Outcome.Number;
-                case uint ui: number = ui; return Outcome.Number;
-                case ulong ul: number = ul; return Outcome.Number;
-                case ushort us: number = us; return Outcome.Number;
-                case decimal m: number = (double)m; return Outcome.Number;
+                case null: return Outcome.Empty;
+                case double d: number = d; break;
+                case float f: number = f; break;
+                case int i: number = i; break;
+                case long l: number = l; break;
+                case short s: number = s; break;
+                case byte b: number = b; break;
+                case sbyte sb: number = sb; break;
+                case uint ui: number = ui; break;
+                case ulong ul: number = ul; break;
+                case ushort us: number = us; break;
+                case decimal m: number = (double)m; break;
                 case string text:
-                    text = text.Trim();
-                    if (text.Length == 0) return Outcome.Empty;
-                    return double.TryParse(text, NumberStyles.Float, culture, out number)
-                        ? Outcome.Number
-                        : Outcome.NotNumeric;
+                    if (IsMissingMarker(text)) return Outcome.Empty;
+                    if (!double.TryParse(text.Trim(), NumberStyles.Float, culture, out number)) return Outcome.NotNumeric;
+                    break;
                 default:
                     return Outcome.NotNumeric;
             }
+            return double.IsFinite(number) ? Outcome.Number : Outcome.Empty;
+        }
+
+        /// <summary>True for text that means "no value": empty, whitespace, NA, N/A, null, NaN (any case).</summary>
+        public static bool IsMissingMarker(string text)
+        {
+            var t = text.AsSpan().Trim();
+            return t.Length == 0
+                || t.Equals("NA", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("N/A", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("null", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("NaN", StringComparison.OrdinalIgnoreCase);
         }
     }
 }

@@ -1,32 +1,115 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 
 namespace AutoencoderPS.Engine
 {
-    /// <summary>The verdict on one row.</summary>
+    /// <summary>The verdict on one row, and what drove it.</summary>
     public sealed class RowScore
     {
-        internal RowScore(double score, bool isAnomaly, int topFeature, float[] featureErrors, double[] reconstruction)
+        private readonly FeatureSchema schema;
+        private readonly double[] input;
+
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
         {
+            this.schema = schema;
+            this.input = input;
             Score = score;
             IsAnomaly = isAnomaly;
-            TopFeature = topFeature;
             FeatureErrors = featureErrors;
             Reconstruction = reconstruction;
+
+            var columnErrors = new double[schema.Count];
+            double total = 0;
+            for (int c = 0; c < schema.Count; c++)
+            {
+                int first = schema.FirstSlot(c);
+                for (int k = 0; k < schema.Columns[c].Width; k++) columnErrors[c] += featureErrors[first + k];
+                total += columnErrors[c];
+            }
+            ColumnErrors = columnErrors;
+            int top = 0;
+            for (int c = 1; c < columnErrors.Length; c++) if (columnErrors[c] > columnErrors[top]) top = c;
+            TopFeature = top;
+            TotalError = total;
         }
 
-        /// <summary>Reconstruction error in the model's loss (mean over features, in scaled units).</summary>
+        /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
         public double Score { get; }
 
-        /// <summary>True when <see cref="Score"/> is above the model's threshold.</summary>
+        /// <summary>True when <see cref="Score"/> is above the model's threshold (or is not a number).</summary>
         public bool IsAnomaly { get; }
 
-        /// <summary>Index (in the schema) of the feature with the largest error.</summary>
+        /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>
         public int TopFeature { get; }
 
-        /// <summary>Per-feature error in scaled units, in schema order.</summary>
+        /// <summary>Per-input error in scaled units, in slot order.</summary>
         public IReadOnlyList<float> FeatureErrors { get; }
 
-        /// <summary>The network's reconstruction in original units, in schema order.</summary>
+        /// <summary>Error per feature column (sum over its inputs), in column order.</summary>
+        public IReadOnlyList<double> ColumnErrors { get; }
+
+        /// <summary>The network's reconstruction in original units, in slot order.</summary>
         public IReadOnlyList<double> Reconstruction { get; }
+
+        private double TotalError { get; }
+
+        /// <summary>Each feature's share of the row's reconstruction error (0-1), in column order.</summary>
+        public IReadOnlyList<double> Shares =>
+            ColumnErrors.Select(e => TotalError > 0 ? e / TotalError : 0.0).ToArray();
+
+        /// <summary>The <paramref name="count"/> features with the largest share of the error, largest first.</summary>
+        public IReadOnlyList<FeatureContribution> TopContributions(int count)
+        {
+            var shares = Shares;
+            var reconstruction = Reconstruction.ToArray();
+            return Enumerable.Range(0, schema.Count)
+                .OrderByDescending(c => ColumnErrors[c])
+                .ThenBy(c => c)
+                .Take(Math.Max(0, count))
+                .Select(c => new FeatureContribution(
+                    schema.Columns[c].Name,
+                    shares[c],
+                    schema.Describe(c, input),
+                    schema.Describe(c, reconstruction)))
+                .ToArray();
+        }
+
+        /// <summary>"cpu_pct 97 (expected 35.2, 71%); ..." for the top <paramref name="count"/> features.</summary>
+        public string Explain(int count, CultureInfo culture) =>
+            string.Join("; ", TopContributions(count).Select(c => c.ToString(culture)));
+    }
+
+    /// <summary>One feature's part in a row's reconstruction error, with observed and expected values in original units.</summary>
+    public sealed class FeatureContribution
+    {
+        public FeatureContribution(string feature, double share, object observed, object expected)
+        {
+            Feature = feature;
+            Share = share;
+            Observed = observed;
+            Expected = expected;
+        }
+
+        public string Feature { get; }
+
+        /// <summary>Share of the row's reconstruction error, 0-1.</summary>
+        public double Share { get; }
+
+        public object Observed { get; }
+        public object Expected { get; }
+
+        public override string ToString() => ToString(CultureInfo.InvariantCulture);
+
+        public string ToString(CultureInfo culture) =>
+            $"{Feature} {Format(Observed, culture)} (expected {Format(Expected, culture)}, {Share.ToString("P0", culture)})";
+
+        /// <summary>Numbers with up to 4 significant digits, so "97" and "35.2" read naturally.</summary>
+        public static string Format(object value, CultureInfo culture) => value switch
+        {
+            double d => d.ToString(Math.Abs(d) >= 10000 ? "0" : "G4", culture),
+            _ => Convert.ToString(value, culture) ?? "",
+        };
     }
 }

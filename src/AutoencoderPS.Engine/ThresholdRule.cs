@@ -15,6 +15,10 @@ namespace AutoencoderPS.Engine
                 throw new ArgumentOutOfRangeException(nameof(value), value, "A percentile must lie in (0, 100].");
             if (method == ThresholdMethod.MeanStd && value < 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard deviations must not be negative.");
+            if (method == ThresholdMethod.Contamination && (value <= 0 || value > 0.5))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Contamination is a fraction of the training rows and must lie in (0, 0.5].");
+            if (method == ThresholdMethod.Manual && value < 0)
+                throw new ArgumentOutOfRangeException(nameof(value), value, "A manual threshold is a score and must not be negative.");
             Method = method;
             Value = value;
         }
@@ -25,14 +29,25 @@ namespace AutoencoderPS.Engine
         /// <summary>The seed recipe's rule: mean + 1 standard deviation.</summary>
         public static ThresholdRule Default => new ThresholdRule(ThresholdMethod.MeanStd, 1.0);
 
+        /// <summary>Default value of each method's parameter.</summary>
+        public static double DefaultValue(ThresholdMethod method) => method switch
+        {
+            ThresholdMethod.Percentile => 99.0,
+            ThresholdMethod.Contamination => 0.01,
+            _ => 1.0,
+        };
+
         public double Compute(IReadOnlyList<double> errors)
         {
+            if (Method == ThresholdMethod.Manual) return Value;
             if (errors.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "A threshold needs at least one training error.");
             return Method switch
             {
                 ThresholdMethod.MeanStd => Mean(errors) + Value * StandardDeviation(errors),
                 ThresholdMethod.Percentile => Percentile(errors, Value),
+                ThresholdMethod.Contamination => Percentile(errors, 100.0 * (1.0 - Value)),
+                ThresholdMethod.Manual => Value,
                 _ => throw new ArgumentOutOfRangeException(nameof(Method)),
             };
         }
@@ -41,6 +56,8 @@ namespace AutoencoderPS.Engine
         {
             ThresholdMethod.MeanStd => $"mean + {Value:0.###} std of training errors",
             ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors",
+            ThresholdMethod.Contamination => $"contamination {Value:0.####}: the top {Value:P2} of training errors lie above it",
+            ThresholdMethod.Manual => $"set by hand to {Value:G6}",
             _ => Method.ToString(),
         };
 

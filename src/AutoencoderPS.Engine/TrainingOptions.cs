@@ -48,6 +48,8 @@ namespace AutoencoderPS.Engine
     {
         public int Rows { get; init; }
         public int Epochs { get; init; }
+        /// <summary>Training runs: 1, plus one per incremental run.</summary>
+        public int Runs { get; init; } = 1;
         public int BatchSize { get; init; }
         public double LearningRate { get; init; }
         public double FinalLoss { get; init; }

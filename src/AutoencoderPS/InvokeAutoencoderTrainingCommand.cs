@@ -6,31 +6,27 @@ using AutoencoderPS.Engine;
 
 namespace AutoencoderPS.Commands
 {
-    /// <summary>Trains a model on normal rows from the pipeline and sets its anomaly threshold.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining")]
+    /// <summary>Trains a model on normal rows (pipeline or CSV files) and sets its anomaly threshold.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining", DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(EpochResult))]
     [OutputType(typeof(AutoencoderModel))]
-    public sealed class InvokeAutoencoderTrainingCommand : AutoencoderCmdlet
+    public sealed class InvokeAutoencoderTrainingCommand : RecordInputCmdlet
     {
-        // Features are inferred from this many leading rows; later rows are featurized as they arrive,
-        // so the command keeps numbers, not PSObjects.
+        // Column roles are inferred from this many leading rows; every row is then checked as it arrives
+        // and kept as one number per column, not as a PSObject.
         private const int InferenceSampleSize = 1000;
 
-        private readonly List<PSObjectRecord> pending = new List<PSObjectRecord>();
+        private readonly List<IRecord> pending = new List<IRecord>();
         private readonly List<long> pendingRows = new List<long>();
-        private readonly List<double[]> rows = new List<double[]>();
+        private readonly List<double[]> incrementalRows = new List<double[]>();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
-        private FeatureSchema? schema;
+        private TrainingSetBuilder? builder;
         private long rowNumber;
         private int rejected;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public AutoencoderModel Model { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [AllowNull]
-        public PSObject? InputObject { get; set; }
 
         [Parameter]
         [ValidateRange(1, 100000)]
@@ -53,9 +49,17 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public ThresholdMethod ThresholdMethod { get; set; } = ThresholdMethod.MeanStd;
 
-        /// <summary>k for MeanStd (default 1), or the percentile for Percentile (default 99).</summary>
+        /// <summary>k for MeanStd (default 1), the percentile for Percentile (99), the fraction for Contamination (0.01), the score for Manual.</summary>
         [Parameter]
         public double? ThresholdValue { get; set; }
+
+        /// <summary>Reject rows with missing values instead of imputing the training median.</summary>
+        [Parameter]
+        public SwitchParameter RejectMissing { get; set; }
+
+        /// <summary>Train a trained model further on new rows, keeping its features, scaling and network.</summary>
+        [Parameter]
+        public SwitchParameter Incremental { get; set; }
 
         /// <summary>libtorch threads for this process.</summary>
         [Parameter]
@@ -65,53 +69,79 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private MissingValuePolicy Policy => RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute;
+
         protected override void BeginProcessing()
         {
-            if (Model.IsTrained)
-                WriteVerbose("The model is already trained; this run trains a new network and replaces it when it finishes.");
-            // Named features need no inference: rows are featurized as they arrive.
-            if (Model.Settings.Features.Count > 0)
-            {
-                var excluded = new HashSet<string>(Model.Settings.ExcludeFeatures, StringComparer.OrdinalIgnoreCase);
-                var named = new List<string>();
-                foreach (var feature in Model.Settings.Features)
-                    if (!excluded.Contains(feature)) named.Add(feature);
-                try
-                {
-                    schema = new FeatureSchema(named);
-                }
-                catch (AutoencoderException e)
-                {
-                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidArgument, Model));
-                }
-            }
+            if (Incremental && !Model.IsTrained)
+                ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
+                    "-Incremental trains a trained model further, but this model is not trained yet. Train it once without -Incremental."),
+                    ErrorCategory.InvalidOperation, Model));
+            if (Incremental)
+                WriteVerbose($"Incremental training: keeping the features ({string.Join(", ", Model.Features)}), scaling and network; starting from the current weights.");
+            else if (Model.IsTrained)
+                WriteVerbose("The model is already trained; this run trains a new network and replaces it when it finishes (use -Incremental to train it further).");
         }
 
         protected override void ProcessRecord()
         {
-            if (InputObject == null) return;
-            rowNumber++;
-            var record = new PSObjectRecord(InputObject);
-            if (schema == null)
+            if (!ReadsFiles)
             {
-                pending.Add(record);
-                pendingRows.Add(rowNumber);
-                if (pending.Count >= InferenceSampleSize) InferSchemaAndDrain();
+                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
-            Featurize(record, rowNumber);
+            var options = CreateCsvOptions();
+            foreach (var file in ResolveInputFiles())
+            {
+                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                try
+                {
+                    foreach (var record in CsvSource.Read(file, options))
+                    {
+                        if (stopping.IsCancellationRequested) return;
+                        Accept(record, ++rowNumber);
+                    }
+                }
+                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                {
+                    WriteError(FileError(e, file));
+                }
+            }
         }
 
         protected override void EndProcessing()
         {
-            if (schema == null || pending.Count > 0) InferSchemaAndDrain();
-            if (rows.Count == 0)
+            IReadOnlyList<double[]> rows;
+            FeatureSchema schema;
+            if (Incremental)
             {
-                string message = rejected > 0
-                    ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
-                    : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining.";
-                ThrowTerminatingError(EngineError(new AutoencoderException("EmptyTrainingInput", message), ErrorCategory.InvalidData, Model));
+                schema = Model.Schema!;
+                rows = incrementalRows;
             }
+            else
+            {
+                InferRolesAndDrain();
+                if (builder == null || builder.Count == 0)
+                {
+                    ThrowEmpty();
+                    return;
+                }
+                TrainingSet set;
+                try
+                {
+                    set = builder.Build();
+                }
+                catch (AutoencoderException e)
+                {
+                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
+                    return;
+                }
+                schema = set.Schema;
+                rows = set.Rows;
+                if (set.ImputedValues > 0)
+                    WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical).");
+            }
+            if (rows.Count == 0) ThrowEmpty();
 
             ApplyThreadCount(ThreadCount);
             EnsureRuntime(Model);
@@ -120,14 +150,14 @@ namespace AutoencoderPS.Commands
                 Epochs = Epochs,
                 BatchSize = BatchSize,
                 LearningRate = LearningRate,
-                Loss = Loss,
-                Scaling = Scaling,
+                Loss = Incremental ? Model.Loss : Loss,
+                Scaling = Incremental ? Model.Scaling!.Value : Scaling,
                 Threshold = CreateThresholdRule(),
             };
-            if (Scaling == ScalingMethod.Standard && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid)
-                WriteWarning("Standard scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
-            WriteVerbose($"Training {schema!.Count} features x {rows.Count} rows ({rejected} rejected); network {string.Join("-", Model.Settings.HiddenLayers)}, " +
-                         $"{Epochs} epochs, batch {BatchSize}, learning rate {LearningRate}, loss {Loss}, scaling {Scaling}, seed {Model.Settings.Seed}.");
+            if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
+                WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
+            WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
+                         $"{Epochs} epochs, batch {BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
             var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
             try
@@ -138,7 +168,7 @@ namespace AutoencoderPS.Commands
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
                     WriteProgress(progress);
                     if (!PassThru) WriteObject(epoch);
-                }, stopping.Token);
+                }, stopping.Token, continueTraining: Incremental);
             }
             catch (OperationCanceledException)
             {
@@ -162,9 +192,17 @@ namespace AutoencoderPS.Commands
 
         protected override void StopProcessing() => stopping.Cancel();
 
+        private void ThrowEmpty()
+        {
+            string message = rejected > 0
+                ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
+                : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
+            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyTrainingInput", message), ErrorCategory.InvalidData, Model));
+        }
+
         private ThresholdRule CreateThresholdRule()
         {
-            double value = ThresholdValue ?? (ThresholdMethod == ThresholdMethod.Percentile ? 99.0 : 1.0);
+            double value = ThresholdValue ?? ThresholdRule.DefaultValue(ThresholdMethod);
             try
             {
                 return new ThresholdRule(ThresholdMethod, value);
@@ -176,38 +214,65 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        private void InferSchemaAndDrain()
+        private void Accept(IRecord record, long row)
         {
-            if (schema == null)
+            if (Incremental)
+            {
+                var features = new double[Model.Schema!.Width];
+                try
+                {
+                    Model.Schema.Featurize(record, InputCulture, features, Policy, null);
+                    incrementalRows.Add(features);
+                }
+                catch (FeatureValueException e)
+                {
+                    rejected++;
+                    WriteError(RowError(e, record, row));
+                }
+                return;
+            }
+            if (builder == null)
+            {
+                pending.Add(record);
+                pendingRows.Add(row);
+                if (pending.Count >= InferenceSampleSize) InferRolesAndDrain();
+                return;
+            }
+            AddToBuilder(record, row);
+        }
+
+        private void InferRolesAndDrain()
+        {
+            if (builder == null)
             {
                 if (pending.Count == 0) return;
                 try
                 {
-                    schema = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, DataCulture, out var decisions);
+                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
+                        out var decisions, Model.Settings.TimeFeatures);
                     foreach (var decision in decisions) WriteVerbose(decision);
+                    builder = new TrainingSetBuilder(roles, InputCulture, Policy);
                 }
                 catch (AutoencoderException e)
                 {
                     ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
                 }
             }
-            for (int i = 0; i < pending.Count; i++) Featurize(pending[i], pendingRows[i]);
+            for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);
             pending.Clear();
             pendingRows.Clear();
         }
 
-        private void Featurize(PSObjectRecord record, long row)
+        private void AddToBuilder(IRecord record, long row)
         {
-            var features = new double[schema!.Count];
             try
             {
-                schema.Featurize(record, DataCulture, features);
-                rows.Add(features);
+                builder!.Add(record);
             }
             catch (FeatureValueException e)
             {
                 rejected++;
-                WriteError(RowError(e, row, record.Source));
+                WriteError(RowError(e, record, row));
             }
         }
     }

@@ -33,9 +33,13 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public int? Seed { get; set; }
 
+        /// <summary>Turn timestamp columns into hour-of-day and day-of-week features (otherwise they are left out).</summary>
+        [Parameter]
+        public SwitchParameter TimeFeatures { get; set; }
+
         protected override void EndProcessing()
         {
-            var settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed);
+            var settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures);
             if (Seed == null)
                 WriteVerbose($"No -Seed given; drew seed {settings.Seed} (kept in the model, so this run can be repeated).");
             WriteObject(new AutoencoderModel(settings));

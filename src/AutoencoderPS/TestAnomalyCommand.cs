@@ -1,29 +1,59 @@
+using System;
 using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
 
 namespace AutoencoderPS.Commands
 {
     /// <summary>
-    /// Scores each input row with a trained model and passes it on with AnomalyScore, IsAnomaly and
-    /// AnomalyTopFeature added. Rows are scored in batches (one forward pass each) and written out as
-    /// each batch completes, so the input is never held whole.
+    /// Scores rows (pipeline or CSV files) with a trained model. Each row comes out with AnomalyScore,
+    /// IsAnomaly, AnomalyTopFeature and an explanation added, or, with -OutputPath, goes straight to a CSV
+    /// file. Rows are scored in batches (one forward pass each) and leave as each batch completes, so the
+    /// input is never held whole.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "Anomaly")]
+    [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PSObject))]
-    public sealed class TestAnomalyCommand : AutoencoderCmdlet
+    [OutputType(typeof(FileInfo))]
+    public sealed class TestAnomalyCommand : RecordInputCmdlet
     {
-        private readonly List<PSObject> batchObjects = new List<PSObject>();
+        private readonly List<IRecord> batchRecords = new List<IRecord>();
         private readonly List<double[]> batchRows = new List<double[]>();
-        private long rowNumber;
+        private readonly List<List<string>?> batchImputed = new List<List<string>?>();
+        private ScoredCsvWriter? output;
+        private bool columnsChecked;
+        private long rowNumber, anomalies, scored;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public AutoencoderModel Model { get; set; } = null!;
 
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [AllowNull]
-        public PSObject? InputObject { get; set; }
+        /// <summary>Write the scored rows to this CSV file instead of the pipeline (with -Path or -LiteralPath).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? OutputPath { get; set; }
+
+        /// <summary>With -OutputPath: don't replace an existing file.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter NoClobber { get; set; }
+
+        /// <summary>With -OutputPath: emit the written file.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>How many features the explanation names (largest share of the error first).</summary>
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int TopFeatureCount { get; set; } = 3;
+
+        /// <summary>Reject rows with missing values instead of imputing the training median.</summary>
+        [Parameter]
+        public SwitchParameter RejectMissing { get; set; }
 
         /// <summary>Rows per forward pass; results stream out after each batch.</summary>
         [Parameter]
@@ -33,6 +63,8 @@ namespace AutoencoderPS.Commands
         [Parameter]
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
+
+        private FeatureSchema Schema => Model.Schema!;
 
         protected override void BeginProcessing()
         {
@@ -44,40 +76,159 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject == null) return;
-            rowNumber++;
-            var features = new double[Model.Schema!.Count];
+            if (!ReadsFiles)
+            {
+                if (InputObject == null) return;
+                var record = new PSObjectRecord(InputObject);
+                if (!columnsChecked)
+                {
+                    CheckColumns(record.ColumnNames, "The input");
+                    columnsChecked = true;
+                }
+                Accept(record, ++rowNumber);
+                return;
+            }
+
+            var options = CreateCsvOptions();
+            var files = ResolveInputFiles();
+            string? target = null;
+            if (OutputPath != null)
+            {
+                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+                if (NoClobber && File.Exists(target))
+                {
+                    ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
+                        "OutputFileExists", ErrorCategory.ResourceExists, target));
+                }
+                if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
+                try
+                {
+                    output = new ScoredCsvWriter(target, options, TopFeatureCount);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "OutputFileWriteFailed", ErrorCategory.WriteError, target));
+                }
+            }
             try
             {
-                Model.Schema.Featurize(new PSObjectRecord(InputObject), DataCulture, features);
+                foreach (var file in files)
+                {
+                    try
+                    {
+                        var header = CsvSource.ReadHeader(file, options);
+                        CheckColumns(header.Names, $"File '{file}'");
+                        WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                        foreach (var record in CsvSource.Read(file, options))
+                            Accept(record, ++rowNumber);
+                        Flush();
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                    {
+                        // The rows scored so far stay in the output; the file that failed is named.
+                        Flush();
+                        WriteError(FileError(e, file));
+                    }
+                }
+                if (output != null && target != null)
+                {
+                    output.Commit();
+                    WriteVerbose($"Wrote {output.Rows} scored rows ({anomalies} anomalies) to '{target}'.");
+                    if (PassThru) WriteObject(new FileInfo(target));
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "OutputFileWriteFailed", ErrorCategory.WriteError, target)
+                {
+                    ErrorDetails = new ErrorDetails($"Could not write the scored rows to '{target}': {e.Message} Any previous file there is unchanged."),
+                });
+            }
+            finally
+            {
+                output?.Dispose();
+                output = null;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            Flush();
+            WriteVerbose($"Scored {scored} rows; {anomalies} anomalies.");
+        }
+
+        // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
+        private void CheckColumns(IEnumerable<string> present, string source)
+        {
+            var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
+            var missing = Schema.Names.Where(n => !names.Contains(n)).ToArray();
+            if (missing.Length == 0) return;
+            var e = new AutoencoderException("FeatureColumnsMissing",
+                $"{source} lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
+                $"The model reads {string.Join(", ", Schema.Names)}.");
+            ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, source));
+        }
+
+        private void Accept(IRecord record, long row)
+        {
+            var features = new double[Schema.Width];
+            var imputed = new List<string>(0);
+            try
+            {
+                Schema.Featurize(record, InputCulture, features, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute, imputed);
             }
             catch (FeatureValueException e)
             {
-                WriteError(RowError(e, rowNumber, InputObject));
+                WriteError(RowError(e, record, row));
                 return;
             }
-            batchObjects.Add(InputObject);
+            batchRecords.Add(record);
             batchRows.Add(features);
+            batchImputed.Add(imputed.Count > 0 ? imputed : null);
             if (batchRows.Count >= BatchSize) Flush();
         }
-
-        protected override void EndProcessing() => Flush();
 
         private void Flush()
         {
             if (batchRows.Count == 0) return;
             var scores = Model.Score(batchRows);
-            var names = Model.Schema!.Names;
             for (int i = 0; i < scores.Length; i++)
             {
-                var output = batchObjects[i];
-                SetProperty(output, "AnomalyScore", scores[i].Score);
-                SetProperty(output, "IsAnomaly", scores[i].IsAnomaly);
-                SetProperty(output, "AnomalyTopFeature", names[scores[i].TopFeature]);
-                WriteObject(output);
+                var score = scores[i];
+                scored++;
+                if (score.IsAnomaly) anomalies++;
+                if (output != null && batchRecords[i] is CsvRecord csv)
+                {
+                    output.Write(csv, score, batchImputed[i], Schema);
+                    continue;
+                }
+                var row = batchRecords[i] switch
+                {
+                    PSObjectRecord p => p.Source,
+                    CsvRecord c => ToPSObject(c),
+                    _ => throw new InvalidOperationException("Unknown record type."),
+                };
+                Annotate(row, score, batchImputed[i]);
+                WriteObject(row);
             }
-            batchObjects.Clear();
+            batchRecords.Clear();
             batchRows.Clear();
+            batchImputed.Clear();
+        }
+
+        private void Annotate(PSObject row, RowScore score, List<string>? imputed)
+        {
+            var contributions = score.TopContributions(TopFeatureCount);
+            var shares = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+            var all = score.Shares;
+            for (int c = 0; c < Schema.Count; c++) shares[Schema.Columns[c].Name] = all[c];
+            SetProperty(row, "AnomalyScore", score.Score);
+            SetProperty(row, "IsAnomaly", score.IsAnomaly);
+            SetProperty(row, "AnomalyTopFeature", Schema.Columns[score.TopFeature].Name);
+            SetProperty(row, "AnomalyExplanation", string.Join("; ", contributions.Select(c => c.ToString(InputCulture))));
+            SetProperty(row, "AnomalyContributions", contributions);
+            SetProperty(row, "AnomalyFeatureShare", shares);
+            SetProperty(row, "ImputedFeatures", imputed?.ToArray() ?? Array.Empty<string>());
         }
 
         // Re-scoring an already scored row replaces its score instead of failing on a duplicate member.

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace AutoencoderPS.Engine
+{
+    /// <summary>How to read a CSV export.</summary>
+    public sealed class CsvInputOptions
+    {
+        /// <summary>Culture of numbers and dates in the file (default invariant: "1.5").</summary>
+        public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
+
+        /// <summary>Field separator; by default the culture's list separator (";" for de-DE), or "," for the invariant culture.</summary>
+        public string? Delimiter { get; init; }
+
+        /// <summary>Text encoding; a byte-order mark, when present, wins. Default UTF-8.</summary>
+        public Encoding? Encoding { get; init; }
+
+        /// <summary>Column names for a file without a header row.</summary>
+        public IReadOnlyList<string>? Header { get; init; }
+
+        public string EffectiveDelimiter =>
+            !string.IsNullOrEmpty(Delimiter) ? Delimiter
+            : Culture.Equals(CultureInfo.InvariantCulture) ? ","
+            : Culture.TextInfo.ListSeparator;
+
+        internal CsvConfiguration Configuration(bool hasHeader) => new CsvConfiguration(Culture)
+        {
+            Delimiter = EffectiveDelimiter,
+            HasHeaderRecord = hasHeader,
+            DetectDelimiter = false,
+            BadDataFound = null,
+            MissingFieldFound = null,
+            IgnoreBlankLines = true,
+        };
+    }
+
+    /// <summary>The column names of one CSV file.</summary>
+    public sealed class CsvHeader
+    {
+        private readonly Dictionary<string, int> index;
+
+        public CsvHeader(IReadOnlyList<string> names, string file)
+        {
+            Names = names.ToArray();
+            index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < Names.Count; i++)
+                if (!index.TryAdd(Names[i], i))
+                    throw new AutoencoderException("DuplicateColumn", $"File '{file}': column '{Names[i]}' appears more than once in the header.");
+        }
+
+        public IReadOnlyList<string> Names { get; }
+
+        public int IndexOf(string name) => index.TryGetValue(name, out int i) ? i : -1;
+    }
+
+    /// <summary>One data row of a CSV file: raw text fields, and where they came from.</summary>
+    public sealed class CsvRecord : IRecord
+    {
+        internal CsvRecord(CsvHeader header, string[] fields, string file, long line)
+        {
+            Header = header;
+            Fields = fields;
+            File = file;
+            Line = line;
+        }
+
+        public CsvHeader Header { get; }
+        public IReadOnlyList<string> Fields { get; }
+        public string File { get; }
+
+        /// <summary>Line number (1-based) where the row starts in the file.</summary>
+        public long Line { get; }
+
+        public IEnumerable<string> ColumnNames => Header.Names;
+
+        public bool TryGetValue(string column, out object? value)
+        {
+            int i = Header.IndexOf(column);
+            // A short row lacks the trailing columns, as Import-Csv treats them.
+            if (i < 0 || i >= Fields.Count)
+            {
+                value = null;
+                return i >= 0;
+            }
+            value = Fields[i];
+            return true;
+        }
+    }
+
+    /// <summary>Streams rows from CSV files with CsvHelper, one at a time.</summary>
+    public static class CsvSource
+    {
+        /// <summary>Reads the header of a file (or the given one) without reading its rows.</summary>
+        public static CsvHeader ReadHeader(string path, CsvInputOptions options)
+        {
+            using var reader = Open(path, options);
+            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            return HeaderOf(parser, path, options);
+        }
+
+        public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
+        {
+            using var reader = Open(path, options);
+            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            var header = HeaderOf(parser, path, options);
+            if (header == null) yield break;
+            long previousLastLine = options.Header == null ? parser.RawRow : 0;
+            while (parser.Read())
+            {
+                var fields = parser.Record;
+                if (fields == null) continue;
+                long line = previousLastLine + 1;
+                previousLastLine = parser.RawRow;
+                yield return new CsvRecord(header, fields, path, line);
+            }
+        }
+
+        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
+        {
+            if (options.Header != null) return new CsvHeader(options.Header, path);
+            if (!parser.Read() || parser.Record == null)
+                throw new AutoencoderException("EmptyCsvFile", $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+            return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
+        }
+
+        private static StreamReader Open(string path, CsvInputOptions options) =>
+            new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Recalibrates a trained model's threshold without retraining: by another rule on the stored training
+    /// errors, or on the errors of new normal rows (pipeline or CSV files). The model records how its
+    /// threshold was chosen.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet)]
+    [OutputType(typeof(AutoencoderModel))]
+    public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
+    {
+        private const string TrainingErrorsSet = "TrainingErrors";
+        private readonly List<double[]> rows = new List<double[]>();
+        private long rowNumber;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public AutoencoderModel Model { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = TrainingErrorsSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = InputObjectSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathSet)]
+        public ThresholdMethod Method { get; set; }
+
+        /// <summary>k for MeanStd (default 1), the percentile for Percentile (99), the fraction for Contamination (0.01), the score for Manual.</summary>
+        [Parameter(Position = 2)]
+        public double? Value { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing() => ThrowIfNotTrained(Model);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == TrainingErrorsSet) return;
+            if (!ReadsFiles)
+            {
+                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
+                return;
+            }
+            var options = CreateCsvOptions();
+            foreach (var file in ResolveInputFiles())
+            {
+                try
+                {
+                    foreach (var record in CsvSource.Read(file, options)) Accept(record, ++rowNumber);
+                }
+                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                {
+                    WriteError(FileError(e, file));
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            double value = Value ?? ThresholdRule.DefaultValue(Method);
+            ThresholdRule rule;
+            try
+            {
+                rule = new ThresholdRule(Method, value);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidThresholdValue", ErrorCategory.InvalidArgument, value));
+                return;
+            }
+
+            double before = Model.Threshold;
+            try
+            {
+                if (ParameterSetName == TrainingErrorsSet || Method == ThresholdMethod.Manual)
+                {
+                    Model.SetThreshold(rule);
+                }
+                else
+                {
+                    if (rows.Count == 0)
+                        ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
+                            "No usable rows were received to recalibrate the threshold on."), ErrorCategory.InvalidData, Model));
+                    EnsureRuntime(Model);
+                    var errors = new List<double>(rows.Count);
+                    for (int start = 0; start < rows.Count; start += 4096)
+                        foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
+                            errors.Add(score.Score);
+                    Model.SetThreshold(rule, errors, $"{rule}; {errors.Count} new normal rows, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                }
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidOperation, Model));
+            }
+            WriteVerbose($"Threshold {before:G6} -> {Model.Threshold:G6} ({Model.ThresholdSource}).");
+            if (PassThru) WriteObject(Model);
+        }
+
+        private void Accept(IRecord record, long row)
+        {
+            var features = new double[Model.Schema!.Width];
+            try
+            {
+                Model.Schema.Featurize(record, InputCulture, features);
+                rows.Add(features);
+            }
+            catch (FeatureValueException e)
+            {
+                WriteError(RowError(e, record, row));
+            }
+        }
+    }
+}
