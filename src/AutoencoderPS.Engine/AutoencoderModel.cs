@@ -344,19 +344,33 @@ namespace AutoencoderPS.Engine
             return scaled;
         }
 
-        // One forward pass; per-feature errors and reconstructions come back row-major (n x d, scaled units).
+        // Rows go through the network in chunks of this fixed size (the last one padded with zeros): libtorch's
+        // float kernels round differently for different row counts, and a row's score must not depend on how
+        // many rows it was scored with (batch size, training versus scoring).
+        internal const int ForwardChunkRows = 128;
+
+        // Per-input errors and reconstructions come back row-major (n x d, scaled units).
         private static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
             out float[] errors, out float[] reconstructed)
         {
-            using var scope = torch.NewDisposeScope();
+            errors = new float[n * d];
+            reconstructed = new float[n * d];
+            var chunk = new float[ForwardChunkRows * d];
             using var noGrad = torch.no_grad();
-            // torch.tensor wraps the managed array; libtorch's kernels give different last bits for
-            // differently aligned memory, so copy into libtorch's own (aligned) storage first.
-            var input = torch.tensor(scaled, new long[] { n, d }).clone();
-            var output = net.forward(input);
-            var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
-            errors = error.data<float>().ToArray();
-            reconstructed = output.data<float>().ToArray();
+            for (int start = 0; start < n; start += ForwardChunkRows)
+            {
+                int rows = Math.Min(ForwardChunkRows, n - start);
+                Array.Clear(chunk);
+                Array.Copy(scaled, start * d, chunk, 0, rows * d);
+                using var scope = torch.NewDisposeScope();
+                // torch.tensor wraps the managed array; libtorch's kernels give different last bits for
+                // differently aligned memory, so copy into libtorch's own (aligned) storage first.
+                var input = torch.tensor(chunk, new long[] { ForwardChunkRows, d }).clone();
+                var output = net.forward(input);
+                var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
+                Array.Copy(error.data<float>().ToArray(), 0, errors, start * d, rows * d);
+                Array.Copy(output.data<float>().ToArray(), 0, reconstructed, start * d, rows * d);
+            }
         }
 
         // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.
