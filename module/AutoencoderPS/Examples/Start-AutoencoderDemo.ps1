@@ -58,11 +58,13 @@ $report = foreach ($incident in $incidents) {
         Caught      = if ($flagged.Count) { 'yes' } else { 'NO' }
         FirstFlag   = if ($first) { '+{0} min' -f ($first.Timestamp - $incident.Start).TotalMinutes } else { '-' }
         TopFeature  = ($flagged | Group-Object AnomalyTopFeature | Sort-Object Count -Descending | Select-Object -First 1).Name
+        # What the model says of the incident's first flagged minute: observed vs expected, share of the error.
+        Explanation = if ($first) { $first.AnomalyContributions[0].ToString() } else { '' }
         Description = $incident.Description
     }
 }
-Write-Host "`nInjected incidents and what the model saw:"
-$report | Format-Table Incident, Kind, Start, Minutes, Flagged, Caught, FirstFlag, TopFeature, Description -AutoSize | Out-String -Width 200 | Write-Host
+Write-Host "`nInjected incidents and what the model saw (Explanation: the feature with the largest share of the first flagged minute's error):"
+$report | Format-Table Incident, Kind, Start, Minutes, Flagged, Caught, FirstFlag, Explanation -AutoSize | Out-String -Width 200 | Write-Host
 
 $falseAlarms = @($scored | Where-Object { $_.IsAnomaly -and -not $_.Incident })
 $normalMinutes = @($scored | Where-Object { -not $_.Incident }).Count
