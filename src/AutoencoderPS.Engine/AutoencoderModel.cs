@@ -108,11 +108,24 @@ namespace AutoencoderPS.Engine
                         throw new ArgumentException("Incremental training must use the model's own schema.", nameof(schema));
                     scaler = Scaler;
                     architecture = Architecture;
+                    byte[] weights;
+                    // Module.save closes the stream it writes to: copy the bytes out before loading them.
+                    using (var saved = new System.IO.MemoryStream())
+                    {
+                        network.save(saved);
+                        weights = saved.ToArray();
+                    }
                     candidate = new AutoencoderNetwork(architecture);
-                    using var state = new System.IO.MemoryStream();
-                    network.save(state);
-                    state.Position = 0;
-                    candidate.load(state);
+                    try
+                    {
+                        using var state = new System.IO.MemoryStream(weights, writable: false);
+                        candidate.load(state);
+                    }
+                    catch
+                    {
+                        candidate.Dispose();
+                        throw;
+                    }
                     previousEpochs = Training?.Epochs ?? 0;
                 }
             }
@@ -258,9 +271,10 @@ namespace AutoencoderPS.Engine
                     throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
                 Threshold = rule.Compute(basis);
                 ThresholdRule = rule;
-                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual
-                    ? $"{rule}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"
-                    : $"{rule}; stored errors of {basis.Count} training rows, recalibrated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{rule}; {when} UTC"
+                    : errors == null ? $"{rule}; stored errors of {basis.Count} training rows, recalibrated {when} UTC"
+                    : $"{rule}; errors of {basis.Count} new rows, recalibrated {when} UTC");
             }
         }
 

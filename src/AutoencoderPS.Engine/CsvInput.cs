@@ -110,15 +110,21 @@ namespace AutoencoderPS.Engine
             using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
             var header = HeaderOf(parser, path, options);
             if (header == null) yield break;
-            long previousLastLine = options.Header == null ? parser.RawRow : 0;
             while (parser.Read())
             {
                 var fields = parser.Record;
                 if (fields == null) continue;
-                long line = previousLastLine + 1;
-                previousLastLine = parser.RawRow;
-                yield return new CsvRecord(header, fields, path, line);
+                yield return new CsvRecord(header, fields, path, StartLine(parser));
             }
+        }
+
+        // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines.
+        private static long StartLine(CsvParser parser)
+        {
+            var raw = parser.RawRecord.AsSpan().TrimEnd("\r\n");
+            int breaks = 0;
+            foreach (char c in raw) if (c == '\n') breaks++;
+            return parser.RawRow - breaks;
         }
 
         private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)

@@ -304,13 +304,14 @@ namespace AutoencoderPS.Engine
                 {
                     if (!record.TryGetValue(column, out var value)) continue;
                     p.total++;
+                    // Every present value counts as distinct, so a numeric column with some garbage is no category.
+                    string? text = CategoryOf(value, culture);
+                    if (text != null && p.distinct.Count <= MaxCategories * 20) p.distinct.Add(text);
                     var outcome = NumberParser.TryRead(value, culture, out _);
                     if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { p.missing++; continue; }
                     if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { p.numbers++; continue; }
                     if (TimestampParser.TryRead(value, culture, out _)) { p.timestamps++; continue; }
                     p.texts++;
-                    string? category = CategoryOf(value, culture);
-                    if (category != null) p.distinct.Add(category);
                 }
                 return p;
             }

@@ -103,7 +103,7 @@ namespace AutoencoderPS.Engine
         public override string ToString() => ToString(CultureInfo.InvariantCulture);
 
         public string ToString(CultureInfo culture) =>
-            $"{Feature} {Format(Observed, culture)} (expected {Format(Expected, culture)}, {Share.ToString("P0", culture)})";
+            $"{Feature} {Format(Observed, culture)} (expected {Format(Expected, culture)}, {(Share * 100).ToString("0", culture)}%)";
 
         /// <summary>Numbers with up to 4 significant digits, so "97" and "35.2" read naturally.</summary>
         public static string Format(object value, CultureInfo culture) => value switch

@@ -52,14 +52,14 @@ namespace AutoencoderPS.Engine
             };
         }
 
-        public override string ToString() => Method switch
+        public override string ToString() => FormattableString.Invariant(Method switch
         {
             ThresholdMethod.MeanStd => $"mean + {Value:0.###} std of training errors",
             ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors",
-            ThresholdMethod.Contamination => $"contamination {Value:0.####}: the top {Value:P2} of training errors lie above it",
+            ThresholdMethod.Contamination => $"contamination {Value:0.####}: the top {Value * 100:0.##}% of training errors lie above it",
             ThresholdMethod.Manual => $"set by hand to {Value:G6}",
-            _ => Method.ToString(),
-        };
+            _ => $"{Method}",
+        });
 
         public static double Mean(IReadOnlyList<double> values) => values.Sum() / values.Count;
 

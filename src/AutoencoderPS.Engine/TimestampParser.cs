@@ -43,8 +43,12 @@ namespace AutoencoderPS.Engine
         {
             double hour = (Math.Atan2(slots[0], slots[1]) / (2 * Math.PI) * 24.0 + 24.0) % 24.0;
             double day = (Math.Atan2(slots[2], slots[3]) / (2 * Math.PI) * 7.0 + 7.0) % 7.0;
-            int minutes = (int)Math.Round(hour * 60) % (24 * 60);
-            var dayName = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames[(int)Math.Floor(day) % 7];
+            int rounded = (int)Math.Round(hour * 60);
+            int minutes = rounded % (24 * 60);
+            // The day circle carries the hour too: take the day the (rounded) time of day falls on.
+            int dayIndex = ((int)Math.Round(day - hour / 24.0) + rounded / (24 * 60)) % 7;
+            if (dayIndex < 0) dayIndex += 7;
+            var dayName = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames[dayIndex];
             return $"{dayName} {minutes / 60:00}:{minutes % 60:00}";
         }
     }

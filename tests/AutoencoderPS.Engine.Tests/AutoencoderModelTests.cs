@@ -441,5 +441,219 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Throws<ObjectDisposedException>(() => model.Score(rows));
             Assert.Throws<ObjectDisposedException>(() => model.Train(schema, rows, TrainedCase.DefaultOptions(epochs: 1)));
         }
+
+        // ---- Thresholds set after training -----------------------------------------------------------------
+
+        private const string UtcStamp = @"\d{4}-\d\d-\d\d \d\d:\d\d UTC";
+
+        private static byte[] Weights(AutoencoderModel model) => ModelFileLayout.Parse(ModelFile.Serialize(model)).Weights;
+
+        private static AutoencoderModel TrainSmall(int seed, out List<double[]> training, int rows = 300, int epochs = 10)
+        {
+            training = SyntheticData.Normal(rows, seed);
+            var model = new AutoencoderModel(TrainedCase.NewSettings(seed));
+            model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, TrainedCase.DefaultOptions(epochs: epochs));
+            return model;
+        }
+
+        [Fact]
+        public void TrainingKeepsTheSortedTrainingErrorsAndSaysWhereTheThresholdCameFrom()
+        {
+            var model = Reference.Model;
+
+            var errors = model.Score(Reference.Training).Select(s => s.Score).OrderBy(e => e).ToArray();
+
+            Assert.Equal(errors, model.TrainingErrors);
+            Assert.Matches("^mean \\+ 2 std of training errors; 600 training rows, " + UtcStamp + "$", model.ThresholdSource);
+            Assert.Equal(1, model.Training!.Runs);
+        }
+
+        [Fact]
+        public void ManyTrainingRowsKeepAnEvenSortedSampleOfTheirErrors()
+        {
+            var training = SyntheticData.Normal(12000, 19);
+            using var model = new AutoencoderModel(TrainedCase.NewSettings(19));
+            model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, new TrainingOptions { Epochs = 1, BatchSize = 256, LearningRate = 1e-2 });
+
+            var errors = model.Score(training).Select(s => s.Score).OrderBy(e => e).ToArray();
+
+            var stored = model.TrainingErrors;
+            Assert.Equal(10000, stored.Count);
+            Assert.Equal(errors[0], stored[0]);
+            Assert.Equal(errors[^1], stored[^1]);
+            Assert.True(stored.Zip(stored.Skip(1), (a, b) => a <= b).All(ok => ok), "the stored errors are sorted");
+            foreach (double p in new[] { 50.0, 90.0, 99.0 })
+                Assert.Equal(ThresholdRule.Percentile(errors, p), ThresholdRule.Percentile(stored, p), ThresholdRule.Percentile(errors, p) * 0.01);
+        }
+
+        [Fact]
+        public void SetThresholdRecomputesFromTheStoredTrainingErrors()
+        {
+            using var model = TrainSmall(16, out var training);
+            var stored = model.TrainingErrors.ToArray();
+            double before = model.Threshold;
+            var rule = new ThresholdRule(ThresholdMethod.Percentile, 90);
+
+            model.SetThreshold(rule);
+
+            Assert.Equal(ThresholdRule.Percentile(stored, 90), model.Threshold);
+            Assert.NotEqual(before, model.Threshold);
+            Assert.Same(rule, model.ThresholdRule);
+            Assert.Equal(stored, model.TrainingErrors);
+            Assert.Matches("^90th percentile of training errors; stored errors of 300 training rows, recalibrated " + UtcStamp + "$", model.ThresholdSource);
+            var scores = model.Score(training);
+            Assert.All(scores, s => Assert.Equal(s.Score > model.Threshold, s.IsAnomaly));
+            Assert.Equal(30, scores.Count(s => s.IsAnomaly)); // the top 10 % of the 300 training rows
+        }
+
+        [Fact]
+        public void SetThresholdByContaminationFromTheErrorsOfNewRows()
+        {
+            using var model = TrainSmall(17, out _);
+            var fresh = SyntheticData.Normal(200, 170);
+            var errors = model.Score(fresh).Select(s => s.Score).ToArray();
+            var stored = model.TrainingErrors.ToArray();
+            string before = model.ThresholdSource;
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Contamination, 0.1), errors, "contamination 0.1; 200 new normal rows");
+
+            Assert.Equal(ThresholdRule.Percentile(errors, 90), model.Threshold);
+            Assert.Equal(ThresholdMethod.Contamination, model.ThresholdRule.Method);
+            Assert.Equal("contamination 0.1; 200 new normal rows", model.ThresholdSource);
+            Assert.NotEqual(before, model.ThresholdSource);
+            Assert.Equal(stored, model.TrainingErrors); // the training errors stay for later recalibration
+            Assert.Equal(20, model.Score(fresh).Count(s => s.IsAnomaly));
+        }
+
+        [Fact]
+        public void SetThresholdFromNewErrorsWithoutASourceDoesNotClaimTrainingErrors()
+        {
+            using var model = TrainSmall(17, out _);
+            var errors = model.Score(SyntheticData.Normal(200, 171)).Select(s => s.Score).ToArray();
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 95), errors);
+
+            Assert.DoesNotContain("training rows", model.ThresholdSource, StringComparison.Ordinal);
+            Assert.Contains("200", model.ThresholdSource, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SetThresholdByHandNeedsNoErrors()
+        {
+            using var model = TrainSmall(18, out var training);
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0.0));
+
+            Assert.Equal(0.0, model.Threshold);
+            Assert.Matches("^set by hand to 0; " + UtcStamp + "$", model.ThresholdSource);
+            Assert.All(model.Score(training), s => Assert.True(s.IsAnomaly));
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 1e6), Array.Empty<double>());
+
+            Assert.Equal(1e6, model.Threshold);
+            Assert.All(model.Score(training), s => Assert.False(s.IsAnomaly));
+        }
+
+        [Fact]
+        public void SetThresholdFromNoErrorsThrowsNoThresholdErrors()
+        {
+            using var model = TrainSmall(20, out _, rows: 50, epochs: 1);
+            double before = model.Threshold;
+
+            var error = Assert.Throws<AutoencoderException>(() => model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 95), Array.Empty<double>()));
+
+            Assert.Equal("NoThresholdErrors", error.ErrorId);
+            Assert.Equal(before, model.Threshold);
+            Assert.Equal(ThresholdMethod.MeanStd, model.ThresholdRule.Method);
+        }
+
+        [Fact]
+        public void SetThresholdOnAnUntrainedModelThrowsModelNotTrained()
+        {
+            using var model = new AutoencoderModel(new ModelSettings(seed: 1));
+
+            var error = Assert.Throws<AutoencoderException>(() => model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 1)));
+
+            Assert.Equal("ModelNotTrained", error.ErrorId);
+            Assert.True(double.IsNaN(model.Threshold));
+            Assert.Equal("", model.ThresholdSource);
+        }
+
+        // ---- Incremental training -------------------------------------------------------------------------
+
+        [Fact]
+        public void IncrementalTrainingContinuesFromTheCurrentWeightsAndKeepsTheSchema()
+        {
+            var schema = new FeatureSchema(SyntheticData.FeatureNames);
+            var first = SyntheticData.Normal(400, 23);
+            var more = SyntheticData.Normal(400, 24);
+            using var model = new AutoencoderModel(TrainedCase.NewSettings(23));
+            var firstRun = model.Train(schema, first, TrainedCase.DefaultOptions(epochs: 30));
+            var (scaler, architecture, weights) = (model.Scaler, model.Architecture, Weights(model));
+
+            // Another scaling asked for: an incremental run keeps the model's own.
+            var options = new TrainingOptions
+            {
+                Epochs = 5, BatchSize = 32, LearningRate = 1e-3, Scaling = ScalingMethod.Standard,
+                Threshold = new ThresholdRule(ThresholdMethod.Percentile, 95),
+            };
+            var secondRun = model.Train(schema, more, options, continueTraining: true);
+
+            using var fresh = new AutoencoderModel(TrainedCase.NewSettings(23));
+            var freshRun = fresh.Train(schema, more, TrainedCase.DefaultOptions(epochs: 1));
+            output.WriteLine($"first run {firstRun[0].Loss:G4} -> {firstRun[^1].Loss:G4}; incremental {secondRun[0].Loss:G4} -> {secondRun[^1].Loss:G4}; fresh first epoch {freshRun[0].Loss:G4}");
+
+            Assert.True(secondRun[0].Loss < 1.5 * firstRun[^1].Loss, $"the incremental run started at {secondRun[0].Loss}, the first ended at {firstRun[^1].Loss}");
+            Assert.True(secondRun[0].Loss < freshRun[0].Loss / 5, $"the incremental run started at {secondRun[0].Loss}, a fresh network at {freshRun[0].Loss}");
+            Assert.Equal(new[] { 1, 2, 3, 4, 5 }, secondRun.Select(e => e.Epoch));
+            Assert.Same(schema, model.Schema);
+            Assert.Same(scaler, model.Scaler);
+            Assert.Same(architecture, model.Architecture);
+            Assert.Equal(ScalingMethod.MinMax, model.Scaling);
+            Assert.NotEqual(weights, Weights(model));
+
+            var summary = model.Training!;
+            Assert.Equal(35, summary.Epochs);
+            Assert.Equal(2, summary.Runs);
+            Assert.Equal(400, summary.Rows);
+            Assert.Equal(secondRun[^1].Loss, summary.FinalLoss);
+
+            // The threshold comes from the new rows by the new rule.
+            var errors = model.Score(more).Select(s => s.Score).ToArray();
+            Assert.Equal(ThresholdRule.Percentile(errors, 95), model.Threshold);
+            Assert.Equal(errors.OrderBy(e => e), model.TrainingErrors);
+            Assert.StartsWith("95th percentile of training errors; 400 training rows", model.ThresholdSource, StringComparison.Ordinal);
+
+            model.Train(schema, first, TrainedCase.DefaultOptions(epochs: 2), continueTraining: true);
+            Assert.Equal(37, model.Training!.Epochs);
+            Assert.Equal(3, model.Training.Runs);
+        }
+
+        [Fact]
+        public void IncrementalTrainingOfAnUntrainedModelThrowsModelNotTrained()
+        {
+            using var model = new AutoencoderModel(TrainedCase.NewSettings(25));
+
+            var error = Assert.Throws<AutoencoderException>(() => model.Train(new FeatureSchema(SyntheticData.FeatureNames),
+                SyntheticData.Normal(20, 25), TrainedCase.DefaultOptions(epochs: 1), continueTraining: true));
+
+            Assert.Equal("ModelNotTrained", error.ErrorId);
+            Assert.False(model.IsTrained);
+            Assert.Null(model.Training);
+        }
+
+        [Fact]
+        public void IncrementalTrainingNeedsTheModelsOwnSchema()
+        {
+            using var model = TrainSmall(26, out var training, rows: 100, epochs: 2);
+            var (schema, weights, summary) = (model.Schema, Weights(model), model.Training);
+
+            Assert.Throws<ArgumentException>(() => model.Train(new FeatureSchema(SyntheticData.FeatureNames), training,
+                TrainedCase.DefaultOptions(epochs: 1), continueTraining: true));
+
+            Assert.Same(schema, model.Schema);
+            Assert.Same(summary, model.Training);
+            Assert.Equal(weights, Weights(model));
+        }
     }
 }

@@ -86,6 +86,7 @@ namespace AutoencoderPS.Engine.Tests
         [Theory]
         [InlineData(ScalingMethod.MinMax)]
         [InlineData(ScalingMethod.Standard)]
+        [InlineData(ScalingMethod.Robust)]
         public void ConstantColumnGetsScaleOne(ScalingMethod method)
         {
             var rows = Rows(30, 4);
@@ -113,6 +114,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(ScalingMethod.MinMax)]
         [InlineData(ScalingMethod.GlobalMinMax)]
         [InlineData(ScalingMethod.Standard)]
+        [InlineData(ScalingMethod.Robust)]
         public void InverseUndoesTransform(ScalingMethod method)
         {
             var rows = Rows(100, 5);
@@ -166,6 +168,144 @@ namespace AutoencoderPS.Engine.Tests
             scale[0] = 100;
 
             Assert.Equal(1.5f, scaler.Transform(0, 4.0));
+        }
+
+        private static List<double[]> OneColumn(params double[] values) => values.Select(v => new[] { v }).ToList();
+
+        [Fact]
+        public void RobustUsesTheMedianAndTheInterQuartileRange()
+        {
+            // Sorted 1, 2, 3, 4, 100: median 3, quartiles 2 and 4 (numpy's linear percentiles), so IQR 2.
+            var scaler = FeatureScaler.Fit(OneColumn(100, 3, 1, 4, 2), 1, ScalingMethod.Robust);
+
+            Assert.Equal(ScalingMethod.Robust, scaler.Method);
+            Assert.Equal(3.0, scaler.Offset[0]);
+            Assert.Equal(2.0, scaler.Scale[0]);
+            Assert.Equal(0f, scaler.Transform(0, 3));
+            Assert.Equal(-1f, scaler.Transform(0, 1));
+            Assert.Equal(48.5f, scaler.Transform(0, 100)); // the outlier does not squeeze the others
+        }
+
+        [Fact]
+        public void RobustInterpolatesQuartilesLikeNumpy()
+        {
+            // numpy.percentile([10, 20, 30, 40], [25, 50, 75]) == [17.5, 25, 32.5]
+            var scaler = FeatureScaler.Fit(OneColumn(40, 10, 30, 20), 1, ScalingMethod.Robust);
+
+            Assert.Equal(25.0, scaler.Offset[0], 12);
+            Assert.Equal(15.0, scaler.Scale[0], 12);
+        }
+
+        [Fact]
+        public void RobustFallsBackToTheFullRangeWhenTheMiddleHalfIsConstant()
+        {
+            // Mostly zero counts: both quartiles are 0, the full range is 20.
+            var scaler = FeatureScaler.Fit(OneColumn(0, 0, 0, 0, 0, 0, 0, 0, 10, 20), 1, ScalingMethod.Robust);
+
+            Assert.Equal(0.0, scaler.Offset[0]);
+            Assert.Equal(20.0, scaler.Scale[0]);
+        }
+
+        [Fact]
+        public void RobustBarelyMovesWithOutliersInTraining()
+        {
+            var rows = Rows(200, 7);
+            var clean = FeatureScaler.Fit(rows, Features, ScalingMethod.Robust);
+            var dirty = rows.Select(r => (double[])r.Clone()).ToList();
+            for (int i = 0; i < 5; i++) dirty[i][1] = 1e9; // five wild values
+            var withOutliers = FeatureScaler.Fit(dirty, Features, ScalingMethod.Robust);
+            var minMax = FeatureScaler.Fit(dirty, Features, ScalingMethod.MinMax);
+
+            Assert.Equal(clean.Scale[1], withOutliers.Scale[1], clean.Scale[1] * 0.1);
+            Assert.Equal(clean.Offset[1], withOutliers.Offset[1], clean.Scale[1] * 0.1);
+            Assert.True(minMax.Scale[1] > 1e8);
+        }
+
+        // Slots as a schema with a numeric, a categorical (two categories + other) and a timestamp column gives them.
+        private static readonly SlotKind[] MixedKinds =
+        {
+            SlotKind.Numeric, SlotKind.OneHot, SlotKind.OneHot, SlotKind.OneHot,
+            SlotKind.Cyclic, SlotKind.Cyclic, SlotKind.Cyclic, SlotKind.Cyclic, SlotKind.Numeric,
+        };
+
+        private static List<double[]> MixedRows(int count, int seed)
+        {
+            var random = new Random(seed);
+            var rows = new List<double[]>();
+            for (int i = 0; i < count; i++)
+            {
+                var row = new double[MixedKinds.Length];
+                row[0] = 100 + random.NextDouble() * 100;
+                row[1 + random.Next(3)] = 1;
+                TimestampParser.Encode(new DateTime(2026, 1, 4).AddMinutes(random.Next(7 * 24 * 60)), row.AsSpan(4, 4));
+                row[8] = -50 + random.NextDouble() * 10;
+                rows.Add(row);
+            }
+            return rows;
+        }
+
+        [Theory]
+        [InlineData(ScalingMethod.MinMax)]
+        [InlineData(ScalingMethod.GlobalMinMax)]
+        [InlineData(ScalingMethod.Standard)]
+        [InlineData(ScalingMethod.Robust)]
+        public void OneHotSlotsAreUnscaledAndCyclicSlotsMapOntoZeroToOneWhateverTheMethod(ScalingMethod method)
+        {
+            var rows = MixedRows(300, 8);
+
+            var scaler = FeatureScaler.Fit(rows, MixedKinds, method);
+
+            Assert.Equal(MixedKinds.Length, scaler.Count);
+            for (int j = 1; j <= 3; j++)
+            {
+                Assert.Equal(0.0, scaler.Offset[j]);
+                Assert.Equal(1.0, scaler.Scale[j]);
+                Assert.Equal(1f, scaler.Transform(j, 1));
+            }
+            for (int j = 4; j <= 7; j++)
+            {
+                Assert.Equal(-1.0, scaler.Offset[j]);
+                Assert.Equal(2.0, scaler.Scale[j]);
+                Assert.Equal(0f, scaler.Transform(j, -1));
+                Assert.Equal(0.5f, scaler.Transform(j, 0));
+                Assert.Equal(1f, scaler.Transform(j, 1));
+            }
+            // The numeric slots are scaled by the method, as they would be without the others.
+            var numericOnly = FeatureScaler.Fit(rows.Select(r => new[] { r[0], r[8] }).ToList(), 2, method);
+            Assert.Equal(numericOnly.Offset[0], scaler.Offset[0], 9);
+            Assert.Equal(numericOnly.Scale[0], scaler.Scale[0], 9);
+            Assert.Equal(numericOnly.Offset[1], scaler.Offset[8], 9);
+            Assert.Equal(numericOnly.Scale[1], scaler.Scale[8], 9);
+        }
+
+        [Fact]
+        public void GlobalMinMaxRangesOverNumericSlotsOnly()
+        {
+            // Numeric slots all in [100, 200]: were the one-hot zeros or the cyclic -1s counted, the minimum would drop below 0.
+            var rows = MixedRows(300, 9);
+            foreach (var row in rows) row[8] += 200;
+            double min = rows.Min(r => Math.Min(r[0], r[8]));
+            double max = rows.Max(r => Math.Max(r[0], r[8]));
+
+            var scaler = FeatureScaler.Fit(rows, MixedKinds, ScalingMethod.GlobalMinMax);
+
+            Assert.True(min >= 100);
+            Assert.Equal(min, scaler.Offset[0]);
+            Assert.Equal(min, scaler.Offset[8]);
+            Assert.Equal(max - min, scaler.Scale[0]);
+            Assert.Equal(max - min, scaler.Scale[8]);
+        }
+
+        [Fact]
+        public void FitOnNumericCountEqualsFitOnNumericKinds()
+        {
+            var rows = Rows(50, 10);
+
+            var byCount = FeatureScaler.Fit(rows, Features, ScalingMethod.Robust);
+            var byKinds = FeatureScaler.Fit(rows, Enumerable.Repeat(SlotKind.Numeric, Features).ToArray(), ScalingMethod.Robust);
+
+            Assert.Equal(byCount.Offset, byKinds.Offset);
+            Assert.Equal(byCount.Scale, byKinds.Scale);
         }
     }
 }

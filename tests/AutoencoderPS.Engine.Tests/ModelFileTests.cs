@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -314,11 +315,19 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("hidden-changed")]
         [InlineData("unknown-activation")]
         [InlineData("scale-zero")]
+        [InlineData("scale-negative")]
+        [InlineData("offset-infinite")]
+        [InlineData("input-removed")]
+        [InlineData("input-added")]
+        [InlineData("training-error-nan")]
+        [InlineData("unknown-role")]
+        [InlineData("contamination-too-large")]
         public void InconsistentMetadataWithAValidChecksumIsCorrupt(string change)
         {
             var layout = ModelFileLayout.Parse(File.ReadAllBytes(SavedReference()));
-            var metadata = JsonNode.Parse(layout.MetadataText)!.AsObject();
-            var features = metadata["Features"]!.AsArray();
+            var metadata = layout.MetadataJson;
+            var features = ModelFileLayout.FeaturesOf(metadata);
+            var inputs = ModelFileLayout.InputsOf(metadata);
             switch (change)
             {
                 case "threshold-nan": metadata["Threshold"] = "NaN"; break;
@@ -328,9 +337,16 @@ namespace AutoencoderPS.Engine.Tests
                 case "hidden-zero": metadata["HiddenLayers"] = new JsonArray(8, 0); break;
                 case "hidden-changed": metadata["HiddenLayers"] = new JsonArray(8, 4); break;
                 case "unknown-activation": metadata["Activation"] = "Swish"; break;
-                case "scale-zero": features[0]!["Scale"] = 0.0; break;
+                case "scale-zero": inputs[0]!["Scale"] = 0.0; break;
+                case "scale-negative": inputs[2]!["Scale"] = -1.0; break;
+                case "offset-infinite": inputs[1]!["Offset"] = "-Infinity"; break;
+                case "input-removed": inputs.RemoveAt(inputs.Count - 1); break;
+                case "input-added": inputs.Add(JsonNode.Parse("{\"Name\":\"extra\",\"Offset\":0,\"Scale\":1}")); break;
+                case "training-error-nan": metadata["TrainingErrors"]!.AsArray()[0] = "NaN"; break;
+                case "unknown-role": features[0]!["Role"] = "Ordinal"; break;
+                case "contamination-too-large": metadata["ThresholdMethod"] = "Contamination"; metadata["ThresholdValue"] = 0.9; break;
             }
-            layout.MetadataText = metadata.ToJsonString();
+            layout.MetadataJson = metadata;
 
             var error = LoadFails(layout.Pack(), temp.File($"{change}.aemodel"));
 
@@ -380,6 +396,187 @@ namespace AutoencoderPS.Engine.Tests
             var error = LoadFails(content, temp.File("length.aemodel"));
 
             Assert.Equal("ModelFileTruncated", error.ErrorId);
+        }
+
+        // ---- Models with categorical, timestamp and numeric features --------------------------------------
+
+        private MixedCase Mixed => fixture.Mixed;
+
+        private string SavedMixed(string name = "mixed.aemodel")
+        {
+            string path = temp.File(name);
+            ModelFile.Save(Mixed.Model, path);
+            return path;
+        }
+
+        [Fact]
+        public void AMixedModelRoundTripsWithItsRolesCategoriesMediansAndIgnoredColumns()
+        {
+            var original = Mixed.Model;
+
+            using var loaded = ModelFile.Load(SavedMixed());
+
+            var (a, b) = (original.Schema!, loaded.Schema!);
+            Assert.Equal(a.Names, b.Names);
+            Assert.Equal(a.Width, b.Width);
+            Assert.Equal(a.SlotNames, b.SlotNames);
+            Assert.Equal(a.SlotKinds, b.SlotKinds);
+            for (int c = 0; c < a.Count; c++)
+            {
+                var (x, y) = (a.Columns[c], b.Columns[c]);
+                Assert.Equal(x.Role, y.Role);
+                Assert.Equal(x.Categories, y.Categories);
+                Assert.Equal(x.Median, y.Median);
+                Assert.Equal(x.Mode, y.Mode);
+                Assert.Equal(x.Statistics!.Count, y.Statistics!.Count);
+                Assert.Equal(x.Statistics.Missing, y.Statistics.Missing);
+                Assert.Equal(x.Statistics.Min, y.Statistics.Min);
+                Assert.Equal(x.Statistics.Max, y.Statistics.Max);
+                Assert.Equal(x.Statistics.Mean, y.Statistics.Mean);
+                Assert.Equal(x.Statistics.StandardDeviation, y.Statistics.StandardDeviation);
+                Assert.Equal(x.Statistics.Distinct, y.Statistics.Distinct);
+                Assert.Equal(x.Statistics.First, y.Statistics.First);
+                Assert.Equal(x.Statistics.Last, y.Statistics.Last);
+            }
+            Assert.Equal(new[] { ColumnRole.Timestamp, ColumnRole.Categorical, ColumnRole.Categorical, ColumnRole.Numeric, ColumnRole.Numeric, ColumnRole.Numeric },
+                b.Columns.Select(c => c.Role));
+            Assert.Equal(MessyData.Hosts.OrderBy(h => h, StringComparer.Ordinal), b.Columns[1].Categories);
+            Assert.NotNull(b.Columns[b.IndexOf("cpu")].Median);
+            Assert.Equal(a.Ignored.Select(i => (i.Name, i.Reason)), b.Ignored.Select(i => (i.Name, i.Reason)));
+            Assert.Equal(new[] { "id", "message" }, b.Ignored.Select(i => i.Name));
+
+            Assert.Equal(ScalingMethod.Robust, loaded.Scaling);
+            Assert.Equal(original.Scaler!.Offset, loaded.Scaler!.Offset);
+            Assert.Equal(original.Scaler.Scale, loaded.Scaler.Scale);
+            Assert.True(loaded.Settings.TimeFeatures);
+            Assert.Equal(OutputActivationKind.Linear, loaded.Architecture!.OutputActivation);
+            Assert.Equal(ThresholdMethod.Contamination, loaded.ThresholdRule.Method);
+            Assert.Equal(0.05, loaded.ThresholdRule.Value);
+            Assert.Equal(original.Threshold, loaded.Threshold);
+            Assert.Equal(original.ThresholdSource, loaded.ThresholdSource);
+            Assert.Equal(original.TrainingErrors, loaded.TrainingErrors);
+        }
+
+        [Fact]
+        public void AMixedModelScoresIdenticallyAfterLoadingIncludingImputedRows()
+        {
+            using var loaded = ModelFile.Load(SavedMixed());
+            // Training rows hold gaps; the loaded schema must impute the same medians and modes.
+            var records = Mixed.Training.Take(200).Concat(Mixed.HeldOut).ToList();
+            var original = Mixed.Model;
+
+            var before = original.Score(records.Select(r => Mixed.Featurize(r)).ToList());
+            var imputedBefore = new List<string>();
+            var imputedAfter = new List<string>();
+            var after = loaded.Score(records.Select(r =>
+            {
+                var row = new double[loaded.Schema!.Width];
+                loaded.Schema.Featurize(r, MixedCase.Culture, row, MissingValuePolicy.Impute, imputedAfter);
+                Mixed.Featurize(r, imputedBefore);
+                return row;
+            }).ToList());
+
+            Assert.NotEmpty(imputedAfter);
+            Assert.Equal(imputedBefore, imputedAfter);
+            ScoreAssert.Identical(before, after);
+            for (int i = 0; i < before.Length; i++)
+                Assert.Equal(before[i].Explain(3, MixedCase.Culture), after[i].Explain(3, MixedCase.Culture));
+        }
+
+        [Fact]
+        public void MixedMetadataListsRolesIgnoredColumnsAndTheScalingOfEveryInput()
+        {
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(SavedMixed()));
+            var metadata = layout.MetadataJson;
+            var schema = Mixed.Model.Schema!;
+
+            var features = ModelFileLayout.FeaturesOf(metadata);
+            Assert.Equal(schema.Names, features.Select(f => (string)f!["Name"]!));
+            Assert.Equal(new[] { "Timestamp", "Categorical", "Categorical", "Numeric", "Numeric", "Numeric" }, features.Select(f => (string)f!["Role"]!));
+            Assert.Equal(MessyData.Hosts.OrderBy(h => h, StringComparer.Ordinal), features[1]!["Categories"]!.AsArray().Select(c => (string)c!));
+            Assert.Equal(schema.Columns[3].Median, (double)features[3]!["Median"]!);
+            Assert.Equal(new[] { "id", "message" }, metadata["IgnoredColumns"]!.AsArray().Select(i => (string)i!["Name"]!));
+            Assert.All(metadata["IgnoredColumns"]!.AsArray(), i => Assert.False(string.IsNullOrEmpty((string)i!["Reason"]!)));
+            Assert.True((bool)metadata["TimeFeatures"]!);
+
+            var inputs = ModelFileLayout.InputsOf(metadata);
+            Assert.Equal(schema.Width, inputs.Count);
+            Assert.Equal(schema.SlotNames, inputs.Select(i => (string)i!["Name"]!));
+            for (int j = 0; j < inputs.Count; j++)
+            {
+                double offset = (double)inputs[j]!["Offset"]!, scale = (double)inputs[j]!["Scale"]!;
+                Assert.Equal(Mixed.Model.Scaler!.Offset[j], offset);
+                Assert.Equal(Mixed.Model.Scaler.Scale[j], scale);
+                if (schema.SlotKinds[j] == SlotKind.OneHot) { Assert.Equal(0.0, offset); Assert.Equal(1.0, scale); }
+                if (schema.SlotKinds[j] == SlotKind.Cyclic) { Assert.Equal(-1.0, offset); Assert.Equal(2.0, scale); }
+            }
+            Assert.Equal("Robust", (string)metadata["Scaling"]!);
+            Assert.Equal(Mixed.Model.TrainingErrors.Count, metadata["TrainingErrors"]!.AsArray().Count);
+            Assert.Equal(Mixed.Model.ThresholdSource, (string)metadata["ThresholdSource"]!);
+        }
+
+        [Theory]
+        [InlineData("categories-emptied")]
+        [InlineData("category-removed")]
+        [InlineData("role-changed")]
+        public void InconsistentMixedMetadataWithAValidChecksumIsCorrupt(string change)
+        {
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(SavedMixed()));
+            var metadata = layout.MetadataJson;
+            var host = ModelFileLayout.FeaturesOf(metadata)[1]!;
+            switch (change)
+            {
+                case "categories-emptied": host["Categories"] = new JsonArray(); break;           // a categorical column that can't be featurized
+                case "category-removed": host["Categories"]!.AsArray().RemoveAt(0); break;      // one input fewer than the scaling lists
+                case "role-changed": ModelFileLayout.FeaturesOf(metadata)[0]!["Role"] = "Numeric"; break; // 1 input instead of 4
+            }
+            layout.MetadataJson = metadata;
+
+            Assert.Equal("ModelFileCorrupt", LoadFails(layout.Pack(), temp.File($"{change}.aemodel")).ErrorId);
+        }
+
+        [Fact]
+        public void ARecalibratedThresholdIsSaved()
+        {
+            string path = temp.File("recalibrated.aemodel");
+            using (var model = ModelFile.Load(SavedMixed()))
+            {
+                model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 97.5));
+                ModelFile.Save(model, path);
+            }
+
+            using var loaded = ModelFile.Load(path);
+
+            Assert.Equal(ThresholdMethod.Percentile, loaded.ThresholdRule.Method);
+            Assert.Equal(97.5, loaded.ThresholdRule.Value);
+            Assert.Equal(ThresholdRule.Percentile(Mixed.Model.TrainingErrors, 97.5), loaded.Threshold);
+            Assert.Contains("stored errors", loaded.ThresholdSource, StringComparison.Ordinal);
+            Assert.NotEqual(Mixed.Model.ThresholdSource, loaded.ThresholdSource);
+        }
+
+        [Fact]
+        public void ALoadedModelCanBeTrainedFurther()
+        {
+            using var loaded = ModelFile.Load(SavedMixed());
+            var schema = loaded.Schema!;
+            var rows = Mixed.HeldOut.Select(r =>
+            {
+                var row = new double[schema.Width];
+                schema.Featurize(r, MixedCase.Culture, row);
+                return row;
+            }).ToList();
+            int epochs = loaded.Training!.Epochs;
+
+            loaded.Train(schema, rows, MixedCase.Options(epochs: 3), continueTraining: true);
+
+            Assert.Same(schema, loaded.Schema);
+            Assert.Equal(epochs + 3, loaded.Training!.Epochs);
+            Assert.Equal(2, loaded.Training.Runs);
+            string path = temp.File("further.aemodel");
+            ModelFile.Save(loaded, path);
+            using var again = ModelFile.Load(path);
+            Assert.Equal(epochs + 3, again.Training!.Epochs);
+            ScoreAssert.Identical(loaded.Score(rows), again.Score(rows));
         }
     }
 }

@@ -122,13 +122,59 @@ namespace AutoencoderPS.Engine.Tests
 
         [Theory]
         [InlineData("NaN")]
+        [InlineData("nan")]
         [InlineData("Infinity")]
         [InlineData("-Infinity")]
-        public void NonFiniteTextParsesAsANumberForTheSchemaToReject(string text)
+        [InlineData("1e999")]
+        public void NonFiniteTextIsAMissingValue(string text)
         {
-            // The parser only reads; FeatureSchema.Featurize is what refuses non-finite values.
-            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead(text, Invariant, out double number));
-            Assert.False(double.IsFinite(number));
+            // Non-finite numbers are gaps: FeatureSchema imputes them (or rejects them as Empty), never feeds them on.
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(text, Invariant, out double number));
+            Assert.True(double.IsNaN(number) || !double.IsFinite(number));
+        }
+
+        public static TheoryData<object> NonFiniteClrNumbers => new TheoryData<object>
+        {
+            double.NaN,
+            double.PositiveInfinity,
+            double.NegativeInfinity,
+            float.NaN,
+            float.NegativeInfinity,
+        };
+
+        [Theory]
+        [MemberData(nameof(NonFiniteClrNumbers))]
+        public void NonFiniteClrNumbersAreMissingValues(object value)
+        {
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(value, Invariant, out _));
+        }
+
+        [Theory]
+        [InlineData("NA")]
+        [InlineData("na")]
+        [InlineData("N/A")]
+        [InlineData("n/a")]
+        [InlineData(" null ")]
+        [InlineData("NULL")]
+        [InlineData("NaN")]
+        [InlineData("")]
+        public void MissingValueMarkersAreEmpty(string text)
+        {
+            Assert.True(NumberParser.IsMissingMarker(text));
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(text, Invariant, out _));
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(text, CultureInfo.GetCultureInfo("de-DE"), out _));
+        }
+
+        [Theory]
+        [InlineData("N")]
+        [InlineData("NAN1")]
+        [InlineData("none")]
+        [InlineData("-")]
+        [InlineData("N/A/B")]
+        public void TextMerelyLikeAMarkerIsNotMissing(string text)
+        {
+            Assert.False(NumberParser.IsMissingMarker(text));
+            Assert.Equal(NumberParser.Outcome.NotNumeric, NumberParser.TryRead(text, Invariant, out _));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine;
 using Xunit;
@@ -82,6 +83,15 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(ThresholdMethod.MeanStd, double.NaN)]
         [InlineData(ThresholdMethod.Percentile, double.NaN)]
         [InlineData(ThresholdMethod.MeanStd, double.PositiveInfinity)]
+        [InlineData(ThresholdMethod.Contamination, 0.0)]
+        [InlineData(ThresholdMethod.Contamination, -0.1)]
+        [InlineData(ThresholdMethod.Contamination, 0.5000001)]
+        [InlineData(ThresholdMethod.Contamination, 1.0)]
+        [InlineData(ThresholdMethod.Contamination, 5.0)]      // a percentage given for a fraction
+        [InlineData(ThresholdMethod.Contamination, double.NaN)]
+        [InlineData(ThresholdMethod.Manual, -0.001)]
+        [InlineData(ThresholdMethod.Manual, double.NaN)]
+        [InlineData(ThresholdMethod.Manual, double.PositiveInfinity)]
         public void InvalidValuesThrow(ThresholdMethod method, double value)
         {
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ThresholdRule(method, value));
@@ -94,6 +104,10 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(ThresholdMethod.Percentile, 100.0)]
         [InlineData(ThresholdMethod.MeanStd, 0.0)]
         [InlineData(ThresholdMethod.MeanStd, 10.0)]
+        [InlineData(ThresholdMethod.Contamination, 0.5)]
+        [InlineData(ThresholdMethod.Contamination, 1e-6)]
+        [InlineData(ThresholdMethod.Manual, 0.0)]
+        [InlineData(ThresholdMethod.Manual, 1e6)]
         public void BoundaryValuesAreAccepted(ThresholdMethod method, double value)
         {
             var rule = new ThresholdRule(method, value);
@@ -123,6 +137,83 @@ namespace AutoencoderPS.Engine.Tests
                 double expected = sorted[(int)Math.Floor(h)] + (h - Math.Floor(h)) * (sorted[(int)Math.Ceiling(h)] - sorted[(int)Math.Floor(h)]);
                 Assert.Equal(expected, ThresholdRule.Percentile(values, p), 12);
             }
+        }
+
+        private static readonly double[] OneToTen = Enumerable.Range(1, 10).Select(i => (double)i).ToArray();
+
+        [Fact]
+        public void ContaminationIsThePercentileAboveWhichThatFractionLies()
+        {
+            var rule = new ThresholdRule(ThresholdMethod.Contamination, 0.1);
+
+            // 10 % contamination: the 90th percentile; numpy.percentile(1..10, 90) == 9.1
+            Assert.Equal(9.1, rule.Compute(OneToTen), 12);
+            Assert.Equal(9.1, rule.Compute(OneToTen.Reverse().ToArray()), 12);
+            Assert.Equal(new ThresholdRule(ThresholdMethod.Percentile, 90).Compute(OneToTen), rule.Compute(OneToTen), 12);
+        }
+
+        [Theory]
+        [InlineData(0.5, 5.5)]
+        [InlineData(0.25, 7.75)]
+        [InlineData(0.01, 9.91)]
+        public void ContaminationOfOtherFractions(double contamination, double expected)
+        {
+            Assert.Equal(expected, new ThresholdRule(ThresholdMethod.Contamination, contamination).Compute(OneToTen), 12);
+        }
+
+        [Fact]
+        public void ContaminationFlagsThatShareOfTheErrors()
+        {
+            var random = new Random(9);
+            var errors = Enumerable.Range(0, 1000).Select(_ => random.NextDouble()).ToArray();
+
+            double threshold = new ThresholdRule(ThresholdMethod.Contamination, 0.05).Compute(errors);
+
+            Assert.Equal(50, errors.Count(e => e > threshold));
+        }
+
+        [Fact]
+        public void ManualIsTheValueItselfWhateverTheErrors()
+        {
+            var rule = new ThresholdRule(ThresholdMethod.Manual, 0.125);
+
+            Assert.Equal(0.125, rule.Compute(OneToTen));
+            Assert.Equal(0.125, rule.Compute(Array.Empty<double>())); // needs no errors at all
+            Assert.Equal(0.0, new ThresholdRule(ThresholdMethod.Manual, 0).Compute(OneToTen));
+        }
+
+        [Theory]
+        [InlineData(ThresholdMethod.MeanStd, 1.0)]
+        [InlineData(ThresholdMethod.Percentile, 99.0)]
+        [InlineData(ThresholdMethod.Contamination, 0.01)]
+        [InlineData(ThresholdMethod.Manual, 1.0)]
+        public void DefaultValueOfEachMethodIsValid(ThresholdMethod method, double expected)
+        {
+            Assert.Equal(expected, ThresholdRule.DefaultValue(method));
+            Assert.Equal(expected, new ThresholdRule(method, ThresholdRule.DefaultValue(method)).Value);
+        }
+
+        [Fact]
+        public void ToStringSaysHowTheThresholdIsChosen()
+        {
+            var culture = CultureInfo.CurrentCulture;
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // the text follows the current culture
+            try
+            {
+                ToStringInTheCurrentCulture();
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = culture;
+            }
+        }
+
+        private static void ToStringInTheCurrentCulture()
+        {
+            Assert.Equal("mean + 2 std of training errors", new ThresholdRule(ThresholdMethod.MeanStd, 2).ToString());
+            Assert.Equal("99.5th percentile of training errors", new ThresholdRule(ThresholdMethod.Percentile, 99.5).ToString());
+            Assert.StartsWith("contamination 0.05: the top 5", new ThresholdRule(ThresholdMethod.Contamination, 0.05).ToString(), StringComparison.Ordinal);
+            Assert.Equal("set by hand to 0.25", new ThresholdRule(ThresholdMethod.Manual, 0.25).ToString());
         }
     }
 }

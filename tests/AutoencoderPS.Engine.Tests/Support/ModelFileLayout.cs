@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {
@@ -9,6 +10,10 @@ namespace AutoencoderPS.Engine.Tests.Support
     /// Reads and writes the model file layout independently of the engine, so tests can inspect a file
     /// and forge ones with a valid checksum but bad content:
     /// magic (8) | version (uint16) | reserved (uint16) | metadata length (int64) | metadata | weights length (int64) | weights | SHA-256 (32).
+    /// The metadata is JSON: "Features" (one per feature column: Name, Role, Categories, Median, Mode, Statistics),
+    /// "IgnoredColumns" (Name, Reason), and "Inputs" (one per network input, in slot order: Name, Offset, Scale),
+    /// besides the settings, threshold (Threshold, ThresholdMethod, ThresholdValue, ThresholdSource, TrainingErrors)
+    /// and training summary.
     /// </summary>
     internal sealed class ModelFileLayout
     {
@@ -26,6 +31,19 @@ namespace AutoencoderPS.Engine.Tests.Support
             get => Encoding.UTF8.GetString(Metadata);
             set => Metadata = Encoding.UTF8.GetBytes(value);
         }
+
+        /// <summary>The metadata as a JSON object; assigning it rewrites <see cref="Metadata"/>.</summary>
+        public JsonObject MetadataJson
+        {
+            get => JsonNode.Parse(MetadataText)!.AsObject();
+            set => MetadataText = value.ToJsonString();
+        }
+
+        /// <summary>The feature columns of a metadata object.</summary>
+        public static JsonArray FeaturesOf(JsonObject metadata) => metadata["Features"]!.AsArray();
+
+        /// <summary>The network inputs (slots) with their scaling, of a metadata object.</summary>
+        public static JsonArray InputsOf(JsonObject metadata) => metadata["Inputs"]!.AsArray();
 
         public static ModelFileLayout Parse(byte[] content)
         {

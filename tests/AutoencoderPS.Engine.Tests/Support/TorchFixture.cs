@@ -6,27 +6,33 @@ using Xunit;
 namespace AutoencoderPS.Engine.Tests.Support
 {
     /// <summary>
-    /// Loads libtorch once, pins it to one thread (the machines have two noisy cores), and trains one
-    /// reference model that several test classes read. Tests that use torch share this collection, so
+    /// Loads libtorch once, pins it to one thread (the machines have two noisy cores), and trains a numeric
+    /// reference model and a mixed-role model that several test classes read. Tests that use torch share this collection, so
     /// they run one after another.
     /// </summary>
     public sealed class TorchFixture : IDisposable
     {
         private readonly Lazy<TrainedCase> reference;
+        private readonly Lazy<MixedCase> mixed;
 
         public TorchFixture()
         {
             TorchRuntime.EnsureLoaded();
             TorchRuntime.SetThreadCount(1);
             reference = new Lazy<TrainedCase>(() => TrainedCase.Create(seed: 1234, dataSeed: 11));
+            mixed = new Lazy<MixedCase>(MixedCase.Create);
         }
 
         /// <summary>A model trained on <see cref="SyntheticData"/>; read it, don't retrain or dispose it.</summary>
         internal TrainedCase Reference => reference.Value;
 
+        /// <summary>A model trained on a messy export (categorical, timestamp and numeric features); read it, don't change it.</summary>
+        internal MixedCase Mixed => mixed.Value;
+
         public void Dispose()
         {
             if (reference.IsValueCreated) reference.Value.Model.Dispose();
+            if (mixed.IsValueCreated) mixed.Value.Model.Dispose();
         }
     }
 
