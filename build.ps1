@@ -4,20 +4,31 @@
     Builds, tests and demonstrates AutoencoderPS.
 .DESCRIPTION
     Build  stages a loadable module in out/AutoencoderPS (manifest, assemblies, native libtorch for this platform).
-    Test   builds, runs the xunit engine tests and the Pester cmdlet tests (in a child pwsh against the staged
-           module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
+    Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (for the install
+           test, which gets their folder in AUTOENCODERPS_PACKAGES), runs the Pester cmdlet tests (in a child pwsh
+           against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
     Demo   builds, then trains on two days of built-in sample host metrics and scores the next five.
+    Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
+           (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's
+           libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB.
     Clean  removes out/ and the bin/obj folders.
+.PARAMETER RuntimeIdentifier
+    Package only: the platforms to write runtime packages for (default: linux-x64, win-x64 and osx-arm64).
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Package -RuntimeIdentifier linux-x64
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [ValidateSet('linux-x64', 'win-x64', 'osx-arm64')]
+    [string[]] $RuntimeIdentifier = @('linux-x64', 'win-x64', 'osx-arm64')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -28,6 +39,21 @@ $OutDir = Join-Path $RepoRoot 'out'
 $ModuleStage = Join-Path $OutDir 'AutoencoderPS'
 $ModuleManifest = Join-Path $ModuleStage 'AutoencoderPS.psd1'
 $PesterVersion = '5.7.1'
+$PackageDir = Join-Path $OutDir 'packages'        # the .nupkg files: a file-system PSResource repository
+$PackageWork = Join-Path $OutDir 'package-work'   # per-RID publish output, package stages, a throwaway HOME
+$PackageLimitMB = 250                             # the PowerShell Gallery refuses larger packages
+$script:ModuleVersionCache = $null
+
+# One runtime module per platform, AutoencoderPS.Runtime.<rid>: a fixed GUID each, the OS tag the Gallery filters
+# on, and the libraries a runtime must hold (the engine's TorchRuntime loads them in this order).
+$RuntimeModules = @{
+    'linux-x64' = @{ Guid = '8d1021cc-0136-4e86-a086-0f648733d834'; Platform = 'Linux'
+        Required = 'libc10.so', 'libtorch_cpu.so', 'libtorch.so', 'libLibTorchSharp.so' }
+    'win-x64'   = @{ Guid = '1886c9a9-5b06-4c22-80cc-fa37bcb88866'; Platform = 'Windows'
+        Required = 'c10.dll', 'torch_cpu.dll', 'torch.dll', 'LibTorchSharp.dll' }
+    'osx-arm64' = @{ Guid = 'bd933892-1759-40ab-a282-b4b7867b5408'; Platform = 'MacOS'
+        Required = 'libc10.dylib', 'libtorch_cpu.dylib', 'libtorch.dylib', 'libLibTorchSharp.dylib' }
+}
 
 # Natives that a CPU training and scoring module never loads (see PLATFORM notes); left out of the stage.
 $UnneededNatives = @(
@@ -48,8 +74,10 @@ function Get-ChildPwsh {
 }
 
 function Get-ModuleVersion {
+    if ($script:ModuleVersionCache) { return $script:ModuleVersionCache }
     $version = (& dotnet msbuild (Join-Path $RepoRoot 'src/AutoencoderPS/AutoencoderPS.csproj') -getProperty:Version).Trim()
     if ($LASTEXITCODE -ne 0 -or -not $version) { throw 'Could not read the version from .config/Build.props.' }
+    $script:ModuleVersionCache = $version
     $version
 }
 
@@ -111,6 +139,18 @@ function Invoke-Test {
     if (-not $xunit) { $problems.Add("xunit produced no results (exit code $xunitExit)"); $xunit = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
     elseif ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $problems.Add("dotnet test exited with $xunitExit") }
 
+    Write-Host "`n=== Packages: AutoencoderPS and this platform's runtime, for the install test ==="
+    $env:AUTOENCODERPS_PACKAGES = $null
+    $rid = Get-CurrentRuntimeIdentifier
+    if ($RuntimeModules.ContainsKey($rid)) {
+        try {
+            Invoke-Package -Rids $rid -NoBuild
+            $env:AUTOENCODERPS_PACKAGES = $PackageDir
+        }
+        catch { $problems.Add("packaging failed: $_") }
+    }
+    else { Write-Host "There is no runtime package for $rid; the install test will be skipped." }
+
     Write-Host "`n=== Pester: cmdlets, in a child pwsh against $ModuleManifest ==="
     $pester = Get-PesterModulePath
     $summary = Join-Path $results 'pester.json'
@@ -153,6 +193,197 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Get-NuGetPackageRoot {
+    $line = (& dotnet nuget locals global-packages --list) | Select-Object -First 1
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Get-CurrentRuntimeIdentifier {
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    "$os-$([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant())"
+}
+
+function Test-NativeFile {
+    # Native: .so/.so.N/.dylib, and any .dll that is not a .NET assembly (Windows natives).
+    param([System.IO.FileInfo] $File)
+    if ($File.Name -match '\.so(\.\d+)*$' -or $File.Extension -eq '.dylib') { return $true }
+    if ($File.Extension -ne '.dll') { return $false }
+    try { $null = [System.Reflection.AssemblyName]::GetAssemblyName($File.FullName); $false } catch { $true }
+}
+
+function Get-UnneededNativeName {
+    # $UnneededNatives, with their macOS and Windows names, and SkiaSharp's natives (TorchSharp's image helpers, which
+    # training and scoring never load; the linux-x64 publish has none).
+    foreach ($name in @($UnneededNatives) + 'libSkiaSharp.so') {
+        $base = $name -replace '^lib' -replace '\.so$'
+        $name; "lib$base.dylib"; "$base.dll"; "lib$base.dll"
+    }
+}
+
+function Invoke-IsolatedPwsh {
+    <#
+    Runs a script block in a child pwsh whose HOME is a throwaway folder, so PSResourceGet and PowerShellGet keep
+    their repository registrations and CurrentUser modules there, never in the user's real configuration.
+    DOTNET_CLI_HOME and NUGET_PACKAGES keep pointing at the real ones; PSModulePath is left for the child to compute.
+    #>
+    param([string] $HomeDir, [scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
+    $names = 'HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA', 'PSModulePath', 'DOTNET_CLI_HOME', 'NUGET_PACKAGES'
+    $saved = @{}
+    foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $nugetPackages = Get-NuGetPackageRoot
+    $savedDirectory = [Environment]::CurrentDirectory
+    try {
+        if (-not $env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME = [Environment]::GetFolderPath('UserProfile') }
+        if (-not $env:NUGET_PACKAGES) { $env:NUGET_PACKAGES = $nugetPackages }
+        $env:HOME = $HomeDir
+        $env:XDG_CONFIG_HOME = Join-Path $HomeDir '.config'
+        $env:XDG_DATA_HOME = Join-Path $HomeDir '.local/share'
+        $env:XDG_CACHE_HOME = Join-Path $HomeDir '.cache'
+        if ($IsWindows) {
+            $env:LOCALAPPDATA = Join-Path $HomeDir 'AppData/Local'
+            $env:APPDATA = Join-Path $HomeDir 'AppData/Roaming'
+        }
+        # The folders must exist: .NET reports a missing special folder as '', and PSResourceGet and NuGet would then
+        # write their settings relative to the working directory, which is the child's HOME too for that reason.
+        foreach ($dir in $env:XDG_CONFIG_HOME, $env:XDG_DATA_HOME, $env:XDG_CACHE_HOME) { New-Item -ItemType Directory -Path $dir -Force | Out-Null }
+        if ($IsWindows) { foreach ($dir in $env:LOCALAPPDATA, $env:APPDATA) { New-Item -ItemType Directory -Path $dir -Force | Out-Null } }
+        $env:PSModulePath = $null
+        [Environment]::CurrentDirectory = $HomeDir
+        & (Get-ChildPwsh) -NoProfile -NonInteractive -Command $ScriptBlock -args $ArgumentList
+        if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed with exit code $LASTEXITCODE." }
+    }
+    finally {
+        # Not [Environment]::SetEnvironmentVariable($name, $null): PowerShell passes '' for $null, which leaves the
+        # variable set but empty on Linux, and an empty DOTNET_CLI_HOME sends dotnet's NuGet folder to a relative path.
+        foreach ($name in $names) {
+            if ($null -eq $saved[$name]) { Remove-Item -LiteralPath "env:$name" -ErrorAction Ignore }
+            else { Set-Item -LiteralPath "env:$name" -Value $saved[$name] }
+        }
+        [Environment]::CurrentDirectory = $savedDirectory
+    }
+}
+
+function New-RuntimeModuleStage {
+    # Publishes the cmdlet project for one RID and stages AutoencoderPS.Runtime.<rid>: that platform's natives, flat,
+    # with a manifest from module/AutoencoderPS.Runtime and the licences.
+    param([string] $Rid, [string] $Version, [string] $StageRoot, [string] $NuGetRoot)
+    $info = $RuntimeModules[$Rid]
+    $name = "AutoencoderPS.Runtime.$Rid"
+    $publish = Join-Path $PackageWork "publish/$Rid"
+    Write-Host "Publishing the $Rid natives..."
+    # A separate artifacts folder: the RID-specific restore must not rewrite the obj/ of the everyday build.
+    Invoke-Dotnet publish (Join-Path $RepoRoot 'src/AutoencoderPS/AutoencoderPS.csproj') -c $Configuration "-p:RuntimeIdentifier=$Rid" `
+        -o $publish --artifacts-path (Join-Path $PackageWork "artifacts/$Rid") --nologo -v quiet
+
+    $deps = Get-Content (Join-Path $publish 'AutoencoderPS.deps.json') -Raw | ConvertFrom-Json -AsHashtable
+    $libraries = @($deps.libraries.Keys)
+    $libtorch = ($libraries | Where-Object { $_ -like "libtorch-cpu-$Rid/*" } | Select-Object -First 1) -replace '^.*/'
+    $torchsharp = ($libraries | Where-Object { $_ -like 'TorchSharp/*' } | Select-Object -First 1) -replace '^.*/'
+    if (-not $libtorch -or -not $torchsharp) { throw "The $Rid publish names no libtorch-cpu-$Rid or TorchSharp package in its deps.json." }
+
+    $stage = Join-Path $StageRoot $name
+    New-Item -ItemType Directory -Path $stage -Force | Out-Null
+    $unneeded = @(Get-UnneededNativeName)
+    Get-ChildItem $publish -File |
+        Where-Object { $_.Name -notin $unneeded -and (Test-NativeFile $_) } |
+        Copy-Item -Destination $stage
+    foreach ($library in $info.Required) {
+        if (-not (Test-Path (Join-Path $stage $library))) { throw "The $Rid runtime lacks '$library' (publish folder: $publish)." }
+    }
+    if ($Rid -eq 'linux-x64') { Assert-LibTorchSharpPatched -Path (Join-Path $stage 'libLibTorchSharp.so') -NuGetRoot $NuGetRoot -TorchSharpVersion $torchsharp }
+
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $stage
+    Copy-Item (Join-Path $NuGetRoot "libtorch-cpu-$($Rid.ToLowerInvariant())/$libtorch/LICENSE-LIBTORCH.txt") -Destination $stage
+    Copy-Item (Join-Path $NuGetRoot "torchsharp/$torchsharp/LICENSE.txt") -Destination (Join-Path $stage 'LICENSE-TORCHSHARP.txt')
+
+    $manifest = Get-Content (Join-Path $RepoRoot 'module/AutoencoderPS.Runtime/AutoencoderPS.Runtime.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$Version'"
+    $manifest = $manifest.Replace('__GUID__', $info.Guid).Replace('__RID__', $Rid).Replace('__PLATFORM__', $info.Platform).
+        Replace('__LIBTORCH__', $libtorch).Replace('__TORCHSHARP__', $torchsharp)
+    $manifestPath = Join-Path $stage "$name.psd1"
+    Set-Content -Path $manifestPath -Value $manifest -NoNewline
+    $null = Test-ModuleManifest $manifestPath
+    $stage
+}
+
+function Assert-LibTorchSharpPatched {
+    # The staged libLibTorchSharp.so must be the copy with GLIBCXX_3.4.32 marked weak (.config/Build.targets), not the
+    # NuGet cache's, or it won't load on Debian 12 / Ubuntu 22.04.
+    param([string] $Path, [string] $NuGetRoot, [string] $TorchSharpVersion)
+    $original = Join-Path $NuGetRoot "torchsharp/$TorchSharpVersion/runtimes/linux-x64/native/libLibTorchSharp.so"
+    if ((Test-Path $original) -and (Get-FileHash $original).Hash -eq (Get-FileHash $Path).Hash) {
+        throw "'$Path' is the unpatched libLibTorchSharp.so from the NuGet cache; the publish step did not mark GLIBCXX_3.4.32 weak."
+    }
+    if (Get-Command readelf -CommandType Application -ErrorAction Ignore) {
+        $entry = & readelf -V $Path | Select-String 'Name: GLIBCXX_3\.4\.32'
+        if ($entry -and $entry.Line -notmatch 'Flags: WEAK') { throw "'$Path' still needs GLIBCXX_3.4.32 strictly: $($entry.Line.Trim())" }
+    }
+}
+
+function New-MainModuleStage {
+    # AutoencoderPS without natives: the staged module's managed assemblies, manifest, formats and folders, plus licences.
+    param([string] $StageRoot, [string] $NuGetRoot)
+    $stage = Join-Path $StageRoot 'AutoencoderPS'
+    New-Item -ItemType Directory -Path $stage -Force | Out-Null
+    Get-ChildItem $ModuleStage -File | Where-Object { -not (Test-NativeFile $_) } | Copy-Item -Destination $stage
+    Get-ChildItem $ModuleStage -Directory | Copy-Item -Destination $stage -Recurse
+    Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $stage
+    $torchsharp = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $stage 'TorchSharp.dll')).Version
+    $torchsharpLicense = Get-ChildItem (Join-Path $NuGetRoot 'torchsharp') -Directory |
+        Where-Object { $_.Name -like "$($torchsharp.Major).$($torchsharp.Minor).$($torchsharp.Build)*" } |
+        ForEach-Object { Join-Path $_.FullName 'LICENSE.txt' } | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if ($torchsharpLicense) { Copy-Item $torchsharpLicense -Destination (Join-Path $stage 'LICENSE-TORCHSHARP.txt') }
+    $manifest = Import-PowerShellDataFile (Join-Path $stage 'AutoencoderPS.psd1')
+    if ($manifest.ContainsKey('RequiredModules') -and $manifest.RequiredModules) { throw 'AutoencoderPS must import without a runtime: its manifest may not declare RequiredModules.' }
+    $stage
+}
+
+function Invoke-Package {
+    param([string[]] $Rids = $RuntimeIdentifier, [switch] $NoBuild)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    if (-not $NoBuild) { Invoke-Build }
+    $version = Get-ModuleVersion
+    $nugetRoot = Get-NuGetPackageRoot
+    foreach ($dir in $PackageDir, (Join-Path $PackageWork 'stage'), (Join-Path $PackageWork 'home')) {
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+    }
+    New-Item -ItemType Directory -Path $PackageDir | Out-Null
+    $stageRoot = Join-Path $PackageWork 'stage'
+
+    $stages = [System.Collections.Generic.List[string]]::new()
+    $stages.Add((New-MainModuleStage -StageRoot $stageRoot -NuGetRoot $nugetRoot))
+    foreach ($rid in $Rids) { $stages.Add((New-RuntimeModuleStage -Rid $rid -Version $version -StageRoot $stageRoot -NuGetRoot $nugetRoot)) }
+
+    Write-Host "Publishing $($stages.Count) package(s) to $PackageDir with Publish-PSResource..."
+    Invoke-IsolatedPwsh -HomeDir (Join-Path $PackageWork 'home') -ArgumentList $PackageDir, $stages.ToArray() -ScriptBlock {
+        param([string] $Repository, [string[]] $Paths)
+        $ErrorActionPreference = 'Stop'
+        $name = 'AutoencoderPSBuild'
+        Register-PSResourceRepository -Name $name -Uri $Repository -Trusted
+        try {
+            foreach ($path in $Paths) { Publish-PSResource -Path $path -Repository $name }
+        }
+        finally {
+            Unregister-PSResourceRepository -Name $name
+        }
+    }
+
+    # The packages hold the stages now (about 1 GB for all three platforms); the per-RID publish folders stay for speed.
+    Remove-Item $stageRoot -Recurse -Force
+
+    $packages = @(Get-ChildItem $PackageDir -Filter '*.nupkg' | Sort-Object Name)
+    if ($packages.Count -ne $stages.Count) { throw "Expected $($stages.Count) packages in $PackageDir, found $($packages.Count)." }
+    Write-Host ''
+    $tooBig = @()
+    foreach ($package in $packages) {
+        $mb = $package.Length / 1MB
+        Write-Host ('{0,-48} {1,8:N1} MB' -f $package.Name, $mb)
+        if ($mb -gt $PackageLimitMB) { $tooBig += $package.Name }
+    }
+    if ($tooBig) { throw "Over the PowerShell Gallery's $PackageLimitMB MB limit: $($tooBig -join ', ')." }
+    Write-Host ("{0} package(s), version {1}, each under {2} MB, in {3} ({4:N0} s)." -f $packages.Count, $version, $PackageLimitMB, $PackageDir, $clock.Elapsed.TotalSeconds)
+}
+
 function Invoke-Clean {
     foreach ($dir in @($OutDir) + @(Get-ChildItem $RepoRoot/src, $RepoRoot/tests -Directory -Recurse -Include bin, obj).FullName) {
         if ($dir -and (Test-Path $dir)) { Remove-Item $dir -Recurse -Force }
@@ -165,6 +396,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }
 }

@@ -6,7 +6,7 @@
     Author               = 'AutoencoderPS contributors'
     CompanyName          = 'AutoencoderPS'
     Copyright            = '(c) AutoencoderPS contributors. MIT License.'
-    Description          = 'Finds anomalies in metric and log exports with an autoencoder: train a small neural network (TorchSharp) on normal rows, then flag rows it reconstructs badly.'
+    Description          = 'Finds anomalies in metric and log exports with an autoencoder: train a small neural network (TorchSharp) on normal rows, then flag rows it reconstructs badly. The native libtorch runtime comes in a separate module per platform; install the one for yours beside this one: AutoencoderPS.Runtime.linux-x64, AutoencoderPS.Runtime.win-x64 or AutoencoderPS.Runtime.osx-arm64, of the same version.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('AutoencoderPS.Format.ps1xml')
@@ -18,15 +18,17 @@
         'Import-Autoencoder'
         'Measure-AnomalyDetection'
         'Get-AutoencoderSampleData'
+        'Set-AutoencoderThreshold'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('anomaly-detection', 'autoencoder', 'machine-learning', 'torchsharp', 'monitoring', 'PSEdition_Core')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: train, score, save and load autoencoder anomaly detectors from the pipeline.'
+            Tags         = @('anomaly-detection', 'autoencoder', 'machine-learning', 'torchsharp', 'libtorch', 'monitoring', 'metrics', 'Windows', 'Linux', 'MacOS', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/autoencoderps/AutoencoderPS'
+            LicenseUri   = 'https://github.com/autoencoderps/AutoencoderPS/blob/main/LICENSE'
+            ReleaseNotes = 'First release: train, score, save and load autoencoder anomaly detectors from the pipeline. The libtorch natives ship as one runtime module per platform (AutoencoderPS.Runtime.<rid>, same version), which AutoencoderPS finds on first use.'
         }
     }
 }

@@ -11,16 +11,50 @@ namespace AutoencoderPS.Commands
         /// <summary>Data is read with the invariant culture: a script must not change meaning with the user's locale.</summary>
         protected static readonly CultureInfo DataCulture = CultureInfo.InvariantCulture;
 
-        /// <summary>Loads libtorch, or stops with one clear error that says why it can't.</summary>
+        /// <summary>
+        /// Before any cmdlet runs, the engine learns where an installed runtime module may be: the engine loads
+        /// libtorch on first use (also inside Import-Autoencoder), and a Gallery install keeps the natives in
+        /// AutoencoderPS.Runtime.&lt;rid&gt;, apart from this module.
+        /// </summary>
+        static AutoencoderCmdlet()
+        {
+            RuntimeLocator.Register();
+        }
+
+        /// <summary>
+        /// Loads libtorch, or stops with one clear error that says why it can't: from this module's folder when it holds
+        /// the natives (a module built by build.ps1), otherwise from the installed AutoencoderPS.Runtime.&lt;rid&gt; module
+        /// of the same version, which <see cref="RuntimeLocator"/> finds; when there is none, the error says what to install.
+        /// </summary>
         protected void EnsureRuntime(object? target)
         {
+            if (TorchRuntime.IsLoaded) return;
             try
             {
+                RuntimeLocator.Register();
+                NoteImportedRuntimeModules();
                 TorchRuntime.EnsureLoaded();
             }
             catch (TorchRuntimeException e)
             {
                 ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, target));
+            }
+            WriteVerbose($"libtorch {TorchRuntime.LibTorchVersion} ({RuntimeLocator.CurrentRuntimeIdentifier}) loaded from '{TorchRuntime.NativeDirectory}'.");
+        }
+
+        // A runtime module imported by path (Import-Module ./AutoencoderPS.Runtime.linux-x64) counts too, even off $env:PSModulePath.
+        private void NoteImportedRuntimeModules()
+        {
+            try
+            {
+                foreach (var result in InvokeCommand.InvokeScript("Get-Module -Name $args[0]", RuntimeLocator.RuntimeModuleName))
+                {
+                    if (result?.BaseObject is PSModuleInfo module) RuntimeLocator.NoteImported(module.Version, module.ModuleBase);
+                }
+            }
+            catch (RuntimeException e)
+            {
+                WriteVerbose($"Could not list the imported runtime modules: {e.Message}");
             }
         }
 
