@@ -19,6 +19,7 @@
         'Measure-AnomalyDetection'
         'Get-AutoencoderSampleData'
         'Set-AutoencoderThreshold'
+        'Get-AutoencoderFeature'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

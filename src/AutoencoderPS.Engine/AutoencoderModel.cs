@@ -33,7 +33,7 @@ namespace AutoencoderPS.Engine
         public FeatureSchema? Schema { get; private set; }
         public FeatureScaler? Scaler { get; private set; }
         public NetworkArchitecture? Architecture { get; private set; }
-        public LossKind Loss { get; private set; } = LossKind.Mae;
+        public LossKind Loss { get; private set; } = LossKind.Mse;
         public ThresholdRule ThresholdRule { get; private set; }
 
         /// <summary>Scores above this are anomalies; NaN until trained.</summary>
@@ -369,18 +369,23 @@ namespace AutoencoderPS.Engine
         {
             errors = new float[n * d];
             reconstructed = new float[n * d];
-            var chunk = new float[ForwardChunkRows * d];
+            // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
+            // aligned and unaligned rows differently, so without this a row's score would depend on its place.
+            int stride = (d + 3) & ~3;
+            var chunk = new float[ForwardChunkRows * stride];
             using var noGrad = torch.no_grad();
             for (int start = 0; start < n; start += ForwardChunkRows)
             {
                 int rows = Math.Min(ForwardChunkRows, n - start);
                 Array.Clear(chunk);
-                Array.Copy(scaled, start * d, chunk, 0, rows * d);
+                for (int r = 0; r < rows; r++)
+                    Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
                 using var scope = torch.NewDisposeScope();
-                // torch.tensor wraps the managed array; libtorch's kernels give different last bits for
-                // differently aligned memory, so copy into libtorch's own (aligned) storage first.
-                var input = torch.tensor(chunk, new long[] { ForwardChunkRows, d }).clone();
-                var output = net.forward(input);
+                // torch.tensor wraps the managed array; copy into libtorch's own (aligned) storage first.
+                var padded = torch.tensor(chunk, new long[] { ForwardChunkRows, stride }).clone();
+                var input = padded.narrow(1, 0, d);
+                var output = net.forward(input).contiguous();
+                input = input.contiguous();
                 var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
                 Array.Copy(error.data<float>().ToArray(), 0, errors, start * d, rows * d);
                 Array.Copy(output.data<float>().ToArray(), 0, reconstructed, start * d, rows * d);

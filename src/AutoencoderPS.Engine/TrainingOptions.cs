@@ -8,7 +8,9 @@ namespace AutoencoderPS.Engine
         public int Epochs { get; init; } = 20;
         public int BatchSize { get; init; } = 64;
         public double LearningRate { get; init; } = 1e-3;
-        public LossKind Loss { get; init; } = LossKind.Mae;
+        /// <summary>Mse by default: it learns one-hot categories (Mae's median fit predicts 0 for any category under
+        /// 50%), and separates anomalies better on ECG5000 (ROC-AUC 0.99 against 0.98 with Mae).</summary>
+        public LossKind Loss { get; init; } = LossKind.Mse;
         public ScalingMethod Scaling { get; init; } = ScalingMethod.MinMax;
         public ThresholdRule Threshold { get; init; } = ThresholdRule.Default;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using AutoencoderPS.Engine;
@@ -40,8 +41,9 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1e-7, 10.0)]
         public double LearningRate { get; set; } = 1e-3;
 
+        /// <summary>Mse (default) or Mae. Mae cannot learn one-hot categories: their inputs are 0 in most rows.</summary>
         [Parameter]
-        public LossKind Loss { get; set; } = LossKind.Mae;
+        public LossKind Loss { get; set; } = LossKind.Mse;
 
         [Parameter]
         public ScalingMethod Scaling { get; set; } = ScalingMethod.MinMax;
@@ -156,6 +158,8 @@ namespace AutoencoderPS.Commands
             };
             if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
                 WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
+            if (options.Loss == LossKind.Mae && schema.Columns.Any(c => c.Role == ColumnRole.Categorical))
+                WriteWarning("Mae loss fits the median, which is 0 for every one-hot category slot under 50%, so categorical features are not learned. Use -Loss Mse (the default).");
             WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
                          $"{Epochs} epochs, batch {BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 

@@ -23,8 +23,14 @@ namespace AutoencoderPS.Commands
         private readonly List<double[]> batchRows = new List<double[]>();
         private readonly List<List<string>?> batchImputed = new List<List<string>?>();
         private ScoredCsvWriter? output;
+        private CsvHeader? firstHeader;
+        private string? firstFile;
         private bool columnsChecked;
         private long rowNumber, anomalies, scored;
+        private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
+        private ProgressRecord? progress;
+        private long nextProgressRow = ProgressEvery;
+        private const long ProgressEvery = 50000;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -118,9 +124,22 @@ namespace AutoencoderPS.Commands
                     {
                         var header = CsvSource.ReadHeader(file, options);
                         CheckColumns(header.Names, $"File '{file}'");
+                        if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
+                        {
+                            WriteError(EngineError(new AutoencoderException("CsvHeaderMismatch",
+                                $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."),
+                                ErrorCategory.InvalidData, file));
+                            continue;
+                        }
+                        firstHeader ??= header;
+                        firstFile ??= file;
                         WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                        clock.Start();
                         foreach (var record in CsvSource.Read(file, options))
+                        {
                             Accept(record, ++rowNumber);
+                            if (rowNumber >= nextProgressRow) ReportProgress(file);
+                        }
                         Flush();
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
@@ -154,7 +173,22 @@ namespace AutoencoderPS.Commands
         protected override void EndProcessing()
         {
             Flush();
+            if (progress != null)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
             WriteVerbose($"Scored {scored} rows; {anomalies} anomalies.");
+        }
+
+        // Long file runs say how far they are and how fast they go.
+        private void ReportProgress(string file)
+        {
+            nextProgressRow = rowNumber + ProgressEvery;
+            progress ??= new ProgressRecord(2, "Scoring rows", "Starting");
+            double rate = rowNumber / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+            progress.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {rowNumber:N0} rows, {anomalies:N0} anomalies, {rate:N0} rows/s";
+            WriteProgress(progress);
         }
 
         // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
@@ -191,7 +225,21 @@ namespace AutoencoderPS.Commands
         private void Flush()
         {
             if (batchRows.Count == 0) return;
-            var scores = Model.Score(batchRows);
+            try
+            {
+                WriteBatch(Model.Score(batchRows));
+            }
+            finally
+            {
+                // A batch is written once: after a failure its rows are not retried (and so never written twice).
+                batchRecords.Clear();
+                batchRows.Clear();
+                batchImputed.Clear();
+            }
+        }
+
+        private void WriteBatch(RowScore[] scores)
+        {
             for (int i = 0; i < scores.Length; i++)
             {
                 var score = scores[i];
@@ -211,9 +259,6 @@ namespace AutoencoderPS.Commands
                 Annotate(row, score, batchImputed[i]);
                 WriteObject(row);
             }
-            batchRecords.Clear();
-            batchRows.Clear();
-            batchImputed.Clear();
         }
 
         private void Annotate(PSObject row, RowScore score, List<string>? imputed)

@@ -15,7 +15,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(20, options.Epochs);
             Assert.Equal(64, options.BatchSize);
             Assert.Equal(1e-3, options.LearningRate);
-            Assert.Equal(LossKind.Mae, options.Loss);
+            Assert.Equal(LossKind.Mse, options.Loss);
             Assert.Equal(ScalingMethod.MinMax, options.Scaling);
             Assert.Equal(ThresholdMethod.MeanStd, options.Threshold.Method);
         }

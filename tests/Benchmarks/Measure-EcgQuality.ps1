@@ -1,0 +1,51 @@
+<#
+.SYNOPSIS
+    Trains on ECG5000's normal beats and reports ROC-AUC, accuracy, precision and recall on a held-out,
+    stratified 20% (abnormal = positive), with the seed recipe and with the module's defaults.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $DataPath = (Join-Path $PSScriptRoot '../../../shared/data/ecg5000/ecg.csv'),
+    [int] $SplitSeed = 42,
+    [int] $ThreadCount = 1,
+    [ValidateSet('Seed', 'Defaults')] [string[]] $Recipe = @('Seed', 'Defaults')
+)
+$ErrorActionPreference = 'Stop'
+if (-not (Test-Path $DataPath)) { Write-Warning "ECG5000 not found at '$DataPath'; skipped."; return }
+Import-Module $ModulePath
+$rows = Import-Csv $DataPath
+$random = [System.Random]::new($SplitSeed)
+$train = [System.Collections.Generic.List[object]]::new()
+$test = [System.Collections.Generic.List[object]]::new()
+foreach ($class in '1', '0') {
+    $members = @($rows | Where-Object label -EQ $class)
+    for ($i = $members.Count - 1; $i -gt 0; $i--) { $j = $random.Next($i + 1); $members[$i], $members[$j] = $members[$j], $members[$i] }
+    $cut = [int][math]::Floor($members.Count * 0.8)
+    $train.AddRange($members[0..($cut - 1)]); $test.AddRange($members[$cut..($members.Count - 1)])
+}
+$normalTrain = @($train | Where-Object label -EQ '1')
+
+foreach ($name in $Recipe) {
+    if ($name -eq 'Seed') {
+        $model = New-Autoencoder -HiddenLayer 32, 16, 8 -Activation Relu -OutputActivation Sigmoid -ExcludeFeature label -Seed 1
+        $options = @{ Epochs = 20; BatchSize = 512; LearningRate = 0.001; Loss = 'Mae'; Scaling = 'GlobalMinMax'; ThresholdMethod = 'MeanStd'; ThresholdValue = 1 }
+    }
+    else {
+        $model = New-Autoencoder -ExcludeFeature label -Seed 1
+        $options = @{}
+    }
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $normalTrain | Invoke-AutoencoderTraining -Model $model -ThreadCount $ThreadCount @options | Out-Null
+    $trainSeconds = $clock.Elapsed.TotalSeconds
+    $metrics = $test | Test-Anomaly -Model $model | Measure-AnomalyDetection -LabelProperty label -AnomalyLabel 0
+    [pscustomobject]@{
+        Recipe        = $name
+        Epochs        = $model.Training.Epochs
+        TrainSeconds  = [math]::Round($trainSeconds, 2)
+        RocAuc        = [math]::Round($metrics.RocAuc, 4)
+        Accuracy      = [math]::Round($metrics.Accuracy, 4)
+        Precision     = [math]::Round($metrics.Precision, 4)
+        Recall        = [math]::Round($metrics.Recall, 4)
+    }
+}

@@ -1,0 +1,326 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    # Rows as Import-Csv gives them: PSCustomObjects whose values are all strings.
+    New-MetricRow -Count 200 -Seed 7 -AsText | Export-Csv -LiteralPath (Join-Path $TestDrive 'train.csv') -NoTypeInformation
+    $script:csv = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+
+    function Invoke-Training {
+        # Trains a small, fast network; extra parameters go to Invoke-AutoencoderTraining.
+        param([object[]] $Rows, $Model, [hashtable] $Options = @{})
+        $Rows | Invoke-AutoencoderTraining -Model $Model -Epochs 3 -BatchSize 32 @Options
+    }
+}
+
+Describe 'Invoke-AutoencoderTraining' {
+    Context 'rows piped from Import-Csv' {
+        BeforeAll {
+            $script:m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+            $script:epochs = @($csv | Invoke-AutoencoderTraining -Model $m -Epochs 3 -BatchSize 32 -ThreadCount 1)
+        }
+
+        It 'trains the model on every row' {
+            $csv[0].cpu | Should -BeOfType ([string])   # the premise: text values, as from a CSV file
+            $m.IsTrained | Should -BeTrue
+            $m.Training.Rows | Should -Be 200
+            $m.Training.Epochs | Should -Be 3
+            $m.Training.BatchSize | Should -Be 32
+            [double]::IsNaN($m.Threshold) | Should -BeFalse
+            $m.Threshold | Should -BeGreaterThan 0
+        }
+
+        It 'emits one EpochResult per epoch, numbered 1..N' {
+            $epochs | Should -HaveCount 3
+            foreach ($e in $epochs) { $e | Should -BeOfType ([AutoencoderPS.Engine.EpochResult]) }
+            $epochs.Epoch | Should -Be @(1, 2, 3)
+            $epochs.Epochs | Should -Be @(3, 3, 3)
+            foreach ($e in $epochs) { $e.Loss | Should -BeGreaterThan 0; [double]::IsInfinity($e.Loss) | Should -BeFalse }
+            $m.Training.FinalLoss | Should -Be $epochs[-1].Loss
+        }
+
+        It 'infers the numeric columns as numeric features and the text column Host (3 names) as a categorical one' {
+            @($m.Features) | Should -Be @('Host', 'cpu', 'mem', 'disk')
+            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.ColumnRole[]]('Categorical', 'Numeric', 'Numeric', 'Numeric'))
+            @($m.FeatureColumns[0].Categories) | Should -Be @('web01', 'web02', 'web03')
+            # Host takes one network input per name plus one for names not seen in training.
+            $m.Layers | Should -Be '7-8-4-8-7'
+            @($m.Schema.Ignored) | Should -HaveCount 0
+        }
+
+        It 'records each numeric feature''s training statistics and median' {
+            $cpu = [double[]]@($csv | ForEach-Object { [double]::Parse($_.cpu, [cultureinfo]::InvariantCulture) } | Sort-Object)
+            $column = $m.FeatureColumns | Where-Object Name -eq 'cpu'
+            $column.Median | Should -Be (($cpu[99] + $cpu[100]) / 2)
+            $column.Statistics.Min | Should -Be $cpu[0]
+            $column.Statistics.Max | Should -Be $cpu[-1]
+            $column.Statistics.Count | Should -Be 200
+            $column.Statistics.Missing | Should -Be 0
+        }
+
+        It 'learns the training data: the loss falls over more epochs' {
+            $longer = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+            $losses = @($csv | Invoke-AutoencoderTraining -Model $longer -Epochs 30 -BatchSize 32).Loss
+            $losses[-1] | Should -BeLessThan $losses[0]
+        }
+    }
+
+    Context 'output and feature choice' {
+        It '-PassThru emits the trained model itself instead of epoch results' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $out = @(Invoke-Training $csv $m @{ PassThru = $true })
+            $out | Should -HaveCount 1
+            [object]::ReferenceEquals($out[0], $m) | Should -BeTrue
+            $out[0].IsTrained | Should -BeTrue
+        }
+
+        It 'honours -ExcludeFeature from New-Autoencoder' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3 -ExcludeFeature mem
+            $null = Invoke-Training $csv $m
+            @($m.Features) | Should -Be @('Host', 'cpu', 'disk')
+            $excluded = New-Autoencoder -HiddenLayer 8, 4 -Seed 3 -ExcludeFeature Host
+            $null = Invoke-Training $csv $excluded
+            @($excluded.Features) | Should -Be @('cpu', 'mem', 'disk')
+            $excluded.Layers | Should -Be '3-8-4-8-3'
+            ($excluded.Schema.Ignored | Where-Object Name -eq 'Host').Reason | Should -Be 'excluded by the user'
+        }
+
+        It 'uses exactly the -Feature columns, in the order named' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3 -Feature disk, cpu
+            $null = Invoke-Training $csv $m
+            @($m.Features) | Should -Be @('disk', 'cpu')
+        }
+
+        It 'accepts rows whose values are already numbers' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $null = Invoke-Training @(New-MetricRow -Count 100 -Seed 8) $m
+            $m.Training.Rows | Should -Be 100
+            @($m.Features) | Should -Be @('Host', 'cpu', 'mem', 'disk')
+        }
+    }
+
+    Context 'threshold rules' {
+        It 'MeanStd with -ThresholdValue 2 sets threshold = mean + 2 std of the training errors' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 2 }
+            $expected = $m.Training.ErrorMean + 2 * $m.Training.ErrorStd
+            $m.Training.ErrorStd | Should -BeGreaterThan 0
+            [math]::Abs($m.Threshold - $expected) | Should -BeLessOrEqual 1e-9
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::MeanStd)
+            $m.ThresholdRule.Value | Should -Be 2
+        }
+
+        It 'the default rule is mean + 1 std' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m
+            [math]::Abs($m.Threshold - ($m.Training.ErrorMean + $m.Training.ErrorStd)) | Should -BeLessOrEqual 1e-9
+        }
+
+        It 'Percentile 100 sets the threshold to the largest training error' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 100 }
+            [math]::Abs($m.Threshold - $m.Training.ErrorMax) | Should -BeLessOrEqual 1e-9
+            $m.Threshold | Should -BeGreaterThan $m.Training.ErrorMean
+        }
+
+        It 'flags no training row with a Percentile 100 threshold; the worst row scores exactly the threshold' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 100 }
+            $rows = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+            $scored = @($rows | Test-Anomaly -Model $m -BatchSize 1000)
+            @($scored | Where-Object IsAnomaly) | Should -HaveCount 0
+            $highest = ($scored.AnomalyScore | Measure-Object -Maximum).Maximum
+            Get-DoubleBits $highest | Should -Be (Get-DoubleBits $m.Threshold)
+        }
+
+        It 'rejects a percentile above 100 with InvalidThresholdValue' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            { Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 101 } } |
+                Should -Throw -ErrorId 'InvalidThresholdValue,*'
+            $m.IsTrained | Should -BeFalse
+        }
+    }
+
+    Context 'a row with a value that is not a number' {
+        BeforeAll {
+            $script:bad = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+            $bad[2].cpu = 'abc'
+            $script:m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+            $script:errs = $null
+            $script:out = @($bad | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ErrorVariable script:errs -ErrorAction SilentlyContinue)
+        }
+
+        It 'writes one non-terminating InvalidFeatureValue error' {
+            $errs | Should -HaveCount 1
+            $errs[0] | Should -BeOfType ([System.Management.Automation.ErrorRecord])
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue*'
+        }
+
+        It 'names the row, the column and the value' {
+            $message = $errs[0].ToString()
+            $message | Should -Match '\bRow 3\b'
+            $message | Should -Match '\bcpu\b'
+            $message | Should -Match 'abc'
+        }
+
+        It 'has category InvalidData and the input row as target' {
+            $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidData)
+            [object]::ReferenceEquals($errs[0].TargetObject, $bad[2]) | Should -BeTrue
+        }
+
+        It 'still trains on the other rows' {
+            $m.IsTrained | Should -BeTrue
+            $m.Training.Rows | Should -Be ($bad.Count - 1)
+            $out | Should -HaveCount 2
+            @($m.Features) | Should -Be @('Host', 'cpu', 'mem', 'disk')
+            # The bad value is never read as a number: cpu's statistics come from the 199 good rows.
+            $cpu = [double[]]@($bad | Where-Object cpu -ne 'abc' | ForEach-Object { [double]::Parse($_.cpu, [cultureinfo]::InvariantCulture) })
+            ($m.FeatureColumns | Where-Object Name -eq 'cpu').Statistics.Min | Should -Be ($cpu | Measure-Object -Minimum).Minimum
+            ($m.FeatureColumns | Where-Object Name -eq 'cpu').Statistics.Missing | Should -Be 0
+        }
+    }
+
+    Context 'input that cannot be trained on' {
+        It 'empty input is a terminating EmptyTrainingInput error' {
+            $m = New-Autoencoder -Seed 1
+            { @() | Invoke-AutoencoderTraining -Model $m } | Should -Throw -ErrorId 'EmptyTrainingInput,*'
+            $m.IsTrained | Should -BeFalse
+        }
+
+        It '-Feature naming a missing column is one terminating MissingFeatureColumn error naming it (no error per row)' {
+            $m = New-Autoencoder -Seed 1 -Feature cpu, nosuchcolumn, othercolumn
+            $rows = @($csv | Select-Object -First 20)
+            $errs = $null; $caught = $null
+            try { $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ErrorVariable errs -ErrorAction SilentlyContinue }
+            catch { $caught = $_ }
+            $caught | Should -Not -BeNullOrEmpty
+            $caught.FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
+            $caught.ToString() | Should -Match "'nosuchcolumn', 'othercolumn'"
+            $caught.ToString() | Should -Match 'Columns present: Host, cpu, mem, disk'
+            @($errs | Where-Object { "$_" -match '\bRow \d+:' }) | Should -HaveCount 0
+            $m.IsTrained | Should -BeFalse
+        }
+
+        It 'rows with only identifier-like and free-text columns are a terminating NoNumericFeatures error' {
+            $m = New-Autoencoder -Seed 1
+            # Id is distinct in every row; Message has 52 distinct values in 60 rows (too many for a category, too few for an ID).
+            $rows = 1..60 | ForEach-Object { [pscustomobject]@{ Id = "req-$_"; Message = "event $($_ % 52) happened"; Empty = '' } }
+            { $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 } | Should -Throw -ErrorId 'NoNumericFeatures,*'
+            $m.IsTrained | Should -BeFalse
+        }
+
+        It 'a failed run leaves an already trained model as it was' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 1
+            $null = Invoke-Training $csv $m
+            $threshold = $m.Threshold
+            { @() | Invoke-AutoencoderTraining -Model $m } | Should -Throw -ErrorId 'EmptyTrainingInput,*'
+            $m.IsTrained | Should -BeTrue
+            $m.Threshold | Should -Be $threshold
+        }
+    }
+
+    Context 'column roles of pipeline rows' {
+        BeforeAll {
+            # 60 rows: a timestamp (DateTime), an ID, free text, a status with two values, and two numbers.
+            $script:mixed = @(for ($i = 0; $i -lt 60; $i++) {
+                    [pscustomobject][ordered]@{
+                        Time    = [datetime]'2026-01-05T00:00:00' + [timespan]::FromMinutes(15 * $i)
+                        Id      = [guid]::new($i, 0, 0, [byte[]](0, 0, 0, 0, 0, 0, 0, 1)).ToString()
+                        Message = "job $($i % 52) finished"
+                        Status  = if ($i % 5) { 'ok' } else { 'warn' }
+                        Load    = 0.5 + ($i % 7) / 10
+                        Queue   = [string](10 + $i % 11)
+                    }
+                })
+        }
+
+        It 'leaves identifier-like and free-text columns and timestamps out, saying why; few distinct strings are categories' {
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 2
+            $null = $mixed | Invoke-AutoencoderTraining -Model $m -Epochs 1
+            @($m.Features) | Should -Be @('Status', 'Load', 'Queue')
+            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.ColumnRole[]]('Categorical', 'Numeric', 'Numeric'))
+            @($m.FeatureColumns[0].Categories) | Should -Be @('ok', 'warn')
+            $reasons = @{}
+            foreach ($ignored in $m.Schema.Ignored) { $reasons[$ignored.Name] = $ignored.Reason }
+            @($reasons.Keys | Sort-Object) | Should -Be @('Id', 'Message', 'Time')
+            $reasons['Id'] | Should -Match '^identifier-like: 60 distinct values in 60 rows'
+            $reasons['Message'] | Should -Match '^text with 52 distinct values'
+            $reasons['Time'] | Should -Match '^timestamp'
+        }
+
+        It 'New-Autoencoder -TimeFeatures makes the timestamp a feature (four inputs: hour and day on circles)' {
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 2 -TimeFeatures
+            $null = $mixed | Invoke-AutoencoderTraining -Model $m -Epochs 1
+            @($m.Features) | Should -Be @('Time', 'Status', 'Load', 'Queue')
+            $m.FeatureColumns[0].Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+            $m.Layers | Should -Be '9-4-2-4-9'
+            $m.FeatureColumns[0].Statistics.First | Should -Be $mixed[0].Time
+            $m.FeatureColumns[0].Statistics.Last | Should -Be $mixed[-1].Time
+            $m.Settings.TimeFeatures | Should -BeTrue
+        }
+    }
+
+    Context 'missing values in training rows' {
+        BeforeAll {
+            # Every 10th cpu value is missing, in each of the ways a missing value is written.
+            $script:gappy = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+            $script:markers = @('NA', 'N/A', 'null', 'NaN', '', '  ', $null, [double]::NaN, 'na', 'Null')
+            for ($k = 0; $k -lt $markers.Count; $k++) { $gappy[10 * $k + 3].cpu = $markers[$k] }
+            $script:present = [double[]]@($gappy | Where-Object { $_.cpu -is [string] -and $_.cpu.Trim() -and $_.cpu -notin 'NA', 'N/A', 'null', 'NaN' } |
+                    ForEach-Object { [double]::Parse($_.cpu, [cultureinfo]::InvariantCulture) } | Sort-Object)
+        }
+
+        It 'are imputed with the training median, which the model records; no row is lost' {
+            $present | Should -HaveCount 190   # the premise
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 4
+            $errs = $null
+            $null = $gappy | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ErrorVariable errs
+            $errs | Should -HaveCount 0
+            $m.Training.Rows | Should -Be 200
+            $cpu = $m.FeatureColumns | Where-Object Name -eq 'cpu'
+            $cpu.Statistics.Missing | Should -Be 10
+            $cpu.Median | Should -Be (($present[94] + $present[95]) / 2)
+            $cpu.Statistics.Min | Should -Be $present[0]
+        }
+
+        It 'with -RejectMissing are non-terminating EmptyFeatureValue errors naming row and column; the rest trains' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 4
+            $errs = $null
+            $null = $gappy | Invoke-AutoencoderTraining -Model $m -Epochs 1 -RejectMissing -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 10
+            @($errs | Where-Object { $_.FullyQualifiedErrorId -notlike 'EmptyFeatureValue,*' }) | Should -HaveCount 0
+            $errs[0].ToString() | Should -Match "\bRow 4\b: column 'cpu' has the missing value 'NA'"
+            $errs[4].ToString() | Should -Match "\bRow 44\b: column 'cpu' is empty"
+            $m.Training.Rows | Should -Be 190
+            ($m.FeatureColumns | Where-Object Name -eq 'cpu').Statistics.Missing | Should -Be 0
+        }
+    }
+
+    Context 'reproducibility' {
+        BeforeAll {
+            $script:a = New-Autoencoder -HiddenLayer 8, 4 -Seed 2024
+            $script:b = New-Autoencoder -HiddenLayer 8, 4 -Seed 2024
+            $script:c = New-Autoencoder -HiddenLayer 8, 4 -Seed 2025
+            $script:lossA = @(Invoke-Training $csv $a).Loss
+            $script:lossB = @(Invoke-Training $csv $b).Loss
+            $null = Invoke-Training $csv $c
+            $script:scoreRows = @(New-MetricRow -Count 50 -Seed 99)
+        }
+
+        It 'the same seed gives bit-identical epoch losses' {
+            $lossA | Should -HaveCount 3
+            Get-DoubleBits $lossB | Should -Be (Get-DoubleBits $lossA)
+        }
+
+        It 'the same seed gives a bit-identical threshold and bit-identical scores' {
+            Get-DoubleBits $b.Threshold | Should -Be (Get-DoubleBits $a.Threshold)
+            $scoresA = @($scoreRows | Test-Anomaly -Model $a).AnomalyScore
+            $scoresB = @($scoreRows | Test-Anomaly -Model $b).AnomalyScore
+            $scoresA | Should -HaveCount 50
+            Get-DoubleBits $scoresB | Should -Be (Get-DoubleBits $scoresA)
+        }
+
+        It 'another seed gives another network' {
+            $c.Threshold | Should -Not -Be $a.Threshold
+        }
+    }
+}

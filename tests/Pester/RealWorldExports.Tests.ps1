@@ -1,0 +1,904 @@
+# Issue 3: real-world exports. Every file here is generated in code into TestDrive: a messy host-metric export with a
+# timestamp, an ID column (GUIDs), a categorical Host column, three numeric metrics with gaps (NA, N/A, null, NaN,
+# empty), and a free-text Message column whose quoted fields hold ',', ';', embedded quotes and a newline; one copy
+# with a UTF-8 byte-order mark and CRLF line ends, one de-DE copy (';' and decimal commas), a latin1 file, a header-less
+# file and a file with one garbage value.
+#
+# The main model is trained with -Loss Mse: with the default Mae loss the one-hot Host inputs are not learned at all
+# (see the skipped test in 'why a row is anomalous'), so Host would dominate every explanation and hide what these
+# tests check.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:invariant = [System.Globalization.CultureInfo]::InvariantCulture
+    $script:german = [System.Globalization.CultureInfo]::GetCultureInfo('de-DE')
+    $script:numericColumns = @('cpu_pct', 'mem_pct', 'latency_ms')
+    $script:allColumns = @('Timestamp', 'Id', 'Host', 'cpu_pct', 'mem_pct', 'latency_ms', 'Message')
+    $script:scoreColumns = @('AnomalyScore', 'IsAnomaly', 'AnomalyTopFeature', 'AnomalyExplanation', 'ImputedFeatures')
+
+    function New-ExportRow {
+        <#
+        .SYNOPSIS
+            Seeded rows of a messy host-metric export, as ordered dictionaries of typed values.
+        .DESCRIPTION
+            Timestamp (datetime, 7 minutes apart), Id (a GUID, distinct in every row), Host (web01..web04), cpu_pct,
+            mem_pct, latency_ms (doubles with one decimal, correlated through one load factor) and Message (free text:
+            about 70 distinct values; every 40th row quotes "hello" with ';' and ',', every 40th another spans two
+            lines). Unless -NoGaps: missing values 'NA', '' (cpu_pct), 'N/A', 'NaN' (mem_pct), 'null' (latency_ms)
+            and '' (Host) at fixed rows.
+        #>
+        param(
+            [int] $Count = 120,
+            [int] $Seed = 1,
+            [datetime] $Start = [datetime]'2026-03-02T08:00:00',
+            [string[]] $Hosts = @('web01', 'web02', 'web03', 'web04'),
+            [switch] $NoGaps
+        )
+        $random = [System.Random]::new($Seed)
+        for ($i = 0; $i -lt $Count; $i++) {
+            $load = $random.NextDouble()
+            $bytes = [byte[]]::new(16)
+            $random.NextBytes($bytes)
+            $message = switch ($i % 40) {
+                3 { 'user said "hello"; then left, quietly' }
+                7 { "first line`nsecond line; with ""quotes"", and a comma" }
+                default { 'GET /api/items/{0} ok' -f ($i % 70) }
+            }
+            $row = [ordered]@{
+                Timestamp  = $Start.AddMinutes(7 * $i)
+                Id         = ([guid]::new($bytes)).ToString()
+                Host       = $Hosts[$i % $Hosts.Count]
+                cpu_pct    = [math]::Round(20 + 50 * $load + 4 * $random.NextDouble(), 1)
+                mem_pct    = [math]::Round(40 + 20 * $load + 2 * $random.NextDouble(), 1)
+                latency_ms = [math]::Round(80 + 120 * $load + 10 * $random.NextDouble(), 1)
+                Message    = $message
+            }
+            if (-not $NoGaps) {
+                if ($i % 17 -eq 5) { $row.cpu_pct = 'NA' }
+                if ($i % 29 -eq 11) { $row.cpu_pct = '' }
+                if ($i % 19 -eq 6) { $row.mem_pct = 'N/A' }
+                if ($i % 31 -eq 13) { $row.mem_pct = 'NaN' }
+                if ($i % 23 -eq 8) { $row.latency_ms = 'null' }
+                if ($i % 37 -eq 17) { $row.Host = '' }
+            }
+            $row
+        }
+    }
+
+    function ConvertTo-ExportText {
+        # One value as an export writes it: numbers and dates in the culture.
+        param($Value, [System.Globalization.CultureInfo] $Culture)
+        if ($Value -is [double]) { $Value.ToString($Culture) }
+        elseif ($Value -is [datetime]) { $Value.ToString($(if ($Culture.Name -eq 'de-DE') { 'dd.MM.yyyy HH:mm:ss' } else { 'yyyy-MM-dd HH:mm:ss' }), $Culture) }
+        else { [string]$Value }
+    }
+
+    function Write-ExportCsv {
+        # Writes rows as an export would: culture, delimiter, encoding (and BOM), line ends, header or not; quoting as RFC 4180.
+        param(
+            [string] $Path,
+            [object[]] $Rows,
+            [string] $Culture = '',
+            [string] $Delimiter = ',',
+            [System.Text.Encoding] $Encoding = [System.Text.UTF8Encoding]::new($false),
+            [string] $NewLine = "`n",
+            [switch] $NoHeader
+        )
+        $c = [System.Globalization.CultureInfo]::GetCultureInfo($Culture)
+        $lines = [System.Collections.Generic.List[string]]::new()
+        if (-not $NoHeader) { $lines.Add((@($Rows[0].Keys) -join $Delimiter)) }
+        foreach ($row in $Rows) {
+            $fields = foreach ($v in $row.Values) {
+                $text = ConvertTo-ExportText $v $c
+                if ($text.Contains($Delimiter) -or $text.Contains('"') -or $text.Contains("`n")) { '"' + $text.Replace('"', '""') + '"' } else { $text }
+            }
+            $lines.Add(($fields -join $Delimiter))
+        }
+        [System.IO.File]::WriteAllText($Path, ($lines -join $NewLine) + $NewLine, $Encoding)
+    }
+
+    function ConvertTo-RowObject {
+        # A generated row as Import-Csv gives it: a PSCustomObject of text (invariant unless -Culture).
+        param([System.Collections.Specialized.OrderedDictionary] $Row, [string] $Culture = '')
+        $c = [System.Globalization.CultureInfo]::GetCultureInfo($Culture)
+        $o = [ordered]@{}
+        foreach ($k in $Row.Keys) { $o[$k] = ConvertTo-ExportText $Row[$k] $c }
+        [pscustomobject]$o
+    }
+
+    function Get-LineOfRow {
+        # The 1-based line where data row $Index (0-based) starts, counting newlines inside quoted fields.
+        param([object[]] $Rows, [int] $Index, [switch] $NoHeader)
+        $line = if ($NoHeader) { 1 } else { 2 }
+        for ($k = 0; $k -lt $Index; $k++) {
+            foreach ($v in $Rows[$k].Values) { if ($v -is [string]) { $line += ([regex]::Matches($v, "`n")).Count } }
+            $line++
+        }
+        $line
+    }
+
+    function Get-Median {
+        param([double[]] $Value)
+        $sorted = [double[]]($Value | Sort-Object)
+        $n = $sorted.Count
+        if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2.0 }
+    }
+
+    function Test-Missing {
+        # True for the generator's missing markers.
+        param($Value)
+        $Value -is [string] -and $Value -in @('', 'NA', 'N/A', 'null', 'NaN')
+    }
+
+    function Get-ExpectedImputed {
+        # The feature columns of a row that scoring must impute, in feature order.
+        param([System.Collections.Specialized.OrderedDictionary] $Row)
+        @(foreach ($name in 'Host', 'cpu_pct', 'mem_pct', 'latency_ms') { if (Test-Missing $Row[$name]) { $name } })
+    }
+
+    function Get-FolderListing {
+        param([string] $Path)
+        @(Get-ChildItem -LiteralPath $Path -Force | Sort-Object Name | ForEach-Object Name)
+    }
+
+    function Get-Sha256 { param([string] $Path) (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash }
+
+    # --- the exports ---------------------------------------------------------------------------------------------------
+    $script:exports = Join-Path $TestDrive 'exports'
+    $script:elsewhere = Join-Path $TestDrive 'elsewhere'
+    New-Item -ItemType Directory -Path $exports, $elsewhere | Out-Null
+    $script:rowsA = @(New-ExportRow -Count 120 -Seed 1)
+    $script:rowsB = @(New-ExportRow -Count 120 -Seed 2 -Start ([datetime]'2026-03-03T08:00:00'))
+    $script:fileA = Join-Path $exports 'hosts-a.csv'   # UTF-8 with BOM, CRLF
+    $script:fileB = Join-Path $exports 'hosts-b.csv'   # UTF-8 without BOM, LF
+    Write-ExportCsv $fileA $rowsA -Encoding ([System.Text.UTF8Encoding]::new($true)) -NewLine "`r`n"
+    Write-ExportCsv $fileB $rowsB
+    $script:fileDe = Join-Path $elsewhere 'hosts-de.csv'   # the rows of hosts-a.csv as a de-DE export
+    Write-ExportCsv $fileDe $rowsA -Culture de-DE -Delimiter ';' -NewLine "`r`n"
+
+    # The main model: trained on both invariant files through a wildcard.
+    $script:m = New-Autoencoder -HiddenLayer 16, 8 -Seed 5
+    $script:trainErrors = $null
+    $null = Invoke-AutoencoderTraining -Model $m -Path (Join-Path $exports 'hosts-*.csv') -Epochs 10 -BatchSize 32 -LearningRate 0.01 `
+        -Loss Mse -ThreadCount 1 -ErrorVariable script:trainErrors
+    $script:trainingRows = @($rowsA) + @($rowsB)
+
+    function Get-Column { param([string] $Name) $m.FeatureColumns | Where-Object Name -eq $Name }
+}
+
+Describe 'Real-world exports: reading files' {
+    Context '-Path with a wildcard over several files, byte-order mark, quoted fields' {
+        It 'trains on every row of every matching file, without errors' {
+            $trainErrors | Should -HaveCount 0
+            $m.IsTrained | Should -BeTrue
+            $m.Training.Rows | Should -Be 240
+        }
+
+        It 'reads the header of the BOM file cleanly (no BOM character in the first column name)' {
+            @($m.Schema.Ignored.Name) | Should -Be @('Timestamp', 'Id', 'Message')
+            @($m.Features) | Should -Be @('Host', 'cpu_pct', 'mem_pct', 'latency_ms')
+            $scored = @(Test-Anomaly -Model $m -Path $fileA)
+            @($scored[0].PSObject.Properties.Name | Select-Object -First 7) | Should -Be $allColumns
+        }
+
+        It 'keeps quoted fields with '','' '';'' embedded quotes and a newline as one value each' {
+            $scored = @(Test-Anomaly -Model $m -Path $fileA)
+            $scored | Should -HaveCount 120
+            $scored.Message | Should -Be @($rowsA | ForEach-Object { $_.Message })
+            $scored[7].Message | Should -BeExactly "first line`nsecond line; with ""quotes"", and a comma"
+            $scored.Id | Should -Be @($rowsA | ForEach-Object { $_.Id })
+        }
+
+        It 'scores several files given to -Path as an array, in order' {
+            $scored = @(Test-Anomaly -Model $m -Path $fileB, $fileA)
+            $scored | Should -HaveCount 240
+            $scored[0].Id | Should -Be $rowsB[0].Id
+            $scored[120].Id | Should -Be $rowsA[0].Id
+        }
+
+        It '-LiteralPath reads a file whose name holds wildcard characters; -Path does not match it' {
+            $literal = Join-Path $elsewhere 'export[1].csv'
+            Copy-Item -LiteralPath $fileB -Destination $literal
+            $scored = @(Test-Anomaly -Model $m -LiteralPath $literal)
+            $scored | Should -HaveCount 120
+            $errs = $null
+            $none = @(Test-Anomaly -Model $m -Path $literal -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $none | Should -HaveCount 0
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        }
+
+        It 'a missing file is a non-terminating InputFileNotFound error naming it; the other files are read' {
+            $missing = Join-Path $exports 'no-such-export.csv'
+            $errs = $null
+            $scored = @(Test-Anomaly -Model $m -LiteralPath $missing, $fileB -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 120
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+            $errs[0].ToString() | Should -Match 'no-such-export\.csv'
+        }
+    }
+
+    Context 'culture, delimiter, encoding and header' {
+        BeforeAll {
+            # The same rows and settings, once as an invariant export and once as a de-DE one.
+            $script:fromInvariant = New-Autoencoder -HiddenLayer 8, 4 -Seed 21
+            $null = Invoke-AutoencoderTraining -Model $fromInvariant -Path $fileA -Epochs 2 -BatchSize 32
+            $script:fromGerman = New-Autoencoder -HiddenLayer 8, 4 -Seed 21
+            $null = Invoke-AutoencoderTraining -Model $fromGerman -Path $fileDe -Culture de-DE -Epochs 2 -BatchSize 32
+        }
+
+        It '-Culture de-DE reads '';'' and decimal commas: the model equals one trained on the invariant export' {
+            @($fromGerman.Features) | Should -Be @($fromInvariant.Features)
+            foreach ($name in $numericColumns) {
+                $g = $fromGerman.FeatureColumns | Where-Object Name -eq $name
+                $i = $fromInvariant.FeatureColumns | Where-Object Name -eq $name
+                $g.Median | Should -Be $i.Median
+                $g.Statistics.Min | Should -Be $i.Statistics.Min
+                $g.Statistics.Max | Should -Be $i.Statistics.Max
+                $g.Statistics.Missing | Should -Be $i.Statistics.Missing
+            }
+            Get-DoubleBits $fromGerman.Threshold | Should -Be (Get-DoubleBits $fromInvariant.Threshold)
+        }
+
+        It 'reads de-DE timestamps as timestamps (left out as such)' {
+            ($fromGerman.Schema.Ignored | Where-Object Name -eq 'Timestamp').Reason | Should -Match '^timestamp'
+        }
+
+        It 'scores the de-DE export exactly as the invariant one, with or without an explicit -Delimiter' {
+            $expected = @(Test-Anomaly -Model $m -Path $fileA).AnomalyScore
+            $implicit = @(Test-Anomaly -Model $m -Path $fileDe -Culture de-DE).AnomalyScore
+            $explicit = @(Test-Anomaly -Model $m -Path $fileDe -Culture de-DE -Delimiter ';').AnomalyScore
+            $implicit | Should -HaveCount 120
+            Get-DoubleBits $implicit | Should -Be (Get-DoubleBits $expected)
+            Get-DoubleBits $explicit | Should -Be (Get-DoubleBits $expected)
+        }
+
+        It 'Import-Csv -Delimiter '';'' | Test-Anomaly -Culture de-DE scores as -Path does' {
+            $expected = @(Test-Anomaly -Model $m -Path $fileDe -Culture de-DE).AnomalyScore
+            $piped = @(Import-Csv -LiteralPath $fileDe -Delimiter ';' | Test-Anomaly -Model $m -Culture de-DE).AnomalyScore
+            Get-DoubleBits $piped | Should -Be (Get-DoubleBits $expected)
+        }
+
+        It 'without -Culture a decimal comma is an InvalidFeatureValue error, never a misread number' {
+            $errs = $null
+            $scored = @(Test-Anomaly -Model $m -Path $fileDe -Delimiter ';' -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs.Count | Should -BeGreaterThan 100
+            $scored.Count + $errs.Count | Should -Be 120
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+            $errs[0].ToString() | Should -Match "'34,9'"
+        }
+
+        It '-Encoding latin1 reads ''ü'' in host names; the categories match the same hosts read from UTF-8' {
+            $hosts = @('mühle01', 'mühle02')
+            $rows = @(New-ExportRow -Count 40 -Seed 11 -Hosts $hosts -NoGaps)
+            $latin1 = Join-Path $elsewhere 'latin1.csv'
+            $utf8 = Join-Path $elsewhere 'utf8.csv'
+            Write-ExportCsv $latin1 $rows -Encoding ([System.Text.Encoding]::Latin1)
+            Write-ExportCsv $utf8 $rows
+            [array]::IndexOf([System.IO.File]::ReadAllBytes($latin1), [byte]0xFC) | Should -BeGreaterThan -1   # the premise: 'ü' as one latin1 byte
+
+            $model = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $null = Invoke-AutoencoderTraining -Model $model -Path $latin1 -Encoding latin1 -Epochs 1
+            $hostColumn = $model.FeatureColumns | Where-Object Name -eq 'Host'
+            @($hostColumn.Categories) | Should -BeExactly $hosts
+
+            $scored = @(Test-Anomaly -Model $model -Path $utf8 -TopFeatureCount 4)
+            $scored | Should -HaveCount 40
+            $observed = @($scored | ForEach-Object { ($_.AnomalyContributions | Where-Object Feature -eq 'Host').Observed })
+            $observed | Should -BeExactly @($rows | ForEach-Object { $_.Host })
+        }
+
+        It 'without -Encoding latin1 the same file gives other host names (the option matters)' {
+            $latin1 = Join-Path $elsewhere 'latin1.csv'
+            $model = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $null = Invoke-AutoencoderTraining -Model $model -Path $latin1 -Epochs 1
+            @(($model.FeatureColumns | Where-Object Name -eq 'Host').Categories) | Should -Not -Contain 'mühle01'
+        }
+
+        It '-Header reads a file without a header row: same scores as the file with one, lines counted from 1' {
+            $rows = @(New-ExportRow -Count 30 -Seed 12 -NoGaps)
+            $rows[20].latency_ms = 'slow'
+            $headed = Join-Path $elsewhere 'headed.csv'
+            $bare = Join-Path $elsewhere 'bare.csv'
+            Write-ExportCsv $headed $rows
+            Write-ExportCsv $bare $rows -NoHeader
+            $errsHeaded = $null; $errsBare = $null
+            $expected = @(Test-Anomaly -Model $m -Path $headed -ErrorVariable errsHeaded -ErrorAction SilentlyContinue)
+            $actual = @(Test-Anomaly -Model $m -Path $bare -Header $allColumns -ErrorVariable errsBare -ErrorAction SilentlyContinue)
+            $actual | Should -HaveCount 29
+            Get-DoubleBits $actual.AnomalyScore | Should -Be (Get-DoubleBits $expected.AnomalyScore)
+            $actual.Id | Should -Be $expected.Id
+            $errsBare | Should -HaveCount 1
+            $errsBare[0].ToString() | Should -Match "line $(Get-LineOfRow $rows 20 -NoHeader):"
+            $errsHeaded[0].ToString() | Should -Match "line $(Get-LineOfRow $rows 20):"
+        }
+    }
+}
+
+Describe 'Real-world exports: column roles' {
+    It 'Host (few distinct strings) is a categorical feature with its categories' {
+        $hostColumn = Get-Column 'Host'
+        $hostColumn.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Categorical)
+        @($hostColumn.Categories) | Should -Be @('web01', 'web02', 'web03', 'web04')
+        $hostColumn.Width | Should -Be 5   # four hosts and the "(other)" slot
+        $hostColumn.Statistics.Distinct | Should -Be 4
+    }
+
+    It 'the metrics are numeric features with their training statistics' {
+        foreach ($name in $numericColumns) {
+            $column = Get-Column $name
+            $present = [double[]]@($trainingRows | ForEach-Object { $_[$name] } | Where-Object { $_ -is [double] })
+            $column.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Numeric)
+            $column.Statistics.Count | Should -Be 240
+            $column.Statistics.Min | Should -Be ($present | Measure-Object -Minimum).Minimum
+            $column.Statistics.Max | Should -Be ($present | Measure-Object -Maximum).Maximum
+        }
+        $m.Layers | Should -Be '8-16-8-16-8'
+    }
+
+    It 'the ID column (GUIDs), the free-text Message and the timestamp are left out, each with its reason' {
+        $reasons = @{}
+        foreach ($ignored in $m.Schema.Ignored) { $reasons[$ignored.Name] = $ignored.Reason }
+        $reasons['Id'] | Should -Match 'identifier-like: 240 distinct values in 240 rows'
+        $reasons['Message'] | Should -Match 'text with \d+ distinct values, too many for a category'
+        $reasons['Timestamp'] | Should -Match '^timestamp.*-TimeFeatures'
+        $m.Features | Should -Not -Contain 'Id'
+        $m.Features | Should -Not -Contain 'Message'
+        $m.Features | Should -Not -Contain 'Timestamp'
+    }
+
+    It 'the roles show in the model''s formatted view' {
+        $text = $m.FeatureColumns | Format-Table | Out-String
+        $text | Should -Match 'Host\s+Categorical'
+        $text | Should -Match 'cpu_pct\s+Numeric'
+        ($m | Out-String -Width 1000) | Should -Match 'Id \(identifier-like'
+    }
+
+    It 'New-Autoencoder -TimeFeatures adds the timestamp as a feature (hour of day, day of week)' {
+        $model = New-Autoencoder -HiddenLayer 8, 4 -Seed 4 -TimeFeatures
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileA -Epochs 1
+        @($model.Features) | Should -Be @('Timestamp', 'Host', 'cpu_pct', 'mem_pct', 'latency_ms')
+        $timestamp = $model.FeatureColumns | Where-Object Name -eq 'Timestamp'
+        $timestamp.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+        $timestamp.Width | Should -Be 4
+        $timestamp.Statistics.First | Should -Be $rowsA[0].Timestamp
+        $timestamp.Statistics.Last | Should -Be $rowsA[-1].Timestamp
+        $model.Layers | Should -Be '12-8-4-8-12'
+        $model.Schema.Ignored.Name | Should -Not -Contain 'Timestamp'
+
+        # 2026-03-02 is a Monday; the first row is at 08:00.
+        $first = @(Test-Anomaly -Model $model -Path $fileA -TopFeatureCount 5)[0]
+        ($first.AnomalyContributions | Where-Object Feature -eq 'Timestamp').Observed | Should -Be 'Mon 08:00'
+    }
+
+    It '-ExcludeFeature and -Feature override the inferred roles' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -ExcludeFeature Host
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileA -Epochs 1
+        @($model.Features) | Should -Be $numericColumns
+        ($model.Schema.Ignored | Where-Object Name -eq 'Host').Reason | Should -Be 'excluded by the user'
+
+        $named = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature latency_ms, Host
+        $null = Invoke-AutoencoderTraining -Model $named -Path $fileA -Epochs 1
+        @($named.Features) | Should -Be @('latency_ms', 'Host')
+    }
+
+    It '-Feature naming a column the files lack is a terminating MissingFeatureColumn error naming it' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature cpu_pct, disk_iops
+        $caught = $null
+        try { Invoke-AutoencoderTraining -Model $model -Path $fileA -Epochs 1 } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
+        $caught.ToString() | Should -Match "'disk_iops'"
+        $model.IsTrained | Should -BeFalse
+    }
+}
+
+Describe 'Real-world exports: the model file' {
+    It 'Export-Autoencoder / Import-Autoencoder keep roles, categories, medians, ignored columns and the threshold source' {
+        $path = Join-Path $TestDrive 'messy.aemodel'
+        Export-Autoencoder -Model $m -Path $path
+        $back = Import-Autoencoder -Path $path
+        @($back.FeatureColumns.Name) | Should -Be @($m.FeatureColumns.Name)
+        for ($i = 0; $i -lt $m.FeatureColumns.Count; $i++) {
+            $a = $m.FeatureColumns[$i]; $b = $back.FeatureColumns[$i]
+            $b.Role | Should -Be $a.Role
+            @($b.Categories) | Should -Be @($a.Categories)
+            $b.Median | Should -Be $a.Median
+            $b.Mode | Should -Be $a.Mode
+            $b.Statistics.Missing | Should -Be $a.Statistics.Missing
+        }
+        @($back.Schema.Ignored | ForEach-Object { "$($_.Name): $($_.Reason)" }) | Should -Be @($m.Schema.Ignored | ForEach-Object { "$($_.Name): $($_.Reason)" })
+        $back.ThresholdSource | Should -Be $m.ThresholdSource
+        Get-DoubleBits $back.TrainingErrors | Should -Be (Get-DoubleBits $m.TrainingErrors)
+    }
+
+    It 'the imported model scores the messy export identically, imputing the same values' {
+        $back = Import-Autoencoder -Path (Join-Path $TestDrive 'messy.aemodel')
+        $expected = @(Test-Anomaly -Model $m -Path $fileA)
+        $actual = @(Test-Anomaly -Model $back -Path $fileA)
+        Get-DoubleBits $actual.AnomalyScore | Should -Be (Get-DoubleBits $expected.AnomalyScore)
+        @($actual | ForEach-Object { $_.ImputedFeatures -join '|' }) | Should -Be @($expected | ForEach-Object { $_.ImputedFeatures -join '|' })
+        $actual.AnomalyExplanation | Should -Be $expected.AnomalyExplanation
+    }
+
+    It 'keeps -TimeFeatures' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -TimeFeatures
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileB -Epochs 1
+        $path = Join-Path $TestDrive 'time.aemodel'
+        Export-Autoencoder -Model $model -Path $path
+        $back = Import-Autoencoder -Path $path
+        $back.Settings.TimeFeatures | Should -BeTrue
+        ($back.FeatureColumns | Where-Object Name -eq 'Timestamp').Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+        Get-DoubleBits @(Test-Anomaly -Model $back -Path $fileB).AnomalyScore | Should -Be (Get-DoubleBits @(Test-Anomaly -Model $model -Path $fileB).AnomalyScore)
+    }
+}
+
+Describe 'Real-world exports: missing values' {
+    It 'training imputes the training median and records it (and how many values were missing)' {
+        foreach ($name in $numericColumns) {
+            $values = @($trainingRows | ForEach-Object { $_[$name] })
+            $present = [double[]]@($values | Where-Object { $_ -is [double] })
+            $column = Get-Column $name
+            $column.Median | Should -Be (Get-Median $present)
+            $column.Statistics.Missing | Should -Be ($values.Count - $present.Count)
+            $column.Statistics.Missing | Should -BeGreaterThan 0
+            [math]::Abs($column.Statistics.Mean - ($present | Measure-Object -Average).Average) | Should -BeLessOrEqual 1e-9
+        }
+        (Get-Column 'Host').Statistics.Missing | Should -Be @($trainingRows | Where-Object { $_.Host -eq '' }).Count
+        (Get-Column 'Host').Mode | Should -BeIn @('web01', 'web02', 'web03', 'web04')
+    }
+
+    It 'scoring marks which features of each row were imputed' {
+        $scored = @(Test-Anomaly -Model $m -Path $fileA)
+        $scored | Should -HaveCount 120
+        for ($i = 0; $i -lt 120; $i++) {
+            $expected = Get-ExpectedImputed $rowsA[$i]
+            ($scored[$i].ImputedFeatures -join '|') | Should -BeExactly ($expected -join '|') -Because "row $i has the missing values $($expected -join ', ')"
+        }
+        @($scored | Where-Object { $_.ImputedFeatures.Count -gt 0 }).Count | Should -BeGreaterThan 20
+    }
+
+    It 'scoring imputes exactly the training median: NA, N/A, null, NaN and empty score as the median itself' {
+        $base = ConvertTo-RowObject @(New-ExportRow -Count 1 -Seed 30 -NoGaps)[0]
+        $median = (Get-Column 'cpu_pct').Median.ToString('R', $invariant)
+        $rows = foreach ($value in @($median, 'NA', 'N/A', 'null', 'NaN', '', ' ', $null)) {
+            $row = $base.PSObject.Copy(); $row.cpu_pct = $value; $row
+        }
+        $nan = $base.PSObject.Copy(); $nan.cpu_pct = [double]::NaN
+        $inf = $base.PSObject.Copy(); $inf.cpu_pct = [double]::PositiveInfinity
+        $scored = @(@($rows) + $nan + $inf | Test-Anomaly -Model $m)
+        $scored | Should -HaveCount 10
+        @($scored[0].ImputedFeatures) | Should -HaveCount 0
+        foreach ($s in $scored[1..9]) {
+            @($s.ImputedFeatures) | Should -Be @('cpu_pct')
+            Get-DoubleBits $s.AnomalyScore | Should -Be (Get-DoubleBits $scored[0].AnomalyScore)
+        }
+    }
+
+    It 'Test-Anomaly -RejectMissing rejects rows with a missing value (EmptyFeatureValue) and scores the rest unchanged' {
+        $all = @(Test-Anomaly -Model $m -Path $fileA)
+        $errs = $null
+        $strict = @(Test-Anomaly -Model $m -Path $fileA -RejectMissing -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $complete = @(for ($i = 0; $i -lt 120; $i++) { if ((Get-ExpectedImputed $rowsA[$i]).Count -eq 0) { $i } })
+        $strict | Should -HaveCount $complete.Count
+        $errs | Should -HaveCount (120 - $complete.Count)
+        @($errs | Where-Object { $_.FullyQualifiedErrorId -notlike 'EmptyFeatureValue,*' }) | Should -HaveCount 0
+        $errs[0].ToString() | Should -Match "hosts-a\.csv', line $(Get-LineOfRow $rowsA 5): column 'cpu_pct' has the missing value 'NA'"
+        Get-DoubleBits $strict.AnomalyScore | Should -Be (Get-DoubleBits @($all[$complete]).AnomalyScore)
+    }
+
+    It 'Invoke-AutoencoderTraining -RejectMissing trains only on complete rows' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 6
+        $errs = $null
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileA -RejectMissing -Epochs 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $complete = @($rowsA | Where-Object { (Get-ExpectedImputed $_).Count -eq 0 })
+        $model.Training.Rows | Should -Be $complete.Count
+        $errs | Should -HaveCount (120 - $complete.Count)
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'EmptyFeatureValue,*'
+        (Get-Column 'cpu_pct').Statistics.Missing | Should -BeGreaterThan 0   # the premise: the imputing model saw gaps
+        foreach ($column in $model.FeatureColumns) { $column.Statistics.Missing | Should -Be 0 }
+    }
+}
+
+Describe 'Real-world exports: a value that is not a number' {
+    BeforeAll {
+        $script:garbageRows = @(New-ExportRow -Count 20 -Seed 4 -NoGaps)
+        $garbageRows[12].cpu_pct = 'abc'
+        $script:garbageFile = Join-Path $elsewhere 'garbage.csv'
+        Write-ExportCsv $garbageFile $garbageRows -NewLine "`r`n"
+        $script:garbageLine = Get-LineOfRow $garbageRows 12
+    }
+
+    It 'the premise: the garbage row starts after a quoted field with a newline, so its line is not its row number + 1' {
+        $garbageLine | Should -Be 15
+    }
+
+    It 'Test-Anomaly: one non-terminating InvalidFeatureValue naming file, line, column and value; the other rows score' {
+        $errs = $null
+        $scored = @(Test-Anomaly -Model $m -Path $garbageFile -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+        $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidData)
+        $errs[0].ToString() | Should -BeExactly "File '$garbageFile', line 15: column 'cpu_pct' has value 'abc', which is not a number."
+        $errs[0].TargetObject.cpu_pct | Should -Be 'abc'
+        $errs[0].TargetObject.Id | Should -Be $garbageRows[12].Id
+        $scored | Should -HaveCount 19
+        $scored.Id | Should -Not -Contain $garbageRows[12].Id   # never scored as a silent zero
+    }
+
+    It 'honours -ErrorAction Stop (terminating) and Ignore (no error, the other rows still score)' {
+        { Test-Anomaly -Model $m -Path $garbageFile -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidFeatureValue,*'
+        $errs = $null
+        $scored = @(Test-Anomaly -Model $m -Path $garbageFile -ErrorAction Ignore -ErrorVariable errs)
+        $errs | Should -HaveCount 0
+        $scored | Should -HaveCount 19
+    }
+
+    It '-OutputPath leaves the row out of the file (no zero score) and reports it' {
+        $out = Join-Path $TestDrive 'garbage-scored.csv'
+        $errs = $null
+        Test-Anomaly -Model $m -Path $garbageFile -OutputPath $out -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $written = @(Import-Csv -LiteralPath $out)
+        $written | Should -HaveCount 19
+        $written.Id | Should -Not -Contain $garbageRows[12].Id
+        $written.cpu_pct | Should -Not -Contain 'abc'
+    }
+
+    It 'Invoke-AutoencoderTraining: the same error; the other rows train, and the statistics hold no zero' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 8
+        $errs = $null
+        $null = Invoke-AutoencoderTraining -Model $model -Path $garbageFile -Epochs 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+        $errs[0].ToString() | Should -Match "garbage\.csv', line 15: column 'cpu_pct' has value 'abc'"
+        $model.Training.Rows | Should -Be 19
+        $cpu = $model.FeatureColumns | Where-Object Name -eq 'cpu_pct'
+        $cpu.Statistics.Min | Should -BeGreaterThan 15
+        $cpu.Statistics.Missing | Should -Be 0
+    }
+
+    It 'Invoke-AutoencoderTraining -ErrorAction Stop stops at the bad row and leaves the model untrained' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 8
+        { Invoke-AutoencoderTraining -Model $model -Path $garbageFile -Epochs 1 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidFeatureValue,*'
+        $model.IsTrained | Should -BeFalse
+    }
+}
+
+Describe 'Real-world exports: scaling' {
+    It 'Robust scaling (median and inter-quartile range) trains; the offsets are the training medians' {
+        $model = New-Autoencoder -HiddenLayer 8, 4 -Seed 9 -OutputActivation Linear
+        $warnings = $null
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileA, $fileB -Scaling Robust -Epochs 2 -WarningVariable warnings
+        $warnings | Should -HaveCount 0
+        $model.IsTrained | Should -BeTrue
+        $model.Scaling | Should -Be ([AutoencoderPS.Engine.ScalingMethod]::Robust)
+        foreach ($name in $numericColumns) {
+            $slot = $model.Schema.FirstSlot($model.Schema.IndexOf($name))
+            $median = ($model.FeatureColumns | Where-Object Name -eq $name).Median
+            [math]::Abs($model.Scaler.Offset[$slot] - $median) | Should -BeLessOrEqual 1e-9
+            $model.Scaler.Scale[$slot] | Should -BeGreaterThan 0
+        }
+        $scores = @(Test-Anomaly -Model $model -Path $fileA).AnomalyScore
+        @($scores | Where-Object { -not [double]::IsFinite($_) }) | Should -HaveCount 0
+    }
+
+    It 'Robust scaling with a Sigmoid output warns that the output cannot reconstruct it' {
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 9
+        $warnings = $null
+        $null = Invoke-AutoencoderTraining -Model $model -Path $fileA -Scaling Robust -Epochs 1 -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings | Should -HaveCount 1
+        "$warnings" | Should -Match 'Linear'
+    }
+}
+
+Describe 'Real-world exports: why a row is anomalous' {
+    BeforeAll {
+        # The normal row: of ten fresh rows with a mid-range cpu_pct, the one the model reconstructs best.
+        $candidates = @(New-ExportRow -Count 10 -Seed 31 -NoGaps | Where-Object { $_.cpu_pct -gt 30 -and $_.cpu_pct -lt 60 })
+        $candidateScores = @($candidates | ForEach-Object { ConvertTo-RowObject $_ } | Test-Anomaly -Model $m).AnomalyScore
+        $best = [array]::IndexOf($candidateScores, ($candidateScores | Measure-Object -Minimum).Minimum)
+        $script:normalRow = $candidates[$best]
+        $script:normal = ConvertTo-RowObject $normalRow
+        $script:spike = $normal.PSObject.Copy(); $spike.cpu_pct = '97.5'
+        $script:unseen = $normal.PSObject.Copy(); $unseen.Host = 'db99'
+        $script:explained = @($normal, $spike, $unseen | Test-Anomaly -Model $m)
+    }
+
+    It 'the premise: the normal row is normal and its cpu_pct is mid-range' {
+        $explained[0].IsAnomaly | Should -BeFalse
+        $normalRow.cpu_pct | Should -BeGreaterThan 30
+        $normalRow.cpu_pct | Should -BeLessThan 60
+    }
+
+    It 'AnomalyContributions has -TopFeatureCount entries (default 3), largest share first' {
+        foreach ($row in $explained) {
+            $row.AnomalyContributions | Should -HaveCount 3
+            $shares = @($row.AnomalyContributions.Share)
+            $shares | Should -Be @($shares | Sort-Object -Descending)
+        }
+        $two = @(@($spike.PSObject.Copy()) | Test-Anomaly -Model $m -TopFeatureCount 2)[0]
+        $two.AnomalyContributions | Should -HaveCount 2
+        $all = @(@($spike.PSObject.Copy()) | Test-Anomaly -Model $m -TopFeatureCount 10)[0]
+        $all.AnomalyContributions | Should -HaveCount 4   # there are only 4 features
+        @($all.AnomalyContributions.Feature | Sort-Object) | Should -Be @($m.Features | Sort-Object)
+    }
+
+    It 'AnomalyFeatureShare names every feature; the shares sum to 1 and agree with the contributions' {
+        foreach ($row in $explained) {
+            @($row.AnomalyFeatureShare.Keys) | Should -Be @($m.Features)
+            $sum = ($row.AnomalyFeatureShare.Values | Measure-Object -Sum).Sum
+            [math]::Abs($sum - 1) | Should -BeLessOrEqual 1e-9
+            foreach ($c in $row.AnomalyContributions) { $c.Share | Should -Be $row.AnomalyFeatureShare[$c.Feature] }
+        }
+    }
+
+    It 'an injected cpu spike is explained as cpu_pct, observed 97.5, expected near its normal value' {
+        $row = $explained[1]
+        $row.IsAnomaly | Should -BeTrue
+        $row.AnomalyScore | Should -BeGreaterThan $explained[0].AnomalyScore
+        $row.AnomalyTopFeature | Should -Be 'cpu_pct'
+        $top = $row.AnomalyContributions[0]
+        $top.Feature | Should -Be 'cpu_pct'
+        $top.Observed | Should -Be 97.5
+        $top.Share | Should -BeGreaterThan 0.5
+        $cpu = Get-Column 'cpu_pct'
+        $top.Expected | Should -BeGreaterOrEqual $cpu.Statistics.Min
+        $top.Expected | Should -BeLessOrEqual $cpu.Statistics.Max
+        [math]::Abs($top.Expected - $normalRow.cpu_pct) | Should -BeLessThan ([math]::Abs($top.Expected - 97.5))
+        $row.AnomalyExplanation | Should -Match '^cpu_pct 97\.5 \(expected \d+(\.\d+)?, \d+ ?%\)'
+    }
+
+    It 'an unseen category maps to "(other)" and scores high' {
+        $row = $explained[2]
+        $hostPart = $row.AnomalyContributions | Where-Object Feature -eq 'Host'
+        $hostPart.Observed | Should -Be '(other)'
+        $row.AnomalyTopFeature | Should -Be 'Host'
+        $row.IsAnomaly | Should -BeTrue
+        $row.AnomalyScore | Should -BeGreaterThan (2 * $explained[0].AnomalyScore)
+        @($row.ImputedFeatures) | Should -HaveCount 0   # unseen is not missing
+    }
+
+    It 'with the default loss (Mse) an unseen category scores above the same row with a known one' {
+        # Mae could not learn one-hot slots (its median fit outputs ~0 for every slot), which is why the default is Mse.
+        $model = New-Autoencoder -HiddenLayer 16, 8 -Seed 5
+        $null = Invoke-AutoencoderTraining -Model $model -Path (Join-Path $exports 'hosts-*.csv') -Epochs 40 -BatchSize 32 -LearningRate 0.01
+        $scored = @($normal.PSObject.Copy(), $unseen.PSObject.Copy() | Test-Anomaly -Model $model)
+        $scored[1].AnomalyScore | Should -BeGreaterThan (2 * $scored[0].AnomalyScore)
+        $scored[1].IsAnomaly | Should -BeTrue
+        $training = @(Test-Anomaly -Model $model -Path $fileA)
+        @($training | Where-Object AnomalyTopFeature -eq 'Host').Count | Should -BeLessThan 60
+    }
+
+    It 'the explanation is written in the input''s culture' {
+        $germanSpike = ConvertTo-RowObject $normalRow -Culture de-DE
+        $germanSpike.cpu_pct = '97,5'
+        "$($germanSpike.mem_pct) $($germanSpike.latency_ms)" | Should -Match ','   # the premise: the row is de-DE text
+        $row = @($germanSpike | Test-Anomaly -Model $m -Culture de-DE)[0]
+        $row.AnomalyScore | Should -Be $explained[1].AnomalyScore
+        $row.AnomalyExplanation | Should -Match '^cpu_pct 97,5 \(expected \d+(,\d+)?, \d+ ?%\)'
+    }
+}
+
+Describe 'Real-world exports: thresholds' {
+    BeforeAll {
+        function New-TrainedModel {
+            param([hashtable] $Options = @{})
+            $model = New-Autoencoder -HiddenLayer 8, 4 -Seed 13
+            $null = Invoke-AutoencoderTraining -Model $model -Path $fileA, $fileB -Epochs 3 -BatchSize 32 @Options
+            $model
+        }
+        $script:newNormalRows = @(New-ExportRow -Count 60 -Seed 40 -NoGaps)
+        $script:newNormalFile = Join-Path $elsewhere 'new-normal.csv'
+        Write-ExportCsv $newNormalFile $newNormalRows
+    }
+
+    It 'Contamination 0.05 flags about 5% of the training rows' {
+        $model = New-TrainedModel @{ ThresholdMethod = 'Contamination'; ThresholdValue = 0.05 }
+        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Contamination)
+        $model.ThresholdSource | Should -Match 'contamination 0\.05'
+        $flagged = @(Test-Anomaly -Model $model -Path $fileA, $fileB | Where-Object IsAnomaly).Count
+        $flagged | Should -BeGreaterOrEqual 10   # 240 rows: 5% is 12
+        $flagged | Should -BeLessOrEqual 14
+        $flagged | Should -Be @($model.TrainingErrors | Where-Object { $_ -gt $model.Threshold }).Count
+    }
+
+    It 'Manual sets exactly the given threshold' {
+        $model = New-TrainedModel @{ ThresholdMethod = 'Manual'; ThresholdValue = 0.0123 }
+        $model.Threshold | Should -Be 0.0123
+        $model.ThresholdSource | Should -Match 'set by hand'
+        $scored = @(Test-Anomaly -Model $model -Path $fileA)
+        @($scored | Where-Object { $_.IsAnomaly -ne ($_.AnomalyScore -gt 0.0123) }) | Should -HaveCount 0
+    }
+
+    It 'Set-AutoencoderThreshold recalibrates by another rule on the stored training errors' {
+        $model = New-TrainedModel
+        $before = $model.Threshold
+        $sourceBefore = $model.ThresholdSource
+        $model.TrainingErrors | Should -HaveCount 240
+        $out = Set-AutoencoderThreshold -Model $model -Method Percentile -Value 90 -PassThru
+        [object]::ReferenceEquals($out, $model) | Should -BeTrue
+        Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ([AutoencoderPS.Engine.ThresholdRule]::Percentile($model.TrainingErrors, 90)))
+        $model.Threshold | Should -Not -Be $before
+        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Percentile)
+        $model.ThresholdSource | Should -Not -Be $sourceBefore
+        $model.ThresholdSource | Should -Match '90th percentile.*stored errors of 240 training rows'
+        $scored = @(Test-Anomaly -Model $model -Path $fileA, $fileB)
+        @($scored | Where-Object { $_.IsAnomaly -ne ($_.AnomalyScore -gt $model.Threshold) }) | Should -HaveCount 0
+        @($scored | Where-Object IsAnomaly).Count | Should -Be 24   # the top 10% of 240 training rows
+    }
+
+    It 'Set-AutoencoderThreshold recalibrates on piped new normal rows (pipeline or -Path), without retraining' {
+        $model = New-TrainedModel
+        $lossBefore = $model.Training.FinalLoss
+        $scores = @(Import-Csv -LiteralPath $newNormalFile | Test-Anomaly -Model $model).AnomalyScore
+        Import-Csv -LiteralPath $newNormalFile | Set-AutoencoderThreshold -Model $model -Method Percentile -Value 100
+        Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ($scores | Measure-Object -Maximum).Maximum)
+        $model.ThresholdSource | Should -Match '100th percentile.*60 new normal rows'
+        $model.Training.FinalLoss | Should -Be $lossBefore
+        @(Import-Csv -LiteralPath $newNormalFile | Test-Anomaly -Model $model | Where-Object IsAnomaly) | Should -HaveCount 0
+
+        $fromFile = New-TrainedModel
+        Set-AutoencoderThreshold -Model $fromFile -Method Percentile -Value 100 -Path $newNormalFile
+        Get-DoubleBits $fromFile.Threshold | Should -Be (Get-DoubleBits $model.Threshold)
+    }
+
+    It 'Set-AutoencoderThreshold on an untrained model is a terminating ModelNotTrained error' {
+        { Set-AutoencoderThreshold -Model (New-Autoencoder -Seed 1) -Method Percentile -Value 95 } | Should -Throw -ErrorId 'ModelNotTrained,*'
+    }
+
+    It '-Incremental trains further on new rows: same schema, epochs accumulate' {
+        $model = New-TrainedModel
+        $schema = $model.Schema
+        $layers = $model.Layers
+        $threshold = $model.Threshold
+        $null = Invoke-AutoencoderTraining -Model $model -Path $newNormalFile -Incremental -Epochs 2 -BatchSize 32
+        [object]::ReferenceEquals($model.Schema, $schema) | Should -BeTrue
+        @($model.FeatureColumns.Name) | Should -Be @('Host', 'cpu_pct', 'mem_pct', 'latency_ms')
+        ($model.FeatureColumns | Where-Object Name -eq 'cpu_pct').Median | Should -Be (Get-Column 'cpu_pct').Median
+        $model.Layers | Should -Be $layers
+        $model.Training.Epochs | Should -Be 5
+        $model.Training.Runs | Should -Be 2
+        $model.Training.Rows | Should -Be 60
+        $model.Threshold | Should -Not -Be $threshold
+    }
+
+    It '-Incremental on an untrained model is a terminating ModelNotTrained error' {
+        $model = New-Autoencoder -Seed 1
+        { Invoke-AutoencoderTraining -Model $model -Path $newNormalFile -Incremental -Epochs 1 } | Should -Throw -ErrorId 'ModelNotTrained,*'
+        $model.IsTrained | Should -BeFalse
+    }
+}
+
+Describe 'Real-world exports: Test-Anomaly -OutputPath' {
+    BeforeAll {
+        $script:outFolder = Join-Path $TestDrive 'scored'
+        New-Item -ItemType Directory -Path $outFolder | Out-Null
+        $script:outA = Join-Path $outFolder 'hosts-a.scored.csv'
+        Test-Anomaly -Model $m -Path $fileA -OutputPath $outA
+        $script:writtenA = @(Import-Csv -LiteralPath $outA)
+        $script:pipedA = @(Import-Csv -LiteralPath $fileA | Test-Anomaly -Model $m)
+        $script:pathA = @(Test-Anomaly -Model $m -Path $fileA)
+    }
+
+    It 'gives the same AnomalyScore per row as Import-Csv | Test-Anomaly and as -Path without -OutputPath' {
+        $writtenA | Should -HaveCount 120
+        $fromFile = [double[]]@($writtenA | ForEach-Object { [double]::Parse($_.AnomalyScore, $invariant) })
+        Get-DoubleBits $fromFile | Should -Be (Get-DoubleBits $pipedA.AnomalyScore)
+        Get-DoubleBits $pathA.AnomalyScore | Should -Be (Get-DoubleBits $pipedA.AnomalyScore)
+    }
+
+    It 'the other score columns agree with pipeline scoring too' {
+        $writtenA.IsAnomaly | Should -Be @($pipedA | ForEach-Object { $_.IsAnomaly.ToString() })
+        @($writtenA.IsAnomaly | Sort-Object -Unique) | Should -Be @('False', 'True')
+        $writtenA.AnomalyTopFeature | Should -Be $pipedA.AnomalyTopFeature
+        $writtenA.AnomalyExplanation | Should -Be $pipedA.AnomalyExplanation
+        $writtenA.ImputedFeatures | Should -Be @($pipedA | ForEach-Object { $_.ImputedFeatures -join '|' })
+    }
+
+    It 'keeps every original column, in order, then the score columns; quoted fields survive the round trip' {
+        $header = @((Get-Content -LiteralPath $outA -TotalCount 1) -split ',')
+        $header | Should -Be ($allColumns + $scoreColumns)
+        $original = @(Import-Csv -LiteralPath $fileA)
+        foreach ($name in $allColumns) { $writtenA.$name | Should -BeExactly $original.$name -Because "column $name is copied" }
+        $writtenA[3].Message | Should -BeExactly 'user said "hello"; then left, quietly'
+        $writtenA[7].Message | Should -BeExactly "first line`nsecond line; with ""quotes"", and a comma"
+        $writtenA[5].cpu_pct | Should -BeExactly 'NA'
+    }
+
+    It 'writes in the input''s culture and delimiter: de-DE gives '';'' and a decimal comma in AnomalyScore' {
+        $out = Join-Path $outFolder 'hosts-de.scored.csv'
+        Test-Anomaly -Model $m -Path $fileDe -Culture de-DE -OutputPath $out
+        (Get-Content -LiteralPath $out -TotalCount 1) | Should -BeExactly (($allColumns + $scoreColumns) -join ';')
+        $written = @(Import-Csv -LiteralPath $out -Delimiter ';')
+        $written | Should -HaveCount 120
+        foreach ($w in $written) { $w.AnomalyScore | Should -Match '^\d+(,\d+)?(E-\d+)?$' }
+        @($written | Where-Object { $_.AnomalyScore -like '*,*' }).Count | Should -BeGreaterThan 100
+        $scores = [double[]]@($written | ForEach-Object { [double]::Parse($_.AnomalyScore, $german) })
+        Get-DoubleBits $scores | Should -Be (Get-DoubleBits $pipedA.AnomalyScore)
+        $written.cpu_pct | Should -Be @(Import-Csv -LiteralPath $fileDe -Delimiter ';').cpu_pct
+        $written[7].Message | Should -BeExactly "first line`nsecond line; with ""quotes"", and a comma"
+        $written[0].AnomalyExplanation | Should -Match '\d,\d'
+    }
+
+    It 'writes the rows of several files into one output, with one header' {
+        $out = Join-Path $outFolder 'both.scored.csv'
+        Test-Anomaly -Model $m -Path (Join-Path $exports 'hosts-*.csv') -OutputPath $out
+        $written = @(Import-Csv -LiteralPath $out)
+        $written | Should -HaveCount 240
+        @(Get-Content -LiteralPath $out | Where-Object { $_ -like 'Timestamp,*' }) | Should -HaveCount 1
+    }
+
+    It 'emits nothing to the pipeline; -PassThru emits the written file as a FileInfo' {
+        $out = Join-Path $outFolder 'passthru.csv'
+        @(Test-Anomaly -Model $m -Path $fileB -OutputPath $out) | Should -HaveCount 0
+        $file = Test-Anomaly -Model $m -Path $fileB -OutputPath $out -PassThru
+        $file | Should -BeOfType ([System.IO.FileInfo])
+        $file.FullName | Should -Be $out
+        $file.Length | Should -BeGreaterThan 0
+    }
+
+    It '-WhatIf writes nothing' {
+        $out = Join-Path $outFolder 'whatif.csv'
+        $result = @(Test-Anomaly -Model $m -Path $fileB -OutputPath $out -PassThru -WhatIf)
+        $result | Should -HaveCount 0
+        $out | Should -Not -Exist
+    }
+
+    Context 'an existing output file' {
+        BeforeEach {
+            $script:target = Join-Path $outFolder 'existing.csv'
+            Set-Content -LiteralPath $target -Value 'previous content'
+            $script:hashBefore = Get-Sha256 $target
+            $script:listingBefore = Get-FolderListing $outFolder
+        }
+
+        It 'is replaced on success' {
+            Test-Anomaly -Model $m -Path $fileB -OutputPath $target
+            Get-Sha256 $target | Should -Not -Be $hashBefore
+            @(Import-Csv -LiteralPath $target) | Should -HaveCount 120
+            Get-FolderListing $outFolder | Should -Be $listingBefore
+        }
+
+        It '-NoClobber refuses with OutputFileExists and leaves it unchanged' {
+            $caught = $null
+            try { Test-Anomaly -Model $m -Path $fileB -OutputPath $target -NoClobber } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'OutputFileExists,*'
+            $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ResourceExists)
+            Get-Sha256 $target | Should -Be $hashBefore
+        }
+
+        It 'a run that fails on a missing feature column (FeatureColumnsMissing) leaves it byte-identical and no temporary file' {
+            $lacking = Join-Path $elsewhere 'lacking.csv'
+            $rows = @(New-ExportRow -Count 10 -Seed 50) | ForEach-Object { $_.Remove('mem_pct'); $_.Remove('Host'); $_ }
+            Write-ExportCsv $lacking $rows
+            $caught = $null
+            # The good file first: its rows are scored (into the temporary file) before the second file fails.
+            try { Test-Anomaly -Model $m -Path $fileB, $lacking -OutputPath $target } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
+            $caught.ToString() | Should -Match "lacking\.csv' lacks the model's feature column\(s\) 'Host', 'mem_pct'\."
+            Get-Sha256 $target | Should -Be $hashBefore
+            Get-FolderListing $outFolder | Should -Be $listingBefore
+        }
+
+        It 'files with different columns go to one output as a CsvHeaderMismatch error for the odd file; the rest is written' {
+            $extra = Join-Path $elsewhere 'extra-column.csv'
+            $rows = @(New-ExportRow -Count 10 -Seed 51) | ForEach-Object { $_.Extra = 'x'; $_ }
+            Write-ExportCsv $extra $rows
+            $errs = $null
+            Test-Anomaly -Model $m -Path $fileB, $extra -OutputPath $target -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CsvHeaderMismatch,*'
+            $errs[0].ToString() | Should -Match 'extra-column\.csv'
+            @(Import-Csv -LiteralPath $target) | Should -HaveCount 120
+            Get-FolderListing $outFolder | Should -Be $listingBefore
+        }
+    }
+
+    It 'a folder that does not exist is a terminating OutputFileWriteFailed error' {
+        $out = Join-Path $TestDrive 'no/such/folder/scored.csv'
+        { Test-Anomaly -Model $m -Path $fileB -OutputPath $out } | Should -Throw -ErrorId 'OutputFileWriteFailed,*'
+        Join-Path $TestDrive 'no' | Should -Not -Exist
+    }
+}
