@@ -11,6 +11,9 @@
     Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
            (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's
            libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB.
+    Bench  builds, then runs the benchmark suite (tests/Benchmarks/Invoke-Benchmarks.ps1: ECG5000 training and
+           quality, file scoring against the I/O floor, pipeline overhead, cold start, peak memory on a 1 GB file),
+           prints a table and writes it to .docs/benchmarks.md. Takes several minutes.
     Clean  removes out/ and the bin/obj folders.
 .PARAMETER RuntimeIdentifier
     Package only: the platforms to write runtime packages for (default: linux-x64, win-x64 and osx-arm64).
@@ -21,7 +24,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -185,6 +188,13 @@ $result = Invoke-Pester -Configuration $config
     foreach ($problem in $problems) { Write-Host "Problem: $problem" }
     Write-Host ("{0} passed, {1} failed, {2} skipped" -f $passed, $failed, $skipped)
     if ($failed -gt 0 -or $problems.Count -gt 0) { exit 1 }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tests/Benchmarks/Invoke-Benchmarks.ps1') `
+        -ModulePath $ModuleManifest -ResultPath (Join-Path $RepoRoot '.docs/benchmarks.md') -ThreadCount 1
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Demo {
@@ -397,6 +407,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Package' { Invoke-Package }
+        'Bench' { Invoke-Bench }
         'Clean' { Invoke-Clean }
     }
 }

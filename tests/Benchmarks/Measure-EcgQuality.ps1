@@ -9,10 +9,17 @@ param(
     [string] $DataPath = (Join-Path $PSScriptRoot '../../../shared/data/ecg5000/ecg.csv'),
     [int] $SplitSeed = 42,
     [int] $ThreadCount = 1,
-    [ValidateSet('Seed', 'Defaults')] [string[]] $Recipe = @('Seed', 'Defaults')
+    [ValidateSet('Seed', 'Defaults')] [string[]] $Recipe = @('Seed', 'Defaults'),
+    # Run in a fresh pwsh (the module can't be unloaded from the caller's process).
+    [switch] $ChildProcess
 )
 $ErrorActionPreference = 'Stop'
 if (-not (Test-Path $DataPath)) { Write-Warning "ECG5000 not found at '$DataPath'; skipped."; return }
+if ($ChildProcess) {
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $json = & $pwsh -NoProfile -NonInteractive -Command "& '$PSCommandPath' -ModulePath '$ModulePath' -DataPath '$DataPath' -SplitSeed $SplitSeed -ThreadCount $ThreadCount -Recipe $($Recipe -join ',') | ConvertTo-Json -Compress"
+    return ($json | Select-Object -Last 1 | ConvertFrom-Json)
+}
 Import-Module $ModulePath
 $rows = Import-Csv $DataPath
 $random = [System.Random]::new($SplitSeed)

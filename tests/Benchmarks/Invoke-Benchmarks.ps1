@@ -1,0 +1,159 @@
+<#
+.SYNOPSIS
+    Runs AutoencoderPS's benchmark suite side by side, prints a table and writes it (with date, machine and
+    versions) to a Markdown file. Thread counts are pinned; ratios between rows of one run are what to read,
+    since absolute times move with the machine's load.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [string] $EcgPath = (Join-Path $PSScriptRoot '../../../shared/data/ecg5000/ecg.csv'),
+    [string] $WorkFolder = (Join-Path ([System.IO.Path]::GetTempPath()) 'autoencoderps-bench'),
+    [int] $ThreadCount = 1,
+    [int] $ScoringRows = 1000000,
+    [int] $MemorySizeMB = 1024
+)
+$ErrorActionPreference = 'Stop'
+$ModulePath = (Resolve-Path $ModulePath).ProviderPath
+New-Item -ItemType Directory -Path $WorkFolder -Force | Out-Null
+$pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+$results = [System.Collections.Generic.List[object]]::new()
+function Add-Result([string] $Measure, [string] $Subject, $Value, [string] $Unit, [string] $Note = '') {
+    $row = [pscustomobject]@{ Measure = $Measure; Subject = $Subject; Value = $Value; Unit = $Unit; Note = $Note }
+    $results.Add($row)
+    $row | Format-Table -HideTableHeaders | Out-String | Write-Host -NoNewline
+}
+# Runs a script in a fresh pwsh and returns its last output line (the measurement it prints).
+function Invoke-Child([string] $Script) {
+    $out = & $pwsh -NoProfile -NonInteractive -Command $Script
+    if ($LASTEXITCODE -ne 0) { throw "Benchmark child failed: $($out -join [Environment]::NewLine)" }
+    $out | Select-Object -Last 1
+}
+$pythonTorch = $false
+if (Get-Command python3 -ErrorAction SilentlyContinue) {
+    & python3 -c 'import torch, pandas' 2>$null
+    $pythonTorch = $LASTEXITCODE -eq 0
+}
+$noPeer = 'python3 with torch and pandas is not available here (Debian: python3-torch, python3-pandas)'
+
+# 1 and 6. ECG5000 quality and training time: the seed recipe and the module's defaults.
+if (Test-Path $EcgPath) {
+    $ecg = & (Join-Path $PSScriptRoot 'Measure-EcgQuality.ps1') -ModulePath $ModulePath -DataPath $EcgPath -ThreadCount $ThreadCount -ChildProcess
+    foreach ($r in $ecg) {
+        Add-Result 'ECG5000 training time' "$($r.Recipe) ($($r.Epochs) epochs)" $r.TrainSeconds 's' "$ThreadCount thread(s)"
+        Add-Result 'ECG5000 ROC-AUC' $r.Recipe $r.RocAuc '' ("accuracy {0}, precision {1}, recall {2}" -f $r.Accuracy, $r.Precision, $r.Recall)
+    }
+    if ($pythonTorch) {
+        $peer = & python3 (Join-Path $PSScriptRoot 'ecg_peer.py') $EcgPath $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
+        Add-Result 'ECG5000 training time' 'Python PyTorch peer (seed recipe)' $peer.train_seconds 's' "ROC-AUC $($peer.roc_auc)"
+    }
+    else { Add-Result 'ECG5000 training time' 'Python PyTorch peer' 'skipped' '' $noPeer }
+}
+else {
+    Add-Result 'ECG5000' 'all' 'skipped' '' "no data at $EcgPath"
+}
+
+# 2. Scoring throughput, file to file, against the I/O floor.
+$scoringFile = Join-Path $WorkFolder "score-$ScoringRows.csv"
+if (-not (Test-Path $scoringFile)) { & (Join-Path $PSScriptRoot 'New-BenchmarkCsv.ps1') -Path $scoringFile -Rows $ScoringRows -Columns 20 | Out-Null }
+$trainFile = Join-Path $WorkFolder 'train-20c.csv'
+& (Join-Path $PSScriptRoot 'New-BenchmarkCsv.ps1') -Path $trainFile -Rows 20000 -Columns 20 -Seed 2 | Out-Null
+$modelFile = Join-Path $WorkFolder 'bench-20c.aemodel'
+$null = Invoke-Child @"
+Import-Module '$ModulePath'
+`$m = New-Autoencoder -Seed 1
+Invoke-AutoencoderTraining -Model `$m -Path '$trainFile' -Epochs 5 -ThreadCount $ThreadCount -ThresholdMethod Percentile -ThresholdValue 99.9 | Out-Null
+Export-Autoencoder -Model `$m -Path '$modelFile' -Force
+'ok'
+"@
+$scoredFile = Join-Path $WorkFolder 'scored.csv'
+$seconds = [double](Invoke-Child @"
+Import-Module '$ModulePath'
+`$m = Import-Autoencoder -LiteralPath '$modelFile'
+`$t = [Diagnostics.Stopwatch]::StartNew()
+Test-Anomaly -Model `$m -LiteralPath '$scoringFile' -OutputPath '$scoredFile' -ThreadCount $ThreadCount
+`$t.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
+"@)
+$moduleRate = [math]::Round($ScoringRows / $seconds)
+Add-Result 'File scoring (1M rows x 20)' 'Test-Anomaly -Path -OutputPath' $moduleRate 'rows/s' ('{0:N1} s' -f $seconds)
+$csvHelper = Join-Path (Split-Path $ModulePath -Parent) 'CsvHelper.dll'
+$floorSeconds = [double](Invoke-Child @"
+Add-Type -Path '$csvHelper'
+Add-Type -ReferencedAssemblies '$csvHelper', 'System.Runtime', 'System.Collections', 'System.Linq', 'System.Globalization' -TypeDefinition @'
+using System.Globalization; using System.IO; using CsvHelper;
+public static class IoFloor {
+    // Reads every field and writes it back out: what any file-to-file scorer must at least do.
+    public static long Copy(string source, string target) {
+        using var reader = new StreamReader(source);
+        using var parser = new CsvParser(reader, CultureInfo.InvariantCulture);
+        using var writer = new StreamWriter(target);
+        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        long rows = 0;
+        while (parser.Read()) { foreach (var field in parser.Record!) csv.WriteField(field); csv.NextRecord(); rows++; }
+        return rows;
+    }
+}
+'@
+`$t = [Diagnostics.Stopwatch]::StartNew()
+`$null = [IoFloor]::Copy('$scoringFile', '$scoredFile')
+`$t.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
+"@)
+$floorRate = [math]::Round($ScoringRows / $floorSeconds)
+Add-Result 'File scoring (1M rows x 20)' 'I/O floor: CsvHelper read + write' $floorRate 'rows/s' ('{0:N1} s; module at {1:P0} of it (target 50%)' -f $floorSeconds, ($moduleRate / $floorRate))
+if ($pythonTorch) {
+    $peer = & python3 (Join-Path $PSScriptRoot 'score_peer.py') $scoringFile $scoredFile $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
+    Add-Result 'File scoring (1M rows x 20)' 'Python peer: pandas + torch + to_csv' ([math]::Round($ScoringRows / $peer.seconds)) 'rows/s' ('{0:N1} s' -f $peer.seconds)
+}
+else { Add-Result 'File scoring (1M rows x 20)' 'Python peer' 'skipped' '' $noPeer }
+
+# 3. Pipeline overhead on 100,000 rows.
+$pipelineFile = Join-Path $WorkFolder 'pipeline-100k.csv'
+if (-not (Test-Path $pipelineFile)) { & (Join-Path $PSScriptRoot 'New-BenchmarkCsv.ps1') -Path $pipelineFile -Rows 100000 -Columns 20 | Out-Null }
+$pipeline = (Invoke-Child @"
+Import-Module '$ModulePath'
+`$m = Import-Autoencoder -LiteralPath '$modelFile'
+`$null = Import-Csv '$pipelineFile' | Select-Object -First 10 | Test-Anomaly -Model `$m -ThreadCount $ThreadCount
+`$plain = Measure-Command { Import-Csv '$pipelineFile' | Out-Null }
+`$scored = Measure-Command { Import-Csv '$pipelineFile' | Test-Anomaly -Model `$m | Out-Null }
+'{0} {1}' -f `$plain.TotalSeconds.ToString([cultureinfo]::InvariantCulture), `$scored.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
+"@) -split ' ' | ForEach-Object { [double]$_ }
+Add-Result 'Pipeline (100k rows x 20)' 'Import-Csv | Out-Null' ([math]::Round($pipeline[0], 1)) 's'
+Add-Result 'Pipeline (100k rows x 20)' 'Import-Csv | Test-Anomaly | Out-Null' ([math]::Round($pipeline[1], 1)) 's' ('overhead {0:P0} (target at most 30%)' -f ($pipeline[1] / $pipeline[0] - 1))
+
+# 4. Cold start of a scheduled run: new process, import module and model, score 1,000 rows, exit.
+$coldFile = Join-Path $WorkFolder 'cold-1000.csv'
+& (Join-Path $PSScriptRoot 'New-BenchmarkCsv.ps1') -Path $coldFile -Rows 1000 -Columns 20 -Seed 3 | Out-Null
+$cold = foreach ($i in 1..3) {
+    $t = [System.Diagnostics.Stopwatch]::StartNew()
+    & $pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; `$m = Import-Autoencoder -LiteralPath '$modelFile'; Test-Anomaly -Model `$m -LiteralPath '$coldFile' -OutputPath '$scoredFile' -ThreadCount $ThreadCount"
+    $t.Elapsed.TotalSeconds
+}
+$coldMedian = ($cold | Sort-Object)[1]
+Add-Result 'Cold start (scheduled run)' 'pwsh + import + model + 1,000 rows' ([math]::Round($coldMedian, 2)) 's' 'median of 3 (target under 2.5 s)'
+
+# 5. Peak memory scoring a file of at least 1 GB.
+$memory = & (Join-Path $PSScriptRoot 'Measure-FileScoring.ps1') -ModulePath $ModulePath -SizeMB $MemorySizeMB -WorkFolder $WorkFolder -ThreadCount $ThreadCount
+Add-Result "Peak memory ($($memory.InputMB) MB file)" 'Test-Anomaly -Path -OutputPath' $memory.PeakMemoryMB 'MB' ('{0:N0} rows in {1} s (target under 300 MB)' -f $memory.Rows, $memory.Seconds)
+Remove-Item $scoredFile -ErrorAction SilentlyContinue
+
+# The record.
+$cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '') } else { $env:PROCESSOR_IDENTIFIER }
+$torchVersion = (Get-Item (Join-Path (Split-Path $ModulePath -Parent) 'TorchSharp.dll')).VersionInfo.ProductVersion
+$moduleVersion = (Import-PowerShellDataFile $ModulePath).ModuleVersion
+$lines = @(
+    '# AutoencoderPS benchmarks'
+    ''
+    "Written by ``build.ps1 -Task Bench``. Run: $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC."
+    ''
+    "- Machine: $cpu, $([Environment]::ProcessorCount) cores, $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription)"
+    "- Versions: AutoencoderPS $moduleVersion, PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), TorchSharp $torchVersion"
+    "- libtorch threads: $ThreadCount (pinned). Times move with the machine's load; compare rows of one run."
+    ''
+    '| Measure | Subject | Value | Unit | Note |'
+    '|---|---|---|---|---|'
+) + ($results | ForEach-Object { "| $($_.Measure) | $($_.Subject) | $($_.Value) | $($_.Unit) | $($_.Note) |" })
+New-Item -ItemType Directory -Path (Split-Path $ResultPath -Parent) -Force | Out-Null
+Set-Content -Path $ResultPath -Value $lines
+Write-Host "`nWrote $ResultPath"
+$results | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
