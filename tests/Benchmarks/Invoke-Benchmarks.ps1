@@ -26,7 +26,7 @@ function Add-Result([string] $Measure, [string] $Subject, $Value, [string] $Unit
 }
 # Runs a script in a fresh pwsh and returns its last output line (the measurement it prints).
 function Invoke-Child([string] $Script) {
-    $out = & $pwsh -NoProfile -NonInteractive -Command $Script
+    $out = & $pwsh -NoProfile -NonInteractive -Command ("`$ErrorActionPreference = 'Stop'`n" + $Script)
     if ($LASTEXITCODE -ne 0) { throw "Benchmark child failed: $($out -join [Environment]::NewLine)" }
     $out | Select-Object -Last 1
 }
@@ -79,8 +79,9 @@ $moduleRate = [math]::Round($ScoringRows / $seconds)
 Add-Result 'File scoring (1M rows x 20)' 'Test-Anomaly -Path -OutputPath' $moduleRate 'rows/s' ('{0:N1} s' -f $seconds)
 $csvHelper = Join-Path (Split-Path $ModulePath -Parent) 'CsvHelper.dll'
 $floorSeconds = [double](Invoke-Child @"
+`$ErrorActionPreference = 'Stop'
 Add-Type -Path '$csvHelper'
-Add-Type -ReferencedAssemblies '$csvHelper', 'System.Runtime', 'System.Collections', 'System.Linq', 'System.Globalization' -TypeDefinition @'
+Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies '$csvHelper', 'System.Runtime', 'System.Collections', 'System.Linq', 'System.Globalization' -TypeDefinition @'
 using System.Globalization; using System.IO; using CsvHelper;
 public static class IoFloor {
     // Reads every field and writes it back out: what any file-to-file scorer must at least do.
