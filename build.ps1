@@ -101,6 +101,9 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion(\s*)=\s*'[^']*'", "ModuleVersion`$1= '$version'"
     Set-Content -Path $ModuleManifest -Value $manifest -NoNewline
     $null = Test-ModuleManifest $ModuleManifest
+    # Get-Help content: module/help's markdown turned into MAML and about_ topics (fails if help and code disagree).
+    & (Join-Path $RepoRoot '.config/ConvertTo-MamlHelp.ps1') -SourcePath (Join-Path $RepoRoot 'module/help') `
+        -OutputPath (Join-Path $ModuleStage 'en-US')
     $size = (Get-ChildItem $ModuleStage -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
     Write-Host ("Staged module {0} at {1} ({2:N0} MB)." -f $version, $ModuleStage, $size)
 }

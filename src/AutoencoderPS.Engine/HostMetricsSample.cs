@@ -54,8 +54,8 @@ namespace AutoencoderPS.Engine
             new SampleIncident("cpu-spike", "spike", 2, 10 * 60 + 30, 15, "CPU pinned near 100% at mid-morning load"),
             new SampleIncident("memory-leak", "level shift", 3, 2 * 60, 120, "memory 25 points above normal overnight"),
             new SampleIncident("network-outage", "broken correlation", 4, 14 * 60, 30, "network drops to almost nothing at peak load"),
-            new SampleIncident("error-burst", "spike", 5, 9 * 60, 10, "error count jumps to 40-60 a minute"),
             new SampleIncident("runaway-job", "broken correlation", 5, 3 * 60, 30, "CPU at 85% at night while disk and network stay idle"),
+            new SampleIncident("error-burst", "spike", 5, 9 * 60, 10, "error count jumps to 40-60 a minute"),
             new SampleIncident("disk-stall", "broken correlation", 6, 16 * 60, 20, "disk I/O stalls while CPU and network stay busy"),
         };
 

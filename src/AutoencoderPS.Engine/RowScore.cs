@@ -108,7 +108,7 @@ namespace AutoencoderPS.Engine
         /// <summary>Numbers with up to 4 significant digits, so "97" and "35.2" read naturally.</summary>
         public static string Format(object value, CultureInfo culture) => value switch
         {
-            double d => d.ToString(Math.Abs(d) >= 10000 ? "0" : "G4", culture),
+            double d => Math.Abs(d) < 1e-4 ? 0.0.ToString(culture) : d.ToString(Math.Abs(d) >= 10000 ? "0" : "G4", culture),
             _ => Convert.ToString(value, culture) ?? "",
         };
     }

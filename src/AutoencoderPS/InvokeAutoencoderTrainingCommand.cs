@@ -206,6 +206,12 @@ namespace AutoencoderPS.Commands
 
         private ThresholdRule CreateThresholdRule()
         {
+            // Training further keeps the model's own rule unless a new one is named.
+            if (Incremental && !MyInvocation.BoundParameters.ContainsKey(nameof(ThresholdMethod)))
+                return Model.ThresholdRule;
+            if (ThresholdMethod == ThresholdMethod.Manual && ThresholdValue == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ThresholdMethod Manual needs the threshold itself: give -ThresholdValue."),
+                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, ThresholdMethod));
             double value = ThresholdValue ?? ThresholdRule.DefaultValue(ThresholdMethod);
             try
             {

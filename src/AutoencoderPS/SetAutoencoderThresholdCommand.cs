@@ -35,6 +35,11 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>libtorch threads for this process (used when new rows are scored).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? ThreadCount { get; set; }
+
         protected override void BeginProcessing() => ThrowIfNotTrained(Model);
 
         protected override void ProcessRecord()
@@ -61,6 +66,9 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            if (Method == ThresholdMethod.Manual && Value == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
+                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, Method));
             double value = Value ?? ThresholdRule.DefaultValue(Method);
             ThresholdRule rule;
             try
@@ -86,6 +94,7 @@ namespace AutoencoderPS.Commands
                         ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
                             "No usable rows were received to recalibrate the threshold on."), ErrorCategory.InvalidData, Model));
                     EnsureRuntime(Model);
+                    ApplyThreadCount(ThreadCount);
                     var errors = new List<double>(rows.Count);
                     for (int start = 0; start < rows.Count; start += 4096)
                         foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
