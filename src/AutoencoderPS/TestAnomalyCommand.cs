@@ -261,8 +261,12 @@ namespace AutoencoderPS.Commands
             }
         }
 
+        /// <summary>Type name of scored rows: a table view shows verdict, score and explanation before the row itself.</summary>
+        public const string ScoredRowTypeName = "AutoencoderPS.ScoredRow";
+
         private void Annotate(PSObject row, RowScore score, List<string>? imputed)
         {
+            if (!row.TypeNames.Contains(ScoredRowTypeName)) row.TypeNames.Insert(0, ScoredRowTypeName);
             var contributions = score.TopContributions(TopFeatureCount);
             var shares = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
             var all = score.Shares;
