@@ -79,6 +79,9 @@ namespace AutoencoderPS.Engine
 
         public IEnumerable<string> ColumnNames => Header.Names;
 
+        /// <summary>The field at a header index, or null when the row is shorter.</summary>
+        public string? FieldAt(int index) => index < Fields.Count ? Fields[index] : null;
+
         public bool TryGetValue(string column, out object? value)
         {
             int i = Header.IndexOf(column);

@@ -187,15 +187,26 @@ namespace AutoencoderPS.Engine
         /// Throws <see cref="FeatureValueException"/> naming the column and value that could not be read; a
         /// value is never silently turned into a number it isn't. Names of imputed columns go to <paramref name="imputed"/>.
         /// </summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
         {
+            // CSV rows: look each feature's field up by index, found once per file header, not by name per row.
+            int[]? fieldIndex = record is CsvRecord csv ? FieldIndexFor(csv.Header) : null;
             for (int i = 0; i < Columns.Count; i++)
             {
                 var column = Columns[i];
                 var slots = destination.Slice(firstSlot[i], column.Width);
-                if (!record.TryGetValue(column.Name, out var value))
-                    throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
-                        $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", Names)}.");
+                object? value;
+                if (fieldIndex != null)
+                {
+                    if (fieldIndex[i] < 0) throw MissingColumn(column);
+                    value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
+                }
+                else if (!record.TryGetValue(column.Name, out value))
+                {
+                    throw MissingColumn(column);
+                }
                 switch (column.Role)
                 {
                     case ColumnRole.Numeric:
@@ -250,6 +261,29 @@ namespace AutoencoderPS.Engine
                 }
             }
         }
+
+        // One header at a time is cached: rows of one file share it. Swapped as a whole, so threads never see a mix.
+        private sealed class HeaderIndex
+        {
+            public HeaderIndex(CsvHeader header, int[] fields) { Header = header; Fields = fields; }
+            public CsvHeader Header { get; }
+            public int[] Fields { get; }
+        }
+
+        private HeaderIndex? headerIndex;
+
+        private int[] FieldIndexFor(CsvHeader header)
+        {
+            var cached = headerIndex;
+            if (cached != null && ReferenceEquals(cached.Header, header)) return cached.Fields;
+            var fields = Columns.Select(c => header.IndexOf(c.Name)).ToArray();
+            headerIndex = new HeaderIndex(header, fields);
+            return fields;
+        }
+
+        private FeatureValueException MissingColumn(FeatureColumn column) =>
+            new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
+                $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", Names)}.");
 
         /// <summary>A column's value in readable form, from its slots (original units).</summary>
         public object Describe(int column, ReadOnlySpan<double> row)

@@ -10,7 +10,10 @@ namespace AutoencoderPS.Engine
     {
         private readonly FeatureSchema schema;
         private readonly double[] input;
+        private readonly double[] reconstruction;
 
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
         {
             this.schema = schema;
@@ -18,6 +21,7 @@ namespace AutoencoderPS.Engine
             Score = score;
             IsAnomaly = isAnomaly;
             FeatureErrors = featureErrors;
+            this.reconstruction = reconstruction;
             Reconstruction = reconstruction;
 
             var columnErrors = new double[schema.Count];
@@ -60,20 +64,33 @@ namespace AutoencoderPS.Engine
             ColumnErrors.Select(e => TotalError > 0 ? e / TotalError : 0.0).ToArray();
 
         /// <summary>The <paramref name="count"/> features with the largest share of the error, largest first.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public IReadOnlyList<FeatureContribution> TopContributions(int count)
         {
-            var shares = Shares;
-            var reconstruction = Reconstruction.ToArray();
-            return Enumerable.Range(0, schema.Count)
-                .OrderByDescending(c => ColumnErrors[c])
-                .ThenBy(c => c)
-                .Take(Math.Max(0, count))
-                .Select(c => new FeatureContribution(
+            // A partial selection: scoring files explains every row, so no sorting of all columns.
+            count = Math.Min(Math.Max(0, count), schema.Count);
+            var top = new int[count];
+            int found = 0;
+            for (int c = 0; c < schema.Count; c++)
+            {
+                int at = found < count ? found++ : count;
+                if (at == count && (count == 0 || ColumnErrors[c] <= ColumnErrors[top[count - 1]])) continue;
+                if (at == count) at = count - 1;
+                while (at > 0 && ColumnErrors[top[at - 1]] < ColumnErrors[c]) { top[at] = top[at - 1]; at--; }
+                top[at] = c;
+            }
+            var result = new FeatureContribution[count];
+            for (int k = 0; k < count; k++)
+            {
+                int c = top[k];
+                result[k] = new FeatureContribution(
                     schema.Columns[c].Name,
-                    shares[c],
+                    TotalError > 0 ? ColumnErrors[c] / TotalError : 0.0,
                     schema.Describe(c, input),
-                    schema.Describe(c, reconstruction)))
-                .ToArray();
+                    schema.Describe(c, reconstruction));
+            }
+            return result;
         }
 
         /// <summary>"cpu_pct 97 (expected 35.2, 71%); ..." for the top <paramref name="count"/> features.</summary>

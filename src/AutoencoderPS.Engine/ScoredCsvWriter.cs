@@ -44,6 +44,8 @@ namespace AutoencoderPS.Engine
         public long Rows { get; private set; }
 
         /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
             if (header == null)
