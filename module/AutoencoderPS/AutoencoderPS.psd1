@@ -20,6 +20,7 @@
         'Get-AutoencoderSampleData'
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
+        'ConvertTo-LogWindow'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -51,6 +51,9 @@ namespace AutoencoderPS.Engine
         public TrainingSummary? Training { get; private set; }
         public bool IsTrained => network != null;
 
+        /// <summary>True once <see cref="Dispose"/> has run: the network's native memory is released.</summary>
+        public bool IsDisposed => disposed;
+
         /// <summary>The feature columns with their roles and training statistics.</summary>
         public IReadOnlyList<FeatureColumn> FeatureColumns => Schema?.Columns ?? Array.Empty<FeatureColumn>();
 

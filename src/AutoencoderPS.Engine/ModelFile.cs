@@ -29,6 +29,20 @@ namespace AutoencoderPS.Engine
         private const int HashSize = 32;
         private const long MaxMetadataBytes = 64L * 1024 * 1024;
 
+        /// <summary>
+        /// The most trainable parameters a model file may hold (400 MB of float32 weights). A file whose metadata
+        /// implies more is refused before any network is built, so a forged header can't make Import allocate gigabytes.
+        /// </summary>
+        public const long MaxParameters = 100_000_000;
+
+        // The TorchSharp state adds a little to the raw float32 values: an entry count, and per tensor its name,
+        // element type and shape. Generous bounds; the real overhead is well under 100 bytes a tensor.
+        private const long WeightsBaseOverhead = 64;
+        private const long WeightsOverheadPerTensor = 512;
+
+        /// <summary>The largest file Import reads at all: the largest metadata and weights, with the header and checksum.</summary>
+        public const long MaxFileBytes = HeaderSize + 8 + MaxMetadataBytes + 8 + MaxParameters * 4 + 1024 * 1024 + HashSize;
+
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -41,10 +55,26 @@ namespace AutoencoderPS.Engine
             ?? typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown";
 
         /// <summary>Writes a trained model atomically: an interrupted write leaves any previous file intact.</summary>
-        public static void Save(AutoencoderModel model, string path)
+        public static void Save(AutoencoderModel model, string path) => Save(model, path, null);
+
+        /// <summary>
+        /// As <see cref="Save(AutoencoderModel, string)"/>; <paramref name="openTemporary"/> opens the temporary file
+        /// (tests simulate a full disk with it). A failed write throws <see cref="ModelFileException"/> "ModelFileWriteFailed"
+        /// and leaves any previous file intact, with no temporary file left behind.
+        /// </summary>
+        public static void Save(AutoencoderModel model, string path, Func<string, Stream>? openTemporary)
         {
             byte[] content = Serialize(model);
-            AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
+            try
+            {
+                if (openTemporary == null) AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
+                else AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length), openTemporary);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new ModelFileException("ModelFileWriteFailed", path,
+                    $"Could not write the model to '{path}': {e.Message} Any previous file there is unchanged.", e);
+            }
         }
 
         public static byte[] Serialize(AutoencoderModel model)
@@ -59,6 +89,11 @@ namespace AutoencoderPS.Engine
                 weights = buffer.ToArray();
             });
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
+            long parameters = model.ParameterCount ?? 0;
+            if (json.Length > MaxMetadataBytes || parameters > MaxParameters)
+                throw new ModelFileException("ModelTooLargeToSave", "",
+                    $"The model is too large for a model file ({parameters:N0} parameters, {json.Length:N0} bytes of metadata; " +
+                    $"at most {MaxParameters:N0} and {MaxMetadataBytes:N0}), so it could not be imported again.");
 
             using var output = new MemoryStream();
             using (var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true))
@@ -82,7 +117,22 @@ namespace AutoencoderPS.Engine
             byte[] content;
             try
             {
-                content = File.ReadAllBytes(path);
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                long length = file.Length;
+                // The file's size is checked before it is read into memory: a huge file is refused, not loaded.
+                if (length > MaxFileBytes)
+                    throw new ModelFileException("ModelFileTooLarge", path,
+                        $"'{path}' is not a usable model file: it is {length:N0} bytes long, more than any model file ({MaxFileBytes:N0} bytes at most).");
+                content = new byte[length];
+                int read = 0;
+                while (read < content.Length)
+                {
+                    int n = file.Read(content, read, content.Length - read);
+                    if (n == 0)
+                        throw new ModelFileException("ModelFileTruncated", path,
+                            $"'{path}' is not a usable model file: it shrank from {length} to {read} bytes while it was being read.");
+                    read += n;
+                }
             }
             catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
@@ -100,11 +150,11 @@ namespace AutoencoderPS.Engine
             ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
 
             if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model.");
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
             if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
                 throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
             if (content.Length < HeaderSize + 8 + 8 + HashSize)
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model.");
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
             int version = BitConverter.ToUInt16(content, 8);
             if (version > FormatVersion)
                 throw Invalid("ModelFileTooNew", $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
@@ -131,7 +181,9 @@ namespace AutoencoderPS.Engine
             ModelMetadata metadata;
             try
             {
-                metadata = JsonSerializer.Deserialize<ModelMetadata>(content.AsSpan((int)metadataStart, (int)metadataLength), Json)
+                var text = content.AsSpan((int)metadataStart, (int)metadataLength);
+                RequireJsonObject(text);
+                metadata = JsonSerializer.Deserialize<ModelMetadata>(text, Json)
                     ?? throw new JsonException("empty metadata");
             }
             catch (JsonException e)
@@ -141,7 +193,7 @@ namespace AutoencoderPS.Engine
 
             try
             {
-                return metadata.ToModel(network =>
+                return metadata.ToModel(weightsLength, network =>
                 {
                     using var weights = new MemoryStream(content, (int)weightsStart, (int)weightsLength, writable: false);
                     network.load(weights, strict: true);
@@ -161,6 +213,48 @@ namespace AutoencoderPS.Engine
             {
                 throw new ModelFileException("ModelFileCorrupt", path, $"'{path}' is not a usable model file: {e.Message}", e);
             }
+        }
+
+        // Only a JSON object is metadata; "null", arrays, strings and numbers are refused with a clear reason.
+        // (Type names are never read from the file: "$type" and other unknown properties are ignored, and
+        // System.Text.Json builds only the fixed metadata classes below.)
+        private static void RequireJsonObject(ReadOnlySpan<byte> text)
+        {
+            var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read())
+                throw new JsonException("the metadata is empty");
+            if (reader.TokenType != JsonTokenType.StartObject)
+                throw new JsonException($"the metadata must be a JSON object, not {reader.TokenType}");
+        }
+
+        /// <summary>
+        /// Checks the network the metadata describes against the weights section before it is built: its parameter
+        /// count must lie under <see cref="MaxParameters"/>, and its float32 values must fill the weights section,
+        /// give or take the state's small per-tensor overhead.
+        /// </summary>
+        internal static void CheckWeightsPlausible(NetworkArchitecture architecture, long weightsLength)
+        {
+            long parameters;
+            try
+            {
+                var widths = architecture.LayerWidths;
+                parameters = 0;
+                for (int i = 1; i < widths.Count; i++)
+                    parameters = checked(parameters + (long)widths[i - 1] * widths[i] + widths[i]);
+            }
+            catch (OverflowException)
+            {
+                parameters = long.MaxValue;
+            }
+            if (parameters > MaxParameters)
+                throw new InvalidDataException(
+                    $"its metadata describes a network of {architecture} with {parameters:N0} parameters, more than a model file may hold ({MaxParameters:N0})");
+            long tensors = 2L * (architecture.LayerWidths.Count - 1);
+            long values = parameters * sizeof(float);
+            if (weightsLength < values || weightsLength > values + WeightsBaseOverhead + tensors * WeightsOverheadPerTensor)
+                throw new InvalidDataException(
+                    $"its metadata describes a network of {architecture} with {parameters:N0} parameters ({values:N0} bytes), " +
+                    $"but its weights section holds {weightsLength:N0} bytes");
         }
 
         /// <summary>The JSON part of the file. Property names are the file format: keep them stable.</summary>
@@ -235,8 +329,14 @@ namespace AutoencoderPS.Engine
                 };
             }
 
-            public AutoencoderModel ToModel(Action<TorchSharp.torch.nn.Module> loadWeights)
+            public AutoencoderModel ToModel(long weightsLength, Action<TorchSharp.torch.nn.Module> loadWeights)
             {
+                if (HiddenLayers == null || RequestedFeatures == null || ExcludedFeatures == null || Features == null
+                    || IgnoredColumns == null || Inputs == null || TrainingErrors == null || ThresholdSource == null)
+                    throw new InvalidDataException("a required metadata property is null");
+                if (Features.Any(f => f == null || f.Name == null || f.Categories == null) || IgnoredColumns.Any(i => i == null || i.Name == null)
+                    || Inputs.Any(i => i == null))
+                    throw new InvalidDataException("a feature, ignored column or input entry is null or has no name");
                 if (Features.Count == 0) throw new InvalidDataException("it lists no features");
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
@@ -249,6 +349,7 @@ namespace AutoencoderPS.Engine
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
                 var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray());
                 var architecture = new NetworkArchitecture(schema.Width, HiddenLayers, Activation, OutputActivation);
+                CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights);
             }

@@ -84,6 +84,10 @@ namespace AutoencoderPS.Commands
 
         protected void ThrowIfNotTrained(AutoencoderModel model)
         {
+            if (model.IsDisposed)
+                ThrowTerminatingError(EngineError(new AutoencoderException("ModelDisposed",
+                    "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."),
+                    ErrorCategory.InvalidOperation, model));
             if (!model.IsTrained)
                 ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
                     "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder."),

@@ -70,6 +70,13 @@ namespace AutoencoderPS.Commands
             {
                 ModelFile.Save(Model, target);
             }
+            catch (ModelFileException e)
+            {
+                // ModelFileWriteFailed (a full disk, a read-only folder, no permission): the engine has already removed its
+                // temporary file, and any previous file at the target is unchanged.
+                WriteError(EngineError(e, e.ErrorId == "ModelFileWriteFailed" ? ErrorCategory.WriteError : ErrorCategory.LimitsExceeded, target));
+                return;
+            }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 WriteError(new ErrorRecord(e, "ModelFileWriteFailed", ErrorCategory.WriteError, target)

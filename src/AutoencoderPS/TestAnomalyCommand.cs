@@ -137,6 +137,8 @@ namespace AutoencoderPS.Commands
                         clock.Start();
                         foreach (var record in CsvSource.Read(file, options))
                         {
+                            // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.
+                            if (Stopping) return;
                             Accept(record, ++rowNumber);
                             if (rowNumber >= nextProgressRow) ReportProgress(file);
                         }

@@ -30,10 +30,15 @@ function Invoke-Child([string] $Script) {
     if ($LASTEXITCODE -ne 0) { throw "Benchmark child failed: $($out -join [Environment]::NewLine)" }
     $out | Select-Object -Last 1
 }
+# The Python peer runs where some python3 can import torch and pandas (Debian: python3-torch, python3-pandas,
+# which go to the system python3, not to a python3 of pyenv or a venv earlier on PATH).
 $pythonTorch = $false
-if (Get-Command python3 -ErrorAction SilentlyContinue) {
-    & python3 -c 'import torch, pandas' 2>$null
-    $pythonTorch = $LASTEXITCODE -eq 0
+$python = $null
+$candidates = @(Get-Command python3 -All -ErrorAction SilentlyContinue | ForEach-Object Source) + @('/usr/bin/python3') |
+    Where-Object { $_ -and (Test-Path $_) } | Select-Object -Unique
+foreach ($candidate in $candidates) {
+    & $candidate -c 'import torch, pandas' 2>$null
+    if ($LASTEXITCODE -eq 0) { $python = $candidate; $pythonTorch = $true; break }
 }
 $noPeer = 'python3 with torch and pandas is not available here (Debian: python3-torch, python3-pandas)'
 
@@ -45,7 +50,7 @@ if (Test-Path $EcgPath) {
         Add-Result 'ECG5000 ROC-AUC' $r.Recipe $r.RocAuc '' ("accuracy {0}, precision {1}, recall {2}" -f $r.Accuracy, $r.Precision, $r.Recall)
     }
     if ($pythonTorch) {
-        $peer = & python3 (Join-Path $PSScriptRoot 'ecg_peer.py') $EcgPath $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
+        $peer = & $python (Join-Path $PSScriptRoot 'ecg_peer.py') $EcgPath $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
         Add-Result 'ECG5000 training time' 'Python PyTorch peer (seed recipe)' $peer.train_seconds 's' "ROC-AUC $($peer.roc_auc)"
     }
     else { Add-Result 'ECG5000 training time' 'Python PyTorch peer' 'skipped' '' $noPeer }
@@ -103,7 +108,7 @@ public static class IoFloor {
 $floorRate = [math]::Round($ScoringRows / $floorSeconds)
 Add-Result 'File scoring (1M rows x 20)' 'I/O floor: CsvHelper read + write' $floorRate 'rows/s' ('{0:N1} s; module at {1:P0} of it (target 50%)' -f $floorSeconds, ($moduleRate / $floorRate))
 if ($pythonTorch) {
-    $peer = & python3 (Join-Path $PSScriptRoot 'score_peer.py') $scoringFile $scoredFile $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
+    $peer = & $python (Join-Path $PSScriptRoot 'score_peer.py') $scoringFile $scoredFile $ThreadCount | Select-Object -Last 1 | ConvertFrom-Json
     Add-Result 'File scoring (1M rows x 20)' 'Python peer: pandas + torch + to_csv' ([math]::Round($ScoringRows / $peer.seconds)) 'rows/s' ('{0:N1} s' -f $peer.seconds)
 }
 else { Add-Result 'File scoring (1M rows x 20)' 'Python peer' 'skipped' '' $noPeer }

@@ -11,6 +11,7 @@ BeforeAll {
         'Get-AutoencoderSampleData'
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
+        'ConvertTo-LogWindow'
     )
 }
 
@@ -22,7 +23,7 @@ Describe 'The AutoencoderPS module' {
         (Split-Path $module.Path -Parent) | Should -Be (Split-Path (Resolve-Path $env:AUTOENCODERPS_MODULE).ProviderPath -Parent)
     }
 
-    It 'exports exactly the nine cmdlets' {
+    It 'exports exactly the ten cmdlets' {
         $exported = @(Get-Command -Module AutoencoderPS | ForEach-Object Name)
         $exported | Sort-Object | Should -Be ($expectedCmdlets | Sort-Object)
         @(Get-Command -Module AutoencoderPS | Where-Object CommandType -ne 'Cmdlet') | Should -HaveCount 0
@@ -44,6 +45,7 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Get-AutoencoderSampleData' }
         @{ Name = 'Set-AutoencoderThreshold' }
         @{ Name = 'Get-AutoencoderFeature' }
+        @{ Name = 'ConvertTo-LogWindow' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }

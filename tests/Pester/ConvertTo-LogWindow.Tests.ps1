@@ -1,0 +1,278 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    function New-LogExport {
+        <#
+        .SYNOPSIS
+            A seeded synthetic log as Import-Csv gives it (all text), written to a CSV file and read back.
+        #>
+        param([datetime] $From = '2026-01-05', [int] $Minutes = 60, [int] $Seed = 3)
+        $random = [System.Random]::new($Seed)
+        $path = Join-Path $TestDrive "log-$Seed-$Minutes.csv"
+        $rows = foreach ($minute in 0..($Minutes - 1)) {
+            foreach ($i in 1..$random.Next(1, 4)) {
+                [pscustomobject][ordered]@{
+                    TimeCreated = $From.AddMinutes($minute).AddSeconds($random.Next(60)).ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture)
+                    Level       = ('Information', 'Warning', 'Error')[$random.Next(3)]
+                    EventId     = 4624 + $random.Next(2)
+                    duration_ms = (10 + $random.Next(90)).ToString([cultureinfo]::InvariantCulture)
+                }
+            }
+        }
+        $rows | Export-Csv -LiteralPath $path
+        Import-Csv -LiteralPath $path
+    }
+
+    function Get-Bucket([object[]] $Log, [datetime] $Start, [timespan] $Interval) {
+        # What a window must hold, computed the slow way.
+        $Log | Where-Object { $t = [datetime]::Parse($_.TimeCreated, [cultureinfo]::InvariantCulture); $t -ge $Start -and $t -lt $Start + $Interval }
+    }
+}
+
+Describe 'ConvertTo-LogWindow' {
+    Context 'a generated log export' {
+        BeforeAll {
+            $script:log = @(New-LogExport -Minutes 60)
+            $script:windows = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId -Measure duration_ms)
+        }
+
+        It 'writes one row per interval with the type name and the columns in a stable order' {
+            $windows | Should -HaveCount 6
+            $windows[0].PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.LogWindow'
+            @($windows[0].PSObject.Properties.Name) | Should -Be @(
+                'IntervalStart', 'EventCount', 'Level=Error', 'Level=Information', 'Level=Warning', 'Level=(other)',
+                'EventId=4624', 'EventId=4625', 'EventId=(other)', 'duration_ms.Min', 'duration_ms.Mean', 'duration_ms.Max')
+            $windows[0].IntervalStart | Should -BeOfType [datetime]
+            $windows.IntervalStart | Should -Be (0..5 | ForEach-Object { ([datetime]'2026-01-05').AddMinutes(10 * $_) })
+        }
+
+        It 'counts the events per interval and per value' {
+            foreach ($w in $windows) {
+                $events = @(Get-Bucket $log $w.IntervalStart ([timespan]'00:10:00'))
+                $w.EventCount | Should -Be $events.Count
+                $w.'Level=Error' | Should -Be @($events | Where-Object Level -EQ 'Error').Count
+                $w.'Level=Warning' | Should -Be @($events | Where-Object Level -EQ 'Warning').Count
+                $w.'EventId=4625' | Should -Be @($events | Where-Object EventId -EQ '4625').Count
+                $w.'Level=(other)' | Should -Be 0
+                $w.'Level=Error' + $w.'Level=Information' + $w.'Level=Warning' | Should -Be $w.EventCount
+            }
+            ($windows | Measure-Object EventCount -Sum).Sum | Should -Be $log.Count
+        }
+
+        It 'gives min, mean and max of the measured property' {
+            foreach ($w in $windows) {
+                $values = @(Get-Bucket $log $w.IntervalStart ([timespan]'00:10:00') | ForEach-Object { [double]$_.duration_ms })
+                $stats = $values | Measure-Object -Minimum -Maximum -Average
+                $w.'duration_ms.Min' | Should -Be $stats.Minimum
+                $w.'duration_ms.Max' | Should -Be $stats.Maximum
+                $w.'duration_ms.Mean' | Should -BeGreaterOrEqual ($stats.Average - 1e-9)
+                $w.'duration_ms.Mean' | Should -BeLessOrEqual ($stats.Average + 1e-9)
+            }
+        }
+
+        It 'gives the same rows whatever the order of the records' {
+            $shuffled = $log | Sort-Object { [System.Random]::new($log.IndexOf($_)).Next() }
+            $again = @($shuffled | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId -Measure duration_ms)
+            ($again | ConvertTo-Json -Compress) | Should -Be ($windows | ConvertTo-Json -Compress)
+        }
+    }
+
+    Context 'empty intervals' {
+        It 'emits silent intervals with zero counts and null measures, also at the -Start and -End edges' {
+            $log = @(New-LogExport -Minutes 60) | Where-Object { $_.TimeCreated -notlike '2026-01-05 00:2*' }
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level -Measure duration_ms `
+                    -Start '2026-01-04 23:30' -End '2026-01-05 01:30')
+            $w | Should -HaveCount 12
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-04 23:30')
+            $w[-1].IntervalStart | Should -Be ([datetime]'2026-01-05 01:20')
+            foreach ($silent in $w | Where-Object { $_.IntervalStart -lt [datetime]'2026-01-05' -or $_.IntervalStart -ge [datetime]'2026-01-05 01:00' -or $_.IntervalStart -eq [datetime]'2026-01-05 00:20' }) {
+                $silent.EventCount | Should -Be 0
+                $silent.'Level=Error' | Should -Be 0
+                $silent.'Level=(other)' | Should -Be 0
+                $silent.'duration_ms.Mean' | Should -BeNullOrEmpty
+            }
+            @($w | Where-Object EventCount -EQ 0) | Should -HaveCount 7
+        }
+
+        It 'leaves out records outside -Start and -End' {
+            $log = @(New-LogExport -Minutes 60)
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -Start '2026-01-05 00:20' -End '2026-01-05 00:40')
+            $w | Should -HaveCount 2
+            ($w | Measure-Object EventCount -Sum).Sum | Should -Be @(Get-Bucket $log ([datetime]'2026-01-05 00:20') ([timespan]'00:20:00')).Count
+        }
+    }
+
+    Context '-GroupBy' {
+        It 'writes a row per interval and group, in time order, with every group in every interval' {
+            $random = [System.Random]::new(5)
+            $log = foreach ($i in 1..200) {
+                [pscustomobject]@{ Time = ([datetime]'2026-01-05').AddMinutes($random.Next(0, 60)); Host = ('web01', 'web02', 'db01')[$random.Next(3)] }
+            }
+            # web02 is silent from 00:30 on.
+            $log = @($log | Where-Object { -not ($_.Host -eq 'web02' -and $_.Time.Minute -ge 30) })
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval '00:15:00' -GroupBy Host)
+            $w | Should -HaveCount 12
+            @($w[0].PSObject.Properties.Name) | Should -Be @('IntervalStart', 'Host', 'EventCount')
+            $w.Host | Should -Be (@('db01', 'web01', 'web02') * 4)
+            foreach ($g in 'db01', 'web01', 'web02') {
+                $rows = @($w | Where-Object Host -EQ $g)
+                $rows.IntervalStart | Should -Be (0..3 | ForEach-Object { ([datetime]'2026-01-05').AddMinutes(15 * $_) })
+                for ($i = 0; $i -lt 4; $i++) {
+                    $rows[$i].EventCount | Should -Be @($log | Where-Object { $_.Host -eq $g -and [math]::Floor($_.Time.Minute / 15) -eq $i }).Count
+                }
+            }
+            @($w | Where-Object { $_.Host -eq 'web02' -and $_.IntervalStart.Minute -ge 30 }).Count | Should -Be 2
+            @($w | Where-Object { $_.Host -eq 'web02' -and $_.IntervalStart.Minute -ge 30 -and $_.EventCount -eq 0 }).Count | Should -Be 2
+        }
+    }
+
+    Context '-Model' {
+        It 'keeps exactly the model''s count columns and counts unseen values in (other)' {
+            $train = @(New-LogExport -Minutes 120 -Seed 1 | Where-Object Level -NE 'Error')
+            $windows = @($train | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId)
+            @($windows[0].PSObject.Properties.Name) | Should -Be @('IntervalStart', 'EventCount', 'Level=Information', 'Level=Warning', 'Level=(other)', 'EventId=4624', 'EventId=4625', 'EventId=(other)')
+            $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $windows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+
+            $score = @(New-LogExport -Minutes 30 -Seed 2)
+            $score += [pscustomobject]@{ TimeCreated = '2026-01-05 00:05:00'; Level = 'Critical'; EventId = '1102'; duration_ms = '1' }
+            $w = @($score | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId -Model $model)
+            @($w[0].PSObject.Properties.Name) | Should -Be @('IntervalStart', 'EventCount', 'Level=Information', 'Level=Warning', 'Level=(other)', 'EventId=4624', 'EventId=4625', 'EventId=(other)')
+            $first = @($score | Where-Object { $_.TimeCreated -lt '2026-01-05 00:10' })
+            $w[0].'Level=(other)' | Should -Be @($first | Where-Object Level -In 'Error', 'Critical').Count
+            $w[0].'EventId=(other)' | Should -Be 1
+            $w[0].'Level=Information' + $w[0].'Level=Warning' + $w[0].'Level=(other)' | Should -Be $w[0].EventCount
+
+            # Without -Model the new values are columns of their own, and (other) is there, unused.
+            $own = @($score | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level)
+            @($own[0].PSObject.Properties.Name) | Should -Be @('IntervalStart', 'EventCount', 'Level=Critical', 'Level=Error', 'Level=Information', 'Level=Warning', 'Level=(other)')
+            $own.'Level=(other)' | Should -Be @(0, 0, 0)
+        }
+
+        It 'warns when the model lacks the count features of a -CountBy property' {
+            $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            New-MetricRow -Count 50 | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
+            $null = New-LogExport -Minutes 10 | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Level -Model $model -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match "no count features of 'Level'"
+            ($warnings -join "`n") | Should -Match "'cpu'"
+        }
+    }
+
+    Context 'bad records' {
+        It 'reports records without a readable time as InvalidLogTimestamp errors and goes on' {
+            $log = @(
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00'; Level = 'Information' }
+                [pscustomobject]@{ TimeCreated = 'yesterday'; Level = 'Error' }
+                [pscustomobject]@{ When = '2026-01-05 00:02:00'; Level = 'Error' }
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:07:00'; Level = 'Warning' }
+            )
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Level -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $errors | Should -HaveCount 2
+            $errors | ForEach-Object {
+                $_.FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
+                $_.CategoryInfo.Category | Should -Be 'InvalidData'
+            }
+            $errors[0].TargetObject | Should -Be $log[1]
+            $errors[0].ToString() | Should -Match "Row 2: property 'TimeCreated' has the value 'yesterday'"
+            $errors[1].TargetObject | Should -Be $log[2]
+            $errors[1].ToString() | Should -Match "Row 3: the record has no property 'TimeCreated'"
+            $w | Should -HaveCount 2
+            $w | ForEach-Object EventCount | Should -Be @(1, 1)
+            @($w[0].PSObject.Properties.Name) | Should -Not -Contain 'Level=Error'
+        }
+
+        It 'reports a measure that is not a number and counts the record without it' {
+            $log = @(
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00'; duration_ms = '12.5' }
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:02:00'; duration_ms = 'slow' }
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:03:00'; duration_ms = '' }
+            )
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -Measure duration_ms -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogMeasure,*'
+            $errors[0].ToString() | Should -Match "Row 2: property 'duration_ms' has the value 'slow'"
+            $w[0].EventCount | Should -Be 3
+            $w[0].'duration_ms.Mean' | Should -Be 12.5
+        }
+
+        It 'reads text in the -Culture' {
+            $log = @(
+                [pscustomobject]@{ Zeit = '05.01.2026 00:01:00'; Dauer = '1,5' }
+                [pscustomobject]@{ Zeit = '05.01.2026 00:02:00'; Dauer = '2,5' }
+            )
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Zeit -Interval '01:00:00' -Measure Dauer -Culture de-DE)
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-05')
+            $w[0].'Dauer.Mean' | Should -Be 2
+        }
+
+        It 'stops on a non-positive interval and an -End before -Start' {
+            { [pscustomobject]@{ T = [datetime]'2026-01-05' } | ConvertTo-LogWindow -TimeProperty T -Interval 0 } |
+                Should -Throw -ErrorId 'InvalidLogInterval,*'
+            { [pscustomobject]@{ T = [datetime]'2026-01-05' } | ConvertTo-LogWindow -TimeProperty T -Interval '00:05:00' -Start '2026-01-05' -End '2026-01-04' } |
+                Should -Throw -ErrorId 'InvalidLogRange,*'
+        }
+
+        It 'warns about a property no record has' {
+            $null = New-LogExport -Minutes 5 | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Levle -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match "No input record has a property 'Levle'"
+        }
+    }
+
+    Context 'Get-WinEvent-like objects' {
+        It 'reads DateTime, number and nullable properties of event objects' {
+            $events = foreach ($i in 0..9) {
+                [pscustomobject]@{
+                    TimeCreated      = [datetime]::new(2026, 1, 5, 8, $i * 3, 0, [DateTimeKind]::Local)
+                    Id               = if ($i % 3) { 4624 } else { 4625 }
+                    LevelDisplayName = if ($i -eq 4) { 'Error' } else { 'Information' }
+                    ProviderName     = 'Microsoft-Windows-Security-Auditing'
+                    MachineName      = 'dc01'
+                }
+            }
+            $w = @($events | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:15:00' -CountBy Id, LevelDisplayName -GroupBy MachineName)
+            $w | Should -HaveCount 2
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-05 08:00')
+            $w[0].IntervalStart.Kind | Should -Be 'Local'
+            $w[0].MachineName | Should -Be 'dc01'
+            $w[0].EventCount | Should -Be 5
+            $w[0].'Id=4625' | Should -Be 2
+            $w[0].'Id=4624' | Should -Be 3
+            $w[0].'LevelDisplayName=Error' | Should -Be 1
+            $w[1].'LevelDisplayName=Error' | Should -Be 0
+        }
+    }
+
+    Context 'end to end: raw logs to flagged intervals' {
+        It 'flags the intervals of an error burst and of a silent period' {
+            function New-Log([datetime] $From, [int] $Days, [int] $Seed, [switch] $Incident) {
+                $random = [System.Random]::new($Seed)
+                foreach ($minute in 0..($Days * 1440 - 1)) {
+                    $t = $From.AddMinutes($minute)
+                    if ($Incident -and $t.Hour -eq 14) { continue }
+                    foreach ($i in 1..$random.Next(2, 6)) {
+                        [pscustomobject]@{ Time = $t.AddSeconds($random.Next(60)).ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture)
+                            Level = 'Information'; EventId = 1000 + $random.Next(3); duration_ms = 20 + 10 * $random.NextDouble() }
+                    }
+                    if ($Incident -and $t.Hour -eq 10 -and $t.Minute -lt 30) {
+                        [pscustomobject]@{ Time = $t.ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture); Level = 'Error'; EventId = 4625; duration_ms = 300 }
+                    }
+                }
+            }
+            $window = @{ TimeProperty = 'Time'; Interval = '00:15:00'; CountBy = 'Level', 'EventId'; Measure = 'duration_ms' }
+            $model = New-Autoencoder -HiddenLayer 8, 3 -Seed 1
+            New-Log -From '2026-01-05' -Days 3 -Seed 1 | ConvertTo-LogWindow @window |
+                Invoke-AutoencoderTraining -Model $model -Epochs 30 -ThresholdMethod MeanStd -ThresholdValue 5 -ThreadCount 1 | Out-Null
+            $model.Features | Should -Contain 'Level=(other)'
+            $model.Features | Should -Not -Contain 'IntervalStart'
+
+            $scored = @(New-Log -From '2026-01-08' -Days 1 -Seed 2 -Incident |
+                    ConvertTo-LogWindow @window -Model $model -Start '2026-01-08' -End '2026-01-09' |
+                    Test-Anomaly -Model $model -ThreadCount 1)
+            $scored | Should -HaveCount 96
+            $flagged = @($scored | Where-Object IsAnomaly | ForEach-Object IntervalStart)
+            $expected = @('10:00', '10:15', '14:00', '14:15', '14:30', '14:45' | ForEach-Object { [datetime]"2026-01-08 $_" })
+            $flagged | Should -Be $expected
+            ($scored | Where-Object { $_.IntervalStart -eq [datetime]'2026-01-08 10:00' }).'Level=(other)' | Should -Be 15
+        }
+    }
+}
