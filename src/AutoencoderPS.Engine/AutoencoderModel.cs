@@ -361,10 +361,11 @@ namespace AutoencoderPS.Engine
             return scaled;
         }
 
-        // Rows go through the network in chunks of this fixed size (the last one padded with zeros): libtorch's
+        // Rows go through the network in chunks of this fixed size (the last one padded with zeros; large enough
+        // that per-call overhead is small against the work of a chunk): libtorch's
         // float kernels round differently for different row counts, and a row's score must not depend on how
         // many rows it was scored with (batch size, training versus scoring).
-        internal const int ForwardChunkRows = 128;
+        internal const int ForwardChunkRows = 256;
 
         // Per-input errors and reconstructions come back row-major (n x d, scaled units).
         private static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,

@@ -1,4 +1,7 @@
 using System;
+using System.Linq;
+using System.IO;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
@@ -64,6 +67,50 @@ namespace AutoencoderPS.Commands
             EnsureRuntime(threads);
             TorchRuntime.SetThreadCount(threads.Value);
             WriteVerbose($"libtorch uses {threads} thread(s) in this process.");
+        }
+
+        /// <summary>
+        /// The files that <paramref name="paths"/> name on the file system (wildcards expanded unless
+        /// <paramref name="literal"/>). Each path that names nothing is one non-terminating "{errorPrefix}FileNotFound"
+        /// error; a path of another provider is "{errorPrefix}PathNotFileSystem". Folders are skipped.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, string errorPrefix, string noun)
+        {
+            var files = new List<string>();
+            foreach (string path in paths)
+            {
+                try
+                {
+                    IEnumerable<string> matches;
+                    ProviderInfo provider;
+                    if (literal)
+                    {
+                        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                        matches = File.Exists(resolved) ? new[] { resolved } : Array.Empty<string>();
+                    }
+                    else
+                    {
+                        matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+                    }
+                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    {
+                        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
+                            errorPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                        continue;
+                    }
+                    int before = files.Count;
+                    files.AddRange(matches.Where(m => !Directory.Exists(m)));
+                    if (files.Count == before)
+                        WriteError(new ErrorRecord(new FileNotFoundException($"No {noun} matches '{path}'."),
+                            errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                }
+                catch (ItemNotFoundException e)
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"{char.ToUpperInvariant(noun[0])}{noun.Substring(1)} '{path}' does not exist.", e),
+                        errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                }
+            }
+            return files;
         }
 
         /// <summary>An error for one input row that names the row, the column and the value.</summary>

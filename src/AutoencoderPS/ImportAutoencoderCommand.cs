@@ -25,7 +25,9 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
-            foreach (string file in ResolveFiles())
+            foreach (string file in ParameterSetName == LiteralPathSet
+                ? ResolveFiles(LiteralPath, literal: true, "Model", "model file")
+                : ResolveFiles(Path, literal: false, "Model", "model file"))
             {
                 try
                 {
@@ -45,40 +47,6 @@ namespace AutoencoderPS.Commands
                     WriteError(EngineError(e, category, file));
                 }
             }
-        }
-
-        private IEnumerable<string> ResolveFiles()
-        {
-            var resolved = new List<string>();
-            if (ParameterSetName == LiteralPathSet)
-            {
-                foreach (string path in LiteralPath)
-                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
-                return resolved;
-            }
-            foreach (string path in Path)
-            {
-                try
-                {
-                    var files = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
-                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    {
-                        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
-                            "ModelPathNotFileSystem", ErrorCategory.InvalidArgument, path));
-                        continue;
-                    }
-                    if (files.Count == 0 && WildcardPattern.ContainsWildcardCharacters(path))
-                        WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"No model file matches '{path}'."),
-                            "ModelFileNotFound", ErrorCategory.ObjectNotFound, path));
-                    resolved.AddRange(files);
-                }
-                catch (ItemNotFoundException e)
-                {
-                    WriteError(new ErrorRecord(new System.IO.FileNotFoundException($"Model file '{path}' does not exist.", e),
-                        "ModelFileNotFound", ErrorCategory.ObjectNotFound, path));
-                }
-            }
-            return resolved;
         }
     }
 }

@@ -89,45 +89,10 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>The files named by -Path (wildcards expanded) or -LiteralPath; missing ones are reported and skipped.</summary>
-        protected IReadOnlyList<string> ResolveInputFiles()
-        {
-            var files = new List<string>();
-            if (ParameterSetName == LiteralPathSet)
-            {
-                foreach (string path in LiteralPath)
-                {
-                    string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-                    if (File.Exists(resolved)) files.Add(resolved);
-                    else WriteError(new ErrorRecord(new FileNotFoundException($"File '{resolved}' does not exist.", resolved),
-                        "InputFileNotFound", ErrorCategory.ObjectNotFound, path));
-                }
-                return files;
-            }
-            foreach (string path in Path)
-            {
-                try
-                {
-                    var matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
-                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    {
-                        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
-                            "InputPathNotFileSystem", ErrorCategory.InvalidArgument, path));
-                        continue;
-                    }
-                    if (matches.Count == 0)
-                        WriteError(new ErrorRecord(new FileNotFoundException($"No file matches '{path}'."),
-                            "InputFileNotFound", ErrorCategory.ObjectNotFound, path));
-                    foreach (var match in matches)
-                        if (!Directory.Exists(match)) files.Add(match);
-                }
-                catch (ItemNotFoundException e)
-                {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"File '{path}' does not exist.", e),
-                        "InputFileNotFound", ErrorCategory.ObjectNotFound, path));
-                }
-            }
-            return files;
-        }
+        protected IReadOnlyList<string> ResolveInputFiles() =>
+            ParameterSetName == LiteralPathSet
+                ? ResolveFiles(LiteralPath, literal: true, "Input", "file")
+                : ResolveFiles(Path, literal: false, "Input", "file");
 
         /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
         protected static string Locate(IRecord record, long row) =>

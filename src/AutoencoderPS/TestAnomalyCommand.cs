@@ -72,6 +72,12 @@ namespace AutoencoderPS.Commands
 
         private FeatureSchema Schema => Model.Schema!;
 
+        // Files score in bigger batches than the pipeline (nothing waits on a single row there), unless -BatchSize says.
+        private int EffectiveBatchSize =>
+            ReadsFiles && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? FileBatchSize : BatchSize;
+
+        private const int FileBatchSize = 4096;
+
         protected override void BeginProcessing()
         {
             ThrowIfNotTrained(Model);
@@ -221,7 +227,7 @@ namespace AutoencoderPS.Commands
             batchRecords.Add(record);
             batchRows.Add(features);
             batchImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (batchRows.Count >= BatchSize) Flush();
+            if (batchRows.Count >= EffectiveBatchSize) Flush();
         }
 
         private void Flush()

@@ -80,20 +80,17 @@ Describe 'Test-Anomaly' {
             @{ BatchSize = 128 }
             @{ BatchSize = 256 }
         ) {
-            # The engine runs the network in fixed chunks of 128 rows, so these batch sizes put every row at the same
-            # place in its chunk as one batch of 600 does.
+            # The engine runs the network in fixed-size chunks, every row 16-byte aligned, so no batch size can change
+            # a row's score.
             $other = @(New-SampleRow -First 600 | Test-Anomaly -Model $m -BatchSize $BatchSize)
             $other | Should -HaveCount 600
             Get-DoubleBits $other.AnomalyScore | Should -Be (Get-DoubleBits $whole.AnomalyScore)
             $other.IsAnomaly | Should -Be $whole.IsAnomaly
         }
 
-        It 'scores with -BatchSize 1 and 50 bit-identically to one batch of all 600 rows ' {
-            # BUG (skipped until fixed): AutoencoderModel.Forward pads every Score call to 128-row chunks, but a row's
-            # place in its chunk is still its index within the Score call, i.e. depends on -BatchSize; with 5 features a
-            # row starts at byte offset 20 x place, and libtorch's float kernels round differently for rows that are
-            # 16-byte aligned (place mod 4 = 0) and rows that are not. Measured: 7 of these 600 rows differ (relative
-            # ~2e-8) between -BatchSize 1 and 600, 8 between 50 and 600.
+        It 'scores with -BatchSize 1 and 50 bit-identically to one batch of all 600 rows' {
+            # Rows are copied into chunks with a 16-byte aligned row stride: libtorch's kernels round aligned and
+            # unaligned rows differently, which made a row's score depend on its place in the batch before.
             foreach ($batchSize in 1, 50) {
                 $other = @(New-SampleRow -First 600 | Test-Anomaly -Model $m -BatchSize $batchSize)
                 $other | Should -HaveCount 600
