@@ -118,7 +118,7 @@ namespace AutoencoderPS.Engine
                         network.save(saved);
                         weights = saved.ToArray();
                     }
-                    candidate = new AutoencoderNetwork(architecture);
+                    candidate = NewNetwork(architecture, null);
                     try
                     {
                         using var state = new System.IO.MemoryStream(weights, writable: false);
@@ -136,11 +136,7 @@ namespace AutoencoderPS.Engine
             {
                 scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling);
                 architecture = new NetworkArchitecture(d, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
-                lock (TorchSeedGate)
-                {
-                    torch.random.manual_seed(Settings.Seed);
-                    candidate = new AutoencoderNetwork(architecture);
-                }
+                candidate = NewNetwork(architecture, Settings.Seed);
             }
             float[] scaled = Scale(scaler, rows);
 
@@ -151,7 +147,7 @@ namespace AutoencoderPS.Engine
                 var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
                 using var wrapped = torch.tensor(scaled, new long[] { n, d });
                 using var data = wrapped.clone();
-                using var optimizer = torch.optim.Adam(candidate.parameters(), options.LearningRate);
+                using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
                 candidate.train();
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
@@ -169,9 +165,9 @@ namespace AutoencoderPS.Engine
                         var loss = options.Loss == LossKind.Mae
                             ? torch.nn.functional.l1_loss(output, batch)
                             : torch.nn.functional.mse_loss(output, batch);
-                        optimizer.zero_grad();
+                        candidate.zero_grad();
                         loss.backward();
-                        optimizer.step();
+                        optimizer.Step();
                         lossSum += loss.item<float>() * size;
                     }
                     double epochLoss = lossSum / n;
@@ -213,7 +209,7 @@ namespace AutoencoderPS.Engine
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold;
                     Threshold = threshold;
-                    ThresholdSource = $"{options.Threshold}; {n} training rows, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC";
+                    ThresholdSource = FormattableString.Invariant($"{options.Threshold}; {n} training rows, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
                     TrainingErrors = SampleSorted(errors);
                     Training = summary;
                 }
@@ -310,7 +306,7 @@ namespace AutoencoderPS.Engine
             TrainingSummary? training, Action<torch.nn.Module> loadWeights)
         {
             TorchRuntime.EnsureLoaded();
-            var restored = new AutoencoderNetwork(architecture);
+            var restored = NewNetwork(architecture, null);
             try
             {
                 loadWeights(restored);
@@ -414,6 +410,17 @@ namespace AutoencoderPS.Engine
             for (int k = 0; k < MaxStoredErrors; k++)
                 sample[k] = sorted[(int)Math.Round(k * (sorted.Length - 1) / (double)(MaxStoredErrors - 1))];
             return sample;
+        }
+
+        // Every network is built under one gate: building draws from torch's process-wide random generator, so an
+        // import or incremental run in another runspace must not move a seeded run's draws.
+        private static AutoencoderNetwork NewNetwork(NetworkArchitecture architecture, int? seed)
+        {
+            lock (TorchSeedGate)
+            {
+                if (seed != null) torch.random.manual_seed(seed.Value);
+                return new AutoencoderNetwork(architecture);
+            }
         }
 
         private static void Shuffle(long[] order, Random random)

@@ -199,7 +199,10 @@ namespace AutoencoderPS.Engine
                     network.load(weights, strict: true);
                     foreach (var (name, parameter) in network.named_parameters())
                     {
-                        using var finite = parameter.isfinite().all();
+                        // Dispose the two temporaries by hand: a dispose scope here would also take the parameter
+                        // wrappers that the enumeration creates, and free the network's own weights.
+                        using var elementwise = parameter.isfinite();
+                        using var finite = elementwise.all();
                         if (!finite.item<bool>())
                             throw new InvalidDataException($"weights '{name}' hold NaN or infinite values");
                     }

@@ -38,7 +38,16 @@ namespace AutoencoderPS.Engine
             temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
             stream = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16),
                 new UTF8Encoding(false));
-            writer = new CsvWriter(stream, options.Configuration(hasHeader: true));
+            try
+            {
+                writer = new CsvWriter(stream, options.Configuration(hasHeader: true));
+            }
+            catch
+            {
+                stream.Dispose();
+                TryDelete(temporary);
+                throw;
+            }
         }
 
         public long Rows { get; private set; }
@@ -84,13 +93,30 @@ namespace AutoencoderPS.Engine
 
         public void Dispose()
         {
-            writer.Dispose();
-            if (!committed)
+            try
             {
-                try { File.Delete(temporary); }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
+                // Closing flushes what is buffered; on a full disk that fails, and the real error is already on its way.
+                writer.Dispose();
             }
+            catch (Exception e) when (!committed && (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException))
+            {
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    try { stream.Dispose(); }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException) { }
+                    TryDelete(temporary);
+                }
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try { File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
     }
 }

@@ -9,18 +9,27 @@ namespace AutoencoderPS.Engine
         // Shorter text ("1.5", "12") is a number or a code in practice, not a timestamp.
         private const int MinimumTextLength = 8;
 
+        private const DateTimeStyles ZoneIndependent =
+            DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
+
         public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp)
         {
             switch (value)
             {
                 case DateTime d: timestamp = d; return true;
+                // The clock time where the value was written: an offset is kept as written (10:00+02:00 is 10:00), and
+                // nothing is converted to the local time of the machine that reads it, so the hour and day features
+                // mean the same on every machine.
                 case DateTimeOffset o: timestamp = o.DateTime; return true;
                 case string text:
                     text = text.Trim();
                     if (text.Length >= MinimumTextLength &&
-                        (DateTime.TryParse(text, culture, DateTimeStyles.AllowWhiteSpaces, out timestamp) ||
-                         DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out timestamp)))
+                        (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
+                         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
+                    {
+                        timestamp = parsed.DateTime;
                         return true;
+                    }
                     break;
             }
             timestamp = default;

@@ -64,7 +64,7 @@ namespace AutoencoderPS.Commands
         protected void ApplyThreadCount(int? threads)
         {
             if (threads == null) return;
-            EnsureRuntime(threads);
+            EnsureRuntime(null);
             TorchRuntime.SetThreadCount(threads.Value);
             WriteVerbose($"libtorch uses {threads} thread(s) in this process.");
         }
@@ -129,12 +129,18 @@ namespace AutoencoderPS.Commands
         protected static ErrorRecord EngineError(AutoencoderException e, ErrorCategory category, object? target) =>
             new ErrorRecord(e, e.ErrorId, category, target);
 
-        protected void ThrowIfNotTrained(AutoencoderModel model)
+        /// <summary>A disposed model has released its network: one clear terminating error, whatever the cmdlet.</summary>
+        protected void ThrowIfDisposed(AutoencoderModel model)
         {
             if (model.IsDisposed)
                 ThrowTerminatingError(EngineError(new AutoencoderException("ModelDisposed",
                     "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."),
                     ErrorCategory.InvalidOperation, model));
+        }
+
+        protected void ThrowIfNotTrained(AutoencoderModel model)
+        {
+            ThrowIfDisposed(model);
             if (!model.IsTrained)
                 ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
                     "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder."),

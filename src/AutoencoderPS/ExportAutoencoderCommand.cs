@@ -38,6 +38,7 @@ namespace AutoencoderPS.Commands
             string target = ResolveTarget();
             if (target.Length == 0) return;
 
+            ThrowIfDisposed(Model);
             if (!Model.IsTrained)
             {
                 WriteError(EngineError(new AutoencoderException("ModelNotTrained",

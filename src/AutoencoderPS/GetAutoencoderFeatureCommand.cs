@@ -26,6 +26,7 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
+            ThrowIfDisposed(Model);
             if (!Model.IsTrained)
             {
                 WriteError(EngineError(new AutoencoderException("ModelNotTrained",

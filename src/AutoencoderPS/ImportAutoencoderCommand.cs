@@ -15,6 +15,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>One or more model files; wildcards are expanded.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
@@ -29,6 +30,8 @@ namespace AutoencoderPS.Commands
                 ? ResolveFiles(LiteralPath, literal: true, "Model", "model file")
                 : ResolveFiles(Path, literal: false, "Model", "model file"))
             {
+                // The runtime first, through the cmdlet layer: it also finds a runtime module imported by path.
+                EnsureRuntime(file);
                 try
                 {
                     var model = ModelFile.Load(file);

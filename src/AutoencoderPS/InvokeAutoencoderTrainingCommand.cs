@@ -75,6 +75,7 @@ namespace AutoencoderPS.Commands
 
         protected override void BeginProcessing()
         {
+            ThrowIfDisposed(Model);
             if (Incremental && !Model.IsTrained)
                 ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
                     "-Incremental trains a trained model further, but this model is not trained yet. Train it once without -Incremental."),
@@ -145,8 +146,8 @@ namespace AutoencoderPS.Commands
             }
             if (rows.Count == 0) ThrowEmpty();
 
-            ApplyThreadCount(ThreadCount);
             EnsureRuntime(Model);
+            ApplyThreadCount(ThreadCount);
             var options = new TrainingOptions
             {
                 Epochs = Epochs,

@@ -24,6 +24,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>CSV files to read; wildcards are expanded.</summary>
         [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 

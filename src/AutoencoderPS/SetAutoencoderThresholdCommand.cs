@@ -99,7 +99,7 @@ namespace AutoencoderPS.Commands
                     for (int start = 0; start < rows.Count; start += 4096)
                         foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
                             errors.Add(score.Score);
-                    Model.SetThreshold(rule, errors, $"{rule}; {errors.Count} new normal rows, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Count} new normal rows, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
                 }
             }
             catch (AutoencoderException e)

@@ -94,7 +94,7 @@ namespace AutoencoderPS.Commands
                 var record = new PSObjectRecord(InputObject);
                 if (!columnsChecked)
                 {
-                    CheckColumns(record.ColumnNames, "The input");
+                    CheckColumns(record.ColumnNames, "The input", InputObject);
                     columnsChecked = true;
                 }
                 Accept(record, ++rowNumber);
@@ -106,7 +106,10 @@ namespace AutoencoderPS.Commands
             string? target = null;
             if (OutputPath != null)
             {
-                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath, out ProviderInfo provider, out _);
+                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{OutputPath}' is not a file-system path."),
+                        "OutputPathNotFileSystem", ErrorCategory.InvalidArgument, OutputPath));
                 if (NoClobber && File.Exists(target))
                 {
                     ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
@@ -129,7 +132,7 @@ namespace AutoencoderPS.Commands
                     try
                     {
                         var header = CsvSource.ReadHeader(file, options);
-                        CheckColumns(header.Names, $"File '{file}'");
+                        CheckColumns(header.Names, $"File '{file}'", file);
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
                             WriteError(EngineError(new AutoencoderException("CsvHeaderMismatch",
@@ -200,7 +203,7 @@ namespace AutoencoderPS.Commands
         }
 
         // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
-        private void CheckColumns(IEnumerable<string> present, string source)
+        private void CheckColumns(IEnumerable<string> present, string source, object target)
         {
             var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
             var missing = Schema.Names.Where(n => !names.Contains(n)).ToArray();
@@ -208,7 +211,7 @@ namespace AutoencoderPS.Commands
             var e = new AutoencoderException("FeatureColumnsMissing",
                 $"{source} lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
                 $"The model reads {string.Join(", ", Schema.Names)}.");
-            ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, source));
+            ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, target));
         }
 
         private void Accept(IRecord record, long row)

@@ -272,13 +272,11 @@ namespace AutoencoderPS.Engine.Tests
                 }),
             };
 
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             var error = RejectedFromDisk(forged, $"{change}.aemodel");
 
+            // The message is the metadata check's, which runs before any network is built.
             Assert.Equal("ModelFileCorrupt", error.ErrorId);
             Assert.Contains(says, error.Message, StringComparison.OrdinalIgnoreCase);
-            // Building a 65536-wide network would take minutes and gigabytes: a refusal this fast proves it was never built.
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"rejecting took {clock.Elapsed}");
         }
 
         private static byte[] Repack(byte[] content, string metadata)

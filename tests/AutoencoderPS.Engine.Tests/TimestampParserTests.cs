@@ -8,6 +8,19 @@ namespace AutoencoderPS.Engine.Tests
 {
     public class TimestampParserTests
     {
+        [Theory]
+        [InlineData("2026-01-05T10:00:00Z", 10)]
+        [InlineData("2026-01-05T10:00:00+02:00", 10)]
+        [InlineData("2026-01-05 10:00:00", 10)]
+        public void TextIsReadTheSameWhateverTheMachinesTimeZone(string text, int expectedHour)
+        {
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.InvariantCulture, out var t));
+            // The clock time as written; nothing is shifted to the local time zone of the machine.
+            Assert.Equal(expectedHour, t.Hour);
+            Assert.Equal(0, t.Minute);
+        }
+
+
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
         private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
 

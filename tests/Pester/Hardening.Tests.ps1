@@ -111,6 +111,15 @@ Describe 'One model used from several runspaces at once' {
         $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $m.IsDisposed | Should -BeTrue
         $m.IsTrained | Should -BeFalse
+        foreach ($use in @(
+                { New-MetricRow -Count 5 | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ErrorAction Stop }
+                { Export-Autoencoder -Model $m -Path (Join-Path $TestDrive 'disposed.aemodel') -ErrorAction Stop }
+                { Get-AutoencoderFeature -Model $m -ErrorAction Stop }
+                { Set-AutoencoderThreshold -Model $m -Method Percentile -Value 99 -ErrorAction Stop })) {
+            $failure = $use | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ModelDisposed*' -Because "$use"
+        }
+        Join-Path $TestDrive 'disposed.aemodel' | Should -Not -Exist
         { $m.SetThreshold([AutoencoderPS.Engine.ThresholdRule]::new('Manual', 1.0), $null, $null) } | Should -Throw -ExpectedMessage '*has been disposed*'
     }
 }
@@ -272,6 +281,55 @@ Describe 'Export-Autoencoder write faults' {
             $loaded = Import-Autoencoder -Path $path
             $rows = New-MetricRow -Count 100 -Seed 60
             Get-ScoreBits ($rows | Test-Anomaly -Model $loaded) | Should -Be (Get-ScoreBits ($rows | Test-Anomaly -Model $trained))
+        }
+        finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'A file that shrinks while Test-Anomaly -Path -OutputPath scores it' {
+    # Known engine bug (issue 8, "a file that disappears or shrinks mid-scoring gives a clear error"): CsvSource.Read
+    # (src/AutoencoderPS.Engine/CsvInput.cs) reads until the stream ends, and a file truncated under an open reader just
+    # ends early. Today the run finishes with no error, scores the torn last line with imputed values, and commits the
+    # output as if the file were complete. Set AUTOENCODERPS_RUN_KNOWN_BUGS=1 to run this test against a fix.
+    It 'gives a clear error naming the file, keeps the rows scored before it shrank, and scores no torn row' -Skip:($IsWindows) {
+        if (-not $env:AUTOENCODERPS_RUN_KNOWN_BUGS) {
+            Set-ItResult -Skipped -Because 'bug: CsvSource.Read does not notice a file that shrinks under it (see .docs/soak.md)'
+        }
+        $m = New-TrainedModel -Seed 11
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        try {
+            $big = Join-Path $folder 'big.csv'
+            $writer = [IO.StreamWriter]::new($big)
+            $writer.WriteLine('Host,cpu,mem,disk')
+            $random = [Random]::new(5)
+            foreach ($i in 1..2000000) {
+                $writer.WriteLine('web01,{0},45,200' -f [Math]::Round(50 * $random.NextDouble(), 3).ToString([Globalization.CultureInfo]::InvariantCulture))
+            }
+            $writer.Dispose()
+            $half = [long]((Get-Item -LiteralPath $big).Length / 2) + 3   # mid-line, most likely
+            $scored = Join-Path $folder 'scored.csv'
+
+            $run = Start-Background -Script {
+                param($model, $path, $out)
+                Test-Anomaly -Model $model -Path $path -OutputPath $out -ThreadCount 1 -ErrorAction Continue
+            } -Arguments $m, $big, $scored
+            try {
+                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Where-Object Length -gt 200000).Count -ge 1 }
+                & truncate -s $half $big
+                $LASTEXITCODE | Should -Be 0
+                $run.PowerShell.EndInvoke($run.Handle)
+                $errors = @($run.PowerShell.Streams.Error)
+            }
+            finally { $run.PowerShell.Dispose() }
+
+            $errors.Count | Should -BeGreaterThan 0 -Because 'a file that shrank while it was read must not pass for a complete one'
+            $errors[0].Exception.Message | Should -Match ([regex]::Escape($big))
+            $errors[0].Exception.Message | Should -Match 'shr[ai]nk|truncat|changed'
+            # The rows scored before the file shrank are written, and none of them is a torn line scored with imputed values.
+            $rows = @(Import-Csv -LiteralPath $scored)
+            $rows.Count | Should -BeGreaterThan 1000
+            @($rows | Where-Object { [string]::IsNullOrEmpty($_.mem) -or [string]::IsNullOrEmpty($_.disk) }).Count | Should -Be 0
         }
         finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
     }
