@@ -50,7 +50,8 @@ namespace AutoencoderPS.Engine
             Names = names.ToArray();
             index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < Names.Count; i++)
-                if (!index.TryAdd(Names[i], i))
+                // Unnamed columns (a trailing delimiter in the header) can't be looked up, so they never clash.
+                if (Names[i].Trim().Length > 0 && !index.TryAdd(Names[i], i))
                     throw new AutoencoderException("DuplicateColumn", $"File '{file}': column '{Names[i]}' appears more than once in the header.");
         }
 
@@ -107,18 +108,32 @@ namespace AutoencoderPS.Engine
             return HeaderOf(parser, path, options);
         }
 
+        /// <summary>
+        /// Streams the rows of a file. A file that shrinks while it is read (truncated or rewritten under the reader)
+        /// ends with an <see cref="AutoencoderException"/> "InputFileShrank", and its last row, which may be torn, is
+        /// not returned: every row is held back until the next one is read or the end is known to be the real end.
+        /// </summary>
         public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
         {
             using var reader = Open(path, options);
+            long lengthAtOpen = reader.BaseStream.Length;
             using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
             var header = HeaderOf(parser, path, options);
             if (header == null) yield break;
+            CsvRecord? held = null;
             while (parser.Read())
             {
                 var fields = parser.Record;
                 if (fields == null) continue;
-                yield return new CsvRecord(header, fields, path, StartLine(parser));
+                if (held != null) yield return held;
+                held = new CsvRecord(header, fields, path, StartLine(parser));
             }
+            long lengthNow = File.Exists(path) ? new FileInfo(path).Length : lengthAtOpen;
+            if (lengthNow < lengthAtOpen)
+                throw new AutoencoderException("InputFileShrank",
+                    $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
+                    "the rows before the cut were read, the last, possibly torn, row was not.");
+            if (held != null) yield return held;
         }
 
         // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines.

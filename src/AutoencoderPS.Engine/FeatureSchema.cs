@@ -126,6 +126,12 @@ namespace AutoencoderPS.Engine
                 : columns;
             foreach (var column in ordered)
             {
+                // A header with a trailing delimiter has a column without a name: nothing can refer to it.
+                if (string.IsNullOrWhiteSpace(column))
+                {
+                    Ignore(column, "it has no name in the header");
+                    continue;
+                }
                 if (excluded.Contains(column))
                 {
                     if (named == null) Ignore(column, "excluded by the user");

@@ -287,14 +287,10 @@ Describe 'Export-Autoencoder write faults' {
 }
 
 Describe 'A file that shrinks while Test-Anomaly -Path -OutputPath scores it' {
-    # Known engine bug (issue 8, "a file that disappears or shrinks mid-scoring gives a clear error"): CsvSource.Read
-    # (src/AutoencoderPS.Engine/CsvInput.cs) reads until the stream ends, and a file truncated under an open reader just
-    # ends early. Today the run finishes with no error, scores the torn last line with imputed values, and commits the
-    # output as if the file were complete. Set AUTOENCODERPS_RUN_KNOWN_BUGS=1 to run this test against a fix.
+    # Issue 8: "a file that disappears or shrinks mid-scoring gives a clear error, and the rows already scored are
+    # still written". CsvSource.Read compares the file's length at the end with its length at open, and holds each row
+    # back until the next one is read, so the torn last row is never scored.
     It 'gives a clear error naming the file, keeps the rows scored before it shrank, and scores no torn row' -Skip:($IsWindows) {
-        if (-not $env:AUTOENCODERPS_RUN_KNOWN_BUGS) {
-            Set-ItResult -Skipped -Because 'bug: CsvSource.Read does not notice a file that shrinks under it (see .docs/soak.md)'
-        }
         $m = New-TrainedModel -Seed 11
         $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $folder
