@@ -128,7 +128,9 @@ namespace AutoencoderPS.Engine
                 if (held != null) yield return held;
                 held = new CsvRecord(header, fields, path, StartLine(parser));
             }
-            long lengthNow = File.Exists(path) ? new FileInfo(path).Length : lengthAtOpen;
+            // The length of the file being read (its open handle), not of whatever file the path names by now: a
+            // rotated log moved aside and replaced is still read whole.
+            long lengthNow = reader.BaseStream.Length;
             if (lengthNow < lengthAtOpen)
                 throw new AutoencoderException("InputFileShrank",
                     $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +

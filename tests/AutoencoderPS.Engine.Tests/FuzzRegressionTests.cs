@@ -78,16 +78,16 @@ namespace AutoencoderPS.Engine.Tests
             OnlyClearErrors(() => InferFitFeaturize(records, CultureInfo.InvariantCulture));
         }
 
-        // What does hold today: naming the blank column in the exclusions steps around the bug (the fuzz harness does
-        // this so that the fuzzer can find other crashes), and the unnamed column is not a feature.
+        // The fix (FeatureSchema.Infer): the unnamed column is left out, with a reason, and the named ones are inferred.
         [Fact]
-        public void ExcludingTheBlankColumnInfersTheNamedOnes()
+        public void TheUnnamedColumnIsLeftOutWithAReason()
         {
             string path = temp.File("trailing-comma.csv");
             File.WriteAllText(path, "cpu,\n1,x\n2,y\n3,x\n4,y\n");
             var records = CsvSource.Read(path, new CsvInputOptions()).Cast<IRecord>().ToList();
-            var schema = FeatureSchema.Infer(records, null, new[] { "" }, CultureInfo.InvariantCulture, out _);
+            var schema = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out var decisions);
             Assert.Equal(new[] { "cpu" }, schema.Names.ToArray());
+            Assert.Contains(decisions, d => d.Contains("no name", StringComparison.OrdinalIgnoreCase));
         }
     }
 }
