@@ -41,7 +41,8 @@ $RepoRoot = $PSScriptRoot
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleStage = Join-Path $OutDir 'AutoencoderPS'
 $ModuleManifest = Join-Path $ModuleStage 'AutoencoderPS.psd1'
-$PesterVersion = '5.7.1'
+# Pester's version lives in .config/Pester.proj, the project that restores it.
+$PesterVersion = ([xml](Get-Content (Join-Path $RepoRoot '.config/Pester.proj') -Raw)).Project.ItemGroup.PackageDownload.Version.Trim('[', ']')
 $PackageDir = Join-Path $OutDir 'packages'        # the .nupkg files: a file-system PSResource repository
 $PackageWork = Join-Path $OutDir 'package-work'   # per-RID publish output, package stages, a throwaway HOME
 $PackageLimitMB = 250                             # the PowerShell Gallery refuses larger packages
@@ -162,7 +163,7 @@ function Invoke-Test {
     $summary = Join-Path $results 'pester.json'
     $runner = @'
 param($PesterPath, $TestPath, $SummaryPath, $ResultPath)
-Import-Module $PesterPath -MinimumVersion 5.7.1
+Import-Module $PesterPath
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
 $config.Run.PassThru = $true

@@ -30,6 +30,20 @@ BeforeAll {
         [pscustomobject]@{ PowerShell = $ps; Output = $output; Handle = $handle }
     }
 
+    # A large CSV of one host's metrics (Host,cpu,mem,disk), seeded; returns its path.
+    function New-BigMetricCsv([string] $Path, [int] $Rows) {
+        $writer = [IO.StreamWriter]::new($Path)
+        try {
+            $writer.WriteLine('Host,cpu,mem,disk')
+            $random = [Random]::new(5)
+            foreach ($i in 1..$Rows) {
+                $writer.WriteLine('web01,{0},45,200' -f [Math]::Round(50 * $random.NextDouble(), 3).ToString([Globalization.CultureInfo]::InvariantCulture))
+            }
+        }
+        finally { $writer.Dispose() }
+        $Path
+    }
+
     function Wait-Until {
         param([scriptblock] $Condition, [int] $TimeoutSeconds = 120)
         $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -193,14 +207,7 @@ Describe 'Ctrl+C (StopProcessing)' {
         $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $folder
         try {
-            $big = Join-Path $folder 'big.csv'
-            $writer = [IO.StreamWriter]::new($big)
-            $writer.WriteLine('Host,cpu,mem,disk')
-            $random = [Random]::new(5)
-            foreach ($i in 1..3000000) {
-                $writer.WriteLine('web01,{0},45,200' -f [Math]::Round(50 * $random.NextDouble(), 3).ToString([Globalization.CultureInfo]::InvariantCulture))
-            }
-            $writer.Dispose()
+            $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 3000000
             $scored = Join-Path $folder 'scored.csv'
             Set-Content -LiteralPath $scored -Value 'previous output'
 
@@ -295,14 +302,7 @@ Describe 'A file that shrinks while Test-Anomaly -Path -OutputPath scores it' {
         $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $folder
         try {
-            $big = Join-Path $folder 'big.csv'
-            $writer = [IO.StreamWriter]::new($big)
-            $writer.WriteLine('Host,cpu,mem,disk')
-            $random = [Random]::new(5)
-            foreach ($i in 1..2000000) {
-                $writer.WriteLine('web01,{0},45,200' -f [Math]::Round(50 * $random.NextDouble(), 3).ToString([Globalization.CultureInfo]::InvariantCulture))
-            }
-            $writer.Dispose()
+            $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 2000000
             $half = [long]((Get-Item -LiteralPath $big).Length / 2) + 3   # mid-line, most likely
             $scored = Join-Path $folder 'scored.csv'
 
