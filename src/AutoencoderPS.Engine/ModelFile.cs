@@ -183,6 +183,7 @@ namespace AutoencoderPS.Engine
             {
                 var text = content.AsSpan((int)metadataStart, (int)metadataLength);
                 RequireJsonObject(text);
+                RequireUniqueKeys(text, path);
                 metadata = JsonSerializer.Deserialize<ModelMetadata>(text, Json)
                     ?? throw new JsonException("empty metadata");
             }
@@ -229,6 +230,60 @@ namespace AutoencoderPS.Engine
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw new JsonException($"the metadata must be a JSON object, not {reader.TokenType}");
         }
+
+        /// <summary>
+        /// Refuses metadata in which one object names a key twice, at any depth. System.Text.Json would silently keep the
+        /// last value, so a forged file could show one threshold to a reader and use another. Keys are compared after
+        /// unescaping and without regard to case (a case-insensitive reader such as ConvertFrom-Json would merge them).
+        /// </summary>
+        private static void RequireUniqueKeys(ReadOnlySpan<byte> text, string path)
+        {
+            var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            // One frame per open container: its keys (null for an array), and its path for the message.
+            var frames = new Stack<(HashSet<string>? Keys, string Path)>();
+            string pendingPath = "$";
+            int arrayIndex = 0;
+            var indices = new Stack<int>();
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        string containerPath = ContainerPath(frames, pendingPath, arrayIndex);
+                        indices.Push(arrayIndex);
+                        arrayIndex = 0;
+                        frames.Push((reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null, containerPath));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        frames.Pop();
+                        arrayIndex = indices.Pop();
+                        if (frames.Count > 0 && frames.Peek().Keys == null) arrayIndex++;
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var (keys, objectPath) = frames.Peek();
+                        string key = reader.GetString()!;
+                        if (!keys!.Add(key))
+                        {
+                            keys.TryGetValue(key, out string? first);
+                            string where = objectPath == "$" ? "at the top level" : $"in {objectPath}";
+                            string also = first == key ? "" : $" (also as '{first}')";
+                            throw new ModelFileException("ModelFileDuplicateKey", path,
+                                $"'{path}' is not a usable model file: its metadata names the key '{key}' more than once {where}{also}, " +
+                                "so which value counts is ambiguous (the file was edited or forged).");
+                        }
+                        pendingPath = objectPath + "." + key;
+                        break;
+                    default:
+                        if (frames.Count > 0 && frames.Peek().Keys == null) arrayIndex++;
+                        break;
+                }
+            }
+        }
+
+        private static string ContainerPath(Stack<(HashSet<string>? Keys, string Path)> frames, string pendingPath, int arrayIndex) =>
+            frames.Count == 0 ? "$" : frames.Peek().Keys == null ? $"{frames.Peek().Path}[{arrayIndex}]" : pendingPath;
 
         /// <summary>
         /// Checks the network the metadata describes against the weights section before it is built: its parameter

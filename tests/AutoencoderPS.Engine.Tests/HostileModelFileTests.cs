@@ -235,6 +235,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("metadata-number", "JSON object")]
         [InlineData("metadata-empty", "metadata")]
         [InlineData("hidden-not-numbers", "metadata is not valid")]
+        [InlineData("metadata-nested-deep", "metadata is not valid")]
         public void OversizedOrMalformedMetadataWithAValidChecksumIsCorruptAndNamesTheProblem(string change, string says)
         {
             byte[] content = Reference;
@@ -243,6 +244,7 @@ namespace AutoencoderPS.Engine.Tests
                 "metadata-string" => Repack(content, "\"AEPS\""),
                 "metadata-number" => Repack(content, "42"),
                 "metadata-empty" => Repack(content, " "),
+                "metadata-nested-deep" => Repack(content, "{\"Features\":" + new string('[', 100_000) + new string(']', 100_000) + "}"),
                 _ => Forge(content, metadata =>
                 {
                     var features = ModelFileLayout.FeaturesOf(metadata);
@@ -284,6 +286,94 @@ namespace AutoencoderPS.Engine.Tests
             var layout = ModelFileLayout.Parse(content);
             layout.MetadataText = metadata;
             return layout.Pack();
+        }
+
+        // ---- Duplicate keys (a JSON reader would keep the last value silently) ---------------------------------
+
+        /// <summary>
+        /// Metadata texts with one key twice. Built as text from the reference metadata (a JsonObject can't hold a key
+        /// twice): <c>{"Threshold":1E+300,</c> put in front of the original object repeats its Threshold, for example.
+        /// </summary>
+        [Theory]
+        [InlineData("threshold-twice", "Threshold", "at the top level")]
+        [InlineData("inputs-twice", "Inputs", "at the top level")]
+        [InlineData("hidden-layers-twice", "HiddenLayers", "at the top level")]
+        [InlineData("threshold-other-case", "threshold", "at the top level")]
+        [InlineData("threshold-escaped", "Threshold", "at the top level")]
+        [InlineData("features-twice-same-value", "Features", "at the top level")]
+        [InlineData("feature-name-twice", "Name", "in $.Features[0]")]
+        [InlineData("feature-role-twice-last-entry", "Role", "in $.Features[last]")]
+        [InlineData("input-scale-twice", "Scale", "in $.Inputs[1]")]
+        [InlineData("statistics-key-twice", "Count", "in $.Features[0].Statistics")]
+        [InlineData("training-key-twice", "Epochs", "in $.Training")]
+        [InlineData("unknown-key-twice", "Payload", "at the top level")]
+        [InlineData("unknown-nested-key-twice", "Command", "in $.Payload[1]")]
+        public void MetadataThatNamesAKeyTwiceIsRefusedAndNamesTheKey(string change, string key, string where)
+        {
+            var layout = ModelFileLayout.Parse(Reference);
+            var metadata = layout.MetadataJson;
+            int lastFeature = ModelFileLayout.FeaturesOf(metadata).Count - 1;
+            string original = metadata.ToJsonString();
+            string forged = change switch
+            {
+                "threshold-twice" => "{\"Threshold\":1E+300," + original[1..],
+                "inputs-twice" => "{\"Inputs\":[]," + original[1..],
+                "hidden-layers-twice" => original[..^1] + ",\"HiddenLayers\":[100000,100000]}",
+                "threshold-other-case" => original[..^1] + ",\"threshold\":0}",
+                "threshold-escaped" => original[..^1] + ",\"Thr\\u0065shold\":0}",
+                "unknown-key-twice" => original[..^1] + ",\"Payload\":1,\"Payload\":2}",
+                "unknown-nested-key-twice" => original[..^1] + ",\"Payload\":[0,{\"Command\":\"a\",\"Command\":\"b\"}]}",
+                "features-twice-same-value" => original[..^1] + ",\"Features\":" + metadata["Features"]!.ToJsonString() + "}",
+                _ => Nested(metadata, change, lastFeature),
+            };
+            Assert.NotEqual(original, forged);
+            layout.MetadataText = forged;
+
+            var error = RejectedFromDisk(layout.Pack(), $"{change}.aemodel");
+
+            Assert.Equal("ModelFileDuplicateKey", error.ErrorId);
+            Assert.Contains($"key '{key}' more than once", error.Message, StringComparison.Ordinal);
+            Assert.Contains(where.Replace("[last]", $"[{lastFeature}]"), error.Message, StringComparison.Ordinal);
+        }
+
+        // Repeats a key inside a nested object: the object is serialized, its first key repeated in front of it.
+        private static string Nested(JsonObject metadata, string change, int lastFeature)
+        {
+            var features = ModelFileLayout.FeaturesOf(metadata);
+            var (target, duplicate) = change switch
+            {
+                "feature-name-twice" => (features[0]!.AsObject(), "\"Name\":\"evil\""),
+                "feature-role-twice-last-entry" => (features[lastFeature]!.AsObject(), "\"Role\":\"Numeric\""),
+                "input-scale-twice" => (ModelFileLayout.InputsOf(metadata)[1]!.AsObject(), "\"Scale\":1e-300"),
+                "statistics-key-twice" => (Statistics(features[0]!.AsObject()), "\"Count\":-1"),
+                "training-key-twice" => (metadata["Training"]!.AsObject(), "\"Epochs\":0"),
+                _ => throw new ArgumentException(change),
+            };
+            const string marker = "\"__duplicate_marker__\":0";
+            target["__duplicate_marker__"] = 0;
+            string text = metadata.ToJsonString();
+            // The marker is the target's last key; put the duplicate beside it, then the marker goes.
+            return text.Replace("," + marker, "," + duplicate, StringComparison.Ordinal);
+        }
+
+        // The reference model's features carry no statistics; give the first one some to repeat a key in.
+        private static JsonObject Statistics(JsonObject feature)
+        {
+            var statistics = new JsonObject { ["Count"] = 600, ["Missing"] = 0 };
+            feature["Statistics"] = statistics;
+            return statistics;
+        }
+
+        [Fact]
+        public void KeysThatRepeatInDifferentObjectsAreNotDuplicates()
+        {
+            // Every feature has a Name and every input a Scale: the check is per object, so the reference loads.
+            var layout = ModelFileLayout.Parse(Reference);
+            Assert.True(ModelFileLayout.FeaturesOf(layout.MetadataJson).Count > 1);
+
+            using var loaded = ModelFile.Deserialize(layout.Pack(), "unique");
+
+            Assert.Equal(fixture.Reference.Model.Threshold, loaded.Threshold);
         }
 
         [Fact]
