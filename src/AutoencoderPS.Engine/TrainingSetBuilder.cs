@@ -72,7 +72,7 @@ namespace AutoencoderPS.Engine
                         break;
                     case ColumnRole.Timestamp:
                         if (TimestampParser.TryRead(value, culture, out var t))
-                            compact[i] = t.Ticks;
+                            compact[i] = TicksAsSlot(t.Ticks);
                         else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
                         {
                             RejectMissing(column, value);
@@ -157,8 +157,8 @@ namespace AutoencoderPS.Engine
                         {
                             Count = rows.Count,
                             Missing = missing,
-                            First = present.Count > 0 ? new DateTime((long)present.Min()) : null,
-                            Last = present.Count > 0 ? new DateTime((long)present.Max()) : null,
+                            First = present.Count > 0 ? new DateTime(present.Min(SlotAsTicks)) : null,
+                            Last = present.Count > 0 ? new DateTime(present.Max(SlotAsTicks)) : null,
                         }));
                         break;
                 }
@@ -187,7 +187,7 @@ namespace AutoencoderPS.Engine
                             target[index < 0 ? c.Categories.Count : index] = 1;
                             break;
                         default:
-                            if (!double.IsNaN(v)) TimestampParser.Encode(new DateTime((long)v), target);
+                            if (!double.IsNaN(v)) TimestampParser.Encode(new DateTime(SlotAsTicks(v)), target);
                             break;
                     }
                 }
@@ -211,6 +211,13 @@ namespace AutoencoderPS.Engine
                 if (string.Equals(categories[k], name, StringComparison.Ordinal)) return k;
             return -1;
         }
+
+        // A timestamp is kept as the bits of its ticks, not as their value: a double holds ticks only to about 13 µs, so
+        // training would see another time than scoring does (and DateTime.MaxValue would round past its range). Ticks
+        // are below 2^62, so their bits are never a NaN, which marks a missing value.
+        private static double TicksAsSlot(long ticks) => BitConverter.Int64BitsToDouble(ticks);
+
+        private static long SlotAsTicks(double slot) => BitConverter.DoubleToInt64Bits(slot);
 
         private static double MedianOfSorted(List<double> sorted)
         {

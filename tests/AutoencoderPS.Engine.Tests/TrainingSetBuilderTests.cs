@@ -217,6 +217,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(set.ImputedValues, imputedByFeaturize);
         }
 
+        [Theory]
+        [InlineData(638_777_377_234_567_891L)]         // 2025-03-02 10:42:03.4567891: sub-millisecond ticks
+        [InlineData(3_155_378_975_999_999_999L)]       // DateTime.MaxValue
+        [InlineData(0L)]                               // DateTime.MinValue
+        public void TimestampsReachTrainingExactlyAsScoringReadsThemToTheTick(long ticks)
+        {
+            // Found by FeaturizePropertyTests: ticks kept as a double value lost their last bits, so a training row's
+            // hour and day differed from the same record's when scored, and DateTime.MaxValue rounded past its range.
+            var time = new DateTime(ticks);
+            var records = new[] { new TestRecord(("time", time), ("cpu", 1.0)), new TestRecord(("time", time.ToString("o", Invariant)), ("cpu", 2.0)) };
+
+            var set = BuildFrom(Roles(("time", ColumnRole.Timestamp), ("cpu", ColumnRole.Numeric)), records);
+
+            Assert.Equal(time, set.Schema.Columns[0].Statistics!.First);
+            Assert.Equal(time, set.Schema.Columns[0].Statistics!.Last);
+            var row = new double[set.Schema.Width];
+            for (int i = 0; i < records.Length; i++)
+            {
+                set.Schema.Featurize(records[i], Invariant, row, MissingValuePolicy.Impute, null);
+                Assert.Equal(row.Select(BitConverter.DoubleToInt64Bits), set.Rows[i].Select(BitConverter.DoubleToInt64Bits));
+            }
+        }
+
         [Fact]
         public void FitIsTheBuilderSkippingUnreadableRows()
         {
