@@ -45,7 +45,7 @@ namespace AutoencoderPS.Engine
             Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
 
         private static Stream OpenTemporary(string temporary) =>
-            new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None);
 
         private static void TryDelete(string path)
         {

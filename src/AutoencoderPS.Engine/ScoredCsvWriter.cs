@@ -36,7 +36,7 @@ namespace AutoencoderPS.Engine
             this.topFeatures = topFeatures;
             string directory = Path.GetDirectoryName(this.path) ?? ".";
             temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
-            stream = new StreamWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16),
+            stream = new StreamWriter(new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16),
                 new UTF8Encoding(false));
             try
             {
@@ -51,6 +51,12 @@ namespace AutoencoderPS.Engine
         }
 
         public long Rows { get; private set; }
+
+        /// <summary>
+        /// True once writing the output has failed (a full disk, a size limit): the output can no longer be committed,
+        /// and the failure is the output's, not the input file's.
+        /// </summary>
+        public bool Faulted => stream.BaseStream is GuardedFileStream { Faulted: true };
 
         /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.

@@ -155,6 +155,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Empty(Directory.GetFiles(temp.Path));
         }
 
+        [Fact]
+        public void AFullDeviceFailsTheFirstFlushAndEveryWriteAfterItWithAnIOException()
+        {
+            // /dev/full answers every write with ENOSPC, as a full disk does. (Linux only; other systems have no such device.)
+            if (!OperatingSystem.IsLinux()) return;
+            var stream = new GuardedFileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            stream.Write(new byte[100]);                 // buffered: nothing reached the device yet
+            Assert.False(stream.Faulted);
+
+            var first = Assert.Throws<IOException>(() => stream.Flush());
+            Assert.True(stream.Faulted);
+            // Every later write and flush fails too, even one that fits in the buffer: a writer that caught the first
+            // failure can't go on and finish a file with a hole in it.
+            var again = Assert.Throws<IOException>(() => stream.Write(new byte[1], 0, 1));
+            Assert.Contains("earlier write", again.Message, StringComparison.Ordinal);
+            Assert.Same(first, again.InnerException);
+            Assert.Throws<IOException>(() => stream.WriteByte(1));
+            Assert.Throws<IOException>(() => stream.Flush(flushToDisk: true));
+            // Closing may fail again, but only as an IOException, and it closes the handle.
+            try { stream.Dispose(); } catch (IOException) { }
+            Assert.False(stream.CanWrite);
+        }
+
         private static bool CanWriteIn(string folder)
         {
             string probe = Path.Combine(folder, ".probe-" + Guid.NewGuid().ToString("N"));

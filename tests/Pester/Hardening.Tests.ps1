@@ -279,6 +279,14 @@ Describe 'Export-Autoencoder write faults' {
         @(Get-ChildItem -LiteralPath '/proc' -Force -Filter '*aeps-hardening*').Count | Should -Be 0
     }
 
+    It 'gives OutputFileWriteFailed for Test-Anomaly -OutputPath, even as root, where no file can be created (/proc)' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because '/proc exists on Linux only'; return }
+        $csv = New-BigMetricCsv -Path (Join-Path $TestDrive 'small.csv') -Rows 50
+        { Test-Anomaly -Model $trained -Path $csv -OutputPath '/proc/aeps-hardening.csv' -ThreadCount 1 } |
+            Should -Throw -ErrorId 'OutputFileWriteFailed,*'
+        @(Get-ChildItem -LiteralPath '/proc' -Force -Filter '*aeps-hardening*').Count | Should -Be 0
+    }
+
     It 'round-trips the model it exported before the failures to identical scores' {
         $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-rt-$([guid]::NewGuid().ToString('N'))"
         $null = New-Item -ItemType Directory -Path $folder
@@ -290,6 +298,83 @@ Describe 'Export-Autoencoder write faults' {
             Get-ScoreBits ($rows | Test-Anomaly -Model $loaded) | Should -Be (Get-ScoreBits ($rows | Test-Anomaly -Model $trained))
         }
         finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'Write faults when the file system refuses more bytes (a file size limit, ulimit -f)' {
+    # Issue 8: "a full disk ... during Export-Autoencoder or -OutputPath gives a clear error and leaves the previous file
+    # intact (test it with a small size-limited filesystem or a failing stream)". A child pwsh runs under `ulimit -f 16`
+    # (16 KiB per file) with SIGXFSZ ignored, so every write past 16 KiB fails (EFBIG) the way a write to a full disk
+    # (ENOSPC) does, part-way through the file. No mount or root needed.
+    BeforeAll {
+        $script:folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-fsize-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        $script:canRun = $IsLinux -and (Get-Command bash -ErrorAction SilentlyContinue)
+        if (-not $canRun) { return }
+        # Two models, both with files larger than the limit: the first is the previous file, the second replaces it.
+        foreach ($name in 'previous', 'other') {
+            $m = New-Autoencoder -HiddenLayer 64, 32 -Seed ($name.Length)
+            New-MetricRow -Count 400 -Seed 3 | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+            Export-Autoencoder -Model $m -Path (Join-Path $folder "$name.aemodel")
+        }
+        Copy-Item -LiteralPath (Join-Path $folder 'previous.aemodel') -Destination (Join-Path $folder 'model.aemodel')
+        $null = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 20000
+        Set-Content -LiteralPath (Join-Path $folder 'scored.csv') -Value 'previous output'
+        $script:modelBefore = [IO.File]::ReadAllBytes((Join-Path $folder 'model.aemodel'))
+
+        $child = Join-Path $folder 'child.ps1'
+        Set-Content -LiteralPath $child -Value @'
+param($Module, $Folder)
+Import-Module $Module -ErrorAction Stop
+$model = Import-Autoencoder -Path (Join-Path $Folder 'other.aemodel') -ErrorAction Stop
+function Get-Failures([scriptblock] $Run) {
+    $failures = @()
+    try { & $Run } catch { $failures += $_ }
+    @($failures + $script:errs) | ForEach-Object {
+        [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.ToString() }
+    }
+}
+$export = Get-Failures { Export-Autoencoder -Model $model -Path (Join-Path $Folder 'model.aemodel') -Force -ErrorVariable script:errs -ErrorAction SilentlyContinue }
+$scoring = Get-Failures {
+    Test-Anomaly -Model $model -Path (Join-Path $Folder 'big.csv') -OutputPath (Join-Path $Folder 'scored.csv') -ThreadCount 1 -ErrorVariable script:errs -ErrorAction SilentlyContinue
+}
+[pscustomobject]@{ Export = @($export); Scoring = @($scoring) } | ConvertTo-Json -Depth 4 -Compress
+'@
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        # CoreCLR keeps its executable memory in a file mapping, which the size limit would also refuse: turn that off.
+        $env:DOTNET_EnableWriteXorExecute = '0'
+        try {
+            $script:output = & bash -c 'trap "" XFSZ; ulimit -f 16; exec "$0" "$@"' $pwsh -NoProfile -NonInteractive -File $child -Module $env:AUTOENCODERPS_MODULE -Folder $folder 2>&1
+            $script:exitCode = $LASTEXITCODE
+        }
+        finally { Remove-Item Env:DOTNET_EnableWriteXorExecute }
+        $script:result = ($output | Select-Object -Last 1) | ConvertFrom-Json
+    }
+    AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'the model files are larger than the limit, so writing one must fail' {
+        if (-not $canRun) { Set-ItResult -Skipped -Because 'needs Linux and bash for ulimit -f'; return }
+        (Get-Item -LiteralPath (Join-Path $folder 'other.aemodel')).Length | Should -BeGreaterThan 16KB
+        $exitCode | Should -Be 0 -Because ($output -join "`n")
+    }
+
+    It 'Export-Autoencoder gives ModelFileWriteFailed and leaves the previous model file byte for byte' {
+        if (-not $canRun) { Set-ItResult -Skipped -Because 'needs Linux and bash for ulimit -f'; return }
+        $result.Export.Count | Should -Be 1 -Because ($output -join "`n")
+        $result.Export[0].Id | Should -BeLike 'ModelFileWriteFailed,*'
+        $result.Export[0].Category | Should -Be 'WriteError'
+        $result.Export[0].Message | Should -BeLike "*Could not write the model to '$(Join-Path $folder 'model.aemodel')'*size limit*unchanged*"
+        [IO.File]::ReadAllBytes((Join-Path $folder 'model.aemodel')) | Should -Be $modelBefore
+    }
+
+    It 'Test-Anomaly -OutputPath ends with OutputFileWriteFailed, keeps the previous output and leaves no temporary file' {
+        if (-not $canRun) { Set-ItResult -Skipped -Because 'needs Linux and bash for ulimit -f'; return }
+        $terminating = @($result.Scoring | Where-Object Id -like 'OutputFileWriteFailed,*')
+        $terminating.Count | Should -Be 1 -Because ($output -join "`n")
+        $terminating[0].Category | Should -Be 'WriteError'
+        $terminating[0].Message | Should -BeLike "*Could not write the scored rows to '$(Join-Path $folder 'scored.csv')'*unchanged*"
+        Get-Content -LiteralPath (Join-Path $folder 'scored.csv') | Should -Be 'previous output'
+        @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp').Count | Should -Be 0
     }
 }
 
