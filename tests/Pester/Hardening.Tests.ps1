@@ -378,7 +378,7 @@ $scoring = Get-Failures {
     }
 }
 
-Describe 'A file that shrinks while Test-Anomaly -Path -OutputPath scores it' {
+Describe 'A file that shrinks or disappears while Test-Anomaly -Path -OutputPath scores it' {
     # Issue 8: "a file that disappears or shrinks mid-scoring gives a clear error, and the rows already scored are
     # still written". CsvSource.Read compares the file's length at the end with its length at open, and holds each row
     # back until the next one is read, so the torn last row is never scored.
@@ -411,6 +411,37 @@ Describe 'A file that shrinks while Test-Anomaly -Path -OutputPath scores it' {
             $rows = @(Import-Csv -LiteralPath $scored)
             $rows.Count | Should -BeGreaterThan 1000
             @($rows | Where-Object { [string]::IsNullOrEmpty($_.mem) -or [string]::IsNullOrEmpty($_.disk) }).Count | Should -Be 0
+        }
+        finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
+    It 'scores and writes every row of a file deleted while it is scored: the open file stays readable' -Skip:($IsWindows) {
+        # The other half of "a file that disappears": on Linux and macOS a deleted file stays readable through the
+        # handle that has it open, so nothing is lost and there is nothing to report. (Windows refuses to delete it.)
+        $m = New-TrainedModel -Seed 11
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        try {
+            $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 300000
+            $scored = Join-Path $folder 'scored.csv'
+            $run = Start-Background -Script {
+                param($model, $path, $out)
+                Test-Anomaly -Model $model -Path $path -OutputPath $out -ThreadCount 1 -ErrorAction Continue
+            } -Arguments $m, $big, $scored
+            try {
+                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Where-Object Length -gt 200000).Count -ge 1 }
+                Remove-Item -LiteralPath $big
+                $deletedMidRun = -not $run.Handle.IsCompleted
+                $run.PowerShell.EndInvoke($run.Handle)
+                $errors = @($run.PowerShell.Streams.Error)
+            }
+            finally { $run.PowerShell.Dispose() }
+
+            $deletedMidRun | Should -BeTrue -Because 'the file must disappear while it is being scored'
+            $big | Should -Not -Exist
+            $errors.Count | Should -Be 0
+            # A header and every row (the values hold no line breaks).
+            [Linq.Enumerable]::Count([IO.File]::ReadLines($scored)) | Should -Be 300001
         }
         finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
     }
