@@ -68,7 +68,7 @@ try {
 }
 catch {
     # A terminating error: Invoke-AnomalyScoring set 3 (locked) or 2 (failed) before it threw; anything else is a failure.
-    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    $PSCmdlet.WriteError($_)
     $code = if ($global:LASTEXITCODE -in 2, 3) { $global:LASTEXITCODE } else { 2 }
 }
 exit $code
