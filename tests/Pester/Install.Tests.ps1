@@ -150,6 +150,24 @@ Import-Module AutoencoderPS -ErrorAction Stop
             $run.Values.scored | Should -Be 1440
             $run.Values.natives | Should -BeLike "$script:HomeDir*$script:RuntimeName*"
         }
+
+        It 'ships Invoke-ScheduledScoring.ps1, which runs a scheduled scoring job from the installed module' {
+            if ($script:SkipBecause) { Set-ItResult -Skipped -Because $script:SkipBecause; return }
+            $export = Join-Path $script:Root 'scheduled-export.csv'
+            $output = Join-Path $script:Root 'scheduled-scored.csv'
+            $run = Invoke-FreshPwsh $script:HomeDir @"
+Import-Module AutoencoderPS -ErrorAction Stop
+`$job = Join-Path (Get-Module AutoencoderPS).ModuleBase 'Invoke-ScheduledScoring.ps1'
+'script=' + (Test-Path `$job)
+Get-AutoencoderSampleData -Days 1 -Seed 5 | Export-Csv -Path '$export'
+& (Join-Path `$PSHOME 'pwsh') -NoProfile -NonInteractive -File `$job -ModelPath '$script:ModelFile' -Path '$export' -OutputPath '$output' | Out-Null
+'exit=' + `$LASTEXITCODE
+'rows=' + @(Import-Csv '$output').Count
+"@
+            $run.Values.script | Should -Be 'True' -Because $run.Output
+            $run.Values.exit | Should -BeIn '0', '1' -Because $run.Output
+            $run.Values.rows | Should -Be 1440
+        }
     }
 
     Context 'Install-PSResource: AutoencoderPS without its runtime' {

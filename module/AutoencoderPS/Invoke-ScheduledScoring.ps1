@@ -1,0 +1,74 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    One scheduled scoring run: scores what is new in the exports and exits with a code the scheduler can act on.
+.DESCRIPTION
+    Run by cron or Task Scheduler as
+        pwsh -NoProfile -NonInteractive -File <module folder>/Invoke-ScheduledScoring.ps1 -ModelPath ... -Path ... -OutputPath ...
+    It imports AutoencoderPS from its own folder (so the job uses the module it ships with, whatever PSModulePath
+    says), runs Invoke-AnomalyScoring, writes the run's summary to standard output and errors to standard error, and
+    exits with:
+        0  the run completed and found no anomaly (or nothing was new)
+        1  the run completed and found anomalies: they are in the output file
+        2  the run failed: the module, model, state, output, an input path or an input file (see standard error)
+        3  another run holds the lock on the state: this one did nothing
+    Rows that can't be read are reported on standard error and counted (RowsRejected) but don't make the run fail.
+.PARAMETER ModelPath
+    The model file written by Export-Autoencoder.
+.PARAMETER Path
+    The CSV exports to score; wildcards are expanded on every run, so new files are picked up.
+.PARAMETER OutputPath
+    The file the results are appended to.
+.PARAMETER StatePath
+    The state file; default: the output path + ".state.json".
+.PARAMETER Format
+    Csv (default) or JsonLines.
+.PARAMETER ThreadCount
+    libtorch threads (default 1: a scheduled job should not compete for every core).
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File /opt/microsoft/powershell/7/Modules/AutoencoderPS/Invoke-ScheduledScoring.ps1 -ModelPath /var/lib/metrics/host.aemodel -Path '/var/lib/metrics/exports/*.csv' -OutputPath /var/lib/metrics/scored.csv
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)]
+    [string] $ModelPath,
+
+    [Parameter(Mandatory)]
+    [string[]] $Path,
+
+    [Parameter(Mandatory)]
+    [string] $OutputPath,
+
+    [string] $StatePath,
+
+    [ValidateSet('Csv', 'JsonLines')]
+    [string] $Format = 'Csv',
+
+    [ValidateRange(1, 1024)]
+    [int] $ThreadCount = 1
+)
+
+$ErrorActionPreference = 'Continue'
+$global:LASTEXITCODE = 0
+try {
+    Import-Module (Join-Path $PSScriptRoot 'AutoencoderPS.psd1') -ErrorAction Stop
+    $arguments = @{
+        ModelPath   = $ModelPath
+        Path        = $Path
+        OutputPath  = $OutputPath
+        Format      = $Format
+        ThreadCount = $ThreadCount
+        ErrorAction = 'Continue'
+    }
+    if ($StatePath) { $arguments.StatePath = $StatePath }
+    $summary = Invoke-AnomalyScoring @arguments
+    $code = $global:LASTEXITCODE
+    if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }
+    if ($summary) { $summary | Out-String -Width 200 | Write-Output }
+}
+catch {
+    # A terminating error: Invoke-AnomalyScoring set 3 (locked) or 2 (failed) before it threw; anything else is a failure.
+    $PSCmdlet.WriteError($_)
+    $code = if ($global:LASTEXITCODE -in 2, 3) { $global:LASTEXITCODE } else { 2 }
+}
+exit $code

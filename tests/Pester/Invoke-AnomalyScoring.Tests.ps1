@@ -1,0 +1,392 @@
+# Invoke-AnomalyScoring and the scheduled script Invoke-ScheduledScoring.ps1: incremental runs over growing and new
+# files, rotated files, bad rows, JSON Lines, exit codes through `pwsh -File` and `pwsh -Command`, a second run
+# refused while another holds the lock (two real processes), and runs killed at several moments (Stop-Process
+# -Force on a child pwsh) after which the next run leaves every input row in the output exactly once.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    $script:Manifest = (Resolve-Path -LiteralPath $env:AUTOENCODERPS_MODULE).ProviderPath
+    $script:ScheduledScript = Join-Path (Split-Path $script:Manifest -Parent) 'Invoke-ScheduledScoring.ps1'
+    $script:Invariant = [cultureinfo]::InvariantCulture
+
+    # One model on Host, cpu, mem and disk, saved three times: as trained, with a threshold no row reaches
+    # (a run finds nothing: exit code 0) and with a threshold of 0 (every row is an anomaly: exit code 1).
+    $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+    New-MetricRow -Count 300 -AsText | Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 | Out-Null
+    $script:ModelPath = Join-Path $TestDrive 'host.aemodel'
+    Export-Autoencoder -Model $model -Path $script:ModelPath
+    Set-AutoencoderThreshold -Model $model -Method Manual -Value 1e12
+    $script:CalmModel = Join-Path $TestDrive 'calm.aemodel'
+    Export-Autoencoder -Model $model -Path $script:CalmModel
+    Set-AutoencoderThreshold -Model $model -Method Manual -Value 0
+    $script:AlarmedModel = Join-Path $TestDrive 'alarmed.aemodel'
+    Export-Autoencoder -Model $model -Path $script:AlarmedModel
+
+    # Rows with a unique Id (ids FirstId .. FirstId + Count - 1), as the export of a metrics agent.
+    function Write-MetricCsv {
+        param([string] $Path, [int] $FirstId, [int] $Count, [switch] $Append, [string] $Tail = '')
+        $random = [System.Random]::new($FirstId)
+        $text = [System.Text.StringBuilder]::new()
+        if (-not $Append) { [void]$text.Append("Id,Host,cpu,mem,disk`n") }
+        for ($i = $FirstId; $i -lt $FirstId + $Count; $i++) {
+            $load = $random.NextDouble()
+            [void]$text.AppendFormat($script:Invariant, "{0},web{1:00},{2:F3},{3:F3},{4:F3}`n", $i, ($i % 3 + 1),
+                (10 + 60 * $load + 3 * $random.NextDouble()), (40 + 10 * $load + 2 * $random.NextDouble()), (100 + 300 * $load + 20 * $random.NextDouble()))
+        }
+        [void]$text.Append($Tail)
+        $folder = Split-Path $Path -Parent
+        if (-not (Test-Path $folder)) { New-Item -ItemType Directory -Path $folder | Out-Null }
+        if ($Append) { [System.IO.File]::AppendAllText($Path, $text.ToString()) } else { [System.IO.File]::WriteAllText($Path, $text.ToString()) }
+    }
+
+    # The Id of every output row, read fast (the first field; the test data never quotes it).
+    function Get-OutputId {
+        param([string] $Path)
+        $ids = [System.Collections.Generic.List[long]]::new()
+        $first = $true
+        foreach ($line in [System.IO.File]::ReadLines($Path)) {
+            if ($first) { $first = $false; continue }
+            $ids.Add([long]$line.Substring(0, $line.IndexOf(',')))
+        }
+        , $ids
+    }
+
+    # Every id from 1 to $Last exactly once: as many rows as ids, no duplicate, none outside the range.
+    function Assert-EveryIdOnce {
+        param([string] $Path, [int] $Last)
+        $ids = Get-OutputId $Path
+        $distinct = [System.Collections.Generic.HashSet[long]]::new()
+        $duplicates = 0
+        foreach ($id in $ids) { if (-not $distinct.Add($id)) { $duplicates++ } }
+        $duplicates | Should -Be 0 -Because 'no row may be scored twice'
+        $distinct.Count | Should -Be $Last -Because 'no row may be skipped'
+        ($ids | Measure-Object -Minimum -Maximum | ForEach-Object { "$($_.Minimum)-$($_.Maximum)" }) | Should -Be "1-$Last"
+    }
+
+    function Get-CommittedRows {
+        param([string] $StatePath)
+        try { [long](Get-Content -LiteralPath $StatePath -Raw -ErrorAction Stop | ConvertFrom-Json).Output.RowsScored }
+        catch { 0 }
+    }
+
+    function New-ChildStart {
+        param([string[]] $Arguments)
+        $start = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+        foreach ($a in @('-NoProfile', '-NonInteractive') + $Arguments) { $start.ArgumentList.Add($a) }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        $start
+    }
+
+    # A child pwsh running to its end: exit code, standard output and standard error.
+    function Invoke-Child {
+        param([string[]] $Arguments)
+        $process = [System.Diagnostics.Process]::Start((New-ChildStart $Arguments))
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Stdout = $stdout.Result; Stderr = $stderr.Result }
+    }
+
+    # A child pwsh left running; its output is drained so it never blocks on a full pipe.
+    function Start-Child {
+        param([string[]] $Arguments)
+        $process = [System.Diagnostics.Process]::Start((New-ChildStart $Arguments))
+        $null = $process.StandardOutput.ReadToEndAsync()
+        $null = $process.StandardError.ReadToEndAsync()
+        $process
+    }
+
+    function Get-ScriptArgument {
+        param([string] $Model, [string] $InputPath, [string] $Output, [string] $Format = 'Csv')
+        @('-File', $script:ScheduledScript, '-ModelPath', $Model, '-Path', $InputPath, '-OutputPath', $Output, '-Format', $Format)
+    }
+
+    function Get-CommandArgument {
+        param([string] $Model, [string] $InputPath, [string] $Output)
+        $q = { param($s) "'" + $s.Replace("'", "''") + "'" }
+        @('-Command', ("Import-Module $(& $q $script:Manifest); Invoke-AnomalyScoring -ModelPath $(& $q $Model) -Path $(& $q $InputPath) " +
+                "-OutputPath $(& $q $Output) -ThreadCount 1 | Out-Null; exit `$LASTEXITCODE"))
+    }
+
+    function Wait-Until {
+        param([scriptblock] $Condition, [double] $TimeoutSeconds = 120)
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        while (-not (& $Condition)) {
+            if ($clock.Elapsed.TotalSeconds -gt $TimeoutSeconds) { throw "Timed out after $TimeoutSeconds s waiting for: $Condition" }
+            Start-Sleep -Milliseconds 10
+        }
+    }
+}
+
+Describe 'Invoke-AnomalyScoring' {
+    Context 'in this session' {
+        It 'scores only the rows appended since the last run, and a partial last line once it is complete' {
+            $folder = Join-Path $TestDrive 'growing'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 50
+
+            $first = Invoke-AnomalyScoring @job
+            $first.RowsScored | Should -Be 50
+            $first.Files | Should -Be 1
+            $global:LASTEXITCODE | Should -Be $first.ExitCode
+            $first.ExitCode | Should -Be ($first.Anomalies -gt 0 ? 1 : 0)
+
+            # 20 whole rows, and the first half of row 71: a writer that has not finished its line.
+            Write-MetricCsv -Path $export -FirstId 51 -Count 20 -Append -Tail '71,web03,12.5'
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 20
+            Assert-EveryIdOnce $output 70
+
+            [System.IO.File]::AppendAllText($export, ",45.5,180.25`n")
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 1
+            Assert-EveryIdOnce $output 71
+            $last = Import-Csv $output | Select-Object -Last 1
+            $last.Id | Should -Be '71'
+            $last.disk | Should -Be '180.25'
+            $last.SourceLine | Should -Be '72'
+            $last.SourceFile | Should -Be (Resolve-Path $export).ProviderPath
+            $last.AnomalyScore -as [double] | Should -BeGreaterThan 0
+
+            $idle = Invoke-AnomalyScoring @job
+            $idle.RowsScored | Should -Be 0
+            $idle.ExitCode | Should -Be 0
+            $global:LASTEXITCODE | Should -Be 0
+        }
+
+        It 'picks up new files that a wildcard matches and reads each file once' {
+            $folder = Join-Path $TestDrive 'wildcard'
+            $output = Join-Path $folder 'out/scored.csv'
+            New-Item -ItemType Directory -Path (Split-Path $output) -Force | Out-Null
+            $job = @{ ModelPath = $script:ModelPath; Path = (Join-Path $folder '*.csv'); OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path (Join-Path $folder 'day1.csv') -FirstId 1 -Count 30
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 30
+
+            Write-MetricCsv -Path (Join-Path $folder 'day2.csv') -FirstId 31 -Count 12
+            $second = Invoke-AnomalyScoring @job
+            $second.Files | Should -Be 2
+            $second.RowsScored | Should -Be 12
+            Assert-EveryIdOnce $output 42
+            @(Import-Csv $output | Where-Object SourceFile -Like '*day2.csv') | Should -HaveCount 12
+        }
+
+        It 'scores a rotated file again from its start, with a warning' {
+            $folder = Join-Path $TestDrive 'rotated'
+            $export = Join-Path $folder 'app.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 40
+            Invoke-AnomalyScoring @job | Out-Null
+
+            # The agent starts a new file under the same name: other first bytes, and longer than before.
+            Write-MetricCsv -Path $export -FirstId 41 -Count 60
+            $summary = Invoke-AnomalyScoring @job -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $summary.RowsScored | Should -Be 60
+            ($warnings -join "`n") | Should -Match 'rotated or replaced'
+            Assert-EveryIdOnce $output 100
+        }
+
+        It 'reports a row it cannot read with file, line, column and value, skips it, and does not report it again' {
+            $folder = Join-Path $TestDrive 'badrow'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 3
+            [System.IO.File]::AppendAllText($export, "4,web01,lots,45,200`n")
+            Write-MetricCsv -Path $export -FirstId 5 -Count 3 -Append
+
+            $summary = Invoke-AnomalyScoring @job -ErrorVariable rowErrors -ErrorAction SilentlyContinue
+
+            $summary.RowsScored | Should -Be 6
+            $summary.RowsRejected | Should -Be 1
+            $summary.FilesFailed | Should -Be 0
+            $rowErrors | Should -HaveCount 1
+            $rowErrors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+            $rowErrors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $rowErrors[0].TargetObject.Id | Should -Be '4'
+            $message = $rowErrors[0].ErrorDetails.Message
+            $message | Should -BeLike "*metrics.csv', line 5:*"
+            $message | Should -Match "'cpu'"
+            $message | Should -Match "'lots'"
+            (Get-OutputId $output) | Should -Not -Contain 4
+
+            $again = Invoke-AnomalyScoring @job -ErrorVariable moreErrors
+            $moreErrors | Should -HaveCount 0
+            $again.RowsRejected | Should -Be 0
+        }
+
+        It 'writes JSON Lines: one object per row with every column, typed scores and where the row came from' {
+            $folder = Join-Path $TestDrive 'jsonl'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.jsonl'
+            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; Format = 'JsonLines'; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            Invoke-AnomalyScoring @job | Out-Null
+            Write-MetricCsv -Path $export -FirstId 6 -Count 4 -Append
+            Invoke-AnomalyScoring @job | Out-Null
+
+            $rows = @(Get-Content $output | ForEach-Object { $_ | ConvertFrom-Json })
+            $rows | Should -HaveCount 9
+            $rows.Id | Should -Be (1..9 | ForEach-Object { "$_" })
+            $rows[8].SourceLine | Should -Be 10
+            $rows[8].AnomalyScore | Should -BeOfType [double]
+            $rows[8].IsAnomaly | Should -BeOfType [bool]
+            $rows[8].AnomalyTopFeature | Should -BeIn 'Host', 'cpu', 'mem', 'disk'
+            $rows[8].Host | Should -Match '^web0\d$'
+
+            # An output keeps its format.
+            { Invoke-AnomalyScoring @job -Format Csv -ErrorAction Stop } | Should -Throw -ErrorId 'ScoringStateMismatch,*'
+        }
+
+        It 'returns a summary with its own view, and -WhatIf writes nothing' {
+            $folder = Join-Path $TestDrive 'whatif'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+
+            Invoke-AnomalyScoring -ModelPath (Join-Path $folder 'missing.aemodel') -Path $export -OutputPath $output -WhatIf
+            Test-Path $output | Should -BeFalse
+            Test-Path "$output.state.json" | Should -BeFalse
+
+            $summary = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath $output -ThreadCount 1
+            $summary | Should -BeOfType ([AutoencoderPS.Engine.AnomalyScoringSummary])
+            $summary.OutputPath | Should -Be $output
+            $summary.StatePath | Should -Be "$output.state.json"
+            $summary.Duration | Should -BeOfType [timespan]
+            $text = $summary | Out-String
+            $text | Should -Match 'RowsScored\s*:\s*5'
+            $text | Should -Match 'ExitCode\s*:\s*[01] \('
+        }
+    }
+
+    Context 'run by a scheduler: exit codes' {
+        It 'Invoke-ScheduledScoring.ps1 ships in the module folder' {
+            $script:ScheduledScript | Should -Exist
+            $parameters = (Get-Command $script:ScheduledScript).Parameters.Keys
+            foreach ($name in 'ModelPath', 'Path', 'OutputPath', 'StatePath', 'Format') { $parameters | Should -Contain $name }
+        }
+
+        It 'pwsh -File exits with 0 when nothing is anomalous, 1 when anomalies are found, 2 on a failure' {
+            $folder = Join-Path $TestDrive 'exit-file'
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 20
+
+            $calm = Invoke-Child (Get-ScriptArgument $script:CalmModel $export (Join-Path $folder 'calm.csv'))
+            $calm.ExitCode | Should -Be 0 -Because $calm.Stderr
+            $calm.Stdout | Should -Match 'RowsScored\s*:\s*20'
+
+            $alarmed = Invoke-Child (Get-ScriptArgument $script:AlarmedModel $export (Join-Path $folder 'alarmed.csv') -Format JsonLines)
+            $alarmed.ExitCode | Should -Be 1 -Because $alarmed.Stderr
+            $alarmed.Stdout | Should -Match 'Anomalies\s*:\s*20'
+            @(Get-Content (Join-Path $folder 'alarmed.csv')) | Should -HaveCount 20
+
+            $noModel = Invoke-Child (Get-ScriptArgument (Join-Path $folder 'missing.aemodel') $export (Join-Path $folder 'failed.csv'))
+            $noModel.ExitCode | Should -Be 2
+            $noModel.Stderr | Should -Match 'missing\.aemodel'
+
+            $noInput = Invoke-Child (Get-ScriptArgument $script:CalmModel (Join-Path $folder 'nothing-*.csv') (Join-Path $folder 'empty.csv'))
+            $noInput.ExitCode | Should -Be 2
+            $noInput.Stderr | Should -Match 'No file matches'
+        }
+
+        It 'pwsh -Command "Invoke-AnomalyScoring ...; exit $LASTEXITCODE" exits with the same codes' {
+            $folder = Join-Path $TestDrive 'exit-command'
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 20
+
+            (Invoke-Child (Get-CommandArgument $script:CalmModel $export (Join-Path $folder 'calm.csv'))).ExitCode | Should -Be 0
+            (Invoke-Child (Get-CommandArgument $script:AlarmedModel $export (Join-Path $folder 'alarmed.csv'))).ExitCode | Should -Be 1
+            $failed = Invoke-Child (Get-CommandArgument (Join-Path $folder 'missing.aemodel') $export (Join-Path $folder 'failed.csv'))
+            $failed.ExitCode | Should -Be 2
+            $failed.Stderr | Should -Match 'missing\.aemodel'
+        }
+    }
+
+    Context 'two runs at once, and runs that are killed' {
+        BeforeAll {
+            # Big enough that a run takes seconds: scoring, writing and committing 4,096 rows at a time.
+            $script:BigRows = 100000
+            $script:BigFolder = Join-Path $TestDrive 'big'
+            $script:BigInput = Join-Path $script:BigFolder 'export.csv'
+            Write-MetricCsv -Path $script:BigInput -FirstId 1 -Count $script:BigRows
+        }
+
+        It 'refuses a second run while a first holds the lock (exit code 3), and a killed holder does not keep it' {
+            $output = Join-Path $script:BigFolder 'locked.csv'
+            $lockInfo = "$output.state.json.lock.info"
+            $first = Start-Child (Get-ScriptArgument $script:ModelPath $script:BigInput $output)
+            try {
+                Wait-Until { (Test-Path $lockInfo) -or $first.HasExited }
+                $first.HasExited | Should -BeFalse -Because 'the first run must still hold the lock'
+                # Frozen while it holds the lock, so the second run meets it whatever the machine's speed.
+                $kill = Get-Command kill -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+                if ($kill) { & $kill.Source -STOP $first.Id }
+
+                $second = Invoke-Child (Get-ScriptArgument $script:ModelPath $script:BigInput $output)
+                $second.ExitCode | Should -Be 3 -Because $second.Stderr
+                $second.Stderr | Should -Match 'holds the lock'
+                $second.Stderr | Should -Match "process $($first.Id) on host"
+
+                $third = Invoke-Child (Get-CommandArgument $script:ModelPath $script:BigInput $output)
+                $third.ExitCode | Should -Be 3 -Because $third.Stderr
+            }
+            finally {
+                Stop-Process -Id $first.Id -Force -ErrorAction SilentlyContinue
+                $first.WaitForExit()
+            }
+
+            # The operating system dropped the killed run's lock: the next run gets it and completes the file.
+            $after = Invoke-Child (Get-ScriptArgument $script:ModelPath $script:BigInput $output)
+            $after.ExitCode | Should -BeIn 0, 1 -Because $after.Stderr
+            Assert-EveryIdOnce $output $script:BigRows
+        }
+
+        It 'loses nothing and duplicates nothing when runs are killed at different moments' {
+            $output = Join-Path $script:BigFolder 'killed.csv'
+            $state = "$output.state.json"
+            # The first kill comes during start-up; the others once the run has committed a batch, after a different
+            # delay each, so they land at different points of the score-append-flush-commit cycle.
+            $moments = @(
+                @{ AfterProgress = $false; DelayMs = 700 }
+                @{ AfterProgress = $true; DelayMs = 0 }
+                @{ AfterProgress = $true; DelayMs = 23 }
+                @{ AfterProgress = $true; DelayMs = 97 }
+                @{ AfterProgress = $true; DelayMs = 251 }
+            )
+            $kills = foreach ($moment in $moments) {
+                $before = Get-CommittedRows $state
+                $child = Start-Child (Get-ScriptArgument $script:ModelPath $script:BigInput $output)
+                try {
+                    if ($moment.AfterProgress) { Wait-Until { (Get-CommittedRows $state) -gt $before -or $child.HasExited } }
+                    Start-Sleep -Milliseconds $moment.DelayMs
+                    $running = -not $child.HasExited
+                }
+                finally {
+                    Stop-Process -Id $child.Id -Force -ErrorAction SilentlyContinue
+                    $child.WaitForExit()
+                }
+                $committed = Get-CommittedRows $state
+                $committedLength = try { [long](Get-Content $state -Raw -ErrorAction Stop | ConvertFrom-Json).Output.Length } catch { 0 }
+                [pscustomobject]@{
+                    Running     = $running
+                    Committed   = $committed
+                    Uncommitted = [Math]::Max(0, ((Get-Item $output -ErrorAction Ignore).Length ?? 0) - $committedLength)
+                }
+            }
+            $report = ($kills | Format-Table | Out-String)
+            @($kills | Where-Object { $_.Running -and $_.Committed -gt 0 -and $_.Committed -lt $script:BigRows }).Count |
+                Should -BeGreaterOrEqual 3 -Because "at least three kills must hit a run part-way through the file:`n$report"
+
+            $final = Invoke-Child (Get-ScriptArgument $script:ModelPath $script:BigInput $output)
+            $final.ExitCode | Should -BeIn 0, 1 -Because $final.Stderr
+            Get-CommittedRows $state | Should -Be $script:BigRows
+            (Get-Item $output).Length | Should -Be ([long](Get-Content $state -Raw | ConvertFrom-Json).Output.Length)
+            Assert-EveryIdOnce $output $script:BigRows
+            @([System.IO.File]::ReadLines($output) | Where-Object { $_.StartsWith('Id,') }) | Should -HaveCount 1
+        }
+    }
+}
