@@ -21,6 +21,9 @@
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
+        'Register-AnomalyScoringTask'
+        'Get-AnomalyScoringTask'
+        'Unregister-AnomalyScoringTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -12,6 +12,9 @@ BeforeAll {
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
+        'Register-AnomalyScoringTask'
+        'Get-AnomalyScoringTask'
+        'Unregister-AnomalyScoringTask'
     )
 }
 
@@ -23,7 +26,7 @@ Describe 'The AutoencoderPS module' {
         (Split-Path $module.Path -Parent) | Should -Be (Split-Path (Resolve-Path $env:AUTOENCODERPS_MODULE).ProviderPath -Parent)
     }
 
-    It 'exports exactly the ten cmdlets' {
+    It 'exports exactly the expected cmdlets' {
         $exported = @(Get-Command -Module AutoencoderPS | ForEach-Object Name)
         $exported | Sort-Object | Should -Be ($expectedCmdlets | Sort-Object)
         @(Get-Command -Module AutoencoderPS | Where-Object CommandType -ne 'Cmdlet') | Should -HaveCount 0
@@ -46,6 +49,8 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Set-AutoencoderThreshold' }
         @{ Name = 'Get-AutoencoderFeature' }
         @{ Name = 'ConvertTo-LogWindow' }
+        @{ Name = 'Register-AnomalyScoringTask' }
+        @{ Name = 'Get-AnomalyScoringTask' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }
@@ -59,5 +64,6 @@ Describe 'The AutoencoderPS module' {
     It 'loads the model formatting (format data for the engine types)' {
         Get-FormatData -TypeName 'AutoencoderPS.Engine.AutoencoderModel' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'AutoencoderPS.Engine.DetectionMetrics' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.AnomalyScoringTask' | Should -Not -BeNullOrEmpty
     }
 }
