@@ -53,7 +53,8 @@ namespace AutoencoderPS.Engine
             }
         }
 
-        public bool Contains(string name) => Entries.Any(e => e.Name == name);
+        /// <summary>Task names are compared ignoring case, as Task Scheduler compares them.</summary>
+        public bool Contains(string name) => Entries.Any(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>
         /// Adds the entry <paramref name="name"/> with <paramref name="scheduleLine"/>, or replaces the entry of that name
@@ -78,7 +79,7 @@ namespace AutoencoderPS.Engine
             lines.Insert(lines.Count - 1, ToLatin1(scheduleLine));
         }
 
-        /// <summary>Removes every entry named <paramref name="name"/> (marker and schedule line); false when there is none.</summary>
+        /// <summary>Removes every entry named <paramref name="name"/>, ignoring case (marker and schedule line); false when there is none.</summary>
         public bool Remove(string name)
         {
             bool removed = false;
@@ -94,7 +95,7 @@ namespace AutoencoderPS.Engine
         private int FindMarker(string name)
         {
             for (int i = 0; i < lines.Count; i++)
-                if (MarkerName(lines[i]) == name) return i;
+                if (string.Equals(MarkerName(lines[i]), name, StringComparison.OrdinalIgnoreCase)) return i;
             return -1;
         }
 

@@ -27,13 +27,13 @@ namespace AutoencoderPS.Commands
         {
             var crontab = GetCrontab();
             var table = ReadCrontab(crontab);
-            var entry = table.Entries.FirstOrDefault(e => e.Name == name);
+            var entry = table.Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
             if (entry == null)
             {
                 WriteError(TaskNotFound(name));
                 return;
             }
-            string lines = CrontabEditor.MarkerLine(name) + (entry.ScheduleLine == null ? "" : Environment.NewLine + entry.ScheduleLine);
+            string lines = CrontabEditor.MarkerLine(entry.Name) + (entry.ScheduleLine == null ? "" : Environment.NewLine + entry.ScheduleLine);
             if (!ShouldProcess($"Remove scoring task '{name}' from the crontab of {Environment.UserName}:{Environment.NewLine}{lines}",
                     $"Remove scoring task '{name}' from the crontab of {Environment.UserName}?", "Unregister-AnomalyScoringTask"))
                 return;

@@ -148,6 +148,18 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal("# top\n# AutoencoderPS task: dup" + Marker + "\n" + LineB + "\n0 1 * * * mine\n", table.ToString());
         }
 
+        [Fact]
+        public void NamesAreComparedIgnoringCaseAsOnWindows()
+        {
+            var table = new CrontabEditor("# mine\n");
+            table.Set("Score-Web", LineA);
+            Assert.True(table.Contains("score-web"));
+            table.Set("score-web", LineB);
+            Assert.Equal("# mine\n# AutoencoderPS task: score-web" + Marker + "\n" + LineB + "\n", table.ToString());
+            Assert.True(table.Remove("SCORE-WEB"));
+            Assert.Equal("# mine\n", table.ToString());
+        }
+
         [Theory]
         [InlineData("# AutoencoderPS task: web (written by hand)")]
         [InlineData("# AutoencoderPS task: bad name (managed by Register-AnomalyScoringTask; do not edit)")]
