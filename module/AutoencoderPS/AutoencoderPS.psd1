@@ -22,6 +22,9 @@
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
         'Invoke-AnomalyScoring'
+        'Register-AnomalyScoringTask'
+        'Get-AnomalyScoringTask'
+        'Unregister-AnomalyScoringTask'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

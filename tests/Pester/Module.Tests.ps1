@@ -13,6 +13,9 @@ BeforeAll {
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
         'Invoke-AnomalyScoring'
+        'Register-AnomalyScoringTask'
+        'Get-AnomalyScoringTask'
+        'Unregister-AnomalyScoringTask'
     )
 }
 
@@ -48,6 +51,8 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Get-AutoencoderFeature' }
         @{ Name = 'ConvertTo-LogWindow' }
         @{ Name = 'Invoke-AnomalyScoring' }
+        @{ Name = 'Register-AnomalyScoringTask' }
+        @{ Name = 'Get-AnomalyScoringTask' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }
@@ -62,5 +67,6 @@ Describe 'The AutoencoderPS module' {
         Get-FormatData -TypeName 'AutoencoderPS.Engine.AutoencoderModel' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'AutoencoderPS.Engine.DetectionMetrics' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'AutoencoderPS.Engine.AnomalyScoringSummary' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.AnomalyScoringTask' | Should -Not -BeNullOrEmpty
     }
 }

@@ -1,0 +1,439 @@
+# Register-, Get- and Unregister-AnomalyScoringTask through the real crontab program (Linux, macOS).
+#
+# These tests change the crontab of the user who runs them, and put it back: BeforeAll saves the crontab (or notes
+# that there is none) and AfterAll restores exactly that, even when a test fails, so no task is left registered.
+# Between the two, the crontab holds a fixture of foreign lines that every test checks byte for byte.
+# Where the crontab program is missing (or on Windows), the tests are skipped, saying so; .ci/run installs Debian's
+# cron package. The Windows Task Scheduler definition is checked by the xunit tests (ScheduledTaskDefinitionTests).
+#
+# Nothing here waits for cron: the end-to-end test runs the registered line's command the way cron would, with the
+# %-handling of cron and /bin/sh, against stand-ins in TestDrive (a "pwsh" that records its arguments, and a job
+# script that records what PowerShell bound), never the real job.
+
+BeforeDiscovery {
+    $crontabProgram = if (-not $IsWindows) { Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 }
+    $cronPresent = [bool]$crontabProgram
+    $skipNote = if ($cronPresent) { '' } elseif ($IsWindows) { ' (skipped: Windows has no crontab; see ScheduledTaskDefinitionTests)' }
+    else { ' (skipped: the crontab program is not installed; install cron, e.g. apt-get install cron)' }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:crontabPath = if (-not $IsWindows) { (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source }
+    $script:moduleBase = (Get-Module AutoencoderPS).ModuleBase
+    $script:jobScript = Join-Path $moduleBase 'Invoke-ScheduledScoring.ps1'
+    $script:marker = ' (managed by Register-AnomalyScoringTask; do not edit)'
+    $script:latin1 = [System.Text.Encoding]::Latin1
+    $script:utf8 = [System.Text.UTF8Encoding]::new($false)
+
+    # Runs the crontab program with the given argument and standard input; returns exit code, stdout bytes and stderr.
+    function Invoke-Crontab {
+        param([string] $Argument, [byte[]] $InputBytes)
+        $start = [System.Diagnostics.ProcessStartInfo]::new($crontabPath)
+        $start.ArgumentList.Add($Argument)
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($start)
+        $output = [System.IO.MemoryStream]::new()
+        $copy = $process.StandardOutput.BaseStream.CopyToAsync($output)
+        $errorText = $process.StandardError.ReadToEndAsync()
+        if ($InputBytes) { $process.StandardInput.BaseStream.Write($InputBytes, 0, $InputBytes.Length) }
+        $process.StandardInput.Close()
+        $process.WaitForExit()
+        $copy.Wait()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Bytes = $output.ToArray(); Error = $errorText.Result }
+    }
+
+    # The crontab's bytes, and whether the user has one at all.
+    function Get-CrontabState {
+        $r = Invoke-Crontab -Argument '-l'
+        if ($r.ExitCode -eq 0) { return [pscustomobject]@{ Exists = $true; Bytes = $r.Bytes } }
+        if ($r.Error -match 'no crontab for') { return [pscustomobject]@{ Exists = $false; Bytes = [byte[]]@() } }
+        throw "crontab -l failed ($($r.ExitCode)): $($r.Error)"
+    }
+
+    function Set-CrontabBytes {
+        param([byte[]] $Bytes)
+        $r = Invoke-Crontab -Argument '-' -InputBytes $Bytes
+        if ($r.ExitCode -ne 0) { throw "crontab - failed ($($r.ExitCode)): $($r.Error)" }
+    }
+
+    # The crontab as text with one character per byte, so any difference in any byte shows.
+    function Get-CrontabText { $latin1.GetString((Get-CrontabState).Bytes) }
+
+    # The test's own sh quoting (independent of the module's): bare when only safe characters, else single quotes.
+    function ConvertTo-ShWord {
+        param([string] $Value)
+        if ($Value -cmatch '^[A-Za-z0-9_@%+=:,./-]+$') { return $Value }
+        "'" + $Value.Replace("'", "'\''") + "'"
+    }
+
+    # The schedule line the module should write for this command line and log: sh words, % escaped for cron.
+    function Get-ExpectedLine {
+        param([string] $Schedule, [string[]] $CommandLine, [string] $Log)
+        $command = (($CommandLine | ForEach-Object { ConvertTo-ShWord $_ }) -join ' ') + ' >> ' + (ConvertTo-ShWord $Log) + ' 2>&1'
+        "$Schedule " + $command.Replace('%', '\%')
+    }
+
+    # What cron hands to /bin/sh for a schedule line: the five time fields dropped, \% turned into %, and the
+    # command cut at the first bare % (vixie cron / cronie). Written here again so the test does not trust the module.
+    function Get-CronCommand {
+        param([string] $Line)
+        $rest = ($Line -replace '^\s*(\S+\s+){5}', '')
+        $sb = [System.Text.StringBuilder]::new()
+        $escaped = $false
+        foreach ($c in $rest.ToCharArray()) {
+            if ($escaped) {
+                if ($c -eq '%') { $sb.Length--; [void]$sb.Append('%') } else { [void]$sb.Append($c) }
+                $escaped = $false
+                continue
+            }
+            if ($c -eq '%') { break }
+            if ($c -eq '\') { $escaped = $true }
+            [void]$sb.Append($c)
+        }
+        $sb.ToString()
+    }
+
+    # How the module starts pwsh from this process when -PwshPath is not given.
+    $processPath = [Environment]::ProcessPath
+    $script:expectedLauncher = switch ([System.IO.Path]::GetFileNameWithoutExtension($processPath)) {
+        'pwsh' { , @($processPath) }
+        'dotnet' { , @($processPath, (Join-Path $PSHOME 'pwsh.dll')) }
+        default { , @((Join-Path $PSHOME 'pwsh')) }
+    }
+
+    # Foreign lines a user may have: comments, variables, blank lines, jobs with \% and tabs, a comment that looks
+    # almost like a marker, a byte that is not UTF-8 (Latin-1 é) and the final newline.
+    $script:foreignBytes = $latin1.GetBytes(
+        "# m h  dom mon dow   command`n" +
+        "MAILTO=`"`"`n" +
+        "PATH=/usr/local/bin:/usr/bin:/bin`n" +
+        "`n" +
+        "# nightly backup, caf$([char]0xE9)`n" +
+        "30 2 * * *`t/bin/true backup --stamp `"`$(date +\%Y\%m\%d)`"`n" +
+        "# AutoencoderPS task: almost (written by hand, not a marker)`n" +
+        "`n" +
+        "@reboot /bin/true`n")
+
+    if ($crontabPath) {
+        $script:backup = Get-CrontabState
+    }
+
+    # Files of the tasks, under a folder whose name needs every kind of quoting.
+    $script:dataDir = Join-Path $TestDrive "data it's `"quoted`" 50% `$HOME;&"
+    New-Item -ItemType Directory -Path $dataDir | Out-Null
+    $script:modelPath = Join-Path $dataDir 'web model.aemodel'
+    Set-Content -LiteralPath $modelPath -Value 'stand-in model file'
+}
+
+AfterAll {
+    if ($crontabPath -and $backup) {
+        if ($backup.Exists) { Set-CrontabBytes $backup.Bytes }
+        else { $null = Invoke-Crontab -Argument '-r' }
+    }
+}
+
+Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent) {
+    BeforeAll {
+        Set-CrontabBytes $foreignBytes
+        $script:foreignText = $latin1.GetString($foreignBytes)
+        $script:stateA = Join-Path $dataDir 'web.state.json'
+        $script:outA = Join-Path $dataDir 'scored rows.csv'
+    }
+
+    It 'starts from the fixture: crontab -l gives back exactly the foreign lines' {
+        Get-CrontabText | Should -BeExactly $foreignText
+        @(Get-AnomalyScoringTask) | Should -HaveCount 0
+    }
+
+    It '-WhatIf registers nothing' {
+        $out = @(Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path (Join-Path $dataDir '*.csv') -OutputPath $outA -WhatIf -PassThru)
+        $out | Should -HaveCount 0
+        Get-CrontabText | Should -BeExactly $foreignText
+    }
+
+    It '-WhatIf shows the exact lines it would add' {
+        # In a child pwsh, whose host writes the What if: lines to its standard output.
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $script = Join-Path $TestDrive 'whatif.ps1'
+        Set-Content -LiteralPath $script -Encoding utf8NoBOM -Value (
+            'param($Module, $Model, $Path, $Output) Import-Module $Module; ' +
+            'Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $Model -Path $Path -OutputPath $Output -WhatIf')
+        $shown = & $pwsh -NoProfile -NonInteractive -File $script -Module $env:AUTOENCODERPS_MODULE -Model $modelPath -Path (Join-Path $dataDir '*.csv') -Output $outA 2>&1 | Out-String
+        $line = Get-ExpectedLine '*/15 * * * *' (@(Join-Path $PSHOME 'pwsh') + @('-NoProfile', '-NonInteractive', '-File', $jobScript,
+                '-ModelPath', $modelPath, '-Path', (Join-Path $dataDir '*.csv'), '-OutputPath', $outA)) (Join-Path $dataDir 'aeps-test-a.log')
+        $shown | Should -Match ([regex]::Escape("# AutoencoderPS task: aeps-test-a$marker"))
+        $shown | Should -Match ([regex]::Escape($line))
+        Get-CrontabText | Should -BeExactly $foreignText
+    }
+
+    Context 'a round trip' {
+        It 'registers a task: exactly the marker and the schedule line are appended' {
+            Push-Location $dataDir
+            try {
+                # Relative paths: the task gets them absolute.
+                $task = Register-AnomalyScoringTask -Name aeps-test-a -ModelPath './web model.aemodel' -Path './*.csv' -OutputPath './scored rows.csv' `
+                    -StatePath './web.state.json' -Format JsonLines -PassThru
+            }
+            finally { Pop-Location }
+
+            $commandLine = $expectedLauncher + @('-NoProfile', '-NonInteractive', '-File', $jobScript, '-ModelPath', $modelPath,
+                '-Path', (Join-Path $dataDir '*.csv'), '-OutputPath', $outA, '-StatePath', $stateA, '-Format', 'JsonLines')
+            $script:lineA = Get-ExpectedLine '*/15 * * * *' $commandLine (Join-Path $dataDir 'aeps-test-a.log')
+            $expected = $foreignText + "# AutoencoderPS task: aeps-test-a$marker`n" + $latin1.GetString($utf8.GetBytes($lineA)) + "`n"
+            Get-CrontabText | Should -BeExactly $expected
+
+            $task.Name | Should -Be 'aeps-test-a'
+            $task.Platform | Should -Be 'Cron'
+            $task.ModelPath | Should -Be $modelPath
+        }
+
+        It 'Get-AnomalyScoringTask shows it with its schedule, command and files' {
+            $task = Get-AnomalyScoringTask -Name aeps-test-a
+            $task | Should -HaveCount 1
+            $task.PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.Engine.AnomalyScoringTask'
+            $task.Platform | Should -Be 'Cron'
+            $task.Interval | Should -Be ([timespan]'00:15:00')
+            $task.Schedule | Should -Be '*/15 * * * *'
+            $task.Command | Should -Be $expectedLauncher[0]
+            $task.Arguments | Should -Be (@($expectedLauncher | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $jobScript, '-ModelPath', $modelPath,
+                    '-Path', (Join-Path $dataDir '*.csv'), '-OutputPath', $outA, '-StatePath', $stateA, '-Format', 'JsonLines'))
+            $task.ModelPath | Should -Be $modelPath
+            $task.Path | Should -Be @(Join-Path $dataDir '*.csv')
+            $task.OutputPath | Should -Be $outA
+            $task.StatePath | Should -Be $stateA
+            $task.Format | Should -Be 'JsonLines'
+            $task.LogPath | Should -Be (Join-Path $dataDir 'aeps-test-a.log')
+            $task.RegisteredCommand | Should -BeExactly $lineA
+            ($task | Format-List | Out-String) | Should -Match 'LogPath\s+:'
+        }
+
+        It 'Get-AnomalyScoringTask with wildcards finds it; an unknown name is AnomalyScoringTaskNotFound' {
+            (Get-AnomalyScoringTask -Name 'AEPS-TEST-*').Name | Should -Be 'aeps-test-a'
+            @(Get-AnomalyScoringTask -Name 'nothing-*') | Should -HaveCount 0
+            $errs = $null
+            $out = @(Get-AnomalyScoringTask -Name aeps-missing -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out | Should -HaveCount 0
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'AnomalyScoringTaskNotFound,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $errs[0].TargetObject | Should -Be 'aeps-missing'
+        }
+
+        It 'registering the name again fails without -Force and changes nothing' {
+            $before = Get-CrontabText
+            $errs = $null
+            Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path $outA -OutputPath $outA -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'AnomalyScoringTaskExists,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+            $errs[0].TargetObject | Should -Be 'aeps-test-a'
+            Get-CrontabText | Should -BeExactly $before
+        }
+
+        It 'a second task is appended after the first' {
+            Register-AnomalyScoringTask -Name aeps-test-b -ModelPath $modelPath -Path (Join-Path $dataDir 'b.csv') -OutputPath (Join-Path $dataDir 'b out.csv') -Interval '02:00:00'
+            $lineB = Get-ExpectedLine '0 */2 * * *' ($expectedLauncher + @('-NoProfile', '-NonInteractive', '-File', $jobScript, '-ModelPath', $modelPath,
+                    '-Path', (Join-Path $dataDir 'b.csv'), '-OutputPath', (Join-Path $dataDir 'b out.csv'))) (Join-Path $dataDir 'aeps-test-b.log')
+            $script:entryA = "# AutoencoderPS task: aeps-test-a$marker`n" + $latin1.GetString($utf8.GetBytes($lineA)) + "`n"
+            $script:entryB = "# AutoencoderPS task: aeps-test-b$marker`n" + $latin1.GetString($utf8.GetBytes($lineB)) + "`n"
+            Get-CrontabText | Should -BeExactly ($foreignText + $entryA + $entryB)
+            (Get-AnomalyScoringTask).Name | Should -Be @('aeps-test-a', 'aeps-test-b')
+            (Get-AnomalyScoringTask aeps-test-b).Interval | Should -Be ([timespan]'02:00:00')
+        }
+
+        It '-Force replaces the task in place and touches nothing else' {
+            $paths = @((Join-Path $dataDir 'one.csv'), (Join-Path $dataDir "two it's.csv"))
+            Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path $paths -OutputPath $outA -Interval '00:05:00' -Force
+            $task = Get-AnomalyScoringTask aeps-test-a
+            $task.Interval | Should -Be ([timespan]'00:05:00')
+            $task.Path | Should -Be $paths
+            $task.StatePath | Should -BeNullOrEmpty
+            $task.LogPath | Should -Be (Join-Path $dataDir 'aeps-test-a.log')
+            $newEntryA = "# AutoencoderPS task: aeps-test-a$marker`n" + $latin1.GetString($utf8.GetBytes($task.RegisteredCommand)) + "`n"
+            $task.RegisteredCommand | Should -BeLike '`*/5 `* `* `* `* *'
+            Get-CrontabText | Should -BeExactly ($foreignText + $newEntryA + $entryB)
+            $script:entryA = $newEntryA
+        }
+
+        It 'Unregister-AnomalyScoringTask -WhatIf removes nothing' {
+            $before = Get-CrontabText
+            Unregister-AnomalyScoringTask -Name aeps-test-a -WhatIf
+            Get-CrontabText | Should -BeExactly $before
+        }
+
+        It 'unregistering one task leaves the other and the foreign lines' {
+            Unregister-AnomalyScoringTask -Name aeps-test-a -Confirm:$false
+            Get-CrontabText | Should -BeExactly ($foreignText + $entryB)
+        }
+
+        It 'unregistering a name that is not a task is AnomalyScoringTaskNotFound and changes nothing' {
+            $errs = $null
+            Unregister-AnomalyScoringTask -Name aeps-test-a -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'AnomalyScoringTaskNotFound,*'
+            Get-CrontabText | Should -BeExactly ($foreignText + $entryB)
+        }
+
+        It 'unregistering through the pipeline leaves the crontab exactly as it was' {
+            Get-AnomalyScoringTask -Name 'aeps-test-*' | Unregister-AnomalyScoringTask -Confirm:$false
+            Get-CrontabText | Should -BeExactly $foreignText
+            @(Get-AnomalyScoringTask) | Should -HaveCount 0
+        }
+    }
+
+    Context 'refused registrations leave the crontab unchanged' {
+        It '<Case>: <ErrorId>' -ForEach @(
+            @{ Case = 'a name with a space'; ErrorId = 'InvalidTaskName'; Parameters = @{ Name = 'bad name' } }
+            @{ Case = 'a name with a slash'; ErrorId = 'InvalidTaskName'; Parameters = @{ Name = 'a/b' } }
+            @{ Case = '7 minutes (cron cannot repeat it evenly)'; ErrorId = 'InvalidTaskInterval'; Parameters = @{ Interval = '00:07:00' } }
+            @{ Case = '90 seconds'; ErrorId = 'InvalidTaskInterval'; Parameters = @{ Interval = '00:01:30' } }
+            @{ Case = '5 hours'; ErrorId = 'InvalidTaskInterval'; Parameters = @{ Interval = '05:00:00' } }
+            @{ Case = 'a missing model file'; ErrorId = 'ModelFileNotFound'; Parameters = @{ ModelPath = 'TestDrive:/missing.aemodel' } }
+            @{ Case = 'an output folder that does not exist'; ErrorId = 'TaskFolderNotFound'; Parameters = @{ OutputPath = 'TestDrive:/no/such/folder/out.csv' } }
+            @{ Case = 'a state folder that does not exist'; ErrorId = 'TaskFolderNotFound'; Parameters = @{ StatePath = 'TestDrive:/no/such/folder/state.json' } }
+            @{ Case = 'a path that is not on the file system'; ErrorId = 'TaskPathNotFileSystem'; Parameters = @{ OutputPath = 'Env:/HOME' } }
+            @{ Case = 'a -PwshPath that does not exist'; ErrorId = 'PwshNotFound'; Parameters = @{ PwshPath = 'TestDrive:/no-pwsh' } }
+        ) {
+            $arguments = @{ Name = 'aeps-test-bad'; ModelPath = $modelPath; Path = (Join-Path $dataDir '*.csv'); OutputPath = (Join-Path $dataDir 'o.csv') }
+            foreach ($key in $Parameters.Keys) { $arguments[$key] = $Parameters[$key] }
+            $errs = $null
+            Register-AnomalyScoringTask @arguments -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+            $errs[0].Exception.Message | Should -Not -BeNullOrEmpty
+            Get-CrontabText | Should -BeExactly $foreignText
+        }
+
+        It 'says which intervals cron can repeat' {
+            $errs = $null
+            Register-AnomalyScoringTask -Name aeps-test-bad -ModelPath $modelPath -Path $modelPath -OutputPath $modelPath -Interval '00:45:00' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].Exception.Message | Should -Match '1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 minutes, or every 1, 2, 3, 4, 6, 8, 12 or 24 hours'
+        }
+    }
+
+    Context 'the registered line, run as cron runs it' {
+        BeforeAll {
+            # A stand-in for pwsh, in a folder whose name needs quoting: it records every argument it receives
+            # (NUL-terminated) beside itself, writes to stdout and stderr (for the log), and exits 1.
+            $script:binDir = Join-Path $TestDrive "bin it's 100% `"x`""
+            New-Item -ItemType Directory -Path $binDir | Out-Null
+            $script:fakePwsh = Join-Path $binDir 'fake pwsh'
+            Set-Content -LiteralPath $fakePwsh -Encoding utf8NoBOM -Value @'
+#!/bin/sh
+dir=$(dirname "$0")
+: > "$dir/argv.bin"
+for a in "$@"; do printf '%s\0' "$a" >> "$dir/argv.bin"; done
+echo "stand-in pwsh ran"
+echo "stand-in pwsh error" >&2
+exit 1
+'@
+            [System.IO.File]::SetUnixFileMode($fakePwsh, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+
+            # A stand-in for the job script: records what PowerShell bound to its parameters and exits 1
+            # (anomalies found), as the real script does.
+            $script:fakeJob = Join-Path $binDir 'job stand-in.ps1'
+            Set-Content -LiteralPath $fakeJob -Encoding utf8NoBOM -Value @'
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModelPath,
+    [Parameter(Mandatory)] [string[]] $Path,
+    [Parameter(Mandatory)] [string] $OutputPath,
+    [string] $StatePath,
+    [ValidateSet('Csv', 'JsonLines')] [string] $Format
+)
+[pscustomobject]@{ ModelPath = $ModelPath; Path = @($Path); OutputPath = $OutputPath; StatePath = $StatePath; Format = $Format } |
+    ConvertTo-Json | Set-Content -LiteralPath (Join-Path $PSScriptRoot 'bound.json') -Encoding utf8NoBOM
+exit 1
+'@
+
+            # Runs a command the way cron does: through /bin/sh -c, from the home folder, with a minimal environment.
+            function Invoke-AsCron {
+                param([string] $Command)
+                $start = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+                $start.ArgumentList.Add('-c')
+                $start.ArgumentList.Add($Command)
+                $start.UseShellExecute = $false
+                $start.WorkingDirectory = [Environment]::GetFolderPath('UserProfile')
+                $start.Environment.Clear()
+                $start.Environment['HOME'] = [Environment]::GetFolderPath('UserProfile')
+                $start.Environment['PATH'] = '/usr/bin:/bin'
+                $start.Environment['SHELL'] = '/bin/sh'
+                $process = [System.Diagnostics.Process]::Start($start)
+                $process.WaitForExit()
+                $process.ExitCode
+            }
+
+            # Runs pwsh with the given arguments (as the task would, after the stand-in recorded them) and returns its exit code.
+            function Invoke-Pwsh {
+                param([string[]] $Arguments)
+                $start = [System.Diagnostics.ProcessStartInfo]::new((Join-Path $PSHOME 'pwsh'))
+                foreach ($a in $Arguments) { $start.ArgumentList.Add($a) }
+                $start.UseShellExecute = $false
+                $start.RedirectStandardOutput = $true
+                $start.RedirectStandardError = $true
+                $process = [System.Diagnostics.Process]::Start($start)
+                $stdout = $process.StandardOutput.ReadToEndAsync()
+                $stderr = $process.StandardError.ReadToEndAsync()
+                $process.WaitForExit()
+                if ($process.ExitCode -ne 1) { Write-Host "pwsh said: $($stdout.Result) $($stderr.Result)" }
+                $process.ExitCode
+            }
+        }
+
+        AfterEach {
+            Get-AnomalyScoringTask -Name 'aeps-test-*' | Unregister-AnomalyScoringTask -Confirm:$false
+        }
+
+        It 'passes every argument exactly, with <Label>' -ForEach @(
+            @{ Label = 'one path (pwsh -File)'; Paths = @('exports 01/*.csv'); Format = 'JsonLines' }
+            @{ Label = 'two paths (pwsh -Command)'; Paths = @('a b.csv', "it's `$x ‘y’ 5%.csv"); Format = 'Csv' }
+        ) {
+            $fullPaths = @($Paths | ForEach-Object { Join-Path $dataDir $_ })
+            $out = Join-Path $dataDir "out `"it's`" 100%.csv"
+            $state = Join-Path $dataDir 'state $(id) `x`.json'
+            $log = Join-Path $dataDir 'aeps-test-e2e.log'
+            Remove-Item -LiteralPath (Join-Path $binDir 'argv.bin'), (Join-Path $binDir 'bound.json'), $log -ErrorAction SilentlyContinue
+            $task = Register-AnomalyScoringTask -Name aeps-test-e2e -ModelPath $modelPath -Path $fullPaths -OutputPath $out -StatePath $state `
+                -Format $Format -PwshPath $fakePwsh -Interval '00:01:00' -PassThru
+
+            # The line as installed, read back from crontab -l.
+            $line = @((Get-CrontabText) -split "`n" | Where-Object { $_ -like '`* `* `* `* `* *' })
+            $line | Should -HaveCount 1
+            $line = $utf8.GetString($latin1.GetBytes($line[0]))
+            $line | Should -BeExactly $task.RegisteredCommand
+
+            Invoke-AsCron (Get-CronCommand $line) | Should -Be 1 -Because 'the exit code of the job reaches cron'
+
+            $received = @($utf8.GetString([System.IO.File]::ReadAllBytes((Join-Path $binDir 'argv.bin'))).Split([char]0) | Select-Object -SkipLast 1)
+            $received | Should -Be @($task.Arguments)
+            if ($Paths.Count -eq 1) {
+                $received | Should -Be @('-NoProfile', '-NonInteractive', '-File', $jobScript, '-ModelPath', $modelPath, '-Path', $fullPaths[0],
+                    '-OutputPath', $out, '-StatePath', $state, '-Format', $Format)
+            }
+            else {
+                $received[0..2] | Should -Be @('-NoProfile', '-NonInteractive', '-Command')
+                $received | Should -HaveCount 4
+            }
+
+            # The log beside the state file got both output streams.
+            Get-Content -LiteralPath $log | Should -Be @('stand-in pwsh ran', 'stand-in pwsh error')
+
+            # The same arguments, given to the real pwsh with the job script swapped for the stand-in, bind exactly.
+            # (In the -Command text the path is inside a PowerShell single-quoted string, where ' is written ''.)
+            $replacement = if ($Paths.Count -eq 1) { $fakeJob } else { $fakeJob.Replace("'", "''") }
+            $swapped = @($received | ForEach-Object { $_.Replace($jobScript, $replacement) })
+            Invoke-Pwsh $swapped | Should -Be 1 -Because 'the job script''s exit code is pwsh''s'
+            $bound = Get-Content -LiteralPath (Join-Path $binDir 'bound.json') -Raw | ConvertFrom-Json
+            $bound.ModelPath | Should -BeExactly $modelPath
+            @($bound.Path) | Should -Be $fullPaths
+            $bound.OutputPath | Should -BeExactly $out
+            $bound.StatePath | Should -BeExactly $state
+            $bound.Format | Should -BeExactly $Format
+        }
+    }
+}
