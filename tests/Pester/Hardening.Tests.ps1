@@ -1,4 +1,5 @@
-# Hardening (issue 8): parallel use of one model, Ctrl+C during training and scoring, write faults on export.
+# Hardening (issue 8): parallel use of one model, Ctrl+C during training and scoring, write faults on Export-Autoencoder and
+# -OutputPath (read-only, /proc, a file size limit), input files that shrink or disappear, a hostile model file through Import.
 # Run: $env:AUTOENCODERPS_MODULE = <staged psd1>; Invoke-Pester -Path tests/Pester/Hardening.Tests.ps1
 
 BeforeAll {
@@ -444,5 +445,37 @@ Describe 'A file that shrinks or disappears while Test-Anomaly -Path -OutputPath
             [Linq.Enumerable]::Count([IO.File]::ReadLines($scored)) | Should -Be 300001
         }
         finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'A hostile model file through Import-Autoencoder' {
+    It 'metadata that names a key twice is a non-terminating ModelFileDuplicateKey error naming the key and the file' {
+        $m = New-TrainedModel -Seed 14 -Epochs 2
+        $good = Join-Path $TestDrive 'good.aemodel'
+        Export-Autoencoder -Model $m -Path $good
+        # Layout: magic (8) | version (2) | reserved (2) | metadata length (8) | metadata | weights length (8) | weights | SHA-256 (32).
+        $bytes = [IO.File]::ReadAllBytes($good)
+        $length = [BitConverter]::ToInt64($bytes, 12)
+        $json = [Text.Encoding]::UTF8.GetString($bytes, 20, $length)
+        $forgedJson = [Text.Encoding]::UTF8.GetBytes('{"Threshold":1E+300,' + $json.TrimStart().Substring(1))
+        $body = [IO.MemoryStream]::new()
+        $body.Write($bytes, 0, 12)
+        $body.Write([BitConverter]::GetBytes([long]$forgedJson.Length), 0, 8)
+        $body.Write($forgedJson, 0, $forgedJson.Length)
+        $rest = 20 + $length
+        $body.Write($bytes, $rest, $bytes.Length - 32 - $rest)
+        $content = $body.ToArray()
+        $hash = [Security.Cryptography.SHA256]::HashData($content)
+        $forged = Join-Path $TestDrive 'forged.aemodel'
+        [IO.File]::WriteAllBytes($forged, [byte[]]($content + $hash))
+
+        $loaded = Import-Autoencoder -Path $good, $forged -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        @($loaded).Count | Should -Be 1 -Because 'the good file still loads'
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileDuplicateKey,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $failures[0].TargetObject | Should -Be $forged
+        $failures[0].Exception.Message | Should -BeLike "*'$forged'*key 'Threshold' more than once at the top level*"
     }
 }
