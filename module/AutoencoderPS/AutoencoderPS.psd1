@@ -21,6 +21,7 @@
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
+        'Export-AnomalyReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

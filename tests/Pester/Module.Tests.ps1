@@ -12,6 +12,7 @@ BeforeAll {
         'Set-AutoencoderThreshold'
         'Get-AutoencoderFeature'
         'ConvertTo-LogWindow'
+        'Export-AnomalyReport'
     )
 }
 
@@ -23,7 +24,7 @@ Describe 'The AutoencoderPS module' {
         (Split-Path $module.Path -Parent) | Should -Be (Split-Path (Resolve-Path $env:AUTOENCODERPS_MODULE).ProviderPath -Parent)
     }
 
-    It 'exports exactly the ten cmdlets' {
+    It 'exports exactly the eleven cmdlets' {
         $exported = @(Get-Command -Module AutoencoderPS | ForEach-Object Name)
         $exported | Sort-Object | Should -Be ($expectedCmdlets | Sort-Object)
         @(Get-Command -Module AutoencoderPS | Where-Object CommandType -ne 'Cmdlet') | Should -HaveCount 0
@@ -46,6 +47,7 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Set-AutoencoderThreshold' }
         @{ Name = 'Get-AutoencoderFeature' }
         @{ Name = 'ConvertTo-LogWindow' }
+        @{ Name = 'Export-AnomalyReport' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }
