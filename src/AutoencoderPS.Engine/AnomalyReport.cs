@@ -59,7 +59,7 @@ namespace AutoencoderPS.Engine
         public string Title { get; }
         public int MaxTableRows { get; }
 
-        /// <summary>Rows added, scored or not.</summary>
+        /// <summary>Rows added, scored or not (rejected rows are not added: see <see cref="RejectedRows"/>).</summary>
         public long Rows { get; private set; }
 
         /// <summary>Rows with a score.</summary>
@@ -82,12 +82,13 @@ namespace AutoencoderPS.Engine
             if (TimeAxis && row.Time == null)
                 throw new ArgumentException($"Row {row.Row} has no time, and the report has a time axis.", nameof(row));
             Rows++;
-            if (row.Score == null) return;
-            ScoredRows++;
+            // The x range covers every row, so rows still warming up show as the empty start of the chart.
             long x = TimeAxis ? row.Time!.Value.Ticks : row.Row;
-            double score = row.Score.Value;
             minX = Math.Min(minX, x);
             maxX = Math.Max(maxX, x);
+            if (row.Score == null) return;
+            ScoredRows++;
+            double score = row.Score.Value;
             if (double.IsFinite(score))
             {
                 if (points.Count > 0 && x < points[^1].X) pointsSorted = false;
@@ -178,19 +179,23 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
 
         private void WriteSummary(TextWriter w)
         {
+            long total = Rows + RejectedRows;
             var lead = new StringBuilder();
-            lead.Append(N(Rows)).Append(Rows == 1 ? " row" : " rows");
-            var parts = new List<string>();
-            if (WarmingUpRows > 0) parts.Add($"{N(ScoredRows)} scored, {N(WarmingUpRows)} warming up (no score yet)");
-            if (RejectedRows > 0) parts.Add($"{N(RejectedRows)} rejected (unreadable, not in the report)");
-            if (parts.Count > 0) lead.Append(" (").Append(string.Join("; ", parts)).Append(')');
+            lead.Append(N(total)).Append(total == 1 ? " row" : " rows");
+            if (WarmingUpRows > 0 || RejectedRows > 0)
+            {
+                lead.Append(" (").Append(N(ScoredRows)).Append(" scored");
+                if (WarmingUpRows > 0) lead.Append(", ").Append(N(WarmingUpRows)).Append(" warming up (no score yet)");
+                if (RejectedRows > 0) lead.Append(", ").Append(N(RejectedRows)).Append(" rejected (unreadable, not in the report)");
+                lead.Append(')');
+            }
             lead.Append(": ").Append(N(Anomalies)).Append(Anomalies == 1 ? " anomaly" : " anomalies");
             lead.Append(" above the threshold ").Append(Num(model.Threshold));
             if (TimeAxis && FirstTime != null) lead.Append(", from ").Append(Time(FirstTime.Value)).Append(" to ").Append(Time(LastTime!.Value));
             else if (!TimeAxis && minX <= maxX) lead.Append(", rows ").Append(N(minX)).Append(" to ").Append(N(maxX));
             lead.Append('.');
             w.Write($"<p class=\"lead\" id=\"summary\">{E(lead.ToString())}</p>\n<div class=\"cards\">\n");
-            Card(w, "Rows", N(Rows), WarmingUpRows > 0 || RejectedRows > 0 ? $"{N(ScoredRows)} scored" : "all scored", "rows");
+            Card(w, "Rows", N(total), WarmingUpRows > 0 || RejectedRows > 0 ? $"{N(ScoredRows)} scored" : "all scored", "rows");
             string share = ScoredRows > 0 ? (100.0 * Anomalies / ScoredRows).ToString("0.##", Invariant) + "% of scored rows" : "no scored rows";
             Card(w, "Anomalies", N(Anomalies), share, "anomalies", Anomalies > 0);
             Card(w, "Threshold", Num(model.Threshold), model.ThresholdRule, "threshold");
@@ -220,7 +225,7 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
 
         private void WriteChart(TextWriter w)
         {
-            if (minX > maxX)
+            if (ScoredRows == 0)
             {
                 w.Write("<p class=\"muted\">No scored rows to chart.</p>\n");
                 return;
