@@ -372,6 +372,7 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
             long leftOut = Anomalies - rows.Count;
             string note = leftOut == 0
                 ? $"All {N(Anomalies)} anomalous rows, in {(TimeAxis ? "time" : "row")} order."
+                : rows.Count == 0 ? $"{N(Anomalies)} anomalous rows; the table is left out (-MaxTableRows 0)."
                 : $"The {N(rows.Count)} anomalous rows with the highest scores, in {(TimeAxis ? "time" : "row")} order; {N(leftOut)} more anomalous rows are left out (-MaxTableRows {N(MaxTableRows)}).";
             w.Write($"<p class=\"muted\" id=\"table-note\">{E(note)}</p>\n");
             if (rows.Count == 0)

@@ -145,6 +145,15 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void NoTableRowsLeavesTheTableOutButNotTheMarkers()
+        {
+            string html = Html(Build(100, new HashSet<long> { 10, 60 }, maxTableRows: 0));
+            Assert.Contains("2 anomalous rows; the table is left out (-MaxTableRows 0).", html);
+            Assert.DoesNotContain("<table", html);
+            Assert.Equal(2, Regex.Matches(Svg(html), "<circle class=\"anomaly\"").Count);
+        }
+
+        [Fact]
         public void ATableRowShowsTheTopFeaturesWithObservedAndExpectedValues()
         {
             var report = Build(50, new HashSet<long> { 20 }, timeAxis: true);
