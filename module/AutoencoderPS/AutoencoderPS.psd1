@@ -25,6 +25,7 @@
         'Register-AnomalyScoringTask'
         'Get-AnomalyScoringTask'
         'Unregister-AnomalyScoringTask'
+        'Export-AnomalyReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

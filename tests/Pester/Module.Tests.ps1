@@ -16,6 +16,7 @@ BeforeAll {
         'Register-AnomalyScoringTask'
         'Get-AnomalyScoringTask'
         'Unregister-AnomalyScoringTask'
+        'Export-AnomalyReport'
     )
 }
 
@@ -53,6 +54,7 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Invoke-AnomalyScoring' }
         @{ Name = 'Register-AnomalyScoringTask' }
         @{ Name = 'Get-AnomalyScoringTask' }
+        @{ Name = 'Export-AnomalyReport' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }

@@ -1,0 +1,275 @@
+# Export-AnomalyReport: a model trained on generated metrics scores rows with five injected anomalies, far apart;
+# the report is checked as HTML, and rendered in headless Chromium, whose screenshot is decoded (PngScreenshot.cs)
+# and measured: the threshold is a long horizontal line, and there is one marker blob per anomaly.
+# Chromium comes from Debian's chromium package (.ci/run installs it); without it the browser test is skipped, saying so.
+
+BeforeDiscovery {
+    $chromium = @('chromium', 'chromium-browser', 'google-chrome') | ForEach-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue } |
+        Select-Object -First 1
+    $browserNote = if ($chromium) { '' } else { ' (skipped: no chromium on PATH; install Debian''s chromium package)' }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Add-Type -Path (Join-Path $PSScriptRoot 'PngScreenshot.cs')
+
+    $script:start = [datetime]'2026-03-02T00:00:00'
+    $script:injected = @(50, 170, 290, 410, 530)          # 0-based positions: 120 minutes apart
+
+    function New-TimedRow {
+        # Metric rows, one a minute from $start; the rows at -Inject get CPU far above anything normal.
+        param([int] $Count, [int] $Seed, [int[]] $Inject = @())
+        $i = 0
+        foreach ($row in New-MetricRow -Count $Count -Seed $Seed) {
+            if ($i -in $Inject) { $row.cpu = 160 + 10 * [array]::IndexOf($Inject, $i) }
+            $row | Add-Member -NotePropertyName Timestamp -NotePropertyValue $start.AddMinutes($i) -PassThru
+            $i++
+        }
+    }
+
+    $script:m = New-Autoencoder -HiddenLayer 6, 3 -Seed 11
+    $null = New-TimedRow -Count 800 -Seed 7 | Invoke-AutoencoderTraining -Model $m -Epochs 30 -BatchSize 32 -ThreadCount 1
+
+    # The threshold goes between the normal rows' scores and the injected rows', so exactly the injected rows are anomalies.
+    $first = @(New-TimedRow -Count 600 -Seed 8 -Inject $injected | Test-Anomaly -Model $m -ThreadCount 1)
+    $script:normalMax = ($first | Where-Object { [array]::IndexOf($first, $_) -notin $injected } | Measure-Object AnomalyScore -Maximum).Maximum
+    $script:injectedMin = ($injected | ForEach-Object { $first[$_].AnomalyScore } | Measure-Object -Minimum).Minimum
+    Set-AutoencoderThreshold -Model $m -Method Manual -Value ([math]::Sqrt($normalMax * $injectedMin))
+
+    $script:scored = @(New-TimedRow -Count 600 -Seed 8 -Inject $injected | Test-Anomaly -Model $m -ThreadCount 1)
+    # The first three rows stand for a sliding window warming up: no score yet.
+    foreach ($row in $scored[0..2]) { $row.AnomalyScore = $null; $row.IsAnomaly = $false }
+
+    $script:reportPath = Join-Path $TestDrive 'report.html'
+    $script:written = $scored | Export-AnomalyReport -Model $m -Path $reportPath -TimeProperty Timestamp -Title 'web <&> "tier"' -PassThru
+    $script:html = Get-Content -LiteralPath $reportPath -Raw
+
+    function Get-Svg { param([string] $Html) [regex]::Match($Html, '<svg class="chart".*?</svg>', 'Singleline').Value }
+    function Get-SummaryLine {
+        param([string] $Html)
+        [System.Net.WebUtility]::HtmlDecode([regex]::Match($Html, '<p class="lead" id="summary">(.*?)</p>').Groups[1].Value)
+    }
+}
+
+Describe 'Export-AnomalyReport' {
+    It 'scores exactly the injected rows as anomalies (test premise)' {
+        $injectedMin | Should -BeGreaterThan (2 * $normalMax)
+        $anomalous = @(for ($i = 0; $i -lt $scored.Count; $i++) { if ($scored[$i].IsAnomaly) { $i } })
+        $anomalous | Should -Be $injected
+    }
+
+    It 'writes one HTML file and returns it with -PassThru' {
+        $written | Should -BeOfType ([System.IO.FileInfo])
+        $written.FullName | Should -Be $reportPath
+        $html | Should -Match '^<!DOCTYPE html>\s*<html lang="en">'
+        $html.TrimEnd() | Should -Match '</html>$'
+        @(Get-ChildItem -LiteralPath $TestDrive -Filter '*.tmp' -Force) | Should -HaveCount 0
+    }
+
+    It 'has the escaped title and a summary with the counts, threshold and time range' {
+        $html | Should -Match '<title>web &lt;&amp;&gt; &quot;tier&quot;</title>'
+        $html | Should -Match '<h1>web &lt;&amp;&gt; &quot;tier&quot;</h1>'
+        $threshold = $m.Threshold.ToString('G4', [cultureinfo]::InvariantCulture)
+        Get-SummaryLine $html | Should -BeExactly ("600 rows (597 scored, 3 warming up (no score yet)): 5 anomalies above the threshold $threshold, " +
+            'from 2026-03-02 00:00 to 2026-03-02 09:59.')
+    }
+
+    It 'charts the score line, the threshold and one marker per anomaly at its time' {
+        $svg = Get-Svg $html
+        $svg | Should -Not -BeNullOrEmpty
+        $svg | Should -Match '<polyline class="score"'
+        $svg | Should -Match '<line class="threshold"[^>]*stroke="#d1002f"'
+        $titles = @([regex]::Matches($svg, '<circle class="anomaly"[^>]*><title>([^<]*)</title>') | ForEach-Object { $_.Groups[1].Value })
+        $titles | Should -HaveCount 5
+        for ($k = 0; $k -lt 5; $k++) {
+            $when = $start.AddMinutes($injected[$k]).ToString('yyyy-MM-dd HH:mm')
+            $titles[$k] | Should -Match ('^' + [regex]::Escape("$when, row $($injected[$k] + 1): score "))
+        }
+        # Date labels on the time axis, and its title.
+        $svg | Should -Match '>2026-03-02</text>'
+        $svg | Should -Match '>Time</text>'
+    }
+
+    It 'lists the anomalous rows with time, score and top features, observed against expected' {
+        $rows = @([regex]::Matches($html, '<tr class="anomaly">.*?</tr>') | ForEach-Object Value)
+        $rows | Should -HaveCount 5
+        for ($k = 0; $k -lt 5; $k++) {
+            $row = $scored[$injected[$k]]
+            $rows[$k] | Should -Match ('<td class="time">' + $row.Timestamp.ToString('yyyy-MM-dd HH:mm') + '</td><td class="num">' + ($injected[$k] + 1) + '</td>')
+            $rows[$k] | Should -Match ('<td class="num">' + [regex]::Escape($row.AnomalyScore.ToString('G4', [cultureinfo]::InvariantCulture)) + '</td>')
+            $top = $row.AnomalyContributions[0]
+            $observed = [AutoencoderPS.Engine.FeatureContribution]::Format($top.Observed, [cultureinfo]::InvariantCulture)
+            $expected = [AutoencoderPS.Engine.FeatureContribution]::Format($top.Expected, [cultureinfo]::InvariantCulture)
+            $rows[$k] | Should -Match ('<span class="feature">' + $top.Feature + '</span> <span class="observed">' + [regex]::Escape($observed) +
+                '</span> <span class="expected">\(expected ' + [regex]::Escape($expected) + '\)</span>')
+        }
+        $html | Should -Match 'All 5 anomalous rows, in time order\.'
+    }
+
+    It 'summarises the model: features, layers, threshold rule and versions' {
+        $html | Should -Match '<h2>Model</h2>'
+        $html | Should -Match '<dt>Features \(4\)</dt><dd>Host \(Categorical\), cpu, mem, disk</dd>'
+        $html | Should -Match ('<dt>Layers</dt><dd>' + [regex]::Escape($m.Layers))
+        $html | Should -Match '<dt>Threshold</dt><dd>[^<]*\(set by hand to '
+        $html | Should -Match '<dt>Training</dt><dd>800 rows, 30 epochs'
+        $html | Should -Match '<dt>Versions</dt><dd>AutoencoderPS \d+\.\d+\.\d+, TorchSharp [\d.]+, libtorch [\d.]+'
+    }
+
+    It 'loads and runs nothing: no scripts, no links, no network references' {
+        $html | Should -Not -Match '<script'
+        $html | Should -Not -Match 'https?://'
+        $html | Should -Not -Match '\s(src|href)\s*=|url\(|@import|<link'
+        $html | Should -Match "Content-Security-Policy"
+    }
+
+    It 'uses the row number as x axis without -TimeProperty' {
+        $path = Join-Path $TestDrive 'rows.html'
+        $scored | Export-AnomalyReport -Model $m -Path $path
+        $page = Get-Content -LiteralPath $path -Raw
+        $svg = Get-Svg $page
+        $svg | Should -Match '>Row</text>'
+        $titles = @([regex]::Matches($svg, '<circle class="anomaly"[^>]*><title>([^<]*)</title>') | ForEach-Object { $_.Groups[1].Value })
+        $titles | Should -Be @($injected | ForEach-Object { "row $($_ + 1): score " + $scored[$_].AnomalyScore.ToString('G4', [cultureinfo]::InvariantCulture) })
+        $page | Should -Match '<title>Anomaly report</title>'
+        Get-SummaryLine $page | Should -Match ', rows 1 to 600\.$'
+    }
+
+    It 'cuts the table at -MaxTableRows, keeping the highest scores, but marks every anomaly' {
+        $path = Join-Path $TestDrive 'short.html'
+        $scored | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -MaxTableRows 2
+        $page = Get-Content -LiteralPath $path -Raw
+        @([regex]::Matches((Get-Svg $page), '<circle class="anomaly"')) | Should -HaveCount 5
+        $top2 = @($injected | Sort-Object { $scored[$_].AnomalyScore } -Descending | Select-Object -First 2 | Sort-Object)
+        $rowNumbers = @([regex]::Matches($page, '<tr class="anomaly"><td class="time">[^<]*</td><td class="num">(\d+)</td>') | ForEach-Object { [int]$_.Groups[1].Value })
+        $rowNumbers | Should -Be @($top2 | ForEach-Object { $_ + 1 })
+        $page | Should -Match '3 more anomalous rows are left out \(-MaxTableRows 2\)'
+    }
+
+    It 'names a row that is not scored, and reports the others' {
+        $path = Join-Path $TestDrive 'unscored.html'
+        $rows = @($scored[10..19]) + @([pscustomobject]@{ Timestamp = $start; cpu = 1 }) + @($scored[20..29])
+        $errors = $null
+        $rows | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'RowNotScored,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $errors[0].TargetObject.cpu | Should -Be 1
+        "$($errors[0])" | Should -Match '^Row 11 has no AnomalyScore property: it is not scored\. Pipe the rows through Test-Anomaly first\.$'
+        Get-SummaryLine (Get-Content -LiteralPath $path -Raw) | Should -Match '^21 rows \(20 scored, 1 rejected \(unreadable, not in the report\)\): 0 anomalies'
+    }
+
+    It 'names a row whose time cannot be read, and reports the others' {
+        $path = Join-Path $TestDrive 'badtime.html'
+        $bad = $scored[300].PSObject.Copy()
+        $bad.Timestamp = 'soon <b>'
+        $rows = @($scored[280..299]) + @($bad) + @($scored[301..310])
+        $errors = $null
+        $rows | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTimestampValue,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        "$($errors[0])" | Should -BeExactly "Row 21: column 'Timestamp' value 'soon <b>' is not a date and time."
+        $page = Get-Content -LiteralPath $path -Raw
+        Get-SummaryLine $page | Should -Match '^31 rows \(30 scored, 1 rejected [^)]*\)\): 1 anomaly above'
+        @([regex]::Matches((Get-Svg $page), '<circle class="anomaly"')) | Should -HaveCount 1
+    }
+
+    It 'writes nothing and says so when no row is scored' {
+        $path = Join-Path $TestDrive 'none.html'
+        { New-MetricRow -Count 3 | Export-AnomalyReport -Model $m -Path $path -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'NoScoredRows,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        $path | Should -Not -Exist
+    }
+
+    It 'keeps an existing file with -NoClobber and writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'existing.html'
+        Set-Content -LiteralPath $path -Value 'old'
+        { $scored | Export-AnomalyReport -Model $m -Path $path -NoClobber } |
+            Should -Throw -ErrorId 'ReportFileExists,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        $scored | Export-AnomalyReport -Model $m -Path $path -WhatIf
+        (Get-Content -LiteralPath $path -Raw).Trim() | Should -Be 'old'
+        $scored | Export-AnomalyReport -Model $m -Path $path
+        Get-Content -LiteralPath $path -Raw | Should -Match '^<!DOCTYPE html>'
+    }
+
+    It 'refuses an untrained model and a missing folder' {
+        { $scored | Export-AnomalyReport -Model (New-Autoencoder) -Path (Join-Path $TestDrive 'x.html') } |
+            Should -Throw -ErrorId 'ModelNotTrained,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        { $scored | Export-AnomalyReport -Model $m -Path (Join-Path $TestDrive 'no/such/folder/x.html') } |
+            Should -Throw -ErrorId 'ReportFolderNotFound,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+    }
+
+    It 'reads rows back from a scored CSV file (text values, explanation instead of contributions)' {
+        $csv = Join-Path $TestDrive 'metrics.csv'
+        $scoredCsv = Join-Path $TestDrive 'scored.csv'
+        New-TimedRow -Count 600 -Seed 8 -Inject $injected | Select-Object Timestamp, Host, cpu, mem, disk |
+            ForEach-Object { $_.Timestamp = $_.Timestamp.ToString('s'); $_ } | Export-Csv -LiteralPath $csv
+        Test-Anomaly -Model $m -Path $csv -OutputPath $scoredCsv -ThreadCount 1
+        $path = Join-Path $TestDrive 'fromcsv.html'
+        Import-Csv -LiteralPath $scoredCsv | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp
+        $page = Get-Content -LiteralPath $path -Raw
+        Get-SummaryLine $page | Should -Match '^600 rows: 5 anomalies above the threshold .*, from 2026-03-02 00:00 to 2026-03-02 09:59\.$'
+        $rows = @([regex]::Matches($page, '<tr class="anomaly">.*?</tr>') | ForEach-Object Value)
+        $rows | Should -HaveCount 5
+        $rows[0] | Should -Match '<td>cpu 160 \(expected [^)]*\); '
+    }
+}
+
+Describe 'Export-AnomalyReport in a real browser' {
+    BeforeAll {
+        $script:browser = @('chromium', 'chromium-browser', 'google-chrome') |
+            ForEach-Object { Get-Command $_ -CommandType Application -ErrorAction SilentlyContinue } | Select-Object -First 1
+        $script:shot = Join-Path $TestDrive 'report.png'
+        if ($browser) {
+            # Headless Chromium renders the report file and saves a screenshot. As root it needs --no-sandbox; its D-Bus
+            # complaints on stderr are harmless. A profile folder of its own keeps parallel runs apart.
+            $arguments = @(
+                '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=1',
+                '--window-size=1200,1000', "--user-data-dir=$(Join-Path $TestDrive 'chromium-profile')",
+                "--screenshot=$shot", [System.Uri]::new($reportPath).AbsoluteUri
+            )
+            $info = [System.Diagnostics.ProcessStartInfo]::new($browser.Source)
+            foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
+            $info.RedirectStandardError = $true
+            $info.RedirectStandardOutput = $true
+            $process = [System.Diagnostics.Process]::Start($info)
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $null = $process.StandardOutput.ReadToEndAsync()
+            if (-not $process.WaitForExit(120000)) {
+                $process.Kill($true)
+                throw "Chromium did not finish the screenshot within 120 s."
+            }
+            if (-not (Test-Path -LiteralPath $shot)) { throw "Chromium wrote no screenshot (exit code $($process.ExitCode)): $($stderr.Result)" }
+            if ($env:AUTOENCODERPS_KEEP_SCREENSHOT) { Copy-Item -LiteralPath $shot -Destination $env:AUTOENCODERPS_KEEP_SCREENSHOT -Force }
+            $script:image = [AutoencoderPS.TestSupport.PngImage]::Load($shot)
+            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.AnomalyReport]::ThresholdColor)
+            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.AnomalyReport]::MarkerColor)
+        }
+    }
+
+    It "renders the chart: the threshold is a long horizontal line$browserNote" -Skip:(-not $chromium) {
+        $image.Width | Should -Be 1200
+        $run = [AutoencoderPS.TestSupport.PixelAnalysis]::LongestHorizontalRun($image, $thresholdColor, 0)
+        # The plot is about 950 px wide here; the markers above the line may interrupt it, and the line is 2 px thick.
+        $run.Length | Should -BeGreaterThan 400
+        $row = 0
+        for ($x = 0; $x -lt $image.Width; $x++) { if ($image.Rgb($x, $run.Y) -eq $thresholdColor) { $row++ } }
+        $row | Should -BeGreaterThan 850
+        $run.Y | Should -BeGreaterThan 200 -Because 'the chart lies below the title and summary'
+    }
+
+    It "draws one separate marker per anomaly, in time order and evenly spaced like the anomalies$browserNote" -Skip:(-not $chromium) {
+        $blobs = @([AutoencoderPS.TestSupport.PixelAnalysis]::Blobs($image, $markerColor, 10, 0))
+        # The legend's sample marker sits above the plot; the others are the anomalies.
+        $legend = $blobs | Sort-Object Top | Select-Object -First 1
+        $markers = @($blobs | Where-Object { $_ -ne $legend } | Sort-Object CenterX)
+        $markers | Should -HaveCount 5
+        $markers | ForEach-Object { $_.Top | Should -BeGreaterThan $legend.Bottom }
+        # The anomalies are 120 minutes apart: so are the markers' centres, within a pixel or two.
+        $gaps = @(for ($k = 1; $k -lt 5; $k++) { $markers[$k].CenterX - $markers[$k - 1].CenterX })
+        $gaps | ForEach-Object { $_ | Should -BeGreaterThan 100 }
+        ($gaps | Measure-Object -Maximum).Maximum - ($gaps | Measure-Object -Minimum).Minimum | Should -BeLessOrEqual 3
+        # Every marker lies above the threshold line (smaller y), as every anomaly's score is above the threshold.
+        $run = [AutoencoderPS.TestSupport.PixelAnalysis]::LongestHorizontalRun($image, $thresholdColor, 0)
+        $markers | ForEach-Object { $_.CenterY | Should -BeLessThan $run.Y }
+    }
+}
