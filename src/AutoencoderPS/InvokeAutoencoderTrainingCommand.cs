@@ -276,6 +276,11 @@ namespace AutoencoderPS.Commands
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures.Concat(Model.Settings.WindowColumns).ToArray(), InputCulture,
                         out var decisions, Model.Settings.TimeFeatures);
                     foreach (var decision in decisions) WriteVerbose(decision);
+                    if (Model.Settings.IsWindowed)
+                        roles = new FeatureSchema(roles.Columns, roles.Ignored.Select(i =>
+                            string.Equals(i.Name, Model.Settings.TimeProperty, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the time of the sliding window")
+                            : string.Equals(i.Name, Model.Settings.GroupBy, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the group of the sliding window")
+                            : i));
                     builder = new TrainingSetBuilder(roles, InputCulture, Policy);
                 }
                 catch (AutoencoderException e)
