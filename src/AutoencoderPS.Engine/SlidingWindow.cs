@@ -137,12 +137,12 @@ namespace AutoencoderPS.Engine
                     Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
                 Array.Copy(row, 0, window, capacity * width, width);
                 step = new WindowStep(WindowStatus.Scored, window, afterGap);
-                series.Rows[series.Start] = row;
+                series.Rows[series.Start] = (double[])row.Clone();
                 series.Start = (series.Start + 1) % capacity;
             }
             else
             {
-                series.Rows[(series.Start + series.Count) % capacity] = row;
+                series.Rows[(series.Start + series.Count) % capacity] = (double[])row.Clone();
                 series.Count++;
                 step = new WindowStep(WindowStatus.WarmingUp, null, afterGap);
             }
