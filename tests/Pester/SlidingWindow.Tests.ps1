@@ -339,6 +339,18 @@ Describe 'Sliding windows' {
         }
     }
 
+    Context 'threshold' {
+        It 'recalibrates on the windows of new normal rows' {
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1
+            $normal = @(New-SeriesRow -HostName web1, web2 -First 2000 -Count 50 -Seed 51)
+            $normal | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 100 -ThreadCount 1
+            $m.ThresholdSource | Should -BeLike '*96 new normal windows*'
+            $scores = @($normal | Copy-Row | Test-Anomaly -Model $m | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+            $m.Threshold | Should -Be ($scores | Measure-Object -Maximum).Maximum
+        }
+    }
+
     Context 'model file' {
         It 'keeps the window settings, intervals and scores through Export and Import' {
             $path = Join-Path $TestDrive 'window.aemodel'
