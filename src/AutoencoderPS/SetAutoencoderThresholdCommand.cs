@@ -16,6 +16,7 @@ namespace AutoencoderPS.Commands
     {
         private const string TrainingErrorsSet = "TrainingErrors";
         private readonly List<double[]> rows = new List<double[]>();
+        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
         private long rowNumber;
 
         [Parameter(Mandatory = true, Position = 0)]
@@ -96,10 +97,33 @@ namespace AutoencoderPS.Commands
                     EnsureRuntime(Model);
                     ApplyThreadCount(ThreadCount);
                     var errors = new List<double>(rows.Count);
-                    for (int start = 0; start < rows.Count; start += 4096)
-                        foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
-                            errors.Add(score.Score);
-                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Count} new normal rows, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+                    if (Model.Settings.IsWindowed)
+                    {
+                        // A sliding-window model is recalibrated on the windows of the new rows, built as in training.
+                        var plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
+                        if (plan.Windows.Count == 0)
+                            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
+                                $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."),
+                                ErrorCategory.InvalidData, Model));
+                        for (int start = 0; start < plan.Windows.Count; start += 4096)
+                        {
+                            var batch = new List<double[]>();
+                            for (int k = start; k < Math.Min(start + 4096, plan.Windows.Count); k++)
+                            {
+                                var window = new List<double>();
+                                foreach (int i in plan.Windows[k]) window.AddRange(rows[i]);
+                                batch.Add(window.ToArray());
+                            }
+                            foreach (var score in Model.ScoreWindows(batch)) errors.Add(score.Score);
+                        }
+                    }
+                    else
+                    {
+                        for (int start = 0; start < rows.Count; start += 4096)
+                            foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
+                                errors.Add(score.Score);
+                    }
+                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Count} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
                 }
             }
             catch (AutoencoderException e)
@@ -115,8 +139,10 @@ namespace AutoencoderPS.Commands
             var features = new double[Model.Schema!.Width];
             try
             {
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                 Model.Schema.Featurize(record, InputCulture, features);
                 rows.Add(features);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }
             catch (FeatureValueException e)
             {
