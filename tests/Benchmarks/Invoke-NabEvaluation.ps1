@@ -41,6 +41,8 @@ param(
     [string] $Series = '*',
     # Also run a small grid of settings (slow: one full evaluation per setting) and report it.
     [switch] $Grid,
+    # The grid: hashtables of settings that differ from the defaults (default: a built-in list).
+    [hashtable[]] $GridSetting,
     # Don't write the report (print only).
     [switch] $NoReport
 )
@@ -87,15 +89,24 @@ function New-SeriesRow {
     }
 }
 
-function Invoke-NabRun {
+$modelCache = @{}
+
+function Get-NabModelRun {
+    <#
+    Trains one model per series for the model part of a setting (input, network, epochs, scaling, seed) and scores
+    every row; cached, so settings that differ only in threshold or alarms reuse the same models and scores.
+    #>
     param([hashtable] $Setting)
     $useModuleWindows = $Setting.WindowSize -gt 1 -and $moduleHasWindows -and $Setting.LagMode -ne 'Script'
     if ($Setting.WindowSize -gt 1 -and $Setting.LagMode -eq 'Module' -and -not $moduleHasWindows) {
         throw 'This module has no New-Autoencoder -WindowSize; use -LagMode Script or Auto.'
     }
     $lags = if ($Setting.WindowSize -gt 1 -and -not $useModuleWindows) { $Setting.WindowSize - 1 } else { 0 }
+    $key = '{0}|{1}|{2}|{3}|{4}|{5}|{6}|{7}|{8}' -f $Setting.WindowSize, $useModuleWindows, $Setting.TimeFeatures, ($Setting.HiddenLayer -join '-'),
+        $Setting.OutputActivation, $Setting.Epochs, $Setting.Scaling, $Setting.Seed, $Setting.TrainFraction
+    if ($modelCache.ContainsKey($key)) { return $modelCache[$key] }
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
-    $results = foreach ($s in $data) {
+    $series = foreach ($s in $data) {
         $n = $s.Value.Count
         $trainCount = [int][math]::Floor($Setting.TrainFraction * $n)
         $rows = @(New-SeriesRow -S $s -Lags $lags)
@@ -104,11 +115,28 @@ function Invoke-NabRun {
         if ($useModuleWindows) { $newArgs.WindowSize = $Setting.WindowSize; $newArgs.TimeProperty = 'timestamp' }
         $model = New-Autoencoder @newArgs
         $rows[0..($trainCount - 1)] | Invoke-AutoencoderTraining -Model $model -Epochs $Setting.Epochs -Scaling $Setting.Scaling `
-            -ThresholdMethod $Setting.ThresholdMethod -ThresholdValue $Setting.ThresholdValue -ThreadCount $ThreadCount | Out-Null
-        $scored = @($rows | Test-Anomaly -Model $model -ThreadCount $ThreadCount -TopFeatureCount 1)
-        $model.Dispose()
+            -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
+        # Warm-up rows of a windowed model have no score ($null): never an alarm.
+        $score = [double[]]@($rows | Test-Anomaly -Model $model -ThreadCount $ThreadCount -TopFeatureCount 1 |
+            ForEach-Object { if ($null -eq $_.AnomalyScore) { [double]::NegativeInfinity } else { [double]$_.AnomalyScore } })
+        if ($score.Count -ne $n) { throw "$($s.Name): $n rows but $($score.Count) scores." }
+        [pscustomobject]@{ Series = $s; TrainCount = $trainCount; Model = $model; Score = $score }
+    }
+    $modelCache[$key] = [pscustomobject]@{ Series = @($series); Seconds = $clock.Elapsed.TotalSeconds }
+    $modelCache[$key]
+}
+
+function Invoke-NabRun {
+    param([hashtable] $Setting)
+    $modelRun = Get-NabModelRun -Setting $Setting
+    $results = foreach ($m in $modelRun.Series) {
+        $s = $m.Series
+        $n = $s.Value.Count
+        # The model's own threshold rule on its training errors, as Invoke-AutoencoderTraining would set it.
+        Set-AutoencoderThreshold -Model $m.Model -Method $Setting.ThresholdMethod -Value $Setting.ThresholdValue
+        $threshold = $m.Model.Threshold
         $flag = [bool[]]::new($n)
-        for ($i = $trainCount; $i -lt $n; $i++) { $flag[$i] = [bool]$scored[$i].IsAnomaly }
+        for ($i = $m.TrainCount; $i -lt $n; $i++) { $flag[$i] = -not ($m.Score[$i] -le $threshold) }   # IsAnomaly's rule
         # Alarms: a flagged row after at least QuietRows unflagged ones (QuietRows 0: every flagged row).
         $detection = [bool[]]::new($n)
         $lastFlag = -1000000000
@@ -122,7 +150,7 @@ function Invoke-NabRun {
         $inWindow = 0
         foreach ($w in $s.Windows) { for ($i = $w.Left; $i -le $w.Right; $i++) { if ($flag[$i]) { $inWindow++ } } }
         $r | Add-Member -NotePropertyMembers @{
-            Series = $s.Name; Rows = $n; TrainRows = $trainCount; FlaggedRows = $flaggedRows
+            Series = $s.Name; Rows = $n; TrainRows = $m.TrainCount; FlaggedRows = $flaggedRows
             FalseAlarmRows = $flaggedRows - $inWindow; Detections = @($detection | Where-Object { $_ }).Count
         } -PassThru
     }
@@ -130,7 +158,7 @@ function Invoke-NabRun {
         Setting = $Setting
         Results = @($results)
         Score   = Get-NabNormalizedScore @($results)
-        Seconds = $clock.Elapsed.TotalSeconds
+        Seconds = $modelRun.Seconds
     }
 }
 
@@ -149,7 +177,7 @@ $default = @{
 $gridRuns = @()
 if ($Grid) {
     # One change at a time from the defaults, plus a few combinations.
-    $variants = @(
+    $variants = if ($GridSetting) { $GridSetting } else { @(
         @{ WindowSize = 1 }, @{ WindowSize = 6 }, @{ WindowSize = 12 }, @{ WindowSize = 24 },
         @{ TimeFeatures = -not $TimeFeatures },
         @{ ThresholdValue = 99 }, @{ ThresholdValue = 99.5 }, @{ ThresholdValue = 100 },
@@ -158,7 +186,7 @@ if ($Grid) {
         @{ Scaling = 'MinMax' }, @{ Scaling = 'Standard' },
         @{ Epochs = 10 }, @{ Epochs = 60 },
         @{ Seed = 2 }, @{ Seed = 3 }
-    )
+    ) }
     foreach ($v in $variants) {
         $setting = $default.Clone()
         foreach ($k in $v.Keys) { $setting[$k] = $v[$k] }
