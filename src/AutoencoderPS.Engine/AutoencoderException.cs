@@ -40,7 +40,13 @@ namespace AutoencoderPS.Engine
     public sealed class FeatureValueException : AutoencoderException
     {
         public FeatureValueException(FeatureValueProblem problem, string column, object? value, string message)
-            : base(ErrorIdFor(problem), message)
+            : this(problem, column, value, message, ErrorIdFor(problem))
+        {
+        }
+
+        /// <summary>With an ErrorId of its own (sliding windows: RowOutOfOrder, TimeValueMissing, ...).</summary>
+        public FeatureValueException(FeatureValueProblem problem, string column, object? value, string message, string errorId)
+            : base(errorId, message)
         {
             Problem = problem;
             Column = column;

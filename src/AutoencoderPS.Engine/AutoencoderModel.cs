@@ -69,6 +69,38 @@ namespace AutoencoderPS.Engine
 
         public ScalingMethod? Scaling => Scaler?.Method;
 
+        /// <summary>Consecutive rows the network reads together (1: the row model).</summary>
+        public int WindowSize => Settings.WindowSize;
+
+        /// <summary>
+        /// The network's inputs as features per time step ("cpu (t-1)", "cpu (t)"); the row schema itself for a row model.
+        /// Scores of windows explain themselves by these columns.
+        /// </summary>
+        public FeatureSchema? WindowSchema
+        {
+            get
+            {
+                var schema = Schema;
+                if (schema == null || !Settings.IsWindowed) return schema;
+                var cached = windowSchema;
+                if (cached != null && ReferenceEquals(cached.Item1, schema)) return cached.Item2;
+                var built = SlidingWindow.WindowSchema(schema, Settings.WindowSize);
+                windowSchema = Tuple.Create(schema, built);
+                return built;
+            }
+        }
+
+        private Tuple<FeatureSchema, FeatureSchema>? windowSchema;
+
+        /// <summary>Median time step of each group seen in training (sliding windows with a time property).</summary>
+        public IReadOnlyDictionary<string, TimeSpan> GroupIntervals { get; private set; } = new Dictionary<string, TimeSpan>();
+
+        /// <summary>Median time step over all groups seen in training; null without a time property.</summary>
+        public TimeSpan? UsualInterval { get; private set; }
+
+        /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
+        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group);
+
         /// <summary>
         /// Trains a new network on <paramref name="rows"/> (already featurized by <paramref name="schema"/>)
         /// and sets the threshold from the training errors. The model changes only when the whole run
@@ -80,12 +112,21 @@ namespace AutoencoderPS.Engine
             TrainingOptions options,
             Action<EpochResult>? onEpoch = null,
             CancellationToken cancellation = default,
-            bool continueTraining = false)
+            bool continueTraining = false,
+            WindowPlan? windows = null)
         {
             ThrowIfDisposed();
             options.Validate();
             if (rows.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+            if (Settings.IsWindowed != (windows != null))
+                throw new ArgumentException(Settings.IsWindowed
+                    ? "A sliding-window model trains on windows: give the plan (SlidingWindow.Plan)."
+                    : "A row model trains on rows, not on windows.", nameof(windows));
+            if (windows != null && windows.Windows.Count == 0)
+                throw new AutoencoderException("NoTrainingWindows",
+                    $"No group has {Settings.WindowSize} consecutive rows without a gap, so there is no window of {Settings.WindowSize} rows to train on. " +
+                    "Give more rows per group, a smaller -WindowSize, or a larger -MaxGap.");
             foreach (var row in rows)
                 if (row.Length != schema.Width)
                     throw new ArgumentException($"Each row must have {schema.Width} values, one per network input of the schema.", nameof(rows));
@@ -135,10 +176,17 @@ namespace AutoencoderPS.Engine
             else
             {
                 scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling);
-                architecture = new NetworkArchitecture(d, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
+                architecture = new NetworkArchitecture(d * Settings.WindowSize, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
                 candidate = NewNetwork(architecture, Settings.Seed);
             }
             float[] scaled = Scale(scaler, rows);
+            if (windows != null)
+            {
+                // Scaling is fitted on rows; a window is its rows' scaled vectors, concatenated oldest first.
+                scaled = Concatenate(scaled, d, windows.Windows);
+                n = windows.Windows.Count;
+                d *= Settings.WindowSize;
+            }
 
             var history = new List<EpochResult>();
             try
@@ -209,7 +257,12 @@ namespace AutoencoderPS.Engine
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold;
                     Threshold = threshold;
-                    ThresholdSource = FormattableString.Invariant($"{options.Threshold}; {n} training rows, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
+                    ThresholdSource = FormattableString.Invariant($"{options.Threshold}; {n} training {(windows != null ? "windows" : "rows")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
+                    if (windows != null)
+                    {
+                        GroupIntervals = windows.GroupIntervals;
+                        UsualInterval = windows.UsualInterval;
+                    }
                     TrainingErrors = SampleSorted(errors);
                     Training = summary;
                 }
@@ -231,27 +284,56 @@ namespace AutoencoderPS.Engine
                 if (network == null || Scaler == null || Schema == null)
                     throw new AutoencoderException("ModelNotTrained",
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
-                int n = rows.Count, d = Schema.Width;
-                if (n == 0) return Array.Empty<RowScore>();
-                foreach (var row in rows)
-                    if (row.Length != d)
-                        throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
-                float[] scaled = Scale(Scaler, rows);
-                Forward(network, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
-                var scores = new RowScore[n];
-                for (int i = 0; i < n; i++)
-                {
-                    var rowErrors = new float[d];
-                    var rowReconstruction = new double[d];
-                    Array.Copy(errors, i * d, rowErrors, 0, d);
-                    for (int j = 0; j < d; j++)
-                        rowReconstruction[j] = Scaler.Inverse(j, reconstructed[i * d + j]);
-                    double score = RowError(errors, i, d);
-                    // A score that is not a number is never silently normal.
-                    scores[i] = new RowScore(Schema, rows[i], score, !(score <= Threshold), rowErrors, rowReconstruction);
-                }
-                return scores;
+                if (Settings.IsWindowed)
+                    throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
+                return ScoreCore(rows, Schema);
             }
+        }
+
+        /// <summary>
+        /// Scores windows of a sliding-window model: each is <see cref="WindowSize"/> rows featurized with
+        /// <see cref="Schema"/>, concatenated oldest first (see <see cref="WindowAssembler"/>), in one forward pass.
+        /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)").
+        /// </summary>
+        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null || Scaler == null || Schema == null)
+                    throw new AutoencoderException("ModelNotTrained",
+                        "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                if (!Settings.IsWindowed)
+                    throw new InvalidOperationException("A row model scores rows (Score), not windows.");
+                return ScoreCore(windows, WindowSchema!);
+            }
+        }
+
+        // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
+        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained)
+        {
+            var scaler = Scaler!;
+            int n = rows.Count, d = explained.Width;
+            if (n == 0) return Array.Empty<RowScore>();
+            foreach (var row in rows)
+                if (row.Length != d)
+                    throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
+            float[] scaled = Scale(scaler, rows);
+            Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
+            var scores = new RowScore[n];
+            int rowWidth = scaler.Count;
+            for (int i = 0; i < n; i++)
+            {
+                var rowErrors = new float[d];
+                var rowReconstruction = new double[d];
+                Array.Copy(errors, i * d, rowErrors, 0, d);
+                for (int j = 0; j < d; j++)
+                    rowReconstruction[j] = scaler.Inverse(j % rowWidth, reconstructed[i * d + j]);
+                double score = RowError(errors, i, d);
+                // A score that is not a number is never silently normal.
+                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), rowErrors, rowReconstruction);
+            }
+            return scores;
         }
 
         /// <summary>
@@ -284,6 +366,7 @@ namespace AutoencoderPS.Engine
             text.Append(IsTrained ? "Trained autoencoder " : "Untrained autoencoder ");
             text.Append(Layers);
             if (Schema != null) text.Append($", {Schema.Count} features");
+            if (Settings.IsWindowed) text.Append($", windows of {Settings.WindowSize} rows");
             if (IsTrained) text.Append($", threshold {Threshold:G4} ({ThresholdRule})");
             return text.ToString();
         }
@@ -303,7 +386,8 @@ namespace AutoencoderPS.Engine
         internal static AutoencoderModel Restore(
             ModelSettings settings, FeatureSchema schema, FeatureScaler scaler, NetworkArchitecture architecture,
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
-            TrainingSummary? training, Action<torch.nn.Module> loadWeights)
+            TrainingSummary? training, Action<torch.nn.Module> loadWeights,
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -329,6 +413,8 @@ namespace AutoencoderPS.Engine
                 ThresholdSource = thresholdSource,
                 TrainingErrors = trainingErrors.ToArray(),
                 Training = training,
+                GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
+                UsualInterval = usualInterval,
             };
         }
 
@@ -347,14 +433,27 @@ namespace AutoencoderPS.Engine
         // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
         private const float MaxScaledValue = 1e6f;
 
+        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
         private static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
         {
             int d = scaler.Count;
-            var scaled = new float[rows.Count * d];
+            int width = rows.Count == 0 ? d : rows[0].Length;
+            var scaled = new float[rows.Count * width];
             for (int i = 0; i < rows.Count; i++)
-                for (int j = 0; j < d; j++)
-                    scaled[i * d + j] = Math.Clamp(scaler.Transform(j, rows[i][j]), -MaxScaledValue, MaxScaledValue);
+                for (int j = 0; j < width; j++)
+                    scaled[i * width + j] = Math.Clamp(scaler.Transform(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
             return scaled;
+        }
+
+        // The training windows from the scaled rows: each window's rows, concatenated oldest first.
+        private static float[] Concatenate(float[] scaledRows, int d, IReadOnlyList<int[]> windows)
+        {
+            int w = windows.Count == 0 ? 0 : windows[0].Length;
+            var result = new float[windows.Count * w * d];
+            for (int k = 0; k < windows.Count; k++)
+                for (int t = 0; t < w; t++)
+                    Array.Copy(scaledRows, windows[k][t] * d, result, (k * w + t) * d, d);
+            return result;
         }
 
         // Rows go through the network in chunks of this fixed size (the last one padded with zeros; large enough

@@ -22,7 +22,9 @@ namespace AutoencoderPS.Engine
     /// </summary>
     public static class ModelFile
     {
-        public const int FormatVersion = 1;
+        // 2: optional sliding-window fields (WindowSize, TimeProperty, GroupBy, MaxGap, UsualInterval, GroupIntervals);
+        // a version-1 file has none of them and loads as a row model.
+        public const int FormatVersion = 2;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -287,6 +289,14 @@ namespace AutoencoderPS.Engine
             public double[] TrainingErrors { get; set; } = Array.Empty<double>();
             public TrainingSummary? Training { get; set; }
 
+            // Sliding windows (format version 2); absent in row models.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WindowSize { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TimeProperty { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GroupBy { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? MaxGap { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
+
             public static ModelMetadata From(AutoencoderModel model)
             {
                 var schema = model.Schema!;
@@ -329,6 +339,13 @@ namespace AutoencoderPS.Engine
                     ThresholdSource = model.ThresholdSource,
                     TrainingErrors = model.TrainingErrors.ToArray(),
                     Training = model.Training,
+                    WindowSize = model.Settings.IsWindowed ? model.Settings.WindowSize : null,
+                    TimeProperty = model.Settings.TimeProperty,
+                    GroupBy = model.Settings.GroupBy,
+                    MaxGap = model.Settings.MaxGap,
+                    UsualInterval = model.UsualInterval,
+                    GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
+                        ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                 };
             }
 
@@ -343,7 +360,12 @@ namespace AutoencoderPS.Engine
                 if (Features.Count == 0) throw new InvalidDataException("it lists no features");
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
-                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures);
+                if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
+                    throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
+                if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
+                    throw new InvalidDataException("its usual intervals are not positive time spans");
+                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
+                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap);
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
@@ -351,10 +373,11 @@ namespace AutoencoderPS.Engine
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
                 var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray());
-                var architecture = new NetworkArchitecture(schema.Width, HiddenLayers, Activation, OutputActivation);
+                var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
-                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights);
+                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
+                    GroupIntervals, UsualInterval);
             }
         }
 

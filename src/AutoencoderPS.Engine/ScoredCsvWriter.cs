@@ -24,13 +24,19 @@ namespace AutoencoderPS.Engine
         private readonly string temporary;
         private readonly CultureInfo culture;
         private readonly int topFeatures;
+        private readonly bool status;
         private readonly StreamWriter stream;
         private readonly CsvWriter writer;
         private CsvHeader? header;
         private bool committed;
 
-        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures)
+        /// <summary>The column a sliding-window model adds last: "Scored" or "WarmingUp" (<see cref="WindowStatus"/>).</summary>
+        public const string StatusColumn = "AnomalyStatus";
+
+        /// <summary>A writer to <paramref name="path"/>; with <paramref name="status"/> (sliding-window models) it adds the <see cref="StatusColumn"/> column.</summary>
+        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool status = false)
         {
+            this.status = status;
             this.path = Path.GetFullPath(path);
             culture = options.Culture;
             this.topFeatures = topFeatures;
@@ -57,11 +63,40 @@ namespace AutoencoderPS.Engine
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
+            WriteFields(record);
+            writer.WriteField(score.Score.ToString("R", culture));
+            writer.WriteField(score.IsAnomaly ? "True" : "False");
+            writer.WriteField(schema.Columns[score.TopFeature].Name);
+            writer.WriteField(score.Explain(topFeatures, culture));
+            writer.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) writer.WriteField(nameof(WindowStatus.Scored));
+            writer.NextRecord();
+            Rows++;
+        }
+
+        /// <summary>Writes a row of a sliding-window model that is still warming up: no score, not an anomaly.</summary>
+        public void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
+        {
+            WriteFields(record);
+            writer.WriteField("");
+            writer.WriteField("False");
+            writer.WriteField("");
+            writer.WriteField("");
+            writer.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) writer.WriteField(nameof(WindowStatus.WarmingUp));
+            writer.NextRecord();
+            Rows++;
+        }
+
+        // The header before the first row, then the row's own fields.
+        private void WriteFields(CsvRecord record)
+        {
             if (header == null)
             {
                 header = record.Header;
                 foreach (var name in header.Names) writer.WriteField(name);
                 foreach (var name in ScoreColumns) writer.WriteField(name);
+                if (status) writer.WriteField(StatusColumn);
                 writer.NextRecord();
             }
             else if (!ReferenceEquals(header, record.Header) && !header.Names.SequenceEqual(record.Header.Names, StringComparer.OrdinalIgnoreCase))
@@ -71,13 +106,6 @@ namespace AutoencoderPS.Engine
             }
             for (int i = 0; i < header.Names.Count; i++)
                 writer.WriteField(i < record.Fields.Count ? record.Fields[i] : "");
-            writer.WriteField(score.Score.ToString("R", culture));
-            writer.WriteField(score.IsAnomaly ? "True" : "False");
-            writer.WriteField(schema.Columns[score.TopFeature].Name);
-            writer.WriteField(score.Explain(topFeatures, culture));
-            writer.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            writer.NextRecord();
-            Rows++;
         }
 
         /// <summary>Flushes to disk and renames the temporary file over the target.</summary>

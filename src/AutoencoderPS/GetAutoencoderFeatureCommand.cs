@@ -24,6 +24,19 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[]? Name { get; set; }
 
+        // A sliding-window model reads each feature once per row of the window: the column says so (the view shows "1 x 6").
+        private object WithWindow(FeatureColumn column)
+        {
+            if (!Model.Settings.IsWindowed) return column;
+            var row = new PSObject(column);
+            row.Properties.Add(new PSNoteProperty("WindowSize", Model.Settings.WindowSize));
+            row.Properties.Add(new PSNoteProperty("TimeProperty", Model.Settings.TimeProperty));
+            row.Properties.Add(new PSNoteProperty("GroupBy", Model.Settings.GroupBy));
+            row.Properties.Add(new PSNoteProperty("WindowSteps",
+                Enumerable.Range(0, Model.Settings.WindowSize).Select(t => SlidingWindow.StepName(column.Name, Model.Settings.WindowSize - 1 - t)).ToArray()));
+            return row;
+        }
+
         protected override void ProcessRecord()
         {
             ThrowIfDisposed(Model);
@@ -40,7 +53,7 @@ namespace AutoencoderPS.Commands
                         "FeatureNotFound", ErrorCategory.ObjectNotFound, name));
             foreach (var column in Model.FeatureColumns)
                 if (patterns.Any(p => p.IsMatch(column.Name)))
-                    WriteObject(column);
+                    WriteObject(WithWindow(column));
         }
     }
 

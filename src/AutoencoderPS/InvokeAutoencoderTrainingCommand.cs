@@ -20,6 +20,8 @@ namespace AutoencoderPS.Commands
         private readonly List<IRecord> pending = new List<IRecord>();
         private readonly List<long> pendingRows = new List<long>();
         private readonly List<double[]> incrementalRows = new List<double[]>();
+        // Sliding windows: each kept row's group and time, in the order of the kept rows.
+        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
         private long rowNumber;
@@ -164,6 +166,15 @@ namespace AutoencoderPS.Commands
             WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
                          $"{Epochs} epochs, batch {BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
+            WindowPlan? plan = null;
+            if (Model.Settings.IsWindowed)
+            {
+                plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap,
+                    Incremental ? Model.GroupIntervals : null, Incremental ? Model.UsualInterval : null);
+                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} rows: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
+                             $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+            }
+
             var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
             try
             {
@@ -173,7 +184,7 @@ namespace AutoencoderPS.Commands
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
                     WriteProgress(progress);
                     if (!PassThru) WriteObject(epoch);
-                }, stopping.Token, continueTraining: Incremental);
+                }, stopping.Token, continueTraining: Incremental, windows: plan);
             }
             catch (OperationCanceledException)
             {
@@ -232,8 +243,10 @@ namespace AutoencoderPS.Commands
                 var features = new double[Model.Schema!.Width];
                 try
                 {
+                    var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                     Model.Schema.Featurize(record, InputCulture, features, Policy, null);
                     incrementalRows.Add(features);
+                    if (Model.Settings.IsWindowed) windowKeys.Add(key);
                 }
                 catch (FeatureValueException e)
                 {
@@ -259,9 +272,15 @@ namespace AutoencoderPS.Commands
                 if (pending.Count == 0) return;
                 try
                 {
-                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
+                    // The window's time and group columns are keys, never features.
+                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures.Concat(Model.Settings.WindowColumns).ToArray(), InputCulture,
                         out var decisions, Model.Settings.TimeFeatures);
                     foreach (var decision in decisions) WriteVerbose(decision);
+                    if (Model.Settings.IsWindowed)
+                        roles = new FeatureSchema(roles.Columns, roles.Ignored.Select(i =>
+                            string.Equals(i.Name, Model.Settings.TimeProperty, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the time of the sliding window")
+                            : string.Equals(i.Name, Model.Settings.GroupBy, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the group of the sliding window")
+                            : i));
                     builder = new TrainingSetBuilder(roles, InputCulture, Policy);
                 }
                 catch (AutoencoderException e)
@@ -278,7 +297,9 @@ namespace AutoencoderPS.Commands
         {
             try
             {
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                 builder!.Add(record);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }
             catch (FeatureValueException e)
             {

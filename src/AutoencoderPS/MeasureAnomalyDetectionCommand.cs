@@ -41,11 +41,19 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string PredictionProperty { get; set; } = "IsAnomaly";
 
+        private long warmingUp;
+
         protected override void ProcessRecord()
         {
             if (InputObject == null) return;
             rowNumber++;
             var record = new PSObjectRecord(InputObject);
+            // A row of a sliding-window model that is still warming up has no score to measure.
+            if (record.TryGetValue("AnomalyStatus", out var status) && string.Equals(Text(status), "WarmingUp", StringComparison.OrdinalIgnoreCase))
+            {
+                warmingUp++;
+                return;
+            }
             if (!record.TryGetValue(LabelProperty, out var label))
             {
                 WriteMissing(LabelProperty);
@@ -72,6 +80,7 @@ namespace AutoencoderPS.Commands
                 ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
                     $"No usable scored rows were received. Pipe the output of Test-Anomaly, with a '{LabelProperty}' property, to Measure-AnomalyDetection."),
                     ErrorCategory.InvalidData, null));
+            if (warmingUp > 0) WriteVerbose($"Left out {warmingUp} warming-up row(s) of a sliding-window model: they have no score.");
             var metrics = DetectionMetrics.Compute(labels, predictions, scores);
             if (metrics.TruePositive + metrics.FalseNegative == 0)
                 WriteWarning($"No row has {LabelProperty} = '{AnomalyLabel}', so recall and ROC-AUC are undefined. Check -AnomalyLabel.");

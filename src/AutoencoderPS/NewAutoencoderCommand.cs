@@ -37,9 +37,43 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter TimeFeatures { get; set; }
 
+        /// <summary>Consecutive rows (of one group, in time order) the model reads as one input; 1 is the row model.</summary>
+        [Parameter]
+        [ValidateRange(1, ModelSettings.MaxWindowSize)]
+        public int WindowSize { get; set; } = 1;
+
+        /// <summary>The column that orders rows in time (with -WindowSize); it is not a feature.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TimeProperty { get; set; }
+
+        /// <summary>The column whose values (hosts, sensors) each form a series of their own (with -WindowSize); it is not a feature.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? GroupBy { get; set; }
+
+        /// <summary>The longest gap between two rows of a group that keeps the window whole (default 1.5 usual intervals).</summary>
+        [Parameter]
+        public TimeSpan? MaxGap { get; set; }
+
         protected override void EndProcessing()
         {
-            var settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures);
+            ModelSettings settings;
+            try
+            {
+                settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures,
+                    WindowSize, TimeProperty, GroupBy, MaxGap);
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidArgument, null));
+                return;
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidMaxGap", ErrorCategory.InvalidArgument, MaxGap));
+                return;
+            }
             if (Seed == null)
                 WriteVerbose($"No -Seed given; drew seed {settings.Seed} (kept in the model, so this run can be repeated).");
             WriteObject(new AutoencoderModel(settings));

@@ -17,7 +17,7 @@ namespace AutoencoderPS.Commands
     [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(FileInfo))]
-    public sealed class TestAnomalyCommand : RecordInputCmdlet
+    public sealed partial class TestAnomalyCommand : RecordInputCmdlet
     {
         private readonly List<IRecord> batchRecords = new List<IRecord>();
         private readonly List<double[]> batchRows = new List<double[]>();
@@ -118,7 +118,7 @@ namespace AutoencoderPS.Commands
                 if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
                 try
                 {
-                    output = new ScoredCsvWriter(target, options, TopFeatureCount);
+                    output = new ScoredCsvWriter(target, options, TopFeatureCount, Model.Settings.IsWindowed);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -144,7 +144,7 @@ namespace AutoencoderPS.Commands
                         firstFile ??= file;
                         WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
                         clock.Start();
-                        foreach (var record in CsvSource.Read(file, options))
+                        foreach (var record in ReadFile(file, options))
                         {
                             // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.
                             if (Stopping) return;
@@ -206,7 +206,7 @@ namespace AutoencoderPS.Commands
         private void CheckColumns(IEnumerable<string> present, string source, object target)
         {
             var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
-            var missing = Schema.Names.Where(n => !names.Contains(n)).ToArray();
+            var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
             var e = new AutoencoderException("FeatureColumnsMissing",
                 $"{source} lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
@@ -227,6 +227,11 @@ namespace AutoencoderPS.Commands
                 WriteError(RowError(e, record, row));
                 return;
             }
+            if (Model.Settings.IsWindowed)
+            {
+                AcceptWindowed(record, row, features, imputed);
+                return;
+            }
             batchRecords.Add(record);
             batchRows.Add(features);
             batchImputed.Add(imputed.Count > 0 ? imputed : null);
@@ -235,6 +240,11 @@ namespace AutoencoderPS.Commands
 
         private void Flush()
         {
+            if (Model.Settings.IsWindowed)
+            {
+                FlushWindowed();
+                return;
+            }
             if (batchRows.Count == 0) return;
             try
             {

@@ -1,0 +1,392 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:t0 = [datetime]::new(2026, 3, 2, 0, 0, 0, [System.DateTimeKind]::Unspecified)
+
+    function New-SeriesRow {
+        <#
+        .SYNOPSIS
+            Seeded per-host time series, one row a minute: Cpu follows a 24-row cycle with noise, Mem follows Cpu.
+        #>
+        param(
+            [string[]] $HostName = @('web1'),
+            [int] $First = 0,
+            [int] $Count = 100,
+            [int] $Seed = 5,
+            [double] $StepMinutes = 1
+        )
+        $random = [System.Random]::new($Seed)
+        for ($i = $First; $i -lt $First + $Count; $i++) {
+            foreach ($h in $HostName) {
+                $phase = if ($h -eq 'web2') { 1.3 } else { 0 }
+                $cpu = 50 + 25 * [math]::Sin(2 * [math]::PI * $i / 24 + $phase) + 2 * $random.NextDouble()
+                [pscustomobject][ordered]@{
+                    Time = $t0.AddMinutes($i * $StepMinutes)
+                    Host = $h
+                    Cpu  = $cpu
+                    Mem  = 30 + 0.4 * $cpu + $random.NextDouble()
+                }
+            }
+        }
+    }
+
+    function Copy-Row {
+        # Fresh copies (Test-Anomaly adds properties to the objects it is given).
+        param([Parameter(ValueFromPipeline)] $Row)
+        process { [pscustomobject][ordered]@{ Time = $Row.Time; Host = $Row.Host; Cpu = $Row.Cpu; Mem = $Row.Mem } }
+    }
+
+    function ConvertTo-ScoreText {
+        # Scores as exact text ('R'), warming-up rows as '-': compares bit for bit.
+        param([object[]] $Rows)
+        @($Rows | ForEach-Object { if ($null -eq $_.AnomalyScore) { '-' } else { ([double]$_.AnomalyScore).ToString('R', [cultureinfo]::InvariantCulture) } })
+    }
+
+    function Get-RocAuc {
+        # Probability that a random positive outscores a random negative (ties count half).
+        param([double[]] $Score, [bool[]] $Label)
+        $pos = @(for ($i = 0; $i -lt $Score.Count; $i++) { if ($Label[$i]) { $Score[$i] } })
+        $neg = @(for ($i = 0; $i -lt $Score.Count; $i++) { if (-not $Label[$i]) { $Score[$i] } })
+        $wins = 0.0
+        foreach ($p in $pos) { foreach ($n in $neg) { if ($p -gt $n) { $wins += 1 } elseif ($p -eq $n) { $wins += 0.5 } } }
+        $wins / ($pos.Count * $neg.Count)
+    }
+
+    $script:training = @(New-SeriesRow -HostName web1, web2 -Count 240 -Seed 1)
+    $script:model = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty Time -GroupBy Host -Seed 11
+    $null = $training | Invoke-AutoencoderTraining -Model $model -Epochs 8 -BatchSize 32 -ThreadCount 1
+}
+
+Describe 'Sliding windows' {
+    Context 'the model' {
+        It 'keeps the window settings, and reads n x d network inputs with the time and group columns left out' {
+            $model.Settings.WindowSize | Should -Be 4
+            $model.Settings.TimeProperty | Should -Be 'Time'
+            $model.Settings.GroupBy | Should -Be 'Host'
+            @($model.Features) | Should -Be @('Cpu', 'Mem')
+            $model.Architecture.InputSize | Should -Be 8
+            $model.Layers | Should -BeLike '8-12-4-12-8'
+            ($model.Schema.Ignored | Where-Object Name -eq 'Time').Reason | Should -BeLike '*time of the sliding window*'
+            ($model.Schema.Ignored | Where-Object Name -eq 'Host').Reason | Should -BeLike '*group of the sliding window*'
+        }
+
+        It 'learns each group''s usual interval (the median time step)' {
+            $model.UsualInterval | Should -Be ([timespan]::FromMinutes(1))
+            $model.GroupIntervals['web1'] | Should -Be ([timespan]::FromMinutes(1))
+            $model.GroupIntervals['web2'] | Should -Be ([timespan]::FromMinutes(1))
+        }
+
+        It 'learns the threshold from training windows, not rows' {
+            $model.Training.Rows | Should -Be (2 * (240 - 3))
+            $model.ThresholdSource | Should -BeLike '*474 training windows*'
+        }
+
+        It 'shows the window on the model and on its features' {
+            ($model | Format-List | Out-String -Width 200) | Should -Match 'Window\s+: 4 rows per Host, in order of Time; usual interval 00:01:00'
+            $features = @(Get-AutoencoderFeature -Model $model)
+            $features[0].WindowSize | Should -Be 4
+            $features[0].TimeProperty | Should -Be 'Time'
+            $features[0].GroupBy | Should -Be 'Host'
+            $features[0].WindowSteps | Should -Be @('Cpu (t-3)', 'Cpu (t-2)', 'Cpu (t-1)', 'Cpu (t)')
+            ($features | Format-Table | Out-String) | Should -Match 'Cpu\s+Numeric\s+1 x 4'
+        }
+
+        It 'refuses -TimeProperty without -WindowSize, and a window column that is also a feature' {
+            { New-Autoencoder -TimeProperty Time } | Should -Throw -ErrorId 'WindowSizeRequired,*'
+            { New-Autoencoder -WindowSize 3 -TimeProperty Time -Feature Time, Cpu } | Should -Throw -ErrorId 'WindowColumnIsFeature,*'
+            { New-Autoencoder -WindowSize 1025 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        }
+
+        It 'a window size of 1 is the row model' {
+            $rowModel = New-Autoencoder -HiddenLayer 4 -WindowSize 1 -Seed 2
+            $rowModel.Settings.IsWindowed | Should -BeFalse
+        }
+    }
+
+    Context 'warm-up and windows per group' {
+        BeforeAll {
+            $script:fresh = @(New-SeriesRow -HostName web1, web2 -First 300 -Count 20 -Seed 3)
+            $script:scored = @($fresh | Copy-Row | Test-Anomaly -Model $model)
+        }
+
+        It 'marks the first n-1 rows of each group as warming up: no score, not an anomaly' {
+            $scored | Should -HaveCount 40
+            foreach ($h in 'web1', 'web2') {
+                $rows = @($scored | Where-Object Host -eq $h)
+                @($rows[0..2].AnomalyStatus) | Should -Be @('WarmingUp', 'WarmingUp', 'WarmingUp')
+                foreach ($r in $rows[0..2]) {
+                    $r.AnomalyScore | Should -BeNullOrEmpty
+                    $r.IsAnomaly | Should -BeFalse
+                }
+                @($rows[3..19] | Where-Object { $_.AnomalyStatus -ne 'Scored' -or $_.AnomalyScore -isnot [double] }) | Should -HaveCount 0
+            }
+        }
+
+        It 'shows warming-up rows in the table view' {
+            ($scored[0..1] | Format-Table | Out-String) | Should -Match 'warming up'
+        }
+
+        It 'gives interleaved hosts the same scores as each host scored alone' {
+            foreach ($h in 'web1', 'web2') {
+                $alone = @($fresh | Where-Object Host -eq $h | Copy-Row | Test-Anomaly -Model $model)
+                ConvertTo-ScoreText ($scored | Where-Object Host -eq $h) | Should -Be (ConvertTo-ScoreText $alone)
+            }
+        }
+
+        It 'scores each row by the window that ends at it (the same window scored alone gives the same score)' {
+            $rows = @($fresh | Where-Object Host -eq 'web2')
+            $window = @($rows[6..9] | Copy-Row | Test-Anomaly -Model $model)
+            $window[3].AnomalyScore | Should -Be ($scored | Where-Object Host -eq 'web2')[9].AnomalyScore
+        }
+
+        It 'explains a score by feature and time step, with observed and expected values in original units' {
+            $row = ($scored | Where-Object Host -eq 'web1')[5]
+            @($row.AnomalyFeatureShare.Keys) | Should -Be @('Cpu (t-3)', 'Mem (t-3)', 'Cpu (t-2)', 'Mem (t-2)', 'Cpu (t-1)', 'Mem (t-1)', 'Cpu (t)', 'Mem (t)')
+            $row.AnomalyTopFeature | Should -BeIn @($row.AnomalyFeatureShare.Keys)
+            $now = $row.AnomalyContributions | Where-Object Feature -eq 'Cpu (t)'
+            if ($now) { $now.Observed | Should -Be $row.Cpu }
+            $contributions = @(($scored | Where-Object Host -eq 'web1')[5] | Select-Object -ExpandProperty AnomalyContributions)
+            $contributions | Should -HaveCount 3
+            $rowsOfWeb1 = @($scored | Where-Object Host -eq 'web1')
+            foreach ($c in $contributions) {
+                $c.Feature | Should -Match '^(Cpu|Mem) \(t(-[1-3])?\)$'
+                $lag = if ($c.Feature -match 't-(\d)') { [int]$Matches[1] } else { 0 }
+                $name = $c.Feature.Split(' ')[0]
+                $c.Observed | Should -Be $rowsOfWeb1[5 - $lag].$name
+                $c.Expected | Should -BeOfType ([double])
+            }
+            $row.AnomalyExplanation | Should -Match '^(Cpu|Mem) \(t(-\d)?\) \S+ \(expected '
+        }
+    }
+
+    Context 'causal scoring' {
+        It 'keeps the first k scores bit-identical when m more rows are appended (k = <K>)' -ForEach @(
+            @{ K = 10 }, @{ K = 37 }
+        ) {
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 500 -Count 40 -Seed 9)
+            $short = @($rows[0..($K - 1)] | Copy-Row | Test-Anomaly -Model $model -BatchSize 7)
+            $long = @($rows | Copy-Row | Test-Anomaly -Model $model -BatchSize 256)
+            ConvertTo-ScoreText $long[0..($K - 1)] | Should -Be (ConvertTo-ScoreText $short)
+            @($long | Where-Object AnomalyStatus -eq 'Scored').Count | Should -BeGreaterThan 60
+        }
+    }
+
+    Context 'gaps' {
+        It 'restarts the window after a gap longer than 1.5 usual intervals: the rows after it warm up again' {
+            $before = @(New-SeriesRow -First 0 -Count 10 -Seed 4)
+            $after = @(New-SeriesRow -First 15 -Count 10 -Seed 6)  # 5 minutes later: a gap of 6 intervals
+            $scored = @($before + $after | Copy-Row | Test-Anomaly -Model $model)
+            @($scored.AnomalyStatus) | Should -Be (@('WarmingUp') * 3 + @('Scored') * 7 + @('WarmingUp') * 3 + @('Scored') * 7)
+            # After the gap, the window holds only rows after it: as if the series started there.
+            ConvertTo-ScoreText $scored[10..19] | Should -Be (ConvertTo-ScoreText @($after | Copy-Row | Test-Anomaly -Model $model))
+        }
+
+        It 'keeps the window whole over a step of up to 1.5 intervals' {
+            $rows = @(New-SeriesRow -First 0 -Count 10 -Seed 4) + @(New-SeriesRow -First 10 -Count 5 -Seed 7 | ForEach-Object { $_.Time = $_.Time.AddSeconds(30); $_ })
+            $scored = @($rows | Copy-Row | Test-Anomaly -Model $model)
+            @($scored | Where-Object AnomalyStatus -eq 'WarmingUp') | Should -HaveCount 3
+        }
+
+        It 'uses -MaxGap instead of the learned interval when given' {
+            $patient = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty Time -GroupBy Host -MaxGap '00:10:00' -Seed 11
+            $null = $training | Invoke-AutoencoderTraining -Model $patient -Epochs 1 -ThreadCount 1
+            $rows = @(New-SeriesRow -First 0 -Count 10 -Seed 4) + @(New-SeriesRow -First 15 -Count 10 -Seed 6)
+            $scored = @($rows | Copy-Row | Test-Anomaly -Model $patient)
+            @($scored | Where-Object AnomalyStatus -eq 'WarmingUp') | Should -HaveCount 3
+            $patient.MaxGapFor('web1') | Should -Be ([timespan]::FromMinutes(10))
+        }
+
+        It 'breaks training windows at gaps too' {
+            $gappy = @(New-SeriesRow -First 0 -Count 50 -Seed 1) + @(New-SeriesRow -First 100 -Count 50 -Seed 2)
+            $m = New-Autoencoder -HiddenLayer 4 -WindowSize 5 -TimeProperty Time -Seed 1
+            $null = $gappy | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1
+            $m.Training.Rows | Should -Be (2 * (50 - 4))
+        }
+    }
+
+    Context 'order' {
+        It 'rejects a pipeline row earlier than the previous row of its group, naming row, column, value and previous time, and keeps the window' {
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 600 -Count 12 -Seed 8)
+            $late = $rows[3] | Copy-Row   # web2 at minute 601, after web2's minute 605 has been seen
+            $withLate = @($rows[0..11] | Copy-Row) + @($late) + @($rows[12..23] | Copy-Row)
+            $scored = @($withLate | Test-Anomaly -Model $model -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'RowOutOfOrder,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            [object]::ReferenceEquals($errs[0].TargetObject, $late) | Should -BeTrue
+            $errs[0].ErrorDetails.Message | Should -BeLike 'Row 13:*'
+            $errs[0].ErrorDetails.Message | Should -BeLike "*column 'Time'*2026-03-02 10:01:00*previous row of group 'web2' (2026-03-02 10:05:00)*"
+            $scored | Should -HaveCount 24
+            ConvertTo-ScoreText $scored | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $model))
+        }
+
+        It 'accepts rows of equal time in a group' {
+            $rows = @(New-SeriesRow -First 0 -Count 6 -Seed 8)
+            $rows[3].Time = $rows[2].Time
+            $scored = @($rows | Test-Anomaly -Model $model -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            $scored | Should -HaveCount 6
+        }
+
+        It 'reports a missing or unreadable time as an error of that row, and scores the others' {
+            $rows = @(New-SeriesRow -First 0 -Count 8 -Seed 8 | Copy-Row)
+            $rows[2].Time = ''
+            $rows[5].Time = 'not a time at all'
+            $scored = @($rows | Test-Anomaly -Model $model -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 6
+            $errs | Should -HaveCount 2
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueMissing,*'
+            $errs[0].ErrorDetails.Message | Should -BeLike "Row 3:*'Time'*"
+            $errs[1].FullyQualifiedErrorId | Should -BeLike 'TimeValueInvalid,*'
+            $errs[1].ErrorDetails.Message | Should -BeLike "Row 6:*'Time'*'not a time at all'*"
+        }
+
+        It 'reports a row without a group value' {
+            $rows = @(New-SeriesRow -First 0 -Count 5 -Seed 8 | Copy-Row)
+            $rows[1].Host = ''
+            $scored = @($rows | Test-Anomaly -Model $model -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 4
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'GroupValueMissing,*'
+        }
+
+        It 'sorts a -Path file within each group before scoring, and writes AnomalyStatus to -OutputPath' {
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 700 -Count 15 -Seed 12)
+            $inOrder = @($rows | Copy-Row | Test-Anomaly -Model $model)
+            $random = [System.Random]::new(4)
+            $shuffled = $rows | Sort-Object { $random.Next() }
+            $path = Join-Path $TestDrive 'shuffled.csv'
+            $shuffled | Select-Object @{ n = 'Time'; e = { $_.Time.ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture) } },
+                Host, @{ n = 'Cpu'; e = { $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) } },
+                @{ n = 'Mem'; e = { $_.Mem.ToString('R', [cultureinfo]::InvariantCulture) } } | Export-Csv -LiteralPath $path
+
+            $fromFile = @(Test-Anomaly -Model $model -Path $path)
+            $fromFile | Should -HaveCount 30
+            foreach ($r in $fromFile) {
+                $e = $inOrder | Where-Object { $_.Host -eq $r.Host -and $_.Time -eq [datetime]::Parse($r.Time, [cultureinfo]::InvariantCulture) }
+                $r.AnomalyStatus | Should -Be $e.AnomalyStatus
+                if ($e.AnomalyStatus -eq 'Scored') { $r.AnomalyScore | Should -Be $e.AnomalyScore }
+            }
+            # Within each group the output is in time order.
+            foreach ($h in 'web1', 'web2') {
+                $times = @($fromFile | Where-Object Host -eq $h | ForEach-Object { [datetime]::Parse($_.Time, [cultureinfo]::InvariantCulture) })
+                $times | Should -Be @($times | Sort-Object)
+            }
+
+            $out = Join-Path $TestDrive 'scored.csv'
+            Test-Anomaly -Model $model -Path $path -OutputPath $out
+            $written = @(Import-Csv -LiteralPath $out)
+            @($written[0].PSObject.Properties.Name)[-1] | Should -Be 'AnomalyStatus'
+            @($written | Where-Object AnomalyStatus -eq 'WarmingUp') | Should -HaveCount 6
+            @($written | Where-Object { $_.AnomalyStatus -eq 'WarmingUp' -and ($_.AnomalyScore -ne '' -or $_.IsAnomaly -ne 'False') }) | Should -HaveCount 0
+            @($written | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) }) |
+                Should -Be @($fromFile | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+        }
+
+        It 'streams a -Path file that is already in order and scores it as the pipeline does' {
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 800 -Count 10 -Seed 13)
+            $path = Join-Path $TestDrive 'ordered.csv'
+            $rows | Select-Object @{ n = 'Time'; e = { $_.Time.ToString('o', [cultureinfo]::InvariantCulture) } }, Host,
+                @{ n = 'Cpu'; e = { $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) } },
+                @{ n = 'Mem'; e = { $_.Mem.ToString('R', [cultureinfo]::InvariantCulture) } } | Export-Csv -LiteralPath $path
+            $fromFile = @(Test-Anomaly -Model $model -Path $path -Verbose 4>&1)
+            @($fromFile | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*sort*' }) | Should -HaveCount 0
+            $scores = @($fromFile | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+            ConvertTo-ScoreText $scores | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $model))
+        }
+    }
+
+    Context 'training' {
+        It 'sorts training rows within each group: shuffled input trains the same model' {
+            $random = [System.Random]::new(2)
+            $shuffled = @($training | Copy-Row | Sort-Object { $random.Next() })
+            $again = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty Time -GroupBy Host -Seed 11
+            $null = $shuffled | Invoke-AutoencoderTraining -Model $again -Epochs 8 -BatchSize 32 -ThreadCount 1
+            # Same windows in a different order: the windows' shuffle differs, so compare what is order-free.
+            $again.Training.Rows | Should -Be $model.Training.Rows
+            $again.UsualInterval | Should -Be $model.UsualInterval
+            $rows = @(New-SeriesRow -HostName web1 -First 900 -Count 8 -Seed 21)
+            @($rows | Copy-Row | Test-Anomaly -Model $again | Where-Object AnomalyStatus -eq 'Scored') | Should -HaveCount 5
+        }
+
+        It 'trains further with -Incremental on new windows, keeping the window settings' {
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1
+            $before = $m.Threshold
+            $more = @(New-SeriesRow -HostName web1, web3 -First 1000 -Count 30 -Seed 31 -StepMinutes 2)
+            $null = $more | Invoke-AutoencoderTraining -Model $m -Incremental -Epochs 2 -ThreadCount 1
+            $m.Training.Runs | Should -Be 2
+            $m.Training.Rows | Should -Be (2 * (30 - 2))
+            $m.GroupIntervals['web1'] | Should -Be ([timespan]::FromMinutes(2))
+            $m.GroupIntervals['web3'] | Should -Be ([timespan]::FromMinutes(2))
+            $m.GroupIntervals['web2'] | Should -Be ([timespan]::FromMinutes(1))
+            $m.Threshold | Should -Not -Be $before
+        }
+
+        It 'fails clearly when no group has enough rows for one window' {
+            $m = New-Autoencoder -HiddenLayer 4 -WindowSize 10 -TimeProperty Time -GroupBy Host -Seed 1
+            { New-SeriesRow -HostName web1, web2 -Count 5 | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 } |
+                Should -Throw -ErrorId 'NoTrainingWindows,*'
+        }
+
+        It 'rejects a training row without a time, naming it, and trains on the others' {
+            $rows = @(New-SeriesRow -Count 30 -Seed 2 | Copy-Row)
+            $rows[4].Time = 'soon'
+            $m = New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Time -Seed 1
+            $null = $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueInvalid,*'
+            $m.IsTrained | Should -BeTrue
+        }
+    }
+
+    Context 'model file' {
+        It 'keeps the window settings, intervals and scores through Export and Import' {
+            $path = Join-Path $TestDrive 'window.aemodel'
+            Export-Autoencoder -Model $model -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $loaded.Settings.WindowSize | Should -Be 4
+            $loaded.Settings.TimeProperty | Should -Be 'Time'
+            $loaded.Settings.GroupBy | Should -Be 'Host'
+            $loaded.UsualInterval | Should -Be $model.UsualInterval
+            $loaded.GroupIntervals['web2'] | Should -Be $model.GroupIntervals['web2']
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 1200 -Count 12 -Seed 14)
+            ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $loaded) | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $model))
+        }
+    }
+
+    Context 'detection' {
+        It 'flags a flat-lined sensor that a row model cannot see (each value is individually normal)' {
+            # Training: a noisy 24-row cycle. Test: the same, but the sensor sticks at one value for 40 rows (80-119).
+            $train = @(New-SeriesRow -Count 1200 -Seed 40)
+            $test = @(New-SeriesRow -First 2000 -Count 200 -Seed 41)
+            $stuck = $test[80].Cpu
+            for ($i = 80; $i -lt 120; $i++) { $test[$i].Cpu = $stuck; $test[$i].Mem = 30 + 0.4 * $stuck + 0.5 }
+            # A window is anomalous when it holds a stuck row: those ending at rows 80 to 126 (8 rows a window).
+            $label = [bool[]]@(for ($i = 0; $i -lt 200; $i++) { $i -ge 80 -and $i -lt 127 })
+            $common = @{ Epochs = 30; BatchSize = 32; LearningRate = 0.01; ThresholdMethod = 'Percentile'; ThresholdValue = 99; ThreadCount = 1 }
+
+            $window = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -Seed 21
+            $null = $train | Copy-Row | Invoke-AutoencoderTraining -Model $window @common
+            $row = New-Autoencoder -HiddenLayer 32, 8 -Seed 21 -Feature Cpu, Mem
+            $null = $train | Copy-Row | Invoke-AutoencoderTraining -Model $row @common
+
+            $w = @($test | Copy-Row | Test-Anomaly -Model $window)
+            $r = @($test | Copy-Row | Test-Anomaly -Model $row)
+            # Compare on the rows both models score (the window model's first 7 warm up).
+            $idx = 7..199
+            $aucWindow = Get-RocAuc -Score @($idx | ForEach-Object { $w[$_].AnomalyScore }) -Label @($idx | ForEach-Object { $label[$_] })
+            $aucRow = Get-RocAuc -Score @($idx | ForEach-Object { $r[$_].AnomalyScore }) -Label @($idx | ForEach-Object { $label[$_] })
+            $flagged = @(88..119 | Where-Object { $w[$_].IsAnomaly }).Count
+            $rowFlagged = @(88..119 | Where-Object { $r[$_].IsAnomaly }).Count
+            $falseAlarms = @($idx | Where-Object { -not $label[$_] -and $w[$_].IsAnomaly }).Count
+            Write-Host ("Flat line: ROC-AUC window {0:N3}, row {1:N3}; stuck rows 88-119 flagged: window {2}/32, row {3}/32; window false alarms {4}" -f
+                $aucWindow, $aucRow, $flagged, $rowFlagged, $falseAlarms)
+            $aucWindow | Should -BeGreaterThan 0.9
+            $aucRow | Should -BeLessThan 0.7
+            # Once its window lies inside the flat line, the window model flags the stuck rows; the row model does not.
+            $flagged | Should -BeGreaterThan 25
+            $rowFlagged | Should -BeLessThan 8
+            $falseAlarms | Should -BeLessThan 8
+        }
+    }
+}
