@@ -25,7 +25,7 @@ param(
     [string] $DataPath,
     [string] $ResultPath,
     [ValidateRange(1, 64)] [int] $ThreadCount = 1,
-    [ValidateRange(1, 1000)] [int] $WindowSize = 1,
+    [ValidateRange(1, 1000)] [int] $WindowSize = 24,
     [ValidateSet('Auto', 'Module', 'Script')] [string] $LagMode = 'Auto',
     [switch] $TimeFeatures,
     [int[]] $HiddenLayer = @(16, 8, 4),
@@ -34,7 +34,7 @@ param(
     [ValidateSet('MinMax', 'GlobalMinMax', 'Standard', 'Robust')] [string] $Scaling = 'Robust',
     [ValidateSet('MeanStd', 'Percentile', 'Contamination')] [string] $ThresholdMethod = 'Percentile',
     [double] $ThresholdValue = 99.9,
-    [ValidateRange(0, 100000)] [int] $QuietRows = 12,
+    [ValidateRange(0, 100000)] [int] $QuietRows = 48,
     [double] $TrainFraction = 0.15,
     [int] $Seed = 1,
     # Only series whose name matches (a -like pattern).
@@ -81,9 +81,15 @@ Write-Host ("NAB subset: {0} series, {1:N0} rows, {2} windows." -f @($data).Coun
 function New-SeriesRow {
     # The rows the model reads: timestamp and value, plus (script lags) value.1 .. value.<lags>, the previous values.
     param($S, [int] $Lags)
+    # The model's clock must not go back (a windowed model rejects a stream out of time order). One series
+    # (machine_temperature) repeats an hour, 02:00-02:55, as if the clock had been set back: those rows get a clock
+    # that goes on one usual step at a time. NAB scores rows in file order, and so do we.
     $t = $S.Timestamp; $v = $S.Value
+    $step = $t[1] - $t[0]
+    $clock = $t[0]
     for ($i = 0; $i -lt $v.Count; $i++) {
-        $row = [ordered]@{ timestamp = $t[$i]; value = $v[$i] }
+        $clock = if ($i -eq 0 -or $t[$i] -ge $clock) { $t[$i] } else { $clock + $step }
+        $row = [ordered]@{ timestamp = $clock; value = $v[$i] }
         for ($k = 1; $k -le $Lags; $k++) { $row["value.$k"] = $v[[math]::Max(0, $i - $k)] }
         [pscustomobject]$row
     }
@@ -163,9 +169,9 @@ function Invoke-NabRun {
 }
 
 function Format-Setting([hashtable] $S) {
-    $w = if ($S.WindowSize -gt 1) { "window $($S.WindowSize)" } else { 'rows' }
-    "{0}{1}, {2}, {3} epochs, {4} scaling, {5} {6}, quiet {7}" -f $w, $(if ($S.TimeFeatures) { ' + time features' } else { '' }),
-        ($S.HiddenLayer -join '-'), $S.Epochs, $S.Scaling, $S.ThresholdMethod, $S.ThresholdValue, $S.QuietRows
+    $w = if ($S.WindowSize -le 1) { 'rows' } elseif ($S.LagMode -eq 'Script' -or -not $moduleHasWindows) { "$($S.WindowSize - 1) lagged columns" } else { "window $($S.WindowSize)" }
+    "{0}{1}, {2}, {3} epochs, {4} scaling, {5} {6}, quiet {7}{8}" -f $w, $(if ($S.TimeFeatures) { ' + time features' } else { '' }),
+        ($S.HiddenLayer -join '-'), $S.Epochs, $S.Scaling, $S.ThresholdMethod, $S.ThresholdValue, $S.QuietRows, $(if ($S.Seed -ne 1) { ", seed $($S.Seed)" })
 }
 
 $default = @{
@@ -178,14 +184,15 @@ $gridRuns = @()
 if ($Grid) {
     # One change at a time from the defaults, plus a few combinations.
     $variants = if ($GridSetting) { $GridSetting } else { @(
-        @{ WindowSize = 1 }, @{ WindowSize = 6 }, @{ WindowSize = 12 }, @{ WindowSize = 24 },
+        # Input: rows, other window sizes, the window built as lagged columns by this script, time features.
+        @{ WindowSize = 1 }, @{ WindowSize = 6 }, @{ WindowSize = 12 }, @{ WindowSize = 48 }, @{ LagMode = 'Script' },
         @{ TimeFeatures = -not $TimeFeatures },
-        @{ ThresholdValue = 99 }, @{ ThresholdValue = 99.5 }, @{ ThresholdValue = 100 },
+        # Training: scaling, epochs, seed.
+        @{ Scaling = 'MinMax'; OutputActivation = 'Sigmoid' }, @{ Scaling = 'Standard' }, @{ Epochs = 10 }, @{ Epochs = 60 }, @{ Seed = 2 }, @{ Seed = 3 },
+        # Threshold and alarms (same models as the defaults).
+        @{ ThresholdValue = 99.5 }, @{ ThresholdValue = 100 },
         @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 3 }, @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 5 },
-        @{ QuietRows = 0 }, @{ QuietRows = 1 }, @{ QuietRows = 48 },
-        @{ Scaling = 'MinMax' }, @{ Scaling = 'Standard' },
-        @{ Epochs = 10 }, @{ Epochs = 60 },
-        @{ Seed = 2 }, @{ Seed = 3 }
+        @{ QuietRows = 0 }, @{ QuietRows = 12 }, @{ QuietRows = 288 }
     ) }
     foreach ($v in $variants) {
         $setting = $default.Clone()
@@ -232,6 +239,10 @@ $line = { param($text) [void]$sb.AppendLine($text) }
 & $line ''
 & $line ('- Per series, a fresh model trained on the first {0:P0} of the rows (NAB''s probationary share), which may contain anomalies: nothing is cleaned or labelled.' -f $TrainFraction)
 & $line "- Input: $windowNote; time features: $([bool]$TimeFeatures). Network $($HiddenLayer -join '-') (mirrored decoder, $OutputActivation output), $Epochs epochs, $Scaling scaling, seed $Seed."
+if ($default.WindowSize -gt 1 -and $moduleHasWindows -and $LagMode -ne 'Script') {
+    & $line "- Windows: the first $($default.WindowSize - 1) rows, and the rows after a gap longer than 1.5 times the series' usual interval (the module's default -MaxGap; e.g. the missing rows around a DST change), are warming up: no score, no alarm."
+}
+& $line '- Data quirks handled in the script: machine_temperature_system_failure repeats the hour 02:00-02:55 on 2014-01-07 (its clock goes back); a windowed model rejects a stream out of time order, so those 12 rows get a clock that goes on one usual step at a time (only the model''s clock; NAB scores rows in file order, and so do we). Two series clamp the DST hour of 2014-03-09 to a run of equal 03:00:00 timestamps, which are kept as they are.'
 & $line "- Threshold: $ThresholdMethod $ThresholdValue of the training errors (the model's own threshold; no per-series tuning)."
 & $line "- Every row is scored causally (a row's score uses that row and earlier ones only). Detections: an alarm is raised at a flagged row that follows at least $QuietRows unflagged rows, so a run of flagged rows is one alarm (as an operator would be paged once), and a detector that flags every row still pays for every separate run. Flags in the training rows are dropped."
 & $line '- Score: our implementation of NAB''s published rules (`tests/Benchmarks/NabScoring.ps1`, unit-tested in `tests/Pester/NabScoring.Tests.ps1`): the first detection in a window is a true positive weighted by the scaled sigmoid of its position (1 at the window start, about 0 at its end); every detection outside a window is a false positive weighted by 0.11 times the scaled sigmoid of its distance past the preceding window (-0.11 far away or before the first window); a window without detection costs 1; detections in the probationary period (the first min(15 %, 750) rows) are ignored. Raw scores are summed over the series and normalised: no detections = 0, a detection at each window start = 100.'
