@@ -7,7 +7,8 @@
     Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (for the install
            test, which gets their folder in AUTOENCODERPS_PACKAGES), runs the Pester cmdlet tests (in a child pwsh
            against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
-    Demo   builds, then trains on two days of built-in sample host metrics and scores the next five.
+    Demo   builds, then trains on two days of built-in sample host metrics and scores the next five; then the log
+           demo: a generated raw log export, into 5-minute intervals per host, trained on three days, scoring the fourth.
     Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
            (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's
            libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB.
@@ -204,6 +205,8 @@ function Invoke-Bench {
 function Invoke-Demo {
     Invoke-Build
     & (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $ModuleStage 'Examples/Start-AutoencoderDemo.ps1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & (Get-ChildPwsh) -NoProfile -NonInteractive -File (Join-Path $ModuleStage 'Examples/Start-LogAnomalyDemo.ps1')
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
