@@ -261,6 +261,29 @@ Describe 'Invoke-AnomalyScoring' {
             $text | Should -Match 'RowsScored\s*:\s*5'
             $text | Should -Match 'ExitCode\s*:\s*[01] \('
         }
+
+        It 'refuses a sliding-window model with WindowedModelNotSupported and writes nothing' {
+            $folder = Join-Path $TestDrive 'windowed'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -Seed 1
+            $start = [datetime]'2026-01-01'
+            0..59 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
+                Invoke-AutoencoderTraining -Model $windowed -Epochs 2 -ThreadCount 1 | Out-Null
+            $modelPath = Join-Path $folder 'windowed.aemodel'
+            Export-Autoencoder -Model $windowed -Path $modelPath
+            $export = Join-Path $folder 'metrics.csv'
+            Set-Content -Path $export -Value "Timestamp,cpu,mem`n2026-01-02 00:00:00,12,41`n"
+            $output = Join-Path $folder 'scored.csv'
+
+            $failure = { Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 } |
+                Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'WindowedModelNotSupported*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.TargetObject | Should -Be $modelPath
+            $failure.Exception.Message | Should -Match 'WindowSize 3'
+            $global:LASTEXITCODE | Should -Be 2
+            Test-Path $output | Should -BeFalse
+        }
     }
 
     Context 'run by a scheduler: exit codes' {
