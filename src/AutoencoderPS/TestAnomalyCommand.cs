@@ -153,7 +153,7 @@ namespace AutoencoderPS.Commands
                         }
                         Flush();
                     }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                    catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && output?.Faulted != true)
                     {
                         // The rows scored so far stay in the output; the file that failed is named.
                         Flush();

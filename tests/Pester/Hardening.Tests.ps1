@@ -374,6 +374,8 @@ $scoring = Get-Failures {
         $terminating.Count | Should -Be 1 -Because ($output -join "`n")
         $terminating[0].Category | Should -Be 'WriteError'
         $terminating[0].Message | Should -BeLike "*Could not write the scored rows to '$(Join-Path $folder 'scored.csv')'*unchanged*"
+        # The output failed, not the input: no error may blame the input file.
+        @($result.Scoring | Where-Object Id -like 'InputFileUnreadable,*').Count | Should -Be 0 -Because ($output -join "`n")
         Get-Content -LiteralPath (Join-Path $folder 'scored.csv') | Should -Be 'previous output'
         @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp').Count | Should -Be 0
     }
