@@ -373,22 +373,39 @@ namespace AutoencoderPS.Engine
             // aligned and unaligned rows differently, so without this a row's score would depend on its place.
             int stride = (d + 3) & ~3;
             var chunk = new float[ForwardChunkRows * stride];
+            var outputRows = new float[ForwardChunkRows * d];
             using var noGrad = torch.no_grad();
+            // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
+            using var padded = torch.zeros(ForwardChunkRows, stride);
+            using var input = padded.narrow(1, 0, d);
             for (int start = 0; start < n; start += ForwardChunkRows)
             {
                 int rows = Math.Min(ForwardChunkRows, n - start);
                 Array.Clear(chunk);
                 for (int r = 0; r < rows; r++)
                     Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
-                using var scope = torch.NewDisposeScope();
-                // torch.tensor wraps the managed array; copy into libtorch's own (aligned) storage first.
-                var padded = torch.tensor(chunk, new long[] { ForwardChunkRows, stride }).clone();
-                var input = padded.narrow(1, 0, d);
-                var output = net.forward(input).contiguous();
-                input = input.contiguous();
-                var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
-                Array.Copy(error.data<float>().ToArray(), 0, errors, start * d, rows * d);
-                Array.Copy(output.data<float>().ToArray(), 0, reconstructed, start * d, rows * d);
+                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var output = net.forward(input).contiguous();
+                    using var source = output.data<float>();
+                    source.CopyTo(outputRows, 0, 0);
+                }
+                // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
+                // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a
+                // temporary Scalar that a garbage collection can free mid-call (seen as "Unknown scalar type").
+                int at = start * d;
+                for (int r = 0; r < rows; r++)
+                {
+                    int from = r * stride, to = r * d;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float o = outputRows[to + j];
+                        float diff = o - chunk[from + j];
+                        errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
+                        reconstructed[at + to + j] = o;
+                    }
+                }
             }
         }
 
