@@ -239,16 +239,16 @@ namespace AutoencoderPS.Engine
                 float[] scaled = Scale(Scaler, rows);
                 Forward(network, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
                 var scores = new RowScore[n];
+                // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
+                var reconstruction = new double[n * d];
                 for (int i = 0; i < n; i++)
                 {
-                    var rowErrors = new float[d];
-                    var rowReconstruction = new double[d];
-                    Array.Copy(errors, i * d, rowErrors, 0, d);
+                    int at = i * d;
                     for (int j = 0; j < d; j++)
-                        rowReconstruction[j] = Scaler.Inverse(j, reconstructed[i * d + j]);
+                        reconstruction[at + j] = Scaler.Inverse(j, reconstructed[at + j]);
                     double score = RowError(errors, i, d);
                     // A score that is not a number is never silently normal.
-                    scores[i] = new RowScore(Schema, rows[i], score, !(score <= Threshold), rowErrors, rowReconstruction);
+                    scores[i] = new RowScore(Schema, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
                 }
                 return scores;
             }
