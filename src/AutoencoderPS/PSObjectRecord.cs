@@ -25,7 +25,8 @@ namespace AutoencoderPS.Commands
 
         public bool TryGetValue(string column, out object? value)
         {
-            var property = Source.Properties[column];
+            // The row's own members first (where Import-Csv and [pscustomobject] keep values), by the fast lookup.
+            var property = ScoredRowMembers.InstanceMember(Source, column) as PSPropertyInfo ?? Source.Properties[column];
             if (property == null)
             {
                 value = null;
