@@ -154,12 +154,14 @@ namespace AutoencoderPS.Engine
                     var epochClock = Stopwatch.StartNew();
                     Shuffle(order, shuffler);
                     double lossSum = 0;
+                    // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
+                    using var epochOrder = torch.tensor(order);
                     for (int start = 0; start < n; start += options.BatchSize)
                     {
                         cancellation.ThrowIfCancellationRequested();
                         int size = Math.Min(options.BatchSize, n - start);
                         using var scope = torch.NewDisposeScope();
-                        var index = torch.tensor(order.AsSpan(start, size).ToArray());
+                        var index = epochOrder.narrow(0, start, size);
                         var batch = data.index_select(0, index);
                         var output = candidate.forward(batch);
                         var loss = options.Loss == LossKind.Mae
