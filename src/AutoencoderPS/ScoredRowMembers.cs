@@ -195,6 +195,8 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static PSMemberInfo? InstanceMember(PSObject row, string name)
         {
             var members = InstanceMembersOf?.Invoke(row);
