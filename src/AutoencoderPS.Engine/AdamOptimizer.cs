@@ -25,6 +25,14 @@ namespace AutoencoderPS.Engine
         private readonly double learningRate;
         private long step;
 
+        // The constant Scalars are made once and live as long as the optimizer (fields, disposed with it); only the
+        // two that change with the step are made per step.
+        private readonly Scalar beta1 = Beta1.ToScalar();
+        private readonly Scalar oneMinusBeta1 = (1 - Beta1).ToScalar();
+        private readonly Scalar beta2 = Beta2.ToScalar();
+        private readonly Scalar oneMinusBeta2 = (1 - Beta2).ToScalar();
+        private readonly Scalar epsilon = Epsilon.ToScalar();
+
         public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
         {
             this.parameters = parameters.ToArray();
@@ -41,12 +49,7 @@ namespace AutoencoderPS.Engine
             double biasCorrection1 = 1 - Math.Pow(Beta1, step);
             double biasCorrection2 = 1 - Math.Pow(Beta2, step);
             using var noGrad = torch.no_grad();
-            using var beta1 = Beta1.ToScalar();
-            using var oneMinusBeta1 = (1 - Beta1).ToScalar();
-            using var beta2 = Beta2.ToScalar();
-            using var oneMinusBeta2 = (1 - Beta2).ToScalar();
             using var rootCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
-            using var epsilon = Epsilon.ToScalar();
             using var negativeStepSize = (-learningRate / biasCorrection1).ToScalar();
             for (int i = 0; i < parameters.Length; i++)
             {
@@ -63,6 +66,7 @@ namespace AutoencoderPS.Engine
         public void Dispose()
         {
             foreach (var t in firstMoment.Concat(secondMoment)) t.Dispose();
+            foreach (var s in new[] { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon }) s.Dispose();
         }
     }
 }

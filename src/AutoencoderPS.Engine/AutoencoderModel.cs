@@ -202,12 +202,14 @@ namespace AutoencoderPS.Engine
                     var epochClock = Stopwatch.StartNew();
                     Shuffle(order, shuffler);
                     double lossSum = 0;
+                    // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
+                    using var epochOrder = torch.tensor(order);
                     for (int start = 0; start < n; start += options.BatchSize)
                     {
                         cancellation.ThrowIfCancellationRequested();
                         int size = Math.Min(options.BatchSize, n - start);
                         using var scope = torch.NewDisposeScope();
-                        var index = torch.tensor(order.AsSpan(start, size).ToArray());
+                        var index = epochOrder.narrow(0, start, size);
                         var batch = data.index_select(0, index);
                         var output = candidate.forward(batch);
                         var loss = options.Loss == LossKind.Mae
@@ -322,16 +324,16 @@ namespace AutoencoderPS.Engine
             Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
             var scores = new RowScore[n];
             int rowWidth = scaler.Count;
+            // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
+            var reconstruction = new double[n * d];
             for (int i = 0; i < n; i++)
             {
-                var rowErrors = new float[d];
-                var rowReconstruction = new double[d];
-                Array.Copy(errors, i * d, rowErrors, 0, d);
+                int at = i * d;
                 for (int j = 0; j < d; j++)
-                    rowReconstruction[j] = scaler.Inverse(j % rowWidth, reconstructed[i * d + j]);
+                    reconstruction[at + j] = scaler.Inverse(j % rowWidth, reconstructed[at + j]);
                 double score = RowError(errors, i, d);
                 // A score that is not a number is never silently normal.
-                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), rowErrors, rowReconstruction);
+                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
             }
             return scores;
         }
@@ -472,22 +474,39 @@ namespace AutoencoderPS.Engine
             // aligned and unaligned rows differently, so without this a row's score would depend on its place.
             int stride = (d + 3) & ~3;
             var chunk = new float[ForwardChunkRows * stride];
+            var outputRows = new float[ForwardChunkRows * d];
             using var noGrad = torch.no_grad();
+            // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
+            using var padded = torch.zeros(ForwardChunkRows, stride);
+            using var input = padded.narrow(1, 0, d);
             for (int start = 0; start < n; start += ForwardChunkRows)
             {
                 int rows = Math.Min(ForwardChunkRows, n - start);
                 Array.Clear(chunk);
                 for (int r = 0; r < rows; r++)
                     Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
-                using var scope = torch.NewDisposeScope();
-                // torch.tensor wraps the managed array; copy into libtorch's own (aligned) storage first.
-                var padded = torch.tensor(chunk, new long[] { ForwardChunkRows, stride }).clone();
-                var input = padded.narrow(1, 0, d);
-                var output = net.forward(input).contiguous();
-                input = input.contiguous();
-                var error = loss == LossKind.Mae ? (output - input).abs() : (output - input).square();
-                Array.Copy(error.data<float>().ToArray(), 0, errors, start * d, rows * d);
-                Array.Copy(output.data<float>().ToArray(), 0, reconstructed, start * d, rows * d);
+                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var output = net.forward(input).contiguous();
+                    using var source = output.data<float>();
+                    source.CopyTo(outputRows, 0, 0);
+                }
+                // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
+                // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a
+                // temporary Scalar that a garbage collection can free mid-call (seen as "Unknown scalar type").
+                int at = start * d;
+                for (int r = 0; r < rows; r++)
+                {
+                    int from = r * stride, to = r * d;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float o = outputRows[to + j];
+                        float diff = o - chunk[from + j];
+                        errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
+                        reconstructed[at + to + j] = o;
+                    }
+                }
             }
         }
 

@@ -18,9 +18,15 @@ namespace AutoencoderPS.Engine
                 if (!(scale[i] > 0) || double.IsInfinity(scale[i]) || double.IsNaN(offset[i]) || double.IsInfinity(offset[i]))
                     throw new ArgumentException($"Scaling of feature {i} is not usable (offset {offset[i]}, scale {scale[i]}).");
             Method = method;
-            Offset = offset.ToArray();
-            Scale = scale.ToArray();
+            offsets = offset.ToArray();
+            scales = scale.ToArray();
+            Offset = offsets;
+            Scale = scales;
         }
+
+        // The same values as arrays: Transform and Inverse run per value of every scored row.
+        private readonly double[] offsets;
+        private readonly double[] scales;
 
         public ScalingMethod Method { get; }
         public IReadOnlyList<double> Offset { get; }
@@ -100,9 +106,9 @@ namespace AutoencoderPS.Engine
             return new FeatureScaler(method, offset, scale);
         }
 
-        public float Transform(int feature, double value) => (float)((value - Offset[feature]) / Scale[feature]);
+        public float Transform(int feature, double value) => (float)((value - offsets[feature]) / scales[feature]);
 
-        public double Inverse(int feature, double scaled) => scaled * Scale[feature] + Offset[feature];
+        public double Inverse(int feature, double scaled) => scaled * scales[feature] + offsets[feature];
 
         private static double SpreadOrOne(double spread) => spread > 1e-12 && !double.IsInfinity(spread) ? spread : 1.0;
     }

@@ -30,6 +30,7 @@ namespace AutoencoderPS.Engine
         public const double IdentifierShare = 0.9;
 
         private readonly int[] firstSlot;
+        private readonly int[] slotWidth;
         private readonly Dictionary<string, int> indexByName;
 
         public FeatureSchema(IEnumerable<string> names)
@@ -48,8 +49,9 @@ namespace AutoencoderPS.Engine
                 if (!indexByName.TryAdd(Columns[i].Name, i))
                     throw new AutoencoderException("DuplicateFeature", $"Feature '{Columns[i].Name}' is listed more than once.");
             firstSlot = new int[Columns.Count];
+            slotWidth = new int[Columns.Count];
             int width = 0;
-            for (int i = 0; i < Columns.Count; i++) { firstSlot[i] = width; width += Columns[i].Width; }
+            for (int i = 0; i < Columns.Count; i++) { firstSlot[i] = width; slotWidth[i] = Columns[i].Width; width += slotWidth[i]; }
             Width = width;
             SlotKinds = Columns.SelectMany(c => c.SlotKinds()).ToArray();
             SlotNames = Columns.SelectMany(c => c.SlotNames()).ToArray();
@@ -73,6 +75,9 @@ namespace AutoencoderPS.Engine
         public int IndexOf(string name) => indexByName.TryGetValue(name, out int i) ? i : -1;
 
         public int FirstSlot(int column) => firstSlot[column];
+
+        /// <summary>Network inputs of one column (as <see cref="FeatureColumn.Width"/>, read from an array).</summary>
+        public int WidthOf(int column) => slotWidth[column];
 
         /// <summary>
         /// Chooses the feature columns and their roles from (a sample of) the training records. With
@@ -337,6 +342,8 @@ namespace AutoencoderPS.Engine
             private int total, missing, numbers, timestamps, texts;
             private readonly HashSet<string> distinct = new HashSet<string>(StringComparer.Ordinal);
 
+            // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static ColumnProfile Of(IReadOnlyList<IRecord> records, string column, CultureInfo culture)
             {
                 var p = new ColumnProfile();

@@ -41,6 +41,7 @@ namespace AutoencoderPS.Engine
                 case decimal m: number = (double)m; break;
                 case string text:
                     // Parse first: numbers are the common case, and NumberStyles.Float allows surrounding blanks.
+                    if (TryReadPlainDecimal(text, culture, out number)) break;
                     if (!double.TryParse(text, NumberStyles.Float, culture, out number))
                         return IsMissingMarker(text) ? Outcome.Empty : Outcome.NotNumeric;
                     break;
@@ -48,6 +49,64 @@ namespace AutoencoderPS.Engine
                     return Outcome.NotNumeric;
             }
             return double.IsFinite(number) ? Outcome.Number : Outcome.Empty;
+        }
+
+        // Powers of ten that are exact doubles (10^22 is the last).
+        private static readonly double[] ExactPowersOfTen =
+        {
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        };
+
+        /// <summary>
+        /// The common case of exported metrics, read without the general parser: an optional sign, ASCII digits, at most
+        /// one decimal separator of the culture, at most 15 significant digits and 22 decimals. Such a number is an
+        /// integer below 2^53 divided by an exact power of ten, so one correctly rounded division gives exactly the
+        /// double that <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/> gives (Clinger's
+        /// fast path). Anything else (blanks, exponents, more digits, other signs) returns false for the general parser.
+        /// </summary>
+        // Hot path, run per value: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal static bool TryReadPlainDecimal(string text, CultureInfo culture, out double number)
+        {
+            number = 0;
+            var format = culture.NumberFormat;
+            string separator = format.NumberDecimalSeparator;
+            if (text.Length == 0 || text.Length > 40 || separator.Length != 1 || format.NegativeSign != "-" || format.PositiveSign != "+")
+                return false;
+            char point = separator[0];
+            int i = 0;
+            bool negative = false;
+            if (text[0] == '-') { negative = true; i++; }
+            else if (text[0] == '+') i++;
+            ulong mantissa = 0;
+            int significant = 0, decimals = 0;
+            bool digits = false, seenPoint = false;
+            for (; i < text.Length; i++)
+            {
+                char c = text[i];
+                uint digit = (uint)(c - '0');
+                if (digit <= 9)
+                {
+                    digits = true;
+                    if (seenPoint) decimals++;
+                    if (mantissa == 0 && digit == 0) continue; // leading zeros are not significant
+                    if (++significant > 15) return false;
+                    mantissa = mantissa * 10 + digit;
+                }
+                else if (c == point && !seenPoint)
+                {
+                    seenPoint = true;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            if (!digits || decimals >= ExactPowersOfTen.Length) return false;
+            double value = mantissa;
+            if (decimals > 0) value /= ExactPowersOfTen[decimals];
+            number = negative ? -value : value;
+            return true;
         }
 
         /// <summary>True for text that means "no value": empty, whitespace, NA, N/A, null, NaN (any case).</summary>

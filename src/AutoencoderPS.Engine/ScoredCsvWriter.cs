@@ -26,7 +26,8 @@ namespace AutoencoderPS.Engine
         private readonly int topFeatures;
         private readonly bool status;
         private readonly StreamWriter stream;
-        private readonly CsvWriter writer;
+        private readonly string delimiter;
+        private readonly CharBuffer text = new CharBuffer(512);
         private CsvHeader? header;
         private bool committed;
 
@@ -42,18 +43,9 @@ namespace AutoencoderPS.Engine
             this.topFeatures = topFeatures;
             string directory = Path.GetDirectoryName(this.path) ?? ".";
             temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
+            delimiter = options.EffectiveDelimiter;
             stream = new StreamWriter(new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16),
-                new UTF8Encoding(false));
-            try
-            {
-                writer = new CsvWriter(stream, options.Configuration(hasHeader: true));
-            }
-            catch
-            {
-                stream.Dispose();
-                TryDelete(temporary);
-                throw;
-            }
+                new UTF8Encoding(false), 1 << 16);
         }
 
         public long Rows { get; private set; }
@@ -70,13 +62,17 @@ namespace AutoencoderPS.Engine
         public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
             WriteFields(record);
-            writer.WriteField(score.Score.ToString("R", culture));
-            writer.WriteField(score.IsAnomaly ? "True" : "False");
-            writer.WriteField(schema.Columns[score.TopFeature].Name);
-            writer.WriteField(score.Explain(topFeatures, culture));
-            writer.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status) writer.WriteField(nameof(WindowStatus.Scored));
-            writer.NextRecord();
+            int start = FieldStart();
+            text.Append(score.Score, "R", culture);
+            FieldEnd(start);
+            Field(score.IsAnomaly ? "True" : "False");
+            Field(schema.Columns[score.TopFeature].Name);
+            start = FieldStart();
+            score.AppendExplanation(text, topFeatures, culture);
+            FieldEnd(start);
+            Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) Field(nameof(WindowStatus.Scored));
+            EndRecord();
             Rows++;
         }
 
@@ -84,43 +80,91 @@ namespace AutoencoderPS.Engine
         public void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
         {
             WriteFields(record);
-            writer.WriteField("");
-            writer.WriteField("False");
-            writer.WriteField("");
-            writer.WriteField("");
-            writer.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status) writer.WriteField(nameof(WindowStatus.WarmingUp));
-            writer.NextRecord();
+            Field("");
+            Field("False");
+            Field("");
+            Field("");
+            Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) Field(nameof(WindowStatus.WarmingUp));
+            EndRecord();
             Rows++;
         }
 
-        // The header before the first row, then the row's own fields.
+        // The header before the first row, then the row's own fields (into the reused buffer).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void WriteFields(CsvRecord record)
         {
             if (header == null)
             {
                 header = record.Header;
-                foreach (var name in header.Names) writer.WriteField(name);
-                foreach (var name in ScoreColumns) writer.WriteField(name);
-                if (status) writer.WriteField(StatusColumn);
-                writer.NextRecord();
+                text.Clear();
+                for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
+                foreach (var name in ScoreColumns) Field(name);
+                if (status) Field(StatusColumn);
+                EndRecord();
             }
             else if (!ReferenceEquals(header, record.Header) && !header.Names.SequenceEqual(record.Header.Names, StringComparer.OrdinalIgnoreCase))
             {
                 throw new AutoencoderException("CsvHeaderMismatch",
                     $"File '{record.File}' has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
             }
+            // One row is built in a reused buffer and written at once; numbers are formatted in place.
+            text.Clear();
+            var fields = record.Fields;
             for (int i = 0; i < header.Names.Count; i++)
-                writer.WriteField(i < record.Fields.Count ? record.Fields[i] : "");
+                Field(i < fields.Count ? fields[i] : "");
+        }
+
+        // CSV fields as CsvHelper writes them by default (RFC 4180): quoted when the field holds a quote, the
+        // delimiter, a line break, or starts or ends with a space; quotes inside doubled; records end with CRLF.
+        private void Field(string value)
+        {
+            int start = FieldStart();
+            text.Append(value);
+            FieldEnd(start);
+        }
+
+        private int FieldStart()
+        {
+            if (!atRecordStart) text.Append(delimiter);
+            atRecordStart = false;
+            return text.Length;
+        }
+
+        private bool atRecordStart = true;
+
+        private void FieldEnd(int start)
+        {
+            var field = text.Span.Slice(start);
+            if (!NeedsQuotes(field)) return;
+            int quotes = 0;
+            foreach (char c in field) if (c == '"') quotes++;
+            var copy = field.ToString();
+            text.Truncate(start);
+            text.Append('"');
+            if (quotes == 0) text.Append(copy);
+            else foreach (char c in copy) { if (c == '"') text.Append('"'); text.Append(c); }
+            text.Append('"');
+        }
+
+        private bool NeedsQuotes(ReadOnlySpan<char> field) =>
+            field.Length > 0 &&
+            (field[0] == ' ' || field[^1] == ' ' || field.IndexOfAny('"', '\r', '\n') >= 0 || (delimiter.Length > 0 && field.IndexOf(delimiter.AsSpan()) >= 0));
+
+        private void EndRecord()
+        {
+            text.Append("\r\n");
+            stream.Write(text.Span);
+            text.Clear();
+            atRecordStart = true;
         }
 
         /// <summary>Flushes to disk and renames the temporary file over the target.</summary>
         public void Commit()
         {
-            writer.Flush();
             stream.Flush();
             ((FileStream)stream.BaseStream).Flush(flushToDisk: true);
-            writer.Dispose();
+            stream.Dispose();
             File.Move(temporary, path, overwrite: true);
             committed = true;
         }
@@ -130,7 +174,7 @@ namespace AutoencoderPS.Engine
             try
             {
                 // Closing flushes what is buffered; on a full disk that fails, and the real error is already on its way.
-                writer.Dispose();
+                stream.Dispose();
             }
             catch (Exception e) when (!committed && (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException))
             {

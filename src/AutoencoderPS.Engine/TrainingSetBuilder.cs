@@ -35,6 +35,8 @@ namespace AutoencoderPS.Engine
         public int Count => rows.Count;
 
         /// <summary>Checks and keeps one row; throws <see cref="FeatureValueException"/> (the row is then not kept).</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(IRecord record)
         {
             var compact = new double[roles.Count];

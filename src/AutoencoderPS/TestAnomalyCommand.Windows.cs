@@ -82,31 +82,24 @@ namespace AutoencoderPS.Commands
 
         private void AnnotateWindowed(PSObject row, RowScore? score, FeatureSchema schema, List<string>? imputed)
         {
-            if (!row.TypeNames.Contains(ScoredRowTypeName)) row.TypeNames.Insert(0, ScoredRowTypeName);
-            if (score == null)
+            if (score != null)
             {
-                SetProperty(row, "AnomalyScore", null!);
-                SetProperty(row, "IsAnomaly", false);
-                SetProperty(row, "AnomalyTopFeature", null!);
-                SetProperty(row, "AnomalyExplanation", "");
-                SetProperty(row, "AnomalyContributions", Array.Empty<FeatureContribution>());
-                SetProperty(row, "AnomalyFeatureShare", new OrderedDictionary(StringComparer.OrdinalIgnoreCase));
-                SetProperty(row, "ImputedFeatures", imputed?.ToArray() ?? Array.Empty<string>());
-                SetProperty(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.WarmingUp));
+                // Scored: the same members as a row model's (verdict notes, explanation members from the type), plus the status.
+                ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName);
+                SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
                 return;
             }
-            var contributions = score.TopContributions(TopFeatureCount);
-            var shares = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-            var all = score.Shares;
-            for (int c = 0; c < schema.Count; c++) shares[schema.Columns[c].Name] = all[c];
-            SetProperty(row, "AnomalyScore", score.Score);
-            SetProperty(row, "IsAnomaly", score.IsAnomaly);
-            SetProperty(row, "AnomalyTopFeature", schema.Columns[score.TopFeature].Name);
-            SetProperty(row, "AnomalyExplanation", string.Join("; ", contributions.Select(c => c.ToString(InputCulture))));
-            SetProperty(row, "AnomalyContributions", contributions);
-            SetProperty(row, "AnomalyFeatureShare", shares);
-            SetProperty(row, "ImputedFeatures", imputed?.ToArray() ?? Array.Empty<string>());
-            SetProperty(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
+            ScoredRowMembers.AnnotateWarmingUp(row, imputed?.ToArray() ?? Array.Empty<string>(), ScoredRowTypeName);
+            SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.WarmingUp));
+        }
+
+        // Sets the row's own note property of that name (AnomalyStatus), replacing any member the row itself holds under it.
+        private static void SetNote(PSObject row, string name, object? value)
+        {
+            var own = ScoredRowMembers.InstanceMembersOf != null ? ScoredRowMembers.InstanceMember(row, name) : row.Properties[name];
+            if (own is PSNoteProperty note) { note.Value = value; return; }
+            if (own != null) row.Properties.Remove(name);
+            row.Properties.Add(new PSNoteProperty(name, value));
         }
 
         // A file of a model with a time property is scored in time order within each group. A first pass reads only

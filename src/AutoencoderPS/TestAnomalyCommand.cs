@@ -83,6 +83,7 @@ namespace AutoencoderPS.Commands
             ThrowIfNotTrained(Model);
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
+            ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
         }
 
@@ -285,29 +286,7 @@ namespace AutoencoderPS.Commands
         /// <summary>Type name of scored rows: a table view shows verdict, score and explanation before the row itself.</summary>
         public const string ScoredRowTypeName = "AutoencoderPS.ScoredRow";
 
-        private void Annotate(PSObject row, RowScore score, List<string>? imputed)
-        {
-            if (!row.TypeNames.Contains(ScoredRowTypeName)) row.TypeNames.Insert(0, ScoredRowTypeName);
-            var contributions = score.TopContributions(TopFeatureCount);
-            var shares = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-            var all = score.Shares;
-            for (int c = 0; c < Schema.Count; c++) shares[Schema.Columns[c].Name] = all[c];
-            SetProperty(row, "AnomalyScore", score.Score);
-            SetProperty(row, "IsAnomaly", score.IsAnomaly);
-            SetProperty(row, "AnomalyTopFeature", Schema.Columns[score.TopFeature].Name);
-            SetProperty(row, "AnomalyExplanation", string.Join("; ", contributions.Select(c => c.ToString(InputCulture))));
-            SetProperty(row, "AnomalyContributions", contributions);
-            SetProperty(row, "AnomalyFeatureShare", shares);
-            SetProperty(row, "ImputedFeatures", imputed?.ToArray() ?? Array.Empty<string>());
-        }
-
-        // Re-scoring an already scored row replaces its score instead of failing on a duplicate member.
-        private static void SetProperty(PSObject target, string name, object value)
-        {
-            if (target.Properties[name] is PSNoteProperty existing)
-                existing.Value = value;
-            else
-                target.Properties.Add(new PSNoteProperty(name, value));
-        }
+        private void Annotate(PSObject row, RowScore score, List<string>? imputed) =>
+            ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, Schema, TopFeatureCount, InputCulture), ScoredRowTypeName);
     }
 }

@@ -176,5 +176,72 @@ namespace AutoencoderPS.Engine.Tests
             Assert.False(NumberParser.IsMissingMarker(text));
             Assert.Equal(NumberParser.Outcome.NotNumeric, NumberParser.TryRead(text, Invariant, out _));
         }
+
+        // The plain-decimal fast path must give the general parser's double bit for bit, and leave to it what it can't read.
+        [Fact]
+        public void PlainDecimalsReadExactlyAsDoubleParseDoes()
+        {
+            var random = new Random(7);
+            var cultures = new[] { Invariant, CultureInfo.GetCultureInfo("de-DE"), CultureInfo.GetCultureInfo("fr-FR") };
+            int fast = 0;
+            for (int n = 0; n < 200000; n++)
+            {
+                var culture = cultures[n % cultures.Length];
+                string text = RandomNumberText(random, culture);
+                bool general = double.TryParse(text, NumberStyles.Float, culture, out double expected);
+                if (NumberParser.TryReadPlainDecimal(text, culture, out double number))
+                {
+                    fast++;
+                    Assert.True(general, $"'{text}' ({culture.Name}) was read by the fast path only");
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(number),
+                        $"'{text}' ({culture.Name}): {number:R} instead of {expected:R}");
+                }
+                var outcome = NumberParser.TryRead(text, culture, out double read);
+                if (general && double.IsFinite(expected))
+                {
+                    Assert.Equal(NumberParser.Outcome.Number, outcome);
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(read));
+                }
+            }
+            Assert.True(fast > 100000, $"only {fast} values took the fast path");
+        }
+
+        [Theory]
+        [InlineData("-0")]
+        [InlineData("-0.000")]
+        [InlineData("0.1")]
+        [InlineData("123456789012345")]
+        [InlineData("1234567890123456")]
+        [InlineData("0.0000000000000000000001")]
+        [InlineData("0.00000000000000000000001")]
+        [InlineData("5.")]
+        [InlineData(".")]
+        [InlineData("-")]
+        [InlineData("1.2.3")]
+        [InlineData("1e5")]
+        [InlineData(" 7")]
+        [InlineData("9007199254740993")]
+        [InlineData("00000000000000000000000000012.5")]
+        public void EdgeCasesReadAsDoubleParseDoes(string text)
+        {
+            bool general = double.TryParse(text, NumberStyles.Float, Invariant, out double expected);
+            var outcome = NumberParser.TryRead(text, Invariant, out double number);
+            Assert.Equal(general ? NumberParser.Outcome.Number : NumberParser.Outcome.NotNumeric, outcome);
+            if (general) Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(number));
+        }
+
+        private static string RandomNumberText(Random random, CultureInfo culture)
+        {
+            string point = culture.NumberFormat.NumberDecimalSeparator;
+            var text = new System.Text.StringBuilder();
+            if (random.Next(4) == 0) text.Append(random.Next(2) == 0 ? '-' : '+');
+            int intDigits = random.Next(0, 12), fracDigits = random.Next(0, 12);
+            for (int i = 0; i < intDigits; i++) text.Append((char)('0' + random.Next(10)));
+            if (fracDigits > 0 || random.Next(8) == 0) text.Append(random.Next(50) == 0 ? "." : point);
+            for (int i = 0; i < fracDigits; i++) text.Append((char)('0' + random.Next(10)));
+            if (random.Next(30) == 0) text.Append('e').Append(random.Next(-5, 5));
+            if (random.Next(40) == 0) text.Insert(0, ' ');
+            return text.ToString();
+        }
     }
 }

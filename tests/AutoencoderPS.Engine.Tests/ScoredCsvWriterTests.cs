@@ -258,5 +258,69 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(other, error.Message, StringComparison.Ordinal);
             Assert.Equal(5, writer.Rows);
         }
+
+        // The writer formats rows itself (no CsvHelper writer): the original fields must come out exactly as CsvHelper
+        // would write them, quotes, delimiters, line breaks and edge spaces included.
+        [Theory]
+        [InlineData(",")]
+        [InlineData(";")]
+        [InlineData("||")]
+        public void OriginalFieldsAreQuotedExactlyAsCsvHelperQuotesThem(string delimiter)
+        {
+            var options = new CsvInputOptions { Delimiter = delimiter };
+            string[] names = { "id", "cpu", "memory", "note" };
+            var tricky = new[]
+            {
+                "", " ", "plain", " lead", "trail ", "a\"b", "\"", "x,y", "x;y", "x||y", "x|y", "line\nbreak", "cr\rhere",
+                "crlf\r\nend", "\"\"", "tab\there", "1,5", "ümlaut", "=1+2",
+            };
+            string input = temp.File("tricky.csv");
+            using (var file = new StreamWriter(input))
+            using (var csv = new CsvHelper.CsvWriter(file, options.Configuration(hasHeader: true)))
+            {
+                foreach (var name in names) csv.WriteField(name);
+                csv.NextRecord();
+                for (int i = 0; i < tricky.Length; i++)
+                {
+                    csv.WriteField(tricky[i]);
+                    csv.WriteField((10 + i).ToString(Invariant));
+                    csv.WriteField((20 + i).ToString(Invariant));
+                    csv.WriteField(tricky[tricky.Length - 1 - i]);
+                    csv.NextRecord();
+                }
+            }
+            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu", ColumnRole.Numeric), new FeatureColumn("memory", ColumnRole.Numeric) });
+            schema = schema.Fit(CsvSource.Read(input, options), Invariant);
+            using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 3));
+            var records = CsvSource.Read(input, options).ToArray();
+            var rows = records.Select(r => { var row = new double[schema.Width]; schema.Featurize(r, Invariant, row); return row; }).ToList();
+            model.Train(schema, rows, new TrainingOptions { Epochs = 1 });
+            var scores = model.Score(rows);
+            string output = temp.File("scored.csv");
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 2))
+            {
+                for (int i = 0; i < records.Length; i++) writer.Write(records[i], scores[i], i % 2 == 0 ? null : new[] { "cpu", "memory" }, schema);
+                writer.Commit();
+            }
+
+            var expected = new StringWriter();
+            using (var csv = new CsvHelper.CsvWriter(expected, options.Configuration(hasHeader: true)))
+            {
+                foreach (var name in names.Concat(ScoredCsvWriter.ScoreColumns)) csv.WriteField(name);
+                csv.NextRecord();
+                for (int i = 0; i < records.Length; i++)
+                {
+                    foreach (var field in records[i].Fields) csv.WriteField(field);
+                    csv.WriteField(scores[i].Score.ToString("R", Invariant));
+                    csv.WriteField(scores[i].IsAnomaly ? "True" : "False");
+                    csv.WriteField(schema.Columns[scores[i].TopFeature].Name);
+                    csv.WriteField(scores[i].Explain(2, Invariant));
+                    csv.WriteField(i % 2 == 0 ? "" : "cpu|memory");
+                    csv.NextRecord();
+                }
+            }
+            Assert.Equal(tricky.Length, records.Length);
+            Assert.Equal(expected.ToString(), File.ReadAllText(output));
+        }
     }
 }

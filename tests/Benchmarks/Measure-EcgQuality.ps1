@@ -33,8 +33,12 @@ foreach ($class in '1', '0') {
 }
 $normalTrain = @($train | Where-Object label -EQ '1')
 
-foreach ($name in $Recipe) {
-    if ($name -eq 'Seed') {
+# The seed recipe runs once more at the end: the first run of the process also compiles (JIT) the cmdlet, binder and
+# TorchSharp code paths it uses, which the Python peer's timed loop does not include (its imports and first calls
+# come before its clock starts). Both runs are reported.
+$runs = @($Recipe) + @($Recipe | Where-Object { $_ -eq 'Seed' } | ForEach-Object { 'Seed, run again' })
+foreach ($name in $runs) {
+    if ($name -like 'Seed*') {
         $model = New-Autoencoder -HiddenLayer 32, 16, 8 -Activation Relu -OutputActivation Sigmoid -ExcludeFeature label -Seed 1
         $options = @{ Epochs = 20; BatchSize = 512; LearningRate = 0.001; Loss = 'Mae'; Scaling = 'GlobalMinMax'; ThresholdMethod = 'MeanStd'; ThresholdValue = 1 }
     }
@@ -42,14 +46,18 @@ foreach ($name in $Recipe) {
         $model = New-Autoencoder -ExcludeFeature label -Seed 1
         $options = @{}
     }
+    $cpuStart = [System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     $normalTrain | Invoke-AutoencoderTraining -Model $model -ThreadCount $ThreadCount @options | Out-Null
     $trainSeconds = $clock.Elapsed.TotalSeconds
+    # CPU time of this process (every thread: pipeline, featurizing, libtorch, GC): less moved by other load than seconds.
+    $trainCpuSeconds = ([System.Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpuStart).TotalSeconds
     $metrics = $test | Test-Anomaly -Model $model | Measure-AnomalyDetection -LabelProperty label -AnomalyLabel 0
     [pscustomobject]@{
         Recipe        = $name
         Epochs        = $model.Training.Epochs
         TrainSeconds  = [math]::Round($trainSeconds, 2)
+        TrainCpuSeconds = [math]::Round($trainCpuSeconds, 2)
         RocAuc        = [math]::Round($metrics.RocAuc, 4)
         Accuracy      = [math]::Round($metrics.Accuracy, 4)
         Precision     = [math]::Round($metrics.Precision, 4)

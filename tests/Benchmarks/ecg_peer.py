@@ -1,7 +1,8 @@
 """Peer for the benchmark suite: the ECG5000 seed recipe in Python PyTorch.
 
 140-32-16-8 autoencoder, ReLU, sigmoid output, MAE, Adam 1e-3, 20 epochs, batch 512, one global min/max,
-trained on the normal beats of a seeded stratified 80/20 split. Prints one JSON line.
+trained on the normal beats of a seeded stratified 80/20 split. Prints one JSON line: wall and CPU seconds of
+the training loop, and the test ROC-AUC.
 Usage: python3 ecg_peer.py ecg.csv THREADS
 """
 import json
@@ -52,6 +53,7 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     train = scale(normal)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for _ in range(20):
         perm = torch.randperm(len(train))
         for b in range(0, len(train), 512):
@@ -61,11 +63,13 @@ def main():
             loss.backward()
             optimizer.step()
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     with torch.no_grad():
         test = scale(x[test_idx])
         scores = (model(test) - test).abs().mean(dim=1).numpy()
     auc = roc_auc(label[test_idx] == 0, scores)
-    print(json.dumps({"train_seconds": round(seconds, 2), "roc_auc": round(float(auc), 4)}))
+    print(json.dumps({"train_seconds": round(seconds, 2), "train_cpu_seconds": round(cpu_seconds, 2),
+                      "roc_auc": round(float(auc), 4)}))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using AutoencoderPS.Engine;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>What one scored row knows beyond its verdict; the explanation members are computed from it when read.</summary>
+    internal sealed class ScoredRowState
+    {
+        private string? explanation;
+        private IReadOnlyList<FeatureContribution>? contributions;
+        private OrderedDictionary? shares;
+        private string[]? imputedFeatures;
+
+        public ScoredRowState(RowScore score, List<string>? imputed, FeatureSchema schema, int topFeatureCount, CultureInfo culture)
+        {
+            Score = score;
+            Imputed = imputed;
+            Schema = schema;
+            TopFeatureCount = topFeatureCount;
+            Culture = culture;
+        }
+
+        public RowScore Score { get; }
+        public List<string>? Imputed { get; }
+        public FeatureSchema Schema { get; }
+        public int TopFeatureCount { get; }
+        public CultureInfo Culture { get; }
+
+        public string TopFeature => Schema.Columns[Score.TopFeature].Name;
+
+        // Each member is computed once, on first read, so repeated reads see the same objects.
+        public string Explanation => explanation ??= Score.Explain(TopFeatureCount, Culture);
+
+        public IReadOnlyList<FeatureContribution> Contributions => contributions ??= Score.TopContributions(TopFeatureCount);
+
+        public OrderedDictionary FeatureShare
+        {
+            get
+            {
+                if (shares != null) return shares;
+                var result = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                var all = Score.Shares;
+                for (int c = 0; c < Schema.Count; c++) result[Schema.Columns[c].Name] = all[c];
+                return shares = result;
+            }
+        }
+
+        public string[] ImputedFeatures => imputedFeatures ??= Imputed?.ToArray() ?? Array.Empty<string>();
+    }
+
+    /// <summary>
+    /// The AnomalyScore note property of a scored row, which also carries the row's <see cref="ScoredRowState"/>: the
+    /// explanation members (type members of AutoencoderPS.ScoredRow) read it from here. As an instance member it travels
+    /// with the row as the other note properties do (copies, re-wrapped base objects).
+    /// </summary>
+    /// <summary>AnomalyScore ($null) of a sliding-window row that is still warming up; carries its imputed features.</summary>
+    internal sealed class WarmingUpScoreProperty : PSNoteProperty
+    {
+        public WarmingUpScoreProperty(string[] imputed) : base(ScoredRowMembers.Score, null)
+        {
+            Imputed = imputed;
+        }
+
+        public string[] Imputed { get; }
+
+        public override PSMemberInfo Copy() => new WarmingUpScoreProperty(Imputed) { Value = Value };
+    }
+
+    internal sealed class ScoredRowScoreProperty : PSNoteProperty
+    {
+        public ScoredRowScoreProperty(ScoredRowState state) : base(ScoredRowMembers.Score, state.Score.Score)
+        {
+            State = state;
+        }
+
+        public ScoredRowState State { get; set; }
+
+        public override PSMemberInfo Copy() => new ScoredRowScoreProperty(State) { Value = Value };
+    }
+
+    /// <summary>
+    /// The members Test-Anomaly gives a scored row. The verdict (AnomalyScore, IsAnomaly, AnomalyTopFeature) is added
+    /// to each row as note properties; the explanation (AnomalyExplanation, AnomalyContributions, AnomalyFeatureShare,
+    /// ImputedFeatures) is one set of code properties of the type AutoencoderPS.ScoredRow, computed when read. Adding
+    /// seven note properties, an explanation string, contribution objects and a dictionary to every row cost more
+    /// than reading the row; most pipelines read the verdict only.
+    /// </summary>
+    public static class ScoredRowMembers
+    {
+        internal const string Score = "AnomalyScore";
+        internal const string IsAnomaly = "IsAnomaly";
+        internal const string TopFeature = "AnomalyTopFeature";
+        internal const string Explanation = "AnomalyExplanation";
+        internal const string Contributions = "AnomalyContributions";
+        internal const string FeatureShare = "AnomalyFeatureShare";
+        internal const string Imputed = "ImputedFeatures";
+
+        /// <summary>Every member name a scored row gets, in the order they appear.</summary>
+        internal static readonly string[] All = { Score, IsAnomaly, TopFeature, Explanation, Contributions, FeatureShare, Imputed };
+
+        private static readonly ConditionalWeakTable<Runspace, object> Registered = new ConditionalWeakTable<Runspace, object>();
+
+        /// <summary>Registers the code properties for the type name once per runspace.</summary>
+        internal static void EnsureTypeData(PSCmdlet cmdlet, string typeName)
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace == null || Registered.TryGetValue(runspace, out _)) return;
+            var data = new TypeData(typeName);
+            foreach (var (name, method) in new[]
+            {
+                (Explanation, nameof(GetExplanation)),
+                (Contributions, nameof(GetContributions)),
+                (FeatureShare, nameof(GetFeatureShare)),
+                (Imputed, nameof(GetImputedFeatures)),
+            })
+            {
+                data.Members.Add(name, new CodePropertyData(name, typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static)));
+            }
+            cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($data) Update-TypeData -TypeData $data -Force"), null, data);
+            Registered.AddOrUpdate(runspace, typeName);
+        }
+
+        private static PSMemberInfo? ScoreMember(PSObject row) => InstanceMember(row, Score) ?? row.Properties[Score];
+
+        private static ScoredRowState? StateOf(PSObject row) => ScoreMember(row) is ScoredRowScoreProperty p ? p.State : null;
+
+        /// <summary>Code property AnomalyExplanation: "cpu 97 (expected 35.2, 71%); ..." (empty while a window warms up).</summary>
+        public static string? GetExplanation(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Explanation,
+            WarmingUpScoreProperty => "",
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyContributions: the explanation as objects.</summary>
+        public static object? GetContributions(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Contributions,
+            WarmingUpScoreProperty => Array.Empty<FeatureContribution>(),
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyFeatureShare: every feature's share of the error, by name.</summary>
+        public static OrderedDictionary? GetFeatureShare(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.FeatureShare,
+            WarmingUpScoreProperty => new OrderedDictionary(StringComparer.OrdinalIgnoreCase),
+            _ => null,
+        };
+
+        /// <summary>Code property ImputedFeatures: the features whose missing values were filled in.</summary>
+        public static string[]? GetImputedFeatures(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.ImputedFeatures,
+            WarmingUpScoreProperty w => w.Imputed,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Marks <paramref name="row"/> as a row of a sliding-window model that is still warming up: AnomalyScore $null,
+        /// IsAnomaly $false, no top feature, empty explanation members (from the type), the imputed features kept.
+        /// </summary>
+        internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
+        {
+            if (!row.TypeNames.Contains(typeName)) row.TypeNames.Insert(0, typeName);
+            var own = InstanceMembersOf != null ? InstanceMember(row, Score) : row.Properties[Score];
+            if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
+            row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
+            SetVerdict(row, IsAnomaly, false);
+            SetVerdict(row, TopFeature, null);
+        }
+
+        private static void SetVerdict(PSObject row, string name, object? value)
+        {
+            var own = InstanceMembersOf != null ? InstanceMember(row, name) : row.Properties[name];
+            if (own is PSNoteProperty note) { note.Value = value; return; }
+            row.Properties.Add(new PSNoteProperty(name, value), true);
+        }
+
+        /// <summary>
+        /// Gives <paramref name="row"/> its score. A row that holds none of the score members gets the verdict note
+        /// properties and the type name (its explanation members come from the type); a row scored this way before has
+        /// its verdict replaced in place; a row that holds any of the names otherwise (say, read back from a scored CSV
+        /// file) gets all seven as note properties, replacing the values it had.
+        /// </summary>
+        internal static void Annotate(PSObject row, ScoredRowState state, string typeName)
+        {
+            bool typed = row.TypeNames.Contains(typeName);
+            var present = new PSMemberInfo?[All.Length];
+            bool any = false;
+            for (int i = 0; i < All.Length; i++)
+            {
+                present[i] = InstanceMemberOrProperty(row, All[i], typed);
+                any |= present[i] != null;
+            }
+            if (!typed) row.TypeNames.Insert(0, typeName);
+            if (!any)
+            {
+                row.Properties.Add(new ScoredRowScoreProperty(state), true);
+                row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
+                row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                return;
+            }
+            if (present[0] is WarmingUpScoreProperty && present.Skip(3).All(p => p == null))
+            {
+                // A row that warmed up before: its verdict members become a scored row's.
+                row.Properties.Remove(Score);
+                row.Properties.Add(new ScoredRowScoreProperty(state), true);
+                SetVerdict(row, IsAnomaly, state.Score.IsAnomaly);
+                SetVerdict(row, TopFeature, state.TopFeature);
+                return;
+            }
+            if (present[0] is ScoredRowScoreProperty scoreProperty && present[1] is PSNoteProperty anomaly && present[2] is PSNoteProperty top
+                && present.Skip(3).All(p => p == null))
+            {
+                scoreProperty.State = state;
+                scoreProperty.Value = state.Score.Score;
+                anomaly.Value = state.Score.IsAnomaly;
+                top.Value = state.TopFeature;
+                return;
+            }
+            Set(row, present[0], Score, state.Score.Score);
+            Set(row, present[1], IsAnomaly, state.Score.IsAnomaly);
+            Set(row, present[2], TopFeature, state.TopFeature);
+            Set(row, present[3], Explanation, state.Explanation);
+            Set(row, present[4], Contributions, state.Contributions);
+            Set(row, present[5], FeatureShare, state.FeatureShare);
+            Set(row, present[6], Imputed, state.ImputedFeatures);
+        }
+
+        private static void Set(PSObject row, PSMemberInfo? existing, string name, object value)
+        {
+            if (existing is PSNoteProperty note && existing is not ScoredRowScoreProperty)
+                note.Value = value;
+            else if (existing is ScoredRowScoreProperty)
+            {
+                row.Properties.Remove(name);
+                row.Properties.Add(new PSNoteProperty(name, value));
+            }
+            else
+                row.Properties.Add(new PSNoteProperty(name, value));
+        }
+
+        // A member of that name the row holds itself (not one the ScoredRow type gives it). Without access to the
+        // instance members, the integrated lookup; on a typed row its hits may be the type's own code properties.
+        private static PSMemberInfo? InstanceMemberOrProperty(PSObject row, string name, bool typed)
+        {
+            if (InstanceMembersOf != null) return InstanceMember(row, name);
+            var found = row.Properties[name];
+            return typed && found is PSCodeProperty ? null : found;
+        }
+
+        /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal static PSMemberInfo? InstanceMember(PSObject row, string name)
+        {
+            var members = InstanceMembersOf?.Invoke(row);
+            return members?[name];
+        }
+
+        /// <summary>
+        /// PSObject's own (instance) members. PowerShell's public lookup, PSObject.Properties[name], searches the instance
+        /// members, then the type table, then the adapter, and costs about as much per call as Import-Csv spends per
+        /// field; the instance members are where Import-Csv and [pscustomobject] keep their values. Read through the
+        /// non-public InstanceMembers property when this PowerShell has it; null otherwise (callers use the public lookup).
+        /// </summary>
+        internal static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? InstanceMembersOf = CreateInstanceMembersAccessor();
+
+        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? CreateInstanceMembersAccessor()
+        {
+            try
+            {
+                var property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
+                var getter = property?.GetGetMethod(nonPublic: true);
+                if (getter == null || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(getter.ReturnType)) return null;
+                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "row");
+                var body = System.Linq.Expressions.Expression.Convert(
+                    System.Linq.Expressions.Expression.Call(parameter, getter), typeof(PSMemberInfoCollection<PSMemberInfo>));
+                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>>(body, parameter).Compile();
+            }
+            catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
+            {
+                return null;
+            }
+        }
+    }
+}
