@@ -56,7 +56,8 @@ $DataPath = [System.IO.Path]::GetFullPath($DataPath)
 $windowsFile = Join-Path $DataPath 'labels/combined_windows.json'
 if (-not (Test-Path -LiteralPath $windowsFile)) { throw "No NAB labels at '$windowsFile': pass -DataPath (the folder with labels/ and the series)." }
 
-Import-Module $ModulePath
+# A relative -ModulePath is relative to the current folder (Import-Module would look it up as a module name).
+Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
 . (Join-Path $PSScriptRoot 'NabScoring.ps1')
 $moduleHasWindows = (Get-Command New-Autoencoder).Parameters.ContainsKey('WindowSize')
 

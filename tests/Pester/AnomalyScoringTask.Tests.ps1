@@ -435,5 +435,32 @@ exit 1
             $bound.StatePath | Should -BeExactly $state
             $bound.Format | Should -BeExactly $Format
         }
+
+        It 'runs the real scheduled job: the installed line scores a growing export, once per row' {
+            # No stand-ins: the module's own pwsh launcher and Invoke-ScheduledScoring.ps1, a real model and export,
+            # under cron's bare environment, in a folder whose name needs quoting.
+            $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            New-MetricRow -Count 200 -AsText | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+            $realModel = Join-Path $dataDir 'real host.aemodel'
+            Export-Autoencoder -Model $model -Path $realModel
+            $export = Join-Path $dataDir 'real export.csv'
+            New-MetricRow -Count 30 -Seed 11 -AsText | Export-Csv -LiteralPath $export -NoTypeInformation
+            $out = Join-Path $dataDir "real scored 'x'.csv"
+            $task = Register-AnomalyScoringTask -Name aeps-test-real -ModelPath $realModel -Path $export -OutputPath $out -PassThru
+            $line = @((Get-CrontabText) -split "`n" | Where-Object { $_ -notlike '#*' -and $_ -like '*aeps-test-real.log*' })
+            $line | Should -HaveCount 1
+            $command = Get-CronCommand ($utf8.GetString($latin1.GetBytes($line[0])))
+            $log = $task.LogPath
+
+            Invoke-AsCron $command | Should -BeIn @(0, 1) -Because (Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue)
+            @(Import-Csv -LiteralPath $out) | Should -HaveCount 30
+
+            # Rows appended to the export: the next run scores only those.
+            New-MetricRow -Count 12 -Seed 12 -AsText | Export-Csv -LiteralPath $export -NoTypeInformation -Append
+            Invoke-AsCron $command | Should -BeIn @(0, 1) -Because (Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue)
+            $scored = @(Import-Csv -LiteralPath $out)
+            $scored | Should -HaveCount 42
+            $scored | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) } | Should -BeGreaterOrEqual 0
+        }
     }
 }
