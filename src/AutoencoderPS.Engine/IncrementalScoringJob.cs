@@ -121,6 +121,11 @@ namespace AutoencoderPS.Engine
             this.observer = observer ?? throw new ArgumentNullException(nameof(observer));
             schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
+            if (model.Settings.IsWindowed)
+                throw new AutoencoderException("WindowedModelNotSupported",
+                    $"The model is a sliding-window model (WindowSize {model.WindowSize}). Incremental scoring scores rows one at a time " +
+                    "and does not yet keep each series' last rows between runs, so it can't score windows. Score the exports with " +
+                    "Test-Anomaly -Path ... -OutputPath ..., or schedule a row model.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
             encoding = options.Csv.Encoding ?? new UTF8Encoding(false);
             outputPath = Path.GetFullPath(options.OutputPath);

@@ -126,12 +126,6 @@ namespace AutoencoderPS.Commands
                 if (!loaded!.IsTrained)
                     Fail(EngineError(new AutoencoderException("ModelNotTrained", $"The model in '{model}' is not trained."), ErrorCategory.InvalidData, model),
                         AnomalyScoringExitCode.Failed);
-                if (loaded.Settings.IsWindowed)
-                    Fail(EngineError(new AutoencoderException("WindowedModelNotSupported",
-                        $"The model in '{model}' is a sliding-window model (WindowSize {loaded.WindowSize}). Invoke-AnomalyScoring scores rows one " +
-                        "at a time and does not yet keep each series' last rows between runs, so it can't score windows. Score the " +
-                        "exports with Test-Anomaly -Path ... -OutputPath ..., or schedule a row model."), ErrorCategory.InvalidArgument, model),
-                        AnomalyScoringExitCode.Failed);
                 WriteVerbose($"Scoring with {loaded}.");
 
                 var options = new IncrementalScoringOptions
@@ -142,7 +136,16 @@ namespace AutoencoderPS.Commands
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter },
                     TopFeatureCount = TopFeatureCount,
                 };
-                var job = new IncrementalScoringJob(loaded, options, new Observer(this));
+                IncrementalScoringJob job = null!;
+                try
+                {
+                    job = new IncrementalScoringJob(loaded, options, new Observer(this));
+                }
+                catch (AutoencoderException e)
+                {
+                    // A model this job can't score (a sliding-window model): the model file is what is wrong.
+                    Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
+                }
                 AnomalyScoringSummary summary;
                 try
                 {

@@ -174,14 +174,17 @@ namespace AutoencoderPS.Commands
             var own = InstanceMembersOf != null ? InstanceMember(row, Score) : row.Properties[Score];
             if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
             row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
-            SetVerdict(row, IsAnomaly, false);
-            SetVerdict(row, TopFeature, null);
+            SetNote(row, IsAnomaly, false);
+            SetNote(row, TopFeature, null);
         }
 
-        private static void SetVerdict(PSObject row, string name, object? value)
+        /// <summary>Sets the row's own note property of that name, replacing any other member the row itself holds under it.</summary>
+        internal static void SetNote(PSObject row, string name, object? value)
         {
             var own = InstanceMembersOf != null ? InstanceMember(row, name) : row.Properties[name];
-            if (own is PSNoteProperty note) { note.Value = value; return; }
+            if (own is PSCodeProperty) own = null;   // the ScoredRow type's own member, not the row's
+            if (own is PSNoteProperty note && own is not ScoredRowScoreProperty && own is not WarmingUpScoreProperty) { note.Value = value; return; }
+            if (own != null) row.Properties.Remove(name);
             row.Properties.Add(new PSNoteProperty(name, value), true);
         }
 
@@ -214,8 +217,8 @@ namespace AutoencoderPS.Commands
                 // A row that warmed up before: its verdict members become a scored row's.
                 row.Properties.Remove(Score);
                 row.Properties.Add(new ScoredRowScoreProperty(state), true);
-                SetVerdict(row, IsAnomaly, state.Score.IsAnomaly);
-                SetVerdict(row, TopFeature, state.TopFeature);
+                SetNote(row, IsAnomaly, state.Score.IsAnomaly);
+                SetNote(row, TopFeature, state.TopFeature);
                 return;
             }
             if (present[0] is ScoredRowScoreProperty scoreProperty && present[1] is PSNoteProperty anomaly && present[2] is PSNoteProperty top

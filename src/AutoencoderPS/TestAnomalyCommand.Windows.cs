@@ -86,20 +86,11 @@ namespace AutoencoderPS.Commands
             {
                 // Scored: the same members as a row model's (verdict notes, explanation members from the type), plus the status.
                 ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName);
-                SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
+                ScoredRowMembers.SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
                 return;
             }
             ScoredRowMembers.AnnotateWarmingUp(row, imputed?.ToArray() ?? Array.Empty<string>(), ScoredRowTypeName);
-            SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.WarmingUp));
-        }
-
-        // Sets the row's own note property of that name (AnomalyStatus), replacing any member the row itself holds under it.
-        private static void SetNote(PSObject row, string name, object? value)
-        {
-            var own = ScoredRowMembers.InstanceMembersOf != null ? ScoredRowMembers.InstanceMember(row, name) : row.Properties[name];
-            if (own is PSNoteProperty note) { note.Value = value; return; }
-            if (own != null) row.Properties.Remove(name);
-            row.Properties.Add(new PSNoteProperty(name, value));
+            ScoredRowMembers.SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.WarmingUp));
         }
 
         // A file of a model with a time property is scored in time order within each group. A first pass reads only
