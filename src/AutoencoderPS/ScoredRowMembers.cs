@@ -189,10 +189,10 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>
-        /// Gives <paramref name="row"/> its score. A row that holds none of the score members gets the verdict note
-        /// properties and the type name (its explanation members come from the type); a row scored this way before has
-        /// its verdict replaced in place; a row that holds any of the names otherwise (say, read back from a scored CSV
-        /// file) gets all seven as note properties, replacing the values it had.
+        /// Gives <paramref name="row"/> its score: the type name, AnomalyScore (carrying the state the explanation members
+        /// of the type read), IsAnomaly and AnomalyTopFeature. A row scored before, or read back from a scored CSV file,
+        /// has its verdict replaced in place, and explanation members it holds itself are set to the new values (the
+        /// type's members of those names can't be added over them, and they would hide the type's).
         /// </summary>
         internal static void Annotate(PSObject row, ScoredRowState state, string typeName)
         {
@@ -207,49 +207,36 @@ namespace AutoencoderPS.Commands
             if (!typed) row.TypeNames.Insert(0, typeName);
             if (!any)
             {
+                // The common case: a row seen for the first time.
                 row.Properties.Add(new ScoredRowScoreProperty(state), true);
                 row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
                 row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
                 return;
             }
-            if (present[0] is WarmingUpScoreProperty && present.Skip(3).All(p => p == null))
-            {
-                // A row that warmed up before: its verdict members become a scored row's.
-                row.Properties.Remove(Score);
-                row.Properties.Add(new ScoredRowScoreProperty(state), true);
-                SetNote(row, IsAnomaly, state.Score.IsAnomaly);
-                SetNote(row, TopFeature, state.TopFeature);
-                return;
-            }
-            if (present[0] is ScoredRowScoreProperty scoreProperty && present[1] is PSNoteProperty anomaly && present[2] is PSNoteProperty top
-                && present.Skip(3).All(p => p == null))
+            if (present[0] is ScoredRowScoreProperty scoreProperty)
             {
                 scoreProperty.State = state;
                 scoreProperty.Value = state.Score.Score;
-                anomaly.Value = state.Score.IsAnomaly;
-                top.Value = state.TopFeature;
-                return;
-            }
-            Set(row, present[0], Score, state.Score.Score);
-            Set(row, present[1], IsAnomaly, state.Score.IsAnomaly);
-            Set(row, present[2], TopFeature, state.TopFeature);
-            Set(row, present[3], Explanation, state.Explanation);
-            Set(row, present[4], Contributions, state.Contributions);
-            Set(row, present[5], FeatureShare, state.FeatureShare);
-            Set(row, present[6], Imputed, state.ImputedFeatures);
-        }
-
-        private static void Set(PSObject row, PSMemberInfo? existing, string name, object value)
-        {
-            if (existing is PSNoteProperty note && existing is not ScoredRowScoreProperty)
-                note.Value = value;
-            else if (existing is ScoredRowScoreProperty)
-            {
-                row.Properties.Remove(name);
-                row.Properties.Add(new PSNoteProperty(name, value));
             }
             else
-                row.Properties.Add(new PSNoteProperty(name, value));
+            {
+                if (present[0] != null) row.Properties.Remove(Score);
+                row.Properties.Add(new ScoredRowScoreProperty(state), true);
+            }
+            SetNote(row, IsAnomaly, state.Score.IsAnomaly);
+            SetNote(row, TopFeature, state.TopFeature);
+            SetOwn(row, present[3], Explanation, () => state.Explanation);
+            SetOwn(row, present[4], Contributions, () => state.Contributions);
+            SetOwn(row, present[5], FeatureShare, () => state.FeatureShare);
+            SetOwn(row, present[6], Imputed, () => state.ImputedFeatures);
+        }
+
+        // An explanation member the row holds itself gets the new value; any other kind of own member is removed so the
+        // type's member shows. Without an own member there is nothing to do: the type gives it.
+        private static void SetOwn(PSObject row, PSMemberInfo? own, string name, Func<object> value)
+        {
+            if (own is PSNoteProperty note) note.Value = value();
+            else if (own != null) row.Properties.Remove(name);
         }
 
         // A member of that name the row holds itself (not one the ScoredRow type gives it). Without access to the

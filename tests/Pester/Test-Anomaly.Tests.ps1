@@ -308,5 +308,23 @@ Describe 'Test-Anomaly' {
             $rescored | Should -HaveCount 10
             @($rescored | Where-Object { $_.AnomalyScore -isnot [double] -or $_.IsAnomaly -isnot [bool] }) | Should -HaveCount 0
         }
+
+        It 're-scores rows of a file written by -OutputPath, which holds only some of the score columns' {
+            # -OutputPath writes AnomalyScore, IsAnomaly, AnomalyTopFeature, AnomalyExplanation and ImputedFeatures, but
+            # not AnomalyContributions or AnomalyFeatureShare, which the scored-row type gives.
+            $source = Join-Path $TestDrive 'rows.csv'
+            $scoredFile = Join-Path $TestDrive 'scored-by-path.csv'
+            New-SampleRow -First 10 | Export-Csv -LiteralPath $source -NoTypeInformation
+            Test-Anomaly -Model $m -Path $source -OutputPath $scoredFile
+            $errs = $null
+            $rescored = @(Import-Csv -LiteralPath $scoredFile | Test-Anomaly -Model $m -ErrorVariable errs)
+            $errs | Should -HaveCount 0
+            $rescored | Should -HaveCount 10
+            $expected = @(Import-Csv -LiteralPath $source | Test-Anomaly -Model $m)
+            Get-DoubleBits $rescored.AnomalyScore | Should -Be (Get-DoubleBits $expected.AnomalyScore)
+            $rescored.AnomalyExplanation | Should -Be $expected.AnomalyExplanation
+            @($rescored[0].AnomalyContributions)[0].Feature | Should -Be @($expected[0].AnomalyContributions)[0].Feature
+            @($rescored[0].AnomalyFeatureShare.Keys) | Should -Be @($expected[0].AnomalyFeatureShare.Keys)
+        }
     }
 }
