@@ -207,7 +207,6 @@ namespace AutoencoderPS.Engine
             for (int i = 0; i < Columns.Count; i++)
             {
                 var column = Columns[i];
-                var slots = destination.Slice(firstSlot[i], column.Width);
                 object? value;
                 if (fieldIndex != null)
                 {
@@ -218,58 +217,70 @@ namespace AutoencoderPS.Engine
                 {
                     throw MissingColumn(column);
                 }
-                switch (column.Role)
-                {
-                    case ColumnRole.Numeric:
-                        switch (NumberParser.TryRead(value, culture, out double number))
-                        {
-                            case NumberParser.Outcome.Number:
-                                slots[0] = number;
-                                break;
-                            case NumberParser.Outcome.Empty:
-                                if (policy == MissingValuePolicy.Reject || column.Median == null) throw Missing(column, value);
-                                slots[0] = column.Median.Value;
-                                imputed?.Add(column.Name);
-                                break;
-                            default:
-                                throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
-                                    $"column '{column.Name}' has value '{value}', which is not a number.");
-                        }
-                        break;
-                    case ColumnRole.Categorical:
+                FeaturizeValue(i, value, culture, destination, policy, imputed);
+            }
+        }
+
+        /// <summary>
+        /// Reads one column's value (text, a number, or null for a missing field) into its slots of <paramref name="destination"/>:
+        /// the per-column rule of <see cref="Featurize(IRecord, CultureInfo, Span{double}, MissingValuePolicy, ICollection{string}?)"/>.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal void FeaturizeValue(int i, object? value, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
+        {
+            var column = Columns[i];
+            var slots = destination.Slice(firstSlot[i], column.Width);
+            switch (column.Role)
+            {
+                case ColumnRole.Numeric:
+                    switch (NumberParser.TryRead(value, culture, out double number))
                     {
-                        if (!column.IsFitted)
-                            throw new InvalidOperationException($"Categorical feature '{column.Name}' has no categories: fit the schema first.");
-                        string? category = CategoryOf(value, culture);
-                        if (category == null)
-                        {
-                            if (policy == MissingValuePolicy.Reject || column.Mode == null) throw Missing(column, value);
-                            category = column.Mode;
+                        case NumberParser.Outcome.Number:
+                            slots[0] = number;
+                            break;
+                        case NumberParser.Outcome.Empty:
+                            if (policy == MissingValuePolicy.Reject || column.Median == null) throw Missing(column, value);
+                            slots[0] = column.Median.Value;
                             imputed?.Add(column.Name);
-                        }
-                        slots.Clear();
-                        int index = IndexOfCategory(column, category);
-                        slots[index < 0 ? column.Categories.Count : index] = 1;
-                        break;
+                            break;
+                        default:
+                            throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
+                                $"column '{column.Name}' has value '{value}', which is not a number.");
                     }
-                    case ColumnRole.Timestamp:
-                        if (TimestampParser.TryRead(value, culture, out var t))
-                        {
-                            TimestampParser.Encode(t, slots);
-                        }
-                        else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
-                        {
-                            if (policy == MissingValuePolicy.Reject) throw Missing(column, value);
-                            slots.Clear(); // the centre of both circles: no hour, no day
-                            imputed?.Add(column.Name);
-                        }
-                        else
-                        {
-                            throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
-                                $"column '{column.Name}' has value '{value}', which is not a date and time.");
-                        }
-                        break;
+                    break;
+                case ColumnRole.Categorical:
+                {
+                    if (!column.IsFitted)
+                        throw new InvalidOperationException($"Categorical feature '{column.Name}' has no categories: fit the schema first.");
+                    string? category = CategoryOf(value, culture);
+                    if (category == null)
+                    {
+                        if (policy == MissingValuePolicy.Reject || column.Mode == null) throw Missing(column, value);
+                        category = column.Mode;
+                        imputed?.Add(column.Name);
+                    }
+                    slots.Clear();
+                    int index = IndexOfCategory(column, category);
+                    slots[index < 0 ? column.Categories.Count : index] = 1;
+                    break;
                 }
+                case ColumnRole.Timestamp:
+                    if (TimestampParser.TryRead(value, culture, out var t))
+                    {
+                        TimestampParser.Encode(t, slots);
+                    }
+                    else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                    {
+                        if (policy == MissingValuePolicy.Reject) throw Missing(column, value);
+                        slots.Clear(); // the centre of both circles: no hour, no day
+                        imputed?.Add(column.Name);
+                    }
+                    else
+                    {
+                        throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
+                            $"column '{column.Name}' has value '{value}', which is not a date and time.");
+                    }
+                    break;
             }
         }
 

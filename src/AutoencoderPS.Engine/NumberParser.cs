@@ -69,22 +69,53 @@ namespace AutoencoderPS.Engine
         internal static bool TryReadPlainDecimal(string text, CultureInfo culture, out double number)
         {
             number = 0;
+            char point = PlainDecimalPoint(culture);
+            return point != '\0' && TryReadPlainDecimal(text.AsSpan(), point, out number);
+        }
+
+        /// <summary>
+        /// The decimal separator <see cref="TryReadPlainDecimal(ReadOnlySpan{byte}, char, out double)"/> reads in
+        /// <paramref name="culture"/>, or '\0' when the culture's number format is not plain (a separator of several
+        /// characters or a sign other than "-" and "+"): such text goes to the general parser.
+        /// </summary>
+        internal static char PlainDecimalPoint(CultureInfo culture)
+        {
             var format = culture.NumberFormat;
             string separator = format.NumberDecimalSeparator;
-            if (text.Length == 0 || text.Length > 40 || separator.Length != 1 || format.NegativeSign != "-" || format.PositiveSign != "+")
-                return false;
-            char point = separator[0];
+            return separator.Length != 1 || format.NegativeSign != "-" || format.PositiveSign != "+" ? '\0' : separator[0];
+        }
+
+        /// <summary>
+        /// <see cref="TryReadPlainDecimal(string, CultureInfo, out double)"/> on UTF-8 bytes: a field read straight from
+        /// a file, without a string. <paramref name="point"/> comes from <see cref="PlainDecimalPoint"/>.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal static bool TryReadPlainDecimal(ReadOnlySpan<byte> text, char point, out double number) =>
+            TryReadPlainDecimal<byte>(text, point, out number);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static bool TryReadPlainDecimal(ReadOnlySpan<char> text, char point, out double number) =>
+            TryReadPlainDecimal<char>(text, point, out number);
+
+        // One reading for chars and for UTF-8 bytes: every character it accepts is ASCII, and a byte of a longer UTF-8
+        // sequence is never an ASCII character, so both give the same answer for the same text.
+        private static bool TryReadPlainDecimal<T>(ReadOnlySpan<T> text, char point, out double number)
+            where T : unmanaged, System.Numerics.IBinaryInteger<T>
+        {
+            number = 0;
+            if (text.Length == 0 || text.Length > 40) return false;
             int i = 0;
             bool negative = false;
-            if (text[0] == '-') { negative = true; i++; }
-            else if (text[0] == '+') i++;
+            uint first = uint.CreateTruncating(text[0]);
+            if (first == '-') { negative = true; i++; }
+            else if (first == '+') i++;
             ulong mantissa = 0;
             int significant = 0, decimals = 0;
             bool digits = false, seenPoint = false;
             for (; i < text.Length; i++)
             {
-                char c = text[i];
-                uint digit = (uint)(c - '0');
+                uint c = uint.CreateTruncating(text[i]);
+                uint digit = c - '0';
                 if (digit <= 9)
                 {
                     digits = true;

@@ -25,9 +25,13 @@ namespace AutoencoderPS.Engine
         private readonly CultureInfo culture;
         private readonly int topFeatures;
         private readonly bool status;
-        private readonly StreamWriter stream;
+        private readonly GuardedFileStream stream;
         private readonly string delimiter;
         private readonly CharBuffer text = new CharBuffer(512);
+        // The output is UTF-8 bytes gathered here and written in large blocks: rows that come as raw bytes from the
+        // input (WriteRaw) are copied, rows built as text are encoded.
+        private readonly byte[] bytes = new byte[1 << 16];
+        private int used;
         private CsvHeader? header;
         private bool committed;
 
@@ -44,8 +48,7 @@ namespace AutoencoderPS.Engine
             string directory = Path.GetDirectoryName(this.path) ?? ".";
             temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
             delimiter = options.EffectiveDelimiter;
-            stream = new StreamWriter(new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16),
-                new UTF8Encoding(false), 1 << 16);
+            stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
         }
 
         public long Rows { get; private set; }
@@ -54,7 +57,7 @@ namespace AutoencoderPS.Engine
         /// True once writing the output has failed (a full disk, a size limit): the output can no longer be committed,
         /// and the failure is the output's, not the input file's.
         /// </summary>
-        public bool Faulted => stream.BaseStream is GuardedFileStream { Faulted: true };
+        public bool Faulted => stream.Faulted;
 
         /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
@@ -62,6 +65,33 @@ namespace AutoencoderPS.Engine
         public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
             WriteFields(record);
+            WriteScore(score, imputed, schema);
+        }
+
+        /// <summary>
+        /// Writes one scored row whose original fields are <paramref name="fields"/>: the row's own UTF-8 bytes, as
+        /// they were in the input (quoting kept, no line break), holding <paramref name="missingFields"/> fewer fields
+        /// than <paramref name="header"/> names (a short row: empty fields fill it up). The input must use this
+        /// writer's delimiter. File scoring copies rows this way instead of splitting and re-joining their fields.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void WriteRaw(CsvHeader header, ReadOnlySpan<byte> fields, int missingFields, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        {
+            if (this.header == null) WriteHeader(header);
+            else if (!ReferenceEquals(this.header, header) && !this.header.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
+                throw new AutoencoderException("CsvHeaderMismatch",
+                    "A file has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
+            Put(fields);
+            text.Clear();
+            for (int i = 0; i < missingFields; i++) text.Append(delimiter);
+            atRecordStart = false;
+            WriteScore(score, imputed, schema);
+        }
+
+        // The score columns after the row's own fields, then the end of the record.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void WriteScore(RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        {
             int start = FieldStart();
             text.Append(score.Score, "R", culture);
             FieldEnd(start);
@@ -96,12 +126,7 @@ namespace AutoencoderPS.Engine
         {
             if (header == null)
             {
-                header = record.Header;
-                text.Clear();
-                for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
-                foreach (var name in ScoreColumns) Field(name);
-                if (status) Field(StatusColumn);
-                EndRecord();
+                WriteHeader(record.Header);
             }
             else if (!ReferenceEquals(header, record.Header) && !header.Names.SequenceEqual(record.Header.Names, StringComparer.OrdinalIgnoreCase))
             {
@@ -111,8 +136,18 @@ namespace AutoencoderPS.Engine
             // One row is built in a reused buffer and written at once; numbers are formatted in place.
             text.Clear();
             var fields = record.Fields;
-            for (int i = 0; i < header.Names.Count; i++)
+            for (int i = 0; i < header!.Names.Count; i++)
                 Field(i < fields.Count ? fields[i] : "");
+        }
+
+        private void WriteHeader(CsvHeader names)
+        {
+            header = names;
+            text.Clear();
+            for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
+            foreach (var name in ScoreColumns) Field(name);
+            if (status) Field(StatusColumn);
+            EndRecord();
         }
 
         // CSV fields as CsvHelper writes them by default (RFC 4180): quoted when the field holds a quote, the
@@ -154,16 +189,45 @@ namespace AutoencoderPS.Engine
         private void EndRecord()
         {
             text.Append("\r\n");
-            stream.Write(text.Span);
+            var chars = text.Span;
+            // Numeric exports are ASCII (each char is its byte); other text is encoded as UTF-8.
+            int count = System.Text.Ascii.IsValid(chars) ? chars.Length : Utf8.GetByteCount(chars);
+            if (count > bytes.Length - used) Drain();
+            if (count <= bytes.Length - used) used += Utf8.GetBytes(chars, bytes.AsSpan(used));
+            else stream.Write(Utf8.GetBytes(chars.ToArray()));
             text.Clear();
             atRecordStart = true;
+        }
+
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+
+        private void Put(ReadOnlySpan<byte> data)
+        {
+            if (data.Length > bytes.Length - used)
+            {
+                Drain();
+                if (data.Length > bytes.Length)
+                {
+                    stream.Write(data);
+                    return;
+                }
+            }
+            data.CopyTo(bytes.AsSpan(used));
+            used += data.Length;
+        }
+
+        private void Drain()
+        {
+            if (used == 0) return;
+            stream.Write(bytes, 0, used);
+            used = 0;
         }
 
         /// <summary>Flushes to disk and renames the temporary file over the target.</summary>
         public void Commit()
         {
-            stream.Flush();
-            ((FileStream)stream.BaseStream).Flush(flushToDisk: true);
+            Drain();
+            stream.Flush(flushToDisk: true);
             stream.Dispose();
             File.Move(temporary, path, overwrite: true);
             committed = true;
@@ -173,7 +237,7 @@ namespace AutoencoderPS.Engine
         {
             try
             {
-                // Closing flushes what is buffered; on a full disk that fails, and the real error is already on its way.
+                // Closing writes what is buffered; on a full disk that fails, and the real error is already on its way.
                 stream.Dispose();
             }
             catch (Exception e) when (!committed && (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException))

@@ -72,11 +72,13 @@ namespace AutoencoderPS.Commands
 
         private FeatureSchema Schema => Model.Schema!;
 
-        // Files score in bigger batches than the pipeline (nothing waits on a single row there), unless -BatchSize says.
+        // Files could score in bigger batches than the pipeline (nothing waits on a single row there), unless -BatchSize
+        // says, but bigger is not faster: a batch's buffers over 85 kB go to the large object heap, and 4,096 rows of
+        // 20 columns cost 85 full (gen 2) collections per million rows and 17% more CPU than 256 rows, which cost none.
         private int EffectiveBatchSize =>
             ReadsFiles && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? FileBatchSize : BatchSize;
 
-        private const int FileBatchSize = 4096;
+        private const int FileBatchSize = 256;
 
         protected override void BeginProcessing()
         {
@@ -145,6 +147,16 @@ namespace AutoencoderPS.Commands
                         firstFile ??= file;
                         WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
                         clock.Start();
+                        if (output != null)
+                        {
+                            string? slow = CsvFileScorer.Unsupported(file, options, Model);
+                            if (slow == null)
+                            {
+                                if (!ScoreFile(file, header, options)) return;
+                                continue;
+                            }
+                            WriteVerbose($"Reading '{file}' record by record: {slow}.");
+                        }
                         foreach (var record in ReadFile(file, options))
                         {
                             // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.
@@ -179,6 +191,32 @@ namespace AutoencoderPS.Commands
             {
                 output?.Dispose();
                 output = null;
+            }
+        }
+
+        private CsvFileScorer? fileScorer;
+
+        // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
+        // come back here as errors. False when Ctrl+C stopped it.
+        private bool ScoreFile(string file, CsvHeader header, CsvInputOptions options)
+        {
+            fileScorer ??= new CsvFileScorer(Model, output!, options, EffectiveBatchSize, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
+            long firstRow = rowNumber, rowsBefore = fileScorer.Rows, anomaliesBefore = fileScorer.Anomalies;
+            fileScorer.RowRejected = (record, e, ordinal) => WriteError(RowError(e, record, firstRow + ordinal));
+            fileScorer.Progress = records =>
+            {
+                rowNumber = firstRow + records;
+                if (rowNumber >= nextProgressRow) ReportProgress(file);
+            };
+            fileScorer.Stopping = () => Stopping;
+            try
+            {
+                return fileScorer.Score(file, header, headerInFile: options.Header == null);
+            }
+            finally
+            {
+                scored += fileScorer.Rows - rowsBefore;
+                anomalies += fileScorer.Anomalies - anomaliesBefore;
             }
         }
 
