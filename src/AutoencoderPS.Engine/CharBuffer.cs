@@ -48,6 +48,23 @@ namespace AutoencoderPS.Engine
             Length += written;
         }
 
+        /// <summary>As <c>value.ToString("G4", culture)</c>, for the values <see cref="ShortNumberFormat.TryFormatG4"/> handles; false for others.</summary>
+        public bool TryAppendG4(double value, CultureInfo culture)
+        {
+            if (chars.Length - Length < 48) Grow(48);
+            if (!ShortNumberFormat.TryFormatG4(value, culture.NumberFormat, chars.AsSpan(Length), out int written)) return false;
+            Length += written;
+            return true;
+        }
+
+        /// <summary>As <c>value.ToString("0", culture)</c>: the fast cases of <see cref="ShortNumberFormat.TryFormatWhole"/>, else .NET's formatter.</summary>
+        public void AppendWhole(double value, CultureInfo culture)
+        {
+            if (chars.Length - Length < 48) Grow(48);
+            if (ShortNumberFormat.TryFormatWhole(value, chars.AsSpan(Length), out int written)) Length += written;
+            else Append(value, "0", culture);
+        }
+
         private void Grow(int needed) => Array.Resize(ref chars, Math.Max(chars.Length * 2, Length + needed));
 
         public override string ToString() => new string(chars, 0, Length);

@@ -160,7 +160,7 @@ namespace AutoencoderPS.Engine
                     text.Append(FeatureContribution.Format(schema.Describe(c, new ReadOnlySpan<double>(reconstruction, offset, schema.Width)), culture));
                 }
                 text.Append(", ");
-                text.Append(ShareOf(c) * 100, "0", culture);
+                text.AppendWhole(ShareOf(c) * 100, culture);
                 text.Append("%)");
             }
         }
@@ -203,7 +203,7 @@ namespace AutoencoderPS.Engine
         internal static void AppendNumber(CharBuffer text, double d, CultureInfo culture)
         {
             if (Math.Abs(d) < 1e-4) text.Append(0.0, null, culture);
-            else text.Append(d, NumberFormat(d), culture);
+            else if (!text.TryAppendG4(d, culture)) text.Append(d, NumberFormat(d), culture);
         }
     }
 }
