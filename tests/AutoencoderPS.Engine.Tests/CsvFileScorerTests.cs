@@ -193,6 +193,30 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AFileThatShrinksWhileReadEndsWithInputFileShrankAndWithoutItsLastRow()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("shrinks.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 6), CultureInfo.InvariantCulture, ","));
+            string output = temp.File("shrinks-scored.csv");
+            int asked = 0;
+            using var writer = new ScoredCsvWriter(output, options, topFeatures: 3);
+            var scorer = new CsvFileScorer(Model, writer, options, 64, MissingValuePolicy.Impute)
+            {
+                // Truncated under the reader (after it has buffered the rows): the end is not the real end.
+                Stopping = () =>
+                {
+                    if (++asked == 10)
+                        using (var file = new FileStream(input, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) file.SetLength(file.Length / 2);
+                    return false;
+                },
+            };
+            var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+            Assert.Equal("InputFileShrank", e.ErrorId);
+            Assert.Equal(299, scorer.Rows); // every row but the last, possibly torn, one was scored and written
+        }
+
+        [Fact]
         public void NamesTheFilesOnlyTheRecordPathReads()
         {
             var plain = new CsvInputOptions();
