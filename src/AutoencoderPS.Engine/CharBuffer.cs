@@ -22,6 +22,15 @@ namespace AutoencoderPS.Engine
 
         public void Clear() => Length = 0;
 
+        /// <summary>Inserts <paramref name="c"/> before the character at <paramref name="index"/>.</summary>
+        public void Insert(int index, char c)
+        {
+            if (Length == chars.Length) Grow(1);
+            Array.Copy(chars, index, chars, index + 1, Length - index);
+            chars[index] = c;
+            Length++;
+        }
+
         /// <summary>Drops the characters from <paramref name="length"/> on.</summary>
         public void Truncate(int length) => Length = Math.Min(Length, Math.Max(0, length));
 

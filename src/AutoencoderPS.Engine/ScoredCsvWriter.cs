@@ -95,8 +95,16 @@ namespace AutoencoderPS.Engine
             int start = FieldStart();
             text.Append(score.Score, "R", culture);
             FieldEnd(start);
-            Field(score.IsAnomaly ? "True" : "False");
-            Field(schema.Columns[score.TopFeature].Name);
+            // The verdict and the feature names are the same few fields on every row: quoted once, then copied.
+            if (!ReferenceEquals(schema, namesOf))
+            {
+                nameFields = schema.Columns.Select(c => QuotedField(c.Name)).ToArray();
+                namesOf = schema;
+            }
+            FieldStart();
+            text.Append(score.IsAnomaly ? TrueField : FalseField);
+            FieldStart();
+            text.Append(nameFields[score.TopFeature]);
             start = FieldStart();
             score.AppendExplanation(text, topFeatures, culture);
             FieldEnd(start);
@@ -150,6 +158,16 @@ namespace AutoencoderPS.Engine
             EndRecord();
         }
 
+        private FeatureSchema? namesOf;
+        private string[] nameFields = Array.Empty<string>();
+        private string? trueFieldText, falseFieldText;
+        private string TrueField => trueFieldText ??= QuotedField("True");
+        private string FalseField => falseFieldText ??= QuotedField("False");
+
+        // A field's text as FieldEnd leaves it.
+        private string QuotedField(string value) =>
+            NeedsQuotes(value) ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
         // CSV fields as CsvHelper writes them by default (RFC 4180): quoted when the field holds a quote, the
         // delimiter, a line break, or starts or ends with a space; quotes inside doubled; records end with CRLF.
         private void Field(string value)
@@ -172,6 +190,13 @@ namespace AutoencoderPS.Engine
         {
             var field = text.Span.Slice(start);
             if (!NeedsQuotes(field)) return;
+            if (field.IndexOf('"') < 0)
+            {
+                // The common case (an explanation holds the delimiter): quotes around it, in place.
+                text.Insert(start, '"');
+                text.Append('"');
+                return;
+            }
             int quotes = 0;
             foreach (char c in field) if (c == '"') quotes++;
             var copy = field.ToString();
