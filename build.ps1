@@ -3,7 +3,9 @@
 .SYNOPSIS
     Builds, tests and demonstrates AutoencoderPS.
 .DESCRIPTION
-    Build  stages a loadable module in out/AutoencoderPS (manifest, assemblies, native libtorch for this platform).
+    Build  stages a loadable module in out/AutoencoderPS (manifest, assemblies, native libtorch for this platform). The
+           module's and its main dependencies' assemblies are staged as ReadyToRun images for this platform and .NET 10
+           (pwsh 7.6), so a process's first training or scoring run compiles less; other runtimes use their IL.
     Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (for the install
            test, which gets their folder in AUTOENCODERPS_PACKAGES), runs the Pester cmdlet tests (in a child pwsh
            against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
@@ -60,6 +62,10 @@ $RuntimeModules = @{
         Required = 'libc10.dylib', 'libtorch_cpu.dylib', 'libtorch.dylib', 'libLibTorchSharp.dylib' }
 }
 
+# Managed assemblies staged as ReadyToRun images for this platform (Add-ReadyToRunImage): the module's two and the two
+# that every training and scoring call runs through. TorchSharp's other dependencies are not used by the module.
+$ReadyToRunAssemblies = @('AutoencoderPS.dll', 'AutoencoderPS.Engine.dll', 'TorchSharp.dll', 'CsvHelper.dll')
+
 # Natives that a CPU training and scoring module never loads (see PLATFORM notes); left out of the stage.
 $UnneededNatives = @(
     'libtorch_python.so', 'libjitbackend_test.so', 'libtorchbind_test.so',
@@ -97,6 +103,7 @@ function Invoke-Build {
         Where-Object { $_.Name -notin $UnneededNatives -and $_.Extension -notin '.pdb', '.xml' -and $_.Name -ne 'AutoencoderPS.deps.json' } |
         Copy-Item -Destination $ModuleStage
     Copy-Item (Join-Path $RepoRoot 'module/AutoencoderPS/*') -Destination $ModuleStage -Recurse
+    Add-ReadyToRunImage -IlFolder $publish
 
     $version = Get-ModuleVersion
     $manifest = Get-Content $ModuleManifest -Raw
@@ -108,6 +115,57 @@ function Invoke-Build {
         -OutputPath (Join-Path $ModuleStage 'en-US')
     $size = (Get-ChildItem $ModuleStage -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
     Write-Host ("Staged module {0} at {1} ({2:N0} MB)." -f $version, $ModuleStage, $size)
+}
+
+function Add-ReadyToRunImage {
+    <#
+    Replaces the staged copies of $ReadyToRunAssemblies with ReadyToRun images (IL plus precompiled code), so the first
+    training or scoring run of a pwsh process doesn't wait for the JIT. src/AutoencoderPS.ReadyToRun says how: .NET 10's
+    crossgen2, because pwsh 7.6 runs on .NET 10 and ignores the code of the net8.0 compiler. An image is for one OS and
+    architecture (a runtime refuses to load another platform's), like the stage's natives; the platform-neutral
+    AutoencoderPS package takes the IL from $IlFolder instead (New-MainModuleStage).
+    #>
+    param([string] $IlFolder)
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $r2r = Join-Path $OutDir 'publish-r2r'
+    if (Test-Path $r2r) { Remove-Item $r2r -Recurse -Force }
+    Invoke-Dotnet publish (Join-Path $RepoRoot 'src/AutoencoderPS.ReadyToRun/AutoencoderPS.ReadyToRun.csproj') -c $Configuration -o $r2r `
+        "-p:AutoencoderPSIlFolder=$IlFolder" "-p:AutoencoderPSAssemblies=$($ReadyToRunAssemblies -join '|')" "-p:AutoencoderPSPwshFolder=$PSHOME" `
+        --nologo -v quiet
+    foreach ($name in $ReadyToRunAssemblies) {
+        $image = Join-Path $r2r $name
+        if (-not (Test-ReadyToRunImage $image)) { throw "The ReadyToRun step wrote no image '$image'." }
+        # Same IL, or the image belongs to another build: the module version id is copied from the IL into the image.
+        $il = Join-Path $IlFolder $name
+        if ((Get-AssemblyMvid $image) -ne (Get-AssemblyMvid $il)) { throw "'$image' was not compiled from '$il'." }
+        Copy-Item $image -Destination $ModuleStage -Force
+    }
+    Write-Host ("ReadyToRun: {0} ({1:N0} s)." -f ($ReadyToRunAssemblies -join ', '), $clock.Elapsed.TotalSeconds)
+}
+
+function Get-AssemblyMvid {
+    param([string] $Path)
+    $stream = [System.IO.File]::OpenRead($Path)
+    try {
+        $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+        $reader = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+        $reader.GetGuid($reader.GetModuleDefinition().Mvid)
+    }
+    finally { $stream.Dispose() }
+}
+
+function Test-ReadyToRunImage {
+    # True for a managed assembly that carries precompiled code (a ManagedNativeHeader); false for IL only or no file.
+    param([string] $Path)
+    if (-not (Test-Path $Path)) { return $false }
+    $stream = [System.IO.File]::OpenRead($Path)
+    try {
+        $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+        $cor = $pe.PEHeaders.CorHeader
+        $null -ne $cor -and $cor.ManagedNativeHeaderDirectory.Size -gt 0
+    }
+    catch [System.BadImageFormatException] { $false }
+    finally { $stream.Dispose() }
 }
 
 function Get-PesterModulePath {
@@ -343,6 +401,12 @@ function New-MainModuleStage {
     $stage = Join-Path $StageRoot 'AutoencoderPS'
     New-Item -ItemType Directory -Path $stage -Force | Out-Null
     Get-ChildItem $ModuleStage -File | Where-Object { -not (Test-NativeFile $_) } | Copy-Item -Destination $stage
+    # The stage's ReadyToRun images are for this platform only (another OS's runtime refuses to load them): the package,
+    # which serves every platform, gets the IL they were compiled from.
+    $il = Join-Path $OutDir 'publish'
+    foreach ($name in $ReadyToRunAssemblies) { Copy-Item (Join-Path $il $name) -Destination $stage -Force }
+    $precompiled = @(Get-ChildItem $stage -Filter '*.dll' | Where-Object { Test-ReadyToRunImage $_.FullName })
+    if ($precompiled) { throw "The platform-neutral AutoencoderPS package would carry platform-specific ReadyToRun code: $($precompiled.Name -join ', ')." }
     Get-ChildItem $ModuleStage -Directory | Copy-Item -Destination $stage -Recurse
     Copy-Item (Join-Path $RepoRoot 'LICENSE') -Destination $stage
     $torchsharp = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $stage 'TorchSharp.dll')).Version

@@ -32,6 +32,9 @@ namespace AutoencoderPS.Engine
         private readonly Scalar beta2 = Beta2.ToScalar();
         private readonly Scalar oneMinusBeta2 = (1 - Beta2).ToScalar();
         private readonly Scalar epsilon = Epsilon.ToScalar();
+        // add_(Scalar) alone would pass a temporary alpha of 1 (TorchSharp's add_(scalar, 1)), which a collection
+        // can free mid-call: seen as "Expected false to be true ... toFloat" from add_ in the engine tests.
+        private readonly Scalar one = 1.ToScalar();
 
         public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
         {
@@ -58,7 +61,7 @@ namespace AutoencoderPS.Engine
                 firstMoment[i].mul_(beta1).add_(gradient, oneMinusBeta1);
                 secondMoment[i].mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
                 using var denominator = secondMoment[i].sqrt();
-                denominator.div_(rootCorrection2).add_(epsilon);
+                denominator.div_(rootCorrection2).add_(epsilon, one);
                 parameters[i].addcdiv_(firstMoment[i], denominator, negativeStepSize);
             }
         }
@@ -66,7 +69,7 @@ namespace AutoencoderPS.Engine
         public void Dispose()
         {
             foreach (var t in firstMoment.Concat(secondMoment)) t.Dispose();
-            foreach (var s in new[] { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon }) s.Dispose();
+            foreach (var s in new[] { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, one }) s.Dispose();
         }
     }
 }

@@ -115,16 +115,21 @@ namespace AutoencoderPS.Engine
             for (int i = 0; i < roles.Count; i++)
             {
                 var c = roles.Columns[i];
-                var present = rows.Select(r => r[i]).Where(v => !double.IsNaN(v)).ToList();
-                int missing = rows.Count - present.Count;
+                var present = PresentValues(i);
+                int missing = rows.Count - present.Length;
                 switch (c.Role)
                 {
                     case ColumnRole.Numeric:
                     {
-                        present.Sort();
-                        if (present.Count == 0)
+                        if (present.Length == 0)
                             throw new AutoencoderException("EmptyFeatureColumn", $"Column '{c.Name}' has no values in the training rows.");
-                        double mean = present.Average();
+                        // Sorted, and summed in that order, as before (the sums, and so the statistics, are the same to the bit).
+                        SortAscending(present);
+                        double sum = 0;
+                        foreach (double v in present) sum += v;
+                        double mean = sum / present.Length;
+                        double squares = 0;
+                        foreach (double v in present) squares += (v - mean) * (v - mean);
                         fitted.Add(new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), statistics: new ColumnStatistics
                         {
                             Count = rows.Count,
@@ -132,7 +137,7 @@ namespace AutoencoderPS.Engine
                             Min = present[0],
                             Max = present[^1],
                             Mean = mean,
-                            StandardDeviation = Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / present.Count),
+                            StandardDeviation = Math.Sqrt(squares / present.Length),
                         }));
                         break;
                     }
@@ -159,8 +164,8 @@ namespace AutoencoderPS.Engine
                         {
                             Count = rows.Count,
                             Missing = missing,
-                            First = present.Count > 0 ? new DateTime(present.Min(SlotAsTicks)) : null,
-                            Last = present.Count > 0 ? new DateTime(present.Max(SlotAsTicks)) : null,
+                            First = present.Length > 0 ? new DateTime(present.Min(SlotAsTicks)) : null,
+                            Last = present.Length > 0 ? new DateTime(present.Max(SlotAsTicks)) : null,
                         }));
                         break;
                 }
@@ -221,9 +226,55 @@ namespace AutoencoderPS.Engine
 
         private static long SlotAsTicks(double slot) => BitConverter.DoubleToInt64Bits(slot);
 
-        private static double MedianOfSorted(List<double> sorted)
+        /// <summary>Column <paramref name="i"/>'s values in the kept rows, missing ones (NaN) left out.</summary>
+        private double[] PresentValues(int i)
         {
-            int n = sorted.Count;
+            int count = 0;
+            foreach (var row in rows)
+                if (!double.IsNaN(row[i])) count++;
+            var values = new double[count];
+            int k = 0;
+            foreach (var row in rows)
+                if (!double.IsNaN(row[i])) values[k++] = row[i];
+            return values;
+        }
+
+        /// <summary>
+        /// Sorts values that hold no NaN, ascending (heapsort). Not List&lt;double&gt;.Sort or Array.Sort: the framework's
+        /// precompiled code has no instantiation of its sort for double, so the first training of a process ran it as
+        /// unoptimized (Tier 0) code, once per column: about 7% of that run's samples on the pipeline thread. This
+        /// code is precompiled with the engine (ReadyToRun). Equal values are interchangeable here (only -0 and +0
+        /// compare equal yet differ, and they sum alike).
+        /// </summary>
+        internal static void SortAscending(double[] values)
+        {
+            int n = values.Length;
+            for (int start = n / 2 - 1; start >= 0; start--) SiftDown(values, start, n);
+            for (int end = n - 1; end > 0; end--)
+            {
+                (values[0], values[end]) = (values[end], values[0]);
+                SiftDown(values, 0, end);
+            }
+        }
+
+        private static void SiftDown(double[] heap, int root, int count)
+        {
+            double value = heap[root];
+            while (true)
+            {
+                int child = 2 * root + 1;
+                if (child >= count) break;
+                if (child + 1 < count && heap[child + 1] > heap[child]) child++;
+                if (heap[child] <= value) break;
+                heap[root] = heap[child];
+                root = child;
+            }
+            heap[root] = value;
+        }
+
+        private static double MedianOfSorted(double[] sorted)
+        {
+            int n = sorted.Length;
             return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         }
     }

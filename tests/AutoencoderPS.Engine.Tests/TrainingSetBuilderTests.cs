@@ -291,5 +291,55 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new DateTime(2026, 1, 5, 10, 30, 0), set.Schema.Columns[1].Statistics!.First);
             Assert.Equal("Mon 10:30", set.Schema.Describe(1, set.Rows[0]));
         }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        [InlineData(17)]
+        [InlineData(2335)]
+        public void SortAscendingOrdersLikeArraySort(int length)
+        {
+            var random = new Random(length + 1);
+            // Few distinct values (many ties), wide ones, zeros of both signs and infinities.
+            var values = Enumerable.Range(0, length).Select(i => (i % 5) switch
+            {
+                0 => random.Next(-3, 4),
+                1 => (random.NextDouble() - 0.5) * 1e12,
+                2 => i % 10 == 2 ? -0.0 : 0.0,
+                3 => i % 20 == 3 ? double.NegativeInfinity : double.PositiveInfinity,
+                _ => random.NextDouble() * 1e-300,
+            }).ToArray();
+            var expected = (double[])values.Clone();
+            Array.Sort(expected);
+
+            TrainingSetBuilder.SortAscending(values);
+
+            Assert.Equal(expected, values);
+        }
+
+        [Fact]
+        public void NumericStatisticsAreTheSortedValuesSummedInOrder()
+        {
+            // The median, mean and standard deviation of List<double>.Sort, Average and Sum on the present values, to the bit.
+            var random = new Random(7);
+            var cells = Enumerable.Range(0, 2001).Select(i => i % 13 == 0 ? "" : (random.NextDouble() * 1000 - 300).ToString("R", Invariant)).ToList();
+            var set = BuildFrom(Roles(("x", ColumnRole.Numeric)), cells.Select(c => (IRecord)new TestRecord(("x", c))));
+
+            var present = cells.Where(c => c.Length > 0).Select(c => double.Parse(c, Invariant)).ToList();
+            present.Sort();
+            double mean = present.Average();
+            double std = Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / present.Count);
+            int n = present.Count;
+            double median = n % 2 == 1 ? present[n / 2] : (present[n / 2 - 1] + present[n / 2]) / 2.0;
+            var column = set.Schema.Columns[0];
+            Assert.Equal(median, column.Median!.Value);
+            Assert.Equal(mean, column.Statistics!.Mean!.Value);
+            Assert.Equal(std, column.Statistics.StandardDeviation!.Value);
+            Assert.Equal(present[0], column.Statistics.Min!.Value);
+            Assert.Equal(present[^1], column.Statistics.Max!.Value);
+            Assert.Equal(cells.Count - n, column.Statistics.Missing);
+        }
     }
 }
