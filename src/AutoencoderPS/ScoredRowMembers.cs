@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Collections.Specialized;
 using System.Globalization;
 using System.Linq;
@@ -7,6 +8,8 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Linq.Expressions;
 using AutoencoderPS.Engine;
 
 namespace AutoencoderPS.Commands
@@ -170,7 +173,7 @@ namespace AutoencoderPS.Commands
         /// </summary>
         internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
         {
-            if (!row.TypeNames.Contains(typeName)) row.TypeNames.Insert(0, typeName);
+            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
             var own = InstanceMembersOf != null ? InstanceMember(row, Score) : row.Properties[Score];
             if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
             row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
@@ -196,7 +199,7 @@ namespace AutoencoderPS.Commands
         /// </summary>
         internal static void Annotate(PSObject row, ScoredRowState state, string typeName)
         {
-            bool typed = row.TypeNames.Contains(typeName);
+            bool typed = HasTypeName(row, typeName);
             var present = new PSMemberInfo?[All.Length];
             bool any = false;
             for (int i = 0; i < All.Length; i++)
@@ -204,7 +207,7 @@ namespace AutoencoderPS.Commands
                 present[i] = InstanceMemberOrProperty(row, All[i], typed);
                 any |= present[i] != null;
             }
-            if (!typed) row.TypeNames.Insert(0, typeName);
+            if (!typed) AddTypeName(row, typeName);
             if (!any)
             {
                 // The common case: a row seen for the first time.
@@ -284,3 +287,105 @@ namespace AutoencoderPS.Commands
         }
     }
 }
+        /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
+        internal static bool HasTypeName(PSObject row, string typeName) =>
+            TypeNameAccess != null ? TypeNameAccess.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
+
+        /// <summary>
+        /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
+        /// (shared, read-only) type-name list and files it in a process-wide weak table keyed by the row: per row that is a
+        /// list copy, its key string and a dependent GC handle that every collection then scans and that keeps the row
+        /// alive one collection longer. Rows of [pscustomobject] (Import-Csv, ConvertFrom-Csv) keep their type names in
+        /// the object itself, so where PowerShell's non-public members allow it they get one shared read-only list
+        /// instead, as PowerShell does for the default names; reading PSObject.TypeNames still gives a row its own copy
+        /// to change. The first row of a process takes the public path, which also tells PowerShell's binders that the
+        /// type carries instance type names.
+        /// </summary>
+        internal static void AddTypeName(PSObject row, string typeName)
+        {
+            var access = TypeNameAccess;
+            if (access != null && Volatile.Read(ref publicTypeNameDone) && row.ImmediateBaseObject is PSCustomObject)
+            {
+                var names = access.Get(row);
+                if (access.IsReadOnly(names))
+                {
+                    var pair = lastTypeNames;
+                    if (pair == null || !ReferenceEquals(pair.Source, names) || pair.TypeName != typeName)
+                    {
+                        var list = new List<string>(names.Count + 1) { typeName };
+                        list.AddRange(names);
+                        pair = new TypeNamesPair(names, access.NewReadOnly(list), typeName);
+                        lastTypeNames = pair;
+                    }
+                    access.Set(row, pair.Scored);
+                    return;
+                }
+            }
+            row.TypeNames.Insert(0, typeName);
+            Volatile.Write(ref publicTypeNameDone, true);
+        }
+
+        private static bool publicTypeNameDone;
+        private static TypeNamesPair? lastTypeNames;
+
+        private sealed class TypeNamesPair
+        {
+            public TypeNamesPair(Collection<string> source, Collection<string> scored, string typeName)
+            {
+                Source = source;
+                Scored = scored;
+                TypeName = typeName;
+            }
+
+            public Collection<string> Source { get; }
+            public Collection<string> Scored { get; }
+            public string TypeName { get; }
+        }
+
+        /// <summary>PSObject's non-public type-name members (InternalTypeNames, ConsolidatedString); null where this PowerShell lacks them.</summary>
+        private static readonly TypeNameAccessors? TypeNameAccess = TypeNameAccessors.Create();
+
+        private sealed class TypeNameAccessors
+        {
+            public Func<PSObject, Collection<string>> Get = null!;
+            public Action<PSObject, Collection<string>> Set = null!;
+            public Func<Collection<string>, bool> IsReadOnly = null!;
+            public Func<IEnumerable<string>, Collection<string>> NewReadOnly = null!;
+
+            public static TypeNameAccessors? Create()
+            {
+                try
+                {
+                    var property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.Instance | BindingFlags.NonPublic);
+                    var type = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.ConsolidatedString");
+                    if (property == null || type == null || property.PropertyType != type || !typeof(Collection<string>).IsAssignableFrom(type)) return null;
+                    var getter = property.GetGetMethod(nonPublic: true);
+                    var setter = property.GetSetMethod(nonPublic: true);
+                    var readOnly = type.GetProperty("IsReadOnly", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+                    var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null,
+                        new[] { typeof(IEnumerable<string>), typeof(bool) }, null);
+                    if (getter == null || setter == null || readOnly == null || readOnly.PropertyType != typeof(bool) || constructor == null) return null;
+                    var row = Expression.Parameter(typeof(PSObject), "row");
+                    var names = Expression.Parameter(typeof(Collection<string>), "names");
+                    var strings = Expression.Parameter(typeof(IEnumerable<string>), "strings");
+                    var access = new TypeNameAccessors
+                    {
+                        Get = Expression.Lambda<Func<PSObject, Collection<string>>>(
+                            Expression.Convert(Expression.Call(row, getter), typeof(Collection<string>)), row).Compile(),
+                        Set = Expression.Lambda<Action<PSObject, Collection<string>>>(
+                            Expression.Call(row, setter, Expression.Convert(names, type)), row, names).Compile(),
+                        IsReadOnly = Expression.Lambda<Func<Collection<string>, bool>>(
+                            Expression.Property(Expression.Convert(names, type), readOnly), names).Compile(),
+                        NewReadOnly = Expression.Lambda<Func<IEnumerable<string>, Collection<string>>>(
+                            Expression.Convert(Expression.New(constructor, strings, Expression.Constant(true)), typeof(Collection<string>)), strings).Compile(),
+                    };
+                    // The shared list must come out read-only (so that PSObject.TypeNames copies it before a change).
+                    return access.IsReadOnly(access.NewReadOnly(new[] { "probe" })) ? access : null;
+                }
+                catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
+                {
+                    return null;
+                }
+            }
+        }
+
