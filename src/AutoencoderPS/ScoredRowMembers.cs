@@ -90,11 +90,15 @@ namespace AutoencoderPS.Commands
     }
 
     /// <summary>
-    /// The members Test-Anomaly gives a scored row. The verdict (AnomalyScore, IsAnomaly, AnomalyTopFeature) is added
-    /// to each row as note properties; the explanation (AnomalyExplanation, AnomalyContributions, AnomalyFeatureShare,
-    /// ImputedFeatures) is one set of code properties of the type AutoencoderPS.ScoredRow, computed when read. Adding
-    /// seven note properties, an explanation string, contribution objects and a dictionary to every row cost more
-    /// than reading the row; most pipelines read the verdict only.
+    /// The members Test-Anomaly gives a scored row. AnomalyScore is the row's one note property, and it carries the
+    /// row's <see cref="ScoredRowState"/>; IsAnomaly, AnomalyTopFeature and the explanation (AnomalyExplanation,
+    /// AnomalyContributions, AnomalyFeatureShare, ImputedFeatures) are code properties of the type
+    /// AutoencoderPS.ScoredRow, computed from that state when read. They follow the row's own members, so a row lists
+    /// them in the same order as when they were note properties. Adding seven note properties, an explanation string,
+    /// contribution objects and a dictionary to every row cost more than reading the row; each added note property
+    /// costs a member copy, a type-table check and an insertion. IsAnomaly and AnomalyTopFeature can be set (the row
+    /// then holds its own note property of that name); a row that holds members of these names itself (read back
+    /// from a scored CSV file, or a sliding-window row) has them set in place.
     /// </summary>
     public static class ScoredRowMembers
     {
@@ -117,15 +121,20 @@ namespace AutoencoderPS.Commands
             var runspace = Runspace.DefaultRunspace;
             if (runspace == null || Registered.TryGetValue(runspace, out _)) return;
             var data = new TypeData(typeName);
-            foreach (var (name, method) in new[]
+            foreach (var (name, method, setter) in new[]
             {
-                (Explanation, nameof(GetExplanation)),
-                (Contributions, nameof(GetContributions)),
-                (FeatureShare, nameof(GetFeatureShare)),
-                (Imputed, nameof(GetImputedFeatures)),
+                (IsAnomaly, nameof(GetIsAnomaly), nameof(SetIsAnomaly)),
+                (TopFeature, nameof(GetTopFeature), nameof(SetTopFeature)),
+                (Explanation, nameof(GetExplanation), null),
+                (Contributions, nameof(GetContributions), null),
+                (FeatureShare, nameof(GetFeatureShare), null),
+                (Imputed, nameof(GetImputedFeatures), null),
             })
             {
-                data.Members.Add(name, new CodePropertyData(name, typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static)));
+                var get = typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static);
+                data.Members.Add(name, setter == null
+                    ? new CodePropertyData(name, get)
+                    : new CodePropertyData(name, get, typeof(ScoredRowMembers).GetMethod(setter, BindingFlags.Public | BindingFlags.Static)));
             }
             cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($data) Update-TypeData -TypeData $data -Force"), null, data);
             Registered.AddOrUpdate(runspace, typeName);
@@ -134,6 +143,29 @@ namespace AutoencoderPS.Commands
         private static PSMemberInfo? ScoreMember(PSObject row) => InstanceMember(row, Score) ?? row.Properties[Score];
 
         private static ScoredRowState? StateOf(PSObject row) => ScoreMember(row) is ScoredRowScoreProperty p ? p.State : null;
+
+        private static readonly object True = true, False = false;
+
+        /// <summary>Code property IsAnomaly: whether the score is above the model's threshold (a row that holds its own IsAnomaly shows that instead).</summary>
+        public static object? GetIsAnomaly(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Score.IsAnomaly ? True : False,
+            WarmingUpScoreProperty => False,
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyTopFeature: the feature with the largest share of the error.</summary>
+        public static object? GetTopFeature(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.TopFeature,
+            _ => null,
+        };
+
+        /// <summary>Setting IsAnomaly gives the row its own note property of that value (as when IsAnomaly was one).</summary>
+        public static void SetIsAnomaly(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(IsAnomaly, value), true);
+
+        /// <summary>Setting AnomalyTopFeature gives the row its own note property of that value.</summary>
+        public static void SetTopFeature(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(TopFeature, value), true);
 
         /// <summary>Code property AnomalyExplanation: "cpu 97 (expected 35.2, 71%); ..." (empty while a window warms up).</summary>
         public static string? GetExplanation(PSObject instance) => ScoreMember(instance) switch
@@ -197,7 +229,7 @@ namespace AutoencoderPS.Commands
         /// has its verdict replaced in place, and explanation members it holds itself are set to the new values (the
         /// type's members of those names can't be added over them, and they would hide the type's).
         /// </summary>
-        internal static void Annotate(PSObject row, ScoredRowState state, string typeName)
+        internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false)
         {
             bool typed = HasTypeName(row, typeName);
             var present = new PSMemberInfo?[All.Length];
@@ -210,10 +242,13 @@ namespace AutoencoderPS.Commands
             if (!typed) AddTypeName(row, typeName);
             if (!any)
             {
-                // The common case: a row seen for the first time.
-                row.Properties.Add(new ScoredRowScoreProperty(state), true);
-                row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
-                row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                // The common case: a row seen for the first time gets one note property; the type gives the rest.
+                AddOwn(row, new ScoredRowScoreProperty(state));
+                if (verdictNotes)
+                {
+                    row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
+                    row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                }
                 return;
             }
             if (present[0] is ScoredRowScoreProperty scoreProperty)
@@ -226,15 +261,42 @@ namespace AutoencoderPS.Commands
                 if (present[0] != null) row.Properties.Remove(Score);
                 row.Properties.Add(new ScoredRowScoreProperty(state), true);
             }
-            SetNote(row, IsAnomaly, state.Score.IsAnomaly);
-            SetNote(row, TopFeature, state.TopFeature);
+            if (verdictNotes)
+            {
+                SetNote(row, IsAnomaly, state.Score.IsAnomaly);
+                SetNote(row, TopFeature, state.TopFeature);
+            }
+            else
+            {
+                SetOwn(row, present[1], IsAnomaly, () => state.Score.IsAnomaly);
+                SetOwn(row, present[2], TopFeature, () => state.TopFeature);
+            }
             SetOwn(row, present[3], Explanation, () => state.Explanation);
             SetOwn(row, present[4], Contributions, () => state.Contributions);
             SetOwn(row, present[5], FeatureShare, () => state.FeatureShare);
             SetOwn(row, present[6], Imputed, () => state.ImputedFeatures);
         }
 
-        // An explanation member the row holds itself gets the new value; any other kind of own member is removed so the
+        /// <summary>
+        /// Adds a note property the row doesn't have yet. The public PSObject.Properties.Add copies the member, checks the
+        /// type table and notes the name for PowerShell's member binders; the first such member of a process goes that
+        /// way (the binders' note is process-wide, per name), later ones straight into the row's own members.
+        /// </summary>
+        private static void AddOwn(PSObject row, PSNoteProperty member)
+        {
+            var own = Volatile.Read(ref publicAddDone) ? InstanceMembersOf?.Invoke(row) : null;
+            if (own != null)
+            {
+                own.Add(member, true);
+                return;
+            }
+            row.Properties.Add(member, true);
+            Volatile.Write(ref publicAddDone, true);
+        }
+
+        private static bool publicAddDone;
+
+        // A verdict or explanation member the row holds itself gets the new value; any other kind of own member is removed so the
         // type's member shows. Without an own member there is nothing to do: the type gives it.
         private static void SetOwn(PSObject row, PSMemberInfo? own, string name, Func<object> value)
         {
@@ -251,42 +313,6 @@ namespace AutoencoderPS.Commands
             return typed && found is PSCodeProperty ? null : found;
         }
 
-        /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
-        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static PSMemberInfo? InstanceMember(PSObject row, string name)
-        {
-            var members = InstanceMembersOf?.Invoke(row);
-            return members?[name];
-        }
-
-        /// <summary>
-        /// PSObject's own (instance) members. PowerShell's public lookup, PSObject.Properties[name], searches the instance
-        /// members, then the type table, then the adapter, and costs about as much per call as Import-Csv spends per
-        /// field; the instance members are where Import-Csv and [pscustomobject] keep their values. Read through the
-        /// non-public InstanceMembers property when this PowerShell has it; null otherwise (callers use the public lookup).
-        /// </summary>
-        internal static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? InstanceMembersOf = CreateInstanceMembersAccessor();
-
-        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? CreateInstanceMembersAccessor()
-        {
-            try
-            {
-                var property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
-                var getter = property?.GetGetMethod(nonPublic: true);
-                if (getter == null || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(getter.ReturnType)) return null;
-                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "row");
-                var body = System.Linq.Expressions.Expression.Convert(
-                    System.Linq.Expressions.Expression.Call(parameter, getter), typeof(PSMemberInfoCollection<PSMemberInfo>));
-                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>>(body, parameter).Compile();
-            }
-            catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
-            {
-                return null;
-            }
-        }
-    }
-}
         /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
         internal static bool HasTypeName(PSObject row, string typeName) =>
             TypeNameAccess != null ? TypeNameAccess.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
@@ -389,3 +415,39 @@ namespace AutoencoderPS.Commands
             }
         }
 
+        /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal static PSMemberInfo? InstanceMember(PSObject row, string name)
+        {
+            var members = InstanceMembersOf?.Invoke(row);
+            return members?[name];
+        }
+
+        /// <summary>
+        /// PSObject's own (instance) members. PowerShell's public lookup, PSObject.Properties[name], searches the instance
+        /// members, then the type table, then the adapter, and costs about as much per call as Import-Csv spends per
+        /// field; the instance members are where Import-Csv and [pscustomobject] keep their values. Read through the
+        /// non-public InstanceMembers property when this PowerShell has it; null otherwise (callers use the public lookup).
+        /// </summary>
+        internal static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? InstanceMembersOf = CreateInstanceMembersAccessor();
+
+        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? CreateInstanceMembersAccessor()
+        {
+            try
+            {
+                var property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
+                var getter = property?.GetGetMethod(nonPublic: true);
+                if (getter == null || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(getter.ReturnType)) return null;
+                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "row");
+                var body = System.Linq.Expressions.Expression.Convert(
+                    System.Linq.Expressions.Expression.Call(parameter, getter), typeof(PSMemberInfoCollection<PSMemberInfo>));
+                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>>(body, parameter).Compile();
+            }
+            catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
+            {
+                return null;
+            }
+        }
+    }
+}
