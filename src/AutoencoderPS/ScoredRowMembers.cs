@@ -227,14 +227,15 @@ namespace AutoencoderPS.Commands
         /// Gives <paramref name="row"/> its score: the type name, AnomalyScore (carrying the state the explanation members
         /// of the type read), IsAnomaly and AnomalyTopFeature. A row scored before, or read back from a scored CSV file,
         /// has its verdict replaced in place, and explanation members it holds itself are set to the new values (the
-        /// type's members of those names can't be added over them, and they would hide the type's).
+        /// type's members of those names can't be added over them, and they would hide the type's). <paramref name="unscored"/>: the
+        /// caller knows that the row holds none of these members (a new row of a known shape).
         /// </summary>
-        internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false)
+        internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false, bool unscored = false)
         {
             bool typed = HasTypeName(row, typeName);
             var present = new PSMemberInfo?[All.Length];
             bool any = false;
-            for (int i = 0; i < All.Length; i++)
+            for (int i = 0; i < All.Length && !unscored; i++)
             {
                 present[i] = InstanceMemberOrProperty(row, All[i], typed);
                 any |= present[i] != null;
