@@ -280,12 +280,13 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Adds a note property the row doesn't have yet. The public PSObject.Properties.Add copies the member, checks the
-        /// type table and notes the name for PowerShell's member binders; the first such member of a process goes that
-        /// way (the binders' note is process-wide, per name), later ones straight into the row's own members.
+        /// type table and notes the name (and the row's .NET type) for PowerShell's member binders; the first such member
+        /// of a process goes that way (the binders' notes are process-wide), later ones of [pscustomobject] rows straight
+        /// into the row's own members. Rows of other .NET types always take the public path.
         /// </summary>
         private static void AddOwn(PSObject row, PSNoteProperty member)
         {
-            var own = Volatile.Read(ref publicAddDone) ? InstanceMembersOf?.Invoke(row) : null;
+            var own = Volatile.Read(ref publicAddDone) && row.ImmediateBaseObject is PSCustomObject ? InstanceMembersOf?.Invoke(row) : null;
             if (own != null)
             {
                 own.Add(member, true);
