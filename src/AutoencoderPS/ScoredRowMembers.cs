@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Collections.Specialized;
 using System.Globalization;
 using System.Linq;
@@ -7,6 +8,8 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Linq.Expressions;
 using AutoencoderPS.Engine;
 
 namespace AutoencoderPS.Commands
@@ -87,11 +90,15 @@ namespace AutoencoderPS.Commands
     }
 
     /// <summary>
-    /// The members Test-Anomaly gives a scored row. The verdict (AnomalyScore, IsAnomaly, AnomalyTopFeature) is added
-    /// to each row as note properties; the explanation (AnomalyExplanation, AnomalyContributions, AnomalyFeatureShare,
-    /// ImputedFeatures) is one set of code properties of the type AutoencoderPS.ScoredRow, computed when read. Adding
-    /// seven note properties, an explanation string, contribution objects and a dictionary to every row cost more
-    /// than reading the row; most pipelines read the verdict only.
+    /// The members Test-Anomaly gives a scored row. AnomalyScore is the row's one note property, and it carries the
+    /// row's <see cref="ScoredRowState"/>; IsAnomaly, AnomalyTopFeature and the explanation (AnomalyExplanation,
+    /// AnomalyContributions, AnomalyFeatureShare, ImputedFeatures) are code properties of the type
+    /// AutoencoderPS.ScoredRow, computed from that state when read. They follow the row's own members, so a row lists
+    /// them in the same order as when they were note properties. Adding seven note properties, an explanation string,
+    /// contribution objects and a dictionary to every row cost more than reading the row; each added note property
+    /// costs a member copy, a type-table check and an insertion. IsAnomaly and AnomalyTopFeature can be set (the row
+    /// then holds its own note property of that name); a row that holds members of these names itself (read back
+    /// from a scored CSV file, or a sliding-window row) has them set in place.
     /// </summary>
     public static class ScoredRowMembers
     {
@@ -114,15 +121,20 @@ namespace AutoencoderPS.Commands
             var runspace = Runspace.DefaultRunspace;
             if (runspace == null || Registered.TryGetValue(runspace, out _)) return;
             var data = new TypeData(typeName);
-            foreach (var (name, method) in new[]
+            foreach (var (name, method, setter) in new[]
             {
-                (Explanation, nameof(GetExplanation)),
-                (Contributions, nameof(GetContributions)),
-                (FeatureShare, nameof(GetFeatureShare)),
-                (Imputed, nameof(GetImputedFeatures)),
+                (IsAnomaly, nameof(GetIsAnomaly), nameof(SetIsAnomaly)),
+                (TopFeature, nameof(GetTopFeature), nameof(SetTopFeature)),
+                (Explanation, nameof(GetExplanation), null),
+                (Contributions, nameof(GetContributions), null),
+                (FeatureShare, nameof(GetFeatureShare), null),
+                (Imputed, nameof(GetImputedFeatures), null),
             })
             {
-                data.Members.Add(name, new CodePropertyData(name, typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static)));
+                var get = typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static);
+                data.Members.Add(name, setter == null
+                    ? new CodePropertyData(name, get)
+                    : new CodePropertyData(name, get, typeof(ScoredRowMembers).GetMethod(setter, BindingFlags.Public | BindingFlags.Static)));
             }
             cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($data) Update-TypeData -TypeData $data -Force"), null, data);
             Registered.AddOrUpdate(runspace, typeName);
@@ -131,6 +143,29 @@ namespace AutoencoderPS.Commands
         private static PSMemberInfo? ScoreMember(PSObject row) => InstanceMember(row, Score) ?? row.Properties[Score];
 
         private static ScoredRowState? StateOf(PSObject row) => ScoreMember(row) is ScoredRowScoreProperty p ? p.State : null;
+
+        private static readonly object True = true, False = false;
+
+        /// <summary>Code property IsAnomaly: whether the score is above the model's threshold (a row that holds its own IsAnomaly shows that instead).</summary>
+        public static object? GetIsAnomaly(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Score.IsAnomaly ? True : False,
+            WarmingUpScoreProperty => False,
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyTopFeature: the feature with the largest share of the error.</summary>
+        public static object? GetTopFeature(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.TopFeature,
+            _ => null,
+        };
+
+        /// <summary>Setting IsAnomaly gives the row its own note property of that value (as when IsAnomaly was one).</summary>
+        public static void SetIsAnomaly(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(IsAnomaly, value), true);
+
+        /// <summary>Setting AnomalyTopFeature gives the row its own note property of that value.</summary>
+        public static void SetTopFeature(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(TopFeature, value), true);
 
         /// <summary>Code property AnomalyExplanation: "cpu 97 (expected 35.2, 71%); ..." (empty while a window warms up).</summary>
         public static string? GetExplanation(PSObject instance) => ScoreMember(instance) switch
@@ -170,7 +205,7 @@ namespace AutoencoderPS.Commands
         /// </summary>
         internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
         {
-            if (!row.TypeNames.Contains(typeName)) row.TypeNames.Insert(0, typeName);
+            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
             var own = InstanceMembersOf != null ? InstanceMember(row, Score) : row.Properties[Score];
             if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
             row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
@@ -192,25 +227,29 @@ namespace AutoencoderPS.Commands
         /// Gives <paramref name="row"/> its score: the type name, AnomalyScore (carrying the state the explanation members
         /// of the type read), IsAnomaly and AnomalyTopFeature. A row scored before, or read back from a scored CSV file,
         /// has its verdict replaced in place, and explanation members it holds itself are set to the new values (the
-        /// type's members of those names can't be added over them, and they would hide the type's).
+        /// type's members of those names can't be added over them, and they would hide the type's). <paramref name="unscored"/>: the
+        /// caller knows that the row holds none of these members (a new row of a known shape).
         /// </summary>
-        internal static void Annotate(PSObject row, ScoredRowState state, string typeName)
+        internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false, bool unscored = false)
         {
-            bool typed = row.TypeNames.Contains(typeName);
+            bool typed = HasTypeName(row, typeName);
             var present = new PSMemberInfo?[All.Length];
             bool any = false;
-            for (int i = 0; i < All.Length; i++)
+            for (int i = 0; i < All.Length && !unscored; i++)
             {
                 present[i] = InstanceMemberOrProperty(row, All[i], typed);
                 any |= present[i] != null;
             }
-            if (!typed) row.TypeNames.Insert(0, typeName);
+            if (!typed) AddTypeName(row, typeName);
             if (!any)
             {
-                // The common case: a row seen for the first time.
-                row.Properties.Add(new ScoredRowScoreProperty(state), true);
-                row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
-                row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                // The common case: a row seen for the first time gets one note property; the type gives the rest.
+                AddOwn(row, new ScoredRowScoreProperty(state));
+                if (verdictNotes)
+                {
+                    row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
+                    row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                }
                 return;
             }
             if (present[0] is ScoredRowScoreProperty scoreProperty)
@@ -223,15 +262,43 @@ namespace AutoencoderPS.Commands
                 if (present[0] != null) row.Properties.Remove(Score);
                 row.Properties.Add(new ScoredRowScoreProperty(state), true);
             }
-            SetNote(row, IsAnomaly, state.Score.IsAnomaly);
-            SetNote(row, TopFeature, state.TopFeature);
+            if (verdictNotes)
+            {
+                SetNote(row, IsAnomaly, state.Score.IsAnomaly);
+                SetNote(row, TopFeature, state.TopFeature);
+            }
+            else
+            {
+                SetOwn(row, present[1], IsAnomaly, () => state.Score.IsAnomaly);
+                SetOwn(row, present[2], TopFeature, () => state.TopFeature);
+            }
             SetOwn(row, present[3], Explanation, () => state.Explanation);
             SetOwn(row, present[4], Contributions, () => state.Contributions);
             SetOwn(row, present[5], FeatureShare, () => state.FeatureShare);
             SetOwn(row, present[6], Imputed, () => state.ImputedFeatures);
         }
 
-        // An explanation member the row holds itself gets the new value; any other kind of own member is removed so the
+        /// <summary>
+        /// Adds a note property the row doesn't have yet. The public PSObject.Properties.Add copies the member, checks the
+        /// type table and notes the name (and the row's .NET type) for PowerShell's member binders; the first such member
+        /// of a process goes that way (the binders' notes are process-wide), later ones of [pscustomobject] rows straight
+        /// into the row's own members. Rows of other .NET types always take the public path.
+        /// </summary>
+        private static void AddOwn(PSObject row, PSNoteProperty member)
+        {
+            var own = Volatile.Read(ref publicAddDone) && row.ImmediateBaseObject is PSCustomObject ? InstanceMembersOf?.Invoke(row) : null;
+            if (own != null)
+            {
+                own.Add(member, true);
+                return;
+            }
+            row.Properties.Add(member, true);
+            Volatile.Write(ref publicAddDone, true);
+        }
+
+        private static bool publicAddDone;
+
+        // A verdict or explanation member the row holds itself gets the new value; any other kind of own member is removed so the
         // type's member shows. Without an own member there is nothing to do: the type gives it.
         private static void SetOwn(PSObject row, PSMemberInfo? own, string name, Func<object> value)
         {
@@ -246,6 +313,108 @@ namespace AutoencoderPS.Commands
             if (InstanceMembersOf != null) return InstanceMember(row, name);
             var found = row.Properties[name];
             return typed && found is PSCodeProperty ? null : found;
+        }
+
+        /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
+        internal static bool HasTypeName(PSObject row, string typeName) =>
+            TypeNameAccess != null ? TypeNameAccess.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
+
+        /// <summary>
+        /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
+        /// (shared, read-only) type-name list and files it in a process-wide weak table keyed by the row: per row that is a
+        /// list copy, its key string and a dependent GC handle that every collection then scans and that keeps the row
+        /// alive one collection longer. Rows of [pscustomobject] (Import-Csv, ConvertFrom-Csv) keep their type names in
+        /// the object itself, so where PowerShell's non-public members allow it they get one shared read-only list
+        /// instead, as PowerShell does for the default names; reading PSObject.TypeNames still gives a row its own copy
+        /// to change. The first row of a process takes the public path, which also tells PowerShell's binders that the
+        /// type carries instance type names.
+        /// </summary>
+        internal static void AddTypeName(PSObject row, string typeName)
+        {
+            var access = TypeNameAccess;
+            if (access != null && Volatile.Read(ref publicTypeNameDone) && row.ImmediateBaseObject is PSCustomObject)
+            {
+                var names = access.Get(row);
+                if (access.IsReadOnly(names))
+                {
+                    var pair = lastTypeNames;
+                    if (pair == null || !ReferenceEquals(pair.Source, names) || pair.TypeName != typeName)
+                    {
+                        var list = new List<string>(names.Count + 1) { typeName };
+                        list.AddRange(names);
+                        pair = new TypeNamesPair(names, access.NewReadOnly(list), typeName);
+                        lastTypeNames = pair;
+                    }
+                    access.Set(row, pair.Scored);
+                    return;
+                }
+            }
+            row.TypeNames.Insert(0, typeName);
+            Volatile.Write(ref publicTypeNameDone, true);
+        }
+
+        private static bool publicTypeNameDone;
+        private static TypeNamesPair? lastTypeNames;
+
+        private sealed class TypeNamesPair
+        {
+            public TypeNamesPair(Collection<string> source, Collection<string> scored, string typeName)
+            {
+                Source = source;
+                Scored = scored;
+                TypeName = typeName;
+            }
+
+            public Collection<string> Source { get; }
+            public Collection<string> Scored { get; }
+            public string TypeName { get; }
+        }
+
+        /// <summary>PSObject's non-public type-name members (InternalTypeNames, ConsolidatedString); null where this PowerShell lacks them.</summary>
+        private static readonly TypeNameAccessors? TypeNameAccess = TypeNameAccessors.Create();
+
+        private sealed class TypeNameAccessors
+        {
+            public Func<PSObject, Collection<string>> Get = null!;
+            public Action<PSObject, Collection<string>> Set = null!;
+            public Func<Collection<string>, bool> IsReadOnly = null!;
+            public Func<IEnumerable<string>, Collection<string>> NewReadOnly = null!;
+
+            public static TypeNameAccessors? Create()
+            {
+                try
+                {
+                    var property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.Instance | BindingFlags.NonPublic);
+                    var type = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.ConsolidatedString");
+                    if (property == null || type == null || property.PropertyType != type || !typeof(Collection<string>).IsAssignableFrom(type)) return null;
+                    var getter = property.GetGetMethod(nonPublic: true);
+                    var setter = property.GetSetMethod(nonPublic: true);
+                    var readOnly = type.GetProperty("IsReadOnly", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+                    var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null,
+                        new[] { typeof(IEnumerable<string>), typeof(bool) }, null);
+                    if (getter == null || setter == null || readOnly == null || readOnly.PropertyType != typeof(bool) || constructor == null) return null;
+                    var row = Expression.Parameter(typeof(PSObject), "row");
+                    var names = Expression.Parameter(typeof(Collection<string>), "names");
+                    var strings = Expression.Parameter(typeof(IEnumerable<string>), "strings");
+                    var access = new TypeNameAccessors
+                    {
+                        Get = Expression.Lambda<Func<PSObject, Collection<string>>>(
+                            Expression.Convert(Expression.Call(row, getter), typeof(Collection<string>)), row).Compile(),
+                        Set = Expression.Lambda<Action<PSObject, Collection<string>>>(
+                            Expression.Call(row, setter, Expression.Convert(names, type)), row, names).Compile(),
+                        IsReadOnly = Expression.Lambda<Func<Collection<string>, bool>>(
+                            Expression.Property(Expression.Convert(names, type), readOnly), names).Compile(),
+                        NewReadOnly = Expression.Lambda<Func<IEnumerable<string>, Collection<string>>>(
+                            Expression.Convert(Expression.New(constructor, strings, Expression.Constant(true)), typeof(Collection<string>)), strings).Compile(),
+                    };
+                    // The shared list must come out read-only (so that PSObject.TypeNames copies it before a change).
+                    return access.IsReadOnly(access.NewReadOnly(new[] { "probe" })) ? access : null;
+                }
+                catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
+                {
+                    return null;
+                }
+            }
         }
 
         /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>

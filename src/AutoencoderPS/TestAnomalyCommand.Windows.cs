@@ -85,7 +85,7 @@ namespace AutoencoderPS.Commands
             if (score != null)
             {
                 // Scored: the same members as a row model's (verdict notes, explanation members from the type), plus the status.
-                ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName);
+                ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName, verdictNotes: true);
                 ScoredRowMembers.SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
                 return;
             }

@@ -94,7 +94,7 @@ namespace AutoencoderPS.Commands
             if (!ReadsFiles)
             {
                 if (InputObject == null) return;
-                var record = new PSObjectRecord(InputObject);
+                var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
                     CheckColumns(record.ColumnNames, "The input", InputObject);
@@ -253,6 +253,26 @@ namespace AutoencoderPS.Commands
             ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, target));
         }
 
+        // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.
+        private PSObjectRecord NewRecord(PSObject row)
+        {
+            shape ??= RowShape.Of(row);
+            if (shape == null) return new PSObjectRecord(row);
+            var record = new PSObjectRecord(row, shape);
+            if (record.Shape != null) shapeMisses = 0;
+            else if (++shapeMisses >= ShapeMissesBeforeNewShape)
+            {
+                shape = RowShape.Of(row);
+                shapeMisses = 0;
+                if (shape != null) record = new PSObjectRecord(row, shape);
+            }
+            return record;
+        }
+
+        private RowShape? shape;
+        private int shapeMisses;
+        private const int ShapeMissesBeforeNewShape = 64;
+
         private void Accept(IRecord record, long row)
         {
             var features = new double[Schema.Width];
@@ -266,6 +286,7 @@ namespace AutoencoderPS.Commands
                 WriteError(RowError(e, record, row));
                 return;
             }
+            (record as PSObjectRecord)?.ReadWhole();
             if (Model.Settings.IsWindowed)
             {
                 AcceptWindowed(record, row, features, imputed);
@@ -310,21 +331,22 @@ namespace AutoencoderPS.Commands
                     output.Write(csv, score, batchImputed[i], Schema);
                     continue;
                 }
-                var row = batchRecords[i] switch
+                var record = batchRecords[i];
+                var row = record switch
                 {
                     PSObjectRecord p => p.Source,
                     CsvRecord c => ToPSObject(c),
                     _ => throw new InvalidOperationException("Unknown record type."),
                 };
-                Annotate(row, score, batchImputed[i]);
+                // A row of a shape without scored members has none of the names to replace.
+                bool unscored = record is PSObjectRecord { StillUnscored: true };
+                ScoredRowMembers.Annotate(row, new ScoredRowState(score, batchImputed[i], Schema, TopFeatureCount, InputCulture), ScoredRowTypeName,
+                    unscored: unscored);
                 WriteObject(row);
             }
         }
 
         /// <summary>Type name of scored rows: a table view shows verdict, score and explanation before the row itself.</summary>
         public const string ScoredRowTypeName = "AutoencoderPS.ScoredRow";
-
-        private void Annotate(PSObject row, RowScore score, List<string>? imputed) =>
-            ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, Schema, TopFeatureCount, InputCulture), ScoredRowTypeName);
     }
 }

@@ -63,6 +63,51 @@ Describe 'Test-Anomaly' {
             @($scored.CpuPct) | Should -Be $originalCpu
         }
 
+        It 'scores rows of other member orders, name cases and extra members mixed in one pipeline as it scores each alone' {
+            # Rows of the pipeline's usual shape are read by position; any other row by name. Mixed shapes (and a first row
+            # unlike the rest, after which the usual shape is learnt again) must not move a value to another feature.
+            $added = @('AnomalyScore', 'IsAnomaly', 'AnomalyTopFeature', 'AnomalyExplanation', 'AnomalyContributions', 'AnomalyFeatureShare', 'ImputedFeatures')
+            $source = @(New-SampleRow -First 200)
+            $mixed = for ($i = 0; $i -lt 200; $i++) {
+                $row = $source[$i]
+                if ($i -eq 0) { $row | Add-Member -NotePropertyName Extra -NotePropertyValue 1 -PassThru }
+                elseif ($i % 4 -eq 1) { $names = @($row.PSObject.Properties.Name); [array]::Reverse($names); $row | Select-Object -Property $names }
+                elseif ($i % 4 -eq 2) { $h = [ordered]@{}; foreach ($p in $row.PSObject.Properties) { $h[$p.Name.ToUpperInvariant()] = $p.Value }; [pscustomobject]$h }
+                else { $row }
+            }
+            $out = @($mixed + $mixed[3] | Test-Anomaly -Model $m)
+            $alone = @(New-SampleRow -First 200 | Test-Anomaly -Model $m)
+            $out | Should -HaveCount 201
+            Get-DoubleBits $out[0..199].AnomalyScore | Should -Be (Get-DoubleBits $alone.AnomalyScore)
+            $out[0..199].AnomalyTopFeature | Should -Be $alone.AnomalyTopFeature
+            foreach ($k in 0, 1, 2, 3) { @($out[$k].PSObject.Properties.Name)[-7..-1] | Should -Be $added -Because "row $k" }
+            # The same object again is scored again in place: one AnomalyScore, the same value.
+            [object]::ReferenceEquals($out[200], $out[3]) | Should -BeTrue
+            @($out[3].PSObject.Properties.Name | Where-Object { $_ -eq 'AnomalyScore' }) | Should -HaveCount 1
+            $out[3].AnomalyScore | Should -Be $alone[3].AnomalyScore
+        }
+
+        It 'gives each scored row type names of its own to change' {
+            $pair = @(New-SampleRow -First 2 | Test-Anomaly -Model $m)
+            $pair[0].PSTypeNames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+            $pair[0].PSTypeNames.Insert(0, 'Custom.Row')
+            $pair[0].PSTypeNames[0] | Should -Be 'Custom.Row'
+            $pair[1].PSTypeNames | Should -Not -Contain 'Custom.Row'
+            $pair[1].PSTypeNames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+        }
+
+        It 'lets IsAnomaly and AnomalyTopFeature be set, keeping the members in their order' {
+            $pair = @(New-SampleRow -First 2 | Test-Anomaly -Model $m)
+            $names = @($pair[0].PSObject.Properties.Name)
+            $verdict = $pair[0].IsAnomaly
+            $pair[0].IsAnomaly = -not $verdict
+            $pair[0].AnomalyTopFeature = 'reviewed'
+            $pair[0].IsAnomaly | Should -Be (-not $verdict)
+            $pair[0].AnomalyTopFeature | Should -Be 'reviewed'
+            @($pair[0].PSObject.Properties.Name) | Should -Be $names
+            $pair[1].AnomalyTopFeature | Should -BeIn $featureNames
+        }
+
         It 'gives finite, non-negative scores' {
             @($scored | Where-Object { [double]::IsNaN($_.AnomalyScore) -or [double]::IsInfinity($_.AnomalyScore) -or $_.AnomalyScore -lt 0 }) |
                 Should -HaveCount 0
