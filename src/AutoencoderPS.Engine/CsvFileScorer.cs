@@ -369,15 +369,13 @@ namespace AutoencoderPS.Engine
                 FieldCount = count;
             }
 
-            private enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
-
             // A record with a quote, read byte by byte from start; false when the buffer ends before the record does
             // (and the stream has more). The record's raw bytes stay available as fields are strings here.
             private bool ReadQuoted()
             {
                 var fields = new List<string>();
                 var field = new List<byte>();
-                var state = State.FieldStart;
+                var state = CsvRecordScanner.State.FieldStart;
                 int breaks = 0;
                 bool crOutsideQuotes = false;
                 for (int i = start; i < filled; i++)
@@ -386,7 +384,7 @@ namespace AutoencoderPS.Engine
                     if (b == LineFeed)
                     {
                         breaks++;
-                        if (state != State.Quoted)
+                        if (state != CsvRecordScanner.State.Quoted)
                         {
                             if (crOutsideQuotes) field.RemoveAt(field.Count - 1);
                             fields.Add(Decode(field));
@@ -394,27 +392,10 @@ namespace AutoencoderPS.Engine
                             return true;
                         }
                     }
-                    crOutsideQuotes = false;
-                    switch (state)
+                    switch (CsvRecordScanner.Step(ref state, b, delimiter, out crOutsideQuotes))
                     {
-                        case State.FieldStart:
-                            if (b == Quote) state = State.Quoted;
-                            else if (b == delimiter) fields.Add("");
-                            else { field.Add(b); state = State.Unquoted; crOutsideQuotes = b == CarriageReturn; }
-                            break;
-                        case State.Unquoted:
-                            if (b == delimiter) { fields.Add(Decode(field)); field.Clear(); state = State.FieldStart; }
-                            else { field.Add(b); crOutsideQuotes = b == CarriageReturn; }
-                            break;
-                        case State.Quoted:
-                            if (b == Quote) state = State.QuoteInQuoted;
-                            else field.Add(b);
-                            break;
-                        case State.QuoteInQuoted:
-                            if (b == Quote) { field.Add(b); state = State.Quoted; }
-                            else if (b == delimiter) { fields.Add(Decode(field)); field.Clear(); state = State.FieldStart; }
-                            else { field.Add(b); state = State.Unquoted; crOutsideQuotes = b == CarriageReturn; }
-                            break;
+                        case CsvRecordScanner.ByteAction.Append: field.Add(b); break;
+                        case CsvRecordScanner.ByteAction.EndField: fields.Add(Decode(field)); field.Clear(); break;
                     }
                 }
                 if (!end) return false;

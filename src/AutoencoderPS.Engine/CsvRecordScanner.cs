@@ -55,7 +55,43 @@ namespace AutoencoderPS.Engine
         private const byte LineFeed = (byte)'\n';
         private const byte CarriageReturn = (byte)'\r';
 
-        private enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
+        /// <summary>Where a record's reader stands: at a field's start, in an unquoted or quoted field, after a quote inside one.</summary>
+        internal enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
+
+        /// <summary>What a byte (other than a record-ending line feed) does to the field being read.</summary>
+        internal enum ByteAction { None, Append, EndField }
+
+        /// <summary>
+        /// One byte of a record outside its ending line feed, by RFC 4180 as CsvHelper reads it: a quote opens a quoted
+        /// field only as its first character, two quotes inside one are a quote, a quote anywhere else is data.
+        /// <paramref name="crOutsideQuotes"/> says whether the byte was a CR outside quotes (part of a CRLF if a line feed follows).
+        /// </summary>
+        internal static ByteAction Step(ref State state, byte b, byte delimiter, out bool crOutsideQuotes)
+        {
+            crOutsideQuotes = false;
+            switch (state)
+            {
+                case State.FieldStart:
+                    if (b == Quote) { state = State.Quoted; return ByteAction.None; }
+                    if (b == delimiter) return ByteAction.EndField;
+                    state = State.Unquoted;
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+                case State.Unquoted:
+                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+                case State.Quoted:
+                    if (b == Quote) { state = State.QuoteInQuoted; return ByteAction.None; }
+                    return ByteAction.Append;
+                default: // QuoteInQuoted
+                    if (b == Quote) { state = State.Quoted; return ByteAction.Append; }
+                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
+                    state = State.Unquoted;
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+            }
+        }
 
         private readonly SafeFileHandle handle;
         private readonly long end;
@@ -170,27 +206,11 @@ namespace AutoencoderPS.Engine
                             continue;
                         }
                     }
-                    crOutsideQuotes = false;
-                    switch (state)
+                    if (state == State.FieldStart && b == Quote) sawQuote = true;
+                    switch (Step(ref state, b, delimiter, out crOutsideQuotes))
                     {
-                        case State.FieldStart:
-                            if (b == Quote) { state = State.Quoted; sawQuote = true; }
-                            else if (b == delimiter) fields.Add("");
-                            else { field.Add(b); state = State.Unquoted; crOutsideQuotes = b == CarriageReturn; }
-                            break;
-                        case State.Unquoted:
-                            if (b == delimiter) { fields.Add(field.Decode(encoding)); field.Length = 0; state = State.FieldStart; }
-                            else { field.Add(b); crOutsideQuotes = b == CarriageReturn; }
-                            break;
-                        case State.Quoted:
-                            if (b == Quote) state = State.QuoteInQuoted;
-                            else field.Add(b);
-                            break;
-                        case State.QuoteInQuoted:
-                            if (b == Quote) { field.Add(b); state = State.Quoted; }
-                            else if (b == delimiter) { fields.Add(field.Decode(encoding)); field.Length = 0; state = State.FieldStart; }
-                            else { field.Add(b); state = State.Unquoted; crOutsideQuotes = b == CarriageReturn; }
-                            break;
+                        case ByteAction.Append: field.Add(b); break;
+                        case ByteAction.EndField: fields.Add(field.Decode(encoding)); field.Length = 0; break;
                     }
                 }
                 cursor += read;
