@@ -131,6 +131,7 @@ namespace AutoencoderPS.Engine
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             long lengthAtOpen = file.Length;
+            headerOfBatch = header;
             var reader = new RecordReader(file, delimiter);
             bool skipHeader = headerInFile;
             long records = 0;
@@ -227,9 +228,9 @@ namespace AutoencoderPS.Engine
             }
             pending.Add(entry);
             rows.Add(features);
-            headerOfBatch = header;
         }
 
+        // The header of the file being scored: every row of a batch has it (a file's last batch is written before the next file).
         private CsvHeader? headerOfBatch;
 
         private static double[] Pop(List<double[]> list)

@@ -77,10 +77,7 @@ namespace AutoencoderPS.Engine
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void WriteRaw(CsvHeader header, ReadOnlySpan<byte> fields, int missingFields, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
-            if (this.header == null) WriteHeader(header);
-            else if (!ReferenceEquals(this.header, header) && !this.header.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
-                throw new AutoencoderException("CsvHeaderMismatch",
-                    "A file has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
+            EnsureHeader(header, null);
             Put(fields);
             text.Clear();
             for (int i = 0; i < missingFields; i++) text.Append(delimiter);
@@ -132,20 +129,21 @@ namespace AutoencoderPS.Engine
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void WriteFields(CsvRecord record)
         {
-            if (header == null)
-            {
-                WriteHeader(record.Header);
-            }
-            else if (!ReferenceEquals(header, record.Header) && !header.Names.SequenceEqual(record.Header.Names, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new AutoencoderException("CsvHeaderMismatch",
-                    $"File '{record.File}' has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
-            }
+            EnsureHeader(record.Header, record.File);
             // One row is built in a reused buffer and written at once; numbers are formatted in place.
             text.Clear();
             var fields = record.Fields;
             for (int i = 0; i < header!.Names.Count; i++)
                 Field(i < fields.Count ? fields[i] : "");
+        }
+
+        // The header before the first row; every later row must come from a file with the same columns.
+        private void EnsureHeader(CsvHeader names, string? file)
+        {
+            if (header == null) WriteHeader(names);
+            else if (!ReferenceEquals(header, names) && !header.Names.SequenceEqual(names.Names, StringComparer.OrdinalIgnoreCase))
+                throw new AutoencoderException("CsvHeaderMismatch",
+                    $"{(file == null ? "A file" : $"File '{file}'")} has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
         }
 
         private void WriteHeader(CsvHeader names)
@@ -215,11 +213,19 @@ namespace AutoencoderPS.Engine
         {
             text.Append("\r\n");
             var chars = text.Span;
-            // Numeric exports are ASCII (each char is its byte); other text is encoded as UTF-8.
-            int count = System.Text.Ascii.IsValid(chars) ? chars.Length : Utf8.GetByteCount(chars);
-            if (count > bytes.Length - used) Drain();
-            if (count <= bytes.Length - used) used += Utf8.GetBytes(chars, bytes.AsSpan(used));
-            else stream.Write(Utf8.GetBytes(chars.ToArray()));
+            // Encoded straight into the block when the row's longest possible UTF-8 fits (one pass over the chars).
+            int most = Utf8.GetMaxByteCount(chars.Length);
+            if (most > bytes.Length - used) Drain();
+            if (most <= bytes.Length - used)
+            {
+                used += Utf8.GetBytes(chars, bytes.AsSpan(used));
+            }
+            else
+            {
+                var row = new byte[Utf8.GetByteCount(chars)];
+                Utf8.GetBytes(chars, row);
+                stream.Write(row);
+            }
             text.Clear();
             atRecordStart = true;
         }
