@@ -34,7 +34,11 @@ param(
     [string] $Configuration = 'Release',
 
     [ValidateSet('linux-x64', 'win-x64', 'osx-arm64')]
-    [string[]] $RuntimeIdentifier = @('linux-x64', 'win-x64', 'osx-arm64')
+    [string[]] $RuntimeIdentifier = @('linux-x64', 'win-x64', 'osx-arm64'),
+
+    # Test only: run the xunit tests whose full name contains this text and the Pester tests whose full name
+    # (Describe, Context and It joined by dots) matches *text*; the install test's packages are built only without it.
+    [string] $Filter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -198,8 +202,9 @@ function Invoke-Test {
 
     Write-Host "`n=== xunit: engine ==="
     $trx = Join-Path $results 'engine.trx'
+    $xunitFilter = if ($Filter) { @('--filter', "FullyQualifiedName~$Filter") } else { @() }
     & dotnet test (Join-Path $RepoRoot 'tests/AutoencoderPS.Engine.Tests/AutoencoderPS.Engine.Tests.csproj') -c $Configuration --nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal'
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' @xunitFilter
     $xunitExit = $LASTEXITCODE
     $xunit = Read-TrxCounts $trx
     if (-not $xunit) { $problems.Add("xunit produced no results (exit code $xunitExit)"); $xunit = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
@@ -208,7 +213,8 @@ function Invoke-Test {
     Write-Host "`n=== Packages: AutoencoderPS and this platform's runtime, for the install test ==="
     $env:AUTOENCODERPS_PACKAGES = $null
     $rid = Get-CurrentRuntimeIdentifier
-    if ($RuntimeModules.ContainsKey($rid)) {
+    if ($Filter) { Write-Host "A filtered run builds no packages; the install test will be skipped." }
+    elseif ($RuntimeModules.ContainsKey($rid)) {
         try {
             Invoke-Package -Rids $rid -NoBuild
             $env:AUTOENCODERPS_PACKAGES = $PackageDir
@@ -221,10 +227,11 @@ function Invoke-Test {
     $pester = Get-PesterModulePath
     $summary = Join-Path $results 'pester.json'
     $runner = @'
-param($PesterPath, $TestPath, $SummaryPath, $ResultPath)
+param($PesterPath, $TestPath, $SummaryPath, $ResultPath, $Filter)
 Import-Module $PesterPath
 $config = New-PesterConfiguration
 $config.Run.Path = $TestPath
+if ($Filter) { $config.Filter.FullName = "*$Filter*" }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.TestResult.Enabled = $true
@@ -237,7 +244,7 @@ $result = Invoke-Pester -Configuration $config
     Set-Content -Path $runnerPath -Value $runner
     $env:AUTOENCODERPS_MODULE = $ModuleManifest
     & (Get-ChildPwsh) -NoProfile -NonInteractive -File $runnerPath -PesterPath $pester -TestPath (Join-Path $RepoRoot 'tests/Pester') `
-        -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml')
+        -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml') -Filter $Filter
     $pesterExit = $LASTEXITCODE
     if (Test-Path $summary) { $pesterCounts = Get-Content $summary -Raw | ConvertFrom-Json }
     else { $problems.Add("Pester produced no results (exit code $pesterExit)"); $pesterCounts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
