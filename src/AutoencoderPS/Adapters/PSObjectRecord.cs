@@ -53,7 +53,7 @@ namespace AutoencoderPS.Adapters
                 // list those directly. Enumerating PSObject.Properties builds a merged copy of every member per call,
                 // which cost more per row than reading it when training inferred the columns of a thousand rows.
                 var own = Source.BaseObject is PSCustomObject && Source.TypeNames.Count <= 2
-                    ? ScoredRowMembers.InstanceMembersOf?.Invoke(Source)
+                    ? PowerShellInternals.InstanceMembers?.Invoke(Source)
                     : null;
                 var names = own != null ? NotePropertyNames(own) : null;
                 if (names != null)
@@ -141,7 +141,7 @@ namespace AutoencoderPS.Adapters
         /// <summary>The shape of this row's own members; null when they can't be read directly.</summary>
         public static RowShape? Of(PSObject row)
         {
-            var members = MembersOf?.Invoke(row);
+            var members = PowerShellInternals.MemberTable?.Invoke(row);
             if (members == null) return null;
             var names = new string[members.Count];
             for (int i = 0; i < names.Length; i++)
@@ -156,7 +156,7 @@ namespace AutoencoderPS.Adapters
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public OrderedDictionary? Members(PSObject row)
         {
-            var members = MembersOf?.Invoke(row);
+            var members = PowerShellInternals.MemberTable?.Invoke(row);
             if (members == null || members.Count != names.Length) return null;
             for (int i = 0; i < names.Length; i++)
             {
@@ -190,28 +190,5 @@ namespace AutoencoderPS.Adapters
 
         /// <summary>Ends learning the order of questions (after the first row has been read).</summary>
         public void Learnt() => learnt = true;
-
-        // PSObject's own members as PowerShell keeps them (an ordered table of name to member), through the non-public
-        // InstanceMembers and its Members; null where this PowerShell lacks them (readers then look values up by name).
-        private static readonly Func<PSObject, OrderedDictionary?>? MembersOf = CreateMembersAccessor();
-
-        private static Func<PSObject, OrderedDictionary?>? CreateMembersAccessor()
-        {
-            try
-            {
-                var instanceMembers = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
-                var collection = instanceMembers?.PropertyType;
-                var table = collection?.GetProperty("Members", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
-                if (instanceMembers?.GetGetMethod(nonPublic: true) == null || table?.GetGetMethod(nonPublic: true) == null ||
-                    table.PropertyType != typeof(OrderedDictionary)) return null;
-                var row = Expression.Parameter(typeof(PSObject), "row");
-                return Expression.Lambda<Func<PSObject, OrderedDictionary?>>(
-                    Expression.Property(Expression.Property(row, instanceMembers), table), row).Compile();
-            }
-            catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
-            {
-                return null;
-            }
-        }
     }
 }

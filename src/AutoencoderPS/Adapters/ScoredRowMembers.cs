@@ -207,7 +207,7 @@ namespace AutoencoderPS.Adapters
         internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
         {
             if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
-            var own = InstanceMembersOf != null ? InstanceMember(row, Score) : row.Properties[Score];
+            var own = PowerShellInternals.InstanceMembers != null ? InstanceMember(row, Score) : row.Properties[Score];
             if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
             row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
             SetNote(row, IsAnomaly, false);
@@ -217,7 +217,7 @@ namespace AutoencoderPS.Adapters
         /// <summary>Sets the row's own note property of that name, replacing any other member the row itself holds under it.</summary>
         internal static void SetNote(PSObject row, string name, object? value)
         {
-            var own = InstanceMembersOf != null ? InstanceMember(row, name) : row.Properties[name];
+            var own = PowerShellInternals.InstanceMembers != null ? InstanceMember(row, name) : row.Properties[name];
             if (own is PSCodeProperty) own = null;   // the ScoredRow type's own member, not the row's
             if (own is PSNoteProperty note && own is not ScoredRowScoreProperty && own is not WarmingUpScoreProperty) { note.Value = value; return; }
             if (own != null) row.Properties.Remove(name);
@@ -287,7 +287,7 @@ namespace AutoencoderPS.Adapters
         /// </summary>
         private static void AddOwn(PSObject row, PSNoteProperty member)
         {
-            var own = Volatile.Read(ref publicAddDone) && row.ImmediateBaseObject is PSCustomObject ? InstanceMembersOf?.Invoke(row) : null;
+            var own = Volatile.Read(ref publicAddDone) && row.ImmediateBaseObject is PSCustomObject ? PowerShellInternals.InstanceMembers?.Invoke(row) : null;
             if (own != null)
             {
                 own.Add(member, true);
@@ -311,14 +311,14 @@ namespace AutoencoderPS.Adapters
         // instance members, the integrated lookup; on a typed row its hits may be the type's own code properties.
         private static PSMemberInfo? InstanceMemberOrProperty(PSObject row, string name, bool typed)
         {
-            if (InstanceMembersOf != null) return InstanceMember(row, name);
+            if (PowerShellInternals.InstanceMembers != null) return InstanceMember(row, name);
             var found = row.Properties[name];
             return typed && found is PSCodeProperty ? null : found;
         }
 
         /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
         internal static bool HasTypeName(PSObject row, string typeName) =>
-            TypeNameAccess != null ? TypeNameAccess.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
+            PowerShellInternals.TypeNames != null ? PowerShellInternals.TypeNames.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
 
         /// <summary>
         /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
@@ -332,7 +332,7 @@ namespace AutoencoderPS.Adapters
         /// </summary>
         internal static void AddTypeName(PSObject row, string typeName)
         {
-            var access = TypeNameAccess;
+            var access = PowerShellInternals.TypeNames;
             if (access != null && Volatile.Read(ref publicTypeNameDone) && row.ImmediateBaseObject is PSCustomObject)
             {
                 var names = access.Get(row);
@@ -371,86 +371,13 @@ namespace AutoencoderPS.Adapters
             public string TypeName { get; }
         }
 
-        /// <summary>PSObject's non-public type-name members (InternalTypeNames, ConsolidatedString); null where this PowerShell lacks them.</summary>
-        private static readonly TypeNameAccessors? TypeNameAccess = TypeNameAccessors.Create();
-
-        private sealed class TypeNameAccessors
-        {
-            public Func<PSObject, Collection<string>> Get = null!;
-            public Action<PSObject, Collection<string>> Set = null!;
-            public Func<Collection<string>, bool> IsReadOnly = null!;
-            public Func<IEnumerable<string>, Collection<string>> NewReadOnly = null!;
-
-            public static TypeNameAccessors? Create()
-            {
-                try
-                {
-                    var property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.Instance | BindingFlags.NonPublic);
-                    var type = typeof(PSObject).Assembly.GetType("System.Management.Automation.Runspaces.ConsolidatedString");
-                    if (property == null || type == null || property.PropertyType != type || !typeof(Collection<string>).IsAssignableFrom(type)) return null;
-                    var getter = property.GetGetMethod(nonPublic: true);
-                    var setter = property.GetSetMethod(nonPublic: true);
-                    var readOnly = type.GetProperty("IsReadOnly", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
-                    var constructor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null,
-                        new[] { typeof(IEnumerable<string>), typeof(bool) }, null);
-                    if (getter == null || setter == null || readOnly == null || readOnly.PropertyType != typeof(bool) || constructor == null) return null;
-                    var row = Expression.Parameter(typeof(PSObject), "row");
-                    var names = Expression.Parameter(typeof(Collection<string>), "names");
-                    var strings = Expression.Parameter(typeof(IEnumerable<string>), "strings");
-                    var access = new TypeNameAccessors
-                    {
-                        Get = Expression.Lambda<Func<PSObject, Collection<string>>>(
-                            Expression.Convert(Expression.Call(row, getter), typeof(Collection<string>)), row).Compile(),
-                        Set = Expression.Lambda<Action<PSObject, Collection<string>>>(
-                            Expression.Call(row, setter, Expression.Convert(names, type)), row, names).Compile(),
-                        IsReadOnly = Expression.Lambda<Func<Collection<string>, bool>>(
-                            Expression.Property(Expression.Convert(names, type), readOnly), names).Compile(),
-                        NewReadOnly = Expression.Lambda<Func<IEnumerable<string>, Collection<string>>>(
-                            Expression.Convert(Expression.New(constructor, strings, Expression.Constant(true)), typeof(Collection<string>)), strings).Compile(),
-                    };
-                    // The shared list must come out read-only (so that PSObject.TypeNames copies it before a change).
-                    return access.IsReadOnly(access.NewReadOnly(new[] { "probe" })) ? access : null;
-                }
-                catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
-                {
-                    return null;
-                }
-            }
-        }
-
         /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static PSMemberInfo? InstanceMember(PSObject row, string name)
         {
-            var members = InstanceMembersOf?.Invoke(row);
+            var members = PowerShellInternals.InstanceMembers?.Invoke(row);
             return members?[name];
-        }
-
-        /// <summary>
-        /// PSObject's own (instance) members. PowerShell's public lookup, PSObject.Properties[name], searches the instance
-        /// members, then the type table, then the adapter, and costs about as much per call as Import-Csv spends per
-        /// field; the instance members are where Import-Csv and [pscustomobject] keep their values. Read through the
-        /// non-public InstanceMembers property when this PowerShell has it; null otherwise (callers use the public lookup).
-        /// </summary>
-        internal static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? InstanceMembersOf = CreateInstanceMembersAccessor();
-
-        private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? CreateInstanceMembersAccessor()
-        {
-            try
-            {
-                var property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
-                var getter = property?.GetGetMethod(nonPublic: true);
-                if (getter == null || !typeof(PSMemberInfoCollection<PSMemberInfo>).IsAssignableFrom(getter.ReturnType)) return null;
-                var parameter = System.Linq.Expressions.Expression.Parameter(typeof(PSObject), "row");
-                var body = System.Linq.Expressions.Expression.Convert(
-                    System.Linq.Expressions.Expression.Call(parameter, getter), typeof(PSMemberInfoCollection<PSMemberInfo>));
-                return System.Linq.Expressions.Expression.Lambda<Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>>(body, parameter).Compile();
-            }
-            catch (Exception e) when (e is AmbiguousMatchException || e is InvalidOperationException || e is ArgumentException || e is MemberAccessException)
-            {
-                return null;
-            }
         }
     }
 }
