@@ -26,6 +26,7 @@
         'Get-AnomalyScoringTask'
         'Unregister-AnomalyScoringTask'
         'Export-AnomalyReport'
+        'Send-Autoencoder'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

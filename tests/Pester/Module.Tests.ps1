@@ -17,6 +17,7 @@ BeforeAll {
         'Get-AnomalyScoringTask'
         'Unregister-AnomalyScoringTask'
         'Export-AnomalyReport'
+        'Send-Autoencoder'
     )
 }
 
@@ -55,6 +56,7 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Register-AnomalyScoringTask' }
         @{ Name = 'Get-AnomalyScoringTask' }
         @{ Name = 'Export-AnomalyReport' }
+        @{ Name = 'Send-Autoencoder' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
     }
@@ -70,5 +72,6 @@ Describe 'The AutoencoderPS module' {
         Get-FormatData -TypeName 'AutoencoderPS.Engine.Modeling.DetectionMetrics' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary' | Should -Not -BeNullOrEmpty
         Get-FormatData -TypeName 'AutoencoderPS.Engine.Scheduling.AnomalyScoringTask' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Remoting.ModelDelivery' | Should -Not -BeNullOrEmpty
     }
 }

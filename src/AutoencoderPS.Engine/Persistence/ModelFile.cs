@@ -129,7 +129,13 @@ namespace AutoencoderPS.Engine.Persistence
         }
 
         /// <summary>Reads and validates a model file; throws <see cref="ModelFileException"/> naming what is wrong.</summary>
-        public static AutoencoderModel Load(string path)
+        public static AutoencoderModel Load(string path) => Deserialize(Read(path), path);
+
+        /// <summary>
+        /// A model file's bytes, read with the size check that comes before anything else (a huge file is refused, not
+        /// read into memory); throws <see cref="ModelFileException"/> when the file is missing, unreadable or too large.
+        /// </summary>
+        public static byte[] Read(string path)
         {
             byte[] content;
             try
@@ -159,41 +165,20 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 throw new ModelFileException("ModelFileUnreadable", path, $"Model file '{path}' could not be read: {e.Message}", e);
             }
-            return Deserialize(content, path);
+            return content;
         }
+
+        /// <summary>
+        /// Checks a model file's structure without loading libtorch: signature, format version, section lengths and
+        /// checksum; throws <see cref="ModelFileException"/> naming what is wrong. Deserialize runs the same checks
+        /// first, so a file that passes here fails later only on its metadata or weights.
+        /// </summary>
+        public static void Verify(byte[] content, string path) => CheckLayout(content, path);
 
         public static AutoencoderModel Deserialize(byte[] content, string path)
         {
             ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
-
-            if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
-            if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-                throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
-            if (content.Length < HeaderSize + 8 + 8 + HashSize)
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
-            int version = BitConverter.ToUInt16(content, 8);
-            if (version > FormatVersion)
-                throw Invalid("ModelFileTooNew", $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
-            if (version < 1)
-                throw Invalid("ModelFileCorrupt", $"it declares format version {version}, which never existed.");
-
-            long position = HeaderSize;
-            long metadataLength = BitConverter.ToInt64(content, (int)position);
-            position += 8;
-            if (metadataLength <= 0 || metadataLength > MaxMetadataBytes || metadataLength > content.Length - position - 8 - HashSize)
-                throw Invalid("ModelFileTruncated", $"its metadata section declares {metadataLength} bytes, more than the file holds (truncated or corrupt).");
-            long metadataStart = position;
-            position += metadataLength;
-            long weightsLength = BitConverter.ToInt64(content, (int)position);
-            position += 8;
-            if (weightsLength <= 0 || weightsLength != content.Length - position - HashSize)
-                throw Invalid("ModelFileTruncated", $"its weights section declares {weightsLength} bytes but {content.Length - position - HashSize} remain (truncated or corrupt).");
-            long weightsStart = position;
-
-            byte[] expected = SHA256.HashData(content.AsSpan(0, content.Length - HashSize));
-            if (!expected.AsSpan().SequenceEqual(content.AsSpan(content.Length - HashSize)))
-                throw Invalid("ModelFileChecksumMismatch", "its checksum does not match its content (the file is corrupt or was modified).");
+            var (metadataStart, metadataLength, weightsStart, weightsLength) = CheckLayout(content, path);
 
             ModelMetadata metadata;
             try
@@ -234,6 +219,42 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 throw new ModelFileException("ModelFileCorrupt", path, $"'{path}' is not a usable model file: {e.Message}", e);
             }
+        }
+
+        // The structural checks, in the order a damaged file is most usefully described; returns where the sections lie.
+        private static (long MetadataStart, long MetadataLength, long WeightsStart, long WeightsLength) CheckLayout(byte[] content, string path)
+        {
+            ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
+
+            if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+            if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+                throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
+            if (content.Length < HeaderSize + 8 + 8 + HashSize)
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+            int version = BitConverter.ToUInt16(content, 8);
+            if (version > FormatVersion)
+                throw Invalid("ModelFileTooNew", $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
+            if (version < 1)
+                throw Invalid("ModelFileCorrupt", $"it declares format version {version}, which never existed.");
+
+            long position = HeaderSize;
+            long metadataLength = BitConverter.ToInt64(content, (int)position);
+            position += 8;
+            if (metadataLength <= 0 || metadataLength > MaxMetadataBytes || metadataLength > content.Length - position - 8 - HashSize)
+                throw Invalid("ModelFileTruncated", $"its metadata section declares {metadataLength} bytes, more than the file holds (truncated or corrupt).");
+            long metadataStart = position;
+            position += metadataLength;
+            long weightsLength = BitConverter.ToInt64(content, (int)position);
+            position += 8;
+            if (weightsLength <= 0 || weightsLength != content.Length - position - HashSize)
+                throw Invalid("ModelFileTruncated", $"its weights section declares {weightsLength} bytes but {content.Length - position - HashSize} remain (truncated or corrupt).");
+            long weightsStart = position;
+
+            byte[] expected = SHA256.HashData(content.AsSpan(0, content.Length - HashSize));
+            if (!expected.AsSpan().SequenceEqual(content.AsSpan(content.Length - HashSize)))
+                throw Invalid("ModelFileChecksumMismatch", "its checksum does not match its content (the file is corrupt or was modified).");
+            return (metadataStart, metadataLength, weightsStart, weightsLength);
         }
 
         // Only a JSON object is metadata; "null", arrays, strings and numbers are refused with a clear reason.

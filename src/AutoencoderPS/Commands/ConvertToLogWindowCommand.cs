@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Logs;
@@ -62,6 +63,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel? Model { get; set; }
 
         [Parameter]

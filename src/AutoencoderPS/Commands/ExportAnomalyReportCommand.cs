@@ -34,6 +34,7 @@ namespace AutoencoderPS.Commands
         /// <summary>The model that scored the rows: its threshold and summary go into the report.</summary>
         [Parameter(Mandatory = true)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         /// <summary>A scored row (from Test-Anomaly).</summary>

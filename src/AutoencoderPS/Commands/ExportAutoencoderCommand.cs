@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Persistence;
@@ -17,6 +18,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
@@ -18,6 +19,7 @@ namespace AutoencoderPS.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         /// <summary>Feature names to show; wildcards allowed. Completes from the model's features.</summary>

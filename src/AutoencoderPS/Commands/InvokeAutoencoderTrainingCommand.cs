@@ -34,6 +34,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         [Parameter]

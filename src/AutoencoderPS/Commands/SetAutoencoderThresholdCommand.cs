@@ -26,6 +26,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         [Parameter(Mandatory = true, Position = 1, ParameterSetName = TrainingErrorsSet)]

@@ -39,6 +39,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
+        [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
         /// <summary>Write the scored rows to this CSV file instead of the pipeline (with -Path or -LiteralPath).</summary>
