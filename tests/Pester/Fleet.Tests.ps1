@@ -271,3 +271,89 @@ LogLevel VERBOSE
         $problem | Should -Match 'Send-Autoencoder'
     }
 }
+
+# A model that crossed a process boundary, made here without remoting: every -Model parameter refuses it and says
+# to ship the file. Without the refusal, PowerShell's own error says only that it can't convert the type.
+Describe 'A deserialized model' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $script:live = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        Get-AutoencoderSampleData -Days 1 | Invoke-AutoencoderTraining -Model $live -Epochs 1 -ThreadCount 1 | Out-Null
+        $script:deserialized = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($live))
+    }
+
+    It 'is what remoting delivers: a property bag typed Deserialized.AutoencoderPS...' {
+        $deserialized.PSObject.TypeNames[0] | Should -Be 'Deserialized.AutoencoderPS.Engine.Modeling.AutoencoderModel'
+        $deserialized.PSObject.BaseObject | Should -Not -BeOfType ([AutoencoderPS.Engine.Modeling.AutoencoderModel])
+    }
+
+    It 'is refused by <Name> -Model, with an error that says to ship the file' -ForEach @(
+        @{ Name = 'Test-Anomaly' }
+        @{ Name = 'Invoke-AutoencoderTraining' }
+        @{ Name = 'Set-AutoencoderThreshold' }
+        @{ Name = 'Export-Autoencoder' }
+        @{ Name = 'Get-AutoencoderFeature' }
+        @{ Name = 'Export-AnomalyReport' }
+        @{ Name = 'ConvertTo-LogWindow' }
+    ) {
+        $caught = $null
+        try { & $Name -Model $deserialized -ErrorAction Stop } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,*'
+        $caught.Exception.Message | Should -Match 'Deserialized\.AutoencoderPS\.Engine\.Modeling\.AutoencoderModel'
+        $caught.Exception.Message | Should -Match 'Send-Autoencoder'
+        $caught.Exception.Message | Should -Match 'Export-Autoencoder'
+    }
+
+    It 'is refused from the pipeline too (Export-Autoencoder takes -Model from it)' {
+        $path = Join-Path $TestDrive 'never.aemodel'
+        $deserialized | Export-Autoencoder -Path $path -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems | Should -Not -BeNullOrEmpty
+        ($problems | Out-String) | Should -Match 'Send-Autoencoder'
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
+    It 'leaves a live model alone' {
+        $path = Join-Path $TestDrive 'live.aemodel'
+        Export-Autoencoder -Model $live -Path $path
+        Test-Path -LiteralPath $path | Should -BeTrue
+    }
+}
+
+Describe 'Send-Autoencoder before it reaches a session' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        Get-AutoencoderSampleData -Days 1 | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
+        $script:modelPath = Join-Path $TestDrive 'm.aemodel'
+        Export-Autoencoder -Model $model -Path $modelPath
+        # A closed session: the command checks the file before it looks at any session.
+        $script:closed = [System.Management.Automation.Runspaces.PSSession]::Create(
+            [runspacefactory]::CreateRunspace([System.Management.Automation.Runspaces.NamedPipeConnectionInfo]::new($PID)), 'NamedPipe', $null)
+    }
+
+    It 'stops with <ErrorId> for <Case>, naming the file' -ForEach @(
+        @{ Case = 'a damaged file'; ErrorId = 'ModelFileChecksumMismatch'; Damage = { param($b) $b[60] = $b[60] -bxor 1; $b } }
+        @{ Case = 'a file cut short'; ErrorId = 'ModelFileTruncated'; Damage = { param($b) , $b[0..40] } }
+        @{ Case = 'a file of another kind'; ErrorId = 'ModelFileForeign'; Damage = { param($b) , [byte[]][System.Text.Encoding]::UTF8.GetBytes('time,cpu') } }
+    ) {
+        $bad = Join-Path $TestDrive "bad-$ErrorId.aemodel"
+        [System.IO.File]::WriteAllBytes($bad, [byte[]](& $Damage ([System.IO.File]::ReadAllBytes($modelPath))))
+        $caught = $null
+        try { Send-Autoencoder -Session $closed -Path $bad -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be "$ErrorId,AutoencoderPS.Commands.SendAutoencoderCommand"
+        $caught.TargetObject | Should -Be $bad
+    }
+
+    It 'stops with ModelFileNotFound for a path that names nothing' {
+        { Send-Autoencoder -Session $closed -Path (Join-Path $TestDrive 'none*.aemodel') -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileNotFound,*'
+    }
+
+    It 'reports a session that is not open as SessionUnavailable, with the session as target' {
+        Send-Autoencoder -Session $closed -Path $modelPath -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'SessionUnavailable,AutoencoderPS.Commands.SendAutoencoderCommand'
+        $failed[0].TargetObject | Should -Be $closed
+        $failed[0].Exception.Message | Should -Match 'session'
+    }
+}

@@ -293,6 +293,7 @@ Describe 'about_AutoencoderPS' {
         @{ Topic = 'scheduled scoring with Task Scheduler'; Pattern = 'Task Scheduler' }
         @{ Topic = 'threads'; Pattern = '-ThreadCount' }
         @{ Topic = 'troubleshooting the native runtime'; Pattern = 'TorchRuntimeUnavailable' }
+        @{ Topic = 'a fleet of hosts'; Pattern = 'Send-Autoencoder' }
     ) {
         $about | Should -Match ([regex]::Escape($Pattern))
     }
