@@ -9,7 +9,6 @@ using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
 using System.Security.Cryptography;
 using System.Threading;
-using System.Threading.Tasks;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Remoting;
@@ -19,7 +18,7 @@ namespace AutoencoderPS.Commands
     /// <summary>
     /// Ships a model file to PowerShell sessions: copies it in chunks over each session, checks its SHA-256 there,
     /// imports it there into a global variable, and reports per host. One host failing is one error naming it; the
-    /// others go on. The sessions are served -ThrottleLimit at a time, on worker threads; every record is written
+    /// others go on. The sessions are served -ThrottleLimit at a time, on worker threads of its own; every record is written
     /// from the pipeline thread.
     /// </summary>
     [Cmdlet(VerbsCommunications.Send, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
@@ -120,21 +119,40 @@ namespace AutoencoderPS.Commands
 
             var outcomes = new BlockingCollection<object>();
             string transfer = Guid.NewGuid().ToString("N");
-            var work = Task.Run(() =>
+            // Dedicated threads rather than the thread pool: each one mostly waits on the network, and the pool would
+            // add threads for blocked work only slowly.
+            var pending = new ConcurrentQueue<PSSession>(chosen);
+            int workers = Math.Min(ThrottleLimit, chosen.Count);
+            int active = workers;
+            for (int i = 0; i < workers; i++)
             {
-                try
+                var worker = new Thread(() =>
                 {
-                    Parallel.ForEach(chosen, new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = stopping.Token },
-                        session => outcomes.Add(Deliver(session, fileName, transfer)));
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                finally
-                {
-                    outcomes.CompleteAdding();
-                }
-            });
+                    try
+                    {
+                        while (!stopping.IsCancellationRequested && pending.TryDequeue(out var session))
+                        {
+                            object outcome;
+                            try
+                            {
+                                outcome = Deliver(session, fileName, transfer);
+                            }
+                            catch (Exception e)
+                            {
+                                // Whatever else goes wrong with one session is that session's error, never the process's.
+                                outcome = Failure(session, "RemoteCommandFailed", ErrorCategory.NotSpecified, e.Message, null, e);
+                            }
+                            outcomes.Add(outcome);
+                        }
+                    }
+                    finally
+                    {
+                        if (Interlocked.Decrement(ref active) == 0) outcomes.CompleteAdding();
+                    }
+                })
+                { IsBackground = true, Name = "Send-Autoencoder" };
+                worker.Start();
+            }
 
             var progress = new ProgressRecord(1, "Send-Autoencoder", $"Sending {fileName} to {chosen.Count} session(s)");
             int done = 0;
@@ -155,7 +173,6 @@ namespace AutoencoderPS.Commands
                     if (PassThru) WriteObject(delivery);
                 }
             }
-            work.GetAwaiter().GetResult();
             progress.RecordType = ProgressRecordType.Completed;
             WriteProgress(progress);
         }
@@ -180,13 +197,15 @@ namespace AutoencoderPS.Commands
                     $"the session is {state?.ToString() ?? "not usable"}, not Opened (is the host reachable?)",
                     "Open a new session to the host with New-PSSession and send the model again.");
 
+            // The partial file's name is unique per command and session: two sessions to one host (or to hosts that
+            // share a folder) never write the same partial file.
             string stage = "Prepare";
             string? partial = null;
             try
             {
                 var prepared = Run(session, RemoteModelScripts.Prepare, new Hashtable
                 {
-                    ["Destination"] = Destination, ["FileName"] = fileName, ["Sha256"] = sha256, ["Transfer"] = transfer, ["Force"] = Force.IsPresent,
+                    ["Destination"] = Destination, ["FileName"] = fileName, ["Sha256"] = sha256, ["Transfer"] = transfer + "-" + session.InstanceId.ToString("N"), ["Force"] = Force.IsPresent,
                 });
                 string? problem = Text(prepared, "Problem");
                 string message = Text(prepared, "Message") ?? "";
