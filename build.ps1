@@ -13,7 +13,10 @@
            demo: a generated raw log export, into 5-minute intervals per host, trained on three days, scoring the fourth.
     Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
            (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's
-           libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB.
+           libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB. Then checks
+           them by their files' headers (.config/PackageInspection.cs): AutoencoderPS holds AnyCPU IL assemblies only; each
+           runtime's natives are of its format and architecture and need only each other and the operating system's
+           libraries. Prints what each runtime needs from the OS; writes the full report to out/package-check.md.
     Bench  builds, then runs the benchmark suite (tests/Benchmarks/Invoke-Benchmarks.ps1: ECG5000 training and
            quality, file scoring against the I/O floor, pipeline overhead, cold start, peak memory on a 1 GB file),
            prints a table and writes it to .docs/benchmarks.md. Takes several minutes.

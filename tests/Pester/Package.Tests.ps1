@@ -78,3 +78,20 @@ Describe 'The runtime package for <_>' -ForEach @('linux-x64', 'win-x64', 'osx-a
         }
     }
 }
+
+Describe 'The PowerShell the manifests claim' {
+    # Only pwsh 7.6 is served as a .NET tool here (7.6.9, 7.6.10; 7.7.0 needs .NET 11), so the suite runs on 7.6 only,
+    # and 7.4 and 7.5 are out of support: a manifest may not claim a lower PowerShell than the one the tests run on.
+    It '<_> claims the major and minor version of the pwsh running these tests' -ForEach @(
+        'module/AutoencoderPS/AutoencoderPS.psd1', 'module/AutoencoderPS.Runtime/AutoencoderPS.Runtime.psd1'
+    ) {
+        $manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot "../../$_")
+        $claimed = [version] $manifest.PowerShellVersion
+        "$($claimed.Major).$($claimed.Minor)" | Should -Be "$($PSVersionTable.PSVersion.Major).$($PSVersionTable.PSVersion.Minor)"
+    }
+
+    It 'the scheduled job script requires the same PowerShell' {
+        $script = Get-Content (Join-Path $PSScriptRoot '../../module/AutoencoderPS/Invoke-ScheduledScoring.ps1') -TotalCount 1
+        $script | Should -Be "#requires -Version $($PSVersionTable.PSVersion.Major).$($PSVersionTable.PSVersion.Minor)"
+    }
+}
