@@ -6,8 +6,9 @@
     Build  stages a loadable module in out/AutoencoderPS (manifest, assemblies, native libtorch for this platform). The
            module's and its main dependencies' assemblies are staged as ReadyToRun images for this platform and .NET 10
            (pwsh 7.6), so a process's first training or scoring run compiles less; other runtimes use their IL.
-    Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (for the install
-           test, which gets their folder in AUTOENCODERPS_PACKAGES), runs the Pester cmdlet tests (in a child pwsh
+    Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (checked as Package does;
+           for the package and install tests, which get their folder in AUTOENCODERPS_PACKAGES; a -Filter run packages
+           nothing but passes on an AUTOENCODERPS_PACKAGES it is given), runs the Pester cmdlet tests (in a child pwsh
            against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
     Demo   builds, then trains on two days of built-in sample host metrics and scores the next five; then the log
            demo: a generated raw log export, into 5-minute intervals per host, trained on three days, scoring the fourth.
