@@ -5,7 +5,7 @@ using System.Linq;
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
-using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Scheduling;
 using Xunit;
 
 namespace AutoencoderPS.Engine.Tests

@@ -4,6 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Runtime.InteropServices;
+using AutoencoderPS.Engine.Modeling.Torch;
 using AutoencoderPS.Engine.Tests.Support;
 using AutoencoderPS.Packaging;
 using Xunit;
