@@ -1,7 +1,9 @@
 #requires -Version 7.6
 # CI on Windows only (.github/workflows/ci.yml): registers a real Task Scheduler task with Register-AnomalyScoringTask
 # against the module build.ps1 staged in out/AutoencoderPS, starts it, waits for the scheduled job to write its scored
-# file, checks what Get-AnomalyScoringTask reads back, and removes the task. Exits non-zero on any failure.
+# file, checks what Get-AnomalyScoringTask reads back, and removes the task. Exits non-zero on any failure. The task runs
+# as the registering user while logged on (no principal in its XML): if the runner's account has no interactive session,
+# the task does not start, and this script says so by its last result.
 $ErrorActionPreference = 'Stop'
 if (-not $IsWindows) { throw 'This script registers a Windows Task Scheduler task; run it on Windows.' }
 $repo = Split-Path $PSScriptRoot -Parent
@@ -33,7 +35,8 @@ try {
         Start-Sleep -Seconds 5
         $info = Get-ScheduledTaskInfo -TaskPath '\AutoencoderPS\' -TaskName $name
         $state = (Get-ScheduledTask -TaskPath '\AutoencoderPS\' -TaskName $name).State
-    } while ($state -eq 'Running' -or ($info.LastTaskResult -eq 267011 -and [DateTime]::UtcNow -lt $deadline)) # 267011: not yet run
+        # 267011 (0x41303): has not run yet; 267045 (0x41325): queued
+    } while ([DateTime]::UtcNow -lt $deadline -and ($state -in 'Running', 'Queued' -or $info.LastTaskResult -in 267011, 267045))
     "Last result: $($info.LastTaskResult), state: $state"
     if ($info.LastTaskResult -notin 0, 1) { throw "The scheduled job ended with $($info.LastTaskResult) (0: no anomaly, 1: anomalies found)." }
     $rows = @(Import-Csv $output).Count
