@@ -54,13 +54,14 @@ Describe "A fleet of hosts over SSH remoting$skipNote" -Skip:([bool]$fleetSkip) 
             Invoke-Native chmod @('755', $root) | Out-Null
 
             # The .NET host and pwsh, where every user can read them.
-            $dotnetRoot = Split-Path -Parent ([Environment]::ProcessPath)
-            if ((Split-Path -Leaf ([Environment]::ProcessPath)) -notmatch '^dotnet') { $dotnetRoot = $null }
+            # The runtime this process runs on (<root>/shared/Microsoft.NETCore.App/<version>/), whether it was started
+            # as "dotnet pwsh" or through pwsh's apphost; the remote pwsh runs on a copy of that root through its host.
+            $runtimeDirectory = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+            $dotnetRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $runtimeDirectory.TrimEnd('/')))
+            if (-not (Test-Path -LiteralPath (Join-Path $dotnetRoot 'dotnet'))) { throw "no dotnet host beside the runtime in '$runtimeDirectory'" }
             $privateDotnet = Join-Path $root 'dotnet'
-            if ($dotnetRoot) {
-                $null = New-Item -ItemType Directory -Path $privateDotnet
-                foreach ($part in 'dotnet', 'host', 'shared') { Copy-Linked (Join-Path $dotnetRoot $part) (Join-Path $privateDotnet $part) }
-            }
+            $null = New-Item -ItemType Directory -Path $privateDotnet
+            foreach ($part in 'dotnet', 'host', 'shared') { Copy-Linked (Join-Path $dotnetRoot $part) (Join-Path $privateDotnet $part) }
             Copy-Linked $PSHOME (Join-Path $root 'pwsh')
             $modules = Join-Path $root 'modules'
             $null = New-Item -ItemType Directory -Path $modules
@@ -69,7 +70,7 @@ Describe "A fleet of hosts over SSH remoting$skipNote" -Skip:([bool]$fleetSkip) 
             Invoke-Native chgrp @($group, $modules) | Out-Null
             Invoke-Native chmod @('750', $modules) | Out-Null
 
-            $launch = if ($dotnetRoot) { "export DOTNET_ROOT='$privateDotnet'`nexec '$privateDotnet/dotnet' '$root/pwsh/pwsh.dll'" } else { "exec '$root/pwsh/pwsh'" }
+            $launch = "export DOTNET_ROOT='$privateDotnet'`nexec '$privateDotnet/dotnet' '$root/pwsh/pwsh.dll'"
             $wrapper = Join-Path $root 'pwsh-subsystem.sh'
             Set-Content -LiteralPath $wrapper -Value ("#!/bin/sh`nexport PSModulePath='$modules' DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1`n" +
                 "$launch -sshs -NoLogo -NoProfile`n") -NoNewline
