@@ -26,6 +26,7 @@ BeforeDiscovery {
                         Index = $index
                         Title = ($example.title -replace '^[-\s]+|[-\s]+$', '')
                         Code  = [string]$example.code
+                        SkipBecause = Get-MissingProgramReason $command.Name
                     }
                 })
         }
@@ -165,6 +166,8 @@ ConvertTo-Json -InputObject @($results) -Depth 4 | Set-Content -LiteralPath $Res
         $commandHelp = Get-Help $exampleCommand.Name -Full -ErrorAction SilentlyContinue
         if (-not ($commandHelp -and $commandHelp.PSObject.Properties['examples'] -and $commandHelp.examples -and
                 $commandHelp.examples.PSObject.Properties['example'])) { continue }
+        # An example that needs a program the machine lacks is not run; its test says it was skipped and why.
+        if (Get-MissingProgramReason $exampleCommand.Name) { continue }
         $exampleIndex = 0
         $commandExamples = @(foreach ($example in @($commandHelp.examples.example)) {
                 $exampleIndex++
@@ -260,6 +263,7 @@ Describe '<Name> help' -ForEach $commandCases {
 
     Context 'examples, each run in a sandbox' {
         It 'example <Index> runs without errors or warnings: <Title>' -ForEach $Examples {
+            if ($SkipBecause) { Set-ItResult -Skipped -Because $SkipBecause; return }
             $result = $exampleResults["$Name#$Index"]
             $result | Should -Not -BeNullOrEmpty -Because 'every example is run before the tests'
             $report = "Code:`n$Code`nOutput:`n$($result.Output)"
