@@ -409,7 +409,7 @@ namespace AutoencoderPS.Engine
             Span<byte> start = stackalloc byte[4];
             int n = RandomAccess.Read(plan.Handle, start, 0);
             int preamble = CsvRecordScanner.PreambleLength(start.Slice(0, n), plan.Path);
-            var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096);
+            var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
             foreach (var record in scanner.Records())
             {
                 if (record.IsBlank) continue;
@@ -493,7 +493,7 @@ namespace AutoencoderPS.Engine
                 ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
                 : $"'{plan.Path}': new file, {plan.Length:N0} bytes.");
 
-            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter);
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
             using (var records = scanner.Records().GetEnumerator())
@@ -503,12 +503,21 @@ namespace AutoencoderPS.Engine
                     if (observer.StopRequested) { stopped = true; break; }
                     bool more;
                     try { more = records.MoveNext(); }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                     {
+                        // A read error, or a record open past the scanner's bound (a stray quote): the rows before it are
+                        // committed, the file counts as failed (exit code 2), and the next run tries again from there.
                         readError = e;
                         break;
                     }
-                    if (!more) break;
+                    if (!more)
+                    {
+                        if (scanner.PendingLineBreaks > 0)
+                            observer.Warning($"File '{plan.Path}' ends inside a quoted field that opens on line {scanner.PendingLine} and spans " +
+                                $"{scanner.PendingLineBreaks:N0} line break(s) so far: its rows wait until the quote closes. If that quote is a stray one, " +
+                                $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
+                        break;
+                    }
                     var scanned = records.Current;
                     if (!scanned.IsBlank)
                     {
