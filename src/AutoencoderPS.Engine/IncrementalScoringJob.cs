@@ -254,7 +254,7 @@ namespace AutoencoderPS.Engine
             long committed = state.Output.Length;
             try
             {
-                outputFile = new FileStream(outputPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
+                outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
                 long length = outputFile.Length;
                 if (length < committed)
                     throw new AutoencoderException("ScoringOutputTruncated",
@@ -313,6 +313,13 @@ namespace AutoencoderPS.Engine
                 if (own.Contains(path))
                 {
                     observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
+                    continue;
+                }
+                var kind = SafeFile.Inspect(path, followLinks: true);
+                if (kind != FileKind.Regular && kind != FileKind.Missing)
+                {
+                    // A FIFO would block the open (and the run, holding the lock) until something writes to it.
+                    observer.Warning($"Skipping '{path}': it is {SafeFile.Describe(path)}, not a regular file.");
                     continue;
                 }
                 summary.Files++;

@@ -45,8 +45,8 @@ namespace AutoencoderPS.Engine
             this.path = Path.GetFullPath(path);
             culture = options.Culture;
             this.topFeatures = topFeatures;
-            string directory = Path.GetDirectoryName(this.path) ?? ".";
-            temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
+            SafeFile.RequireRegularOrMissing(this.path, "the output");
+            temporary = AtomicFile.TemporaryPathFor(this.path);
             delimiter = options.EffectiveDelimiter;
             stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
         }
@@ -260,7 +260,7 @@ namespace AutoencoderPS.Engine
             Drain();
             stream.Flush(flushToDisk: true);
             stream.Dispose();
-            File.Move(temporary, path, overwrite: true);
+            SafeFile.Replace(temporary, path, "the output");
             committed = true;
         }
 

@@ -93,23 +93,7 @@ namespace AutoencoderPS.Commands
             AutoencoderModel? loaded = null;
             try
             {
-                try
-                {
-                    held = ScoringLock.Acquire(IncrementalScoringOptions.LockPathFor(state));
-                }
-                catch (ScoringLockedException e)
-                {
-                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
-                    {
-                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
-                    }, AnomalyScoringExitCode.Failed);
-                }
-                WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
-
+                // The model first: a missing, corrupt or unsuitable model fails before the lock file is created.
                 EnsureRuntime(model);
                 ApplyThreadCount(ThreadCount);
                 try
@@ -146,6 +130,24 @@ namespace AutoencoderPS.Commands
                     // A model this job can't score (a sliding-window model): the model file is what is wrong.
                     Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
                 }
+
+                try
+                {
+                    held = ScoringLock.Acquire(IncrementalScoringOptions.LockPathFor(state));
+                }
+                catch (ScoringLockedException e)
+                {
+                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
+                    {
+                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
+                    }, AnomalyScoringExitCode.Failed);
+                }
+                WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
+
                 AnomalyScoringSummary summary;
                 try
                 {
