@@ -222,7 +222,7 @@ namespace AutoencoderPS.Engine
     public static class ScoringTaskRules
     {
         public const int MaxNameLength = 64;
-        private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant); // \z: "$" would also match before a final "\n"
 
         /// <summary>
         /// A task name is 1 to 64 letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter or digit: safe in a
