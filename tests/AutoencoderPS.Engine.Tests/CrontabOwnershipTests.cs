@@ -53,5 +53,23 @@ namespace AutoencoderPS.Engine.Tests
             var e = Assert.Throws<ScoringTaskException>(() => ScoringTaskRules.ValidateName(name));
             Assert.Equal("InvalidTaskName", e.ErrorId);
         }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void CultureAndDelimiterGoIntoTheTaskAndReadBack(int inputs)
+        {
+            // Item 6: a ';'-separated de-DE export can be scheduled; with one input the task uses -File, with two -Command.
+            var paths = Enumerable.Range(1, inputs).Select(i => $"/data/export{i}.csv").ToArray();
+            var action = new ScoringTaskAction(new[] { "/usr/bin/pwsh" }, "/m/Invoke-ScheduledScoring.ps1", "/m.aemodel", paths, "/o.csv",
+                culture: "de-DE", delimiter: ";");
+            var line = CrontabEditor.ScheduleLine("*/15 * * * *", action.CommandLine, "/o.log");
+            var entry = new CrontabEntry("score-de", line);
+            Assert.NotNull(entry.Action);
+            Assert.Equal("de-DE", entry.Action!.Culture);
+            Assert.Equal(";", entry.Action.Delimiter);
+            Assert.Equal(paths, entry.Action.Path);
+            if (inputs == 1) Assert.Contains("-Delimiter", action.Arguments);
+        }
     }
 }

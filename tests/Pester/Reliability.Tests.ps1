@@ -21,3 +21,48 @@ Describe 'Invoke-AnomalyScoring with a corrupt model (item 8)' {
         Test-Path -LiteralPath "$out.state.json" | Should -BeFalse
     }
 }
+
+Describe 'The scheduled script''s log (items 6 and 7)' {
+    BeforeAll {
+        $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script:JobScript = Join-Path (Split-Path (Resolve-Path -LiteralPath $env:AUTOENCODERPS_MODULE).ProviderPath -Parent) 'Invoke-ScheduledScoring.ps1'
+        # Runs the job as cron does: standard output and error appended to one log file.
+        function Invoke-Job {
+            param([string[]] $Arguments, [string] $Log)
+            $start = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+            foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $script:JobScript) + $Arguments) { $start.ArgumentList.Add($a) }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($start)
+            $out = $process.StandardOutput.ReadToEndAsync()
+            $err = $process.StandardError.ReadToEndAsync()
+            $process.WaitForExit()
+            [System.IO.File]::AppendAllText($Log, $out.Result + $err.Result)
+            $process.ExitCode
+        }
+    }
+
+    It 'is plain text with one time-stamped header line per run, and the job reads a ;-separated de-DE export' {
+        $de = [cultureinfo]::GetCultureInfo('de-DE')
+        $export = Join-Path $TestDrive 'de.csv'
+        $lines = @('Host;cpu;mem;disk') + @(New-MetricRow -Count 30 -Seed 9 | ForEach-Object {
+                '{0};{1};{2};{3}' -f $_.Host, $_.cpu.ToString($de), $_.mem.ToString($de), $_.disk.ToString($de) })
+        Set-Content -LiteralPath $export -Value $lines -Encoding utf8NoBOM
+        $log = Join-Path $TestDrive 'job.log'
+        $out = Join-Path $TestDrive 'de-scored.csv'
+
+        $first = Invoke-Job -Arguments @('-ModelPath', $script:Model, '-Path', $export, '-OutputPath', $out, '-Culture', 'de-DE', '-Delimiter', ';') -Log $log
+        $first | Should -BeIn 0, 1
+        # A second run that fails (a missing model) writes its error to the same log.
+        $second = Invoke-Job -Arguments @('-ModelPath', (Join-Path $TestDrive 'nope.aemodel'), '-Path', $export, '-OutputPath', $out) -Log $log
+        $second | Should -Be 2
+
+        $text = [System.IO.File]::ReadAllText($log)
+        $text | Should -Not -Match "`e" -Because 'a log file holds no ANSI escape codes'
+        $headers = @([regex]::Matches($text, '(?m)^==== \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ scheduled scoring run'))
+        $headers | Should -HaveCount 2
+        $text | Should -Match 'ModelFileNotFound|does not exist'
+        @(Import-Csv -LiteralPath $out -Delimiter ';').Count | Should -Be 30
+    }
+}
