@@ -277,6 +277,19 @@ namespace AutoencoderPS.Engine
             }
         }
 
+        /// <summary>The most numbers one scoring batch holds (4 Mi: 32 MB as doubles): batches are sized by bytes, not rows.</summary>
+        public const int MaxBatchValues = 1 << 22;
+
+        /// <summary>
+        /// Rows (or windows) per scoring batch: <paramref name="requested"/>, but no more than fit in
+        /// <see cref="MaxBatchValues"/> numbers at this model's input width, and at least 1.
+        /// </summary>
+        public int RowsPerBatch(int requested)
+        {
+            int width = Math.Max(1, Architecture?.InputSize ?? 1);
+            return Math.Max(1, Math.Min(Math.Max(1, requested), MaxBatchValues / width));
+        }
+
         /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
         public RowScore[] Score(IReadOnlyList<double[]> rows)
         {

@@ -62,7 +62,7 @@ namespace AutoencoderPS.Engine
             char plain = NumberParser.PlainDecimalPoint(culture);
             // A separator outside ASCII could match a byte inside a longer UTF-8 character: such numbers take the general reader.
             point = plain < 0x80 ? plain : '\0';
-            this.batchSize = Math.Max(1, batchSize);
+            this.batchSize = model.RowsPerBatch(batchSize);
             this.policy = policy;
         }
 

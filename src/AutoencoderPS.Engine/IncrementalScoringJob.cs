@@ -109,6 +109,7 @@ namespace AutoencoderPS.Engine
         private readonly Encoding encoding;
         private readonly string outputPath;
         private readonly string statePath;
+        private readonly int batchSize;
         private ScoringState state = null!;
         private FileStream? outputFile;
         private ScoringOutputWriter? writer;
@@ -128,6 +129,7 @@ namespace AutoencoderPS.Engine
                     "Test-Anomaly -Path ... -OutputPath ..., or schedule a row model.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
             encoding = options.Csv.Encoding ?? new UTF8Encoding(false);
+            batchSize = model.RowsPerBatch(options.BatchSize);
             outputPath = Path.GetFullPath(options.OutputPath);
             statePath = Path.GetFullPath(options.StatePath);
         }
@@ -549,7 +551,7 @@ namespace AutoencoderPS.Engine
                     batch.End = scanned.End;
                     batch.Lines = scanned.Line + scanned.LineBreaks - 1;
                     batch.Pending = true;
-                    if (batch.Rows.Count + batch.Rejected >= options.BatchSize) Commit(plan, batch);
+                    if (batch.Rows.Count + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (batch.Pending) Commit(plan, batch);

@@ -404,6 +404,22 @@ namespace AutoencoderPS.Engine
                 };
             }
 
+            // Every field of the metadata, not only those the format reader needs: an enum value that does not exist (Role 99
+            // would featurize as no role and flag every row) or a number that is not finite is a corrupt file.
+            private void ValidateFields()
+            {
+                static string? Undefined<T>(T value, string what) where T : struct, Enum =>
+                    Enum.IsDefined(value) ? null : $"its {what} {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} does not exist";
+                string? problem = Undefined(Activation, "activation") ?? Undefined(OutputActivation, "output activation") ?? Undefined(Scaling, "scaling")
+                    ?? Undefined(Loss, "loss") ?? Undefined(ThresholdMethod, "threshold method")
+                    ?? Features.Select(f => f.Problem()).FirstOrDefault(p => p != null);
+                if (problem != null) throw new InvalidDataException(problem);
+                if (!double.IsFinite(ThresholdValue)) throw new InvalidDataException($"its threshold value {ThresholdValue} is not a finite number");
+                if (Inputs.Any(i => !double.IsFinite(i.Offset) || !double.IsFinite(i.Scale)))
+                    throw new InvalidDataException("an input's scaling offset or scale is not a finite number");
+                if (IgnoredColumns.Any(i => i.Reason == null)) throw new InvalidDataException("an ignored column has no reason");
+            }
+
             public AutoencoderModel ToModel(long weightsLength, Action<TorchSharp.torch.nn.Module> loadWeights)
             {
                 if (HiddenLayers == null || RequestedFeatures == null || ExcludedFeatures == null || Features == null
@@ -413,6 +429,7 @@ namespace AutoencoderPS.Engine
                     || Inputs.Any(i => i == null))
                     throw new InvalidDataException("a feature, ignored column or input entry is null or has no name");
                 if (Features.Count == 0) throw new InvalidDataException("it lists no features");
+                ValidateFields();
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
                 if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
@@ -438,6 +455,18 @@ namespace AutoencoderPS.Engine
 
         internal sealed class FeatureMetadata
         {
+            /// <summary>Null when the entry is usable; otherwise why not.</summary>
+            public string? Problem()
+            {
+                if (!Enum.IsDefined(Role)) return $"feature '{Name}' has the role {(int)Role}, which does not exist";
+                if (Median is double m && !double.IsFinite(m)) return $"feature '{Name}' has the median {m}, which is not a finite number";
+                if (Categories.Any(c => c == null)) return $"feature '{Name}' lists a category that is null";
+                if (Categories.Length > FeatureSchema.MaxCategories)
+                    return $"feature '{Name}' lists {Categories.Length:N0} categories, more than training ever keeps ({FeatureSchema.MaxCategories})";
+                if (Categories.Distinct(StringComparer.Ordinal).Count() != Categories.Length) return $"feature '{Name}' lists a category twice";
+                return null;
+            }
+
             public string Name { get; set; } = "";
             public ColumnRole Role { get; set; }
             public string[] Categories { get; set; } = Array.Empty<string>();

@@ -96,7 +96,9 @@ namespace AutoencoderPS.Commands
                 return;
             }
             var options = CreateCsvOptions();
-            foreach (var file in ResolveInputFiles())
+            var files = ResolveInputFiles();
+            filesFound += files.Count;
+            foreach (var file in files)
             {
                 WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
                 try
@@ -208,8 +210,18 @@ namespace AutoencoderPS.Commands
 
         protected override void StopProcessing() => stopping.Cancel();
 
+        private int filesFound;
+
         private void ThrowEmpty()
         {
+            if (ReadsFiles && filesFound == 0 && rejected == 0)
+            {
+                var given = string.Join(", ", (ParameterSetName == LiteralPathSet ? LiteralPath : Path).Select(p => $"'{p}'"));
+                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException(
+                        $"No training file was read: {given} does not exist or matches no file, so there are no rows to train on. " +
+                        "Check the path (relative paths start at the current location, " + SessionState.Path.CurrentFileSystemLocation.ProviderPath + ")."),
+                    "InputFileNotFound", ErrorCategory.ObjectNotFound, given));
+            }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";

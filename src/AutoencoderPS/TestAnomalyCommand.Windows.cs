@@ -35,7 +35,7 @@ namespace AutoencoderPS.Commands
             windowRecords.Add(record);
             windowInputs.Add(step.Window);
             windowImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (windowRecords.Count >= BatchSize) FlushWindowed();
+            if (windowRecords.Count >= Model.RowsPerBatch(BatchSize)) FlushWindowed();
         }
 
         private void FlushWindowed()

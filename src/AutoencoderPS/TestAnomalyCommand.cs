@@ -110,6 +110,13 @@ namespace AutoencoderPS.Commands
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{OutputPath}' is not a file-system path."),
                         "OutputPathNotFileSystem", ErrorCategory.InvalidArgument, OutputPath));
+                // Replacing an input with its own scores would lose it for good (a rejected row is in no output).
+                string targetFile = RealPath(target);
+                string? same = files.FirstOrDefault(f => string.Equals(RealPath(f), targetFile, IncrementalScoringJob.PathComparison));
+                if (same != null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                            $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
+                        "OutputPathIsInput", ErrorCategory.InvalidArgument, target));
                 if (NoClobber && File.Exists(target))
                 {
                     ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
@@ -189,6 +196,23 @@ namespace AutoencoderPS.Commands
                 output?.Dispose();
                 output = null;
             }
+        }
+
+        // A path with every link followed, so that a link to an input is the input.
+        private static string RealPath(string path)
+        {
+            try
+            {
+                string full = System.IO.Path.GetFullPath(path);
+                string? folder = System.IO.Path.GetDirectoryName(full);
+                if (folder != null && Directory.Exists(folder))
+                {
+                    var real = new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
+                    full = System.IO.Path.Combine(real, System.IO.Path.GetFileName(full));
+                }
+                return File.Exists(full) ? File.ResolveLinkTarget(full, true)?.FullName ?? full : full;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
         }
 
         private CsvFileScorer? fileScorer;
@@ -292,7 +316,7 @@ namespace AutoencoderPS.Commands
             batchRecords.Add(record);
             batchRows.Add(features);
             batchImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (batchRows.Count >= BatchSize) Flush();
+            if (batchRows.Count >= Model.RowsPerBatch(BatchSize)) Flush();
         }
 
         private void Flush()

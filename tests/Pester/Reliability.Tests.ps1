@@ -10,7 +10,7 @@ BeforeAll {
     Export-Autoencoder -Model $script:ModelObject -Path $script:Model
 }
 
-Describe 'Invoke-AnomalyScoring with a corrupt model (item 8)' {
+Describe 'Issue 15: Invoke-AnomalyScoring with a corrupt model (item 8)' {
     It 'fails with exit code 2 and leaves no lock file behind' {
         $bad = Join-Path $TestDrive 'corrupt.aemodel'
         [System.IO.File]::WriteAllBytes($bad, [byte[]](1..200))
@@ -22,7 +22,7 @@ Describe 'Invoke-AnomalyScoring with a corrupt model (item 8)' {
     }
 }
 
-Describe 'The scheduled script''s log (items 6 and 7)' {
+Describe 'Issue 15: the scheduled script''s log (items 6 and 7)' {
     BeforeAll {
         $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
         $script:JobScript = Join-Path (Split-Path (Resolve-Path -LiteralPath $env:AUTOENCODERPS_MODULE).ProviderPath -Parent) 'Invoke-ScheduledScoring.ps1'
@@ -64,5 +64,35 @@ Describe 'The scheduled script''s log (items 6 and 7)' {
         $headers | Should -HaveCount 2
         $text | Should -Match 'ModelFileNotFound|does not exist'
         @(Import-Csv -LiteralPath $out -Delimiter ';').Count | Should -Be 30
+    }
+}
+
+Describe 'Issue 15: a new user''s mistakes (items 9 and 18)' {
+    It 'Test-Anomaly refuses an -OutputPath that is one of its inputs, and the input stays as it was (item 9)' {
+        $copy = Join-Path $TestDrive 'source.csv'
+        Copy-Item -LiteralPath $script:Csv -Destination $copy
+        $before = [System.IO.File]::ReadAllBytes($copy)
+        { Test-Anomaly -Model $script:ModelObject -Path $copy -OutputPath $copy -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OutputPathIsInput*'
+        [System.IO.File]::ReadAllBytes($copy) | Should -Be $before
+    }
+
+    It 'Test-Anomaly refuses an -OutputPath that is a link to an input (item 9)' -Skip:($IsWindows) {
+        $copy = Join-Path $TestDrive 'linked-source.csv'
+        Copy-Item -LiteralPath $script:Csv -Destination $copy
+        $link = Join-Path $TestDrive 'link.csv'
+        New-Item -ItemType SymbolicLink -Path $link -Target $copy | Out-Null
+        { Test-Anomaly -Model $script:ModelObject -Path $copy -OutputPath $link -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathIsInput*'
+    }
+
+    It 'Invoke-AutoencoderTraining -Path on a file that does not exist says so (item 18)' {
+        $missing = Join-Path $TestDrive 'nope.csv'
+        $model = New-Autoencoder -HiddenLayer 2 -Seed 1
+        $thrown = $null
+        try { Invoke-AutoencoderTraining -Model $model -Path $missing -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound*'
+        $thrown.Exception.Message | Should -BeLike '*nope.csv*does not exist*'
+        $thrown.Exception.Message | Should -Not -BeLike '*No training rows were received*'
     }
 }
