@@ -522,9 +522,23 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
             int perTick = new[] { 1, 2, 3, 6, 12 }.FirstOrDefault(m => months / m <= MaxTicks);
             if (perTick == 0) perTick = 12 * (int)Math.Ceiling(months / 12.0 / MaxTicks);
             var tick = new DateTime(start.Year, 1, 1);
-            while (tick.Ticks < t0 || (tick.Month - 1) % perTick != 0) tick = tick.AddMonths(1);
-            for (; tick.Ticks <= t1; tick = tick.AddMonths(perTick))
+            // Months stop at 9999-12 (DateTime's end): a time stamp there must not step past it.
+            while (tick.Ticks < t0 || (tick.Month - 1) % perTick != 0)
+                if (!TryAddMonths(tick, 1, out tick)) yield break;
+            while (tick.Ticks <= t1)
+            {
                 yield return (tick.Ticks, tick.ToString(perTick >= 12 ? "yyyy" : "yyyy-MM", Invariant), "");
+                if (!TryAddMonths(tick, perTick, out tick)) yield break;
+            }
+        }
+
+        private static bool TryAddMonths(DateTime time, int months, out DateTime result)
+        {
+            long index = time.Year * 12L + time.Month - 1 + months;
+            result = time;
+            if (index > 9999 * 12L + 11) return false;
+            result = time.AddMonths(months);
+            return true;
         }
     }
 }

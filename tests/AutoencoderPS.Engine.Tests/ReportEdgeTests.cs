@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+using System.Linq;
+using AutoencoderPS.Engine;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>Issue 15, item 14: time stamps at the end of DateTime's range draw a chart instead of crashing.</summary>
+    public sealed class ReportEdgeTests
+    {
+        [Theory]
+        [InlineData("9999-12-31T23:59:59")]
+        [InlineData("9999-12-31T00:00:00")]
+        [InlineData("9999-06-15T00:00:00")]
+        public void TimeStampsNearTheEndOfTimeAreDrawn(string last)
+        {
+            var end = DateTime.Parse(last, System.Globalization.CultureInfo.InvariantCulture);
+            var report = new AnomalyReport(new ReportModelSummary { Layers = "3-2-3", Features = new[] { "cpu" }, Threshold = 1 }, timeAxis: true);
+            report.Add(new ReportRow(1, 0.1, false, new DateTime(2026, 1, 5)));
+            report.Add(new ReportRow(2, 2.0, true, end));
+            using var writer = new StringWriter();
+            report.WriteTo(writer);
+            Assert.Contains("<svg", writer.ToString());
+
+            var ticks = AnomalyReport.TimeTicks(new DateTime(9999, 1, 1).Ticks, end.Ticks).ToList();
+            Assert.NotEmpty(ticks);
+            Assert.All(ticks, t => Assert.True(t.X <= end.Ticks));
+        }
+    }
+}
