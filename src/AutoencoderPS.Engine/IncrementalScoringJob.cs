@@ -439,9 +439,7 @@ namespace AutoencoderPS.Engine
         {
             var missing = schema.Names.Where(n => header.IndexOf(n) < 0).ToArray();
             if (missing.Length > 0)
-                throw new AutoencoderException("FeatureColumnsMissing",
-                    $"File '{file}' lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
-                    $"The model reads {string.Join(", ", schema.Names)}.");
+                throw ColumnMismatch.Error($"File '{file}'", missing, header.Names.ToArray(), schema.Names, options.Csv.EffectiveDelimiter);
             var clash = ScoringOutputWriter.AddedColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
             if (clash.Length > 0)
                 throw new AutoencoderException("OutputColumnClash",

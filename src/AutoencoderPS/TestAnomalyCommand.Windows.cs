@@ -29,7 +29,7 @@ namespace AutoencoderPS.Commands
             catch (FeatureValueException e)
             {
                 // An out-of-order or timeless row is refused; the window of its group stays as it was.
-                WriteError(RowError(e, record, row));
+                RowFailed(e, record, row);
                 return;
             }
             windowRecords.Add(record);

@@ -177,7 +177,14 @@ namespace AutoencoderPS.Commands
                         WriteError(FileError(e, file));
                     }
                 }
-                if (output != null && target != null)
+                if (output != null && target != null && output.Rows == 0 && failedRows > 0)
+                {
+                    // Every row failed: an empty file must not replace a previous output.
+                    WriteError(EngineError(new AutoencoderException("NoRowsScored",
+                            $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."),
+                        ErrorCategory.InvalidData, target));
+                }
+                else if (output != null && target != null)
                 {
                     output.Commit();
                     WriteVerbose($"Wrote {output.Rows} scored rows ({anomalies} anomalies) to '{target}'.");
@@ -223,7 +230,7 @@ namespace AutoencoderPS.Commands
         {
             fileScorer ??= new CsvFileScorer(Model, output!, options, BatchSize, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
             long firstRow = rowNumber, rowsBefore = fileScorer.Rows, anomaliesBefore = fileScorer.Anomalies;
-            fileScorer.RowRejected = (record, e, ordinal) => WriteError(RowError(e, record, firstRow + ordinal));
+            fileScorer.RowRejected = (record, e, ordinal) => RowFailed(e, record, firstRow + ordinal);
             fileScorer.Progress = records =>
             {
                 rowNumber = firstRow + records;
@@ -265,12 +272,11 @@ namespace AutoencoderPS.Commands
         // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
         private void CheckColumns(IEnumerable<string> present, string source, object target)
         {
-            var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
+            var found = present.ToList();
+            var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
-            var e = new AutoencoderException("FeatureColumnsMissing",
-                $"{source} lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
-                $"The model reads {string.Join(", ", Schema.Names)}.");
+            var e = ColumnMismatch.Error(source, missing, found, Schema.Names, Delimiter);
             ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, target));
         }
 
@@ -290,6 +296,33 @@ namespace AutoencoderPS.Commands
             return record;
         }
 
+        /// <summary>Rows that fail one after another before Test-Anomaly stops: the input is read wrongly, not bad here and there.</summary>
+        public const int MaxConsecutiveFailures = 100;
+
+        private int consecutiveFailures;
+        private long failedRows;
+        private string? firstFailure;
+
+        // One row's error; after MaxConsecutiveFailures in a row, one terminating error that says what is likely wrong
+        // (an -OutputPath is then not written: a previous file there stays).
+        private void RowFailed(FeatureValueException e, IRecord record, long row)
+        {
+            WriteError(RowError(e, record, row));
+            failedRows++;
+            if (consecutiveFailures++ == 0) firstFailure = $"{Locate(record, row)}: {e.Message}";
+            if (consecutiveFailures < MaxConsecutiveFailures) return;
+            string value = e.Value as string ?? "";
+            string cause = System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
+                ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
+                : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
+                    ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
+                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
+            ThrowTerminatingError(EngineError(new AutoencoderException("TooManyRowFailures",
+                    $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {cause}. " +
+                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")),
+                ErrorCategory.InvalidData, record));
+        }
+
         private RowShape? shape;
         private int shapeMisses;
         private const int ShapeMissesBeforeNewShape = 64;
@@ -304,9 +337,10 @@ namespace AutoencoderPS.Commands
             }
             catch (FeatureValueException e)
             {
-                WriteError(RowError(e, record, row));
+                RowFailed(e, record, row);
                 return;
             }
+            consecutiveFailures = 0;
             (record as PSObjectRecord)?.ReadWhole();
             if (Model.Settings.IsWindowed)
             {

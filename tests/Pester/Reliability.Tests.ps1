@@ -96,3 +96,52 @@ Describe 'Issue 15: a new user''s mistakes (items 9 and 18)' {
         $thrown.Exception.Message | Should -Not -BeLike '*No training rows were received*'
     }
 }
+
+Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 and 17)' {
+    BeforeAll {
+        # A German export: ';' between fields, decimal commas.
+        function New-GermanExport {
+            param([string] $Path, [int] $Count)
+            $de = [cultureinfo]::GetCultureInfo('de-DE')
+            $lines = @('Host;cpu;mem;disk') + @(New-MetricRow -Count $Count -Seed 9 | ForEach-Object {
+                    '{0};{1};{2};{3}' -f $_.Host, $_.cpu.ToString('0.00', $de), $_.mem.ToString('0.00', $de), $_.disk.ToString('0.00', $de) })
+            Set-Content -LiteralPath $Path -Value $lines -Encoding utf8NoBOM
+        }
+    }
+
+    It 'stops after 100 failed rows in a row with one error naming the cause and the first bad row, and keeps the previous output (item 16)' {
+        $export = Join-Path $TestDrive 'german-many.csv'
+        New-GermanExport -Path $export -Count 400
+        $out = Join-Path $TestDrive 'previous.csv'
+        Set-Content -LiteralPath $out -Value 'previous results'
+        $errors = $null
+        $thrown = $null
+        try { Test-Anomaly -Model $script:ModelObject -Path $export -Delimiter ';' -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'TooManyRowFailures*'
+        $thrown.Exception.Message | Should -Match '-Culture'
+        $thrown.Exception.Message | Should -Match 'line 2'
+        @($errors | Where-Object { $_.FullyQualifiedErrorId -notlike 'TooManyRowFailures*' }).Count | Should -Be 100
+        Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
+    }
+
+    It 'leaves a previous output in place when every one of a few rows fails (item 16)' {
+        $export = Join-Path $TestDrive 'german-few.csv'
+        New-GermanExport -Path $export -Count 5
+        $out = Join-Path $TestDrive 'previous-few.csv'
+        Set-Content -LiteralPath $out -Value 'previous results'
+        Test-Anomaly -Model $script:ModelObject -Path $export -Delimiter ';' -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' }) | Should -HaveCount 1
+        Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
+    }
+
+    It 'lists the columns found and suggests -Delimiter when a ;-file is read with commas (item 17)' {
+        $export = Join-Path $TestDrive 'german-columns.csv'
+        New-GermanExport -Path $export -Count 5
+        $thrown = $null
+        try { Test-Anomaly -Model $script:ModelObject -Path $export -ErrorAction Stop } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing*'
+        $thrown.Exception.Message | Should -BeLike "*'Host;cpu;mem;disk'*"
+        $thrown.Exception.Message | Should -BeLike "*-Delimiter ';'*"
+    }
+}
