@@ -37,11 +37,14 @@ namespace AutoencoderPS.Engine.Modeling
                     $"The network would have {inputSize:N0} inputs, more than the {MaxInputWidth:N0} AutoencoderPS accepts (each row or window of a batch " +
                     "holds that many numbers). Use fewer columns (-Feature, -ExcludeFeature), fewer categories or a smaller -WindowSize.");
             long parameters = ParameterCount;
-            if (parameters > ModelFile.MaxParameters)
+            if (parameters > MaxParameters)
                 throw new AutoencoderException("NetworkTooLarge",
                     $"The network {string.Join("-", LayerWidths)} would have {parameters:N0} parameters, more than a model file may hold " +
-                    $"({ModelFile.MaxParameters:N0}), so it could not be saved. Use smaller -HiddenLayer sizes or fewer inputs.");
+                    $"({MaxParameters:N0}), so it could not be saved. Use smaller -HiddenLayer sizes or fewer inputs.");
         }
+
+        /// <summary>The most parameters a network may have: what a model file can hold (ModelFile.MaxParameters).</summary>
+        public const long MaxParameters = 100_000_000;
 
         /// <summary>The most network inputs (features times window size) a model may have.</summary>
         public const int MaxInputWidth = 16_384;

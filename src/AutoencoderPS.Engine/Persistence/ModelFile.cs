@@ -50,7 +50,7 @@ namespace AutoencoderPS.Engine.Persistence
         /// The most trainable parameters a model file may hold (400 MB of float32 weights). A file whose metadata
         /// implies more is refused before any network is built, so a forged header can't make Import allocate gigabytes.
         /// </summary>
-        public const long MaxParameters = 100_000_000;
+        public const long MaxParameters = NetworkArchitecture.MaxParameters;
 
         // The TorchSharp state adds a little to the raw float32 values: an entry count, and per tensor its name,
         // element type and shape. Generous bounds; the real overhead is well under 100 bytes a tensor.

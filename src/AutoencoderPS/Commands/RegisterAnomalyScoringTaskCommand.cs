@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scheduling;
 
 namespace AutoencoderPS.Commands

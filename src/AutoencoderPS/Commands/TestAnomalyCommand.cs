@@ -9,6 +9,7 @@ using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Adapters;
 
 namespace AutoencoderPS.Commands

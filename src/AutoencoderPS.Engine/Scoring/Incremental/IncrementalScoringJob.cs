@@ -8,6 +8,7 @@ using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {

@@ -7,6 +7,10 @@ using System.Text;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Scoring.Incremental;
 
 namespace AutoencoderPS.Engine.Tests
 {

@@ -5,6 +5,9 @@ using System.Text.Json.Nodes;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Tests
 {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using AutoencoderPS.Engine;
 using Xunit;
+using AutoencoderPS.Engine.Reporting;
 
 namespace AutoencoderPS.Engine.Tests
 {

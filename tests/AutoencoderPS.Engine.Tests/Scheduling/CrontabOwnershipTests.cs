@@ -1,6 +1,7 @@
 using System.Linq;
 using AutoencoderPS.Engine;
 using Xunit;
+using AutoencoderPS.Engine.Scheduling;
 
 namespace AutoencoderPS.Engine.Tests
 {

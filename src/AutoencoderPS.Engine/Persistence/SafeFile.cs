@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace AutoencoderPS.Engine
+namespace AutoencoderPS.Engine.Persistence
 {
     /// <summary>What a path names, without following a symbolic link at its end (or following it, when asked).</summary>
     public enum FileKind { Missing, Regular, Directory, SymbolicLink, Other }

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace AutoencoderPS.Engine
+namespace AutoencoderPS.Engine.Csv
 {
     /// <summary>
     /// The one message for an input that lacks the model's feature columns: which are missing, which columns were found,
