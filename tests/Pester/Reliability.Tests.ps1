@@ -121,7 +121,7 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
         $thrown.FullyQualifiedErrorId | Should -BeLike 'TooManyRowFailures*'
         $thrown.Exception.Message | Should -Match '-Culture'
         $thrown.Exception.Message | Should -Match 'line 2'
-        @($errors | Where-Object { $_.FullyQualifiedErrorId -notlike 'TooManyRowFailures*' }).Count | Should -Be 100
+        @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidFeatureValue*' }).Count | Should -Be 100
         Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
     }
 
@@ -143,5 +143,21 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
         $thrown.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing*'
         $thrown.Exception.Message | Should -BeLike "*'Host;cpu;mem;disk'*"
         $thrown.Exception.Message | Should -BeLike "*-Delimiter ';'*"
+    }
+}
+
+Describe 'Issue 15: the model''s display shows real members only (item 20)' {
+    It 'every item of the model''s list view is a property: <_>' -ForEach @(
+        $format = [xml](Get-Content -LiteralPath (Join-Path (Split-Path $env:AUTOENCODERPS_MODULE -Parent) 'AutoencoderPS.Format.ps1xml') -Raw)
+        $view = $format.Configuration.ViewDefinitions.View | Where-Object Name -EQ 'AutoencoderModel'
+        @($view.ListControl.ListEntries.ListEntry.ListItems.ListItem | ForEach-Object { if ($_.Label) { $_.Label } else { $_.PropertyName } })
+    ) {
+        $script:ModelObject.PSObject.Properties[$_] | Should -Not -BeNullOrEmpty -Because "Format-List $_ must print what the view shows"
+    }
+
+    It 'Format-List IgnoredColumns, Seed and Activation print their values' {
+        $text = $script:ModelObject | Format-List IgnoredColumns, Seed, Activation | Out-String
+        $text | Should -Match 'Seed\s*:\s*1'
+        $text | Should -Match 'Activation\s*:\s*\w+'
     }
 }

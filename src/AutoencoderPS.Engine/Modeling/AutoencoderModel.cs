@@ -76,6 +76,15 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Consecutive rows the network reads together (1: the row model).</summary>
         public int WindowSize => Settings.WindowSize;
 
+        /// <summary>Input columns training left out, each with its reason (empty before training).</summary>
+        public IReadOnlyList<IgnoredColumn> IgnoredColumns => Schema?.Ignored ?? Array.Empty<IgnoredColumn>();
+
+        /// <summary>The seed of the weights and the shuffling (<see cref="ModelSettings.Seed"/>).</summary>
+        public int Seed => Settings.Seed;
+
+        /// <summary>The hidden layers' activation (<see cref="ModelSettings.Activation"/>); the output's is in Settings.</summary>
+        public ActivationKind Activation => Settings.Activation;
+
         /// <summary>
         /// The network's inputs as features per time step ("cpu (t-1)", "cpu (t)"); the row schema itself for a row model.
         /// Scores of windows explain themselves by these columns.

@@ -96,6 +96,7 @@ namespace AutoencoderPS.Engine.Scoring
         public static string? Unsupported(string path, CsvInputOptions options, AutoencoderModel model)
         {
             if (model.Settings.IsWindowed) return "the model reads sliding windows";
+            if (options.NeutralizeFormulas) return "formulas are neutralised field by field";
             if (options.Encoding != null && options.Encoding is not UTF8Encoding) return $"the encoding is {options.Encoding.WebName}";
             string d = options.EffectiveDelimiter;
             if (d.Length != 1 || d[0] >= 0x80 || d[0] == '"' || d[0] == '\r' || d[0] == '\n') return $"the delimiter is '{d}'";

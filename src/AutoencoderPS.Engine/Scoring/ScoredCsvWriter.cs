@@ -54,6 +54,7 @@ namespace AutoencoderPS.Engine.Scoring
             SafeFile.RequireRegularOrMissing(this.path, "the output");
             temporary = AtomicFile.TemporaryPathFor(this.path);
             delimiter = options.EffectiveDelimiter;
+            neutralize = options.NeutralizeFormulas;
             stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
         }
 
@@ -189,10 +190,16 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         private bool atRecordStart = true;
+        private readonly bool neutralize;
 
         private void FieldEnd(int start)
         {
             var field = text.Span.Slice(start);
+            if (neutralize && FormulaGuard.IsFormula(field, culture))
+            {
+                text.Insert(start, '\'');
+                field = text.Span.Slice(start);
+            }
             if (!NeedsQuotes(field)) return;
             if (field.IndexOf('"') < 0)
             {

@@ -72,6 +72,10 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
+        /// <summary>CSV output: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter NeutralizeFormulas { get; set; }
+
         protected override void EndProcessing()
         {
             SetExitCode(AnomalyScoringExitCode.Failed); // until the run says otherwise
@@ -122,7 +126,7 @@ namespace AutoencoderPS.Commands
                     OutputPath = output,
                     StatePath = state,
                     Format = Format,
-                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter },
+                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
                 };
                 IncrementalScoringJob job = null!;

@@ -48,6 +48,11 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? OutputPath { get; set; }
 
+        /// <summary>With -OutputPath: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter NeutralizeFormulas { get; set; }
+
         /// <summary>With -OutputPath: don't replace an existing file.</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
@@ -108,6 +113,8 @@ namespace AutoencoderPS.Commands
             }
 
             var options = CreateCsvOptions();
+            if (NeutralizeFormulas)
+                options = new CsvInputOptions { Culture = options.Culture, Delimiter = options.Delimiter, Encoding = options.Encoding, Header = options.Header, NeutralizeFormulas = true };
             var files = ResolveInputFiles();
             string? target = null;
             if (OutputPath != null)
