@@ -161,3 +161,12 @@ Describe 'Issue 15: the model''s display shows real members only (item 20)' {
         $text | Should -Match 'Activation\s*:\s*\w+'
     }
 }
+
+Describe 'Issue 15: documented output matches what is printed (item 21)' {
+    It 'Get-AutoencoderSampleData Example 2 lists the incidents in the order the cmdlet gives them' {
+        $help = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../module/help/Get-AutoencoderSampleData.md') -Raw
+        $block = [regex]::Match($help, '(?s)### Example 2:.*?```output\r?\n(.*?)```').Groups[1].Value
+        $documented = @($block -split '\r?\n' | Select-Object -Skip 2 | Where-Object { $_.Trim() } | ForEach-Object { ($_ -split '\s+')[0] })
+        $documented | Should -Be @(Get-AutoencoderSampleData -Days 7 -Incident | ForEach-Object Name)
+    }
+}
