@@ -170,3 +170,32 @@ Describe 'Issue 15: documented output matches what is printed (item 21)' {
         $documented | Should -Be @(Get-AutoencoderSampleData -Days 7 -Incident | ForEach-Object Name)
     }
 }
+
+Describe 'Issue 15: tab completion of task names (item 19)' {
+    It 'Unregister- and Get-AnomalyScoringTask -Name complete the registered task names, not file names' -Skip:($IsWindows) {
+        # A stand-in crontab program on PATH that lists one task of the module: no cron needed.
+        $bin = Join-Path $TestDrive 'fake-cron'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        $table = Join-Path $bin 'table'
+        $line = '*/15 * * * * /usr/bin/pwsh -NoProfile -NonInteractive -File /m/Invoke-ScheduledScoring.ps1 -ModelPath /a.aemodel -Path /a.csv -OutputPath /o.csv >> /a.log 2>&1'
+        [System.IO.File]::WriteAllText($table, "# AutoencoderPS task: score-web (managed by Register-AnomalyScoringTask; do not edit)`n$line`n")
+        $program = Join-Path $bin 'crontab'
+        [System.IO.File]::WriteAllText($program, "#!/bin/sh`nif [ `"`$1`" = `"-l`" ]; then cat '$table'; exit 0; fi`nexit 1`n")
+        [System.IO.File]::SetUnixFileMode($program, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        New-Item -ItemType File -Path (Join-Path $TestDrive 'score-file.txt') | Out-Null
+        $path = $env:PATH
+        Push-Location $TestDrive
+        try {
+            $env:PATH = $bin + [System.IO.Path]::PathSeparator + $path
+            foreach ($command in 'Unregister-AnomalyScoringTask', 'Get-AnomalyScoringTask') {
+                $text = "$command -Name sc"
+                $result = TabExpansion2 -inputScript $text -cursorColumn $text.Length
+                @($result.CompletionMatches.CompletionText) | Should -Be @('score-web') -Because "$command -Name completes task names"
+            }
+        }
+        finally {
+            $env:PATH = $path
+            Pop-Location
+        }
+    }
+}
