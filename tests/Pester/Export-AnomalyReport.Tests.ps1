@@ -70,7 +70,7 @@ Describe 'Export-AnomalyReport' {
         $html | Should -Match '<title>web &lt;&amp;&gt; &quot;tier&quot;</title>'
         $html | Should -Match '<h1>web &lt;&amp;&gt; &quot;tier&quot;</h1>'
         $threshold = $m.Threshold.ToString('G4', [cultureinfo]::InvariantCulture)
-        Get-SummaryLine $html | Should -BeExactly ("600 rows (597 scored, 3 warming up (no score yet)): 5 anomalies above the threshold $threshold, " +
+        Get-SummaryLine $html | Should -BeExactly ("600 rows (597 scored, 3 warming up with no score yet): 5 anomalies above the threshold $threshold, " +
             'from 2026-03-02 00:00 to 2026-03-02 09:59.')
     }
 

@@ -28,5 +28,23 @@ namespace AutoencoderPS.Engine.Tests
             Assert.NotEmpty(ticks);
             Assert.All(ticks, t => Assert.True(t.X <= end.Ticks));
         }
+
+        [Fact]
+        public void AWindowModelsTrainingCountsWindowsAndTheSummaryNestsNoBrackets()
+        {
+            var summary = new ReportModelSummary { Layers = "24-4-24", Features = new[] { "cpu" }, Threshold = 1, TrainingRows = 554, Epochs = 5, WindowSize = 8 };
+            var report = new AnomalyReport(summary, timeAxis: false);
+            report.Add(new ReportRow(1, null, false));
+            report.Add(new ReportRow(2, 0.5, false));
+            report.RejectedRows = 1;
+            using var writer = new StringWriter();
+            report.WriteTo(writer);
+            string html = writer.ToString();
+            Assert.Contains("554 windows of 8 rows", html);
+            string lead = System.Text.RegularExpressions.Regex.Match(html, "<p class=\"lead\" id=\"summary\">(.*?)</p>").Groups[1].Value;
+            int depth = 0, deepest = 0;
+            foreach (char c in lead) { if (c == '(') deepest = Math.Max(deepest, ++depth); else if (c == ')') depth--; }
+            Assert.Equal(1, deepest);
+        }
     }
 }
