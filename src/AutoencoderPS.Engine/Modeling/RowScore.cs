@@ -144,6 +144,8 @@ namespace AutoencoderPS.Engine.Modeling
             for (int k = 0; k < count; k++)
             {
                 int c = top[k];
+                // A feature whose share rounds to 0 % explains nothing: the list stops there (the first is always named).
+                if (k > 0 && ShareOf(c) < 0.005) break;
                 var column = schema.Columns[c];
                 if (k > 0) text.Append("; ");
                 text.Append(column.Name);
