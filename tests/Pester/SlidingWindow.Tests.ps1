@@ -82,7 +82,7 @@ Describe 'Sliding windows' {
         }
 
         It 'shows the window on the model and on its features' {
-            ($model | Format-List | Out-String -Width 200) | Should -Match 'Window\s+: 4 rows per Host, in order of Time; usual interval 00:01:00'
+            ($model | Format-List | Out-String -Width 200) | Should -Match 'WindowSize\s+: 4 rows per Host, in order of Time; usual interval 00:01:00'
             $features = @(Get-AutoencoderFeature -Model $model)
             $features[0].WindowSize | Should -Be 4
             $features[0].TimeProperty | Should -Be 'Time'
