@@ -208,6 +208,11 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 throw Invalid("ModelFileCorrupt", $"its metadata is not valid ({e.Message}).");
             }
+            catch (InvalidOperationException e)
+            {
+                // A property name that is not valid UTF-8 (System.Text.Json can't transcode it): found by fuzzing.
+                throw Invalid("ModelFileCorrupt", $"its metadata is not valid UTF-8 JSON ({e.Message}).");
+            }
 
             try
             {

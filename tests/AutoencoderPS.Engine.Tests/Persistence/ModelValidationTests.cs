@@ -92,5 +92,18 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(4096, fixture.Reference.Model.RowsPerBatch(4096));
             Assert.Equal(1, model.RowsPerBatch(0));
         }
+
+        [Fact]
+        public void AKeyThatIsNotUtf8IsCorruptNotAnInvalidOperation()
+        {
+            // Found by the modelmeta fuzz target (issue 15 re-run): a property name with a byte that is not UTF-8
+            // made the duplicate-key check throw InvalidOperationException.
+            var layout = ModelFileLayout.Parse(ModelFile.Serialize(fixture.Reference.Model));
+            var metadata = layout.Metadata.ToList();
+            metadata.InsertRange(1, new byte[] { (byte)'"', 0xFF, 0xFE, (byte)'"', (byte)':', (byte)'1', (byte)',' });
+            layout.Metadata = metadata.ToArray();
+            var e = Assert.Throws<ModelFileException>(() => ModelFile.Deserialize(layout.Pack(), "fuzzed.aemodel"));
+            Assert.Equal("ModelFileCorrupt", e.ErrorId);
+        }
     }
 }
