@@ -41,7 +41,8 @@ param(
     [ValidateSet('Auto', 'None', 'Likelihood')] [string] $Calibration,
     [double] $ProbabilityThreshold,
     [string] $AlertCooldown,
-    [int[]] $Seed = @(1),
+    # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
+    [string[]] $Seed = @('1'),
     # Only series whose name matches (a -like pattern).
     [string] $Series = '*',
     [string] $DetectionPath,
@@ -51,6 +52,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 if (-not $DataPath) { $DataPath = Join-Path $repoRoot '../shared/data/nab' }
@@ -185,14 +187,13 @@ $total = [System.Diagnostics.Stopwatch]::StartNew()
 $ablationRuns = @()
 if ($Ablation) {
     $variants = [ordered]@{
-        'raw threshold, every anomalous row an alert (cool-down 0)' = @{ Calibration = 'None'; AlertCooldown = '0' }
-        'raw threshold + alerts (cool-down 48)'                     = @{ Calibration = 'None' }
-        'likelihood, every anomalous row an alert (cool-down 0)'    = @{ Calibration = 'Likelihood'; AlertCooldown = '0' }
-        'likelihood + alerts (cool-down 48)'                        = @{ Calibration = 'Likelihood' }
-        'likelihood 0.999 + alerts'                                 = @{ Calibration = 'Likelihood'; ProbabilityThreshold = 0.999 }
-        'likelihood 0.99999 + alerts'                               = @{ Calibration = 'Likelihood'; ProbabilityThreshold = 0.99999 }
-        'likelihood + alerts (cool-down 12)'                        = @{ Calibration = 'Likelihood'; AlertCooldown = '12' }
-        'likelihood + alerts (cool-down 288)'                       = @{ Calibration = 'Likelihood'; AlertCooldown = '288' }
+        'raw threshold, every anomalous row an alert (cool-down 0)'    = @{ Calibration = 'None'; AlertCooldown = '0' }
+        'raw threshold + alerts (cool-down 48)'                        = @{ Calibration = 'None' }
+        'likelihood, every anomalous row an alert (cool-down 0)'       = @{ Calibration = 'Likelihood'; AlertCooldown = '0' }
+        'likelihood >= 0.999 + alerts'                                 = @{ Calibration = 'Likelihood'; ProbabilityThreshold = 0.999 }
+        'likelihood >= 0.9999 + alerts'                                = @{ Calibration = 'Likelihood'; ProbabilityThreshold = 0.9999 }
+        'likelihood + alerts (cool-down 12)'                           = @{ Calibration = 'Likelihood'; AlertCooldown = '12' }
+        'likelihood + alerts (cool-down 288)'                          = @{ Calibration = 'Likelihood'; AlertCooldown = '288' }
     }
     foreach ($label in $variants.Keys) {
         Write-Host $label
