@@ -54,7 +54,7 @@ namespace AutoencoderPS.Commands
 
         private void AcceptWindowed(IRecord record, long row, double[] features, List<string> imputed)
         {
-            assembler ??= new WindowAssembler(Model.WindowSize, Schema.Width, Model.MaxGapFor);
+            assembler ??= Model.NewAssembler();
             WindowStep step;
             WindowKey key;
             try

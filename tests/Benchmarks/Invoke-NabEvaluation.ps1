@@ -30,6 +30,8 @@ param(
     [string] $ResultPath,
     [ValidateRange(1, 64)] [int] $ThreadCount = 1,
     [ValidateRange(2, 1000)] [int] $WindowSize = 24,
+    # Windows of time steps (New-Autoencoder -TimeGrid) instead of rows.
+    [switch] $TimeGrid,
     [int[]] $HiddenLayer = @(16, 8, 4),
     [ValidateSet('Sigmoid', 'Linear')] [string] $OutputActivation = 'Linear',
     [ValidateRange(1, 10000)] [int] $Epochs = 30,
@@ -109,7 +111,7 @@ function Get-NabModel {
     if ($modelCache.ContainsKey($key)) { return $modelCache[$key] }
     $rows = @(New-SeriesRow -S $S)
     $probation = Get-NabProbationaryLength -RowCount $rows.Count
-    $model = New-Autoencoder -HiddenLayer $HiddenLayer -OutputActivation $OutputActivation -Seed $RunSeed -WindowSize $WindowSize -TimeProperty timestamp
+    $model = New-Autoencoder -HiddenLayer $HiddenLayer -OutputActivation $OutputActivation -Seed $RunSeed -WindowSize $WindowSize -TimeProperty timestamp -TimeGrid:$TimeGrid
     $rows[0..($probation - 1)] | Invoke-AutoencoderTraining -Model $model -Epochs $Epochs -Scaling $Scaling -ThresholdMethod $ThresholdMethod `
         -ThresholdValue $ThresholdValue -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
     $modelCache[$key] = [pscustomobject]@{ Model = $model; Rows = $rows; Probation = $probation }
@@ -230,7 +232,7 @@ $line = { param($text) [void]$sb.AppendLine($text) }
 & $line ''
 & $line '## Method'
 & $line ''
-& $line "- Per series and seed, a fresh model: New-Autoencoder -WindowSize $WindowSize -TimeProperty timestamp, network $($HiddenLayer -join '-') ($OutputActivation output), $Epochs epochs, $Scaling scaling, raw threshold $ThresholdMethod $ThresholdValue; trained on NAB's probationary rows (the first min(15 %, 750)), which may hold anomalies: nothing is cleaned or labelled."
+& $line "- Per series and seed, a fresh model: New-Autoencoder -WindowSize $WindowSize -TimeProperty timestamp$(if ($TimeGrid) { ' -TimeGrid' }), network $($HiddenLayer -join '-') ($OutputActivation output), $Epochs epochs, $Scaling scaling, raw threshold $ThresholdMethod $ThresholdValue; trained on NAB's probationary rows (the first min(15 %, 750)), which may hold anomalies: nothing is cleaned or labelled."
 & $line "- Every row of the series is then scored in order, in one Test-Anomaly call (options: $optionText). The detections are the product's alerts (IsAlert); NAB ignores detections in the probationary rows."
 & $line '- A series that fails is listed with its error and counts as the null detector (every window missed).'
 & $line '- Score: `tests/Benchmarks/NabScoring.ps1` (NAB''s rules; it agreed with NAB''s own code to 3 decimals on the same detections), normalised per profile over all series: no detections = 0, a detection at each window''s start = 100. Unlike NAB, no threshold is swept over the corpus.'
