@@ -69,7 +69,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public const double GridGapFactor = 3.0;
 
-        /// <summary>Windows of consecutive time steps, not rows (<see cref="SlidingWindow.PlanGrid"/>).</summary>
+        /// <summary>Windows of consecutive time steps, not rows (Features.Windows.SlidingWindow.PlanGrid).</summary>
         public bool TimeGrid { get; }
 
         public IReadOnlyList<int> HiddenLayers { get; }

@@ -61,14 +61,14 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// True when <see cref="Score"/> is above the model's threshold (or is not a number); with a calibration
-        /// (<see cref="RowVerdicts"/>), when <see cref="Probability"/> is at least its threshold.
+        /// (Scoring.RowVerdicts), when <see cref="Probability"/> is at least its threshold.
         /// </summary>
         public bool IsAnomaly { get; internal set; }
 
         /// <summary>The anomaly likelihood of the row against its group's recent errors (0-1); null without calibration or while it learns.</summary>
         public double? Probability { get; internal set; }
 
-        /// <summary>True when the row raised an alert (the onset of an anomalous stretch after the cool-down; <see cref="AlertTracker"/>).</summary>
+        /// <summary>True when the row raised an alert (the onset of an anomalous stretch after the cool-down; Scoring.AlertTracker).</summary>
         public bool IsAlert { get; internal set; }
 
         /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace AutoencoderPS.Engine
+namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>How a scored row's verdict is reached.</summary>
     public enum ScoreCalibration

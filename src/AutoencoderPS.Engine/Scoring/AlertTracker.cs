@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace AutoencoderPS.Engine
+namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
     /// The quiet time that separates two anomalous stretches of a group: a number of rows, or a time span (measured on

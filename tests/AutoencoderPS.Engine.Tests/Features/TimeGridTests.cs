@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
 using Xunit;
 
 namespace AutoencoderPS.Engine.Tests

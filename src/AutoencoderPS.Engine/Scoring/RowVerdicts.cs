@@ -1,6 +1,8 @@
 using System;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
 
-namespace AutoencoderPS.Engine
+namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
     /// The verdict of scored rows in stream order, per group: the calibrated likelihood (<see cref="AnomalyLikelihood"/>)

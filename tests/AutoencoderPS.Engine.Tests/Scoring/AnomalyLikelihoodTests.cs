@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Scoring;
 using Xunit;
 
 namespace AutoencoderPS.Engine.Tests
