@@ -32,7 +32,7 @@ namespace AutoencoderPS.Commands
         private CsvHeader? firstHeader;
         private string? firstFile;
         private bool columnsChecked;
-        private long rowNumber, anomalies, scored;
+        private long rowNumber, anomalies, scored, alerts;
         private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
         private ProgressRecord? progress;
         private long nextProgressRow = ProgressEvery;
@@ -93,6 +93,7 @@ namespace AutoencoderPS.Commands
             ThrowIfNotTrained(Model);
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
+            CheckStreamOptions();
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
         }
@@ -269,7 +270,7 @@ namespace AutoencoderPS.Commands
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
-            WriteVerbose($"Scored {scored} rows; {anomalies} anomalies.");
+            WriteVerbose(Model.Settings.IsWindowed ? $"Scored {scored} rows; {anomalies} anomalies, {alerts} alerts." : $"Scored {scored} rows; {anomalies} anomalies.");
         }
 
         // Long file runs say how far they are and how fast they go.
