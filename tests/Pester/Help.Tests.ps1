@@ -1,6 +1,6 @@
 # Get-Help of every exported cmdlet reads like a finished module's, and every example in it runs.
 #
-# The help is built from module/help/*.md into the staged module's en-US folder by .config/ConvertTo-MamlHelp.ps1
+# The help is built from module/help/*.md into the staged module's en-US folder by .config/build/ConvertTo-MamlHelp.ps1
 # (build.ps1 -Task Build). The cases are made at discovery time from Get-Command -Module AutoencoderPS, so a new
 # cmdlet or parameter is checked without editing this file.
 #
@@ -204,7 +204,7 @@ Describe '<Name> help' -ForEach $commandCases {
     }
 
     It 'comes from the built help file, not generated from the syntax' {
-        $because = "en-US/$($command.HelpFile) in the module folder should document $Name (build.ps1 runs .config/ConvertTo-MamlHelp.ps1)"
+        $because = "en-US/$($command.HelpFile) in the module folder should document $Name (build.ps1 runs .config/build/ConvertTo-MamlHelp.ps1)"
         $help.PSObject.Properties['description'] | Should -Not -BeNullOrEmpty -Because $because
         $help.description | Should -Not -BeNullOrEmpty -Because $because
     }
