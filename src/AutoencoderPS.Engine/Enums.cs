@@ -21,11 +21,6 @@ namespace AutoencoderPS.Engine
         /// <summary>Each feature by its median and inter-quartile range: outliers in training barely move it.</summary>
         Robust,
         /// <summary>
-        /// Each feature to [0, 1] by its 1st and 99th training percentiles, and clipped to half a range beyond them
-        /// ([-0.5, 1.5]): outliers in the baseline don't set the range, and a heavy tail can't outweigh every other feature.
-        /// </summary>
-        RobustMinMax,
-        /// <summary>
         /// Each feature centred on its training median, divided by twice its robust standard deviation (inter-quartile
         /// range / 1.349), and passed through the logistic curve into (0, 1): every feature weighs the same in the
         /// middle of its range, outliers in the baseline don't set the scale, and a heavy tail is squeezed, never cut.

@@ -13,7 +13,7 @@ namespace AutoencoderPS.Engine
         /// <param name="method">How the offsets and scales were fitted.</param>
         /// <param name="offset">Per input: subtracted first.</param>
         /// <param name="scale">Per input: divided by next.</param>
-        /// <param name="kinds">The slot kinds (null: all numeric). RobustMinMax and RobustSigmoid reshape numeric slots only;
+        /// <param name="kinds">The slot kinds (null: all numeric). RobustSigmoid bends numeric slots only;
         /// one-hot and cyclic slots stay affine.</param>
         public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale, IReadOnlyList<SlotKind>? kinds = null)
         {
@@ -21,7 +21,7 @@ namespace AutoencoderPS.Engine
                 throw new ArgumentException("Slot kinds must have one entry per feature.");
             shaped = new bool[offset.Count];
             for (int i = 0; i < shaped.Length; i++)
-                shaped[i] = (method == ScalingMethod.RobustMinMax || method == ScalingMethod.RobustSigmoid) && (kinds == null || kinds[i] == SlotKind.Numeric);
+                shaped[i] = method == ScalingMethod.RobustSigmoid && (kinds == null || kinds[i] == SlotKind.Numeric);
             if (offset.Count != scale.Count)
                 throw new ArgumentException("Offset and scale must have one entry per feature.");
             for (int i = 0; i < scale.Count; i++)
@@ -37,7 +37,7 @@ namespace AutoencoderPS.Engine
         // The same values as arrays: Transform and Inverse run per value of every scored row.
         private readonly double[] offsets;
         private readonly double[] scales;
-        // Numeric slots of RobustMinMax (clipped) and RobustSigmoid (logistic curve).
+        // Numeric slots of RobustSigmoid: they go through the logistic curve.
         private readonly bool[] shaped;
 
         public ScalingMethod Method { get; }
@@ -107,18 +107,6 @@ namespace AutoencoderPS.Engine
                         scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
                     }
                     break;
-                case ScalingMethod.RobustMinMax:
-                    for (int j = 0; j < featureCount; j++)
-                    {
-                        if (kinds[j] != SlotKind.Numeric) continue;
-                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
-                        double low = ThresholdRule.Percentile(sorted, RobustLowPercentile), high = ThresholdRule.Percentile(sorted, 100 - RobustLowPercentile);
-                        offset[j] = low;
-                        // A feature constant between its percentiles (mostly one value) falls back to its full range.
-                        scale[j] = high - low > 1e-12 ? high - low : SpreadOrOne(sorted[^1] - sorted[0]);
-                        if (!(high - low > 1e-12)) offset[j] = sorted[0];
-                    }
-                    break;
                 case ScalingMethod.RobustSigmoid:
                     for (int j = 0; j < featureCount; j++)
                     {
@@ -146,28 +134,19 @@ namespace AutoencoderPS.Engine
             return new FeatureScaler(method, offset, scale, kinds);
         }
 
-        /// <summary>RobustMinMax maps the training values between this percentile and 100 minus it to [0, 1].</summary>
-        public const double RobustLowPercentile = 1.0;
-
-        /// <summary>RobustMinMax clips scaled values to this far beyond [0, 1], in training and in scoring.</summary>
-        public const double RobustClip = 0.5;
-
         /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
         public const double RobustSigmoidWidth = 2.0;
 
         public float Transform(int feature, double value)
         {
             double scaled = (value - offsets[feature]) / scales[feature];
-            if (!shaped[feature]) return (float)scaled;
-            if (Method == ScalingMethod.RobustSigmoid) return (float)(1.0 / (1.0 + Math.Exp(-scaled)));
-            // Clipped both in training and in scoring, so a row is compared with what the network learnt in the same terms.
-            scaled = Math.Clamp(scaled, -RobustClip, 1 + RobustClip);
-            return (float)scaled;
+            // RobustSigmoid: the logistic curve, in training and in scoring alike.
+            return (float)(shaped[feature] ? 1.0 / (1.0 + Math.Exp(-scaled)) : scaled);
         }
 
         public double Inverse(int feature, double scaled)
         {
-            if (Method == ScalingMethod.RobustSigmoid && shaped[feature])
+            if (shaped[feature])
             {
                 double p = Math.Clamp(scaled, 1e-9, 1 - 1e-9);
                 scaled = Math.Log(p / (1 - p));
