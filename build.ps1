@@ -230,7 +230,7 @@ function Invoke-Test {
 param($PesterPath, $TestPath, $SummaryPath, $ResultPath, $Filter)
 Import-Module $PesterPath
 $config = New-PesterConfiguration
-$config.Run.Path = $TestPath
+$config.Run.Path = @($TestPath -split [IO.Path]::PathSeparator)
 if ($Filter) { $config.Filter.FullName = "*$Filter*" }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
@@ -248,6 +248,24 @@ $result = Invoke-Pester -Configuration $config
     $pesterExit = $LASTEXITCODE
     if (Test-Path $summary) { $pesterCounts = Get-Content $summary -Raw | ConvertFrom-Json }
     else { $problems.Add("Pester produced no results (exit code $pesterExit)"); $pesterCounts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+
+    # The scored-row tests again, with every use of PowerShell's non-public members turned off (the public route).
+    Write-Host "`n=== Pester: scored rows through PowerShell's public API only (AUTOENCODERPS_PUBLIC_API_ONLY=1) ==="
+    $publicSummary = Join-Path $results 'pester-public.json'
+    $env:AUTOENCODERPS_PUBLIC_API_ONLY = '1'
+    try {
+        & (Get-ChildPwsh) -NoProfile -NonInteractive -File $runnerPath -PesterPath $pester `
+            -TestPath ((@('Test-Anomaly.Tests.ps1', 'PowerShellInternals.Tests.ps1') | ForEach-Object { Join-Path $RepoRoot "tests/Pester/$_" }) -join [IO.Path]::PathSeparator) `
+            -SummaryPath $publicSummary -ResultPath (Join-Path $results 'pester-public.xml') -Filter $Filter
+    }
+    finally { $env:AUTOENCODERPS_PUBLIC_API_ONLY = $null }
+    if (Test-Path $publicSummary) {
+        $public = Get-Content $publicSummary -Raw | ConvertFrom-Json
+        $pesterCounts = [pscustomobject]@{
+            Passed = $pesterCounts.Passed + $public.Passed; Failed = $pesterCounts.Failed + $public.Failed; Skipped = $pesterCounts.Skipped + $public.Skipped
+        }
+    }
+    else { $problems.Add("Pester (public API only) produced no results (exit code $LASTEXITCODE)") }
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed

@@ -195,7 +195,7 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
         It 'Get-AnomalyScoringTask shows it with its schedule, command and files' {
             $task = Get-AnomalyScoringTask -Name aeps-test-a
             $task | Should -HaveCount 1
-            $task.PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.Engine.AnomalyScoringTask'
+            $task.PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.Engine.Scheduling.AnomalyScoringTask'
             $task.Platform | Should -Be 'Cron'
             $task.Interval | Should -Be ([timespan]'00:15:00')
             $task.Schedule | Should -Be '*/15 * * * *'

@@ -98,8 +98,8 @@ Describe 'Export-AnomalyReport' {
             $rows[$k] | Should -Match ('<td class="time">' + $row.Timestamp.ToString('yyyy-MM-dd HH:mm') + '</td><td class="num">' + ($injected[$k] + 1) + '</td>')
             $rows[$k] | Should -Match ('<td class="num">' + [regex]::Escape($row.AnomalyScore.ToString('G4', [cultureinfo]::InvariantCulture)) + '</td>')
             $top = $row.AnomalyContributions[0]
-            $observed = [AutoencoderPS.Engine.FeatureContribution]::Format($top.Observed, [cultureinfo]::InvariantCulture)
-            $expected = [AutoencoderPS.Engine.FeatureContribution]::Format($top.Expected, [cultureinfo]::InvariantCulture)
+            $observed = [AutoencoderPS.Engine.Modeling.FeatureContribution]::Format($top.Observed, [cultureinfo]::InvariantCulture)
+            $expected = [AutoencoderPS.Engine.Modeling.FeatureContribution]::Format($top.Expected, [cultureinfo]::InvariantCulture)
             $rows[$k] | Should -Match ('<span class="feature">' + $top.Feature + '</span> <span class="observed">' + [regex]::Escape($observed) +
                 '</span> <span class="expected">\(expected ' + [regex]::Escape($expected) + '\)</span>')
         }
@@ -241,8 +241,8 @@ Describe 'Export-AnomalyReport in a real browser' {
             if (-not (Test-Path -LiteralPath $shot)) { throw "Chromium wrote no screenshot (exit code $($process.ExitCode)): $($stderr.Result)" }
             if ($env:AUTOENCODERPS_KEEP_SCREENSHOT) { Copy-Item -LiteralPath $shot -Destination $env:AUTOENCODERPS_KEEP_SCREENSHOT -Force }
             $script:image = [AutoencoderPS.TestSupport.PngImage]::Load($shot)
-            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.AnomalyReport]::ThresholdColor)
-            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.AnomalyReport]::MarkerColor)
+            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::ThresholdColor)
+            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::MarkerColor)
         }
     }
 

@@ -109,7 +109,7 @@ Describe 'Import-Autoencoder' {
 
         It 'returns one trained AutoencoderModel' {
             @($back) | Should -HaveCount 1
-            $back | Should -BeOfType ([AutoencoderPS.Engine.AutoencoderModel])
+            $back | Should -BeOfType ([AutoencoderPS.Engine.Modeling.AutoencoderModel])
             $back.IsTrained | Should -BeTrue
         }
 

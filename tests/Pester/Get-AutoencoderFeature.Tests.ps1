@@ -19,7 +19,7 @@ Describe 'Get-AutoencoderFeature' {
     It 'lists every feature column with its role and training statistics' {
         $features = @(Get-AutoencoderFeature -Model $model)
         $features.Name | Should -Be @('CpuPct', 'MemoryPct', 'DiskIops', 'NetworkMbps', 'ErrorCount')
-        $features[0] | Should -BeOfType ([AutoencoderPS.Engine.FeatureColumn])
+        $features[0] | Should -BeOfType ([AutoencoderPS.Engine.Features.FeatureColumn])
         $features[0].Role | Should -Be 'Numeric'
         $features[0].Statistics.Count | Should -Be 1440
         $features[0].Median | Should -BeGreaterThan $features[0].Statistics.Min

@@ -135,7 +135,7 @@ Describe 'One model used from several runspaces at once' {
             $failure.FullyQualifiedErrorId | Should -BeLike 'ModelDisposed*' -Because "$use"
         }
         Join-Path $TestDrive 'disposed.aemodel' | Should -Not -Exist
-        { $m.SetThreshold([AutoencoderPS.Engine.ThresholdRule]::new('Manual', 1.0), $null, $null) } | Should -Throw -ExpectedMessage '*has been disposed*'
+        { $m.SetThreshold([AutoencoderPS.Engine.Modeling.ThresholdRule]::new('Manual', 1.0), $null, $null) } | Should -Throw -ExpectedMessage '*has been disposed*'
     }
 }
 

@@ -82,7 +82,7 @@ Get-AutoencoderSampleData -Days 1 | Invoke-AutoencoderTraining -Model $m -Epochs
 $scores = @(Get-AutoencoderSampleData -Days 1 -Seed 2 | Test-Anomaly -Model $m -ThreadCount 1)
 'scored=' + $scores.Count
 'finite=' + @($scores | Where-Object { $_.AnomalyScore -is [double] -and [double]::IsFinite($_.AnomalyScore) }).Count
-'natives=' + [AutoencoderPS.Engine.TorchRuntime]::NativeDirectory
+'natives=' + [AutoencoderPS.Engine.Modeling.Torch.TorchRuntime]::NativeDirectory
 'fallback=' + (Test-Path (Join-Path (Get-Module AutoencoderPS).ModuleBase 'cpu'))
 '@
 }
@@ -144,7 +144,7 @@ Export-Autoencoder -Model `$m -Path '$script:ModelFile'
 Import-Module AutoencoderPS -ErrorAction Stop
 `$m = Import-Autoencoder -Path '$script:ModelFile'
 'scored=' + @(Get-AutoencoderSampleData -Days 1 -Seed 3 | Test-Anomaly -Model `$m -ThreadCount 1).Count
-'natives=' + [AutoencoderPS.Engine.TorchRuntime]::NativeDirectory
+'natives=' + [AutoencoderPS.Engine.Modeling.Torch.TorchRuntime]::NativeDirectory
 "@
             $run.ExitCode | Should -Be 0
             $run.Values.scored | Should -Be 1440
@@ -181,7 +181,7 @@ finally { Unregister-PSResourceRepository -Name AutoencoderPSInstallTest }
 Import-Module AutoencoderPS -ErrorAction Stop
 'imported=' + [bool](Get-Module AutoencoderPS)
 `$m = New-Autoencoder -Seed 1
-'created=' + (`$m -is [AutoencoderPS.Engine.AutoencoderModel])
+'created=' + (`$m -is [AutoencoderPS.Engine.Modeling.AutoencoderModel])
 `$Error.Clear()
 try { Get-AutoencoderSampleData -Days 1 | Invoke-AutoencoderTraining -Model `$m -Epochs 1 -ThreadCount 1 | Out-Null; 'trained=True' }
 catch {

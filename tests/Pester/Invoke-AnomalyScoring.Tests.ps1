@@ -253,7 +253,7 @@ Describe 'Invoke-AnomalyScoring' {
             Test-Path "$output.state.json" | Should -BeFalse
 
             $summary = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath $output -ThreadCount 1
-            $summary | Should -BeOfType ([AutoencoderPS.Engine.AnomalyScoringSummary])
+            $summary | Should -BeOfType ([AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary])
             $summary.OutputPath | Should -Be $output
             $summary.StatePath | Should -Be "$output.state.json"
             $summary.Duration | Should -BeOfType [timespan]

@@ -31,7 +31,7 @@ Describe 'Invoke-AutoencoderTraining' {
 
         It 'emits one EpochResult per epoch, numbered 1..N' {
             $epochs | Should -HaveCount 3
-            foreach ($e in $epochs) { $e | Should -BeOfType ([AutoencoderPS.Engine.EpochResult]) }
+            foreach ($e in $epochs) { $e | Should -BeOfType ([AutoencoderPS.Engine.Modeling.EpochResult]) }
             $epochs.Epoch | Should -Be @(1, 2, 3)
             $epochs.Epochs | Should -Be @(3, 3, 3)
             foreach ($e in $epochs) { $e.Loss | Should -BeGreaterThan 0; [double]::IsInfinity($e.Loss) | Should -BeFalse }
@@ -40,7 +40,7 @@ Describe 'Invoke-AutoencoderTraining' {
 
         It 'infers the numeric columns as numeric features and the text column Host (3 names) as a categorical one' {
             @($m.Features) | Should -Be @('Host', 'cpu', 'mem', 'disk')
-            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.ColumnRole[]]('Categorical', 'Numeric', 'Numeric', 'Numeric'))
+            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.Features.ColumnRole[]]('Categorical', 'Numeric', 'Numeric', 'Numeric'))
             @($m.FeatureColumns[0].Categories) | Should -Be @('web01', 'web02', 'web03')
             # Host takes one network input per name plus one for names not seen in training.
             $m.Layers | Should -Be '7-8-4-8-7'
@@ -105,15 +105,15 @@ Describe 'Invoke-AutoencoderTraining' {
             $expected = $m.Training.ErrorMean + 2 * $m.Training.ErrorStd
             $m.Training.ErrorStd | Should -BeGreaterThan 0
             [math]::Abs($m.Threshold - $expected) | Should -BeLessOrEqual 1e-9
-            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::MeanStd)
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::MeanStd)
             $m.ThresholdRule.Value | Should -Be 2
         }
 
         It 'the default rule is the 99th percentile of the training errors, and says so' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m
-            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Percentile)
-            [math]::Abs($m.Threshold - [AutoencoderPS.Engine.ThresholdRule]::Percentile([double[]]$m.TrainingErrors, 99)) | Should -BeLessOrEqual 1e-9
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Percentile)
+            [math]::Abs($m.Threshold - [AutoencoderPS.Engine.Numerics.Statistics]::Percentile([double[]]$m.TrainingErrors, 99)) | Should -BeLessOrEqual 1e-9
             "$m" | Should -Match '99th percentile of training errors: flags about 1% of normal rows'
         }
 
@@ -122,7 +122,7 @@ Describe 'Invoke-AutoencoderTraining' {
             $null = Invoke-Training $csv $m @{ Contamination = 0.05 }
             $m.Training.TrimmedShare | Should -Be 0.05
             $m.Training.ContaminationEstimated | Should -BeFalse
-            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Contamination)
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Contamination)
             $m.ThresholdRule.Value | Should -Be 0.05
         }
 
@@ -248,7 +248,7 @@ Describe 'Invoke-AutoencoderTraining' {
             $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 2
             $null = $mixed | Invoke-AutoencoderTraining -Model $m -Epochs 1
             @($m.Features) | Should -Be @('Status', 'Load', 'Queue')
-            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.ColumnRole[]]('Categorical', 'Numeric', 'Numeric'))
+            @($m.FeatureColumns.Role) | Should -Be @([AutoencoderPS.Engine.Features.ColumnRole[]]('Categorical', 'Numeric', 'Numeric'))
             @($m.FeatureColumns[0].Categories) | Should -Be @('ok', 'warn')
             $reasons = @{}
             foreach ($ignored in $m.Schema.Ignored) { $reasons[$ignored.Name] = $ignored.Reason }
@@ -262,7 +262,7 @@ Describe 'Invoke-AutoencoderTraining' {
             $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 2 -TimeFeatures
             $null = $mixed | Invoke-AutoencoderTraining -Model $m -Epochs 1
             @($m.Features) | Should -Be @('Time', 'Status', 'Load', 'Queue')
-            $m.FeatureColumns[0].Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+            $m.FeatureColumns[0].Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
             $m.Layers | Should -Be '9-4-2-4-9'
             $m.FeatureColumns[0].Statistics.First | Should -Be $mixed[0].Time
             $m.FeatureColumns[0].Statistics.Last | Should -Be $mixed[-1].Time

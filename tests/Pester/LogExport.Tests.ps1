@@ -69,7 +69,7 @@ Describe 'A structured log export (issue 14)' {
     }
 
     It 'flags the share of normal rows that the threshold rule states, and catches the incidents' {
-        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Percentile)
+        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Percentile)
         $normal = @($scored | Where-Object Label -EQ '-')
         $incidents = @($scored | Where-Object Label -NE '-')
         $flaggedNormal = @($normal | Where-Object IsAnomaly).Count / $normal.Count

@@ -25,7 +25,7 @@ BeforeAll {
 
     function Assert-HandComputedMetric {
         param($Metrics)
-        $Metrics | Should -BeOfType ([AutoencoderPS.Engine.DetectionMetrics])
+        $Metrics | Should -BeOfType ([AutoencoderPS.Engine.Modeling.DetectionMetrics])
         $Metrics.Count | Should -Be 9
         $Metrics.TruePositive | Should -Be 3
         $Metrics.FalsePositive | Should -Be 2

@@ -66,9 +66,9 @@ Describe 'The AutoencoderPS module' {
     }
 
     It 'loads the model formatting (format data for the engine types)' {
-        Get-FormatData -TypeName 'AutoencoderPS.Engine.AutoencoderModel' | Should -Not -BeNullOrEmpty
-        Get-FormatData -TypeName 'AutoencoderPS.Engine.DetectionMetrics' | Should -Not -BeNullOrEmpty
-        Get-FormatData -TypeName 'AutoencoderPS.Engine.AnomalyScoringSummary' | Should -Not -BeNullOrEmpty
-        Get-FormatData -TypeName 'AutoencoderPS.Engine.AnomalyScoringTask' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.Modeling.AutoencoderModel' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.Modeling.DetectionMetrics' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'AutoencoderPS.Engine.Scheduling.AnomalyScoringTask' | Should -Not -BeNullOrEmpty
     }
 }

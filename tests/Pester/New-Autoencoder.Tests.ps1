@@ -9,7 +9,7 @@ Describe 'New-Autoencoder' {
         }
 
         It 'returns an AutoencoderModel' {
-            $m | Should -BeOfType ([AutoencoderPS.Engine.AutoencoderModel])
+            $m | Should -BeOfType ([AutoencoderPS.Engine.Modeling.AutoencoderModel])
         }
 
         It 'is untrained, with no threshold yet' {
@@ -21,8 +21,8 @@ Describe 'New-Autoencoder' {
         It 'uses the hidden layers 32, 16, 8 with Relu and a Sigmoid output' {
             @($m.Settings.HiddenLayers) | Should -Be @(32, 16, 8)
             $m.Layers | Should -Be '?-32-16-8-16-32-?'
-            $m.Settings.Activation | Should -Be ([AutoencoderPS.Engine.ActivationKind]::Relu)
-            $m.Settings.OutputActivation | Should -Be ([AutoencoderPS.Engine.OutputActivationKind]::Sigmoid)
+            $m.Settings.Activation | Should -Be ([AutoencoderPS.Engine.Modeling.ActivationKind]::Relu)
+            $m.Settings.OutputActivation | Should -Be ([AutoencoderPS.Engine.Modeling.OutputActivationKind]::Sigmoid)
         }
 
         It 'leaves the features to be inferred at training time' {
@@ -32,7 +32,7 @@ Describe 'New-Autoencoder' {
 
         It 'draws a seed, keeps it in the settings and says so' {
             $verbose = New-Autoencoder -Verbose 4>&1
-            $drawn = @($verbose | Where-Object { $_ -is [AutoencoderPS.Engine.AutoencoderModel] })
+            $drawn = @($verbose | Where-Object { $_ -is [AutoencoderPS.Engine.Modeling.AutoencoderModel] })
             $messages = @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
             $drawn | Should -HaveCount 1
             $drawn[0].Settings.Seed | Should -BeOfType ([int])
@@ -64,9 +64,9 @@ Describe 'New-Autoencoder' {
 
         It 'keeps -Activation and -OutputActivation' {
             $m = New-Autoencoder -Activation Tanh -OutputActivation Linear
-            $m.Settings.Activation | Should -Be ([AutoencoderPS.Engine.ActivationKind]::Tanh)
-            $m.Settings.OutputActivation | Should -Be ([AutoencoderPS.Engine.OutputActivationKind]::Linear)
-            (New-Autoencoder -Activation LeakyRelu).Settings.Activation | Should -Be ([AutoencoderPS.Engine.ActivationKind]::LeakyRelu)
+            $m.Settings.Activation | Should -Be ([AutoencoderPS.Engine.Modeling.ActivationKind]::Tanh)
+            $m.Settings.OutputActivation | Should -Be ([AutoencoderPS.Engine.Modeling.OutputActivationKind]::Linear)
+            (New-Autoencoder -Activation LeakyRelu).Settings.Activation | Should -Be ([AutoencoderPS.Engine.Modeling.ActivationKind]::LeakyRelu)
         }
 
         It 'keeps -TimeFeatures (timestamps are left out unless it is given)' {

@@ -320,7 +320,7 @@ Describe 'Real-world exports: reading files' {
 Describe 'Real-world exports: column roles' {
     It 'Host (few distinct strings) is a categorical feature with its categories' {
         $hostColumn = Get-Column 'Host'
-        $hostColumn.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Categorical)
+        $hostColumn.Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Categorical)
         @($hostColumn.Categories) | Should -Be @('web01', 'web02', 'web03', 'web04')
         $hostColumn.Width | Should -Be 5   # four hosts and the "(other)" slot
         $hostColumn.Statistics.Distinct | Should -Be 4
@@ -330,7 +330,7 @@ Describe 'Real-world exports: column roles' {
         foreach ($name in $numericColumns) {
             $column = Get-Column $name
             $present = [double[]]@($trainingRows | ForEach-Object { $_[$name] } | Where-Object { $_ -is [double] })
-            $column.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Numeric)
+            $column.Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Numeric)
             $column.Statistics.Count | Should -Be 240
             $column.Statistics.Min | Should -Be ($present | Measure-Object -Minimum).Minimum
             $column.Statistics.Max | Should -Be ($present | Measure-Object -Maximum).Maximum
@@ -361,7 +361,7 @@ Describe 'Real-world exports: column roles' {
         $null = Invoke-AutoencoderTraining -Model $model -Path $fileA -Epochs 1
         @($model.Features) | Should -Be @('Timestamp', 'Host', 'cpu_pct', 'mem_pct', 'latency_ms')
         $timestamp = $model.FeatureColumns | Where-Object Name -eq 'Timestamp'
-        $timestamp.Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+        $timestamp.Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
         $timestamp.Width | Should -Be 4
         $timestamp.Statistics.First | Should -Be $rowsA[0].Timestamp
         $timestamp.Statistics.Last | Should -Be $rowsA[-1].Timestamp
@@ -429,7 +429,7 @@ Describe 'Real-world exports: the model file' {
         Export-Autoencoder -Model $model -Path $path
         $back = Import-Autoencoder -Path $path
         $back.Settings.TimeFeatures | Should -BeTrue
-        ($back.FeatureColumns | Where-Object Name -eq 'Timestamp').Role | Should -Be ([AutoencoderPS.Engine.ColumnRole]::Timestamp)
+        ($back.FeatureColumns | Where-Object Name -eq 'Timestamp').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
         Get-DoubleBits @(Test-Anomaly -Model $back -Path $fileB).AnomalyScore | Should -Be (Get-DoubleBits @(Test-Anomaly -Model $model -Path $fileB).AnomalyScore)
     }
 }
@@ -573,7 +573,7 @@ Describe 'Real-world exports: scaling' {
         $null = Invoke-AutoencoderTraining -Model $model -Path $fileA, $fileB -Scaling Robust -Epochs 2 -WarningVariable warnings
         $warnings | Should -HaveCount 0
         $model.IsTrained | Should -BeTrue
-        $model.Scaling | Should -Be ([AutoencoderPS.Engine.ScalingMethod]::Robust)
+        $model.Scaling | Should -Be ([AutoencoderPS.Engine.Features.ScalingMethod]::Robust)
         foreach ($name in $numericColumns) {
             $slot = $model.Schema.FirstSlot($model.Schema.IndexOf($name))
             $median = ($model.FeatureColumns | Where-Object Name -eq $name).Median
@@ -696,7 +696,7 @@ Describe 'Real-world exports: thresholds' {
 
     It 'Contamination 0.05 flags about 5% of the training rows' {
         $model = New-TrainedModel @{ ThresholdMethod = 'Contamination'; ThresholdValue = 0.05 }
-        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Contamination)
+        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Contamination)
         $model.ThresholdSource | Should -Match 'contamination 0\.05'
         $flagged = @(Test-Anomaly -Model $model -Path $fileA, $fileB | Where-Object IsAnomaly).Count
         $flagged | Should -BeGreaterOrEqual 10   # 240 rows: 5% is 12
@@ -719,9 +719,9 @@ Describe 'Real-world exports: thresholds' {
         $model.TrainingErrors | Should -HaveCount 240
         $out = Set-AutoencoderThreshold -Model $model -Method Percentile -Value 90 -PassThru
         [object]::ReferenceEquals($out, $model) | Should -BeTrue
-        Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ([AutoencoderPS.Engine.ThresholdRule]::Percentile($model.TrainingErrors, 90)))
+        Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ([AutoencoderPS.Engine.Numerics.Statistics]::Percentile($model.TrainingErrors, 90)))
         $model.Threshold | Should -Not -Be $before
-        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.ThresholdMethod]::Percentile)
+        $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Percentile)
         $model.ThresholdSource | Should -Not -Be $sourceBefore
         $model.ThresholdSource | Should -Match '90th percentile.*stored errors of 240 training rows'
         $scored = @(Test-Anomaly -Model $model -Path $fileA, $fileB)

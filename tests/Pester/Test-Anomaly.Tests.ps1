@@ -47,7 +47,7 @@ Describe 'Test-Anomaly' {
             foreach ($row in $scored[0], $scored[-1]) {
                 $row.AnomalyExplanation | Should -BeOfType ([string])
                 @($row.AnomalyContributions) | Should -HaveCount 3
-                foreach ($c in $row.AnomalyContributions) { $c | Should -BeOfType ([AutoencoderPS.Engine.FeatureContribution]) }
+                foreach ($c in $row.AnomalyContributions) { $c | Should -BeOfType ([AutoencoderPS.Engine.Modeling.FeatureContribution]) }
                 $row.AnomalyContributions[0].Feature | Should -Be $row.AnomalyTopFeature
                 $row.AnomalyExplanation | Should -Match ('^' + [regex]::Escape($row.AnomalyTopFeature) + ' \S+ \(expected ')
                 $row.AnomalyFeatureShare | Should -BeOfType ([System.Collections.Specialized.OrderedDictionary])

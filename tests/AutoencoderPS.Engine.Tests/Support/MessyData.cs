@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

@@ -4,9 +4,10 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using AutoencoderPS.Engine;
 using FsCheck;
 using FsCheck.Fluent;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AutoencoderPS.Engine;
 using Xunit;
+using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

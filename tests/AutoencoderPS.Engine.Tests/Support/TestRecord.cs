@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
-using AutoencoderPS.Engine;
 using Xunit;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling.Torch;
 
 namespace AutoencoderPS.Engine.Tests.Support
 {

@@ -7,6 +7,11 @@ using System.Security.Cryptography;
 using System.Text;
 using AutoencoderPS.Engine;
 using SharpFuzz;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Modeling.Torch;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Fuzz
 {

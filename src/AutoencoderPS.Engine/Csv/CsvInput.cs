@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Csv
+{
+    /// <summary>How to read a CSV export.</summary>
+    public sealed class CsvInputOptions
+    {
+        /// <summary>Culture of numbers and dates in the file (default invariant: "1.5").</summary>
+        public CultureInfo Culture { get; init; } = CultureInfo.InvariantCulture;
+
+        /// <summary>Field separator; by default the culture's list separator (";" for de-DE), or "," for the invariant culture.</summary>
+        public string? Delimiter { get; init; }
+
+        /// <summary>Text encoding; a byte-order mark, when present, wins. Default UTF-8.</summary>
+        public Encoding? Encoding { get; init; }
+
+        /// <summary>Column names for a file without a header row.</summary>
+        public IReadOnlyList<string>? Header { get; init; }
+
+        public string EffectiveDelimiter =>
+            !string.IsNullOrEmpty(Delimiter) ? Delimiter
+            : Culture.Equals(CultureInfo.InvariantCulture) ? ","
+            : Culture.TextInfo.ListSeparator;
+
+        internal CsvConfiguration Configuration(bool hasHeader) => new CsvConfiguration(Culture)
+        {
+            Delimiter = EffectiveDelimiter,
+            HasHeaderRecord = hasHeader,
+            DetectDelimiter = false,
+            BadDataFound = null,
+            MissingFieldFound = null,
+            IgnoreBlankLines = true,
+        };
+    }
+
+    /// <summary>The column names of one CSV file.</summary>
+    public sealed class CsvHeader
+    {
+        private readonly Dictionary<string, int> index;
+
+        public CsvHeader(IReadOnlyList<string> names, string file)
+        {
+            Names = names.ToArray();
+            index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < Names.Count; i++)
+                // Unnamed columns (a trailing delimiter in the header) can't be looked up, so they never clash.
+                if (Names[i].Trim().Length > 0 && !index.TryAdd(Names[i], i))
+                    throw new AutoencoderException("DuplicateColumn", $"File '{file}': column '{Names[i]}' appears more than once in the header.");
+        }
+
+        public IReadOnlyList<string> Names { get; }
+
+        public int IndexOf(string name) => index.TryGetValue(name, out int i) ? i : -1;
+    }
+
+    /// <summary>One data row of a CSV file: raw text fields, and where they came from.</summary>
+    public sealed class CsvRecord : IRecord
+    {
+        internal CsvRecord(CsvHeader header, string[] fields, string file, long line)
+        {
+            Header = header;
+            Fields = fields;
+            File = file;
+            Line = line;
+        }
+
+        public CsvHeader Header { get; }
+        public IReadOnlyList<string> Fields { get; }
+        public string File { get; }
+
+        /// <summary>Line number (1-based) where the row starts in the file.</summary>
+        public long Line { get; }
+
+        public IEnumerable<string> ColumnNames => Header.Names;
+
+        /// <summary>The field at a header index, or null when the row is shorter.</summary>
+        public string? FieldAt(int index) => index < Fields.Count ? Fields[index] : null;
+
+        public bool TryGetValue(string column, out object? value)
+        {
+            int i = Header.IndexOf(column);
+            // A short row lacks the trailing columns, as Import-Csv treats them.
+            if (i < 0 || i >= Fields.Count)
+            {
+                value = null;
+                return i >= 0;
+            }
+            value = Fields[i];
+            return true;
+        }
+    }
+
+    /// <summary>Streams rows from CSV files with CsvHelper, one at a time.</summary>
+    public static class CsvSource
+    {
+        /// <summary>Reads the header of a file (or the given one) without reading its rows.</summary>
+        public static CsvHeader ReadHeader(string path, CsvInputOptions options)
+        {
+            using var reader = Open(path, options);
+            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            return HeaderOf(parser, path, options);
+        }
+
+        /// <summary>
+        /// Streams the rows of a file. A file that shrinks while it is read (truncated or rewritten under the reader)
+        /// ends with an <see cref="AutoencoderException"/> "InputFileShrank", and its last row, which may be torn, is
+        /// not returned: every row is held back until the next one is read or the end is known to be the real end.
+        /// </summary>
+        public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
+        {
+            using var reader = Open(path, options);
+            long lengthAtOpen = reader.BaseStream.Length;
+            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            var header = HeaderOf(parser, path, options);
+            if (header == null) yield break;
+            CsvRecord? held = null;
+            while (parser.Read())
+            {
+                var fields = parser.Record;
+                if (fields == null) continue;
+                if (held != null) yield return held;
+                held = new CsvRecord(header, fields, path, StartLine(parser));
+            }
+            // The length of the file being read (its open handle), not of whatever file the path names by now: a
+            // rotated log moved aside and replaced is still read whole.
+            long lengthNow = reader.BaseStream.Length;
+            if (lengthNow < lengthAtOpen)
+                throw new AutoencoderException("InputFileShrank",
+                    $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
+                    "the rows before the cut were read, the last, possibly torn, row was not.");
+            if (held != null) yield return held;
+        }
+
+        // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines.
+        private static long StartLine(CsvParser parser)
+        {
+            var raw = parser.RawRecord.AsSpan().TrimEnd("\r\n");
+            int breaks = 0;
+            foreach (char c in raw) if (c == '\n') breaks++;
+            return parser.RawRow - breaks;
+        }
+
+        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
+        {
+            if (options.Header != null) return new CsvHeader(options.Header, path);
+            if (!parser.Read() || parser.Record == null)
+                throw new AutoencoderException("EmptyCsvFile", $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+            return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
+        }
+
+        private static StreamReader Open(string path, CsvInputOptions options) =>
+            new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace AutoencoderPS.Engine.Csv
+{
+    /// <summary>One complete CSV record read by <see cref="CsvRecordScanner"/>, with its exact place in the file.</summary>
+    public sealed class ScannedCsvRecord
+    {
+        internal ScannedCsvRecord(long start, long end, long line, int lineBreaks, string[]? fields)
+        {
+            Start = start;
+            End = end;
+            Line = line;
+            LineBreaks = lineBreaks;
+            Fields = fields;
+        }
+
+        /// <summary>Byte offset of the record's first byte.</summary>
+        public long Start { get; }
+
+        /// <summary>Byte offset just after the record's line break: where the next record starts.</summary>
+        public long End { get; }
+
+        /// <summary>Physical line (1-based) the record starts on.</summary>
+        public long Line { get; }
+
+        /// <summary>Line breaks the record spans, its own terminator included (more than 1 when a quoted field holds line breaks).</summary>
+        public int LineBreaks { get; }
+
+        /// <summary>The fields, unquoted; null for a blank line.</summary>
+        public string[]? Fields { get; }
+
+        public bool IsBlank => Fields == null;
+    }
+
+    /// <summary>
+    /// Reads CSV records from a byte range of a file and says exactly where each one ends, which a TextReader-based
+    /// parser can't: incremental scoring resumes at a byte offset. A record ends at a line feed outside quotes (LF or
+    /// CRLF; a lone CR is data); a quoted field may span lines. Bytes after the last complete record (a line still being
+    /// written, or a quoted field not yet closed) are not returned, so the caller leaves them for the next run.
+    /// <para>
+    /// Fields follow RFC 4180, as CsvHelper reads them: a quote opens a quoted field only as the field's first
+    /// character, two quotes inside one are a quote, and a quote anywhere else is data. Text after a closing quote is
+    /// kept (a lenient reading of malformed input). The scanner works on bytes, so the encoding must encode the
+    /// delimiter, the quote and the line feed as those single ASCII bytes and never use those bytes inside another
+    /// character: UTF-8, Latin-1 and the ANSI code pages do, UTF-16 and UTF-32 don't (<see cref="CheckEncoding"/>).
+    /// </para>
+    /// </summary>
+    public sealed class CsvRecordScanner
+    {
+        private const byte Quote = (byte)'"';
+        private const byte LineFeed = (byte)'\n';
+        private const byte CarriageReturn = (byte)'\r';
+
+        /// <summary>Where a record's reader stands: at a field's start, in an unquoted or quoted field, after a quote inside one.</summary>
+        internal enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
+
+        /// <summary>What a byte (other than a record-ending line feed) does to the field being read.</summary>
+        internal enum ByteAction { None, Append, EndField }
+
+        /// <summary>
+        /// One byte of a record outside its ending line feed, by RFC 4180 as CsvHelper reads it: a quote opens a quoted
+        /// field only as its first character, two quotes inside one are a quote, a quote anywhere else is data.
+        /// <paramref name="crOutsideQuotes"/> says whether the byte was a CR outside quotes (part of a CRLF if a line feed follows).
+        /// </summary>
+        internal static ByteAction Step(ref State state, byte b, byte delimiter, out bool crOutsideQuotes)
+        {
+            crOutsideQuotes = false;
+            switch (state)
+            {
+                case State.FieldStart:
+                    if (b == Quote) { state = State.Quoted; return ByteAction.None; }
+                    if (b == delimiter) return ByteAction.EndField;
+                    state = State.Unquoted;
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+                case State.Unquoted:
+                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+                case State.Quoted:
+                    if (b == Quote) { state = State.QuoteInQuoted; return ByteAction.None; }
+                    return ByteAction.Append;
+                default: // QuoteInQuoted
+                    if (b == Quote) { state = State.Quoted; return ByteAction.Append; }
+                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
+                    state = State.Unquoted;
+                    crOutsideQuotes = b == CarriageReturn;
+                    return ByteAction.Append;
+            }
+        }
+
+        private readonly SafeFileHandle handle;
+        private readonly long end;
+        private readonly Encoding encoding;
+        private readonly byte delimiter;
+        private readonly int bufferSize;
+        private long position;
+        private long line;
+
+        /// <summary>
+        /// Scans records in [<paramref name="start"/>, <paramref name="end"/>) of an open file, the first starting on
+        /// physical line <paramref name="startLine"/>.
+        /// </summary>
+        public CsvRecordScanner(SafeFileHandle handle, long start, long end, long startLine, Encoding encoding, string delimiter, int bufferSize = 1 << 16)
+        {
+            this.handle = handle ?? throw new ArgumentNullException(nameof(handle));
+            if (start < 0 || end < start) throw new ArgumentOutOfRangeException(nameof(start));
+            this.end = end;
+            this.encoding = encoding ?? throw new ArgumentNullException(nameof(encoding));
+            this.delimiter = DelimiterByte(encoding, delimiter);
+            this.bufferSize = Math.Max(16, bufferSize);
+            position = start;
+            line = startLine;
+        }
+
+        /// <summary>Byte offset just after the last complete record returned (or the start, before any).</summary>
+        public long Position => position;
+
+        /// <summary>The physical line the next record starts on.</summary>
+        public long NextLine => line;
+
+        /// <summary>Throws unless <paramref name="encoding"/> is one the scanner can read (see the class remarks).</summary>
+        public static void CheckEncoding(Encoding encoding)
+        {
+            bool asciiCompatible = encoding is UTF8Encoding || encoding.IsSingleByte;
+            if (!asciiCompatible && encoding.CodePage != 65000)
+            {
+                // Multi-byte code pages (Shift-JIS, GBK, Big5, EUC) keep the bytes below 0x40 for ASCII; UTF-16/32 and UTF-7 don't.
+                byte[] probe = encoding.GetBytes("\n\",;\t|");
+                asciiCompatible = probe.AsSpan().SequenceEqual("\n\",;\t|"u8);
+            }
+            if (!asciiCompatible)
+                throw new AutoencoderException("IncrementalEncodingUnsupported",
+                    $"Incremental scoring reads files as bytes and can't read the encoding '{encoding.WebName}'. " +
+                    "Use UTF-8 (the default), Latin-1 or another ASCII-based encoding; convert UTF-16 exports to UTF-8.");
+        }
+
+        /// <summary>The byte of a one-character delimiter; anything else can't be scanned byte by byte.</summary>
+        public static byte DelimiterByte(Encoding encoding, string delimiter)
+        {
+            if (string.IsNullOrEmpty(delimiter) || delimiter.Length != 1)
+                throw new AutoencoderException("IncrementalDelimiterUnsupported",
+                    $"Incremental scoring needs a one-character delimiter, not '{delimiter}'.");
+            byte[] bytes = encoding.GetBytes(delimiter);
+            char c = delimiter[0];
+            if (bytes.Length != 1 || c == '"' || c == '\n' || c == '\r' || c >= 0x80)
+                throw new AutoencoderException("IncrementalDelimiterUnsupported",
+                    $"Incremental scoring can't use '{delimiter}' as the delimiter: it must be one ASCII character other than a quote or a line break.");
+            return bytes[0];
+        }
+
+        /// <summary>
+        /// The complete records up to the end of the range, one at a time. Reading stops at the range's end or where the
+        /// file ends, if that comes first (a file truncated under the reader).
+        /// </summary>
+        public IEnumerable<ScannedCsvRecord> Records()
+        {
+            var buffer = new byte[bufferSize];
+            var field = new ByteBuffer(256);
+            var fields = new List<string>();
+            var state = State.FieldStart;
+            long recordStart = position;
+            long cursor = position;
+            int breaks = 0;
+            bool sawQuote = false;
+            // A CR appended outside quotes right before the LF belongs to the line break, not to the field.
+            bool crOutsideQuotes = false;
+
+            while (cursor < end)
+            {
+                int want = (int)Math.Min(buffer.Length, end - cursor);
+                int read = RandomAccess.Read(handle, buffer.AsSpan(0, want), cursor);
+                if (read <= 0) yield break; // the file is shorter than the range: it was truncated under us
+                for (int i = 0; i < read; i++)
+                {
+                    byte b = buffer[i];
+                    if (b == LineFeed)
+                    {
+                        breaks++;
+                        if (state != State.Quoted)
+                        {
+                            if (crOutsideQuotes) field.Length--;
+                            long recordEnd = cursor + i + 1;
+                            bool blank = !sawQuote && fields.Count == 0 && field.Length == 0;
+                            string[]? values = null;
+                            if (!blank)
+                            {
+                                fields.Add(field.Decode(encoding));
+                                values = fields.ToArray();
+                            }
+                            var record = new ScannedCsvRecord(recordStart, recordEnd, line, breaks, values);
+                            position = recordEnd;
+                            line += breaks;
+                            recordStart = recordEnd;
+                            breaks = 0;
+                            fields.Clear();
+                            field.Length = 0;
+                            sawQuote = false;
+                            crOutsideQuotes = false;
+                            state = State.FieldStart;
+                            yield return record;
+                            continue;
+                        }
+                    }
+                    if (state == State.FieldStart && b == Quote) sawQuote = true;
+                    switch (Step(ref state, b, delimiter, out crOutsideQuotes))
+                    {
+                        case ByteAction.Append: field.Add(b); break;
+                        case ByteAction.EndField: fields.Add(field.Decode(encoding)); field.Length = 0; break;
+                    }
+                }
+                cursor += read;
+            }
+        }
+
+        /// <summary>
+        /// Where the data starts: after a UTF-8 byte-order mark, if the file has one. A UTF-16 or UTF-32 mark is an
+        /// <see cref="AutoencoderException"/> "IncrementalEncodingUnsupported".
+        /// </summary>
+        public static int PreambleLength(ReadOnlySpan<byte> start, string file)
+        {
+            if (start.Length >= 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF) return 3;
+            if (start.Length >= 2 && ((start[0] == 0xFF && start[1] == 0xFE) || (start[0] == 0xFE && start[1] == 0xFF)))
+                throw new AutoencoderException("IncrementalEncodingUnsupported",
+                    $"File '{file}' is UTF-16 or UTF-32 (it starts with that byte-order mark). Incremental scoring reads UTF-8 and other " +
+                    "ASCII-based encodings; convert the export to UTF-8.");
+            return 0;
+        }
+
+        private sealed class ByteBuffer
+        {
+            private byte[] bytes;
+
+            public ByteBuffer(int capacity) { bytes = new byte[capacity]; }
+
+            public int Length { get; set; }
+
+            public void Add(byte b)
+            {
+                if (Length == bytes.Length) Array.Resize(ref bytes, bytes.Length * 2);
+                bytes[Length++] = b;
+            }
+
+            public string Decode(Encoding encoding) => Length == 0 ? "" : encoding.GetString(bytes, 0, Length);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoencoderPS.Engine.Numerics;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>How features are scaled before they reach the network.</summary>
+    public enum ScalingMethod
+    {
+        /// <summary>Each feature to [0, 1] by its own training minimum and maximum.</summary>
+        MinMax,
+        /// <summary>All features by one minimum and maximum over the whole training matrix (the seed recipe).</summary>
+        GlobalMinMax,
+        /// <summary>Each feature to zero mean and unit standard deviation.</summary>
+        Standard,
+        /// <summary>Each feature by its median and inter-quartile range: outliers in training barely move it.</summary>
+        Robust,
+        /// <summary>
+        /// Each feature centred on its training median, divided by twice its robust standard deviation (inter-quartile
+        /// range / 1.349), and passed through the logistic curve into (0, 1): every feature weighs the same in the
+        /// middle of its range, outliers in the baseline don't set the scale, and a heavy tail is squeezed, never cut.
+        /// </summary>
+        RobustSigmoid,
+    }
+
+    /// <summary>
+    /// Affine scaling fitted on training rows: scaled = (x - Offset) / Scale, per feature.
+    /// Every method reduces to an offset and a scale, so the model file stores only those.
+    /// </summary>
+    public sealed class FeatureScaler
+    {
+        /// <param name="method">How the offsets and scales were fitted.</param>
+        /// <param name="offset">Per input: subtracted first.</param>
+        /// <param name="scale">Per input: divided by next.</param>
+        /// <param name="kinds">The slot kinds (null: all numeric). RobustSigmoid bends numeric slots only;
+        /// one-hot and cyclic slots stay affine.</param>
+        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale, IReadOnlyList<SlotKind>? kinds = null)
+        {
+            if (kinds != null && kinds.Count != offset.Count)
+                throw new ArgumentException("Slot kinds must have one entry per feature.");
+            shaped = new bool[offset.Count];
+            for (int i = 0; i < shaped.Length; i++)
+                shaped[i] = method == ScalingMethod.RobustSigmoid && (kinds == null || kinds[i] == SlotKind.Numeric);
+            if (offset.Count != scale.Count)
+                throw new ArgumentException("Offset and scale must have one entry per feature.");
+            for (int i = 0; i < scale.Count; i++)
+                if (!(scale[i] > 0) || double.IsInfinity(scale[i]) || double.IsNaN(offset[i]) || double.IsInfinity(offset[i]))
+                    throw new ArgumentException($"Scaling of feature {i} is not usable (offset {offset[i]}, scale {scale[i]}).");
+            Method = method;
+            offsets = offset.ToArray();
+            scales = scale.ToArray();
+            Offset = offsets;
+            Scale = scales;
+        }
+
+        // The same values as arrays: Transform and Inverse run per value of every scored row.
+        private readonly double[] offsets;
+        private readonly double[] scales;
+        // Numeric slots of RobustSigmoid: they go through the logistic curve.
+        private readonly bool[] shaped;
+
+        public ScalingMethod Method { get; }
+        public IReadOnlyList<double> Offset { get; }
+        public IReadOnlyList<double> Scale { get; }
+        public int Count => Offset.Count;
+
+        /// <summary>Fits the scaling on training rows of numeric features only.</summary>
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, int featureCount, ScalingMethod method) =>
+            Fit(rows, Enumerable.Repeat(SlotKind.Numeric, featureCount).ToArray(), method);
+
+        /// <summary>
+        /// Fits the scaling on training rows. Numeric slots follow <paramref name="method"/> (GlobalMinMax: one range over
+        /// all numeric slots); one-hot slots stay as they are; cyclic slots map [-1, 1] to [0, 1]. A feature with no
+        /// spread gets scale 1.
+        /// </summary>
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, IReadOnlyList<SlotKind> kinds, ScalingMethod method)
+        {
+            int featureCount = kinds.Count;
+            if (rows.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "Scaling needs at least one training row.");
+            var offset = new double[featureCount];
+            var scale = new double[featureCount];
+            switch (method)
+            {
+                case ScalingMethod.MinMax:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        double min = double.MaxValue, max = double.MinValue;
+                        foreach (var row in rows) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
+                        offset[j] = min;
+                        scale[j] = SpreadOrOne(max - min);
+                    }
+                    break;
+                case ScalingMethod.GlobalMinMax:
+                {
+                    double min = double.MaxValue, max = double.MinValue;
+                    foreach (var row in rows)
+                        for (int j = 0; j < featureCount; j++)
+                            if (kinds[j] == SlotKind.Numeric) { min = Math.Min(min, row[j]); max = Math.Max(max, row[j]); }
+                    for (int j = 0; j < featureCount; j++)
+                        if (kinds[j] == SlotKind.Numeric) { offset[j] = min; scale[j] = SpreadOrOne(max - min); }
+                    break;
+                }
+                case ScalingMethod.Standard:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        double mean = 0;
+                        foreach (var row in rows) mean += row[j];
+                        mean /= rows.Count;
+                        double variance = 0;
+                        foreach (var row in rows) variance += (row[j] - mean) * (row[j] - mean);
+                        offset[j] = mean;
+                        scale[j] = SpreadOrOne(Math.Sqrt(variance / rows.Count));
+                    }
+                    break;
+                case ScalingMethod.Robust:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        double q1 = Statistics.Percentile(sorted, 25), q3 = Statistics.Percentile(sorted, 75);
+                        offset[j] = Statistics.Percentile(sorted, 50);
+                        // A feature constant in its middle half (e.g. mostly zero counts) falls back to its full range.
+                        scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
+                    }
+                    break;
+                case ScalingMethod.RobustSigmoid:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        offset[j] = Statistics.Percentile(sorted, 50);
+                        double spread = (Statistics.Percentile(sorted, 75) - Statistics.Percentile(sorted, 25)) / 1.349;
+                        if (!(spread > 1e-12))
+                        {
+                            // Constant in its middle half (mostly one value): the standard deviation, else 1.
+                            double mean = sorted.Average();
+                            spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length));
+                        }
+                        scale[j] = RobustSigmoidWidth * spread;
+                    }
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(method), method, null);
+            }
+            for (int j = 0; j < featureCount; j++)
+            {
+                if (kinds[j] == SlotKind.OneHot) { offset[j] = 0; scale[j] = 1; }
+                else if (kinds[j] == SlotKind.Cyclic) { offset[j] = -1; scale[j] = 2; }
+            }
+            return new FeatureScaler(method, offset, scale, kinds);
+        }
+
+        /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
+        public const double RobustSigmoidWidth = 2.0;
+
+        public float Transform(int feature, double value)
+        {
+            double scaled = (value - offsets[feature]) / scales[feature];
+            // RobustSigmoid: the logistic curve, in training and in scoring alike.
+            return (float)(shaped[feature] ? 1.0 / (1.0 + Math.Exp(-scaled)) : scaled);
+        }
+
+        public double Inverse(int feature, double scaled)
+        {
+            if (shaped[feature])
+            {
+                double p = Math.Clamp(scaled, 1e-9, 1 - 1e-9);
+                scaled = Math.Log(p / (1 - p));
+            }
+            return scaled * scales[feature] + offsets[feature];
+        }
+
+        private static double SpreadOrOne(double spread) => spread > 1e-12 && !double.IsInfinity(spread) ? spread : 1.0;
+    }
+}

@@ -1,0 +1,451 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Csv;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>What to do with a missing value (empty, NA, N/A, null, NaN, or a non-finite number).</summary>
+    public enum MissingValuePolicy
+    {
+        /// <summary>Use the training median (numeric) or most frequent value (categorical), and say so.</summary>
+        Impute,
+        /// <summary>Reject the row with an error.</summary>
+        Reject,
+    }
+
+    /// <summary>
+    /// The ordered feature columns the network reads, the columns it ignores, and the rules that choose
+    /// them, learn their statistics, and turn a record into network inputs. All column-schema logic lives here.
+    /// </summary>
+    public sealed class FeatureSchema
+    {
+        /// <summary>A column counts as numeric (or as timestamps) when at least this share of its values parse.</summary>
+        public const double NumericShare = 0.9;
+
+        /// <summary>A text column with more distinct values than this is not a category.</summary>
+        public const int MaxCategories = 50;
+
+        /// <summary>A text column distinct in at least this share of rows is an identifier.</summary>
+        public const double IdentifierShare = 0.9;
+
+        private readonly int[] firstSlot;
+        private readonly int[] slotWidth;
+        private readonly Dictionary<string, int> indexByName;
+
+        public FeatureSchema(IEnumerable<string> names)
+            : this(names.Select(n => new FeatureColumn(n)))
+        {
+        }
+
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
+        {
+            Columns = columns.ToArray();
+            Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
+            if (Columns.Count == 0)
+                throw new AutoencoderException("NoFeatures", "A feature schema needs at least one feature.");
+            indexByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < Columns.Count; i++)
+                if (!indexByName.TryAdd(Columns[i].Name, i))
+                    throw new AutoencoderException("DuplicateFeature", $"Feature '{Columns[i].Name}' is listed more than once.");
+            firstSlot = new int[Columns.Count];
+            slotWidth = new int[Columns.Count];
+            int width = 0;
+            for (int i = 0; i < Columns.Count; i++) { firstSlot[i] = width; slotWidth[i] = Columns[i].Width; width += slotWidth[i]; }
+            Width = width;
+            SlotKinds = Columns.SelectMany(c => c.SlotKinds()).ToArray();
+            SlotNames = Columns.SelectMany(c => c.SlotNames()).ToArray();
+        }
+
+        public IReadOnlyList<FeatureColumn> Columns { get; }
+        public IReadOnlyList<IgnoredColumn> Ignored { get; }
+        public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
+
+        /// <summary>Number of feature columns.</summary>
+        public int Count => Columns.Count;
+
+        /// <summary>Number of network inputs (a categorical column takes one per category plus one).</summary>
+        public int Width { get; }
+
+        public IReadOnlyList<SlotKind> SlotKinds { get; }
+        public IReadOnlyList<string> SlotNames { get; }
+
+        public bool IsFitted => Columns.All(c => c.IsFitted);
+
+        public int IndexOf(string name) => indexByName.TryGetValue(name, out int i) ? i : -1;
+
+        public int FirstSlot(int column) => firstSlot[column];
+
+        /// <summary>Network inputs of one column (as <see cref="FeatureColumn.Width"/>, read from an array).</summary>
+        public int WidthOf(int column) => slotWidth[column];
+
+        /// <summary>
+        /// Chooses the feature columns and their roles from (a sample of) the training records. With
+        /// <paramref name="include"/>, exactly those columns (each must exist); otherwise numeric columns,
+        /// categorical text columns, and timestamps when <paramref name="timeFeatures"/> is set.
+        /// Identifier-like and free-text columns are left out. <paramref name="decisions"/> says why, per column.
+        /// The result is not fitted: call <see cref="Fit"/> with the training records.
+        /// </summary>
+        public static FeatureSchema Infer(
+            IReadOnlyList<IRecord> records,
+            IReadOnlyCollection<string>? include,
+            IReadOnlyCollection<string>? exclude,
+            CultureInfo culture,
+            out IReadOnlyList<string> decisions,
+            bool timeFeatures = false) =>
+            Infer(records, include, exclude, culture, out decisions, out _, timeFeatures);
+
+        /// <summary>
+        /// As above; <paramref name="recognised"/> lists the columns left out because they look like what real exports
+        /// carry beside their measurements (labels, ids, epoch times, row counters: see <see cref="ColumnRoleRules"/>),
+        /// which a user should hear about once.
+        /// </summary>
+        public static FeatureSchema Infer(
+            IReadOnlyList<IRecord> records,
+            IReadOnlyCollection<string>? include,
+            IReadOnlyCollection<string>? exclude,
+            CultureInfo culture,
+            out IReadOnlyList<string> decisions,
+            out IReadOnlyList<IgnoredColumn> recognised,
+            bool timeFeatures = false)
+        {
+            var recognisedColumns = new List<IgnoredColumn>();
+            recognised = recognisedColumns;
+            if (records.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+
+            var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+            var notes = new List<string>();
+            var columns = new List<string>();
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var record in records)
+                foreach (var name in record.ColumnNames)
+                    if (seen.Add(name)) columns.Add(name);
+
+            var named = include != null && include.Count > 0
+                ? new HashSet<string>(include, StringComparer.OrdinalIgnoreCase)
+                : null;
+            if (named != null)
+            {
+                var missing = include!.Where(n => !seen.Contains(n)).ToArray();
+                if (missing.Length > 0)
+                    throw new AutoencoderException("MissingFeatureColumn",
+                        $"The training input has no column named {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
+                        $"Columns present: {string.Join(", ", columns)}.");
+            }
+
+            var chosen = new List<FeatureColumn>();
+            var ignored = new List<IgnoredColumn>();
+            void Ignore(string column, string reason)
+            {
+                ignored.Add(new IgnoredColumn(column, reason));
+                notes.Add($"Column '{column}': not a feature ({reason}).");
+            }
+
+            // Named features keep the user's order; otherwise the input's.
+            var ordered = named != null
+                ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
+                : columns;
+            var profiles = ColumnProfile.Of(records,
+                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture);
+            for (int k = 0; k < ordered.Count; k++)
+            {
+                var column = ordered[k];
+                // A header with a trailing delimiter has a column without a name: nothing can refer to it.
+                if (string.IsNullOrWhiteSpace(column))
+                {
+                    Ignore(column, "it has no name in the header");
+                    continue;
+                }
+                if (excluded.Contains(column))
+                {
+                    if (named == null) Ignore(column, "excluded by the user");
+                    continue;
+                }
+                var profile = profiles[k]!;
+                bool wanted = named != null;
+                var role = profile.SuggestRole();
+                string counts = profile.ToString();
+                // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
+                if (!wanted && ColumnRoleRules.Recognise(column, role, profile.Numbers) is { } special)
+                {
+                    if (special.IsTime && timeFeatures)
+                    {
+                        role = ColumnRole.Timestamp;
+                    }
+                    else
+                    {
+                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""));
+                        recognisedColumns.Add(new IgnoredColumn(column, special.Reason));
+                        continue;
+                    }
+                }
+                switch (role)
+                {
+                    case null when !wanted:
+                        Ignore(column, profile.WhyNotFeature());
+                        continue;
+                    case ColumnRole.Timestamp when !wanted && !timeFeatures:
+                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week");
+                        continue;
+                }
+                var finalRole = role ?? ColumnRole.Categorical;
+                chosen.Add(new FeatureColumn(column, finalRole));
+                notes.Add($"Column '{column}': {finalRole.ToString().ToLowerInvariant()} feature ({counts}).");
+            }
+            if (named == null)
+                foreach (var column in columns.Where(c => !ordered.Contains(c)))
+                    Ignore(column, "not among the named features");
+            else
+                foreach (var column in columns.Where(c => !named.Contains(c)))
+                    ignored.Add(new IgnoredColumn(column, "not among the named features"));
+
+            decisions = notes;
+            if (chosen.Count == 0)
+                throw new AutoencoderException("NoNumericFeatures",
+                    $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}. " +
+                    "Name the features with -Feature, or convert the values to numbers first.");
+            return new FeatureSchema(chosen, ignored);
+        }
+
+        /// <summary>
+        /// Learns each column's training statistics (medians and ranges of numeric columns, the categories of
+        /// categorical ones) from <paramref name="records"/>. Rows with values that can't be read are skipped.
+        /// </summary>
+        public FeatureSchema Fit(IEnumerable<IRecord> records, CultureInfo culture)
+        {
+            var builder = new TrainingSetBuilder(this, culture, MissingValuePolicy.Impute);
+            foreach (var record in records)
+            {
+                try { builder.Add(record); }
+                catch (FeatureValueException) { }
+            }
+            return builder.Build().Schema;
+        }
+
+        /// <summary>Reads one record's features, imputing missing values where the schema knows how.</summary>
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination) =>
+            Featurize(record, culture, destination, MissingValuePolicy.Impute, null);
+
+        /// <summary>
+        /// Reads one record into <paramref name="destination"/> (<see cref="Width"/> values, original units).
+        /// Throws <see cref="FeatureValueException"/> naming the column and value that could not be read; a
+        /// value is never silently turned into a number it isn't. Names of imputed columns go to <paramref name="imputed"/>.
+        /// </summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
+        {
+            // CSV rows: look each feature's field up by index, found once per file header, not by name per row.
+            int[]? fieldIndex = record is CsvRecord csv ? FieldIndexFor(csv.Header) : null;
+            for (int i = 0; i < Columns.Count; i++)
+            {
+                var column = Columns[i];
+                object? value;
+                if (fieldIndex != null)
+                {
+                    if (fieldIndex[i] < 0) throw MissingColumn(column);
+                    value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
+                }
+                else if (!record.TryGetValue(column.Name, out value))
+                {
+                    throw MissingColumn(column);
+                }
+                FeaturizeValue(i, value, culture, destination, policy, imputed);
+            }
+        }
+
+        /// <summary>
+        /// Reads one column's value (text, a number, or null for a missing field) into its slots of <paramref name="destination"/>:
+        /// the per-column rule of <see cref="Featurize(IRecord, CultureInfo, Span{double}, MissingValuePolicy, ICollection{string}?)"/>.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal void FeaturizeValue(int i, object? value, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
+        {
+            var column = Columns[i];
+            var slots = destination.Slice(firstSlot[i], column.Width);
+            switch (column.Role)
+            {
+                case ColumnRole.Numeric:
+                    switch (NumberParser.TryRead(value, culture, out double number))
+                    {
+                        case NumberParser.Outcome.Number:
+                            slots[0] = number;
+                            break;
+                        case NumberParser.Outcome.Empty:
+                            if (policy == MissingValuePolicy.Reject || column.Median == null) throw Missing(column, value);
+                            slots[0] = column.Median.Value;
+                            imputed?.Add(column.Name);
+                            break;
+                        default:
+                            throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
+                                $"column '{column.Name}' has value '{value}', which is not a number.");
+                    }
+                    break;
+                case ColumnRole.Categorical:
+                {
+                    if (!column.IsFitted)
+                        throw new InvalidOperationException($"Categorical feature '{column.Name}' has no categories: fit the schema first.");
+                    string? category = CategoryOf(value, culture);
+                    if (category == null)
+                    {
+                        if (policy == MissingValuePolicy.Reject || column.Mode == null) throw Missing(column, value);
+                        category = column.Mode;
+                        imputed?.Add(column.Name);
+                    }
+                    slots.Clear();
+                    int index = IndexOfCategory(column, category);
+                    slots[index < 0 ? column.Categories.Count : index] = 1;
+                    break;
+                }
+                case ColumnRole.Timestamp:
+                    if (TimestampParser.TryRead(value, culture, out var t))
+                    {
+                        TimestampParser.Encode(t, slots);
+                    }
+                    else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                    {
+                        if (policy == MissingValuePolicy.Reject) throw Missing(column, value);
+                        slots.Clear(); // the centre of both circles: no hour, no day
+                        imputed?.Add(column.Name);
+                    }
+                    else
+                    {
+                        throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
+                            $"column '{column.Name}' has value '{value}', which is not a date and time.");
+                    }
+                    break;
+            }
+        }
+
+        // One header at a time is cached: rows of one file share it. Swapped as a whole, so threads never see a mix.
+        private sealed class HeaderIndex
+        {
+            public HeaderIndex(CsvHeader header, int[] fields) { Header = header; Fields = fields; }
+            public CsvHeader Header { get; }
+            public int[] Fields { get; }
+        }
+
+        private HeaderIndex? headerIndex;
+
+        private int[] FieldIndexFor(CsvHeader header)
+        {
+            var cached = headerIndex;
+            if (cached != null && ReferenceEquals(cached.Header, header)) return cached.Fields;
+            var fields = Columns.Select(c => header.IndexOf(c.Name)).ToArray();
+            headerIndex = new HeaderIndex(header, fields);
+            return fields;
+        }
+
+        private FeatureValueException MissingColumn(FeatureColumn column) =>
+            new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
+                $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", Names)}.");
+
+        /// <summary>A column's value in readable form, from its slots (original units).</summary>
+        public object Describe(int column, ReadOnlySpan<double> row)
+        {
+            var c = Columns[column];
+            var slots = row.Slice(firstSlot[column], c.Width);
+            switch (c.Role)
+            {
+                case ColumnRole.Categorical:
+                    int best = 0;
+                    for (int k = 1; k < slots.Length; k++) if (slots[k] > slots[best]) best = k;
+                    return best < c.Categories.Count ? c.Categories[best] : FeatureColumn.OtherCategory;
+                case ColumnRole.Timestamp:
+                    return TimestampParser.Describe(slots);
+                default:
+                    return slots[0];
+            }
+        }
+
+        private static int IndexOfCategory(FeatureColumn column, string category)
+        {
+            for (int k = 0; k < column.Categories.Count; k++)
+                if (string.Equals(column.Categories[k], category, StringComparison.Ordinal)) return k;
+            return -1;
+        }
+
+        /// <summary>The category text of a value, or null when missing.</summary>
+        internal static string? CategoryOf(object? value, CultureInfo culture)
+        {
+            if (value == null) return null;
+            if (value is double d && !double.IsFinite(d)) return null;
+            string text = Convert.ToString(value, culture)?.Trim() ?? "";
+            return NumberParser.IsMissingMarker(text) ? null : text;
+        }
+
+        private static FeatureValueException Missing(FeatureColumn column, object? value) =>
+            new FeatureValueException(FeatureValueProblem.Empty, column.Name, value,
+                value == null || value is string s && s.Trim().Length == 0
+                    ? $"column '{column.Name}' is empty."
+                    : $"column '{column.Name}' has the missing value '{value}'.");
+
+        /// <summary>What the values of one column look like in a sample.</summary>
+        private sealed class ColumnProfile
+        {
+            private int total, missing, numbers, timestamps, texts;
+            private readonly HashSet<string> distinct = new HashSet<string>(StringComparer.Ordinal);
+
+            /// <summary>
+            /// The profiles of <paramref name="columns"/> (null where no profile is wanted), in one pass over the rows:
+            /// row by row, so that one row's members are looked up together while they are in the cache, rather than
+            /// column by column over every row (a PSObject row of 140 columns is some kilobytes of member tables).
+            /// </summary>
+            // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture)
+            {
+                var profiles = new ColumnProfile?[columns.Count];
+                for (int j = 0; j < profiles.Length; j++)
+                    if (columns[j] != null) profiles[j] = new ColumnProfile();
+                foreach (var record in records)
+                    for (int j = 0; j < profiles.Length; j++)
+                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture);
+                return profiles;
+            }
+
+            /// <summary>The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>).</summary>
+            public NumberSequence Numbers { get; } = new NumberSequence();
+
+            private void Add(object? value, CultureInfo culture)
+            {
+                total++;
+                // Every present value counts as distinct, so a numeric column with some garbage is no category.
+                string? text = CategoryOf(value, culture);
+                if (text != null && distinct.Count <= MaxCategories * 20) distinct.Add(text);
+                var outcome = NumberParser.TryRead(value, culture, out double number);
+                if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { missing++; return; }
+                if (outcome == NumberParser.Outcome.Number) Numbers.Add(number);
+                if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
+                if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }
+                texts++;
+            }
+
+            private int Present => total - missing;
+
+            /// <summary>The role the values suggest, or null when the column is no feature.</summary>
+            public ColumnRole? SuggestRole()
+            {
+                if (Present == 0) return null;
+                if (numbers >= NumericShare * Present) return ColumnRole.Numeric;
+                if (timestamps >= NumericShare * Present) return ColumnRole.Timestamp;
+                if (IsIdentifier || distinct.Count > MaxCategories) return null;
+                return ColumnRole.Categorical;
+            }
+
+            private bool IsIdentifier => Present >= 20 && distinct.Count >= IdentifierShare * Present;
+
+            public string WhyNotFeature()
+            {
+                if (Present == 0) return "always empty";
+                if (IsIdentifier) return $"identifier-like: {distinct.Count} distinct values in {Present} rows";
+                return $"text with {distinct.Count} distinct values, too many for a category (at most {MaxCategories})";
+            }
+
+            public override string ToString() =>
+                $"{numbers} numeric, {timestamps} timestamp, {texts} text values ({distinct.Count} distinct), {missing} missing";
+        }
+    }
+}

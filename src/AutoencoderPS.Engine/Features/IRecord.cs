@@ -1,0 +1,16 @@
+using System.Collections.Generic;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>
+    /// One input row as named values. The PowerShell layer adapts PSObjects to this; the engine never sees them.
+    /// </summary>
+    public interface IRecord
+    {
+        /// <summary>Column names in the record's own order.</summary>
+        IEnumerable<string> ColumnNames { get; }
+
+        /// <summary>Gets a column's value; false when the record has no such column.</summary>
+        bool TryGetValue(string column, out object? value);
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Globalization;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>
+    /// Reads dates and times: DateTime and DateTimeOffset values, text in the given culture or ISO 8601, and Unix epoch
+    /// times (a number, or text of digits): seconds since 1970-01-01 UTC between <see cref="EpochSecondsMin"/> and
+    /// <see cref="EpochSecondsMax"/> (the years 2000 to 2100), or milliseconds in the same years (1,000 times those bounds).
+    /// No other number is a time.
+    /// </summary>
+    public static class TimestampParser
+    {
+        /// <summary>2000-01-01 00:00 UTC in seconds since 1970.</summary>
+        public const double EpochSecondsMin = 946684800;
+
+        /// <summary>2100-01-01 00:00 UTC in seconds since 1970.</summary>
+        public const double EpochSecondsMax = 4102444800;
+
+        /// <summary>Whether <paramref name="number"/> reads as epoch seconds or milliseconds (years 2000-2100), and as which.</summary>
+        public static bool TryReadEpoch(double number, out DateTime timestamp, out bool milliseconds)
+        {
+            milliseconds = false;
+            timestamp = default;
+            if (!double.IsFinite(number)) return false;
+            double seconds;
+            if (number >= EpochSecondsMin && number < EpochSecondsMax) seconds = number;
+            else if (number >= EpochSecondsMin * 1000 && number < EpochSecondsMax * 1000) { seconds = number / 1000; milliseconds = true; }
+            else return false;
+            timestamp = DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+            return true;
+        }
+
+        // Shorter text ("1.5", "12") is a number or a code in practice, not a timestamp.
+        private const int MinimumTextLength = 8;
+
+        private const DateTimeStyles ZoneIndependent =
+            DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
+
+        public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp)
+        {
+            switch (value)
+            {
+                case DateTime d: timestamp = d; return true;
+                // The clock time where the value was written: an offset is kept as written (10:00+02:00 is 10:00), and
+                // nothing is converted to the local time of the machine that reads it, so the hour and day features
+                // mean the same on every machine.
+                case DateTimeOffset o: timestamp = o.DateTime; return true;
+                case double or float or decimal or long or int or ulong or uint:
+                    return TryReadEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp, out _);
+                case string text:
+                    text = text.Trim();
+                    if (IsEpochText(text))
+                        return TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _);
+                    if (text.Length >= MinimumTextLength &&
+                        (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
+                         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
+                    {
+                        timestamp = parsed.DateTime;
+                        return true;
+                    }
+                    break;
+            }
+            timestamp = default;
+            return false;
+        }
+
+        // Digits with at most one decimal point: "1117838570", "1117838570.123". Nothing else is read as an epoch number.
+        private static bool IsEpochText(string text)
+        {
+            if (text.Length < 9 || text.Length > 20) return false;
+            int points = 0;
+            foreach (char c in text)
+            {
+                if (c == '.') { if (++points > 1) return false; }
+                else if (c < '0' || c > '9') return false;
+            }
+            return text[0] != '.' && text[^1] != '.';
+        }
+
+        /// <summary>Hour of day as an angle on a 24-hour circle and day of week on a 7-day circle.</summary>
+        public static void Encode(DateTime t, Span<double> slots)
+        {
+            double hour = t.TimeOfDay.TotalHours;
+            double day = (int)t.DayOfWeek + hour / 24.0;
+            slots[0] = Math.Sin(2 * Math.PI * hour / 24.0);
+            slots[1] = Math.Cos(2 * Math.PI * hour / 24.0);
+            slots[2] = Math.Sin(2 * Math.PI * day / 7.0);
+            slots[3] = Math.Cos(2 * Math.PI * day / 7.0);
+        }
+
+        /// <summary>Reads an encoding back as "Mon 14:05" (the nearest point on both circles).</summary>
+        public static string Describe(ReadOnlySpan<double> slots)
+        {
+            double hour = (Math.Atan2(slots[0], slots[1]) / (2 * Math.PI) * 24.0 + 24.0) % 24.0;
+            double day = (Math.Atan2(slots[2], slots[3]) / (2 * Math.PI) * 7.0 + 7.0) % 7.0;
+            int rounded = (int)Math.Round(hour * 60);
+            int minutes = rounded % (24 * 60);
+            // The day circle carries the hour too: take the day the (rounded) time of day falls on.
+            int dayIndex = ((int)Math.Round(day - hour / 24.0) + rounded / (24 * 60)) % 7;
+            if (dayIndex < 0) dayIndex += 7;
+            var dayName = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedDayNames[dayIndex];
+            return $"{dayName} {minutes / 60:00}:{minutes % 60:00}";
+        }
+    }
+}

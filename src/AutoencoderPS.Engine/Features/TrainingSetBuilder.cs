@@ -1,0 +1,299 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>
+    /// Collects training rows for a schema whose roles are known but whose statistics are not yet: each row is
+    /// checked as it arrives (so bad values are reported at once) and kept compactly, one number per column.
+    /// <see cref="Build"/> then learns medians and categories from all rows and produces the network inputs,
+    /// imputing missing values.
+    /// </summary>
+    public sealed class TrainingSetBuilder
+    {
+        private readonly FeatureSchema roles;
+        private readonly CultureInfo culture;
+        private readonly MissingValuePolicy policy;
+        private readonly List<double[]> rows = new List<double[]>();
+        private readonly Dictionary<string, int>[] categoryIds;
+        private readonly List<string>[] categoryNames;
+        private readonly List<int>[] categoryCounts;
+
+        public TrainingSetBuilder(FeatureSchema roles, CultureInfo culture, MissingValuePolicy policy)
+        {
+            this.roles = roles;
+            this.culture = culture;
+            this.policy = policy;
+            int n = roles.Count;
+            categoryIds = Enumerable.Range(0, n).Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+            categoryNames = Enumerable.Range(0, n).Select(_ => new List<string>()).ToArray();
+            categoryCounts = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
+        }
+
+        public int Count => rows.Count;
+
+        /// <summary>Checks and keeps one row; throws <see cref="FeatureValueException"/> (the row is then not kept).</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Add(IRecord record)
+        {
+            var compact = new double[roles.Count];
+            var newCategories = new List<(int column, string name)>();
+            for (int i = 0; i < roles.Count; i++)
+            {
+                var column = roles.Columns[i];
+                if (!record.TryGetValue(column.Name, out var value))
+                    throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
+                        $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", roles.Names)}.");
+                switch (column.Role)
+                {
+                    case ColumnRole.Numeric:
+                        var outcome = NumberParser.TryRead(value, culture, out double number);
+                        if (outcome == NumberParser.Outcome.NotNumeric)
+                            throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
+                                $"column '{column.Name}' has value '{value}', which is not a number.");
+                        if (outcome == NumberParser.Outcome.Empty) RejectMissing(column, value);
+                        compact[i] = outcome == NumberParser.Outcome.Number ? number : double.NaN;
+                        break;
+                    case ColumnRole.Categorical:
+                        string? category = FeatureSchema.CategoryOf(value, culture);
+                        if (category == null)
+                        {
+                            RejectMissing(column, value);
+                            compact[i] = double.NaN;
+                        }
+                        else if (categoryIds[i].TryGetValue(category, out int id))
+                            compact[i] = id;
+                        else
+                        {
+                            newCategories.Add((i, category));
+                            compact[i] = -1 - newCategories.Count; // placeholder until the row is accepted
+                        }
+                        break;
+                    case ColumnRole.Timestamp:
+                        if (TimestampParser.TryRead(value, culture, out var t))
+                            compact[i] = TicksAsSlot(t.Ticks);
+                        else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                        {
+                            RejectMissing(column, value);
+                            compact[i] = double.NaN;
+                        }
+                        else
+                            throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
+                                $"column '{column.Name}' has value '{value}', which is not a date and time.");
+                        break;
+                }
+            }
+
+            // The row is good: register its new categories and count every category it uses.
+            for (int k = 0; k < newCategories.Count; k++)
+            {
+                var (column, name) = newCategories[k];
+                if (!categoryIds[column].TryGetValue(name, out int id))
+                {
+                    id = categoryNames[column].Count;
+                    categoryIds[column][name] = id;
+                    categoryNames[column].Add(name);
+                    categoryCounts[column].Add(0);
+                }
+                compact[column] = id;
+            }
+            for (int i = 0; i < roles.Count; i++)
+                if (roles.Columns[i].Role == ColumnRole.Categorical && !double.IsNaN(compact[i]))
+                    categoryCounts[i][(int)compact[i]]++;
+            rows.Add(compact);
+        }
+
+        /// <summary>The fitted schema and the training rows as network inputs (original units), with imputation.</summary>
+        public TrainingSet Build()
+        {
+            if (rows.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "No usable training rows were received.");
+            var fitted = new List<FeatureColumn>();
+            for (int i = 0; i < roles.Count; i++)
+            {
+                var c = roles.Columns[i];
+                var present = PresentValues(i);
+                int missing = rows.Count - present.Length;
+                switch (c.Role)
+                {
+                    case ColumnRole.Numeric:
+                    {
+                        if (present.Length == 0)
+                            throw new AutoencoderException("EmptyFeatureColumn", $"Column '{c.Name}' has no values in the training rows.");
+                        // Sorted, and summed in that order, as before (the sums, and so the statistics, are the same to the bit).
+                        SortAscending(present);
+                        double sum = 0;
+                        foreach (double v in present) sum += v;
+                        double mean = sum / present.Length;
+                        double squares = 0;
+                        foreach (double v in present) squares += (v - mean) * (v - mean);
+                        fitted.Add(new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), statistics: new ColumnStatistics
+                        {
+                            Count = rows.Count,
+                            Missing = missing,
+                            Min = present[0],
+                            Max = present[^1],
+                            Mean = mean,
+                            StandardDeviation = Math.Sqrt(squares / present.Length),
+                        }));
+                        break;
+                    }
+                    case ColumnRole.Categorical:
+                    {
+                        if (categoryNames[i].Count == 0)
+                            throw new AutoencoderException("EmptyFeatureColumn", $"Column '{c.Name}' has no values in the training rows.");
+                        var byFrequency = Enumerable.Range(0, categoryNames[i].Count)
+                            .OrderByDescending(id => categoryCounts[i][id])
+                            .ThenBy(id => categoryNames[i][id], StringComparer.Ordinal)
+                            .ToList();
+                        var kept = byFrequency.Take(FeatureSchema.MaxCategories).Select(id => categoryNames[i][id])
+                            .OrderBy(name => name, StringComparer.Ordinal).ToList();
+                        fitted.Add(new FeatureColumn(c.Name, c.Role, kept, mode: categoryNames[i][byFrequency[0]], statistics: new ColumnStatistics
+                        {
+                            Count = rows.Count,
+                            Missing = missing,
+                            Distinct = categoryNames[i].Count,
+                        }));
+                        break;
+                    }
+                    default:
+                        fitted.Add(new FeatureColumn(c.Name, c.Role, statistics: new ColumnStatistics
+                        {
+                            Count = rows.Count,
+                            Missing = missing,
+                            First = present.Length > 0 ? new DateTime(present.Min(SlotAsTicks)) : null,
+                            Last = present.Length > 0 ? new DateTime(present.Max(SlotAsTicks)) : null,
+                        }));
+                        break;
+                }
+            }
+
+            var schema = new FeatureSchema(fitted, roles.Ignored);
+            var inputs = new List<double[]>(rows.Count);
+            int imputedValues = 0;
+            foreach (var compact in rows)
+            {
+                var slots = new double[schema.Width];
+                for (int i = 0; i < schema.Count; i++)
+                {
+                    var c = schema.Columns[i];
+                    var target = slots.AsSpan(schema.FirstSlot(i), c.Width);
+                    double v = compact[i];
+                    if (double.IsNaN(v)) imputedValues++;
+                    switch (c.Role)
+                    {
+                        case ColumnRole.Numeric:
+                            target[0] = double.IsNaN(v) ? c.Median!.Value : v;
+                            break;
+                        case ColumnRole.Categorical:
+                            string name = double.IsNaN(v) ? c.Mode! : categoryNames[i][(int)v];
+                            int index = IndexOf(c.Categories, name);
+                            target[index < 0 ? c.Categories.Count : index] = 1;
+                            break;
+                        default:
+                            if (!double.IsNaN(v)) TimestampParser.Encode(new DateTime(SlotAsTicks(v)), target);
+                            break;
+                    }
+                }
+                inputs.Add(slots);
+            }
+            return new TrainingSet(schema, inputs, imputedValues);
+        }
+
+        private void RejectMissing(FeatureColumn column, object? value)
+        {
+            if (policy == MissingValuePolicy.Reject)
+                throw new FeatureValueException(FeatureValueProblem.Empty, column.Name, value,
+                    value == null || value is string s && s.Trim().Length == 0
+                        ? $"column '{column.Name}' is empty."
+                        : $"column '{column.Name}' has the missing value '{value}'.");
+        }
+
+        private static int IndexOf(IReadOnlyList<string> categories, string name)
+        {
+            for (int k = 0; k < categories.Count; k++)
+                if (string.Equals(categories[k], name, StringComparison.Ordinal)) return k;
+            return -1;
+        }
+
+        // A timestamp is kept as the bits of its ticks, not as their value: a double holds ticks only to about 13 µs, so
+        // training would see another time than scoring does (and DateTime.MaxValue would round past its range). Ticks
+        // are below 2^62, so their bits are never a NaN, which marks a missing value.
+        private static double TicksAsSlot(long ticks) => BitConverter.Int64BitsToDouble(ticks);
+
+        private static long SlotAsTicks(double slot) => BitConverter.DoubleToInt64Bits(slot);
+
+        /// <summary>Column <paramref name="i"/>'s values in the kept rows, missing ones (NaN) left out.</summary>
+        private double[] PresentValues(int i)
+        {
+            int count = 0;
+            foreach (var row in rows)
+                if (!double.IsNaN(row[i])) count++;
+            var values = new double[count];
+            int k = 0;
+            foreach (var row in rows)
+                if (!double.IsNaN(row[i])) values[k++] = row[i];
+            return values;
+        }
+
+        /// <summary>
+        /// Sorts values that hold no NaN, ascending (heapsort). Not List&lt;double&gt;.Sort or Array.Sort: the framework's
+        /// precompiled code has no instantiation of its sort for double, so the first training of a process ran it as
+        /// unoptimized (Tier 0) code, once per column: about 7% of that run's samples on the pipeline thread. This
+        /// code is precompiled with the engine (ReadyToRun). Equal values are interchangeable here (only -0 and +0
+        /// compare equal yet differ, and they sum alike).
+        /// </summary>
+        internal static void SortAscending(double[] values)
+        {
+            int n = values.Length;
+            for (int start = n / 2 - 1; start >= 0; start--) SiftDown(values, start, n);
+            for (int end = n - 1; end > 0; end--)
+            {
+                (values[0], values[end]) = (values[end], values[0]);
+                SiftDown(values, 0, end);
+            }
+        }
+
+        private static void SiftDown(double[] heap, int root, int count)
+        {
+            double value = heap[root];
+            while (true)
+            {
+                int child = 2 * root + 1;
+                if (child >= count) break;
+                if (child + 1 < count && heap[child + 1] > heap[child]) child++;
+                if (heap[child] <= value) break;
+                heap[root] = heap[child];
+                root = child;
+            }
+            heap[root] = value;
+        }
+
+        private static double MedianOfSorted(double[] sorted)
+        {
+            int n = sorted.Length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        }
+    }
+
+    /// <summary>Training rows ready for the network, and the schema fitted on them.</summary>
+    public sealed class TrainingSet
+    {
+        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, int imputedValues)
+        {
+            Schema = schema;
+            Rows = rows;
+            ImputedValues = imputedValues;
+        }
+
+        public FeatureSchema Schema { get; }
+        public IReadOnlyList<double[]> Rows { get; }
+
+        /// <summary>How many missing values were filled with the training median or most frequent category.</summary>
+        public int ImputedValues { get; }
+    }
+}

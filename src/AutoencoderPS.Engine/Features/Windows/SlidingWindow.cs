@@ -1,0 +1,384 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Features.Windows
+{
+    /// <summary>Whether a row of a windowed model got a score.</summary>
+    public enum WindowStatus
+    {
+        /// <summary>The row ends a full window of its group: it has a score.</summary>
+        Scored,
+        /// <summary>Its group has fewer than n-1 rows before it (since the start or since a gap): no score, not an anomaly.</summary>
+        WarmingUp,
+    }
+
+    /// <summary>Where a row sits in time: its series (group) and, with a time property, its time.</summary>
+    public readonly struct WindowKey
+    {
+        public WindowKey(string group, DateTime? time)
+        {
+            Group = group;
+            Time = time;
+        }
+
+        public string Group { get; }
+        public DateTime? Time { get; }
+    }
+
+    /// <summary>What the assembler made of one row: a full window ending at it, or a warming-up row.</summary>
+    public readonly struct WindowStep
+    {
+        public WindowStep(WindowStatus status, double[]? window, bool afterGap)
+        {
+            Status = status;
+            Window = window;
+            AfterGap = afterGap;
+        }
+
+        public WindowStatus Status { get; }
+
+        /// <summary>The n rows of the window, oldest first, concatenated (original units); null while warming up.</summary>
+        public double[]? Window { get; }
+
+        /// <summary>True when a gap before this row broke the window of its group.</summary>
+        public bool AfterGap { get; }
+    }
+
+    /// <summary>
+    /// Builds sliding windows causally, as rows arrive: per group it keeps the last n-1 row vectors and the time of
+    /// the last row. A row gets the window that ends at it, so its window never depends on later rows. A row earlier
+    /// than the last one of its group is refused (and leaves the state as it was); a gap longer than the group's
+    /// largest gap empties the group's buffer, so the rows after it warm up again.
+    /// </summary>
+    public sealed class WindowAssembler
+    {
+        private readonly int size;
+        private readonly int width;
+        private readonly Func<string, TimeSpan?> maxGapOf;
+        private readonly Dictionary<string, Series> groups = new Dictionary<string, Series>(StringComparer.Ordinal);
+
+        private sealed class Series
+        {
+            public Series(int capacity) { Rows = new double[capacity][]; }
+            public double[][] Rows { get; }
+            public int Start;
+            public int Count;
+            public DateTime? LastTime;
+            public TimeSpan? MaxGap;
+            public bool MaxGapKnown;
+        }
+
+        /// <summary>
+        /// Windows of <paramref name="windowSize"/> rows of <paramref name="rowWidth"/> values; <paramref name="maxGapOf"/>
+        /// gives the largest gap of a group that keeps its window whole (null: no limit).
+        /// </summary>
+        public WindowAssembler(int windowSize, int rowWidth, Func<string, TimeSpan?>? maxGapOf = null)
+        {
+            if (windowSize < 1) throw new ArgumentOutOfRangeException(nameof(windowSize));
+            if (rowWidth < 1) throw new ArgumentOutOfRangeException(nameof(rowWidth));
+            size = windowSize;
+            width = rowWidth;
+            this.maxGapOf = maxGapOf ?? (_ => null);
+        }
+
+        public int WindowSize => size;
+
+        /// <summary>Groups seen so far.</summary>
+        public int GroupCount => groups.Count;
+
+        /// <summary>The time of the last row accepted for <paramref name="group"/>, if any.</summary>
+        public DateTime? LastTime(string group) => groups.TryGetValue(group, out var s) ? s.LastTime : null;
+
+        /// <summary>
+        /// Adds one row of <paramref name="key"/>'s group. Throws <see cref="FeatureValueException"/> "RowOutOfOrder"
+        /// (naming <paramref name="timeColumn"/>) when the row is earlier than the previous row of its group; the
+        /// group's window is then unchanged.
+        /// </summary>
+        public WindowStep Push(WindowKey key, double[] row, string timeColumn = "time")
+        {
+            if (row.Length != width) throw new ArgumentException($"Each row must have {width} values.", nameof(row));
+            if (!groups.TryGetValue(key.Group, out var series))
+            {
+                series = new Series(Math.Max(1, size - 1));
+                groups[key.Group] = series;
+            }
+            bool afterGap = false;
+            if (key.Time != null && series.LastTime != null)
+            {
+                var previous = series.LastTime.Value;
+                if (key.Time.Value < previous)
+                    throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time.Value,
+                        $"column '{timeColumn}' has time {Format(key.Time.Value)}, earlier than the previous row{GroupText(key.Group)} " +
+                        $"({Format(previous)}). A stream must arrive in time order; sort it first (Sort-Object {timeColumn}) or score the file with -Path, which sorts it.",
+                        "RowOutOfOrder");
+                if (!series.MaxGapKnown)
+                {
+                    series.MaxGap = maxGapOf(key.Group);
+                    series.MaxGapKnown = true;
+                }
+                if (series.MaxGap != null && key.Time.Value - previous > series.MaxGap.Value && series.Count > 0)
+                {
+                    series.Start = 0;
+                    series.Count = 0;
+                    afterGap = true;
+                }
+            }
+            if (key.Time != null) series.LastTime = key.Time;
+
+            if (size == 1) return new WindowStep(WindowStatus.Scored, (double[])row.Clone(), false);
+            int capacity = size - 1;
+            WindowStep step;
+            if (series.Count == capacity)
+            {
+                var window = new double[size * width];
+                for (int t = 0; t < capacity; t++)
+                    Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
+                Array.Copy(row, 0, window, capacity * width, width);
+                step = new WindowStep(WindowStatus.Scored, window, afterGap);
+                series.Rows[series.Start] = (double[])row.Clone();
+                series.Start = (series.Start + 1) % capacity;
+            }
+            else
+            {
+                series.Rows[(series.Start + series.Count) % capacity] = (double[])row.Clone();
+                series.Count++;
+                step = new WindowStep(WindowStatus.WarmingUp, null, afterGap);
+            }
+            return step;
+        }
+
+        private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
+
+        internal static string Format(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+    }
+
+    /// <summary>The training windows of a set of rows, and what the series' time steps look like.</summary>
+    public sealed class WindowPlan
+    {
+        internal WindowPlan(IReadOnlyList<int[]> windows, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usualInterval,
+            int groups, int warmingUpRows, int gaps)
+        {
+            Windows = windows;
+            GroupIntervals = intervals;
+            UsualInterval = usualInterval;
+            Groups = groups;
+            WarmingUpRows = warmingUpRows;
+            Gaps = gaps;
+        }
+
+        /// <summary>Each window as the indices of its rows, oldest first.</summary>
+        public IReadOnlyList<int[]> Windows { get; }
+
+        /// <summary>Median time step of each group (groups with at least two distinct times).</summary>
+        public IReadOnlyDictionary<string, TimeSpan> GroupIntervals { get; }
+
+        /// <summary>Median time step over all groups.</summary>
+        public TimeSpan? UsualInterval { get; }
+
+        public int Groups { get; }
+
+        /// <summary>Rows that start a group or follow a gap, and so end no window.</summary>
+        public int WarmingUpRows { get; }
+
+        /// <summary>Gaps that broke a window.</summary>
+        public int Gaps { get; }
+    }
+
+    /// <summary>Sliding-window helpers shared by training and scoring.</summary>
+    public static class SlidingWindow
+    {
+        /// <summary>
+        /// Reads a row's group and time by the settings' <see cref="ModelSettings.GroupBy"/> and
+        /// <see cref="ModelSettings.TimeProperty"/>. Throws <see cref="FeatureValueException"/> naming the column and value:
+        /// "TimeValueMissing", "TimeValueInvalid" or "GroupValueMissing".
+        /// </summary>
+        public static WindowKey ReadKey(IRecord record, ModelSettings settings, CultureInfo culture)
+        {
+            string group = "";
+            if (settings.GroupBy != null)
+            {
+                record.TryGetValue(settings.GroupBy, out var value);
+                string? text = FeatureSchema.CategoryOf(value, culture);
+                if (text == null)
+                    throw new FeatureValueException(FeatureValueProblem.Empty, settings.GroupBy, value,
+                        value == null ? $"column '{settings.GroupBy}' (the group of the sliding window) is missing or empty."
+                                      : $"column '{settings.GroupBy}' (the group of the sliding window) has the missing value '{value}'.",
+                        "GroupValueMissing");
+                group = text;
+            }
+            DateTime? time = null;
+            if (settings.TimeProperty != null)
+            {
+                record.TryGetValue(settings.TimeProperty, out var value);
+                if (TimestampParser.TryRead(value, culture, out var t))
+                    time = t;
+                else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                    throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
+                        $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
+                        "TimeValueMissing");
+                else
+                    throw new FeatureValueException(FeatureValueProblem.NotTimestamp, settings.TimeProperty, value,
+                        $"column '{settings.TimeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
+                        "TimeValueInvalid");
+            }
+            return new WindowKey(group, time);
+        }
+
+        /// <summary>
+        /// Plans the training windows: rows are grouped, put in time order within each group (a stable sort, so rows
+        /// of equal time keep their order), each group's usual interval is learned (median of its positive time steps),
+        /// and every row with n-1 rows of its group before it, without a gap between them, ends one window.
+        /// </summary>
+        public static WindowPlan Plan(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null)
+        {
+            var order = new List<string>();
+            var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (int i = 0; i < keys.Count; i++)
+            {
+                if (!members.TryGetValue(keys[i].Group, out var list))
+                {
+                    list = new List<int>();
+                    members[keys[i].Group] = list;
+                    order.Add(keys[i].Group);
+                }
+                list.Add(i);
+            }
+            var intervals = new Dictionary<string, TimeSpan>(knownIntervals ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
+            var allSteps = new List<long>();
+            foreach (var group in order)
+            {
+                var list = members[group];
+                if (list.All(i => keys[i].Time != null))
+                {
+                    // Stable: OrderBy keeps equal times in arrival order.
+                    var sorted = list.OrderBy(i => keys[i].Time!.Value).ToList();
+                    members[group] = sorted;
+                    var steps = new List<long>();
+                    for (int k = 1; k < sorted.Count; k++)
+                    {
+                        long step = (keys[sorted[k]].Time!.Value - keys[sorted[k - 1]].Time!.Value).Ticks;
+                        if (step > 0) steps.Add(step);
+                    }
+                    if (steps.Count > 0)
+                    {
+                        intervals[group] = TimeSpan.FromTicks(Median(steps));
+                        allSteps.AddRange(steps);
+                    }
+                }
+            }
+            TimeSpan? usual = allSteps.Count > 0 ? TimeSpan.FromTicks(Median(allSteps)) : knownUsualInterval;
+
+            var windows = new List<int[]>();
+            int warming = 0, gaps = 0;
+            foreach (var group in order)
+            {
+                var list = members[group];
+                var limit = MaxGap(maxGap, intervals, usual, group);
+                int run = 0;
+                for (int k = 0; k < list.Count; k++)
+                {
+                    if (k > 0 && limit != null && keys[list[k]].Time != null && keys[list[k - 1]].Time != null
+                        && keys[list[k]].Time!.Value - keys[list[k - 1]].Time!.Value > limit.Value)
+                    {
+                        run = 0;
+                        gaps++;
+                    }
+                    run++;
+                    if (run >= windowSize)
+                    {
+                        var window = new int[windowSize];
+                        for (int t = 0; t < windowSize; t++) window[t] = list[k - windowSize + 1 + t];
+                        windows.Add(window);
+                    }
+                    else warming++;
+                }
+            }
+            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps);
+        }
+
+        /// <summary>The largest gap that keeps a group's window whole: the user's, else <see cref="ModelSettings.GapFactor"/> usual intervals.</summary>
+        public static TimeSpan? MaxGap(TimeSpan? maxGap, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group)
+        {
+            if (maxGap != null) return maxGap;
+            var interval = intervals.TryGetValue(group, out var own) ? own : usual;
+            return interval == null ? null : TimeSpan.FromTicks((long)(interval.Value.Ticks * ModelSettings.GapFactor));
+        }
+
+        /// <summary>
+        /// The columns of a window as the network sees them: every feature once per time step, named
+        /// "cpu (t-2)", "cpu (t-1)", "cpu (t)", so explanations name the feature and the step.
+        /// </summary>
+        public static FeatureSchema WindowSchema(FeatureSchema rows, int windowSize)
+        {
+            if (windowSize == 1) return rows;
+            var columns = new List<FeatureColumn>();
+            for (int t = 0; t < windowSize; t++)
+            {
+                int lag = windowSize - 1 - t;
+                foreach (var c in rows.Columns)
+                    columns.Add(new FeatureColumn(StepName(c.Name, lag), c.Role, c.Categories, c.Median, c.Mode, c.Statistics));
+            }
+            return new FeatureSchema(columns, rows.Ignored);
+        }
+
+        /// <summary>"cpu (t)" for the newest row, "cpu (t-2)" for two rows earlier.</summary>
+        public static string StepName(string feature, int lag) => lag == 0 ? $"{feature} (t)" : $"{feature} (t-{lag})";
+
+        /// <summary>
+        /// Puts the records of a file in time order within each group, each group keeping the places its rows had
+        /// (so groups stay interleaved as they were; a stable sort, so rows of equal time keep their order). Rows
+        /// whose key can't be read (null) keep their place.
+        /// </summary>
+        public static List<T> SortWithinGroups<T>(IReadOnlyList<T> records, Func<T, WindowKey?> keyOf)
+        {
+            var times = new DateTime[records.Count];
+            var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (int i = 0; i < records.Count; i++)
+            {
+                var key = keyOf(records[i]);
+                if (key == null || key.Value.Time == null) continue;
+                times[i] = key.Value.Time.Value;
+                if (!positions.TryGetValue(key.Value.Group, out var list)) positions[key.Value.Group] = list = new List<int>();
+                list.Add(i);
+            }
+            var result = records.ToList();
+            foreach (var list in positions.Values)
+            {
+                var sorted = list.OrderBy(i => times[i]).ToList();
+                for (int k = 0; k < list.Count; k++) result[list[k]] = records[sorted[k]];
+            }
+            return result;
+        }
+
+        /// <summary>Whether a row, read in order, keeps every group in time order; used to stream a file that needs no sort.</summary>
+        public sealed class OrderCheck
+        {
+            private readonly Dictionary<string, DateTime> last = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+
+            /// <summary>False once a row is earlier than an earlier row of its group.</summary>
+            public bool InOrder { get; private set; } = true;
+
+            public void Add(WindowKey? key)
+            {
+                if (key == null || key.Value.Time == null) return;
+                var k = key.Value;
+                if (last.TryGetValue(k.Group, out var previous))
+                {
+                    if (k.Time!.Value < previous) { InOrder = false; return; }
+                }
+                last[k.Group] = k.Time!.Value;
+            }
+        }
+
+        private static long Median(List<long> values)
+        {
+            values.Sort();
+            int n = values.Count;
+            return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        }
+    }
+}

@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace AutoencoderPS.Engine.Logs
+{
+    /// <summary>One interval (of one group) of a log, as counts and measure statistics.</summary>
+    public sealed class LogWindow
+    {
+        internal LogWindow(DateTime intervalStart, string? group, long count, long[] counts, double?[] measures)
+        {
+            IntervalStart = intervalStart;
+            Group = group;
+            Count = count;
+            Counts = counts;
+            Measures = measures;
+        }
+
+        /// <summary>Start of the interval (inclusive); the interval ends one interval later (exclusive).</summary>
+        public DateTime IntervalStart { get; }
+
+        /// <summary>The group value, or null without grouping.</summary>
+        public string? Group { get; }
+
+        /// <summary>Number of events in the interval.</summary>
+        public long Count { get; }
+
+        /// <summary>Events per count column, in the order of <see cref="LogWindowAggregator.CountColumns"/>.</summary>
+        public IReadOnlyList<long> Counts { get; }
+
+        /// <summary>Min, Mean and Max per measure, in the order of <see cref="LogWindowAggregator.MeasureColumns"/>; null when the interval has no value.</summary>
+        public IReadOnlyList<double?> Measures { get; }
+    }
+
+    /// <summary>
+    /// Buckets log events into fixed time intervals (per group): the number of events, the number per value of
+    /// each count-by property, and min/mean/max of each measured property. Intervals without events are part of
+    /// the output with zero counts. Memory grows with the number of non-empty intervals and distinct values, not
+    /// with the number of events; events may arrive in any order.
+    /// </summary>
+    public sealed class LogWindowAggregator
+    {
+        /// <summary>The value that stands for every value not among the count columns.</summary>
+        public const string OtherValue = "(other)";
+
+        /// <summary>The value that stands for a missing or empty value.</summary>
+        public const string EmptyValue = "(empty)";
+
+        /// <summary>At most this many intervals (times groups) are emitted; a wider range is an error.</summary>
+        public const long MaxRows = 5_000_000;
+
+        private readonly long intervalTicks;
+        private readonly long originTicks;
+        private readonly DateTime? start, end;
+        private readonly string[] countBy;
+        private readonly string[] measures;
+        private readonly CountProperty[] properties;
+        private readonly Dictionary<string, int> groupIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> groups = new List<string>();
+        private readonly Dictionary<(int Group, long Interval), Cell> cells = new Dictionary<(int, long), Cell>();
+        private readonly bool grouped;
+        private long minInterval = long.MaxValue, maxInterval = long.MinValue;
+        private DateTimeKind? kind;
+        private string[]? countColumns;
+
+        /// <param name="interval">Length of an interval; positive.</param>
+        /// <param name="countBy">Properties whose values are counted, one column per value.</param>
+        /// <param name="measures">Numeric properties summarised as Min, Mean and Max.</param>
+        /// <param name="start">First interval start (inclusive); also the origin of the interval grid. Without it the grid starts at DateTime.MinValue (so 5-minute intervals start at :00, :05, ...) and the range starts at the first event.</param>
+        /// <param name="end">End of the covered range (exclusive). Without it the range ends with the last event's interval.</param>
+        /// <param name="grouped">Whether events carry a group (one row per interval and group).</param>
+        /// <param name="knownColumns">The count columns to produce (from a trained model's features): values of a count-by property not among them are counted as "&lt;Property&gt;=(other)". Null: one column per value seen.</param>
+        /// <param name="knownGroups">Groups emitted even when none of their events arrives (from a trained model's categories).</param>
+        /// <param name="maxValueCount">With no known columns: at most this many value columns per count-by property (the most frequent; the rest count as (other)). 0: no limit.</param>
+        public LogWindowAggregator(
+            TimeSpan interval,
+            IEnumerable<string>? countBy = null,
+            IEnumerable<string>? measures = null,
+            DateTime? start = null,
+            DateTime? end = null,
+            bool grouped = false,
+            IEnumerable<string>? knownColumns = null,
+            IEnumerable<string>? knownGroups = null,
+            int maxValueCount = 0)
+        {
+            if (interval <= TimeSpan.Zero)
+                throw new AutoencoderException("InvalidLogInterval", $"The interval must be positive; it is {interval}.");
+            if (start.HasValue && end.HasValue && end.Value <= start.Value)
+                throw new AutoencoderException("InvalidLogRange", $"The end ({end.Value:o}) must be after the start ({start.Value:o}).");
+            if (maxValueCount < 0)
+                throw new AutoencoderException("InvalidMaxValueCount", "The maximum number of value columns can't be negative.");
+            intervalTicks = interval.Ticks;
+            this.start = start;
+            this.end = end;
+            originTicks = start?.Ticks ?? 0;
+            kind = start?.Kind ?? end?.Kind;
+            this.grouped = grouped;
+            this.countBy = Distinct(countBy, "count");
+            this.measures = Distinct(measures, "measure");
+            Interval = interval;
+            var known = knownColumns?.ToArray();
+            properties = this.countBy.Select(p => new CountProperty(p, known, maxValueCount)).ToArray();
+            if (grouped && knownGroups != null)
+                foreach (var g in knownGroups) GroupId(g);
+            MeasureColumns = this.measures.SelectMany(m => new[] { $"{m}.Min", $"{m}.Mean", $"{m}.Max" }).ToArray();
+        }
+
+        public TimeSpan Interval { get; }
+        public IReadOnlyList<string> CountBy => countBy;
+        public IReadOnlyList<string> Measures => measures;
+
+        /// <summary>Min, Mean and Max column names per measure ("duration_ms.Min", ...).</summary>
+        public IReadOnlyList<string> MeasureColumns { get; }
+
+        /// <summary>Events added (inside the range).</summary>
+        public long EventCount { get; private set; }
+
+        /// <summary>Events before the start or at or after the end, which were left out.</summary>
+        public long OutOfRangeCount { get; private set; }
+
+        /// <summary>Number of groups seen (or known).</summary>
+        public int GroupCount => groups.Count;
+
+        /// <summary>
+        /// The count columns ("Level=Error", ..., "Level=(other)"), per count-by property in the given order, values in
+        /// ordinal order (case-insensitive) and (other) last. Known once all events are added (fixed when known columns were given).
+        /// </summary>
+        public IReadOnlyList<string> CountColumns => countColumns ??= properties.SelectMany(p => p.Columns()).ToArray();
+
+        /// <summary>The column name for one value of a count-by property: "Property=value", with control characters made spaces and empty values "(empty)".</summary>
+        public static string ColumnName(string property, string? value) => $"{property}={NormalizeValue(value)}";
+
+        /// <summary>A value as it appears in a column name: trimmed, control characters as spaces, empty as "(empty)".</summary>
+        public static string NormalizeValue(string? value)
+        {
+            if (value == null) return EmptyValue;
+            var text = value.Trim();
+            if (text.Length == 0) return EmptyValue;
+            if (!text.Any(char.IsControl)) return text;
+            var b = new StringBuilder(text.Length);
+            foreach (char c in text) b.Append(char.IsControl(c) ? ' ' : c);
+            return b.ToString();
+        }
+
+        /// <summary>
+        /// Adds one event. <paramref name="values"/> holds the (text) values of the count-by properties (a missing
+        /// one counts as "(empty)"), <paramref name="measured"/> the numbers of the measured properties (missing or
+        /// null ones are left out of the statistics). Returns false when the event is outside the range and was left out.
+        /// </summary>
+        public bool Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured)
+        {
+            if (countColumns != null && properties.Any(p => !p.Fixed))
+                throw new InvalidOperationException("Events can't be added after the windows were read.");
+            if ((start.HasValue && timestamp < start.Value) || (end.HasValue && timestamp >= end.Value))
+            {
+                OutOfRangeCount++;
+                return false;
+            }
+            kind ??= timestamp.Kind;
+            long index = FloorDiv(timestamp.Ticks - originTicks, intervalTicks);
+            int g = grouped ? GroupId(group) : 0;
+            if (!cells.TryGetValue((g, index), out var cell))
+            {
+                cell = new Cell(measures.Length);
+                cells.Add((g, index), cell);
+            }
+            cell.Count++;
+            for (int p = 0; p < properties.Length; p++)
+            {
+                string? value = null;
+                values?.TryGetValue(countBy[p], out value);
+                int id = properties[p].IdOf(value);
+                cell.Values.TryGetValue((p, id), out long n);
+                cell.Values[(p, id)] = n + 1;
+            }
+            for (int m = 0; m < measures.Length; m++)
+            {
+                double? number = null;
+                measured?.TryGetValue(measures[m], out number);
+                if (number is double x && double.IsFinite(x)) cell.Measure(m, x);
+            }
+            if (index < minInterval) minInterval = index;
+            if (index > maxInterval) maxInterval = index;
+            EventCount++;
+            return true;
+        }
+
+        /// <summary>Number of rows <see cref="GetWindows"/> will produce.</summary>
+        public long RowCount
+        {
+            get
+            {
+                if (!TryRange(out long first, out long last)) return 0;
+                double rows = ((double)last - first + 1) * (grouped ? groups.Count : 1);
+                return rows >= long.MaxValue ? long.MaxValue : (long)rows;
+            }
+        }
+
+        /// <summary>
+        /// The windows: every interval of the range (from the start or the first event to the end or the last event),
+        /// for every group, in time order, groups of one interval in ordinal order (case-insensitive).
+        /// Throws LogWindowRangeTooLarge when that would be more than <see cref="MaxRows"/> rows.
+        /// </summary>
+        public IEnumerable<LogWindow> GetWindows()
+        {
+            var columns = CountColumns; // fixes the columns
+            if (!TryRange(out long first, out long last)) yield break;
+            long rows = RowCount;
+            if (rows > MaxRows)
+                throw new AutoencoderException("LogWindowRangeTooLarge",
+                    $"The range from {Start(first):o} to {Start(last + 1):o} in intervals of {Interval} is {rows} rows, more than {MaxRows}. " +
+                    "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
+            var groupOrder = grouped
+                ? Enumerable.Range(0, groups.Count).OrderBy(i => groups[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => groups[i], StringComparer.Ordinal).ToArray()
+                : new[] { 0 };
+            var slot = properties.Select(p => p.SlotMap()).ToArray();
+            int[] offset = new int[properties.Length];
+            for (int p = 1; p < properties.Length; p++) offset[p] = offset[p - 1] + properties[p - 1].ColumnCount;
+            for (long i = first; i <= last; i++)
+            {
+                var intervalStart = Start(i);
+                foreach (int g in groupOrder)
+                {
+                    var counts = new long[columns.Count];
+                    var stats = new double?[MeasureColumns.Count];
+                    long count = 0;
+                    if (cells.TryGetValue((g, i), out var cell))
+                    {
+                        count = cell.Count;
+                        foreach (var entry in cell.Values)
+                            counts[offset[entry.Key.Property] + slot[entry.Key.Property][entry.Key.Value]] += entry.Value;
+                        for (int m = 0; m < measures.Length; m++)
+                        {
+                            if (cell.N[m] == 0) continue;
+                            stats[3 * m] = cell.Min[m];
+                            stats[3 * m + 1] = cell.Sum[m] / cell.N[m];
+                            stats[3 * m + 2] = cell.Max[m];
+                        }
+                    }
+                    yield return new LogWindow(intervalStart, grouped ? groups[g] : null, count, counts, stats);
+                }
+            }
+        }
+
+        private bool TryRange(out long first, out long last)
+        {
+            first = start.HasValue ? 0 : minInterval;
+            last = end.HasValue ? FloorDiv(end.Value.Ticks - 1 - originTicks, intervalTicks) : maxInterval;
+            if (!start.HasValue && minInterval == long.MaxValue) return false; // no events and no start
+            if (!end.HasValue && maxInterval == long.MinValue) return false;  // no events and no end
+            if (start.HasValue && end.HasValue && minInterval == long.MaxValue && grouped && groups.Count == 0) return false;
+            return last >= first;
+        }
+
+        private DateTime Start(long index) => new DateTime(originTicks + index * intervalTicks, kind ?? DateTimeKind.Unspecified);
+
+        private int GroupId(string? group)
+        {
+            var name = NormalizeValue(group);
+            if (!groupIndex.TryGetValue(name, out int id))
+            {
+                id = groups.Count;
+                groups.Add(name);
+                groupIndex.Add(name, id);
+            }
+            else if (string.CompareOrdinal(name, groups[id]) < 0)
+            {
+                groups[id] = name; // the spelling doesn't depend on the order of events
+            }
+            return id;
+        }
+
+        private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+        private static string[] Distinct(IEnumerable<string>? names, string what)
+        {
+            var list = new List<string>();
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in names ?? Array.Empty<string>())
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                    throw new AutoencoderException("InvalidLogProperty", $"A {what} property name is empty.");
+                if (seen.Add(name)) list.Add(name);
+            }
+            return list.ToArray();
+        }
+
+        private sealed class Cell
+        {
+            public Cell(int measures)
+            {
+                Min = new double[measures];
+                Max = new double[measures];
+                Sum = new double[measures];
+                N = new long[measures];
+            }
+
+            public long Count;
+            public readonly Dictionary<(int Property, int Value), long> Values = new Dictionary<(int, int), long>();
+            public readonly double[] Min, Max, Sum;
+            public readonly long[] N;
+
+            public void Measure(int m, double x)
+            {
+                if (N[m] == 0 || x < Min[m]) Min[m] = x;
+                if (N[m] == 0 || x > Max[m]) Max[m] = x;
+                Sum[m] += x;
+                N[m]++;
+            }
+        }
+
+        /// <summary>The values of one count-by property and how they map to columns.</summary>
+        private sealed class CountProperty
+        {
+            private readonly string name;
+            private readonly int maxValueCount;
+            private readonly Dictionary<string, int> ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            private readonly List<string> spellings = new List<string>();
+            private readonly List<long> totals = new List<long>();
+            private string[]? columns;      // column names, (other) last
+            private int[]? slotOfValue;     // value id -> column index
+
+            public CountProperty(string name, string[]? knownColumns, int maxValueCount)
+            {
+                this.name = name;
+                this.maxValueCount = maxValueCount;
+                if (knownColumns != null)
+                {
+                    // Exactly the known columns of this property, in their order, and (other) last.
+                    string prefix = name + "=";
+                    var values = knownColumns
+                        .Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                        .Select(c => c.Substring(prefix.Length))
+                        .Where(v => !string.Equals(v, OtherValue, StringComparison.OrdinalIgnoreCase))
+                        .Distinct(StringComparer.OrdinalIgnoreCase)
+                        .ToList();
+                    foreach (var v in values) Intern(v);
+                    Intern(OtherValue);
+                    columns = spellings.Select(v => $"{name}={v}").ToArray();
+                    slotOfValue = Enumerable.Range(0, spellings.Count).ToArray();
+                    Fixed = true;
+                }
+                else
+                {
+                    Intern(OtherValue);
+                }
+            }
+
+            /// <summary>The columns were given (from a model) and don't grow.</summary>
+            public bool Fixed { get; }
+
+            public int ColumnCount => Columns().Count;
+
+            public int IdOf(string? value)
+            {
+                var v = NormalizeValue(value);
+                if (ids.TryGetValue(v, out int id))
+                {
+                    if (!Fixed && string.CompareOrdinal(v, spellings[id]) < 0) spellings[id] = v;
+                }
+                else if (Fixed)
+                {
+                    id = ids[OtherValue];
+                }
+                else
+                {
+                    id = Intern(v);
+                }
+                totals[id]++;
+                return id;
+            }
+
+            public IReadOnlyList<string> Columns()
+            {
+                if (columns != null) return columns;
+                int other = ids[OtherValue];
+                var kept = Enumerable.Range(0, spellings.Count).Where(i => i != other).ToList();
+                if (maxValueCount > 0 && kept.Count > maxValueCount)
+                    kept = kept.OrderByDescending(i => totals[i]).ThenBy(i => spellings[i], StringComparer.OrdinalIgnoreCase)
+                        .Take(maxValueCount).ToList();
+                kept = kept.OrderBy(i => spellings[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => spellings[i], StringComparer.Ordinal).ToList();
+                slotOfValue = Enumerable.Repeat(kept.Count, spellings.Count).ToArray(); // not kept: (other), the last column
+                for (int c = 0; c < kept.Count; c++) slotOfValue[kept[c]] = c;
+                columns = kept.Select(i => $"{name}={spellings[i]}").Append($"{name}={OtherValue}").ToArray();
+                return columns;
+            }
+
+            public int[] SlotMap()
+            {
+                Columns();
+                return slotOfValue!;
+            }
+
+            private int Intern(string value)
+            {
+                int id = spellings.Count;
+                ids.Add(value, id);
+                spellings.Add(value);
+                totals.Add(0);
+                return id;
+            }
+        }
+    }
+}

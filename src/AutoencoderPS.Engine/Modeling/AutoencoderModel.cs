@@ -1,0 +1,587 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using TorchSharp;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling.Torch;
+using AutoencoderPS.Engine.Numerics;
+using static TorchSharp.torch;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>
+    /// An autoencoder anomaly detector: settings, and once trained, the feature schema, scaling, network
+    /// and threshold. Scoring and training may be called from several threads; each call sees either
+    /// the state before a training run or after it, never a mix.
+    /// </summary>
+    public sealed class AutoencoderModel : IDisposable
+    {
+        // torch's random generator is process-wide: seeding and initialising a network must not interleave.
+        private static readonly object TorchSeedGate = new object();
+
+        private readonly object sync = new object();
+        private AutoencoderNetwork? network;
+        private bool disposed;
+
+        public AutoencoderModel(ModelSettings settings)
+        {
+            Settings = settings;
+            ThresholdRule = ThresholdRule.Default;
+        }
+
+        public ModelSettings Settings { get; }
+        public FeatureSchema? Schema { get; private set; }
+        public FeatureScaler? Scaler { get; private set; }
+        public NetworkArchitecture? Architecture { get; private set; }
+        public LossKind Loss { get; private set; } = LossKind.Mse;
+        public ThresholdRule ThresholdRule { get; private set; }
+
+        /// <summary>Scores above this are anomalies; NaN until trained.</summary>
+        public double Threshold { get; private set; } = double.NaN;
+
+        /// <summary>How the threshold was chosen: the rule, the rows it was computed on, and when.</summary>
+        public string ThresholdSource { get; private set; } = "";
+
+        /// <summary>
+        /// Reconstruction errors of the training rows, sorted (an even sample when there are many), so that the
+        /// threshold can be recalibrated by another rule without retraining.
+        /// </summary>
+        public IReadOnlyList<double> TrainingErrors { get; private set; } = Array.Empty<double>();
+
+        public TrainingSummary? Training { get; private set; }
+        public bool IsTrained => network != null;
+
+        /// <summary>True once <see cref="Dispose"/> has run: the network's native memory is released.</summary>
+        public bool IsDisposed => disposed;
+
+        /// <summary>The feature columns with their roles and training statistics.</summary>
+        public IReadOnlyList<FeatureColumn> FeatureColumns => Schema?.Columns ?? Array.Empty<FeatureColumn>();
+
+        /// <summary>The features the model reads: the trained schema, or what the user asked for before training.</summary>
+        public IReadOnlyList<string> Features => Schema?.Names ?? Settings.Features;
+
+        /// <summary>Layer widths, e.g. "140-32-16-8-16-32-140"; the input width is "?" until trained.</summary>
+        public string Layers => Architecture?.ToString()
+            ?? "?-" + string.Join("-", Settings.HiddenLayers.Concat(Settings.HiddenLayers.Reverse().Skip(1))) + "-?";
+
+        /// <summary>Trainable parameters; null until the input width is known.</summary>
+        public long? ParameterCount => Architecture?.ParameterCount;
+
+        public ScalingMethod? Scaling => Scaler?.Method;
+
+        /// <summary>Consecutive rows the network reads together (1: the row model).</summary>
+        public int WindowSize => Settings.WindowSize;
+
+        /// <summary>
+        /// The network's inputs as features per time step ("cpu (t-1)", "cpu (t)"); the row schema itself for a row model.
+        /// Scores of windows explain themselves by these columns.
+        /// </summary>
+        public FeatureSchema? WindowSchema
+        {
+            get
+            {
+                var schema = Schema;
+                if (schema == null || !Settings.IsWindowed) return schema;
+                var cached = windowSchema;
+                if (cached != null && ReferenceEquals(cached.Item1, schema)) return cached.Item2;
+                var built = SlidingWindow.WindowSchema(schema, Settings.WindowSize);
+                windowSchema = Tuple.Create(schema, built);
+                return built;
+            }
+        }
+
+        private Tuple<FeatureSchema, FeatureSchema>? windowSchema;
+
+        /// <summary>Median time step of each group seen in training (sliding windows with a time property).</summary>
+        public IReadOnlyDictionary<string, TimeSpan> GroupIntervals { get; private set; } = new Dictionary<string, TimeSpan>();
+
+        /// <summary>Median time step over all groups seen in training; null without a time property.</summary>
+        public TimeSpan? UsualInterval { get; private set; }
+
+        /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
+        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group);
+
+        /// <summary>
+        /// Trains a new network on <paramref name="rows"/> (already featurized by <paramref name="schema"/>)
+        /// and sets the threshold from the training errors. The model changes only when the whole run
+        /// finishes; a cancelled or failed run leaves it as it was.
+        /// </summary>
+        public IReadOnlyList<EpochResult> Train(
+            FeatureSchema schema,
+            IReadOnlyList<double[]> rows,
+            TrainingOptions options,
+            Action<EpochResult>? onEpoch = null,
+            CancellationToken cancellation = default,
+            bool continueTraining = false,
+            WindowPlan? windows = null)
+        {
+            ThrowIfDisposed();
+            options.Validate();
+            if (rows.Count == 0)
+                throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+            if (Settings.IsWindowed != (windows != null))
+                throw new ArgumentException(Settings.IsWindowed
+                    ? "A sliding-window model trains on windows: give the plan (SlidingWindow.Plan)."
+                    : "A row model trains on rows, not on windows.", nameof(windows));
+            if (windows != null && windows.Windows.Count == 0)
+                throw new AutoencoderException("NoTrainingWindows",
+                    $"No group has {Settings.WindowSize} consecutive rows without a gap, so there is no window of {Settings.WindowSize} rows to train on. " +
+                    "Give more rows per group, a smaller -WindowSize, or a larger -MaxGap.");
+            foreach (var row in rows)
+                if (row.Length != schema.Width)
+                    throw new ArgumentException($"Each row must have {schema.Width} values, one per network input of the schema.", nameof(rows));
+            if (!schema.IsFitted)
+                throw new ArgumentException("The schema must be fitted on the training rows first (FeatureSchema.Fit).", nameof(schema));
+            TorchRuntime.EnsureLoaded();
+
+            var clock = Stopwatch.StartNew();
+            int n = rows.Count, d = schema.Width;
+            FeatureScaler scaler;
+            NetworkArchitecture architecture;
+            AutoencoderNetwork candidate;
+            int previousEpochs = 0;
+            if (continueTraining)
+            {
+                // Incremental: same schema, scaling and architecture; start from the current weights.
+                lock (sync)
+                {
+                    ThrowIfDisposed();
+                    if (network == null || Schema == null || Scaler == null || Architecture == null)
+                        throw new AutoencoderException("ModelNotTrained", "Only a trained model can be trained further. Train it once first.");
+                    if (!ReferenceEquals(schema, Schema))
+                        throw new ArgumentException("Incremental training must use the model's own schema.", nameof(schema));
+                    scaler = Scaler;
+                    architecture = Architecture;
+                    byte[] weights;
+                    // Module.save closes the stream it writes to: copy the bytes out before loading them.
+                    using (var saved = new System.IO.MemoryStream())
+                    {
+                        network.save(saved);
+                        weights = saved.ToArray();
+                    }
+                    candidate = NewNetwork(architecture, null);
+                    try
+                    {
+                        using var state = new System.IO.MemoryStream(weights, writable: false);
+                        candidate.load(state);
+                    }
+                    catch
+                    {
+                        candidate.Dispose();
+                        throw;
+                    }
+                    previousEpochs = Training?.Epochs ?? 0;
+                }
+            }
+            else
+            {
+                scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling);
+                architecture = new NetworkArchitecture(d * Settings.WindowSize, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
+                candidate = NewNetwork(architecture, Settings.Seed);
+            }
+            float[] scaled = Scale(scaler, rows);
+            if (windows != null)
+            {
+                // Scaling is fitted on rows; a window is its rows' scaled vectors, concatenated oldest first.
+                scaled = Concatenate(scaled, d, windows.Windows);
+                n = windows.Windows.Count;
+                d *= Settings.WindowSize;
+            }
+
+            var history = new List<EpochResult>();
+            try
+            {
+                var shuffler = new Random(Settings.Seed + previousEpochs);
+                var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+                using var wrapped = torch.tensor(scaled, new long[] { n, d });
+                using var data = wrapped.clone();
+                using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
+                // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
+                // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
+                int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
+                double? trimmedShare = options.Robust ? options.Contamination : 0;
+                candidate.train();
+                for (int epoch = 1; epoch <= options.Epochs; epoch++)
+                {
+                    var epochClock = Stopwatch.StartNew();
+                    if (options.Robust && epoch > warmup && trimmedShare != 0)
+                    {
+                        candidate.eval();
+                        var current = RowErrors(candidate, options.Loss, scaled, n, d);
+                        candidate.train();
+                        trimmedShare ??= RobustTrimming.EstimateShare(current);
+                        order = RobustTrimming.Kept(current, trimmedShare.Value);
+                    }
+                    Shuffle(order, shuffler);
+                    double lossSum = 0;
+                    // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
+                    using var epochOrder = torch.tensor(order);
+                    int rowsThisEpoch = order.Length;
+                    for (int start = 0; start < rowsThisEpoch; start += options.BatchSize)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
+                        using var scope = torch.NewDisposeScope();
+                        var index = epochOrder.narrow(0, start, size);
+                        var batch = data.index_select(0, index);
+                        var output = candidate.forward(batch);
+                        var loss = options.Loss == LossKind.Mae
+                            ? torch.nn.functional.l1_loss(output, batch)
+                            : torch.nn.functional.mse_loss(output, batch);
+                        candidate.zero_grad();
+                        loss.backward();
+                        optimizer.Step();
+                        lossSum += loss.item<float>() * size;
+                    }
+                    double epochLoss = lossSum / rowsThisEpoch;
+                    if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
+                        throw new AutoencoderException("TrainingDiverged",
+                            $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
+                    var result = new EpochResult(epoch, options.Epochs, epochLoss, epochClock.Elapsed);
+                    history.Add(result);
+                    onEpoch?.Invoke(result);
+                }
+
+                candidate.eval();
+                var errors = RowErrors(candidate, options.Loss, scaled, n, d);
+                double trimmed = trimmedShare ?? 0;
+                double threshold = options.Threshold.Compute(errors, trimmed);
+                var summary = new TrainingSummary
+                {
+                    Rows = n,
+                    Epochs = previousEpochs + options.Epochs,
+                    Runs = (continueTraining ? Training?.Runs ?? 1 : 0) + 1,
+                    BatchSize = options.BatchSize,
+                    LearningRate = options.LearningRate,
+                    FinalLoss = history[^1].Loss,
+                    ErrorMean = Statistics.Mean(errors),
+                    ErrorStd = Statistics.StandardDeviation(errors),
+                    ErrorMax = errors.Max(),
+                    TrainedUtc = DateTime.UtcNow,
+                    Duration = clock.Elapsed,
+                    Robust = options.Robust,
+                    TrimmedShare = trimmed,
+                    ContaminationEstimated = options.Robust && options.Contamination == null,
+                };
+                lock (sync)
+                {
+                    ThrowIfDisposed();
+                    network?.Dispose();
+                    network = candidate;
+                    Schema = schema;
+                    Scaler = scaler;
+                    Architecture = architecture;
+                    Loss = options.Loss;
+                    ThresholdRule = options.Threshold;
+                    Threshold = threshold;
+                    ThresholdSource = FormattableString.Invariant($"{options.Threshold}; {n} training {(windows != null ? "windows" : "rows")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
+                    if (windows != null)
+                    {
+                        GroupIntervals = windows.GroupIntervals;
+                        UsualInterval = windows.UsualInterval;
+                    }
+                    TrainingErrors = SampleSorted(errors);
+                    Training = summary;
+                }
+                return history;
+            }
+            catch
+            {
+                candidate.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
+        public RowScore[] Score(IReadOnlyList<double[]> rows)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null || Scaler == null || Schema == null)
+                    throw new AutoencoderException("ModelNotTrained",
+                        "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                if (Settings.IsWindowed)
+                    throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
+                return ScoreCore(rows, Schema);
+            }
+        }
+
+        /// <summary>
+        /// Scores windows of a sliding-window model: each is <see cref="WindowSize"/> rows featurized with
+        /// <see cref="Schema"/>, concatenated oldest first (see <see cref="WindowAssembler"/>), in one forward pass.
+        /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)").
+        /// </summary>
+        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null || Scaler == null || Schema == null)
+                    throw new AutoencoderException("ModelNotTrained",
+                        "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                if (!Settings.IsWindowed)
+                    throw new InvalidOperationException("A row model scores rows (Score), not windows.");
+                return ScoreCore(windows, WindowSchema!);
+            }
+        }
+
+        // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
+        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained)
+        {
+            var scaler = Scaler!;
+            int n = rows.Count, d = explained.Width;
+            if (n == 0) return Array.Empty<RowScore>();
+            foreach (var row in rows)
+                if (row.Length != d)
+                    throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
+            float[] scaled = Scale(scaler, rows);
+            Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
+            var scores = new RowScore[n];
+            int rowWidth = scaler.Count;
+            // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
+            var reconstruction = new double[n * d];
+            for (int i = 0; i < n; i++)
+            {
+                int at = i * d;
+                for (int j = 0; j < d; j++)
+                    reconstruction[at + j] = scaler.Inverse(j % rowWidth, reconstructed[at + j]);
+                double score = RowError(errors, i, d);
+                // A score that is not a number is never silently normal.
+                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
+            }
+            return scores;
+        }
+
+        /// <summary>
+        /// Sets a new threshold by <paramref name="rule"/> without retraining: from <paramref name="errors"/> (scores of
+        /// new normal rows) when given, else from the stored training errors.
+        /// </summary>
+        public void SetThreshold(ThresholdRule rule, IReadOnlyList<double>? errors = null, string? source = null)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null)
+                    throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so it has no errors to set a threshold from.");
+                var basis = errors ?? TrainingErrors;
+                if (rule.Method != ThresholdMethod.Manual && basis.Count == 0)
+                    throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
+                // The stored training errors include the rows robust training left out; errors of new rows are all normal.
+                Threshold = rule.Compute(basis, errors == null ? Training?.TrimmedShare ?? 0 : 0);
+                ThresholdRule = rule;
+                string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{rule}; {when} UTC"
+                    : errors == null ? $"{rule}; stored errors of {basis.Count} training rows, recalibrated {when} UTC"
+                    : $"{rule}; errors of {basis.Count} new rows, recalibrated {when} UTC");
+            }
+        }
+
+        /// <summary>A readable summary: features, layers, parameters, training state and threshold.</summary>
+        public override string ToString()
+        {
+            var text = new StringBuilder();
+            text.Append(IsTrained ? "Trained autoencoder " : "Untrained autoencoder ");
+            text.Append(Layers);
+            if (Schema != null) text.Append($", {Schema.Count} features");
+            if (Settings.IsWindowed) text.Append($", windows of {Settings.WindowSize} rows");
+            if (IsTrained) text.Append($", threshold {Threshold:G4} ({ThresholdRule})");
+            return text.ToString();
+        }
+
+        public void Dispose()
+        {
+            lock (sync)
+            {
+                if (disposed) return;
+                disposed = true;
+                network?.Dispose();
+                network = null;
+            }
+        }
+
+        /// <summary>Used by the model file reader to rebuild a trained model.</summary>
+        internal static AutoencoderModel Restore(
+            ModelSettings settings, FeatureSchema schema, FeatureScaler scaler, NetworkArchitecture architecture,
+            LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
+            TrainingSummary? training, Action<torch.nn.Module> loadWeights,
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null)
+        {
+            TorchRuntime.EnsureLoaded();
+            var restored = NewNetwork(architecture, null);
+            try
+            {
+                loadWeights(restored);
+                restored.eval();
+            }
+            catch
+            {
+                restored.Dispose();
+                throw;
+            }
+            return new AutoencoderModel(settings)
+            {
+                network = restored,
+                Schema = schema,
+                Scaler = scaler,
+                Architecture = architecture,
+                Loss = loss,
+                ThresholdRule = rule,
+                Threshold = threshold,
+                ThresholdSource = thresholdSource,
+                TrainingErrors = trainingErrors.ToArray(),
+                Training = training,
+                GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
+                UsualInterval = usualInterval,
+            };
+        }
+
+        /// <summary>Runs <paramref name="action"/> on the network under the model's lock (for saving weights).</summary>
+        internal void WithNetwork(Action<torch.nn.Module> action)
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null)
+                    throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so there is nothing to save.");
+                action(network);
+            }
+        }
+
+        // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
+        private const float MaxScaledValue = 1e6f;
+
+        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
+        private static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        {
+            int d = scaler.Count;
+            int width = rows.Count == 0 ? d : rows[0].Length;
+            var scaled = new float[rows.Count * width];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < width; j++)
+                    scaled[i * width + j] = Math.Clamp(scaler.Transform(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
+            return scaled;
+        }
+
+        // The training windows from the scaled rows: each window's rows, concatenated oldest first.
+        private static float[] Concatenate(float[] scaledRows, int d, IReadOnlyList<int[]> windows)
+        {
+            int w = windows.Count == 0 ? 0 : windows[0].Length;
+            var result = new float[windows.Count * w * d];
+            for (int k = 0; k < windows.Count; k++)
+                for (int t = 0; t < w; t++)
+                    Array.Copy(scaledRows, windows[k][t] * d, result, (k * w + t) * d, d);
+            return result;
+        }
+
+        // Rows go through the network in chunks of this fixed size (the last one padded with zeros; large enough
+        // that per-call overhead is small against the work of a chunk): libtorch's
+        // float kernels round differently for different row counts, and a row's score must not depend on how
+        // many rows it was scored with (batch size, training versus scoring).
+        internal const int ForwardChunkRows = 256;
+
+        // Per-input errors and reconstructions come back row-major (n x d, scaled units).
+        private static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
+            out float[] errors, out float[] reconstructed)
+        {
+            errors = new float[n * d];
+            reconstructed = new float[n * d];
+            // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
+            // aligned and unaligned rows differently, so without this a row's score would depend on its place.
+            int stride = (d + 3) & ~3;
+            var chunk = new float[ForwardChunkRows * stride];
+            var outputRows = new float[ForwardChunkRows * d];
+            using var noGrad = torch.no_grad();
+            // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
+            using var padded = torch.zeros(ForwardChunkRows, stride);
+            using var input = padded.narrow(1, 0, d);
+            for (int start = 0; start < n; start += ForwardChunkRows)
+            {
+                int rows = Math.Min(ForwardChunkRows, n - start);
+                Array.Clear(chunk);
+                for (int r = 0; r < rows; r++)
+                    Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
+                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var output = net.forward(input).contiguous();
+                    using var source = output.data<float>();
+                    source.CopyTo(outputRows, 0, 0);
+                }
+                // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
+                // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a
+                // temporary Scalar that a garbage collection can free mid-call (seen as "Unknown scalar type").
+                int at = start * d;
+                for (int r = 0; r < rows; r++)
+                {
+                    int from = r * stride, to = r * d;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float o = outputRows[to + j];
+                        float diff = o - chunk[from + j];
+                        errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
+                        reconstructed[at + to + j] = o;
+                    }
+                }
+            }
+        }
+
+        // Every row's score under the network as it is now.
+        private static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
+        {
+            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
+            var errors = new double[n];
+            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
+            return errors;
+        }
+
+        // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.
+        private static double RowError(float[] errors, int row, int d)
+        {
+            double sum = 0;
+            for (int j = 0; j < d; j++) sum += errors[row * d + j];
+            return sum / d;
+        }
+
+        private const int MaxStoredErrors = 10000;
+
+        private static double[] SampleSorted(IReadOnlyList<double> errors)
+        {
+            var sorted = errors.OrderBy(e => e).ToArray();
+            if (sorted.Length <= MaxStoredErrors) return sorted;
+            var sample = new double[MaxStoredErrors];
+            for (int k = 0; k < MaxStoredErrors; k++)
+                sample[k] = sorted[(int)Math.Round(k * (sorted.Length - 1) / (double)(MaxStoredErrors - 1))];
+            return sample;
+        }
+
+        // Every network is built under one gate: building draws from torch's process-wide random generator, so an
+        // import or incremental run in another runspace must not move a seeded run's draws.
+        private static AutoencoderNetwork NewNetwork(NetworkArchitecture architecture, int? seed)
+        {
+            lock (TorchSeedGate)
+            {
+                if (seed != null) torch.random.manual_seed(seed.Value);
+                return new AutoencoderNetwork(architecture);
+            }
+        }
+
+        private static void Shuffle(long[] order, Random random)
+        {
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+
+        private void ThrowIfDisposed()
+        {
+            if (disposed) throw new ObjectDisposedException(nameof(AutoencoderModel), "The model has been disposed.");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>What a user chooses before training: the network's shape, the features and the seed.</summary>
+    public sealed class ModelSettings
+    {
+        public ModelSettings(
+            IReadOnlyList<int>? hiddenLayers = null,
+            ActivationKind activation = ActivationKind.Relu,
+            OutputActivationKind outputActivation = OutputActivationKind.Sigmoid,
+            IEnumerable<string>? features = null,
+            IEnumerable<string>? excludeFeatures = null,
+            int? seed = null,
+            bool timeFeatures = false,
+            int windowSize = 1,
+            string? timeProperty = null,
+            string? groupBy = null,
+            TimeSpan? maxGap = null)
+        {
+            if (windowSize < 1 || windowSize > MaxWindowSize)
+                throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, $"The window size must be between 1 and {MaxWindowSize}.");
+            if (maxGap != null && maxGap.Value <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(maxGap), maxGap, "The largest gap must be a positive time span.");
+            if (windowSize == 1 && (timeProperty != null || groupBy != null || maxGap != null))
+                throw new AutoencoderException("WindowSizeRequired",
+                    "A time property, group or largest gap only matters for sliding windows: give a window size of 2 or more (-WindowSize).");
+            if (timeProperty != null && groupBy != null && string.Equals(timeProperty, groupBy, StringComparison.OrdinalIgnoreCase))
+                throw new AutoencoderException("WindowColumnsClash", $"'{timeProperty}' can't be both the time property and the group.");
+            WindowSize = windowSize;
+            TimeProperty = string.IsNullOrWhiteSpace(timeProperty) ? null : timeProperty;
+            GroupBy = string.IsNullOrWhiteSpace(groupBy) ? null : groupBy;
+            MaxGap = maxGap;
+            TimeFeatures = timeFeatures;
+            HiddenLayers = (hiddenLayers ?? NetworkArchitecture.DefaultHiddenLayers).ToArray();
+            NetworkArchitecture.ValidateHiddenLayers(HiddenLayers);
+            Activation = activation;
+            OutputActivation = outputActivation;
+            Features = features?.ToArray() ?? Array.Empty<string>();
+            ExcludeFeatures = excludeFeatures?.ToArray() ?? Array.Empty<string>();
+            // Without a seed, draw one and keep it, so any run can be repeated afterwards.
+            Seed = seed ?? Random.Shared.Next();
+            var windowColumns = new[] { TimeProperty, GroupBy }.Where(c => c != null).Select(c => c!).ToArray();
+            var clash = Features.FirstOrDefault(f => windowColumns.Contains(f, StringComparer.OrdinalIgnoreCase));
+            if (clash != null)
+                throw new AutoencoderException("WindowColumnIsFeature",
+                    $"'{clash}' is the time property or the group of the sliding window, so it can't also be a feature.");
+        }
+
+        /// <summary>The most consecutive rows one window may hold.</summary>
+        public const int MaxWindowSize = 1024;
+
+        /// <summary>
+        /// A gap between two consecutive rows of a group longer than this many usual intervals (the median time
+        /// step of the group in training) breaks the window, unless <see cref="MaxGap"/> sets the gap itself.
+        /// </summary>
+        public const double GapFactor = 1.5;
+
+        public IReadOnlyList<int> HiddenLayers { get; }
+        public ActivationKind Activation { get; }
+        public OutputActivationKind OutputActivation { get; }
+
+        /// <summary>Features named by the user; empty means "infer the numeric columns at training time".</summary>
+        public IReadOnlyList<string> Features { get; }
+
+        public IReadOnlyList<string> ExcludeFeatures { get; }
+
+        /// <summary>Timestamp columns become hour-of-day and day-of-week features (otherwise they are left out).</summary>
+        public bool TimeFeatures { get; }
+        public int Seed { get; }
+
+        /// <summary>Consecutive rows the network reads together; 1 is the row model (no windows).</summary>
+        public int WindowSize { get; }
+
+        /// <summary>The column that orders rows in time (not a feature); null: rows are taken in arrival order.</summary>
+        public string? TimeProperty { get; }
+
+        /// <summary>The column whose values (hosts, sensors) each form a series of their own (not a feature); null: one series.</summary>
+        public string? GroupBy { get; }
+
+        /// <summary>The longest gap that keeps a window whole; null: <see cref="GapFactor"/> times the usual interval.</summary>
+        public TimeSpan? MaxGap { get; }
+
+        /// <summary>True when the model reads sliding windows of rows.</summary>
+        public bool IsWindowed => WindowSize > 1;
+
+        /// <summary>The time and group columns: the window's keys, never features.</summary>
+        public IReadOnlyList<string> WindowColumns =>
+            new[] { TimeProperty, GroupBy }.Where(c => c != null).Select(c => c!).ToArray();
+    }
+}

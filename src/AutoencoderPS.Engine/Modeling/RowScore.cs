@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Text;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>The verdict on one row, and what drove it.</summary>
+    public sealed class RowScore
+    {
+        private readonly FeatureSchema schema;
+        private readonly double[] input;
+        // Per-input errors and reconstructions live in arrays shared by the rows of one scored batch, at this offset:
+        // one allocation per batch instead of two per row.
+        private readonly float[] errors;
+        private readonly double[] reconstruction;
+        private readonly int offset;
+        private readonly double[] columnErrors;
+        private readonly double totalError;
+
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, double[] reconstruction, int offset)
+        {
+            this.schema = schema;
+            this.input = input;
+            Score = score;
+            IsAnomaly = isAnomaly;
+            this.errors = errors;
+            this.reconstruction = reconstruction;
+            this.offset = offset;
+
+            int count = schema.Count;
+            var columns = new double[count];
+            double total = 0;
+            for (int c = 0; c < count; c++)
+            {
+                int first = offset + schema.FirstSlot(c);
+                int width = schema.WidthOf(c);
+                double sum = 0;
+                for (int k = 0; k < width; k++) sum += errors[first + k];
+                columns[c] = sum;
+                total += sum;
+            }
+            columnErrors = columns;
+            int top = 0;
+            for (int c = 1; c < columns.Length; c++) if (columns[c] > columns[top]) top = c;
+            TopFeature = top;
+            totalError = total;
+        }
+
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
+            : this(schema, input, score, isAnomaly, featureErrors, reconstruction, 0)
+        {
+        }
+
+        /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
+        public double Score { get; }
+
+        /// <summary>True when <see cref="Score"/> is above the model's threshold (or is not a number).</summary>
+        public bool IsAnomaly { get; }
+
+        /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>
+        public int TopFeature { get; }
+
+        /// <summary>Per-input error in scaled units, in slot order.</summary>
+        public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
+
+        /// <summary>Error per feature column (sum over its inputs), in column order.</summary>
+        public IReadOnlyList<double> ColumnErrors => columnErrors;
+
+        /// <summary>The network's reconstruction in original units, in slot order.</summary>
+        public IReadOnlyList<double> Reconstruction => new ArraySegment<double>(reconstruction, offset, schema.Width);
+
+        /// <summary>Each feature's share of the row's reconstruction error (0-1), in column order.</summary>
+        public IReadOnlyList<double> Shares
+        {
+            get
+            {
+                var shares = new double[columnErrors.Length];
+                for (int c = 0; c < shares.Length; c++) shares[c] = ShareOf(c);
+                return shares;
+            }
+        }
+
+        private double ShareOf(int column) => totalError > 0 ? columnErrors[column] / totalError : 0.0;
+
+        // The columns with the largest errors, largest first (ties keep column order): a partial selection, as
+        // scoring files explains every row, so no sorting of all columns.
+        private int TopColumns(int count, Span<int> top)
+        {
+            count = Math.Min(Math.Max(0, count), schema.Count);
+            int found = 0;
+            for (int c = 0; c < schema.Count; c++)
+            {
+                int at = found < count ? found++ : count;
+                if (at == count && (count == 0 || columnErrors[c] <= columnErrors[top[count - 1]])) continue;
+                if (at == count) at = count - 1;
+                while (at > 0 && columnErrors[top[at - 1]] < columnErrors[c]) { top[at] = top[at - 1]; at--; }
+                top[at] = c;
+            }
+            return count;
+        }
+
+        /// <summary>The <paramref name="count"/> features with the largest share of the error, largest first.</summary>
+        public IReadOnlyList<FeatureContribution> TopContributions(int count)
+        {
+            var top = new int[Math.Min(Math.Max(0, count), schema.Count)];
+            count = TopColumns(count, top);
+            var result = new FeatureContribution[count];
+            for (int k = 0; k < count; k++)
+            {
+                int c = top[k];
+                result[k] = new FeatureContribution(
+                    schema.Columns[c].Name,
+                    ShareOf(c),
+                    schema.Describe(c, input),
+                    schema.Describe(c, new ReadOnlySpan<double>(reconstruction, offset, schema.Width)));
+            }
+            return result;
+        }
+
+        /// <summary>"cpu_pct 97 (expected 35.2, 71%); ..." for the top <paramref name="count"/> features.</summary>
+        public string Explain(int count, CultureInfo culture)
+        {
+            var text = new CharBuffer(64 * Math.Min(Math.Max(1, count), 8));
+            AppendExplanation(text, count, culture);
+            return text.ToString();
+        }
+
+        /// <summary>
+        /// Appends the text of <see cref="Explain"/> to <paramref name="text"/>, formatting numbers in place: the
+        /// output file explains every row, so this builds no contribution objects, boxed values or strings.
+        /// </summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal void AppendExplanation(CharBuffer text, int count, CultureInfo culture)
+        {
+            int wanted = Math.Min(Math.Max(0, count), schema.Count);
+            Span<int> top = wanted <= 32 ? stackalloc int[32].Slice(0, wanted) : new int[wanted];
+            count = TopColumns(count, top);
+            for (int k = 0; k < count; k++)
+            {
+                int c = top[k];
+                var column = schema.Columns[c];
+                if (k > 0) text.Append("; ");
+                text.Append(column.Name);
+                text.Append(' ');
+                if (column.Role == ColumnRole.Numeric)
+                {
+                    int slot = schema.FirstSlot(c);
+                    FeatureContribution.AppendNumber(text, input[slot], culture);
+                    text.Append(" (expected ");
+                    FeatureContribution.AppendNumber(text, reconstruction[offset + slot], culture);
+                }
+                else
+                {
+                    text.Append(FeatureContribution.Format(schema.Describe(c, input), culture));
+                    text.Append(" (expected ");
+                    text.Append(FeatureContribution.Format(schema.Describe(c, new ReadOnlySpan<double>(reconstruction, offset, schema.Width)), culture));
+                }
+                text.Append(", ");
+                text.AppendWhole(ShareOf(c) * 100, culture);
+                text.Append("%)");
+            }
+        }
+    }
+
+    /// <summary>One feature's part in a row's reconstruction error, with observed and expected values in original units.</summary>
+    public sealed class FeatureContribution
+    {
+        public FeatureContribution(string feature, double share, object observed, object expected)
+        {
+            Feature = feature;
+            Share = share;
+            Observed = observed;
+            Expected = expected;
+        }
+
+        public string Feature { get; }
+
+        /// <summary>Share of the row's reconstruction error, 0-1.</summary>
+        public double Share { get; }
+
+        public object Observed { get; }
+        public object Expected { get; }
+
+        public override string ToString() => ToString(CultureInfo.InvariantCulture);
+
+        public string ToString(CultureInfo culture) =>
+            $"{Feature} {Format(Observed, culture)} (expected {Format(Expected, culture)}, {(Share * 100).ToString("0", culture)}%)";
+
+        /// <summary>Numbers with up to 4 significant digits, so "97" and "35.2" read naturally.</summary>
+        public static string Format(object value, CultureInfo culture) => value switch
+        {
+            double d => Math.Abs(d) < 1e-4 ? 0.0.ToString(culture) : d.ToString(NumberFormat(d), culture),
+            _ => Convert.ToString(value, culture) ?? "",
+        };
+
+        private static string NumberFormat(double d) => Math.Abs(d) >= 10000 ? "0" : "G4";
+
+        /// <summary>What <see cref="Format"/> gives for a number, appended without a string.</summary>
+        internal static void AppendNumber(CharBuffer text, double d, CultureInfo culture)
+        {
+            if (Math.Abs(d) < 1e-4) text.Append(0.0, null, culture);
+            else if (!text.TryAppendG4(d, culture)) text.Append(d, NumberFormat(d), culture);
+        }
+    }
+}

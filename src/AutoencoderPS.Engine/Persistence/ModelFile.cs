@@ -1,0 +1,482 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling.Torch;
+
+namespace AutoencoderPS.Engine.Persistence
+{
+    /// <summary>A model file is missing, truncated, corrupt, foreign or from a newer format.</summary>
+    public sealed class ModelFileException : AutoencoderException
+    {
+        public ModelFileException(string errorId, string path, string message, Exception? inner = null)
+            : base(errorId, message, inner)
+        {
+            Path = path;
+        }
+
+        public string Path { get; }
+    }
+
+    /// <summary>
+    /// The model file: everything scoring needs, in one file.
+    /// <code>
+    /// magic "AEPSMODL" (8) | format version (uint16) | reserved (uint16)
+    /// metadata length (int64) | metadata (UTF-8 JSON: schema, scaling, architecture, threshold, versions)
+    /// weights length (int64)  | weights (TorchSharp state)
+    /// SHA-256 of every byte before it (32)
+    /// </code>
+    /// Lengths are checked against the file's size, and the checksum is verified, before anything is parsed.
+    /// </summary>
+    public static class ModelFile
+    {
+        // 2: optional sliding-window fields (WindowSize, TimeProperty, GroupBy, MaxGap, UsualInterval, GroupIntervals);
+        // a version-1 file has none of them and loads as a row model.
+        // 3: robust training (Training.Robust, TrimmedShare, ContaminationEstimated) and the NormalPercentile threshold rule;
+        // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
+        public const int FormatVersion = 3;
+        public const string Extension = ".aemodel";
+        private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
+        private const int HeaderSize = 8 + 2 + 2;
+        private const int HashSize = 32;
+        private const long MaxMetadataBytes = 64L * 1024 * 1024;
+
+        /// <summary>
+        /// The most trainable parameters a model file may hold (400 MB of float32 weights). A file whose metadata
+        /// implies more is refused before any network is built, so a forged header can't make Import allocate gigabytes.
+        /// </summary>
+        public const long MaxParameters = 100_000_000;
+
+        // The TorchSharp state adds a little to the raw float32 values: an entry count, and per tensor its name,
+        // element type and shape. Generous bounds; the real overhead is well under 100 bytes a tensor.
+        private const long WeightsBaseOverhead = 64;
+        private const long WeightsOverheadPerTensor = 512;
+
+        /// <summary>The largest file Import reads at all: the largest metadata and weights, with the header and checksum.</summary>
+        public const long MaxFileBytes = HeaderSize + 8 + MaxMetadataBytes + 8 + MaxParameters * 4 + 1024 * 1024 + HashSize;
+
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Converters = { new JsonStringEnumConverter() },
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+
+        public static string ModuleVersion =>
+            typeof(ModelFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+        /// <summary>Writes a trained model atomically: an interrupted write leaves any previous file intact.</summary>
+        public static void Save(AutoencoderModel model, string path) => Save(model, path, null);
+
+        /// <summary>
+        /// As <see cref="Save(AutoencoderModel, string)"/>; <paramref name="openTemporary"/> opens the temporary file
+        /// (tests simulate a full disk with it). A failed write throws <see cref="ModelFileException"/> "ModelFileWriteFailed"
+        /// and leaves any previous file intact, with no temporary file left behind.
+        /// </summary>
+        public static void Save(AutoencoderModel model, string path, Func<string, Stream>? openTemporary)
+        {
+            byte[] content = Serialize(model);
+            try
+            {
+                if (openTemporary == null) AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
+                else AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length), openTemporary);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new ModelFileException("ModelFileWriteFailed", path,
+                    $"Could not write the model to '{path}': {e.Message} Any previous file there is unchanged.", e);
+            }
+        }
+
+        public static byte[] Serialize(AutoencoderModel model)
+        {
+            byte[] weights = null!;
+            ModelMetadata metadata = null!;
+            model.WithNetwork(network =>
+            {
+                metadata = ModelMetadata.From(model);
+                using var buffer = new MemoryStream();
+                network.save(buffer);
+                weights = buffer.ToArray();
+            });
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
+            long parameters = model.ParameterCount ?? 0;
+            if (json.Length > MaxMetadataBytes || parameters > MaxParameters)
+                throw new ModelFileException("ModelTooLargeToSave", "",
+                    $"The model is too large for a model file ({parameters:N0} parameters, {json.Length:N0} bytes of metadata; " +
+                    $"at most {MaxParameters:N0} and {MaxMetadataBytes:N0}), so it could not be imported again.");
+
+            using var output = new MemoryStream();
+            using (var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write((ushort)FormatVersion);
+                writer.Write((ushort)0);
+                writer.Write((long)json.Length);
+                writer.Write(json);
+                writer.Write((long)weights.Length);
+                writer.Write(weights);
+            }
+            byte[] hash = SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length));
+            output.Write(hash, 0, hash.Length);
+            return output.ToArray();
+        }
+
+        /// <summary>Reads and validates a model file; throws <see cref="ModelFileException"/> naming what is wrong.</summary>
+        public static AutoencoderModel Load(string path)
+        {
+            byte[] content;
+            try
+            {
+                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                long length = file.Length;
+                // The file's size is checked before it is read into memory: a huge file is refused, not loaded.
+                if (length > MaxFileBytes)
+                    throw new ModelFileException("ModelFileTooLarge", path,
+                        $"'{path}' is not a usable model file: it is {length:N0} bytes long, more than any model file ({MaxFileBytes:N0} bytes at most).");
+                content = new byte[length];
+                int read = 0;
+                while (read < content.Length)
+                {
+                    int n = file.Read(content, read, content.Length - read);
+                    if (n == 0)
+                        throw new ModelFileException("ModelFileTruncated", path,
+                            $"'{path}' is not a usable model file: it shrank from {length} to {read} bytes while it was being read.");
+                    read += n;
+                }
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                throw new ModelFileException("ModelFileNotFound", path, $"Model file '{path}' does not exist.", e);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new ModelFileException("ModelFileUnreadable", path, $"Model file '{path}' could not be read: {e.Message}", e);
+            }
+            return Deserialize(content, path);
+        }
+
+        public static AutoencoderModel Deserialize(byte[] content, string path)
+        {
+            ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
+
+            if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+            if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+                throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
+            if (content.Length < HeaderSize + 8 + 8 + HashSize)
+                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+            int version = BitConverter.ToUInt16(content, 8);
+            if (version > FormatVersion)
+                throw Invalid("ModelFileTooNew", $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
+            if (version < 1)
+                throw Invalid("ModelFileCorrupt", $"it declares format version {version}, which never existed.");
+
+            long position = HeaderSize;
+            long metadataLength = BitConverter.ToInt64(content, (int)position);
+            position += 8;
+            if (metadataLength <= 0 || metadataLength > MaxMetadataBytes || metadataLength > content.Length - position - 8 - HashSize)
+                throw Invalid("ModelFileTruncated", $"its metadata section declares {metadataLength} bytes, more than the file holds (truncated or corrupt).");
+            long metadataStart = position;
+            position += metadataLength;
+            long weightsLength = BitConverter.ToInt64(content, (int)position);
+            position += 8;
+            if (weightsLength <= 0 || weightsLength != content.Length - position - HashSize)
+                throw Invalid("ModelFileTruncated", $"its weights section declares {weightsLength} bytes but {content.Length - position - HashSize} remain (truncated or corrupt).");
+            long weightsStart = position;
+
+            byte[] expected = SHA256.HashData(content.AsSpan(0, content.Length - HashSize));
+            if (!expected.AsSpan().SequenceEqual(content.AsSpan(content.Length - HashSize)))
+                throw Invalid("ModelFileChecksumMismatch", "its checksum does not match its content (the file is corrupt or was modified).");
+
+            ModelMetadata metadata;
+            try
+            {
+                var text = content.AsSpan((int)metadataStart, (int)metadataLength);
+                RequireJsonObject(text);
+                RequireUniqueKeys(text, path);
+                metadata = JsonSerializer.Deserialize<ModelMetadata>(text, Json)
+                    ?? throw new JsonException("empty metadata");
+            }
+            catch (JsonException e)
+            {
+                throw Invalid("ModelFileCorrupt", $"its metadata is not valid ({e.Message}).");
+            }
+
+            try
+            {
+                return metadata.ToModel(weightsLength, network =>
+                {
+                    using var weights = new MemoryStream(content, (int)weightsStart, (int)weightsLength, writable: false);
+                    network.load(weights, strict: true);
+                    foreach (var (name, parameter) in network.named_parameters())
+                    {
+                        // Dispose the two temporaries by hand: a dispose scope here would also take the parameter
+                        // wrappers that the enumeration creates, and free the network's own weights.
+                        using var elementwise = parameter.isfinite();
+                        using var finite = elementwise.all();
+                        if (!finite.item<bool>())
+                            throw new InvalidDataException($"weights '{name}' hold NaN or infinite values");
+                    }
+                });
+            }
+            catch (TorchRuntimeException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not ModelFileException)
+            {
+                throw new ModelFileException("ModelFileCorrupt", path, $"'{path}' is not a usable model file: {e.Message}", e);
+            }
+        }
+
+        // Only a JSON object is metadata; "null", arrays, strings and numbers are refused with a clear reason.
+        // (Type names are never read from the file: "$type" and other unknown properties are ignored, and
+        // System.Text.Json builds only the fixed metadata classes below.)
+        private static void RequireJsonObject(ReadOnlySpan<byte> text)
+        {
+            var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read())
+                throw new JsonException("the metadata is empty");
+            if (reader.TokenType != JsonTokenType.StartObject)
+                throw new JsonException($"the metadata must be a JSON object, not {reader.TokenType}");
+        }
+
+        /// <summary>
+        /// Refuses metadata in which one object names a key twice, at any depth. System.Text.Json would silently keep the
+        /// last value, so a forged file could show one threshold to a reader and use another. Keys are compared after
+        /// unescaping and without regard to case (a case-insensitive reader such as ConvertFrom-Json would merge them).
+        /// </summary>
+        private static void RequireUniqueKeys(ReadOnlySpan<byte> text, string path)
+        {
+            var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            // One frame per open container: its keys (null for an array), and its path for the message.
+            var frames = new Stack<(HashSet<string>? Keys, string Path)>();
+            string pendingPath = "$";
+            int arrayIndex = 0;
+            var indices = new Stack<int>();
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        string containerPath = ContainerPath(frames, pendingPath, arrayIndex);
+                        indices.Push(arrayIndex);
+                        arrayIndex = 0;
+                        frames.Push((reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null, containerPath));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        frames.Pop();
+                        arrayIndex = indices.Pop();
+                        if (frames.Count > 0 && frames.Peek().Keys == null) arrayIndex++;
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var (keys, objectPath) = frames.Peek();
+                        string key = reader.GetString()!;
+                        if (!keys!.Add(key))
+                        {
+                            keys.TryGetValue(key, out string? first);
+                            string where = objectPath == "$" ? "at the top level" : $"in {objectPath}";
+                            string also = first == key ? "" : $" (also as '{first}')";
+                            throw new ModelFileException("ModelFileDuplicateKey", path,
+                                $"'{path}' is not a usable model file: its metadata names the key '{key}' more than once {where}{also}, " +
+                                "so which value counts is ambiguous (the file was edited or forged).");
+                        }
+                        pendingPath = objectPath + "." + key;
+                        break;
+                    default:
+                        if (frames.Count > 0 && frames.Peek().Keys == null) arrayIndex++;
+                        break;
+                }
+            }
+        }
+
+        private static string ContainerPath(Stack<(HashSet<string>? Keys, string Path)> frames, string pendingPath, int arrayIndex) =>
+            frames.Count == 0 ? "$" : frames.Peek().Keys == null ? $"{frames.Peek().Path}[{arrayIndex}]" : pendingPath;
+
+        /// <summary>
+        /// Checks the network the metadata describes against the weights section before it is built: its parameter
+        /// count must lie under <see cref="MaxParameters"/>, and its float32 values must fill the weights section,
+        /// give or take the state's small per-tensor overhead.
+        /// </summary>
+        internal static void CheckWeightsPlausible(NetworkArchitecture architecture, long weightsLength)
+        {
+            long parameters;
+            try
+            {
+                var widths = architecture.LayerWidths;
+                parameters = 0;
+                for (int i = 1; i < widths.Count; i++)
+                    parameters = checked(parameters + (long)widths[i - 1] * widths[i] + widths[i]);
+            }
+            catch (OverflowException)
+            {
+                parameters = long.MaxValue;
+            }
+            if (parameters > MaxParameters)
+                throw new InvalidDataException(
+                    $"its metadata describes a network of {architecture} with {parameters:N0} parameters, more than a model file may hold ({MaxParameters:N0})");
+            long tensors = 2L * (architecture.LayerWidths.Count - 1);
+            long values = parameters * sizeof(float);
+            if (weightsLength < values || weightsLength > values + WeightsBaseOverhead + tensors * WeightsOverheadPerTensor)
+                throw new InvalidDataException(
+                    $"its metadata describes a network of {architecture} with {parameters:N0} parameters ({values:N0} bytes), " +
+                    $"but its weights section holds {weightsLength:N0} bytes");
+        }
+
+        /// <summary>The JSON part of the file. Property names are the file format: keep them stable.</summary>
+        internal sealed class ModelMetadata
+        {
+            public int FormatVersion { get; set; }
+            public string ModuleVersion { get; set; } = "";
+            public string TorchSharpVersion { get; set; } = "";
+            public string LibTorchVersion { get; set; } = "";
+            public DateTime SavedUtc { get; set; }
+            public int Seed { get; set; }
+            public int[] HiddenLayers { get; set; } = Array.Empty<int>();
+            public ActivationKind Activation { get; set; }
+            public OutputActivationKind OutputActivation { get; set; }
+            public string[] RequestedFeatures { get; set; } = Array.Empty<string>();
+            public string[] ExcludedFeatures { get; set; } = Array.Empty<string>();
+            public bool TimeFeatures { get; set; }
+            public List<FeatureMetadata> Features { get; set; } = new List<FeatureMetadata>();
+            public List<IgnoredMetadata> IgnoredColumns { get; set; } = new List<IgnoredMetadata>();
+            public List<SlotMetadata> Inputs { get; set; } = new List<SlotMetadata>();
+            public ScalingMethod Scaling { get; set; }
+            public LossKind Loss { get; set; }
+            public ThresholdMethod ThresholdMethod { get; set; }
+            public double ThresholdValue { get; set; }
+            public double Threshold { get; set; }
+            public string ThresholdSource { get; set; } = "";
+            public double[] TrainingErrors { get; set; } = Array.Empty<double>();
+            public TrainingSummary? Training { get; set; }
+
+            // Sliding windows (format version 2); absent in row models.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WindowSize { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TimeProperty { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GroupBy { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? MaxGap { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
+
+            public static ModelMetadata From(AutoencoderModel model)
+            {
+                var schema = model.Schema!;
+                var scaler = model.Scaler!;
+                return new ModelMetadata
+                {
+                    FormatVersion = ModelFile.FormatVersion,
+                    ModuleVersion = ModelFile.ModuleVersion,
+                    TorchSharpVersion = TorchRuntime.TorchSharpVersion,
+                    LibTorchVersion = TorchRuntime.LibTorchVersion,
+                    SavedUtc = DateTime.UtcNow,
+                    Seed = model.Settings.Seed,
+                    HiddenLayers = model.Settings.HiddenLayers.ToArray(),
+                    Activation = model.Settings.Activation,
+                    OutputActivation = model.Settings.OutputActivation,
+                    RequestedFeatures = model.Settings.Features.ToArray(),
+                    ExcludedFeatures = model.Settings.ExcludeFeatures.ToArray(),
+                    TimeFeatures = model.Settings.TimeFeatures,
+                    Features = schema.Columns.Select(c => new FeatureMetadata
+                    {
+                        Name = c.Name,
+                        Role = c.Role,
+                        Categories = c.Categories.ToArray(),
+                        Median = c.Median,
+                        Mode = c.Mode,
+                        Statistics = c.Statistics,
+                    }).ToList(),
+                    IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
+                    Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
+                    {
+                        Name = name,
+                        Offset = scaler.Offset[j],
+                        Scale = scaler.Scale[j],
+                    }).ToList(),
+                    Scaling = scaler.Method,
+                    Loss = model.Loss,
+                    ThresholdMethod = model.ThresholdRule.Method,
+                    ThresholdValue = model.ThresholdRule.Value,
+                    Threshold = model.Threshold,
+                    ThresholdSource = model.ThresholdSource,
+                    TrainingErrors = model.TrainingErrors.ToArray(),
+                    Training = model.Training,
+                    WindowSize = model.Settings.IsWindowed ? model.Settings.WindowSize : null,
+                    TimeProperty = model.Settings.TimeProperty,
+                    GroupBy = model.Settings.GroupBy,
+                    MaxGap = model.Settings.MaxGap,
+                    UsualInterval = model.UsualInterval,
+                    GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
+                        ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
+                };
+            }
+
+            public AutoencoderModel ToModel(long weightsLength, Action<TorchSharp.torch.nn.Module> loadWeights)
+            {
+                if (HiddenLayers == null || RequestedFeatures == null || ExcludedFeatures == null || Features == null
+                    || IgnoredColumns == null || Inputs == null || TrainingErrors == null || ThresholdSource == null)
+                    throw new InvalidDataException("a required metadata property is null");
+                if (Features.Any(f => f == null || f.Name == null || f.Categories == null) || IgnoredColumns.Any(i => i == null || i.Name == null)
+                    || Inputs.Any(i => i == null))
+                    throw new InvalidDataException("a feature, ignored column or input entry is null or has no name");
+                if (Features.Count == 0) throw new InvalidDataException("it lists no features");
+                if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
+                if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
+                if (Training != null && !(Training.TrimmedShare >= 0 && Training.TrimmedShare <= RobustTrimming.MaxShare))
+                    throw new InvalidDataException($"its trimmed share {Training.TrimmedShare} is not between 0 and {RobustTrimming.MaxShare}");
+                if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
+                    throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
+                if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
+                    throw new InvalidDataException("its usual intervals are not positive time spans");
+                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
+                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap);
+                var schema = new FeatureSchema(
+                    Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
+                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
+                if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
+                if (Inputs.Count != schema.Width)
+                    throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
+                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds);
+                var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
+                CheckWeightsPlausible(architecture, weightsLength);
+                var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
+                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
+                    GroupIntervals, UsualInterval);
+            }
+        }
+
+        internal sealed class FeatureMetadata
+        {
+            public string Name { get; set; } = "";
+            public ColumnRole Role { get; set; }
+            public string[] Categories { get; set; } = Array.Empty<string>();
+            public double? Median { get; set; }
+            public string? Mode { get; set; }
+            public ColumnStatistics? Statistics { get; set; }
+        }
+
+        internal sealed class IgnoredMetadata
+        {
+            public string Name { get; set; } = "";
+            public string Reason { get; set; } = "";
+        }
+
+        /// <summary>One network input and its scaling.</summary>
+        internal sealed class SlotMetadata
+        {
+            public string Name { get; set; } = "";
+            public double Offset { get; set; }
+            public double Scale { get; set; }
+        }
+    }
+}

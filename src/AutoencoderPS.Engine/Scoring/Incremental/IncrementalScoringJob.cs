@@ -1,0 +1,611 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Scoring.Incremental
+{
+    /// <summary>What an incremental scoring run tells its caller as it goes (the cmdlet turns these into PowerShell streams).</summary>
+    public interface IScoringObserver
+    {
+        void Warning(string message);
+        void Verbose(string message);
+
+        /// <summary>A row that could not be featurized: skipped, counted, and its line committed all the same.</summary>
+        void RowRejected(FeatureValueException error, CsvRecord record);
+
+        /// <summary>A file that could not be read or does not fit the model: what was committed of it stays, the rest waits.</summary>
+        void FileFailed(string file, Exception error);
+
+        /// <summary>True when the caller wants the run to stop (Ctrl+C): it stops after committing what it has.</summary>
+        bool StopRequested { get; }
+    }
+
+    /// <summary>The process exit codes of a scheduled scoring run.</summary>
+    public static class AnomalyScoringExitCode
+    {
+        /// <summary>The run completed and found no anomaly (possibly because there was nothing new).</summary>
+        public const int NoAnomalies = 0;
+
+        /// <summary>The run completed and found at least one anomaly.</summary>
+        public const int AnomaliesFound = 1;
+
+        /// <summary>Something failed: an input path or file, the model, the state, the output. Wins over 1.</summary>
+        public const int Failed = 2;
+
+        /// <summary>Another run holds the lock on the state; this one did nothing.</summary>
+        public const int Locked = 3;
+    }
+
+    /// <summary>How a run reads its inputs and writes its output.</summary>
+    public sealed class IncrementalScoringOptions
+    {
+        public string OutputPath { get; init; } = "";
+        public string StatePath { get; init; } = "";
+        public ScoringOutputFormat Format { get; init; } = ScoringOutputFormat.Csv;
+        public CsvInputOptions Csv { get; init; } = new CsvInputOptions();
+        public int TopFeatureCount { get; init; } = 3;
+
+        /// <summary>Rows per forward pass, and per checkpoint: results are flushed and the state committed after each batch.</summary>
+        public int BatchSize { get; init; } = 4096;
+
+        /// <summary>"&lt;OutputPath&gt;.state.json", the default state file.</summary>
+        public static string DefaultStatePath(string outputPath) => outputPath + ".state.json";
+
+        /// <summary>"&lt;StatePath&gt;.lock".</summary>
+        public static string LockPathFor(string statePath) => statePath + ".lock";
+    }
+
+    /// <summary>What one run did.</summary>
+    public sealed class AnomalyScoringSummary
+    {
+        /// <summary>Input files the run looked at.</summary>
+        public int Files { get; set; }
+
+        /// <summary>Input files (or paths) that failed; their committed part stays, the rest is tried again next run.</summary>
+        public int FilesFailed { get; set; }
+
+        public long RowsScored { get; set; }
+
+        /// <summary>Rows that could not be featurized: reported, skipped, and not tried again.</summary>
+        public long RowsRejected { get; set; }
+
+        public long Anomalies { get; set; }
+        public TimeSpan Duration { get; set; }
+        public string OutputPath { get; set; } = "";
+        public string StatePath { get; set; } = "";
+
+        /// <summary>True when the run stopped early on request; what it committed stays.</summary>
+        public bool Stopped { get; set; }
+
+        /// <summary>The process exit code for schedulers (see <see cref="AnomalyScoringExitCode"/>).</summary>
+        public int ExitCode => FilesFailed > 0 ? AnomalyScoringExitCode.Failed
+            : Anomalies > 0 ? AnomalyScoringExitCode.AnomaliesFound
+            : AnomalyScoringExitCode.NoAnomalies;
+
+        public override string ToString() =>
+            $"{RowsScored} rows scored ({Anomalies} anomalies, {RowsRejected} rejected) from {Files} file(s); exit code {ExitCode}";
+    }
+
+    /// <summary>
+    /// One unattended run of incremental scoring: scores only what is new in the input files since the last committed
+    /// run, appends the results to one output file, and commits how far it got in a state file after every batch.
+    /// <para>
+    /// Order of a batch: the results are appended and flushed to disk, then the state (output length, each file's
+    /// offset) is written atomically. A run killed at any moment leaves either the old state with output bytes past its
+    /// committed length, which the next run cuts off before it writes, or the new state: nothing is lost and nothing is
+    /// written twice. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
+    /// </para>
+    /// </summary>
+    public sealed class IncrementalScoringJob
+    {
+        private readonly AutoencoderModel model;
+        private readonly IncrementalScoringOptions options;
+        private readonly IScoringObserver observer;
+        private readonly FeatureSchema schema;
+        private readonly Encoding encoding;
+        private readonly string outputPath;
+        private readonly string statePath;
+        private ScoringState state = null!;
+        private FileStream? outputFile;
+        private ScoringOutputWriter? writer;
+        private AnomalyScoringSummary summary = null!;
+
+        public IncrementalScoringJob(AutoencoderModel model, IncrementalScoringOptions options, IScoringObserver observer)
+        {
+            this.model = model ?? throw new ArgumentNullException(nameof(model));
+            this.options = options ?? throw new ArgumentNullException(nameof(options));
+            this.observer = observer ?? throw new ArgumentNullException(nameof(observer));
+            schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
+                "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
+            if (model.Settings.IsWindowed)
+                throw new AutoencoderException("WindowedModelNotSupported",
+                    $"The model is a sliding-window model (WindowSize {model.WindowSize}). Incremental scoring scores rows one at a time " +
+                    "and does not yet keep each series' last rows between runs, so it can't score windows. Score the exports with " +
+                    "Test-Anomaly -Path ... -OutputPath ..., or schedule a row model.");
+            if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
+            encoding = options.Csv.Encoding ?? new UTF8Encoding(false);
+            outputPath = Path.GetFullPath(options.OutputPath);
+            statePath = Path.GetFullPath(options.StatePath);
+        }
+
+        /// <summary>Paths compare without case on Windows and macOS, with case elsewhere.</summary>
+        public static StringComparison PathComparison =>
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+        private static StringComparer PathComparer =>
+            PathComparison == StringComparison.Ordinal ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+
+        /// <summary>Test hook: called with "output-flushed" after a batch's results are on disk and before the state is committed.</summary>
+        internal Action<string>? Checkpoint { get; set; }
+
+        /// <summary>
+        /// Scores what is new in <paramref name="files"/>. Problems with one input file are reported to the observer and
+        /// counted; problems with the state or the output are thrown (<see cref="AutoencoderException"/>).
+        /// </summary>
+        public AnomalyScoringSummary Run(IReadOnlyList<string> files)
+        {
+            var clock = Stopwatch.StartNew();
+            summary = new AnomalyScoringSummary { OutputPath = outputPath, StatePath = statePath };
+            CsvRecordScanner.CheckEncoding(encoding);
+            CsvRecordScanner.DelimiterByte(encoding, options.Csv.EffectiveDelimiter);
+
+            var plans = new List<FilePlan>();
+            try
+            {
+                LoadState();
+                OpenOutput();
+                plans = Plan(files);
+                DecideOutputColumns(plans);
+                foreach (var plan in plans)
+                {
+                    if (observer.StopRequested) { summary.Stopped = true; break; }
+                    if (!ScoreFile(plan)) { summary.Stopped = true; break; }
+                }
+            }
+            finally
+            {
+                foreach (var plan in plans) plan.Handle.Dispose();
+                writer?.Dispose();
+                writer = null;
+                outputFile?.Dispose();
+                outputFile = null;
+            }
+            summary.Duration = clock.Elapsed;
+            return summary;
+        }
+
+        // ---- State and output -------------------------------------------------------------------------------------
+
+        private void LoadState()
+        {
+            RemoveStaleTemporaryFiles();
+            var loaded = ScoringState.Load(statePath);
+            string culture = options.Csv.Culture.Name;
+            string delimiter = options.Csv.EffectiveDelimiter;
+            if (loaded == null)
+            {
+                var existing = new FileInfo(outputPath);
+                if (existing.Exists && existing.Length > 0)
+                    throw new AutoencoderException("ScoringOutputWithoutState",
+                        $"The output '{outputPath}' exists, but its scoring state '{statePath}' does not, so there is no telling which rows it " +
+                        "holds. Give another -OutputPath, move the file away, or give the -StatePath that belongs to it.");
+                state = new ScoringState();
+                state.Output.Path = outputPath;
+                state.Output.Format = options.Format;
+                if (options.Format == ScoringOutputFormat.Csv)
+                {
+                    state.Output.Delimiter = delimiter;
+                    state.Output.Culture = culture;
+                }
+                // Committed before the output exists: a run killed after creating the output finds a state that says
+                // "0 bytes" and cuts the file back, instead of refusing an output without a state.
+                SaveState();
+                observer.Verbose($"Started a new scoring state '{statePath}'.");
+                return;
+            }
+            state = loaded;
+            if (!string.Equals(state.Output.Path, outputPath, PathComparison))
+                throw new AutoencoderException("ScoringStateMismatch",
+                    $"The scoring state '{statePath}' belongs to the output '{state.Output.Path}', not '{outputPath}'. " +
+                    "Each output needs its own state: give the matching -OutputPath, or another -StatePath.");
+            if (state.Output.Format != options.Format)
+                throw new AutoencoderException("ScoringStateMismatch",
+                    $"The output '{outputPath}' is {state.Output.Format}, so this run can't append {options.Format} to it. " +
+                    $"Give -Format {state.Output.Format}, or another -OutputPath.");
+            if (options.Format == ScoringOutputFormat.Csv &&
+                (!string.Equals(state.Output.Delimiter, delimiter, StringComparison.Ordinal) || !string.Equals(state.Output.Culture ?? "", culture, StringComparison.Ordinal)))
+                throw new AutoencoderException("ScoringStateMismatch",
+                    $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture '{state.Output.Culture}', " +
+                    $"not '{delimiter}' and '{culture}': rows of both would not read back. Give the same -Culture and -Delimiter, or another -OutputPath.");
+        }
+
+        private void SaveState()
+        {
+            try
+            {
+                state.Save(statePath);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new AutoencoderException("ScoringStateWriteFailed",
+                    $"Could not write the scoring state '{statePath}': {e.Message} The previous state is unchanged; the next run cuts off " +
+                    "the results written after it and scores those rows again.", e);
+            }
+        }
+
+        // AtomicFile's temporary files of the state, left by a run killed while it wrote one. Safe: this run holds the lock.
+        private void RemoveStaleTemporaryFiles()
+        {
+            string? folder = Path.GetDirectoryName(statePath);
+            if (folder == null || !Directory.Exists(folder)) return;
+            foreach (var stale in Directory.EnumerateFiles(folder, $".{Path.GetFileName(statePath)}.*.tmp"))
+            {
+                try { File.Delete(stale); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+            }
+        }
+
+        private void OpenOutput()
+        {
+            long committed = state.Output.Length;
+            try
+            {
+                outputFile = new FileStream(outputPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
+                long length = outputFile.Length;
+                if (length < committed)
+                    throw new AutoencoderException("ScoringOutputTruncated",
+                        $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' says {committed:N0} bytes of it are " +
+                        "committed results: it was shortened or replaced by something else. Restore it, or move it and its state away to score everything again.");
+                if (length > committed)
+                {
+                    // Results of a run that died before it committed them: the rows are scored again below.
+                    outputFile.SetLength(committed);
+                    outputFile.Flush(flushToDisk: true);
+                    observer.Warning($"Cut {length - committed:N0} bytes off the end of '{outputPath}': results of an interrupted run that were never " +
+                        "committed. Their rows are scored again now.");
+                }
+                outputFile.Seek(committed, SeekOrigin.Begin);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new AutoencoderException("ScoringOutputWriteFailed", $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
+            }
+        }
+
+        // ---- Planning: which file continues where --------------------------------------------------------------------
+
+        private sealed class FilePlan
+        {
+            public FilePlan(string path, SafeFileHandle handle, long length)
+            {
+                Path = path;
+                Handle = handle;
+                Length = length;
+            }
+
+            public string Path { get; }
+            public SafeFileHandle Handle { get; }
+
+            /// <summary>The file's length when the run looked: rows appended later wait for the next run.</summary>
+            public long Length { get; }
+
+            public ScoringFileState? Entry { get; set; }
+            public bool Matched { get; set; }
+            public CsvHeader? Header { get; set; }
+            public bool Usable { get; set; }
+        }
+
+        private List<FilePlan> Plan(IReadOnlyList<string> files)
+        {
+            var own = new HashSet<string>(PathComparer)
+            {
+                outputPath, statePath, IncrementalScoringOptions.LockPathFor(statePath),
+                ScoringLock.InfoPathFor(IncrementalScoringOptions.LockPathFor(statePath)),
+            };
+            var paths = files.Select(Path.GetFullPath).Distinct(PathComparer).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var plans = new List<FilePlan>();
+            foreach (var path in paths)
+            {
+                if (own.Contains(path))
+                {
+                    observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
+                    continue;
+                }
+                summary.Files++;
+                try
+                {
+                    var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle)));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Fail(path, e);
+                }
+            }
+
+            // 1. Files that continue their own entry: same path, at least as long, same first bytes.
+            var used = new HashSet<ScoringFileState>();
+            foreach (var plan in plans)
+            {
+                var entry = state.Find(plan.Path, PathComparison);
+                if (entry != null && Continues(plan, entry))
+                {
+                    plan.Entry = entry;
+                    plan.Matched = true;
+                    used.Add(entry);
+                }
+            }
+            // 2. The others: a file renamed by log rotation (app.log -> app.log.1) continues the entry whose file is gone or
+            // replaced, when its first bytes are that entry's; otherwise it is new and scored from its start.
+            var current = new HashSet<string>(plans.Select(p => p.Path), PathComparer);
+            var unmatched = new HashSet<string>(plans.Where(p => !p.Matched).Select(p => p.Path), PathComparer);
+            var original = state.Files.ToList();
+            foreach (var plan in plans.Where(p => !p.Matched))
+            {
+                var previous = original.FirstOrDefault(e => string.Equals(e.Path, plan.Path, PathComparison));
+                var moved = original
+                    .Where(e => !used.Contains(e) && (!current.Contains(e.Path) || unmatched.Contains(e.Path)))
+                    .Where(e => Continues(plan, e))
+                    .OrderByDescending(e => e.Offset)
+                    .FirstOrDefault();
+                if (previous != null)
+                {
+                    state.Files.Remove(previous);
+                    observer.Warning(plan.Length < previous.Offset
+                        ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
+                        : $"File '{plan.Path}' does not begin with the bytes scored before: it was rotated or replaced. Scoring it from the start.");
+                }
+                if (moved != null)
+                {
+                    used.Add(moved);
+                    var adopted = moved.Copy();
+                    adopted.Path = plan.Path;
+                    // The entry moves with its file; an entry whose path now holds a new file is replaced by that file's own.
+                    state.Files.Remove(moved);
+                    state.Files.Add(adopted);
+                    plan.Entry = adopted;
+                    plan.Matched = true;
+                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same first bytes): continuing at byte {moved.Offset:N0}.");
+                }
+            }
+            foreach (var plan in plans)
+            {
+                try
+                {
+                    plan.Header = plan.Matched ? new CsvHeader(plan.Entry!.Header, plan.Path) : ReadHeader(plan);
+                    if (plan.Header == null)
+                    {
+                        observer.Verbose($"File '{plan.Path}' has no complete header line yet.");
+                        continue;
+                    }
+                    CheckColumns(plan.Header, plan.Path);
+                    plan.Usable = true;
+                }
+                catch (AutoencoderException e)
+                {
+                    Fail(plan.Path, e);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Fail(plan.Path, e);
+                }
+            }
+            return plans;
+        }
+
+        private static bool Continues(FilePlan plan, ScoringFileState entry)
+        {
+            if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
+            return string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // A new file: its header is its first non-blank line, after a UTF-8 byte-order mark. Null while that line is incomplete.
+        private CsvHeader? ReadHeader(FilePlan plan)
+        {
+            Span<byte> start = stackalloc byte[4];
+            int n = RandomAccess.Read(plan.Handle, start, 0);
+            int preamble = CsvRecordScanner.PreambleLength(start.Slice(0, n), plan.Path);
+            var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096);
+            foreach (var record in scanner.Records())
+            {
+                if (record.IsBlank) continue;
+                var header = new CsvHeader(record.Fields!.Select(f => f.Trim()).ToArray(), plan.Path);
+                plan.Entry = new ScoringFileState
+                {
+                    Path = plan.Path,
+                    Offset = record.End,
+                    Lines = record.Line + record.LineBreaks - 1,
+                    Header = header.Names.ToList(),
+                };
+                return header;
+            }
+            return null;
+        }
+
+        private void CheckColumns(CsvHeader header, string file)
+        {
+            var missing = schema.Names.Where(n => header.IndexOf(n) < 0).ToArray();
+            if (missing.Length > 0)
+                throw new AutoencoderException("FeatureColumnsMissing",
+                    $"File '{file}' lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
+                    $"The model reads {string.Join(", ", schema.Names)}.");
+            var clash = ScoringOutputWriter.AddedColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
+            if (clash.Length > 0)
+                throw new AutoencoderException("OutputColumnClash",
+                    $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
+                    "Is it an output of scoring? Score the original export, or rename those columns.");
+        }
+
+        // CSV: the output's columns are fixed when its header is written: the union of the columns of the files of that
+        // first run, in the order first seen. Later files' extra columns are left out (with a warning); JSON Lines keeps all.
+        private void DecideOutputColumns(List<FilePlan> plans)
+        {
+            if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns != null) return;
+            var columns = new List<string>();
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var plan in plans.Where(p => p.Usable))
+                foreach (var name in plan.Header!.Names)
+                    if (name.Length > 0 && seen.Add(name)) columns.Add(name);
+            if (columns.Count > 0) state.Output.Columns = columns;
+        }
+
+        private void Fail(string file, Exception error)
+        {
+            summary.FilesFailed++;
+            observer.FileFailed(file, error);
+        }
+
+        // ---- Scoring one file ----------------------------------------------------------------------------------------
+
+        private sealed class Batch
+        {
+            public readonly List<CsvRecord> Records = new List<CsvRecord>();
+            public readonly List<double[]> Rows = new List<double[]>();
+            public readonly List<List<string>?> Imputed = new List<List<string>?>();
+            public long Rejected;
+            public long End = -1;
+            public long Lines;
+            public bool Pending;
+
+            public void Clear()
+            {
+                Records.Clear();
+                Rows.Clear();
+                Imputed.Clear();
+                Rejected = 0;
+                Pending = false;
+            }
+        }
+
+        /// <summary>Scores the new rows of one file; false when the run was asked to stop.</summary>
+        private bool ScoreFile(FilePlan plan)
+        {
+            if (!plan.Usable) return true;
+            var entry = plan.Entry!;
+            var header = plan.Header!;
+            var batch = new Batch { End = entry.Offset, Lines = entry.Lines, Pending = !plan.Matched };
+            bool warnedColumns = false;
+            observer.Verbose(plan.Matched
+                ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
+                : $"'{plan.Path}': new file, {plan.Length:N0} bytes.");
+
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter);
+            Exception? readError = null;
+            bool stopped = false;
+            using (var records = scanner.Records().GetEnumerator())
+            {
+                while (true)
+                {
+                    if (observer.StopRequested) { stopped = true; break; }
+                    bool more;
+                    try { more = records.MoveNext(); }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        readError = e;
+                        break;
+                    }
+                    if (!more) break;
+                    var scanned = records.Current;
+                    if (!scanned.IsBlank)
+                    {
+                        var record = new CsvRecord(header, scanned.Fields!, plan.Path, scanned.Line);
+                        var features = new double[schema.Width];
+                        var imputed = new List<string>(0);
+                        try
+                        {
+                            schema.Featurize(record, options.Csv.Culture, features, MissingValuePolicy.Impute, imputed);
+                            batch.Records.Add(record);
+                            batch.Rows.Add(features);
+                            batch.Imputed.Add(imputed.Count > 0 ? imputed : null);
+                            if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
+                        }
+                        catch (FeatureValueException e)
+                        {
+                            // Rejected, reported, and committed with the batch: a bad line is not retried on every run.
+                            batch.Rejected++;
+                            observer.RowRejected(e, record);
+                        }
+                    }
+                    batch.End = scanned.End;
+                    batch.Lines = scanned.Line + scanned.LineBreaks - 1;
+                    batch.Pending = true;
+                    if (batch.Rows.Count + batch.Rejected >= options.BatchSize) Commit(plan, batch);
+                }
+            }
+            if (batch.Pending) Commit(plan, batch);
+            if (readError != null) Fail(plan.Path, readError);
+            return !stopped;
+        }
+
+        private void WarnDroppedColumns(CsvHeader header, string file)
+        {
+            if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns == null) return;
+            var kept = new HashSet<string>(state.Output.Columns, StringComparer.OrdinalIgnoreCase);
+            var dropped = header.Names.Where(n => n.Length > 0 && !kept.Contains(n)).ToArray();
+            if (dropped.Length > 0)
+                observer.Warning($"File '{file}' has column(s) {string.Join(", ", dropped)} that the output '{outputPath}' does not: its columns " +
+                    "were fixed when it was created, so they are left out. Use -Format JsonLines, or another -OutputPath, to keep them.");
+        }
+
+        // Appends the batch's results, flushes them to disk, then commits the state. The order is what makes a kill safe.
+        private void Commit(FilePlan plan, Batch batch)
+        {
+            var entry = plan.Entry!;
+            long anomalies = 0;
+            long length = state.Output.Length;
+            if (batch.Rows.Count > 0)
+            {
+                var scores = model.Score(batch.Rows);
+                try
+                {
+                    writer ??= ScoringOutputWriter.Create(outputFile!, state.Output, options.Csv, schema, options.TopFeatureCount);
+                    for (int i = 0; i < scores.Length; i++)
+                    {
+                        writer.Write(batch.Records[i], scores[i], batch.Imputed[i]);
+                        if (scores[i].IsAnomaly) anomalies++;
+                    }
+                    length = writer.Flush();
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new AutoencoderException("ScoringOutputWriteFailed",
+                        $"Could not append results to '{outputPath}': {e.Message} The state is unchanged: the next run cuts off what this one " +
+                        "wrote after the last commit and scores those rows again.", e);
+                }
+            }
+            Checkpoint?.Invoke("output-flushed");
+
+            entry.Offset = batch.End;
+            entry.Lines = batch.Lines;
+            entry.RowsScored += batch.Rows.Count;
+            entry.RowsRejected += batch.Rejected;
+            int cover = ScoringState.FingerprintLength(entry.Offset);
+            if (entry.FingerprintLength != cover || entry.Fingerprint.Length == 0)
+            {
+                entry.Fingerprint = ScoringState.Fingerprint(plan.Handle, cover);
+                entry.FingerprintLength = cover;
+            }
+            entry.UpdatedUtc = DateTime.UtcNow;
+            if (!state.Files.Contains(entry)) state.Files.Add(entry);
+            state.Output.Length = length;
+            state.Output.RowsScored += batch.Rows.Count;
+            state.Output.RowsRejected += batch.Rejected;
+            state.Output.Anomalies += anomalies;
+            SaveState();
+            Checkpoint?.Invoke("state-committed");
+
+            summary.RowsScored += batch.Rows.Count;
+            summary.RowsRejected += batch.Rejected;
+            summary.Anomalies += anomalies;
+            batch.Clear();
+        }
+
+    }
+}

@@ -1,0 +1,169 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Win32.SafeHandles;
+using AutoencoderPS.Engine.Persistence;
+
+namespace AutoencoderPS.Engine.Scoring.Incremental
+{
+    /// <summary>The output formats of incremental scoring.</summary>
+    public enum ScoringOutputFormat
+    {
+        /// <summary>CSV: the columns are fixed by the first run (see <see cref="ScoringOutputState.Columns"/>).</summary>
+        Csv,
+        /// <summary>JSON Lines: one JSON object per scored row, with every column of its own file.</summary>
+        JsonLines,
+    }
+
+    /// <summary>
+    /// What incremental scoring has durably done, as one JSON file written atomically (<see cref="AtomicFile"/>) after
+    /// each batch's results are flushed to disk: how long the output is, and how far each input file is scored. Bytes
+    /// of the output past <see cref="ScoringOutputState.Length"/> come from a run that died before it committed them.
+    /// </summary>
+    public sealed class ScoringState
+    {
+        /// <summary>The format this module writes and reads; a file of a later format is refused.</summary>
+        public const int CurrentFormatVersion = 1;
+
+        /// <summary>How many of a file's first bytes its fingerprint covers (fewer while it is shorter).</summary>
+        public const int FingerprintBytes = 4096;
+
+        private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Converters = { new JsonStringEnumConverter() },
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+
+        public int FormatVersion { get; set; } = CurrentFormatVersion;
+
+        public ScoringOutputState Output { get; set; } = new ScoringOutputState();
+
+        public List<ScoringFileState> Files { get; set; } = new List<ScoringFileState>();
+
+        public DateTime UpdatedUtc { get; set; }
+
+        /// <summary>The entry of a file by full path, or null.</summary>
+        public ScoringFileState? Find(string path, StringComparison comparison) =>
+            Files.FirstOrDefault(f => string.Equals(f.Path, path, comparison));
+
+        /// <summary>Reads a state file; null when there is none. A damaged or newer file is an <see cref="AutoencoderException"/>.</summary>
+        public static ScoringState? Load(string path)
+        {
+            byte[] content;
+            try
+            {
+                content = File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                return null;
+            }
+            ScoringState? state;
+            try
+            {
+                state = JsonSerializer.Deserialize<ScoringState>(content, Json);
+            }
+            catch (JsonException e)
+            {
+                throw new AutoencoderException("ScoringStateCorrupt",
+                    $"The scoring state '{path}' is not valid JSON ({e.Message}). It is written atomically, so it was changed by hand or by " +
+                    "another program. Restore it, or move it and the output away to score everything again.", e);
+            }
+            if (state == null || state.Output == null || state.Files == null || state.Files.Any(f => f == null || string.IsNullOrEmpty(f.Path)))
+                throw new AutoencoderException("ScoringStateCorrupt",
+                    $"The scoring state '{path}' lacks its output or file entries. Restore it, or move it and the output away to score everything again.");
+            if (state.FormatVersion > CurrentFormatVersion)
+                throw new AutoencoderException("ScoringStateTooNew",
+                    $"The scoring state '{path}' has format {state.FormatVersion}; this version of AutoencoderPS reads up to {CurrentFormatVersion}. Update AutoencoderPS.");
+            if (state.FormatVersion < 1 || state.Output.Length < 0 || state.Files.Any(f => f.Offset < 0 || f.RowsScored < 0 || f.RowsRejected < 0))
+                throw new AutoencoderException("ScoringStateCorrupt",
+                    $"The scoring state '{path}' holds impossible values (format {state.FormatVersion}, negative lengths or counts).");
+            return state;
+        }
+
+        /// <summary>Writes the state atomically: a reader (or the next run after a crash) sees the old state or the new one.</summary>
+        public void Save(string path)
+        {
+            UpdatedUtc = DateTime.UtcNow;
+            byte[] content = JsonSerializer.SerializeToUtf8Bytes(this, Json);
+            AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
+        }
+
+        /// <summary>SHA-256 (hex) of the first <paramref name="length"/> bytes of an open file.</summary>
+        public static string Fingerprint(SafeFileHandle handle, int length)
+        {
+            var bytes = new byte[length];
+            int read = 0;
+            while (read < length)
+            {
+                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+                if (n <= 0) break;
+                read += n;
+            }
+            if (read < length) return ""; // shorter than that now: matches nothing
+            return Convert.ToHexString(SHA256.HashData(bytes));
+        }
+
+        /// <summary>How many bytes a fingerprint taken at <paramref name="offset"/> covers.</summary>
+        public static int FingerprintLength(long offset) => (int)Math.Min(FingerprintBytes, offset);
+    }
+
+    /// <summary>The output file as the state knows it.</summary>
+    public sealed class ScoringOutputState
+    {
+        /// <summary>Full path of the output file this state belongs to.</summary>
+        public string Path { get; set; } = "";
+
+        public ScoringOutputFormat Format { get; set; }
+
+        /// <summary>Bytes of the output that hold committed results.</summary>
+        public long Length { get; set; }
+
+        /// <summary>CSV: the input columns of the output, fixed when its header was written; null before.</summary>
+        public List<string>? Columns { get; set; }
+
+        /// <summary>CSV: the field separator of the output (the input's).</summary>
+        public string? Delimiter { get; set; }
+
+        /// <summary>Name of the culture numbers are written in ("" for the invariant culture).</summary>
+        public string? Culture { get; set; }
+
+        public long RowsScored { get; set; }
+        public long RowsRejected { get; set; }
+        public long Anomalies { get; set; }
+    }
+
+    /// <summary>How far one input file is scored.</summary>
+    public sealed class ScoringFileState
+    {
+        /// <summary>Full path.</summary>
+        public string Path { get; set; } = "";
+
+        /// <summary>Byte offset just after the last complete line scored (or rejected): the next run starts here.</summary>
+        public long Offset { get; set; }
+
+        /// <summary>Physical lines before <see cref="Offset"/>, so row line numbers stay right across runs.</summary>
+        public long Lines { get; set; }
+
+        public long RowsScored { get; set; }
+        public long RowsRejected { get; set; }
+
+        /// <summary>The file's header (column names).</summary>
+        public List<string> Header { get; set; } = new List<string>();
+
+        /// <summary>Bytes covered by <see cref="Fingerprint"/>: the first min(4096, Offset).</summary>
+        public int FingerprintLength { get; set; }
+
+        /// <summary>SHA-256 (hex) of the file's first <see cref="FingerprintLength"/> bytes: tells a rotated or replaced file.</summary>
+        public string Fingerprint { get; set; } = "";
+
+        public DateTime UpdatedUtc { get; set; }
+
+        internal ScoringFileState Copy() => (ScoringFileState)MemberwiseClone();
+    }
+}

@@ -1,0 +1,301 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CsvHelper;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Text;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// Writes scored rows as CSV: every original column, then the score columns, in the input's culture and
+    /// delimiter. The file appears only when <see cref="Commit"/> is called (temporary file, then rename), so a
+    /// failed run never leaves a partial output or destroys the previous one.
+    /// </summary>
+    public sealed class ScoredCsvWriter : IDisposable
+    {
+        public static readonly IReadOnlyList<string> ScoreColumns = new[]
+        {
+            "AnomalyScore", "IsAnomaly", "AnomalyTopFeature", "AnomalyExplanation", "ImputedFeatures",
+        };
+
+        private readonly string path;
+        private readonly string temporary;
+        private readonly CultureInfo culture;
+        private readonly int topFeatures;
+        private readonly bool status;
+        private readonly GuardedFileStream stream;
+        private readonly string delimiter;
+        private readonly CharBuffer text = new CharBuffer(512);
+        // The output is UTF-8 bytes gathered here and written in large blocks: rows that come as raw bytes from the
+        // input (WriteRaw) are copied, rows built as text are encoded.
+        private readonly byte[] bytes = new byte[1 << 16];
+        private int used;
+        private CsvHeader? header;
+        private bool committed;
+
+        /// <summary>The column a sliding-window model adds last: "Scored" or "WarmingUp" (<see cref="WindowStatus"/>).</summary>
+        public const string StatusColumn = "AnomalyStatus";
+
+        /// <summary>A writer to <paramref name="path"/>; with <paramref name="status"/> (sliding-window models) it adds the <see cref="StatusColumn"/> column.</summary>
+        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool status = false)
+        {
+            this.status = status;
+            this.path = Path.GetFullPath(path);
+            culture = options.Culture;
+            this.topFeatures = topFeatures;
+            string directory = Path.GetDirectoryName(this.path) ?? ".";
+            temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
+            delimiter = options.EffectiveDelimiter;
+            stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        }
+
+        public long Rows { get; private set; }
+
+        /// <summary>
+        /// True once writing the output has failed (a full disk, a size limit): the output can no longer be committed,
+        /// and the failure is the output's, not the input file's.
+        /// </summary>
+        public bool Faulted => stream.Faulted;
+
+        /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        {
+            WriteFields(record);
+            WriteScore(score, imputed, schema);
+        }
+
+        /// <summary>
+        /// Writes one scored row whose original fields are <paramref name="fields"/>: the row's own UTF-8 bytes, as
+        /// they were in the input (quoting kept, no line break), holding <paramref name="missingFields"/> fewer fields
+        /// than <paramref name="header"/> names (a short row: empty fields fill it up). The input must use this
+        /// writer's delimiter. File scoring copies rows this way instead of splitting and re-joining their fields.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void WriteRaw(CsvHeader header, ReadOnlySpan<byte> fields, int missingFields, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        {
+            EnsureHeader(header, null);
+            Put(fields);
+            text.Clear();
+            for (int i = 0; i < missingFields; i++) text.Append(delimiter);
+            atRecordStart = false;
+            WriteScore(score, imputed, schema);
+        }
+
+        // The score columns after the row's own fields, then the end of the record.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void WriteScore(RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        {
+            int start = FieldStart();
+            text.Append(score.Score, "R", culture);
+            FieldEnd(start);
+            // The verdict and the feature names are the same few fields on every row: quoted once, then copied.
+            if (!ReferenceEquals(schema, namesOf))
+            {
+                nameFields = schema.Columns.Select(c => QuotedField(c.Name)).ToArray();
+                namesOf = schema;
+            }
+            FieldStart();
+            text.Append(score.IsAnomaly ? TrueField : FalseField);
+            FieldStart();
+            text.Append(nameFields[score.TopFeature]);
+            start = FieldStart();
+            score.AppendExplanation(text, topFeatures, culture);
+            FieldEnd(start);
+            Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) Field(nameof(WindowStatus.Scored));
+            EndRecord();
+            Rows++;
+        }
+
+        /// <summary>Writes a row of a sliding-window model that is still warming up: no score, not an anomaly.</summary>
+        public void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
+        {
+            WriteFields(record);
+            Field("");
+            Field("False");
+            Field("");
+            Field("");
+            Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
+            if (status) Field(nameof(WindowStatus.WarmingUp));
+            EndRecord();
+            Rows++;
+        }
+
+        // The header before the first row, then the row's own fields (into the reused buffer).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void WriteFields(CsvRecord record)
+        {
+            EnsureHeader(record.Header, record.File);
+            // One row is built in a reused buffer and written at once; numbers are formatted in place.
+            text.Clear();
+            var fields = record.Fields;
+            for (int i = 0; i < header!.Names.Count; i++)
+                Field(i < fields.Count ? fields[i] : "");
+        }
+
+        // The header before the first row; every later row must come from a file with the same columns.
+        private void EnsureHeader(CsvHeader names, string? file)
+        {
+            if (header == null) WriteHeader(names);
+            else if (!ReferenceEquals(header, names) && !header.Names.SequenceEqual(names.Names, StringComparer.OrdinalIgnoreCase))
+                throw new AutoencoderException("CsvHeaderMismatch",
+                    $"{(file == null ? "A file" : $"File '{file}'")} has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
+        }
+
+        private void WriteHeader(CsvHeader names)
+        {
+            header = names;
+            text.Clear();
+            for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
+            foreach (var name in ScoreColumns) Field(name);
+            if (status) Field(StatusColumn);
+            EndRecord();
+        }
+
+        private FeatureSchema? namesOf;
+        private string[] nameFields = Array.Empty<string>();
+        private string? trueFieldText, falseFieldText;
+        private string TrueField => trueFieldText ??= QuotedField("True");
+        private string FalseField => falseFieldText ??= QuotedField("False");
+
+        // A field's text as FieldEnd leaves it.
+        private string QuotedField(string value) =>
+            NeedsQuotes(value) ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+        // CSV fields as CsvHelper writes them by default (RFC 4180): quoted when the field holds a quote, the
+        // delimiter, a line break, or starts or ends with a space; quotes inside doubled; records end with CRLF.
+        private void Field(string value)
+        {
+            int start = FieldStart();
+            text.Append(value);
+            FieldEnd(start);
+        }
+
+        private int FieldStart()
+        {
+            if (!atRecordStart) text.Append(delimiter);
+            atRecordStart = false;
+            return text.Length;
+        }
+
+        private bool atRecordStart = true;
+
+        private void FieldEnd(int start)
+        {
+            var field = text.Span.Slice(start);
+            if (!NeedsQuotes(field)) return;
+            if (field.IndexOf('"') < 0)
+            {
+                // The common case (an explanation holds the delimiter): quotes around it, in place.
+                text.Insert(start, '"');
+                text.Append('"');
+                return;
+            }
+            int quotes = 0;
+            foreach (char c in field) if (c == '"') quotes++;
+            var copy = field.ToString();
+            text.Truncate(start);
+            text.Append('"');
+            if (quotes == 0) text.Append(copy);
+            else foreach (char c in copy) { if (c == '"') text.Append('"'); text.Append(c); }
+            text.Append('"');
+        }
+
+        private bool NeedsQuotes(ReadOnlySpan<char> field) =>
+            field.Length > 0 &&
+            (field[0] == ' ' || field[^1] == ' ' || field.IndexOfAny('"', '\r', '\n') >= 0 || (delimiter.Length > 0 && field.IndexOf(delimiter.AsSpan()) >= 0));
+
+        private void EndRecord()
+        {
+            text.Append("\r\n");
+            var chars = text.Span;
+            // Encoded straight into the block when the row's longest possible UTF-8 fits (one pass over the chars).
+            int most = Utf8.GetMaxByteCount(chars.Length);
+            if (most > bytes.Length - used) Drain();
+            if (most <= bytes.Length - used)
+            {
+                used += Utf8.GetBytes(chars, bytes.AsSpan(used));
+            }
+            else
+            {
+                var row = new byte[Utf8.GetByteCount(chars)];
+                Utf8.GetBytes(chars, row);
+                stream.Write(row);
+            }
+            text.Clear();
+            atRecordStart = true;
+        }
+
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+
+        private void Put(ReadOnlySpan<byte> data)
+        {
+            if (data.Length > bytes.Length - used)
+            {
+                Drain();
+                if (data.Length > bytes.Length)
+                {
+                    stream.Write(data);
+                    return;
+                }
+            }
+            data.CopyTo(bytes.AsSpan(used));
+            used += data.Length;
+        }
+
+        private void Drain()
+        {
+            if (used == 0) return;
+            stream.Write(bytes, 0, used);
+            used = 0;
+        }
+
+        /// <summary>Flushes to disk and renames the temporary file over the target.</summary>
+        public void Commit()
+        {
+            Drain();
+            stream.Flush(flushToDisk: true);
+            stream.Dispose();
+            File.Move(temporary, path, overwrite: true);
+            committed = true;
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                // Closing writes what is buffered; on a full disk that fails, and the real error is already on its way.
+                stream.Dispose();
+            }
+            catch (Exception e) when (!committed && (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException))
+            {
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    try { stream.Dispose(); }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ObjectDisposedException) { }
+                    TryDelete(temporary);
+                }
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try { File.Delete(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Management.Automation;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Adapters
+{
+    /// <summary>Presents a PSObject's properties to the engine as named values.</summary>
+    internal sealed class PSObjectRecord : IRecord
+    {
+        public PSObjectRecord(PSObject source)
+        {
+            Source = source;
+        }
+
+        /// <summary>A record read through <paramref name="shape"/> when the row has its member names (checked here).</summary>
+        public PSObjectRecord(PSObject source, RowShape shape)
+        {
+            Source = source;
+            members = shape.Members(source);
+            if (members != null) this.shape = shape;
+        }
+
+        public PSObject Source { get; }
+
+        /// <summary>The shape the row was read through; null when it was read by name.</summary>
+        public RowShape? Shape => shape;
+
+        /// <summary>
+        /// Whether the row read through a shape without scored members still holds none: it has as many members as when it
+        /// was read (all of the shape's names, checked then); scoring adds a member, so the same object coming twice shows.
+        /// A count, not the names again: by the time a batch is annotated its rows have left the processor's caches.
+        /// </summary>
+        public bool StillUnscored => shape != null && !shape.HasScoredMember && members!.Count == shape.Count;
+
+        /// <summary>Tells the shape that this row was read whole: its questions are all learnt.</summary>
+        public void ReadWhole() => shape?.Learnt();
+
+        // With a shape: the row's own members, in the shape's order, and how many values have been read so far.
+        private readonly RowShape? shape;
+        private readonly System.Collections.Specialized.OrderedDictionary? members;
+        private int reads;
+
+        public IEnumerable<string> ColumnNames
+        {
+            get
+            {
+                // A [pscustomobject] (Import-Csv, ConvertFrom-Csv) of no extended type has only its own note properties:
+                // list those directly. Enumerating PSObject.Properties builds a merged copy of every member per call,
+                // which cost more per row than reading it when training inferred the columns of a thousand rows.
+                var own = Source.BaseObject is PSCustomObject && Source.TypeNames.Count <= 2
+                    ? PowerShellInternals.InstanceMembers?.Invoke(Source)
+                    : null;
+                var names = own != null ? NotePropertyNames(own) : null;
+                if (names != null)
+                {
+                    foreach (var name in names) yield return name;
+                    yield break;
+                }
+                foreach (var property in Source.Properties)
+                    if (property.IsGettable) yield return property.Name;
+            }
+        }
+
+        // The names when every own member is a note property (or one of PowerShell's hidden member sets and type-name
+        // property, which the public enumeration leaves out); null when there is anything else, for the public enumeration.
+        private static List<string>? NotePropertyNames(PSMemberInfoCollection<PSMemberInfo> own)
+        {
+            var names = new List<string>();
+            foreach (var member in own)
+            {
+                if (member is PSNoteProperty note) names.Add(note.Name);
+                else if (member is PSMemberSet || string.Equals(member.Name, "pstypenames", System.StringComparison.OrdinalIgnoreCase)) continue;
+                else return null;
+            }
+            return names;
+        }
+
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public bool TryGetValue(string column, out object? value)
+        {
+            // A row of the pipeline's shape: the value by its position, where the shape has seen this column asked for.
+            int position = shape != null ? shape.PositionOf(column, reads++) : -1;
+            // Otherwise the row's own members first (where Import-Csv and [pscustomobject] keep values), by the fast lookup.
+            var property = (position >= 0 ? members![position] as PSPropertyInfo : null)
+                ?? ScoredRowMembers.InstanceMember(Source, column) as PSPropertyInfo ?? Source.Properties[column];
+            if (property == null)
+            {
+                value = null;
+                return false;
+            }
+            try
+            {
+                value = property.Value;
+            }
+            catch (GetValueException)
+            {
+                value = null;
+            }
+            if (value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject)
+                value = wrapped.BaseObject;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The member names of the rows of one pipeline (Import-Csv gives every row the same ones, in the same order, as the
+    /// same strings), so that a row's values are read by position instead of by 20 locked, case-insensitive lookups
+    /// of its member table. A row matches when its own members have these names at these positions (checked per row:
+    /// a reference comparison per member, or a case-insensitive one); rows that don't are read by name. Learns the
+    /// order in which a reader asks for columns from the first row it reads; later rows answer from that. Not
+    /// thread-safe: one per pipeline.
+    /// </summary>
+    internal sealed class RowShape
+    {
+        private readonly string[] names;
+        private string[] asked = new string[8];
+        private int[] positions = new int[8];
+        private int askedCount;
+        private bool learnt;
+
+        private RowShape(string[] names)
+        {
+            this.names = names;
+            for (int i = 0; i < names.Length; i++)
+                foreach (var scored in ScoredRowMembers.All)
+                    if (string.Equals(names[i], scored, StringComparison.OrdinalIgnoreCase)) HasScoredMember = true;
+        }
+
+        /// <summary>How many own members the shape's rows have.</summary>
+        public int Count => names.Length;
+
+        /// <summary>Whether the shape's rows hold a member named like one Test-Anomaly adds (the row was scored before).</summary>
+        public bool HasScoredMember { get; }
+
+        /// <summary>The shape of this row's own members; null when they can't be read directly.</summary>
+        public static RowShape? Of(PSObject row)
+        {
+            var members = PowerShellInternals.MemberTable?.Invoke(row);
+            if (members == null) return null;
+            var names = new string[members.Count];
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (members[i] is not PSMemberInfo member) return null;
+                names[i] = member.Name;
+            }
+            return new RowShape(names);
+        }
+
+        /// <summary>The row's own members when they have this shape's names in this order; null otherwise.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public OrderedDictionary? Members(PSObject row)
+        {
+            var members = PowerShellInternals.MemberTable?.Invoke(row);
+            if (members == null || members.Count != names.Length) return null;
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (members[i] is not PSMemberInfo member) return null;
+                var name = member.Name;
+                if (!ReferenceEquals(name, names[i]) && !string.Equals(name, names[i], StringComparison.OrdinalIgnoreCase)) return null;
+            }
+            return members;
+        }
+
+        /// <summary>
+        /// Position of <paramref name="column"/>, the reader's <paramref name="read"/>-th question for this row; -1 when
+        /// it has none (not a member, or asked out of the learnt order: the caller looks it up by name).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int PositionOf(string column, int read)
+        {
+            if (read < askedCount)
+                return ReferenceEquals(asked[read], column) ? positions[read] : -1;
+            if (learnt || read != askedCount) return -1;
+            int position = Array.FindIndex(names, n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+            if (askedCount == asked.Length)
+            {
+                Array.Resize(ref asked, askedCount * 2);
+                Array.Resize(ref positions, askedCount * 2);
+            }
+            asked[askedCount] = column;
+            positions[askedCount++] = position;
+            return position;
+        }
+
+        /// <summary>Ends learning the order of questions (after the first row has been read).</summary>
+        public void Learnt() => learnt = true;
+    }
+}

@@ -1,0 +1,383 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Collections.Specialized;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Linq.Expressions;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Adapters
+{
+    /// <summary>What one scored row knows beyond its verdict; the explanation members are computed from it when read.</summary>
+    internal sealed class ScoredRowState
+    {
+        private string? explanation;
+        private IReadOnlyList<FeatureContribution>? contributions;
+        private OrderedDictionary? shares;
+        private string[]? imputedFeatures;
+
+        public ScoredRowState(RowScore score, List<string>? imputed, FeatureSchema schema, int topFeatureCount, CultureInfo culture)
+        {
+            Score = score;
+            Imputed = imputed;
+            Schema = schema;
+            TopFeatureCount = topFeatureCount;
+            Culture = culture;
+        }
+
+        public RowScore Score { get; }
+        public List<string>? Imputed { get; }
+        public FeatureSchema Schema { get; }
+        public int TopFeatureCount { get; }
+        public CultureInfo Culture { get; }
+
+        public string TopFeature => Schema.Columns[Score.TopFeature].Name;
+
+        // Each member is computed once, on first read, so repeated reads see the same objects.
+        public string Explanation => explanation ??= Score.Explain(TopFeatureCount, Culture);
+
+        public IReadOnlyList<FeatureContribution> Contributions => contributions ??= Score.TopContributions(TopFeatureCount);
+
+        public OrderedDictionary FeatureShare
+        {
+            get
+            {
+                if (shares != null) return shares;
+                var result = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                var all = Score.Shares;
+                for (int c = 0; c < Schema.Count; c++) result[Schema.Columns[c].Name] = all[c];
+                return shares = result;
+            }
+        }
+
+        public string[] ImputedFeatures => imputedFeatures ??= Imputed?.ToArray() ?? Array.Empty<string>();
+    }
+
+    /// <summary>
+    /// The AnomalyScore note property of a scored row, which also carries the row's <see cref="ScoredRowState"/>: the
+    /// explanation members (type members of AutoencoderPS.ScoredRow) read it from here. As an instance member it travels
+    /// with the row as the other note properties do (copies, re-wrapped base objects).
+    /// </summary>
+    /// <summary>AnomalyScore ($null) of a sliding-window row that is still warming up; carries its imputed features.</summary>
+    internal sealed class WarmingUpScoreProperty : PSNoteProperty
+    {
+        public WarmingUpScoreProperty(string[] imputed) : base(ScoredRowMembers.Score, null)
+        {
+            Imputed = imputed;
+        }
+
+        public string[] Imputed { get; }
+
+        public override PSMemberInfo Copy() => new WarmingUpScoreProperty(Imputed) { Value = Value };
+    }
+
+    internal sealed class ScoredRowScoreProperty : PSNoteProperty
+    {
+        public ScoredRowScoreProperty(ScoredRowState state) : base(ScoredRowMembers.Score, state.Score.Score)
+        {
+            State = state;
+        }
+
+        public ScoredRowState State { get; set; }
+
+        public override PSMemberInfo Copy() => new ScoredRowScoreProperty(State) { Value = Value };
+    }
+
+    /// <summary>
+    /// The members Test-Anomaly gives a scored row. AnomalyScore is the row's one note property, and it carries the
+    /// row's <see cref="ScoredRowState"/>; IsAnomaly, AnomalyTopFeature and the explanation (AnomalyExplanation,
+    /// AnomalyContributions, AnomalyFeatureShare, ImputedFeatures) are code properties of the type
+    /// AutoencoderPS.ScoredRow, computed from that state when read. They follow the row's own members, so a row lists
+    /// them in the same order as when they were note properties. Adding seven note properties, an explanation string,
+    /// contribution objects and a dictionary to every row cost more than reading the row; each added note property
+    /// costs a member copy, a type-table check and an insertion. IsAnomaly and AnomalyTopFeature can be set (the row
+    /// then holds its own note property of that name); a row that holds members of these names itself (read back
+    /// from a scored CSV file, or a sliding-window row) has them set in place.
+    /// </summary>
+    public static class ScoredRowMembers
+    {
+        internal const string Score = "AnomalyScore";
+        internal const string IsAnomaly = "IsAnomaly";
+        internal const string TopFeature = "AnomalyTopFeature";
+        internal const string Explanation = "AnomalyExplanation";
+        internal const string Contributions = "AnomalyContributions";
+        internal const string FeatureShare = "AnomalyFeatureShare";
+        internal const string Imputed = "ImputedFeatures";
+
+        /// <summary>Every member name a scored row gets, in the order they appear.</summary>
+        internal static readonly string[] All = { Score, IsAnomaly, TopFeature, Explanation, Contributions, FeatureShare, Imputed };
+
+        private static readonly ConditionalWeakTable<Runspace, object> Registered = new ConditionalWeakTable<Runspace, object>();
+
+        /// <summary>Registers the code properties for the type name once per runspace.</summary>
+        internal static void EnsureTypeData(PSCmdlet cmdlet, string typeName)
+        {
+            var runspace = Runspace.DefaultRunspace;
+            if (runspace == null || Registered.TryGetValue(runspace, out _)) return;
+            var data = new TypeData(typeName);
+            foreach (var (name, method, setter) in new[]
+            {
+                (IsAnomaly, nameof(GetIsAnomaly), nameof(SetIsAnomaly)),
+                (TopFeature, nameof(GetTopFeature), nameof(SetTopFeature)),
+                (Explanation, nameof(GetExplanation), null),
+                (Contributions, nameof(GetContributions), null),
+                (FeatureShare, nameof(GetFeatureShare), null),
+                (Imputed, nameof(GetImputedFeatures), null),
+            })
+            {
+                var get = typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static);
+                data.Members.Add(name, setter == null
+                    ? new CodePropertyData(name, get)
+                    : new CodePropertyData(name, get, typeof(ScoredRowMembers).GetMethod(setter, BindingFlags.Public | BindingFlags.Static)));
+            }
+            cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($data) Update-TypeData -TypeData $data -Force"), null, data);
+            Registered.AddOrUpdate(runspace, typeName);
+        }
+
+        private static PSMemberInfo? ScoreMember(PSObject row) => InstanceMember(row, Score) ?? row.Properties[Score];
+
+        private static ScoredRowState? StateOf(PSObject row) => ScoreMember(row) is ScoredRowScoreProperty p ? p.State : null;
+
+        private static readonly object True = true, False = false;
+
+        /// <summary>Code property IsAnomaly: whether the score is above the model's threshold (a row that holds its own IsAnomaly shows that instead).</summary>
+        public static object? GetIsAnomaly(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Score.IsAnomaly ? True : False,
+            WarmingUpScoreProperty => False,
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyTopFeature: the feature with the largest share of the error.</summary>
+        public static object? GetTopFeature(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.TopFeature,
+            _ => null,
+        };
+
+        /// <summary>Setting IsAnomaly gives the row its own note property of that value (as when IsAnomaly was one).</summary>
+        public static void SetIsAnomaly(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(IsAnomaly, value), true);
+
+        /// <summary>Setting AnomalyTopFeature gives the row its own note property of that value.</summary>
+        public static void SetTopFeature(PSObject instance, object? value) => instance.Properties.Add(new PSNoteProperty(TopFeature, value), true);
+
+        /// <summary>Code property AnomalyExplanation: "cpu 97 (expected 35.2, 71%); ..." (empty while a window warms up).</summary>
+        public static string? GetExplanation(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Explanation,
+            WarmingUpScoreProperty => "",
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyContributions: the explanation as objects.</summary>
+        public static object? GetContributions(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.Contributions,
+            WarmingUpScoreProperty => Array.Empty<FeatureContribution>(),
+            _ => null,
+        };
+
+        /// <summary>Code property AnomalyFeatureShare: every feature's share of the error, by name.</summary>
+        public static OrderedDictionary? GetFeatureShare(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.FeatureShare,
+            WarmingUpScoreProperty => new OrderedDictionary(StringComparer.OrdinalIgnoreCase),
+            _ => null,
+        };
+
+        /// <summary>Code property ImputedFeatures: the features whose missing values were filled in.</summary>
+        public static string[]? GetImputedFeatures(PSObject instance) => ScoreMember(instance) switch
+        {
+            ScoredRowScoreProperty p => p.State.ImputedFeatures,
+            WarmingUpScoreProperty w => w.Imputed,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Marks <paramref name="row"/> as a row of a sliding-window model that is still warming up: AnomalyScore $null,
+        /// IsAnomaly $false, no top feature, empty explanation members (from the type), the imputed features kept.
+        /// </summary>
+        internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
+        {
+            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
+            var own = PowerShellInternals.InstanceMembers != null ? InstanceMember(row, Score) : row.Properties[Score];
+            if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
+            row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
+            SetNote(row, IsAnomaly, false);
+            SetNote(row, TopFeature, null);
+        }
+
+        /// <summary>Sets the row's own note property of that name, replacing any other member the row itself holds under it.</summary>
+        internal static void SetNote(PSObject row, string name, object? value)
+        {
+            var own = PowerShellInternals.InstanceMembers != null ? InstanceMember(row, name) : row.Properties[name];
+            if (own is PSCodeProperty) own = null;   // the ScoredRow type's own member, not the row's
+            if (own is PSNoteProperty note && own is not ScoredRowScoreProperty && own is not WarmingUpScoreProperty) { note.Value = value; return; }
+            if (own != null) row.Properties.Remove(name);
+            row.Properties.Add(new PSNoteProperty(name, value), true);
+        }
+
+        /// <summary>
+        /// Gives <paramref name="row"/> its score: the type name, AnomalyScore (carrying the state the explanation members
+        /// of the type read), IsAnomaly and AnomalyTopFeature. A row scored before, or read back from a scored CSV file,
+        /// has its verdict replaced in place, and explanation members it holds itself are set to the new values (the
+        /// type's members of those names can't be added over them, and they would hide the type's). <paramref name="unscored"/>: the
+        /// caller knows that the row holds none of these members (a new row of a known shape).
+        /// </summary>
+        internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false, bool unscored = false)
+        {
+            bool typed = HasTypeName(row, typeName);
+            var present = new PSMemberInfo?[All.Length];
+            bool any = false;
+            for (int i = 0; i < All.Length && !unscored; i++)
+            {
+                present[i] = InstanceMemberOrProperty(row, All[i], typed);
+                any |= present[i] != null;
+            }
+            if (!typed) AddTypeName(row, typeName);
+            if (!any)
+            {
+                // The common case: a row seen for the first time gets one note property; the type gives the rest.
+                AddOwn(row, new ScoredRowScoreProperty(state));
+                if (verdictNotes)
+                {
+                    row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
+                    row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+                }
+                return;
+            }
+            if (present[0] is ScoredRowScoreProperty scoreProperty)
+            {
+                scoreProperty.State = state;
+                scoreProperty.Value = state.Score.Score;
+            }
+            else
+            {
+                if (present[0] != null) row.Properties.Remove(Score);
+                row.Properties.Add(new ScoredRowScoreProperty(state), true);
+            }
+            if (verdictNotes)
+            {
+                SetNote(row, IsAnomaly, state.Score.IsAnomaly);
+                SetNote(row, TopFeature, state.TopFeature);
+            }
+            else
+            {
+                SetOwn(row, present[1], IsAnomaly, () => state.Score.IsAnomaly);
+                SetOwn(row, present[2], TopFeature, () => state.TopFeature);
+            }
+            SetOwn(row, present[3], Explanation, () => state.Explanation);
+            SetOwn(row, present[4], Contributions, () => state.Contributions);
+            SetOwn(row, present[5], FeatureShare, () => state.FeatureShare);
+            SetOwn(row, present[6], Imputed, () => state.ImputedFeatures);
+        }
+
+        /// <summary>
+        /// Adds a note property the row doesn't have yet. The public PSObject.Properties.Add copies the member, checks the
+        /// type table and notes the name (and the row's .NET type) for PowerShell's member binders; the first such member
+        /// of a process goes that way (the binders' notes are process-wide), later ones of [pscustomobject] rows straight
+        /// into the row's own members. Rows of other .NET types always take the public path.
+        /// </summary>
+        private static void AddOwn(PSObject row, PSNoteProperty member)
+        {
+            var own = Volatile.Read(ref publicAddDone) && row.ImmediateBaseObject is PSCustomObject ? PowerShellInternals.InstanceMembers?.Invoke(row) : null;
+            if (own != null)
+            {
+                own.Add(member, true);
+                return;
+            }
+            row.Properties.Add(member, true);
+            Volatile.Write(ref publicAddDone, true);
+        }
+
+        private static bool publicAddDone;
+
+        // A verdict or explanation member the row holds itself gets the new value; any other kind of own member is removed so the
+        // type's member shows. Without an own member there is nothing to do: the type gives it.
+        private static void SetOwn(PSObject row, PSMemberInfo? own, string name, Func<object> value)
+        {
+            if (own is PSNoteProperty note) note.Value = value();
+            else if (own != null) row.Properties.Remove(name);
+        }
+
+        // A member of that name the row holds itself (not one the ScoredRow type gives it). Without access to the
+        // instance members, the integrated lookup; on a typed row its hits may be the type's own code properties.
+        private static PSMemberInfo? InstanceMemberOrProperty(PSObject row, string name, bool typed)
+        {
+            if (PowerShellInternals.InstanceMembers != null) return InstanceMember(row, name);
+            var found = row.Properties[name];
+            return typed && found is PSCodeProperty ? null : found;
+        }
+
+        /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
+        internal static bool HasTypeName(PSObject row, string typeName) =>
+            PowerShellInternals.TypeNames != null ? PowerShellInternals.TypeNames.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
+
+        /// <summary>
+        /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
+        /// (shared, read-only) type-name list and files it in a process-wide weak table keyed by the row: per row that is a
+        /// list copy, its key string and a dependent GC handle that every collection then scans and that keeps the row
+        /// alive one collection longer. Rows of [pscustomobject] (Import-Csv, ConvertFrom-Csv) keep their type names in
+        /// the object itself, so where PowerShell's non-public members allow it they get one shared read-only list
+        /// instead, as PowerShell does for the default names; reading PSObject.TypeNames still gives a row its own copy
+        /// to change. The first row of a process takes the public path, which also tells PowerShell's binders that the
+        /// type carries instance type names.
+        /// </summary>
+        internal static void AddTypeName(PSObject row, string typeName)
+        {
+            var access = PowerShellInternals.TypeNames;
+            if (access != null && Volatile.Read(ref publicTypeNameDone) && row.ImmediateBaseObject is PSCustomObject)
+            {
+                var names = access.Get(row);
+                if (access.IsReadOnly(names))
+                {
+                    var pair = lastTypeNames;
+                    if (pair == null || !ReferenceEquals(pair.Source, names) || pair.TypeName != typeName)
+                    {
+                        var list = new List<string>(names.Count + 1) { typeName };
+                        list.AddRange(names);
+                        pair = new TypeNamesPair(names, access.NewReadOnly(list), typeName);
+                        lastTypeNames = pair;
+                    }
+                    access.Set(row, pair.Scored);
+                    return;
+                }
+            }
+            row.TypeNames.Insert(0, typeName);
+            Volatile.Write(ref publicTypeNameDone, true);
+        }
+
+        private static bool publicTypeNameDone;
+        private static TypeNamesPair? lastTypeNames;
+
+        private sealed class TypeNamesPair
+        {
+            public TypeNamesPair(Collection<string> source, Collection<string> scored, string typeName)
+            {
+                Source = source;
+                Scored = scored;
+                TypeName = typeName;
+            }
+
+            public Collection<string> Source { get; }
+            public Collection<string> Scored { get; }
+            public string TypeName { get; }
+        }
+
+        /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        internal static PSMemberInfo? InstanceMember(PSObject row, string name)
+        {
+            var members = PowerShellInternals.InstanceMembers?.Invoke(row);
+            return members?[name];
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Linq;
+using System.IO;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Modeling.Torch;
+using AutoencoderPS.Hosting;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>What every AutoencoderPS cmdlet shares: runtime start-up and error records.</summary>
+    public abstract class AutoencoderCmdlet : PSCmdlet
+    {
+        /// <summary>Data is read with the invariant culture: a script must not change meaning with the user's locale.</summary>
+        protected static readonly CultureInfo DataCulture = CultureInfo.InvariantCulture;
+
+        /// <summary>
+        /// Before any cmdlet runs, the engine learns where an installed runtime module may be: the engine loads
+        /// libtorch on first use (also inside Import-Autoencoder), and a Gallery install keeps the natives in
+        /// AutoencoderPS.Runtime.&lt;rid&gt;, apart from this module.
+        /// </summary>
+        static AutoencoderCmdlet()
+        {
+            RuntimeLocator.Register();
+        }
+
+        /// <summary>
+        /// Loads libtorch, or stops with one clear error that says why it can't: from this module's folder when it holds
+        /// the natives (a module built by build.ps1), otherwise from the installed AutoencoderPS.Runtime.&lt;rid&gt; module
+        /// of the same version, which <see cref="RuntimeLocator"/> finds; when there is none, the error says what to install.
+        /// </summary>
+        protected void EnsureRuntime(object? target)
+        {
+            if (TorchRuntime.IsLoaded) return;
+            try
+            {
+                RuntimeLocator.Register();
+                NoteImportedRuntimeModules();
+                TorchRuntime.EnsureLoaded();
+            }
+            catch (TorchRuntimeException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, target));
+            }
+            WriteVerbose($"libtorch {TorchRuntime.LibTorchVersion} ({RuntimeLocator.CurrentRuntimeIdentifier}) loaded from '{TorchRuntime.NativeDirectory}'.");
+        }
+
+        // A runtime module imported by path (Import-Module ./AutoencoderPS.Runtime.linux-x64) counts too, even off $env:PSModulePath.
+        private void NoteImportedRuntimeModules()
+        {
+            try
+            {
+                foreach (var result in InvokeCommand.InvokeScript("Get-Module -Name $args[0]", RuntimeLocator.RuntimeModuleName))
+                {
+                    if (result?.BaseObject is PSModuleInfo module) RuntimeLocator.NoteImported(module.Version, module.ModuleBase);
+                }
+            }
+            catch (RuntimeException e)
+            {
+                WriteVerbose($"Could not list the imported runtime modules: {e.Message}");
+            }
+        }
+
+        protected void ApplyThreadCount(int? threads)
+        {
+            if (threads == null) return;
+            EnsureRuntime(null);
+            TorchRuntime.SetThreadCount(threads.Value);
+            WriteVerbose($"libtorch uses {threads} thread(s) in this process.");
+        }
+
+        /// <summary>
+        /// The files that <paramref name="paths"/> name on the file system (wildcards expanded unless
+        /// <paramref name="literal"/>). Each path that names nothing is one non-terminating "{errorPrefix}FileNotFound"
+        /// error; a path of another provider is "{errorPrefix}PathNotFileSystem". Folders are skipped.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, string errorPrefix, string noun)
+        {
+            var files = new List<string>();
+            foreach (string path in paths)
+            {
+                try
+                {
+                    IEnumerable<string> matches;
+                    ProviderInfo provider;
+                    if (literal)
+                    {
+                        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+                        matches = File.Exists(resolved) ? new[] { resolved } : Array.Empty<string>();
+                    }
+                    else
+                    {
+                        matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+                    }
+                    if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    {
+                        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
+                            errorPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                        continue;
+                    }
+                    int before = files.Count;
+                    files.AddRange(matches.Where(m => !Directory.Exists(m)));
+                    if (files.Count == before)
+                        WriteError(new ErrorRecord(new FileNotFoundException($"No {noun} matches '{path}'."),
+                            errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                }
+                catch (ItemNotFoundException e)
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"{char.ToUpperInvariant(noun[0])}{noun.Substring(1)} '{path}' does not exist.", e),
+                        errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                }
+            }
+            return files;
+        }
+
+        /// <summary>An error for one input row that names the row, the column and the value.</summary>
+        protected static ErrorRecord RowError(FeatureValueException e, long row, object target)
+        {
+            var record = new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, target)
+            {
+                ErrorDetails = new ErrorDetails($"Row {row}: {e.Message}"),
+            };
+            record.ErrorDetails.RecommendedAction = e.Problem == FeatureValueProblem.MissingColumn
+                ? "Give every input row the model's feature columns."
+                : "Fix or remove the value; the other rows are processed.";
+            return record;
+        }
+
+        protected static ErrorRecord EngineError(AutoencoderException e, ErrorCategory category, object? target) =>
+            new ErrorRecord(e, e.ErrorId, category, target);
+
+        /// <summary>A disposed model has released its network: one clear terminating error, whatever the cmdlet.</summary>
+        protected void ThrowIfDisposed(AutoencoderModel model)
+        {
+            if (model.IsDisposed)
+                ThrowTerminatingError(EngineError(new AutoencoderException("ModelDisposed",
+                    "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."),
+                    ErrorCategory.InvalidOperation, model));
+        }
+
+        protected void ThrowIfNotTrained(AutoencoderModel model)
+        {
+            ThrowIfDisposed(model);
+            if (!model.IsTrained)
+                ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
+                    "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder."),
+                    ErrorCategory.InvalidOperation, model));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Text;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Adapters;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// A cmdlet that reads rows either from the pipeline (-InputObject) or from CSV files (-Path, -LiteralPath),
+    /// with the options real exports need: delimiter, culture, encoding, header.
+    /// </summary>
+    public abstract class RecordInputCmdlet : AutoencoderCmdlet
+    {
+        protected const string InputObjectSet = "InputObject";
+        protected const string PathSet = "Path";
+        protected const string LiteralPathSet = "LiteralPath";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>CSV files to read; wildcards are expanded.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>Field separator of the files (default: the culture's list separator, or "," for the invariant culture).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Delimiter { get; set; }
+
+        /// <summary>Culture of numbers and dates in the input (default invariant); "de-DE" reads "1,5" as 1.5.</summary>
+        [Parameter]
+        public CultureInfo? Culture { get; set; }
+
+        /// <summary>Text encoding of the files (default UTF-8; a byte-order mark wins).</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ArgumentCompleter(typeof(EncodingCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Encoding { get; set; }
+
+        /// <summary>Column names for files without a header row.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[]? Header { get; set; }
+
+        protected CultureInfo InputCulture => Culture ?? DataCulture;
+
+        protected bool ReadsFiles => ParameterSetName != InputObjectSet;
+
+        protected CsvInputOptions CreateCsvOptions()
+        {
+            Encoding? encoding = null;
+            if (Encoding != null)
+            {
+                try
+                {
+                    encoding = Encoding.ToLowerInvariant() switch
+                    {
+                        "utf8" or "utf8nobom" or "utf-8" => new UTF8Encoding(false),
+                        "utf8bom" => new UTF8Encoding(true),
+                        "unicode" or "utf-16" => System.Text.Encoding.Unicode,
+                        "bigendianunicode" => System.Text.Encoding.BigEndianUnicode,
+                        "utf32" => System.Text.Encoding.UTF32,
+                        "ascii" => System.Text.Encoding.ASCII,
+                        "latin1" => System.Text.Encoding.Latin1,
+                        _ => int.TryParse(Encoding, out int codePage)
+                            ? System.Text.Encoding.GetEncoding(codePage)
+                            : System.Text.Encoding.GetEncoding(Encoding),
+                    };
+                }
+                catch (ArgumentException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(e, "UnknownEncoding", ErrorCategory.InvalidArgument, Encoding));
+                }
+            }
+            return new CsvInputOptions { Culture = InputCulture, Delimiter = Delimiter, Encoding = encoding, Header = Header };
+        }
+
+        /// <summary>The files named by -Path (wildcards expanded) or -LiteralPath; missing ones are reported and skipped.</summary>
+        protected IReadOnlyList<string> ResolveInputFiles() =>
+            ParameterSetName == LiteralPathSet
+                ? ResolveFiles(LiteralPath, literal: true, "Input", "file")
+                : ResolveFiles(Path, literal: false, "Input", "file");
+
+        /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
+        protected static string Locate(IRecord record, long row) =>
+            record is CsvRecord csv ? $"File '{csv.File}', line {csv.Line}" : $"Row {row}";
+
+        /// <summary>The object a row error points at: the input object, or the file row as an object.</summary>
+        protected static object TargetOf(IRecord record) => record switch
+        {
+            PSObjectRecord p => p.Source,
+            CsvRecord csv => ToPSObject(csv),
+            _ => record,
+        };
+
+        protected static PSObject ToPSObject(CsvRecord record)
+        {
+            var row = new PSObject();
+            var names = record.Header.Names;
+            for (int i = 0; i < names.Count; i++)
+                row.Properties.Add(new PSNoteProperty(names[i], i < record.Fields.Count ? record.Fields[i] : null));
+            return row;
+        }
+
+        protected static ErrorRecord RowError(FeatureValueException e, IRecord record, long row)
+        {
+            var error = RowError(e, row, TargetOf(record));
+            error.ErrorDetails = new ErrorDetails($"{Locate(record, row)}: {e.Message}")
+            {
+                RecommendedAction = error.ErrorDetails.RecommendedAction,
+            };
+            return error;
+        }
+
+        protected ErrorRecord FileError(Exception e, string file) => e switch
+        {
+            AutoencoderException ae => new ErrorRecord(ae, ae.ErrorId, ErrorCategory.InvalidData, file),
+            UnauthorizedAccessException => new ErrorRecord(e, "InputFileUnreadable", ErrorCategory.PermissionDenied, file),
+            _ => new ErrorRecord(e, "InputFileUnreadable", ErrorCategory.ReadError, file),
+        };
+    }
+
+    /// <summary>Completes the encodings -Encoding knows by name.</summary>
+    public sealed class EncodingCompleter : IArgumentCompleter
+    {
+        private static readonly string[] Names = { "utf8", "utf8BOM", "utf8NoBOM", "unicode", "bigendianunicode", "utf32", "ascii", "latin1" };
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+        {
+            foreach (var name in Names)
+                if (name.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+                    yield return new CompletionResult(name);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Logs;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Turns log records into one row per time interval (and group): the number of events, the number per value of
+    /// each -CountBy property and min/mean/max of each -Measure property, with empty intervals as zero rows. The
+    /// aggregation is <see cref="LogWindowAggregator"/>; this cmdlet reads the properties and writes the rows.
+    /// </summary>
+    [Cmdlet(VerbsData.ConvertTo, "LogWindow")]
+    [OutputType(typeof(PSObject))]
+    public sealed class ConvertToLogWindowCommand : AutoencoderCmdlet
+    {
+        // Not "Count": on an array of rows, $rows.Count is the array's length, which would hide the column.
+        private const string EventCountColumn = "EventCount";
+
+        /// <summary>The type name of the output rows.</summary>
+        public const string TypeName = "AutoencoderPS.LogWindow";
+
+        private LogWindowAggregator aggregator = null!;
+        private CultureInfo culture = null!;
+        private long row;
+        private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string TimeProperty { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1)]
+        public TimeSpan Interval { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] CountBy { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? GroupBy { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] Measure { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        public DateTime? Start { get; set; }
+
+        [Parameter]
+        public DateTime? End { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public AutoencoderModel? Model { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public int MaxValueCount { get; set; }
+
+        [Parameter]
+        public CultureInfo? Culture { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            culture = Culture ?? DataCulture;
+            IEnumerable<string>? knownColumns = null;
+            IEnumerable<string>? knownGroups = null;
+            if (Model != null)
+            {
+                ThrowIfNotTrained(Model);
+                knownColumns = Model.Features;
+                foreach (var p in CountBy)
+                    if (!Model.Features.Any(f => f.StartsWith(p + "=", StringComparison.OrdinalIgnoreCase)))
+                        WriteWarning($"The model has no count features of '{p}' (named '{p}=<value>'), so every value of '{p}' is counted in '{p}={LogWindowAggregator.OtherValue}'. " +
+                            "Was the model trained on ConvertTo-LogWindow output with the same -CountBy?");
+                if (GroupBy != null)
+                {
+                    var groupFeature = Model.FeatureColumns.FirstOrDefault(c => string.Equals(c.Name, GroupBy, StringComparison.OrdinalIgnoreCase));
+                    if (groupFeature != null && groupFeature.Role == ColumnRole.Categorical) knownGroups = groupFeature.Categories;
+                }
+            }
+            try
+            {
+                aggregator = new LogWindowAggregator(Interval, CountBy, Measure, Start, End, GroupBy != null, knownColumns, knownGroups, MaxValueCount);
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidArgument, e.ErrorId == "InvalidLogRange" ? End : Interval));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            row++;
+            var input = InputObject;
+            if (!TryGet(input, TimeProperty, out var timeValue))
+            {
+                WriteError(RowError("InvalidLogTimestamp", $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
+                    "Name the time property with -TimeProperty (for Get-WinEvent: TimeCreated).", input));
+                return;
+            }
+            if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
+            {
+                WriteError(RowError("InvalidLogTimestamp",
+                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time (culture '{culture.Name}').",
+                    "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
+                return;
+            }
+
+            string? group = null;
+            if (GroupBy != null && TryGet(input, GroupBy, out var groupValue)) group = Text(groupValue);
+
+            Dictionary<string, string?>? values = null;
+            if (CountBy.Length > 0)
+            {
+                values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in CountBy)
+                    if (TryGet(input, p, out var v)) values[p] = Text(v);
+            }
+
+            Dictionary<string, double?>? measured = null;
+            if (Measure.Length > 0)
+            {
+                measured = new Dictionary<string, double?>(StringComparer.OrdinalIgnoreCase);
+                foreach (var p in Measure)
+                {
+                    if (!TryGet(input, p, out var v)) continue;
+                    switch (NumberParser.TryRead(v, culture, out double number))
+                    {
+                        case NumberParser.Outcome.Number:
+                            measured[p] = number;
+                            break;
+                        case NumberParser.Outcome.NotNumeric:
+                            WriteError(RowError("InvalidLogMeasure",
+                                $"Row {row}: property '{p}' has the value '{Text(v)}', which is not a number (culture '{culture.Name}'). The event is counted without it.",
+                                "Fix the value, or give the culture of the numbers with -Culture.", input));
+                            break;
+                    }
+                }
+            }
+
+            aggregator.Add(timestamp, group, values, measured);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (row > 0)
+                foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
+                    if (!propertiesSeen.Contains(p))
+                        WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");
+            if (aggregator.OutOfRangeCount > 0)
+                WriteVerbose($"{aggregator.OutOfRangeCount} event(s) outside the range from -Start to -End were left out.");
+
+            var countColumns = aggregator.CountColumns;
+            var measureColumns = aggregator.MeasureColumns;
+            if (Model != null)
+            {
+                var produced = new HashSet<string>(countColumns.Concat(measureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
+                if (GroupBy != null) produced.Add(GroupBy);
+                var missing = Model.Features.Where(f => !produced.Contains(f)).ToArray();
+                if (missing.Length > 0)
+                    WriteWarning($"The model's feature(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} are not in this output, so Test-Anomaly can't score it. " +
+                        "Use the -CountBy, -Measure and -GroupBy that made the training windows.");
+            }
+            WriteVerbose($"{aggregator.EventCount} event(s) in {aggregator.RowCount} window(s) of {Interval}; {countColumns.Count} count column(s), {measureColumns.Count} measure column(s).");
+
+            // The range check runs on the first step, before any row is written.
+            using var windows = aggregator.GetWindows().GetEnumerator();
+            bool any;
+            try
+            {
+                any = windows.MoveNext();
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.LimitsExceeded, Interval));
+                return;
+            }
+            for (; any; any = windows.MoveNext())
+            {
+                var window = windows.Current;
+                var output = new PSObject();
+                output.TypeNames.Insert(0, TypeName);
+                output.Properties.Add(new PSNoteProperty("IntervalStart", window.IntervalStart));
+                if (GroupBy != null) output.Properties.Add(new PSNoteProperty(GroupBy, window.Group));
+                output.Properties.Add(new PSNoteProperty(EventCountColumn, window.Count));
+                for (int i = 0; i < countColumns.Count; i++)
+                    output.Properties.Add(new PSNoteProperty(countColumns[i], window.Counts[i]));
+                for (int i = 0; i < measureColumns.Count; i++)
+                    output.Properties.Add(new PSNoteProperty(measureColumns[i], window.Measures[i]));
+                WriteObject(output);
+            }
+        }
+
+        private bool TryGet(PSObject input, string name, out object? value)
+        {
+            value = null;
+            if (input.BaseObject is IDictionary dictionary)
+            {
+                foreach (DictionaryEntry entry in dictionary)
+                    if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        value = Unwrap(entry.Value);
+                        propertiesSeen.Add(name);
+                        return true;
+                    }
+                return false;
+            }
+            var property = input.Properties[name];
+            if (property == null) return false;
+            propertiesSeen.Add(name);
+            try
+            {
+                value = Unwrap(property.Value);
+            }
+            catch (GetValueException)
+            {
+                value = null;
+            }
+            return true;
+        }
+
+        private static object? Unwrap(object? value) => value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : value;
+
+        private static string? Text(object? value) => value switch
+        {
+            null => null,
+            string s => s,
+            DateTime d => d.ToString("o", CultureInfo.InvariantCulture),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => LanguagePrimitives.ConvertTo<string>(value),
+        };
+
+        private static ErrorRecord RowError(string errorId, string message, string recommendedAction, object target)
+        {
+            var e = new AutoencoderException(errorId, message);
+            return new ErrorRecord(e, errorId, ErrorCategory.InvalidData, target)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
+            };
+        }
+    }
+}

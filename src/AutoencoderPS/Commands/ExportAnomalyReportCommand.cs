@@ -1,0 +1,270 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Reporting;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Adapters;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Writes scored rows (the output of Test-Anomaly) as one self-contained HTML report. Each row is read as it
+    /// arrives and reduced to what the report needs (see <see cref="AnomalyReport"/> for what is kept per row); the
+    /// file is written atomically when the input ends.
+    /// </summary>
+    [Cmdlet(VerbsData.Export, "AnomalyReport", SupportsShouldProcess = true)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportAnomalyReportCommand : AutoencoderCmdlet
+    {
+        private AnomalyReport? report;
+        private string target = "";
+        private long rowNumber;
+        private bool sawAnyRow;
+
+        /// <summary>The HTML file to write.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>The model that scored the rows: its threshold and summary go into the report.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNull]
+        public AutoencoderModel Model { get; set; } = null!;
+
+        /// <summary>A scored row (from Test-Anomaly).</summary>
+        [Parameter(ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        /// <summary>The property with each row's time: the chart's x axis. Without it, the x axis is the row number.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TimeProperty { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Title { get; set; }
+
+        /// <summary>At most this many anomalous rows in the table (those with the highest scores).</summary>
+        [Parameter]
+        [ValidateRange(0, 1_000_000)]
+        public int MaxTableRows { get; set; } = AnomalyReport.DefaultMaxTableRows;
+
+        /// <summary>Don't replace an existing file.</summary>
+        [Parameter]
+        public SwitchParameter NoClobber { get; set; }
+
+        /// <summary>Emit the written file.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            ThrowIfNotTrained(Model);
+            target = ResolveTarget();
+            string? folder = System.IO.Path.GetDirectoryName(target);
+            if (folder != null && !Directory.Exists(folder))
+                ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
+                    "ReportFolderNotFound", ErrorCategory.ObjectNotFound, target));
+            if (Directory.Exists(target))
+                ThrowTerminatingError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "report.html")}'."),
+                    "ReportPathIsFolder", ErrorCategory.InvalidArgument, target));
+            if (NoClobber && File.Exists(target))
+                ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
+                    "ReportFileExists", ErrorCategory.ResourceExists, target));
+            ReportModelSummary summary;
+            try
+            {
+                summary = ReportModelSummary.From(Model);
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidOperation, Model));
+                return;
+            }
+            report = new AnomalyReport(summary, TimeProperty != null, Title, MaxTableRows);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null || report == null) return;
+            sawAnyRow = true;
+            long row = ++rowNumber;
+            var record = new PSObjectRecord(InputObject);
+
+            if (!record.TryGetValue("AnomalyScore", out var scoreValue))
+            {
+                Reject(new ArgumentException($"Row {row} has no AnomalyScore property: it is not scored. Pipe the rows through Test-Anomaly first."),
+                    "RowNotScored", row);
+                return;
+            }
+            if (!TryReadScore(scoreValue, out double? score))
+            {
+                Reject(new ArgumentException($"Row {row}: AnomalyScore '{Text(scoreValue)}' is not a number."), "InvalidAnomalyScore", row);
+                return;
+            }
+
+            DateTime? time = null;
+            if (TimeProperty != null)
+            {
+                if (!record.TryGetValue(TimeProperty, out var timeValue))
+                {
+                    Reject(new ArgumentException($"Row {row} has no '{TimeProperty}' property for -TimeProperty."), "TimePropertyMissing", row);
+                    return;
+                }
+                if (!TimestampParser.TryRead(timeValue, DataCulture, out var parsed))
+                {
+                    Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time."),
+                        "InvalidTimestampValue", row);
+                    return;
+                }
+                time = parsed;
+            }
+
+            bool isAnomaly;
+            if (score == null) isAnomaly = false;
+            else if (!record.TryGetValue("IsAnomaly", out var verdict) || verdict == null || (verdict is string s && s.Trim().Length == 0))
+                isAnomaly = !(score <= Model.Threshold); // the scorer's rule, when the verdict is not there
+            else if (!TryReadBoolean(verdict, out isAnomaly))
+            {
+                Reject(new ArgumentException($"Row {row}: IsAnomaly '{Text(verdict)}' is not true or false."), "InvalidIsAnomaly", row);
+                return;
+            }
+
+            // Only anomalies carry their explanation into the report (and only the table's share of them stays).
+            IReadOnlyList<FeatureContribution>? contributions = null;
+            string? explanation = null;
+            if (isAnomaly)
+            {
+                if (record.TryGetValue("AnomalyContributions", out var value)) contributions = ReadContributions(value);
+                if (record.TryGetValue("AnomalyExplanation", out var text) && text != null) explanation = Text(text);
+            }
+            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation));
+        }
+
+        protected override void EndProcessing()
+        {
+            if (report == null) return;
+            if (!sawAnyRow)
+                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
+                    "No rows were received, so there is nothing to report. Pipe the output of Test-Anomaly to Export-AnomalyReport."),
+                    ErrorCategory.InvalidData, null));
+            if (report.Rows == 0)
+                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
+                    $"None of the {rowNumber} rows could be read (see the errors above), so no report was written."),
+                    ErrorCategory.InvalidData, null));
+            if (!ShouldProcess(target, $"Write an anomaly report of {report.Rows} rows ({report.Anomalies} anomalies)")) return;
+            try
+            {
+                report.Save(target);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "ReportFileWriteFailed", ErrorCategory.WriteError, target)
+                {
+                    ErrorDetails = new ErrorDetails($"Could not write the report to '{target}': {e.Message} Any previous file there is unchanged."),
+                });
+            }
+            WriteVerbose($"Wrote a report of {report.Rows} rows ({report.Anomalies} anomalies, {report.WarmingUpRows} warming up, {report.RejectedRows} rejected) to '{target}'.");
+            if (PassThru) WriteObject(new FileInfo(target));
+        }
+
+        private void Reject(Exception e, string errorId, long row)
+        {
+            report!.RejectedRows++;
+            var error = new ErrorRecord(e, errorId, ErrorCategory.InvalidData, InputObject);
+            error.ErrorDetails = new ErrorDetails(e.Message)
+            {
+                RecommendedAction = errorId == "RowNotScored"
+                    ? "Score the rows with Test-Anomaly and pipe its output to Export-AnomalyReport."
+                    : "Fix or remove the value; the other rows go into the report.",
+            };
+            WriteError(error);
+        }
+
+        private string ResolveTarget()
+        {
+            try
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{Path}' is not a file-system path."),
+                        "ReportPathNotFileSystem", ErrorCategory.InvalidArgument, Path));
+                return resolved;
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "ReportPathInvalid", ErrorCategory.InvalidArgument, Path));
+                return "";
+            }
+        }
+
+        // A score is a number (NaN included: the scorer calls it an anomaly); null or empty text is a row without a score yet.
+        private static bool TryReadScore(object? value, out double? score)
+        {
+            score = null;
+            switch (value)
+            {
+                case null: return true;
+                case double d: score = d; return true;
+                case float f: score = f; return true;
+                case string s when s.Trim().Length == 0: return true;
+                case string s when s.Trim().Equals("NaN", StringComparison.OrdinalIgnoreCase): score = double.NaN; return true;
+            }
+            if (NumberParser.TryRead(value, DataCulture, out double number) != NumberParser.Outcome.Number) return false;
+            score = number;
+            return true;
+        }
+
+        private static bool TryReadBoolean(object value, out bool result)
+        {
+            switch (value)
+            {
+                case bool b: result = b; return true;
+                case string s when bool.TryParse(s.Trim(), out result): return true;
+                default:
+                    if (NumberParser.TryRead(value, DataCulture, out double number) == NumberParser.Outcome.Number)
+                    {
+                        result = number != 0;
+                        return true;
+                    }
+                    result = false;
+                    return false;
+            }
+        }
+
+        // Contributions from Test-Anomaly, or the same read back (Import-Clixml) as property bags.
+        private static IReadOnlyList<FeatureContribution>? ReadContributions(object? value)
+        {
+            if (value is PSObject wrapped) value = wrapped.BaseObject;
+            if (value is IReadOnlyList<FeatureContribution> direct) return direct;
+            if (value is not IEnumerable items || value is string) return null;
+            var list = new List<FeatureContribution>();
+            foreach (var item in items)
+            {
+                switch (item)
+                {
+                    case FeatureContribution c: list.Add(c); break;
+                    case PSObject p when p.BaseObject is FeatureContribution c: list.Add(c); break;
+                    case PSObject p:
+                        var feature = p.Properties["Feature"]?.Value;
+                        if (feature == null) continue;
+                        NumberParser.TryRead(Unwrap(p.Properties["Share"]?.Value), DataCulture, out double share);
+                        list.Add(new FeatureContribution(Text(feature), double.IsFinite(share) ? share : 0,
+                            Unwrap(p.Properties["Observed"]?.Value) ?? "", Unwrap(p.Properties["Expected"]?.Value) ?? ""));
+                        break;
+                }
+            }
+            return list;
+        }
+
+        private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+        private static string Text(object? value) => Convert.ToString(Unwrap(value), CultureInfo.InvariantCulture) ?? "";
+    }
+}

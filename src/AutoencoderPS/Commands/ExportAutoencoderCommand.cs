@@ -1,0 +1,116 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>Saves a trained model to one file that carries everything scoring needs.</summary>
+    [Cmdlet(VerbsData.Export, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class ExportAutoencoderCommand : AutoencoderCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public AutoencoderModel Model { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
+
+        /// <summary>Replace an existing file.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string target = ResolveTarget();
+            if (target.Length == 0) return;
+
+            ThrowIfDisposed(Model);
+            if (!Model.IsTrained)
+            {
+                WriteError(EngineError(new AutoencoderException("ModelNotTrained",
+                    "The model is not trained yet, so there is nothing to export. Train it with Invoke-AutoencoderTraining first."),
+                    ErrorCategory.InvalidOperation, Model));
+                return;
+            }
+            string? folder = System.IO.Path.GetDirectoryName(target);
+            if (folder != null && !Directory.Exists(folder))
+            {
+                WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
+                    "ModelFolderNotFound", ErrorCategory.ObjectNotFound, target));
+                return;
+            }
+            if (Directory.Exists(target))
+            {
+                WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "model" + ModelFile.Extension)}'."),
+                    "ModelPathIsFolder", ErrorCategory.InvalidArgument, target));
+                return;
+            }
+            if (File.Exists(target) && !Force)
+            {
+                WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
+                    "ModelFileExists", ErrorCategory.ResourceExists, target));
+                return;
+            }
+            if (!ShouldProcess(target, "Export autoencoder model")) return;
+
+            try
+            {
+                ModelFile.Save(Model, target);
+            }
+            catch (ModelFileException e)
+            {
+                // ModelFileWriteFailed (a full disk, a read-only folder, no permission): the engine has already removed its
+                // temporary file, and any previous file at the target is unchanged.
+                WriteError(EngineError(e, e.ErrorId == "ModelFileWriteFailed" ? ErrorCategory.WriteError : ErrorCategory.LimitsExceeded, target));
+                return;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(e, "ModelFileWriteFailed", ErrorCategory.WriteError, target)
+                {
+                    ErrorDetails = new ErrorDetails($"Could not write the model to '{target}': {e.Message} Any previous file there is unchanged."),
+                });
+                return;
+            }
+            WriteVerbose($"Exported {Model} to '{target}'.");
+            if (PassThru) WriteObject(new FileInfo(target));
+        }
+
+        private string ResolveTarget()
+        {
+            string path = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
+            try
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
+                        "ModelPathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                    return "";
+                }
+                return resolved;
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
+            {
+                WriteError(new ErrorRecord(e, "ModelPathInvalid", ErrorCategory.InvalidArgument, path));
+                return "";
+            }
+        }
+    }
+}

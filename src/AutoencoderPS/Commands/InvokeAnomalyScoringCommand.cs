@@ -1,0 +1,238 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Scoring.Incremental;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// One unattended scoring run for a scheduler: scores only the rows that are new in the input files since the last
+    /// run, appends them to one output file, and keeps how far it got in a state file. The engine's
+    /// <see cref="IncrementalScoringJob"/> does the work; this cmdlet resolves paths, takes the lock, loads the model,
+    /// turns the engine's reports into PowerShell errors and warnings, and sets $LASTEXITCODE.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "AnomalyScoring", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(AnomalyScoringSummary))]
+    public sealed class InvokeAnomalyScoringCommand : AutoencoderCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>The model file (Export-Autoencoder) to score with.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string ModelPath { get; set; } = "";
+
+        /// <summary>CSV files to score; wildcards are expanded on every run, so new files are picked up.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        /// <summary>The file the results are appended to.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string OutputPath { get; set; } = "";
+
+        /// <summary>The state file (default: the output path + ".state.json").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatePath { get; set; }
+
+        [Parameter]
+        public ScoringOutputFormat Format { get; set; } = ScoringOutputFormat.Csv;
+
+        [Parameter]
+        [ValidateRange(0, 1000)]
+        public int TopFeatureCount { get; set; } = 3;
+
+        /// <summary>Culture of numbers and dates in the input (default invariant).</summary>
+        [Parameter]
+        public CultureInfo? Culture { get; set; }
+
+        /// <summary>Field separator of the input (default: the culture's list separator, or "," for the invariant culture).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Delimiter { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? ThreadCount { get; set; }
+
+        protected override void EndProcessing()
+        {
+            SetExitCode(AnomalyScoringExitCode.Failed); // until the run says otherwise
+            string output = ResolveTarget(OutputPath, "OutputPath");
+            string state = StatePath != null ? ResolveTarget(StatePath, "StatePath") : IncrementalScoringOptions.DefaultStatePath(output);
+            string model = ResolveTarget(ModelPath, "ModelPath");
+
+            int unresolved = 0;
+            var files = new List<string>();
+            foreach (var path in ParameterSetName == LiteralPathSet ? LiteralPath : Path)
+            {
+                var found = ResolveFiles(new[] { path }, ParameterSetName == LiteralPathSet, "Input", "file");
+                if (found.Count == 0) unresolved++;
+                files.AddRange(found);
+            }
+
+            if (!ShouldProcess(output, $"Append the scores of the new rows of {files.Count} file(s), state '{state}'"))
+            {
+                SetExitCode(AnomalyScoringExitCode.NoAnomalies);
+                return;
+            }
+
+            ScoringLock? held = null;
+            AutoencoderModel? loaded = null;
+            try
+            {
+                try
+                {
+                    held = ScoringLock.Acquire(IncrementalScoringOptions.LockPathFor(state));
+                }
+                catch (ScoringLockedException e)
+                {
+                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
+                    {
+                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
+                    }, AnomalyScoringExitCode.Failed);
+                }
+                WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
+
+                EnsureRuntime(model);
+                ApplyThreadCount(ThreadCount);
+                try
+                {
+                    loaded = ModelFile.Load(model);
+                }
+                catch (ModelFileException e)
+                {
+                    var category = e.ErrorId == "ModelFileNotFound" ? ErrorCategory.ObjectNotFound
+                        : e.ErrorId == "ModelFileUnreadable" ? ErrorCategory.ReadError
+                        : ErrorCategory.InvalidData;
+                    Fail(EngineError(e, category, model), AnomalyScoringExitCode.Failed);
+                }
+                if (!loaded!.IsTrained)
+                    Fail(EngineError(new AutoencoderException("ModelNotTrained", $"The model in '{model}' is not trained."), ErrorCategory.InvalidData, model),
+                        AnomalyScoringExitCode.Failed);
+                WriteVerbose($"Scoring with {loaded}.");
+
+                var options = new IncrementalScoringOptions
+                {
+                    OutputPath = output,
+                    StatePath = state,
+                    Format = Format,
+                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter },
+                    TopFeatureCount = TopFeatureCount,
+                };
+                IncrementalScoringJob job = null!;
+                try
+                {
+                    job = new IncrementalScoringJob(loaded, options, new Observer(this));
+                }
+                catch (AutoencoderException e)
+                {
+                    // A model this job can't score (a sliding-window model): the model file is what is wrong.
+                    Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
+                }
+                AnomalyScoringSummary summary;
+                try
+                {
+                    summary = job.Run(files);
+                }
+                catch (AutoencoderException e)
+                {
+                    Fail(EngineError(e, CategoryOf(e.ErrorId), state), AnomalyScoringExitCode.Failed);
+                    return;
+                }
+                summary.FilesFailed += unresolved;
+                SetExitCode(summary.ExitCode);
+                WriteVerbose($"{summary}.");
+                WriteObject(summary);
+            }
+            finally
+            {
+                loaded?.Dispose();
+                held?.Dispose();
+            }
+        }
+
+        private static ErrorCategory CategoryOf(string errorId) => errorId switch
+        {
+            "ScoringStateMismatch" or "IncrementalEncodingUnsupported" or "IncrementalDelimiterUnsupported" => ErrorCategory.InvalidArgument,
+            "ScoringOutputWithoutState" => ErrorCategory.ResourceExists,
+            "ScoringOutputWriteFailed" or "ScoringStateWriteFailed" => ErrorCategory.WriteError,
+            "ModelNotTrained" => ErrorCategory.InvalidOperation,
+            _ => ErrorCategory.InvalidData,
+        };
+
+        private string ResolveTarget(string path, string parameter)
+        {
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                Fail(new ErrorRecord(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
+                    parameter + "NotFileSystem", ErrorCategory.InvalidArgument, path), AnomalyScoringExitCode.Failed);
+            return resolved;
+        }
+
+        // $LASTEXITCODE is what `pwsh -Command "...; exit $LASTEXITCODE"` and the scheduled script hand to the scheduler.
+        private void SetExitCode(int code) =>
+            SessionState.PSVariable.Set("global:LASTEXITCODE", code);
+
+        private void Fail(ErrorRecord error, int exitCode)
+        {
+            SetExitCode(exitCode);
+            ThrowTerminatingError(error);
+        }
+
+        private sealed class Observer : IScoringObserver
+        {
+            private readonly InvokeAnomalyScoringCommand cmdlet;
+
+            public Observer(InvokeAnomalyScoringCommand cmdlet) { this.cmdlet = cmdlet; }
+
+            public bool StopRequested => cmdlet.Stopping;
+
+            public void Warning(string message) => cmdlet.WriteWarning(message);
+
+            public void Verbose(string message) => cmdlet.WriteVerbose(message);
+
+            public void RowRejected(FeatureValueException error, CsvRecord record)
+            {
+                var target = new PSObject();
+                var names = record.Header.Names;
+                for (int i = 0; i < names.Count; i++)
+                    target.Properties.Add(new PSNoteProperty(names[i].Length > 0 ? names[i] : $"Column{i + 1}", record.FieldAt(i)));
+                var row = RowError(error, record.Line, target);
+                row.ErrorDetails = new ErrorDetails($"File '{record.File}', line {record.Line}: {error.Message} The row is skipped and not tried again.")
+                {
+                    RecommendedAction = row.ErrorDetails.RecommendedAction,
+                };
+                cmdlet.WriteError(row);
+            }
+
+            public void FileFailed(string file, Exception error) => cmdlet.WriteError(error switch
+            {
+                AutoencoderException ae => new ErrorRecord(ae, ae.ErrorId, ErrorCategory.InvalidData, file),
+                UnauthorizedAccessException => new ErrorRecord(error, "InputFileUnreadable", ErrorCategory.PermissionDenied, file),
+                _ => new ErrorRecord(error, "InputFileUnreadable", ErrorCategory.ReadError, file),
+            });
+        }
+    }
+}

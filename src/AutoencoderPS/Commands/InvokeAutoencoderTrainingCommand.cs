@@ -1,0 +1,343 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Adapters;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>Trains a model on normal rows (pipeline or CSV files) and sets its anomaly threshold.</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining", DefaultParameterSetName = InputObjectSet)]
+    [OutputType(typeof(EpochResult))]
+    [OutputType(typeof(AutoencoderModel))]
+    public sealed class InvokeAutoencoderTrainingCommand : RecordInputCmdlet
+    {
+        // Column roles are inferred from this many leading rows; every row is then checked as it arrives
+        // and kept as one number per column, not as a PSObject.
+        private const int InferenceSampleSize = 1000;
+
+        private readonly List<IRecord> pending = new List<IRecord>();
+        private readonly List<long> pendingRows = new List<long>();
+        private readonly List<double[]> incrementalRows = new List<double[]>();
+        // Sliding windows: each kept row's group and time, in the order of the kept rows.
+        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
+        private readonly CancellationTokenSource stopping = new CancellationTokenSource();
+        private TrainingSetBuilder? builder;
+        private long rowNumber;
+        private int rejected;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public AutoencoderModel Model { get; set; } = null!;
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int? Epochs { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 1048576)]
+        public int? BatchSize { get; set; }
+
+        [Parameter]
+        [ValidateRange(1e-7, 10.0)]
+        public double LearningRate { get; set; } = 1e-3;
+
+        /// <summary>Mse (default) or Mae. Mae cannot learn one-hot categories: their inputs are 0 in most rows.</summary>
+        [Parameter]
+        public LossKind Loss { get; set; } = LossKind.Mse;
+
+        [Parameter]
+        public ScalingMethod Scaling { get; set; } = ScalingMethod.RobustSigmoid;
+
+        /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
+        [Parameter]
+        public ThresholdMethod ThresholdMethod { get; set; } = ThresholdMethod.Percentile;
+
+        /// <summary>
+        /// The share of outliers expected in the training rows (0 to 0.5). Robust training leaves that share of rows out
+        /// after warm-up, and the threshold becomes the Contamination rule at that share. Not given: estimated from the
+        /// warm-up errors. 0: the baseline is clean, nothing is left out.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.0, 0.5)]
+        public double? Contamination { get; set; }
+
+        /// <summary>k for MeanStd (default 1), the percentile for Percentile and NormalPercentile (99), the fraction for Contamination (0.01, or -Contamination), the score for Manual.</summary>
+        [Parameter]
+        public double? ThresholdValue { get; set; }
+
+        /// <summary>Reject rows with missing values instead of imputing the training median.</summary>
+        [Parameter]
+        public SwitchParameter RejectMissing { get; set; }
+
+        /// <summary>Train a trained model further on new rows, keeping its features, scaling and network.</summary>
+        [Parameter]
+        public SwitchParameter Incremental { get; set; }
+
+        /// <summary>libtorch threads for this process.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? ThreadCount { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private MissingValuePolicy Policy => RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute;
+
+        protected override void BeginProcessing()
+        {
+            ThrowIfDisposed(Model);
+            if (Incremental && !Model.IsTrained)
+                ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
+                    "-Incremental trains a trained model further, but this model is not trained yet. Train it once without -Incremental."),
+                    ErrorCategory.InvalidOperation, Model));
+            if (Incremental)
+                WriteVerbose($"Incremental training: keeping the features ({string.Join(", ", Model.Features)}), scaling and network; starting from the current weights.");
+            else if (Model.IsTrained)
+                WriteVerbose("The model is already trained; this run trains a new network and replaces it when it finishes (use -Incremental to train it further).");
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (!ReadsFiles)
+            {
+                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
+                return;
+            }
+            var options = CreateCsvOptions();
+            foreach (var file in ResolveInputFiles())
+            {
+                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                try
+                {
+                    foreach (var record in CsvSource.Read(file, options))
+                    {
+                        if (stopping.IsCancellationRequested) return;
+                        Accept(record, ++rowNumber);
+                    }
+                }
+                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                {
+                    WriteError(FileError(e, file));
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            IReadOnlyList<double[]> rows;
+            FeatureSchema schema;
+            if (Incremental)
+            {
+                schema = Model.Schema!;
+                rows = incrementalRows;
+            }
+            else
+            {
+                InferRolesAndDrain();
+                if (builder == null || builder.Count == 0)
+                {
+                    ThrowEmpty();
+                    return;
+                }
+                TrainingSet set;
+                try
+                {
+                    set = builder.Build();
+                }
+                catch (AutoencoderException e)
+                {
+                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
+                    return;
+                }
+                schema = set.Schema;
+                rows = set.Rows;
+                if (set.ImputedValues > 0)
+                    WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical).");
+            }
+            if (rows.Count == 0) ThrowEmpty();
+
+            EnsureRuntime(Model);
+            ApplyThreadCount(ThreadCount);
+            // Without -Epochs and -BatchSize: a budget of gradient steps for this many rows (TrainingOptions.DefaultBudget).
+            var budget = TrainingOptions.DefaultBudget(Model.Settings.IsWindowed ? Math.Max(1, rows.Count - Model.Settings.WindowSize + 1) : rows.Count);
+            var options = new TrainingOptions
+            {
+                Epochs = Epochs ?? budget.Epochs,
+                BatchSize = BatchSize ?? budget.BatchSize,
+                LearningRate = LearningRate,
+                Loss = Incremental ? Model.Loss : Loss,
+                Scaling = Incremental ? Model.Scaling!.Value : Scaling,
+                Threshold = CreateThresholdRule(),
+                Contamination = Contamination,
+            };
+            if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
+                WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
+            if (options.Loss == LossKind.Mae && schema.Columns.Any(c => c.Role == ColumnRole.Categorical))
+                WriteWarning("Mae loss fits the median, which is 0 for every one-hot category slot under 50%, so categorical features are not learned. Use -Loss Mse (the default).");
+            WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
+                         $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
+
+            WindowPlan? plan = null;
+            if (Model.Settings.IsWindowed)
+            {
+                plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap,
+                    Incremental ? Model.GroupIntervals : null, Incremental ? Model.UsualInterval : null);
+                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} rows: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
+                             $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+            }
+
+            var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
+            try
+            {
+                Model.Train(schema, rows, options, epoch =>
+                {
+                    progress.StatusDescription = $"Epoch {epoch.Epoch} of {epoch.Epochs}, loss {epoch.Loss:G5}";
+                    progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
+                    WriteProgress(progress);
+                    if (!PassThru) WriteObject(epoch);
+                }, stopping.Token, continueTraining: Incremental, windows: plan);
+            }
+            catch (OperationCanceledException)
+            {
+                WriteVerbose("Training was stopped; the model is unchanged.");
+                return;
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidResult, Model));
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+
+            var training = Model.Training!;
+            if (training.Robust)
+                WriteVerbose(FormattableString.Invariant($"Robust training left out the {training.TrimmedShare:P1} of training rows with the largest errors after {RobustTrimming.WarmupEpochs(options.Epochs)} warm-up epoch(s) ({(training.ContaminationEstimated ? "estimated from the warm-up errors" : "-Contamination")})."));
+            WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
+            if (PassThru) WriteObject(Model);
+        }
+
+        protected override void StopProcessing() => stopping.Cancel();
+
+        private void ThrowEmpty()
+        {
+            string message = rejected > 0
+                ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
+                : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
+            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyTrainingInput", message), ErrorCategory.InvalidData, Model));
+        }
+
+        private ThresholdRule CreateThresholdRule()
+        {
+            // Training further keeps the model's own rule unless a new one is named.
+            bool methodNamed = MyInvocation.BoundParameters.ContainsKey(nameof(ThresholdMethod));
+            if (Incremental && !methodNamed)
+                return Model.ThresholdRule;
+            // The share of outliers the user expects is also the share to flag, unless another rule is named.
+            if (!methodNamed && Contamination > 0)
+                return new ThresholdRule(ThresholdMethod.Contamination, ThresholdValue ?? Contamination.Value);
+            if (ThresholdMethod == ThresholdMethod.Manual && ThresholdValue == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ThresholdMethod Manual needs the threshold itself: give -ThresholdValue."),
+                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, ThresholdMethod));
+            double value = ThresholdValue ?? ThresholdRule.DefaultValue(ThresholdMethod);
+            try
+            {
+                return new ThresholdRule(ThresholdMethod, value);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidThresholdValue", ErrorCategory.InvalidArgument, value));
+                throw; // not reached
+            }
+        }
+
+        private void Accept(IRecord record, long row)
+        {
+            if (Incremental)
+            {
+                var features = new double[Model.Schema!.Width];
+                try
+                {
+                    var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                    Model.Schema.Featurize(record, InputCulture, features, Policy, null);
+                    incrementalRows.Add(features);
+                    if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                }
+                catch (FeatureValueException e)
+                {
+                    rejected++;
+                    WriteError(RowError(e, record, row));
+                }
+                return;
+            }
+            if (builder == null)
+            {
+                pending.Add(record);
+                pendingRows.Add(row);
+                if (pending.Count >= InferenceSampleSize) InferRolesAndDrain();
+                return;
+            }
+            AddToBuilder(record, row);
+        }
+
+        private void InferRolesAndDrain()
+        {
+            if (builder == null)
+            {
+                if (pending.Count == 0) return;
+                try
+                {
+                    // The window's time and group columns are keys, never features.
+                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures.Concat(Model.Settings.WindowColumns).ToArray(), InputCulture,
+                        out var decisions, out var recognised, Model.Settings.TimeFeatures);
+                    foreach (var decision in decisions) WriteVerbose(decision);
+                    // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
+                    if (recognised.Count > 0)
+                        WriteWarning("Left out of the features: " + string.Join("; ", recognised.Select(r => $"'{r.Name}' ({r.Reason})")) +
+                                     ". Name the features with -Feature in New-Autoencoder to use them anyway.");
+                    var present = new HashSet<string>(roles.Names.Concat(roles.Ignored.Select(i => i.Name)), StringComparer.OrdinalIgnoreCase);
+                    var unknown = Model.Settings.ExcludeFeatures.Where(e => !present.Contains(e)).ToArray();
+                    if (unknown.Length > 0)
+                        WriteWarning($"-ExcludeFeature names no input column: {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Columns present: {string.Join(", ", present)}.");
+                    if (Model.Settings.IsWindowed)
+                        roles = new FeatureSchema(roles.Columns, roles.Ignored.Select(i =>
+                            string.Equals(i.Name, Model.Settings.TimeProperty, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the time of the sliding window")
+                            : string.Equals(i.Name, Model.Settings.GroupBy, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the group of the sliding window")
+                            : i));
+                    builder = new TrainingSetBuilder(roles, InputCulture, Policy);
+                }
+                catch (AutoencoderException e)
+                {
+                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
+                }
+            }
+            for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);
+            pending.Clear();
+            pendingRows.Clear();
+        }
+
+        private void AddToBuilder(IRecord record, long row)
+        {
+            try
+            {
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                builder!.Add(record);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+            }
+            catch (FeatureValueException e)
+            {
+                rejected++;
+                WriteError(RowError(e, record, row));
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Adapters;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Compares scored rows with known labels: confusion counts, accuracy, precision, recall, F1 (the
+    /// anomaly class is the positive class) and ROC-AUC of the scores.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "AnomalyDetection")]
+    [OutputType(typeof(DetectionMetrics))]
+    public sealed class MeasureAnomalyDetectionCommand : AutoencoderCmdlet
+    {
+        private readonly List<bool> labels = new List<bool>();
+        private readonly List<bool> predictions = new List<bool>();
+        private readonly List<double> scores = new List<double>();
+        private long rowNumber;
+
+        /// <summary>The property that holds each row's true label.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string LabelProperty { get; set; } = "";
+
+        /// <summary>The label value that marks a true anomaly (compared as text, ignoring case).</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNull]
+        public object AnomalyLabel { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [AllowNull]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ScoreProperty { get; set; } = "AnomalyScore";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PredictionProperty { get; set; } = "IsAnomaly";
+
+        private long warmingUp;
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject == null) return;
+            rowNumber++;
+            var record = new PSObjectRecord(InputObject);
+            // A row of a sliding-window model that is still warming up has no score to measure.
+            if (record.TryGetValue("AnomalyStatus", out var status) && string.Equals(Text(status), "WarmingUp", StringComparison.OrdinalIgnoreCase))
+            {
+                warmingUp++;
+                return;
+            }
+            if (!record.TryGetValue(LabelProperty, out var label))
+            {
+                WriteMissing(LabelProperty);
+                return;
+            }
+            if (!record.TryGetValue(ScoreProperty, out var scoreValue) || NumberParser.TryRead(scoreValue, CultureInfo.InvariantCulture, out double score) != NumberParser.Outcome.Number)
+            {
+                WriteMissing(ScoreProperty);
+                return;
+            }
+            if (!record.TryGetValue(PredictionProperty, out var predictionValue) || !TryReadBoolean(predictionValue, out bool predicted))
+            {
+                WriteMissing(PredictionProperty);
+                return;
+            }
+            labels.Add(string.Equals(Text(label), Text(AnomalyLabel), StringComparison.OrdinalIgnoreCase));
+            predictions.Add(predicted);
+            scores.Add(score);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (labels.Count == 0)
+                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
+                    $"No usable scored rows were received. Pipe the output of Test-Anomaly, with a '{LabelProperty}' property, to Measure-AnomalyDetection."),
+                    ErrorCategory.InvalidData, null));
+            if (warmingUp > 0) WriteVerbose($"Left out {warmingUp} warming-up row(s) of a sliding-window model: they have no score.");
+            var metrics = DetectionMetrics.Compute(labels, predictions, scores);
+            if (metrics.TruePositive + metrics.FalseNegative == 0)
+                WriteWarning($"No row has {LabelProperty} = '{AnomalyLabel}', so recall and ROC-AUC are undefined. Check -AnomalyLabel.");
+            WriteObject(metrics);
+        }
+
+        private void WriteMissing(string property)
+        {
+            var e = new ArgumentException($"Row {rowNumber}: property '{property}' is missing or has no usable value.");
+            WriteError(new ErrorRecord(e, "ScoredRowPropertyMissing", ErrorCategory.InvalidData, InputObject));
+        }
+
+        private static string Text(object? value) =>
+            Convert.ToString(value is PSObject p ? p.BaseObject : value, CultureInfo.InvariantCulture)?.Trim() ?? "";
+
+        private static bool TryReadBoolean(object? value, out bool result)
+        {
+            switch (value)
+            {
+                case bool b: result = b; return true;
+                case string s when bool.TryParse(s.Trim(), out result): return true;
+                default:
+                    if (NumberParser.TryRead(value, CultureInfo.InvariantCulture, out double number) == NumberParser.Outcome.Number)
+                    {
+                        result = number != 0;
+                        return true;
+                    }
+                    result = false;
+                    return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,269 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using AutoencoderPS.Engine.Scheduling;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Registers a scheduled scoring task: cron (the user's crontab) on Linux and macOS, Task Scheduler on Windows. The
+    /// task starts pwsh with the module's Invoke-ScheduledScoring.ps1 every -Interval.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AnomalyScoringTask))]
+    public sealed class RegisterAnomalyScoringTaskCommand : ScoringTaskCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string ModelPath { get; set; } = "";
+
+        [Parameter(Mandatory = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string OutputPath { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatePath { get; set; }
+
+        [Parameter]
+        [ValidateSet("Csv", "JsonLines")]
+        public string? Format { get; set; }
+
+        [Parameter]
+        public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PwshPath { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                ScoringTaskRules.ValidateName(Name);
+                if (OnWindows) ScoringTaskRules.ValidateTaskSchedulerInterval(Interval);
+                else ScoringTaskRules.CronSchedule(Interval);
+            }
+            catch (ScoringTaskException e)
+            {
+                WriteError(EngineError(e, ErrorCategory.InvalidArgument, e.ErrorId == "InvalidTaskName" ? Name : Interval));
+                return;
+            }
+
+            var action = BuildAction();
+            if (action == null) return;
+            if (!File.Exists(action.ScriptPath))
+                WriteVerbose($"The job script '{action.ScriptPath}' is not in the module folder; the task will fail until it is.");
+
+            if (OnWindows) RegisterWithTaskScheduler(action);
+            else RegisterWithCron(action);
+        }
+
+        private void RegisterWithCron(ScoringTaskAction action)
+        {
+            string schedule = ScoringTaskRules.CronSchedule(Interval);
+            string logPath = LogPathFor(action);
+            string line;
+            try
+            {
+                line = CrontabEditor.ScheduleLine(schedule, action.CommandLine, logPath);
+            }
+            catch (ScoringTaskException e)
+            {
+                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
+                return;
+            }
+
+            var crontab = GetCrontab();
+            var table = ReadCrontab(crontab);
+            bool exists = table.Contains(Name);
+            if (exists && !Force)
+            {
+                WriteError(TaskExists($"The crontab already has a scoring task '{Name}'. Use -Force to replace it, or another name."));
+                return;
+            }
+            string verb = exists ? "Replace" : "Add";
+            string entry = CrontabEditor.MarkerLine(Name) + Environment.NewLine + line;
+            if (!ShouldProcess($"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}:{Environment.NewLine}{entry}",
+                    $"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}?", "Register-AnomalyScoringTask"))
+                return;
+            table.Set(Name, line);
+            if (!WriteCrontab(crontab, table, Name)) return;
+            WriteVerbose($"{(exists ? "Replaced" : "Added")} scoring task '{Name}' in the crontab; its output goes to '{logPath}'.");
+            if (PassThru) WriteObject(AnomalyScoringTask.FromCrontab(new CrontabEntry(Name, line)));
+        }
+
+        private void RegisterWithTaskScheduler(ScoringTaskAction action)
+        {
+            var definition = new ScheduledTaskDefinition(Name, Interval, action);
+            bool exists = GetWindowsTasks().Any(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase));
+            if (exists && !Force)
+            {
+                WriteError(TaskExists($"Task Scheduler already has a task {definition.FullName}. Use -Force to replace it, or another name."));
+                return;
+            }
+            string verb = exists ? "Replace" : "Register";
+            if (!ShouldProcess($"{verb} {definition.Describe()}", $"{verb} Task Scheduler task {definition.FullName}?", "Register-AnomalyScoringTask"))
+                return;
+            RegisterWindowsTask(definition);
+            WriteVerbose($"Registered Task Scheduler task {definition.FullName}.");
+            if (PassThru)
+                foreach (var task in GetWindowsTasks().Where(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase)))
+                    WriteObject(task);
+        }
+
+        private ErrorRecord TaskExists(string message) =>
+            new ErrorRecord(new ScoringTaskException("AnomalyScoringTaskExists", message), "AnomalyScoringTaskExists", ErrorCategory.ResourceExists, Name);
+
+        /// <summary>
+        /// The job's log: &lt;Name&gt;.log in the folder of the state file, or of the output file without -StatePath.
+        /// </summary>
+        private string LogPathFor(ScoringTaskAction action) =>
+            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(action.StatePath ?? action.OutputPath)!, Name + ".log");
+
+        /// <summary>The action with every path made absolute, or null after writing the error that says what is wrong.</summary>
+        private ScoringTaskAction? BuildAction()
+        {
+            string? model = Absolute(ModelPath, "ModelPath");
+            if (model == null) return null;
+            if (!File.Exists(model))
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"The model file '{model}' does not exist. Export the model with Export-Autoencoder first.", model),
+                    "ModelFileNotFound", ErrorCategory.ObjectNotFound, ModelPath));
+                return null;
+            }
+            var paths = new List<string>();
+            foreach (string p in Path)
+            {
+                string? full = Absolute(p, "Path");
+                if (full == null) return null;
+                paths.Add(full);
+            }
+            string? output = Absolute(OutputPath, "OutputPath");
+            if (output == null || !FolderExists(output, OutputPath, "OutputPath")) return null;
+            string? state = null;
+            if (StatePath != null)
+            {
+                state = Absolute(StatePath, "StatePath");
+                if (state == null || !FolderExists(state, StatePath, "StatePath")) return null;
+            }
+            var launcher = ResolveLauncher();
+            if (launcher == null) return null;
+            string script = System.IO.Path.Combine(ModuleFolder(), ScoringTaskAction.ScriptFileName);
+            try
+            {
+                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format);
+            }
+            catch (ScoringTaskException e)
+            {
+                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
+                return null;
+            }
+        }
+
+        private string ModuleFolder()
+        {
+            string? moduleBase = MyInvocation.MyCommand.Module?.ModuleBase;
+            return !string.IsNullOrEmpty(moduleBase) ? moduleBase! : System.IO.Path.GetDirectoryName(typeof(RegisterAnomalyScoringTaskCommand).Assembly.Location)!;
+        }
+
+        private bool FolderExists(string full, string given, string parameter)
+        {
+            string? folder = System.IO.Path.GetDirectoryName(full);
+            if (folder == null || Directory.Exists(folder)) return true;
+            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' of -{parameter} does not exist; the job could not write '{full}'."),
+                "TaskFolderNotFound", ErrorCategory.ObjectNotFound, given));
+            return false;
+        }
+
+        /// <summary>A file-system path made absolute (cron and Task Scheduler start jobs in another folder); wildcards are kept.</summary>
+        private string? Absolute(string path, string parameter)
+        {
+            try
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                if (provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider)) return resolved;
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
+                                      e is ProviderNotFoundException || e is ArgumentException || e is NotSupportedException)
+            {
+                WriteError(new ErrorRecord(e, "TaskPathInvalid", ErrorCategory.InvalidArgument, path));
+                return null;
+            }
+            WriteError(new ErrorRecord(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
+                "TaskPathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            return null;
+        }
+
+        /// <summary>
+        /// How the task starts PowerShell: -PwshPath when given (a .dll runs with the dotnet host); otherwise this
+        /// process's pwsh; when this process is the dotnet host (pwsh as a .NET tool, `dotnet pwsh`), that host with
+        /// $PSHOME/pwsh.dll; otherwise $PSHOME/pwsh (pwsh.exe on Windows).
+        /// </summary>
+        private IReadOnlyList<string>? ResolveLauncher()
+        {
+            string? process = Environment.ProcessPath;
+            string processName = System.IO.Path.GetFileNameWithoutExtension(process ?? "").ToLowerInvariant();
+            if (PwshPath != null)
+            {
+                string? pwsh = Absolute(PwshPath, "PwshPath");
+                if (pwsh == null) return null;
+                if (!File.Exists(pwsh))
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' does not exist.", pwsh),
+                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    return null;
+                }
+                if (!pwsh.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return new[] { pwsh };
+                string? host = processName == "dotnet" ? process : FindOnPath(OnWindows ? "dotnet.exe" : "dotnet");
+                if (host == null)
+                {
+                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
+                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    return null;
+                }
+                return new[] { host, pwsh };
+            }
+            if (processName == "pwsh" && process != null) return new[] { process };
+            string psHome = SessionState.PSVariable.GetValue("PSHOME") as string ?? "";
+            if (processName == "dotnet" && process != null)
+            {
+                string dll = System.IO.Path.Combine(psHome, "pwsh.dll");
+                if (File.Exists(dll)) return new[] { process, dll };
+            }
+            string apphost = System.IO.Path.Combine(psHome, OnWindows ? "pwsh.exe" : "pwsh");
+            if (File.Exists(apphost)) return new[] { apphost };
+            WriteError(new ErrorRecord(new FileNotFoundException(
+                    $"Could not tell how to start pwsh from this host ('{process}', PSHOME '{psHome}'). Give the pwsh executable with -PwshPath."),
+                "PwshNotFound", ErrorCategory.ObjectNotFound, process));
+            return null;
+        }
+
+        private static string? FindOnPath(string name)
+        {
+            foreach (string folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                string candidate = System.IO.Path.Combine(folder, name);
+                if (File.Exists(candidate)) return candidate;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Adapters;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// Recalibrates a trained model's threshold without retraining: by another rule on the stored training
+    /// errors, or on the errors of new normal rows (pipeline or CSV files). The model records how its
+    /// threshold was chosen.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet)]
+    [OutputType(typeof(AutoencoderModel))]
+    public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
+    {
+        private const string TrainingErrorsSet = "TrainingErrors";
+        private readonly List<double[]> rows = new List<double[]>();
+        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
+        private long rowNumber;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public AutoencoderModel Model { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = TrainingErrorsSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = InputObjectSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathSet)]
+        public ThresholdMethod Method { get; set; }
+
+        /// <summary>k for MeanStd (default 1), the percentile for Percentile (99), the fraction for Contamination (0.01), the score for Manual.</summary>
+        [Parameter(Position = 2)]
+        public double? Value { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>libtorch threads for this process (used when new rows are scored).</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int? ThreadCount { get; set; }
+
+        protected override void BeginProcessing() => ThrowIfNotTrained(Model);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == TrainingErrorsSet) return;
+            if (!ReadsFiles)
+            {
+                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
+                return;
+            }
+            var options = CreateCsvOptions();
+            foreach (var file in ResolveInputFiles())
+            {
+                try
+                {
+                    foreach (var record in CsvSource.Read(file, options)) Accept(record, ++rowNumber);
+                }
+                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                {
+                    WriteError(FileError(e, file));
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (Method == ThresholdMethod.Manual && Value == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
+                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, Method));
+            double value = Value ?? ThresholdRule.DefaultValue(Method);
+            ThresholdRule rule;
+            try
+            {
+                rule = new ThresholdRule(Method, value);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidThresholdValue", ErrorCategory.InvalidArgument, value));
+                return;
+            }
+
+            double before = Model.Threshold;
+            try
+            {
+                if (ParameterSetName == TrainingErrorsSet || Method == ThresholdMethod.Manual)
+                {
+                    Model.SetThreshold(rule);
+                }
+                else
+                {
+                    if (rows.Count == 0)
+                        ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
+                            "No usable rows were received to recalibrate the threshold on."), ErrorCategory.InvalidData, Model));
+                    EnsureRuntime(Model);
+                    ApplyThreadCount(ThreadCount);
+                    var errors = new List<double>(rows.Count);
+                    if (Model.Settings.IsWindowed)
+                    {
+                        // A sliding-window model is recalibrated on the windows of the new rows, built as in training.
+                        var plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
+                        if (plan.Windows.Count == 0)
+                            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
+                                $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."),
+                                ErrorCategory.InvalidData, Model));
+                        for (int start = 0; start < plan.Windows.Count; start += 4096)
+                        {
+                            var batch = new List<double[]>();
+                            for (int k = start; k < Math.Min(start + 4096, plan.Windows.Count); k++)
+                            {
+                                var window = new List<double>();
+                                foreach (int i in plan.Windows[k]) window.AddRange(rows[i]);
+                                batch.Add(window.ToArray());
+                            }
+                            foreach (var score in Model.ScoreWindows(batch)) errors.Add(score.Score);
+                        }
+                    }
+                    else
+                    {
+                        for (int start = 0; start < rows.Count; start += 4096)
+                            foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
+                                errors.Add(score.Score);
+                    }
+                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Count} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+                }
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidOperation, Model));
+            }
+            WriteVerbose($"Threshold {before:G6} -> {Model.Threshold:G6} ({Model.ThresholdSource}).");
+            if (PassThru) WriteObject(Model);
+        }
+
+        private void Accept(IRecord record, long row)
+        {
+            var features = new double[Model.Schema!.Width];
+            try
+            {
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                Model.Schema.Featurize(record, InputCulture, features);
+                rows.Add(features);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+            }
+            catch (FeatureValueException e)
+            {
+                WriteError(RowError(e, record, row));
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public sealed class CsvSourceTests : IDisposable
+    {
+        private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+        private readonly TempDirectory temp = new TempDirectory();
+
+        public void Dispose() => temp.Dispose();
+
+        private string Write(string name, string content, Encoding? encoding = null)
+        {
+            string path = temp.File(name);
+            File.WriteAllText(path, content, encoding ?? new UTF8Encoding(false));
+            return path;
+        }
+
+        private static CsvRecord[] Read(string path, CsvInputOptions? options = null) =>
+            CsvSource.Read(path, options ?? new CsvInputOptions()).ToArray();
+
+        private static object? Value(IRecord record, string column)
+        {
+            Assert.True(record.TryGetValue(column, out var value), $"no column '{column}'");
+            return value;
+        }
+
+        [Fact]
+        public void ReadsTheHeaderAndEachRowAsTextWithFileAndLine()
+        {
+            string path = Write("plain.csv", "host,cpu,level\nweb-1,12.5,INFO\nweb-2,80,WARN\n");
+
+            var records = Read(path);
+
+            Assert.Equal(2, records.Length);
+            Assert.Equal(new[] { "host", "cpu", "level" }, records[0].ColumnNames);
+            Assert.Equal(new[] { "web-1", "12.5", "INFO" }, records[0].Fields);
+            Assert.Equal("80", Value(records[1], "CPU")); // column names ignore case, as Import-Csv's do
+            Assert.Equal(path, records[0].File);
+            Assert.Equal(new long[] { 2, 3 }, records.Select(r => r.Line));
+            Assert.Same(records[0].Header, records[1].Header);
+            Assert.False(records[0].TryGetValue("memory", out var absent));
+            Assert.Null(absent);
+        }
+
+        [Fact]
+        public void ReadHeaderReadsOnlyTheHeader()
+        {
+            string path = Write("header.csv", " host , cpu\nweb-1,1\n");
+
+            var header = CsvSource.ReadHeader(path, new CsvInputOptions());
+
+            Assert.Equal(new[] { "host", "cpu" }, header.Names); // trimmed
+            Assert.Equal(1, header.IndexOf("CPU"));
+            Assert.Equal(-1, header.IndexOf("memory"));
+        }
+
+        [Fact]
+        public void QuotedFieldsKeepDelimitersQuotesAndLineBreaksAndLinesStayRight()
+        {
+            string path = Write("quoted.csv",
+                "host,message,cpu\n" +
+                "web-1,\"disk full, retrying\",10\n" +              // line 2
+                "web-2,\"he said \"\"stop\"\"\",20\n" +                // line 3
+                "web-3,\"first line\nsecond line\nthird\",30\n" +  // lines 4-6
+                "web-4,plain,40\n");                                // line 7
+
+            var records = Read(path);
+
+            Assert.Equal(4, records.Length);
+            Assert.Equal("disk full, retrying", Value(records[0], "message"));
+            Assert.Equal("he said \"stop\"", Value(records[1], "message"));
+            Assert.Equal("first line\nsecond line\nthird", Value(records[2], "message"));
+            Assert.Equal("30", Value(records[2], "cpu"));
+            Assert.Equal("40", Value(records[3], "cpu"));
+            Assert.Equal(new long[] { 2, 3, 4, 7 }, records.Select(r => r.Line));
+        }
+
+        [Fact]
+        public void WindowsLineEndsCountTheSame()
+        {
+            string path = Write("crlf.csv", "a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n");
+
+            var records = Read(path);
+
+            Assert.Equal(new long[] { 2, 4 }, records.Select(r => r.Line));
+            Assert.Equal("x\r\ny", Value(records[0], "b"));
+        }
+
+        [Fact]
+        public void BlankLinesAreSkippedAndLineNumbersStayRight()
+        {
+            string path = Write("blank.csv", "a,b\n\n1,2\n\"x\ny\",3\n\n\n4,5\n");
+
+            var records = Read(path);
+
+            Assert.Equal(new[] { "1", "x\ny", "4" }, records.Select(r => r.Fields[0]));
+            Assert.Equal(new long[] { 3, 4, 8 }, records.Select(r => r.Line));
+        }
+
+        [Fact]
+        public void BlankLinesAreSkipped()
+        {
+            string path = Write("blank-count.csv", "a,b\n1,2\n\n3,4\n\n");
+
+            Assert.Equal(new[] { "1", "3" }, Read(path).Select(r => r.Fields[0]));
+        }
+
+        [Fact]
+        public void AByteOrderMarkIsNotPartOfTheFirstColumnName()
+        {
+            string path = Write("bom.csv", "host,cpu\nweb-1,1\n", new UTF8Encoding(true));
+            Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+
+            var records = Read(path);
+
+            Assert.Equal("host", records[0].Header.Names[0]);
+            Assert.Equal("web-1", Value(records[0], "host"));
+        }
+
+        [Fact]
+        public void TheEncodingOptionReadsOtherEncodingsAndABomWins()
+        {
+            string latin1 = Write("latin1.csv", "host,Ort\nweb-1,Köln\n", Encoding.Latin1);
+            string utf16 = Write("utf16.csv", "host,Ort\nweb-1,Köln\n", Encoding.Unicode); // with its BOM
+
+            Assert.Equal("Köln", Value(Read(latin1, new CsvInputOptions { Encoding = Encoding.Latin1 })[0], "Ort"));
+            Assert.Equal("Köln", Value(Read(utf16, new CsvInputOptions { Encoding = Encoding.Latin1 })[0], "Ort"));
+            Assert.Equal("Köln", Value(Read(utf16)[0], "Ort"));
+        }
+
+        [Fact]
+        public void HeaderOptionNamesTheColumnsOfAFileWithoutAHeaderRow()
+        {
+            string path = Write("noheader.csv", "web-1,12.5\nweb-2,80\n");
+
+            var records = Read(path, new CsvInputOptions { Header = new[] { "host", "cpu" } });
+
+            Assert.Equal(2, records.Length);
+            Assert.Equal("web-1", Value(records[0], "host"));
+            Assert.Equal("80", Value(records[1], "cpu"));
+            Assert.Equal(new long[] { 1, 2 }, records.Select(r => r.Line));
+            Assert.Equal(new[] { "host", "cpu" }, CsvSource.ReadHeader(path, new CsvInputOptions { Header = new[] { "host", "cpu" } }).Names);
+        }
+
+        [Fact]
+        public void ShortRowsLackTheirTrailingValues()
+        {
+            string path = Write("short.csv", "host,cpu,memory\nweb-1,1\nweb-2\nweb-3,3,300,extra\n");
+
+            var records = Read(path);
+
+            Assert.Equal("1", Value(records[0], "cpu"));
+            Assert.Null(Value(records[0], "memory"));     // present in the header, so true, but no value
+            Assert.Null(Value(records[1], "cpu"));
+            Assert.Equal("300", Value(records[2], "memory"));
+            Assert.False(records[2].TryGetValue("extra", out _));
+        }
+
+        [Fact]
+        public void ShortRowsFeaturizeAsMissingValues()
+        {
+            string path = Write("short-featurize.csv", "host,cpu\nweb-1,1\nweb-2\n");
+            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu", median: 5) });
+            var row = new double[1];
+            var imputed = new System.Collections.Generic.List<string>();
+
+            schema.Featurize(Read(path)[1], CultureInfo.InvariantCulture, row, MissingValuePolicy.Impute, imputed);
+
+            Assert.Equal(5.0, row[0]);
+            Assert.Equal(new[] { "cpu" }, imputed);
+        }
+
+        [Theory]
+        [InlineData("host,cpu,host\n1,2,3\n", "host")]
+        [InlineData("host,cpu,CPU\n1,2,3\n", "CPU")]
+        [InlineData("host, cpu ,cpu\n1,2,3\n", "cpu")]
+        public void ADuplicateColumnNameThrowsDuplicateColumn(string content, string duplicate)
+        {
+            string path = Write("dup.csv", content);
+
+            var error = Assert.Throws<AutoencoderException>(() => Read(path));
+
+            Assert.Equal("DuplicateColumn", error.ErrorId);
+            Assert.Contains($"'{duplicate}'", error.Message, StringComparison.Ordinal);
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Equal("DuplicateColumn", Assert.Throws<AutoencoderException>(() => new CsvHeader(new[] { "a", "A" }, "f")).ErrorId);
+        }
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("\n\n")]
+        public void AnEmptyFileThrowsEmptyCsvFile(string content)
+        {
+            string path = Write("empty.csv", content);
+
+            Assert.Equal("EmptyCsvFile", Assert.Throws<AutoencoderException>(() => Read(path)).ErrorId);
+            Assert.Equal("EmptyCsvFile", Assert.Throws<AutoencoderException>(() => CsvSource.ReadHeader(path, new CsvInputOptions())).ErrorId);
+        }
+
+        [Fact]
+        public void AnEmptyFileWithOnlyABomThrowsEmptyCsvFile()
+        {
+            string path = Write("bom-only.csv", "", new UTF8Encoding(true));
+
+            Assert.Equal("EmptyCsvFile", Assert.Throws<AutoencoderException>(() => Read(path)).ErrorId);
+        }
+
+        [Fact]
+        public void AHeaderWithoutRowsHasNoRecords()
+        {
+            Assert.Empty(Read(Write("header-only.csv", "host,cpu\n")));
+        }
+
+        [Fact]
+        public void TheDelimiterDefaultsToCommaForInvariantAndTheListSeparatorOtherwise()
+        {
+            Assert.Equal(",", new CsvInputOptions().EffectiveDelimiter);
+            Assert.Equal(",", new CsvInputOptions { Culture = CultureInfo.InvariantCulture }.EffectiveDelimiter);
+            Assert.Equal(";", new CsvInputOptions { Culture = German }.EffectiveDelimiter);
+            Assert.Equal(German.TextInfo.ListSeparator, new CsvInputOptions { Culture = German }.EffectiveDelimiter);
+            Assert.Equal("\t", new CsvInputOptions { Culture = German, Delimiter = "\t" }.EffectiveDelimiter);
+            Assert.Equal(";", new CsvInputOptions { Culture = German, Delimiter = "" }.EffectiveDelimiter);
+        }
+
+        [Fact]
+        public void AGermanExportReadsWithSemicolonsAndDecimalCommas()
+        {
+            var rows = MessyData.Rows(50, 31);
+            string path = Write("de.csv", MessyData.Csv(rows, German, ";"), new UTF8Encoding(true));
+            var options = new CsvInputOptions { Culture = German };
+
+            var records = Read(path, options);
+
+            Assert.Equal(50, records.Length);
+            Assert.Equal(MessyData.Columns, records[0].Header.Names);
+            var schema = FeatureSchema.Infer(records, null, null, German, out _, timeFeatures: true).Fit(records, German);
+            var row = new double[schema.Width];
+            for (int i = 0; i < rows.Count; i++)
+            {
+                schema.Featurize(records[i], German, row);
+                Assert.Equal((double)rows[i].Cpu, row[schema.FirstSlot(schema.IndexOf("cpu"))]);
+                Assert.Equal(rows[i].Latency, row[schema.FirstSlot(schema.IndexOf("latency"))]);
+                Assert.Equal(rows[i].Time.ToString("ddd HH:mm", CultureInfo.InvariantCulture), schema.Describe(schema.IndexOf("time"), row));
+                Assert.Equal(i + 2, records[i].Line);
+            }
+        }
+
+        [Fact]
+        public void ReadIsLazyAndYieldsOneRowAtATime()
+        {
+            string path = Write("stream.csv", "a\n1\n2\nnot,even,close\n");
+            var missing = CsvSource.Read(temp.File("absent.csv"), new CsvInputOptions()); // nothing opened yet
+
+            using var enumerator = CsvSource.Read(path, new CsvInputOptions()).GetEnumerator();
+
+            Assert.Throws<FileNotFoundException>(() => missing.First());
+            Assert.True(enumerator.MoveNext());
+            Assert.Equal("1", enumerator.Current.Fields[0]);
+            Assert.True(enumerator.MoveNext());
+            Assert.True(enumerator.MoveNext());
+            Assert.Equal(3, enumerator.Current.Fields.Count);
+            Assert.False(enumerator.MoveNext());
+        }
+    }
+}

@@ -1,0 +1,684 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public class FeatureSchemaTests
+    {
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+        // Rows like Import-Csv gives: everything text, a host name column, numbers in various forms.
+        private static List<IRecord> ServerRows(int count, int seed)
+        {
+            var random = new Random(seed);
+            var rows = new List<IRecord>();
+            for (int i = 0; i < count; i++)
+            {
+                rows.Add(new TestRecord(
+                    ("host", $"srv-{random.Next(100, 999)}.example.test"),
+                    ("cpu", (random.NextDouble() * 100).ToString("R", Invariant)),
+                    ("site", i % 2 == 0 ? "north" : "south"),
+                    ("memory", random.Next(1000, 64000)),
+                    ("latency", (random.NextDouble() * 1e-4).ToString("e7", Invariant))));
+            }
+            return rows;
+        }
+
+        private static FeatureSchema Infer(IReadOnlyList<IRecord> records, string[]? include = null, string[]? exclude = null) =>
+            FeatureSchema.Infer(records, include, exclude, Invariant, out _);
+
+        private static ColumnRole RoleOf(FeatureSchema schema, string name) => schema.Columns[schema.IndexOf(name)].Role;
+
+        [Fact]
+        public void InferChoosesFeatureColumnsInFirstSeenOrderAndLeavesIdentifiersOut()
+        {
+            var schema = FeatureSchema.Infer(ServerRows(30, 1), null, null, Invariant, out var decisions);
+
+            // The host name is distinct in (almost) every row: an identifier. The two-valued site is a category.
+            Assert.Equal(new[] { "cpu", "site", "memory", "latency" }, schema.Names);
+            Assert.Equal(4, schema.Count);
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "site"));
+            Assert.All(new[] { "cpu", "memory", "latency" }, n => Assert.Equal(ColumnRole.Numeric, RoleOf(schema, n)));
+            Assert.Equal(5, decisions.Count);
+            Assert.Contains(decisions, d => d.Contains("'host'", StringComparison.Ordinal) && d.Contains("not a feature", StringComparison.Ordinal));
+            var host = Assert.Single(schema.Ignored);
+            Assert.Equal("host", host.Name);
+            Assert.Contains("identifier", host.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void InferTakesColumnOrderAcrossRecords()
+        {
+            var records = new List<IRecord>
+            {
+                new TestRecord(("b", "1"), ("a", "2")),
+                new TestRecord(("c", "3"), ("a", "4"), ("b", "5")),
+                new TestRecord(("d", "x"), ("e", 6.0)),
+            };
+
+            var schema = Infer(records);
+
+            // "d" holds one short string: a (one-category) categorical feature.
+            Assert.Equal(new[] { "b", "a", "c", "d", "e" }, schema.Names);
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "d"));
+        }
+
+        [Fact]
+        public void InferHonoursExcludeIgnoringCase()
+        {
+            var schema = Infer(ServerRows(20, 2), exclude: new[] { "MEMORY", "Site" });
+
+            Assert.Equal(new[] { "cpu", "latency" }, schema.Names);
+            Assert.Contains(schema.Ignored, i => i.Name == "memory" && i.Reason.Contains("excluded", StringComparison.Ordinal));
+            Assert.Contains(schema.Ignored, i => i.Name == "site" && i.Reason.Contains("excluded", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void InferHonoursExplicitIncludeInItsOrderWithTheColumnsOwnCasing()
+        {
+            var schema = Infer(ServerRows(20, 3), include: new[] { "LATENCY", "cpu" });
+
+            Assert.Equal(new[] { "latency", "cpu" }, schema.Names);
+        }
+
+        [Fact]
+        public void ExcludeWinsOverInclude()
+        {
+            var schema = Infer(ServerRows(20, 3), include: new[] { "cpu", "memory", "latency" }, exclude: new[] { "Memory" });
+
+            Assert.Equal(new[] { "cpu", "latency" }, schema.Names);
+        }
+
+        [Fact]
+        public void IncludeOfAMissingColumnThrowsMissingFeatureColumn()
+        {
+            var error = Assert.Throws<AutoencoderException>(() => Infer(ServerRows(5, 4), include: new[] { "cpu", "gpu" }));
+
+            Assert.Equal("MissingFeatureColumn", error.ErrorId);
+            Assert.Contains("'gpu'", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void TextColumnsWithFewDistinctValuesAreCategoricalFeatures()
+        {
+            var records = Enumerable.Range(0, 10)
+                .Select(i => (IRecord)new TestRecord(("host", $"web{i:00}"), ("os", "linux"), ("up", i % 2 == 0)))
+                .ToList();
+
+            var schema = Infer(records);
+
+            // Ten rows are too few to call ten distinct names an identifier.
+            Assert.Equal(new[] { "host", "os", "up" }, schema.Names);
+            Assert.All(schema.Columns, c => Assert.Equal(ColumnRole.Categorical, c.Role));
+        }
+
+        [Fact]
+        public void NoColumnThatCanBeAFeatureThrowsNoNumericFeatures()
+        {
+            // An identifier, free text (60 distinct values in 120 rows) and an always-empty column.
+            var records = Enumerable.Range(0, 120)
+                .Select(i => (IRecord)new TestRecord(("id", $"req-{i:0000}"), ("message", $"job {i % 60} done"), ("note", i % 2 == 0 ? "" : "NA")))
+                .ToList();
+
+            var error = Assert.Throws<AutoencoderException>(() => Infer(records));
+
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+            Assert.Contains("id, message, note", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ExcludingEveryUsableColumnThrowsNoNumericFeatures()
+        {
+            var error = Assert.Throws<AutoencoderException>(() =>
+                Infer(ServerRows(5, 5), exclude: new[] { "cpu", "memory", "latency", "site", "host" }));
+
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+        }
+
+        [Fact]
+        public void ExcludingEveryNumericColumnLeavesTheCategoricalOnes()
+        {
+            var schema = Infer(ServerRows(5, 5), exclude: new[] { "cpu", "memory", "latency" });
+
+            Assert.Equal(new[] { "host", "site" }, schema.Names);
+            Assert.All(schema.Columns, c => Assert.Equal(ColumnRole.Categorical, c.Role));
+        }
+
+        [Fact]
+        public void EmptyInputThrowsEmptyTrainingInput()
+        {
+            var error = Assert.Throws<AutoencoderException>(() => Infer(new List<IRecord>()));
+
+            Assert.Equal("EmptyTrainingInput", error.ErrorId);
+        }
+
+        [Fact]
+        public void ColumnAtTheNumericShareIsAFeatureAndBelowItIsNot()
+        {
+            Assert.Equal(0.9, FeatureSchema.NumericShare);
+            var random = new Random(6);
+            var records = new List<IRecord>();
+            for (int i = 0; i < 10; i++)
+            {
+                string value = random.Next(0, 1000).ToString(Invariant);
+                records.Add(new TestRecord(
+                    ("ok", value),
+                    ("oneBad", i == 4 ? "err" : value),          // 9 of 10 numeric: exactly the share
+                    ("twoBad", i == 4 || i == 7 ? "err" : value))); // 8 of 10 numeric: below it
+            }
+
+            var schema = Infer(records);
+
+            Assert.Equal(ColumnRole.Numeric, RoleOf(schema, "ok"));
+            Assert.Equal(ColumnRole.Numeric, RoleOf(schema, "oneBad"));
+            Assert.True(schema.IndexOf("twoBad") < 0 || RoleOf(schema, "twoBad") != ColumnRole.Numeric, "twoBad must not be numeric");
+        }
+
+        [Fact]
+        public void MissingValueMarkersDoNotCountAgainstTheNumericShare()
+        {
+            string[] markers = { "n/a", "NA", "null", "NaN", "" };
+            var records = Enumerable.Range(0, 10)
+                .Select(i => (IRecord)new TestRecord(("gappy", i < 5 ? markers[i] : (i * 2.5).ToString(Invariant))))
+                .ToList();
+
+            var schema = Infer(records);
+
+            Assert.Equal(ColumnRole.Numeric, RoleOf(schema, "gappy"));
+        }
+
+        [Fact]
+        public void AMostlyNumericColumnWithSomeGarbageIsNotACategory()
+        {
+            var random = new Random(12);
+            var records = Enumerable.Range(0, 200)
+                .Select(i => (IRecord)new TestRecord(
+                    ("cpu", (random.NextDouble() * 100).ToString("R", Invariant)),
+                    ("mixed", i % 7 == 0 ? "err" : (random.NextDouble() * 100).ToString("R", Invariant))))
+                .ToList();
+
+            var schema = Infer(records);
+
+            // 171 distinct values in 200 rows is no category (at most 50), whatever share of them parses as numbers.
+            Assert.Equal(new[] { "cpu" }, schema.Names);
+            Assert.Contains(schema.Ignored, c => c.Name == "mixed");
+        }
+
+        [Fact]
+        public void EmptyValuesDoNotCountAgainstAColumn()
+        {
+            var records = Enumerable.Range(0, 10)
+                .Select(i => (IRecord)new TestRecord(("sparse", i < 7 ? "" : (i * 1.5).ToString(Invariant)), ("none", null)))
+                .ToList();
+
+            var schema = Infer(records);
+
+            Assert.Equal(new[] { "sparse" }, schema.Names);
+            Assert.Contains(schema.Ignored, c => c.Name == "none" && c.Reason == "always empty");
+        }
+
+        [Fact]
+        public void InferUsesTheGivenCulture()
+        {
+            var records = Enumerable.Range(0, 10)
+                .Select(i => (IRecord)new TestRecord(("load", $"{i},5")))
+                .ToList();
+
+            // Invariant: ten distinct strings like "3,5" (a category); German: numbers.
+            Assert.Equal(ColumnRole.Categorical, RoleOf(Infer(records), "load"));
+            var german = FeatureSchema.Infer(records, null, null, CultureInfo.GetCultureInfo("de-DE"), out _);
+            Assert.Equal(new[] { "load" }, german.Names);
+            Assert.Equal(ColumnRole.Numeric, RoleOf(german, "load"));
+        }
+
+        [Fact]
+        public void ConstructorRejectsEmptyAndDuplicateNames()
+        {
+            Assert.Equal("NoFeatures", Assert.Throws<AutoencoderException>(() => new FeatureSchema(Array.Empty<string>())).ErrorId);
+            Assert.Equal("DuplicateFeature", Assert.Throws<AutoencoderException>(() => new FeatureSchema(new[] { "cpu", "CPU" })).ErrorId);
+        }
+
+        [Fact]
+        public void IndexOfIgnoresCase()
+        {
+            var schema = new FeatureSchema(new[] { "cpu", "Memory" });
+
+            Assert.Equal(1, schema.IndexOf("memory"));
+            Assert.Equal(0, schema.IndexOf("CPU"));
+            Assert.Equal(-1, schema.IndexOf("disk"));
+        }
+
+        [Fact]
+        public void FeaturizeReadsValuesInSchemaOrder()
+        {
+            var schema = new FeatureSchema(new[] { "latency", "cpu", "memory" });
+            var record = new TestRecord(("host", "a"), ("CPU", " 12.5 "), ("memory", 2048), ("latency", "-6.0685538e-05"));
+            var destination = new double[3];
+
+            schema.Featurize(record, Invariant, destination);
+
+            Assert.Equal(new[] { -6.0685538e-05, 12.5, 2048.0 }, destination);
+        }
+
+        [Fact]
+        public void FeaturizeUsesTheGivenCulture()
+        {
+            var schema = new FeatureSchema(new[] { "load" });
+            var destination = new double[1];
+
+            schema.Featurize(new TestRecord(("load", "0,25")), CultureInfo.GetCultureInfo("de-DE"), destination);
+
+            Assert.Equal(0.25, destination[0]);
+        }
+
+        public static TheoryData<object?, FeatureValueProblem, string> BadValues => new TheoryData<object?, FeatureValueProblem, string>
+        {
+            { "", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "   ", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { null, FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "abc", FeatureValueProblem.NotNumeric, "InvalidFeatureValue" },
+            { "1,5", FeatureValueProblem.NotNumeric, "InvalidFeatureValue" },
+            { true, FeatureValueProblem.NotNumeric, "InvalidFeatureValue" },
+            { "NA", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "N/A", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "null", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            // Non-finite numbers are missing values too: a schema without a median can't impute them.
+            { "NaN", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "-Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { double.NaN, FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { float.PositiveInfinity, FeatureValueProblem.Empty, "EmptyFeatureValue" },
+        };
+
+        [Theory]
+        [MemberData(nameof(BadValues))]
+        public void FeaturizeNamesTheProblemColumnAndValue(object? value, FeatureValueProblem problem, string errorId)
+        {
+            var schema = new FeatureSchema(new[] { "cpu", "memory" });
+            var record = new TestRecord(("cpu", "1"), ("memory", value));
+
+            var error = Assert.Throws<FeatureValueException>(() => schema.Featurize(record, Invariant, new double[2]));
+
+            Assert.Equal(problem, error.Problem);
+            Assert.Equal(errorId, error.ErrorId);
+            Assert.Equal("memory", error.Column);
+            Assert.Equal(value, error.Value);
+            Assert.Contains("'memory'", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void FeaturizeReportsAMissingColumn()
+        {
+            var schema = new FeatureSchema(new[] { "cpu", "disk" });
+            var record = new TestRecord(("cpu", "1"), ("memory", "2"));
+
+            var error = Assert.Throws<FeatureValueException>(() => schema.Featurize(record, Invariant, new double[2]));
+
+            Assert.Equal(FeatureValueProblem.MissingColumn, error.Problem);
+            Assert.Equal("MissingFeatureColumn", error.ErrorId);
+            Assert.Equal("disk", error.Column);
+            Assert.Null(error.Value);
+        }
+
+        [Fact]
+        public void InferredSchemaFeaturizesTheRecordsItCameFrom()
+        {
+            var records = ServerRows(25, 7);
+            var roles = Infer(records);
+            Assert.False(roles.IsFitted);
+            Assert.Throws<InvalidOperationException>(() => roles.Featurize(records[0], Invariant, new double[roles.Width]));
+
+            var schema = roles.Fit(records, Invariant);
+            var destination = new double[schema.Width];
+
+            Assert.True(schema.IsFitted);
+            Assert.Equal(4, schema.Count);
+            Assert.Equal(3 + 2 + 1, schema.Width); // site: north, south, (other)
+            foreach (var record in records)
+            {
+                schema.Featurize(record, Invariant, destination);
+                Assert.True(record.TryGetValue("memory", out var memory));
+                Assert.Equal(Convert.ToDouble(memory, Invariant), destination[schema.FirstSlot(schema.IndexOf("memory"))]);
+                Assert.True(record.TryGetValue("site", out var site));
+                var siteSlots = destination.AsSpan(schema.FirstSlot(schema.IndexOf("site")), 3).ToArray();
+                Assert.Equal((string)site! == "north" ? new[] { 1.0, 0, 0 } : new[] { 0, 1.0, 0 }, siteSlots);
+                Assert.All(destination, v => Assert.True(double.IsFinite(v)));
+            }
+        }
+
+        // ---- Roles on a messy export -------------------------------------------------------------------------
+
+        private static List<IRecord> Messy(int count = 300, int seed = 3, double missingShare = 0.05) =>
+            MessyData.Records(MessyData.Rows(count, seed, missingShare), Invariant);
+
+        [Fact]
+        public void InferGivesEachColumnOfAMessyExportItsRole()
+        {
+            var schema = FeatureSchema.Infer(Messy(), null, null, Invariant, out var decisions);
+
+            Assert.Equal(new[] { "host", "level", "cpu", "memory", "latency" }, schema.Names);
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "host"));
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "level"));
+            Assert.All(new[] { "cpu", "memory", "latency" }, n => Assert.Equal(ColumnRole.Numeric, RoleOf(schema, n)));
+            Assert.False(schema.IsFitted); // categories come from Fit or TrainingSetBuilder
+
+            var ignored = schema.Ignored.ToDictionary(i => i.Name, i => i.Reason);
+            Assert.Equal(new[] { "id", "time", "message" }, schema.Ignored.Select(i => i.Name));
+            Assert.StartsWith("identifier-like: 300 distinct values in 300 rows", ignored["id"], StringComparison.Ordinal);
+            Assert.Contains("timestamp", ignored["time"], StringComparison.Ordinal);
+            Assert.Matches(@"^text with \d+ distinct values, too many for a category \(at most 50\)$", ignored["message"]);
+            Assert.Equal(MessyData.Columns.Length, decisions.Count);
+            Assert.Contains(decisions, d => d.StartsWith("Column 'host': categorical feature", StringComparison.Ordinal));
+            Assert.Contains(decisions, d => d.StartsWith("Column 'cpu': numeric feature", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void IdentifierNeedsTwentyRowsAndNinetyPercentDistinct()
+        {
+            Assert.Equal(0.9, FeatureSchema.IdentifierShare);
+            // 20 rows, 18 distinct: an identifier. 20 rows, 17 distinct: a category. 19 rows, all distinct: too few rows to tell.
+            var records = Enumerable.Range(0, 20)
+                .Select(i => (IRecord)new TestRecord(
+                    ("eighteen", $"k{Math.Min(i, 17)}"),
+                    ("seventeen", $"k{Math.Min(i, 16)}"),
+                    ("short", i < 19 ? $"k{i}" : "")))
+                .ToList();
+
+            var schema = Infer(records);
+
+            Assert.Equal(new[] { "seventeen", "short" }, schema.Names);
+            Assert.Contains("identifier-like: 18 distinct values in 20 rows", Assert.Single(schema.Ignored).Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void FreeTextWithMoreThanFiftyDistinctValuesIsLeftOut()
+        {
+            Assert.Equal(50, FeatureSchema.MaxCategories);
+            var records = Enumerable.Range(0, 200)
+                .Select(i => (IRecord)new TestRecord(
+                    ("fifty", $"status {i % 50}"),
+                    ("fiftyOne", $"status {i % 51}"),
+                    ("cpu", i * 37 % 101)))
+                .ToList();
+
+            var schema = Infer(records);
+
+            Assert.Equal(new[] { "fifty", "cpu" }, schema.Names);
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "fifty"));
+            var ignored = Assert.Single(schema.Ignored);
+            Assert.Equal("fiftyOne", ignored.Name);
+            Assert.Equal("text with 51 distinct values, too many for a category (at most 50)", ignored.Reason);
+        }
+
+        [Fact]
+        public void TimestampsAreLeftOutByDefaultAndAFeatureWithTimeFeatures()
+        {
+            var records = Messy();
+
+            var without = FeatureSchema.Infer(records, null, null, Invariant, out _);
+            var with = FeatureSchema.Infer(records, null, null, Invariant, out _, timeFeatures: true);
+
+            Assert.DoesNotContain("time", without.Names);
+            Assert.Equal(new[] { "time", "host", "level", "cpu", "memory", "latency" }, with.Names);
+            Assert.Equal(ColumnRole.Timestamp, RoleOf(with, "time"));
+            Assert.DoesNotContain(with.Ignored, i => i.Name == "time");
+        }
+
+        [Fact]
+        public void TimestampsAreRecognisedAsDateTimeValuesAndAsTextInTheCulture()
+        {
+            var german = CultureInfo.GetCultureInfo("de-DE");
+            var records = Enumerable.Range(0, 10)
+                .Select(i => (IRecord)new TestRecord(
+                    ("typed", MessyData.Start.AddHours(i)),
+                    ("offset", new DateTimeOffset(MessyData.Start.AddHours(i), TimeSpan.FromHours(1))),
+                    ("iso", MessyData.Start.AddHours(i).ToString("s", Invariant)),
+                    ("local", MessyData.Start.AddHours(i).ToString("g", german)),
+                    ("load", $"{i},5")))
+                .ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, german, out _, timeFeatures: true);
+
+            Assert.Equal(new[] { "typed", "offset", "iso", "local", "load" }, schema.Names);
+            Assert.All(new[] { "typed", "offset", "iso", "local" }, n => Assert.Equal(ColumnRole.Timestamp, RoleOf(schema, n)));
+            Assert.Equal(ColumnRole.Numeric, RoleOf(schema, "load"));
+        }
+
+        [Fact]
+        public void AnExplicitIncludeListForcesColumnsIn()
+        {
+            var records = Messy();
+
+            var schema = Infer(records, include: new[] { "message", "TIME", "id", "cpu" });
+
+            // Named columns become features whatever the inference says: free text and identifiers as
+            // categories, a timestamp as a timestamp even without time features.
+            Assert.Equal(new[] { "message", "time", "id", "cpu" }, schema.Names);
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "message"));
+            Assert.Equal(ColumnRole.Timestamp, RoleOf(schema, "time"));
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "id"));
+            Assert.Equal(ColumnRole.Numeric, RoleOf(schema, "cpu"));
+            Assert.Equal(new[] { "host", "level", "memory", "latency" }, schema.Ignored.Select(i => i.Name));
+            Assert.All(schema.Ignored, i => Assert.Equal("not among the named features", i.Reason));
+        }
+
+        [Fact]
+        public void BooleansAreCategorical()
+        {
+            var records = Enumerable.Range(0, 30)
+                .Select(i => (IRecord)new TestRecord(("up", i % 3 != 0), ("flag", i % 2 == 0 ? "True" : "False"), ("cpu", i * 1.5)))
+                .ToList();
+
+            var schema = Infer(records).Fit(records, Invariant);
+
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "up"));
+            Assert.Equal(ColumnRole.Categorical, RoleOf(schema, "flag"));
+            Assert.Equal(new[] { "False", "True" }, schema.Columns[schema.IndexOf("up")].Categories);
+            Assert.Equal("True", schema.Columns[schema.IndexOf("up")].Mode);
+            var row = new double[schema.Width];
+            schema.Featurize(new TestRecord(("up", false), ("flag", "True"), ("cpu", 3.0)), Invariant, row);
+            Assert.Equal(new[] { 1.0, 0, 0, 0, 1, 0, 3 }, row);
+        }
+
+        [Fact]
+        public void FitLearnsCategoriesMediansAndStatisticsFromTheRecords()
+        {
+            var records = Messy(missingShare: 0.1);
+
+            var schema = Infer(records).Fit(records, Invariant);
+
+            var host = schema.Columns[schema.IndexOf("host")];
+            Assert.Equal(MessyData.Hosts.OrderBy(h => h, StringComparer.Ordinal), host.Categories);
+            Assert.Equal(5, host.Width);
+            Assert.Equal(4, host.Statistics!.Distinct);
+            var cpu = schema.Columns[schema.IndexOf("cpu")];
+            var present = records.Select(r => { r.TryGetValue("cpu", out var v); return (string)v!; })
+                .Where(v => !NumberParser.IsMissingMarker(v)).Select(v => double.Parse(v, Invariant)).OrderBy(v => v).ToArray();
+            int n = present.Length;
+            Assert.Equal(n % 2 == 1 ? present[n / 2] : (present[n / 2 - 1] + present[n / 2]) / 2, cpu.Median);
+            Assert.Equal(300, cpu.Statistics!.Count);
+            Assert.Equal(300 - present.Length, cpu.Statistics.Missing);
+            Assert.True(cpu.Statistics.Missing > 0);
+            Assert.Equal(present[0], cpu.Statistics.Min);
+            Assert.Equal(present[^1], cpu.Statistics.Max);
+            Assert.Equal(schema.Ignored.Select(i => i.Name), new[] { "id", "time", "message" });
+        }
+
+        // ---- Featurizing categorical and timestamp columns ---------------------------------------------------
+
+        private static FeatureSchema HostTimeCpu() => new FeatureSchema(new[]
+        {
+            new FeatureColumn("host", ColumnRole.Categorical, new[] { "a", "b", "c" }, mode: "b"),
+            new FeatureColumn("time", ColumnRole.Timestamp),
+            new FeatureColumn("cpu", ColumnRole.Numeric, median: 42.5),
+        });
+
+        [Fact]
+        public void WidthCountsNetworkInputsAndCountCountsColumns()
+        {
+            var schema = HostTimeCpu();
+
+            Assert.Equal(3, schema.Count);
+            Assert.Equal(4 + 4 + 1, schema.Width);
+            Assert.Equal(new[] { 0, 4, 8 }, Enumerable.Range(0, 3).Select(schema.FirstSlot));
+            Assert.Equal(new[] { "host=a", "host=b", "host=c", "host=(other)", "time.HourSin", "time.HourCos", "time.DaySin", "time.DayCos", "cpu" },
+                schema.SlotNames);
+            Assert.Equal(Enumerable.Repeat(SlotKind.OneHot, 4).Concat(Enumerable.Repeat(SlotKind.Cyclic, 4)).Append(SlotKind.Numeric), schema.SlotKinds);
+            Assert.True(schema.IsFitted);
+        }
+
+        [Theory]
+        [InlineData("a", 0)]
+        [InlineData("b", 1)]
+        [InlineData(" c ", 2)]
+        [InlineData("d", 3)]      // unseen in training: the (other) slot
+        [InlineData("A", 3)]      // categories are case-sensitive
+        public void FeaturizeOneHotEncodesACategoryWithAnOtherSlot(string host, int hot)
+        {
+            var schema = HostTimeCpu();
+            var row = new double[schema.Width];
+            var imputed = new List<string>();
+
+            schema.Featurize(new TestRecord(("host", host), ("time", MessyData.Start), ("cpu", "1")), Invariant, row, MissingValuePolicy.Impute, imputed);
+
+            var expected = new double[4];
+            expected[hot] = 1;
+            Assert.Equal(expected, row.Take(4));
+            Assert.Empty(imputed);
+            Assert.Equal(hot < 3 ? new[] { "a", "b", "c" }[hot] : FeatureColumn.OtherCategory, schema.Describe(0, row));
+        }
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("NA")]
+        [InlineData(null)]
+        public void AMissingCategoryIsTheMostFrequentOneAndAMissingNumberTheMedian(string? missing)
+        {
+            var schema = HostTimeCpu();
+            var row = new double[schema.Width];
+            var imputed = new List<string>();
+
+            schema.Featurize(new TestRecord(("host", missing), ("time", missing), ("cpu", missing)), Invariant, row, MissingValuePolicy.Impute, imputed);
+
+            Assert.Equal(new[] { 0.0, 1, 0, 0 }, row.Take(4));     // the mode, "b"
+            Assert.Equal(new[] { 0.0, 0, 0, 0 }, row.Skip(4).Take(4)); // no hour, no day: the centre of both circles
+            Assert.Equal(42.5, row[8]);
+            Assert.Equal(new[] { "host", "time", "cpu" }, imputed);
+        }
+
+        [Theory]
+        [InlineData("NaN")]
+        [InlineData("Infinity")]
+        [InlineData("-Infinity")]
+        [InlineData("N/A")]
+        public void NonFiniteNumbersAreImputedWithTheMedian(string value)
+        {
+            var schema = HostTimeCpu();
+            var row = new double[schema.Width];
+            var imputed = new List<string>();
+
+            schema.Featurize(new TestRecord(("host", "a"), ("time", MessyData.Start), ("cpu", value)), Invariant, row, MissingValuePolicy.Impute, imputed);
+
+            Assert.Equal(42.5, row[8]);
+            Assert.Equal(new[] { "cpu" }, imputed);
+        }
+
+        [Theory]
+        [InlineData("host")]
+        [InlineData("time")]
+        [InlineData("cpu")]
+        public void RejectPolicyRefusesAMissingValueOfAnyRole(string column)
+        {
+            var schema = HostTimeCpu();
+            var values = new Dictionary<string, object?> { ["host"] = "a", ["time"] = MessyData.Start, ["cpu"] = "1" };
+            values[column] = "N/A";
+            var record = new TestRecord(values.Select(kv => (kv.Key, kv.Value)).ToArray());
+
+            var error = Assert.Throws<FeatureValueException>(() =>
+                schema.Featurize(record, Invariant, new double[schema.Width], MissingValuePolicy.Reject, null));
+
+            Assert.Equal(FeatureValueProblem.Empty, error.Problem);
+            Assert.Equal("EmptyFeatureValue", error.ErrorId);
+            Assert.Equal(column, error.Column);
+            Assert.Equal("N/A", error.Value);
+            Assert.Contains("missing value 'N/A'", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AnUnreadableTimestampIsNamed()
+        {
+            var schema = HostTimeCpu();
+
+            var error = Assert.Throws<FeatureValueException>(() => schema.Featurize(
+                new TestRecord(("host", "a"), ("time", "yesterday-ish"), ("cpu", "1")), Invariant, new double[schema.Width]));
+
+            Assert.Equal(FeatureValueProblem.NotTimestamp, error.Problem);
+            Assert.Equal("InvalidTimestampValue", error.ErrorId);
+            Assert.Equal("time", error.Column);
+        }
+
+        [Fact]
+        public void FeaturizeEncodesATimestampThatDescribeReadsBack()
+        {
+            var schema = HostTimeCpu();
+            var row = new double[schema.Width];
+            var monday = new DateTime(2026, 1, 5, 14, 30, 0);
+
+            schema.Featurize(new TestRecord(("host", "a"), ("time", monday.ToString("s", Invariant)), ("cpu", 1.0)), Invariant, row);
+
+            var expected = new double[4];
+            TimestampParser.Encode(monday, expected);
+            Assert.Equal(expected, row.Skip(4).Take(4));
+            Assert.Equal(Math.Sin(2 * Math.PI * 14.5 / 24), row[4], 12);
+            Assert.Equal(Math.Cos(2 * Math.PI * 14.5 / 24), row[5], 12);
+            Assert.Equal("Mon 14:30", TimestampParser.Describe(row.AsSpan(4, 4)));
+            Assert.Equal("Mon 14:30", schema.Describe(1, row));
+            Assert.Equal(1.0, schema.Describe(2, row));
+        }
+
+        [Fact]
+        public void FeaturizeReadsGermanNumbersAndDates()
+        {
+            var german = CultureInfo.GetCultureInfo("de-DE");
+            var schema = HostTimeCpu();
+            var row = new double[schema.Width];
+
+            schema.Featurize(new TestRecord(("host", "c"), ("time", "05.01.2026 10:30"), ("cpu", "1,5")), german, row);
+
+            Assert.Equal(1.5, row[8]);
+            Assert.Equal("Mon 10:30", schema.Describe(1, row)); // 5 January, not 1 May
+            var expected = new double[4];
+            TimestampParser.Encode(new DateTime(2026, 1, 5, 10, 30, 0), expected);
+            Assert.Equal(expected, row.Skip(4).Take(4));
+            // The same text in the invariant culture is no number.
+            Assert.Equal(FeatureValueProblem.NotNumeric, Assert.Throws<FeatureValueException>(() =>
+                schema.Featurize(new TestRecord(("host", "c"), ("time", "05.01.2026 10:30"), ("cpu", "1,5")), Invariant, row)).Problem);
+        }
+
+        [Fact]
+        public void FitOfRolesInferredFromAGermanExportReadsItsValues()
+        {
+            var german = CultureInfo.GetCultureInfo("de-DE");
+            var rows = MessyData.Rows(200, 8);
+            var records = MessyData.Records(rows, german);
+
+            var schema = FeatureSchema.Infer(records, null, null, german, out _, timeFeatures: true).Fit(records, german);
+            var row = new double[schema.Width];
+
+            Assert.Equal(new[] { "time", "host", "level", "cpu", "memory", "latency" }, schema.Names);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                schema.Featurize(records[i], german, row);
+                Assert.Equal((double)rows[i].Cpu, schema.Describe(schema.IndexOf("cpu"), row));
+                Assert.Equal(rows[i].Host, schema.Describe(schema.IndexOf("host"), row));
+                Assert.Equal(rows[i].Time.ToString("ddd HH:mm", Invariant), schema.Describe(schema.IndexOf("time"), row));
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Linq;
+using Xunit;
+using AutoencoderPS.Engine.Scheduling;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public sealed class ScoringTaskActionTests
+    {
+        private static readonly string[] Pwsh = { "/usr/bin/pwsh" };
+        private const string Script = "/opt/microsoft/AutoencoderPS/Invoke-ScheduledScoring.ps1";
+
+        [Fact]
+        public void OnePathRunsTheScriptWithFile()
+        {
+            var action = new ScoringTaskAction(Pwsh, Script, "/m/web.aemodel", new[] { "/exports/*.csv" }, "/out/scored.csv", "/state/web.state", "jsonlines");
+
+            Assert.Equal(new[]
+            {
+                "-NoProfile", "-NonInteractive", "-File", Script, "-ModelPath", "/m/web.aemodel", "-Path", "/exports/*.csv",
+                "-OutputPath", "/out/scored.csv", "-StatePath", "/state/web.state", "-Format", "JsonLines",
+            }, action.Arguments);
+            Assert.Equal("/usr/bin/pwsh", action.Executable);
+            Assert.Equal(new[] { "/usr/bin/pwsh" }.Concat(action.Arguments), action.CommandLine);
+            Assert.False(action.UsesCommand);
+        }
+
+        [Fact]
+        public void OptionalParametersAreLeftOutWhenNotGiven()
+        {
+            var action = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/a.csv" }, "/o.csv");
+            Assert.Equal(new[] { "-NoProfile", "-NonInteractive", "-File", Script, "-ModelPath", "/m.aemodel", "-Path", "/a.csv", "-OutputPath", "/o.csv" },
+                action.Arguments);
+        }
+
+        [Fact]
+        public void TheDotnetHostLauncherComesFirst()
+        {
+            var action = new ScoringTaskAction(new[] { "/usr/share/dotnet/dotnet", "/home/u/.nuget/packages/powershell/7.6.9/tools/net10.0/any/unix/pwsh.dll" },
+                Script, "/m.aemodel", new[] { "/a.csv" }, "/o.csv");
+            Assert.Equal("/usr/share/dotnet/dotnet", action.Executable);
+            Assert.Equal("/home/u/.nuget/packages/powershell/7.6.9/tools/net10.0/any/unix/pwsh.dll", action.Arguments[0]);
+            Assert.Equal("-NoProfile", action.Arguments[1]);
+        }
+
+        [Fact]
+        public void SeveralPathsRunTheScriptWithCommandBecauseFileCannotBindAnArray()
+        {
+            var action = new ScoringTaskAction(Pwsh, "/opt/it's/Invoke-ScheduledScoring.ps1", "/m/a b.aemodel",
+                new[] { "/x/one.csv", "/y/it's ‘two’.csv" }, "/o.csv", null, "Csv");
+
+            Assert.True(action.UsesCommand);
+            Assert.Equal(new[]
+            {
+                "-NoProfile", "-NonInteractive", "-Command",
+                "& '/opt/it''s/Invoke-ScheduledScoring.ps1' -ModelPath '/m/a b.aemodel' -Path '/x/one.csv','/y/it''s ‘‘two’’.csv' -OutputPath '/o.csv' -Format Csv; exit $LASTEXITCODE",
+            }, action.Arguments);
+        }
+
+        [Fact]
+        public void TryParseReadsBackBothForms()
+        {
+            foreach (var paths in new[] { new[] { "/e/*.csv" }, new[] { "/e/a b.csv", "/f/it's.csv", "/g/$x;%.csv" } })
+            {
+                var action = new ScoringTaskAction(new[] { "dotnet", "/p/pwsh.dll" }, Script, "/m/it's.aemodel", paths, "/o/x y.csv", "/s/st.json", "JsonLines");
+                var back = ScoringTaskAction.TryParse(action.CommandLine);
+                Assert.NotNull(back);
+                Assert.Equal(action.Launcher, back!.Launcher);
+                Assert.Equal(action.ScriptPath, back.ScriptPath);
+                Assert.Equal(action.ModelPath, back.ModelPath);
+                Assert.Equal(action.Path, back.Path);
+                Assert.Equal(action.OutputPath, back.OutputPath);
+                Assert.Equal(action.StatePath, back.StatePath);
+                Assert.Equal(action.Format, back.Format);
+                Assert.Equal(action.CommandLine, back.CommandLine);
+            }
+        }
+
+        [Fact]
+        public void TryParseRefusesOtherCommands()
+        {
+            Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-File", "x.ps1" }));
+            Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", Script, "-ModelPath", "m" }));
+            Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", Script, "-ModelPath", "m", "-Path", "p", "-OutputPath", "o", "-Evil", "x" }));
+            Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "Remove-Item -Recurse /" }));
+            Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", "& 'x' -ModelPath 'm' -Path 'p' -OutputPath 'o'; rm -rf /; exit $LASTEXITCODE" }));
+        }
+
+        [Fact]
+        public void ALineBreakInAnArgumentIsRefused()
+        {
+            var e = Assert.Throws<ScoringTaskException>(() => new ScoringTaskAction(Pwsh, Script, "/m\n.aemodel", new[] { "/a.csv" }, "/o.csv"));
+            Assert.Equal("InvalidTaskArgument", e.ErrorId);
+        }
+
+        [Theory]
+        [InlineData("score-web")]
+        [InlineData("a")]
+        [InlineData("Web_01.prod")]
+        [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
+        public void ValidNames(string name) => ScoringTaskRules.ValidateName(name);
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("with space")]
+        [InlineData("-starts-with-dash")]
+        [InlineData(".hidden")]
+        [InlineData("a/b")]
+        [InlineData("a\\b")]
+        [InlineData("a:b")]
+        [InlineData("a*")]
+        [InlineData("a\nb")]
+        [InlineData("quote'd")]
+        [InlineData("ünïcødé")]
+        [InlineData("01234567890123456789012345678901234567890123456789012345678901234")]
+        public void InvalidNamesAreRefusedWithInvalidTaskName(string name)
+        {
+            var e = Assert.Throws<ScoringTaskException>(() => ScoringTaskRules.ValidateName(name));
+            Assert.Equal("InvalidTaskName", e.ErrorId);
+        }
+
+        [Theory]
+        [InlineData(1, "* * * * *")]
+        [InlineData(5, "*/5 * * * *")]
+        [InlineData(15, "*/15 * * * *")]
+        [InlineData(30, "*/30 * * * *")]
+        [InlineData(60, "0 * * * *")]
+        [InlineData(120, "0 */2 * * *")]
+        [InlineData(480, "0 */8 * * *")]
+        [InlineData(720, "0 */12 * * *")]
+        [InlineData(1440, "0 0 * * *")]
+        public void CronScheduleOfEvenIntervals(int minutes, string expected)
+        {
+            Assert.Equal(expected, ScoringTaskRules.CronSchedule(TimeSpan.FromMinutes(minutes)));
+            Assert.Equal(TimeSpan.FromMinutes(minutes), ScoringTaskRules.IntervalFromCron(expected));
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(-15)]
+        [InlineData(7)]
+        [InlineData(45)]
+        [InlineData(90)]
+        [InlineData(300)]
+        [InlineData(2880)]
+        public void CronScheduleRefusesIntervalsCronCannotRepeatEvenly(int minutes)
+        {
+            var e = Assert.Throws<ScoringTaskException>(() => ScoringTaskRules.CronSchedule(TimeSpan.FromMinutes(minutes)));
+            Assert.Equal("InvalidTaskInterval", e.ErrorId);
+            Assert.Contains("every 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 minutes, or every 1, 2, 3, 4, 6, 8, 12 or 24 hours", e.Message);
+        }
+
+        [Fact]
+        public void CronScheduleRefusesSeconds()
+        {
+            var e = Assert.Throws<ScoringTaskException>(() => ScoringTaskRules.CronSchedule(TimeSpan.FromSeconds(90)));
+            Assert.Contains("whole number of minutes", e.Message);
+        }
+
+        [Theory]
+        [InlineData("*/7 * * * *")]
+        [InlineData("5 * * * *")]
+        [InlineData("*/15 * * * 1-5")]
+        [InlineData("0 */5 * * *")]
+        [InlineData("@hourly")]
+        public void IntervalFromCronIsNullForOtherSchedules(string schedule)
+        {
+            Assert.Null(ScoringTaskRules.IntervalFromCron(schedule));
+        }
+    }
+}

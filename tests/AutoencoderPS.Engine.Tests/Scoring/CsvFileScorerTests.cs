@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Xunit;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Scoring;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// The byte-level file scorer gives what the record path gives (CsvHelper records, Featurize, Score, the writer's
+    /// Write): the same rows, fields, scores and explanations, the same rejected rows at the same lines.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class CsvFileScorerTests : IDisposable
+    {
+        private readonly TorchFixture fixture;
+        private readonly TempDirectory temp = new TempDirectory();
+
+        public CsvFileScorerTests(TorchFixture fixture)
+        {
+            this.fixture = fixture;
+        }
+
+        public void Dispose() => temp.Dispose();
+
+        private AutoencoderModel Model => fixture.Mixed.Model;
+        private FeatureSchema Schema => Model.Schema!;
+
+        // An awkward export: BOM, CRLF and LF line ends mixed, blank lines, quoted fields (some with the delimiter, a
+        // quote or a line break inside), a short row, a row with an extra field, bad values, missing-value markers.
+        private string AwkwardCsv(CultureInfo culture, string delimiter, int count, int seed)
+        {
+            var rows = MessyData.Rows(count, seed, missingShare: 0.1);
+            var lines = MessyData.Csv(rows, culture, delimiter).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+            var random = new Random(seed);
+            var text = new StringBuilder();
+            for (int i = 0; i < lines.Count; i++)
+            {
+                string line = lines[i];
+                var fields = line.Split(delimiter);
+                if (i > 0)
+                {
+                    switch (random.Next(14))
+                    {
+                        case 0: fields[2] = $"\"{fields[2]}\""; break;                                  // a quoted category
+                        case 1: fields[^1] = $"\"said \"\"hi\"\"{delimiter} then\nleft\""; break;       // quote, delimiter, line break
+                        case 2: fields[4] = "abc"; break;                                                // not a number
+                        case 3: fields = fields.Take(fields.Length - 2).ToArray(); break;                // a short row
+                        case 4: fields = fields.Append("extra").ToArray(); break;                        // a field too many
+                        case 5: fields[4] = $"\"{fields[4]}\""; break;                                   // a quoted number
+                        case 6: fields[5] = " 12" + (culture.NumberFormat.NumberDecimalSeparator) + "5 "; break; // blanks around a number
+                        case 7: fields[1] = "yesterday"; break;                                           // not a time
+                        case 8: fields[6] = "1.5e2"; break;                                               // an exponent
+                        case 9: fields[^1] = "späť → 東京"; break;                                        // text outside ASCII
+                    }
+                }
+                text.Append(string.Join(delimiter, fields));
+                text.Append(random.Next(3) == 0 ? "\r\n" : "\n");
+                if (random.Next(25) == 0) text.Append(random.Next(2) == 0 ? "\n" : "\r\n"); // a blank line
+            }
+            return text.ToString();
+        }
+
+        private sealed class Outcome
+        {
+            public List<string[]> Rows { get; } = new List<string[]>();
+            public List<string> Rejected { get; } = new List<string>();
+            public long Written { get; set; }
+            public string Text { get; set; } = "";
+        }
+
+        private static List<string[]> ReadBack(string path, CsvInputOptions options)
+        {
+            using var reader = new StreamReader(path);
+            using var parser = new CsvParser(reader, new CsvConfiguration(options.Culture) { Delimiter = options.EffectiveDelimiter, BadDataFound = null });
+            var rows = new List<string[]>();
+            while (parser.Read()) rows.Add(parser.Record!);
+            return rows;
+        }
+
+        // The record path, as Test-Anomaly reads files record by record.
+        private Outcome ByRecords(string input, CsvInputOptions options, int batch)
+        {
+            string output = temp.File("records-" + Guid.NewGuid().ToString("N") + ".csv");
+            var result = new Outcome();
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                var records = new List<CsvRecord>();
+                var rows = new List<double[]>();
+                var imputed = new List<List<string>?>();
+                void Flush()
+                {
+                    if (rows.Count == 0) return;
+                    var scores = Model.Score(rows);
+                    for (int i = 0; i < scores.Length; i++) writer.Write(records[i], scores[i], imputed[i], Schema);
+                    result.Written += scores.Length;
+                    records.Clear(); rows.Clear(); imputed.Clear();
+                }
+                foreach (var record in CsvSource.Read(input, options))
+                {
+                    var features = new double[Schema.Width];
+                    var names = new List<string>();
+                    try { Schema.Featurize(record, options.Culture, features, MissingValuePolicy.Impute, names); }
+                    catch (FeatureValueException e) { result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}"); continue; }
+                    records.Add(record); rows.Add(features); imputed.Add(names.Count > 0 ? names : null);
+                    if (rows.Count == batch) Flush();
+                }
+                Flush();
+                writer.Commit();
+            }
+            result.Rows.AddRange(ReadBack(output, options));
+            result.Text = File.ReadAllText(output);
+            return result;
+        }
+
+        private Outcome ByBytes(string input, CsvInputOptions options, int batch, Func<bool>? stopping = null)
+        {
+            string output = temp.File("bytes-" + Guid.NewGuid().ToString("N") + ".csv");
+            var result = new Outcome();
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                var scorer = new CsvFileScorer(Model, writer, options, batch, MissingValuePolicy.Impute)
+                {
+                    RowRejected = (record, e, ordinal) => result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}"),
+                    Stopping = stopping,
+                };
+                bool finished = scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
+                result.Written = scorer.Rows;
+                if (!finished) return result;
+                writer.Commit();
+            }
+            result.Rows.AddRange(ReadBack(output, options));
+            result.Text = File.ReadAllText(output);
+            return result;
+        }
+
+        [Theory]
+        [InlineData("", ",", 7)]
+        [InlineData("", ",", 256)]
+        [InlineData("de-DE", ";", 64)]
+        [InlineData("en-US", "\t", 1)]
+        public void GivesTheRowsFieldsScoresAndErrorsOfTheRecordPath(string cultureName, string delimiter, int batch)
+        {
+            var culture = CultureInfo.GetCultureInfo(cultureName);
+            var options = new CsvInputOptions { Culture = culture, Delimiter = delimiter };
+            string input = temp.File("awkward.csv");
+            File.WriteAllText(input, AwkwardCsv(culture, delimiter, 600, seed: 3), new UTF8Encoding(true));
+            Assert.Null(CsvFileScorer.Unsupported(input, options, Model));
+
+            var expected = ByRecords(input, options, batch);
+            var actual = ByBytes(input, options, batch);
+
+            Assert.True(expected.Rejected.Count > 10, "the file should have rejected rows");
+            Assert.Equal(expected.Rejected, actual.Rejected);
+            Assert.Equal(600, expected.Written + expected.Rejected.Count);
+            Assert.Equal(expected.Written, actual.Written);
+            Assert.Equal(expected.Rows.Count, actual.Rows.Count);
+            for (int i = 0; i < expected.Rows.Count; i++)
+                Assert.Equal(expected.Rows[i], actual.Rows[i]);
+        }
+
+        [Fact]
+        public void CopiesAnUnquotedRowsBytesAsTheyWere()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("plain.csv");
+            // A field with blanks around it: the record path re-quotes it (CsvHelper's rule), the byte path copies it.
+            string row = string.Join(",", MessyData.Csv(MessyData.Rows(1, seed: 9), CultureInfo.InvariantCulture, ",").Split('\n')[1].Split(',').Select((f, j) => j == 7 ? " padded text " : f));
+            File.WriteAllText(input, string.Join(",", MessyData.Columns) + "\n" + row + "\n");
+            var actual = ByBytes(input, options, 16);
+            var lines = actual.Text.Split("\r\n");
+            Assert.StartsWith(row + ",", lines[1]);
+            Assert.Equal(" padded text ", actual.Rows[1][7]);
+            Assert.Equal(ByRecords(input, options, 16).Rows, actual.Rows);
+        }
+
+        [Fact]
+        public void StoppingStopsBeforeTheNextRecordAndWritesNothingMore()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("stop.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 4), CultureInfo.InvariantCulture, ","));
+            int asked = 0;
+            var result = ByBytes(input, options, 50, stopping: () => ++asked > 120);
+            Assert.Equal(121, asked);
+            Assert.Equal(100, result.Written); // two full batches went out before the stop; the rest was dropped
+        }
+
+        [Fact]
+        public void AFileThatShrinksWhileReadEndsWithInputFileShrankAndWithoutItsLastRow()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("shrinks.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 6), CultureInfo.InvariantCulture, ","));
+            string output = temp.File("shrinks-scored.csv");
+            int asked = 0;
+            using var writer = new ScoredCsvWriter(output, options, topFeatures: 3);
+            var scorer = new CsvFileScorer(Model, writer, options, 64, MissingValuePolicy.Impute)
+            {
+                // Truncated under the reader (after it has buffered the rows): the end is not the real end.
+                Stopping = () =>
+                {
+                    if (++asked == 10)
+                        using (var file = new FileStream(input, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)) file.SetLength(file.Length / 2);
+                    return false;
+                },
+            };
+            var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+            Assert.Equal("InputFileShrank", e.ErrorId);
+            Assert.Equal(299, scorer.Rows); // every row but the last, possibly torn, one was scored and written
+        }
+
+        [Fact]
+        public void NamesTheFilesOnlyTheRecordPathReads()
+        {
+            var plain = new CsvInputOptions();
+            string utf8 = temp.File("utf8.csv");
+            File.WriteAllText(utf8, "cpu,memory\r\n1,2\r\n");
+            Assert.Null(CsvFileScorer.Unsupported(utf8, plain, Model));
+            Assert.Contains("encoding", CsvFileScorer.Unsupported(utf8, new CsvInputOptions { Encoding = Encoding.Latin1 }, Model));
+            Assert.Contains("delimiter", CsvFileScorer.Unsupported(utf8, new CsvInputOptions { Delimiter = "||" }, Model));
+
+            string utf16 = temp.File("utf16.csv");
+            File.WriteAllText(utf16, "cpu,memory\r\n1,2\r\n", Encoding.Unicode);
+            Assert.Contains("UTF-16", CsvFileScorer.Unsupported(utf16, plain, Model));
+
+            string mac = temp.File("mac.csv");
+            File.WriteAllText(mac, "cpu,memory\r1,2\r");
+            Assert.Contains("lone CR", CsvFileScorer.Unsupported(mac, plain, Model));
+        }
+    }
+}

@@ -1,0 +1,506 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Scoring.Incremental;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Persistence;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// Incremental scoring's state logic: only new complete lines are scored, a killed run's uncommitted output is cut
+    /// back, rotated and renamed files are told apart, and every input row ends up in the output exactly once.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class IncrementalScoringJobTests : IDisposable
+    {
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+
+        private readonly TorchFixture fixture;
+        private readonly TempDirectory temp = new TempDirectory();
+        private int nextId = 1;
+
+        public IncrementalScoringJobTests(TorchFixture fixture)
+        {
+            this.fixture = fixture;
+        }
+
+        public void Dispose() => temp.Dispose();
+
+        private AutoencoderModel Model => fixture.Reference.Model;
+
+        private string Output => temp.File("scored.csv");
+        private string State => Output + ".state.json";
+
+        private sealed class Recorder : IScoringObserver
+        {
+            public List<string> Warnings { get; } = new List<string>();
+            public List<(FeatureValueException Error, CsvRecord Record)> Rejected { get; } = new List<(FeatureValueException, CsvRecord)>();
+            public List<(string File, Exception Error)> Failed { get; } = new List<(string, Exception)>();
+            public bool StopRequested { get; set; }
+            public void Warning(string message) => Warnings.Add(message);
+            public void Verbose(string message) { }
+            public void RowRejected(FeatureValueException error, CsvRecord record) => Rejected.Add((error, record));
+            public void FileFailed(string file, Exception error) => Failed.Add((file, error));
+        }
+
+        private static string Header => "Id," + string.Join(",", SyntheticData.FeatureNames);
+
+        // Rows with a unique Id, so "exactly once" can be checked.
+        private string Rows(int count, string newline = "\n", int seed = 3)
+        {
+            var text = new StringBuilder();
+            foreach (var row in SyntheticData.Normal(count, seed + nextId))
+                text.Append(nextId++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", Invariant)))).Append(newline);
+            return text.ToString();
+        }
+
+        private static void Append(string path, string text) => File.AppendAllText(path, text, Utf8);
+
+        private AnomalyScoringSummary Run(IEnumerable<string> files, Recorder? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
+            int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null)
+        {
+            output ??= Output;
+            var options = new IncrementalScoringOptions
+            {
+                OutputPath = output,
+                StatePath = IncrementalScoringOptions.DefaultStatePath(output),
+                Format = format,
+                BatchSize = batchSize,
+            };
+            var job = new IncrementalScoringJob(Model, options, recorder ?? new Recorder());
+            setup?.Invoke(job);
+            return job.Run(files.ToList());
+        }
+
+        private AnomalyScoringSummary Run(params string[] files) => Run(files, null);
+
+        private List<CsvRecord> ReadOutput(string? path = null) => CsvSource.Read(path ?? Output, new CsvInputOptions()).ToList();
+
+        private static List<long> Ids(IEnumerable<CsvRecord> records) =>
+            records.Select(r => long.Parse((string)Value(r, "Id")!, Invariant)).ToList();
+
+        private static object? Value(IRecord record, string column)
+        {
+            Assert.True(record.TryGetValue(column, out var value), $"no column '{column}'");
+            return value;
+        }
+
+        private void AssertEveryIdOnce(int lastId, string? path = null)
+        {
+            var ids = Ids(ReadOutput(path));
+            Assert.Equal(Enumerable.Range(1, lastId).Select(i => (long)i), ids.OrderBy(i => i));
+        }
+
+        [Fact]
+        public void ScoresOnlyTheRowsAppendedSinceTheLastRunAndLeavesAPartialLine()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(10), Utf8);
+
+            var first = Run(input);
+            Assert.Equal(10, first.RowsScored);
+
+            // Five whole rows and the first half of a sixth, as a writer that has not finished its line.
+            string more = Rows(6);
+            int cut = more.LastIndexOf(',');
+            Append(input, more.Substring(0, cut));
+            var second = Run(input);
+            Assert.Equal(5, second.RowsScored);
+            AssertEveryIdOnce(15);
+
+            Append(input, more.Substring(cut));
+            var third = Run(input);
+            Assert.Equal(1, third.RowsScored);
+            var output = ReadOutput();
+            AssertEveryIdOnce(16);
+            // SourceLine leads back to the row: Id n is on line n + 1.
+            Assert.All(output, r => Assert.Equal(long.Parse((string)Value(r, "Id")!, Invariant) + 1, long.Parse((string)Value(r, "SourceLine")!, Invariant)));
+            Assert.All(output, r => Assert.Equal(input, Value(r, "SourceFile")));
+
+            var nothing = Run(input);
+            Assert.Equal(0, nothing.RowsScored);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, nothing.ExitCode);
+        }
+
+        [Fact]
+        public void CommitsTheStateAfterEveryBatch()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(25), Utf8);
+            var committed = new List<long>();
+
+            Run(new[] { input }, batchSize: 10, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "state-committed") committed.Add(ScoringState.Load(State)!.Output.RowsScored);
+            });
+
+            Assert.Equal(new long[] { 10, 20, 25 }, committed);
+        }
+
+        [Fact]
+        public void AKillBetweenWritingAndCommittingIsUndoneByTheNextRun()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(25), Utf8);
+            int flushes = 0;
+
+            // The process "dies" after the second batch's results are on disk, before its state is committed.
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, batchSize: 10, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed" && ++flushes == 2) throw new InvalidOperationException("killed");
+            }));
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(10, state.Output.RowsScored);
+            Assert.True(new FileInfo(Output).Length > state.Output.Length, "the second batch's results are in the file, uncommitted");
+            Assert.Equal(20, Ids(ReadOutput()).Count);
+
+            var recorder = new Recorder();
+            var next = Run(new[] { input }, recorder, batchSize: 10);
+
+            Assert.Equal(15, next.RowsScored);
+            Assert.Contains(recorder.Warnings, w => w.Contains("Cut") && w.Contains("interrupted"));
+            AssertEveryIdOnce(25);
+            Assert.Equal(ScoringState.Load(State)!.Output.Length, new FileInfo(Output).Length);
+        }
+
+        [Fact]
+        public void GarbageAfterTheCommittedLengthIsCutOffEvenWithoutNewRows()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            long committed = new FileInfo(Output).Length;
+            File.AppendAllText(Output, "5,torn half of a row", Utf8);
+
+            Run(input);
+
+            Assert.Equal(committed, new FileInfo(Output).Length);
+            AssertEveryIdOnce(5);
+        }
+
+        [Fact]
+        public void AKillBeforeTheFirstCommitLeavesAStateThatCutsTheOutputBack()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(8), Utf8);
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed") throw new InvalidOperationException("killed");
+            }));
+            Assert.Equal(0, ScoringState.Load(State)!.Output.Length);
+            Assert.True(new FileInfo(Output).Length > 0);
+
+            Run(input);
+
+            AssertEveryIdOnce(8);
+            Assert.Single(File.ReadAllLines(Output), l => l.StartsWith("Id,", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void RefusesAnOutputShorterThanItsStateAndAnOutputWithoutAState()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            var lines = File.ReadAllLines(Output);
+            File.WriteAllLines(Output, lines.Take(3));
+
+            var shorter = Assert.Throws<AutoencoderException>(() => Run(input));
+            Assert.Equal("ScoringOutputTruncated", shorter.ErrorId);
+            Assert.Equal(3, File.ReadAllLines(Output).Length);
+
+            File.Delete(State);
+            var orphan = Assert.Throws<AutoencoderException>(() => Run(input));
+            Assert.Equal("ScoringOutputWithoutState", orphan.ErrorId);
+        }
+
+        [Fact]
+        public void ARotatedFileIsScoredFromItsStartWithAWarning()
+        {
+            string input = temp.File("app.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(6), Utf8);
+            Run(input);
+
+            // Replaced by a new export, longer than the old one: same path, other first bytes.
+            File.WriteAllText(input, Header + "\n" + Rows(9), Utf8);
+            var recorder = new Recorder();
+            var summary = Run(new[] { input }, recorder);
+
+            Assert.Equal(9, summary.RowsScored);
+            Assert.Contains(recorder.Warnings, w => w.Contains("rotated or replaced") && w.Contains(input));
+            AssertEveryIdOnce(15);
+        }
+
+        [Fact]
+        public void ATruncatedFileIsScoredFromItsStart()
+        {
+            string input = temp.File("app.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(6), Utf8);
+            Run(input);
+
+            File.WriteAllText(input, Header + "\n" + Rows(2), Utf8);
+            var recorder = new Recorder();
+            var summary = Run(new[] { input }, recorder);
+
+            Assert.Equal(2, summary.RowsScored);
+            Assert.Contains(recorder.Warnings, w => w.Contains("shorter"));
+            AssertEveryIdOnce(8);
+        }
+
+        [Fact]
+        public void ARenamedFileContinuesWhereItsOldNameStopped()
+        {
+            // Log rotation: app.csv grows, is renamed to app.csv.1 (with rows the last run did not see), and a new
+            // app.csv starts. The rows of app.csv.1 already scored are not scored again; its new rows are.
+            string input = temp.File("app.csv");
+            string rotated = temp.File("app.csv.1");
+            File.WriteAllText(input, Header + "\n" + Rows(6), Utf8);
+            Run(input);
+            Append(input, Rows(3));
+            File.Move(input, rotated);
+            File.WriteAllText(input, Header + "\n" + Rows(4), Utf8);
+
+            var summary = Run(input, rotated);
+
+            Assert.Equal(7, summary.RowsScored);
+            AssertEveryIdOnce(13);
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(2, state.Files.Count);
+            Assert.Equal(9, state.Files.Single(f => f.Path == rotated).RowsScored);
+            Assert.Equal(4, state.Files.Single(f => f.Path == input).RowsScored);
+        }
+
+        [Fact]
+        public void NewFilesArePickedUpAndFilesAreReadInPathOrder()
+        {
+            string b = temp.File("b.csv");
+            File.WriteAllText(b, Header + "\n" + Rows(3), Utf8);
+            Run(b);
+            string a = temp.File("a.csv");
+            File.WriteAllText(a, Header + "\n" + Rows(4), Utf8);
+            Append(b, Rows(2));
+
+            var summary = Run(b, a, b);
+
+            Assert.Equal(2, summary.Files);
+            Assert.Equal(6, summary.RowsScored);
+            var sources = ReadOutput().Skip(3).Select(r => Path.GetFileName((string)Value(r, "SourceFile")!)).ToList();
+            Assert.Equal(new[] { "a.csv", "a.csv", "a.csv", "a.csv", "b.csv", "b.csv" }, sources);
+            AssertEveryIdOnce(9);
+        }
+
+        [Fact]
+        public void CrLfLinesAByteOrderMarkAndQuotedLineBreaksKeepTheOffsetsRight()
+        {
+            string input = temp.File("export.csv");
+            string header = "Id,Note," + string.Join(",", SyntheticData.FeatureNames) + "\r\n";
+            string Noted(string rows, string note) =>
+                string.Concat(rows.Split("\r\n", StringSplitOptions.RemoveEmptyEntries)
+                    .Select(r => r.Insert(r.IndexOf(',') + 1, $"\"{note}\",") + "\r\n"));
+            File.WriteAllText(input, header + Noted(Rows(4, "\r\n"), "a note\r\nover two lines, with \"\"quotes\"\" and é"), new UTF8Encoding(true));
+            var first = Run(input);
+            Assert.Equal(4, first.RowsScored);
+            Assert.Equal(3 + Encoding.UTF8.GetByteCount(File.ReadAllText(input)), ScoringState.Load(State)!.Files[0].Offset);
+
+            Append(input, Noted(Rows(3, "\r\n"), "one\r\ntwo\r\nthree"));
+            var second = Run(input);
+
+            Assert.Equal(3, second.RowsScored);
+            var output = ReadOutput();
+            AssertEveryIdOnce(7);
+            Assert.Equal("a note\r\nover two lines, with \"quotes\" and é", Value(output[0], "Note"));
+            Assert.Equal("one\r\ntwo\r\nthree", Value(output[6], "Note"));
+            // Rows 1-4 take two physical lines each after the header; rows 5-7 three each.
+            Assert.Equal(new long[] { 2, 4, 6, 8, 10, 13, 16 }, output.Select(r => long.Parse((string)Value(r, "SourceLine")!, Invariant)));
+            Assert.Equal("Id", ScoringState.Load(State)!.Files[0].Header[0]);
+        }
+
+        [Fact]
+        public void ABadRowIsReportedSkippedCountedAndNotRetried()
+        {
+            string input = temp.File("metrics.csv");
+            string rows = Rows(4);
+            var lines = rows.TrimEnd('\n').Split('\n');
+            var fields = lines[1].Split(',');
+            fields[3] = "lots";
+            lines[1] = string.Join(",", fields);
+            File.WriteAllText(input, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
+
+            var recorder = new Recorder();
+            var summary = Run(new[] { input }, recorder);
+
+            Assert.Equal(3, summary.RowsScored);
+            Assert.Equal(1, summary.RowsRejected);
+            var (error, record) = Assert.Single(recorder.Rejected);
+            Assert.Equal("InvalidFeatureValue", error.ErrorId);
+            Assert.Equal(SyntheticData.FeatureNames[2], error.Column);
+            Assert.Equal("lots", error.Value);
+            Assert.Equal(3, record.Line);
+            Assert.Equal(input, record.File);
+            Assert.DoesNotContain(2L, Ids(ReadOutput()));
+
+            var again = new Recorder();
+            var next = Run(new[] { input }, again);
+            Assert.Empty(again.Rejected);
+            Assert.Equal(0, next.RowsRejected);
+            Assert.Equal(1, ScoringState.Load(State)!.Files[0].RowsRejected);
+        }
+
+        [Fact]
+        public void WritesJsonLinesWithEveryColumnAndTypedScores()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + ",Extra\n" + string.Concat(Rows(3).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",x\n")), Utf8);
+            string output = temp.File("scored.jsonl");
+
+            Run(new[] { input }, format: ScoringOutputFormat.JsonLines, output: output);
+            Append(input, string.Concat(Rows(2).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",y\n")));
+            Run(new[] { input }, format: ScoringOutputFormat.JsonLines, output: output);
+
+            var objects = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(new[] { "1", "2", "3", "4", "5" }, objects.Select(o => o.GetProperty("Id").GetString()));
+            var last = objects[^1];
+            Assert.Equal("y", last.GetProperty("Extra").GetString());
+            Assert.Equal(JsonValueKind.Number, last.GetProperty("AnomalyScore").ValueKind);
+            Assert.True(last.GetProperty("AnomalyScore").GetDouble() >= 0);
+            Assert.Contains(last.GetProperty("IsAnomaly").ValueKind, new[] { JsonValueKind.True, JsonValueKind.False });
+            Assert.Equal(JsonValueKind.Array, last.GetProperty("ImputedFeatures").ValueKind);
+            Assert.Equal(6, last.GetProperty("SourceLine").GetInt64());
+            Assert.Equal(input, last.GetProperty("SourceFile").GetString());
+            Assert.Contains(last.GetProperty("AnomalyTopFeature").GetString(), SyntheticData.FeatureNames);
+        }
+
+        [Fact]
+        public void TheCsvColumnsAreFixedWhenTheOutputIsCreated()
+        {
+            string a = temp.File("a.csv");
+            string b = temp.File("b.csv");
+            File.WriteAllText(a, Header + ",Host\n" + string.Concat(Rows(2).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",web-1\n")), Utf8);
+            File.WriteAllText(b, Header + ",Region\n" + string.Concat(Rows(2).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",eu\n")), Utf8);
+            Run(a, b);
+            string c = temp.File("c.csv");
+            File.WriteAllText(c, Header + ",Rack\n" + string.Concat(Rows(2).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",r7\n")), Utf8);
+
+            var recorder = new Recorder();
+            Run(new[] { a, b, c }, recorder);
+
+            var header = File.ReadLines(Output).First().Split(',');
+            Assert.Equal(new[] { "Id" }.Concat(SyntheticData.FeatureNames).Concat(new[] { "Host", "Region" }).Concat(ScoringOutputWriter.AddedColumns), header);
+            Assert.Contains(recorder.Warnings, w => w.Contains("Rack") && w.Contains("c.csv"));
+            var output = ReadOutput();
+            Assert.Equal(new[] { "web-1", "web-1", "", "", "", "" }, output.Select(r => Value(r, "Host")));
+            Assert.Equal(new[] { "", "", "eu", "eu", "", "" }, output.Select(r => Value(r, "Region")));
+            AssertEveryIdOnce(6);
+        }
+
+        [Fact]
+        public void AFileWithoutTheFeatureColumnsFailsAndTheOthersGoOn()
+        {
+            string good = temp.File("good.csv");
+            string bad = temp.File("bad.csv");
+            File.WriteAllText(good, Header + "\n" + Rows(3), Utf8);
+            File.WriteAllText(bad, "Id,cpu\n1,5\n", Utf8);
+
+            var recorder = new Recorder();
+            var summary = Run(new[] { bad, good }, recorder);
+
+            Assert.Equal(3, summary.RowsScored);
+            Assert.Equal(1, summary.FilesFailed);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            var (file, error) = Assert.Single(recorder.Failed);
+            Assert.Equal(bad, file);
+            Assert.Equal("FeatureColumnsMissing", Assert.IsType<AutoencoderException>(error).ErrorId);
+            Assert.Contains("memory", error.Message);
+        }
+
+        [Fact]
+        public void NeverReadsItsOwnOutputOrStateAsInput()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(3), Utf8);
+            Run(input);
+
+            var summary = Run(Directory.GetFiles(temp.Path));
+
+            Assert.Equal(1, summary.Files);
+            AssertEveryIdOnce(3);
+        }
+
+        [Fact]
+        public void RefusesAStateOfAnotherFormatOrOutput()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(3), Utf8);
+            Run(input);
+
+            var format = Assert.Throws<AutoencoderException>(() => Run(new[] { input }, format: ScoringOutputFormat.JsonLines));
+            Assert.Equal("ScoringStateMismatch", format.ErrorId);
+
+            var options = new IncrementalScoringOptions { OutputPath = temp.File("other.csv"), StatePath = State };
+            var other = Assert.Throws<AutoencoderException>(() => new IncrementalScoringJob(Model, options, new Recorder()).Run(new[] { input }));
+            Assert.Equal("ScoringStateMismatch", other.ErrorId);
+        }
+
+        [Fact]
+        public void RefusesACorruptStateAndRemovesTemporaryFilesOfAKilledStateWrite()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(3), Utf8);
+            Run(input);
+            string stale = AtomicFile.TemporaryPathFor(State);
+            File.WriteAllText(stale, "{ half", Utf8);
+
+            Run(input);
+            Assert.False(File.Exists(stale));
+
+            File.WriteAllText(State, "{ not json", Utf8);
+            Assert.Equal("ScoringStateCorrupt", Assert.Throws<AutoencoderException>(() => Run(input)).ErrorId);
+        }
+
+        [Fact]
+        public void StopsAfterCommittingWhenAskedAndTheNextRunGoesOn()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(30), Utf8);
+            var recorder = new Recorder();
+
+            var stopped = Run(new[] { input }, recorder, batchSize: 10, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "state-committed") recorder.StopRequested = true;
+            });
+            Assert.True(stopped.Stopped);
+            Assert.Equal(10, stopped.RowsScored);
+
+            Run(input);
+            AssertEveryIdOnce(30);
+        }
+
+        [Fact]
+        public void TheLockRefusesASecondHolderAndSaysWhoHoldsIt()
+        {
+            string lockPath = IncrementalScoringOptions.LockPathFor(State);
+            using (var held = ScoringLock.Acquire(lockPath))
+            {
+                var e = Assert.Throws<ScoringLockedException>(() => ScoringLock.Acquire(lockPath));
+                Assert.Equal("AnomalyScoringLocked", e.ErrorId);
+                Assert.Contains($"process {Environment.ProcessId}", e.Message);
+                Assert.Contains(Environment.MachineName, e.Message);
+                Assert.Contains($"process {Environment.ProcessId}", File.ReadAllText(ScoringLock.InfoPathFor(lockPath)));
+            }
+            Assert.False(File.Exists(ScoringLock.InfoPathFor(lockPath)));
+            using (ScoringLock.Acquire(lockPath)) { }
+            Assert.True(File.Exists(lockPath), "the lock file stays: deleting it would let two runs lock two files");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+# The pipeline path reads some of PowerShell's non-public members (AutoencoderPS.Adapters.PowerShellInternals), with a
+# public route for each. build.ps1 -Task Test runs this file and the scored-row tests twice: once as a user's session
+# runs them, once with AUTOENCODERPS_PUBLIC_API_ONLY=1, which turns every non-public accessor off.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:publicOnly = $env:AUTOENCODERPS_PUBLIC_API_ONLY -eq '1'
+}
+
+Describe 'PowerShell internals switch' {
+    It 'uses the non-public accessors unless AUTOENCODERPS_PUBLIC_API_ONLY is 1, and none when it is' {
+        [AutoencoderPS.Adapters.PowerShellInternals]::InUse | Should -Be (-not $publicOnly)
+    }
+
+    It 'gives the same scored rows, members and type names either way' {
+        $rows = @(Get-AutoencoderSampleData -Days 1 -Seed 3 | Select-Object -First 300)
+        $model = New-Autoencoder -HiddenLayer 4 -Seed 5
+        $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+        $scored = @(Get-AutoencoderSampleData -Days 1 -Seed 4 | Select-Object -First 50 | Test-Anomaly -Model $model)
+        $scored[0].PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+        $names = @($scored[0].PSObject.Properties.Name)
+        $names | Should -Contain 'AnomalyScore'
+        $names | Should -Contain 'IsAnomaly'
+        $names | Should -Contain 'AnomalyExplanation'
+        # The same rows scored in a child process that takes the other route.
+        $child = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script = {
+            param($ModulePath, $PublicOnly)
+            $env:AUTOENCODERPS_PUBLIC_API_ONLY = $PublicOnly
+            Import-Module $ModulePath
+            $rows = @(Get-AutoencoderSampleData -Days 1 -Seed 3 | Select-Object -First 300)
+            $model = New-Autoencoder -HiddenLayer 4 -Seed 5
+            $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+            Get-AutoencoderSampleData -Days 1 -Seed 4 | Select-Object -First 50 | Test-Anomaly -Model $model |
+                ForEach-Object { '{0:R}|{1}|{2}|{3}' -f $_.AnomalyScore, $_.IsAnomaly, $_.AnomalyTopFeature, $_.PSObject.TypeNames[0] }
+        }
+        $other = if ($publicOnly) { '0' } else { '1' }
+        $childArgs = @('-NoProfile', '-NonInteractive', '-Command', "& { $script } -ModulePath '$($env:AUTOENCODERPS_MODULE)' -PublicOnly '$other'")
+        $theirs = @(& $child @childArgs)
+        $ours = @($scored | ForEach-Object { '{0:R}|{1}|{2}|{3}' -f $_.AnomalyScore, $_.IsAnomaly, $_.AnomalyTopFeature, $_.PSObject.TypeNames[0] })
+        $theirs.Count | Should -Be 50
+        $theirs | Should -Be $ours
+    }
+}
