@@ -9,7 +9,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [int[]] $ThreadCount = @(1, 2, [Environment]::ProcessorCount) | Sort-Object -Unique,
+    [int[]] $ThreadCount = (@(1, 2, [Environment]::ProcessorCount) | Sort-Object -Unique),
     [int] $Repeat = 3,
     [string] $OutFile
 )
