@@ -68,14 +68,25 @@ Describe 'A structured log export (issue 14)' {
         "$($leftOut[0])" | Should -Match "'Timestamp' \(epoch seconds"
     }
 
-    It 'flags the share of normal rows that the threshold rule states, and catches the incidents' {
+    It 'flags the share of normal rows that the threshold rule states' {
         $model.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Percentile)
+        "$model" | Should -Match 'flags about 1% of normal rows'
         $normal = @($scored | Where-Object Label -EQ '-')
-        $incidents = @($scored | Where-Object Label -NE '-')
         $flaggedNormal = @($normal | Where-Object IsAnomaly).Count / $normal.Count
-        # The 99th percentile of the training errors: at most about 1% of normal rows (test rows differ from training ones).
+        # The 99th percentile of the training errors: about 1% of normal rows (test rows differ a little from training ones).
         $flaggedNormal | Should -BeLessOrEqual 0.02
+    }
+
+    It 'with -Contamination at the share of incidents in the baseline, leaves them out and catches every one' {
+        # The incidents (2% of the training half) are all alike: a group the network learns unless told to leave it out.
+        $m = New-Autoencoder -Seed 2
+        $log[0..999] | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -Contamination 0.02 -WarningAction SilentlyContinue | Out-Null
+        $m.Training.TrimmedShare | Should -Be 0.02
+        $s = @($log[1000..1999] | Test-Anomaly -Model $m -ThreadCount 1)
+        $incidents = @($s | Where-Object Label -NE '-')
         @($incidents | Where-Object IsAnomaly).Count | Should -Be $incidents.Count
+        $normal = @($s | Where-Object Label -EQ '-')
+        @($normal | Where-Object IsAnomaly).Count / $normal.Count | Should -BeLessOrEqual 0.02
     }
 
     It 'explains anomalies by their content, not by a counter' {
@@ -93,6 +104,8 @@ Describe 'A structured log export (issue 14)' {
         $e.Count | Should -Be 0
         $w.Count | Should -Be 0
         $windows.Count | Should -BeGreaterThan 5
-        ($windows | Measure-Object -Property Count -Sum).Sum | Should -Be 300
+        ($windows | Measure-Object -Property EventCount -Sum).Sum | Should -Be 300
+        # 1117813370 + a few seconds is 2005-06-03 15:42:50 UTC: the first 10-minute window starts at 15:40.
+        $windows[0].IntervalStart.ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture) | Should -Be '2005-06-03 15:40'
     }
 }

@@ -7,6 +7,7 @@ using Xunit;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Numerics;
+using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scoring;
 
 namespace AutoencoderPS.Engine.Tests
@@ -166,6 +167,34 @@ namespace AutoencoderPS.Engine.Tests
                 var normal = SyntheticData.Normal(3000, 77);
                 double flagged = model.Score(normal).Count(s => s.IsAnomaly) / 3000.0;
                 Assert.True(flagged >= 0.002 && flagged <= 0.04, $"flagged {flagged:P1} of normal rows (trimmed {model.Training!.TrimmedShare:P1})");
+            }
+        }
+
+        [Fact]
+        public void AModelFileKeepsRobustSigmoidScalingAndTheTrimmedShare()
+        {
+            // Mixed roles: numeric inputs go through the logistic curve, one-hot and time inputs must not.
+            var mixed = MixedCase.Create();
+            var model = new AutoencoderModel(MixedCase.Settings());
+            using (mixed.Model)
+            using (model)
+            {
+                model.Train(mixed.Set.Schema, mixed.Set.Rows, new TrainingOptions { Epochs = 20, BatchSize = 32, Contamination = 0.05 });
+                Assert.Equal(ScalingMethod.RobustSigmoid, model.Scaling);
+                var probe = mixed.Featurize(mixed.HeldOut);
+                var before = model.Score(probe);
+                using var restored = ModelFile.Deserialize(ModelFile.Serialize(model), "memory");
+                Assert.Equal(ScalingMethod.RobustSigmoid, restored.Scaling);
+                Assert.Equal(0.05, restored.Training!.TrimmedShare);
+                Assert.True(restored.Training.Robust);
+                Assert.False(restored.Training.ContaminationEstimated);
+                var after = restored.Score(probe);
+                for (int i = 0; i < before.Length; i++) Assert.Equal(before[i].Score, after[i].Score);
+                // A one-hot input is 0 or 1 in the network's terms, not squeezed to 0.5 or 0.73.
+                int oneHot = mixed.Set.Schema.SlotKinds.ToList().IndexOf(SlotKind.OneHot);
+                Assert.True(oneHot >= 0);
+                Assert.Equal(1f, model.Scaler!.Transform(oneHot, 1.0));
+                Assert.Equal(0f, model.Scaler.Transform(oneHot, 0.0));
             }
         }
     }
