@@ -47,7 +47,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// The default rule: the 99th percentile of the training errors, so at most 1% of the training rows score above it,
-        /// and about 1% of new normal rows. (The seed recipe's mean + 1 standard deviation flagged anything from 0.5% to 16%
+        /// and about 1% of new normal rows. (The seed recipe's mean + 1 standard deviation flagged anything from 0.2% to 16%
         /// of the normal test rows of the ODDS sets: the share depends on the shape of the error distribution. See
         /// <see cref="SeedRecipe"/>.)
         /// </summary>
