@@ -53,7 +53,7 @@ namespace AutoencoderPS.Commands
         public LossKind Loss { get; set; } = LossKind.Mse;
 
         [Parameter]
-        public ScalingMethod Scaling { get; set; } = ScalingMethod.RobustSigmoid;
+        public ScalingMethod Scaling { get; set; } = ScalingMethod.MinMax;
 
         /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
         [Parameter]

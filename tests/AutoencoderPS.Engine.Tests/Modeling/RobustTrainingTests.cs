@@ -166,7 +166,10 @@ namespace AutoencoderPS.Engine.Tests
                 model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, new TrainingOptions { Epochs = epochs, BatchSize = batch });
                 var normal = SyntheticData.Normal(3000, 77);
                 double flagged = model.Score(normal).Count(s => s.IsAnomaly) / 3000.0;
-                Assert.True(flagged >= 0.002 && flagged <= 0.04, $"flagged {flagged:P1} of normal rows (trimmed {model.Training!.TrimmedShare:P1})");
+                // The 99th percentile of all training errors: at most about 1% of normal rows, fewer when outliers fill the top.
+                Assert.True(flagged <= 0.02, $"flagged {flagged:P1} of normal rows (trimmed {model.Training!.TrimmedShare:P1})");
+                // The 8% far cluster stands out after warm-up, so the estimate finds about its share.
+                Assert.InRange(model.Training!.TrimmedShare, 0.05, 0.15);
             }
         }
 
@@ -179,7 +182,7 @@ namespace AutoencoderPS.Engine.Tests
             using (mixed.Model)
             using (model)
             {
-                model.Train(mixed.Set.Schema, mixed.Set.Rows, new TrainingOptions { Epochs = 20, BatchSize = 32, Contamination = 0.05 });
+                model.Train(mixed.Set.Schema, mixed.Set.Rows, new TrainingOptions { Epochs = 20, BatchSize = 32, Contamination = 0.05, Scaling = ScalingMethod.RobustSigmoid });
                 Assert.Equal(ScalingMethod.RobustSigmoid, model.Scaling);
                 var probe = mixed.Featurize(mixed.HeldOut);
                 var before = model.Score(probe);
