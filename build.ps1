@@ -6,14 +6,18 @@
     Build  stages a loadable module in out/AutoencoderPS (manifest, assemblies, native libtorch for this platform). The
            module's and its main dependencies' assemblies are staged as ReadyToRun images for this platform and .NET 10
            (pwsh 7.6), so a process's first training or scoring run compiles less; other runtimes use their IL.
-    Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (for the install
-           test, which gets their folder in AUTOENCODERPS_PACKAGES), runs the Pester cmdlet tests (in a child pwsh
+    Test   builds, runs the xunit engine tests, packages AutoencoderPS and this platform's runtime (checked as Package does;
+           for the package and install tests, which get their folder in AUTOENCODERPS_PACKAGES; a -Filter run packages
+           nothing but passes on an AUTOENCODERPS_PACKAGES it is given), runs the Pester cmdlet tests (in a child pwsh
            against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
     Demo   builds, then trains on two days of built-in sample host metrics and scores the next five; then the log
            demo: a generated raw log export, into 5-minute intervals per host, trained on three days, scoring the fourth.
     Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
            (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's
-           libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB.
+           libtorch natives), all of the same version. Prints each package's size; fails if one is over 250 MB. Then checks
+           them by their files' headers (.config/PackageInspection.cs): AutoencoderPS holds AnyCPU IL assemblies only; each
+           runtime's natives are of its format and architecture and need only each other and the operating system's
+           libraries. Prints what each runtime needs from the OS; writes the full report to out/package-check.md.
     Bench  builds, then runs the benchmark suite (tests/Benchmarks/Invoke-Benchmarks.ps1: ECG5000 training and
            quality, file scoring against the I/O floor, pipeline overhead, cold start, peak memory on a 1 GB file),
            prints a table and writes it to .docs/benchmarks.md. Takes several minutes.
@@ -63,7 +67,7 @@ $RuntimeModules = @{
     'win-x64'   = @{ Guid = '1886c9a9-5b06-4c22-80cc-fa37bcb88866'; Platform = 'Windows'
         Required = 'c10.dll', 'torch_cpu.dll', 'torch.dll', 'LibTorchSharp.dll' }
     'osx-arm64' = @{ Guid = 'bd933892-1759-40ab-a282-b4b7867b5408'; Platform = 'MacOS'
-        Required = 'libc10.dylib', 'libtorch_cpu.dylib', 'libtorch.dylib', 'libLibTorchSharp.dylib' }
+        Required = 'libomp.dylib', 'libc10.dylib', 'libtorch_cpu.dylib', 'libtorch.dylib', 'libLibTorchSharp.dylib' }
 }
 
 # Managed assemblies staged as ReadyToRun images for this platform (Add-ReadyToRunImage): the module's two and the two
@@ -211,9 +215,15 @@ function Invoke-Test {
     elseif ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $problems.Add("dotnet test exited with $xunitExit") }
 
     Write-Host "`n=== Packages: AutoencoderPS and this platform's runtime, for the install test ==="
+    # A filtered run builds no packages, but reads those the caller names (e.g. out/packages after -Task Package).
+    $callerPackages = $env:AUTOENCODERPS_PACKAGES
     $env:AUTOENCODERPS_PACKAGES = $null
     $rid = Get-CurrentRuntimeIdentifier
-    if ($Filter) { Write-Host "A filtered run builds no packages; the install test will be skipped." }
+    if ($Filter -and $callerPackages) {
+        Write-Host "A filtered run builds no packages; the package and install tests read $callerPackages (AUTOENCODERPS_PACKAGES)."
+        $env:AUTOENCODERPS_PACKAGES = $callerPackages
+    }
+    elseif ($Filter) { Write-Host "A filtered run builds no packages; the package and install tests will be skipped (or set AUTOENCODERPS_PACKAGES)." }
     elseif ($RuntimeModules.ContainsKey($rid)) {
         try {
             Invoke-Package -Rids $rid -NoBuild
@@ -487,7 +497,41 @@ function Invoke-Package {
         if ($mb -gt $PackageLimitMB) { $tooBig += $package.Name }
     }
     if ($tooBig) { throw "Over the PowerShell Gallery's $PackageLimitMB MB limit: $($tooBig -join ', ')." }
+    Test-PackageContent -Packages $packages -Rids $Rids
     Write-Host ("{0} package(s), version {1}, each under {2} MB, in {3} ({4:N0} s)." -f $packages.Count, $version, $PackageLimitMB, $PackageDir, $clock.Elapsed.TotalSeconds)
+}
+
+function Test-PackageContent {
+    <#
+    Reads the written packages' headers (.config/PackageInspection.cs): AutoencoderPS must hold platform-neutral managed
+    assemblies only; each runtime package natives of its platform's format and architecture, whose every need is met by
+    the package or the operating system. Prints what each runtime needs from the operating system, writes the full
+    report to out/package-check.md, and fails on any problem.
+    #>
+    param([System.IO.FileInfo[]] $Packages, [string[]] $Rids)
+    if (-not ('AutoencoderPS.Packaging.PackageInspector' -as [type])) {
+        Add-Type -Path (Join-Path $RepoRoot '.config/BinaryImage.cs'), (Join-Path $RepoRoot '.config/PackageInspection.cs')
+    }
+    $reports = [System.Collections.Generic.List[object]]::new()
+    $main = $Packages | Where-Object Name -Match '^AutoencoderPS\.\d' | Select-Object -First 1
+    $reports.Add([AutoencoderPS.Packaging.PackageInspector]::InspectMainPackage($main.FullName))
+    foreach ($rid in $Rids) {
+        $package = $Packages | Where-Object Name -Like "AutoencoderPS.Runtime.$rid.*" | Select-Object -First 1
+        $reports.Add([AutoencoderPS.Packaging.PackageInspector]::InspectRuntimePackage($package.FullName, $rid))
+    }
+    $reportPath = Join-Path $OutDir 'package-check.md'
+    Set-Content -Path $reportPath -Value (($reports | ForEach-Object { $_.ToMarkdown() }) -join "`n")
+    Write-Host ''
+    foreach ($report in $reports) {
+        $verdict = if ($report.Passed) { 'passes' } else { 'FAILS' }
+        $what = if ($report.Assemblies.Count) { "$($report.Assemblies.Count) managed assemblies, all AnyCPU IL" }
+        else { "$(@($report.Libraries | Where-Object Loaded).Count) of $($report.Libraries.Count) natives loaded; from the OS: $($report.SystemLibrariesNeeded -join ', ')" }
+        Write-Host "Check: $($report.Name) $verdict ($what)"
+        foreach ($problem in $report.AllProblems) { Write-Host "  problem: $problem" }
+    }
+    $failed = @($reports | Where-Object { -not $_.Passed })
+    if ($failed) { throw "The package check failed for $($failed.Name -join ', '); see $reportPath." }
+    Write-Host "Package check report: $reportPath"
 }
 
 function Invoke-Clean {

@@ -10,7 +10,7 @@
     Copyright            = '(c) AutoencoderPS contributors. MIT License; libtorch and TorchSharp under their own licences (see the LICENSE files).'
     Description          = 'The native libtorch __LIBTORCH__ (CPU) runtime of AutoencoderPS for __RID__: install it beside AutoencoderPS of the same version, which loads it on first use. It has no commands of its own.'
     CompatiblePSEditions = @('Core')
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     FunctionsToExport    = @()
     CmdletsToExport      = @()
     AliasesToExport      = @()

@@ -8,7 +8,7 @@
     Copyright            = '(c) AutoencoderPS contributors. MIT License.'
     Description          = 'Finds anomalies in metric and log exports with an autoencoder: train a small neural network (TorchSharp) on normal rows, then flag rows it reconstructs badly. The native libtorch runtime comes in a separate module per platform; install the one for yours beside this one: AutoencoderPS.Runtime.linux-x64, AutoencoderPS.Runtime.win-x64 or AutoencoderPS.Runtime.osx-arm64, of the same version.'
     CompatiblePSEditions = @('Core')
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     FormatsToProcess     = @('AutoencoderPS.Format.ps1xml')
     CmdletsToExport      = @(
         'New-Autoencoder'

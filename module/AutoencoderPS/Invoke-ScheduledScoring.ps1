@@ -1,4 +1,4 @@
-#requires -Version 7.4
+#requires -Version 7.6
 <#
 .SYNOPSIS
     One scheduled scoring run: scores what is new in the exports and exits with a code the scheduler can act on.

@@ -4,7 +4,8 @@
 # that there is none) and AfterAll restores exactly that, even when a test fails, so no task is left registered.
 # Between the two, the crontab holds a fixture of foreign lines that every test checks byte for byte.
 # Where the crontab program is missing (or on Windows), the tests are skipped, saying so; .ci/run installs Debian's
-# cron package. The Windows Task Scheduler definition is checked by the xunit tests (ScheduledTaskDefinitionTests).
+# cron package. The Windows Task Scheduler definition is checked by the xunit tests (ScheduledTaskDefinitionTests, and
+# ScheduledTaskXmlTests against the Task Scheduler schema's rules).
 #
 # Nothing here waits for cron: the end-to-end test runs the registered line's command the way cron would, with the
 # %-handling of cron and /bin/sh, against stand-ins in TestDrive (a "pwsh" that records its arguments, and a job

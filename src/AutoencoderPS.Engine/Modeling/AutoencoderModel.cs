@@ -103,7 +103,15 @@ namespace AutoencoderPS.Engine.Modeling
         public TimeSpan? UsualInterval { get; private set; }
 
         /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
-        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group);
+        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group, Settings.TimeGrid);
+
+        /// <summary>The step of a group's time grid (null without a time grid, or before training).</summary>
+        public TimeSpan? StepFor(string group) => Settings.TimeGrid ? SlidingWindow.Step(GroupIntervals, UsualInterval, group) : null;
+
+        /// <summary>The assembler that builds this model's windows while scoring.</summary>
+        public WindowAssembler NewAssembler() => Settings.TimeGrid
+            ? new WindowAssembler(WindowSize, Schema!.Width, MaxGapFor, StepFor)
+            : new WindowAssembler(WindowSize, Schema!.Width, MaxGapFor);
 
         /// <summary>
         /// Trains a new network on <paramref name="rows"/> (already featurized by <paramref name="schema"/>)

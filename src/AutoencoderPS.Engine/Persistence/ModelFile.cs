@@ -368,6 +368,7 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? MaxGap { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
 
             public static ModelMetadata From(AutoencoderModel model)
             {
@@ -418,6 +419,7 @@ namespace AutoencoderPS.Engine.Persistence
                     UsualInterval = model.UsualInterval,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
+                    TimeGrid = model.Settings.TimeGrid ? true : null,
                 };
             }
 
@@ -439,7 +441,7 @@ namespace AutoencoderPS.Engine.Persistence
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
-                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap);
+                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true);
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));

@@ -6,13 +6,13 @@ using System.Xml;
 namespace AutoencoderPS.Engine.Scheduling
 {
     /// <summary>
-    /// The Windows Task Scheduler task of a scoring task, as plain values for the ScheduledTasks cmdlets:
-    /// <c>New-ScheduledTaskAction -Execute <see cref="Execute"/> -Argument <see cref="Argument"/></c>,
-    /// <c>New-ScheduledTaskTrigger -Once -At &lt;now&gt; -RepetitionInterval <see cref="RepetitionInterval"/></c> (no
-    /// repetition duration: it repeats indefinitely), <c>New-ScheduledTaskSettingsSet -MultipleInstances IgnoreNew
-    /// -StartWhenAvailable</c> (a run that is still going makes the next start a no-op; a start missed while the
-    /// computer was off happens as soon as it can), and
-    /// <c>Register-ScheduledTask -TaskPath \AutoencoderPS\ -TaskName <see cref="TaskName"/></c>.
+    /// The Windows Task Scheduler task of a scoring task, in one form: the task XML (<see cref="ToXml"/>) that
+    /// <c>Register-ScheduledTask -TaskPath \AutoencoderPS\ -TaskName <see cref="TaskName"/> -Xml</c> registers. A time
+    /// trigger at registration that repeats every <see cref="RepetitionInterval"/> indefinitely (no repetition duration),
+    /// one Exec action (<see cref="Execute"/> and <see cref="Argument"/>), and the settings MultipleInstancesPolicy
+    /// IgnoreNew (a run that is still going makes the next start a no-op) and StartWhenAvailable (a start missed while
+    /// the computer was off happens as soon as it can); it also runs on battery power. No principal: the task runs as the
+    /// user who registers it, only while that user is logged on, as Register-ScheduledTask does without -User.
     /// </summary>
     public sealed class ScheduledTaskDefinition
     {
@@ -55,6 +55,54 @@ namespace AutoencoderPS.Engine.Scheduling
 
         /// <summary>The full task path, e.g. \AutoencoderPS\score-web.</summary>
         public string FullName => Folder + TaskName;
+
+        /// <summary>The namespace of the Task Scheduler schema (task XML version 1.2: Windows Vista and later).</summary>
+        public const string XmlNamespace = "http://schemas.microsoft.com/windows/2004/02/mit/task";
+
+        /// <summary>
+        /// The task XML Register-ScheduledTask -Xml accepts, its trigger starting at <paramref name="start"/> (local time,
+        /// whole seconds). Elements of the schema's sequences come in the schema's order (the trigger's StartBoundary,
+        /// then Repetition; Enabled, which would come first, is left at its default, true); values are XML-escaped by the
+        /// writer, so the argument string is registered exactly.
+        /// </summary>
+        public string ToXml(DateTime start)
+        {
+            var settings = new XmlWriterSettings { Indent = true }; // declared UTF-16: the string Register-ScheduledTask -Xml takes
+            var text = new System.IO.StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            using (var w = XmlWriter.Create(text, settings))
+            {
+                w.WriteStartElement("Task", XmlNamespace);
+                w.WriteAttributeString("version", "1.2");
+                w.WriteStartElement("RegistrationInfo", XmlNamespace);
+                w.WriteElementString("Description", XmlNamespace, Description);
+                w.WriteElementString("URI", XmlNamespace, FullName);
+                w.WriteEndElement();
+                w.WriteStartElement("Triggers", XmlNamespace);
+                w.WriteStartElement("TimeTrigger", XmlNamespace);
+                w.WriteElementString("StartBoundary", XmlNamespace, start.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss", System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteStartElement("Repetition", XmlNamespace);
+                w.WriteElementString("Interval", XmlNamespace, RepetitionIntervalText);
+                w.WriteElementString("StopAtDurationEnd", XmlNamespace, "false");
+                w.WriteEndElement();
+                w.WriteEndElement();
+                w.WriteEndElement();
+                w.WriteStartElement("Settings", XmlNamespace);
+                w.WriteElementString("MultipleInstancesPolicy", XmlNamespace, MultipleInstances);
+                w.WriteElementString("StartWhenAvailable", XmlNamespace, StartWhenAvailable ? "true" : "false");
+                w.WriteElementString("DisallowStartIfOnBatteries", XmlNamespace, "false");
+                w.WriteElementString("StopIfGoingOnBatteries", XmlNamespace, "false");
+                w.WriteElementString("Enabled", XmlNamespace, "true");
+                w.WriteEndElement();
+                w.WriteStartElement("Actions", XmlNamespace);
+                w.WriteStartElement("Exec", XmlNamespace);
+                w.WriteElementString("Command", XmlNamespace, Execute);
+                w.WriteElementString("Arguments", XmlNamespace, Argument);
+                w.WriteEndElement();
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
+            return text.ToString();
+        }
 
         /// <summary>A readable description for -WhatIf and -Verbose: every value that is registered.</summary>
         public string Describe()

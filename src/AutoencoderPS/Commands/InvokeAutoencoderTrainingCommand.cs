@@ -185,18 +185,40 @@ namespace AutoencoderPS.Commands
                          $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
             WindowPlan? plan = null;
+            var trainingRows = rows;
             if (Model.Settings.IsWindowed)
             {
-                plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap,
-                    Incremental ? Model.GroupIntervals : null, Incremental ? Model.UsualInterval : null);
-                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} rows: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
+                var knownIntervals = Incremental ? Model.GroupIntervals : null;
+                var knownUsual = Incremental ? Model.UsualInterval : null;
+                if (Model.Settings.TimeGrid)
+                {
+                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual);
+                    trainingRows = windowRows;
+                }
+                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, knownIntervals, knownUsual);
+                string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
+                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+                // A group without a window is an error of that group; the others train (none at all: the model says so).
+                if (plan.Windows.Count > 0)
+                {
+                    foreach (var group in plan.WindowsPerGroup.Where(g => g.Value == 0).Select(g => g.Key))
+                    {
+                        var gap = Model.Settings.TimeGrid
+                            ? SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group, grid: true)
+                            : SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group);
+                        WriteError(EngineError(new AutoencoderException("GroupNotWindowed",
+                            $"Group '{group}' has no {Model.Settings.WindowSize} consecutive {unit} without a gap longer than {gap?.ToString() ?? "any"}, so it gives no training window; the other groups train. " +
+                            (Model.Settings.TimeGrid ? "Give it more rows or a larger -MaxGap." : "Give it more rows, a larger -MaxGap, or New-Autoencoder -TimeGrid for an irregular series.")),
+                            ErrorCategory.InvalidData, group));
+                    }
+                }
             }
 
             var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
             try
             {
-                Model.Train(schema, rows, options, epoch =>
+                Model.Train(schema, trainingRows, options, epoch =>
                 {
                     progress.StatusDescription = $"Epoch {epoch.Epoch} of {epoch.Epochs}, loss {epoch.Loss:G5}";
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);

@@ -31,7 +31,7 @@ namespace AutoencoderPS.Commands
         private CsvHeader? firstHeader;
         private string? firstFile;
         private bool columnsChecked;
-        private long rowNumber, anomalies, scored;
+        private long rowNumber, anomalies, scored, alerts;
         private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
         private ProgressRecord? progress;
         private long nextProgressRow = ProgressEvery;
@@ -87,6 +87,7 @@ namespace AutoencoderPS.Commands
             ThrowIfNotTrained(Model);
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
+            CheckStreamOptions();
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
         }
@@ -230,7 +231,7 @@ namespace AutoencoderPS.Commands
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
-            WriteVerbose($"Scored {scored} rows; {anomalies} anomalies.");
+            WriteVerbose(Model.Settings.IsWindowed ? $"Scored {scored} rows; {anomalies} anomalies, {alerts} alerts." : $"Scored {scored} rows; {anomalies} anomalies.");
         }
 
         // Long file runs say how far they are and how fast they go.

@@ -187,7 +187,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             }
             else
             {
-                what = $"The libtorch native runtime ('{required[1]}' and the libraries beside it) was not found " +
+                what = $"The libtorch native runtime ('{required.First(l => l.Contains("torch_cpu"))}' and the libraries beside it) was not found " +
                        $"in {string.Join(" or ", looked.Select(l => $"'{l}'"))}.";
             }
             string advice = candidates?.MissingAdvice
@@ -239,12 +239,22 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         }
 
         // libtorch first, so LibTorchSharp finds its dependencies already in the process.
-        private static string[] NativeLibraries()
+        private static string[] NativeLibraries() =>
+            NativeLibrariesFor(RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? OSPlatform.Windows
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? OSPlatform.OSX : OSPlatform.Linux);
+
+        /// <summary>
+        /// The libraries loaded, in order, on an operating system. On macOS libomp comes first: libtorch_cpu.dylib
+        /// (libtorch 2.10) names it by the absolute path it had on the build machine (/opt/homebrew/opt/libomp/lib/),
+        /// and dyld resolves that path to an already loaded image with that install name, which the bundled libomp.dylib
+        /// has; without it loaded first, libtorch_cpu.dylib loads only where Homebrew's libomp is installed.
+        /// </summary>
+        public static string[] NativeLibrariesFor(OSPlatform platform)
         {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (platform == OSPlatform.Windows)
                 return new[] { "c10.dll", "torch_cpu.dll", "torch.dll", "LibTorchSharp.dll" };
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
-                return new[] { "libc10.dylib", "libtorch_cpu.dylib", "libtorch.dylib", "libLibTorchSharp.dylib" };
+            if (platform == OSPlatform.OSX)
+                return new[] { "libomp.dylib", "libc10.dylib", "libtorch_cpu.dylib", "libtorch.dylib", "libLibTorchSharp.dylib" };
             return new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so", "libLibTorchSharp.so" };
         }
     }

@@ -80,15 +80,11 @@ foreach ($task in @(Get-ScheduledTask -TaskPath $TaskPath -ErrorAction SilentlyC
     }
 }";
 
+        // The whole task is the XML ScheduledTaskDefinition.ToXml writes: one documented form, tested against the schema.
         private const string RegisterTaskScript = @"
-param([string] $Execute, [string] $Argument, [timespan] $Interval, [string] $TaskPath, [string] $TaskName,
-      [string] $Description, [string] $MultipleInstances)
+param([string] $Xml, [string] $TaskPath, [string] $TaskName)
 Import-Module ScheduledTasks -ErrorAction Stop
-$action = New-ScheduledTaskAction -Execute $Execute -Argument $Argument
-$trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval $Interval
-$settings = New-ScheduledTaskSettingsSet -MultipleInstances $MultipleInstances -StartWhenAvailable
-$null = Register-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Action $action -Trigger $trigger -Settings $settings `
-    -Description $Description -Force -ErrorAction Stop";
+$null = Register-ScheduledTask -Xml $Xml -TaskPath $TaskPath -TaskName $TaskName -Force -ErrorAction Stop";
 
         private const string UnregisterTaskScript = @"
 param([string] $TaskPath, [string] $TaskName)
@@ -113,8 +109,7 @@ Unregister-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Confirm:$false
         }
 
         protected void RegisterWindowsTask(ScheduledTaskDefinition definition) =>
-            InvokeWindows(RegisterTaskScript, definition.Execute, definition.Argument, definition.RepetitionInterval, definition.TaskPath,
-                definition.TaskName, definition.Description, definition.MultipleInstances);
+            InvokeWindows(RegisterTaskScript, definition.ToXml(DateTime.Now), definition.TaskPath, definition.TaskName);
 
         protected void UnregisterWindowsTask(string name) =>
             InvokeWindows(UnregisterTaskScript, ScheduledTaskDefinition.Folder, name);
