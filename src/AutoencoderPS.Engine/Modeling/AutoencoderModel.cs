@@ -217,18 +217,31 @@ namespace AutoencoderPS.Engine.Modeling
                 using var wrapped = torch.tensor(scaled, new long[] { n, d });
                 using var data = wrapped.clone();
                 using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
+                // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
+                // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
+                int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
+                double? trimmedShare = options.Robust ? options.Contamination : 0;
                 candidate.train();
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
                     var epochClock = Stopwatch.StartNew();
+                    if (options.Robust && epoch > warmup && trimmedShare != 0)
+                    {
+                        candidate.eval();
+                        var current = RowErrors(candidate, options.Loss, scaled, n, d);
+                        candidate.train();
+                        trimmedShare ??= RobustTrimming.EstimateShare(current);
+                        order = RobustTrimming.Kept(current, trimmedShare.Value);
+                    }
                     Shuffle(order, shuffler);
                     double lossSum = 0;
                     // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
                     using var epochOrder = torch.tensor(order);
-                    for (int start = 0; start < n; start += options.BatchSize)
+                    int rowsThisEpoch = order.Length;
+                    for (int start = 0; start < rowsThisEpoch; start += options.BatchSize)
                     {
                         cancellation.ThrowIfCancellationRequested();
-                        int size = Math.Min(options.BatchSize, n - start);
+                        int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
                         using var scope = torch.NewDisposeScope();
                         var index = epochOrder.narrow(0, start, size);
                         var batch = data.index_select(0, index);
@@ -241,7 +254,7 @@ namespace AutoencoderPS.Engine.Modeling
                         optimizer.Step();
                         lossSum += loss.item<float>() * size;
                     }
-                    double epochLoss = lossSum / n;
+                    double epochLoss = lossSum / rowsThisEpoch;
                     if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
                         throw new AutoencoderException("TrainingDiverged",
                             $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
@@ -251,10 +264,9 @@ namespace AutoencoderPS.Engine.Modeling
                 }
 
                 candidate.eval();
-                Forward(candidate, options.Loss, scaled, n, d, out float[] featureErrors, out _);
-                var errors = new double[n];
-                for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
-                double threshold = options.Threshold.Compute(errors);
+                var errors = RowErrors(candidate, options.Loss, scaled, n, d);
+                double trimmed = trimmedShare ?? 0;
+                double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary
                 {
                     Rows = n,
@@ -268,6 +280,9 @@ namespace AutoencoderPS.Engine.Modeling
                     ErrorMax = errors.Max(),
                     TrainedUtc = DateTime.UtcNow,
                     Duration = clock.Elapsed,
+                    Robust = options.Robust,
+                    TrimmedShare = trimmed,
+                    ContaminationEstimated = options.Robust && options.Contamination == null,
                 };
                 lock (sync)
                 {
@@ -386,7 +401,8 @@ namespace AutoencoderPS.Engine.Modeling
                 var basis = errors ?? TrainingErrors;
                 if (rule.Method != ThresholdMethod.Manual && basis.Count == 0)
                     throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
-                Threshold = rule.Compute(basis);
+                // The stored training errors include the rows robust training left out; errors of new rows are all normal.
+                Threshold = rule.Compute(basis, errors == null ? Training?.TrimmedShare ?? 0 : 0);
                 ThresholdRule = rule;
                 string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
                 ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{rule}; {when} UTC"
@@ -542,6 +558,15 @@ namespace AutoencoderPS.Engine.Modeling
                     }
                 }
             }
+        }
+
+        // Every row's score under the network as it is now.
+        private static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
+        {
+            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
+            var errors = new double[n];
+            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
+            return errors;
         }
 
         // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.

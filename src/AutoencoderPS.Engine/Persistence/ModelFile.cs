@@ -39,7 +39,9 @@ namespace AutoencoderPS.Engine.Persistence
     {
         // 2: optional sliding-window fields (WindowSize, TimeProperty, GroupBy, MaxGap, UsualInterval, GroupIntervals);
         // a version-1 file has none of them and loads as a row model.
-        public const int FormatVersion = 2;
+        // 3: robust training (Training.Robust, TrimmedShare, ContaminationEstimated) and the NormalPercentile threshold rule;
+        // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
+        public const int FormatVersion = 3;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -454,6 +456,8 @@ namespace AutoencoderPS.Engine.Persistence
                 ValidateFields();
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
+                if (Training != null && !(Training.TrimmedShare >= 0 && Training.TrimmedShare <= RobustTrimming.MaxShare))
+                    throw new InvalidDataException($"its trimmed share {Training.TrimmedShare} is not between 0 and {RobustTrimming.MaxShare}");
                 if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
@@ -466,7 +470,7 @@ namespace AutoencoderPS.Engine.Persistence
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
-                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray());
+                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds);
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
