@@ -93,7 +93,7 @@ Describe 'ConvertTo-MamlHelp' {
     }
 
     It 'fails, naming the file, when a parameter of the code has no section' {
-        $script:fixture = New-HelpFixture -Markdown ($goodMarkdown -replace '(?s)### -Size.*?```\s*\n```\s*\n', '')
+        $script:fixture = New-HelpFixture -Markdown ($goodMarkdown -replace '(?s)### -Size.*?(?=## INPUTS)', '')
         { & $converter -SourcePath $fixture.Source -OutputPath $fixture.Output -ModulePath $fixture.Manifest } |
             Should -Throw -ExpectedMessage '*Get-Widget.md*Size*'
     }
