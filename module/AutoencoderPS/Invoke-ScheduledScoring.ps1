@@ -23,6 +23,10 @@
     The state file; default: the output path + ".state.json".
 .PARAMETER Format
     Csv (default) or JsonLines.
+.PARAMETER Culture
+    Culture of numbers and dates in the exports (for example de-DE); default: invariant.
+.PARAMETER Delimiter
+    Field separator of the exports; default: the culture's list separator, or "," for the invariant culture.
 .PARAMETER ThreadCount
     libtorch threads (default 1: a scheduled job should not compete for every core).
 .EXAMPLE
@@ -44,9 +48,17 @@ param(
     [ValidateSet('Csv', 'JsonLines')]
     [string] $Format = 'Csv',
 
+    [string] $Culture,
+
+    [string] $Delimiter,
+
     [ValidateRange(1, 1024)]
     [int] $ThreadCount = 1
 )
+
+# The log is a plain file: no ANSI colour codes in errors, and one header line with a UTC time stamp per run.
+$PSStyle.OutputRendering = 'PlainText'
+[Console]::Out.WriteLine(('==== {0:yyyy-MM-ddTHH:mm:ssZ} scheduled scoring run, process {1}, output {2}' -f [DateTime]::UtcNow, $PID, $OutputPath))
 
 $ErrorActionPreference = 'Continue'
 $global:LASTEXITCODE = 0
@@ -61,6 +73,8 @@ try {
         ErrorAction = 'Continue'
     }
     if ($StatePath) { $arguments.StatePath = $StatePath }
+    if ($Culture) { $arguments.Culture = $Culture }
+    if ($Delimiter) { $arguments.Delimiter = $Delimiter }
     $summary = Invoke-AnomalyScoring @arguments
     $code = $global:LASTEXITCODE
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }

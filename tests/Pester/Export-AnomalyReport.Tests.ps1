@@ -70,7 +70,7 @@ Describe 'Export-AnomalyReport' {
         $html | Should -Match '<title>web &lt;&amp;&gt; &quot;tier&quot;</title>'
         $html | Should -Match '<h1>web &lt;&amp;&gt; &quot;tier&quot;</h1>'
         $threshold = $m.Threshold.ToString('G4', [cultureinfo]::InvariantCulture)
-        Get-SummaryLine $html | Should -BeExactly ("600 rows (597 scored, 3 warming up (no score yet)): 5 anomalies above the threshold $threshold, " +
+        Get-SummaryLine $html | Should -BeExactly ("600 rows (597 scored, 3 warming up with no score yet): 5 anomalies above the threshold $threshold, " +
             'from 2026-03-02 00:00 to 2026-03-02 09:59.')
     }
 
@@ -155,7 +155,7 @@ Describe 'Export-AnomalyReport' {
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $errors[0].TargetObject.cpu | Should -Be 1
         "$($errors[0])" | Should -Match '^Row 11 has no AnomalyScore property: it is not scored\. Pipe the rows through Test-Anomaly first\.$'
-        Get-SummaryLine (Get-Content -LiteralPath $path -Raw) | Should -Match '^21 rows \(20 scored, 1 rejected \(unreadable, not in the report\)\): 0 anomalies'
+        Get-SummaryLine (Get-Content -LiteralPath $path -Raw) | Should -Match '^21 rows \(20 scored, 1 rejected as unreadable and left out\): 0 anomalies'
     }
 
     It 'names a row whose time cannot be read, and reports the others' {
@@ -169,7 +169,7 @@ Describe 'Export-AnomalyReport' {
         $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTimestampValue,AutoencoderPS.Commands.ExportAnomalyReportCommand'
         "$($errors[0])" | Should -BeExactly "Row 21: column 'Timestamp' value 'soon <b>' is not a date and time."
         $page = Get-Content -LiteralPath $path -Raw
-        Get-SummaryLine $page | Should -Match '^31 rows \(30 scored, 1 rejected [^)]*\)\): 1 anomaly above'
+        Get-SummaryLine $page | Should -Match '^31 rows \(30 scored, 1 rejected [^()]*\): 1 anomaly above'
         @([regex]::Matches((Get-Svg $page), '<circle class="anomaly"')) | Should -HaveCount 1
     }
 

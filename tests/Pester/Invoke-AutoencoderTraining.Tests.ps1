@@ -109,10 +109,21 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.ThresholdRule.Value | Should -Be 2
         }
 
-        It 'the default rule is mean + 1 std' {
+        It 'the default rule is the 99th percentile of the training errors, and says so' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m
-            [math]::Abs($m.Threshold - ($m.Training.ErrorMean + $m.Training.ErrorStd)) | Should -BeLessOrEqual 1e-9
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Percentile)
+            [math]::Abs($m.Threshold - [AutoencoderPS.Engine.Numerics.Statistics]::Percentile([double[]]$m.TrainingErrors, 99)) | Should -BeLessOrEqual 1e-9
+            "$m" | Should -Match '99th percentile of training errors: flags about 1% of normal rows'
+        }
+
+        It '-Contamination leaves that share out of training and sets the Contamination rule' {
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m @{ Contamination = 0.05 }
+            $m.Training.TrimmedShare | Should -Be 0.05
+            $m.Training.ContaminationEstimated | Should -BeFalse
+            $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::Contamination)
+            $m.ThresholdRule.Value | Should -Be 0.05
         }
 
         It 'Percentile 100 sets the threshold to the largest training error' {

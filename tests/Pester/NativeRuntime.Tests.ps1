@@ -16,7 +16,7 @@ Describe 'Native runtime loading' {
         $result = Invoke-ChildPwsh @"
 Import-Module '$env:AUTOENCODERPS_MODULE'
 `$m = New-Autoencoder -HiddenLayer 4,2 -Seed 3
-1..50 | ForEach-Object { [pscustomobject]@{ a = `$_; b = 2 * `$_ } } | Invoke-AutoencoderTraining -Model `$m -Epochs 2 -ThreadCount 1 | Out-Null
+1..50 | ForEach-Object { [pscustomobject]@{ a = [math]::Sin(`$_); b = [math]::Cos(`$_) } } | Invoke-AutoencoderTraining -Model `$m -Epochs 2 -ThreadCount 1 | Out-Null
 'trained=' + `$m.IsTrained
 "@
         $result.Output | Should -Match 'trained=True'

@@ -78,3 +78,19 @@ function Get-ScoreMismatch {
         if (-not ([math]::Abs($Expected[$i] - $Actual[$i]) -le $Relative * $scale)) { $i }
     }
 }
+
+function Get-MissingProgramReason {
+    <#
+    .SYNOPSIS
+        Why a cmdlet's help examples can't run on this machine, or $null when they can.
+    .DESCRIPTION
+        The scoring-task cmdlets drive the crontab program on Linux and macOS; a machine with only the .NET SDK
+        (no cron package) has none, and their examples would fail with CrontabUnavailable. Their example tests
+        skip there, saying so, as the crontab tests in AnomalyScoringTask.Tests.ps1 do.
+    #>
+    param([string] $CommandName)
+    if ($IsWindows) { return $null }
+    if ($CommandName -notin 'Get-AnomalyScoringTask', 'Register-AnomalyScoringTask', 'Unregister-AnomalyScoringTask') { return $null }
+    if (Get-Command crontab -CommandType Application -ErrorAction SilentlyContinue) { return $null }
+    'the crontab program is not on PATH; install cron (e.g. apt-get install cron) to run this example'
+}

@@ -25,6 +25,12 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Column names for a file without a header row.</summary>
         public IReadOnlyList<string>? Header { get; init; }
 
+        /// <summary>
+        /// For CSV written from this input: give fields a spreadsheet would run as formulas a leading apostrophe
+        /// (<see cref="FormulaGuard"/>). Off by default: a scored file copies its source.
+        /// </summary>
+        public bool NeutralizeFormulas { get; init; }
+
         public string EffectiveDelimiter =>
             !string.IsNullOrEmpty(Delimiter) ? Delimiter
             : Culture.Equals(CultureInfo.InvariantCulture) ? ","

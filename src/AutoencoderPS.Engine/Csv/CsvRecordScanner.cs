@@ -38,9 +38,17 @@ namespace AutoencoderPS.Engine.Csv
 
     /// <summary>
     /// Reads CSV records from a byte range of a file and says exactly where each one ends, which a TextReader-based
-    /// parser can't: incremental scoring resumes at a byte offset. A record ends at a line feed outside quotes (LF or
-    /// CRLF; a lone CR is data); a quoted field may span lines. Bytes after the last complete record (a line still being
-    /// written, or a quoted field not yet closed) are not returned, so the caller leaves them for the next run.
+    /// parser can't: incremental scoring resumes at a byte offset. A record ends at a line break outside quotes (LF,
+    /// CRLF, or a lone CR as old Mac exports have, as CsvHelper reads them); a quoted field may span lines. Bytes after
+    /// the last complete record (a line still being written, or a quoted field not yet closed) are not returned, so the
+    /// caller leaves them for the next run. A CR that is the range's last byte ends its record; a scan that starts on
+    /// the LF of that CRLF skips it.
+    /// <para>
+    /// A record is bounded: one that grows past <see cref="MaxRecordBytes"/> bytes or <see cref="MaxRecordLines"/>
+    /// line breaks (a stray quote that opens a field and is never closed swallows the rest of the file) is an
+    /// <see cref="AutoencoderException"/> "CsvRecordTooLong" naming the file and the line it starts on, so memory stays
+    /// bounded and the file is not silently stuck.
+    /// </para>
     /// <para>
     /// Fields follow RFC 4180, as CsvHelper reads them: a quote opens a quoted field only as the field's first
     /// character, two quotes inside one are a quote, and a quote anywhere else is data. Text after a closing quote is
@@ -98,15 +106,36 @@ namespace AutoencoderPS.Engine.Csv
         private readonly Encoding encoding;
         private readonly byte delimiter;
         private readonly int bufferSize;
+        private readonly string file;
         private long position;
         private long line;
+
+        /// <summary>The default bound on one record's bytes (1 MiB).</summary>
+        public const int DefaultMaxRecordBytes = 1 << 20;
+
+        /// <summary>The default bound on the line breaks inside one record.</summary>
+        public const int DefaultMaxRecordLines = 1000;
+
+        /// <summary>A record longer than this many bytes is a "CsvRecordTooLong" error.</summary>
+        public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
+
+        /// <summary>A record that spans more line breaks than this is a "CsvRecordTooLong" error.</summary>
+        public int MaxRecordLines { get; init; } = DefaultMaxRecordLines;
+
+        /// <summary>After <see cref="Records"/>: the physical line where the unfinished bytes at the range's end start.</summary>
+        public long PendingLine { get; private set; }
+
+        /// <summary>After <see cref="Records"/>: line breaks inside the unfinished record at the range's end (inside an open quote).</summary>
+        public int PendingLineBreaks { get; private set; }
 
         /// <summary>
         /// Scans records in [<paramref name="start"/>, <paramref name="end"/>) of an open file, the first starting on
         /// physical line <paramref name="startLine"/>.
         /// </summary>
-        public CsvRecordScanner(SafeFileHandle handle, long start, long end, long startLine, Encoding encoding, string delimiter, int bufferSize = 1 << 16)
+        public CsvRecordScanner(SafeFileHandle handle, long start, long end, long startLine, Encoding encoding, string delimiter, int bufferSize = 1 << 16,
+            string? file = null)
         {
+            this.file = file ?? "(file)";
             this.handle = handle ?? throw new ArgumentNullException(nameof(handle));
             if (start < 0 || end < start) throw new ArgumentOutOfRangeException(nameof(start));
             this.end = end;
@@ -163,12 +192,16 @@ namespace AutoencoderPS.Engine.Csv
             var field = new ByteBuffer(256);
             var fields = new List<string>();
             var state = State.FieldStart;
+            // The LF of a CRLF whose CR ended the previous scan's last record: part of that line break.
+            if (position > 0 && position < end && ByteAt(position - 1) == CarriageReturn && ByteAt(position) == LineFeed) position++;
             long recordStart = position;
             long cursor = position;
             int breaks = 0;
             bool sawQuote = false;
             // A CR appended outside quotes right before the LF belongs to the line break, not to the field.
             bool crOutsideQuotes = false;
+            PendingLine = line;
+            PendingLineBreaks = 0;
 
             while (cursor < end)
             {
@@ -178,12 +211,19 @@ namespace AutoencoderPS.Engine.Csv
                 for (int i = 0; i < read; i++)
                 {
                     byte b = buffer[i];
-                    if (b == LineFeed)
+                    // A lone CR outside quotes ends a record as an LF does; a CR followed by an LF is left to the LF.
+                    bool crEnds = false;
+                    if (b == CarriageReturn && state != State.Quoted)
+                    {
+                        int next = i + 1 < read ? buffer[i + 1] : cursor + read < end ? ByteAt(cursor + read) : -1;
+                        crEnds = next != LineFeed;
+                    }
+                    if (b == LineFeed || crEnds)
                     {
                         breaks++;
                         if (state != State.Quoted)
                         {
-                            if (crOutsideQuotes) field.Length--;
+                            if (crOutsideQuotes && b == LineFeed) field.Length--;
                             long recordEnd = cursor + i + 1;
                             bool blank = !sawQuote && fields.Count == 0 && field.Length == 0;
                             string[]? values = null;
@@ -202,6 +242,7 @@ namespace AutoencoderPS.Engine.Csv
                             sawQuote = false;
                             crOutsideQuotes = false;
                             state = State.FieldStart;
+                            PendingLine = line;
                             yield return record;
                             continue;
                         }
@@ -212,9 +253,31 @@ namespace AutoencoderPS.Engine.Csv
                         case ByteAction.Append: field.Add(b); break;
                         case ByteAction.EndField: fields.Add(field.Decode(encoding)); field.Length = 0; break;
                     }
+                    long length = cursor + i + 1 - recordStart;
+                    if (length > MaxRecordBytes || breaks > MaxRecordLines)
+                        throw TooLong(state == State.Quoted || state == State.QuoteInQuoted, length, breaks);
                 }
                 cursor += read;
             }
+            PendingLineBreaks = breaks;
+        }
+
+        private AutoencoderException TooLong(bool quoted, long length, int breaks)
+        {
+            string what = breaks > MaxRecordLines ? $"spans more than {MaxRecordLines:N0} line breaks" : $"is longer than {MaxRecordBytes:N0} bytes";
+            string cause = quoted
+                ? $"A quote (\") opens a field on line {line} and is never closed, so the rest of the file reads as one field: " +
+                  "fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
+                : "No CSV export has lines that long: check the file and the -Delimiter.";
+            return new AutoencoderException("CsvRecordTooLong",
+                $"File '{file}', line {line}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +
+                $"The rows before line {line} are kept; this file is not read past it until it is fixed.");
+        }
+
+        private int ByteAt(long offset)
+        {
+            Span<byte> one = stackalloc byte[1];
+            return RandomAccess.Read(handle, one, offset) == 1 ? one[0] : -1;
         }
 
         /// <summary>

@@ -16,6 +16,12 @@ namespace AutoencoderPS.Engine.Features
         Standard,
         /// <summary>Each feature by its median and inter-quartile range: outliers in training barely move it.</summary>
         Robust,
+        /// <summary>
+        /// Each feature centred on its training median, divided by twice its robust standard deviation (inter-quartile
+        /// range / 1.349), and passed through the logistic curve into (0, 1): every feature weighs the same in the
+        /// middle of its range, outliers in the baseline don't set the scale, and a heavy tail is squeezed, never cut.
+        /// </summary>
+        RobustSigmoid,
     }
 
     /// <summary>
@@ -24,8 +30,18 @@ namespace AutoencoderPS.Engine.Features
     /// </summary>
     public sealed class FeatureScaler
     {
-        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale)
+        /// <param name="method">How the offsets and scales were fitted.</param>
+        /// <param name="offset">Per input: subtracted first.</param>
+        /// <param name="scale">Per input: divided by next.</param>
+        /// <param name="kinds">The slot kinds (null: all numeric). RobustSigmoid bends numeric slots only;
+        /// one-hot and cyclic slots stay affine.</param>
+        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale, IReadOnlyList<SlotKind>? kinds = null)
         {
+            if (kinds != null && kinds.Count != offset.Count)
+                throw new ArgumentException("Slot kinds must have one entry per feature.");
+            shaped = new bool[offset.Count];
+            for (int i = 0; i < shaped.Length; i++)
+                shaped[i] = method == ScalingMethod.RobustSigmoid && (kinds == null || kinds[i] == SlotKind.Numeric);
             if (offset.Count != scale.Count)
                 throw new ArgumentException("Offset and scale must have one entry per feature.");
             for (int i = 0; i < scale.Count; i++)
@@ -41,6 +57,8 @@ namespace AutoencoderPS.Engine.Features
         // The same values as arrays: Transform and Inverse run per value of every scored row.
         private readonly double[] offsets;
         private readonly double[] scales;
+        // Numeric slots of RobustSigmoid: they go through the logistic curve.
+        private readonly bool[] shaped;
 
         public ScalingMethod Method { get; }
         public IReadOnlyList<double> Offset { get; }
@@ -109,6 +127,22 @@ namespace AutoencoderPS.Engine.Features
                         scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
                     }
                     break;
+                case ScalingMethod.RobustSigmoid:
+                    for (int j = 0; j < featureCount; j++)
+                    {
+                        if (kinds[j] != SlotKind.Numeric) continue;
+                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        offset[j] = Statistics.Percentile(sorted, 50);
+                        double spread = (Statistics.Percentile(sorted, 75) - Statistics.Percentile(sorted, 25)) / 1.349;
+                        if (!(spread > 1e-12))
+                        {
+                            // Constant in its middle half (mostly one value): the standard deviation, else 1.
+                            double mean = sorted.Average();
+                            spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length));
+                        }
+                        scale[j] = RobustSigmoidWidth * spread;
+                    }
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(method), method, null);
             }
@@ -117,12 +151,28 @@ namespace AutoencoderPS.Engine.Features
                 if (kinds[j] == SlotKind.OneHot) { offset[j] = 0; scale[j] = 1; }
                 else if (kinds[j] == SlotKind.Cyclic) { offset[j] = -1; scale[j] = 2; }
             }
-            return new FeatureScaler(method, offset, scale);
+            return new FeatureScaler(method, offset, scale, kinds);
         }
 
-        public float Transform(int feature, double value) => (float)((value - offsets[feature]) / scales[feature]);
+        /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
+        public const double RobustSigmoidWidth = 2.0;
 
-        public double Inverse(int feature, double scaled) => scaled * scales[feature] + offsets[feature];
+        public float Transform(int feature, double value)
+        {
+            double scaled = (value - offsets[feature]) / scales[feature];
+            // RobustSigmoid: the logistic curve, in training and in scoring alike.
+            return (float)(shaped[feature] ? 1.0 / (1.0 + Math.Exp(-scaled)) : scaled);
+        }
+
+        public double Inverse(int feature, double scaled)
+        {
+            if (shaped[feature])
+            {
+                double p = Math.Clamp(scaled, 1e-9, 1 - 1e-9);
+                scaled = Math.Log(p / (1 - p));
+            }
+            return scaled * scales[feature] + offsets[feature];
+        }
 
         private static double SpreadOrOne(double spread) => spread > 1e-12 && !double.IsInfinity(spread) ? spread : 1.0;
     }

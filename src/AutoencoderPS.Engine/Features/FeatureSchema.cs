@@ -93,8 +93,25 @@ namespace AutoencoderPS.Engine.Features
             IReadOnlyCollection<string>? exclude,
             CultureInfo culture,
             out IReadOnlyList<string> decisions,
+            bool timeFeatures = false) =>
+            Infer(records, include, exclude, culture, out decisions, out _, timeFeatures);
+
+        /// <summary>
+        /// As above; <paramref name="recognised"/> lists the columns left out because they look like what real exports
+        /// carry beside their measurements (labels, ids, epoch times, row counters: see <see cref="ColumnRoleRules"/>),
+        /// which a user should hear about once.
+        /// </summary>
+        public static FeatureSchema Infer(
+            IReadOnlyList<IRecord> records,
+            IReadOnlyCollection<string>? include,
+            IReadOnlyCollection<string>? exclude,
+            CultureInfo culture,
+            out IReadOnlyList<string> decisions,
+            out IReadOnlyList<IgnoredColumn> recognised,
             bool timeFeatures = false)
         {
+            var recognisedColumns = new List<IgnoredColumn>();
+            recognised = recognisedColumns;
             if (records.Count == 0)
                 throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
 
@@ -150,6 +167,20 @@ namespace AutoencoderPS.Engine.Features
                 bool wanted = named != null;
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
+                // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
+                if (!wanted && ColumnRoleRules.Recognise(column, role, profile.Numbers) is { } special)
+                {
+                    if (special.IsTime && timeFeatures)
+                    {
+                        role = ColumnRole.Timestamp;
+                    }
+                    else
+                    {
+                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""));
+                        recognisedColumns.Add(new IgnoredColumn(column, special.Reason));
+                        continue;
+                    }
+                }
                 switch (role)
                 {
                     case null when !wanted:
@@ -375,14 +406,18 @@ namespace AutoencoderPS.Engine.Features
                 return profiles;
             }
 
+            /// <summary>The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>).</summary>
+            public NumberSequence Numbers { get; } = new NumberSequence();
+
             private void Add(object? value, CultureInfo culture)
             {
                 total++;
                 // Every present value counts as distinct, so a numeric column with some garbage is no category.
                 string? text = CategoryOf(value, culture);
                 if (text != null && distinct.Count <= MaxCategories * 20) distinct.Add(text);
-                var outcome = NumberParser.TryRead(value, culture, out _);
+                var outcome = NumberParser.TryRead(value, culture, out double number);
                 if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { missing++; return; }
+                if (outcome == NumberParser.Outcome.Number) Numbers.Add(number);
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
                 if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }
                 texts++;

@@ -3,9 +3,34 @@ using System.Globalization;
 
 namespace AutoencoderPS.Engine.Features
 {
-    /// <summary>Reads dates and times: DateTime and DateTimeOffset values, or text in the given culture or ISO 8601.</summary>
+    /// <summary>
+    /// Reads dates and times: DateTime and DateTimeOffset values, text in the given culture or ISO 8601, and Unix epoch
+    /// times (a number, or text of digits): seconds since 1970-01-01 UTC between <see cref="EpochSecondsMin"/> and
+    /// <see cref="EpochSecondsMax"/> (the years 2000 to 2100), or milliseconds in the same years (1,000 times those bounds).
+    /// No other number is a time.
+    /// </summary>
     public static class TimestampParser
     {
+        /// <summary>2000-01-01 00:00 UTC in seconds since 1970.</summary>
+        public const double EpochSecondsMin = 946684800;
+
+        /// <summary>2100-01-01 00:00 UTC in seconds since 1970.</summary>
+        public const double EpochSecondsMax = 4102444800;
+
+        /// <summary>Whether <paramref name="number"/> reads as epoch seconds or milliseconds (years 2000-2100), and as which.</summary>
+        public static bool TryReadEpoch(double number, out DateTime timestamp, out bool milliseconds)
+        {
+            milliseconds = false;
+            timestamp = default;
+            if (!double.IsFinite(number)) return false;
+            double seconds;
+            if (number >= EpochSecondsMin && number < EpochSecondsMax) seconds = number;
+            else if (number >= EpochSecondsMin * 1000 && number < EpochSecondsMax * 1000) { seconds = number / 1000; milliseconds = true; }
+            else return false;
+            timestamp = DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+            return true;
+        }
+
         // Shorter text ("1.5", "12") is a number or a code in practice, not a timestamp.
         private const int MinimumTextLength = 8;
 
@@ -21,8 +46,12 @@ namespace AutoencoderPS.Engine.Features
                 // nothing is converted to the local time of the machine that reads it, so the hour and day features
                 // mean the same on every machine.
                 case DateTimeOffset o: timestamp = o.DateTime; return true;
+                case double or float or decimal or long or int or ulong or uint:
+                    return TryReadEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp, out _);
                 case string text:
                     text = text.Trim();
+                    if (IsEpochText(text))
+                        return TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _);
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
                          DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
@@ -34,6 +63,19 @@ namespace AutoencoderPS.Engine.Features
             }
             timestamp = default;
             return false;
+        }
+
+        // Digits with at most one decimal point: "1117838570", "1117838570.123". Nothing else is read as an epoch number.
+        private static bool IsEpochText(string text)
+        {
+            if (text.Length < 9 || text.Length > 20) return false;
+            int points = 0;
+            foreach (char c in text)
+            {
+                if (c == '.') { if (++points > 1) return false; }
+                else if (c < '0' || c > '9') return false;
+            }
+            return text[0] != '.' && text[^1] != '.';
         }
 
         /// <summary>Hour of day as an angle on a 24-hour circle and day of week on a 7-day circle.</summary>

@@ -76,6 +76,15 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Consecutive rows the network reads together (1: the row model).</summary>
         public int WindowSize => Settings.WindowSize;
 
+        /// <summary>Input columns training left out, each with its reason (empty before training).</summary>
+        public IReadOnlyList<IgnoredColumn> IgnoredColumns => Schema?.Ignored ?? Array.Empty<IgnoredColumn>();
+
+        /// <summary>The seed of the weights and the shuffling (<see cref="ModelSettings.Seed"/>).</summary>
+        public int Seed => Settings.Seed;
+
+        /// <summary>The hidden layers' activation (<see cref="ModelSettings.Activation"/>); the output's is in Settings.</summary>
+        public ActivationKind Activation => Settings.Activation;
+
         /// <summary>
         /// The network's inputs as features per time step ("cpu (t-1)", "cpu (t)"); the row schema itself for a row model.
         /// Scores of windows explain themselves by these columns.
@@ -103,7 +112,15 @@ namespace AutoencoderPS.Engine.Modeling
         public TimeSpan? UsualInterval { get; private set; }
 
         /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
-        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group);
+        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group, Settings.TimeGrid);
+
+        /// <summary>The step of a group's time grid (null without a time grid, or before training).</summary>
+        public TimeSpan? StepFor(string group) => Settings.TimeGrid ? SlidingWindow.Step(GroupIntervals, UsualInterval, group) : null;
+
+        /// <summary>The assembler that builds this model's windows while scoring.</summary>
+        public WindowAssembler NewAssembler() => Settings.TimeGrid
+            ? new WindowAssembler(WindowSize, Schema!.Width, MaxGapFor, StepFor)
+            : new WindowAssembler(WindowSize, Schema!.Width, MaxGapFor);
 
         /// <summary>
         /// Trains a new network on <paramref name="rows"/> (already featurized by <paramref name="schema"/>)
@@ -200,18 +217,31 @@ namespace AutoencoderPS.Engine.Modeling
                 using var wrapped = torch.tensor(scaled, new long[] { n, d });
                 using var data = wrapped.clone();
                 using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
+                // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
+                // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
+                int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
+                double? trimmedShare = options.Robust ? options.Contamination : 0;
                 candidate.train();
                 for (int epoch = 1; epoch <= options.Epochs; epoch++)
                 {
                     var epochClock = Stopwatch.StartNew();
+                    if (options.Robust && epoch > warmup && trimmedShare != 0)
+                    {
+                        candidate.eval();
+                        var current = RowErrors(candidate, options.Loss, scaled, n, d);
+                        candidate.train();
+                        trimmedShare ??= RobustTrimming.EstimateShare(current);
+                        order = RobustTrimming.Kept(current, trimmedShare.Value);
+                    }
                     Shuffle(order, shuffler);
                     double lossSum = 0;
                     // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
                     using var epochOrder = torch.tensor(order);
-                    for (int start = 0; start < n; start += options.BatchSize)
+                    int rowsThisEpoch = order.Length;
+                    for (int start = 0; start < rowsThisEpoch; start += options.BatchSize)
                     {
                         cancellation.ThrowIfCancellationRequested();
-                        int size = Math.Min(options.BatchSize, n - start);
+                        int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
                         using var scope = torch.NewDisposeScope();
                         var index = epochOrder.narrow(0, start, size);
                         var batch = data.index_select(0, index);
@@ -224,7 +254,7 @@ namespace AutoencoderPS.Engine.Modeling
                         optimizer.Step();
                         lossSum += loss.item<float>() * size;
                     }
-                    double epochLoss = lossSum / n;
+                    double epochLoss = lossSum / rowsThisEpoch;
                     if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
                         throw new AutoencoderException("TrainingDiverged",
                             $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
@@ -234,10 +264,9 @@ namespace AutoencoderPS.Engine.Modeling
                 }
 
                 candidate.eval();
-                Forward(candidate, options.Loss, scaled, n, d, out float[] featureErrors, out _);
-                var errors = new double[n];
-                for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
-                double threshold = options.Threshold.Compute(errors);
+                var errors = RowErrors(candidate, options.Loss, scaled, n, d);
+                double trimmed = trimmedShare ?? 0;
+                double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary
                 {
                     Rows = n,
@@ -251,6 +280,9 @@ namespace AutoencoderPS.Engine.Modeling
                     ErrorMax = errors.Max(),
                     TrainedUtc = DateTime.UtcNow,
                     Duration = clock.Elapsed,
+                    Robust = options.Robust,
+                    TrimmedShare = trimmed,
+                    ContaminationEstimated = options.Robust && options.Contamination == null,
                 };
                 lock (sync)
                 {
@@ -279,6 +311,19 @@ namespace AutoencoderPS.Engine.Modeling
                 candidate.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The most numbers one scoring batch holds (4 Mi: 32 MB as doubles): batches are sized by bytes, not rows.</summary>
+        public const int MaxBatchValues = 1 << 22;
+
+        /// <summary>
+        /// Rows (or windows) per scoring batch: <paramref name="requested"/>, but no more than fit in
+        /// <see cref="MaxBatchValues"/> numbers at this model's input width, and at least 1.
+        /// </summary>
+        public int RowsPerBatch(int requested)
+        {
+            int width = Math.Max(1, Architecture?.InputSize ?? 1);
+            return Math.Max(1, Math.Min(Math.Max(1, requested), MaxBatchValues / width));
         }
 
         /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
@@ -356,7 +401,8 @@ namespace AutoencoderPS.Engine.Modeling
                 var basis = errors ?? TrainingErrors;
                 if (rule.Method != ThresholdMethod.Manual && basis.Count == 0)
                     throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
-                Threshold = rule.Compute(basis);
+                // The stored training errors include the rows robust training left out; errors of new rows are all normal.
+                Threshold = rule.Compute(basis, errors == null ? Training?.TrimmedShare ?? 0 : 0);
                 ThresholdRule = rule;
                 string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
                 ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{rule}; {when} UTC"
@@ -512,6 +558,15 @@ namespace AutoencoderPS.Engine.Modeling
                     }
                 }
             }
+        }
+
+        // Every row's score under the network as it is now.
+        private static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
+        {
+            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
+            var errors = new double[n];
+            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
+            return errors;
         }
 
         // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.

@@ -18,8 +18,13 @@ namespace AutoencoderPS.Engine.Modeling
             int windowSize = 1,
             string? timeProperty = null,
             string? groupBy = null,
-            TimeSpan? maxGap = null)
+            TimeSpan? maxGap = null,
+            bool timeGrid = false)
         {
+            if (timeGrid && (windowSize == 1 || string.IsNullOrWhiteSpace(timeProperty)))
+                throw new AutoencoderException("TimeGridNeedsTime",
+                    "A time grid cuts time into steps: give a window size of 2 or more (-WindowSize) and a time property (-TimeProperty).");
+            TimeGrid = timeGrid;
             if (windowSize < 1 || windowSize > MaxWindowSize)
                 throw new ArgumentOutOfRangeException(nameof(windowSize), windowSize, $"The window size must be between 1 and {MaxWindowSize}.");
             if (maxGap != null && maxGap.Value <= TimeSpan.Zero)
@@ -57,6 +62,15 @@ namespace AutoencoderPS.Engine.Modeling
         /// step of the group in training) breaks the window, unless <see cref="MaxGap"/> sets the gap itself.
         /// </summary>
         public const double GapFactor = 1.5;
+
+        /// <summary>
+        /// On a time grid, a gap of up to this many steps is filled (two missing cells), unless <see cref="MaxGap"/>
+        /// sets the gap itself: jittered rows are often more than 1.5 steps apart without anything missing.
+        /// </summary>
+        public const double GridGapFactor = 3.0;
+
+        /// <summary>Windows of consecutive time steps, not rows (Features.Windows.SlidingWindow.PlanGrid).</summary>
+        public bool TimeGrid { get; }
 
         public IReadOnlyList<int> HiddenLayers { get; }
         public ActivationKind Activation { get; }

@@ -30,7 +30,24 @@ namespace AutoencoderPS.Engine.Modeling
             HiddenLayers = hiddenLayers.ToArray();
             Activation = activation;
             OutputActivation = outputActivation;
+            // Checked here, before any training or loading: a network a model file can't hold is refused at once, not
+            // after training (the parameter cap), and a few-kilobyte model can't ask for huge batches (the width cap).
+            if (inputSize > MaxInputWidth)
+                throw new AutoencoderException("NetworkTooLarge",
+                    $"The network would have {inputSize:N0} inputs, more than the {MaxInputWidth:N0} AutoencoderPS accepts (each row or window of a batch " +
+                    "holds that many numbers). Use fewer columns (-Feature, -ExcludeFeature), fewer categories or a smaller -WindowSize.");
+            long parameters = ParameterCount;
+            if (parameters > MaxParameters)
+                throw new AutoencoderException("NetworkTooLarge",
+                    $"The network {string.Join("-", LayerWidths)} would have {parameters:N0} parameters, more than a model file may hold " +
+                    $"({MaxParameters:N0}), so it could not be saved. Use smaller -HiddenLayer sizes or fewer inputs.");
         }
+
+        /// <summary>The most parameters a network may have: what a model file can hold (ModelFile.MaxParameters).</summary>
+        public const long MaxParameters = 100_000_000;
+
+        /// <summary>The most network inputs (features times window size) a model may have.</summary>
+        public const int MaxInputWidth = 16_384;
 
         public int InputSize { get; }
         public IReadOnlyList<int> HiddenLayers { get; }
@@ -41,15 +58,15 @@ namespace AutoencoderPS.Engine.Modeling
         public IReadOnlyList<int> LayerWidths =>
             new[] { InputSize }.Concat(HiddenLayers).Concat(HiddenLayers.Reverse().Skip(1)).Concat(new[] { InputSize }).ToArray();
 
-        public long ParameterCount
+        public long ParameterCount => CountParameters(InputSize, HiddenLayers);
+
+        /// <summary>Weights and biases of the network with these widths (mirrored decoder), without building or checking it.</summary>
+        public static long CountParameters(int inputSize, IReadOnlyList<int> hiddenLayers)
         {
-            get
-            {
-                var widths = LayerWidths;
-                long count = 0;
-                for (int i = 1; i < widths.Count; i++) count += (long)widths[i - 1] * widths[i] + widths[i];
-                return count;
-            }
+            var widths = new[] { inputSize }.Concat(hiddenLayers).Concat(hiddenLayers.Reverse().Skip(1)).Concat(new[] { inputSize }).ToArray();
+            long count = 0;
+            for (int i = 1; i < widths.Length; i++) count += (long)widths[i - 1] * widths[i] + widths[i];
+            return count;
         }
 
         public static void ValidateHiddenLayers(IReadOnlyList<int> hiddenLayers)

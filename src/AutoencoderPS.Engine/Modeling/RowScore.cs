@@ -59,8 +59,17 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
         public double Score { get; }
 
-        /// <summary>True when <see cref="Score"/> is above the model's threshold (or is not a number).</summary>
-        public bool IsAnomaly { get; }
+        /// <summary>
+        /// True when <see cref="Score"/> is above the model's threshold (or is not a number); with a calibration
+        /// (Scoring.RowVerdicts), when <see cref="Probability"/> is at least its threshold.
+        /// </summary>
+        public bool IsAnomaly { get; internal set; }
+
+        /// <summary>The anomaly likelihood of the row against its group's recent errors (0-1); null without calibration or while it learns.</summary>
+        public double? Probability { get; internal set; }
+
+        /// <summary>True when the row raised an alert (the onset of an anomalous stretch after the cool-down; Scoring.AlertTracker).</summary>
+        public bool IsAlert { get; internal set; }
 
         /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>
         public int TopFeature { get; }
@@ -144,6 +153,8 @@ namespace AutoencoderPS.Engine.Modeling
             for (int k = 0; k < count; k++)
             {
                 int c = top[k];
+                // A feature whose share rounds to 0 % explains nothing: the list stops there (the first is always named).
+                if (k > 0 && ShareOf(c) < 0.005) break;
                 var column = schema.Columns[c];
                 if (k > 0) text.Append("; ");
                 text.Append(column.Name);

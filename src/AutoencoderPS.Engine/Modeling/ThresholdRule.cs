@@ -16,6 +16,11 @@ namespace AutoencoderPS.Engine.Modeling
         Contamination,
         /// <summary>The threshold value itself, as a score.</summary>
         Manual,
+        /// <summary>
+        /// The given percentile (0-100) of the training errors of the rows robust training kept as normal (all rows when it
+        /// left none out).
+        /// </summary>
+        NormalPercentile,
     }
 
     /// <summary>How the anomaly threshold follows from the training reconstruction errors.</summary>
@@ -25,7 +30,7 @@ namespace AutoencoderPS.Engine.Modeling
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The threshold value must be a finite number.");
-            if (method == ThresholdMethod.Percentile && (value <= 0 || value > 100))
+            if ((method == ThresholdMethod.Percentile || method == ThresholdMethod.NormalPercentile) && (value <= 0 || value > 100))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "A percentile must lie in (0, 100].");
             if (method == ThresholdMethod.MeanStd && value < 0)
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard deviations must not be negative.");
@@ -40,18 +45,29 @@ namespace AutoencoderPS.Engine.Modeling
         public ThresholdMethod Method { get; }
         public double Value { get; }
 
+        /// <summary>
+        /// The default rule: the 99th percentile of the training errors, so at most 1% of the training rows score above it,
+        /// and about 1% of new normal rows. (The seed recipe's mean + 1 standard deviation flagged anything from 0.2% to 16%
+        /// of the normal test rows of the ODDS sets: the share depends on the shape of the error distribution. See
+        /// <see cref="SeedRecipe"/>.)
+        /// </summary>
+        public static ThresholdRule Default => new ThresholdRule(ThresholdMethod.Percentile, 99.0);
+
         /// <summary>The seed recipe's rule: mean + 1 standard deviation.</summary>
-        public static ThresholdRule Default => new ThresholdRule(ThresholdMethod.MeanStd, 1.0);
+        public static ThresholdRule SeedRecipe => new ThresholdRule(ThresholdMethod.MeanStd, 1.0);
 
         /// <summary>Default value of each method's parameter.</summary>
         public static double DefaultValue(ThresholdMethod method) => method switch
         {
-            ThresholdMethod.Percentile => 99.0,
+            ThresholdMethod.Percentile or ThresholdMethod.NormalPercentile => 99.0,
             ThresholdMethod.Contamination => 0.01,
             _ => 1.0,
         };
 
-        public double Compute(IReadOnlyList<double> errors)
+        /// <param name="errors">Reconstruction errors of training (or new normal) rows.</param>
+        /// <param name="trimmedShare">The share of <paramref name="errors"/> that robust training left out as outliers: the
+        /// largest ones. NormalPercentile reads the percentile of the rest.</param>
+        public double Compute(IReadOnlyList<double> errors, double trimmedShare = 0)
         {
             if (Method == ThresholdMethod.Manual) return Value;
             if (errors.Count == 0)
@@ -60,6 +76,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ThresholdMethod.MeanStd => Statistics.Mean(errors) + Value * Statistics.StandardDeviation(errors),
                 ThresholdMethod.Percentile => Statistics.Percentile(errors, Value),
+                ThresholdMethod.NormalPercentile => Statistics.Percentile(Smallest(errors, trimmedShare), Value),
                 ThresholdMethod.Contamination => Statistics.Percentile(errors, 100.0 * (1.0 - Value)),
                 ThresholdMethod.Manual => Value,
                 _ => throw new ArgumentOutOfRangeException(nameof(Method)),
@@ -69,10 +86,19 @@ namespace AutoencoderPS.Engine.Modeling
         public override string ToString() => FormattableString.Invariant(Method switch
         {
             ThresholdMethod.MeanStd => $"mean + {Value:0.###} std of training errors",
-            ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors",
+            ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors: flags about {100 - Value:0.###}% of normal rows",
+            ThresholdMethod.NormalPercentile => $"{Value:0.###}th percentile of the training errors of the rows kept as normal",
             ThresholdMethod.Contamination => $"contamination {Value:0.####}: the top {Value * 100:0.##}% of training errors lie above it",
             ThresholdMethod.Manual => $"set by hand to {Value:G6}",
             _ => $"{Method}",
         });
+
+        // The errors of the rows robust training kept: all but the largest share (as RobustTrimming.Kept counts them).
+        private static double[] Smallest(IReadOnlyList<double> errors, double trimmedShare)
+        {
+            var sorted = errors.OrderBy(v => v).ToArray();
+            int drop = (int)Math.Floor(Math.Clamp(trimmedShare, 0, RobustTrimming.MaxShare) * sorted.Length);
+            return drop > 0 && drop < sorted.Length ? sorted[..^drop] : sorted;
+        }
     }
 }

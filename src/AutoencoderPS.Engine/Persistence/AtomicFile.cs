@@ -7,7 +7,8 @@ namespace AutoencoderPS.Engine.Persistence
     /// Writes a file so that readers see either the old content or the new, never a part: the content
     /// goes to a temporary file in the same folder, is flushed to disk, then renamed over the target.
     /// Any failure (a full disk, a read-only folder, an exception in the writer) deletes the temporary
-    /// file and leaves the target as it was.
+    /// file and leaves the target as it was. The target must be absent or a regular file (never a link, which the rename
+    /// would replace); the new file keeps the old one's permission bits and, where allowed, its owner (<see cref="SafeFile.Replace"/>).
     /// </summary>
     public static class AtomicFile
     {
@@ -22,6 +23,7 @@ namespace AutoencoderPS.Engine.Persistence
             string fullPath = Path.GetFullPath(path);
             string directory = Path.GetDirectoryName(fullPath)
                 ?? throw new ArgumentException($"'{path}' has no parent folder.", nameof(path));
+            SafeFile.RequireRegularOrMissing(fullPath, "the file");
             string temporary = TemporaryPathFor(fullPath);
             try
             {
@@ -31,7 +33,7 @@ namespace AutoencoderPS.Engine.Persistence
                     if (stream is FileStream file) file.Flush(flushToDisk: true);
                     else stream.Flush();
                 }
-                File.Move(temporary, fullPath, overwrite: true);
+                SafeFile.Replace(temporary, fullPath);
             }
             catch
             {

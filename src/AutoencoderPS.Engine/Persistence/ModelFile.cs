@@ -39,7 +39,9 @@ namespace AutoencoderPS.Engine.Persistence
     {
         // 2: optional sliding-window fields (WindowSize, TimeProperty, GroupBy, MaxGap, UsualInterval, GroupIntervals);
         // a version-1 file has none of them and loads as a row model.
-        public const int FormatVersion = 2;
+        // 3: robust training (Training.Robust, TrimmedShare, ContaminationEstimated) and the NormalPercentile threshold rule;
+        // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
+        public const int FormatVersion = 3;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -50,7 +52,7 @@ namespace AutoencoderPS.Engine.Persistence
         /// The most trainable parameters a model file may hold (400 MB of float32 weights). A file whose metadata
         /// implies more is refused before any network is built, so a forged header can't make Import allocate gigabytes.
         /// </summary>
-        public const long MaxParameters = 100_000_000;
+        public const long MaxParameters = NetworkArchitecture.MaxParameters;
 
         // The TorchSharp state adds a little to the raw float32 values: an entry count, and per tensor its name,
         // element type and shape. Generous bounds; the real overhead is well under 100 bytes a tensor.
@@ -192,6 +194,11 @@ namespace AutoencoderPS.Engine.Persistence
             catch (JsonException e)
             {
                 throw Invalid("ModelFileCorrupt", $"its metadata is not valid ({e.Message}).");
+            }
+            catch (InvalidOperationException e)
+            {
+                // A property name that is not valid UTF-8 (System.Text.Json can't transcode it): found by fuzzing.
+                throw Invalid("ModelFileCorrupt", $"its metadata is not valid UTF-8 JSON ({e.Message}).");
             }
 
             try
@@ -387,6 +394,7 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? MaxGap { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
 
             public static ModelMetadata From(AutoencoderModel model)
             {
@@ -437,7 +445,24 @@ namespace AutoencoderPS.Engine.Persistence
                     UsualInterval = model.UsualInterval,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
+                    TimeGrid = model.Settings.TimeGrid ? true : null,
                 };
+            }
+
+            // Every field of the metadata, not only those the format reader needs: an enum value that does not exist (Role 99
+            // would featurize as no role and flag every row) or a number that is not finite is a corrupt file.
+            private void ValidateFields()
+            {
+                static string? Undefined<T>(T value, string what) where T : struct, Enum =>
+                    Enum.IsDefined(value) ? null : $"its {what} {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} does not exist";
+                string? problem = Undefined(Activation, "activation") ?? Undefined(OutputActivation, "output activation") ?? Undefined(Scaling, "scaling")
+                    ?? Undefined(Loss, "loss") ?? Undefined(ThresholdMethod, "threshold method")
+                    ?? Features.Select(f => f.Problem()).FirstOrDefault(p => p != null);
+                if (problem != null) throw new InvalidDataException(problem);
+                if (!double.IsFinite(ThresholdValue)) throw new InvalidDataException($"its threshold value {ThresholdValue} is not a finite number");
+                if (Inputs.Any(i => !double.IsFinite(i.Offset) || !double.IsFinite(i.Scale)))
+                    throw new InvalidDataException("an input's scaling offset or scale is not a finite number");
+                if (IgnoredColumns.Any(i => i.Reason == null)) throw new InvalidDataException("an ignored column has no reason");
             }
 
             public AutoencoderModel ToModel(long weightsLength, Action<TorchSharp.torch.nn.Module> loadWeights)
@@ -449,21 +474,24 @@ namespace AutoencoderPS.Engine.Persistence
                     || Inputs.Any(i => i == null))
                     throw new InvalidDataException("a feature, ignored column or input entry is null or has no name");
                 if (Features.Count == 0) throw new InvalidDataException("it lists no features");
+                ValidateFields();
                 if (double.IsNaN(Threshold) || double.IsInfinity(Threshold)) throw new InvalidDataException($"its threshold {Threshold} is not a finite number");
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
+                if (Training != null && !(Training.TrimmedShare >= 0 && Training.TrimmedShare <= RobustTrimming.MaxShare))
+                    throw new InvalidDataException($"its trimmed share {Training.TrimmedShare} is not between 0 and {RobustTrimming.MaxShare}");
                 if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
-                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap);
+                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true);
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
-                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray());
+                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds);
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
@@ -474,6 +502,18 @@ namespace AutoencoderPS.Engine.Persistence
 
         internal sealed class FeatureMetadata
         {
+            /// <summary>Null when the entry is usable; otherwise why not.</summary>
+            public string? Problem()
+            {
+                if (!Enum.IsDefined(Role)) return $"feature '{Name}' has the role {(int)Role}, which does not exist";
+                if (Median is double m && !double.IsFinite(m)) return $"feature '{Name}' has the median {m}, which is not a finite number";
+                if (Categories.Any(c => c == null)) return $"feature '{Name}' lists a category that is null";
+                if (Categories.Length > FeatureSchema.MaxCategories)
+                    return $"feature '{Name}' lists {Categories.Length:N0} categories, more than training ever keeps ({FeatureSchema.MaxCategories})";
+                if (Categories.Distinct(StringComparer.Ordinal).Count() != Categories.Length) return $"feature '{Name}' lists a category twice";
+                return null;
+            }
+
             public string Name { get; set; } = "";
             public ColumnRole Role { get; set; }
             public string[] Categories { get; set; } = Array.Empty<string>();

@@ -187,8 +187,9 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
             if (WarmingUpRows > 0 || RejectedRows > 0)
             {
                 lead.Append(" (").Append(N(ScoredRows)).Append(" scored");
-                if (WarmingUpRows > 0) lead.Append(", ").Append(N(WarmingUpRows)).Append(" warming up (no score yet)");
-                if (RejectedRows > 0) lead.Append(", ").Append(N(RejectedRows)).Append(" rejected (unreadable, not in the report)");
+                // One level of brackets: the details are plain words inside it.
+                if (WarmingUpRows > 0) lead.Append(", ").Append(N(WarmingUpRows)).Append(" warming up with no score yet");
+                if (RejectedRows > 0) lead.Append(", ").Append(N(RejectedRows)).Append(" rejected as unreadable and left out");
                 lead.Append(')');
             }
             lead.Append(": ").Append(N(Anomalies)).Append(Anomalies == 1 ? " anomaly" : " anomalies");
@@ -421,7 +422,7 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
             Item(w, "Threshold", Num(model.Threshold) + (model.ThresholdRule.Length > 0 ? $" ({model.ThresholdRule})" : ""));
             if (model.ThresholdSource.Length > 0) Item(w, "Threshold source", model.ThresholdSource);
             if (model.TrainingRows != null)
-                Item(w, "Training", $"{N(model.TrainingRows.Value)} rows" + (model.Epochs != null ? $", {N(model.Epochs.Value)} epochs" : "") +
+                Item(w, "Training", N(model.TrainingRows.Value) + (model.WindowSize > 1 ? $" windows of {N(model.WindowSize)} rows" : " rows") + (model.Epochs != null ? $", {N(model.Epochs.Value)} epochs" : "") +
                     (model.TrainedUtc != null ? $", {model.TrainedUtc.Value.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC" : ""));
             if (model.Seed != null) Item(w, "Seed", model.Seed.Value.ToString(Invariant));
             var versions = new List<string>();
@@ -524,9 +525,23 @@ footer { color: #5b6672; font-size: 12px; margin-top: 8px; }
             int perTick = new[] { 1, 2, 3, 6, 12 }.FirstOrDefault(m => months / m <= MaxTicks);
             if (perTick == 0) perTick = 12 * (int)Math.Ceiling(months / 12.0 / MaxTicks);
             var tick = new DateTime(start.Year, 1, 1);
-            while (tick.Ticks < t0 || (tick.Month - 1) % perTick != 0) tick = tick.AddMonths(1);
-            for (; tick.Ticks <= t1; tick = tick.AddMonths(perTick))
+            // Months stop at 9999-12 (DateTime's end): a time stamp there must not step past it.
+            while (tick.Ticks < t0 || (tick.Month - 1) % perTick != 0)
+                if (!TryAddMonths(tick, 1, out tick)) yield break;
+            while (tick.Ticks <= t1)
+            {
                 yield return (tick.Ticks, tick.ToString(perTick >= 12 ? "yyyy" : "yyyy-MM", Invariant), "");
+                if (!TryAddMonths(tick, perTick, out tick)) yield break;
+            }
+        }
+
+        private static bool TryAddMonths(DateTime time, int months, out DateTime result)
+        {
+            long index = time.Year * 12L + time.Month - 1 + months;
+            result = time;
+            if (index > 9999 * 12L + 11) return false;
+            result = time.AddMonths(months);
+            return true;
         }
     }
 }

@@ -29,6 +29,9 @@ namespace AutoencoderPS.Engine.Reporting
         public string ThresholdSource { get; init; } = "";
 
         public int? TrainingRows { get; init; }
+
+        /// <summary>Rows per window of a sliding-window model (then <see cref="TrainingRows"/> counts windows); 1 for a row model.</summary>
+        public int WindowSize { get; init; } = 1;
         public int? Epochs { get; init; }
         public DateTime? TrainedUtc { get; init; }
         public int? Seed { get; init; }
@@ -54,6 +57,7 @@ namespace AutoencoderPS.Engine.Reporting
                 ThresholdRule = model.ThresholdRule.ToString(),
                 ThresholdSource = model.ThresholdSource,
                 TrainingRows = model.Training?.Rows,
+                WindowSize = model.WindowSize,
                 Epochs = model.Training?.Epochs,
                 TrainedUtc = model.Training?.TrainedUtc,
                 Seed = model.Settings.Seed,

@@ -105,15 +105,17 @@ namespace AutoencoderPS.Engine.Scheduling
             lines.RemoveAt(marker);
         }
 
-        // The line after a marker is its schedule line unless it is missing, blank, a comment or another marker
-        // (someone deleted the schedule line by hand): then only the marker is the entry, and nothing else is removed.
+        // The line after a marker is its schedule line only when it parses as the module's own command (the scheduled
+        // scoring script with its model, input and output). Anything else, such as the user's own job after a marker whose
+        // schedule line was deleted by hand, is not the module's: only the marker is the entry, and that line is kept.
         private bool IsScheduleLine(int index)
         {
             if (index >= lines.Count) return false;
-            string line = lines[index].TrimEnd('\r');
-            if (index == lines.Count - 1 && line.Length == 0) return false;
+            string line = FromLatin1(lines[index]).TrimEnd('\r');
             string trimmed = line.TrimStart(' ', '\t');
-            return trimmed.Length > 0 && trimmed[0] != '#';
+            if (trimmed.Length == 0 || trimmed[0] == '#') return false;
+            var command = ParseScheduleLine(line, out _, out _);
+            return command != null && ScoringTaskAction.TryParse(command) != null;
         }
 
         /// <summary>The task name of a marker line, or null when the line is not one.</summary>

@@ -41,7 +41,7 @@ namespace AutoencoderPS.Engine.Scheduling
         private const string ExitTail = "; exit $LASTEXITCODE";
 
         public ScoringTaskAction(IReadOnlyList<string> launcher, string scriptPath, string modelPath, IReadOnlyList<string> path,
-            string outputPath, string? statePath = null, string? format = null)
+            string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null)
         {
             if (launcher == null || launcher.Count == 0 || string.IsNullOrEmpty(launcher[0]))
                 throw new ArgumentException("The launcher needs at least the program to run.", nameof(launcher));
@@ -55,7 +55,9 @@ namespace AutoencoderPS.Engine.Scheduling
             if (format != null && !Formats.Contains(format, StringComparer.OrdinalIgnoreCase))
                 throw new ArgumentException($"Unknown format '{format}'; use {string.Join(" or ", Formats)}.", nameof(format));
             Format = format == null ? null : Formats.First(f => string.Equals(f, format, StringComparison.OrdinalIgnoreCase));
-            foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath, StatePath ?? "" }).Concat(Path))
+            Culture = string.IsNullOrEmpty(culture) ? null : culture;
+            Delimiter = string.IsNullOrEmpty(delimiter) ? null : delimiter;
+            foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath, StatePath ?? "", Culture ?? "", Delimiter ?? "" }).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException("InvalidTaskArgument",
                         $"'{value.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\0", "\\0")}' contains a line break or NUL character, which no crontab line or task command line can carry.");
@@ -75,6 +77,12 @@ namespace AutoencoderPS.Engine.Scheduling
         public string? StatePath { get; }
         public string? Format { get; }
 
+        /// <summary>The culture name the job reads numbers and dates with (Invoke-AnomalyScoring -Culture); null: invariant.</summary>
+        public string? Culture { get; }
+
+        /// <summary>The input's field separator (Invoke-AnomalyScoring -Delimiter); null: the culture's.</summary>
+        public string? Delimiter { get; }
+
         /// <summary>True when the task runs the script with -Command because there are several input paths.</summary>
         public bool UsesCommand => Path.Count > 1;
 
@@ -93,6 +101,8 @@ namespace AutoencoderPS.Engine.Scheduling
                     args.Add("-OutputPath"); args.Add(OutputPath);
                     if (StatePath != null) { args.Add("-StatePath"); args.Add(StatePath); }
                     if (Format != null) { args.Add("-Format"); args.Add(Format); }
+                    if (Culture != null) { args.Add("-Culture"); args.Add(Culture); }
+                    if (Delimiter != null) { args.Add("-Delimiter"); args.Add(Delimiter); }
                 }
                 else
                 {
@@ -114,6 +124,8 @@ namespace AutoencoderPS.Engine.Scheduling
             sb.Append(" -OutputPath ").Append(CommandLineQuoting.PowerShellQuote(OutputPath));
             if (StatePath != null) sb.Append(" -StatePath ").Append(CommandLineQuoting.PowerShellQuote(StatePath));
             if (Format != null) sb.Append(" -Format ").Append(Format);
+            if (Culture != null) sb.Append(" -Culture ").Append(CommandLineQuoting.PowerShellQuote(Culture));
+            if (Delimiter != null) sb.Append(" -Delimiter ").Append(CommandLineQuoting.PowerShellQuote(Delimiter));
             return sb.Append(ExitTail).ToString();
         }
 
@@ -151,12 +163,12 @@ namespace AutoencoderPS.Engine.Scheduling
             string? Single(string key) => values.TryGetValue(key, out var v) && v.Count == 1 ? v[0] : null;
             string? model = Single("ModelPath"), output = Single("OutputPath");
             if (model == null || output == null || !values.TryGetValue("Path", out var paths) || paths.Count == 0) return null;
-            if (values.Keys.Any(k => !new[] { "ModelPath", "Path", "OutputPath", "StatePath", "Format" }.Contains(k, StringComparer.OrdinalIgnoreCase))) return null;
+            if (values.Keys.Any(k => !new[] { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter" }.Contains(k, StringComparer.OrdinalIgnoreCase))) return null;
             string? format = Single("Format");
             if (format != null && !Formats.Contains(format, StringComparer.OrdinalIgnoreCase)) return null;
             try
             {
-                return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format);
+                return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"));
             }
             catch (ArgumentException) { return null; }
             catch (ScoringTaskException) { return null; }
@@ -222,7 +234,7 @@ namespace AutoencoderPS.Engine.Scheduling
     public static class ScoringTaskRules
     {
         public const int MaxNameLength = 64;
-        private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant);
+        private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant); // \z: "$" would also match before a final "\n"
 
         /// <summary>
         /// A task name is 1 to 64 letters (A-Z, a-z), digits, '.', '_' and '-', starting with a letter or digit: safe in a

@@ -65,7 +65,7 @@ namespace AutoencoderPS.Engine.Scoring
             char plain = NumberParser.PlainDecimalPoint(culture);
             // A separator outside ASCII could match a byte inside a longer UTF-8 character: such numbers take the general reader.
             point = plain < 0x80 ? plain : '\0';
-            this.batchSize = Math.Max(1, batchSize);
+            this.batchSize = model.RowsPerBatch(batchSize);
             this.policy = policy;
         }
 
@@ -96,6 +96,7 @@ namespace AutoencoderPS.Engine.Scoring
         public static string? Unsupported(string path, CsvInputOptions options, AutoencoderModel model)
         {
             if (model.Settings.IsWindowed) return "the model reads sliding windows";
+            if (options.NeutralizeFormulas) return "formulas are neutralised field by field";
             if (options.Encoding != null && options.Encoding is not UTF8Encoding) return $"the encoding is {options.Encoding.WebName}";
             string d = options.EffectiveDelimiter;
             if (d.Length != 1 || d[0] >= 0x80 || d[0] == '"' || d[0] == '\r' || d[0] == '\n') return $"the delimiter is '{d}'";

@@ -44,6 +44,9 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>The column a sliding-window model adds last: "Scored" or "WarmingUp" (<see cref="WindowStatus"/>).</summary>
         public const string StatusColumn = "AnomalyStatus";
 
+        /// <summary>The columns a sliding-window model adds before <see cref="StatusColumn"/>: the calibrated likelihood and the alert.</summary>
+        public static readonly IReadOnlyList<string> StreamColumns = new[] { "AnomalyProbability", "IsAlert" };
+
         /// <summary>A writer to <paramref name="path"/>; with <paramref name="status"/> (sliding-window models) it adds the <see cref="StatusColumn"/> column.</summary>
         public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool status = false)
         {
@@ -51,9 +54,10 @@ namespace AutoencoderPS.Engine.Scoring
             this.path = Path.GetFullPath(path);
             culture = options.Culture;
             this.topFeatures = topFeatures;
-            string directory = Path.GetDirectoryName(this.path) ?? ".";
-            temporary = Path.Combine(directory, $".{Path.GetFileName(this.path)}.{Guid.NewGuid():N}.tmp");
+            SafeFile.RequireRegularOrMissing(this.path, "the output");
+            temporary = AtomicFile.TemporaryPathFor(this.path);
             delimiter = options.EffectiveDelimiter;
+            neutralize = options.NeutralizeFormulas;
             stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
         }
 
@@ -112,7 +116,15 @@ namespace AutoencoderPS.Engine.Scoring
             score.AppendExplanation(text, topFeatures, culture);
             FieldEnd(start);
             Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status) Field(nameof(WindowStatus.Scored));
+            if (status)
+            {
+                start = FieldStart();
+                if (score.Probability != null) text.Append(score.Probability.Value, "R", culture);
+                FieldEnd(start);
+                FieldStart();
+                text.Append(score.IsAlert ? TrueField : FalseField);
+                Field(nameof(WindowStatus.Scored));
+            }
             EndRecord();
             Rows++;
         }
@@ -126,7 +138,12 @@ namespace AutoencoderPS.Engine.Scoring
             Field("");
             Field("");
             Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status) Field(nameof(WindowStatus.WarmingUp));
+            if (status)
+            {
+                Field("");
+                Field("False");
+                Field(nameof(WindowStatus.WarmingUp));
+            }
             EndRecord();
             Rows++;
         }
@@ -158,7 +175,11 @@ namespace AutoencoderPS.Engine.Scoring
             text.Clear();
             for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
             foreach (var name in ScoreColumns) Field(name);
-            if (status) Field(StatusColumn);
+            if (status)
+            {
+                foreach (var name in StreamColumns) Field(name);
+                Field(StatusColumn);
+            }
             EndRecord();
         }
 
@@ -189,10 +210,16 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         private bool atRecordStart = true;
+        private readonly bool neutralize;
 
         private void FieldEnd(int start)
         {
             var field = text.Span.Slice(start);
+            if (neutralize && FormulaGuard.IsFormula(field, culture))
+            {
+                text.Insert(start, '\'');
+                field = text.Span.Slice(start);
+            }
             if (!NeedsQuotes(field)) return;
             if (field.IndexOf('"') < 0)
             {
@@ -266,7 +293,7 @@ namespace AutoencoderPS.Engine.Scoring
             Drain();
             stream.Flush(flushToDisk: true);
             stream.Dispose();
-            File.Move(temporary, path, overwrite: true);
+            SafeFile.Replace(temporary, path, "the output");
             committed = true;
         }
 

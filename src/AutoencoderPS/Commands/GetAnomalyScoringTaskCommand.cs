@@ -13,6 +13,7 @@ namespace AutoencoderPS.Commands
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScoringTaskNameCompleter))]
         public string[]? Name { get; set; }
 
         protected override void ProcessRecord()

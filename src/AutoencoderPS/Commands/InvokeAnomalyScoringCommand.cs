@@ -72,6 +72,10 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
+        /// <summary>CSV output: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter NeutralizeFormulas { get; set; }
+
         protected override void EndProcessing()
         {
             SetExitCode(AnomalyScoringExitCode.Failed); // until the run says otherwise
@@ -98,23 +102,7 @@ namespace AutoencoderPS.Commands
             AutoencoderModel? loaded = null;
             try
             {
-                try
-                {
-                    held = ScoringLock.Acquire(IncrementalScoringOptions.LockPathFor(state));
-                }
-                catch (ScoringLockedException e)
-                {
-                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
-                    {
-                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
-                    }, AnomalyScoringExitCode.Failed);
-                }
-                WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
-
+                // The model first: a missing, corrupt or unsuitable model fails before the lock file is created.
                 EnsureRuntime(model);
                 ApplyThreadCount(ThreadCount);
                 try
@@ -138,7 +126,7 @@ namespace AutoencoderPS.Commands
                     OutputPath = output,
                     StatePath = state,
                     Format = Format,
-                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter },
+                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
                 };
                 IncrementalScoringJob job = null!;
@@ -151,6 +139,24 @@ namespace AutoencoderPS.Commands
                     // A model this job can't score (a sliding-window model): the model file is what is wrong.
                     Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
                 }
+
+                try
+                {
+                    held = ScoringLock.Acquire(IncrementalScoringOptions.LockPathFor(state));
+                }
+                catch (ScoringLockedException e)
+                {
+                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
+                    {
+                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
+                    }, AnomalyScoringExitCode.Failed);
+                }
+                WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
+
                 AnomalyScoringSummary summary;
                 try
                 {

@@ -39,11 +39,11 @@ namespace AutoencoderPS.Commands
 
         [Parameter]
         [ValidateRange(1, 100000)]
-        public int Epochs { get; set; } = 20;
+        public int? Epochs { get; set; }
 
         [Parameter]
         [ValidateRange(1, 1048576)]
-        public int BatchSize { get; set; } = 64;
+        public int? BatchSize { get; set; }
 
         [Parameter]
         [ValidateRange(1e-7, 10.0)]
@@ -56,10 +56,20 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public ScalingMethod Scaling { get; set; } = ScalingMethod.MinMax;
 
+        /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
         [Parameter]
-        public ThresholdMethod ThresholdMethod { get; set; } = ThresholdMethod.MeanStd;
+        public ThresholdMethod ThresholdMethod { get; set; } = ThresholdMethod.Percentile;
 
-        /// <summary>k for MeanStd (default 1), the percentile for Percentile (99), the fraction for Contamination (0.01), the score for Manual.</summary>
+        /// <summary>
+        /// The share of outliers expected in the training rows (0 to 0.5). Robust training leaves that share of rows out
+        /// after warm-up, and the threshold becomes the Contamination rule at that share. Not given: estimated from the
+        /// warm-up errors. 0: the baseline is clean, nothing is left out.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0.0, 0.5)]
+        public double? Contamination { get; set; }
+
+        /// <summary>k for MeanStd (default 1), the percentile for Percentile and NormalPercentile (99), the fraction for Contamination (0.01, or -Contamination), the score for Manual.</summary>
         [Parameter]
         public double? ThresholdValue { get; set; }
 
@@ -102,7 +112,9 @@ namespace AutoencoderPS.Commands
                 return;
             }
             var options = CreateCsvOptions();
-            foreach (var file in ResolveInputFiles())
+            var files = ResolveInputFiles();
+            filesFound += files.Count;
+            foreach (var file in files)
             {
                 WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
                 try
@@ -156,35 +168,60 @@ namespace AutoencoderPS.Commands
 
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
+            // Without -Epochs and -BatchSize: a budget of gradient steps for this many rows (TrainingOptions.DefaultBudget).
+            var budget = TrainingOptions.DefaultBudget(Model.Settings.IsWindowed ? Math.Max(1, rows.Count - Model.Settings.WindowSize + 1) : rows.Count);
             var options = new TrainingOptions
             {
-                Epochs = Epochs,
-                BatchSize = BatchSize,
+                Epochs = Epochs ?? budget.Epochs,
+                BatchSize = BatchSize ?? budget.BatchSize,
                 LearningRate = LearningRate,
                 Loss = Incremental ? Model.Loss : Loss,
                 Scaling = Incremental ? Model.Scaling!.Value : Scaling,
                 Threshold = CreateThresholdRule(),
+                Contamination = Contamination,
             };
             if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
                 WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
             if (options.Loss == LossKind.Mae && schema.Columns.Any(c => c.Role == ColumnRole.Categorical))
                 WriteWarning("Mae loss fits the median, which is 0 for every one-hot category slot under 50%, so categorical features are not learned. Use -Loss Mse (the default).");
             WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
-                         $"{Epochs} epochs, batch {BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
+                         $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
             WindowPlan? plan = null;
+            var trainingRows = rows;
             if (Model.Settings.IsWindowed)
             {
-                plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap,
-                    Incremental ? Model.GroupIntervals : null, Incremental ? Model.UsualInterval : null);
-                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} rows: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
+                var knownIntervals = Incremental ? Model.GroupIntervals : null;
+                var knownUsual = Incremental ? Model.UsualInterval : null;
+                if (Model.Settings.TimeGrid)
+                {
+                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual);
+                    trainingRows = windowRows;
+                }
+                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, knownIntervals, knownUsual);
+                string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
+                WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+                // A group without a window is an error of that group; the others train (none at all: the model says so).
+                if (plan.Windows.Count > 0)
+                {
+                    foreach (var group in plan.WindowsPerGroup.Where(g => g.Value == 0).Select(g => g.Key))
+                    {
+                        var gap = Model.Settings.TimeGrid
+                            ? SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group, grid: true)
+                            : SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group);
+                        WriteError(EngineError(new AutoencoderException("GroupNotWindowed",
+                            $"Group '{group}' has no {Model.Settings.WindowSize} consecutive {unit} without a gap longer than {gap?.ToString() ?? "any"}, so it gives no training window; the other groups train. " +
+                            (Model.Settings.TimeGrid ? "Give it more rows or a larger -MaxGap." : "Give it more rows, a larger -MaxGap, or New-Autoencoder -TimeGrid for an irregular series.")),
+                            ErrorCategory.InvalidData, group));
+                    }
+                }
             }
 
             var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
             try
             {
-                Model.Train(schema, rows, options, epoch =>
+                Model.Train(schema, trainingRows, options, epoch =>
                 {
                     progress.StatusDescription = $"Epoch {epoch.Epoch} of {epoch.Epochs}, loss {epoch.Loss:G5}";
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
@@ -208,14 +245,26 @@ namespace AutoencoderPS.Commands
             }
 
             var training = Model.Training!;
+            if (training.Robust)
+                WriteVerbose(FormattableString.Invariant($"Robust training left out the {training.TrimmedShare:P1} of training rows with the largest errors after {RobustTrimming.WarmupEpochs(options.Epochs)} warm-up epoch(s) ({(training.ContaminationEstimated ? "estimated from the warm-up errors" : "-Contamination")})."));
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
             if (PassThru) WriteObject(Model);
         }
 
         protected override void StopProcessing() => stopping.Cancel();
 
+        private int filesFound;
+
         private void ThrowEmpty()
         {
+            if (ReadsFiles && filesFound == 0 && rejected == 0)
+            {
+                var given = string.Join(", ", (ParameterSetName == LiteralPathSet ? LiteralPath : Path).Select(p => $"'{p}'"));
+                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException(
+                        $"No training file was read: {given} does not exist or matches no file, so there are no rows to train on. " +
+                        "Check the path (relative paths start at the current location, " + SessionState.Path.CurrentFileSystemLocation.ProviderPath + ")."),
+                    "InputFileNotFound", ErrorCategory.ObjectNotFound, given));
+            }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
@@ -225,8 +274,12 @@ namespace AutoencoderPS.Commands
         private ThresholdRule CreateThresholdRule()
         {
             // Training further keeps the model's own rule unless a new one is named.
-            if (Incremental && !MyInvocation.BoundParameters.ContainsKey(nameof(ThresholdMethod)))
+            bool methodNamed = MyInvocation.BoundParameters.ContainsKey(nameof(ThresholdMethod));
+            if (Incremental && !methodNamed)
                 return Model.ThresholdRule;
+            // The share of outliers the user expects is also the share to flag, unless another rule is named.
+            if (!methodNamed && Contamination > 0)
+                return new ThresholdRule(ThresholdMethod.Contamination, ThresholdValue ?? Contamination.Value);
             if (ThresholdMethod == ThresholdMethod.Manual && ThresholdValue == null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ThresholdMethod Manual needs the threshold itself: give -ThresholdValue."),
                     "ThresholdValueRequired", ErrorCategory.InvalidArgument, ThresholdMethod));
@@ -280,8 +333,16 @@ namespace AutoencoderPS.Commands
                 {
                     // The window's time and group columns are keys, never features.
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures.Concat(Model.Settings.WindowColumns).ToArray(), InputCulture,
-                        out var decisions, Model.Settings.TimeFeatures);
+                        out var decisions, out var recognised, Model.Settings.TimeFeatures);
                     foreach (var decision in decisions) WriteVerbose(decision);
+                    // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
+                    if (recognised.Count > 0)
+                        WriteWarning("Left out of the features: " + string.Join("; ", recognised.Select(r => $"'{r.Name}' ({r.Reason})")) +
+                                     ". Name the features with -Feature in New-Autoencoder to use them anyway.");
+                    var present = new HashSet<string>(roles.Names.Concat(roles.Ignored.Select(i => i.Name)), StringComparer.OrdinalIgnoreCase);
+                    var unknown = Model.Settings.ExcludeFeatures.Where(e => !present.Contains(e)).ToArray();
+                    if (unknown.Length > 0)
+                        WriteWarning($"-ExcludeFeature names no input column: {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Columns present: {string.Join(", ", present)}.");
                     if (Model.Settings.IsWindowed)
                         roles = new FeatureSchema(roles.Columns, roles.Ignored.Select(i =>
                             string.Equals(i.Name, Model.Settings.TimeProperty, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the time of the sliding window")

@@ -57,13 +57,17 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public TimeSpan? MaxGap { get; set; }
 
+        /// <summary>Windows of consecutive time steps (at each group's learned step) instead of consecutive rows: for irregular or jittered series.</summary>
+        [Parameter]
+        public SwitchParameter TimeGrid { get; set; }
+
         protected override void EndProcessing()
         {
             ModelSettings settings;
             try
             {
                 settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures,
-                    WindowSize, TimeProperty, GroupBy, MaxGap);
+                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid);
             }
             catch (AutoencoderException e)
             {

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scheduling;
 
 namespace AutoencoderPS.Commands
@@ -39,6 +41,15 @@ namespace AutoencoderPS.Commands
         [Parameter]
         [ValidateSet("Csv", "JsonLines")]
         public string? Format { get; set; }
+
+        /// <summary>Culture of numbers and dates in the exports, passed to the job's Invoke-AnomalyScoring -Culture.</summary>
+        [Parameter]
+        public System.Globalization.CultureInfo? Culture { get; set; }
+
+        /// <summary>Field separator of the exports, passed to the job's Invoke-AnomalyScoring -Delimiter.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Delimiter { get; set; }
 
         [Parameter]
         public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
@@ -164,16 +175,32 @@ namespace AutoencoderPS.Commands
                 state = Absolute(StatePath, "StatePath");
                 if (state == null || !FolderExists(state, StatePath, "StatePath")) return null;
             }
+            if (Delimiter != null)
+            {
+                try { CsvRecordScanner.DelimiterByte(System.Text.Encoding.UTF8, Delimiter); }
+                catch (AutoencoderException e)
+                {
+                    WriteError(EngineError(e, ErrorCategory.InvalidArgument, Delimiter));
+                    return null;
+                }
+            }
             var launcher = ResolveLauncher();
             if (launcher == null) return null;
             string script = System.IO.Path.Combine(ModuleFolder(), ScoringTaskAction.ScriptFileName);
             try
             {
-                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format);
+                // The invariant culture has the empty name: no -Culture then, which is the job's default.
+                string? culture = Culture == null || Culture.Name.Length == 0 ? null : Culture.Name;
+                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format, culture, Delimiter);
             }
             catch (ScoringTaskException e)
             {
                 WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                WriteError(new ErrorRecord(e, "InvalidTaskArgument", ErrorCategory.InvalidArgument, Name));
                 return null;
             }
         }

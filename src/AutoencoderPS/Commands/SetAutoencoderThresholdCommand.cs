@@ -106,7 +106,10 @@ namespace AutoencoderPS.Commands
                     if (Model.Settings.IsWindowed)
                     {
                         // A sliding-window model is recalibrated on the windows of the new rows, built as in training.
-                        var plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
+                        var windowRows = rows;
+                        var plan = Model.Settings.TimeGrid
+                            ? SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out windowRows, Model.GroupIntervals, Model.UsualInterval)
+                            : SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
                         if (plan.Windows.Count == 0)
                             ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
                                 $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."),
@@ -117,7 +120,7 @@ namespace AutoencoderPS.Commands
                             for (int k = start; k < Math.Min(start + 4096, plan.Windows.Count); k++)
                             {
                                 var window = new List<double>();
-                                foreach (int i in plan.Windows[k]) window.AddRange(rows[i]);
+                                foreach (int i in plan.Windows[k]) window.AddRange(windowRows[i]);
                                 batch.Add(window.ToArray());
                             }
                             foreach (var score in Model.ScoreWindows(batch)) errors.Add(score.Score);

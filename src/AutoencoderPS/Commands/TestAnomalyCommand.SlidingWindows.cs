@@ -20,27 +20,64 @@ namespace AutoencoderPS.Commands
         private readonly List<IRecord> windowRecords = new List<IRecord>();
         private readonly List<double[]?> windowInputs = new List<double[]?>();
         private readonly List<List<string>?> windowImputed = new List<List<string>?>();
+        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
         private long warmingUp;
+        private RowVerdicts? verdicts;
+
+        /// <summary>
+        /// Verdicts of a time-series (sliding-window) model: Auto (the default) calibrates the error as an anomaly
+        /// likelihood against the recent errors of the row's own group; None keeps the model's threshold on the raw error.
+        /// </summary>
+        [Parameter]
+        public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
+
+        /// <summary>With a calibration: the likelihood (0-1) at and above which a row is an anomaly.</summary>
+        [Parameter]
+        [ValidateRange(0.5, 0.999999999)]
+        public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;
+
+        /// <summary>
+        /// Time-series models: how long a group must stay without an anomaly before its next anomaly raises a new alert
+        /// (IsAlert): a number of rows (48) or a time span on the model's time property (01:00:00, 30m, 4h, 2d).
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
+
+        private void CheckStreamOptions()
+        {
+            if (Model.Settings.IsWindowed) return;
+            foreach (var name in new[] { nameof(Calibration), nameof(ProbabilityThreshold), nameof(AlertCooldown) })
+            {
+                if (!MyInvocation.BoundParameters.ContainsKey(name)) continue;
+                if (name == nameof(Calibration) && Calibration != ScoreCalibration.Likelihood) continue;
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...): calibration and alerts follow each group's rows in time order, and {Model} reads single rows."),
+                    "StreamOptionNeedsWindowedModel", ErrorCategory.InvalidArgument, name));
+            }
+        }
 
         private void AcceptWindowed(IRecord record, long row, double[] features, List<string> imputed)
         {
-            assembler ??= new WindowAssembler(Model.WindowSize, Schema.Width, Model.MaxGapFor);
+            assembler ??= Model.NewAssembler();
             WindowStep step;
+            WindowKey key;
             try
             {
-                var key = SlidingWindow.ReadKey(record, Model.Settings, InputCulture);
+                key = SlidingWindow.ReadKey(record, Model.Settings, InputCulture);
                 step = assembler.Push(key, features, Model.Settings.TimeProperty ?? "time");
             }
             catch (FeatureValueException e)
             {
                 // An out-of-order or timeless row is refused; the window of its group stays as it was.
-                WriteError(RowError(e, record, row));
+                RowFailed(e, record, row);
                 return;
             }
             windowRecords.Add(record);
+            windowKeys.Add(key);
             windowInputs.Add(step.Window);
             windowImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (windowRecords.Count >= BatchSize) FlushWindowed();
+            if (windowRecords.Count >= Model.RowsPerBatch(BatchSize)) FlushWindowed();
         }
 
         private void FlushWindowed()
@@ -57,7 +94,10 @@ namespace AutoencoderPS.Commands
                     RowScore? score = windowInputs[i] != null ? scores[next++] : null;
                     if (score != null)
                     {
+                        verdicts ??= new RowVerdicts(RowVerdicts.Calibrates(Calibration, Model.Settings), ProbabilityThreshold, AlertCooldown);
+                        verdicts.Apply(score, windowKeys[i]);
                         scored++;
+                        if (score.IsAlert) alerts++;
                         if (score.IsAnomaly) anomalies++;
                     }
                     else warmingUp++;
@@ -80,6 +120,7 @@ namespace AutoencoderPS.Commands
             finally
             {
                 windowRecords.Clear();
+                windowKeys.Clear();
                 windowInputs.Clear();
                 windowImputed.Clear();
             }
@@ -91,10 +132,14 @@ namespace AutoencoderPS.Commands
             {
                 // Scored: the same members as a row model's (verdict notes, explanation members from the type), plus the status.
                 ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName, verdictNotes: true);
+                ScoredRowMembers.SetNote(row, ScoredCsvWriter.StreamColumns[0], score.Probability);
+                ScoredRowMembers.SetNote(row, ScoredCsvWriter.StreamColumns[1], score.IsAlert);
                 ScoredRowMembers.SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.Scored));
                 return;
             }
             ScoredRowMembers.AnnotateWarmingUp(row, imputed?.ToArray() ?? Array.Empty<string>(), ScoredRowTypeName);
+            ScoredRowMembers.SetNote(row, ScoredCsvWriter.StreamColumns[0], null);
+            ScoredRowMembers.SetNote(row, ScoredCsvWriter.StreamColumns[1], false);
             ScoredRowMembers.SetNote(row, ScoredCsvWriter.StatusColumn, nameof(WindowStatus.WarmingUp));
         }
 

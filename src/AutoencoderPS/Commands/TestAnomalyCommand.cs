@@ -9,6 +9,7 @@ using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Adapters;
 
 namespace AutoencoderPS.Commands
@@ -31,7 +32,7 @@ namespace AutoencoderPS.Commands
         private CsvHeader? firstHeader;
         private string? firstFile;
         private bool columnsChecked;
-        private long rowNumber, anomalies, scored;
+        private long rowNumber, anomalies, scored, alerts;
         private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
         private ProgressRecord? progress;
         private long nextProgressRow = ProgressEvery;
@@ -47,6 +48,11 @@ namespace AutoencoderPS.Commands
         [Parameter(ParameterSetName = LiteralPathSet)]
         [ValidateNotNullOrEmpty]
         public string? OutputPath { get; set; }
+
+        /// <summary>With -OutputPath: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter NeutralizeFormulas { get; set; }
 
         /// <summary>With -OutputPath: don't replace an existing file.</summary>
         [Parameter(ParameterSetName = PathSet)]
@@ -88,6 +94,7 @@ namespace AutoencoderPS.Commands
             ThrowIfNotTrained(Model);
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
+            CheckStreamOptions();
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
         }
@@ -108,6 +115,8 @@ namespace AutoencoderPS.Commands
             }
 
             var options = CreateCsvOptions();
+            if (NeutralizeFormulas)
+                options = new CsvInputOptions { Culture = options.Culture, Delimiter = options.Delimiter, Encoding = options.Encoding, Header = options.Header, NeutralizeFormulas = true };
             var files = ResolveInputFiles();
             string? target = null;
             if (OutputPath != null)
@@ -116,6 +125,13 @@ namespace AutoencoderPS.Commands
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{OutputPath}' is not a file-system path."),
                         "OutputPathNotFileSystem", ErrorCategory.InvalidArgument, OutputPath));
+                // Replacing an input with its own scores would lose it for good (a rejected row is in no output).
+                string targetFile = RealPath(target);
+                string? same = files.FirstOrDefault(f => string.Equals(RealPath(f), targetFile, IncrementalScoringJob.PathComparison));
+                if (same != null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                            $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
+                        "OutputPathIsInput", ErrorCategory.InvalidArgument, target));
                 if (NoClobber && File.Exists(target))
                 {
                     ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
@@ -176,7 +192,14 @@ namespace AutoencoderPS.Commands
                         WriteError(FileError(e, file));
                     }
                 }
-                if (output != null && target != null)
+                if (output != null && target != null && output.Rows == 0 && failedRows > 0)
+                {
+                    // Every row failed: an empty file must not replace a previous output.
+                    WriteError(EngineError(new AutoencoderException("NoRowsScored",
+                            $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."),
+                        ErrorCategory.InvalidData, target));
+                }
+                else if (output != null && target != null)
                 {
                     output.Commit();
                     WriteVerbose($"Wrote {output.Rows} scored rows ({anomalies} anomalies) to '{target}'.");
@@ -197,6 +220,23 @@ namespace AutoencoderPS.Commands
             }
         }
 
+        // A path with every link followed, so that a link to an input is the input.
+        private static string RealPath(string path)
+        {
+            try
+            {
+                string full = System.IO.Path.GetFullPath(path);
+                string? folder = System.IO.Path.GetDirectoryName(full);
+                if (folder != null && Directory.Exists(folder))
+                {
+                    var real = new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
+                    full = System.IO.Path.Combine(real, System.IO.Path.GetFileName(full));
+                }
+                return File.Exists(full) ? File.ResolveLinkTarget(full, true)?.FullName ?? full : full;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
+        }
+
         private CsvFileScorer? fileScorer;
 
         // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
@@ -205,7 +245,7 @@ namespace AutoencoderPS.Commands
         {
             fileScorer ??= new CsvFileScorer(Model, output!, options, BatchSize, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
             long firstRow = rowNumber, rowsBefore = fileScorer.Rows, anomaliesBefore = fileScorer.Anomalies;
-            fileScorer.RowRejected = (record, e, ordinal) => WriteError(RowError(e, record, firstRow + ordinal));
+            fileScorer.RowRejected = (record, e, ordinal) => RowFailed(e, record, firstRow + ordinal);
             fileScorer.Progress = records =>
             {
                 rowNumber = firstRow + records;
@@ -231,7 +271,7 @@ namespace AutoencoderPS.Commands
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
-            WriteVerbose($"Scored {scored} rows; {anomalies} anomalies.");
+            WriteVerbose(Model.Settings.IsWindowed ? $"Scored {scored} rows; {anomalies} anomalies, {alerts} alerts." : $"Scored {scored} rows; {anomalies} anomalies.");
         }
 
         // Long file runs say how far they are and how fast they go.
@@ -247,12 +287,11 @@ namespace AutoencoderPS.Commands
         // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
         private void CheckColumns(IEnumerable<string> present, string source, object target)
         {
-            var names = new HashSet<string>(present, StringComparer.OrdinalIgnoreCase);
+            var found = present.ToList();
+            var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
-            var e = new AutoencoderException("FeatureColumnsMissing",
-                $"{source} lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
-                $"The model reads {string.Join(", ", Schema.Names)}.");
+            var e = ColumnMismatch.Error(source, missing, found, Schema.Names, Delimiter);
             ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, target));
         }
 
@@ -272,6 +311,33 @@ namespace AutoencoderPS.Commands
             return record;
         }
 
+        /// <summary>Rows that fail one after another before Test-Anomaly stops: the input is read wrongly, not bad here and there.</summary>
+        public const int MaxConsecutiveFailures = 100;
+
+        private int consecutiveFailures;
+        private long failedRows;
+        private string? firstFailure;
+
+        // One row's error; after MaxConsecutiveFailures in a row, one terminating error that says what is likely wrong
+        // (an -OutputPath is then not written: a previous file there stays).
+        private void RowFailed(FeatureValueException e, IRecord record, long row)
+        {
+            WriteError(RowError(e, record, row));
+            failedRows++;
+            if (consecutiveFailures++ == 0) firstFailure = $"{Locate(record, row)}: {e.Message}";
+            if (consecutiveFailures < MaxConsecutiveFailures) return;
+            string value = e.Value as string ?? "";
+            string cause = System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
+                ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
+                : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
+                    ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
+                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
+            ThrowTerminatingError(EngineError(new AutoencoderException("TooManyRowFailures",
+                    $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {cause}. " +
+                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")),
+                ErrorCategory.InvalidData, record));
+        }
+
         private RowShape? shape;
         private int shapeMisses;
         private const int ShapeMissesBeforeNewShape = 64;
@@ -286,9 +352,10 @@ namespace AutoencoderPS.Commands
             }
             catch (FeatureValueException e)
             {
-                WriteError(RowError(e, record, row));
+                RowFailed(e, record, row);
                 return;
             }
+            consecutiveFailures = 0;
             (record as PSObjectRecord)?.ReadWhole();
             if (Model.Settings.IsWindowed)
             {
@@ -298,7 +365,7 @@ namespace AutoencoderPS.Commands
             batchRecords.Add(record);
             batchRows.Add(features);
             batchImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (batchRows.Count >= BatchSize) Flush();
+            if (batchRows.Count >= Model.RowsPerBatch(BatchSize)) Flush();
         }
 
         private void Flush()

@@ -12,6 +12,7 @@ namespace AutoencoderPS.Commands
         /// <summary>The task names (exact; no wildcards). Taken from the Name of Get-AnomalyScoringTask's objects on the pipeline.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScoringTaskNameCompleter))]
         public string[] Name { get; set; } = Array.Empty<string>();
 
         protected override void ProcessRecord()

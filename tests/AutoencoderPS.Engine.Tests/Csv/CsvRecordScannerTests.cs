@@ -79,13 +79,29 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void ACarriageReturnWithoutItsLineFeedIsNotYetAnEnd()
+        public void ACarriageReturnAtTheEndEndsTheRecordAndItsLineFeedIsSkippedByTheNextScan()
         {
-            // The CR is written, the LF not yet: the line is incomplete.
-            byte[] content = Utf8.GetBytes("a,b\r\n1,2\r");
-            var records = Scan(content, temp);
+            // The CR is written, the LF not yet: the record ends at the CR (a lone CR is a line break, as in old Mac
+            // exports), and a later scan that starts on the LF takes it as the rest of that line break.
+            string path = temp.File("split.csv");
+            File.WriteAllBytes(path, Utf8.GetBytes("a,b\r\n1,2\r"));
+            var first = Scan(path);
+            Assert.Equal(2, first.Count);
+            Assert.Equal(new[] { "1", "2" }, first[1].Fields);
 
-            Assert.Single(records);
+            File.AppendAllText(path, "\n3,4\r\n", Utf8);
+            var next = Scan(path, first[1].End, 3);
+            var record = Assert.Single(next);
+            Assert.Equal(new[] { "3", "4" }, record.Fields);
+            Assert.Equal(3, record.Line);
+        }
+
+        [Fact]
+        public void ALoneCarriageReturnEndsARecordOutsideQuotes()
+        {
+            var records = Scan(Utf8.GetBytes("a,b\r1,2\r3,4\r"), temp, bufferSize: 16);
+            Assert.Equal(new[] { 1L, 2L, 3L }, records.Select(r => r.Line));
+            Assert.Equal(new[] { "3", "4" }, records[2].Fields);
         }
 
         [Fact]

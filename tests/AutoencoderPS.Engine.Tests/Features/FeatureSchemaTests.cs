@@ -404,7 +404,7 @@ namespace AutoencoderPS.Engine.Tests
                 .Select(i => (IRecord)new TestRecord(
                     ("fifty", $"status {i % 50}"),
                     ("fiftyOne", $"status {i % 51}"),
-                    ("cpu", i)))
+                    ("cpu", i * 37 % 101)))
                 .ToList();
 
             var schema = Infer(records);

@@ -504,7 +504,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.NotEqual(before, model.Threshold);
             Assert.Same(rule, model.ThresholdRule);
             Assert.Equal(stored, model.TrainingErrors);
-            Assert.Matches("^90th percentile of training errors; stored errors of 300 training rows, recalibrated " + UtcStamp + "$", model.ThresholdSource);
+            Assert.Matches("^90th percentile of training errors: flags about 10% of normal rows; stored errors of 300 training rows, recalibrated " + UtcStamp + "$", model.ThresholdSource);
             var scores = model.Score(training);
             Assert.All(scores, s => Assert.Equal(s.Score > model.Threshold, s.IsAnomaly));
             Assert.Equal(30, scores.Count(s => s.IsAnomaly)); // the top 10 % of the 300 training rows
@@ -626,7 +626,7 @@ namespace AutoencoderPS.Engine.Tests
             var errors = model.Score(more).Select(s => s.Score).ToArray();
             Assert.Equal(Statistics.Percentile(errors, 95), model.Threshold);
             Assert.Equal(errors.OrderBy(e => e), model.TrainingErrors);
-            Assert.StartsWith("95th percentile of training errors; 400 training rows", model.ThresholdSource, StringComparison.Ordinal);
+            Assert.StartsWith("95th percentile of training errors: flags about 5% of normal rows; 400 training rows", model.ThresholdSource, StringComparison.Ordinal);
 
             model.Train(schema, first, TrainedCase.DefaultOptions(epochs: 2), continueTraining: true);
             Assert.Equal(37, model.Training!.Epochs);

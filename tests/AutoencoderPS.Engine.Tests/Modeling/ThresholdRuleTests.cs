@@ -119,10 +119,12 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void DefaultIsMeanPlusOneStandardDeviation()
+        public void DefaultIsTheNinetyNinthPercentileAndTheSeedRecipeIsMeanPlusOneStandardDeviation()
         {
-            Assert.Equal(ThresholdMethod.MeanStd, ThresholdRule.Default.Method);
-            Assert.Equal(1.0, ThresholdRule.Default.Value);
+            Assert.Equal(ThresholdMethod.Percentile, ThresholdRule.Default.Method);
+            Assert.Equal(99.0, ThresholdRule.Default.Value);
+            Assert.Equal(ThresholdMethod.MeanStd, ThresholdRule.SeedRecipe.Method);
+            Assert.Equal(1.0, ThresholdRule.SeedRecipe.Value);
         }
 
         [Fact]
@@ -213,7 +215,7 @@ namespace AutoencoderPS.Engine.Tests
         private static void ToStringInTheCurrentCulture()
         {
             Assert.Equal("mean + 2 std of training errors", new ThresholdRule(ThresholdMethod.MeanStd, 2).ToString());
-            Assert.Equal("99.5th percentile of training errors", new ThresholdRule(ThresholdMethod.Percentile, 99.5).ToString());
+            Assert.Equal("99.5th percentile of training errors: flags about 0.5% of normal rows", new ThresholdRule(ThresholdMethod.Percentile, 99.5).ToString());
             Assert.StartsWith("contamination 0.05: the top 5", new ThresholdRule(ThresholdMethod.Contamination, 0.05).ToString(), StringComparison.Ordinal);
             Assert.Equal("set by hand to 0.25", new ThresholdRule(ThresholdMethod.Manual, 0.25).ToString());
         }

@@ -18,7 +18,9 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(1e-3, options.LearningRate);
             Assert.Equal(LossKind.Mse, options.Loss);
             Assert.Equal(ScalingMethod.MinMax, options.Scaling);
-            Assert.Equal(ThresholdMethod.MeanStd, options.Threshold.Method);
+            Assert.Equal(ThresholdMethod.Percentile, options.Threshold.Method);
+            Assert.True(options.Robust);
+            Assert.Null(options.Contamination);
         }
 
         [Theory]

@@ -225,7 +225,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("hidden-widest-allowed", "more than a model file may hold")]
         [InlineData("hidden-deep", "more than a model file may hold")]
         [InlineData("hidden-plausible-but-not-these-weights", "weights section holds")]
-        [InlineData("inputs-many", "weights section holds")]
+        [InlineData("inputs-many", "more than training ever keeps")]
         [InlineData("hidden-null", "null")]
         [InlineData("features-null", "null")]
         [InlineData("inputs-null", "null")]

@@ -112,7 +112,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(3, report.WarmingUpRows);
             Assert.Equal(10, report.Anomalies);
             string html = Html(report);
-            Assert.Equal("1,005 rows (1,000 scored, 3 warming up (no score yet), 2 rejected (unreadable, not in the report)): " +
+            Assert.Equal("1,005 rows (1,000 scored, 3 warming up with no score yet, 2 rejected as unreadable and left out): " +
                 "10 anomalies above the threshold 0.5, rows 1 to 1,003.", SummaryLine(html));
             Assert.Contains("<div class=\"value\">1,005</div><div class=\"note\">1,000 scored</div>", html);
             Assert.Contains("<div class=\"value bad\">10</div><div class=\"note\">1% of scored rows</div>", html);

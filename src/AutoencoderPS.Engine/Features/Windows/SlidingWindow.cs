@@ -58,6 +58,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         private readonly int size;
         private readonly int width;
         private readonly Func<string, TimeSpan?> maxGapOf;
+        private readonly Func<string, TimeSpan?>? stepOf;
         private readonly Dictionary<string, Series> groups = new Dictionary<string, Series>(StringComparer.Ordinal);
 
         private sealed class Series
@@ -69,6 +70,12 @@ namespace AutoencoderPS.Engine.Features.Windows
             public DateTime? LastTime;
             public TimeSpan? MaxGap;
             public bool MaxGapKnown;
+            // Time grid: the group's step, its first time, the current cell, and the rows of the current cell so far.
+            public TimeSpan? Step;
+            public DateTime Origin;
+            public long Cell = -1;
+            public double[]? CellSum;
+            public int CellRows;
         }
 
         /// <summary>
@@ -82,6 +89,20 @@ namespace AutoencoderPS.Engine.Features.Windows
             size = windowSize;
             width = rowWidth;
             this.maxGapOf = maxGapOf ?? (_ => null);
+        }
+
+        /// <summary>
+        /// Windows on a regular time grid (<see cref="ModelSettings.TimeGrid"/>): <paramref name="stepOf"/> gives a
+        /// group's step (null: that group's rows are windowed as rows). Time is cut into cells of one step from the
+        /// group's first row; a window is n consecutive cells, the last one the row's own cell. The rows of a cell
+        /// are averaged (a row's window holds the average of its cell's rows so far, so it stays causal); cells without
+        /// rows between two rows are filled by linear interpolation between the previous cell and the new row, if the
+        /// time since the previous row is at most the group's largest gap; a longer gap breaks the window.
+        /// </summary>
+        public WindowAssembler(int windowSize, int rowWidth, Func<string, TimeSpan?>? maxGapOf, Func<string, TimeSpan?> stepOf)
+            : this(windowSize, rowWidth, maxGapOf)
+        {
+            this.stepOf = stepOf ?? throw new ArgumentNullException(nameof(stepOf));
         }
 
         public int WindowSize => size;
@@ -119,12 +140,17 @@ namespace AutoencoderPS.Engine.Features.Windows
                     series.MaxGap = maxGapOf(key.Group);
                     series.MaxGapKnown = true;
                 }
-                if (series.MaxGap != null && key.Time.Value - previous > series.MaxGap.Value && series.Count > 0)
+                if (series.MaxGap != null && key.Time.Value - previous > series.MaxGap.Value && (series.Count > 0 || series.Cell >= 0))
                 {
                     series.Start = 0;
                     series.Count = 0;
                     afterGap = true;
                 }
+            }
+            if (stepOf != null && key.Time != null)
+            {
+                if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
+                if (series.Step != null && series.Step.Value > TimeSpan.Zero) return PushCell(series, key.Time.Value, row, afterGap);
             }
             if (key.Time != null) series.LastTime = key.Time;
 
@@ -148,6 +174,81 @@ namespace AutoencoderPS.Engine.Features.Windows
                 step = new WindowStep(WindowStatus.WarmingUp, null, afterGap);
             }
             return step;
+        }
+
+        // Time grid: the row goes into its cell; earlier cells are completed (and missing ones filled) first.
+        private WindowStep PushCell(Series series, DateTime time, double[] row, bool afterGap)
+        {
+            var step = series.Step!.Value;
+            if (series.Cell < 0 || afterGap)
+            {
+                series.Origin = time;
+                series.Cell = 0;
+                series.CellSum = (double[])row.Clone();
+                series.CellRows = 1;
+                series.LastTime = time;
+                return Emit(series, afterGap);
+            }
+            long cell = (time - series.Origin).Ticks / step.Ticks;
+            if (cell == series.Cell)
+            {
+                for (int k = 0; k < width; k++) series.CellSum![k] += row[k];
+                series.CellRows++;
+            }
+            else
+            {
+                var previous = Mean(series);
+                Complete(series, previous);
+                long missing = cell - series.Cell - 1;
+                for (long j = 1; j <= missing; j++)
+                {
+                    var filled = new double[width];
+                    double f = (double)j / (missing + 1);
+                    for (int k = 0; k < width; k++) filled[k] = previous[k] + (row[k] - previous[k]) * f;
+                    Complete(series, filled);
+                }
+                series.Cell = cell;
+                series.CellSum = (double[])row.Clone();
+                series.CellRows = 1;
+            }
+            series.LastTime = time;
+            return Emit(series, afterGap);
+        }
+
+        private double[] Mean(Series series)
+        {
+            var mean = new double[width];
+            for (int k = 0; k < width; k++) mean[k] = series.CellSum![k] / series.CellRows;
+            return mean;
+        }
+
+        // A finished cell joins the last n-1 cells of the group.
+        private void Complete(Series series, double[] cell)
+        {
+            int capacity = size - 1;
+            if (capacity == 0) return;
+            if (series.Count == capacity)
+            {
+                series.Rows[series.Start] = cell;
+                series.Start = (series.Start + 1) % capacity;
+            }
+            else
+            {
+                series.Rows[(series.Start + series.Count) % capacity] = cell;
+                series.Count++;
+            }
+        }
+
+        // The window of the current cell: the last n-1 finished cells and the current cell's average so far.
+        private WindowStep Emit(Series series, bool afterGap)
+        {
+            int capacity = size - 1;
+            if (series.Count < capacity) return new WindowStep(WindowStatus.WarmingUp, null, afterGap);
+            var window = new double[size * width];
+            for (int t = 0; t < capacity; t++)
+                Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
+            Array.Copy(Mean(series), 0, window, capacity * width, width);
+            return new WindowStep(WindowStatus.Scored, window, afterGap);
         }
 
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
@@ -185,6 +286,9 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>Gaps that broke a window.</summary>
         public int Gaps { get; }
+
+        /// <summary>Training windows of each group, in the order the groups came.</summary>
+        public IReadOnlyDictionary<string, int> WindowsPerGroup { get; internal set; } = new Dictionary<string, int>();
     }
 
     /// <summary>Sliding-window helpers shared by training and scoring.</summary>
@@ -273,12 +377,13 @@ namespace AutoencoderPS.Engine.Features.Windows
             TimeSpan? usual = allSteps.Count > 0 ? TimeSpan.FromTicks(Median(allSteps)) : knownUsualInterval;
 
             var windows = new List<int[]>();
+            var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
             int warming = 0, gaps = 0;
             foreach (var group in order)
             {
                 var list = members[group];
                 var limit = MaxGap(maxGap, intervals, usual, group);
-                int run = 0;
+                int run = 0, before = windows.Count;
                 for (int k = 0; k < list.Count; k++)
                 {
                     if (k > 0 && limit != null && keys[list[k]].Time != null && keys[list[k - 1]].Time != null
@@ -296,16 +401,74 @@ namespace AutoencoderPS.Engine.Features.Windows
                     }
                     else warming++;
                 }
+                perGroup[group] = windows.Count - before;
             }
-            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps);
+            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps) { WindowsPerGroup = perGroup };
         }
 
-        /// <summary>The largest gap that keeps a group's window whole: the user's, else <see cref="ModelSettings.GapFactor"/> usual intervals.</summary>
-        public static TimeSpan? MaxGap(TimeSpan? maxGap, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group)
+        /// <summary>
+        /// The largest gap that keeps a group's window whole: the user's, else <see cref="ModelSettings.GapFactor"/> usual
+        /// intervals (<see cref="ModelSettings.GridGapFactor"/> on a time grid).
+        /// </summary>
+        public static TimeSpan? MaxGap(TimeSpan? maxGap, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group, bool grid = false)
         {
             if (maxGap != null) return maxGap;
-            var interval = intervals.TryGetValue(group, out var own) ? own : usual;
-            return interval == null ? null : TimeSpan.FromTicks((long)(interval.Value.Ticks * ModelSettings.GapFactor));
+            var interval = Step(intervals, usual, group);
+            return interval == null ? null : TimeSpan.FromTicks((long)(interval.Value.Ticks * (grid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor)));
+        }
+
+        /// <summary>A group's step: its own usual interval, else the usual interval of all groups.</summary>
+        public static TimeSpan? Step(IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group) =>
+            intervals.TryGetValue(group, out var own) ? own : usual;
+
+        /// <summary>
+        /// Plans the training windows of a time-grid model (<see cref="ModelSettings.TimeGrid"/>): the steps are learned
+        /// as in <see cref="Plan"/>, then each group's rows, in time order, go through a grid <see cref="WindowAssembler"/>,
+        /// exactly as scoring will see them. The windows are not made of input rows (cells are averages or filled), so
+        /// it returns the rows the windows are made of (<paramref name="windowRows"/>, n per window) and windows that
+        /// index them.
+        /// </summary>
+        public static WindowPlan PlanGrid(int windowSize, IReadOnlyList<WindowKey> keys, IReadOnlyList<double[]> rows, TimeSpan? maxGap,
+            out List<double[]> windowRows, IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null)
+        {
+            var steps = Plan(windowSize, keys, maxGap, knownIntervals, knownUsualInterval);
+            int width = rows.Count > 0 ? rows[0].Length : 1;
+            var assembler = new WindowAssembler(windowSize, width,
+                g => MaxGap(maxGap, steps.GroupIntervals, steps.UsualInterval, g, grid: true),
+                g => Step(steps.GroupIntervals, steps.UsualInterval, g));
+            var order = new List<string>();
+            var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (int i = 0; i < keys.Count; i++)
+            {
+                if (!members.TryGetValue(keys[i].Group, out var list)) { members[keys[i].Group] = list = new List<int>(); order.Add(keys[i].Group); }
+                list.Add(i);
+            }
+            windowRows = new List<double[]>();
+            var windows = new List<int[]>();
+            var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
+            int warming = 0, gaps = 0;
+            foreach (var group in order)
+            {
+                int count = 0;
+                foreach (int i in members[group].OrderBy(i => keys[i].Time ?? DateTime.MinValue))
+                {
+                    var step = assembler.Push(keys[i], rows[i]);
+                    if (step.AfterGap) gaps++;
+                    if (step.Status != WindowStatus.Scored) { warming++; continue; }
+                    var window = new int[windowSize];
+                    for (int t = 0; t < windowSize; t++)
+                    {
+                        var cell = new double[width];
+                        Array.Copy(step.Window!, t * width, cell, 0, width);
+                        window[t] = windowRows.Count;
+                        windowRows.Add(cell);
+                    }
+                    windows.Add(window);
+                    count++;
+                }
+                perGroup[group] = count;
+            }
+            return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps) { WindowsPerGroup = perGroup };
         }
 
         /// <summary>

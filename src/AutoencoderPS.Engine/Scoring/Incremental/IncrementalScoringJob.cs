@@ -8,6 +8,7 @@ using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
@@ -112,6 +113,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private readonly Encoding encoding;
         private readonly string outputPath;
         private readonly string statePath;
+        private readonly int batchSize;
         private ScoringState state = null!;
         private FileStream? outputFile;
         private ScoringOutputWriter? writer;
@@ -131,6 +133,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     "Test-Anomaly -Path ... -OutputPath ..., or schedule a row model.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
             encoding = options.Csv.Encoding ?? new UTF8Encoding(false);
+            batchSize = model.RowsPerBatch(options.BatchSize);
             outputPath = Path.GetFullPath(options.OutputPath);
             statePath = Path.GetFullPath(options.StatePath);
         }
@@ -257,7 +260,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             long committed = state.Output.Length;
             try
             {
-                outputFile = new FileStream(outputPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
+                outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
                 long length = outputFile.Length;
                 if (length < committed)
                     throw new AutoencoderException("ScoringOutputTruncated",
@@ -316,6 +319,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (own.Contains(path))
                 {
                     observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
+                    continue;
+                }
+                var kind = SafeFile.Inspect(path, followLinks: true);
+                if (kind != FileKind.Regular && kind != FileKind.Missing)
+                {
+                    // A FIFO would block the open (and the run, holding the lock) until something writes to it.
+                    observer.Warning($"Skipping '{path}': it is {SafeFile.Describe(path)}, not a regular file.");
                     continue;
                 }
                 summary.Files++;
@@ -412,7 +422,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             Span<byte> start = stackalloc byte[4];
             int n = RandomAccess.Read(plan.Handle, start, 0);
             int preamble = CsvRecordScanner.PreambleLength(start.Slice(0, n), plan.Path);
-            var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096);
+            var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
             foreach (var record in scanner.Records())
             {
                 if (record.IsBlank) continue;
@@ -433,9 +443,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             var missing = schema.Names.Where(n => header.IndexOf(n) < 0).ToArray();
             if (missing.Length > 0)
-                throw new AutoencoderException("FeatureColumnsMissing",
-                    $"File '{file}' lacks the model's feature column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
-                    $"The model reads {string.Join(", ", schema.Names)}.");
+                throw ColumnMismatch.Error($"File '{file}'", missing, header.Names.ToArray(), schema.Names, options.Csv.EffectiveDelimiter);
             var clash = ScoringOutputWriter.AddedColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
             if (clash.Length > 0)
                 throw new AutoencoderException("OutputColumnClash",
@@ -496,7 +504,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
                 : $"'{plan.Path}': new file, {plan.Length:N0} bytes.");
 
-            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter);
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
             using (var records = scanner.Records().GetEnumerator())
@@ -506,12 +514,21 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (observer.StopRequested) { stopped = true; break; }
                     bool more;
                     try { more = records.MoveNext(); }
-                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                     {
+                        // A read error, or a record open past the scanner's bound (a stray quote): the rows before it are
+                        // committed, the file counts as failed (exit code 2), and the next run tries again from there.
                         readError = e;
                         break;
                     }
-                    if (!more) break;
+                    if (!more)
+                    {
+                        if (scanner.PendingLineBreaks > 0)
+                            observer.Warning($"File '{plan.Path}' ends inside a quoted field that opens on line {scanner.PendingLine} and spans " +
+                                $"{scanner.PendingLineBreaks:N0} line break(s) so far: its rows wait until the quote closes. If that quote is a stray one, " +
+                                $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
+                        break;
+                    }
                     var scanned = records.Current;
                     if (!scanned.IsBlank)
                     {
@@ -536,7 +553,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     batch.End = scanned.End;
                     batch.Lines = scanned.Line + scanned.LineBreaks - 1;
                     batch.Pending = true;
-                    if (batch.Rows.Count + batch.Rejected >= options.BatchSize) Commit(plan, batch);
+                    if (batch.Rows.Count + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (batch.Pending) Commit(plan, batch);

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
@@ -41,7 +42,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             FileStream stream;
             try
             {
-                stream = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                // Never through a link: a planted '<state>.lock' link would have this run cut another file to its note.
+                stream = SafeFile.OpenOrCreate(fullPath, FileAccess.ReadWrite, FileShare.None, 1, "the scoring lock");
             }
             catch (IOException e) when (IsHeldByOther(e))
             {
@@ -56,7 +58,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 stream.SetLength(0);
                 stream.Write(text, 0, text.Length);
                 stream.Flush(flushToDisk: false);
-                File.WriteAllBytes(InfoPathFor(fullPath), text);
+                SafeFile.WriteAllBytes(InfoPathFor(fullPath), text, "the scoring lock's holder note");
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

@@ -57,6 +57,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private readonly int topFeatures;
         private readonly StreamWriter text;
         private readonly CsvWriter csv;
+        private readonly bool neutralize;
         private CsvHeader? mappedHeader;
         private int[] map = Array.Empty<int>();
 
@@ -65,17 +66,20 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             columns = output.Columns ?? throw new InvalidOperationException("The output's columns are not decided.");
             culture = options.Culture;
+            neutralize = options.NeutralizeFormulas;
             this.schema = schema;
             this.topFeatures = topFeatures;
             text = new StreamWriter(file, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             csv = new CsvWriter(text, options.Configuration(hasHeader: true), leaveOpen: true);
             if (file.Position == 0)
             {
-                foreach (var name in columns) csv.WriteField(name);
+                foreach (var name in columns) csv.WriteField(Guard(name));
                 foreach (var name in AddedColumns) csv.WriteField(name);
                 csv.NextRecord();
             }
         }
+
+        private string Guard(string field) => neutralize ? FormulaGuard.Neutralize(field, culture) : field;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed)
@@ -87,13 +91,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 mappedHeader = record.Header;
             }
             for (int i = 0; i < map.Length; i++)
-                csv.WriteField(map[i] >= 0 ? record.FieldAt(map[i]) ?? "" : "");
+                csv.WriteField(Guard(map[i] >= 0 ? record.FieldAt(map[i]) ?? "" : ""));
             csv.WriteField(score.Score.ToString("R", culture));
             csv.WriteField(score.IsAnomaly ? "True" : "False");
-            csv.WriteField(schema.Columns[score.TopFeature].Name);
-            csv.WriteField(score.Explain(topFeatures, culture));
+            csv.WriteField(Guard(schema.Columns[score.TopFeature].Name));
+            csv.WriteField(Guard(score.Explain(topFeatures, culture)));
             csv.WriteField(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            csv.WriteField(record.File);
+            csv.WriteField(Guard(record.File));
             csv.WriteField(record.Line.ToString(CultureInfo.InvariantCulture));
             csv.NextRecord();
         }

@@ -55,6 +55,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public static ScoringState? Load(string path)
         {
             byte[] content;
+            try { SafeFile.RequireRegularOrMissing(path, "the scoring state"); }
+            catch (NotARegularFileException e) { throw new AutoencoderException(NotARegularFileException.ErrorId, e.Message, e); }
             try
             {
                 content = File.ReadAllBytes(path);

@@ -65,12 +65,24 @@ namespace AutoencoderPS.Commands
             }
         }
 
+        /// <summary>
+        /// libtorch threads when no command of this process has named -ThreadCount: one. On the small shared machines
+        /// this module was measured on, libtorch's default (all cores) made 20 epochs take 32 s instead of 1.6 s, and
+        /// one thread was never slower for these small networks (tests/Benchmarks/Measure-ThreadCount.ps1, .docs/odds.md).
+        /// </summary>
+        public const int DefaultThreadCount = 1;
+
+        private static int threadCountSet;
+
         protected void ApplyThreadCount(int? threads)
         {
-            if (threads == null) return;
+            // The first command without -ThreadCount sets the default once; a count named once holds for the process.
+            if (threads == null && System.Threading.Interlocked.CompareExchange(ref threadCountSet, 1, 0) != 0) return;
+            int count = threads ?? DefaultThreadCount;
+            System.Threading.Volatile.Write(ref threadCountSet, 1);
             EnsureRuntime(null);
-            TorchRuntime.SetThreadCount(threads.Value);
-            WriteVerbose($"libtorch uses {threads} thread(s) in this process.");
+            TorchRuntime.SetThreadCount(count);
+            WriteVerbose($"libtorch uses {count} thread(s) in this process{(threads == null ? " (the default; -ThreadCount sets another)" : "")}.");
         }
 
         /// <summary>

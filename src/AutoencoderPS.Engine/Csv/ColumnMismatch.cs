@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Csv
+{
+    /// <summary>
+    /// The one message for an input that lacks the model's feature columns: which are missing, which columns were found,
+    /// and, when the header looks like one column holding several names, the -Delimiter (and -Culture) it probably needs.
+    /// </summary>
+    public static class ColumnMismatch
+    {
+        private static readonly char[] Separators = { ';', ',', '\t', '|' };
+
+        public static AutoencoderException Error(string source, IReadOnlyCollection<string> missing, IReadOnlyCollection<string> found,
+            IEnumerable<string> modelReads, string? delimiter = null)
+        {
+            string list(IEnumerable<string> names, int most = 20)
+            {
+                var all = names.ToList();
+                var shown = string.Join(", ", all.Take(most).Select(n => $"'{n}'"));
+                return all.Count > most ? $"{shown} and {all.Count - most} more" : shown;
+            }
+            string message = $"{source} lacks the model's feature column(s) {list(missing)}. The model reads {string.Join(", ", modelReads)}; " +
+                (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
+            string? hint = Hint(found, delimiter);
+            return new AutoencoderException("FeatureColumnsMissing", hint == null ? message : message + " " + hint);
+        }
+
+        /// <summary>A header read with the wrong separator is one column whose name holds the others: say which separator it holds.</summary>
+        public static string? Hint(IReadOnlyCollection<string> found, string? delimiter)
+        {
+            foreach (var name in found)
+            {
+                char separator = Separators.FirstOrDefault(c => name.IndexOf(c) >= 0 && c.ToString() != delimiter);
+                if (separator == default) continue;
+                string shown = separator == '\t' ? "\"`t\"" : $"'{separator}'";
+                return $"Its header '{name}' holds {shown}: the file is probably separated by {shown}, not '{delimiter ?? ","}'. " +
+                    $"Give -Delimiter {shown}" + (separator == ';' ? " and, if its numbers have decimal commas, -Culture (for example de-DE)." : ".");
+            }
+            return found.Count <= 1
+                ? "If the file uses another separator, give -Delimiter (and -Culture for decimal commas)."
+                : null;
+        }
+    }
+}

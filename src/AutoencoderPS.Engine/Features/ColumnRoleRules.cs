@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>What the numbers of one column looked like, in row order: enough to tell counters and epoch times.</summary>
+    public sealed class NumberSequence
+    {
+        private double previous = double.NaN;
+        private double? step;
+
+        public int Count { get; private set; }
+        public double Min { get; private set; } = double.PositiveInfinity;
+        public double Max { get; private set; } = double.NegativeInfinity;
+        public bool AllIntegers { get; private set; } = true;
+
+        /// <summary>True while every number is the one before plus the same non-zero step.</summary>
+        public bool ConstantStep { get; private set; } = true;
+
+        /// <summary>The step of a <see cref="ConstantStep"/> sequence.</summary>
+        public double Step => step ?? 0;
+
+        /// <summary>Times a number was smaller than the one before it.</summary>
+        public int Decreases { get; private set; }
+
+        public void Add(double number)
+        {
+            if (!double.IsFinite(number)) return;
+            Count++;
+            Min = Math.Min(Min, number);
+            Max = Math.Max(Max, number);
+            if (Math.Floor(number) != number) AllIntegers = false;
+            if (!double.IsNaN(previous))
+            {
+                double difference = number - previous;
+                if (difference < 0) Decreases++;
+                if (step == null) step = difference;
+                else if (difference != step) ConstantStep = false;
+                if (difference == 0) ConstantStep = false;
+            }
+            previous = number;
+        }
+    }
+
+    /// <summary>A column recognised as no measurement: why, and whether it holds times.</summary>
+    public sealed class RecognisedColumn
+    {
+        public RecognisedColumn(string reason, bool isTime) { Reason = reason; IsTime = isTime; }
+        public string Reason { get; }
+        public bool IsTime { get; }
+    }
+
+    /// <summary>
+    /// Columns that real exports carry beside their measurements, recognised when the features are inferred (never when
+    /// the user names them with -Feature). Each would otherwise become a numeric feature that misleads the network:
+    /// <list type="bullet">
+    /// <item>A label column (named label, class, target, anomaly, outlier, is_anomaly, ground_truth, ...): it is the
+    /// answer, not an observation; a model that reads it fails on every unlabelled row.</item>
+    /// <item>A numeric id column (named id, or ending in "_id", "-id", " id", or "Id"/"ID" after a lower-case letter: LineId,
+    /// EventID): its numbers name things; their size means nothing. (A text id with few values stays a category.)</item>
+    /// <item>Epoch times: every number reads as Unix seconds or milliseconds of the years 2000-2100
+    /// (<see cref="TimestampParser.TryReadEpoch"/>) and the name says time (time, date, stamp, epoch, ts) or the numbers
+    /// never decrease. They are times (a timestamp column: left out, or hour and day features with -TimeFeatures).</item>
+    /// <item>A row counter: at least 20 integers, each the one before plus the same step. New rows carry numbers the
+    /// training rows never had, so every one of them would look anomalous.</item>
+    /// </list>
+    /// </summary>
+    public static class ColumnRoleRules
+    {
+        /// <summary>A counter needs this many numbers in a row with one step.</summary>
+        public const int MinCounterRows = 20;
+
+        private static readonly HashSet<string> LabelNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "label", "labels", "class", "target", "anomaly", "isanomaly", "anomalylabel", "outlier", "isoutlier",
+            "groundtruth", "truth", "ytrue",
+        };
+
+        private static readonly Regex IdName = new Regex(@"(^id$|[_\-\s.]id$|[a-z]Id$|[a-z]ID$|^u?uid$|^guid$)", RegexOptions.CultureInvariant);
+
+        private static readonly Regex TimeName = new Regex(@"(time|date|stamp|epoch|^ts$|_ts$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        /// <summary>Whether <paramref name="name"/> is a label column's name ("Label", "is_anomaly", "Ground Truth").</summary>
+        public static bool IsLabelName(string name) =>
+            LabelNames.Contains(new string(name.Where(char.IsLetterOrDigit).ToArray()));
+
+        public static bool IsIdName(string name) => IdName.IsMatch(name.Trim());
+
+        /// <summary>
+        /// The reason <paramref name="column"/> is no measurement, or null. <paramref name="role"/> is what its values
+        /// suggest (numeric, categorical, ...); <paramref name="numbers"/> are its numbers in row order.
+        /// </summary>
+        public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers)
+        {
+            if (IsLabelName(column))
+                return new RecognisedColumn("a label column: the answer, not an observation", false);
+            if (role != ColumnRole.Numeric || numbers.Count == 0) return null;
+            if (IsIdName(column))
+                return new RecognisedColumn("an id: its numbers name things, their size means nothing", false);
+            if (TimestampParser.TryReadEpoch(numbers.Min, out _, out bool lowMs) && TimestampParser.TryReadEpoch(numbers.Max, out _, out bool highMs)
+                && lowMs == highMs && (TimeName.IsMatch(column) || numbers.Decreases == 0))
+                return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
+            if (numbers.AllIntegers && numbers.ConstantStep && numbers.Count >= MinCounterRows)
+                return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace AutoencoderPS.Engine.Persistence
+{
+    /// <summary>What a path names, without following a symbolic link at its end (or following it, when asked).</summary>
+    public enum FileKind { Missing, Regular, Directory, SymbolicLink, Other }
+
+    /// <summary>
+    /// The one place that checks what a path is before the module opens, creates or replaces a file there, and that
+    /// replaces a file (the rename step of every atomic write). Files the module writes (a scoring lock, its holder note,
+    /// the scored output, the state, a model, a report, a scored CSV) must be regular files or absent: a planted symbolic
+    /// link, FIFO or device is refused, never followed or opened. A file that is replaced keeps its permission bits and,
+    /// where the process may set them, its owner and group.
+    /// <para>
+    /// On Linux and macOS the file type comes from lstat/stat through .NET's own native shim (libSystem.Native), whose
+    /// status record begins with the same fields on every platform; on Windows from the file attributes (a reparse
+    /// point is a link; a device is Other). A link planted in the instant between the check and the open is not caught.
+    /// </para>
+    /// </summary>
+    public static class SafeFile
+    {
+        // .NET's platform-neutral file status (pal_io.h): Flags, Mode, Uid, Gid come first; the rest is not read here.
+        [StructLayout(LayoutKind.Sequential, Size = 512)]
+        private struct NativeStatus
+        {
+            public int Flags;
+            public int Mode;
+            public uint Uid;
+            public uint Gid;
+        }
+
+        private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, DirectoryType = 0x4000, RegularType = 0x8000, LinkType = 0xA000;
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
+        private static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out NativeStatus status);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
+        private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out NativeStatus status);
+
+        [DllImport("libc", EntryPoint = "chown", SetLastError = true)]
+        private static extern int Chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+
+        /// <summary>What <paramref name="path"/> is; with <paramref name="followLinks"/>, what a link at its end points to.</summary>
+        public static FileKind Inspect(string path, bool followLinks = false)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                var info = new FileInfo(path);
+                if (!info.Exists && !Directory.Exists(path)) return info.LinkTarget != null ? FileKind.SymbolicLink : FileKind.Missing;
+                var attributes = File.GetAttributes(path);
+                if (!followLinks && (attributes & FileAttributes.ReparsePoint) != 0) return FileKind.SymbolicLink;
+                if ((attributes & FileAttributes.Directory) != 0) return FileKind.Directory;
+                if ((attributes & FileAttributes.Device) != 0) return FileKind.Other;
+                return FileKind.Regular;
+            }
+            if (!TryStatus(path, followLinks, out var status)) return FileKind.Missing;
+            return (status.Mode & TypeMask) switch
+            {
+                RegularType => FileKind.Regular,
+                DirectoryType => FileKind.Directory,
+                LinkType => FileKind.SymbolicLink,
+                _ => FileKind.Other,
+            };
+        }
+
+        private static bool TryStatus(string path, bool followLinks, out NativeStatus status)
+        {
+            try
+            {
+                return (followLinks ? Stat(path, out status) : LStat(path, out status)) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                // A runtime without the shim: fall back to what .NET tells (links, but no FIFOs).
+                status = default;
+                var info = new FileInfo(path);
+                if (!followLinks && info.LinkTarget != null) { status.Mode = LinkType; return true; }
+                if (Directory.Exists(path)) { status.Mode = DirectoryType; return true; }
+                if (!info.Exists) return false;
+                status.Mode = RegularType;
+                return true;
+            }
+        }
+
+        /// <summary>"a symbolic link", "a FIFO", ... for messages.</summary>
+        public static string Describe(string path)
+        {
+            if (!OperatingSystem.IsWindows() && TryStatus(path, false, out var status))
+                return (status.Mode & TypeMask) switch
+                {
+                    LinkType => "a symbolic link",
+                    Fifo => "a FIFO (named pipe)",
+                    CharDevice => "a device",
+                    DirectoryType => "a folder",
+                    RegularType => "a regular file",
+                    _ => "not a regular file (a device or socket)",
+                };
+            return Inspect(path) switch
+            {
+                FileKind.SymbolicLink => "a symbolic link",
+                FileKind.Directory => "a folder",
+                FileKind.Other => "a device",
+                _ => "a regular file",
+            };
+        }
+
+        /// <summary>
+        /// Throws a <see cref="NotARegularFileException"/> (an IOException, so every writer's error handling reports it) unless <paramref name="path"/> is absent or a
+        /// regular file (not a link to one). <paramref name="what"/> names the file in the message ("the scoring lock").
+        /// </summary>
+        public static void RequireRegularOrMissing(string path, string what)
+        {
+            var kind = Inspect(path);
+            if (kind == FileKind.Missing || kind == FileKind.Regular) return;
+            throw new NotARegularFileException(path,
+                $"{char.ToUpperInvariant(what[0])}{what.Substring(1)} '{path}' is {Describe(path)}, not a regular file. AutoencoderPS does not " +
+                "open, follow or replace it (a planted link could make it overwrite another file). Remove it, or give another path.");
+        }
+
+        /// <summary>
+        /// Opens (or creates) a file to write after <see cref="RequireRegularOrMissing"/>, then checks again that the path
+        /// is still a regular file, not a link, before the caller changes a byte.
+        /// </summary>
+        public static FileStream OpenOrCreate(string path, FileAccess access, FileShare share, int bufferSize, string what)
+        {
+            RequireRegularOrMissing(path, what);
+            var stream = new FileStream(path, FileMode.OpenOrCreate, access, share, bufferSize, FileOptions.None);
+            try
+            {
+                RequireRegularOrMissing(path, what);
+                return stream;
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Writes a small file in place (no truncation through a link): refuses a non-regular file, opens without
+        /// truncating, checks again, then writes and cuts it to length.
+        /// </summary>
+        public static void WriteAllBytes(string path, byte[] content, string what)
+        {
+            using var stream = OpenOrCreate(path, FileAccess.Write, FileShare.Read, 1, what);
+            stream.Write(content, 0, content.Length);
+            stream.SetLength(content.Length);
+        }
+
+        /// <summary>
+        /// The rename step of an atomic write: moves <paramref name="temporary"/> over <paramref name="target"/>, giving
+        /// the new file the permission bits (and, where the process may, the owner and group) of the regular file it
+        /// replaces, so a 0600 file does not become 0644. A target that is a link or not a regular file is refused.
+        /// </summary>
+        public static void Replace(string temporary, string target, string what = "the file")
+        {
+            RequireRegularOrMissing(target, what);
+            if (!OperatingSystem.IsWindows() && TryStatus(target, false, out var old) && (old.Mode & TypeMask) == RegularType)
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                if (TryStatus(temporary, false, out var fresh) && (fresh.Uid != old.Uid || fresh.Gid != old.Gid))
+                {
+                    // Only root may give a file away; a group the user belongs to can be kept. Failing is fine.
+                    try { Chown(temporary, old.Uid, old.Gid); }
+                    catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { }
+                }
+            }
+            File.Move(temporary, target, overwrite: true);
+        }
+    }
+
+    /// <summary>A path the module would open, follow or replace is a link, FIFO, device or folder: refused.</summary>
+    public sealed class NotARegularFileException : IOException
+    {
+        public NotARegularFileException(string path, string message) : base(message) { Path = path; }
+
+        public string Path { get; }
+
+        public const string ErrorId = "NotARegularFile";
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// The quiet time that separates two anomalous stretches of a group: a number of rows, or a time span (measured on
+    /// the model's time property). Parses "48" (rows) and "01:00:00", "4h", "30m", "2d" (time).
+    /// </summary>
+    public sealed class AlertCooldown
+    {
+        /// <summary>The default: 48 rows (4 hours of 5-minute rows).</summary>
+        public const int DefaultRows = 48;
+
+        public AlertCooldown(int rows)
+        {
+            if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), "A cool-down can't be negative.");
+            Rows = rows;
+        }
+
+        public AlertCooldown(TimeSpan span)
+        {
+            if (span < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(span), "A cool-down can't be negative.");
+            Span = span;
+        }
+
+        /// <summary>Rows of the group without an anomaly before a new alert (when not a time span).</summary>
+        public int? Rows { get; }
+
+        /// <summary>Time without an anomaly before a new alert (when not a number of rows).</summary>
+        public TimeSpan? Span { get; }
+
+        public static AlertCooldown Default { get; } = new AlertCooldown(DefaultRows);
+
+        public static AlertCooldown Parse(string text)
+        {
+            if (text == null) throw new ArgumentNullException(nameof(text));
+            var s = text.Trim();
+            if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int rows)) return new AlertCooldown(rows);
+            if (s.Length > 1 && double.TryParse(s.Substring(0, s.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double amount) && amount >= 0)
+            {
+                switch (char.ToLowerInvariant(s[s.Length - 1]))
+                {
+                    case 's': return new AlertCooldown(TimeSpan.FromSeconds(amount));
+                    case 'm': return new AlertCooldown(TimeSpan.FromMinutes(amount));
+                    case 'h': return new AlertCooldown(TimeSpan.FromHours(amount));
+                    case 'd': return new AlertCooldown(TimeSpan.FromDays(amount));
+                }
+            }
+            if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero) return new AlertCooldown(span);
+            throw new FormatException($"'{text}' is not a cool-down: give a number of rows (48) or a time span (01:00:00, 30m, 4h, 2d).");
+        }
+
+        public override string ToString() => Rows != null
+            ? Rows.Value.ToString(CultureInfo.InvariantCulture) + " rows"
+            : Span!.Value.ToString("c", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Turns a stream of anomaly verdicts into alerts, per group: an anomalous row raises an alert when its group had no
+    /// anomalous row within the cool-down before it (the onset of a new anomalous stretch; stretches closer than the
+    /// cool-down are one incident, paged once). A row with a time cool-down needs a time; a row without one is measured
+    /// in rows. Rows not scored (warming up) count as not anomalous but don't advance a row cool-down.
+    /// </summary>
+    public sealed class AlertTracker
+    {
+        private readonly AlertCooldown cooldown;
+        private readonly Dictionary<string, GroupState> groups = new Dictionary<string, GroupState>(StringComparer.Ordinal);
+
+        private sealed class GroupState
+        {
+            public long Row;
+            public long LastAnomalyRow = long.MinValue;
+            public DateTime? LastAnomalyTime;
+            public bool HadAnomaly;
+        }
+
+        public AlertTracker(AlertCooldown? cooldown = null)
+        {
+            this.cooldown = cooldown ?? AlertCooldown.Default;
+        }
+
+        public AlertCooldown Cooldown => cooldown;
+
+        /// <summary>Alerts raised so far.</summary>
+        public long Alerts { get; private set; }
+
+        /// <summary>Adds the next scored row of <paramref name="group"/>; true when it raises an alert.</summary>
+        public bool Next(string group, DateTime? time, bool isAnomaly)
+        {
+            if (!groups.TryGetValue(group, out var g))
+            {
+                g = new GroupState();
+                groups[group] = g;
+            }
+            g.Row++;
+            if (!isAnomaly) return false;
+            bool alert;
+            if (!g.HadAnomaly) alert = true;
+            else if (cooldown.Span != null && time != null && g.LastAnomalyTime != null)
+                alert = time.Value - g.LastAnomalyTime.Value > cooldown.Span.Value;
+            else
+            {
+                // A time cool-down on a row without a time: a new stretch only (at least one quiet row before it).
+                long rows = cooldown.Rows ?? 1;
+                alert = g.Row - g.LastAnomalyRow > rows;
+            }
+            g.HadAnomaly = true;
+            g.LastAnomalyRow = g.Row;
+            g.LastAnomalyTime = time;
+            if (alert) Alerts++;
+            return alert;
+        }
+    }
+}

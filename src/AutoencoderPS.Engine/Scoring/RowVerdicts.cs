@@ -1,0 +1,46 @@
+using System;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// The verdict of scored rows in stream order, per group: the calibrated likelihood (<see cref="AnomalyLikelihood"/>)
+    /// when calibrating, IsAnomaly from it (or from the model's threshold), and the alert (<see cref="AlertTracker"/>).
+    /// One instance per scoring run (or kept between runs): its state is the recent history of each group.
+    /// </summary>
+    public sealed class RowVerdicts
+    {
+        public RowVerdicts(bool calibrate, double threshold = AnomalyLikelihood.DefaultThreshold, AlertCooldown? cooldown = null,
+            AnomalyLikelihood? likelihood = null)
+        {
+            if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A likelihood threshold is between 0 and 1.");
+            Likelihood = calibrate ? likelihood ?? new AnomalyLikelihood() : null;
+            Threshold = threshold;
+            Alerts = new AlertTracker(cooldown);
+        }
+
+        /// <summary>The choice of <see cref="ScoreCalibration.Auto"/>: a likelihood for sliding-window models.</summary>
+        public static bool Calibrates(ScoreCalibration calibration, ModelSettings settings) =>
+            calibration == ScoreCalibration.Likelihood || (calibration == ScoreCalibration.Auto && settings.IsWindowed);
+
+        /// <summary>Null when the raw error against the model's threshold decides.</summary>
+        public AnomalyLikelihood? Likelihood { get; }
+
+        public double Threshold { get; }
+
+        public AlertTracker Alerts { get; }
+
+        /// <summary>Sets the row's likelihood, verdict and alert; rows must come in time order within their group.</summary>
+        public void Apply(RowScore score, WindowKey key)
+        {
+            if (Likelihood != null)
+            {
+                var p = Likelihood.Next(key.Group, score.Score, out bool newHigh);
+                score.Probability = p;
+                score.IsAnomaly = p != null && p.Value >= Threshold && newHigh;
+            }
+            score.IsAlert = Alerts.Next(key.Group, key.Time, score.IsAnomaly);
+        }
+    }
+}

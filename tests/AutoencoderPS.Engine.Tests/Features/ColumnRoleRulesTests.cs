@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Csv;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public class ColumnRoleRulesTests
+    {
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+        [Theory]
+        [InlineData("1117838570", 2005, 6, 3, 22, 42, 50)]       // epoch seconds, as text
+        [InlineData("1117838570123", 2005, 6, 3, 22, 42, 50)]    // epoch milliseconds
+        [InlineData("1117838570.5", 2005, 6, 3, 22, 42, 50)]
+        public void EpochSecondsAndMillisecondsAreTimes(string text, int y, int m, int d, int h, int min, int s)
+        {
+            Assert.True(TimestampParser.TryRead(text, Invariant, out var t));
+            Assert.Equal(new DateTime(y, m, d, h, min, s), new DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second));
+            Assert.True(TimestampParser.TryRead(1117838570.0, Invariant, out var fromNumber));
+            Assert.Equal(new DateTime(2005, 6, 3, 22, 42, 50), fromNumber);
+            Assert.True(TimestampParser.TryRead(1117838570123L, Invariant, out var fromMs));
+            Assert.Equal(new DateTime(2005, 6, 3, 22, 42, 50, 123), fromMs);
+        }
+
+        [Theory]
+        [InlineData("123456789")]       // 1973: before 2000, no epoch time
+        [InlineData("5000000000")]      // 2128 in seconds, 1970 in ms: neither
+        [InlineData("-1117838570")]
+        [InlineData("1117838570e0")]
+        public void OtherNumbersAreNoTimes(string text)
+        {
+            Assert.False(TimestampParser.TryRead(text, Invariant, out _));
+        }
+
+        private static NumberSequence Sequence(IEnumerable<double> numbers)
+        {
+            var sequence = new NumberSequence();
+            foreach (var n in numbers) sequence.Add(n);
+            return sequence;
+        }
+
+        [Theory]
+        [InlineData("Label")]
+        [InlineData("is_anomaly")]
+        [InlineData("Ground Truth")]
+        [InlineData("class")]
+        public void LabelNamesAreRecognisedWhateverTheValues(string name)
+        {
+            var reason = ColumnRoleRules.Recognise(name, ColumnRole.Categorical, Sequence(Array.Empty<double>()));
+            Assert.NotNull(reason);
+            Assert.Contains("label", reason!.Reason);
+        }
+
+        [Theory]
+        [InlineData("LineId", true)]
+        [InlineData("EventID", true)]
+        [InlineData("request_id", true)]
+        [InlineData("id", true)]
+        [InlineData("paid", false)]
+        [InlineData("valid", false)]
+        [InlineData("Grid", false)]
+        public void IdNamesAreWordsEndingInId(string name, bool isId)
+        {
+            Assert.Equal(isId, ColumnRoleRules.IsIdName(name));
+        }
+
+        [Fact]
+        public void ACounterIsIntegersRisingByOneStep()
+        {
+            var counter = ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(5, 30).Select(i => i * 2.0)));
+            Assert.NotNull(counter);
+            Assert.Contains("row counter", counter!.Reason);
+            Assert.False(counter.IsTime);
+            // A measurement that happens to repeat or jump, or too few rows, is no counter.
+            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => (double)(i * i)))));
+            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 10).Select(i => (double)i))));
+            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => i * 0.5))));
+        }
+
+        [Fact]
+        public void EpochColumnsAreTimesWhenNamedSoOrNeverDecreasing()
+        {
+            var rising = Sequence(Enumerable.Range(0, 50).Select(i => 1117838570.0 + 7 * i + (i % 3)));
+            var time = ColumnRoleRules.Recognise("Timestamp", ColumnRole.Numeric, rising);
+            Assert.True(time!.IsTime);
+            Assert.Contains("epoch seconds", time.Reason);
+            Assert.True(ColumnRoleRules.Recognise("when", ColumnRole.Numeric, rising)!.IsTime);
+            var ms = ColumnRoleRules.Recognise("t", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 50).Select(i => 1117838570000.0 + 1003 * i)));
+            Assert.Contains("milliseconds", ms!.Reason);
+            // Memory in bytes lies in the same range but goes up and down and is not named as a time.
+            var random = new Random(1);
+            var bytes = Sequence(Enumerable.Range(0, 50).Select(_ => 2.0e9 + random.Next(0, 1000000000)));
+            Assert.Null(ColumnRoleRules.Recognise("memory_bytes", ColumnRole.Numeric, bytes));
+        }
+
+        [Fact]
+        public void InferLeavesOutCounterEpochLabelAndIdButKeepsMeasurements()
+        {
+            var random = new Random(3);
+            var records = Enumerable.Range(0, 200).Select(i => new TestRecord(
+                ("LineId", (i + 1).ToString(Invariant)),
+                ("Label", i % 50 == 0 ? "KERNDTLB" : "-"),
+                ("Timestamp", (1117838570 + i * 3 + random.Next(0, 2)).ToString(Invariant)),
+                ("ProcessId", random.Next(100, 60000).ToString(Invariant)),
+                ("Level", i % 10 == 0 ? "WARN" : "INFO"),
+                ("Latency", (random.NextDouble() * 10).ToString(Invariant)))).ToList<IRecord>();
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+            Assert.Equal(new[] { "Level", "Latency" }, schema.Names);
+            Assert.Equal(new[] { "LineId", "Label", "Timestamp", "ProcessId" }, recognised.Select(r => r.Name));
+            // Named features are the user's word: nothing is left out.
+            var named = FeatureSchema.Infer(records, new[] { "LineId", "Latency" }, null, Invariant, out _, out var none);
+            Assert.Equal(new[] { "LineId", "Latency" }, named.Names);
+            Assert.Empty(none);
+            // With -TimeFeatures the epoch column is a timestamp feature.
+            var timed = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: true);
+            Assert.Equal(ColumnRole.Timestamp, timed.Columns.Single(c => c.Name == "Timestamp").Role);
+        }
+    }
+}

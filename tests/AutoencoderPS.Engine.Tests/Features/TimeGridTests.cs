@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public class TimeGridTests
+    {
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2, 8, 0, 0);
+        private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
+
+        private static WindowAssembler Grid(int size, TimeSpan? maxGap = null) =>
+            new WindowAssembler(size, 1, _ => maxGap ?? TimeSpan.FromMinutes(15), _ => Step);
+
+        private static WindowStep Push(WindowAssembler a, double minutes, double value) =>
+            a.Push(new WindowKey("g", T0.AddMinutes(minutes)), new[] { value });
+
+        [Fact]
+        public void JitteredRowsAreAllScoredAfterTheFirstCells()
+        {
+            // Rows every 5 minutes, each up to 2 minutes early or late: 1.5 steps apart or more happens often.
+            var random = new Random(1);
+            var row = new WindowAssembler(4, 1, _ => TimeSpan.FromMinutes(7.5));
+            var grid = Grid(4);
+            int rowScored = 0, gridScored = 0;
+            for (int i = 0; i < 500; i++)
+            {
+                double minute = 5 * i + 4 * random.NextDouble() - 2;
+                if (row.Push(new WindowKey("g", T0.AddMinutes(minute)), new[] { (double)i }).Status == WindowStatus.Scored) rowScored++;
+                if (Push(grid, minute, i).Status == WindowStatus.Scored) gridScored++;
+            }
+            Assert.True(gridScored >= 495, $"grid scored {gridScored} of 500");
+            Assert.True(rowScored < gridScored, $"rows scored {rowScored}, grid {gridScored}");
+        }
+
+        [Fact]
+        public void RowsOfOneCellAreAveragedAndTheRowsWindowHoldsTheCellSoFar()
+        {
+            var a = Grid(2);
+            Push(a, 0, 10);
+            var first = Push(a, 5, 20);            // cell 1
+            var second = Push(a, 7, 40);           // cell 1 again: its average so far is 30
+            var next = Push(a, 10, 50);            // cell 2: the window is (cell 1, cell 2)
+            Assert.Equal(new double[] { 10, 20 }, first.Window);
+            Assert.Equal(new double[] { 10, 30 }, second.Window);
+            Assert.Equal(new double[] { 30, 50 }, next.Window);
+        }
+
+        [Fact]
+        public void MissingCellsAreInterpolatedUpToTheLargestGapAndALongerGapBreaksTheWindow()
+        {
+            var a = Grid(4, maxGap: TimeSpan.FromMinutes(15));
+            Push(a, 0, 0);
+            var filled = Push(a, 15, 30);          // cells 1 and 2 have no rows: 10 and 20
+            Assert.Equal(new double[] { 0, 10, 20, 30 }, filled.Window);
+            Assert.False(filled.AfterGap);
+            var broken = Push(a, 35, 70);          // 20 minutes after the last row: longer than 15
+            Assert.True(broken.AfterGap);
+            Assert.Equal(WindowStatus.WarmingUp, broken.Status);
+            Assert.Equal(WindowStatus.WarmingUp, Push(a, 40, 80).Status);
+            Assert.Equal(WindowStatus.WarmingUp, Push(a, 45, 90).Status);
+            Assert.Equal(new double[] { 70, 80, 90, 100 }, Push(a, 50, 100).Window);
+        }
+
+        [Fact]
+        public void TrainingWindowsAreTheWindowsScoringSees()
+        {
+            var random = new Random(2);
+            var keys = new List<WindowKey>();
+            var rows = new List<double[]>();
+            for (int i = 0; i < 200; i++)
+            {
+                keys.Add(new WindowKey("g", T0.AddMinutes(5 * i + 3 * random.NextDouble())));
+                rows.Add(new[] { Math.Sin(i / 5.0), i });
+            }
+            var plan = SlidingWindow.PlanGrid(6, keys, rows, null, out var windowRows);
+            Assert.Equal(Step.TotalMinutes, plan.GroupIntervals["g"].TotalMinutes, 0);
+            var scoring = new WindowAssembler(6, 2, g => SlidingWindow.MaxGap(null, plan.GroupIntervals, plan.UsualInterval, g, grid: true),
+                g => SlidingWindow.Step(plan.GroupIntervals, plan.UsualInterval, g));
+            var scored = keys.Select((k, i) => scoring.Push(k, rows[i])).Where(s => s.Status == WindowStatus.Scored).Select(s => s.Window!).ToList();
+            Assert.Equal(scored.Count, plan.Windows.Count);
+            for (int w = 0; w < scored.Count; w++)
+                Assert.Equal(scored[w], plan.Windows[w].SelectMany(i => windowRows[i]).ToArray());
+            Assert.Single(plan.WindowsPerGroup);
+        }
+
+        [Fact]
+        public void ATimeGridNeedsAWindowAndATimeProperty()
+        {
+            Assert.Equal("TimeGridNeedsTime", Assert.Throws<AutoencoderException>(() => new ModelSettings(windowSize: 4, timeGrid: true)).ErrorId);
+            Assert.True(new ModelSettings(windowSize: 4, timeProperty: "t", timeGrid: true).TimeGrid);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Scoring.Incremental;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// Issue 15, items 2, 3 and 11: every place that opens, follows or replaces a file refuses a planted symbolic link or
+    /// FIFO instead of writing through it, skips a FIFO among the inputs instead of hanging, and keeps the permission
+    /// bits of a file it replaces. Linux and macOS only (links and FIFOs are made with the POSIX calls); on Windows
+    /// the tests return at once.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class FileSafetyTests : IDisposable
+    {
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+        private readonly TorchFixture fixture;
+        private readonly TempDirectory temp = new TempDirectory();
+
+        public FileSafetyTests(TorchFixture fixture) => this.fixture = fixture;
+
+        public void Dispose() => temp.Dispose();
+
+        [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+        private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+
+        private string Victim(int bytes = 1_000_000)
+        {
+            string victim = temp.File("victim.bin");
+            File.WriteAllBytes(victim, Enumerable.Range(0, bytes).Select(i => (byte)(i % 251)).ToArray());
+            return victim;
+        }
+
+        private static void AssertUnchanged(string victim, int bytes = 1_000_000)
+        {
+            var content = File.ReadAllBytes(victim);
+            Assert.Equal(bytes, content.Length);
+            Assert.True(content.Select((b, i) => b == (byte)(i % 251)).All(x => x), "the victim file was changed");
+        }
+
+        private sealed class Recorder : IScoringObserver
+        {
+            public System.Collections.Generic.List<string> Warnings { get; } = new();
+            public System.Collections.Generic.List<Exception> Failed { get; } = new();
+            public bool StopRequested => false;
+            public void Warning(string message) => Warnings.Add(message);
+            public void Verbose(string message) { }
+            public void RowRejected(FeatureValueException error, CsvRecord record) { }
+            public void FileFailed(string file, Exception error) => Failed.Add(error);
+        }
+
+        private string Input(string name = "export.csv")
+        {
+            string input = temp.File(name);
+            var text = new StringBuilder("Id," + string.Join(",", SyntheticData.FeatureNames) + "\n");
+            int id = 1;
+            foreach (var row in SyntheticData.Normal(20, 4))
+                text.Append(id++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))).Append('\n');
+            File.WriteAllText(input, text.ToString(), Utf8);
+            return input;
+        }
+
+        private AnomalyScoringSummary Run(string output, Recorder recorder, params string[] files) =>
+            new IncrementalScoringJob(fixture.Reference.Model,
+                new IncrementalScoringOptions { OutputPath = output, StatePath = output + ".state.json" }, recorder).Run(files);
+
+        [Fact]
+        public void ALockPlantedAsALinkIsRefusedAndItsTargetUntouched()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string victim = Victim();
+            string lockPath = temp.File("scored.csv.state.json.lock");
+            File.CreateSymbolicLink(lockPath, victim);
+
+            var e = Assert.Throws<NotARegularFileException>(() => ScoringLock.Acquire(lockPath));
+            Assert.Contains("symbolic link", e.Message);
+            AssertUnchanged(victim);
+        }
+
+        [Fact]
+        public void ALockInfoPlantedAsALinkIsNotWrittenThrough()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string victim = Victim();
+            string lockPath = temp.File("scored.csv.state.json.lock");
+            File.CreateSymbolicLink(ScoringLock.InfoPathFor(lockPath), victim);
+
+            using (ScoringLock.Acquire(lockPath)) { }
+            AssertUnchanged(victim);
+        }
+
+        [Fact]
+        public void AnOutputReplacedByALinkIsRefusedNotCut()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string input = Input();
+            string output = temp.File("scored.csv");
+            Assert.Equal(20, Run(output, new Recorder(), input).RowsScored);
+
+            string victim = Victim();
+            File.Delete(output);
+            File.CreateSymbolicLink(output, victim);
+            var e = Assert.Throws<AutoencoderException>(() => Run(output, new Recorder(), input));
+            Assert.Equal("ScoringOutputWriteFailed", e.ErrorId);
+            Assert.Contains("symbolic link", e.Message);
+            AssertUnchanged(victim);
+        }
+
+        [Fact]
+        public void AStateThatIsALinkIsRefused()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string input = Input();
+            string output = temp.File("scored.csv");
+            Run(output, new Recorder(), input);
+            string real = temp.File("elsewhere.json");
+            File.Move(output + ".state.json", real);
+            File.CreateSymbolicLink(output + ".state.json", real);
+
+            var e = Assert.Throws<AutoencoderException>(() => Run(output, new Recorder(), input));
+            Assert.Equal("NotARegularFile", e.ErrorId);
+        }
+
+        [Fact]
+        public void AtomicWritesRefuseALinkTarget()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string victim = Victim(1000);
+            string target = temp.File("model.aemodel");
+            File.CreateSymbolicLink(target, victim);
+            var e = Assert.Throws<NotARegularFileException>(() => AtomicFile.Write(target, s => s.WriteByte(1)));
+            Assert.Contains("symbolic link", e.Message);
+            AssertUnchanged(victim, 1000);
+            Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+        }
+
+        [Fact]
+        public void AFifoAmongTheInputsIsSkippedWithAWarningNotWaitedOn()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string input = Input();
+            string fifo = temp.File("pipe.csv");
+            Assert.Equal(0, MakeFifo(fifo, Convert.ToUInt32("600", 8)));
+            string output = temp.File("scored.csv");
+            var recorder = new Recorder();
+
+            AnomalyScoringSummary? summary = null;
+            Exception? error = null;
+            var run = new System.Threading.Thread(() =>
+            {
+                try { summary = Run(output, recorder, input, fifo); }
+                catch (Exception e) { error = e; }
+            });
+            run.Start();
+            if (!run.Join(TimeSpan.FromSeconds(120)))
+            {
+                // The run is blocked opening the FIFO: open its other end so that the test can end, then fail.
+                using (var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write)) { }
+                run.Join();
+                Assert.Fail("the run waited on the FIFO");
+            }
+            Assert.Null(error);
+            Assert.Equal(20, summary!.RowsScored);
+            Assert.Equal(0, summary.FilesFailed);
+            Assert.Contains(recorder.Warnings, w => w.Contains(fifo) && w.Contains("FIFO"));
+        }
+
+        [Theory]
+        [InlineData("600")]
+        [InlineData("640")]
+        public void AReplacedFileKeepsItsPermissionBits(string octal)
+        {
+            if (OperatingSystem.IsWindows()) return;
+            var mode = (UnixFileMode)Convert.ToInt32(octal, 8);
+            string target = temp.File("report.html");
+            File.WriteAllText(target, "old");
+            File.SetUnixFileMode(target, mode);
+
+            AtomicFile.Write(target, s => s.Write(Utf8.GetBytes("new")));
+            Assert.Equal("new", File.ReadAllText(target));
+            Assert.Equal(mode, File.GetUnixFileMode(target));
+
+            // The scored CSV of Test-Anomaly -OutputPath is replaced through the same step.
+            string scored = temp.File("scored.csv");
+            File.WriteAllText(scored, "old");
+            File.SetUnixFileMode(scored, mode);
+            using (var writer = new ScoredCsvWriter(scored, new CsvInputOptions(), 0)) writer.Commit();
+            Assert.Equal(mode, File.GetUnixFileMode(scored));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Scoring;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    public class AnomalyLikelihoodTests
+    {
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2, 0, 0, 0);
+
+        // Reconstruction-error-like noise: log-normal around a level, seeded.
+        private static IEnumerable<double> Errors(Random random, int count, double level, double spread = 0.3) =>
+            Enumerable.Range(0, count).Select(_ => level * Math.Exp(spread * Gaussian(random))).ToList();
+
+        private static double Gaussian(Random random) =>
+            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+        [Fact]
+        public void ErfcMatchesKnownValues()
+        {
+            Assert.Equal(1.0, AnomalyLikelihood.Erfc(0), 6);
+            Assert.Equal(0.157299207, AnomalyLikelihood.Erfc(1), 6);
+            Assert.Equal(1.842700793, AnomalyLikelihood.Erfc(-1), 6);
+            Assert.Equal(3.1671e-5, AnomalyLikelihood.UpperTail(4.0), 8);
+            Assert.Equal(0.5, AnomalyLikelihood.UpperTail(0), 6);
+        }
+
+        [Fact]
+        public void AGroupHasNoLikelihoodUntilItsLearningPeriodIsOver()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 1000, shortRows: 5, learningRows: 50);
+            var values = Errors(new Random(1), 60, 0.01).Select(e => likelihood.Next("a", e)).ToList();
+            Assert.All(values.Take(50), v => Assert.Null(v));
+            Assert.All(values.Skip(50), v => Assert.InRange(v!.Value, 0.0, 1.0));
+        }
+
+        [Fact]
+        public void ASpikeOnAQuietSeriesIsUnlikelyAndNoiseIsNot()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 2000, shortRows: 5, learningRows: 100);
+            var random = new Random(2);
+            var normal = Errors(random, 1000, 0.001).Select(e => likelihood.Next("a", e)!).ToList();
+            // Noise alone rarely reaches a likelihood of 0.9999.
+            Assert.True(normal.Skip(100).Count(p => p >= 0.9999) <= 2);
+            // A spike to 20 times the usual error, small in absolute terms (0.02), is flagged at once.
+            var spike = likelihood.Next("a", 0.02);
+            Assert.True(spike >= AnomalyLikelihood.DefaultThreshold, $"spike likelihood {spike}");
+        }
+
+        [Fact]
+        public void ALevelShiftStopsBeingUnlikelyOnceItIsTheNewNormal()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 2000, shortRows: 10, learningRows: 288);
+            var random = new Random(3);
+            foreach (var e in Errors(random, 1500, 0.01)) likelihood.Next("a", e);
+            // The error jumps to 30 times its level and stays there.
+            var after = Errors(random, 1500, 0.3).Select(e => likelihood.Next("a", e)!.Value).ToList();
+            Assert.True(after.Take(20).Any(p => p >= AnomalyLikelihood.DefaultThreshold), "the shift is flagged when it happens");
+            int lastFlag = after.FindLastIndex(p => p >= AnomalyLikelihood.DefaultThreshold);
+            Assert.InRange(lastFlag, 0, 500);
+            Assert.True(after.Skip(1000).All(p => p < 0.99), "long after the shift its rows are normal");
+        }
+
+        [Fact]
+        public void ASpikeThatRecursEveryDayIsNotANewHighAfterTheFirstDay()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 8640, shortRows: 1, learningRows: 100, recentRows: 288);
+            var random = new Random(6);
+            var highs = new List<int>();
+            var errors = Errors(random, 288 * 4, 0.01).ToList();
+            for (int day = 1; day < 4; day++) errors[day * 288 + 200] = 0.5;   // the same spike at the same time every day from day 1
+            for (int i = 0; i < errors.Count; i++)
+            {
+                var p = likelihood.Next("a", errors[i], out bool high);
+                if (p >= 0.99 && high) highs.Add(i);
+            }
+            // Day 1's spike is new; days 2 and 3 repeat it (the same size within the last 288 rows).
+            Assert.Contains(288 + 200, highs);
+            Assert.DoesNotContain(2 * 288 + 200, highs);
+            Assert.DoesNotContain(3 * 288 + 200, highs);
+        }
+
+        [Fact]
+        public void ANewHighIsAboveEveryAverageOfTheRecentRowsOnly()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 100, shortRows: 1, learningRows: 2, recentRows: 3);
+            var values = new[] { 5.0, 1, 2, 3, 4, 4, 1, 1, 1, 2 };
+            var highs = values.Select(v => { likelihood.Next("a", v, out bool h); return h; }).ToArray();
+            // 5 leaves the last 3 rows at index 4; equal is not above; 2 after 4, 1, 1 is not, and 4 then drops out.
+            Assert.Equal(new[] { true, false, false, false, true, false, false, false, false, true }, highs);
+        }
+
+        [Fact]
+        public void GroupsHaveTheirOwnHistory()
+        {
+            var likelihood = new AnomalyLikelihood(historyRows: 1000, shortRows: 3, learningRows: 50);
+            var random = new Random(4);
+            foreach (var (a, b) in Errors(random, 300, 0.001).Zip(Errors(random, 300, 1.0)))
+            {
+                likelihood.Next("quiet", a);
+                likelihood.Next("loud", b);
+            }
+            // The same error is ordinary for the loud group and a spike for the quiet one.
+            Assert.True(likelihood.Next("loud", 0.05) < 0.5);
+            Assert.True(likelihood.Next("quiet", 0.05) >= AnomalyLikelihood.DefaultThreshold);
+            Assert.Equal(2, likelihood.GroupCount);
+        }
+
+        [Fact]
+        public void ANonFiniteErrorIsCertainAndLeavesTheHistoryAlone()
+        {
+            var a = new AnomalyLikelihood(historyRows: 500, shortRows: 3, learningRows: 20);
+            var b = new AnomalyLikelihood(historyRows: 500, shortRows: 3, learningRows: 20);
+            var errors = Errors(new Random(5), 100, 0.01).ToList();
+            foreach (var e in errors) { a.Next("g", e); b.Next("g", e); }
+            Assert.Equal(1.0, a.Next("g", double.NaN));
+            Assert.Equal(b.Next("g", 0.012), a.Next("g", 0.012));
+        }
+
+        [Fact]
+        public void AnAlertIsTheOnsetOfAStretchAndStretchesWithinTheCooldownAreOne()
+        {
+            var tracker = new AlertTracker(new AlertCooldown(3));
+            //                 0      1     2     3      4      5      6      7      8     9     10     11    12
+            var flags = new[] { false, true, true, false, false, true, false, false, false, false, true, true, false };
+            var alerts = flags.Select(f => tracker.Next("g", null, f)).ToArray();
+            // Row 1 starts a stretch; row 5 follows 2 quiet rows (< 3): same incident; row 10 follows 4 quiet rows: new alert.
+            Assert.Equal(new[] { 1, 10 }, alerts.Select((a, i) => (a, i)).Where(x => x.a).Select(x => x.i));
+            Assert.Equal(2, tracker.Alerts);
+        }
+
+        [Fact]
+        public void ACooldownCanBeATimeSpanAndGroupsHaveTheirOwn()
+        {
+            var tracker = new AlertTracker(AlertCooldown.Parse("30m"));
+            Assert.True(tracker.Next("a", T0, true));
+            Assert.True(tracker.Next("b", T0.AddMinutes(1), true));
+            Assert.False(tracker.Next("a", T0.AddMinutes(20), true));   // 20 minutes after a's last anomaly
+            Assert.False(tracker.Next("a", T0.AddMinutes(45), true));   // 25 minutes after the one at 20
+            Assert.True(tracker.Next("a", T0.AddMinutes(90), true));    // 45 minutes later
+            Assert.False(tracker.Next("a", T0.AddMinutes(91), false));
+        }
+
+        [Fact]
+        public void ZeroCooldownMakesEveryAnomalousRowAnAlert()
+        {
+            var tracker = new AlertTracker(new AlertCooldown(0));
+            Assert.Equal(new[] { true, true, false, true }, new[] { true, true, false, true }.Select(f => tracker.Next("g", null, f)));
+        }
+
+        [Theory]
+        [InlineData("48", 48, null)]
+        [InlineData(" 0 ", 0, null)]
+        [InlineData("4h", null, "04:00:00")]
+        [InlineData("30m", null, "00:30:00")]
+        [InlineData("2d", null, "2.00:00:00")]
+        [InlineData("01:15:00", null, "01:15:00")]
+        public void CooldownsParseRowsAndTimeSpans(string text, int? rows, string? span)
+        {
+            var c = AlertCooldown.Parse(text);
+            Assert.Equal(rows, c.Rows);
+            Assert.Equal(span == null ? (TimeSpan?)null : TimeSpan.Parse(span, System.Globalization.CultureInfo.InvariantCulture), c.Span);
+        }
+
+        [Theory]
+        [InlineData("")]
+        [InlineData("-3")]
+        [InlineData("soon")]
+        [InlineData("-1h")]
+        public void ACooldownThatIsNeitherRowsNorATimeSpanIsRefused(string text)
+        {
+            Assert.Throws<FormatException>(() => AlertCooldown.Parse(text));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+<#
+.SYNOPSIS
+    The module against IsolationForest on the eight ODDS/ADBench classical outlier sets (../shared/data/odds).
+
+.DESCRIPTION
+    Protocol of the data README: stratified 60/40 train/test splits, seeds 0-2; ROC-AUC on the test rows with the
+    outlier as the positive class; "unsupervised" trains on all training rows (outliers included, labels unused),
+    "clean" on the training inliers only. odds_split.py (Debian's /usr/bin/python3 with python3-sklearn) makes each
+    split once, writes it as CSV files, and fits IsolationForest on it; this script trains the module on the same
+    files. Each configuration is a name and the parameters given to New-Autoencoder and Invoke-AutoencoderTraining
+    (the baseline row is the defaults: no parameters), so an ablation is a list of configurations.
+    Besides ROC-AUC it reports the share of test inliers above the model's threshold (what an operator sees as
+    false alarms) and the training seconds against IsolationForest's fit seconds.
+
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-OddsEvaluation.ps1 -ModulePath out/AutoencoderPS -OutFile .docs/odds-run.md
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $DataPath = (Join-Path $PSScriptRoot '../../../shared/data/odds'),
+    [int[]] $Seed = @(0, 1, 2),
+    [string[]] $DataSet = @('breastw', 'ionosphere', 'mammography', 'pageblocks', 'pendigits', 'pima', 'smtp', 'wilt'),
+    # @{ Name = 'defaults'; New = @{}; Train = @{} }, ...: the parameters of New-Autoencoder and Invoke-AutoencoderTraining.
+    [hashtable[]] $Configuration = @(@{ Name = 'defaults'; New = @{}; Train = @{} }),
+    [ValidateSet('unsupervised', 'clean')] [string[]] $Variant = @('unsupervised', 'clean'),
+    [int] $ThreadCount = 1,
+    [string] $Python = '/usr/bin/python3',
+    # The markdown table goes here (and the raw results beside it as .json); nothing is written without it.
+    [string] $OutFile,
+    [string] $WorkPath = (Join-Path ([System.IO.Path]::GetTempPath()) "odds-splits-$PID")
+)
+$ErrorActionPreference = 'Stop'
+if (-not (Test-Path (Join-Path $DataPath 'breastw.csv'))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
+& $Python -c 'import sklearn' 2>$null
+if ($LASTEXITCODE -ne 0) { throw "$Python has no sklearn: apt-get install -y python3-sklearn (and use Debian's /usr/bin/python3)." }
+Import-Module $ModulePath
+
+New-Item -ItemType Directory -Force -Path $WorkPath | Out-Null
+try {
+    Write-Verbose "Splitting and fitting IsolationForest ($($DataSet -join ', '); seeds $($Seed -join ', '))..."
+    $forest = @{}
+    & $Python (Join-Path $PSScriptRoot 'odds_split.py') $DataPath $WorkPath ($Seed -join ',') ($DataSet -join ',') | ForEach-Object {
+        $r = $_ | ConvertFrom-Json
+        $forest["$($r.set)-$($r.seed)"] = $r
+    }
+    if ($LASTEXITCODE -ne 0) { throw "odds_split.py failed (exit $LASTEXITCODE)." }
+
+    $results = [System.Collections.Generic.List[object]]::new()
+    foreach ($config in $Configuration) {
+        foreach ($set in $DataSet) {
+            foreach ($s in $Seed) {
+                $folder = Join-Path $WorkPath "$set-$s"
+                foreach ($v in $Variant) {
+                    $newParameters = @{} + ($config.New ?? @{})
+                    $trainParameters = @{} + ($config.Train ?? @{})
+                    $model = New-Autoencoder -Seed $s @newParameters
+                    $trainFile = Join-Path $folder ($v -eq 'clean' ? 'train_clean.csv' : 'train.csv')
+                    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                    Invoke-AutoencoderTraining -Model $model -Path $trainFile -ThreadCount $ThreadCount @trainParameters -WarningAction SilentlyContinue | Out-Null
+                    $seconds = $clock.Elapsed.TotalSeconds
+                    $scored = @(Test-Anomaly -Model $model -Path (Join-Path $folder 'test.csv') -ThreadCount $ThreadCount)
+                    $metrics = $scored | Measure-AnomalyDetection -LabelProperty label -AnomalyLabel 1
+                    $inliers = @($scored | Where-Object { $_.label -eq '0' })
+                    $f = $forest["$set-$s"]
+                    $row = [pscustomobject]@{
+                        Configuration   = $config.Name
+                        DataSet         = $set
+                        Seed            = $s
+                        Variant         = $v
+                        RocAuc          = $metrics.RocAuc
+                        IForestRocAuc   = $f."${v}RocAuc"
+                        InliersFlagged  = @($inliers | Where-Object IsAnomaly).Count / [math]::Max(1, $inliers.Count)
+                        Recall          = $metrics.Recall
+                        Epochs          = $model.Training.Epochs
+                        TrainSeconds    = $seconds
+                        IForestSeconds  = $f."${v}FitSeconds"
+                    }
+                    $results.Add($row)
+                    Write-Verbose ("{0} {1} seed {2} {3}: ROC-AUC {4:0.000} (IForest {5:0.000}), inliers flagged {6:P1}, {7:0.00} s" -f $config.Name, $set, $s, $v, $row.RocAuc, $row.IForestRocAuc, $row.InliersFlagged, $seconds)
+                    $model.Dispose()
+                }
+            }
+        }
+    }
+}
+finally {
+    Remove-Item -Recurse -Force $WorkPath -ErrorAction SilentlyContinue
+}
+
+# One table per variant: rows = data sets (mean over seeds), columns = IForest and each configuration.
+function Format-Table3([string] $v) {
+    $names = @($Configuration | ForEach-Object Name)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add("| data set | IForest | " + ($names -join ' | ') + ' |')
+    $lines.Add('|---|---:|' + (($names | ForEach-Object { '---:' }) -join '|') + '|')
+    $mean = { param($xs) ($xs | Measure-Object -Average).Average }
+    foreach ($set in $DataSet + '**mean**') {
+        $pick = { param($n) @($results | Where-Object { $_.Variant -eq $v -and $_.Configuration -eq $n -and ($set -eq '**mean**' -or $_.DataSet -eq $set) }) }
+        $forestRows = & $pick $names[0]
+        $cells = @('{0:0.000}' -f (& $mean $forestRows.IForestRocAuc))
+        foreach ($n in $names) { $cells += '{0:0.000}' -f (& $mean (& $pick $n).RocAuc) }
+        $lines.Add("| $set | " + ($cells -join ' | ') + ' |')
+    }
+    $lines
+}
+$summary = foreach ($config in $Configuration) {
+    foreach ($v in $Variant) {
+        $rows = @($results | Where-Object { $_.Configuration -eq $config.Name -and $_.Variant -eq $v })
+        [pscustomobject]@{
+            Configuration  = $config.Name
+            Variant        = $v
+            RocAuc         = [math]::Round(($rows.RocAuc | Measure-Object -Average).Average, 3)
+            IForestRocAuc  = [math]::Round(($rows.IForestRocAuc | Measure-Object -Average).Average, 3)
+            InliersFlagged = [math]::Round(($rows.InliersFlagged | Measure-Object -Average).Average, 4)
+            TrainSeconds   = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
+            IForestSeconds = [math]::Round(($rows.IForestSeconds | Measure-Object -Sum).Sum, 1)
+        }
+    }
+}
+if ($OutFile) {
+    $text = [System.Collections.Generic.List[string]]::new()
+    $text.Add("ROC-AUC on the test rows, mean of seeds $($Seed -join ', '); $ThreadCount libtorch thread(s).")
+    foreach ($v in $Variant) { $text.Add(''); $text.Add("### $v"); $text.Add(''); (Format-Table3 $v) | ForEach-Object { $text.Add($_) } }
+    $text.Add(''); $text.Add('| configuration | variant | ROC-AUC | IForest | test inliers flagged | train s (sum) | IForest fit s (sum) |')
+    $text.Add('|---|---|---:|---:|---:|---:|---:|')
+    foreach ($r in $summary) { $text.Add("| $($r.Configuration) | $($r.Variant) | $($r.RocAuc) | $($r.IForestRocAuc) | $('{0:P1}' -f $r.InliersFlagged) | $($r.TrainSeconds) | $($r.IForestSeconds) |") }
+    Set-Content -Path $OutFile -Value $text
+    $results | ConvertTo-Json -Depth 3 | Set-Content -Path ([System.IO.Path]::ChangeExtension($OutFile, '.json'))
+}
+$summary

@@ -1,0 +1,92 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:t0 = [datetime]::new(2026, 3, 2, 0, 0, 0, [System.DateTimeKind]::Unspecified)
+
+    function New-MetricSeries {
+        <#
+        .SYNOPSIS
+            One row every 5 minutes: a daily-ish cycle of 48 rows with seeded noise, plus -Shift from row -ShiftAt on
+            and -Spike added to rows -SpikeAt .. -SpikeAt + 2.
+        #>
+        param([int] $Count, [int] $Seed = 3, [int] $ShiftAt = [int]::MaxValue, [double] $Shift = 0, [int] $SpikeAt = -1, [double] $Spike = 0)
+        $random = [System.Random]::new($Seed)
+        for ($i = 0; $i -lt $Count; $i++) {
+            $v = 40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48) + 1.5 * $random.NextDouble()
+            if ($i -ge $ShiftAt) { $v += $Shift }
+            if ($SpikeAt -ge 0 -and $i -ge $SpikeAt -and $i -lt $SpikeAt + 3) { $v += $Spike }
+            [pscustomobject][ordered]@{ Time = $t0.AddMinutes(5 * $i); Cpu = $v }
+        }
+    }
+
+    $script:model = New-Autoencoder -HiddenLayer 16, 4 -WindowSize 12 -TimeProperty Time -Seed 7 -OutputActivation Linear
+    $null = New-MetricSeries -Count 400 -Seed 1 | Invoke-AutoencoderTraining -Model $model -Epochs 15 -Scaling Robust -ThreadCount 1
+}
+
+Describe 'Calibrated scores and alerts of time-series models' {
+    It 'gives every row AnomalyProbability and IsAlert, no probability while a group learns, and alerts only where rows are anomalous' {
+        $rows = @(New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | Test-Anomaly -Model $model)
+        $rows | Should -HaveCount 400
+        @($rows[0..10] | Where-Object { $_.AnomalyStatus -ne 'WarmingUp' -or $null -ne $_.AnomalyProbability -or $_.IsAlert }) | Should -HaveCount 0
+        # The learning period: 288 scored rows without a probability, then a probability on every row.
+        @($rows[11..298] | Where-Object { $null -ne $_.AnomalyProbability -or $_.IsAnomaly }) | Should -HaveCount 0
+        @($rows[299..399] | Where-Object { $_.AnomalyProbability -isnot [double] }) | Should -HaveCount 0
+        @($rows | Where-Object { $_.IsAlert -and -not $_.IsAnomaly }) | Should -HaveCount 0
+        # The spike raises one alert, when it comes.
+        $alerts = @(for ($i = 0; $i -lt $rows.Count; $i++) { if ($rows[$i].IsAlert) { $i } })
+        $alerts | Should -HaveCount 1
+        $alerts[0] | Should -BeIn (350..353)
+    }
+
+    It 'stops alerting on a level shift once it is the new normal, and alerts on a larger incident inside it' {
+        $series = @(New-MetricSeries -Count 2400 -Seed 4 -ShiftAt 500 -Shift 25 -SpikeAt 2200 -Spike 200)
+        $rows = @($series | Test-Anomaly -Model $model)
+        $alerts = @(for ($i = 0; $i -lt $rows.Count; $i++) { if ($rows[$i].IsAlert) { $i } })
+        $anomalous = @(for ($i = 0; $i -lt $rows.Count; $i++) { if ($rows[$i].IsAnomaly) { $i } })
+        $alerts[0] | Should -BeIn (500..540)
+        # The shift is normal long before the incident: no anomalous row in the 600 rows before it.
+        @($anomalous | Where-Object { $_ -ge 1600 -and $_ -lt 2200 }) | Should -HaveCount 0
+        @($alerts | Where-Object { $_ -ge 2200 -and $_ -le 2205 }) | Should -HaveCount 1
+
+        # The raw threshold flags the whole shifted stretch: the incident raises no alert of its own.
+        $raw = @($series | Test-Anomaly -Model $model -Calibration None)
+        $rawAlerts = @(for ($i = 0; $i -lt $raw.Count; $i++) { if ($raw[$i].IsAlert) { $i } })
+        @($rawAlerts | Where-Object { $_ -ge 2200 -and $_ -le 2205 }) | Should -HaveCount 0
+        @($raw[1600..2199] | Where-Object IsAnomaly).Count | Should -BeGreaterThan 500
+        @($raw | Where-Object { $null -ne $_.AnomalyProbability }) | Should -HaveCount 0
+    }
+
+    It 'takes -AlertCooldown in rows or as a time span, and 0 makes every anomalous row an alert' {
+        $every = @(New-MetricSeries -Count 420 -Seed 5 -SpikeAt 330 -Spike 40 | Test-Anomaly -Model $model -AlertCooldown 0)
+        @($every | Where-Object IsAlert).Count | Should -Be @($every | Where-Object IsAnomaly).Count
+        @($every | Where-Object IsAnomaly).Count | Should -BeGreaterThan 1
+        foreach ($cooldown in 48, '4h', [timespan]::FromHours(4)) {
+            $rows = @(New-MetricSeries -Count 420 -Seed 5 -SpikeAt 330 -Spike 40 | Test-Anomaly -Model $model -AlertCooldown $cooldown)
+            @($rows | Where-Object IsAlert) | Should -HaveCount 1
+        }
+        { New-MetricSeries -Count 10 | Test-Anomaly -Model $model -AlertCooldown 'soon' } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,AutoencoderPS.Commands.TestAnomalyCommand'
+    }
+
+    It 'writes AnomalyProbability and IsAlert to -OutputPath before AnomalyStatus' {
+        $in = Join-Path $TestDrive 'in.csv'
+        $out = Join-Path $TestDrive 'out.csv'
+        New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | ForEach-Object { [pscustomobject]@{ Time = $_.Time.ToString('s'); Cpu = $_.Cpu } } |
+            Export-Csv -LiteralPath $in -NoTypeInformation
+        Test-Anomaly -Model $model -Path $in -OutputPath $out
+        $written = @(Import-Csv -LiteralPath $out)
+        @($written[0].PSObject.Properties.Name)[-3..-1] | Should -Be @('AnomalyProbability', 'IsAlert', 'AnomalyStatus')
+        $piped = @(Import-Csv -LiteralPath $in | Test-Anomaly -Model $model)
+        @($written.IsAlert) | Should -Be @($piped | ForEach-Object { [string]$_.IsAlert })
+        @($written | Where-Object IsAlert -eq 'True') | Should -HaveCount 1
+        @($written[0..298] | Where-Object AnomalyProbability -ne '') | Should -HaveCount 0
+        @($written[299..399] | Where-Object AnomalyProbability -eq '') | Should -HaveCount 0
+    }
+
+    It 'refuses calibration and alert options for a row model' {
+        $rowModel = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $null = New-MetricSeries -Count 100 | Select-Object Cpu | Invoke-AutoencoderTraining -Model $rowModel -Epochs 2 -ThreadCount 1
+        { New-MetricSeries -Count 5 | Select-Object Cpu | Test-Anomaly -Model $rowModel -AlertCooldown 10 } | Should -Throw -ErrorId 'StreamOptionNeedsWindowedModel,AutoencoderPS.Commands.TestAnomalyCommand'
+        { New-MetricSeries -Count 5 | Select-Object Cpu | Test-Anomaly -Model $rowModel -Calibration Likelihood } | Should -Throw -ErrorId 'StreamOptionNeedsWindowedModel,AutoencoderPS.Commands.TestAnomalyCommand'
+        @(New-MetricSeries -Count 5 | Select-Object Cpu | Test-Anomaly -Model $rowModel -Calibration None) | Should -HaveCount 5
+    }
+}

@@ -1,0 +1,201 @@
+# Issue 15 (a hostile review and a new user's first run): cmdlet-level regression tests. Generated data only.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Csv = Join-Path $TestDrive 'metrics.csv'
+    New-MetricRow -Count 120 -Seed 5 -AsText | Export-Csv -LiteralPath $script:Csv -NoTypeInformation
+    $script:ModelObject = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+    Invoke-AutoencoderTraining -Model $script:ModelObject -Path $script:Csv -Epochs 3 -ThreadCount 1 | Out-Null
+    $script:Model = Join-Path $TestDrive 'model.aemodel'
+    Export-Autoencoder -Model $script:ModelObject -Path $script:Model
+}
+
+Describe 'Issue 15: Invoke-AnomalyScoring with a corrupt model (item 8)' {
+    It 'fails with exit code 2 and leaves no lock file behind' {
+        $bad = Join-Path $TestDrive 'corrupt.aemodel'
+        [System.IO.File]::WriteAllBytes($bad, [byte[]](1..200))
+        $out = Join-Path $TestDrive 'corrupt-out.csv'
+        { Invoke-AnomalyScoring -ModelPath $bad -Path $script:Csv -OutputPath $out -ErrorAction Stop } | Should -Throw
+        $LASTEXITCODE | Should -Be 2
+        Test-Path -LiteralPath "$out.state.json.lock" | Should -BeFalse
+        Test-Path -LiteralPath "$out.state.json" | Should -BeFalse
+    }
+}
+
+Describe 'Issue 15: the scheduled script''s log (items 6 and 7)' {
+    BeforeAll {
+        $script:Pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script:JobScript = Join-Path (Split-Path (Resolve-Path -LiteralPath $env:AUTOENCODERPS_MODULE).ProviderPath -Parent) 'Invoke-ScheduledScoring.ps1'
+        # Runs the job as cron does: standard output and error appended to one log file.
+        function Invoke-Job {
+            param([string[]] $Arguments, [string] $Log)
+            $start = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+            foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $script:JobScript) + $Arguments) { $start.ArgumentList.Add($a) }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($start)
+            $out = $process.StandardOutput.ReadToEndAsync()
+            $err = $process.StandardError.ReadToEndAsync()
+            $process.WaitForExit()
+            [System.IO.File]::AppendAllText($Log, $out.Result + $err.Result)
+            $process.ExitCode
+        }
+    }
+
+    It 'is plain text with one time-stamped header line per run, and the job reads a ;-separated de-DE export' {
+        $de = [cultureinfo]::GetCultureInfo('de-DE')
+        $export = Join-Path $TestDrive 'de.csv'
+        $lines = @('Host;cpu;mem;disk') + @(New-MetricRow -Count 30 -Seed 9 | ForEach-Object {
+                '{0};{1};{2};{3}' -f $_.Host, $_.cpu.ToString($de), $_.mem.ToString($de), $_.disk.ToString($de) })
+        Set-Content -LiteralPath $export -Value $lines -Encoding utf8NoBOM
+        $log = Join-Path $TestDrive 'job.log'
+        $out = Join-Path $TestDrive 'de-scored.csv'
+
+        $first = Invoke-Job -Arguments @('-ModelPath', $script:Model, '-Path', $export, '-OutputPath', $out, '-Culture', 'de-DE', '-Delimiter', ';') -Log $log
+        $first | Should -BeIn 0, 1
+        # A second run that fails (a missing model) writes its error to the same log.
+        $second = Invoke-Job -Arguments @('-ModelPath', (Join-Path $TestDrive 'nope.aemodel'), '-Path', $export, '-OutputPath', $out) -Log $log
+        $second | Should -Be 2
+
+        $text = [System.IO.File]::ReadAllText($log)
+        $text | Should -Not -Match "`e" -Because 'a log file holds no ANSI escape codes'
+        $headers = @([regex]::Matches($text, '(?m)^==== \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ scheduled scoring run'))
+        $headers | Should -HaveCount 2
+        $text | Should -Match 'ModelFileNotFound|does not exist'
+        @(Import-Csv -LiteralPath $out -Delimiter ';').Count | Should -Be 30
+    }
+}
+
+Describe 'Issue 15: a new user''s mistakes (items 9 and 18)' {
+    It 'Test-Anomaly refuses an -OutputPath that is one of its inputs, and the input stays as it was (item 9)' {
+        $copy = Join-Path $TestDrive 'source.csv'
+        Copy-Item -LiteralPath $script:Csv -Destination $copy
+        $before = [System.IO.File]::ReadAllBytes($copy)
+        { Test-Anomaly -Model $script:ModelObject -Path $copy -OutputPath $copy -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OutputPathIsInput*'
+        [System.IO.File]::ReadAllBytes($copy) | Should -Be $before
+    }
+
+    It 'Test-Anomaly refuses an -OutputPath that is a link to an input (item 9)' -Skip:($IsWindows) {
+        $copy = Join-Path $TestDrive 'linked-source.csv'
+        Copy-Item -LiteralPath $script:Csv -Destination $copy
+        $link = Join-Path $TestDrive 'link.csv'
+        New-Item -ItemType SymbolicLink -Path $link -Target $copy | Out-Null
+        { Test-Anomaly -Model $script:ModelObject -Path $copy -OutputPath $link -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathIsInput*'
+    }
+
+    It 'Invoke-AutoencoderTraining -Path on a file that does not exist says so (item 18)' {
+        $missing = Join-Path $TestDrive 'nope.csv'
+        $model = New-Autoencoder -HiddenLayer 2 -Seed 1
+        $thrown = $null
+        try { Invoke-AutoencoderTraining -Model $model -Path $missing -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound*'
+        $thrown.Exception.Message | Should -BeLike '*nope.csv*does not exist*'
+        $thrown.Exception.Message | Should -Not -BeLike '*No training rows were received*'
+    }
+}
+
+Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 and 17)' {
+    BeforeAll {
+        # A German export: ';' between fields, decimal commas.
+        function New-GermanExport {
+            param([string] $Path, [int] $Count)
+            $de = [cultureinfo]::GetCultureInfo('de-DE')
+            $lines = @('Host;cpu;mem;disk') + @(New-MetricRow -Count $Count -Seed 9 | ForEach-Object {
+                    '{0};{1};{2};{3}' -f $_.Host, $_.cpu.ToString('0.00', $de), $_.mem.ToString('0.00', $de), $_.disk.ToString('0.00', $de) })
+            Set-Content -LiteralPath $Path -Value $lines -Encoding utf8NoBOM
+        }
+    }
+
+    It 'stops after 100 failed rows in a row with one error naming the cause and the first bad row, and keeps the previous output (item 16)' {
+        $export = Join-Path $TestDrive 'german-many.csv'
+        New-GermanExport -Path $export -Count 400
+        $out = Join-Path $TestDrive 'previous.csv'
+        Set-Content -LiteralPath $out -Value 'previous results'
+        $errors = $null
+        $thrown = $null
+        try { Test-Anomaly -Model $script:ModelObject -Path $export -Delimiter ';' -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'TooManyRowFailures*'
+        $thrown.Exception.Message | Should -Match '-Culture'
+        $thrown.Exception.Message | Should -Match 'line 2'
+        @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidFeatureValue*' }).Count | Should -Be 100
+        Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
+    }
+
+    It 'leaves a previous output in place when every one of a few rows fails (item 16)' {
+        $export = Join-Path $TestDrive 'german-few.csv'
+        New-GermanExport -Path $export -Count 5
+        $out = Join-Path $TestDrive 'previous-few.csv'
+        Set-Content -LiteralPath $out -Value 'previous results'
+        Test-Anomaly -Model $script:ModelObject -Path $export -Delimiter ';' -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' }) | Should -HaveCount 1
+        Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
+    }
+
+    It 'lists the columns found and suggests -Delimiter when a ;-file is read with commas (item 17)' {
+        $export = Join-Path $TestDrive 'german-columns.csv'
+        New-GermanExport -Path $export -Count 5
+        $thrown = $null
+        try { Test-Anomaly -Model $script:ModelObject -Path $export -ErrorAction Stop } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing*'
+        $thrown.Exception.Message | Should -BeLike "*'Host;cpu;mem;disk'*"
+        $thrown.Exception.Message | Should -BeLike "*-Delimiter ';'*"
+    }
+}
+
+Describe 'Issue 15: the model''s display shows real members only (item 20)' {
+    It 'every item of the model''s list view is a property: <_>' -ForEach @(
+        $format = [xml](Get-Content -LiteralPath (Join-Path (Split-Path $env:AUTOENCODERPS_MODULE -Parent) 'AutoencoderPS.Format.ps1xml') -Raw)
+        $view = $format.Configuration.ViewDefinitions.View | Where-Object Name -EQ 'AutoencoderModel'
+        @($view.ListControl.ListEntries.ListEntry.ListItems.ListItem | ForEach-Object { if ($_.Label) { $_.Label } else { $_.PropertyName } })
+    ) {
+        $script:ModelObject.PSObject.Properties[$_] | Should -Not -BeNullOrEmpty -Because "Format-List $_ must print what the view shows"
+    }
+
+    It 'Format-List IgnoredColumns, Seed and Activation print their values' {
+        $text = $script:ModelObject | Format-List IgnoredColumns, Seed, Activation | Out-String
+        $text | Should -Match 'Seed\s*:\s*1'
+        $text | Should -Match 'Activation\s*:\s*\w+'
+    }
+}
+
+Describe 'Issue 15: documented output matches what is printed (item 21)' {
+    It 'Get-AutoencoderSampleData Example 2 lists the incidents in the order the cmdlet gives them' {
+        $help = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../module/help/Get-AutoencoderSampleData.md') -Raw
+        $block = [regex]::Match($help, '(?s)### Example 2:.*?```output\r?\n(.*?)```').Groups[1].Value
+        $documented = @($block -split '\r?\n' | Select-Object -Skip 2 | Where-Object { $_.Trim() } | ForEach-Object { ($_ -split '\s+')[0] })
+        $documented | Should -Be @(Get-AutoencoderSampleData -Days 7 -Incident | ForEach-Object Name)
+    }
+}
+
+Describe 'Issue 15: tab completion of task names (item 19)' {
+    It 'Unregister- and Get-AnomalyScoringTask -Name complete the registered task names, not file names' -Skip:($IsWindows) {
+        # A stand-in crontab program on PATH that lists one task of the module: no cron needed.
+        $bin = Join-Path $TestDrive 'fake-cron'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        $table = Join-Path $bin 'table'
+        $line = '*/15 * * * * /usr/bin/pwsh -NoProfile -NonInteractive -File /m/Invoke-ScheduledScoring.ps1 -ModelPath /a.aemodel -Path /a.csv -OutputPath /o.csv >> /a.log 2>&1'
+        [System.IO.File]::WriteAllText($table, "# AutoencoderPS task: score-web (managed by Register-AnomalyScoringTask; do not edit)`n$line`n")
+        $program = Join-Path $bin 'crontab'
+        [System.IO.File]::WriteAllText($program, "#!/bin/sh`nif [ `"`$1`" = `"-l`" ]; then cat '$table'; exit 0; fi`nexit 1`n")
+        [System.IO.File]::SetUnixFileMode($program, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        New-Item -ItemType File -Path (Join-Path $TestDrive 'score-file.txt') | Out-Null
+        $path = $env:PATH
+        Push-Location $TestDrive
+        try {
+            $env:PATH = $bin + [System.IO.Path]::PathSeparator + $path
+            foreach ($command in 'Unregister-AnomalyScoringTask', 'Get-AnomalyScoringTask') {
+                $text = "$command -Name sc"
+                $result = TabExpansion2 -inputScript $text -cursorColumn $text.Length
+                @($result.CompletionMatches.CompletionText) | Should -Be @('score-web') -Because "$command -Name completes task names"
+            }
+        }
+        finally {
+            $env:PATH = $path
+            Pop-Location
+        }
+    }
+}

@@ -1,0 +1,62 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $script:t0 = [datetime]::new(2026, 3, 2, 0, 0, 0, [System.DateTimeKind]::Unspecified)
+
+    function New-JitteredSeries {
+        <#
+        .SYNOPSIS
+            A sensor that reports about every 5 minutes, up to 2.4 minutes early or late (as road-traffic sensors do):
+            a 48-step cycle with seeded noise, -Spike added to the rows from -SpikeAt for 3 rows.
+        #>
+        param([int] $Count, [int] $Seed = 3, [string] $Sensor = 's1', [int] $SpikeAt = -1, [double] $Spike = 0)
+        $random = [System.Random]::new($Seed)
+        for ($i = 0; $i -lt $Count; $i++) {
+            $v = 40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48) + 1.5 * $random.NextDouble()
+            if ($SpikeAt -ge 0 -and $i -ge $SpikeAt -and $i -lt $SpikeAt + 3) { $v += $Spike }
+            [pscustomobject][ordered]@{ Time = $t0.AddMinutes(5 * $i + 4.8 * $random.NextDouble() - 2.4); Sensor = $Sensor; Speed = $v }
+        }
+    }
+}
+
+Describe 'Time-grid windows for irregular series' {
+    It 'trains and scores a jittered series on which a window of rows scores few rows' {
+        $train = @(New-JitteredSeries -Count 600 -Seed 1)
+        # Rows 1.5 usual steps apart break a window of rows: about one step in nine here, so few runs of 24 rows.
+        $rows = New-Autoencoder -HiddenLayer 16, 4 -WindowSize 24 -TimeProperty Time -GroupBy Sensor -Seed 7 -OutputActivation Linear
+        $null = $train | Invoke-AutoencoderTraining -Model $rows -Epochs 2 -Scaling Robust -ThreadCount 1
+        @(New-JitteredSeries -Count 500 -Seed 2 | Test-Anomaly -Model $rows | Where-Object AnomalyStatus -eq 'Scored').Count | Should -BeLessThan 100
+
+        $grid = New-Autoencoder -HiddenLayer 16, 4 -WindowSize 24 -TimeProperty Time -GroupBy Sensor -Seed 7 -OutputActivation Linear -TimeGrid
+        $null = $train | Invoke-AutoencoderTraining -Model $grid -Epochs 15 -Scaling Robust -ThreadCount 1
+        $scored = @(New-JitteredSeries -Count 500 -Seed 2 -SpikeAt 420 -Spike 40 | Test-Anomaly -Model $grid)
+        $scored | Should -HaveCount 500
+        @($scored | Where-Object AnomalyStatus -eq 'Scored').Count | Should -BeGreaterThan 470
+        $alerts = @(for ($i = 0; $i -lt $scored.Count; $i++) { if ($scored[$i].IsAlert) { $i } })
+        $alerts | Should -HaveCount 1
+        $alerts[0] | Should -BeIn (420..424)
+
+        # The grid is kept in the model file.
+        $path = Join-Path $TestDrive 'grid.aenc'
+        Export-Autoencoder -Model $grid -Path $path
+        $loaded = Import-Autoencoder -Path $path
+        $loaded.Settings.TimeGrid | Should -BeTrue
+        $again = @(New-JitteredSeries -Count 500 -Seed 2 -SpikeAt 420 -Spike 40 | Test-Anomaly -Model $loaded)
+        @($again.AnomalyScore) | Should -Be @($scored.AnomalyScore)
+    }
+
+    It 'reports a group that gives no window as an error of that group, and trains on the others' {
+        $train = @(New-JitteredSeries -Count 300 -Seed 1 -Sensor 'long') + @(New-JitteredSeries -Count 10 -Seed 4 -Sensor 'short')
+        $grid = New-Autoencoder -HiddenLayer 8, 4 -WindowSize 24 -TimeProperty Time -GroupBy Sensor -Seed 7 -OutputActivation Linear -TimeGrid
+        $null = $train | Invoke-AutoencoderTraining -Model $grid -Epochs 2 -Scaling Robust -ThreadCount 1 -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'GroupNotWindowed,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand'
+        $problems[0].TargetObject | Should -Be 'short'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $grid.IsTrained | Should -BeTrue
+    }
+
+    It 'refuses a time grid without a time property' {
+        { New-Autoencoder -WindowSize 4 -TimeGrid } | Should -Throw -ErrorId 'TimeGridNeedsTime,AutoencoderPS.Commands.NewAutoencoderCommand'
+    }
+}
