@@ -21,15 +21,10 @@ namespace AutoencoderPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "AnomalyScoring", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(AnomalyScoringSummary))]
-    public sealed class InvokeAnomalyScoringCommand : AutoencoderCmdlet
+    public sealed class InvokeAnomalyScoringCommand : ScoringJobCmdlet
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
-
-        /// <summary>The model file (Export-Autoencoder) to score with.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string ModelPath { get; set; } = "";
 
         /// <summary>CSV files to score; wildcards are expanded on every run, so new files are picked up.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
@@ -42,31 +37,9 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-        /// <summary>The file the results are appended to.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string OutputPath { get; set; } = "";
-
-        /// <summary>The state file (default: the output path + ".state.json").</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? StatePath { get; set; }
-
-        [Parameter]
-        public ScoringOutputFormat Format { get; set; } = ScoringOutputFormat.Csv;
-
         [Parameter]
         [ValidateRange(0, 1000)]
         public int TopFeatureCount { get; set; } = 3;
-
-        /// <summary>Culture of numbers and dates in the input (default invariant).</summary>
-        [Parameter]
-        public CultureInfo? Culture { get; set; }
-
-        /// <summary>Field separator of the input (default: the culture's list separator, or "," for the invariant culture).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Delimiter { get; set; }
 
         [Parameter]
         [ValidateRange(1, 1024)]
@@ -125,7 +98,7 @@ namespace AutoencoderPS.Commands
                 {
                     OutputPath = output,
                     StatePath = state,
-                    Format = Format,
+                    Format = Format ?? ScoringOutputFormat.Csv,
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
                 };

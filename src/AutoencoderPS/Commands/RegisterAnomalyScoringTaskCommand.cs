@@ -15,41 +15,16 @@ namespace AutoencoderPS.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AnomalyScoringTask))]
-    public sealed class RegisterAnomalyScoringTaskCommand : ScoringTaskCmdlet
+    public sealed class RegisterAnomalyScoringTaskCommand : ScoringJobCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
         public string Name { get; set; } = "";
 
         [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string ModelPath { get; set; } = "";
-
-        [Parameter(Mandatory = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
-
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public string OutputPath { get; set; } = "";
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? StatePath { get; set; }
-
-        [Parameter]
-        [ValidateSet("Csv", "JsonLines")]
-        public string? Format { get; set; }
-
-        /// <summary>Culture of numbers and dates in the exports, passed to the job's Invoke-AnomalyScoring -Culture.</summary>
-        [Parameter]
-        public System.Globalization.CultureInfo? Culture { get; set; }
-
-        /// <summary>Field separator of the exports, passed to the job's Invoke-AnomalyScoring -Delimiter.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Delimiter { get; set; }
 
         [Parameter]
         public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
@@ -191,7 +166,7 @@ namespace AutoencoderPS.Commands
             {
                 // The invariant culture has the empty name: no -Culture then, which is the job's default.
                 string? culture = Culture == null || Culture.Name.Length == 0 ? null : Culture.Name;
-                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format, culture, Delimiter);
+                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format?.ToString(), culture, Delimiter);
             }
             catch (ScoringTaskException e)
             {

@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Management.Automation;
+using AutoencoderPS.Engine.Scoring.Incremental;
+
+namespace AutoencoderPS.Commands
+{
+    /// <summary>
+    /// The scheduled scoring job's parameters, declared once: Invoke-AnomalyScoring runs the job and
+    /// Register-AnomalyScoringTask schedules it, so the two take the same model, output, state, format and input
+    /// culture. Each declares its own -Path (the job's is positional, the registration's -Name is). It derives from
+    /// <see cref="ScoringTaskCmdlet"/> so that one class can hold both; Invoke-AnomalyScoring uses none of the task store.
+    /// </summary>
+    public abstract class ScoringJobCmdlet : ScoringTaskCmdlet
+    {
+        /// <summary>The model file (Export-Autoencoder) to score with.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string ModelPath { get; set; } = "";
+
+        /// <summary>The file the results are appended to.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string OutputPath { get; set; } = "";
+
+        /// <summary>The state file (default: the output path + ".state.json").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StatePath { get; set; }
+
+        /// <summary>The output's format (default Csv).</summary>
+        [Parameter]
+        public ScoringOutputFormat? Format { get; set; }
+
+        /// <summary>Culture of numbers and dates in the input (default invariant).</summary>
+        [Parameter]
+        public CultureInfo? Culture { get; set; }
+
+        /// <summary>Field separator of the input (default: the culture's list separator, or "," for the invariant culture).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Delimiter { get; set; }
+    }
+}
