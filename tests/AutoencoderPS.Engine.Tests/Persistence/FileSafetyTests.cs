@@ -49,16 +49,6 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(content.Select((b, i) => b == (byte)(i % 251)).All(x => x), "the victim file was changed");
         }
 
-        private sealed class Recorder : IScoringObserver
-        {
-            public System.Collections.Generic.List<string> Warnings { get; } = new();
-            public System.Collections.Generic.List<Exception> Failed { get; } = new();
-            public bool StopRequested => false;
-            public void Warning(string message) => Warnings.Add(message);
-            public void Verbose(string message) { }
-            public void RowRejected(FeatureValueException error, CsvRecord record) { }
-            public void FileFailed(string file, Exception error) => Failed.Add(error);
-        }
 
         private string Input(string name = "export.csv")
         {
@@ -71,7 +61,7 @@ namespace AutoencoderPS.Engine.Tests
             return input;
         }
 
-        private AnomalyScoringSummary Run(string output, Recorder recorder, params string[] files) =>
+        private AnomalyScoringSummary Run(string output, RecordingObserver recorder, params string[] files) =>
             new IncrementalScoringJob(fixture.Reference.Model,
                 new IncrementalScoringOptions { OutputPath = output, StatePath = output + ".state.json" }, recorder).Run(files);
 
@@ -106,12 +96,12 @@ namespace AutoencoderPS.Engine.Tests
             if (OperatingSystem.IsWindows()) return;
             string input = Input();
             string output = temp.File("scored.csv");
-            Assert.Equal(20, Run(output, new Recorder(), input).RowsScored);
+            Assert.Equal(20, Run(output, new RecordingObserver(), input).RowsScored);
 
             string victim = Victim();
             File.Delete(output);
             File.CreateSymbolicLink(output, victim);
-            var e = Assert.Throws<AutoencoderException>(() => Run(output, new Recorder(), input));
+            var e = Assert.Throws<AutoencoderException>(() => Run(output, new RecordingObserver(), input));
             Assert.Equal("ScoringOutputWriteFailed", e.ErrorId);
             Assert.Contains("symbolic link", e.Message);
             AssertUnchanged(victim);
@@ -123,12 +113,12 @@ namespace AutoencoderPS.Engine.Tests
             if (OperatingSystem.IsWindows()) return;
             string input = Input();
             string output = temp.File("scored.csv");
-            Run(output, new Recorder(), input);
+            Run(output, new RecordingObserver(), input);
             string real = temp.File("elsewhere.json");
             File.Move(output + ".state.json", real);
             File.CreateSymbolicLink(output + ".state.json", real);
 
-            var e = Assert.Throws<AutoencoderException>(() => Run(output, new Recorder(), input));
+            var e = Assert.Throws<AutoencoderException>(() => Run(output, new RecordingObserver(), input));
             Assert.Equal("NotARegularFile", e.ErrorId);
         }
 
@@ -153,7 +143,7 @@ namespace AutoencoderPS.Engine.Tests
             string fifo = temp.File("pipe.csv");
             Assert.Equal(0, MakeFifo(fifo, Convert.ToUInt32("600", 8)));
             string output = temp.File("scored.csv");
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
 
             AnomalyScoringSummary? summary = null;
             Exception? error = null;

@@ -42,17 +42,6 @@ namespace AutoencoderPS.Engine.Tests
         private string Output => temp.File("scored.csv");
         private string State => Output + ".state.json";
 
-        private sealed class Recorder : IScoringObserver
-        {
-            public List<string> Warnings { get; } = new List<string>();
-            public List<(FeatureValueException Error, CsvRecord Record)> Rejected { get; } = new List<(FeatureValueException, CsvRecord)>();
-            public List<(string File, Exception Error)> Failed { get; } = new List<(string, Exception)>();
-            public bool StopRequested { get; set; }
-            public void Warning(string message) => Warnings.Add(message);
-            public void Verbose(string message) { }
-            public void RowRejected(FeatureValueException error, CsvRecord record) => Rejected.Add((error, record));
-            public void FileFailed(string file, Exception error) => Failed.Add((file, error));
-        }
 
         private static string Header => "Id," + string.Join(",", SyntheticData.FeatureNames);
 
@@ -67,7 +56,7 @@ namespace AutoencoderPS.Engine.Tests
 
         private static void Append(string path, string text) => File.AppendAllText(path, text, Utf8);
 
-        private AnomalyScoringSummary Run(IEnumerable<string> files, Recorder? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
+        private AnomalyScoringSummary Run(IEnumerable<string> files, RecordingObserver? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
             int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null)
         {
             output ??= Output;
@@ -78,7 +67,7 @@ namespace AutoencoderPS.Engine.Tests
                 Format = format,
                 BatchSize = batchSize,
             };
-            var job = new IncrementalScoringJob(Model, options, recorder ?? new Recorder());
+            var job = new IncrementalScoringJob(Model, options, recorder ?? new RecordingObserver());
             setup?.Invoke(job);
             return job.Run(files.ToList());
         }
@@ -165,7 +154,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(new FileInfo(Output).Length > state.Output.Length, "the second batch's results are in the file, uncommitted");
             Assert.Equal(20, Ids(ReadOutput()).Count);
 
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var next = Run(new[] { input }, recorder, batchSize: 10);
 
             Assert.Equal(15, next.RowsScored);
@@ -234,7 +223,7 @@ namespace AutoencoderPS.Engine.Tests
 
             // Replaced by a new export, longer than the old one: same path, other first bytes.
             File.WriteAllText(input, Header + "\n" + Rows(9), Utf8);
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var summary = Run(new[] { input }, recorder);
 
             Assert.Equal(9, summary.RowsScored);
@@ -250,7 +239,7 @@ namespace AutoencoderPS.Engine.Tests
             Run(input);
 
             File.WriteAllText(input, Header + "\n" + Rows(2), Utf8);
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var summary = Run(new[] { input }, recorder);
 
             Assert.Equal(2, summary.RowsScored);
@@ -337,7 +326,7 @@ namespace AutoencoderPS.Engine.Tests
             lines[1] = string.Join(",", fields);
             File.WriteAllText(input, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
 
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var summary = Run(new[] { input }, recorder);
 
             Assert.Equal(3, summary.RowsScored);
@@ -350,7 +339,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(input, record.File);
             Assert.DoesNotContain(2L, Ids(ReadOutput()));
 
-            var again = new Recorder();
+            var again = new RecordingObserver();
             var next = Run(new[] { input }, again);
             Assert.Empty(again.Rejected);
             Assert.Equal(0, next.RowsRejected);
@@ -392,7 +381,7 @@ namespace AutoencoderPS.Engine.Tests
             string c = temp.File("c.csv");
             File.WriteAllText(c, Header + ",Rack\n" + string.Concat(Rows(2).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + ",r7\n")), Utf8);
 
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             Run(new[] { a, b, c }, recorder);
 
             var header = File.ReadLines(Output).First().Split(',');
@@ -412,7 +401,7 @@ namespace AutoencoderPS.Engine.Tests
             File.WriteAllText(good, Header + "\n" + Rows(3), Utf8);
             File.WriteAllText(bad, "Id,cpu\n1,5\n", Utf8);
 
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var summary = Run(new[] { bad, good }, recorder);
 
             Assert.Equal(3, summary.RowsScored);
@@ -448,7 +437,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal("ScoringStateMismatch", format.ErrorId);
 
             var options = new IncrementalScoringOptions { OutputPath = temp.File("other.csv"), StatePath = State };
-            var other = Assert.Throws<AutoencoderException>(() => new IncrementalScoringJob(Model, options, new Recorder()).Run(new[] { input }));
+            var other = Assert.Throws<AutoencoderException>(() => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input }));
             Assert.Equal("ScoringStateMismatch", other.ErrorId);
         }
 
@@ -473,7 +462,7 @@ namespace AutoencoderPS.Engine.Tests
         {
             string input = temp.File("metrics.csv");
             File.WriteAllText(input, Header + "\n" + Rows(30), Utf8);
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
 
             var stopped = Run(new[] { input }, recorder, batchSize: 10, setup: job => job.Checkpoint = point =>
             {

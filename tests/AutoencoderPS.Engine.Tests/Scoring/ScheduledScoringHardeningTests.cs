@@ -35,16 +35,6 @@ namespace AutoencoderPS.Engine.Tests
         private string Output => temp.File("scored.csv");
         private string State => Output + ".state.json";
 
-        private sealed class Recorder : IScoringObserver
-        {
-            public List<string> Warnings { get; } = new List<string>();
-            public List<(string File, Exception Error)> Failed { get; } = new List<(string, Exception)>();
-            public bool StopRequested => false;
-            public void Warning(string message) => Warnings.Add(message);
-            public void Verbose(string message) { }
-            public void RowRejected(FeatureValueException error, CsvRecord record) { }
-            public void FileFailed(string file, Exception error) => Failed.Add((file, error));
-        }
 
         private static string Header => "Id," + string.Join(",", SyntheticData.FeatureNames);
 
@@ -56,7 +46,7 @@ namespace AutoencoderPS.Engine.Tests
             return text.ToString();
         }
 
-        private AnomalyScoringSummary Run(string file, Recorder recorder) =>
+        private AnomalyScoringSummary Run(string file, RecordingObserver recorder) =>
             new IncrementalScoringJob(fixture.Reference.Model,
                 new IncrementalScoringOptions { OutputPath = Output, StatePath = State }, recorder).Run(new[] { file });
 
@@ -71,7 +61,7 @@ namespace AutoencoderPS.Engine.Tests
 
             for (int run = 0; run < 2; run++)
             {
-                var recorder = new Recorder();
+                var recorder = new RecordingObserver();
                 var summary = Run(input, recorder);
                 Assert.Equal(run == 0 ? 49 : 0, summary.RowsScored);
                 Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
@@ -104,7 +94,7 @@ namespace AutoencoderPS.Engine.Tests
             string input = temp.File("export.csv");
             string bad = $"{nextId++},\"{string.Join(",", Enumerable.Repeat("1", SyntheticData.FeatureNames.Length))}\n";
             File.WriteAllText(input, Header + "\n" + Rows(5) + bad + Rows(20), Utf8);
-            var recorder = new Recorder();
+            var recorder = new RecordingObserver();
             var summary = Run(input, recorder);
             Assert.Equal(5, summary.RowsScored);
             Assert.Contains(recorder.Warnings, w => w.Contains("line 7") && w.Contains("quoted field"));
@@ -115,13 +105,13 @@ namespace AutoencoderPS.Engine.Tests
         {
             string input = temp.File("mac.csv");
             File.WriteAllText(input, Header + "\r" + Rows(30, "\r"), Utf8);
-            var summary = Run(input, new Recorder());
+            var summary = Run(input, new RecordingObserver());
             Assert.Equal(30, summary.RowsScored);
             Assert.Equal(30, CsvSource.Read(input, new CsvInputOptions()).Count());
 
             // More rows appended later continue where the first run stopped, with the right line numbers.
             File.AppendAllText(input, Rows(5, "\r"), Utf8);
-            Assert.Equal(5, Run(input, new Recorder()).RowsScored);
+            Assert.Equal(5, Run(input, new RecordingObserver()).RowsScored);
             var lines = CsvSource.Read(Output, new CsvInputOptions()).Select(r => { r.TryGetValue("SourceLine", out var v); return (string)v!; }).ToList();
             Assert.Equal(Enumerable.Range(2, 35).Select(i => i.ToString(Invariant)), lines);
         }
@@ -132,9 +122,9 @@ namespace AutoencoderPS.Engine.Tests
             string input = temp.File("split.csv");
             string rows = Rows(3, "\r\n");
             File.WriteAllText(input, Header + "\r\n" + rows.Substring(0, rows.Length - 1), Utf8); // ends with the CR
-            Assert.Equal(3, Run(input, new Recorder()).RowsScored);
+            Assert.Equal(3, Run(input, new RecordingObserver()).RowsScored);
             File.AppendAllText(input, "\n" + Rows(2, "\r\n"), Utf8);
-            Assert.Equal(2, Run(input, new Recorder()).RowsScored);
+            Assert.Equal(2, Run(input, new RecordingObserver()).RowsScored);
             var lines = CsvSource.Read(Output, new CsvInputOptions()).Select(r => { r.TryGetValue("SourceLine", out var v); return (string)v!; }).ToList();
             Assert.Equal(new[] { "2", "3", "4", "5", "6" }, lines);
         }
