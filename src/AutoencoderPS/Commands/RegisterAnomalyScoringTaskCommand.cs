@@ -10,8 +10,9 @@ using AutoencoderPS.Engine.Scheduling;
 namespace AutoencoderPS.Commands
 {
     /// <summary>
-    /// Registers a scheduled scoring task: cron (the user's crontab) on Linux and macOS, Task Scheduler on Windows. The
-    /// task starts pwsh with the module's Invoke-ScheduledScoring.ps1 every -Interval.
+    /// Registers a scheduled scoring task in this computer's task store (<see cref="ScoringTaskCmdlet.Store"/>): cron (the
+    /// user's crontab) on Linux and macOS, Task Scheduler on Windows. The task starts pwsh with the module's
+    /// Invoke-ScheduledScoring.ps1 every -Interval.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AnomalyScoringTask))]
@@ -44,8 +45,7 @@ namespace AutoencoderPS.Commands
             try
             {
                 ScoringTaskRules.ValidateName(Name);
-                if (OnWindows) ScoringTaskRules.ValidateTaskSchedulerInterval(Interval);
-                else ScoringTaskRules.CronSchedule(Interval);
+                Store.ValidateInterval(Interval);
             }
             catch (ScoringTaskException e)
             {
@@ -58,71 +58,13 @@ namespace AutoencoderPS.Commands
             if (!File.Exists(action.ScriptPath))
                 WriteVerbose($"The job script '{action.ScriptPath}' is not in the module folder; the task will fail until it is.");
 
-            if (OnWindows) RegisterWithTaskScheduler(action);
-            else RegisterWithCron(action);
+            if (!TryStore(() => Store.PlanRegister(Name, Interval, action, replace: Force), Name, out var change)) return;
+            if (!ShouldProcess(change.Description, change.Question, "Register-AnomalyScoringTask")) return;
+            if (!TryApply(change, Name)) return;
+            WriteVerbose(change.Done);
+            if (PassThru && TryStore(change.ReadBack, Name, out var registered))
+                foreach (var task in registered) WriteObject(task);
         }
-
-        private void RegisterWithCron(ScoringTaskAction action)
-        {
-            string schedule = ScoringTaskRules.CronSchedule(Interval);
-            string logPath = LogPathFor(action);
-            string line;
-            try
-            {
-                line = CrontabEditor.ScheduleLine(schedule, action.CommandLine, logPath);
-            }
-            catch (ScoringTaskException e)
-            {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
-                return;
-            }
-
-            var crontab = GetCrontab();
-            var table = ReadCrontab(crontab);
-            bool exists = table.Contains(Name);
-            if (exists && !Force)
-            {
-                WriteError(TaskExists($"The crontab already has a scoring task '{Name}'. Use -Force to replace it, or another name."));
-                return;
-            }
-            string verb = exists ? "Replace" : "Add";
-            string entry = CrontabEditor.MarkerLine(Name) + Environment.NewLine + line;
-            if (!ShouldProcess($"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}:{Environment.NewLine}{entry}",
-                    $"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}?", "Register-AnomalyScoringTask"))
-                return;
-            table.Set(Name, line);
-            if (!WriteCrontab(crontab, table, Name)) return;
-            WriteVerbose($"{(exists ? "Replaced" : "Added")} scoring task '{Name}' in the crontab; its output goes to '{logPath}'.");
-            if (PassThru) WriteObject(AnomalyScoringTask.FromCrontab(new CrontabEntry(Name, line)));
-        }
-
-        private void RegisterWithTaskScheduler(ScoringTaskAction action)
-        {
-            var definition = new ScheduledTaskDefinition(Name, Interval, action);
-            bool exists = GetWindowsTasks().Any(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase));
-            if (exists && !Force)
-            {
-                WriteError(TaskExists($"Task Scheduler already has a task {definition.FullName}. Use -Force to replace it, or another name."));
-                return;
-            }
-            string verb = exists ? "Replace" : "Register";
-            if (!ShouldProcess($"{verb} {definition.Describe()}", $"{verb} Task Scheduler task {definition.FullName}?", "Register-AnomalyScoringTask"))
-                return;
-            RegisterWindowsTask(definition);
-            WriteVerbose($"Registered Task Scheduler task {definition.FullName}.");
-            if (PassThru)
-                foreach (var task in GetWindowsTasks().Where(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase)))
-                    WriteObject(task);
-        }
-
-        private ErrorRecord TaskExists(string message) =>
-            new ErrorRecord(new ScoringTaskException("AnomalyScoringTaskExists", message), "AnomalyScoringTaskExists", ErrorCategory.ResourceExists, Name);
-
-        /// <summary>
-        /// The job's log: &lt;Name&gt;.log in the folder of the state file, or of the output file without -StatePath.
-        /// </summary>
-        private string LogPathFor(ScoringTaskAction action) =>
-            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(action.StatePath ?? action.OutputPath)!, Name + ".log");
 
         /// <summary>The action with every path made absolute, or null after writing the error that says what is wrong.</summary>
         private ScoringTaskAction? BuildAction()
@@ -234,7 +176,7 @@ namespace AutoencoderPS.Commands
                     return null;
                 }
                 if (!pwsh.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return new[] { pwsh };
-                string? host = processName == "dotnet" ? process : FindOnPath(OnWindows ? "dotnet.exe" : "dotnet");
+                string? host = processName == "dotnet" ? process : FindOnPath(OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
                 if (host == null)
                 {
                     WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
@@ -250,7 +192,7 @@ namespace AutoencoderPS.Commands
                 string dll = System.IO.Path.Combine(psHome, "pwsh.dll");
                 if (File.Exists(dll)) return new[] { process, dll };
             }
-            string apphost = System.IO.Path.Combine(psHome, OnWindows ? "pwsh.exe" : "pwsh");
+            string apphost = System.IO.Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
             if (File.Exists(apphost)) return new[] { apphost };
             WriteError(new ErrorRecord(new FileNotFoundException(
                     $"Could not tell how to start pwsh from this host ('{process}', PSHOME '{psHome}'). Give the pwsh executable with -PwshPath."),
