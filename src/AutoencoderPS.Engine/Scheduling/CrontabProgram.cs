@@ -76,8 +76,15 @@ namespace AutoencoderPS.Engine.Scheduling
                 var output = new MemoryStream();
                 Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
                 Task<string> error = process.StandardError.ReadToEndAsync();
-                if (input != null) process.StandardInput.BaseStream.Write(input, 0, input.Length);
-                process.StandardInput.Close();
+                try
+                {
+                    if (input != null) process.StandardInput.BaseStream.Write(input, 0, input.Length);
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // The program exited before reading the whole table (a broken pipe): its exit code and error say why.
+                }
                 process.WaitForExit();
                 copy.Wait();
                 return (process.ExitCode, output.ToArray(), error.Result);
