@@ -34,7 +34,7 @@ namespace AutoencoderPS.Engine.Scheduling
             var table = Read(crontab);
             var existing = Find(table, name);
             if (existing != null && !replace)
-                throw new ScoringTaskException("AnomalyScoringTaskExists", $"The crontab already has a scoring task '{name}'. Use -Force to replace it, or another name.");
+                throw new ScoringTaskException(ErrorIds.AnomalyScoringTaskExists, $"The crontab already has a scoring task '{name}'. Use -Force to replace it, or another name.");
             string verb = existing != null ? "Replace" : "Add";
             string entry = CrontabEditor.MarkerLine(name) + Environment.NewLine + line;
             return new ScoringTaskChange(name, existing == null ? null : AnomalyScoringTask.FromCrontab(existing),
@@ -86,7 +86,7 @@ namespace AutoencoderPS.Engine.Scheduling
         {
             string? found = program ?? CrontabProgram.Find();
             if (found == null)
-                throw new ScoringTaskStoreException("CrontabUnavailable",
+                throw new ScoringTaskStoreException(ErrorIds.CrontabUnavailable,
                     "The crontab program was not found on PATH, so scheduled tasks can't be registered or listed. Install cron (Debian/Ubuntu: apt-get install cron; Fedora: dnf install cronie).",
                     CrontabProgram.StoreName);
             return new CrontabProgram(found);

@@ -40,7 +40,7 @@ namespace AutoencoderPS.Engine.Scheduling
             var (exit, output, error) = Run("-l", null);
             if (exit == 0) return output;
             if (error.IndexOf("no crontab for", StringComparison.OrdinalIgnoreCase) >= 0) return Array.Empty<byte>();
-            throw new ScoringTaskStoreException("CrontabReadFailed", $"'{Program} -l' failed with exit code {exit}: {error.Trim()}", StoreName);
+            throw new ScoringTaskStoreException(ErrorIds.CrontabReadFailed, $"'{Program} -l' failed with exit code {exit}: {error.Trim()}", StoreName);
         }
 
         /// <summary>Installs <paramref name="table"/> as the user's crontab (it must end with a newline, as crontab requires).</summary>
@@ -48,7 +48,7 @@ namespace AutoencoderPS.Engine.Scheduling
         {
             var (exit, _, error) = Run("-", table);
             if (exit != 0)
-                throw new ScoringTaskException("CrontabWriteFailed", $"'{Program} -' refused the new table (exit code {exit}): {error.Trim()} The crontab is unchanged.");
+                throw new ScoringTaskException(ErrorIds.CrontabWriteFailed, $"'{Program} -' refused the new table (exit code {exit}): {error.Trim()} The crontab is unchanged.");
         }
 
         private (int Exit, byte[] Output, string Error) Run(string argument, byte[]? input)
@@ -64,11 +64,11 @@ namespace AutoencoderPS.Engine.Scheduling
             Process process;
             try
             {
-                process = Process.Start(start) ?? throw new ScoringTaskStoreException("CrontabUnavailable", $"Could not start '{Program}'.", StoreName);
+                process = Process.Start(start) ?? throw new ScoringTaskStoreException(ErrorIds.CrontabUnavailable, $"Could not start '{Program}'.", StoreName);
             }
             catch (System.ComponentModel.Win32Exception e)
             {
-                throw new ScoringTaskStoreException("CrontabUnavailable",
+                throw new ScoringTaskStoreException(ErrorIds.CrontabUnavailable,
                     $"Could not run '{Program}': {e.Message}. Install cron (Debian/Ubuntu: apt-get install cron) to register scheduled tasks.", StoreName, e);
             }
             using (process)

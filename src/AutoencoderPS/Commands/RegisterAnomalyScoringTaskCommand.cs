@@ -6,6 +6,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scheduling;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -49,7 +50,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ScoringTaskException e)
             {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, e.ErrorId == "InvalidTaskName" ? Name : Interval));
+                WriteError(EngineError(e, e.ErrorId == ErrorIds.InvalidTaskName ? Name : Interval));
                 return;
             }
 
@@ -73,8 +74,8 @@ namespace AutoencoderPS.Commands
             if (model == null) return null;
             if (!File.Exists(model))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The model file '{model}' does not exist. Export the model with Export-Autoencoder first.", model),
-                    "ModelFileNotFound", ErrorCategory.ObjectNotFound, ModelPath));
+                WriteError(ErrorCatalog.Record(new FileNotFoundException($"The model file '{model}' does not exist. Export the model with Export-Autoencoder first.", model),
+                    ErrorIds.ModelFileNotFound, ModelPath));
                 return null;
             }
             var paths = new List<string>();
@@ -97,7 +98,7 @@ namespace AutoencoderPS.Commands
                 try { CsvRecordScanner.DelimiterByte(System.Text.Encoding.UTF8, Delimiter); }
                 catch (AutoencoderException e)
                 {
-                    WriteError(EngineError(e, ErrorCategory.InvalidArgument, Delimiter));
+                    WriteError(EngineError(e, Delimiter));
                     return null;
                 }
             }
@@ -112,12 +113,12 @@ namespace AutoencoderPS.Commands
             }
             catch (ScoringTaskException e)
             {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
+                WriteError(EngineError(e, Name));
                 return null;
             }
             catch (ArgumentException e)
             {
-                WriteError(new ErrorRecord(e, "InvalidTaskArgument", ErrorCategory.InvalidArgument, Name));
+                WriteError(ErrorCatalog.Record(e, ErrorIds.InvalidTaskArgument, Name));
                 return null;
             }
         }
@@ -132,8 +133,8 @@ namespace AutoencoderPS.Commands
         {
             string? folder = System.IO.Path.GetDirectoryName(full);
             if (folder == null || Directory.Exists(folder)) return true;
-            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' of -{parameter} does not exist; the job could not write '{full}'."),
-                "TaskFolderNotFound", ErrorCategory.ObjectNotFound, given));
+            WriteError(ErrorCatalog.Record(new DirectoryNotFoundException($"The folder '{folder}' of -{parameter} does not exist; the job could not write '{full}'."),
+                ErrorIds.TaskFolderNotFound, given));
             return false;
         }
 
@@ -148,11 +149,11 @@ namespace AutoencoderPS.Commands
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
                                       e is ProviderNotFoundException || e is ArgumentException || e is NotSupportedException)
             {
-                WriteError(new ErrorRecord(e, "TaskPathInvalid", ErrorCategory.InvalidArgument, path));
+                WriteError(ErrorCatalog.Record(e, ErrorIds.TaskPathInvalid, path));
                 return null;
             }
-            WriteError(new ErrorRecord(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
-                "TaskPathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            WriteError(ErrorCatalog.Record(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
+                ErrorIds.TaskPathNotFileSystem, path));
             return null;
         }
 
@@ -171,16 +172,16 @@ namespace AutoencoderPS.Commands
                 if (pwsh == null) return null;
                 if (!File.Exists(pwsh))
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' does not exist.", pwsh),
-                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"-PwshPath '{pwsh}' does not exist.", pwsh),
+                        ErrorIds.PwshNotFound, PwshPath));
                     return null;
                 }
                 if (!pwsh.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return new[] { pwsh };
                 string? host = processName == "dotnet" ? process : FindOnPath(OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
                 if (host == null)
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
-                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
+                        ErrorIds.PwshNotFound, PwshPath));
                     return null;
                 }
                 return new[] { host, pwsh };
@@ -194,9 +195,9 @@ namespace AutoencoderPS.Commands
             }
             string apphost = System.IO.Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
             if (File.Exists(apphost)) return new[] { apphost };
-            WriteError(new ErrorRecord(new FileNotFoundException(
+            WriteError(ErrorCatalog.Record(new FileNotFoundException(
                     $"Could not tell how to start pwsh from this host ('{process}', PSHOME '{psHome}'). Give the pwsh executable with -PwshPath."),
-                "PwshNotFound", ErrorCategory.ObjectNotFound, process));
+                ErrorIds.PwshNotFound, process));
             return null;
         }
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using AutoencoderPS.Engine.Scheduling;
+using AutoencoderPS.Engine;
 
 namespace AutoencoderPS.Scheduling
 {
@@ -80,7 +81,7 @@ Unregister-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Confirm:$false
             var definition = new ScheduledTaskDefinition(name, interval, action);
             var existing = Find(name);
             if (existing != null && !replace)
-                throw new ScoringTaskException("AnomalyScoringTaskExists", $"Task Scheduler already has a task {definition.FullName}. Use -Force to replace it, or another name.");
+                throw new ScoringTaskException(ErrorIds.AnomalyScoringTaskExists, $"Task Scheduler already has a task {definition.FullName}. Use -Force to replace it, or another name.");
             string verb = existing != null ? "Replace" : "Register";
             return new ScoringTaskChange(name, existing,
                 $"{verb} {definition.Describe()}",
@@ -118,7 +119,7 @@ Unregister-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Confirm:$false
             }
             catch (RuntimeException e)
             {
-                throw new ScoringTaskStoreException("TaskSchedulerFailed",
+                throw new ScoringTaskStoreException(ErrorIds.TaskSchedulerFailed,
                     $"Task Scheduler (the ScheduledTasks module) failed: {e.Message}", ScheduledTaskDefinition.Folder, e);
             }
         }

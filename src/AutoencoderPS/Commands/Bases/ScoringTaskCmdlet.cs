@@ -2,6 +2,8 @@ using System;
 using System.Management.Automation;
 using AutoencoderPS.Engine.Scheduling;
 using AutoencoderPS.Scheduling;
+using AutoencoderPS.Engine;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -31,12 +33,12 @@ namespace AutoencoderPS.Commands
             }
             catch (ScoringTaskStoreException e)
             {
-                ThrowTerminatingError(EngineError(e, StoreCategory(e.ErrorId), e.Store));
+                ThrowTerminatingError(EngineError(e, e.Store));
                 throw;
             }
             catch (ScoringTaskException e)
             {
-                WriteError(EngineError(e, TaskCategory(e.ErrorId), target));
+                WriteError(EngineError(e, target));
                 result = default!;
                 return false;
             }
@@ -46,21 +48,7 @@ namespace AutoencoderPS.Commands
         protected bool TryApply(ScoringTaskChange change, object target) =>
             TryStore(() => { change.Apply(); return true; }, target, out _);
 
-        private static ErrorCategory StoreCategory(string errorId) => errorId switch
-        {
-            "CrontabUnavailable" => ErrorCategory.NotInstalled,
-            "CrontabReadFailed" => ErrorCategory.ReadError,
-            _ => ErrorCategory.InvalidOperation,
-        };
-
-        private static ErrorCategory TaskCategory(string errorId) => errorId switch
-        {
-            "AnomalyScoringTaskExists" => ErrorCategory.ResourceExists,
-            "CrontabWriteFailed" => ErrorCategory.WriteError,
-            _ => ErrorCategory.InvalidArgument,
-        };
-
         protected ErrorRecord TaskNotFound(string name) =>
-            new ErrorRecord(new ItemNotFoundException(Store.NotFoundMessage(name)), "AnomalyScoringTaskNotFound", ErrorCategory.ObjectNotFound, name);
+            ErrorCatalog.Record(new ItemNotFoundException(Store.NotFoundMessage(name)), ErrorIds.AnomalyScoringTaskNotFound, name);
     }
 }
