@@ -136,9 +136,7 @@ namespace AutoencoderPS.Engine
         public const string ScoringOutputWriteFailed = "ScoringOutputWriteFailed";
         /// <summary>An input column has the name of a score column.</summary>
         public const string OutputColumnClash = "OutputColumnClash";
-        /// <summary>The scheduled job can't score a sliding-window model.</summary>
-        public const string WindowedModelNotSupported = "WindowedModelNotSupported";
-        /// <summary>-StatePath is not on the file system.</summary>
+        /// <summary>-StatePath is not on the file system (Invoke-AnomalyScoring; also ModelPathNotFileSystem, OutputPathNotFileSystem).</summary>
         public const string StatePathNotFileSystem = "StatePathNotFileSystem";
         /// <summary>A path to write is not a regular file (a folder, device or link).</summary>
         public const string NotARegularFile = "NotARegularFile";

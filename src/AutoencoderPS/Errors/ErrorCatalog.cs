@@ -86,7 +86,6 @@ namespace AutoencoderPS.Errors
             [ScoringOutputTruncated] = ErrorCategory.InvalidData,
             [ScoringOutputWriteFailed] = ErrorCategory.WriteError,
             [OutputColumnClash] = ErrorCategory.InvalidData,
-            [WindowedModelNotSupported] = ErrorCategory.InvalidArgument,
             [StatePathNotFileSystem] = ErrorCategory.InvalidArgument,
             [NotARegularFile] = ErrorCategory.InvalidData,
 
