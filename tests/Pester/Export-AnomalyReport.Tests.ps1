@@ -241,8 +241,8 @@ Describe 'Export-AnomalyReport in a real browser' {
             if (-not (Test-Path -LiteralPath $shot)) { throw "Chromium wrote no screenshot (exit code $($process.ExitCode)): $($stderr.Result)" }
             if ($env:AUTOENCODERPS_KEEP_SCREENSHOT) { Copy-Item -LiteralPath $shot -Destination $env:AUTOENCODERPS_KEEP_SCREENSHOT -Force }
             $script:image = [AutoencoderPS.TestSupport.PngImage]::Load($shot)
-            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::ThresholdColor)
-            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::MarkerColor)
+            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.ScoreChart]::ThresholdColor)
+            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.ScoreChart]::MarkerColor)
         }
     }
 

@@ -31,19 +31,4 @@ namespace AutoencoderPS.Engine.Reporting
         public IReadOnlyList<FeatureContribution> Contributions { get; }
         public string? Explanation { get; }
     }
-
-    /// <summary>A point of the score line: x (row number or time in ticks) and score.</summary>
-    public readonly struct ChartPoint
-    {
-        public ChartPoint(long x, double y)
-        {
-            X = x;
-            Y = y;
-        }
-
-        public long X { get; }
-        public double Y { get; }
-
-        public override string ToString() => FormattableString.Invariant($"({X}, {Y})");
-    }
 }

@@ -136,7 +136,7 @@ namespace AutoencoderPS.Engine.Tests
             foreach (var m in markers)
             {
                 long row = long.Parse(m.Groups[3].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-                double expected = AnomalyReport.PlotLeft + (row - 1) / 19999.0 * AnomalyReport.PlotWidth;
+                double expected = ScoreChart.PlotLeft + (row - 1) / 19999.0 * ScoreChart.PlotWidth;
                 Assert.InRange(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), expected - 0.1, expected + 0.1);
             }
             // The table keeps the three highest scores (scores grow with the row here), in row order, and says what it left out.
@@ -178,7 +178,7 @@ namespace AutoencoderPS.Engine.Tests
                 points.Add(new ChartPoint(x, y));
             }
             const int Buckets = 500;
-            var line = AnomalyReport.Downsample(points, 0, 99_999, Buckets);
+            var line = ScoreChart.Downsample(points, 0, 99_999, Buckets);
 
             Assert.InRange(line.Count, Buckets, 2 * Buckets);
             Assert.Equal(line.Select(p => p.X).OrderBy(x => x), line.Select(p => p.X));
@@ -197,7 +197,7 @@ namespace AutoencoderPS.Engine.Tests
         public void FewPointsAreDrawnAsTheyAre()
         {
             var points = Enumerable.Range(0, 100).Select(i => new ChartPoint(i, i % 3)).ToList();
-            Assert.Equal(points, AnomalyReport.Downsample(points, 0, 99, 500));
+            Assert.Equal(points, ScoreChart.Downsample(points, 0, 99, 500));
         }
 
         [Fact]
@@ -207,11 +207,11 @@ namespace AutoencoderPS.Engine.Tests
             for (long row = 1; row <= 200_000; row++) report.Add(new ReportRow(row, row == 123_456 ? 9.0 : (row % 10) * 0.1, false));
             string svg = Svg(Html(report));
             var coordinates = Regex.Match(svg, "<polyline class=\"score\"[^>]*points=\"([^\"]*)\"").Groups[1].Value.Split(' ');
-            Assert.InRange(coordinates.Length, AnomalyReport.PlotWidth, 2 * AnomalyReport.PlotWidth);
+            Assert.InRange(coordinates.Length, ScoreChart.PlotWidth, 2 * ScoreChart.PlotWidth);
             // The spike is the highest point (smallest y) of the line.
             double topY = coordinates.Select(c => double.Parse(c.Split(',')[1], CultureInfo.InvariantCulture)).Min();
-            var yTicks = AnomalyReport.NiceTicks(0, 10 * 1.04, 6);
-            double spikeY = AnomalyReport.PlotBottom - 9.0 / yTicks[^1] * AnomalyReport.PlotHeight;
+            var yTicks = ScoreChart.NiceTicks(0, 10 * 1.04, 6);
+            double spikeY = ScoreChart.PlotBottom - 9.0 / yTicks[^1] * ScoreChart.PlotHeight;
             Assert.InRange(topY, spikeY - 0.1, spikeY + 0.1);
             Assert.Contains("200,000 scores; the line shows the lowest and highest per pixel", svg);
         }
@@ -231,21 +231,21 @@ namespace AutoencoderPS.Engine.Tests
         public void TimeTicksAreRoundClockTimesWithTheDate()
         {
             // One day of minutes: ticks every 3 hours from midnight, the date under the first.
-            var day = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 5, 23, 59, 0).Ticks).ToList();
+            var day = ScoreChart.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 5, 23, 59, 0).Ticks).ToList();
             Assert.Equal(new[] { "00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00" }, day.Select(t => t.Line1));
             Assert.Equal("2026-01-05", day[0].Line2);
             Assert.All(day.Skip(1), t => Assert.Equal("", t.Line2));
 
             // Across midnight: the new date appears under the first tick of the next day.
-            var night = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5, 22, 10, 0).Ticks, new DateTime(2026, 1, 6, 1, 50, 0).Ticks).ToList();
+            var night = ScoreChart.TimeTicks(new DateTime(2026, 1, 5, 22, 10, 0).Ticks, new DateTime(2026, 1, 6, 1, 50, 0).Ticks).ToList();
             Assert.Contains(night, t => t.Line1 == "00:00" && t.Line2 == "2026-01-06");
 
             // A week: one tick a day, labelled with the date.
-            var week = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 11, 23, 59, 0).Ticks).ToList();
+            var week = ScoreChart.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 11, 23, 59, 0).Ticks).ToList();
             Assert.Equal(Enumerable.Range(5, 7).Select(d => $"2026-01-{d:00}"), week.Select(t => t.Line1));
 
             // Two years: months.
-            var years = AnomalyReport.TimeTicks(new DateTime(2025, 1, 15).Ticks, new DateTime(2026, 12, 1).Ticks).ToList();
+            var years = ScoreChart.TimeTicks(new DateTime(2025, 1, 15).Ticks, new DateTime(2026, 12, 1).Ticks).ToList();
             Assert.All(years, t => Assert.Matches(@"^\d{4}(-\d{2})?$", t.Line1));
             Assert.InRange(years.Count, 3, 12);
         }
@@ -280,7 +280,7 @@ namespace AutoencoderPS.Engine.Tests
             string html = Html(report);
             var polyline = Regex.Match(Svg(html), "points=\"([^\"]*)\"").Groups[1].Value;
             Assert.Equal(2, polyline.Split(' ').Length);
-            Assert.Matches($"<circle class=\"anomaly\" cx=\"[0-9.]+\" cy=\"{AnomalyReport.PlotTop + 4}\" r=\"5\"><title>row 2: score NaN</title>", html);
+            Assert.Matches($"<circle class=\"anomaly\" cx=\"[0-9.]+\" cy=\"{ScoreChart.PlotTop + 4}\" r=\"5\"><title>row 2: score NaN</title>", html);
         }
 
         [Fact]
@@ -314,8 +314,8 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void NiceTicksAreRoundAndCoverTheRange()
         {
-            Assert.Equal(new[] { 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3 }, AnomalyReport.NiceTicks(0, 0.27, 6).Select(t => Math.Round(t, 10)));
-            Assert.Equal(new[] { 0.0, 2, 4, 6, 8, 10 }, AnomalyReport.NiceTicks(0, 10, 6));
+            Assert.Equal(new[] { 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3 }, ScoreChart.NiceTicks(0, 0.27, 6).Select(t => Math.Round(t, 10)));
+            Assert.Equal(new[] { 0.0, 2, 4, 6, 8, 10 }, ScoreChart.NiceTicks(0, 10, 6));
         }
     }
 }
