@@ -10,7 +10,8 @@ namespace AutoencoderPS.Engine.Reporting
     /// <summary>
     /// Collects scored rows for one self-contained HTML report: a summary, the score over time against the threshold
     /// as an inline SVG chart with every anomaly marked, a table of the anomalous rows with their top features, and the
-    /// model's summary. This class keeps what the report needs of the rows; <see cref="ReportPage"/> writes the page,
+    /// model's summary; for rows that say whether they raised an alert (sliding-window models), also the alerts: their
+    /// count, a mark on the chart and a table of their own. This class keeps what the report needs of the rows; <see cref="ReportPage"/> writes the page,
     /// <see cref="ScoreChart"/> its chart and <see cref="ReportStyle"/> holds its stylesheet. The file has inline CSS
     /// and SVG only: no scripts, fonts, images or links to fetch (a Content-Security-Policy in the file forbids them too).
     /// </summary>
@@ -18,8 +19,9 @@ namespace AutoencoderPS.Engine.Reporting
     /// Memory: rows are added one at a time and not kept. Per scored row the report keeps one
     /// <see cref="ChartPoint"/> (16 bytes: x and score), so a million rows take about 16 MB (up to twice that
     /// while the list grows). Per anomalous row it keeps a marker (24 bytes). Only the <see cref="MaxTableRows"/>
-    /// anomalies with the highest scores keep their explanation (contributions) for the table. Rows without a
-    /// score (warming up) are only counted.
+    /// anomalies with the highest scores keep their explanation (contributions) for the table. Per alert it keeps a
+    /// marker too, and the <see cref="MaxTableRows"/> alerts with the highest scores keep their row for the alerts table.
+    /// Rows without a score (warming up) are only counted.
     /// </remarks>
     public sealed class AnomalyReport
     {
@@ -27,7 +29,9 @@ namespace AutoencoderPS.Engine.Reporting
 
         private readonly List<ChartPoint> points = new List<ChartPoint>();
         private readonly List<Marker> markers = new List<Marker>();
-        private readonly PriorityQueue<ReportRow, double> table = new PriorityQueue<ReportRow, double>();
+        private readonly List<Marker> alertMarkers = new List<Marker>();
+        private readonly TopRows table;
+        private readonly TopRows alertTable;
         private bool pointsSorted = true;
         private long minX = long.MaxValue, maxX = long.MinValue;
         private double minScore = double.PositiveInfinity, maxScore = double.NegativeInfinity;
@@ -39,6 +43,8 @@ namespace AutoencoderPS.Engine.Reporting
             TimeAxis = timeAxis;
             Title = string.IsNullOrWhiteSpace(title) ? "Anomaly report" : title!;
             MaxTableRows = maxTableRows;
+            table = new TopRows(maxTableRows);
+            alertTable = new TopRows(maxTableRows);
         }
 
         /// <summary>The model that scored the rows, as the report shows it.</summary>
@@ -58,6 +64,15 @@ namespace AutoencoderPS.Engine.Reporting
         public long WarmingUpRows => Rows - ScoredRows;
 
         public long Anomalies { get; private set; }
+
+        /// <summary>
+        /// Whether any row said whether it raised an alert (<see cref="ReportRow.IsAlert"/> not null): only then does the
+        /// report show alerts, so a row model's report is as it was before alerts.
+        /// </summary>
+        public bool HasAlerts { get; private set; }
+
+        /// <summary>Rows that raised an alert: the onset of an anomalous stretch.</summary>
+        public long Alerts { get; private set; }
 
         /// <summary>Input rows the caller could not read (counted in the summary, never charted).</summary>
         public long RejectedRows { get; set; }
@@ -93,10 +108,14 @@ namespace AutoencoderPS.Engine.Reporting
         /// <summary>Every anomaly, in the order added.</summary>
         internal IReadOnlyList<Marker> Markers => markers;
 
+        /// <summary>Every alert, in the order added.</summary>
+        internal IReadOnlyList<Marker> AlertMarkers => alertMarkers;
+
         /// <summary>The anomalous rows kept for the table (at most <see cref="MaxTableRows"/>, those with the highest scores), in x order.</summary>
-        internal List<ReportRow> TableRows() =>
-            table.UnorderedItems.Select(item => item.Element)
-                .OrderBy(r => TimeAxis ? r.Time!.Value.Ticks : r.Row).ThenBy(r => r.Row).ToList();
+        internal List<ReportRow> TableRows() => table.InOrder(TimeAxis);
+
+        /// <summary>The alerts kept for the alerts table (at most <see cref="MaxTableRows"/>, those with the highest scores), in x order.</summary>
+        internal List<ReportRow> AlertRows() => alertTable.InOrder(TimeAxis);
 
         public void Add(ReportRow row)
         {
@@ -104,6 +123,7 @@ namespace AutoencoderPS.Engine.Reporting
             if (TimeAxis && row.Time == null)
                 throw new ArgumentException($"Row {row.Row} has no time, and the report has a time axis.", nameof(row));
             Rows++;
+            if (row.IsAlert != null) HasAlerts = true;
             // The x range covers every row, so rows still warming up show as the empty start of the chart.
             long x = TimeAxis ? row.Time!.Value.Ticks : row.Row;
             minX = Math.Min(minX, x);
@@ -121,11 +141,11 @@ namespace AutoencoderPS.Engine.Reporting
             if (!row.IsAnomaly) return;
             Anomalies++;
             markers.Add(new Marker(x, score, row.Row));
-            if (MaxTableRows == 0) return;
-            // The table keeps the highest scores (a score that is not a number counts as the highest).
-            double rank = double.IsNaN(score) ? double.PositiveInfinity : score;
-            if (table.Count < MaxTableRows) table.Enqueue(row, rank);
-            else if (table.TryPeek(out _, out double lowest) && rank > lowest) table.EnqueueDequeue(row, rank);
+            table.Add(row, score);
+            if (row.IsAlert != true) return;
+            Alerts++;
+            alertMarkers.Add(new Marker(x, score, row.Row));
+            alertTable.Add(row, score);
         }
 
         /// <summary>Writes the report to <paramref name="path"/> atomically: a failed write leaves any previous file as it was.</summary>
@@ -145,7 +165,31 @@ namespace AutoencoderPS.Engine.Reporting
 
         public void WriteTo(TextWriter w, DateTime generatedUtc) => ReportPage.Write(this, w, generatedUtc);
 
-        /// <summary>An anomaly on the chart: its x, score and row number.</summary>
+        /// <summary>The rows with the highest scores, at most a given number of them (a score that is not a number counts as the highest).</summary>
+        private sealed class TopRows
+        {
+            private readonly PriorityQueue<ReportRow, double> queue = new PriorityQueue<ReportRow, double>();
+            private readonly int capacity;
+
+            public TopRows(int capacity)
+            {
+                this.capacity = capacity;
+            }
+
+            public void Add(ReportRow row, double score)
+            {
+                if (capacity == 0) return;
+                double rank = double.IsNaN(score) ? double.PositiveInfinity : score;
+                if (queue.Count < capacity) queue.Enqueue(row, rank);
+                else if (queue.TryPeek(out _, out double lowest) && rank > lowest) queue.EnqueueDequeue(row, rank);
+            }
+
+            public List<ReportRow> InOrder(bool timeAxis) =>
+                queue.UnorderedItems.Select(item => item.Element)
+                    .OrderBy(r => timeAxis ? r.Time!.Value.Ticks : r.Row).ThenBy(r => r.Row).ToList();
+        }
+
+        /// <summary>An anomaly (or alert) on the chart: its x, score and row number.</summary>
         internal readonly struct Marker
         {
             public Marker(long x, double score, long row)

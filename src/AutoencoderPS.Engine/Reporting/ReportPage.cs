@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using AutoencoderPS.Engine.Modeling;
 using static AutoencoderPS.Engine.Reporting.ReportText;
@@ -9,8 +10,8 @@ namespace AutoencoderPS.Engine.Reporting
 {
     /// <summary>
     /// Writes an <see cref="AnomalyReport"/> as one HTML page: the head (no scripts, a Content-Security-Policy, the
-    /// inline stylesheet), the summary and its cards, the chart (<see cref="ScoreChart"/>), the table of anomalous rows,
-    /// the model and the footer.
+    /// inline stylesheet), the summary and its cards, the chart (<see cref="ScoreChart"/>), the table of alerts (where the
+    /// rows have alerts), the table of anomalous rows, the model and the footer.
     /// </summary>
     internal sealed class ReportPage
     {
@@ -52,6 +53,7 @@ namespace AutoencoderPS.Engine.Reporting
             w.Write("</h2>\n");
             new ScoreChart(report).Write(w);
             w.Write("</section>\n");
+            if (report.HasAlerts) WriteAlerts(w);
             WriteTable(w);
             WriteModel(w);
             w.Write(FormattableString.Invariant($"<footer>Generated {generatedUtc:yyyy-MM-dd HH:mm} UTC by AutoencoderPS {E(Model.ModuleVersion)}. "));
@@ -73,6 +75,7 @@ namespace AutoencoderPS.Engine.Reporting
             }
             lead.Append(": ").Append(N(Anomalies)).Append(Anomalies == 1 ? " anomaly" : " anomalies");
             lead.Append(" above the threshold ").Append(Num(Model.Threshold));
+            if (report.HasAlerts) lead.Append(", ").Append(N(report.Alerts)).Append(report.Alerts == 1 ? " alert" : " alerts");
             if (TimeAxis && FirstTime != null) lead.Append(", from ").Append(Time(FirstTime.Value)).Append(" to ").Append(Time(LastTime!.Value));
             else if (!TimeAxis && MinX <= MaxX) lead.Append(", rows ").Append(N(MinX)).Append(" to ").Append(N(MaxX));
             lead.Append('.');
@@ -80,6 +83,7 @@ namespace AutoencoderPS.Engine.Reporting
             Card(w, "Rows", N(total), WarmingUpRows > 0 || RejectedRows > 0 ? $"{N(ScoredRows)} scored" : "all scored", "rows");
             string share = ScoredRows > 0 ? (100.0 * Anomalies / ScoredRows).ToString("0.##", Invariant) + "% of scored rows" : "no scored rows";
             Card(w, "Anomalies", N(Anomalies), share, "anomalies", Anomalies > 0);
+            if (report.HasAlerts) Card(w, "Alerts", N(report.Alerts), "onsets of anomalous stretches", "alerts", report.Alerts > 0);
             Card(w, "Threshold", Num(Model.Threshold), Model.ThresholdRule, "threshold");
             if (TimeAxis)
                 Card(w, "Time range", FirstTime == null ? "none" : Time(FirstTime.Value), LastTime == null ? "" : "to " + Time(LastTime.Value), "range");
@@ -90,6 +94,48 @@ namespace AutoencoderPS.Engine.Reporting
 
         private static void Card(TextWriter w, string label, string value, string note, string id, bool bad = false) =>
             w.Write($"<div class=\"card\" id=\"card-{id}\"><div class=\"label\">{E(label)}</div><div class=\"value{(bad ? " bad" : "")}\">{E(value)}</div><div class=\"note\">{E(note)}</div></div>\n");
+
+        private void WriteAlerts(TextWriter w)
+        {
+            w.Write("<section class=\"table\" id=\"alerts\">\n<h2>Alerts</h2>\n");
+            long alerts = report.Alerts;
+            if (alerts == 0)
+            {
+                w.Write("<p class=\"muted\" id=\"alerts-note\">No alerts: no anomalous stretch began.</p>\n</section>\n");
+                return;
+            }
+            var rows = report.AlertRows();
+            long leftOut = alerts - rows.Count;
+            string order = TimeAxis ? "time" : "row";
+            string note = leftOut == 0
+                ? $"All {N(alerts)} {(alerts == 1 ? "alert" : "alerts")}, in {order} order. An alert is the first anomalous row of a stretch, after a cool-down."
+                : rows.Count == 0 ? $"{N(alerts)} alerts; the table is left out (-MaxTableRows 0)."
+                : rows.Count == 1 ? $"The alert with the highest score, in {order} order; {N(leftOut)} more {(leftOut == 1 ? "alert is" : "alerts are")} left out (-MaxTableRows 1)."
+                : $"The {N(rows.Count)} alerts with the highest scores, in {order} order; {N(leftOut)} more {(leftOut == 1 ? "alert is" : "alerts are")} left out (-MaxTableRows {N(MaxTableRows)}).";
+            w.Write($"<p class=\"muted\" id=\"alerts-note\">{E(note)}</p>\n");
+            if (rows.Count == 0)
+            {
+                w.Write("</section>\n");
+                return;
+            }
+            bool groups = rows.Any(r => !string.IsNullOrEmpty(r.Group));
+            w.Write("<table class=\"alerts\">\n<thead><tr>");
+            if (TimeAxis) w.Write("<th>Time</th>");
+            w.Write("<th>Row</th>");
+            if (groups) w.Write("<th>Group</th>");
+            w.Write("<th>Score</th><th>Probability</th><th>Top feature</th></tr></thead>\n<tbody>\n");
+            foreach (var r in rows)
+            {
+                w.Write("<tr class=\"alert\">");
+                if (TimeAxis) w.Write($"<td class=\"time\">{E(Time(r.Time!.Value))}</td>");
+                w.Write($"<td class=\"num\">{E(N(r.Row))}</td>");
+                if (groups) w.Write($"<td class=\"group\">{E(r.Group ?? "")}</td>");
+                string probability = r.Probability is double p ? Probability(p) : "";
+                string feature = r.TopFeature ?? (r.Contributions.Count > 0 ? r.Contributions[0].Feature : "");
+                w.Write($"<td class=\"num\">{E(Num(r.Score!.Value))}</td><td class=\"num\">{E(probability)}</td><td><span class=\"feature\">{E(feature)}</span></td></tr>\n");
+            }
+            w.Write("</tbody>\n</table>\n</section>\n");
+        }
 
         private void WriteTable(TextWriter w)
         {

@@ -19,6 +19,9 @@ namespace AutoencoderPS.Engine.Reporting
         internal static string Num(double value) =>
             double.IsNaN(value) ? "NaN" : double.IsInfinity(value) ? (value > 0 ? "∞" : "-∞") : value.ToString("G4", Invariant);
 
+        /// <summary>An anomaly probability: five significant digits, so 0.99 and 0.9999 differ.</summary>
+        internal static string Probability(double value) => double.IsNaN(value) ? "NaN" : value.ToString("G5", Invariant);
+
         /// <summary>A time to the minute, or to the second where it has seconds.</summary>
         internal static string Time(DateTime t) =>
             t.ToString(t.Second == 0 && t.Millisecond == 0 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd HH:mm:ss", Invariant);

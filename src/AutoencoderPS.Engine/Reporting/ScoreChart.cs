@@ -9,6 +9,7 @@ namespace AutoencoderPS.Engine.Reporting
     /// <summary>
     /// The report's chart: the anomaly score over time (or by row) as inline SVG, with the threshold as a line, every
     /// anomaly marked (with a tooltip, no script), round ticks on both axes, and at most two points per pixel column.
+    /// Where the rows have alerts, each alert is a dashed vertical line with a triangle at the top of the plot.
     /// </summary>
     public sealed class ScoreChart
     {
@@ -22,6 +23,7 @@ namespace AutoencoderPS.Engine.Reporting
         public const string ThresholdColor = "#d1002f";
         public const string MarkerColor = "#ff8c00";
         private const string MarkerStroke = "#7a3300";
+        public const string AlertColor = "#6a1b9a";
 
         private readonly AnomalyReport report;
 
@@ -39,6 +41,7 @@ namespace AutoencoderPS.Engine.Reporting
         private double MinScore => report.MinScore;
         private double MaxScore => report.MaxScore;
         private IReadOnlyList<AnomalyReport.Marker> Markers => report.Markers;
+        private IReadOnlyList<AnomalyReport.Marker> AlertMarkers => report.AlertMarkers;
 
         internal void Write(TextWriter w)
         {
@@ -98,6 +101,15 @@ namespace AutoencoderPS.Engine.Reporting
             w.Write(FormattableString.Invariant(
                 $"<text class=\"axis-title\" font-size=\"13\" text-anchor=\"middle\" x=\"{(PlotLeft + PlotRight) / 2}\" y=\"{ChartHeight - 8}\">{(TimeAxis ? "Time" : "Row")}</text>\n"));
 
+            // Every alert: a dashed line across the plot, under the score line, so the onset shows among many anomalies.
+            if (AlertMarkers.Count > 0)
+            {
+                w.Write($"<g class=\"alert-lines\" stroke=\"{AlertColor}\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\">\n");
+                foreach (var a in AlertMarkers)
+                    w.Write(FormattableString.Invariant($"<line x1=\"{Px(a.X):0.#}\" x2=\"{Px(a.X):0.#}\" y1=\"{PlotTop + 11}\" y2=\"{PlotBottom}\"/>\n"));
+                w.Write("</g>\n");
+            }
+
             // The score line, at most two points (lowest and highest) per pixel column.
             var line = Downsample(points, x0, x1, PlotWidth);
             if (line.Count > 0)
@@ -130,12 +142,26 @@ namespace AutoencoderPS.Engine.Reporting
             }
             w.Write("</g>\n");
 
+            // Every alert's triangle, at the top of the plot, with a tooltip.
+            if (AlertMarkers.Count > 0)
+            {
+                w.Write($"<g class=\"alerts\" fill=\"{AlertColor}\">\n");
+                foreach (var a in AlertMarkers)
+                {
+                    string where = TimeAxis ? $"{Time(new DateTime(a.X))}, row {N(a.Row)}" : $"row {N(a.Row)}";
+                    w.Write(FormattableString.Invariant($"<path class=\"alert\" d=\"M{Px(a.X) - 6:0.#},{PlotTop + 1} h12 l-6,10 z\"><title>Alert at {E(where)}: score {E(Num(a.Score))}</title></path>\n"));
+                }
+                w.Write("</g>\n");
+            }
+
             // Legend, in the top margin.
             int ly = PlotTop - 16;
             w.Write("<g class=\"legend\" font-size=\"12\">\n");
             w.Write(FormattableString.Invariant($"<line x1=\"{PlotLeft}\" x2=\"{PlotLeft + 22}\" y1=\"{ly}\" y2=\"{ly}\" stroke=\"{LineColor}\" stroke-width=\"2\"/><text x=\"{PlotLeft + 28}\" y=\"{ly + 4}\">score</text>\n"));
             w.Write(FormattableString.Invariant($"<line x1=\"{PlotLeft + 90}\" x2=\"{PlotLeft + 112}\" y1=\"{ly}\" y2=\"{ly}\" stroke=\"{ThresholdColor}\" stroke-width=\"2\" shape-rendering=\"crispEdges\"/><text x=\"{PlotLeft + 118}\" y=\"{ly + 4}\">threshold</text>\n"));
             w.Write(FormattableString.Invariant($"<circle cx=\"{PlotLeft + 200}\" cy=\"{ly}\" r=\"5\" fill=\"{MarkerColor}\" stroke=\"{MarkerStroke}\" stroke-width=\"1.2\"/><text x=\"{PlotLeft + 210}\" y=\"{ly + 4}\">anomaly ({E(N(Anomalies))})</text>\n"));
+            if (report.HasAlerts)
+                w.Write(FormattableString.Invariant($"<path d=\"M{PlotLeft + 324},{ly - 5} h12 l-6,10 z\" fill=\"{AlertColor}\"/><text x=\"{PlotLeft + 342}\" y=\"{ly + 4}\">alert ({E(N(report.Alerts))})</text>\n"));
             if (points.Count > 2 * PlotWidth)
                 w.Write(FormattableString.Invariant($"<text x=\"{PlotRight}\" y=\"{ly + 4}\" text-anchor=\"end\" class=\"muted\">{E(N(points.Count))} scores; the line shows the lowest and highest per pixel</text>\n"));
             w.Write("</g>\n</svg>\n");

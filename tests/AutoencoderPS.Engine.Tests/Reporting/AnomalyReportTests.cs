@@ -311,6 +311,95 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { "report.html" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
         }
 
+        /// <summary>
+        /// Rows 1..n of two groups, as a sliding-window model scores them: every row says whether it raised an alert; rows
+        /// in <paramref name="anomalous"/> are anomalies, and those in <paramref name="alerts"/> also alerts.
+        /// </summary>
+        private static AnomalyReport BuildWindowed(int n, ISet<long> anomalous, ISet<long> alerts, int maxTableRows = 500)
+        {
+            var random = new Random(2);
+            var report = new AnomalyReport(Summary(), timeAxis: true, "Windowed", maxTableRows);
+            var start = new DateTime(2026, 1, 5);
+            for (long row = 1; row <= n; row++)
+            {
+                bool bad = anomalous.Contains(row);
+                double? score = row <= 3 ? null : bad ? 3 + row * 1e-6 : random.NextDouble() * 0.9;
+                report.Add(new ReportRow(row, score, bad, start.AddMinutes(row - 1), bad ? Why(90 + row) : null,
+                    isAlert: alerts.Contains(row), probability: row <= 20 ? null : bad ? 0.99991 : 0.5, group: row % 2 == 0 ? "web<2>" : "web1",
+                    topFeature: bad ? "cpu (t-1)" : "mem"));
+            }
+            return report;
+        }
+
+        [Fact]
+        public void RowsWithAlertsGetAnAlertCountMarksAndATableAheadOfTheAnomalies()
+        {
+            var report = BuildWindowed(200, new HashSet<long> { 50, 51, 52, 120, 121 }, new HashSet<long> { 50, 120 });
+            Assert.True(report.HasAlerts);
+            Assert.Equal(2, report.Alerts);
+            string html = Html(report);
+
+            Assert.Contains("5 anomalies above the threshold 1, 2 alerts, from", SummaryLine(html));
+            Assert.Contains("<div class=\"card\" id=\"card-alerts\"><div class=\"label\">Alerts</div><div class=\"value bad\">2</div>", html);
+            // On the chart: one triangle (and one dashed line) per alert, in the alert colour, apart from the five anomaly dots.
+            string svg = Svg(html);
+            Assert.Equal(2, Regex.Matches(svg, "<path class=\"alert\" ").Count);
+            Assert.Equal(2, Regex.Matches(Regex.Match(svg, "<g class=\"alert-lines\".*?</g>", RegexOptions.Singleline).Value, "<line ").Count);
+            Assert.Equal(5, Regex.Matches(svg, "<circle class=\"anomaly\"").Count);
+            Assert.Contains($"fill=\"{ScoreChart.AlertColor}\"", svg);
+            Assert.Contains("<title>Alert at 2026-01-05 00:49, row 50: score 3</title>", svg);
+            Assert.Contains(">alert (2)</text>", svg);
+
+            // The alerts table: time, row, group, score, probability and top feature of each alert, ahead of the anomalous rows.
+            int alertsAt = html.IndexOf("<h2>Alerts</h2>", StringComparison.Ordinal);
+            int anomaliesAt = html.IndexOf("<h2>Anomalous rows</h2>", StringComparison.Ordinal);
+            Assert.InRange(alertsAt, 0, anomaliesAt);
+            Assert.Contains("All 2 alerts, in time order.", html);
+            Assert.Contains("<thead><tr><th>Time</th><th>Row</th><th>Group</th><th>Score</th><th>Probability</th><th>Top feature</th></tr></thead>", html);
+            var alertRows = Regex.Matches(html, "<tr class=\"alert\">(.*?)</tr>").Select(m => m.Groups[1].Value).ToArray();
+            Assert.Equal(new[]
+            {
+                "<td class=\"time\">2026-01-05 00:49</td><td class=\"num\">50</td><td class=\"group\">web&lt;2&gt;</td><td class=\"num\">3</td><td class=\"num\">0.99991</td><td><span class=\"feature\">cpu (t-1)</span></td>",
+                "<td class=\"time\">2026-01-05 01:59</td><td class=\"num\">120</td><td class=\"group\">web&lt;2&gt;</td><td class=\"num\">3</td><td class=\"num\">0.99991</td><td><span class=\"feature\">cpu (t-1)</span></td>",
+            }, alertRows);
+            Assert.Equal(5, Regex.Matches(html, "<tr class=\"anomaly\">").Count);
+        }
+
+        [Fact]
+        public void AnAlertIsOnlyCountedOnAScoredRowAndTheAlertsTableKeepsTheHighestScores()
+        {
+            // Row 2 has no score (warming up): its alert flag is ignored. The table keeps 1 of the 3 alerts and says so.
+            var report = BuildWindowed(100, new HashSet<long> { 2, 10, 40, 70 }, new HashSet<long> { 2, 10, 40, 70 }, maxTableRows: 1);
+            Assert.Equal(3, report.Alerts);
+            string html = Html(report);
+            Assert.Contains("The alert with the highest score, in time order; 2 more alerts are left out (-MaxTableRows 1).", html);
+            Assert.Single(Regex.Matches(html, "<tr class=\"alert\"><td class=\"time\">2026-01-05 01:09</td><td class=\"num\">70</td>"));
+            Assert.Equal(3, Regex.Matches(Svg(html), "<path class=\"alert\" ").Count);
+        }
+
+        [Fact]
+        public void RowsThatSayTheyRaisedNoAlertGetACountOfNone()
+        {
+            var report = BuildWindowed(100, new HashSet<long> { 40 }, new HashSet<long>());
+            string html = Html(report);
+            Assert.Contains("1 anomaly above the threshold 1, 0 alerts, from", SummaryLine(html));
+            Assert.Contains("No alerts: no anomalous stretch began.", html);
+            Assert.DoesNotContain("<path class=\"alert\"", html);
+            Assert.Contains(">alert (0)</text>", html);
+        }
+
+        [Fact]
+        public void RowsWithoutAlertsGiveTheReportOfARowModelWithNoMentionOfAlerts()
+        {
+            // Rows that don't say whether they raised an alert (a row model's): no count, card, mark, legend or table of alerts.
+            var report = Build(300, new HashSet<long> { 30, 200 }, timeAxis: true);
+            Assert.False(report.HasAlerts);
+            string plain = Html(report);
+            Assert.DoesNotMatch("(?i)alert", plain);
+            Assert.DoesNotContain(ScoreChart.AlertColor, plain);
+            Assert.Contains("2 anomalies above the threshold 1, from", SummaryLine(plain));
+        }
+
         [Fact]
         public void NiceTicksAreRoundAndCoverTheRange()
         {
