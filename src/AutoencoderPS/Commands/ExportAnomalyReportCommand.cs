@@ -7,6 +7,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Reporting;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Adapters;
 
@@ -139,7 +140,7 @@ namespace AutoencoderPS.Commands
 
             // Rows of a sliding-window model say whether they raised an alert; rows of a row model don't, and have no alerts.
             bool? isAlert = null;
-            if (record.TryGetValue("IsAlert", out var alertValue))
+            if (record.TryGetValue(ScoreColumns.IsAlert, out var alertValue))
             {
                 if (IsEmpty(alertValue)) isAlert = false;
                 else if (TryReadBoolean(Unwrap(alertValue)!, out bool alert)) isAlert = alert;
@@ -164,13 +165,13 @@ namespace AutoencoderPS.Commands
             string? group = null, topFeature = null;
             if (isAlert == true && score != null)
             {
-                if (record.TryGetValue("AnomalyProbability", out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
+                if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
                 {
                     Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), "InvalidAnomalyProbability", row);
                     return;
                 }
                 if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);
-                if (record.TryGetValue("AnomalyTopFeature", out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
+                if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
             report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature));
         }
