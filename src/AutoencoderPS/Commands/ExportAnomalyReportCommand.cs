@@ -7,6 +7,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Reporting;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Adapters;
 using AutoencoderPS.Errors;
@@ -138,6 +139,19 @@ namespace AutoencoderPS.Commands
                 return;
             }
 
+            // Rows of a sliding-window model say whether they raised an alert; rows of a row model don't, and have no alerts.
+            bool? isAlert = null;
+            if (record.TryGetValue(ScoreColumns.IsAlert, out var alertValue))
+            {
+                if (IsEmpty(alertValue)) isAlert = false;
+                else if (TryReadBoolean(Unwrap(alertValue)!, out bool alert)) isAlert = alert;
+                else
+                {
+                    Reject(new ArgumentException($"Row {row}: IsAlert '{Text(alertValue)}' is not true or false."), "InvalidIsAlert", row);
+                    return;
+                }
+            }
+
             // Only anomalies carry their explanation into the report (and only the table's share of them stays).
             IReadOnlyList<FeatureContribution>? contributions = null;
             string? explanation = null;
@@ -146,7 +160,21 @@ namespace AutoencoderPS.Commands
                 if (record.TryGetValue("AnomalyContributions", out var value)) contributions = ReadContributions(value);
                 if (record.TryGetValue("AnomalyExplanation", out var text) && text != null) explanation = Text(text);
             }
-            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation));
+
+            // An alert also shows its probability, group and top feature.
+            double? probability = null;
+            string? group = null, topFeature = null;
+            if (isAlert == true && score != null)
+            {
+                if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
+                {
+                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), "InvalidAnomalyProbability", row);
+                    return;
+                }
+                if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);
+                if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
+            }
+            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature));
         }
 
         protected override void EndProcessing()
@@ -262,6 +290,8 @@ namespace AutoencoderPS.Commands
         }
 
         private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+        private static bool IsEmpty(object? value) => Unwrap(value) is null || (Unwrap(value) is string s && s.Trim().Length == 0);
 
         private static string Text(object? value) => Convert.ToString(Unwrap(value), CultureInfo.InvariantCulture) ?? "";
     }
