@@ -200,6 +200,10 @@ namespace AutoencoderPS.Engine
         public const string InvalidAnomalyScore = "InvalidAnomalyScore";
         /// <summary>A row's IsAnomaly is not true or false.</summary>
         public const string InvalidIsAnomaly = "InvalidIsAnomaly";
+        /// <summary>Export-AnomalyReport: a row's IsAlert is not true or false.</summary>
+        public const string InvalidIsAlert = "InvalidIsAlert";
+        /// <summary>Export-AnomalyReport: an alert row's AnomalyProbability is not a number.</summary>
+        public const string InvalidAnomalyProbability = "InvalidAnomalyProbability";
         /// <summary>A row lacks the -TimeProperty property.</summary>
         public const string TimePropertyMissing = "TimePropertyMissing";
         /// <summary>A scored row lacks a property Measure-AnomalyDetection needs.</summary>

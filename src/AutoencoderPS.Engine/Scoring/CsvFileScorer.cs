@@ -64,7 +64,7 @@ namespace AutoencoderPS.Engine.Scoring
         {
             this.model = model ?? throw new ArgumentNullException(nameof(model));
             if (model.Settings.IsWindowed) throw new ArgumentException("A sliding-window model's files are read record by record.", nameof(model));
-            schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained", "The model is not trained yet.");
+            schema = model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet.");
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread.");
             this.output = output ?? throw new ArgumentNullException(nameof(output));
             this.options = options;
@@ -133,7 +133,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// Scores the data rows of <paramref name="path"/>, whose columns are <paramref name="header"/> (read from its
         /// first record, or given: then <paramref name="headerInFile"/> is false and every record is data). Returns false
-        /// when <see cref="Stopping"/> stopped it. A file that shrinks while it is read ends with "InputFileShrank" after
+        /// when <see cref="Stopping"/> stopped it. A file that shrinks while it is read ends with <c>InputFileShrank</c> after
         /// the rows before its last one are written; other read failures also write the rows read before them.
         /// </summary>
         public bool Score(string path, CsvHeader header, bool headerInFile)
@@ -143,7 +143,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 fieldOf[c] = header.IndexOf(schema.Columns[c].Name);
                 if (fieldOf[c] < 0)
-                    throw new AutoencoderException("FeatureColumnsMissing", $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
+                    throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             long lengthAtOpen = file.Length;
@@ -173,7 +173,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (file.Length < lengthAtOpen)
                 {
                     chunk.DropLast();
-                    throw new AutoencoderException("InputFileShrank",
+                    throw new AutoencoderException(ErrorIds.InputFileShrank,
                         $"File '{path}' shrank from {lengthAtOpen} to {file.Length} bytes while it was read (truncated or rewritten); " +
                         "the rows before the cut were read, the last, possibly torn, row was not.");
                 }

@@ -255,7 +255,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (fixedColumns != null) return;
             if (header == null) WriteHeader(names);
             else if (!ReferenceEquals(header, names) && !header.Names.SequenceEqual(names.Names, StringComparer.OrdinalIgnoreCase))
-                throw new AutoencoderException("CsvHeaderMismatch",
+                throw new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                     $"{(file == null ? "A file" : $"File '{file}'")} has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
         }
 

@@ -48,7 +48,7 @@ namespace AutoencoderPS.Engine.Scoring
             this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
             options = options ?? throw new ArgumentNullException(nameof(options));
             options.Validate();
-            Schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
+            Schema = model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
             BatchSize = model.RowsPerBatch(options.BatchSize);
             IsWindowed = model.Settings.IsWindowed;
@@ -116,7 +116,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// Adds a row featurized by the caller into an array from <see cref="RentFeatures"/> (the pipeline owns it from
         /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
-        /// throws <see cref="FeatureValueException"/> "RowOutOfOrder" and is not added.
+        /// throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c> and is not added.
         /// </summary>
         public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
         {

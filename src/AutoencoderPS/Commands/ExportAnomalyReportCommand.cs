@@ -147,7 +147,7 @@ namespace AutoencoderPS.Commands
                 else if (TryReadBoolean(Unwrap(alertValue)!, out bool alert)) isAlert = alert;
                 else
                 {
-                    Reject(new ArgumentException($"Row {row}: IsAlert '{Text(alertValue)}' is not true or false."), "InvalidIsAlert", row);
+                    Reject(new ArgumentException($"Row {row}: IsAlert '{Text(alertValue)}' is not true or false."), ErrorIds.InvalidIsAlert, row);
                     return;
                 }
             }
@@ -168,7 +168,7 @@ namespace AutoencoderPS.Commands
             {
                 if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
                 {
-                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), "InvalidAnomalyProbability", row);
+                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), ErrorIds.InvalidAnomalyProbability, row);
                     return;
                 }
                 if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);

@@ -99,13 +99,13 @@ namespace AutoencoderPS.Commands
                 }
                 catch (ModelFileException e)
                 {
-                    var category = e.ErrorId == "ModelFileNotFound" ? ErrorCategory.ObjectNotFound
-                        : e.ErrorId == "ModelFileUnreadable" ? ErrorCategory.ReadError
+                    var category = e.ErrorId == ErrorIds.ModelFileNotFound ? ErrorCategory.ObjectNotFound
+                        : e.ErrorId == ErrorIds.ModelFileUnreadable ? ErrorCategory.ReadError
                         : ErrorCategory.InvalidData;
                     Fail(EngineError(e, category, model), AnomalyScoringExitCode.Failed);
                 }
                 if (!loaded!.IsTrained)
-                    Fail(EngineError(new AutoencoderException("ModelNotTrained", $"The model in '{model}' is not trained."), ErrorCategory.InvalidData, model),
+                    Fail(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained, $"The model in '{model}' is not trained."), ErrorCategory.InvalidData, model),
                         AnomalyScoringExitCode.Failed);
                 WriteVerbose($"Scoring with {loaded}.");
 
@@ -120,12 +120,8 @@ namespace AutoencoderPS.Commands
                     ProbabilityThreshold = ProbabilityThreshold,
                     AlertCooldown = AlertCooldown,
                 };
-                if (!loaded.Settings.IsWindowed)
-                    foreach (var name in new[] { nameof(Calibration), nameof(ProbabilityThreshold), nameof(AlertCooldown) })
-                        if (MyInvocation.BoundParameters.ContainsKey(name) && !(name == nameof(Calibration) && Calibration != ScoreCalibration.Likelihood))
-                            Fail(new ErrorRecord(new ArgumentException(
-                                    $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...); the model in '{model}' reads single rows."),
-                                "StreamOptionNeedsWindowedModel", ErrorCategory.InvalidArgument, name), AnomalyScoringExitCode.Failed);
+                var refused = VerdictOptionsWithRowModel(loaded, Calibration);
+                if (refused != null) Fail(refused, AnomalyScoringExitCode.Failed);
                 IncrementalScoringJob job = null!;
                 try
                 {
@@ -147,7 +143,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    Fail(new ErrorRecord(e, "AnomalyScoringLockFailed", ErrorCategory.OpenError, state)
+                    Fail(new ErrorRecord(e, ErrorIds.AnomalyScoringLockFailed, ErrorCategory.OpenError, state)
                     {
                         ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
                     }, AnomalyScoringExitCode.Failed);
@@ -226,8 +222,8 @@ namespace AutoencoderPS.Commands
             public void FileFailed(string file, Exception error) => cmdlet.WriteError(error switch
             {
                 AutoencoderException ae => new ErrorRecord(ae, ae.ErrorId, ErrorCategory.InvalidData, file),
-                UnauthorizedAccessException => new ErrorRecord(error, "InputFileUnreadable", ErrorCategory.PermissionDenied, file),
-                _ => new ErrorRecord(error, "InputFileUnreadable", ErrorCategory.ReadError, file),
+                UnauthorizedAccessException => new ErrorRecord(error, ErrorIds.InputFileUnreadable, ErrorCategory.PermissionDenied, file),
+                _ => new ErrorRecord(error, ErrorIds.InputFileUnreadable, ErrorCategory.ReadError, file),
             });
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Linq;
 using System.Management.Automation;
+using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Csv;
@@ -36,17 +37,11 @@ namespace AutoencoderPS.Commands
         [ValidateNotNull]
         public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
 
+        // The verdict options are declared here and on Invoke-AnomalyScoring (a cmdlet has one base class); their check is shared.
         private void CheckStreamOptions()
         {
-            if (Model.Settings.IsWindowed) return;
-            foreach (var name in new[] { nameof(Calibration), nameof(ProbabilityThreshold), nameof(AlertCooldown) })
-            {
-                if (!MyInvocation.BoundParameters.ContainsKey(name)) continue;
-                if (name == nameof(Calibration) && Calibration != ScoreCalibration.Likelihood) continue;
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
-                    $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...): calibration and alerts follow each group's rows in time order, and {Model} reads single rows."),
-                    "StreamOptionNeedsWindowedModel", ErrorCategory.InvalidArgument, name));
-            }
+            var refused = VerdictOptionsWithRowModel(Model, Calibration);
+            if (refused != null) ThrowTerminatingError(refused);
         }
 
         private void AnnotateWindowed(PSObject row, RowScore? score, FeatureSchema schema, IReadOnlyList<string>? imputed)

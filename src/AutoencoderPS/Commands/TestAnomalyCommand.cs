@@ -137,18 +137,18 @@ namespace AutoencoderPS.Commands
                 target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath, out ProviderInfo provider, out _);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{OutputPath}' is not a file-system path."),
-                        "OutputPathNotFileSystem", ErrorCategory.InvalidArgument, OutputPath));
+                        ErrorIds.OutputPathNotFileSystem, ErrorCategory.InvalidArgument, OutputPath));
                 // Replacing an input with its own scores would lose it for good (a rejected row is in no output).
                 string targetFile = RealPath(target);
                 string? same = files.FirstOrDefault(f => string.Equals(RealPath(f), targetFile, IncrementalScoringJob.PathComparison));
                 if (same != null)
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException(
                             $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
-                        "OutputPathIsInput", ErrorCategory.InvalidArgument, target));
+                        ErrorIds.OutputPathIsInput, ErrorCategory.InvalidArgument, target));
                 if (NoClobber && File.Exists(target))
                 {
                     ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                        "OutputFileExists", ErrorCategory.ResourceExists, target));
+                        ErrorIds.OutputFileExists, ErrorCategory.ResourceExists, target));
                 }
                 if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
                 try
@@ -157,7 +157,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(new ErrorRecord(e, "OutputFileWriteFailed", ErrorCategory.WriteError, target));
+                    ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputFileWriteFailed, ErrorCategory.WriteError, target));
                 }
             }
             try
@@ -170,7 +170,7 @@ namespace AutoencoderPS.Commands
                         CheckColumns(header.Names, $"File '{file}'", file);
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
-                            WriteError(EngineError(new AutoencoderException("CsvHeaderMismatch",
+                            WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                                 $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."),
                                 ErrorCategory.InvalidData, file));
                             continue;
@@ -208,7 +208,7 @@ namespace AutoencoderPS.Commands
                 if (output != null && target != null && output.Rows == 0 && failedRows > 0)
                 {
                     // Every row failed: an empty file must not replace a previous output.
-                    WriteError(EngineError(new AutoencoderException("NoRowsScored",
+                    WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
                             $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."),
                         ErrorCategory.InvalidData, target));
                 }
@@ -221,7 +221,7 @@ namespace AutoencoderPS.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "OutputFileWriteFailed", ErrorCategory.WriteError, target)
+                ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputFileWriteFailed, ErrorCategory.WriteError, target)
                 {
                     ErrorDetails = new ErrorDetails($"Could not write the scored rows to '{target}': {e.Message} Any previous file there is unchanged."),
                 });
@@ -361,7 +361,7 @@ namespace AutoencoderPS.Commands
                 : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
                     ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
                     : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
-            ThrowTerminatingError(EngineError(new AutoencoderException("TooManyRowFailures",
+            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures,
                     $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {cause}. " +
                     $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")),
                 ErrorCategory.InvalidData, record));

@@ -120,6 +120,8 @@ namespace AutoencoderPS.Errors
             [RowNotScored] = ErrorCategory.InvalidData,
             [InvalidAnomalyScore] = ErrorCategory.InvalidData,
             [InvalidIsAnomaly] = ErrorCategory.InvalidData,
+            [InvalidIsAlert] = ErrorCategory.InvalidData,
+            [InvalidAnomalyProbability] = ErrorCategory.InvalidData,
             [TimePropertyMissing] = ErrorCategory.InvalidData,
             [ScoredRowPropertyMissing] = ErrorCategory.InvalidData,
 

@@ -114,7 +114,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         public DateTime? LastTime(string group) => groups.TryGetValue(group, out var s) ? s.LastTime : null;
 
         /// <summary>
-        /// Adds one row of <paramref name="key"/>'s group. Throws <see cref="FeatureValueException"/> "RowOutOfOrder"
+        /// Adds one row of <paramref name="key"/>'s group. Throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c>
         /// (naming <paramref name="timeColumn"/>) when the row is earlier than the previous row of its group; the
         /// group's window is then unchanged.
         /// </summary>
@@ -134,7 +134,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time.Value,
                         $"column '{timeColumn}' has time {Format(key.Time.Value)}, earlier than the previous row{GroupText(key.Group)} " +
                         $"({Format(previous)}). A stream must arrive in time order; sort it first (Sort-Object {timeColumn}) or score the file with -Path, which sorts it.",
-                        "RowOutOfOrder");
+                        ErrorIds.RowOutOfOrder);
                 if (!series.MaxGapKnown)
                 {
                     series.MaxGap = maxGapOf(key.Group);
@@ -380,7 +380,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>
         /// Reads a row's group and time by the settings' <see cref="ModelSettings.GroupBy"/> and
         /// <see cref="ModelSettings.TimeProperty"/>. Throws <see cref="FeatureValueException"/> naming the column and value:
-        /// "TimeValueMissing", "TimeValueInvalid" or "GroupValueMissing".
+        /// <c>TimeValueMissing</c>, <c>TimeValueInvalid</c> or <c>GroupValueMissing</c>.
         /// </summary>
         public static WindowKey ReadKey(IRecord record, ModelSettings settings, CultureInfo culture)
         {
@@ -393,7 +393,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     throw new FeatureValueException(FeatureValueProblem.Empty, settings.GroupBy, value,
                         value == null ? $"column '{settings.GroupBy}' (the group of the sliding window) is missing or empty."
                                       : $"column '{settings.GroupBy}' (the group of the sliding window) has the missing value '{value}'.",
-                        "GroupValueMissing");
+                        ErrorIds.GroupValueMissing);
                 group = text;
             }
             DateTime? time = null;
@@ -405,11 +405,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
                     throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
                         $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
-                        "TimeValueMissing");
+                        ErrorIds.TimeValueMissing);
                 else
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, settings.TimeProperty, value,
                         $"column '{settings.TimeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
-                        "TimeValueInvalid");
+                        ErrorIds.TimeValueInvalid);
             }
             return new WindowKey(group, time);
         }

@@ -45,7 +45,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             this.model = model ?? throw new ArgumentNullException(nameof(model));
             this.options = options ?? throw new ArgumentNullException(nameof(options));
             this.observer = observer ?? throw new ArgumentNullException(nameof(observer));
-            schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
+            schema = model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
             options.Scoring.Validate();
@@ -115,7 +115,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 var existing = new FileInfo(outputPath);
                 if (existing.Exists && existing.Length > 0)
-                    throw new AutoencoderException("ScoringOutputWithoutState",
+                    throw new AutoencoderException(ErrorIds.ScoringOutputWithoutState,
                         $"The output '{outputPath}' exists, but its scoring state '{statePath}' does not, so there is no telling which rows it " +
                         "holds. Give another -OutputPath, move the file away, or give the -StatePath that belongs to it.");
                 state = new ScoringState();
@@ -135,22 +135,22 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             state = loaded;
             if (!string.Equals(state.Output.Path, outputPath, PathComparison))
-                throw new AutoencoderException("ScoringStateMismatch",
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The scoring state '{statePath}' belongs to the output '{state.Output.Path}', not '{outputPath}'. " +
                     "Each output needs its own state: give the matching -OutputPath, or another -StatePath.");
             if (state.Output.Format != options.Format)
-                throw new AutoencoderException("ScoringStateMismatch",
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is {state.Output.Format}, so this run can't append {options.Format} to it. " +
                     $"Give -Format {state.Output.Format}, or another -OutputPath.");
             var written = state.Output.ScoreColumns ?? ScoreColumns.For(windowed: false, source: true).ToList();
             if (!written.SequenceEqual(scoreColumns, StringComparer.Ordinal))
-                throw new AutoencoderException("ScoringStateMismatch",
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' has the score columns {string.Join(", ", written)}, written by a " +
                     $"{(written.Contains(ScoreColumns.Status) ? "time-series" : "row")} model; this model is a " +
                     $"{(model.Settings.IsWindowed ? "time-series" : "row")} model and adds {string.Join(", ", scoreColumns)}. Give another -OutputPath.");
             if (options.Format == ScoringOutputFormat.Csv &&
                 (!string.Equals(state.Output.Delimiter, delimiter, StringComparison.Ordinal) || !string.Equals(state.Output.Culture ?? "", culture, StringComparison.Ordinal)))
-                throw new AutoencoderException("ScoringStateMismatch",
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture '{state.Output.Culture}', " +
                     $"not '{delimiter}' and '{culture}': rows of both would not read back. Give the same -Culture and -Delimiter, or another -OutputPath.");
         }
@@ -163,7 +163,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new AutoencoderException("ScoringStateWriteFailed",
+                throw new AutoencoderException(ErrorIds.ScoringStateWriteFailed,
                     $"Could not write the scoring state '{statePath}': {e.Message} The previous state is unchanged; the next run cuts off " +
                     "the results written after it and scores those rows again.", e);
             }
@@ -189,7 +189,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
                 long length = outputFile.Length;
                 if (length < committed)
-                    throw new AutoencoderException("ScoringOutputTruncated",
+                    throw new AutoencoderException(ErrorIds.ScoringOutputTruncated,
                         $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' says {committed:N0} bytes of it are " +
                         "committed results: it was shortened or replaced by something else. Restore it, or move it and its state away to score everything again.");
                 if (length > committed)
@@ -204,7 +204,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new AutoencoderException("ScoringOutputWriteFailed", $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
+                throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed, $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
             }
         }
 
@@ -223,7 +223,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 catch (Exception e) when (e is FormatException || e is InvalidDataException || e is ArgumentException)
                 {
-                    throw new AutoencoderException("ScoringStateCorrupt",
+                    throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
                         $"The scoring state '{statePath}' holds a damaged series memory ({e.Message}). Restore it, or move it and the output away to score everything again.", e);
                 }
             }
@@ -429,7 +429,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 throw ColumnMismatch.Error($"File '{file}'", missing, header.Names.ToArray(), schema.Names, options.Csv.EffectiveDelimiter);
             var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
             if (clash.Length > 0)
-                throw new AutoencoderException("OutputColumnClash",
+                throw new AutoencoderException(ErrorIds.OutputColumnClash,
                     $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
                     "Is it an output of scoring? Score the original export, or rename those columns.");
         }
@@ -564,7 +564,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    throw new AutoencoderException("ScoringOutputWriteFailed",
+                    throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed,
                         $"Could not append results to '{outputPath}': {e.Message} The state is unchanged: the next run cuts off what this one " +
                         "wrote after the last commit and scores those rows again.", e);
                 }

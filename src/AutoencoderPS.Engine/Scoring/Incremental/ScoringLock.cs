@@ -109,7 +109,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     public sealed class ScoringLockedException : AutoencoderException
     {
         public ScoringLockedException(string lockPath, string holder, Exception? inner = null)
-            : base("AnomalyScoringLocked",
+            : base(ErrorIds.AnomalyScoringLocked,
                 $"Another scoring run holds the lock '{lockPath}'" + (holder.Length > 0 ? $" ({holder})" : "") +
                 ". This run stops without reading or writing anything; the next scheduled run scores what is new. " +
                 "The operating system releases the lock when that process ends, even if it crashes.", inner)

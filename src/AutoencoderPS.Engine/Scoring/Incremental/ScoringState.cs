@@ -78,18 +78,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             catch (JsonException e)
             {
-                throw new AutoencoderException("ScoringStateCorrupt",
+                throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
                     $"The scoring state '{path}' is not valid JSON ({e.Message}). It is written atomically, so it was changed by hand or by " +
                     "another program. Restore it, or move it and the output away to score everything again.", e);
             }
             if (state == null || state.Output == null || state.Files == null || state.Files.Any(f => f == null || string.IsNullOrEmpty(f.Path)))
-                throw new AutoencoderException("ScoringStateCorrupt",
+                throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
                     $"The scoring state '{path}' lacks its output or file entries. Restore it, or move it and the output away to score everything again.");
             if (state.FormatVersion > CurrentFormatVersion)
-                throw new AutoencoderException("ScoringStateTooNew",
+                throw new AutoencoderException(ErrorIds.ScoringStateTooNew,
                     $"The scoring state '{path}' has format {state.FormatVersion}; this version of AutoencoderPS reads up to {CurrentFormatVersion}. Update AutoencoderPS.");
             if (state.FormatVersion < 1 || state.Output.Length < 0 || state.Files.Any(f => f.Offset < 0 || f.RowsScored < 0 || f.RowsRejected < 0))
-                throw new AutoencoderException("ScoringStateCorrupt",
+                throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
                     $"The scoring state '{path}' holds impossible values (format {state.FormatVersion}, negative lengths or counts).");
             return state;
         }

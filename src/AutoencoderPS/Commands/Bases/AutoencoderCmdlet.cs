@@ -143,6 +143,24 @@ namespace AutoencoderPS.Commands
             return record;
         }
 
+        /// <summary>
+        /// Test-Anomaly and Invoke-AnomalyScoring: the error for time-series verdict options (-Calibration Likelihood,
+        /// -ProbabilityThreshold, -AlertCooldown) given with a row model, which is judged by its raw error alone; else null.
+        /// </summary>
+        protected ErrorRecord? VerdictOptionsWithRowModel(AutoencoderModel model, Engine.Scoring.ScoreCalibration calibration)
+        {
+            if (model.Settings.IsWindowed) return null;
+            foreach (var name in new[] { "Calibration", "ProbabilityThreshold", "AlertCooldown" })
+            {
+                if (!MyInvocation.BoundParameters.ContainsKey(name)) continue;
+                if (name == "Calibration" && calibration != Engine.Scoring.ScoreCalibration.Likelihood) continue;
+                return new ErrorRecord(new ArgumentException(
+                    $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...): calibration and alerts follow each group's rows in time order, and {model} reads single rows."),
+                    ErrorIds.StreamOptionNeedsWindowedModel, ErrorCatalog.CategoryOf(ErrorIds.StreamOptionNeedsWindowedModel), name);
+            }
+            return null;
+        }
+
         /// <summary>The ErrorRecord of an engine error: its ErrorId, the category <see cref="ErrorCatalog"/> gives that id.</summary>
         protected static ErrorRecord EngineError(AutoencoderException e, object? target) => ErrorCatalog.Record(e, target);
 
