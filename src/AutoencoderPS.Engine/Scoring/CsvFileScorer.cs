@@ -21,59 +21,71 @@ namespace AutoencoderPS.Engine.Scoring
     /// quotes (LF or CRLF), a quote opens a quoted field only as its first character, blank lines are skipped.
     /// </para>
     /// </summary>
-    public sealed class CsvFileScorer
+    public sealed class CsvFileScorer : IScoredRowSink<CsvFileScorer.Pending>
     {
         private const byte Quote = (byte)'"';
         private const byte LineFeed = (byte)'\n';
         private const byte CarriageReturn = (byte)'\r';
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
-        private readonly AutoencoderModel model;
         private readonly FeatureSchema schema;
         private readonly ScoredCsvWriter output;
+        private readonly ScoringPipeline<Pending> pipeline;
         private readonly CultureInfo culture;
         private readonly byte delimiter;
         private readonly char point;
-        private readonly int batchSize;
         private readonly MissingValuePolicy policy;
 
-        // The batch: featurized rows (arrays reused from batch to batch), the rows' bytes one after another in the
-        // arena, and per row its place in the arena, missing fields, imputed columns, or its record when it was read
-        // field by field.
-        private readonly List<double[]> rows = new List<double[]>();
-        private readonly List<double[]> spare = new List<double[]>();
-        private readonly List<Pending> pending = new List<Pending>();
+        // The rows waiting in the pipeline: their bytes one after another in the arena, and per row its place in the
+        // arena and missing fields, or its record when it was read field by field.
         private byte[] arena = new byte[1 << 16];
         private int arenaUsed;
         private readonly List<string> imputedScratch = new List<string>();
 
-        private struct Pending
+        /// <summary>A row waiting to be written: its bytes in the arena, or its record (read field by field).</summary>
+        public readonly struct Pending
         {
-            public int Offset, Length, MissingFields;
-            public List<string>? Imputed;
-            public CsvRecord? Record;
+            internal Pending(int offset, int length, int missingFields, CsvRecord? record)
+            {
+                Offset = offset;
+                Length = length;
+                MissingFields = missingFields;
+                Record = record;
+            }
+
+            internal int Offset { get; }
+            internal int Length { get; }
+            internal int MissingFields { get; }
+            internal CsvRecord? Record { get; }
         }
 
         /// <summary>A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model).</summary>
         public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, int batchSize, MissingValuePolicy policy)
+            : this(model, output, options, new ScoringOptions { BatchSize = batchSize }, policy)
         {
-            this.model = model ?? throw new ArgumentNullException(nameof(model));
-            schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained", "The model is not trained yet.");
+        }
+
+        /// <summary>A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model).</summary>
+        public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, ScoringOptions scoring, MissingValuePolicy policy)
+        {
+            if (model == null) throw new ArgumentNullException(nameof(model));
+            if (model.Settings.IsWindowed) throw new ArgumentException("A sliding-window model's files are read record by record.", nameof(model));
             this.output = output ?? throw new ArgumentNullException(nameof(output));
+            pipeline = new ScoringPipeline<Pending>(model, scoring, this, sinkKeepsScores: false);
+            schema = pipeline.Schema;
             culture = options.Culture;
             delimiter = (byte)options.EffectiveDelimiter[0];
             char plain = NumberParser.PlainDecimalPoint(culture);
             // A separator outside ASCII could match a byte inside a longer UTF-8 character: such numbers take the general reader.
             point = plain < 0x80 ? plain : '\0';
-            this.batchSize = model.RowsPerBatch(batchSize);
             this.policy = policy;
         }
 
         /// <summary>Rows scored and written.</summary>
-        public long Rows { get; private set; }
+        public long Rows => pipeline.Scored;
 
         /// <summary>Rows scored as anomalies.</summary>
-        public long Anomalies { get; private set; }
+        public long Anomalies => pipeline.Anomalies;
 
         /// <summary>
         /// Called with a row that could not be featurized (as a record, for the error's location), why, and its number
@@ -145,9 +157,9 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     if (skipHeader) { skipHeader = false; continue; }
                     if (Stopping?.Invoke() == true) { Clear(); return false; }
-                    // A full batch is scored when the next record has been read: the file's last record is held back
-                    // until the end is known to be the real end.
-                    if (pending.Count >= batchSize)
+                    // A full batch is scored when the next record has been read (the pipeline's rule): the file's last
+                    // record is held back until the end is known to be the real end.
+                    if (pipeline.Pending >= pipeline.BatchSize)
                     {
                         Flush();
                         Progress?.Invoke(records);
@@ -157,7 +169,7 @@ namespace AutoencoderPS.Engine.Scoring
                 }
                 if (file.Length < lengthAtOpen)
                 {
-                    if (pending.Count > 0) DropLast();
+                    if (pipeline.Pending > 0) DropLast();
                     throw new AutoencoderException("InputFileShrank",
                         $"File '{path}' shrank from {lengthAtOpen} to {file.Length} bytes while it was read (truncated or rewritten); " +
                         "the rows before the cut were read, the last, possibly torn, row was not.");
@@ -177,7 +189,7 @@ namespace AutoencoderPS.Engine.Scoring
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Accept(RecordReader reader, string path, CsvHeader header, int[] fieldOf, long ordinal)
         {
-            var features = spare.Count > 0 ? Pop(spare) : new double[schema.Width];
+            var features = pipeline.RentFeatures();
             imputedScratch.Clear();
             int fieldCount = reader.FieldCount;
             try
@@ -209,15 +221,16 @@ namespace AutoencoderPS.Engine.Scoring
             }
             catch (FeatureValueException e)
             {
-                spare.Add(features);
+                pipeline.ReturnFeatures(features);
                 RowRejected?.Invoke(new CsvRecord(header, reader.DecodeFields(), path, reader.Line), e, ordinal);
                 return;
             }
-            var entry = new Pending { Imputed = imputedScratch.Count > 0 ? new List<string>(imputedScratch) : null };
+            var imputed = imputedScratch.Count > 0 ? imputedScratch.ToArray() : null;
+            Pending entry;
             if (reader.Fields != null)
             {
                 // Read field by field (quotes): written as fields, quoted as the writer quotes.
-                entry.Record = new CsvRecord(header, reader.Fields, path, reader.Line);
+                entry = new Pending(0, 0, 0, new CsvRecord(header, reader.Fields, path, reader.Line));
             }
             else
             {
@@ -225,62 +238,45 @@ namespace AutoencoderPS.Engine.Scoring
                 var raw = reader.Raw(Math.Min(fieldCount, header.Names.Count));
                 if (raw.Length > arena.Length - arenaUsed) Array.Resize(ref arena, Math.Max(arena.Length * 2, arenaUsed + raw.Length));
                 raw.CopyTo(arena.AsSpan(arenaUsed));
-                entry.Offset = arenaUsed;
-                entry.Length = raw.Length;
-                entry.MissingFields = Math.Max(0, header.Names.Count - fieldCount);
+                entry = new Pending(arenaUsed, raw.Length, Math.Max(0, header.Names.Count - fieldCount), null);
                 arenaUsed += raw.Length;
             }
-            pending.Add(entry);
-            rows.Add(features);
+            pipeline.Add(entry, features, imputed);
         }
 
         // The header of the file being scored: every row of a batch has it (a file's last batch is written before the next file).
         private CsvHeader? headerOfBatch;
 
-        private static double[] Pop(List<double[]> list)
-        {
-            var last = list[^1];
-            list.RemoveAt(list.Count - 1);
-            return last;
-        }
-
         private void DropLast()
         {
-            var last = pending[^1];
-            if (last.Record == null) arenaUsed = last.Offset;
-            pending.RemoveAt(pending.Count - 1);
-            spare.Add(Pop(rows));
+            pipeline.DropLast();
+            if (pipeline.Pending == 0) arenaUsed = 0;
         }
 
         private void Flush()
         {
-            if (pending.Count == 0) return;
             try
             {
-                var scores = model.Score(rows);
-                for (int i = 0; i < scores.Length; i++)
-                {
-                    var entry = pending[i];
-                    var score = scores[i];
-                    if (entry.Record != null) output.Write(entry.Record, score, entry.Imputed, schema);
-                    else output.WriteRaw(headerOfBatch!, arena.AsSpan(entry.Offset, entry.Length), entry.MissingFields, score, entry.Imputed, schema);
-                    Rows++;
-                    if (score.IsAnomaly) Anomalies++;
-                }
+                pipeline.Flush();
             }
             finally
             {
                 // A batch is written once: after a failure its rows are not retried (and so never written twice).
-                Clear();
+                arenaUsed = 0;
             }
         }
 
         private void Clear()
         {
-            spare.AddRange(rows);
-            rows.Clear();
-            pending.Clear();
+            pipeline.Clear();
             arenaUsed = 0;
+        }
+
+        /// <summary>The pipeline's sink: a scored row goes to the output, as its own bytes when it has them.</summary>
+        void IScoredRowSink<Pending>.Write(Pending row, RowScore? score, IReadOnlyList<string>? imputed)
+        {
+            if (row.Record != null) output.Write(row.Record, score!, imputed, schema);
+            else output.WriteRaw(headerOfBatch!, arena.AsSpan(row.Offset, row.Length), row.MissingFields, score!, imputed, schema);
         }
 
         /// <summary>
