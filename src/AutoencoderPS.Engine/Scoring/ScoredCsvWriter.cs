@@ -93,6 +93,43 @@ namespace AutoencoderPS.Engine.Scoring
         public long Rows { get; private set; }
 
         /// <summary>
+        /// A writer of rows into memory, to be copied into <paramref name="into"/> in order (<see cref="TakeFragment"/>,
+        /// <see cref="WriteFragment"/>): parts of one file scored on several threads. It writes no header: its rows have
+        /// <paramref name="header"/>'s columns, as <paramref name="into"/>'s do.
+        /// </summary>
+        public static ScoredCsvWriter Fragment(ScoredCsvWriter into, CsvHeader header, CsvInputOptions options)
+        {
+            var writer = new ScoredCsvWriter(options, into.topFeatures, into.windowed, into.source, new MemoryStream(), null)
+            {
+                header = header,
+            };
+            return writer;
+        }
+
+        /// <summary>A fragment's bytes since the last call, and its rows; the fragment starts empty again.</summary>
+        public (ReadOnlyMemory<byte> Bytes, long Rows) TakeFragment()
+        {
+            if (stream is not MemoryStream memory) throw new InvalidOperationException("Only a fragment is taken.");
+            Drain();
+            var bytes = memory.GetBuffer().AsMemory(0, (int)memory.Length);
+            long rows = Rows;
+            memory.SetLength(0);
+            Rows = 0;
+            return (bytes, rows);
+        }
+
+        /// <summary>
+        /// Writes rows formatted by a <see cref="Fragment"/> of this writer (their bytes, as they are), after the header
+        /// for <paramref name="header"/> (the header of the rows' file: the same as every earlier file's).
+        /// </summary>
+        public void WriteFragment(CsvHeader header, ReadOnlySpan<byte> bytes, long rows)
+        {
+            EnsureHeader(header, null);
+            Put(bytes);
+            Rows += rows;
+        }
+
+        /// <summary>
         /// True once writing the output has failed (a full disk, a size limit): the output can no longer be committed,
         /// and the failure is the output's, not the input file's.
         /// </summary>

@@ -13,8 +13,8 @@ namespace AutoencoderPS.Engine.Scoring
     /// they came. Test-Anomaly's pipeline, file scoring and the scheduled job differ only in how they read rows and in
     /// their sink.
     /// <para>
-    /// A batch is scored when a row arrives and the batch is full, or on <see cref="Flush"/>: the last row added is
-    /// always still pending until the caller says the batch is complete (file scoring drops a torn last row).
+    /// A batch is scored as soon as it is full (so rows stream out batch by batch), and on <see cref="Flush"/> for the
+    /// last, partial one.
     /// </para>
     /// </summary>
     /// <typeparam name="TRow">What the caller needs to write a row (a record, a PowerShell object, a place in a buffer).</typeparam>
@@ -133,11 +133,11 @@ namespace AutoencoderPS.Engine.Scoring
                     ReturnFeatures(features);
                 }
             }
-            if (rows.Count >= BatchSize) Flush();
             rows.Add(row);
             inputs.Add(input);
             imputed.Add(imputedFeatures);
             keys.Add(key);
+            if (rows.Count >= BatchSize) Flush();
         }
 
         /// <summary>An array of the schema's width for <see cref="Add(TRow, double[], IReadOnlyList{string}?, WindowKey)"/> (reused between batches).</summary>

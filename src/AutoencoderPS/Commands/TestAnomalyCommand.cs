@@ -86,6 +86,18 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
+        /// <summary>
+        /// With -OutputPath, a row model: threads that featurize and score the file's rows (each with its own copy of the
+        /// model), besides the one that reads and writes. The output is the same byte for byte.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>The processors of this machine, at most 4 (one chunk of 4,096 rows per thread is in memory at once).</summary>
+        public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
         private FeatureSchema Schema => Model.Schema!;
 
 
@@ -218,6 +230,13 @@ namespace AutoencoderPS.Commands
             {
                 output?.Dispose();
                 output = null;
+                if (fileScorer != null)
+                {
+                    fileScored += fileScorer.Rows;
+                    fileAnomalies += fileScorer.Anomalies;
+                    fileScorer.Dispose();
+                    fileScorer = null;
+                }
             }
         }
 
@@ -239,12 +258,14 @@ namespace AutoencoderPS.Commands
         }
 
         private CsvFileScorer? fileScorer;
+        private long fileScored, fileAnomalies;
 
         // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
         // come back here as errors. False when Ctrl+C stopped it.
         private bool ScoreFile(string file, CsvHeader header, CsvInputOptions options)
         {
-            fileScorer ??= new CsvFileScorer(Model, output!, options, ScoringOptions, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
+            fileScorer ??= new CsvFileScorer(Model, output!, options, ScoringOptions, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute,
+                ThrottleLimit);
             long firstRow = rowNumber;
             fileScorer.RowRejected = (record, e, ordinal) => RowFailed(e, record, firstRow + ordinal);
             fileScorer.Progress = records =>
@@ -265,9 +286,9 @@ namespace AutoencoderPS.Commands
             AlertCooldown = AlertCooldown,
         };
 
-        private long Scored => pipeline.Scored + (fileScorer?.Rows ?? 0);
+        private long Scored => pipeline.Scored + fileScored + (fileScorer?.Rows ?? 0);
 
-        private long Anomalies => pipeline.Anomalies + (fileScorer?.Anomalies ?? 0);
+        private long Anomalies => pipeline.Anomalies + fileAnomalies + (fileScorer?.Anomalies ?? 0);
 
         protected override void EndProcessing()
         {

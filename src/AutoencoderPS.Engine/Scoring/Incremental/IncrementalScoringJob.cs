@@ -38,6 +38,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private ScoringPipeline<CsvRecord>? pipeline;
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
+        private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
 
         public IncrementalScoringJob(AutoencoderModel model, IncrementalScoringOptions options, IScoringObserver observer)
         {
@@ -458,6 +459,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // score wait in the pipeline).
         private sealed class Batch
         {
+            public long Rows;
             public long Rejected;
             public long End = -1;
             public long Lines;
@@ -465,6 +467,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             public void Clear()
             {
+                Rows = 0;
                 Rejected = 0;
                 Pending = false;
             }
@@ -518,12 +521,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                             batch.Rejected++;
                             observer.RowRejected(rejected, record);
                         }
-                        else if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
+                        else
+                        {
+                            batch.Rows++;
+                            if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
+                        }
                     }
                     batch.End = scanned.End;
                     batch.Lines = scanned.Line + scanned.LineBreaks - 1;
                     batch.Pending = true;
-                    if (pipeline!.Pending + batch.Rejected >= batchSize) Commit(plan, batch);
+                    if (batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (batch.Pending) Commit(plan, batch);
@@ -547,9 +554,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             var entry = plan.Entry!;
             var p = pipeline!;
-            long scoredBefore = p.Scored, warmingBefore = p.WarmingUp, anomaliesBefore = p.Anomalies, alertsBefore = p.Alerts;
             long length = state.Output.Length;
-            if (p.Pending > 0)
+            if (batch.Rows > 0)
             {
                 try
                 {
@@ -564,8 +570,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             Checkpoint?.Invoke("output-flushed");
-            long scored = p.Scored - scoredBefore, warming = p.WarmingUp - warmingBefore;
-            long anomalies = p.Anomalies - anomaliesBefore, alerts = p.Alerts - alertsBefore;
+            // The pipeline scores a batch as soon as it is full: what it did since the last commit is this batch.
+            long scored = p.Scored - committed.Scored, warming = p.WarmingUp - committed.WarmingUp;
+            long anomalies = p.Anomalies - committed.Anomalies, alerts = p.Alerts - committed.Alerts;
+            committed = (p.Scored, p.WarmingUp, p.Anomalies, p.Alerts);
 
             entry.Offset = batch.End;
             entry.Lines = batch.Lines;
