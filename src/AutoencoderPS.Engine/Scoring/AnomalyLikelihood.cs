@@ -24,13 +24,19 @@ namespace AutoencoderPS.Engine.Scoring
     /// <item>the raw error is taken in log units (reconstruction errors are squared errors, heavy-tailed and
     /// multiplicative; their logarithm is close enough to a normal distribution for a Gaussian tail);</item>
     /// <item>a short-run average of the last <see cref="ShortRows"/> log errors smooths single-row noise;</item>
-    /// <item>the long-run mean and spread of that short-run average over the last <see cref="HistoryRows"/> rows
-    /// (not counting the current row) describe what is normal for this group now;</item>
+    /// <item>the median and the spread of that short-run average over the last <see cref="HistoryRows"/> rows (not
+    /// counting the current row) describe what is normal for this group now; the spread is the median absolute deviation
+    /// from the median, scaled to a standard deviation (x 1.4826);</item>
     /// <item>the likelihood is the Gaussian probability that the short-run average is below the current one:
-    /// 1 - Q((average - mean) / spread).</item>
+    /// 1 - Q((average - median) / spread).</item>
     /// </list>
-    /// A level shift raises the errors and the long-run mean and spread follow them, so the shift stops being unlikely
-    /// once it has lasted a while; a quiet group (small spread) can be unlikely on a small spike. Until a group has
+    /// The median and the MAD are robust: a stretch of unusual errors that is less than half of the history (an
+    /// incident, or a level shift while it is recent) moves neither, so the next incident is measured against the
+    /// ordinary spread. A mean and standard deviation (HTM's choice) are pulled by such a stretch: after a level shift
+    /// the history holds both levels, their mixture inflates the spread, and an incident at the new level had to be
+    /// several times the shift to be flagged. The price: a level shift is unlikely until it is half of the history
+    /// (most of its rows are still not anomalies, because they are not new highs, below). A quiet group (small
+    /// spread) can be unlikely on a small spike. Until a group has
     /// <see cref="LearningRows"/> rows of history its rows have no likelihood (null), and are not anomalies.
     /// <para>
     /// It also says whether the short-run average is a new high: above every short-run average of the group's previous
@@ -57,12 +63,14 @@ namespace AutoencoderPS.Engine.Scoring
         public const double DefaultThreshold = 0.99;
 
         /// <summary>
-        /// The smallest spread (standard deviation of the short-run average, in natural-log units): 0.05, an error 5 %
-        /// above its usual level. A group whose error never moves (a constant series) would otherwise call every
-        /// rounding difference unlikely.
+        /// The smallest spread (of the short-run average, in natural-log units): 0.05, an error 5 % above its usual
+        /// level. A group whose error rarely moves (a constant series, or one that is constant more than half the time:
+        /// its MAD is 0) would otherwise call every rounding difference unlikely.
         /// </summary>
         public const double MinimumSpread = 0.05;
 
+        // The MAD of a normal distribution is 0.6745 of its standard deviation.
+        private const double MadToSigma = 1.4826;
         private const double Floor = 1e-12;
         private readonly Dictionary<string, GroupHistory> groups = new Dictionary<string, GroupHistory>(StringComparer.Ordinal);
 
@@ -112,8 +120,8 @@ namespace AutoencoderPS.Engine.Scoring
             double? likelihood = null;
             if (g.Count >= LearningRows)
             {
-                double mean = g.Mean, spread = Math.Max(Math.Sqrt(g.Variance), MinimumSpread);
-                likelihood = 1.0 - UpperTail((average - mean) / spread);
+                double median = g.Median, spread = Math.Max(MadToSigma * g.AbsoluteDeviation(median), MinimumSpread);
+                likelihood = 1.0 - UpperTail((average - median) / spread);
             }
             g.AddHistory(average);
             return likelihood;
@@ -168,17 +176,17 @@ namespace AutoencoderPS.Engine.Scoring
             return x >= 0 ? r : 2.0 - r;
         }
 
-        // One group: the last ShortRows log errors (for the short-run average) and the last HistoryRows short-run
-        // averages with their running sum and sum of squares (recomputed now and then, so rounding can't drift).
+        // One group: the last ShortRows log errors (for the short-run average), the last HistoryRows short-run averages
+        // in arrival order (a ring) and the same values in ascending order (for the median and the MAD; it can always be
+        // rebuilt by sorting the ring).
         private sealed class GroupHistory
         {
             private readonly double[] shortRing;
             private int shortCount, shortNext;
             private double shortSum;
             private readonly double[] history;
+            private readonly double[] sorted;
             private int next;
-            private double sum, squares;
-            private int sinceRecompute;
 
             // The running maximum of the last recent.Length averages: a monotone queue (values decreasing from the
             // front), as row numbers and values in a ring.
@@ -190,6 +198,7 @@ namespace AutoencoderPS.Engine.Scoring
             public GroupHistory(int historyRows, int shortRows, int recentRows)
             {
                 history = new double[historyRows];
+                sorted = new double[historyRows];
                 shortRing = new double[shortRows];
                 maxRow = new long[recentRows + 1];
                 maxValue = new double[recentRows + 1];
@@ -199,7 +208,8 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 w.Write(shortCount); w.Write(shortNext); w.Write(shortSum);
                 foreach (double v in shortRing) w.Write(v);
-                w.Write(Count); w.Write(next); w.Write(sum); w.Write(squares); w.Write(sinceRecompute);
+                // The history ring only: its sorted copy is rebuilt on load.
+                w.Write(Count); w.Write(next);
                 for (int i = 0; i < Count; i++) w.Write(history[i]);
                 w.Write(maxStart); w.Write(maxCount); w.Write(row);
                 for (int i = 0; i < maxCount; i++)
@@ -214,10 +224,16 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 shortCount = r.ReadInt32(); shortNext = r.ReadInt32(); shortSum = r.ReadDouble();
                 for (int i = 0; i < shortRing.Length; i++) shortRing[i] = r.ReadDouble();
-                Count = r.ReadInt32(); next = r.ReadInt32(); sum = r.ReadDouble(); squares = r.ReadDouble(); sinceRecompute = r.ReadInt32();
-                if (Count < 0 || Count > history.Length || shortCount < 0 || shortCount > shortRing.Length)
+                Count = r.ReadInt32(); next = r.ReadInt32();
+                if (Count < 0 || Count > history.Length || shortCount < 0 || shortCount > shortRing.Length || next < 0 || next >= history.Length)
                     throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
-                for (int i = 0; i < Count; i++) history[i] = r.ReadDouble();
+                for (int i = 0; i < Count; i++)
+                {
+                    history[i] = r.ReadDouble();
+                    if (double.IsNaN(history[i])) throw new System.IO.InvalidDataException("A likelihood history holds a value that is not a number.");
+                }
+                Array.Copy(history, sorted, Count);
+                Array.Sort(sorted, 0, Count);
                 int start = r.ReadInt32();
                 maxCount = r.ReadInt32();
                 row = r.ReadInt64();
@@ -250,9 +266,49 @@ namespace AutoencoderPS.Engine.Scoring
 
             public int Count { get; private set; }
 
-            public double Mean => sum / Count;
+            /// <summary>The median of the history.</summary>
+            public double Median => Count % 2 == 1 ? sorted[Count / 2] : 0.5 * (sorted[Count / 2 - 1] + sorted[Count / 2]);
 
-            public double Variance => Count < 2 ? 0 : Math.Max(0, (squares - sum * sum / Count) / (Count - 1));
+            /// <summary>The median absolute deviation of the history from <paramref name="median"/>.</summary>
+            public double AbsoluteDeviation(double median) => Count % 2 == 1
+                ? SmallestDeviation(median, Count / 2)
+                : 0.5 * (SmallestDeviation(median, Count / 2 - 1) + SmallestDeviation(median, Count / 2));
+
+            // The k-th smallest (0-based) |x - median| over the history: the deviations below the median, read from the
+            // median down, and those above it, read up, are two ascending lists; this is the k-th of their merge, found
+            // by bisecting how many come from the first list (O(log n)).
+            private double SmallestDeviation(double median, int k)
+            {
+                int split = LowerBound(median);                          // sorted[0..split) < median <= sorted[split..)
+                int nLow = split, nHigh = Count - split;
+                double Low(int i) => median - sorted[split - 1 - i];     // ascending in i
+                double High(int j) => sorted[split + j] - median;        // ascending in j
+                // Take i from Low and k + 1 - i from High so that the (k+1) smallest are exactly these.
+                int lo = Math.Max(0, k + 1 - nHigh), hi = Math.Min(k + 1, nLow);
+                while (true)
+                {
+                    int i = (lo + hi) / 2, j = k + 1 - i;
+                    if (i < nLow && j > 0 && High(j - 1) > Low(i)) lo = i + 1;        // too few from Low
+                    else if (i > 0 && j < nHigh && Low(i - 1) > High(j)) hi = i - 1;  // too many from Low
+                    else
+                    {
+                        double a = i > 0 ? Low(i - 1) : double.NegativeInfinity;
+                        double b = j > 0 ? High(j - 1) : double.NegativeInfinity;
+                        return Math.Max(a, b);
+                    }
+                }
+            }
+
+            private int LowerBound(double value)
+            {
+                int lo = 0, hi = Count;
+                while (lo < hi)
+                {
+                    int mid = (lo + hi) >> 1;
+                    if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+                }
+                return lo;
+            }
 
             public double AddShort(double value)
             {
@@ -268,22 +324,17 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 if (Count == history.Length)
                 {
-                    double old = history[next];
-                    sum -= old;
-                    squares -= old * old;
+                    // Take the oldest value out of the sorted copy (Count drops by one while it is out).
+                    int at = LowerBound(history[next]);
+                    Array.Copy(sorted, at + 1, sorted, at, Count - at - 1);
+                    Count--;
                 }
-                else Count++;
                 history[next] = value;
                 next = (next + 1) % history.Length;
-                sum += value;
-                squares += value * value;
-                if (++sinceRecompute >= history.Length)
-                {
-                    sinceRecompute = 0;
-                    sum = 0;
-                    squares = 0;
-                    for (int i = 0; i < Count; i++) { sum += history[i]; squares += history[i] * history[i]; }
-                }
+                int to = LowerBound(value);
+                Array.Copy(sorted, to, sorted, to + 1, Count - to);
+                sorted[to] = value;
+                Count++;
             }
         }
     }

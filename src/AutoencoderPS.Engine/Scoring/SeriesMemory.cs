@@ -16,7 +16,8 @@ namespace AutoencoderPS.Engine.Scoring
     public sealed class SeriesMemory
     {
         private const string Magic = "AutoencoderPS.SeriesMemory";
-        private const int Version = 1;
+        // 2: the likelihood's history without its running sums (it keeps a median and MAD, not a mean and spread).
+        private const int Version = 2;
 
         private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
         {

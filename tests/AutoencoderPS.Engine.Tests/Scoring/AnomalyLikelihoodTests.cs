@@ -59,9 +59,41 @@ namespace AutoencoderPS.Engine.Tests
             // The error jumps to 30 times its level and stays there.
             var after = Errors(random, 1500, 0.3).Select(e => likelihood.Next("a", e)!.Value).ToList();
             Assert.True(after.Take(20).Any(p => p >= AnomalyLikelihood.DefaultThreshold), "the shift is flagged when it happens");
+            // The normal level is the median of the history: the shift is normal once it is half of the 2,000 rows.
             int lastFlag = after.FindLastIndex(p => p >= AnomalyLikelihood.DefaultThreshold);
-            Assert.InRange(lastFlag, 0, 500);
-            Assert.True(after.Skip(1000).All(p => p < 0.99), "long after the shift its rows are normal");
+            Assert.InRange(lastFlag, 0, 1100);
+            Assert.True(after.Skip(1100).All(p => p < 0.99), "long after the shift its rows are normal");
+        }
+
+        [Fact]
+        public void AfterALevelShiftIsTheNewNormalItsRowsAreNotFlaggedAndAnIncidentInsideItAlerts()
+        {
+            // The defaults, as Test-Anomaly uses them: 3,000 quiet rows, then the error jumps to 30 times its level and
+            // stays there for 5,000 rows (the shift is most of the 8,640-row history by then); at the end an incident
+            // of 5 times the new level for 6 rows.
+            var likelihood = new AnomalyLikelihood();
+            var tracker = new AlertTracker();
+            var random = new Random(7);
+            const int shiftAt = 3000, spikeAt = 7800;
+            var errors = Errors(random, shiftAt, 0.01).Concat(Errors(random, 5000, 0.3)).ToList();
+            for (int i = spikeAt; i < spikeAt + 6; i++) errors[i] = 1.5;
+            var anomalous = new List<int>();
+            var alerts = new List<int>();
+            for (int i = 0; i < errors.Count; i++)
+            {
+                var p = likelihood.Next("g", errors[i], out bool high);
+                bool isAnomaly = p >= AnomalyLikelihood.DefaultThreshold && high;
+                if (isAnomaly) anomalous.Add(i);
+                if (tracker.Next("g", null, isAnomaly)) alerts.Add(i);
+            }
+            string seen = $"alerts: {string.Join(", ", alerts)}; anomalous rows after the shift: {string.Join(", ", anomalous.Where(i => i >= shiftAt))}";
+            // The shift raises an alert when it happens.
+            Assert.True(alerts.Any(i => i >= shiftAt && i < shiftAt + 10), seen);
+            // Once the shifted level is most of the history (half of 8,640 rows after the shift), its rows are normal.
+            Assert.False(anomalous.Any(i => i >= shiftAt + AnomalyLikelihood.DefaultHistoryRows / 2 + 100 && i < spikeAt), seen);
+            // The incident inside the shifted stretch raises an alert of its own, at its start: the spread of the
+            // history is that of the shifted level, not of the two levels mixed.
+            Assert.True(alerts.Any(i => i >= spikeAt && i < spikeAt + 3), seen);
         }
 
         [Fact]
