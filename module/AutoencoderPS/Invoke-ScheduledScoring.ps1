@@ -27,6 +27,12 @@
     Culture of numbers and dates in the exports (for example de-DE); default: invariant.
 .PARAMETER Delimiter
     Field separator of the exports; default: the culture's list separator, or "," for the invariant culture.
+.PARAMETER Calibration
+    Time-series models: Auto (default), None or Likelihood, as Invoke-AnomalyScoring -Calibration.
+.PARAMETER ProbabilityThreshold
+    Time-series models: the likelihood at and above which a row is an anomaly (default 0.99).
+.PARAMETER AlertCooldown
+    Time-series models: the quiet time between two alerts of a group: rows (48) or a time span (01:00:00, 4h).
 .PARAMETER ThreadCount
     libtorch threads (default 1: a scheduled job should not compete for every core).
 .EXAMPLE
@@ -52,6 +58,13 @@ param(
 
     [string] $Delimiter,
 
+    [ValidateSet('Auto', 'None', 'Likelihood')]
+    [string] $Calibration,
+
+    [double] $ProbabilityThreshold,
+
+    [string] $AlertCooldown,
+
     [ValidateRange(1, 1024)]
     [int] $ThreadCount = 1
 )
@@ -75,6 +88,9 @@ try {
     if ($StatePath) { $arguments.StatePath = $StatePath }
     if ($Culture) { $arguments.Culture = $Culture }
     if ($Delimiter) { $arguments.Delimiter = $Delimiter }
+    foreach ($name in 'Calibration', 'ProbabilityThreshold', 'AlertCooldown') {
+        if ($PSBoundParameters.ContainsKey($name)) { $arguments[$name] = $PSBoundParameters[$name] }
+    }
     $summary = Invoke-AnomalyScoring @arguments
     $code = $global:LASTEXITCODE
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }

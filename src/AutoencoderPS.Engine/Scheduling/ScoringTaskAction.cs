@@ -41,7 +41,8 @@ namespace AutoencoderPS.Engine.Scheduling
         private const string ExitTail = "; exit $LASTEXITCODE";
 
         public ScoringTaskAction(IReadOnlyList<string> launcher, string scriptPath, string modelPath, IReadOnlyList<string> path,
-            string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null)
+            string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null,
+            string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null)
         {
             if (launcher == null || launcher.Count == 0 || string.IsNullOrEmpty(launcher[0]))
                 throw new ArgumentException("The launcher needs at least the program to run.", nameof(launcher));
@@ -57,7 +58,10 @@ namespace AutoencoderPS.Engine.Scheduling
             Format = format == null ? null : Formats.First(f => string.Equals(f, format, StringComparison.OrdinalIgnoreCase));
             Culture = string.IsNullOrEmpty(culture) ? null : culture;
             Delimiter = string.IsNullOrEmpty(delimiter) ? null : delimiter;
-            foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath, StatePath ?? "", Culture ?? "", Delimiter ?? "" }).Concat(Path))
+            Calibration = string.IsNullOrEmpty(calibration) ? null : calibration;
+            ProbabilityThreshold = string.IsNullOrEmpty(probabilityThreshold) ? null : probabilityThreshold;
+            AlertCooldown = string.IsNullOrEmpty(alertCooldown) ? null : alertCooldown;
+            foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath }).Concat(Options.Select(o => o.Value ?? "")).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
                         $"'{value.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\0", "\\0")}' contains a line break or NUL character, which no crontab line or task command line can carry.");
@@ -83,6 +87,24 @@ namespace AutoencoderPS.Engine.Scheduling
         /// <summary>The input's field separator (Invoke-AnomalyScoring -Delimiter); null: the culture's.</summary>
         public string? Delimiter { get; }
 
+        /// <summary>Time-series models: Invoke-AnomalyScoring -Calibration (Auto, None, Likelihood); null: the default.</summary>
+        public string? Calibration { get; }
+
+        /// <summary>Time-series models: -ProbabilityThreshold, as invariant text; null: the default.</summary>
+        public string? ProbabilityThreshold { get; }
+
+        /// <summary>Time-series models: -AlertCooldown, as text AlertCooldown.Parse reads ("48", "01:00:00"); null: the default.</summary>
+        public string? AlertCooldown { get; }
+
+        // The optional parameters of the script, in the order they are written; null values are left out.
+        private IEnumerable<(string Name, string? Value)> Options => new[]
+        {
+            ("StatePath", StatePath), ("Format", Format), ("Culture", Culture), ("Delimiter", Delimiter),
+            ("Calibration", Calibration), ("ProbabilityThreshold", ProbabilityThreshold), ("AlertCooldown", AlertCooldown),
+        };
+
+        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown" };
+
         /// <summary>True when the task runs the script with -Command because there are several input paths.</summary>
         public bool UsesCommand => Path.Count > 1;
 
@@ -99,10 +121,8 @@ namespace AutoencoderPS.Engine.Scheduling
                     args.Add("-ModelPath"); args.Add(ModelPath);
                     args.Add("-Path"); args.Add(Path[0]);
                     args.Add("-OutputPath"); args.Add(OutputPath);
-                    if (StatePath != null) { args.Add("-StatePath"); args.Add(StatePath); }
-                    if (Format != null) { args.Add("-Format"); args.Add(Format); }
-                    if (Culture != null) { args.Add("-Culture"); args.Add(Culture); }
-                    if (Delimiter != null) { args.Add("-Delimiter"); args.Add(Delimiter); }
+                    foreach (var (name, value) in Options)
+                        if (value != null) { args.Add("-" + name); args.Add(value); }
                 }
                 else
                 {
@@ -122,10 +142,10 @@ namespace AutoencoderPS.Engine.Scheduling
             sb.Append(" -ModelPath ").Append(CommandLineQuoting.PowerShellQuote(ModelPath));
             sb.Append(" -Path ").Append(string.Join(",", Path.Select(CommandLineQuoting.PowerShellQuote)));
             sb.Append(" -OutputPath ").Append(CommandLineQuoting.PowerShellQuote(OutputPath));
-            if (StatePath != null) sb.Append(" -StatePath ").Append(CommandLineQuoting.PowerShellQuote(StatePath));
-            if (Format != null) sb.Append(" -Format ").Append(Format);
-            if (Culture != null) sb.Append(" -Culture ").Append(CommandLineQuoting.PowerShellQuote(Culture));
-            if (Delimiter != null) sb.Append(" -Delimiter ").Append(CommandLineQuoting.PowerShellQuote(Delimiter));
+            foreach (var (name, value) in Options)
+                if (value != null)
+                    // A format is one of two words, written bare; every other value is quoted.
+                    sb.Append(" -").Append(name).Append(' ').Append(name == "Format" ? value : CommandLineQuoting.PowerShellQuote(value));
             return sb.Append(ExitTail).ToString();
         }
 
@@ -163,12 +183,13 @@ namespace AutoencoderPS.Engine.Scheduling
             string? Single(string key) => values.TryGetValue(key, out var v) && v.Count == 1 ? v[0] : null;
             string? model = Single("ModelPath"), output = Single("OutputPath");
             if (model == null || output == null || !values.TryGetValue("Path", out var paths) || paths.Count == 0) return null;
-            if (values.Keys.Any(k => !new[] { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter" }.Contains(k, StringComparer.OrdinalIgnoreCase))) return null;
+            if (values.Keys.Any(k => !Names.Contains(k, StringComparer.OrdinalIgnoreCase))) return null;
             string? format = Single("Format");
             if (format != null && !Formats.Contains(format, StringComparer.OrdinalIgnoreCase)) return null;
             try
             {
-                return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"));
+                return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"),
+                    Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"));
             }
             catch (ArgumentException) { return null; }
             catch (ScoringTaskException) { return null; }

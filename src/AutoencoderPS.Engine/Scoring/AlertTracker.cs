@@ -52,6 +52,11 @@ namespace AutoencoderPS.Engine.Scoring
             throw new FormatException($"'{text}' is not a cool-down: give a number of rows (48) or a time span (01:00:00, 30m, 4h, 2d).");
         }
 
+        /// <summary>The cool-down as text <see cref="Parse"/> reads back exactly: "48" (rows) or "01:00:00" (a time span).</summary>
+        public string ToArgument() => Rows != null
+            ? Rows.Value.ToString(CultureInfo.InvariantCulture)
+            : Span!.Value.ToString("c", CultureInfo.InvariantCulture);
+
         public override string ToString() => Rows != null
             ? Rows.Value.ToString(CultureInfo.InvariantCulture) + " rows"
             : Span!.Value.ToString("c", CultureInfo.InvariantCulture);

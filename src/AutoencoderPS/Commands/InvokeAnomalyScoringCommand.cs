@@ -50,20 +50,6 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter NeutralizeFormulas { get; set; }
 
-        /// <summary>Time-series models: how verdicts are reached (as Test-Anomaly -Calibration).</summary>
-        [Parameter]
-        public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
-
-        /// <summary>Time-series models with a calibration: the likelihood at and above which a row is an anomaly.</summary>
-        [Parameter]
-        [ValidateRange(0.5, 0.999999999)]
-        public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;
-
-        /// <summary>Time-series models: the quiet time between two alerts of a group (rows, or a time span).</summary>
-        [Parameter]
-        [ValidateNotNull]
-        public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
-
         protected override void EndProcessing()
         {
             SetExitCode(AnomalyScoringExitCode.Failed); // until the run says otherwise

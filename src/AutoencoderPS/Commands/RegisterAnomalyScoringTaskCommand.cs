@@ -109,7 +109,13 @@ namespace AutoencoderPS.Commands
             {
                 // The invariant culture has the empty name: no -Culture then, which is the job's default.
                 string? culture = Culture == null || Culture.Name.Length == 0 ? null : Culture.Name;
-                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format?.ToString(), culture, Delimiter);
+                // The verdict options go to the task only when given: a task without them follows the defaults of the
+                // module version that runs it.
+                var bound = MyInvocation.BoundParameters;
+                return new ScoringTaskAction(launcher, script, model, paths, output, state, Format?.ToString(), culture, Delimiter,
+                    bound.ContainsKey(nameof(Calibration)) ? Calibration.ToString() : null,
+                    bound.ContainsKey(nameof(ProbabilityThreshold)) ? ProbabilityThreshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null,
+                    bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null);
             }
             catch (ScoringTaskException e)
             {

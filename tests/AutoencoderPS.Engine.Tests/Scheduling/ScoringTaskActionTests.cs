@@ -77,6 +77,26 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheVerdictOptionsOfATimeSeriesJobGoToTheScriptAndReadBack()
+        {
+            foreach (var paths in new[] { new[] { "/e/*.csv" }, new[] { "/e/a.csv", "/f/b.csv" } })
+            {
+                var cooldown = AutoencoderPS.Engine.Scoring.AlertCooldown.Parse("4h").ToArgument();
+                var action = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", null, null, null, null, "Likelihood", "0.995", cooldown);
+                Assert.Equal("04:00:00", cooldown);
+                Assert.Equal(System.TimeSpan.FromHours(4), AutoencoderPS.Engine.Scoring.AlertCooldown.Parse(cooldown).Span);
+                if (paths.Length == 1)
+                    Assert.Equal(new[] { "-Calibration", "Likelihood", "-ProbabilityThreshold", "0.995", "-AlertCooldown", "04:00:00" }, action.Arguments.Skip(action.Arguments.Count - 6));
+                else
+                    Assert.EndsWith("-OutputPath '/o.csv' -Calibration 'Likelihood' -ProbabilityThreshold '0.995' -AlertCooldown '04:00:00'; exit $LASTEXITCODE", action.Arguments[^1]);
+                var back = ScoringTaskAction.TryParse(action.CommandLine);
+                Assert.NotNull(back);
+                Assert.Equal(("Likelihood", "0.995", "04:00:00"), (back!.Calibration, back.ProbabilityThreshold, back.AlertCooldown));
+                Assert.Equal(action.CommandLine, back.CommandLine);
+            }
+        }
+
+        [Fact]
         public void TryParseRefusesOtherCommands()
         {
             Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-File", "x.ps1" }));

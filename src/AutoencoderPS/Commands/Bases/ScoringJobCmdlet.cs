@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 
 namespace AutoencoderPS.Commands
@@ -39,5 +40,19 @@ namespace AutoencoderPS.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Delimiter { get; set; }
+
+        /// <summary>Time-series models: how verdicts are reached (as Test-Anomaly -Calibration; Test-Anomaly declares its own, a cmdlet has one base class).</summary>
+        [Parameter]
+        public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
+
+        /// <summary>Time-series models with a calibration: the likelihood at and above which a row is an anomaly.</summary>
+        [Parameter]
+        [ValidateRange(0.5, 0.999999999)]
+        public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;
+
+        /// <summary>Time-series models: the quiet time between two alerts of a group (rows, or a time span).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
     }
 }
