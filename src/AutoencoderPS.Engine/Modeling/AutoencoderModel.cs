@@ -213,6 +213,10 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 var (history, trimmedShare) = Trainer.Run(candidate, scaled, n, d, options, Settings.Seed + previousEpochs, onEpoch, cancellation);
 
+                // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
+                // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
+                // errors, and with them the threshold, are the network's own; the term marks only values never seen.
+                scaler = scaler.WithRange(rows, previous: scaler);
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d);
                 double trimmed = trimmedShare ?? 0;
@@ -320,7 +324,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
             float[] scaled = ForwardPass.Scale(scaler, rows);
-            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
+            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
             var scores = new RowScore[n];
             int rowWidth = scaler.Count;
             // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.

@@ -27,6 +27,20 @@ namespace AutoencoderPS.Engine.Modeling
             return scaled;
         }
 
+        // Per input, how far each value lies beyond the training range (FeatureScaler.Beyond), in the layout of Scale;
+        // null when the scaling has no training range (then every score is the plain reconstruction error).
+        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        {
+            if (!scaler.HasRange) return null;
+            int d = scaler.Count;
+            int width = rows.Count == 0 ? d : rows[0].Length;
+            var beyond = new float[rows.Count * width];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < width; j++)
+                    beyond[i * width + j] = Math.Clamp(scaler.Beyond(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
+            return beyond;
+        }
+
         // The training windows from the scaled rows: each window's rows, concatenated oldest first.
         internal static float[] Concatenate(float[] scaledRows, int d, IReadOnlyList<int[]> windows)
         {
@@ -44,9 +58,10 @@ namespace AutoencoderPS.Engine.Modeling
         // many rows it was scored with (batch size, training versus scoring).
         internal const int ChunkRows = 256;
 
-        // Per-input errors and reconstructions come back row-major (n x d, scaled units).
+        // Per-input errors and reconstructions come back row-major (n x d, scaled units). The network reads the scaled
+        // values; the error is measured against them plus how far each lies beyond the training range (null: nothing).
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
-            out float[] errors, out float[] reconstructed)
+            out float[] errors, out float[] reconstructed, float[]? beyond = null)
         {
             errors = new float[n * d];
             reconstructed = new float[n * d];
@@ -82,7 +97,7 @@ namespace AutoencoderPS.Engine.Modeling
                     for (int j = 0; j < d; j++)
                     {
                         float o = outputRows[to + j];
-                        float diff = o - chunk[from + j];
+                        float diff = beyond == null ? o - chunk[from + j] : o - (chunk[from + j] + beyond[at + to + j]);
                         errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
                         reconstructed[at + to + j] = o;
                     }
@@ -106,6 +121,5 @@ namespace AutoencoderPS.Engine.Modeling
             for (int j = 0; j < d; j++) sum += errors[row * d + j];
             return sum / d;
         }
-
     }
 }

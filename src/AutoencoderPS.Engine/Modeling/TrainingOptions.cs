@@ -13,10 +13,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// 50%), and separates anomalies better on ECG5000 (ROC-AUC 0.99 against 0.98 with Mae).</summary>
         public LossKind Loss { get; init; } = LossKind.Mse;
         /// <summary>
-        /// MinMax by default: a value far beyond the training range scores without bound, which the demos' incidents need.
-        /// RobustSigmoid ranks outliers better on the ODDS sets but squeezes such spikes (see .docs/odds.md).
+        /// RobustSigmoid by default: the median and spread of each feature set its scale, so outliers in the baseline and
+        /// heavy tails neither set the range nor dominate the loss, and a value beyond the training range still scores by
+        /// its distance in units of that range, as under MinMax (<see cref="FeatureScaler.Beyond"/>). It ranks outliers
+        /// better than MinMax on the ODDS sets with and without outliers in the baseline (see .docs/odds.md).
         /// </summary>
-        public ScalingMethod Scaling { get; init; } = ScalingMethod.MinMax;
+        public ScalingMethod Scaling { get; init; } = ScalingMethod.RobustSigmoid;
         public ThresholdRule Threshold { get; init; } = ThresholdRule.Default;
 
         /// <summary>

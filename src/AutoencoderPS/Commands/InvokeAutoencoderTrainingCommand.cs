@@ -54,7 +54,7 @@ namespace AutoencoderPS.Commands
         public LossKind Loss { get; set; } = LossKind.Mse;
 
         [Parameter]
-        public ScalingMethod Scaling { get; set; } = ScalingMethod.MinMax;
+        public ScalingMethod Scaling { get; set; } = ScalingMethod.RobustSigmoid;
 
         /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
         [Parameter]
