@@ -224,7 +224,7 @@ namespace AutoencoderPS.Engine.Modeling
                 var summary = new TrainingSummary
                 {
                     Rows = n,
-                    Epochs = previousEpochs + options.Epochs,
+                    Epochs = previousEpochs + history.Count,
                     Runs = (continueTraining ? Training?.Runs ?? 1 : 0) + 1,
                     BatchSize = options.BatchSize,
                     LearningRate = options.LearningRate,
@@ -237,6 +237,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Robust = options.Robust,
                     TrimmedShare = trimmed,
                     ContaminationEstimated = options.Robust && options.Contamination == null,
+                    StoppedEarly = history.Count < options.Epochs,
                 };
                 lock (sync)
                 {

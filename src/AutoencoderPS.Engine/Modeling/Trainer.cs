@@ -10,7 +10,7 @@ namespace AutoencoderPS.Engine.Modeling
 {
     /// <summary>
     /// The training loop: epochs of shuffled mini-batches through the network, with robust training's trimming
-    /// (<see cref="RobustTrimming"/>). It changes only the network it is given; the model takes the result.
+    /// (<see cref="RobustTrimming"/>) and early stopping (<see cref="Modeling.EarlyStopping"/>). It changes only the network it is given; the model takes the result.
     /// </summary>
     internal static class Trainer
     {
@@ -33,6 +33,7 @@ namespace AutoencoderPS.Engine.Modeling
             // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
             int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
             double? trimmedShare = options.Robust ? options.Contamination : 0;
+            var stopping = options.EarlyStopping ? new EarlyStopping(options.Epochs, warmup + 1) : null;
             candidate.train();
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -73,6 +74,7 @@ namespace AutoencoderPS.Engine.Modeling
                 var result = new EpochResult(epoch, options.Epochs, epochLoss, epochClock.Elapsed);
                 history.Add(result);
                 onEpoch?.Invoke(result);
+                if (stopping != null && stopping.Stop(epoch, epochLoss)) break;
             }
             return (history, trimmedShare);
         }

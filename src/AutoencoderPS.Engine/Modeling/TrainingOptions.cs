@@ -33,6 +33,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public double? Contamination { get; init; }
 
+        /// <summary>
+        /// Stop before <see cref="Epochs"/> when the smoothed loss stops improving (<see cref="Modeling.EarlyStopping"/>).
+        /// Off unless asked: the cmdlet asks for it with the default budget, not when the user names the epochs.
+        /// </summary>
+        public bool EarlyStopping { get; init; }
+
         /// <summary>Gradient steps the default budget aims at (ECG5000's 2,335 normal training rows at batch 64 for 20 epochs take 740).</summary>
         public const int DefaultSteps = 640;
 
@@ -114,5 +120,8 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>True when <see cref="TrimmedShare"/> was estimated from the warm-up errors, false when the user gave it.</summary>
         public bool ContaminationEstimated { get; init; }
+
+        /// <summary>True when the last run stopped before its planned epochs because the loss stopped improving.</summary>
+        public bool StoppedEarly { get; init; }
     }
 }
