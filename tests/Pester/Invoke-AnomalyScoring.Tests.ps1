@@ -262,27 +262,50 @@ Describe 'Invoke-AnomalyScoring' {
             $text | Should -Match 'ExitCode\s*:\s*[01] \('
         }
 
-        It 'refuses a sliding-window model with WindowedModelNotSupported and writes nothing' {
+        It 'scores a sliding-window model across runs, a killed one included, exactly as Test-Anomaly scores the whole file' {
             $folder = Join-Path $TestDrive 'windowed'
             New-Item -ItemType Directory -Path $folder | Out-Null
             $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -Seed 1
             $start = [datetime]'2026-01-01'
-            0..59 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
-                Invoke-AutoencoderTraining -Model $windowed -Epochs 2 -ThreadCount 1 | Out-Null
+            $row = { param($i, $spike) '{0:yyyy-MM-dd HH:mm:ss},{1:F3},{2:F3}' -f $start.AddMinutes($i), (10 + ($i % 7) + $spike), (40 + ($i % 5)) }
+            0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
+                Invoke-AutoencoderTraining -Model $windowed -Epochs 3 -ThreadCount 1 | Out-Null
             $modelPath = Join-Path $folder 'windowed.aemodel'
             Export-Autoencoder -Model $windowed -Path $modelPath
-            $export = Join-Path $folder 'metrics.csv'
-            Set-Content -Path $export -Value "Timestamp,cpu,mem`n2026-01-02 00:00:00,12,41`n"
-            $output = Join-Path $folder 'scored.csv'
+            # 420 rows a day later; a burst at rows 380-383, after the calibration's 288 learning rows.
+            $lines = 0..419 | ForEach-Object { & $row (1440 + $_) ($_ -ge 380 -and $_ -lt 384 ? 40 : 0) }
+            $whole = Join-Path $folder 'whole.csv'
+            Set-Content -Path $whole -Value (@('Timestamp,cpu,mem') + $lines)
+            $reference = Join-Path $folder 'reference.csv'
+            Test-Anomaly -Model $windowed -Path $whole -OutputPath $reference -ThreadCount 1
 
-            $failure = { Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 } |
-                Should -Throw -PassThru
-            $failure.FullyQualifiedErrorId | Should -BeLike 'WindowedModelNotSupported*'
-            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
-            $failure.TargetObject | Should -Be $modelPath
-            $failure.Exception.Message | Should -Match 'WindowSize 3'
-            $global:LASTEXITCODE | Should -Be 2
-            Test-Path $output | Should -BeFalse
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $state = "$output.state.json"
+            Set-Content -Path $export -Value (@('Timestamp,cpu,mem') + $lines[0..149])
+            Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 | Out-Null
+            $committed = Get-Content -LiteralPath $state -Raw
+            Add-Content -Path $export -Value $lines[150..329]
+            Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 | Out-Null
+            # As if that run had been killed after writing its results and before committing its state.
+            [System.IO.File]::WriteAllText($state, $committed)
+            Add-Content -Path $export -Value $lines[330..419]
+            $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable cut 3>$null
+
+            $cut | Should -Match 'interrupted run'
+            $summary.Alerts | Should -BeGreaterThan 0
+            $global:LASTEXITCODE | Should -Be 1
+            $expected = Import-Csv -LiteralPath $reference
+            $actual = Import-Csv -LiteralPath $output
+            $actual.Count | Should -Be 420
+            $columns = 'AnomalyScore', 'IsAnomaly', 'AnomalyProbability', 'IsAlert', 'AnomalyStatus'
+            for ($i = 0; $i -lt 420; $i++) {
+                foreach ($column in $columns) {
+                    $actual[$i].$column | Should -Be $expected[$i].$column -Because "row $($i + 1), $column"
+                }
+            }
+            ($expected | Where-Object IsAlert -eq 'True').Count | Should -BeGreaterThan 0
+            $actual[0].AnomalyStatus | Should -Be 'WarmingUp'
         }
     }
 

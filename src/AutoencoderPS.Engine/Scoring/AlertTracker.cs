@@ -86,6 +86,41 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Alerts raised so far.</summary>
         public long Alerts { get; private set; }
 
+        /// <summary>Writes each group's cool-down state, for a later run to go on (<see cref="Load"/>).</summary>
+        public void Save(System.IO.BinaryWriter writer)
+        {
+            writer.Write(Alerts);
+            writer.Write(groups.Count);
+            foreach (var pair in groups)
+            {
+                writer.Write(pair.Key);
+                writer.Write(pair.Value.Row);
+                writer.Write(pair.Value.LastAnomalyRow);
+                writer.Write(pair.Value.HadAnomaly);
+                writer.Write(pair.Value.LastAnomalyTime != null);
+                if (pair.Value.LastAnomalyTime != null)
+                {
+                    writer.Write(pair.Value.LastAnomalyTime.Value.Ticks);
+                    writer.Write((int)pair.Value.LastAnomalyTime.Value.Kind);
+                }
+            }
+        }
+
+        /// <summary>Reads what <see cref="Save"/> wrote into this (empty) tracker.</summary>
+        public void Load(System.IO.BinaryReader reader)
+        {
+            if (groups.Count > 0) throw new InvalidOperationException("The tracker already holds groups.");
+            Alerts = reader.ReadInt64();
+            int count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string group = reader.ReadString();
+                var g = new GroupState { Row = reader.ReadInt64(), LastAnomalyRow = reader.ReadInt64(), HadAnomaly = reader.ReadBoolean() };
+                if (reader.ReadBoolean()) g.LastAnomalyTime = new DateTime(reader.ReadInt64(), (DateTimeKind)reader.ReadInt32());
+                groups[group] = g;
+            }
+        }
+
         /// <summary>Adds the next scored row of <paramref name="group"/>; true when it raises an alert.</summary>
         public bool Next(string group, DateTime? time, bool isAnomaly)
         {

@@ -119,6 +119,42 @@ namespace AutoencoderPS.Engine.Scoring
             return likelihood;
         }
 
+        /// <summary>
+        /// Writes the settings and each group's history, for a later run to go on where this one stopped (the scheduled
+        /// job keeps it between runs): about 8 bytes per row of history per group.
+        /// </summary>
+        public void Save(System.IO.BinaryWriter writer)
+        {
+            writer.Write(HistoryRows);
+            writer.Write(ShortRows);
+            writer.Write(LearningRows);
+            writer.Write(RecentRows);
+            writer.Write(groups.Count);
+            foreach (var pair in groups)
+            {
+                writer.Write(pair.Key);
+                pair.Value.Save(writer);
+            }
+        }
+
+        /// <summary>Reads what <see cref="Save"/> wrote; null when it was written with other settings than these.</summary>
+        public static AnomalyLikelihood? Load(System.IO.BinaryReader reader, AnomalyLikelihood settings)
+        {
+            int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
+            if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
+                return null;
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent);
+            int count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string group = reader.ReadString();
+                var g = new GroupHistory(history, shortRows, recent);
+                g.Load(reader);
+                loaded.groups[group] = g;
+            }
+            return loaded;
+        }
+
         /// <summary>Q(z) = P(Z > z) for a standard normal Z.</summary>
         public static double UpperTail(double z) => 0.5 * Erfc(z / Math.Sqrt(2.0));
 
@@ -157,6 +193,43 @@ namespace AutoencoderPS.Engine.Scoring
                 shortRing = new double[shortRows];
                 maxRow = new long[recentRows + 1];
                 maxValue = new double[recentRows + 1];
+            }
+
+            public void Save(System.IO.BinaryWriter w)
+            {
+                w.Write(shortCount); w.Write(shortNext); w.Write(shortSum);
+                foreach (double v in shortRing) w.Write(v);
+                w.Write(Count); w.Write(next); w.Write(sum); w.Write(squares); w.Write(sinceRecompute);
+                for (int i = 0; i < Count; i++) w.Write(history[i]);
+                w.Write(maxStart); w.Write(maxCount); w.Write(row);
+                for (int i = 0; i < maxCount; i++)
+                {
+                    int at = (maxStart + i) % maxRow.Length;
+                    w.Write(maxRow[at]);
+                    w.Write(maxValue[at]);
+                }
+            }
+
+            public void Load(System.IO.BinaryReader r)
+            {
+                shortCount = r.ReadInt32(); shortNext = r.ReadInt32(); shortSum = r.ReadDouble();
+                for (int i = 0; i < shortRing.Length; i++) shortRing[i] = r.ReadDouble();
+                Count = r.ReadInt32(); next = r.ReadInt32(); sum = r.ReadDouble(); squares = r.ReadDouble(); sinceRecompute = r.ReadInt32();
+                if (Count < 0 || Count > history.Length || shortCount < 0 || shortCount > shortRing.Length)
+                    throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                for (int i = 0; i < Count; i++) history[i] = r.ReadDouble();
+                int start = r.ReadInt32();
+                maxCount = r.ReadInt32();
+                row = r.ReadInt64();
+                if (maxCount < 0 || maxCount > maxRow.Length) throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                // Written oldest first; read back from the ring's start (the queue's order is what matters).
+                _ = start;
+                maxStart = 0;
+                for (int i = 0; i < maxCount; i++)
+                {
+                    maxRow[i] = r.ReadInt64();
+                    maxValue[i] = r.ReadDouble();
+                }
             }
 
             // True when value is above every value of the last recentRows rows; then adds it.

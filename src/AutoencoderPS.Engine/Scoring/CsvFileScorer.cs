@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Threading.Tasks;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring
 {
@@ -13,61 +15,71 @@ namespace AutoencoderPS.Engine.Scoring
     /// Scores a UTF-8 CSV file into a <see cref="ScoredCsvWriter"/> working on the file's bytes: records are found
     /// and split in place, numbers are read from the bytes, and each row's own fields are copied to the output as
     /// they were, so a row costs no strings unless a value needs the general readers (text, dates, unusual numbers)
-    /// or the row is rejected. Rows are read, featurized, scored and written exactly as the record path
-    /// (<see cref="CsvSource.Read"/>, <see cref="FeatureSchema.Featurize(IRecord, CultureInfo, Span{double}, MissingValuePolicy, ICollection{string}?)"/>,
-    /// <see cref="ScoredCsvWriter.Write"/>) does; <see cref="Unsupported"/> says which files must take that path.
+    /// or the row is rejected. Rows are featurized as <see cref="FeatureSchema.FeaturizeValue"/> reads each value and
+    /// scored by a <see cref="ScoringPipeline{TRow}"/>; <see cref="Unsupported"/> says which files must take the record
+    /// path (<see cref="CsvSource.Read"/>).
     /// <para>
     /// Records follow RFC 4180 as <see cref="CsvRecordScanner"/> reads them: a record ends at a line feed outside
     /// quotes (LF or CRLF), a quote opens a quoted field only as its first character, blank lines are skipped.
     /// </para>
+    /// <para>
+    /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
+    /// is featurized, scored and formatted by a worker with its own copy of the model, into memory; the chunks are
+    /// written in file order. The output is byte for byte the one of one thread (a row's score does not depend on
+    /// the rows scored with it), and at most as many chunks as workers are in memory at once.
+    /// </para>
     /// </summary>
-    public sealed class CsvFileScorer
+    public sealed class CsvFileScorer : IDisposable
     {
         private const byte Quote = (byte)'"';
         private const byte LineFeed = (byte)'\n';
         private const byte CarriageReturn = (byte)'\r';
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
+        /// <summary>Records per chunk: enough to keep a worker busy for a while, small enough to keep memory low.</summary>
+        public const int ChunkRows = 4096;
+
         private readonly AutoencoderModel model;
         private readonly FeatureSchema schema;
         private readonly ScoredCsvWriter output;
-        private readonly CultureInfo culture;
+        private readonly CsvInputOptions options;
+        private readonly ScoringOptions scoring;
         private readonly byte delimiter;
         private readonly char point;
-        private readonly int batchSize;
         private readonly MissingValuePolicy policy;
-
-        // The batch: featurized rows (arrays reused from batch to batch), the rows' bytes one after another in the
-        // arena, and per row its place in the arena, missing fields, imputed columns, or its record when it was read
-        // field by field.
-        private readonly List<double[]> rows = new List<double[]>();
-        private readonly List<double[]> spare = new List<double[]>();
-        private readonly List<Pending> pending = new List<Pending>();
-        private byte[] arena = new byte[1 << 16];
-        private int arenaUsed;
-        private readonly List<string> imputedScratch = new List<string>();
-
-        private struct Pending
-        {
-            public int Offset, Length, MissingFields;
-            public List<string>? Imputed;
-            public CsvRecord? Record;
-        }
+        private readonly Worker?[] workers;
 
         /// <summary>A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model).</summary>
         public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, int batchSize, MissingValuePolicy policy)
+            : this(model, output, options, new ScoringOptions { BatchSize = batchSize }, policy)
+        {
+        }
+
+        /// <summary>
+        /// A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model), on
+        /// <paramref name="threads"/> threads.
+        /// </summary>
+        public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, ScoringOptions scoring, MissingValuePolicy policy,
+            int threads = 1)
         {
             this.model = model ?? throw new ArgumentNullException(nameof(model));
+            if (model.Settings.IsWindowed) throw new ArgumentException("A sliding-window model's files are read record by record.", nameof(model));
             schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained", "The model is not trained yet.");
+            if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread.");
             this.output = output ?? throw new ArgumentNullException(nameof(output));
-            culture = options.Culture;
+            this.options = options;
+            this.scoring = scoring ?? throw new ArgumentNullException(nameof(scoring));
+            scoring.Validate();
             delimiter = (byte)options.EffectiveDelimiter[0];
-            char plain = NumberParser.PlainDecimalPoint(culture);
+            char plain = NumberParser.PlainDecimalPoint(options.Culture);
             // A separator outside ASCII could match a byte inside a longer UTF-8 character: such numbers take the general reader.
             point = plain < 0x80 ? plain : '\0';
-            this.batchSize = model.RowsPerBatch(batchSize);
             this.policy = policy;
+            workers = new Worker?[threads];
         }
+
+        /// <summary>Threads that featurize and score (the reading thread aside).</summary>
+        public int Threads => workers.Length;
 
         /// <summary>Rows scored and written.</summary>
         public long Rows { get; private set; }
@@ -77,11 +89,11 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// Called with a row that could not be featurized (as a record, for the error's location), why, and its number
-        /// among the file's data records (1-based); the row is not written.
+        /// among the file's data records (1-based); the row is not written. Always on the thread that called <see cref="Score"/>.
         /// </summary>
         public Action<CsvRecord, FeatureValueException, long>? RowRejected { get; set; }
 
-        /// <summary>Called after each batch with the records read from the current file so far.</summary>
+        /// <summary>Called after each chunk with the records read from the current file so far.</summary>
         public Action<long>? Progress { get; set; }
 
         /// <summary>Asked before each record; true stops the file at once (what is pending is dropped).</summary>
@@ -135,152 +147,338 @@ namespace AutoencoderPS.Engine.Scoring
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             long lengthAtOpen = file.Length;
-            headerOfBatch = header;
             var reader = new RecordReader(file, delimiter);
             bool skipHeader = headerInFile;
             long records = 0;
+            var inFlight = new Queue<Chunk>();
+            long index = 0;
+            var chunk = TakeChunk(header, path, fieldOf, index++);
             try
             {
                 while (reader.Next())
                 {
                     if (skipHeader) { skipHeader = false; continue; }
-                    if (Stopping?.Invoke() == true) { Clear(); return false; }
-                    // A full batch is scored when the next record has been read: the file's last record is held back
-                    // until the end is known to be the real end.
-                    if (pending.Count >= batchSize)
+                    if (Stopping?.Invoke() == true) return false;
+                    // A full chunk goes when the next record has been read: the file's last record is held back until
+                    // the end is known to be the real end.
+                    if (chunk.Count >= ChunkRows)
                     {
-                        Flush();
+                        Dispatch(chunk, inFlight);
+                        chunk = TakeChunk(header, path, fieldOf, index++);
                         Progress?.Invoke(records);
                     }
                     records++;
-                    Accept(reader, path, header, fieldOf, records);
+                    chunk.Add(reader, records);
                 }
                 if (file.Length < lengthAtOpen)
                 {
-                    if (pending.Count > 0) DropLast();
+                    chunk.DropLast();
                     throw new AutoencoderException("InputFileShrank",
                         $"File '{path}' shrank from {lengthAtOpen} to {file.Length} bytes while it was read (truncated or rewritten); " +
                         "the rows before the cut were read, the last, possibly torn, row was not.");
                 }
+                Finish(chunk, inFlight);
             }
             catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && !output.Faulted)
             {
                 // The rows read before the failure are scored and written; the caller names the file.
-                Flush();
+                Finish(chunk, inFlight);
                 throw;
             }
-            Flush();
+            finally
+            {
+                // Stopped, or failed: no worker may still be running when this returns.
+                Abandon(inFlight);
+            }
             Progress?.Invoke(records);
             return true;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Accept(RecordReader reader, string path, CsvHeader header, int[] fieldOf, long ordinal)
+        // ---- Chunks: read on this thread, scored by the workers, written on this thread in file order ----------------
+
+        private readonly Stack<Chunk> freeChunks = new Stack<Chunk>();
+
+        private Chunk TakeChunk(CsvHeader header, string path, int[] fieldOf, long index)
         {
-            var features = spare.Count > 0 ? Pop(spare) : new double[schema.Width];
-            imputedScratch.Clear();
-            int fieldCount = reader.FieldCount;
-            try
+            var chunk = freeChunks.Count > 0 ? freeChunks.Pop() : new Chunk();
+            chunk.Start(header, path, fieldOf, index);
+            return chunk;
+        }
+
+        private void Dispatch(Chunk chunk, Queue<Chunk> inFlight)
+        {
+            chunk.Dispatched = true;
+            if (workers.Length == 1)
             {
-                for (int c = 0; c < fieldOf.Length; c++)
-                {
-                    int f = fieldOf[c];
-                    if (f >= fieldCount)
-                    {
-                        // A short row lacks the trailing columns, as Import-Csv treats them.
-                        schema.FeaturizeValue(c, null, culture, features, policy, imputedScratch);
-                        continue;
-                    }
-                    if (reader.Fields == null)
-                    {
-                        var bytes = reader.Field(f);
-                        if (point != '\0' && schema.Columns[c].Role == ColumnRole.Numeric && NumberParser.TryReadPlainDecimal(bytes, point, out double number))
-                        {
-                            features[schema.FirstSlot(c)] = number;
-                            continue;
-                        }
-                        schema.FeaturizeValue(c, Utf8.GetString(bytes), culture, features, policy, imputedScratch);
-                    }
-                    else
-                    {
-                        schema.FeaturizeValue(c, reader.Fields[f], culture, features, policy, imputedScratch);
-                    }
-                }
-            }
-            catch (FeatureValueException e)
-            {
-                spare.Add(features);
-                RowRejected?.Invoke(new CsvRecord(header, reader.DecodeFields(), path, reader.Line), e, ordinal);
+                WorkerAt(0).Process(chunk);
+                Commit(chunk);
                 return;
             }
-            var entry = new Pending { Imputed = imputedScratch.Count > 0 ? new List<string>(imputedScratch) : null };
-            if (reader.Fields != null)
-            {
-                // Read field by field (quotes): written as fields, quoted as the writer quotes.
-                entry.Record = new CsvRecord(header, reader.Fields, path, reader.Line);
-            }
-            else
-            {
-                // The row's bytes up to the last column the header names (extra fields are not written, as before).
-                var raw = reader.Raw(Math.Min(fieldCount, header.Names.Count));
-                if (raw.Length > arena.Length - arenaUsed) Array.Resize(ref arena, Math.Max(arena.Length * 2, arenaUsed + raw.Length));
-                raw.CopyTo(arena.AsSpan(arenaUsed));
-                entry.Offset = arenaUsed;
-                entry.Length = raw.Length;
-                entry.MissingFields = Math.Max(0, header.Names.Count - fieldCount);
-                arenaUsed += raw.Length;
-            }
-            pending.Add(entry);
-            rows.Add(features);
+            // At most one chunk per worker in memory: chunk k goes to worker k mod n once chunk k - n is written.
+            while (inFlight.Count >= workers.Length) Commit(inFlight.Dequeue());
+            var worker = WorkerAt((int)(chunk.Index % workers.Length));
+            chunk.Task = Task.Run(() => worker.Process(chunk));
+            inFlight.Enqueue(chunk);
         }
 
-        // The header of the file being scored: every row of a batch has it (a file's last batch is written before the next file).
-        private CsvHeader? headerOfBatch;
-
-        private static double[] Pop(List<double[]> list)
+        private void Finish(Chunk chunk, Queue<Chunk> inFlight)
         {
-            var last = list[^1];
-            list.RemoveAt(list.Count - 1);
-            return last;
+            if (!chunk.Dispatched) Dispatch(chunk, inFlight);
+            while (inFlight.Count > 0) Commit(inFlight.Dequeue());
         }
 
-        private void DropLast()
+        // Writes a scored chunk and reports its rejected rows, on this thread; a worker's failure is thrown here.
+        private void Commit(Chunk chunk)
         {
-            var last = pending[^1];
-            if (last.Record == null) arenaUsed = last.Offset;
-            pending.RemoveAt(pending.Count - 1);
-            spare.Add(Pop(rows));
-        }
-
-        private void Flush()
-        {
-            if (pending.Count == 0) return;
             try
             {
-                var scores = model.Score(rows);
-                for (int i = 0; i < scores.Length; i++)
-                {
-                    var entry = pending[i];
-                    var score = scores[i];
-                    if (entry.Record != null) output.Write(entry.Record, score, entry.Imputed, schema);
-                    else output.WriteRaw(headerOfBatch!, arena.AsSpan(entry.Offset, entry.Length), entry.MissingFields, score, entry.Imputed, schema);
-                    Rows++;
-                    if (score.IsAnomaly) Anomalies++;
-                }
+                chunk.Task?.GetAwaiter().GetResult();
+                foreach (var (record, error, ordinal) in chunk.Rejected) RowRejected?.Invoke(record, error, ordinal);
+                output.WriteFragment(chunk.Header!, chunk.Output.Span, chunk.OutputRows);
+                Rows += chunk.Rows;
+                Anomalies += chunk.Anomalies;
             }
             finally
             {
-                // A batch is written once: after a failure its rows are not retried (and so never written twice).
-                Clear();
+                // A chunk is written once: after a failure its rows are not retried (and so never written twice).
+                chunk.Task = null;
+                freeChunks.Push(chunk);
             }
         }
 
-        private void Clear()
+        // Waits for chunks that will not be written (Ctrl+C, a failure), so that no worker outlives the call.
+        private void Abandon(Queue<Chunk> inFlight)
         {
-            spare.AddRange(rows);
-            rows.Clear();
-            pending.Clear();
-            arenaUsed = 0;
+            while (inFlight.Count > 0)
+            {
+                var chunk = inFlight.Dequeue();
+                try { chunk.Task?.Wait(); }
+                catch (AggregateException) { }
+                chunk.Task = null;
+                freeChunks.Push(chunk);
+            }
+        }
+
+        private Worker WorkerAt(int i)
+        {
+            if (workers[i] == null)
+            {
+                // One thread scores with the model itself; several each get their own copy (a model scores one batch at a time).
+                var own = workers.Length == 1 ? model : ModelFile.Deserialize(ModelFile.Serialize(model), "");
+                workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
+            }
+            return workers[i]!;
+        }
+
+        public void Dispose()
+        {
+            foreach (var worker in workers) worker?.Dispose();
+        }
+
+        /// <summary>A run of whole records: their bytes and field bounds (or decoded fields when quoted), and, once scored, its output.</summary>
+        private sealed class Chunk
+        {
+            public byte[] Bytes = new byte[1 << 18];
+            public int Used;
+            public int[] Bounds = new int[1024];
+            public int BoundsUsed;
+            public readonly List<Entry> Entries = new List<Entry>();
+            public CsvHeader? Header;
+            public string Path = "";
+            public int[] FieldOf = Array.Empty<int>();
+            public long Index;
+            public bool Dispatched;
+            public Task? Task;
+            public readonly List<(CsvRecord Record, FeatureValueException Error, long Ordinal)> Rejected = new List<(CsvRecord, FeatureValueException, long)>();
+            public ReadOnlyMemory<byte> Output;
+            public long OutputRows, Rows, Anomalies;
+
+            public int Count => Entries.Count;
+
+            public void Start(CsvHeader header, string path, int[] fieldOf, long index)
+            {
+                Header = header;
+                Path = path;
+                FieldOf = fieldOf;
+                Index = index;
+                Dispatched = false;
+                Task = null;
+                Used = 0;
+                BoundsUsed = 0;
+                Entries.Clear();
+                Rejected.Clear();
+                Output = default;
+                OutputRows = Rows = Anomalies = 0;
+            }
+
+            public void Add(RecordReader reader, long ordinal)
+            {
+                int count = reader.FieldCount;
+                if (reader.Fields != null)
+                {
+                    Entries.Add(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                    return;
+                }
+                var raw = reader.Raw(count);
+                if (raw.Length > Bytes.Length - Used) Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + raw.Length));
+                raw.CopyTo(Bytes.AsSpan(Used));
+                if (2 * count > Bounds.Length - BoundsUsed) Array.Resize(ref Bounds, Math.Max(Bounds.Length * 2, BoundsUsed + 2 * count));
+                for (int i = 0; i < count; i++)
+                {
+                    Bounds[BoundsUsed + 2 * i] = Used + reader.FieldStart(i);
+                    Bounds[BoundsUsed + 2 * i + 1] = Used + reader.FieldEnd(i);
+                }
+                Entries.Add(new Entry { Offset = Used, Length = raw.Length, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                Used += raw.Length;
+                BoundsUsed += 2 * count;
+            }
+
+            public void DropLast()
+            {
+                if (Entries.Count == 0) return;
+                var last = Entries[^1];
+                if (last.Fields == null)
+                {
+                    Used = last.Offset;
+                    BoundsUsed = last.FirstBound;
+                }
+                Entries.RemoveAt(Entries.Count - 1);
+            }
+
+            public ReadOnlySpan<byte> Field(in Entry entry, int i) =>
+                Bytes.AsSpan(Bounds[entry.FirstBound + 2 * i], Bounds[entry.FirstBound + 2 * i + 1] - Bounds[entry.FirstBound + 2 * i]);
+
+            // The record's bytes up to the end of field count - 1 (as it was in the file).
+            public ReadOnlySpan<byte> Raw(in Entry entry, int count) =>
+                count == 0 ? default : Bytes.AsSpan(entry.Offset, Bounds[entry.FirstBound + 2 * count - 1] - entry.Offset);
+
+            public string[] DecodeFields(in Entry entry)
+            {
+                if (entry.Fields != null) return entry.Fields;
+                var fields = new string[entry.FieldCount];
+                for (int i = 0; i < fields.Length; i++) fields[i] = Utf8.GetString(Field(entry, i));
+                return fields;
+            }
+        }
+
+        private struct Entry
+        {
+            public int Offset, Length, FirstBound, FieldCount;
+            public string[]? Fields;
+            public long Line, Ordinal;
+        }
+
+        /// <summary>
+        /// Featurizes a chunk's records from their bytes, scores them with its own pipeline (and model, on several
+        /// threads) and formats them into its own fragment of the output.
+        /// </summary>
+        private sealed class Worker : IScoredRowSink<int>, IDisposable
+        {
+            private readonly CsvFileScorer owner;
+            private readonly AutoencoderModel model;
+            private readonly bool ownsModel;
+            private readonly ScoringPipeline<int> pipeline;
+            private readonly List<string> imputedScratch = new List<string>();
+            private ScoredCsvWriter? fragment;
+            private CsvHeader? fragmentHeader;
+            private Chunk chunk = null!;
+
+            public Worker(CsvFileScorer owner, AutoencoderModel model, bool ownsModel)
+            {
+                this.owner = owner;
+                this.model = model;
+                this.ownsModel = ownsModel;
+                pipeline = new ScoringPipeline<int>(model, owner.scoring, this, sinkKeepsScores: false);
+            }
+
+            public void Process(Chunk work)
+            {
+                chunk = work;
+                if (fragment == null || !ReferenceEquals(fragmentHeader, work.Header))
+                {
+                    fragment = ScoredCsvWriter.Fragment(owner.output, work.Header!, owner.options);
+                    fragmentHeader = work.Header;
+                }
+                long scored = pipeline.Scored, anomalies = pipeline.Anomalies;
+                try
+                {
+                    for (int i = 0; i < work.Entries.Count; i++) Accept(i);
+                    pipeline.Flush();
+                }
+                finally
+                {
+                    pipeline.Clear();
+                }
+                (work.Output, work.OutputRows) = fragment.TakeFragment();
+                work.Rows = pipeline.Scored - scored;
+                work.Anomalies = pipeline.Anomalies - anomalies;
+            }
+
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void Accept(int index)
+            {
+                var entry = chunk.Entries[index];
+                var schema = owner.schema;
+                var fieldOf = chunk.FieldOf;
+                var culture = owner.options.Culture;
+                var features = pipeline.RentFeatures();
+                imputedScratch.Clear();
+                try
+                {
+                    for (int c = 0; c < fieldOf.Length; c++)
+                    {
+                        int f = fieldOf[c];
+                        if (f >= entry.FieldCount)
+                        {
+                            // A short row lacks the trailing columns, as Import-Csv treats them.
+                            schema.FeaturizeValue(c, null, culture, features, owner.policy, imputedScratch);
+                            continue;
+                        }
+                        if (entry.Fields == null)
+                        {
+                            var bytes = chunk.Field(entry, f);
+                            if (owner.point != '\0' && schema.Columns[c].Role == ColumnRole.Numeric && NumberParser.TryReadPlainDecimal(bytes, owner.point, out double number))
+                            {
+                                features[schema.FirstSlot(c)] = number;
+                                continue;
+                            }
+                            schema.FeaturizeValue(c, Utf8.GetString(bytes), culture, features, owner.policy, imputedScratch);
+                        }
+                        else
+                        {
+                            schema.FeaturizeValue(c, entry.Fields[f], culture, features, owner.policy, imputedScratch);
+                        }
+                    }
+                }
+                catch (FeatureValueException e)
+                {
+                    pipeline.ReturnFeatures(features);
+                    chunk.Rejected.Add((new CsvRecord(chunk.Header!, chunk.DecodeFields(entry), chunk.Path, entry.Line), e, entry.Ordinal));
+                    return;
+                }
+                pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null);
+            }
+
+            /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>
+            public void Write(int index, RowScore? score, IReadOnlyList<string>? imputed)
+            {
+                var entry = chunk.Entries[index];
+                var header = chunk.Header!;
+                if (entry.Fields != null)
+                {
+                    // Read field by field (quotes): written as fields, quoted as the writer quotes.
+                    fragment!.Write(new CsvRecord(header, entry.Fields, chunk.Path, entry.Line), score!, imputed, owner.schema);
+                    return;
+                }
+                // The row's bytes up to the last column the header names (extra fields are not written).
+                int count = Math.Min(entry.FieldCount, header.Names.Count);
+                fragment!.WriteRaw(header, chunk.Raw(entry, count), Math.Max(0, header.Names.Count - entry.FieldCount), score!, imputed, owner.schema);
+            }
+
+            public void Dispose()
+            {
+                if (ownsModel) model.Dispose();
+            }
         }
 
         /// <summary>
@@ -312,6 +510,12 @@ namespace AutoencoderPS.Engine.Scoring
             public long Line { get; private set; }
 
             public ReadOnlySpan<byte> Field(int i) => buffer.AsSpan(bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
+
+            /// <summary>Where field <paramref name="i"/> starts, from the record's start.</summary>
+            public int FieldStart(int i) => bounds[2 * i] - bounds[0];
+
+            /// <summary>Where field <paramref name="i"/> ends, from the record's start.</summary>
+            public int FieldEnd(int i) => bounds[2 * i + 1] - bounds[0];
 
             /// <summary>The record's bytes from its start to the end of field <paramref name="count"/> - 1.</summary>
             public ReadOnlySpan<byte> Raw(int count) => count == 0 ? default : buffer.AsSpan(bounds[0], bounds[2 * count - 1] - bounds[0]);

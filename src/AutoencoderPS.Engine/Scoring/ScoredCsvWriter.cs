@@ -15,23 +15,30 @@ using AutoencoderPS.Engine.Text;
 namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
-    /// Writes scored rows as CSV: every original column, then the score columns, in the input's culture and
-    /// delimiter. The file appears only when <see cref="Commit"/> is called (temporary file, then rename), so a
-    /// failed run never leaves a partial output or destroys the previous one.
+    /// Writes scored rows as CSV, as UTF-8 bytes gathered in large blocks: every original column, then the score
+    /// columns (<see cref="Scoring.ScoreColumns"/>), in the input's culture and delimiter. Two targets:
+    /// <list type="bullet">
+    /// <item>a scored file (<see cref="ScoredCsvWriter(string, CsvInputOptions, int, bool)"/>): every row has the first
+    /// file's columns; the file appears only when <see cref="Commit"/> is called (temporary file, then rename), so a
+    /// failed run never leaves a partial output or destroys the previous one;</item>
+    /// <item>the scheduled job's output (<see cref="Append"/>): rows go to the end of an open file under fixed columns
+    /// (a row's columns the output lacks are left out, a column the row lacks is empty), with the row's source file
+    /// and line last; <see cref="Flush"/> makes them durable.</item>
+    /// </list>
     /// </summary>
     public sealed class ScoredCsvWriter : IDisposable
     {
-        public static readonly IReadOnlyList<string> ScoreColumns = new[]
-        {
-            "AnomalyScore", "IsAnomaly", "AnomalyTopFeature", "AnomalyExplanation", "ImputedFeatures",
-        };
+        /// <summary>The columns every scored row gets (see <see cref="Scoring.ScoreColumns.Row"/>).</summary>
+        public static IReadOnlyList<string> ScoreColumns => Scoring.ScoreColumns.Row;
 
-        private readonly string path;
-        private readonly string temporary;
+        private readonly string? path;
+        private readonly string? temporary;
         private readonly CultureInfo culture;
         private readonly int topFeatures;
-        private readonly bool status;
-        private readonly GuardedFileStream stream;
+        private readonly bool windowed;
+        private readonly bool source;
+        private readonly Stream stream;
+        private readonly GuardedFileStream? guarded;
         private readonly string delimiter;
         private readonly CharBuffer text = new CharBuffer(512);
         // The output is UTF-8 bytes gathered here and written in large blocks: rows that come as raw bytes from the
@@ -39,35 +46,94 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly byte[] bytes = new byte[1 << 16];
         private int used;
         private CsvHeader? header;
+        // Fixed columns (the job's output): each is found by name in the row's header.
+        private readonly IReadOnlyList<string>? fixedColumns;
+        private CsvHeader? mappedHeader;
+        private int[] map = Array.Empty<int>();
         private bool committed;
 
-        /// <summary>The column a sliding-window model adds last: "Scored" or "WarmingUp" (<see cref="WindowStatus"/>).</summary>
-        public const string StatusColumn = "AnomalyStatus";
-
-        /// <summary>The columns a sliding-window model adds before <see cref="StatusColumn"/>: the calibrated likelihood and the alert.</summary>
-        public static readonly IReadOnlyList<string> StreamColumns = new[] { "AnomalyProbability", "IsAlert" };
-
-        /// <summary>A writer to <paramref name="path"/>; with <paramref name="status"/> (sliding-window models) it adds the <see cref="StatusColumn"/> column.</summary>
-        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool status = false)
+        /// <summary>A writer to <paramref name="path"/>; <paramref name="windowed"/> (sliding-window models) adds <see cref="Scoring.ScoreColumns.Series"/>.</summary>
+        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool windowed = false)
+            : this(options, topFeatures, windowed, source: false, target: null, columns: null)
         {
-            this.status = status;
             this.path = Path.GetFullPath(path);
-            culture = options.Culture;
-            this.topFeatures = topFeatures;
             SafeFile.RequireRegularOrMissing(this.path, "the output");
             temporary = AtomicFile.TemporaryPathFor(this.path);
+            guarded = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            stream = guarded;
+        }
+
+        private ScoredCsvWriter(CsvInputOptions options, int topFeatures, bool windowed, bool source, Stream? target, IReadOnlyList<string>? columns)
+        {
+            this.windowed = windowed;
+            this.source = source;
+            culture = options.Culture;
+            this.topFeatures = topFeatures;
             delimiter = options.EffectiveDelimiter;
             neutralize = options.NeutralizeFormulas;
-            stream = new GuardedFileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            fixedColumns = columns;
+            stream = target!;
+        }
+
+        /// <summary>
+        /// A writer that appends to <paramref name="target"/> (positioned at its end) under <paramref name="columns"/>,
+        /// then the score columns and the row's source file and line; the header first when the file is empty. Nothing is
+        /// durable before <see cref="Flush"/>. The scheduled job writes its CSV output this way.
+        /// </summary>
+        public static ScoredCsvWriter Append(FileStream target, IReadOnlyList<string> columns, CsvInputOptions options, int topFeatures, bool windowed)
+        {
+            var writer = new ScoredCsvWriter(options, topFeatures, windowed, source: true, target ?? throw new ArgumentNullException(nameof(target)),
+                columns ?? throw new ArgumentNullException(nameof(columns)));
+            var names = new CsvHeader(columns, "");
+            if (target.Position == 0) writer.WriteHeader(names);
+            else writer.header = names;
+            return writer;
         }
 
         public long Rows { get; private set; }
 
         /// <summary>
+        /// A writer of rows into memory, to be copied into <paramref name="into"/> in order (<see cref="TakeFragment"/>,
+        /// <see cref="WriteFragment"/>): parts of one file scored on several threads. It writes no header: its rows have
+        /// <paramref name="header"/>'s columns, as <paramref name="into"/>'s do.
+        /// </summary>
+        public static ScoredCsvWriter Fragment(ScoredCsvWriter into, CsvHeader header, CsvInputOptions options)
+        {
+            var writer = new ScoredCsvWriter(options, into.topFeatures, into.windowed, into.source, new MemoryStream(), null)
+            {
+                header = header,
+            };
+            return writer;
+        }
+
+        /// <summary>A fragment's bytes since the last call, and its rows; the fragment starts empty again.</summary>
+        public (ReadOnlyMemory<byte> Bytes, long Rows) TakeFragment()
+        {
+            if (stream is not MemoryStream memory) throw new InvalidOperationException("Only a fragment is taken.");
+            Drain();
+            var bytes = memory.GetBuffer().AsMemory(0, (int)memory.Length);
+            long rows = Rows;
+            memory.SetLength(0);
+            Rows = 0;
+            return (bytes, rows);
+        }
+
+        /// <summary>
+        /// Writes rows formatted by a <see cref="Fragment"/> of this writer (their bytes, as they are), after the header
+        /// for <paramref name="header"/> (the header of the rows' file: the same as every earlier file's).
+        /// </summary>
+        public void WriteFragment(CsvHeader header, ReadOnlySpan<byte> bytes, long rows)
+        {
+            EnsureHeader(header, null);
+            Put(bytes);
+            Rows += rows;
+        }
+
+        /// <summary>
         /// True once writing the output has failed (a full disk, a size limit): the output can no longer be committed,
         /// and the failure is the output's, not the input file's.
         /// </summary>
-        public bool Faulted => stream.Faulted;
+        public bool Faulted => guarded?.Faulted == true;
 
         /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
@@ -76,6 +142,8 @@ namespace AutoencoderPS.Engine.Scoring
         {
             WriteFields(record);
             WriteScore(score, imputed, schema);
+            WriteSource(record);
+            EndRecord();
         }
 
         /// <summary>
@@ -87,12 +155,14 @@ namespace AutoencoderPS.Engine.Scoring
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void WriteRaw(CsvHeader header, ReadOnlySpan<byte> fields, int missingFields, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
+            if (fixedColumns != null) throw new InvalidOperationException("Rows of an appended output are written by their fields.");
             EnsureHeader(header, null);
             Put(fields);
             text.Clear();
             for (int i = 0; i < missingFields; i++) text.Append(delimiter);
             atRecordStart = false;
             WriteScore(score, imputed, schema);
+            EndRecord();
         }
 
         // The score columns after the row's own fields, then the end of the record.
@@ -116,7 +186,7 @@ namespace AutoencoderPS.Engine.Scoring
             score.AppendExplanation(text, topFeatures, culture);
             FieldEnd(start);
             Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status)
+            if (windowed)
             {
                 start = FieldStart();
                 if (score.Probability != null) text.Append(score.Probability.Value, "R", culture);
@@ -125,8 +195,15 @@ namespace AutoencoderPS.Engine.Scoring
                 text.Append(score.IsAlert ? TrueField : FalseField);
                 Field(nameof(WindowStatus.Scored));
             }
-            EndRecord();
             Rows++;
+        }
+
+        // The job's last columns: where the row came from.
+        private void WriteSource(CsvRecord record)
+        {
+            if (!source) return;
+            Field(record.File);
+            Field(record.Line.ToString(CultureInfo.InvariantCulture));
         }
 
         /// <summary>Writes a row of a sliding-window model that is still warming up: no score, not an anomaly.</summary>
@@ -138,12 +215,13 @@ namespace AutoencoderPS.Engine.Scoring
             Field("");
             Field("");
             Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
-            if (status)
+            if (windowed)
             {
                 Field("");
                 Field("False");
                 Field(nameof(WindowStatus.WarmingUp));
             }
+            WriteSource(record);
             EndRecord();
             Rows++;
         }
@@ -155,6 +233,17 @@ namespace AutoencoderPS.Engine.Scoring
             EnsureHeader(record.Header, record.File);
             // One row is built in a reused buffer and written at once; numbers are formatted in place.
             text.Clear();
+            if (fixedColumns != null)
+            {
+                if (!ReferenceEquals(mappedHeader, record.Header))
+                {
+                    map = new int[fixedColumns.Count];
+                    for (int i = 0; i < map.Length; i++) map[i] = record.Header.IndexOf(fixedColumns[i]);
+                    mappedHeader = record.Header;
+                }
+                for (int i = 0; i < map.Length; i++) Field(map[i] >= 0 ? record.FieldAt(map[i]) ?? "" : "");
+                return;
+            }
             var fields = record.Fields;
             for (int i = 0; i < header!.Names.Count; i++)
                 Field(i < fields.Count ? fields[i] : "");
@@ -163,6 +252,7 @@ namespace AutoencoderPS.Engine.Scoring
         // The header before the first row; every later row must come from a file with the same columns.
         private void EnsureHeader(CsvHeader names, string? file)
         {
+            if (fixedColumns != null) return;
             if (header == null) WriteHeader(names);
             else if (!ReferenceEquals(header, names) && !header.Names.SequenceEqual(names.Names, StringComparer.OrdinalIgnoreCase))
                 throw new AutoencoderException("CsvHeaderMismatch",
@@ -174,12 +264,7 @@ namespace AutoencoderPS.Engine.Scoring
             header = names;
             text.Clear();
             for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
-            foreach (var name in ScoreColumns) Field(name);
-            if (status)
-            {
-                foreach (var name in StreamColumns) Field(name);
-                Field(StatusColumn);
-            }
+            foreach (var name in Scoring.ScoreColumns.For(windowed, source)) Field(name);
             EndRecord();
         }
 
@@ -287,18 +372,35 @@ namespace AutoencoderPS.Engine.Scoring
             used = 0;
         }
 
-        /// <summary>Flushes to disk and renames the temporary file over the target.</summary>
+        /// <summary>Flushes to disk and renames the temporary file over the target (a scored file).</summary>
         public void Commit()
         {
+            if (temporary == null || path == null) throw new InvalidOperationException("An appended output is made durable by Flush.");
             Drain();
-            stream.Flush(flushToDisk: true);
+            guarded!.Flush(flushToDisk: true);
             stream.Dispose();
             SafeFile.Replace(temporary, path, "the output");
             committed = true;
         }
 
+        /// <summary>An appended output: writes what is buffered, flushes it to the disk, and returns the file's length.</summary>
+        public long Flush()
+        {
+            if (temporary != null || stream is not FileStream file) throw new InvalidOperationException("A scored file is made durable by Commit.");
+            Drain();
+            file.Flush(flushToDisk: true);
+            return file.Position;
+        }
+
         public void Dispose()
         {
+            if (temporary == null)
+            {
+                // An appended output: the caller owns the file. What is still buffered was never committed, and the job's
+                // next run cuts off anything past its committed length anyway.
+                used = 0;
+                return;
+            }
             try
             {
                 // Closing writes what is buffered; on a full disk that fails, and the real error is already on its way.

@@ -13,6 +13,8 @@ using System.Linq.Expressions;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
 
+using AutoencoderPS.Engine.Scoring;
+
 namespace AutoencoderPS.Adapters
 {
     /// <summary>What one scored row knows beyond its verdict; the explanation members are computed from it when read.</summary>
@@ -23,7 +25,7 @@ namespace AutoencoderPS.Adapters
         private OrderedDictionary? shares;
         private string[]? imputedFeatures;
 
-        public ScoredRowState(RowScore score, List<string>? imputed, FeatureSchema schema, int topFeatureCount, CultureInfo culture)
+        public ScoredRowState(RowScore score, IReadOnlyList<string>? imputed, FeatureSchema schema, int topFeatureCount, CultureInfo culture)
         {
             Score = score;
             Imputed = imputed;
@@ -33,7 +35,7 @@ namespace AutoencoderPS.Adapters
         }
 
         public RowScore Score { get; }
-        public List<string>? Imputed { get; }
+        public IReadOnlyList<string>? Imputed { get; }
         public FeatureSchema Schema { get; }
         public int TopFeatureCount { get; }
         public CultureInfo Culture { get; }
@@ -103,13 +105,13 @@ namespace AutoencoderPS.Adapters
     /// </summary>
     public static class ScoredRowMembers
     {
-        internal const string Score = "AnomalyScore";
-        internal const string IsAnomaly = "IsAnomaly";
-        internal const string TopFeature = "AnomalyTopFeature";
-        internal const string Explanation = "AnomalyExplanation";
+        internal const string Score = ScoreColumns.Score;
+        internal const string IsAnomaly = ScoreColumns.IsAnomaly;
+        internal const string TopFeature = ScoreColumns.TopFeature;
+        internal const string Explanation = ScoreColumns.Explanation;
         internal const string Contributions = "AnomalyContributions";
         internal const string FeatureShare = "AnomalyFeatureShare";
-        internal const string Imputed = "ImputedFeatures";
+        internal const string Imputed = ScoreColumns.Imputed;
 
         /// <summary>Every member name a scored row gets, in the order they appear.</summary>
         internal static readonly string[] All = { Score, IsAnomaly, TopFeature, Explanation, Contributions, FeatureShare, Imputed };

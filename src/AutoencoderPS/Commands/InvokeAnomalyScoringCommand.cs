@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Csv;
@@ -48,6 +49,20 @@ namespace AutoencoderPS.Commands
         /// <summary>CSV output: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
         [Parameter]
         public SwitchParameter NeutralizeFormulas { get; set; }
+
+        /// <summary>Time-series models: how verdicts are reached (as Test-Anomaly -Calibration).</summary>
+        [Parameter]
+        public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
+
+        /// <summary>Time-series models with a calibration: the likelihood at and above which a row is an anomaly.</summary>
+        [Parameter]
+        [ValidateRange(0.5, 0.999999999)]
+        public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;
+
+        /// <summary>Time-series models: the quiet time between two alerts of a group (rows, or a time span).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
 
         protected override void EndProcessing()
         {
@@ -101,7 +116,16 @@ namespace AutoencoderPS.Commands
                     Format = Format ?? ScoringOutputFormat.Csv,
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
+                    Calibration = Calibration,
+                    ProbabilityThreshold = ProbabilityThreshold,
+                    AlertCooldown = AlertCooldown,
                 };
+                if (!loaded.Settings.IsWindowed)
+                    foreach (var name in new[] { nameof(Calibration), nameof(ProbabilityThreshold), nameof(AlertCooldown) })
+                        if (MyInvocation.BoundParameters.ContainsKey(name) && !(name == nameof(Calibration) && Calibration != ScoreCalibration.Likelihood))
+                            Fail(new ErrorRecord(new ArgumentException(
+                                    $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...); the model in '{model}' reads single rows."),
+                                "StreamOptionNeedsWindowedModel", ErrorCategory.InvalidArgument, name), AnomalyScoringExitCode.Failed);
                 IncrementalScoringJob job = null!;
                 try
                 {
@@ -109,7 +133,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    // A model this job can't score (a sliding-window model): the model file is what is wrong.
+                    // A model this job can't score: the model file is what is wrong.
                     Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
                 }
 

@@ -23,16 +23,16 @@ namespace AutoencoderPS.Commands
     [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
     [OutputType(typeof(PSObject))]
     [OutputType(typeof(FileInfo))]
-    public sealed partial class TestAnomalyCommand : RecordInputCmdlet
+    public sealed partial class TestAnomalyCommand : RecordInputCmdlet, IScoredRowSink<IRecord>
     {
-        private readonly List<IRecord> batchRecords = new List<IRecord>();
-        private readonly List<double[]> batchRows = new List<double[]>();
-        private readonly List<List<string>?> batchImputed = new List<List<string>?>();
+        // The rows of the pipeline and of files read record by record; files scored from their bytes have their own
+        // (CsvFileScorer), with the same options.
+        private ScoringPipeline<IRecord> pipeline = null!;
         private ScoredCsvWriter? output;
         private CsvHeader? firstHeader;
         private string? firstFile;
         private bool columnsChecked;
-        private long rowNumber, anomalies, scored, alerts;
+        private long rowNumber;
         private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
         private ProgressRecord? progress;
         private long nextProgressRow = ProgressEvery;
@@ -86,6 +86,18 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
+        /// <summary>
+        /// With -OutputPath, a row model: threads that featurize and score the file's rows (each with its own copy of the
+        /// model), besides the one that reads and writes. The output is the same byte for byte.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>The processors of this machine, at most 4 (one chunk of 4,096 rows per thread is in memory at once).</summary>
+        public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
         private FeatureSchema Schema => Model.Schema!;
 
 
@@ -95,6 +107,7 @@ namespace AutoencoderPS.Commands
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
             CheckStreamOptions();
+            pipeline = new ScoringPipeline<IRecord>(Model, ScoringOptions, this);
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
         }
@@ -202,7 +215,7 @@ namespace AutoencoderPS.Commands
                 else if (output != null && target != null)
                 {
                     output.Commit();
-                    WriteVerbose($"Wrote {output.Rows} scored rows ({anomalies} anomalies) to '{target}'.");
+                    WriteVerbose($"Wrote {output.Rows} scored rows ({Anomalies} anomalies) to '{target}'.");
                     if (PassThru) WriteObject(new FileInfo(target));
                 }
             }
@@ -217,6 +230,13 @@ namespace AutoencoderPS.Commands
             {
                 output?.Dispose();
                 output = null;
+                if (fileScorer != null)
+                {
+                    fileScored += fileScorer.Rows;
+                    fileAnomalies += fileScorer.Anomalies;
+                    fileScorer.Dispose();
+                    fileScorer = null;
+                }
             }
         }
 
@@ -238,13 +258,15 @@ namespace AutoencoderPS.Commands
         }
 
         private CsvFileScorer? fileScorer;
+        private long fileScored, fileAnomalies;
 
         // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
         // come back here as errors. False when Ctrl+C stopped it.
         private bool ScoreFile(string file, CsvHeader header, CsvInputOptions options)
         {
-            fileScorer ??= new CsvFileScorer(Model, output!, options, BatchSize, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
-            long firstRow = rowNumber, rowsBefore = fileScorer.Rows, anomaliesBefore = fileScorer.Anomalies;
+            fileScorer ??= new CsvFileScorer(Model, output!, options, ScoringOptions, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute,
+                ThrottleLimit);
+            long firstRow = rowNumber;
             fileScorer.RowRejected = (record, e, ordinal) => RowFailed(e, record, firstRow + ordinal);
             fileScorer.Progress = records =>
             {
@@ -252,16 +274,21 @@ namespace AutoencoderPS.Commands
                 if (rowNumber >= nextProgressRow) ReportProgress(file);
             };
             fileScorer.Stopping = () => Stopping;
-            try
-            {
-                return fileScorer.Score(file, header, headerInFile: options.Header == null);
-            }
-            finally
-            {
-                scored += fileScorer.Rows - rowsBefore;
-                anomalies += fileScorer.Anomalies - anomaliesBefore;
-            }
+            return fileScorer.Score(file, header, headerInFile: options.Header == null);
         }
+
+        // How every row of this run is batched and judged.
+        private ScoringOptions ScoringOptions => new ScoringOptions
+        {
+            BatchSize = BatchSize,
+            Calibration = Calibration,
+            ProbabilityThreshold = ProbabilityThreshold,
+            AlertCooldown = AlertCooldown,
+        };
+
+        private long Scored => pipeline.Scored + fileScored + (fileScorer?.Rows ?? 0);
+
+        private long Anomalies => pipeline.Anomalies + fileAnomalies + (fileScorer?.Anomalies ?? 0);
 
         protected override void EndProcessing()
         {
@@ -271,7 +298,9 @@ namespace AutoencoderPS.Commands
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
-            WriteVerbose(Model.Settings.IsWindowed ? $"Scored {scored} rows; {anomalies} anomalies, {alerts} alerts." : $"Scored {scored} rows; {anomalies} anomalies.");
+            WriteVerbose(Model.Settings.IsWindowed
+                ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up."
+                : $"Scored {Scored} rows; {Anomalies} anomalies.");
         }
 
         // Long file runs say how far they are and how fast they go.
@@ -280,7 +309,7 @@ namespace AutoencoderPS.Commands
             nextProgressRow = rowNumber + ProgressEvery;
             progress ??= new ProgressRecord(2, "Scoring rows", "Starting");
             double rate = rowNumber / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-            progress.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {rowNumber:N0} rows, {anomalies:N0} anomalies, {rate:N0} rows/s";
+            progress.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {rowNumber:N0} rows, {Anomalies:N0} anomalies, {rate:N0} rows/s";
             WriteProgress(progress);
         }
 
@@ -344,76 +373,43 @@ namespace AutoencoderPS.Commands
 
         private void Accept(IRecord record, long row)
         {
-            var features = new double[Schema.Width];
-            var imputed = new List<string>(0);
-            try
+            var rejected = pipeline.Add(record, record, InputCulture, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
+            if (rejected != null)
             {
-                Schema.Featurize(record, InputCulture, features, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute, imputed);
-            }
-            catch (FeatureValueException e)
-            {
-                RowFailed(e, record, row);
+                // A value that can't be read, or a row out of time order (its group's window stays as it was).
+                RowFailed(rejected, record, row);
                 return;
             }
             consecutiveFailures = 0;
             (record as PSObjectRecord)?.ReadWhole();
-            if (Model.Settings.IsWindowed)
-            {
-                AcceptWindowed(record, row, features, imputed);
-                return;
-            }
-            batchRecords.Add(record);
-            batchRows.Add(features);
-            batchImputed.Add(imputed.Count > 0 ? imputed : null);
-            if (batchRows.Count >= Model.RowsPerBatch(BatchSize)) Flush();
         }
 
-        private void Flush()
+        private void Flush() => pipeline.Flush();
+
+        /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
+        void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed)
         {
-            if (Model.Settings.IsWindowed)
+            var schema = Model.WindowSchema!;
+            if (output != null && record is CsvRecord csv)
             {
-                FlushWindowed();
+                if (score != null) output.Write(csv, score, imputed, schema);
+                else output.WriteWarmingUp(csv, imputed);
                 return;
             }
-            if (batchRows.Count == 0) return;
-            try
+            var row = record switch
             {
-                WriteBatch(Model.Score(batchRows));
-            }
-            finally
+                PSObjectRecord p => p.Source,
+                CsvRecord c => ToPSObject(c),
+                _ => throw new InvalidOperationException("Unknown record type."),
+            };
+            if (Model.Settings.IsWindowed) AnnotateWindowed(row, score, schema, imputed);
+            else
             {
-                // A batch is written once: after a failure its rows are not retried (and so never written twice).
-                batchRecords.Clear();
-                batchRows.Clear();
-                batchImputed.Clear();
-            }
-        }
-
-        private void WriteBatch(RowScore[] scores)
-        {
-            for (int i = 0; i < scores.Length; i++)
-            {
-                var score = scores[i];
-                scored++;
-                if (score.IsAnomaly) anomalies++;
-                if (output != null && batchRecords[i] is CsvRecord csv)
-                {
-                    output.Write(csv, score, batchImputed[i], Schema);
-                    continue;
-                }
-                var record = batchRecords[i];
-                var row = record switch
-                {
-                    PSObjectRecord p => p.Source,
-                    CsvRecord c => ToPSObject(c),
-                    _ => throw new InvalidOperationException("Unknown record type."),
-                };
                 // A row of a shape without scored members has none of the names to replace.
                 bool unscored = record is PSObjectRecord { StillUnscored: true };
-                ScoredRowMembers.Annotate(row, new ScoredRowState(score, batchImputed[i], Schema, TopFeatureCount, InputCulture), ScoredRowTypeName,
-                    unscored: unscored);
-                WriteObject(row);
+                ScoredRowMembers.Annotate(row, new ScoredRowState(score!, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName, unscored: unscored);
             }
+            WriteObject(row);
         }
 
         /// <summary>Type name of scored rows: a table view shows verdict, score and explanation before the row itself.</summary>

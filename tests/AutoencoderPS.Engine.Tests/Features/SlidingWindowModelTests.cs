@@ -153,31 +153,5 @@ namespace AutoencoderPS.Engine.Tests
                 model.Train(schema, rows, new TrainingOptions { Epochs = 1 }, windows: SlidingWindow.Plan(3, keys, null)));
             Assert.Equal("NoTrainingWindows", e.ErrorId);
         }
-
-        [Fact]
-        public void IncrementalScoringRefusesASlidingWindowModelBeforeTouchingAnyFile()
-        {
-            using var model = Trained(out _, out _);
-            string output = temp.File("scored.csv");
-            var options = new IncrementalScoringOptions
-            {
-                OutputPath = output,
-                StatePath = IncrementalScoringOptions.DefaultStatePath(output),
-            };
-            var e = Assert.Throws<AutoencoderException>(() => new IncrementalScoringJob(model, options, new NullObserver()));
-            Assert.Equal("WindowedModelNotSupported", e.ErrorId);
-            Assert.Contains($"WindowSize {Window}", e.Message);
-            Assert.False(System.IO.File.Exists(output));
-            Assert.False(System.IO.File.Exists(options.StatePath));
-        }
-
-        private sealed class NullObserver : IScoringObserver
-        {
-            public bool StopRequested => false;
-            public void Warning(string message) { }
-            public void Verbose(string message) { }
-            public void RowRejected(FeatureValueException error, CsvRecord record) { }
-            public void FileFailed(string file, Exception error) { }
-        }
     }
 }

@@ -106,12 +106,14 @@ namespace AutoencoderPS.Engine.Tests
                     result.Written += scores.Length;
                     records.Clear(); rows.Clear(); imputed.Clear();
                 }
+                long ordinal = 0;
                 foreach (var record in CsvSource.Read(input, options))
                 {
+                    ordinal++;
                     var features = new double[Schema.Width];
                     var names = new List<string>();
                     try { Schema.Featurize(record, options.Culture, features, MissingValuePolicy.Impute, names); }
-                    catch (FeatureValueException e) { result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}"); continue; }
+                    catch (FeatureValueException e) { result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}:{ordinal}"); continue; }
                     records.Add(record); rows.Add(features); imputed.Add(names.Count > 0 ? names : null);
                     if (rows.Count == batch) Flush();
                 }
@@ -123,15 +125,15 @@ namespace AutoencoderPS.Engine.Tests
             return result;
         }
 
-        private Outcome ByBytes(string input, CsvInputOptions options, int batch, Func<bool>? stopping = null)
+        private Outcome ByBytes(string input, CsvInputOptions options, int batch, Func<bool>? stopping = null, int threads = 1)
         {
             string output = temp.File("bytes-" + Guid.NewGuid().ToString("N") + ".csv");
             var result = new Outcome();
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                var scorer = new CsvFileScorer(Model, writer, options, batch, MissingValuePolicy.Impute)
+                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = batch }, MissingValuePolicy.Impute, threads)
                 {
-                    RowRejected = (record, e, ordinal) => result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}"),
+                    RowRejected = (record, e, ordinal) => result.Rejected.Add($"{record.Line}:{e.Column}:{e.Value}:{ordinal}"),
                     Stopping = stopping,
                 };
                 bool finished = scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
@@ -184,16 +186,40 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(ByRecords(input, options, 16).Rows, actual.Rows);
         }
 
-        [Fact]
-        public void StoppingStopsBeforeTheNextRecordAndWritesNothingMore()
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void StoppingStopsBeforeTheNextRecordAndWritesNothingMore(int threads)
         {
             var options = new CsvInputOptions();
             string input = temp.File("stop.csv");
-            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 4), CultureInfo.InvariantCulture, ","));
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(3 * CsvFileScorer.ChunkRows, seed: 4), CultureInfo.InvariantCulture, ","));
             int asked = 0;
-            var result = ByBytes(input, options, 50, stopping: () => ++asked > 120);
-            Assert.Equal(121, asked);
-            Assert.Equal(100, result.Written); // two full batches went out before the stop; the rest was dropped
+            var result = ByBytes(input, options, 50, stopping: () => ++asked > 2 * CsvFileScorer.ChunkRows + 10, threads: threads);
+            Assert.Equal(2 * CsvFileScorer.ChunkRows + 11, asked);
+            // One thread writes a chunk when the first record of the next is read: two went out. Two threads hold up to
+            // two chunks in flight, written only when a third is handed over: both were dropped at the stop.
+            Assert.Equal(threads == 1 ? 2 * CsvFileScorer.ChunkRows : 0, result.Written);
+        }
+
+        [Theory]
+        [InlineData(2, 256)]
+        [InlineData(3, 100)]
+        public void SeveralThreadsWriteTheFileOfOneThreadByteForByte(int threads, int batch)
+        {
+            var culture = CultureInfo.InvariantCulture;
+            var options = new CsvInputOptions();
+            string input = temp.File("big-awkward.csv");
+            File.WriteAllText(input, AwkwardCsv(culture, ",", 3 * CsvFileScorer.ChunkRows + 123, seed: 5), new UTF8Encoding(true));
+
+            var one = ByBytes(input, options, batch, threads: 1);
+            var several = ByBytes(input, options, batch, threads: threads);
+
+            Assert.True(one.Rejected.Count > 100, "the file should have rejected rows");
+            Assert.Equal(one.Rejected, several.Rejected);
+            Assert.Equal(one.Written, several.Written);
+            Assert.Equal(one.Text, several.Text);
+            Assert.Equal(ByRecords(input, options, batch).Rows, several.Rows);
         }
 
         [Fact]

@@ -9,6 +9,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
@@ -385,7 +386,7 @@ namespace AutoencoderPS.Engine.Tests
             Run(new[] { a, b, c }, recorder);
 
             var header = File.ReadLines(Output).First().Split(',');
-            Assert.Equal(new[] { "Id" }.Concat(SyntheticData.FeatureNames).Concat(new[] { "Host", "Region" }).Concat(ScoringOutputWriter.AddedColumns), header);
+            Assert.Equal(new[] { "Id" }.Concat(SyntheticData.FeatureNames).Concat(new[] { "Host", "Region" }).Concat(ScoreColumns.For(windowed: false, source: true)), header);
             Assert.Contains(recorder.Warnings, w => w.Contains("Rack") && w.Contains("c.csv"));
             var output = ReadOutput();
             Assert.Equal(new[] { "web-1", "web-1", "", "", "", "" }, output.Select(r => Value(r, "Host")));

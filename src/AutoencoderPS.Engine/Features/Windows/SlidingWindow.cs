@@ -251,6 +251,89 @@ namespace AutoencoderPS.Engine.Features.Windows
             return new WindowStep(WindowStatus.Scored, window, afterGap);
         }
 
+        /// <summary>
+        /// Writes each group's state (its last n-1 rows or cells, last time, grid cell) so that a later run can go on
+        /// where this one stopped (<see cref="Load"/>): the scheduled job keeps it between runs.
+        /// </summary>
+        public void Save(System.IO.BinaryWriter writer)
+        {
+            writer.Write(size);
+            writer.Write(width);
+            writer.Write(groups.Count);
+            foreach (var pair in groups)
+            {
+                var s = pair.Value;
+                writer.Write(pair.Key);
+                writer.Write(s.Count);
+                for (int t = 0; t < s.Count; t++)
+                    foreach (double v in s.Rows[(s.Start + t) % s.Rows.Length]) writer.Write(v);
+                WriteTime(writer, s.LastTime);
+                writer.Write(s.MaxGapKnown);
+                WriteSpan(writer, s.MaxGap);
+                WriteSpan(writer, s.Step);
+                writer.Write(s.Origin.Ticks);
+                writer.Write(s.Cell);
+                writer.Write(s.CellRows);
+                writer.Write(s.CellSum != null);
+                if (s.CellSum != null) foreach (double v in s.CellSum) writer.Write(v);
+            }
+        }
+
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote into this (empty) assembler. False, and the assembler left empty, when the
+        /// state was written for another window size or row width.
+        /// </summary>
+        public bool Load(System.IO.BinaryReader reader)
+        {
+            if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
+            int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
+            if (savedSize != size || savedWidth != width) return false;
+            int count = reader.ReadInt32();
+            for (int g = 0; g < count; g++)
+            {
+                string group = reader.ReadString();
+                var s = new Series(Math.Max(1, size - 1));
+                s.Count = reader.ReadInt32();
+                if (s.Count < 0 || s.Count > s.Rows.Length) throw new System.IO.InvalidDataException("A window holds more rows than the window size.");
+                for (int t = 0; t < s.Count; t++) s.Rows[t] = ReadValues(reader, width);
+                s.LastTime = ReadTime(reader);
+                s.MaxGapKnown = reader.ReadBoolean();
+                s.MaxGap = ReadSpan(reader);
+                s.Step = ReadSpan(reader);
+                s.Origin = new DateTime(reader.ReadInt64());
+                s.Cell = reader.ReadInt64();
+                s.CellRows = reader.ReadInt32();
+                s.CellSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
+                groups[group] = s;
+            }
+            return true;
+        }
+
+        private static double[] ReadValues(System.IO.BinaryReader reader, int count)
+        {
+            var values = new double[count];
+            for (int k = 0; k < count; k++) values[k] = reader.ReadDouble();
+            return values;
+        }
+
+        private static void WriteTime(System.IO.BinaryWriter writer, DateTime? time)
+        {
+            writer.Write(time != null);
+            if (time != null) { writer.Write(time.Value.Ticks); writer.Write((int)time.Value.Kind); }
+        }
+
+        private static DateTime? ReadTime(System.IO.BinaryReader reader) =>
+            reader.ReadBoolean() ? new DateTime(reader.ReadInt64(), (DateTimeKind)reader.ReadInt32()) : null;
+
+        private static void WriteSpan(System.IO.BinaryWriter writer, TimeSpan? span)
+        {
+            writer.Write(span != null);
+            if (span != null) writer.Write(span.Value.Ticks);
+        }
+
+        private static TimeSpan? ReadSpan(System.IO.BinaryReader reader) =>
+            reader.ReadBoolean() ? new TimeSpan(reader.ReadInt64()) : null;
+
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
         internal static string Format(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');

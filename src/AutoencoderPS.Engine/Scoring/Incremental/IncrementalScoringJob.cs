@@ -12,88 +12,6 @@ using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
-    /// <summary>What an incremental scoring run tells its caller as it goes (the cmdlet turns these into PowerShell streams).</summary>
-    public interface IScoringObserver
-    {
-        void Warning(string message);
-        void Verbose(string message);
-
-        /// <summary>A row that could not be featurized: skipped, counted, and its line committed all the same.</summary>
-        void RowRejected(FeatureValueException error, CsvRecord record);
-
-        /// <summary>A file that could not be read or does not fit the model: what was committed of it stays, the rest waits.</summary>
-        void FileFailed(string file, Exception error);
-
-        /// <summary>True when the caller wants the run to stop (Ctrl+C): it stops after committing what it has.</summary>
-        bool StopRequested { get; }
-    }
-
-    /// <summary>The process exit codes of a scheduled scoring run.</summary>
-    public static class AnomalyScoringExitCode
-    {
-        /// <summary>The run completed and found no anomaly (possibly because there was nothing new).</summary>
-        public const int NoAnomalies = 0;
-
-        /// <summary>The run completed and found at least one anomaly.</summary>
-        public const int AnomaliesFound = 1;
-
-        /// <summary>Something failed: an input path or file, the model, the state, the output. Wins over 1.</summary>
-        public const int Failed = 2;
-
-        /// <summary>Another run holds the lock on the state; this one did nothing.</summary>
-        public const int Locked = 3;
-    }
-
-    /// <summary>How a run reads its inputs and writes its output.</summary>
-    public sealed class IncrementalScoringOptions
-    {
-        public string OutputPath { get; init; } = "";
-        public string StatePath { get; init; } = "";
-        public ScoringOutputFormat Format { get; init; } = ScoringOutputFormat.Csv;
-        public CsvInputOptions Csv { get; init; } = new CsvInputOptions();
-        public int TopFeatureCount { get; init; } = 3;
-
-        /// <summary>Rows per forward pass, and per checkpoint: results are flushed and the state committed after each batch.</summary>
-        public int BatchSize { get; init; } = 4096;
-
-        /// <summary>"&lt;OutputPath&gt;.state.json", the default state file.</summary>
-        public static string DefaultStatePath(string outputPath) => outputPath + ".state.json";
-
-        /// <summary>"&lt;StatePath&gt;.lock".</summary>
-        public static string LockPathFor(string statePath) => statePath + ".lock";
-    }
-
-    /// <summary>What one run did.</summary>
-    public sealed class AnomalyScoringSummary
-    {
-        /// <summary>Input files the run looked at.</summary>
-        public int Files { get; set; }
-
-        /// <summary>Input files (or paths) that failed; their committed part stays, the rest is tried again next run.</summary>
-        public int FilesFailed { get; set; }
-
-        public long RowsScored { get; set; }
-
-        /// <summary>Rows that could not be featurized: reported, skipped, and not tried again.</summary>
-        public long RowsRejected { get; set; }
-
-        public long Anomalies { get; set; }
-        public TimeSpan Duration { get; set; }
-        public string OutputPath { get; set; } = "";
-        public string StatePath { get; set; } = "";
-
-        /// <summary>True when the run stopped early on request; what it committed stays.</summary>
-        public bool Stopped { get; set; }
-
-        /// <summary>The process exit code for schedulers (see <see cref="AnomalyScoringExitCode"/>).</summary>
-        public int ExitCode => FilesFailed > 0 ? AnomalyScoringExitCode.Failed
-            : Anomalies > 0 ? AnomalyScoringExitCode.AnomaliesFound
-            : AnomalyScoringExitCode.NoAnomalies;
-
-        public override string ToString() =>
-            $"{RowsScored} rows scored ({Anomalies} anomalies, {RowsRejected} rejected) from {Files} file(s); exit code {ExitCode}";
-    }
-
     /// <summary>
     /// One unattended run of incremental scoring: scores only what is new in the input files since the last committed
     /// run, appends the results to one output file, and commits how far it got in a state file after every batch.
@@ -116,8 +34,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private readonly int batchSize;
         private ScoringState state = null!;
         private FileStream? outputFile;
-        private ScoringOutputWriter? writer;
+        private JobOutput? writer;
+        private ScoringPipeline<CsvRecord>? pipeline;
         private AnomalyScoringSummary summary = null!;
+        private readonly IReadOnlyList<string> scoreColumns;
+        private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
 
         public IncrementalScoringJob(AutoencoderModel model, IncrementalScoringOptions options, IScoringObserver observer)
         {
@@ -126,12 +47,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             this.observer = observer ?? throw new ArgumentNullException(nameof(observer));
             schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
-            if (model.Settings.IsWindowed)
-                throw new AutoencoderException("WindowedModelNotSupported",
-                    $"The model is a sliding-window model (WindowSize {model.WindowSize}). Incremental scoring scores rows one at a time " +
-                    "and does not yet keep each series' last rows between runs, so it can't score windows. Score the exports with " +
-                    "Test-Anomaly -Path ... -OutputPath ..., or schedule a row model.");
             if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
+            options.Scoring.Validate();
+            scoreColumns = ScoreColumns.For(model.Settings.IsWindowed, source: true);
             encoding = options.Csv.Encoding ?? new UTF8Encoding(false);
             batchSize = model.RowsPerBatch(options.BatchSize);
             outputPath = Path.GetFullPath(options.OutputPath);
@@ -164,6 +82,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 LoadState();
                 OpenOutput();
+                StartPipeline();
                 plans = Plan(files);
                 DecideOutputColumns(plans);
                 foreach (var plan in plans)
@@ -202,6 +121,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 state = new ScoringState();
                 state.Output.Path = outputPath;
                 state.Output.Format = options.Format;
+                state.Output.ScoreColumns = scoreColumns.ToList();
                 if (options.Format == ScoringOutputFormat.Csv)
                 {
                     state.Output.Delimiter = delimiter;
@@ -222,6 +142,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 throw new AutoencoderException("ScoringStateMismatch",
                     $"The output '{outputPath}' is {state.Output.Format}, so this run can't append {options.Format} to it. " +
                     $"Give -Format {state.Output.Format}, or another -OutputPath.");
+            var written = state.Output.ScoreColumns ?? ScoreColumns.For(windowed: false, source: true).ToList();
+            if (!written.SequenceEqual(scoreColumns, StringComparer.Ordinal))
+                throw new AutoencoderException("ScoringStateMismatch",
+                    $"The output '{outputPath}' has the score columns {string.Join(", ", written)}, written by a " +
+                    $"{(written.Contains(ScoreColumns.Status) ? "time-series" : "row")} model; this model is a " +
+                    $"{(model.Settings.IsWindowed ? "time-series" : "row")} model and adds {string.Join(", ", scoreColumns)}. Give another -OutputPath.");
             if (options.Format == ScoringOutputFormat.Csv &&
                 (!string.Equals(state.Output.Delimiter, delimiter, StringComparison.Ordinal) || !string.Equals(state.Output.Culture ?? "", culture, StringComparison.Ordinal)))
                 throw new AutoencoderException("ScoringStateMismatch",
@@ -279,6 +205,63 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new AutoencoderException("ScoringOutputWriteFailed", $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
+            }
+        }
+
+        // The scoring pipeline, going on from the series memory of the last run (time-series models).
+        private void StartPipeline()
+        {
+            SeriesMemory? memory = null;
+            if (model.Settings.IsWindowed && state.Series != null)
+            {
+                try
+                {
+                    memory = SeriesMemory.Load(Convert.FromBase64String(state.Series), model, options.Scoring, out string? whyNot);
+                    if (memory == null)
+                        observer.Warning($"The scoring state '{statePath}' remembers each series' last rows and scores, but {whyNot}: " +
+                            "starting afresh, so each group warms up and learns its scores again.");
+                }
+                catch (Exception e) when (e is FormatException || e is InvalidDataException || e is ArgumentException)
+                {
+                    throw new AutoencoderException("ScoringStateCorrupt",
+                        $"The scoring state '{statePath}' holds a damaged series memory ({e.Message}). Restore it, or move it and the output away to score everything again.", e);
+                }
+            }
+            writer = new JobOutput(this);
+            pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false);
+            summary.CountsAlerts = model.Settings.IsWindowed;
+        }
+
+        // Where the pipeline's rows go: the output, in its format.
+        private sealed class JobOutput : IScoredRowSink<CsvRecord>, IDisposable
+        {
+            private readonly IncrementalScoringJob job;
+            private ScoredCsvWriter? csv;
+            private JsonLinesOutputWriter? json;
+
+            public JobOutput(IncrementalScoringJob job) { this.job = job; }
+
+            public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed)
+            {
+                if (job.options.Format == ScoringOutputFormat.JsonLines)
+                {
+                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.schema, job.model.WindowSchema!, job.options.TopFeatureCount, job.scoreColumns);
+                    json.Write(row, score, imputed);
+                    return;
+                }
+                csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
+                    job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed);
+                if (score != null) csv.Write(row, score, imputed, job.model.WindowSchema!);
+                else csv.WriteWarmingUp(row, imputed);
+            }
+
+            /// <summary>Writes what is buffered, flushes it to the disk, and returns the output's length.</summary>
+            public long Flush() => csv?.Flush() ?? json?.Flush() ?? job.outputFile!.Position;
+
+            public void Dispose()
+            {
+                csv?.Dispose();
+                json?.Dispose();
             }
         }
 
@@ -444,7 +427,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var missing = schema.Names.Where(n => header.IndexOf(n) < 0).ToArray();
             if (missing.Length > 0)
                 throw ColumnMismatch.Error($"File '{file}'", missing, header.Names.ToArray(), schema.Names, options.Csv.EffectiveDelimiter);
-            var clash = ScoringOutputWriter.AddedColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
+            var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
             if (clash.Length > 0)
                 throw new AutoencoderException("OutputColumnClash",
                     $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
@@ -472,11 +455,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         // ---- Scoring one file ----------------------------------------------------------------------------------------
 
+        // The rows read since the last commit: how far they reach in the file, and how many were rejected (the rows to
+        // score wait in the pipeline).
         private sealed class Batch
         {
-            public readonly List<CsvRecord> Records = new List<CsvRecord>();
-            public readonly List<double[]> Rows = new List<double[]>();
-            public readonly List<List<string>?> Imputed = new List<List<string>?>();
+            public long Rows;
             public long Rejected;
             public long End = -1;
             public long Lines;
@@ -484,9 +467,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             public void Clear()
             {
-                Records.Clear();
-                Rows.Clear();
-                Imputed.Clear();
+                Rows = 0;
                 Rejected = 0;
                 Pending = false;
             }
@@ -533,27 +514,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (!scanned.IsBlank)
                     {
                         var record = new CsvRecord(header, scanned.Fields!, plan.Path, scanned.Line);
-                        var features = new double[schema.Width];
-                        var imputed = new List<string>(0);
-                        try
-                        {
-                            schema.Featurize(record, options.Csv.Culture, features, MissingValuePolicy.Impute, imputed);
-                            batch.Records.Add(record);
-                            batch.Rows.Add(features);
-                            batch.Imputed.Add(imputed.Count > 0 ? imputed : null);
-                            if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
-                        }
-                        catch (FeatureValueException e)
+                        var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
+                        if (rejected != null)
                         {
                             // Rejected, reported, and committed with the batch: a bad line is not retried on every run.
                             batch.Rejected++;
-                            observer.RowRejected(e, record);
+                            observer.RowRejected(rejected, record);
+                        }
+                        else
+                        {
+                            batch.Rows++;
+                            if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
                         }
                     }
                     batch.End = scanned.End;
                     batch.Lines = scanned.Line + scanned.LineBreaks - 1;
                     batch.Pending = true;
-                    if (batch.Rows.Count + batch.Rejected >= batchSize) Commit(plan, batch);
+                    if (batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (batch.Pending) Commit(plan, batch);
@@ -571,24 +548,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     "were fixed when it was created, so they are left out. Use -Format JsonLines, or another -OutputPath, to keep them.");
         }
 
-        // Appends the batch's results, flushes them to disk, then commits the state. The order is what makes a kill safe.
+        // Appends the batch's results, flushes them to disk, then commits the state (with the series memory as it is after
+        // the batch's rows). The order is what makes a kill safe.
         private void Commit(FilePlan plan, Batch batch)
         {
             var entry = plan.Entry!;
-            long anomalies = 0;
+            var p = pipeline!;
             long length = state.Output.Length;
-            if (batch.Rows.Count > 0)
+            if (batch.Rows > 0)
             {
-                var scores = model.Score(batch.Rows);
                 try
                 {
-                    writer ??= ScoringOutputWriter.Create(outputFile!, state.Output, options.Csv, schema, options.TopFeatureCount);
-                    for (int i = 0; i < scores.Length; i++)
-                    {
-                        writer.Write(batch.Records[i], scores[i], batch.Imputed[i]);
-                        if (scores[i].IsAnomaly) anomalies++;
-                    }
-                    length = writer.Flush();
+                    p.Flush();
+                    length = writer!.Flush();
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -598,10 +570,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             Checkpoint?.Invoke("output-flushed");
+            // The pipeline scores a batch as soon as it is full: what it did since the last commit is this batch.
+            long scored = p.Scored - committed.Scored, warming = p.WarmingUp - committed.WarmingUp;
+            long anomalies = p.Anomalies - committed.Anomalies, alerts = p.Alerts - committed.Alerts;
+            committed = (p.Scored, p.WarmingUp, p.Anomalies, p.Alerts);
 
             entry.Offset = batch.End;
             entry.Lines = batch.Lines;
-            entry.RowsScored += batch.Rows.Count;
+            entry.RowsScored += scored + warming;
             entry.RowsRejected += batch.Rejected;
             int cover = ScoringState.FingerprintLength(entry.Offset);
             if (entry.FingerprintLength != cover || entry.Fingerprint.Length == 0)
@@ -612,17 +588,21 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);
             state.Output.Length = length;
-            state.Output.RowsScored += batch.Rows.Count;
+            state.Output.RowsScored += scored;
+            state.Output.RowsWarmingUp += warming;
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
+            state.Output.Alerts += alerts;
+            if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
             SaveState();
             Checkpoint?.Invoke("state-committed");
 
-            summary.RowsScored += batch.Rows.Count;
+            summary.RowsScored += scored;
+            summary.RowsWarmingUp += warming;
             summary.RowsRejected += batch.Rejected;
             summary.Anomalies += anomalies;
+            summary.Alerts += alerts;
             batch.Clear();
         }
-
     }
 }

@@ -27,7 +27,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     public sealed class ScoringState
     {
         /// <summary>The format this module writes and reads; a file of a later format is refused.</summary>
-        public const int CurrentFormatVersion = 1;
+        public const int CurrentFormatVersion = 2;
 
         /// <summary>How many of a file's first bytes its fingerprint covers (fewer while it is shorter).</summary>
         public const int FingerprintBytes = 4096;
@@ -44,6 +44,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public ScoringOutputState Output { get; set; } = new ScoringOutputState();
 
         public List<ScoringFileState> Files { get; set; } = new List<ScoringFileState>();
+
+        /// <summary>
+        /// Time-series models (format 2): what scoring remembers of each series between runs (<see cref="SeriesMemory"/>:
+        /// each group's last rows, calibration history and alert cool-down), base64. Null for row models.
+        /// </summary>
+        public string? Series { get; set; }
 
         public DateTime UpdatedUtc { get; set; }
 
@@ -129,6 +135,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>CSV: the input columns of the output, fixed when its header was written; null before.</summary>
         public List<string>? Columns { get; set; }
 
+        /// <summary>The columns scoring adds to each row (<see cref="Scoring.ScoreColumns.For"/>); null in format 1 (a row model's).</summary>
+        public List<string>? ScoreColumns { get; set; }
+
         /// <summary>CSV: the field separator of the output (the input's).</summary>
         public string? Delimiter { get; set; }
 
@@ -136,8 +145,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public string? Culture { get; set; }
 
         public long RowsScored { get; set; }
+        public long RowsWarmingUp { get; set; }
         public long RowsRejected { get; set; }
         public long Anomalies { get; set; }
+        public long Alerts { get; set; }
     }
 
     /// <summary>How far one input file is scored.</summary>

@@ -1,0 +1,18 @@
+using System.Collections.Generic;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// Where a <see cref="ScoringPipeline{TRow}"/> delivers scored rows, in the order they were added: PowerShell
+    /// objects, a scored CSV file, the scheduled job's output.
+    /// </summary>
+    public interface IScoredRowSink<TRow>
+    {
+        /// <summary>
+        /// One row: its score, or null for a row of a sliding-window model whose group is still warming up (no full
+        /// window yet: no score, not an anomaly); the features imputed in it, if any.
+        /// </summary>
+        void Write(TRow row, RowScore? score, IReadOnlyList<string>? imputed);
+    }
+}

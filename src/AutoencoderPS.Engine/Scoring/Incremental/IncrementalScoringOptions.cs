@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Scoring.Incremental
+{
+    /// <summary>How a run reads its inputs and writes its output.</summary>
+    public sealed class IncrementalScoringOptions
+    {
+        public string OutputPath { get; init; } = "";
+        public string StatePath { get; init; } = "";
+        public ScoringOutputFormat Format { get; init; } = ScoringOutputFormat.Csv;
+        public CsvInputOptions Csv { get; init; } = new CsvInputOptions();
+        public int TopFeatureCount { get; init; } = 3;
+
+        /// <summary>Rows per forward pass, and per checkpoint: results are flushed and the state committed after each batch.</summary>
+        public int BatchSize { get; init; } = 4096;
+
+        /// <summary>Time-series models: calibration and alerts (the batch size is <see cref="BatchSize"/>).</summary>
+        public ScoreCalibration Calibration { get; init; } = ScoreCalibration.Auto;
+
+        public double ProbabilityThreshold { get; init; } = AnomalyLikelihood.DefaultThreshold;
+
+        public AlertCooldown AlertCooldown { get; init; } = AlertCooldown.Default;
+
+        internal ScoringOptions Scoring => new ScoringOptions
+        {
+            BatchSize = BatchSize,
+            Calibration = Calibration,
+            ProbabilityThreshold = ProbabilityThreshold,
+            AlertCooldown = AlertCooldown,
+        };
+
+        /// <summary>"&lt;OutputPath&gt;.state.json", the default state file.</summary>
+        public static string DefaultStatePath(string outputPath) => outputPath + ".state.json";
+
+        /// <summary>"&lt;StatePath&gt;.lock".</summary>
+        public static string LockPathFor(string statePath) => statePath + ".lock";
+    }
+}

@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// The names scoring adds to a row, in one place: as columns of a scored file and the scheduled job's output (in
+    /// this order: <see cref="Row"/>, then <see cref="Series"/> for a sliding-window model, then <see cref="Source"/>
+    /// for the job), and as the members of a scored PowerShell object.
+    /// </summary>
+    public static class ScoreColumns
+    {
+        public const string Score = "AnomalyScore";
+        public const string IsAnomaly = "IsAnomaly";
+        public const string TopFeature = "AnomalyTopFeature";
+        public const string Explanation = "AnomalyExplanation";
+        public const string Imputed = "ImputedFeatures";
+
+        /// <summary>Sliding-window models: the calibrated likelihood (empty while a group is learning).</summary>
+        public const string Probability = "AnomalyProbability";
+
+        /// <summary>Sliding-window models: the row raised an alert (the onset of an anomalous stretch after a cool-down).</summary>
+        public const string IsAlert = "IsAlert";
+
+        /// <summary>Sliding-window models: "Scored" or "WarmingUp" (Features.Windows.WindowStatus).</summary>
+        public const string Status = "AnomalyStatus";
+
+        /// <summary>The scheduled job: the input file and line a row came from.</summary>
+        public const string SourceFile = "SourceFile";
+        public const string SourceLine = "SourceLine";
+
+        /// <summary>Every scored row's columns.</summary>
+        public static readonly IReadOnlyList<string> Row = new[] { Score, IsAnomaly, TopFeature, Explanation, Imputed };
+
+        /// <summary>The columns a sliding-window model adds after <see cref="Row"/>.</summary>
+        public static readonly IReadOnlyList<string> Series = new[] { Probability, IsAlert, Status };
+
+        /// <summary>The columns the scheduled job adds last.</summary>
+        public static readonly IReadOnlyList<string> Source = new[] { SourceFile, SourceLine };
+
+        /// <summary>Every name scoring may add: an input that has one of them is probably an output of scoring.</summary>
+        public static readonly IReadOnlyList<string> All = Row.Concat(Series).Concat(Source).ToArray();
+
+        /// <summary>The columns added to a row, in order.</summary>
+        public static IReadOnlyList<string> For(bool windowed, bool source) =>
+            Row.Concat(windowed ? Series : Enumerable.Empty<string>()).Concat(source ? Source : Enumerable.Empty<string>()).ToArray();
+    }
+}

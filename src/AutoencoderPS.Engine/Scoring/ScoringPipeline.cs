@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// The one place rows are scored: featurized rows are windowed (sliding-window models), batched, scored in one
+    /// forward pass per batch, judged (calibration and alerts, per group, in order) and handed to a sink in the order
+    /// they came. Test-Anomaly's pipeline, file scoring and the scheduled job differ only in how they read rows and in
+    /// their sink.
+    /// <para>
+    /// A batch is scored as soon as it is full (so rows stream out batch by batch), and on <see cref="Flush"/> for the
+    /// last, partial one.
+    /// </para>
+    /// </summary>
+    /// <typeparam name="TRow">What the caller needs to write a row (a record, a PowerShell object, a place in a buffer).</typeparam>
+    public sealed class ScoringPipeline<TRow>
+    {
+        private readonly AutoencoderModel model;
+        private readonly IScoredRowSink<TRow> sink;
+        private readonly string timeColumn;
+        private readonly List<TRow> rows = new List<TRow>();
+        private readonly List<double[]?> inputs = new List<double[]?>();
+        private readonly List<IReadOnlyList<string>?> imputed = new List<IReadOnlyList<string>?>();
+        private readonly List<WindowKey> keys = new List<WindowKey>();
+        private readonly List<double[]> spare = new List<double[]>();
+        private readonly List<double[]> full = new List<double[]>();
+        private readonly List<string> imputedScratch = new List<string>();
+
+        private readonly bool recycle;
+
+        /// <summary>
+        /// A pipeline for <paramref name="model"/> (trained) into <paramref name="sink"/>. A sliding-window model keeps its
+        /// series in <paramref name="series"/> (a saved memory the scheduled job goes on from), or in a fresh one.
+        /// <paramref name="sinkKeepsScores"/>: false when the sink is done with a row's score once it has written it (a
+        /// file): the feature arrays are then reused from batch to batch. A score that stays with its row (a PowerShell
+        /// object explains itself later) needs its own.
+        /// </summary>
+        public ScoringPipeline(AutoencoderModel model, ScoringOptions options, IScoredRowSink<TRow> sink, SeriesMemory? series = null,
+            bool sinkKeepsScores = true)
+        {
+            recycle = !sinkKeepsScores;
+            this.model = model ?? throw new ArgumentNullException(nameof(model));
+            this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
+            options = options ?? throw new ArgumentNullException(nameof(options));
+            options.Validate();
+            Schema = model.Schema ?? throw new AutoencoderException("ModelNotTrained",
+                "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder.");
+            BatchSize = model.RowsPerBatch(options.BatchSize);
+            IsWindowed = model.Settings.IsWindowed;
+            if (IsWindowed) Series = series ?? SeriesMemory.For(model, options);
+            else if (series != null) throw new ArgumentException("A row model keeps no series memory.", nameof(series));
+            timeColumn = model.Settings.TimeProperty ?? "time";
+        }
+
+        /// <summary>The model's row schema: what a row is featurized by.</summary>
+        public FeatureSchema Schema { get; }
+
+        public int BatchSize { get; }
+
+        public bool IsWindowed { get; }
+
+        /// <summary>The memory of each series (sliding-window models; null for row models).</summary>
+        public SeriesMemory? Series { get; }
+
+        /// <summary>Rows added and not yet handed to the sink.</summary>
+        public int Pending => rows.Count;
+
+        /// <summary>Rows handed to the sink with a score.</summary>
+        public long Scored { get; private set; }
+
+        /// <summary>Rows handed to the sink without a score (sliding-window models: their group was warming up).</summary>
+        public long WarmingUp { get; private set; }
+
+        public long Anomalies { get; private set; }
+
+        /// <summary>Rows that raised an alert (sliding-window models).</summary>
+        public long Alerts { get; private set; }
+
+        /// <summary>
+        /// Featurizes <paramref name="record"/> by the model's schema (and reads its group and time for a sliding-window
+        /// model) and adds it as <paramref name="row"/>. Returns the reason when the row can't be scored (a value that
+        /// can't be read, a row out of time order): it is then not added, and a window's state is as it was.
+        /// </summary>
+        public FeatureValueException? Add(IRecord record, TRow row, CultureInfo culture, MissingValuePolicy policy)
+        {
+            var features = RentFeatures();
+            imputedScratch.Clear();
+            WindowKey key;
+            try
+            {
+                Schema.Featurize(record, culture, features, policy, imputedScratch);
+                key = IsWindowed ? SlidingWindow.ReadKey(record, model.Settings, culture) : default;
+            }
+            catch (FeatureValueException e)
+            {
+                ReturnFeatures(features);
+                return e;
+            }
+            try
+            {
+                Add(row, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, key);
+                return null;
+            }
+            catch (FeatureValueException e)
+            {
+                // Out of time order: the window of its group is as it was (the features are back in the pool).
+                return e;
+            }
+        }
+
+        /// <summary>
+        /// Adds a row featurized by the caller into an array from <see cref="RentFeatures"/> (the pipeline owns it from
+        /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
+        /// throws <see cref="FeatureValueException"/> "RowOutOfOrder" and is not added.
+        /// </summary>
+        public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
+        {
+            double[]? input = features;
+            if (IsWindowed)
+            {
+                // The assembler copies the row into its window; the array goes back to the pool at once.
+                try
+                {
+                    input = Series!.Windows.Push(key, features, timeColumn).Window;
+                }
+                finally
+                {
+                    ReturnFeatures(features);
+                }
+            }
+            rows.Add(row);
+            inputs.Add(input);
+            imputed.Add(imputedFeatures);
+            keys.Add(key);
+            if (rows.Count >= BatchSize) Flush();
+        }
+
+        /// <summary>An array of the schema's width for <see cref="Add(TRow, double[], IReadOnlyList{string}?, WindowKey)"/> (reused between batches).</summary>
+        public double[] RentFeatures()
+        {
+            if (spare.Count == 0) return new double[Schema.Width];
+            var last = spare[^1];
+            spare.RemoveAt(spare.Count - 1);
+            return last;
+        }
+
+        /// <summary>Gives back an array from <see cref="RentFeatures"/> that was not added (it may be handed out again).</summary>
+        public void ReturnFeatures(double[] features)
+        {
+            if (features.Length == Schema.Width && (recycle || IsWindowed)) spare.Add(features);
+        }
+
+        /// <summary>Drops the last row added (row models only: a window can't be taken back).</summary>
+        public void DropLast()
+        {
+            if (IsWindowed) throw new InvalidOperationException("A sliding-window model's row can't be taken back: its window has moved on.");
+            if (rows.Count == 0) return;
+            int last = rows.Count - 1;
+            ReturnFeatures(inputs[last]!);
+            rows.RemoveAt(last);
+            inputs.RemoveAt(last);
+            imputed.RemoveAt(last);
+            keys.RemoveAt(last);
+        }
+
+        /// <summary>
+        /// Scores the pending rows and hands them to the sink, in order. A batch is handed over once: when the model or
+        /// the sink fails, its rows are dropped, never written twice.
+        /// </summary>
+        public void Flush()
+        {
+            if (rows.Count == 0) return;
+            try
+            {
+                RowScore[] scores;
+                if (IsWindowed)
+                {
+                    full.Clear();
+                    foreach (var window in inputs) if (window != null) full.Add(window);
+                    scores = full.Count > 0 ? model.ScoreWindows(full) : Array.Empty<RowScore>();
+                }
+                else
+                {
+                    full.Clear();
+                    foreach (var input in inputs) full.Add(input!);
+                    scores = model.Score(full);
+                }
+                int next = 0;
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    RowScore? score = inputs[i] != null ? scores[next++] : null;
+                    if (score != null)
+                    {
+                        if (IsWindowed)
+                        {
+                            Series!.Verdicts.Apply(score, keys[i]);
+                            if (score.IsAlert) Alerts++;
+                        }
+                        Scored++;
+                        if (score.IsAnomaly) Anomalies++;
+                    }
+                    else WarmingUp++;
+                    sink.Write(rows[i], score, imputed[i]);
+                }
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+
+        /// <summary>Drops the pending rows unscored (Ctrl+C).</summary>
+        public void Clear()
+        {
+            if (!IsWindowed) foreach (var input in inputs) ReturnFeatures(input!);
+            rows.Clear();
+            inputs.Clear();
+            imputed.Clear();
+            keys.Clear();
+            full.Clear();
+        }
+    }
+}

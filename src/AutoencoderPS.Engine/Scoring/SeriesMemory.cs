@@ -1,0 +1,111 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Scoring
+{
+    /// <summary>
+    /// What scoring a time-series (sliding-window) model remembers of each series (group) from one row to the next:
+    /// the window assembler's last rows, the calibration's history and the alerts' cool-down. One instance lives as long
+    /// as a scoring run; the scheduled job saves it with its state (<see cref="Save"/>) and the next run goes on from
+    /// it (<see cref="Load"/>), so scoring a file in several runs gives the same rows as scoring it at once.
+    /// </summary>
+    public sealed class SeriesMemory
+    {
+        private const string Magic = "AutoencoderPS.SeriesMemory";
+        private const int Version = 1;
+
+        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
+        {
+            Windows = windows;
+            Verdicts = verdicts;
+        }
+
+        public WindowAssembler Windows { get; }
+
+        public RowVerdicts Verdicts { get; }
+
+        /// <summary>A fresh memory for <paramref name="model"/> (a trained sliding-window model).</summary>
+        public static SeriesMemory For(AutoencoderModel model, ScoringOptions options)
+        {
+            if (!model.Settings.IsWindowed) throw new InvalidOperationException("Only sliding-window models keep a memory of their series.");
+            options.Validate();
+            return new SeriesMemory(model.NewAssembler(),
+                new RowVerdicts(RowVerdicts.Calibrates(options.Calibration, model.Settings), options.ProbabilityThreshold, options.AlertCooldown));
+        }
+
+        /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
+        public byte[] Save(AutoencoderModel model)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(Magic);
+                writer.Write(Version);
+                writer.Write(Identity(model, Verdicts));
+                Windows.Save(writer);
+                writer.Write(Verdicts.Likelihood != null);
+                Verdicts.Likelihood?.Save(writer);
+                Verdicts.Alerts.Save(writer);
+            }
+            return buffer.ToArray();
+        }
+
+        /// <summary>
+        /// The memory saved by <see cref="Save"/>, or null with <paramref name="whyNot"/> when it does not fit this model
+        /// and these options (another model, window, calibration or cool-down): the caller then starts afresh and says so.
+        /// Damaged bytes are an <see cref="InvalidDataException"/>.
+        /// </summary>
+        public static SeriesMemory? Load(byte[] saved, AutoencoderModel model, ScoringOptions options, out string? whyNot)
+        {
+            var fresh = For(model, options);
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(saved, writable: false), Encoding.UTF8);
+                if (reader.ReadString() != Magic || reader.ReadInt32() != Version)
+                {
+                    whyNot = "it was written by another version of AutoencoderPS";
+                    return null;
+                }
+                string identity = reader.ReadString();
+                if (identity != Identity(model, fresh.Verdicts))
+                {
+                    whyNot = "it was kept for another model or other -Calibration, -ProbabilityThreshold or -AlertCooldown values";
+                    return null;
+                }
+                if (!fresh.Windows.Load(reader))
+                {
+                    whyNot = "it holds windows of another size";
+                    return null;
+                }
+                var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood()) : null;
+                var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood);
+                verdicts.Alerts.Load(reader);
+                if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");
+                whyNot = null;
+                return new SeriesMemory(fresh.Windows, verdicts);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException("The series memory is cut short.", e);
+            }
+        }
+
+        // What the memory is valid for: the model's inputs, window and threshold, and the verdict options.
+        private static string Identity(AutoencoderModel model, RowVerdicts verdicts)
+        {
+            var likelihood = verdicts.Likelihood;
+            return string.Join("|",
+                model.WindowSize.ToString(CultureInfo.InvariantCulture),
+                model.Settings.TimeGrid ? "grid" : "rows",
+                string.Join(",", model.Schema!.Names),
+                model.Threshold.ToString("R", CultureInfo.InvariantCulture),
+                likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}",
+                verdicts.Threshold.ToString("R", CultureInfo.InvariantCulture),
+                verdicts.Alerts.Cooldown.ToString());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Scoring.Incremental;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests.Scoring
+{
+    /// <summary>
+    /// The scheduled job scores a time-series (sliding-window) model across runs exactly as one pass over the whole
+    /// file does: each group's last rows, calibration history and alert cool-down are kept in the job's state.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class WindowedIncrementalScoringTests : IDisposable
+    {
+        private const int Window = 4;
+        private const int RowsPerHost = 420;
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2);
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+        private readonly TempDirectory temp = new TempDirectory();
+        private readonly AutoencoderModel model;
+
+        public WindowedIncrementalScoringTests(TorchFixture fixture)
+        {
+            _ = fixture;
+            var schema = new FeatureSchema(new[] { "cpu", "mem" });
+            var settings = new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 5, windowSize: Window, timeProperty: "Time", groupBy: "Host");
+            model = new AutoencoderModel(settings);
+            var random = new Random(1);
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            for (int i = 0; i < 150; i++)
+                foreach (var host in new[] { "a", "b" })
+                {
+                    rows.Add(Values(i, random, spike: false));
+                    keys.Add(new WindowKey(host, T0.AddMinutes(i)));
+                }
+            model.Train(schema, rows, new TrainingOptions { Epochs = 5, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+        }
+
+        public void Dispose()
+        {
+            model.Dispose();
+            temp.Dispose();
+        }
+
+        private static double[] Values(int i, Random random, bool spike) => new[]
+        {
+            50 + 20 * Math.Sin(2 * Math.PI * i / 12) + random.NextDouble() + (spike ? 60 : 0),
+            30 + 5 * Math.Cos(2 * Math.PI * i / 12) + random.NextDouble(),
+        };
+
+        // Two hosts, a day later than training; host b has a burst of spikes late in the series (after the likelihood's
+        // learning period), so there is something to alert on.
+        private static List<string> Lines()
+        {
+            var random = new Random(7);
+            var lines = new List<string>();
+            for (int i = 0; i < RowsPerHost; i++)
+                foreach (var host in new[] { "a", "b" })
+                {
+                    var v = Values(i, random, spike: host == "b" && i >= 380 && i < 384);
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"{T0.AddDays(1).AddMinutes(i):yyyy-MM-dd HH:mm:ss},{host},{v[0]:R},{v[1]:R}"));
+                }
+            return lines;
+        }
+
+        private const string Header = "Time,Host,cpu,mem";
+
+        private sealed class Recording : IScoredRowSink<CsvRecord>
+        {
+            public List<(RowScore? Score, CsvRecord Row)> Rows { get; } = new List<(RowScore?, CsvRecord)>();
+            public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((score, row));
+        }
+
+        // The rows' verdicts from one pass over the whole file, as Test-Anomaly -Path scores it.
+        private List<string[]> OnePass(string file)
+        {
+            var sink = new Recording();
+            var pipeline = new ScoringPipeline<CsvRecord>(model, new ScoringOptions { BatchSize = 256 }, sink);
+            foreach (var record in CsvSource.Read(file, new CsvInputOptions()))
+                Assert.Null(pipeline.Add(record, record, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
+            pipeline.Flush();
+            Assert.True(pipeline.Alerts > 0, "the generated spikes raise an alert in one pass");
+            return sink.Rows.Select(r => Verdict(r.Score)).ToList();
+        }
+
+        private static string[] Verdict(RowScore? score) => score == null
+            ? new[] { "", "False", "", "False", nameof(WindowStatus.WarmingUp) }
+            : new[]
+            {
+                score.Score.ToString("R", CultureInfo.InvariantCulture), score.IsAnomaly ? "True" : "False",
+                score.Probability?.ToString("R", CultureInfo.InvariantCulture) ?? "", score.IsAlert ? "True" : "False", nameof(WindowStatus.Scored),
+            };
+
+        private static readonly string[] VerdictColumns = { ScoreColumns.Score, ScoreColumns.IsAnomaly, ScoreColumns.Probability, ScoreColumns.IsAlert, ScoreColumns.Status };
+
+        private AnomalyScoringSummary Run(string input, string output, int batchSize, Action<IncrementalScoringJob>? setup = null,
+            RecordingObserver? observer = null, AlertCooldown? cooldown = null)
+        {
+            var options = new IncrementalScoringOptions
+            {
+                OutputPath = output,
+                StatePath = IncrementalScoringOptions.DefaultStatePath(output),
+                BatchSize = batchSize,
+                AlertCooldown = cooldown ?? AlertCooldown.Default,
+            };
+            var job = new IncrementalScoringJob(model, options, observer ?? new RecordingObserver());
+            setup?.Invoke(job);
+            return job.Run(new[] { input });
+        }
+
+        [Fact]
+        public void RunsOverAGrowingFileIncludingKilledOnesGiveTheVerdictsOfOnePass()
+        {
+            var lines = Lines();
+            string whole = temp.File("whole.csv");
+            File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
+            var expected = OnePass(whole);
+
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n", Utf8);
+            int[] cuts = { 130, 300, 590, 700, lines.Count };
+            int written = 0, run = 0;
+            long alerts = 0;
+            foreach (int cut in cuts)
+            {
+                File.AppendAllText(input, string.Join("", lines.Skip(written).Take(cut - written).Select(l => l + "\n")), Utf8);
+                written = cut;
+                if (run++ % 2 == 1)
+                {
+                    // Killed after a batch's results reached the disk and before the state said so: those rows are
+                    // scored again next run, from the series memory of the last commit.
+                    int batches = 0;
+                    Assert.Throws<InvalidOperationException>(() => Run(input, output, batchSize: 37, setup: job => job.Checkpoint = point =>
+                    {
+                        if (point == "output-flushed" && ++batches == 2) throw new InvalidOperationException("killed");
+                    }));
+                }
+                var summary = Run(input, output, batchSize: 37);
+                Assert.True(summary.CountsAlerts);
+                Assert.Equal(summary.Alerts > 0 ? AnomalyScoringExitCode.AnomaliesFound : AnomalyScoringExitCode.NoAnomalies, summary.ExitCode);
+                alerts += summary.Alerts;
+            }
+
+            var rows = CsvSource.Read(output, new CsvInputOptions()).ToList();
+            Assert.Equal(lines.Count, rows.Count);
+            Assert.Equal(new[] { "Time", "Host", "cpu", "mem" }.Concat(ScoreColumns.For(windowed: true, source: true)), rows[0].Header.Names);
+            var actual = rows.Select(r => VerdictColumns.Select(c => r.FieldAt(r.Header.IndexOf(c)) ?? "").ToArray()).ToList();
+            for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].SequenceEqual(actual[i]), $"row {i + 1}: expected {string.Join(",", expected[i])}, got {string.Join(",", actual[i])}");
+            Assert.Equal(expected.Count(v => v[3] == "True"), alerts);
+            Assert.Equal(alerts, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Output.Alerts);
+        }
+
+        [Fact]
+        public void OtherVerdictOptionsStartTheSeriesAfreshWithAWarning()
+        {
+            var lines = Lines();
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n" + string.Join("", lines.Take(100).Select(l => l + "\n")), Utf8);
+            Run(input, output, batchSize: 64);
+            Assert.NotNull(ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Series);
+
+            File.AppendAllText(input, string.Join("", lines.Skip(100).Take(20).Select(l => l + "\n")), Utf8);
+            var observer = new RecordingObserver();
+            var summary = Run(input, output, batchSize: 64, observer: observer, cooldown: new AlertCooldown(10));
+            Assert.Contains(observer.Warnings, w => w.Contains("starting afresh"));
+            // Both groups warm up again: the first n-1 new rows of each have no window.
+            Assert.Equal(2 * (Window - 1), summary.RowsWarmingUp);
+        }
+
+        [Fact]
+        public void ARowModelsOutputCantTakeATimeSeriesModelsRows()
+        {
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n" + string.Join("", Lines().Take(10).Select(l => l + "\n")), Utf8);
+            var state = new ScoringState();
+            state.Output.Path = Path.GetFullPath(output);
+            state.Output.Delimiter = ",";
+            state.Output.Culture = "";
+            state.Save(IncrementalScoringOptions.DefaultStatePath(output));
+            var e = Assert.Throws<AutoencoderException>(() => Run(input, output, batchSize: 64));
+            Assert.Equal("ScoringStateMismatch", e.ErrorId);
+            Assert.Contains("time-series", e.Message);
+        }
+    }
+}
