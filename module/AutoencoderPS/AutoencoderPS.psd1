@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.6'
     FormatsToProcess     = @('AutoencoderPS.Format.ps1xml')
+    TypesToProcess       = @('AutoencoderPS.Types.ps1xml')
     CmdletsToExport      = @(
         'New-Autoencoder'
         'Invoke-AutoencoderTraining'

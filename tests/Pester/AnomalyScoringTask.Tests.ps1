@@ -267,9 +267,16 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
             Get-CrontabText | Should -BeExactly $before
         }
 
-        It 'unregistering one task leaves the other and the foreign lines' {
-            Unregister-AnomalyScoringTask -Name aeps-test-a -Confirm:$false
+        It 'unregistering one task leaves the other and the foreign lines; -PassThru writes the task removed' {
+            $before = Get-AnomalyScoringTask -Name aeps-test-a
+            $removed = @(Unregister-AnomalyScoringTask -Name aeps-test-a -Confirm:$false -PassThru)
             Get-CrontabText | Should -BeExactly ($foreignText + $entryB)
+            $removed | Should -HaveCount 1
+            $removed[0].PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.Engine.Scheduling.AnomalyScoringTask'
+            $removed[0].Name | Should -Be 'aeps-test-a'
+            $removed[0].Interval | Should -Be ([timespan]'00:05:00')
+            $removed[0].RegisteredCommand | Should -BeExactly $before.RegisteredCommand
+            $removed[0].Path | Should -Be $before.Path
         }
 
         It 'unregistering a name that is not a task is AnomalyScoringTaskNotFound and changes nothing' {
@@ -281,7 +288,7 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
         }
 
         It 'unregistering through the pipeline leaves the crontab exactly as it was' {
-            Get-AnomalyScoringTask -Name 'aeps-test-*' | Unregister-AnomalyScoringTask -Confirm:$false
+            Get-AnomalyScoringTask -Name 'aeps-test-*' | Unregister-AnomalyScoringTask -Confirm:$false | Should -BeNullOrEmpty
             Get-CrontabText | Should -BeExactly $foreignText
             @(Get-AnomalyScoringTask) | Should -HaveCount 0
         }

@@ -134,6 +134,11 @@ Describe 'Export-AnomalyReport' {
         Get-SummaryLine $page | Should -Match ', rows 1 to 600\.$'
     }
 
+    It 'says nothing of alerts for a row model, whose rows have none' {
+        $html | Should -Not -Match '(?i)alert'
+        $html | Should -Not -Match ([AutoencoderPS.Engine.Reporting.ScoreChart]::AlertColor)
+    }
+
     It 'cuts the table at -MaxTableRows, keeping the highest scores, but marks every anomaly' {
         $path = Join-Path $TestDrive 'short.html'
         $scored | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -MaxTableRows 2
@@ -214,6 +219,104 @@ Describe 'Export-AnomalyReport' {
     }
 }
 
+Describe 'Export-AnomalyReport of a sliding-window model, with alerts' {
+    BeforeAll {
+        function New-HostSeries {
+            # One row every 5 minutes for two hosts: a cycle of 48 rows with seeded noise; host b gets a spike at -SpikeAt
+            # and host a one 60 rows later.
+            param([int] $Count, [int] $Seed, [int] $SpikeAt = -1)
+            $random = [System.Random]::new($Seed)
+            for ($i = 0; $i -lt $Count; $i++) {
+                foreach ($name in 'a', 'b') {
+                    $v = 40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48) + 1.5 * $random.NextDouble()
+                    $at = if ($name -eq 'b') { $SpikeAt } else { $SpikeAt + 60 }
+                    if ($SpikeAt -ge 0 -and $i -ge $at -and $i -lt $at + 3) { $v += 40 }
+                    [pscustomobject][ordered]@{ Time = $start.AddMinutes(5 * $i); Server = $name; Cpu = $v }
+                }
+            }
+        }
+        $script:wm = New-Autoencoder -HiddenLayer 16, 4 -WindowSize 12 -TimeProperty Time -GroupBy Server -Seed 7 -OutputActivation Linear
+        $null = New-HostSeries -Count 400 -Seed 1 | Invoke-AutoencoderTraining -Model $wm -Epochs 15 -Scaling Robust -ThreadCount 1
+        $script:windowRows = @(New-HostSeries -Count 450 -Seed 2 -SpikeAt 350 | Test-Anomaly -Model $wm -ThreadCount 1)
+        $script:alertRows = @($windowRows | Where-Object IsAlert)
+        $script:windowPath = Join-Path $TestDrive 'window.html'
+        $windowRows | Export-AnomalyReport -Model $wm -Path $windowPath -TimeProperty Time
+        $script:windowHtml = Get-Content -LiteralPath $windowPath -Raw
+
+        function Get-AlertTableRow {
+            param([string] $Html)
+            @([regex]::Matches($Html, '<tr class="alert">(.*?)</tr>') | ForEach-Object {
+                $cells = @([regex]::Matches($_.Groups[1].Value, '<td[^>]*>(.*?)</td>') | ForEach-Object { $_.Groups[1].Value -replace '<[^>]+>', '' })
+                [pscustomobject]@{ Time = $cells[0]; Row = [int]$cells[1]; Group = $cells[2]; Score = $cells[3]; Probability = $cells[4]; TopFeature = $cells[5] }
+            })
+        }
+    }
+
+    It 'has alerts to show: one per spike, each an anomalous row with a probability (test premise)' {
+        $alertRows | Should -HaveCount 2
+        @($alertRows.Server) | Should -Be @('b', 'a')
+        foreach ($row in $alertRows) { $row.IsAnomaly | Should -BeTrue; $row.AnomalyProbability | Should -BeOfType ([double]) }
+    }
+
+    It 'counts the alerts in the summary and a card' {
+        Get-SummaryLine $windowHtml | Should -Match ', 2 alerts, from 2026-03-02 00:00 to '
+        $windowHtml | Should -Match '<div class="card" id="card-alerts"><div class="label">Alerts</div><div class="value bad">2</div>'
+    }
+
+    It 'marks each alert on the chart, apart from the anomaly markers, at its time' {
+        $svg = Get-Svg $windowHtml
+        $marks = @([regex]::Matches($svg, '<path class="alert" [^>]*><title>Alert at ([^,]+), row (\d+):'))
+        $marks | Should -HaveCount 2
+        @($marks | ForEach-Object { $_.Groups[1].Value }) | Should -Be @($alertRows | ForEach-Object { $_.Time.ToString('yyyy-MM-dd HH:mm') })
+        @([regex]::Matches($svg, '<circle class="anomaly"')).Count | Should -Be @($windowRows | Where-Object IsAnomaly).Count
+        $svg | Should -Match '>alert \(2\)</text>'
+    }
+
+    It 'lists the alerts (time, group, score, probability, top feature) ahead of the anomalous rows' {
+        $windowHtml.IndexOf('<h2>Alerts</h2>') | Should -BeLessThan $windowHtml.IndexOf('<h2>Anomalous rows</h2>')
+        $windowHtml.IndexOf('<h2>Alerts</h2>') | Should -BeGreaterThan 0
+        $table = Get-AlertTableRow $windowHtml
+        $table | Should -HaveCount 2
+        for ($i = 0; $i -lt 2; $i++) {
+            $expected = $alertRows[$i]
+            $table[$i].Time | Should -Be $expected.Time.ToString('yyyy-MM-dd HH:mm')
+            $table[$i].Row | Should -Be ([array]::IndexOf($windowRows, $expected) + 1)
+            $table[$i].Group | Should -Be $expected.Server
+            $table[$i].Score | Should -Be $expected.AnomalyScore.ToString('G4', [cultureinfo]::InvariantCulture)
+            $table[$i].Probability | Should -Be $expected.AnomalyProbability.ToString('G5', [cultureinfo]::InvariantCulture)
+            $table[$i].TopFeature | Should -Be $expected.AnomalyTopFeature
+        }
+    }
+
+    It 'shows the same alerts from the scored CSV file (text IsAlert and AnomalyProbability)' {
+        $csv = Join-Path $TestDrive 'hosts.csv'
+        $scoredCsv = Join-Path $TestDrive 'hosts-scored.csv'
+        New-HostSeries -Count 450 -Seed 2 -SpikeAt 350 | ForEach-Object { $_.Time = $_.Time.ToString('s'); $_ } | Export-Csv -LiteralPath $csv
+        Test-Anomaly -Model $wm -Path $csv -OutputPath $scoredCsv -ThreadCount 1
+        $path = Join-Path $TestDrive 'hosts.html'
+        Import-Csv -LiteralPath $scoredCsv | Export-AnomalyReport -Model $wm -Path $path -TimeProperty Time
+        $page = Get-Content -LiteralPath $path -Raw
+        $fromCsv = Get-AlertTableRow $page
+        $piped = Get-AlertTableRow $windowHtml
+        @($fromCsv | ForEach-Object { "$($_.Time) $($_.Row) $($_.Group) $($_.TopFeature)" }) |
+            Should -Be @($piped | ForEach-Object { "$($_.Time) $($_.Row) $($_.Group) $($_.TopFeature)" })
+        # Probabilities come back from text at the precision the file keeps.
+        for ($i = 0; $i -lt $piped.Count; $i++) { [double]$fromCsv[$i].Probability | Should -BeGreaterOrEqual 0.99 }
+    }
+
+    It 'names a row whose IsAlert is not true or false, and reports the others' {
+        $rows = @($windowRows[300..319] | ForEach-Object { $_.PSObject.Copy() })
+        $rows[5].IsAlert = 'maybe'
+        $path = Join-Path $TestDrive 'badalert.html'
+        $errors = $null
+        $rows | Export-AnomalyReport -Model $wm -Path $path -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidIsAlert,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+        "$($errors[0])" | Should -BeExactly "Row 6: IsAlert 'maybe' is not true or false."
+        Get-SummaryLine (Get-Content -LiteralPath $path -Raw) | Should -Match '^20 rows \(19 scored, 1 rejected [^()]*\): '
+    }
+}
+
 Describe 'Export-AnomalyReport in a real browser' {
     BeforeAll {
         $script:browser = @('chromium', 'chromium-browser', 'google-chrome') |
@@ -241,8 +344,8 @@ Describe 'Export-AnomalyReport in a real browser' {
             if (-not (Test-Path -LiteralPath $shot)) { throw "Chromium wrote no screenshot (exit code $($process.ExitCode)): $($stderr.Result)" }
             if ($env:AUTOENCODERPS_KEEP_SCREENSHOT) { Copy-Item -LiteralPath $shot -Destination $env:AUTOENCODERPS_KEEP_SCREENSHOT -Force }
             $script:image = [AutoencoderPS.TestSupport.PngImage]::Load($shot)
-            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::ThresholdColor)
-            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.AnomalyReport]::MarkerColor)
+            $script:thresholdColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.ScoreChart]::ThresholdColor)
+            $script:markerColor = [AutoencoderPS.TestSupport.PixelAnalysis]::ParseColor([AutoencoderPS.Engine.Reporting.ScoreChart]::MarkerColor)
         }
     }
 

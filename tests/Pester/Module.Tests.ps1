@@ -57,8 +57,37 @@ Describe 'The AutoencoderPS module' {
         @{ Name = 'Get-AnomalyScoringTask' }
         @{ Name = 'Export-AnomalyReport' }
         @{ Name = 'Send-Autoencoder' }
+        @{ Name = 'Unregister-AnomalyScoringTask' }
     ) {
         @((Get-Command $Name).OutputType) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'every cmdlet of the module declares its output type, listed above or not' {
+        $cmdlets = @(Get-Command -Module AutoencoderPS -CommandType Cmdlet)
+        $cmdlets.Count | Should -BeGreaterThan 15
+        @($cmdlets | Where-Object { @($_.OutputType).Count -eq 0 } | ForEach-Object Name) | Should -BeNullOrEmpty
+    }
+
+    It '<Name> changes state, so it has -PassThru and declares what that writes' -ForEach @(
+        @{ Name = 'Set-AutoencoderThreshold' }
+        @{ Name = 'Register-AnomalyScoringTask' }
+        @{ Name = 'Unregister-AnomalyScoringTask' }
+        @{ Name = 'Export-Autoencoder' }
+        @{ Name = 'Export-AnomalyReport' }
+        @{ Name = 'Send-Autoencoder' }
+        @{ Name = 'Invoke-AutoencoderTraining' }
+    ) {
+        $command = Get-Command $Name
+        $command.Parameters.Keys | Should -Contain 'PassThru'
+        $command.Parameters['PassThru'].ParameterType | Should -Be ([switch])
+        @($command.OutputType) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'every cmdlet whose verb changes state is in the list above' {
+        $listed = 'Set-AutoencoderThreshold', 'Register-AnomalyScoringTask', 'Unregister-AnomalyScoringTask', 'Export-Autoencoder',
+            'Export-AnomalyReport', 'Send-Autoencoder', 'Invoke-AutoencoderTraining'
+        $changing = Get-Command -Module AutoencoderPS -CommandType Cmdlet | Where-Object Verb -In 'Set', 'Register', 'Unregister', 'Export', 'Send', 'Save', 'Remove', 'Update'
+        @($changing.Name | Where-Object { $_ -notin $listed }) | Should -BeNullOrEmpty
     }
 
     It 'has a stamped version, not the 0.0.0 placeholder' {

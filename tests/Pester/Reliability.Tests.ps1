@@ -162,6 +162,22 @@ Describe 'Issue 15: the model''s display shows real members only (item 20)' {
     }
 }
 
+Describe 'Issue 15: the scored-row table tells scores near the threshold apart (item 21)' {
+    It 'shows the score to six significant digits, as the model shows its threshold' {
+        $rows = @(New-MetricRow -Count 3 -Seed 9 | Test-Anomaly -Model $script:ModelObject)
+        # Around a threshold of 0.0235: PowerShell's own table of the numbers shows 0.02 for all three.
+        $rows[0].AnomalyScore = 0.0234996
+        $rows[1].AnomalyScore = 0.0235004
+        $rows[2].AnomalyScore = 1.23456789E-05
+        $lines = @(($rows | Format-Table | Out-String -Width 250) -split '\r?\n' | Where-Object { $_ -match '^(True|False)\s' })
+        $lines | Should -HaveCount 3
+        $scores = @($lines | ForEach-Object { ($_ -split '\s+')[1] })
+        $culture = [cultureinfo]::CurrentCulture
+        $scores | Should -Be @((0.0234996).ToString('G6', $culture), (0.0235004).ToString('G6', $culture), (1.23456789E-05).ToString('G6', $culture))
+        @($scores | Select-Object -Unique) | Should -HaveCount 3
+    }
+}
+
 Describe 'Issue 15: documented output matches what is printed (item 21)' {
     It 'Get-AutoencoderSampleData Example 2 lists the incidents in the order the cmdlet gives them' {
         $help = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../module/help/Get-AutoencoderSampleData.md') -Raw

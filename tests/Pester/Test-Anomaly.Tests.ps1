@@ -373,3 +373,97 @@ Describe 'Test-Anomaly' {
         }
     }
 }
+
+Describe 'The scored-row type is known at import, before any row is scored (issue 15 item 19)' {
+    BeforeAll {
+        $script:expectedMembers = @('AnomalyScore', 'IsAnomaly', 'AnomalyTopFeature', 'AnomalyExplanation', 'AnomalyContributions',
+            'AnomalyFeatureShare', 'ImputedFeatures')
+        $script:moduleFolder = Split-Path (Resolve-Path -LiteralPath $env:AUTOENCODERPS_MODULE).ProviderPath -Parent
+
+        function Invoke-FreshRunspace {
+            # Runs $Script in a new runspace of this process (its own type table), after importing -Import.
+            param([string] $Import, [scriptblock] $Script, [object[]] $ArgumentList = @())
+            $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+            try {
+                $null = $ps.AddCommand('Import-Module').AddParameter('Name', $Import).AddParameter('ErrorAction', 'Stop').AddStatement()
+                $null = $ps.AddScript($Script.ToString())
+                foreach ($a in $ArgumentList) { $null = $ps.AddArgument($a) }
+                $output = $ps.Invoke()
+                if ($ps.HadErrors) { throw ($ps.Streams.Error | ForEach-Object { "$_ ($($_.FullyQualifiedErrorId))" }) -join '; ' }
+                $output
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
+    It 'declares AutoencoderPS.ScoredRow as an output type and registers its members at Import-Module' {
+        $result = Invoke-FreshRunspace -Import $env:AUTOENCODERPS_MODULE -Script {
+            [pscustomobject]@{
+                OutputType = @((Get-Command Test-Anomaly).OutputType.Name)
+                Members    = @((Get-TypeData -TypeName AutoencoderPS.ScoredRow).Members.Keys)
+            }
+        }
+        $result.OutputType | Should -Contain 'AutoencoderPS.ScoredRow'
+        $result.OutputType | Should -Contain 'System.IO.FileInfo'
+        $result.Members | Should -Be $expectedMembers
+    }
+
+    It 'completes the scored-row members after Test-Anomaly in ForEach-Object and Where-Object' {
+        $result = Invoke-FreshRunspace -Import $env:AUTOENCODERPS_MODULE -Script {
+            $line = 'Test-Anomaly -Model $m | ForEach-Object { $_.Anom'
+            $member = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+            $line = 'Test-Anomaly -Model $m | Where-Object '
+            $where = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+            [pscustomobject]@{ Member = $member; Where = $where }
+        }
+        $result.Member | Should -Be @('AnomalyContributions', 'AnomalyExplanation', 'AnomalyFeatureShare', 'AnomalyScore', 'AnomalyTopFeature')
+        foreach ($name in $expectedMembers) { $result.Where | Should -Contain $name }
+    }
+
+    It 'keeps the members of the types file when rows are scored: no duplicate-member error, each row''s own score' {
+        $result = Invoke-FreshRunspace -Import $env:AUTOENCODERPS_MODULE -Script {
+            param($model, $rows)
+            $scored = @($rows | Test-Anomaly -Model $model)
+            [pscustomobject]@{
+                Members = @((Get-TypeData -TypeName AutoencoderPS.ScoredRow).Members.Keys)
+                Names   = @($scored[0].PSObject.Properties.Name)
+                Score   = $scored[0].AnomalyScore
+                Scores  = @($scored | ForEach-Object AnomalyScore)
+                Status  = $scored[0].IsAnomaly
+            }
+        } -ArgumentList $m, @(New-SampleRow -First 20)
+        $result.Members | Should -Be $expectedMembers
+        # AnomalyScore is listed once, where it always was: after the row's own columns, before the type's members.
+        $result.Names | Should -Be (@('Timestamp', 'CpuPct', 'MemoryPct', 'DiskIops', 'NetworkMbps', 'ErrorCount', 'Incident') + $expectedMembers)
+        $result.Score | Should -BeOfType ([double])
+        @($result.Scores | Select-Object -Unique).Count | Should -BeGreaterThan 1
+        $result.Status | Should -BeOfType ([bool])
+    }
+
+    It 'registers the same members at first scoring where the types file was not loaded (the assembly imported on its own)' {
+        $result = Invoke-FreshRunspace -Import (Join-Path $moduleFolder 'AutoencoderPS.dll') -Script {
+            param($model, $rows)
+            $before = $null -ne (Get-TypeData -TypeName AutoencoderPS.ScoredRow)
+            $scored = @($rows | Test-Anomaly -Model $model)
+            [pscustomobject]@{
+                Before = $before
+                After  = @((Get-TypeData -TypeName AutoencoderPS.ScoredRow).Members.Keys)
+                Top    = $scored[0].AnomalyTopFeature
+            }
+        } -ArgumentList $m, @(New-SampleRow -First 5)
+        $result.Before | Should -BeFalse -Because 'without the manifest no types file is loaded'
+        $result.After | Should -Be $expectedMembers
+        $result.Top | Should -BeIn $featureNames
+    }
+
+    It 'declares in the types file exactly the members, getters and setters that the module registers itself' {
+        $file = [xml](Get-Content -LiteralPath (Join-Path $moduleFolder 'AutoencoderPS.Types.ps1xml') -Raw)
+        $declared = @($file.Types.Type | Where-Object Name -EQ 'AutoencoderPS.ScoredRow' | ForEach-Object { $_.Members.CodeProperty } | ForEach-Object {
+            '{0} {1} {2}' -f $_.Name, $_.GetCodeReference.MethodName, $(if ($_.SetCodeReference) { $_.SetCodeReference.MethodName } else { '-' })
+        })
+        $field = [AutoencoderPS.Adapters.ScoredRowMembers].GetField('TypeMembers', [System.Reflection.BindingFlags]'NonPublic, Static')
+        $registered = @($field.GetValue($null) | ForEach-Object { '{0} {1} {2}' -f $_.Item1, $_.Item2, $(if ($_.Item3) { $_.Item3 } else { '-' }) })
+        $declared | Should -Be $registered
+        @($file.Types.Type.Members.CodeProperty | ForEach-Object { $_.GetCodeReference.TypeName } | Select-Object -Unique) | Should -Be 'AutoencoderPS.Adapters.ScoredRowMembers'
+    }
+}

@@ -24,7 +24,7 @@ namespace AutoencoderPS.Engine.Csv
             string message = $"{source} lacks the model's feature column(s) {list(missing)}. The model reads {string.Join(", ", modelReads)}; " +
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
             string? hint = Hint(found, delimiter);
-            return new AutoencoderException("FeatureColumnsMissing", hint == null ? message : message + " " + hint);
+            return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
 
         /// <summary>A header read with the wrong separator is one column whose name holds the others: say which separator it holds.</summary>

@@ -59,7 +59,7 @@ namespace AutoencoderPS.Engine.Csv
             for (int i = 0; i < Names.Count; i++)
                 // Unnamed columns (a trailing delimiter in the header) can't be looked up, so they never clash.
                 if (Names[i].Trim().Length > 0 && !index.TryAdd(Names[i], i))
-                    throw new AutoencoderException("DuplicateColumn", $"File '{file}': column '{Names[i]}' appears more than once in the header.");
+                    throw new AutoencoderException(ErrorIds.DuplicateColumn, $"File '{file}': column '{Names[i]}' appears more than once in the header.");
         }
 
         public IReadOnlyList<string> Names { get; }
@@ -117,7 +117,7 @@ namespace AutoencoderPS.Engine.Csv
 
         /// <summary>
         /// Streams the rows of a file. A file that shrinks while it is read (truncated or rewritten under the reader)
-        /// ends with an <see cref="AutoencoderException"/> "InputFileShrank", and its last row, which may be torn, is
+        /// ends with an <see cref="AutoencoderException"/> <see cref="ErrorIds.InputFileShrank"/>, and its last row, which may be torn, is
         /// not returned: every row is held back until the next one is read or the end is known to be the real end.
         /// </summary>
         public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
@@ -139,7 +139,7 @@ namespace AutoencoderPS.Engine.Csv
             // rotated log moved aside and replaced is still read whole.
             long lengthNow = reader.BaseStream.Length;
             if (lengthNow < lengthAtOpen)
-                throw new AutoencoderException("InputFileShrank",
+                throw new AutoencoderException(ErrorIds.InputFileShrank,
                     $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
                     "the rows before the cut were read, the last, possibly torn, row was not.");
             if (held != null) yield return held;
@@ -158,7 +158,7 @@ namespace AutoencoderPS.Engine.Csv
         {
             if (options.Header != null) return new CsvHeader(options.Header, path);
             if (!parser.Read() || parser.Record == null)
-                throw new AutoencoderException("EmptyCsvFile", $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+                throw new AutoencoderException(ErrorIds.EmptyCsvFile, $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
 

@@ -46,7 +46,7 @@ namespace AutoencoderPS.Engine.Csv
     /// <para>
     /// A record is bounded: one that grows past <see cref="MaxRecordBytes"/> bytes or <see cref="MaxRecordLines"/>
     /// line breaks (a stray quote that opens a field and is never closed swallows the rest of the file) is an
-    /// <see cref="AutoencoderException"/> "CsvRecordTooLong" naming the file and the line it starts on, so memory stays
+    /// <see cref="AutoencoderException"/> <see cref="ErrorIds.CsvRecordTooLong"/> naming the file and the line it starts on, so memory stays
     /// bounded and the file is not silently stuck.
     /// </para>
     /// <para>
@@ -116,10 +116,10 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>The default bound on the line breaks inside one record.</summary>
         public const int DefaultMaxRecordLines = 1000;
 
-        /// <summary>A record longer than this many bytes is a "CsvRecordTooLong" error.</summary>
+        /// <summary>A record longer than this many bytes is a <see cref="ErrorIds.CsvRecordTooLong"/> error.</summary>
         public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
 
-        /// <summary>A record that spans more line breaks than this is a "CsvRecordTooLong" error.</summary>
+        /// <summary>A record that spans more line breaks than this is a <see cref="ErrorIds.CsvRecordTooLong"/> error.</summary>
         public int MaxRecordLines { get; init; } = DefaultMaxRecordLines;
 
         /// <summary>After <see cref="Records"/>: the physical line where the unfinished bytes at the range's end start.</summary>
@@ -163,7 +163,7 @@ namespace AutoencoderPS.Engine.Csv
                 asciiCompatible = probe.AsSpan().SequenceEqual("\n\",;\t|"u8);
             }
             if (!asciiCompatible)
-                throw new AutoencoderException("IncrementalEncodingUnsupported",
+                throw new AutoencoderException(ErrorIds.IncrementalEncodingUnsupported,
                     $"Incremental scoring reads files as bytes and can't read the encoding '{encoding.WebName}'. " +
                     "Use UTF-8 (the default), Latin-1 or another ASCII-based encoding; convert UTF-16 exports to UTF-8.");
         }
@@ -172,12 +172,12 @@ namespace AutoencoderPS.Engine.Csv
         public static byte DelimiterByte(Encoding encoding, string delimiter)
         {
             if (string.IsNullOrEmpty(delimiter) || delimiter.Length != 1)
-                throw new AutoencoderException("IncrementalDelimiterUnsupported",
+                throw new AutoencoderException(ErrorIds.IncrementalDelimiterUnsupported,
                     $"Incremental scoring needs a one-character delimiter, not '{delimiter}'.");
             byte[] bytes = encoding.GetBytes(delimiter);
             char c = delimiter[0];
             if (bytes.Length != 1 || c == '"' || c == '\n' || c == '\r' || c >= 0x80)
-                throw new AutoencoderException("IncrementalDelimiterUnsupported",
+                throw new AutoencoderException(ErrorIds.IncrementalDelimiterUnsupported,
                     $"Incremental scoring can't use '{delimiter}' as the delimiter: it must be one ASCII character other than a quote or a line break.");
             return bytes[0];
         }
@@ -269,7 +269,7 @@ namespace AutoencoderPS.Engine.Csv
                 ? $"A quote (\") opens a field on line {line} and is never closed, so the rest of the file reads as one field: " +
                   "fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
                 : "No CSV export has lines that long: check the file and the -Delimiter.";
-            return new AutoencoderException("CsvRecordTooLong",
+            return new AutoencoderException(ErrorIds.CsvRecordTooLong,
                 $"File '{file}', line {line}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +
                 $"The rows before line {line} are kept; this file is not read past it until it is fixed.");
         }
@@ -282,13 +282,13 @@ namespace AutoencoderPS.Engine.Csv
 
         /// <summary>
         /// Where the data starts: after a UTF-8 byte-order mark, if the file has one. A UTF-16 or UTF-32 mark is an
-        /// <see cref="AutoencoderException"/> "IncrementalEncodingUnsupported".
+        /// <see cref="AutoencoderException"/> <see cref="ErrorIds.IncrementalEncodingUnsupported"/>.
         /// </summary>
         public static int PreambleLength(ReadOnlySpan<byte> start, string file)
         {
             if (start.Length >= 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF) return 3;
             if (start.Length >= 2 && ((start[0] == 0xFF && start[1] == 0xFE) || (start[0] == 0xFE && start[1] == 0xFF)))
-                throw new AutoencoderException("IncrementalEncodingUnsupported",
+                throw new AutoencoderException(ErrorIds.IncrementalEncodingUnsupported,
                     $"File '{file}' is UTF-16 or UTF-32 (it starts with that byte-order mark). Incremental scoring reads UTF-8 and other " +
                     "ASCII-based encodings; convert the export to UTF-8.");
             return 0;

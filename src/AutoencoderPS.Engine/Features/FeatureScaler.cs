@@ -115,7 +115,7 @@ namespace AutoencoderPS.Engine.Features
         {
             int featureCount = kinds.Count;
             if (rows.Count == 0)
-                throw new AutoencoderException("EmptyTrainingInput", "Scaling needs at least one training row.");
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "Scaling needs at least one training row.");
             var offset = new double[featureCount];
             var scale = new double[featureCount];
             switch (method)

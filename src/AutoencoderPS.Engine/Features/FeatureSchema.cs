@@ -44,11 +44,11 @@ namespace AutoencoderPS.Engine.Features
             Columns = columns.ToArray();
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
-                throw new AutoencoderException("NoFeatures", "A feature schema needs at least one feature.");
+                throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
             indexByName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < Columns.Count; i++)
                 if (!indexByName.TryAdd(Columns[i].Name, i))
-                    throw new AutoencoderException("DuplicateFeature", $"Feature '{Columns[i].Name}' is listed more than once.");
+                    throw new AutoencoderException(ErrorIds.DuplicateFeature, $"Feature '{Columns[i].Name}' is listed more than once.");
             firstSlot = new int[Columns.Count];
             slotWidth = new int[Columns.Count];
             int width = 0;
@@ -113,7 +113,7 @@ namespace AutoencoderPS.Engine.Features
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
             if (records.Count == 0)
-                throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
 
             var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
             var notes = new List<string>();
@@ -130,7 +130,7 @@ namespace AutoencoderPS.Engine.Features
             {
                 var missing = include!.Where(n => !seen.Contains(n)).ToArray();
                 if (missing.Length > 0)
-                    throw new AutoencoderException("MissingFeatureColumn",
+                    throw new AutoencoderException(ErrorIds.MissingFeatureColumn,
                         $"The training input has no column named {string.Join(", ", missing.Select(m => $"'{m}'"))}. " +
                         $"Columns present: {string.Join(", ", columns)}.");
             }
@@ -203,7 +203,7 @@ namespace AutoencoderPS.Engine.Features
 
             decisions = notes;
             if (chosen.Count == 0)
-                throw new AutoencoderException("NoNumericFeatures",
+                throw new AutoencoderException(ErrorIds.NoNumericFeatures,
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}. " +
                     "Name the features with -Feature, or convert the values to numbers first.");
             return new FeatureSchema(chosen, ignored);

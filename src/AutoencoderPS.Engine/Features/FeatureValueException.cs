@@ -26,11 +26,11 @@ namespace AutoencoderPS.Engine.Features
 
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch
         {
-            FeatureValueProblem.MissingColumn => "MissingFeatureColumn",
-            FeatureValueProblem.Empty => "EmptyFeatureValue",
-            FeatureValueProblem.NotFinite => "NonFiniteFeatureValue",
-            FeatureValueProblem.NotTimestamp => "InvalidTimestampValue",
-            _ => "InvalidFeatureValue",
+            FeatureValueProblem.MissingColumn => ErrorIds.MissingFeatureColumn,
+            FeatureValueProblem.Empty => ErrorIds.EmptyFeatureValue,
+            FeatureValueProblem.NotFinite => ErrorIds.NonFiniteFeatureValue,
+            FeatureValueProblem.NotTimestamp => ErrorIds.InvalidTimestampValue,
+            _ => ErrorIds.InvalidFeatureValue,
         };
     }
 }

@@ -111,7 +111,7 @@ namespace AutoencoderPS.Engine.Features
         public TrainingSet Build()
         {
             if (rows.Count == 0)
-                throw new AutoencoderException("EmptyTrainingInput", "No usable training rows were received.");
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
             var fitted = new List<FeatureColumn>();
             for (int i = 0; i < roles.Count; i++)
             {
@@ -123,7 +123,7 @@ namespace AutoencoderPS.Engine.Features
                     case ColumnRole.Numeric:
                     {
                         if (present.Length == 0)
-                            throw new AutoencoderException("EmptyFeatureColumn", $"Column '{c.Name}' has no values in the training rows.");
+                            throw new AutoencoderException(ErrorIds.EmptyFeatureColumn, $"Column '{c.Name}' has no values in the training rows.");
                         // Sorted, and summed in that order, as before (the sums, and so the statistics, are the same to the bit).
                         SortAscending(present);
                         double sum = 0;
@@ -145,7 +145,7 @@ namespace AutoencoderPS.Engine.Features
                     case ColumnRole.Categorical:
                     {
                         if (categoryNames[i].Count == 0)
-                            throw new AutoencoderException("EmptyFeatureColumn", $"Column '{c.Name}' has no values in the training rows.");
+                            throw new AutoencoderException(ErrorIds.EmptyFeatureColumn, $"Column '{c.Name}' has no values in the training rows.");
                         var byFrequency = Enumerable.Range(0, categoryNames[i].Count)
                             .OrderByDescending(id => categoryCounts[i][id])
                             .ThenBy(id => categoryNames[i][id], StringComparer.Ordinal)

@@ -86,11 +86,11 @@ namespace AutoencoderPS.Engine.Logs
             int maxValueCount = 0)
         {
             if (interval <= TimeSpan.Zero)
-                throw new AutoencoderException("InvalidLogInterval", $"The interval must be positive; it is {interval}.");
+                throw new AutoencoderException(ErrorIds.InvalidLogInterval, $"The interval must be positive; it is {interval}.");
             if (start.HasValue && end.HasValue && end.Value <= start.Value)
-                throw new AutoencoderException("InvalidLogRange", $"The end ({end.Value:o}) must be after the start ({start.Value:o}).");
+                throw new AutoencoderException(ErrorIds.InvalidLogRange, $"The end ({end.Value:o}) must be after the start ({start.Value:o}).");
             if (maxValueCount < 0)
-                throw new AutoencoderException("InvalidMaxValueCount", "The maximum number of value columns can't be negative.");
+                throw new AutoencoderException(ErrorIds.InvalidMaxValueCount, "The maximum number of value columns can't be negative.");
             intervalTicks = interval.Ticks;
             this.start = start;
             this.end = end;
@@ -209,7 +209,7 @@ namespace AutoencoderPS.Engine.Logs
             if (!TryRange(out long first, out long last)) yield break;
             long rows = RowCount;
             if (rows > MaxRows)
-                throw new AutoencoderException("LogWindowRangeTooLarge",
+                throw new AutoencoderException(ErrorIds.LogWindowRangeTooLarge,
                     $"The range from {Start(first):o} to {Start(last + 1):o} in intervals of {Interval} is {rows} rows, more than {MaxRows}. " +
                     "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
             var groupOrder = grouped
@@ -281,7 +281,7 @@ namespace AutoencoderPS.Engine.Logs
             foreach (var name in names ?? Array.Empty<string>())
             {
                 if (string.IsNullOrWhiteSpace(name))
-                    throw new AutoencoderException("InvalidLogProperty", $"A {what} property name is empty.");
+                    throw new AutoencoderException(ErrorIds.InvalidLogProperty, $"A {what} property name is empty.");
                 if (seen.Add(name)) list.Add(name);
             }
             return list.ToArray();

@@ -139,13 +139,13 @@ namespace AutoencoderPS.Engine.Modeling
             ThrowIfDisposed();
             options.Validate();
             if (rows.Count == 0)
-                throw new AutoencoderException("EmptyTrainingInput", "No training rows were received.");
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
             if (Settings.IsWindowed != (windows != null))
                 throw new ArgumentException(Settings.IsWindowed
                     ? "A sliding-window model trains on windows: give the plan (SlidingWindow.Plan)."
                     : "A row model trains on rows, not on windows.", nameof(windows));
             if (windows != null && windows.Windows.Count == 0)
-                throw new AutoencoderException("NoTrainingWindows",
+                throw new AutoencoderException(ErrorIds.NoTrainingWindows,
                     $"No group has {Settings.WindowSize} consecutive rows without a gap, so there is no window of {Settings.WindowSize} rows to train on. " +
                     "Give more rows per group, a smaller -WindowSize, or a larger -MaxGap.");
             foreach (var row in rows)
@@ -168,7 +168,7 @@ namespace AutoencoderPS.Engine.Modeling
                 {
                     ThrowIfDisposed();
                     if (network == null || Schema == null || Scaler == null || Architecture == null)
-                        throw new AutoencoderException("ModelNotTrained", "Only a trained model can be trained further. Train it once first.");
+                        throw new AutoencoderException(ErrorIds.ModelNotTrained, "Only a trained model can be trained further. Train it once first.");
                     if (!ReferenceEquals(schema, Schema))
                         throw new ArgumentException("Incremental training must use the model's own schema.", nameof(schema));
                     scaler = Scaler;
@@ -288,7 +288,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ThrowIfDisposed();
                 if (network == null || Scaler == null || Schema == null)
-                    throw new AutoencoderException("ModelNotTrained",
+                    throw new AutoencoderException(ErrorIds.ModelNotTrained,
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
                 if (Settings.IsWindowed)
                     throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
@@ -307,7 +307,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ThrowIfDisposed();
                 if (network == null || Scaler == null || Schema == null)
-                    throw new AutoencoderException("ModelNotTrained",
+                    throw new AutoencoderException(ErrorIds.ModelNotTrained,
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
                 if (!Settings.IsWindowed)
                     throw new InvalidOperationException("A row model scores rows (Score), not windows.");
@@ -352,10 +352,10 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ThrowIfDisposed();
                 if (network == null)
-                    throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so it has no errors to set a threshold from.");
+                    throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet, so it has no errors to set a threshold from.");
                 var basis = errors ?? TrainingErrors;
                 if (rule.Method != ThresholdMethod.Manual && basis.Count == 0)
-                    throw new AutoencoderException("NoThresholdErrors", "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
+                    throw new AutoencoderException(ErrorIds.NoThresholdErrors, "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
                 // The stored training errors include the rows robust training left out; errors of new rows are all normal.
                 Threshold = rule.Compute(basis, errors == null ? Training?.TrimmedShare ?? 0 : 0);
                 ThresholdRule = rule;
@@ -432,7 +432,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ThrowIfDisposed();
                 if (network == null)
-                    throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so there is nothing to save.");
+                    throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet, so there is nothing to save.");
                 action(network);
             }
         }

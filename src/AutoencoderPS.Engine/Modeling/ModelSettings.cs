@@ -22,7 +22,7 @@ namespace AutoencoderPS.Engine.Modeling
             bool timeGrid = false)
         {
             if (timeGrid && (windowSize == 1 || string.IsNullOrWhiteSpace(timeProperty)))
-                throw new AutoencoderException("TimeGridNeedsTime",
+                throw new AutoencoderException(ErrorIds.TimeGridNeedsTime,
                     "A time grid cuts time into steps: give a window size of 2 or more (-WindowSize) and a time property (-TimeProperty).");
             TimeGrid = timeGrid;
             if (windowSize < 1 || windowSize > MaxWindowSize)
@@ -30,10 +30,10 @@ namespace AutoencoderPS.Engine.Modeling
             if (maxGap != null && maxGap.Value <= TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(maxGap), maxGap, "The largest gap must be a positive time span.");
             if (windowSize == 1 && (timeProperty != null || groupBy != null || maxGap != null))
-                throw new AutoencoderException("WindowSizeRequired",
+                throw new AutoencoderException(ErrorIds.WindowSizeRequired,
                     "A time property, group or largest gap only matters for sliding windows: give a window size of 2 or more (-WindowSize).");
             if (timeProperty != null && groupBy != null && string.Equals(timeProperty, groupBy, StringComparison.OrdinalIgnoreCase))
-                throw new AutoencoderException("WindowColumnsClash", $"'{timeProperty}' can't be both the time property and the group.");
+                throw new AutoencoderException(ErrorIds.WindowColumnsClash, $"'{timeProperty}' can't be both the time property and the group.");
             WindowSize = windowSize;
             TimeProperty = string.IsNullOrWhiteSpace(timeProperty) ? null : timeProperty;
             GroupBy = string.IsNullOrWhiteSpace(groupBy) ? null : groupBy;
@@ -50,7 +50,7 @@ namespace AutoencoderPS.Engine.Modeling
             var windowColumns = new[] { TimeProperty, GroupBy }.Where(c => c != null).Select(c => c!).ToArray();
             var clash = Features.FirstOrDefault(f => windowColumns.Contains(f, StringComparer.OrdinalIgnoreCase));
             if (clash != null)
-                throw new AutoencoderException("WindowColumnIsFeature",
+                throw new AutoencoderException(ErrorIds.WindowColumnIsFeature,
                     $"'{clash}' is the time property or the group of the sliding window, so it can't also be a feature.");
         }
 

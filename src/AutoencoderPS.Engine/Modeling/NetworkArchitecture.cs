@@ -33,12 +33,12 @@ namespace AutoencoderPS.Engine.Modeling
             // Checked here, before any training or loading: a network a model file can't hold is refused at once, not
             // after training (the parameter cap), and a few-kilobyte model can't ask for huge batches (the width cap).
             if (inputSize > MaxInputWidth)
-                throw new AutoencoderException("NetworkTooLarge",
+                throw new AutoencoderException(ErrorIds.NetworkTooLarge,
                     $"The network would have {inputSize:N0} inputs, more than the {MaxInputWidth:N0} AutoencoderPS accepts (each row or window of a batch " +
                     "holds that many numbers). Use fewer columns (-Feature, -ExcludeFeature), fewer categories or a smaller -WindowSize.");
             long parameters = ParameterCount;
             if (parameters > MaxParameters)
-                throw new AutoencoderException("NetworkTooLarge",
+                throw new AutoencoderException(ErrorIds.NetworkTooLarge,
                     $"The network {string.Join("-", LayerWidths)} would have {parameters:N0} parameters, more than a model file may hold " +
                     $"({MaxParameters:N0}), so it could not be saved. Use smaller -HiddenLayer sizes or fewer inputs.");
         }

@@ -71,7 +71,7 @@ namespace AutoencoderPS.Engine.Modeling
         {
             if (Method == ThresholdMethod.Manual) return Value;
             if (errors.Count == 0)
-                throw new AutoencoderException("EmptyTrainingInput", "A threshold needs at least one training error.");
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "A threshold needs at least one training error.");
             return Method switch
             {
                 ThresholdMethod.MeanStd => Statistics.Mean(errors) + Value * Statistics.StandardDeviation(errors),

@@ -69,7 +69,7 @@ namespace AutoencoderPS.Engine.Modeling
                 }
                 double epochLoss = lossSum / rowsThisEpoch;
                 if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
-                    throw new AutoencoderException("TrainingDiverged",
+                    throw new AutoencoderException(ErrorIds.TrainingDiverged,
                         $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
                 var result = new EpochResult(epoch, options.Epochs, epochLoss, epochClock.Elapsed);
                 history.Add(result);

@@ -80,7 +80,7 @@ namespace AutoencoderPS.Engine.Persistence
 
         /// <summary>
         /// As <see cref="Save(AutoencoderModel, string)"/>; <paramref name="openTemporary"/> opens the temporary file
-        /// (tests simulate a full disk with it). A failed write throws <see cref="ModelFileException"/> "ModelFileWriteFailed"
+        /// (tests simulate a full disk with it). A failed write throws <see cref="ModelFileException"/> <see cref="ErrorIds.ModelFileWriteFailed"/>
         /// and leaves any previous file intact, with no temporary file left behind.
         /// </summary>
         public static void Save(AutoencoderModel model, string path, Func<string, Stream>? openTemporary)
@@ -93,7 +93,7 @@ namespace AutoencoderPS.Engine.Persistence
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new ModelFileException("ModelFileWriteFailed", path,
+                throw new ModelFileException(ErrorIds.ModelFileWriteFailed, path,
                     $"Could not write the model to '{path}': {e.Message} Any previous file there is unchanged.", e);
             }
         }
@@ -112,7 +112,7 @@ namespace AutoencoderPS.Engine.Persistence
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
             long parameters = model.ParameterCount ?? 0;
             if (json.Length > MaxMetadataBytes || parameters > MaxParameters)
-                throw new ModelFileException("ModelTooLargeToSave", "",
+                throw new ModelFileException(ErrorIds.ModelTooLargeToSave, "",
                     $"The model is too large for a model file ({parameters:N0} parameters, {json.Length:N0} bytes of metadata; " +
                     $"at most {MaxParameters:N0} and {MaxMetadataBytes:N0}), so it could not be imported again.");
 
@@ -148,7 +148,7 @@ namespace AutoencoderPS.Engine.Persistence
                 long length = file.Length;
                 // The file's size is checked before it is read into memory: a huge file is refused, not loaded.
                 if (length > MaxFileBytes)
-                    throw new ModelFileException("ModelFileTooLarge", path,
+                    throw new ModelFileException(ErrorIds.ModelFileTooLarge, path,
                         $"'{path}' is not a usable model file: it is {length:N0} bytes long, more than any model file ({MaxFileBytes:N0} bytes at most).");
                 content = new byte[length];
                 int read = 0;
@@ -156,18 +156,18 @@ namespace AutoencoderPS.Engine.Persistence
                 {
                     int n = file.Read(content, read, content.Length - read);
                     if (n == 0)
-                        throw new ModelFileException("ModelFileTruncated", path,
+                        throw new ModelFileException(ErrorIds.ModelFileTruncated, path,
                             $"'{path}' is not a usable model file: it shrank from {length} to {read} bytes while it was being read.");
                     read += n;
                 }
             }
             catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
-                throw new ModelFileException("ModelFileNotFound", path, $"Model file '{path}' does not exist.", e);
+                throw new ModelFileException(ErrorIds.ModelFileNotFound, path, $"Model file '{path}' does not exist.", e);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                throw new ModelFileException("ModelFileUnreadable", path, $"Model file '{path}' could not be read: {e.Message}", e);
+                throw new ModelFileException(ErrorIds.ModelFileUnreadable, path, $"Model file '{path}' could not be read: {e.Message}", e);
             }
             return content;
         }
@@ -195,12 +195,12 @@ namespace AutoencoderPS.Engine.Persistence
             }
             catch (JsonException e)
             {
-                throw Invalid("ModelFileCorrupt", $"its metadata is not valid ({e.Message}).");
+                throw Invalid(ErrorIds.ModelFileCorrupt, $"its metadata is not valid ({e.Message}).");
             }
             catch (InvalidOperationException e)
             {
                 // A property name that is not valid UTF-8 (System.Text.Json can't transcode it): found by fuzzing.
-                throw Invalid("ModelFileCorrupt", $"its metadata is not valid UTF-8 JSON ({e.Message}).");
+                throw Invalid(ErrorIds.ModelFileCorrupt, $"its metadata is not valid UTF-8 JSON ({e.Message}).");
             }
 
             try
@@ -226,7 +226,7 @@ namespace AutoencoderPS.Engine.Persistence
             }
             catch (Exception e) when (e is not ModelFileException)
             {
-                throw new ModelFileException("ModelFileCorrupt", path, $"'{path}' is not a usable model file: {e.Message}", e);
+                throw new ModelFileException(ErrorIds.ModelFileCorrupt, path, $"'{path}' is not a usable model file: {e.Message}", e);
             }
         }
 
@@ -236,33 +236,33 @@ namespace AutoencoderPS.Engine.Persistence
             ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");
 
             if (content.Length < Magic.Length && Magic.AsSpan(0, content.Length).SequenceEqual(content))
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+                throw Invalid(ErrorIds.ModelFileTruncated, $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
             if (content.Length < Magic.Length || !content.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-                throw Invalid("ModelFileForeign", "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
+                throw Invalid(ErrorIds.ModelFileForeign, "it does not start with the AutoencoderPS model signature (is it a model file at all?).");
             if (content.Length < HeaderSize + 8 + 8 + HashSize)
-                throw Invalid("ModelFileTruncated", $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
+                throw Invalid(ErrorIds.ModelFileTruncated, $"it is only {content.Length} bytes long, too short to hold a model (truncated).");
             int version = BitConverter.ToUInt16(content, 8);
             if (version > FormatVersion)
-                throw Invalid("ModelFileTooNew", $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
+                throw Invalid(ErrorIds.ModelFileTooNew, $"it has format version {version}, but this module reads up to version {FormatVersion}. Update AutoencoderPS.");
             if (version < 1)
-                throw Invalid("ModelFileCorrupt", $"it declares format version {version}, which never existed.");
+                throw Invalid(ErrorIds.ModelFileCorrupt, $"it declares format version {version}, which never existed.");
 
             long position = HeaderSize;
             long metadataLength = BitConverter.ToInt64(content, (int)position);
             position += 8;
             if (metadataLength <= 0 || metadataLength > MaxMetadataBytes || metadataLength > content.Length - position - 8 - HashSize)
-                throw Invalid("ModelFileTruncated", $"its metadata section declares {metadataLength} bytes, more than the file holds (truncated or corrupt).");
+                throw Invalid(ErrorIds.ModelFileTruncated, $"its metadata section declares {metadataLength} bytes, more than the file holds (truncated or corrupt).");
             long metadataStart = position;
             position += metadataLength;
             long weightsLength = BitConverter.ToInt64(content, (int)position);
             position += 8;
             if (weightsLength <= 0 || weightsLength != content.Length - position - HashSize)
-                throw Invalid("ModelFileTruncated", $"its weights section declares {weightsLength} bytes but {content.Length - position - HashSize} remain (truncated or corrupt).");
+                throw Invalid(ErrorIds.ModelFileTruncated, $"its weights section declares {weightsLength} bytes but {content.Length - position - HashSize} remain (truncated or corrupt).");
             long weightsStart = position;
 
             byte[] expected = SHA256.HashData(content.AsSpan(0, content.Length - HashSize));
             if (!expected.AsSpan().SequenceEqual(content.AsSpan(content.Length - HashSize)))
-                throw Invalid("ModelFileChecksumMismatch", "its checksum does not match its content (the file is corrupt or was modified).");
+                throw Invalid(ErrorIds.ModelFileChecksumMismatch, "its checksum does not match its content (the file is corrupt or was modified).");
             return (metadataStart, metadataLength, weightsStart, weightsLength);
         }
 
@@ -316,7 +316,7 @@ namespace AutoencoderPS.Engine.Persistence
                             keys.TryGetValue(key, out string? first);
                             string where = objectPath == "$" ? "at the top level" : $"in {objectPath}";
                             string also = first == key ? "" : $" (also as '{first}')";
-                            throw new ModelFileException("ModelFileDuplicateKey", path,
+                            throw new ModelFileException(ErrorIds.ModelFileDuplicateKey, path,
                                 $"'{path}' is not a usable model file: its metadata names the key '{key}' more than once {where}{also}, " +
                                 "so which value counts is ambiguous (the file was edited or forged).");
                         }

@@ -179,6 +179,6 @@ namespace AutoencoderPS.Engine.Persistence
 
         public string Path { get; }
 
-        public const string ErrorId = "NotARegularFile";
+        public const string ErrorId = ErrorIds.NotARegularFile;
     }
 }

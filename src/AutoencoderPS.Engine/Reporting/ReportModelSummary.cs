@@ -44,7 +44,7 @@ namespace AutoencoderPS.Engine.Reporting
         {
             if (model == null) throw new ArgumentNullException(nameof(model));
             if (!model.IsTrained)
-                throw new AutoencoderException("ModelNotTrained", "The model is not trained yet, so there is no threshold to report against.");
+                throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet, so there is no threshold to report against.");
             return new ReportModelSummary
             {
                 Features = model.FeatureColumns.Select(c => c.ToString()).ToArray(),

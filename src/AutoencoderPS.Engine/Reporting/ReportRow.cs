@@ -13,8 +13,16 @@ namespace AutoencoderPS.Engine.Reporting
         /// <param name="time">The row's time, when the report has a time axis.</param>
         /// <param name="contributions">The top features with observed and expected values (only read for anomalies).</param>
         /// <param name="explanation">The explanation as text, shown when there are no <paramref name="contributions"/>.</param>
+        /// <param name="isAlert">
+        /// Whether the row raised an alert (the onset of an anomalous stretch, from a sliding-window model); null when the
+        /// scorer does not say (a row model), and then the report has no alerts at all.
+        /// </param>
+        /// <param name="probability">The row's anomaly probability, when the scorer gives one (only read for alerts).</param>
+        /// <param name="group">The row's group (the model's GroupBy column), when there is one (only read for alerts).</param>
+        /// <param name="topFeature">The feature with the largest share of the error (only read for alerts).</param>
         public ReportRow(long row, double? score, bool isAnomaly, DateTime? time = null,
-            IReadOnlyList<FeatureContribution>? contributions = null, string? explanation = null)
+            IReadOnlyList<FeatureContribution>? contributions = null, string? explanation = null,
+            bool? isAlert = null, double? probability = null, string? group = null, string? topFeature = null)
         {
             Row = row;
             Score = score;
@@ -22,6 +30,10 @@ namespace AutoencoderPS.Engine.Reporting
             Time = time;
             Contributions = contributions ?? Array.Empty<FeatureContribution>();
             Explanation = explanation;
+            IsAlert = isAlert == null ? null : score != null && isAlert.Value;
+            Probability = probability;
+            Group = group;
+            TopFeature = topFeature;
         }
 
         public long Row { get; }
@@ -30,20 +42,12 @@ namespace AutoencoderPS.Engine.Reporting
         public DateTime? Time { get; }
         public IReadOnlyList<FeatureContribution> Contributions { get; }
         public string? Explanation { get; }
-    }
 
-    /// <summary>A point of the score line: x (row number or time in ticks) and score.</summary>
-    public readonly struct ChartPoint
-    {
-        public ChartPoint(long x, double y)
-        {
-            X = x;
-            Y = y;
-        }
+        /// <summary>Whether the row raised an alert; null when its scorer has no alerts (a row model).</summary>
+        public bool? IsAlert { get; }
 
-        public long X { get; }
-        public double Y { get; }
-
-        public override string ToString() => FormattableString.Invariant($"({X}, {Y})");
+        public double? Probability { get; }
+        public string? Group { get; }
+        public string? TopFeature { get; }
     }
 }

@@ -146,9 +146,9 @@ namespace AutoencoderPS.Engine.Scheduling
             foreach (string argument in commandLine.Concat(new[] { logPath }))
             {
                 if (argument.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
-                    throw new ScoringTaskException("InvalidTaskArgument", $"'{argument}' contains a line break or NUL character, which a crontab line can't carry.");
+                    throw new ScoringTaskException(ErrorIds.InvalidTaskArgument, $"'{argument}' contains a line break or NUL character, which a crontab line can't carry.");
                 if (argument.Contains("\\%"))
-                    throw new ScoringTaskException("InvalidTaskArgument", $"'{argument}' has a backslash right before a %, which a crontab line can't carry (cron reads \\% as an escaped %).");
+                    throw new ScoringTaskException(ErrorIds.InvalidTaskArgument, $"'{argument}' has a backslash right before a %, which a crontab line can't carry (cron reads \\% as an escaped %).");
             }
             string command = CommandLineQuoting.ShJoin(commandLine) + " >> " + CommandLineQuoting.ShQuote(logPath) + " 2>&1";
             return schedule + " " + command.Replace("%", "\\%");

@@ -59,7 +59,7 @@ namespace AutoencoderPS.Engine.Scheduling
             Delimiter = string.IsNullOrEmpty(delimiter) ? null : delimiter;
             foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath, StatePath ?? "", Culture ?? "", Delimiter ?? "" }).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
-                    throw new ScoringTaskException("InvalidTaskArgument",
+                    throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
                         $"'{value.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\0", "\\0")}' contains a line break or NUL character, which no crontab line or task command line can carry.");
         }
 
@@ -243,7 +243,7 @@ namespace AutoencoderPS.Engine.Scheduling
         public static void ValidateName(string name)
         {
             if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || !NamePattern.IsMatch(name))
-                throw new ScoringTaskException("InvalidTaskName",
+                throw new ScoringTaskException(ErrorIds.InvalidTaskName,
                     $"'{name}' is not a valid task name: use 1 to {MaxNameLength} letters (A-Z), digits, '.', '_' and '-', starting with a letter or digit (the name goes into a crontab comment and a Windows task name).");
         }
 
@@ -257,7 +257,7 @@ namespace AutoencoderPS.Engine.Scheduling
         {
             const string expressible = "cron can repeat a job every 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 minutes, or every 1, 2, 3, 4, 6, 8, 12 or 24 hours";
             if (interval <= TimeSpan.Zero || interval.Ticks % TimeSpan.TicksPerMinute != 0)
-                throw new ScoringTaskException("InvalidTaskInterval",
+                throw new ScoringTaskException(ErrorIds.InvalidTaskInterval,
                     $"The interval {interval} is not a positive whole number of minutes; {expressible}.");
             long minutes = interval.Ticks / TimeSpan.TicksPerMinute;
             if (minutes < 60 && 60 % minutes == 0)
@@ -268,7 +268,7 @@ namespace AutoencoderPS.Engine.Scheduling
                 if (hours == 1) return "0 * * * *";
                 if (hours <= 24 && 24 % hours == 0) return hours == 24 ? "0 0 * * *" : $"0 */{hours} * * *";
             }
-            throw new ScoringTaskException("InvalidTaskInterval",
+            throw new ScoringTaskException(ErrorIds.InvalidTaskInterval,
                 $"The interval {interval} can't be expressed as a cron schedule: {expressible}.");
         }
 
@@ -299,7 +299,7 @@ namespace AutoencoderPS.Engine.Scheduling
         public static void ValidateTaskSchedulerInterval(TimeSpan interval)
         {
             if (interval < TimeSpan.FromMinutes(1) || interval > TimeSpan.FromDays(31) || interval.Ticks % TimeSpan.TicksPerMinute != 0)
-                throw new ScoringTaskException("InvalidTaskInterval",
+                throw new ScoringTaskException(ErrorIds.InvalidTaskInterval,
                     $"The interval {interval} can't be a Task Scheduler repetition interval: use a whole number of minutes from 1 minute to 31 days.");
         }
     }

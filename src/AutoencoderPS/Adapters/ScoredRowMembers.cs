@@ -118,28 +118,44 @@ namespace AutoencoderPS.Adapters
 
         private static readonly ConditionalWeakTable<Runspace, object> Registered = new ConditionalWeakTable<Runspace, object>();
 
-        /// <summary>Registers the code properties for the type name once per runspace.</summary>
+        /// <summary>
+        /// The type's members: name, getter and setter (methods of this class). The module's AutoencoderPS.Types.ps1xml
+        /// declares the same members, so that they are known at Import-Module (tab completion, Get-TypeData); a test
+        /// compares the two lists.
+        /// </summary>
+        internal static readonly (string Name, string Getter, string? Setter)[] TypeMembers =
+        {
+            (Score, nameof(GetScore), null),
+            (IsAnomaly, nameof(GetIsAnomaly), nameof(SetIsAnomaly)),
+            (TopFeature, nameof(GetTopFeature), nameof(SetTopFeature)),
+            (Explanation, nameof(GetExplanation), null),
+            (Contributions, nameof(GetContributions), null),
+            (FeatureShare, nameof(GetFeatureShare), null),
+            (Imputed, nameof(GetImputedFeatures), null),
+        };
+
+        /// <summary>
+        /// Makes sure the type's members are registered, once per runspace. Where the module was imported through its
+        /// manifest, its types file has registered them already and nothing is done; otherwise (the assembly imported on
+        /// its own) they are registered here. (Update-TypeData without -Force would fail on a member the file declared,
+        /// "The member IsAnomaly is already present"; with -Force it replaces those members and keeps the others.)
+        /// </summary>
         internal static void EnsureTypeData(PSCmdlet cmdlet, string typeName)
         {
             var runspace = Runspace.DefaultRunspace;
             if (runspace == null || Registered.TryGetValue(runspace, out _)) return;
             var data = new TypeData(typeName);
-            foreach (var (name, method, setter) in new[]
-            {
-                (IsAnomaly, nameof(GetIsAnomaly), nameof(SetIsAnomaly)),
-                (TopFeature, nameof(GetTopFeature), nameof(SetTopFeature)),
-                (Explanation, nameof(GetExplanation), null),
-                (Contributions, nameof(GetContributions), null),
-                (FeatureShare, nameof(GetFeatureShare), null),
-                (Imputed, nameof(GetImputedFeatures), null),
-            })
+            foreach (var (name, method, setter) in TypeMembers)
             {
                 var get = typeof(ScoredRowMembers).GetMethod(method, BindingFlags.Public | BindingFlags.Static);
                 data.Members.Add(name, setter == null
                     ? new CodePropertyData(name, get)
                     : new CodePropertyData(name, get, typeof(ScoredRowMembers).GetMethod(setter, BindingFlags.Public | BindingFlags.Static)));
             }
-            cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($data) Update-TypeData -TypeData $data -Force"), null, data);
+            cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create(
+                "param($data) $known = Get-TypeData -TypeName $data.TypeName; " +
+                "if ($known -and @($data.Members.Keys | Where-Object { -not $known.Members.ContainsKey($_) }).Count -eq 0) { return }; " +
+                "Update-TypeData -TypeData $data -Force"), null, data);
             Registered.AddOrUpdate(runspace, typeName);
         }
 
@@ -148,6 +164,13 @@ namespace AutoencoderPS.Adapters
         private static ScoredRowState? StateOf(PSObject row) => ScoreMember(row) is ScoredRowScoreProperty p ? p.State : null;
 
         private static readonly object True = true, False = false;
+
+        /// <summary>
+        /// Code property AnomalyScore: it names the member for tab completion and Get-TypeData. Every scored row holds its
+        /// own AnomalyScore note property, which hides this one; without it (removed by hand) the score is null.
+        /// </summary>
+        public static object? GetScore(PSObject instance) =>
+            InstanceMember(instance, Score) is PSNoteProperty own ? own.Value : null;
 
         /// <summary>Code property IsAnomaly: whether the score is above the model's threshold (a row that holds its own IsAnomaly shows that instead).</summary>
         public static object? GetIsAnomaly(PSObject instance) => ScoreMember(instance) switch

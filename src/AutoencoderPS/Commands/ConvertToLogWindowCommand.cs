@@ -9,6 +9,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Logs;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -98,7 +99,7 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidArgument, e.ErrorId == "InvalidLogRange" ? End : Interval));
+                ThrowTerminatingError(EngineError(e, e.ErrorId == ErrorIds.InvalidLogRange ? End : Interval));
             }
         }
 
@@ -109,13 +110,13 @@ namespace AutoencoderPS.Commands
             var input = InputObject;
             if (!TryGet(input, TimeProperty, out var timeValue))
             {
-                WriteError(RowError("InvalidLogTimestamp", $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
+                WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
                     "Name the time property with -TimeProperty (for Get-WinEvent: TimeCreated).", input));
                 return;
             }
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
-                WriteError(RowError("InvalidLogTimestamp",
+                WriteError(RowError(ErrorIds.InvalidLogTimestamp,
                     $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time (culture '{culture.Name}').",
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
                 return;
@@ -145,7 +146,7 @@ namespace AutoencoderPS.Commands
                             measured[p] = number;
                             break;
                         case NumberParser.Outcome.NotNumeric:
-                            WriteError(RowError("InvalidLogMeasure",
+                            WriteError(RowError(ErrorIds.InvalidLogMeasure,
                                 $"Row {row}: property '{p}' has the value '{Text(v)}', which is not a number (culture '{culture.Name}'). The event is counted without it.",
                                 "Fix the value, or give the culture of the numbers with -Culture.", input));
                             break;
@@ -187,7 +188,7 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.LimitsExceeded, Interval));
+                ThrowTerminatingError(EngineError(e, Interval));
                 return;
             }
             for (; any; any = windows.MoveNext())
@@ -248,10 +249,9 @@ namespace AutoencoderPS.Commands
         private static ErrorRecord RowError(string errorId, string message, string recommendedAction, object target)
         {
             var e = new AutoencoderException(errorId, message);
-            return new ErrorRecord(e, errorId, ErrorCategory.InvalidData, target)
-            {
-                ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
-            };
+            var record = ErrorCatalog.Record(e, errorId, target, message);
+            record.ErrorDetails.RecommendedAction = recommendedAction;
+            return record;
         }
     }
 }

@@ -7,8 +7,10 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Reporting;
+using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -70,14 +72,14 @@ namespace AutoencoderPS.Commands
             target = ResolveTarget();
             string? folder = System.IO.Path.GetDirectoryName(target);
             if (folder != null && !Directory.Exists(folder))
-                ThrowTerminatingError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
-                    "ReportFolderNotFound", ErrorCategory.ObjectNotFound, target));
+                ThrowTerminatingError(ErrorCatalog.Record(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
+                    ErrorIds.ReportFolderNotFound, target));
             if (Directory.Exists(target))
-                ThrowTerminatingError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "report.html")}'."),
-                    "ReportPathIsFolder", ErrorCategory.InvalidArgument, target));
+                ThrowTerminatingError(ErrorCatalog.Record(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "report.html")}'."),
+                    ErrorIds.ReportPathIsFolder, target));
             if (NoClobber && File.Exists(target))
-                ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                    "ReportFileExists", ErrorCategory.ResourceExists, target));
+                ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
+                    ErrorIds.ReportFileExists, target));
             ReportModelSummary summary;
             try
             {
@@ -85,7 +87,7 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidOperation, Model));
+                ThrowTerminatingError(EngineError(e, Model));
                 return;
             }
             report = new AnomalyReport(summary, TimeProperty != null, Title, MaxTableRows);
@@ -101,12 +103,12 @@ namespace AutoencoderPS.Commands
             if (!record.TryGetValue("AnomalyScore", out var scoreValue))
             {
                 Reject(new ArgumentException($"Row {row} has no AnomalyScore property: it is not scored. Pipe the rows through Test-Anomaly first."),
-                    "RowNotScored", row);
+                    ErrorIds.RowNotScored, row);
                 return;
             }
             if (!TryReadScore(scoreValue, out double? score))
             {
-                Reject(new ArgumentException($"Row {row}: AnomalyScore '{Text(scoreValue)}' is not a number."), "InvalidAnomalyScore", row);
+                Reject(new ArgumentException($"Row {row}: AnomalyScore '{Text(scoreValue)}' is not a number."), ErrorIds.InvalidAnomalyScore, row);
                 return;
             }
 
@@ -115,13 +117,13 @@ namespace AutoencoderPS.Commands
             {
                 if (!record.TryGetValue(TimeProperty, out var timeValue))
                 {
-                    Reject(new ArgumentException($"Row {row} has no '{TimeProperty}' property for -TimeProperty."), "TimePropertyMissing", row);
+                    Reject(new ArgumentException($"Row {row} has no '{TimeProperty}' property for -TimeProperty."), ErrorIds.TimePropertyMissing, row);
                     return;
                 }
                 if (!TimestampParser.TryRead(timeValue, DataCulture, out var parsed))
                 {
                     Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time."),
-                        "InvalidTimestampValue", row);
+                        ErrorIds.InvalidTimestampValue, row);
                     return;
                 }
                 time = parsed;
@@ -133,8 +135,21 @@ namespace AutoencoderPS.Commands
                 isAnomaly = !(score <= Model.Threshold); // the scorer's rule, when the verdict is not there
             else if (!TryReadBoolean(verdict, out isAnomaly))
             {
-                Reject(new ArgumentException($"Row {row}: IsAnomaly '{Text(verdict)}' is not true or false."), "InvalidIsAnomaly", row);
+                Reject(new ArgumentException($"Row {row}: IsAnomaly '{Text(verdict)}' is not true or false."), ErrorIds.InvalidIsAnomaly, row);
                 return;
+            }
+
+            // Rows of a sliding-window model say whether they raised an alert; rows of a row model don't, and have no alerts.
+            bool? isAlert = null;
+            if (record.TryGetValue(ScoreColumns.IsAlert, out var alertValue))
+            {
+                if (IsEmpty(alertValue)) isAlert = false;
+                else if (TryReadBoolean(Unwrap(alertValue)!, out bool alert)) isAlert = alert;
+                else
+                {
+                    Reject(new ArgumentException($"Row {row}: IsAlert '{Text(alertValue)}' is not true or false."), "InvalidIsAlert", row);
+                    return;
+                }
             }
 
             // Only anomalies carry their explanation into the report (and only the table's share of them stays).
@@ -145,20 +160,32 @@ namespace AutoencoderPS.Commands
                 if (record.TryGetValue("AnomalyContributions", out var value)) contributions = ReadContributions(value);
                 if (record.TryGetValue("AnomalyExplanation", out var text) && text != null) explanation = Text(text);
             }
-            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation));
+
+            // An alert also shows its probability, group and top feature.
+            double? probability = null;
+            string? group = null, topFeature = null;
+            if (isAlert == true && score != null)
+            {
+                if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
+                {
+                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), "InvalidAnomalyProbability", row);
+                    return;
+                }
+                if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);
+                if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
+            }
+            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature));
         }
 
         protected override void EndProcessing()
         {
             if (report == null) return;
             if (!sawAnyRow)
-                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
-                    "No rows were received, so there is nothing to report. Pipe the output of Test-Anomaly to Export-AnomalyReport."),
-                    ErrorCategory.InvalidData, null));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.NoScoredRows,
+                    "No rows were received, so there is nothing to report. Pipe the output of Test-Anomaly to Export-AnomalyReport."), null));
             if (report.Rows == 0)
-                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
-                    $"None of the {rowNumber} rows could be read (see the errors above), so no report was written."),
-                    ErrorCategory.InvalidData, null));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.NoScoredRows,
+                    $"None of the {rowNumber} rows could be read (see the errors above), so no report was written."), null));
             if (!ShouldProcess(target, $"Write an anomaly report of {report.Rows} rows ({report.Anomalies} anomalies)")) return;
             try
             {
@@ -166,10 +193,8 @@ namespace AutoencoderPS.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "ReportFileWriteFailed", ErrorCategory.WriteError, target)
-                {
-                    ErrorDetails = new ErrorDetails($"Could not write the report to '{target}': {e.Message} Any previous file there is unchanged."),
-                });
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.ReportFileWriteFailed, target,
+                    $"Could not write the report to '{target}': {e.Message} Any previous file there is unchanged."));
             }
             WriteVerbose($"Wrote a report of {report.Rows} rows ({report.Anomalies} anomalies, {report.WarmingUpRows} warming up, {report.RejectedRows} rejected) to '{target}'.");
             if (PassThru) WriteObject(new FileInfo(target));
@@ -178,10 +203,10 @@ namespace AutoencoderPS.Commands
         private void Reject(Exception e, string errorId, long row)
         {
             report!.RejectedRows++;
-            var error = new ErrorRecord(e, errorId, ErrorCategory.InvalidData, InputObject);
+            var error = ErrorCatalog.Record(e, errorId, InputObject);
             error.ErrorDetails = new ErrorDetails(e.Message)
             {
-                RecommendedAction = errorId == "RowNotScored"
+                RecommendedAction = errorId == ErrorIds.RowNotScored
                     ? "Score the rows with Test-Anomaly and pipe its output to Export-AnomalyReport."
                     : "Fix or remove the value; the other rows go into the report.",
             };
@@ -194,13 +219,13 @@ namespace AutoencoderPS.Commands
             {
                 string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{Path}' is not a file-system path."),
-                        "ReportPathNotFileSystem", ErrorCategory.InvalidArgument, Path));
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{Path}' is not a file-system path."),
+                        ErrorIds.ReportPathNotFileSystem, Path));
                 return resolved;
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "ReportPathInvalid", ErrorCategory.InvalidArgument, Path));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.ReportPathInvalid, Path));
                 return "";
             }
         }
@@ -265,6 +290,8 @@ namespace AutoencoderPS.Commands
         }
 
         private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+        private static bool IsEmpty(object? value) => Unwrap(value) is null || (Unwrap(value) is string s && s.Trim().Length == 0);
 
         private static string Text(object? value) => Convert.ToString(Unwrap(value), CultureInfo.InvariantCulture) ?? "";
     }

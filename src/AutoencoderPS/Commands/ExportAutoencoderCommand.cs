@@ -5,6 +5,7 @@ using AutoencoderPS.Adapters;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -45,28 +46,27 @@ namespace AutoencoderPS.Commands
             ThrowIfDisposed(Model);
             if (!Model.IsTrained)
             {
-                WriteError(EngineError(new AutoencoderException("ModelNotTrained",
-                    "The model is not trained yet, so there is nothing to export. Train it with Invoke-AutoencoderTraining first."),
-                    ErrorCategory.InvalidOperation, Model));
+                WriteError(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained,
+                    "The model is not trained yet, so there is nothing to export. Train it with Invoke-AutoencoderTraining first."), Model));
                 return;
             }
             string? folder = System.IO.Path.GetDirectoryName(target);
             if (folder != null && !Directory.Exists(folder))
             {
-                WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
-                    "ModelFolderNotFound", ErrorCategory.ObjectNotFound, target));
+                WriteError(ErrorCatalog.Record(new DirectoryNotFoundException($"The folder '{folder}' does not exist."),
+                    ErrorIds.ModelFolderNotFound, target));
                 return;
             }
             if (Directory.Exists(target))
             {
-                WriteError(new ErrorRecord(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "model" + ModelFile.Extension)}'."),
-                    "ModelPathIsFolder", ErrorCategory.InvalidArgument, target));
+                WriteError(ErrorCatalog.Record(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "model" + ModelFile.Extension)}'."),
+                    ErrorIds.ModelPathIsFolder, target));
                 return;
             }
             if (File.Exists(target) && !Force)
             {
-                WriteError(new ErrorRecord(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                    "ModelFileExists", ErrorCategory.ResourceExists, target));
+                WriteError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
+                    ErrorIds.ModelFileExists, target));
                 return;
             }
             if (!ShouldProcess(target, "Export autoencoder model")) return;
@@ -79,15 +79,13 @@ namespace AutoencoderPS.Commands
             {
                 // ModelFileWriteFailed (a full disk, a read-only folder, no permission): the engine has already removed its
                 // temporary file, and any previous file at the target is unchanged.
-                WriteError(EngineError(e, e.ErrorId == "ModelFileWriteFailed" ? ErrorCategory.WriteError : ErrorCategory.LimitsExceeded, target));
+                WriteError(EngineError(e, target));
                 return;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(e, "ModelFileWriteFailed", ErrorCategory.WriteError, target)
-                {
-                    ErrorDetails = new ErrorDetails($"Could not write the model to '{target}': {e.Message} Any previous file there is unchanged."),
-                });
+                WriteError(ErrorCatalog.Record(e, ErrorIds.ModelFileWriteFailed, target,
+                    $"Could not write the model to '{target}': {e.Message} Any previous file there is unchanged."));
                 return;
             }
             WriteVerbose($"Exported {Model} to '{target}'.");
@@ -102,15 +100,15 @@ namespace AutoencoderPS.Commands
                 string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
-                        "ModelPathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                    WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."),
+                        ErrorIds.ModelPathNotFileSystem, path));
                     return "";
                 }
                 return resolved;
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
             {
-                WriteError(new ErrorRecord(e, "ModelPathInvalid", ErrorCategory.InvalidArgument, path));
+                WriteError(ErrorCatalog.Record(e, ErrorIds.ModelPathInvalid, path));
                 return "";
             }
         }

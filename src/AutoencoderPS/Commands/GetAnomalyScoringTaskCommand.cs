@@ -18,7 +18,7 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
-            var tasks = GetTasks();
+            if (!TryStore(() => Store.GetTasks(), Name ?? (object)"*", out var tasks)) return;
             var names = Name ?? new[] { "*" };
             var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             foreach (var task in tasks)

@@ -9,6 +9,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -47,15 +48,15 @@ namespace AutoencoderPS.Commands
             ThrowIfDisposed(Model);
             if (!Model.IsTrained)
             {
-                WriteError(EngineError(new AutoencoderException("ModelNotTrained",
-                    "The model is not trained yet: its features are found at training time."), ErrorCategory.InvalidOperation, Model));
+                WriteError(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained,
+                    "The model is not trained yet: its features are found at training time."), Model));
                 return;
             }
             var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             foreach (var name in Name ?? Array.Empty<string>())
                 if (!WildcardPattern.ContainsWildcardCharacters(name) && Model.Schema!.IndexOf(name) < 0)
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"The model has no feature '{name}'. Its features: {string.Join(", ", Model.Features)}."),
-                        "FeatureNotFound", ErrorCategory.ObjectNotFound, name));
+                    WriteError(ErrorCatalog.Record(new ItemNotFoundException($"The model has no feature '{name}'. Its features: {string.Join(", ", Model.Features)}."),
+                        ErrorIds.FeatureNotFound, name));
             foreach (var column in Model.FeatureColumns)
                 if (patterns.Any(p => p.IsMatch(column.Name)))
                     WriteObject(WithWindow(column));

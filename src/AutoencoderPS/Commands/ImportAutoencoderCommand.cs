@@ -42,14 +42,11 @@ namespace AutoencoderPS.Commands
                 }
                 catch (TorchRuntimeException e)
                 {
-                    ThrowTerminatingError(EngineError(e, ErrorCategory.ResourceUnavailable, file));
+                    ThrowTerminatingError(EngineError(e, file));
                 }
                 catch (ModelFileException e)
                 {
-                    var category = e.ErrorId == "ModelFileNotFound" ? ErrorCategory.ObjectNotFound
-                        : e.ErrorId == "ModelFileUnreadable" ? ErrorCategory.ReadError
-                        : ErrorCategory.InvalidData;
-                    WriteError(EngineError(e, category, file));
+                    WriteError(EngineError(e, file));
                 }
             }
         }

@@ -176,14 +176,7 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        private static ErrorCategory CategoryOf(string errorId) => errorId switch
-        {
-            "ScoringStateMismatch" or "IncrementalEncodingUnsupported" or "IncrementalDelimiterUnsupported" => ErrorCategory.InvalidArgument,
-            "ScoringOutputWithoutState" => ErrorCategory.ResourceExists,
-            "ScoringOutputWriteFailed" or "ScoringStateWriteFailed" => ErrorCategory.WriteError,
-            "ModelNotTrained" => ErrorCategory.InvalidOperation,
-            _ => ErrorCategory.InvalidData,
-        };
+        private static ErrorCategory CategoryOf(string errorId) => AutoencoderPS.Errors.ErrorCatalog.CategoryOf(errorId);
 
         private string ResolveTarget(string path, string parameter)
         {

@@ -9,6 +9,7 @@ using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -95,9 +96,8 @@ namespace AutoencoderPS.Commands
         {
             ThrowIfDisposed(Model);
             if (Incremental && !Model.IsTrained)
-                ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
-                    "-Incremental trains a trained model further, but this model is not trained yet. Train it once without -Incremental."),
-                    ErrorCategory.InvalidOperation, Model));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained,
+                    "-Incremental trains a trained model further, but this model is not trained yet. Train it once without -Incremental."), Model));
             if (Incremental)
                 WriteVerbose($"Incremental training: keeping the features ({string.Join(", ", Model.Features)}), scaling and network; starting from the current weights.");
             else if (Model.IsTrained)
@@ -156,7 +156,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
+                    ThrowTerminatingError(EngineError(e, Model));
                     return;
                 }
                 schema = set.Schema;
@@ -212,10 +212,9 @@ namespace AutoencoderPS.Commands
                         var gap = Model.Settings.TimeGrid
                             ? SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group, grid: true)
                             : SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group);
-                        WriteError(EngineError(new AutoencoderException("GroupNotWindowed",
+                        WriteError(EngineError(new AutoencoderException(ErrorIds.GroupNotWindowed,
                             $"Group '{group}' has no {Model.Settings.WindowSize} consecutive {unit} without a gap longer than {gap?.ToString() ?? "any"}, so it gives no training window; the other groups train. " +
-                            (Model.Settings.TimeGrid ? "Give it more rows or a larger -MaxGap." : "Give it more rows, a larger -MaxGap, or New-Autoencoder -TimeGrid for an irregular series.")),
-                            ErrorCategory.InvalidData, group));
+                            (Model.Settings.TimeGrid ? "Give it more rows or a larger -MaxGap." : "Give it more rows, a larger -MaxGap, or New-Autoencoder -TimeGrid for an irregular series.")), group));
                     }
                 }
             }
@@ -238,7 +237,7 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidResult, Model));
+                ThrowTerminatingError(EngineError(e, Model));
             }
             finally
             {
@@ -264,15 +263,15 @@ namespace AutoencoderPS.Commands
             if (ReadsFiles && filesFound == 0 && rejected == 0)
             {
                 var given = string.Join(", ", (ParameterSetName == LiteralPathSet ? LiteralPath : Path).Select(p => $"'{p}'"));
-                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException(
+                ThrowTerminatingError(ErrorCatalog.Record(new System.IO.FileNotFoundException(
                         $"No training file was read: {given} does not exist or matches no file, so there are no rows to train on. " +
                         "Check the path (relative paths start at the current location, " + SessionState.Path.CurrentFileSystemLocation.ProviderPath + ")."),
-                    "InputFileNotFound", ErrorCategory.ObjectNotFound, given));
+                    ErrorIds.InputFileNotFound, given));
             }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
-            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyTrainingInput", message), ErrorCategory.InvalidData, Model));
+            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyTrainingInput, message), Model));
         }
 
         private ThresholdRule CreateThresholdRule()
@@ -285,8 +284,8 @@ namespace AutoencoderPS.Commands
             if (!methodNamed && Contamination > 0)
                 return new ThresholdRule(ThresholdMethod.Contamination, ThresholdValue ?? Contamination.Value);
             if (ThresholdMethod == ThresholdMethod.Manual && ThresholdValue == null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-ThresholdMethod Manual needs the threshold itself: give -ThresholdValue."),
-                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, ThresholdMethod));
+                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-ThresholdMethod Manual needs the threshold itself: give -ThresholdValue."),
+                    ErrorIds.ThresholdValueRequired, ThresholdMethod));
             double value = ThresholdValue ?? ThresholdRule.DefaultValue(ThresholdMethod);
             try
             {
@@ -294,7 +293,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidThresholdValue", ErrorCategory.InvalidArgument, value));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value));
                 throw; // not reached
             }
         }
@@ -356,7 +355,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, Model));
+                    ThrowTerminatingError(EngineError(e, Model));
                 }
             }
             for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);

@@ -6,6 +6,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -80,9 +81,8 @@ namespace AutoencoderPS.Commands
         protected override void EndProcessing()
         {
             if (labels.Count == 0)
-                ThrowTerminatingError(EngineError(new AutoencoderException("NoScoredRows",
-                    $"No usable scored rows were received. Pipe the output of Test-Anomaly, with a '{LabelProperty}' property, to Measure-AnomalyDetection."),
-                    ErrorCategory.InvalidData, null));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.NoScoredRows,
+                    $"No usable scored rows were received. Pipe the output of Test-Anomaly, with a '{LabelProperty}' property, to Measure-AnomalyDetection."), null));
             if (warmingUp > 0) WriteVerbose($"Left out {warmingUp} warming-up row(s) of a sliding-window model: they have no score.");
             var metrics = DetectionMetrics.Compute(labels, predictions, scores);
             if (metrics.TruePositive + metrics.FalseNegative == 0)
@@ -93,7 +93,7 @@ namespace AutoencoderPS.Commands
         private void WriteMissing(string property)
         {
             var e = new ArgumentException($"Row {rowNumber}: property '{property}' is missing or has no usable value.");
-            WriteError(new ErrorRecord(e, "ScoredRowPropertyMissing", ErrorCategory.InvalidData, InputObject));
+            WriteError(ErrorCatalog.Record(e, ErrorIds.ScoredRowPropertyMissing, InputObject));
         }
 
         private static string Text(object? value) =>

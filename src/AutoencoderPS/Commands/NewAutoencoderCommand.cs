@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -71,12 +72,12 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(EngineError(e, null));
                 return;
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidMaxGap", ErrorCategory.InvalidArgument, MaxGap));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidMaxGap, MaxGap));
                 return;
             }
             if (Seed == null)

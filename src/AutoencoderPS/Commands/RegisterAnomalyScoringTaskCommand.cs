@@ -6,12 +6,14 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scheduling;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
     /// <summary>
-    /// Registers a scheduled scoring task: cron (the user's crontab) on Linux and macOS, Task Scheduler on Windows. The
-    /// task starts pwsh with the module's Invoke-ScheduledScoring.ps1 every -Interval.
+    /// Registers a scheduled scoring task in this computer's task store (<see cref="ScoringTaskCmdlet.Store"/>): cron (the
+    /// user's crontab) on Linux and macOS, Task Scheduler on Windows. The task starts pwsh with the module's
+    /// Invoke-ScheduledScoring.ps1 every -Interval.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AnomalyScoringTask))]
@@ -44,12 +46,11 @@ namespace AutoencoderPS.Commands
             try
             {
                 ScoringTaskRules.ValidateName(Name);
-                if (OnWindows) ScoringTaskRules.ValidateTaskSchedulerInterval(Interval);
-                else ScoringTaskRules.CronSchedule(Interval);
+                Store.ValidateInterval(Interval);
             }
             catch (ScoringTaskException e)
             {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, e.ErrorId == "InvalidTaskName" ? Name : Interval));
+                WriteError(EngineError(e, e.ErrorId == ErrorIds.InvalidTaskName ? Name : Interval));
                 return;
             }
 
@@ -58,71 +59,13 @@ namespace AutoencoderPS.Commands
             if (!File.Exists(action.ScriptPath))
                 WriteVerbose($"The job script '{action.ScriptPath}' is not in the module folder; the task will fail until it is.");
 
-            if (OnWindows) RegisterWithTaskScheduler(action);
-            else RegisterWithCron(action);
+            if (!TryStore(() => Store.PlanRegister(Name, Interval, action, replace: Force), Name, out var change)) return;
+            if (!ShouldProcess(change.Description, change.Question, "Register-AnomalyScoringTask")) return;
+            if (!TryApply(change, Name)) return;
+            WriteVerbose(change.Done);
+            if (PassThru && TryStore(change.ReadBack, Name, out var registered))
+                foreach (var task in registered) WriteObject(task);
         }
-
-        private void RegisterWithCron(ScoringTaskAction action)
-        {
-            string schedule = ScoringTaskRules.CronSchedule(Interval);
-            string logPath = LogPathFor(action);
-            string line;
-            try
-            {
-                line = CrontabEditor.ScheduleLine(schedule, action.CommandLine, logPath);
-            }
-            catch (ScoringTaskException e)
-            {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
-                return;
-            }
-
-            var crontab = GetCrontab();
-            var table = ReadCrontab(crontab);
-            bool exists = table.Contains(Name);
-            if (exists && !Force)
-            {
-                WriteError(TaskExists($"The crontab already has a scoring task '{Name}'. Use -Force to replace it, or another name."));
-                return;
-            }
-            string verb = exists ? "Replace" : "Add";
-            string entry = CrontabEditor.MarkerLine(Name) + Environment.NewLine + line;
-            if (!ShouldProcess($"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}:{Environment.NewLine}{entry}",
-                    $"{verb} scoring task '{Name}' in the crontab of {Environment.UserName}?", "Register-AnomalyScoringTask"))
-                return;
-            table.Set(Name, line);
-            if (!WriteCrontab(crontab, table, Name)) return;
-            WriteVerbose($"{(exists ? "Replaced" : "Added")} scoring task '{Name}' in the crontab; its output goes to '{logPath}'.");
-            if (PassThru) WriteObject(AnomalyScoringTask.FromCrontab(new CrontabEntry(Name, line)));
-        }
-
-        private void RegisterWithTaskScheduler(ScoringTaskAction action)
-        {
-            var definition = new ScheduledTaskDefinition(Name, Interval, action);
-            bool exists = GetWindowsTasks().Any(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase));
-            if (exists && !Force)
-            {
-                WriteError(TaskExists($"Task Scheduler already has a task {definition.FullName}. Use -Force to replace it, or another name."));
-                return;
-            }
-            string verb = exists ? "Replace" : "Register";
-            if (!ShouldProcess($"{verb} {definition.Describe()}", $"{verb} Task Scheduler task {definition.FullName}?", "Register-AnomalyScoringTask"))
-                return;
-            RegisterWindowsTask(definition);
-            WriteVerbose($"Registered Task Scheduler task {definition.FullName}.");
-            if (PassThru)
-                foreach (var task in GetWindowsTasks().Where(t => string.Equals(t.Name, Name, StringComparison.OrdinalIgnoreCase)))
-                    WriteObject(task);
-        }
-
-        private ErrorRecord TaskExists(string message) =>
-            new ErrorRecord(new ScoringTaskException("AnomalyScoringTaskExists", message), "AnomalyScoringTaskExists", ErrorCategory.ResourceExists, Name);
-
-        /// <summary>
-        /// The job's log: &lt;Name&gt;.log in the folder of the state file, or of the output file without -StatePath.
-        /// </summary>
-        private string LogPathFor(ScoringTaskAction action) =>
-            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(action.StatePath ?? action.OutputPath)!, Name + ".log");
 
         /// <summary>The action with every path made absolute, or null after writing the error that says what is wrong.</summary>
         private ScoringTaskAction? BuildAction()
@@ -131,8 +74,8 @@ namespace AutoencoderPS.Commands
             if (model == null) return null;
             if (!File.Exists(model))
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The model file '{model}' does not exist. Export the model with Export-Autoencoder first.", model),
-                    "ModelFileNotFound", ErrorCategory.ObjectNotFound, ModelPath));
+                WriteError(ErrorCatalog.Record(new FileNotFoundException($"The model file '{model}' does not exist. Export the model with Export-Autoencoder first.", model),
+                    ErrorIds.ModelFileNotFound, ModelPath));
                 return null;
             }
             var paths = new List<string>();
@@ -155,7 +98,7 @@ namespace AutoencoderPS.Commands
                 try { CsvRecordScanner.DelimiterByte(System.Text.Encoding.UTF8, Delimiter); }
                 catch (AutoencoderException e)
                 {
-                    WriteError(EngineError(e, ErrorCategory.InvalidArgument, Delimiter));
+                    WriteError(EngineError(e, Delimiter));
                     return null;
                 }
             }
@@ -170,12 +113,12 @@ namespace AutoencoderPS.Commands
             }
             catch (ScoringTaskException e)
             {
-                WriteError(EngineError(e, ErrorCategory.InvalidArgument, Name));
+                WriteError(EngineError(e, Name));
                 return null;
             }
             catch (ArgumentException e)
             {
-                WriteError(new ErrorRecord(e, "InvalidTaskArgument", ErrorCategory.InvalidArgument, Name));
+                WriteError(ErrorCatalog.Record(e, ErrorIds.InvalidTaskArgument, Name));
                 return null;
             }
         }
@@ -190,8 +133,8 @@ namespace AutoencoderPS.Commands
         {
             string? folder = System.IO.Path.GetDirectoryName(full);
             if (folder == null || Directory.Exists(folder)) return true;
-            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' of -{parameter} does not exist; the job could not write '{full}'."),
-                "TaskFolderNotFound", ErrorCategory.ObjectNotFound, given));
+            WriteError(ErrorCatalog.Record(new DirectoryNotFoundException($"The folder '{folder}' of -{parameter} does not exist; the job could not write '{full}'."),
+                ErrorIds.TaskFolderNotFound, given));
             return false;
         }
 
@@ -206,11 +149,11 @@ namespace AutoencoderPS.Commands
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
                                       e is ProviderNotFoundException || e is ArgumentException || e is NotSupportedException)
             {
-                WriteError(new ErrorRecord(e, "TaskPathInvalid", ErrorCategory.InvalidArgument, path));
+                WriteError(ErrorCatalog.Record(e, ErrorIds.TaskPathInvalid, path));
                 return null;
             }
-            WriteError(new ErrorRecord(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
-                "TaskPathNotFileSystem", ErrorCategory.InvalidArgument, path));
+            WriteError(ErrorCatalog.Record(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
+                ErrorIds.TaskPathNotFileSystem, path));
             return null;
         }
 
@@ -229,16 +172,16 @@ namespace AutoencoderPS.Commands
                 if (pwsh == null) return null;
                 if (!File.Exists(pwsh))
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' does not exist.", pwsh),
-                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"-PwshPath '{pwsh}' does not exist.", pwsh),
+                        ErrorIds.PwshNotFound, PwshPath));
                     return null;
                 }
                 if (!pwsh.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) return new[] { pwsh };
-                string? host = processName == "dotnet" ? process : FindOnPath(OnWindows ? "dotnet.exe" : "dotnet");
+                string? host = processName == "dotnet" ? process : FindOnPath(OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
                 if (host == null)
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
-                        "PwshNotFound", ErrorCategory.ObjectNotFound, PwshPath));
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"-PwshPath '{pwsh}' is a .dll, which runs with the dotnet host, and dotnet was not found on PATH."),
+                        ErrorIds.PwshNotFound, PwshPath));
                     return null;
                 }
                 return new[] { host, pwsh };
@@ -250,11 +193,11 @@ namespace AutoencoderPS.Commands
                 string dll = System.IO.Path.Combine(psHome, "pwsh.dll");
                 if (File.Exists(dll)) return new[] { process, dll };
             }
-            string apphost = System.IO.Path.Combine(psHome, OnWindows ? "pwsh.exe" : "pwsh");
+            string apphost = System.IO.Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
             if (File.Exists(apphost)) return new[] { apphost };
-            WriteError(new ErrorRecord(new FileNotFoundException(
+            WriteError(ErrorCatalog.Record(new FileNotFoundException(
                     $"Could not tell how to start pwsh from this host ('{process}', PSHOME '{psHome}'). Give the pwsh executable with -PwshPath."),
-                "PwshNotFound", ErrorCategory.ObjectNotFound, process));
+                ErrorIds.PwshNotFound, process));
             return null;
         }
 

@@ -12,6 +12,7 @@ using System.Threading;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Remoting;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -81,11 +82,11 @@ namespace AutoencoderPS.Commands
             string given = literal ? LiteralPath : Path;
             var files = ResolveFiles(new[] { given }, literal, "Model", "model file");
             if (files.Count == 0)
-                ThrowTerminatingError(new ErrorRecord(new System.IO.FileNotFoundException($"No model file to send: '{given}' names none."),
-                    "ModelFileNotFound", ErrorCategory.ObjectNotFound, given));
+                ThrowTerminatingError(ErrorCatalog.Record(new System.IO.FileNotFoundException($"No model file to send: '{given}' names none."),
+                    ErrorIds.ModelFileNotFound, given));
             if (files.Count > 1)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{given}' matches {files.Count} files; Send-Autoencoder sends one model file at a time."),
-                    "ModelPathAmbiguous", ErrorCategory.InvalidArgument, given));
+                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{given}' matches {files.Count} files; Send-Autoencoder sends one model file at a time."),
+                    ErrorIds.ModelPathAmbiguous, given));
             file = files[0];
             try
             {
@@ -95,8 +96,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ModelFileException e)
             {
-                ThrowTerminatingError(EngineError(e, e.ErrorId == "ModelFileNotFound" ? ErrorCategory.ObjectNotFound
-                    : e.ErrorId == "ModelFileUnreadable" ? ErrorCategory.ReadError : ErrorCategory.InvalidData, file));
+                ThrowTerminatingError(EngineError(e, file));
             }
             sha256 = Convert.ToHexString(SHA256.HashData(content));
             WriteVerbose($"Sending '{file}' ({content.Length:N0} bytes, SHA-256 {sha256}).");
@@ -140,7 +140,7 @@ namespace AutoencoderPS.Commands
                             catch (Exception e)
                             {
                                 // Whatever else goes wrong with one session is that session's error, never the process's.
-                                outcome = Failure(session, "RemoteCommandFailed", ErrorCategory.NotSpecified, e.Message, null, e);
+                                outcome = Failure(session, ErrorIds.RemoteCommandFailed, e.Message, null, e);
                             }
                             outcomes.Add(outcome);
                         }
@@ -193,7 +193,7 @@ namespace AutoencoderPS.Commands
             string computer = session.ComputerName ?? "";
             var state = session.Runspace?.RunspaceStateInfo?.State;
             if (state != RunspaceState.Opened)
-                return Failure(session, "SessionUnavailable", ErrorCategory.ResourceUnavailable,
+                return Failure(session, ErrorIds.SessionUnavailable,
                     $"the session is {state?.ToString() ?? "not usable"}, not Opened (is the host reachable?)",
                     "Open a new session to the host with New-PSSession and send the model again.");
 
@@ -212,17 +212,17 @@ namespace AutoencoderPS.Commands
                 switch (problem)
                 {
                     case "PowerShell":
-                        return Failure(session, "RemotePowerShellUnsupported", ErrorCategory.NotInstalled, message,
+                        return Failure(session, ErrorIds.RemotePowerShellUnsupported, message,
                             "Connect to a PowerShell 7.4 or later endpoint on the host (for SSH: a powershell subsystem that runs pwsh).");
                     case "Module":
-                        return Failure(session, "RemoteModuleMissing", ErrorCategory.NotInstalled,
+                        return Failure(session, ErrorIds.RemoteModuleMissing,
                             $"the module AutoencoderPS can't be imported there: {message}",
                             "Install AutoencoderPS and its runtime module on the host (Install-PSResource AutoencoderPS, AutoencoderPS.Runtime.<rid>).");
                     case "Exists":
-                        return Failure(session, "RemoteModelFileExists", ErrorCategory.ResourceExists, message,
+                        return Failure(session, ErrorIds.RemoteModelFileExists, message,
                             "Give -Force to replace the file, or another -Destination.");
                     case "Write":
-                        return Failure(session, "RemoteWriteFailed", ErrorCategory.WriteError,
+                        return Failure(session, ErrorIds.RemoteWriteFailed,
                             $"could not write to '{Text(prepared, "Destination") ?? Destination}': {message}",
                             "Give a -Destination that the session's user can write.");
                 }
@@ -250,15 +250,15 @@ namespace AutoencoderPS.Commands
                 switch (Text(finished, "Problem"))
                 {
                     case "Hash":
-                        return Failure(session, "RemoteModelHashMismatch", ErrorCategory.InvalidData,
+                        return Failure(session, ErrorIds.RemoteModelHashMismatch,
                             $"the copy of '{fileName}' there has SHA-256 {Text(finished, "Actual")}, not {sha256}; it was removed",
                             "Send the model again; if it fails again, check the host's disk and the connection.");
                     case "Import":
-                        return Failure(session, "RemoteModelImportFailed", ErrorCategory.InvalidData,
+                        return Failure(session, ErrorIds.RemoteModelImportFailed,
                             $"the file arrived intact but Import-Autoencoder failed there ({Text(finished, "ErrorId")}): {Text(finished, "Message")}",
                             "See the error ID: TorchRuntimeUnavailable means the host lacks the runtime module AutoencoderPS.Runtime.<rid>; ModelFileTooNew means its AutoencoderPS is older than this one.");
                     case "Write":
-                        return Failure(session, "RemoteWriteFailed", ErrorCategory.WriteError,
+                        return Failure(session, ErrorIds.RemoteWriteFailed,
                             $"could not put the model at '{destination}': {Text(finished, "Message")}",
                             "Give a -Destination that the session's user can write.");
                 }
@@ -269,18 +269,18 @@ namespace AutoencoderPS.Commands
             }
             catch (OperationCanceledException)
             {
-                return Failure(session, "SendStopped", ErrorCategory.OperationStopped, "the command was stopped", null);
+                return Failure(session, ErrorIds.SendStopped, "the command was stopped", null);
             }
             catch (Exception e) when (e is PSRemotingTransportException || e is InvalidRunspaceStateException || e is PSRemotingDataStructureException)
             {
-                return Failure(session, "SessionUnavailable", ErrorCategory.ResourceUnavailable,
+                return Failure(session, ErrorIds.SessionUnavailable,
                     $"the connection failed during the {stage.ToLowerInvariant()} step: {e.Message}",
                     "Open a new session to the host with New-PSSession and send the model again.", e);
             }
             catch (Exception e) when (e is RuntimeException || e is PSInvalidOperationException)
             {
-                string id = stage == "Copy" ? "RemoteWriteFailed" : "RemoteCommandFailed";
-                return Failure(session, id, stage == "Copy" ? ErrorCategory.WriteError : ErrorCategory.InvalidResult,
+                string id = stage == "Copy" ? ErrorIds.RemoteWriteFailed : ErrorIds.RemoteCommandFailed;
+                return Failure(session, id,
                     $"the {stage.ToLowerInvariant()} step failed there: {e.Message}", null, e);
             }
             finally
@@ -326,11 +326,11 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        private ErrorRecord Failure(PSSession session, string errorId, ErrorCategory category, string why, string? action, Exception? inner = null)
+        private ErrorRecord Failure(PSSession session, string errorId, string why, string? action, Exception? inner = null)
         {
             var exception = new ModelDeliveryException(session.ComputerName ?? "",
                 $"Could not send the model to {Describe(session)}: {why}", inner);
-            var record = new ErrorRecord(exception, errorId, category, session);
+            var record = ErrorCatalog.Record(exception, errorId, session);
             if (action != null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
             return record;
         }

@@ -7,6 +7,7 @@ using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -74,8 +75,8 @@ namespace AutoencoderPS.Commands
         protected override void EndProcessing()
         {
             if (Method == ThresholdMethod.Manual && Value == null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
-                    "ThresholdValueRequired", ErrorCategory.InvalidArgument, Method));
+                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
+                    ErrorIds.ThresholdValueRequired, Method));
             double value = Value ?? ThresholdRule.DefaultValue(Method);
             ThresholdRule rule;
             try
@@ -84,7 +85,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidThresholdValue", ErrorCategory.InvalidArgument, value));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value));
                 return;
             }
 
@@ -98,8 +99,8 @@ namespace AutoencoderPS.Commands
                 else
                 {
                     if (rows.Count == 0)
-                        ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
-                            "No usable rows were received to recalibrate the threshold on."), ErrorCategory.InvalidData, Model));
+                        ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
+                            "No usable rows were received to recalibrate the threshold on."), Model));
                     EnsureRuntime(Model);
                     ApplyThreadCount(ThreadCount);
                     var errors = new List<double>(rows.Count);
@@ -111,9 +112,8 @@ namespace AutoencoderPS.Commands
                             ? SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out windowRows, Model.GroupIntervals, Model.UsualInterval)
                             : SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
                         if (plan.Windows.Count == 0)
-                            ThrowTerminatingError(EngineError(new AutoencoderException("EmptyThresholdInput",
-                                $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."),
-                                ErrorCategory.InvalidData, Model));
+                            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
+                                $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
                         for (int start = 0; start < plan.Windows.Count; start += 4096)
                         {
                             var batch = new List<double[]>();
@@ -137,7 +137,7 @@ namespace AutoencoderPS.Commands
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidOperation, Model));
+                ThrowTerminatingError(EngineError(e, Model));
             }
             WriteVerbose($"Threshold {before:G6} -> {Model.Threshold:G6} ({Model.ThresholdSource}).");
             if (PassThru) WriteObject(Model);

@@ -21,7 +21,7 @@ namespace AutoencoderPS.Commands
     /// input is never held whole.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
-    [OutputType(typeof(PSObject))]
+    [OutputType(TestAnomalyCommand.ScoredRowTypeName)]
     [OutputType(typeof(FileInfo))]
     public sealed partial class TestAnomalyCommand : RecordInputCmdlet, IScoredRowSink<IRecord>
     {

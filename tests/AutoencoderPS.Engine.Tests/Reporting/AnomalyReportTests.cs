@@ -136,7 +136,7 @@ namespace AutoencoderPS.Engine.Tests
             foreach (var m in markers)
             {
                 long row = long.Parse(m.Groups[3].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
-                double expected = AnomalyReport.PlotLeft + (row - 1) / 19999.0 * AnomalyReport.PlotWidth;
+                double expected = ScoreChart.PlotLeft + (row - 1) / 19999.0 * ScoreChart.PlotWidth;
                 Assert.InRange(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), expected - 0.1, expected + 0.1);
             }
             // The table keeps the three highest scores (scores grow with the row here), in row order, and says what it left out.
@@ -178,7 +178,7 @@ namespace AutoencoderPS.Engine.Tests
                 points.Add(new ChartPoint(x, y));
             }
             const int Buckets = 500;
-            var line = AnomalyReport.Downsample(points, 0, 99_999, Buckets);
+            var line = ScoreChart.Downsample(points, 0, 99_999, Buckets);
 
             Assert.InRange(line.Count, Buckets, 2 * Buckets);
             Assert.Equal(line.Select(p => p.X).OrderBy(x => x), line.Select(p => p.X));
@@ -197,7 +197,7 @@ namespace AutoencoderPS.Engine.Tests
         public void FewPointsAreDrawnAsTheyAre()
         {
             var points = Enumerable.Range(0, 100).Select(i => new ChartPoint(i, i % 3)).ToList();
-            Assert.Equal(points, AnomalyReport.Downsample(points, 0, 99, 500));
+            Assert.Equal(points, ScoreChart.Downsample(points, 0, 99, 500));
         }
 
         [Fact]
@@ -207,11 +207,11 @@ namespace AutoencoderPS.Engine.Tests
             for (long row = 1; row <= 200_000; row++) report.Add(new ReportRow(row, row == 123_456 ? 9.0 : (row % 10) * 0.1, false));
             string svg = Svg(Html(report));
             var coordinates = Regex.Match(svg, "<polyline class=\"score\"[^>]*points=\"([^\"]*)\"").Groups[1].Value.Split(' ');
-            Assert.InRange(coordinates.Length, AnomalyReport.PlotWidth, 2 * AnomalyReport.PlotWidth);
+            Assert.InRange(coordinates.Length, ScoreChart.PlotWidth, 2 * ScoreChart.PlotWidth);
             // The spike is the highest point (smallest y) of the line.
             double topY = coordinates.Select(c => double.Parse(c.Split(',')[1], CultureInfo.InvariantCulture)).Min();
-            var yTicks = AnomalyReport.NiceTicks(0, 10 * 1.04, 6);
-            double spikeY = AnomalyReport.PlotBottom - 9.0 / yTicks[^1] * AnomalyReport.PlotHeight;
+            var yTicks = ScoreChart.NiceTicks(0, 10 * 1.04, 6);
+            double spikeY = ScoreChart.PlotBottom - 9.0 / yTicks[^1] * ScoreChart.PlotHeight;
             Assert.InRange(topY, spikeY - 0.1, spikeY + 0.1);
             Assert.Contains("200,000 scores; the line shows the lowest and highest per pixel", svg);
         }
@@ -231,21 +231,21 @@ namespace AutoencoderPS.Engine.Tests
         public void TimeTicksAreRoundClockTimesWithTheDate()
         {
             // One day of minutes: ticks every 3 hours from midnight, the date under the first.
-            var day = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 5, 23, 59, 0).Ticks).ToList();
+            var day = ScoreChart.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 5, 23, 59, 0).Ticks).ToList();
             Assert.Equal(new[] { "00:00", "03:00", "06:00", "09:00", "12:00", "15:00", "18:00", "21:00" }, day.Select(t => t.Line1));
             Assert.Equal("2026-01-05", day[0].Line2);
             Assert.All(day.Skip(1), t => Assert.Equal("", t.Line2));
 
             // Across midnight: the new date appears under the first tick of the next day.
-            var night = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5, 22, 10, 0).Ticks, new DateTime(2026, 1, 6, 1, 50, 0).Ticks).ToList();
+            var night = ScoreChart.TimeTicks(new DateTime(2026, 1, 5, 22, 10, 0).Ticks, new DateTime(2026, 1, 6, 1, 50, 0).Ticks).ToList();
             Assert.Contains(night, t => t.Line1 == "00:00" && t.Line2 == "2026-01-06");
 
             // A week: one tick a day, labelled with the date.
-            var week = AnomalyReport.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 11, 23, 59, 0).Ticks).ToList();
+            var week = ScoreChart.TimeTicks(new DateTime(2026, 1, 5).Ticks, new DateTime(2026, 1, 11, 23, 59, 0).Ticks).ToList();
             Assert.Equal(Enumerable.Range(5, 7).Select(d => $"2026-01-{d:00}"), week.Select(t => t.Line1));
 
             // Two years: months.
-            var years = AnomalyReport.TimeTicks(new DateTime(2025, 1, 15).Ticks, new DateTime(2026, 12, 1).Ticks).ToList();
+            var years = ScoreChart.TimeTicks(new DateTime(2025, 1, 15).Ticks, new DateTime(2026, 12, 1).Ticks).ToList();
             Assert.All(years, t => Assert.Matches(@"^\d{4}(-\d{2})?$", t.Line1));
             Assert.InRange(years.Count, 3, 12);
         }
@@ -280,7 +280,7 @@ namespace AutoencoderPS.Engine.Tests
             string html = Html(report);
             var polyline = Regex.Match(Svg(html), "points=\"([^\"]*)\"").Groups[1].Value;
             Assert.Equal(2, polyline.Split(' ').Length);
-            Assert.Matches($"<circle class=\"anomaly\" cx=\"[0-9.]+\" cy=\"{AnomalyReport.PlotTop + 4}\" r=\"5\"><title>row 2: score NaN</title>", html);
+            Assert.Matches($"<circle class=\"anomaly\" cx=\"[0-9.]+\" cy=\"{ScoreChart.PlotTop + 4}\" r=\"5\"><title>row 2: score NaN</title>", html);
         }
 
         [Fact]
@@ -311,11 +311,100 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { "report.html" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
         }
 
+        /// <summary>
+        /// Rows 1..n of two groups, as a sliding-window model scores them: every row says whether it raised an alert; rows
+        /// in <paramref name="anomalous"/> are anomalies, and those in <paramref name="alerts"/> also alerts.
+        /// </summary>
+        private static AnomalyReport BuildWindowed(int n, ISet<long> anomalous, ISet<long> alerts, int maxTableRows = 500)
+        {
+            var random = new Random(2);
+            var report = new AnomalyReport(Summary(), timeAxis: true, "Windowed", maxTableRows);
+            var start = new DateTime(2026, 1, 5);
+            for (long row = 1; row <= n; row++)
+            {
+                bool bad = anomalous.Contains(row);
+                double? score = row <= 3 ? null : bad ? 3 + row * 1e-6 : random.NextDouble() * 0.9;
+                report.Add(new ReportRow(row, score, bad, start.AddMinutes(row - 1), bad ? Why(90 + row) : null,
+                    isAlert: alerts.Contains(row), probability: row <= 20 ? null : bad ? 0.99991 : 0.5, group: row % 2 == 0 ? "web<2>" : "web1",
+                    topFeature: bad ? "cpu (t-1)" : "mem"));
+            }
+            return report;
+        }
+
+        [Fact]
+        public void RowsWithAlertsGetAnAlertCountMarksAndATableAheadOfTheAnomalies()
+        {
+            var report = BuildWindowed(200, new HashSet<long> { 50, 51, 52, 120, 121 }, new HashSet<long> { 50, 120 });
+            Assert.True(report.HasAlerts);
+            Assert.Equal(2, report.Alerts);
+            string html = Html(report);
+
+            Assert.Contains("5 anomalies above the threshold 1, 2 alerts, from", SummaryLine(html));
+            Assert.Contains("<div class=\"card\" id=\"card-alerts\"><div class=\"label\">Alerts</div><div class=\"value bad\">2</div>", html);
+            // On the chart: one triangle (and one dashed line) per alert, in the alert colour, apart from the five anomaly dots.
+            string svg = Svg(html);
+            Assert.Equal(2, Regex.Matches(svg, "<path class=\"alert\" ").Count);
+            Assert.Equal(2, Regex.Matches(Regex.Match(svg, "<g class=\"alert-lines\".*?</g>", RegexOptions.Singleline).Value, "<line ").Count);
+            Assert.Equal(5, Regex.Matches(svg, "<circle class=\"anomaly\"").Count);
+            Assert.Contains($"fill=\"{ScoreChart.AlertColor}\"", svg);
+            Assert.Contains("<title>Alert at 2026-01-05 00:49, row 50: score 3</title>", svg);
+            Assert.Contains(">alert (2)</text>", svg);
+
+            // The alerts table: time, row, group, score, probability and top feature of each alert, ahead of the anomalous rows.
+            int alertsAt = html.IndexOf("<h2>Alerts</h2>", StringComparison.Ordinal);
+            int anomaliesAt = html.IndexOf("<h2>Anomalous rows</h2>", StringComparison.Ordinal);
+            Assert.InRange(alertsAt, 0, anomaliesAt);
+            Assert.Contains("All 2 alerts, in time order.", html);
+            Assert.Contains("<thead><tr><th>Time</th><th>Row</th><th>Group</th><th>Score</th><th>Probability</th><th>Top feature</th></tr></thead>", html);
+            var alertRows = Regex.Matches(html, "<tr class=\"alert\">(.*?)</tr>").Select(m => m.Groups[1].Value).ToArray();
+            Assert.Equal(new[]
+            {
+                "<td class=\"time\">2026-01-05 00:49</td><td class=\"num\">50</td><td class=\"group\">web&lt;2&gt;</td><td class=\"num\">3</td><td class=\"num\">0.99991</td><td><span class=\"feature\">cpu (t-1)</span></td>",
+                "<td class=\"time\">2026-01-05 01:59</td><td class=\"num\">120</td><td class=\"group\">web&lt;2&gt;</td><td class=\"num\">3</td><td class=\"num\">0.99991</td><td><span class=\"feature\">cpu (t-1)</span></td>",
+            }, alertRows);
+            Assert.Equal(5, Regex.Matches(html, "<tr class=\"anomaly\">").Count);
+        }
+
+        [Fact]
+        public void AnAlertIsOnlyCountedOnAScoredRowAndTheAlertsTableKeepsTheHighestScores()
+        {
+            // Row 2 has no score (warming up): its alert flag is ignored. The table keeps 1 of the 3 alerts and says so.
+            var report = BuildWindowed(100, new HashSet<long> { 2, 10, 40, 70 }, new HashSet<long> { 2, 10, 40, 70 }, maxTableRows: 1);
+            Assert.Equal(3, report.Alerts);
+            string html = Html(report);
+            Assert.Contains("The alert with the highest score, in time order; 2 more alerts are left out (-MaxTableRows 1).", html);
+            Assert.Single(Regex.Matches(html, "<tr class=\"alert\"><td class=\"time\">2026-01-05 01:09</td><td class=\"num\">70</td>"));
+            Assert.Equal(3, Regex.Matches(Svg(html), "<path class=\"alert\" ").Count);
+        }
+
+        [Fact]
+        public void RowsThatSayTheyRaisedNoAlertGetACountOfNone()
+        {
+            var report = BuildWindowed(100, new HashSet<long> { 40 }, new HashSet<long>());
+            string html = Html(report);
+            Assert.Contains("1 anomaly above the threshold 1, 0 alerts, from", SummaryLine(html));
+            Assert.Contains("No alerts: no anomalous stretch began.", html);
+            Assert.DoesNotContain("<path class=\"alert\"", html);
+            Assert.Contains(">alert (0)</text>", html);
+        }
+
+        [Fact]
+        public void RowsWithoutAlertsGiveTheReportOfARowModelWithNoMentionOfAlerts()
+        {
+            // Rows that don't say whether they raised an alert (a row model's): no count, card, mark, legend or table of alerts.
+            var report = Build(300, new HashSet<long> { 30, 200 }, timeAxis: true);
+            Assert.False(report.HasAlerts);
+            string plain = Html(report);
+            Assert.DoesNotMatch("(?i)alert", plain);
+            Assert.DoesNotContain(ScoreChart.AlertColor, plain);
+            Assert.Contains("2 anomalies above the threshold 1, from", SummaryLine(plain));
+        }
+
         [Fact]
         public void NiceTicksAreRoundAndCoverTheRange()
         {
-            Assert.Equal(new[] { 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3 }, AnomalyReport.NiceTicks(0, 0.27, 6).Select(t => Math.Round(t, 10)));
-            Assert.Equal(new[] { 0.0, 2, 4, 6, 8, 10 }, AnomalyReport.NiceTicks(0, 10, 6));
+            Assert.Equal(new[] { 0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3 }, ScoreChart.NiceTicks(0, 0.27, 6).Select(t => Math.Round(t, 10)));
+            Assert.Equal(new[] { 0.0, 2, 4, 6, 8, 10 }, ScoreChart.NiceTicks(0, 10, 6));
         }
     }
 }

@@ -24,7 +24,7 @@ namespace AutoencoderPS.Engine.Tests
             report.WriteTo(writer);
             Assert.Contains("<svg", writer.ToString());
 
-            var ticks = AnomalyReport.TimeTicks(new DateTime(9999, 1, 1).Ticks, end.Ticks).ToList();
+            var ticks = ScoreChart.TimeTicks(new DateTime(9999, 1, 1).Ticks, end.Ticks).ToList();
             Assert.NotEmpty(ticks);
             Assert.All(ticks, t => Assert.True(t.X <= end.Ticks));
         }

@@ -13,7 +13,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
     public sealed class TorchRuntimeException : AutoencoderException
     {
         public TorchRuntimeException(string message, Exception? inner = null)
-            : base("TorchRuntimeUnavailable", message, inner) { }
+            : base(ErrorIds.TorchRuntimeUnavailable, message, inner) { }
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Modeling.Torch;
 using AutoencoderPS.Hosting;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -44,7 +45,7 @@ namespace AutoencoderPS.Commands
             }
             catch (TorchRuntimeException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceUnavailable, target));
+                ThrowTerminatingError(EngineError(e, target));
             }
             WriteVerbose($"libtorch {TorchRuntime.LibTorchVersion} ({RuntimeLocator.CurrentRuntimeIdentifier}) loaded from '{TorchRuntime.NativeDirectory}'.");
         }
@@ -87,11 +88,15 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// The files that <paramref name="paths"/> name on the file system (wildcards expanded unless
-        /// <paramref name="literal"/>). Each path that names nothing is one non-terminating "{errorPrefix}FileNotFound"
-        /// error; a path of another provider is "{errorPrefix}PathNotFileSystem". Folders are skipped.
+        /// <paramref name="literal"/>). Each path that names nothing is one non-terminating ModelFileNotFound or
+        /// InputFileNotFound error (<paramref name="errorPrefix"/> "Model" or "Input"); a path of another provider is
+        /// ModelPathNotFileSystem or InputPathNotFileSystem. Folders are skipped.
         /// </summary>
         protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, string errorPrefix, string noun)
         {
+            if (errorPrefix != "Input" && errorPrefix != "Model") throw new ArgumentException("The error prefix is Input or Model.", nameof(errorPrefix));
+            string notFound = errorPrefix == "Model" ? ErrorIds.ModelFileNotFound : ErrorIds.InputFileNotFound;
+            string notFileSystem = errorPrefix == "Model" ? ErrorIds.ModelPathNotFileSystem : ErrorIds.InputPathNotFileSystem;
             var files = new List<string>();
             foreach (string path in paths)
             {
@@ -110,20 +115,18 @@ namespace AutoencoderPS.Commands
                     }
                     if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     {
-                        WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path."),
-                            errorPrefix + "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+                        WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."), notFileSystem, path));
                         continue;
                     }
                     int before = files.Count;
                     files.AddRange(matches.Where(m => !Directory.Exists(m)));
                     if (files.Count == before)
-                        WriteError(new ErrorRecord(new FileNotFoundException($"No {noun} matches '{path}'."),
-                            errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                        WriteError(ErrorCatalog.Record(new FileNotFoundException($"No {noun} matches '{path}'."), notFound, path));
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"{char.ToUpperInvariant(noun[0])}{noun.Substring(1)} '{path}' does not exist.", e),
-                        errorPrefix + "FileNotFound", ErrorCategory.ObjectNotFound, path));
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{char.ToUpperInvariant(noun[0])}{noun.Substring(1)} '{path}' does not exist.", e),
+                        notFound, path));
                 }
             }
             return files;
@@ -132,16 +135,21 @@ namespace AutoencoderPS.Commands
         /// <summary>An error for one input row that names the row, the column and the value.</summary>
         protected static ErrorRecord RowError(FeatureValueException e, long row, object target)
         {
-            var record = new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, target)
-            {
-                ErrorDetails = new ErrorDetails($"Row {row}: {e.Message}"),
-            };
+            var record = EngineError(e, target);
+            record.ErrorDetails = new ErrorDetails($"Row {row}: {e.Message}");
             record.ErrorDetails.RecommendedAction = e.Problem == FeatureValueProblem.MissingColumn
                 ? "Give every input row the model's feature columns."
                 : "Fix or remove the value; the other rows are processed.";
             return record;
         }
 
+        /// <summary>The ErrorRecord of an engine error: its ErrorId, the category <see cref="ErrorCatalog"/> gives that id.</summary>
+        protected static ErrorRecord EngineError(AutoencoderException e, object? target) => ErrorCatalog.Record(e, target);
+
+        /// <summary>
+        /// An ErrorRecord with a category chosen here rather than by <see cref="ErrorCatalog"/>. Only Test-Anomaly and
+        /// Invoke-AnomalyScoring still use it, until the scoring rewrite converts them; new code uses the catalog.
+        /// </summary>
         protected static ErrorRecord EngineError(AutoencoderException e, ErrorCategory category, object? target) =>
             new ErrorRecord(e, e.ErrorId, category, target);
 
@@ -149,18 +157,16 @@ namespace AutoencoderPS.Commands
         protected void ThrowIfDisposed(AutoencoderModel model)
         {
             if (model.IsDisposed)
-                ThrowTerminatingError(EngineError(new AutoencoderException("ModelDisposed",
-                    "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."),
-                    ErrorCategory.InvalidOperation, model));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.ModelDisposed,
+                    "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."), model));
         }
 
         protected void ThrowIfNotTrained(AutoencoderModel model)
         {
             ThrowIfDisposed(model);
             if (!model.IsTrained)
-                ThrowTerminatingError(EngineError(new AutoencoderException("ModelNotTrained",
-                    "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder."),
-                    ErrorCategory.InvalidOperation, model));
+                ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained,
+                    "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load a trained one with Import-Autoencoder."), model));
         }
     }
 }

@@ -8,6 +8,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -86,7 +87,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (ArgumentException e)
                 {
-                    ThrowTerminatingError(new ErrorRecord(e, "UnknownEncoding", ErrorCategory.InvalidArgument, Encoding));
+                    ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.UnknownEncoding, Encoding));
                 }
             }
             return new CsvInputOptions { Culture = InputCulture, Delimiter = Delimiter, Encoding = encoding, Header = Header };
@@ -131,9 +132,8 @@ namespace AutoencoderPS.Commands
 
         protected ErrorRecord FileError(Exception e, string file) => e switch
         {
-            AutoencoderException ae => new ErrorRecord(ae, ae.ErrorId, ErrorCategory.InvalidData, file),
-            UnauthorizedAccessException => new ErrorRecord(e, "InputFileUnreadable", ErrorCategory.PermissionDenied, file),
-            _ => new ErrorRecord(e, "InputFileUnreadable", ErrorCategory.ReadError, file),
+            AutoencoderException ae => ErrorCatalog.Record(ae, file),
+            _ => ErrorCatalog.Record(e, ErrorIds.InputFileUnreadable, file), // PermissionDenied when access was refused
         };
     }
 
