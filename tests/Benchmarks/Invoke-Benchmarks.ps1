@@ -226,6 +226,18 @@ $memory = & (Join-Path $PSScriptRoot 'Measure-FileScoring.ps1') -ModulePath $Mod
 Add-Result "Peak memory ($($memory.InputMB) MB file)" 'Test-Anomaly -Path -OutputPath' $memory.PeakMemoryMB 'MB' ('{0:N0} rows in {1} s (target under 300 MB)' -f $memory.Rows, $memory.Seconds)
 Remove-Item $scoredFile -ErrorAction SilentlyContinue
 
+# 7. Training time against IsolationForest's fit on the ODDS sets (issue 14's bar: within 3 times), with defaults,
+# one seed, outliers in the baseline; the same splits and clock as tests/Benchmarks/Invoke-OddsEvaluation.ps1.
+$oddsPath = Join-Path $PSScriptRoot '../../../shared/data/odds'
+& /usr/bin/python3 -c 'import sklearn' 2>$null
+if (-not (Test-Path (Join-Path $oddsPath 'breastw.csv'))) { Add-Result 'ODDS training time' 'all' 'skipped' '' "no data at $oddsPath" }
+elseif ($LASTEXITCODE -ne 0) { Add-Result 'ODDS training time' 'all' 'skipped' '' '/usr/bin/python3 has no sklearn (apt-get install -y python3-sklearn)' }
+else {
+    $odds = Invoke-Child "& '$(Join-Path $PSScriptRoot 'Invoke-OddsEvaluation.ps1')' -ModulePath '$ModulePath' -DataPath '$oddsPath' -Seed 0 -Variant unsupervised -ThreadCount $ThreadCount | ConvertTo-Json -Compress" | ConvertFrom-Json
+    Add-Result 'ODDS training time (8 sets, seed 0)' 'Invoke-AutoencoderTraining, defaults' $odds.TrainSeconds 's' ("sum of 8 fits; {0:0.0} times IsolationForest's; ROC-AUC {1} (IsolationForest {2})" -f ($odds.TrainSeconds / [math]::Max(0.001, $odds.IForestSeconds)), $odds.RocAuc, $odds.IForestRocAuc)
+    Add-Result 'ODDS training time (8 sets, seed 0)' 'IsolationForest fit (sklearn, 100 trees)' $odds.IForestSeconds 's' 'sum of 8 fits on the same rows'
+}
+
 # The record.
 $cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Select-String '^model name' | Select-Object -First 1) -replace '^model name\s*:\s*', '') } else { $env:PROCESSOR_IDENTIFIER }
 $torchVersion = (Get-Item (Join-Path (Split-Path $ModulePath -Parent) 'TorchSharp.dll')).VersionInfo.ProductVersion

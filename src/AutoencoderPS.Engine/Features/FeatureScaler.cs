@@ -20,6 +20,9 @@ namespace AutoencoderPS.Engine.Features
         /// Each feature centred on its training median, divided by twice its robust standard deviation (inter-quartile
         /// range / 1.349), and passed through the logistic curve into (0, 1): every feature weighs the same in the
         /// middle of its range, outliers in the baseline don't set the scale, and a heavy tail is squeezed, never cut.
+        /// The network sees and learns only these bounded values; a value beyond the training range scores by its
+        /// distance beyond that range too, in units of the range (<see cref="FeatureScaler.Beyond"/>), so a spike is
+        /// never squeezed into a small error.
         /// </summary>
         RobustSigmoid,
     }
@@ -35,7 +38,11 @@ namespace AutoencoderPS.Engine.Features
         /// <param name="scale">Per input: divided by next.</param>
         /// <param name="kinds">The slot kinds (null: all numeric). RobustSigmoid bends numeric slots only;
         /// one-hot and cyclic slots stay affine.</param>
-        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale, IReadOnlyList<SlotKind>? kinds = null)
+        /// <param name="low">Per input: the smallest training value (null entries or list: no range).
+        /// Used by the curved (RobustSigmoid numeric) slots only; see <see cref="Beyond"/>.</param>
+        /// <param name="high">Per input: the largest such value.</param>
+        public FeatureScaler(ScalingMethod method, IReadOnlyList<double> offset, IReadOnlyList<double> scale, IReadOnlyList<SlotKind>? kinds = null,
+            IReadOnlyList<double?>? low = null, IReadOnlyList<double?>? high = null)
         {
             if (kinds != null && kinds.Count != offset.Count)
                 throw new ArgumentException("Slot kinds must have one entry per feature.");
@@ -52,6 +59,23 @@ namespace AutoencoderPS.Engine.Features
             scales = scale.ToArray();
             Offset = offsets;
             Scale = scales;
+            kindList = kinds?.ToArray();
+            if ((low == null) != (high == null) || low != null && (low.Count != offset.Count || high!.Count != offset.Count))
+                throw new ArgumentException("The training range needs a low and a high entry per feature.");
+            lows = new double[offsets.Length];
+            highs = new double[offsets.Length];
+            for (int i = 0; i < offsets.Length; i++)
+            {
+                double? lo = low?[i], hi = high?[i];
+                if (lo is double l && hi is double h && shaped[i])
+                {
+                    if (!double.IsFinite(l) || !double.IsFinite(h) || l > h)
+                        throw new ArgumentException($"The training range of feature {i} is not usable ({l} to {h}).");
+                    (lows[i], highs[i]) = (l, h);
+                    HasRange = true;
+                }
+                else (lows[i], highs[i]) = (double.NegativeInfinity, double.PositiveInfinity);
+            }
         }
 
         // The same values as arrays: Transform and Inverse run per value of every scored row.
@@ -59,6 +83,19 @@ namespace AutoencoderPS.Engine.Features
         private readonly double[] scales;
         // Numeric slots of RobustSigmoid: they go through the logistic curve.
         private readonly bool[] shaped;
+        private readonly SlotKind[]? kindList;
+        // The training range of the curved slots (infinite elsewhere, or before it is set).
+        private readonly double[] lows;
+        private readonly double[] highs;
+
+        /// <summary>True when the curved slots carry their training range (<see cref="Beyond"/>).</summary>
+        public bool HasRange { get; }
+
+        /// <summary>Per input: the smallest training value of a curved slot; null where there is no range.</summary>
+        public double? Low(int feature) => double.IsFinite(lows[feature]) ? lows[feature] : null;
+
+        /// <summary>Per input: the largest training value of a curved slot; null where there is no range.</summary>
+        public double? High(int feature) => double.IsFinite(highs[feature]) ? highs[feature] : null;
 
         public ScalingMethod Method { get; }
         public IReadOnlyList<double> Offset { get; }
@@ -162,6 +199,51 @@ namespace AutoencoderPS.Engine.Features
             double scaled = (value - offsets[feature]) / scales[feature];
             // RobustSigmoid: the logistic curve, in training and in scoring alike.
             return (float)(shaped[feature] ? 1.0 / (1.0 + Math.Exp(-scaled)) : scaled);
+        }
+
+        /// <summary>
+        /// How far <paramref name="value"/> lies beyond the training range of a curved slot, in units of that range
+        /// (what MinMax scaling would make of it): 0 inside the range, signed outside. The logistic curve squeezes a value
+        /// 100 robust deviations out to nearly the same input as one 5 deviations out; that keeps heavy tails from
+        /// dominating what the network learns, but would make a spike score small. The score's target is the curved
+        /// value plus this term, so inside the training range a row scores as the network reconstructs it, and beyond
+        /// it the error grows with the distance as it does under MinMax scaling.
+        /// </summary>
+        public float Beyond(int feature, double value)
+        {
+            double past = value > highs[feature] ? value - highs[feature] : value < lows[feature] ? value - lows[feature] : 0;
+            return past == 0 || double.IsNaN(past) ? 0f : (float)(past / SpreadOrOne(highs[feature] - lows[feature]));
+        }
+
+        /// <summary>
+        /// This scaling with the training range of its curved slots set from <paramref name="rows"/> (<paramref name="use"/>
+        /// picks some of them, null: all), widened to include the range of
+        /// <paramref name="previous"/> when it has one (incremental training keeps what earlier runs learned).
+        /// Without curved slots it is this scaling.
+        /// </summary>
+        public FeatureScaler WithRange(IReadOnlyList<double[]> rows, IEnumerable<int>? use = null, FeatureScaler? previous = null)
+        {
+            if (!shaped.Any(x => x)) return this;
+            int d = Count;
+            var low = new double?[d];
+            var high = new double?[d];
+            for (int j = 0; j < d; j++)
+            {
+                if (!shaped[j]) continue;
+                low[j] = previous?.Low(j);
+                high[j] = previous?.High(j);
+            }
+            foreach (int i in use ?? Enumerable.Range(0, rows.Count))
+            {
+                var row = rows[i];
+                for (int j = 0; j < d; j++)
+                {
+                    if (!shaped[j] || !double.IsFinite(row[j])) continue;
+                    low[j] = low[j] is double l ? Math.Min(l, row[j]) : row[j];
+                    high[j] = high[j] is double h ? Math.Max(h, row[j]) : row[j];
+                }
+            }
+            return new FeatureScaler(Method, offsets, scales, kindList, low, high);
         }
 
         public double Inverse(int feature, double scaled)

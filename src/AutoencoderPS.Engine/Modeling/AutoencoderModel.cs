@@ -200,77 +200,31 @@ namespace AutoencoderPS.Engine.Modeling
                 architecture = new NetworkArchitecture(d * Settings.WindowSize, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
                 candidate = NewNetwork(architecture, Settings.Seed);
             }
-            float[] scaled = Scale(scaler, rows);
+            float[] scaled = ForwardPass.Scale(scaler, rows);
             if (windows != null)
             {
                 // Scaling is fitted on rows; a window is its rows' scaled vectors, concatenated oldest first.
-                scaled = Concatenate(scaled, d, windows.Windows);
+                scaled = ForwardPass.Concatenate(scaled, d, windows.Windows);
                 n = windows.Windows.Count;
                 d *= Settings.WindowSize;
             }
 
-            var history = new List<EpochResult>();
             try
             {
-                var shuffler = new Random(Settings.Seed + previousEpochs);
-                var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-                using var wrapped = torch.tensor(scaled, new long[] { n, d });
-                using var data = wrapped.clone();
-                using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
-                // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
-                // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
-                int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
-                double? trimmedShare = options.Robust ? options.Contamination : 0;
-                candidate.train();
-                for (int epoch = 1; epoch <= options.Epochs; epoch++)
-                {
-                    var epochClock = Stopwatch.StartNew();
-                    if (options.Robust && epoch > warmup && trimmedShare != 0)
-                    {
-                        candidate.eval();
-                        var current = RowErrors(candidate, options.Loss, scaled, n, d);
-                        candidate.train();
-                        trimmedShare ??= RobustTrimming.EstimateShare(current);
-                        order = RobustTrimming.Kept(current, trimmedShare.Value);
-                    }
-                    Shuffle(order, shuffler);
-                    double lossSum = 0;
-                    // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
-                    using var epochOrder = torch.tensor(order);
-                    int rowsThisEpoch = order.Length;
-                    for (int start = 0; start < rowsThisEpoch; start += options.BatchSize)
-                    {
-                        cancellation.ThrowIfCancellationRequested();
-                        int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
-                        using var scope = torch.NewDisposeScope();
-                        var index = epochOrder.narrow(0, start, size);
-                        var batch = data.index_select(0, index);
-                        var output = candidate.forward(batch);
-                        var loss = options.Loss == LossKind.Mae
-                            ? torch.nn.functional.l1_loss(output, batch)
-                            : torch.nn.functional.mse_loss(output, batch);
-                        candidate.zero_grad();
-                        loss.backward();
-                        optimizer.Step();
-                        lossSum += loss.item<float>() * size;
-                    }
-                    double epochLoss = lossSum / rowsThisEpoch;
-                    if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
-                        throw new AutoencoderException(ErrorIds.TrainingDiverged,
-                            $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
-                    var result = new EpochResult(epoch, options.Epochs, epochLoss, epochClock.Elapsed);
-                    history.Add(result);
-                    onEpoch?.Invoke(result);
-                }
+                var (history, trimmedShare) = Trainer.Run(candidate, scaled, n, d, options, Settings.Seed + previousEpochs, onEpoch, cancellation);
 
+                // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
+                // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
+                // errors, and with them the threshold, are the network's own; the term marks only values never seen.
+                scaler = scaler.WithRange(rows, previous: scaler);
                 candidate.eval();
-                var errors = RowErrors(candidate, options.Loss, scaled, n, d);
+                var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d);
                 double trimmed = trimmedShare ?? 0;
                 double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary
                 {
                     Rows = n,
-                    Epochs = previousEpochs + options.Epochs,
+                    Epochs = previousEpochs + history.Count,
                     Runs = (continueTraining ? Training?.Runs ?? 1 : 0) + 1,
                     BatchSize = options.BatchSize,
                     LearningRate = options.LearningRate,
@@ -283,6 +237,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Robust = options.Robust,
                     TrimmedShare = trimmed,
                     ContaminationEstimated = options.Robust && options.Contamination == null,
+                    StoppedEarly = history.Count < options.Epochs,
                 };
                 lock (sync)
                 {
@@ -369,8 +324,8 @@ namespace AutoencoderPS.Engine.Modeling
             foreach (var row in rows)
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
-            float[] scaled = Scale(scaler, rows);
-            Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed);
+            float[] scaled = ForwardPass.Scale(scaler, rows);
+            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
             var scores = new RowScore[n];
             int rowWidth = scaler.Count;
             // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
@@ -380,7 +335,7 @@ namespace AutoencoderPS.Engine.Modeling
                 int at = i * d;
                 for (int j = 0; j < d; j++)
                     reconstruction[at + j] = scaler.Inverse(j % rowWidth, reconstructed[at + j]);
-                double score = RowError(errors, i, d);
+                double score = ForwardPass.RowError(errors, i, d);
                 // A score that is not a number is never silently normal.
                 scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
             }
@@ -480,101 +435,6 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet, so there is nothing to save.");
                 action(network);
             }
-        }
-
-        // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
-        private const float MaxScaledValue = 1e6f;
-
-        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
-        private static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
-        {
-            int d = scaler.Count;
-            int width = rows.Count == 0 ? d : rows[0].Length;
-            var scaled = new float[rows.Count * width];
-            for (int i = 0; i < rows.Count; i++)
-                for (int j = 0; j < width; j++)
-                    scaled[i * width + j] = Math.Clamp(scaler.Transform(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
-            return scaled;
-        }
-
-        // The training windows from the scaled rows: each window's rows, concatenated oldest first.
-        private static float[] Concatenate(float[] scaledRows, int d, IReadOnlyList<int[]> windows)
-        {
-            int w = windows.Count == 0 ? 0 : windows[0].Length;
-            var result = new float[windows.Count * w * d];
-            for (int k = 0; k < windows.Count; k++)
-                for (int t = 0; t < w; t++)
-                    Array.Copy(scaledRows, windows[k][t] * d, result, (k * w + t) * d, d);
-            return result;
-        }
-
-        // Rows go through the network in chunks of this fixed size (the last one padded with zeros; large enough
-        // that per-call overhead is small against the work of a chunk): libtorch's
-        // float kernels round differently for different row counts, and a row's score must not depend on how
-        // many rows it was scored with (batch size, training versus scoring).
-        internal const int ForwardChunkRows = 256;
-
-        // Per-input errors and reconstructions come back row-major (n x d, scaled units).
-        private static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
-            out float[] errors, out float[] reconstructed)
-        {
-            errors = new float[n * d];
-            reconstructed = new float[n * d];
-            // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
-            // aligned and unaligned rows differently, so without this a row's score would depend on its place.
-            int stride = (d + 3) & ~3;
-            var chunk = new float[ForwardChunkRows * stride];
-            var outputRows = new float[ForwardChunkRows * d];
-            using var noGrad = torch.no_grad();
-            // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
-            using var padded = torch.zeros(ForwardChunkRows, stride);
-            using var input = padded.narrow(1, 0, d);
-            for (int start = 0; start < n; start += ForwardChunkRows)
-            {
-                int rows = Math.Min(ForwardChunkRows, n - start);
-                Array.Clear(chunk);
-                for (int r = 0; r < rows; r++)
-                    Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
-                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
-                using (var scope = torch.NewDisposeScope())
-                {
-                    var output = net.forward(input).contiguous();
-                    using var source = output.data<float>();
-                    source.CopyTo(outputRows, 0, 0);
-                }
-                // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
-                // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a
-                // temporary Scalar that a garbage collection can free mid-call (seen as "Unknown scalar type").
-                int at = start * d;
-                for (int r = 0; r < rows; r++)
-                {
-                    int from = r * stride, to = r * d;
-                    for (int j = 0; j < d; j++)
-                    {
-                        float o = outputRows[to + j];
-                        float diff = o - chunk[from + j];
-                        errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
-                        reconstructed[at + to + j] = o;
-                    }
-                }
-            }
-        }
-
-        // Every row's score under the network as it is now.
-        private static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
-        {
-            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
-            var errors = new double[n];
-            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
-            return errors;
-        }
-
-        // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.
-        private static double RowError(float[] errors, int row, int d)
-        {
-            double sum = 0;
-            for (int j = 0; j < d; j++) sum += errors[row * d + j];
-            return sum / d;
         }
 
         private const int MaxStoredErrors = 10000;

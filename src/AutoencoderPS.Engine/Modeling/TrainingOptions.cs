@@ -13,10 +13,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// 50%), and separates anomalies better on ECG5000 (ROC-AUC 0.99 against 0.98 with Mae).</summary>
         public LossKind Loss { get; init; } = LossKind.Mse;
         /// <summary>
-        /// MinMax by default: a value far beyond the training range scores without bound, which the demos' incidents need.
-        /// RobustSigmoid ranks outliers better on the ODDS sets but squeezes such spikes (see .docs/odds.md).
+        /// RobustSigmoid by default: the median and spread of each feature set its scale, so outliers in the baseline and
+        /// heavy tails neither set the range nor dominate the loss, and a value beyond the training range still scores by
+        /// its distance in units of that range, as under MinMax (<see cref="FeatureScaler.Beyond"/>). It ranks outliers
+        /// better than MinMax on the ODDS sets with and without outliers in the baseline (see .docs/odds.md).
         /// </summary>
-        public ScalingMethod Scaling { get; init; } = ScalingMethod.MinMax;
+        public ScalingMethod Scaling { get; init; } = ScalingMethod.RobustSigmoid;
         public ThresholdRule Threshold { get; init; } = ThresholdRule.Default;
 
         /// <summary>
@@ -30,6 +32,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// estimated from the warm-up errors. 0: the baseline is clean, nothing is left out.
         /// </summary>
         public double? Contamination { get; init; }
+
+        /// <summary>
+        /// Stop before <see cref="Epochs"/> when the smoothed loss stops improving (<see cref="Modeling.EarlyStopping"/>).
+        /// Off unless asked: the cmdlet asks for it with the default budget, not when the user names the epochs.
+        /// </summary>
+        public bool EarlyStopping { get; init; }
 
         /// <summary>Gradient steps the default budget aims at (ECG5000's 2,335 normal training rows at batch 64 for 20 epochs take 740).</summary>
         public const int DefaultSteps = 640;
@@ -112,5 +120,8 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>True when <see cref="TrimmedShare"/> was estimated from the warm-up errors, false when the user gave it.</summary>
         public bool ContaminationEstimated { get; init; }
+
+        /// <summary>True when the last run stopped before its planned epochs because the loss stopped improving.</summary>
+        public bool StoppedEarly { get; init; }
     }
 }

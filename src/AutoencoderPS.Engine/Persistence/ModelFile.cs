@@ -41,7 +41,9 @@ namespace AutoencoderPS.Engine.Persistence
         // a version-1 file has none of them and loads as a row model.
         // 3: robust training (Training.Robust, TrimmedShare, ContaminationEstimated) and the NormalPercentile threshold rule;
         // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
-        public const int FormatVersion = 3;
+        // 4: the training range of RobustSigmoid's curved inputs (Inputs[].Low, High), which scoring adds as the distance
+        // beyond it; a file before version 4 has none and scores by the reconstruction error alone, as it did.
+        public const int FormatVersion = 4;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -429,6 +431,8 @@ namespace AutoencoderPS.Engine.Persistence
                         Name = name,
                         Offset = scaler.Offset[j],
                         Scale = scaler.Scale[j],
+                        Low = scaler.Low(j),
+                        High = scaler.High(j),
                     }).ToList(),
                     Scaling = scaler.Method,
                     Loss = model.Loss,
@@ -462,6 +466,8 @@ namespace AutoencoderPS.Engine.Persistence
                 if (!double.IsFinite(ThresholdValue)) throw new InvalidDataException($"its threshold value {ThresholdValue} is not a finite number");
                 if (Inputs.Any(i => !double.IsFinite(i.Offset) || !double.IsFinite(i.Scale)))
                     throw new InvalidDataException("an input's scaling offset or scale is not a finite number");
+                if (Inputs.Any(i => (i.Low == null) != (i.High == null) || i.Low is double l && i.High is double h && !(double.IsFinite(l) && double.IsFinite(h) && l <= h)))
+                    throw new InvalidDataException("an input's training range is not two finite numbers, low to high");
                 if (IgnoredColumns.Any(i => i.Reason == null)) throw new InvalidDataException("an ignored column has no reason");
             }
 
@@ -491,7 +497,8 @@ namespace AutoencoderPS.Engine.Persistence
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
-                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds);
+                var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds,
+                    Inputs.Select(f => f.Low).ToArray(), Inputs.Select(f => f.High).ToArray());
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
@@ -534,6 +541,10 @@ namespace AutoencoderPS.Engine.Persistence
             public string Name { get; set; } = "";
             public double Offset { get; set; }
             public double Scale { get; set; }
+
+            // The training range of a RobustSigmoid curved input (format version 4); absent elsewhere.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Low { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? High { get; set; }
         }
     }
 }

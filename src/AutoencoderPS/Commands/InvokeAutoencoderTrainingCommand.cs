@@ -55,7 +55,7 @@ namespace AutoencoderPS.Commands
         public LossKind Loss { get; set; } = LossKind.Mse;
 
         [Parameter]
-        public ScalingMethod Scaling { get; set; } = ScalingMethod.MinMax;
+        public ScalingMethod Scaling { get; set; } = ScalingMethod.RobustSigmoid;
 
         /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
         [Parameter]
@@ -179,6 +179,8 @@ namespace AutoencoderPS.Commands
                 Scaling = Incremental ? Model.Scaling!.Value : Scaling,
                 Threshold = CreateThresholdRule(),
                 Contamination = Contamination,
+                // The default budget is a ceiling: training stops when the loss stops improving. Named -Epochs all run.
+                EarlyStopping = Epochs == null,
             };
             if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
                 WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
@@ -244,6 +246,8 @@ namespace AutoencoderPS.Commands
             }
 
             var training = Model.Training!;
+            if (training.StoppedEarly)
+                WriteVerbose($"Stopped early: the smoothed loss had not improved by {EarlyStopping.MinImprovement:P0} for {EarlyStopping.PatienceEpochs(options.Epochs)} epochs (of at most {options.Epochs}).");
             if (training.Robust)
                 WriteVerbose(FormattableString.Invariant($"Robust training left out the {training.TrimmedShare:P1} of training rows with the largest errors after {RobustTrimming.WarmupEpochs(options.Epochs)} warm-up epoch(s) ({(training.ContaminationEstimated ? "estimated from the warm-up errors" : "-Contamination")})."));
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");

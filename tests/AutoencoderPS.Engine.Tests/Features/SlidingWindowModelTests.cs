@@ -80,7 +80,7 @@ namespace AutoencoderPS.Engine.Tests
             var (rows, keys) = Series(1000, 200, 2);
             var assembler = new WindowAssembler(Window, 2, model.MaxGapFor);
             var windows = rows.Select((r, i) => assembler.Push(keys[i], r).Window).Where(w => w != null).Select(w => w!).ToList();
-            Assert.True(windows.Count > AutoencoderModel.ForwardChunkRows, "the batch spans more than one forward chunk");
+            Assert.True(windows.Count > ForwardPass.ChunkRows, "the batch spans more than one forward chunk");
 
             var all = model.ScoreWindows(windows);
             foreach (int k in new[] { 0, 1, 255, 256, 300, windows.Count - 1 })

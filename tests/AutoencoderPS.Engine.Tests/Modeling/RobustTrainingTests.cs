@@ -168,9 +168,20 @@ namespace AutoencoderPS.Engine.Tests
                 double flagged = model.Score(normal).Count(s => s.IsAnomaly) / 3000.0;
                 // The 99th percentile of all training errors: at most about 1% of normal rows, fewer when outliers fill the top.
                 Assert.True(flagged <= 0.02, $"flagged {flagged:P1} of normal rows (trimmed {model.Training!.TrimmedShare:P1})");
-                // The 8% far cluster stands out after warm-up, so the estimate finds about its share.
-                Assert.InRange(model.Training!.TrimmedShare, 0.05, 0.15);
             }
+        }
+
+        [Fact]
+        public void UnderMinMaxTheEstimateFindsTheShareOfAFarCluster()
+        {
+            // Under MinMax the 8% far cluster stands out after warm-up, so the estimate finds about its share. Under the
+            // default RobustSigmoid the curve bounds the cluster's error and the estimate finds none (measured: 0): a dense
+            // group of outliers needs -Contamination there (see .docs/odds.md).
+            var (training, _, _) = Contaminated(7);
+            using var model = new AutoencoderModel(new ModelSettings(seed: 3));
+            var (epochs, batch) = TrainingOptions.DefaultBudget(training.Count);
+            model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, new TrainingOptions { Epochs = epochs, BatchSize = batch, Scaling = ScalingMethod.MinMax });
+            Assert.InRange(model.Training!.TrimmedShare, 0.05, 0.15);
         }
 
         [Fact]

@@ -17,7 +17,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(64, options.BatchSize);
             Assert.Equal(1e-3, options.LearningRate);
             Assert.Equal(LossKind.Mse, options.Loss);
-            Assert.Equal(ScalingMethod.MinMax, options.Scaling);
+            Assert.Equal(ScalingMethod.RobustSigmoid, options.Scaling);
             Assert.Equal(ThresholdMethod.Percentile, options.Threshold.Method);
             Assert.True(options.Robust);
             Assert.Null(options.Contamination);

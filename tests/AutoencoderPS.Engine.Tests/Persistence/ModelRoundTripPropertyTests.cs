@@ -93,7 +93,8 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         // A score is the mean of the per-input errors; an input's error is |reconstruction - input| (Mae) or its square
-        // (Mse), both on the scaled inputs; a row is an anomaly exactly when its score is above the threshold.
+        // (Mse), both on the scaled inputs plus, for RobustSigmoid, the distance beyond the training range
+        // (FeatureScaler.Beyond); a row is an anomaly exactly when its score is above the threshold.
         private static void ScoresAgreeWithTheirDefinition(AutoencoderModel model, double[] row, RowScore score, string what)
         {
             var scaler = model.Scaler!;
@@ -107,7 +108,7 @@ namespace AutoencoderPS.Engine.Tests
             for (int j = 0; j < d; j++)
             {
                 // Inputs further than a million scaled units out are clamped there before the network sees them.
-                double input = Math.Clamp(scaler.Transform(j, row[j]), -1e6f, 1e6f);
+                double input = Math.Clamp(scaler.Transform(j, row[j]), -1e6f, 1e6f) + Math.Clamp(scaler.Beyond(j, row[j]), -1e6f, 1e6f);
                 double rescaled = scaler.Transform(j, score.Reconstruction[j]);
                 // RobustSigmoid maps into (0, 1): a Linear output beyond it has no value in original units, so its
                 // Reconstruction is the nearest one and can't give the error back.

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Modeling.Torch;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>
+    /// The way rows reach the network and come back as errors, shared by training and scoring: scaling into the
+    /// network's input, sliding windows, the forward pass in fixed chunks, and the row score.
+    /// </summary>
+    internal static class ForwardPass
+    {
+        // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
+        private const float MaxScaledValue = 1e6f;
+
+        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
+        internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        {
+            int d = scaler.Count;
+            int width = rows.Count == 0 ? d : rows[0].Length;
+            var scaled = new float[rows.Count * width];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < width; j++)
+                    scaled[i * width + j] = Math.Clamp(scaler.Transform(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
+            return scaled;
+        }
+
+        // Per input, how far each value lies beyond the training range (FeatureScaler.Beyond), in the layout of Scale;
+        // null when the scaling has no training range (then every score is the plain reconstruction error).
+        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        {
+            if (!scaler.HasRange) return null;
+            int d = scaler.Count;
+            int width = rows.Count == 0 ? d : rows[0].Length;
+            var beyond = new float[rows.Count * width];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < width; j++)
+                    beyond[i * width + j] = Math.Clamp(scaler.Beyond(j % d, rows[i][j]), -MaxScaledValue, MaxScaledValue);
+            return beyond;
+        }
+
+        // The training windows from the scaled rows: each window's rows, concatenated oldest first.
+        internal static float[] Concatenate(float[] scaledRows, int d, IReadOnlyList<int[]> windows)
+        {
+            int w = windows.Count == 0 ? 0 : windows[0].Length;
+            var result = new float[windows.Count * w * d];
+            for (int k = 0; k < windows.Count; k++)
+                for (int t = 0; t < w; t++)
+                    Array.Copy(scaledRows, windows[k][t] * d, result, (k * w + t) * d, d);
+            return result;
+        }
+
+        // Rows go through the network in chunks of this fixed size (the last one padded with zeros; large enough
+        // that per-call overhead is small against the work of a chunk): libtorch's
+        // float kernels round differently for different row counts, and a row's score must not depend on how
+        // many rows it was scored with (batch size, training versus scoring).
+        internal const int ChunkRows = 256;
+
+        // Per-input errors and reconstructions come back row-major (n x d, scaled units). The network reads the scaled
+        // values; the error is measured against them plus how far each lies beyond the training range (null: nothing).
+        internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
+            out float[] errors, out float[] reconstructed, float[]? beyond = null)
+        {
+            errors = new float[n * d];
+            reconstructed = new float[n * d];
+            // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
+            // aligned and unaligned rows differently, so without this a row's score would depend on its place.
+            int stride = (d + 3) & ~3;
+            var chunk = new float[ChunkRows * stride];
+            var outputRows = new float[ChunkRows * d];
+            using var noGrad = torch.no_grad();
+            // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
+            using var padded = torch.zeros(ChunkRows, stride);
+            using var input = padded.narrow(1, 0, d);
+            for (int start = 0; start < n; start += ChunkRows)
+            {
+                int rows = Math.Min(ChunkRows, n - start);
+                Array.Clear(chunk);
+                for (int r = 0; r < rows; r++)
+                    Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
+                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
+                using (var scope = torch.NewDisposeScope())
+                {
+                    var output = net.forward(input).contiguous();
+                    using var source = output.data<float>();
+                    source.CopyTo(outputRows, 0, 0);
+                }
+                // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
+                // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a
+                // temporary Scalar that a garbage collection can free mid-call (seen as "Unknown scalar type").
+                int at = start * d;
+                for (int r = 0; r < rows; r++)
+                {
+                    int from = r * stride, to = r * d;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float o = outputRows[to + j];
+                        float diff = beyond == null ? o - chunk[from + j] : o - (chunk[from + j] + beyond[at + to + j]);
+                        errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
+                        reconstructed[at + to + j] = o;
+                    }
+                }
+            }
+        }
+
+        // Every row's score under the network as it is now.
+        internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
+        {
+            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
+            var errors = new double[n];
+            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
+            return errors;
+        }
+
+        // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.
+        internal static double RowError(float[] errors, int row, int d)
+        {
+            double sum = 0;
+            for (int j = 0; j < d; j++) sum += errors[row * d + j];
+            return sum / d;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using TorchSharp;
+using AutoencoderPS.Engine.Modeling.Torch;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>
+    /// The training loop: epochs of shuffled mini-batches through the network, with robust training's trimming
+    /// (<see cref="RobustTrimming"/>) and early stopping (<see cref="Modeling.EarlyStopping"/>). It changes only the network it is given; the model takes the result.
+    /// </summary>
+    internal static class Trainer
+    {
+        /// <summary>
+        /// Trains <paramref name="candidate"/> on <paramref name="scaled"/> (<paramref name="n"/> rows of
+        /// <paramref name="d"/> scaled values, row-major). Returns the epochs and the share of rows trimmed (null when
+        /// trimming never started and no share was given).
+        /// </summary>
+        public static (List<EpochResult> History, double? TrimmedShare) Run(
+            AutoencoderNetwork candidate, float[] scaled, int n, int d, TrainingOptions options, int shuffleSeed,
+            Action<EpochResult>? onEpoch, CancellationToken cancellation)
+        {
+            var history = new List<EpochResult>();
+            var shuffler = new Random(shuffleSeed);
+            var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+            using var wrapped = torch.tensor(scaled, new long[] { n, d });
+            using var data = wrapped.clone();
+            using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
+            // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
+            // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
+            int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
+            double? trimmedShare = options.Robust ? options.Contamination : 0;
+            var stopping = options.EarlyStopping ? new EarlyStopping(options.Epochs, warmup + 1) : null;
+            candidate.train();
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                if (options.Robust && epoch > warmup && trimmedShare != 0)
+                {
+                    candidate.eval();
+                    var current = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d);
+                    candidate.train();
+                    trimmedShare ??= RobustTrimming.EstimateShare(current);
+                    order = RobustTrimming.Kept(current, trimmedShare.Value);
+                }
+                Shuffle(order, shuffler);
+                double lossSum = 0;
+                // The epoch's order as one index tensor; each batch selects its rows through a slice of it.
+                using var epochOrder = torch.tensor(order);
+                int rowsThisEpoch = order.Length;
+                for (int start = 0; start < rowsThisEpoch; start += options.BatchSize)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
+                    using var scope = torch.NewDisposeScope();
+                    var index = epochOrder.narrow(0, start, size);
+                    var batch = data.index_select(0, index);
+                    var output = candidate.forward(batch);
+                    var loss = options.Loss == LossKind.Mae
+                        ? torch.nn.functional.l1_loss(output, batch)
+                        : torch.nn.functional.mse_loss(output, batch);
+                    candidate.zero_grad();
+                    loss.backward();
+                    optimizer.Step();
+                    lossSum += loss.item<float>() * size;
+                }
+                double epochLoss = lossSum / rowsThisEpoch;
+                if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
+                    throw new AutoencoderException(ErrorIds.TrainingDiverged,
+                        $"Training diverged in epoch {epoch} (loss {epochLoss}). Lower the learning rate or check the scaling.");
+                var result = new EpochResult(epoch, options.Epochs, epochLoss, epochClock.Elapsed);
+                history.Add(result);
+                onEpoch?.Invoke(result);
+                if (stopping != null && stopping.Stop(epoch, epochLoss)) break;
+            }
+            return (history, trimmedShare);
+        }
+
+        private static void Shuffle(long[] order, Random random)
+        {
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = random.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+    }
+}
