@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Errors;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Features;
@@ -85,13 +86,10 @@ namespace AutoencoderPS.Commands
                 }
                 catch (ModelFileException e)
                 {
-                    var category = e.ErrorId == ErrorIds.ModelFileNotFound ? ErrorCategory.ObjectNotFound
-                        : e.ErrorId == ErrorIds.ModelFileUnreadable ? ErrorCategory.ReadError
-                        : ErrorCategory.InvalidData;
-                    Fail(EngineError(e, category, model), AnomalyScoringExitCode.Failed);
+                    Fail(EngineError(e, model), AnomalyScoringExitCode.Failed);
                 }
                 if (!loaded!.IsTrained)
-                    Fail(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained, $"The model in '{model}' is not trained."), ErrorCategory.InvalidData, model),
+                    Fail(EngineError(new AutoencoderException(ErrorIds.ModelNotTrained, $"The model in '{model}' is not trained."), model),
                         AnomalyScoringExitCode.Failed);
                 WriteVerbose($"Scoring with {loaded}.");
 
@@ -116,7 +114,7 @@ namespace AutoencoderPS.Commands
                 catch (AutoencoderException e)
                 {
                     // A model this job can't score: the model file is what is wrong.
-                    Fail(EngineError(e, ErrorCategory.InvalidArgument, model), AnomalyScoringExitCode.Failed);
+                    Fail(EngineError(e, model), AnomalyScoringExitCode.Failed);
                 }
 
                 try
@@ -125,14 +123,12 @@ namespace AutoencoderPS.Commands
                 }
                 catch (ScoringLockedException e)
                 {
-                    Fail(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, state), AnomalyScoringExitCode.Locked);
+                    Fail(ErrorCatalog.Record(e, e.ErrorId, state), AnomalyScoringExitCode.Locked);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    Fail(new ErrorRecord(e, ErrorIds.AnomalyScoringLockFailed, ErrorCategory.OpenError, state)
-                    {
-                        ErrorDetails = new ErrorDetails($"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"),
-                    }, AnomalyScoringExitCode.Failed);
+                    Fail(ErrorCatalog.Record(e, ErrorIds.AnomalyScoringLockFailed, state,
+                        $"Could not create the lock file '{IncrementalScoringOptions.LockPathFor(state)}': {e.Message}"), AnomalyScoringExitCode.Failed);
                 }
                 WriteVerbose($"Holding the lock '{held!.Path}' ({held.Holder}).");
 
@@ -143,7 +139,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    Fail(EngineError(e, CategoryOf(e.ErrorId), state), AnomalyScoringExitCode.Failed);
+                    Fail(EngineError(e, state), AnomalyScoringExitCode.Failed);
                     return;
                 }
                 summary.FilesFailed += unresolved;
@@ -158,14 +154,13 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        private static ErrorCategory CategoryOf(string errorId) => AutoencoderPS.Errors.ErrorCatalog.CategoryOf(errorId);
 
         private string ResolveTarget(string path, string parameter)
         {
             string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                Fail(new ErrorRecord(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
-                    parameter + "NotFileSystem", ErrorCategory.InvalidArgument, path), AnomalyScoringExitCode.Failed);
+                Fail(ErrorCatalog.Record(new ArgumentException($"-{parameter} '{path}' is not a file-system path."),
+                    parameter + "NotFileSystem", path), AnomalyScoringExitCode.Failed);
             return resolved;
         }
 
@@ -207,9 +202,9 @@ namespace AutoencoderPS.Commands
 
             public void FileFailed(string file, Exception error) => cmdlet.WriteError(error switch
             {
-                AutoencoderException ae => new ErrorRecord(ae, ae.ErrorId, ErrorCategory.InvalidData, file),
-                UnauthorizedAccessException => new ErrorRecord(error, ErrorIds.InputFileUnreadable, ErrorCategory.PermissionDenied, file),
-                _ => new ErrorRecord(error, ErrorIds.InputFileUnreadable, ErrorCategory.ReadError, file),
+                AutoencoderException ae => ErrorCatalog.Record(ae, ae.ErrorId, file),
+                UnauthorizedAccessException => ErrorCatalog.Record(error, ErrorIds.InputFileUnreadable, file),
+                _ => ErrorCatalog.Record(error, ErrorIds.InputFileUnreadable, file),
             });
         }
     }

@@ -11,6 +11,7 @@ using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Adapters;
+using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
 {
@@ -136,19 +137,19 @@ namespace AutoencoderPS.Commands
             {
                 target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath, out ProviderInfo provider, out _);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{OutputPath}' is not a file-system path."),
-                        ErrorIds.OutputPathNotFileSystem, ErrorCategory.InvalidArgument, OutputPath));
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{OutputPath}' is not a file-system path."),
+                        ErrorIds.OutputPathNotFileSystem, OutputPath));
                 // Replacing an input with its own scores would lose it for good (a rejected row is in no output).
                 string targetFile = RealPath(target);
                 string? same = files.FirstOrDefault(f => string.Equals(RealPath(f), targetFile, IncrementalScoringJob.PathComparison));
                 if (same != null)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
                             $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
-                        ErrorIds.OutputPathIsInput, ErrorCategory.InvalidArgument, target));
+                        ErrorIds.OutputPathIsInput, target));
                 if (NoClobber && File.Exists(target))
                 {
-                    ThrowTerminatingError(new ErrorRecord(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                        ErrorIds.OutputFileExists, ErrorCategory.ResourceExists, target));
+                    ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
+                        ErrorIds.OutputFileExists, target));
                 }
                 if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
                 try
@@ -157,7 +158,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputFileWriteFailed, ErrorCategory.WriteError, target));
+                    ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.OutputFileWriteFailed, target));
                 }
             }
             try
@@ -171,8 +172,7 @@ namespace AutoencoderPS.Commands
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
-                                $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."),
-                                ErrorCategory.InvalidData, file));
+                                $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
                             continue;
                         }
                         firstHeader ??= header;
@@ -209,8 +209,7 @@ namespace AutoencoderPS.Commands
                 {
                     // Every row failed: an empty file must not replace a previous output.
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
-                            $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."),
-                        ErrorCategory.InvalidData, target));
+                            $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
                 else if (output != null && target != null)
                 {
@@ -221,10 +220,8 @@ namespace AutoencoderPS.Commands
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(e, ErrorIds.OutputFileWriteFailed, ErrorCategory.WriteError, target)
-                {
-                    ErrorDetails = new ErrorDetails($"Could not write the scored rows to '{target}': {e.Message} Any previous file there is unchanged."),
-                });
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.OutputFileWriteFailed, target,
+                    $"Could not write the scored rows to '{target}': {e.Message} Any previous file there is unchanged."));
             }
             finally
             {
@@ -321,7 +318,7 @@ namespace AutoencoderPS.Commands
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
             var e = ColumnMismatch.Error(source, missing, found, Schema.Names, Delimiter);
-            ThrowTerminatingError(EngineError(e, ErrorCategory.InvalidData, target));
+            ThrowTerminatingError(EngineError(e, target));
         }
 
         // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.
@@ -363,8 +360,7 @@ namespace AutoencoderPS.Commands
                     : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
             ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures,
                     $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {cause}. " +
-                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")),
-                ErrorCategory.InvalidData, record));
+                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")), record));
         }
 
         private RowShape? shape;

@@ -154,22 +154,15 @@ namespace AutoencoderPS.Commands
             {
                 if (!MyInvocation.BoundParameters.ContainsKey(name)) continue;
                 if (name == "Calibration" && calibration != Engine.Scoring.ScoreCalibration.Likelihood) continue;
-                return new ErrorRecord(new ArgumentException(
+                return ErrorCatalog.Record(new ArgumentException(
                     $"-{name} needs a time-series model (New-Autoencoder -WindowSize n -TimeProperty ...): calibration and alerts follow each group's rows in time order, and {model} reads single rows."),
-                    ErrorIds.StreamOptionNeedsWindowedModel, ErrorCatalog.CategoryOf(ErrorIds.StreamOptionNeedsWindowedModel), name);
+                    ErrorIds.StreamOptionNeedsWindowedModel, name);
             }
             return null;
         }
 
         /// <summary>The ErrorRecord of an engine error: its ErrorId, the category <see cref="ErrorCatalog"/> gives that id.</summary>
         protected static ErrorRecord EngineError(AutoencoderException e, object? target) => ErrorCatalog.Record(e, target);
-
-        /// <summary>
-        /// An ErrorRecord with a category chosen here rather than by <see cref="ErrorCatalog"/>. Only Test-Anomaly and
-        /// Invoke-AnomalyScoring still use it, until the scoring rewrite converts them; new code uses the catalog.
-        /// </summary>
-        protected static ErrorRecord EngineError(AutoencoderException e, ErrorCategory category, object? target) =>
-            new ErrorRecord(e, e.ErrorId, category, target);
 
         /// <summary>A disposed model has released its network: one clear terminating error, whatever the cmdlet.</summary>
         protected void ThrowIfDisposed(AutoencoderModel model)
