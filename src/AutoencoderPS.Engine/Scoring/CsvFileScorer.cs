@@ -328,7 +328,7 @@ namespace AutoencoderPS.Engine.Scoring
                     Bounds[BoundsUsed + 2 * i] = Used + reader.FieldStart(i);
                     Bounds[BoundsUsed + 2 * i + 1] = Used + reader.FieldEnd(i);
                 }
-                Entries.Add(new Entry { Offset = Used, Length = raw.Length, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                Entries.Add(new Entry { Offset = Used, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
                 Used += raw.Length;
                 BoundsUsed += 2 * count;
             }
@@ -363,7 +363,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         private struct Entry
         {
-            public int Offset, Length, FirstBound, FieldCount;
+            public int Offset, FirstBound, FieldCount;
             public string[]? Fields;
             public long Line, Ordinal;
         }
@@ -467,7 +467,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (entry.Fields != null)
                 {
                     // Read field by field (quotes): written as fields, quoted as the writer quotes.
-                    fragment!.Write(new CsvRecord(header, entry.Fields, chunk.Path, entry.Line), score!, imputed, owner.schema);
+                    fragment!.Write(new CsvRecord(header, entry.Fields, chunk.Path, entry.Line), score, imputed, owner.schema);
                     return;
                 }
                 // The row's bytes up to the last column the header names (extra fields are not written).
@@ -519,14 +519,6 @@ namespace AutoencoderPS.Engine.Scoring
 
             /// <summary>The record's bytes from its start to the end of field <paramref name="count"/> - 1.</summary>
             public ReadOnlySpan<byte> Raw(int count) => count == 0 ? default : buffer.AsSpan(bounds[0], bounds[2 * count - 1] - bounds[0]);
-
-            public string[] DecodeFields()
-            {
-                if (Fields != null) return Fields;
-                var fields = new string[FieldCount];
-                for (int i = 0; i < fields.Length; i++) fields[i] = Utf8.GetString(Field(i));
-                return fields;
-            }
 
             /// <summary>Moves to the next record that is not blank; false at the end of the stream.</summary>
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -135,11 +135,19 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public bool Faulted => guarded?.Faulted == true;
 
-        /// <summary>Writes one scored row. All rows must come from files with the same header.</summary>
+        /// <summary>
+        /// Writes one scored row, or (<paramref name="score"/> null) a sliding-window row still warming up: no score, not an
+        /// anomaly. All rows must come from files with the same header (or, appended, are mapped onto the output's columns).
+        /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Write(CsvRecord record, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        public void Write(CsvRecord record, RowScore? score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
+            if (score == null)
+            {
+                WriteWarmingUp(record, imputed);
+                return;
+            }
             WriteFields(record);
             WriteScore(score, imputed, schema);
             WriteSource(record);
@@ -206,8 +214,8 @@ namespace AutoencoderPS.Engine.Scoring
             Field(record.Line.ToString(CultureInfo.InvariantCulture));
         }
 
-        /// <summary>Writes a row of a sliding-window model that is still warming up: no score, not an anomaly.</summary>
-        public void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
+        // A row of a sliding-window model that is still warming up: no score, not an anomaly.
+        private void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
         {
             WriteFields(record);
             Field("");

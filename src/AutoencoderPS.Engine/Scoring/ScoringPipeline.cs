@@ -186,9 +186,8 @@ namespace AutoencoderPS.Engine.Scoring
                 }
                 else
                 {
-                    full.Clear();
-                    foreach (var input in inputs) full.Add(input!);
-                    scores = model.Score(full);
+                    // A row model's inputs are all there: every row has its features.
+                    scores = model.Score(inputs!);
                 }
                 int next = 0;
                 for (int i = 0; i < rows.Count; i++)

@@ -388,8 +388,7 @@ namespace AutoencoderPS.Commands
             var schema = Model.WindowSchema!;
             if (output != null && record is CsvRecord csv)
             {
-                if (score != null) output.Write(csv, score, imputed, schema);
-                else output.WriteWarmingUp(csv, imputed);
+                output.Write(csv, score, imputed, schema);
                 return;
             }
             var row = record switch

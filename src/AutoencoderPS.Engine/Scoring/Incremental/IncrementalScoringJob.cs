@@ -251,8 +251,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
                     job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed);
-                if (score != null) csv.Write(row, score, imputed, job.model.WindowSchema!);
-                else csv.WriteWarmingUp(row, imputed);
+                csv.Write(row, score, imputed, job.model.WindowSchema!);
             }
 
             /// <summary>Writes what is buffered, flushes it to the disk, and returns the output's length.</summary>
