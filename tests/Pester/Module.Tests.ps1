@@ -131,6 +131,15 @@ Describe 'The AutoencoderPS module' {
         @($drifted) | Should -BeNullOrEmpty
     }
 
+    It 'every cmdlet links its online help to its help page in the project repository (the manifest''s ProjectUri)' {
+        $project = $module.PrivateData.PSData.ProjectUri
+        "$project" | Should -Match '^https://'
+        foreach ($name in $expectedCmdlets) {
+            (Get-Command $name).HelpUri | Should -Be "$project/blob/main/module/help/$name.md" -Because $name
+            Join-Path $PSScriptRoot "../../module/help/$name.md" | Should -Exist -Because $name
+        }
+    }
+
     It 'has a stamped version, not the 0.0.0 placeholder' {
         $module.Version | Should -Not -Be ([version]'0.0.0')
         $module.Version | Should -BeGreaterThan ([version]'0.0.0')
