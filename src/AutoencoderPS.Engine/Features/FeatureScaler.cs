@@ -158,8 +158,8 @@ namespace AutoencoderPS.Engine.Features
                     {
                         if (kinds[j] != SlotKind.Numeric) continue;
                         var sorted = Statistics.Sorted(rows.Select(r => r[j]));
-                        double q1 = Statistics.Percentile(sorted, 25), q3 = Statistics.Percentile(sorted, 75);
-                        offset[j] = Statistics.Percentile(sorted, 50);
+                        double q1 = Statistics.PercentileOfSorted(sorted, 25), q3 = Statistics.PercentileOfSorted(sorted, 75);
+                        offset[j] = Statistics.PercentileOfSorted(sorted, 50);
                         // A feature constant in its middle half (e.g. mostly zero counts) falls back to its full range.
                         scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
                     }
@@ -169,8 +169,8 @@ namespace AutoencoderPS.Engine.Features
                     {
                         if (kinds[j] != SlotKind.Numeric) continue;
                         var sorted = Statistics.Sorted(rows.Select(r => r[j]));
-                        offset[j] = Statistics.Percentile(sorted, 50);
-                        double spread = (Statistics.Percentile(sorted, 75) - Statistics.Percentile(sorted, 25)) / 1.349;
+                        offset[j] = Statistics.PercentileOfSorted(sorted, 50);
+                        double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
                         if (!(spread > 1e-12))
                         {
                             // Constant in its middle half (mostly one value): the standard deviation, else 1.

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Numerics;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -125,7 +126,7 @@ namespace AutoencoderPS.Engine.Features
                         if (present.Length == 0)
                             throw new AutoencoderException(ErrorIds.EmptyFeatureColumn, $"Column '{c.Name}' has no values in the training rows.");
                         // Sorted, and summed in that order, as before (the sums, and so the statistics, are the same to the bit).
-                        SortAscending(present);
+                        Statistics.SortInPlace(present);
                         double sum = 0;
                         foreach (double v in present) sum += v;
                         double mean = sum / present.Length;
@@ -238,39 +239,6 @@ namespace AutoencoderPS.Engine.Features
             foreach (var row in rows)
                 if (!double.IsNaN(row[i])) values[k++] = row[i];
             return values;
-        }
-
-        /// <summary>
-        /// Sorts values that hold no NaN, ascending (heapsort). Not List&lt;double&gt;.Sort or Array.Sort: the framework's
-        /// precompiled code has no instantiation of its sort for double, so the first training of a process ran it as
-        /// unoptimized (Tier 0) code, once per column: about 7% of that run's samples on the pipeline thread. This
-        /// code is precompiled with the engine (ReadyToRun). Equal values are interchangeable here (only -0 and +0
-        /// compare equal yet differ, and they sum alike).
-        /// </summary>
-        internal static void SortAscending(double[] values)
-        {
-            int n = values.Length;
-            for (int start = n / 2 - 1; start >= 0; start--) SiftDown(values, start, n);
-            for (int end = n - 1; end > 0; end--)
-            {
-                (values[0], values[end]) = (values[end], values[0]);
-                SiftDown(values, 0, end);
-            }
-        }
-
-        private static void SiftDown(double[] heap, int root, int count)
-        {
-            double value = heap[root];
-            while (true)
-            {
-                int child = 2 * root + 1;
-                if (child >= count) break;
-                if (child + 1 < count && heap[child + 1] > heap[child]) child++;
-                if (heap[child] <= value) break;
-                heap[root] = heap[child];
-                root = child;
-            }
-            heap[root] = value;
         }
 
         private static double MedianOfSorted(double[] sorted)

@@ -13,6 +13,30 @@ namespace AutoencoderPS.Engine.Tests
         private static readonly double[] OneToFour = { 1, 2, 3, 4 };
 
         [Theory]
+        [InlineData(1, false)]
+        [InlineData(500, false)]
+        [InlineData(Statistics.HeapSortLimit, false)]
+        [InlineData(Statistics.HeapSortLimit + 1, false)]
+        [InlineData(100_000, false)]
+        [InlineData(500, true)]
+        public void SortsAsArraySortDoesOnEitherSideOfTheHeapSortLimit(int count, bool withNaN)
+        {
+            // Ties, both zeros, negative values; NaN first when there is one, as Array.Sort and OrderBy put it.
+            var random = new Random(count);
+            var values = Enumerable.Range(0, count).Select(_ => Math.Round(random.NextDouble() * 40 - 20) * (random.Next(9) == 0 ? -0.0 : 1)).ToArray();
+            if (withNaN) values[count / 2] = double.NaN;
+            var expected = (double[])values.Clone();
+            Array.Sort(expected);
+            var sorted = Statistics.Sorted(values);
+            Assert.Equal(expected.Length, sorted.Length);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(expected[i].Equals(sorted[i]) || expected[i] == sorted[i], $"position {i}: {sorted[i]} where Array.Sort has {expected[i]}");
+            if (!withNaN)
+                foreach (double p in new[] { 0, 1, 25, 50, 99.9, 100 })
+                    Assert.Equal(Statistics.Percentile(values, p), Statistics.PercentileOfSorted(sorted, p));
+        }
+
+        [Theory]
         [InlineData(9_999)]
         [InlineData(300_000)]
         [InlineData(1_000_000)]

@@ -6,6 +6,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Numerics;
 
 namespace AutoencoderPS.Engine.Tests
 {
@@ -300,7 +301,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(3)]
         [InlineData(17)]
         [InlineData(2335)]
-        public void SortAscendingOrdersLikeArraySort(int length)
+        public void TheHeapSortOrdersLikeArraySort(int length)
         {
             var random = new Random(length + 1);
             // Few distinct values (many ties), wide ones, zeros of both signs and infinities.
@@ -315,7 +316,7 @@ namespace AutoencoderPS.Engine.Tests
             var expected = (double[])values.Clone();
             Array.Sort(expected);
 
-            TrainingSetBuilder.SortAscending(values);
+            Statistics.SortInPlace(values);
 
             Assert.Equal(expected, values);
         }
