@@ -446,7 +446,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         internal static double[] SampleSorted(IReadOnlyList<double> errors)
         {
-            var sorted = errors.OrderBy(e => e).ToArray();
+            var sorted = Statistics.Sorted(errors);
             if (sorted.Length <= MaxStoredErrors) return sorted;
             var sample = new double[MaxStoredErrors];
             for (int k = 0; k < MaxStoredErrors; k++)
