@@ -123,6 +123,11 @@ function Invoke-NabRun {
     # (all three profiles) and the normalised scores.
     param([int] $RunSeed, [hashtable] $Options, [string] $WriteDetections)
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    # A variant with EmpiricalTail (an engine setting with no cmdlet parameter): the raw errors of
+    # Test-Anomaly -Calibration None go through the product's RowVerdicts with AnomalyLikelihood(empiricalTail).
+    $Options = $Options.Clone()
+    $tail = $null
+    if ($Options.ContainsKey('EmpiricalTail')) { $tail = [bool]$Options.EmpiricalTail; $Options.Remove('EmpiricalTail'); $Options.Calibration = 'None' }
     $results = foreach ($s in $data) {
         $n = $s.Value.Count
         $detection = [bool[]]::new($n)
@@ -133,7 +138,20 @@ function Invoke-NabRun {
                 $m = Get-NabModel -S $s -RunSeed $RunSeed
                 $scored = @($m.Rows | Test-Anomaly -Model $m.Model -ThreadCount $ThreadCount -TopFeatureCount 0 @Options -ErrorAction Stop)
                 if ($scored.Count -ne $n) { throw "$n rows but $($scored.Count) scored rows." }
+                $replay = if ($null -ne $tail) {
+                    $L = [AutoencoderPS.Engine.Scoring.AnomalyLikelihood]
+                    [AutoencoderPS.Engine.Scoring.RowVerdicts]::new($true, $L::DefaultThreshold, $null,
+                        $L::new($L::DefaultHistoryRows, $L::DefaultShortRows, $L::DefaultLearningRows, $L::DefaultRecentRows, $tail))
+                }
                 for ($i = 0; $i -lt $n; $i++) {
+                    if ($replay) {
+                        $p = $null; $anomalous = $false
+                        if ($null -ne $scored[$i].AnomalyScore) {
+                            $detection[$i] = $replay.Next('series', $m.Rows[$i].timestamp, [double]$scored[$i].AnomalyScore, $false, [ref]$p, [ref]$anomalous)
+                        }
+                        if ($anomalous -and $i -ge $m.Probation) { $flagged++ }
+                        continue
+                    }
                     $detection[$i] = [bool]$scored[$i].IsAlert
                     if ($scored[$i].IsAnomaly -and $i -ge $m.Probation) { $flagged++ }
                 }
@@ -196,6 +214,8 @@ if ($Ablation) {
         'likelihood >= 0.9999 + alerts'                                = @{ Calibration = 'Likelihood'; ProbabilityThreshold = 0.9999 }
         'likelihood + alerts (cool-down 12)'                           = @{ Calibration = 'Likelihood'; AlertCooldown = '12' }
         'likelihood + alerts (cool-down 288)'                          = @{ Calibration = 'Likelihood'; AlertCooldown = '288' }
+        'likelihood, Gaussian tail only (no empirical tail; replay)'   = @{ EmpiricalTail = $false }
+        'likelihood with the empirical tail (replay of the defaults)'  = @{ EmpiricalTail = $true }
     }
     foreach ($label in $variants.Keys) {
         Write-Host $label

@@ -27,9 +27,18 @@ namespace AutoencoderPS.Engine.Scoring
     /// <item>the median and the spread of that short-run average over the last <see cref="HistoryRows"/> rows (not
     /// counting the current row) describe what is normal for this group now; the spread is the median absolute deviation
     /// from the median, scaled to a standard deviation (x 1.4826);</item>
-    /// <item>the likelihood is the Gaussian probability that the short-run average is below the current one:
-    /// 1 - Q((average - median) / spread).</item>
+    /// <item>the Gaussian probability that the short-run average is below the current one:
+    /// 1 - Q((average - median) / spread);</item>
+    /// <item>the likelihood is the smaller of that and the empirical one, the share of the history below the current
+    /// average (<see cref="EmpiricalTail"/>).</item>
     /// </list>
+    /// The Gaussian tail is a model of the log error, and the heavy-tailed errors of real series break it: an error
+    /// the history holds on more than 1 row in 100 (a daily job's spike, a burst that comes back every few hours, the
+    /// new level of a shift after its first hours) is not a 1-in-100 event, whatever the Gaussian says. Taking the smaller
+    /// of the two calls a row unlikely only when the model and the series' own record both do; with the default
+    /// threshold (0.99), a short-run error that more than 1 % of the history reached or exceeded is not an anomaly.
+    /// It also makes a level shift ordinary once it has lasted 1 % of the history (86 rows of a full 8,640-row
+    /// history), where the median alone needs half of it.
     /// The median and the MAD are robust: a stretch of unusual errors that is less than half of the history (an
     /// incident, or a level shift while it is recent) moves neither, so the next incident is measured against the
     /// ordinary spread. A mean and standard deviation (HTM's choice) are pulled by such a stretch: after a level shift
@@ -75,8 +84,9 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly Dictionary<string, GroupHistory> groups = new Dictionary<string, GroupHistory>(StringComparer.Ordinal);
 
         public AnomalyLikelihood(int historyRows = DefaultHistoryRows, int shortRows = DefaultShortRows, int learningRows = DefaultLearningRows,
-            int recentRows = DefaultRecentRows)
+            int recentRows = DefaultRecentRows, bool empiricalTail = true)
         {
+            EmpiricalTail = empiricalTail;
             if (recentRows < 0) throw new ArgumentOutOfRangeException(nameof(recentRows));
             RecentRows = recentRows;
             if (shortRows < 1) throw new ArgumentOutOfRangeException(nameof(shortRows));
@@ -91,6 +101,13 @@ namespace AutoencoderPS.Engine.Scoring
         public int ShortRows { get; }
         public int LearningRows { get; }
         public int RecentRows { get; }
+
+        /// <summary>
+        /// True (the default): the likelihood is at most the share of the group's history (short-run averages) strictly
+        /// below the current short-run average. False: the Gaussian tail alone (the rule before 2026-12; kept for the
+        /// evaluation's ablation, see .docs/nab.md).
+        /// </summary>
+        public bool EmpiricalTail { get; }
 
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
@@ -122,6 +139,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 double median = g.Median, spread = Math.Max(MadToSigma * g.AbsoluteDeviation(median), MinimumSpread);
                 likelihood = 1.0 - UpperTail((average - median) / spread);
+                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)g.CountBelow(average) / g.Count);
             }
             g.AddHistory(average);
             return likelihood;
@@ -151,7 +169,7 @@ namespace AutoencoderPS.Engine.Scoring
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent);
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail);
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
@@ -298,6 +316,9 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                 }
             }
+
+            /// <summary>How many values of the history are strictly below <paramref name="value"/>.</summary>
+            public int CountBelow(double value) => LowerBound(value);
 
             private int LowerBound(double value)
             {

@@ -34,13 +34,26 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Sets the row's likelihood, verdict and alert; rows must come in time order within their group.</summary>
         public void Apply(RowScore score, WindowKey key)
         {
+            score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly);
+            if (Likelihood != null) score.Probability = probability;
+            score.IsAnomaly = isAnomaly;
+        }
+
+        /// <summary>
+        /// The verdict of the next row of <paramref name="group"/> from its raw error: its likelihood (null without a
+        /// calibration, or while the group is learning), whether it is an anomaly (<paramref name="rawVerdict"/>, the
+        /// model's threshold, when not calibrating) and, returned, whether it raises an alert.
+        /// </summary>
+        public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly)
+        {
+            probability = null;
+            isAnomaly = rawVerdict;
             if (Likelihood != null)
             {
-                var p = Likelihood.Next(key.Group, score.Score, out bool newHigh);
-                score.Probability = p;
-                score.IsAnomaly = p != null && p.Value >= Threshold && newHigh;
+                probability = Likelihood.Next(group, rawScore, out bool newHigh);
+                isAnomaly = probability != null && probability.Value >= Threshold && newHigh;
             }
-            score.IsAlert = Alerts.Next(key.Group, key.Time, score.IsAnomaly);
+            return Alerts.Next(group, time, isAnomaly);
         }
     }
 }

@@ -115,6 +115,75 @@ namespace AutoencoderPS.Engine.Tests
             Assert.DoesNotContain(3 * 288 + 200, highs);
         }
 
+        // Runs errors through the product's verdicts (defaults: likelihood, threshold 0.99, cool-down 48) and returns
+        // the anomalous rows and the alerts.
+        private static (List<int> Anomalous, List<int> Alerts) Verdicts(IReadOnlyList<double> errors, bool empiricalTail)
+        {
+            var verdicts = new RowVerdicts(true, likelihood: new AnomalyLikelihood(empiricalTail: empiricalTail));
+            var anomalous = new List<int>();
+            var alerts = new List<int>();
+            for (int i = 0; i < errors.Count; i++)
+            {
+                if (verdicts.Next("g", null, errors[i], false, out _, out bool isAnomaly)) alerts.Add(i);
+                if (isAnomaly) anomalous.Add(i);
+            }
+            return (anomalous, alerts);
+        }
+
+        [Fact]
+        public void ADailyBurstOnANearConstantSeriesAlertsOnlyWhenItIsAmongTheHighestOfTheHistory()
+        {
+            // A series whose error is the same on most rows (its MAD is 0, so the spread floor decides the Gaussian
+            // tail), with a daily job: the error rises for 24 rows (a window's length) at about the same time every day,
+            // to a height that varies from day to day. 30 days of 5-minute rows; on day 25 a real incident, 10 times
+            // the highest burst.
+            var random = new Random(11);
+            var errors = Enumerable.Repeat(0.001, 288 * 30).ToList();
+            for (int day = 0; day < 30; day++)
+            {
+                int start = day * 288 + 40 + random.Next(-3, 4);
+                double height = 0.5 * Math.Exp(0.3 * Gaussian(random));
+                for (int i = start; i < start + 24; i++) errors[i] = height * Math.Exp(0.05 * Gaussian(random));
+            }
+            const int incident = 25 * 288 + 150;
+            for (int i = incident; i < incident + 6; i++) errors[i] = 30;
+            var withTail = Verdicts(errors, empiricalTail: true);
+            var gaussianOnly = Verdicts(errors, empiricalTail: false);
+            string seen = $"alerts: {string.Join(", ", withTail.Alerts)}; Gaussian tail only: {string.Join(", ", gaussianOnly.Alerts)}";
+            // The incident alerts within its first rows (once the 3-row average is above the day's burst), with or
+            // without the empirical tail, and once.
+            Assert.True(withTail.Alerts.Count(i => i >= incident && i < incident + 48) == 1 && withTail.Alerts.Any(i => i >= incident && i < incident + 3), seen);
+            Assert.True(gaussianOnly.Alerts.Any(i => i >= incident && i < incident + 3), seen);
+            // A day's burst that is higher than yesterday's is a new high, and the Gaussian tail (against the floor)
+            // calls it certain: it alerts on about half of the days. With the empirical tail it alerts only when it is
+            // in the top 1 % of the history's rows, i.e. among the few highest bursts so far: less than half as often.
+            int others = withTail.Alerts.Count(i => i >= 5 * 288 && (i < incident || i >= incident + 3));
+            int othersGaussian = gaussianOnly.Alerts.Count(i => i >= 5 * 288 && (i < incident || i >= incident + 3));
+            Assert.True(othersGaussian >= 10 && 2 * others <= othersGaussian, seen);
+            // The empirical tail only ever lowers the likelihood: it removes anomalous rows, never adds one.
+            Assert.True(withTail.Anomalous.All(gaussianOnly.Anomalous.Contains), seen);
+        }
+
+        [Fact]
+        public void TheLikelihoodIsAtMostTheShareOfTheHistoryBelowTheAverage()
+        {
+            // 100 rows of history: 95 nearly the same (log error 0 to 0.0094; the MAD is tiny, the spread floor
+            // decides) and 5 at log error 10, every 20th row. A short-run average of 10 is 200 floors above the median:
+            // the Gaussian tail calls it certain, but the history reached it on 5 of its 100 rows.
+            var likelihood = new AnomalyLikelihood(historyRows: 100, shortRows: 1, learningRows: 100);
+            var gaussian = new AnomalyLikelihood(historyRows: 100, shortRows: 1, learningRows: 100, empiricalTail: false);
+            for (int i = 0; i < 100; i++)
+            {
+                double e = i % 20 == 19 ? Math.Exp(10) : Math.Exp(i * 0.0001);
+                likelihood.Next("g", e);
+                gaussian.Next("g", e);
+            }
+            double p = likelihood.Next("g", Math.Exp(10))!.Value, q = gaussian.Next("g", Math.Exp(10))!.Value;
+            Assert.True(q > 0.999999 && Math.Abs(p - 0.95) < 1e-12, $"Gaussian {q}, with the empirical tail {p}");
+            // Above every row of the history, both agree.
+            Assert.Equal(gaussian.Next("g", Math.Exp(11)), likelihood.Next("g", Math.Exp(11)));
+        }
+
         [Fact]
         public void ANewHighIsAboveEveryAverageOfTheRecentRowsOnly()
         {
