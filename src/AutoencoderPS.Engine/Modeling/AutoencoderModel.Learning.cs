@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>
+    /// Continual learning (opt-in, <see cref="AutoencoderModel.LearnEvery"/>): the model keeps learning from the rows (windows)
+    /// it scored as normal. They are collected, scaled, in a buffer; each time the buffer holds <see cref="AutoencoderModel.LearnEvery"/>
+    /// of them, the network takes <see cref="AutoencoderModel.LearningStepsPerUpdate"/> optimizer step on the buffer (one batch, the
+    /// training loop's own step: <see cref="Trainer"/>, Adam at the last training run's learning rate) and the buffer is emptied.
+    /// <para>
+    /// What stays fixed: the schema, the scaler (its centre, scale and training range) and the raw threshold with its training
+    /// errors. Only the weights move. A calibrated (likelihood) score adapts to the new errors by itself.
+    /// </para>
+    /// <para>
+    /// Adam's moments are not kept between updates: each update starts a fresh optimizer. Its first step moves every weight
+    /// by at most the learning rate (Adam's bias-corrected first step is the rate times the gradient's sign), so an update's
+    /// reach is bounded whatever the rows were, and the learned state is the weights and the buffer alone (saved in the
+    /// model file, and in the scheduled job's state).
+    /// </para>
+    /// </summary>
+    public sealed partial class AutoencoderModel
+    {
+        /// <summary>The most normal rows one update may wait for.</summary>
+        public const int MaxLearnEvery = 100000;
+
+        /// <summary>Optimizer steps per update (each on the whole buffer, as one batch).</summary>
+        public const int LearningStepsPerUpdate = 1;
+
+        private int learnEvery;
+        private readonly List<float[]> learningBuffer = new List<float[]>();
+
+        /// <summary>
+        /// Continual learning: after every this many rows (windows) scored as normal, one optimizer step on them. 0 (the
+        /// default): off, the weights never change after training. Setting it empties the buffer of rows waiting.
+        /// </summary>
+        public int LearnEvery
+        {
+            get => learnEvery;
+            set
+            {
+                if (value < 0 || value > MaxLearnEvery)
+                    throw new ArgumentOutOfRangeException(nameof(LearnEvery), value, $"LearnEvery must lie between 0 (off) and {MaxLearnEvery}.");
+                lock (sync)
+                {
+                    learnEvery = value;
+                    learningBuffer.Clear();
+                }
+            }
+        }
+
+        /// <summary>True when scoring changes the weights (<see cref="LearnEvery"/> above 0): scoring must then go in row order, on one thread.</summary>
+        public bool Learns => learnEvery > 0;
+
+        /// <summary>Updates continual learning has made since the last training run.</summary>
+        public long LearningUpdates { get; private set; }
+
+        /// <summary>Normal rows (windows) waiting in the buffer for the next update.</summary>
+        public int LearningPending
+        {
+            get { lock (sync) return learningBuffer.Count; }
+        }
+
+        /// <summary>
+        /// Hands the model a row (a row model's features) or window (a sliding-window model's) that scoring found normal.
+        /// Returns true when it completed the buffer and the weights changed: rows after it must be scored anew.
+        /// Does nothing (false) when the model does not learn.
+        /// </summary>
+        public bool LearnFrom(double[] input)
+        {
+            if (input == null) throw new ArgumentNullException(nameof(input));
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (learnEvery == 0 || network == null || Scaler == null || Architecture == null) return false;
+                if (input.Length != Architecture.InputSize)
+                    throw new ArgumentException($"A row to learn from has {Architecture.InputSize} values, one per network input.", nameof(input));
+                learningBuffer.Add(ForwardPass.Scale(Scaler, new[] { input }));
+                if (learningBuffer.Count < learnEvery) return false;
+                int n = learningBuffer.Count, d = Architecture.InputSize;
+                var scaled = new float[n * d];
+                for (int i = 0; i < n; i++) Array.Copy(learningBuffer[i], 0, scaled, i * d, d);
+                var options = new TrainingOptions
+                {
+                    Epochs = LearningStepsPerUpdate,
+                    BatchSize = n,
+                    LearningRate = Training?.LearningRate is double rate && rate > 0 ? rate : new TrainingOptions().LearningRate,
+                    Loss = Loss,
+                    Robust = false,
+                    EarlyStopping = false,
+                };
+                learningBuffer.Clear();
+                LearningUpdates++;
+                try
+                {
+                    // The training loop's own step; its shuffle seed only orders the batch's rows.
+                    Trainer.Run(network, scaled, n, d, options, unchecked(Settings.Seed + (int)LearningUpdates), null, default);
+                }
+                finally
+                {
+                    network.eval();
+                }
+                return true;
+            }
+        }
+
+        /// <summary>The learned state beside the weights: the setting, the updates made and the buffer (for the model file).</summary>
+        public LearningState Learning
+        {
+            get
+            {
+                lock (sync)
+                {
+                    int width = Architecture?.InputSize ?? 0;
+                    var pending = new float[learningBuffer.Count * width];
+                    for (int i = 0; i < learningBuffer.Count; i++) Array.Copy(learningBuffer[i], 0, pending, i * width, width);
+                    return new LearningState(learnEvery, LearningUpdates, pending);
+                }
+            }
+        }
+
+        private void ResetLearning()
+        {
+            learningBuffer.Clear();
+            LearningUpdates = 0;
+        }
+
+        // Called on a model being restored (not yet shared).
+        private AutoencoderModel WithLearning(LearningState? state)
+        {
+            if (state == null) return this;
+            int width = Architecture!.InputSize;
+            if (state.Every < 0 || state.Every > MaxLearnEvery || state.Updates < 0)
+                throw new ArgumentException($"its continual learning setting ({state.Every} rows, {state.Updates} updates) is out of range");
+            if (state.Pending.Length % width != 0 || state.Pending.Length / width >= Math.Max(1, state.Every) && state.Pending.Length > 0)
+                throw new ArgumentException("its continual learning buffer does not hold whole rows of the network's inputs, or holds a full update");
+            if (state.Pending.Any(v => !float.IsFinite(v)))
+                throw new ArgumentException("its continual learning buffer holds values that are not finite numbers");
+            learnEvery = state.Every;
+            LearningUpdates = state.Updates;
+            for (int at = 0; at < state.Pending.Length; at += width)
+                learningBuffer.Add(state.Pending.AsSpan(at, width).ToArray());
+            return this;
+        }
+    }
+
+    /// <summary>What continual learning holds beside the weights: the setting, the updates made, and the scaled rows waiting (row-major).</summary>
+    public sealed class LearningState
+    {
+        public LearningState(int every, long updates, float[] pending)
+        {
+            Every = every;
+            Updates = updates;
+            Pending = pending ?? Array.Empty<float>();
+        }
+
+        public int Every { get; }
+        public long Updates { get; }
+        public float[] Pending { get; }
+    }
+}
