@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AutoencoderPS.Engine.Features;
 
 namespace AutoencoderPS.Engine.Modeling
 {
@@ -10,8 +11,10 @@ namespace AutoencoderPS.Engine.Modeling
     /// of them, the network takes <see cref="AutoencoderModel.LearningStepsPerUpdate"/> optimizer step on the buffer (one batch, the
     /// training loop's own step: <see cref="Trainer"/>, Adam at the last training run's learning rate) and the buffer is emptied.
     /// <para>
-    /// What stays fixed: the schema, the scaler (its centre, scale and training range) and the raw threshold with its training
-    /// errors. Only the weights move. A calibrated (likelihood) score adapts to the new errors by itself.
+    /// What stays fixed: the schema, the scaling's centre and scale, and the raw threshold with its training errors. What
+    /// moves: the weights, and the training range of the scaled inputs (<see cref="FeatureScaler.Beyond"/>), which widens to
+    /// the rows learned from, as incremental training widens it: a value the model has learned from is no longer "never seen".
+    /// A calibrated (likelihood) score adapts to the new errors by itself.
     /// </para>
     /// <para>
     /// Adam's moments are not kept between updates: each update starts a fresh optimizer. Its first step moves every weight
@@ -29,7 +32,7 @@ namespace AutoencoderPS.Engine.Modeling
         public const int LearningStepsPerUpdate = 1;
 
         private int learnEvery;
-        private readonly List<float[]> learningBuffer = new List<float[]>();
+        private readonly List<double[]> learningBuffer = new List<double[]>();
 
         /// <summary>
         /// Continual learning: after every this many rows (windows) scored as normal, one optimizer step on them. 0 (the
@@ -76,11 +79,17 @@ namespace AutoencoderPS.Engine.Modeling
                 if (learnEvery == 0 || network == null || Scaler == null || Architecture == null) return false;
                 if (input.Length != Architecture.InputSize)
                     throw new ArgumentException($"A row to learn from has {Architecture.InputSize} values, one per network input.", nameof(input));
-                learningBuffer.Add(ForwardPass.Scale(Scaler, new[] { input }));
+                learningBuffer.Add((double[])input.Clone());
                 if (learningBuffer.Count < learnEvery) return false;
                 int n = learningBuffer.Count, d = Architecture.InputSize;
-                var scaled = new float[n * d];
-                for (int i = 0; i < n; i++) Array.Copy(learningBuffer[i], 0, scaled, i * d, d);
+                var scaled = ForwardPass.Scale(Scaler, learningBuffer);
+                // The rows learned from count as seen: the training range (FeatureScaler.Beyond) widens to them, as
+                // incremental training widens it. The scaling's centre and scale stay.
+                int rowWidth = Scaler.Count;
+                var learnedRows = new List<double[]>(n * (d / rowWidth));
+                foreach (var window in learningBuffer)
+                    for (int at = 0; at < d; at += rowWidth) learnedRows.Add(window.AsSpan(at, rowWidth).ToArray());
+                Scaler = Scaler.WithRange(learnedRows, previous: Scaler);
                 var options = new TrainingOptions
                 {
                     Epochs = LearningStepsPerUpdate,
@@ -113,7 +122,7 @@ namespace AutoencoderPS.Engine.Modeling
                 lock (sync)
                 {
                     int width = Architecture?.InputSize ?? 0;
-                    var pending = new float[learningBuffer.Count * width];
+                    var pending = new double[learningBuffer.Count * width];
                     for (int i = 0; i < learningBuffer.Count; i++) Array.Copy(learningBuffer[i], 0, pending, i * width, width);
                     return new LearningState(learnEvery, LearningUpdates, pending);
                 }
@@ -135,7 +144,7 @@ namespace AutoencoderPS.Engine.Modeling
                 throw new ArgumentException($"its continual learning setting ({state.Every} rows, {state.Updates} updates) is out of range");
             if (state.Pending.Length % width != 0 || state.Pending.Length / width >= Math.Max(1, state.Every) && state.Pending.Length > 0)
                 throw new ArgumentException("its continual learning buffer does not hold whole rows of the network's inputs, or holds a full update");
-            if (state.Pending.Any(v => !float.IsFinite(v)))
+            if (state.Pending.Any(v => double.IsNaN(v)))
                 throw new ArgumentException("its continual learning buffer holds values that are not finite numbers");
             learnEvery = state.Every;
             LearningUpdates = state.Updates;
@@ -145,18 +154,18 @@ namespace AutoencoderPS.Engine.Modeling
         }
     }
 
-    /// <summary>What continual learning holds beside the weights: the setting, the updates made, and the scaled rows waiting (row-major).</summary>
+    /// <summary>What continual learning holds beside the weights: the setting, the updates made, and the rows (windows) waiting, as scored (row-major).</summary>
     public sealed class LearningState
     {
-        public LearningState(int every, long updates, float[] pending)
+        public LearningState(int every, long updates, double[] pending)
         {
             Every = every;
             Updates = updates;
-            Pending = pending ?? Array.Empty<float>();
+            Pending = pending ?? Array.Empty<double>();
         }
 
         public int Every { get; }
         public long Updates { get; }
-        public float[] Pending { get; }
+        public double[] Pending { get; }
     }
 }

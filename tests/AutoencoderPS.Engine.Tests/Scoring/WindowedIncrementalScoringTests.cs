@@ -8,6 +8,7 @@ using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Tests.Support;
@@ -87,7 +88,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private List<string[]> OnePass(string file)
         {
             var sink = new Recording();
-            var pipeline = new ScoringPipeline<CsvRecord>(model, new ScoringOptions { BatchSize = 256 }, sink);
+            // A model that learns changes as it scores: the pass learns into a copy, as the job does.
+            using var copy = model.Learns ? ModelFile.Deserialize(ModelFile.Serialize(model), "") : null;
+            var pipeline = new ScoringPipeline<CsvRecord>(copy ?? model, new ScoringOptions { BatchSize = 256 }, sink);
             foreach (var record in CsvSource.Read(file, new CsvInputOptions()))
                 Assert.Null(pipeline.Add(record, record, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();
@@ -120,9 +123,14 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             return job.Run(new[] { input });
         }
 
-        [Fact]
-        public void RunsOverAGrowingFileIncludingKilledOnesGiveTheVerdictsOfOnePass()
+        // With continual learning (LearnEvery 16), the job keeps the learned weights in its state: the same verdicts again.
+        [Theory]
+        [InlineData(0)]
+        [InlineData(16)]
+        public void RunsOverAGrowingFileIncludingKilledOnesGiveTheVerdictsOfOnePass(int learnEvery)
         {
+            model.LearnEvery = learnEvery;
+            string modelBefore = ModelFile.Fingerprint(model);
             var lines = Lines();
             string whole = temp.File("whole.csv");
             File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
@@ -161,6 +169,15 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].SequenceEqual(actual[i]), $"row {i + 1}: expected {string.Join(",", expected[i])}, got {string.Join(",", actual[i])}");
             Assert.Equal(expected.Count(v => v[3] == "True"), alerts);
             Assert.Equal(alerts, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Output.Alerts);
+            // The job learns into its state, never into the model it was given (the operator's model file).
+            Assert.Equal(modelBefore, ModelFile.Fingerprint(model));
+            var learned = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning;
+            if (learnEvery == 0) Assert.Null(learned);
+            else
+            {
+                using var kept = ModelFile.Deserialize(Convert.FromBase64String(learned!.Model), "state");
+                Assert.True(kept.LearningUpdates > 10, $"{kept.LearningUpdates} updates");
+            }
         }
 
         [Fact]
