@@ -43,8 +43,9 @@ namespace AutoencoderPS.Engine.Persistence
         // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
         // 4: the training range of RobustSigmoid's curved inputs (Inputs[].Low, High), which scoring adds as the distance
         // beyond it; a file before version 4 has none and scores by the reconstruction error alone, as it did.
-        // 5: continual learning (LearnEvery, LearningUpdates, LearningPending: the setting, the updates made and the rows
-        // (windows) waiting for the next one, as scored); a file before version 5 has none and loads with learning off, as it scored.
+        // 5: continual learning (LearnEvery, LearningUpdates, LearningPending, LearningSeen, LearningReservoir: the setting, the
+        // updates made, the rows (windows) waiting for the next one, and the sample of normal rows replayed against forgetting);
+        // a file before version 5 has none and loads with learning off, as it scored.
         public const int FormatVersion = 5;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -426,6 +427,8 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LearnEvery { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningUpdates { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningPending { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningSeen { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningReservoir { get; set; }
 
             public static ModelMetadata From(AutoencoderModel model)
             {
@@ -484,6 +487,8 @@ namespace AutoencoderPS.Engine.Persistence
                     LearnEvery = learned ? learning.Every : null,
                     LearningUpdates = learned ? learning.Updates : null,
                     LearningPending = learned ? learning.Pending : null,
+                    LearningSeen = learned ? learning.Seen : null,
+                    LearningReservoir = learned ? learning.Reservoir : null,
                 };
             }
 
@@ -536,8 +541,9 @@ namespace AutoencoderPS.Engine.Persistence
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
-                var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null ? null
-                    : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>());
+                var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
+                    : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
+                        LearningReservoir ?? Array.Empty<double>());
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
                     GroupIntervals, UsualInterval, learning);
             }
