@@ -216,6 +216,7 @@ if ($Ablation) {
         'likelihood + alerts (cool-down 12)'                           = @{ Calibration = 'Likelihood'; AlertCooldown = '12' }
         'likelihood + alerts (cool-down 288)'                          = @{ Calibration = 'Likelihood'; AlertCooldown = '288' }
         'defaults + continual learning (model LearnEvery 32)'          = @{ LearnEvery = 32 }
+        'defaults + continual learning (model LearnEvery 128)'         = @{ LearnEvery = 128 }
     }
     foreach ($label in $variants.Keys) {
         Write-Host $label
