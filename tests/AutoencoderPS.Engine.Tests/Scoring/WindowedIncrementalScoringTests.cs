@@ -181,6 +181,41 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void AChangedModelFileStartsLearningAfreshWithAWarning()
+        {
+            model.LearnEvery = 16;
+            var lines = Lines();
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n" + string.Join("", lines.Take(300).Select(l => l + "\n")), Utf8);
+            Run(input, output, batchSize: 64);
+            string learned = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model;
+
+            // The same model file goes on from what it learned; another (here: another LearnEvery) starts from its own weights.
+            File.AppendAllText(input, string.Join("", lines.Skip(300).Take(40).Select(l => l + "\n")), Utf8);
+            var same = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: same);
+            Assert.DoesNotContain(same.Warnings, w => w.Contains("learned"));
+            Assert.NotEqual(learned, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model);
+
+            model.LearnEvery = 8;
+            File.AppendAllText(input, string.Join("", lines.Skip(340).Take(40).Select(l => l + "\n")), Utf8);
+            var changed = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: changed);
+            Assert.Contains(changed.Warnings, w => w.Contains("learned from another model file"));
+            using var kept = ModelFile.Deserialize(Convert.FromBase64String(ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model), "state");
+            Assert.Equal(8, kept.LearnEvery);
+            Assert.True(kept.LearningUpdates <= 40 / 8, $"{kept.LearningUpdates} updates since the fresh start");
+
+            model.LearnEvery = 0;
+            File.AppendAllText(input, string.Join("", lines.Skip(380).Take(20).Select(l => l + "\n")), Utf8);
+            var off = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: off);
+            Assert.Contains(off.Warnings, w => w.Contains("does not learn"));
+            Assert.Null(ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning);
+        }
+
+        [Fact]
         public void OtherVerdictOptionsStartTheSeriesAfreshWithAWarning()
         {
             var lines = Lines();
