@@ -43,6 +43,8 @@ param(
     [ValidateSet('Auto', 'None', 'Likelihood')] [string] $Calibration,
     [double] $ProbabilityThreshold,
     [string] $AlertCooldown,
+    # Continual learning (the model's LearnEvery; 0: off): set on a copy of each trained model before scoring.
+    [ValidateRange(0, 100000)] [int] $LearnEvery = 0,
     # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
     [string[]] $Seed = @('1'),
     # Only series whose name matches (a -like pattern).
@@ -136,7 +138,23 @@ function Invoke-NabRun {
         if (-not $err) {
             try {
                 $m = Get-NabModel -S $s -RunSeed $RunSeed
-                $scored = @($m.Rows | Test-Anomaly -Model $m.Model -ThreadCount $ThreadCount -TopFeatureCount 0 @Options -ErrorAction Stop)
+                # LearnEvery is a model setting, not a Test-Anomaly option: a model that learns changes as it scores, so
+                # it scores as a copy of the cached model (Export/Import), which the other variants keep using unchanged.
+                $testOptions = $Options.Clone()
+                $learnEvery = [int]$testOptions['LearnEvery']
+                $testOptions.Remove('LearnEvery')
+                $scoringModel = $m.Model
+                if ($learnEvery -gt 0) {
+                    $copyPath = Join-Path ([System.IO.Path]::GetTempPath()) ("nab-learn-{0}.aemodel" -f [guid]::NewGuid())
+                    try {
+                        Export-Autoencoder -Model $m.Model -Path $copyPath
+                        $scoringModel = Import-Autoencoder -Path $copyPath
+                    }
+                    finally { Remove-Item -LiteralPath $copyPath -ErrorAction SilentlyContinue }
+                    $scoringModel.LearnEvery = $learnEvery
+                }
+                try { $scored = @($m.Rows | Test-Anomaly -Model $scoringModel -ThreadCount $ThreadCount -TopFeatureCount 0 @testOptions -ErrorAction Stop) }
+                finally { if ($learnEvery -gt 0) { $scoringModel.Dispose() } }
                 if ($scored.Count -ne $n) { throw "$n rows but $($scored.Count) scored rows." }
                 $replay = if ($null -ne $tail) {
                     $L = [AutoencoderPS.Engine.Scoring.AnomalyLikelihood]
@@ -202,6 +220,7 @@ $defaultOptions = @{}
 if ($PSBoundParameters.ContainsKey('Calibration')) { $defaultOptions.Calibration = $Calibration }
 if ($PSBoundParameters.ContainsKey('ProbabilityThreshold')) { $defaultOptions.ProbabilityThreshold = $ProbabilityThreshold }
 if ($AlertCooldown) { $defaultOptions.AlertCooldown = $AlertCooldown }
+if ($LearnEvery -gt 0) { $defaultOptions.LearnEvery = $LearnEvery }
 
 $total = [System.Diagnostics.Stopwatch]::StartNew()
 $ablationRuns = @()
@@ -216,6 +235,8 @@ if ($Ablation) {
         'likelihood + alerts (cool-down 288)'                          = @{ Calibration = 'Likelihood'; AlertCooldown = '288' }
         'likelihood, Gaussian tail only (no empirical tail; replay)'   = @{ EmpiricalTail = $false }
         'likelihood with the empirical tail (replay of the defaults)'  = @{ EmpiricalTail = $true }
+        'defaults + continual learning (model LearnEvery 32)'          = @{ LearnEvery = 32 }
+        'defaults + continual learning (model LearnEvery 128)'         = @{ LearnEvery = 128 }
     }
     foreach ($label in $variants.Keys) {
         Write-Host $label

@@ -307,6 +307,60 @@ Describe 'Invoke-AnomalyScoring' {
             ($expected | Where-Object IsAlert -eq 'True').Count | Should -BeGreaterThan 0
             $actual[0].AnomalyStatus | Should -Be 'WarmingUp'
         }
+
+        It 'a model that learns (-LearnEvery): its file scores on one thread, Export-Autoencoder keeps what it learned, and the job learns into its state as Test-Anomaly does' {
+            $folder = Join-Path $TestDrive 'learning'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $learner = New-Autoencoder -HiddenLayer 4, 2 -Seed 2 -LearnEvery 16
+            New-MetricRow -Count 300 -AsText | Invoke-AutoencoderTraining -Model $learner -Epochs 3 -ThreadCount 1 | Out-Null
+            $modelPath = Join-Path $folder 'learner.aemodel'
+            Export-Autoencoder -Model $learner -Path $modelPath
+            $modelBytes = (Get-FileHash -LiteralPath $modelPath).Hash
+            $whole = Join-Path $folder 'whole.csv'
+            Write-MetricCsv -Path $whole -FirstId 1 -Count 600
+            $reference = Join-Path $folder 'reference.csv'
+            $verbose = Test-Anomaly -Model $learner -Path $whole -OutputPath $reference -ThreadCount 1 -ThrottleLimit 2 -Verbose 4>&1
+            ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Match 'on one thread'
+            # Test-Anomaly changed the model it was given; its file keeps what it learned.
+            $learner.LearningUpdates | Should -BeGreaterThan 10
+            ($learner | Out-String) | Should -Match 'one step every 16 normal rows'
+            $saved = Join-Path $folder 'learned.aemodel'
+            Export-Autoencoder -Model $learner -Path $saved
+            $imported = Import-Autoencoder -Path $saved
+            $imported.LearningUpdates | Should -Be $learner.LearningUpdates
+            $imported.LearningPending | Should -Be $learner.LearningPending
+            $more = @(New-MetricRow -Count 100 -AsText)
+            $a = @($more | Test-Anomaly -Model $learner -ThreadCount 1).AnomalyScore
+            $b = @($more | Test-Anomaly -Model $imported -ThreadCount 1).AnomalyScore
+            $b | Should -Be $a
+
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $state = "$output.state.json"
+            $job = @{ ModelPath = $modelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            # The same rows as the whole file, in three parts (header and rows 1-250, 251-450, 451-600).
+            $lines = [System.IO.File]::ReadAllLines($whole)
+            Set-Content -Path $export -Value $lines[0..250]
+            Invoke-AnomalyScoring @job | Out-Null
+            $committed = Get-Content -LiteralPath $state -Raw
+            Add-Content -Path $export -Value $lines[251..450]
+            Invoke-AnomalyScoring @job | Out-Null
+            # As if that run had been killed after writing its results and before committing its state (and what it learned).
+            [System.IO.File]::WriteAllText($state, $committed)
+            Add-Content -Path $export -Value $lines[451..600]
+            Invoke-AnomalyScoring @job 3>$null | Out-Null
+
+            $expected = Import-Csv -LiteralPath $reference
+            $actual = Import-Csv -LiteralPath $output
+            $actual.Count | Should -Be 600
+            for ($i = 0; $i -lt 600; $i++) {
+                $actual[$i].AnomalyScore | Should -Be $expected[$i].AnomalyScore -Because "row $($i + 1)"
+                $actual[$i].IsAnomaly | Should -Be $expected[$i].IsAnomaly -Because "row $($i + 1)"
+            }
+            # The job learns into its state, never into the operator's model file.
+            (Get-FileHash -LiteralPath $modelPath).Hash | Should -Be $modelBytes
+            (Get-Content -LiteralPath $state -Raw | ConvertFrom-Json).Learning.Model | Should -Not -BeNullOrEmpty
+        }
     }
 
     Context 'run by a scheduler: exit codes' {

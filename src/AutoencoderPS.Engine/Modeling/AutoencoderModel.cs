@@ -18,7 +18,7 @@ namespace AutoencoderPS.Engine.Modeling
     /// and threshold. Scoring and training may be called from several threads; each call sees either
     /// the state before a training run or after it, never a mix.
     /// </summary>
-    public sealed class AutoencoderModel : IDisposable
+    public sealed partial class AutoencoderModel : IDisposable
     {
         // torch's random generator is process-wide: seeding and initialising a network must not interleave.
         private static readonly object TorchSeedGate = new object();
@@ -258,6 +258,7 @@ namespace AutoencoderPS.Engine.Modeling
                     }
                     TrainingErrors = SampleSorted(errors);
                     Training = summary;
+                    ResetLearning();
                 }
                 return history;
             }
@@ -375,6 +376,7 @@ namespace AutoencoderPS.Engine.Modeling
             if (Schema != null) text.Append($", {Schema.Count} features");
             if (Settings.IsWindowed) text.Append($", windows of {Settings.WindowSize} rows");
             if (IsTrained) text.Append($", threshold {Threshold:G4} ({ThresholdRule})");
+            if (LearnEvery > 0) text.Append($", learns every {LearnEvery} normal {(Settings.IsWindowed ? "windows" : "rows")}");
             return text.ToString();
         }
 
@@ -394,7 +396,7 @@ namespace AutoencoderPS.Engine.Modeling
             ModelSettings settings, FeatureSchema schema, FeatureScaler scaler, NetworkArchitecture architecture,
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
-            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null)
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -422,7 +424,7 @@ namespace AutoencoderPS.Engine.Modeling
                 Training = training,
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
-            };
+            }.WithLearning(learning);
         }
 
         /// <summary>Runs <paramref name="action"/> on the network under the model's lock (for saving weights).</summary>

@@ -43,7 +43,10 @@ namespace AutoencoderPS.Engine.Persistence
         // a version-1 or 2 file has none of them and loads as trained without trimming (TrimmedShare 0).
         // 4: the training range of RobustSigmoid's curved inputs (Inputs[].Low, High), which scoring adds as the distance
         // beyond it; a file before version 4 has none and scores by the reconstruction error alone, as it did.
-        public const int FormatVersion = 4;
+        // 5: continual learning (LearnEvery, LearningUpdates, LearningPending, LearningSeen, LearningReservoir: the setting, the
+        // updates made, the rows (windows) waiting for the next one, and the sample of normal rows replayed against forgetting);
+        // a file before version 5 has none and loads with learning off, as it scored.
+        public const int FormatVersion = 5;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -130,6 +133,28 @@ namespace AutoencoderPS.Engine.Persistence
             byte[] hash = SHA256.HashData(output.GetBuffer().AsSpan(0, (int)output.Length));
             output.Write(hash, 0, hash.Length);
             return output.ToArray();
+        }
+
+        /// <summary>
+        /// SHA-256 (hex) of what a model scores and learns by: its metadata (without the time it was saved) and its weights.
+        /// Two loads of one model file have the same fingerprint; a retrained or changed model has another.
+        /// </summary>
+        public static string Fingerprint(AutoencoderModel model)
+        {
+            byte[] weights = null!;
+            ModelMetadata metadata = null!;
+            model.WithNetwork(network =>
+            {
+                metadata = ModelMetadata.From(model);
+                using var buffer = new MemoryStream();
+                network.save(buffer);
+                weights = buffer.ToArray();
+            });
+            metadata.SavedUtc = default;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(metadata, Json));
+            hash.AppendData(weights);
+            return Convert.ToHexString(hash.GetHashAndReset());
         }
 
         /// <summary>Reads and validates a model file; throws <see cref="ModelFileException"/> naming what is wrong.</summary>
@@ -398,10 +423,19 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
 
+            // Continual learning (format version 5); absent when it is off.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LearnEvery { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningUpdates { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningPending { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningSeen { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningReservoir { get; set; }
+
             public static ModelMetadata From(AutoencoderModel model)
             {
                 var schema = model.Schema!;
                 var scaler = model.Scaler!;
+                var learning = model.Learning;
+                bool learned = learning.Every > 0 || learning.Updates > 0;
                 return new ModelMetadata
                 {
                     FormatVersion = ModelFile.FormatVersion,
@@ -450,6 +484,11 @@ namespace AutoencoderPS.Engine.Persistence
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
+                    LearnEvery = learned ? learning.Every : null,
+                    LearningUpdates = learned ? learning.Updates : null,
+                    LearningPending = learned ? learning.Pending : null,
+                    LearningSeen = learned ? learning.Seen : null,
+                    LearningReservoir = learned ? learning.Reservoir : null,
                 };
             }
 
@@ -502,8 +541,11 @@ namespace AutoencoderPS.Engine.Persistence
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
+                var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
+                    : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
+                        LearningReservoir ?? Array.Empty<double>());
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval);
+                    GroupIntervals, UsualInterval, learning);
             }
         }
 

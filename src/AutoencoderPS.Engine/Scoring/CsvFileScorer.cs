@@ -73,7 +73,8 @@ namespace AutoencoderPS.Engine.Scoring
             // A separator outside ASCII could match a byte inside a longer UTF-8 character: such numbers take the general reader.
             point = plain < 0x80 ? plain : '\0';
             this.policy = policy;
-            workers = new Worker?[threads];
+            // A model that learns (AutoencoderModel.LearnEvery) scores in row order with its own weights: one thread.
+            workers = new Worker?[model.Learns ? 1 : threads];
         }
 
         /// <summary>Threads that featurize and score (the reading thread aside).</summary>

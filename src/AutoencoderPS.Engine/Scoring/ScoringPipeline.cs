@@ -177,40 +177,61 @@ namespace AutoencoderPS.Engine.Scoring
             if (rows.Count == 0) return;
             try
             {
-                RowScore[] scores;
-                if (IsWindowed)
-                {
-                    full.Clear();
-                    foreach (var window in inputs) if (window != null) full.Add(window);
-                    scores = full.Count > 0 ? model.ScoreWindows(full) : Array.Empty<RowScore>();
-                }
-                else
-                {
-                    // A row model's inputs are all there: every row has its features.
-                    scores = model.Score(inputs!);
-                }
-                int next = 0;
-                for (int i = 0; i < rows.Count; i++)
-                {
-                    RowScore? score = inputs[i] != null ? scores[next++] : null;
-                    if (score != null)
-                    {
-                        if (IsWindowed)
-                        {
-                            Series!.Verdicts.Apply(score, keys[i]);
-                            if (score.IsAlert) Alerts++;
-                        }
-                        Scored++;
-                        if (score.IsAnomaly) Anomalies++;
-                    }
-                    else WarmingUp++;
-                    sink.Write(rows[i], score, imputed[i]);
-                }
+                // A model that learns (AutoencoderModel.LearnEvery) changes its weights after some normal row: the rows after
+                // it are scored again with the new weights, so a row's score does not depend on how rows were batched.
+                int from = 0;
+                while (from < rows.Count) from = ScoreAndWrite(from);
             }
             finally
             {
                 Clear();
             }
+        }
+
+        // Scores the pending rows from index `from`, judges and writes them in order; returns where to go on: rows.Count
+        // when done, or the index after a row whose learning changed the weights.
+        private int ScoreAndWrite(int from)
+        {
+            RowScore[] scores;
+            full.Clear();
+            if (IsWindowed)
+            {
+                for (int i = from; i < inputs.Count; i++) if (inputs[i] != null) full.Add(inputs[i]!);
+                scores = full.Count > 0 ? model.ScoreWindows(full) : Array.Empty<RowScore>();
+            }
+            else if (from == 0)
+            {
+                // A row model's inputs are all there: every row has its features.
+                scores = model.Score(inputs!);
+            }
+            else
+            {
+                for (int i = from; i < inputs.Count; i++) full.Add(inputs[i]!);
+                scores = model.Score(full);
+            }
+            bool learns = model.Learns;
+            int next = 0;
+            for (int i = from; i < rows.Count; i++)
+            {
+                RowScore? score = inputs[i] != null ? scores[next++] : null;
+                bool relearned = false;
+                if (score != null)
+                {
+                    if (IsWindowed)
+                    {
+                        Series!.Verdicts.Apply(score, keys[i]);
+                        if (score.IsAlert) Alerts++;
+                    }
+                    Scored++;
+                    if (score.IsAnomaly) Anomalies++;
+                    // Only rows judged normal teach the model (never a row that is warming up, never an anomaly).
+                    else if (learns) relearned = model.LearnFrom(inputs[i]!);
+                }
+                else WarmingUp++;
+                sink.Write(rows[i], score, imputed[i]);
+                if (relearned) return i + 1;
+            }
+            return rows.Count;
         }
 
         /// <summary>Drops the pending rows unscored (Ctrl+C).</summary>

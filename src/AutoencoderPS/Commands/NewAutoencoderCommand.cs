@@ -62,6 +62,15 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter TimeGrid { get; set; }
 
+        /// <summary>
+        /// Continual learning: after every this many rows (windows) scored as normal, one optimizer step on them, so the model
+        /// follows a slowly changing normal. 0 (default): off. Kept in the model (LearnEvery); Test-Anomaly and the scheduled
+        /// job use it without further parameters.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(0, AutoencoderModel.MaxLearnEvery)]
+        public int LearnEvery { get; set; }
+
         protected override void EndProcessing()
         {
             ModelSettings settings;
@@ -82,7 +91,7 @@ namespace AutoencoderPS.Commands
             }
             if (Seed == null)
                 WriteVerbose($"No -Seed given; drew seed {settings.Seed} (kept in the model, so this run can be repeated).");
-            WriteObject(new AutoencoderModel(settings));
+            WriteObject(new AutoencoderModel(settings) { LearnEvery = LearnEvery });
         }
     }
 }

@@ -261,6 +261,8 @@ namespace AutoencoderPS.Commands
         // come back here as errors. False when Ctrl+C stopped it.
         private bool ScoreFile(string file, CsvHeader header, CsvInputOptions options)
         {
+            if (fileScorer == null && Model.Learns && ThrottleLimit > 1)
+                WriteVerbose($"The model learns from the rows it scores as normal (LearnEvery {Model.LearnEvery}), so its rows are scored in order, on one thread (-ThrottleLimit {ThrottleLimit} is not used).");
             fileScorer ??= new CsvFileScorer(Model, output!, options, ScoringOptions, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute,
                 ThrottleLimit);
             long firstRow = rowNumber;

@@ -8,6 +8,7 @@ using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Tests.Support;
@@ -87,7 +88,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private List<string[]> OnePass(string file)
         {
             var sink = new Recording();
-            var pipeline = new ScoringPipeline<CsvRecord>(model, new ScoringOptions { BatchSize = 256 }, sink);
+            // A model that learns changes as it scores: the pass learns into a copy, as the job does.
+            using var copy = model.Learns ? ModelFile.Deserialize(ModelFile.Serialize(model), "") : null;
+            var pipeline = new ScoringPipeline<CsvRecord>(copy ?? model, new ScoringOptions { BatchSize = 256 }, sink);
             foreach (var record in CsvSource.Read(file, new CsvInputOptions()))
                 Assert.Null(pipeline.Add(record, record, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();
@@ -120,9 +123,14 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             return job.Run(new[] { input });
         }
 
-        [Fact]
-        public void RunsOverAGrowingFileIncludingKilledOnesGiveTheVerdictsOfOnePass()
+        // With continual learning (LearnEvery 16), the job keeps the learned weights in its state: the same verdicts again.
+        [Theory]
+        [InlineData(0)]
+        [InlineData(16)]
+        public void RunsOverAGrowingFileIncludingKilledOnesGiveTheVerdictsOfOnePass(int learnEvery)
         {
+            model.LearnEvery = learnEvery;
+            string modelBefore = ModelFile.Fingerprint(model);
             var lines = Lines();
             string whole = temp.File("whole.csv");
             File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
@@ -161,6 +169,50 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].SequenceEqual(actual[i]), $"row {i + 1}: expected {string.Join(",", expected[i])}, got {string.Join(",", actual[i])}");
             Assert.Equal(expected.Count(v => v[3] == "True"), alerts);
             Assert.Equal(alerts, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Output.Alerts);
+            // The job learns into its state, never into the model it was given (the operator's model file).
+            Assert.Equal(modelBefore, ModelFile.Fingerprint(model));
+            var learned = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning;
+            if (learnEvery == 0) Assert.Null(learned);
+            else
+            {
+                using var kept = ModelFile.Deserialize(Convert.FromBase64String(learned!.Model), "state");
+                Assert.True(kept.LearningUpdates > 10, $"{kept.LearningUpdates} updates");
+            }
+        }
+
+        [Fact]
+        public void AChangedModelFileStartsLearningAfreshWithAWarning()
+        {
+            model.LearnEvery = 16;
+            var lines = Lines();
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n" + string.Join("", lines.Take(300).Select(l => l + "\n")), Utf8);
+            Run(input, output, batchSize: 64);
+            string learned = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model;
+
+            // The same model file goes on from what it learned; another (here: another LearnEvery) starts from its own weights.
+            File.AppendAllText(input, string.Join("", lines.Skip(300).Take(40).Select(l => l + "\n")), Utf8);
+            var same = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: same);
+            Assert.DoesNotContain(same.Warnings, w => w.Contains("learned"));
+            Assert.NotEqual(learned, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model);
+
+            model.LearnEvery = 8;
+            File.AppendAllText(input, string.Join("", lines.Skip(340).Take(40).Select(l => l + "\n")), Utf8);
+            var changed = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: changed);
+            Assert.Contains(changed.Warnings, w => w.Contains("learned from another model file"));
+            using var kept = ModelFile.Deserialize(Convert.FromBase64String(ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning!.Model), "state");
+            Assert.Equal(8, kept.LearnEvery);
+            Assert.True(kept.LearningUpdates <= 40 / 8, $"{kept.LearningUpdates} updates since the fresh start");
+
+            model.LearnEvery = 0;
+            File.AppendAllText(input, string.Join("", lines.Skip(380).Take(20).Select(l => l + "\n")), Utf8);
+            var off = new RecordingObserver();
+            Run(input, output, batchSize: 64, observer: off);
+            Assert.Contains(off.Warnings, w => w.Contains("does not learn"));
+            Assert.Null(ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning);
         }
 
         [Fact]

@@ -24,7 +24,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// </summary>
     public sealed class IncrementalScoringJob
     {
-        private readonly AutoencoderModel model;
+        // The model the caller gave, or (a model that learns) the one learned from it over earlier runs (owned by the run).
+        private AutoencoderModel model;
+        private AutoencoderModel? learned;
+        private string? learningBase;
         private readonly IncrementalScoringOptions options;
         private readonly IScoringObserver observer;
         private readonly FeatureSchema schema;
@@ -75,6 +78,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             CsvRecordScanner.DelimiterByte(encoding, options.Csv.EffectiveDelimiter);
 
             var plans = new List<FilePlan>();
+            var original = model;
             try
             {
                 LoadState();
@@ -95,6 +99,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 writer = null;
                 outputFile?.Dispose();
                 outputFile = null;
+                if (learned != null)
+                {
+                    model = original;
+                    learned.Dispose();
+                    learned = null;
+                }
             }
             summary.Duration = clock.Elapsed;
             return summary;
@@ -208,6 +218,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // The scoring pipeline, going on from the series memory of the last run (time-series models).
         private void StartPipeline()
         {
+            ResumeLearning();
             SeriesMemory? memory = null;
             if (model.Settings.IsWindowed && state.Series != null)
             {
@@ -227,6 +238,44 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             writer = new JobOutput(this);
             pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false);
             summary.CountsAlerts = model.Settings.IsWindowed;
+        }
+
+        // A model that learns goes on from what it learned in earlier runs (kept in the state, never in the model file),
+        // unless the model file changed since: then it starts from the file, and says so. Scoring then learns into a copy.
+        private void ResumeLearning()
+        {
+            if (!model.Learns)
+            {
+                if (state.Learning != null)
+                    observer.Warning($"The scoring state '{statePath}' holds weights learned by an earlier run, but this model does not learn " +
+                        "(LearnEvery 0): scoring with the model file's weights, and the learned ones are dropped.");
+                state.Learning = null;
+                return;
+            }
+            learningBase = ModelFile.Fingerprint(model);
+            byte[] bytes;
+            if (state.Learning != null && state.Learning.Base == learningBase)
+            {
+                try
+                {
+                    bytes = Convert.FromBase64String(state.Learning.Model);
+                    learned = ModelFile.Deserialize(bytes, statePath);
+                }
+                catch (Exception e) when (e is FormatException || e is ModelFileException)
+                {
+                    throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
+                        $"The scoring state '{statePath}' holds a damaged learned model ({e.Message}). Restore it, or move it and the output away to score everything again.", e);
+                }
+                observer.Verbose($"Going on from the model learned by earlier runs ({learned.LearningUpdates} updates, {learned.LearningPending} rows waiting).");
+            }
+            else
+            {
+                if (state.Learning != null)
+                    observer.Warning($"The scoring state '{statePath}' holds weights learned from another model file (it changed since): " +
+                        "starting afresh from this model file's weights.");
+                learned = ModelFile.Deserialize(ModelFile.Serialize(model), "");
+            }
+            model = learned;
         }
 
         // Where the pipeline's rows go: the output, in its format.
@@ -492,6 +541,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
             if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
+            if (learned != null) state.Learning = new ScoringLearningState { Base = learningBase!, Model = Convert.ToBase64String(ModelFile.Serialize(learned)) };
             SaveState();
             Checkpoint?.Invoke("state-committed");
 

@@ -51,6 +51,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         public string? Series { get; set; }
 
+        /// <summary>
+        /// Models that learn (<see cref="Modeling.AutoencoderModel.LearnEvery"/>): the model as it has learned so far, with the
+        /// model file it started from. Null when the model does not learn. The model file itself is never changed.
+        /// </summary>
+        public ScoringLearningState? Learning { get; set; }
+
         public DateTime UpdatedUtc { get; set; }
 
         /// <summary>The entry of a file by full path, or null.</summary>
@@ -119,6 +125,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>How many bytes a fingerprint taken at <paramref name="offset"/> covers.</summary>
         public static int FingerprintLength(long offset) => (int)Math.Min(FingerprintBytes, offset);
+    }
+
+    /// <summary>What continual learning has learned, committed with the offsets it was learned up to.</summary>
+    public sealed class ScoringLearningState
+    {
+        /// <summary>The fingerprint of the model it started from (<see cref="Persistence.ModelFile.Fingerprint"/>): another model starts afresh.</summary>
+        public string Base { get; set; } = "";
+
+        /// <summary>The learned model: a model file (<see cref="Persistence.ModelFile.Serialize"/>), base64.</summary>
+        public string Model { get; set; } = "";
     }
 
     /// <summary>The output file as the state knows it.</summary>
