@@ -157,7 +157,7 @@ namespace AutoencoderPS.Engine.Features
                     for (int j = 0; j < featureCount; j++)
                     {
                         if (kinds[j] != SlotKind.Numeric) continue;
-                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        var sorted = Statistics.Sorted(rows.Select(r => r[j]));
                         double q1 = Statistics.Percentile(sorted, 25), q3 = Statistics.Percentile(sorted, 75);
                         offset[j] = Statistics.Percentile(sorted, 50);
                         // A feature constant in its middle half (e.g. mostly zero counts) falls back to its full range.
@@ -168,7 +168,7 @@ namespace AutoencoderPS.Engine.Features
                     for (int j = 0; j < featureCount; j++)
                     {
                         if (kinds[j] != SlotKind.Numeric) continue;
-                        var sorted = rows.Select(r => r[j]).OrderBy(v => v).ToArray();
+                        var sorted = Statistics.Sorted(rows.Select(r => r[j]));
                         offset[j] = Statistics.Percentile(sorted, 50);
                         double spread = (Statistics.Percentile(sorted, 75) - Statistics.Percentile(sorted, 25)) / 1.349;
                         if (!(spread > 1e-12))

@@ -57,7 +57,15 @@ namespace AutoencoderPS.Engine.Modeling
             int n = errors.Count;
             int drop = (int)Math.Floor(Math.Clamp(share, 0, MaxShare) * n);
             if (drop <= 0) return Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            var byError = Enumerable.Range(0, n).OrderBy(i => errors[i]).ThenBy(i => i).Take(n - drop).ToArray();
+            // By error, ties by row number: a total order, so the unstable Array.Sort gives what a stable sort would.
+            var byError = Enumerable.Range(0, n).ToArray();
+            var keys = errors.ToArray();
+            Array.Sort(byError, (a, b) =>
+            {
+                int byValue = keys[a].CompareTo(keys[b]);
+                return byValue != 0 ? byValue : a.CompareTo(b);
+            });
+            byError = byError[..(n - drop)];
             Array.Sort(byError);
             return byError.Select(i => (long)i).ToArray();
         }

@@ -96,7 +96,7 @@ namespace AutoencoderPS.Engine.Modeling
         // The errors of the rows robust training kept: all but the largest share (as RobustTrimming.Kept counts them).
         private static double[] Smallest(IReadOnlyList<double> errors, double trimmedShare)
         {
-            var sorted = errors.OrderBy(v => v).ToArray();
+            var sorted = Statistics.Sorted(errors);
             int drop = (int)Math.Floor(Math.Clamp(trimmedShare, 0, RobustTrimming.MaxShare) * sorted.Length);
             return drop > 0 && drop < sorted.Length ? sorted[..^drop] : sorted;
         }

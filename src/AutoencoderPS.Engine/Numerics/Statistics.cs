@@ -16,10 +16,21 @@ namespace AutoencoderPS.Engine.Numerics
             return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
         }
 
+        /// <summary>
+        /// The values in ascending order, in a new array (Array.Sort: a million values sort in tens of milliseconds, where
+        /// LINQ's OrderBy takes most of a second; equal values are equal, so the result is the same).
+        /// </summary>
+        public static double[] Sorted(IEnumerable<double> values)
+        {
+            var sorted = values.ToArray();
+            Array.Sort(sorted);
+            return sorted;
+        }
+
         /// <summary>Percentile with linear interpolation between closest ranks (numpy's default).</summary>
         public static double Percentile(IReadOnlyList<double> values, double percentile)
         {
-            var sorted = values.OrderBy(v => v).ToArray();
+            var sorted = Sorted(values);
             double position = percentile / 100.0 * (sorted.Length - 1);
             int lower = (int)Math.Floor(position);
             int upper = Math.Min(lower + 1, sorted.Length - 1);
