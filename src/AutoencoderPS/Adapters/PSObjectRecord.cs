@@ -177,7 +177,16 @@ namespace AutoencoderPS.Adapters
             if (read < askedCount)
                 return ReferenceEquals(asked[read], column) ? positions[read] : -1;
             if (learnt || read != askedCount) return -1;
-            int position = Array.FindIndex(names, n => string.Equals(n, column, StringComparison.OrdinalIgnoreCase));
+            return Learn(column);
+        }
+
+        // The first row's questions, noted in order. Apart from the per-row path above: a lambda over the column here
+        // would make the compiler allocate its closure on every call of PositionOf, 20 times a row.
+        private int Learn(string column)
+        {
+            int position = -1;
+            for (int i = 0; i < names.Length && position < 0; i++)
+                if (string.Equals(names[i], column, StringComparison.OrdinalIgnoreCase)) position = i;
             if (askedCount == asked.Length)
             {
                 Array.Resize(ref asked, askedCount * 2);

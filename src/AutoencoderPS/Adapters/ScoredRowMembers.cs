@@ -258,10 +258,17 @@ namespace AutoencoderPS.Adapters
         /// </summary>
         internal static void Annotate(PSObject row, ScoredRowState state, string typeName, bool verdictNotes = false, bool unscored = false)
         {
+            if (unscored)
+            {
+                // The common case, per row: a row seen for the first time gets one note property; the type gives the rest.
+                EnsureTypeName(row, typeName);
+                AddNew(row, state, verdictNotes);
+                return;
+            }
             bool typed = HasTypeName(row, typeName);
             var present = new PSMemberInfo?[All.Length];
             bool any = false;
-            for (int i = 0; i < All.Length && !unscored; i++)
+            for (int i = 0; i < All.Length; i++)
             {
                 present[i] = InstanceMemberOrProperty(row, All[i], typed);
                 any |= present[i] != null;
@@ -269,13 +276,7 @@ namespace AutoencoderPS.Adapters
             if (!typed) AddTypeName(row, typeName);
             if (!any)
             {
-                // The common case: a row seen for the first time gets one note property; the type gives the rest.
-                AddOwn(row, new ScoredRowScoreProperty(state));
-                if (verdictNotes)
-                {
-                    row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
-                    row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
-                }
+                AddNew(row, state, verdictNotes);
                 return;
             }
             if (present[0] is ScoredRowScoreProperty scoreProperty)
@@ -295,13 +296,21 @@ namespace AutoencoderPS.Adapters
             }
             else
             {
-                SetOwn(row, present[1], IsAnomaly, () => state.Score.IsAnomaly);
-                SetOwn(row, present[2], TopFeature, () => state.TopFeature);
+                SetOwn(row, present[1], IsAnomaly, state);
+                SetOwn(row, present[2], TopFeature, state);
             }
-            SetOwn(row, present[3], Explanation, () => state.Explanation);
-            SetOwn(row, present[4], Contributions, () => state.Contributions);
-            SetOwn(row, present[5], FeatureShare, () => state.FeatureShare);
-            SetOwn(row, present[6], Imputed, () => state.ImputedFeatures);
+            for (int i = 3; i < All.Length; i++) SetOwn(row, present[i], All[i], state);
+        }
+
+        // A row that holds none of the scored members: AnomalyScore, and with verdictNotes the verdict as note properties.
+        private static void AddNew(PSObject row, ScoredRowState state, bool verdictNotes)
+        {
+            AddOwn(row, new ScoredRowScoreProperty(state));
+            if (verdictNotes)
+            {
+                row.Properties.Add(new PSNoteProperty(IsAnomaly, state.Score.IsAnomaly), true);
+                row.Properties.Add(new PSNoteProperty(TopFeature, state.TopFeature), true);
+            }
         }
 
         /// <summary>
@@ -326,11 +335,23 @@ namespace AutoencoderPS.Adapters
 
         // A verdict or explanation member the row holds itself gets the new value; any other kind of own member is removed so the
         // type's member shows. Without an own member there is nothing to do: the type gives it.
-        private static void SetOwn(PSObject row, PSMemberInfo? own, string name, Func<object> value)
+        private static void SetOwn(PSObject row, PSMemberInfo? own, string name, ScoredRowState state)
         {
-            if (own is PSNoteProperty note) note.Value = value();
+            if (own is PSNoteProperty note) note.Value = ValueOf(state, name);
             else if (own != null) row.Properties.Remove(name);
         }
+
+        // The value of a verdict or explanation member, by name.
+        private static object ValueOf(ScoredRowState state, string name) => name switch
+        {
+            IsAnomaly => state.Score.IsAnomaly,
+            TopFeature => state.TopFeature,
+            Explanation => state.Explanation,
+            Contributions => state.Contributions,
+            FeatureShare => state.FeatureShare,
+            Imputed => state.ImputedFeatures,
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a verdict or explanation member."),
+        };
 
         // A member of that name the row holds itself (not one the ScoredRow type gives it). Without access to the
         // instance members, the integrated lookup; on a typed row its hits may be the type's own code properties.
@@ -377,6 +398,27 @@ namespace AutoencoderPS.Adapters
             }
             row.TypeNames.Insert(0, typeName);
             Volatile.Write(ref publicTypeNameDone, true);
+        }
+
+        /// <summary>
+        /// Puts <paramref name="typeName"/> first in the row's type names unless they hold it, reading them once: a row
+        /// that shares the last list seen (Import-Csv's rows all do) is answered by two reference comparisons.
+        /// </summary>
+        internal static void EnsureTypeName(PSObject row, string typeName)
+        {
+            var access = PowerShellInternals.TypeNames;
+            var pair = lastTypeNames;
+            if (access != null && pair != null && pair.TypeName == typeName && row.ImmediateBaseObject is PSCustomObject)
+            {
+                var names = access.Get(row);
+                if (ReferenceEquals(names, pair.Scored)) return;
+                if (ReferenceEquals(names, pair.Source))
+                {
+                    access.Set(row, pair.Scored);
+                    return;
+                }
+            }
+            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
         }
 
         private static bool publicTypeNameDone;
