@@ -62,7 +62,7 @@ namespace AutoencoderPS.Engine.Modeling
                     var loss = options.Loss == LossKind.Mae
                         ? torch.nn.functional.l1_loss(output, batch)
                         : torch.nn.functional.mse_loss(output, batch);
-                    candidate.zero_grad();
+                    optimizer.ZeroGrad();
                     loss.backward();
                     optimizer.Step();
                     lossSum += loss.item<float>() * size;
