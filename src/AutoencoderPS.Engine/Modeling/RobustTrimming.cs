@@ -57,9 +57,19 @@ namespace AutoencoderPS.Engine.Modeling
             int n = errors.Count;
             int drop = (int)Math.Floor(Math.Clamp(share, 0, MaxShare) * n);
             if (drop <= 0) return Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            var byError = Enumerable.Range(0, n).OrderBy(i => errors[i]).ThenBy(i => i).Take(n - drop).ToArray();
-            Array.Sort(byError);
-            return byError.Select(i => (long)i).ToArray();
+            // Rows by error, ties by row number: the same order as a stable sort on the error.
+            var values = errors as double[] ?? errors.ToArray();
+            var byError = new int[n];
+            for (int i = 0; i < n; i++) byError[i] = i;
+            Array.Sort(byError, (a, b) =>
+            {
+                int c = values[a].CompareTo(values[b]);
+                return c != 0 ? c : a.CompareTo(b);
+            });
+            var kept = new long[n - drop];
+            for (int i = 0; i < kept.Length; i++) kept[i] = byError[i];
+            Array.Sort(kept);
+            return kept;
         }
     }
 }
