@@ -12,12 +12,12 @@ namespace AutoencoderPS.Engine.Modeling.Torch
     /// one flat buffer.
     /// <para>
     /// The networks here are small (a few thousand weights in a dozen tensors), so a step's cost is the number of
-    /// native calls, not the arithmetic: Adam's eight element-wise operations per tensor and a zeroing per gradient
-    /// were about 100 calls a step, half the step's time. So the constructor moves every parameter into one flat
-    /// tensor (each parameter becomes a view of its slice, same values, same shapes) and gives each a gradient that
-    /// is a view of one flat gradient tensor; autograd accumulates into an existing gradient in place, so after a
-    /// backward pass the flat gradient holds every parameter's gradient. A step is then eight calls over the flat
-    /// tensors and <see cref="ZeroGrad"/> one. The arithmetic is element by element, as before, in the same order.
+    /// native calls and kernels, not the arithmetic: Adam's eight element-wise operations per tensor and a zeroing per
+    /// gradient were about 100 calls a step. So the constructor moves every parameter into one flat tensor (each
+    /// parameter becomes a view of its slice: same values, same shapes), and <see cref="Step"/> takes the loss: it asks
+    /// autograd for the parameters' gradients (returned, not accumulated into each parameter's grad, which would cost
+    /// an addition kernel per tensor and a zeroing), concatenates them into one flat gradient, and updates the flat
+    /// tensor in eight calls. The arithmetic is element by element, as before, in the same order: the same numbers.
     /// </para>
     /// <para>
     /// TorchSharp's own Adam passes temporary Scalars into native calls without keeping them alive, so a garbage
@@ -33,7 +33,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
 
         private readonly Parameter[] parameters;
         private readonly Tensor values;
-        private readonly Tensor gradients;
         private readonly Tensor firstMoment;
         private readonly Tensor secondMoment;
         private readonly Tensor denominator;
@@ -52,10 +51,8 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         private readonly Scalar one = 1.ToScalar();
 
         /// <summary>
-        /// Takes over <paramref name="parameters"/>: from here on each is a view of the optimizer's flat buffer, with a
-        /// gradient that is a view of its flat gradient. The network keeps working as before (same values and shapes,
-        /// saved and loaded as before); only this optimizer may clear the gradients (<see cref="ZeroGrad"/>): a
-        /// module's zero_grad would drop the views.
+        /// Takes over <paramref name="parameters"/>: from here on each is a view of the optimizer's flat buffer. The
+        /// network keeps working as before (same values and shapes, saved and loaded as before).
         /// </summary>
         public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
         {
@@ -65,7 +62,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             long total = this.parameters.Sum(p => p.numel());
             var dtype = this.parameters.Length == 0 ? ScalarType.Float32 : this.parameters[0].dtype;
             values = torch.empty(total, dtype).DetachFromDisposeScope();
-            gradients = torch.zeros(total, dtype).DetachFromDisposeScope();
             long offset = 0;
             foreach (var p in this.parameters)
             {
@@ -76,9 +72,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
                     view.copy_(p);
                     p.set_(view);
                 }
-                using (var slice = gradients.narrow(0, offset, count))
-                using (var view = slice.view(p.shape))
-                    p.grad = view;
                 offset += count;
             }
             firstMoment = torch.zeros(total, dtype).DetachFromDisposeScope();
@@ -86,24 +79,22 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             denominator = torch.empty(total, dtype).DetachFromDisposeScope();
         }
 
-        /// <summary>Sets every parameter's gradient to zero (one call over the flat gradient).</summary>
-        public void ZeroGrad()
+        /// <summary>
+        /// One update of every parameter from the gradient of <paramref name="loss"/> (a scalar computed from the
+        /// parameters). Call it inside a dispose scope: the gradients it asks for are temporaries of that scope.
+        /// </summary>
+        public void Step(Tensor loss)
         {
-            using var noGrad = torch.no_grad();
-            gradients.zero_();
-        }
-
-        /// <summary>One update of every parameter from its current gradient.</summary>
-        public void Step()
-        {
+            var gradients = torch.autograd.grad(new[] { loss }, parameters, null, false, false, false);
+            var flat = torch.cat(gradients.Select(g => g.view(-1)).ToArray(), 0);
             step++;
             double biasCorrection1 = 1 - Math.Pow(Beta1, step);
             double biasCorrection2 = 1 - Math.Pow(Beta2, step);
             using var noGrad = torch.no_grad();
             using var rootCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
             using var negativeStepSize = (-learningRate / biasCorrection1).ToScalar();
-            firstMoment.mul_(beta1).add_(gradients, oneMinusBeta1);
-            secondMoment.mul_(beta2).addcmul_(gradients, gradients, oneMinusBeta2);
+            firstMoment.mul_(beta1).add_(flat, oneMinusBeta1);
+            secondMoment.mul_(beta2).addcmul_(flat, flat, oneMinusBeta2);
             denominator.copy_(secondMoment).sqrt_();
             denominator.div_(rootCorrection2).add_(epsilon, one);
             values.addcdiv_(firstMoment, denominator, negativeStepSize);
@@ -111,7 +102,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
 
         public void Dispose()
         {
-            foreach (var t in new[] { values, gradients, firstMoment, secondMoment, denominator }) t.Dispose();
+            foreach (var t in new[] { values, firstMoment, secondMoment, denominator }) t.Dispose();
             foreach (var s in new[] { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, one }) s.Dispose();
         }
     }
