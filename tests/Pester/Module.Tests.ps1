@@ -90,6 +90,56 @@ Describe 'The AutoencoderPS module' {
         @($changing.Name | Where-Object { $_ -notin $listed }) | Should -BeNullOrEmpty
     }
 
+    It 'a parameter that several cmdlets share has one type, one validation and one set of aliases' {
+        # The same parameter declared on several cmdlets (a cmdlet has one base class, so Test-Anomaly and the scheduled
+        # job each declare -Calibration, -ProbabilityThreshold and -AlertCooldown) must not drift apart. Names that mean
+        # different things on different cmdlets are listed, with why.
+        $differ = @{
+            BatchSize     = 'training leaves it unset to choose from the data; scoring has a fixed default'
+            Path          = 'a file to write (Export, Send) against files to read'
+            LiteralPath   = 'a file to write (Export, Send) against files to read'
+            Name          = 'Register names one task; Get and Unregister take several'
+            Seed          = 'the sample data always has one; a model may have none'
+            Start         = 'the sample data always starts somewhere; log windows may start at the first record'
+            ThrottleLimit = 'sessions at once (Send, as Invoke-Command) against scoring threads on this host'
+        }
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $declared = foreach ($command in Get-Command -Module AutoencoderPS -CommandType Cmdlet) {
+            foreach ($parameter in $command.Parameters.Values) {
+                if ($parameter.Name -in $common -or $differ.ContainsKey($parameter.Name)) { continue }
+                $validation = @($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateArgumentsAttribute] -or
+                        $_ -is [System.Management.Automation.ValidateEnumeratedArgumentsAttribute] } | ForEach-Object {
+                        $a = $_
+                        switch ($a) {
+                            { $_ -is [System.Management.Automation.ValidateRangeAttribute] } { "Range($($a.MinRange)..$($a.MaxRange))"; break }
+                            { $_ -is [System.Management.Automation.ValidateSetAttribute] } { "Set($($a.ValidValues -join ','))"; break }
+                            default { $a.GetType().Name }
+                        } } | Sort-Object) -join ';'
+                [pscustomobject]@{
+                    Cmdlet    = $command.Name
+                    Name      = $parameter.Name
+                    Signature = "$($parameter.ParameterType) [$validation] aliases: $((@($parameter.Aliases) | Sort-Object) -join ',')"
+                }
+            }
+        }
+        $shared = @($declared | Group-Object Name | Where-Object { $_.Group.Count -gt 1 })
+        $shared.Name | Should -Contain 'ProbabilityThreshold'
+        $drifted = foreach ($group in $shared) {
+            $signatures = @($group.Group | Group-Object Signature)
+            if ($signatures.Length -gt 1) { "-$($group.Name): " + (($signatures | ForEach-Object { "$($_.Name) on $($_.Group.Cmdlet -join ', ')" }) -join ' | ') }
+        }
+        @($drifted) | Should -BeNullOrEmpty
+    }
+
+    It 'every cmdlet links its online help to its help page in the project repository (the manifest''s ProjectUri)' {
+        $project = $module.PrivateData.PSData.ProjectUri
+        "$project" | Should -Match '^https://'
+        foreach ($name in $expectedCmdlets) {
+            (Get-Command $name).HelpUri | Should -Be "$project/blob/main/module/help/$name.md" -Because $name
+            Join-Path $PSScriptRoot "../../module/help/$name.md" | Should -Exist -Because $name
+        }
+    }
+
     It 'has a stamped version, not the 0.0.0 placeholder' {
         $module.Version | Should -Not -Be ([version]'0.0.0')
         $module.Version | Should -BeGreaterThan ([version]'0.0.0')

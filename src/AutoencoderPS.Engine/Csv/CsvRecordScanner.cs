@@ -38,68 +38,19 @@ namespace AutoencoderPS.Engine.Csv
 
     /// <summary>
     /// Reads CSV records from a byte range of a file and says exactly where each one ends, which a TextReader-based
-    /// parser can't: incremental scoring resumes at a byte offset. A record ends at a line break outside quotes (LF,
-    /// CRLF, or a lone CR as old Mac exports have, as CsvHelper reads them); a quoted field may span lines. Bytes after
-    /// the last complete record (a line still being written, or a quoted field not yet closed) are not returned, so the
-    /// caller leaves them for the next run. A CR that is the range's last byte ends its record; a scan that starts on
-    /// the LF of that CRLF skips it.
-    /// <para>
-    /// A record is bounded: one that grows past <see cref="MaxRecordBytes"/> bytes or <see cref="MaxRecordLines"/>
-    /// line breaks (a stray quote that opens a field and is never closed swallows the rest of the file) is an
-    /// <see cref="AutoencoderException"/> <see cref="ErrorIds.CsvRecordTooLong"/> naming the file and the line it starts on, so memory stays
-    /// bounded and the file is not silently stuck.
-    /// </para>
-    /// <para>
-    /// Fields follow RFC 4180, as CsvHelper reads them: a quote opens a quoted field only as the field's first
-    /// character, two quotes inside one are a quote, and a quote anywhere else is data. Text after a closing quote is
-    /// kept (a lenient reading of malformed input). The scanner works on bytes, so the encoding must encode the
-    /// delimiter, the quote and the line feed as those single ASCII bytes and never use those bytes inside another
-    /// character: UTF-8, Latin-1 and the ANSI code pages do, UTF-16 and UTF-32 don't (<see cref="CheckEncoding"/>).
-    /// </para>
+    /// parser can't: incremental scoring resumes at a byte offset. The records are read by <see cref="CsvRecordReader"/>
+    /// (the module's one byte reader, the same one file scoring uses), so a record ends at a line break outside quotes
+    /// (LF, CRLF, or a lone CR) and fields follow RFC 4180 as CsvHelper reads them. Bytes after the last complete record
+    /// (a line still being written, or a quoted field not yet closed) are not returned, so the caller leaves them for the
+    /// next run. A CR that is the range's last byte ends its record; a scan that starts on the LF of that CRLF skips it.
+    /// A record past <see cref="MaxRecordBytes"/> bytes or <see cref="MaxRecordLines"/> line breaks is an
+    /// <see cref="AutoencoderException"/> <see cref="ErrorIds.CsvRecordTooLong"/> naming the file and the line it starts on.
+    /// The encoding must be one <see cref="CheckEncoding"/> accepts.
     /// </summary>
     public sealed class CsvRecordScanner
     {
-        private const byte Quote = (byte)'"';
         private const byte LineFeed = (byte)'\n';
         private const byte CarriageReturn = (byte)'\r';
-
-        /// <summary>Where a record's reader stands: at a field's start, in an unquoted or quoted field, after a quote inside one.</summary>
-        internal enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
-
-        /// <summary>What a byte (other than a record-ending line feed) does to the field being read.</summary>
-        internal enum ByteAction { None, Append, EndField }
-
-        /// <summary>
-        /// One byte of a record outside its ending line feed, by RFC 4180 as CsvHelper reads it: a quote opens a quoted
-        /// field only as its first character, two quotes inside one are a quote, a quote anywhere else is data.
-        /// <paramref name="crOutsideQuotes"/> says whether the byte was a CR outside quotes (part of a CRLF if a line feed follows).
-        /// </summary>
-        internal static ByteAction Step(ref State state, byte b, byte delimiter, out bool crOutsideQuotes)
-        {
-            crOutsideQuotes = false;
-            switch (state)
-            {
-                case State.FieldStart:
-                    if (b == Quote) { state = State.Quoted; return ByteAction.None; }
-                    if (b == delimiter) return ByteAction.EndField;
-                    state = State.Unquoted;
-                    crOutsideQuotes = b == CarriageReturn;
-                    return ByteAction.Append;
-                case State.Unquoted:
-                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
-                    crOutsideQuotes = b == CarriageReturn;
-                    return ByteAction.Append;
-                case State.Quoted:
-                    if (b == Quote) { state = State.QuoteInQuoted; return ByteAction.None; }
-                    return ByteAction.Append;
-                default: // QuoteInQuoted
-                    if (b == Quote) { state = State.Quoted; return ByteAction.Append; }
-                    if (b == delimiter) { state = State.FieldStart; return ByteAction.EndField; }
-                    state = State.Unquoted;
-                    crOutsideQuotes = b == CarriageReturn;
-                    return ByteAction.Append;
-            }
-        }
 
         private readonly SafeFileHandle handle;
         private readonly long end;
@@ -111,10 +62,10 @@ namespace AutoencoderPS.Engine.Csv
         private long line;
 
         /// <summary>The default bound on one record's bytes (1 MiB).</summary>
-        public const int DefaultMaxRecordBytes = 1 << 20;
+        public const int DefaultMaxRecordBytes = CsvRecordReader.DefaultMaxRecordBytes;
 
         /// <summary>The default bound on the line breaks inside one record.</summary>
-        public const int DefaultMaxRecordLines = 1000;
+        public const int DefaultMaxRecordLines = CsvRecordReader.DefaultMaxRecordLines;
 
         /// <summary>A record longer than this many bytes is a <see cref="ErrorIds.CsvRecordTooLong"/> error.</summary>
         public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
@@ -188,90 +139,29 @@ namespace AutoencoderPS.Engine.Csv
         /// </summary>
         public IEnumerable<ScannedCsvRecord> Records()
         {
-            var buffer = new byte[bufferSize];
-            var field = new ByteBuffer(256);
-            var fields = new List<string>();
-            var state = State.FieldStart;
             // The LF of a CRLF whose CR ended the previous scan's last record: part of that line break.
             if (position > 0 && position < end && ByteAt(position - 1) == CarriageReturn && ByteAt(position) == LineFeed) position++;
-            long recordStart = position;
-            long cursor = position;
-            int breaks = 0;
-            bool sawQuote = false;
-            // A CR appended outside quotes right before the LF belongs to the line break, not to the field.
-            bool crOutsideQuotes = false;
             PendingLine = line;
             PendingLineBreaks = 0;
-
-            while (cursor < end)
+            var reader = new CsvRecordReader(new FileRangeStream(handle, position, end), delimiter, encoding, file)
             {
-                int want = (int)Math.Min(buffer.Length, end - cursor);
-                int read = RandomAccess.Read(handle, buffer.AsSpan(0, want), cursor);
-                if (read <= 0) yield break; // the file is shorter than the range: it was truncated under us
-                for (int i = 0; i < read; i++)
-                {
-                    byte b = buffer[i];
-                    // A lone CR outside quotes ends a record as an LF does; a CR followed by an LF is left to the LF.
-                    bool crEnds = false;
-                    if (b == CarriageReturn && state != State.Quoted)
-                    {
-                        int next = i + 1 < read ? buffer[i + 1] : cursor + read < end ? ByteAt(cursor + read) : -1;
-                        crEnds = next != LineFeed;
-                    }
-                    if (b == LineFeed || crEnds)
-                    {
-                        breaks++;
-                        if (state != State.Quoted)
-                        {
-                            if (crOutsideQuotes && b == LineFeed) field.Length--;
-                            long recordEnd = cursor + i + 1;
-                            bool blank = !sawQuote && fields.Count == 0 && field.Length == 0;
-                            string[]? values = null;
-                            if (!blank)
-                            {
-                                fields.Add(field.Decode(encoding));
-                                values = fields.ToArray();
-                            }
-                            var record = new ScannedCsvRecord(recordStart, recordEnd, line, breaks, values);
-                            position = recordEnd;
-                            line += breaks;
-                            recordStart = recordEnd;
-                            breaks = 0;
-                            fields.Clear();
-                            field.Length = 0;
-                            sawQuote = false;
-                            crOutsideQuotes = false;
-                            state = State.FieldStart;
-                            PendingLine = line;
-                            yield return record;
-                            continue;
-                        }
-                    }
-                    if (state == State.FieldStart && b == Quote) sawQuote = true;
-                    switch (Step(ref state, b, delimiter, out crOutsideQuotes))
-                    {
-                        case ByteAction.Append: field.Add(b); break;
-                        case ByteAction.EndField: fields.Add(field.Decode(encoding)); field.Length = 0; break;
-                    }
-                    long length = cursor + i + 1 - recordStart;
-                    if (length > MaxRecordBytes || breaks > MaxRecordLines)
-                        throw TooLong(state == State.Quoted || state == State.QuoteInQuoted, length, breaks);
-                }
-                cursor += read;
+                Offset = position,
+                FirstLine = line,
+                HoldIncompleteRecord = true,
+                BufferSize = bufferSize,
+                MaxRecordBytes = MaxRecordBytes,
+                MaxRecordLines = MaxRecordLines,
+            };
+            while (reader.Next())
+            {
+                var record = new ScannedCsvRecord(reader.Start, reader.End, reader.Line, reader.LineBreaks, reader.ReadFields());
+                position = record.End;
+                line += record.LineBreaks;
+                PendingLine = line;
+                yield return record;
             }
-            PendingLineBreaks = breaks;
-        }
-
-        private AutoencoderException TooLong(bool quoted, long length, int breaks)
-        {
-            string what = breaks > MaxRecordLines ? $"spans more than {MaxRecordLines:N0} line breaks" : $"is longer than {MaxRecordBytes:N0} bytes";
-            string cause = quoted
-                ? $"A quote (\") opens a field on line {line} and is never closed, so the rest of the file reads as one field: " +
-                  "fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
-                : "No CSV export has lines that long: check the file and the -Delimiter.";
-            return new AutoencoderException(ErrorIds.CsvRecordTooLong,
-                $"File '{file}', line {line}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +
-                $"The rows before line {line} are kept; this file is not read past it until it is fixed.");
+            PendingLine = reader.PendingLine;
+            PendingLineBreaks = reader.PendingLineBreaks;
         }
 
         private int ByteAt(long offset)
@@ -294,21 +184,40 @@ namespace AutoencoderPS.Engine.Csv
             return 0;
         }
 
-        private sealed class ByteBuffer
+        /// <summary>Reads [start, end) of an open file by offset, without moving the handle's own position.</summary>
+        private sealed class FileRangeStream : Stream
         {
-            private byte[] bytes;
+            private readonly SafeFileHandle handle;
+            private readonly long end;
+            private long position;
 
-            public ByteBuffer(int capacity) { bytes = new byte[capacity]; }
-
-            public int Length { get; set; }
-
-            public void Add(byte b)
+            public FileRangeStream(SafeFileHandle handle, long start, long end)
             {
-                if (Length == bytes.Length) Array.Resize(ref bytes, bytes.Length * 2);
-                bytes[Length++] = b;
+                this.handle = handle;
+                position = start;
+                this.end = end;
             }
 
-            public string Decode(Encoding encoding) => Length == 0 ? "" : encoding.GetString(bytes, 0, Length);
+            public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+            public override int Read(Span<byte> buffer)
+            {
+                int want = (int)Math.Min(buffer.Length, end - position);
+                if (want <= 0) return 0;
+                int read = RandomAccess.Read(handle, buffer.Slice(0, want), position);
+                if (read > 0) position += read;
+                return read;
+            }
+
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => position; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }

@@ -437,15 +437,20 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        private const int MaxStoredErrors = 10000;
+        internal const int MaxStoredErrors = 10000;
 
-        private static double[] SampleSorted(IReadOnlyList<double> errors)
+        /// <summary>
+        /// The training errors, sorted; past <see cref="MaxStoredErrors"/> of them, that many evenly spaced order statistics
+        /// (the first is the smallest, the last the largest). Positions are computed in double: as an int, k * (n - 1) passes
+        /// int's range once there are more than about 215,000 errors (the same positions below that).
+        /// </summary>
+        internal static double[] SampleSorted(IReadOnlyList<double> errors)
         {
             var sorted = errors.OrderBy(e => e).ToArray();
             if (sorted.Length <= MaxStoredErrors) return sorted;
             var sample = new double[MaxStoredErrors];
             for (int k = 0; k < MaxStoredErrors; k++)
-                sample[k] = sorted[(int)Math.Round(k * (sorted.Length - 1) / (double)(MaxStoredErrors - 1))];
+                sample[k] = sorted[(int)Math.Round((double)k * (sorted.Length - 1) / (MaxStoredErrors - 1))];
             return sample;
         }
 

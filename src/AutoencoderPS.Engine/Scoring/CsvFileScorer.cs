@@ -19,8 +19,9 @@ namespace AutoencoderPS.Engine.Scoring
     /// scored by a <see cref="ScoringPipeline{TRow}"/>; <see cref="Unsupported"/> says which files must take the record
     /// path (<see cref="CsvSource.Read"/>).
     /// <para>
-    /// Records follow RFC 4180 as <see cref="CsvRecordScanner"/> reads them: a record ends at a line feed outside
-    /// quotes (LF or CRLF), a quote opens a quoted field only as its first character, blank lines are skipped.
+    /// Records are read by <see cref="CsvRecordReader"/> (the same reader as the scheduled job's): RFC 4180 as CsvHelper
+    /// reads it, a record ends at a line break outside quotes (LF, CRLF or a lone CR), a record is at most
+    /// <see cref="CsvRecordReader.DefaultMaxRecordBytes"/> bytes; blank lines are skipped.
     /// </para>
     /// <para>
     /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
@@ -31,9 +32,6 @@ namespace AutoencoderPS.Engine.Scoring
     /// </summary>
     public sealed class CsvFileScorer : IDisposable
     {
-        private const byte Quote = (byte)'"';
-        private const byte LineFeed = (byte)'\n';
-        private const byte CarriageReturn = (byte)'\r';
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         /// <summary>Records per chunk: enough to keep a worker busy for a while, small enough to keep memory low.</summary>
@@ -102,8 +100,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// Null when <paramref name="path"/> can be scored by this class with these options and model; else why not, for
         /// the caller to take the record path: a sliding-window model, an encoding other than UTF-8, a delimiter that is
-        /// not one ASCII character, a UTF-16 or UTF-32 file, or line breaks that are a lone CR (which only the record
-        /// path reads as line breaks).
+        /// not one ASCII character, or a UTF-16 or UTF-32 file.
         /// </summary>
         public static string? Unsupported(string path, CsvInputOptions options, AutoencoderModel model)
         {
@@ -119,15 +116,7 @@ namespace AutoencoderPS.Engine.Scoring
             var head = start.AsSpan(0, read);
             if (head.Length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
                 return "the file is UTF-16 or UTF-32";
-            for (int i = head.IndexOf(CarriageReturn); i >= 0 && i < head.Length - 1; i = NextIndex(head, i + 1, CarriageReturn))
-                if (head[i + 1] != LineFeed) return "its lines end with a lone CR";
             return null;
-        }
-
-        private static int NextIndex(ReadOnlySpan<byte> span, int from, byte value)
-        {
-            int i = span.Slice(from).IndexOf(value);
-            return i < 0 ? -1 : from + i;
         }
 
         /// <summary>
@@ -147,7 +136,7 @@ namespace AutoencoderPS.Engine.Scoring
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
             long lengthAtOpen = file.Length;
-            var reader = new RecordReader(file, delimiter);
+            var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile;
             long records = 0;
             var inFlight = new Queue<Chunk>();
@@ -157,6 +146,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 while (reader.Next())
                 {
+                    if (reader.IsBlank) continue;
                     if (skipHeader) { skipHeader = false; continue; }
                     if (Stopping?.Invoke() == true) return false;
                     // A full chunk goes when the next record has been read: the file's last record is held back until
@@ -311,7 +301,7 @@ namespace AutoencoderPS.Engine.Scoring
                 OutputRows = Rows = Anomalies = 0;
             }
 
-            public void Add(RecordReader reader, long ordinal)
+            public void Add(CsvRecordReader reader, long ordinal)
             {
                 int count = reader.FieldCount;
                 if (reader.Fields != null)
@@ -478,178 +468,6 @@ namespace AutoencoderPS.Engine.Scoring
             public void Dispose()
             {
                 if (ownsModel) model.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Finds records in a stream of bytes. An unquoted record (the common case) is split in place: its fields are
-        /// byte ranges of the buffer. A record with a quote is read by a state machine into strings (<see cref="Fields"/>).
-        /// </summary>
-        private sealed class RecordReader
-        {
-            private readonly Stream stream;
-            private readonly byte delimiter;
-            private byte[] buffer = new byte[1 << 20];
-            private int start, filled, next;
-            private bool end, first = true;
-            private int[] bounds = new int[64]; // field i is [bounds[2i], bounds[2i+1]) of buffer
-            private long nextLine = 1;
-
-            public RecordReader(Stream stream, byte delimiter)
-            {
-                this.stream = stream;
-                this.delimiter = delimiter;
-            }
-
-            public int FieldCount { get; private set; }
-
-            /// <summary>The fields of a record read field by field (it has a quote), else null.</summary>
-            public string[]? Fields { get; private set; }
-
-            /// <summary>The physical line (1-based) the record starts on.</summary>
-            public long Line { get; private set; }
-
-            public ReadOnlySpan<byte> Field(int i) => buffer.AsSpan(bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
-
-            /// <summary>Where field <paramref name="i"/> starts, from the record's start.</summary>
-            public int FieldStart(int i) => bounds[2 * i] - bounds[0];
-
-            /// <summary>Where field <paramref name="i"/> ends, from the record's start.</summary>
-            public int FieldEnd(int i) => bounds[2 * i + 1] - bounds[0];
-
-            /// <summary>The record's bytes from its start to the end of field <paramref name="count"/> - 1.</summary>
-            public ReadOnlySpan<byte> Raw(int count) => count == 0 ? default : buffer.AsSpan(bounds[0], bounds[2 * count - 1] - bounds[0]);
-
-            /// <summary>Moves to the next record that is not blank; false at the end of the stream.</summary>
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public bool Next()
-            {
-                while (true)
-                {
-                    start = next;
-                    int lf = start < filled ? buffer.AsSpan(start, filled - start).IndexOf(LineFeed) : -1;
-                    if (lf < 0 && !end)
-                    {
-                        Fill();
-                        continue;
-                    }
-                    if (lf < 0 && start >= filled) return false;
-                    int lineEnd = lf < 0 ? filled : start + lf;
-                    var line = buffer.AsSpan(start, lineEnd - start);
-                    if (line.IndexOf(Quote) >= 0)
-                    {
-                        if (!ReadQuoted()) { Fill(); continue; }
-                        return true;
-                    }
-                    Line = nextLine++;
-                    next = lf < 0 ? filled : lineEnd + 1;
-                    int contentEnd = lineEnd > start && buffer[lineEnd - 1] == CarriageReturn && lf >= 0 ? lineEnd - 1 : lineEnd;
-                    if (contentEnd == start) continue; // a blank line
-                    Fields = null;
-                    Split(start, contentEnd);
-                    return true;
-                }
-            }
-
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void Split(int from, int to)
-            {
-                int count = 0;
-                int fieldStart = from;
-                while (true)
-                {
-                    int d = buffer.AsSpan(fieldStart, to - fieldStart).IndexOf(delimiter);
-                    int fieldEnd = d < 0 ? to : fieldStart + d;
-                    if (2 * count + 2 > bounds.Length) Array.Resize(ref bounds, bounds.Length * 2);
-                    bounds[2 * count] = fieldStart;
-                    bounds[2 * count + 1] = fieldEnd;
-                    count++;
-                    if (d < 0) break;
-                    fieldStart = fieldEnd + 1;
-                }
-                FieldCount = count;
-            }
-
-            // A record with a quote, read byte by byte from start; false when the buffer ends before the record does
-            // (and the stream has more). The record's raw bytes stay available as fields are strings here.
-            private bool ReadQuoted()
-            {
-                var fields = new List<string>();
-                var field = new List<byte>();
-                var state = CsvRecordScanner.State.FieldStart;
-                int breaks = 0;
-                bool crOutsideQuotes = false;
-                for (int i = start; i < filled; i++)
-                {
-                    byte b = buffer[i];
-                    if (b == LineFeed)
-                    {
-                        breaks++;
-                        if (state != CsvRecordScanner.State.Quoted)
-                        {
-                            if (crOutsideQuotes) field.RemoveAt(field.Count - 1);
-                            fields.Add(Decode(field));
-                            Finish(fields, breaks, i + 1);
-                            return true;
-                        }
-                    }
-                    switch (CsvRecordScanner.Step(ref state, b, delimiter, out crOutsideQuotes))
-                    {
-                        case CsvRecordScanner.ByteAction.Append: field.Add(b); break;
-                        case CsvRecordScanner.ByteAction.EndField: fields.Add(Decode(field)); field.Clear(); break;
-                    }
-                }
-                if (!end) return false;
-                // The last record of a file without a final line break (an open quoted field runs to the end).
-                fields.Add(Decode(field));
-                Finish(fields, breaks + 1, filled);
-                return true;
-            }
-
-            private void Finish(List<string> fields, int breaks, int after)
-            {
-                Fields = fields.ToArray();
-                FieldCount = Fields.Length;
-                Line = nextLine;
-                nextLine += breaks;
-                next = after;
-            }
-
-            private static string Decode(List<byte> bytes) =>
-                bytes.Count == 0 ? "" : Utf8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes));
-
-            // Keeps the unread part (from the current record's start), then reads more; grows the buffer for a record
-            // longer than it.
-            private void Fill()
-            {
-                int keep = filled - start;
-                if (start > 0)
-                {
-                    Buffer.BlockCopy(buffer, start, buffer, 0, keep);
-                    filled = keep;
-                    next -= start;
-                    start = 0;
-                }
-                if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-                int read = stream.Read(buffer, filled, buffer.Length - filled);
-                if (first)
-                {
-                    first = false;
-                    // A UTF-8 byte-order mark is not data.
-                    while (read < 3 && read > 0)
-                    {
-                        int more = stream.Read(buffer, filled + read, buffer.Length - filled - read);
-                        if (more <= 0) break;
-                        read += more;
-                    }
-                    if (read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
-                    {
-                        Buffer.BlockCopy(buffer, 3, buffer, 0, read - 3);
-                        read -= 3;
-                    }
-                }
-                if (read <= 0) end = true;
-                else filled += read;
             }
         }
     }

@@ -18,7 +18,7 @@ namespace AutoencoderPS.Commands
     /// each -CountBy property and min/mean/max of each -Measure property, with empty intervals as zero rows. The
     /// aggregation is <see cref="LogWindowAggregator"/>; this cmdlet reads the properties and writes the rows.
     /// </summary>
-    [Cmdlet(VerbsData.ConvertTo, "LogWindow")]
+    [Cmdlet(VerbsData.ConvertTo, "LogWindow", HelpUri = HelpLinks.Base + "ConvertTo-LogWindow.md")]
     [OutputType(typeof(PSObject))]
     public sealed class ConvertToLogWindowCommand : AutoencoderCmdlet
     {

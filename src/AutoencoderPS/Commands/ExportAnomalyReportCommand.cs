@@ -19,7 +19,7 @@ namespace AutoencoderPS.Commands
     /// arrives and reduced to what the report needs (see <see cref="AnomalyReport"/> for what is kept per row); the
     /// file is written atomically when the input ends.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "AnomalyReport", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsData.Export, "AnomalyReport", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Export-AnomalyReport.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportAnomalyReportCommand : AutoencoderCmdlet
     {

@@ -10,7 +10,7 @@ using AutoencoderPS.Errors;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Saves a trained model to one file that carries everything scoring needs.</summary>
-    [Cmdlet(VerbsData.Export, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsData.Export, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Export-Autoencoder.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportAutoencoderCommand : AutoencoderCmdlet
     {

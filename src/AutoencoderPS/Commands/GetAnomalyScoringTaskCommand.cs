@@ -5,7 +5,7 @@ using AutoencoderPS.Engine.Scheduling;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Lists the scheduled scoring tasks the module registered: the user's crontab entries, or Task Scheduler's \AutoencoderPS\ tasks.</summary>
-    [Cmdlet(VerbsCommon.Get, "AnomalyScoringTask")]
+    [Cmdlet(VerbsCommon.Get, "AnomalyScoringTask", HelpUri = HelpLinks.Base + "Get-AnomalyScoringTask.md")]
     [OutputType(typeof(AnomalyScoringTask))]
     public sealed class GetAnomalyScoringTaskCommand : ScoringTaskCmdlet
     {

@@ -14,7 +14,7 @@ using AutoencoderPS.Errors;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Lists a model's feature columns: role, network inputs and training statistics.</summary>
-    [Cmdlet(VerbsCommon.Get, "AutoencoderFeature")]
+    [Cmdlet(VerbsCommon.Get, "AutoencoderFeature", HelpUri = HelpLinks.Base + "Get-AutoencoderFeature.md")]
     [OutputType(typeof(FeatureColumn))]
     public sealed class GetAutoencoderFeatureCommand : AutoencoderCmdlet
     {

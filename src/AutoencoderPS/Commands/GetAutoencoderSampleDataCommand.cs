@@ -8,7 +8,7 @@ namespace AutoencoderPS.Commands
     /// Emits built-in sample data: seeded per-minute host metrics with daily cycles, noise and injected
     /// incidents (column Incident names the incident a minute belongs to; empty when normal).
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "AutoencoderSampleData")]
+    [Cmdlet(VerbsCommon.Get, "AutoencoderSampleData", HelpUri = HelpLinks.Base + "Get-AutoencoderSampleData.md")]
     [OutputType(typeof(PSObject))]
     public sealed class GetAutoencoderSampleDataCommand : AutoencoderCmdlet
     {

@@ -8,7 +8,7 @@ using AutoencoderPS.Engine.Modeling.Torch;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Loads a model saved by Export-Autoencoder, validating the file first.</summary>
-    [Cmdlet(VerbsData.Import, "Autoencoder", DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsData.Import, "Autoencoder", DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Import-Autoencoder.md")]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class ImportAutoencoderCommand : AutoencoderCmdlet
     {

@@ -21,7 +21,7 @@ namespace AutoencoderPS.Commands
     /// <see cref="IncrementalScoringJob"/> does the work; this cmdlet resolves paths, takes the lock, loads the model,
     /// turns the engine's reports into PowerShell errors and warnings, and sets $LASTEXITCODE.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "AnomalyScoring", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Invoke, "AnomalyScoring", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Invoke-AnomalyScoring.md")]
     [OutputType(typeof(AnomalyScoringSummary))]
     public sealed class InvokeAnomalyScoringCommand : ScoringJobCmdlet
     {

@@ -14,7 +14,7 @@ using AutoencoderPS.Errors;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Trains a model on normal rows (pipeline or CSV files) and sets its anomaly threshold.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining", DefaultParameterSetName = InputObjectSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining", DefaultParameterSetName = InputObjectSet, HelpUri = HelpLinks.Base + "Invoke-AutoencoderTraining.md")]
     [OutputType(typeof(EpochResult))]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class InvokeAutoencoderTrainingCommand : RecordInputCmdlet

@@ -14,7 +14,7 @@ namespace AutoencoderPS.Commands
     /// Compares scored rows with known labels: confusion counts, accuracy, precision, recall, F1 (the
     /// anomaly class is the positive class) and ROC-AUC of the scores.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Measure, "AnomalyDetection")]
+    [Cmdlet(VerbsDiagnostic.Measure, "AnomalyDetection", HelpUri = HelpLinks.Base + "Measure-AnomalyDetection.md")]
     [OutputType(typeof(DetectionMetrics))]
     public sealed class MeasureAnomalyDetectionCommand : AutoencoderCmdlet
     {

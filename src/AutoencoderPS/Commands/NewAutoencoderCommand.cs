@@ -7,7 +7,7 @@ using AutoencoderPS.Errors;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Creates an untrained autoencoder model.</summary>
-    [Cmdlet(VerbsCommon.New, "Autoencoder")]
+    [Cmdlet(VerbsCommon.New, "Autoencoder", HelpUri = HelpLinks.Base + "New-Autoencoder.md")]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class NewAutoencoderCommand : AutoencoderCmdlet
     {

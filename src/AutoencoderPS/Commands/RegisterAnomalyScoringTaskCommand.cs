@@ -15,7 +15,7 @@ namespace AutoencoderPS.Commands
     /// user's crontab) on Linux and macOS, Task Scheduler on Windows. The task starts pwsh with the module's
     /// Invoke-ScheduledScoring.ps1 every -Interval.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Register, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Register-AnomalyScoringTask.md")]
     [OutputType(typeof(AnomalyScoringTask))]
     public sealed class RegisterAnomalyScoringTaskCommand : ScoringJobCmdlet
     {

@@ -22,7 +22,7 @@ namespace AutoencoderPS.Commands
     /// others go on. The sessions are served -ThrottleLimit at a time, on worker threads of its own; every record is written
     /// from the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Send, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsCommunications.Send, "Autoencoder", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Send-Autoencoder.md")]
     [OutputType(typeof(ModelDelivery))]
     public sealed class SendAutoencoderCommand : AutoencoderCmdlet
     {

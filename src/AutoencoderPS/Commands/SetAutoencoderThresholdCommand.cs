@@ -16,7 +16,7 @@ namespace AutoencoderPS.Commands
     /// errors, or on the errors of new normal rows (pipeline or CSV files). The model records how its
     /// threshold was chosen.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet)]
+    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet, HelpUri = HelpLinks.Base + "Set-AutoencoderThreshold.md")]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
     {

@@ -21,7 +21,7 @@ namespace AutoencoderPS.Commands
     /// file. Rows are scored in batches (one forward pass each) and leave as each batch completes, so the
     /// input is never held whole.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
+    [Cmdlet(VerbsDiagnostic.Test, "Anomaly", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Test-Anomaly.md")]
     [OutputType(TestAnomalyCommand.ScoredRowTypeName)]
     [OutputType(typeof(FileInfo))]
     public sealed partial class TestAnomalyCommand : RecordInputCmdlet, IScoredRowSink<IRecord>

@@ -5,7 +5,7 @@ using AutoencoderPS.Engine.Scheduling;
 namespace AutoencoderPS.Commands
 {
     /// <summary>Removes a scheduled scoring task the module registered, and nothing else.</summary>
-    [Cmdlet(VerbsLifecycle.Unregister, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsLifecycle.Unregister, "AnomalyScoringTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.Base + "Unregister-AnomalyScoringTask.md")]
     [OutputType(typeof(AnomalyScoringTask))]
     public sealed class UnregisterAnomalyScoringTaskCommand : ScoringTaskCmdlet
     {

@@ -12,6 +12,24 @@ namespace AutoencoderPS.Engine.Tests
     {
         private static readonly double[] OneToFour = { 1, 2, 3, 4 };
 
+        [Theory]
+        [InlineData(9_999)]
+        [InlineData(300_000)]
+        [InlineData(1_000_000)]
+        public void KeepsAnEvenSampleOfTheTrainingErrorsHoweverManyThereAre(int count)
+        {
+            // The training errors in reverse order, 0 .. count - 1: a model trained on a million rows keeps 10,000 of them
+            // (this threw IndexOutOfRangeException past about 215,000 rows: k * (n - 1) overflowed an int).
+            var errors = Enumerable.Range(0, count).Select(i => (double)(count - 1 - i)).ToArray();
+            var sample = AutoencoderModel.SampleSorted(errors);
+            Assert.Equal(Math.Min(count, AutoencoderModel.MaxStoredErrors), sample.Length);
+            Assert.Equal(0, sample[0]);
+            Assert.Equal(count - 1, sample[^1]);
+            for (int k = 1; k < sample.Length; k++) Assert.True(sample[k] > sample[k - 1]);
+            // Evenly spaced: the middle of the sample is the median, to within one step.
+            Assert.InRange(sample[sample.Length / 2], (count - 1) / 2.0 - count / (double)sample.Length, (count - 1) / 2.0 + count / (double)sample.Length);
+        }
+
         [Fact]
         public void MeanAndPopulationStandardDeviation()
         {

@@ -60,9 +60,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public static StringComparison PathComparison =>
             OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
-        private static StringComparer PathComparer =>
-            PathComparison == StringComparison.Ordinal ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
-
         /// <summary>Test hook: called with "output-flushed" after a batch's results are on disk and before the state is committed.</summary>
         internal Action<string>? Checkpoint { get; set; }
 
@@ -264,109 +261,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
         }
 
-        // ---- Planning: which file continues where --------------------------------------------------------------------
-
-        private sealed class FilePlan
-        {
-            public FilePlan(string path, SafeFileHandle handle, long length)
-            {
-                Path = path;
-                Handle = handle;
-                Length = length;
-            }
-
-            public string Path { get; }
-            public SafeFileHandle Handle { get; }
-
-            /// <summary>The file's length when the run looked: rows appended later wait for the next run.</summary>
-            public long Length { get; }
-
-            public ScoringFileState? Entry { get; set; }
-            public bool Matched { get; set; }
-            public CsvHeader? Header { get; set; }
-            public bool Usable { get; set; }
-        }
+        // ---- Planning: which file continues where (FilePlanner), and each new file's header ---------------------------
 
         private List<FilePlan> Plan(IReadOnlyList<string> files)
         {
-            var own = new HashSet<string>(PathComparer)
+            var own = new[]
             {
                 outputPath, statePath, IncrementalScoringOptions.LockPathFor(statePath),
                 ScoringLock.InfoPathFor(IncrementalScoringOptions.LockPathFor(statePath)),
             };
-            var paths = files.Select(Path.GetFullPath).Distinct(PathComparer).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            var plans = new List<FilePlan>();
-            foreach (var path in paths)
-            {
-                if (own.Contains(path))
-                {
-                    observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
-                    continue;
-                }
-                var kind = SafeFile.Inspect(path, followLinks: true);
-                if (kind != FileKind.Regular && kind != FileKind.Missing)
-                {
-                    // A FIFO would block the open (and the run, holding the lock) until something writes to it.
-                    observer.Warning($"Skipping '{path}': it is {SafeFile.Describe(path)}, not a regular file.");
-                    continue;
-                }
-                summary.Files++;
-                try
-                {
-                    var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle)));
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    Fail(path, e);
-                }
-            }
-
-            // 1. Files that continue their own entry: same path, at least as long, same first bytes.
-            var used = new HashSet<ScoringFileState>();
-            foreach (var plan in plans)
-            {
-                var entry = state.Find(plan.Path, PathComparison);
-                if (entry != null && Continues(plan, entry))
-                {
-                    plan.Entry = entry;
-                    plan.Matched = true;
-                    used.Add(entry);
-                }
-            }
-            // 2. The others: a file renamed by log rotation (app.log -> app.log.1) continues the entry whose file is gone or
-            // replaced, when its first bytes are that entry's; otherwise it is new and scored from its start.
-            var current = new HashSet<string>(plans.Select(p => p.Path), PathComparer);
-            var unmatched = new HashSet<string>(plans.Where(p => !p.Matched).Select(p => p.Path), PathComparer);
-            var original = state.Files.ToList();
-            foreach (var plan in plans.Where(p => !p.Matched))
-            {
-                var previous = original.FirstOrDefault(e => string.Equals(e.Path, plan.Path, PathComparison));
-                var moved = original
-                    .Where(e => !used.Contains(e) && (!current.Contains(e.Path) || unmatched.Contains(e.Path)))
-                    .Where(e => Continues(plan, e))
-                    .OrderByDescending(e => e.Offset)
-                    .FirstOrDefault();
-                if (previous != null)
-                {
-                    state.Files.Remove(previous);
-                    observer.Warning(plan.Length < previous.Offset
-                        ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
-                        : $"File '{plan.Path}' does not begin with the bytes scored before: it was rotated or replaced. Scoring it from the start.");
-                }
-                if (moved != null)
-                {
-                    used.Add(moved);
-                    var adopted = moved.Copy();
-                    adopted.Path = plan.Path;
-                    // The entry moves with its file; an entry whose path now holds a new file is replaced by that file's own.
-                    state.Files.Remove(moved);
-                    state.Files.Add(adopted);
-                    plan.Entry = adopted;
-                    plan.Matched = true;
-                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same first bytes): continuing at byte {moved.Offset:N0}.");
-                }
-            }
+            var (plans, considered) = new FilePlanner(state, observer, PathComparison).Plan(files, own, Fail);
+            summary.Files += considered;
             foreach (var plan in plans)
             {
                 try
@@ -390,12 +295,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             return plans;
-        }
-
-        private static bool Continues(FilePlan plan, ScoringFileState entry)
-        {
-            if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
-            return string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase);
         }
 
         // A new file: its header is its first non-blank line, after a UTF-8 byte-order mark. Null while that line is incomplete.

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Win32.SafeHandles;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Persistence;
+
+namespace AutoencoderPS.Engine.Scoring.Incremental
+{
+    /// <summary>One input file of a run: its open handle, its length when the run looked, and the state entry it continues.</summary>
+    internal sealed class FilePlan
+    {
+        public FilePlan(string path, SafeFileHandle handle, long length)
+        {
+            Path = path;
+            Handle = handle;
+            Length = length;
+        }
+
+        public string Path { get; }
+        public SafeFileHandle Handle { get; }
+
+        /// <summary>The file's length when the run looked: rows appended later wait for the next run.</summary>
+        public long Length { get; }
+
+        public ScoringFileState? Entry { get; set; }
+        public bool Matched { get; set; }
+        public CsvHeader? Header { get; set; }
+        public bool Usable { get; set; }
+    }
+
+    /// <summary>
+    /// Decides where each input file of a run continues: a file continues its own state entry when it has the same path,
+    /// is at least as long and begins with the same bytes; a file renamed by log rotation (app.log -> app.log.1)
+    /// continues the entry whose file is gone or replaced when its first bytes are that entry's; any other file is new
+    /// and is scored from its start. Entries of replaced files are dropped, with a warning.
+    /// </summary>
+    internal sealed class FilePlanner
+    {
+        private readonly ScoringState state;
+        private readonly IScoringObserver observer;
+        private readonly StringComparison comparison;
+        private readonly StringComparer comparer;
+
+        public FilePlanner(ScoringState state, IScoringObserver observer, StringComparison comparison)
+        {
+            this.state = state;
+            this.observer = observer;
+            this.comparison = comparison;
+            comparer = comparison == StringComparison.Ordinal ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        }
+
+        /// <summary>
+        /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files, nor anything but regular files)
+        /// and matches each with the state entry it continues; a file that can't be opened goes to <paramref name="fail"/>.
+        /// </summary>
+        public (List<FilePlan> Files, int Considered) Plan(IReadOnlyList<string> files, IEnumerable<string> own, Action<string, Exception> fail)
+        {
+            var ownPaths = new HashSet<string>(own, comparer);
+            int considered = 0;
+            var paths = files.Select(Path.GetFullPath).Distinct(comparer).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var plans = new List<FilePlan>();
+            foreach (var path in paths)
+            {
+                if (ownPaths.Contains(path))
+                {
+                    observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
+                    continue;
+                }
+                var kind = SafeFile.Inspect(path, followLinks: true);
+                if (kind != FileKind.Regular && kind != FileKind.Missing)
+                {
+                    // A FIFO would block the open (and the run, holding the lock) until something writes to it.
+                    observer.Warning($"Skipping '{path}': it is {SafeFile.Describe(path)}, not a regular file.");
+                    continue;
+                }
+                considered++;
+                try
+                {
+                    var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle)));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    fail(path, e);
+                }
+            }
+
+            // 1. Files that continue their own entry: same path, at least as long, same first bytes.
+            var used = new HashSet<ScoringFileState>();
+            foreach (var plan in plans)
+            {
+                var entry = state.Find(plan.Path, comparison);
+                if (entry != null && Continues(plan, entry))
+                {
+                    plan.Entry = entry;
+                    plan.Matched = true;
+                    used.Add(entry);
+                }
+            }
+            // 2. The others: a file renamed by log rotation (app.log -> app.log.1) continues the entry whose file is gone or
+            // replaced, when its first bytes are that entry's; otherwise it is new and scored from its start.
+            var current = new HashSet<string>(plans.Select(p => p.Path), comparer);
+            var unmatched = new HashSet<string>(plans.Where(p => !p.Matched).Select(p => p.Path), comparer);
+            var original = state.Files.ToList();
+            foreach (var plan in plans.Where(p => !p.Matched))
+            {
+                var previous = original.FirstOrDefault(e => string.Equals(e.Path, plan.Path, comparison));
+                var moved = original
+                    .Where(e => !used.Contains(e) && (!current.Contains(e.Path) || unmatched.Contains(e.Path)))
+                    .Where(e => Continues(plan, e))
+                    .OrderByDescending(e => e.Offset)
+                    .FirstOrDefault();
+                if (previous != null)
+                {
+                    state.Files.Remove(previous);
+                    observer.Warning(plan.Length < previous.Offset
+                        ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
+                        : $"File '{plan.Path}' does not begin with the bytes scored before: it was rotated or replaced. Scoring it from the start.");
+                }
+                if (moved != null)
+                {
+                    used.Add(moved);
+                    var adopted = moved.Copy();
+                    adopted.Path = plan.Path;
+                    // The entry moves with its file; an entry whose path now holds a new file is replaced by that file's own.
+                    state.Files.Remove(moved);
+                    state.Files.Add(adopted);
+                    plan.Entry = adopted;
+                    plan.Matched = true;
+                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same first bytes): continuing at byte {moved.Offset:N0}.");
+                }
+            }
+            return (plans, considered);
+        }
+
+        internal static bool Continues(FilePlan plan, ScoringFileState entry)
+        {
+            if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
+            return string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}
