@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling.Torch;
@@ -80,12 +81,12 @@ namespace AutoencoderPS.Engine.Modeling
                 Array.Clear(chunk);
                 for (int r = 0; r < rows; r++)
                     Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
-                using (var target = padded.data<float>()) target.CopyFrom(chunk, 0, 0);
+                // Whole-buffer copies through spans: TorchSharp's element accessor copies one element per call.
+                padded.bytes = MemoryMarshal.AsBytes(chunk.AsSpan());
                 using (var scope = torch.NewDisposeScope())
                 {
                     var output = net.forward(input).contiguous();
-                    using var source = output.data<float>();
-                    source.CopyTo(outputRows, 0, 0);
+                    MemoryMarshal.Cast<byte, float>(output.bytes).CopyTo(outputRows);
                 }
                 // The error in managed code, element by element as libtorch's float kernels compute it (one rounding
                 // for the difference, one for the square), with no temporary tensors: TorchSharp's square() passes a

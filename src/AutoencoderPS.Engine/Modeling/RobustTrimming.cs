@@ -57,17 +57,19 @@ namespace AutoencoderPS.Engine.Modeling
             int n = errors.Count;
             int drop = (int)Math.Floor(Math.Clamp(share, 0, MaxShare) * n);
             if (drop <= 0) return Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            // By error, ties by row number: a total order, so the unstable Array.Sort gives what a stable sort would.
-            var byError = Enumerable.Range(0, n).ToArray();
-            var keys = errors.ToArray();
+            // Rows by error, ties by row number: the same order as a stable sort on the error.
+            var values = errors as double[] ?? errors.ToArray();
+            var byError = new int[n];
+            for (int i = 0; i < n; i++) byError[i] = i;
             Array.Sort(byError, (a, b) =>
             {
-                int byValue = keys[a].CompareTo(keys[b]);
-                return byValue != 0 ? byValue : a.CompareTo(b);
+                int c = values[a].CompareTo(values[b]);
+                return c != 0 ? c : a.CompareTo(b);
             });
-            byError = byError[..(n - drop)];
-            Array.Sort(byError);
-            return byError.Select(i => (long)i).ToArray();
+            var kept = new long[n - drop];
+            for (int i = 0; i < kept.Length; i++) kept[i] = byError[i];
+            Array.Sort(kept);
+            return kept;
         }
     }
 }

@@ -62,9 +62,7 @@ namespace AutoencoderPS.Engine.Modeling
                     var loss = options.Loss == LossKind.Mae
                         ? torch.nn.functional.l1_loss(output, batch)
                         : torch.nn.functional.mse_loss(output, batch);
-                    candidate.zero_grad();
-                    loss.backward();
-                    optimizer.Step();
+                    optimizer.Step(loss);
                     lossSum += loss.item<float>() * size;
                 }
                 double epochLoss = lossSum / rowsThisEpoch;

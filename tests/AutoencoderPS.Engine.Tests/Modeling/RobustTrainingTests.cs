@@ -50,6 +50,15 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TiedErrorsAreLeftOutFromTheLastRowsFirst()
+        {
+            // Equal errors: the later rows go first, so a run is repeatable whatever the sort.
+            var errors = new[] { 2.0, 1.0, 2.0, 2.0, 1.0, 2.0, 0.5, 2.0 };
+            Assert.Equal(new long[] { 0, 1, 2, 4, 6 }, RobustTrimming.Kept(errors, 3 / 8.0));
+            Assert.Equal(new long[] { 0, 1, 2, 4, 6 }, RobustTrimming.Kept(errors.ToList(), 3 / 8.0));
+        }
+
+        [Fact]
         public void NormalPercentileReadsThePercentileOfTheKeptRows()
         {
             var errors = Enumerable.Range(1, 100).Select(i => (double)i).ToArray();
