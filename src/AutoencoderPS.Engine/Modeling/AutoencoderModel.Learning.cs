@@ -63,6 +63,18 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Updates continual learning has made since the last training run.</summary>
         public long LearningUpdates { get; private set; }
 
+        /// <summary>Continual learning in a phrase, for the model's display: the setting, the updates made and the rows waiting.</summary>
+        public string ContinualLearning
+        {
+            get
+            {
+                string unit = Settings.IsWindowed ? "windows" : "rows";
+                if (learnEvery > 0)
+                    return FormattableString.Invariant($"one step every {learnEvery} normal {unit}; {LearningUpdates} updates since training, {LearningPending} {unit} waiting");
+                return LearningUpdates > 0 ? FormattableString.Invariant($"off ({LearningUpdates} updates were learned)") : "off";
+            }
+        }
+
         /// <summary>Normal rows (windows) waiting in the buffer for the next update.</summary>
         public int LearningPending
         {
@@ -86,7 +98,7 @@ namespace AutoencoderPS.Engine.Modeling
                 var copy = (double[])input.Clone();
                 learningBuffer.Add(copy);
                 Remember(copy);
-                if (learningBuffer.Count < learnEvery) return false;
+                if (learningBuffer.Count < UpdateRows) return false;
                 int d = Architecture.InputSize;
                 // The batch: the new windows, and as many drawn from the reservoir of every normal window seen so far
                 // (against forgetting: a normal that comes back, such as the daily cycle after a quiet weekend).
@@ -101,7 +113,7 @@ namespace AutoencoderPS.Engine.Modeling
                 var learnedRows = new List<double[]>(learningBuffer.Count * (d / rowWidth));
                 foreach (var window in learningBuffer)
                     for (int at = 0; at < d; at += rowWidth) learnedRows.Add(window.AsSpan(at, rowWidth).ToArray());
-                Scaler = Scaler.WithRange(learnedRows, previous: Scaler);
+                var widened = Scaler.WithRange(learnedRows, previous: Scaler);
                 var options = new TrainingOptions
                 {
                     Epochs = LearningStepsPerUpdate,
@@ -111,17 +123,19 @@ namespace AutoencoderPS.Engine.Modeling
                     Robust = false,
                     EarlyStopping = false,
                 };
-                learningBuffer.Clear();
-                LearningUpdates++;
                 try
                 {
                     // The training loop's own step; its shuffle seed only orders the batch's rows.
-                    Trainer.Run(network, scaled, n, d, options, unchecked(Settings.Seed + (int)LearningUpdates), null, default);
+                    Trainer.Run(network, scaled, n, d, options, unchecked(Settings.Seed + (int)LearningUpdates + 1), null, default);
                 }
                 finally
                 {
                     network.eval();
                 }
+                // Only a step that went through counts: the buffer, the range and the count change after it.
+                Scaler = widened;
+                learningBuffer.Clear();
+                LearningUpdates++;
                 return true;
             }
         }
@@ -153,6 +167,15 @@ namespace AutoencoderPS.Engine.Modeling
             learningSeen = 0;
             LearningUpdates = 0;
         }
+
+        /// <summary>
+        /// The most values (rows times network inputs) that wait for an update: they live in the model file. A model with
+        /// wide inputs and a large <see cref="LearnEvery"/> updates sooner, after this many values.
+        /// </summary>
+        public const int MaxPendingValues = 1 << 18;
+
+        // Rows (windows) per update: LearnEvery, or fewer where that many would pass MaxPendingValues.
+        private int UpdateRows => Math.Max(1, Math.Min(learnEvery, MaxPendingValues / Math.Max(1, Architecture!.InputSize)));
 
         /// <summary>The most values the reservoir holds (windows times inputs): it lives in the model file.</summary>
         public const int MaxReservoirValues = 1 << 16;
@@ -191,13 +214,13 @@ namespace AutoencoderPS.Engine.Modeling
             int width = Architecture!.InputSize;
             if (state.Every < 0 || state.Every > MaxLearnEvery || state.Updates < 0)
                 throw new ArgumentException($"its continual learning setting ({state.Every} rows, {state.Updates} updates) is out of range");
-            if (state.Pending.Length % width != 0 || state.Pending.Length / width >= Math.Max(1, state.Every) && state.Pending.Length > 0)
+            learnEvery = state.Every;
+            if (state.Pending.Length % width != 0 || state.Pending.Length > 0 && state.Pending.Length / width >= UpdateRows)
                 throw new ArgumentException("its continual learning buffer does not hold whole rows of the network's inputs, or holds a full update");
             if (state.Reservoir.Length % width != 0 || state.Reservoir.Length / width > ReservoirRows || state.Seen < state.Reservoir.Length / width)
                 throw new ArgumentException("its continual learning reservoir does not hold whole rows of the network's inputs, or more than it may");
-            if (state.Pending.Any(double.IsNaN) || state.Reservoir.Any(double.IsNaN))
-                throw new ArgumentException("its continual learning rows hold values that are not numbers");
-            learnEvery = state.Every;
+            if (!state.Pending.All(double.IsFinite) || !state.Reservoir.All(double.IsFinite))
+                throw new ArgumentException("its continual learning rows hold values that are not finite numbers");
             LearningUpdates = state.Updates;
             learningSeen = state.Seen;
             for (int at = 0; at < state.Pending.Length; at += width)

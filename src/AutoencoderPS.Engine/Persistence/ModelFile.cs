@@ -136,7 +136,8 @@ namespace AutoencoderPS.Engine.Persistence
         }
 
         /// <summary>
-        /// SHA-256 (hex) of what a model scores and learns by: its metadata (without the time it was saved) and its weights.
+        /// SHA-256 (hex) of what a model scores and learns by: its metadata (without the time it was saved, the module's and
+        /// libraries' versions and the format version) and its weights.
         /// Two loads of one model file have the same fingerprint; a retrained or changed model has another.
         /// </summary>
         public static string Fingerprint(AutoencoderModel model)
@@ -150,7 +151,11 @@ namespace AutoencoderPS.Engine.Persistence
                 network.save(buffer);
                 weights = buffer.ToArray();
             });
+            // Not what the model scores by: when it was saved, and by which module, libraries and file format (an upgrade
+            // of the module must not throw away what a scheduled job has learned).
             metadata.SavedUtc = default;
+            metadata.FormatVersion = 0;
+            metadata.ModuleVersion = metadata.TorchSharpVersion = metadata.LibTorchVersion = "";
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(metadata, Json));
             hash.AppendData(weights);

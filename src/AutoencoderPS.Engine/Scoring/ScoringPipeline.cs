@@ -189,34 +189,33 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // Scores the pending rows from index `from`, judges and writes them in order; returns where to go on: rows.Count
-        // when done, or the index after a row whose learning changed the weights.
+        // when done, or the index after the last row written (after a row whose learning changed the weights, or at the end
+        // of a slice). A model that learns is scored in slices of LearnEvery rows, so an update rescores at most one slice:
+        // the cost stays linear in the rows however small LearnEvery is.
         private int ScoreAndWrite(int from)
         {
+            bool learns = model.Learns;
+            int to = learns ? Math.Min(rows.Count, from + Math.Max(model.LearnEvery, MinLearningSlice)) : rows.Count;
             RowScore[] scores;
             full.Clear();
-            if (IsWindowed)
-            {
-                for (int i = from; i < inputs.Count; i++) if (inputs[i] != null) full.Add(inputs[i]!);
-                scores = full.Count > 0 ? model.ScoreWindows(full) : Array.Empty<RowScore>();
-            }
-            else if (from == 0)
+            if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
                 scores = model.Score(inputs!);
             }
             else
             {
-                for (int i = from; i < inputs.Count; i++) full.Add(inputs[i]!);
-                scores = model.Score(full);
+                for (int i = from; i < to; i++) if (inputs[i] != null) full.Add(inputs[i]!);
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full) : model.Score(full);
             }
-            bool learns = model.Learns;
             int next = 0;
-            for (int i = from; i < rows.Count; i++)
+            for (int i = from; i < to; i++)
             {
                 RowScore? score = inputs[i] != null ? scores[next++] : null;
-                bool relearned = false;
+                bool teaches = false;
                 if (score != null)
                 {
+                    bool aboveThreshold = score.IsAnomaly;
                     if (IsWindowed)
                     {
                         Series!.Verdicts.Apply(score, keys[i]);
@@ -224,15 +223,21 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                     Scored++;
                     if (score.IsAnomaly) Anomalies++;
-                    // Only rows judged normal teach the model (never a row that is warming up, never an anomaly).
-                    else if (learns) relearned = model.LearnFrom(inputs[i]!);
+                    // Only rows judged normal teach the model: never a row that is warming up, never an anomaly, and, while
+                    // the series' likelihood is still learning its history (no probability yet), never a row above the
+                    // model's own threshold.
+                    teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null);
                 }
                 else WarmingUp++;
+                // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, imputed[i]);
-                if (relearned) return i + 1;
+                if (teaches && model.LearnFrom(inputs[i]!)) return i + 1;
             }
-            return rows.Count;
+            return to;
         }
+
+        // The fewest rows scored at once by a model that learns (a LearnEvery of 1 still scores small batches, not single rows).
+        private const int MinLearningSlice = 16;
 
         /// <summary>Drops the pending rows unscored (Ctrl+C).</summary>
         public void Clear()

@@ -258,7 +258,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 try
                 {
-                    bytes = Convert.FromBase64String(state.Learning.Model);
+                    bytes = Convert.FromBase64String(state.Learning.Model ?? throw new FormatException("the learned model is missing"));
                     learned = ModelFile.Deserialize(bytes, statePath);
                 }
                 catch (Exception e) when (e is FormatException || e is ModelFileException)
