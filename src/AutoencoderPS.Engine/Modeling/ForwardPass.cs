@@ -64,6 +64,7 @@ namespace AutoencoderPS.Engine.Modeling
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
             out float[] errors, out float[] reconstructed, float[]? beyond = null)
         {
+            TorchRuntime.ApplyThreadCountHere();
             errors = new float[n * d];
             reconstructed = new float[n * d];
             // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round

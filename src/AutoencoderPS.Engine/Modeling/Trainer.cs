@@ -23,6 +23,7 @@ namespace AutoencoderPS.Engine.Modeling
             AutoencoderNetwork candidate, float[] scaled, int n, int d, TrainingOptions options, int shuffleSeed,
             Action<EpochResult>? onEpoch, CancellationToken cancellation)
         {
+            TorchRuntime.ApplyThreadCountHere();
             var history = new List<EpochResult>();
             var shuffler = new Random(shuffleSeed);
             var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
@@ -27,7 +28,7 @@ namespace AutoencoderPS.Engine.Scoring
     /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
     /// is featurized, scored and formatted by a worker with its own copy of the model, into memory; the chunks are
     /// written in file order. The output is byte for byte the one of one thread (a row's score does not depend on
-    /// the rows scored with it), and at most as many chunks as workers are in memory at once.
+    /// the rows scored with it), and at most two chunks per worker are in memory at once (one scored, one waiting).
     /// </para>
     /// </summary>
     public sealed class CsvFileScorer : IDisposable
@@ -75,6 +76,7 @@ namespace AutoencoderPS.Engine.Scoring
             this.policy = policy;
             // A model that learns (AutoencoderModel.LearnEvery) scores in row order with its own weights: one thread.
             workers = new Worker?[model.Learns ? 1 : threads];
+            lastTask = new Task?[workers.Length];
         }
 
         /// <summary>Threads that featurize and score (the reading thread aside).</summary>
@@ -205,12 +207,25 @@ namespace AutoencoderPS.Engine.Scoring
                 Commit(chunk);
                 return;
             }
-            // At most one chunk per worker in memory: chunk k goes to worker k mod n once chunk k - n is written.
-            while (inFlight.Count >= workers.Length) Commit(inFlight.Dequeue());
-            var worker = WorkerAt((int)(chunk.Index % workers.Length));
-            chunk.Task = Task.Run(() => worker.Process(chunk));
+            // At most ChunksPerWorker chunks per worker in memory. Chunk k goes to worker k mod n, after that worker's previous
+            // chunk (a worker scores one chunk at a time), so a worker finds its next chunk waiting instead of waiting for
+            // this thread to write the oldest chunk and read the next.
+            while (inFlight.Count >= ChunksPerWorker * workers.Length) Commit(inFlight.Dequeue());
+            int w = (int)(chunk.Index % workers.Length);
+            var worker = WorkerAt(w);
+            var previous = lastTask[w];
+            chunk.Task = previous == null || previous.IsCompleted
+                ? Task.Run(() => worker.Process(chunk))
+                : previous.ContinueWith(_ => worker.Process(chunk), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            lastTask[w] = chunk.Task;
             inFlight.Enqueue(chunk);
         }
+
+        // Chunks queued per worker: two, so one waits while the other is scored.
+        private const int ChunksPerWorker = 2;
+
+        // Each worker's last chunk, which its next one follows.
+        private readonly Task?[] lastTask;
 
         private void Finish(Chunk chunk, Queue<Chunk> inFlight)
         {
@@ -282,6 +297,7 @@ namespace AutoencoderPS.Engine.Scoring
             public Task? Task;
             public readonly List<(CsvRecord Record, FeatureValueException Error, long Ordinal)> Rejected = new List<(CsvRecord, FeatureValueException, long)>();
             public ReadOnlyMemory<byte> Output;
+            public byte[] OutputBytes = Array.Empty<byte>();
             public long OutputRows, Rows, Anomalies;
 
             public int Count => Entries.Count;
@@ -400,7 +416,12 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     pipeline.Clear();
                 }
-                (work.Output, work.OutputRows) = fragment.TakeFragment();
+                var (output, rows) = fragment.TakeFragment();
+                // Copied out of the fragment, which the worker's next chunk overwrites while this one waits to be written.
+                if (work.OutputBytes.Length < output.Length) work.OutputBytes = new byte[Math.Max(output.Length, 2 * work.OutputBytes.Length)];
+                output.Span.CopyTo(work.OutputBytes);
+                work.Output = work.OutputBytes.AsMemory(0, output.Length);
+                work.OutputRows = rows;
                 work.Rows = pipeline.Scored - scored;
                 work.Anomalies = pipeline.Anomalies - anomalies;
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -126,12 +127,37 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             }
         }
 
-        /// <summary>Sets how many threads libtorch uses for the whole process (at least 1).</summary>
+        /// <summary>
+        /// Sets how many threads libtorch uses for the whole process (at least 1). libtorch's CPU build runs its intra-op
+        /// work on OpenMP, whose thread count is a setting of each calling thread: a thread that never set it (a worker of
+        /// file scoring, another runspace) uses one OpenMP thread per core. So the count is kept here and every thread
+        /// that computes applies it first (<see cref="ApplyThreadCountHere"/>).
+        /// </summary>
         public static void SetThreadCount(int threads)
         {
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "At least one thread is needed.");
             EnsureLoaded();
+            Volatile.Write(ref requestedThreads, threads);
             torch.set_num_threads(threads);
+            appliedThreads = threads;
+        }
+
+        private static int requestedThreads;
+
+        [ThreadStatic]
+        private static int appliedThreads;
+
+        /// <summary>
+        /// Applies the count of <see cref="SetThreadCount"/> to the calling thread, once per thread and count (a read of
+        /// two integers otherwise). Called where the network computes (<see cref="ForwardPass"/>, the trainer). Does nothing
+        /// until a count is set: libtorch's own default then holds.
+        /// </summary>
+        internal static void ApplyThreadCountHere()
+        {
+            int requested = Volatile.Read(ref requestedThreads);
+            if (requested == 0 || appliedThreads == requested) return;
+            torch.set_num_threads(requested);
+            appliedThreads = requested;
         }
 
         public static int ThreadCount
