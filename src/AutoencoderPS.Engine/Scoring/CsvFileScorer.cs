@@ -35,8 +35,11 @@ namespace AutoencoderPS.Engine.Scoring
     {
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
-        /// <summary>Records per chunk: enough to keep a worker busy for a while, small enough to keep memory low.</summary>
-        public const int ChunkRows = 4096;
+        /// <summary>
+        /// Records per chunk: enough to keep a worker busy for a while, small enough to keep memory low with two chunks per
+        /// worker in flight (1 GB file, 2 threads: peak 282-287 MB at 2,048 rows, 297-304 MB at 4,096, at the same speed).
+        /// </summary>
+        public const int ChunkRows = 2048;
 
         private readonly AutoencoderModel model;
         private readonly FeatureSchema schema;
