@@ -101,7 +101,8 @@ namespace AutoencoderPS.Engine.Persistence
             }
         }
 
-        public static byte[] Serialize(AutoencoderModel model)
+        // The model's metadata and weights, read together under its lock.
+        private static (ModelMetadata Metadata, byte[] Weights) Snapshot(AutoencoderModel model)
         {
             byte[] weights = null!;
             ModelMetadata metadata = null!;
@@ -112,6 +113,12 @@ namespace AutoencoderPS.Engine.Persistence
                 network.save(buffer);
                 weights = buffer.ToArray();
             });
+            return (metadata, weights);
+        }
+
+        public static byte[] Serialize(AutoencoderModel model)
+        {
+            var (metadata, weights) = Snapshot(model);
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
             long parameters = model.ParameterCount ?? 0;
             if (json.Length > MaxMetadataBytes || parameters > MaxParameters)
@@ -142,15 +149,7 @@ namespace AutoencoderPS.Engine.Persistence
         /// </summary>
         public static string Fingerprint(AutoencoderModel model)
         {
-            byte[] weights = null!;
-            ModelMetadata metadata = null!;
-            model.WithNetwork(network =>
-            {
-                metadata = ModelMetadata.From(model);
-                using var buffer = new MemoryStream();
-                network.save(buffer);
-                weights = buffer.ToArray();
-            });
+            var (metadata, weights) = Snapshot(model);
             // Not what the model scores by: when it was saved, and by which module, libraries and file format (an upgrade
             // of the module must not throw away what a scheduled job has learned).
             metadata.SavedUtc = default;
