@@ -410,7 +410,7 @@ namespace AutoencoderPS.Engine.Modeling
                 restored.Dispose();
                 throw;
             }
-            return new AutoencoderModel(settings)
+            var model = new AutoencoderModel(settings)
             {
                 network = restored,
                 Schema = schema,
@@ -424,7 +424,17 @@ namespace AutoencoderPS.Engine.Modeling
                 Training = training,
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
-            }.WithLearning(learning);
+            };
+            try
+            {
+                return model.WithLearning(learning);
+            }
+            catch
+            {
+                // A damaged learning section: the network just built is not handed out, so it is freed here.
+                model.Dispose();
+                throw;
+            }
         }
 
         /// <summary>Runs <paramref name="action"/> on the network under the model's lock (for saving weights).</summary>

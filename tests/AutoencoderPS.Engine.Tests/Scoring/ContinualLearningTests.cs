@@ -172,6 +172,35 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             Assert.Equal(ModelFile.Fingerprint(learning), ModelFile.Fingerprint(imported));
         }
 
+        [Theory]
+        [InlineData("partial row")]
+        [InlineData("full buffer")]
+        [InlineData("not finite")]
+        [InlineData("reservoir too large")]
+        [InlineData("negative updates")]
+        public void ADamagedLearningSectionIsACorruptModelFile(string damage)
+        {
+            using var learning = Copy(32);
+            Score(learning, 0, 1500);
+            Assert.True(learning.LearningPending > 0);
+            var layout = ModelFileLayout.Parse(ModelFile.Serialize(learning));
+            var metadata = layout.MetadataJson;
+            int width = learning.Learning.Pending.Length / learning.LearningPending;
+            var pending = metadata["LearningPending"]!.AsArray();
+            switch (damage)
+            {
+                case "partial row": pending.RemoveAt(0); break;
+                case "full buffer": while (pending.Count < 32 * width) pending.Add(0.5); break;
+                case "not finite": pending[0] = "Infinity"; break; // the file's JSON reads named literals as numbers
+                case "reservoir too large": var reservoir = metadata["LearningReservoir"]!.AsArray(); for (int i = 0; i < 300 * width; i++) reservoir.Add(0.5); break;
+                case "negative updates": metadata["LearningUpdates"] = -1; break;
+            }
+            layout.MetadataJson = metadata;
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Deserialize(layout.Pack(), "damaged.aemodel"));
+            Assert.Equal(ErrorIds.ModelFileCorrupt, error.ErrorId);
+            Assert.Contains("continual learning", error.Message);
+        }
+
         [Fact]
         public void LearnEveryIsCheckedAndAFormat4FileLoadsWithLearningOff()
         {
