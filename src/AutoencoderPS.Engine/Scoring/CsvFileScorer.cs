@@ -415,6 +415,12 @@ namespace AutoencoderPS.Engine.Scoring
                     for (int i = 0; i < work.Entries.Count; i++) Accept(i);
                     pipeline.Flush();
                 }
+                catch
+                {
+                    // The fragment holds part of this chunk: the worker's next chunk (already queued) starts a new one.
+                    fragment = null;
+                    throw;
+                }
                 finally
                 {
                     pipeline.Clear();
