@@ -98,7 +98,10 @@ namespace AutoencoderPS.Engine.Features
             TryReadPlainDecimal<char>(text, point, out number);
 
         // One reading for chars and for UTF-8 bytes: every character it accepts is ASCII, and a byte of a longer UTF-8
-        // sequence is never an ASCII character, so both give the same answer for the same text.
+        // sequence is never an ASCII character, so both give the same answer for the same text. A generic instantiation the
+        // ReadyToRun image does not hold: without AggressiveOptimization the first million values of a process ran as
+        // unoptimized (tier-0) code (DOTNET_JitDisasmSummary).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static bool TryReadPlainDecimal<T>(ReadOnlySpan<T> text, char point, out double number)
             where T : unmanaged, System.Numerics.IBinaryInteger<T>
         {

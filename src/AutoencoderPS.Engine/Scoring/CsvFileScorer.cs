@@ -291,7 +291,10 @@ namespace AutoencoderPS.Engine.Scoring
             public int Used;
             public int[] Bounds = new int[1024];
             public int BoundsUsed;
-            public readonly List<Entry> Entries = new List<Entry>();
+            // An array, not a List<Entry>: the ReadyToRun images hold no List of the engine's own struct, so a process's
+            // first file ran its per-record Add and indexer as unoptimized (tier-0) code.
+            public Entry[] Entries = new Entry[ChunkRows + 1];
+            public int EntryCount;
             public CsvHeader? Header;
             public string Path = "";
             public int[] FieldOf = Array.Empty<int>();
@@ -303,7 +306,7 @@ namespace AutoencoderPS.Engine.Scoring
             public byte[] OutputBytes = Array.Empty<byte>();
             public long OutputRows, Rows, Anomalies;
 
-            public int Count => Entries.Count;
+            public int Count => EntryCount;
 
             public void Start(CsvHeader header, string path, int[] fieldOf, long index)
             {
@@ -315,7 +318,8 @@ namespace AutoencoderPS.Engine.Scoring
                 Task = null;
                 Used = 0;
                 BoundsUsed = 0;
-                Entries.Clear();
+                Array.Clear(Entries, 0, EntryCount); // drops the decoded fields the entries hold
+                EntryCount = 0;
                 Rejected.Clear();
                 Output = default;
                 OutputRows = Rows = Anomalies = 0;
@@ -326,7 +330,7 @@ namespace AutoencoderPS.Engine.Scoring
                 int count = reader.FieldCount;
                 if (reader.Fields != null)
                 {
-                    Entries.Add(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
                     return;
                 }
                 var raw = reader.Raw(count);
@@ -338,21 +342,27 @@ namespace AutoencoderPS.Engine.Scoring
                     Bounds[BoundsUsed + 2 * i] = Used + reader.FieldStart(i);
                     Bounds[BoundsUsed + 2 * i + 1] = Used + reader.FieldEnd(i);
                 }
-                Entries.Add(new Entry { Offset = Used, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                Append(new Entry { Offset = Used, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
                 Used += raw.Length;
                 BoundsUsed += 2 * count;
             }
 
+            private void Append(in Entry entry)
+            {
+                if (EntryCount == Entries.Length) Array.Resize(ref Entries, 2 * Entries.Length);
+                Entries[EntryCount++] = entry;
+            }
+
             public void DropLast()
             {
-                if (Entries.Count == 0) return;
-                var last = Entries[^1];
+                if (EntryCount == 0) return;
+                var last = Entries[EntryCount - 1];
                 if (last.Fields == null)
                 {
                     Used = last.Offset;
                     BoundsUsed = last.FirstBound;
                 }
-                Entries.RemoveAt(Entries.Count - 1);
+                Entries[--EntryCount] = default;
             }
 
             public ReadOnlySpan<byte> Field(in Entry entry, int i) =>
@@ -412,7 +422,7 @@ namespace AutoencoderPS.Engine.Scoring
                 long scored = pipeline.Scored, anomalies = pipeline.Anomalies;
                 try
                 {
-                    for (int i = 0; i < work.Entries.Count; i++) Accept(i);
+                    for (int i = 0; i < work.EntryCount; i++) Accept(i);
                     pipeline.Flush();
                 }
                 catch
