@@ -217,7 +217,7 @@ namespace AutoencoderPS.Engine.Scoring
             int w = (int)(chunk.Index % workers.Length);
             var worker = WorkerAt(w);
             var previous = lastTask[w];
-            chunk.Task = previous == null || previous.IsCompleted
+            chunk.Task = previous == null
                 ? Task.Run(() => worker.Process(chunk))
                 : previous.ContinueWith(_ => worker.Process(chunk), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             lastTask[w] = chunk.Task;
