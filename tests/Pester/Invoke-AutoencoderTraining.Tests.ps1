@@ -334,4 +334,38 @@ Describe 'Invoke-AutoencoderTraining' {
             $c.Threshold | Should -Not -Be $a.Threshold
         }
     }
+
+    Context 'several threads (-ThrottleLimit)' {
+        BeforeAll {
+            # 8,192 rows in batches of 4,096: two threads split each batch (1,024 rows each at least).
+            New-MetricRow -Count 8192 -Seed 5 -AsText | Export-Csv -LiteralPath (Join-Path $TestDrive 'many.csv') -NoTypeInformation
+            $script:manyPath = Join-Path $TestDrive 'many.csv'
+            $script:one = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $script:two = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $null = Invoke-AutoencoderTraining -Model $one -Path $manyPath -Epochs 3 -BatchSize 4096 -ThreadCount 1 -ThrottleLimit 1
+            $script:verbose = @(Invoke-AutoencoderTraining -Model $two -Path $manyPath -Epochs 3 -BatchSize 4096 -ThreadCount 1 -ThrottleLimit 2 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        }
+
+        It 'says when batches are split, and when they are too small to be' {
+            $verbose | Should -Contain 'Batches of 4096 rows are split between up to 2 threads (-ThrottleLimit).'
+            $small = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
+            $said = @(Invoke-AutoencoderTraining -Model $small -Path $manyPath -Epochs 1 -BatchSize 256 -ThreadCount 1 -ThrottleLimit 2 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            ($said -match '^Batches of 256 rows train on one thread') | Should -Not -BeNullOrEmpty
+        }
+
+        It 'trains the model of one thread, up to the rounding of the split sums' {
+            $two.Training.Epochs | Should -Be $one.Training.Epochs
+            [math]::Abs($two.Threshold - $one.Threshold) / $one.Threshold | Should -BeLessThan 1e-3
+            $probe = @(New-MetricRow -Count 300 -Seed 9 -AsText)
+            $a = @($probe | Test-Anomaly -Model $one -ThreadCount 1).AnomalyScore
+            $b = @($probe | Test-Anomaly -Model $two -ThreadCount 1).AnomalyScore
+            for ($i = 0; $i -lt $a.Count; $i++) { [math]::Abs($a[$i] - $b[$i]) | Should -BeLessOrEqual ([math]::Max(1e-9, 1e-3 * $a[$i])) }
+        }
+
+        It 'refuses a thread count outside 1 to 64' {
+            { Invoke-AutoencoderTraining -Model (New-Autoencoder) -Path $manyPath -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand'
+        }
+    }
 }

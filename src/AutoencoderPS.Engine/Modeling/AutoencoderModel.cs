@@ -209,16 +209,18 @@ namespace AutoencoderPS.Engine.Modeling
                 d *= Settings.WindowSize;
             }
 
+            // Threads for large batches and error passes (TrainingOptions.Threads); small work stays on this thread.
+            using var team = options.Threads > 1 ? new WorkerTeam(options.Threads) : null;
             try
             {
-                var (history, trimmedShare) = Trainer.Run(candidate, scaled, n, d, options, Settings.Seed + previousEpochs, onEpoch, cancellation);
+                var (history, trimmedShare) = Trainer.Run(candidate, scaled, n, d, options, Settings.Seed + previousEpochs, onEpoch, cancellation, team);
 
                 // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
                 scaler = scaler.WithRange(rows, previous: scaler);
                 candidate.eval();
-                var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d);
+                var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;
                 double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary

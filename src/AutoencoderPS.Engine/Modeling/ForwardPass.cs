@@ -64,9 +64,16 @@ namespace AutoencoderPS.Engine.Modeling
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
             out float[] errors, out float[] reconstructed, float[]? beyond = null)
         {
-            TorchRuntime.ApplyThreadCountHere();
             errors = new float[n * d];
             reconstructed = new float[n * d];
+            ForwardRange(net, loss, scaled, 0, n, d, errors, reconstructed, beyond);
+        }
+
+        // Rows first .. first + n - 1 of scaled (and beyond) into the same rows of errors and reconstructed (null: not kept).
+        private static void ForwardRange(AutoencoderNetwork net, LossKind loss, float[] scaled, int first, int n, int d,
+            float[] errors, float[]? reconstructed, float[]? beyond)
+        {
+            TorchRuntime.ApplyThreadCountHere();
             // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
             // aligned and unaligned rows differently, so without this a row's score would depend on its place.
             int stride = (d + 3) & ~3;
@@ -76,9 +83,9 @@ namespace AutoencoderPS.Engine.Modeling
             // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
             using var padded = torch.zeros(ChunkRows, stride);
             using var input = padded.narrow(1, 0, d);
-            for (int start = 0; start < n; start += ChunkRows)
+            for (int start = first; start < first + n; start += ChunkRows)
             {
-                int rows = Math.Min(ChunkRows, n - start);
+                int rows = Math.Min(ChunkRows, first + n - start);
                 Array.Clear(chunk);
                 for (int r = 0; r < rows; r++)
                     Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
@@ -101,18 +108,33 @@ namespace AutoencoderPS.Engine.Modeling
                         float o = outputRows[to + j];
                         float diff = beyond == null ? o - chunk[from + j] : o - (chunk[from + j] + beyond[at + to + j]);
                         errors[at + to + j] = loss == LossKind.Mae ? Math.Abs(diff) : diff * diff;
-                        reconstructed[at + to + j] = o;
+                        if (reconstructed != null) reconstructed[at + to + j] = o;
                     }
                 }
             }
         }
 
-        // Every row's score under the network as it is now.
-        internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d)
+        // Rows a thread of a team scores at least when an error pass is split (whole chunks, so each row is scored in the
+        // same chunk position as on one thread: the same errors, bit for bit).
+        internal const int MinRowsPerPart = 16 * ChunkRows;
+
+        // Every row's score under the network as it is now; with a team, its threads score parts of the rows at once.
+        internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, WorkerTeam? team = null)
         {
-            Forward(net, loss, scaled, n, d, out float[] featureErrors, out _);
+            var featureErrors = new float[n * d];
             var errors = new double[n];
-            for (int i = 0; i < n; i++) errors[i] = RowError(featureErrors, i, d);
+            int parts = team == null ? 1 : Math.Clamp(n / MinRowsPerPart, 1, team.Size);
+            // Part p takes whole chunks: rows [p * chunks / parts, (p + 1) * chunks / parts) of ChunkRows each.
+            int chunks = (n + ChunkRows - 1) / ChunkRows;
+            void Part(int p)
+            {
+                int from = (int)((long)chunks * p / parts) * ChunkRows;
+                int to = Math.Min(n, (int)((long)chunks * (p + 1) / parts) * ChunkRows);
+                ForwardRange(net, loss, scaled, from, to - from, d, featureErrors, null, null);
+                for (int i = from; i < to; i++) errors[i] = RowError(featureErrors, i, d);
+            }
+            if (parts == 1) Part(0);
+            else team!.Run(parts, Part);
             return errors;
         }
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading;
 using TorchSharp;
+using static TorchSharp.torch;
 using AutoencoderPS.Engine.Modeling.Torch;
 
 namespace AutoencoderPS.Engine.Modeling
@@ -21,7 +22,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public static (List<EpochResult> History, double? TrimmedShare) Run(
             AutoencoderNetwork candidate, float[] scaled, int n, int d, TrainingOptions options, int shuffleSeed,
-            Action<EpochResult>? onEpoch, CancellationToken cancellation)
+            Action<EpochResult>? onEpoch, CancellationToken cancellation, WorkerTeam? team = null)
         {
             TorchRuntime.ApplyThreadCountHere();
             var history = new List<EpochResult>();
@@ -35,6 +36,7 @@ namespace AutoencoderPS.Engine.Modeling
             int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
             double? trimmedShare = options.Robust ? options.Contamination : 0;
             var stopping = options.EarlyStopping ? new EarlyStopping(options.Epochs, warmup + 1) : null;
+            Tensor? partGradients = null;
             candidate.train();
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -42,7 +44,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (options.Robust && epoch > warmup && trimmedShare != 0)
                 {
                     candidate.eval();
-                    var current = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d);
+                    var current = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                     candidate.train();
                     trimmedShare ??= RobustTrimming.EstimateShare(current);
                     order = RobustTrimming.Kept(current, trimmedShare.Value);
@@ -56,13 +58,16 @@ namespace AutoencoderPS.Engine.Modeling
                 {
                     cancellation.ThrowIfCancellationRequested();
                     int size = Math.Min(options.BatchSize, rowsThisEpoch - start);
+                    int parts = team == null ? 1 : Math.Clamp(size / TrainingOptions.MinRowsPerThread, 1, team.Size);
+                    if (parts > 1)
+                    {
+                        lossSum += ParallelStep(candidate, data, epochOrder, start, size, parts, options.Loss, optimizer, team!, ref partGradients);
+                        continue;
+                    }
                     using var scope = torch.NewDisposeScope();
                     var index = epochOrder.narrow(0, start, size);
                     var batch = data.index_select(0, index);
-                    var output = candidate.forward(batch);
-                    var loss = options.Loss == LossKind.Mae
-                        ? torch.nn.functional.l1_loss(output, batch)
-                        : torch.nn.functional.mse_loss(output, batch);
+                    var loss = BatchLoss(candidate, batch, options.Loss);
                     optimizer.Step(loss);
                     lossSum += loss.item<float>() * size;
                 }
@@ -75,7 +80,61 @@ namespace AutoencoderPS.Engine.Modeling
                 onEpoch?.Invoke(result);
                 if (stopping != null && stopping.Stop(epoch, epochLoss)) break;
             }
+            partGradients?.Dispose();
             return (history, trimmedShare);
+        }
+
+
+        private static Tensor BatchLoss(AutoencoderNetwork network, Tensor batch, LossKind loss)
+        {
+            var output = network.forward(batch);
+            return loss == LossKind.Mae
+                ? torch.nn.functional.l1_loss(output, batch)
+                : torch.nn.functional.mse_loss(output, batch);
+        }
+
+        /// <summary>
+        /// One step on a batch split into <paramref name="parts"/> parts (<see cref="SplitGradient"/>). Returns the
+        /// batch's summed loss (mean times rows), as the one-thread step adds it.
+        /// </summary>
+        private static double ParallelStep(AutoencoderNetwork network, Tensor data, Tensor epochOrder, int start, int size, int parts,
+            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, ref Tensor? partGradients)
+        {
+            if (partGradients is null)
+                partGradients = torch.empty(team.Size, optimizer.Count).DetachFromDisposeScope();
+            using var scope = torch.NewDisposeScope();
+            var flat = SplitGradient(network, data, epochOrder, start, size, parts, lossKind, optimizer, team, partGradients, out double lossSum);
+            optimizer.Update(flat);
+            return lossSum;
+        }
+
+        /// <summary>
+        /// The gradient of the batch (rows <paramref name="start"/> .. + <paramref name="size"/> of
+        /// <paramref name="epochOrder"/>) split into <paramref name="parts"/> contiguous parts, each part's loss and
+        /// gradient on a thread of the team (into its row of <paramref name="partGradients"/>): the batch's mean loss is
+        /// the size-weighted mean of its parts' mean losses, so its gradient is the size-weighted sum of theirs. The same
+        /// as the whole batch's gradient up to the rounding of that sum. A temporary of the caller's dispose scope.
+        /// </summary>
+        internal static Tensor SplitGradient(AutoencoderNetwork network, Tensor data, Tensor epochOrder, int start, int size, int parts,
+            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, Tensor partGradients, out double lossSum)
+        {
+            var losses = new float[parts];
+            var weights = new float[parts];
+            team.Run(parts, p =>
+            {
+                int from = start + (int)((long)size * p / parts), to = start + (int)((long)size * (p + 1) / parts);
+                using var scope = torch.NewDisposeScope();
+                var batch = data.index_select(0, epochOrder.narrow(0, from, to - from));
+                var loss = BatchLoss(network, batch, lossKind);
+                var gradient = optimizer.Gradient(loss);
+                using (torch.no_grad()) partGradients[p].copy_(gradient);
+                losses[p] = loss.item<float>();
+                weights[p] = (to - from) / (float)size;
+            });
+            lossSum = 0;
+            for (int p = 0; p < parts; p++) lossSum += (double)losses[p] * weights[p] * size;
+            using var noGrad = torch.no_grad();
+            return torch.tensor(weights).matmul(partGradients.narrow(0, 0, parts));
         }
 
         private static void Shuffle(long[] order, Random random)

@@ -87,6 +87,14 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
+        /// <summary>
+        /// Threads that train together: a batch of at least 1,024 rows per thread is split between them (each computes its
+        /// part's gradient), and so are the passes over every training row. Small batches train on one thread.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -179,9 +187,14 @@ namespace AutoencoderPS.Commands
                 Scaling = Incremental ? Model.Scaling!.Value : Scaling,
                 Threshold = CreateThresholdRule(),
                 Contamination = Contamination,
+                Threads = ThrottleLimit,
                 // The default budget is a ceiling: training stops when the loss stops improving. Named -Epochs all run.
                 EarlyStopping = Epochs == null,
             };
+            if (ThrottleLimit > 1)
+                WriteVerbose(options.BatchSize >= 2 * TrainingOptions.MinRowsPerThread
+                    ? $"Batches of {options.BatchSize} rows are split between up to {ThrottleLimit} threads (-ThrottleLimit)."
+                    : $"Batches of {options.BatchSize} rows train on one thread (a batch is split from {2 * TrainingOptions.MinRowsPerThread} rows); -ThrottleLimit {ThrottleLimit} splits only the passes over all rows.");
             if (options.Scaling is ScalingMethod.Standard or ScalingMethod.Robust && Model.Settings.OutputActivation == OutputActivationKind.Sigmoid && !Incremental)
                 WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
             if (options.Loss == LossKind.Mae && schema.Columns.Any(c => c.Role == ColumnRole.Categorical))

@@ -96,9 +96,6 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
-        /// <summary>The processors of this machine, at most 4 (one chunk of 4,096 rows per thread is in memory at once).</summary>
-        public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 4);
-
         private FeatureSchema Schema => Model.Schema!;
 
 

@@ -83,10 +83,25 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         /// One update of every parameter from the gradient of <paramref name="loss"/> (a scalar computed from the
         /// parameters). Call it inside a dispose scope: the gradients it asks for are temporaries of that scope.
         /// </summary>
-        public void Step(Tensor loss)
+        public void Step(Tensor loss) => Update(Gradient(loss));
+
+        /// <summary>
+        /// The gradient of <paramref name="loss"/> with respect to every parameter, as one flat tensor in the buffer's
+        /// order (a temporary of the caller's dispose scope). Safe to call from several threads at once for losses of
+        /// separate graphs: the gradients are returned, not accumulated into the parameters.
+        /// </summary>
+        public Tensor Gradient(Tensor loss)
         {
             var gradients = torch.autograd.grad(new[] { loss }, parameters, null, false, false, false);
-            var flat = torch.cat(gradients.Select(g => g.view(-1)).ToArray(), 0);
+            return torch.cat(gradients.Select(g => g.view(-1)).ToArray(), 0);
+        }
+
+        /// <summary>Parameters in the flat buffer (the length of <see cref="Gradient"/>).</summary>
+        public long Count => values.shape[0];
+
+        /// <summary>One update of every parameter from a flat gradient (<see cref="Gradient"/>, or a sum of them).</summary>
+        public void Update(Tensor flat)
+        {
             step++;
             double biasCorrection1 = 1 - Math.Pow(Beta1, step);
             double biasCorrection2 = 1 - Math.Pow(Beta2, step);

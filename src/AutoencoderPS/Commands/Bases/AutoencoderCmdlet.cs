@@ -75,6 +75,12 @@ namespace AutoencoderPS.Commands
 
         private static int threadCountSet;
 
+        /// <summary>
+        /// -ThrottleLimit's default where it means threads of this host (file scoring, training): the processors of this
+        /// machine, at most 4.
+        /// </summary>
+        public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
         protected void ApplyThreadCount(int? threads)
         {
             // The first command without -ThreadCount sets the default once; a count named once holds for the process.
