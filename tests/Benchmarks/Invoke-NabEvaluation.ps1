@@ -4,7 +4,8 @@
     profiles, computed by tests/Benchmarks/NabScoring.ps1.
 .DESCRIPTION
     For each series in <DataPath>/labels/combined_windows.json: train a fresh time-series model
-    (New-Autoencoder -WindowSize n -TimeProperty timestamp) on NAB's probationary rows (the first
+    (New-Autoencoder -WindowSize n -TimeProperty timestamp, and otherwise the product's defaults unless -HiddenLayer,
+    -OutputActivation, -Epochs, -Scaling, -ThresholdMethod or -ThresholdValue are given) on NAB's probationary rows (the first
     min(floor(15 % of the rows), 750)), score every row of the series in order with Test-Anomaly, and take the
     product's alerts (IsAlert) as the detections. Detections in the probationary rows are ignored by NAB's rules.
 
@@ -32,13 +33,15 @@ param(
     [ValidateRange(2, 1000)] [int] $WindowSize = 24,
     # Windows of time steps (New-Autoencoder -TimeGrid) instead of rows.
     [switch] $TimeGrid,
-    [int[]] $HiddenLayer = @(16, 8, 4),
-    [ValidateSet('Sigmoid', 'Linear')] [string] $OutputActivation = 'Linear',
-    [ValidateRange(1, 10000)] [int] $Epochs = 30,
-    [ValidateSet('MinMax', 'GlobalMinMax', 'Standard', 'Robust')] [string] $Scaling = 'Robust',
+    # The model's settings. Unset (the default): the product's own defaults, as a new user gets them from
+    # New-Autoencoder -WindowSize n -TimeProperty timestamp and Invoke-AutoencoderTraining without options.
+    [string[]] $HiddenLayer,
+    [ValidateSet('Sigmoid', 'Linear')] [string] $OutputActivation,
+    [ValidateRange(1, 10000)] [int] $Epochs,
+    [ValidateSet('MinMax', 'GlobalMinMax', 'Standard', 'Robust', 'RobustSigmoid')] [string] $Scaling,
     # The model's raw threshold (used with -Calibration None).
-    [ValidateSet('MeanStd', 'Percentile', 'Contamination')] [string] $ThresholdMethod = 'Percentile',
-    [double] $ThresholdValue = 99.9,
+    [ValidateSet('MeanStd', 'Percentile', 'Contamination')] [string] $ThresholdMethod,
+    [double] $ThresholdValue,
     # Test-Anomaly's verdict options; unset: the product's defaults.
     [ValidateSet('Auto', 'None', 'Likelihood')] [string] $Calibration,
     [double] $ProbabilityThreshold,
@@ -57,6 +60,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
+if ($HiddenLayer) { $HiddenLayer = @($HiddenLayer -split ',' | Where-Object { $_ -ne '' }) }
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 if (-not $DataPath) { $DataPath = Join-Path $repoRoot '../shared/data/nab' }
@@ -105,6 +109,13 @@ function New-SeriesRow {
     }
 }
 
+# Only the model settings given here; the rest are the product's defaults.
+$modelOptions = @{}
+if ($HiddenLayer) { $modelOptions.HiddenLayer = [int[]]$HiddenLayer }
+if ($OutputActivation) { $modelOptions.OutputActivation = $OutputActivation }
+$trainingOptions = @{}
+foreach ($name in 'Epochs', 'Scaling', 'ThresholdMethod', 'ThresholdValue') { if ($PSBoundParameters.ContainsKey($name)) { $trainingOptions[$name] = $PSBoundParameters[$name] } }
+
 $modelCache = @{}
 function Get-NabModel {
     # One model per series and seed (cached: variants that differ only in Test-Anomaly's options share the models).
@@ -113,9 +124,8 @@ function Get-NabModel {
     if ($modelCache.ContainsKey($key)) { return $modelCache[$key] }
     $rows = @(New-SeriesRow -S $S)
     $probation = Get-NabProbationaryLength -RowCount $rows.Count
-    $model = New-Autoencoder -HiddenLayer $HiddenLayer -OutputActivation $OutputActivation -Seed $RunSeed -WindowSize $WindowSize -TimeProperty timestamp -TimeGrid:$TimeGrid
-    $rows[0..($probation - 1)] | Invoke-AutoencoderTraining -Model $model -Epochs $Epochs -Scaling $Scaling -ThresholdMethod $ThresholdMethod `
-        -ThresholdValue $ThresholdValue -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
+    $model = New-Autoencoder @modelOptions -Seed $RunSeed -WindowSize $WindowSize -TimeProperty timestamp -TimeGrid:$TimeGrid
+    $rows[0..($probation - 1)] | Invoke-AutoencoderTraining -Model $model @trainingOptions -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
     $modelCache[$key] = [pscustomobject]@{ Model = $model; Rows = $rows; Probation = $probation }
     $modelCache[$key]
 }
@@ -273,7 +283,15 @@ $line = { param($text) [void]$sb.AppendLine($text) }
 & $line ''
 & $line '## Method'
 & $line ''
-& $line "- Per series and seed, a fresh model: New-Autoencoder -WindowSize $WindowSize -TimeProperty timestamp$(if ($TimeGrid) { ' -TimeGrid' }), network $($HiddenLayer -join '-') ($OutputActivation output), $Epochs epochs, $Scaling scaling, raw threshold $ThresholdMethod $ThresholdValue; trained on NAB's probationary rows (the first min(15 %, 750)), which may hold anomalies: nothing is cleaned or labelled."
+$optionsText = { param($o) ($o.GetEnumerator() | Sort-Object Key | ForEach-Object { " -$($_.Key) $(@($_.Value) -join ',')" }) -join '' }
+$given = (& $optionsText $modelOptions) + $(if ($trainingOptions.Count) { ', Invoke-AutoencoderTraining' + (& $optionsText $trainingOptions) })
+$sample = @($modelCache.Values)[0].Model
+$settingsText = if ($sample) {
+    '{0}: network {1} ({2}, {3} output), {4} scaling, threshold: {5}; epochs per series {6}' -f $(if ($given) { 'the product''s defaults otherwise' } else { 'the product''s defaults' }),
+        ($sample.Settings.HiddenLayers -join '-'), $sample.Settings.Activation, $sample.Settings.OutputActivation, $sample.Scaling, $sample.ThresholdRule,
+        $(if ($trainingOptions.ContainsKey('Epochs')) { $Epochs } else { $e = @($modelCache.Values | ForEach-Object { $_.Model.Training.Epochs } | Measure-Object -Minimum -Maximum); "$($e.Minimum)-$($e.Maximum) (the default step budget, early stopping)" })
+}
+& $line "- Per series and seed, a fresh model: New-Autoencoder -WindowSize $WindowSize -TimeProperty timestamp$(if ($TimeGrid) { ' -TimeGrid' })$given, $settingsText; trained on NAB's probationary rows (the first min(15 %, 750)), which may hold anomalies: nothing is cleaned or labelled."
 & $line "- Every row of the series is then scored in order, in one Test-Anomaly call (options: $optionText). The detections are the product's alerts (IsAlert); NAB ignores detections in the probationary rows."
 & $line '- A series that fails is listed with its error and counts as the null detector (every window missed).'
 & $line '- Score: `tests/Benchmarks/NabScoring.ps1` (NAB''s rules; it agreed with NAB''s own code to 3 decimals on the same detections), normalised per profile over all series: no detections = 0, a detection at each window''s start = 100. Unlike NAB, no threshold is swept over the corpus.'
