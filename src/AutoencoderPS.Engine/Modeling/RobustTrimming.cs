@@ -57,18 +57,27 @@ namespace AutoencoderPS.Engine.Modeling
             int n = errors.Count;
             int drop = (int)Math.Floor(Math.Clamp(share, 0, MaxShare) * n);
             if (drop <= 0) return Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            // Rows by error, ties by row number: the same order as a stable sort on the error.
+            // The kept rows are those below the cut in the order (error, row number): the row at rank n - drop - 1 of
+            // that order is the last one kept. One sort of the errors alone finds its error; rows with a smaller error
+            // are kept, and of the rows with exactly that error the ones with the lowest row numbers, as many as fit.
+            // The same rows as sorting all rows by (error, row number), without that sort's comparison delegate per pair
+            // (n log n delegate calls every epoch: a 57,000-row baseline such as smtp's spent more time there than in
+            // its robust error passes).
             var values = errors as double[] ?? errors.ToArray();
-            var byError = new int[n];
-            for (int i = 0; i < n; i++) byError[i] = i;
-            Array.Sort(byError, (a, b) =>
+            var sorted = (double[])values.Clone();
+            Statistics.SortInPlace(sorted);
+            int keep = n - drop;
+            double cut = sorted[keep - 1];
+            int below = 0;
+            while (below < keep && sorted[below].CompareTo(cut) < 0) below++;
+            int tiesToKeep = keep - below;
+            var kept = new long[keep];
+            int at = 0;
+            for (int i = 0; i < n; i++)
             {
-                int c = values[a].CompareTo(values[b]);
-                return c != 0 ? c : a.CompareTo(b);
-            });
-            var kept = new long[n - drop];
-            for (int i = 0; i < kept.Length; i++) kept[i] = byError[i];
-            Array.Sort(kept);
+                int c = values[i].CompareTo(cut);
+                if (c < 0 || (c == 0 && tiesToKeep-- > 0)) kept[at++] = i;
+            }
             return kept;
         }
     }

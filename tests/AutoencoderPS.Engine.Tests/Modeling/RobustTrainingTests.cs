@@ -58,6 +58,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new long[] { 0, 1, 2, 4, 6 }, RobustTrimming.Kept(errors.ToList(), 3 / 8.0));
         }
 
+        [Theory]
+        [InlineData(1000, 0.1)]
+        [InlineData(20000, 0.05)]
+        [InlineData(7, 0.5)]
+        public void KeepsTheRowsASortByErrorThenRowNumberKeeps(int n, double share)
+        {
+            // Kept finds the cut with one sort of the errors; the reference sorts every row by (error, row number).
+            // Few distinct values (many ties), -0 beside +0, and NaN (first in that order) among them.
+            var random = new Random(n);
+            var errors = Enumerable.Range(0, n).Select(_ => random.Next(12) switch
+            {
+                0 => double.NaN,
+                1 => -0.0,
+                2 => 0.0,
+                int k => k / 4.0,
+            }).ToArray();
+            int drop = (int)Math.Floor(share * n);
+            var expected = Enumerable.Range(0, n)
+                .OrderBy(i => errors[i]).ThenBy(i => i)
+                .Take(n - drop).Select(i => (long)i).OrderBy(i => i).ToArray();
+            Assert.Equal(expected, RobustTrimming.Kept(errors, share));
+        }
+
         [Fact]
         public void NormalPercentileReadsThePercentileOfTheKeptRows()
         {

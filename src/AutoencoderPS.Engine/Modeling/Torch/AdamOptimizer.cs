@@ -32,6 +32,8 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         private const double Epsilon = 1e-8;
 
         private readonly Parameter[] parameters;
+        // Per parameter: one-dimensional already (a bias), so its gradient needs no flat view; shapes never change.
+        private readonly bool[] isFlat;
         private readonly Tensor values;
         private readonly Tensor firstMoment;
         private readonly Tensor secondMoment;
@@ -57,6 +59,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
         {
             this.parameters = parameters.ToArray();
+            isFlat = this.parameters.Select(p => p.dim() == 1).ToArray();
             this.learningRate = learningRate;
             using var noGrad = torch.no_grad();
             long total = this.parameters.Sum(p => p.numel());
@@ -93,7 +96,12 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         public Tensor Gradient(Tensor loss)
         {
             var gradients = torch.autograd.grad(new[] { loss }, parameters, null, false, false, false);
-            return torch.cat(gradients.Select(g => g.view(-1)).ToArray(), 0);
+            // cat takes 1-D tensors: the weights' gradients are viewed flat, the biases' are flat already (a view is a
+            // native call and a tensor handle: half of them saved each step).
+            var pieces = new Tensor[gradients.Count];
+            for (int i = 0; i < pieces.Length; i++)
+                pieces[i] = isFlat[i] ? gradients[i] : gradients[i].view(-1);
+            return torch.cat(pieces, 0);
         }
 
         /// <summary>Parameters in the flat buffer (the length of <see cref="Gradient"/>).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +13,9 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         // Field names are the keys of the saved state: renaming them breaks existing model files.
         private readonly Sequential encoder;
         private readonly Sequential decoder;
+        // The same layers in order, called directly by forward. Not a Module or Tensor field, so not registered: the
+        // saved state keeps the keys above.
+        private readonly Module<Tensor, Tensor>[] layers;
 
         public AutoencoderNetwork(NetworkArchitecture architecture) : base("Autoencoder")
         {
@@ -32,13 +36,26 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             }
             encoder = Sequential(encoderLayers);
             decoder = Sequential(decoderLayers);
+            layers = encoderLayers.Concat(decoderLayers).Select(layer => layer.Item2).ToArray();
             RegisterComponents();
         }
 
+        /// <summary>
+        /// The layers one after the other, each layer's own forward called directly: the same native operations as
+        /// the two Sequentials' forward, without their managed dispatch (each Sequential walks its children and calls
+        /// each through Module.call, which checks the hooks; none are set here). A step calls this once per batch.
+        /// </summary>
         public override Tensor forward(Tensor input)
         {
-            using var code = encoder.forward(input);
-            return decoder.forward(code);
+            var x = input;
+            foreach (var layer in layers)
+            {
+                var next = layer.forward(x);
+                // An intermediate is no longer needed here (autograd keeps what it saves for the backward pass).
+                if (!ReferenceEquals(x, input)) x.Dispose();
+                x = next;
+            }
+            return x;
         }
 
         private static Module<Tensor, Tensor> Hidden(ActivationKind kind) => kind switch
