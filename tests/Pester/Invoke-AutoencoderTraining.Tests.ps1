@@ -368,4 +368,21 @@ Describe 'Invoke-AutoencoderTraining' {
             { Invoke-AutoencoderTraining -Model (New-Autoencoder) -Path $manyPath -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand'
         }
     }
+
+    Context 'rows scored before' {
+        It 'leaves the columns scoring added out of a new model, with a warning' {
+            # Test-Anomaly adds its verdict to the objects it is given; training again on those objects must not learn them.
+            $first = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+            $null = $csv | Invoke-AutoencoderTraining -Model $first -Epochs 2 -BatchSize 32 -ThreadCount 1
+            $scored = @($csv | Test-Anomaly -Model $first -ThreadCount 1)
+            $scored[0].PSObject.Properties.Name | Should -Contain 'AnomalyScore'
+            $again = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+            $null = $scored | Invoke-AutoencoderTraining -Model $again -Epochs 2 -BatchSize 32 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
+            @($again.Features) | Should -Be @($first.Features)
+            $leftOut = @($warned | Where-Object { "$_" -like 'Left out of the features:*' })
+            $leftOut | Should -HaveCount 1
+            "$($leftOut[0])" | Should -BeLike "*'AnomalyScore' (an output of AutoencoderPS scoring*"
+            "$($leftOut[0])" | Should -BeLike "*'AnomalyTopFeature' (an output of AutoencoderPS scoring*"
+        }
+    }
 }

@@ -56,6 +56,8 @@ namespace AutoencoderPS.Engine.Features
     /// Columns that real exports carry beside their measurements, recognised when the features are inferred (never when
     /// the user names them with -Feature). Each would otherwise become a numeric feature that misleads the network:
     /// <list type="bullet">
+    /// <item>A column scoring adds (AnomalyScore, AnomalyProbability, IsAlert, ...: <see cref="ScoreColumns.All"/>): rows scored
+    /// before and trained on again carry the verdicts of another model.</item>
     /// <item>A label column (named label, class, target, anomaly, outlier, is_anomaly, ground_truth, ...): it is the
     /// answer, not an observation; a model that reads it fails on every unlabelled row.</item>
     /// <item>A numeric id column (named id, or ending in "_id", "-id", " id", or "Id"/"ID" after a lower-case letter: LineId,
@@ -86,6 +88,13 @@ namespace AutoencoderPS.Engine.Features
         public static bool IsLabelName(string name) =>
             LabelNames.Contains(new string(name.Where(char.IsLetterOrDigit).ToArray()));
 
+        /// <summary>
+        /// Whether <paramref name="name"/> is a column scoring adds (<see cref="ScoreColumns.All"/>): Test-Anomaly adds them to
+        /// the very objects it is given, so rows scored once and trained on again carry them.
+        /// </summary>
+        public static bool IsScoringOutput(string name) =>
+            ScoreColumns.All.Any(c => string.Equals(c, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim());
 
         /// <summary>
@@ -96,6 +105,8 @@ namespace AutoencoderPS.Engine.Features
         {
             if (IsLabelName(column))
                 return new RecognisedColumn("a label column: the answer, not an observation", false);
+            if (IsScoringOutput(column))
+                return new RecognisedColumn("an output of AutoencoderPS scoring (rows scored before): a verdict, not an observation", false);
             if (role != ColumnRole.Numeric || numbers.Count == 0) return null;
             if (IsIdName(column))
                 return new RecognisedColumn("an id: its numbers name things, their size means nothing", false);

@@ -16,7 +16,7 @@ namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
     /// Writes scored rows as CSV, as UTF-8 bytes gathered in large blocks: every original column, then the score
-    /// columns (<see cref="Scoring.ScoreColumns"/>), in the input's culture and delimiter. Two targets:
+    /// columns (<see cref="Features.ScoreColumns"/>), in the input's culture and delimiter. Two targets:
     /// <list type="bullet">
     /// <item>a scored file (<see cref="ScoredCsvWriter(string, CsvInputOptions, int, bool)"/>): every row has the first
     /// file's columns; the file appears only when <see cref="Commit"/> is called (temporary file, then rename), so a
@@ -28,8 +28,8 @@ namespace AutoencoderPS.Engine.Scoring
     /// </summary>
     public sealed class ScoredCsvWriter : IDisposable
     {
-        /// <summary>The columns every scored row gets (see <see cref="Scoring.ScoreColumns.Row"/>).</summary>
-        public static IReadOnlyList<string> ScoreColumns => Scoring.ScoreColumns.Row;
+        /// <summary>The columns every scored row gets (see <see cref="Features.ScoreColumns.Row"/>).</summary>
+        public static IReadOnlyList<string> ScoreColumns => Features.ScoreColumns.Row;
 
         private readonly string? path;
         private readonly string? temporary;
@@ -52,7 +52,7 @@ namespace AutoencoderPS.Engine.Scoring
         private int[] map = Array.Empty<int>();
         private bool committed;
 
-        /// <summary>A writer to <paramref name="path"/>; <paramref name="windowed"/> (sliding-window models) adds <see cref="Scoring.ScoreColumns.Series"/>.</summary>
+        /// <summary>A writer to <paramref name="path"/>; <paramref name="windowed"/> (sliding-window models) adds <see cref="Features.ScoreColumns.Series"/>.</summary>
         public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool windowed = false)
             : this(options, topFeatures, windowed, source: false, target: null, columns: null)
         {
@@ -272,7 +272,7 @@ namespace AutoencoderPS.Engine.Scoring
             header = names;
             text.Clear();
             for (int i = 0; i < header.Names.Count; i++) Field(header.Names[i]);
-            foreach (var name in Scoring.ScoreColumns.For(windowed, source)) Field(name);
+            foreach (var name in Features.ScoreColumns.For(windowed, source)) Field(name);
             EndRecord();
         }
 

@@ -109,8 +109,8 @@ namespace AutoencoderPS.Adapters
         internal const string IsAnomaly = ScoreColumns.IsAnomaly;
         internal const string TopFeature = ScoreColumns.TopFeature;
         internal const string Explanation = ScoreColumns.Explanation;
-        internal const string Contributions = "AnomalyContributions";
-        internal const string FeatureShare = "AnomalyFeatureShare";
+        internal const string Contributions = ScoreColumns.Contributions;
+        internal const string FeatureShare = ScoreColumns.FeatureShare;
         internal const string Imputed = ScoreColumns.Imputed;
 
         /// <summary>Every member name a scored row gets, in the order they appear.</summary>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AutoencoderPS.Engine.Features;
 using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Persistence;
 
@@ -151,7 +152,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>CSV: the input columns of the output, fixed when its header was written; null before.</summary>
         public List<string>? Columns { get; set; }
 
-        /// <summary>The columns scoring adds to each row (<see cref="Scoring.ScoreColumns.For"/>); null in format 1 (a row model's).</summary>
+        /// <summary>The columns scoring adds to each row (<see cref="Features.ScoreColumns.For"/>); null in format 1 (a row model's).</summary>
         public List<string>? ScoreColumns { get; set; }
 
         /// <summary>CSV: the field separator of the output (the input's).</summary>

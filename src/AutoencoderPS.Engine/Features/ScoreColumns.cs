@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace AutoencoderPS.Engine.Scoring
+namespace AutoencoderPS.Engine.Features
 {
     /// <summary>
     /// The names scoring adds to a row, in one place: as columns of a scored file and the scheduled job's output (in
@@ -15,6 +15,10 @@ namespace AutoencoderPS.Engine.Scoring
         public const string TopFeature = "AnomalyTopFeature";
         public const string Explanation = "AnomalyExplanation";
         public const string Imputed = "ImputedFeatures";
+
+        /// <summary>Scored objects only (not files): each feature's share of the error, and the top feature's share.</summary>
+        public const string Contributions = "AnomalyContributions";
+        public const string FeatureShare = "AnomalyFeatureShare";
 
         /// <summary>Sliding-window models: the calibrated likelihood (empty while a group is learning).</summary>
         public const string Probability = "AnomalyProbability";
@@ -38,8 +42,14 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>The columns the scheduled job adds last.</summary>
         public static readonly IReadOnlyList<string> Source = new[] { SourceFile, SourceLine };
 
-        /// <summary>Every name scoring may add: an input that has one of them is probably an output of scoring.</summary>
-        public static readonly IReadOnlyList<string> All = Row.Concat(Series).Concat(Source).ToArray();
+        /// <summary>The members a scored PowerShell object has beyond a file's columns.</summary>
+        public static readonly IReadOnlyList<string> ObjectOnly = new[] { Contributions, FeatureShare };
+
+        /// <summary>
+        /// Every name scoring may add, to files or objects: an input that has one of them is an output of scoring, and
+        /// training leaves it out of the features (<see cref="ColumnRoleRules"/>).
+        /// </summary>
+        public static readonly IReadOnlyList<string> All = Row.Concat(Series).Concat(Source).Concat(ObjectOnly).ToArray();
 
         /// <summary>The columns added to a row, in order.</summary>
         public static IReadOnlyList<string> For(bool windowed, bool source) =>
