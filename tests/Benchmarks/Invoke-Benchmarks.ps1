@@ -188,6 +188,34 @@ if ($pythonTorch) {
 }
 else { Add-Result 'File scoring (1M rows x 20)' 'Python peer' 'skipped' '' $noPeer }
 
+# 2b. Training a large file on several threads (issue 17: Invoke-AutoencoderTraining -Path on every core) against one
+# thread, in fresh processes, interleaved, the fastest of $Repeat each: the first 200,000 rows of the scoring file, the
+# default budget (batches of 5,000 rows: split between the threads), after one throw-away training so libtorch's
+# load is not charged. The two models differ only in the rounding of the split batches' summed gradients.
+$trainLarge = Join-Path $WorkFolder 'train-200k.csv'
+if (-not (Test-Path $trainLarge)) { Get-Content -LiteralPath $scoringFile -TotalCount 200001 | Set-Content -LiteralPath $trainLarge }
+$trainingScript = @"
+Import-Module '$ModulePath'
+`$w = New-Autoencoder -Seed 1
+Invoke-AutoencoderTraining -Model `$w -Path '$trainFile' -Epochs 1 -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
+`$m = New-Autoencoder -Seed 1
+`$t = [Diagnostics.Stopwatch]::StartNew()
+Invoke-AutoencoderTraining -Model `$m -Path '$trainLarge' -ThreadCount $ThreadCount -ThrottleLimit THREADS -WarningAction SilentlyContinue | Out-Null
+`$t.Elapsed.TotalSeconds.ToString([cultureinfo]::InvariantCulture)
+"@
+$trainThreads = [math]::Clamp([Environment]::ProcessorCount, 1, 4)
+if ($trainThreads -eq 1) { Add-Result 'Training (200k rows x 20, -Path)' 'several threads' 'skipped' '' 'one processor' }
+else {
+$trainRuns = @{ 1 = [System.Collections.Generic.List[double]]::new(); $trainThreads = [System.Collections.Generic.List[double]]::new() }
+foreach ($round in 1..$Repeat) {
+    foreach ($t in @($trainRuns.Keys | Sort-Object)) { $trainRuns[$t].Add([double](Invoke-Child $trainingScript.Replace('THREADS', "$t"))) }
+}
+$trainOne = ($trainRuns[1] | Measure-Object -Minimum).Minimum
+$trainMany = ($trainRuns[$trainThreads] | Measure-Object -Minimum).Minimum
+Add-Result 'Training (200k rows x 20, -Path)' "Invoke-AutoencoderTraining (default: -ThrottleLimit $trainThreads)" ([math]::Round($trainMany, 2)) 's' ('{0}; {1:N2}x one thread' -f (& $runsNote $trainRuns[$trainThreads]), ($trainOne / $trainMany))
+Add-Result 'Training (200k rows x 20, -Path)' 'Invoke-AutoencoderTraining -ThrottleLimit 1' ([math]::Round($trainOne, 2)) 's' (& $runsNote $trainRuns[1])
+}
+
 # 3. Pipeline overhead on 100,000 rows (issue 17: Test-Anomaly at most 50% over a pass-through Select-Object), in a fresh
 # pwsh: the same file through `Select-Object` and through `Test-Anomaly -Model` (the row model above, trained on the
 # same columns), $PipelineRuns runs each, interleaved, medians (tests/Benchmarks/Measure-PipelineOverhead.ps1).
