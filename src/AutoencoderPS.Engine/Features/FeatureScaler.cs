@@ -109,9 +109,10 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>
         /// Fits the scaling on training rows. Numeric slots follow <paramref name="method"/> (GlobalMinMax: one range over
         /// all numeric slots); one-hot slots stay as they are; cyclic slots map [-1, 1] to [0, 1]. A feature with no
-        /// spread gets scale 1.
+        /// spread gets scale 1. The robust methods' percentiles are taken on up to <paramref name="threads"/> threads, one
+        /// column each (<see cref="ColumnParallel"/>): the same scaler.
         /// </summary>
-        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, IReadOnlyList<SlotKind> kinds, ScalingMethod method)
+        public static FeatureScaler Fit(IReadOnlyList<double[]> rows, IReadOnlyList<SlotKind> kinds, ScalingMethod method, int threads = 1)
         {
             int featureCount = kinds.Count;
             if (rows.Count == 0)
@@ -154,20 +155,20 @@ namespace AutoencoderPS.Engine.Features
                     }
                     break;
                 case ScalingMethod.Robust:
-                    for (int j = 0; j < featureCount; j++)
+                    ColumnParallel.For(featureCount, rows.Count, threads, j =>
                     {
-                        if (kinds[j] != SlotKind.Numeric) continue;
+                        if (kinds[j] != SlotKind.Numeric) return;
                         var sorted = Statistics.Sorted(rows.Select(r => r[j]));
                         double q1 = Statistics.PercentileOfSorted(sorted, 25), q3 = Statistics.PercentileOfSorted(sorted, 75);
                         offset[j] = Statistics.PercentileOfSorted(sorted, 50);
                         // A feature constant in its middle half (e.g. mostly zero counts) falls back to its full range.
                         scale[j] = q3 - q1 > 1e-12 ? q3 - q1 : SpreadOrOne(sorted[^1] - sorted[0]);
-                    }
+                    });
                     break;
                 case ScalingMethod.RobustSigmoid:
-                    for (int j = 0; j < featureCount; j++)
+                    ColumnParallel.For(featureCount, rows.Count, threads, j =>
                     {
-                        if (kinds[j] != SlotKind.Numeric) continue;
+                        if (kinds[j] != SlotKind.Numeric) return;
                         var sorted = Statistics.Sorted(rows.Select(r => r[j]));
                         offset[j] = Statistics.PercentileOfSorted(sorted, 50);
                         double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
@@ -178,7 +179,7 @@ namespace AutoencoderPS.Engine.Features
                             spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length));
                         }
                         scale[j] = RobustSigmoidWidth * spread;
-                    }
+                    });
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(method), method, null);

@@ -196,7 +196,7 @@ namespace AutoencoderPS.Engine.Modeling
             }
             else
             {
-                scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling);
+                scaler = FeatureScaler.Fit(rows, schema.SlotKinds, options.Scaling, options.Threads);
                 architecture = new NetworkArchitecture(d * Settings.WindowSize, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
                 candidate = NewNetwork(architecture, Settings.Seed);
             }

@@ -160,7 +160,7 @@ namespace AutoencoderPS.Commands
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build();
+                    set = builder.Build(ThrottleLimit);
                 }
                 catch (AutoencoderException e)
                 {
