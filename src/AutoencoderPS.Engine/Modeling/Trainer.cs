@@ -36,7 +36,8 @@ namespace AutoencoderPS.Engine.Modeling
             int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
             double? trimmedShare = options.Robust ? options.Contamination : 0;
             var stopping = options.EarlyStopping ? new EarlyStopping(options.Epochs, warmup + 1) : null;
-            Tensor? partGradients = null;
+            // Each thread's part of a split batch's gradient (the update takes their weighted sum).
+            using var partGradients = team != null && team.Size > 1 ? torch.empty(team.Size, optimizer.Count) : null;
             candidate.train();
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -61,7 +62,7 @@ namespace AutoencoderPS.Engine.Modeling
                     int parts = team == null ? 1 : Math.Clamp(size / TrainingOptions.MinRowsPerThread, 1, team.Size);
                     if (parts > 1)
                     {
-                        lossSum += ParallelStep(candidate, data, epochOrder, start, size, parts, options.Loss, optimizer, team!, ref partGradients);
+                        lossSum += ParallelStep(candidate, data, epochOrder, start, size, parts, options.Loss, optimizer, team!, partGradients!);
                         continue;
                     }
                     using var scope = torch.NewDisposeScope();
@@ -80,10 +81,8 @@ namespace AutoencoderPS.Engine.Modeling
                 onEpoch?.Invoke(result);
                 if (stopping != null && stopping.Stop(epoch, epochLoss)) break;
             }
-            partGradients?.Dispose();
             return (history, trimmedShare);
         }
-
 
         private static Tensor BatchLoss(AutoencoderNetwork network, Tensor batch, LossKind loss)
         {
@@ -98,10 +97,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// batch's summed loss (mean times rows), as the one-thread step adds it.
         /// </summary>
         private static double ParallelStep(AutoencoderNetwork network, Tensor data, Tensor epochOrder, int start, int size, int parts,
-            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, ref Tensor? partGradients)
+            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, Tensor partGradients)
         {
-            if (partGradients is null)
-                partGradients = torch.empty(team.Size, optimizer.Count).DetachFromDisposeScope();
             using var scope = torch.NewDisposeScope();
             var flat = SplitGradient(network, data, epochOrder, start, size, parts, lossKind, optimizer, team, partGradients, out double lossSum);
             optimizer.Update(flat);
