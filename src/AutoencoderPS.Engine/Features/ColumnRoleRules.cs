@@ -92,8 +92,9 @@ namespace AutoencoderPS.Engine.Features
         /// Whether <paramref name="name"/> is a column scoring adds (<see cref="ScoreColumns.All"/>): Test-Anomaly adds them to
         /// the very objects it is given, so rows scored once and trained on again carry them.
         /// </summary>
-        public static bool IsScoringOutput(string name) =>
-            ScoreColumns.All.Any(c => string.Equals(c, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        public static bool IsScoringOutput(string name) => ScoringOutputNames.Contains(name.Trim());
+
+        private static readonly HashSet<string> ScoringOutputNames = new HashSet<string>(ScoreColumns.All, StringComparer.OrdinalIgnoreCase);
 
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim());
 
