@@ -53,6 +53,39 @@ function Get-ChildPwsh {
     Join-Path $PSHOME $name
 }
 
+function Remove-FleetLeftover {
+    <#
+    .SYNOPSIS
+        Removes what a fleet test run that crashed left behind (tests/Pester/Fleet.Tests.ps1 cleans up after itself in
+        AfterAll, which a crashed process never reaches): its sshd, the users standing in for hosts and their processes,
+        its two groups, its temp folder. Only runs whose test process (owner.pid in the folder) has ended are touched,
+        so a fleet test running beside this one, from another clone, is left alone.
+    #>
+    if ($IsWindows -or (& id -u) -ne '0') { return }
+    foreach ($root in @(Get-ChildItem -Directory -Path '/tmp' -Filter 'aeps-fleet-*' -ErrorAction SilentlyContinue)) {
+        $ownerFile = Join-Path $root.FullName 'owner.pid'
+        $owner = if (Test-Path -LiteralPath $ownerFile) { (Get-Content -LiteralPath $ownerFile -Raw).Trim() } else { '' }
+        if ($owner -match '^\d+$' -and (Test-Path -LiteralPath "/proc/$owner")) { continue }
+        $pidFile = Join-Path $root.FullName 'sshd.pid'
+        if (Test-Path -LiteralPath $pidFile) {
+            $sshd = (Get-Content -LiteralPath $pidFile -Raw).Trim()
+            if ($sshd -match '^\d+$' -and (Test-Path -LiteralPath "/proc/$sshd/comm") -and (Get-Content -LiteralPath "/proc/$sshd/comm" -Raw).Trim() -eq 'sshd') { & kill -9 $sshd 2>$null }
+        }
+        $tag = $root.Name.Substring('aeps-fleet-'.Length)
+        $homes = "$($root.FullName)/home/"
+        foreach ($line in @(& getent passwd 2>$null)) {
+            $fields = $line -split ':'
+            if ($fields.Count -ge 6 -and $fields[5].StartsWith($homes, [StringComparison]::Ordinal)) {
+                foreach ($processId in @(& pgrep -u $fields[0] 2>$null)) { & kill -9 $processId 2>$null }
+                & userdel -f -r $fields[0] 2>$null | Out-Null
+            }
+        }
+        foreach ($group in "aeps$tag", "aeps${tag}x") { & groupdel $group 2>$null | Out-Null }
+        Remove-Item -LiteralPath $root.FullName -Recurse -Force -ErrorAction SilentlyContinue
+        Write-Host "Removed a crashed fleet test run's sshd, users and folder ($($root.FullName))."
+    }
+}
+
 function Get-ModuleVersion {
     if ($script:ModuleVersionCache) { return $script:ModuleVersionCache }
     $version = (& dotnet msbuild (Join-Path $RepoRoot 'src/AutoencoderPS/AutoencoderPS.csproj') -getProperty:Version).Trim()
@@ -194,14 +227,13 @@ function Invoke-Test {
     }
     else { Write-Host "There is no runtime package for $rid; the install test will be skipped." }
 
-    Write-Host "`n=== Pester: cmdlets, in a child pwsh against $ModuleManifest ==="
     $pester = Get-PesterModulePath
-    $summary = Join-Path $results 'pester.json'
     $runner = @'
-param($PesterPath, $TestPath, $SummaryPath, $ResultPath, $Filter)
+param($PesterPath, $TestPath, $ExcludePath, $SummaryPath, $ResultPath, $Filter)
 Import-Module $PesterPath
 $config = New-PesterConfiguration
 $config.Run.Path = @($TestPath -split [IO.Path]::PathSeparator)
+if ($ExcludePath) { $config.Run.ExcludePath = @($ExcludePath -split [IO.Path]::PathSeparator) }
 if ($Filter) { $config.Filter.FullName = "*$Filter*" }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
@@ -214,30 +246,47 @@ $result = Invoke-Pester -Configuration $config
     $runnerPath = Join-Path $results 'run-pester.ps1'
     Set-Content -Path $runnerPath -Value $runner
     $env:AUTOENCODERPS_MODULE = $ModuleManifest
-    & (Get-ChildPwsh) -NoProfile -NonInteractive -File $runnerPath -PesterPath $pester `
-        -TestPath ((Join-Path $RepoRoot 'tests/Pester'), (Join-Path $RepoRoot '.config/build') -join [IO.Path]::PathSeparator) `
-        -SummaryPath $summary -ResultPath (Join-Path $results 'pester.xml') -Filter $Filter
-    $pesterExit = $LASTEXITCODE
-    if (Test-Path $summary) { $pesterCounts = Get-Content $summary -Raw | ConvertFrom-Json }
-    else { $problems.Add("Pester produced no results (exit code $pesterExit)"); $pesterCounts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+    # Runs Pester on $Paths in a child pwsh; returns its counts, or null when the child ended without writing them.
+    $runPester = {
+        param([string] $Name, [string[]] $Paths, [string[]] $Exclude = @())
+        $summary = Join-Path $results "$Name.json"
+        & (Get-ChildPwsh) -NoProfile -NonInteractive -File $runnerPath -PesterPath $pester -TestPath ($Paths -join [IO.Path]::PathSeparator) `
+            -ExcludePath ($Exclude -join [IO.Path]::PathSeparator) -SummaryPath $summary -ResultPath (Join-Path $results "$Name.xml") -Filter $Filter | Out-Host
+        $script:LastPesterExit = $LASTEXITCODE
+        if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json }
+    }
+    $addCounts = { param($a, $b) [pscustomobject]@{ Passed = $a.Passed + $b.Passed; Failed = $a.Failed + $b.Failed; Skipped = $a.Skipped + $b.Skipped } }
+
+    Write-Host "`n=== Pester: cmdlets, in a child pwsh against $ModuleManifest ==="
+    $fleetTests = Join-Path $RepoRoot 'tests/Pester/Fleet.Tests.ps1'
+    $pesterCounts = & $runPester 'pester' @((Join-Path $RepoRoot 'tests/Pester'), (Join-Path $RepoRoot '.config/build')) @($fleetTests)
+    if (-not $pesterCounts) { $problems.Add("Pester produced no results (exit code $LastPesterExit)"); $pesterCounts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+
+    # The fleet tests in a child of their own: PowerShell's SSH client transport has ended a test process once with an
+    # unhandled broken pipe (exit code 134) after a host's pwsh was killed. Such a crash loses only these results;
+    # what the crashed run left (its sshd, users, groups, folder) is removed and the tests run once more, and say so.
+    Write-Host "`n=== Pester: the fleet over SSH, in a child pwsh of its own ==="
+    $fleetCounts = & $runPester 'pester-fleet' @($fleetTests)
+    if (-not $fleetCounts) {
+        $firstExit = $LastPesterExit
+        Write-Host "The fleet tests' pwsh ended without results (exit code $firstExit); removing what it left and running them once more."
+        Remove-FleetLeftover
+        $fleetCounts = & $runPester 'pester-fleet-rerun' @($fleetTests)
+        if ($fleetCounts) { Write-Host "Rerun of the fleet tests after their pwsh ended with exit code ${firstExit}: $($fleetCounts.Passed) passed, $($fleetCounts.Failed) failed." }
+        else {
+            $problems.Add("the fleet tests produced no results, twice (exit codes $firstExit, $LastPesterExit)")
+            Remove-FleetLeftover
+        }
+    }
+    if ($fleetCounts) { $pesterCounts = & $addCounts $pesterCounts $fleetCounts }
 
     # The scored-row tests again, with every use of PowerShell's non-public members turned off (the public route).
     Write-Host "`n=== Pester: scored rows through PowerShell's public API only (AUTOENCODERPS_PUBLIC_API_ONLY=1) ==="
-    $publicSummary = Join-Path $results 'pester-public.json'
     $env:AUTOENCODERPS_PUBLIC_API_ONLY = '1'
-    try {
-        & (Get-ChildPwsh) -NoProfile -NonInteractive -File $runnerPath -PesterPath $pester `
-            -TestPath ((@('Test-Anomaly.Tests.ps1', 'PowerShellInternals.Tests.ps1') | ForEach-Object { Join-Path $RepoRoot "tests/Pester/$_" }) -join [IO.Path]::PathSeparator) `
-            -SummaryPath $publicSummary -ResultPath (Join-Path $results 'pester-public.xml') -Filter $Filter
-    }
+    try { $public = & $runPester 'pester-public' @('Test-Anomaly.Tests.ps1', 'PowerShellInternals.Tests.ps1' | ForEach-Object { Join-Path $RepoRoot "tests/Pester/$_" }) }
     finally { $env:AUTOENCODERPS_PUBLIC_API_ONLY = $null }
-    if (Test-Path $publicSummary) {
-        $public = Get-Content $publicSummary -Raw | ConvertFrom-Json
-        $pesterCounts = [pscustomobject]@{
-            Passed = $pesterCounts.Passed + $public.Passed; Failed = $pesterCounts.Failed + $public.Failed; Skipped = $pesterCounts.Skipped + $public.Skipped
-        }
-    }
-    else { $problems.Add("Pester (public API only) produced no results (exit code $LASTEXITCODE)") }
+    if ($public) { $pesterCounts = & $addCounts $pesterCounts $public }
+    else { $problems.Add("Pester (public API only) produced no results (exit code $LastPesterExit)") }
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed

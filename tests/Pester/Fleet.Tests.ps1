@@ -8,7 +8,8 @@
 # a hard-linked copy of the staged module. That module folder is readable by one group only: a user outside it is a
 # host where the module is missing.
 #
-# AfterAll closes the sessions, stops sshd, removes the users and the temp folder, even when a test fails.
+# AfterAll closes the sessions, stops sshd, removes the users and the temp folder, even when a test fails; the build runs
+# this file in a pwsh of its own and removes what a crashed run left (owner.pid names the run's process).
 # Needs root (useradd, sshd); where sshd, useradd or root are missing, or sshd does not start, the tests skip and say
 # why. $env:AUTOENCODERPS_FLEET_HOSTS sets how many hosts score (default 10).
 
@@ -52,6 +53,8 @@ Describe "A fleet of hosts over SSH remoting$skipNote" -Skip:([bool]$fleetSkip) 
         try {
             $null = New-Item -ItemType Directory -Path $root
             Invoke-Native chmod @('755', $root) | Out-Null
+            # Whose run this is: the build removes the leftovers of a run whose process crashed (Remove-FleetLeftover).
+            Set-Content -LiteralPath "$root/owner.pid" -Value $PID
 
             # The .NET host and pwsh, where every user can read them.
             # The runtime this process runs on (<root>/shared/Microsoft.NETCore.App/<version>/), whether it was started
@@ -240,6 +243,10 @@ LogLevel VERBOSE
         $victim = $good[-1]
         $victimPid = Invoke-Command -Session $victim -ScriptBlock { $PID }
         & kill -9 $victimPid
+        # Wait until PowerShell has seen the connection end (its reader marks the session Broken): writing to the dead
+        # pipe before that has crashed PowerShell's SSH client transport (an unhandled broken pipe, exit code 134).
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ($victim.State -eq 'Opened' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         $sent = @(Send-Autoencoder -Session $good -Path $modelPath -Destination 'models/' -ThrottleLimit 16 -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue)
         $sent | Should -HaveCount ($good.Count - 1)
         $failed | Should -HaveCount 1
