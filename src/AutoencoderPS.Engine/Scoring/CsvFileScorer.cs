@@ -26,8 +26,8 @@ namespace AutoencoderPS.Engine.Scoring
     /// </para>
     /// <para>
     /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
-    /// is featurized, scored and formatted by a worker with its own copy of the model, into memory; the chunks are
-    /// written in file order. The output is byte for byte the one of one thread (a row's score does not depend on
+    /// is featurized, scored and formatted by a worker (the first with the model itself, each other with its own
+    /// copy), into memory; the chunks are written in file order. The output is byte for byte the one of one thread (a row's score does not depend on
     /// the rows scored with it), and at most two chunks per worker are in memory at once (one scored, one waiting).
     /// </para>
     /// </summary>
@@ -84,6 +84,9 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>Threads that featurize and score (the reading thread aside).</summary>
         public int Threads => workers.Length;
+
+        /// <summary>Copies of the model made for the workers so far (the first worker scores with the model itself).</summary>
+        internal int ModelCopies { get; private set; }
 
         /// <summary>Rows scored and written.</summary>
         public long Rows { get; private set; }
@@ -272,8 +275,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (workers[i] == null)
             {
-                // One thread scores with the model itself; several each get their own copy (a model scores one batch at a time).
-                var own = workers.Length == 1 ? model : ModelFile.Deserialize(ModelFile.Serialize(model), "");
+                // The first worker scores with the model itself (nothing else uses it during the call); each other worker
+                // gets its own copy when its first chunk comes (a model scores one batch at a time). A file of one chunk
+                // copies nothing: on the default threads, 1,000 rows took 10 % longer in a fresh process with the copy.
+                var own = i == 0 ? model : ModelFile.Deserialize(ModelFile.Serialize(model), "");
+                if (!ReferenceEquals(own, model)) ModelCopies++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }
             return workers[i]!;

@@ -224,6 +224,28 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(ByRecords(input, options, batch).Rows, several.Rows);
         }
 
+        [Theory]
+        [InlineData(100, 0)]
+        [InlineData(3 * CsvFileScorer.ChunkRows + 5, 1)]
+        public void TheFirstWorkerScoresWithTheModelItselfAndOnlyTheOthersCopyIt(int rows, int copies)
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("copies.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(rows, seed: 8), CultureInfo.InvariantCulture, ","));
+            string output = temp.File("copies-scored.csv");
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
+                scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
+                // A file of one chunk is scored by the first worker alone: no copy of the model is made.
+                Assert.Equal(copies, scorer.ModelCopies);
+                writer.Commit();
+            }
+            // The scorer did not dispose the model it was given: it still scores, and the same as the file says.
+            var again = ByBytes(input, options, 64, threads: 1);
+            Assert.Equal(again.Text, File.ReadAllText(output));
+        }
+
         [Fact]
         public void AFileThatShrinksWhileReadEndsWithInputFileShrankAndWithoutItsLastRow()
         {
