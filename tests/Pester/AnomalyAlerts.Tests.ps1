@@ -24,18 +24,26 @@ BeforeAll {
 }
 
 Describe 'Calibrated scores and alerts of time-series models' {
-    It 'gives every row AnomalyProbability and IsAlert, no probability while a group learns, and alerts only where rows are anomalous' {
+    It 'gives every scored row AnomalyProbability and IsAlert, and alerts only where rows are anomalous' {
         $rows = @(New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | Test-Anomaly -Model $model)
         $rows | Should -HaveCount 400
         @($rows[0..10] | Where-Object { $_.AnomalyStatus -ne 'WarmingUp' -or $null -ne $_.AnomalyProbability -or $_.IsAlert }) | Should -HaveCount 0
-        # The learning period: 288 scored rows without a probability, then a probability on every row.
-        @($rows[11..298] | Where-Object { $null -ne $_.AnomalyProbability -or $_.IsAnomaly }) | Should -HaveCount 0
-        @($rows[299..399] | Where-Object { $_.AnomalyProbability -isnot [double] }) | Should -HaveCount 0
+        # While the group learns (its first 288 scored rows) the probability is against the model's training errors;
+        # every scored row has one.
+        @($rows[11..399] | Where-Object { $_.AnomalyProbability -isnot [double] }) | Should -HaveCount 0
         @($rows | Where-Object { $_.IsAlert -and -not $_.IsAnomaly }) | Should -HaveCount 0
         # The spike raises one alert, when it comes.
         $alerts = @(for ($i = 0; $i -lt $rows.Count; $i++) { if ($rows[$i].IsAlert) { $i } })
         $alerts | Should -HaveCount 1
         $alerts[0] | Should -BeIn (350..353)
+    }
+
+    It 'alerts on a spike in the first scored rows, before the group has a history of its own' {
+        # A day of 5-minute rows scored on its own (a daily export) is all learning period.
+        $rows = @(New-MetricSeries -Count 288 -Seed 6 -SpikeAt 60 -Spike 40 | Test-Anomaly -Model $model)
+        $alerts = @(for ($i = 0; $i -lt $rows.Count; $i++) { if ($rows[$i].IsAlert) { $i } })
+        $alerts | Should -HaveCount 1
+        $alerts[0] | Should -BeIn (60..63)
     }
 
     It 'stops alerting on a level shift once it is the new normal, and alerts on a larger incident inside it' {
@@ -78,8 +86,8 @@ Describe 'Calibrated scores and alerts of time-series models' {
         $piped = @(Import-Csv -LiteralPath $in | Test-Anomaly -Model $model)
         @($written.IsAlert) | Should -Be @($piped | ForEach-Object { [string]$_.IsAlert })
         @($written | Where-Object IsAlert -eq 'True') | Should -HaveCount 1
-        @($written[0..298] | Where-Object AnomalyProbability -ne '') | Should -HaveCount 0
-        @($written[299..399] | Where-Object AnomalyProbability -eq '') | Should -HaveCount 0
+        @($written[0..10] | Where-Object AnomalyProbability -ne '') | Should -HaveCount 0
+        @($written[11..399] | Where-Object AnomalyProbability -eq '') | Should -HaveCount 0
     }
 
     It 'refuses calibration and alert options for a row model' {

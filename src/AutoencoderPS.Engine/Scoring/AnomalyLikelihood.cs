@@ -46,7 +46,8 @@ namespace AutoencoderPS.Engine.Scoring
     /// several times the shift to be flagged. The price: a level shift is unlikely until it is half of the history
     /// (most of its rows are still not anomalies, because they are not new highs, below). A quiet group (small
     /// spread) can be unlikely on a small spike. Until a group has
-    /// <see cref="LearningRows"/> rows of history its rows have no likelihood (null), and are not anomalies.
+    /// <see cref="LearningRows"/> rows of history its rows are measured against <see cref="Prior"/> (the model's
+    /// training errors) or, without one, have no likelihood (null) and are not anomalies.
     /// <para>
     /// It also says whether the short-run average is a new high: above every short-run average of the group's previous
     /// <see cref="RecentRows"/> rows. A Gaussian tail can't tell a rare error from a recurring one: a job that spikes
@@ -84,8 +85,9 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly Dictionary<string, GroupHistory> groups = new Dictionary<string, GroupHistory>(StringComparer.Ordinal);
 
         public AnomalyLikelihood(int historyRows = DefaultHistoryRows, int shortRows = DefaultShortRows, int learningRows = DefaultLearningRows,
-            int recentRows = DefaultRecentRows, bool empiricalTail = true)
+            int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null)
         {
+            Prior = prior ?? Array.Empty<double>();
             EmpiricalTail = empiricalTail;
             if (recentRows < 0) throw new ArgumentOutOfRangeException(nameof(recentRows));
             RecentRows = recentRows;
@@ -96,6 +98,21 @@ namespace AutoencoderPS.Engine.Scoring
             ShortRows = shortRows;
             LearningRows = learningRows;
         }
+
+        /// <summary>
+        /// Raw errors that stand in for a group's history while it is still learning (the model's training errors, see
+        /// SeriesMemory.For), or none. Without them a group's first <see cref="LearningRows"/> scored rows have no
+        /// likelihood and can't be anomalies, whatever their error: a Test-Anomaly call on a day of 5-minute rows could
+        /// never alert, and a series broken from its first scored row became its own normal. With them, those rows
+        /// are measured by the same rule against the training errors (median, spread and empirical tail of their
+        /// logarithms); from the group's <see cref="LearningRows"/>-th row on, its own history alone decides, as
+        /// without them.
+        /// </summary>
+        public IReadOnlyList<double> Prior { get; }
+
+        // The prior in log units, ascending, with its median and spread (computed once, on first use).
+        private double[]? priorSorted;
+        private double priorMedian, priorSpread;
 
         public int HistoryRows { get; }
         public int ShortRows { get; }
@@ -114,7 +131,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// Adds the raw error of the next row of <paramref name="group"/> and returns its likelihood (0-1), or null while
-        /// the group is still learning. A non-finite error (NaN, infinity) is certain: likelihood 1, and it is not added
+        /// the group is still learning and there is no <see cref="Prior"/>. A non-finite error (NaN, infinity) is certain: likelihood 1, and it is not added
         /// to the history.
         /// </summary>
         public double? Next(string group, double rawScore) => Next(group, rawScore, out _);
@@ -141,8 +158,46 @@ namespace AutoencoderPS.Engine.Scoring
                 likelihood = 1.0 - UpperTail((average - median) / spread);
                 if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)g.CountBelow(average) / g.Count);
             }
+            else if (Prior.Count > 0)
+            {
+                PreparePrior();
+                likelihood = 1.0 - UpperTail((average - priorMedian) / priorSpread);
+                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)LowerBound(priorSorted!, average) / priorSorted!.Length);
+            }
             g.AddHistory(average);
             return likelihood;
+        }
+
+        private void PreparePrior()
+        {
+            if (priorSorted != null) return;
+            var logs = new double[Prior.Count];
+            for (int i = 0; i < logs.Length; i++)
+            {
+                double raw = Prior[i];
+                logs[i] = Math.Log((double.IsFinite(raw) ? Math.Max(raw, 0) : 0) + Floor);
+            }
+            Array.Sort(logs);
+            priorMedian = SortedMedian(logs);
+            var deviations = new double[logs.Length];
+            for (int i = 0; i < logs.Length; i++) deviations[i] = Math.Abs(logs[i] - priorMedian);
+            Array.Sort(deviations);
+            priorSpread = Math.Max(MadToSigma * SortedMedian(deviations), MinimumSpread);
+            priorSorted = logs;
+        }
+
+        private static double SortedMedian(double[] a) =>
+            a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
+
+        private static int LowerBound(double[] a, double value)
+        {
+            int lo = 0, hi = a.Length;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (a[mid] < value) lo = mid + 1; else hi = mid;
+            }
+            return lo;
         }
 
         /// <summary>
@@ -169,7 +224,7 @@ namespace AutoencoderPS.Engine.Scoring
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail);
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior);
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {

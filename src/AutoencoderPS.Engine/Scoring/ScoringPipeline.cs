@@ -223,9 +223,9 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                     Scored++;
                     if (score.IsAnomaly) Anomalies++;
-                    // Only rows judged normal teach the model: never a row that is warming up, never an anomaly, and, while
-                    // the series' likelihood is still learning its history (no probability yet), never a row above the
-                    // model's own threshold.
+                    // Only rows judged normal teach the model: never a row that is warming up, never an anomaly, and, when
+                    // a row has no probability (a learning group without the model's training errors to stand in), never
+                    // a row above the model's own threshold.
                     teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null);
                 }
                 else WarmingUp++;

@@ -34,8 +34,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!model.Settings.IsWindowed) throw new InvalidOperationException("Only sliding-window models keep a memory of their series.");
             options.Validate();
+            // The calibration starts from the model's training errors, so a group's first rows are judged too.
+            bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             return new SeriesMemory(model.NewAssembler(),
-                new RowVerdicts(RowVerdicts.Calibrates(options.Calibration, model.Settings), options.ProbabilityThreshold, options.AlertCooldown));
+                new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
+                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors) : null));
         }
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>

@@ -38,6 +38,40 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void WithAPriorALearningGroupIsMeasuredAgainstItAndItsOwnHistoryDecidesAfterwards()
+        {
+            var random = new Random(11);
+            var prior = Errors(random, 2000, 0.01).ToList();
+            var likelihood = new AnomalyLikelihood(historyRows: 1000, shortRows: 3, learningRows: 50, prior: prior);
+            var normal = Errors(random, 20, 0.01).Select(e => likelihood.Next("a", e)).ToList();
+            // Every row has a likelihood from the first one; ordinary errors are not unlikely.
+            Assert.All(normal, v => Assert.InRange(v!.Value, 0.0, AnomalyLikelihood.DefaultThreshold - 1e-9));
+            // A spike in the learning period is unlikely against the training errors, and a new high.
+            double? spike = null; bool newHigh = false;
+            for (int i = 0; i < 3; i++) spike = likelihood.Next("a", 0.5, out newHigh);
+            Assert.True(spike >= AnomalyLikelihood.DefaultThreshold && newHigh, $"spike likelihood {spike}");
+            // A group whose every row is far above the training errors: unlikely while it learns, then its own normal.
+            var broken = Errors(random, 120, 0.5).Select(e => likelihood.Next("b", e)!.Value).ToList();
+            Assert.All(broken.Take(49), p => Assert.True(p >= AnomalyLikelihood.DefaultThreshold));
+            Assert.True(broken.Skip(60).Count(p => p >= AnomalyLikelihood.DefaultThreshold) <= 3, "after learning, the group's own history decides");
+        }
+
+        [Fact]
+        public void APriorSurvivesSaveAndLoadForGroupsNotSeenYet()
+        {
+            var prior = Errors(new Random(12), 500, 0.01).ToList();
+            var settings = new AnomalyLikelihood(historyRows: 1000, shortRows: 3, learningRows: 50, prior: prior);
+            settings.Next("a", 0.01);
+            using var buffer = new System.IO.MemoryStream();
+            using (var writer = new System.IO.BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) settings.Save(writer);
+            buffer.Position = 0;
+            using var reader = new System.IO.BinaryReader(buffer);
+            var loaded = AnomalyLikelihood.Load(reader, settings)!;
+            Assert.Same(prior, loaded.Prior);
+            Assert.NotNull(loaded.Next("new", 0.01));
+        }
+
+        [Fact]
         public void ASpikeOnAQuietSeriesIsUnlikelyAndNoiseIsNot()
         {
             var likelihood = new AnomalyLikelihood(historyRows: 2000, shortRows: 5, learningRows: 100);

@@ -1,0 +1,194 @@
+<#
+.SYNOPSIS
+    Probes how the time-series defaults generalize to series nobody tuned them on: synthetic series, generated here
+    from a seed, each scored exactly as the guide shows an operator (a windowed model with the product's defaults,
+    trained on a baseline, then the later rows piped to Test-Anomaly), and prints a table of false alerts per day and
+    of what each injected incident got.
+.DESCRIPTION
+    Every series is 5-minute rows: -BaselineDays of normal rows to train on, then -LaterDays to score. Families:
+      daily       daily cycle + noise, no incident (expect silence)
+      weekly      daily cycle, quieter weekends, no incident; the baseline holds one weekend (expect silence)
+      shift       a level shift that persists (one alert near its start, then silence: it is the new normal)
+      spike       one row far above the cycle
+      spike-early the same spike in the first hours of the scored rows
+      drift       a slow ramp upwards that persists
+      variance    the noise six times larger for two hours
+      stuck       the sensor repeats one value for six hours
+      gap         36 rows (3 hours) missing from the timestamps; not an incident (expect silence)
+      counter     a cumulative counter (requests served) that resets to 0 once (a restart)
+      lowcount    0-3 events per step (Poisson, daily cycle), no incident (expect silence)
+      lowcount-burst  the same with four times the rate for an hour
+    Each incident starts at a seeded random time in the third day of the scored rows (spike-early: its first five
+    hours). An alert (IsAlert) counts for the incident when it falls between the incident's start and its end plus
+    one window (24 rows); for the persistent ones (shift, drift) the first day after the start. Every other alert is
+    a false alert; false alerts per day are over the scored rows outside the incident windows.
+
+    -ScoreRows Later (the default) pipes only the later rows to Test-Anomaly, as an operator scores today's export.
+    -ScoreRows All pipes baseline and later rows in one call (as the NAB evaluation scores every row of a series) and
+    counts only the later rows.
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-SeriesProbe.ps1 -Seed 1,2,3
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-SeriesProbe.ps1 -Seed 1,2,3 -ScoreRows All -Family spike,shift
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath,
+    # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
+    [string[]] $Seed = @('1', '2', '3'),
+    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'lowcount', 'lowcount-burst'),
+    [ValidateRange(2, 30)] [int] $BaselineDays = 7,
+    [ValidateRange(3, 30)] [int] $LaterDays = 5,
+    [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
+    [ValidateRange(1, 64)] [int] $ThreadCount = 1,
+    # Writes one line per family and seed (alerts, their rows) to this CSV file as well.
+    [string] $DetailPath
+)
+
+$ErrorActionPreference = 'Stop'
+$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
+$Family = @($Family -split ',' | Where-Object { $_ -ne '' })
+$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
+Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+
+$stepMinutes = 5
+$rowsPerDay = 1440 / $stepMinutes
+$window = 24
+# Thursday: the baseline (7 days) holds one weekend and the scored rows (5 days) the next.
+$start = [datetime]::new(2026, 1, 1, 0, 0, 0, [System.DateTimeKind]::Unspecified)
+
+function Get-Normal([System.Random] $Rng) {
+    # Box-Muller.
+    $u1 = 1.0 - $Rng.NextDouble(); $u2 = $Rng.NextDouble()
+    [Math]::Sqrt(-2.0 * [Math]::Log($u1)) * [Math]::Cos(2.0 * [Math]::PI * $u2)
+}
+
+function Get-Poisson([System.Random] $Rng, [double] $Lambda) {
+    # Knuth's method (small rates only).
+    $limit = [Math]::Exp(-$Lambda); $k = 0; $p = 1.0
+    do { $k++; $p *= $Rng.NextDouble() } while ($p -gt $limit)
+    $k - 1
+}
+
+function New-ProbeSeries {
+    # The rows (timestamp, value) of one family and seed, the index of the first scored row, and the incidents
+    # (start and end of the window in which an alert counts for it, as row indices of the whole series).
+    param([string] $Name, [int] $RunSeed)
+    # A stable seed per family and seed (String.GetHashCode differs from one process to the next).
+    $familyCode = 0; foreach ($c in $Name.ToCharArray()) { $familyCode = ($familyCode * 31 + [int]$c) % 100003 }
+    $rng = [System.Random]::new($RunSeed * 100003 + $familyCode)
+    $total = ($BaselineDays + $LaterDays) * $rowsPerDay
+    $later = $BaselineDays * $rowsPerDay
+    $onset = if ($Name -eq 'spike-early') { $later + 36 + $rng.Next(0, 24) } else { $later + 2 * $rowsPerDay + $rng.Next(0, $rowsPerDay) }
+    $values = [double[]]::new($total)
+    $keep = [bool[]]::new($total)
+    $incidents = [System.Collections.Generic.List[object]]::new()
+    $counter = 0.0
+    for ($i = 0; $i -lt $total; $i++) {
+        $keep[$i] = $true
+        $t = $start.AddMinutes($i * $stepMinutes)
+        $hour = $t.TimeOfDay.TotalHours
+        $cycle = [Math]::Sin(2 * [Math]::PI * ($hour - 9) / 24)       # peaks at 15:00
+        $weekend = $t.DayOfWeek -in [DayOfWeek]::Saturday, [DayOfWeek]::Sunday
+        $noise = Get-Normal $rng
+        $v = 50 + 15 * $cycle + 2 * $noise
+        switch ($Name) {
+            'weekly' { if ($weekend) { $v = 35 + 6 * $cycle + 2 * $noise } }
+            'shift' { if ($i -ge $onset) { $v += 20 } }
+            { $_ -in 'spike', 'spike-early' } { if ($i -eq $onset) { $v += 40 } }
+            'drift' { if ($i -ge $onset) { $v += 40 * [Math]::Min(1.0, ($i - $onset) / (2.0 * $rowsPerDay)) } }
+            'variance' { if ($i -ge $onset -and $i -lt $onset + 24) { $v += 10 * $noise } }
+            'stuck' { if ($i -gt $onset -and $i -lt $onset + 72) { $v = $values[$onset] } }
+            'gap' { if ($i -ge $onset -and $i -lt $onset + 36) { $keep[$i] = $false } }
+            'counter' {
+                if ($i -eq $onset) { $counter = 0.0 }
+                $counter += [Math]::Max(0.0, [Math]::Round(100 + 60 * $cycle + 10 * $noise))
+                $v = $counter
+            }
+            { $_ -in 'lowcount', 'lowcount-burst' } {
+                $lambda = 1.5 + 1.2 * $cycle
+                if ($_ -eq 'lowcount-burst' -and $i -ge $onset -and $i -lt $onset + 12) { $lambda *= 4 }
+                $v = Get-Poisson $rng $lambda
+            }
+        }
+        $values[$i] = $v
+    }
+    switch ($Name) {
+        { $_ -in 'shift', 'drift' } { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + $rowsPerDay }) }
+        { $_ -in 'spike', 'spike-early', 'counter' } { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + $window }) }
+        'variance' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 24 + $window }) }
+        'stuck' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 72 + $window }) }
+        'lowcount-burst' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window }) }
+    }
+    $rows = for ($i = 0; $i -lt $total; $i++) {
+        if ($keep[$i]) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i] } }
+    }
+    [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset }
+}
+
+$results = foreach ($name in $Family) {
+    foreach ($runSeed in $Seed) {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $s = New-ProbeSeries -Name $name -RunSeed $runSeed
+        $baseline = @($s.Rows | Where-Object Index -lt $s.Later | Select-Object timestamp, value)
+        $laterRows = @($s.Rows | Where-Object Index -ge $s.Later)
+        # What the guide shows an operator: the product's defaults, a 24-row window on the time column.
+        $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $runSeed
+        $baseline | Invoke-AutoencoderTraining -Model $m -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
+        $toScore = if ($ScoreRows -eq 'All') { $s.Rows } else { $laterRows }
+        $scored = @($toScore | Select-Object timestamp, value | Test-Anomaly -Model $m -ThreadCount $ThreadCount)
+        if ($scored.Count -ne $toScore.Count) { throw "$name seed ${runSeed}: $($toScore.Count) rows in, $($scored.Count) out." }
+        $index = @($toScore.Index)
+        $alerts = [System.Collections.Generic.List[int]]::new()
+        $anomalies = 0; $learning = 0
+        for ($k = 0; $k -lt $scored.Count; $k++) {
+            if ($index[$k] -lt $s.Later) { continue }
+            if ($scored[$k].IsAlert) { $alerts.Add($index[$k]) }
+            if ($scored[$k].IsAnomaly) { $anomalies++ }
+            if ($scored[$k].AnomalyStatus -eq 'Scored' -and $null -eq $scored[$k].AnomalyProbability) { $learning++ }
+        }
+        $inIncident = { param($r) foreach ($inc in $s.Incidents) { if ($r -ge $inc.Start -and $r -lt $inc.End) { return $true } }; $false }
+        $incidentRows = 0
+        foreach ($inc in $s.Incidents) { $incidentRows += @($index | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End }).Count }
+        $normalRows = @($index | Where-Object { $_ -ge $s.Later }).Count - $incidentRows
+        $falseAlerts = @($alerts | Where-Object { -not (& $inIncident $_) })
+        $perIncident = foreach ($inc in $s.Incidents) {
+            $hits = @($alerts | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End })
+            [pscustomobject]@{ Alerts = $hits.Count; DelayMinutes = if ($hits.Count) { ($hits[0] - $inc.Start) * $stepMinutes } else { $null } }
+        }
+        [pscustomobject]@{
+            Family = $name; Seed = $runSeed; Seconds = [Math]::Round($clock.Elapsed.TotalSeconds, 1)
+            Threshold = $m.Threshold; Alerts = $alerts.Count; FalseAlerts = $falseAlerts.Count; NormalDays = $normalRows / $rowsPerDay
+            AnomalousRows = $anomalies; LearningRows = $learning
+            Incidents = @($perIncident); AlertRows = ($alerts | ForEach-Object { $_ - $s.Later }) -join ' '; Onset = $s.Onset - $s.Later
+        }
+        Write-Host ("{0,-15} seed {1}: {2} alert(s) at scored row(s) [{3}], onset {4}, {5} anomalous rows, {6} rows without a likelihood ({7} s)" -f
+            $name, $runSeed, $alerts.Count, (($alerts | ForEach-Object { $_ - $s.Later }) -join ' '), ($s.Onset - $s.Later), $anomalies, $learning,
+            [Math]::Round($clock.Elapsed.TotalSeconds, 1))
+    }
+}
+
+if ($DetailPath) {
+    $results | Select-Object Family, Seed, Seconds, Threshold, Alerts, FalseAlerts, NormalDays, AnomalousRows, LearningRows, Onset, AlertRows,
+        @{ n = 'IncidentAlerts'; e = { ($_.Incidents.Alerts) -join ' ' } }, @{ n = 'DelayMinutes'; e = { ($_.Incidents.DelayMinutes) -join ' ' } } |
+        Export-Csv -LiteralPath $DetailPath -NoTypeInformation
+}
+
+$inv = [System.Globalization.CultureInfo]::InvariantCulture
+"Scored rows: $ScoreRows; baseline $BaselineDays days, scored $LaterDays days of 5-minute rows; seeds $($Seed -join ',')."
+''
+'| Family | Seeds | False alerts per day | Incidents caught | Alerts per caught incident | Delay (min, median) |'
+'|---|---:|---:|---:|---:|---:|'
+foreach ($group in $results | Group-Object Family) {
+    $runs = @($group.Group)
+    $days = ($runs | Measure-Object NormalDays -Sum).Sum
+    $falsePerDay = ($runs | Measure-Object FalseAlerts -Sum).Sum / $days
+    $incidents = @($runs | ForEach-Object { $_.Incidents })
+    $caught = @($incidents | Where-Object Alerts -gt 0)
+    $caughtText = if ($incidents.Count) { "$($caught.Count)/$($incidents.Count)" } else { '-' }
+    $perText = if ($caught.Count) { ($caught | Measure-Object Alerts -Average).Average.ToString('0.0', $inv) } else { '-' }
+    $delays = @($caught | ForEach-Object DelayMinutes | Sort-Object)
+    $delayText = if ($delays.Count) { $delays[[int][Math]::Floor(($delays.Count - 1) / 2)].ToString($inv) } else { '-' }
+    '| {0} | {1} | {2} | {3} | {4} | {5} |' -f $group.Name, $runs.Count, $falsePerDay.ToString('0.00', $inv), $caughtText, $perText, $delayText
+}
