@@ -386,6 +386,30 @@ Describe 'Real-world exports: column roles' {
         @($named.Features) | Should -Be @('latency_ms', 'Host')
     }
 
+    It 'a cumulative counter (bytes sent since start) is left out with a warning, so later rows are not all anomalies' {
+        $random = [Random]::new(11)
+        $total = 5.0e8
+        $rows = foreach ($i in 0..1199) {
+            $cpu = 40 + 10 * $random.NextDouble()
+            $total += [math]::Round(1000 * $cpu + 500 * $random.NextDouble())
+            [pscustomobject]@{ cpu_pct = [math]::Round($cpu, 2); mem_pct = [math]::Round(60 + 5 * $random.NextDouble(), 2); bytes_sent = $total }
+        }
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4
+        $warnings = @()
+        $rows[0..599] | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+        @($model.Features) | Should -Be @('cpu_pct', 'mem_pct')
+        ($model.Schema.Ignored | Where-Object Name -EQ 'bytes_sent').Reason | Should -Match '^a cumulative counter: it only rises'
+        "$(@($warnings | Where-Object { "$_" -like 'Left out of the features:*' })[0])" | Should -Match "'bytes_sent' \(a cumulative counter"
+        # Every later value of the counter lies beyond the training rows; left out, it flags no more than the rule says.
+        $flagged = @($rows[600..1199] | Test-Anomaly -Model $model -ThreadCount 1 | Where-Object IsAnomaly).Count
+        $flagged | Should -BeLessThan 30
+        # Named with -Feature, it is used as the user says (and then every later row lies beyond its range).
+        $named = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature cpu_pct, bytes_sent
+        $rows[0..599] | Invoke-AutoencoderTraining -Model $named -Epochs 5 -ThreadCount 1 | Out-Null
+        @($named.Features) | Should -Be @('cpu_pct', 'bytes_sent')
+        @($rows[600..1199] | Test-Anomaly -Model $named -ThreadCount 1 | Where-Object IsAnomaly).Count | Should -BeGreaterThan 500
+    }
+
     It '-Feature naming a column the files lack is a terminating MissingFeatureColumn error naming it' {
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature cpu_pct, disk_iops
         $caught = $null

@@ -25,6 +25,9 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Times a number was smaller than the one before it.</summary>
         public int Decreases { get; private set; }
 
+        /// <summary>Times a number was larger than the one before it.</summary>
+        public int Increases { get; private set; }
+
         public void Add(double number)
         {
             if (!double.IsFinite(number)) return;
@@ -36,6 +39,7 @@ namespace AutoencoderPS.Engine.Features
             {
                 double difference = number - previous;
                 if (difference < 0) Decreases++;
+                else if (difference > 0) Increases++;
                 if (step == null) step = difference;
                 else if (difference != step) ConstantStep = false;
                 if (difference == 0) ConstantStep = false;
@@ -67,6 +71,9 @@ namespace AutoencoderPS.Engine.Features
     /// never decrease. They are times (a timestamp column: left out, or hour and day features with -TimeFeatures).</item>
     /// <item>A row counter: at least 20 integers, each the one before plus the same step. New rows carry numbers the
     /// training rows never had, so every one of them would look anomalous.</item>
+    /// <item>A cumulative counter (bytes sent, requests served, uptime): at least 20 numbers that rise on at least half
+    /// of the rows and fall at most once in a hundred (a reset). The same: every later row lies beyond the training
+    /// rows, so as a level it flags every row; its change per interval is the measurement.</item>
     /// </list>
     /// </summary>
     public static class ColumnRoleRules
@@ -99,6 +106,13 @@ namespace AutoencoderPS.Engine.Features
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim());
 
         /// <summary>
+        /// Whether <paramref name="numbers"/> (in row order) are a cumulative counter's: at least <see cref="MinCounterRows"/>,
+        /// rising on at least half of the rows, falling at most once in a hundred rows (a counter's reset).
+        /// </summary>
+        public static bool IsCumulative(NumberSequence numbers) =>
+            numbers.Count >= MinCounterRows && 2 * numbers.Increases >= numbers.Count && 100 * numbers.Decreases <= numbers.Count;
+
+        /// <summary>
         /// The reason <paramref name="column"/> is no measurement, or null. <paramref name="role"/> is what its values
         /// suggest (numeric, categorical, ...); <paramref name="numbers"/> are its numbers in row order.
         /// </summary>
@@ -116,6 +130,9 @@ namespace AutoencoderPS.Engine.Features
                 return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
             if (numbers.AllIntegers && numbers.ConstantStep && numbers.Count >= MinCounterRows)
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
+            if (IsCumulative(numbers))
+                return new RecognisedColumn(FormattableString.Invariant(
+                    $"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; give its change per interval as a column to use it"), false);
             return null;
         }
     }

@@ -77,10 +77,35 @@ namespace AutoencoderPS.Engine.Tests
             Assert.NotNull(counter);
             Assert.Contains("row counter", counter!.Reason);
             Assert.False(counter.IsTime);
-            // A measurement that happens to repeat or jump, or too few rows, is no counter.
-            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => (double)(i * i)))));
+            // Numbers that rise by varying steps, or by a step that is no integer, are no row counter (they only rise:
+            // a cumulative counter); too few rows are neither.
+            Assert.Contains("cumulative counter", ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => (double)(i * i))))!.Reason);
+            Assert.Contains("cumulative counter", ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => i * 0.5)))!.Reason);
             Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 10).Select(i => (double)i))));
-            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 30).Select(i => i * 0.5))));
+        }
+
+        [Fact]
+        public void ACumulativeCounterOnlyRisesAndMayResetOnce()
+        {
+            var random = new Random(7);
+            double total = 1.0e6;
+            // Bytes sent: a random amount each row (sometimes none), and one reset (a restart) after 150 rows.
+            var bytes = Enumerable.Range(0, 300).Select(i =>
+            {
+                if (i == 150) total = 0;
+                total += random.Next(0, 4) == 0 ? 0 : random.Next(100, 5000);
+                return total;
+            }).ToList();
+            var counter = ColumnRoleRules.Recognise("bytes_sent", ColumnRole.Numeric, Sequence(bytes));
+            Assert.NotNull(counter);
+            Assert.Contains("cumulative counter", counter!.Reason);
+            Assert.False(counter.IsTime);
+            // A gauge that drifts upward still goes down on many rows; a level that rarely changes rises on few rows;
+            // a saw-tooth falling every 20 rows is no counter's; and too few rows say nothing.
+            Assert.Null(ColumnRoleRules.Recognise("disk_used", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 300).Select(i => 50 + 0.1 * i + 5 * random.NextDouble()))));
+            Assert.Null(ColumnRoleRules.Recognise("version", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 300).Select(i => (double)(i / 100)))));
+            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Repeat(0, 10).SelectMany(_ => bytes.Take(20)))));
+            Assert.Null(ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(bytes.Take(19))));
         }
 
         [Fact]
