@@ -235,7 +235,14 @@ Describe '<Name> help' -ForEach $commandCases {
     It 'describes -<Parameter>' -ForEach $Parameters {
         $parameterHelp = @($help.parameters.parameter | Where-Object name -EQ $Parameter)
         $parameterHelp | Should -HaveCount 1 -Because "Get-Help $Name -Parameter $Parameter should find it"
-        ($parameterHelp[0].description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+        $text = ($parameterHelp[0].description.Text -join ' ').Trim()
+        $text | Should -Not -BeNullOrEmpty
+        # Prose that promises binding from the pipeline must match the parameter's attributes.
+        if ($text -match '(?i)\bpiped\b[^.]*\bbinds? to it') {
+            $byName = @($command.Parameters[$Parameter].Attributes |
+                    Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipelineByPropertyName })
+            $byName | Should -Not -BeNullOrEmpty -Because "the help of -$Parameter says a piped object's property binds to it"
+        }
     }
 
     It 'has at least two examples' {
