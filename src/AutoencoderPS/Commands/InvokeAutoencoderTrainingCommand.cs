@@ -283,7 +283,9 @@ namespace AutoencoderPS.Commands
             }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
-                : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
+                : ReadsFiles
+                    ? $"The {filesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
+                    : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
             ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyTrainingInput, message), Model));
         }
 
