@@ -209,6 +209,16 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
+        It 'a file read with the wrong -Delimiter is a NoNumericFeatures error that names the separator the header holds' {
+            $csv = Join-Path $TestDrive 'comma.csv'
+            Get-AutoencoderSampleData -Days 1 | Select-Object -First 20 | Export-Csv -LiteralPath $csv
+            $m = New-Autoencoder -Seed 1
+            $caught = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $csv -Delimiter ';' -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'NoNumericFeatures,*'
+            $caught.ToString() | Should -BeLike "*the file is probably separated by ',', not ';'. Give -Delimiter ','*"
+        }
+
         It '-Feature naming a missing column is one terminating MissingFeatureColumn error naming it (no error per row)' {
             $m = New-Autoencoder -Seed 1 -Feature cpu, nosuchcolumn, othercolumn
             $rows = @($csv | Select-Object -First 20)

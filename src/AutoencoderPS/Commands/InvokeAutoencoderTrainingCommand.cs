@@ -370,7 +370,13 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    ThrowTerminatingError(EngineError(e, Model));
+                    var error = EngineError(e, Model);
+                    // A file read with the wrong -Delimiter is one column whose values are no numbers: say so, as scoring does.
+                    string? hint = e.ErrorId == ErrorIds.NoNumericFeatures && ReadsFiles
+                        ? ColumnMismatch.Hint(pending[0].ColumnNames.ToArray(), CreateCsvOptions().EffectiveDelimiter)
+                        : null;
+                    if (hint != null) error.ErrorDetails = new ErrorDetails(e.Message + " " + hint);
+                    ThrowTerminatingError(error);
                 }
             }
             for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);
