@@ -217,6 +217,20 @@ Describe 'Import-Autoencoder' {
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileNotFound,*'
         }
 
+        It 'a folder as -Path or -LiteralPath, for a model or for rows, is a not-found error that says it is a folder' -ForEach @(
+            @{ Run = { param($f) Import-Autoencoder -Path $f }; Id = 'ModelFileNotFound'; Pattern = '*.aemodel' }
+            @{ Run = { param($f) Import-Autoencoder -LiteralPath $f }; Id = 'ModelFileNotFound'; Pattern = '*.aemodel' }
+            @{ Run = { param($f) Test-Anomaly -Model $m -Path $f -ThreadCount 1 }; Id = 'InputFileNotFound'; Pattern = '*.csv' }
+            @{ Run = { param($f) Test-Anomaly -Model $m -LiteralPath $f -ThreadCount 1 }; Id = 'InputFileNotFound'; Pattern = '*.csv' }
+        ) {
+            $folder = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'a-folder') -Force).FullName
+            $errs = @(& $Run $folder 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+            $record = @($errs | Where-Object { $_.FullyQualifiedErrorId -like "$Id,*" })[0]
+            $record | Should -Not -BeNullOrEmpty -Because ($errs | Out-String)
+            $record.TargetObject | Should -Be $folder
+            $record.ToString() | Should -BeLike "'$folder' is a folder, not a*Give a file, or a wildcard such as '$(Join-Path $folder $Pattern)'."
+        }
+
         It 'a wildcard that matches nothing is a ModelFileNotFound error' {
             $errs = $null
             $out = @(Import-Autoencoder -Path (Join-Path $TestDrive 'nothing-here-*.aemodel') -ErrorVariable errs -ErrorAction SilentlyContinue)

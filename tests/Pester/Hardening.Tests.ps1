@@ -283,8 +283,11 @@ Describe 'Export-Autoencoder write faults' {
     It 'gives OutputFileWriteFailed for Test-Anomaly -OutputPath, even as root, where no file can be created (/proc)' {
         if (-not $IsLinux) { Set-ItResult -Skipped -Because '/proc exists on Linux only'; return }
         $csv = New-BigMetricCsv -Path (Join-Path $TestDrive 'small.csv') -Rows 50
-        { Test-Anomaly -Model $trained -Path $csv -OutputPath '/proc/aeps-hardening.csv' -ThreadCount 1 } |
-            Should -Throw -ErrorId 'OutputFileWriteFailed,*'
+        $caught = $null
+        try { Test-Anomaly -Model $trained -Path $csv -OutputPath '/proc/aeps-hardening.csv' -ThreadCount 1 } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'OutputFileWriteFailed,*'
+        $caught.TargetObject | Should -Be '/proc/aeps-hardening.csv'
+        $caught.ToString() | Should -BeLike "Could not write the scored rows to '/proc/aeps-hardening.csv': *"
         @(Get-ChildItem -LiteralPath '/proc' -Force -Filter '*aeps-hardening*').Count | Should -Be 0
     }
 

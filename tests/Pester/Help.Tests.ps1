@@ -13,6 +13,12 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
+    # What the text of an example says its output shows, where running without errors is not enough: an example that
+    # silently does nothing (scores no rows, selects nothing) passes that test.
+    $exampleShows = @{
+        'Invoke-AnomalyScoring#1' = '(?s)\b1\s+1000\b.*\b1\s+440\b.*\b1440\s*$'
+        'Test-Anomaly#5'          = '(?s)1436 Scored.*4 WarmingUp.*\w+ \(t(-\d)?\) '
+    }
     $common = [System.Collections.Generic.HashSet[string]]::new([string[]][System.Management.Automation.Cmdlet]::CommonParameters)
     $commandCases = foreach ($command in Get-Command -Module AutoencoderPS -CommandType Cmdlet, Function | Sort-Object Name) {
         $help = Get-Help $command.Name -Full -ErrorAction SilentlyContinue
@@ -27,6 +33,7 @@ BeforeDiscovery {
                         Title = ($example.title -replace '^[-\s]+|[-\s]+$', '')
                         Code  = [string]$example.code
                         SkipBecause = Get-MissingProgramReason $command.Name
+                        Shows = $exampleShows["$($command.Name)#$index"]
                     }
                 })
         }
@@ -228,7 +235,14 @@ Describe '<Name> help' -ForEach $commandCases {
     It 'describes -<Parameter>' -ForEach $Parameters {
         $parameterHelp = @($help.parameters.parameter | Where-Object name -EQ $Parameter)
         $parameterHelp | Should -HaveCount 1 -Because "Get-Help $Name -Parameter $Parameter should find it"
-        ($parameterHelp[0].description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+        $text = ($parameterHelp[0].description.Text -join ' ').Trim()
+        $text | Should -Not -BeNullOrEmpty
+        # Prose that promises binding from the pipeline must match the parameter's attributes.
+        if ($text -match '(?i)\bpiped\b[^.]*\bbinds? to it') {
+            $byName = @($command.Parameters[$Parameter].Attributes |
+                    Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipelineByPropertyName })
+            $byName | Should -Not -BeNullOrEmpty -Because "the help of -$Parameter says a piped object's property binds to it"
+        }
     }
 
     It 'has at least two examples' {
@@ -262,6 +276,11 @@ Describe '<Name> help' -ForEach $commandCases {
     }
 
     Context 'examples, each run in a sandbox' {
+        It 'example <Index> shows what its text says: <Title>' -ForEach @($Examples | Where-Object { $_.Shows }) {
+            $result = $exampleResults["$Name#$Index"]
+            $result.Output | Should -Match $Shows -Because "the example should do what its text says. Code:`n$Code"
+        }
+
         It 'example <Index> runs without errors or warnings: <Title>' -ForEach $Examples {
             if ($SkipBecause) { Set-ItResult -Skipped -Because $SkipBecause; return }
             $result = $exampleResults["$Name#$Index"]

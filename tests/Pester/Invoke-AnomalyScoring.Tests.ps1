@@ -262,6 +262,24 @@ Describe 'Invoke-AnomalyScoring' {
             $text | Should -Match 'ExitCode\s*:\s*[01] \('
         }
 
+        It 'names the output as the target of an error about the output, and the state for one about the state' {
+            $folder = Join-Path $TestDrive 'targets'
+            $export = Join-Path $folder 'metrics.csv'
+            $state = Join-Path $folder 'job.state.json'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            $output = Join-Path $folder 'no/such/folder/scored.csv'
+
+            $caught = $null
+            try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath $output -StatePath $state -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringOutputWriteFailed,*'
+            $caught.TargetObject | Should -Be $output
+
+            $caught = $null
+            try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath (Join-Path $folder 'other.csv') -StatePath $state -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateMismatch,*'
+            $caught.TargetObject | Should -Be $state
+        }
+
         It 'scores a sliding-window model across runs, a killed one included, exactly as Test-Anomaly scores the whole file' {
             $folder = Join-Path $TestDrive 'windowed'
             New-Item -ItemType Directory -Path $folder | Out-Null

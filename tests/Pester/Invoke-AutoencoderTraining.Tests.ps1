@@ -197,6 +197,28 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
+        It 'a header-only file is a terminating EmptyTrainingInput error that says the file has no rows, not to name files with -Path' {
+            $csv = Join-Path $TestDrive 'header-only.csv'
+            Set-Content -LiteralPath $csv -Value 'Timestamp,CpuPct,MemoryPct'
+            $m = New-Autoencoder -Seed 1
+            $caught = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $csv -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'EmptyTrainingInput,*'
+            $caught.ToString() | Should -BeLike '*1 training file(s) hold no data rows*'
+            $caught.ToString() | Should -Not -BeLike '*name files with -Path*'
+            $m.IsTrained | Should -BeFalse
+        }
+
+        It 'a file read with the wrong -Delimiter is a NoNumericFeatures error that names the separator the header holds' {
+            $csv = Join-Path $TestDrive 'comma.csv'
+            Get-AutoencoderSampleData -Days 1 | Select-Object -First 20 | Export-Csv -LiteralPath $csv
+            $m = New-Autoencoder -Seed 1
+            $caught = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $csv -Delimiter ';' -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'NoNumericFeatures,*'
+            $caught.ToString() | Should -BeLike "*the file is probably separated by ',', not ';'. Give -Delimiter ','*"
+        }
+
         It '-Feature naming a missing column is one terminating MissingFeatureColumn error naming it (no error per row)' {
             $m = New-Autoencoder -Seed 1 -Feature cpu, nosuchcolumn, othercolumn
             $rows = @($csv | Select-Object -First 20)

@@ -120,13 +120,23 @@ Describe 'Measure-AnomalyDetection' {
             Assert-HandComputedMetric $metrics
         }
 
-        It 'a row whose score is not a number is a ScoredRowPropertyMissing error naming the score property' {
+        It 'a row whose score is not a number is a ScoredRowPropertyMissing error naming the row, the score property and the value' {
             $rows = @(New-ScoredRow) + [pscustomobject]@{ Label = 1; AnomalyScore = 'high'; IsAnomaly = $true }
             $errs = $null
             $metrics = $rows | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -ErrorVariable errs -ErrorAction SilentlyContinue
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'ScoredRowPropertyMissing,*'
-            $errs[0].ToString() | Should -Match 'AnomalyScore'
+            $errs[0].ToString() | Should -Be "Row 10: property 'AnomalyScore' has the value 'high', which is not a number."
+            $errs[0].TargetObject.AnomalyScore | Should -Be 'high'
+            $metrics.Count | Should -Be 9
+        }
+
+        It 'a row whose prediction is not a truth value is a ScoredRowPropertyMissing error naming the value' {
+            $rows = @(New-ScoredRow) + [pscustomobject]@{ Label = 1; AnomalyScore = 0.5; IsAnomaly = 'maybe' }
+            $errs = $null
+            $metrics = $rows | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].ToString() | Should -Be "Row 10: property 'IsAnomaly' has the value 'maybe', which is not True or False."
             $metrics.Count | Should -Be 9
         }
 

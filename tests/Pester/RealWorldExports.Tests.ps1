@@ -922,9 +922,18 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
         }
     }
 
-    It 'a folder that does not exist is a terminating OutputFileWriteFailed error' {
+    It 'a folder that does not exist is a terminating OutputFileWriteFailed error that names the folder, also under -WhatIf' {
         $out = Join-Path $TestDrive 'no/such/folder/scored.csv'
-        { Test-Anomaly -Model $m -Path $fileB -OutputPath $out } | Should -Throw -ErrorId 'OutputFileWriteFailed,*'
+        $folder = Split-Path -Parent $out
+        foreach ($whatIf in $false, $true) {
+            $caught = $null
+            try { Test-Anomaly -Model $m -Path $fileB -OutputPath $out -WhatIf:$whatIf } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'OutputFileWriteFailed,*'
+            $caught.TargetObject | Should -Be $out
+            # The user's path and folder, not the hidden temporary file beside it.
+            $caught.ToString() | Should -BeLike "*'$out'*the folder '$folder' does not exist*"
+            $caught.ToString() | Should -Not -BeLike '*.tmp*'
+        }
         Join-Path $TestDrive 'no' | Should -Not -Exist
     }
 }

@@ -139,7 +139,10 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    Fail(EngineError(e, state), AnomalyScoringExitCode.Failed);
+                    // The file at fault is the target: the output for the output's errors, else the state.
+                    bool outputFault = e.ErrorId is ErrorIds.ScoringOutputWriteFailed or ErrorIds.ScoringOutputTruncated
+                        or ErrorIds.ScoringOutputWithoutState;
+                    Fail(EngineError(e, outputFault ? output : state), AnomalyScoringExitCode.Failed);
                     return;
                 }
                 summary.FilesFailed += unresolved;

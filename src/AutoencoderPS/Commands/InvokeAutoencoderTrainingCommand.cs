@@ -283,7 +283,9 @@ namespace AutoencoderPS.Commands
             }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
-                : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
+                : ReadsFiles
+                    ? $"The {filesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
+                    : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
             ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyTrainingInput, message), Model));
         }
 
@@ -368,7 +370,13 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    ThrowTerminatingError(EngineError(e, Model));
+                    var error = EngineError(e, Model);
+                    // A file read with the wrong -Delimiter is one column whose values are no numbers: say so, as scoring does.
+                    string? hint = e.ErrorId == ErrorIds.NoNumericFeatures && ReadsFiles
+                        ? ColumnMismatch.Hint(pending[0].ColumnNames.ToArray(), CreateCsvOptions().EffectiveDelimiter)
+                        : null;
+                    if (hint != null) error.ErrorDetails = new ErrorDetails(e.Message + " " + hint);
+                    ThrowTerminatingError(error);
                 }
             }
             for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);

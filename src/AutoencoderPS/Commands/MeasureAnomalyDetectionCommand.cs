@@ -63,14 +63,16 @@ namespace AutoencoderPS.Commands
                 WriteMissing(LabelProperty);
                 return;
             }
-            if (!record.TryGetValue(ScoreProperty, out var scoreValue) || NumberParser.TryRead(scoreValue, CultureInfo.InvariantCulture, out double score) != NumberParser.Outcome.Number)
+            bool hasScore = record.TryGetValue(ScoreProperty, out var scoreValue);
+            if (!hasScore || NumberParser.TryRead(scoreValue, CultureInfo.InvariantCulture, out double score) != NumberParser.Outcome.Number)
             {
-                WriteMissing(ScoreProperty);
+                WriteMissing(ScoreProperty, hasScore, scoreValue, "a number");
                 return;
             }
-            if (!record.TryGetValue(PredictionProperty, out var predictionValue) || !TryReadBoolean(predictionValue, out bool predicted))
+            bool hasPrediction = record.TryGetValue(PredictionProperty, out var predictionValue);
+            if (!hasPrediction || !TryReadBoolean(predictionValue, out bool predicted))
             {
-                WriteMissing(PredictionProperty);
+                WriteMissing(PredictionProperty, hasPrediction, predictionValue, "True or False");
                 return;
             }
             labels.Add(string.Equals(Text(label), Text(AnomalyLabel), StringComparison.OrdinalIgnoreCase));
@@ -90,9 +92,13 @@ namespace AutoencoderPS.Commands
             WriteObject(metrics);
         }
 
-        private void WriteMissing(string property)
+        private void WriteMissing(string property, bool present = false, object? value = null, string expected = "")
         {
-            var e = new ArgumentException($"Row {rowNumber}: property '{property}' is missing or has no usable value.");
+            // A value that is there but can't be read is named: the user looks for it, not for a missing column.
+            string text = Text(value);
+            var e = new ArgumentException(present && text.Length > 0
+                ? $"Row {rowNumber}: property '{property}' has the value '{text}', which is not {expected}."
+                : $"Row {rowNumber}: property '{property}' is missing or has no usable value.");
             WriteError(ErrorCatalog.Record(e, ErrorIds.ScoredRowPropertyMissing, InputObject));
         }
 

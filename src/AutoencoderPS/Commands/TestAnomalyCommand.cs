@@ -148,6 +148,12 @@ namespace AutoencoderPS.Commands
                     ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
                         ErrorIds.OutputFileExists, target));
                 }
+                // Said before anything is read (and under -WhatIf): the scores of a whole export could not be kept.
+                string? folder = System.IO.Path.GetDirectoryName(target);
+                if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+                    ThrowTerminatingError(ErrorCatalog.Record(new DirectoryNotFoundException(
+                            $"Could not write the scored rows to '{target}': the folder '{folder}' does not exist. Create it, or give another -OutputPath."),
+                        ErrorIds.OutputFileWriteFailed, target));
                 if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
                 try
                 {
@@ -155,7 +161,9 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.OutputFileWriteFailed, target));
+                    // The exception names the hidden temporary file; the user gave the target.
+                    ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.OutputFileWriteFailed, target,
+                        $"Could not write the scored rows to '{target}': {e.Message} Nothing was scored; any previous file there is unchanged."));
                 }
             }
             try

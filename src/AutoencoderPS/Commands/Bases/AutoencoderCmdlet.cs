@@ -127,7 +127,16 @@ namespace AutoencoderPS.Commands
                     int before = files.Count;
                     files.AddRange(matches.Where(m => !Directory.Exists(m)));
                     if (files.Count == before)
-                        WriteError(ErrorCatalog.Record(new FileNotFoundException($"No {noun} matches '{path}'."), notFound, path));
+                    {
+                        // A folder exists: "no file matches" would send the user looking for a typo.
+                        string? folder = (literal ? new[] { SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) } : matches)
+                            .FirstOrDefault(Directory.Exists);
+                        string pattern = errorPrefix == "Model" ? "*" + AutoencoderPS.Engine.Persistence.ModelFile.Extension : "*.csv";
+                        string message = folder == null
+                            ? $"No {noun} matches '{path}'."
+                            : $"'{path}' is a folder, not a {noun}. Give a file, or a wildcard such as '{System.IO.Path.Combine(folder, pattern)}'.";
+                        WriteError(ErrorCatalog.Record(new FileNotFoundException(message), notFound, path));
+                    }
                 }
                 catch (ItemNotFoundException e)
                 {
