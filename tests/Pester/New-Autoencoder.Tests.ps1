@@ -12,6 +12,15 @@ Describe 'New-Autoencoder' {
             $m | Should -BeOfType ([AutoencoderPS.Engine.Modeling.AutoencoderModel])
         }
 
+        It 'shows its training in one line once trained: "1 epoch" for one, "2 epochs" for two' {
+            foreach ($epochs in 1, 2) {
+                $trained = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+                New-MetricRow -Count 50 -Seed 1 | Invoke-AutoencoderTraining -Model $trained -Epochs $epochs -ThreadCount 1 | Out-Null
+                $text = $trained | Format-List | Out-String -Width 200
+                $text | Should -Match ("50 rows, $epochs epoch" + $(if ($epochs -eq 1) { ',' } else { 's,' }))
+            }
+        }
+
         It 'is untrained, with no threshold yet' {
             $m.IsTrained | Should -BeFalse
             $m.Training | Should -BeNullOrEmpty

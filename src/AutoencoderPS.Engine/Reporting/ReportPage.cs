@@ -196,7 +196,7 @@ namespace AutoencoderPS.Engine.Reporting
             Item(w, "Threshold", Num(Model.Threshold) + (Model.ThresholdRule.Length > 0 ? $" ({Model.ThresholdRule})" : ""));
             if (Model.ThresholdSource.Length > 0) Item(w, "Threshold source", Model.ThresholdSource);
             if (Model.TrainingRows != null)
-                Item(w, "Training", N(Model.TrainingRows.Value) + (Model.WindowSize > 1 ? $" windows of {N(Model.WindowSize)} rows" : " rows") + (Model.Epochs != null ? $", {N(Model.Epochs.Value)} epochs" : "") +
+                Item(w, "Training", N(Model.TrainingRows.Value) + (Model.WindowSize > 1 ? $" windows of {N(Model.WindowSize)} rows" : " rows") + (Model.Epochs != null ? $", {N(Model.Epochs.Value)} epoch{(Model.Epochs.Value == 1 ? "" : "s")}" : "") +
                     (Model.TrainedUtc != null ? $", {Model.TrainedUtc.Value.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC" : ""));
             if (Model.Seed != null) Item(w, "Seed", Model.Seed.Value.ToString(Invariant));
             var versions = new List<string>();
