@@ -203,9 +203,14 @@ namespace AutoencoderPS.Engine.Features
 
             decisions = notes;
             if (chosen.Count == 0)
+            {
+                // Columns recognised as no measurement (a counter, an id, ...) are named with why: the user may mean one.
+                string why = recognisedColumns.Count == 0 ? ""
+                    : " Left out as no measurement: " + string.Join("; ", recognisedColumns.Select(c => $"'{c.Name}' ({c.Reason})")) + ".";
                 throw new AutoencoderException(ErrorIds.NoNumericFeatures,
-                    $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}. " +
+                    $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
+            }
             return new FeatureSchema(chosen, ignored);
         }
 

@@ -133,6 +133,20 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void NoFeatureLeftBecauseTheOnlyNumbersAreACounterSaysSo()
+        {
+            // A series of one cumulative counter: it is left out, and the error says which column and why.
+            var records = Enumerable.Range(0, 120)
+                .Select(i => (IRecord)new TestRecord(("bytes_total", (1000.0 + 37 * i + i % 5).ToString(CultureInfo.InvariantCulture))))
+                .ToList();
+
+            var error = Assert.Throws<AutoencoderException>(() => Infer(records));
+
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+            Assert.Contains("'bytes_total' (a cumulative counter", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void ExcludingEveryUsableColumnThrowsNoNumericFeatures()
         {
             var error = Assert.Throws<AutoencoderException>(() =>
