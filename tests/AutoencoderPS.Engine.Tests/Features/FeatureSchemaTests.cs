@@ -486,7 +486,7 @@ namespace AutoencoderPS.Engine.Tests
         public void BooleansAreCategorical()
         {
             var records = Enumerable.Range(0, 30)
-                .Select(i => (IRecord)new TestRecord(("up", i % 3 != 0), ("flag", i % 2 == 0 ? "True" : "False"), ("cpu", i * 1.5)))
+                .Select(i => (IRecord)new TestRecord(("up", i % 3 != 0), ("flag", i % 2 == 0 ? "True" : "False"), ("cpu", (i * 7 % 30) * 1.5)))
                 .ToList();
 
             var schema = Infer(records).Fit(records, Invariant);
