@@ -288,6 +288,27 @@ Describe 'Test-Anomaly' {
             $rows[1].PSObject.Properties['AnomalyScore'] | Should -BeNullOrEmpty
         }
 
+        It 'a file of a header only is no error, but a warning names it (file to file, and file to objects)' {
+            $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-headeronly-$([guid]::NewGuid().ToString('N'))"
+            $null = New-Item -ItemType Directory -Path $folder
+            try {
+                $empty = Join-Path $folder 'empty.csv'
+                $full = Join-Path $folder 'full.csv'
+                New-SampleRow -First 5 | Export-Csv -LiteralPath $full -UseQuotes AsNeeded
+                Set-Content -LiteralPath $empty -Value (Get-Content -LiteralPath $full -TotalCount 1)
+                $warnings = @()
+                Test-Anomaly -Model $m -LiteralPath $empty, $full -OutputPath (Join-Path $folder 'scored.csv') -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue
+                @($warnings) | Should -HaveCount 1
+                "$($warnings[0])" | Should -Match ([regex]::Escape("File '$empty' holds no data rows"))
+                @(Import-Csv -LiteralPath (Join-Path $folder 'scored.csv')) | Should -HaveCount 5
+                $warnings = @()
+                $out = @(Test-Anomaly -Model $m -LiteralPath $empty -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue)
+                $out | Should -HaveCount 0
+                "$($warnings[0])" | Should -Match 'holds no data rows'
+            }
+            finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+
         It 'a row with a non-numeric value is a non-terminating InvalidFeatureValue error; the others come out' {
             $rows = @(New-SampleRow -First 5)
             $rows[4].ErrorCount = 'many'

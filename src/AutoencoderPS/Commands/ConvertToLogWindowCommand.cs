@@ -1,4 +1,5 @@
 using System;
+using AutoencoderPS.Engine.Text;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
@@ -117,7 +118,7 @@ namespace AutoencoderPS.Commands
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp,
-                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time (culture '{culture.Name}').",
+                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}).",
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
                 return;
             }
@@ -147,7 +148,7 @@ namespace AutoencoderPS.Commands
                             break;
                         case NumberParser.Outcome.NotNumeric:
                             WriteError(RowError(ErrorIds.InvalidLogMeasure,
-                                $"Row {row}: property '{p}' has the value '{Text(v)}', which is not a number (culture '{culture.Name}'). The event is counted without it.",
+                                $"Row {row}: property '{p}' has the value '{Text(v)}', which is not a number ({CultureText.Describe(culture)}). The event is counted without it.",
                                 "Fix the value, or give the culture of the numbers with -Culture.", input));
                             break;
                     }

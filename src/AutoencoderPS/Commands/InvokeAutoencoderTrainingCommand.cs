@@ -1,4 +1,5 @@
 using System;
+using AutoencoderPS.Engine.Text;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -124,7 +125,7 @@ namespace AutoencoderPS.Commands
             filesFound += files.Count;
             foreach (var file in files)
             {
-                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
                 try
                 {
                     foreach (var record in CsvSource.Read(file, options))

@@ -1,4 +1,5 @@
 using System;
+using AutoencoderPS.Engine.Text;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.IO;
@@ -182,14 +183,16 @@ namespace AutoencoderPS.Commands
                         }
                         firstHeader ??= header;
                         firstFile ??= file;
-                        WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', culture '{options.Culture.Name}').");
+                        WriteVerbose($"Scoring '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
                         clock.Start();
+                        long rowsBefore = RowsSeen;
                         if (output != null)
                         {
                             string? slow = CsvFileScorer.Unsupported(file, options, Model);
                             if (slow == null)
                             {
                                 if (!ScoreFile(file, header, options)) return;
+                                WarnIfNoRows(file, rowsBefore);
                                 continue;
                             }
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
@@ -202,6 +205,7 @@ namespace AutoencoderPS.Commands
                             if (rowNumber >= nextProgressRow) ReportProgress(file);
                         }
                         Flush();
+                        WarnIfNoRows(file, rowsBefore);
                     }
                     catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && output?.Faulted != true)
                     {
@@ -291,6 +295,15 @@ namespace AutoencoderPS.Commands
         };
 
         private long Scored => pipeline.Scored + fileScored + (fileScorer?.Rows ?? 0);
+
+        // Rows of the files so far that were scored, warmed a window up or failed.
+        private long RowsSeen => Scored + pipeline.WarmingUp + failedRows;
+
+        // A file of a header only (or nothing) is no error (a scheduled export may have no new rows), but say so.
+        private void WarnIfNoRows(string file, long rowsBefore)
+        {
+            if (RowsSeen == rowsBefore) WriteWarning($"File '{file}' holds no data rows (a header only, or nothing); nothing was scored from it.");
+        }
 
         private long Anomalies => pipeline.Anomalies + fileAnomalies + (fileScorer?.Anomalies ?? 0);
 
