@@ -148,6 +148,11 @@ Describe 'Invoke-AutoencoderTraining' {
             { Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 101 } } |
                 Should -Throw -ErrorId 'InvalidThresholdValue,*'
             $m.IsTrained | Should -BeFalse
+            # The message is the user's sentence, without .NET's "(Parameter 'value')" and "Actual value was" lines.
+            $caught = $null
+            try { Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 101 } } catch { $caught = $_ }
+            "$caught" | Should -Be '-ThresholdValue 101: A percentile must lie in (0, 100].'
+            $caught.CategoryInfo.Category | Should -Be 'InvalidArgument' 
         }
     }
 

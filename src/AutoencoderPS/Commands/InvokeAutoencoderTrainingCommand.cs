@@ -309,7 +309,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-ThresholdValue {value}: {ErrorCatalog.Sentence(e)}"));
                 throw; // not reached
             }
         }

@@ -85,7 +85,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-Value {value}: {ErrorCatalog.Sentence(e)}"));
                 return;
             }
 

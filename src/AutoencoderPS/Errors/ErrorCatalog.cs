@@ -186,5 +186,16 @@ namespace AutoencoderPS.Errors
 
         /// <summary>The ErrorRecord of an engine error: its own ErrorId, the catalog's category.</summary>
         public static ErrorRecord Record(AutoencoderException exception, object? target) => Record(exception, exception.ErrorId, target);
+
+        /// <summary>
+        /// An argument exception's own sentence, without what .NET appends for developers (" (Parameter 'value')" and
+        /// "Actual value was ..."): what a user reads.
+        /// </summary>
+        public static string Sentence(ArgumentException exception)
+        {
+            string message = exception.Message;
+            int cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            return cut > 0 ? message.Substring(0, cut) : message.Split('\n')[0];
+        }
     }
 }
