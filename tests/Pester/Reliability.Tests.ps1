@@ -215,3 +215,14 @@ Describe 'Issue 15: tab completion of task names (item 19)' {
         }
     }
 }
+
+Describe 'Tab completion of -Culture' {
+    It 'completes culture names on every cmdlet that reads numbers in a culture' {
+        foreach ($command in 'Test-Anomaly', 'Invoke-AutoencoderTraining', 'ConvertTo-LogWindow', 'Invoke-AnomalyScoring') {
+            $text = "$command -Culture de-D"
+            $result = @((TabExpansion2 -inputScript $text -cursorColumn $text.Length).CompletionMatches.CompletionText)
+            $result | Should -Contain 'de-DE' -Because "$command -Culture completes culture names"
+            $result | Where-Object { $_ -notlike 'de-D*' } | Should -BeNullOrEmpty
+        }
+    }
+}

@@ -73,6 +73,7 @@ namespace AutoencoderPS.Commands
         public int MaxValueCount { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(CultureCompleter))]
         public CultureInfo? Culture { get; set; }
 
         protected override void BeginProcessing()

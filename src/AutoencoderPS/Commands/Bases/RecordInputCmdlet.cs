@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Text;
 using AutoencoderPS.Engine;
@@ -45,6 +46,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>Culture of numbers and dates in the input (default invariant); "de-DE" reads "1,5" as 1.5.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(CultureCompleter))]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>Text encoding of the files (default UTF-8; a byte-order mark wins).</summary>
@@ -135,6 +137,22 @@ namespace AutoencoderPS.Commands
             AutoencoderException ae => ErrorCatalog.Record(ae, file),
             _ => ErrorCatalog.Record(e, ErrorIds.InputFileUnreadable, file), // PermissionDenied when access was refused
         };
+    }
+
+    /// <summary>Completes -Culture with the names of the specific cultures this machine knows (de-DE, en-US, ...).</summary>
+    public sealed class CultureCompleter : IArgumentCompleter
+    {
+        private static readonly Lazy<string[]> Names = new Lazy<string[]>(() =>
+            CultureInfo.GetCultures(CultureTypes.SpecificCultures).Select(c => c.Name).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray());
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)
+        {
+            string word = (wordToComplete ?? "").Trim('\'', '"');
+            foreach (var name in Names.Value)
+                if (name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+                    yield return new CompletionResult(name);
+        }
     }
 
     /// <summary>Completes the encodings -Encoding knows by name.</summary>

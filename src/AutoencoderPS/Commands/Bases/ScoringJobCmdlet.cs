@@ -34,6 +34,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>Culture of numbers and dates in the input (default invariant).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(CultureCompleter))]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>Field separator of the input (default: the culture's list separator, or "," for the invariant culture).</summary>
