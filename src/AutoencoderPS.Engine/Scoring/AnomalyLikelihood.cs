@@ -110,9 +110,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public IReadOnlyList<double> Prior { get; }
 
-        // The prior in log units, ascending, with its median and spread (computed once, on first use).
-        private double[]? priorSorted;
-        private double priorMedian, priorSpread;
+        private double[]? priorLogs;
 
         public int HistoryRows { get; }
         public int ShortRows { get; }
@@ -151,53 +149,39 @@ namespace AutoencoderPS.Engine.Scoring
             if (double.IsNaN(rawScore) || double.IsInfinity(rawScore)) return 1.0;
             double average = g.AddShort(Math.Log(Math.Max(rawScore, 0) + Floor));
             newHigh = g.AddRecent(average);
+            // The reference the short-run average is measured against: the group's own history once it has enough,
+            // before that the model's training errors (when given); without either, no likelihood yet.
+            double[]? reference = null;
+            int size = 0;
+            if (g.Count >= LearningRows) (reference, size) = (g.Sorted, g.Count);
+            else if (Prior.Count > 0) (reference, size) = (PriorLogs, PriorLogs.Length);
             double? likelihood = null;
-            if (g.Count >= LearningRows)
+            if (reference != null)
             {
-                double median = g.Median, spread = Math.Max(MadToSigma * g.AbsoluteDeviation(median), MinimumSpread);
+                double median = SortedSample.Median(reference, size);
+                double spread = Math.Max(MadToSigma * SortedSample.AbsoluteDeviation(reference, size, median), MinimumSpread);
                 likelihood = 1.0 - UpperTail((average - median) / spread);
-                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)g.CountBelow(average) / g.Count);
-            }
-            else if (Prior.Count > 0)
-            {
-                PreparePrior();
-                likelihood = 1.0 - UpperTail((average - priorMedian) / priorSpread);
-                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)LowerBound(priorSorted!, average) / priorSorted!.Length);
+                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)SortedSample.CountBelow(reference, size, average) / size);
             }
             g.AddHistory(average);
             return likelihood;
         }
 
-        private void PreparePrior()
+        // The prior in log units (as the history holds its values), ascending; made on first use.
+        private double[] PriorLogs
         {
-            if (priorSorted != null) return;
-            var logs = new double[Prior.Count];
-            for (int i = 0; i < logs.Length; i++)
+            get
             {
-                double raw = Prior[i];
-                logs[i] = Math.Log((double.IsFinite(raw) ? Math.Max(raw, 0) : 0) + Floor);
+                if (priorLogs != null) return priorLogs;
+                var logs = new double[Prior.Count];
+                for (int i = 0; i < logs.Length; i++)
+                {
+                    double raw = Prior[i];
+                    logs[i] = Math.Log((double.IsFinite(raw) ? Math.Max(raw, 0) : 0) + Floor);
+                }
+                Array.Sort(logs);
+                return priorLogs = logs;
             }
-            Array.Sort(logs);
-            priorMedian = SortedMedian(logs);
-            var deviations = new double[logs.Length];
-            for (int i = 0; i < logs.Length; i++) deviations[i] = Math.Abs(logs[i] - priorMedian);
-            Array.Sort(deviations);
-            priorSpread = Math.Max(MadToSigma * SortedMedian(deviations), MinimumSpread);
-            priorSorted = logs;
-        }
-
-        private static double SortedMedian(double[] a) =>
-            a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
-
-        private static int LowerBound(double[] a, double value)
-        {
-            int lo = 0, hi = a.Length;
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >> 1;
-                if (a[mid] < value) lo = mid + 1; else hi = mid;
-            }
-            return lo;
         }
 
         /// <summary>
@@ -339,52 +323,10 @@ namespace AutoencoderPS.Engine.Scoring
 
             public int Count { get; private set; }
 
-            /// <summary>The median of the history.</summary>
-            public double Median => Count % 2 == 1 ? sorted[Count / 2] : 0.5 * (sorted[Count / 2 - 1] + sorted[Count / 2]);
+            /// <summary>The history in ascending order (its first <see cref="Count"/> values).</summary>
+            public double[] Sorted => sorted;
 
-            /// <summary>The median absolute deviation of the history from <paramref name="median"/>.</summary>
-            public double AbsoluteDeviation(double median) => Count % 2 == 1
-                ? SmallestDeviation(median, Count / 2)
-                : 0.5 * (SmallestDeviation(median, Count / 2 - 1) + SmallestDeviation(median, Count / 2));
-
-            // The k-th smallest (0-based) |x - median| over the history: the deviations below the median, read from the
-            // median down, and those above it, read up, are two ascending lists; this is the k-th of their merge, found
-            // by bisecting how many come from the first list (O(log n)).
-            private double SmallestDeviation(double median, int k)
-            {
-                int split = LowerBound(median);                          // sorted[0..split) < median <= sorted[split..)
-                int nLow = split, nHigh = Count - split;
-                double Low(int i) => median - sorted[split - 1 - i];     // ascending in i
-                double High(int j) => sorted[split + j] - median;        // ascending in j
-                // Take i from Low and k + 1 - i from High so that the (k+1) smallest are exactly these.
-                int lo = Math.Max(0, k + 1 - nHigh), hi = Math.Min(k + 1, nLow);
-                while (true)
-                {
-                    int i = (lo + hi) / 2, j = k + 1 - i;
-                    if (i < nLow && j > 0 && High(j - 1) > Low(i)) lo = i + 1;        // too few from Low
-                    else if (i > 0 && j < nHigh && Low(i - 1) > High(j)) hi = i - 1;  // too many from Low
-                    else
-                    {
-                        double a = i > 0 ? Low(i - 1) : double.NegativeInfinity;
-                        double b = j > 0 ? High(j - 1) : double.NegativeInfinity;
-                        return Math.Max(a, b);
-                    }
-                }
-            }
-
-            /// <summary>How many values of the history are strictly below <paramref name="value"/>.</summary>
-            public int CountBelow(double value) => LowerBound(value);
-
-            private int LowerBound(double value)
-            {
-                int lo = 0, hi = Count;
-                while (lo < hi)
-                {
-                    int mid = (lo + hi) >> 1;
-                    if (sorted[mid] < value) lo = mid + 1; else hi = mid;
-                }
-                return lo;
-            }
+            private int LowerBound(double value) => SortedSample.CountBelow(sorted, Count, value);
 
             public double AddShort(double value)
             {
@@ -411,6 +353,54 @@ namespace AutoencoderPS.Engine.Scoring
                 Array.Copy(sorted, to, sorted, to + 1, Count - to);
                 sorted[to] = value;
                 Count++;
+            }
+        }
+
+        // Statistics of the first n values of an ascending array: a group's history, or the model's training errors.
+        private static class SortedSample
+        {
+            public static double Median(double[] sorted, int n) => n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+
+            /// <summary>The median absolute deviation from <paramref name="median"/>.</summary>
+            public static double AbsoluteDeviation(double[] sorted, int n, double median) => n % 2 == 1
+                ? SmallestDeviation(sorted, n, median, n / 2)
+                : 0.5 * (SmallestDeviation(sorted, n, median, n / 2 - 1) + SmallestDeviation(sorted, n, median, n / 2));
+
+            // The k-th smallest (0-based) |x - median|: the deviations below the median, read from the median down, and
+            // those above it, read up, are two ascending lists; this is the k-th of their merge, found by bisecting how
+            // many come from the first list (O(log n)).
+            private static double SmallestDeviation(double[] sorted, int n, double median, int k)
+            {
+                int split = CountBelow(sorted, n, median);               // sorted[0..split) < median <= sorted[split..)
+                int nLow = split, nHigh = n - split;
+                double Low(int i) => median - sorted[split - 1 - i];     // ascending in i
+                double High(int j) => sorted[split + j] - median;        // ascending in j
+                // Take i from Low and k + 1 - i from High so that the (k+1) smallest are exactly these.
+                int lo = Math.Max(0, k + 1 - nHigh), hi = Math.Min(k + 1, nLow);
+                while (true)
+                {
+                    int i = (lo + hi) / 2, j = k + 1 - i;
+                    if (i < nLow && j > 0 && High(j - 1) > Low(i)) lo = i + 1;        // too few from Low
+                    else if (i > 0 && j < nHigh && Low(i - 1) > High(j)) hi = i - 1;  // too many from Low
+                    else
+                    {
+                        double a = i > 0 ? Low(i - 1) : double.NegativeInfinity;
+                        double b = j > 0 ? High(j - 1) : double.NegativeInfinity;
+                        return Math.Max(a, b);
+                    }
+                }
+            }
+
+            /// <summary>How many values are strictly below <paramref name="value"/>.</summary>
+            public static int CountBelow(double[] sorted, int n, double value)
+            {
+                int lo = 0, hi = n;
+                while (lo < hi)
+                {
+                    int mid = (lo + hi) >> 1;
+                    if (sorted[mid] < value) lo = mid + 1; else hi = mid;
+                }
+                return lo;
             }
         }
     }
