@@ -367,6 +367,26 @@ Describe 'Sliding windows' {
     }
 
     Context 'detection' {
+        It 'says a sensor is stuck once a whole window holds one value, with one alert, and only there' {
+            # Training: a noisy 24-row cycle (no value ever repeats). Later: Cpu sticks at one value for rows 100-159.
+            $train = @(New-SeriesRow -Count 1200 -Seed 44)
+            $test = @(New-SeriesRow -First 3000 -Count 300 -Seed 45)
+            $stuck = [math]::Round($test[100].Cpu, 2)
+            for ($i = 100; $i -lt 160; $i++) { $test[$i].Cpu = $stuck }
+            $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -Seed 22
+            $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 10 -ThreadCount 1 -Verbose 4>&1
+            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+
+            $scored = @($test | Copy-Row | Test-Anomaly -Model $model -ThreadCount 1)
+            $held = @(0..299 | Where-Object { $scored[$_].AnomalyExplanation -like 'Cpu stuck at*' })
+            # The windows wholly inside the stuck stretch: those ending at rows 107 to 159.
+            $held | Should -Be @(107..159)
+            $scored[120].AnomalyExplanation | Should -BeLike ("Cpu stuck at {0} for 8 rows (in training at most 1)*" -f $stuck.ToString([cultureinfo]::InvariantCulture))
+            @($held | Where-Object { -not $scored[$_].IsAnomaly }).Count | Should -Be 0
+            # One alert for the incident (from its first row to a window past its end), whatever raised it first.
+            @(100..167 | Where-Object { $scored[$_].IsAlert }).Count | Should -Be 1
+        }
+
         It 'flags a flat-lined sensor that a row model cannot see (each value is individually normal)' {
             # Training: a noisy 24-row cycle. Test: the same, but the sensor sticks at one value for 40 rows (80-119).
             $train = @(New-SeriesRow -Count 1200 -Seed 40)

@@ -55,6 +55,12 @@ namespace AutoencoderPS.Engine.Modeling
         public TrainingSummary? Training { get; private set; }
         public bool IsTrained => network != null;
 
+        /// <summary>
+        /// The stuck-value rule of a trained sliding-window model (<see cref="HeldValues"/>); null for a row model, and
+        /// for a model file written before the rule existed (it scores by the reconstruction error alone, as it did).
+        /// </summary>
+        public HeldValues? HeldValues { get; private set; }
+
         /// <summary>True once <see cref="Dispose"/> has run: the network's native memory is released.</summary>
         public bool IsDisposed => disposed;
 
@@ -219,6 +225,10 @@ namespace AutoencoderPS.Engine.Modeling
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
                 scaler = scaler.WithRange(rows, previous: scaler);
+                // Sliding windows: how long each feature held one value in training (widened by an incremental run).
+                var held = windows != null
+                    ? Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema)
+                    : null;
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;
@@ -248,6 +258,7 @@ namespace AutoencoderPS.Engine.Modeling
                     network = candidate;
                     Schema = schema;
                     Scaler = scaler;
+                    HeldValues = held;
                     Architecture = architecture;
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold;
@@ -322,6 +333,7 @@ namespace AutoencoderPS.Engine.Modeling
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained)
         {
             var scaler = Scaler!;
+            var held = Settings.IsWindowed ? HeldValues : null;
             int n = rows.Count, d = explained.Width;
             if (n == 0) return Array.Empty<RowScore>();
             foreach (var row in rows)
@@ -341,6 +353,11 @@ namespace AutoencoderPS.Engine.Modeling
                 double score = ForwardPass.RowError(errors, i, d);
                 // A score that is not a number is never silently normal.
                 scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
+                if (held != null)
+                {
+                    int column = held.Find(rows[i]);
+                    if (column >= 0) scores[i].MarkHeld(Schema!.Columns[column].Name, rows[i][Schema.FirstSlot(column)], held.WindowSize, held.LongestRuns[column]);
+                }
             }
             return scores;
         }
@@ -398,7 +415,8 @@ namespace AutoencoderPS.Engine.Modeling
             ModelSettings settings, FeatureSchema schema, FeatureScaler scaler, NetworkArchitecture architecture,
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
-            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null)
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
+            HeldValues? heldValues = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -426,6 +444,7 @@ namespace AutoencoderPS.Engine.Modeling
                 Training = training,
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
+                HeldValues = heldValues,
             };
             try
             {

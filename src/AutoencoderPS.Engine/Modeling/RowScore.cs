@@ -74,6 +74,30 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>
         public int TopFeature { get; }
 
+        /// <summary>
+        /// The feature that held one value through the whole window, longer than anything seen in training (a stuck
+        /// sensor, <see cref="HeldValues"/>): the window is an anomaly whatever its error. Null when none did.
+        /// </summary>
+        public string? HeldFeature { get; private set; }
+
+        /// <summary>The value <see cref="HeldFeature"/> held.</summary>
+        public double HeldValue { get; private set; }
+
+        /// <summary>The rows it held it for (the window size).</summary>
+        public int HeldRows { get; private set; }
+
+        /// <summary>The most consecutive training rows in which that feature held one value.</summary>
+        public int HeldInTraining { get; private set; }
+
+        internal void MarkHeld(string feature, double value, int rows, int inTraining)
+        {
+            HeldFeature = feature;
+            HeldValue = value;
+            HeldRows = rows;
+            HeldInTraining = inTraining;
+            IsAnomaly = true;
+        }
+
         /// <summary>Per-input error in scaled units, in slot order.</summary>
         public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
 
@@ -147,6 +171,19 @@ namespace AutoencoderPS.Engine.Modeling
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal void AppendExplanation(CharBuffer text, int count, CultureInfo culture)
         {
+            if (HeldFeature != null)
+            {
+                // Said first: the error alone did not make this window an anomaly.
+                text.Append(HeldFeature);
+                text.Append(" stuck at ");
+                FeatureContribution.AppendNumber(text, HeldValue, culture);
+                text.Append(" for ");
+                text.AppendWhole(HeldRows, culture);
+                text.Append(" rows (in training at most ");
+                text.AppendWhole(HeldInTraining, culture);
+                text.Append(')');
+                if (count > 0) text.Append("; ");
+            }
             int wanted = Math.Min(Math.Max(0, count), schema.Count);
             Span<int> top = wanted <= 32 ? stackalloc int[32].Slice(0, wanted) : new int[wanted];
             count = TopColumns(count, top);

@@ -46,7 +46,9 @@ namespace AutoencoderPS.Engine.Persistence
         // 5: continual learning (LearnEvery, LearningUpdates, LearningPending, LearningSeen, LearningReservoir: the setting, the
         // updates made, the rows (windows) waiting for the next one, and the sample of normal rows replayed against forgetting);
         // a file before version 5 has none and loads with learning off, as it scored.
-        public const int FormatVersion = 5;
+        // 6: a sliding-window model's stuck-value rule (Features[].HeldRun: the most consecutive training rows in which a
+        // numeric feature held one value); a file before version 6 has none and scores by the reconstruction error alone.
+        public const int FormatVersion = 6;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -454,7 +456,7 @@ namespace AutoencoderPS.Engine.Persistence
                     RequestedFeatures = model.Settings.Features.ToArray(),
                     ExcludedFeatures = model.Settings.ExcludeFeatures.ToArray(),
                     TimeFeatures = model.Settings.TimeFeatures,
-                    Features = schema.Columns.Select(c => new FeatureMetadata
+                    Features = schema.Columns.Select((c, i) => new FeatureMetadata
                     {
                         Name = c.Name,
                         Role = c.Role,
@@ -462,6 +464,7 @@ namespace AutoencoderPS.Engine.Persistence
                         Median = c.Median,
                         Mode = c.Mode,
                         Statistics = c.Statistics,
+                        HeldRun = model.HeldValues is { } held && held.LongestRuns[i] >= 1 ? held.LongestRuns[i] : null,
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
@@ -548,8 +551,16 @@ namespace AutoencoderPS.Engine.Persistence
                 var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
                     : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
                         LearningReservoir ?? Array.Empty<double>());
+                // The stuck-value rule (version 6): every numeric feature of a sliding-window model has its run, or none has.
+                HeldValues? held = null;
+                if (Features.Any(f => f.HeldRun != null))
+                {
+                    if (WindowSize == null || Features.Any(f => (f.Role == ColumnRole.Numeric) != (f.HeldRun != null) || f.HeldRun is int r && (r < 1 || r > WindowSize)))
+                        throw new InvalidDataException("its held-value runs are not one per numeric feature of a sliding-window model, each from 1 to the window size");
+                    held = new HeldValues(schema, Features.Select(f => f.HeldRun ?? -1).ToArray(), WindowSize.Value);
+                }
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning);
+                    GroupIntervals, UsualInterval, learning, held);
             }
         }
 
@@ -573,6 +584,10 @@ namespace AutoencoderPS.Engine.Persistence
             public double? Median { get; set; }
             public string? Mode { get; set; }
             public ColumnStatistics? Statistics { get; set; }
+
+            // A sliding-window model's stuck-value rule (format version 6): the most consecutive training rows in which
+            // this numeric feature held one value (Modeling.HeldValues); absent elsewhere.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? HeldRun { get; set; }
         }
 
         internal sealed class IgnoredMetadata

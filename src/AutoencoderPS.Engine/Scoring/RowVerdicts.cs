@@ -34,7 +34,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Sets the row's likelihood, verdict and alert; rows must come in time order within their group.</summary>
         public void Apply(RowScore score, WindowKey key)
         {
-            score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly);
+            score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly,
+                held: score.HeldFeature != null);
             if (Likelihood != null) score.Probability = probability;
             score.IsAnomaly = isAnomaly;
         }
@@ -42,16 +43,18 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// The verdict of the next row of <paramref name="group"/> from its raw error: its likelihood (null without a
         /// calibration, or while the group is learning), whether it is an anomaly (<paramref name="rawVerdict"/>, the
-        /// model's threshold, when not calibrating) and, returned, whether it raises an alert.
+        /// model's threshold, when not calibrating) and, returned, whether it raises an alert. A window in which a feature
+        /// is stuck (<paramref name="held"/>, Modeling.HeldValues) is an anomaly whatever its likelihood.
         /// </summary>
-        public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly)
+        public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly,
+            bool held = false)
         {
             probability = null;
             isAnomaly = rawVerdict;
             if (Likelihood != null)
             {
                 probability = Likelihood.Next(group, rawScore, out bool newHigh);
-                isAnomaly = probability != null && probability.Value >= Threshold && newHigh;
+                isAnomaly = probability != null && probability.Value >= Threshold && newHigh || held;
             }
             return Alerts.Next(group, time, isAnomaly);
         }

@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using AutoencoderPS.Engine.Features;
+
+namespace AutoencoderPS.Engine.Modeling
+{
+    /// <summary>
+    /// The stuck-value rule of a sliding-window model. A reconstruction error only says a window is unlike the training
+    /// windows in one direction: a sensor or exporter that keeps repeating its last value gives a window smoother than
+    /// any normal one, which the network reconstructs as well as a normal one (the noise it never learned is gone). So
+    /// training keeps, per numeric feature, the most consecutive rows that held one value (up to the window size), and a
+    /// scored window in which a feature holds one value for all its rows is an anomaly when that is more than twice as
+    /// long as anything seen in training: a metric that repeats values now and then in training (counts, coarse
+    /// percentages) is not watched at a window that short, one that never repeated is.
+    /// </summary>
+    public sealed class HeldValues
+    {
+        private readonly int[] longest;
+        private readonly int windowSize;
+        private readonly int rowWidth;
+        private readonly int[] watchedSlots;
+        private readonly int[] watchedColumns;
+
+        /// <summary>
+        /// The rule for <paramref name="schema"/>'s columns: <paramref name="longestRuns"/> holds, per column, the most
+        /// consecutive training rows with one value (at most <paramref name="windowSize"/>), or -1 for a column that
+        /// is not a number (not watched).
+        /// </summary>
+        public HeldValues(FeatureSchema schema, IReadOnlyList<int> longestRuns, int windowSize)
+        {
+            if (schema == null) throw new ArgumentNullException(nameof(schema));
+            if (longestRuns == null) throw new ArgumentNullException(nameof(longestRuns));
+            if (longestRuns.Count != schema.Count) throw new ArgumentException("One run length per column of the schema.", nameof(longestRuns));
+            if (windowSize < 2) throw new ArgumentOutOfRangeException(nameof(windowSize), "A held value is seen in windows of two rows or more.");
+            this.windowSize = windowSize;
+            rowWidth = schema.Width;
+            longest = new int[schema.Count];
+            var slots = new List<int>();
+            var columns = new List<int>();
+            for (int c = 0; c < schema.Count; c++)
+            {
+                longest[c] = schema.Columns[c].Role == ColumnRole.Numeric ? Math.Min(longestRuns[c], windowSize) : -1;
+                if (longest[c] >= 1 && 2 * longest[c] < windowSize)
+                {
+                    slots.Add(schema.FirstSlot(c));
+                    columns.Add(c);
+                }
+            }
+            watchedSlots = slots.ToArray();
+            watchedColumns = columns.ToArray();
+        }
+
+        /// <summary>Per column of the schema: the most consecutive training rows with one value (up to the window size), -1 for a column that is not a number.</summary>
+        public IReadOnlyList<int> LongestRuns => longest;
+
+        /// <summary>Rows per window.</summary>
+        public int WindowSize => windowSize;
+
+        /// <summary>True when a window holding one value of column <paramref name="column"/> throughout is an anomaly.</summary>
+        public bool Watches(int column) => Array.IndexOf(watchedColumns, column) >= 0;
+
+        /// <summary>
+        /// The rule learnt from training <paramref name="windows"/> (each the indices of its rows in
+        /// <paramref name="rows"/>, oldest first, consecutive rows of one series): per numeric column, the longest run of
+        /// one value in any window. Windows that follow on from the previous one (a step of one row) extend its runs, so
+        /// the cost is one comparison per window and column.
+        /// </summary>
+        public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize)
+        {
+            var longest = new int[schema.Count];
+            var run = new int[schema.Count];
+            int[]? previous = null;
+            foreach (var window in windows)
+            {
+                // A window one row on from the previous one extends its runs; any other starts them afresh.
+                bool follows = previous != null && window.Length == previous.Length && window.Length >= 2
+                    && window[0] == previous[1] && window[^2] == previous[^1];
+                for (int c = 0; c < schema.Count; c++)
+                {
+                    if (schema.Columns[c].Role != ColumnRole.Numeric) { longest[c] = -1; continue; }
+                    int slot = schema.FirstSlot(c);
+                    if (follows)
+                    {
+                        run[c] = rows[window[^1]][slot].Equals(rows[window[^2]][slot]) ? run[c] + 1 : 1;
+                        longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
+                        continue;
+                    }
+                    run[c] = 1;
+                    for (int k = 1; k < window.Length; k++)
+                    {
+                        run[c] = rows[window[k]][slot].Equals(rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
+                        longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
+                    }
+                    longest[c] = Math.Max(longest[c], 1);
+                }
+                previous = window;
+            }
+            return new HeldValues(schema, longest, windowSize);
+        }
+
+        /// <summary>This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each column.</summary>
+        public HeldValues Widen(HeldValues? other, FeatureSchema schema)
+        {
+            if (other == null || other.longest.Length != longest.Length) return this;
+            var merged = new int[longest.Length];
+            for (int c = 0; c < merged.Length; c++) merged[c] = Math.Max(longest[c], other.longest[c]);
+            return new HeldValues(schema, merged, windowSize);
+        }
+
+        /// <summary>
+        /// One line for the training log: which numeric features are watched for a stuck value and which are not, with
+        /// their longest training runs.
+        /// </summary>
+        public string Describe(FeatureSchema schema)
+        {
+            var watched = new List<string>();
+            var not = new List<string>();
+            for (int c = 0; c < longest.Length && c < schema.Count; c++)
+            {
+                if (longest[c] < 1) continue;
+                string text = $"{schema.Columns[c].Name} ({longest[c]}{(longest[c] >= windowSize ? " or more" : "")})";
+                (Watches(c) ? watched : not).Add(text);
+            }
+            string line = $"Stuck values: a window of {windowSize} rows holding one value of a feature is an anomaly when the feature " +
+                $"never held one value for {(windowSize + 1) / 2} rows in training. Longest runs in training: ";
+            line += watched.Count > 0 ? "watched " + string.Join(", ", watched) : "no feature watched";
+            if (not.Count > 0) line += "; not watched " + string.Join(", ", not);
+            return line + ".";
+        }
+
+        /// <summary>
+        /// The first watched column (index in the row schema) that holds one value in every row of
+        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1.
+        /// </summary>
+        public int Find(double[] window)
+        {
+            for (int w = 0; w < watchedSlots.Length; w++)
+            {
+                int slot = watchedSlots[w];
+                double first = window[slot];
+                bool held = true;
+                for (int k = 1; k < windowSize && held; k++) held = window[k * rowWidth + slot].Equals(first);
+                if (held) return watchedColumns[w];
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>The stuck-value rule of sliding-window models (Modeling.HeldValues).</summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class HeldValuesTests : IDisposable
+    {
+        private const int Window = 8;
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2);
+        private readonly TempDirectory temp = new TempDirectory();
+
+        // Used only for its torch set-up (libtorch loaded, one thread).
+        public HeldValuesTests(TorchFixture fixture) => _ = fixture;
+
+        public void Dispose() => temp.Dispose();
+
+        // cpu: a noisy 24-row cycle (never the same value twice in a row); mem: whole numbers that repeat for up to
+        // `memRun` rows (a coarse gauge).
+        private static (List<double[]> Rows, List<WindowKey> Keys) Series(int first, int count, int seed, int memRun = 1)
+        {
+            var random = new Random(seed);
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            for (int i = first; i < first + count; i++)
+            {
+                double cpu = 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + 2 * random.NextDouble();
+                double mem = memRun > 1 ? 30 + (i / memRun) % 7 : 30 + 5 * Math.Cos(2 * Math.PI * i / 24) + random.NextDouble();
+                rows.Add(new[] { cpu, mem });
+                keys.Add(new WindowKey("", T0.AddMinutes(i)));
+            }
+            return (rows, keys);
+        }
+
+        private static FeatureSchema Schema() => new FeatureSchema(new[] { "cpu", "mem" });
+
+        private static AutoencoderModel Trained(int memRun = 1)
+        {
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time");
+            var model = new AutoencoderModel(settings);
+            var (rows, keys) = Series(0, 600, 1, memRun);
+            model.Train(Schema(), rows, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            return model;
+        }
+
+        // Windows of a later stretch of the series, with cpu held at one value from row `from` on.
+        private static List<double[]> LaterWindows(AutoencoderModel model, int from, int memRun = 1)
+        {
+            var (rows, keys) = Series(1000, 120, 2, memRun);
+            for (int i = from; i < rows.Count; i++) rows[i][0] = 42.5;
+            var assembler = model.NewAssembler();
+            return rows.Select((r, i) => assembler.Push(keys[i], r).Window).Where(w => w != null).Select(w => w!).ToList();
+        }
+
+        [Fact]
+        public void TrainingKeepsTheLongestRunOfOneValuePerNumericFeatureCappedAtTheWindow()
+        {
+            var schema = Schema();
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            // cpu repeats a value for 3 rows once; mem holds one value for 20 rows once.
+            for (int i = 0; i < 100; i++)
+            {
+                double cpu = i is >= 40 and < 43 ? 7.0 : i * 1.5;
+                double mem = i is >= 60 and < 80 ? 1.0 : i;
+                rows.Add(new[] { cpu, mem });
+                keys.Add(new WindowKey("", T0.AddMinutes(i)));
+            }
+            var plan = SlidingWindow.Plan(Window, keys, null);
+            var held = HeldValues.Learn(schema, rows, plan.Windows, Window);
+
+            Assert.Equal(new[] { 3, Window }, held.LongestRuns);
+            // Watched while the window is more than twice the longest training run: cpu (3 of 8) is, mem is not.
+            Assert.True(held.Watches(0));
+            Assert.False(held.Watches(1));
+            // Windows in any order (each counted afresh, not followed on) give the same runs.
+            var shuffled = plan.Windows.OrderBy(w => (w[0] * 7919) % 101).ToList();
+            Assert.Equal(held.LongestRuns, HeldValues.Learn(schema, rows, shuffled, Window).LongestRuns);
+            // A run of 4 in a window of 8 is not watched (twice 4 is not less than 8).
+            Assert.False(new HeldValues(schema, new[] { 4, 1 }, Window).Watches(0));
+            Assert.True(new HeldValues(schema, new[] { 3, 1 }, Window).Watches(0));
+        }
+
+        [Fact]
+        public void AWindowInWhichAFeatureHoldsOneValueIsAnAnomalyAndTheExplanationSaysSo()
+        {
+            using var model = Trained();
+            Assert.Equal(new[] { 1, 1 }, model.HeldValues!.LongestRuns);
+            var windows = LaterWindows(model, from: 60);
+            var scores = model.ScoreWindows(windows);
+
+            // Window k ends at row k + 7: it holds cpu's one value throughout from the window ending at row 67 on.
+            for (int k = 0; k < scores.Length; k++)
+            {
+                bool whollyHeld = k + Window - 1 >= 60 + Window - 1;
+                Assert.Equal(whollyHeld ? "cpu" : null, scores[k].HeldFeature);
+                if (whollyHeld) Assert.True(scores[k].IsAnomaly);
+            }
+            var stuck = scores[^1];
+            Assert.Equal(42.5, stuck.HeldValue);
+            Assert.StartsWith("cpu stuck at 42.5 for 8 rows (in training at most 1); ", stuck.Explain(2, CultureInfo.InvariantCulture));
+            Assert.Equal("cpu stuck at 42.5 for 8 rows (in training at most 1)", stuck.Explain(0, CultureInfo.InvariantCulture));
+        }
+
+        [Fact]
+        public void AFeatureThatHeldValuesInTrainingIsNotWatchedForIt()
+        {
+            // mem holds each whole number for 5 rows in training: a window of 8 is not more than twice that.
+            using var model = Trained(memRun: 5);
+            Assert.Equal(5, model.HeldValues!.LongestRuns[1]);
+            Assert.False(model.HeldValues.Watches(1));
+            var (rows, keys) = Series(1000, 60, 2, memRun: 5);
+            for (int i = 20; i < rows.Count; i++) rows[i][1] = 33;
+            var assembler = model.NewAssembler();
+            var windows = rows.Select((r, i) => assembler.Push(keys[i], r).Window).Where(w => w != null).Select(w => w!).ToList();
+            Assert.All(model.ScoreWindows(windows), s => Assert.Null(s.HeldFeature));
+        }
+
+        [Fact]
+        public void AHeldWindowIsAnAnomalyUnderTheLikelihoodAndRaisesOneAlertForTheStretch()
+        {
+            using var model = Trained();
+            var windows = LaterWindows(model, from: 60);
+            var scores = model.ScoreWindows(windows);
+            var verdicts = new RowVerdicts(calibrate: true, likelihood: new AnomalyLikelihood(prior: model.TrainingErrors));
+            for (int k = 0; k < scores.Length; k++) verdicts.Apply(scores[k], new WindowKey("", T0.AddMinutes(1007 + k)));
+
+            var held = scores.Where(s => s.HeldFeature != null).ToList();
+            Assert.NotEmpty(held);
+            // Every held window is an anomaly, whatever its likelihood (the calibration alone may call some normal) ...
+            Assert.All(held, s => Assert.True(s.IsAnomaly));
+            // ... and the stretch (windows from the first one holding a stuck row, ending at row 60, on) raises one alert:
+            // the cool-down keeps the rest of it quiet.
+            Assert.Equal(1, scores.Skip(60 - (Window - 1)).Count(s => s.IsAlert));
+        }
+
+        [Fact]
+        public void TheModelFileKeepsTheRuleAndTheLoadedModelFlagsTheSameWindows()
+        {
+            using var model = Trained(memRun: 5);
+            string path = temp.File("held.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+
+            Assert.Equal(model.HeldValues!.LongestRuns, loaded.HeldValues!.LongestRuns);
+            var windows = LaterWindows(model, from: 60, memRun: 5);
+            Assert.Equal(model.ScoreWindows(windows).Select(s => s.HeldFeature), loaded.ScoreWindows(windows).Select(s => s.HeldFeature));
+            Assert.Contains(loaded.ScoreWindows(windows), s => s.HeldFeature == "cpu");
+        }
+
+        [Fact]
+        public void IncrementalTrainingKeepsTheLongerRunOfBothRuns()
+        {
+            using var model = Trained();
+            var (rows, keys) = Series(2000, 200, 4);
+            for (int i = 50; i < 56; i++) rows[i][0] = 10;
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 }, continueTraining: true,
+                windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.Equal(new[] { 6, 1 }, model.HeldValues!.LongestRuns);
+            Assert.False(model.HeldValues.Watches(0));
+            Assert.True(model.HeldValues.Watches(1));
+        }
+
+        [Fact]
+        public void ARowModelHasNoRule()
+        {
+            var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 1));
+            using (model)
+            {
+                var (rows, _) = Series(0, 100, 1);
+                model.Train(Schema(), rows, new TrainingOptions { Epochs = 1, BatchSize = 32 });
+                Assert.Null(model.HeldValues);
+                Assert.All(model.Score(rows), s => Assert.Null(s.HeldFeature));
+            }
+        }
+    }
+}
