@@ -20,6 +20,7 @@ namespace AutoencoderPS.Engine.Modeling
         private readonly int rowWidth;
         private readonly int[] watchedSlots;
         private readonly int[] watchedColumns;
+        private readonly string[] names;
 
         /// <summary>
         /// The rule for <paramref name="schema"/>'s columns: <paramref name="longestRuns"/> holds, per column, the most
@@ -35,6 +36,8 @@ namespace AutoencoderPS.Engine.Modeling
             this.windowSize = windowSize;
             rowWidth = schema.Width;
             longest = new int[schema.Count];
+            names = new string[schema.Count];
+            for (int c = 0; c < schema.Count; c++) names[c] = schema.Columns[c].Name;
             var slots = new List<int>();
             var columns = new List<int>();
             for (int c = 0; c < schema.Count; c++)
@@ -111,21 +114,23 @@ namespace AutoencoderPS.Engine.Modeling
         /// One line for the training log: which numeric features are watched for a stuck value and which are not, with
         /// their longest training runs.
         /// </summary>
-        public string Describe(FeatureSchema schema)
+        public string Describe() =>
+            $"Stuck values: a window of {windowSize} rows holding one value of a feature is an anomaly when the feature " +
+            $"never held one value for {(windowSize + 1) / 2} rows in training. Longest runs in training: {this}.";
+
+        /// <summary>"watched cpu (1), mem (2); not watched count (24 or more)": each numeric feature's longest training run.</summary>
+        public override string ToString()
         {
             var watched = new List<string>();
             var not = new List<string>();
-            for (int c = 0; c < longest.Length && c < schema.Count; c++)
+            for (int c = 0; c < longest.Length; c++)
             {
                 if (longest[c] < 1) continue;
-                string text = $"{schema.Columns[c].Name} ({longest[c]}{(longest[c] >= windowSize ? " or more" : "")})";
+                string text = $"{names[c]} ({longest[c]}{(longest[c] >= windowSize ? " or more" : "")})";
                 (Watches(c) ? watched : not).Add(text);
             }
-            string line = $"Stuck values: a window of {windowSize} rows holding one value of a feature is an anomaly when the feature " +
-                $"never held one value for {(windowSize + 1) / 2} rows in training. Longest runs in training: ";
-            line += watched.Count > 0 ? "watched " + string.Join(", ", watched) : "no feature watched";
-            if (not.Count > 0) line += "; not watched " + string.Join(", ", not);
-            return line + ".";
+            string line = watched.Count > 0 ? "watched " + string.Join(", ", watched) : "no feature watched";
+            return not.Count > 0 ? line + "; not watched " + string.Join(", ", not) : line;
         }
 
         /// <summary>

@@ -264,7 +264,7 @@ namespace AutoencoderPS.Commands
                 WriteVerbose($"Stopped early: the smoothed loss had not improved by {EarlyStopping.MinImprovement:P0} for {EarlyStopping.PatienceEpochs(options.Epochs)} epochs (of at most {options.Epochs}).");
             if (training.Robust)
                 WriteVerbose(FormattableString.Invariant($"Robust training left out the {training.TrimmedShare:P1} of training rows with the largest errors after {RobustTrimming.WarmupEpochs(options.Epochs)} warm-up epoch(s) ({(training.ContaminationEstimated ? "estimated from the warm-up errors" : "-Contamination")})."));
-            if (Model.HeldValues != null) WriteVerbose(Model.HeldValues.Describe(Model.Schema!));
+            if (Model.HeldValues != null) WriteVerbose(Model.HeldValues.Describe());
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
             if (PassThru) WriteObject(Model);
         }

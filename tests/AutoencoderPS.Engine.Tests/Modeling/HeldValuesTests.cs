@@ -90,6 +90,7 @@ namespace AutoencoderPS.Engine.Tests
             // A run of 4 in a window of 8 is not watched (twice 4 is not less than 8).
             Assert.False(new HeldValues(schema, new[] { 4, 1 }, Window).Watches(0));
             Assert.True(new HeldValues(schema, new[] { 3, 1 }, Window).Watches(0));
+            Assert.Equal("watched cpu (3); not watched mem (8 or more)", held.ToString());
         }
 
         [Fact]
