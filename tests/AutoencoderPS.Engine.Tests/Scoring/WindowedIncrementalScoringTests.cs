@@ -62,7 +62,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         };
 
         // Two hosts, a day later than training; host b has a burst of spikes late in the series (after the likelihood's
-        // learning period), so there is something to alert on.
+        // learning period), so there is something to alert on, and host a a stuck sensor.
         private static List<string> Lines()
         {
             var random = new Random(7);
@@ -71,6 +71,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
                 foreach (var host in new[] { "a", "b" })
                 {
                     var v = Values(i, random, spike: host == "b" && i >= 380 && i < 384);
+                    // Host a's cpu sticks at one value for rows 280-319, across the third run's cut (line 590, row 295):
+                    // the stuck-value rule (Modeling.HeldValues) needs the rows the state kept.
+                    if (host == "a" && i >= 280 && i < 320) v[0] = 61.5;
                     lines.Add(string.Create(CultureInfo.InvariantCulture, $"{T0.AddDays(1).AddMinutes(i):yyyy-MM-dd HH:mm:ss},{host},{v[0]:R},{v[1]:R}"));
                 }
             return lines;
@@ -95,6 +98,10 @@ namespace AutoencoderPS.Engine.Tests.Scoring
                 Assert.Null(pipeline.Add(record, record, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();
             Assert.True(pipeline.Alerts > 0, "the generated spikes raise an alert in one pass");
+            // The windows wholly inside host a's stuck stretch (ending at rows 283-319) say so, and no other window does.
+            // Lines alternate hosts a, b: host a's row i is line 2i.
+            var held = sink.Rows.Select((r, line) => (r.Score, line)).Where(x => x.Score?.HeldFeature != null).Select(x => x.line).ToList();
+            Assert.Equal(Enumerable.Range(280 + Window - 1, 320 - (280 + Window - 1)).Select(i => 2 * i), held);
             return sink.Rows.Select(r => Verdict(r.Score)).ToList();
         }
 
