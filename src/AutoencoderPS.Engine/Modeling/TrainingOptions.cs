@@ -110,6 +110,10 @@ namespace AutoencoderPS.Engine.Modeling
         public double Loss { get; }
 
         public TimeSpan Duration { get; }
+
+        /// <summary>"Epoch 3/20: loss 0.00123456, 0.021 s", the table view's columns on one line (logs, transcripts, "$_").</summary>
+        public override string ToString() =>
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, "Epoch {0}/{1}: loss {2:G6}, {3:N3} s", Epoch, Epochs, Loss, Duration.TotalSeconds);
     }
 
     /// <summary>What the model keeps about the training run that produced it.</summary>

@@ -8,6 +8,21 @@ namespace AutoencoderPS.Engine.Tests
     public class TrainingOptionsTests
     {
         [Fact]
+        public void AnEpochResultReadsAsOneLineInAnyCulture()
+        {
+            var previous = System.Globalization.CultureInfo.CurrentCulture;
+            try
+            {
+                System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+                Assert.Equal("Epoch 3/20: loss 0.00123457, 0.021 s", new EpochResult(3, 20, 0.001234567, TimeSpan.FromMilliseconds(21)).ToString());
+            }
+            finally
+            {
+                System.Globalization.CultureInfo.CurrentCulture = previous;
+            }
+        }
+
+        [Fact]
         public void DefaultsAreValid()
         {
             var options = new TrainingOptions();
