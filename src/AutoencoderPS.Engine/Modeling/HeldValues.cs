@@ -15,7 +15,7 @@ namespace AutoencoderPS.Engine.Modeling
     /// <para>
     /// Why twice: if a value repeats by chance with probability p from one row to the next, the longest run L in n
     /// training rows is about where p^L = 1/n, so a run of 2L has a chance of about 1/n^2 per row: with a week of
-    /// 5-minute rows in training, about one false alarm in 70 years of scoring. A stuck sensor repeats for good.
+    /// 5-minute rows in training (n = 2,016), about one false alarm in 40 years of scoring. A stuck sensor repeats for good.
     /// </para>
     /// </summary>
     public sealed class HeldValues
