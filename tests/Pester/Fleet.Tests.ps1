@@ -221,6 +221,8 @@ LogLevel VERBOSE
     It 'scores each export in place and brings back the same scores as a local run, tagged with PSComputerName' {
         if ($unavailable) { return }
         $goodSessions = @($sessions | Where-Object { $_.Runspace.ConnectionInfo.UserName -in @($hosts | Where-Object HasModule).User })
+        # The model is there once shipped (the test above); shipped again it is only imported, so this test also runs alone (-Filter).
+        Send-Autoencoder -Session $goodSessions -Path $modelPath -ThrottleLimit 16
         $remote = @(Invoke-Command -Session $goodSessions -ThrottleLimit 16 -ScriptBlock {
                 Test-Anomaly -Model $AutoencoderModel -Path ~/exports/metrics.csv -ThreadCount 1 |
                     Select-Object @{ Name = 'User'; Expression = { [Environment]::UserName } }, Timestamp, AnomalyScore, IsAnomaly

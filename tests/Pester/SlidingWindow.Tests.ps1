@@ -70,6 +70,14 @@ Describe 'Sliding windows' {
             ($model.Schema.Ignored | Where-Object Name -eq 'Host').Reason | Should -BeLike '*group of the sliding window*'
         }
 
+        It 'says in -Verbose that the time and group columns are the window''s keys (not that the user excluded them)' {
+            $m = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty Time -GroupBy Host -Seed 11
+            $log = @($training | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | ForEach-Object { "$_" })
+            $log | Should -Contain "Column 'Time': not a feature (the time of the sliding window)."
+            $log | Should -Contain "Column 'Host': not a feature (the group of the sliding window)."
+            $log -like '*excluded by the user*' | Should -BeNullOrEmpty
+        }
+
         It 'learns each group''s usual interval (the median time step)' {
             $model.UsualInterval | Should -Be ([timespan]::FromMinutes(1))
             $model.GroupIntervals['web1'] | Should -Be ([timespan]::FromMinutes(1))

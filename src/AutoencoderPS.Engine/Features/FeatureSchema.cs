@@ -99,7 +99,8 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>
         /// As above; <paramref name="recognised"/> lists the columns left out because they look like what real exports
         /// carry beside their measurements (labels, ids, epoch times, row counters: see <see cref="ColumnRoleRules"/>),
-        /// which a user should hear about once.
+        /// which a user should hear about once. <paramref name="keys"/> names columns that are the rows' keys rather
+        /// than measurements (a sliding window's time and group), each with the reason it is left out.
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -108,7 +109,8 @@ namespace AutoencoderPS.Engine.Features
             CultureInfo culture,
             out IReadOnlyList<string> decisions,
             out IReadOnlyList<IgnoredColumn> recognised,
-            bool timeFeatures = false)
+            bool timeFeatures = false,
+            IReadOnlyDictionary<string, string>? keys = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -116,6 +118,12 @@ namespace AutoencoderPS.Engine.Features
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
 
             var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+            var keyReasons = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var key in keys ?? new Dictionary<string, string>())
+            {
+                excluded.Add(key.Key);
+                keyReasons[key.Key] = key.Value;
+            }
             var notes = new List<string>();
             var columns = new List<string>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -160,7 +168,7 @@ namespace AutoencoderPS.Engine.Features
                 }
                 if (excluded.Contains(column))
                 {
-                    if (named == null) Ignore(column, "excluded by the user");
+                    if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user");
                     continue;
                 }
                 var profile = profiles[k]!;

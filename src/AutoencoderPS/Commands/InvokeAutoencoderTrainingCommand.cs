@@ -352,8 +352,11 @@ namespace AutoencoderPS.Commands
                 try
                 {
                     // The window's time and group columns are keys, never features.
-                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures.Concat(Model.Settings.WindowColumns).ToArray(), InputCulture,
-                        out var decisions, out var recognised, Model.Settings.TimeFeatures);
+                    var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                    if (Model.Settings.TimeProperty != null) keys[Model.Settings.TimeProperty] = "the time of the sliding window";
+                    if (Model.Settings.GroupBy != null) keys[Model.Settings.GroupBy] = "the group of the sliding window";
+                    var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
+                        out var decisions, out var recognised, Model.Settings.TimeFeatures, keys);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     if (recognised.Count > 0)
@@ -363,11 +366,6 @@ namespace AutoencoderPS.Commands
                     var unknown = Model.Settings.ExcludeFeatures.Where(e => !present.Contains(e)).ToArray();
                     if (unknown.Length > 0)
                         WriteWarning($"-ExcludeFeature names no input column: {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Columns present: {string.Join(", ", present)}.");
-                    if (Model.Settings.IsWindowed)
-                        roles = new FeatureSchema(roles.Columns, roles.Ignored.Select(i =>
-                            string.Equals(i.Name, Model.Settings.TimeProperty, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the time of the sliding window")
-                            : string.Equals(i.Name, Model.Settings.GroupBy, StringComparison.OrdinalIgnoreCase) ? new IgnoredColumn(i.Name, "the group of the sliding window")
-                            : i));
                     builder = new TrainingSetBuilder(roles, InputCulture, Policy);
                 }
                 catch (AutoencoderException e)
