@@ -391,6 +391,7 @@ Describe 'Sliding windows' {
             $held | Should -Be @(107..159)
             $scored[120].AnomalyExplanation | Should -BeLike ("Cpu stuck at {0} for 8 rows (in training at most 1)*" -f $stuck.ToString([cultureinfo]::InvariantCulture))
             @($held | Where-Object { -not $scored[$_].IsAnomaly }).Count | Should -Be 0
+            @($held | Where-Object { $scored[$_].AnomalyTopFeature -ne 'Cpu (t)' }).Count | Should -Be 0
             # One alert for the incident (from its first row to a window past its end), whatever raised it first.
             @(100..167 | Where-Object { $scored[$_].IsAlert }).Count | Should -Be 1
         }

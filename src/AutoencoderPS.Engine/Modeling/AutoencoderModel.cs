@@ -356,7 +356,10 @@ namespace AutoencoderPS.Engine.Modeling
                 if (held != null)
                 {
                     int column = held.Find(rows[i]);
-                    if (column >= 0) scores[i].MarkHeld(Schema!.Columns[column].Name, rows[i][Schema.FirstSlot(column)], held.WindowSize, held.LongestRuns[column]);
+                    // The window schema lists every row column once per step, oldest first: the held column at the last step.
+                    if (column >= 0)
+                        scores[i].MarkHeld(explained.Count - Schema!.Count + column, Schema.Columns[column].Name, rows[i][Schema.FirstSlot(column)],
+                            held.WindowSize, held.LongestRuns[column]);
                 }
             }
             return scores;

@@ -71,8 +71,11 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>True when the row raised an alert (the onset of an anomalous stretch after the cool-down; Scoring.AlertTracker).</summary>
         public bool IsAlert { get; internal set; }
 
-        /// <summary>Index (in the schema's columns) of the feature with the largest error.</summary>
-        public int TopFeature { get; }
+        /// <summary>
+        /// Index (in the schema's columns) of the feature that drove the verdict: the one with the largest error, or,
+        /// in a window where a feature is stuck (<see cref="HeldFeature"/>), that feature at the window's last row.
+        /// </summary>
+        public int TopFeature { get; private set; }
 
         /// <summary>
         /// The feature that held one value through the whole window, longer than anything seen in training (a stuck
@@ -89,8 +92,9 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>The most consecutive training rows in which that feature held one value.</summary>
         public int HeldInTraining { get; private set; }
 
-        internal void MarkHeld(string feature, double value, int rows, int inTraining)
+        internal void MarkHeld(int column, string feature, double value, int rows, int inTraining)
         {
+            TopFeature = column;
             HeldFeature = feature;
             HeldValue = value;
             HeldRows = rows;

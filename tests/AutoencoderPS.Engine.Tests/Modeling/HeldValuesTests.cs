@@ -110,6 +110,8 @@ namespace AutoencoderPS.Engine.Tests
             }
             var stuck = scores[^1];
             Assert.Equal(42.5, stuck.HeldValue);
+            // The feature that drove the verdict is the stuck one, at the window's last row.
+            Assert.Equal("cpu (t)", model.WindowSchema!.Columns[stuck.TopFeature].Name);
             Assert.StartsWith("cpu stuck at 42.5 for 8 rows (in training at most 1); ", stuck.Explain(2, CultureInfo.InvariantCulture));
             Assert.Equal("cpu stuck at 42.5 for 8 rows (in training at most 1)", stuck.Explain(0, CultureInfo.InvariantCulture));
         }
