@@ -215,9 +215,9 @@ Describe 'Invoke-AutoencoderTraining' {
         }
 
         It 'a -Path that does not exist is one non-terminating InputFileNotFound error on that path, as in Test-Anomaly; nothing is trained (-<Parameter> ./<Name>)' -ForEach @(
-            @{ Parameter = 'Path'; Name = 'does-not-exist.csv'; Message = "*'./does-not-exist.csv'*" }
-            @{ Parameter = 'LiteralPath'; Name = 'does-not-exist.csv'; Message = "*'./does-not-exist.csv'*" }
-            @{ Parameter = 'Path'; Name = 'nothing-*.csv'; Message = "*'./nothing-*.csv'*" }
+            @{ Parameter = 'Path'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
+            @{ Parameter = 'LiteralPath'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
+            @{ Parameter = 'Path'; Name = 'nothing-*.csv'; Message = "No file matches './nothing-*.csv'.*current location, '*'." }
         ) {
             $untrained = New-Autoencoder -Seed 1
             $trained = New-Autoencoder -HiddenLayer 8, 4 -Seed 1
@@ -235,6 +235,7 @@ Describe 'Invoke-AutoencoderTraining' {
                     $errs[0].CategoryInfo.Category | Should -Be ObjectNotFound
                     $errs[0].TargetObject | Should -BeExactly $given
                     $errs[0].ToString() | Should -BeLike $Message
+                    $errs[0].ToString() | Should -BeLike "*a relative path starts at the current location, '$((Get-Location).ProviderPath)'."
                 }
                 $untrained.IsTrained | Should -BeFalse
             }
@@ -251,6 +252,8 @@ Describe 'Invoke-AutoencoderTraining' {
             $errs | Should -HaveCount 2
             @($errs.FullyQualifiedErrorId | Where-Object { $_ -like 'InputFileNotFound,*' }) | Should -HaveCount 2
             @($errs.TargetObject) | Should -Be @($missing, $none)
+            # Absolute paths: no word about the current location.
+            @($errs | Where-Object { "$_" -like '*current location*' }) | Should -HaveCount 0
             $m.IsTrained | Should -BeTrue
             $m.Training.Rows | Should -Be 200
         }
