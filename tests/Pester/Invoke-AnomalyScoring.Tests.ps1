@@ -274,6 +274,8 @@ Describe 'Invoke-AnomalyScoring' {
             $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringOutputWriteFailed,*'
             $caught.TargetObject | Should -Be $output
 
+            # The state of another output (the failed run above left none).
+            $null = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath (Join-Path $folder 'first.csv') -StatePath $state -ThreadCount 1
             $caught = $null
             try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath (Join-Path $folder 'other.csv') -StatePath $state -ThreadCount 1 } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateMismatch,*'
