@@ -274,10 +274,52 @@ Describe 'Invoke-AnomalyScoring' {
             $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringOutputWriteFailed,*'
             $caught.TargetObject | Should -Be $output
 
+            # The state of another output (the failed run above left none).
+            $null = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath (Join-Path $folder 'first.csv') -StatePath $state -ThreadCount 1
             $caught = $null
             try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath (Join-Path $folder 'other.csv') -StatePath $state -ThreadCount 1 } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateMismatch,*'
             $caught.TargetObject | Should -Be $state
+        }
+
+        It 'an output folder that does not exist: one ScoringOutputWriteFailed error naming it, exit code 2, no state or lock left; the next run is a first run (<Case>)' -ForEach @(
+            @{ Case = 'the default state beside the output'; StateIn = $null }
+            @{ Case = 'a -StatePath in a folder that exists'; StateIn = 'state' }
+        ) {
+            $folder = Join-Path $TestDrive "missing-output-$($StateIn ?? 'default')"
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            $output = Join-Path $folder 'out/scored.csv'
+            $run = @{ ModelPath = $script:ModelPath; Path = $export; ThreadCount = 1 }
+            if ($StateIn) {
+                New-Item -ItemType Directory -Path (Join-Path $folder $StateIn) | Out-Null
+                $run.StatePath = Join-Path $folder "$StateIn/job.state.json"
+            }
+            $state = $run.StatePath ?? "$output.state.json"
+
+            $errs = $null; $caught = $null
+            try { Invoke-AnomalyScoring @run -OutputPath $output -ErrorVariable errs } catch { $caught = $_ }
+            $LASTEXITCODE | Should -Be 2
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringOutputWriteFailed,*'
+            $caught.TargetObject | Should -Be $output
+            $caught.ToString() | Should -BeLike "*'$output'*the folder '$(Split-Path $output -Parent)' does not exist. Create it, or give another -OutputPath.*"
+            @($errs) | Should -HaveCount 1
+            Test-Path -LiteralPath $state | Should -BeFalse -Because 'a run that wrote nothing leaves no state that names its output'
+            Test-Path -LiteralPath "$state.lock" | Should -BeFalse
+
+            # The operator gives another output with the same state: a first run, not ScoringStateMismatch.
+            $other = Join-Path $folder 'scored-here.csv'
+            $summary = Invoke-AnomalyScoring @run -OutputPath $other -StatePath ($run.StatePath ?? "$other.state.json")
+            $LASTEXITCODE | Should -BeIn 0, 1
+            $summary.RowsScored | Should -Be 5
+            Assert-EveryIdOnce -Path $other -Last 5
+
+            # Or creates the folder: a first run too, which writes what the other output holds.
+            New-Item -ItemType Directory -Path (Split-Path $output -Parent) | Out-Null
+            if ($run.StatePath) { Remove-Item -LiteralPath $run.StatePath }
+            $summary = Invoke-AnomalyScoring @run -OutputPath $output
+            $summary.RowsScored | Should -Be 5
+            Get-Content -LiteralPath $output -Raw | Should -BeExactly (Get-Content -LiteralPath $other -Raw)
         }
 
         It 'scores a sliding-window model across runs, a killed one included, exactly as Test-Anomaly scores the whole file' {

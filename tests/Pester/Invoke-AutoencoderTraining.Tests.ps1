@@ -214,6 +214,63 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
+        It 'a -Path that does not exist is one non-terminating InputFileNotFound error on that path, as in Test-Anomaly; nothing is trained (-<Parameter> ./<Name>)' -ForEach @(
+            @{ Parameter = 'Path'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
+            @{ Parameter = 'LiteralPath'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
+            @{ Parameter = 'Path'; Name = 'nothing-*.csv'; Message = "No file matches './nothing-*.csv'.*current location, '*'." }
+        ) {
+            $untrained = New-Autoencoder -Seed 1
+            $trained = New-Autoencoder -HiddenLayer 8, 4 -Seed 1
+            $null = Invoke-Training $csv $trained
+            $given = "./$Name"
+            Push-Location -LiteralPath $TestDrive
+            try {
+                foreach ($run in @{ Command = 'Invoke-AutoencoderTraining'; Model = $untrained }, @{ Command = 'Test-Anomaly'; Model = $trained }) {
+                    $errs = $null; $caught = $null
+                    $arguments = @{ Model = $run.Model; $Parameter = $given; ThreadCount = 1 }
+                    try { $null = & $run.Command @arguments -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $caught = $_ }
+                    $caught | Should -BeNullOrEmpty -Because "$($run.Command) ends without a second, terminating error"
+                    $errs | Should -HaveCount 1 -Because "$($run.Command) says it once: $($errs -join ' | ')"
+                    $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+                    $errs[0].CategoryInfo.Category | Should -Be ObjectNotFound
+                    $errs[0].TargetObject | Should -BeExactly $given
+                    $errs[0].ToString() | Should -BeLike $Message
+                    $errs[0].ToString() | Should -BeLike "*a relative path starts at the current location, '$((Get-Location).ProviderPath)'."
+                }
+                $untrained.IsTrained | Should -BeFalse
+            }
+            finally { Pop-Location }
+        }
+
+        It 'several -Path values: each one that names no file is its own error, and the others are trained on' {
+            $good = Join-Path $TestDrive 'train.csv'
+            $missing = Join-Path $TestDrive 'no-such.csv'
+            $none = Join-Path $TestDrive 'nothing-*.csv'
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 1
+            $errs = $null
+            $null = Invoke-AutoencoderTraining -Model $m -Path $missing, $good, $none -Epochs 1 -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 2
+            @($errs.FullyQualifiedErrorId | Where-Object { $_ -like 'InputFileNotFound,*' }) | Should -HaveCount 2
+            @($errs.TargetObject) | Should -Be @($missing, $none)
+            # Absolute paths: no word about the current location.
+            @($errs | Where-Object { "$_" -like '*current location*' }) | Should -HaveCount 0
+            $m.IsTrained | Should -BeTrue
+            $m.Training.Rows | Should -Be 200
+        }
+
+        It 'an empty file is its one EmptyCsvFile error; nothing is trained and no EmptyTrainingInput follows' {
+            $empty = Join-Path $TestDrive 'zero-bytes.csv'
+            [System.IO.File]::WriteAllBytes($empty, [byte[]]@())
+            $m = New-Autoencoder -Seed 1
+            $errs = $null; $caught = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $empty -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $caught = $_ }
+            $caught | Should -BeNullOrEmpty
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'EmptyCsvFile,*'
+            $errs[0].TargetObject | Should -Be $empty
+            $m.IsTrained | Should -BeFalse
+        }
+
         It 'a file read with the wrong -Delimiter is a NoNumericFeatures error that names the separator the header holds' {
             $csv = Join-Path $TestDrive 'comma.csv'
             Get-AutoencoderSampleData -Days 1 | Select-Object -First 20 | Export-Csv -LiteralPath $csv

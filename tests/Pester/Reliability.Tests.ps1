@@ -85,15 +85,17 @@ Describe 'Issue 15: a new user''s mistakes (items 9 and 18)' {
         { Test-Anomaly -Model $script:ModelObject -Path $copy -OutputPath $link -ErrorAction Stop } | Should -Throw -ErrorId 'OutputPathIsInput*'
     }
 
-    It 'Invoke-AutoencoderTraining -Path on a file that does not exist says so (item 18)' {
+    It 'Invoke-AutoencoderTraining -Path on a file that does not exist says so, once (item 18)' {
         $missing = Join-Path $TestDrive 'nope.csv'
         $model = New-Autoencoder -HiddenLayer 2 -Seed 1
-        $thrown = $null
-        try { Invoke-AutoencoderTraining -Model $model -Path $missing -ErrorAction SilentlyContinue } catch { $thrown = $_ }
-        $thrown | Should -Not -BeNullOrEmpty
-        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound*'
-        $thrown.Exception.Message | Should -BeLike '*nope.csv*does not exist*'
-        $thrown.Exception.Message | Should -Not -BeLike '*No training rows were received*'
+        $errs = $null; $thrown = $null
+        try { Invoke-AutoencoderTraining -Model $model -Path $missing -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown | Should -BeNullOrEmpty
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $errs[0].Exception.Message | Should -BeLike '*nope.csv*does not exist*'
+        $errs[0].Exception.Message | Should -Not -BeLike '*No training rows were received*'
+        $model.IsTrained | Should -BeFalse
     }
 }
 

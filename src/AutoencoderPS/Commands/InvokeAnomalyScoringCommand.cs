@@ -57,6 +57,14 @@ namespace AutoencoderPS.Commands
             string output = ResolveTarget(OutputPath, "OutputPath");
             string state = StatePath != null ? ResolveTarget(StatePath, "StatePath") : IncrementalScoringOptions.DefaultStatePath(output);
             string model = ResolveTarget(ModelPath, "ModelPath");
+            // Said before anything else is done (and under -WhatIf), as Test-Anomaly -OutputPath does: without this, the
+            // default state's lock beside the output would fail first, naming a lock file the operator never gave.
+            string? folder = System.IO.Path.GetDirectoryName(output);
+            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+                Fail(ErrorCatalog.Record(new DirectoryNotFoundException(
+                        $"Could not write the scores to '{output}': the folder '{folder}' does not exist. Create it, or give another -OutputPath. " +
+                        "Nothing was scored, and no state was written."),
+                    ErrorIds.ScoringOutputWriteFailed, output), AnomalyScoringExitCode.Failed);
 
             int unresolved = 0;
             var files = new List<string>();

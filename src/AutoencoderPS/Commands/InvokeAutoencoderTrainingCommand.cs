@@ -136,6 +136,7 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                 {
+                    filesFailed++;
                     WriteError(FileError(e, file));
                 }
             }
@@ -143,6 +144,14 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            // Every path that named no file, and every file that could not be read, was its own non-terminating error
+            // (InputFileNotFound, EmptyCsvFile, ...), as in Test-Anomaly; a second error for the same paths would say it
+            // twice. The model stays as it was.
+            if (ReadsFiles && rowNumber == 0 && filesFailed == filesFound)
+            {
+                WriteVerbose("No training file could be read (see the errors above), so nothing was trained; the model is unchanged.");
+                return;
+            }
             IReadOnlyList<double[]> rows;
             FeatureSchema schema;
             if (Incremental)
@@ -272,17 +281,10 @@ namespace AutoencoderPS.Commands
         protected override void StopProcessing() => stopping.Cancel();
 
         private int filesFound;
+        private int filesFailed;
 
         private void ThrowEmpty()
         {
-            if (ReadsFiles && filesFound == 0 && rejected == 0)
-            {
-                var given = string.Join(", ", (ParameterSetName == LiteralPathSet ? LiteralPath : Path).Select(p => $"'{p}'"));
-                ThrowTerminatingError(ErrorCatalog.Record(new System.IO.FileNotFoundException(
-                        $"No training file was read: {given} does not exist or matches no file, so there are no rows to train on. " +
-                        "Check the path (relative paths start at the current location, " + SessionState.Path.CurrentFileSystemLocation.ProviderPath + ")."),
-                    ErrorIds.InputFileNotFound, given));
-            }
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : ReadsFiles

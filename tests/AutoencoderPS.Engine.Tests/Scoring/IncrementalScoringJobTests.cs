@@ -443,6 +443,35 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AnOutputThatCantBeOpenedLeavesNoStateSoTheNextRunIsAFirstRun()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(6), Utf8);
+            string state = temp.File("job.state.json"); // in a folder that exists
+            string missing = Path.Combine(temp.File("no-such-folder"), "scored.csv");
+            AnomalyScoringSummary RunTo(string output, ScoringOutputFormat format = ScoringOutputFormat.Csv) =>
+                new IncrementalScoringJob(Model, new IncrementalScoringOptions { OutputPath = output, StatePath = state, Format = format }, new RecordingObserver())
+                    .Run(new[] { input });
+
+            var failed = Assert.Throws<AutoencoderException>(() => RunTo(missing));
+            Assert.Equal("ScoringOutputWriteFailed", failed.ErrorId);
+            Assert.False(File.Exists(state), "a run that wrote no output commits no state that names it");
+
+            // The operator gives another output (and format): a first run, not ScoringStateMismatch.
+            string other = temp.File("other.jsonl");
+            Assert.Equal(6, RunTo(other, ScoringOutputFormat.JsonLines).RowsScored);
+            Assert.Equal(other, ScoringState.Load(state)!.Output.Path);
+
+            // Or creates the folder: a first run too, whose output is a clean first run's.
+            File.Delete(state);
+            Assert.Throws<AutoencoderException>(() => RunTo(missing));
+            Directory.CreateDirectory(Path.GetDirectoryName(missing)!);
+            Assert.Equal(6, RunTo(missing).RowsScored);
+            Run(input);
+            Assert.Equal(File.ReadAllText(Output), File.ReadAllText(missing));
+        }
+
+        [Fact]
         public void RefusesACorruptStateAndRemovesTemporaryFilesOfAKilledStateWrite()
         {
             string input = temp.File("metrics.csv");

@@ -81,8 +81,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var original = model;
             try
             {
-                LoadState();
+                bool started = LoadState();
                 OpenOutput();
+                if (started)
+                {
+                    // Committed only once the output is open (created if need be): a run that can't open its output (a
+                    // folder that does not exist, no permission) leaves no state that names it, so the next run, with that
+                    // output or another, is a first run. A run killed between the two leaves an empty output without a
+                    // state, which the next run takes as new; one killed after finds a state that says "0 bytes" and cuts
+                    // whatever was written back.
+                    SaveState();
+                    observer.Verbose($"Started a new scoring state '{statePath}'.");
+                }
                 StartPipeline();
                 plans = Plan(files);
                 DecideOutputColumns(plans);
@@ -112,7 +122,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         // ---- State and output -------------------------------------------------------------------------------------
 
-        private void LoadState()
+        /// <summary>Loads the state, or (true) starts a new one in memory, which the caller commits once the output is open.</summary>
+        private bool LoadState()
         {
             RemoveStaleTemporaryFiles();
             var loaded = ScoringState.Load(statePath);
@@ -134,11 +145,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     state.Output.Delimiter = delimiter;
                     state.Output.Culture = culture;
                 }
-                // Committed before the output exists: a run killed after creating the output finds a state that says
-                // "0 bytes" and cuts the file back, instead of refusing an output without a state.
-                SaveState();
-                observer.Verbose($"Started a new scoring state '{statePath}'.");
-                return;
+                return true;
             }
             state = loaded;
             if (!string.Equals(state.Output.Path, outputPath, PathComparison))
@@ -160,6 +167,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture '{state.Output.Culture}', " +
                     $"not '{delimiter}' and '{culture}': rows of both would not read back. Give the same -Culture and -Delimiter, or another -OutputPath.");
+            return false;
         }
 
         private void SaveState()

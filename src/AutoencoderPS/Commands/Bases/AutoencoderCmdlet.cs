@@ -132,19 +132,34 @@ namespace AutoencoderPS.Commands
                         string? folder = (literal ? new[] { SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) } : matches)
                             .FirstOrDefault(Directory.Exists);
                         string pattern = errorPrefix == "Model" ? "*" + AutoencoderPS.Engine.Persistence.ModelFile.Extension : "*.csv";
-                        string message = folder == null
-                            ? $"No {noun} matches '{path}'."
-                            : $"'{path}' is a folder, not a {noun}. Give a file, or a wildcard such as '{System.IO.Path.Combine(folder, pattern)}'.";
+                        string message = folder != null
+                            ? $"'{path}' is a folder, not a {noun}. Give a file, or a wildcard such as '{System.IO.Path.Combine(folder, pattern)}'."
+                            : literal
+                                ? $"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}"
+                                : $"No {noun} matches '{path}'.{RelativePathHint(path)}";
                         WriteError(ErrorCatalog.Record(new FileNotFoundException(message), notFound, path));
                     }
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{char.ToUpperInvariant(noun[0])}{noun.Substring(1)} '{path}' does not exist.", e),
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}", e),
                         notFound, path));
                 }
             }
             return files;
+        }
+
+        private static string Capitalized(string noun) => char.ToUpperInvariant(noun[0]) + noun.Substring(1);
+
+        /// <summary>
+        /// For a relative path that names nothing: " Check the path: a relative path starts at the current location, '...'."
+        /// (a scheduled run's current location is seldom the folder the path was written for); else "".
+        /// </summary>
+        private string RelativePathHint(string path)
+        {
+            // "~/x.csv" starts at the home folder.
+            if (path.StartsWith('~') || SessionState.Path.IsPSAbsolute(path, out _)) return "";
+            return $" Check the path: a relative path starts at the current location, '{SessionState.Path.CurrentFileSystemLocation.ProviderPath}'.";
         }
 
         /// <summary>An error for one input row that names the row, the column and the value.</summary>
