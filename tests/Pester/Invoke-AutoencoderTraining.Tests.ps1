@@ -214,7 +214,7 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
-        It 'a -Path that does not exist is one non-terminating InputFileNotFound error on that path, as in Test-Anomaly; nothing is trained (-<Parameter> ./<Name>)' -ForEach @(
+        It 'a -Path that does not exist is one non-terminating InputFileNotFound error on that path, as in Test-Anomaly and Set-AutoencoderThreshold; nothing is trained (-<Parameter> ./<Name>)' -ForEach @(
             @{ Parameter = 'Path'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
             @{ Parameter = 'LiteralPath'; Name = 'does-not-exist.csv'; Message = "File './does-not-exist.csv' does not exist.*current location, '*'." }
             @{ Parameter = 'Path'; Name = 'nothing-*.csv'; Message = "No file matches './nothing-*.csv'.*current location, '*'." }
@@ -225,9 +225,11 @@ Describe 'Invoke-AutoencoderTraining' {
             $given = "./$Name"
             Push-Location -LiteralPath $TestDrive
             try {
-                foreach ($run in @{ Command = 'Invoke-AutoencoderTraining'; Model = $untrained }, @{ Command = 'Test-Anomaly'; Model = $trained }) {
+                $thresholdBefore = $trained.Threshold
+                foreach ($run in @{ Command = 'Invoke-AutoencoderTraining'; Model = $untrained }, @{ Command = 'Test-Anomaly'; Model = $trained },
+                    @{ Command = 'Set-AutoencoderThreshold'; Model = $trained; Extra = @{ Method = 'Percentile' } }) {
                     $errs = $null; $caught = $null
-                    $arguments = @{ Model = $run.Model; $Parameter = $given; ThreadCount = 1 }
+                    $arguments = @{ Model = $run.Model; $Parameter = $given; ThreadCount = 1 } + ($run.Extra ?? @{})
                     try { $null = & $run.Command @arguments -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $caught = $_ }
                     $caught | Should -BeNullOrEmpty -Because "$($run.Command) ends without a second, terminating error"
                     $errs | Should -HaveCount 1 -Because "$($run.Command) says it once: $($errs -join ' | ')"
@@ -238,6 +240,7 @@ Describe 'Invoke-AutoencoderTraining' {
                     $errs[0].ToString() | Should -BeLike "*a relative path starts at the current location, '$((Get-Location).ProviderPath)'."
                 }
                 $untrained.IsTrained | Should -BeFalse
+                $trained.Threshold | Should -Be $thresholdBefore
             }
             finally { Pop-Location }
         }

@@ -59,7 +59,9 @@ namespace AutoencoderPS.Commands
                 return;
             }
             var options = CreateCsvOptions();
-            foreach (var file in ResolveInputFiles())
+            var files = ResolveInputFiles();
+            filesFound += files.Count;
+            foreach (var file in files)
             {
                 try
                 {
@@ -67,10 +69,14 @@ namespace AutoencoderPS.Commands
                 }
                 catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                 {
+                    filesFailed++;
                     WriteError(FileError(e, file));
                 }
             }
         }
+
+        private int filesFound;
+        private int filesFailed;
 
         protected override void EndProcessing()
         {
@@ -89,6 +95,13 @@ namespace AutoencoderPS.Commands
                 return;
             }
 
+            // Every path that named no file, and every file that could not be read, was its own error above (as in
+            // Test-Anomaly and Invoke-AutoencoderTraining): a second one for the same paths would say it twice.
+            if (ParameterSetName != TrainingErrorsSet && Method != ThresholdMethod.Manual && ReadsFiles && rowNumber == 0 && filesFailed == filesFound)
+            {
+                WriteVerbose("No file could be read (see the errors above), so the threshold is unchanged.");
+                return;
+            }
             double before = Model.Threshold;
             try
             {
