@@ -84,14 +84,14 @@ namespace AutoencoderPS.Engine.Modeling
                     int slot = schema.FirstSlot(c);
                     if (follows)
                     {
-                        run[c] = rows[window[^1]][slot].Equals(rows[window[^2]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Same(rows[window[^1]][slot], rows[window[^2]][slot]) ? run[c] + 1 : 1;
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                         continue;
                     }
                     run[c] = 1;
                     for (int k = 1; k < window.Length; k++)
                     {
-                        run[c] = rows[window[k]][slot].Equals(rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Same(rows[window[k]][slot], rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                     }
                     longest[c] = Math.Max(longest[c], 1);
@@ -100,6 +100,18 @@ namespace AutoencoderPS.Engine.Modeling
             }
             return new HeldValues(schema, longest, windowSize);
         }
+
+        /// <summary>The most two values that are one value may differ by, relative to the larger: see <see cref="Same"/>.</summary>
+        public const double Tolerance = 1e-12;
+
+        /// <summary>
+        /// Whether two values are one value: equal to 12 significant digits. A time grid's cell is the average of its
+        /// rows, and the average of k equal rows is not always that value in binary (three rows of 61.7 average to
+        /// 61.70000000000001, a cell's first two to 61.7): exact equality would see a stuck sensor that reports several
+        /// times a step as moving, and flag only some of its windows. Summing k values errs by at most about k/2 units in
+        /// the last place, far below the tolerance; no sensor resolves values this close.
+        /// </summary>
+        public static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
         /// <summary>This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each column.</summary>
         public HeldValues Widen(HeldValues? other, FeatureSchema schema)
@@ -144,7 +156,7 @@ namespace AutoencoderPS.Engine.Modeling
                 int slot = watchedSlots[w];
                 double first = window[slot];
                 bool held = true;
-                for (int k = 1; k < windowSize && held; k++) held = window[k * rowWidth + slot].Equals(first);
+                for (int k = 1; k < windowSize && held; k++) held = Same(window[k * rowWidth + slot], first);
                 if (held) return watchedColumns[w];
             }
             return -1;

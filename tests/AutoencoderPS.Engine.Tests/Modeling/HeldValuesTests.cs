@@ -173,6 +173,43 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(model.HeldValues.Watches(1));
         }
 
+        // A series pushed through `model`'s assembler (each row's window, if it has one), scored.
+        private static RowScore[] ScoreSeries(AutoencoderModel model, IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys)
+        {
+            var assembler = model.NewAssembler();
+            var windows = rows.Select((r, i) => assembler.Push(keys[i], r).Window).Where(w => w != null).Select(w => w!).ToList();
+            return model.ScoreWindows(windows);
+        }
+
+        [Fact]
+        public void OnATimeGridAStuckSensorIsFlaggedAtEveryRowThoughItsCellsAreAveragesOfSeveralRows()
+        {
+            // Trained a row a minute (the grid's step); scored three rows a minute. Three rows of 61.7 average to
+            // 61.70000000000001 and a cell's first two rows to 61.7: still one value, held throughout.
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", timeGrid: true);
+            using var model = new AutoencoderModel(settings);
+            var (rows, keys) = Series(0, 600, 1);
+            var plan = SlidingWindow.PlanGrid(Window, keys, rows, null, out var cells);
+            model.Train(Schema(), cells, new TrainingOptions { Epochs = 2, BatchSize = 32, LearningRate = 1e-2 }, windows: plan);
+            Assert.Equal(new[] { 1, 1 }, model.HeldValues!.LongestRuns);
+
+            var (minutes, _) = Series(1000, 60, 2);
+            var scored = new List<double[]>();
+            var times = new List<WindowKey>();
+            for (int m = 0; m < minutes.Count; m++)
+                for (int s = 0; s < 3; s++)
+                {
+                    scored.Add(new[] { m >= 20 ? 61.7 : minutes[m][0] + s, minutes[m][1] });
+                    times.Add(new WindowKey("", T0.AddMinutes(1000 + m).AddSeconds(20 * s)));
+                }
+            var scores = ScoreSeries(model, scored, times);
+            // Row r (of the scored rows) ends the window of minutes r/3 - 7 to r/3; all its cells hold 61.7 from minute 27 on.
+            int warming = scored.Count - scores.Length;
+            for (int k = 0; k < scores.Length; k++)
+                Assert.Equal((k + warming) / 3 >= 20 + Window - 1 ? "cpu" : null, scores[k].HeldFeature);
+        }
+
         [Fact]
         public void ARowModelHasNoRule()
         {
