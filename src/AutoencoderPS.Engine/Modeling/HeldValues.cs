@@ -147,12 +147,16 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// The first watched column (index in the row schema) that holds one value in every row of
-        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1.
+        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1. A feature named in
+        /// <paramref name="imputed"/> (the features imputed in the window's newest row) is passed over: its value there is
+        /// the training median that scoring filled in for a missing one, so a stretch of missing values would read as
+        /// the sensor stuck at a median it never sent.
         /// </summary>
-        public int Find(double[] window)
+        public int Find(double[] window, IReadOnlyList<string>? imputed = null)
         {
             for (int w = 0; w < watchedSlots.Length; w++)
             {
+                if (imputed != null && Contains(imputed, names[watchedColumns[w]])) continue;
                 int slot = watchedSlots[w];
                 double first = window[slot];
                 bool held = true;
@@ -160,6 +164,13 @@ namespace AutoencoderPS.Engine.Modeling
                 if (held) return watchedColumns[w];
             }
             return -1;
+        }
+
+        private static bool Contains(IReadOnlyList<string> list, string name)
+        {
+            for (int k = 0; k < list.Count; k++)
+                if (string.Equals(list[k], name, StringComparison.Ordinal)) return true;
+            return false;
         }
     }
 }

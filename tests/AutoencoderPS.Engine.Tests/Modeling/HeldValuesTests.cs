@@ -44,13 +44,16 @@ namespace AutoencoderPS.Engine.Tests
 
         private static FeatureSchema Schema() => new FeatureSchema(new[] { "cpu", "mem" });
 
-        private static AutoencoderModel Trained(int memRun = 1)
+        // With training medians, for scoring records whose missing values are imputed.
+        private static FeatureSchema SchemaWithMedians() => new FeatureSchema(new[] { new FeatureColumn("cpu", median: 50), new FeatureColumn("mem", median: 33) });
+
+        private static AutoencoderModel Trained(int memRun = 1, bool median = false)
         {
             var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
                 seed: 3, windowSize: Window, timeProperty: "Time");
             var model = new AutoencoderModel(settings);
             var (rows, keys) = Series(0, 600, 1, memRun);
-            model.Train(Schema(), rows, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            model.Train(median ? SchemaWithMedians() : Schema(), rows, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
             return model;
         }
 
@@ -208,6 +211,35 @@ namespace AutoencoderPS.Engine.Tests
             int warming = scored.Count - scores.Length;
             for (int k = 0; k < scores.Length; k++)
                 Assert.Equal((k + warming) / 3 >= 20 + Window - 1 ? "cpu" : null, scores[k].HeldFeature);
+        }
+
+        [Fact]
+        public void AStretchOfMissingValuesImputedWithTheMedianIsNotAStuckSensor()
+        {
+            using var model = Trained(median: true);
+            var sink = new Recording();
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 64 }, sink);
+            var (rows, keys) = Series(1000, 120, 2);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                // cpu is missing for rows 40-79 (imputed with its training median), and stuck at 42.5 from row 90 on.
+                object? cpu = i is >= 40 and < 80 ? null : i >= 90 ? 42.5 : rows[i][0];
+                var record = new TestRecord(("Time", keys[i].Time), ("cpu", cpu), ("mem", rows[i][1]));
+                Assert.Null(pipeline.Add(record, i, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
+            }
+            pipeline.Flush();
+
+            // The imputed rows say so; no window of the missing stretch says cpu is stuck (at the median it never sent) ...
+            Assert.All(sink.Rows.Where(r => r.Row is >= 40 and < 80), r => Assert.Equal(new[] { "cpu" }, r.Imputed));
+            Assert.DoesNotContain(sink.Rows, r => r.Row < 90 && r.Score?.HeldFeature != null);
+            // ... while the windows wholly inside the real stuck stretch do.
+            Assert.Equal(Enumerable.Range(90 + Window - 1, 120 - (90 + Window - 1)), sink.Rows.Where(r => r.Score?.HeldFeature == "cpu").Select(r => r.Row));
+        }
+
+        private sealed class Recording : IScoredRowSink<int>
+        {
+            public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
+            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
         }
 
         [Fact]
