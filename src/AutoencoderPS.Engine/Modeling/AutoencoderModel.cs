@@ -225,10 +225,11 @@ namespace AutoencoderPS.Engine.Modeling
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
                 scaler = scaler.WithRange(rows, previous: scaler);
-                // Sliding windows: how long each feature held one value in training (widened by an incremental run).
-                var held = windows != null
-                    ? Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema)
-                    : null;
+                // Sliding windows: how long each feature held one value in training (widened by an incremental run). A model
+                // trained before the rule existed (a format-5 file) gets none from an incremental run: its rows alone are
+                // a small part of what the model learned from, and would watch features its first training saw hold values.
+                var held = windows == null || continueTraining && HeldValues == null ? null
+                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema);
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
@@ -240,6 +241,30 @@ namespace AutoencoderPS.Engine.Tests
         {
             public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
             public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
+        }
+
+        [Fact]
+        public void AnIncrementalRunOfAModelTrainedWithoutTheRuleAddsNone()
+        {
+            // A model file from before the rule (format 5) has none; an incremental run sees only its own rows, too few to
+            // say how long a feature holds values, so the model keeps scoring by the error alone, as it did.
+            using var model = Trained(memRun: 5);
+            string path = temp.File("v5.aemodel");
+            ModelFile.Save(model, path);
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("HeldRun");
+            layout.MetadataJson = metadata;
+            layout.Version = 5;
+            File.WriteAllBytes(path, layout.Pack());
+            using var old = ModelFile.Load(path);
+            Assert.Null(old.HeldValues);
+
+            var (rows, keys) = Series(2000, 200, 4);
+            old.Train(old.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 }, continueTraining: true,
+                windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.Null(old.HeldValues);
+            Assert.DoesNotContain(old.ScoreWindows(LaterWindows(old, from: 60, memRun: 5)), s => s.HeldFeature != null);
         }
 
         [Fact]
