@@ -164,6 +164,67 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(loaded.ScoreWindows(windows), s => s.HeldFeature == "cpu");
         }
 
+        // `model` saved, its metadata changed by `edit`, written back with version `version`.
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version = ModelFile.FormatVersion)
+        {
+            string path = temp.File(name);
+            ModelFile.Save(model, path);
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            edit(metadata);
+            layout.MetadataJson = metadata;
+            layout.Version = version;
+            File.WriteAllBytes(path, layout.Pack());
+            return path;
+        }
+
+        private static void RemoveRuns(System.Text.Json.Nodes.JsonObject metadata)
+        {
+            foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("HeldRun");
+        }
+
+        [Fact]
+        public void AFileFromBeforeTheRuleLoadsWithoutItAndScoresByTheErrorAlone()
+        {
+            using var model = Trained();
+            using var old = ModelFile.Load(Forged(model, "v5.aemodel", RemoveRuns, version: 5));
+            Assert.Null(old.HeldValues);
+            var windows = LaterWindows(model, from: 60);
+            var now = model.ScoreWindows(windows);
+            var before = old.ScoreWindows(windows);
+            Assert.Contains(now, s => s.HeldFeature == "cpu");
+            Assert.All(before, s => Assert.Null(s.HeldFeature));
+            // The same errors and, without the rule, the error's verdicts.
+            Assert.Equal(now.Select(s => s.Score), before.Select(s => s.Score));
+            Assert.Equal(now.Select(s => s.Score > model.Threshold), before.Select(s => s.IsAnomaly));
+        }
+
+        [Theory]
+        [InlineData("state", 2)]          // a categorical feature
+        [InlineData("cpu", 0)]
+        [InlineData("cpu", Window + 1)]   // longer than a window
+        [InlineData("cpu", null)]         // a numeric feature without its run (mem has one)
+        public void AFileWhoseRunsAreNotOnePerNumericFeatureWithinTheWindowIsCorrupt(string feature, int? run)
+        {
+            var settings = new ModelSettings(new[] { 8, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time");
+            using var model = new AutoencoderModel(settings);
+            var schema = new FeatureSchema(new[] { new FeatureColumn("state", ColumnRole.Categorical, new[] { "a", "b" }), new FeatureColumn("cpu"), new FeatureColumn("mem") });
+            var (series, keys) = Series(0, 100, 1);
+            var rows = series.Select((r, i) => new[] { i % 2, 1 - i % 2, 0, r[0], r[1] }).ToList();
+            model.Train(schema, rows, new TrainingOptions { Epochs = 1, BatchSize = 32 }, windows: SlidingWindow.Plan(Window, keys, null));
+            string path = Forged(model, "bad.aemodel", metadata =>
+            {
+                var entry = ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == feature)!.AsObject();
+                if (run == null) entry.Remove("HeldRun");
+                else entry["HeldRun"] = run.Value;
+            });
+
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            Assert.Equal(ErrorIds.ModelFileCorrupt, error.ErrorId);
+            Assert.Contains("held-value runs", error.Message);
+        }
+
         [Fact]
         public void IncrementalTrainingKeepsTheLongerRunOfBothRuns()
         {
@@ -249,15 +310,7 @@ namespace AutoencoderPS.Engine.Tests
             // A model file from before the rule (format 5) has none; an incremental run sees only its own rows, too few to
             // say how long a feature holds values, so the model keeps scoring by the error alone, as it did.
             using var model = Trained(memRun: 5);
-            string path = temp.File("v5.aemodel");
-            ModelFile.Save(model, path);
-            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
-            var metadata = layout.MetadataJson;
-            foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("HeldRun");
-            layout.MetadataJson = metadata;
-            layout.Version = 5;
-            File.WriteAllBytes(path, layout.Pack());
-            using var old = ModelFile.Load(path);
+            using var old = ModelFile.Load(Forged(model, "v5.aemodel", RemoveRuns, version: 5));
             Assert.Null(old.HeldValues);
 
             var (rows, keys) = Series(2000, 200, 4);
