@@ -66,7 +66,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// The rule learnt from training <paramref name="windows"/> (each the indices of its rows in
         /// <paramref name="rows"/>, oldest first, consecutive rows of one series): per numeric column, the longest run of
         /// one value in any window. Windows that follow on from the previous one (a step of one row) extend its runs, so
-        /// the cost is one comparison per window and column.
+        /// the cost is one comparison per window and column; a time grid's windows index cells made afresh for each
+        /// window (SlidingWindow.PlanGrid), so none follows on and each costs a comparison per row, as copying it did.
         /// </summary>
         public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize)
         {
@@ -101,15 +102,15 @@ namespace AutoencoderPS.Engine.Modeling
             return new HeldValues(schema, longest, windowSize);
         }
 
-        /// <summary>The most two values that are one value may differ by, relative to the larger: see <see cref="Same"/>.</summary>
+        /// <summary>How far apart two values may be, relative to the larger, and still be one value (<see cref="Same"/>).</summary>
         public const double Tolerance = 1e-12;
 
         /// <summary>
         /// Whether two values are one value: equal to 12 significant digits. A time grid's cell is the average of its
         /// rows, and the average of k equal rows is not always that value in binary (three rows of 61.7 average to
         /// 61.70000000000001, a cell's first two to 61.7): exact equality would see a stuck sensor that reports several
-        /// times a step as moving, and flag only some of its windows. Summing k values errs by at most about k/2 units in
-        /// the last place, far below the tolerance; no sensor resolves values this close.
+        /// times a step as moving, and flag only some of its windows. The average of k rows errs by about k units in the
+        /// last place at most (1e-12 is at least 4,500 units), and no sensor resolves values this close.
         /// </summary>
         public static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
