@@ -225,10 +225,11 @@ namespace AutoencoderPS.Engine.Modeling
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
                 scaler = scaler.WithRange(rows, previous: scaler);
-                // Sliding windows: how long each feature held one value in training (widened by an incremental run).
-                var held = windows != null
-                    ? Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema)
-                    : null;
+                // Sliding windows: how long each feature held one value in training (widened by an incremental run). A model
+                // trained before the rule existed (a format-5 file) gets none from an incremental run: its rows alone are
+                // a small part of what the model learned from, and would watch features its first training saw hold values.
+                var held = windows == null || continueTraining && HeldValues == null ? null
+                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema);
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;
@@ -313,9 +314,11 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Scores windows of a sliding-window model: each is <see cref="WindowSize"/> rows featurized with
         /// <see cref="Schema"/>, concatenated oldest first (see <see cref="WindowAssembler"/>), in one forward pass.
-        /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)").
+        /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)"). <paramref name="imputed"/>, when
+        /// given, holds per window the features imputed in its newest row (null: none): such a feature is not stuck
+        /// (<see cref="Modeling.HeldValues.Find"/>).
         /// </summary>
-        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows)
+        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
         {
             lock (sync)
             {
@@ -325,12 +328,14 @@ namespace AutoencoderPS.Engine.Modeling
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
                 if (!Settings.IsWindowed)
                     throw new InvalidOperationException("A row model scores rows (Score), not windows.");
-                return ScoreCore(windows, WindowSchema!);
+                if (imputed != null && imputed.Count != windows.Count)
+                    throw new ArgumentException("One list of imputed features per window.", nameof(imputed));
+                return ScoreCore(windows, WindowSchema!, imputed);
             }
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
-        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained)
+        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
         {
             var scaler = Scaler!;
             var held = Settings.IsWindowed ? HeldValues : null;
@@ -355,7 +360,7 @@ namespace AutoencoderPS.Engine.Modeling
                 scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
                 if (held != null)
                 {
-                    int column = held.Find(rows[i]);
+                    int column = held.Find(rows[i], imputed?[i]);
                     // The window schema lists every row column once per step, oldest first: the held column at the last step.
                     if (column >= 0)
                         scores[i].MarkHeld(explained.Count - Schema!.Count + column, Schema.Columns[column].Name, rows[i][Schema.FirstSlot(column)],

@@ -71,7 +71,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// The rule learnt from training <paramref name="windows"/> (each the indices of its rows in
         /// <paramref name="rows"/>, oldest first, consecutive rows of one series): per numeric column, the longest run of
         /// one value in any window. Windows that follow on from the previous one (a step of one row) extend its runs, so
-        /// the cost is one comparison per window and column.
+        /// the cost is one comparison per window and column; a time grid's windows index cells made afresh for each
+        /// window (SlidingWindow.PlanGrid), so none follows on and each costs a comparison per row, as copying it did.
         /// </summary>
         public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize)
         {
@@ -89,14 +90,14 @@ namespace AutoencoderPS.Engine.Modeling
                     int slot = schema.FirstSlot(c);
                     if (follows)
                     {
-                        run[c] = rows[window[^1]][slot].Equals(rows[window[^2]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Same(rows[window[^1]][slot], rows[window[^2]][slot]) ? run[c] + 1 : 1;
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                         continue;
                     }
                     run[c] = 1;
                     for (int k = 1; k < window.Length; k++)
                     {
-                        run[c] = rows[window[k]][slot].Equals(rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Same(rows[window[k]][slot], rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                     }
                     longest[c] = Math.Max(longest[c], 1);
@@ -105,6 +106,18 @@ namespace AutoencoderPS.Engine.Modeling
             }
             return new HeldValues(schema, longest, windowSize);
         }
+
+        /// <summary>How far apart two values may be, relative to the larger, and still be one value (<see cref="Same"/>).</summary>
+        public const double Tolerance = 1e-12;
+
+        /// <summary>
+        /// Whether two values are one value: equal to 12 significant digits. A time grid's cell is the average of its
+        /// rows, and the average of k equal rows is not always that value in binary (three rows of 61.7 average to
+        /// 61.70000000000001, a cell's first two to 61.7): exact equality would see a stuck sensor that reports several
+        /// times a step as moving, and flag only some of its windows. The average of k rows errs by about k units in the
+        /// last place at most (1e-12 is at least 4,500 units), and no sensor resolves values this close.
+        /// </summary>
+        public static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
         /// <summary>This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each column.</summary>
         public HeldValues Widen(HeldValues? other, FeatureSchema schema)
@@ -140,19 +153,30 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// The first watched column (index in the row schema) that holds one value in every row of
-        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1.
+        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1. A feature named in
+        /// <paramref name="imputed"/> (the features imputed in the window's newest row) is passed over: its value there is
+        /// the training median that scoring filled in for a missing one, so a stretch of missing values would read as
+        /// the sensor stuck at a median it never sent.
         /// </summary>
-        public int Find(double[] window)
+        public int Find(double[] window, IReadOnlyList<string>? imputed = null)
         {
             for (int w = 0; w < watchedSlots.Length; w++)
             {
+                if (imputed != null && Contains(imputed, names[watchedColumns[w]])) continue;
                 int slot = watchedSlots[w];
                 double first = window[slot];
                 bool held = true;
-                for (int k = 1; k < windowSize && held; k++) held = window[k * rowWidth + slot].Equals(first);
+                for (int k = 1; k < windowSize && held; k++) held = Same(window[k * rowWidth + slot], first);
                 if (held) return watchedColumns[w];
             }
             return -1;
+        }
+
+        private static bool Contains(IReadOnlyList<string> list, string name)
+        {
+            for (int k = 0; k < list.Count; k++)
+                if (string.Equals(list[k], name, StringComparison.Ordinal)) return true;
+            return false;
         }
     }
 }

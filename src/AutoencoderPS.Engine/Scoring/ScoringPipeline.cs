@@ -29,6 +29,7 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<WindowKey> keys = new List<WindowKey>();
         private readonly List<double[]> spare = new List<double[]>();
         private readonly List<double[]> full = new List<double[]>();
+        private readonly List<IReadOnlyList<string>?> fullImputed = new List<IReadOnlyList<string>?>();
         private readonly List<string> imputedScratch = new List<string>();
 
         private readonly bool recycle;
@@ -198,6 +199,7 @@ namespace AutoencoderPS.Engine.Scoring
             int to = learns ? Math.Min(rows.Count, from + Math.Max(model.LearnEvery, MinLearningSlice)) : rows.Count;
             RowScore[] scores;
             full.Clear();
+            fullImputed.Clear();
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
@@ -205,8 +207,15 @@ namespace AutoencoderPS.Engine.Scoring
             }
             else
             {
-                for (int i = from; i < to; i++) if (inputs[i] != null) full.Add(inputs[i]!);
-                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full) : model.Score(full);
+                for (int i = from; i < to; i++)
+                    if (inputs[i] != null)
+                    {
+                        full.Add(inputs[i]!);
+                        fullImputed.Add(imputed[i]);
+                    }
+                // Each window goes with the features imputed in its newest row: a value scoring filled in is not one a
+                // sensor held (Modeling.HeldValues.Find).
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed) : model.Score(full);
             }
             int next = 0;
             for (int i = from; i < to; i++)
@@ -248,6 +257,7 @@ namespace AutoencoderPS.Engine.Scoring
             imputed.Clear();
             keys.Clear();
             full.Clear();
+            fullImputed.Clear();
         }
     }
 }

@@ -274,6 +274,8 @@ namespace AutoencoderPS.Commands
             if (training.Robust)
                 WriteVerbose(FormattableString.Invariant($"Robust training left out the {training.TrimmedShare:P1} of training rows with the largest errors after {RobustTrimming.WarmupEpochs(options.Epochs)} warm-up epoch(s) ({(training.ContaminationEstimated ? "estimated from the warm-up errors" : "-Contamination")})."));
             if (Model.HeldValues != null) WriteVerbose(Model.HeldValues.Describe());
+            else if (Model.Settings.IsWindowed && schema.Columns.Any(c => c.Role == ColumnRole.Numeric))
+                WriteVerbose("Stuck values: not watched. The model was first trained before this module learned how long features hold one value; train it afresh (without -Incremental) to learn it.");
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
             if (PassThru) WriteObject(Model);
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
@@ -44,13 +45,16 @@ namespace AutoencoderPS.Engine.Tests
 
         private static FeatureSchema Schema() => new FeatureSchema(new[] { "cpu", "mem" });
 
-        private static AutoencoderModel Trained(int memRun = 1)
+        // With training medians, for scoring records whose missing values are imputed.
+        private static FeatureSchema SchemaWithMedians() => new FeatureSchema(new[] { new FeatureColumn("cpu", median: 50), new FeatureColumn("mem", median: 33) });
+
+        private static AutoencoderModel Trained(int memRun = 1, bool median = false)
         {
             var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
                 seed: 3, windowSize: Window, timeProperty: "Time");
             var model = new AutoencoderModel(settings);
             var (rows, keys) = Series(0, 600, 1, memRun);
-            model.Train(Schema(), rows, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            model.Train(median ? SchemaWithMedians() : Schema(), rows, new TrainingOptions { Epochs = 10, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
             return model;
         }
 
@@ -162,6 +166,67 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(loaded.ScoreWindows(windows), s => s.HeldFeature == "cpu");
         }
 
+        // `model` saved, its metadata changed by `edit`, written back with version `version`.
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version = ModelFile.FormatVersion)
+        {
+            string path = temp.File(name);
+            ModelFile.Save(model, path);
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            edit(metadata);
+            layout.MetadataJson = metadata;
+            layout.Version = version;
+            File.WriteAllBytes(path, layout.Pack());
+            return path;
+        }
+
+        private static void RemoveRuns(System.Text.Json.Nodes.JsonObject metadata)
+        {
+            foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("HeldRun");
+        }
+
+        [Fact]
+        public void AFileFromBeforeTheRuleLoadsWithoutItAndScoresByTheErrorAlone()
+        {
+            using var model = Trained();
+            using var old = ModelFile.Load(Forged(model, "v5.aemodel", RemoveRuns, version: 5));
+            Assert.Null(old.HeldValues);
+            var windows = LaterWindows(model, from: 60);
+            var now = model.ScoreWindows(windows);
+            var before = old.ScoreWindows(windows);
+            Assert.Contains(now, s => s.HeldFeature == "cpu");
+            Assert.All(before, s => Assert.Null(s.HeldFeature));
+            // The same errors and, without the rule, the error's verdicts.
+            Assert.Equal(now.Select(s => s.Score), before.Select(s => s.Score));
+            Assert.Equal(now.Select(s => s.Score > model.Threshold), before.Select(s => s.IsAnomaly));
+        }
+
+        [Theory]
+        [InlineData("state", 2)]          // a categorical feature
+        [InlineData("cpu", 0)]
+        [InlineData("cpu", Window + 1)]   // longer than a window
+        [InlineData("cpu", null)]         // a numeric feature without its run (mem has one)
+        public void AFileWhoseRunsAreNotOnePerNumericFeatureWithinTheWindowIsCorrupt(string feature, int? run)
+        {
+            var settings = new ModelSettings(new[] { 8, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time");
+            using var model = new AutoencoderModel(settings);
+            var schema = new FeatureSchema(new[] { new FeatureColumn("state", ColumnRole.Categorical, new[] { "a", "b" }), new FeatureColumn("cpu"), new FeatureColumn("mem") });
+            var (series, keys) = Series(0, 100, 1);
+            var rows = series.Select((r, i) => new[] { i % 2, 1 - i % 2, 0, r[0], r[1] }).ToList();
+            model.Train(schema, rows, new TrainingOptions { Epochs = 1, BatchSize = 32 }, windows: SlidingWindow.Plan(Window, keys, null));
+            string path = Forged(model, "bad.aemodel", metadata =>
+            {
+                var entry = ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == feature)!.AsObject();
+                if (run == null) entry.Remove("HeldRun");
+                else entry["HeldRun"] = run.Value;
+            });
+
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            Assert.Equal(ErrorIds.ModelFileCorrupt, error.ErrorId);
+            Assert.Contains("held-value runs", error.Message);
+        }
+
         [Fact]
         public void IncrementalTrainingKeepsTheLongerRunOfBothRuns()
         {
@@ -173,6 +238,88 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { 6, 1 }, model.HeldValues!.LongestRuns);
             Assert.False(model.HeldValues.Watches(0));
             Assert.True(model.HeldValues.Watches(1));
+        }
+
+        // A series pushed through `model`'s assembler (each row's window, if it has one), scored.
+        private static RowScore[] ScoreSeries(AutoencoderModel model, IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys)
+        {
+            var assembler = model.NewAssembler();
+            var windows = rows.Select((r, i) => assembler.Push(keys[i], r).Window).Where(w => w != null).Select(w => w!).ToList();
+            return model.ScoreWindows(windows);
+        }
+
+        [Fact]
+        public void OnATimeGridAStuckSensorIsFlaggedAtEveryRowThoughItsCellsAreAveragesOfSeveralRows()
+        {
+            // Trained a row a minute (the grid's step); scored three rows a minute. Three rows of 61.7 average to
+            // 61.70000000000001 and a cell's first two rows to 61.7: still one value, held throughout.
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", timeGrid: true);
+            using var model = new AutoencoderModel(settings);
+            var (rows, keys) = Series(0, 600, 1);
+            var plan = SlidingWindow.PlanGrid(Window, keys, rows, null, out var cells);
+            model.Train(Schema(), cells, new TrainingOptions { Epochs = 2, BatchSize = 32, LearningRate = 1e-2 }, windows: plan);
+            Assert.Equal(new[] { 1, 1 }, model.HeldValues!.LongestRuns);
+
+            var (minutes, _) = Series(1000, 60, 2);
+            var scored = new List<double[]>();
+            var times = new List<WindowKey>();
+            for (int m = 0; m < minutes.Count; m++)
+                for (int s = 0; s < 3; s++)
+                {
+                    scored.Add(new[] { m >= 20 ? 61.7 : minutes[m][0] + s, minutes[m][1] });
+                    times.Add(new WindowKey("", T0.AddMinutes(1000 + m).AddSeconds(20 * s)));
+                }
+            var scores = ScoreSeries(model, scored, times);
+            // Row r (of the scored rows) ends the window of minutes r/3 - 7 to r/3; all its cells hold 61.7 from minute 27 on.
+            int warming = scored.Count - scores.Length;
+            for (int k = 0; k < scores.Length; k++)
+                Assert.Equal((k + warming) / 3 >= 20 + Window - 1 ? "cpu" : null, scores[k].HeldFeature);
+        }
+
+        [Fact]
+        public void AStretchOfMissingValuesImputedWithTheMedianIsNotAStuckSensor()
+        {
+            using var model = Trained(median: true);
+            var sink = new Recording();
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 64 }, sink);
+            var (rows, keys) = Series(1000, 120, 2);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                // cpu is missing for rows 40-79 (imputed with its training median), and stuck at 42.5 from row 90 on.
+                object? cpu = i is >= 40 and < 80 ? null : i >= 90 ? 42.5 : rows[i][0];
+                var record = new TestRecord(("Time", keys[i].Time), ("cpu", cpu), ("mem", rows[i][1]));
+                Assert.Null(pipeline.Add(record, i, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
+            }
+            pipeline.Flush();
+
+            // The imputed rows say so; no window of the missing stretch says cpu is stuck (at the median it never sent) ...
+            Assert.All(sink.Rows.Where(r => r.Row is >= 40 and < 80), r => Assert.Equal(new[] { "cpu" }, r.Imputed));
+            Assert.DoesNotContain(sink.Rows, r => r.Row < 90 && r.Score?.HeldFeature != null);
+            // ... while the windows wholly inside the real stuck stretch do.
+            Assert.Equal(Enumerable.Range(90 + Window - 1, 120 - (90 + Window - 1)), sink.Rows.Where(r => r.Score?.HeldFeature == "cpu").Select(r => r.Row));
+        }
+
+        private sealed class Recording : IScoredRowSink<int>
+        {
+            public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
+            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
+        }
+
+        [Fact]
+        public void AnIncrementalRunOfAModelTrainedWithoutTheRuleAddsNone()
+        {
+            // A model file from before the rule (format 5) has none; an incremental run sees only its own rows, too few to
+            // say how long a feature holds values, so the model keeps scoring by the error alone, as it did.
+            using var model = Trained(memRun: 5);
+            using var old = ModelFile.Load(Forged(model, "v5.aemodel", RemoveRuns, version: 5));
+            Assert.Null(old.HeldValues);
+
+            var (rows, keys) = Series(2000, 200, 4);
+            old.Train(old.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 }, continueTraining: true,
+                windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.Null(old.HeldValues);
+            Assert.DoesNotContain(old.ScoreWindows(LaterWindows(old, from: 60, memRun: 5)), s => s.HeldFeature != null);
         }
 
         [Fact]
