@@ -282,6 +282,21 @@ Describe 'Invoke-AnomalyScoring' {
             $caught.TargetObject | Should -Be $state
         }
 
+        It 'a -StatePath folder that does not exist: one ScoringStateWriteFailed error naming it, before any lock or output' {
+            $folder = Join-Path $TestDrive 'missing-state'
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            $output = Join-Path $folder 'scored.csv'
+            $state = Join-Path $folder 'no-such/job.state.json'
+            $errs = $null; $caught = $null
+            try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath $output -StatePath $state -ThreadCount 1 -ErrorVariable errs } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateWriteFailed,*'
+            $caught.TargetObject | Should -Be $state
+            $caught.Exception.Message | Should -BeLike "*the folder '$(Split-Path $state)' does not exist. Create it, or give another -StatePath.*"
+            $caught.Exception.Message | Should -Not -BeLike '*lock*'
+            $output | Should -Not -Exist
+        }
+
         It 'an output folder that does not exist: one ScoringOutputWriteFailed error naming it, exit code 2, no state or lock left; the next run is a first run (<Case>)' -ForEach @(
             @{ Case = 'the default state beside the output'; StateIn = $null }
             @{ Case = 'a -StatePath in a folder that exists'; StateIn = 'state' }

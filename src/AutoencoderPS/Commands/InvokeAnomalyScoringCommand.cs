@@ -65,6 +65,13 @@ namespace AutoencoderPS.Commands
                         $"Could not write the scores to '{output}': the folder '{folder}' does not exist. Create it, or give another -OutputPath. " +
                         "Nothing was scored, and no state was written."),
                     ErrorIds.ScoringOutputWriteFailed, output), AnomalyScoringExitCode.Failed);
+            // The same for a -StatePath elsewhere: otherwise its lock fails first ("Could not create the lock file").
+            string? stateFolder = System.IO.Path.GetDirectoryName(state);
+            if (StatePath != null && !string.IsNullOrEmpty(stateFolder) && !Directory.Exists(stateFolder))
+                Fail(ErrorCatalog.Record(new DirectoryNotFoundException(
+                        $"Could not keep the scoring state in '{state}': the folder '{stateFolder}' does not exist. Create it, or give another -StatePath. " +
+                        "Nothing was scored."),
+                    ErrorIds.ScoringStateWriteFailed, state), AnomalyScoringExitCode.Failed);
 
             int unresolved = 0;
             var files = new List<string>();
