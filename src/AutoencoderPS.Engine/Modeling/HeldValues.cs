@@ -122,7 +122,9 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each column.</summary>
         public HeldValues Widen(HeldValues? other, FeatureSchema schema)
         {
-            if (other == null || other.longest.Length != longest.Length) return this;
+            if (other == null) return this;
+            if (other.longest.Length != longest.Length || other.windowSize != windowSize)
+                throw new ArgumentException("An earlier run's rule must be of the same schema and window.", nameof(other));
             var merged = new int[longest.Length];
             for (int c = 0; c < merged.Length; c++) merged[c] = Math.Max(longest[c], other.longest[c]);
             return new HeldValues(schema, merged, windowSize);

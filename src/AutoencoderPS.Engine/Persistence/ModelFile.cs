@@ -555,8 +555,12 @@ namespace AutoencoderPS.Engine.Persistence
                 HeldValues? held = null;
                 if (Features.Any(f => f.HeldRun != null))
                 {
-                    if (WindowSize == null || Features.Any(f => (f.Role == ColumnRole.Numeric) != (f.HeldRun != null) || f.HeldRun is int r && (r < 1 || r > WindowSize)))
-                        throw new InvalidDataException("its held-value runs are not one per numeric feature of a sliding-window model, each from 1 to the window size");
+                    if (WindowSize == null)
+                        throw new InvalidDataException("it keeps held-value runs but is not a sliding-window model");
+                    var bad = Features.FirstOrDefault(f => (f.Role == ColumnRole.Numeric) != (f.HeldRun != null) || f.HeldRun is int r && (r < 1 || r > WindowSize));
+                    if (bad != null)
+                        throw new InvalidDataException($"feature '{bad.Name}' has the held-value run {bad.HeldRun?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}: " +
+                            $"every numeric feature of a sliding-window model has one, from 1 to the window size ({WindowSize}), and no other feature has one");
                     held = new HeldValues(schema, Features.Select(f => f.HeldRun ?? -1).ToArray(), WindowSize.Value);
                 }
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,

@@ -95,6 +95,9 @@ namespace AutoencoderPS.Engine.Tests
             Assert.False(new HeldValues(schema, new[] { 4, 1 }, Window).Watches(0));
             Assert.True(new HeldValues(schema, new[] { 3, 1 }, Window).Watches(0));
             Assert.Equal("watched cpu (3); not watched mem (8 or more)", held.ToString());
+            // Widening takes the longer run of each column; a rule of another window is a mistake, not ignored.
+            Assert.Equal(new[] { 3, 8 }, held.Widen(new HeldValues(schema, new[] { 2, 1 }, Window), schema).LongestRuns);
+            Assert.Throws<ArgumentException>(() => held.Widen(new HeldValues(schema, new[] { 2, 1 }, Window * 2), schema));
         }
 
         [Fact]
@@ -224,7 +227,7 @@ namespace AutoencoderPS.Engine.Tests
 
             var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
             Assert.Equal(ErrorIds.ModelFileCorrupt, error.ErrorId);
-            Assert.Contains("held-value runs", error.Message);
+            Assert.Contains($"feature '{feature}' has the held-value run {(run == null ? "(none)" : run.Value.ToString(CultureInfo.InvariantCulture))}", error.Message);
         }
 
         [Fact]
