@@ -338,7 +338,7 @@ namespace AutoencoderPS.Engine.Modeling
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
         {
             var scaler = Scaler!;
-            var held = Settings.IsWindowed ? HeldValues : null;
+            var held = HeldValues; // null for a row model
             int n = rows.Count, d = explained.Width;
             if (n == 0) return Array.Empty<RowScore>();
             foreach (var row in rows)

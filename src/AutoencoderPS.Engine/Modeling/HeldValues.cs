@@ -42,11 +42,11 @@ namespace AutoencoderPS.Engine.Modeling
             rowWidth = schema.Width;
             longest = new int[schema.Count];
             names = new string[schema.Count];
-            for (int c = 0; c < schema.Count; c++) names[c] = schema.Columns[c].Name;
             var slots = new List<int>();
             var columns = new List<int>();
             for (int c = 0; c < schema.Count; c++)
             {
+                names[c] = schema.Columns[c].Name;
                 longest[c] = schema.Columns[c].Role == ColumnRole.Numeric ? Math.Min(longestRuns[c], windowSize) : -1;
                 if (longest[c] >= 1 && 2 * longest[c] < windowSize)
                 {
@@ -86,7 +86,8 @@ namespace AutoencoderPS.Engine.Modeling
                     && window[0] == previous[1] && window[^2] == previous[^1];
                 for (int c = 0; c < schema.Count; c++)
                 {
-                    if (schema.Columns[c].Role != ColumnRole.Numeric) { longest[c] = -1; continue; }
+                    // Only numbers are watched (the constructor marks the other columns -1).
+                    if (schema.Columns[c].Role != ColumnRole.Numeric) continue;
                     int slot = schema.FirstSlot(c);
                     if (follows)
                     {

@@ -59,15 +59,13 @@ namespace AutoencoderPS.Commands
             string model = ResolveTarget(ModelPath, "ModelPath");
             // Said before anything else is done (and under -WhatIf), as Test-Anomaly -OutputPath does: without this, the
             // default state's lock beside the output would fail first, naming a lock file the operator never gave.
-            string? folder = System.IO.Path.GetDirectoryName(output);
-            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            if (MissingFolderOf(output) is { } folder)
                 Fail(ErrorCatalog.Record(new DirectoryNotFoundException(
                         $"Could not write the scores to '{output}': the folder '{folder}' does not exist. Create it, or give another -OutputPath. " +
                         "Nothing was scored, and no state was written."),
                     ErrorIds.ScoringOutputWriteFailed, output), AnomalyScoringExitCode.Failed);
             // The same for a -StatePath elsewhere: otherwise its lock fails first ("Could not create the lock file").
-            string? stateFolder = System.IO.Path.GetDirectoryName(state);
-            if (StatePath != null && !string.IsNullOrEmpty(stateFolder) && !Directory.Exists(stateFolder))
+            if (StatePath != null && MissingFolderOf(state) is { } stateFolder)
                 Fail(ErrorCatalog.Record(new DirectoryNotFoundException(
                         $"Could not keep the scoring state in '{state}': the folder '{stateFolder}' does not exist. Create it, or give another -StatePath. " +
                         "Nothing was scored."),

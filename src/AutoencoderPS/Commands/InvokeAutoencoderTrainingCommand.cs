@@ -1,5 +1,4 @@
 using System;
-using AutoencoderPS.Engine.Text;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -120,26 +119,12 @@ namespace AutoencoderPS.Commands
                 if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
-            var options = CreateCsvOptions();
-            var files = ResolveInputFiles();
-            filesFound += files.Count;
-            foreach (var file in files)
+            ReadInputFiles(record =>
             {
-                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
-                try
-                {
-                    foreach (var record in CsvSource.Read(file, options))
-                    {
-                        if (stopping.IsCancellationRequested) return;
-                        Accept(record, ++rowNumber);
-                    }
-                }
-                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
-                {
-                    filesFailed++;
-                    WriteError(FileError(e, file));
-                }
-            }
+                if (stopping.IsCancellationRequested) return false;
+                Accept(record, ++rowNumber);
+                return true;
+            });
         }
 
         protected override void EndProcessing()
@@ -147,7 +132,7 @@ namespace AutoencoderPS.Commands
             // Every path that named no file, and every file that could not be read, was its own non-terminating error
             // (InputFileNotFound, EmptyCsvFile, ...), as in Test-Anomaly; a second error for the same paths would say it
             // twice. The model stays as it was.
-            if (ReadsFiles && rowNumber == 0 && filesFailed == filesFound)
+            if (rowNumber == 0 && NoInputFileRead)
             {
                 WriteVerbose("No training file could be read (see the errors above), so nothing was trained; the model is unchanged.");
                 return;
@@ -282,15 +267,12 @@ namespace AutoencoderPS.Commands
 
         protected override void StopProcessing() => stopping.Cancel();
 
-        private int filesFound;
-        private int filesFailed;
-
         private void ThrowEmpty()
         {
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : ReadsFiles
-                    ? $"The {filesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
+                    ? $"The {InputFilesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
                     : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
             ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyTrainingInput, message), Model));
         }

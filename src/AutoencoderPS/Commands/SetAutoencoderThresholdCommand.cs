@@ -58,25 +58,12 @@ namespace AutoencoderPS.Commands
                 if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
-            var options = CreateCsvOptions();
-            var files = ResolveInputFiles();
-            filesFound += files.Count;
-            foreach (var file in files)
+            ReadInputFiles(record =>
             {
-                try
-                {
-                    foreach (var record in CsvSource.Read(file, options)) Accept(record, ++rowNumber);
-                }
-                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException || e is AutoencoderException)
-                {
-                    filesFailed++;
-                    WriteError(FileError(e, file));
-                }
-            }
+                Accept(record, ++rowNumber);
+                return true;
+            });
         }
-
-        private int filesFound;
-        private int filesFailed;
 
         protected override void EndProcessing()
         {
@@ -97,7 +84,7 @@ namespace AutoencoderPS.Commands
 
             // Every path that named no file, and every file that could not be read, was its own error above (as in
             // Test-Anomaly and Invoke-AutoencoderTraining): a second one for the same paths would say it twice.
-            if (ParameterSetName != TrainingErrorsSet && Method != ThresholdMethod.Manual && ReadsFiles && rowNumber == 0 && filesFailed == filesFound)
+            if (ParameterSetName != TrainingErrorsSet && Method != ThresholdMethod.Manual && rowNumber == 0 && NoInputFileRead)
             {
                 WriteVerbose("No file could be read (see the errors above), so the threshold is unchanged.");
                 return;

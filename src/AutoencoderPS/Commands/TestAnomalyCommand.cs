@@ -150,8 +150,7 @@ namespace AutoencoderPS.Commands
                         ErrorIds.OutputFileExists, target));
                 }
                 // Said before anything is read (and under -WhatIf): the scores of a whole export could not be kept.
-                string? folder = System.IO.Path.GetDirectoryName(target);
-                if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+                if (MissingFolderOf(target) is { } folder)
                     ThrowTerminatingError(ErrorCatalog.Record(new DirectoryNotFoundException(
                             $"Could not write the scored rows to '{target}': the folder '{folder}' does not exist. Create it, or give another -OutputPath."),
                         ErrorIds.OutputFileWriteFailed, target));

@@ -149,6 +149,16 @@ namespace AutoencoderPS.Commands
             return files;
         }
 
+        /// <summary>
+        /// The folder of <paramref name="file"/> when it does not exist (null when it does, or the path has none): an
+        /// output or state file there could not be written, which is said before any work is done.
+        /// </summary>
+        protected static string? MissingFolderOf(string file)
+        {
+            string? folder = System.IO.Path.GetDirectoryName(file);
+            return string.IsNullOrEmpty(folder) || Directory.Exists(folder) ? null : folder;
+        }
+
         private static string Capitalized(string noun) => char.ToUpperInvariant(noun[0]) + noun.Substring(1);
 
         /// <summary>

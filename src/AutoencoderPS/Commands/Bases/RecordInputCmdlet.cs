@@ -8,6 +8,7 @@ using System.Text;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Text;
 using AutoencoderPS.Adapters;
 using AutoencoderPS.Errors;
 
@@ -131,6 +132,41 @@ namespace AutoencoderPS.Commands
             };
             return error;
         }
+
+        private int filesFound;
+        private int filesFailed;
+
+        /// <summary>
+        /// Reads the records of the -Path or -LiteralPath files, file after file, into <paramref name="accept"/> (false
+        /// stops). A path that names no file, and a file that can't be read, is its own non-terminating error, and the
+        /// other files go on (<see cref="NoInputFileRead"/> then tells the cmdlet to end without a second error).
+        /// </summary>
+        protected void ReadInputFiles(Func<CsvRecord, bool> accept)
+        {
+            var options = CreateCsvOptions();
+            var files = ResolveInputFiles();
+            filesFound += files.Count;
+            foreach (var file in files)
+            {
+                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
+                try
+                {
+                    foreach (var record in CsvSource.Read(file, options))
+                        if (!accept(record)) return;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                {
+                    filesFailed++;
+                    WriteError(FileError(e, file));
+                }
+            }
+        }
+
+        /// <summary>Files were asked for, and every path named none or every file failed (each was its own error).</summary>
+        protected bool NoInputFileRead => ReadsFiles && filesFailed == filesFound;
+
+        /// <summary>The files <see cref="ReadInputFiles"/> found so far.</summary>
+        protected int InputFilesFound => filesFound;
 
         protected ErrorRecord FileError(Exception e, string file) => e switch
         {
