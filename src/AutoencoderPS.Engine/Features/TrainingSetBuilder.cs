@@ -119,16 +119,17 @@ namespace AutoencoderPS.Engine.Features
             var fitted = columns.ToList();
             var schema = new FeatureSchema(fitted, roles.Ignored);
             var inputs = new List<double[]>(rows.Count);
-            int imputedValues = 0;
-            foreach (var compact in rows)
+            var imputed = new ImputedCells();
+            for (int r = 0; r < rows.Count; r++)
             {
+                var compact = rows[r];
                 var slots = new double[schema.Width];
                 for (int i = 0; i < schema.Count; i++)
                 {
                     var c = schema.Columns[i];
                     var target = slots.AsSpan(schema.FirstSlot(i), c.Width);
                     double v = compact[i];
-                    if (double.IsNaN(v)) imputedValues++;
+                    if (double.IsNaN(v)) imputed.Add(r, i);
                     switch (c.Role)
                     {
                         case ColumnRole.Numeric:
@@ -146,7 +147,7 @@ namespace AutoencoderPS.Engine.Features
                 }
                 inputs.Add(slots);
             }
-            return new TrainingSet(schema, inputs, imputedValues);
+            return new TrainingSet(schema, inputs, imputed);
         }
 
         // Column i's fitted form: its statistics (numeric: median, spread, range; categorical: the kept categories).
@@ -252,17 +253,20 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>Training rows ready for the network, and the schema fitted on them.</summary>
     public sealed class TrainingSet
     {
-        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, int imputedValues)
+        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, ImputedCells imputed)
         {
             Schema = schema;
             Rows = rows;
-            ImputedValues = imputedValues;
+            Imputed = imputed;
         }
 
         public FeatureSchema Schema { get; }
         public IReadOnlyList<double[]> Rows { get; }
 
+        /// <summary>The missing values filled in (row and column): the training median, the most frequent category, or no time.</summary>
+        public ImputedCells Imputed { get; }
+
         /// <summary>How many missing values were filled with the training median or most frequent category.</summary>
-        public int ImputedValues { get; }
+        public int ImputedValues => Imputed.Count;
     }
 }

@@ -131,7 +131,9 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Trains a new network on <paramref name="rows"/> (already featurized by <paramref name="schema"/>)
         /// and sets the threshold from the training errors. The model changes only when the whole run
-        /// finishes; a cancelled or failed run leaves it as it was.
+        /// finishes; a cancelled or failed run leaves it as it was. <paramref name="imputed"/> names the values of
+        /// <paramref name="rows"/> that were missing and filled in (a sliding-window model's stuck-value rule does not
+        /// count them as held values).
         /// </summary>
         public IReadOnlyList<EpochResult> Train(
             FeatureSchema schema,
@@ -140,7 +142,8 @@ namespace AutoencoderPS.Engine.Modeling
             Action<EpochResult>? onEpoch = null,
             CancellationToken cancellation = default,
             bool continueTraining = false,
-            WindowPlan? windows = null)
+            WindowPlan? windows = null,
+            ImputedCells? imputed = null)
         {
             ThrowIfDisposed();
             options.Validate();
@@ -229,7 +232,7 @@ namespace AutoencoderPS.Engine.Modeling
                 // trained before the rule existed (a format-5 file) gets none from an incremental run: its rows alone are
                 // a small part of what the model learned from, and would watch features its first training saw hold values.
                 var held = windows == null || continueTraining && HeldValues == null ? null
-                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize).Widen(continueTraining ? HeldValues : null, schema);
+                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed).Widen(continueTraining ? HeldValues : null, schema);
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;

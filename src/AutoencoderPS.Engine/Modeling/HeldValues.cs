@@ -73,9 +73,14 @@ namespace AutoencoderPS.Engine.Modeling
         /// one value in any window. Windows that follow on from the previous one (a step of one row) extend its runs, so
         /// the cost is one comparison per window and column; a time grid's windows index cells made afresh for each
         /// window (SlidingWindow.PlanGrid), so none follows on and each costs a comparison per row, as copying it did.
+        /// A value in <paramref name="imputed"/> (missing in the row, filled with the training median) holds nothing: it
+        /// ends a run and starts none, so an outage in training does not read as the feature holding its median for that
+        /// long (which would turn the rule off for it).
         /// </summary>
-        public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize)
+        public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize,
+            ImputedCells? imputed = null)
         {
+            bool Filled(int row, int column) => imputed != null && imputed.Contains(row, column);
             var longest = new int[schema.Count];
             var run = new int[schema.Count];
             int[]? previous = null;
@@ -91,14 +96,14 @@ namespace AutoencoderPS.Engine.Modeling
                     int slot = schema.FirstSlot(c);
                     if (follows)
                     {
-                        run[c] = Same(rows[window[^1]][slot], rows[window[^2]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Next(run[c], c, slot, window[^2], window[^1]);
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                         continue;
                     }
-                    run[c] = 1;
+                    run[c] = Filled(window[0], c) ? 0 : 1;
                     for (int k = 1; k < window.Length; k++)
                     {
-                        run[c] = Same(rows[window[k]][slot], rows[window[k - 1]][slot]) ? run[c] + 1 : 1;
+                        run[c] = Next(run[c], c, slot, window[k - 1], window[k]);
                         longest[c] = Math.Max(longest[c], Math.Min(run[c], windowSize));
                     }
                     longest[c] = Math.Max(longest[c], 1);
@@ -106,6 +111,13 @@ namespace AutoencoderPS.Engine.Modeling
                 previous = window;
             }
             return new HeldValues(schema, longest, windowSize);
+
+            // Column c's run at row `at`, given its run at row `earlier` (`before`): a filled-in value holds nothing.
+            int Next(int before, int c, int slot, int earlier, int at)
+            {
+                if (Filled(at, c)) return 0;
+                return !Filled(earlier, c) && Same(rows[at][slot], rows[earlier][slot]) ? before + 1 : 1;
+            }
         }
 
         /// <summary>How far apart two values may be, relative to the larger, and still be one value (<see cref="Same"/>).</summary>

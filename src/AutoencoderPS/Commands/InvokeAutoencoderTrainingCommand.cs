@@ -26,6 +26,9 @@ namespace AutoencoderPS.Commands
         private readonly List<IRecord> pending = new List<IRecord>();
         private readonly List<long> pendingRows = new List<long>();
         private readonly List<double[]> incrementalRows = new List<double[]>();
+        // The values of those rows that were missing and filled in, and one row's names of them.
+        private readonly ImputedCells incrementalImputed = new ImputedCells();
+        private readonly List<string> incrementalMissing = new List<string>();
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
         private readonly List<WindowKey> windowKeys = new List<WindowKey>();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
@@ -139,10 +142,12 @@ namespace AutoencoderPS.Commands
             }
             IReadOnlyList<double[]> rows;
             FeatureSchema schema;
+            ImputedCells imputed;
             if (Incremental)
             {
                 schema = Model.Schema!;
                 rows = incrementalRows;
+                imputed = incrementalImputed;
             }
             else
             {
@@ -164,6 +169,7 @@ namespace AutoencoderPS.Commands
                 }
                 schema = set.Schema;
                 rows = set.Rows;
+                imputed = set.Imputed;
                 if (set.ImputedValues > 0)
                     WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical).");
             }
@@ -199,6 +205,7 @@ namespace AutoencoderPS.Commands
 
             WindowPlan? plan = null;
             var trainingRows = rows;
+            ImputedCells? trainingImputed = imputed;
             if (Model.Settings.IsWindowed)
             {
                 var knownIntervals = Incremental ? Model.GroupIntervals : null;
@@ -207,6 +214,8 @@ namespace AutoencoderPS.Commands
                 {
                     plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual);
                     trainingRows = windowRows;
+                    // The grid's windows are made of cells (averages, or filled between rows), not of the rows read.
+                    trainingImputed = null;
                 }
                 else plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, knownIntervals, knownUsual);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
@@ -236,7 +245,7 @@ namespace AutoencoderPS.Commands
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
                     WriteProgress(progress);
                     if (!PassThru) WriteObject(epoch);
-                }, stopping.Token, continueTraining: Incremental, windows: plan);
+                }, stopping.Token, continueTraining: Incremental, windows: plan, imputed: trainingImputed);
             }
             catch (OperationCanceledException)
             {
@@ -309,7 +318,9 @@ namespace AutoencoderPS.Commands
                 try
                 {
                     var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
-                    Model.Schema.Featurize(record, InputCulture, features, Policy, null);
+                    incrementalMissing.Clear();
+                    Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
+                    foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
                     if (Model.Settings.IsWindowed) windowKeys.Add(key);
                 }

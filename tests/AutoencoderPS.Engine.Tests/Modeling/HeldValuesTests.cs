@@ -303,6 +303,52 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(Enumerable.Range(90 + Window - 1, 120 - (90 + Window - 1)), sink.Rows.Where(r => r.Score?.HeldFeature == "cpu").Select(r => r.Row));
         }
 
+        [Theory]
+        [InlineData(false)] // windows one row apart: each extends the previous one's runs
+        [InlineData(true)] // every other window: each is counted afresh
+        public void ValuesFilledInForMissingOnesInTrainingHoldNothing(bool sparse)
+        {
+            // mem is missing for rows 100-119 of the training rows (filled with its median, 33): twenty rows of one value,
+            // which without the mask would turn the rule off for mem (2 x 8 or more is not below the window of 8).
+            var (rows, keys) = Series(0, 300, 7);
+            var imputed = new ImputedCells();
+            for (int i = 100; i < 120; i++)
+            {
+                rows[i][1] = 33;
+                imputed.Add(i, 1);
+            }
+            var windows = SlidingWindow.Plan(Window, keys, null).Windows.Where((w, k) => !sparse || k % 2 == 0).ToList();
+
+            var unmasked = HeldValues.Learn(Schema(), rows, windows, Window);
+            Assert.Equal(new[] { 1, Window }, unmasked.LongestRuns);
+            Assert.False(unmasked.Watches(1));
+
+            var masked = HeldValues.Learn(Schema(), rows, windows, Window, imputed);
+            Assert.Equal(new[] { 1, 1 }, masked.LongestRuns);
+            Assert.True(masked.Watches(1));
+
+            // A real run next to the outage still counts: mem holds 40 for the three rows before it.
+            for (int i = 97; i < 100; i++) rows[i][1] = 40;
+            Assert.Equal(new[] { 1, 3 }, HeldValues.Learn(Schema(), rows, windows, Window, imputed).LongestRuns);
+        }
+
+        [Fact]
+        public void TheTrainingSetSaysWhichValuesWereFilledIn()
+        {
+            var roles = new FeatureSchema(new[] { "cpu", "mem" });
+            var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            builder.Add(new TestRecord(("cpu", "1"), ("mem", "")));
+            builder.Add(new TestRecord(("cpu", "2"), ("mem", "5")));
+            builder.Add(new TestRecord(("cpu", null), ("mem", "7")));
+            var set = builder.Build();
+            Assert.Equal(2, set.ImputedValues);
+            Assert.True(set.Imputed.Contains(0, 1));
+            Assert.True(set.Imputed.Contains(2, 0));
+            Assert.False(set.Imputed.Contains(0, 0));
+            Assert.False(set.Imputed.Contains(1, 1));
+            Assert.Equal(6, set.Rows[0][1]); // the median of 5 and 7
+        }
+
         private sealed class Recording : IScoredRowSink<int>
         {
             public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
