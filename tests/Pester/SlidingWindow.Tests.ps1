@@ -415,6 +415,36 @@ Describe 'Sliding windows' {
             $scored[40].AnomalyExplanation | Should -BeLike 'Cpu stuck at 55.5 for 8 rows (in training at most 1)*'
         }
 
+        It 'judges each host by its own runs: an idle host in training does not turn the rule off for a busy one' {
+            # web2 idles in training (Cpu 0 throughout), web1 is busy. Over all hosts Cpu held one value for a whole window,
+            # so a rule shared by every host would watch Cpu nowhere; each host's own runs watch it on web1.
+            $train = @(New-SeriesRow -HostName web1, web2 -Count 400 -Seed 49)
+            $train | Where-Object Host -eq 'web2' | ForEach-Object { $_.Cpu = 0 }
+            $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -GroupBy Host -Seed 24
+            $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 -Verbose 4>&1
+            $line = $log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }
+            $line | Should -BeLike '*watched Mem (1); not watched Cpu (8 or more)*'
+            $line | Should -BeLike '*2 of 2 group(s) had 288 training windows or more*web1: watched Cpu (1), Mem (1)*'
+
+            # Later: web1's Cpu sticks at 61.5 from row 20 on, web2 stays idle, and web3 (never trained) sticks too.
+            $test = @(New-SeriesRow -HostName web1, web2, web3 -First 3000 -Count 60 -Seed 50)
+            $test | ForEach-Object { if ($_.Host -eq 'web2') { $_.Cpu = 0 } }
+            $test | Where-Object { $_.Host -ne 'web2' } | Select-Object -Skip 40 | ForEach-Object { $_.Cpu = 61.5 }
+            $scored = @($test | Copy-Row | Test-Anomaly -Model $model -ThreadCount 1)
+            $stuck = @($scored | Where-Object { $_.AnomalyExplanation -like '*stuck at*' })
+            @($stuck | Where-Object Host -ne 'web1').Count | Should -Be 0
+            @($stuck | Where-Object Host -eq 'web1').Count | Should -BeGreaterThan 0
+            $stuck[0].AnomalyExplanation | Should -BeLike 'Cpu stuck at 61.5 for 8 rows (in training at most 1)*'
+
+            # The model file keeps each host's runs.
+            $path = Join-Path $TestDrive 'hosts.aemodel'
+            Export-Autoencoder -Model $model -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $again = @($test | Copy-Row | Test-Anomaly -Model $loaded -ThreadCount 1)
+            @($again | ForEach-Object { "$($_.IsAnomaly) $($_.AnomalyExplanation)" }) | Should -Be @($scored | ForEach-Object { "$($_.IsAnomaly) $($_.AnomalyExplanation)" })
+            @($loaded.HeldValues.Groups).Count | Should -Be 2
+        }
+
         It 'flags a flat-lined sensor that a row model cannot see (each value is individually normal)' {
             # Training: a noisy 24-row cycle. Test: the same, but the sensor sticks at one value for 40 rows (80-119).
             $train = @(New-SeriesRow -Count 1200 -Seed 40)

@@ -232,7 +232,7 @@ namespace AutoencoderPS.Engine.Modeling
                 // trained before the rule existed (a format-5 file) gets none from an incremental run: its rows alone are
                 // a small part of what the model learned from, and would watch features its first training saw hold values.
                 var held = windows == null || continueTraining && HeldValues == null ? null
-                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed).Widen(continueTraining ? HeldValues : null, schema);
+                    : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed, windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null).Widen(continueTraining ? HeldValues : null, schema);
                 candidate.eval();
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
                 double trimmed = trimmedShare ?? 0;
@@ -321,7 +321,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// given, holds per window the features imputed in its newest row (null: none): such a feature is not stuck
         /// (<see cref="Modeling.HeldValues.Find"/>).
         /// </summary>
-        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
+        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, IReadOnlyList<string>? groups = null)
         {
             lock (sync)
             {
@@ -333,12 +333,15 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new InvalidOperationException("A row model scores rows (Score), not windows.");
                 if (imputed != null && imputed.Count != windows.Count)
                     throw new ArgumentException("One list of imputed features per window.", nameof(imputed));
-                return ScoreCore(windows, WindowSchema!, imputed);
+                if (groups != null && groups.Count != windows.Count)
+                    throw new ArgumentException("One group per window.", nameof(groups));
+                return ScoreCore(windows, WindowSchema!, imputed, groups);
             }
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
-        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
+        private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null,
+            IReadOnlyList<string>? groups = null)
         {
             var scaler = Scaler!;
             var held = HeldValues; // null for a row model
@@ -363,11 +366,12 @@ namespace AutoencoderPS.Engine.Modeling
                 scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
                 if (held != null)
                 {
-                    int column = held.Find(rows[i], imputed?[i]);
+                    string? group = groups?[i];
+                    int column = held.Find(rows[i], imputed?[i], group);
                     // The window schema lists every row column once per step, oldest first: the held column at the last step.
                     if (column >= 0)
                         scores[i].MarkHeld(explained.Count - Schema!.Count + column, Schema.Columns[column].Name, rows[i][Schema.FirstSlot(column)],
-                            held.WindowSize, held.LongestRuns[column]);
+                            held.WindowSize, held.RunsFor(group)[column]);
                 }
             }
             return scores;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AutoencoderPS.Engine.Features;
 
 namespace AutoencoderPS.Engine.Modeling
@@ -20,19 +21,29 @@ namespace AutoencoderPS.Engine.Modeling
     /// </summary>
     public sealed class HeldValues
     {
+        /// <summary>
+        /// Training windows a group needs before its own runs decide for it (288: a day of 5-minute rows, as the
+        /// likelihood's learning period). A group with fewer, or one training never saw, is judged by the runs of all
+        /// groups: with n training windows the chance of a false alarm is about 1/n^2 a row, too high for a short history.
+        /// </summary>
+        public const int MinGroupWindows = 288;
+
         private readonly int[] longest;
         private readonly int windowSize;
         private readonly int rowWidth;
-        private readonly int[] watchedSlots;
-        private readonly int[] watchedColumns;
+        private readonly int[] slotOf;
+        private readonly int[] watched;
         private readonly string[] names;
+        private readonly Dictionary<string, HeldGroup> groups = new Dictionary<string, HeldGroup>(StringComparer.Ordinal);
+        private readonly Dictionary<string, int[]> watchedByGroup = new Dictionary<string, int[]>(StringComparer.Ordinal);
 
         /// <summary>
         /// The rule for <paramref name="schema"/>'s columns: <paramref name="longestRuns"/> holds, per column, the most
-        /// consecutive training rows with one value (at most <paramref name="windowSize"/>), or -1 for a column that
-        /// is not a number (not watched).
+        /// consecutive training rows with one value (at most <paramref name="windowSize"/>) over all groups, or -1 for a
+        /// column that is not a number (not watched); <paramref name="byGroup"/>, when training had several groups
+        /// (<see cref="ModelSettings.GroupBy"/>), each group's own runs.
         /// </summary>
-        public HeldValues(FeatureSchema schema, IReadOnlyList<int> longestRuns, int windowSize)
+        public HeldValues(FeatureSchema schema, IReadOnlyList<int> longestRuns, int windowSize, IEnumerable<HeldGroup>? byGroup = null)
         {
             if (schema == null) throw new ArgumentNullException(nameof(schema));
             if (longestRuns == null) throw new ArgumentNullException(nameof(longestRuns));
@@ -40,32 +51,62 @@ namespace AutoencoderPS.Engine.Modeling
             if (windowSize < 2) throw new ArgumentOutOfRangeException(nameof(windowSize), "A held value is seen in windows of two rows or more.");
             this.windowSize = windowSize;
             rowWidth = schema.Width;
-            longest = new int[schema.Count];
+            longest = Runs(schema, longestRuns, windowSize);
             names = new string[schema.Count];
-            var slots = new List<int>();
-            var columns = new List<int>();
+            slotOf = new int[schema.Count];
             for (int c = 0; c < schema.Count; c++)
             {
                 names[c] = schema.Columns[c].Name;
-                longest[c] = schema.Columns[c].Role == ColumnRole.Numeric ? Math.Min(longestRuns[c], windowSize) : -1;
-                if (longest[c] >= 1 && 2 * longest[c] < windowSize)
-                {
-                    slots.Add(schema.FirstSlot(c));
-                    columns.Add(c);
-                }
+                slotOf[c] = schema.FirstSlot(c);
             }
-            watchedSlots = slots.ToArray();
-            watchedColumns = columns.ToArray();
+            watched = WatchedOf(longest);
+            foreach (var group in byGroup ?? Array.Empty<HeldGroup>())
+            {
+                if (group.Runs.Count != schema.Count) throw new ArgumentException($"Group '{group.Group}' needs one run length per column of the schema.", nameof(byGroup));
+                var own = new HeldGroup(group.Group, group.Windows, Runs(schema, group.Runs, windowSize));
+                if (!groups.TryAdd(own.Group, own)) throw new ArgumentException($"Group '{group.Group}' is named twice.", nameof(byGroup));
+                if (own.Windows >= MinGroupWindows) watchedByGroup[own.Group] = WatchedOf((int[])own.Runs);
+            }
         }
 
-        /// <summary>Per column of the schema: the most consecutive training rows with one value (up to the window size), -1 for a column that is not a number.</summary>
+        // Per column: the run capped at the window, -1 for a column that is not a number.
+        private static int[] Runs(FeatureSchema schema, IReadOnlyList<int> runs, int windowSize)
+        {
+            var capped = new int[schema.Count];
+            for (int c = 0; c < schema.Count; c++)
+                capped[c] = schema.Columns[c].Role == ColumnRole.Numeric ? Math.Min(runs[c], windowSize) : -1;
+            return capped;
+        }
+
+        // The columns watched under these runs: a run of one value twice as long as any in training is not chance.
+        private int[] WatchedOf(int[] runs)
+        {
+            var columns = new List<int>();
+            for (int c = 0; c < runs.Length; c++)
+                if (runs[c] >= 1 && 2 * runs[c] < windowSize) columns.Add(c);
+            return columns.ToArray();
+        }
+
+        /// <summary>Per column of the schema: the most consecutive training rows with one value over all groups (up to the window size), -1 for a column that is not a number.</summary>
         public IReadOnlyList<int> LongestRuns => longest;
+
+        /// <summary>Each group's own runs, when training had several groups (empty otherwise).</summary>
+        public IReadOnlyCollection<HeldGroup> Groups => groups.Values;
 
         /// <summary>Rows per window.</summary>
         public int WindowSize => windowSize;
 
-        /// <summary>True when a window holding one value of column <paramref name="column"/> throughout is an anomaly.</summary>
-        public bool Watches(int column) => Array.IndexOf(watchedColumns, column) >= 0;
+        /// <summary>
+        /// The runs that judge <paramref name="group"/>'s windows: its own when training gave it at least
+        /// <see cref="MinGroupWindows"/> windows, else those of all groups.
+        /// </summary>
+        public IReadOnlyList<int> RunsFor(string? group) =>
+            group != null && watchedByGroup.ContainsKey(group) ? groups[group].Runs : longest;
+
+        /// <summary>True when a window of <paramref name="group"/> holding one value of column <paramref name="column"/> throughout is an anomaly.</summary>
+        public bool Watches(int column, string? group = null) => Array.IndexOf(WatchedFor(group), column) >= 0;
+
+        private int[] WatchedFor(string? group) => group != null && watchedByGroup.TryGetValue(group, out var own) ? own : watched;
 
         /// <summary>
         /// The rule learnt from training <paramref name="windows"/> (each the indices of its rows in
@@ -75,17 +116,24 @@ namespace AutoencoderPS.Engine.Modeling
         /// window (SlidingWindow.PlanGrid), so none follows on and each costs a comparison per row, as copying it did.
         /// A value in <paramref name="imputed"/> (missing in the row, filled with the training median) holds nothing: it
         /// ends a run and starts none, so an outage in training does not read as the feature holding its median for that
-        /// long (which would turn the rule off for it).
+        /// long (which would turn the rule off for it). <paramref name="groupOf"/> (per window, its group) gives each
+        /// group its own runs when there are several.
         /// </summary>
         public static HeldValues Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize,
-            ImputedCells? imputed = null)
+            ImputedCells? imputed = null, IReadOnlyList<string>? groupOf = null)
         {
+            if (groupOf != null && groupOf.Count != windows.Count) throw new ArgumentException("One group per window.", nameof(groupOf));
             bool Filled(int row, int column) => imputed != null && imputed.Contains(row, column);
-            var longest = new int[schema.Count];
+            var byGroup = new Dictionary<string, HeldGroup>(StringComparer.Ordinal);
             var run = new int[schema.Count];
             int[]? previous = null;
-            foreach (var window in windows)
+            for (int w = 0; w < windows.Count; w++)
             {
+                var window = windows[w];
+                string group = groupOf?[w] ?? "";
+                if (!byGroup.TryGetValue(group, out var own)) byGroup[group] = own = new HeldGroup(group, 0, new int[schema.Count]);
+                var longest = (int[])own.Runs;
+                own.Windows++;
                 // A window one row on from the previous one extends its runs; any other starts them afresh.
                 bool follows = previous != null && window.Length == previous.Length && window.Length >= 2
                     && window[0] == previous[1] && window[^2] == previous[^1];
@@ -110,7 +158,11 @@ namespace AutoencoderPS.Engine.Modeling
                 }
                 previous = window;
             }
-            return new HeldValues(schema, longest, windowSize);
+            var overall = new int[schema.Count];
+            foreach (var own in byGroup.Values)
+                for (int c = 0; c < overall.Length; c++) overall[c] = Math.Max(overall[c], own.Runs[c]);
+            // One group: its runs are the overall runs.
+            return new HeldValues(schema, overall, windowSize, byGroup.Count > 1 ? byGroup.Values : null);
 
             // Column c's run at row `at`, given its run at row `earlier` (`before`): a filled-in value holds nothing.
             int Next(int before, int c, int slot, int earlier, int at)
@@ -132,7 +184,10 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public static bool Same(double a, double b) => a == b || Math.Abs(a - b) <= Tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
-        /// <summary>This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each column.</summary>
+        /// <summary>
+        /// This rule and <paramref name="other"/>'s (an earlier training run of the same schema): the longer run of each
+        /// column, overall and per group (a group's training windows add up).
+        /// </summary>
         public HeldValues Widen(HeldValues? other, FeatureSchema schema)
         {
             if (other == null) return this;
@@ -140,49 +195,76 @@ namespace AutoencoderPS.Engine.Modeling
                 throw new ArgumentException("An earlier run's rule must be of the same schema and window.", nameof(other));
             var merged = new int[longest.Length];
             for (int c = 0; c < merged.Length; c++) merged[c] = Math.Max(longest[c], other.longest[c]);
-            return new HeldValues(schema, merged, windowSize);
+            var byGroup = new Dictionary<string, HeldGroup>(StringComparer.Ordinal);
+            foreach (var group in other.groups.Values.Concat(groups.Values))
+            {
+                if (!byGroup.TryGetValue(group.Group, out var sum))
+                {
+                    byGroup[group.Group] = new HeldGroup(group.Group, group.Windows, group.Runs.ToArray());
+                    continue;
+                }
+                var runs = (int[])sum.Runs;
+                for (int c = 0; c < runs.Length; c++) runs[c] = Math.Max(runs[c], group.Runs[c]);
+                sum.Windows += group.Windows;
+            }
+            return new HeldValues(schema, merged, windowSize, byGroup.Values);
         }
 
         /// <summary>
         /// One line for the training log: which numeric features are watched for a stuck value and which are not, with
-        /// their longest training runs.
+        /// their longest training runs, and the groups judged by runs of their own that differ.
         /// </summary>
-        public string Describe() =>
-            $"Stuck values: a window of {windowSize} rows holding one value of a feature is an anomaly when the feature " +
-            $"never held one value for {(windowSize + 1) / 2} rows in training. Longest runs in training: {this}.";
-
-        /// <summary>"watched cpu (1), mem (2); not watched count (24 or more)": each numeric feature's longest training run.</summary>
-        public override string ToString()
+        public string Describe()
         {
-            var watched = new List<string>();
-            var not = new List<string>();
-            for (int c = 0; c < longest.Length; c++)
+            string line = $"Stuck values: a window of {windowSize} rows holding one value of a feature is an anomaly when the feature " +
+                          $"never held one value for {(windowSize + 1) / 2} rows in training. Longest runs in training: {this}.";
+            var differing = groups.Values.Where(g => watchedByGroup.ContainsKey(g.Group) && !watchedByGroup[g.Group].SequenceEqual(watched))
+                .OrderBy(g => g.Group, StringComparer.Ordinal).ToList();
+            if (groups.Count == 0) return line;
+            int own = watchedByGroup.Count;
+            line += $" {own} of {groups.Count} group(s) had {MinGroupWindows} training windows or more and are judged by their own runs";
+            if (differing.Count == 0) return line + (own > 0 ? ", which watch the same features." : ".");
+            const int Listed = 5;
+            var texts = differing.Take(Listed).Select(g => $"{g.Group}: {Text((int[])g.Runs, watchedByGroup[g.Group])}");
+            return line + "; where they differ: " + string.Join(" | ", texts) + (differing.Count > Listed ? $" | and {differing.Count - Listed} more" : "") + ".";
+        }
+
+        /// <summary>"watched cpu (1), mem (2); not watched count (24 or more)": each numeric feature's longest training run (over all groups).</summary>
+        public override string ToString() => Text(longest, watched);
+
+        private string Text(int[] runs, int[] watching)
+        {
+            var on = new List<string>();
+            var off = new List<string>();
+            for (int c = 0; c < runs.Length; c++)
             {
-                if (longest[c] < 1) continue;
-                string text = $"{names[c]} ({longest[c]}{(longest[c] >= windowSize ? " or more" : "")})";
-                (Watches(c) ? watched : not).Add(text);
+                if (runs[c] < 1) continue;
+                string text = $"{names[c]} ({runs[c]}{(runs[c] >= windowSize ? " or more" : "")})";
+                (Array.IndexOf(watching, c) >= 0 ? on : off).Add(text);
             }
-            string line = watched.Count > 0 ? "watched " + string.Join(", ", watched) : "no feature watched";
-            return not.Count > 0 ? line + "; not watched " + string.Join(", ", not) : line;
+            string line = on.Count > 0 ? "watched " + string.Join(", ", on) : "no feature watched";
+            return off.Count > 0 ? line + "; not watched " + string.Join(", ", off) : line;
         }
 
         /// <summary>
         /// The first watched column (index in the row schema) that holds one value in every row of
-        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1. A feature named in
-        /// <paramref name="imputed"/> (the features imputed in the window's newest row) is passed over: its value there is
-        /// the training median that scoring filled in for a missing one, so a stretch of missing values would read as
-        /// the sensor stuck at a median it never sent.
+        /// <paramref name="window"/> (<see cref="WindowSize"/> featurized rows, oldest first), or -1; watched by the runs
+        /// of <paramref name="group"/> (<see cref="RunsFor"/>). A feature named in <paramref name="imputed"/> (the features
+        /// imputed in the window's newest row) is passed over: its value there is the training median that scoring
+        /// filled in for a missing one, so a stretch of missing values would read as the sensor stuck at a median it never sent.
         /// </summary>
-        public int Find(double[] window, IReadOnlyList<string>? imputed = null)
+        public int Find(double[] window, IReadOnlyList<string>? imputed = null, string? group = null)
         {
-            for (int w = 0; w < watchedSlots.Length; w++)
+            var columns = WatchedFor(group);
+            for (int w = 0; w < columns.Length; w++)
             {
-                if (imputed != null && Contains(imputed, names[watchedColumns[w]])) continue;
-                int slot = watchedSlots[w];
+                int column = columns[w];
+                if (imputed != null && Contains(imputed, names[column])) continue;
+                int slot = slotOf[column];
                 double first = window[slot];
                 bool held = true;
                 for (int k = 1; k < windowSize && held; k++) held = Same(window[k * rowWidth + slot], first);
-                if (held) return watchedColumns[w];
+                if (held) return column;
             }
             return -1;
         }
@@ -193,5 +275,24 @@ namespace AutoencoderPS.Engine.Modeling
                 if (string.Equals(list[k], name, StringComparison.Ordinal)) return true;
             return false;
         }
+    }
+
+    /// <summary>One group's part of the stuck-value rule: its training windows and, per column, its longest run of one value (-1: not a number).</summary>
+    public sealed class HeldGroup
+    {
+        public HeldGroup(string group, long windows, IReadOnlyList<int> runs)
+        {
+            Group = group ?? throw new ArgumentNullException(nameof(group));
+            if (windows < 0) throw new ArgumentOutOfRangeException(nameof(windows));
+            Windows = windows;
+            Runs = runs ?? throw new ArgumentNullException(nameof(runs));
+        }
+
+        public string Group { get; }
+
+        /// <summary>Training windows of the group (summed over training runs).</summary>
+        public long Windows { get; internal set; }
+
+        public IReadOnlyList<int> Runs { get; }
     }
 }

@@ -429,6 +429,10 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
 
+            // The stuck-value rule's runs per group (Modeling.HeldValues), when training had several groups. Added within
+            // format version 6: a reader that does not know it judges every group by the features' HeldRun, as before.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<HeldGroupMetadata>? HeldGroups { get; set; }
+
             // Continual learning (format version 5); absent when it is off.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LearnEvery { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningUpdates { get; set; }
@@ -488,6 +492,8 @@ namespace AutoencoderPS.Engine.Persistence
                     GroupBy = model.Settings.GroupBy,
                     MaxGap = model.Settings.MaxGap,
                     UsualInterval = model.UsualInterval,
+                    HeldGroups = model.HeldValues is { } rule && rule.Groups.Count > 0
+                        ? rule.Groups.Select(g => new HeldGroupMetadata { Group = g.Group, Windows = g.Windows, Runs = g.Runs.ToArray() }).ToList() : null,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
@@ -561,11 +567,43 @@ namespace AutoencoderPS.Engine.Persistence
                     if (bad != null)
                         throw new InvalidDataException($"feature '{bad.Name}' has the held-value run {bad.HeldRun?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}: " +
                             $"every numeric feature of a sliding-window model has one, from 1 to the window size ({WindowSize}), and no other feature has one");
-                    held = new HeldValues(schema, Features.Select(f => f.HeldRun ?? -1).ToArray(), WindowSize.Value);
+                    held = new HeldValues(schema, Features.Select(f => f.HeldRun ?? -1).ToArray(), WindowSize.Value, HeldGroupsOf(WindowSize.Value));
                 }
+                else if (HeldGroups != null)
+                    throw new InvalidDataException("it keeps held-value runs per group but none per feature");
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
                     GroupIntervals, UsualInterval, learning, held);
             }
+
+            // The per-group runs, checked as the features' own: one per feature, from 1 to the window for a number, -1 otherwise.
+            private List<HeldGroup>? HeldGroupsOf(int windowSize)
+            {
+                if (HeldGroups == null) return null;
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var groups = new List<HeldGroup>();
+                foreach (var g in HeldGroups)
+                {
+                    if (g == null || g.Group == null || g.Runs == null || g.Windows < 1 || !seen.Add(g.Group) || g.Runs.Length != Features.Count)
+                        throw new InvalidDataException($"its held-value runs of group '{g?.Group}' are not one per feature of a group named once, with at least one training window");
+                    for (int c = 0; c < Features.Count; c++)
+                    {
+                        bool numeric = Features[c].Role == ColumnRole.Numeric;
+                        int r = g.Runs[c];
+                        if (numeric ? r < 1 || r > windowSize : r != -1)
+                            throw new InvalidDataException(FormattableString.Invariant(
+                                $"feature '{Features[c].Name}' has the held-value run {r} in group '{g.Group}': a numeric feature's run lies from 1 to the window size ({windowSize}), any other's is -1"));
+                    }
+                    groups.Add(new HeldGroup(g.Group, g.Windows, g.Runs));
+                }
+                return groups;
+            }
+        }
+
+        internal sealed class HeldGroupMetadata
+        {
+            public string Group { get; set; } = "";
+            public long Windows { get; set; }
+            public int[] Runs { get; set; } = Array.Empty<int>();
         }
 
         internal sealed class FeatureMetadata

@@ -30,6 +30,8 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<double[]> spare = new List<double[]>();
         private readonly List<double[]> full = new List<double[]>();
         private readonly List<IReadOnlyList<string>?> fullImputed = new List<IReadOnlyList<string>?>();
+        // Their groups (sliding windows): a group's own stuck-value runs judge its windows (Modeling.HeldValues).
+        private readonly List<string> fullGroups = new List<string>();
         private readonly List<string> imputedScratch = new List<string>();
 
         private readonly bool recycle;
@@ -200,6 +202,7 @@ namespace AutoencoderPS.Engine.Scoring
             RowScore[] scores;
             full.Clear();
             fullImputed.Clear();
+            fullGroups.Clear();
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
@@ -212,10 +215,11 @@ namespace AutoencoderPS.Engine.Scoring
                     {
                         full.Add(inputs[i]!);
                         fullImputed.Add(imputed[i]);
+                        if (IsWindowed) fullGroups.Add(keys[i].Group);
                     }
                 // Each window goes with the features imputed in its newest row: a value scoring filled in is not one a
                 // sensor held (Modeling.HeldValues.Find).
-                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed) : model.Score(full);
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups) : model.Score(full);
             }
             int next = 0;
             for (int i = from; i < to; i++)
@@ -258,6 +262,7 @@ namespace AutoencoderPS.Engine.Scoring
             keys.Clear();
             full.Clear();
             fullImputed.Clear();
+            fullGroups.Clear();
         }
     }
 }

@@ -332,6 +332,105 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { 1, 3 }, HeldValues.Learn(Schema(), rows, windows, Window, imputed).LongestRuns);
         }
 
+        // Two hosts of `count` rows each: "busy" as Series, "idle" with cpu 0 throughout.
+        private static (List<double[]> Rows, List<WindowKey> Keys) Hosts(int count, int seed)
+        {
+            var (busy, busyKeys) = Series(0, count, seed);
+            var (idle, idleKeys) = Series(0, count, seed + 1);
+            foreach (var row in idle) row[0] = 0;
+            var rows = busy.Concat(idle).ToList();
+            var keys = busyKeys.Select(k => new WindowKey("busy", k.Time)).Concat(idleKeys.Select(k => new WindowKey("idle", k.Time))).ToList();
+            return (rows, keys);
+        }
+
+        [Fact]
+        public void EachGroupWithADaysWindowsIsJudgedByItsOwnRunsAndOthersByAllGroups()
+        {
+            var (rows, keys) = Hosts(400, 11);
+            var plan = SlidingWindow.Plan(Window, keys, null);
+            var rule = HeldValues.Learn(Schema(), rows, plan.Windows, Window, groupOf: plan.WindowGroups);
+
+            // Over all groups cpu held 0 for whole windows: not watched; the busy host's own runs watch it.
+            Assert.Equal(new[] { Window, 1 }, rule.LongestRuns);
+            Assert.False(rule.Watches(0));
+            Assert.True(rule.Watches(0, "busy"));
+            Assert.False(rule.Watches(0, "idle"));
+            Assert.False(rule.Watches(0, "never-trained"));
+            Assert.Equal(new[] { 1, 1 }, rule.RunsFor("busy"));
+            Assert.Equal(new long[] { 400 - Window + 1, 400 - Window + 1 }, rule.Groups.OrderBy(g => g.Group).Select(g => g.Windows));
+
+            var flat = new double[Window * 2];
+            for (int t = 0; t < Window; t++) { flat[2 * t] = 61.5; flat[2 * t + 1] = 30 + t; }
+            Assert.Equal(0, rule.Find(flat, null, "busy"));
+            Assert.Equal(-1, rule.Find(flat, null, "idle"));
+            Assert.Equal(-1, rule.Find(flat, null, "never-trained"));
+            Assert.Equal(-1, rule.Find(flat));
+            Assert.Contains("2 of 2 group(s) had 288 training windows or more", rule.Describe());
+            Assert.Contains("busy: watched cpu (1), mem (1)", rule.Describe());
+
+            // A group with fewer training windows than a day's is judged by all groups' runs.
+            var (few, fewKeys) = Hosts(HeldValues.MinGroupWindows, 12);
+            var fewPlan = SlidingWindow.Plan(Window, fewKeys, null);
+            var young = HeldValues.Learn(Schema(), few, fewPlan.Windows, Window, groupOf: fewPlan.WindowGroups);
+            Assert.False(young.Watches(0, "busy"));
+            Assert.Equal(-1, young.Find(flat, null, "busy"));
+
+            // An incremental run adds each group's windows, so the busy host passes a day and gets its own runs.
+            var widened = HeldValues.Learn(Schema(), few, fewPlan.Windows, Window, groupOf: fewPlan.WindowGroups).Widen(young, Schema());
+            Assert.Equal(2L * (HeldValues.MinGroupWindows - Window + 1), widened.Groups.Single(g => g.Group == "busy").Windows);
+            Assert.True(widened.Watches(0, "busy"));
+        }
+
+        [Fact]
+        public void AModelOfSeveralHostsKeepsEachHostsRunsInItsFileAndAScoredWindowUsesThem()
+        {
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "Host");
+            using var model = new AutoencoderModel(settings);
+            var (rows, keys) = Hosts(400, 13);
+            model.Train(Schema(), rows, new TrainingOptions { Epochs = 2, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            var path = temp.File("hosts.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+            Assert.Equal(2, loaded.HeldValues!.Groups.Count);
+
+            var flat = new double[Window * 2];
+            for (int t = 0; t < Window; t++) { flat[2 * t] = 61.5; flat[2 * t + 1] = 30 + t; }
+            foreach (var m in new[] { model, loaded })
+            {
+                var scores = m.ScoreWindows(new[] { flat, flat }, null, new[] { "busy", "idle" });
+                Assert.Equal("cpu", scores[0].HeldFeature);
+                Assert.Null(scores[1].HeldFeature);
+            }
+        }
+
+        [Theory]
+        [InlineData("busy", 0, 0)]   // a numeric feature's run below 1
+        [InlineData("busy", 1, 99)]  // beyond the window
+        [InlineData("", 0, 1)]       // a group named twice (the other entry is renamed to it)
+        public void AFileWhosePerGroupRunsAreWrongIsCorrupt(string group, int column, int run)
+        {
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "Host");
+            using var model = new AutoencoderModel(settings);
+            var (rows, keys) = Hosts(300, 14);
+            model.Train(Schema(), rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            var path = Forged(model, "groups.aemodel", metadata =>
+            {
+                var groups = metadata["HeldGroups"]!.AsArray();
+                if (group.Length == 0)
+                {
+                    groups[1]!["Group"] = groups[0]!["Group"]!.GetValue<string>();
+                    return;
+                }
+                var entry = groups.First(g => g!["Group"]!.GetValue<string>() == group)!;
+                entry["Runs"]!.AsArray()[column] = run;
+            });
+            var e = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            Assert.Equal(ErrorIds.ModelFileCorrupt, e.ErrorId);
+            Assert.Contains(group.Length == 0 ? "named once" : $"in group '{group}'", e.Message);
+        }
+
         [Fact]
         public void TheTrainingSetSaysWhichValuesWereFilledIn()
         {

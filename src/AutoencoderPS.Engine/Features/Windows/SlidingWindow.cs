@@ -372,6 +372,9 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>Training windows of each group, in the order the groups came.</summary>
         public IReadOnlyDictionary<string, int> WindowsPerGroup { get; internal set; } = new Dictionary<string, int>();
+
+        /// <summary>The group of each window of <see cref="Windows"/>.</summary>
+        public IReadOnlyList<string> WindowGroups { get; internal set; } = Array.Empty<string>();
     }
 
     /// <summary>Sliding-window helpers shared by training and scoring.</summary>
@@ -460,6 +463,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             TimeSpan? usual = allSteps.Count > 0 ? TimeSpan.FromTicks(Median(allSteps)) : knownUsualInterval;
 
             var windows = new List<int[]>();
+            var groupOf = new List<string>();
             var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
             int warming = 0, gaps = 0;
             foreach (var group in order)
@@ -485,8 +489,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                     else warming++;
                 }
                 perGroup[group] = windows.Count - before;
+                for (int k = before; k < windows.Count; k++) groupOf.Add(group);
             }
-            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps) { WindowsPerGroup = perGroup };
+            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps) { WindowsPerGroup = perGroup, WindowGroups = groupOf };
         }
 
         /// <summary>
@@ -528,6 +533,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             }
             windowRows = new List<double[]>();
             var windows = new List<int[]>();
+            var groupOf = new List<string>();
             var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
             int warming = 0, gaps = 0;
             foreach (var group in order)
@@ -547,11 +553,12 @@ namespace AutoencoderPS.Engine.Features.Windows
                         windowRows.Add(cell);
                     }
                     windows.Add(window);
+                    groupOf.Add(group);
                     count++;
                 }
                 perGroup[group] = count;
             }
-            return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps) { WindowsPerGroup = perGroup };
+            return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps) { WindowsPerGroup = perGroup, WindowGroups = groupOf };
         }
 
         /// <summary>
