@@ -40,7 +40,7 @@ $runs = @($Recipe) + @($Recipe | Where-Object { $_ -eq 'Seed' } | ForEach-Object
 foreach ($name in $runs) {
     if ($name -like 'Seed*') {
         $model = New-Autoencoder -HiddenLayer 32, 16, 8 -Activation Relu -OutputActivation Sigmoid -ExcludeFeature label -Seed 1
-        $options = @{ Epochs = 20; BatchSize = 512; LearningRate = 0.001; Loss = 'Mae'; Scaling = 'GlobalMinMax'; ThresholdMethod = 'MeanStd'; ThresholdValue = 1 }
+        $options = @{ Epochs = 20; BatchSize = 512; LearningRate = 0.001; Loss = 'Mae'; Scaling = 'GlobalMinMax'; ThresholdMethod = 'MeanStd'; ThresholdValue = 1; ErrorWeighting = 'None' }
     }
     else {
         $model = New-Autoencoder -ExcludeFeature label -Seed 1

@@ -156,6 +156,38 @@ Describe 'Invoke-AutoencoderTraining' {
         }
     }
 
+    Context 'error weighting' {
+        It 'weighs each feature by its typical training error by default, says so under -Verbose, and -ErrorWeighting None weighs none' {
+            $weighted = New-Autoencoder -HiddenLayer 8, 4 -Seed 12
+            $log = Invoke-Training -Rows $csv -Model $weighted -Options @{ ThreadCount = 1; Verbose = $true } 4>&1
+            $line = @($log | Where-Object { "$_" -like 'Error weights*' } | ForEach-Object { "$_" })
+            $line | Should -HaveCount 1
+            $line[0] | Should -BeLike "Error weights (each feature's error in units of its typical training error): *cpu *"
+            $weighted.ErrorWeights.PerFeature.Count | Should -Be $weighted.Features.Count
+            # The mean typical error over each feature's own: features reconstructed worse than the mean weigh less than 1.
+            @($weighted.ErrorWeights.PerFeature | Where-Object { $_ -le 0 -or $_ -gt 10 }) | Should -BeNullOrEmpty
+
+            $plain = New-Autoencoder -HiddenLayer 8, 4 -Seed 12
+            $log = Invoke-Training -Rows $csv -Model $plain -Options @{ ThreadCount = 1; Verbose = $true; ErrorWeighting = 'None' } 4>&1
+            $plain.ErrorWeights | Should -BeNullOrEmpty
+            ($log | Where-Object { "$_" -like 'Error weights*' } | ForEach-Object { "$_" }) | Should -BeLike '*none; every network input counts alike*'
+            # The same network and rows: a row's score differs only by the weights.
+            $row = $csv[0]
+            ($row | Test-Anomaly -Model $plain).AnomalyScore | Should -Not -Be ($row | Test-Anomaly -Model $weighted).AnomalyScore
+        }
+
+        It '-Incremental keeps the model''s weighting unless -ErrorWeighting is given' {
+            $plain = New-Autoencoder -HiddenLayer 8, 4 -Seed 13
+            Invoke-Training -Rows $csv -Model $plain -Options @{ ThreadCount = 1; ErrorWeighting = 'None' } | Out-Null
+            Invoke-Training -Rows $csv -Model $plain -Options @{ ThreadCount = 1; Incremental = $true } | Out-Null
+            $plain.ErrorWeights | Should -BeNullOrEmpty
+            Invoke-Training -Rows $csv -Model $plain -Options @{ ThreadCount = 1; Incremental = $true; ErrorWeighting = 'Residual' } | Out-Null
+            $plain.ErrorWeights | Should -Not -BeNullOrEmpty
+            Invoke-Training -Rows $csv -Model $plain -Options @{ ThreadCount = 1; Incremental = $true } | Out-Null
+            $plain.ErrorWeights | Should -Not -BeNullOrEmpty
+        }
+    }
+
     Context 'a row with a value that is not a number' {
         BeforeAll {
             $script:bad = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))

@@ -61,6 +61,25 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public HeldValues? HeldValues { get; private set; }
 
+        /// <summary>
+        /// Each feature's weight in the score (<see cref="Modeling.ErrorWeights"/>): its error in units of its typical
+        /// training error. Null: every input counts alike (a model trained with <see cref="Modeling.ErrorWeighting.None"/>,
+        /// or a file from before format 7).
+        /// </summary>
+        public ErrorWeights? ErrorWeights
+        {
+            get => errorWeights;
+            private set
+            {
+                errorWeights = value;
+                inputWeights = value == null || Schema == null || Architecture == null ? null : value.PerInput(Schema, Architecture.InputSize);
+            }
+        }
+
+        private ErrorWeights? errorWeights;
+        // The weights per network input (a window's inputs repeat its row's), as scoring applies them.
+        private double[]? inputWeights;
+
         /// <summary>True once <see cref="Dispose"/> has run: the network's native memory is released.</summary>
         public bool IsDisposed => disposed;
 
@@ -234,8 +253,17 @@ namespace AutoencoderPS.Engine.Modeling
                 var held = windows == null || continueTraining && HeldValues == null ? null
                     : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed, windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null).Widen(continueTraining ? HeldValues : null, schema);
                 candidate.eval();
-                var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
+                var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, out var inputErrors, team);
                 double trimmed = trimmedShare ?? 0;
+                // Each feature's error in units of its typical error on the rows robust training kept; the threshold and
+                // the training errors are then in those units, as every score will be.
+                ErrorWeights? weights = null;
+                if (options.ErrorWeighting == ErrorWeighting.Residual)
+                {
+                    weights = Modeling.ErrorWeights.Learn(schema, inputErrors, n, d, errors, trimmed);
+                    Modeling.ErrorWeights.Apply(inputErrors, n, weights.PerInput(schema, d));
+                    for (int i = 0; i < n; i++) errors[i] = ForwardPass.RowError(inputErrors, i, d);
+                }
                 double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary
                 {
@@ -264,6 +292,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Scaler = scaler;
                     HeldValues = held;
                     Architecture = architecture;
+                    ErrorWeights = weights;
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold;
                     Threshold = threshold;
@@ -352,6 +381,8 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
             float[] scaled = ForwardPass.Scale(scaler, rows);
             ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
+            // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
+            if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
             var scores = new RowScore[n];
             int rowWidth = scaler.Count;
             // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
@@ -431,7 +462,7 @@ namespace AutoencoderPS.Engine.Modeling
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
-            HeldValues? heldValues = null)
+            HeldValues? heldValues = null, ErrorWeights? errorWeights = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -461,6 +492,8 @@ namespace AutoencoderPS.Engine.Modeling
                 UsualInterval = usualInterval,
                 HeldValues = heldValues,
             };
+            // Set after the schema and architecture, from which it takes the weights per input.
+            model.ErrorWeights = errorWeights;
             try
             {
                 return model.WithLearning(learning);

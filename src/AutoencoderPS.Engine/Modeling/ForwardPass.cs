@@ -120,8 +120,13 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Every row's score under the network as it is now; with a team, its threads score parts of the rows at once.
         internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, WorkerTeam? team = null)
+            => RowErrors(net, loss, scaled, n, d, out _, team);
+
+        // The same, with every row's per-input errors (n x d) in featureErrors.
+        internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, out float[] featureErrors, WorkerTeam? team = null)
         {
-            var featureErrors = new float[n * d];
+            var inputErrors = new float[n * d];
+            featureErrors = inputErrors;
             var errors = new double[n];
             int parts = team == null ? 1 : Math.Clamp(n / MinRowsPerPart, 1, team.Size);
             // Part p takes whole chunks: rows [p * chunks / parts, (p + 1) * chunks / parts) of ChunkRows each.
@@ -130,8 +135,8 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 int from = (int)((long)chunks * p / parts) * ChunkRows;
                 int to = Math.Min(n, (int)((long)chunks * (p + 1) / parts) * ChunkRows);
-                ForwardRange(net, loss, scaled, from, to - from, d, featureErrors, null, null);
-                for (int i = from; i < to; i++) errors[i] = RowError(featureErrors, i, d);
+                ForwardRange(net, loss, scaled, from, to - from, d, inputErrors, null, null);
+                for (int i = from; i < to; i++) errors[i] = RowError(inputErrors, i, d);
             }
             if (parts == 1) Part(0);
             else team!.Run(parts, Part);

@@ -102,7 +102,7 @@ namespace AutoencoderPS.Engine.Modeling
             IsAnomaly = true;
         }
 
-        /// <summary>Per-input error in scaled units, in slot order.</summary>
+        /// <summary>Per-input error in scaled units, times its feature's weight when the model has them (<see cref="ErrorWeights"/>), in slot order.</summary>
         public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
 
         /// <summary>Error per feature column (sum over its inputs), in column order.</summary>

@@ -22,6 +22,12 @@ namespace AutoencoderPS.Engine.Modeling
         public ThresholdRule Threshold { get; init; } = ThresholdRule.Default;
 
         /// <summary>
+        /// How each feature's error counts in the score (<see cref="ErrorWeights"/>): Residual (default), in units of its
+        /// typical training error; None, every network input alike (as before format 7).
+        /// </summary>
+        public ErrorWeighting ErrorWeighting { get; init; } = ErrorWeighting.Residual;
+
+        /// <summary>
         /// Robust training (on by default): after warm-up epochs, each epoch leaves out the rows with the largest errors
         /// (<see cref="RobustTrimming"/>), so the network does not learn to reconstruct the outliers in its baseline.
         /// </summary>
@@ -90,6 +96,15 @@ namespace AutoencoderPS.Engine.Modeling
             if (Contamination != null && !(Contamination >= 0 && Contamination <= RobustTrimming.MaxShare))
                 throw new ArgumentOutOfRangeException(nameof(Contamination), Contamination, $"Contamination is the share of outliers in the training rows and must lie between 0 and {RobustTrimming.MaxShare}.");
         }
+    }
+
+    /// <summary>How each feature's reconstruction error counts in a row's score.</summary>
+    public enum ErrorWeighting
+    {
+        /// <summary>Every network input alike: the score is the mean error over the inputs.</summary>
+        None,
+        /// <summary>Each feature in units of its typical training error (<see cref="ErrorWeights"/>).</summary>
+        Residual,
     }
 
     /// <summary>The outcome of one epoch, reported as training goes.</summary>

@@ -48,7 +48,11 @@ namespace AutoencoderPS.Engine.Persistence
         // a file before version 5 has none and loads with learning off, as it scored.
         // 6: a sliding-window model's stuck-value rule (Features[].HeldRun: the most consecutive training rows in which a
         // numeric feature held one value); a file before version 6 has none and scores by the reconstruction error alone.
-        public const int FormatVersion = 6;
+        // The optional HeldGroups (each group's runs) came later within version 6: a reader without it judges all groups alike.
+        // 7: each feature's weight in the score (Features[].ErrorWeight, Modeling.ErrorWeights): the threshold and the training
+        // errors are in weighted units, so a reader that ignored the weights would misjudge every row; a file before version
+        // 7 has none and scores every input alike, as it did.
+        public const int FormatVersion = 7;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -469,6 +473,7 @@ namespace AutoencoderPS.Engine.Persistence
                         Mode = c.Mode,
                         Statistics = c.Statistics,
                         HeldRun = model.HeldValues is { } held && held.LongestRuns[i] >= 1 ? held.LongestRuns[i] : null,
+                        ErrorWeight = model.ErrorWeights?.PerFeature[i],
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
@@ -571,8 +576,18 @@ namespace AutoencoderPS.Engine.Persistence
                 }
                 else if (HeldGroups != null)
                     throw new InvalidDataException("it keeps held-value runs per group but none per feature");
+                // Each feature's weight in the score (version 7): every feature has one, or none has.
+                ErrorWeights? weights = null;
+                if (Features.Any(f => f.ErrorWeight != null))
+                {
+                    var bad = Features.FirstOrDefault(f => !(f.ErrorWeight is double w && w > 0 && double.IsFinite(w)));
+                    if (bad != null)
+                        throw new InvalidDataException($"feature '{bad.Name}' has the error weight {bad.ErrorWeight?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}: " +
+                            "every feature has one, a positive finite number, or none has");
+                    weights = new ErrorWeights(Features.Select(f => f.ErrorWeight!.Value).ToArray());
+                }
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning, held);
+                    GroupIntervals, UsualInterval, learning, held, weights);
             }
 
             // The per-group runs, checked as the features' own: one per feature, from 1 to the window for a number, -1 otherwise.
@@ -630,6 +645,9 @@ namespace AutoencoderPS.Engine.Persistence
             // A sliding-window model's stuck-value rule (format version 6): the most consecutive training rows in which
             // this numeric feature held one value (Modeling.HeldValues); absent elsewhere.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? HeldRun { get; set; }
+
+            // The feature's weight in the score (format version 7, Modeling.ErrorWeights); absent when inputs count alike.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ErrorWeight { get; set; }
         }
 
         internal sealed class IgnoredMetadata

@@ -60,6 +60,14 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public ScalingMethod Scaling { get; set; } = ScalingMethod.RobustSigmoid;
 
+        /// <summary>
+        /// Residual (default): each feature's error counts in units of its typical training error, so a noisy feature does
+        /// not drown a broken correlation between tied ones. None: every network input counts alike. With -Incremental, the
+        /// model's own unless given.
+        /// </summary>
+        [Parameter]
+        public ErrorWeighting ErrorWeighting { get; set; } = ErrorWeighting.Residual;
+
         /// <summary>Percentile (99) by default, Contamination when -Contamination is above 0; MeanStd is the seed recipe's rule.</summary>
         [Parameter]
         public ThresholdMethod ThresholdMethod { get; set; } = ThresholdMethod.Percentile;
@@ -186,6 +194,8 @@ namespace AutoencoderPS.Commands
                 LearningRate = LearningRate,
                 Loss = Incremental ? Model.Loss : Loss,
                 Scaling = Incremental ? Model.Scaling!.Value : Scaling,
+                ErrorWeighting = Incremental && !MyInvocation.BoundParameters.ContainsKey(nameof(ErrorWeighting))
+                    ? (Model.ErrorWeights != null ? ErrorWeighting.Residual : ErrorWeighting.None) : ErrorWeighting,
                 Threshold = CreateThresholdRule(),
                 Contamination = Contamination,
                 Threads = ThrottleLimit,
@@ -270,6 +280,9 @@ namespace AutoencoderPS.Commands
             if (Model.HeldValues != null) WriteVerbose(Model.HeldValues.Describe());
             else if (Model.Settings.IsWindowed && schema.Columns.Any(c => c.Role == ColumnRole.Numeric))
                 WriteVerbose("Stuck values: not watched. The model was first trained before this module learned how long features hold one value; train it afresh (without -Incremental) to learn it.");
+            WriteVerbose(Model.ErrorWeights != null
+                ? $"Error weights (each feature's error in units of its typical training error): {Model.ErrorWeights.Describe(Model.Schema!)}."
+                : "Error weights: none; every network input counts alike (-ErrorWeighting None).");
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
             if (PassThru) WriteObject(Model);
         }
