@@ -404,6 +404,60 @@ namespace AutoencoderPS.Engine.Tests
             }
         }
 
+        private static AutoencoderModel HostModel() => new AutoencoderModel(new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh,
+            OutputActivationKind.Sigmoid, seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "Host"));
+
+        private static void TrainOn(AutoencoderModel model, List<double[]> rows, List<WindowKey> keys, bool further) =>
+            model.Train(model.Schema ?? Schema(), rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 },
+                continueTraining: further, windows: SlidingWindow.Plan(Window, keys, null));
+
+        [Fact]
+        public void AnIncrementalRunOfOneHostWidensThatHostsOwnRuns()
+        {
+            // Trained on two hosts, each judged by its own runs; then -Incremental with the busy host's rows alone, in which
+            // its mem holds one value for 8 rows. The busy host saw that in training now: mem is no longer watched on it.
+            using var model = HostModel();
+            var (rows, keys) = Hosts(400, 15);
+            TrainOn(model, rows, keys, further: false);
+            Assert.True(model.HeldValues!.Watches(1, "busy"));
+
+            var (more, moreKeys) = Series(1000, 200, 16);
+            for (int i = 50; i < 58; i++) more[i][1] = 31;
+            TrainOn(model, more, moreKeys.Select(k => new WindowKey("busy", k.Time)).ToList(), further: true);
+            var rule = model.HeldValues!;
+            Assert.Equal(Window, rule.RunsFor("busy")[1]);
+            Assert.False(rule.Watches(1, "busy"));
+            Assert.Equal(400 - Window + 1 + 200 - Window + 1, rule.Groups.Single(g => g.Group == "busy").Windows);
+            // The idle host's own runs are as they were.
+            Assert.Equal(400 - Window + 1, rule.Groups.Single(g => g.Group == "idle").Windows);
+            Assert.True(rule.Watches(1, "idle"));
+        }
+
+        [Fact]
+        public void AnIncrementalRunWithSeveralHostsKeepsWhatAnEarlierRunWithoutPerHostRunsSaw()
+        {
+            // Trained on one host (so the rule keeps no runs per host; or a file from before them), whose mem held one value
+            // for 8 rows. An incremental run with two hosts must not judge that host by the new rows alone: mem stays unwatched.
+            using var model = HostModel();
+            var (rows, keys) = Series(0, 400, 17);
+            for (int i = 100; i < 108; i++) rows[i][1] = 31;
+            TrainOn(model, rows, keys.Select(k => new WindowKey("busy", k.Time)).ToList(), further: false);
+            Assert.Empty(model.HeldValues!.Groups);
+            Assert.False(model.HeldValues.Watches(1, "busy"));
+            var path = temp.File("one-host.aemodel");
+            ModelFile.Save(model, path);
+
+            using var loaded = ModelFile.Load(path);
+            foreach (var m in new[] { model, loaded })
+            {
+                var (more, moreKeys) = Hosts(400, 18);
+                TrainOn(m, more, moreKeys, further: true);
+                Assert.Equal(2, m.HeldValues!.Groups.Count);
+                Assert.Equal(Window, m.HeldValues.RunsFor("busy")[1]);
+                Assert.False(m.HeldValues.Watches(1, "busy"));
+            }
+        }
+
         [Theory]
         [InlineData("busy", 0, 0)]   // a numeric feature's run below 1
         [InlineData("busy", 1, 99)]  // beyond the window
