@@ -332,6 +332,35 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { 1, 3 }, HeldValues.Learn(Schema(), rows, windows, Window, imputed).LongestRuns);
         }
 
+        [Fact]
+        public void OnATimeGridCellsMadeOnlyOfValuesFilledInHoldNothing()
+        {
+            // Two rows a minute, of one time, on a one-minute grid (each cell the average of two rows). mem is missing (filled
+            // with 33) in both rows of minutes 100-119, and in the first row only of minute 120 (that cell averages a real value in).
+            var (minutes, _) = Series(0, 300, 7);
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            var imputed = new ImputedCells();
+            for (int m = 0; m < minutes.Count; m++)
+                for (int s = 0; s < 2; s++)
+                {
+                    bool missing = m is >= 100 and < 120 || m == 120 && s == 0;
+                    if (missing) imputed.Add(rows.Count, 1);
+                    rows.Add(new[] { minutes[m][0] + s, missing ? 33 : minutes[m][1] });
+                    keys.Add(new WindowKey("", T0.AddMinutes(m)));
+                }
+            Assert.Null(SlidingWindow.PlanGrid(Window, keys, rows, null, out _).CellsImputed);
+            var plan = SlidingWindow.PlanGrid(Window, keys, rows, null, out var cells, imputed: imputed);
+            Assert.Equal(new[] { 1, Window }, HeldValues.Learn(Schema(), cells, plan.Windows, Window).LongestRuns);
+            var rule = HeldValues.Learn(Schema(), cells, plan.Windows, Window, plan.CellsImputed);
+            Assert.Equal(new[] { 1, 1 }, rule.LongestRuns);
+            Assert.True(rule.Watches(1));
+            // The newest cell (its rows so far) is marked at both rows of minutes 100-119 and at the first row of minute 120 only.
+            var newest = plan.Windows.Select(w => w[^1]).ToList();
+            Assert.Equal(2 * 20 + 1, newest.Count(c => plan.CellsImputed!.Contains(c, 1)));
+            Assert.DoesNotContain(newest, c => plan.CellsImputed!.Contains(c, 0));
+        }
+
         // Two hosts of `count` rows each: "busy" as Series, "idle" with cpu 0 throughout.
         private static (List<double[]> Rows, List<WindowKey> Keys) Hosts(int count, int seed)
         {
