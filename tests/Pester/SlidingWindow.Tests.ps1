@@ -415,6 +415,19 @@ Describe 'Sliding windows' {
             $scored[40].AnomalyExplanation | Should -BeLike 'Cpu stuck at 55.5 for 8 rows (in training at most 1)*'
         }
 
+        It 'on a time grid too, still watches a feature whose training rows had an outage, also after -Incremental' {
+            # As above with -TimeGrid: the cells of the outage are the median filled in for its rows, not the sensor holding it.
+            $train = @(New-SeriesRow -Count 1200 -Seed 46)
+            for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
+            $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -TimeGrid -Seed 23
+            $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 -Verbose 4>&1
+            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
+            for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
+            $log = $more | Copy-Row | Invoke-AutoencoderTraining -Model $model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
+            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+        }
+
         It 'judges each host by its own runs: an idle host in training does not turn the rule off for a busy one' {
             # web2 idles in training (Cpu 0 throughout), web1 is busy. Over all hosts Cpu held one value for a whole window,
             # so a rule shared by every host would watch Cpu nowhere; each host's own runs watch it on web1.

@@ -36,6 +36,8 @@ namespace AutoencoderPS.Engine.Modeling
         private readonly string[] names;
         private readonly Dictionary<string, HeldGroup> groups = new Dictionary<string, HeldGroup>(StringComparer.Ordinal);
         private readonly Dictionary<string, int[]> watchedByGroup = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        // Learn's windows all of one group (kept as no group): which it was, for Widen. Not kept in a model file.
+        private HeldGroup? sole;
 
         /// <summary>
         /// The rule for <paramref name="schema"/>'s columns: <paramref name="longestRuns"/> holds, per column, the most
@@ -161,8 +163,10 @@ namespace AutoencoderPS.Engine.Modeling
             var overall = new int[schema.Count];
             foreach (var own in byGroup.Values)
                 for (int c = 0; c < overall.Length; c++) overall[c] = Math.Max(overall[c], own.Runs[c]);
-            // One group: its runs are the overall runs.
-            return new HeldValues(schema, overall, windowSize, byGroup.Count > 1 ? byGroup.Values : null);
+            // One group: its runs are the overall runs (Widen still needs to know which group they are).
+            if (byGroup.Count > 1) return new HeldValues(schema, overall, windowSize, byGroup.Values);
+            var one = groupOf != null && byGroup.Count == 1 ? byGroup.Values.Single() : null;
+            return new HeldValues(schema, overall, windowSize) { sole = one == null ? null : new HeldGroup(one.Group, one.Windows, Runs(schema, one.Runs, windowSize)) };
 
             // Column c's run at row `at`, given its run at row `earlier` (`before`): a filled-in value holds nothing.
             int Next(int before, int c, int slot, int earlier, int at)
@@ -195,19 +199,33 @@ namespace AutoencoderPS.Engine.Modeling
                 throw new ArgumentException("An earlier run's rule must be of the same schema and window.", nameof(other));
             var merged = new int[longest.Length];
             for (int c = 0; c < merged.Length; c++) merged[c] = Math.Max(longest[c], other.longest[c]);
+            // This run's groups: its runs per group, or its one group (Learn). The earlier rule's: its runs per group. A side
+            // without them (a run of one group, a file from before runs per group) has runs whose group is not known: they
+            // widen every group of the other side, which may have been among them.
+            var mine = groups.Count > 0 ? groups.Values.ToList() : sole != null ? new List<HeldGroup> { sole } : null;
+            var theirs = other.groups.Count > 0 ? other.groups.Values.ToList() : null;
             var byGroup = new Dictionary<string, HeldGroup>(StringComparer.Ordinal);
-            foreach (var group in other.groups.Values.Concat(groups.Values))
+            if (mine != null && theirs != null)
             {
-                if (!byGroup.TryGetValue(group.Group, out var sum))
+                foreach (var group in theirs.Concat(mine))
                 {
-                    byGroup[group.Group] = new HeldGroup(group.Group, group.Windows, group.Runs.ToArray());
-                    continue;
+                    if (!byGroup.TryGetValue(group.Group, out var sum))
+                    {
+                        byGroup[group.Group] = new HeldGroup(group.Group, group.Windows, group.Runs.ToArray());
+                        continue;
+                    }
+                    var runs = (int[])sum.Runs;
+                    for (int c = 0; c < runs.Length; c++) runs[c] = Math.Max(runs[c], group.Runs[c]);
+                    sum.Windows += group.Windows;
                 }
-                var runs = (int[])sum.Runs;
-                for (int c = 0; c < runs.Length; c++) runs[c] = Math.Max(runs[c], group.Runs[c]);
-                sum.Windows += group.Windows;
             }
-            return new HeldValues(schema, merged, windowSize, byGroup.Values);
+            else if (mine != null || theirs != null)
+            {
+                var unknown = mine == null ? longest : other.longest;
+                foreach (var group in (mine ?? theirs)!)
+                    byGroup[group.Group] = new HeldGroup(group.Group, group.Windows, group.Runs.Select((r, c) => Math.Max(r, unknown[c])).ToArray());
+            }
+            return byGroup.Count > 1 ? new HeldValues(schema, merged, windowSize, byGroup.Values) : new HeldValues(schema, merged, windowSize);
         }
 
         /// <summary>

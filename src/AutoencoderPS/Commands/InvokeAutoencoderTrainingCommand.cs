@@ -222,10 +222,11 @@ namespace AutoencoderPS.Commands
                 var knownUsual = Incremental ? Model.UsualInterval : null;
                 if (Model.Settings.TimeGrid)
                 {
-                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual);
+                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual, imputed);
                     trainingRows = windowRows;
-                    // The grid's windows are made of cells (averages, or filled between rows), not of the rows read.
-                    trainingImputed = null;
+                    // The grid's windows are made of cells (averages, or filled between rows), not of the rows read: a cell
+                    // made only of filled-in values is one.
+                    trainingImputed = plan.CellsImputed;
                 }
                 else plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, knownIntervals, knownUsual);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";

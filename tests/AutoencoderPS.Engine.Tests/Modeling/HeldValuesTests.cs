@@ -332,6 +332,35 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { 1, 3 }, HeldValues.Learn(Schema(), rows, windows, Window, imputed).LongestRuns);
         }
 
+        [Fact]
+        public void OnATimeGridCellsMadeOnlyOfValuesFilledInHoldNothing()
+        {
+            // Two rows a minute, of one time, on a one-minute grid (each cell the average of two rows). mem is missing (filled
+            // with 33) in both rows of minutes 100-119, and in the first row only of minute 120 (that cell averages a real value in).
+            var (minutes, _) = Series(0, 300, 7);
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            var imputed = new ImputedCells();
+            for (int m = 0; m < minutes.Count; m++)
+                for (int s = 0; s < 2; s++)
+                {
+                    bool missing = m is >= 100 and < 120 || m == 120 && s == 0;
+                    if (missing) imputed.Add(rows.Count, 1);
+                    rows.Add(new[] { minutes[m][0] + s, missing ? 33 : minutes[m][1] });
+                    keys.Add(new WindowKey("", T0.AddMinutes(m)));
+                }
+            Assert.Null(SlidingWindow.PlanGrid(Window, keys, rows, null, out _).CellsImputed);
+            var plan = SlidingWindow.PlanGrid(Window, keys, rows, null, out var cells, imputed: imputed);
+            Assert.Equal(new[] { 1, Window }, HeldValues.Learn(Schema(), cells, plan.Windows, Window).LongestRuns);
+            var rule = HeldValues.Learn(Schema(), cells, plan.Windows, Window, plan.CellsImputed);
+            Assert.Equal(new[] { 1, 1 }, rule.LongestRuns);
+            Assert.True(rule.Watches(1));
+            // The newest cell (its rows so far) is marked at both rows of minutes 100-119 and at the first row of minute 120 only.
+            var newest = plan.Windows.Select(w => w[^1]).ToList();
+            Assert.Equal(2 * 20 + 1, newest.Count(c => plan.CellsImputed!.Contains(c, 1)));
+            Assert.DoesNotContain(newest, c => plan.CellsImputed!.Contains(c, 0));
+        }
+
         // Two hosts of `count` rows each: "busy" as Series, "idle" with cpu 0 throughout.
         private static (List<double[]> Rows, List<WindowKey> Keys) Hosts(int count, int seed)
         {
@@ -401,6 +430,60 @@ namespace AutoencoderPS.Engine.Tests
                 var scores = m.ScoreWindows(new[] { flat, flat }, null, new[] { "busy", "idle" });
                 Assert.Equal("cpu", scores[0].HeldFeature);
                 Assert.Null(scores[1].HeldFeature);
+            }
+        }
+
+        private static AutoencoderModel HostModel() => new AutoencoderModel(new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh,
+            OutputActivationKind.Sigmoid, seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "Host"));
+
+        private static void TrainOn(AutoencoderModel model, List<double[]> rows, List<WindowKey> keys, bool further) =>
+            model.Train(model.Schema ?? Schema(), rows, new TrainingOptions { Epochs = 1, BatchSize = 32, LearningRate = 1e-2 },
+                continueTraining: further, windows: SlidingWindow.Plan(Window, keys, null));
+
+        [Fact]
+        public void AnIncrementalRunOfOneHostWidensThatHostsOwnRuns()
+        {
+            // Trained on two hosts, each judged by its own runs; then -Incremental with the busy host's rows alone, in which
+            // its mem holds one value for 8 rows. The busy host saw that in training now: mem is no longer watched on it.
+            using var model = HostModel();
+            var (rows, keys) = Hosts(400, 15);
+            TrainOn(model, rows, keys, further: false);
+            Assert.True(model.HeldValues!.Watches(1, "busy"));
+
+            var (more, moreKeys) = Series(1000, 200, 16);
+            for (int i = 50; i < 58; i++) more[i][1] = 31;
+            TrainOn(model, more, moreKeys.Select(k => new WindowKey("busy", k.Time)).ToList(), further: true);
+            var rule = model.HeldValues!;
+            Assert.Equal(Window, rule.RunsFor("busy")[1]);
+            Assert.False(rule.Watches(1, "busy"));
+            Assert.Equal(400 - Window + 1 + 200 - Window + 1, rule.Groups.Single(g => g.Group == "busy").Windows);
+            // The idle host's own runs are as they were.
+            Assert.Equal(400 - Window + 1, rule.Groups.Single(g => g.Group == "idle").Windows);
+            Assert.True(rule.Watches(1, "idle"));
+        }
+
+        [Fact]
+        public void AnIncrementalRunWithSeveralHostsKeepsWhatAnEarlierRunWithoutPerHostRunsSaw()
+        {
+            // Trained on one host (so the rule keeps no runs per host; or a file from before them), whose mem held one value
+            // for 8 rows. An incremental run with two hosts must not judge that host by the new rows alone: mem stays unwatched.
+            using var model = HostModel();
+            var (rows, keys) = Series(0, 400, 17);
+            for (int i = 100; i < 108; i++) rows[i][1] = 31;
+            TrainOn(model, rows, keys.Select(k => new WindowKey("busy", k.Time)).ToList(), further: false);
+            Assert.Empty(model.HeldValues!.Groups);
+            Assert.False(model.HeldValues.Watches(1, "busy"));
+            var path = temp.File("one-host.aemodel");
+            ModelFile.Save(model, path);
+
+            using var loaded = ModelFile.Load(path);
+            foreach (var m in new[] { model, loaded })
+            {
+                var (more, moreKeys) = Hosts(400, 18);
+                TrainOn(m, more, moreKeys, further: true);
+                Assert.Equal(2, m.HeldValues!.Groups.Count);
+                Assert.Equal(Window, m.HeldValues.RunsFor("busy")[1]);
+                Assert.False(m.HeldValues.Watches(1, "busy"));
             }
         }
 

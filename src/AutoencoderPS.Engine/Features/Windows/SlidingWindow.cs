@@ -375,6 +375,12 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>The group of each window of <see cref="Windows"/>.</summary>
         public IReadOnlyList<string> WindowGroups { get; internal set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// A time grid's (<see cref="SlidingWindow.PlanGrid"/>) cells whose value is only filled-in ones: every row of the
+        /// cell, and both ends of a cell filled between rows, had it filled in. Null when no value was filled in.
+        /// </summary>
+        public ImputedCells? CellsImputed { get; internal set; }
     }
 
     /// <summary>Sliding-window helpers shared by training and scoring.</summary>
@@ -514,16 +520,23 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// as in <see cref="Plan"/>, then each group's rows, in time order, go through a grid <see cref="WindowAssembler"/>,
         /// exactly as scoring will see them. The windows are not made of input rows (cells are averages or filled), so
         /// it returns the rows the windows are made of (<paramref name="windowRows"/>, n per window) and windows that
-        /// index them.
+        /// index them. <paramref name="imputed"/> (values of <paramref name="rows"/> filled in, by row and column) gives
+        /// the plan's <see cref="WindowPlan.CellsImputed"/>.
         /// </summary>
         public static WindowPlan PlanGrid(int windowSize, IReadOnlyList<WindowKey> keys, IReadOnlyList<double[]> rows, TimeSpan? maxGap,
-            out List<double[]> windowRows, IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null)
+            out List<double[]> windowRows, IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null,
+            ImputedCells? imputed = null)
         {
             var steps = Plan(windowSize, keys, maxGap, knownIntervals, knownUsualInterval);
             int width = rows.Count > 0 ? rows[0].Length : 1;
-            var assembler = new WindowAssembler(windowSize, width,
+            WindowAssembler Assembler() => new WindowAssembler(windowSize, width,
                 g => MaxGap(maxGap, steps.GroupIntervals, steps.UsualInterval, g, grid: true),
                 g => Step(steps.GroupIntervals, steps.UsualInterval, g));
+            var assembler = Assembler();
+            // The same grid over marks, 1 for a filled-in value (by column index, each below the row's width): a cell's
+            // mark is 1 exactly when all it was made of was filled in (an average of ones, or filled between two ones).
+            var marks = imputed != null && imputed.Count > 0 ? Assembler() : null;
+            var cellsImputed = marks != null ? new ImputedCells() : null;
             var order = new List<string>();
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (int i = 0; i < keys.Count; i++)
@@ -542,6 +555,13 @@ namespace AutoencoderPS.Engine.Features.Windows
                 foreach (int i in members[group].OrderBy(i => keys[i].Time ?? DateTime.MinValue))
                 {
                     var step = assembler.Push(keys[i], rows[i]);
+                    double[]? marked = null;
+                    if (marks != null)
+                    {
+                        var mark = new double[width];
+                        for (int c = 0; c < width; c++) mark[c] = imputed!.Contains(i, c) ? 1 : 0;
+                        marked = marks.Push(keys[i], mark).Window;
+                    }
                     if (step.AfterGap) gaps++;
                     if (step.Status != WindowStatus.Scored) { warming++; continue; }
                     var window = new int[windowSize];
@@ -550,6 +570,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                         var cell = new double[width];
                         Array.Copy(step.Window!, t * width, cell, 0, width);
                         window[t] = windowRows.Count;
+                        if (marked != null)
+                            for (int c = 0; c < width; c++)
+                                if (marked[t * width + c] == 1) cellsImputed!.Add(windowRows.Count, c);
                         windowRows.Add(cell);
                     }
                     windows.Add(window);
@@ -558,7 +581,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 perGroup[group] = count;
             }
-            return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps) { WindowsPerGroup = perGroup, WindowGroups = groupOf };
+            return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps)
+                { WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed };
         }
 
         /// <summary>
