@@ -197,11 +197,12 @@ namespace AutoencoderPS.Engine.Tests
                 foreach (float e in s.FeatureErrors) sum += e;
                 Assert.Equal(sum / SyntheticData.FeatureCount, s.Score);
                 Assert.Equal(s.Score > model.Threshold, s.IsAnomaly);
+                var weights = model.ErrorWeights!.PerFeature;
                 for (int j = 0; j < SyntheticData.FeatureCount; j++)
                 {
-                    // MAE: the error of a feature is |scaled input - scaled reconstruction|.
+                    // MAE: the error of a feature is |scaled input - scaled reconstruction|, times its weight (ErrorWeights).
                     double scaledDifference = Math.Abs(scaler.Transform(j, rows[i][j]) - scaler.Transform(j, s.Reconstruction[j]));
-                    Assert.Equal(scaledDifference, s.FeatureErrors[j], 4);
+                    Assert.Equal(scaledDifference * weights[j], s.FeatureErrors[j], 4);
                     relativeErrorSum += Math.Abs(rows[i][j] - s.Reconstruction[j]) / scaler.Scale[j];
                 }
             }
@@ -222,11 +223,13 @@ namespace AutoencoderPS.Engine.Tests
 
             Assert.Equal(LossKind.Mse, model.Loss);
             var scaler = model.Scaler!;
+            var weights = model.ErrorWeights!.PerFeature;
             for (int i = 0; i < scores.Length; i++)
                 for (int j = 0; j < SyntheticData.FeatureCount; j++)
                 {
+                    // The squared difference, times the feature's weight (ErrorWeights).
                     double d = scaler.Transform(j, training[i][j]) - scaler.Transform(j, scores[i].Reconstruction[j]);
-                    Assert.Equal(d * d, scores[i].FeatureErrors[j], 4);
+                    Assert.Equal(d * d * weights[j], scores[i].FeatureErrors[j], 4);
                 }
         }
 

@@ -94,7 +94,8 @@ namespace AutoencoderPS.Engine.Tests
 
         // A score is the mean of the per-input errors; an input's error is |reconstruction - input| (Mae) or its square
         // (Mse), both on the scaled inputs plus, for RobustSigmoid, the distance beyond the training range
-        // (FeatureScaler.Beyond); a row is an anomaly exactly when its score is above the threshold.
+        // (FeatureScaler.Beyond), times its feature's weight (ErrorWeights); a row is an anomaly exactly when its score
+        // is above the threshold.
         private static void ScoresAgreeWithTheirDefinition(AutoencoderModel model, double[] row, RowScore score, string what)
         {
             var scaler = model.Scaler!;
@@ -105,8 +106,10 @@ namespace AutoencoderPS.Engine.Tests
             double sum = 0;
             for (int j = 0; j < d; j++) sum += score.FeatureErrors[j];
             Assert.Equal(sum / d, score.Score);
+            var weights = model.ErrorWeights?.PerInput(model.Schema!, d);
             for (int j = 0; j < d; j++)
             {
+                double weight = weights?[j] ?? 1;
                 // Inputs further than a million scaled units out are clamped there before the network sees them.
                 double input = Math.Clamp(scaler.Transform(j, row[j]), -1e6f, 1e6f) + Math.Clamp(scaler.Beyond(j, row[j]), -1e6f, 1e6f);
                 double rescaled = scaler.Transform(j, score.Reconstruction[j]);
@@ -114,9 +117,9 @@ namespace AutoencoderPS.Engine.Tests
                 // Reconstruction is the nearest one and can't give the error back.
                 if (scaler.Method == ScalingMethod.RobustSigmoid && (rescaled <= 1e-6 || rescaled >= 1 - 1e-6)) continue;
                 double difference = rescaled - input;
-                double expected = model.Loss == LossKind.Mae ? Math.Abs(difference) : difference * difference;
+                double expected = (model.Loss == LossKind.Mae ? Math.Abs(difference) : difference * difference) * weight;
                 Assert.True(score.FeatureErrors[j] >= 0, $"{what}: input {j} error {score.FeatureErrors[j]}");
-                Assert.True(Math.Abs(score.FeatureErrors[j] - expected) <= 1e-5 * (1 + Math.Abs(expected) + Math.Abs(difference)),
+                Assert.True(Math.Abs(score.FeatureErrors[j] - expected) <= 1e-5 * weight * (1 + Math.Abs(expected) + Math.Abs(difference)),
                     $"{what}: input {j} error {score.FeatureErrors[j]:R}, by definition {expected:R}");
             }
         }
@@ -152,6 +155,7 @@ namespace AutoencoderPS.Engine.Tests
                 Assert.Equal(model.ThresholdRule.Method, loaded.ThresholdRule.Method);
                 Assert.Equal(model.ThresholdRule.Value, loaded.ThresholdRule.Value);
                 Assert.Equal(model.TrainingErrors.Select(BitConverter.DoubleToInt64Bits), loaded.TrainingErrors.Select(BitConverter.DoubleToInt64Bits));
+                Assert.Equal(model.ErrorWeights!.PerFeature.Select(BitConverter.DoubleToInt64Bits), loaded.ErrorWeights!.PerFeature.Select(BitConverter.DoubleToInt64Bits));
 
                 var probeRecords = probe.Records(asText: true).Concat(records).ToList();
                 var before = probeRecords.Select(r => Featurize(model.Schema, r)).ToList();
