@@ -501,6 +501,28 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ALogWithDashPlaceholdersKeepsItsNumbersAndItsDashCategory()
+        {
+            // An access log: "-" where a duration is unknown, and "-" as the thread of a request served by none.
+            var random = new Random(5);
+            var records = Enumerable.Range(0, 300).Select(i => new TestRecord(
+                ("DurationMs", i % 20 == 3 ? "-" : (20 + random.NextDouble() * 40).ToString("F1", Invariant)),
+                ("Thread", new[] { "main", "worker-1", "-" }[i % 3]))).ToList<IRecord>();
+
+            var schema = Infer(records).Fit(records, Invariant);
+
+            var duration = schema.Columns[schema.IndexOf("DurationMs")];
+            Assert.Equal(ColumnRole.Numeric, duration.Role);
+            Assert.Equal(15, duration.Statistics!.Missing);
+            Assert.Contains("-", schema.Columns[schema.IndexOf("Thread")].Categories);
+            var row = new double[schema.Width];
+            var imputed = new List<string>();
+            schema.Featurize(records[3], Invariant, row, MissingValuePolicy.Impute, imputed);
+            Assert.Equal(new[] { "DurationMs" }, imputed);
+            Assert.Equal(duration.Median, row[schema.FirstSlot(schema.IndexOf("DurationMs"))]);
+        }
+
+        [Fact]
         public void FitLearnsCategoriesMediansAndStatisticsFromTheRecords()
         {
             var records = Messy(missingShare: 0.1);
@@ -591,6 +613,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("Infinity")]
         [InlineData("-Infinity")]
         [InlineData("N/A")]
+        [InlineData("-")]
         public void NonFiniteNumbersAreImputedWithTheMedian(string value)
         {
             var schema = HostTimeCpu();
