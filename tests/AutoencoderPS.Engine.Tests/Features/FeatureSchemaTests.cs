@@ -252,6 +252,50 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void NumbersTheCultureDoesNotReadAreLeftOutSayingWhyAndHowToReadThem()
+        {
+            // A German Excel export read without -Culture: decimal commas ("22,7") and thousands separators ("3.730,5"),
+            // each column with too many values for a category. They are no ids or free text: say what they are.
+            var random = new Random(9);
+            var records = Enumerable.Range(0, 300).Select(i =>
+            {
+                double load = random.NextDouble();
+                var german = CultureInfo.GetCultureInfo("de-DE");
+                var id = new byte[16];
+                random.NextBytes(id);
+                return (IRecord)new TestRecord(
+                    ("Standort", i % 2 == 0 ? "Köln" : "Bonn"),
+                    ("CPU", (10 + 80 * load).ToString("F1", german)),
+                    ("Speicher", (500 + 4000 * load).ToString("N1", german)),
+                    ("Id", new Guid(id).ToString()));
+            }).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "Standort" }, schema.Names);
+            var cpu = recognised.Single(r => r.Name == "CPU");
+            Assert.True(cpu.UnreadNumbers);
+            Assert.Matches("^numbers written as '[0-9]+,[0-9]', which the invariant culture does not read: give the file's culture with -Culture \\(for example de-DE\\)", cpu.Reason);
+            var memory = recognised.Single(r => r.Name == "Speicher");
+            Assert.Contains("thousands separators", memory.Reason);
+            Assert.Equal(cpu.Reason, schema.Ignored.Single(i => i.Name == "CPU").Reason);
+            // An id stays an id.
+            Assert.DoesNotContain(recognised, r => r.Name == "Id");
+            Assert.StartsWith("identifier-like", schema.Ignored.Single(i => i.Name == "Id").Reason);
+
+            // Read as de-DE, the decimal commas are numbers; the thousands separators are still never read.
+            var read = FeatureSchema.Infer(records, null, null, CultureInfo.GetCultureInfo("de-DE"), out _, out var stillUnread);
+            Assert.Equal(new[] { "Standort", "CPU" }, read.Names);
+            Assert.StartsWith("numbers with thousands separators (such as '", stillUnread.Single(r => r.Name == "Speicher").Reason);
+
+            // Only such columns: the error names them and how to read them.
+            var onlyNumbers = records.Select(r => (IRecord)new TestRecord(("CPU", r.TryGetValue("CPU", out var v) ? v : null))).ToList();
+            var error = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(onlyNumbers, null, null, Invariant, out _));
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+            Assert.Contains("'CPU' (numbers written as '", error.Message);
+        }
+
+        [Fact]
         public void ConstructorRejectsEmptyAndDuplicateNames()
         {
             Assert.Equal("NoFeatures", Assert.Throws<AutoencoderException>(() => new FeatureSchema(Array.Empty<string>())).ErrorId);
