@@ -132,6 +132,13 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var name in record.ColumnNames)
                     if (seen.Add(name)) columns.Add(name);
 
+            // A window's time or group column that no row has is a typo: one error now, not one per row later.
+            var absentKeys = keyReasons.Where(k => !seen.Contains(k.Key)).ToArray();
+            if (absentKeys.Length > 0)
+                throw new AutoencoderException(ErrorIds.MissingFeatureColumn,
+                    $"The training input has no column named {string.Join(", ", absentKeys.Select(k => $"'{k.Key}' ({k.Value})"))}. " +
+                    $"Columns present: {string.Join(", ", columns)}.");
+
             var named = include != null && include.Count > 0
                 ? new HashSet<string>(include, StringComparer.OrdinalIgnoreCase)
                 : null;

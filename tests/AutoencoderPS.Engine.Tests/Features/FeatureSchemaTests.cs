@@ -105,6 +105,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AWindowKeyColumnNoRowHasThrowsMissingFeatureColumnNamingTheColumnsPresent()
+        {
+            // New-Autoencoder -TimeProperty Timestamp on an export whose time column is "Time": a typo, said once.
+            var records = Enumerable.Range(0, 30).Select(i => (IRecord)new TestRecord(
+                ("Time", $"2026-12-05T10:{i:00}:00Z"), ("Host", "web1"), ("cpu", (i % 7).ToString(Invariant)))).ToList();
+            var keys = new Dictionary<string, string> { ["Timestamp"] = "the time of the sliding window", ["Host"] = "the group of the sliding window" };
+
+            var error = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(records, null, null, Invariant, out _, out _, keys: keys));
+
+            Assert.Equal("MissingFeatureColumn", error.ErrorId);
+            Assert.Equal("The training input has no column named 'Timestamp' (the time of the sliding window). Columns present: Time, Host, cpu.", error.Message);
+            // Keys that are there (in any case) are left out as keys.
+            keys = new Dictionary<string, string> { ["time"] = "the time of the sliding window", ["Host"] = "the group of the sliding window" };
+            Assert.Equal(new[] { "cpu" }, FeatureSchema.Infer(records, null, null, Invariant, out _, out _, keys: keys).Names);
+        }
+
+        [Fact]
         public void TextColumnsWithFewDistinctValuesAreCategoricalFeatures()
         {
             var records = Enumerable.Range(0, 10)
