@@ -272,6 +272,17 @@ Describe 'Real-world exports: reading files' {
             $errs[0].ToString() | Should -Match "'34,9'"
         }
 
+        It 'training on the de-DE export without -Culture warns that its decimal commas are not read, naming -Culture' {
+            # Without the warning the model silently trains on Host alone: the metrics are too many distinct strings.
+            $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 21
+            $warnings = @()
+            $null = Invoke-AutoencoderTraining -Model $model -Path $fileDe -Delimiter ';' -Epochs 1 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue
+            @($model.Features) | Should -Be @('Host')
+            $warning = "$(@($warnings | Where-Object { "$_" -like 'Left out of the features, as their numbers can''t be read:*' })[0])"
+            foreach ($name in $numericColumns) { $warning | Should -Match "'$name' \(numbers written as '\d+,\d', which the invariant culture does not read: give the file's culture with -Culture \(for example de-DE\)\)" }
+            ($model.Schema.Ignored | Where-Object Name -EQ 'cpu_pct').Reason | Should -Match '^numbers written as'
+        }
+
         It '-Encoding latin1 reads ''ü'' in host names; the categories match the same hosts read from UTF-8' {
             $hosts = @('mühle01', 'mühle02')
             $rows = @(New-ExportRow -Count 40 -Seed 11 -Hosts $hosts -NoGaps)

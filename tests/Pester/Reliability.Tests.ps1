@@ -137,6 +137,20 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
         Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
     }
 
+    It 'leaves a previous output in place when no input file can be read (a mistyped -Path, an empty file)' {
+        $out = Join-Path $TestDrive 'previous-none.csv'
+        $empty = Join-Path $TestDrive 'empty-export.csv'
+        Set-Content -LiteralPath $empty -Value $null -NoNewline
+        foreach ($path in (Join-Path $TestDrive 'no-such-export.csv'), $empty) {
+            Set-Content -LiteralPath $out -Value 'previous results'
+            $errors = $null
+            Test-Anomaly -Model $script:ModelObject -Path $path -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue
+            @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' }) | Should -HaveCount 1
+            "$(@($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' })[0])" | Should -Match 'None of the input files could be read'
+            Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
+        }
+    }
+
     It 'lists the columns found and suggests -Delimiter when a ;-file is read with commas (item 17)' {
         $export = Join-Path $TestDrive 'german-columns.csv'
         New-GermanExport -Path $export -Count 5

@@ -336,6 +336,20 @@ Describe 'Sliding windows' {
                 Should -Throw -ErrorId 'NoTrainingWindows,*'
         }
 
+        It 'a -TimeProperty or -GroupBy that names no column of the input is one MissingFeatureColumn error, not one per row' {
+            foreach ($m in (New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Timestamp -Seed 1),
+                           (New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Time -GroupBy HostName -Seed 1)) {
+                $errs = $null
+                $thrown = $null
+                try { New-SeriesRow -Count 30 -Seed 2 | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue }
+                catch { $thrown = $_ }
+                $thrown.FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
+                $errs | Should -HaveCount 1
+                "$thrown" | Should -Match "has no column named '(Timestamp|HostName)' \(the (time|group) of the sliding window\)\. Columns present: Time, Host, "
+                $m.IsTrained | Should -BeFalse
+            }
+        }
+
         It 'rejects a training row without a time, naming it, and trains on the others' {
             $rows = @(New-SeriesRow -Count 30 -Seed 2 | Copy-Row)
             $rows[4].Time = 'soon'

@@ -33,11 +33,17 @@ namespace AutoencoderPS.Engine.Csv
         private const byte LineFeed = (byte)'\n';
         private const byte CarriageReturn = (byte)'\r';
 
-        /// <summary>The default bound on one record's bytes (1 MiB).</summary>
-        public const int DefaultMaxRecordBytes = 1 << 20;
+        /// <summary>
+        /// The default bound on one record's bytes (16 MiB): far past any real row (a log message with a request dump), so
+        /// only a stray quote that swallows the rest of the file reaches it, and memory stays bounded.
+        /// </summary>
+        public const int DefaultMaxRecordBytes = 16 << 20;
 
-        /// <summary>The default bound on the line breaks inside one record.</summary>
-        public const int DefaultMaxRecordLines = 1000;
+        /// <summary>
+        /// The default bound on the line breaks inside one record: far past a logged stack trace (a Java StackOverflowError
+        /// prints 1,024 frames, and each "Caused by" adds up to as many).
+        /// </summary>
+        public const int DefaultMaxRecordLines = 10_000;
 
         /// <summary>Where a record's reader stands: at a field's start, in an unquoted or quoted field, after a quote inside one.</summary>
         internal enum State { FieldStart, Unquoted, Quoted, QuoteInQuoted }
@@ -343,8 +349,8 @@ namespace AutoencoderPS.Engine.Csv
         {
             string what = breaks > MaxRecordLines ? $"spans more than {MaxRecordLines:N0} line breaks" : $"is longer than {MaxRecordBytes:N0} bytes";
             string cause = quoted
-                ? $"A quote (\") opens a field on line {nextLine} and is never closed, so the rest of the file reads as one field: " +
-                  "fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
+                ? $"A quote (\") opens a field on line {nextLine} and is not closed within that bound: a quote that is never closed makes the rest of the file read as one field. " +
+                  "Fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
                 : "No CSV export has lines that long: check the file and the -Delimiter.";
             return new AutoencoderException(ErrorIds.CsvRecordTooLong,
                 $"File '{file}', line {nextLine}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +

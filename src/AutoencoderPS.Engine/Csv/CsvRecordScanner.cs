@@ -61,7 +61,7 @@ namespace AutoencoderPS.Engine.Csv
         private long position;
         private long line;
 
-        /// <summary>The default bound on one record's bytes (1 MiB).</summary>
+        /// <summary>The default bound on one record's bytes (16 MiB).</summary>
         public const int DefaultMaxRecordBytes = CsvRecordReader.DefaultMaxRecordBytes;
 
         /// <summary>The default bound on the line breaks inside one record.</summary>

@@ -22,11 +22,24 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>The step of a <see cref="ConstantStep"/> sequence.</summary>
         public double Step => step ?? 0;
 
-        /// <summary>Times a number was smaller than the one before it.</summary>
-        public int Decreases { get; private set; }
+        /// <summary>Times a number was smaller than the one before it, a counter's wraps (<see cref="Wraps"/>) not counted.</summary>
+        public int Decreases => falls + (WrapsPlausible ? 0 : wrapLike);
+
+        /// <summary>
+        /// Times a number fell the way an unsigned 32-bit counter wraps (SNMP's ifInOctets at 2^32): to a number
+        /// that is not negative, from below 2^32 by more than 2^31, where counting on past 2^32
+        /// is a step no larger than twice the largest rise of the column. Such a fall is no decrease of the count; a
+        /// gauge that drops by more than half of 2^32 (memory freed) takes a step far larger than any of its rises.
+        /// </summary>
+        public int Wraps => WrapsPlausible ? wrapLike : 0;
 
         /// <summary>Times a number was larger than the one before it.</summary>
         public int Increases { get; private set; }
+
+        private int falls, wrapLike;
+        private double largestRise, largestWrapStep;
+
+        private bool WrapsPlausible => wrapLike > 0 && largestWrapStep <= 2 * largestRise;
 
         public void Add(double number)
         {
@@ -38,14 +51,26 @@ namespace AutoencoderPS.Engine.Features
             if (!double.IsNaN(previous))
             {
                 double difference = number - previous;
-                if (difference < 0) Decreases++;
-                else if (difference > 0) Increases++;
+                if (difference < 0)
+                {
+                    double wrapStep = WrapStep(previous, number);
+                    if (double.IsNaN(wrapStep)) falls++;
+                    else { wrapLike++; largestWrapStep = Math.Max(largestWrapStep, wrapStep); }
+                }
+                else if (difference > 0) { Increases++; largestRise = Math.Max(largestRise, difference); }
                 if (step == null) step = difference;
                 else if (difference != step) ConstantStep = false;
                 if (difference == 0) ConstantStep = false;
             }
             previous = number;
         }
+
+        private const double Two32 = 4294967296.0;
+
+        // The step of a 32-bit counter that wrapped: it fell from below 2^32 by more than 2^31, and counting on past 2^32
+        // from the number before gives the number after. NaN for any other fall. (64-bit counters do not wrap in practice.)
+        private static double WrapStep(double before, double after) =>
+            after >= 0 && before < Two32 && before - after > Two32 / 2 ? Two32 - before + after : double.NaN;
     }
 
     /// <summary>A column recognised as no measurement: why, and whether it holds times.</summary>
@@ -72,8 +97,9 @@ namespace AutoencoderPS.Engine.Features
     /// <item>A row counter: at least 20 integers, each the one before plus the same step. New rows carry numbers the
     /// training rows never had, so every one of them would look anomalous.</item>
     /// <item>A cumulative counter (bytes sent, requests served, uptime): at least 20 numbers that rise on at least half
-    /// of the rows and fall at most once in a hundred (a reset). The same: every later row lies beyond the training
-    /// rows, so as a level it flags every row; its change per interval is the measurement.</item>
+    /// of the rows and fall at most once in a hundred (a reset), not counting the wraps of a 32-bit counter at 2^32 (SNMP's
+    /// ifInOctets). The same: every later row lies beyond the training rows, so as a level it flags every row; its
+    /// change per interval is the measurement.</item>
     /// </list>
     /// </summary>
     public static class ColumnRoleRules
@@ -131,8 +157,9 @@ namespace AutoencoderPS.Engine.Features
             if (numbers.AllIntegers && numbers.ConstantStep && numbers.Count >= MinCounterRows)
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
             if (IsCumulative(numbers))
-                return new RecognisedColumn(FormattableString.Invariant(
-                    $"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; give its change per interval as a column to use it"), false);
+                return new RecognisedColumn(numbers.Wraps > 0
+                    ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; give its change per interval as a column to use it")
+                    : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; give its change per interval as a column to use it"), false);
             return null;
         }
     }

@@ -121,13 +121,20 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>An input column the model does not read, and why.</summary>
     public sealed class IgnoredColumn
     {
-        public IgnoredColumn(string name, string reason)
+        public IgnoredColumn(string name, string reason, bool unreadNumbers = false)
         {
             Name = name;
             Reason = reason;
+            UnreadNumbers = unreadNumbers;
         }
 
         public string Name { get; }
         public string Reason { get; }
+
+        /// <summary>
+        /// True when the column holds numbers written in a form the culture does not read (a decimal comma in the
+        /// invariant culture, thousands separators): left out, but not because it is no measurement. Not kept in a model file.
+        /// </summary>
+        public bool UnreadNumbers { get; }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Text;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -131,6 +132,13 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var name in record.ColumnNames)
                     if (seen.Add(name)) columns.Add(name);
 
+            // A window's time or group column that no row has is a typo: one error now, not one per row later.
+            var absentKeys = keyReasons.Where(k => !seen.Contains(k.Key)).ToArray();
+            if (absentKeys.Length > 0)
+                throw new AutoencoderException(ErrorIds.MissingFeatureColumn,
+                    $"The training input has no column named {string.Join(", ", absentKeys.Select(k => $"'{k.Key}' ({k.Value})"))}. " +
+                    $"Columns present: {string.Join(", ", columns)}.");
+
             var named = include != null && include.Count > 0
                 ? new HashSet<string>(include, StringComparer.OrdinalIgnoreCase)
                 : null;
@@ -191,6 +199,11 @@ namespace AutoencoderPS.Engine.Features
                 }
                 switch (role)
                 {
+                    case null when !wanted && profile.WhyUnreadNumbers(culture) is { } unread:
+                        // Numbers the culture does not read: the user should hear of it, it is no choice of the data.
+                        Ignore(column, unread);
+                        recognisedColumns.Add(new IgnoredColumn(column, unread, unreadNumbers: true));
+                        continue;
                     case null when !wanted:
                         Ignore(column, profile.WhyNotFeature());
                         continue;
@@ -212,9 +225,10 @@ namespace AutoencoderPS.Engine.Features
             decisions = notes;
             if (chosen.Count == 0)
             {
-                // Columns recognised as no measurement (a counter, an id, ...) are named with why: the user may mean one.
+                // Columns recognised as no measurement (a counter, an id, ...) or with numbers the culture does not read
+                // are named with why: the user may mean one.
                 string why = recognisedColumns.Count == 0 ? ""
-                    : " Left out as no measurement: " + string.Join("; ", recognisedColumns.Select(c => $"'{c.Name}' ({c.Reason})")) + ".";
+                    : " Left out: " + string.Join("; ", recognisedColumns.Select(c => $"'{c.Name}' ({c.Reason})")) + ".";
                 throw new AutoencoderException(ErrorIds.NoNumericFeatures,
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
@@ -434,6 +448,40 @@ namespace AutoencoderPS.Engine.Features
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
                 if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }
                 texts++;
+                if (value is string s) CountUnreadNumber(s.Trim(), culture);
+            }
+
+            // Text that is a number in another convention: a decimal comma where the culture has a point (or the other
+            // way round), or digits in groups of three with a thousands separator ("3.730,5", "1,234.5").
+            private int otherDecimal, grouped;
+            private string? otherDecimalSample, groupedSample;
+
+            private static readonly System.Text.RegularExpressions.Regex GroupedNumber = new System.Text.RegularExpressions.Regex(
+                @"^[+-]?\d{1,3}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+            private static bool HasDecimalComma(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == ",";
+
+            private void CountUnreadNumber(string text, CultureInfo culture)
+            {
+                var other = HasDecimalComma(culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo("de-DE");
+                if (double.TryParse(text, NumberStyles.Float, other, out _)) { otherDecimal++; otherDecimalSample ??= text; }
+                else if (GroupedNumber.IsMatch(text)) { grouped++; groupedSample ??= text; }
+            }
+
+            /// <summary>
+            /// Why the column is no feature when its values are numbers the culture does not read (almost all of them
+            /// numbers in one convention or the other), or null.
+            /// </summary>
+            public string? WhyUnreadNumbers(CultureInfo culture)
+            {
+                if (otherDecimal + grouped == 0 || numbers + otherDecimal + grouped < NumericShare * Present) return null;
+                string fix = HasDecimalComma(culture)
+                    ? "give the file's culture with -Culture (for example en-US), or leave -Culture out for the invariant culture"
+                    : "give the file's culture with -Culture (for example de-DE)";
+                if (otherDecimal > 0)
+                    return $"numbers written as '{otherDecimalSample}', which {CultureText.Describe(culture)} does not read: {fix}" +
+                           (grouped > 0 ? $"; some have thousands separators ('{groupedSample}'), which are never read: export the column without them" : "");
+                return $"numbers with thousands separators (such as '{groupedSample}'), which are never read as numbers: export the column without them";
             }
 
             private int Present => total - missing;

@@ -43,7 +43,7 @@ namespace AutoencoderPS.Engine.Features
                     // Parse first: numbers are the common case, and NumberStyles.Float allows surrounding blanks.
                     if (TryReadPlainDecimal(text, culture, out number)) break;
                     if (!double.TryParse(text, NumberStyles.Float, culture, out number))
-                        return IsMissingMarker(text) ? Outcome.Empty : Outcome.NotNumeric;
+                        return IsMissingMarker(text) || IsDashPlaceholder(text) ? Outcome.Empty : Outcome.NotNumeric;
                     break;
                 default:
                     return Outcome.NotNumeric;
@@ -141,6 +141,16 @@ namespace AutoencoderPS.Engine.Features
             if (decimals > 0) value /= ExactPowersOfTen[decimals];
             number = negative ? -value : value;
             return true;
+        }
+
+        /// <summary>
+        /// A lone "-" (or "--"): the placeholder of an empty number in W3C, IIS and Apache logs and in many exports. It is no
+        /// number, so in a number's place it is a missing value; as text (a category) it stays a value of its own.
+        /// </summary>
+        internal static bool IsDashPlaceholder(string text)
+        {
+            var t = text.AsSpan().Trim();
+            return t.SequenceEqual("-") || t.SequenceEqual("--");
         }
 
         /// <summary>True for text that means "no value": empty, whitespace, NA, N/A, null, NaN (any case).</summary>

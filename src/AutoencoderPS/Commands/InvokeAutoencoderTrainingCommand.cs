@@ -370,9 +370,15 @@ namespace AutoencoderPS.Commands
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
-                    if (recognised.Count > 0)
-                        WriteWarning("Left out of the features: " + string.Join("; ", recognised.Select(r => $"'{r.Name}' ({r.Reason})")) +
+                    var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();
+                    if (noMeasurement.Length > 0)
+                        WriteWarning("Left out of the features: " + string.Join("; ", noMeasurement.Select(r => $"'{r.Name}' ({r.Reason})")) +
                                      ". Name the features with -Feature in New-Autoencoder to use them anyway.");
+                    // Numbers the culture does not read: -Feature would not help, the culture (or the export) does.
+                    var unread = recognised.Where(r => r.UnreadNumbers).ToArray();
+                    if (unread.Length > 0)
+                        WriteWarning("Left out of the features, as their numbers can't be read: " +
+                                     string.Join("; ", unread.Select(r => $"'{r.Name}' ({r.Reason})")) + ".");
                     var present = new HashSet<string>(roles.Names.Concat(roles.Ignored.Select(i => i.Name)), StringComparer.OrdinalIgnoreCase);
                     var unknown = Model.Settings.ExcludeFeatures.Where(e => !present.Contains(e)).ToArray();
                     if (unknown.Length > 0)

@@ -219,6 +219,12 @@ namespace AutoencoderPS.Commands
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
                             $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
+                else if (output != null && target != null && firstHeader == null)
+                {
+                    // No file could be read (a mistyped -Path, an empty file): an empty file must not replace a previous output.
+                    WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
+                            $"None of the input files could be read (see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
+                }
                 else if (output != null && target != null)
                 {
                     output.Commit();

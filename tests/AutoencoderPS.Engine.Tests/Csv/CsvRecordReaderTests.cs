@@ -112,6 +112,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(quoted ? 1 : 0, reader.PendingLineBreaks);
         }
 
+        [Fact]
+        public void ALoggedStackTraceAndARequestDumpAreRecordsWithinTheDefaultBounds()
+        {
+            // A log export: a StackOverflowError's 1,024 frames plus its "Caused by" in one quoted Message, and a
+            // 1.1 MB payload on one line. CsvHelper (Test-Anomaly -Path, training) reads them; so must the byte reader
+            // (-OutputPath, the scheduled job), or the two disagree and the rest of the file is never scored.
+            var trace = "java.lang.StackOverflowError\n" + string.Join("\n", Enumerable.Range(0, 1100).Select(i => $"\tat com.acme.Node.visit(Node.java:{i % 50})"));
+            var dump = "payload " + new string('x', 1_100_000);
+            string text = $"Level,Message,Ms\nINFO,ok,1\nERROR,\"{trace}\",2\nWARN,\"{dump}\",3\nINFO,ok,4\n";
+            var reader = new CsvRecordReader(new MemoryStream(Utf8.GetBytes(text)), (byte)',', Utf8, "app.csv");
+            var rows = new List<string[]>();
+            while (reader.Next()) rows.Add(reader.ReadFields()!);
+            Assert.Equal(5, rows.Count);
+            Assert.Equal(trace, rows[2][1]);
+            Assert.Equal(dump, rows[3][1]);
+            Assert.Equal(new[] { "INFO", "ok", "4" }, rows[4]);
+        }
+
         [Theory]
         [InlineData(true)]
         [InlineData(false)]

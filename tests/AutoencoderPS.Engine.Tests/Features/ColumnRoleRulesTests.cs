@@ -109,6 +109,32 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ASnmpCounterThatWrapsAt2To32IsACumulativeCounter()
+        {
+            // ifInOctets of a busy link: up to 360 MB a minute, so the 32-bit counter wraps about every 20 rows (a fall
+            // on 5% of the rows, far more than a counter's resets).
+            var random = new Random(11);
+            double octets = 3.9e9;
+            var wrapping = Enumerable.Range(0, 1000).Select(_ =>
+            {
+                octets = (octets + random.Next(0, 360_000_000)) % 4294967296.0;
+                return octets;
+            }).ToList();
+            var sequence = Sequence(wrapping);
+            Assert.True(sequence.Wraps > 30);
+            var counter = ColumnRoleRules.Recognise("ifInOctets", ColumnRole.Numeric, sequence);
+            Assert.NotNull(counter);
+            Assert.Contains("cumulative counter", counter!.Reason);
+            Assert.Contains("wraps at 2^32", counter.Reason);
+            // A gauge of the same size that goes up and down is no counter; nor is a heap that grows by some MB a row and
+            // falls by 3 GB when it is collected (counting on past 2^32 would be a step far beyond any of its rises).
+            Assert.Null(ColumnRoleRules.Recognise("mem_bytes", ColumnRole.Numeric, Sequence(Enumerable.Range(0, 1000).Select(_ => random.NextDouble() * 4294967295.0))));
+            var heap = Sequence(Enumerable.Range(0, 1000).Select(i => 1.0e9 + (i % 40) * 8.0e7));
+            Assert.Equal(0, heap.Wraps);
+            Assert.Null(ColumnRoleRules.Recognise("heap_used_bytes", ColumnRole.Numeric, heap));
+        }
+
+        [Fact]
         public void EpochColumnsAreTimesWhenNamedSoOrNeverDecreasing()
         {
             var rising = Sequence(Enumerable.Range(0, 50).Select(i => 1117838570.0 + 7 * i + (i % 3)));

@@ -105,6 +105,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AWindowKeyColumnNoRowHasThrowsMissingFeatureColumnNamingTheColumnsPresent()
+        {
+            // New-Autoencoder -TimeProperty Timestamp on an export whose time column is "Time": a typo, said once.
+            var records = Enumerable.Range(0, 30).Select(i => (IRecord)new TestRecord(
+                ("Time", $"2026-12-05T10:{i:00}:00Z"), ("Host", "web1"), ("cpu", (i % 7).ToString(Invariant)))).ToList();
+            var keys = new Dictionary<string, string> { ["Timestamp"] = "the time of the sliding window", ["Host"] = "the group of the sliding window" };
+
+            var error = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(records, null, null, Invariant, out _, out _, keys: keys));
+
+            Assert.Equal("MissingFeatureColumn", error.ErrorId);
+            Assert.Equal("The training input has no column named 'Timestamp' (the time of the sliding window). Columns present: Time, Host, cpu.", error.Message);
+            // Keys that are there (in any case) are left out as keys.
+            keys = new Dictionary<string, string> { ["time"] = "the time of the sliding window", ["Host"] = "the group of the sliding window" };
+            Assert.Equal(new[] { "cpu" }, FeatureSchema.Infer(records, null, null, Invariant, out _, out _, keys: keys).Names);
+        }
+
+        [Fact]
         public void TextColumnsWithFewDistinctValuesAreCategoricalFeatures()
         {
             var records = Enumerable.Range(0, 10)
@@ -249,6 +266,50 @@ namespace AutoencoderPS.Engine.Tests
             var german = FeatureSchema.Infer(records, null, null, CultureInfo.GetCultureInfo("de-DE"), out _);
             Assert.Equal(new[] { "load" }, german.Names);
             Assert.Equal(ColumnRole.Numeric, RoleOf(german, "load"));
+        }
+
+        [Fact]
+        public void NumbersTheCultureDoesNotReadAreLeftOutSayingWhyAndHowToReadThem()
+        {
+            // A German Excel export read without -Culture: decimal commas ("22,7") and thousands separators ("3.730,5"),
+            // each column with too many values for a category. They are no ids or free text: say what they are.
+            var random = new Random(9);
+            var records = Enumerable.Range(0, 300).Select(i =>
+            {
+                double load = random.NextDouble();
+                var german = CultureInfo.GetCultureInfo("de-DE");
+                var id = new byte[16];
+                random.NextBytes(id);
+                return (IRecord)new TestRecord(
+                    ("Standort", i % 2 == 0 ? "Köln" : "Bonn"),
+                    ("CPU", (10 + 80 * load).ToString("F1", german)),
+                    ("Speicher", (500 + 4000 * load).ToString("N1", german)),
+                    ("Id", new Guid(id).ToString()));
+            }).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "Standort" }, schema.Names);
+            var cpu = recognised.Single(r => r.Name == "CPU");
+            Assert.True(cpu.UnreadNumbers);
+            Assert.Matches("^numbers written as '[0-9]+,[0-9]', which the invariant culture does not read: give the file's culture with -Culture \\(for example de-DE\\)", cpu.Reason);
+            var memory = recognised.Single(r => r.Name == "Speicher");
+            Assert.Contains("thousands separators", memory.Reason);
+            Assert.Equal(cpu.Reason, schema.Ignored.Single(i => i.Name == "CPU").Reason);
+            // An id stays an id.
+            Assert.DoesNotContain(recognised, r => r.Name == "Id");
+            Assert.StartsWith("identifier-like", schema.Ignored.Single(i => i.Name == "Id").Reason);
+
+            // Read as de-DE, the decimal commas are numbers; the thousands separators are still never read.
+            var read = FeatureSchema.Infer(records, null, null, CultureInfo.GetCultureInfo("de-DE"), out _, out var stillUnread);
+            Assert.Equal(new[] { "Standort", "CPU" }, read.Names);
+            Assert.StartsWith("numbers with thousands separators (such as '", stillUnread.Single(r => r.Name == "Speicher").Reason);
+
+            // Only such columns: the error names them and how to read them.
+            var onlyNumbers = records.Select(r => (IRecord)new TestRecord(("CPU", r.TryGetValue("CPU", out var v) ? v : null))).ToList();
+            var error = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(onlyNumbers, null, null, Invariant, out _));
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+            Assert.Contains("'CPU' (numbers written as '", error.Message);
         }
 
         [Fact]
@@ -501,6 +562,28 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ALogWithDashPlaceholdersKeepsItsNumbersAndItsDashCategory()
+        {
+            // An access log: "-" where a duration is unknown, and "-" as the thread of a request served by none.
+            var random = new Random(5);
+            var records = Enumerable.Range(0, 300).Select(i => new TestRecord(
+                ("DurationMs", i % 20 == 3 ? "-" : (20 + random.NextDouble() * 40).ToString("F1", Invariant)),
+                ("Thread", new[] { "main", "worker-1", "-" }[i % 3]))).ToList<IRecord>();
+
+            var schema = Infer(records).Fit(records, Invariant);
+
+            var duration = schema.Columns[schema.IndexOf("DurationMs")];
+            Assert.Equal(ColumnRole.Numeric, duration.Role);
+            Assert.Equal(15, duration.Statistics!.Missing);
+            Assert.Contains("-", schema.Columns[schema.IndexOf("Thread")].Categories);
+            var row = new double[schema.Width];
+            var imputed = new List<string>();
+            schema.Featurize(records[3], Invariant, row, MissingValuePolicy.Impute, imputed);
+            Assert.Equal(new[] { "DurationMs" }, imputed);
+            Assert.Equal(duration.Median, row[schema.FirstSlot(schema.IndexOf("DurationMs"))]);
+        }
+
+        [Fact]
         public void FitLearnsCategoriesMediansAndStatisticsFromTheRecords()
         {
             var records = Messy(missingShare: 0.1);
@@ -591,6 +674,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("Infinity")]
         [InlineData("-Infinity")]
         [InlineData("N/A")]
+        [InlineData("-")]
         public void NonFiniteNumbersAreImputedWithTheMedian(string value)
         {
             var schema = HostTimeCpu();

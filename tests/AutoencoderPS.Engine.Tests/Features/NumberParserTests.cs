@@ -169,12 +169,27 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("N")]
         [InlineData("NAN1")]
         [InlineData("none")]
-        [InlineData("-")]
+        [InlineData("---")]
         [InlineData("N/A/B")]
         public void TextMerelyLikeAMarkerIsNotMissing(string text)
         {
             Assert.False(NumberParser.IsMissingMarker(text));
             Assert.Equal(NumberParser.Outcome.NotNumeric, NumberParser.TryRead(text, Invariant, out _));
+        }
+
+        [Theory]
+        [InlineData("-")]
+        [InlineData(" - ")]
+        [InlineData("--")]
+        public void ALoneDashIsAMissingNumberButNoMissingMarkerOfText(string text)
+        {
+            // W3C, IIS and Apache logs write "-" for a number they do not have: it is missing, not a bad value that
+            // drops the row. As text (a category such as a thread name) it stays a value of its own.
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(text, Invariant, out _));
+            Assert.Equal(NumberParser.Outcome.Empty, NumberParser.TryRead(text, CultureInfo.GetCultureInfo("de-DE"), out _));
+            Assert.False(NumberParser.IsMissingMarker(text));
+            Assert.Equal(NumberParser.Outcome.Number, NumberParser.TryRead("-5", Invariant, out double number));
+            Assert.Equal(-5, number);
         }
 
         // The plain-decimal fast path must give the general parser's double bit for bit, and leave to it what it can't read.
@@ -216,7 +231,8 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("0.00000000000000000000001")]
         [InlineData("5.")]
         [InlineData(".")]
-        [InlineData("-")]
+        [InlineData("+")]
+        [InlineData("-.")]
         [InlineData("1.2.3")]
         [InlineData("1e5")]
         [InlineData(" 7")]

@@ -54,10 +54,11 @@ namespace AutoencoderPS.Engine.Tests
         public void AStrayQuoteOpenPastTheBoundFailsTheFileNamingFileAndLineEveryRun()
         {
             string input = temp.File("export.csv");
-            // 49 good rows, then a row whose second field starts with a quote that never closes, then 1,391 more rows.
+            // 49 good rows, then a row whose second field starts with a quote that never closes, then 10,391 more rows
+            // (past the bound of 10,000 line breaks).
             string good = Rows(49);
             string bad = $"{nextId++},\"{string.Join(",", Enumerable.Repeat("1", SyntheticData.FeatureNames.Length))}\n";
-            File.WriteAllText(input, Header + "\n" + good + bad + Rows(1391), Utf8);
+            File.WriteAllText(input, Header + "\n" + good + bad + Rows(10_391), Utf8);
 
             for (int run = 0; run < 2; run++)
             {
@@ -78,14 +79,14 @@ namespace AutoencoderPS.Engine.Tests
         {
             string input = temp.File("big.csv");
             string bad = $"1,\"{string.Join(",", Enumerable.Repeat("1", SyntheticData.FeatureNames.Length))}";
-            // One line of 4 MiB inside the open quote: the scanner must stop at its 1 MiB bound, not read it all.
-            File.WriteAllText(input, Header + "\n" + bad + new string('x', 4 << 20) + "\n", Utf8);
+            // One line of 40 MiB inside the open quote: the scanner must stop at its 16 MiB bound, not read it all.
+            File.WriteAllText(input, Header + "\n" + bad + new string('x', 40 << 20) + "\n", Utf8);
             using var handle = File.OpenHandle(input);
             var scanner = new CsvRecordScanner(handle, 0, new FileInfo(input).Length, 1, Utf8, ",", file: input);
             var e = Assert.Throws<AutoencoderException>(() => scanner.Records().ToList());
             Assert.Equal("CsvRecordTooLong", e.ErrorId);
             Assert.Contains("line 2", e.Message);
-            Assert.Contains("1,048,576 bytes", e.Message);
+            Assert.Contains("16,777,216 bytes", e.Message);
         }
 
         [Fact]
