@@ -197,15 +197,20 @@ Describe 'Test-Anomaly' {
             $cpuMedian | Should -Be (($cpu[719] + $cpu[720]) / 2)
         }
 
-        It 'NaN, NA, N/A, null, empty and $null are imputed with the training median and named in ImputedFeatures' {
+        It 'NaN, NA, N/A, null, empty and $null are imputed, named in ImputedFeatures, and left out of the score and explanation' {
             $rows = foreach ($value in @($cpuMedian, [double]::NaN, 'NaN', 'NA', 'N/A', 'null', '', $null, [double]::PositiveInfinity)) { New-RowWithCpu $value }
-            $out = @($rows | Test-Anomaly -Model $m)
+            $out = @($rows | Test-Anomaly -Model $m -TopFeatureCount 5)
             $out | Should -HaveCount 9
             $out[0].ImputedFeatures | Should -HaveCount 0
+            # Every spelling of missing is the same row: CpuPct filled in (the median, moved to what the other values say),
+            # its error left out; the score is the mean over the four measured features, so it is not the median row's.
             foreach ($row in $out[1..8]) {
                 @($row.ImputedFeatures) | Should -Be @('CpuPct')
-                Get-DoubleBits $row.AnomalyScore | Should -Be (Get-DoubleBits $out[0].AnomalyScore)
+                Get-DoubleBits $row.AnomalyScore | Should -Be (Get-DoubleBits $out[1].AnomalyScore)
+                $row.AnomalyExplanation | Should -Not -BeLike '*CpuPct*'
             }
+            $out[0].AnomalyExplanation | Should -BeLike '*CpuPct*'
+            Get-DoubleBits $out[1].AnomalyScore | Should -Not -Be (Get-DoubleBits $out[0].AnomalyScore)
         }
 
         It '-RejectMissing makes them non-terminating EmptyFeatureValue errors naming row and column; complete rows still score' {

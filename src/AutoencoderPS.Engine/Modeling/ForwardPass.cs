@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using AutoencoderPS.Engine.Features;
@@ -149,6 +150,31 @@ namespace AutoencoderPS.Engine.Modeling
             double sum = 0;
             for (int j = 0; j < d; j++) sum += errors[row * d + j];
             return sum / d;
+        }
+
+        // The same over the inputs that were measured: `filledIn` of the row's inputs were filled in (their errors are 0).
+        internal static double RowError(float[] errors, int row, int d, int filledIn)
+        {
+            if (filledIn == 0) return RowError(errors, row, d);
+            double sum = 0;
+            for (int j = 0; j < d; j++) sum += errors[row * d + j];
+            return sum / (d - filledIn);
+        }
+
+        /// <summary>
+        /// Sets to 0 the errors of the inputs of <paramref name="columns"/> (schema columns whose values were missing and
+        /// filled in) in row <paramref name="row"/>'s newest step, and returns how many inputs that is; 0, and nothing
+        /// changed, when they would be all of the row's inputs (a row with nothing measured scores as it did).
+        /// </summary>
+        internal static int MaskFilledIn(FeatureSchema schema, float[] errors, int row, int d, IReadOnlyList<int> columns)
+        {
+            int count = 0;
+            foreach (int c in columns) count += schema.WidthOf(c);
+            if (count == 0 || count >= d) return 0;
+            int newest = row * d + d - schema.Width;
+            foreach (int c in columns)
+                for (int k = 0; k < schema.WidthOf(c); k++) errors[newest + schema.FirstSlot(c) + k] = 0;
+            return count;
         }
     }
 }

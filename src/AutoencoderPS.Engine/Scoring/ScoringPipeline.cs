@@ -206,7 +206,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
-                scores = model.Score(inputs!);
+                scores = model.Score(inputs!, imputed);
             }
             else
             {
@@ -219,7 +219,7 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                 // Each window goes with the features imputed in its newest row: a value scoring filled in is not one a
                 // sensor held (Modeling.HeldValues.Find).
-                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups) : model.Score(full);
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups) : model.Score(full, fullImputed);
             }
             int next = 0;
             for (int i = from; i < to; i++)

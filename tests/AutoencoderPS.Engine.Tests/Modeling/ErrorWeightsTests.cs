@@ -145,6 +145,53 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             }
         }
 
+        [Fact]
+        public void AValueFilledInForAMissingOneCountsNeitherInTheScoreNorInTheExplanation()
+        {
+            // a and b are tied. A row whose b is missing gets b's training median, far from what a says b is: fed to the
+            // network as it is, that made the row an anomaly (a's reconstruction pulled away too) explained by a value
+            // nobody measured. Moved to its reconstruction and left out of the score, the row is normal.
+            var (training, _, _) = TiedAndNoisy(4);
+            using var model = Train(training, 4, ErrorWeighting.Residual);
+            var row = (double[])training[0].Clone();
+            row[0] = 2.5;
+            var b = training.Select(r => r[1]).OrderBy(v => v).ToList();
+            row[1] = b[b.Count / 2]; // filled in: b's training median, where a of 2.5 says about 2.5
+            var filled = model.Score(new[] { row }, new IReadOnlyList<string>?[] { new[] { "b" } })[0];
+            var counted = model.Score(new[] { row })[0];
+
+            Assert.Equal(0f, filled.FeatureErrors[1]);
+            Assert.NotEqual(1, filled.TopFeature);
+            // The mean over the five measured inputs.
+            Assert.Equal(filled.FeatureErrors.Sum(e => (double)e) / 5, filled.Score, 12);
+            Assert.InRange(counted.TopFeature, 0, 1); // the tied pair, pulled apart by the median
+            Assert.True(counted.IsAnomaly, $"counted: {counted.Score} against {model.Threshold}");
+            Assert.False(filled.IsAnomaly, $"filled in: {filled.Score} against {model.Threshold}");
+        }
+
+        [Fact]
+        public void TrainingLeavesFilledInValuesOutOfTheTrainingErrorsAsScoringDoes()
+        {
+            var (training, _, _) = TiedAndNoisy(5);
+            var rows = training.Take(400).Select(r => (double[])r.Clone()).ToList();
+            var imputed = new ImputedCells();
+            var names = new IReadOnlyList<string>?[rows.Count];
+            for (int i = 0; i < rows.Count; i += 7)
+            {
+                rows[i][1] = 0; // the median of b, more or less
+                imputed.Add(i, 1);
+                names[i] = new[] { "b" };
+            }
+            var (epochs, batch) = TrainingOptions.DefaultBudget(rows.Count);
+            using var model = new AutoencoderModel(new ModelSettings(seed: 5));
+            model.Train(new FeatureSchema(new[] { "a", "b", "n1", "n2", "n3", "n4" }), rows, new TrainingOptions { Epochs = epochs, BatchSize = batch }, imputed: imputed);
+            // Re-scoring the training rows, with what was filled in, gives the training errors the threshold came from.
+            var scores = model.Score(rows, names).Select(s => s.Score).OrderBy(e => e).ToArray();
+            var trainingErrors = model.TrainingErrors.ToArray();
+            Assert.Equal(scores.Length, trainingErrors.Length);
+            Assert.Equal(scores.Select(BitConverter.DoubleToInt64Bits), trainingErrors.Select(BitConverter.DoubleToInt64Bits));
+        }
+
         [Theory]
         [InlineData(0.0)]
         [InlineData(-1.0)]
