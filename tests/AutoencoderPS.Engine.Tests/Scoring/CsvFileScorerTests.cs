@@ -103,7 +103,7 @@ namespace AutoencoderPS.Engine.Tests
                 void Flush()
                 {
                     if (rows.Count == 0) return;
-                    var scores = Model.Score(rows);
+                    var scores = Model.Score(rows, imputed.Select(names => (IReadOnlyList<string>?)names).ToList());
                     for (int i = 0; i < scores.Length; i++) writer.Write(records[i], scores[i], imputed[i], Schema);
                     result.Written += scores.Length;
                     records.Clear(); rows.Clear(); imputed.Clear();
