@@ -921,7 +921,7 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
             # The good file first: its rows are scored (into the temporary file) before the second file fails.
             try { Test-Anomaly -Model $m -Path $fileB, $lacking -OutputPath $target } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
-            $caught.ToString() | Should -Match "lacking\.csv' lacks the model's feature column\(s\) 'Host', 'mem_pct'\."
+            $caught.ToString() | Should -Match "lacking\.csv' lacks the model's column\(s\) 'Host', 'mem_pct'\."
             Get-Sha256 $target | Should -Be $hashBefore
             Get-FolderListing $outFolder | Should -Be $listingBefore
         }

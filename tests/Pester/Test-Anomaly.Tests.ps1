@@ -273,7 +273,7 @@ Describe 'Test-Anomaly' {
             $out | Should -BeNullOrEmpty
             $caught.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
             $caught.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidData)
-            $caught.ToString() | Should -Match "lacks the model's feature column\(s\) 'MemoryPct', 'ErrorCount'\."
+            $caught.ToString() | Should -Match "lacks the model's column\(s\) 'MemoryPct', 'ErrorCount'\."
             @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'MissingFeatureColumn,*' }) | Should -HaveCount 0
             @($rows | Where-Object { $_.PSObject.Properties['AnomalyScore'] }) | Should -HaveCount 0
         }

@@ -5,7 +5,7 @@ using System.Linq;
 namespace AutoencoderPS.Engine.Csv
 {
     /// <summary>
-    /// The one message for an input that lacks the model's feature columns: which are missing, which columns were found,
+    /// The one message for an input that lacks columns the model reads (its features; a window's time and group columns): which are missing, which columns were found,
     /// and, when the header looks like one column holding several names, the -Delimiter (and -Culture) it probably needs.
     /// </summary>
     public static class ColumnMismatch
@@ -21,7 +21,7 @@ namespace AutoencoderPS.Engine.Csv
                 var shown = string.Join(", ", all.Take(most).Select(n => $"'{n}'"));
                 return all.Count > most ? $"{shown} and {all.Count - most} more" : shown;
             }
-            string message = $"{source} lacks the model's feature column(s) {list(missing)}. The model reads {string.Join(", ", modelReads)}; " +
+            string message = $"{source} lacks the model's column(s) {list(missing)}. The model reads {string.Join(", ", modelReads)}; " +
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
             string? hint = Hint(found, delimiter);
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);

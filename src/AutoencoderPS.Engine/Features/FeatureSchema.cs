@@ -207,6 +207,11 @@ namespace AutoencoderPS.Engine.Features
                     case null when !wanted:
                         Ignore(column, profile.WhyNotFeature());
                         continue;
+                    case ColumnRole.Categorical when !wanted && profile.WhyUnreadNumbers(culture) is { } unreadFew:
+                        // The same with few distinct values ("1,5", "2,5"): numbers, not categories.
+                        Ignore(column, unreadFew);
+                        recognisedColumns.Add(new IgnoredColumn(column, unreadFew, unreadNumbers: true));
+                        continue;
                     case ColumnRole.Timestamp when !wanted && !timeFeatures:
                         Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week");
                         continue;

@@ -342,7 +342,7 @@ namespace AutoencoderPS.Commands
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
-            var e = ColumnMismatch.Error(source, missing, found, Schema.Names, Delimiter);
+            var e = ColumnMismatch.Error(source, missing, found, Schema.Names.Concat(Model.Settings.WindowColumns), Delimiter);
             ThrowTerminatingError(EngineError(e, target));
         }
 

@@ -261,8 +261,12 @@ namespace AutoencoderPS.Engine.Tests
                 .Select(i => (IRecord)new TestRecord(("load", $"{i},5")))
                 .ToList();
 
-            // Invariant: ten distinct strings like "3,5" (a category); German: numbers.
-            Assert.Equal(ColumnRole.Categorical, RoleOf(Infer(records), "load"));
+            // Invariant: ten strings like "3,5" are numbers it does not read (once a category without a word; now left
+            // out, the error saying which culture reads them); German: numbers.
+            var error = Assert.Throws<AutoencoderException>(() => Infer(records));
+            Assert.Equal("NoNumericFeatures", error.ErrorId);
+            Assert.Contains("'load' (numbers written as '", error.Message);
+            Assert.Contains("-Culture (for example de-DE)", error.Message);
             var german = FeatureSchema.Infer(records, null, null, CultureInfo.GetCultureInfo("de-DE"), out _);
             Assert.Equal(new[] { "load" }, german.Names);
             Assert.Equal(ColumnRole.Numeric, RoleOf(german, "load"));
@@ -310,6 +314,28 @@ namespace AutoencoderPS.Engine.Tests
             var error = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(onlyNumbers, null, null, Invariant, out _));
             Assert.Equal("NoNumericFeatures", error.ErrorId);
             Assert.Contains("'CPU' (numbers written as '", error.Message);
+        }
+
+        [Fact]
+        public void AFewDistinctNumbersTheCultureDoesNotReadAreNoCategoryButLeftOutSayingWhy()
+        {
+            // A gauge in half steps from a German export ("1,5", "2,0", ...): 17 distinct values, few enough for a category,
+            // but numbers all the same. Read as categories they were silently one-hot inputs without order.
+            var german = CultureInfo.GetCultureInfo("de-DE");
+            var random = new Random(4);
+            var records = Enumerable.Range(0, 200).Select(i => (IRecord)new TestRecord(
+                ("Last", (random.Next(0, 17) * 0.5).ToString("F1", german)),
+                ("CPU", (10 + 80 * random.NextDouble()).ToString("F2", CultureInfo.InvariantCulture)))).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+            Assert.Equal(new[] { "CPU" }, schema.Names);
+            var gauge = recognised.Single(r => r.Name == "Last");
+            Assert.True(gauge.UnreadNumbers);
+            Assert.StartsWith("numbers written as '", gauge.Reason);
+            // Read as de-DE they are numbers.
+            var read = FeatureSchema.Infer(records.Select(r => (IRecord)new TestRecord(("Last", r.TryGetValue("Last", out var v) ? v : null))).ToList(),
+                null, null, german, out _);
+            Assert.Equal(ColumnRole.Numeric, read.Columns.Single().Role);
         }
 
         [Fact]
