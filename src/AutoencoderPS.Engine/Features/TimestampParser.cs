@@ -52,6 +52,15 @@ namespace AutoencoderPS.Engine.Features
                     text = text.Trim();
                     if (IsEpochText(text))
                         return TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _);
+                    // A date written with dots is day first wherever dots are written (de, ru, pl, cs, fi, nb, tr, ...);
+                    // a culture without dotted dates (the invariant one) would read 01.12.2026 as 12 January and fail on
+                    // 13.12.2026. A culture with them reads it below, as its own.
+                    if (IsDotted(text) && culture.DateTimeFormat.DateSeparator != "." &&
+                        DateTime.TryParseExact(text, DottedDayFirst, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var dotted))
+                    {
+                        timestamp = dotted;
+                        return true;
+                    }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
                          DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
@@ -63,6 +72,24 @@ namespace AutoencoderPS.Engine.Features
             }
             timestamp = default;
             return false;
+        }
+
+        // Day, month and year with dots, with a time or without: the forms a dotted date takes.
+        private static readonly string[] DottedDayFirst =
+        {
+            "d.M.yyyy", "d.M.yyyy H:mm", "d.M.yyyy H:mm:ss", "d.M.yyyy H:mm:ss.FFFFFFF",
+        };
+
+        // "1.12.2026", "01.12.2026 10:00": one or two digits, a dot, one or two digits, a dot, four digits.
+        private static bool IsDotted(string text)
+        {
+            int first = text.IndexOf('.');
+            if (first < 1 || first > 2) return false;
+            int second = text.IndexOf('.', first + 1);
+            if (second - first < 2 || second - first > 3 || text.Length < second + 5) return false;
+            for (int i = 0; i < second + 5; i++)
+                if (i != first && i != second && (text[i] < '0' || text[i] > '9')) return false;
+            return text.Length == second + 5 || text[second + 5] == ' ';
         }
 
         // Digits with at most one decimal point: "1117838570", "1117838570.123". Nothing else is read as an epoch number.

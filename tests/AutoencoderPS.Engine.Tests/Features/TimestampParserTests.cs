@@ -49,6 +49,23 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new DateTime(2026, 1, 5, 14, 30, 0), t);
         }
 
+        [Theory]
+        [InlineData("01.12.2026", 2026, 12, 1, 0, 0)]
+        [InlineData("1.12.2026 10:00", 2026, 12, 1, 10, 0)]
+        [InlineData("13.12.2026 23:59:30", 2026, 12, 13, 23, 59)]
+        [InlineData("05.01.2026 14:30:00.250", 2026, 1, 5, 14, 30)]
+        public void ADottedDateIsDayFirstAlsoInACultureWithoutDottedDates(string text, int year, int month, int day, int hour, int minute)
+        {
+            // A German export read without -Culture: before, 01.12.2026 was 12 January and 13.12.2026 no time at all.
+            Assert.True(TimestampParser.TryRead(text, Invariant, out var read));
+            Assert.Equal((year, month, day, hour, minute), (read.Year, read.Month, read.Day, read.Hour, read.Minute));
+            Assert.True(TimestampParser.TryRead(text, German, out var german));
+            Assert.Equal(german, read);
+            // Still no time: dotted text that is no date.
+            Assert.False(TimestampParser.TryRead("32.12.2026", Invariant, out _));
+            Assert.False(TimestampParser.TryRead("1.5.20261", Invariant, out _));
+        }
+
         [Fact]
         public void TheCultureDecidesDayAndMonth()
         {
