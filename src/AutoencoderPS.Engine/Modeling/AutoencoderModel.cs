@@ -256,26 +256,19 @@ namespace AutoencoderPS.Engine.Modeling
                 // Values that were missing and filled in were not measured: they are moved to the network's own
                 // reconstruction, and their errors count neither in a row's score nor in the weights, as in scoring (a
                 // row's own, a window's newest row's).
-                var filledIn = FilledInColumns(schema, imputed, n, windows);
-                if (filledIn != null) ImputeByReconstruction(candidate, options.Loss, schema, scaled, n, d, filledIn);
+                var filled = FilledSlots(schema, imputed, n, d, windows);
+                if (filled != null) ImputeByReconstruction(candidate, options.Loss, scaled, n, d, filled);
                 var errors = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, out var inputErrors, team);
-                var filledCount = new int[n];
-                if (filledIn != null)
-                    for (int i = 0; i < n; i++)
-                    {
-                        if (filledIn[i] == null) continue;
-                        filledCount[i] = ForwardPass.MaskFilledIn(schema, inputErrors, i, d, filledIn[i]!);
-                        errors[i] = ForwardPass.RowError(inputErrors, i, d, filledCount[i]);
-                    }
+                if (filled != null) MaskFilledIn(inputErrors, errors, d, filled);
                 double trimmed = trimmedShare ?? 0;
                 // Each feature's error in units of its typical error on the rows robust training kept; the threshold and
                 // the training errors are then in those units, as every score will be.
                 ErrorWeights? weights = null;
                 if (options.ErrorWeighting == ErrorWeighting.Residual)
                 {
-                    weights = Modeling.ErrorWeights.Learn(schema, inputErrors, n, d, errors, trimmed, i => filledCount[i] > 0 ? filledIn![i] : null);
+                    weights = Modeling.ErrorWeights.Learn(schema, inputErrors, n, d, errors, trimmed, filled);
                     Modeling.ErrorWeights.Apply(inputErrors, n, weights.PerInput(schema, d));
-                    for (int i = 0; i < n; i++) errors[i] = ForwardPass.RowError(inputErrors, i, d, filledCount[i]);
+                    for (int i = 0; i < n; i++) errors[i] = ForwardPass.RowError(inputErrors, i, d, filled?[i]?.Length ?? 0);
                 }
                 double threshold = options.Threshold.Compute(errors, trimmed);
                 var summary = new TrainingSummary
@@ -328,19 +321,51 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        // Per training row (window): the schema columns whose values were filled in in it (a window: in its newest row),
-        // or null; null for all when nothing was filled in.
-        private static List<int>?[]? FilledInColumns(FeatureSchema schema, ImputedCells? imputed, int n, WindowPlan? windows)
+        // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in its
+        // newest row), or null; null for all when nothing was filled in.
+        private static int[]?[]? FilledSlots(FeatureSchema schema, ImputedCells? imputed, int n, int d, WindowPlan? windows)
         {
             if (imputed == null || imputed.Count == 0) return null;
-            var filled = new List<int>?[n];
+            var filled = new int[]?[n];
+            var columns = new List<int>();
             for (int i = 0; i < n; i++)
             {
                 int row = windows != null ? windows.Windows[i][^1] : i;
+                columns.Clear();
                 for (int c = 0; c < schema.Count; c++)
-                    if (imputed.Contains(row, c)) (filled[i] ??= new List<int>()).Add(c);
+                    if (imputed.Contains(row, c)) columns.Add(c);
+                filled[i] = ForwardPass.FilledSlots(schema, d, columns);
             }
             return filled;
+        }
+
+        // Per scored row (window): the inputs filled in for the features named (in its newest row), or null.
+        private int[]?[] FilledSlots(IReadOnlyList<IReadOnlyList<string>?> imputed, int d)
+        {
+            var filled = new int[]?[imputed.Count];
+            for (int i = 0; i < filled.Length; i++)
+            {
+                if (imputed[i] is not { Count: > 0 } names) continue;
+                var columns = new List<int>(names.Count);
+                foreach (var name in names)
+                {
+                    int c = Schema!.IndexOf(name);
+                    if (c >= 0 && !columns.Contains(c)) columns.Add(c);
+                }
+                filled[i] = ForwardPass.FilledSlots(Schema!, d, columns);
+            }
+            return filled;
+        }
+
+        // A filled-in value was not measured: its errors are set to 0 and each row's score is the mean over the rest.
+        private static void MaskFilledIn(float[] inputErrors, double[] scores, int d, int[]?[] filled)
+        {
+            for (int i = 0; i < filled.Length; i++)
+            {
+                if (filled[i] is not { } slots) continue;
+                ForwardPass.Mask(inputErrors, i, d, slots);
+                scores[i] = ForwardPass.RowError(inputErrors, i, d, slots.Length);
+            }
         }
 
         /// <summary>Passes of the network that move a filled-in value to its reconstruction (<see cref="ImputeByReconstruction"/>).</summary>
@@ -349,24 +374,15 @@ namespace AutoencoderPS.Engine.Modeling
         // A value filled in for a missing one starts at the training median (a numeric feature) or the most frequent
         // category, which can be far from what the row's measured values say (the daytime median at night): fed to the
         // network as it is, it pulls the reconstruction of the measured features away from them, and the row scores high
-        // for a value nobody measured. So the filled-in inputs of each row (`filled`: its columns, in a window's newest
-        // step) are replaced by their reconstruction, ImputationPasses times: they settle where the network finds them
-        // consistent with the measured ones, and the score then says how the measured values agree with each other.
-        // Only the rows with filled-in values go through the extra passes; the rows keep their chunk positions'
-        // arithmetic (ForwardPass pads every chunk), so a row's inputs do not depend on the rows scored with it.
-        private static void ImputeByReconstruction(AutoencoderNetwork net, LossKind loss, FeatureSchema schema, float[] scaled, int n, int d, List<int>?[] filled)
+        // for a value nobody measured. So the filled-in inputs of each row (`filled`, FilledSlots) are replaced by their
+        // reconstruction, ImputationPasses times: they settle where the network finds them consistent with the measured
+        // ones, and the score then says how the measured values agree with each other. Only the rows with filled-in values
+        // go through the extra passes; the rows keep their chunk positions' arithmetic (ForwardPass pads every chunk), so
+        // a row's inputs do not depend on the rows scored with it.
+        private static void ImputeByReconstruction(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, int[]?[] filled)
         {
             var rows = new List<int>();
-            var slots = new List<int[]>();
-            int newest = d - schema.Width;
-            for (int i = 0; i < n; i++)
-            {
-                if (filled[i] is not { Count: > 0 } columns) continue;
-                var own = columns.SelectMany(c => Enumerable.Range(newest + schema.FirstSlot(c), schema.WidthOf(c))).ToArray();
-                if (own.Length >= d) continue; // nothing measured: nothing to be consistent with
-                rows.Add(i);
-                slots.Add(own);
-            }
+            for (int i = 0; i < n; i++) if (filled[i] != null) rows.Add(i);
             if (rows.Count == 0) return;
             int m = rows.Count;
             var part = new float[m * d];
@@ -375,21 +391,9 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 ForwardPass.Forward(net, loss, part, m, d, out _, out float[] reconstructed);
                 for (int k = 0; k < m; k++)
-                    foreach (int j in slots[k]) part[k * d + j] = reconstructed[k * d + j];
+                    foreach (int j in filled[rows[k]]!) part[k * d + j] = reconstructed[k * d + j];
             }
             for (int k = 0; k < m; k++) Array.Copy(part, k * d, scaled, rows[k] * d, d);
-        }
-
-        // The schema columns named in `names` (features filled in for a row), once each.
-        private List<int> ColumnsOf(IReadOnlyList<string> names)
-        {
-            var columns = new List<int>(names.Count);
-            foreach (var name in names)
-            {
-                int c = Schema!.IndexOf(name);
-                if (c >= 0 && !columns.Contains(c)) columns.Add(c);
-            }
-            return columns;
         }
 
         /// <summary>The most numbers one scoring batch holds (4 Mi: 32 MB as doubles): batches are sized by bytes, not rows.</summary>
@@ -459,13 +463,8 @@ namespace AutoencoderPS.Engine.Modeling
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
             float[] scaled = ForwardPass.Scale(scaler, rows);
-            if (imputed != null)
-            {
-                var filled = new List<int>?[n];
-                for (int i = 0; i < n; i++)
-                    if (imputed[i] is { Count: > 0 } names) filled[i] = ColumnsOf(names);
-                ImputeByReconstruction(network!, Loss, Schema!, scaled, n, d, filled);
-            }
+            var filled = imputed != null ? FilledSlots(imputed, d) : null;
+            if (filled != null) ImputeByReconstruction(network!, Loss, scaled, n, d, filled);
             ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
             if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
@@ -480,8 +479,8 @@ namespace AutoencoderPS.Engine.Modeling
                     reconstruction[at + j] = scaler.Inverse(j % rowWidth, reconstructed[at + j]);
                 // A value filled in for a missing one was not measured: its error is left out of the score (and the
                 // explanation), which is the mean over the inputs that were.
-                int filledIn = imputed?[i] is { Count: > 0 } names ? ForwardPass.MaskFilledIn(Schema!, errors, i, d, ColumnsOf(names)) : 0;
-                double score = ForwardPass.RowError(errors, i, d, filledIn);
+                if (filled?[i] is { } slots) ForwardPass.Mask(errors, i, d, slots);
+                double score = ForwardPass.RowError(errors, i, d, filled?[i]?.Length ?? 0);
                 // A score that is not a number is never silently normal.
                 scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
                 if (held != null)

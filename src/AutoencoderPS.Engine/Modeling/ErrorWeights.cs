@@ -47,10 +47,10 @@ namespace AutoencoderPS.Engine.Modeling
         /// The weights learnt from the training rows' per-input errors (<paramref name="errors"/>, n rows of
         /// <paramref name="width"/> inputs: a window's input j is row slot j mod the schema's width), over the rows
         /// whose (unweighted) score is among the lowest 1 - <paramref name="trimmedShare"/>: the rows robust training kept.
-        /// <paramref name="filledIn"/> gives a row's columns filled in for missing values (in its newest step), which are left out.
+        /// <paramref name="filledIn"/> gives each row's inputs filled in for missing values (or null), which are left out.
         /// </summary>
         public static ErrorWeights Learn(FeatureSchema schema, float[] errors, int n, int width, IReadOnlyList<double> scores, double trimmedShare,
-            Func<int, IReadOnlyList<int>?>? filledIn = null)
+            int[]?[]? filledIn = null)
         {
             int rowWidth = schema.Width;
             if (width % rowWidth != 0) throw new ArgumentException("A window holds whole rows of the schema.", nameof(width));
@@ -64,16 +64,15 @@ namespace AutoencoderPS.Engine.Modeling
             var columnOf = new int[rowWidth];
             for (int c = 0; c < schema.Count; c++)
                 for (int k = 0; k < schema.WidthOf(c); k++) columnOf[schema.FirstSlot(c) + k] = c;
-            int newest = width - rowWidth;
             for (int i = 0; i < n; i++)
             {
                 if (!(scores[i] <= cut)) continue;
-                // The inputs filled in for missing values (in the newest row) were not measured: they have no error.
-                var skip = filledIn?.Invoke(i);
+                // The inputs filled in for missing values were not measured: they have no error.
+                var skip = filledIn?[i];
                 for (int j = 0; j < width; j++)
                 {
+                    if (skip != null && Array.IndexOf(skip, j) >= 0) continue;
                     int c = columnOf[j % rowWidth];
-                    if (skip != null && j >= newest && skip.Contains(c)) continue;
                     sums[c] += errors[(long)i * width + j];
                     counts[c]++;
                 }

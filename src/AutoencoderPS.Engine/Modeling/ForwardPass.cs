@@ -144,37 +144,32 @@ namespace AutoencoderPS.Engine.Modeling
             return errors;
         }
 
-        // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly.
-        internal static double RowError(float[] errors, int row, int d)
+        // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly; over the
+        // inputs that were measured when `filledIn` of them were filled in for missing values (their errors are 0).
+        internal static double RowError(float[] errors, int row, int d, int filledIn = 0)
         {
-            double sum = 0;
-            for (int j = 0; j < d; j++) sum += errors[row * d + j];
-            return sum / d;
-        }
-
-        // The same over the inputs that were measured: `filledIn` of the row's inputs were filled in (their errors are 0).
-        internal static double RowError(float[] errors, int row, int d, int filledIn)
-        {
-            if (filledIn == 0) return RowError(errors, row, d);
             double sum = 0;
             for (int j = 0; j < d; j++) sum += errors[row * d + j];
             return sum / (d - filledIn);
         }
 
         /// <summary>
-        /// Sets to 0 the errors of the inputs of <paramref name="columns"/> (schema columns whose values were missing and
-        /// filled in) in row <paramref name="row"/>'s newest step, and returns how many inputs that is; 0, and nothing
-        /// changed, when they would be all of the row's inputs (a row with nothing measured scores as it did).
+        /// The inputs of <paramref name="columns"/> (schema columns whose values were missing and filled in) in the newest
+        /// step of a row (window) of <paramref name="d"/> inputs; null when there are none, or when they would be all of
+        /// them (a row with nothing measured is scored as it is).
         /// </summary>
-        internal static int MaskFilledIn(FeatureSchema schema, float[] errors, int row, int d, IReadOnlyList<int> columns)
+        internal static int[]? FilledSlots(FeatureSchema schema, int d, IReadOnlyList<int>? columns)
         {
-            int count = 0;
-            foreach (int c in columns) count += schema.WidthOf(c);
-            if (count == 0 || count >= d) return 0;
-            int newest = row * d + d - schema.Width;
-            foreach (int c in columns)
-                for (int k = 0; k < schema.WidthOf(c); k++) errors[newest + schema.FirstSlot(c) + k] = 0;
-            return count;
+            if (columns == null || columns.Count == 0) return null;
+            int newest = d - schema.Width;
+            var slots = columns.SelectMany(c => Enumerable.Range(newest + schema.FirstSlot(c), schema.WidthOf(c))).ToArray();
+            return slots.Length == 0 || slots.Length >= d ? null : slots;
+        }
+
+        // Sets row `row`'s errors of the filled-in inputs `slots` (FilledSlots) to 0.
+        internal static void Mask(float[] errors, int row, int d, int[] slots)
+        {
+            foreach (int j in slots) errors[row * d + j] = 0;
         }
     }
 }
