@@ -36,6 +36,12 @@ BeforeAll {
         process { [pscustomobject][ordered]@{ Time = $Row.Time; Host = $Row.Host; Cpu = $Row.Cpu; Mem = $Row.Mem } }
     }
 
+    function Get-StuckValuesLine {
+        # The training log's (-Verbose) line on the stuck-value rule, as text.
+        param([object[]] $Log)
+        $Log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }
+    }
+
     function ConvertTo-ScoreText {
         # Scores as exact text ('R'), warming-up rows as '-': compares bit for bit.
         param([object[]] $Rows)
@@ -397,7 +403,7 @@ Describe 'Sliding windows' {
             for ($i = 100; $i -lt 160; $i++) { $test[$i].Cpu = $stuck }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -Seed 22
             $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 10 -ThreadCount 1 -Verbose 4>&1
-            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
 
             $scored = @($test | Copy-Row | Test-Anomaly -Model $model -ThreadCount 1)
             $held = @(0..299 | Where-Object { $scored[$_].AnomalyExplanation -like 'Cpu stuck at*' })
@@ -417,11 +423,11 @@ Describe 'Sliding windows' {
             for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -Seed 23
             $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 -Verbose 4>&1
-            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
             $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
             for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
             $log = $more | Copy-Row | Invoke-AutoencoderTraining -Model $model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
 
             $test = @(New-SeriesRow -First 3000 -Count 60 -Seed 48)
             for ($i = 20; $i -lt 60; $i++) { $test[$i].Cpu = 55.5 }
@@ -435,11 +441,11 @@ Describe 'Sliding windows' {
             for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -TimeGrid -Seed 23
             $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
             $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
             for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
             $log = $more | Copy-Row | Invoke-AutoencoderTraining -Model $model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            ($log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
         }
 
         It 'judges each host by its own runs: an idle host in training does not turn the rule off for a busy one' {
@@ -449,7 +455,7 @@ Describe 'Sliding windows' {
             $train | Where-Object Host -eq 'web2' | ForEach-Object { $_.Cpu = 0 }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -GroupBy Host -Seed 24
             $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 -Verbose 4>&1
-            $line = $log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }
+            $line = Get-StuckValuesLine $log
             $line | Should -BeLike '*watched Mem (1); not watched Cpu (8 or more)*'
             $line | Should -BeLike '*2 of 2 group(s) had 288 training windows or more*web1: watched Cpu (1), Mem (1)*'
 
