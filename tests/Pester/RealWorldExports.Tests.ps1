@@ -788,6 +788,18 @@ Describe 'Real-world exports: thresholds' {
         Get-DoubleBits $fromFile.Threshold | Should -Be (Get-DoubleBits $model.Threshold)
     }
 
+    It 'Set-AutoencoderThreshold scores new rows with missing values as Test-Anomaly does: the filled-in values left out' {
+        # The rows of an export with a missing number (NA, '', N/A, NaN, null): the highest score Test-Anomaly gives
+        # them is the 100th percentile the recalibration finds (it counted the filled-in medians before).
+        $model = New-TrainedModel
+        $gapFile = Join-Path $elsewhere 'new-with-gaps.csv'
+        Write-ExportCsv $gapFile @(New-ExportRow -Count 120 -Seed 41 | Where-Object { $_.cpu_pct -isnot [double] -or $_.mem_pct -isnot [double] -or $_.latency_ms -isnot [double] })
+        $scored = @(Test-Anomaly -Model $model -Path $gapFile)
+        @($scored | Where-Object { @($_.ImputedFeatures).Count -eq 0 }) | Should -HaveCount 0
+        Set-AutoencoderThreshold -Model $model -Method Percentile -Value 100 -Path $gapFile
+        Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ($scored.AnomalyScore | Measure-Object -Maximum).Maximum)
+    }
+
     It 'Set-AutoencoderThreshold on an untrained model is a terminating ModelNotTrained error' {
         { Set-AutoencoderThreshold -Model (New-Autoencoder -Seed 1) -Method Percentile -Value 95 } | Should -Throw -ErrorId 'ModelNotTrained,*'
     }

@@ -377,6 +377,21 @@ Describe 'Sliding windows' {
             $scores = @($normal | Copy-Row | Test-Anomaly -Model $m | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
             $m.Threshold | Should -Be ($scores | Measure-Object -Maximum).Maximum
         }
+
+        It 'recalibrates on windows with missing values as Test-Anomaly scores them: filled-in values left out at every step' {
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1
+            # Every third row of each host has no Cpu: every window holds one filled-in value, at one of its steps.
+            $normal = @(New-SeriesRow -HostName web1, web2 -First 2000 -Count 50 -Seed 52 | ForEach-Object -Begin { $k = 0 } -Process {
+                    if ($k++ % 3 -eq 0) { $_.Cpu = '' }
+                    $_
+                })
+            $scores = [double[]]@($normal | Copy-Row | Test-Anomaly -Model $m | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+            # Mean + 1 std reads every score (a percentile reads two); summed in another order, so to 1e-12.
+            $normal | Copy-Row | Set-AutoencoderThreshold -Model $m -Method MeanStd -Value 1 -ThreadCount 1
+            $expected = [AutoencoderPS.Engine.Numerics.Statistics]::Mean($scores) + [AutoencoderPS.Engine.Numerics.Statistics]::StandardDeviation($scores)
+            [math]::Abs($m.Threshold - $expected) / $expected | Should -BeLessThan 1e-12
+        }
     }
 
     Context 'model file' {

@@ -321,38 +321,113 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in its
-        // newest row), or null; null for all when nothing was filled in.
+        // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in any of
+        // its rows), or null; null for all when nothing was filled in.
         private static int[]?[]? FilledSlots(FeatureSchema schema, ImputedCells? imputed, int n, int d, WindowPlan? windows)
+        {
+            var cells = FilledCells(schema, imputed, n, windows);
+            if (cells == null) return null;
+            var filled = new int[]?[n];
+            for (int i = 0; i < n; i++) filled[i] = ForwardPass.FilledSlots(schema, d, cells[i]);
+            return filled;
+        }
+
+        // Per row (window): its values filled in as cells (step * schema.Count + column; a row model's row is step 0), or
+        // null; null for all when nothing was filled in.
+        private static int[]?[]? FilledCells(FeatureSchema schema, ImputedCells? imputed, int n, WindowPlan? windows)
         {
             if (imputed == null || imputed.Count == 0) return null;
             var filled = new int[]?[n];
-            var columns = new List<int>();
+            var cells = new List<int>();
             for (int i = 0; i < n; i++)
             {
-                int row = windows != null ? windows.Windows[i][^1] : i;
-                columns.Clear();
-                for (int c = 0; c < schema.Count; c++)
-                    if (imputed.Contains(row, c)) columns.Add(c);
-                filled[i] = ForwardPass.FilledSlots(schema, d, columns);
+                cells.Clear();
+                int steps = windows != null ? windows.Windows[i].Length : 1;
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = windows != null ? windows.Windows[i][t] : i;
+                    for (int c = 0; c < schema.Count; c++)
+                        if (imputed.Contains(row, c)) cells.Add(t * schema.Count + c);
+                }
+                filled[i] = cells.Count > 0 ? cells.ToArray() : null;
             }
             return filled;
         }
 
-        // Per scored row (window): the inputs filled in for the features named (in its newest row), or null.
-        private int[]?[] FilledSlots(IReadOnlyList<IReadOnlyList<string>?> imputed, int d)
+        /// <summary>
+        /// The scores of new rows taken to be normal, for a new threshold (Set-AutoencoderThreshold): rows featurized
+        /// with <see cref="Schema"/>, with their values filled in (<paramref name="imputed"/>, by row and column) left
+        /// out as training and scoring leave them. A sliding-window model scores the windows of the rows planned as in
+        /// training (<paramref name="keys"/>, one per row; a time grid's cells), and gives none when no group has a
+        /// window.
+        /// </summary>
+        public double[] ScoresOfNormalRows(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys = null, ImputedCells? imputed = null)
         {
-            var filled = new int[]?[imputed.Count];
-            for (int i = 0; i < filled.Length; i++)
+            var schema = Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
+                "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+            var inputs = rows;
+            WindowPlan? plan = null;
+            if (Settings.IsWindowed)
             {
-                if (imputed[i] is not { Count: > 0 } names) continue;
-                var columns = new List<int>(names.Count);
+                if (keys == null || keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
+                if (Settings.TimeGrid)
+                {
+                    plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed);
+                    inputs = cellRows;
+                    imputed = plan.CellsImputed;
+                }
+                else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval);
+            }
+            int n = plan?.Windows.Count ?? rows.Count;
+            var cells = FilledCells(schema, imputed, n, plan);
+            var scores = new double[n];
+            const int Batch = 4096;
+            for (int start = 0; start < n; start += Batch)
+            {
+                int count = Math.Min(Batch, n - start);
+                var batch = new List<double[]>(count);
+                for (int k = start; k < start + count; k++)
+                {
+                    if (plan == null) { batch.Add(inputs[k]); continue; }
+                    var window = new double[Settings.WindowSize * schema.Width];
+                    var members = plan.Windows[k];
+                    for (int t = 0; t < members.Length; t++) Array.Copy(inputs[members[t]], 0, window, t * schema.Width, schema.Width);
+                    batch.Add(window);
+                }
+                IReadOnlyList<int[]?>? batchCells = cells != null ? new ArraySegment<int[]?>(cells, start, count) : (IReadOnlyList<int[]?>?)null;
+                RowScore[] scored;
+                lock (sync)
+                {
+                    ThrowIfDisposed();
+                    scored = ScoreCore(batch, plan != null ? WindowSchema! : schema, filledCells: batchCells);
+                }
+                for (int k = 0; k < count; k++) scores[start + k] = scored[k].Score;
+            }
+            return scores;
+        }
+
+        // Per scored row (window): the inputs filled in, from the cells given (`cells`, a window's from every row) or else
+        // from the features named (a row's own; a window's newest row's); null entries where none.
+        private int[]?[] FilledSlots(IReadOnlyList<IReadOnlyList<string>?>? imputed, IReadOnlyList<int[]?>? cells, int n, int d)
+        {
+            var filled = new int[]?[n];
+            int newest = d / Schema!.Width - 1;
+            var named = new List<int>();
+            for (int i = 0; i < n; i++)
+            {
+                if (cells != null)
+                {
+                    filled[i] = ForwardPass.FilledSlots(Schema!, d, cells[i]);
+                    continue;
+                }
+                if (imputed?[i] is not { Count: > 0 } names) continue;
+                named.Clear();
                 foreach (var name in names)
                 {
                     int c = Schema!.IndexOf(name);
-                    if (c >= 0 && !columns.Contains(c)) columns.Add(c);
+                    if (c >= 0 && !named.Contains(newest * Schema.Count + c)) named.Add(newest * Schema.Count + c);
                 }
-                filled[i] = ForwardPass.FilledSlots(Schema!, d, columns);
+                filled[i] = ForwardPass.FilledSlots(Schema!, d, named);
             }
             return filled;
         }
@@ -431,9 +506,13 @@ namespace AutoencoderPS.Engine.Modeling
         /// <see cref="Schema"/>, concatenated oldest first (see <see cref="WindowAssembler"/>), in one forward pass.
         /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)"). <paramref name="imputed"/>, when
         /// given, holds per window the features imputed in its newest row (null: none): such a feature is not stuck
-        /// (<see cref="Modeling.HeldValues.Find"/>).
+        /// (<see cref="Modeling.HeldValues.Find"/>). <paramref name="filledCells"/>, when given, holds per window the
+        /// values filled in in any of its rows (<c>step * Schema.Count + column</c>, see SeriesMemory.Marks): they are
+        /// moved to the network's reconstruction and left out of the score; without it, the newest row's
+        /// <paramref name="imputed"/> features are.
         /// </summary>
-        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, IReadOnlyList<string>? groups = null)
+        public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, IReadOnlyList<string>? groups = null,
+            IReadOnlyList<int[]?>? filledCells = null)
         {
             lock (sync)
             {
@@ -447,13 +526,15 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException("One list of imputed features per window.", nameof(imputed));
                 if (groups != null && groups.Count != windows.Count)
                     throw new ArgumentException("One group per window.", nameof(groups));
-                return ScoreCore(windows, WindowSchema!, imputed, groups);
+                if (filledCells != null && filledCells.Count != windows.Count)
+                    throw new ArgumentException("One list of filled-in cells per window.", nameof(filledCells));
+                return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells);
             }
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null,
-            IReadOnlyList<string>? groups = null)
+            IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null)
         {
             var scaler = Scaler!;
             var held = HeldValues; // null for a row model
@@ -463,7 +544,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
             float[] scaled = ForwardPass.Scale(scaler, rows);
-            var filled = imputed != null ? FilledSlots(imputed, d) : null;
+            var filled = imputed != null || filledCells != null ? FilledSlots(imputed, filledCells, n, d) : null;
             if (filled != null) ImputeByReconstruction(network!, Loss, scaled, n, d, filled);
             ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.

@@ -154,15 +154,16 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>
-        /// The inputs of <paramref name="columns"/> (schema columns whose values were missing and filled in) in the newest
-        /// step of a row (window) of <paramref name="d"/> inputs; null when there are none, or when they would be all of
+        /// The inputs of a row (window) of <paramref name="d"/> inputs whose values were missing and filled in, from its
+        /// filled-in <paramref name="cells"/>: a cell is <c>step * schema.Count + column</c>, the step counted from a
+        /// window's oldest row (a row model's row is step 0). Null when there are none, or when they would be all of
         /// them (a row with nothing measured is scored as it is).
         /// </summary>
-        internal static int[]? FilledSlots(FeatureSchema schema, int d, IReadOnlyList<int>? columns)
+        internal static int[]? FilledSlots(FeatureSchema schema, int d, IReadOnlyList<int>? cells)
         {
-            if (columns == null || columns.Count == 0) return null;
-            int newest = d - schema.Width;
-            var slots = columns.SelectMany(c => Enumerable.Range(newest + schema.FirstSlot(c), schema.WidthOf(c))).ToArray();
+            if (cells == null || cells.Count == 0) return null;
+            int columns = schema.Count, width = schema.Width;
+            var slots = cells.SelectMany(cell => Enumerable.Range(cell / columns * width + schema.FirstSlot(cell % columns), schema.WidthOf(cell % columns))).ToArray();
             return slots.Length == 0 || slots.Length >= d ? null : slots;
         }
 

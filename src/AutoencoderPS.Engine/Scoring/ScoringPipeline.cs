@@ -30,6 +30,9 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<double[]> spare = new List<double[]>();
         private readonly List<double[]> full = new List<double[]>();
         private readonly List<IReadOnlyList<string>?> fullImputed = new List<IReadOnlyList<string>?>();
+        // Sliding windows: each window's values filled in, in any of its rows (SeriesMemory.PushMarks).
+        private readonly List<int[]?> filled = new List<int[]?>();
+        private readonly List<int[]?> fullFilled = new List<int[]?>();
         // Their groups (sliding windows): a group's own stuck-value runs judge its windows (Modeling.HeldValues).
         private readonly List<string> fullGroups = new List<string>();
         private readonly List<string> imputedScratch = new List<string>();
@@ -124,6 +127,7 @@ namespace AutoencoderPS.Engine.Scoring
         public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
         {
             double[]? input = features;
+            int[]? cells = null;
             if (IsWindowed)
             {
                 // The assembler copies the row into its window; the array goes back to the pool at once.
@@ -135,7 +139,9 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     ReturnFeatures(features);
                 }
+                cells = Series.PushMarks(key, Schema, imputedFeatures);
             }
+            filled.Add(cells);
             rows.Add(row);
             inputs.Add(input);
             imputed.Add(imputedFeatures);
@@ -166,6 +172,7 @@ namespace AutoencoderPS.Engine.Scoring
             int last = rows.Count - 1;
             ReturnFeatures(inputs[last]!);
             rows.RemoveAt(last);
+            filled.RemoveAt(last);
             inputs.RemoveAt(last);
             imputed.RemoveAt(last);
             keys.RemoveAt(last);
@@ -203,6 +210,7 @@ namespace AutoencoderPS.Engine.Scoring
             full.Clear();
             fullImputed.Clear();
             fullGroups.Clear();
+            fullFilled.Clear();
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
@@ -215,11 +223,15 @@ namespace AutoencoderPS.Engine.Scoring
                     {
                         full.Add(inputs[i]!);
                         fullImputed.Add(imputed[i]);
-                        if (IsWindowed) fullGroups.Add(keys[i].Group);
+                        if (IsWindowed)
+                        {
+                            fullGroups.Add(keys[i].Group);
+                            fullFilled.Add(filled[i]);
+                        }
                     }
-                // Each window goes with the features imputed in its newest row: a value scoring filled in is not one a
-                // sensor held (Modeling.HeldValues.Find).
-                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups) : model.Score(full, fullImputed);
+                // Each window goes with the features imputed in its newest row (a value scoring filled in is not one a
+                // sensor held, Modeling.HeldValues.Find) and the values filled in in any of its rows (not scored).
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled) : model.Score(full, fullImputed);
             }
             int next = 0;
             for (int i = from; i < to; i++)
@@ -257,12 +269,14 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!IsWindowed) foreach (var input in inputs) ReturnFeatures(input!);
             rows.Clear();
+            filled.Clear();
             inputs.Clear();
             imputed.Clear();
             keys.Clear();
             full.Clear();
             fullImputed.Clear();
             fullGroups.Clear();
+            fullFilled.Clear();
         }
     }
 }

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
@@ -17,15 +19,52 @@ namespace AutoencoderPS.Engine.Scoring
     {
         private const string Magic = "AutoencoderPS.SeriesMemory";
         // 2: the likelihood's history without its running sums (it keeps a median and MAD, not a mean and spread).
-        private const int Version = 2;
+        // 3: the marks of filled-in values (Marks); a memory of version 2 is read with none marked.
+        private const int Version = 3;
 
-        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
+        private SeriesMemory(WindowAssembler windows, WindowAssembler marks, RowVerdicts verdicts)
         {
             Windows = windows;
+            Marks = marks;
             Verdicts = verdicts;
         }
 
         public WindowAssembler Windows { get; }
+
+        /// <summary>
+        /// Which values of each group's last rows were missing and filled in: an assembler beside <see cref="Windows"/>
+        /// over marks (1 for a filled-in value, one per column of the model's schema), pushed with the same keys, so a
+        /// window's marks are its rows' (a time grid's cell is marked when all it was made of was filled in, as training
+        /// marks it, SlidingWindow.PlanGrid). See <see cref="PushMarks"/>.
+        /// </summary>
+        public WindowAssembler Marks { get; }
+
+        private double[]? mark;
+        private readonly List<int> cells = new List<int>();
+
+        /// <summary>
+        /// Adds the marks of the row just added to <see cref="Windows"/> (its <paramref name="filledIn"/> features, by
+        /// name) and returns its window's filled-in values as cells (<c>step * schema.Count + column</c>, the step from
+        /// the oldest row), or null when none was filled in or the group is warming up. A value filled in stays
+        /// unmeasured at every step of the windows it is in, not only in the window of its own row.
+        /// </summary>
+        public int[]? PushMarks(WindowKey key, FeatureSchema schema, IReadOnlyList<string>? filledIn)
+        {
+            mark ??= new double[schema.Count];
+            Array.Clear(mark, 0, mark.Length);
+            if (filledIn != null)
+                foreach (var name in filledIn)
+                {
+                    int c = schema.IndexOf(name);
+                    if (c >= 0) mark[c] = 1;
+                }
+            var window = Marks.Push(key, mark).Window;
+            if (window == null) return null;
+            cells.Clear();
+            for (int k = 0; k < window.Length; k++)
+                if (window[k] == 1) cells.Add(k);
+            return cells.Count > 0 ? cells.ToArray() : null;
+        }
 
         public RowVerdicts Verdicts { get; }
 
@@ -36,7 +75,8 @@ namespace AutoencoderPS.Engine.Scoring
             options.Validate();
             // The calibration starts from the model's training errors, so a group's first rows are judged too.
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
-            return new SeriesMemory(model.NewAssembler(),
+            var windows = model.NewAssembler();
+            return new SeriesMemory(windows, windows.Blank(model.Schema!.Count),
                 new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
                     calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors) : null));
         }
@@ -51,6 +91,7 @@ namespace AutoencoderPS.Engine.Scoring
                 writer.Write(Version);
                 writer.Write(Identity(model, Verdicts));
                 Windows.Save(writer);
+                Marks.Save(writer);
                 writer.Write(Verdicts.Likelihood != null);
                 Verdicts.Likelihood?.Save(writer);
                 Verdicts.Alerts.Save(writer);
@@ -69,7 +110,8 @@ namespace AutoencoderPS.Engine.Scoring
             try
             {
                 using var reader = new BinaryReader(new MemoryStream(saved, writable: false), Encoding.UTF8);
-                if (reader.ReadString() != Magic || reader.ReadInt32() != Version)
+                int version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
+                if (version != Version && version != 2)
                 {
                     whyNot = "it was written by another version of AutoencoderPS";
                     return null;
@@ -85,12 +127,19 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = "it holds windows of another size";
                     return null;
                 }
+                var marks = fresh.Marks;
+                if (version == 2) marks = fresh.Windows.Blank(model.Schema!.Count);
+                else if (!marks.Load(reader))
+                {
+                    whyNot = "it holds windows of another size";
+                    return null;
+                }
                 var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood()) : null;
                 var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood);
                 verdicts.Alerts.Load(reader);
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");
                 whyNot = null;
-                return new SeriesMemory(fresh.Windows, verdicts);
+                return new SeriesMemory(fresh.Windows, marks, verdicts);
             }
             catch (EndOfStreamException e)
             {

@@ -23,6 +23,9 @@ namespace AutoencoderPS.Commands
         private const string TrainingErrorsSet = "TrainingErrors";
         private readonly List<double[]> rows = new List<double[]>();
         private readonly List<WindowKey> windowKeys = new List<WindowKey>();
+        // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
+        private readonly ImputedCells imputed = new ImputedCells();
+        private readonly List<string> filledIn = new List<string>();
         private long rowNumber;
 
         [Parameter(Mandatory = true, Position = 0)]
@@ -103,36 +106,13 @@ namespace AutoencoderPS.Commands
                             "No usable rows were received to recalibrate the threshold on."), Model));
                     EnsureRuntime(Model);
                     ApplyThreadCount(ThreadCount);
-                    var errors = new List<double>(rows.Count);
-                    if (Model.Settings.IsWindowed)
-                    {
-                        // A sliding-window model is recalibrated on the windows of the new rows, built as in training.
-                        var windowRows = rows;
-                        var plan = Model.Settings.TimeGrid
-                            ? SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out windowRows, Model.GroupIntervals, Model.UsualInterval)
-                            : SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, Model.GroupIntervals, Model.UsualInterval);
-                        if (plan.Windows.Count == 0)
-                            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
-                                $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
-                        for (int start = 0; start < plan.Windows.Count; start += 4096)
-                        {
-                            var batch = new List<double[]>();
-                            for (int k = start; k < Math.Min(start + 4096, plan.Windows.Count); k++)
-                            {
-                                var window = new List<double>();
-                                foreach (int i in plan.Windows[k]) window.AddRange(windowRows[i]);
-                                batch.Add(window.ToArray());
-                            }
-                            foreach (var score in Model.ScoreWindows(batch)) errors.Add(score.Score);
-                        }
-                    }
-                    else
-                    {
-                        for (int start = 0; start < rows.Count; start += 4096)
-                            foreach (var score in Model.Score(rows.GetRange(start, Math.Min(4096, rows.Count - start))))
-                                errors.Add(score.Score);
-                    }
-                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Count} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+                    // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
+                    // training), with the values filled in for missing ones left out.
+                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? windowKeys : null, imputed);
+                    if (errors.Length == 0)
+                        ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
+                            $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
+                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Length} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
                 }
             }
             catch (AutoencoderException e)
@@ -149,7 +129,9 @@ namespace AutoencoderPS.Commands
             try
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
-                Model.Schema.Featurize(record, InputCulture, features);
+                filledIn.Clear();
+                Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
+                foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
                 if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }

@@ -252,6 +252,29 @@ namespace AutoencoderPS.Engine.Features.Windows
         }
 
         /// <summary>
+        /// An assembler of rows of <paramref name="rowWidth"/> values that stands where this one stands (the same groups,
+        /// times, gaps and grid cells) with every row so far all zeros: for marks pushed beside this assembler's rows
+        /// from here on (SeriesMemory.Marks, for a memory saved before it kept them).
+        /// </summary>
+        public WindowAssembler Blank(int rowWidth)
+        {
+            var blank = stepOf != null ? new WindowAssembler(size, rowWidth, maxGapOf, stepOf) : new WindowAssembler(size, rowWidth, maxGapOf);
+            foreach (var pair in groups)
+            {
+                var s = pair.Value;
+                var b = new Series(s.Rows.Length)
+                {
+                    Count = s.Count, LastTime = s.LastTime, MaxGap = s.MaxGap, MaxGapKnown = s.MaxGapKnown,
+                    Step = s.Step, Origin = s.Origin, Cell = s.Cell, CellRows = s.CellRows,
+                    CellSum = s.CellSum != null ? new double[rowWidth] : null,
+                };
+                for (int t = 0; t < s.Count; t++) b.Rows[t] = new double[rowWidth];
+                blank.groups[pair.Key] = b;
+            }
+            return blank;
+        }
+
+        /// <summary>
         /// Writes each group's state (its last n-1 rows or cells, last time, grid cell) so that a later run can go on
         /// where this one stopped (<see cref="Load"/>): the scheduled job keeps it between runs.
         /// </summary>
