@@ -332,7 +332,7 @@ namespace AutoencoderPS.Engine.Modeling
             return filled;
         }
 
-        // Per row (window): its values filled in as cells (step * schema.Count + column; a row model's row is step 0), or
+        // Per row (window): its values filled in as cells (step * schema.Width + column; a row model's row is step 0), or
         // null; null for all when nothing was filled in.
         private static int[]?[]? FilledCells(FeatureSchema schema, ImputedCells? imputed, int n, WindowPlan? windows)
         {
@@ -347,7 +347,7 @@ namespace AutoencoderPS.Engine.Modeling
                 {
                     int row = windows != null ? windows.Windows[i][t] : i;
                     for (int c = 0; c < schema.Count; c++)
-                        if (imputed.Contains(row, c)) cells.Add(t * schema.Count + c);
+                        if (imputed.Contains(row, c)) cells.Add(t * schema.Width + c);
                 }
                 filled[i] = cells.Count > 0 ? cells.ToArray() : null;
             }
@@ -425,7 +425,7 @@ namespace AutoencoderPS.Engine.Modeling
                 foreach (var name in names)
                 {
                     int c = Schema!.IndexOf(name);
-                    if (c >= 0 && !named.Contains(newest * Schema.Count + c)) named.Add(newest * Schema.Count + c);
+                    if (c >= 0 && !named.Contains(newest * Schema.Width + c)) named.Add(newest * Schema.Width + c);
                 }
                 filled[i] = ForwardPass.FilledSlots(Schema!, d, named);
             }
@@ -507,7 +507,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// The scores explain themselves by <see cref="WindowSchema"/> ("cpu (t-1)"). <paramref name="imputed"/>, when
         /// given, holds per window the features imputed in its newest row (null: none): such a feature is not stuck
         /// (<see cref="Modeling.HeldValues.Find"/>). <paramref name="filledCells"/>, when given, holds per window the
-        /// values filled in in any of its rows (<c>step * Schema.Count + column</c>, see SeriesMemory.Marks): they are
+        /// values filled in in any of its rows (<c>step * Schema.Width + column</c>, WindowStep.FilledCells): they are
         /// moved to the network's reconstruction and left out of the score; without it, the newest row's
         /// <paramref name="imputed"/> features are.
         /// </summary>

@@ -155,15 +155,15 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// The inputs of a row (window) of <paramref name="d"/> inputs whose values were missing and filled in, from its
-        /// filled-in <paramref name="cells"/>: a cell is <c>step * schema.Count + column</c>, the step counted from a
-        /// window's oldest row (a row model's row is step 0). Null when there are none, or when they would be all of
-        /// them (a row with nothing measured is scored as it is).
+        /// filled-in <paramref name="cells"/>: a cell is <c>step * schema.Width + column</c>, the step counted from a
+        /// window's oldest row (a row model's row is step 0; see WindowStep.FilledCells). Null when there are none, or
+        /// when they would be all of them (a row with nothing measured is scored as it is).
         /// </summary>
         internal static int[]? FilledSlots(FeatureSchema schema, int d, IReadOnlyList<int>? cells)
         {
             if (cells == null || cells.Count == 0) return null;
-            int columns = schema.Count, width = schema.Width;
-            var slots = cells.SelectMany(cell => Enumerable.Range(cell / columns * width + schema.FirstSlot(cell % columns), schema.WidthOf(cell % columns))).ToArray();
+            int width = schema.Width;
+            var slots = cells.SelectMany(cell => Enumerable.Range(cell / width * width + schema.FirstSlot(cell % width), schema.WidthOf(cell % width))).ToArray();
             return slots.Length == 0 || slots.Length >= d ? null : slots;
         }
 

@@ -30,7 +30,7 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<double[]> spare = new List<double[]>();
         private readonly List<double[]> full = new List<double[]>();
         private readonly List<IReadOnlyList<string>?> fullImputed = new List<IReadOnlyList<string>?>();
-        // Sliding windows: each window's values filled in, in any of its rows (SeriesMemory.PushMarks).
+        // Sliding windows: each window's values filled in, in any of its rows (WindowStep.FilledCells).
         private readonly List<int[]?> filled = new List<int[]?>();
         private readonly List<int[]?> fullFilled = new List<int[]?>();
         // Their groups (sliding windows): a group's own stuck-value runs judge its windows (Modeling.HeldValues).
@@ -131,15 +131,20 @@ namespace AutoencoderPS.Engine.Scoring
             if (IsWindowed)
             {
                 // The assembler copies the row into its window; the array goes back to the pool at once.
+                List<int>? filledIn = null;
+                if (imputedFeatures != null)
+                    foreach (var name in imputedFeatures)
+                        if (Schema.IndexOf(name) is int c and >= 0) (filledIn ??= new List<int>()).Add(c);
                 try
                 {
-                    input = Series!.Windows.Push(key, features, timeColumn).Window;
+                    var step = Series!.Windows.Push(key, features, filledIn, timeColumn);
+                    input = step.Window;
+                    cells = step.FilledCells;
                 }
                 finally
                 {
                     ReturnFeatures(features);
                 }
-                cells = Series.PushMarks(key, Schema, imputedFeatures);
             }
             filled.Add(cells);
             rows.Add(row);

@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
@@ -19,52 +17,17 @@ namespace AutoencoderPS.Engine.Scoring
     {
         private const string Magic = "AutoencoderPS.SeriesMemory";
         // 2: the likelihood's history without its running sums (it keeps a median and MAD, not a mean and spread).
-        // 3: the marks of filled-in values (Marks); a memory of version 2 is read with none marked.
+        // 3: the windows say which of their values were filled in (WindowAssembler.Save); a memory of version 2 is read
+        // with none filled in, so an upgrade keeps the likelihood's history.
         private const int Version = 3;
 
-        private SeriesMemory(WindowAssembler windows, WindowAssembler marks, RowVerdicts verdicts)
+        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
         {
             Windows = windows;
-            Marks = marks;
             Verdicts = verdicts;
         }
 
         public WindowAssembler Windows { get; }
-
-        /// <summary>
-        /// Which values of each group's last rows were missing and filled in: an assembler beside <see cref="Windows"/>
-        /// over marks (1 for a filled-in value, one per column of the model's schema), pushed with the same keys, so a
-        /// window's marks are its rows' (a time grid's cell is marked when all it was made of was filled in, as training
-        /// marks it, SlidingWindow.PlanGrid). See <see cref="PushMarks"/>.
-        /// </summary>
-        public WindowAssembler Marks { get; }
-
-        private double[]? mark;
-        private readonly List<int> cells = new List<int>();
-
-        /// <summary>
-        /// Adds the marks of the row just added to <see cref="Windows"/> (its <paramref name="filledIn"/> features, by
-        /// name) and returns its window's filled-in values as cells (<c>step * schema.Count + column</c>, the step from
-        /// the oldest row), or null when none was filled in or the group is warming up. A value filled in stays
-        /// unmeasured at every step of the windows it is in, not only in the window of its own row.
-        /// </summary>
-        public int[]? PushMarks(WindowKey key, FeatureSchema schema, IReadOnlyList<string>? filledIn)
-        {
-            mark ??= new double[schema.Count];
-            Array.Clear(mark, 0, mark.Length);
-            if (filledIn != null)
-                foreach (var name in filledIn)
-                {
-                    int c = schema.IndexOf(name);
-                    if (c >= 0) mark[c] = 1;
-                }
-            var window = Marks.Push(key, mark).Window;
-            if (window == null) return null;
-            cells.Clear();
-            for (int k = 0; k < window.Length; k++)
-                if (window[k] == 1) cells.Add(k);
-            return cells.Count > 0 ? cells.ToArray() : null;
-        }
 
         public RowVerdicts Verdicts { get; }
 
@@ -75,8 +38,7 @@ namespace AutoencoderPS.Engine.Scoring
             options.Validate();
             // The calibration starts from the model's training errors, so a group's first rows are judged too.
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
-            var windows = model.NewAssembler();
-            return new SeriesMemory(windows, windows.Blank(model.Schema!.Count),
+            return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
                     calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors) : null));
         }
@@ -91,7 +53,6 @@ namespace AutoencoderPS.Engine.Scoring
                 writer.Write(Version);
                 writer.Write(Identity(model, Verdicts));
                 Windows.Save(writer);
-                Marks.Save(writer);
                 writer.Write(Verdicts.Likelihood != null);
                 Verdicts.Likelihood?.Save(writer);
                 Verdicts.Alerts.Save(writer);
@@ -122,14 +83,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = "it was kept for another model or other -Calibration, -ProbabilityThreshold or -AlertCooldown values";
                     return null;
                 }
-                if (!fresh.Windows.Load(reader))
-                {
-                    whyNot = "it holds windows of another size";
-                    return null;
-                }
-                var marks = fresh.Marks;
-                if (version == 2) marks = fresh.Windows.Blank(model.Schema!.Count);
-                else if (!marks.Load(reader))
+                if (!fresh.Windows.Load(reader, withFilled: version >= 3))
                 {
                     whyNot = "it holds windows of another size";
                     return null;
@@ -139,7 +93,7 @@ namespace AutoencoderPS.Engine.Scoring
                 verdicts.Alerts.Load(reader);
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");
                 whyNot = null;
-                return new SeriesMemory(fresh.Windows, marks, verdicts);
+                return new SeriesMemory(fresh.Windows, verdicts);
             }
             catch (EndOfStreamException e)
             {

@@ -13,7 +13,7 @@ using Xunit;
 namespace AutoencoderPS.Engine.Tests
 {
     /// <summary>
-    /// A value filled in for a missing one is not scored at any step of the sliding windows it is in (SeriesMemory.Marks
+    /// A value filled in for a missing one is not scored at any step of the sliding windows it is in (WindowStep.FilledCells
     /// in scoring, the training windows' imputed cells in training), not only in the window of its own row.
     /// </summary>
     [Collection(TorchCollection.Name)]
@@ -162,7 +162,7 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void TheMarksOfASavedMemoryGoOnInTheNextRun()
+        public void TheFilledInValuesOfASavedMemoryGoOnInTheNextRun()
         {
             using var model = Trained(Records(0, 400, 1));
             var records = Records(1000, 40, 2, i => i == 20);
@@ -177,16 +177,16 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void AMemorySavedBeforeItKeptMarksIsReadWithNoneMarked()
+        public void AMemorySavedBeforeWindowsKeptTheirFilledInValuesIsReadWithNone()
         {
-            // A scheduled job's memory of the version before the marks (2): its windows, likelihood and alerts go on.
+            // A scheduled job's memory of version 2 (before windows kept their filled-in values): its windows, likelihood and alerts go on.
             using var model = Trained(Records(0, 400, 1));
             var records = Records(1000, 60, 2);
             var options = new ScoringOptions { BatchSize = 16 };
             var memory = SeriesMemory.For(model, options);
             Score(model, records, 0, 30, memory);
             byte[] current = memory.Save(model);
-            byte[] old = WithoutMarks(current, model);
+            byte[] old = AsVersion2(current, model);
 
             var fromOld = SeriesMemory.Load(old, model, options, out var whyNot);
             Assert.Null(whyNot);
@@ -195,23 +195,51 @@ namespace AutoencoderPS.Engine.Tests
                 Score(model, records, 30, 60, fromOld).Select(r => (r.Score?.Score, r.Score?.Probability)));
         }
 
-        // The same memory as version 2 wrote it: no marks after the windows.
-        private static byte[] WithoutMarks(byte[] saved, AutoencoderModel model)
+        // The same memory as version 2 wrote it: no filled-in columns in the windows.
+        private static byte[] AsVersion2(byte[] saved, AutoencoderModel model)
         {
             using var reader = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);
             reader.ReadString();
             int versionAt = (int)reader.BaseStream.Position;
             Assert.Equal(3, reader.ReadInt32());
             reader.ReadString();
-            Assert.True(model.NewAssembler().Load(reader));
-            int marksAt = (int)reader.BaseStream.Position;
-            Assert.True(model.NewAssembler().Blank(model.Schema!.Count).Load(reader));
-            int afterMarks = (int)reader.BaseStream.Position;
-            var old = new List<byte>(saved.Take(versionAt));
-            old.AddRange(BitConverter.GetBytes(2));
-            old.AddRange(saved.Skip(versionAt + 4).Take(marksAt - versionAt - 4));
-            old.AddRange(saved.Skip(afterMarks));
-            return old.ToArray();
+            // Version 2 wrote each group's windows as now, without the filled-in columns at the end of each group: a
+            // memory without filled-in values writes them as a count of 0 per kept row and 'no cell counts'.
+            var assembler = model.NewAssembler();
+            Assert.True(assembler.Load(reader));
+            int windowsEnd = (int)reader.BaseStream.Position;
+            var fields = new List<byte>(saved.Take(versionAt));
+            fields.AddRange(BitConverter.GetBytes(2));
+            int at = versionAt + 4;
+            // Walk the groups again, dropping the trailing filled-in fields of each (all zero: no value was filled in).
+            using var again = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);
+            again.BaseStream.Position = at;
+            again.ReadString();
+            int size = again.ReadInt32(), width = again.ReadInt32(), groups = again.ReadInt32();
+            int copyFrom = at;
+            var kept = new List<(int From, int To)>();
+            for (int g = 0; g < groups; g++)
+            {
+                again.ReadString();
+                int count = again.ReadInt32();
+                again.BaseStream.Position += 8L * count * width;
+                if (again.ReadBoolean()) again.BaseStream.Position += 12;              // last time
+                again.ReadBoolean();                                                    // max gap known
+                if (again.ReadBoolean()) again.BaseStream.Position += 8;                // max gap
+                if (again.ReadBoolean()) again.BaseStream.Position += 8;                // step
+                again.BaseStream.Position += 8 + 8 + 4;                                 // origin, cell, cell rows
+                if (again.ReadBoolean()) again.BaseStream.Position += 8L * width;       // cell sum
+                int filledAt = (int)again.BaseStream.Position;
+                for (int t = 0; t < count; t++) Assert.Equal(0, again.ReadInt32());
+                Assert.False(again.ReadBoolean());
+                kept.Add((copyFrom, filledAt));
+                copyFrom = (int)again.BaseStream.Position;
+            }
+            Assert.Equal(windowsEnd, copyFrom);
+            foreach (var (from, to) in kept) fields.AddRange(saved.Skip(from).Take(to - from));
+            fields.AddRange(saved.Skip(windowsEnd));
+            _ = size;
+            return fields.ToArray();
         }
     }
 }

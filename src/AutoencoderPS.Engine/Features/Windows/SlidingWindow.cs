@@ -31,11 +31,12 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// <summary>What the assembler made of one row: a full window ending at it, or a warming-up row.</summary>
     public readonly struct WindowStep
     {
-        public WindowStep(WindowStatus status, double[]? window, bool afterGap)
+        public WindowStep(WindowStatus status, double[]? window, bool afterGap, int[]? filledCells = null)
         {
             Status = status;
             Window = window;
             AfterGap = afterGap;
+            FilledCells = filledCells;
         }
 
         public WindowStatus Status { get; }
@@ -45,6 +46,14 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>True when a gap before this row broke the window of its group.</summary>
         public bool AfterGap { get; }
+
+        /// <summary>
+        /// The window's values that were filled in for missing ones, as cells <c>step * rowWidth + column</c> (the step
+        /// from the oldest row; the columns given with each row, <see cref="WindowAssembler.Push(WindowKey, double[], IReadOnlyList{int}?, string)"/>);
+        /// null when none was (or while warming up). On a time grid a cell's column counts when every row of the cell
+        /// was filled in (or, for a cell filled between two rows, both were).
+        /// </summary>
+        public int[]? FilledCells { get; }
     }
 
     /// <summary>
@@ -63,8 +72,14 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         private sealed class Series
         {
-            public Series(int capacity) { Rows = new double[capacity][]; }
+            public Series(int capacity)
+            {
+                Rows = new double[capacity][];
+                Filled = new int[]?[capacity];
+            }
             public double[][] Rows { get; }
+            // Per kept row (cell): its columns filled in for missing values, or null (the usual case).
+            public int[]?[] Filled { get; }
             public int Start;
             public int Count;
             public DateTime? LastTime;
@@ -76,6 +91,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             public long Cell = -1;
             public double[]? CellSum;
             public int CellRows;
+            // Time grid: per column, how many rows of the current cell had it filled in (null: none yet).
+            public int[]? CellFilled;
         }
 
         /// <summary>
@@ -118,9 +135,19 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// (naming <paramref name="timeColumn"/>) when the row is earlier than the previous row of its group; the
         /// group's window is then unchanged.
         /// </summary>
-        public WindowStep Push(WindowKey key, double[] row, string timeColumn = "time")
+        public WindowStep Push(WindowKey key, double[] row, string timeColumn = "time") => Push(key, row, null, timeColumn);
+
+        /// <summary>
+        /// As <see cref="Push(WindowKey, double[], string)"/>, with the row's columns (each below the row's width) whose
+        /// values were filled in for missing ones: the window says which of its values were (<see cref="WindowStep.FilledCells"/>).
+        /// </summary>
+        public WindowStep Push(WindowKey key, double[] row, IReadOnlyList<int>? filled, string timeColumn = "time")
         {
             if (row.Length != width) throw new ArgumentException($"Each row must have {width} values.", nameof(row));
+            int[]? filledColumns = filled is { Count: > 0 } ? filled.ToArray() : null;
+            if (filledColumns != null)
+                foreach (int c in filledColumns)
+                    if (c < 0 || c >= width) throw new ArgumentOutOfRangeException(nameof(filled), "A filled-in column is one of the row's.");
             if (!groups.TryGetValue(key.Group, out var series))
             {
                 series = new Series(Math.Max(1, size - 1));
@@ -150,11 +177,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (stepOf != null && key.Time != null)
             {
                 if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
-                if (series.Step != null && series.Step.Value > TimeSpan.Zero) return PushCell(series, key.Time.Value, row, afterGap);
+                if (series.Step != null && series.Step.Value > TimeSpan.Zero) return PushCell(series, key.Time.Value, row, filledColumns, afterGap);
             }
             if (key.Time != null) series.LastTime = key.Time;
 
-            if (size == 1) return new WindowStep(WindowStatus.Scored, (double[])row.Clone(), false);
+            if (size == 1) return new WindowStep(WindowStatus.Scored, (double[])row.Clone(), false, filledColumns);
             int capacity = size - 1;
             WindowStep step;
             if (series.Count == capacity)
@@ -163,29 +190,44 @@ namespace AutoencoderPS.Engine.Features.Windows
                 for (int t = 0; t < capacity; t++)
                     Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
                 Array.Copy(row, 0, window, capacity * width, width);
-                step = new WindowStep(WindowStatus.Scored, window, afterGap);
+                step = new WindowStep(WindowStatus.Scored, window, afterGap, FilledCells(series, filledColumns));
                 series.Rows[series.Start] = (double[])row.Clone();
+                series.Filled[series.Start] = filledColumns;
                 series.Start = (series.Start + 1) % capacity;
             }
             else
             {
-                series.Rows[(series.Start + series.Count) % capacity] = (double[])row.Clone();
+                int at = (series.Start + series.Count) % capacity;
+                series.Rows[at] = (double[])row.Clone();
+                series.Filled[at] = filledColumns;
                 series.Count++;
                 step = new WindowStep(WindowStatus.WarmingUp, null, afterGap);
             }
             return step;
         }
 
+        // The filled-in cells of the window of the group's kept rows (cells) and a newest row (cell) with `newest` filled in.
+        private int[]? FilledCells(Series series, int[]? newest)
+        {
+            int capacity = size - 1;
+            List<int>? cells = null;
+            for (int t = 0; t < capacity; t++)
+                if (series.Filled[(series.Start + t) % capacity] is { } columns)
+                    foreach (int c in columns) (cells ??= new List<int>()).Add(t * width + c);
+            if (newest != null)
+                foreach (int c in newest) (cells ??= new List<int>()).Add(capacity * width + c);
+            return cells?.ToArray();
+        }
+
         // Time grid: the row goes into its cell; earlier cells are completed (and missing ones filled) first.
-        private WindowStep PushCell(Series series, DateTime time, double[] row, bool afterGap)
+        private WindowStep PushCell(Series series, DateTime time, double[] row, int[]? filledColumns, bool afterGap)
         {
             var step = series.Step!.Value;
             if (series.Cell < 0 || afterGap)
             {
                 series.Origin = time;
                 series.Cell = 0;
-                series.CellSum = (double[])row.Clone();
-                series.CellRows = 1;
+                StartCell(series, row, filledColumns);
                 series.LastTime = time;
                 return Emit(series, afterGap);
             }
@@ -194,25 +236,53 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 for (int k = 0; k < width; k++) series.CellSum![k] += row[k];
                 series.CellRows++;
+                if (filledColumns != null)
+                {
+                    series.CellFilled ??= new int[width];
+                    foreach (int c in filledColumns) series.CellFilled[c]++;
+                }
             }
             else
             {
                 var previous = Mean(series);
-                Complete(series, previous);
+                var previousFilled = CellFilledColumns(series);
+                Complete(series, previous, previousFilled);
                 long missing = cell - series.Cell - 1;
+                // A cell filled in between two is made of filled-in values where both ends are.
+                int[]? between = previousFilled == null || filledColumns == null ? null : previousFilled.Intersect(filledColumns).ToArray();
+                if (between is { Length: 0 }) between = null;
                 for (long j = 1; j <= missing; j++)
                 {
                     var filled = new double[width];
                     double f = (double)j / (missing + 1);
                     for (int k = 0; k < width; k++) filled[k] = previous[k] + (row[k] - previous[k]) * f;
-                    Complete(series, filled);
+                    Complete(series, filled, between);
                 }
                 series.Cell = cell;
-                series.CellSum = (double[])row.Clone();
-                series.CellRows = 1;
+                StartCell(series, row, filledColumns);
             }
             series.LastTime = time;
             return Emit(series, afterGap);
+        }
+
+        private void StartCell(Series series, double[] row, int[]? filledColumns)
+        {
+            series.CellSum = (double[])row.Clone();
+            series.CellRows = 1;
+            series.CellFilled = null;
+            if (filledColumns == null) return;
+            series.CellFilled = new int[width];
+            foreach (int c in filledColumns) series.CellFilled[c]++;
+        }
+
+        // The current cell's columns filled in in every one of its rows so far, or null.
+        private static int[]? CellFilledColumns(Series series)
+        {
+            if (series.CellFilled == null) return null;
+            List<int>? columns = null;
+            for (int c = 0; c < series.CellFilled.Length; c++)
+                if (series.CellFilled[c] == series.CellRows) (columns ??= new List<int>()).Add(c);
+            return columns?.ToArray();
         }
 
         private double[] Mean(Series series)
@@ -223,18 +293,21 @@ namespace AutoencoderPS.Engine.Features.Windows
         }
 
         // A finished cell joins the last n-1 cells of the group.
-        private void Complete(Series series, double[] cell)
+        private void Complete(Series series, double[] cell, int[]? filled)
         {
             int capacity = size - 1;
             if (capacity == 0) return;
             if (series.Count == capacity)
             {
                 series.Rows[series.Start] = cell;
+                series.Filled[series.Start] = filled;
                 series.Start = (series.Start + 1) % capacity;
             }
             else
             {
-                series.Rows[(series.Start + series.Count) % capacity] = cell;
+                int at = (series.Start + series.Count) % capacity;
+                series.Rows[at] = cell;
+                series.Filled[at] = filled;
                 series.Count++;
             }
         }
@@ -248,30 +321,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             for (int t = 0; t < capacity; t++)
                 Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
             Array.Copy(Mean(series), 0, window, capacity * width, width);
-            return new WindowStep(WindowStatus.Scored, window, afterGap);
-        }
-
-        /// <summary>
-        /// An assembler of rows of <paramref name="rowWidth"/> values that stands where this one stands (the same groups,
-        /// times, gaps and grid cells) with every row so far all zeros: for marks pushed beside this assembler's rows
-        /// from here on (SeriesMemory.Marks, for a memory saved before it kept them).
-        /// </summary>
-        public WindowAssembler Blank(int rowWidth)
-        {
-            var blank = stepOf != null ? new WindowAssembler(size, rowWidth, maxGapOf, stepOf) : new WindowAssembler(size, rowWidth, maxGapOf);
-            foreach (var pair in groups)
-            {
-                var s = pair.Value;
-                var b = new Series(s.Rows.Length)
-                {
-                    Count = s.Count, LastTime = s.LastTime, MaxGap = s.MaxGap, MaxGapKnown = s.MaxGapKnown,
-                    Step = s.Step, Origin = s.Origin, Cell = s.Cell, CellRows = s.CellRows,
-                    CellSum = s.CellSum != null ? new double[rowWidth] : null,
-                };
-                for (int t = 0; t < s.Count; t++) b.Rows[t] = new double[rowWidth];
-                blank.groups[pair.Key] = b;
-            }
-            return blank;
+            return new WindowStep(WindowStatus.Scored, window, afterGap, FilledCells(series, CellFilledColumns(series)));
         }
 
         /// <summary>
@@ -299,14 +349,19 @@ namespace AutoencoderPS.Engine.Features.Windows
                 writer.Write(s.CellRows);
                 writer.Write(s.CellSum != null);
                 if (s.CellSum != null) foreach (double v in s.CellSum) writer.Write(v);
+                // Which values were filled in: per kept row (cell) its columns, then the current cell's counts.
+                for (int t = 0; t < s.Count; t++) WriteColumns(writer, s.Filled[(s.Start + t) % s.Rows.Length]);
+                writer.Write(s.CellFilled != null);
+                if (s.CellFilled != null) foreach (int n in s.CellFilled) writer.Write(n);
             }
         }
 
         /// <summary>
         /// Reads what <see cref="Save"/> wrote into this (empty) assembler. False, and the assembler left empty, when the
-        /// state was written for another window size or row width.
+        /// state was written for another window size or row width. <paramref name="withFilled"/> false reads a state
+        /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
@@ -327,9 +382,42 @@ namespace AutoencoderPS.Engine.Features.Windows
                 s.Cell = reader.ReadInt64();
                 s.CellRows = reader.ReadInt32();
                 s.CellSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
+                if (withFilled)
+                {
+                    for (int t = 0; t < s.Count; t++) s.Filled[t] = ReadColumns(reader);
+                    if (reader.ReadBoolean())
+                    {
+                        s.CellFilled = new int[width];
+                        for (int k = 0; k < width; k++)
+                        {
+                            s.CellFilled[k] = reader.ReadInt32();
+                            if (s.CellFilled[k] < 0 || s.CellFilled[k] > s.CellRows) throw new System.IO.InvalidDataException("A window's cell has more filled-in values than rows.");
+                        }
+                    }
+                }
                 groups[group] = s;
             }
             return true;
+        }
+
+        private static void WriteColumns(System.IO.BinaryWriter writer, int[]? columns)
+        {
+            writer.Write(columns?.Length ?? 0);
+            if (columns != null) foreach (int c in columns) writer.Write(c);
+        }
+
+        private int[]? ReadColumns(System.IO.BinaryReader reader)
+        {
+            int count = reader.ReadInt32();
+            if (count < 0 || count > width) throw new System.IO.InvalidDataException("A window's row has more filled-in values than columns.");
+            if (count == 0) return null;
+            var columns = new int[count];
+            for (int k = 0; k < count; k++)
+            {
+                columns[k] = reader.ReadInt32();
+                if (columns[k] < 0 || columns[k] >= width) throw new System.IO.InvalidDataException("A window's filled-in column is not one of its row's.");
+            }
+            return columns;
         }
 
         private static double[] ReadValues(System.IO.BinaryReader reader, int count)
@@ -556,10 +644,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 g => MaxGap(maxGap, steps.GroupIntervals, steps.UsualInterval, g, grid: true),
                 g => Step(steps.GroupIntervals, steps.UsualInterval, g));
             var assembler = Assembler();
-            // The same grid over marks, 1 for a filled-in value (by column index, each below the row's width): a cell's
-            // mark is 1 exactly when all it was made of was filled in (an average of ones, or filled between two ones).
-            var marks = imputed != null && imputed.Count > 0 ? Assembler() : null;
-            var cellsImputed = marks != null ? new ImputedCells() : null;
+            // The rows' filled-in columns go with them: a cell counts as filled in when all it was made of was (every
+            // row of the cell, or both ends of a cell filled in between), as scoring counts it.
+            bool marks = imputed != null && imputed.Count > 0;
+            var cellsImputed = marks ? new ImputedCells() : null;
+            var filled = new List<int>();
             var order = new List<string>();
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (int i = 0; i < keys.Count; i++)
@@ -577,14 +666,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 int count = 0;
                 foreach (int i in members[group].OrderBy(i => keys[i].Time ?? DateTime.MinValue))
                 {
-                    var step = assembler.Push(keys[i], rows[i]);
-                    double[]? marked = null;
-                    if (marks != null)
-                    {
-                        var mark = new double[width];
-                        for (int c = 0; c < width; c++) mark[c] = imputed!.Contains(i, c) ? 1 : 0;
-                        marked = marks.Push(keys[i], mark).Window;
-                    }
+                    filled.Clear();
+                    if (marks)
+                        for (int c = 0; c < width; c++)
+                            if (imputed!.Contains(i, c)) filled.Add(c);
+                    var step = assembler.Push(keys[i], rows[i], filled);
                     if (step.AfterGap) gaps++;
                     if (step.Status != WindowStatus.Scored) { warming++; continue; }
                     var window = new int[windowSize];
@@ -593,11 +679,10 @@ namespace AutoencoderPS.Engine.Features.Windows
                         var cell = new double[width];
                         Array.Copy(step.Window!, t * width, cell, 0, width);
                         window[t] = windowRows.Count;
-                        if (marked != null)
-                            for (int c = 0; c < width; c++)
-                                if (marked[t * width + c] == 1) cellsImputed!.Add(windowRows.Count, c);
                         windowRows.Add(cell);
                     }
+                    if (step.FilledCells != null)
+                        foreach (int at in step.FilledCells) cellsImputed!.Add(window[at / width], at % width);
                     windows.Add(window);
                     groupOf.Add(group);
                     count++;
