@@ -367,6 +367,26 @@ Describe 'Sliding windows' {
         }
     }
 
+    Context 'incidents in different features' {
+        It 'pages a later, smaller incident in another feature: the first one does not vouch for it' {
+            # A day of one host: a large Cpu incident in the morning (30 rows), then a Mem incident in the afternoon,
+            # far above normal but smaller. The morning's rows are 4 % of the day; before they counted for every feature.
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -Seed 3
+            $null = New-SeriesRow -Count 2000 -Seed 61 | Invoke-AutoencoderTraining -Model $m -Epochs 10 -ThreadCount 1
+            $day = @(New-SeriesRow -First 3000 -Count 720 -Seed 62 | ForEach-Object -Begin { $k = 0 } -Process {
+                    if ($k -ge 300 -and $k -lt 330) { $_.Cpu += 60; $_.Mem = 30 + 0.4 * ($_.Cpu - 60) + 0.5 }
+                    if ($k -ge 600 -and $k -lt 615) { $_.Mem += 12 }
+                    $k++
+                    $_
+                })
+            $scored = @($day | Test-Anomaly -Model $m -ThreadCount 1)
+            $alerts = @(for ($i = 0; $i -lt $scored.Count; $i++) { if ($scored[$i].IsAlert) { $i } })
+            @($alerts | Where-Object { $_ -ge 300 -and $_ -lt 340 }) | Should -HaveCount 1 -Because "alerts at $($alerts -join ', ')"
+            @($alerts | Where-Object { $_ -ge 600 -and $_ -lt 625 }) | Should -HaveCount 1 -Because "alerts at $($alerts -join ', ')"
+            $scored[($alerts | Where-Object { $_ -ge 600 })[0]].AnomalyTopFeature | Should -BeLike 'Mem*'
+        }
+    }
+
     Context 'threshold' {
         It 'recalibrates on the windows of new normal rows' {
             $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4

@@ -85,10 +85,12 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly Dictionary<string, GroupHistory> groups = new Dictionary<string, GroupHistory>(StringComparer.Ordinal);
 
         public AnomalyLikelihood(int historyRows = DefaultHistoryRows, int shortRows = DefaultShortRows, int learningRows = DefaultLearningRows,
-            int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null)
+            int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null, double unlikelyAt = DefaultThreshold)
         {
             Prior = prior ?? Array.Empty<double>();
             EmpiricalTail = empiricalTail;
+            if (!(unlikelyAt > 0 && unlikelyAt < 1)) throw new ArgumentOutOfRangeException(nameof(unlikelyAt), "A likelihood threshold is between 0 and 1.");
+            UnlikelyAt = unlikelyAt;
             if (recentRows < 0) throw new ArgumentOutOfRangeException(nameof(recentRows));
             RecentRows = recentRows;
             if (shortRows < 1) throw new ArgumentOutOfRangeException(nameof(shortRows));
@@ -124,6 +126,19 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public bool EmpiricalTail { get; }
 
+        /// <summary>
+        /// The likelihood at and above which a row is unlikely (the verdict's threshold). A row unlikely against the
+        /// ordinary rows keeps the kind of what drove its error (<see cref="Next(string, double, out bool, int)"/>): in
+        /// the empirical tail and the new-high rule it counts only for rows of the same kind, while ordinary rows count
+        /// for all. A stretch of such rows stays of its kind until the robust median itself moves (half the history). So an incident in
+        /// one feature does not vouch for a later one in another: on a host's perfmon export (window of 6), a network
+        /// outage in the afternoon, 56 times the model's threshold, followed a morning's CPU and disk incidents whose
+        /// rows made up 4 % of the day's history; "reached by 4 % of the history" made it likely 0.96 and it was
+        /// missed. A spike that recurs in the same feature, or a shift of that feature, counts as before, and a series
+        /// of one feature (every row of one kind) is judged exactly as without kinds.
+        /// </summary>
+        public double UnlikelyAt { get; }
+
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
 
@@ -137,8 +152,11 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// As <see cref="Next(string, double)"/>; <paramref name="newHigh"/> is true when the row's short-run average is
         /// above every one of the group's previous <see cref="RecentRows"/> rows (always for a non-finite error).
+        /// <paramref name="kind"/> is what drove the row's error (the feature with the largest error; -1 or one kind for
+        /// all rows when unknown): an earlier unlikely stretch counts in the empirical tail and the new-high rule only
+        /// for rows of its own kind (see <see cref="UnlikelyAt"/>).
         /// </summary>
-        public double? Next(string group, double rawScore, out bool newHigh)
+        public double? Next(string group, double rawScore, out bool newHigh, int kind = 0)
         {
             if (!groups.TryGetValue(group, out var g))
             {
@@ -147,25 +165,39 @@ namespace AutoencoderPS.Engine.Scoring
             }
             newHigh = true;
             if (double.IsNaN(rawScore) || double.IsInfinity(rawScore)) return 1.0;
-            double average = g.AddShort(Math.Log(Math.Max(rawScore, 0) + Floor));
-            newHigh = g.AddRecent(average);
+            // The short-run average's kind is that of its largest error: rows after an incident still average its
+            // errors, whatever drives their own.
+            double average = g.AddShort(Math.Log(Math.Max(rawScore, 0) + Floor), Math.Max(kind, 0), out kind);
+            newHigh = g.IsNewHigh(average, kind);
             // The reference the short-run average is measured against: the group's own history once it has enough,
             // before that the model's training errors (when given); without either, no likelihood yet.
-            double[]? reference = null;
-            int size = 0;
-            if (g.Count >= LearningRows) (reference, size) = (g.Sorted, g.Count);
-            else if (Prior.Count > 0) (reference, size) = (PriorLogs, PriorLogs.Length);
             double? likelihood = null;
-            if (reference != null)
+            // Whether the row is unlikely against the ordinary rows alone: an incident's rows keep their kind for as
+            // long as it lasts (against its own rows too, its later rows would soon be ordinary and count for all).
+            bool unlikely = false;
+            if (g.Count >= LearningRows || Prior.Count > 0)
             {
+                bool own = g.Count >= LearningRows;
+                var (reference, size) = own ? (g.Sorted, g.Count) : (PriorLogs, PriorLogs.Length);
                 double median = SortedSample.Median(reference, size);
                 double spread = Math.Max(MadToSigma * SortedSample.AbsoluteDeviation(reference, size, median), MinimumSpread);
-                likelihood = 1.0 - UpperTail((average - median) / spread);
-                if (EmpiricalTail) likelihood = Math.Min(likelihood.Value, (double)SortedSample.CountBelow(reference, size, average) / size);
+                double gaussian = 1.0 - UpperTail((average - median) / spread);
+                likelihood = gaussian;
+                unlikely = gaussian >= UnlikelyAt;
+                if (EmpiricalTail)
+                {
+                    int below = own ? size - g.CountAtOrAbove(average, kind) : SortedSample.CountBelow(reference, size, average);
+                    likelihood = Math.Min(gaussian, (double)below / size);
+                    int belowOrdinary = own ? size - g.CountAtOrAbove(average, Ordinary) : below;
+                    unlikely = Math.Min(gaussian, (double)belowOrdinary / size) >= UnlikelyAt;
+                }
             }
-            g.AddHistory(average);
+            g.Add(average, unlikely ? kind : Ordinary);
             return likelihood;
         }
+
+        // The kind of a row that was not unlikely: it counts for rows of every kind.
+        private const int Ordinary = -1;
 
         // The prior in log units (as the history holds its values), ascending; made on first use.
         private double[] PriorLogs
@@ -202,19 +234,23 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
-        /// <summary>Reads what <see cref="Save"/> wrote; null when it was written with other settings than these.</summary>
-        public static AnomalyLikelihood? Load(System.IO.BinaryReader reader, AnomalyLikelihood settings)
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote; null when it was written with other settings than these.
+        /// <paramref name="withKinds"/> false reads a history saved before rows kept their kind (SeriesMemory version 2):
+        /// every row is then ordinary.
+        /// </summary>
+        public static AnomalyLikelihood? Load(System.IO.BinaryReader reader, AnomalyLikelihood settings, bool withKinds = true)
         {
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior);
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt);
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
                 string group = reader.ReadString();
                 var g = new GroupHistory(history, shortRows, recent);
-                g.Load(reader);
+                g.Load(reader, withKinds);
                 loaded.groups[group] = g;
             }
             return loaded;
@@ -234,50 +270,59 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // One group: the last ShortRows log errors (for the short-run average), the last HistoryRows short-run averages
-        // in arrival order (a ring) and the same values in ascending order (for the median and the MAD; it can always be
-        // rebuilt by sorting the ring).
+        // in arrival order (a ring) with each row's kind (Ordinary, or the kind of an unlikely row), the same values in
+        // ascending order (for the median and the MAD; it can always be rebuilt from the ring), and, for the empirical
+        // tail, the unlikely rows' values in ascending order, all of them and per kind (few: incidents are rare).
         private sealed class GroupHistory
         {
             private readonly double[] shortRing;
+            private readonly int[] shortKinds;
             private int shortCount, shortNext;
             private double shortSum;
             private readonly double[] history;
+            private readonly int[] kinds;
             private readonly double[] sorted;
             private int next;
+            private readonly List<double> unlikely = new List<double>();
+            private readonly Dictionary<int, List<double>> unlikelyOf = new Dictionary<int, List<double>>();
 
-            // The running maximum of the last recent.Length averages: a monotone queue (values decreasing from the
-            // front), as row numbers and values in a ring.
-            private readonly long[] maxRow;
-            private readonly double[] maxValue;
-            private int maxStart, maxCount;
+            // The running maximum of the last recentRows averages, of ordinary rows and of each kind's unlikely rows.
+            private readonly int recentRows;
+            private readonly RunningMax ordinaryMax;
+            private readonly Dictionary<int, RunningMax> kindMax = new Dictionary<int, RunningMax>();
             private long row;
 
             public GroupHistory(int historyRows, int shortRows, int recentRows)
             {
                 history = new double[historyRows];
+                kinds = new int[historyRows];
                 sorted = new double[historyRows];
                 shortRing = new double[shortRows];
-                maxRow = new long[recentRows + 1];
-                maxValue = new double[recentRows + 1];
+                shortKinds = new int[shortRows];
+                this.recentRows = recentRows;
+                ordinaryMax = new RunningMax(recentRows);
             }
 
             public void Save(System.IO.BinaryWriter w)
             {
                 w.Write(shortCount); w.Write(shortNext); w.Write(shortSum);
                 foreach (double v in shortRing) w.Write(v);
-                // The history ring only: its sorted copy is rebuilt on load.
+                // The history ring only: its sorted copies are rebuilt on load.
                 w.Write(Count); w.Write(next);
                 for (int i = 0; i < Count; i++) w.Write(history[i]);
-                w.Write(maxStart); w.Write(maxCount); w.Write(row);
-                for (int i = 0; i < maxCount; i++)
+                w.Write(row);
+                ordinaryMax.Save(w);
+                for (int i = 0; i < Count; i++) w.Write(kinds[i]);
+                foreach (int k in shortKinds) w.Write(k);
+                w.Write(kindMax.Count);
+                foreach (var pair in kindMax)
                 {
-                    int at = (maxStart + i) % maxRow.Length;
-                    w.Write(maxRow[at]);
-                    w.Write(maxValue[at]);
+                    w.Write(pair.Key);
+                    pair.Value.Save(w);
                 }
             }
 
-            public void Load(System.IO.BinaryReader r)
+            public void Load(System.IO.BinaryReader r, bool withKinds)
             {
                 shortCount = r.ReadInt32(); shortNext = r.ReadInt32(); shortSum = r.ReadDouble();
                 for (int i = 0; i < shortRing.Length; i++) shortRing[i] = r.ReadDouble();
@@ -289,36 +334,56 @@ namespace AutoencoderPS.Engine.Scoring
                     history[i] = r.ReadDouble();
                     if (double.IsNaN(history[i])) throw new System.IO.InvalidDataException("A likelihood history holds a value that is not a number.");
                 }
+                if (withKinds)
+                {
+                    row = r.ReadInt64();
+                    ordinaryMax.Load(r, r.ReadInt32());
+                }
+                else
+                {
+                    // Version 2: the queue's ring start (not needed) and length, the row, then the queue.
+                    r.ReadInt32();
+                    int queued = r.ReadInt32();
+                    row = r.ReadInt64();
+                    ordinaryMax.Load(r, queued);
+                }
+                Array.Fill(kinds, Ordinary, 0, Count);
+                if (withKinds)
+                {
+                    for (int i = 0; i < Count; i++)
+                    {
+                        kinds[i] = r.ReadInt32();
+                        if (kinds[i] < Ordinary) throw new System.IO.InvalidDataException("A likelihood history holds a row of no kind.");
+                    }
+                    for (int i = 0; i < shortKinds.Length; i++)
+                    {
+                        shortKinds[i] = r.ReadInt32();
+                        if (shortKinds[i] < 0) throw new System.IO.InvalidDataException("A likelihood history holds a row of no kind.");
+                    }
+                    int queues = r.ReadInt32();
+                    if (queues < 0 || queues > Count + recentRows + 1) throw new System.IO.InvalidDataException("A likelihood history has more kinds than rows.");
+                    for (int q = 0; q < queues; q++)
+                    {
+                        int kind = r.ReadInt32();
+                        var max = new RunningMax(recentRows);
+                        max.Load(r, r.ReadInt32());
+                        kindMax[kind] = max;
+                    }
+                }
                 Array.Copy(history, sorted, Count);
                 Array.Sort(sorted, 0, Count);
-                int start = r.ReadInt32();
-                maxCount = r.ReadInt32();
-                row = r.ReadInt64();
-                if (maxCount < 0 || maxCount > maxRow.Length) throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
-                // Written oldest first; read back from the ring's start (the queue's order is what matters).
-                _ = start;
-                maxStart = 0;
-                for (int i = 0; i < maxCount; i++)
-                {
-                    maxRow[i] = r.ReadInt64();
-                    maxValue[i] = r.ReadDouble();
-                }
+                for (int i = 0; i < Count; i++)
+                    if (kinds[i] != Ordinary) Insert(history[i], kinds[i]);
             }
 
-            // True when value is above every value of the last recentRows rows; then adds it.
-            public bool AddRecent(double value)
+            /// <summary>
+            /// True when <paramref name="value"/> is above every average of the last recentRows rows that count for
+            /// <paramref name="kind"/> (ordinary rows and that kind's unlikely rows).
+            /// </summary>
+            public bool IsNewHigh(double value, int kind)
             {
-                int capacity = maxRow.Length;
-                long window = capacity - 1;
-                while (maxCount > 0 && maxRow[maxStart] < row - window) { maxStart = (maxStart + 1) % capacity; maxCount--; }
-                bool high = maxCount == 0 || value > maxValue[maxStart];
-                while (maxCount > 0 && maxValue[(maxStart + maxCount - 1) % capacity] <= value) maxCount--;
-                int at = (maxStart + maxCount) % capacity;
-                maxRow[at] = row;
-                maxValue[at] = value;
-                maxCount++;
-                row++;
-                return high;
+                if (ordinaryMax.Max(row) is double m && value <= m) return false;
+                return !(kindMax.TryGetValue(kind, out var k) && k.Max(row) is double km && value <= km);
             }
 
             public int Count { get; private set; }
@@ -326,33 +391,170 @@ namespace AutoencoderPS.Engine.Scoring
             /// <summary>The history in ascending order (its first <see cref="Count"/> values).</summary>
             public double[] Sorted => sorted;
 
-            private int LowerBound(double value) => SortedSample.CountBelow(sorted, Count, value);
+            /// <summary>
+            /// How many of the history's averages at or above <paramref name="value"/> count for <paramref name="kind"/>
+            /// (Ordinary: the ordinary rows alone).
+            /// </summary>
+            public int CountAtOrAbove(double value, int kind)
+            {
+                int all = Count - SortedSample.CountBelow(sorted, Count, value);
+                if (unlikely.Count == 0) return all;
+                int others = AtOrAbove(unlikely, value) - (kind != Ordinary && unlikelyOf.TryGetValue(kind, out var own) ? AtOrAbove(own, value) : 0);
+                return all - others;
+            }
 
-            public double AddShort(double value)
+            private static int AtOrAbove(List<double> ascending, double value)
+            {
+                int at = ascending.BinarySearch(value);
+                if (at < 0) at = ~at;
+                else while (at > 0 && ascending[at - 1] >= value) at--;
+                return ascending.Count - at;
+            }
+
+            // Adds a row's log error of `kind`; returns the short-run average and, in `averageKind`, the kind of its
+            // largest error.
+            public double AddShort(double value, int kind, out int averageKind)
             {
                 if (shortCount == shortRing.Length) shortSum -= shortRing[shortNext];
                 else shortCount++;
                 shortRing[shortNext] = value;
+                shortKinds[shortNext] = kind;
                 shortNext = (shortNext + 1) % shortRing.Length;
                 shortSum += value;
+                int top = (shortNext - 1 + shortRing.Length) % shortRing.Length;
+                for (int i = 0; i < shortCount; i++)
+                {
+                    int at = (shortNext - 1 - i + 2 * shortRing.Length) % shortRing.Length;
+                    if (shortRing[at] > shortRing[top]) top = at;
+                }
+                averageKind = shortKinds[top];
                 return shortSum / shortCount;
             }
 
-            public void AddHistory(double value)
+            // The row's short-run average joins the history (and the running maxima) with its kind.
+            public void Add(double value, int kind)
             {
+                if (kind == Ordinary) ordinaryMax.Add(row, value);
+                else
+                {
+                    if (!kindMax.TryGetValue(kind, out var max)) kindMax[kind] = max = new RunningMax(recentRows);
+                    max.Add(row, value);
+                }
+                foreach (var stale in StaleKinds()) kindMax.Remove(stale);
+                row++;
                 if (Count == history.Length)
                 {
-                    // Take the oldest value out of the sorted copy (Count drops by one while it is out).
-                    int at = LowerBound(history[next]);
+                    // Take the oldest value out of the sorted copies (Count drops by one while it is out).
+                    double old = history[next];
+                    int at = SortedSample.CountBelow(sorted, Count, old);
                     Array.Copy(sorted, at + 1, sorted, at, Count - at - 1);
                     Count--;
+                    if (kinds[next] != Ordinary) Remove(old, kinds[next]);
                 }
                 history[next] = value;
+                kinds[next] = kind;
                 next = (next + 1) % history.Length;
-                int to = LowerBound(value);
+                int to = SortedSample.CountBelow(sorted, Count, value);
                 Array.Copy(sorted, to, sorted, to + 1, Count - to);
                 sorted[to] = value;
                 Count++;
+                if (kind != Ordinary) Insert(value, kind);
+            }
+
+            // Kinds whose running maximum has emptied (no unlikely row of theirs among the recent rows).
+            private List<int> StaleKinds()
+            {
+                List<int>? stale = null;
+                foreach (var pair in kindMax)
+                    if (pair.Value.Max(row + 1) == null) (stale ??= new List<int>()).Add(pair.Key);
+                return stale ?? NoKinds;
+            }
+
+            private static readonly List<int> NoKinds = new List<int>();
+
+            private void Insert(double value, int kind)
+            {
+                InsertSorted(unlikely, value);
+                if (!unlikelyOf.TryGetValue(kind, out var list)) unlikelyOf[kind] = list = new List<double>();
+                InsertSorted(list, value);
+            }
+
+            private void Remove(double value, int kind)
+            {
+                unlikely.RemoveAt(IndexOf(unlikely, value));
+                var list = unlikelyOf[kind];
+                list.RemoveAt(IndexOf(list, value));
+                if (list.Count == 0) unlikelyOf.Remove(kind);
+            }
+
+            private static void InsertSorted(List<double> list, double value)
+            {
+                int at = list.BinarySearch(value);
+                list.Insert(at < 0 ? ~at : at, value);
+            }
+
+            private static int IndexOf(List<double> list, double value)
+            {
+                int at = list.BinarySearch(value);
+                if (at < 0) throw new InvalidOperationException("A likelihood history lost track of an unlikely row.");
+                return at;
+            }
+        }
+
+        // The maximum of the values added for the last `window` rows: a monotone queue (values decreasing from the
+        // front) of row numbers and values in a ring.
+        private sealed class RunningMax
+        {
+            private readonly long[] rows;
+            private readonly double[] values;
+            private int start, count;
+
+            public RunningMax(int window)
+            {
+                rows = new long[window + 1];
+                values = new double[window + 1];
+            }
+
+            /// <summary>The maximum over rows after <paramref name="now"/> - window - 1 (null when there is none).</summary>
+            public double? Max(long now)
+            {
+                long window = rows.Length - 1;
+                while (count > 0 && rows[start] < now - window) { start = (start + 1) % rows.Length; count--; }
+                return count > 0 ? values[start] : null;
+            }
+
+            public void Add(long row, double value)
+            {
+                Max(row);
+                while (count > 0 && values[(start + count - 1) % rows.Length] <= value) count--;
+                int at = (start + count) % rows.Length;
+                rows[at] = row;
+                values[at] = value;
+                count++;
+            }
+
+            public void Save(System.IO.BinaryWriter w)
+            {
+                w.Write(count);
+                for (int i = 0; i < count; i++)
+                {
+                    int at = (start + i) % rows.Length;
+                    w.Write(rows[at]);
+                    w.Write(values[at]);
+                }
+            }
+
+            // Reads `queued` entries written by Save (after their count).
+            public void Load(System.IO.BinaryReader r, int queued)
+            {
+                count = queued;
+                if (count < 0 || count > rows.Length) throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                start = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    rows[i] = r.ReadInt64();
+                    values[i] = r.ReadDouble();
+                }
             }
         }
 

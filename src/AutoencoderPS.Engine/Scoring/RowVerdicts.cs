@@ -15,7 +15,7 @@ namespace AutoencoderPS.Engine.Scoring
             AnomalyLikelihood? likelihood = null)
         {
             if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A likelihood threshold is between 0 and 1.");
-            Likelihood = calibrate ? likelihood ?? new AnomalyLikelihood() : null;
+            Likelihood = calibrate ? likelihood ?? new AnomalyLikelihood(unlikelyAt: threshold) : null;
             Threshold = threshold;
             Alerts = new AlertTracker(cooldown);
         }
@@ -31,11 +31,14 @@ namespace AutoencoderPS.Engine.Scoring
 
         public AlertTracker Alerts { get; }
 
-        /// <summary>Sets the row's likelihood, verdict and alert; rows must come in time order within their group.</summary>
-        public void Apply(RowScore score, WindowKey key)
+        /// <summary>
+        /// Sets the row's likelihood, verdict and alert; rows must come in time order within their group.
+        /// <paramref name="kind"/>: the row feature with the largest error (see AnomalyLikelihood.UnlikelyAt).
+        /// </summary>
+        public void Apply(RowScore score, WindowKey key, int kind = 0)
         {
             score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly,
-                held: score.HeldFeature != null);
+                held: score.HeldFeature != null, kind: kind);
             if (Likelihood != null) score.Probability = probability;
             score.IsAnomaly = isAnomaly;
         }
@@ -47,13 +50,13 @@ namespace AutoencoderPS.Engine.Scoring
         /// is stuck (<paramref name="held"/>, Modeling.HeldValues) is an anomaly whatever its likelihood.
         /// </summary>
         public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly,
-            bool held = false)
+            bool held = false, int kind = 0)
         {
             probability = null;
             isAnomaly = rawVerdict;
             if (Likelihood != null)
             {
-                probability = Likelihood.Next(group, rawScore, out bool newHigh);
+                probability = Likelihood.Next(group, rawScore, out bool newHigh, kind);
                 isAnomaly = probability != null && probability.Value >= Threshold && newHigh || held;
             }
             return Alerts.Next(group, time, isAnomaly);

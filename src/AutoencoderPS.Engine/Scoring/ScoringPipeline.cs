@@ -248,7 +248,8 @@ namespace AutoencoderPS.Engine.Scoring
                     bool aboveThreshold = score.IsAnomaly;
                     if (IsWindowed)
                     {
-                        Series!.Verdicts.Apply(score, keys[i]);
+                        // What drove the error: the row feature with the largest error (a window's, at any of its steps).
+                        Series!.Verdicts.Apply(score, keys[i], score.TopFeature % Schema.Count);
                         if (score.IsAlert) Alerts++;
                     }
                     Scored++;

@@ -17,8 +17,9 @@ namespace AutoencoderPS.Engine.Scoring
     {
         private const string Magic = "AutoencoderPS.SeriesMemory";
         // 2: the likelihood's history without its running sums (it keeps a median and MAD, not a mean and spread).
-        // 3: the windows say which of their values were filled in (WindowAssembler.Save); a memory of version 2 is read
-        // with none filled in, so an upgrade keeps the likelihood's history.
+        // 3: the windows say which of their values were filled in (WindowAssembler.Save), and the likelihood's rows their
+        // kind (AnomalyLikelihood.UnlikelyAt); a memory of version 2 is read with none filled in and every row ordinary,
+        // so an upgrade keeps the likelihood's history.
         private const int Version = 3;
 
         private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
@@ -40,7 +41,7 @@ namespace AutoencoderPS.Engine.Scoring
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors) : null));
+                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null));
         }
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
@@ -88,7 +89,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = "it holds windows of another size";
                     return null;
                 }
-                var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood()) : null;
+                var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood(), withKinds: version >= 3) : null;
                 var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood);
                 verdicts.Alerts.Load(reader);
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");

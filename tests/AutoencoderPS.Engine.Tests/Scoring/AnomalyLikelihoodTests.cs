@@ -130,6 +130,52 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(alerts.Any(i => i >= spikeAt && i < spikeAt + 3), seen);
         }
 
+        [Theory]
+        [InlineData(1, true)]   // the second incident is in another feature: measured against the ordinary rows
+        [InlineData(0, false)]  // in the same feature: the first one's rows count, as without kinds
+        public void AnIncidentInOneFeatureDoesNotVouchForALaterOneInAnother(int secondKind, bool flagged)
+        {
+            // 600 quiet rows (what drives their error alternates between features 0 and 1), a 30-row incident in feature
+            // 0 far above them, 200 quiet rows, then a smaller incident (still 20 times the quiet level). The first
+            // incident's rows are 4 % of the history and lie within the last 288 rows.
+            var likelihood = new AnomalyLikelihood(historyRows: 8640, shortRows: 3, learningRows: 50);
+            var random = new Random(31);
+            int k = 0;
+            foreach (var e in Errors(random, 600, 0.01)) likelihood.Next("g", e, out _, k++ % 2);
+            foreach (var e in Errors(random, 30, 1.0)) likelihood.Next("g", e, out _, 0);
+            foreach (var e in Errors(random, 200, 0.01)) likelihood.Next("g", e, out _, k++ % 2);
+            double? p = null; bool high = false, anyAnomaly = false;
+            foreach (var e in Errors(random, 10, 0.2))
+            {
+                p = likelihood.Next("g", e, out high, secondKind);
+                anyAnomaly |= p >= AnomalyLikelihood.DefaultThreshold && high;
+            }
+            Assert.Equal(flagged, anyAnomaly);
+            if (flagged) Assert.True(p >= AnomalyLikelihood.DefaultThreshold, $"likelihood {p}");
+            else Assert.True(p < AnomalyLikelihood.DefaultThreshold, $"likelihood {p}");
+        }
+
+        [Fact]
+        public void KindsSurviveSaveAndLoad()
+        {
+            // Saved right after an incident in feature 0: the loaded history judges a later one in feature 1 as one
+            // that was never saved does.
+            var random = new Random(32);
+            var errors = Errors(random, 400, 0.01).Select((e, i) => (e, i % 2)).Concat(Errors(random, 30, 1.0).Select(e => (e, 0)))
+                .Concat(Errors(random, 100, 0.01).Select((e, i) => (e, i % 2))).Concat(Errors(random, 10, 0.2).Select(e => (e, 1))).ToList();
+            var whole = new AnomalyLikelihood(historyRows: 1000, shortRows: 3, learningRows: 50);
+            var first = new AnomalyLikelihood(historyRows: 1000, shortRows: 3, learningRows: 50);
+            var expected = errors.Select(x => whole.Next("g", x.e, out bool high, x.Item2) + (high ? 10 : 0)).ToList();
+            foreach (var x in errors.Take(431)) first.Next("g", x.e, out _, x.Item2);
+            using var buffer = new System.IO.MemoryStream();
+            using (var writer = new System.IO.BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) first.Save(writer);
+            buffer.Position = 0;
+            using var reader = new System.IO.BinaryReader(buffer);
+            var loaded = AnomalyLikelihood.Load(reader, first)!;
+            Assert.Equal(buffer.Length, buffer.Position);
+            Assert.Equal(expected.Skip(431), errors.Skip(431).Select(x => loaded.Next("g", x.e, out bool high, x.Item2) + (high ? 10 : 0)));
+        }
+
         [Fact]
         public void ASpikeThatRecursEveryDayIsNotANewHighAfterTheFirstDay()
         {

@@ -177,69 +177,109 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void AMemorySavedBeforeWindowsKeptTheirFilledInValuesIsReadWithNone()
+        public void AMemorySavedByVersion2IsReadWithNothingFilledInAndEveryRowOrdinary()
         {
-            // A scheduled job's memory of version 2 (before windows kept their filled-in values): its windows, likelihood and alerts go on.
+            // A scheduled job's memory of version 2 (before windows kept their filled-in values and the likelihood its
+            // rows' kinds), read to its last byte: its windows, likelihood history and alerts go on.
             using var model = Trained(Records(0, 400, 1));
-            var records = Records(1000, 60, 2);
+            var records = Records(1000, 400, 2);
             var options = new ScoringOptions { BatchSize = 16 };
             var memory = SeriesMemory.For(model, options);
-            Score(model, records, 0, 30, memory);
+            Score(model, records, 0, 330, memory);
             byte[] current = memory.Save(model);
-            byte[] old = AsVersion2(current, model);
+            byte[] old = AsVersion2(current);
 
             var fromOld = SeriesMemory.Load(old, model, options, out var whyNot);
             Assert.Null(whyNot);
             var fromCurrent = SeriesMemory.Load(current, model, options, out _);
-            Assert.Equal(Score(model, records, 30, 60, fromCurrent).Select(r => (r.Score?.Score, r.Score?.Probability)),
-                Score(model, records, 30, 60, fromOld).Select(r => (r.Score?.Score, r.Score?.Probability)));
+            var goOn = Score(model, records, 330, 400, fromCurrent);
+            var goOnOld = Score(model, records, 330, 400, fromOld);
+            // The windows went on (no row warms up again; the same scores) and the likelihood from its own history (the
+            // group had learned: a fresh memory would judge these rows against the training errors).
+            Assert.Equal(goOn.Select(r => r.Score?.Score), goOnOld.Select(r => r.Score?.Score));
+            Assert.All(goOnOld, r => Assert.NotNull(r.Score?.Probability));
+            var fresh = Score(model, records, 330, 400, SeriesMemory.For(model, options));
+            Assert.Equal(Window - 1, fresh.Count(r => r.Score == null));
         }
 
-        // The same memory as version 2 wrote it: no filled-in columns in the windows.
-        private static byte[] AsVersion2(byte[] saved, AutoencoderModel model)
+        // The same memory as version 2 wrote it: windows without their filled-in columns, a likelihood history without
+        // kinds and with one running maximum (the ring start, its length and the row before it).
+        private static byte[] AsVersion2(byte[] saved)
         {
-            using var reader = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);
-            reader.ReadString();
-            int versionAt = (int)reader.BaseStream.Position;
-            Assert.Equal(3, reader.ReadInt32());
-            reader.ReadString();
-            // Version 2 wrote each group's windows as now, without the filled-in columns at the end of each group: a
-            // memory without filled-in values writes them as a count of 0 per kept row and 'no cell counts'.
-            var assembler = model.NewAssembler();
-            Assert.True(assembler.Load(reader));
-            int windowsEnd = (int)reader.BaseStream.Position;
-            var fields = new List<byte>(saved.Take(versionAt));
-            fields.AddRange(BitConverter.GetBytes(2));
-            int at = versionAt + 4;
-            // Walk the groups again, dropping the trailing filled-in fields of each (all zero: no value was filled in).
-            using var again = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);
-            again.BaseStream.Position = at;
-            again.ReadString();
-            int size = again.ReadInt32(), width = again.ReadInt32(), groups = again.ReadInt32();
-            int copyFrom = at;
-            var kept = new List<(int From, int To)>();
+            using var r = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);
+            using var buffer = new MemoryStream();
+            using var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8);
+            w.Write(r.ReadString());
+            Assert.Equal(3, r.ReadInt32());
+            w.Write(2);
+            w.Write(r.ReadString());
+            // Windows.
+            int size = r.ReadInt32(), width = r.ReadInt32(), groups = r.ReadInt32();
+            w.Write(size); w.Write(width); w.Write(groups);
             for (int g = 0; g < groups; g++)
             {
-                again.ReadString();
-                int count = again.ReadInt32();
-                again.BaseStream.Position += 8L * count * width;
-                if (again.ReadBoolean()) again.BaseStream.Position += 12;              // last time
-                again.ReadBoolean();                                                    // max gap known
-                if (again.ReadBoolean()) again.BaseStream.Position += 8;                // max gap
-                if (again.ReadBoolean()) again.BaseStream.Position += 8;                // step
-                again.BaseStream.Position += 8 + 8 + 4;                                 // origin, cell, cell rows
-                if (again.ReadBoolean()) again.BaseStream.Position += 8L * width;       // cell sum
-                int filledAt = (int)again.BaseStream.Position;
-                for (int t = 0; t < count; t++) Assert.Equal(0, again.ReadInt32());
-                Assert.False(again.ReadBoolean());
-                kept.Add((copyFrom, filledAt));
-                copyFrom = (int)again.BaseStream.Position;
+                w.Write(r.ReadString());
+                int count = r.ReadInt32();
+                w.Write(count);
+                for (int k = 0; k < count * width; k++) w.Write(r.ReadDouble());
+                CopyOptional(r, w, w2 => { w2.Write(r.ReadInt64()); w2.Write(r.ReadInt32()); }); // last time
+                w.Write(r.ReadBoolean());                                                    // max gap known
+                CopyOptional(r, w, w2 => w2.Write(r.ReadInt64()));                            // max gap
+                CopyOptional(r, w, w2 => w2.Write(r.ReadInt64()));                            // step
+                w.Write(r.ReadInt64()); w.Write(r.ReadInt64()); w.Write(r.ReadInt32());     // origin, cell, cell rows
+                CopyOptional(r, w, w2 => { for (int k = 0; k < width; k++) w2.Write(r.ReadDouble()); });
+                for (int t = 0; t < count; t++) Assert.Equal(0, r.ReadInt32());              // nothing filled in
+                Assert.False(r.ReadBoolean());
             }
-            Assert.Equal(windowsEnd, copyFrom);
-            foreach (var (from, to) in kept) fields.AddRange(saved.Skip(from).Take(to - from));
-            fields.AddRange(saved.Skip(windowsEnd));
-            _ = size;
-            return fields.ToArray();
+            // Likelihood.
+            Assert.True(r.ReadBoolean());
+            w.Write(true);
+            int shortRows;
+            w.Write(r.ReadInt32()); w.Write(shortRows = r.ReadInt32()); w.Write(r.ReadInt32()); w.Write(r.ReadInt32());
+            int histories = r.ReadInt32();
+            w.Write(histories);
+            for (int g = 0; g < histories; g++)
+            {
+                w.Write(r.ReadString());
+                w.Write(r.ReadInt32()); w.Write(r.ReadInt32()); w.Write(r.ReadDouble());
+                for (int k = 0; k < shortRows; k++) w.Write(r.ReadDouble());
+                int count = r.ReadInt32();
+                w.Write(count); w.Write(r.ReadInt32());
+                for (int k = 0; k < count; k++) w.Write(r.ReadDouble());
+                long row = r.ReadInt64();
+                var queued = ReadQueue(r);
+                for (int k = 0; k < count + shortRows; k++) r.ReadInt32();                     // kinds, the short run's kinds
+                int kinds = r.ReadInt32();
+                for (int k = 0; k < kinds; k++)
+                {
+                    r.ReadInt32();
+                    queued.AddRange(ReadQueue(r));
+                }
+                // One running maximum of every row: the entries above all later ones.
+                var merged = queued.OrderBy(e => e.Row).ToList();
+                var kept = merged.Where((e, i) => merged.Skip(i + 1).All(later => later.Value < e.Value)).ToList();
+                w.Write(0); w.Write(kept.Count); w.Write(row);
+                foreach (var (queuedRow, value) in kept) { w.Write(queuedRow); w.Write(value); }
+            }
+            // Alerts, as they were.
+            w.Write(r.ReadBytes((int)(r.BaseStream.Length - r.BaseStream.Position)));
+            w.Flush();
+            return buffer.ToArray();
+        }
+
+        private static void CopyOptional(BinaryReader r, BinaryWriter w, Action<BinaryWriter> value)
+        {
+            bool present = r.ReadBoolean();
+            w.Write(present);
+            if (present) value(w);
+        }
+
+        private static List<(long Row, double Value)> ReadQueue(BinaryReader r)
+        {
+            int count = r.ReadInt32();
+            var entries = new List<(long, double)>();
+            for (int k = 0; k < count; k++) entries.Add((r.ReadInt64(), r.ReadDouble()));
+            return entries;
         }
     }
 }

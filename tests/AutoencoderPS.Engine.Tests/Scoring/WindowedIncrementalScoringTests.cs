@@ -174,8 +174,11 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             Assert.Equal(new[] { "Time", "Host", "cpu", "mem" }.Concat(ScoreColumns.For(windowed: true, source: true)), rows[0].Header.Names);
             var actual = rows.Select(r => VerdictColumns.Select(c => r.FieldAt(r.Header.IndexOf(c)) ?? "").ToArray()).ToList();
             for (int i = 0; i < expected.Count; i++) Assert.True(expected[i].SequenceEqual(actual[i]), $"row {i + 1}: expected {string.Join(",", expected[i])}, got {string.Join(",", actual[i])}");
-            Assert.Equal(expected.Count(v => v[3] == "True"), alerts);
-            Assert.Equal(alerts, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Output.Alerts);
+            // The state counts every alert once; the summaries miss those of a batch a killed run committed before it
+            // died (that run returned none).
+            long counted = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Output.Alerts;
+            Assert.Equal(expected.Count(v => v[3] == "True"), counted);
+            Assert.InRange(alerts, 0, counted);
             // The job learns into its state, never into the model it was given (the operator's model file).
             Assert.Equal(modelBefore, ModelFile.Fingerprint(model));
             var learned = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!.Learning;
