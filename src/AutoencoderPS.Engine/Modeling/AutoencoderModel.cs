@@ -363,6 +363,17 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public double[] ScoresOfNormalRows(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys = null, ImputedCells? imputed = null)
         {
+            // One network for all the rows: a training run at the same time waits.
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                return ScoresOfNormalRowsCore(rows, keys, imputed);
+            }
+        }
+
+        // Called under the lock.
+        private double[] ScoresOfNormalRowsCore(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys, ImputedCells? imputed)
+        {
             var schema = Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
             var inputs = rows;
@@ -395,12 +406,7 @@ namespace AutoencoderPS.Engine.Modeling
                     batch.Add(window);
                 }
                 IReadOnlyList<int[]?>? batchCells = cells != null ? new ArraySegment<int[]?>(cells, start, count) : (IReadOnlyList<int[]?>?)null;
-                RowScore[] scored;
-                lock (sync)
-                {
-                    ThrowIfDisposed();
-                    scored = ScoreCore(batch, plan != null ? WindowSchema! : schema, filledCells: batchCells);
-                }
+                var scored = ScoreCore(batch, plan != null ? WindowSchema! : schema, filledCells: batchCells);
                 for (int k = 0; k < count; k++) scores[start + k] = scored[k].Score;
             }
             return scores;

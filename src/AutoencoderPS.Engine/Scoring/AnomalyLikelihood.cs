@@ -218,7 +218,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// Writes the settings and each group's history, for a later run to go on where this one stopped (the scheduled
-        /// job keeps it between runs): about 8 bytes per row of history per group.
+        /// job keeps it between runs): about 12 bytes per row of history per group (its short-run average and kind).
         /// </summary>
         public void Save(System.IO.BinaryWriter writer)
         {

@@ -144,7 +144,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         public WindowStep Push(WindowKey key, double[] row, IReadOnlyList<int>? filled, string timeColumn = "time")
         {
             if (row.Length != width) throw new ArgumentException($"Each row must have {width} values.", nameof(row));
-            int[]? filledColumns = filled is { Count: > 0 } ? filled.ToArray() : null;
+            int[]? filledColumns = filled is { Count: > 0 } ? filled.Distinct().ToArray() : null;
             if (filledColumns != null)
                 foreach (int c in filledColumns)
                     if (c < 0 || c >= width) throw new ArgumentOutOfRangeException(nameof(filled), "A filled-in column is one of the row's.");
