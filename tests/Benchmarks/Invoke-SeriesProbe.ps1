@@ -18,6 +18,10 @@
       counter     a cumulative counter (requests served) that resets to 0 once (a restart)
       lowcount    0-3 events per step (Poisson, daily cycle), no incident (expect silence)
       lowcount-burst  the same with four times the rate for an hour
+      pair        two features on one cycle (value, and other with its own noise), no incident (expect silence)
+      pair-two    the same with two incidents: value 40 higher for an hour, then 8-12 hours later (past the first
+                  one's window and the 4-hour cool-down) other 20 higher for an hour (10 of its deviations: a smaller
+                  error than the first); each should alert
     Each incident starts at a seeded random time in the third day of the scored rows (spike-early: its first five
     hours). An alert (IsAlert) counts for the incident when it falls between the incident's start and its end plus
     one window (24 rows); for the persistent ones (shift, drift) the first day after the start. Every other alert is
@@ -36,7 +40,7 @@ param(
     [string] $ModulePath,
     # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
     [string[]] $Seed = @('1', '2', '3'),
-    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'lowcount', 'lowcount-burst'),
+    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'lowcount', 'lowcount-burst', 'pair', 'pair-two'),
     [ValidateRange(2, 30)] [int] $BaselineDays = 7,
     [ValidateRange(3, 30)] [int] $LaterDays = 5,
     [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
@@ -82,6 +86,11 @@ function New-ProbeSeries {
     $later = $BaselineDays * $rowsPerDay
     $onset = if ($Name -eq 'spike-early') { $later + 36 + $rng.Next(0, 24) } else { $later + 2 * $rowsPerDay + $rng.Next(0, $rowsPerDay) }
     $values = [double[]]::new($total)
+    # The second feature of the pair families (none for the others).
+    $paired = $Name -in 'pair', 'pair-two'
+    $others = [double[]]::new($total)
+    # (Drawn only for them, so the other families' series stay as they were.)
+    $second = if ($paired) { $onset + 96 + $rng.Next(0, 49) } else { 0 }
     $keep = [bool[]]::new($total)
     $incidents = [System.Collections.Generic.List[object]]::new()
     $counter = 0.0
@@ -113,6 +122,13 @@ function New-ProbeSeries {
             }
         }
         $values[$i] = $v
+        if ($paired) {
+            $others[$i] = 30 + 10 * $cycle + 2 * (Get-Normal $rng)
+            if ($Name -eq 'pair-two') {
+                if ($i -ge $onset -and $i -lt $onset + 12) { $values[$i] += 40 }
+                if ($i -ge $second -and $i -lt $second + 12) { $others[$i] += 20 }
+            }
+        }
     }
     switch ($Name) {
         { $_ -in 'shift', 'drift' } { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + $rowsPerDay }) }
@@ -120,9 +136,16 @@ function New-ProbeSeries {
         'variance' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 24 + $window }) }
         'stuck' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 72 + $window }) }
         'lowcount-burst' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window }) }
+        'pair-two' {
+            $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window })
+            $incidents.Add([pscustomobject]@{ Start = $second; End = $second + 12 + $window })
+        }
     }
     $rows = for ($i = 0; $i -lt $total; $i++) {
-        if ($keep[$i]) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i] } }
+        if ($keep[$i]) {
+            if ($paired) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i]; other = $others[$i] } }
+            else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i] } }
+        }
     }
     [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset }
 }
@@ -131,7 +154,7 @@ $results = foreach ($name in $Family) {
     foreach ($runSeed in $Seed) {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         $s = New-ProbeSeries -Name $name -RunSeed $runSeed
-        $baseline = @($s.Rows | Where-Object Index -lt $s.Later | Select-Object timestamp, value)
+        $baseline = @($s.Rows | Where-Object Index -lt $s.Later | Select-Object -Property * -ExcludeProperty Index)
         $laterRows = @($s.Rows | Where-Object Index -ge $s.Later)
         # What the guide shows an operator: the product's defaults, a 24-row window on the time column.
         # A cumulative counter is left out of the inferred features (training would refuse a series of only a counter,
@@ -140,7 +163,7 @@ $results = foreach ($name in $Family) {
         $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $runSeed @named
         $baseline | Invoke-AutoencoderTraining -Model $m -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
         $toScore = if ($ScoreRows -eq 'All') { $s.Rows } else { $laterRows }
-        $scored = @($toScore | Select-Object timestamp, value | Test-Anomaly -Model $m -ThreadCount $ThreadCount)
+        $scored = @($toScore | Select-Object -Property * -ExcludeProperty Index | Test-Anomaly -Model $m -ThreadCount $ThreadCount)
         if ($scored.Count -ne $toScore.Count) { throw "$name seed ${runSeed}: $($toScore.Count) rows in, $($scored.Count) out." }
         $index = @($toScore.Index)
         $alerts = [System.Collections.Generic.List[int]]::new()
