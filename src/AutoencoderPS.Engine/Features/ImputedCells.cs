@@ -22,6 +22,25 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>True when column <paramref name="column"/> of row <paramref name="row"/> was filled in.</summary>
         public bool Contains(int row, int column) => cells.Count > 0 && cells.Contains(Key(row, column));
 
+        /// <summary>The filled-in columns of each row that has any, ascending.</summary>
+        public Dictionary<int, int[]> ByRow()
+        {
+            var rows = new Dictionary<int, List<int>>();
+            foreach (long key in cells)
+            {
+                int row = (int)(key >> 32);
+                if (!rows.TryGetValue(row, out var columns)) rows[row] = columns = new List<int>();
+                columns.Add((int)(uint)key);
+            }
+            var byRow = new Dictionary<int, int[]>(rows.Count);
+            foreach (var pair in rows)
+            {
+                pair.Value.Sort();
+                byRow[pair.Key] = pair.Value.ToArray();
+            }
+            return byRow;
+        }
+
         private static long Key(int row, int column) => ((long)row << 32) | (uint)column;
     }
 }

@@ -337,6 +337,8 @@ namespace AutoencoderPS.Engine.Modeling
         private static int[]?[]? FilledCells(FeatureSchema schema, ImputedCells? imputed, int n, WindowPlan? windows)
         {
             if (imputed == null || imputed.Count == 0) return null;
+            // One look-up per row of a window, not one per row and column.
+            var byRow = imputed.ByRow();
             var filled = new int[]?[n];
             var cells = new List<int>();
             for (int i = 0; i < n; i++)
@@ -344,11 +346,8 @@ namespace AutoencoderPS.Engine.Modeling
                 cells.Clear();
                 int steps = windows != null ? windows.Windows[i].Length : 1;
                 for (int t = 0; t < steps; t++)
-                {
-                    int row = windows != null ? windows.Windows[i][t] : i;
-                    for (int c = 0; c < schema.Count; c++)
-                        if (imputed.Contains(row, c)) cells.Add(t * schema.Width + c);
-                }
+                    if (byRow.TryGetValue(windows != null ? windows.Windows[i][t] : i, out var columns))
+                        foreach (int c in columns) cells.Add(t * schema.Width + c);
                 filled[i] = cells.Count > 0 ? cells.ToArray() : null;
             }
             return filled;
