@@ -22,6 +22,7 @@
       pair-two    the same with two incidents: value 40 higher for an hour, then 8-12 hours later (past the first
                   one's window and the 4-hour cool-down) other 20 higher for an hour (10 of its deviations: a smaller
                   error than the first); each should alert
+      pair-repeat the same, but the second incident is in value too (20 higher): a smaller repeat of the first
     Each incident starts at a seeded random time in the third day of the scored rows (spike-early: its first five
     hours). An alert (IsAlert) counts for the incident when it falls between the incident's start and its end plus
     one window (24 rows); for the persistent ones (shift, drift) the first day after the start. Every other alert is
@@ -40,7 +41,7 @@ param(
     [string] $ModulePath,
     # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
     [string[]] $Seed = @('1', '2', '3'),
-    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'lowcount', 'lowcount-burst', 'pair', 'pair-two'),
+    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'lowcount', 'lowcount-burst', 'pair', 'pair-two', 'pair-repeat'),
     [ValidateRange(2, 30)] [int] $BaselineDays = 7,
     [ValidateRange(3, 30)] [int] $LaterDays = 5,
     [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
@@ -87,7 +88,7 @@ function New-ProbeSeries {
     $onset = if ($Name -eq 'spike-early') { $later + 36 + $rng.Next(0, 24) } else { $later + 2 * $rowsPerDay + $rng.Next(0, $rowsPerDay) }
     $values = [double[]]::new($total)
     # The second feature of the pair families (none for the others).
-    $paired = $Name -in 'pair', 'pair-two'
+    $paired = $Name -in 'pair', 'pair-two', 'pair-repeat'
     $others = [double[]]::new($total)
     # (Drawn only for them, so the other families' series stay as they were.)
     $second = if ($paired) { $onset + 96 + $rng.Next(0, 49) } else { 0 }
@@ -128,6 +129,10 @@ function New-ProbeSeries {
                 if ($i -ge $onset -and $i -lt $onset + 12) { $values[$i] += 40 }
                 if ($i -ge $second -and $i -lt $second + 12) { $others[$i] += 20 }
             }
+            if ($Name -eq 'pair-repeat') {
+                if ($i -ge $onset -and $i -lt $onset + 12) { $values[$i] += 40 }
+                if ($i -ge $second -and $i -lt $second + 12) { $values[$i] += 20 }
+            }
         }
     }
     switch ($Name) {
@@ -136,7 +141,7 @@ function New-ProbeSeries {
         'variance' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 24 + $window }) }
         'stuck' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 72 + $window }) }
         'lowcount-burst' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window }) }
-        'pair-two' {
+        { $_ -in 'pair-two', 'pair-repeat' } {
             $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window })
             $incidents.Add([pscustomobject]@{ Start = $second; End = $second + 12 + $window })
         }
