@@ -66,6 +66,9 @@ namespace AutoencoderPS.Engine.Tests
 
         private static bool GridMissing(int i) => i / 7 % 3 == 1 ? i % 7 < 3 : i / 7 % 3 == 2 && i % 7 == 1 || i % 7 == 5 && i / 7 % 4 == 0;
 
+        // Training records with cpu missing now and then: every 13th row, or on the grid GridMissing's rows.
+        private static List<TestRecord> WithGaps(bool grid) => grid ? Records(0, 420, 3, GridMissing, GridTime) : Records(0, 300, 3, i => i % 13 == 5);
+
         private static object? Value(TestRecord record, string column) => record.TryGetValue(column, out var value) ? value : null;
 
         private sealed class Recording : IScoredRowSink<int>
@@ -115,7 +118,7 @@ namespace AutoencoderPS.Engine.Tests
             // training records (each missing value filled in by the same median) gives the training errors bit for bit.
             // On the grid (steps of a minute) every fifth minute has three rows, 20 s apart: cpu is missing in all three
             // of some of those cells (a cell of filled-in values) and in one of three of others (a measured average).
-            var records = grid ? Records(0, 420, 3, GridMissing, GridTime) : Records(0, 300, 3, i => i % 13 == 5);
+            var records = WithGaps(grid);
             using var model = Trained(records, grid);
             var scores = Score(model, records, 0, records.Count).Where(r => r.Score != null).Select(r => r.Score!.Score).OrderBy(e => e).ToArray();
             Assert.Equal(model.TrainingErrors.Count, scores.Length);
@@ -129,7 +132,7 @@ namespace AutoencoderPS.Engine.Tests
         {
             // Set-AutoencoderThreshold's recalibration (ScoresOfNormalRows) on the training rows themselves, with what was
             // filled in: the training errors, bit for bit; without it, the filled-in values count and the scores differ.
-            var records = grid ? Records(0, 420, 3, GridMissing, GridTime) : Records(0, 300, 3, i => i % 13 == 5);
+            var records = WithGaps(grid);
             using var model = Trained(records, grid);
             var builder = new TrainingSetBuilder(model.Schema!, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
