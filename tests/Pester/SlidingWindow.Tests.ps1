@@ -42,6 +42,19 @@ BeforeAll {
         $Log | Where-Object { "$_" -like 'Stuck values:*' } | ForEach-Object { "$_" }
     }
 
+    function Invoke-TrainingThroughOutages {
+        # Trains $Model on 1,200 rows with Cpu empty for 20 of them (an agent restart), then -Incremental on 200 more with
+        # another such outage; returns both -Verbose logs.
+        param($Model, [int] $Epochs)
+        $train = @(New-SeriesRow -Count 1200 -Seed 46)
+        for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
+        $first = $train | Copy-Row | Invoke-AutoencoderTraining -Model $Model -Epochs $Epochs -ThreadCount 1 -Verbose 4>&1
+        $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
+        for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
+        $incremental = $more | Copy-Row | Invoke-AutoencoderTraining -Model $Model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
+        [pscustomobject]@{ First = $first; Incremental = $incremental }
+    }
+
     function ConvertTo-ScoreText {
         # Scores as exact text ('R'), warming-up rows as '-': compares bit for bit.
         param([object[]] $Rows)
@@ -454,15 +467,10 @@ Describe 'Sliding windows' {
         It 'still watches a feature whose training rows had an outage (missing values are not a held value), also after -Incremental' {
             # Cpu is empty for 20 rows of the training export (an agent restart): the median filled in for them is not the
             # sensor holding one value, so Cpu stays watched (before, the rule counted a run of 8 or more and turned off).
-            $train = @(New-SeriesRow -Count 1200 -Seed 46)
-            for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -Seed 23
-            $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 -Verbose 4>&1
-            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
-            $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
-            for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
-            $log = $more | Copy-Row | Invoke-AutoencoderTraining -Model $model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            $logs = Invoke-TrainingThroughOutages $model -Epochs 3
+            (Get-StuckValuesLine $logs.First) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $logs.Incremental) | Should -BeLike '*watched Cpu (1), Mem (1)*'
 
             $test = @(New-SeriesRow -First 3000 -Count 60 -Seed 48)
             for ($i = 20; $i -lt 60; $i++) { $test[$i].Cpu = 55.5 }
@@ -472,15 +480,10 @@ Describe 'Sliding windows' {
 
         It 'on a time grid too, still watches a feature whose training rows had an outage, also after -Incremental' {
             # As above with -TimeGrid: the cells of the outage are the median filled in for its rows, not the sensor holding it.
-            $train = @(New-SeriesRow -Count 1200 -Seed 46)
-            for ($i = 300; $i -lt 320; $i++) { $train[$i].Cpu = '' }
             $model = New-Autoencoder -HiddenLayer 32, 8 -WindowSize 8 -TimeProperty Time -TimeGrid -Seed 23
-            $log = $train | Copy-Row | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
-            $more = @(New-SeriesRow -First 1200 -Count 200 -Seed 47)
-            for ($i = 50; $i -lt 70; $i++) { $more[$i].Cpu = '' }
-            $log = $more | Copy-Row | Invoke-AutoencoderTraining -Model $model -Incremental -Epochs 1 -ThreadCount 1 -Verbose 4>&1
-            (Get-StuckValuesLine $log) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            $logs = Invoke-TrainingThroughOutages $model -Epochs 1
+            (Get-StuckValuesLine $logs.First) | Should -BeLike '*watched Cpu (1), Mem (1)*'
+            (Get-StuckValuesLine $logs.Incremental) | Should -BeLike '*watched Cpu (1), Mem (1)*'
         }
 
         It 'judges each host by its own runs: an idle host in training does not turn the rule off for a busy one' {

@@ -182,28 +182,21 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (key.Time != null) series.LastTime = key.Time;
 
             if (size == 1) return new WindowStep(WindowStatus.Scored, (double[])row.Clone(), false, filledColumns);
-            int capacity = size - 1;
-            WindowStep step;
-            if (series.Count == capacity)
-            {
-                var window = new double[size * width];
-                for (int t = 0; t < capacity; t++)
-                    Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
-                Array.Copy(row, 0, window, capacity * width, width);
-                step = new WindowStep(WindowStatus.Scored, window, afterGap, FilledCells(series, filledColumns));
-                series.Rows[series.Start] = (double[])row.Clone();
-                series.Filled[series.Start] = filledColumns;
-                series.Start = (series.Start + 1) % capacity;
-            }
-            else
-            {
-                int at = (series.Start + series.Count) % capacity;
-                series.Rows[at] = (double[])row.Clone();
-                series.Filled[at] = filledColumns;
-                series.Count++;
-                step = new WindowStep(WindowStatus.WarmingUp, null, afterGap);
-            }
+            // The window ends at this row (built before the row joins the group's kept rows), then the row is kept.
+            var step = series.Count == size - 1 ? Window(series, row, filledColumns, afterGap) : new WindowStep(WindowStatus.WarmingUp, null, afterGap);
+            Complete(series, (double[])row.Clone(), filledColumns);
             return step;
+        }
+
+        // The window of the group's kept rows (cells) and a newest row (cell), with the values filled in.
+        private WindowStep Window(Series series, double[] newest, int[]? newestFilled, bool afterGap)
+        {
+            int capacity = size - 1;
+            var window = new double[size * width];
+            for (int t = 0; t < capacity; t++)
+                Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
+            Array.Copy(newest, 0, window, capacity * width, width);
+            return new WindowStep(WindowStatus.Scored, window, afterGap, FilledCells(series, newestFilled));
         }
 
         // The filled-in cells of the window of the group's kept rows (cells) and a newest row (cell) with `newest` filled in.
@@ -315,13 +308,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         // The window of the current cell: the last n-1 finished cells and the current cell's average so far.
         private WindowStep Emit(Series series, bool afterGap)
         {
-            int capacity = size - 1;
-            if (series.Count < capacity) return new WindowStep(WindowStatus.WarmingUp, null, afterGap);
-            var window = new double[size * width];
-            for (int t = 0; t < capacity; t++)
-                Array.Copy(series.Rows[(series.Start + t) % capacity], 0, window, t * width, width);
-            Array.Copy(Mean(series), 0, window, capacity * width, width);
-            return new WindowStep(WindowStatus.Scored, window, afterGap, FilledCells(series, CellFilledColumns(series)));
+            if (series.Count < size - 1) return new WindowStep(WindowStatus.WarmingUp, null, afterGap);
+            return Window(series, Mean(series), CellFilledColumns(series), afterGap);
         }
 
         /// <summary>
