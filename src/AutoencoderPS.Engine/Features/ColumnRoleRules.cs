@@ -76,9 +76,12 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>A column recognised as no measurement: why, and whether it holds times.</summary>
     public sealed class RecognisedColumn
     {
-        public RecognisedColumn(string reason, bool isTime) { Reason = reason; IsTime = isTime; }
+        public RecognisedColumn(string reason, bool isTime, bool isCounter = false) { Reason = reason; IsTime = isTime; IsCounter = isCounter; }
         public string Reason { get; }
         public bool IsTime { get; }
+
+        /// <summary>A cumulative counter: a sliding-window model takes its rate (<see cref="Windows.CounterRates"/>).</summary>
+        public bool IsCounter { get; }
     }
 
     /// <summary>
@@ -158,8 +161,8 @@ namespace AutoencoderPS.Engine.Features
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
             if (IsCumulative(numbers))
                 return new RecognisedColumn(numbers.Wraps > 0
-                    ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; give its change per interval as a column to use it")
-                    : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; give its change per interval as a column to use it"), false);
+                    ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column")
+                    : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column"), false, isCounter: true);
             return null;
         }
     }

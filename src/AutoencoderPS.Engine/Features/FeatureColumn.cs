@@ -38,8 +38,10 @@ namespace AutoencoderPS.Engine.Features
             IEnumerable<string>? categories = null,
             double? median = null,
             string? mode = null,
-            ColumnStatistics? statistics = null)
+            ColumnStatistics? statistics = null,
+            bool counter = false)
         {
+            if (counter && role != ColumnRole.Numeric) throw new ArgumentException("Only a numeric column can be a counter.", nameof(counter));
             if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A feature needs a name.", nameof(name));
             Name = name;
             Role = role;
@@ -47,6 +49,7 @@ namespace AutoencoderPS.Engine.Features
             Median = median;
             Mode = mode;
             Statistics = statistics;
+            IsCounter = counter;
         }
 
         public string Name { get; }
@@ -62,6 +65,13 @@ namespace AutoencoderPS.Engine.Features
         public string? Mode { get; }
 
         public ColumnStatistics? Statistics { get; }
+
+        /// <summary>
+        /// A cumulative counter (bytes sent, requests served) of a sliding-window model: the network sees its increase
+        /// per second since the group's previous row (<see cref="Windows.CounterRates"/>), never its level; its median and
+        /// statistics are those of the rates.
+        /// </summary>
+        public bool IsCounter { get; }
 
         /// <summary>How many network inputs the column takes.</summary>
         public int Width => Role switch
@@ -101,7 +111,7 @@ namespace AutoencoderPS.Engine.Features
             _ => new[] { SlotKind.Numeric },
         };
 
-        public override string ToString() => Role == ColumnRole.Numeric ? Name : $"{Name} ({Role})";
+        public override string ToString() => IsCounter ? $"{Name} (rate)" : Role == ColumnRole.Numeric ? Name : $"{Name} ({Role})";
     }
 
     /// <summary>Training statistics of one column, shown on the model.</summary>

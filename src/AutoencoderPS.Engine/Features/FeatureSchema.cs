@@ -102,6 +102,8 @@ namespace AutoencoderPS.Engine.Features
         /// carry beside their measurements (labels, ids, epoch times, row counters: see <see cref="ColumnRoleRules"/>),
         /// which a user should hear about once. <paramref name="keys"/> names columns that are the rows' keys rather
         /// than measurements (a sliding window's time and group), each with the reason it is left out.
+        /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
+        /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out.
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -111,7 +113,8 @@ namespace AutoencoderPS.Engine.Features
             out IReadOnlyList<string> decisions,
             out IReadOnlyList<IgnoredColumn> recognised,
             bool timeFeatures = false,
-            IReadOnlyDictionary<string, string>? keys = null)
+            IReadOnlyDictionary<string, string>? keys = null,
+            bool counterRates = false)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -189,6 +192,12 @@ namespace AutoencoderPS.Engine.Features
                     if (special.IsTime && timeFeatures)
                     {
                         role = ColumnRole.Timestamp;
+                    }
+                    else if (special.IsCounter && counterRates)
+                    {
+                        chosen.Add(new FeatureColumn(column, ColumnRole.Numeric, counter: true));
+                        notes.Add($"Column '{column}': numeric feature, the increase per second of a cumulative counter ({counts}).");
+                        continue;
                     }
                     else
                     {
@@ -307,7 +316,9 @@ namespace AutoencoderPS.Engine.Features
                             break;
                         case NumberParser.Outcome.Empty:
                             if (policy == MissingValuePolicy.Reject || column.Median == null) throw Missing(column, value);
-                            slots[0] = column.Median.Value;
+                            // A counter's level is turned into its rate later (Windows.CounterRates), which fills in the
+                            // rate: NaN says "no level" to it.
+                            slots[0] = column.IsCounter ? double.NaN : column.Median.Value;
                             imputed?.Add(column.Name);
                             break;
                         default:

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Numerics;
 
 namespace AutoencoderPS.Engine.Features
@@ -109,10 +110,23 @@ namespace AutoencoderPS.Engine.Features
         }
 
         /// <summary>The fitted schema and the training rows as network inputs (original units), with imputation.</summary>
-        public TrainingSet Build(int threads = 1)
+        /// <remarks>
+        /// A sliding-window model's counters (<see cref="FeatureColumn.IsCounter"/>) need the rows' <paramref name="keys"/>
+        /// (one per row kept, in the order added): their levels become rates before any statistic is taken, so the median
+        /// that fills in a missing rate is a rate. A rate that can't be taken (a group's first row) is filled in like a
+        /// missing value.
+        /// </remarks>
+        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null)
         {
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
+            var counters = CounterRates.CounterColumns(roles);
+            if (counters.Length > 0)
+            {
+                if (keys == null) throw new ArgumentException("Counters are turned into rates by the rows' window keys.", nameof(keys));
+                // Compact rows hold one number per column: the counters' columns are their places. NaN where no rate.
+                new CounterRates(counters).ToRates(rows, keys, (_, _) => { });
+            }
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
             ColumnParallel.For(roles.Count, rows.Count, threads, i => columns[i] = FitColumn(i));
@@ -161,7 +175,9 @@ namespace AutoencoderPS.Engine.Features
                 case ColumnRole.Numeric:
                 {
                     if (present.Length == 0)
-                        throw new AutoencoderException(ErrorIds.EmptyFeatureColumn, $"Column '{c.Name}' has no values in the training rows.");
+                        throw new AutoencoderException(ErrorIds.EmptyFeatureColumn, c.IsCounter
+                            ? $"Column '{c.Name}' (a cumulative counter) has no two rows of one group to take its rate from in the training rows."
+                            : $"Column '{c.Name}' has no values in the training rows.");
                     // Sorted, and summed in that order, as before (the sums, and so the statistics, are the same to the bit).
                     Statistics.SortInPlace(present);
                     double sum = 0;
@@ -169,7 +185,7 @@ namespace AutoencoderPS.Engine.Features
                     double mean = sum / present.Length;
                     double squares = 0;
                     foreach (double v in present) squares += (v - mean) * (v - mean);
-                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), statistics: new ColumnStatistics
+                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: c.IsCounter, statistics: new ColumnStatistics
                     {
                         Count = rows.Count,
                         Missing = missing,

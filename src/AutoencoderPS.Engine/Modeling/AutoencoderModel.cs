@@ -358,7 +358,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// with <see cref="Schema"/>, with their values filled in (<paramref name="imputed"/>, by row and column) left
         /// out as training and scoring leave them. A sliding-window model scores the windows of the rows planned as in
         /// training (<paramref name="keys"/>, one per row; a time grid's cells), and gives none when no group has a
-        /// window.
+        /// window. Its counters' levels in <paramref name="rows"/> become their rates in place (the rates it could not take
+        /// are added to <paramref name="imputed"/>).
         /// </summary>
         public double[] ScoresOfNormalRows(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys = null, ImputedCells? imputed = null)
         {
@@ -380,6 +381,8 @@ namespace AutoencoderPS.Engine.Modeling
             if (Settings.IsWindowed)
             {
                 if (keys == null || keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
+                // A counter's levels become its rates, in place, as in training.
+                if (schema.Columns.Any(c => c.IsCounter)) CounterRates.ToRates(schema, rows, keys, imputed ??= new ImputedCells());
                 if (Settings.TimeGrid)
                 {
                     plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed);

@@ -199,7 +199,8 @@ namespace AutoencoderPS.Engine.Modeling
                 var column = schema.Columns[c];
                 if (k > 0) text.Append("; ");
                 text.Append(column.Name);
-                text.Append(' ');
+                // A counter's numbers are its rate, not the level the row holds.
+                text.Append(column.IsCounter ? " rate " : " ");
                 if (column.Role == ColumnRole.Numeric)
                 {
                     int slot = schema.FirstSlot(c);

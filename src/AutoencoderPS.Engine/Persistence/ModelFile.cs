@@ -52,7 +52,10 @@ namespace AutoencoderPS.Engine.Persistence
         // 7: each feature's weight in the score (Features[].ErrorWeight, Modeling.ErrorWeights): the threshold and the training
         // errors are in weighted units, so a reader that ignored the weights would misjudge every row; a file before version
         // 7 has none and scores every input alike, as it did.
-        public const int FormatVersion = 7;
+        // 8: a sliding-window model's cumulative counters (Features[].Counter, Features.Windows.CounterRates): the network
+        // was trained on their rates, so a reader that fed their levels would misjudge every row; a file before version 8
+        // has none.
+        public const int FormatVersion = 8;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -472,6 +475,7 @@ namespace AutoencoderPS.Engine.Persistence
                         Median = c.Median,
                         Mode = c.Mode,
                         Statistics = c.Statistics,
+                        Counter = c.IsCounter ? true : null,
                         HeldRun = model.HeldValues is { } held && held.LongestRuns[i] >= 1 ? held.LongestRuns[i] : null,
                         ErrorWeight = model.ErrorWeights?.PerFeature[i],
                     }).ToList(),
@@ -549,7 +553,7 @@ namespace AutoencoderPS.Engine.Persistence
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
                     WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true);
                 var schema = new FeatureSchema(
-                    Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics)),
+                    Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics, f.Counter == true)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
@@ -562,6 +566,9 @@ namespace AutoencoderPS.Engine.Persistence
                 var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
                     : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
                         LearningReservoir ?? Array.Empty<double>());
+                // Counters (version 8) are rates of a group's rows in time order: a row model has none.
+                if (WindowSize == null && Features.Any(f => f.Counter == true))
+                    throw new InvalidDataException("it has counters but is not a sliding-window model");
                 // The stuck-value rule (version 6): every numeric feature of a sliding-window model has its run, or none has.
                 HeldValues? held = null;
                 if (Features.Any(f => f.HeldRun != null))
@@ -628,6 +635,7 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 if (!Enum.IsDefined(Role)) return $"feature '{Name}' has the role {(int)Role}, which does not exist";
                 if (Median is double m && !double.IsFinite(m)) return $"feature '{Name}' has the median {m}, which is not a finite number";
+                if (Counter == true && (Role != ColumnRole.Numeric || Median == null)) return $"feature '{Name}' is a counter but no numeric feature with a median";
                 if (Categories.Any(c => c == null)) return $"feature '{Name}' lists a category that is null";
                 if (Categories.Length > FeatureSchema.MaxCategories)
                     return $"feature '{Name}' lists {Categories.Length:N0} categories, more than training ever keeps ({FeatureSchema.MaxCategories})";
@@ -641,6 +649,9 @@ namespace AutoencoderPS.Engine.Persistence
             public double? Median { get; set; }
             public string? Mode { get; set; }
             public ColumnStatistics? Statistics { get; set; }
+
+            // A sliding-window model's cumulative counter, fed as its rate (format version 8); absent elsewhere.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Counter { get; set; }
 
             // A sliding-window model's stuck-value rule (format version 6): the most consecutive training rows in which
             // this numeric feature held one value (Modeling.HeldValues); absent elsewhere.

@@ -130,6 +130,9 @@ namespace AutoencoderPS.Engine.Scoring
             int[]? cells = null;
             if (IsWindowed)
             {
+                // A counter's level becomes its rate since the group's last row; a rate that can't be taken is filled in.
+                if (Series!.Counters is { } counters)
+                    imputedFeatures = counters.FillIn(features, counters.Next(key, features), imputedFeatures);
                 // The assembler copies the row into its window; the array goes back to the pool at once.
                 List<int>? filledIn = null;
                 if (imputedFeatures != null)

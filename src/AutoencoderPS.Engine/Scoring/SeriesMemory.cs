@@ -1,7 +1,9 @@
 using System;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
+using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
@@ -9,7 +11,7 @@ namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
     /// What scoring a time-series (sliding-window) model remembers of each series (group) from one row to the next:
-    /// the window assembler's last rows, the calibration's history and the alerts' cool-down. One instance lives as long
+    /// the window assembler's last rows, its counters' last values, the calibration's history and the alerts' cool-down. One instance lives as long
     /// as a scoring run; the scheduled job saves it with its state (<see cref="Save"/>) and the next run goes on from
     /// it (<see cref="Load"/>), so scoring a file in several runs gives the same rows as scoring it at once.
     /// </summary>
@@ -20,15 +22,21 @@ namespace AutoencoderPS.Engine.Scoring
         // 3: the windows say which of their values were filled in (WindowAssembler.Save), and the likelihood's rows their
         // kind (AnomalyLikelihood.UnlikelyAt); a memory of version 2 is read with none filled in and every row ordinary,
         // so an upgrade keeps the likelihood's history.
-        private const int Version = 3;
+        // 4: the counters' last values (CounterRates.Save), after the windows, for a model with counters; a memory of
+        // version 2 or 3 is of a model without them.
+        private const int Version = 4;
 
-        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts)
+        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
         {
             Windows = windows;
             Verdicts = verdicts;
+            Counters = counters;
         }
 
         public WindowAssembler Windows { get; }
+
+        /// <summary>The last value of each counter of each group (a model with counters: <see cref="Features.FeatureColumn.IsCounter"/>), or null.</summary>
+        public CounterRates? Counters { get; }
 
         public RowVerdicts Verdicts { get; }
 
@@ -41,7 +49,8 @@ namespace AutoencoderPS.Engine.Scoring
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null));
+                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null),
+                CounterRates.For(model.Schema!));
         }
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
@@ -54,6 +63,7 @@ namespace AutoencoderPS.Engine.Scoring
                 writer.Write(Version);
                 writer.Write(Identity(model, Verdicts));
                 Windows.Save(writer);
+                Counters?.Save(writer);
                 writer.Write(Verdicts.Likelihood != null);
                 Verdicts.Likelihood?.Save(writer);
                 Verdicts.Alerts.Save(writer);
@@ -73,7 +83,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 using var reader = new BinaryReader(new MemoryStream(saved, writable: false), Encoding.UTF8);
                 int version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
-                if (version != Version && version != 2)
+                if (version < 2 || version > Version)
                 {
                     whyNot = "it was written by another version of AutoencoderPS";
                     return null;
@@ -89,12 +99,17 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = "it holds windows of another size";
                     return null;
                 }
+                if (fresh.Counters != null && (version < 4 || !fresh.Counters.Load(reader)))
+                {
+                    whyNot = "it holds no counters or other ones";
+                    return null;
+                }
                 var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood(), withKinds: version >= 3) : null;
                 var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood);
                 verdicts.Alerts.Load(reader);
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");
                 whyNot = null;
-                return new SeriesMemory(fresh.Windows, verdicts);
+                return new SeriesMemory(fresh.Windows, verdicts, fresh.Counters);
             }
             catch (EndOfStreamException e)
             {
@@ -106,8 +121,10 @@ namespace AutoencoderPS.Engine.Scoring
         private static string Identity(AutoencoderModel model, RowVerdicts verdicts)
         {
             var likelihood = verdicts.Likelihood;
+            // A model's counters only where it has any: the identity of a memory saved before counters stays the same.
+            var counters = model.Schema!.Columns.Where(c => c.IsCounter).Select(c => c.Name).ToArray();
             return string.Join("|",
-                model.WindowSize.ToString(CultureInfo.InvariantCulture),
+                model.WindowSize.ToString(CultureInfo.InvariantCulture) + (counters.Length > 0 ? " counters " + string.Join(",", counters) : ""),
                 model.Settings.TimeGrid ? "grid" : "rows",
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),

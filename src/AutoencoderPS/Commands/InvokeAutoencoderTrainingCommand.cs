@@ -156,6 +156,8 @@ namespace AutoencoderPS.Commands
                 schema = Model.Schema!;
                 rows = incrementalRows;
                 imputed = incrementalImputed;
+                // A counter's levels become its rates, as in the first training (none for a row model).
+                if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, windowKeys, imputed);
             }
             else
             {
@@ -168,7 +170,7 @@ namespace AutoencoderPS.Commands
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build(ThrottleLimit);
+                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? windowKeys : null);
                 }
                 catch (AutoencoderException e)
                 {
@@ -367,7 +369,7 @@ namespace AutoencoderPS.Commands
                     if (Model.Settings.TimeProperty != null) keys[Model.Settings.TimeProperty] = "the time of the sliding window";
                     if (Model.Settings.GroupBy != null) keys[Model.Settings.GroupBy] = "the group of the sliding window";
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
-                        out var decisions, out var recognised, Model.Settings.TimeFeatures, keys);
+                        out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();

@@ -203,6 +203,15 @@ namespace AutoencoderPS.Engine.Tests
             Assert.All(goOnOld, r => Assert.NotNull(r.Score?.Probability));
             var fresh = Score(model, records, 330, 400, SeriesMemory.For(model, options));
             Assert.Equal(Window - 1, fresh.Count(r => r.Score == null));
+
+            // Version 3 (before counters) is version 4 of a model without counters: it goes on alike.
+            byte[] version3 = (byte[])current.Clone();
+            int at = 1 + "AutoencoderPS.SeriesMemory".Length;
+            Assert.Equal(4, BitConverter.ToInt32(version3, at));
+            BitConverter.GetBytes(3).CopyTo(version3, at);
+            var goOn3 = Score(model, records, 330, 400, SeriesMemory.Load(version3, model, options, out var whyNot3));
+            Assert.Null(whyNot3);
+            Assert.Equal(goOn.Select(r => r.Score?.Score), goOn3.Select(r => r.Score?.Score));
         }
 
         // The same memory as version 2 wrote it: windows without their filled-in columns, a likelihood history without
@@ -213,7 +222,7 @@ namespace AutoencoderPS.Engine.Tests
             using var buffer = new MemoryStream();
             using var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8);
             w.Write(r.ReadString());
-            Assert.Equal(3, r.ReadInt32());
+            Assert.Equal(4, r.ReadInt32()); // version 4 adds only a model's counters (none here) to version 3
             w.Write(2);
             w.Write(r.ReadString());
             // Windows.

@@ -693,7 +693,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 int lag = windowSize - 1 - t;
                 foreach (var c in rows.Columns)
-                    columns.Add(new FeatureColumn(StepName(c.Name, lag), c.Role, c.Categories, c.Median, c.Mode, c.Statistics));
+                    columns.Add(new FeatureColumn(StepName(c.Name, lag), c.Role, c.Categories, c.Median, c.Mode, c.Statistics, c.IsCounter));
             }
             return new FeatureSchema(columns, rows.Ignored);
         }

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Features.Windows
+{
+    /// <summary>
+    /// Turns the cumulative counters of a sliding-window model's rows (<see cref="FeatureColumn.IsCounter"/>: bytes sent,
+    /// requests served) into their increase per second since the previous row of the same group, in time order; without
+    /// a time property, per row. The one place a counter's rate is taken: training (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells)"/>), the
+    /// threshold's recalibration and scoring (one instance per run, kept in the scheduled job's series memory) all use it.
+    /// <list type="bullet">
+    /// <item>A fall from below 2^32 by more than 2^31 is a 32-bit counter's wrap (SNMP's ifInOctets): it counted on past
+    /// 2^32. Any other fall is a reset (a restart): the counter counted from 0 at some moment of the interval, so its
+    /// new value tells only part of the interval's count (Prometheus' rate() takes it as the whole, which reads as a
+    /// drop of traffic at every restart); the row has no rate, and the next one counts from the new value.</item>
+    /// <item>No rate (NaN) where there is nothing to compare: a group's first row, a reset, a missing value, a row at the
+    /// same time as the last counted one. The caller fills it in (the training median of the rates) and marks it filled
+    /// in, so it is left out of the score like any other filled-in value. A missing value keeps the last counted value,
+    /// so the next row's rate spans both intervals.</item>
+    /// </list>
+    /// </summary>
+    public sealed class CounterRates
+    {
+        private const double Two32 = 4294967296.0;
+
+        private readonly int[] slots;
+        // Made For a fitted schema: the counters' columns, to fill in a rate with the training median.
+        private readonly FeatureSchema? schema;
+        private readonly int[] columns = Array.Empty<int>();
+        private readonly Dictionary<string, Last> groups = new Dictionary<string, Last>(StringComparer.Ordinal);
+
+        private sealed class Last
+        {
+            public Last(int counters)
+            {
+                Values = new double[counters];
+                Array.Fill(Values, double.NaN);
+                Times = new DateTime?[counters];
+            }
+            // Per counter: the last value counted (NaN: none yet) and the time of its row.
+            public double[] Values { get; }
+            public DateTime?[] Times { get; }
+        }
+
+        /// <summary>Rates for the counters in <paramref name="slots"/> of each row (one number per counter).</summary>
+        public CounterRates(IReadOnlyList<int> slots)
+        {
+            if (slots == null || slots.Count == 0) throw new ArgumentException("Rates need at least one counter.", nameof(slots));
+            this.slots = slots.ToArray();
+        }
+
+        /// <summary>Rates for <paramref name="schema"/>'s counters, at their slots of a featurized row; null when it has none.</summary>
+        public static CounterRates? For(FeatureSchema schema)
+        {
+            var columns = CounterColumns(schema);
+            return columns.Length == 0 ? null : new CounterRates(columns.Select(schema.FirstSlot).ToArray(), schema, columns);
+        }
+
+        private CounterRates(int[] slots, FeatureSchema schema, int[] columns) : this(slots)
+        {
+            this.schema = schema;
+            this.columns = columns;
+        }
+
+        /// <summary>
+        /// Rows featurized by <paramref name="schema"/> (a counter's level, NaN when missing) for training further or
+        /// recalibrating: each counter's level becomes its rate in place (<see cref="ToRates(IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, Action{int, int})"/>),
+        /// and a rate that can't be taken is the training median, marked in <paramref name="imputed"/>. Nothing to do
+        /// for a schema without counters.
+        /// </summary>
+        public static void ToRates(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, ImputedCells imputed)
+        {
+            var rates = For(schema);
+            rates?.ToRates(rows, keys, (row, k) =>
+            {
+                rows[row][rates.slots[k]] = rates.MedianOf(k);
+                imputed.Add(row, rates.columns[k]);
+            });
+        }
+
+        /// <summary>
+        /// Scoring: fills in the rates <see cref="Next"/> found undefined in <paramref name="row"/> with the training
+        /// median and returns <paramref name="imputed"/> (the row's filled-in features) with those counters added.
+        /// </summary>
+        public IReadOnlyList<string>? FillIn(Span<double> row, List<int>? undefined, IReadOnlyList<string>? imputed)
+        {
+            if (undefined == null) return imputed;
+            if (schema == null) throw new InvalidOperationException("Only rates made for a schema can be filled in.");
+            var names = imputed?.ToList() ?? new List<string>();
+            foreach (int k in undefined)
+            {
+                row[slots[k]] = MedianOf(k);
+                string name = schema.Columns[columns[k]].Name;
+                if (!names.Contains(name)) names.Add(name);
+            }
+            return names;
+        }
+
+        private double MedianOf(int k) => schema!.Columns[columns[k]].Median
+            ?? throw new InvalidOperationException($"Counter '{schema.Columns[columns[k]].Name}' has no training median: fit the schema first.");
+
+        /// <summary>The schema's counter columns, ascending.</summary>
+        public static int[] CounterColumns(FeatureSchema schema) =>
+            Enumerable.Range(0, schema.Count).Where(i => schema.Columns[i].IsCounter).ToArray();
+
+        /// <summary>The counters' slots, in the order <see cref="Next"/> reports them.</summary>
+        public IReadOnlyList<int> Slots => slots;
+
+        /// <summary>Groups seen so far.</summary>
+        public int GroupCount => groups.Count;
+
+        /// <summary>
+        /// Replaces each counter's value in <paramref name="row"/> (its level, NaN when missing) by its rate since the
+        /// group's previous row, and returns the counters (indices into <see cref="Slots"/>, ascending) whose rate is
+        /// NaN, or null when every rate was taken: the caller fills those in. A row earlier than the group's last counted
+        /// row changes nothing and returns null (the window assembler refuses it).
+        /// </summary>
+        public List<int>? Next(WindowKey key, Span<double> row)
+        {
+            if (!groups.TryGetValue(key.Group, out var last)) groups[key.Group] = last = new Last(slots.Length);
+            for (int k = 0; k < slots.Length; k++)
+                if (key.Time is DateTime t && last.Times[k] is DateTime before && t < before) return null;
+            List<int>? undefined = null;
+            for (int k = 0; k < slots.Length; k++)
+            {
+                double value = row[slots[k]];
+                double rate = double.NaN;
+                if (!double.IsNaN(value))
+                {
+                    double previous = last.Values[k];
+                    double seconds = key.Time is DateTime t && last.Times[k] is DateTime before ? (t - before).TotalSeconds : 1;
+                    if (!double.IsNaN(previous) && seconds > 0) rate = Increase(previous, value) / seconds;
+                    if (double.IsNaN(previous) || seconds > 0)
+                    {
+                        last.Values[k] = value;
+                        last.Times[k] = key.Time;
+                    }
+                }
+                row[slots[k]] = rate;
+                if (double.IsNaN(rate)) (undefined ??= new List<int>()).Add(k);
+            }
+            return undefined;
+        }
+
+        /// <summary>How much a counter counted from <paramref name="before"/> to <paramref name="after"/>: its difference, or its
+        /// count past 2^32 after a 32-bit wrap; NaN after a reset (unknown).</summary>
+        public static double Increase(double before, double after)
+        {
+            if (after >= before) return after - before;
+            if (after >= 0 && before < Two32 && before - after > Two32 / 2) return Two32 - before + after;
+            return double.NaN;
+        }
+
+        /// <summary>
+        /// Training and recalibration: replaces the counters of <paramref name="rows"/> (indices into each row given by
+        /// this instance's slots) by their rates, visiting each group's rows in time order (a stable sort, as the windows
+        /// are planned), and calls <paramref name="undefined"/> with the row and counter index (into <see cref="Slots"/>)
+        /// of each rate that is NaN. The rows may arrive in any order.
+        /// </summary>
+        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, Action<int, int> undefined)
+        {
+            if (keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
+            var order = SlidingWindow.SortWithinGroups(Enumerable.Range(0, rows.Count).ToList(), i => keys[i]);
+            foreach (int i in order)
+                if (Next(keys[i], rows[i]) is { } missing)
+                    foreach (int k in missing) undefined(i, k);
+        }
+
+        /// <summary>Writes the last counted values of every group (<see cref="Load"/> reads them).</summary>
+        public void Save(BinaryWriter writer)
+        {
+            writer.Write(slots.Length);
+            writer.Write(groups.Count);
+            foreach (var pair in groups)
+            {
+                writer.Write(pair.Key);
+                for (int k = 0; k < slots.Length; k++)
+                {
+                    writer.Write(pair.Value.Values[k]);
+                    writer.Write(pair.Value.Times[k].HasValue);
+                    if (pair.Value.Times[k] is DateTime t) writer.Write(t.Ticks);
+                }
+            }
+        }
+
+        /// <summary>Reads what <see cref="Save"/> wrote; false (nothing read into this instance) when it held another number of counters.</summary>
+        public bool Load(BinaryReader reader)
+        {
+            if (reader.ReadInt32() != slots.Length) return false;
+            int count = reader.ReadInt32();
+            if (count < 0) throw new InvalidDataException("The series memory holds a negative number of counter groups.");
+            var loaded = new Dictionary<string, Last>(StringComparer.Ordinal);
+            for (int g = 0; g < count; g++)
+            {
+                string group = reader.ReadString();
+                var last = new Last(slots.Length);
+                for (int k = 0; k < slots.Length; k++)
+                {
+                    last.Values[k] = reader.ReadDouble();
+                    if (reader.ReadBoolean()) last.Times[k] = new DateTime(reader.ReadInt64());
+                }
+                loaded[group] = last;
+            }
+            groups.Clear();
+            foreach (var pair in loaded) groups[pair.Key] = pair.Value;
+            return true;
+        }
+    }
+}

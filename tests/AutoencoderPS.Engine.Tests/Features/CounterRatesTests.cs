@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// A sliding-window model's cumulative counters are fed as their increase per second since the group's previous row
+    /// (Features.Windows.CounterRates), in training, recalibration and scoring alike.
+    /// </summary>
+    public sealed class CounterRatesTests
+    {
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2);
+
+        private static WindowKey At(string group, int seconds) => new WindowKey(group, T0.AddSeconds(seconds));
+
+        // One counter in slot 0 of a one-number row: its rate, or NaN.
+        private static double RateOf(CounterRates rates, WindowKey key, double level, out bool undefined)
+        {
+            var row = new[] { level };
+            undefined = rates.Next(key, row) != null;
+            return row[0];
+        }
+
+        [Fact]
+        public void TheRateIsTheIncreasePerSecondSinceTheGroupsLastRow()
+        {
+            var rates = new CounterRates(new[] { 0 });
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 0), 1000, out bool first)));
+            Assert.True(first);
+            Assert.Equal(10, RateOf(rates, At("a", 60), 1600, out bool second));
+            Assert.False(second);
+            Assert.Equal(2, RateOf(rates, At("a", 360), 2200, out _));
+            // Another group has its own last value.
+            Assert.True(double.IsNaN(RateOf(rates, At("b", 360), 5, out _)));
+            Assert.Equal(1, RateOf(rates, At("b", 370), 15, out _));
+            Assert.Equal(2, rates.GroupCount);
+        }
+
+        [Fact]
+        public void AResetHasNoRateAndA32BitWrapCountsOnPastTwoTo32()
+        {
+            Assert.Equal(500, CounterRates.Increase(1000, 1500));
+            // A restart: the counter fell; when in the interval it counted from 0 is unknown.
+            Assert.True(double.IsNaN(CounterRates.Increase(1_000_000, 300)));
+            // SNMP's 32-bit counter: from 2^32 - 100 to 50 is 150 counted.
+            Assert.Equal(150, CounterRates.Increase(4294967296.0 - 100, 50));
+            // A 64-bit counter that fell from above 2^32 was reset, not wrapped.
+            Assert.True(double.IsNaN(CounterRates.Increase(9e12, 50)));
+
+            var rates = new CounterRates(new[] { 0 });
+            RateOf(rates, At("a", 0), 4294967296.0 - 600, out _);
+            Assert.Equal(10, RateOf(rates, At("a", 100), 400, out _));
+            // A reset: no rate, and the next row counts from the value after it.
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 200), 100, out bool reset)));
+            Assert.True(reset);
+            Assert.Equal(3, RateOf(rates, At("a", 300), 400, out _));
+        }
+
+        [Fact]
+        public void AMissingValueHasNoRateAndTheNextRateSpansBothIntervals()
+        {
+            var rates = new CounterRates(new[] { 0 });
+            RateOf(rates, At("a", 0), 0, out _);
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 10), double.NaN, out bool missing)));
+            Assert.True(missing);
+            Assert.Equal(5, RateOf(rates, At("a", 20), 100, out _));
+            // A row at the same time as the last counted one: no rate, and the next one counts from the earlier row.
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 20), 130, out bool sameTime)));
+            Assert.True(sameTime);
+            Assert.Equal(10, RateOf(rates, At("a", 30), 200, out _));
+        }
+
+        [Fact]
+        public void ARowEarlierThanTheGroupsLastOneChangesNothing()
+        {
+            var rates = new CounterRates(new[] { 0 });
+            RateOf(rates, At("a", 0), 0, out _);
+            RateOf(rates, At("a", 10), 100, out _);
+            var row = new[] { 50.0 };
+            Assert.Null(rates.Next(At("a", 5), row));
+            Assert.Equal(50, row[0]); // left as it was: the window assembler refuses the row
+            Assert.Equal(10, RateOf(rates, At("a", 20), 200, out _));
+        }
+
+        [Fact]
+        public void WithoutATimeTheRateIsPerRow()
+        {
+            var rates = new CounterRates(new[] { 1 });
+            var key = new WindowKey("", null);
+            var row = new[] { 7.0, 100 };
+            rates.Next(key, row);
+            row = new[] { 7.0, 130 };
+            Assert.Null(rates.Next(key, row));
+            Assert.Equal(new[] { 7.0, 30 }, row); // only the counter's slot changes
+        }
+
+        [Fact]
+        public void RowsInAnyOrderAreCountedInTimeOrderWithinEachGroup()
+        {
+            // Two groups interleaved, each shuffled: the rates are those of each group in time order.
+            var random = new Random(3);
+            var keys = new List<WindowKey>();
+            var rows = new List<double[]>();
+            foreach (string group in new[] { "a", "b" })
+                for (int i = 0; i < 30; i++)
+                {
+                    keys.Add(At(group, 10 * i));
+                    rows.Add(new[] { (group == "a" ? 3.0 : 7.0) * 10 * i * (i + 1) / 2 }); // rate 3i or 7i per second
+                }
+            var order = Enumerable.Range(0, rows.Count).OrderBy(_ => random.Next()).ToArray();
+            var shuffledRows = order.Select(i => rows[i]).ToList();
+            var shuffledKeys = order.Select(i => keys[i]).ToList();
+            var undefined = new List<int>();
+            new CounterRates(new[] { 0 }).ToRates(shuffledRows, shuffledKeys, (row, counter) => undefined.Add(row));
+            for (int k = 0; k < order.Length; k++)
+            {
+                int i = order[k] % 30;
+                double perStep = order[k] < 30 ? 3 : 7;
+                if (i == 0) Assert.Contains(k, undefined);
+                else Assert.Equal(perStep * i, shuffledRows[k][0], 9);
+            }
+            Assert.Equal(2, undefined.Count);
+        }
+
+        [Fact]
+        public void SavedLastValuesGoOnAsIfNeverSaved()
+        {
+            var rates = new CounterRates(new[] { 0, 2 });
+            rates.Next(At("a", 0), new[] { 10.0, 0, 20 });
+            rates.Next(At("b", 0), new[] { 5.0, 0, double.NaN });
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) rates.Save(writer);
+            var loaded = new CounterRates(new[] { 0, 2 });
+            buffer.Position = 0;
+            using (var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) Assert.True(loaded.Load(reader));
+            Assert.Equal(buffer.Length, buffer.Position);
+            foreach (var r in new[] { rates, loaded })
+            {
+                var a = new[] { 30.0, 0, 80 };
+                Assert.Null(r.Next(At("a", 10), a));
+                Assert.Equal(new[] { 2.0, 0, 6 }, a);
+                var b = new[] { 25.0, 0, 40 };
+                Assert.Equal(new[] { 1 }, r.Next(At("b", 20), b)); // b's second counter had no value yet
+            }
+            // Another number of counters is not loaded.
+            buffer.Position = 0;
+            using (var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+                Assert.False(new CounterRates(new[] { 0 }).Load(reader));
+        }
+    }
+
+    /// <summary>Counters through training, the model file, recalibration and scoring.</summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class CounterModelTests
+    {
+        private const int Window = 4;
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2);
+
+        public CounterModelTests(TorchFixture fixture) => _ = fixture;
+
+        // cpu follows a 24-row cycle; bytes counts 1000 + 400 sin per second, a row a minute, from 3 million below 2^32 (it
+        // wraps after about 50 rows) and is reset to 0 at row `reset`; `burst` rows get three times the traffic.
+        private static List<TestRecord> Records(int first, int count, int seed, int reset = -1, (int From, int To) burst = default)
+        {
+            var random = new Random(seed);
+            var records = new List<TestRecord>();
+            double total = 4294967296.0 - 3e6;
+            for (int i = 0; i < first + count; i++)
+            {
+                double phase = 2 * Math.PI * i / 24;
+                double rate = (1000 + 400 * Math.Sin(phase) + 20 * random.NextDouble()) * (i >= burst.From && i < burst.To ? 3 : 1);
+                total = i == reset ? 0 : (total + 60 * rate) % 4294967296.0;
+                double cpu = 50 + 20 * Math.Sin(phase) + random.NextDouble();
+                if (i >= first) records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", cpu), ("bytes", Math.Round(total))));
+            }
+            return records;
+        }
+
+        private static readonly ModelSettings Settings = new ModelSettings(new[] { 12, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+            seed: 4, windowSize: Window, timeProperty: "Time");
+
+        // Trained as Invoke-AutoencoderTraining does: inferred roles (counters as rates), the training set, its window plan.
+        private static AutoencoderModel Trained(IReadOnlyList<TestRecord> records, out IReadOnlyList<string> decisions)
+        {
+            var roles = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out decisions, out _,
+                keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true);
+            var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            foreach (var r in records) builder.Add(r);
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList();
+            var set = builder.Build(1, keys);
+            var model = new AutoencoderModel(Settings);
+            model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2 },
+                windows: SlidingWindow.Plan(Window, keys, null), imputed: set.Imputed);
+            return model;
+        }
+
+        private sealed class Recording : IScoredRowSink<int>
+        {
+            public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
+            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
+        }
+
+        private static List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Score(AutoencoderModel model, IReadOnlyList<TestRecord> records,
+            int from, int to, SeriesMemory memory)
+        {
+            var sink = new Recording();
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 16, Calibration = ScoreCalibration.None }, sink, memory);
+            for (int i = from; i < to; i++) Assert.Null(pipeline.Add(records[i], i, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
+            pipeline.Flush();
+            return sink.Rows;
+        }
+
+        [Fact]
+        public void ACounterIsAFeatureOfItsRatesAndARowModelLeavesItOut()
+        {
+            var records = Records(0, 300, 1);
+            using var model = Trained(records, out var decisions);
+            var bytes = model.FeatureColumns.Single(c => c.Name == "bytes");
+            Assert.True(bytes.IsCounter);
+            Assert.False(model.FeatureColumns.Single(c => c.Name == "cpu").IsCounter);
+            // Its statistics are those of the rates (1000 +- 400 per second, the wrap counted on), the first row filled in.
+            Assert.InRange(bytes.Median!.Value, 950, 1050);
+            Assert.InRange(bytes.Statistics!.Min!.Value, 550, 650);
+            Assert.InRange(bytes.Statistics!.Max!.Value, 1350, 1450);
+            Assert.Equal(1, bytes.Statistics.Missing);
+            Assert.Contains(decisions, d => d.Contains("'bytes'") && d.Contains("increase per second"));
+
+            // Without window keys a counter can't be a feature: inferred for a row model, it is left out.
+            var rowRoles = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised);
+            Assert.DoesNotContain("bytes", rowRoles.Names);
+            Assert.Contains(recognised, r => r.Name == "bytes" && r.Reason.Contains("cumulative counter"));
+        }
+
+        [Fact]
+        public void TrafficThreeTimesTheUsualIsAnAnomalyAndAResetIsNot()
+        {
+            using var model = Trained(Records(0, 400, 1), out _);
+            var records = Records(400, 300, 2, reset: 500, burst: (600, 610));
+            var rows = Score(model, records, 0, records.Count, SeriesMemory.For(model, new ScoringOptions()));
+            bool Anomalous(int from, int to) => rows.Where(r => r.Row + 400 >= from && r.Row + 400 < to).Any(r => r.Score?.IsAnomaly == true);
+            Assert.True(Anomalous(600, 610 + Window));
+            Assert.False(Anomalous(495, 505 + Window));
+            // As a level, every row would lie beyond the training range; as a rate only the burst's windows are flagged.
+            Assert.InRange(rows.Count(r => r.Score?.IsAnomaly == true), 1, 10 + Window + 6);
+            // The group's first row and the reset have no rate: filled in, and said so.
+            Assert.Equal(new[] { 400, 500 }, rows.Where(r => r.Imputed?.Contains("bytes") == true).Select(r => r.Row + 400));
+            var burst = rows.First(r => r.Row + 400 >= 600 && r.Score?.IsAnomaly == true).Score!;
+            Assert.Equal("bytes", model.FeatureColumns[burst.TopFeature % model.FeatureColumns.Count].Name);
+        }
+
+        [Fact]
+        public void AModelFileAndASeriesMemoryKeepTheCounters()
+        {
+            using var model = Trained(Records(0, 300, 1), out _);
+            using var dir = new TempDirectory();
+            string path = Path.Combine(dir.Path, "m.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+            Assert.True(loaded.FeatureColumns.Single(c => c.Name == "bytes").IsCounter);
+
+            var records = Records(300, 200, 2);
+            var once = Score(loaded, records, 0, 200, SeriesMemory.For(loaded, new ScoringOptions()));
+            // Two runs, the memory saved and loaded between them (the scheduled job): the same scores, no row filled in again.
+            var options = new ScoringOptions();
+            var memory = SeriesMemory.For(loaded, options);
+            var first = Score(loaded, records, 0, 120, memory);
+            var again = SeriesMemory.Load(memory.Save(loaded), loaded, options, out var whyNot);
+            Assert.Null(whyNot);
+            var second = Score(loaded, records, 120, 200, again!);
+            Assert.Equal(once.Select(r => r.Score?.Score), first.Concat(second).Select(r => r.Score?.Score));
+            Assert.Null(second[0].Imputed);
+        }
+
+        [Fact]
+        public void RecalibrationTakesTheRatesAsTrainingDid()
+        {
+            var records = Records(0, 300, 1);
+            using var model = Trained(records, out _);
+            var schema = model.Schema!;
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList();
+            var rows = records.Select(r =>
+            {
+                var features = new double[schema.Width];
+                schema.Featurize(r, CultureInfo.InvariantCulture, features);
+                return features;
+            }).ToList();
+            var imputed = new ImputedCells();
+            var scores = model.ScoresOfNormalRows(rows, keys, imputed);
+            // The training rows scored as normal rows: about as many above the threshold as training flagged (1 %).
+            Assert.InRange(scores.Count(s => s > model.Threshold), 0, 10);
+            Assert.True(imputed.Contains(0, schema.IndexOf("bytes")));
+            Assert.InRange(rows[10][schema.FirstSlot(schema.IndexOf("bytes"))], 550, 1450);
+        }
+    }
+}
