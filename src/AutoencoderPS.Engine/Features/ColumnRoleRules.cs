@@ -65,6 +65,31 @@ namespace AutoencoderPS.Engine.Features
             previous = number;
         }
 
+        /// <summary>
+        /// The sequences of several series (the groups of a sliding-window model, each in its own row order) as one: counts
+        /// summed, extremes over all, a constant step only when every series had the same one.
+        /// </summary>
+        public static NumberSequence Merged(IReadOnlyCollection<NumberSequence> series)
+        {
+            var merged = new NumberSequence();
+            foreach (var s in series)
+            {
+                if (s.Count == 0) continue;
+                merged.Min = Math.Min(merged.Min, s.Min);
+                merged.Max = Math.Max(merged.Max, s.Max);
+                merged.AllIntegers &= s.AllIntegers;
+                merged.ConstantStep &= s.ConstantStep && (merged.step == null || s.step == null || merged.step == s.step);
+                merged.step ??= s.step;
+                merged.Count += s.Count;
+                merged.Increases += s.Increases;
+                merged.falls += s.falls;
+                merged.wrapLike += s.wrapLike;
+                merged.largestRise = Math.Max(merged.largestRise, s.largestRise);
+                merged.largestWrapStep = Math.Max(merged.largestWrapStep, s.largestWrapStep);
+            }
+            return merged;
+        }
+
         private const double Two32 = 4294967296.0;
 
         // The step of a 32-bit counter that wrapped: it fell from below 2^32 by more than 2^31, and counting on past 2^32

@@ -103,7 +103,8 @@ namespace AutoencoderPS.Engine.Features
         /// which a user should hear about once. <paramref name="keys"/> names columns that are the rows' keys rather
         /// than measurements (a sliding window's time and group), each with the reason it is left out.
         /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
-        /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out.
+        /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out. <paramref name="groupColumn"/> (a sliding
+        /// window's group): counters and row counters are told within each group's rows.
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -114,7 +115,8 @@ namespace AutoencoderPS.Engine.Features
             out IReadOnlyList<IgnoredColumn> recognised,
             bool timeFeatures = false,
             IReadOnlyDictionary<string, string>? keys = null,
-            bool counterRates = false)
+            bool counterRates = false,
+            string? groupColumn = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -167,7 +169,7 @@ namespace AutoencoderPS.Engine.Features
                 ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
                 : columns;
             var profiles = ColumnProfile.Of(records,
-                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture);
+                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn);
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -438,21 +440,31 @@ namespace AutoencoderPS.Engine.Features
             /// </summary>
             // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture)
+            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture, string? groupColumn = null)
             {
                 var profiles = new ColumnProfile?[columns.Count];
                 for (int j = 0; j < profiles.Length; j++)
                     if (columns[j] != null) profiles[j] = new ColumnProfile();
                 foreach (var record in records)
+                {
+                    string? group = groupColumn == null ? null : record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
                     for (int j = 0; j < profiles.Length; j++)
-                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture);
+                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, group);
+                }
                 return profiles;
             }
 
-            /// <summary>The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>).</summary>
-            public NumberSequence Numbers { get; } = new NumberSequence();
+            /// <summary>
+            /// The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>); with a group
+            /// column, each group's in its row order, merged (a counter of several hosts interleaved rises within each host).
+            /// </summary>
+            public NumberSequence Numbers => byGroup == null ? numberSequence : merged ??= NumberSequence.Merged(byGroup.Values);
 
-            private void Add(object? value, CultureInfo culture)
+            private readonly NumberSequence numberSequence = new NumberSequence();
+            private Dictionary<string, NumberSequence>? byGroup;
+            private NumberSequence? merged;
+
+            private void Add(object? value, CultureInfo culture, string? group)
             {
                 total++;
                 // Every present value counts as distinct, so a numeric column with some garbage is no category.
@@ -460,7 +472,16 @@ namespace AutoencoderPS.Engine.Features
                 if (text != null && distinct.Count <= MaxCategories * 20) distinct.Add(text);
                 var outcome = NumberParser.TryRead(value, culture, out double number);
                 if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { missing++; return; }
-                if (outcome == NumberParser.Outcome.Number) Numbers.Add(number);
+                if (outcome == NumberParser.Outcome.Number)
+                {
+                    if (group == null) numberSequence.Add(number);
+                    else
+                    {
+                        byGroup ??= new Dictionary<string, NumberSequence>(StringComparer.Ordinal);
+                        if (!byGroup.TryGetValue(group, out var sequence)) byGroup[group] = sequence = new NumberSequence();
+                        sequence.Add(number);
+                    }
+                }
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
                 if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }
                 texts++;

@@ -90,6 +90,12 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(rates.Next(At("a", 5), row));
             Assert.Equal(50, row[0]); // left as it was: the window assembler refuses the row
             Assert.Equal(10, RateOf(rates, At("a", 20), 200, out _));
+            // Also when the group's last row had no value to count: the row before it is still out of order.
+            RateOf(rates, At("a", 30), double.NaN, out _);
+            row = new[] { 250.0 };
+            Assert.Null(rates.Next(At("a", 25), row));
+            Assert.Equal(250, row[0]);
+            Assert.Equal(10, RateOf(rates, At("a", 40), 400, out _));
         }
 
         [Fact]
@@ -239,6 +245,28 @@ namespace AutoencoderPS.Engine.Tests
             var rowRoles = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised);
             Assert.DoesNotContain("bytes", rowRoles.Names);
             Assert.Contains(recognised, r => r.Name == "bytes" && r.Reason.Contains("cumulative counter"));
+        }
+
+        [Fact]
+        public void ACounterOfSeveralHostsInterleavedIsToldWithinEachHost()
+        {
+            // Two hosts a minute apart in one export: web's counter is far above db's, so in row order it jumps up and down.
+            var random = new Random(5);
+            var records = new List<TestRecord>();
+            double web = 9e9, db = 2e6;
+            for (int i = 0; i < 100; i++)
+            {
+                web += 60 * (1000 + 50 * random.NextDouble());
+                db += 60 * (10 + random.NextDouble());
+                records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("host", "web"), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(web))));
+                records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("host", "db"), ("cpu", 20 + random.NextDouble()), ("bytes", Math.Round(db))));
+            }
+            var keys = new Dictionary<string, string> { ["Time"] = "the time", ["host"] = "the group" };
+            var grouped = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true, groupColumn: "host");
+            Assert.True(grouped.Columns.Single(c => c.Name == "bytes").IsCounter);
+            // In row order alone it is no counter: a level, as before.
+            var rowOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true);
+            Assert.False(rowOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
         }
 
         [Fact]

@@ -42,6 +42,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             // Per counter: the last value counted (NaN: none yet) and the time of its row.
             public double[] Values { get; }
             public DateTime?[] Times { get; }
+            // The time of the group's last row, counted or not (a row before it is out of order).
+            public DateTime? RowTime;
         }
 
         /// <summary>Rates for the counters in <paramref name="slots"/> of each row (one number per counter).</summary>
@@ -120,8 +122,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         public List<int>? Next(WindowKey key, Span<double> row)
         {
             if (!groups.TryGetValue(key.Group, out var last)) groups[key.Group] = last = new Last(slots.Length);
-            for (int k = 0; k < slots.Length; k++)
-                if (key.Time is DateTime t && last.Times[k] is DateTime before && t < before) return null;
+            if (key.Time is DateTime now && last.RowTime is DateTime latest && now < latest) return null;
+            if (key.Time != null) last.RowTime = key.Time;
             List<int>? undefined = null;
             for (int k = 0; k < slots.Length; k++)
             {
@@ -176,6 +178,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             foreach (var pair in groups)
             {
                 writer.Write(pair.Key);
+                writer.Write(pair.Value.RowTime.HasValue);
+                if (pair.Value.RowTime is DateTime rowTime) writer.Write(rowTime.Ticks);
                 for (int k = 0; k < slots.Length; k++)
                 {
                     writer.Write(pair.Value.Values[k]);
@@ -196,6 +200,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 string group = reader.ReadString();
                 var last = new Last(slots.Length);
+                if (reader.ReadBoolean()) last.RowTime = new DateTime(reader.ReadInt64());
                 for (int k = 0; k < slots.Length; k++)
                 {
                     last.Values[k] = reader.ReadDouble();
