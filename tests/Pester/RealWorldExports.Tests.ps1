@@ -480,6 +480,15 @@ Describe 'Real-world exports: column roles' {
             }
         }
         @($job | Where-Object { $_.ImputedFeatures -eq 'bytes_in' }).Count | Should -Be @($scored | Where-Object { $_.ImputedFeatures -contains 'bytes_in' }).Count
+
+        # Recalibrating on normal rows and training further read the counter as a rate too (as levels, far beyond the
+        # scaling's range, the 99th percentile of normal rows would leap and every row after further training would be flagged).
+        $normal = @(New-CounterRows 900 1200 3)
+        $normal | Set-AutoencoderThreshold -Model $back -Method Percentile -Value 99
+        $back.Threshold | Should -BeLessThan (3 * $model.Threshold)
+        $normal | Invoke-AutoencoderTraining -Model $back -Incremental -ThreadCount 1 | Out-Null
+        ($back.FeatureColumns | Where-Object Name -EQ 'bytes_in').IsCounter | Should -BeTrue
+        @(New-CounterRows 1200 1500 4 | Test-Anomaly -Model $back -ThreadCount 1 -Calibration None | Where-Object IsAnomaly).Count | Should -BeLessThan 30
     }
 
     It '-Feature naming a column the files lack is a terminating MissingFeatureColumn error naming it' {
