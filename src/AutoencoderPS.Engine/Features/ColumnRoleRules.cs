@@ -127,7 +127,10 @@ namespace AutoencoderPS.Engine.Features
     /// <item>A cumulative counter (bytes sent, requests served, uptime): at least 20 numbers that rise on at least half
     /// of the rows and fall at most once in a hundred (a reset), not counting the wraps of a 32-bit counter at 2^32 (SNMP's
     /// ifInOctets). The same: every later row lies beyond the training rows, so as a level it flags every row; its
-    /// change per interval is the measurement.</item>
+    /// change per interval is the measurement. A column named as Prometheus names its counters (ending in "_total":
+    /// http_requests_total, node_network_receive_errs_total) is one when its numbers never fell but by a reset, even if
+    /// they never rose in the baseline (an error counter that stayed at 12): as a level its first increment would put
+    /// every later row beyond the training rows.</item>
     /// </list>
     /// </summary>
     public static class ColumnRoleRules
@@ -142,6 +145,11 @@ namespace AutoencoderPS.Engine.Features
         };
 
         private static readonly Regex IdName = new Regex(@"(^id$|[_\-\s.]id$|[a-z]Id$|[a-z]ID$|^u?uid$|^guid$)", RegexOptions.CultureInvariant);
+
+        private static readonly Regex CounterName = new Regex(@"_total$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+        /// <summary>Whether <paramref name="name"/> is named as Prometheus names a counter (ending in "_total").</summary>
+        public static bool IsCounterName(string name) => CounterName.IsMatch(name.Trim());
 
         private static readonly Regex TimeName = new Regex(@"(time|date|stamp|epoch|^ts$|_ts$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
@@ -168,9 +176,11 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>
         /// The reason <paramref name="column"/> is no measurement, or null. <paramref name="role"/> is what its values
-        /// suggest (numeric, categorical, ...); <paramref name="numbers"/> are its numbers in row order.
+        /// suggest (numeric, categorical, ...); <paramref name="numbers"/> are its numbers in row order;
+        /// <paramref name="agreesWithTime"/>, when the rows have a time, whether the numbers are that time as epoch
+        /// seconds or milliseconds (false: they are no times, whatever they read as).
         /// </summary>
-        public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers)
+        public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers, bool? agreesWithTime = null)
         {
             if (IsLabelName(column))
                 return new RecognisedColumn("a label column: the answer, not an observation", false);
@@ -180,11 +190,11 @@ namespace AutoencoderPS.Engine.Features
             if (IsIdName(column))
                 return new RecognisedColumn("an id: its numbers name things, their size means nothing", false);
             if (TimestampParser.TryReadEpoch(numbers.Min, out _, out bool lowMs) && TimestampParser.TryReadEpoch(numbers.Max, out _, out bool highMs)
-                && lowMs == highMs && (TimeName.IsMatch(column) || numbers.Decreases == 0))
+                && lowMs == highMs && agreesWithTime != false && (TimeName.IsMatch(column) || numbers.Decreases == 0))
                 return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
             if (numbers.AllIntegers && numbers.ConstantStep && numbers.Count >= MinCounterRows)
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
-            if (IsCumulative(numbers))
+            if (IsCumulative(numbers) || IsCounterName(column) && numbers.Count >= MinCounterRows && 100 * numbers.Decreases <= numbers.Count)
                 return new RecognisedColumn(numbers.Wraps > 0
                     ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column")
                     : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column"), false, isCounter: true);

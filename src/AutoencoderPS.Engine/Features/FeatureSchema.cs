@@ -104,7 +104,9 @@ namespace AutoencoderPS.Engine.Features
         /// than measurements (a sliding window's time and group), each with the reason it is left out.
         /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
         /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out. <paramref name="groupColumn"/> (a sliding
-        /// window's group): counters and row counters are told within each group's rows.
+        /// window's group): counters and row counters are told within each group's rows. <paramref name="timeColumn"/> (a
+        /// sliding window's time): numbers that read as epoch times are times only where they agree with the rows' time
+        /// (a byte counter between 1e9 and 4e9 reads as seconds of this century too).
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -116,7 +118,8 @@ namespace AutoencoderPS.Engine.Features
             bool timeFeatures = false,
             IReadOnlyDictionary<string, string>? keys = null,
             bool counterRates = false,
-            string? groupColumn = null)
+            string? groupColumn = null,
+            string? timeColumn = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -169,7 +172,7 @@ namespace AutoencoderPS.Engine.Features
                 ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
                 : columns;
             var profiles = ColumnProfile.Of(records,
-                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn);
+                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn);
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -189,7 +192,7 @@ namespace AutoencoderPS.Engine.Features
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
-                if (!wanted && ColumnRoleRules.Recognise(column, role, profile.Numbers) is { } special)
+                if (!wanted && ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime) is { } special)
                 {
                     if (special.IsTime && timeFeatures)
                     {
@@ -440,7 +443,8 @@ namespace AutoencoderPS.Engine.Features
             /// </summary>
             // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture, string? groupColumn = null)
+            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture,
+                string? groupColumn = null, string? timeColumn = null)
             {
                 var profiles = new ColumnProfile?[columns.Count];
                 for (int j = 0; j < profiles.Length; j++)
@@ -448,11 +452,22 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var record in records)
                 {
                     string? group = groupColumn == null ? null : record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
+                    double? unixSeconds = timeColumn != null && record.TryGetValue(timeColumn, out var tv) && TimestampParser.TryRead(tv, culture, out var t)
+                        ? (t - DateTime.UnixEpoch).TotalSeconds : null;
                     for (int j = 0; j < profiles.Length; j++)
-                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, group);
+                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, group, unixSeconds);
                 }
                 return profiles;
             }
+
+            // Rows whose time was read, and of those, rows whose number was within a day of it as epoch seconds or milliseconds.
+            private int timeCompared, timeAgreed;
+
+            /// <summary>
+            /// Null without the rows' time; otherwise whether 9 in 10 of the column's numbers are the row's time as epoch
+            /// seconds or milliseconds, within a day (time zones).
+            /// </summary>
+            public bool? AgreesWithTime => timeCompared == 0 ? null : 10 * timeAgreed >= 9 * timeCompared;
 
             /// <summary>
             /// The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>); with a group
@@ -464,7 +479,7 @@ namespace AutoencoderPS.Engine.Features
             private Dictionary<string, NumberSequence>? byGroup;
             private NumberSequence? merged;
 
-            private void Add(object? value, CultureInfo culture, string? group)
+            private void Add(object? value, CultureInfo culture, string? group, double? unixSeconds)
             {
                 total++;
                 // Every present value counts as distinct, so a numeric column with some garbage is no category.
@@ -474,6 +489,11 @@ namespace AutoencoderPS.Engine.Features
                 if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { missing++; return; }
                 if (outcome == NumberParser.Outcome.Number)
                 {
+                    if (unixSeconds is double u)
+                    {
+                        timeCompared++;
+                        if (Math.Abs(number - u) <= 86400 || Math.Abs(number / 1000 - u) <= 86400) timeAgreed++;
+                    }
                     if (group == null) numberSequence.Add(number);
                     else
                     {

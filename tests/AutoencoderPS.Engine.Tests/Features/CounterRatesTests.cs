@@ -270,6 +270,35 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ACounterInTheRangeOfEpochSecondsIsACounterWhenTheRowsSayTheTime()
+        {
+            // bytes counts from 1.5e9 (it reads as seconds of 2017), errs_total stayed at 12 in the baseline, sent_at is the
+            // rows' own time in epoch seconds.
+            var random = new Random(7);
+            var records = new List<TestRecord>();
+            double bytes = 1.5e9;
+            for (int i = 0; i < 100; i++)
+            {
+                var time = T0.AddMinutes(i);
+                bytes += 60 * (1000 + 100 * random.NextDouble());
+                records.Add(new TestRecord(("Time", time), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(bytes)), ("errs_total", 12.0),
+                    ("sent_at", (time - DateTime.UnixEpoch).TotalSeconds + random.Next(0, 3))));
+            }
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            var windowed = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised, keys: keys,
+                counterRates: true, timeColumn: "Time");
+            Assert.True(windowed.Columns.Single(c => c.Name == "bytes").IsCounter);
+            // Named as Prometheus names a counter, it is one though it never moved in the baseline.
+            Assert.True(windowed.Columns.Single(c => c.Name == "errs_total").IsCounter);
+            Assert.DoesNotContain("sent_at", windowed.Names);
+            Assert.Contains(recognised, r => r.Name == "sent_at" && r.Reason.StartsWith("epoch seconds"));
+            // Without the rows' time, numbers that only rise and read as this century's seconds are taken for times, as before.
+            FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var rowRecognised, keys: keys);
+            Assert.Contains(rowRecognised, r => r.Name == "bytes" && r.Reason.StartsWith("epoch seconds"));
+            Assert.Contains(rowRecognised, r => r.Name == "errs_total" && r.Reason.Contains("cumulative counter"));
+        }
+
+        [Fact]
         public void TrafficThreeTimesTheUsualIsAnAnomalyAndAResetIsNot()
         {
             using var model = Trained(Records(0, 400, 1), out _);
