@@ -104,7 +104,9 @@ namespace AutoencoderPS.Engine.Features
         /// than measurements (a sliding window's time and group), each with the reason it is left out.
         /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
         /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out. <paramref name="groupColumn"/> (a sliding
-        /// window's group): counters and row counters are told within each group's rows.
+        /// window's group): counters and row counters are told within each group's rows. <paramref name="timeColumn"/> (a
+        /// sliding window's time): each group's numbers are told in time order, as the windows and rates take them (an
+        /// export newest first, or a little out of order, holds the same counters).
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -116,7 +118,8 @@ namespace AutoencoderPS.Engine.Features
             bool timeFeatures = false,
             IReadOnlyDictionary<string, string>? keys = null,
             bool counterRates = false,
-            string? groupColumn = null)
+            string? groupColumn = null,
+            string? timeColumn = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -169,7 +172,7 @@ namespace AutoencoderPS.Engine.Features
                 ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
                 : columns;
             var profiles = ColumnProfile.Of(records,
-                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn);
+                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn);
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -440,8 +443,15 @@ namespace AutoencoderPS.Engine.Features
             /// </summary>
             // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture, string? groupColumn = null)
+            public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture, string? groupColumn = null,
+                string? timeColumn = null)
             {
+                // In time order within each group (a stable sort; a row without a readable time stays where it is).
+                if (timeColumn != null)
+                    records = Windows.SlidingWindow.SortWithinGroups(records, r =>
+                        r.TryGetValue(timeColumn, out var t) && TimestampParser.TryRead(t, culture, out var time)
+                            ? new Windows.WindowKey(groupColumn == null ? "" : r.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "", time)
+                            : (Windows.WindowKey?)null);
                 var profiles = new ColumnProfile?[columns.Count];
                 for (int j = 0; j < profiles.Length; j++)
                     if (columns[j] != null) profiles[j] = new ColumnProfile();

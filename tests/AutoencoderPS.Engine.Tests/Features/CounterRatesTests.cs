@@ -270,6 +270,20 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AnExportNewestFirstHoldsTheSameCounter()
+        {
+            // The windows and the rates take each group's rows in time order: so does the counter's detection.
+            var records = Records(0, 300, 1);
+            records.Reverse();
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            var timeOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true, timeColumn: "Time");
+            Assert.True(timeOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
+            // In row order it falls on every row: a level.
+            var rowOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true);
+            Assert.False(rowOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
+        }
+
+        [Fact]
         public void TrafficThreeTimesTheUsualIsAnAnomalyAndAResetIsNot()
         {
             using var model = Trained(Records(0, 400, 1), out _);
