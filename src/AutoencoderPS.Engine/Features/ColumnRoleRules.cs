@@ -36,6 +36,12 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Times a number was larger than the one before it.</summary>
         public int Increases { get; private set; }
 
+        /// <summary>
+        /// Numbers that followed one before them: <see cref="Count"/> - 1 for one series; merged (<see cref="Merged"/>),
+        /// the sum over the series, so groups of one number each have no step at all.
+        /// </summary>
+        public int Steps { get; private set; }
+
         private int falls, wrapLike;
         private double largestRise, largestWrapStep;
 
@@ -50,6 +56,7 @@ namespace AutoencoderPS.Engine.Features
             if (Math.Floor(number) != number) AllIntegers = false;
             if (!double.IsNaN(previous))
             {
+                Steps++;
                 double difference = number - previous;
                 if (difference < 0)
                 {
@@ -82,6 +89,7 @@ namespace AutoencoderPS.Engine.Features
                 merged.step ??= s.step;
                 merged.Count += s.Count;
                 merged.Increases += s.Increases;
+                merged.Steps += s.Steps;
                 merged.falls += s.falls;
                 merged.wrapLike += s.wrapLike;
                 merged.largestRise = Math.Max(merged.largestRise, s.largestRise);
@@ -192,7 +200,8 @@ namespace AutoencoderPS.Engine.Features
             if (TimestampParser.TryReadEpoch(numbers.Min, out _, out bool lowMs) && TimestampParser.TryReadEpoch(numbers.Max, out _, out bool highMs)
                 && lowMs == highMs && agreesWithTime != false && (TimeName.IsMatch(column) || numbers.Decreases == 0))
                 return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
-            if (numbers.AllIntegers && numbers.ConstantStep && numbers.Count >= MinCounterRows)
+            // The steps counted, not the numbers: the groups of a sliding window (merged) may hold one number each.
+            if (numbers.AllIntegers && numbers.ConstantStep && numbers.Steps >= MinCounterRows - 1)
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
             if (IsCumulative(numbers) || IsCounterName(column) && numbers.Count >= MinCounterRows && 100 * numbers.Decreases <= numbers.Count)
                 return new RecognisedColumn(numbers.Wraps > 0

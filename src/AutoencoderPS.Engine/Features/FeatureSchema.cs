@@ -105,8 +105,10 @@ namespace AutoencoderPS.Engine.Features
         /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
         /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out. <paramref name="groupColumn"/> (a sliding
         /// window's group): counters and row counters are told within each group's rows. <paramref name="timeColumn"/> (a
-        /// sliding window's time): numbers that read as epoch times are times only where they agree with the rows' time
-        /// (a byte counter between 1e9 and 4e9 reads as seconds of this century too).
+        /// sliding window's time): each group's numbers are told in time order, as the windows and rates take them (an
+        /// export newest first, or a little out of order, holds the same counters), and numbers that read as epoch times
+        /// are times only where they agree with the rows' time (a byte counter between 1e9 and 4e9 reads as seconds of
+        /// this century too).
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -449,13 +451,25 @@ namespace AutoencoderPS.Engine.Features
                 var profiles = new ColumnProfile?[columns.Count];
                 for (int j = 0; j < profiles.Length; j++)
                     if (columns[j] != null) profiles[j] = new ColumnProfile();
-                foreach (var record in records)
+                // Each row's group and time, read once.
+                var groups = new string?[records.Count];
+                var times = new DateTime?[records.Count];
+                for (int i = 0; i < records.Count; i++)
                 {
-                    string? group = groupColumn == null ? null : record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
-                    double? unixSeconds = timeColumn != null && record.TryGetValue(timeColumn, out var tv) && TimestampParser.TryRead(tv, culture, out var t)
-                        ? (t - DateTime.UnixEpoch).TotalSeconds : null;
+                    var record = records[i];
+                    if (groupColumn != null) groups[i] = record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
+                    if (timeColumn != null && record.TryGetValue(timeColumn, out var t) && TimestampParser.TryRead(t, culture, out var time)) times[i] = time;
+                }
+                // In time order within each group (a stable sort; a row without a readable time stays where it is).
+                IReadOnlyList<int> order = Enumerable.Range(0, records.Count).ToList();
+                if (timeColumn != null)
+                    order = Windows.SlidingWindow.SortWithinGroups(order, i => times[i] is DateTime at ? new Windows.WindowKey(groups[i] ?? "", at) : (Windows.WindowKey?)null);
+                foreach (int i in order)
+                {
+                    var record = records[i];
+                    double? unixSeconds = times[i] is DateTime at ? (at - DateTime.UnixEpoch).TotalSeconds : null;
                     for (int j = 0; j < profiles.Length; j++)
-                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, group, unixSeconds);
+                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, groups[i], unixSeconds);
                 }
                 return profiles;
             }

@@ -370,7 +370,7 @@ namespace AutoencoderPS.Commands
                     if (Model.Settings.GroupBy != null) keys[Model.Settings.GroupBy] = "the group of the sliding window";
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
-                        timeColumn: Model.Settings.TimeProperty);
+                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();

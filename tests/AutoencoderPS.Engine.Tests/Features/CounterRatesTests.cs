@@ -299,6 +299,35 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void HostsOfOneRowEachHoldNoRowCounter()
+        {
+            // An export of a large fleet in time order: the inference sample holds one row of each host (one of two rows).
+            // Integers told within each host then have no step (or one): no row counter, a measurement.
+            var random = new Random(1);
+            var records = Enumerable.Range(0, 60).Select(i => new TestRecord(("Time", T0), ("host", "h" + i),
+                ("cpu", 50 + random.NextDouble()), ("threads", (double)random.Next(100, 200)))).ToList();
+            records.Add(new TestRecord(("Time", T0.AddMinutes(1)), ("host", "h0"), ("cpu", 50.0), ("threads", 150.0)));
+            var keys = new Dictionary<string, string> { ["Time"] = "the time", ["host"] = "the group" };
+            var schema = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true,
+                groupColumn: "host", timeColumn: "Time");
+            Assert.Equal(new[] { "cpu", "threads" }, schema.Names);
+        }
+
+        [Fact]
+        public void AnExportNewestFirstHoldsTheSameCounter()
+        {
+            // The windows and the rates take each group's rows in time order: so does the counter's detection.
+            var records = Records(0, 300, 1);
+            records.Reverse();
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            var timeOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true, timeColumn: "Time");
+            Assert.True(timeOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
+            // In row order it falls on every row: a level.
+            var rowOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true);
+            Assert.False(rowOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
+        }
+
+        [Fact]
         public void TrafficThreeTimesTheUsualIsAnAnomalyAndAResetIsNot()
         {
             using var model = Trained(Records(0, 400, 1), out _);
