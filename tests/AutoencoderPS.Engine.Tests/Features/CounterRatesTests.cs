@@ -49,21 +49,51 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void AResetHasNoRateAndA32BitWrapCountsOnPastTwoTo32()
         {
-            Assert.Equal(500, CounterRates.Increase(1000, 1500));
+            Assert.Equal(5, CounterRates.Rate(1000, 1500, 100, double.NaN));
             // A restart: the counter fell; when in the interval it counted from 0 is unknown.
-            Assert.True(double.IsNaN(CounterRates.Increase(1_000_000, 300)));
-            // SNMP's 32-bit counter: from 2^32 - 100 to 50 is 150 counted.
-            Assert.Equal(150, CounterRates.Increase(4294967296.0 - 100, 50));
+            Assert.True(double.IsNaN(CounterRates.Rate(1_000_000, 300, 100, 1e9)));
+            // SNMP's 32-bit counter: from 2^32 - 100 to 50 is 150 counted, when that rate is within the bound.
+            Assert.Equal(1.5, CounterRates.Rate(4294967296.0 - 100, 50, 100, 3));
+            Assert.True(double.IsNaN(CounterRates.Rate(4294967296.0 - 100, 50, 100, 1)));
             // A 64-bit counter that fell from above 2^32 was reset, not wrapped.
-            Assert.True(double.IsNaN(CounterRates.Increase(9e12, 50)));
+            Assert.True(double.IsNaN(CounterRates.Rate(9e12, 50, 100, 1e12)));
 
             var rates = new CounterRates(new[] { 0 });
-            RateOf(rates, At("a", 0), 4294967296.0 - 600, out _);
-            Assert.Equal(10, RateOf(rates, At("a", 100), 400, out _));
+            RateOf(rates, At("a", 0), 4294967296.0 - 1600, out _);
+            Assert.Equal(10, RateOf(rates, At("a", 100), 4294967296.0 - 600, out _));
+            Assert.Equal(10, RateOf(rates, At("a", 200), 400, out _)); // wrapped at the group's usual rate
             // A reset: no rate, and the next row counts from the value after it.
-            Assert.True(double.IsNaN(RateOf(rates, At("a", 200), 100, out bool reset)));
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 300), 100, out bool reset)));
             Assert.True(reset);
-            Assert.Equal(3, RateOf(rates, At("a", 300), 400, out _));
+            Assert.Equal(3, RateOf(rates, At("a", 400), 400, out _));
+        }
+
+        [Fact]
+        public void ARestartOfA64BitCounterFromBelowTwoTo32IsNoWrap()
+        {
+            // 76 k a second, then a restart from 2.55e9 to 0: counted on past 2^32 it would be 29 M a second.
+            var rates = new CounterRates(new[] { 0 });
+            RateOf(rates, At("a", 0), 2.55e9 - 60 * 76_000, out _);
+            Assert.Equal(76_000, RateOf(rates, At("a", 60), 2.55e9, out _));
+            Assert.True(double.IsNaN(RateOf(rates, At("a", 120), 0, out bool restart)));
+            Assert.True(restart);
+            // A group without a rate yet has nothing to measure a wrap against: no rate either.
+            RateOf(rates, At("b", 0), 4294967296.0 - 100, out _);
+            Assert.True(double.IsNaN(RateOf(rates, At("b", 10), 50, out _)));
+
+            // A trained model measures a wrap against the largest rate of its training rows, from a group's first rate on.
+            foreach (var (trainedMax, wraps) in new[] { (100.0, true), (10.0, false) })
+            {
+                var schema = new FeatureSchema(new[] { new FeatureColumn("bytes", ColumnRole.Numeric, median: 50, counter: true,
+                    statistics: new ColumnStatistics { Count = 10, Max = trainedMax }) });
+                var trained = CounterRates.For(schema)!;
+                var row = new[] { 4294967296.0 - 1000 };
+                trained.Next(At("c", 0), row);
+                row = new[] { 500.0 };
+                var undefined = trained.Next(At("c", 10), row);
+                Assert.Equal(wraps, undefined == null);
+                Assert.Equal(wraps ? 150 : double.NaN, row[0]);
+            }
         }
 
         [Fact]

@@ -11,8 +11,10 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// a time property, per row. The one place a counter's rate is taken: training (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells)"/>), the
     /// threshold's recalibration and scoring (one instance per run, kept in the scheduled job's series memory) all use it.
     /// <list type="bullet">
-    /// <item>A fall from below 2^32 by more than 2^31 is a 32-bit counter's wrap (SNMP's ifInOctets): it counted on past
-    /// 2^32. Any other fall is a reset (a restart): the counter counted from 0 at some moment of the interval, so its
+    /// <item>A fall from below 2^32 by more than 2^31 is a 32-bit counter's wrap (SNMP's ifInOctets), it counted on past
+    /// 2^32, when the rate that gives is at most twice the largest the model was trained on (while training, the largest
+    /// of the group so far), as <see cref="NumberSequence.Wraps"/> tells wraps: a 64-bit counter restarting from 3e9
+    /// would otherwise read as billions counted in a minute. Any other fall is a reset (a restart): the counter counted from 0 at some moment of the interval, so its
     /// new value tells only part of the interval's count (Prometheus' rate() takes it as the whole, which reads as a
     /// drop of traffic at every restart); the row has no rate, and the next one counts from the new value.</item>
     /// <item>No rate (NaN) where there is nothing to compare: a group's first row, a reset, a missing value, a row at the
@@ -44,13 +46,20 @@ namespace AutoencoderPS.Engine.Features.Windows
             public DateTime?[] Times { get; }
             // The time of the group's last row, counted or not (a row before it is out of order).
             public DateTime? RowTime;
+            // Per counter: the largest rate of the group so far (what a wrap is measured against while training).
+            public double[]? MaxRates;
         }
+
+        // Per counter: the largest rate of the training rows (a fitted schema's statistics), or NaN while training.
+        private readonly double[] trainedMax;
 
         /// <summary>Rates for the counters in <paramref name="slots"/> of each row (one number per counter).</summary>
         public CounterRates(IReadOnlyList<int> slots)
         {
             if (slots == null || slots.Count == 0) throw new ArgumentException("Rates need at least one counter.", nameof(slots));
             this.slots = slots.ToArray();
+            trainedMax = new double[this.slots.Length];
+            Array.Fill(trainedMax, double.NaN);
         }
 
         /// <summary>Rates for <paramref name="schema"/>'s counters, at their slots of a featurized row; null when it has none.</summary>
@@ -64,6 +73,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             this.schema = schema;
             this.columns = columns;
+            for (int k = 0; k < columns.Length; k++) trainedMax[k] = schema.Columns[columns[k]].Statistics?.Max ?? double.NaN;
         }
 
         /// <summary>
@@ -133,7 +143,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     double previous = last.Values[k];
                     double seconds = key.Time is DateTime t && last.Times[k] is DateTime before ? (t - before).TotalSeconds : 1;
-                    if (!double.IsNaN(previous) && seconds > 0) rate = Increase(previous, value) / seconds;
+                    if (!double.IsNaN(previous) && seconds > 0) rate = Rate(previous, value, seconds, Bound(last, k));
                     if (double.IsNaN(previous) || seconds > 0)
                     {
                         last.Values[k] = value;
@@ -142,16 +152,31 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 row[slots[k]] = rate;
                 if (double.IsNaN(rate)) (undefined ??= new List<int>()).Add(k);
+                else if (double.IsNaN(trainedMax[k]))
+                {
+                    last.MaxRates ??= Enumerable.Repeat(double.NaN, slots.Length).ToArray();
+                    if (!(last.MaxRates[k] >= rate)) last.MaxRates[k] = rate;
+                }
             }
             return undefined;
         }
 
-        /// <summary>How much a counter counted from <paramref name="before"/> to <paramref name="after"/>: its difference, or its
-        /// count past 2^32 after a 32-bit wrap; NaN after a reset (unknown).</summary>
-        public static double Increase(double before, double after)
+        // The largest rate a wrap may give: twice the training rows' largest, or while training the group's so far.
+        private double Bound(Last last, int k) => 2 * (double.IsNaN(trainedMax[k]) ? last.MaxRates?[k] ?? double.NaN : trainedMax[k]);
+
+        /// <summary>
+        /// The rate of a counter that went from <paramref name="before"/> to <paramref name="after"/> in
+        /// <paramref name="seconds"/>: its difference, or its count past 2^32 after a 32-bit wrap whose rate is at most
+        /// <paramref name="wrapBound"/>; NaN after a reset (unknown), and for a wrap beyond the bound (or without one).
+        /// </summary>
+        public static double Rate(double before, double after, double seconds, double wrapBound)
         {
-            if (after >= before) return after - before;
-            if (after >= 0 && before < Two32 && before - after > Two32 / 2) return Two32 - before + after;
+            if (after >= before) return (after - before) / seconds;
+            if (after >= 0 && before < Two32 && before - after > Two32 / 2)
+            {
+                double wrapRate = (Two32 - before + after) / seconds;
+                return wrapRate <= wrapBound ? wrapRate : double.NaN;
+            }
             return double.NaN;
         }
 
