@@ -181,7 +181,8 @@ namespace AutoencoderPS.Commands
                 rows = set.Rows;
                 imputed = set.Imputed;
                 if (set.ImputedValues > 0)
-                    WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical).");
+                    WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical)" +
+                                 (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));
             }
             if (rows.Count == 0) ThrowEmpty();
 
