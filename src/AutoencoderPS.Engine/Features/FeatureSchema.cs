@@ -103,7 +103,7 @@ namespace AutoencoderPS.Engine.Features
         /// which a user should hear about once. <paramref name="keys"/> names columns that are the rows' keys rather
         /// than measurements (a sliding window's time and group), each with the reason it is left out.
         /// <paramref name="counterRates"/> (sliding-window models): a cumulative counter is a feature fed as its rate
-        /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out. <paramref name="groupColumn"/> (a sliding
+        /// (<see cref="FeatureColumn.IsCounter"/>) instead of a column left out, named in <paramref name="include"/> or not. <paramref name="groupColumn"/> (a sliding
         /// window's group): counters and row counters are told within each group's rows. <paramref name="timeColumn"/> (a
         /// sliding window's time): each group's numbers are told in time order, as the windows and rates take them (an
         /// export newest first, or a little out of order, holds the same counters), and numbers that read as epoch times
@@ -194,17 +194,20 @@ namespace AutoencoderPS.Engine.Features
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
-                if (!wanted && ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime) is { } special)
+                var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime);
+                // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
+                // beyond the training rows from the first scored row on, whoever chose it.
+                if (special is { IsCounter: true } && counterRates)
+                {
+                    chosen.Add(new FeatureColumn(column, ColumnRole.Numeric, counter: true));
+                    notes.Add($"Column '{column}': numeric feature, the increase per second of a cumulative counter ({counts}).");
+                    continue;
+                }
+                if (!wanted && special != null)
                 {
                     if (special.IsTime && timeFeatures)
                     {
                         role = ColumnRole.Timestamp;
-                    }
-                    else if (special.IsCounter && counterRates)
-                    {
-                        chosen.Add(new FeatureColumn(column, ColumnRole.Numeric, counter: true));
-                        notes.Add($"Column '{column}': numeric feature, the increase per second of a cumulative counter ({counts}).");
-                        continue;
                     }
                     else
                     {

@@ -271,6 +271,12 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(1, bytes.Statistics.Missing);
             Assert.Contains(decisions, d => d.Contains("'bytes'") && d.Contains("increase per second"));
 
+            // Named with -Feature, it is still its rate (its level would be beyond the training rows from the first row on).
+            var named = FeatureSchema.Infer(records, new[] { "bytes", "cpu" }, null, CultureInfo.InvariantCulture, out _, out _,
+                keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true, timeColumn: "Time");
+            Assert.Equal(new[] { "bytes", "cpu" }, named.Names);
+            Assert.True(named.Columns[0].IsCounter);
+
             // Without window keys a counter can't be a feature: inferred for a row model, it is left out.
             var rowRoles = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised);
             Assert.DoesNotContain("bytes", rowRoles.Names);
