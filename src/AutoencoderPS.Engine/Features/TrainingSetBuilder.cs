@@ -114,18 +114,37 @@ namespace AutoencoderPS.Engine.Features
         /// A sliding-window model's counters (<see cref="FeatureColumn.IsCounter"/>) need the rows' <paramref name="keys"/>
         /// (one per row kept, in the order added): their levels become rates before any statistic is taken, so the median
         /// that fills in a missing rate is a rate. A rate that can't be taken (a group's first row) is filled in like a
-        /// missing value.
+        /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?)"/>);
+        /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
+        /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
         /// </remarks>
         public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null)
         {
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
             var counters = CounterRates.CounterColumns(roles);
+            var notCounters = new List<string>();
             if (counters.Length > 0)
             {
                 if (keys == null) throw new ArgumentException("Counters are turned into rates by the rows' window keys.", nameof(keys));
+                var order = SlidingWindow.SortWithinGroups(Enumerable.Range(0, rows.Count).ToList(), i => keys[i]);
+                counters = counters.Where(c =>
+                {
+                    // The counter rule on every training row, each group in time order.
+                    var perGroup = new Dictionary<string, NumberSequence>(StringComparer.Ordinal);
+                    foreach (int i in order)
+                    {
+                        if (!perGroup.TryGetValue(keys[i].Group, out var sequence)) perGroup[keys[i].Group] = sequence = new NumberSequence();
+                        sequence.Add(rows[i][c]);
+                    }
+                    var numbers = NumberSequence.Merged(perGroup.Values);
+                    if (100 * numbers.Decreases <= numbers.Count) return true;
+                    counterOverride[c] = false;
+                    notCounters.Add(FormattableString.Invariant($"{roles.Columns[c].Name} (fell on {numbers.Decreases} of {numbers.Count} rows)"));
+                    return false;
+                }).ToArray();
                 // Compact rows hold one number per column: the counters' columns are their places. NaN where no rate.
-                new CounterRates(counters).ToRates(rows, keys, (_, _) => { });
+                if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, (_, _) => { });
             }
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
@@ -161,8 +180,11 @@ namespace AutoencoderPS.Engine.Features
                 }
                 inputs.Add(slots);
             }
-            return new TrainingSet(schema, inputs, imputed);
+            return new TrainingSet(schema, inputs, imputed, notCounters);
         }
+
+        // Columns inferred as counters whose training rows say otherwise (Build): read as levels.
+        private readonly Dictionary<int, bool> counterOverride = new Dictionary<int, bool>();
 
         // Column i's fitted form: its statistics (numeric: median, spread, range; categorical: the kept categories).
         private FeatureColumn FitColumn(int i)
@@ -185,7 +207,7 @@ namespace AutoencoderPS.Engine.Features
                     double mean = sum / present.Length;
                     double squares = 0;
                     foreach (double v in present) squares += (v - mean) * (v - mean);
-                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: c.IsCounter, statistics: new ColumnStatistics
+                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: counterOverride.TryGetValue(i, out bool isCounter) ? isCounter : c.IsCounter, statistics: new ColumnStatistics
                     {
                         Count = rows.Count,
                         Missing = missing,
@@ -269,12 +291,16 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>Training rows ready for the network, and the schema fitted on them.</summary>
     public sealed class TrainingSet
     {
-        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, ImputedCells imputed)
+        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, ImputedCells imputed, IReadOnlyList<string>? notCounters = null)
         {
             Schema = schema;
             Rows = rows;
             Imputed = imputed;
+            NotCounters = notCounters ?? Array.Empty<string>();
         }
+
+        /// <summary>Columns the first rows showed as cumulative counters that fell too often in the training rows: levels (name and why).</summary>
+        public IReadOnlyList<string> NotCounters { get; }
 
         public FeatureSchema Schema { get; }
         public IReadOnlyList<double[]> Rows { get; }

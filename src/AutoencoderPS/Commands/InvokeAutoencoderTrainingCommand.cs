@@ -180,6 +180,8 @@ namespace AutoencoderPS.Commands
                 schema = set.Schema;
                 rows = set.Rows;
                 imputed = set.Imputed;
+                foreach (var column in set.NotCounters)
+                    WriteVerbose($"Column {column}: it rose like a cumulative counter in the first rows, but falls too often in the training rows to be one (more than 1 in 100); read as a level.");
                 if (set.ImputedValues > 0)
                     WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical)" +
                                  (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));

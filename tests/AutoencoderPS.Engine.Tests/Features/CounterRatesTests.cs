@@ -364,6 +364,26 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AGaugeThatRoseThroughTheFirstRowsIsALevelWhenTheTrainingRowsFall()
+        {
+            // level rises smoothly for the first 150 rows (a morning's ramp, no noise), then swings up and down.
+            var records = Enumerable.Range(0, 400).Select(i => new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50.0 + i % 7),
+                ("level", i < 150 ? 100.0 + i + 0.5 * (i % 2) : 250 + 40 * Math.Sin(i / 5.0)))).ToList();
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            var roles = FeatureSchema.Infer(records.Take(150).ToList(), null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys,
+                counterRates: true, timeColumn: "Time");
+            Assert.True(roles.Columns.Single(c => c.Name == "level").IsCounter);
+            var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            foreach (var r in records) builder.Add(r);
+            var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList());
+            var level = set.Schema.Columns.Single(c => c.Name == "level");
+            Assert.False(level.IsCounter);
+            Assert.Equal(0, level.Statistics!.Missing);
+            Assert.InRange(level.Statistics.Max!.Value, 289, 291); // levels, not rates
+            Assert.Single(set.NotCounters, n => n.StartsWith("level (fell on "));
+        }
+
+        [Fact]
         public void TrafficThreeTimesTheUsualIsAnAnomalyAndAResetIsNot()
         {
             using var model = Trained(Records(0, 400, 1), out _);
