@@ -8,15 +8,18 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// <summary>
     /// Turns the cumulative counters of a sliding-window model's rows (<see cref="FeatureColumn.IsCounter"/>: bytes sent,
     /// requests served) into their increase per second since the previous row of the same group, in time order; without
-    /// a time property, per row. The one place a counter's rate is taken: training (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells)"/>), the
-    /// threshold's recalibration and scoring (one instance per run, kept in the scheduled job's series memory) all use it.
+    /// a time property, per row. The one place a counter's rate is taken: training (<see cref="TrainingSetBuilder.Build"/>),
+    /// training further and the threshold's recalibration
+    /// (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells)"/>) and scoring
+    /// (<see cref="Next"/>: one instance per run, kept in the scheduled job's series memory) all use it.
     /// <list type="bullet">
     /// <item>A fall from below 2^32 by more than 2^31 is a 32-bit counter's wrap (SNMP's ifInOctets), it counted on past
     /// 2^32, when the rate that gives is at most twice the largest the model was trained on (while training, the largest
     /// of the group so far), as <see cref="NumberSequence.Wraps"/> tells wraps: a 64-bit counter restarting from 3e9
-    /// would otherwise read as billions counted in a minute. Any other fall is a reset (a restart): the counter counted from 0 at some moment of the interval, so its
-    /// new value tells only part of the interval's count (Prometheus' rate() takes it as the whole, which reads as a
-    /// drop of traffic at every restart); the row has no rate, and the next one counts from the new value.</item>
+    /// would otherwise read as billions counted in a minute.</item>
+    /// <item>Any other fall is a reset (a restart): the counter counted from 0 at some moment of the interval, so its new
+    /// value tells only part of the interval's count (Prometheus' rate() takes it as the whole, which reads as a drop of
+    /// traffic at every restart); the row has no rate, and the next one counts from the new value.</item>
     /// <item>No rate (NaN) where there is nothing to compare: a group's first row, a reset, a missing value, a row at the
     /// same time as the last counted one. The caller fills it in (the training median of the rates) and marks it filled
     /// in, so it is left out of the score like any other filled-in value. A missing value keeps the last counted value,
