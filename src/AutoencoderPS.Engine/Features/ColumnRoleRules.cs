@@ -23,15 +23,26 @@ namespace AutoencoderPS.Engine.Features
         public double Step => step ?? 0;
 
         /// <summary>Times a number was smaller than the one before it, a counter's wraps (<see cref="Wraps"/>) not counted.</summary>
-        public int Decreases => falls + (WrapsPlausible ? 0 : wrapLike);
+        public int Decreases => falls + (wrapSteps?.Count ?? 0) - Wraps;
 
         /// <summary>
         /// Times a number fell the way an unsigned 32-bit counter wraps (SNMP's ifInOctets at 2^32): to a number
         /// that is not negative, from below 2^32 by more than 2^31, where counting on past 2^32
         /// is a step no larger than twice the largest rise of the column. Such a fall is no decrease of the count; a
         /// gauge that drops by more than half of 2^32 (memory freed) takes a step far larger than any of its rises.
+        /// Each fall is judged on its own: a 32-bit counter that restarted once from 3e9 (a step far beyond its rises) has
+        /// that one reset, and its wraps are still wraps.
         /// </summary>
-        public int Wraps => WrapsPlausible ? wrapLike : 0;
+        public int Wraps
+        {
+            get
+            {
+                if (wrapSteps == null) return 0;
+                int wraps = 0;
+                foreach (double s in wrapSteps) if (s <= 2 * largestRise) wraps++;
+                return wraps;
+            }
+        }
 
         /// <summary>Times a number was larger than the one before it.</summary>
         public int Increases { get; private set; }
@@ -42,10 +53,10 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         public int Steps { get; private set; }
 
-        private int falls, wrapLike;
-        private double largestRise, largestWrapStep;
-
-        private bool WrapsPlausible => wrapLike > 0 && largestWrapStep <= 2 * largestRise;
+        private int falls;
+        private double largestRise;
+        // The step of each fall that looked like a 32-bit wrap (judged against the largest rise once all are seen).
+        private List<double>? wrapSteps;
 
         public void Add(double number)
         {
@@ -62,7 +73,7 @@ namespace AutoencoderPS.Engine.Features
                 {
                     double wrapStep = WrapStep(previous, number);
                     if (double.IsNaN(wrapStep)) falls++;
-                    else { wrapLike++; largestWrapStep = Math.Max(largestWrapStep, wrapStep); }
+                    else (wrapSteps ??= new List<double>()).Add(wrapStep);
                 }
                 else if (difference > 0) { Increases++; largestRise = Math.Max(largestRise, difference); }
                 if (step == null) step = difference;
@@ -91,9 +102,8 @@ namespace AutoencoderPS.Engine.Features
                 merged.Increases += s.Increases;
                 merged.Steps += s.Steps;
                 merged.falls += s.falls;
-                merged.wrapLike += s.wrapLike;
+                if (s.wrapSteps != null) (merged.wrapSteps ??= new List<double>()).AddRange(s.wrapSteps);
                 merged.largestRise = Math.Max(merged.largestRise, s.largestRise);
-                merged.largestWrapStep = Math.Max(merged.largestWrapStep, s.largestWrapStep);
             }
             return merged;
         }

@@ -364,6 +364,41 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void A32BitCounterThatRestartedOnceFromAbove2To31KeepsItsWraps()
+        {
+            // 1.2 M bytes a second, a row a minute: a 32-bit counter that wraps every 60 rows (10 of 600 rows), and a
+            // restart from above 3e9 to 12345 (a step no wrap would take). The one restart made every wrap a fall: 11 falls
+            // in 600 rows, a gauge read as its level (a sawtooth from 0 to 2^32).
+            var random = new Random(5);
+            var records = new List<TestRecord>();
+            double total = 1e6;
+            bool restarted = false;
+            for (int i = 0; i < 600; i++)
+            {
+                if (i >= 300 && !restarted && total > 3e9) { restarted = true; total = 12345; }
+                else total = (total + 60 * (1.2e6 + 1e4 * random.NextDouble())) % 4294967296.0;
+                records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(total))));
+            }
+            Assert.True(restarted);
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            // Told from a sample without the restart or with it.
+            foreach (int sample in new[] { 200, 600 })
+            {
+                var roles = FeatureSchema.Infer(records.Take(sample).ToList(), null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys,
+                    counterRates: true, timeColumn: "Time");
+                Assert.True(roles.Columns.Single(c => c.Name == "bytes").IsCounter);
+                var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+                foreach (var r in records) builder.Add(r);
+                var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList());
+                Assert.Empty(set.NotCounters);
+                var bytes = set.Schema.Columns.Single(c => c.Name == "bytes");
+                Assert.True(bytes.IsCounter);
+                Assert.InRange(bytes.Statistics!.Max!.Value, 1.2e6, 1.21e6); // rates, the wraps counted on past 2^32
+                Assert.Equal(2, bytes.Statistics.Missing); // the first row and the restart
+            }
+        }
+
+        [Fact]
         public void AGaugeThatRoseThroughTheFirstRowsIsALevelWhenTheTrainingRowsFall()
         {
             // level rises smoothly for the first 150 rows (a morning's ramp, no noise), then swings up and down.
