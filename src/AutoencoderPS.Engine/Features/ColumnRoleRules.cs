@@ -196,7 +196,7 @@ namespace AutoencoderPS.Engine.Features
         /// The reason <paramref name="column"/> is no measurement, or null. <paramref name="role"/> is what its values
         /// suggest (numeric, categorical, ...); <paramref name="numbers"/> are its numbers in row order;
         /// <paramref name="agreesWithTime"/>, when the rows have a time, whether the numbers are that time as epoch
-        /// seconds or milliseconds (false: they are no times, whatever they read as).
+        /// seconds or milliseconds (false: a counter that reads as epoch times is a counter, not a time).
         /// </summary>
         public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers, bool? agreesWithTime = null)
         {
@@ -207,13 +207,17 @@ namespace AutoencoderPS.Engine.Features
             if (role != ColumnRole.Numeric || numbers.Count == 0) return null;
             if (IsIdName(column))
                 return new RecognisedColumn("an id: its numbers name things, their size means nothing", false);
+            bool counter = IsCumulative(numbers) || IsCounterName(column) && numbers.Count >= MinCounterRows && 100 * numbers.Decreases <= numbers.Count;
+            // Numbers that read as epoch times but are not the rows' time are a counter's when they count (a byte counter at
+            // 1.5e9); otherwise they are still times of something else (a boot time, a certificate's expiry), whose level
+            // would be beyond the training rows after the next reboot or renewal.
             if (TimestampParser.TryReadEpoch(numbers.Min, out _, out bool lowMs) && TimestampParser.TryReadEpoch(numbers.Max, out _, out bool highMs)
-                && lowMs == highMs && agreesWithTime != false && (TimeName.IsMatch(column) || numbers.Decreases == 0))
+                && lowMs == highMs && (agreesWithTime != false || !counter) && (TimeName.IsMatch(column) || numbers.Decreases == 0))
                 return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
             // The steps counted, not the numbers: the groups of a sliding window (merged) may hold one number each.
             if (numbers.AllIntegers && numbers.ConstantStep && numbers.Steps >= MinCounterRows - 1)
                 return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
-            if (IsCumulative(numbers) || IsCounterName(column) && numbers.Count >= MinCounterRows && 100 * numbers.Decreases <= numbers.Count)
+            if (counter)
                 return new RecognisedColumn(numbers.Wraps > 0
                     ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column")
                     : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column"), false, isCounter: true);

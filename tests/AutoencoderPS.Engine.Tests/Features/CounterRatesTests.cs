@@ -335,6 +335,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void EpochTimesThatAreNotTheRowsTimeAreStillTimesUnlessTheyCount()
+        {
+            // A boot time (named as a time) and a certificate's expiry (numbers that never fall), neither the rows' time: as
+            // levels, the next reboot or renewal would put every later row beyond the training rows.
+            var random = new Random(3);
+            double boot = (T0.AddDays(-40) - DateTime.UnixEpoch).TotalSeconds;
+            double expiry = (T0.AddDays(200) - DateTime.UnixEpoch).TotalSeconds;
+            var records = Enumerable.Range(0, 100).Select(i => new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50 + random.NextDouble()),
+                ("boot_time", i < 50 ? boot : boot + 86400 * 40 + 60 * 49), ("cert_expiry", expiry))).ToList();
+            var schema = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised,
+                keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true, timeColumn: "Time");
+            Assert.Equal(new[] { "cpu" }, schema.Names);
+            Assert.Contains(recognised, r => r.Name == "boot_time" && r.Reason.StartsWith("epoch seconds"));
+            Assert.Contains(recognised, r => r.Name == "cert_expiry" && r.Reason.StartsWith("epoch seconds"));
+        }
+
+        [Fact]
         public void HostsOfOneRowEachHoldNoRowCounter()
         {
             // An export of a large fleet in time order: the inference sample holds one row of each host (one of two rows).
