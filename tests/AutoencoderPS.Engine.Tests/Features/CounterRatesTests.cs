@@ -225,6 +225,17 @@ namespace AutoencoderPS.Engine.Tests
         private static readonly ModelSettings Settings = new ModelSettings(new[] { 12, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
             seed: 4, windowSize: Window, timeProperty: "Time");
 
+        // The features of a sliding-window model as Invoke-AutoencoderTraining infers them: Time (and the group) are keys,
+        // counters are rates, each group's numbers are told in time order (unless `timeOrder` is false: row order).
+        private static FeatureSchema Windowed(IReadOnlyList<TestRecord> records, out IReadOnlyList<IgnoredColumn> recognised,
+            string? group = null, bool timeOrder = true, string[]? include = null)
+        {
+            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
+            if (group != null) keys[group] = "the group";
+            return FeatureSchema.Infer(records, include, null, CultureInfo.InvariantCulture, out _, out recognised, keys: keys,
+                counterRates: true, groupColumn: group, timeColumn: timeOrder ? "Time" : null);
+        }
+
         // Trained as Invoke-AutoencoderTraining does: inferred roles (counters as rates), the training set, its window plan.
         private static AutoencoderModel Trained(IReadOnlyList<TestRecord> records, out IReadOnlyList<string> decisions)
         {
@@ -272,8 +283,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(decisions, d => d.Contains("'bytes'") && d.Contains("increase per second"));
 
             // Named with -Feature, it is still its rate (its level would be beyond the training rows from the first row on).
-            var named = FeatureSchema.Infer(records, new[] { "bytes", "cpu" }, null, CultureInfo.InvariantCulture, out _, out _,
-                keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true, timeColumn: "Time");
+            var named = Windowed(records, out _, include: new[] { "bytes", "cpu" });
             Assert.Equal(new[] { "bytes", "cpu" }, named.Names);
             Assert.True(named.Columns[0].IsCounter);
 
@@ -297,11 +307,10 @@ namespace AutoencoderPS.Engine.Tests
                 records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("host", "web"), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(web))));
                 records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("host", "db"), ("cpu", 20 + random.NextDouble()), ("bytes", Math.Round(db))));
             }
-            var keys = new Dictionary<string, string> { ["Time"] = "the time", ["host"] = "the group" };
-            var grouped = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true, groupColumn: "host");
+            var grouped = Windowed(records, out _, group: "host", timeOrder: false);
             Assert.True(grouped.Columns.Single(c => c.Name == "bytes").IsCounter);
             // In row order alone it is no counter: a level, as before.
-            var rowOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true);
+            var rowOrder = Windowed(records, out _, timeOrder: false);
             Assert.False(rowOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
         }
 
@@ -320,16 +329,15 @@ namespace AutoencoderPS.Engine.Tests
                 records.Add(new TestRecord(("Time", time), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(bytes)), ("errs_total", 12.0),
                     ("sent_at", (time - DateTime.UnixEpoch).TotalSeconds + random.Next(0, 3))));
             }
-            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
-            var windowed = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised, keys: keys,
-                counterRates: true, timeColumn: "Time");
+            var windowed = Windowed(records, out var recognised);
             Assert.True(windowed.Columns.Single(c => c.Name == "bytes").IsCounter);
             // Named as Prometheus names a counter, it is one though it never moved in the baseline.
             Assert.True(windowed.Columns.Single(c => c.Name == "errs_total").IsCounter);
             Assert.DoesNotContain("sent_at", windowed.Names);
             Assert.Contains(recognised, r => r.Name == "sent_at" && r.Reason.StartsWith("epoch seconds"));
             // Without the rows' time, numbers that only rise and read as this century's seconds are taken for times, as before.
-            FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var rowRecognised, keys: keys);
+            FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var rowRecognised,
+                keys: new Dictionary<string, string> { ["Time"] = "the time" });
             Assert.Contains(rowRecognised, r => r.Name == "bytes" && r.Reason.StartsWith("epoch seconds"));
             Assert.Contains(rowRecognised, r => r.Name == "errs_total" && r.Reason.Contains("cumulative counter"));
         }
@@ -344,8 +352,7 @@ namespace AutoencoderPS.Engine.Tests
             double expiry = (T0.AddDays(200) - DateTime.UnixEpoch).TotalSeconds;
             var records = Enumerable.Range(0, 100).Select(i => new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50 + random.NextDouble()),
                 ("boot_time", i < 50 ? boot : boot + 86400 * 40 + 60 * 49), ("cert_expiry", expiry))).ToList();
-            var schema = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out var recognised,
-                keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true, timeColumn: "Time");
+            var schema = Windowed(records, out var recognised);
             Assert.Equal(new[] { "cpu" }, schema.Names);
             Assert.Contains(recognised, r => r.Name == "boot_time" && r.Reason.StartsWith("epoch seconds"));
             Assert.Contains(recognised, r => r.Name == "cert_expiry" && r.Reason.StartsWith("epoch seconds"));
@@ -360,9 +367,7 @@ namespace AutoencoderPS.Engine.Tests
             var records = Enumerable.Range(0, 60).Select(i => new TestRecord(("Time", T0), ("host", "h" + i),
                 ("cpu", 50 + random.NextDouble()), ("threads", (double)random.Next(100, 200)))).ToList();
             records.Add(new TestRecord(("Time", T0.AddMinutes(1)), ("host", "h0"), ("cpu", 50.0), ("threads", 150.0)));
-            var keys = new Dictionary<string, string> { ["Time"] = "the time", ["host"] = "the group" };
-            var schema = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true,
-                groupColumn: "host", timeColumn: "Time");
+            var schema = Windowed(records, out _, group: "host");
             Assert.Equal(new[] { "cpu", "threads" }, schema.Names);
         }
 
@@ -372,11 +377,10 @@ namespace AutoencoderPS.Engine.Tests
             // The windows and the rates take each group's rows in time order: so does the counter's detection.
             var records = Records(0, 300, 1);
             records.Reverse();
-            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
-            var timeOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true, timeColumn: "Time");
+            var timeOrder = Windowed(records, out _);
             Assert.True(timeOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
             // In row order it falls on every row: a level.
-            var rowOrder = FeatureSchema.Infer(records, null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys, counterRates: true);
+            var rowOrder = Windowed(records, out _, timeOrder: false);
             Assert.False(rowOrder.Columns.Single(c => c.Name == "bytes").IsCounter);
         }
 
@@ -397,12 +401,10 @@ namespace AutoencoderPS.Engine.Tests
                 records.Add(new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50 + random.NextDouble()), ("bytes", Math.Round(total))));
             }
             Assert.True(restarted);
-            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
             // Told from a sample without the restart or with it.
             foreach (int sample in new[] { 200, 600 })
             {
-                var roles = FeatureSchema.Infer(records.Take(sample).ToList(), null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys,
-                    counterRates: true, timeColumn: "Time");
+                var roles = Windowed(records.Take(sample).ToList(), out _);
                 Assert.True(roles.Columns.Single(c => c.Name == "bytes").IsCounter);
                 var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
                 foreach (var r in records) builder.Add(r);
@@ -421,9 +423,7 @@ namespace AutoencoderPS.Engine.Tests
             // level rises smoothly for the first 150 rows (a morning's ramp, no noise), then swings up and down.
             var records = Enumerable.Range(0, 400).Select(i => new TestRecord(("Time", T0.AddMinutes(i)), ("cpu", 50.0 + i % 7),
                 ("level", i < 150 ? 100.0 + i + 0.5 * (i % 2) : 250 + 40 * Math.Sin(i / 5.0)))).ToList();
-            var keys = new Dictionary<string, string> { ["Time"] = "the time" };
-            var roles = FeatureSchema.Infer(records.Take(150).ToList(), null, null, CultureInfo.InvariantCulture, out _, out _, keys: keys,
-                counterRates: true, timeColumn: "Time");
+            var roles = Windowed(records.Take(150).ToList(), out _);
             Assert.True(roles.Columns.Single(c => c.Name == "level").IsCounter);
             var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
