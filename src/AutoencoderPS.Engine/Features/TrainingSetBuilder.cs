@@ -127,7 +127,8 @@ namespace AutoencoderPS.Engine.Features
             if (counters.Length > 0)
             {
                 if (keys == null) throw new ArgumentException("Counters are turned into rates by the rows' window keys.", nameof(keys));
-                var order = SlidingWindow.SortWithinGroups(Enumerable.Range(0, rows.Count).ToList(), i => keys[i]);
+                if (keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
+                var order = CounterRates.TimeOrder(keys);
                 counters = counters.Where(c =>
                 {
                     // The counter rule on every training row, each group in time order.
@@ -139,12 +140,12 @@ namespace AutoencoderPS.Engine.Features
                     }
                     var numbers = NumberSequence.Merged(perGroup.Values);
                     if (100 * numbers.Decreases <= numbers.Count) return true;
-                    counterOverride[c] = false;
+                    levels.Add(c);
                     notCounters.Add(FormattableString.Invariant($"{roles.Columns[c].Name} (fell on {numbers.Decreases} of {numbers.Count} rows)"));
                     return false;
                 }).ToArray();
                 // Compact rows hold one number per column: the counters' columns are their places. NaN where no rate.
-                if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, (_, _) => { });
+                if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { });
             }
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
@@ -184,7 +185,7 @@ namespace AutoencoderPS.Engine.Features
         }
 
         // Columns inferred as counters whose training rows say otherwise (Build): read as levels.
-        private readonly Dictionary<int, bool> counterOverride = new Dictionary<int, bool>();
+        private readonly HashSet<int> levels = new HashSet<int>();
 
         // Column i's fitted form: its statistics (numeric: median, spread, range; categorical: the kept categories).
         private FeatureColumn FitColumn(int i)
@@ -207,7 +208,7 @@ namespace AutoencoderPS.Engine.Features
                     double mean = sum / present.Length;
                     double squares = 0;
                     foreach (double v in present) squares += (v - mean) * (v - mean);
-                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: counterOverride.TryGetValue(i, out bool isCounter) ? isCounter : c.IsCounter, statistics: new ColumnStatistics
+                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: c.IsCounter && !levels.Contains(i), statistics: new ColumnStatistics
                     {
                         Count = rows.Count,
                         Missing = missing,

@@ -189,14 +189,21 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// are planned), and calls <paramref name="undefined"/> with the row and counter index (into <see cref="Slots"/>)
         /// of each rate that is NaN. The rows may arrive in any order.
         /// </summary>
-        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, Action<int, int> undefined)
+        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, Action<int, int> undefined) =>
+            ToRates(rows, keys, TimeOrder(keys), undefined);
+
+        /// <summary>As above, visiting the rows in <paramref name="order"/> (<see cref="TimeOrder"/>, when the caller has it already).</summary>
+        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, IReadOnlyList<int> order, Action<int, int> undefined)
         {
             if (keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
-            var order = SlidingWindow.SortWithinGroups(Enumerable.Range(0, rows.Count).ToList(), i => keys[i]);
             foreach (int i in order)
                 if (Next(keys[i], rows[i]) is { } missing)
                     foreach (int k in missing) undefined(i, k);
         }
+
+        /// <summary>The rows' indices with each group's rows in time order (a stable sort, as the windows are planned).</summary>
+        public static List<int> TimeOrder(IReadOnlyList<WindowKey> keys) =>
+            SlidingWindow.SortWithinGroups(Enumerable.Range(0, keys.Count).ToList(), i => keys[i]);
 
         /// <summary>Writes the last counted values of every group (<see cref="Load"/> reads them).</summary>
         public void Save(BinaryWriter writer)
