@@ -48,6 +48,9 @@ param(
     [ValidateRange(3, 30)] [int] $LaterDays = 5,
     [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
     [ValidateRange(1, 64)] [int] $ThreadCount = 1,
+    # Minutes between rows. The families' incidents are counted in rows (a spike is one row, a burst 12), their daily
+    # and weekly cycles in time; 1 gives a per-minute export of the same shapes.
+    [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
     # Writes one line per family and seed (alerts, their rows) to this CSV file as well.
     [string] $DetailPath
 )
@@ -59,7 +62,7 @@ $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
 
-$stepMinutes = 5
+$stepMinutes = $StepMinutes
 $rowsPerDay = 1440 / $stepMinutes
 $window = 24
 # Thursday: the baseline (7 days) holds one weekend and the scored rows (5 days) the next.

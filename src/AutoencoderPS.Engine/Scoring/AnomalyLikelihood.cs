@@ -63,8 +63,23 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Rows in the short-run average: 3 (HTM uses 10; 1, 3 and 10 were within noise of each other on NAB, see .docs/nab.md).</summary>
         public const int DefaultShortRows = 3;
 
-        /// <summary>Rows whose short-run averages a new high must exceed: 288 (a day of 5-minute rows).</summary>
+        /// <summary>Rows whose short-run averages a new high must exceed without a known interval: 288 (a day of 5-minute rows); a sliding-window model's series counts a day of its own rows (<see cref="RecentRowsFor"/>).</summary>
         public const int DefaultRecentRows = 288;
+
+        /// <summary>
+        /// The rows a new high must exceed for a series whose rows come every <paramref name="interval"/>: a day of them,
+        /// and at least <see cref="DefaultRecentRows"/> (a day of 5-minute rows, where the rule was measured), at most
+        /// <see cref="DefaultHistoryRows"/> (no horizon beyond the history). "Not news if seen in the last day" is a
+        /// statement about time: counted in rows it was a day only for 5-minute rows, and 4.8 hours for a per-minute
+        /// export, where a daily job's or the nightly backup's error came back as a new high every day. A coarser series
+        /// (hourly) keeps the 288 rows: a day of it holds too few rows to tell a recurrence from an incident.
+        /// </summary>
+        public static int RecentRowsFor(TimeSpan? interval)
+        {
+            if (interval is not { } step || step <= TimeSpan.Zero) return DefaultRecentRows;
+            double perDay = TimeSpan.FromDays(1) / step;
+            return (int)Math.Clamp(Math.Ceiling(perDay - 1e-9), DefaultRecentRows, DefaultHistoryRows);
+        }
 
         /// <summary>Rows of history before a group's first likelihood: 288 (one day of 5-minute rows, HTM's learning period).</summary>
         public const int DefaultLearningRows = 288;

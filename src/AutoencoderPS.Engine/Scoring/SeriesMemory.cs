@@ -26,7 +26,7 @@ namespace AutoencoderPS.Engine.Scoring
         // version 2 or 3 is of a model without them.
         private const int Version = 4;
 
-        private SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
+        internal SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
         {
             Windows = windows;
             Verdicts = verdicts;
@@ -49,7 +49,7 @@ namespace AutoencoderPS.Engine.Scoring
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null),
+                    calibrates ? new AnomalyLikelihood(recentRows: AnomalyLikelihood.RecentRowsFor(model.UsualInterval), prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null),
                 CounterRates.For(model.Schema!));
         }
 

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// A new high must exceed a day of the series' rows (AnomalyLikelihood.RecentRowsFor): counted in rows, the day was
+    /// right only for 5-minute rows, and a per-minute export's recurring errors came back as new highs every 4.8 hours.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class NewHighHorizonTests
+    {
+        public NewHighHorizonTests(TorchFixture fixture) => _ = fixture;
+
+        [Theory]
+        [InlineData(300.0, 288)]      // 5-minute rows: a day is 288 rows, as before
+        [InlineData(60.0, 1440)]      // per-minute: a day
+        [InlineData(15.0, 5760)]      // typeperf's 15-second samples: a day
+        [InlineData(3600.0, 288)]     // hourly: a day is 24 rows, too few to judge a recurrence; the 288 stay
+        [InlineData(1.0, 8640)]       // per-second: at most the history
+        [InlineData(0.0, 288)]        // no usable interval
+        public void ANewHighMustExceedADayOfRowsWithinTheDefaults(double intervalSeconds, int expected)
+        {
+            Assert.Equal(expected, AnomalyLikelihood.RecentRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
+        }
+
+        [Fact]
+        public void WithoutAKnownIntervalTheRowsStayAtTheDefault() =>
+            Assert.Equal(AnomalyLikelihood.DefaultRecentRows, AnomalyLikelihood.RecentRowsFor(null));
+
+        [Fact]
+        public void APerMinuteErrorThatRecursDailyIsANewHighEveryDayOnlyWhenTheHorizonIsCountedIn5MinuteRows()
+        {
+            // The same unusual error at the same minute of every day (a nightly job the model never learned), in a
+            // per-minute series of otherwise ordinary errors.
+            const int day = 1440;
+            var random = new Random(11);
+            var errors = Enumerable.Range(0, 4 * day).Select(_ => 0.01 * Math.Exp(0.3 * Gaussian(random))).ToArray();
+            for (int d = 1; d < 4; d++) errors[d * day + 120] = 0.5;
+
+            List<int> Highs(int recentRows)
+            {
+                var likelihood = new AnomalyLikelihood(shortRows: 1, recentRows: recentRows);
+                var highs = new List<int>();
+                for (int i = 0; i < errors.Length; i++)
+                    if (likelihood.Next("a", errors[i], out bool high) >= 0.99 && high) highs.Add(i);
+                return highs;
+            }
+
+            var aDay = Highs(AnomalyLikelihood.RecentRowsFor(TimeSpan.FromMinutes(1)));
+            Assert.Contains(day + 120, aDay);
+            Assert.DoesNotContain(2 * day + 120, aDay);
+            Assert.DoesNotContain(3 * day + 120, aDay);
+            // The premise: 288 rows (4.8 hours here) forget the previous night, and each night is news again.
+            var rows288 = Highs(288);
+            Assert.Contains(2 * day + 120, rows288);
+            Assert.Contains(3 * day + 120, rows288);
+        }
+
+        [Fact]
+        public void AModelsSeriesMemoryCountsADayOfItsOwnInterval()
+        {
+            using var perMinute = Trained(TimeSpan.FromMinutes(1));
+            using var every5 = Trained(TimeSpan.FromMinutes(5));
+            Assert.Equal(TimeSpan.FromMinutes(1), perMinute.UsualInterval);
+            Assert.Equal(1440, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
+            Assert.Equal(288, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
+        }
+
+        [Fact]
+        public void AMemorySavedWithAnotherHorizonStartsAfreshAndSaysWhy()
+        {
+            // A scheduled job's memory written before the horizon was a day of the model's rows: its likelihood counted
+            // 288 rows. Read by the same rule it would mix the two; it is set aside with a reason, and scoring starts afresh.
+            using var model = Trained(TimeSpan.FromMinutes(1));
+            var options = new ScoringOptions();
+            var memory = SeriesMemory.For(model, options);
+            var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, likelihood: new AnomalyLikelihood(prior: model.TrainingErrors)), memory.Counters);
+            var loaded = SeriesMemory.Load(old.Save(model), model, options, out var whyNot);
+            Assert.Null(loaded);
+            Assert.False(string.IsNullOrEmpty(whyNot));
+            Assert.NotNull(SeriesMemory.Load(memory.Save(model), model, options, out whyNot));
+            Assert.Null(whyNot);
+        }
+
+        private static AutoencoderModel Trained(TimeSpan step)
+        {
+            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4, timeProperty: "Time");
+            var random = new Random(3);
+            var start = new DateTime(2026, 3, 2);
+            var records = Enumerable.Range(0, 200).Select(i => new TestRecord(("Time", start + i * step),
+                ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble()))).ToList();
+            var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            foreach (var r in records) builder.Add(r);
+            var set = builder.Build();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
+            var model = new AutoencoderModel(settings);
+            model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 3, BatchSize = 32 }, windows: SlidingWindow.Plan(4, keys, null), imputed: set.Imputed);
+            return model;
+        }
+
+        private static double Gaussian(Random random) =>
+            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    }
+}
