@@ -51,6 +51,8 @@ param(
     # Minutes between rows. The families' incidents are counted in rows (a spike is one row, a burst 12), their daily
     # and weekly cycles in time; 1 gives a per-minute export of the same shapes.
     [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
+    # Test-Anomaly's verdict options for an ablation (for example @{ AlertCooldown = '4h' }); none: the defaults.
+    [hashtable] $ScoringOption = @{},
     # Writes one line per family and seed (alerts, their rows) to this CSV file as well.
     [string] $DetailPath
 )
@@ -173,7 +175,7 @@ $results = foreach ($name in $Family) {
         $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $runSeed
         $baseline | Invoke-AutoencoderTraining -Model $m -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
         $toScore = if ($ScoreRows -eq 'All') { $s.Rows } else { $laterRows }
-        $scored = @($toScore | Select-Object -Property * -ExcludeProperty Index | Test-Anomaly -Model $m -ThreadCount $ThreadCount)
+        $scored = @($toScore | Select-Object -Property * -ExcludeProperty Index | Test-Anomaly -Model $m -ThreadCount $ThreadCount @ScoringOption)
         if ($scored.Count -ne $toScore.Count) { throw "$name seed ${runSeed}: $($toScore.Count) rows in, $($scored.Count) out." }
         $index = @($toScore.Index)
         $alerts = [System.Collections.Generic.List[int]]::new()

@@ -84,8 +84,26 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Rows of history before a group's first likelihood: 288 (one day of 5-minute rows, HTM's learning period).</summary>
         public const int DefaultLearningRows = 288;
 
-        /// <summary>The likelihood at and above which a row is an anomaly (if it is also a new high): 0.99, a short-run error 2.3 spreads above normal.</summary>
+        /// <summary>The likelihood at and above which a row is an anomaly (if it is also a new high): 0.99, a short-run error 2.3 spreads above normal. A series of rows finer than 5 minutes gets the same share of a day's rows (<see cref="ThresholdFor"/>).</summary>
         public const double DefaultThreshold = 0.99;
+
+        /// <summary>The interval the default threshold was measured at (NAB's and the series probe's 5-minute rows).</summary>
+        public static readonly TimeSpan DefaultThresholdInterval = TimeSpan.FromMinutes(5);
+
+        /// <summary>
+        /// The default threshold for a series whose rows come every <paramref name="interval"/>: 0.99 for 5-minute rows
+        /// and coarser ones; for finer rows the tail share 0.01 shrinks with the interval (1 - 0.01 x interval / 5 minutes:
+        /// 0.998 for a row a minute, 0.9995 for 15-second samples), so a day holds the same expected number of unlikely
+        /// rows whatever the export's resolution. A likelihood is a statement about one row; a per-minute export has five
+        /// times the rows of a 5-minute one a day, and with 0.99 five times the chances of an unlikely one: measured on the
+        /// series probe at one row a minute, 0.6-0.8 false alerts a day on series that raise none at 5 minutes (.docs/series-probe.md).
+        /// Coarser series keep 0.99 (a larger share would call ordinary rows unlikely).
+        /// </summary>
+        public static double ThresholdFor(TimeSpan? interval)
+        {
+            if (interval is not { } step || step <= TimeSpan.Zero || step >= DefaultThresholdInterval) return DefaultThreshold;
+            return 1 - (1 - DefaultThreshold) * (step / DefaultThresholdInterval);
+        }
 
         /// <summary>
         /// The smallest spread (of the short-run average, in natural-log units): 0.05, an error 5 % above its usual

@@ -11,8 +11,11 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>How a time-series model's verdicts are reached (row models always use the raw error).</summary>
         public ScoreCalibration Calibration { get; init; } = ScoreCalibration.Auto;
 
-        /// <summary>With a calibration: the likelihood at and above which a row is an anomaly.</summary>
-        public double ProbabilityThreshold { get; init; } = AnomalyLikelihood.DefaultThreshold;
+        /// <summary>
+        /// With a calibration: the likelihood at and above which a row is an anomaly; null (the default) takes the
+        /// model's, <see cref="AnomalyLikelihood.ThresholdFor"/> its usual interval (0.99 for 5-minute rows).
+        /// </summary>
+        public double? ProbabilityThreshold { get; init; }
 
         /// <summary>Time-series models: the quiet time between two alerts of a group.</summary>
         public AlertCooldown AlertCooldown { get; init; } = AlertCooldown.Default;
@@ -20,7 +23,7 @@ namespace AutoencoderPS.Engine.Scoring
         internal void Validate()
         {
             if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize must be at least 1.");
-            if (!(ProbabilityThreshold > 0 && ProbabilityThreshold < 1))
+            if (ProbabilityThreshold is { } threshold && !(threshold > 0 && threshold < 1))
                 throw new ArgumentOutOfRangeException(nameof(ProbabilityThreshold), "A likelihood threshold is between 0 and 1.");
             if (AlertCooldown == null) throw new ArgumentNullException(nameof(AlertCooldown));
         }

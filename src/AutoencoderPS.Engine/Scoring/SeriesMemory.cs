@@ -47,9 +47,11 @@ namespace AutoencoderPS.Engine.Scoring
             options.Validate();
             // The calibration starts from the model's training errors, so a group's first rows are judged too.
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
+            // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
+            double unlikely = options.ProbabilityThreshold ?? AnomalyLikelihood.ThresholdFor(model.UsualInterval);
             return new SeriesMemory(model.NewAssembler(),
-                new RowVerdicts(calibrates, options.ProbabilityThreshold, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(recentRows: AnomalyLikelihood.RecentRowsFor(model.UsualInterval), prior: model.TrainingErrors, unlikelyAt: options.ProbabilityThreshold) : null),
+                new RowVerdicts(calibrates, unlikely, options.AlertCooldown,
+                    calibrates ? new AnomalyLikelihood(recentRows: AnomalyLikelihood.RecentRowsFor(model.UsualInterval), prior: model.TrainingErrors, unlikelyAt: unlikely) : null),
                 CounterRates.For(model.Schema!));
         }
 

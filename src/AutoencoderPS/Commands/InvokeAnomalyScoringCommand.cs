@@ -114,7 +114,7 @@ namespace AutoencoderPS.Commands
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
                     Calibration = Calibration,
-                    ProbabilityThreshold = ProbabilityThreshold,
+                    ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
                     AlertCooldown = AlertCooldown,
                 };
                 var refused = VerdictOptionsWithRowModel(loaded, Calibration);

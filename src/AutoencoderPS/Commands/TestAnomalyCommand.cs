@@ -109,6 +109,11 @@ namespace AutoencoderPS.Commands
             pipeline = new ScoringPipeline<IRecord>(Model, ScoringOptions, this);
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
+            if (pipeline.Series?.Verdicts is { Likelihood: not null } verdicts)
+                WriteVerbose(System.FormattableString.Invariant($"A row is an anomaly at a likelihood of {verdicts.Threshold:0.######} or more (") +
+                    (NamedProbabilityThreshold(ProbabilityThreshold) != null ? "-ProbabilityThreshold" :
+                     Model.UsualInterval is { } step ? $"the default for rows {step} apart: 0.99 for 5-minute rows and coarser, the same share of a day's rows for finer ones" : "the default") +
+                    $") and a new high over the last {verdicts.Likelihood.RecentRows} rows of its group.");
         }
 
         protected override void ProcessRecord()
@@ -295,7 +300,7 @@ namespace AutoencoderPS.Commands
         {
             BatchSize = BatchSize,
             Calibration = Calibration,
-            ProbabilityThreshold = ProbabilityThreshold,
+            ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
             AlertCooldown = AlertCooldown,
         };
 

@@ -20,7 +20,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Time-series models: calibration and alerts (the batch size is <see cref="BatchSize"/>).</summary>
         public ScoreCalibration Calibration { get; init; } = ScoreCalibration.Auto;
 
-        public double ProbabilityThreshold { get; init; } = AnomalyLikelihood.DefaultThreshold;
+        /// <summary>Null: the model's default (<see cref="AnomalyLikelihood.ThresholdFor"/> its usual interval).</summary>
+        public double? ProbabilityThreshold { get; init; }
 
         public AlertCooldown AlertCooldown { get; init; } = AlertCooldown.Default;
 

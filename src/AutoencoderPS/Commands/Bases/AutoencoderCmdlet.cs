@@ -201,6 +201,13 @@ namespace AutoencoderPS.Commands
             return null;
         }
 
+        /// <summary>
+        /// -ProbabilityThreshold when named, else null: the model's own default, which depends on its rows' interval
+        /// (AnomalyLikelihood.ThresholdFor: 0.99 for 5-minute rows, 0.998 for a row a minute).
+        /// </summary>
+        protected double? NamedProbabilityThreshold(double value) =>
+            MyInvocation.BoundParameters.ContainsKey("ProbabilityThreshold") ? value : null;
+
         /// <summary>The ErrorRecord of an engine error: its ErrorId, the category <see cref="ErrorCatalog"/> gives that id.</summary>
         protected static ErrorRecord EngineError(AutoencoderException e, object? target) => ErrorCatalog.Record(e, target);
 

@@ -46,7 +46,7 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
 
-        /// <summary>Time-series models with a calibration: the likelihood at and above which a row is an anomaly.</summary>
+        /// <summary>Time-series models with a calibration: the likelihood at and above which a row is an anomaly (not named: the model's default, see Test-Anomaly).</summary>
         [Parameter]
         [ValidateRange(0.5, 0.999999999)]
         public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;

@@ -12,13 +12,15 @@ using Xunit;
 namespace AutoencoderPS.Engine.Tests
 {
     /// <summary>
-    /// A new high must exceed a day of the series' rows (AnomalyLikelihood.RecentRowsFor): counted in rows, the day was
-    /// right only for 5-minute rows, and a per-minute export's recurring errors came back as new highs every 4.8 hours.
+    /// The likelihood's defaults follow the series' interval. A new high must exceed a day of the series' rows
+    /// (AnomalyLikelihood.RecentRowsFor): counted in rows, the day was right only for 5-minute rows, and a per-minute
+    /// export's recurring errors came back as new highs every 4.8 hours. And the default threshold keeps the share of a
+    /// day's rows that 0.99 gives 5-minute rows (AnomalyLikelihood.ThresholdFor).
     /// </summary>
     [Collection(TorchCollection.Name)]
-    public sealed class NewHighHorizonTests
+    public sealed class IntervalDefaultsTests
     {
-        public NewHighHorizonTests(TorchFixture fixture) => _ = fixture;
+        public IntervalDefaultsTests(TorchFixture fixture) => _ = fixture;
 
         [Theory]
         [InlineData(300.0, 288)]      // 5-minute rows: a day is 288 rows, as before
@@ -30,6 +32,32 @@ namespace AutoencoderPS.Engine.Tests
         public void ANewHighMustExceedADayOfRowsWithinTheDefaults(double intervalSeconds, int expected)
         {
             Assert.Equal(expected, AnomalyLikelihood.RecentRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
+        }
+
+        [Theory]
+        [InlineData(300.0, 0.99)]       // 5-minute rows: as measured on NAB and the series probe
+        [InlineData(60.0, 0.998)]       // a row a minute: a fifth of the tail share per row, the same share of a day
+        [InlineData(15.0, 0.9995)]      // 15-second samples
+        [InlineData(3600.0, 0.99)]      // coarser rows keep 0.99
+        [InlineData(0.0, 0.99)]
+        public void TheDefaultThresholdKeepsTheShareOfADaysRowsThat099GivesFiveMinuteRows(double intervalSeconds, double expected)
+        {
+            Assert.Equal(expected, AnomalyLikelihood.ThresholdFor(TimeSpan.FromSeconds(intervalSeconds)), 12);
+            Assert.Equal(AnomalyLikelihood.DefaultThreshold, AnomalyLikelihood.ThresholdFor(null));
+        }
+
+        [Fact]
+        public void AModelsVerdictsTakeTheThresholdOfItsIntervalUnlessOneIsNamed()
+        {
+            using var perMinute = Trained(TimeSpan.FromMinutes(1));
+            using var every5 = Trained(TimeSpan.FromMinutes(5));
+            var perMinuteVerdicts = SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts;
+            Assert.Equal(0.998, perMinuteVerdicts.Threshold, 12);
+            Assert.Equal(0.998, perMinuteVerdicts.Likelihood!.UnlikelyAt, 12);
+            Assert.Equal(0.99, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Threshold);
+            // A named threshold is taken as it is, at any interval.
+            Assert.Equal(0.99, SeriesMemory.For(perMinute, new ScoringOptions { ProbabilityThreshold = 0.99 }).Verdicts.Threshold);
+            Assert.Throws<ArgumentOutOfRangeException>(() => SeriesMemory.For(perMinute, new ScoringOptions { ProbabilityThreshold = 1.0 }));
         }
 
         [Fact]
