@@ -30,7 +30,8 @@
 .PARAMETER Calibration
     Time-series models: Auto (default), None or Likelihood, as Invoke-AnomalyScoring -Calibration.
 .PARAMETER ProbabilityThreshold
-    Time-series models: the likelihood at and above which a row is an anomaly (default 0.99).
+    Time-series models: the likelihood at and above which a row is an anomaly (default: the model's, 0.99 for rows
+    5 minutes apart or more, 0.998 for a row a minute; see Test-Anomaly -ProbabilityThreshold).
 .PARAMETER AlertCooldown
     Time-series models: the quiet time between two alerts of a group: rows (48) or a time span (01:00:00, 4h).
 .PARAMETER ThreadCount

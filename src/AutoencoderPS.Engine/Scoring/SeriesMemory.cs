@@ -93,7 +93,7 @@ namespace AutoencoderPS.Engine.Scoring
                 string identity = reader.ReadString();
                 if (identity != Identity(model, fresh.Verdicts))
                 {
-                    whyNot = "it was kept for another model or other -Calibration, -ProbabilityThreshold or -AlertCooldown values";
+                    whyNot = Difference(identity, Fields(model, fresh.Verdicts), model);
                     return null;
                 }
                 if (!fresh.Windows.Load(reader, withFilled: version >= 3))
@@ -120,19 +120,61 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // What the memory is valid for: the model's inputs, window and threshold, and the verdict options.
-        private static string Identity(AutoencoderModel model, RowVerdicts verdicts)
+        private static string Identity(AutoencoderModel model, RowVerdicts verdicts) => string.Join("|", Fields(model, verdicts));
+
+        private static string[] Fields(AutoencoderModel model, RowVerdicts verdicts)
         {
             var likelihood = verdicts.Likelihood;
             // A model's counters only where it has any: the identity of a memory saved before counters stays the same.
             var counters = model.Schema!.Columns.Where(c => c.IsCounter).Select(c => c.Name).ToArray();
-            return string.Join("|",
+            return new[]
+            {
                 model.WindowSize.ToString(CultureInfo.InvariantCulture) + (counters.Length > 0 ? " counters " + string.Join(",", counters) : ""),
                 model.Settings.TimeGrid ? "grid" : "rows",
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}",
                 verdicts.Threshold.ToString("R", CultureInfo.InvariantCulture),
-                verdicts.Alerts.Cooldown.ToString());
+                verdicts.Alerts.Cooldown.ToString(),
+            };
+        }
+
+        // Why a saved identity does not fit this model and these options, naming what changed: a memory written by an
+        // earlier version with other likelihood defaults (before 2026-12 a per-minute model counted a new high over 288
+        // rows at 0.99) must not read as if the user had changed the model or an option.
+        private static string Difference(string saved, string[] fresh, AutoencoderModel model)
+        {
+            const string Generic = "it was kept for another model or other -Calibration, -ProbabilityThreshold or -AlertCooldown values";
+            var old = saved.Split('|');
+            // Input names may hold '|': then the fields can't be told apart.
+            if (old.Length != fresh.Length) return Generic;
+            var reasons = new System.Collections.Generic.List<string>();
+            if (old[0] != fresh[0] || old[1] != fresh[1] || old[2] != fresh[2])
+                reasons.Add("it was kept for a model with other inputs, windows or counters");
+            else if (old[3] != fresh[3])
+                reasons.Add("the model's threshold changed since (retrained, or Set-AutoencoderThreshold)");
+            if (old[4] != fresh[4])
+            {
+                if (old[4] == "raw" || fresh[4] == "raw")
+                    reasons.Add("it was kept with another -Calibration");
+                else
+                {
+                    string RecentOf(string field) => field.Split(' ').Last();
+                    reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
+                        (model.UsualInterval is { } step ? FormattableString.Invariant($" (a day of its rows, {step} apart)") : ""));
+                }
+            }
+            if (old[5] != fresh[5])
+                reasons.Add($"its likelihood threshold was {old[5]} and is now {fresh[5]} (-ProbabilityThreshold, or the default for the model's interval)");
+            if (old[6] != fresh[6])
+                reasons.Add($"it was kept with -AlertCooldown {old[6]}, this run has {fresh[6]}");
+            if (reasons.Count == 0) return Generic;
+            string why = string.Join("; ", reasons);
+            // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
+            // follow the model's interval.
+            if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && old[4] != fresh[4] && old[4] != "raw" && fresh[4] != "raw")
+                why += "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";
+            return why;
         }
     }
 }

@@ -119,6 +119,28 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(whyNot);
         }
 
+        [Fact]
+        public void AMemoryOfTheEarlierDefaultsIsRefusedForWhatChanged()
+        {
+            // A per-minute model's scheduled job upgraded to this version: nothing was re-exported and no option
+            // changed, yet its memory (a new high over 288 rows, likelihood 0.99) no longer fits. The warning must say
+            // that, not blame another model or options the user never touched.
+            using var model = Trained(TimeSpan.FromMinutes(1));
+            var options = new ScoringOptions();
+            var memory = SeriesMemory.For(model, options);
+            var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, likelihood: new AnomalyLikelihood(prior: model.TrainingErrors)), memory.Counters);
+            Assert.Null(SeriesMemory.Load(old.Save(model), model, options, out var whyNot));
+            Assert.DoesNotContain("another model", whyNot);
+            Assert.Contains("288", whyNot);
+            Assert.Contains("1440", whyNot);
+            Assert.Contains("0.998", whyNot);
+            // Another -AlertCooldown is named as such.
+            var cooled = new ScoringOptions { AlertCooldown = AlertCooldown.Parse("10") };
+            Assert.Null(SeriesMemory.Load(memory.Save(model), model, cooled, out whyNot));
+            Assert.Contains("-AlertCooldown", whyNot);
+            Assert.DoesNotContain("another model", whyNot);
+        }
+
         private static AutoencoderModel Trained(TimeSpan step)
         {
             var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4, timeProperty: "Time");
