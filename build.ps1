@@ -10,7 +10,8 @@
            for the package and install tests, which get their folder in AUTOENCODERPS_PACKAGES; a -Filter run packages
            nothing but passes on an AUTOENCODERPS_PACKAGES it is given), runs the Pester cmdlet tests (in a child pwsh
            against the staged module), and ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
-    Demo   builds, then trains on two days of built-in sample host metrics and scores the next five; then the log
+    Demo   builds, then trains on two days of built-in sample host metrics and scores the next five, as rows and as a
+           time series (alerts); then the log
            demo: a generated raw log export, into 5-minute intervals per host, trained on three days, scoring the fourth.
     Package builds, then writes PowerShell Gallery packages to out/packages with Publish-PSResource: AutoencoderPS
            (managed assemblies only) and one AutoencoderPS.Runtime.<rid> per runtime identifier (that platform's

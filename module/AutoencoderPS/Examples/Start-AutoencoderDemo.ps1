@@ -6,7 +6,8 @@
     Generates a week of per-minute metrics for one host (CPU, memory, disk, network, errors) with a daily
     load cycle, noise and six injected incidents: spikes, a memory level shift, and broken correlations
     between metrics. Trains an autoencoder on days 1-2, scores days 3-7, and reports which incidents were
-    caught, how fast, by which metric, and what false alarms it raised.
+    caught, how fast, by which metric, and what false alarms it raised. Then the same as a time series (a
+    sliding-window model): which incidents raised an alert (IsAlert), and the false alerts.
 .EXAMPLE
     ./Start-AutoencoderDemo.ps1
 #>
@@ -99,4 +100,29 @@ try {
 finally {
     Remove-Item $modelPath -ErrorAction SilentlyContinue
 }
+# The same minutes as a time series: a window of the last 12 minutes per row, each row's error judged against the
+# series' own recent errors, and IsAlert at the onset of an anomalous stretch: the row to page an operator on.
+Write-Host "`nThe same minutes as a time series (New-Autoencoder -WindowSize 12 -TimeProperty Timestamp): alerts (IsAlert) are what pages an operator."
+$series = New-Autoencoder -Seed $Seed -WindowSize 12 -TimeProperty Timestamp
+$clock.Restart()
+$training | Invoke-AutoencoderTraining -Model $series -ThreadCount $ThreadCount | Out-Null
+$alerts = @($scoring | Test-Anomaly -Model $series | Where-Object IsAlert)
+Write-Host ("Trained and scored in {0:N1} s." -f $clock.Elapsed.TotalSeconds)
+$alertReport = foreach ($incident in $incidents) {
+    $first = $alerts | Where-Object Incident -EQ $incident.Name | Select-Object -First 1
+    [pscustomobject]@{
+        Incident    = $incident.Name
+        Start       = $incident.Start.ToString('ddd HH:mm')
+        Alerted     = if ($first) { 'yes' } else { 'NO' }
+        FirstAlert  = if ($first) { '+{0} min' -f ($first.Timestamp - $incident.Start).TotalMinutes } else { '-' }
+        Explanation = if ($first) { $first.AnomalyContributions[0].ToString() } else { '' }
+    }
+}
+$alertReport | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+$falseAlerts = @($alerts | Where-Object { -not $_.Incident })
+if ($falseAlerts.Count) {
+    Write-Host ('False alerts: ' + (($falseAlerts | ForEach-Object { '{0} ({1})' -f $_.Timestamp.ToString('ddd HH:mm'), $_.AnomalyTopFeature }) -join '; '))
+}
+Write-Host ("Alerted {0} of {1} incidents; {2} false alert(s) in {3} days." -f @($alertReport | Where-Object Alerted -EQ 'yes').Count,
+    $incidents.Count, $falseAlerts.Count, (7 - $trainDays))
 Write-Host "Next: Import-Csv your-baseline.csv | Invoke-AutoencoderTraining -Model (New-Autoencoder) ... (see README.md)."

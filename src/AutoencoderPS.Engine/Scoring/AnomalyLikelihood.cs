@@ -63,25 +63,26 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Rows in the short-run average: 3 (HTM uses 10; 1, 3 and 10 were within noise of each other on NAB, see .docs/nab.md).</summary>
         public const int DefaultShortRows = 3;
 
-        /// <summary>Rows whose short-run averages a new high must exceed without a known interval: 288 (a day of 5-minute rows); a sliding-window model's series counts a day of its own rows (<see cref="RecentRowsFor"/>).</summary>
+        /// <summary>Rows whose short-run averages a new high must exceed without a known interval: 288 (a day of 5-minute rows); a sliding-window model's series counts a day of its own rows (<see cref="DayOfRowsFor"/>).</summary>
         public const int DefaultRecentRows = 288;
 
         /// <summary>
-        /// The rows a new high must exceed for a series whose rows come every <paramref name="interval"/>: a day of them,
-        /// and at least <see cref="DefaultRecentRows"/> (a day of 5-minute rows, where the rule was measured), at most
-        /// <see cref="DefaultHistoryRows"/> (no horizon beyond the history). "Not news if seen in the last day" is a
-        /// statement about time: counted in rows it was a day only for 5-minute rows, and 4.8 hours for a per-minute
-        /// export, where a daily job's or the nightly backup's error came back as a new high every day. A coarser series
-        /// (hourly) keeps the 288 rows: a day of it holds too few rows to tell a recurrence from an incident.
+        /// A day of rows of a series whose rows come every <paramref name="interval"/>, at least 288 (a day of 5-minute
+        /// rows, where the defaults were measured) and at most <see cref="DefaultHistoryRows"/>: the rows a new high must
+        /// exceed, and a group's learning period. "Not news if seen in the last day" and "learn a day before judging by
+        /// the group's own history" (HTM's learning period) are statements about time: counted in rows they were a day
+        /// only for 5-minute rows, and 4.8 hours for a per-minute export, where a daily job's or the nightly backup's
+        /// error came back as a new high every day, and a group judged itself by a few hours of history. A coarser
+        /// series (hourly) keeps the 288 rows: a day of it holds too few rows to tell a recurrence from an incident.
         /// </summary>
-        public static int RecentRowsFor(TimeSpan? interval)
+        public static int DayOfRowsFor(TimeSpan? interval)
         {
             if (interval is not { } step || step <= TimeSpan.Zero) return DefaultRecentRows;
             double perDay = TimeSpan.FromDays(1) / step;
             return (int)Math.Clamp(Math.Ceiling(perDay - 1e-9), DefaultRecentRows, DefaultHistoryRows);
         }
 
-        /// <summary>Rows of history before a group's first likelihood: 288 (one day of 5-minute rows, HTM's learning period).</summary>
+        /// <summary>Rows of history before a group's first likelihood of its own, without a known interval: 288 (one day of 5-minute rows, HTM's learning period); a sliding-window model's series learns for a day of its own rows (<see cref="DayOfRowsFor"/>).</summary>
         public const int DefaultLearningRows = 288;
 
         /// <summary>The likelihood at and above which a row is an anomaly (if it is also a new high): 0.99, a short-run error 2.3 spreads above normal. A series of rows finer than 5 minutes gets the same share of a day's rows (<see cref="ThresholdFor"/>).</summary>

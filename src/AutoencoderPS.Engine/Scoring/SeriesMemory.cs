@@ -49,9 +49,11 @@ namespace AutoencoderPS.Engine.Scoring
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
             double unlikely = options.ProbabilityThreshold ?? AnomalyLikelihood.ThresholdFor(model.UsualInterval);
+            // A day of the series' rows: the new-high horizon and the learning period (AnomalyLikelihood.DayOfRowsFor).
+            int day = AnomalyLikelihood.DayOfRowsFor(model.UsualInterval);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, unlikely, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(recentRows: AnomalyLikelihood.RecentRowsFor(model.UsualInterval), prior: model.TrainingErrors, unlikelyAt: unlikely) : null),
+                    calibrates ? new AnomalyLikelihood(learningRows: day, recentRows: day, prior: model.TrainingErrors, unlikelyAt: unlikely) : null),
                 CounterRates.For(model.Schema!));
         }
 

@@ -13,7 +13,7 @@ namespace AutoencoderPS.Engine.Tests
 {
     /// <summary>
     /// The likelihood's defaults follow the series' interval. A new high must exceed a day of the series' rows
-    /// (AnomalyLikelihood.RecentRowsFor): counted in rows, the day was right only for 5-minute rows, and a per-minute
+    /// (AnomalyLikelihood.DayOfRowsFor): counted in rows, the day was right only for 5-minute rows, and a per-minute
     /// export's recurring errors came back as new highs every 4.8 hours. And the default threshold keeps the share of a
     /// day's rows that 0.99 gives 5-minute rows (AnomalyLikelihood.ThresholdFor).
     /// </summary>
@@ -31,7 +31,7 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(0.0, 288)]        // no usable interval
         public void ANewHighMustExceedADayOfRowsWithinTheDefaults(double intervalSeconds, int expected)
         {
-            Assert.Equal(expected, AnomalyLikelihood.RecentRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
+            Assert.Equal(expected, AnomalyLikelihood.DayOfRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
         }
 
         [Theory]
@@ -62,7 +62,7 @@ namespace AutoencoderPS.Engine.Tests
 
         [Fact]
         public void WithoutAKnownIntervalTheRowsStayAtTheDefault() =>
-            Assert.Equal(AnomalyLikelihood.DefaultRecentRows, AnomalyLikelihood.RecentRowsFor(null));
+            Assert.Equal(AnomalyLikelihood.DefaultRecentRows, AnomalyLikelihood.DayOfRowsFor(null));
 
         [Fact]
         public void APerMinuteErrorThatRecursDailyIsANewHighEveryDayOnlyWhenTheHorizonIsCountedIn5MinuteRows()
@@ -83,7 +83,7 @@ namespace AutoencoderPS.Engine.Tests
                 return highs;
             }
 
-            var aDay = Highs(AnomalyLikelihood.RecentRowsFor(TimeSpan.FromMinutes(1)));
+            var aDay = Highs(AnomalyLikelihood.DayOfRowsFor(TimeSpan.FromMinutes(1)));
             Assert.Contains(day + 120, aDay);
             Assert.DoesNotContain(2 * day + 120, aDay);
             Assert.DoesNotContain(3 * day + 120, aDay);
@@ -100,6 +100,9 @@ namespace AutoencoderPS.Engine.Tests
             using var every5 = Trained(TimeSpan.FromMinutes(5));
             Assert.Equal(TimeSpan.FromMinutes(1), perMinute.UsualInterval);
             Assert.Equal(1440, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
+            // A group learns for a day of its rows too before its own history judges it (meanwhile: the training errors).
+            Assert.Equal(1440, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.LearningRows);
+            Assert.Equal(288, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.LearningRows);
             Assert.Equal(288, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
         }
 
