@@ -69,11 +69,11 @@ $report | Format-Table Incident, Kind, Start, Minutes, Flagged, Caught, FirstFla
 
 $falseAlarms = @($scored | Where-Object { $_.IsAnomaly -and -not $_.Incident })
 $normalMinutes = @($scored | Where-Object { -not $_.Incident }).Count
-# Consecutive false-alarm minutes page someone once: count them as one alert.
-$alerts = 0
+# Consecutive false-alarm minutes are one stretch (a row model has no alerts; the time series below has).
+$stretches = 0
 $previous = $null
 foreach ($row in $falseAlarms) {
-    if (-not $previous -or ($row.Timestamp - $previous).TotalMinutes -gt 1) { $alerts++ }
+    if (-not $previous -or ($row.Timestamp - $previous).TotalMinutes -gt 1) { $stretches++ }
     $previous = $row.Timestamp
 }
 if ($falseAlarms.Count) {
@@ -85,8 +85,8 @@ if ($falseAlarms.Count) {
 $caught = @($report | Where-Object Caught -EQ 'yes').Count
 $metrics = $scored | Select-Object *, @{ n = 'IsIncident'; e = { [bool]$_.Incident } } |
     Measure-AnomalyDetection -LabelProperty IsIncident -AnomalyLabel $true
-Write-Host ("Caught {0} of {1} incidents. False alarms: {2} of {3} normal minutes ({4:P2}), in {5} alert(s)." -f
-    $caught, $incidents.Count, $falseAlarms.Count, $normalMinutes, ($falseAlarms.Count / $normalMinutes), $alerts)
+Write-Host ("Caught {0} of {1} incidents. False alarms: {2} of {3} normal minutes ({4:P2}), in {5} stretch(es)." -f
+    $caught, $incidents.Count, $falseAlarms.Count, $normalMinutes, ($falseAlarms.Count / $normalMinutes), $stretches)
 Write-Host ("Per minute: precision {0:N3}, recall {1:N3}, ROC-AUC {2:N4}." -f $metrics.Precision, $metrics.Recall, $metrics.RocAuc)
 
 $modelPath = Join-Path ([System.IO.Path]::GetTempPath()) "autoencoderps-demo-$PID.aemodel"
