@@ -119,8 +119,10 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly Dictionary<string, GroupHistory> groups = new Dictionary<string, GroupHistory>(StringComparer.Ordinal);
 
         public AnomalyLikelihood(int historyRows = DefaultHistoryRows, int shortRows = DefaultShortRows, int learningRows = DefaultLearningRows,
-            int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null, double unlikelyAt = DefaultThreshold)
+            int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null, double unlikelyAt = DefaultThreshold,
+            Func<string, GroupSettings>? perGroup = null)
         {
+            PerGroup = perGroup;
             Prior = prior ?? Array.Empty<double>();
             EmpiricalTail = empiricalTail;
             if (!(unlikelyAt > 0 && unlikelyAt < 1)) throw new ArgumentOutOfRangeException(nameof(unlikelyAt), "A likelihood threshold is between 0 and 1.");
@@ -152,6 +154,29 @@ namespace AutoencoderPS.Engine.Scoring
         public int ShortRows { get; }
         public int LearningRows { get; }
         public int RecentRows { get; }
+
+        /// <summary>
+        /// A group's own learning period, new-high horizon and threshold, where they differ from the likelihood's (a
+        /// model whose groups report at different intervals: each counts a day of its own rows, SeriesMemory.For); null:
+        /// the same for every group.
+        /// </summary>
+        public Func<string, GroupSettings>? PerGroup { get; }
+
+        /// <summary>What one group's rows are judged by (<see cref="PerGroup"/>).</summary>
+        public sealed record GroupSettings(int LearningRows, int RecentRows, double UnlikelyAt);
+
+        /// <summary>The settings of <paramref name="group"/>: its own (<see cref="PerGroup"/>), else the likelihood's.</summary>
+        public GroupSettings SettingsOf(string group)
+        {
+            var own = PerGroup?.Invoke(group);
+            if (own == null) return new GroupSettings(LearningRows, RecentRows, UnlikelyAt);
+            if (own.LearningRows < 2 || own.LearningRows > HistoryRows || own.RecentRows < 0 || !(own.UnlikelyAt > 0 && own.UnlikelyAt < 1))
+                throw new ArgumentOutOfRangeException(nameof(group), $"Group '{group}' has settings outside the likelihood's bounds.");
+            return own;
+        }
+
+        /// <summary>The likelihood at and above which a row of <paramref name="group"/> is unlikely.</summary>
+        public double UnlikelyAtFor(string group) => groups.TryGetValue(group, out var g) ? g.Settings.UnlikelyAt : SettingsOf(group).UnlikelyAt;
 
         /// <summary>
         /// True (the default): the likelihood is at most the share of the group's history (short-run averages) strictly
@@ -194,9 +219,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!groups.TryGetValue(group, out var g))
             {
-                g = new GroupHistory(HistoryRows, ShortRows, RecentRows);
+                g = new GroupHistory(HistoryRows, ShortRows, SettingsOf(group));
                 groups[group] = g;
             }
+            int learningRows = g.Settings.LearningRows;
+            double unlikelyAt = g.Settings.UnlikelyAt;
             newHigh = true;
             if (double.IsNaN(rawScore) || double.IsInfinity(rawScore)) return 1.0;
             // The short-run average's kind is that of its largest error: rows after an incident still average its
@@ -209,21 +236,21 @@ namespace AutoencoderPS.Engine.Scoring
             // Whether the row is unlikely against the ordinary rows alone: an incident's rows keep their kind for as
             // long as it lasts (against its own rows too, its later rows would soon be ordinary and count for all).
             bool unlikely = false;
-            if (g.Count >= LearningRows || Prior.Count > 0)
+            if (g.Count >= learningRows || Prior.Count > 0)
             {
-                bool own = g.Count >= LearningRows;
+                bool own = g.Count >= learningRows;
                 var (reference, size) = own ? (g.Sorted, g.Count) : (PriorLogs, PriorLogs.Length);
                 double median = SortedSample.Median(reference, size);
                 double spread = Math.Max(MadToSigma * SortedSample.AbsoluteDeviation(reference, size, median), MinimumSpread);
                 double gaussian = 1.0 - UpperTail((average - median) / spread);
                 likelihood = gaussian;
-                unlikely = gaussian >= UnlikelyAt;
+                unlikely = gaussian >= unlikelyAt;
                 if (EmpiricalTail)
                 {
                     int below = own ? size - g.CountAtOrAbove(average, kind) : SortedSample.CountBelow(reference, size, average);
                     likelihood = Math.Min(gaussian, (double)below / size);
                     int belowOrdinary = own ? size - g.CountAtOrAbove(average, Ordinary) : below;
-                    unlikely = Math.Min(gaussian, (double)belowOrdinary / size) >= UnlikelyAt;
+                    unlikely = Math.Min(gaussian, (double)belowOrdinary / size) >= unlikelyAt;
                 }
             }
             g.Add(average, unlikely ? kind : Ordinary);
@@ -278,12 +305,12 @@ namespace AutoencoderPS.Engine.Scoring
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt);
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt, settings.PerGroup);
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
                 string group = reader.ReadString();
-                var g = new GroupHistory(history, shortRows, recent);
+                var g = new GroupHistory(history, shortRows, loaded.SettingsOf(group));
                 g.Load(reader, withKinds);
                 loaded.groups[group] = g;
             }
@@ -322,12 +349,17 @@ namespace AutoencoderPS.Engine.Scoring
 
             // The running maximum of the last recentRows averages, of ordinary rows and of each kind's unlikely rows.
             private readonly int recentRows;
+
+            /// <summary>The group's learning period, new-high horizon and threshold.</summary>
+            public GroupSettings Settings { get; }
             private readonly RunningMax ordinaryMax;
             private readonly Dictionary<int, RunningMax> kindMax = new Dictionary<int, RunningMax>();
             private long row;
 
-            public GroupHistory(int historyRows, int shortRows, int recentRows)
+            public GroupHistory(int historyRows, int shortRows, GroupSettings settings)
             {
+                Settings = settings;
+                int recentRows = settings.RecentRows;
                 history = new double[historyRows];
                 kinds = new int[historyRows];
                 sorted = new double[historyRows];

@@ -57,7 +57,8 @@ namespace AutoencoderPS.Engine.Scoring
             if (Likelihood != null)
             {
                 probability = Likelihood.Next(group, rawScore, out bool newHigh, kind);
-                isAnomaly = probability != null && probability.Value >= Threshold && newHigh || held;
+                // The group's own threshold (a model whose groups report at different intervals: AnomalyLikelihood.PerGroup).
+                isAnomaly = probability != null && probability.Value >= Likelihood.UnlikelyAtFor(group) && newHigh || held;
             }
             return Alerts.Next(group, time, isAnomaly);
         }

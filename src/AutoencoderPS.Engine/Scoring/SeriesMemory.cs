@@ -48,13 +48,37 @@ namespace AutoencoderPS.Engine.Scoring
             // The calibration starts from the model's training errors, so a group's first rows are judged too.
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
-            double unlikely = options.ProbabilityThreshold ?? AnomalyLikelihood.ThresholdFor(model.UsualInterval);
-            // A day of the series' rows: the new-high horizon and the learning period (AnomalyLikelihood.DayOfRowsFor).
-            int day = AnomalyLikelihood.DayOfRowsFor(model.UsualInterval);
+            var modelWide = VerdictDefaults(model.UsualInterval, options.ProbabilityThreshold);
             return new SeriesMemory(model.NewAssembler(),
-                new RowVerdicts(calibrates, unlikely, options.AlertCooldown,
-                    calibrates ? new AnomalyLikelihood(learningRows: day, recentRows: day, prior: model.TrainingErrors, unlikelyAt: unlikely) : null),
+                new RowVerdicts(calibrates, modelWide.UnlikelyAt, options.AlertCooldown,
+                    calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
+                        unlikelyAt: modelWide.UnlikelyAt, perGroup: PerGroupDefaults(model, options.ProbabilityThreshold, modelWide)) : null),
                 CounterRates.For(model.Schema!));
+        }
+
+        /// <summary>
+        /// The verdict defaults of rows <paramref name="interval"/> apart: a day of them as the learning period and the
+        /// new-high horizon (AnomalyLikelihood.DayOfRowsFor), and without a threshold named, the same share of a day's
+        /// rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
+        /// </summary>
+        private static AnomalyLikelihood.GroupSettings VerdictDefaults(TimeSpan? interval, double? namedThreshold)
+        {
+            int day = AnomalyLikelihood.DayOfRowsFor(interval);
+            return new AnomalyLikelihood.GroupSettings(day, day, namedThreshold ?? AnomalyLikelihood.ThresholdFor(interval));
+        }
+
+        /// <summary>
+        /// Each group's own defaults, from the interval training learned for it (a group not seen in training: the
+        /// model's usual interval), when some group's differ from the model-wide ones: a fleet whose hosts report every
+        /// minute and every 5 minutes counts a day of each host's own rows. Null when all groups are alike (one series,
+        /// or one interval), so such a model's memory reads as before.
+        /// </summary>
+        private static Func<string, AnomalyLikelihood.GroupSettings>? PerGroupDefaults(AutoencoderModel model, double? namedThreshold,
+            AnomalyLikelihood.GroupSettings modelWide)
+        {
+            var own = model.GroupIntervals.ToDictionary(g => g.Key, g => VerdictDefaults(g.Value, namedThreshold), StringComparer.Ordinal);
+            if (own.Values.All(s => s == modelWide)) return null;
+            return group => own.TryGetValue(group, out var settings) ? settings : modelWide;
         }
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
@@ -135,11 +159,17 @@ namespace AutoencoderPS.Engine.Scoring
                 model.Settings.TimeGrid ? "grid" : "rows",
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
-                likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}",
+                likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}" + PerGroupField(model, likelihood),
                 verdicts.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 verdicts.Alerts.Cooldown.ToString(),
             };
         }
+
+        // Groups with their own verdict defaults (AnomalyLikelihood.PerGroup): each group's learning rows, horizon and
+        // threshold; nothing when all groups share the model's (so such a memory's identity is as before).
+        private static string PerGroupField(AutoencoderModel model, AnomalyLikelihood likelihood) =>
+            likelihood.PerGroup == null ? "" : " groups " + string.Join(",", model.GroupIntervals.Keys.OrderBy(k => k, StringComparer.Ordinal)
+                .Select(k => { var s = likelihood.SettingsOf(k); return FormattableString.Invariant($"{k}:{s.LearningRows}:{s.RecentRows}:{s.UnlikelyAt:R}"); }));
 
         // Why a saved identity does not fit this model and these options, naming what changed: a memory written by an
         // earlier version with other likelihood defaults (before 2026-12 a per-minute model counted a new high over 288
@@ -161,7 +191,7 @@ namespace AutoencoderPS.Engine.Scoring
                     reasons.Add("it was kept with another -Calibration");
                 else
                 {
-                    string RecentOf(string field) => field.Split(' ').Last();
+                    string RecentOf(string field) => field.Split(' ').ElementAtOrDefault(4) ?? field;
                     reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
                         (model.UsualInterval is { } step ? FormattableString.Invariant($" (a day of its rows, {step} apart)") : ""));
                 }

@@ -144,13 +144,80 @@ namespace AutoencoderPS.Engine.Tests
             Assert.DoesNotContain("another model", whyNot);
         }
 
-        private static AutoencoderModel Trained(TimeSpan step)
+        [Fact]
+        public void AGroupedModelCountsEachGroupByItsOwnInterval()
         {
-            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4, timeProperty: "Time");
+            // A fleet whose "fast" host reports every minute and "slow" host every 5 minutes (more rows of fast: the
+            // model's usual interval is a minute). Each is judged by a day of its own rows and its own threshold.
+            using var model = Trained(TimeSpan.FromMinutes(1), ("slow", TimeSpan.FromMinutes(5), 100));
+            Assert.Equal(TimeSpan.FromMinutes(1), model.UsualInterval);
+            var likelihood = SeriesMemory.For(model, new ScoringOptions()).Verdicts.Likelihood!;
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1440, 1 - 0.01 / 5), likelihood.SettingsOf("fast"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 288, 0.99), likelihood.SettingsOf("slow"));
+            Assert.Equal(0.99, likelihood.UnlikelyAtFor("slow"));
+            // A group training never saw: the model's interval.
+            Assert.Equal(likelihood.SettingsOf("fast"), likelihood.SettingsOf("new"));
+            // A named threshold holds for every group; the day of rows stays each group's own.
+            var named = SeriesMemory.For(model, new ScoringOptions { ProbabilityThreshold = 0.995 }).Verdicts.Likelihood!;
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1440, 0.995), named.SettingsOf("fast"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 288, 0.995), named.SettingsOf("slow"));
+            // Groups of one interval need nothing of their own (their memory's identity is as before).
+            using var alike = Trained(TimeSpan.FromMinutes(1), ("other", TimeSpan.FromMinutes(1), 200));
+            Assert.Null(SeriesMemory.For(alike, new ScoringOptions()).Verdicts.Likelihood!.PerGroup);
+        }
+
+        [Fact]
+        public void EachGroupIsAnAnomalyByItsOwnThreshold()
+        {
+            // The same errors in two groups, one judged at 0.5 and one at 0.999999: the spike is an anomaly in the first only.
+            AnomalyLikelihood.GroupSettings Settings(string g) => new(10, 50, g == "lenient" ? 0.5 : 0.999999);
+            var verdicts = new RowVerdicts(true, likelihood: new AnomalyLikelihood(historyRows: 500, shortRows: 1, learningRows: 10, recentRows: 50, perGroup: Settings));
+            var random = new Random(4);
+            var errors = Enumerable.Range(0, 200).Select(_ => 0.01 * Math.Exp(0.3 * Gaussian(random))).ToList();
+            errors.Add(0.03);
+            var anomalous = new Dictionary<string, bool>();
+            foreach (var group in new[] { "lenient", "strict" })
+                for (int i = 0; i < errors.Count; i++)
+                {
+                    verdicts.Next(group, null, errors[i], false, out var p, out bool isAnomaly);
+                    if (i == errors.Count - 1) anomalous[group] = isAnomaly;
+                }
+            Assert.True(anomalous["lenient"]);
+            Assert.False(anomalous["strict"]);
+        }
+
+        [Fact]
+        public void AHistoryOfGroupsWithTheirOwnHorizonsGoesOnAfterSaveAndLoad()
+        {
+            AnomalyLikelihood.GroupSettings Settings(string g) => g == "fast" ? new(40, 120, 0.998) : new(20, 30, 0.99);
+            AnomalyLikelihood Fresh() => new AnomalyLikelihood(historyRows: 400, shortRows: 3, learningRows: 20, recentRows: 30, perGroup: Settings);
+            var random = new Random(5);
+            var errors = Enumerable.Range(0, 600).Select(i => (Group: i % 3 == 0 ? "slow" : "fast", Error: 0.01 * Math.Exp(0.4 * Gaussian(random)) * (i % 97 == 0 ? 8 : 1))).ToList();
+            var whole = Fresh();
+            var expected = errors.Select(e => (whole.Next(e.Group, e.Error, out bool high), high)).ToList();
+            var first = Fresh();
+            foreach (var e in errors.Take(350)) first.Next(e.Group, e.Error, out _);
+            using var buffer = new System.IO.MemoryStream();
+            using (var writer = new System.IO.BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) first.Save(writer);
+            buffer.Position = 0;
+            using var reader = new System.IO.BinaryReader(buffer);
+            var loaded = AnomalyLikelihood.Load(reader, Fresh())!;
+            Assert.Equal(120, loaded.SettingsOf("fast").RecentRows);
+            Assert.Equal(expected.Skip(350), errors.Skip(350).Select(e => (loaded.Next(e.Group, e.Error, out bool high), high)));
+        }
+
+        private static AutoencoderModel Trained(TimeSpan step, (string Group, TimeSpan Step, int Rows)? second = null)
+        {
+            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4, timeProperty: "Time",
+                groupBy: second == null ? null : "Host");
             var random = new Random(3);
             var start = new DateTime(2026, 3, 2);
-            var records = Enumerable.Range(0, 200).Select(i => new TestRecord(("Time", start + i * step),
-                ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble()))).ToList();
+            TestRecord Row(string? group, DateTime time, int i) => group == null
+                ? new TestRecord(("Time", time), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble()))
+                : new TestRecord(("Time", time), ("Host", group), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble()));
+            var records = Enumerable.Range(0, 200).Select(i => Row(second == null ? null : "fast", start + i * step, i)).ToList();
+            if (second is { } other)
+                records.AddRange(Enumerable.Range(0, other.Rows).Select(i => Row(other.Group, start + i * other.Step, i)));
             var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
             var set = builder.Build();
