@@ -185,13 +185,24 @@ namespace AutoencoderPS.Engine.Scoring
                 reasons.Add("it was kept for a model with other inputs, windows or counters");
             else if (old[3] != fresh[3])
                 reasons.Add("the model's threshold changed since (retrained, or Set-AutoencoderThreshold)");
+            // The likelihood's model-wide settings ("likelihood history short learning recent"), without the groups' own.
+            static string Head(string field) => string.Join(" ", field.Split(' ').Take(5));
+            static string RecentOf(string field) => field.Split(' ').ElementAtOrDefault(4) ?? field;
+            bool horizonChanged = Head(old[4]) != Head(fresh[4]);
             if (old[4] != fresh[4])
             {
                 if (old[4] == "raw" || fresh[4] == "raw")
                     reasons.Add("it was kept with another -Calibration");
+                else if (!horizonChanged)
+                {
+                    // The same model-wide horizon: what changed is the groups' own (PerGroupField).
+                    bool oldGroups = old[4].Contains(" groups ", StringComparison.Ordinal), freshGroups = fresh[4].Contains(" groups ", StringComparison.Ordinal);
+                    reasons.Add(!oldGroups ? "its likelihood judged every group by the model's usual interval, and this model's groups, trained at different intervals, now each count a day of their own rows"
+                        : !freshGroups ? "its likelihood judged each group by its own interval, and this model's groups now share one"
+                        : "its groups' own intervals changed since (the model was retrained)");
+                }
                 else
                 {
-                    string RecentOf(string field) => field.Split(' ').ElementAtOrDefault(4) ?? field;
                     reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
                         (model.UsualInterval is { } step ? FormattableString.Invariant($" (a day of its rows, {step} apart)") : ""));
                 }
@@ -204,7 +215,7 @@ namespace AutoencoderPS.Engine.Scoring
             string why = string.Join("; ", reasons);
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
             // follow the model's interval.
-            if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && old[4] != fresh[4] && old[4] != "raw" && fresh[4] != "raw")
+            if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && horizonChanged && old[4] != "raw" && fresh[4] != "raw")
                 why += "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";
             return why;
         }
