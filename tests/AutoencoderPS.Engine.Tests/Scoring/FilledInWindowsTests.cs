@@ -44,20 +44,7 @@ namespace AutoencoderPS.Engine.Tests
         {
             var settings = new ModelSettings(new[] { 12, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
                 seed: 4, windowSize: Window, timeProperty: "Time", timeGrid: grid);
-            var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu", "mem" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
-            foreach (var r in records) builder.Add(r);
-            var set = builder.Build();
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
-            var model = new AutoencoderModel(settings);
-            var options = new TrainingOptions { Epochs = 8, BatchSize = 32, LearningRate = 1e-2 };
-            if (grid)
-            {
-                // A time grid's windows are made of cells; a cell made only of filled-in values is one.
-                var plan = SlidingWindow.PlanGrid(Window, keys, set.Rows, null, out var cells, imputed: set.Imputed);
-                model.Train(set.Schema, cells, options, windows: plan, imputed: plan.CellsImputed);
-            }
-            else model.Train(set.Schema, set.Rows, options, windows: SlidingWindow.Plan(Window, keys, null), imputed: set.Imputed);
-            return model;
+            return WindowedTraining.Train(settings, records, new[] { "cpu", "mem" }, new TrainingOptions { Epochs = 8, BatchSize = 32, LearningRate = 1e-2 });
         }
 
         // A grid of minutes where every fifth minute has three rows, 20 s apart (7 rows in 5 minutes); cpu is missing in

@@ -120,17 +120,7 @@ namespace AutoencoderPS.Engine.Tests
                 new TestRecord(("Time", time), ("Host", group), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble()));
             var records = Enumerable.Range(0, 300).Select(i => Row("fast", start + i * TimeSpan.FromMinutes(1), i)).ToList();
             records.AddRange(Enumerable.Range(0, 100).Select(i => Row(Slow, start + i * TimeSpan.FromMinutes(5), i)));
-            var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
-            foreach (var r in records) builder.Add(r);
-            var set = builder.Build();
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
-            var model = new AutoencoderModel(settings);
-            if (grid)
-            {
-                var plan = SlidingWindow.PlanGrid(4, keys, set.Rows, null, out var cells, imputed: set.Imputed);
-                model.Train(set.Schema, cells, new TrainingOptions { Epochs = 3, BatchSize = 32 }, windows: plan);
-            }
-            else model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 3, BatchSize = 32 }, windows: SlidingWindow.Plan(4, keys, null), imputed: set.Imputed);
+            var model = WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
             Assert.Equal(TimeSpan.FromMinutes(1), model.UsualInterval);
             return model;
         }

@@ -218,13 +218,7 @@ namespace AutoencoderPS.Engine.Tests
             var records = Enumerable.Range(0, 200).Select(i => Row(second == null ? null : "fast", start + i * step, i)).ToList();
             if (second is { } other)
                 records.AddRange(Enumerable.Range(0, other.Rows).Select(i => Row(other.Group, start + i * other.Step, i)));
-            var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
-            foreach (var r in records) builder.Add(r);
-            var set = builder.Build();
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
-            var model = new AutoencoderModel(settings);
-            model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 3, BatchSize = 32 }, windows: SlidingWindow.Plan(4, keys, null), imputed: set.Imputed);
-            return model;
+            return WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
         }
 
         private static double Gaussian(Random random) =>

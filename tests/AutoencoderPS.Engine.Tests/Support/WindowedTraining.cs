@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+
+namespace AutoencoderPS.Engine.Tests.Support
+{
+    /// <summary>
+    /// Trains a sliding-window model as Invoke-AutoencoderTraining does: the training set of <paramref name="features"/>
+    /// (medians, filled-in values), then the window plan of the records' keys, of rows or, for a time-grid model, of
+    /// cells (a cell made only of filled-in values is one).
+    /// </summary>
+    internal static class WindowedTraining
+    {
+        public static AutoencoderModel Train(ModelSettings settings, IReadOnlyList<TestRecord> records, string[] features, TrainingOptions options)
+        {
+            var builder = new TrainingSetBuilder(new FeatureSchema(features), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            foreach (var r in records) builder.Add(r);
+            var set = builder.Build();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
+            var model = new AutoencoderModel(settings);
+            if (settings.TimeGrid)
+            {
+                var plan = SlidingWindow.PlanGrid(settings.WindowSize, keys, set.Rows, null, out var cells, imputed: set.Imputed);
+                model.Train(set.Schema, cells, options, windows: plan, imputed: plan.CellsImputed);
+            }
+            else model.Train(set.Schema, set.Rows, options, windows: SlidingWindow.Plan(settings.WindowSize, keys, null), imputed: set.Imputed);
+            return model;
+        }
+    }
+}
