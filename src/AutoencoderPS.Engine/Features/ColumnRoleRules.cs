@@ -116,6 +116,26 @@ namespace AutoencoderPS.Engine.Features
             after >= 0 && before < Two32 && before - after > Two32 / 2 ? Two32 - before + after : double.NaN;
     }
 
+    /// <summary>
+    /// The numbers of several series (the groups of a sliding window), each added in its own order (time order), read as
+    /// one sequence (<see cref="NumberSequence.Merged"/>): a counter of hosts interleaved in an export rises within each host.
+    /// </summary>
+    public sealed class GroupedNumbers
+    {
+        private readonly Dictionary<string, NumberSequence> byGroup = new Dictionary<string, NumberSequence>(StringComparer.Ordinal);
+        private NumberSequence? merged;
+
+        public void Add(string group, double number)
+        {
+            if (!byGroup.TryGetValue(group, out var sequence)) byGroup[group] = sequence = new NumberSequence();
+            sequence.Add(number);
+            merged = null;
+        }
+
+        /// <summary>All groups' sequences merged (made once after the last <see cref="Add"/>).</summary>
+        public NumberSequence Merged => merged ??= NumberSequence.Merged(byGroup.Values);
+    }
+
     /// <summary>A column recognised as no measurement: why, and whether it holds times.</summary>
     public sealed class RecognisedColumn
     {

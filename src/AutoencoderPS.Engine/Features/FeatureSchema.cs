@@ -490,11 +490,10 @@ namespace AutoencoderPS.Engine.Features
             /// The sequence of numbers the column held, in row order (for <see cref="ColumnRoleRules"/>); with a group
             /// column, each group's in its row order, merged (a counter of several hosts interleaved rises within each host).
             /// </summary>
-            public NumberSequence Numbers => byGroup == null ? numberSequence : merged ??= NumberSequence.Merged(byGroup.Values);
+            public NumberSequence Numbers => byGroup == null ? numberSequence : byGroup.Merged;
 
             private readonly NumberSequence numberSequence = new NumberSequence();
-            private Dictionary<string, NumberSequence>? byGroup;
-            private NumberSequence? merged;
+            private GroupedNumbers? byGroup;
 
             private void Add(object? value, CultureInfo culture, string? group, double? unixSeconds)
             {
@@ -512,12 +511,7 @@ namespace AutoencoderPS.Engine.Features
                         if (Math.Abs(number - u) <= 86400 || Math.Abs(number / 1000 - u) <= 86400) timeAgreed++;
                     }
                     if (group == null) numberSequence.Add(number);
-                    else
-                    {
-                        byGroup ??= new Dictionary<string, NumberSequence>(StringComparer.Ordinal);
-                        if (!byGroup.TryGetValue(group, out var sequence)) byGroup[group] = sequence = new NumberSequence();
-                        sequence.Add(number);
-                    }
+                    else (byGroup ??= new GroupedNumbers()).Add(group, number);
                 }
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
                 if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }

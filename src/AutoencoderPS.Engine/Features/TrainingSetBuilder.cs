@@ -132,13 +132,9 @@ namespace AutoencoderPS.Engine.Features
                 counters = counters.Where(c =>
                 {
                     // The counter rule on every training row, each group in time order.
-                    var perGroup = new Dictionary<string, NumberSequence>(StringComparer.Ordinal);
-                    foreach (int i in order)
-                    {
-                        if (!perGroup.TryGetValue(keys[i].Group, out var sequence)) perGroup[keys[i].Group] = sequence = new NumberSequence();
-                        sequence.Add(rows[i][c]);
-                    }
-                    var numbers = NumberSequence.Merged(perGroup.Values);
+                    var grouped = new GroupedNumbers();
+                    foreach (int i in order) grouped.Add(keys[i].Group, rows[i][c]);
+                    var numbers = grouped.Merged;
                     if (100 * numbers.Decreases <= numbers.Count) return true;
                     levels.Add(c);
                     notCounters.Add(FormattableString.Invariant($"{roles.Columns[c].Name} (fell on {numbers.Decreases} of {numbers.Count} rows)"));

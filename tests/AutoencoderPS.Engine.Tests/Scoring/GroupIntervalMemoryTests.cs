@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
-using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scoring;

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
-using AutoencoderPS.Engine.Features;
-using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Tests.Support;
