@@ -30,14 +30,18 @@ namespace AutoencoderPS.Engine.Modeling
             var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
             using var wrapped = torch.tensor(scaled, new long[] { n, d });
             using var data = wrapped.clone();
-            using var optimizer = new AdamOptimizer(candidate.parameters(), options.LearningRate);
+            // Gradients by backpropagation written out for the network's layers, into the flat layout Adam updates.
+            using var backpropagation = new Backpropagation(candidate, options.Loss);
+            using var optimizer = new AdamOptimizer(backpropagation.Parameters, options.LearningRate);
+            using var gradient = torch.zeros(optimizer.Count);
+            using var slices = backpropagation.Into(gradient);
             // Robust training: after the warm-up epochs, each epoch trains on the rows the network reconstructs best,
             // leaving out the share expected (or estimated) to be outliers. See RobustTrimming.
             int warmup = RobustTrimming.WarmupEpochs(options.Epochs);
             double? trimmedShare = options.Robust ? options.Contamination : 0;
             var stopping = options.EarlyStopping ? new EarlyStopping(options.Epochs, warmup + 1) : null;
             // Each thread's part of a split batch's gradient (the update takes their weighted sum).
-            using var partGradients = team != null && team.Size > 1 ? torch.empty(team.Size, optimizer.Count) : null;
+            using var parallel = team != null && team.Size > 1 ? new PartGradients(backpropagation, team.Size) : null;
             candidate.train();
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
@@ -62,15 +66,14 @@ namespace AutoencoderPS.Engine.Modeling
                     int parts = team == null ? 1 : Math.Clamp(size / TrainingOptions.MinRowsPerThread, 1, team.Size);
                     if (parts > 1)
                     {
-                        lossSum += ParallelStep(candidate, data, epochOrder, start, size, parts, options.Loss, optimizer, team!, partGradients!);
+                        lossSum += ParallelStep(backpropagation, data, epochOrder, start, size, parts, optimizer, team!, parallel!);
                         continue;
                     }
                     using var scope = torch.NewDisposeScope();
-                    var index = epochOrder.narrow(0, start, size);
-                    var batch = data.index_select(0, index);
-                    var loss = BatchLoss(candidate, batch, options.Loss);
-                    optimizer.Step(loss);
-                    lossSum += loss.item<float>() * size;
+                    var batch = data.index_select(0, epochOrder.narrow(0, start, size));
+                    float loss = backpropagation.Compute(batch, slices);
+                    optimizer.Update(gradient);
+                    lossSum += loss * size;
                 }
                 double epochLoss = lossSum / rowsThisEpoch;
                 if (double.IsNaN(epochLoss) || double.IsInfinity(epochLoss))
@@ -84,23 +87,15 @@ namespace AutoencoderPS.Engine.Modeling
             return (history, trimmedShare);
         }
 
-        private static Tensor BatchLoss(AutoencoderNetwork network, Tensor batch, LossKind loss)
-        {
-            var output = network.forward(batch);
-            return loss == LossKind.Mae
-                ? torch.nn.functional.l1_loss(output, batch)
-                : torch.nn.functional.mse_loss(output, batch);
-        }
-
         /// <summary>
         /// One step on a batch split into <paramref name="parts"/> parts (<see cref="SplitGradient"/>). Returns the
         /// batch's summed loss (mean times rows), as the one-thread step adds it.
         /// </summary>
-        private static double ParallelStep(AutoencoderNetwork network, Tensor data, Tensor epochOrder, int start, int size, int parts,
-            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, Tensor partGradients)
+        private static double ParallelStep(Backpropagation backpropagation, Tensor data, Tensor epochOrder, int start, int size, int parts,
+            AdamOptimizer optimizer, WorkerTeam team, PartGradients parallel)
         {
             using var scope = torch.NewDisposeScope();
-            var flat = SplitGradient(network, data, epochOrder, start, size, parts, lossKind, optimizer, team, partGradients, out double lossSum);
+            var flat = SplitGradient(backpropagation, data, epochOrder, start, size, parts, team, parallel, out double lossSum);
             optimizer.Update(flat);
             return lossSum;
         }
@@ -108,12 +103,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// The gradient of the batch (rows <paramref name="start"/> .. + <paramref name="size"/> of
         /// <paramref name="epochOrder"/>) split into <paramref name="parts"/> contiguous parts, each part's loss and
-        /// gradient on a thread of the team (into its row of <paramref name="partGradients"/>): the batch's mean loss is
+        /// gradient on a thread of the team (into its row of <paramref name="parallel"/>): the batch's mean loss is
         /// the size-weighted mean of its parts' mean losses, so its gradient is the size-weighted sum of theirs. The same
         /// as the whole batch's gradient up to the rounding of that sum. A temporary of the caller's dispose scope.
         /// </summary>
-        internal static Tensor SplitGradient(AutoencoderNetwork network, Tensor data, Tensor epochOrder, int start, int size, int parts,
-            LossKind lossKind, AdamOptimizer optimizer, WorkerTeam team, Tensor partGradients, out double lossSum)
+        internal static Tensor SplitGradient(Backpropagation backpropagation, Tensor data, Tensor epochOrder, int start, int size, int parts,
+            WorkerTeam team, PartGradients parallel, out double lossSum)
         {
             var losses = new float[parts];
             var weights = new float[parts];
@@ -122,16 +117,13 @@ namespace AutoencoderPS.Engine.Modeling
                 int from = start + (int)((long)size * p / parts), to = start + (int)((long)size * (p + 1) / parts);
                 using var scope = torch.NewDisposeScope();
                 var batch = data.index_select(0, epochOrder.narrow(0, from, to - from));
-                var loss = BatchLoss(network, batch, lossKind);
-                var gradient = optimizer.Gradient(loss);
-                using (torch.no_grad()) partGradients[p].copy_(gradient);
-                losses[p] = loss.item<float>();
+                losses[p] = backpropagation.Compute(batch, parallel.Slices[p]);
                 weights[p] = (to - from) / (float)size;
             });
             lossSum = 0;
             for (int p = 0; p < parts; p++) lossSum += (double)losses[p] * weights[p] * size;
             using var noGrad = torch.no_grad();
-            return torch.tensor(weights).matmul(partGradients.narrow(0, 0, parts));
+            return torch.tensor(weights).matmul(parallel.Rows.narrow(0, 0, parts));
         }
 
         private static void Shuffle(long[] order, Random random)
@@ -141,6 +133,28 @@ namespace AutoencoderPS.Engine.Modeling
                 int j = random.Next(i + 1);
                 (order[i], order[j]) = (order[j], order[i]);
             }
+        }
+    }
+
+    /// <summary>One flat gradient per thread of a team (the rows of one tensor), each with its layers' slices.</summary>
+    internal sealed class PartGradients : IDisposable
+    {
+        public PartGradients(Backpropagation backpropagation, int parts)
+        {
+            Rows = torch.zeros(parts, backpropagation.Count);
+            rows = Enumerable.Range(0, parts).Select(p => Rows[p]).ToArray();
+            Slices = rows.Select(backpropagation.Into).ToArray();
+        }
+
+        private readonly Tensor[] rows;
+        public Tensor Rows { get; }
+        public GradientSlices[] Slices { get; }
+
+        public void Dispose()
+        {
+            foreach (var s in Slices) s.Dispose();
+            foreach (var r in rows) r.Dispose();
+            Rows.Dispose();
         }
     }
 }

@@ -43,10 +43,12 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             return gradients.Select(g => g.contiguous().data<float>().ToArray()).ToArray();
         }
 
+        // One update from autograd's gradients, flattened in the optimizer's order (the network's parameter order).
         private static void Step(AdamOptimizer optimizer, AutoencoderNetwork net, torch.Tensor batch)
         {
             using var scope = torch.NewDisposeScope();
-            optimizer.Step(Loss(net, batch));
+            using var flat = torch.tensor(Gradients(net, batch).SelectMany(g => g).ToArray());
+            optimizer.Update(flat);
         }
 
         [Fact]
@@ -82,14 +84,14 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         }
 
         [Fact]
-        public void AStepLeavesNoGradientOnTheParametersAndNoTensorBehind()
+        public void AnUpdateLeavesNoGradientOnTheParametersAndNoTensorBehind()
         {
             using var net = Network(4);
             using var optimizer = new AdamOptimizer(net.parameters(), LearningRate);
             using var batch = torch.rand(6, 5);
             long before = torch.Tensor.TotalCount;
             for (int i = 0; i < 3; i++) Step(optimizer, net, batch);
-            // The gradients are the step's temporaries: nothing accumulates in the parameters, nothing outlives the scope.
+            // The update reads the flat gradient: nothing accumulates in the parameters, nothing outlives the scope.
             Assert.All(net.parameters(), p => Assert.Null(p.grad));
             Assert.True(torch.Tensor.TotalCount <= before, $"{torch.Tensor.TotalCount - before} tensor(s) left behind by three steps");
         }

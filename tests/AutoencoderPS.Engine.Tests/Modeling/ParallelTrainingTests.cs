@@ -104,7 +104,7 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             var values = Enumerable.Range(0, n * d).Select(_ => (float)random.NextDouble()).ToArray();
             torch.random.manual_seed(11);
             using var net = new AutoencoderNetwork(new NetworkArchitecture(d, new[] { 4, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid));
-            using var optimizer = new AdamOptimizer(net.parameters(), 1e-3);
+            using var backpropagation = new Backpropagation(net, LossKind.Mse);
             using var data = torch.tensor(values, new long[] { n, d });
             // Rows 50 .. 50 + size of a shuffled order, as an epoch takes a batch.
             var order = Enumerable.Range(0, n).Select(i => (long)i).OrderBy(_ => random.Next()).ToArray();
@@ -112,10 +112,11 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             using var scope = torch.NewDisposeScope();
             var batch = data.index_select(0, epochOrder.narrow(0, 50, size));
             var wholeLoss = torch.nn.functional.mse_loss(net.forward(batch), batch);
-            var whole = optimizer.Gradient(wholeLoss).data<float>().ToArray();
+            var whole = torch.autograd.grad(new[] { wholeLoss }, backpropagation.Parameters.ToArray(), null, false, false, false)
+                .SelectMany(g => g.contiguous().data<float>().ToArray()).ToArray();
             using var team = new WorkerTeam(parts);
-            using var partGradients = torch.empty(parts, optimizer.Count);
-            var split = Trainer.SplitGradient(net, data, epochOrder, 50, size, parts, LossKind.Mse, optimizer, team, partGradients, out double lossSum)
+            using var partGradients = new PartGradients(backpropagation, parts);
+            var split = Trainer.SplitGradient(backpropagation, data, epochOrder, 50, size, parts, team, partGradients, out double lossSum)
                 .data<float>().ToArray();
             Assert.Equal(whole.Length, split.Length);
             double scale = whole.Max(g => Math.Abs(g));

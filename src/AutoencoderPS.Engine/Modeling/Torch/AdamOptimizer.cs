@@ -14,10 +14,9 @@ namespace AutoencoderPS.Engine.Modeling.Torch
     /// The networks here are small (a few thousand weights in a dozen tensors), so a step's cost is the number of
     /// native calls and kernels, not the arithmetic: Adam's eight element-wise operations per tensor and a zeroing per
     /// gradient were about 100 calls a step. So the constructor moves every parameter into one flat tensor (each
-    /// parameter becomes a view of its slice: same values, same shapes), and <see cref="Step"/> takes the loss: it asks
-    /// autograd for the parameters' gradients (returned, not accumulated into each parameter's grad, which would cost
-    /// an addition kernel per tensor and a zeroing), concatenates them into one flat gradient, and updates the flat
-    /// tensor in eight calls. The arithmetic is element by element, as before, in the same order: the same numbers.
+    /// parameter becomes a view of its slice: same values, same shapes), and <see cref="Update"/> takes one flat
+    /// gradient in the same order (<see cref="Backpropagation"/> writes it there) and updates the flat tensor in eight
+    /// calls. The arithmetic is element by element, as Adam's per-tensor update.
     /// </para>
     /// <para>
     /// TorchSharp's own Adam passes temporary Scalars into native calls without keeping them alive, so a garbage
@@ -82,32 +81,10 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             denominator = torch.empty(total, dtype).DetachFromDisposeScope();
         }
 
-        /// <summary>
-        /// One update of every parameter from the gradient of <paramref name="loss"/> (a scalar computed from the
-        /// parameters). Call it inside a dispose scope: the gradients it asks for are temporaries of that scope.
-        /// </summary>
-        public void Step(Tensor loss) => Update(Gradient(loss));
-
-        /// <summary>
-        /// The gradient of <paramref name="loss"/> with respect to every parameter, as one flat tensor in the buffer's
-        /// order (a temporary of the caller's dispose scope). Safe to call from several threads at once for losses of
-        /// separate graphs: the gradients are returned, not accumulated into the parameters.
-        /// </summary>
-        public Tensor Gradient(Tensor loss)
-        {
-            var gradients = torch.autograd.grad(new[] { loss }, parameters, null, false, false, false);
-            // cat takes 1-D tensors: the weights' gradients are viewed flat, the biases' are flat already (a view is a
-            // native call and a tensor handle: half of them saved each step).
-            var pieces = new Tensor[gradients.Count];
-            for (int i = 0; i < pieces.Length; i++)
-                pieces[i] = isFlat[i] ? gradients[i] : gradients[i].view(-1);
-            return torch.cat(pieces, 0);
-        }
-
-        /// <summary>Parameters in the flat buffer (the length of <see cref="Gradient"/>).</summary>
+        /// <summary>Parameters in the flat buffer (the length of the gradient <see cref="Update"/> takes).</summary>
         public long Count => values.shape[0];
 
-        /// <summary>One update of every parameter from a flat gradient (<see cref="Gradient"/>, or a sum of them).</summary>
+        /// <summary>One update of every parameter from a flat gradient in the constructor's parameter order (or a weighted sum of them).</summary>
         public void Update(Tensor flat)
         {
             step++;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
@@ -7,15 +8,24 @@ using static TorchSharp.torch.nn;
 
 namespace AutoencoderPS.Engine.Modeling.Torch
 {
+    /// <summary>What follows a linear layer: the hidden activation, the output's, or nothing (a Linear output).</summary>
+    internal enum LayerActivation { None, Relu, Tanh, LeakyRelu, Sigmoid }
+
     /// <summary>The TorchSharp module: encoder and decoder as two sequential stacks of linear layers.</summary>
     internal sealed class AutoencoderNetwork : Module<Tensor, Tensor>
     {
+        /// <summary>LeakyReLU's slope below zero.</summary>
+        internal const double LeakySlope = 0.01;
+
         // Field names are the keys of the saved state: renaming them breaks existing model files.
         private readonly Sequential encoder;
         private readonly Sequential decoder;
-        // The same layers in order, called directly by forward. Not a Module or Tensor field, so not registered: the
-        // saved state keeps the keys above.
-        private readonly Module<Tensor, Tensor>[] layers;
+        // The same linear layers in order, and what follows each, read by Propagate. Not Module or Tensor fields, so not
+        // registered: the saved state keeps the keys above.
+        private readonly Linear[] linears;
+        private readonly LayerActivation[] activations;
+        // Lives as long as the network: a temporary Scalar can be freed by a garbage collection mid-call (AdamOptimizer).
+        private readonly Scalar leakySlope = LeakySlope.ToScalar();
 
         public AutoencoderNetwork(NetworkArchitecture architecture) : base("Autoencoder")
         {
@@ -23,46 +33,93 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             int middle = architecture.HiddenLayers.Count;
             var encoderLayers = new List<(string, Module<Tensor, Tensor>)>();
             var decoderLayers = new List<(string, Module<Tensor, Tensor>)>();
+            var linearLayers = new List<Linear>();
+            var kinds = new List<LayerActivation>();
             for (int i = 1; i < widths.Count; i++)
             {
                 bool isEncoder = i <= middle;
                 var target = isEncoder ? encoderLayers : decoderLayers;
-                target.Add(($"linear{i}", Linear(widths[i - 1], widths[i])));
+                var linear = Linear(widths[i - 1], widths[i]);
+                target.Add(($"linear{i}", linear));
+                linearLayers.Add(linear);
                 bool isOutput = i == widths.Count - 1;
                 if (!isOutput)
+                {
                     target.Add(($"act{i}", Hidden(architecture.Activation)));
+                    kinds.Add(architecture.Activation switch
+                    {
+                        ActivationKind.Tanh => LayerActivation.Tanh,
+                        ActivationKind.LeakyRelu => LayerActivation.LeakyRelu,
+                        _ => LayerActivation.Relu,
+                    });
+                }
                 else if (architecture.OutputActivation == OutputActivationKind.Sigmoid)
+                {
                     target.Add(($"out{i}", Sigmoid()));
+                    kinds.Add(LayerActivation.Sigmoid);
+                }
+                else kinds.Add(LayerActivation.None);
             }
             encoder = Sequential(encoderLayers);
             decoder = Sequential(decoderLayers);
-            layers = encoderLayers.Concat(decoderLayers).Select(layer => layer.Item2).ToArray();
+            linears = linearLayers.ToArray();
+            activations = kinds.ToArray();
             RegisterComponents();
         }
 
+        /// <summary>The linear layers from input to output.</summary>
+        internal IReadOnlyList<Linear> Layers => linears;
+
+        /// <summary>What follows linear layer <paramref name="layer"/>.</summary>
+        internal LayerActivation ActivationAfter(int layer) => activations[layer];
+
+        public override Tensor forward(Tensor input) => Propagate(input, null);
+
         /// <summary>
-        /// The layers one after the other, each layer's own forward called directly: the same native operations as
-        /// the two Sequentials' forward, without their managed dispatch (each Sequential walks its children and calls
-        /// each through Module.call, which checks the hooks; none are set here). A step calls this once per batch.
+        /// The layers one after the other: each linear layer's own forward, then its activation in place on the layer's
+        /// fresh output (the same native operations and numbers as the Sequentials' modules, without their managed
+        /// dispatch or a second tensor per activation). With <paramref name="outputs"/> (one more than the layers),
+        /// element 0 is the input and element i + 1 layer i's activated output, kept for backpropagation; without, an
+        /// intermediate is disposed as soon as the next layer has read it.
         /// </summary>
-        public override Tensor forward(Tensor input)
+        internal Tensor Propagate(Tensor input, Tensor[]? outputs)
         {
+            if (outputs != null) outputs[0] = input;
             var x = input;
-            foreach (var layer in layers)
+            for (int i = 0; i < linears.Length; i++)
             {
-                var next = layer.forward(x);
-                // An intermediate is no longer needed here (autograd keeps what it saves for the backward pass).
-                if (!ReferenceEquals(x, input)) x.Dispose();
+                var next = linears[i].forward(x);
+                Activate(next, activations[i]);
+                if (outputs != null) outputs[i + 1] = next;
+                else if (!ReferenceEquals(x, input)) x.Dispose();
                 x = next;
             }
             return x;
         }
 
+        private void Activate(Tensor x, LayerActivation kind)
+        {
+            // TorchSharp's in-place operations return the tensor itself (no new handle).
+            switch (kind)
+            {
+                case LayerActivation.Relu: x.relu_(); break;
+                case LayerActivation.Tanh: x.tanh_(); break;
+                case LayerActivation.LeakyRelu: x.leaky_relu_(leakySlope); break;
+                case LayerActivation.Sigmoid: x.sigmoid_(); break;
+            }
+        }
+
         private static Module<Tensor, Tensor> Hidden(ActivationKind kind) => kind switch
         {
             ActivationKind.Tanh => Tanh(),
-            ActivationKind.LeakyRelu => LeakyReLU(0.01),
+            ActivationKind.LeakyRelu => LeakyReLU(LeakySlope),
             _ => ReLU(),
         };
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) leakySlope.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }
