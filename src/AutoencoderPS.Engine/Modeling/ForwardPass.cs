@@ -119,11 +119,8 @@ namespace AutoencoderPS.Engine.Modeling
         // same chunk position as on one thread: the same errors, bit for bit).
         internal const int MinRowsPerPart = 16 * ChunkRows;
 
-        // Every row's score under the network as it is now; with a team, its threads score parts of the rows at once.
-        internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, WorkerTeam? team = null)
-            => RowErrors(net, loss, scaled, n, d, out _, team);
-
-        // The same, with every row's per-input errors (n x d) in featureErrors.
+        // Every row's score under the network as it is now, with every row's per-input errors (n x d) in featureErrors;
+        // with a team, its threads score parts of the rows at once.
         internal static double[] RowErrors(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, out float[] featureErrors, WorkerTeam? team = null)
         {
             var inputErrors = new float[n * d];
@@ -138,6 +135,45 @@ namespace AutoencoderPS.Engine.Modeling
                 int to = Math.Min(n, (int)((long)chunks * (p + 1) / parts) * ChunkRows);
                 ForwardRange(net, loss, scaled, from, to - from, d, inputErrors, null, null);
                 for (int i = from; i < to; i++) errors[i] = RowError(inputErrors, i, d);
+            }
+            if (parts == 1) Part(0);
+            else team!.Run(parts, Part);
+            return errors;
+        }
+
+        // Rows a ranking pass (RankingErrors) sends through the network at once: large enough that the per-call cost is
+        // small against the arithmetic, small enough that a chunk's activations stay a few megabytes.
+        internal const int RankingChunkRows = 8192;
+
+        /// <summary>
+        /// Every row's mean error under the network as it is now, for ranking the rows (robust training's trimming), from
+        /// the trainer's own tensor of the rows (n x d): large chunks straight from that tensor, the errors computed by
+        /// libtorch, instead of the scoring pass's fixed 256-row chunks copied in and out (which keep a row's score
+        /// independent of how many rows were scored with it, to the last bit, as the threshold needs). A row's error here
+        /// can differ from its score in the last bits (libtorch rounds differently for different row counts); a ranking
+        /// does not depend on that. Chunk by chunk, so the result does not depend on the team.
+        /// </summary>
+        internal static double[] RankingErrors(AutoencoderNetwork net, LossKind loss, torch.Tensor data, WorkerTeam? team = null)
+        {
+            int n = (int)data.shape[0];
+            var errors = new double[n];
+            int chunks = (n + RankingChunkRows - 1) / RankingChunkRows;
+            int parts = team == null ? 1 : Math.Clamp(chunks, 1, team.Size);
+            void Part(int p)
+            {
+                TorchRuntime.ApplyThreadCountHere();
+                using var noGrad = torch.no_grad();
+                var values = new float[RankingChunkRows];
+                for (int c = (int)((long)chunks * p / parts); c < (int)((long)chunks * (p + 1) / parts); c++)
+                {
+                    int first = c * RankingChunkRows, rows = Math.Min(RankingChunkRows, n - first);
+                    using var scope = torch.NewDisposeScope();
+                    var input = data.narrow(0, first, rows);
+                    var difference = net.forward(input).sub_(input);
+                    var perRow = (loss == LossKind.Mae ? difference.abs_() : difference.mul_(difference)).mean(new long[] { 1 }, false, null);
+                    MemoryMarshal.Cast<byte, float>(perRow.bytes).CopyTo(values);
+                    for (int r = 0; r < rows; r++) errors[first + r] = values[r];
+                }
             }
             if (parts == 1) Part(0);
             else team!.Run(parts, Part);

@@ -49,7 +49,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (options.Robust && epoch > warmup && trimmedShare != 0)
                 {
                     candidate.eval();
-                    var current = ForwardPass.RowErrors(candidate, options.Loss, scaled, n, d, team);
+                    var current = ForwardPass.RankingErrors(candidate, options.Loss, data, team);
                     candidate.train();
                     trimmedShare ??= RobustTrimming.EstimateShare(current);
                     order = RobustTrimming.Kept(current, trimmedShare.Value);

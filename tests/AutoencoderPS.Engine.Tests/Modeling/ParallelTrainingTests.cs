@@ -87,10 +87,36 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             torch.random.manual_seed(9);
             using var net = new AutoencoderNetwork(new NetworkArchitecture(d, new[] { 8, 3 }, ActivationKind.Relu, OutputActivationKind.Sigmoid));
             net.eval();
-            var alone = ForwardPass.RowErrors(net, LossKind.Mse, scaled, n, d);
+            var alone = ForwardPass.RowErrors(net, LossKind.Mse, scaled, n, d, out _);
             using var team = new WorkerTeam(3);
-            var together = ForwardPass.RowErrors(net, LossKind.Mse, scaled, n, d, team);
+            var together = ForwardPass.RowErrors(net, LossKind.Mse, scaled, n, d, out _, team);
             Assert.Equal(alone, together);
+        }
+
+        [Theory]
+        [InlineData(LossKind.Mse)]
+        [InlineData(LossKind.Mae)]
+        public void RankingErrorsAreTheRowScoresUpToRoundingAndTheSameOnAnyTeam(LossKind loss)
+        {
+            // Robust training ranks the rows by RankingErrors (large chunks of the trainer's tensor) instead of the scoring
+            // pass: the same errors but for the last bits, and chunk by chunk, so threads change nothing.
+            const int d = 5;
+            int n = 2 * ForwardPass.RankingChunkRows + 301;
+            var random = new Random(6);
+            var scaled = Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() * 1.4 - 0.2)).ToArray();
+            torch.random.manual_seed(10);
+            using var net = new AutoencoderNetwork(new NetworkArchitecture(d, new[] { 7, 3 }, ActivationKind.Relu, OutputActivationKind.Sigmoid));
+            net.eval();
+            var scores = ForwardPass.RowErrors(net, loss, scaled, n, d, out _);
+            using var data = torch.tensor(scaled, new long[] { n, d });
+            var ranking = ForwardPass.RankingErrors(net, loss, data);
+            Assert.Equal(n, ranking.Length);
+            for (int i = 0; i < n; i++)
+                Assert.True(Math.Abs(scores[i] - ranking[i]) <= 1e-5 * Math.Max(1e-3, scores[i]), $"row {i}: score {scores[i]}, ranking error {ranking[i]}");
+            // The rows differ (not one value everywhere), and a team gives the same values bit for bit.
+            Assert.True(ranking.Distinct().Count() > n / 2);
+            using var team = new WorkerTeam(3);
+            Assert.Equal(ranking, ForwardPass.RankingErrors(net, loss, data, team));
         }
 
         [Theory]
