@@ -141,13 +141,17 @@ namespace AutoencoderPS.Engine.Modeling
             return errors;
         }
 
-        // Rows a ranking pass (RankingErrors) sends through the network at once: large enough that the per-call cost is
-        // small against the arithmetic, small enough that a chunk's activations stay a few megabytes.
+        // Rows a ranking pass (RankingErrors) sends through the network at once: at most this many (large enough that
+        // the per-call cost is small against the arithmetic), and at most RankingChunkValues inputs' worth, so a wide
+        // window's chunk stays a few megabytes (at least ChunkRows rows).
         internal const int RankingChunkRows = 8192;
+        internal const int RankingChunkValues = 1 << 20;
+
+        internal static int RankingChunkRowsFor(long width) => (int)Math.Clamp(RankingChunkValues / Math.Max(1, width), ChunkRows, RankingChunkRows);
 
         /// <summary>
         /// Every row's mean error under the network as it is now, for ranking the rows (robust training's trimming), from
-        /// the trainer's own tensor of the rows (n x d): large chunks straight from that tensor, the errors computed by
+        /// the trainer's own tensor of the rows (n x d): large chunks (RankingChunkRowsFor) straight from that tensor, the errors computed by
         /// libtorch, instead of the scoring pass's fixed 256-row chunks copied in and out (which keep a row's score
         /// independent of how many rows were scored with it, to the last bit, as the threshold needs). A row's error here
         /// can differ from its score in the last bits (libtorch rounds differently for different row counts); a ranking
@@ -156,17 +160,18 @@ namespace AutoencoderPS.Engine.Modeling
         internal static double[] RankingErrors(AutoencoderNetwork net, LossKind loss, torch.Tensor data, WorkerTeam? team = null)
         {
             int n = (int)data.shape[0];
+            int chunkRows = RankingChunkRowsFor(data.shape[1]);
             var errors = new double[n];
-            int chunks = (n + RankingChunkRows - 1) / RankingChunkRows;
+            int chunks = (n + chunkRows - 1) / chunkRows;
             int parts = team == null ? 1 : Math.Clamp(chunks, 1, team.Size);
             void Part(int p)
             {
                 TorchRuntime.ApplyThreadCountHere();
                 using var noGrad = torch.no_grad();
-                var values = new float[RankingChunkRows];
+                var values = new float[chunkRows];
                 for (int c = (int)((long)chunks * p / parts); c < (int)((long)chunks * (p + 1) / parts); c++)
                 {
-                    int first = c * RankingChunkRows, rows = Math.Min(RankingChunkRows, n - first);
+                    int first = c * chunkRows, rows = Math.Min(chunkRows, n - first);
                     using var scope = torch.NewDisposeScope();
                     var input = data.narrow(0, first, rows);
                     var difference = net.forward(input).sub_(input);

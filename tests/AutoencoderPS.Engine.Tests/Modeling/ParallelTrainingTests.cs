@@ -117,6 +117,9 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             Assert.True(ranking.Distinct().Count() > n / 2);
             using var team = new WorkerTeam(3);
             Assert.Equal(ranking, ForwardPass.RankingErrors(net, loss, data, team));
+            // A wide window's chunk is bounded in values, not only in rows.
+            Assert.Equal(ForwardPass.RankingChunkRows, ForwardPass.RankingChunkRowsFor(d));
+            Assert.True(ForwardPass.RankingChunkRowsFor(2000) * 2000L <= ForwardPass.RankingChunkValues);
         }
 
         [Theory]

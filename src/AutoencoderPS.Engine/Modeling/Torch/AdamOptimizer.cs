@@ -31,8 +31,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         private const double Epsilon = 1e-8;
 
         private readonly Parameter[] parameters;
-        // Per parameter: one-dimensional already (a bias), so its gradient needs no flat view; shapes never change.
-        private readonly bool[] isFlat;
         private readonly Tensor values;
         private readonly Tensor firstMoment;
         private readonly Tensor secondMoment;
@@ -58,7 +56,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         public AdamOptimizer(IEnumerable<Parameter> parameters, double learningRate)
         {
             this.parameters = parameters.ToArray();
-            isFlat = this.parameters.Select(p => p.dim() == 1).ToArray();
             this.learningRate = learningRate;
             using var noGrad = torch.no_grad();
             long total = this.parameters.Sum(p => p.numel());

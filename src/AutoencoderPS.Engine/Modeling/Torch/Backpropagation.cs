@@ -111,6 +111,9 @@ namespace AutoencoderPS.Engine.Modeling.Torch
     {
         internal GradientSlices(IReadOnlyList<Linear> layers, Tensor flat)
         {
+            long total = layers.Sum(layer => layer.weight!.numel() + layer.bias!.numel());
+            if (flat.dim() != 1 || total != flat.shape[0])
+                throw new ArgumentException($"The flat gradient must be one-dimensional with {total} values, one per weight and bias of the network.", nameof(flat));
             Weights = new Tensor[layers.Count];
             Biases = new Tensor[layers.Count];
             long offset = 0;
@@ -123,8 +126,6 @@ namespace AutoencoderPS.Engine.Modeling.Torch
                 Biases[i] = flat.narrow(0, offset, biases);
                 offset += biases;
             }
-            if (offset != flat.shape[0])
-                throw new ArgumentException($"The flat gradient has {flat.shape[0]} values; the network has {offset} weights and biases.", nameof(flat));
         }
 
         public Tensor[] Weights { get; }
