@@ -215,7 +215,10 @@ namespace AutoencoderPS.Engine.Scoring
         /// all rows when unknown): an earlier unlikely stretch counts in the empirical tail and the new-high rule only
         /// for rows of its own kind (see <see cref="UnlikelyAt"/>).
         /// </summary>
-        public double? Next(string group, double rawScore, out bool newHigh, int kind = 0)
+        public double? Next(string group, double rawScore, out bool newHigh, int kind = 0) => Next(group, rawScore, out newHigh, out _, kind);
+
+        /// <summary>As above; <paramref name="unlikelyAt"/> is the group's threshold (<see cref="UnlikelyAtFor"/>).</summary>
+        public double? Next(string group, double rawScore, out bool newHigh, out double unlikelyAt, int kind = 0)
         {
             if (!groups.TryGetValue(group, out var g))
             {
@@ -223,7 +226,7 @@ namespace AutoencoderPS.Engine.Scoring
                 groups[group] = g;
             }
             int learningRows = g.Settings.LearningRows;
-            double unlikelyAt = g.Settings.UnlikelyAt;
+            unlikelyAt = g.Settings.UnlikelyAt;
             newHigh = true;
             if (double.IsNaN(rawScore) || double.IsInfinity(rawScore)) return 1.0;
             // The short-run average's kind is that of its largest error: rows after an incident still average its

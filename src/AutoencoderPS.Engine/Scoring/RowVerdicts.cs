@@ -56,9 +56,9 @@ namespace AutoencoderPS.Engine.Scoring
             isAnomaly = rawVerdict;
             if (Likelihood != null)
             {
-                probability = Likelihood.Next(group, rawScore, out bool newHigh, kind);
                 // The group's own threshold (a model whose groups report at different intervals: AnomalyLikelihood.PerGroup).
-                isAnomaly = probability != null && probability.Value >= Likelihood.UnlikelyAtFor(group) && newHigh || held;
+                probability = Likelihood.Next(group, rawScore, out bool newHigh, out double unlikelyAt, kind);
+                isAnomaly = probability != null && probability.Value >= unlikelyAt && newHigh || held;
             }
             return Alerts.Next(group, time, isAnomaly);
         }

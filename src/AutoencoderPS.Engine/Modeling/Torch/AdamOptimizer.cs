@@ -61,21 +61,37 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             long total = this.parameters.Sum(p => p.numel());
             var dtype = this.parameters.Length == 0 ? ScalarType.Float32 : this.parameters[0].dtype;
             values = torch.empty(total, dtype).DetachFromDisposeScope();
-            long offset = 0;
-            foreach (var p in this.parameters)
+            var views = FlatViews(values, this.parameters);
+            for (int i = 0; i < views.Length; i++)
             {
-                long count = p.numel();
-                using (var slice = values.narrow(0, offset, count))
-                using (var view = slice.view(p.shape))
-                {
-                    view.copy_(p);
-                    p.set_(view);
-                }
-                offset += count;
+                views[i].copy_(this.parameters[i]);
+                this.parameters[i].set_(views[i]);
+                views[i].Dispose();
             }
             firstMoment = torch.zeros(total, dtype).DetachFromDisposeScope();
             secondMoment = torch.zeros(total, dtype).DetachFromDisposeScope();
             denominator = torch.empty(total, dtype).DetachFromDisposeScope();
+        }
+
+        /// <summary>
+        /// Views of <paramref name="flat"/> (one-dimensional), one per parameter in order, each its parameter's shape: the
+        /// one layout of every flat tensor of these parameters (the optimizer's values, and the gradients Backpropagation
+        /// writes). The caller disposes the views.
+        /// </summary>
+        internal static Tensor[] FlatViews(Tensor flat, IReadOnlyList<Parameter> parameters)
+        {
+            long total = parameters.Sum(p => p.numel());
+            if (flat.dim() != 1 || flat.shape[0] != total)
+                throw new ArgumentException($"The flat tensor must be one-dimensional with {total} values, one per weight and bias.", nameof(flat));
+            var views = new Tensor[parameters.Count];
+            long offset = 0;
+            for (int i = 0; i < views.Length; i++)
+            {
+                long count = parameters[i].numel();
+                using (var slice = flat.narrow(0, offset, count)) views[i] = slice.view(parameters[i].shape);
+                offset += count;
+            }
+            return views;
         }
 
         /// <summary>Parameters in the flat buffer (the length of the gradient <see cref="Update"/> takes).</summary>

@@ -43,22 +43,16 @@ namespace AutoencoderPS.Engine.Modeling.Torch
                 target.Add(($"linear{i}", linear));
                 linearLayers.Add(linear);
                 bool isOutput = i == widths.Count - 1;
-                if (!isOutput)
-                {
-                    target.Add(($"act{i}", Hidden(architecture.Activation)));
-                    kinds.Add(architecture.Activation switch
+                var kind = !isOutput
+                    ? architecture.Activation switch
                     {
                         ActivationKind.Tanh => LayerActivation.Tanh,
                         ActivationKind.LeakyRelu => LayerActivation.LeakyRelu,
                         _ => LayerActivation.Relu,
-                    });
-                }
-                else if (architecture.OutputActivation == OutputActivationKind.Sigmoid)
-                {
-                    target.Add(($"out{i}", Sigmoid()));
-                    kinds.Add(LayerActivation.Sigmoid);
-                }
-                else kinds.Add(LayerActivation.None);
+                    }
+                    : architecture.OutputActivation == OutputActivationKind.Sigmoid ? LayerActivation.Sigmoid : LayerActivation.None;
+                kinds.Add(kind);
+                if (kind != LayerActivation.None) target.Add((isOutput ? $"out{i}" : $"act{i}", ModuleOf(kind)));
             }
             encoder = Sequential(encoderLayers);
             decoder = Sequential(decoderLayers);
@@ -109,10 +103,12 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             }
         }
 
-        private static Module<Tensor, Tensor> Hidden(ActivationKind kind) => kind switch
+        // The module of an activation (in the Sequentials, as the network was first written; Propagate applies it in place).
+        private static Module<Tensor, Tensor> ModuleOf(LayerActivation kind) => kind switch
         {
-            ActivationKind.Tanh => Tanh(),
-            ActivationKind.LeakyRelu => LeakyReLU(LeakySlope),
+            LayerActivation.Tanh => Tanh(),
+            LayerActivation.LeakyRelu => LeakyReLU(LeakySlope),
+            LayerActivation.Sigmoid => Sigmoid(),
             _ => ReLU(),
         };
 

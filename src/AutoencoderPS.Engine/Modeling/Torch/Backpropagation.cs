@@ -52,7 +52,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         public long Count { get; }
 
         /// <summary>Each layer's slices of <paramref name="flat"/> (one-dimensional, <see cref="Count"/> values), where <see cref="Compute"/> writes.</summary>
-        public GradientSlices Into(Tensor flat) => new GradientSlices(layers, flat);
+        public GradientSlices Into(Tensor flat) => new GradientSlices(AdamOptimizer.FlatViews(flat, Parameters));
 
         /// <summary>
         /// Writes the gradient of the mean loss over <paramref name="batch"/> (rows x inputs, the network's own input and
@@ -106,26 +106,17 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         }
     }
 
-    /// <summary>Views of one flat gradient: each layer's weight gradient (its weight's shape) and bias gradient.</summary>
+    /// <summary>Views of one flat gradient (AdamOptimizer.FlatViews over Backpropagation.Parameters): each layer's weight gradient (its weight's shape) and bias gradient.</summary>
     internal sealed class GradientSlices : IDisposable
     {
-        internal GradientSlices(IReadOnlyList<Linear> layers, Tensor flat)
+        private readonly Tensor[] views;
+
+        internal GradientSlices(Tensor[] views)
         {
-            long total = layers.Sum(layer => layer.weight!.numel() + layer.bias!.numel());
-            if (flat.dim() != 1 || total != flat.shape[0])
-                throw new ArgumentException($"The flat gradient must be one-dimensional with {total} values, one per weight and bias of the network.", nameof(flat));
-            Weights = new Tensor[layers.Count];
-            Biases = new Tensor[layers.Count];
-            long offset = 0;
-            for (int i = 0; i < layers.Count; i++)
-            {
-                var weight = layers[i].weight!;
-                using (var slice = flat.narrow(0, offset, weight.numel())) Weights[i] = slice.view(weight.shape);
-                offset += weight.numel();
-                long biases = layers[i].bias!.numel();
-                Biases[i] = flat.narrow(0, offset, biases);
-                offset += biases;
-            }
+            this.views = views;
+            // Parameters alternate: each layer's weight, then its bias.
+            Weights = views.Where((_, i) => i % 2 == 0).ToArray();
+            Biases = views.Where((_, i) => i % 2 == 1).ToArray();
         }
 
         public Tensor[] Weights { get; }
@@ -133,7 +124,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
 
         public void Dispose()
         {
-            foreach (var t in Weights.Concat(Biases)) t.Dispose();
+            foreach (var t in views) t.Dispose();
         }
     }
 }
