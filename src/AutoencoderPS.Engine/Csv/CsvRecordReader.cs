@@ -359,6 +359,7 @@ namespace AutoencoderPS.Engine.Csv
 
         // Keeps the unread part (from the current record's start), then reads more; grows the buffer for a record
         // longer than it (records are bounded, so the buffer is too).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Fill()
         {
             if (buffer == null) buffer = new byte[Math.Max(16, BufferSize)];

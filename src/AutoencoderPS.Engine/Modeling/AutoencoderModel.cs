@@ -323,6 +323,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in any of
         // its rows), or null; null for all when nothing was filled in.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static int[]?[]? FilledSlots(FeatureSchema schema, ImputedCells? imputed, int n, int d, WindowPlan? windows)
         {
             var cells = FilledCells(schema, imputed, n, windows);
@@ -416,6 +417,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per scored row (window): the inputs filled in, from the cells given (`cells`, a window's from every row) or else
         // from the features named (a row's own; a window's newest row's); null entries where none.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private int[]?[] FilledSlots(IReadOnlyList<IReadOnlyList<string>?>? imputed, IReadOnlyList<int[]?>? cells, int n, int d)
         {
             var filled = new int[]?[n];
@@ -462,6 +464,7 @@ namespace AutoencoderPS.Engine.Modeling
         // ones, and the score then says how the measured values agree with each other. Only the rows with filled-in values
         // go through the extra passes; the rows keep their chunk positions' arithmetic (ForwardPass pads every chunk), so
         // a row's inputs do not depend on the rows scored with it.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ImputeByReconstruction(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d, int[]?[] filled)
         {
             var rows = new List<int>();
@@ -493,6 +496,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
         {
             lock (sync)
@@ -541,6 +545,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null,
             IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null)
         {

@@ -100,6 +100,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>Weighs <paramref name="errors"/> (n rows of per-input errors, <paramref name="perInput"/>'s width) in place.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Apply(float[] errors, int n, double[] perInput)
         {
             int d = perInput.Length;

@@ -18,6 +18,7 @@ namespace AutoencoderPS.Engine.Modeling
         private const float MaxScaledValue = 1e6f;
 
         // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
         {
             int d = scaler.Count;
@@ -31,6 +32,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per input, how far each value lies beyond the training range (FeatureScaler.Beyond), in the layout of Scale;
         // null when the scaling has no training range (then every score is the plain reconstruction error).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows)
         {
             if (!scaler.HasRange) return null;
@@ -62,6 +64,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per-input errors and reconstructions come back row-major (n x d, scaled units). The network reads the scaled
         // values; the error is measured against them plus how far each lies beyond the training range (null: nothing).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
             out float[] errors, out float[] reconstructed, float[]? beyond = null)
         {
@@ -71,6 +74,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         // Rows first .. first + n - 1 of scaled (and beyond) into the same rows of errors and reconstructed (null: not kept).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardRange(AutoencoderNetwork net, LossKind loss, float[] scaled, int first, int n, int d,
             float[] errors, float[]? reconstructed, float[]? beyond)
         {
@@ -187,6 +191,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // The row score: mean of the per-feature errors, summed in double so training and scoring agree exactly; over the
         // inputs that were measured when `filledIn` of them were filled in for missing values (their errors are 0).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static double RowError(float[] errors, int row, int d, int filledIn = 0)
         {
             double sum = 0;

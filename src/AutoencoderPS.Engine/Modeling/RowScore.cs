@@ -126,6 +126,7 @@ namespace AutoencoderPS.Engine.Modeling
 
         // The columns with the largest errors, largest first (ties keep column order): a partial selection, as
         // scoring files explains every row, so no sorting of all columns.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private int TopColumns(int count, Span<int> top)
         {
             count = Math.Min(Math.Max(0, count), schema.Count);

@@ -218,6 +218,7 @@ namespace AutoencoderPS.Engine.Scoring
         public double? Next(string group, double rawScore, out bool newHigh, int kind = 0) => Next(group, rawScore, out newHigh, out _, kind);
 
         /// <summary>As above; <paramref name="unlikelyAt"/> is the group's threshold (<see cref="UnlikelyAtFor"/>).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public double? Next(string group, double rawScore, out bool newHigh, out double unlikelyAt, int kind = 0)
         {
             if (!groups.TryGetValue(group, out var g))

@@ -204,6 +204,9 @@ namespace AutoencoderPS.Engine.Scoring
             return chunk;
         }
 
+        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
+        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Dispatch(Chunk chunk, Queue<Chunk> inFlight)
         {
             chunk.Dispatched = true;
@@ -240,6 +243,7 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // Writes a scored chunk and reports its rejected rows, on this thread; a worker's failure is thrown here.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Commit(Chunk chunk)
         {
             try
@@ -331,6 +335,7 @@ namespace AutoencoderPS.Engine.Scoring
                 OutputRows = Rows = Anomalies = 0;
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Add(CsvRecordReader reader, long ordinal)
             {
                 int count = reader.FieldCount;
@@ -353,6 +358,7 @@ namespace AutoencoderPS.Engine.Scoring
                 BoundsUsed += 2 * count;
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void Append(in Entry entry)
             {
                 if (EntryCount == Entries.Length) Array.Resize(ref Entries, 2 * Entries.Length);
@@ -375,6 +381,7 @@ namespace AutoencoderPS.Engine.Scoring
                 Bytes.AsSpan(Bounds[entry.FirstBound + 2 * i], Bounds[entry.FirstBound + 2 * i + 1] - Bounds[entry.FirstBound + 2 * i]);
 
             // The record's bytes up to the end of field count - 1 (as it was in the file).
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public ReadOnlySpan<byte> Raw(in Entry entry, int count) =>
                 count == 0 ? default : Bytes.AsSpan(entry.Offset, Bounds[entry.FirstBound + 2 * count - 1] - entry.Offset);
 
@@ -417,6 +424,7 @@ namespace AutoencoderPS.Engine.Scoring
                 pipeline = new ScoringPipeline<int>(model, owner.scoring, this, sinkKeepsScores: false);
             }
 
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Process(Chunk work)
             {
                 chunk = work;
@@ -497,6 +505,7 @@ namespace AutoencoderPS.Engine.Scoring
             }
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Write(int index, RowScore? score, IReadOnlyList<string>? imputed)
             {
                 var entry = chunk.Entries[index];

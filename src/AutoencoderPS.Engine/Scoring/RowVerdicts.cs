@@ -35,6 +35,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// Sets the row's likelihood, verdict and alert; rows must come in time order within their group.
         /// <paramref name="kind"/>: the row feature with the largest error (see AnomalyLikelihood.UnlikelyAt).
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Apply(RowScore score, WindowKey key, int kind = 0)
         {
             score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly,
@@ -49,6 +50,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// model's threshold, when not calibrating) and, returned, whether it raises an alert. A window in which a feature
         /// is stuck (<paramref name="held"/>, Modeling.HeldValues) is an anomaly whatever its likelihood.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly,
             bool held = false, int kind = 0)
         {

@@ -305,6 +305,9 @@ namespace AutoencoderPS.Engine.Scoring
         private bool atRecordStart = true;
         private readonly bool neutralize;
 
+        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
+        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void FieldEnd(int start)
         {
             var field = text.Span.Slice(start);
@@ -331,10 +334,12 @@ namespace AutoencoderPS.Engine.Scoring
             text.Append('"');
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private bool NeedsQuotes(ReadOnlySpan<char> field) =>
             field.Length > 0 &&
             (field[0] == ' ' || field[^1] == ' ' || field.IndexOfAny('"', '\r', '\n') >= 0 || (delimiter.Length > 0 && field.IndexOf(delimiter.AsSpan()) >= 0));
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void EndRecord()
         {
             text.Append("\r\n");
@@ -358,6 +363,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Put(ReadOnlySpan<byte> data)
         {
             if (data.Length > bytes.Length - used)
@@ -373,6 +379,7 @@ namespace AutoencoderPS.Engine.Scoring
             used += data.Length;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Drain()
         {
             if (used == 0) return;

@@ -92,6 +92,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// model) and adds it as <paramref name="row"/>. Returns the reason when the row can't be scored (a value that
         /// can't be read, a row out of time order): it is then not added, and a window's state is as it was.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public FeatureValueException? Add(IRecord record, TRow row, CultureInfo culture, MissingValuePolicy policy)
         {
             var features = RentFeatures();
@@ -124,6 +125,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
         /// throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c> and is not added.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
         {
             double[]? input = features;
@@ -158,6 +160,7 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>An array of the schema's width for <see cref="Add(TRow, double[], IReadOnlyList{string}?, WindowKey)"/> (reused between batches).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public double[] RentFeatures()
         {
             if (spare.Count == 0) return new double[Schema.Width];
@@ -190,6 +193,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// Scores the pending rows and hands them to the sink, in order. A batch is handed over once: when the model or
         /// the sink fails, its rows are dropped, never written twice.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Flush()
         {
             if (rows.Count == 0) return;
@@ -210,6 +214,7 @@ namespace AutoencoderPS.Engine.Scoring
         // when done, or the index after the last row written (after a row whose learning changed the weights, or at the end
         // of a slice). A model that learns is scored in slices of LearnEvery rows, so an update rescores at most one slice:
         // the cost stays linear in the rows however small LearnEvery is.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private int ScoreAndWrite(int from)
         {
             bool learns = model.Learns;

@@ -23,6 +23,7 @@ namespace AutoencoderPS.Engine.Text
         public void Clear() => Length = 0;
 
         /// <summary>Inserts <paramref name="c"/> before the character at <paramref name="index"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Insert(int index, char c)
         {
             if (Length == chars.Length) Grow(1);
@@ -34,6 +35,9 @@ namespace AutoencoderPS.Engine.Text
         /// <summary>Drops the characters from <paramref name="length"/> on.</summary>
         public void Truncate(int length) => Length = Math.Min(Length, Math.Max(0, length));
 
+        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
+        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Append(char c)
         {
             if (Length == chars.Length) Grow(1);
@@ -42,6 +46,7 @@ namespace AutoencoderPS.Engine.Text
 
         public void Append(string? text) => Append(text.AsSpan());
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Append(ReadOnlySpan<char> text)
         {
             if (Length + text.Length > chars.Length) Grow(text.Length);
@@ -50,6 +55,7 @@ namespace AutoencoderPS.Engine.Text
         }
 
         /// <summary>As <c>value.ToString(format, culture)</c>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Append(double value, string? format, CultureInfo culture)
         {
             int written;
@@ -58,6 +64,7 @@ namespace AutoencoderPS.Engine.Text
         }
 
         /// <summary>As <c>value.ToString("G4", culture)</c>, for the values <see cref="ShortNumberFormat.TryFormatG4"/> handles; false for others.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool TryAppendG4(double value, CultureInfo culture)
         {
             if (chars.Length - Length < 48) Grow(48);
@@ -67,6 +74,7 @@ namespace AutoencoderPS.Engine.Text
         }
 
         /// <summary>As <c>value.ToString("0", culture)</c>: the fast cases of <see cref="ShortNumberFormat.TryFormatWhole"/>, else .NET's formatter.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void AppendWhole(double value, CultureInfo culture)
         {
             if (chars.Length - Length < 48) Grow(48);

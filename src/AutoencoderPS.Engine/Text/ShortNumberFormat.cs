@@ -19,6 +19,7 @@ namespace AutoencoderPS.Engine.Text
         private const double TieMargin = 1e-6;
 
         /// <summary>As <c>d.ToString("G4", format)</c> for 1e-4 &lt;= |d| &lt; 1e4, into <paramref name="destination"/>.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static bool TryFormatG4(double d, NumberFormatInfo format, Span<char> destination, out int written)
         {
             written = 0;
@@ -68,6 +69,7 @@ namespace AutoencoderPS.Engine.Text
         }
 
         /// <summary>As <c>d.ToString("0", format)</c> for 0 &lt;= d &lt; 1e9 (not negative zero).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static bool TryFormatWhole(double d, Span<char> destination, out int written)
         {
             written = 0;

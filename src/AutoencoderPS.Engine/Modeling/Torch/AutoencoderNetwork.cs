@@ -76,6 +76,7 @@ namespace AutoencoderPS.Engine.Modeling.Torch
         /// element 0 is the input and element i + 1 layer i's activated output, kept for backpropagation; without, an
         /// intermediate is disposed as soon as the next layer has read it.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal Tensor Propagate(Tensor input, Tensor[]? outputs)
         {
             if (outputs != null) outputs[0] = input;
@@ -91,6 +92,9 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             return x;
         }
 
+        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
+        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Activate(Tensor x, LayerActivation kind)
         {
             // TorchSharp's in-place operations return the tensor itself (no new handle).
