@@ -195,8 +195,8 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
         public const double RobustSigmoidWidth = 2.0;
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        // The methods marked AggressiveOptimization in this file run per row or per batch when a file is scored: compiled
+        // optimized at once, not tiered up through Dynamic PGO's instrumented code (.docs/performance.md, "Third look").
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Transform(int feature, double value)
         {

@@ -323,7 +323,6 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in any of
         // its rows), or null; null for all when nothing was filled in.
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static int[]?[]? FilledSlots(FeatureSchema schema, ImputedCells? imputed, int n, int d, WindowPlan? windows)
         {
             var cells = FilledCells(schema, imputed, n, windows);

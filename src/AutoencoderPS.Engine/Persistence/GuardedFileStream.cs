@@ -27,9 +27,6 @@ namespace AutoencoderPS.Engine.Persistence
 
         public override void Write(byte[] buffer, int offset, int count) => Guard(() => base.Write(buffer, offset, count));
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             ThrowIfFaulted();
@@ -53,7 +50,6 @@ namespace AutoencoderPS.Engine.Persistence
             catch (ArgumentOutOfRangeException e) { throw TooLarge(e); }
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Guard(Action write)
         {
             ThrowIfFaulted();

@@ -204,9 +204,6 @@ namespace AutoencoderPS.Engine.Scoring
             return chunk;
         }
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Dispatch(Chunk chunk, Queue<Chunk> inFlight)
         {
             chunk.Dispatched = true;
@@ -243,7 +240,6 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // Writes a scored chunk and reports its rejected rows, on this thread; a worker's failure is thrown here.
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Commit(Chunk chunk)
         {
             try
@@ -335,6 +331,8 @@ namespace AutoencoderPS.Engine.Scoring
                 OutputRows = Rows = Anomalies = 0;
             }
 
+            // The methods marked AggressiveOptimization in this file run per row or per batch when a file is scored: compiled
+            // optimized at once, not tiered up through Dynamic PGO's instrumented code (.docs/performance.md, "Third look").
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Add(CsvRecordReader reader, long ordinal)
             {
@@ -381,7 +379,6 @@ namespace AutoencoderPS.Engine.Scoring
                 Bytes.AsSpan(Bounds[entry.FirstBound + 2 * i], Bounds[entry.FirstBound + 2 * i + 1] - Bounds[entry.FirstBound + 2 * i]);
 
             // The record's bytes up to the end of field count - 1 (as it was in the file).
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public ReadOnlySpan<byte> Raw(in Entry entry, int count) =>
                 count == 0 ? default : Bytes.AsSpan(entry.Offset, Bounds[entry.FirstBound + 2 * count - 1] - entry.Offset);
 

@@ -305,8 +305,8 @@ namespace AutoencoderPS.Engine.Scoring
         private bool atRecordStart = true;
         private readonly bool neutralize;
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        // The methods marked AggressiveOptimization in this file run per row or per batch when a file is scored: compiled
+        // optimized at once, not tiered up through Dynamic PGO's instrumented code (.docs/performance.md, "Third look").
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void FieldEnd(int start)
         {
@@ -334,7 +334,6 @@ namespace AutoencoderPS.Engine.Scoring
             text.Append('"');
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private bool NeedsQuotes(ReadOnlySpan<char> field) =>
             field.Length > 0 &&
             (field[0] == ' ' || field[^1] == ' ' || field.IndexOfAny('"', '\r', '\n') >= 0 || (delimiter.Length > 0 && field.IndexOf(delimiter.AsSpan()) >= 0));

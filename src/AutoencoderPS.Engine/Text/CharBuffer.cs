@@ -35,8 +35,8 @@ namespace AutoencoderPS.Engine.Text
         /// <summary>Drops the characters from <paramref name="length"/> on.</summary>
         public void Truncate(int length) => Length = Math.Min(Length, Math.Max(0, length));
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        // The methods marked AggressiveOptimization in this file run per row or per batch when a file is scored: compiled
+        // optimized at once, not tiered up through Dynamic PGO's instrumented code (.docs/performance.md, "Third look").
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Append(char c)
         {

@@ -92,8 +92,8 @@ namespace AutoencoderPS.Engine.Modeling.Torch
             return x;
         }
 
-        // Run per row or per batch: compiled optimized at once. Tiered up from ReadyToRun code, it ran instrumented
-        // (Dynamic PGO) for much of a process's first large file, slower still on several threads (.docs/performance.md).
+        // The methods marked AggressiveOptimization in this file run per row or per batch when a file is scored: compiled
+        // optimized at once, not tiered up through Dynamic PGO's instrumented code (.docs/performance.md, "Third look").
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Activate(Tensor x, LayerActivation kind)
         {
