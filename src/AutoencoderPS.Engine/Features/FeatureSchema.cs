@@ -42,7 +42,7 @@ namespace AutoencoderPS.Engine.Features
 
         public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
         {
-            Columns = columns.ToArray();
+            Columns = columnArray = columns.ToArray();
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -60,11 +60,15 @@ namespace AutoencoderPS.Engine.Features
         }
 
         public IReadOnlyList<FeatureColumn> Columns { get; }
+
+        // Columns as an array: Count is read per column of every scored row, in code compiled without the profile that
+        // would devirtualize IReadOnlyList's Count.
+        private readonly FeatureColumn[] columnArray;
         public IReadOnlyList<IgnoredColumn> Ignored { get; }
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>Number of feature columns.</summary>
-        public int Count => Columns.Count;
+        public int Count => columnArray.Length;
 
         /// <summary>Number of network inputs (a categorical column takes one per category plus one).</summary>
         public int Width { get; }
