@@ -42,7 +42,7 @@ namespace AutoencoderPS.Engine.Features
 
         public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
         {
-            Columns = columnArray = columns.ToArray();
+            this.columns = columns.ToArray();
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -59,16 +59,19 @@ namespace AutoencoderPS.Engine.Features
             SlotNames = Columns.SelectMany(c => c.SlotNames()).ToArray();
         }
 
-        public IReadOnlyList<FeatureColumn> Columns { get; }
+        public IReadOnlyList<FeatureColumn> Columns => columns;
 
-        // Columns as an array: Count is read per column of every scored row, in code compiled without the profile that
-        // would devirtualize IReadOnlyList's Count.
-        private readonly FeatureColumn[] columnArray;
+        // Kept as an array: Count and RoleOf are read per column of every scored row, in code compiled without the
+        // profile that would devirtualize IReadOnlyList's members.
+        private readonly FeatureColumn[] columns;
         public IReadOnlyList<IgnoredColumn> Ignored { get; }
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>Number of feature columns.</summary>
-        public int Count => columnArray.Length;
+        public int Count => columns.Length;
+
+        /// <summary>The role of feature column <paramref name="column"/>.</summary>
+        public ColumnRole RoleOf(int column) => columns[column].Role;
 
         /// <summary>Number of network inputs (a categorical column takes one per category plus one).</summary>
         public int Width { get; }

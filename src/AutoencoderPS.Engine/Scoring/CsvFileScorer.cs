@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -51,8 +50,6 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly char point;
         private readonly MissingValuePolicy policy;
         private readonly Worker?[] workers;
-        // Per feature column: numeric (read from the bytes when plain), looked up once rather than per value.
-        private readonly bool[] numeric;
 
         /// <summary>A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model).</summary>
         public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, int batchSize, MissingValuePolicy policy)
@@ -70,7 +67,6 @@ namespace AutoencoderPS.Engine.Scoring
             this.model = model ?? throw new ArgumentNullException(nameof(model));
             if (model.Settings.IsWindowed) throw new ArgumentException("A sliding-window model's files are read record by record.", nameof(model));
             schema = model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet.");
-            numeric = schema.Columns.Select(c => c.Role == ColumnRole.Numeric).ToArray();
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread.");
             this.output = output ?? throw new ArgumentNullException(nameof(output));
             this.options = options;
@@ -483,7 +479,7 @@ namespace AutoencoderPS.Engine.Scoring
                         if (entry.Fields == null)
                         {
                             var bytes = chunk.Field(entry, f);
-                            if (owner.point != '\0' && owner.numeric[c] && NumberParser.TryReadPlainDecimal(bytes, owner.point, out double number))
+                            if (owner.point != '\0' && schema.RoleOf(c) == ColumnRole.Numeric && NumberParser.TryReadPlainDecimal(bytes, owner.point, out double number))
                             {
                                 features[schema.FirstSlot(c)] = number;
                                 continue;
