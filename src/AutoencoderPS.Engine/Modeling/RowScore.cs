@@ -169,8 +169,16 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>
-        /// Appends the text of <see cref="Explain"/> to <paramref name="text"/>, formatting numbers in place: the
-        /// output file explains every row, so this builds no contribution objects, boxed values or strings.
+        /// Whether a file the module writes (a scored file, the scheduled job's output) gives this row its explanation:
+        /// an anomaly always, a normal row only with <paramref name="everyRow"/> (-ExplainAll). On a normal row it says
+        /// nothing an operator acts on, yet it made nearly half of a scored file's bytes; the top feature is written on
+        /// every row. Scored objects explain every row.
+        /// </summary>
+        internal bool ExplainedInFile(bool everyRow) => everyRow || IsAnomaly;
+
+        /// <summary>
+        /// Appends the text of <see cref="Explain"/> to <paramref name="text"/>, formatting numbers in place: an output
+        /// file may explain every row, so this builds no contribution objects, boxed values or strings.
         /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

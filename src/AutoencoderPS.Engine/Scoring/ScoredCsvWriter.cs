@@ -16,9 +16,10 @@ namespace AutoencoderPS.Engine.Scoring
 {
     /// <summary>
     /// Writes scored rows as CSV, as UTF-8 bytes gathered in large blocks: every original column, then the score
-    /// columns (<see cref="Features.ScoreColumns"/>), in the input's culture and delimiter. Two targets:
+    /// columns (<see cref="Features.ScoreColumns"/>), in the input's culture and delimiter. AnomalyExplanation is written
+    /// for anomalies only, or for every row with explainAll (<see cref="RowScore.ExplainedInFile"/>). Two targets:
     /// <list type="bullet">
-    /// <item>a scored file (<see cref="ScoredCsvWriter(string, CsvInputOptions, int, bool)"/>): every row has the first
+    /// <item>a scored file (<see cref="ScoredCsvWriter(string, CsvInputOptions, int, bool, bool)"/>): every row has the first
     /// file's columns; the file appears only when <see cref="Commit"/> is called (temporary file, then rename), so a
     /// failed run never leaves a partial output or destroys the previous one;</item>
     /// <item>the scheduled job's output (<see cref="Append"/>): rows go to the end of an open file under fixed columns
@@ -36,6 +37,7 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly CultureInfo culture;
         private readonly int topFeatures;
         private readonly bool windowed;
+        private readonly bool explainAll;
         private readonly bool source;
         private readonly Stream stream;
         private readonly GuardedFileStream? guarded;
@@ -52,9 +54,12 @@ namespace AutoencoderPS.Engine.Scoring
         private int[] map = Array.Empty<int>();
         private bool committed;
 
-        /// <summary>A writer to <paramref name="path"/>; <paramref name="windowed"/> (sliding-window models) adds <see cref="Features.ScoreColumns.Series"/>.</summary>
-        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool windowed = false)
-            : this(options, topFeatures, windowed, source: false, target: null, columns: null)
+        /// <summary>
+        /// A writer to <paramref name="path"/>; <paramref name="windowed"/> (sliding-window models) adds
+        /// <see cref="Features.ScoreColumns.Series"/>; <paramref name="explainAll"/> explains every row, not only the anomalies.
+        /// </summary>
+        public ScoredCsvWriter(string path, CsvInputOptions options, int topFeatures, bool windowed = false, bool explainAll = false)
+            : this(options, topFeatures, windowed, explainAll, source: false, target: null, columns: null)
         {
             this.path = Path.GetFullPath(path);
             SafeFile.RequireRegularOrMissing(this.path, "the output");
@@ -63,9 +68,10 @@ namespace AutoencoderPS.Engine.Scoring
             stream = guarded;
         }
 
-        private ScoredCsvWriter(CsvInputOptions options, int topFeatures, bool windowed, bool source, Stream? target, IReadOnlyList<string>? columns)
+        private ScoredCsvWriter(CsvInputOptions options, int topFeatures, bool windowed, bool explainAll, bool source, Stream? target, IReadOnlyList<string>? columns)
         {
             this.windowed = windowed;
+            this.explainAll = explainAll;
             this.source = source;
             culture = options.Culture;
             this.topFeatures = topFeatures;
@@ -80,9 +86,9 @@ namespace AutoencoderPS.Engine.Scoring
         /// then the score columns and the row's source file and line; the header first when the file is empty. Nothing is
         /// durable before <see cref="Flush"/>. The scheduled job writes its CSV output this way.
         /// </summary>
-        public static ScoredCsvWriter Append(FileStream target, IReadOnlyList<string> columns, CsvInputOptions options, int topFeatures, bool windowed)
+        public static ScoredCsvWriter Append(FileStream target, IReadOnlyList<string> columns, CsvInputOptions options, int topFeatures, bool windowed, bool explainAll)
         {
-            var writer = new ScoredCsvWriter(options, topFeatures, windowed, source: true, target ?? throw new ArgumentNullException(nameof(target)),
+            var writer = new ScoredCsvWriter(options, topFeatures, windowed, explainAll, source: true, target ?? throw new ArgumentNullException(nameof(target)),
                 columns ?? throw new ArgumentNullException(nameof(columns)));
             var names = new CsvHeader(columns, "");
             if (target.Position == 0) writer.WriteHeader(names);
@@ -99,7 +105,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public static ScoredCsvWriter Fragment(ScoredCsvWriter into, CsvHeader header, CsvInputOptions options)
         {
-            var writer = new ScoredCsvWriter(options, into.topFeatures, into.windowed, into.source, new MemoryStream(), null)
+            var writer = new ScoredCsvWriter(options, into.topFeatures, into.windowed, into.explainAll, into.source, new MemoryStream(), null)
             {
                 header = header,
             };
@@ -191,8 +197,11 @@ namespace AutoencoderPS.Engine.Scoring
             FieldStart();
             text.Append(nameFields[score.TopFeature]);
             start = FieldStart();
-            score.AppendExplanation(text, topFeatures, culture);
-            FieldEnd(start);
+            if (score.ExplainedInFile(explainAll))
+            {
+                score.AppendExplanation(text, topFeatures, culture);
+                FieldEnd(start);
+            }
             Field(imputed == null || imputed.Count == 0 ? "" : string.Join("|", imputed));
             if (windowed)
             {

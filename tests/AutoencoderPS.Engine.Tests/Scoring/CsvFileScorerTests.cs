@@ -18,7 +18,8 @@ namespace AutoencoderPS.Engine.Tests
 {
     /// <summary>
     /// The byte-level file scorer gives what the record path gives (CsvHelper records, Featurize, Score, the writer's
-    /// Write): the same rows, fields, scores and explanations, the same rejected rows at the same lines.
+    /// Write): the same rows, fields, scores and explanations, the same rejected rows at the same lines; explanations on
+    /// the anomalies only, or on every row (explainAll), as the writer is told.
     /// </summary>
     [Collection(TorchCollection.Name)]
     public sealed class CsvFileScorerTests : IDisposable
@@ -91,11 +92,11 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         // The record path, as Test-Anomaly reads files record by record.
-        private Outcome ByRecords(string input, CsvInputOptions options, int batch)
+        private Outcome ByRecords(string input, CsvInputOptions options, int batch, bool explainAll = false)
         {
             string output = temp.File("records-" + Guid.NewGuid().ToString("N") + ".csv");
             var result = new Outcome();
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3, explainAll: explainAll))
             {
                 var records = new List<CsvRecord>();
                 var rows = new List<double[]>();
@@ -127,11 +128,11 @@ namespace AutoencoderPS.Engine.Tests
             return result;
         }
 
-        private Outcome ByBytes(string input, CsvInputOptions options, int batch, Func<bool>? stopping = null, int threads = 1)
+        private Outcome ByBytes(string input, CsvInputOptions options, int batch, Func<bool>? stopping = null, int threads = 1, bool explainAll = false)
         {
             string output = temp.File("bytes-" + Guid.NewGuid().ToString("N") + ".csv");
             var result = new Outcome();
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3, explainAll: explainAll))
             {
                 using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = batch }, MissingValuePolicy.Impute, threads)
                 {
@@ -149,11 +150,13 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
-        [InlineData("", ",", 7)]
-        [InlineData("", ",", 256)]
-        [InlineData("de-DE", ";", 64)]
-        [InlineData("en-US", "\t", 1)]
-        public void GivesTheRowsFieldsScoresAndErrorsOfTheRecordPath(string cultureName, string delimiter, int batch)
+        [InlineData("", ",", 7, false)]
+        [InlineData("", ",", 256, false)]
+        [InlineData("", ",", 256, true)]
+        [InlineData("de-DE", ";", 64, false)]
+        [InlineData("de-DE", ";", 64, true)]
+        [InlineData("en-US", "\t", 1, false)]
+        public void GivesTheRowsFieldsScoresAndErrorsOfTheRecordPath(string cultureName, string delimiter, int batch, bool explainAll)
         {
             var culture = CultureInfo.GetCultureInfo(cultureName);
             var options = new CsvInputOptions { Culture = culture, Delimiter = delimiter };
@@ -161,8 +164,8 @@ namespace AutoencoderPS.Engine.Tests
             File.WriteAllText(input, AwkwardCsv(culture, delimiter, 600, seed: 3), new UTF8Encoding(true));
             Assert.Null(CsvFileScorer.Unsupported(input, options, Model));
 
-            var expected = ByRecords(input, options, batch);
-            var actual = ByBytes(input, options, batch);
+            var expected = ByRecords(input, options, batch, explainAll);
+            var actual = ByBytes(input, options, batch, explainAll: explainAll);
 
             Assert.True(expected.Rejected.Count > 10, "the file should have rejected rows");
             Assert.Equal(expected.Rejected, actual.Rejected);
@@ -171,6 +174,12 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(expected.Rows.Count, actual.Rows.Count);
             for (int i = 0; i < expected.Rows.Count; i++)
                 Assert.Equal(expected.Rows[i], actual.Rows[i]);
+            // The premise: explained and unexplained rows both (explainAll: every row), so the paths agree on which is which.
+            int explanation = Array.IndexOf(expected.Rows[0], ScoreColumns.Explanation);
+            var explained = expected.Rows.Skip(1).Select(r => r[explanation].Length > 0).ToList();
+            Assert.Contains(true, explained);
+            if (explainAll) Assert.DoesNotContain(false, explained);
+            else Assert.Contains(false, explained);
         }
 
         [Fact]
@@ -205,23 +214,24 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
-        [InlineData(2, 256)]
-        [InlineData(3, 100)]
-        public void SeveralThreadsWriteTheFileOfOneThreadByteForByte(int threads, int batch)
+        [InlineData(2, 256, false)]
+        [InlineData(2, 256, true)]
+        [InlineData(3, 100, false)]
+        public void SeveralThreadsWriteTheFileOfOneThreadByteForByte(int threads, int batch, bool explainAll)
         {
             var culture = CultureInfo.InvariantCulture;
             var options = new CsvInputOptions();
             string input = temp.File("big-awkward.csv");
             File.WriteAllText(input, AwkwardCsv(culture, ",", 3 * CsvFileScorer.ChunkRows + 123, seed: 5), new UTF8Encoding(true));
 
-            var one = ByBytes(input, options, batch, threads: 1);
-            var several = ByBytes(input, options, batch, threads: threads);
+            var one = ByBytes(input, options, batch, threads: 1, explainAll: explainAll);
+            var several = ByBytes(input, options, batch, threads: threads, explainAll: explainAll);
 
             Assert.True(one.Rejected.Count > 100, "the file should have rejected rows");
             Assert.Equal(one.Rejected, several.Rejected);
             Assert.Equal(one.Written, several.Written);
             Assert.Equal(one.Text, several.Text);
-            Assert.Equal(ByRecords(input, options, batch).Rows, several.Rows);
+            Assert.Equal(ByRecords(input, options, batch, explainAll).Rows, several.Rows);
         }
 
         [Theory]

@@ -58,7 +58,7 @@ namespace AutoencoderPS.Engine.Tests
         private static void Append(string path, string text) => File.AppendAllText(path, text, Utf8);
 
         private AnomalyScoringSummary Run(IEnumerable<string> files, RecordingObserver? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
-            int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null)
+            int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null, bool explainAll = false)
         {
             output ??= Output;
             var options = new IncrementalScoringOptions
@@ -67,6 +67,7 @@ namespace AutoencoderPS.Engine.Tests
                 StatePath = IncrementalScoringOptions.DefaultStatePath(output),
                 Format = format,
                 BatchSize = batchSize,
+                ExplainAll = explainAll,
             };
             var job = new IncrementalScoringJob(Model, options, recorder ?? new RecordingObserver());
             setup?.Invoke(job);
@@ -369,6 +370,72 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(6, last.GetProperty("SourceLine").GetInt64());
             Assert.Equal(input, last.GetProperty("SourceFile").GetString());
             Assert.Contains(last.GetProperty("AnomalyTopFeature").GetString(), SyntheticData.FeatureNames);
+        }
+
+        // Rows with a unique Id, every fifth with its cpu far above anything seen in training: anomalies among normal rows.
+        private string RowsWithSpikes(int count)
+        {
+            var text = new StringBuilder();
+            int k = 0;
+            foreach (var row in SyntheticData.Normal(count, 11 + nextId))
+            {
+                if (k++ % 5 == 4) row[0] = 1000;
+                text.Append(nextId++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", Invariant)))).Append('\n');
+            }
+            return text.ToString();
+        }
+
+        [Fact]
+        public void TheCsvOutputExplainsOnlyTheAnomaliesUnlessExplainAll()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + RowsWithSpikes(40), Utf8);
+            string some = temp.File("anomalies.csv"), all = temp.File("all.csv");
+            Run(new[] { input }, output: some);
+            Run(new[] { input }, output: all, explainAll: true);
+
+            var few = ReadOutput(some);
+            var every = ReadOutput(all);
+            Assert.Equal(40, few.Count);
+            Assert.Equal(40, every.Count);
+            var anomalous = few.Select(r => (string)Value(r, ScoreColumns.IsAnomaly)! == "True").ToList();
+            Assert.InRange(anomalous.Count(a => a), 8, 39); // the spikes at least, and normal rows
+            for (int i = 0; i < few.Count; i++)
+            {
+                string top = (string)Value(few[i], ScoreColumns.TopFeature)!;
+                Assert.Contains(top, SyntheticData.FeatureNames);
+                Assert.Equal(top, Value(every[i], ScoreColumns.TopFeature));
+                string full = (string)Value(every[i], ScoreColumns.Explanation)!;
+                Assert.StartsWith(top + " ", full, StringComparison.Ordinal);
+                Assert.Equal(anomalous[i] ? full : "", Value(few[i], ScoreColumns.Explanation));
+            }
+        }
+
+        [Fact]
+        public void TheJsonLinesOutputExplainsOnlyTheAnomaliesUnlessExplainAll()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + RowsWithSpikes(40), Utf8);
+            string some = temp.File("anomalies.jsonl"), all = temp.File("all.jsonl");
+            Run(new[] { input }, format: ScoringOutputFormat.JsonLines, output: some);
+            Run(new[] { input }, format: ScoringOutputFormat.JsonLines, output: all, explainAll: true);
+
+            var few = File.ReadAllLines(some).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var every = File.ReadAllLines(all).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(40, few.Count);
+            Assert.Equal(40, every.Count);
+            Assert.InRange(few.Count(o => o.GetProperty(ScoreColumns.IsAnomaly).GetBoolean()), 8, 39);
+            for (int i = 0; i < few.Count; i++)
+            {
+                string top = few[i].GetProperty(ScoreColumns.TopFeature).GetString()!;
+                Assert.Contains(top, SyntheticData.FeatureNames);
+                string full = every[i].GetProperty(ScoreColumns.Explanation).GetString()!;
+                Assert.StartsWith(top + " ", full, StringComparison.Ordinal);
+                var explanation = few[i].GetProperty(ScoreColumns.Explanation);
+                // A row without an explanation has null there, as a row warming up has.
+                if (few[i].GetProperty(ScoreColumns.IsAnomaly).GetBoolean()) Assert.Equal(full, explanation.GetString());
+                else Assert.Equal(JsonValueKind.Null, explanation.ValueKind);
+            }
         }
 
         [Fact]

@@ -70,15 +70,20 @@ namespace AutoencoderPS.Engine.Tests
         private string[] OtherFiles(params string[] except) =>
             Directory.GetFiles(temp.Path).Where(f => !except.Contains(f)).ToArray();
 
-        [Fact]
-        public void OutputHoldsTheOriginalColumnsThenTheScoreColumnsInTheInputsCulture()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void OutputHoldsTheOriginalColumnsThenTheScoreColumnsInTheInputsCulture(bool explainAll)
         {
             var rows = MessyData.Rows(60, 41, missingShare: 0.1);
             var options = new CsvInputOptions { Culture = German };
             var scored = ScoreFile(Export("de.csv", rows, German, ";"), options);
+            // The premise: the file has anomalies and normal rows, whose explanations differ by explainAll.
+            Assert.Contains(scored.Scores, s => s.IsAnomaly);
+            Assert.Contains(scored.Scores, s => !s.IsAnomaly);
             string output = temp.File("scored.csv");
 
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 2))
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 2, explainAll: explainAll))
             {
                 WriteAll(writer, scored);
                 Assert.Equal(60, writer.Rows);
@@ -99,13 +104,44 @@ namespace AutoencoderPS.Engine.Tests
                 Assert.DoesNotContain(".", scoreText, StringComparison.Ordinal);
                 Assert.Equal(BitConverter.DoubleToInt64Bits(score.Score), BitConverter.DoubleToInt64Bits(double.Parse(scoreText, German)));
                 Assert.Equal(score.IsAnomaly ? "True" : "False", back[i].Fields[n + 1]);
+                // The top feature on every row; the explanation on anomalies, or on every row with explainAll.
                 Assert.Equal(Schema.Columns[score.TopFeature].Name, back[i].Fields[n + 2]);
-                Assert.Equal(score.Explain(2, German), back[i].Fields[n + 3]);
-                Assert.Contains("; ", back[i].Fields[n + 3], StringComparison.Ordinal); // quoted, as it holds the delimiter
+                if (explainAll || score.IsAnomaly)
+                {
+                    Assert.Equal(score.Explain(2, German), back[i].Fields[n + 3]);
+                    Assert.Contains("; ", back[i].Fields[n + 3], StringComparison.Ordinal); // quoted, as it holds the delimiter
+                }
+                else Assert.Equal("", back[i].Fields[n + 3]);
                 Assert.Equal(string.Join("|", scored.Imputed[i]), back[i].Fields[n + 4]);
             }
             Assert.Contains(back, r => r.Fields[n + 4].Length > 0);
             Assert.All(back, r => Assert.Matches("^(cpu)?(\\|?memory)?$", r.Fields[n + 4]));
+        }
+
+        [Fact]
+        public void ExplainAllChangesOnlyTheExplanationOfNormalRows()
+        {
+            var options = new CsvInputOptions { Culture = German };
+            var scored = ScoreFile(Export("de.csv", MessyData.Rows(60, 41, missingShare: 0.1), German, ";"), options);
+            string anomalies = temp.File("anomalies.csv"), all = temp.File("all.csv");
+            foreach (var (path, explainAll) in new[] { (anomalies, false), (all, true) })
+            {
+                using var writer = new ScoredCsvWriter(path, options, topFeatures: 2, explainAll: explainAll);
+                WriteAll(writer, scored);
+                writer.Commit();
+            }
+
+            var few = CsvSource.Read(anomalies, options).ToArray();
+            var every = CsvSource.Read(all, options).ToArray();
+            int explanation = MessyData.Columns.Length + 3;
+            Assert.Equal(every.Length, few.Length);
+            for (int i = 0; i < every.Length; i++)
+            {
+                Assert.NotEqual("", every[i].Fields[explanation]);
+                Assert.Equal(scored.Scores[i].IsAnomaly ? every[i].Fields[explanation] : "", few[i].Fields[explanation]);
+                Assert.Equal(every[i].Fields.Where((_, k) => k != explanation), few[i].Fields.Where((_, k) => k != explanation));
+            }
+            Assert.True(new FileInfo(anomalies).Length < new FileInfo(all).Length);
         }
 
         [Fact]
@@ -126,7 +162,7 @@ namespace AutoencoderPS.Engine.Tests
             var scored = ScoreFile(Export("inv.csv", MessyData.Rows(20, 43), Invariant, ","), options);
             string output = temp.File("scored.csv");
 
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 1))
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 1, explainAll: true))
             {
                 WriteAll(writer, scored);
                 writer.Commit();
@@ -266,10 +302,13 @@ namespace AutoencoderPS.Engine.Tests
         // The writer formats rows itself (no CsvHelper writer): the original fields must come out exactly as CsvHelper
         // would write them, quotes, delimiters, line breaks and edge spaces included.
         [Theory]
-        [InlineData(",")]
-        [InlineData(";")]
-        [InlineData("||")]
-        public void OriginalFieldsAreQuotedExactlyAsCsvHelperQuotesThem(string delimiter)
+        [InlineData(",", false)]
+        [InlineData(";", false)]
+        [InlineData("||", false)]
+        [InlineData(",", true)]
+        [InlineData(";", true)]
+        [InlineData("||", true)]
+        public void OriginalFieldsAreQuotedExactlyAsCsvHelperQuotesThem(string delimiter, bool explainAll)
         {
             var options = new CsvInputOptions { Delimiter = delimiter };
             string[] names = { "id", "cpu", "memory", "note" };
@@ -301,7 +340,7 @@ namespace AutoencoderPS.Engine.Tests
             model.Train(schema, rows, new TrainingOptions { Epochs = 1 });
             var scores = model.Score(rows);
             string output = temp.File("scored.csv");
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 2))
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 2, explainAll: explainAll))
             {
                 for (int i = 0; i < records.Length; i++) writer.Write(records[i], scores[i], i % 2 == 0 ? null : new[] { "cpu", "memory" }, schema);
                 writer.Commit();
@@ -318,7 +357,7 @@ namespace AutoencoderPS.Engine.Tests
                     csv.WriteField(scores[i].Score.ToString("R", Invariant));
                     csv.WriteField(scores[i].IsAnomaly ? "True" : "False");
                     csv.WriteField(schema.Columns[scores[i].TopFeature].Name);
-                    csv.WriteField(scores[i].Explain(2, Invariant));
+                    csv.WriteField(explainAll || scores[i].IsAnomaly ? scores[i].Explain(2, Invariant) : "");
                     csv.WriteField(i % 2 == 0 ? "" : "cpu|memory");
                     csv.NextRecord();
                 }

@@ -299,12 +299,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 if (job.options.Format == ScoringOutputFormat.JsonLines)
                 {
-                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.schema, job.model.WindowSchema!, job.options.TopFeatureCount, job.scoreColumns);
+                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.schema, job.model.WindowSchema!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
                     json.Write(row, score, imputed);
                     return;
                 }
                 csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
-                    job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed);
+                    job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed, job.options.ExplainAll);
                 csv.Write(row, score, imputed, job.model.WindowSchema!);
             }
 

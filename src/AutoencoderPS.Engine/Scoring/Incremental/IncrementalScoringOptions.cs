@@ -14,6 +14,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public CsvInputOptions Csv { get; init; } = new CsvInputOptions();
         public int TopFeatureCount { get; init; } = 3;
 
+        /// <summary>Give every row its AnomalyExplanation, not only the anomalies (-ExplainAll).</summary>
+        public bool ExplainAll { get; init; }
+
         /// <summary>Rows per forward pass, and per checkpoint: results are flushed and the state committed after each batch.</summary>
         public int BatchSize { get; init; } = 4096;
 

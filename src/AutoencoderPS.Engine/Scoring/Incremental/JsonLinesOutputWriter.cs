@@ -15,7 +15,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// The scheduled job's JSON Lines output: one object per row with every column of its file (as text, null for a
     /// missing trailing field), then the score columns in <see cref="ScoreColumns"/>' order: AnomalyScore (a number;
     /// null when it is not finite or the row is warming up), IsAnomaly, AnomalyTopFeature, AnomalyExplanation (invariant
-    /// culture), ImputedFeatures (an array), for a time-series model AnomalyProbability, IsAlert and AnomalyStatus, then
+    /// culture; null on a row it does not explain: one warming up, and a normal row unless explainAll, see
+    /// <see cref="RowScore.ExplainedInFile"/>), ImputedFeatures (an array), for a time-series model AnomalyProbability, IsAlert and AnomalyStatus, then
     /// SourceFile and SourceLine. Appends to the open output from its committed length; nothing is durable before
     /// <see cref="Flush"/>.
     /// </summary>
@@ -24,15 +25,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private readonly FileStream file;
         private readonly FeatureSchema explained;
         private readonly int topFeatures;
+        private readonly bool explainAll;
         private readonly IReadOnlyList<string> columns;
         private readonly MemoryStream buffer = new MemoryStream();
         private readonly Utf8JsonWriter json;
 
-        public JsonLinesOutputWriter(FileStream file, FeatureSchema schema, FeatureSchema explained, int topFeatures, IReadOnlyList<string> columns)
+        public JsonLinesOutputWriter(FileStream file, FeatureSchema schema, FeatureSchema explained, int topFeatures, bool explainAll, IReadOnlyList<string> columns)
         {
             this.file = file;
             this.explained = explained ?? schema;
             this.topFeatures = topFeatures;
+            this.explainAll = explainAll;
             this.columns = columns;
             json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         }
@@ -63,7 +66,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         else json.WriteNull(column);
                         break;
                     case ScoreColumns.Explanation:
-                        if (score != null) json.WriteString(column, score.Explain(topFeatures, CultureInfo.InvariantCulture));
+                        if (score != null && score.ExplainedInFile(explainAll)) json.WriteString(column, score.Explain(topFeatures, CultureInfo.InvariantCulture));
                         else json.WriteNull(column);
                         break;
                     case ScoreColumns.Imputed:
