@@ -242,6 +242,39 @@ Describe 'Invoke-AnomalyScoring' {
             { Invoke-AnomalyScoring @job -Format Csv -ErrorAction Stop } | Should -Throw -ErrorId 'ScoringStateMismatch,*'
         }
 
+        It 'explains only the anomalies in CSV and JSON Lines, AnomalyTopFeature on every row; -ExplainAll every row' {
+            $folder = Join-Path $TestDrive 'explained'
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 40
+            # Three rows whose cpu is far above anything in training: anomalies among normal rows.
+            [System.IO.File]::AppendAllText($export, "41,web01,900,45,200`n42,web02,950,46,210`n43,web03,990,47,220`n")
+            Write-MetricCsv -Path $export -FirstId 44 -Count 7 -Append
+            $run = @{ ModelPath = $script:ModelPath; Path = $export; ThreadCount = 1 }
+            Invoke-AnomalyScoring @run -OutputPath (Join-Path $folder 'few.csv') | Out-Null
+            Invoke-AnomalyScoring @run -OutputPath (Join-Path $folder 'all.csv') -ExplainAll | Out-Null
+            Invoke-AnomalyScoring @run -OutputPath (Join-Path $folder 'few.jsonl') -Format JsonLines | Out-Null
+            Invoke-AnomalyScoring @run -OutputPath (Join-Path $folder 'all.jsonl') -Format JsonLines -ExplainAll | Out-Null
+            $few = @(Import-Csv (Join-Path $folder 'few.csv'))
+            $all = @(Import-Csv (Join-Path $folder 'all.csv'))
+            $fewJson = @(Get-Content (Join-Path $folder 'few.jsonl') | ForEach-Object { $_ | ConvertFrom-Json })
+            $allJson = @(Get-Content (Join-Path $folder 'all.jsonl') | ForEach-Object { $_ | ConvertFrom-Json })
+
+            # The piped rows of the same file, which are always explained.
+            $piped = @(Import-Csv $export | Test-Anomaly -Model (Import-Autoencoder -Path $script:ModelPath) -ThreadCount 1)
+            $piped | Should -HaveCount 50
+            @($piped[40..42] | Where-Object IsAnomaly) | Should -HaveCount 3
+            @($piped | Where-Object IsAnomaly).Count | Should -BeLessThan 50
+            $wanted = @($piped | ForEach-Object { $_.IsAnomaly ? $_.AnomalyExplanation : '' })
+            $few.AnomalyTopFeature | Should -Be $piped.AnomalyTopFeature
+            $few.AnomalyExplanation | Should -Be $wanted
+            $all.AnomalyTopFeature | Should -Be $piped.AnomalyTopFeature
+            $all.AnomalyExplanation | Should -Be $piped.AnomalyExplanation
+            $fewJson.AnomalyTopFeature | Should -Be $piped.AnomalyTopFeature
+            # JSON: null where a row is not explained, as on a row warming up.
+            @($fewJson | ForEach-Object { $_.IsAnomaly ? $_.AnomalyExplanation : ($null -eq $_.AnomalyExplanation ? '' : 'not null') }) | Should -Be $wanted
+            $allJson.AnomalyExplanation | Should -Be $piped.AnomalyExplanation
+        }
+
         It 'returns a summary with its own view, and -WhatIf writes nothing' {
             $folder = Join-Path $TestDrive 'whatif'
             $export = Join-Path $folder 'metrics.csv'

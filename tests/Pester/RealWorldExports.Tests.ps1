@@ -904,6 +904,9 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
         $script:outA = Join-Path $outFolder 'hosts-a.scored.csv'
         Test-Anomaly -Model $m -Path $fileA -OutputPath $outA
         $script:writtenA = @(Import-Csv -LiteralPath $outA)
+        $script:outAllA = Join-Path $outFolder 'hosts-a.explained.csv'
+        Test-Anomaly -Model $m -Path $fileA -OutputPath $outAllA -ExplainAll
+        $script:writtenAllA = @(Import-Csv -LiteralPath $outAllA)
         $script:pipedA = @(Import-Csv -LiteralPath $fileA | Test-Anomaly -Model $m)
         $script:pathA = @(Test-Anomaly -Model $m -Path $fileA)
     }
@@ -919,8 +922,27 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
         $writtenA.IsAnomaly | Should -Be @($pipedA | ForEach-Object { $_.IsAnomaly.ToString() })
         @($writtenA.IsAnomaly | Sort-Object -Unique) | Should -Be @('False', 'True')
         $writtenA.AnomalyTopFeature | Should -Be $pipedA.AnomalyTopFeature
-        $writtenA.AnomalyExplanation | Should -Be $pipedA.AnomalyExplanation
+        # The file explains the anomalies; -ExplainAll every row, as every piped row is explained.
+        $writtenA.AnomalyExplanation | Should -Be @($pipedA | ForEach-Object { $_.IsAnomaly ? $_.AnomalyExplanation : '' })
+        $writtenAllA.AnomalyExplanation | Should -Be $pipedA.AnomalyExplanation
         $writtenA.ImputedFeatures | Should -Be @($pipedA | ForEach-Object { $_.ImputedFeatures -join '|' })
+    }
+
+    It 'explains only the anomalies (AnomalyTopFeature on every row); -ExplainAll explains every row and changes nothing else' {
+        $anomalies = @($writtenA | Where-Object IsAnomaly -eq 'True')
+        $normal = @($writtenA | Where-Object IsAnomaly -eq 'False')
+        $anomalies.Count | Should -BeGreaterThan 0
+        $normal.Count | Should -BeGreaterThan 0
+        foreach ($row in $anomalies) { $row.AnomalyExplanation | Should -Match ('^' + [regex]::Escape($row.AnomalyTopFeature) + ' ') }
+        @($normal | Where-Object AnomalyExplanation -ne '') | Should -HaveCount 0
+        @($writtenA | Where-Object { $_.AnomalyTopFeature -notin $m.Features }) | Should -HaveCount 0
+        @($writtenAllA | Where-Object AnomalyExplanation -eq '') | Should -HaveCount 0
+        $others = @(($allColumns + $scoreColumns) | Where-Object { $_ -ne 'AnomalyExplanation' })
+        for ($i = 0; $i -lt 120; $i++) {
+            foreach ($name in $others) { $writtenA[$i].$name | Should -BeExactly $writtenAllA[$i].$name -Because "row $($i + 1), $name" }
+            if ($writtenA[$i].IsAnomaly -eq 'True') { $writtenA[$i].AnomalyExplanation | Should -BeExactly $writtenAllA[$i].AnomalyExplanation }
+        }
+        (Get-Item -LiteralPath $outA).Length | Should -BeLessThan (Get-Item -LiteralPath $outAllA).Length
     }
 
     It 'keeps every original column, in order, then the score columns; quoted fields survive the round trip' {
@@ -945,7 +967,7 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
         Get-DoubleBits $scores | Should -Be (Get-DoubleBits $pipedA.AnomalyScore)
         $written.cpu_pct | Should -Be @(Import-Csv -LiteralPath $fileDe -Delimiter ';').cpu_pct
         $written[7].Message | Should -BeExactly "first line`nsecond line; with ""quotes"", and a comma"
-        $written[0].AnomalyExplanation | Should -Match '\d,\d'
+        @($written | Where-Object IsAnomaly -eq 'True')[0].AnomalyExplanation | Should -Match '\d,\d'
     }
 
     It 'writes the rows of several files into one output, with one header' {

@@ -346,6 +346,53 @@ Describe 'Test-Anomaly' {
         }
     }
 
+    Context 'a scored file (-OutputPath): AnomalyExplanation' {
+        BeforeAll {
+            # Three days, incidents from the second on: anomalies among normal rows, and more rows than two of the file
+            # scorer's 2,048-row chunks, so that two threads share the file.
+            $script:threeDays = Join-Path $TestDrive 'three-days.csv'
+            Get-AutoencoderSampleData -Days 3 -Seed 2 | Export-Csv -LiteralPath $threeDays -UseQuotes AsNeeded
+            $script:piped = @(Import-Csv -LiteralPath $threeDays | Test-Anomaly -Model $m -ThreadCount 1)
+        }
+
+        It 'explains only the anomalies, with AnomalyTopFeature on every row; -ExplainAll explains every row, as piped rows are' {
+            $few = Join-Path $TestDrive 'anomalies-explained.csv'
+            $all = Join-Path $TestDrive 'all-explained.csv'
+            Test-Anomaly -Model $m -Path $threeDays -OutputPath $few -ThreadCount 1
+            Test-Anomaly -Model $m -Path $threeDays -OutputPath $all -ExplainAll -ThreadCount 1
+            $written = @(Import-Csv -LiteralPath $few)
+            $explained = @(Import-Csv -LiteralPath $all)
+            $anomalies = @($piped | Where-Object IsAnomaly).Count
+            $anomalies | Should -BeGreaterThan 0
+            $anomalies | Should -BeLessThan $piped.Count
+            $written.IsAnomaly | Should -Be @($piped | ForEach-Object { $_.IsAnomaly.ToString() })
+            $written.AnomalyTopFeature | Should -Be $piped.AnomalyTopFeature
+            $written.AnomalyExplanation | Should -Be @($piped | ForEach-Object { $_.IsAnomaly ? $_.AnomalyExplanation : '' })
+            $explained.AnomalyTopFeature | Should -Be $piped.AnomalyTopFeature
+            $explained.AnomalyExplanation | Should -Be $piped.AnomalyExplanation
+            @($explained | Where-Object AnomalyExplanation -eq '') | Should -HaveCount 0
+        }
+
+        It '-ThrottleLimit 2 writes the file of one thread byte for byte (<Name>)' -ForEach @(
+            @{ Name = 'anomalies explained'; ExplainAll = $false }
+            @{ Name = '-ExplainAll'; ExplainAll = $true }
+        ) {
+            $one = Join-Path $TestDrive "one-thread-$ExplainAll.csv"
+            $two = Join-Path $TestDrive "two-threads-$ExplainAll.csv"
+            Test-Anomaly -Model $m -Path $threeDays -OutputPath $one -ThreadCount 1 -ThrottleLimit 1 -ExplainAll:$ExplainAll
+            Test-Anomaly -Model $m -Path $threeDays -OutputPath $two -ThreadCount 1 -ThrottleLimit 2 -ExplainAll:$ExplainAll
+            (Get-Item -LiteralPath $two).Length | Should -Be (Get-Item -LiteralPath $one).Length
+            (Get-FileHash -LiteralPath $two).Hash | Should -Be (Get-FileHash -LiteralPath $one).Hash
+        }
+
+        It '-ExplainAll is a switch for files (-Path or -LiteralPath); piped rows are always explained' {
+            $parameter = (Get-Command Test-Anomaly).Parameters['ExplainAll']
+            $parameter.SwitchParameter | Should -BeTrue
+            @($parameter.ParameterSets.Keys | Sort-Object) | Should -Be @('LiteralPath', 'Path')
+            @($piped | Where-Object { -not $_.IsAnomaly -and $_.AnomalyExplanation -eq '' }) | Should -HaveCount 0
+        }
+    }
+
     Context 'scoring a row again' {
         It 'replaces the score properties instead of failing or duplicating them' {
             $other = New-Autoencoder -HiddenLayer 8, 4 -Seed 99

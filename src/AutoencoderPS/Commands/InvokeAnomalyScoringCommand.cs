@@ -43,6 +43,10 @@ namespace AutoencoderPS.Commands
         [ValidateRange(0, 1000)]
         public int TopFeatureCount { get; set; } = 3;
 
+        /// <summary>Write AnomalyExplanation on every row, not only on the anomalies.</summary>
+        [Parameter]
+        public SwitchParameter ExplainAll { get; set; }
+
         [Parameter]
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
@@ -113,6 +117,7 @@ namespace AutoencoderPS.Commands
                     Format = Format ?? ScoringOutputFormat.Csv,
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
+                    ExplainAll = ExplainAll,
                     Calibration = Calibration,
                     ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
                     AlertCooldown = AlertCooldown,

@@ -56,6 +56,14 @@ namespace AutoencoderPS.Commands
         [Parameter(ParameterSetName = LiteralPathSet)]
         public SwitchParameter NeutralizeFormulas { get; set; }
 
+        /// <summary>
+        /// With -OutputPath: write AnomalyExplanation on every row. Without it, only anomalies are explained in the file
+        /// (AnomalyTopFeature is on every row); piped rows always have their explanation.
+        /// </summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter ExplainAll { get; set; }
+
         /// <summary>With -OutputPath: don't replace an existing file.</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
@@ -168,7 +176,7 @@ namespace AutoencoderPS.Commands
                 if (!ShouldProcess(target, $"Write scored rows of {files.Count} file(s)")) return;
                 try
                 {
-                    output = new ScoredCsvWriter(target, options, TopFeatureCount, Model.Settings.IsWindowed);
+                    output = new ScoredCsvWriter(target, options, TopFeatureCount, Model.Settings.IsWindowed, ExplainAll);
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
