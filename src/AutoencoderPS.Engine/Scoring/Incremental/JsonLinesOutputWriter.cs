@@ -16,9 +16,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// missing trailing field), then the score columns in <see cref="ScoreColumns"/>' order: AnomalyScore (a number;
     /// null when it is not finite or the row is warming up), IsAnomaly, AnomalyTopFeature, AnomalyExplanation (invariant
     /// culture; null on a row it does not explain: one warming up, and a normal row unless explainAll, see
-    /// <see cref="RowScore.ExplainedInFile"/>), ImputedFeatures (an array), for a time-series model AnomalyProbability, IsAlert and AnomalyStatus, then
-    /// SourceFile and SourceLine. Appends to the open output from its committed length; nothing is durable before
-    /// <see cref="Flush"/>.
+    /// <see cref="RowScore.ExplainedInFile"/>), ImputedFeatures (an array), for a time-series model AnomalyProbability,
+    /// IsAlert and AnomalyStatus, then SourceFile and SourceLine. Appends to the open output from its committed length;
+    /// nothing is durable before <see cref="Flush"/>.
     /// </summary>
     internal sealed class JsonLinesOutputWriter : IDisposable
     {
