@@ -26,6 +26,8 @@ namespace AutoencoderPS.Engine.Modeling
         private readonly object sync = new object();
         private AutoencoderNetwork? network;
         private bool disposed;
+        // A scorer (ScoringReplica): the network is this model's lender's, which disposes it.
+        private bool borrowsNetwork;
 
         public AutoencoderModel(ModelSettings settings)
         {
@@ -632,8 +634,80 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 if (disposed) return;
                 disposed = true;
-                network?.Dispose();
+                if (!borrowsNetwork) network?.Dispose();
                 network = null;
+            }
+        }
+
+        /// <summary>
+        /// Holds the model for the caller's thread until the result is disposed (on the same thread): training, setting a
+        /// threshold, scoring on another thread and <see cref="Dispose"/> wait until then. A file scorer holds the model while
+        /// its <see cref="ScoringReplica"/>s score with the model's network on other threads, so the weights do not change
+        /// and are not freed under them.
+        /// </summary>
+        internal IDisposable Hold()
+        {
+            Monitor.Enter(sync);
+            try
+            {
+                ThrowIfDisposed();
+                return new Holding(sync);
+            }
+            catch
+            {
+                Monitor.Exit(sync);
+                throw;
+            }
+        }
+
+        private sealed class Holding : IDisposable
+        {
+            private object? gate;
+
+            public Holding(object gate) => this.gate = gate;
+
+            public void Dispose()
+            {
+                var held = Interlocked.Exchange(ref gate, null);
+                if (held != null) Monitor.Exit(held);
+            }
+        }
+
+        /// <summary>
+        /// A model that scores as this one does, with this model's own network and settings, nothing copied, for one more
+        /// thread: it has a lock of its own, so replicas score at once (libtorch's forward pass only reads the weights, as
+        /// the training's scoring threads do; ForwardPass). Valid only while the caller holds this model
+        /// (<see cref="Hold"/>); disposing it leaves the network to this model. Not for a model that learns while it scores
+        /// (<see cref="Learns"/>: its weights change with the rows).
+        /// </summary>
+        internal AutoencoderModel ScoringReplica()
+        {
+            lock (sync)
+            {
+                ThrowIfDisposed();
+                if (network == null)
+                    throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet.");
+                if (Learns) throw new InvalidOperationException("A model that learns while it scores changes its weights: it scores on one thread.");
+                var replica = new AutoencoderModel(Settings)
+                {
+                    network = network,
+                    borrowsNetwork = true,
+                    Schema = Schema,
+                    Scaler = Scaler,
+                    Architecture = Architecture,
+                    Loss = Loss,
+                    ThresholdRule = ThresholdRule,
+                    Threshold = Threshold,
+                    ThresholdSource = ThresholdSource,
+                    TrainingErrors = TrainingErrors,
+                    Training = Training,
+                    GroupIntervals = GroupIntervals,
+                    UsualInterval = UsualInterval,
+                    HeldValues = HeldValues,
+                    windowSchema = windowSchema,
+                };
+                replica.ErrorWeights = ErrorWeights;
+                return replica;
             }
         }
 

@@ -2,13 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
-using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring
 {
@@ -26,8 +26,9 @@ namespace AutoencoderPS.Engine.Scoring
     /// </para>
     /// <para>
     /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
-    /// is featurized, scored and formatted by a worker (the first with the model itself, each other with its own
-    /// copy), into memory; the chunks are written in file order. The output is byte for byte the one of one thread (a row's score does not depend on
+    /// is featurized, scored and formatted by a worker, into memory; the chunks are written in file order. The workers
+    /// share the model's network (<see cref="AutoencoderModel.ScoringReplica"/>: nothing is copied), and the model is
+    /// held while a file is scored, so it is not trained, recalibrated or disposed under them. The output is byte for byte the one of one thread (a row's score does not depend on
     /// the rows scored with it), and at most two chunks per worker are in memory at once (one scored, one waiting).
     /// </para>
     /// </summary>
@@ -79,14 +80,18 @@ namespace AutoencoderPS.Engine.Scoring
             this.policy = policy;
             // A model that learns (AutoencoderModel.LearnEvery) scores in row order with its own weights: one thread.
             workers = new Worker?[model.Learns ? 1 : threads];
-            lastTask = new Task?[workers.Length];
+            draining = new Task?[workers.Length];
+            for (int i = workers.Length - 1; i >= 0; i--) idle.Push(i);
         }
 
         /// <summary>Threads that featurize and score (the reading thread aside).</summary>
         public int Threads => workers.Length;
 
-        /// <summary>Copies of the model made for the workers so far (the first worker scores with the model itself).</summary>
-        internal int ModelCopies { get; private set; }
+        /// <summary>
+        /// Replicas of the model made for the workers so far, one per worker and file on several threads (none on one thread:
+        /// the model scores itself).
+        /// </summary>
+        internal int Replicas { get; private set; }
 
         /// <summary>Rows scored and written.</summary>
         public long Rows { get; private set; }
@@ -144,6 +149,8 @@ namespace AutoencoderPS.Engine.Scoring
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            // The workers' replicas score with the model's network: nothing may train, recalibrate or dispose it meanwhile.
+            using var hold = model.Hold();
             long lengthAtOpen = file.Length;
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile;
@@ -186,8 +193,9 @@ namespace AutoencoderPS.Engine.Scoring
             }
             finally
             {
-                // Stopped, or failed: no worker may still be running when this returns.
+                // Stopped, or failed: no worker may still be running when this returns; their replicas end with the hold.
                 Abandon(inFlight);
+                RetireWorkers();
             }
             Progress?.Invoke(records);
             return true;
@@ -213,25 +221,64 @@ namespace AutoencoderPS.Engine.Scoring
                 Commit(chunk);
                 return;
             }
-            // At most ChunksPerWorker chunks per worker in memory. Chunk k goes to worker k mod n, after that worker's previous
-            // chunk (a worker scores one chunk at a time), so a worker finds its next chunk waiting instead of waiting for
-            // this thread to write the oldest chunk and read the next.
+            // At most ChunksPerWorker chunks per worker in memory, so a worker finds its next chunk waiting instead of waiting
+            // for this thread to write the oldest chunk and read the next. Any idle worker takes the next chunk: a worker the
+            // machine does not run for a while (a busy shared host, the runtime's compiler thread) holds up only its own.
             while (inFlight.Count >= ChunksPerWorker * workers.Length) Commit(inFlight.Dequeue());
-            int w = (int)(chunk.Index % workers.Length);
-            var worker = WorkerAt(w);
-            var previous = lastTask[w];
-            chunk.Task = previous == null
-                ? Task.Run(() => worker.Process(chunk))
-                : previous.ContinueWith(_ => worker.Process(chunk), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            lastTask[w] = chunk.Task;
+            chunk.Queued = true;
+            int w = -1;
+            lock (waiting)
+            {
+                waiting.Enqueue(chunk);
+                if (idle.Count > 0) w = idle.Pop();
+            }
+            if (w >= 0)
+            {
+                var worker = WorkerAt(w);
+                draining[w] = Task.Run(() => Drain(worker, w));
+            }
             inFlight.Enqueue(chunk);
         }
 
-        // Chunks queued per worker: two, so one waits while the other is scored.
+        // Chunks in memory per worker: two, so one waits while the other is scored.
         private const int ChunksPerWorker = 2;
 
-        // Each worker's last chunk, which its next one follows.
-        private readonly Task?[] lastTask;
+        // Chunks dispatched and not yet taken, and the workers without one (by index); both under the lock of `waiting`.
+        private readonly Queue<Chunk> waiting = new Queue<Chunk>();
+        private readonly Stack<int> idle = new Stack<int>();
+
+        // Each worker's current run of chunks (Drain), waited for before the file's call returns.
+        private readonly Task?[] draining;
+
+        // A worker scores waiting chunks until none is left, then is idle again; a failure goes with its chunk to Commit.
+        private void Drain(Worker worker, int index)
+        {
+            while (true)
+            {
+                Chunk next;
+                lock (waiting)
+                {
+                    if (waiting.Count == 0)
+                    {
+                        idle.Push(index);
+                        return;
+                    }
+                    next = waiting.Dequeue();
+                }
+                try
+                {
+                    worker.Process(next);
+                }
+                catch (Exception e)
+                {
+                    next.Failure = ExceptionDispatchInfo.Capture(e);
+                }
+                finally
+                {
+                    next.Done.Set();
+                }
+            }
+        }
 
         private void Finish(Chunk chunk, Queue<Chunk> inFlight)
         {
@@ -244,7 +291,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             try
             {
-                chunk.Task?.GetAwaiter().GetResult();
+                if (chunk.Queued)
+                {
+                    chunk.Done.Wait();
+                    chunk.Failure?.Throw();
+                }
                 foreach (var (record, error, ordinal) in chunk.Rejected) RowRejected?.Invoke(record, error, ordinal);
                 output.WriteFragment(chunk.Header!, chunk.Output.Span, chunk.OutputRows);
                 Rows += chunk.Rows;
@@ -253,7 +304,6 @@ namespace AutoencoderPS.Engine.Scoring
             finally
             {
                 // A chunk is written once: after a failure its rows are not retried (and so never written twice).
-                chunk.Task = null;
                 freeChunks.Push(chunk);
             }
         }
@@ -261,34 +311,47 @@ namespace AutoencoderPS.Engine.Scoring
         // Waits for chunks that will not be written (Ctrl+C, a failure), so that no worker outlives the call.
         private void Abandon(Queue<Chunk> inFlight)
         {
+            // Chunks no worker has taken are dropped at once; the others are waited for.
+            lock (waiting)
+            {
+                while (waiting.Count > 0) waiting.Dequeue().Done.Set();
+            }
             while (inFlight.Count > 0)
             {
                 var chunk = inFlight.Dequeue();
-                try { chunk.Task?.Wait(); }
-                catch (AggregateException) { }
-                chunk.Task = null;
+                if (chunk.Queued) chunk.Done.Wait();
                 freeChunks.Push(chunk);
             }
+            // A worker's run ends once the queue is empty: none is left when the call returns.
+            foreach (var run in draining) run?.Wait();
         }
 
         private Worker WorkerAt(int i)
         {
             if (workers[i] == null)
             {
-                // The first worker scores with the model itself (nothing else uses it during the call); each other worker
-                // gets its own copy when its first chunk comes (a model scores one batch at a time). A file of one chunk
-                // copies nothing: on the default threads, 1,000 rows took 10 % longer in a fresh process with the copy.
-                var own = i == 0 ? model : ModelFile.Deserialize(ModelFile.Serialize(model), "");
-                if (!ReferenceEquals(own, model)) ModelCopies++;
+                // One worker scores on this thread, with the model itself. On several threads each worker has a replica
+                // (the model scores one batch at a time under its lock, which this thread holds), made when its first
+                // chunk comes: no copy of the weights, so a worker costs nothing until it has work.
+                var own = workers.Length == 1 ? model : model.ScoringReplica();
+                if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }
             return workers[i]!;
         }
 
-        public void Dispose()
+        // After each file: a replica is valid only while the model is held (training replaces the network).
+        private void RetireWorkers()
         {
-            foreach (var worker in workers) worker?.Dispose();
+            for (int i = 0; i < workers.Length; i++)
+            {
+                workers[i]?.Dispose();
+                workers[i] = null;
+                draining[i] = null;
+            }
         }
+
+        public void Dispose() => RetireWorkers();
 
         /// <summary>A run of whole records: their bytes and field bounds (or decoded fields when quoted), and, once scored, its output.</summary>
         private sealed class Chunk
@@ -306,7 +369,10 @@ namespace AutoencoderPS.Engine.Scoring
             public int[] FieldOf = Array.Empty<int>();
             public long Index;
             public bool Dispatched;
-            public Task? Task;
+            // Scored by a worker on another thread: Done is set when it is (and Failure holds what it threw).
+            public bool Queued;
+            public readonly ManualResetEventSlim Done = new ManualResetEventSlim(false);
+            public ExceptionDispatchInfo? Failure;
             public readonly List<(CsvRecord Record, FeatureValueException Error, long Ordinal)> Rejected = new List<(CsvRecord, FeatureValueException, long)>();
             public ReadOnlyMemory<byte> Output;
             public byte[] OutputBytes = Array.Empty<byte>();
@@ -321,7 +387,9 @@ namespace AutoencoderPS.Engine.Scoring
                 FieldOf = fieldOf;
                 Index = index;
                 Dispatched = false;
-                Task = null;
+                Queued = false;
+                Done.Reset();
+                Failure = null;
                 Used = 0;
                 BoundsUsed = 0;
                 Array.Clear(Entries, 0, EntryCount); // drops the decoded fields the entries hold

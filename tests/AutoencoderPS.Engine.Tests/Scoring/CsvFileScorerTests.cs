@@ -235,25 +235,59 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
-        [InlineData(100, 0)]
-        [InlineData(3 * CsvFileScorer.ChunkRows + 5, 1)]
-        public void TheFirstWorkerScoresWithTheModelItselfAndOnlyTheOthersCopyIt(int rows, int copies)
+        [InlineData(100, 1)]
+        [InlineData(3 * CsvFileScorer.ChunkRows + 5, 2)]
+        public void OnSeveralThreadsEachWorkerScoresWithAReplicaOfTheModelThatSharesItsNetwork(int rows, int replicas)
         {
             var options = new CsvInputOptions();
-            string input = temp.File("copies.csv");
+            string input = temp.File("replicas.csv");
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(rows, seed: 8), CultureInfo.InvariantCulture, ","));
-            string output = temp.File("copies-scored.csv");
+            string output = temp.File("replicas-scored.csv");
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
                 using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
-                // A file of one chunk is scored by the first worker alone: no copy of the model is made.
-                Assert.Equal(copies, scorer.ModelCopies);
+                // One replica per worker that had a chunk: a file of one chunk needs one.
+                Assert.Equal(replicas, scorer.Replicas);
+                // A second file makes its own (a replica lives as long as the model is held, one file).
+                scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
+                Assert.Equal(2 * replicas, scorer.Replicas);
                 writer.Commit();
             }
-            // The scorer did not dispose the model it was given: it still scores, and the same as the file says.
-            var again = ByBytes(input, options, 64, threads: 1);
-            Assert.Equal(again.Text, File.ReadAllText(output));
+            // The replicas did not dispose the network they shared: the model still scores, and the same as the file says.
+            Assert.False(Model.IsDisposed);
+            var once = ByBytes(input, options, 64, threads: 1).Text;
+            Assert.Equal(once + once.Substring(once.IndexOf('\n') + 1), File.ReadAllText(output));
+        }
+
+        [Fact]
+        public void TheModelIsHeldWhileAFileIsScoredSoItIsNotDisposedUnderTheWorkers()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("held.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(6 * CsvFileScorer.ChunkRows, seed: 9), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
+            string output = temp.File("held-scored.csv");
+            System.Threading.Thread? disposing = null;
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
+                scorer.Progress = records =>
+                {
+                    if (disposing != null || records == 0) return;
+                    // Another thread disposes the model while the workers score with its network: it waits for the file.
+                    disposing = new System.Threading.Thread(model.Dispose);
+                    disposing.Start();
+                    Assert.False(disposing.Join(200), "Dispose should wait while the file is scored");
+                };
+                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                writer.Commit();
+            }
+            Assert.NotNull(disposing);
+            Assert.True(disposing!.Join(10000), "Dispose should go on once the file is scored");
+            Assert.True(model.IsDisposed);
+            Assert.Equal(expected, File.ReadAllText(output));
         }
 
         [Fact]
