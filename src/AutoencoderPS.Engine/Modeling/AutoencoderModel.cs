@@ -564,20 +564,17 @@ namespace AutoencoderPS.Engine.Modeling
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
             if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
             var scores = new RowScore[n];
-            int rowWidth = scaler.Count;
-            // The rows' errors and reconstructions stay in two arrays for the batch; each score reads its part.
-            var reconstruction = new double[n * d];
+            // The rows' errors and the network's output stay in two arrays for the batch; each score reads its part, and
+            // turns its output into original units only if it is explained.
             for (int i = 0; i < n; i++)
             {
                 int at = i * d;
-                for (int j = 0; j < d; j++)
-                    reconstruction[at + j] = scaler.Inverse(j % rowWidth, reconstructed[at + j]);
                 // A value filled in for a missing one was not measured: its error is left out of the score (and the
                 // explanation), which is the mean over the inputs that were.
                 if (filled?[i] is { } slots) ForwardPass.Mask(errors, i, d, slots);
                 double score = ForwardPass.RowError(errors, i, d, filled?[i]?.Length ?? 0);
                 // A score that is not a number is never silently normal.
-                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstruction, at);
+                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at);
                 if (held != null)
                 {
                     string? group = groups?[i];

@@ -12,25 +12,44 @@ namespace AutoencoderPS.Engine.Modeling
     {
         private readonly FeatureSchema schema;
         private readonly double[] input;
-        // Per-input errors and reconstructions live in arrays shared by the rows of one scored batch, at this offset:
-        // one allocation per batch instead of two per row.
+        // Per-input errors and the network's (scaled) output live in arrays shared by the rows of one scored batch, at this
+        // offset: one allocation per batch instead of two per row.
         private readonly float[] errors;
-        private readonly double[] reconstruction;
         private readonly int offset;
+        // The reconstruction in original units: given (at `expectedOffset`), or made from the scaled output when first
+        // asked for (only an explanation or Reconstruction needs it, and a scored file explains only its anomalies).
+        private double[]? expected;
+        private readonly int expectedOffset;
+        private readonly float[]? scaledOutput;
+        private readonly FeatureScaler? scaler;
         private readonly double[] columnErrors;
         private readonly double totalError;
 
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, double[] reconstruction, int offset)
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset)
+            : this(schema, input, score, isAnomaly, errors, offset)
+        {
+            this.scaledOutput = scaledOutput;
+            this.scaler = scaler;
+        }
+
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
+            : this(schema, input, score, isAnomaly, featureErrors, 0)
+        {
+            expected = reconstruction;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, int offset)
         {
             this.schema = schema;
             this.input = input;
             Score = score;
             IsAnomaly = isAnomaly;
             this.errors = errors;
-            this.reconstruction = reconstruction;
             this.offset = offset;
+            expectedOffset = 0;
 
             int count = schema.Count;
             var columns = new double[count];
@@ -51,9 +70,19 @@ namespace AutoencoderPS.Engine.Modeling
             totalError = total;
         }
 
-        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
-            : this(schema, input, score, isAnomaly, featureErrors, reconstruction, 0)
+        // The row's reconstruction in original units (made once; two threads asking at once make the same numbers).
+        private ReadOnlySpan<double> Expected()
         {
+            var values = expected;
+            if (values == null)
+            {
+                values = new double[schema.Width];
+                int rowWidth = scaler!.Count;
+                // A window's input j is its row's feature j mod the row width.
+                for (int j = 0; j < values.Length; j++) values[j] = scaler.Inverse(j % rowWidth, scaledOutput![offset + j]);
+                expected = values;
+            }
+            return new ReadOnlySpan<double>(values, expectedOffset, schema.Width);
         }
 
         /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
@@ -109,7 +138,7 @@ namespace AutoencoderPS.Engine.Modeling
         public IReadOnlyList<double> ColumnErrors => columnErrors;
 
         /// <summary>The network's reconstruction in original units, in slot order.</summary>
-        public IReadOnlyList<double> Reconstruction => new ArraySegment<double>(reconstruction, offset, schema.Width);
+        public IReadOnlyList<double> Reconstruction => Expected().ToArray();
 
         /// <summary>Each feature's share of the row's reconstruction error (0-1), in column order.</summary>
         public IReadOnlyList<double> Shares
@@ -155,7 +184,7 @@ namespace AutoencoderPS.Engine.Modeling
                     schema.Columns[c].Name,
                     ShareOf(c),
                     schema.Describe(c, input),
-                    schema.Describe(c, new ReadOnlySpan<double>(reconstruction, offset, schema.Width)));
+                    schema.Describe(c, Expected()));
             }
             return result;
         }
@@ -215,13 +244,13 @@ namespace AutoencoderPS.Engine.Modeling
                     int slot = schema.FirstSlot(c);
                     FeatureContribution.AppendNumber(text, input[slot], culture);
                     text.Append(" (expected ");
-                    FeatureContribution.AppendNumber(text, reconstruction[offset + slot], culture);
+                    FeatureContribution.AppendNumber(text, Expected()[slot], culture);
                 }
                 else
                 {
                     text.Append(FeatureContribution.Format(schema.Describe(c, input), culture));
                     text.Append(" (expected ");
-                    text.Append(FeatureContribution.Format(schema.Describe(c, new ReadOnlySpan<double>(reconstruction, offset, schema.Width)), culture));
+                    text.Append(FeatureContribution.Format(schema.Describe(c, Expected()), culture));
                 }
                 text.Append(", ");
                 text.AppendWhole(ShareOf(c) * 100, culture);
