@@ -28,6 +28,8 @@ namespace AutoencoderPS.Engine.Modeling
         private bool disposed;
         // A scorer (ScoringReplica): the network is this model's lender's, which disposes it.
         private bool borrowsNetwork;
+        // Arrays scoring reuses from batch to batch, under the lock.
+        private readonly ForwardPass.Scratch scratch = new ForwardPass.Scratch();
 
         public AutoencoderModel(ModelSettings settings)
         {
@@ -557,10 +559,10 @@ namespace AutoencoderPS.Engine.Modeling
             foreach (var row in rows)
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
-            float[] scaled = ForwardPass.Scale(scaler, rows);
+            float[] scaled = ForwardPass.Scale(scaler, rows, scratch);
             var filled = imputed != null || filledCells != null ? FilledSlots(imputed, filledCells, n, d) : null;
             if (filled != null) ImputeByReconstruction(network!, Loss, scaled, n, d, filled);
-            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows));
+            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows, scratch), scratch);
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
             if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
             var scores = new RowScore[n];

@@ -17,14 +17,39 @@ namespace AutoencoderPS.Engine.Modeling
         // Far beyond any trained range yet finite in float, so an absurd input scores as a huge error, not NaN.
         private const float MaxScaledValue = 1e6f;
 
-        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row.
+        /// <summary>
+        /// Arrays a scorer reuses from batch to batch instead of allocating them per batch: the scaled inputs, how far they
+        /// lie beyond the training range, and the network's padded input and output chunk. One per model, used under its
+        /// lock (a file scorer's workers each have their own replica). Not for arrays a row's score keeps (errors, output).
+        /// Scoring files on two threads, the batches' arrays made most of the garbage, and each garbage collection stops
+        /// every worker.
+        /// </summary>
+        internal sealed class Scratch
+        {
+            private float[] scaled = Array.Empty<float>(), beyond = Array.Empty<float>(), chunk = Array.Empty<float>(), output = Array.Empty<float>();
+
+            public float[] Scaled(int length) => Fit(ref scaled, length);
+            public float[] Beyond(int length) => Fit(ref beyond, length);
+            public float[] Chunk(int length) => Fit(ref chunk, length);
+            public float[] Output(int length) => Fit(ref output, length);
+
+            // At least `length` long (the values are overwritten by the caller); no larger than the largest batch asked for.
+            private static float[] Fit(ref float[] array, int length)
+            {
+                if (array.Length < length) array = new float[length];
+                return array;
+            }
+        }
+
+        // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row. With
+        // scratch, the array is the scratch's (longer than n x width when an earlier batch was larger).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null)
         {
             int d = scaler.Count;
             int width = rows.Count == 0 ? d : rows[0].Length;
             int n = rows.Count;
-            var scaled = new float[n * width];
+            var scaled = scratch?.Scaled(n * width) ?? new float[n * width];
             // One look-up of each row through the list interface, not one per value (this code has no profile to
             // devirtualize the call with: see AggressiveOptimization above).
             for (int i = 0; i < n; i++)
@@ -39,13 +64,13 @@ namespace AutoencoderPS.Engine.Modeling
         // Per input, how far each value lies beyond the training range (FeatureScaler.Beyond), in the layout of Scale;
         // null when the scaling has no training range (then every score is the plain reconstruction error).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows)
+        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null)
         {
             if (!scaler.HasRange) return null;
             int d = scaler.Count;
             int width = rows.Count == 0 ? d : rows[0].Length;
             int n = rows.Count;
-            var beyond = new float[n * width];
+            var beyond = scratch?.Beyond(n * width) ?? new float[n * width];
             for (int i = 0; i < n; i++)
             {
                 var row = rows[i];
@@ -76,24 +101,24 @@ namespace AutoencoderPS.Engine.Modeling
         // values; the error is measured against them plus how far each lies beyond the training range (null: nothing).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
-            out float[] errors, out float[] reconstructed, float[]? beyond = null)
+            out float[] errors, out float[] reconstructed, float[]? beyond = null, Scratch? scratch = null)
         {
             errors = new float[n * d];
             reconstructed = new float[n * d];
-            ForwardRange(net, loss, scaled, 0, n, d, errors, reconstructed, beyond);
+            ForwardRange(net, loss, scaled, 0, n, d, errors, reconstructed, beyond, scratch);
         }
 
         // Rows first .. first + n - 1 of scaled (and beyond) into the same rows of errors and reconstructed (null: not kept).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void ForwardRange(AutoencoderNetwork net, LossKind loss, float[] scaled, int first, int n, int d,
-            float[] errors, float[]? reconstructed, float[]? beyond)
+            float[] errors, float[]? reconstructed, float[]? beyond, Scratch? scratch = null)
         {
             TorchRuntime.ApplyThreadCountHere();
             // Each row starts on a 16-byte boundary (row stride rounded up to 4 floats): the kernels round
             // aligned and unaligned rows differently, so without this a row's score would depend on its place.
             int stride = (d + 3) & ~3;
-            var chunk = new float[ChunkRows * stride];
-            var outputRows = new float[ChunkRows * d];
+            var chunk = scratch?.Chunk(ChunkRows * stride) ?? new float[ChunkRows * stride];
+            var outputRows = scratch?.Output(ChunkRows * d) ?? new float[ChunkRows * d];
             using var noGrad = torch.no_grad();
             // One input tensor in libtorch's own (aligned) storage, refilled per chunk; the network reads a view of it.
             using var padded = torch.zeros(ChunkRows, stride);
@@ -101,11 +126,11 @@ namespace AutoencoderPS.Engine.Modeling
             for (int start = first; start < first + n; start += ChunkRows)
             {
                 int rows = Math.Min(ChunkRows, first + n - start);
-                Array.Clear(chunk);
+                Array.Clear(chunk, 0, ChunkRows * stride);
                 for (int r = 0; r < rows; r++)
                     Array.Copy(scaled, (start + r) * d, chunk, r * stride, d);
                 // Whole-buffer copies through spans: TorchSharp's element accessor copies one element per call.
-                padded.bytes = MemoryMarshal.AsBytes(chunk.AsSpan());
+                padded.bytes = MemoryMarshal.AsBytes(chunk.AsSpan(0, ChunkRows * stride));
                 using (var scope = torch.NewDisposeScope())
                 {
                     var output = net.forward(input).contiguous();

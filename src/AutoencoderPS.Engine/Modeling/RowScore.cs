@@ -22,11 +22,10 @@ namespace AutoencoderPS.Engine.Modeling
         private readonly int expectedOffset;
         private readonly float[]? scaledOutput;
         private readonly FeatureScaler? scaler;
-        private readonly double[] columnErrors;
-        private readonly double totalError;
+        // The error per column and their total, made when first asked for (an explanation, the shares): the top feature
+        // is found without them, and a scored file explains only its anomalies.
+        private ColumnTotals? columns;
 
-        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset)
             : this(schema, input, score, isAnomaly, errors, offset)
         {
@@ -40,6 +39,7 @@ namespace AutoencoderPS.Engine.Modeling
             expected = reconstruction;
         }
 
+        // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, int offset)
         {
@@ -50,24 +50,61 @@ namespace AutoencoderPS.Engine.Modeling
             this.errors = errors;
             this.offset = offset;
             expectedOffset = 0;
-
-            int count = schema.Count;
-            var columns = new double[count];
-            double total = 0;
-            for (int c = 0; c < count; c++)
-            {
-                int first = offset + schema.FirstSlot(c);
-                int width = schema.WidthOf(c);
-                double sum = 0;
-                for (int k = 0; k < width; k++) sum += errors[first + k];
-                columns[c] = sum;
-                total += sum;
-            }
-            columnErrors = columns;
+            // The first column with the largest error (a NaN is never larger).
             int top = 0;
-            for (int c = 1; c < columns.Length; c++) if (columns[c] > columns[top]) top = c;
+            double most = 0;
+            for (int c = 0; c < schema.Count; c++)
+            {
+                double sum = ColumnError(c);
+                if (c == 0 || sum > most)
+                {
+                    top = c;
+                    most = sum;
+                }
+            }
             TopFeature = top;
-            totalError = total;
+        }
+
+        // A column's error: the sum over its inputs.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private double ColumnError(int c)
+        {
+            int first = offset + schema.FirstSlot(c);
+            int width = schema.WidthOf(c);
+            double sum = 0;
+            for (int k = 0; k < width; k++) sum += errors[first + k];
+            return sum;
+        }
+
+        private sealed class ColumnTotals
+        {
+            public ColumnTotals(double[] errors, double total)
+            {
+                Errors = errors;
+                Total = total;
+            }
+
+            public double[] Errors { get; }
+            public double Total { get; }
+        }
+
+        // Made once (two threads asking at once make the same numbers).
+        private ColumnTotals Columns()
+        {
+            var made = columns;
+            if (made == null)
+            {
+                var sums = new double[schema.Count];
+                double total = 0;
+                for (int c = 0; c < sums.Length; c++)
+                {
+                    sums[c] = ColumnError(c);
+                    total += sums[c];
+                }
+                made = new ColumnTotals(sums, total);
+                columns = made;
+            }
+            return made;
         }
 
         // The row's reconstruction in original units (made once; two threads asking at once make the same numbers).
@@ -135,7 +172,7 @@ namespace AutoencoderPS.Engine.Modeling
         public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
 
         /// <summary>Error per feature column (sum over its inputs), in column order.</summary>
-        public IReadOnlyList<double> ColumnErrors => columnErrors;
+        public IReadOnlyList<double> ColumnErrors => Columns().Errors;
 
         /// <summary>The network's reconstruction in original units, in slot order.</summary>
         public IReadOnlyList<double> Reconstruction => Expected().ToArray();
@@ -145,13 +182,17 @@ namespace AutoencoderPS.Engine.Modeling
         {
             get
             {
-                var shares = new double[columnErrors.Length];
+                var shares = new double[schema.Count];
                 for (int c = 0; c < shares.Length; c++) shares[c] = ShareOf(c);
                 return shares;
             }
         }
 
-        private double ShareOf(int column) => totalError > 0 ? columnErrors[column] / totalError : 0.0;
+        private double ShareOf(int column)
+        {
+            var totals = Columns();
+            return totals.Total > 0 ? totals.Errors[column] / totals.Total : 0.0;
+        }
 
         // The columns with the largest errors, largest first (ties keep column order): a partial selection, as
         // scoring files explains every row, so no sorting of all columns.
@@ -159,6 +200,7 @@ namespace AutoencoderPS.Engine.Modeling
         private int TopColumns(int count, Span<int> top)
         {
             count = Math.Min(Math.Max(0, count), schema.Count);
+            var columnErrors = Columns().Errors;
             int found = 0;
             for (int c = 0; c < schema.Count; c++)
             {
