@@ -202,12 +202,12 @@ namespace AutoencoderPS.Engine.Csv
                 start = next;
                 var rest = buffer.AsSpan(start, filled - start);
                 int from = Math.Max(start, noLineFeedBefore);
-                int lf = buffer.AsSpan(from, filled - from).IndexOf(LineFeed);
+                int lf = ByteSearch.IndexOf(buffer.AsSpan(from, filled - from), LineFeed);
                 if (lf < 0) noLineFeedBefore = filled;
                 else lf += from - start;
                 int lineLength = lf < 0 ? rest.Length : lf;
                 var line = rest.Slice(0, lineLength);
-                int special = line.IndexOfAny(Quote, CarriageReturn);
+                int special = ByteSearch.IndexOfAny(line, Quote, CarriageReturn);
                 bool crlf = lf >= 0 && special >= 0 && special == lineLength - 1 && line[special] == CarriageReturn;
                 if (special >= 0 && !crlf)
                 {
@@ -257,7 +257,7 @@ namespace AutoencoderPS.Engine.Csv
             int fieldStart = from;
             while (true)
             {
-                int d = buffer.AsSpan(fieldStart, to - fieldStart).IndexOf(delimiter);
+                int d = ByteSearch.IndexOf(buffer.AsSpan(fieldStart, to - fieldStart), delimiter);
                 int fieldEnd = d < 0 ? to : fieldStart + d;
                 if (2 * count + 2 > bounds.Length) Array.Resize(ref bounds, bounds.Length * 2);
                 bounds[2 * count] = fieldStart;
