@@ -12,6 +12,8 @@ namespace AutoencoderPS.Engine
         public const string ModelNotTrained = "ModelNotTrained";
         /// <summary>The model was disposed and has released its network.</summary>
         public const string ModelDisposed = "ModelDisposed";
+        /// <summary>The model was trained again between two files of one scoring call: the files after it are not scored.</summary>
+        public const string ModelChangedWhileScoring = "ModelChangedWhileScoring";
         /// <summary>The network's layers would hold more parameters than the module allows.</summary>
         public const string NetworkTooLarge = "NetworkTooLarge";
         /// <summary>-TimeGrid needs a -TimeProperty to lay the grid on.</summary>

@@ -99,6 +99,8 @@ namespace AutoencoderPS.Engine.Modeling
                 learningBuffer.Add(copy);
                 Remember(copy);
                 if (learningBuffer.Count < UpdateRows) return false;
+                // The step changes the weights in place: not while replicas score with them.
+                WaitUntilNotLent();
                 int d = Architecture.InputSize;
                 // The batch: the new windows, and as many drawn from the reservoir of every normal window seen so far
                 // (against forgetting: a normal that comes back, such as the daily cycle after a quiet weekend).

@@ -28,6 +28,9 @@ namespace AutoencoderPS.Engine.Modeling
         private bool disposed;
         // A scorer (ScoringReplica): the network is this model's lender's, which disposes it.
         private bool borrowsNetwork;
+        // The threads scoring a file with replicas of this model (Hold), one entry per hold: until they are done the
+        // network is not replaced, changed or freed (WaitUntilNotLent).
+        private readonly List<int> lentTo = new List<int>();
         // Arrays scoring reuses from batch to batch, under the lock.
         private readonly ForwardPass.Scratch scratch = new ForwardPass.Scratch();
 
@@ -295,6 +298,8 @@ namespace AutoencoderPS.Engine.Modeling
                 };
                 lock (sync)
                 {
+                    ThrowIfDisposed();
+                    WaitUntilNotLent();
                     ThrowIfDisposed();
                     network?.Dispose();
                     network = candidate;
@@ -632,6 +637,8 @@ namespace AutoencoderPS.Engine.Modeling
             lock (sync)
             {
                 if (disposed) return;
+                WaitUntilNotLent();
+                if (disposed) return;
                 disposed = true;
                 if (!borrowsNetwork) network?.Dispose();
                 network = null;
@@ -639,36 +646,52 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>
-        /// Holds the model for the caller's thread until the result is disposed (on the same thread): training, setting a
-        /// threshold, scoring on another thread and <see cref="Dispose"/> wait until then. A file scorer holds the model while
-        /// its <see cref="ScoringReplica"/>s score with the model's network on other threads, so the weights do not change
-        /// and are not freed under them.
+        /// Lends the model's network to <see cref="ScoringReplica"/>s until the result is disposed: meanwhile nothing
+        /// replaces, changes or frees it. Training's final swap, a continual-learning step and <see cref="Dispose"/> wait
+        /// (on another thread; on the lending thread itself, a nested prompt during a file, they throw, as waiting could not
+        /// end). Scoring, recalibrating and saving the model go on: they only read the network.
         /// </summary>
         internal IDisposable Hold()
         {
-            Monitor.Enter(sync);
-            try
+            lock (sync)
             {
                 ThrowIfDisposed();
-                return new Holding(sync);
-            }
-            catch
-            {
-                Monitor.Exit(sync);
-                throw;
+                lentTo.Add(Environment.CurrentManagedThreadId);
+                return new Lease(this, Environment.CurrentManagedThreadId);
             }
         }
 
-        private sealed class Holding : IDisposable
+        private sealed class Lease : IDisposable
         {
-            private object? gate;
+            private AutoencoderModel? model;
+            private readonly int thread;
 
-            public Holding(object gate) => this.gate = gate;
+            public Lease(AutoencoderModel model, int thread)
+            {
+                this.model = model;
+                this.thread = thread;
+            }
 
             public void Dispose()
             {
-                var held = Interlocked.Exchange(ref gate, null);
-                if (held != null) Monitor.Exit(held);
+                var lender = Interlocked.Exchange(ref model, null);
+                if (lender == null) return;
+                lock (lender.sync)
+                {
+                    lender.lentTo.Remove(thread);
+                    Monitor.PulseAll(lender.sync);
+                }
+            }
+        }
+
+        // Called under the lock before the network is replaced, changed or freed.
+        private void WaitUntilNotLent()
+        {
+            while (lentTo.Count > 0)
+            {
+                if (lentTo.Contains(Environment.CurrentManagedThreadId))
+                    throw new InvalidOperationException("The model is scoring a file on this thread: train or dispose it after the file.");
+                Monitor.Wait(sync);
             }
         }
 

@@ -33,9 +33,14 @@ namespace AutoencoderPS.Engine.Modeling
             public float[] Chunk(int length) => Fit(ref chunk, length);
             public float[] Output(int length) => Fit(ref output, length);
 
-            // At least `length` long (the values are overwritten by the caller); no larger than the largest batch asked for.
+            // Kept up to this many values per array (1 MB): a file scorer's batches fit; a larger pass (a threshold from
+            // 4,096 wide windows) gets arrays of its own, so the model does not keep them for as long as it lives.
+            private const int MostKept = 1 << 18;
+
+            // At least `length` long (the values are overwritten by the caller).
             private static float[] Fit(ref float[] array, int length)
             {
+                if (length > MostKept) return new float[length];
                 if (array.Length < length) array = new float[length];
                 return array;
             }

@@ -27,9 +27,10 @@ namespace AutoencoderPS.Engine.Scoring
     /// <para>
     /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
     /// is featurized, scored and formatted by a worker, into memory; the chunks are written in file order. The workers
-    /// share the model's network (<see cref="AutoencoderModel.ScoringReplica"/>: nothing is copied), and the model is
-    /// held while a file is scored, so it is not trained, recalibrated or disposed under them. The output is byte for byte the one of one thread (a row's score does not depend on
-    /// the rows scored with it), and at most two chunks per worker are in memory at once (one scored, one waiting).
+    /// share the model's network (<see cref="AutoencoderModel.ScoringReplica"/>: nothing is copied), which the model lends
+    /// them for the file (<see cref="AutoencoderModel.Hold"/>), so it is not trained again or disposed under them. The
+    /// output is byte for byte the one of one thread (a row's score does not depend on the rows scored with it), and at
+    /// most two chunks per worker are in memory at once (one scored, one waiting).
     /// </para>
     /// </summary>
     public sealed class CsvFileScorer : IDisposable
@@ -141,6 +142,15 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public bool Score(string path, CsvHeader header, bool headerInFile)
         {
+            // On several threads the workers score with replicas of the model: its network is lent to them for the file
+            // (training it again, a learning step and Dispose wait meanwhile), and each worker has its replica at once.
+            using var lease = workers.Length > 1 ? model.Hold() : null;
+            // The features are read by the schema this scorer was made for: a model trained again since then is not used.
+            if (!ReferenceEquals(model.Schema, schema))
+                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                    $"The model was trained again while files were scored: '{path}' was not scored (the files before it were); score it in a new call.");
+            if (workers.Length > 1)
+                for (int i = 0; i < workers.Length; i++) WorkerAt(i);
             int[] fieldOf = new int[schema.Count];
             for (int c = 0; c < fieldOf.Length; c++)
             {
@@ -149,8 +159,6 @@ namespace AutoencoderPS.Engine.Scoring
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-            // The workers' replicas score with the model's network: nothing may train, recalibrate or dispose it meanwhile.
-            using var hold = model.Hold();
             long lengthAtOpen = file.Length;
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile;
@@ -193,7 +201,7 @@ namespace AutoencoderPS.Engine.Scoring
             }
             finally
             {
-                // Stopped, or failed: no worker may still be running when this returns; their replicas end with the hold.
+                // Stopped, or failed: no worker may still be running when this returns; their replicas end with the lease.
                 Abandon(inFlight);
                 RetireWorkers();
             }
@@ -331,8 +339,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (workers[i] == null)
             {
                 // One worker scores on this thread, with the model itself. On several threads each worker has a replica
-                // (the model scores one batch at a time under its lock, which this thread holds), made when its first
-                // chunk comes: no copy of the weights, so a worker costs nothing until it has work.
+                // (a model scores one batch at a time under its lock), made when the file starts: no copy of the weights.
                 var own = workers.Length == 1 ? model : model.ScoringReplica();
                 if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
@@ -340,7 +347,7 @@ namespace AutoencoderPS.Engine.Scoring
             return workers[i]!;
         }
 
-        // After each file: a replica is valid only while the model is held (training replaces the network).
+        // After each file: a replica is valid only while the model lends its network (training replaces the network).
         private void RetireWorkers()
         {
             for (int i = 0; i < workers.Length; i++)

@@ -97,8 +97,8 @@ namespace AutoencoderPS.Commands
         public int? ThreadCount { get; set; }
 
         /// <summary>
-        /// With -OutputPath, a row model: threads that featurize and score the file's rows (each with its own copy of the
-        /// model), besides the one that reads and writes. The output is the same byte for byte.
+        /// With -OutputPath, a row model: threads that featurize and score the file's rows (all with the model's one
+        /// network), besides the one that reads and writes. The output is the same byte for byte.
         /// </summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]

@@ -19,6 +19,7 @@ namespace AutoencoderPS.Errors
             // The model object
             [ModelNotTrained] = ErrorCategory.InvalidOperation,
             [ModelDisposed] = ErrorCategory.InvalidOperation,
+            [ModelChangedWhileScoring] = ErrorCategory.InvalidOperation,
             [NetworkTooLarge] = ErrorCategory.InvalidArgument,
             [TimeGridNeedsTime] = ErrorCategory.InvalidArgument,
             [WindowColumnIsFeature] = ErrorCategory.InvalidArgument,

@@ -235,7 +235,7 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
-        [InlineData(100, 1)]
+        [InlineData(100, 2)]
         [InlineData(3 * CsvFileScorer.ChunkRows + 5, 2)]
         public void OnSeveralThreadsEachWorkerScoresWithAReplicaOfTheModelThatSharesItsNetwork(int rows, int replicas)
         {
@@ -247,7 +247,7 @@ namespace AutoencoderPS.Engine.Tests
             {
                 using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
-                // One replica per worker that had a chunk: a file of one chunk needs one.
+                // One replica per worker, made when the file starts.
                 Assert.Equal(replicas, scorer.Replicas);
                 // A second file makes its own (a replica lives as long as the model is held, one file).
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
@@ -288,6 +288,57 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(disposing!.Join(10000), "Dispose should go on once the file is scored");
             Assert.True(model.IsDisposed);
             Assert.Equal(expected, File.ReadAllText(output));
+        }
+
+        [Fact]
+        public void TheModelCannotBeDisposedFromTheThreadThatScoresAFileWithItsNetwork()
+        {
+            // A nested prompt during a file (a row's error with -ErrorAction Inquire, then Suspend) runs on the scoring
+            // thread: disposing the model there could not wait for the file, so it throws, and the file goes on.
+            var options = new CsvInputOptions();
+            string input = temp.File("same-thread.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(4 * CsvFileScorer.ChunkRows, seed: 10), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
+            string output = temp.File("same-thread-scored.csv");
+            Exception? refused = null;
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
+                scorer.Progress = records =>
+                {
+                    if (refused != null || records == 0) return;
+                    try { model.Dispose(); }
+                    catch (InvalidOperationException e) { refused = e; }
+                };
+                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                writer.Commit();
+            }
+            Assert.NotNull(refused);
+            Assert.False(model.IsDisposed);
+            Assert.Equal(expected, File.ReadAllText(output));
+            // After the file the model is the caller's again.
+            model.Dispose();
+            Assert.True(model.IsDisposed);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void AModelTrainedAgainBetweenTwoFilesIsNotUsedForTheSecond(int threads)
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("retrained.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 11), CultureInfo.InvariantCulture, ","));
+            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
+            using var writer = new ScoredCsvWriter(temp.File("retrained-scored.csv"), options, topFeatures: 3);
+            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
+            Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+            // Trained again (another runspace, between the files of one call): a new schema, perhaps other features.
+            model.Train(fixture.Mixed.Set.Schema, fixture.Mixed.Set.Rows, MixedCase.Options(2));
+            var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+            Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
+            Assert.Equal(300, scorer.Rows);
         }
 
         [Fact]
