@@ -112,6 +112,9 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Asked before each record; true stops the file at once (what is pending is dropped).</summary>
         public Func<bool>? Stopping { get; set; }
 
+        /// <summary>For tests: called by the worker before it scores a chunk (its 0-based number in the file); what it throws fails the chunk.</summary>
+        internal Action<long>? BeforeChunk { get; set; }
+
         /// <summary>
         /// Null when <paramref name="path"/> can be scored by this class with these options and model; else why not, for
         /// the caller to take the record path: a sliding-window model, an encoding other than UTF-8, a delimiter that is
@@ -145,6 +148,7 @@ namespace AutoencoderPS.Engine.Scoring
             // On several threads the workers score with replicas of the model: its network is lent to them for the file
             // (training it again, a learning step and Dispose wait meanwhile), and each worker has its replica at once.
             using var lease = workers.Length > 1 ? model.Hold() : null;
+            chunkFailed = false;
             // The features are read by the schema this scorer was made for: a model trained again since then is not used.
             if (!ReferenceEquals(model.Schema, schema))
                 throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
@@ -193,9 +197,10 @@ namespace AutoencoderPS.Engine.Scoring
                 }
                 Finish(chunk, inFlight);
             }
-            catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && !output.Faulted)
+            catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && !output.Faulted && !chunkFailed)
             {
-                // The rows read before the failure are scored and written; the caller names the file.
+                // Reading failed: the rows read before the failure are scored and written; the caller names the file. (A
+                // chunk that failed in scoring ends the file there: the chunks after it are not written.)
                 Finish(chunk, inFlight);
                 throw;
             }
@@ -225,7 +230,15 @@ namespace AutoencoderPS.Engine.Scoring
             chunk.Dispatched = true;
             if (workers.Length == 1)
             {
-                WorkerAt(0).Process(chunk);
+                try
+                {
+                    WorkerAt(0).Process(chunk);
+                }
+                catch
+                {
+                    chunkFailed = true;
+                    throw;
+                }
                 Commit(chunk);
                 return;
             }
@@ -247,6 +260,9 @@ namespace AutoencoderPS.Engine.Scoring
             }
             inFlight.Enqueue(chunk);
         }
+
+        // Set when a chunk failed in scoring (not in reading): the file ends at that chunk.
+        private bool chunkFailed;
 
         // Chunks in memory per worker: two, so one waits while the other is scored.
         private const int ChunksPerWorker = 2;
@@ -302,7 +318,11 @@ namespace AutoencoderPS.Engine.Scoring
                 if (chunk.Queued)
                 {
                     chunk.Done.Wait();
-                    chunk.Failure?.Throw();
+                    if (chunk.Failure != null)
+                    {
+                        chunkFailed = true;
+                        chunk.Failure.Throw();
+                    }
                 }
                 foreach (var (record, error, ordinal) in chunk.Rejected) RowRejected?.Invoke(record, error, ordinal);
                 output.WriteFragment(chunk.Header!, chunk.Output.Span, chunk.OutputRows);
@@ -500,6 +520,7 @@ namespace AutoencoderPS.Engine.Scoring
             public void Process(Chunk work)
             {
                 chunk = work;
+                owner.BeforeChunk?.Invoke(work.Index);
                 if (fragment == null || !ReferenceEquals(fragmentHeader, work.Header))
                 {
                     fragment = ScoredCsvWriter.Fragment(owner.output, work.Header!, owner.options);

@@ -290,6 +290,40 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(expected, File.ReadAllText(output));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void AWorkersFailureEndsTheFileOnTheCallingThreadAfterTheChunksBeforeItAndTheScorerGoesOn(int threads)
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("worker-fails.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(6 * CsvFileScorer.ChunkRows, seed: 12), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            string output = temp.File("worker-fails-scored.csv");
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads)
+                {
+                    BeforeChunk = index => { if (index == 2) throw new IOException("chunk 2 failed"); },
+                };
+                var e = Assert.Throws<IOException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                Assert.Equal("chunk 2 failed", e.Message);
+                // The chunks before the failed one were written, nothing after it.
+                Assert.Equal(2 * CsvFileScorer.ChunkRows, scorer.Rows);
+                // The same scorer scores the next file whole (no worker or chunk left over from the failure).
+                scorer.BeforeChunk = null;
+                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                Assert.Equal(2 * CsvFileScorer.ChunkRows + 6 * CsvFileScorer.ChunkRows, scorer.Rows);
+                writer.Commit();
+            }
+            var lines = File.ReadAllText(output).Split("\r\n");
+            var whole = expected.Split("\r\n");
+            // Header, the failed file's first two chunks, then the second file in full: each row as one thread wrote it.
+            Assert.Equal(whole.Take(1 + 2 * CsvFileScorer.ChunkRows), lines.Take(1 + 2 * CsvFileScorer.ChunkRows));
+            Assert.Equal(whole.Skip(1), lines.Skip(1 + 2 * CsvFileScorer.ChunkRows));
+        }
+
         [Fact]
         public void TheModelCannotBeDisposedFromTheThreadThatScoresAFileWithItsNetwork()
         {
