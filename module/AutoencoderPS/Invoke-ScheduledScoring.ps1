@@ -34,6 +34,8 @@
     5 minutes apart or more, 0.998 for a row a minute; see Test-Anomaly -ProbabilityThreshold).
 .PARAMETER AlertCooldown
     Time-series models: the quiet time between two alerts of a group: rows (48) or a time span (01:00:00, 4h).
+.PARAMETER Explain
+    All: explain every row of the output (Invoke-AnomalyScoring -ExplainAll); default: only the anomalies.
 .PARAMETER ThreadCount
     libtorch threads (default 1: a scheduled job should not compete for every core).
 .EXAMPLE
@@ -66,6 +68,9 @@ param(
 
     [string] $AlertCooldown,
 
+    [ValidateSet('All')]
+    [string] $Explain,
+
     [ValidateRange(1, 1024)]
     [int] $ThreadCount = 1
 )
@@ -92,6 +97,7 @@ try {
     foreach ($name in 'Calibration', 'ProbabilityThreshold', 'AlertCooldown') {
         if ($PSBoundParameters.ContainsKey($name)) { $arguments[$name] = $PSBoundParameters[$name] }
     }
+    if ($Explain -eq 'All') { $arguments.ExplainAll = $true }
     $summary = Invoke-AnomalyScoring @arguments
     $code = $global:LASTEXITCODE
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }

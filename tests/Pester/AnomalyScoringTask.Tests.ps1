@@ -454,7 +454,9 @@ exit 1
             $export = Join-Path $dataDir 'real export.csv'
             New-MetricRow -Count 30 -Seed 11 -AsText | Export-Csv -LiteralPath $export -NoTypeInformation
             $out = Join-Path $dataDir "real scored 'x'.csv"
-            $task = Register-AnomalyScoringTask -Name aeps-test-real -ModelPath $realModel -Path $export -OutputPath $out -PassThru
+            # -ExplainAll goes through the task's line to the job: every row of the output is explained.
+            $task = Register-AnomalyScoringTask -Name aeps-test-real -ModelPath $realModel -Path $export -OutputPath $out -ExplainAll -PassThru
+            $task.Arguments[-2..-1] | Should -Be @('-Explain', 'All')
             $line = @((Get-CrontabText) -split "`n" | Where-Object { $_ -notlike '#*' -and $_ -like '*aeps-test-real.log*' })
             $line | Should -HaveCount 1
             $command = Get-CronCommand ($utf8.GetString($latin1.GetBytes($line[0])))
@@ -469,6 +471,7 @@ exit 1
             $scored = @(Import-Csv -LiteralPath $out)
             $scored | Should -HaveCount 42
             $scored | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) } | Should -BeGreaterOrEqual 0
+            @($scored | Where-Object { -not $_.AnomalyExplanation }) | Should -HaveCount 0
         }
     }
 }

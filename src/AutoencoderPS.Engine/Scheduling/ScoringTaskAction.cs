@@ -42,7 +42,7 @@ namespace AutoencoderPS.Engine.Scheduling
 
         public ScoringTaskAction(IReadOnlyList<string> launcher, string scriptPath, string modelPath, IReadOnlyList<string> path,
             string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null,
-            string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null)
+            string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null, string? explain = null)
         {
             if (launcher == null || launcher.Count == 0 || string.IsNullOrEmpty(launcher[0]))
                 throw new ArgumentException("The launcher needs at least the program to run.", nameof(launcher));
@@ -61,6 +61,9 @@ namespace AutoencoderPS.Engine.Scheduling
             Calibration = string.IsNullOrEmpty(calibration) ? null : calibration;
             ProbabilityThreshold = string.IsNullOrEmpty(probabilityThreshold) ? null : probabilityThreshold;
             AlertCooldown = string.IsNullOrEmpty(alertCooldown) ? null : alertCooldown;
+            if (!string.IsNullOrEmpty(explain) && !string.Equals(explain, ExplainAllRows, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Unknown explanation setting '{explain}'; use {ExplainAllRows} or nothing.", nameof(explain));
+            Explain = string.IsNullOrEmpty(explain) ? null : ExplainAllRows;
             foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath }).Concat(Options.Select(o => o.Value ?? "")).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
@@ -96,14 +99,21 @@ namespace AutoencoderPS.Engine.Scheduling
         /// <summary>Time-series models: -AlertCooldown, as text AlertCooldown.Parse reads ("48", "01:00:00"); null: the default.</summary>
         public string? AlertCooldown { get; }
 
+        /// <summary>"All": the job explains every row (Invoke-AnomalyScoring -ExplainAll); null: only the anomalies.</summary>
+        public string? Explain { get; }
+
+        /// <summary>The script's -Explain value for -ExplainAll.</summary>
+        public const string ExplainAllRows = "All";
+
         // The optional parameters of the script, in the order they are written; null values are left out.
         private IEnumerable<(string Name, string? Value)> Options => new[]
         {
             ("StatePath", StatePath), ("Format", Format), ("Culture", Culture), ("Delimiter", Delimiter),
             ("Calibration", Calibration), ("ProbabilityThreshold", ProbabilityThreshold), ("AlertCooldown", AlertCooldown),
+            ("Explain", Explain),
         };
 
-        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown" };
+        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown", "Explain" };
 
         /// <summary>True when the task runs the script with -Command because there are several input paths.</summary>
         public bool UsesCommand => Path.Count > 1;
@@ -189,7 +199,7 @@ namespace AutoencoderPS.Engine.Scheduling
             try
             {
                 return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"),
-                    Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"));
+                    Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"), Single("Explain"));
             }
             catch (ArgumentException) { return null; }
             catch (ScoringTaskException) { return null; }

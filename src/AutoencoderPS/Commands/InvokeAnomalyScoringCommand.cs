@@ -43,10 +43,6 @@ namespace AutoencoderPS.Commands
         [ValidateRange(0, 1000)]
         public int TopFeatureCount { get; set; } = 3;
 
-        /// <summary>Write AnomalyExplanation on every row, not only on the anomalies.</summary>
-        [Parameter]
-        public SwitchParameter ExplainAll { get; set; }
-
         [Parameter]
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }

@@ -115,7 +115,8 @@ namespace AutoencoderPS.Commands
                 return new ScoringTaskAction(launcher, script, model, paths, output, state, Format?.ToString(), culture, Delimiter,
                     bound.ContainsKey(nameof(Calibration)) ? Calibration.ToString() : null,
                     bound.ContainsKey(nameof(ProbabilityThreshold)) ? ProbabilityThreshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null,
-                    bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null);
+                    bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null,
+                    ExplainAll ? ScoringTaskAction.ExplainAllRows : null);
             }
             catch (ScoringTaskException e)
             {

@@ -97,6 +97,33 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ExplainingEveryRowGoesToTheScriptAndReadsBack()
+        {
+            foreach (var paths in new[] { new[] { "/e/*.csv" }, new[] { "/e/a.csv", "/f/b.csv" } })
+            {
+                var action = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", explain: "all");
+                Assert.Equal(ScoringTaskAction.ExplainAllRows, action.Explain);
+                if (paths.Length == 1)
+                    Assert.Equal(new[] { "-OutputPath", "/o.csv", "-Explain", "All" }, action.Arguments.Skip(action.Arguments.Count - 4));
+                else
+                    Assert.EndsWith("-OutputPath '/o.csv' -Explain 'All'; exit $LASTEXITCODE", action.Arguments[^1]);
+                var back = ScoringTaskAction.TryParse(action.CommandLine);
+                Assert.NotNull(back);
+                Assert.Equal("All", back!.Explain);
+                Assert.Equal(action.CommandLine, back.CommandLine);
+                // Without it the line has no -Explain, and reads back without it.
+                var plain = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv");
+                Assert.DoesNotContain(plain.Arguments, a => a.Contains("-Explain", StringComparison.Ordinal));
+                Assert.Null(ScoringTaskAction.TryParse(plain.CommandLine)!.Explain);
+            }
+            Assert.Throws<ArgumentException>(() => new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/e.csv" }, "/o.csv", explain: "Some"));
+            // A line edited by hand to another value is not one of ours.
+            var edited = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/e.csv" }, "/o.csv", explain: "All").CommandLine.ToArray();
+            edited[^1] = "Some";
+            Assert.Null(ScoringTaskAction.TryParse(edited));
+        }
+
+        [Fact]
         public void TryParseRefusesOtherCommands()
         {
             Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-File", "x.ps1" }));

@@ -42,6 +42,10 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? Delimiter { get; set; }
 
+        /// <summary>Write AnomalyExplanation on every row of the output, not only on the anomalies.</summary>
+        [Parameter]
+        public SwitchParameter ExplainAll { get; set; }
+
         /// <summary>Time-series models: how verdicts are reached (as Test-Anomaly -Calibration; Test-Anomaly declares its own, a cmdlet has one base class).</summary>
         [Parameter]
         public ScoreCalibration Calibration { get; set; } = ScoreCalibration.Auto;
