@@ -16,10 +16,9 @@ namespace AutoencoderPS.Engine.Modeling
         // offset: one allocation per batch instead of two per row.
         private readonly float[] errors;
         private readonly int offset;
-        // The reconstruction in original units: given (at `expectedOffset`), or made from the scaled output when first
-        // asked for (only an explanation or Reconstruction needs it, and a scored file explains only its anomalies).
+        // The row's reconstruction in original units: given, or made from the scaled output when first asked for (only
+        // an explanation or Reconstruction needs it, and a scored file explains only its anomalies).
         private double[]? expected;
-        private readonly int expectedOffset;
         private readonly float[]? scaledOutput;
         private readonly FeatureScaler? scaler;
         // The error per column and their total, made when first asked for (an explanation, the shares): the top feature
@@ -49,7 +48,6 @@ namespace AutoencoderPS.Engine.Modeling
             IsAnomaly = isAnomaly;
             this.errors = errors;
             this.offset = offset;
-            expectedOffset = 0;
             // The first column with the largest error (a NaN is never larger).
             int top = 0;
             double most = 0;
@@ -119,7 +117,7 @@ namespace AutoencoderPS.Engine.Modeling
                 for (int j = 0; j < values.Length; j++) values[j] = scaler.Inverse(j % rowWidth, scaledOutput![offset + j]);
                 expected = values;
             }
-            return new ReadOnlySpan<double>(values, expectedOffset, schema.Width);
+            return values;
         }
 
         /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
@@ -195,7 +193,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         // The columns with the largest errors, largest first (ties keep column order): a partial selection, as
-        // scoring files explains every row, so no sorting of all columns.
+        // -ExplainAll explains every row of a file, so no sorting of all columns.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private int TopColumns(int count, Span<int> top)
         {

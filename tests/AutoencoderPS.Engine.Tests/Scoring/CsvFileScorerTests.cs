@@ -260,34 +260,51 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(once + once.Substring(once.IndexOf('\n') + 1), File.ReadAllText(output));
         }
 
-        [Fact]
-        public void TheModelIsHeldWhileAFileIsScoredSoItIsNotDisposedUnderTheWorkers()
+        // A copy of the shared model, for a test that disposes or retrains it.
+        private AutoencoderModel CopyOfModel() => Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
+
+        // Scores `input` with `model` on two threads, calling `duringFile` once, on the scoring thread, when the first chunks
+        // have gone to the workers; returns the scored file.
+        private string ScoreOnTwoThreads(AutoencoderModel model, string input, Action duringFile)
         {
             var options = new CsvInputOptions();
-            string input = temp.File("held.csv");
-            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(6 * CsvFileScorer.ChunkRows, seed: 9), CultureInfo.InvariantCulture, ","));
-            var expected = ByBytes(input, options, 64, threads: 1).Text;
-            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
-            string output = temp.File("held-scored.csv");
-            System.Threading.Thread? disposing = null;
+            string output = temp.File("during-" + Guid.NewGuid().ToString("N") + ".csv");
+            bool called = false;
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
                 using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
                 scorer.Progress = records =>
                 {
-                    if (disposing != null || records == 0) return;
-                    // Another thread disposes the model while the workers score with its network: it waits for the file.
-                    disposing = new System.Threading.Thread(model.Dispose);
-                    disposing.Start();
-                    Assert.False(disposing.Join(200), "Dispose should wait while the file is scored");
+                    if (called || records == 0) return;
+                    called = true;
+                    duringFile();
                 };
                 Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
                 writer.Commit();
             }
+            Assert.True(called, "the file should have gone to the workers in chunks");
+            return File.ReadAllText(output);
+        }
+
+        [Fact]
+        public void TheModelIsHeldWhileAFileIsScoredSoItIsNotDisposedUnderTheWorkers()
+        {
+            string input = temp.File("held.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(6 * CsvFileScorer.ChunkRows, seed: 9), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, new CsvInputOptions(), 64, threads: 1).Text;
+            using var model = CopyOfModel();
+            System.Threading.Thread? disposing = null;
+            string scored = ScoreOnTwoThreads(model, input, () =>
+            {
+                // Another thread disposes the model while the workers score with its network: it waits for the file.
+                disposing = new System.Threading.Thread(model.Dispose);
+                disposing.Start();
+                Assert.False(disposing.Join(200), "Dispose should wait while the file is scored");
+            });
             Assert.NotNull(disposing);
             Assert.True(disposing!.Join(10000), "Dispose should go on once the file is scored");
             Assert.True(model.IsDisposed);
-            Assert.Equal(expected, File.ReadAllText(output));
+            Assert.Equal(expected, scored);
         }
 
         [Theory]
@@ -329,28 +346,19 @@ namespace AutoencoderPS.Engine.Tests
         {
             // A nested prompt during a file (a row's error with -ErrorAction Inquire, then Suspend) runs on the scoring
             // thread: disposing the model there could not wait for the file, so it throws, and the file goes on.
-            var options = new CsvInputOptions();
             string input = temp.File("same-thread.csv");
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(4 * CsvFileScorer.ChunkRows, seed: 10), CultureInfo.InvariantCulture, ","));
-            var expected = ByBytes(input, options, 64, threads: 1).Text;
-            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
-            string output = temp.File("same-thread-scored.csv");
+            var expected = ByBytes(input, new CsvInputOptions(), 64, threads: 1).Text;
+            using var model = CopyOfModel();
             Exception? refused = null;
-            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            string scored = ScoreOnTwoThreads(model, input, () =>
             {
-                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
-                scorer.Progress = records =>
-                {
-                    if (refused != null || records == 0) return;
-                    try { model.Dispose(); }
-                    catch (InvalidOperationException e) { refused = e; }
-                };
-                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
-                writer.Commit();
-            }
+                try { model.Dispose(); }
+                catch (InvalidOperationException e) { refused = e; }
+            });
             Assert.NotNull(refused);
             Assert.False(model.IsDisposed);
-            Assert.Equal(expected, File.ReadAllText(output));
+            Assert.Equal(expected, scored);
             // After the file the model is the caller's again.
             model.Dispose();
             Assert.True(model.IsDisposed);
@@ -364,7 +372,7 @@ namespace AutoencoderPS.Engine.Tests
             var options = new CsvInputOptions();
             string input = temp.File("retrained.csv");
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 11), CultureInfo.InvariantCulture, ","));
-            using var model = Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
+            using var model = CopyOfModel();
             using var writer = new ScoredCsvWriter(temp.File("retrained-scored.csv"), options, topFeatures: 3);
             using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
             Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
