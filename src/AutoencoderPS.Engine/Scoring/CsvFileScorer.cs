@@ -25,12 +25,14 @@ namespace AutoencoderPS.Engine.Scoring
     /// <see cref="CsvRecordReader.DefaultMaxRecordBytes"/> bytes; blank lines are skipped.
     /// </para>
     /// <para>
-    /// Several threads (<see cref="Threads"/>): one reads the file and cuts it into chunks of whole records; each chunk
-    /// is featurized, scored and formatted by a worker, into memory; the chunks are written in file order. The workers
+    /// Several threads (<see cref="Threads"/>): the calling thread reads the file and cuts it into chunks of whole records;
+    /// each chunk is featurized, scored and formatted by the next idle worker, into memory; the chunks are written in file
+    /// order by the calling thread, which is also a worker: when enough chunks are waiting it scores the oldest itself
+    /// (so two threads keep two cores busy, where a reading thread beside two workers made three threads share them). The workers
     /// share the model's network (<see cref="AutoencoderModel.ScoringReplica"/>: nothing is copied), which the model lends
     /// them for the file (<see cref="AutoencoderModel.Hold"/>), so it is not trained again or disposed under them. The
     /// output is byte for byte the one of one thread (a row's score does not depend on the rows scored with it), and at
-    /// most two chunks per worker are in memory at once (one scored, one waiting).
+    /// most two chunks per thread are in memory at once.
     /// </para>
     /// </summary>
     public sealed class CsvFileScorer : IDisposable
@@ -82,15 +84,16 @@ namespace AutoencoderPS.Engine.Scoring
             // A model that learns (AutoencoderModel.LearnEvery) scores in row order with its own weights: one thread.
             workers = new Worker?[model.Learns ? 1 : threads];
             draining = new Task?[workers.Length];
-            for (int i = workers.Length - 1; i >= 0; i--) idle.Push(i);
+            // Worker 0 is this thread's (it reads, writes and scores); the others run on the thread pool.
+            for (int i = workers.Length - 1; i >= 1; i--) idle.Push(i);
         }
 
-        /// <summary>Threads that featurize and score (the reading thread aside).</summary>
+        /// <summary>Threads that featurize and score, the calling thread (which also reads and writes) included.</summary>
         public int Threads => workers.Length;
 
         /// <summary>
-        /// Replicas of the model made for the workers so far, one per worker and file on several threads (none on one thread:
-        /// the model scores itself).
+        /// Replicas of the model made for the workers so far: one per worker on another thread and file (the calling thread's
+        /// worker scores with the model itself).
         /// </summary>
         internal int Replicas { get; private set; }
 
@@ -242,10 +245,7 @@ namespace AutoencoderPS.Engine.Scoring
                 Commit(chunk);
                 return;
             }
-            // At most ChunksPerWorker chunks per worker in memory, so a worker finds its next chunk waiting instead of waiting
-            // for this thread to write the oldest chunk and read the next. Any idle worker takes the next chunk: a worker the
-            // machine does not run for a while (a busy shared host, the runtime's compiler thread) holds up only its own.
-            while (inFlight.Count >= ChunksPerWorker * workers.Length) Commit(inFlight.Dequeue());
+            // The chunk waits for the first idle worker; this thread is one of them when it has read enough ahead.
             chunk.Queued = true;
             int w = -1;
             lock (waiting)
@@ -259,6 +259,25 @@ namespace AutoencoderPS.Engine.Scoring
                 draining[w] = Task.Run(() => Drain(worker, w));
             }
             inFlight.Enqueue(chunk);
+            // Scored chunks are written as soon as the ones before them are. At most ChunksPerWorker chunks per worker are
+            // in memory: then this thread scores the oldest waiting chunk itself (so two threads use two cores, not three
+            // threads two), or, when the other workers have taken them all, waits for the oldest to be written.
+            while (true)
+            {
+                while (inFlight.Count > 0 && inFlight.Peek().Done.IsSet) Commit(inFlight.Dequeue());
+                if (inFlight.Count < ChunksPerWorker * workers.Length) return;
+                Chunk? own = null;
+                lock (waiting)
+                {
+                    if (waiting.Count > 0) own = waiting.Dequeue();
+                }
+                if (own == null)
+                {
+                    Commit(inFlight.Dequeue());
+                    continue;
+                }
+                Run(WorkerAt(0), own);
+            }
         }
 
         // Set when a chunk failed in scoring (not in reading): the file ends at that chunk.
@@ -274,7 +293,7 @@ namespace AutoencoderPS.Engine.Scoring
         // Each worker's current run of chunks (Drain), waited for before the file's call returns.
         private readonly Task?[] draining;
 
-        // A worker scores waiting chunks until none is left, then is idle again; a failure goes with its chunk to Commit.
+        // A worker on another thread scores waiting chunks until none is left, then is idle again.
         private void Drain(Worker worker, int index)
         {
             while (true)
@@ -289,18 +308,24 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                     next = waiting.Dequeue();
                 }
-                try
-                {
-                    worker.Process(next);
-                }
-                catch (Exception e)
-                {
-                    next.Failure = ExceptionDispatchInfo.Capture(e);
-                }
-                finally
-                {
-                    next.Done.Set();
-                }
+                Run(worker, next);
+            }
+        }
+
+        // Scores a chunk taken from the queue; a failure goes with the chunk to Commit, which throws it in file order.
+        private static void Run(Worker worker, Chunk chunk)
+        {
+            try
+            {
+                worker.Process(chunk);
+            }
+            catch (Exception e)
+            {
+                chunk.Failure = ExceptionDispatchInfo.Capture(e);
+            }
+            finally
+            {
+                chunk.Done.Set();
             }
         }
 
@@ -358,9 +383,9 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (workers[i] == null)
             {
-                // One worker scores on this thread, with the model itself. On several threads each worker has a replica
+                // The worker on the calling thread scores with the model itself. Each worker on another thread has a replica
                 // (a model scores one batch at a time under its lock), made when the file starts: no copy of the weights.
-                var own = workers.Length == 1 ? model : model.ScoringReplica();
+                var own = i == 0 ? model : model.ScoringReplica();
                 if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }

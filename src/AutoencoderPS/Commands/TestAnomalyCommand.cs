@@ -98,7 +98,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// With -OutputPath, a row model: threads that featurize and score the file's rows (all with the model's one
-        /// network), besides the one that reads and writes. The output is the same byte for byte.
+        /// network), this command's own among them (it also reads and writes the file). The output is the same byte for byte.
         /// </summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
