@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using System.Threading;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Tests.Support;
+using Microsoft.Win32.SafeHandles;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// A guarded file sends what it has written to the disk every few megabytes while the writer goes on (write-behind), so
+    /// that the final flush before a rename has little left; a failed write-behind flush fails the stream.
+    /// </summary>
+    public sealed class WriteBehindTests : IDisposable
+    {
+        private readonly TempDirectory temp = new TempDirectory();
+
+        public void Dispose() => temp.Dispose();
+
+        private static byte[] Block(int size, int seed)
+        {
+            var block = new byte[size];
+            new Random(seed).NextBytes(block);
+            return block;
+        }
+
+        [Fact]
+        public void EveryThresholdOfBytesStartsAFlushAndTheFileHoldsWhatWasWritten()
+        {
+            string path = temp.File("behind.bin");
+            int flushed = 0;
+            var expected = new MemoryStream();
+            using (var stream = new GuardedFileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, handle =>
+                   {
+                       Interlocked.Increment(ref flushed);
+                       RandomAccess.FlushToDisk(handle);
+                   }) { WriteBehindBytes = 100_000 })
+            {
+                for (int i = 0; i < 40; i++)
+                {
+                    var block = Block(30_000, i);
+                    stream.Write(block);
+                    expected.Write(block);
+                    // A flush still running when the next threshold passes is waited for at that threshold, not skipped twice.
+                }
+                stream.Flush(flushToDisk: true);
+                // 1.2 MB in blocks of 30 KB: a flush after every fourth block at most (one running skips a threshold).
+                Assert.InRange(stream.WriteBehindFlushes, 1, 12);
+                Assert.Equal(stream.WriteBehindFlushes, Volatile.Read(ref flushed));
+            }
+            Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+        }
+
+        [Fact]
+        public void BelowTheThresholdNothingIsFlushedBehind()
+        {
+            string path = temp.File("small.bin");
+            using var stream = new GuardedFileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                _ => throw new InvalidOperationException("not expected")) { WriteBehindBytes = 100_000 };
+            stream.Write(Block(99_999, 1));
+            stream.Flush(flushToDisk: true);
+            Assert.Equal(0, stream.WriteBehindFlushes);
+        }
+
+        [Fact]
+        public void AFailedWriteBehindFlushFailsTheNextWriteAndEveryFlushAfterIt()
+        {
+            string path = temp.File("failing.bin");
+            using var stream = new GuardedFileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                _ => throw new IOException("Input/output error")) { WriteBehindBytes = 1_000 };
+            stream.Write(Block(1_000, 2));
+            Assert.Equal(1, stream.WriteBehindFlushes);
+            // The flush runs on another thread: the first write after it has failed throws, whenever that is.
+            var error = Assert.Throws<IOException>(() =>
+            {
+                for (int i = 0; i < 1_000; i++)
+                {
+                    stream.Write(Block(10, i));
+                    Thread.Sleep(1);
+                }
+            });
+            Assert.Contains("Input/output error", error.Message);
+            Assert.True(stream.Faulted);
+            Assert.Throws<IOException>(() => stream.Flush(flushToDisk: true));
+        }
+
+        [Fact]
+        public void AFailedWriteBehindFlushFailsTheFinalFlush()
+        {
+            string path = temp.File("failing-final.bin");
+            using var stream = new GuardedFileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1,
+                _ => throw new IOException("Input/output error")) { WriteBehindBytes = 1_000 };
+            stream.Write(Block(1_000, 3));
+            var error = Assert.Throws<IOException>(() => stream.Flush(flushToDisk: true));
+            Assert.Contains("Input/output error", error.Message);
+        }
+
+        [Fact]
+        public void ClosingWaitsForTheFlushStillRunning()
+        {
+            string path = temp.File("slow.bin");
+            using var started = new ManualResetEventSlim();
+            using var release = new ManualResetEventSlim();
+            bool finished = false;
+            var stream = new GuardedFileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, handle =>
+            {
+                started.Set();
+                release.Wait();
+                RandomAccess.FlushToDisk(handle);
+                Volatile.Write(ref finished, true);
+            }) { WriteBehindBytes = 1_000 };
+            stream.Write(Block(1_000, 4));
+            Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+            var closing = new Thread(stream.Dispose);
+            closing.Start();
+            // Closing must not return (and close the handle) under the running flush.
+            Assert.False(closing.Join(200));
+            release.Set();
+            Assert.True(closing.Join(TimeSpan.FromSeconds(30)));
+            Assert.True(Volatile.Read(ref finished));
+        }
+    }
+}
