@@ -41,7 +41,8 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// Records per chunk: enough to keep a worker busy for a while, small enough to keep memory low with two chunks per
-        /// worker in flight (1 GB file, 2 threads: peak 282-287 MB at 2,048 rows, 297-304 MB at 4,096, at the same speed).
+        /// worker in flight (1 GB file, 2 threads: peak 282-287 MB at 2,048 rows, 297-304 MB at 4,096, at the same speed,
+        /// with a reading thread beside the workers; 267-277 MB at 2,048 since the calling thread is one of them).
         /// </summary>
         public const int ChunkRows = 2048;
 
@@ -92,8 +93,8 @@ namespace AutoencoderPS.Engine.Scoring
         public int Threads => workers.Length;
 
         /// <summary>
-        /// Replicas of the model made for the workers so far: one per worker on another thread and file (the calling thread's
-        /// worker scores with the model itself).
+        /// Replicas of the model made for the workers so far: one per worker and file on several threads (none on one
+        /// thread: the model scores itself).
         /// </summary>
         internal int Replicas { get; private set; }
 
@@ -265,19 +266,22 @@ namespace AutoencoderPS.Engine.Scoring
             while (true)
             {
                 while (inFlight.Count > 0 && inFlight.Peek().Done.IsSet) Commit(inFlight.Dequeue());
-                if (inFlight.Count < ChunksPerWorker * workers.Length) return;
-                Chunk? own = null;
-                lock (waiting)
-                {
-                    if (waiting.Count > 0) own = waiting.Dequeue();
-                }
-                if (own == null)
-                {
-                    Commit(inFlight.Dequeue());
-                    continue;
-                }
-                Run(WorkerAt(0), own);
+                if (inFlight.Count < ChunksPerWorker * workers.Length || Stopping?.Invoke() == true) return;
+                if (!RunWaiting()) Commit(inFlight.Dequeue());
             }
+        }
+
+        // Scores the oldest chunk no worker has taken yet on this thread; false when there is none.
+        private bool RunWaiting()
+        {
+            Chunk own;
+            lock (waiting)
+            {
+                if (waiting.Count == 0) return false;
+                own = waiting.Dequeue();
+            }
+            Run(WorkerAt(0), own);
+            return true;
         }
 
         // Set when a chunk failed in scoring (not in reading): the file ends at that chunk.
@@ -329,10 +333,12 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
+        // The file's last chunks: this thread scores those no worker has taken, and writes them all in order.
         private void Finish(Chunk chunk, Queue<Chunk> inFlight)
         {
             if (!chunk.Dispatched) Dispatch(chunk, inFlight);
-            while (inFlight.Count > 0) Commit(inFlight.Dequeue());
+            while (inFlight.Count > 0)
+                if (inFlight.Peek().Done.IsSet || !RunWaiting()) Commit(inFlight.Dequeue());
         }
 
         // Writes a scored chunk and reports its rejected rows, on this thread; a worker's failure is thrown here.
@@ -383,9 +389,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (workers[i] == null)
             {
-                // The worker on the calling thread scores with the model itself. Each worker on another thread has a replica
-                // (a model scores one batch at a time under its lock), made when the file starts: no copy of the weights.
-                var own = i == 0 ? model : model.ScoringReplica();
+                // One thread scores with the model itself. On several threads every worker, the calling thread's too, has a
+                // replica made when the file starts (no copy of the weights): a model scores one batch at a time under its
+                // lock, and a replica keeps the threshold of the file's start, so a model recalibrated meanwhile (another
+                // runspace) does not score some chunks with one threshold and the rest with another.
+                var own = workers.Length == 1 ? model : model.ScoringReplica();
                 if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }
@@ -421,7 +429,8 @@ namespace AutoencoderPS.Engine.Scoring
             public int[] FieldOf = Array.Empty<int>();
             public long Index;
             public bool Dispatched;
-            // Scored by a worker on another thread: Done is set when it is (and Failure holds what it threw).
+            // Queued for the workers (several threads; the calling thread's among them): Done is set when the chunk is
+            // scored (and Failure holds what it threw).
             public bool Queued;
             public readonly ManualResetEventSlim Done = new ManualResetEventSlim(false);
             public ExceptionDispatchInfo? Failure;

@@ -249,8 +249,8 @@ namespace AutoencoderPS.Engine.Tests
             {
                 using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
-                // One replica per worker on another thread, made when the file starts (the calling thread's scores with the model).
-                int replicas = threads - 1;
+                // One replica per worker, the calling thread's too, made when the file starts.
+                int replicas = threads;
                 Assert.Equal(replicas, scorer.Replicas);
                 // A second file makes its own (a replica lives as long as the model is held, one file).
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
@@ -342,6 +342,65 @@ namespace AutoencoderPS.Engine.Tests
             // Header, the failed file's first two chunks, then the second file in full: each row as one thread wrote it.
             Assert.Equal(whole.Take(1 + 2 * CsvFileScorer.ChunkRows), lines.Take(1 + 2 * CsvFileScorer.ChunkRows));
             Assert.Equal(whole.Skip(1), lines.Skip(1 + 2 * CsvFileScorer.ChunkRows));
+        }
+
+        [Fact]
+        public void TheCallingThreadScoresChunksWhenTheOthersAreSlowAndTheFileIsTheSame()
+        {
+            // The pool's worker is made slow: the calling thread must score waiting chunks itself rather than wait.
+            var options = new CsvInputOptions();
+            string input = temp.File("caller-scores.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(12 * CsvFileScorer.ChunkRows + 7, seed: 13), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            string output = temp.File("caller-scores-scored.csv");
+            int caller = Environment.CurrentManagedThreadId;
+            var byCaller = new System.Collections.Concurrent.ConcurrentBag<long>();
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2)
+                {
+                    BeforeChunk = index =>
+                    {
+                        if (Environment.CurrentManagedThreadId == caller) byCaller.Add(index);
+                        else System.Threading.Thread.Sleep(50);
+                    },
+                };
+                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                writer.Commit();
+            }
+            Assert.NotEmpty(byCaller);
+            Assert.Equal(expected, File.ReadAllText(output));
+        }
+
+        [Fact]
+        public void AChunkThatFailsOnTheCallingThreadEndsTheFileThereAsOnAnyOther()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("caller-fails.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(12 * CsvFileScorer.ChunkRows, seed: 14), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            string output = temp.File("caller-fails-scored.csv");
+            int caller = Environment.CurrentManagedThreadId;
+            long failed = -1;
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2)
+                {
+                    BeforeChunk = index =>
+                    {
+                        if (Environment.CurrentManagedThreadId != caller) { System.Threading.Thread.Sleep(50); return; }
+                        if (System.Threading.Interlocked.CompareExchange(ref failed, index, -1) == -1) throw new IOException($"chunk {index} failed");
+                    },
+                };
+                var e = Assert.Throws<IOException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                Assert.True(failed > 0, "the calling thread should have scored (and failed) a chunk after the first");
+                Assert.Equal($"chunk {failed} failed", e.Message);
+                // Every chunk before the failed one was written, none after it.
+                Assert.Equal(failed * CsvFileScorer.ChunkRows, scorer.Rows);
+                writer.Commit();
+            }
+            var whole = expected.Split("\r\n");
+            Assert.Equal(whole.Take(1 + (int)failed * CsvFileScorer.ChunkRows).Append(""), File.ReadAllText(output).Split("\r\n"));
         }
 
         [Fact]
