@@ -42,7 +42,8 @@ namespace AutoencoderPS.Engine.Scheduling
 
         public ScoringTaskAction(IReadOnlyList<string> launcher, string scriptPath, string modelPath, IReadOnlyList<string> path,
             string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null,
-            string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null, string? explain = null)
+            string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null, string? explain = null,
+            string? topFeatureCount = null, string? formulas = null)
         {
             if (launcher == null || launcher.Count == 0 || string.IsNullOrEmpty(launcher[0]))
                 throw new ArgumentException("The launcher needs at least the program to run.", nameof(launcher));
@@ -64,6 +65,14 @@ namespace AutoencoderPS.Engine.Scheduling
             if (!string.IsNullOrEmpty(explain) && !string.Equals(explain, ExplainAllRows, StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"Unknown explanation setting '{explain}'; use {ExplainAllRows} or nothing.", nameof(explain));
             Explain = string.IsNullOrEmpty(explain) ? null : ExplainAllRows;
+            // Only the text the registration writes: an invariant whole number in the cmdlets' range, no sign, no
+            // leading zero, so a line edited to something else is not read back as one of ours.
+            if (!string.IsNullOrEmpty(topFeatureCount) && !IsTopFeatureCount(topFeatureCount))
+                throw new ArgumentException($"'{topFeatureCount}' is not a feature count; use a whole number from 0 to {MaxTopFeatureCount}.", nameof(topFeatureCount));
+            TopFeatureCount = string.IsNullOrEmpty(topFeatureCount) ? null : topFeatureCount;
+            if (!string.IsNullOrEmpty(formulas) && !string.Equals(formulas, NeutralizeFormulas, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Unknown formula setting '{formulas}'; use {NeutralizeFormulas} or nothing.", nameof(formulas));
+            Formulas = string.IsNullOrEmpty(formulas) ? null : NeutralizeFormulas;
             foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath }).Concat(Options.Select(o => o.Value ?? "")).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
@@ -105,15 +114,31 @@ namespace AutoencoderPS.Engine.Scheduling
         /// <summary>The script's -Explain value for -ExplainAll.</summary>
         public const string ExplainAllRows = "All";
 
+        /// <summary>How many features an explanation names (Invoke-AnomalyScoring -TopFeatureCount), as invariant text; null: the default.</summary>
+        public string? TopFeatureCount { get; }
+
+        /// <summary>The largest -TopFeatureCount the cmdlets accept (ValidateRange(0, MaxTopFeatureCount)).</summary>
+        public const int MaxTopFeatureCount = 1000;
+
+        /// <summary>"Neutralize": the job defuses spreadsheet formulas in CSV output (Invoke-AnomalyScoring -NeutralizeFormulas); null: fields as they are.</summary>
+        public string? Formulas { get; }
+
+        /// <summary>The script's -Formulas value for -NeutralizeFormulas.</summary>
+        public const string NeutralizeFormulas = "Neutralize";
+
+        private static bool IsTopFeatureCount(string text) =>
+            Regex.IsMatch(text, @"\A(0|[1-9][0-9]{0,3})\z", RegexOptions.CultureInvariant) &&
+            int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) <= MaxTopFeatureCount;
+
         // The optional parameters of the script, in the order they are written; null values are left out.
         private IEnumerable<(string Name, string? Value)> Options => new[]
         {
             ("StatePath", StatePath), ("Format", Format), ("Culture", Culture), ("Delimiter", Delimiter),
             ("Calibration", Calibration), ("ProbabilityThreshold", ProbabilityThreshold), ("AlertCooldown", AlertCooldown),
-            ("Explain", Explain),
+            ("Explain", Explain), ("TopFeatureCount", TopFeatureCount), ("Formulas", Formulas),
         };
 
-        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown", "Explain" };
+        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown", "Explain", "TopFeatureCount", "Formulas" };
 
         /// <summary>True when the task runs the script with -Command because there are several input paths.</summary>
         public bool UsesCommand => Path.Count > 1;
@@ -199,7 +224,8 @@ namespace AutoencoderPS.Engine.Scheduling
             try
             {
                 return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"),
-                    Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"), Single("Explain"));
+                    Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"), Single("Explain"),
+                    Single("TopFeatureCount"), Single("Formulas"));
             }
             catch (ArgumentException) { return null; }
             catch (ScoringTaskException) { return null; }

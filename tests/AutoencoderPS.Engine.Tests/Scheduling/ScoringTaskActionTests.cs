@@ -124,6 +124,70 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void FeatureCountAndFormulasGoToTheScriptAndReadBack()
+        {
+            foreach (var paths in new[] { new[] { "/e/*.csv" }, new[] { "/e/a.csv", "/f/b.csv" } })
+            {
+                var action = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", explain: "All", topFeatureCount: "1", formulas: "neutralize");
+                Assert.Equal("1", action.TopFeatureCount);
+                Assert.Equal(ScoringTaskAction.NeutralizeFormulas, action.Formulas);
+                if (paths.Length == 1)
+                    Assert.Equal(new[] { "-OutputPath", "/o.csv", "-Explain", "All", "-TopFeatureCount", "1", "-Formulas", "Neutralize" },
+                        action.Arguments.Skip(action.Arguments.Count - 8));
+                else
+                    Assert.EndsWith("-OutputPath '/o.csv' -Explain 'All' -TopFeatureCount '1' -Formulas 'Neutralize'; exit $LASTEXITCODE", action.Arguments[^1]);
+                var back = ScoringTaskAction.TryParse(action.CommandLine);
+                Assert.NotNull(back);
+                Assert.Equal(("1", "Neutralize", "All"), (back!.TopFeatureCount, back.Formulas, back.Explain));
+                Assert.Equal(action.CommandLine, back.CommandLine);
+
+                // Each without the other: only the one given is on the line, and reads back.
+                var countOnly = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", topFeatureCount: "0");
+                Assert.DoesNotContain(countOnly.Arguments, a => a.Contains("-Formulas", StringComparison.Ordinal));
+                back = ScoringTaskAction.TryParse(countOnly.CommandLine);
+                Assert.Equal(("0", (string?)null), (back!.TopFeatureCount, back.Formulas));
+                var formulasOnly = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", formulas: "Neutralize");
+                Assert.DoesNotContain(formulasOnly.Arguments, a => a.Contains("-TopFeatureCount", StringComparison.Ordinal));
+                back = ScoringTaskAction.TryParse(formulasOnly.CommandLine);
+                Assert.Equal(((string?)null, "Neutralize"), (back!.TopFeatureCount, back.Formulas));
+
+                // Without them the line has neither, and reads back without them.
+                var plain = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", topFeatureCount: "", formulas: null);
+                Assert.DoesNotContain(plain.Arguments, a => a.Contains("-TopFeatureCount", StringComparison.Ordinal) || a.Contains("-Formulas", StringComparison.Ordinal));
+                back = ScoringTaskAction.TryParse(plain.CommandLine);
+                Assert.Null(back!.TopFeatureCount);
+                Assert.Null(back.Formulas);
+            }
+
+            // The count is what the cmdlets' ValidateRange allows, 0 to 1000, written as invariant digits.
+            foreach (string good in new[] { "0", "3", "1000" })
+                Assert.Equal(good, new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/e.csv" }, "/o.csv", topFeatureCount: good).TopFeatureCount);
+            foreach (string bad in new[] { "1001", "99999", "-1", "+1", "01", "1.0", "1e1", " 1", "1 ", "1,000", "\u0663", "three" })
+                Assert.Throws<ArgumentException>(() => new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/e.csv" }, "/o.csv", topFeatureCount: bad));
+            Assert.Throws<ArgumentException>(() => new ScoringTaskAction(Pwsh, Script, "/m.aemodel", new[] { "/e.csv" }, "/o.csv", formulas: "Keep"));
+
+            // A line edited by hand to another value is not one of ours, in the -File and the -Command form.
+            foreach (var paths in new[] { new[] { "/e.csv" }, new[] { "/e/a.csv", "/f/b.csv" } })
+            {
+                var line = new ScoringTaskAction(Pwsh, Script, "/m.aemodel", paths, "/o.csv", topFeatureCount: "2", formulas: "Neutralize").CommandLine.ToArray();
+                Assert.NotNull(ScoringTaskAction.TryParse(line));
+                foreach (var (from, to) in new[] { ("2", "1001"), ("2", "-2"), ("2", "two"), ("Neutralize", "Keep") })
+                {
+                    var edited = line.ToArray();
+                    if (paths.Length == 1)
+                        edited[Array.IndexOf(edited, from == "2" ? "-TopFeatureCount" : "-Formulas") + 1] = to;
+                    else
+                    {
+                        string name = from == "2" ? "-TopFeatureCount" : "-Formulas";
+                        edited[^1] = edited[^1].Replace($"{name} '{from}'", $"{name} '{to}'", StringComparison.Ordinal);
+                        Assert.NotEqual(line[^1], edited[^1]);
+                    }
+                    Assert.Null(ScoringTaskAction.TryParse(edited));
+                }
+            }
+        }
+
+        [Fact]
         public void TryParseRefusesOtherCommands()
         {
             Assert.Null(ScoringTaskAction.TryParse(new[] { "pwsh", "-File", "x.ps1" }));
