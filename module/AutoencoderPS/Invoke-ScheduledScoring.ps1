@@ -36,6 +36,12 @@
     Time-series models: the quiet time between two alerts of a group: rows (48) or a time span (01:00:00, 4h).
 .PARAMETER Explain
     All: explain every row of the output (Invoke-AnomalyScoring -ExplainAll); default: only the anomalies.
+.PARAMETER TopFeatureCount
+    How many features AnomalyExplanation names, 0 to 1000 (Invoke-AnomalyScoring -TopFeatureCount); default: 3.
+.PARAMETER Formulas
+    Neutralize: with Csv output, a field a spreadsheet would run as a formula (one that starts with =, @, a tab or a
+    carriage return, or with + or - and is not a number) gets a leading apostrophe (Invoke-AnomalyScoring
+    -NeutralizeFormulas); default: fields as they are.
 .PARAMETER ThreadCount
     libtorch threads (default 1: a scheduled job should not compete for every core).
 .EXAMPLE
@@ -71,6 +77,12 @@ param(
     [ValidateSet('All')]
     [string] $Explain,
 
+    [ValidateRange(0, 1000)]
+    [int] $TopFeatureCount,
+
+    [ValidateSet('Neutralize')]
+    [string] $Formulas,
+
     [ValidateRange(1, 1024)]
     [int] $ThreadCount = 1
 )
@@ -94,10 +106,11 @@ try {
     if ($StatePath) { $arguments.StatePath = $StatePath }
     if ($Culture) { $arguments.Culture = $Culture }
     if ($Delimiter) { $arguments.Delimiter = $Delimiter }
-    foreach ($name in 'Calibration', 'ProbabilityThreshold', 'AlertCooldown') {
+    foreach ($name in 'Calibration', 'ProbabilityThreshold', 'AlertCooldown', 'TopFeatureCount') {
         if ($PSBoundParameters.ContainsKey($name)) { $arguments[$name] = $PSBoundParameters[$name] }
     }
     if ($Explain -eq 'All') { $arguments.ExplainAll = $true }
+    if ($Formulas -eq 'Neutralize') { $arguments.NeutralizeFormulas = $true }
     $summary = Invoke-AnomalyScoring @arguments
     $code = $global:LASTEXITCODE
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }

@@ -452,11 +452,21 @@ exit 1
             $realModel = Join-Path $dataDir 'real host.aemodel'
             Export-Autoencoder -Model $model -Path $realModel
             $export = Join-Path $dataDir 'real export.csv'
-            New-MetricRow -Count 30 -Seed 11 -AsText | Export-Csv -LiteralPath $export -NoTypeInformation
+            # A text column the model does not know, holding a formula on every third row.
+            function Add-Note { param([int] $Start) process { $_ | Add-Member -NotePropertyName Note -NotePropertyValue $(if ($Start++ % 3 -eq 0) { '=1+1' } else { 'ok' }) -PassThru } }
+            New-MetricRow -Count 30 -Seed 11 -AsText | Add-Note -Start 0 | Export-Csv -LiteralPath $export -NoTypeInformation
             $out = Join-Path $dataDir "real scored 'x'.csv"
-            # -ExplainAll goes through the task's line to the job: every row of the output is explained.
-            $task = Register-AnomalyScoringTask -Name aeps-test-real -ModelPath $realModel -Path $export -OutputPath $out -ExplainAll -PassThru
-            $task.Arguments[-2..-1] | Should -Be @('-Explain', 'All')
+            # -ExplainAll, -TopFeatureCount and -NeutralizeFormulas go through the task's line to the job: every row of
+            # the output is explained, by one feature, and the formulas come out defused.
+            $task = Register-AnomalyScoringTask -Name aeps-test-real -ModelPath $realModel -Path $export -OutputPath $out -ExplainAll `
+                -TopFeatureCount 1 -NeutralizeFormulas -PassThru
+            $task.Arguments[-6..-1] | Should -Be @('-Explain', 'All', '-TopFeatureCount', '1', '-Formulas', 'Neutralize')
+            # Get-AnomalyScoringTask reads them back from the installed line.
+            $listed = Get-AnomalyScoringTask -Name aeps-test-real
+            $listed.Arguments | Should -Be @($task.Arguments)
+            $listed.Action.Explain | Should -BeExactly 'All'
+            $listed.Action.TopFeatureCount | Should -BeExactly '1'
+            $listed.Action.Formulas | Should -BeExactly 'Neutralize'
             $line = @((Get-CrontabText) -split "`n" | Where-Object { $_ -notlike '#*' -and $_ -like '*aeps-test-real.log*' })
             $line | Should -HaveCount 1
             $command = Get-CronCommand ($utf8.GetString($latin1.GetBytes($line[0])))
@@ -466,12 +476,20 @@ exit 1
             @(Import-Csv -LiteralPath $out) | Should -HaveCount 30
 
             # Rows appended to the export: the next run scores only those.
-            New-MetricRow -Count 12 -Seed 12 -AsText | Export-Csv -LiteralPath $export -NoTypeInformation -Append
+            New-MetricRow -Count 12 -Seed 12 -AsText | Add-Note -Start 30 | Export-Csv -LiteralPath $export -NoTypeInformation -Append
             Invoke-AsCron $command | Should -BeIn @(0, 1) -Because (Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue)
             $scored = @(Import-Csv -LiteralPath $out)
             $scored | Should -HaveCount 42
             $scored | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) } | Should -BeGreaterOrEqual 0
             @($scored | Where-Object { -not $_.AnomalyExplanation }) | Should -HaveCount 0
+            # One feature per explanation ("cpu 97 (expected 35.2, 71%)"; the default 3 are separated by "; "): the top one.
+            foreach ($row in $scored) {
+                $row.AnomalyExplanation | Should -Not -BeLike '*;*'
+                $row.AnomalyExplanation | Should -BeLike "$($row.AnomalyTopFeature) *"
+            }
+            # Every formula of both runs got the apostrophe Invoke-AnomalyScoring -NeutralizeFormulas gives; the rest is as it was.
+            @($scored | Where-Object Note -CEQ "'=1+1") | Should -HaveCount 14
+            @($scored | Where-Object Note -CEQ 'ok') | Should -HaveCount 28
         }
     }
 }

@@ -40,16 +40,8 @@ namespace AutoencoderPS.Commands
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         [Parameter]
-        [ValidateRange(0, 1000)]
-        public int TopFeatureCount { get; set; } = 3;
-
-        [Parameter]
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
-
-        /// <summary>CSV output: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
-        [Parameter]
-        public SwitchParameter NeutralizeFormulas { get; set; }
 
         protected override void EndProcessing()
         {

@@ -116,7 +116,9 @@ namespace AutoencoderPS.Commands
                     bound.ContainsKey(nameof(Calibration)) ? Calibration.ToString() : null,
                     bound.ContainsKey(nameof(ProbabilityThreshold)) ? ProbabilityThreshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null,
                     bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null,
-                    ExplainAll ? ScoringTaskAction.ExplainAllRows : null);
+                    ExplainAll ? ScoringTaskAction.ExplainAllRows : null,
+                    bound.ContainsKey(nameof(TopFeatureCount)) ? TopFeatureCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+                    NeutralizeFormulas ? ScoringTaskAction.NeutralizeFormulas : null);
             }
             catch (ScoringTaskException e)
             {

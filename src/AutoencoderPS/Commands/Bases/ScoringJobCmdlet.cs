@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using AutoencoderPS.Engine.Scheduling;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 
@@ -45,6 +46,15 @@ namespace AutoencoderPS.Commands
         /// <summary>Write AnomalyExplanation on every row of the output, not only on the anomalies.</summary>
         [Parameter]
         public SwitchParameter ExplainAll { get; set; }
+
+        /// <summary>How many features AnomalyExplanation names, largest share of the error first.</summary>
+        [Parameter]
+        [ValidateRange(0, ScoringTaskAction.MaxTopFeatureCount)]
+        public int TopFeatureCount { get; set; } = 3;
+
+        /// <summary>CSV output: give fields a spreadsheet would run as formulas a leading apostrophe.</summary>
+        [Parameter]
+        public SwitchParameter NeutralizeFormulas { get; set; }
 
         /// <summary>Time-series models: how verdicts are reached (as Test-Anomaly -Calibration; Test-Anomaly declares its own, a cmdlet has one base class).</summary>
         [Parameter]
