@@ -27,10 +27,12 @@ namespace AutoencoderPS.Engine.Scoring
     /// <para>
     /// Several threads (<see cref="Threads"/>): the calling thread reads the file and cuts it into chunks of whole records;
     /// each chunk is featurized, scored and formatted by the next idle worker, into memory; the chunks are written in file
-    /// order by the calling thread, which is also a worker: when enough chunks are waiting it scores the oldest itself
-    /// (so two threads keep two cores busy, where a reading thread beside two workers made three threads share them). The workers
-    /// share the model's network (<see cref="AutoencoderModel.ScoringReplica"/>: nothing is copied), which the model lends
-    /// them for the file (<see cref="AutoencoderModel.Hold"/>), so it is not trained again or disposed under them. The
+    /// order by the calling thread, which is also a worker: when enough chunks are waiting it scores the oldest itself (so
+    /// two threads keep two cores busy, where a reading thread beside two workers made three threads share them). On any
+    /// number of threads the workers score with replicas of the model, made when a file starts (<see
+    /// cref="AutoencoderModel.ScoringReplica"/>: they share its network, nothing is copied), which the model lends them for
+    /// the file (<see cref="AutoencoderModel.Hold"/>), so it is not trained again or disposed under them, and a file keeps
+    /// the threshold it started with (a model that learns from the rows it scores scores them itself, on one thread). The
     /// output is byte for byte the one of one thread (a row's score does not depend on the rows scored with it), and at
     /// most two chunks per thread are in memory at once.
     /// </para>
@@ -93,8 +95,8 @@ namespace AutoencoderPS.Engine.Scoring
         public int Threads => workers.Length;
 
         /// <summary>
-        /// Replicas of the model made for the workers so far: one per worker and file on several threads (none on one
-        /// thread: the model scores itself).
+        /// Replicas of the model made for the workers so far: one per worker and file (none for a model that learns from
+        /// the rows it scores: it scores them itself).
         /// </summary>
         internal int Replicas { get; private set; }
 
@@ -149,15 +151,22 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public bool Score(string path, CsvHeader header, bool headerInFile)
         {
-            // On several threads the workers score with replicas of the model: its network is lent to them for the file
-            // (training it again, a learning step and Dispose wait meanwhile), and each worker has its replica at once.
-            using var lease = workers.Length > 1 ? model.Hold() : null;
+            // A file is scored by the model as it was when the file started, on any number of threads: the workers score
+            // with replicas of it, made now, whose network the model lends them for the file (training it again, a
+            // learning step and Dispose wait meanwhile) and which keep the threshold of the file's start. A model that
+            // learns from the rows it scores (LearnEvery) scores them itself, in order, on one thread.
+            bool learns = model.Learns;
+            if (learns && workers.Length > 1)
+                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                    $"The model began to learn from the rows it scores (LearnEvery) after this command started: '{path}' was not scored (the files before it were); score it in a new call.");
+            using var lease = learns ? null : model.Hold();
             chunkFailed = false;
             // The features are read by the schema this scorer was made for: a model trained again since then is not used.
             if (!ReferenceEquals(model.Schema, schema))
                 throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
                     $"The model was trained again while files were scored: '{path}' was not scored (the files before it were); score it in a new call.");
-            if (workers.Length > 1)
+            scoresWithReplicas = !learns;
+            if (scoresWithReplicas)
                 for (int i = 0; i < workers.Length; i++) WorkerAt(i);
             int[] fieldOf = new int[schema.Count];
             for (int c = 0; c < fieldOf.Length; c++)
@@ -287,6 +296,9 @@ namespace AutoencoderPS.Engine.Scoring
         // Set when a chunk failed in scoring (not in reading): the file ends at that chunk.
         private bool chunkFailed;
 
+        // True for the current file unless the model learns from the rows it scores (then it scores them itself).
+        private bool scoresWithReplicas;
+
         // Chunks in memory per worker: two, so one waits while the other is scored.
         private const int ChunksPerWorker = 2;
 
@@ -389,11 +401,10 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (workers[i] == null)
             {
-                // One thread scores with the model itself. On several threads every worker, the calling thread's too, has a
-                // replica made when the file starts (no copy of the weights): a model scores one batch at a time under its
-                // lock, and a replica keeps the threshold of the file's start, so a model recalibrated meanwhile (another
-                // runspace) does not score some chunks with one threshold and the rest with another.
-                var own = workers.Length == 1 ? model : model.ScoringReplica();
+                // Every worker, the calling thread's too, has a replica made when the file starts (no copy of the weights;
+                // a model scores one batch at a time under its lock): a model recalibrated or trained meanwhile (another
+                // runspace) does not score part of the file. A model that learns scores itself.
+                var own = scoresWithReplicas ? model.ScoringReplica() : model;
                 if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }

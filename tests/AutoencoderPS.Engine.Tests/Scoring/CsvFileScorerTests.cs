@@ -236,7 +236,9 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
+        [InlineData(100, 1)]
         [InlineData(100, 2)]
+        [InlineData(3 * CsvFileScorer.ChunkRows + 5, 1)]
         [InlineData(3 * CsvFileScorer.ChunkRows + 5, 2)]
         [InlineData(3 * CsvFileScorer.ChunkRows + 5, 3)]
         public void OnSeveralThreadsEachWorkerScoresWithAReplicaOfTheModelThatSharesItsNetwork(int rows, int threads)
@@ -342,6 +344,47 @@ namespace AutoencoderPS.Engine.Tests
             // Header, the failed file's first two chunks, then the second file in full: each row as one thread wrote it.
             Assert.Equal(whole.Take(1 + 2 * CsvFileScorer.ChunkRows), lines.Take(1 + 2 * CsvFileScorer.ChunkRows));
             Assert.Equal(whole.Skip(1), lines.Skip(1 + 2 * CsvFileScorer.ChunkRows));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void AFileKeepsTheThresholdItStartedWithWhenTheModelIsRecalibratedMeanwhile(int threads)
+        {
+            // Recalibrating goes on while a file is scored (another runspace; here the scoring thread, before chunk 2),
+            // but the file is scored by the model as it was when it started, on one thread as on several.
+            var options = new CsvInputOptions();
+            string input = temp.File("recalibrated.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(5 * CsvFileScorer.ChunkRows, seed: 15), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, options, 64, threads: 1).Text;
+            using var model = CopyOfModel();
+            string output = temp.File("recalibrated-scored.csv");
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads)
+                {
+                    BeforeChunk = index => { if (index == 2) model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0)); },
+                };
+                Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                writer.Commit();
+            }
+            Assert.Equal(0, model.Threshold);
+            Assert.Equal(expected, File.ReadAllText(output));
+        }
+
+        [Fact]
+        public void AModelThatBeganToLearnAfterTheScorerWasMadeIsNotScoredOnSeveralThreads()
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("learns.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(100, seed: 16), CultureInfo.InvariantCulture, ","));
+            using var model = CopyOfModel();
+            using var writer = new ScoredCsvWriter(temp.File("learns-scored.csv"), options, topFeatures: 3);
+            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
+            model.LearnEvery = 50;
+            var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+            Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
+            Assert.Equal(0, scorer.Rows);
         }
 
         [Fact]
