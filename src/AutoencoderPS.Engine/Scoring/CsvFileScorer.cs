@@ -165,9 +165,6 @@ namespace AutoencoderPS.Engine.Scoring
             if (!ReferenceEquals(model.Schema, schema))
                 throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
                     $"The model was trained again while files were scored: '{path}' was not scored (the files before it were); score it in a new call.");
-            scoresWithReplicas = !learns;
-            if (scoresWithReplicas)
-                for (int i = 0; i < workers.Length; i++) WorkerAt(i);
             int[] fieldOf = new int[schema.Count];
             for (int c = 0; c < fieldOf.Length; c++)
             {
@@ -175,7 +172,8 @@ namespace AutoencoderPS.Engine.Scoring
                 if (fieldOf[c] < 0)
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            scoresWithReplicas = !learns;
+            using var file = Open(path);
             long lengthAtOpen = file.Length;
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile;
@@ -225,6 +223,23 @@ namespace AutoencoderPS.Engine.Scoring
             }
             Progress?.Invoke(records);
             return true;
+        }
+
+        // Gives the workers their replicas for this file and opens it; if either fails, the replicas go at once, so the
+        // next file does not score with replicas made under a lease that has ended.
+        private FileStream Open(string path)
+        {
+            try
+            {
+                if (scoresWithReplicas)
+                    for (int i = 0; i < workers.Length; i++) WorkerAt(i);
+                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            }
+            catch
+            {
+                RetireWorkers();
+                throw;
+            }
         }
 
         // ---- Chunks: read on this thread, scored by the workers, written on this thread in file order ----------------
@@ -404,7 +419,19 @@ namespace AutoencoderPS.Engine.Scoring
                 // Every worker, the calling thread's too, has a replica made when the file starts (no copy of the weights;
                 // a model scores one batch at a time under its lock): a model recalibrated or trained meanwhile (another
                 // runspace) does not score part of the file. A model that learns scores itself.
-                var own = scoresWithReplicas ? model.ScoringReplica() : model;
+                AutoencoderModel own = model;
+                if (scoresWithReplicas)
+                {
+                    try
+                    {
+                        own = model.ScoringReplica();
+                    }
+                    catch (InvalidOperationException) when (model.Learns)
+                    {
+                        throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                            "The model began to learn from the rows it scores (LearnEvery) as a file started: the file was not scored; score it in a new call.");
+                    }
+                }
                 if (!ReferenceEquals(own, model)) Replicas++;
                 workers[i] = new Worker(this, own, ownsModel: !ReferenceEquals(own, model));
             }
@@ -539,8 +566,8 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
-        /// Featurizes a chunk's records from their bytes, scores them with its own pipeline (and model, on several
-        /// threads) and formats them into its own fragment of the output.
+        /// Featurizes a chunk's records from their bytes, scores them with its own pipeline and replica of the model (the
+        /// model itself when it learns from the rows it scores) and formats them into its own fragment of the output.
         /// </summary>
         private sealed class Worker : IScoredRowSink<int>, IDisposable
         {
