@@ -232,6 +232,45 @@ Describe 'Ctrl+C (StopProcessing)' {
     }
 }
 
+Describe 'A model disposed from another runspace during Test-Anomaly -OutputPath' {
+    It 'waits for the file in progress; the next file ends the call with one ModelDisposed error and commits nothing' {
+        $m = New-TrainedModel -Seed 11
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-disposed-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        try {
+            $first = New-BigMetricCsv -Path (Join-Path $folder 'first.csv') -Rows 1000000
+            $second = New-BigMetricCsv -Path (Join-Path $folder 'second.csv') -Rows 100
+            $scored = Join-Path $folder 'scored.csv'
+            Set-Content -LiteralPath $scored -Value 'previous output'
+            $run = Start-Background -Script {
+                param($model, $a, $b, $out)
+                Test-Anomaly -Model $model -LiteralPath $a, $b -OutputPath $out -ThreadCount 1 -ThrottleLimit 1
+            } -Arguments $m, $first, $second, $scored
+            try {
+                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Where-Object Length -gt 100000).Count -ge 1 }
+                $m.Dispose()    # waits for the first file: its rows are scored by the whole network
+                $m.IsDisposed | Should -BeTrue
+                Wait-Until { $run.Handle.IsCompleted }
+                $errors = @($run.PowerShell.Streams.Error)
+                if ($errors.Count -eq 0) {
+                    # The second file took the model before Dispose ran again (a busy machine): all of it was scored.
+                    Write-Host '    the second file was scored before the model was disposed'
+                    @(Import-Csv -LiteralPath $scored).Count | Should -Be 1000100
+                }
+                else {
+                    # One terminating error for the call, by its id; the output is not committed.
+                    $errors.Count | Should -Be 1
+                    $errors[0].FullyQualifiedErrorId | Should -BeLike 'ModelDisposed,*'
+                    Get-Content -LiteralPath $scored | Should -Be 'previous output'
+                }
+            }
+            finally { $run.PowerShell.Dispose() }
+            @(Get-ChildItem -LiteralPath $folder -Force | Select-Object -ExpandProperty Name | Sort-Object) | Should -Be @('first.csv', 'scored.csv', 'second.csv')
+        }
+        finally { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+
 Describe 'Export-Autoencoder write faults' {
     BeforeAll {
         $script:trained = New-TrainedModel -Seed 11

@@ -231,6 +231,13 @@ namespace AutoencoderPS.Commands
                         Flush();
                         WriteError(FileError(e, file));
                     }
+                    catch (ObjectDisposedException) when (Model.IsDisposed)
+                    {
+                        // Disposed from another runspace between two files (Dispose waits for a file in progress): the
+                        // model can't score the rest, and nothing is committed.
+                        ThrowIfDisposed(Model);
+                        throw;
+                    }
                 }
                 if (output != null && target != null && output.Rows == 0 && failedRows > 0)
                 {
