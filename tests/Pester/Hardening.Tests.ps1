@@ -45,6 +45,18 @@ BeforeAll {
         $Path
     }
 
+    # A new empty folder under the temporary folder; the caller removes it.
+    function New-ScratchFolder([string] $Prefix) {
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "$Prefix-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        $folder
+    }
+
+    # Waits until a scored file is being written in $Folder: its temporary output holds some rows.
+    function Wait-ForScoredRows([string] $Folder) {
+        Wait-Until { @(Get-ChildItem -LiteralPath $Folder -Force -Filter '*.tmp' | Where-Object Length -gt 100000).Count -ge 1 }
+    }
+
     function Wait-Until {
         param([scriptblock] $Condition, [int] $TimeoutSeconds = 120)
         $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -205,8 +217,7 @@ Describe 'Ctrl+C (StopProcessing)' {
 
     It 'stops Test-Anomaly -Path -OutputPath on a big file and leaves the previous output file and no temporary file' {
         $m = New-TrainedModel -Seed 10
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-hardening'
         try {
             $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 3000000
             $scored = Join-Path $folder 'scored.csv'
@@ -217,8 +228,7 @@ Describe 'Ctrl+C (StopProcessing)' {
                 Test-Anomaly -Model $model -Path $path -OutputPath $out -ThreadCount 1
             } -Arguments $m, $big, $scored
             try {
-                # Scoring is under way once the temporary output holds some rows.
-                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Where-Object Length -gt 100000).Count -ge 1 }
+                Wait-ForScoredRows $folder
                 $elapsed = Stop-Background $run
                 Write-Host "    file scoring stopped $([int]$elapsed.TotalMilliseconds) ms after Stop()"
                 $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
@@ -235,8 +245,7 @@ Describe 'Ctrl+C (StopProcessing)' {
 Describe 'A model disposed from another runspace during Test-Anomaly -OutputPath' {
     It 'waits for the file in progress; the next file ends the call with one ModelDisposed error and commits nothing' {
         $m = New-TrainedModel -Seed 11
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-disposed-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-disposed'
         try {
             $first = New-BigMetricCsv -Path (Join-Path $folder 'first.csv') -Rows 1000000
             $second = New-BigMetricCsv -Path (Join-Path $folder 'second.csv') -Rows 100
@@ -247,7 +256,7 @@ Describe 'A model disposed from another runspace during Test-Anomaly -OutputPath
                 Test-Anomaly -Model $model -LiteralPath $a, $b -OutputPath $out -ThreadCount 1 -ThrottleLimit 1
             } -Arguments $m, $first, $second, $scored
             try {
-                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Where-Object Length -gt 100000).Count -ge 1 }
+                Wait-ForScoredRows $folder
                 $m.Dispose()    # waits for the first file: its rows are scored by the whole network
                 $m.IsDisposed | Should -BeTrue
                 Wait-Until { $run.Handle.IsCompleted }
@@ -279,8 +288,7 @@ Describe 'Export-Autoencoder write faults' {
 
     It 'gives ModelFileWriteFailed in a read-only folder and leaves the previous file intact' {
         if ($IsWindows) { Set-ItResult -Skipped -Because 'folder permissions are a POSIX chmod here; the engine tests cover a denied write on every OS'; return }
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-readonly-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-readonly'
         try {
             $path = Join-Path $folder 'model.aemodel'
             Export-Autoencoder -Model $trained -Path $path
@@ -331,8 +339,7 @@ Describe 'Export-Autoencoder write faults' {
     }
 
     It 'round-trips the model it exported before the failures to identical scores' {
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-rt-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-rt'
         try {
             $path = Join-Path $folder 'model.aemodel'
             Export-Autoencoder -Model $trained -Path $path
@@ -350,8 +357,7 @@ Describe 'Write faults when the file system refuses more bytes (a file size limi
     # (16 KiB per file) with SIGXFSZ ignored, so every write past 16 KiB fails (EFBIG) the way a write to a full disk
     # (ENOSPC) does, part-way through the file. No mount or root needed.
     BeforeAll {
-        $script:folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-fsize-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $script:folder = New-ScratchFolder 'aeps-fsize'
         $script:canRun = $IsLinux -and (Get-Command bash -ErrorAction SilentlyContinue)
         if (-not $canRun) { return }
         # Two models, both with files larger than the limit: the first is the previous file, the second replaces it.
@@ -429,8 +435,7 @@ Describe 'A file that shrinks or disappears while Test-Anomaly -Path -OutputPath
     # back until the next one is read, so the torn last row is never scored.
     It 'gives a clear error naming the file, keeps the rows scored before it shrank, and scores no torn row' -Skip:($IsWindows) {
         $m = New-TrainedModel -Seed 11
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-hardening'
         try {
             $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 2000000
             $half = [long]((Get-Item -LiteralPath $big).Length / 2) + 3   # mid-line, most likely
@@ -464,8 +469,7 @@ Describe 'A file that shrinks or disappears while Test-Anomaly -Path -OutputPath
         # The other half of "a file that disappears": on Linux and macOS a deleted file stays readable through the
         # handle that has it open, so nothing is lost and there is nothing to report. (Windows refuses to delete it.)
         $m = New-TrainedModel -Seed 11
-        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-hardening-$([guid]::NewGuid().ToString('N'))"
-        $null = New-Item -ItemType Directory -Path $folder
+        $folder = New-ScratchFolder 'aeps-hardening'
         try {
             $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 300000
             $scored = Join-Path $folder 'scored.csv'

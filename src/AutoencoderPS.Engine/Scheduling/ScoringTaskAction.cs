@@ -62,21 +62,26 @@ namespace AutoencoderPS.Engine.Scheduling
             Calibration = string.IsNullOrEmpty(calibration) ? null : calibration;
             ProbabilityThreshold = string.IsNullOrEmpty(probabilityThreshold) ? null : probabilityThreshold;
             AlertCooldown = string.IsNullOrEmpty(alertCooldown) ? null : alertCooldown;
-            if (!string.IsNullOrEmpty(explain) && !string.Equals(explain, ExplainAllRows, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"Unknown explanation setting '{explain}'; use {ExplainAllRows} or nothing.", nameof(explain));
-            Explain = string.IsNullOrEmpty(explain) ? null : ExplainAllRows;
+            Explain = Switch(explain, ExplainAllRows, "explanation", nameof(explain));
             // Only the text the registration writes: an invariant whole number in the cmdlets' range, no sign, no
             // leading zero, so a line edited to something else is not read back as one of ours.
             if (!string.IsNullOrEmpty(topFeatureCount) && !IsTopFeatureCount(topFeatureCount))
                 throw new ArgumentException($"'{topFeatureCount}' is not a feature count; use a whole number from 0 to {MaxTopFeatureCount}.", nameof(topFeatureCount));
             TopFeatureCount = string.IsNullOrEmpty(topFeatureCount) ? null : topFeatureCount;
-            if (!string.IsNullOrEmpty(formulas) && !string.Equals(formulas, NeutralizeFormulas, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"Unknown formula setting '{formulas}'; use {NeutralizeFormulas} or nothing.", nameof(formulas));
-            Formulas = string.IsNullOrEmpty(formulas) ? null : NeutralizeFormulas;
+            Formulas = Switch(formulas, NeutralizeFormulas, "formula", nameof(formulas));
             foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath }).Concat(Options.Select(o => o.Value ?? "")).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
                         $"'{value.Replace("\n", "\\n").Replace("\r", "\\r").Replace("\0", "\\0")}' contains a line break or NUL character, which no crontab line or task command line can carry.");
+        }
+
+        // A switch of the cmdlet written as a name and one word on the line (-Explain All): the word, or null when off.
+        private static string? Switch(string? value, string word, string what, string name)
+        {
+            if (string.IsNullOrEmpty(value)) return null;
+            if (!string.Equals(value, word, StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"Unknown {what} setting '{value}'; use {word} or nothing.", name);
+            return word;
         }
 
         private static string Require(string value, string name) =>

@@ -156,9 +156,7 @@ namespace AutoencoderPS.Engine.Scoring
             // learning step and Dispose wait meanwhile) and which keep the threshold of the file's start. A model that
             // learns from the rows it scores (LearnEvery) scores them itself, in order, on one thread.
             bool learns = model.Learns;
-            if (learns && workers.Length > 1)
-                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
-                    $"The model began to learn from the rows it scores (LearnEvery) after this command started: '{path}' was not scored (the files before it were); score it in a new call.");
+            if (learns && workers.Length > 1) throw BeganToLearn();
             using var lease = learns ? null : model.Hold();
             chunkFailed = false;
             // The features are read by the schema this scorer was made for: a model trained again since then is not used.
@@ -428,8 +426,7 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                     catch (InvalidOperationException) when (model.Learns)
                     {
-                        throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
-                            "The model began to learn from the rows it scores (LearnEvery) as a file started: the file was not scored; score it in a new call.");
+                        throw BeganToLearn();
                     }
                 }
                 if (!ReferenceEquals(own, model)) Replicas++;
@@ -437,6 +434,12 @@ namespace AutoencoderPS.Engine.Scoring
             }
             return workers[i]!;
         }
+
+        // A model that began to learn from the rows it scores (LearnEvery) after this scorer was made for several threads
+        // (or while a file started): its files are not scored here. The caller names the file.
+        private static AutoencoderException BeganToLearn() =>
+            new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                "The model began to learn from the rows it scores (LearnEvery) after this command started: the file was not scored (the files before it were); score it in a new call.");
 
         // After each file: a replica is valid only while the model lends its network (training replaces the network).
         private void RetireWorkers()

@@ -249,7 +249,7 @@ namespace AutoencoderPS.Engine.Tests
             string output = temp.File("replicas-scored.csv");
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
+                using var scorer = Scorer(Model, writer, options, threads);
                 scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true);
                 // One replica per worker, the calling thread's too, made when the file starts.
                 int replicas = threads;
@@ -265,6 +265,14 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(once + once.Substring(once.IndexOf('\n') + 1), File.ReadAllText(output));
         }
 
+        // A file scorer in batches of 64 rows, imputing missing values, as most tests here use it.
+        private static CsvFileScorer Scorer(AutoencoderModel model, ScoredCsvWriter writer, CsvInputOptions options, int threads,
+            Action<long>? beforeChunk = null) =>
+            new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads)
+            {
+                BeforeChunk = beforeChunk,
+            };
+
         // A copy of the shared model, for a test that disposes or retrains it.
         private AutoencoderModel CopyOfModel() => Persistence.ModelFile.Deserialize(Persistence.ModelFile.Serialize(Model), "");
 
@@ -277,7 +285,7 @@ namespace AutoencoderPS.Engine.Tests
             bool called = false;
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
+                using var scorer = Scorer(model, writer, options, threads);
                 scorer.Progress = records =>
                 {
                     if (called || records == 0) return;
@@ -325,10 +333,8 @@ namespace AutoencoderPS.Engine.Tests
             string output = temp.File("worker-fails-scored.csv");
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads)
-                {
-                    BeforeChunk = index => { if (index == 2) throw new IOException("chunk 2 failed"); },
-                };
+                using var scorer = Scorer(Model, writer, options, threads,
+                    beforeChunk: index => { if (index == 2) throw new IOException("chunk 2 failed"); });
                 var e = Assert.Throws<IOException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
                 Assert.Equal("chunk 2 failed", e.Message);
                 // The chunks before the failed one were written, nothing after it.
@@ -361,10 +367,8 @@ namespace AutoencoderPS.Engine.Tests
             string output = temp.File("recalibrated-scored.csv");
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads)
-                {
-                    BeforeChunk = index => { if (index == 2) model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0)); },
-                };
+                using var scorer = Scorer(model, writer, options, threads,
+                    beforeChunk: index => { if (index == 2) model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0)); });
                 Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
                 writer.Commit();
             }
@@ -384,7 +388,7 @@ namespace AutoencoderPS.Engine.Tests
             var header = CsvSource.ReadHeader(input, options);
             using var model = CopyOfModel();
             using var writer = new ScoredCsvWriter(temp.File("after-missing-scored.csv"), options, topFeatures: 3);
-            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
+            using var scorer = Scorer(model, writer, options, threads);
             Assert.ThrowsAny<IOException>(() => scorer.Score(temp.File("gone.csv"), header, headerInFile: true));
             model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0));
             Assert.True(scorer.Score(input, header, headerInFile: true));
@@ -401,7 +405,7 @@ namespace AutoencoderPS.Engine.Tests
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(100, seed: 16), CultureInfo.InvariantCulture, ","));
             using var model = CopyOfModel();
             using var writer = new ScoredCsvWriter(temp.File("learns-scored.csv"), options, topFeatures: 3);
-            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2);
+            using var scorer = Scorer(model, writer, options, 2);
             model.LearnEvery = 50;
             var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
             Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
@@ -421,14 +425,12 @@ namespace AutoencoderPS.Engine.Tests
             var byCaller = new System.Collections.Concurrent.ConcurrentBag<long>();
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2)
-                {
-                    BeforeChunk = index =>
+                using var scorer = Scorer(Model, writer, options, 2,
+                    beforeChunk: index =>
                     {
                         if (Environment.CurrentManagedThreadId == caller) byCaller.Add(index);
                         else System.Threading.Thread.Sleep(50);
-                    },
-                };
+                    });
                 Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
                 writer.Commit();
             }
@@ -448,14 +450,12 @@ namespace AutoencoderPS.Engine.Tests
             long failed = -1;
             using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
             {
-                using var scorer = new CsvFileScorer(Model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads: 2)
-                {
-                    BeforeChunk = index =>
+                using var scorer = Scorer(Model, writer, options, 2,
+                    beforeChunk: index =>
                     {
                         if (Environment.CurrentManagedThreadId != caller) { System.Threading.Thread.Sleep(50); return; }
                         if (System.Threading.Interlocked.CompareExchange(ref failed, index, -1) == -1) throw new IOException($"chunk {index} failed");
-                    },
-                };
+                    });
                 var e = Assert.Throws<IOException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
                 // Any chunk, the first too when the pool's thread starts late on a loaded machine.
                 Assert.True(failed >= 0, "the calling thread should have scored (and failed) a chunk");
@@ -503,7 +503,7 @@ namespace AutoencoderPS.Engine.Tests
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 11), CultureInfo.InvariantCulture, ","));
             using var model = CopyOfModel();
             using var writer = new ScoredCsvWriter(temp.File("retrained-scored.csv"), options, topFeatures: 3);
-            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, threads);
+            using var scorer = Scorer(model, writer, options, threads);
             Assert.True(scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
             // Trained again (another runspace, between the files of one call): a new schema, perhaps other features.
             model.Train(fixture.Mixed.Set.Schema, fixture.Mixed.Set.Rows, MixedCase.Options(2));
