@@ -465,7 +465,9 @@ namespace AutoencoderPS.Engine.Tests
                 writer.Commit();
             }
             var whole = expected.Split("\r\n");
-            Assert.Equal(whole.Take(1 + (int)failed * CsvFileScorer.ChunkRows).Append(""), File.ReadAllText(output).Split("\r\n"));
+            // The header goes out with the first chunk's rows: none when chunk 0 failed.
+            var written = failed == 0 ? Enumerable.Empty<string>() : whole.Take(1 + (int)failed * CsvFileScorer.ChunkRows);
+            Assert.Equal(written.Append(""), File.ReadAllText(output).Split("\r\n"));
         }
 
         [Theory]
