@@ -14,6 +14,11 @@ namespace AutoencoderPS.Engine
         public const string ModelDisposed = "ModelDisposed";
         /// <summary>The model was trained again between two files of one scoring call: the files after it are not scored.</summary>
         public const string ModelChangedWhileScoring = "ModelChangedWhileScoring";
+        /// <summary>
+        /// The model is scoring a file on this thread (a prompt nested in Test-Anomaly -OutputPath): it can't be trained or
+        /// disposed until the file is done.
+        /// </summary>
+        public const string ModelInUse = "ModelInUse";
         /// <summary>The network's layers would hold more parameters than the module allows.</summary>
         public const string NetworkTooLarge = "NetworkTooLarge";
         /// <summary>-TimeGrid needs a -TimeProperty to lay the grid on.</summary>

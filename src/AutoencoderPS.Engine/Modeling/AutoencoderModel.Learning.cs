@@ -100,7 +100,7 @@ namespace AutoencoderPS.Engine.Modeling
                 Remember(copy);
                 if (learningBuffer.Count < UpdateRows) return false;
                 // The step changes the weights in place: not while replicas score with them.
-                WaitUntilNotLent();
+                WaitUntilNotLent("score with it while it learns (LearnEvery)");
                 int d = Architecture.InputSize;
                 // The batch: the new windows, and as many drawn from the reservoir of every normal window seen so far
                 // (against forgetting: a normal that comes back, such as the daily cycle after a quiet weekend).

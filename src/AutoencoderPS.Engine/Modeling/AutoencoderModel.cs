@@ -172,6 +172,9 @@ namespace AutoencoderPS.Engine.Modeling
             ImputedCells? imputed = null)
         {
             ThrowIfDisposed();
+            // On the thread that scores a file with this network (a nested prompt), the run could never swap its network in:
+            // refused now, not after the whole run.
+            lock (sync) ThrowIfLentToThisThread("train it");
             options.Validate();
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
@@ -299,7 +302,7 @@ namespace AutoencoderPS.Engine.Modeling
                 lock (sync)
                 {
                     ThrowIfDisposed();
-                    WaitUntilNotLent();
+                    WaitUntilNotLent("train it");
                     ThrowIfDisposed();
                     network?.Dispose();
                     network = candidate;
@@ -637,7 +640,7 @@ namespace AutoencoderPS.Engine.Modeling
             lock (sync)
             {
                 if (disposed) return;
-                WaitUntilNotLent();
+                WaitUntilNotLent("dispose it");
                 if (disposed) return;
                 disposed = true;
                 if (!borrowsNetwork) network?.Dispose();
@@ -648,8 +651,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Lends the model's network to <see cref="ScoringReplica"/>s until the result is disposed: meanwhile nothing
         /// replaces, changes or frees it. Training's final swap, a continual-learning step and <see cref="Dispose"/> wait
-        /// (on another thread; on the lending thread itself, a nested prompt during a file, they throw, as waiting could not
-        /// end). Scoring, recalibrating and saving the model go on: they only read the network.
+        /// (on another thread; on the lending thread itself, a nested prompt during a file, they throw ModelInUse, as waiting
+        /// could not end). Scoring, recalibrating and saving the model go on: they only read the network.
         /// </summary>
         internal IDisposable Hold()
         {
@@ -684,15 +687,23 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        // Called under the lock before the network is replaced, changed or freed.
-        private void WaitUntilNotLent()
+        // Called under the lock before the network is replaced, changed or freed (`action`, for the message: "train it").
+        private void WaitUntilNotLent(string action)
         {
             while (lentTo.Count > 0)
             {
-                if (lentTo.Contains(Environment.CurrentManagedThreadId))
-                    throw new InvalidOperationException("The model is scoring a file on this thread: train or dispose it after the file.");
+                ThrowIfLentToThisThread(action);
                 Monitor.Wait(sync);
             }
+        }
+
+        // Called under the lock. The thread that holds the network for a file can't wait for the file: it is the one
+        // scoring it, and what runs on it now (a prompt nested in Test-Anomaly -OutputPath) comes before the file goes on.
+        private void ThrowIfLentToThisThread(string action)
+        {
+            if (lentTo.Contains(Environment.CurrentManagedThreadId))
+                throw new AutoencoderException(ErrorIds.ModelInUse,
+                    $"The model is scoring a file on this thread (a prompt nested in Test-Anomaly -OutputPath), which holds its network until the file is done: {action} after the file.");
         }
 
         /// <summary>

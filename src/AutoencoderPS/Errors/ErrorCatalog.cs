@@ -20,6 +20,7 @@ namespace AutoencoderPS.Errors
             [ModelNotTrained] = ErrorCategory.InvalidOperation,
             [ModelDisposed] = ErrorCategory.InvalidOperation,
             [ModelChangedWhileScoring] = ErrorCategory.InvalidOperation,
+            [ModelInUse] = ErrorCategory.ResourceBusy,
             [NetworkTooLarge] = ErrorCategory.InvalidArgument,
             [TimeGridNeedsTime] = ErrorCategory.InvalidArgument,
             [WindowColumnIsFeature] = ErrorCategory.InvalidArgument,

@@ -476,7 +476,7 @@ namespace AutoencoderPS.Engine.Tests
         public void TheModelCannotBeDisposedFromTheThreadThatScoresAFileWithItsNetwork(int threads)
         {
             // A nested prompt during a file (a row's error with -ErrorAction Inquire, then Suspend) runs on the scoring
-            // thread: disposing the model there could not wait for the file, so it throws, and the file goes on.
+            // thread: disposing the model there could not wait for the file, so it throws ModelInUse, and the file goes on.
             string input = temp.File("same-thread.csv");
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(4 * CsvFileScorer.ChunkRows, seed: 10), CultureInfo.InvariantCulture, ","));
             var expected = ByBytes(input, new CsvInputOptions(), 64, threads: 1).Text;
@@ -485,14 +485,46 @@ namespace AutoencoderPS.Engine.Tests
             string scored = ScoreDuringFile(model, input, () =>
             {
                 try { model.Dispose(); }
-                catch (InvalidOperationException e) { refused = e; }
+                catch (Exception e) { refused = e; }
             }, threads);
-            Assert.NotNull(refused);
+            Assert.Equal(ErrorIds.ModelInUse, Assert.IsType<AutoencoderException>(refused).ErrorId);
             Assert.False(model.IsDisposed);
             Assert.Equal(expected, scored);
             // After the file the model is the caller's again.
             model.Dispose();
             Assert.True(model.IsDisposed);
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void TrainingOnTheThreadThatScoresAFileWithItsNetworkFailsBeforeItsFirstEpoch(bool incremental)
+        {
+            // A nested prompt during a file: training there could never swap its network in (the file holds the old one
+            // until it is done), so it is refused with ModelInUse before it trains, not after the whole run.
+            string input = temp.File("train-same-thread.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(4 * CsvFileScorer.ChunkRows, seed: 18), CultureInfo.InvariantCulture, ","));
+            var expected = ByBytes(input, new CsvInputOptions(), 64, threads: 1).Text;
+            using var model = CopyOfModel();
+            var schema = model.Schema!;
+            // An incremental run goes on from the model's own schema; a new one brings its own.
+            var trainOn = incremental ? schema : fixture.Mixed.Set.Schema;
+            int epochs = 0;
+            Exception? refused = null;
+            string scored = ScoreDuringFile(model, input, () =>
+            {
+                try { model.Train(trainOn, fixture.Mixed.Set.Rows, MixedCase.Options(2), _ => epochs++, continueTraining: incremental); }
+                catch (Exception e) { refused = e; }
+            }, threads: 1);
+            var error = Assert.IsType<AutoencoderException>(refused);
+            Assert.Equal(ErrorIds.ModelInUse, error.ErrorId);
+            Assert.Contains("after the file", error.Message);
+            Assert.Equal(0, epochs);
+            Assert.Same(schema, model.Schema);
+            Assert.Equal(expected, scored);
+            // After the file the model is the caller's again: the same run trains.
+            model.Train(trainOn, fixture.Mixed.Set.Rows, MixedCase.Options(2), _ => epochs++, continueTraining: incremental);
+            Assert.True(epochs > 0);
         }
 
         [Theory]
