@@ -12,7 +12,10 @@ namespace AutoencoderPS.Engine
         public const string ModelNotTrained = "ModelNotTrained";
         /// <summary>The model was disposed and has released its network.</summary>
         public const string ModelDisposed = "ModelDisposed";
-        /// <summary>The model was trained again between two files of one scoring call: the files after it are not scored.</summary>
+        /// <summary>
+        /// The model was trained again during a scoring call, between two files (the files after it are not scored) or, for
+        /// a model that learns from the rows it scores, during a file (the rest of the file is not scored).
+        /// </summary>
         public const string ModelChangedWhileScoring = "ModelChangedWhileScoring";
         /// <summary>
         /// The model is scoring a file on this thread (a prompt nested in Test-Anomaly -OutputPath): it can't be trained or

@@ -547,6 +547,50 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AModelThatLearnsAndIsTrainedAgainDuringAFileEndsTheFileAtTheNextChunk()
+        {
+            // A model that learns from the rows it scores is not held for a file (its weights change with the rows), so
+            // another runspace may train it again meanwhile, with a new schema: the file's columns were mapped by the old
+            // one. The file ends with ModelChangedWhileScoring before the next chunk; nothing after it is scored, written
+            // or learned from, and the output, not committed, leaves the previous file in place.
+            var options = new CsvInputOptions();
+            string input = temp.File("learns-retrained.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(5 * CsvFileScorer.ChunkRows, seed: 19), CultureInfo.InvariantCulture, ","));
+            string output = temp.File("learns-retrained-scored.csv");
+            File.WriteAllText(output, "previous output");
+            using var model = CopyOfModel();
+            model.LearnEvery = 64;
+            Exception? trainingFailed = null;
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = Scorer(model, writer, options, 1, beforeChunk: index =>
+                {
+                    if (index != 2) return;
+                    // Another runspace trains it again, on a thread of its own, between chunks 1 and 2.
+                    var training = new System.Threading.Thread(() =>
+                    {
+                        try { model.Train(fixture.Mixed.Set.Schema, fixture.Mixed.Set.Rows, MixedCase.Options(2)); }
+                        catch (Exception e) { trainingFailed = e; }
+                    });
+                    training.Start();
+                    training.Join();
+                });
+                var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+                Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
+                Assert.Contains($"'{input}'", e.Message);
+                Assert.Contains($"from {2 * CsvFileScorer.ChunkRows + 1} on", e.Message);
+                Assert.Equal(2 * CsvFileScorer.ChunkRows, scorer.Rows);
+            }
+            // The premise: trained again, a new schema. The new network learned nothing from rows the old schema read.
+            Assert.Null(trainingFailed);
+            Assert.Same(fixture.Mixed.Set.Schema, model.Schema);
+            Assert.Equal(0, model.LearningUpdates);
+            Assert.Equal(0, model.LearningPending);
+            Assert.Equal("previous output", File.ReadAllText(output));
+            Assert.Equal(new[] { input, output }.OrderBy(p => p), Directory.GetFiles(temp.Path).OrderBy(p => p));
+        }
+
+        [Fact]
         public void AFileThatShrinksWhileReadEndsWithInputFileShrankAndWithoutItsLastRow()
         {
             var options = new CsvInputOptions();
