@@ -506,9 +506,13 @@ namespace AutoencoderPS.Engine.Modeling
             return Math.Max(1, Math.Min(Math.Max(1, requested), MaxBatchValues / width));
         }
 
-        /// <summary>Scores rows featurized with <see cref="Schema"/>, in one forward pass.</summary>
+        /// <summary>
+        /// Scores rows featurized with <see cref="Schema"/>, in one forward pass. <paramref name="transient"/>: the caller is
+        /// done with the scores before it scores again (it writes them as they come, as a file scorer does, and reuses the
+        /// rows' arrays too): the scores then share arrays the next call overwrites, instead of new ones per call.
+        /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null)
+        public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, bool transient = false)
         {
             lock (sync)
             {
@@ -520,7 +524,7 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
                 if (imputed != null && imputed.Count != rows.Count)
                     throw new ArgumentException("One list of imputed features per row.", nameof(imputed));
-                return ScoreCore(rows, Schema, imputed);
+                return ScoreCore(rows, Schema, imputed, transient: transient);
             }
         }
 
@@ -532,10 +536,10 @@ namespace AutoencoderPS.Engine.Modeling
         /// (<see cref="Modeling.HeldValues.Find"/>). <paramref name="filledCells"/>, when given, holds per window the
         /// values filled in in any of its rows (<c>step * Schema.Width + column</c>, WindowStep.FilledCells): they are
         /// moved to the network's reconstruction and left out of the score; without it, the newest row's
-        /// <paramref name="imputed"/> features are.
+        /// <paramref name="imputed"/> features are. <paramref name="transient"/>: as for <see cref="Score"/>.
         /// </summary>
         public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, IReadOnlyList<string>? groups = null,
-            IReadOnlyList<int[]?>? filledCells = null)
+            IReadOnlyList<int[]?>? filledCells = null, bool transient = false)
         {
             lock (sync)
             {
@@ -551,14 +555,14 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException("One group per window.", nameof(groups));
                 if (filledCells != null && filledCells.Count != windows.Count)
                     throw new ArgumentException("One list of filled-in cells per window.", nameof(filledCells));
-                return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells);
+                return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells, transient);
             }
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null,
-            IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null)
+            IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null, bool transient = false)
         {
             var scaler = Scaler!;
             var held = HeldValues; // null for a row model
@@ -570,7 +574,8 @@ namespace AutoencoderPS.Engine.Modeling
             float[] scaled = ForwardPass.Scale(scaler, rows, scratch);
             var filled = imputed != null || filledCells != null ? FilledSlots(imputed, filledCells, n, d) : null;
             if (filled != null) ImputeByReconstruction(network!, Loss, scaled, n, d, filled);
-            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows, scratch), scratch);
+            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows, scratch), scratch,
+                transient);
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
             if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
             var scores = new RowScore[n];

@@ -20,18 +20,23 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Arrays a scorer reuses from batch to batch instead of allocating them per batch: the scaled inputs, how far they
         /// lie beyond the training range, and the network's padded input and output chunk. One per model, used under its
-        /// lock (a file scorer's workers each have their own replica). Not for arrays a row's score keeps (errors, output).
-        /// Scoring files on two threads, the batches' arrays made most of the garbage, and each garbage collection stops
-        /// every worker.
+        /// lock (a file scorer's workers each have their own replica). The arrays a batch's scores read (their errors and
+        /// the network's output) only for a caller done with those scores before the next batch (a file's sink, which
+        /// writes each row as it is scored): a score kept longer (a PowerShell object explains itself later) would read
+        /// the next batch's values. Scoring files on two threads, the batches' arrays made most of the garbage, and each
+        /// garbage collection stops every worker.
         /// </summary>
         internal sealed class Scratch
         {
-            private float[] scaled = Array.Empty<float>(), beyond = Array.Empty<float>(), chunk = Array.Empty<float>(), output = Array.Empty<float>();
+            private float[] scaled = Array.Empty<float>(), beyond = Array.Empty<float>(), chunk = Array.Empty<float>(), output = Array.Empty<float>(),
+                rowErrors = Array.Empty<float>(), reconstructed = Array.Empty<float>();
 
             public float[] Scaled(int length) => Fit(ref scaled, length);
             public float[] Beyond(int length) => Fit(ref beyond, length);
             public float[] Chunk(int length) => Fit(ref chunk, length);
             public float[] Output(int length) => Fit(ref output, length);
+            public float[] RowErrors(int length) => Fit(ref rowErrors, length);
+            public float[] Reconstructed(int length) => Fit(ref reconstructed, length);
 
             // Kept up to this many values per array (1 MB): a file scorer's batches fit; a larger pass (a threshold from
             // 4,096 wide windows) gets arrays of its own, so the model does not keep them for as long as it lives.
@@ -104,12 +109,15 @@ namespace AutoencoderPS.Engine.Modeling
 
         // Per-input errors and reconstructions come back row-major (n x d, scaled units). The network reads the scaled
         // values; the error is measured against them plus how far each lies beyond the training range (null: nothing).
+        // With scratch and transient (the caller is done with them before the next batch), those two arrays are the
+        // scratch's too, and may be longer than n x d.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Forward(AutoencoderNetwork net, LossKind loss, float[] scaled, int n, int d,
-            out float[] errors, out float[] reconstructed, float[]? beyond = null, Scratch? scratch = null)
+            out float[] errors, out float[] reconstructed, float[]? beyond = null, Scratch? scratch = null, bool transient = false)
         {
-            errors = new float[n * d];
-            reconstructed = new float[n * d];
+            bool reuse = transient && scratch != null;
+            errors = reuse ? scratch!.RowErrors(n * d) : new float[n * d];
+            reconstructed = reuse ? scratch!.Reconstructed(n * d) : new float[n * d];
             ForwardRange(net, loss, scaled, 0, n, d, errors, reconstructed, beyond, scratch);
         }
 

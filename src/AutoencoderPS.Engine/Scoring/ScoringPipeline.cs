@@ -43,8 +43,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// A pipeline for <paramref name="model"/> (trained) into <paramref name="sink"/>. A sliding-window model keeps its
         /// series in <paramref name="series"/> (a saved memory the scheduled job goes on from), or in a fresh one.
         /// <paramref name="sinkKeepsScores"/>: false when the sink is done with a row's score once it has written it (a
-        /// file): the feature arrays are then reused from batch to batch. A score that stays with its row (a PowerShell
-        /// object explains itself later) needs its own.
+        /// file): the feature arrays, and the arrays the scores read, are then reused from batch to batch. A score that
+        /// stays with its row (a PowerShell object explains itself later) needs its own.
         /// </summary>
         public ScoringPipeline(AutoencoderModel model, ScoringOptions options, IScoredRowSink<TRow> sink, SeriesMemory? series = null,
             bool sinkKeepsScores = true)
@@ -227,7 +227,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
-                scores = model.Score(inputs!, imputed);
+                scores = model.Score(inputs!, imputed, recycle);
             }
             else
             {
@@ -244,7 +244,8 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                 // Each window goes with the features imputed in its newest row (a value scoring filled in is not one a
                 // sensor held, Modeling.HeldValues.Find) and the values filled in in any of its rows (not scored).
-                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled) : model.Score(full, fullImputed);
+                scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed
+                    ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, recycle) : model.Score(full, fullImputed, recycle);
             }
             int next = 0;
             for (int i = from; i < to; i++)

@@ -63,6 +63,30 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TransientScoresShareTheNextBatchsArraysAndScoresKeptByTheCallerDoNot()
+        {
+            var rows = Mixed.Featurize(Mixed.HeldOut);
+            var reversed = Enumerable.Reverse(rows).ToList();
+            // A caller that keeps its scores (a PowerShell object explains itself later), scored first and read last.
+            var kept = Mixed.Model.Score(rows);
+            // A file's sink reads each transient score before the next batch.
+            var transient = Mixed.Model.Score(rows, transient: true);
+            var errorsThen = transient.Select(s => s.FeatureErrors.ToArray()).ToArray();
+            var explainedThen = transient.Select(s => s.Explain(Schema.Count, Invariant)).ToArray();
+            var next = Mixed.Model.Score(reversed, transient: true);
+
+            for (int i = 0; i < rows.Count; i++)
+            {
+                Assert.Equal(kept[i].Score, transient[i].Score);
+                Assert.Equal(errorsThen[i], kept[i].FeatureErrors.ToArray());
+                Assert.Equal(explainedThen[i], kept[i].Explain(Schema.Count, Invariant));
+                // The next batch reused the arrays: the earlier transient score now reads the next batch's row.
+                Assert.Equal(next[i].FeatureErrors.ToArray(), transient[i].FeatureErrors.ToArray());
+            }
+            Assert.NotEqual(errorsThen[0], transient[0].FeatureErrors.ToArray());
+        }
+
+        [Fact]
         public void SharesSumToOne()
         {
             var scores = Mixed.Model.Score(Mixed.Featurize(Mixed.HeldOut));
