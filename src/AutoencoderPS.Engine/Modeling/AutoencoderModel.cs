@@ -509,7 +509,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Scores rows featurized with <see cref="Schema"/>, in one forward pass. <paramref name="transient"/>: the caller is
         /// done with the scores before it scores again (it writes them as they come, as a file scorer does, and reuses the
-        /// rows' arrays too): the scores then share arrays the next call overwrites, instead of new ones per call.
+        /// rows' arrays too): the next call then renews the same score objects and overwrites the arrays they read, instead
+        /// of making new ones.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, bool transient = false)
@@ -589,7 +590,9 @@ namespace AutoencoderPS.Engine.Modeling
                 if (filled?[i] is { } slots) ForwardPass.Mask(errors, i, d, slots);
                 double score = ForwardPass.RowError(errors, i, d, filled?[i]?.Length ?? 0);
                 // A score that is not a number is never silently normal.
-                scores[i] = new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at);
+                scores[i] = transient
+                    ? scratch.Score(i, explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at)
+                    : new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at);
                 if (held != null)
                 {
                     string? group = groups?[i];

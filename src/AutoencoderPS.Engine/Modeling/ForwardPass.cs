@@ -38,6 +38,19 @@ namespace AutoencoderPS.Engine.Modeling
             public float[] RowErrors(int length) => Fit(ref rowErrors, length);
             public float[] Reconstructed(int length) => Fit(ref reconstructed, length);
 
+            // The scores of a transient batch, made once and renewed (RowScore.Renew) batch after batch.
+            private readonly List<RowScore> scores = new List<RowScore>();
+
+            /// <summary>Score i of a transient batch: the one score i of the last batch was, renewed, or a new one.</summary>
+            public RowScore Score(int i, FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput,
+                FeatureScaler scaler, int offset)
+            {
+                if (i < scores.Count) return scores[i].Renew(schema, input, score, isAnomaly, errors, scaledOutput, scaler, offset);
+                var made = new RowScore(schema, input, score, isAnomaly, errors, scaledOutput, scaler, offset);
+                if (i == scores.Count && i < MostKept / Math.Max(1, schema.Width)) scores.Add(made);
+                return made;
+            }
+
             // Kept up to this many values per array (1 MB): a file scorer's batches fit; a larger pass (a threshold from
             // 4,096 wide windows) gets arrays of its own, so the model does not keep them for as long as it lives.
             private const int MostKept = 1 << 18;

@@ -10,37 +10,48 @@ namespace AutoencoderPS.Engine.Modeling
     /// <summary>The verdict on one row, and what drove it.</summary>
     public sealed class RowScore
     {
-        private readonly FeatureSchema schema;
-        private readonly double[] input;
+        // Set once, or again by Renew (a file's scores, reused from batch to batch): not readonly for that reason alone.
+        private FeatureSchema schema;
+        private double[] input;
         // Per-input errors and the network's (scaled) output live in arrays shared by the rows of one scored batch, at this
         // offset: one allocation per batch instead of two per row.
-        private readonly float[] errors;
-        private readonly int offset;
+        private float[] errors;
+        private int offset;
         // The row's reconstruction in original units: given, or made from the scaled output when first asked for (only
         // an explanation or Reconstruction needs it, and a scored file explains only its anomalies).
         private double[]? expected;
-        private readonly float[]? scaledOutput;
-        private readonly FeatureScaler? scaler;
+        private float[]? scaledOutput;
+        private FeatureScaler? scaler;
         // The error per column and their total, made when first asked for (an explanation, the shares): the top feature
         // is found without them, and a scored file explains only its anomalies.
         private ColumnTotals? columns;
 
-        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset)
-            : this(schema, input, score, isAnomaly, errors, offset)
-        {
-            this.scaledOutput = scaledOutput;
-            this.scaler = scaler;
-        }
+        internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset) =>
+            Set(schema, input, score, isAnomaly, errors, scaledOutput, scaler, offset);
 
         internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] featureErrors, double[] reconstruction)
-            : this(schema, input, score, isAnomaly, featureErrors, 0)
         {
+            Set(schema, input, score, isAnomaly, featureErrors, null, null, 0);
             expected = reconstruction;
         }
 
+        /// <summary>
+        /// Makes this score the verdict on another row, as if it were new: for a caller done with it before its next batch
+        /// (a file's sink; AutoencoderModel.Score's transient scores), which then allocates no score per row. Scoring
+        /// files on two threads, one object per row was most of what was left of the garbage, and each collection stops
+        /// both threads.
+        /// </summary>
+        internal RowScore Renew(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset)
+        {
+            Set(schema, input, score, isAnomaly, errors, scaledOutput, scaler, offset);
+            return this;
+        }
+
+        // Every field, the lazily made ones and the verdict's later parts too (a renewed score keeps nothing of its last row).
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, int offset)
+        [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(schema), nameof(input), nameof(errors))]
+        private void Set(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[]? scaledOutput, FeatureScaler? scaler, int offset)
         {
             this.schema = schema;
             this.input = input;
@@ -48,6 +59,16 @@ namespace AutoencoderPS.Engine.Modeling
             IsAnomaly = isAnomaly;
             this.errors = errors;
             this.offset = offset;
+            this.scaledOutput = scaledOutput;
+            this.scaler = scaler;
+            expected = null;
+            columns = null;
+            Probability = null;
+            IsAlert = false;
+            HeldFeature = null;
+            HeldValue = 0;
+            HeldRows = 0;
+            HeldInTraining = 0;
             // The first column with the largest error (a NaN is never larger).
             int top = 0;
             double most = 0;
@@ -121,7 +142,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>Reconstruction error in the model's loss (mean over network inputs, in scaled units).</summary>
-        public double Score { get; }
+        public double Score { get; private set; }
 
         /// <summary>
         /// True when <see cref="Score"/> is above the model's threshold (or is not a number); with a calibration

@@ -63,7 +63,7 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void TransientScoresShareTheNextBatchsArraysAndScoresKeptByTheCallerDoNot()
+        public void TransientScoresAreRenewedByTheNextBatchAndScoresKeptByTheCallerAreNot()
         {
             var rows = Mixed.Featurize(Mixed.HeldOut);
             var reversed = Enumerable.Reverse(rows).ToList();
@@ -71,19 +71,54 @@ namespace AutoencoderPS.Engine.Tests
             var kept = Mixed.Model.Score(rows);
             // A file's sink reads each transient score before the next batch.
             var transient = Mixed.Model.Score(rows, transient: true);
+            var scoresThen = transient.Select(s => s.Score).ToArray();
             var errorsThen = transient.Select(s => s.FeatureErrors.ToArray()).ToArray();
             var explainedThen = transient.Select(s => s.Explain(Schema.Count, Invariant)).ToArray();
             var next = Mixed.Model.Score(reversed, transient: true);
 
             for (int i = 0; i < rows.Count; i++)
             {
-                Assert.Equal(kept[i].Score, transient[i].Score);
+                Assert.Equal(kept[i].Score, scoresThen[i]);
                 Assert.Equal(errorsThen[i], kept[i].FeatureErrors.ToArray());
                 Assert.Equal(explainedThen[i], kept[i].Explain(Schema.Count, Invariant));
-                // The next batch reused the arrays: the earlier transient score now reads the next batch's row.
-                Assert.Equal(next[i].FeatureErrors.ToArray(), transient[i].FeatureErrors.ToArray());
+                // The next batch renewed the same scores: the earlier transient score is now the next batch's row.
+                Assert.Same(next[i], transient[i]);
+                Assert.Equal(kept[rows.Count - 1 - i].FeatureErrors.ToArray(), next[i].FeatureErrors.ToArray());
+                Assert.Equal(kept[rows.Count - 1 - i].Explain(Schema.Count, Invariant), next[i].Explain(Schema.Count, Invariant));
             }
             Assert.NotEqual(errorsThen[0], transient[0].FeatureErrors.ToArray());
+        }
+
+        [Fact]
+        public void ARenewedScoreKeepsNothingOfTheRowItWasBefore()
+        {
+            var rows = Mixed.Featurize(Mixed.HeldOut);
+            var before = Mixed.Model.Score(rows, transient: true)[0];
+            // What a calibration and a stuck feature add to a verdict, and the parts made when first asked for.
+            before.IsAlert = true;
+            before.Probability = 0.99;
+            before.MarkHeld(1, Schema.Columns[1].Name, 7, 12, 3);
+            _ = before.Reconstruction;
+            _ = before.ColumnErrors;
+            var last = new List<double[]> { rows[^1] };
+            var fresh = Mixed.Model.Score(last)[0];
+
+            var renewed = Mixed.Model.Score(last, transient: true)[0];
+
+            Assert.Same(before, renewed);
+            Assert.Equal(fresh.Score, renewed.Score);
+            Assert.Equal(fresh.IsAnomaly, renewed.IsAnomaly);
+            Assert.Null(renewed.Probability);
+            Assert.False(renewed.IsAlert);
+            Assert.Equal(fresh.TopFeature, renewed.TopFeature);
+            Assert.Null(renewed.HeldFeature);
+            Assert.Equal(0, renewed.HeldValue);
+            Assert.Equal(0, renewed.HeldRows);
+            Assert.Equal(0, renewed.HeldInTraining);
+            Assert.Equal(fresh.FeatureErrors.ToArray(), renewed.FeatureErrors.ToArray());
+            Assert.Equal(fresh.ColumnErrors.ToArray(), renewed.ColumnErrors.ToArray());
+            Assert.Equal(fresh.Reconstruction.ToArray(), renewed.Reconstruction.ToArray());
+            Assert.Equal(fresh.Explain(Schema.Count, Invariant), renewed.Explain(Schema.Count, Invariant));
         }
 
         [Fact]
