@@ -13,8 +13,9 @@ namespace AutoencoderPS.Engine
         /// <summary>The model was disposed and has released its network.</summary>
         public const string ModelDisposed = "ModelDisposed";
         /// <summary>
-        /// The model was trained again during a scoring call, between two files (the files after it are not scored) or, for
-        /// a model that learns from the rows it scores, during a file (the rest of the file is not scored).
+        /// The model was trained again during a scoring call, between two files (the files after it are not scored), during
+        /// a file for a model that learns from the rows it scores (the rest of the file is not scored), or while rows read
+        /// by its former schema waited to be scored (piped rows: none after them is scored).
         /// </summary>
         public const string ModelChangedWhileScoring = "ModelChangedWhileScoring";
         /// <summary>

@@ -151,6 +151,33 @@ Describe 'One model used from several runspaces at once' {
     }
 }
 
+Describe 'A model trained afresh while Test-Anomaly scores piped rows' {
+    It 'ends the call with one ModelChangedWhileScoring error; the batches before it were scored, no row after it' {
+        $m = New-TrainedModel -Seed 8
+        $rows = @(New-MetricRow -Count 60 -Seed 30)
+        $scored = [System.Collections.Generic.List[object]]::new()
+        $retrain = 25
+        # Further up the same pipeline, as another runspace could: the rows from 21 on were read by the former schema.
+        $failure = {
+            $i = 0
+            $rows | ForEach-Object {
+                if (++$i -eq $retrain) { New-MetricRow -Count 400 -Seed 2 | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null }
+                $_
+            } | Test-Anomaly -Model $m -BatchSize 10 | ForEach-Object { $scored.Add($_) }
+        } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ModelChangedWhileScoring*'
+        $failure.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $failure.Exception.Message | Should -BeLike '*trained again while rows were scored*new call*'
+        $scored.Count | Should -Be 20
+        # Scored with the model before the training: the same scores as then, bit for bit.
+        $m2 = New-TrainedModel -Seed 8
+        Get-ScoreBits $scored | Should -Be (Get-ScoreBits ($rows[0..19] | Test-Anomaly -Model $m2 -BatchSize 10))
+        # A new call scores with the new model.
+        @($rows | Test-Anomaly -Model $m).Count | Should -Be 60
+        $m.Dispose(); $m2.Dispose()
+    }
+}
+
 Describe 'Ctrl+C (StopProcessing)' {
     It 'stops a long training run within seconds and leaves a trained model exactly as it was' {
         $m = New-TrainedModel -Seed 7

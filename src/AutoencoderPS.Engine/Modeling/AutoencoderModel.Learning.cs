@@ -84,14 +84,15 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Hands the model a row (a row model's features) or window (a sliding-window model's) that scoring found normal.
         /// Returns true when it completed the buffer and the weights changed: rows after it must be scored anew.
-        /// Does nothing (false) when the model does not learn.
+        /// Does nothing (false) when the model does not learn. <paramref name="featurizedBy"/>: as for <see cref="Score"/>.
         /// </summary>
-        public bool LearnFrom(double[] input)
+        public bool LearnFrom(double[] input, FeatureSchema? featurizedBy = null)
         {
             if (input == null) throw new ArgumentNullException(nameof(input));
             lock (sync)
             {
                 ThrowIfDisposed();
+                ThrowIfTrainedSince(featurizedBy);
                 if (learnEvery == 0 || network == null || Scaler == null || Architecture == null) return false;
                 if (input.Length != Architecture.InputSize)
                     throw new ArgumentException($"A row to learn from has {Architecture.InputSize} values, one per network input.", nameof(input));

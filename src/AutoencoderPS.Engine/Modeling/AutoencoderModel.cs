@@ -510,10 +510,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// Scores rows featurized with <see cref="Schema"/>, in one forward pass. <paramref name="transient"/>: the caller is
         /// done with the scores before it scores again (it writes them as they come, as a file scorer does, and reuses the
         /// rows' arrays too): the next call then renews the same score objects and overwrites the arrays they read, instead
-        /// of making new ones.
+        /// of making new ones. <paramref name="featurizedBy"/>: the schema the caller read the rows by, when it read them
+        /// before this call (a pipeline): refused with ModelChangedWhileScoring when the model has been trained afresh since.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, bool transient = false)
+        public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, bool transient = false,
+            FeatureSchema? featurizedBy = null)
         {
             lock (sync)
             {
@@ -521,6 +523,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (network == null || Scaler == null || Schema == null)
                     throw new AutoencoderException(ErrorIds.ModelNotTrained,
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                ThrowIfTrainedSince(featurizedBy);
                 if (Settings.IsWindowed)
                     throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
                 if (imputed != null && imputed.Count != rows.Count)
@@ -537,10 +540,11 @@ namespace AutoencoderPS.Engine.Modeling
         /// (<see cref="Modeling.HeldValues.Find"/>). <paramref name="filledCells"/>, when given, holds per window the
         /// values filled in in any of its rows (<c>step * Schema.Width + column</c>, WindowStep.FilledCells): they are
         /// moved to the network's reconstruction and left out of the score; without it, the newest row's
-        /// <paramref name="imputed"/> features are. <paramref name="transient"/>: as for <see cref="Score"/>.
+        /// <paramref name="imputed"/> features are. <paramref name="transient"/>, <paramref name="featurizedBy"/>: as for
+        /// <see cref="Score"/>.
         /// </summary>
         public RowScore[] ScoreWindows(IReadOnlyList<double[]> windows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, IReadOnlyList<string>? groups = null,
-            IReadOnlyList<int[]?>? filledCells = null, bool transient = false)
+            IReadOnlyList<int[]?>? filledCells = null, bool transient = false, FeatureSchema? featurizedBy = null)
         {
             lock (sync)
             {
@@ -548,6 +552,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (network == null || Scaler == null || Schema == null)
                     throw new AutoencoderException(ErrorIds.ModelNotTrained,
                         "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                ThrowIfTrainedSince(featurizedBy);
                 if (!Settings.IsWindowed)
                     throw new InvalidOperationException("A row model scores rows (Score), not windows.");
                 if (imputed != null && imputed.Count != windows.Count)
@@ -558,6 +563,16 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException("One list of filled-in cells per window.", nameof(filledCells));
                 return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells, transient);
             }
+        }
+
+        // Called under the lock. Rows read by a schema the model no longer has (trained afresh since, from another runspace
+        // or further up the same pipeline) would go into a network that reads other columns, or the same ones scaled and
+        // encoded otherwise: refused. An incremental run and a learning step keep the schema.
+        private void ThrowIfTrainedSince(FeatureSchema? featurizedBy)
+        {
+            if (featurizedBy != null && !ReferenceEquals(featurizedBy, Schema))
+                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                    "The model was trained again while rows were scored: the rows read since then were read by its former features and are not scored. Score them in a new call.");
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).

@@ -227,7 +227,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
-                scores = model.Score(inputs!, imputed, recycle);
+                scores = model.Score(inputs!, imputed, recycle, Schema);
             }
             else
             {
@@ -245,7 +245,7 @@ namespace AutoencoderPS.Engine.Scoring
                 // Each window goes with the features imputed in its newest row (a value scoring filled in is not one a
                 // sensor held, Modeling.HeldValues.Find) and the values filled in in any of its rows (not scored).
                 scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed
-                    ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, recycle) : model.Score(full, fullImputed, recycle);
+                    ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, recycle, Schema) : model.Score(full, fullImputed, recycle, Schema);
             }
             int next = 0;
             for (int i = from; i < to; i++)
@@ -271,7 +271,7 @@ namespace AutoencoderPS.Engine.Scoring
                 else WarmingUp++;
                 // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, imputed[i]);
-                if (teaches && model.LearnFrom(inputs[i]!)) return i + 1;
+                if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
             }
             return to;
         }

@@ -420,7 +420,16 @@ namespace AutoencoderPS.Commands
 
         private void Accept(IRecord record, long row)
         {
-            var rejected = pipeline.Add(record, record, InputCulture, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
+            FeatureValueException? rejected;
+            try
+            {
+                rejected = pipeline.Add(record, record, InputCulture, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
+            }
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring)
+            {
+                ThrowModelChanged(e);
+                return;
+            }
             if (rejected != null)
             {
                 // A value that can't be read, or a row out of time order (its group's window stays as it was).
@@ -431,7 +440,22 @@ namespace AutoencoderPS.Commands
             (record as PSObjectRecord)?.ReadWhole();
         }
 
-        private void Flush() => pipeline.Flush();
+        private void Flush()
+        {
+            try
+            {
+                pipeline.Flush();
+            }
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring)
+            {
+                ThrowModelChanged(e);
+            }
+        }
+
+        // A model trained afresh while rows are scored (further up the pipeline, or from another runspace; adding a row
+        // scores a batch when it is full) scores none of the rows read by its former schema, nor any after them in this
+        // call: one terminating error (an -OutputPath is then not written: a previous file there stays).
+        private void ThrowModelChanged(AutoencoderException e) => ThrowTerminatingError(EngineError(e, Model));
 
         /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
         void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed)
