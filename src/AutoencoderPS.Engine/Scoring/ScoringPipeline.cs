@@ -219,6 +219,10 @@ namespace AutoencoderPS.Engine.Scoring
         {
             bool learns = model.Learns;
             int to = learns ? Math.Min(rows.Count, from + Math.Max(model.LearnEvery, MinLearningSlice)) : rows.Count;
+            // Scores that share the model's arrays (renewed by its next call) only when nobody else scores with it meanwhile:
+            // a file's workers score with replicas of their own, but a model that learns scores itself, and another
+            // runspace may score with it at the same time.
+            bool transient = recycle && !learns;
             RowScore[] scores;
             full.Clear();
             fullImputed.Clear();
@@ -227,7 +231,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (!IsWindowed && from == 0 && to == rows.Count)
             {
                 // A row model's inputs are all there: every row has its features.
-                scores = model.Score(inputs!, imputed, recycle, Schema);
+                scores = model.Score(inputs!, imputed, transient, Schema);
             }
             else
             {
@@ -245,7 +249,7 @@ namespace AutoencoderPS.Engine.Scoring
                 // Each window goes with the features imputed in its newest row (a value scoring filled in is not one a
                 // sensor held, Modeling.HeldValues.Find) and the values filled in in any of its rows (not scored).
                 scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed
-                    ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, recycle, Schema) : model.Score(full, fullImputed, recycle, Schema);
+                    ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, transient, Schema) : model.Score(full, fullImputed, transient, Schema);
             }
             int next = 0;
             for (int i = from; i < to; i++)

@@ -64,6 +64,43 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             Assert.Equal(25, after.Rows.Count);
         }
 
+        // Reads each score as it is written, after letting someone else score with the same model first.
+        private sealed class Interleaved : IScoredRowSink<int>
+        {
+            public Action? BeforeRead { get; set; }
+            public List<double> Scores { get; } = new List<double>();
+            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed)
+            {
+                BeforeRead?.Invoke();
+                BeforeRead = null;
+                Scores.Add(score!.Score);
+            }
+        }
+
+        [Fact]
+        public void AModelThatLearnsScoresFilesOfTwoCallersAtOnceWithoutSharingTheirScores()
+        {
+            // A model that learns scores itself, not a replica, and another runspace may score a file with it meanwhile: a
+            // file's scores must not be objects the other caller's next batch renews. (No update happens here: the scores
+            // do not depend on the order.)
+            using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 5));
+            Train(model);
+            model.LearnEvery = 100000;
+            var rows = Rows(20, 6);
+            var other = Rows(10, 7);
+            var alone = new Interleaved();
+            var reference = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, alone, sinkKeepsScores: false);
+            for (int i = 0; i < 10; i++) Add(reference, i, rows[i]);
+
+            var first = new Interleaved();
+            var second = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, new Interleaved(), sinkKeepsScores: false);
+            first.BeforeRead = () => { for (int i = 0; i < 10; i++) Add(second, i, other[i]); };
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, first, sinkKeepsScores: false);
+            for (int i = 0; i < 10; i++) Add(pipeline, i, rows[i]);
+
+            Assert.Equal(alone.Scores, first.Scores);
+        }
+
         [Fact]
         public void AnIncrementalRunKeepsTheSchemaAndThePipelineGoesOn()
         {
