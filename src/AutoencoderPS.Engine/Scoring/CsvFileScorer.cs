@@ -305,7 +305,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 WorkerAt(0).Process(chunk);
             }
-            catch (Exception e) when (e is not AutoencoderException && TrainedAgain)
+            catch (Exception e) when ((e is not AutoencoderException || e is AutoencoderException { ErrorId: ErrorIds.ModelChangedWhileScoring }) && TrainedAgain)
             {
                 throw TrainedDuringFile(chunk, e);
             }
@@ -622,7 +622,7 @@ namespace AutoencoderPS.Engine.Scoring
                 this.owner = owner;
                 this.model = model;
                 this.ownsModel = ownsModel;
-                pipeline = new ScoringPipeline<int>(model, owner.scoring, this, sinkKeepsScores: false);
+                pipeline = new ScoringPipeline<int>(model, owner.scoring, this, sinkKeepsScores: false, modelIsOwn: ownsModel);
             }
 
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

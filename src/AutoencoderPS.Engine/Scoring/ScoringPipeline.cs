@@ -38,18 +38,25 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<string> imputedScratch = new List<string>();
 
         private readonly bool recycle;
+        // Scores may share the model's arrays (renewed by its next call): the sink is done with each before the next batch
+        // and nobody else scores with the model meanwhile.
+        private readonly bool transient;
 
         /// <summary>
         /// A pipeline for <paramref name="model"/> (trained) into <paramref name="sink"/>. A sliding-window model keeps its
         /// series in <paramref name="series"/> (a saved memory the scheduled job goes on from), or in a fresh one.
         /// <paramref name="sinkKeepsScores"/>: false when the sink is done with a row's score once it has written it (a
-        /// file): the feature arrays, and the arrays the scores read, are then reused from batch to batch. A score that
-        /// stays with its row (a PowerShell object explains itself later) needs its own.
+        /// file): the feature arrays are then reused from batch to batch. A score that stays with its row (a PowerShell
+        /// object explains itself later) needs its own. <paramref name="modelIsOwn"/>: nobody else scores with
+        /// <paramref name="model"/> while this pipeline does (a file worker's replica, a model loaded for the call, not one
+        /// a user holds, which another runspace may score with too); with a sink that keeps no scores, the scores are then
+        /// renewed from batch to batch, with the arrays they read, instead of made per row.
         /// </summary>
         public ScoringPipeline(AutoencoderModel model, ScoringOptions options, IScoredRowSink<TRow> sink, SeriesMemory? series = null,
-            bool sinkKeepsScores = true)
+            bool sinkKeepsScores = true, bool modelIsOwn = false)
         {
             recycle = !sinkKeepsScores;
+            transient = recycle && modelIsOwn;
             this.model = model ?? throw new ArgumentNullException(nameof(model));
             this.sink = sink ?? throw new ArgumentNullException(nameof(sink));
             options = options ?? throw new ArgumentNullException(nameof(options));
@@ -219,10 +226,6 @@ namespace AutoencoderPS.Engine.Scoring
         {
             bool learns = model.Learns;
             int to = learns ? Math.Min(rows.Count, from + Math.Max(model.LearnEvery, MinLearningSlice)) : rows.Count;
-            // Scores that share the model's arrays (renewed by its next call) only when nobody else scores with it meanwhile:
-            // a file's workers score with replicas of their own, but a model that learns scores itself, and another
-            // runspace may score with it at the same time.
-            bool transient = recycle && !learns;
             RowScore[] scores;
             full.Clear();
             fullImputed.Clear();

@@ -43,6 +43,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
 
+        /// <summary>
+        /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
+        /// the run: nobody else scores with it meanwhile, so its scores are renewed from batch to batch).
+        /// </summary>
         public IncrementalScoringJob(AutoencoderModel model, IncrementalScoringOptions options, IScoringObserver observer)
         {
             this.model = model ?? throw new ArgumentNullException(nameof(model));
@@ -244,7 +248,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             writer = new JobOutput(this);
-            pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false);
+            pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false, modelIsOwn: true);
             summary.CountsAlerts = model.Settings.IsWindowed;
         }
 
