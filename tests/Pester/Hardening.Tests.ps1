@@ -178,6 +178,39 @@ Describe 'A model trained afresh while Test-Anomaly scores piped rows' {
     }
 }
 
+Describe 'A model trained afresh while Test-Anomaly scores files record by record' {
+    It 'ends the file in progress and refuses the next with one ModelChangedWhileScoring error each; the rows before stay' {
+        $m = New-TrainedModel -Seed 9
+        $folder = New-ScratchFolder 'aeps-retrained'
+        try {
+            $first = Join-Path $folder 'first.csv'
+            $second = Join-Path $folder 'second.csv'
+            New-MetricRow -Count 40 -Seed 31 | Export-Csv -LiteralPath $first -NoTypeInformation
+            New-MetricRow -Count 40 -Seed 32 | Export-Csv -LiteralPath $second -NoTypeInformation
+            $trained = $false
+            # Downstream in the same pipeline, after the first batch came out (as another runspace could at any time).
+            $rows = @(Test-Anomaly -Model $m -LiteralPath $first, $second -BatchSize 10 -ErrorVariable failures -ErrorAction SilentlyContinue |
+                ForEach-Object {
+                    if (-not $trained) {
+                        $trained = $true
+                        New-MetricRow -Count 400 -Seed 2 | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+                    }
+                    $_
+                })
+            $rows.Count | Should -Be 10
+            $failures.Count | Should -Be 2
+            $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ModelChangedWhileScoring*' }
+            $failures[0].TargetObject | Should -Be $first
+            $failures[1].TargetObject | Should -Be $second
+            $failures[1].Exception.Message | Should -BeLike "*'$second' was not scored*"
+        }
+        finally {
+            $m.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'Ctrl+C (StopProcessing)' {
     It 'stops a long training run within seconds and leaves a trained model exactly as it was' {
         $m = New-TrainedModel -Seed 7

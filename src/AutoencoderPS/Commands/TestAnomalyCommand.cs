@@ -192,6 +192,11 @@ namespace AutoencoderPS.Commands
                     try
                     {
                         var header = CsvSource.ReadHeader(file, options);
+                        // A call scores with the model it began with: one trained afresh since (from another runspace)
+                        // scores none of the files after that, whichever way they are read.
+                        if (!ReferenceEquals(pipeline.Schema, Model.Schema))
+                            throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
+                                $"The model was trained again while files were scored: '{file}' was not scored (the files before it were); score it in a new call.");
                         CheckColumns(header.Names, $"File '{file}'", file);
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
@@ -425,7 +430,7 @@ namespace AutoencoderPS.Commands
             {
                 rejected = pipeline.Add(record, record, InputCulture, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute);
             }
-            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring)
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring && !ReadsFiles)
             {
                 ThrowModelChanged(e);
                 return;
@@ -446,15 +451,16 @@ namespace AutoencoderPS.Commands
             {
                 pipeline.Flush();
             }
-            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring)
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring && !ReadsFiles)
             {
                 ThrowModelChanged(e);
             }
         }
 
-        // A model trained afresh while rows are scored (further up the pipeline, or from another runspace; adding a row
-        // scores a batch when it is full) scores none of the rows read by its former schema, nor any after them in this
-        // call: one terminating error (an -OutputPath is then not written: a previous file there stays).
+        // A model trained afresh while piped rows are scored (further up the pipeline, or from another runspace; adding a
+        // row scores a batch when it is full) scores none of the rows read by its former schema, nor any after them in
+        // this call: one terminating error. (Rows read from files: the file's error, as for the files scored from their
+        // bytes; the files before it stay in an -OutputPath.)
         private void ThrowModelChanged(AutoencoderException e) => ThrowTerminatingError(EngineError(e, Model));
 
         /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
