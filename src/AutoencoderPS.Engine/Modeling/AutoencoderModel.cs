@@ -510,8 +510,9 @@ namespace AutoencoderPS.Engine.Modeling
         /// Scores rows featurized with <see cref="Schema"/>, in one forward pass. <paramref name="transient"/>: the caller is
         /// done with the scores before it scores again (it writes them as they come, as a file scorer does, and reuses the
         /// rows' arrays too), and nobody else scores with this model meanwhile (a replica, or a model of its own): the next
-        /// call then renews the same score objects and overwrites the arrays they read, instead of making new ones. <paramref name="featurizedBy"/>: the schema the caller read the rows by, when it read them
-        /// before this call (a pipeline): refused with ModelChangedWhileScoring when the model has been trained afresh since.
+        /// call then renews the same score objects and overwrites the arrays they read, instead of making new ones.
+        /// <paramref name="featurizedBy"/>: the schema the caller read the rows by, when it read them before this call (a
+        /// pipeline): refused with ModelChangedWhileScoring when the model has been trained afresh since.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public RowScore[] Score(IReadOnlyList<double[]> rows, IReadOnlyList<IReadOnlyList<string>?>? imputed = null, bool transient = false,
