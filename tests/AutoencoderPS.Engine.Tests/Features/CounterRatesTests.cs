@@ -251,16 +251,10 @@ namespace AutoencoderPS.Engine.Tests
             return model;
         }
 
-        private sealed class Recording : IScoredRowSink<int>
-        {
-            public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
-        }
-
         private static List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Score(AutoencoderModel model, IReadOnlyList<TestRecord> records,
             int from, int to, SeriesMemory memory)
         {
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 16, Calibration = ScoreCalibration.None }, sink, memory);
             for (int i = from; i < to; i++) Assert.Null(pipeline.Add(records[i], i, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();

@@ -284,7 +284,7 @@ namespace AutoencoderPS.Engine.Tests
         public void AStretchOfMissingValuesImputedWithTheMedianIsNotAStuckSensor()
         {
             using var model = Trained(median: true);
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 64 }, sink);
             var (rows, keys) = Series(1000, 120, 2);
             for (int i = 0; i < rows.Count; i++)
@@ -529,12 +529,6 @@ namespace AutoencoderPS.Engine.Tests
             Assert.False(set.Imputed.Contains(0, 0));
             Assert.False(set.Imputed.Contains(1, 1));
             Assert.Equal(6, set.Rows[0][1]); // the median of 5 and 7
-        }
-
-        private sealed class Recording : IScoredRowSink<int>
-        {
-            public List<(int Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(int, RowScore?, IReadOnlyList<string>?)>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
         }
 
         [Fact]

@@ -60,17 +60,11 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             return copy;
         }
 
-        private sealed class Recording : IScoredRowSink<int>
-        {
-            public List<RowScore?> Scores { get; } = new List<RowScore?>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Scores.Add(score);
-        }
-
         // Scores rows [from, to) of the series in order, as Test-Anomaly does.
         private static List<RowScore?> Score(AutoencoderModel model, int from, int to, int batchSize = 256,
             ScoreCalibration calibration = ScoreCalibration.Auto, SeriesMemory? series = null)
         {
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = batchSize, Calibration = calibration }, sink, series);
             int i = 0;
             foreach (var values in Series())
@@ -84,7 +78,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
                 i++;
             }
             pipeline.Flush();
-            return sink.Scores;
+            return sink.Rows.Select(r => r.Score).ToList();
         }
 
         private static string Text(IEnumerable<RowScore?> scores) =>

@@ -58,20 +58,14 @@ namespace AutoencoderPS.Engine.Tests
 
         private static object? Value(TestRecord record, string column) => record.TryGetValue(column, out var value) ? value : null;
 
-        private sealed class Recording : IScoredRowSink<int>
-        {
-            public List<(int Row, RowScore? Score)> Rows { get; } = new List<(int, RowScore?)>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score));
-        }
-
         private static List<(int Row, RowScore? Score)> Score(AutoencoderModel model, IReadOnlyList<TestRecord> records, int from, int to,
             SeriesMemory? memory = null)
         {
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 16 }, sink, memory);
             for (int i = from; i < to; i++) Assert.Null(pipeline.Add(records[i], i, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();
-            return sink.Rows;
+            return sink.Rows.Select(r => (r.Row, r.Score)).ToList();
         }
 
         [Fact]

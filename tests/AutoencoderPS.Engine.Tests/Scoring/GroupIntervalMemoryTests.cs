@@ -23,13 +23,6 @@ namespace AutoencoderPS.Engine.Tests
         // Group names the identity's separators don't confuse: one with ',', ':', '|' and spaces.
         private const string Slow = "slow, host:1 | b";
 
-        private sealed class Recording : IScoredRowSink<TestRecord>
-        {
-            public List<string> Rows { get; } = new List<string>();
-            public void Write(TestRecord row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add(score == null ? "warming" :
-                string.Create(CultureInfo.InvariantCulture, $"{score.Score:R} {score.Probability:R} {score.IsAnomaly} {score.IsAlert}"));
-        }
-
         private static List<TestRecord> Scored()
         {
             // Two days: "fast" every minute, the odd-named host every 5 minutes, "new" (not in training) every minute
@@ -58,12 +51,13 @@ namespace AutoencoderPS.Engine.Tests
                 series = SeriesMemory.Load(memory, run, options, out var whyNot);
                 Assert.True(series != null, whyNot);
             }
-            var sink = new Recording();
+            var sink = new RecordingSink<TestRecord>();
             var pipeline = new ScoringPipeline<TestRecord>(run, options, sink, series);
             foreach (var row in rows) Assert.Null(pipeline.Add(row, row, CultureInfo.InvariantCulture, MissingValuePolicy.Impute));
             pipeline.Flush();
             memory = pipeline.Series!.Save(run);
-            return sink.Rows;
+            return sink.Rows.Select(r => r.Score == null ? "warming" :
+                string.Create(CultureInfo.InvariantCulture, $"{r.Score.Score:R} {r.Score.Probability:R} {r.Score.IsAnomaly} {r.Score.IsAlert}")).ToList();
         }
 
         [Theory]

@@ -15,12 +15,6 @@ namespace AutoencoderPS.Engine.Tests.Scoring
     {
         public ScoringPipelineTests(TorchFixture fixture) => _ = fixture;
 
-        private sealed class Recording : IScoredRowSink<int>
-        {
-            public List<int> Rows { get; } = new List<int>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add(row);
-        }
-
         private static List<double[]> Rows(int count, int seed)
         {
             var random = new Random(seed);
@@ -44,7 +38,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 5));
             Train(model);
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, sink, sinkKeepsScores: !fileSink);
             var rows = Rows(25, 2);
             for (int i = 0; i < 15; i++) Add(pipeline, i, rows[i]);
@@ -55,9 +49,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             var e = Assert.Throws<AutoencoderException>(() => { for (int i = 15; i < 25; i++) Add(pipeline, i, rows[i]); });
 
             Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
-            Assert.Equal(Enumerable.Range(0, 10), sink.Rows);
+            Assert.Equal(Enumerable.Range(0, 10), sink.Rows.Select(r => r.Row));
             // A pipeline made after the training scores with it.
-            var after = new Recording();
+            var after = new RecordingSink<int>();
             var fresh = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, after);
             for (int i = 0; i < 25; i++) Add(fresh, i, rows[i]);
             fresh.Flush();
@@ -106,7 +100,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 5));
             Train(model);
-            var sink = new Recording();
+            var sink = new RecordingSink<int>();
             var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, sink);
             var rows = Rows(20, 3);
             for (int i = 0; i < 10; i++) Add(pipeline, i, rows[i]);
@@ -115,7 +109,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             for (int i = 10; i < 20; i++) Add(pipeline, i, rows[i]);
             pipeline.Flush();
 
-            Assert.Equal(Enumerable.Range(0, 20), sink.Rows);
+            Assert.Equal(Enumerable.Range(0, 20), sink.Rows.Select(r => r.Row));
         }
     }
 }

@@ -81,16 +81,10 @@ namespace AutoencoderPS.Engine.Tests.Scoring
 
         private const string Header = "Time,Host,cpu,mem";
 
-        private sealed class Recording : IScoredRowSink<CsvRecord>
-        {
-            public List<(RowScore? Score, CsvRecord Row)> Rows { get; } = new List<(RowScore?, CsvRecord)>();
-            public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((score, row));
-        }
-
         // The rows' verdicts from one pass over the whole file, as Test-Anomaly -Path scores it.
         private List<string[]> OnePass(string file)
         {
-            var sink = new Recording();
+            var sink = new RecordingSink<CsvRecord>();
             // A model that learns changes as it scores: the pass learns into a copy, as the job does.
             using var copy = model.Learns ? ModelFile.Deserialize(ModelFile.Serialize(model), "") : null;
             var pipeline = new ScoringPipeline<CsvRecord>(copy ?? model, new ScoringOptions { BatchSize = 256 }, sink);
