@@ -188,21 +188,67 @@ Describe 'A model trained afresh while Test-Anomaly scores files record by recor
             New-MetricRow -Count 40 -Seed 31 | Export-Csv -LiteralPath $first -NoTypeInformation
             New-MetricRow -Count 40 -Seed 32 | Export-Csv -LiteralPath $second -NoTypeInformation
             $trained = $false
-            # Downstream in the same pipeline, after the first batch came out (as another runspace could at any time).
+            # Downstream in the same pipeline, after the first row of the first batch came out (as another runspace could
+            # at any time), on other columns: the batch's other rows were scored by the former ones.
             $rows = @(Test-Anomaly -Model $m -LiteralPath $first, $second -BatchSize 10 -ErrorVariable failures -ErrorAction SilentlyContinue |
                 ForEach-Object {
                     if (-not $trained) {
                         $trained = $true
-                        New-MetricRow -Count 400 -Seed 2 | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+                        New-MetricRow -Count 400 -Seed 2 | Select-Object mem, disk |
+                            Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
                     }
-                    $_
+                    $_ | Select-Object AnomalyScore, AnomalyTopFeature, AnomalyExplanation
                 })
             $rows.Count | Should -Be 10
+            $before = New-TrainedModel -Seed 9
+            $expected = @(Test-Anomaly -Model $before -LiteralPath $first -BatchSize 10 | Select-Object -First 10)
+            $before.Dispose()
+            $rows.AnomalyTopFeature | Should -Be $expected.AnomalyTopFeature
+            $rows.AnomalyExplanation | Should -Be $expected.AnomalyExplanation
+            $m.Schema.Names | Should -Be @('mem', 'disk')
             $failures.Count | Should -Be 2
             $failures | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ModelChangedWhileScoring*' }
             $failures[0].TargetObject | Should -Be $first
             $failures[1].TargetObject | Should -Be $second
             $failures[1].Exception.Message | Should -BeLike "*'$second' was not scored*"
+        }
+        finally {
+            $m.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
+Describe 'A model trained afresh from another runspace before Test-Anomaly -OutputPath scored a row' {
+    It 'refuses the file, writes nothing and leaves the previous output as it was' {
+        $m = New-TrainedModel -Seed 12
+        $folder = New-ScratchFolder 'aeps-retrained-output'
+        try {
+            # Read record by record (-NeutralizeFormulas) in one batch: no row is scored before the file has been read.
+            $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 500000
+            $scored = Join-Path $folder 'scored.csv'
+            Set-Content -LiteralPath $scored -Value 'previous output'
+            $run = Start-Background -Script {
+                param($model, $in, $out)
+                Test-Anomaly -Model $model -LiteralPath $in -OutputPath $out -NeutralizeFormulas -BatchSize 500000
+            } -Arguments $m, $big, $scored
+            try {
+                Wait-Until { @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp').Count -ge 1 }
+                New-MetricRow -Count 400 -Seed 2 | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+                Wait-Until { $run.Handle.IsCompleted }
+                $ids = @($run.PowerShell.Streams.Error | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] })
+                if ($ids -notcontains 'ModelChangedWhileScoring') {
+                    # The file was read and scored before the training ended (a busy machine): then all of it was written.
+                    Write-Host '    the file was scored before the training ended'
+                    @(Import-Csv -LiteralPath $scored).Count | Should -Be 500000
+                }
+                else {
+                    $ids | Should -Be @('ModelChangedWhileScoring', 'NoRowsScored')
+                    Get-Content -LiteralPath $scored | Should -Be 'previous output'
+                }
+            }
+            finally { $run.PowerShell.Dispose() }
+            @(Get-ChildItem -LiteralPath $folder -Force | Select-Object -ExpandProperty Name | Sort-Object) | Should -Be @('big.csv', 'scored.csv')
         }
         finally {
             $m.Dispose()

@@ -121,18 +121,20 @@ namespace AutoencoderPS.Engine.Modeling
         /// The network's inputs as features per time step ("cpu (t-1)", "cpu (t)"); the row schema itself for a row model.
         /// Scores of windows explain themselves by these columns.
         /// </summary>
-        public FeatureSchema? WindowSchema
+        public FeatureSchema? WindowSchema => WindowSchemaOf(Schema);
+
+        /// <summary>
+        /// <see cref="WindowSchema"/> for <paramref name="schema"/>, a row schema this model had (a caller that read its
+        /// rows by it, while the model may have been trained again since).
+        /// </summary>
+        public FeatureSchema? WindowSchemaOf(FeatureSchema? schema)
         {
-            get
-            {
-                var schema = Schema;
-                if (schema == null || !Settings.IsWindowed) return schema;
-                var cached = windowSchema;
-                if (cached != null && ReferenceEquals(cached.Item1, schema)) return cached.Item2;
-                var built = SlidingWindow.WindowSchema(schema, Settings.WindowSize);
-                windowSchema = Tuple.Create(schema, built);
-                return built;
-            }
+            if (schema == null || !Settings.IsWindowed) return schema;
+            var cached = windowSchema;
+            if (cached != null && ReferenceEquals(cached.Item1, schema)) return cached.Item2;
+            var built = SlidingWindow.WindowSchema(schema, Settings.WindowSize);
+            windowSchema = Tuple.Create(schema, built);
+            return built;
         }
 
         private Tuple<FeatureSchema, FeatureSchema>? windowSchema;

@@ -66,14 +66,16 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// A scorer of files into <paramref name="output"/> with <paramref name="model"/> (a trained row model), on
-        /// <paramref name="threads"/> threads.
+        /// <paramref name="threads"/> threads. <paramref name="schema"/>: the model's schema when the caller began (a
+        /// cmdlet that scored other files before): every file is refused with ModelChangedWhileScoring once the model no
+        /// longer has it; by default the schema the model has now.
         /// </summary>
         public CsvFileScorer(AutoencoderModel model, ScoredCsvWriter output, CsvInputOptions options, ScoringOptions scoring, MissingValuePolicy policy,
-            int threads = 1)
+            int threads = 1, FeatureSchema? schema = null)
         {
             this.model = model ?? throw new ArgumentNullException(nameof(model));
             if (model.Settings.IsWindowed) throw new ArgumentException("A sliding-window model's files are read record by record.", nameof(model));
-            schema = model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet.");
+            this.schema = schema ?? model.Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained, "The model is not trained yet.");
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), "At least one thread.");
             this.output = output ?? throw new ArgumentNullException(nameof(output));
             this.options = options;

@@ -233,7 +233,16 @@ namespace AutoencoderPS.Commands
                     catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && output?.Faulted != true)
                     {
                         // The rows scored so far stay in the output; the file that failed is named.
-                        Flush();
+                        filesNotScored++;
+                        try
+                        {
+                            Flush();
+                        }
+                        catch (AutoencoderException) when (ReadsFiles)
+                        {
+                            // The model was trained afresh meanwhile (ModelChangedWhileScoring): the file's pending rows go
+                            // with the file's error.
+                        }
                         WriteError(FileError(e, file));
                     }
                     catch (ObjectDisposedException) when (Model.IsDisposed)
@@ -244,17 +253,18 @@ namespace AutoencoderPS.Commands
                         throw;
                     }
                 }
-                if (output != null && target != null && output.Rows == 0 && failedRows > 0)
-                {
-                    // Every row failed: an empty file must not replace a previous output.
-                    WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
-                            $"None of the rows could be scored ({failedRows} failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
-                }
-                else if (output != null && target != null && firstHeader == null)
+                if (output != null && target != null && firstHeader == null)
                 {
                     // No file could be read (a mistyped -Path, an empty file): an empty file must not replace a previous output.
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
                             $"None of the input files could be read (see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
+                }
+                else if (output != null && target != null && output.Rows == 0 && (failedRows > 0 || filesNotScored > 0))
+                {
+                    // Every row failed, or the files failed before any row was scored: an empty file must not replace a
+                    // previous output.
+                    WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
+                            $"None of the rows could be scored ({failedRows} row(s) and {filesNotScored} file(s) failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
                 else if (output != null && target != null)
                 {
@@ -300,6 +310,8 @@ namespace AutoencoderPS.Commands
         }
 
         private CsvFileScorer? fileScorer;
+        // Files of this call that failed while they were scored (the per-file catch); those that could not be found are the base's.
+        private int filesNotScored;
         private long fileScored, fileAnomalies;
 
         // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
@@ -309,7 +321,7 @@ namespace AutoencoderPS.Commands
             if (fileScorer == null && Model.Learns && ThrottleLimit > 1)
                 WriteVerbose($"The model learns from the rows it scores as normal (LearnEvery {Model.LearnEvery}), so its rows are scored in order, on one thread (-ThrottleLimit {ThrottleLimit} is not used).");
             fileScorer ??= new CsvFileScorer(Model, output!, options, ScoringOptions, RejectMissing ? MissingValuePolicy.Reject : MissingValuePolicy.Impute,
-                ThrottleLimit);
+                ThrottleLimit, pipeline.Schema);
             long firstRow = rowNumber;
             fileScorer.RowRejected = (record, e, ordinal) => RowFailed(e, record, firstRow + ordinal);
             fileScorer.Progress = records =>
@@ -466,7 +478,8 @@ namespace AutoencoderPS.Commands
         /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
         void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed)
         {
-            var schema = Model.WindowSchema!;
+            // The columns the rows were scored by (a model trained afresh since scores no more rows of this call).
+            var schema = Model.WindowSchemaOf(pipeline.Schema)!;
             if (output != null && record is CsvRecord csv)
             {
                 output.Write(csv, score, imputed, schema);

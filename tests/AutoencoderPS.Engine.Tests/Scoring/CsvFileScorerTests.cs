@@ -398,6 +398,27 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AScorerMadeForTheSchemaACallBeganWithRefusesAModelTrainedAfreshSince()
+        {
+            // A cmdlet scored files record by record with the model's schema; the model was trained afresh before its first
+            // file scored from the bytes: that file is not scored by the new model (the call's output would mix two).
+            var options = new CsvInputOptions();
+            string input = temp.File("began-with.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(100, seed: 18), CultureInfo.InvariantCulture, ","));
+            using var model = CopyOfModel();
+            var began = model.Schema!;
+            model.Train(fixture.Mixed.Set.Schema, fixture.Mixed.Set.Rows, MixedCase.Options(1));
+            Assert.NotSame(began, model.Schema);
+            using var writer = new ScoredCsvWriter(temp.File("began-with-scored.csv"), options, topFeatures: 3);
+            using var scorer = new CsvFileScorer(model, writer, options, new ScoringOptions { BatchSize = 64 }, MissingValuePolicy.Impute, 2, began);
+
+            var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
+
+            Assert.Equal(ErrorIds.ModelChangedWhileScoring, e.ErrorId);
+            Assert.Equal(0, scorer.Rows);
+        }
+
+        [Fact]
         public void AModelThatBeganToLearnAfterTheScorerWasMadeIsNotScoredOnSeveralThreads()
         {
             var options = new CsvInputOptions();

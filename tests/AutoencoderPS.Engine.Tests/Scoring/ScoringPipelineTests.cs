@@ -39,7 +39,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 5));
             Train(model);
             var sink = new RecordingSink<int>();
-            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, sink, sinkKeepsScores: !fileSink);
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, sink, sinkKeepsScores: !fileSink, modelIsOwn: fileSink);
             var rows = Rows(25, 2);
             for (int i = 0; i < 15; i++) Add(pipeline, i, rows[i]);
             Assert.Equal(10, sink.Rows.Count);
@@ -56,6 +56,23 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             for (int i = 0; i < 25; i++) Add(fresh, i, rows[i]);
             fresh.Flush();
             Assert.Equal(25, after.Rows.Count);
+        }
+
+        [Theory]
+        [InlineData(false, true, true)]
+        [InlineData(false, false, false)]
+        [InlineData(true, true, false)]
+        public void ScoresAreRenewedBatchAfterBatchOnlyForASinkThatKeepsNoneAndAModelThePipelineHasToItself(bool sinkKeepsScores, bool modelIsOwn,
+            bool renewed)
+        {
+            using var model = new AutoencoderModel(new ModelSettings(new[] { 4, 2 }, seed: 5));
+            Train(model);
+            var sink = new RecordingSink<int>();
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 10 }, sink, sinkKeepsScores: sinkKeepsScores, modelIsOwn: modelIsOwn);
+            var rows = Rows(20, 8);
+            for (int i = 0; i < 20; i++) Add(pipeline, i, rows[i]);
+
+            Assert.Equal(renewed, ReferenceEquals(sink.Rows[0].Score, sink.Rows[10].Score));
         }
 
         // Reads each score as it is written, after letting someone else score with the same model first.
