@@ -257,6 +257,31 @@ Describe 'A model trained afresh from another runspace before Test-Anomaly -Outp
     }
 }
 
+Describe 'Test-Anomaly -OutputPath over an export with no new rows and a file that fails' {
+    It 'writes the empty output of the file it read, and names the one it could not' {
+        $m = New-TrainedModel -Seed 13
+        $folder = New-ScratchFolder 'aeps-header-only'
+        try {
+            $today = Join-Path $folder 'today.csv'
+            Set-Content -LiteralPath $today -Value 'Host,cpu,mem,disk'
+            $placeholder = Join-Path $folder 'placeholder.csv'
+            Set-Content -LiteralPath $placeholder -Value '' -NoNewline
+            $scored = Join-Path $folder 'scored.csv'
+            Set-Content -LiteralPath $scored -Value 'yesterday'
+            Test-Anomaly -Model $m -LiteralPath $today, $placeholder -OutputPath $scored -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            # A header-only export is no failure: today's output (no rows) replaces yesterday's, whatever else failed.
+            @($failures | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) | Should -Be @('EmptyCsvFile')
+            $lines = @(Get-Content -LiteralPath $scored)
+            $lines.Count | Should -Be 1
+            $lines[0] | Should -BeLike 'Host,cpu,mem,disk,*AnomalyScore*'
+        }
+        finally {
+            $m.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'Ctrl+C (StopProcessing)' {
     It 'stops a long training run within seconds and leaves a trained model exactly as it was' {
         $m = New-TrainedModel -Seed 7

@@ -105,7 +105,8 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
-        private FeatureSchema Schema => Model.Schema!;
+        // The columns this call reads and scores by: the model's when the call began (one trained afresh since scores none of it).
+        private FeatureSchema Schema => pipeline.Schema;
 
 
         protected override void BeginProcessing()
@@ -216,6 +217,7 @@ namespace AutoencoderPS.Commands
                             {
                                 if (!ScoreFile(file, header, options)) return;
                                 WarnIfNoRows(file, rowsBefore);
+                                filesRead++;
                                 continue;
                             }
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
@@ -229,21 +231,25 @@ namespace AutoencoderPS.Commands
                         }
                         Flush();
                         WarnIfNoRows(file, rowsBefore);
+                        filesRead++;
                     }
                     catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && output?.Faulted != true)
                     {
                         // The rows scored so far stay in the output; the file that failed is named.
                         filesNotScored++;
+                        AutoencoderException? unscored = null;
                         try
                         {
                             Flush();
                         }
-                        catch (AutoencoderException) when (ReadsFiles)
+                        catch (AutoencoderException f) when (f.ErrorId == ErrorIds.ModelChangedWhileScoring)
                         {
-                            // The model was trained afresh meanwhile (ModelChangedWhileScoring): the file's pending rows go
-                            // with the file's error.
+                            // The model was trained afresh meanwhile too: the rows read before the file's failure are not
+                            // scored either, and that is said as well.
+                            unscored = f;
                         }
                         WriteError(FileError(e, file));
+                        if (unscored != null) WriteError(FileError(unscored, file));
                     }
                     catch (ObjectDisposedException) when (Model.IsDisposed)
                     {
@@ -259,10 +265,10 @@ namespace AutoencoderPS.Commands
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
                             $"None of the input files could be read (see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
-                else if (output != null && target != null && output.Rows == 0 && (failedRows > 0 || filesNotScored > 0))
+                else if (output != null && target != null && output.Rows == 0 && (failedRows > 0 || (filesNotScored > 0 && filesRead == 0)))
                 {
-                    // Every row failed, or the files failed before any row was scored: an empty file must not replace a
-                    // previous output.
+                    // Every row failed, or every file failed before a row of it was scored: an empty file must not replace a
+                    // previous output. (A file of a header only that was read is no failure: its empty output is written.)
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
                             $"None of the rows could be scored ({failedRows} row(s) and {filesNotScored} file(s) failed; see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
@@ -310,8 +316,9 @@ namespace AutoencoderPS.Commands
         }
 
         private CsvFileScorer? fileScorer;
-        // Files of this call that failed while they were scored (the per-file catch); those that could not be found are the base's.
-        private int filesNotScored;
+        // Files of this call that failed while they were scored (the per-file catch; those that could not be found are the
+        // base's), and files read to their end.
+        private int filesNotScored, filesRead;
         private long fileScored, fileAnomalies;
 
         // File to file: the engine reads, scores and writes the file's bytes (CsvFileScorer); rows it can't featurize
