@@ -568,14 +568,21 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        // Called under the lock. Rows read by a schema the model no longer has (trained afresh since, from another runspace
-        // or further up the same pipeline) would go into a network that reads other columns, or the same ones scaled and
-        // encoded otherwise: refused. An incremental run and a learning step keep the schema.
-        private void ThrowIfTrainedSince(FeatureSchema? featurizedBy)
+        /// <summary>
+        /// Refuses, with ModelChangedWhileScoring, rows read (or a <paramref name="file"/> to be read) by
+        /// <paramref name="featurizedBy"/> when the model no longer has that schema: trained afresh since (from another
+        /// runspace, or further up the same pipeline), its network reads other columns, or the same ones scaled and encoded
+        /// otherwise. An incremental run and a learning step keep the schema. Nothing to check when null.
+        /// </summary>
+        public void ThrowIfTrainedSince(FeatureSchema? featurizedBy, string? file = null)
         {
-            if (featurizedBy != null && !ReferenceEquals(featurizedBy, Schema))
-                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
-                    "The model was trained again while rows were scored: the rows read since then were read by its former features and are not scored. Score them in a new call.");
+            lock (sync)
+            {
+                if (featurizedBy == null || ReferenceEquals(featurizedBy, Schema)) return;
+                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring, file == null
+                    ? "The model was trained again while rows were scored: the rows read since then were read by its former features and are not scored. Score them in a new call."
+                    : $"The model was trained again while files were scored: '{file}' was not scored (the files before it were); score it in a new call.");
+            }
         }
 
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).

@@ -157,15 +157,13 @@ namespace AutoencoderPS.Engine.Scoring
             // with replicas of it, made now, whose network the model lends them for the file (training it again, a
             // learning step and Dispose wait meanwhile) and which keep the threshold of the file's start. A model that
             // learns from the rows it scores (LearnEvery) scores them itself, in order, on one thread, and is not held: a
-            // training run meanwhile ends the file at the next chunk (ScoreHere).
+            // fresh training meanwhile ends the file (ScoreHere).
             bool learns = model.Learns;
             if (learns && workers.Length > 1) throw BeganToLearn();
             using var lease = learns ? null : model.Hold();
             chunkFailed = false;
             // The features are read by the schema this scorer was made for: a model trained again since then is not used.
-            if (TrainedAgain)
-                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
-                    $"The model was trained again while files were scored: '{path}' was not scored (the files before it were); score it in a new call.");
+            model.ThrowIfTrainedSince(schema, path);
             int[] fieldOf = new int[schema.Count];
             for (int c = 0; c < fieldOf.Length; c++)
             {
@@ -297,37 +295,23 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // Scores a chunk on this thread, the only worker. A model that learns from the rows it scores is not held for the
-        // file (its weights change with the rows), so another runspace may train it again meanwhile: its new schema may
-        // read other columns than the file's were mapped to, and its network other inputs. The worker does not score a
-        // chunk once that is so (Worker.Process); a chunk during which it happened is not written, whether it failed
-        // (other widths) or not. (With replicas the model is held: it is not trained again during the file.)
+        // file (its weights change with the rows), so another runspace may train it afresh meanwhile: the model then
+        // refuses the rows its former schema read, in scoring and in learning (ModelChangedWhileScoring), the chunk that
+        // met the refusal is not written, and the error names where the file stopped. (With replicas the model is held:
+        // it is not trained again during the file.)
         private void ScoreHere(Chunk chunk)
         {
             try
             {
                 WorkerAt(0).Process(chunk);
             }
-            catch (Exception e) when ((e is not AutoencoderException || e is AutoencoderException { ErrorId: ErrorIds.ModelChangedWhileScoring }) && TrainedAgain)
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.ModelChangedWhileScoring)
             {
-                throw TrainedDuringFile(chunk, e);
+                throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring, FormattableString.Invariant(
+                    $"The model was trained again while '{chunk.Path}' was scored (a model that learns from the rows it scores is not held for a file): its data records from {chunk.Index * ChunkRows + 1} on were not written, those before were; score the file in a new call."),
+                    e);
             }
-            ThrowIfTrainedAgain(chunk);
         }
-
-        private void ThrowIfTrainedAgain(Chunk chunk)
-        {
-            if (TrainedAgain) throw TrainedDuringFile(chunk, null);
-        }
-
-        // The model no longer has the schema this scorer maps the file's columns by: it was trained afresh. (An incremental
-        // run keeps the schema and changes the weights, as learning does; a learning step replaces the scaler object, so
-        // the scaler is not what is compared.)
-        private bool TrainedAgain => !ReferenceEquals(model.Schema, schema);
-
-        private static AutoencoderException TrainedDuringFile(Chunk chunk, Exception? failure) =>
-            new AutoencoderException(ErrorIds.ModelChangedWhileScoring, FormattableString.Invariant(
-                $"The model was trained again while '{chunk.Path}' was scored (a model that learns from the rows it scores is not held for a file): its data records from {chunk.Index * ChunkRows + 1} on were not written, those before were; score the file in a new call."),
-                failure);
 
         // Scores the oldest chunk no worker has taken yet on this thread; false when there is none.
         private bool RunWaiting()
@@ -632,9 +616,6 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 chunk = work;
                 owner.BeforeChunk?.Invoke(work.Index);
-                // The model itself (it learns from the rows it scores): not once it has been trained again, or its new
-                // network would learn from rows the old schema read.
-                if (!ownsModel) owner.ThrowIfTrainedAgain(work);
                 if (fragment == null || !ReferenceEquals(fragmentHeader, work.Header))
                 {
                     fragment = ScoredCsvWriter.Fragment(owner.output, work.Header!, owner.options);

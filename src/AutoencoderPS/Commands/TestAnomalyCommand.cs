@@ -108,6 +108,10 @@ namespace AutoencoderPS.Commands
         // The columns this call reads and scores by: the model's when the call began (one trained afresh since scores none of it).
         private FeatureSchema Schema => pipeline.Schema;
 
+        // The columns the rows' scores explain themselves by (the window's, for a sliding-window model), made once with the
+        // pipeline: rows written after a fresh training of the model were scored by these.
+        private FeatureSchema scoredBy = null!;
+
 
         protected override void BeginProcessing()
         {
@@ -116,6 +120,7 @@ namespace AutoencoderPS.Commands
             ApplyThreadCount(ThreadCount);
             CheckStreamOptions();
             pipeline = new ScoringPipeline<IRecord>(Model, ScoringOptions, this);
+            scoredBy = Model.WindowSchemaOf(pipeline.Schema)!;
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
             WriteVerbose($"Scoring with {Model}.");
             if (pipeline.Series?.Verdicts is { Likelihood: not null } verdicts)
@@ -195,9 +200,7 @@ namespace AutoencoderPS.Commands
                         var header = CsvSource.ReadHeader(file, options);
                         // A call scores with the model it began with: one trained afresh since (from another runspace)
                         // scores none of the files after that, whichever way they are read.
-                        if (!ReferenceEquals(pipeline.Schema, Model.Schema))
-                            throw new AutoencoderException(ErrorIds.ModelChangedWhileScoring,
-                                $"The model was trained again while files were scored: '{file}' was not scored (the files before it were); score it in a new call.");
+                        Model.ThrowIfTrainedSince(pipeline.Schema, file);
                         CheckColumns(header.Names, $"File '{file}'", file);
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
@@ -485,8 +488,7 @@ namespace AutoencoderPS.Commands
         /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
         void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed)
         {
-            // The columns the rows were scored by (a model trained afresh since scores no more rows of this call).
-            var schema = Model.WindowSchemaOf(pipeline.Schema)!;
+            var schema = scoredBy;
             if (output != null && record is CsvRecord csv)
             {
                 output.Write(csv, score, imputed, schema);
