@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace AutoencoderPS.Engine.Persistence
 {
@@ -168,7 +169,49 @@ namespace AutoencoderPS.Engine.Persistence
                     catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { }
                 }
             }
-            File.Move(temporary, target, overwrite: true);
+            var replaced = HoldForRelease(target);
+            try
+            {
+                File.Move(temporary, target, overwrite: true);
+            }
+            finally
+            {
+                Release(replaced);
+            }
+        }
+
+        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", EntryPoint = "close")]
+        private static extern int Close(int descriptor);
+
+        // Linux's O_PATH | O_CLOEXEC (the same on every architecture .NET runs on): a descriptor that names a file without
+        // opening it, so it never reads a byte, never blocks (a FIFO swapped in is not opened) and writes nothing.
+        private const int PathOnly = 0x200000 | 0x80000;
+
+        // When a rename replaces a file, the system drops the replaced file's cached pages and frees its blocks inside the
+        // rename, on the caller's thread: about 60 ms for a 200 MB scored file written just before (measured on ext4),
+        // while the caller's other cores wait. Holding a descriptor of the replaced file across the rename leaves that
+        // work to whoever closes the last reference: a pool thread, after the rename. Linux only; elsewhere, and when the
+        // file can't be named so, the rename does the work as before. The replace itself is atomic either way.
+        private static int HoldForRelease(string target)
+        {
+            if (!OperatingSystem.IsLinux()) return -1;
+            try
+            {
+                return Open(target, PathOnly);
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException)
+            {
+                return -1;
+            }
+        }
+
+        private static void Release(int descriptor)
+        {
+            if (descriptor < 0) return;
+            ThreadPool.UnsafeQueueUserWorkItem(static held => Close(held), descriptor, preferLocal: false);
         }
     }
 

@@ -188,5 +188,31 @@ namespace AutoencoderPS.Engine.Tests
             using (var writer = new ScoredCsvWriter(scored, new CsvInputOptions(), 0)) writer.Commit();
             Assert.Equal(mode, File.GetUnixFileMode(scored));
         }
+
+        [Fact]
+        public void AReplacedFileIsLetGoOfAfterTheRename()
+        {
+            // On Linux the replace holds a descriptor of the replaced file across the rename and closes it on a pool
+            // thread (the freeing of its pages then happens there): every one must be closed, none kept.
+            if (!OperatingSystem.IsLinux()) return;
+            string target = temp.File("scored.csv");
+            File.WriteAllText(target, "first");
+            for (int i = 0; i < 40; i++)
+            {
+                using var reader = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                AtomicFile.Write(target, s => s.Write(Utf8.GetBytes("version " + i)));
+                Assert.Equal("version " + i, File.ReadAllText(target));
+                var old = new byte[16];
+                Assert.Equal(i == 0 ? "first" : "version " + (i - 1), Utf8.GetString(old, 0, reader.Read(old, 0, old.Length)));
+            }
+            int Held() => Directory.GetFiles("/proc/self/fd").Count(fd =>
+            {
+                try { return new FileInfo(fd).LinkTarget is string linked && linked.StartsWith(target, StringComparison.Ordinal); }
+                catch (IOException) { return false; }
+            });
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Held() > 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) System.Threading.Thread.Sleep(20);
+            Assert.Equal(0, Held());
+        }
     }
 }
