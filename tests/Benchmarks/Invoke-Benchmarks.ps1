@@ -29,11 +29,24 @@ function Add-Result([string] $Measure, [string] $Subject, $Value, [string] $Unit
     $row | Format-Table -HideTableHeaders | Out-String | Write-Host -NoNewline
 }
 # Runs a script in a fresh pwsh and returns its last output line (the measurement it prints).
-function Invoke-Child([string] $Script) {
-    $out = & $pwsh -NoProfile -NonInteractive -Command ("`$ErrorActionPreference = 'Stop'`n" + $Script)
-    if ($LASTEXITCODE -ne 0) { throw "Benchmark child failed: $($out -join [Environment]::NewLine)" }
-    $out | Select-Object -Last 1
+# Runs each script in a child pwsh of its own, all at the same time; returns the last line each printed, in order.
+function Invoke-Together([string[]] $Scripts) {
+    $children = foreach ($script in $Scripts) {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh)
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', "`$ErrorActionPreference = 'Stop'`n$script") { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $child = [System.Diagnostics.Process]::Start($start)
+        [pscustomobject]@{ Process = $child; Output = $child.StandardOutput.ReadToEndAsync(); Errors = $child.StandardError.ReadToEndAsync() }
+    }
+    foreach ($child in $children) {
+        $child.Process.WaitForExit()
+        $out = $child.Output.GetAwaiter().GetResult() -split '\r?\n' | Where-Object { $_ }
+        if ($child.Process.ExitCode -ne 0) { throw "Benchmark child failed: $($out -join [Environment]::NewLine) $($child.Errors.GetAwaiter().GetResult())" }
+        $out | Select-Object -Last 1
+    }
 }
+function Invoke-Child([string] $Script) { Invoke-Together @($Script) }
 # The Python peer runs where some python3 can import torch and pandas (Debian: python3-torch, python3-pandas,
 # which go to the system python3, not to a python3 of pyenv or a venv earlier on PATH).
 $pythonTorch = $false
@@ -95,6 +108,18 @@ Import-Module '$ModulePath'
 "@
 # The same with one scoring thread (-ThrottleLimit 1): the default uses every processor, up to 4.
 $oneThreadScript = $moduleScript.Replace("-ThreadCount $ThreadCount", "-ThreadCount $ThreadCount -ThrottleLimit 1")
+# The host's ceiling: as many one-thread processes as the default has scoring threads, at the same time, each scoring
+# its own copy of the file (the first one the file itself). Nothing is shared but the machine (cores, caches, memory, disk, the kernel), so their
+# combined rate over one process's is the most the default's threads could reach on one file here.
+$threads = [math]::Clamp([Environment]::ProcessorCount, 1, 4)
+$ceilingScripts = if ($threads -gt 1) {
+    $oneThreadScript
+    foreach ($copy in 2..$threads) {
+        $copyFile = Join-Path $WorkFolder "score-$ScoringRows-copy$copy.csv"
+        if (-not (Test-Path $copyFile)) { Copy-Item -LiteralPath $scoringFile -Destination $copyFile }
+        $oneThreadScript.Replace("'$scoringFile'", "'$copyFile'").Replace("'$scoredFile'", "'$(Join-Path $WorkFolder "scored-copy$copy.csv")'")
+    }
+}
 # The floor of issue 17: a read-parse-write pass of the same file with Sep, a fast .NET CSV library, on one thread
 # (tests/Benchmarks/SepFloor: every number parsed, every field written back as read, no model). Built here, not part
 # of the module; skipped with the reason where it can't be built (no dotnet, Sep not restorable).
@@ -137,6 +162,8 @@ $oneThreadRuns = [System.Collections.Generic.List[double]]::new()
 $sepRuns = [System.Collections.Generic.List[double]]::new()
 $floorRuns = [System.Collections.Generic.List[double]]::new()
 $peerRuns = [System.Collections.Generic.List[double]]::new()
+$ceilingRates = [System.Collections.Generic.List[double]]::new()
+$ceilingSteadyRates = [System.Collections.Generic.List[double]]::new()
 $moduleSteadyRuns = [System.Collections.Generic.List[double]]::new()
 $oneThreadSteadyRuns = [System.Collections.Generic.List[double]]::new()
 foreach ($round in 1..$Repeat) {
@@ -144,6 +171,14 @@ foreach ($round in 1..$Repeat) {
     $moduleRuns.Add($first); $moduleSteadyRuns.Add(($later | Measure-Object -Minimum).Minimum)
     $first, $later = (Invoke-Child $oneThreadScript).Split(' ') | ForEach-Object { [double]::Parse($_, [cultureinfo]::InvariantCulture) }
     $oneThreadRuns.Add($first); $oneThreadSteadyRuns.Add(($later | Measure-Object -Minimum).Minimum)
+    if ($ceilingScripts) {
+        $together = 0.0; $togetherSteady = 0.0
+        foreach ($times in Invoke-Together $ceilingScripts) {
+            $first, $later = $times.Split(' ') | ForEach-Object { [double]::Parse($_, [cultureinfo]::InvariantCulture) }
+            $together += $ScoringRows / $first; $togetherSteady += $ScoringRows / ($later | Measure-Object -Minimum).Minimum
+        }
+        $ceilingRates.Add($together); $ceilingSteadyRates.Add($togetherSteady)
+    }
     if ($sepFloor) {
         $sep = & dotnet $sepFloor $scoringFile $scoredFile 2>&1
         $sepFields = "$($sep | Select-Object -Last 1)".Split(' ')
@@ -162,7 +197,6 @@ $moduleRate = [math]::Round($ScoringRows / $seconds)
 $oneThreadRate = [math]::Round($ScoringRows / ($oneThreadRuns | Measure-Object -Minimum).Minimum)
 $sepRate = if ($sepRuns.Count) { [math]::Round($ScoringRows / ($sepRuns | Measure-Object -Minimum).Minimum) } else { $null }
 $sepNote = if ($sepRate) { '{0:P0} of the one-thread Sep floor (target above 100%)' -f ($moduleRate / $sepRate) } else { 'Sep floor skipped' }
-$threads = [math]::Clamp([Environment]::ProcessorCount, 1, 4)
 Add-Result 'File scoring (1M rows x 20)' "Test-Anomaly -Path -OutputPath (default: $threads scoring threads)" $moduleRate 'rows/s' ('{0}; {1:N2}x one thread (target 1.6x on 2 cores); {2}' -f (& $runsNote $moduleRuns), ($moduleRate / $oneThreadRate), $sepNote)
 Add-Result 'File scoring (1M rows x 20)' 'Test-Anomaly -Path -OutputPath -ThrottleLimit 1' $oneThreadRate 'rows/s' (& $runsNote $oneThreadRuns)
 $steadyRate = [math]::Round($ScoringRows / ($moduleSteadyRuns | Measure-Object -Minimum).Minimum)
@@ -170,6 +204,14 @@ $oneThreadSteadyRate = [math]::Round($ScoringRows / ($oneThreadSteadyRuns | Meas
 $steadyNote = { param($runs) 'best of {0} processes, each the fastest of its files 2-5: {1}' -f $runs.Count, (($runs | ForEach-Object { '{0:N2} s' -f $_ }) -join ', ') }
 Add-Result 'File scoring (1M rows x 20)' "the same, steady state (default: $threads scoring threads)" $steadyRate 'rows/s' ('{0}; {1:N2}x one thread''s steady state (target 1.6x on 2 cores)' -f (& $steadyNote $moduleSteadyRuns), ($steadyRate / $oneThreadSteadyRate))
 Add-Result 'File scoring (1M rows x 20)' 'the same, steady state, -ThrottleLimit 1' $oneThreadSteadyRate 'rows/s' (& $steadyNote $oneThreadSteadyRuns)
+if ($ceilingRates.Count) {
+    $ceiling = [math]::Round(($ceilingRates | Measure-Object -Maximum).Maximum)
+    $ceilingSteady = [math]::Round(($ceilingSteadyRates | Measure-Object -Maximum).Maximum)
+    $ceilingNote = '{0:N2}x one thread; the default reaches {1:P0} of it' -f ($ceiling / $oneThreadRate), ($moduleRate / $ceiling)
+    Add-Result 'File scoring (1M rows x 20)' "host's ceiling: $threads one-thread processes at once (first file)" $ceiling 'rows/s' "combined rate, best of $($ceilingRates.Count); $ceilingNote"
+    $ceilingNote = '{0:N2}x one thread''s steady state; the default reaches {1:P0} of it' -f ($ceilingSteady / $oneThreadSteadyRate), ($steadyRate / $ceilingSteady)
+    Add-Result 'File scoring (1M rows x 20)' "host's ceiling, steady state" $ceilingSteady 'rows/s' "combined rate, best of $($ceilingSteadyRates.Count); $ceilingNote"
+}
 if ($sepRate) { Add-Result 'File scoring (1M rows x 20)' 'one-thread floor: Sep read, parse every number, write' $sepRate 'rows/s' (& $runsNote $sepRuns) }
 else { Add-Result 'File scoring (1M rows x 20)' 'one-thread floor: Sep' 'skipped' '' $sepSkipped }
 $floorSeconds = ($floorRuns | Measure-Object -Minimum).Minimum
@@ -239,7 +281,7 @@ Add-Result 'Cold start (scheduled run)' 'pwsh + import + model + 1,000 rows' ([m
 # 5. Peak memory scoring a file of at least 1 GB.
 $memory = & (Join-Path $PSScriptRoot 'Measure-FileScoring.ps1') -ModulePath $ModulePath -SizeMB $MemorySizeMB -WorkFolder $WorkFolder -ThreadCount $ThreadCount
 Add-Result "Peak memory ($($memory.InputMB) MB file)" 'Test-Anomaly -Path -OutputPath' $memory.PeakMemoryMB 'MB' ('{0:N0} rows in {1} s (target under 300 MB)' -f $memory.Rows, $memory.Seconds)
-Remove-Item $scoredFile -ErrorAction SilentlyContinue
+Remove-Item $scoredFile, (Join-Path $WorkFolder 'scored-copy*.csv') -ErrorAction SilentlyContinue
 
 # 7. Training time against IsolationForest's fit on the ODDS sets (issue 14's bar: within 3 times), with defaults, by
 # the issue's protocol: seeds 0-2, trained on all training rows (outliers in the baseline) and on the inliers only,
