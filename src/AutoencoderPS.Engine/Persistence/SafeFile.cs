@@ -187,7 +187,8 @@ namespace AutoencoderPS.Engine.Persistence
         private static extern int Close(int descriptor);
 
         // Linux's O_PATH | O_CLOEXEC (the same on every architecture .NET runs on): a descriptor that names a file without
-        // opening it, so it never reads a byte, never blocks (a FIFO swapped in is not opened) and writes nothing.
+        // opening it, so it never reads a byte, never blocks (a FIFO swapped in is not opened) and writes nothing. A link
+        // swapped in after the check is followed only to hold what it names for that moment.
         private const int PathOnly = 0x200000 | 0x80000;
 
         // When a rename replaces a file, the system drops the replaced file's cached pages and frees its blocks inside the
