@@ -137,10 +137,10 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Field <paramref name="i"/>'s bytes, for a record split in place (<see cref="Fields"/> is null).</summary>
         public ReadOnlySpan<byte> Field(int i) => buffer.AsSpan(bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
 
-        /// <summary>Where field <paramref name="i"/> starts, from the record's start (a record split in place).</summary>
-        public int FieldStart(int i) => bounds[2 * i] - start;
-
-        /// <summary>Where field <paramref name="i"/> ends, from the record's start (a record split in place).</summary>
+        /// <summary>
+        /// Where field <paramref name="i"/> ends, from the record's start (a record split in place: field i + 1 starts one
+        /// byte, the delimiter, after).
+        /// </summary>
         public int FieldEnd(int i) => bounds[2 * i + 1] - start;
 
         /// <summary>The record's bytes from its start to the end of field <paramref name="count"/> - 1 (a record split in place).</summary>

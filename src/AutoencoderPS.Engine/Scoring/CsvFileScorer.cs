@@ -479,8 +479,14 @@ namespace AutoencoderPS.Engine.Scoring
         {
             public byte[] Bytes = new byte[1 << 18];
             public int Used;
-            public int[] Bounds = new int[1024];
-            public int BoundsUsed;
+            // Where each field of a record split in place ends in Bytes, one int per field: field i starts one byte (the
+            // delimiter) after field i - 1 ends, the first at the record's offset (the reader splits such a record at
+            // every delimiter; it has no quote). Half of what a start and an end per field took: the chunk is written by
+            // the reading thread and read by a worker on another core, so its size is traffic between the two.
+            public int[] Ends = new int[1024];
+            public int EndsUsed;
+            // Some entry holds decoded fields (a record with quotes): Start lets go of them.
+            private bool holdsFields;
             // An array, not a List<Entry>: the ReadyToRun images hold no List of the engine's own struct, so a process's
             // first file ran its per-record Add and indexer as unoptimized (tier-0) code.
             public Entry[] Entries = new Entry[ChunkRows + 1];
@@ -513,8 +519,9 @@ namespace AutoencoderPS.Engine.Scoring
                 Done.Reset();
                 Failure = null;
                 Used = 0;
-                BoundsUsed = 0;
-                Array.Clear(Entries, 0, EntryCount); // drops the decoded fields the entries hold
+                EndsUsed = 0;
+                if (holdsFields) Array.Clear(Entries, 0, EntryCount); // drops the decoded fields the entries hold
+                holdsFields = false;
                 EntryCount = 0;
                 Rejected.Clear();
                 Output = default;
@@ -530,20 +537,18 @@ namespace AutoencoderPS.Engine.Scoring
                 if (reader.Fields != null)
                 {
                     Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                    holdsFields = true;
                     return;
                 }
                 var raw = reader.Raw(count);
                 if (raw.Length > Bytes.Length - Used) Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + raw.Length));
                 raw.CopyTo(Bytes.AsSpan(Used));
-                if (2 * count > Bounds.Length - BoundsUsed) Array.Resize(ref Bounds, Math.Max(Bounds.Length * 2, BoundsUsed + 2 * count));
-                for (int i = 0; i < count; i++)
-                {
-                    Bounds[BoundsUsed + 2 * i] = Used + reader.FieldStart(i);
-                    Bounds[BoundsUsed + 2 * i + 1] = Used + reader.FieldEnd(i);
-                }
-                Append(new Entry { Offset = Used, FirstBound = BoundsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                if (count > Ends.Length - EndsUsed) Array.Resize(ref Ends, Math.Max(Ends.Length * 2, EndsUsed + count));
+                var ends = Ends.AsSpan(EndsUsed, count);
+                for (int i = 0; i < ends.Length; i++) ends[i] = Used + reader.FieldEnd(i);
+                Append(new Entry { Offset = Used, FirstEnd = EndsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
                 Used += raw.Length;
-                BoundsUsed += 2 * count;
+                EndsUsed += count;
             }
 
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -560,17 +565,20 @@ namespace AutoencoderPS.Engine.Scoring
                 if (last.Fields == null)
                 {
                     Used = last.Offset;
-                    BoundsUsed = last.FirstBound;
+                    EndsUsed = last.FirstEnd;
                 }
                 Entries[--EntryCount] = default;
             }
 
-            public ReadOnlySpan<byte> Field(in Entry entry, int i) =>
-                Bytes.AsSpan(Bounds[entry.FirstBound + 2 * i], Bounds[entry.FirstBound + 2 * i + 1] - Bounds[entry.FirstBound + 2 * i]);
+            public ReadOnlySpan<byte> Field(in Entry entry, int i)
+            {
+                int from = i == 0 ? entry.Offset : Ends[entry.FirstEnd + i - 1] + 1;
+                return Bytes.AsSpan(from, Ends[entry.FirstEnd + i] - from);
+            }
 
             // The record's bytes up to the end of field count - 1 (as it was in the file).
             public ReadOnlySpan<byte> Raw(in Entry entry, int count) =>
-                count == 0 ? default : Bytes.AsSpan(entry.Offset, Bounds[entry.FirstBound + 2 * count - 1] - entry.Offset);
+                count == 0 ? default : Bytes.AsSpan(entry.Offset, Ends[entry.FirstEnd + count - 1] - entry.Offset);
 
             public string[] DecodeFields(in Entry entry)
             {
@@ -583,7 +591,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         private struct Entry
         {
-            public int Offset, FirstBound, FieldCount;
+            public int Offset, FirstEnd, FieldCount;
             public string[]? Fields;
             public long Line, Ordinal;
         }
