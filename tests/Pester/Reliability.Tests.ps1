@@ -127,6 +127,24 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
         Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
     }
 
+    It 'counts failed rows in a row, not in all: bad rows here and there in a file scored to a file do not stop it' {
+        # Every third row has a value that is not a number: 100 failed rows, never two in a row. The file path reports
+        # only its failed rows, so the rows between them must still reset the count (they once did not: it stopped).
+        $export = Join-Path $TestDrive 'sparse-bad.csv'
+        $lines = @('Host,cpu,mem,disk') + @(New-MetricRow -Count 300 -Seed 11 | ForEach-Object -Begin { $i = 0 } -Process {
+                $cpu = if (++$i % 3 -eq 0) { 'x7' } else { $_.cpu.ToString([cultureinfo]::InvariantCulture) }
+                '{0},{1},{2},{3}' -f $_.Host, $cpu, $_.mem.ToString([cultureinfo]::InvariantCulture), $_.disk.ToString([cultureinfo]::InvariantCulture) })
+        Set-Content -LiteralPath $export -Value $lines -Encoding utf8NoBOM
+        foreach ($throttle in 1, 2) {
+            $out = Join-Path $TestDrive "sparse-bad-$throttle.csv"
+            $errors = $null
+            Test-Anomaly -Model $script:ModelObject -Path $export -OutputPath $out -ThrottleLimit $throttle -ErrorVariable errors -ErrorAction SilentlyContinue
+            @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'TooManyRowFailures*' }) | Should -HaveCount 0
+            @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidFeatureValue*' }) | Should -HaveCount 100
+            @(Import-Csv -LiteralPath $out) | Should -HaveCount 200
+        }
+    }
+
     It 'leaves a previous output in place when every one of a few rows fails (item 16)' {
         $export = Join-Path $TestDrive 'german-few.csv'
         New-GermanExport -Path $export -Count 5

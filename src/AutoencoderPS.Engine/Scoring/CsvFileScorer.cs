@@ -172,8 +172,7 @@ namespace AutoencoderPS.Engine.Scoring
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
             scoresWithReplicas = !learns;
-            using var file = Open(path);
-            long lengthAtOpen = file.Length;
+            using var file = Open(path, out long lengthAtOpen);
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile;
             long records = 0;
@@ -224,18 +223,23 @@ namespace AutoencoderPS.Engine.Scoring
             return true;
         }
 
-        // Gives the workers their replicas for this file and opens it; if either fails, the replicas go at once, so the
-        // next file does not score with replicas made under a lease that has ended.
-        private FileStream Open(string path)
+        // Gives the workers their replicas for this file, opens it and reads its length; if any of that fails (a file
+        // that can't be opened, or whose length can't be read), the replicas go at once, so the next file does not score
+        // with replicas made under a lease that has ended (with the threshold this file began with).
+        private FileStream Open(string path, out long length)
         {
+            FileStream? stream = null;
             try
             {
                 if (scoresWithReplicas)
                     for (int i = 0; i < workers.Length; i++) WorkerAt(i);
-                return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                length = stream.Length;
+                return stream;
             }
             catch
             {
+                stream?.Dispose();
                 RetireWorkers();
                 throw;
             }

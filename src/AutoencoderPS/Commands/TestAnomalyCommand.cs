@@ -419,6 +419,7 @@ namespace AutoencoderPS.Commands
         public const int MaxConsecutiveFailures = 100;
 
         private int consecutiveFailures;
+        private long lastFailedRow = -1;
         private long failedRows;
         private string? firstFailure;
 
@@ -428,6 +429,10 @@ namespace AutoencoderPS.Commands
         {
             WriteError(RowError(e, record, row));
             failedRows++;
+            // In a row: the row before failed too. (A file scored from its bytes reports its failed rows only, so the rows
+            // scored between two of them are seen here as the gap in their numbers.)
+            if (row != lastFailedRow + 1) consecutiveFailures = 0;
+            lastFailedRow = row;
             if (consecutiveFailures++ == 0) firstFailure = $"{Locate(record, row)}: {e.Message}";
             if (consecutiveFailures < MaxConsecutiveFailures) return;
             string value = e.Value as string ?? "";
@@ -463,7 +468,6 @@ namespace AutoencoderPS.Commands
                 RowFailed(rejected, record, row);
                 return;
             }
-            consecutiveFailures = 0;
             (record as PSObjectRecord)?.ReadWhole();
         }
 

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Tests.Support;
@@ -31,9 +30,6 @@ namespace AutoencoderPS.Engine.Tests
         public FileSafetyTests(TorchFixture fixture) => this.fixture = fixture;
 
         public void Dispose() => temp.Dispose();
-
-        [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-        private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 
         private string Victim(int bytes = 1_000_000)
         {
@@ -141,7 +137,7 @@ namespace AutoencoderPS.Engine.Tests
             if (OperatingSystem.IsWindows()) return;
             string input = Input();
             string fifo = temp.File("pipe.csv");
-            Assert.Equal(0, MakeFifo(fifo, Convert.ToUInt32("600", 8)));
+            Fifo.Make(fifo);
             string output = temp.File("scored.csv");
             var recorder = new RecordingObserver();
 

@@ -397,6 +397,34 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(scorer.Rows, scorer.Anomalies);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void AFileWhoseLengthCannotBeReadLeavesNoReplicaForTheNext(int threads)
+        {
+            // A FIFO opens (once a writer comes) but has no length: the replicas made for it go with it, so the next file
+            // scores with the model as it is then, not with the threshold of the file that failed.
+            if (OperatingSystem.IsWindows()) return;
+            var options = new CsvInputOptions();
+            string input = temp.File("after-fifo.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(3 * CsvFileScorer.ChunkRows, seed: 18), CultureInfo.InvariantCulture, ","));
+            var header = CsvSource.ReadHeader(input, options);
+            string fifo = temp.File("pipe.csv");
+            Fifo.Make(fifo);
+            using var model = CopyOfModel();
+            using var writer = new ScoredCsvWriter(temp.File("after-fifo-scored.csv"), options, topFeatures: 3);
+            using var scorer = Scorer(model, writer, options, threads);
+            var opener = new System.Threading.Thread(() => { using var end = new FileStream(fifo, FileMode.Open, FileAccess.Write); });
+            opener.Start();
+            Assert.ThrowsAny<NotSupportedException>(() => scorer.Score(fifo, header, headerInFile: true));
+            Assert.True(opener.Join(TimeSpan.FromSeconds(30)), "the FIFO's writer did not get through");
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0));
+            Assert.True(scorer.Score(input, header, headerInFile: true));
+            Assert.Equal(3 * CsvFileScorer.ChunkRows, scorer.Rows);
+            // Threshold 0: every row scored by the recalibrated model is an anomaly.
+            Assert.Equal(scorer.Rows, scorer.Anomalies);
+        }
+
         [Fact]
         public void AScorerMadeForTheSchemaACallBeganWithRefusesAModelTrainedAfreshSince()
         {
