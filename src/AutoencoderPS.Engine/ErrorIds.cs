@@ -125,6 +125,8 @@ namespace AutoencoderPS.Engine
         public const string TooManyRowFailures = "TooManyRowFailures";
         /// <summary>A sliding-window option was given for a model without sliding windows.</summary>
         public const string StreamOptionNeedsWindowedModel = "StreamOptionNeedsWindowedModel";
+        /// <summary>-AlertCooldown was given as a time span for a model whose rows have no time (no -TimeProperty).</summary>
+        public const string AlertCooldownNeedsTime = "AlertCooldownNeedsTime";
 
         // ---- The scheduled scoring job (Invoke-AnomalyScoring) ----
         /// <summary>Another run holds the state's lock.</summary>

@@ -120,4 +120,24 @@ Describe 'Calibrated scores and alerts of time-series models' {
         { New-MetricSeries -Count 5 | Select-Object Cpu | Test-Anomaly -Model $rowModel -Calibration Likelihood } | Should -Throw -ErrorId 'StreamOptionNeedsWindowedModel,AutoencoderPS.Commands.TestAnomalyCommand'
         @(New-MetricSeries -Count 5 | Select-Object Cpu | Test-Anomaly -Model $rowModel -Calibration None) | Should -HaveCount 5
     }
+
+    It 'says rows out of time order are the cause when 100 in a row fail so, and names the input row, not an internal record' {
+        $newestFirst = @(New-MetricSeries -Count 150 -Seed 2)
+        [array]::Reverse($newestFirst)
+        $thrown = $null
+        try { $newestFirst | Test-Anomaly -Model $model -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -Be 'TooManyRowFailures,AutoencoderPS.Commands.TestAnomalyCommand'
+        $thrown.Exception.Message | Should -Match 'not in time order'
+        $thrown.Exception.Message | Should -Match 'Sort-Object'
+        $thrown.Exception.Message | Should -Not -Match '-Delimiter'
+        $thrown.TargetObject.Time | Should -BeOfType [datetime]
+    }
+
+    It 'refuses a cool-down in time for a sliding-window model whose rows have no time, and takes one in rows' {
+        # Without a time property the rows have no time: a time span once quietly became a cool-down of one row.
+        $untimed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -Seed 1
+        $null = New-MetricSeries -Count 200 | Select-Object Cpu | Invoke-AutoencoderTraining -Model $untimed -Epochs 2 -ThreadCount 1
+        { New-MetricSeries -Count 20 | Select-Object Cpu | Test-Anomaly -Model $untimed -AlertCooldown 4h } | Should -Throw -ErrorId 'AlertCooldownNeedsTime,AutoencoderPS.Commands.TestAnomalyCommand'
+        @(New-MetricSeries -Count 20 | Select-Object Cpu | Test-Anomaly -Model $untimed -AlertCooldown 10) | Should -HaveCount 20
+    }
 }

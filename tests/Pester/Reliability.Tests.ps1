@@ -260,3 +260,26 @@ Describe 'Tab completion of -Culture' {
         }
     }
 }
+
+Describe 'Input paths a user may get wrong (fourth review)' {
+    It 'reports a path on a drive that does not exist as that path''s error, and scores the other files' {
+        $errors = $null
+        $rows = @(Test-Anomaly -Model $script:ModelObject -Path $script:Csv, 'nosuchdrive:/missing.csv' -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $rows | Should -HaveCount 120
+        $missing = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'InputFileNotFound*' })
+        $missing | Should -HaveCount 1
+        $missing[0].TargetObject | Should -Be 'nosuchdrive:/missing.csv'
+    }
+
+    It 'reads a file named twice once, with a warning' {
+        $warnings = $null
+        $rows = @(Test-Anomaly -Model $script:ModelObject -Path $script:Csv, (Join-Path (Split-Path $script:Csv) 'metric?.csv') -WarningVariable warnings -WarningAction SilentlyContinue)
+        $rows | Should -HaveCount 120
+        @($warnings | Where-Object { "$_" -match 'named more than once' }) | Should -HaveCount 1
+    }
+
+    It 'refuses an -OutputPath on a drive that does not exist before reading anything' {
+        { Test-Anomaly -Model $script:ModelObject -Path $script:Csv -OutputPath 'nosuchdrive:/scored.csv' } |
+            Should -Throw -ErrorId 'OutputPathNotFileSystem,AutoencoderPS.Commands.TestAnomalyCommand'
+    }
+}

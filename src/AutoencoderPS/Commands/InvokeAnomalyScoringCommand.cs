@@ -110,7 +110,7 @@ namespace AutoencoderPS.Commands
                     ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
                     AlertCooldown = AlertCooldown,
                 };
-                var refused = VerdictOptionsWithRowModel(loaded, Calibration);
+                var refused = RefusedVerdictOptions(loaded, Calibration, AlertCooldown);
                 if (refused != null) Fail(refused, AnomalyScoringExitCode.Failed);
                 IncrementalScoringJob job = null!;
                 try

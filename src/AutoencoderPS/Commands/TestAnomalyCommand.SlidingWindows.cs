@@ -43,7 +43,7 @@ namespace AutoencoderPS.Commands
         // The verdict options are declared here and on Invoke-AnomalyScoring (a cmdlet has one base class); their check is shared.
         private void CheckStreamOptions()
         {
-            var refused = VerdictOptionsWithRowModel(Model, Calibration);
+            var refused = RefusedVerdictOptions(Model, Calibration, AlertCooldown);
             if (refused != null) ThrowTerminatingError(refused);
         }
 

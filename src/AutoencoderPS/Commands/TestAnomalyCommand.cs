@@ -158,7 +158,18 @@ namespace AutoencoderPS.Commands
             string? target = null;
             if (OutputPath != null)
             {
-                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath, out ProviderInfo provider, out _);
+                ProviderInfo provider;
+                try
+                {
+                    target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath, out provider, out _);
+                }
+                catch (SessionStateException e)
+                {
+                    // A drive or provider that does not exist here: said before any file is read.
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"-OutputPath '{OutputPath}' can't be written: {e.Message}", e),
+                        ErrorIds.OutputPathNotFileSystem, OutputPath));
+                    return;
+                }
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{OutputPath}' is not a file-system path."),
                         ErrorIds.OutputPathNotFileSystem, OutputPath));
@@ -301,23 +312,6 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        // A path with every link followed, so that a link to an input is the input.
-        private static string RealPath(string path)
-        {
-            try
-            {
-                string full = System.IO.Path.GetFullPath(path);
-                string? folder = System.IO.Path.GetDirectoryName(full);
-                if (folder != null && Directory.Exists(folder))
-                {
-                    var real = new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
-                    full = System.IO.Path.Combine(real, System.IO.Path.GetFileName(full));
-                }
-                return File.Exists(full) ? File.ResolveLinkTarget(full, true)?.FullName ?? full : full;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
-        }
-
         private CsvFileScorer? fileScorer;
         // Files of this call that failed while they were scored (the per-file catch; those that could not be found are the
         // base's), and files read to their end.
@@ -435,15 +429,27 @@ namespace AutoencoderPS.Commands
             lastFailedRow = row;
             if (consecutiveFailures++ == 0) firstFailure = $"{Locate(record, row)}: {e.Message}";
             if (consecutiveFailures < MaxConsecutiveFailures) return;
+            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures,
+                    $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {LikelyCause(e)}. " +
+                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")), TargetOf(record)));
+        }
+
+        // What a run of failed rows most likely means, from the last one: rows out of time order (a time-series model),
+        // numbers in another culture, or fields split at another delimiter; Culture and Delimiter are file options.
+        private string LikelyCause(FeatureValueException e)
+        {
+            if (e.ErrorId == ErrorIds.RowOutOfOrder)
+                return ReadsFiles
+                    ? "the rows are not in time order within their group: give the files in time order (oldest first), each once"
+                    : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
             string value = e.Value as string ?? "";
-            string cause = System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
+            if (!ReadsFiles)
+                return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
+            return System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
                 ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
                 : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
                     ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
                     : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
-            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures,
-                    $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {cause}. " +
-                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")), record));
         }
 
         private RowShape? shape;

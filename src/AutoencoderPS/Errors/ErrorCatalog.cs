@@ -76,6 +76,7 @@ namespace AutoencoderPS.Errors
             [NoRowsScored] = ErrorCategory.InvalidData,
             [TooManyRowFailures] = ErrorCategory.InvalidData,
             [StreamOptionNeedsWindowedModel] = ErrorCategory.InvalidArgument,
+            [AlertCooldownNeedsTime] = ErrorCategory.InvalidArgument,
 
             // The scheduled scoring job
             [AnomalyScoringLocked] = ErrorCategory.ResourceBusy,

@@ -145,6 +145,20 @@ namespace AutoencoderPS.Commands
                     WriteError(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}", e),
                         notFound, path));
                 }
+                catch (System.Management.Automation.DriveNotFoundException e)
+                {
+                    // A drive that does not exist here (Z:\, a PSDrive of another session): this path only, the others go on.
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist: {e.Message}", e), notFound, path));
+                }
+                catch (ProviderNotFoundException e)
+                {
+                    WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path: {e.Message}", e), notFileSystem, path));
+                }
+                catch (WildcardPatternException e)
+                {
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException(
+                        $"'{path}' is not a valid wildcard pattern ({e.Message}); for a name with brackets, give it with -LiteralPath.", e), notFound, path));
+                }
             }
             return files;
         }
@@ -185,11 +199,21 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Test-Anomaly and Invoke-AnomalyScoring: the error for time-series verdict options (-Calibration Likelihood,
-        /// -ProbabilityThreshold, -AlertCooldown) given with a row model, which is judged by its raw error alone; else null.
+        /// -ProbabilityThreshold, -AlertCooldown) given with a row model, which is judged by its raw error alone, or for
+        /// a cool-down in time given with a model whose rows have no time; else null.
         /// </summary>
-        protected ErrorRecord? VerdictOptionsWithRowModel(AutoencoderModel model, Engine.Scoring.ScoreCalibration calibration)
+        protected ErrorRecord? RefusedVerdictOptions(AutoencoderModel model, Engine.Scoring.ScoreCalibration calibration, Engine.Scoring.AlertCooldown cooldown)
         {
-            if (model.Settings.IsWindowed) return null;
+            if (model.Settings.IsWindowed)
+            {
+                // A cool-down in time needs the rows' times: without a time property it would silently count one row.
+                if (cooldown.Span != null && model.Settings.TimeProperty == null && MyInvocation.BoundParameters.ContainsKey("AlertCooldown"))
+                    return ErrorCatalog.Record(new ArgumentException(
+                        $"-AlertCooldown {cooldown} is a time span, and {model} has no time property: its rows have no time to measure it on. " +
+                        "Give the cool-down in rows (-AlertCooldown 48), or train a model with -TimeProperty."),
+                        ErrorIds.AlertCooldownNeedsTime, "AlertCooldown");
+                return null;
+            }
             foreach (var name in new[] { "Calibration", "ProbabilityThreshold", "AlertCooldown" })
             {
                 if (!MyInvocation.BoundParameters.ContainsKey(name)) continue;

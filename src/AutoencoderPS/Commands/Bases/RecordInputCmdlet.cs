@@ -96,11 +96,42 @@ namespace AutoencoderPS.Commands
             return new CsvInputOptions { Culture = InputCulture, Delimiter = Delimiter, Encoding = encoding, Header = Header };
         }
 
-        /// <summary>The files named by -Path (wildcards expanded) or -LiteralPath; missing ones are reported and skipped.</summary>
-        protected IReadOnlyList<string> ResolveInputFiles() =>
-            ParameterSetName == LiteralPathSet
+        /// <summary>
+        /// The files named by -Path (wildcards expanded) or -LiteralPath; missing ones are reported and skipped. A file
+        /// named more than once (two patterns, or a link and its target) is read once, with a warning: its rows twice
+        /// would be scored, or trained on, twice.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveInputFiles()
+        {
+            var named = ParameterSetName == LiteralPathSet
                 ? ResolveFiles(LiteralPath, literal: true, "Input", "file")
                 : ResolveFiles(Path, literal: false, "Input", "file");
+            var seen = new HashSet<string>(StringComparer.FromComparison(Engine.Scoring.Incremental.IncrementalScoringJob.PathComparison));
+            var files = new List<string>(named.Count);
+            foreach (var file in named)
+            {
+                if (seen.Add(RealPath(file))) files.Add(file);
+                else WriteWarning($"'{file}' is named more than once (or through a link): it is read once.");
+            }
+            return files;
+        }
+
+        /// <summary>A path with every link followed, so that a link to a file is that file.</summary>
+        protected static string RealPath(string path)
+        {
+            try
+            {
+                string full = System.IO.Path.GetFullPath(path);
+                string? folder = System.IO.Path.GetDirectoryName(full);
+                if (folder != null && Directory.Exists(folder))
+                {
+                    var real = new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
+                    full = System.IO.Path.Combine(real, System.IO.Path.GetFileName(full));
+                }
+                return File.Exists(full) ? File.ResolveLinkTarget(full, true)?.FullName ?? full : full;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
+        }
 
         /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
         protected static string Locate(IRecord record, long row) =>
