@@ -278,6 +278,16 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         @($warnings | Where-Object { "$_" -match 'named more than once' }) | Should -HaveCount 1
     }
 
+    It 'warns that switches of the output file do nothing without -OutputPath' {
+        $warnings = $null
+        $rows = @(Test-Anomaly -Model $script:ModelObject -Path $script:Csv -NeutralizeFormulas -ThrottleLimit 2 -WarningVariable warnings -WarningAction SilentlyContinue)
+        $rows | Should -HaveCount 120
+        @($warnings | Where-Object { "$_" -match '-NeutralizeFormulas, -ThrottleLimit apply only with -OutputPath' }) | Should -HaveCount 1
+        $warnings = $null
+        $null = Test-Anomaly -Model $script:ModelObject -Path $script:Csv -WarningVariable warnings -WarningAction SilentlyContinue
+        @($warnings | Where-Object { "$_" -match 'only with -OutputPath' }) | Should -HaveCount 0
+    }
+
     It 'refuses an -OutputPath on a drive that does not exist before reading anything' {
         { Test-Anomaly -Model $script:ModelObject -Path $script:Csv -OutputPath 'nosuchdrive:/scored.csv' } |
             Should -Throw -ErrorId 'OutputPathNotFileSystem,AutoencoderPS.Commands.TestAnomalyCommand'

@@ -119,6 +119,14 @@ namespace AutoencoderPS.Commands
             EnsureRuntime(Model);
             ApplyThreadCount(ThreadCount);
             CheckStreamOptions();
+            if (OutputPath == null)
+            {
+                // These shape the output file; without one they would be taken and do nothing.
+                var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(PassThru), nameof(ThrottleLimit) }
+                    .Where(MyInvocation.BoundParameters.ContainsKey).Select(name => "-" + name).ToArray();
+                if (unused.Length > 0)
+                    WriteWarning($"{string.Join(", ", unused)} {(unused.Length == 1 ? "applies" : "apply")} only with -OutputPath; without it, {(unused.Length == 1 ? "it does" : "they do")} nothing.");
+            }
             pipeline = new ScoringPipeline<IRecord>(Model, ScoringOptions, this);
             scoredBy = Model.WindowSchemaOf(pipeline.Schema)!;
             ScoredRowMembers.EnsureTypeData(this, ScoredRowTypeName);
