@@ -272,6 +272,107 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(4, state.Files.Single(f => f.Path == input).RowsScored);
         }
 
+        // A PerfMon/relog export's header: hundreds of counter columns (not features; the output keeps them), far
+        // longer than the 4 KB a file's head fingerprint covers. Each row gives them a value.
+        private static string LongHeader(int counters) =>
+            Header + string.Concat(Enumerable.Range(1, counters).Select(i => $",\\\\WEBSRV-01\\Process(w3wp#{i:D3})\\IO Other Bytes/sec"));
+
+        private string LongRows(int count, int counters) =>
+            string.Concat(Rows(count).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(row => row + string.Concat(Enumerable.Repeat(",0", counters)) + "\n"));
+
+        [Fact]
+        public void AFileWithTheSameLongHeaderIsNotTakenForTheFileItReplaced()
+        {
+            // Log rotation of exports whose header is longer than 4 KB: the first 4 KB of every such file are the same
+            // header. app.csv is scored, grows, is renamed to app.csv.1, and a new app.csv with the same header grows past
+            // the old offset. The new app.csv is scored from its start (not from the old offset, mid-record), and
+            // app.csv.1 goes on where app.csv stopped (not from its start again).
+            const int counters = 400;
+            string header = LongHeader(counters);
+            Assert.True(Utf8.GetByteCount(header) > 4 * ScoringState.FingerprintBytes);
+            string input = temp.File("app.csv");
+            string rotated = temp.File("app.csv.1");
+            File.WriteAllText(input, header + "\n" + LongRows(20, counters), Utf8);
+            Assert.Equal(20, Run(input).RowsScored);
+            long offset = ScoringState.Load(State)!.Files.Single().Offset;
+            Assert.Equal(new FileInfo(input).Length, offset);
+
+            Append(input, LongRows(3, counters));
+            File.Move(input, rotated);
+            File.WriteAllText(input, header + "\n", Utf8);
+            int fresh = 0;
+            while (new FileInfo(input).Length < offset + 2000) { Append(input, LongRows(1, counters)); fresh++; }
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input, rotated }, recorder);
+
+            Assert.Empty(recorder.Rejected);
+            Assert.Empty(recorder.Failed);
+            Assert.Equal(3 + fresh, summary.RowsScored);
+            Assert.Equal(0, summary.RowsRejected);
+            AssertEveryIdOnce(23 + fresh);
+            var output = ReadOutput();
+            // This run's rows: app.csv.1's three (Ids 21-23, lines 22-24), then the new file's with their own line
+            // numbers: its k-th row (Id 23 + k) on line k + 1.
+            var rows = output.Skip(20).ToList();
+            Assert.Equal(Enumerable.Repeat(rotated, 3).Concat(Enumerable.Repeat(input, fresh)), rows.Select(r => (string)Value(r, "SourceFile")!).OrderBy(f => f == input));
+            Assert.All(rows, r => Assert.Equal(long.Parse((string)Value(r, "Id")!, Invariant) - ((string)Value(r, "SourceFile")! == rotated ? -1 : 22),
+                long.Parse((string)Value(r, "SourceLine")!, Invariant)));
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(2, state.Files.Count);
+            Assert.Equal(23, state.Files.Single(f => f.Path == rotated).RowsScored);
+            Assert.Equal(fresh, state.Files.Single(f => f.Path == input).RowsScored);
+
+            // Both go on from there.
+            Append(input, LongRows(2, counters));
+            Assert.Equal(2, Run(input, rotated).RowsScored);
+            AssertEveryIdOnce(25 + fresh);
+        }
+
+        // The state as a version before TailFingerprint wrote it: the same JSON without that field.
+        private void DropTailFingerprints()
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
+            foreach (var file in json["Files"]!.AsArray())
+                Assert.True(file!.AsObject().Remove("TailFingerprint"));
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            Assert.All(ScoringState.Load(State)!.Files, f => Assert.Null(f.TailFingerprint));
+        }
+
+        [Fact]
+        public void AnEntryOfAnOlderStateWithoutATailFingerprintStillContinuesItsFile()
+        {
+            string input = temp.File("app.csv");
+            string rotated = temp.File("app.csv.1");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            DropTailFingerprints();
+
+            // Same path: goes on, and the next commit writes the field.
+            Append(input, Rows(4));
+            var recorder = new RecordingObserver();
+            Assert.Equal(4, Run(new[] { input }, recorder).RowsScored);
+            Assert.Empty(recorder.Warnings);
+            AssertEveryIdOnce(9);
+            var entry = ScoringState.Load(State)!.Files.Single();
+            Assert.Equal(9, entry.RowsScored);
+            Assert.False(string.IsNullOrEmpty(entry.TailFingerprint));
+
+            // Renamed by rotation: the renamed file goes on too, and the new one is scored from its start.
+            DropTailFingerprints();
+            Append(input, Rows(2));
+            File.Move(input, rotated);
+            File.WriteAllText(input, Header + "\n" + Rows(3), Utf8);
+            recorder = new RecordingObserver();
+            Assert.Equal(5, Run(new[] { input, rotated }, recorder).RowsScored);
+            AssertEveryIdOnce(14);
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(11, state.Files.Single(f => f.Path == rotated).RowsScored);
+            Assert.Equal(3, state.Files.Single(f => f.Path == input).RowsScored);
+            Assert.All(state.Files, f => Assert.False(string.IsNullOrEmpty(f.TailFingerprint)));
+        }
+
         [Fact]
         public void NewFilesArePickedUpAndFilesAreReadInPathOrder()
         {

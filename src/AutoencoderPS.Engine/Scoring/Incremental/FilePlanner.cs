@@ -32,9 +32,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
     /// <summary>
     /// Decides where each input file of a run continues: a file continues its own state entry when it has the same path,
-    /// is at least as long and begins with the same bytes; a file renamed by log rotation (app.log -> app.log.1)
-    /// continues the entry whose file is gone or replaced when its first bytes are that entry's; any other file is new
-    /// and is scored from its start. Entries of replaced files are dropped, with a warning.
+    /// is at least as long and holds the same bytes up to the entry's offset (its first bytes and those just before the
+    /// offset, see <see cref="Continues"/>); a file renamed by log rotation (app.log -> app.log.1) continues the entry whose
+    /// file is gone or replaced when it holds that entry's bytes the same way; any other file is new and is scored from its
+    /// start. Entries of replaced files are dropped, with a warning.
     /// </summary>
     internal sealed class FilePlanner
     {
@@ -87,7 +88,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
 
-            // 1. Files that continue their own entry: same path, at least as long, same first bytes.
+            // 1. Files that continue their own entry: same path, at least as long, same bytes up to the offset (Continues).
             var used = new HashSet<ScoringFileState>();
             foreach (var plan in plans)
             {
@@ -100,7 +101,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             // 2. The others: a file renamed by log rotation (app.log -> app.log.1) continues the entry whose file is gone or
-            // replaced, when its first bytes are that entry's; otherwise it is new and scored from its start.
+            // replaced, when it holds that entry's bytes up to its offset (Continues); otherwise it is new and scored from its start.
             var current = new HashSet<string>(plans.Select(p => p.Path), comparer);
             var unmatched = new HashSet<string>(plans.Where(p => !p.Matched).Select(p => p.Path), comparer);
             var original = state.Files.ToList();
@@ -117,7 +118,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     state.Files.Remove(previous);
                     observer.Warning(plan.Length < previous.Offset
                         ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
-                        : $"File '{plan.Path}' does not begin with the bytes scored before: it was rotated or replaced. Scoring it from the start.");
+                        : $"File '{plan.Path}' does not hold the bytes scored before: it was rotated or replaced. Scoring it from the start.");
                 }
                 if (moved != null)
                 {
@@ -129,16 +130,34 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     state.Files.Add(adopted);
                     plan.Entry = adopted;
                     plan.Matched = true;
-                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same first bytes): continuing at byte {moved.Offset:N0}.");
+                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same bytes up to there): continuing at byte {moved.Offset:N0}.");
                 }
             }
             return (plans, considered);
         }
 
+        // Whether the file holds the entry's bytes up to its offset, as far as fingerprints tell: the first bytes (the head
+        // fingerprint) and the last ones before the offset (the tail fingerprint). The head alone is not enough: when a
+        // header is 4 KB or longer it covers only the header, and any file with that header, long enough, would continue
+        // the entry mid-record (a new app.csv after rotation taken for the old one, and app.csv.1 then scored again from its
+        // start). The tail covers the bytes where reading resumes, whatever the header's length; with the head, both ends
+        // of what was scored. An offset is always just after a line break (a record's end: LF, CRLF or a lone CR; see
+        // ScannedCsvRecord.End), so the byte before it must be one: that is implied by the tail where there is one, and is
+        // the one check beyond the head for an entry of an older state without a tail (trusted on its head as before).
         internal static bool Continues(FilePlan plan, ScoringFileState entry)
         {
             if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
-            return string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase);
+            if (!string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase))
+                return false;
+            if (entry.Offset > 0 && !EndsALine(plan.Handle, entry.Offset)) return false;
+            return entry.TailFingerprint == null
+                || string.Equals(ScoringState.TailFingerprint(plan.Handle, entry.Offset), entry.TailFingerprint, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static bool EndsALine(SafeFileHandle handle, long offset)
+        {
+            Span<byte> one = stackalloc byte[1];
+            return RandomAccess.Read(handle, one, offset - 1) == 1 && (one[0] == (byte)'\n' || one[0] == (byte)'\r');
         }
     }
 }

@@ -544,6 +544,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 entry.Fingerprint = ScoringState.Fingerprint(plan.Handle, cover);
                 entry.FingerprintLength = cover;
             }
+            // The bytes before the offset change whenever it moves: taken at every commit (4 KB read back, just scanned).
+            entry.TailFingerprint = ScoringState.TailFingerprint(plan.Handle, entry.Offset);
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);
             state.Output.Length = length;

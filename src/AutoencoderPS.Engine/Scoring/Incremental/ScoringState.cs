@@ -110,18 +110,28 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         }
 
         /// <summary>SHA-256 (hex) of the first <paramref name="length"/> bytes of an open file.</summary>
-        public static string Fingerprint(SafeFileHandle handle, int length)
+        public static string Fingerprint(SafeFileHandle handle, int length) => Fingerprint(handle, 0, length);
+
+        /// <summary>SHA-256 (hex) of the <paramref name="length"/> bytes of an open file from <paramref name="start"/>.</summary>
+        public static string Fingerprint(SafeFileHandle handle, long start, int length)
         {
             var bytes = new byte[length];
             int read = 0;
             while (read < length)
             {
-                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+                int n = RandomAccess.Read(handle, bytes.AsSpan(read), start + read);
                 if (n <= 0) break;
                 read += n;
             }
             if (read < length) return ""; // shorter than that now: matches nothing
             return Convert.ToHexString(SHA256.HashData(bytes));
+        }
+
+        /// <summary>SHA-256 (hex) of the <see cref="FingerprintLength"/>(<paramref name="offset"/>) bytes just before <paramref name="offset"/>.</summary>
+        public static string TailFingerprint(SafeFileHandle handle, long offset)
+        {
+            int length = FingerprintLength(offset);
+            return Fingerprint(handle, offset - length, length);
         }
 
         /// <summary>How many bytes a fingerprint taken at <paramref name="offset"/> covers.</summary>
@@ -191,6 +201,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>SHA-256 (hex) of the file's first <see cref="FingerprintLength"/> bytes: tells a rotated or replaced file.</summary>
         public string Fingerprint { get; set; } = "";
+
+        /// <summary>
+        /// SHA-256 (hex) of the <see cref="FingerprintLength"/> bytes just before <see cref="Offset"/>, taken at every
+        /// commit. The head <see cref="Fingerprint"/> alone covers only a header when that is 4 KB or longer (PerfMon and
+        /// relog exports with hundreds of counters), so every file with that header looked like this one; with the bytes
+        /// before the offset, a file continues this entry only when it holds the same bytes where reading stopped.
+        /// Null in states written before it existed (format 2 without it): such an entry is trusted on its head
+        /// fingerprint (and the line break before its offset) as before, and gets this at its next commit. Not a new
+        /// format version: older versions of the module ignore it (and drop it when they write the state, so it is never
+        /// left stale), so a state stays readable both ways.
+        /// </summary>
+        public string? TailFingerprint { get; set; }
 
         public DateTime UpdatedUtc { get; set; }
 
