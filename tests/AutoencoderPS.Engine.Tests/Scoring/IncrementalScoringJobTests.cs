@@ -58,7 +58,8 @@ namespace AutoencoderPS.Engine.Tests
         private static void Append(string path, string text) => File.AppendAllText(path, text, Utf8);
 
         private AnomalyScoringSummary Run(IEnumerable<string> files, RecordingObserver? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
-            int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null, bool explainAll = false)
+            int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null, bool explainAll = false,
+            AutoencoderModel? model = null)
         {
             output ??= Output;
             var options = new IncrementalScoringOptions
@@ -69,7 +70,7 @@ namespace AutoencoderPS.Engine.Tests
                 BatchSize = batchSize,
                 ExplainAll = explainAll,
             };
-            var job = new IncrementalScoringJob(Model, options, recorder ?? new RecordingObserver());
+            var job = new IncrementalScoringJob(model ?? Model, options, recorder ?? new RecordingObserver());
             setup?.Invoke(job);
             return job.Run(files.ToList());
         }
@@ -373,23 +374,110 @@ namespace AutoencoderPS.Engine.Tests
             Assert.All(state.Files, f => Assert.False(string.IsNullOrEmpty(f.TailFingerprint)));
         }
 
-        [Fact]
-        public void NewFilesArePickedUpAndFilesAreReadInPathOrder()
+        // A time-series model: two hosts, a row a minute each, "Time,Host,cpu".
+        private static readonly DateTime SeriesStart = new DateTime(2026, 3, 2);
+
+        private static AutoencoderModel SeriesModel()
         {
+            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4,
+                timeProperty: "Time", groupBy: "Host");
+            var random = new Random(3);
+            var records = Enumerable.Range(0, 150).SelectMany(i => new[] { "a", "b" }.Select(host => new TestRecord(
+                ("Time", SeriesStart.AddMinutes(i)), ("Host", host), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble())))).ToList();
+            return WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
+        }
+
+        // Minutes [from, to) of both hosts, a day after training.
+        private static string SeriesRows(int from, int to)
+        {
+            var random = new Random(from);
+            var text = new StringBuilder();
+            for (int i = from; i < to; i++)
+                foreach (var host in new[] { "a", "b" })
+                    text.Append(string.Create(Invariant, $"{SeriesStart.AddDays(1).AddMinutes(i):yyyy-MM-dd HH:mm:ss},{host},{50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble():R}\n"));
+            return text.ToString();
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void ARotatedFilesTailIsScoredBeforeTheNewFile(int rotations)
+        {
+            // Log rotation with a time-series model: app.csv is scored, grows, and is rotated to app.csv.1 (with rows the
+            // last run did not see) and a new app.csv starts with later rows; with two rotations before the next run, the
+            // first file is app.csv.2 and app.csv.1 is a whole file of rows between it and the newest app.csv. Each group's
+            // rows must reach its window in time order: read in path order (app.csv before app.csv.1), the older rows of
+            // app.csv.1 were rejected as RowOutOfOrder and committed, so lost for good.
+            using var model = SeriesModel();
+            const string header = "Time,Host,cpu\n";
+            string input = temp.File("app.csv");
+            File.WriteAllText(input, header + SeriesRows(0, 30), Utf8);
+            var first = Run(new[] { input }, model: model);
+            Assert.Equal(60, first.RowsScored + first.RowsWarmingUp);
+
+            Append(input, SeriesRows(30, 40));
+            var now = DateTime.UtcNow;
+            int minute = 40;
+            for (int r = 1; r <= rotations; r++)
+            {
+                for (int n = r; n >= 1; n--)
+                {
+                    string from = n == 1 ? input : input + "." + (n - 1);
+                    File.Move(from, input + "." + n);
+                }
+                // Each file was last written when it was rotated: minutes apart, in order (set, as the file system's clock
+                // may give files written within one tick the same time).
+                File.SetLastWriteTimeUtc(input + ".1", now.AddMinutes(-10 * (rotations - r + 1)));
+                File.WriteAllText(input, header + SeriesRows(minute, minute + 10), Utf8);
+                minute += 10;
+            }
+            File.SetLastWriteTimeUtc(input, now);
+            var files = new[] { input }.Concat(Enumerable.Range(1, rotations).Select(n => input + "." + n)).ToArray();
+
+            var recorder = new RecordingObserver();
+            var summary = Run(files, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: {x.Record.File} line {x.Record.Line}"));
+            Assert.Equal(0, summary.RowsRejected);
+            Assert.Equal(2 * (minute - 30), summary.RowsScored + summary.RowsWarmingUp);
+            // Every row once, and each host's rows in time order; the output holds the rows of all runs.
+            var output = ReadOutput();
+            Assert.Equal(2 * minute, output.Count);
+            foreach (var host in new[] { "a", "b" })
+            {
+                var times = output.Where(r => (string)Value(r, "Host")! == host).Select(r => (string)Value(r, "Time")!).ToList();
+                Assert.Equal(Enumerable.Range(0, minute).Select(i => string.Create(Invariant, $"{SeriesStart.AddDays(1).AddMinutes(i):yyyy-MM-dd HH:mm:ss}")), times);
+            }
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(0, state.Output.RowsRejected);
+            Assert.Equal(2 * minute, state.Output.RowsScored + state.Output.RowsWarmingUp);
+        }
+
+        [Fact]
+        public void NewFilesArePickedUpAndFilesAreReadOldestRowsFirst()
+        {
+            // The file that goes on (b.csv: its new rows follow the ones scored) first, then the new files by last write
+            // time, older first (c.csv before a.csv, against their names). It used to be the order of the paths (a, b, c),
+            // which lost rows of a time-series model after a log rotation (see ARotatedFilesTailIsScoredBeforeTheNewFile).
             string b = temp.File("b.csv");
             File.WriteAllText(b, Header + "\n" + Rows(3), Utf8);
             Run(b);
             string a = temp.File("a.csv");
+            string c = temp.File("c.csv");
             File.WriteAllText(a, Header + "\n" + Rows(4), Utf8);
+            File.WriteAllText(c, Header + "\n" + Rows(1), Utf8);
+            var now = DateTime.UtcNow;
+            File.SetLastWriteTimeUtc(c, now.AddMinutes(-10));
+            File.SetLastWriteTimeUtc(a, now.AddMinutes(-5));
             Append(b, Rows(2));
 
-            var summary = Run(b, a, b);
+            var summary = Run(b, a, c, b);
 
-            Assert.Equal(2, summary.Files);
-            Assert.Equal(6, summary.RowsScored);
+            Assert.Equal(3, summary.Files);
+            Assert.Equal(7, summary.RowsScored);
             var sources = ReadOutput().Skip(3).Select(r => Path.GetFileName((string)Value(r, "SourceFile")!)).ToList();
-            Assert.Equal(new[] { "a.csv", "a.csv", "a.csv", "a.csv", "b.csv", "b.csv" }, sources);
-            AssertEveryIdOnce(9);
+            Assert.Equal(new[] { "b.csv", "b.csv", "c.csv", "a.csv", "a.csv", "a.csv", "a.csv" }, sources);
+            AssertEveryIdOnce(10);
         }
 
         [Fact]

@@ -11,11 +11,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// <summary>One input file of a run: its open handle, its length when the run looked, and the state entry it continues.</summary>
     internal sealed class FilePlan
     {
-        public FilePlan(string path, SafeFileHandle handle, long length)
+        public FilePlan(string path, SafeFileHandle handle, long length, DateTime lastWriteUtc)
         {
             Path = path;
             Handle = handle;
             Length = length;
+            LastWriteUtc = lastWriteUtc;
         }
 
         public string Path { get; }
@@ -23,6 +24,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>The file's length when the run looked: rows appended later wait for the next run.</summary>
         public long Length { get; }
+
+        /// <summary>The file's last write time when the run opened it (of the open file, not of whatever its path names later).</summary>
+        public DateTime LastWriteUtc { get; }
 
         public ScoringFileState? Entry { get; set; }
         public bool Matched { get; set; }
@@ -35,7 +39,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// is at least as long and holds the same bytes up to the entry's offset (its first bytes and those just before the
     /// offset, see <see cref="Continues"/>); a file renamed by log rotation (app.log -> app.log.1) continues the entry whose
     /// file is gone or replaced when it holds that entry's bytes the same way; any other file is new and is scored from its
-    /// start. Entries of replaced files are dropped, with a warning.
+    /// start. Entries of replaced files are dropped, with a warning. It also decides the order in which the run scores the
+    /// files: older rows first (see <see cref="ScoringOrder"/>).
     /// </summary>
     internal sealed class FilePlanner
     {
@@ -55,6 +60,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>
         /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files, nor anything but regular files)
         /// and matches each with the state entry it continues; a file that can't be opened goes to <paramref name="fail"/>.
+        /// The files come back in the order to score them (<see cref="ScoringOrder"/>).
         /// </summary>
         public (List<FilePlan> Files, int Considered) Plan(IReadOnlyList<string> files, IEnumerable<string> own, Action<string, Exception> fail)
         {
@@ -80,7 +86,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 try
                 {
                     var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle)));
+                    plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle)));
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -133,8 +139,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same bytes up to there): continuing at byte {moved.Offset:N0}.");
                 }
             }
-            return (plans, considered);
+            return (ScoringOrder(plans), considered);
         }
+
+        /// <summary>
+        /// The order a run scores its files in: older rows first. A time-series model takes a group's rows only in time
+        /// order (an earlier row is rejected as RowOutOfOrder, and committed: it is never tried again), and one run feeds
+        /// all its files through one pipeline, so a file's rows must not come after later rows of another file.
+        /// <list type="number">
+        /// <item>Files that continue an entry (<see cref="FilePlan.Matched"/>: their own, or one they took over by rotation,
+        /// app.csv renamed to app.csv.1). What is left of them follows right on the rows already scored, so it is the
+        /// oldest data of the run; a new file was (in log rotation) started after them, and a new file whose rows are older
+        /// than what its groups have already scored is rejected in any order. This is
+        /// decided after the matching above, not by the path: after a rotation the new app.csv has its path's entry in
+        /// the state, but it is a new file, and app.csv.1, which has none under its name, is the one that continues.</item>
+        /// <item>Then by last write time, older first: of two files rotated since the last run (app.csv.1, then the newest
+        /// app.csv) the older holds the older rows, whatever their names say.</item>
+        /// <item>Ties by full path (ordinal), so the order does not depend on the order the files were given in.</item>
+        /// </list>
+        /// Row models score each row alone, so for them the order only decides where rows land in the output.
+        /// </summary>
+        internal static List<FilePlan> ScoringOrder(IEnumerable<FilePlan> plans) => plans
+            .OrderBy(p => p.Matched ? 0 : 1)
+            .ThenBy(p => p.LastWriteUtc)
+            .ThenBy(p => p.Path, StringComparer.Ordinal)
+            .ToList();
 
         // Whether the file holds the entry's bytes up to its offset, as far as fingerprints tell: the first bytes (the head
         // fingerprint) and the last ones before the offset (the tail fingerprint). The head alone is not enough: when a

@@ -394,13 +394,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         }
 
         // CSV: the output's columns are fixed when its header is written: the union of the columns of the files of that
-        // first run, in the order first seen. Later files' extra columns are left out (with a warning); JSON Lines keeps all.
+        // first run, in the order first seen with the files in order of their full path (not the order they are scored
+        // in, which goes by last write time: the header depends only on the files' names and headers). Later files' extra
+        // columns are left out (with a warning); JSON Lines keeps all.
         private void DecideOutputColumns(List<FilePlan> plans)
         {
             if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns != null) return;
             var columns = new List<string>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var plan in plans.Where(p => p.Usable))
+            foreach (var plan in plans.Where(p => p.Usable).OrderBy(p => p.Path, StringComparer.Ordinal))
                 foreach (var name in plan.Header!.Names)
                     if (name.Length > 0 && seen.Add(name)) columns.Add(name);
             if (columns.Count > 0) state.Output.Columns = columns;
