@@ -374,6 +374,36 @@ namespace AutoencoderPS.Engine.Tests
             Assert.All(state.Files, f => Assert.False(string.IsNullOrEmpty(f.TailFingerprint)));
         }
 
+        private void AgeEntries(TimeSpan age)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
+            foreach (var file in json["Files"]!.AsArray())
+                file!["UpdatedUtc"] = DateTime.UtcNow - age;
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+        }
+
+        [Fact]
+        public void TheEntryOfAFileGoneForAMonthIsForgottenAndNoOther()
+        {
+            // Daily exports: without forgetting, every day's file would stay in the state (rewritten at every commit).
+            string day1 = temp.File("day1.csv"), day2 = temp.File("day2.csv"), day3 = temp.File("day3.csv");
+            File.WriteAllText(day1, Header + "\n" + Rows(3), Utf8);
+            File.WriteAllText(day2, Header + "\n" + Rows(3), Utf8);
+            Run(day1, day2);
+            File.Delete(day1);
+            AgeEntries(ScoringState.ForgetGoneFilesAfter + TimeSpan.FromDays(1));
+            // day1 is gone and a month old: forgotten. day2 is as old but still there: kept (it may grow again).
+            Append(day2, Rows(2));
+            File.WriteAllText(day3, Header + "\n" + Rows(3), Utf8);
+            Assert.Equal(5, Run(day2, day3).RowsScored);
+            Assert.Equal(new[] { day2, day3 }, ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
+            // day3 is gone, but only just: kept, so that it goes on if it comes back.
+            File.Delete(day3);
+            Append(day2, Rows(1));
+            Assert.Equal(1, Run(day2).RowsScored);
+            Assert.Equal(new[] { day2, day3 }, ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
+        }
+
         // A time-series model: two hosts, a row a minute each, "Time,Host,cpu".
         private static readonly DateTime SeriesStart = new DateTime(2026, 3, 2);
 

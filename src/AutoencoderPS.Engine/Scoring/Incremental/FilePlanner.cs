@@ -39,8 +39,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// is at least as long and holds the same bytes up to the entry's offset (its first bytes and those just before the
     /// offset, see <see cref="Continues"/>); a file renamed by log rotation (app.log -> app.log.1) continues the entry whose
     /// file is gone or replaced when it holds that entry's bytes the same way; any other file is new and is scored from its
-    /// start. Entries of replaced files are dropped, with a warning. It also decides the order in which the run scores the
-    /// files: older rows first (see <see cref="ScoringOrder"/>).
+    /// start. Entries of replaced files are dropped, with a warning, and those of files gone for a month are forgotten.
+    /// It also decides the order in which the run scores the files: older rows first (see <see cref="ScoringOrder"/>).
     /// </summary>
     internal sealed class FilePlanner
     {
@@ -138,6 +138,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     plan.Matched = true;
                     observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same bytes up to there): continuing at byte {moved.Offset:N0}.");
                 }
+            }
+            // 3. Entries of files gone for good (not at their path, not an input of this run, nothing scored for
+            // ScoringState.ForgetGoneFilesAfter) are forgotten.
+            var forgetBefore = DateTime.UtcNow - ScoringState.ForgetGoneFilesAfter;
+            foreach (var gone in state.Files.Where(e => !current.Contains(e.Path) && e.UpdatedUtc < forgetBefore && !File.Exists(e.Path)).ToList())
+            {
+                state.Files.Remove(gone);
+                observer.Verbose($"Forgetting '{gone.Path}': it is gone, and nothing was scored from it since {gone.UpdatedUtc:u}.");
             }
             return (ScoringOrder(plans), considered);
         }

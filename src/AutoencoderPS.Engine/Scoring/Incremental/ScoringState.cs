@@ -33,6 +33,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>How many of a file's first bytes its fingerprint covers (fewer while it is shorter).</summary>
         public const int FingerprintBytes = 4096;
 
+        /// <summary>
+        /// How long the entry of a file that is gone (no longer at its path, and not renamed to an input of the run) is
+        /// kept after its last scored rows: long enough for a share that is offline for a while, or a rotated file that
+        /// comes back under another name, to go on where it stopped; then it is forgotten, so a folder of daily exports
+        /// does not grow the state (rewritten at every commit) without bound.
+        /// </summary>
+        public static readonly TimeSpan ForgetGoneFilesAfter = TimeSpan.FromDays(30);
+
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
             WriteIndented = true,
