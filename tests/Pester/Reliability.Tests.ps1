@@ -284,7 +284,7 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         $rows | Should -HaveCount 120
         @($warnings | Where-Object { "$_" -match '-NeutralizeFormulas, -ThrottleLimit apply only with -OutputPath' }) | Should -HaveCount 1
         $warnings = $null
-        $null = Test-Anomaly -Model $script:ModelObject -Path $script:Csv -WarningVariable warnings -WarningAction SilentlyContinue
+        $null = Test-Anomaly -Model $script:ModelObject -Path $script:Csv -PassThru:$false -WarningVariable warnings -WarningAction SilentlyContinue
         @($warnings | Where-Object { "$_" -match 'only with -OutputPath' }) | Should -HaveCount 0
     }
 

@@ -209,8 +209,10 @@ namespace AutoencoderPS.Engine.Scoring
             catch (Exception e) when ((e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) && !output.Faulted && !chunkFailed)
             {
                 // Reading failed: the rows read before the failure are scored and written; the caller names the file. (A
-                // chunk that failed in scoring ends the file there: the chunks after it are not written.)
+                // chunk that failed in scoring ends the file there: the chunks after it are not written.) The caller's row
+                // count goes on from the records read, so the next file's rows are numbered after them.
                 Finish(chunk, inFlight);
+                Progress?.Invoke(records);
                 throw;
             }
             finally

@@ -123,7 +123,8 @@ namespace AutoencoderPS.Commands
             {
                 // These shape the output file; without one they would be taken and do nothing.
                 var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(PassThru), nameof(ThrottleLimit) }
-                    .Where(MyInvocation.BoundParameters.ContainsKey).Select(name => "-" + name).ToArray();
+                    .Where(name => MyInvocation.BoundParameters.TryGetValue(name, out var value) && !(value is SwitchParameter { IsPresent: false }))
+                    .Select(name => "-" + name).ToArray();
                 if (unused.Length > 0)
                     WriteWarning($"{string.Join(", ", unused)} {(unused.Length == 1 ? "applies" : "apply")} only with -OutputPath; without it, {(unused.Length == 1 ? "it does" : "they do")} nothing.");
             }

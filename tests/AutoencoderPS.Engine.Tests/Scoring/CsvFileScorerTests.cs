@@ -647,9 +647,12 @@ namespace AutoencoderPS.Engine.Tests
             File.WriteAllText(input, MessyData.Csv(MessyData.Rows(300, seed: 6), CultureInfo.InvariantCulture, ","));
             string output = temp.File("shrinks-scored.csv");
             int asked = 0;
+            long progress = -1;
             using var writer = new ScoredCsvWriter(output, options, topFeatures: 3);
             var scorer = new CsvFileScorer(Model, writer, options, 64, MissingValuePolicy.Impute)
             {
+                // The caller numbers the next file's rows after the records this one reported.
+                Progress = records => progress = records,
                 // Truncated under the reader (after it has buffered the rows): the end is not the real end.
                 Stopping = () =>
                 {
@@ -661,6 +664,7 @@ namespace AutoencoderPS.Engine.Tests
             var e = Assert.Throws<AutoencoderException>(() => scorer.Score(input, CsvSource.ReadHeader(input, options), headerInFile: true));
             Assert.Equal("InputFileShrank", e.ErrorId);
             Assert.Equal(299, scorer.Rows); // every row but the last, possibly torn, one was scored and written
+            Assert.Equal(300, progress); // every record read, the dropped one included (it has its row number)
         }
 
         [Fact]

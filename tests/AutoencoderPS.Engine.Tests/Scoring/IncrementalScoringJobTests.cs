@@ -374,6 +374,36 @@ namespace AutoencoderPS.Engine.Tests
             Assert.All(state.Files, f => Assert.False(string.IsNullOrEmpty(f.TailFingerprint)));
         }
 
+        [Fact]
+        public void AFileCopiedAndTruncatedBetweenScanAndCommitIsStillKnownByItsCopy()
+        {
+            // logrotate's copytruncate in the instant between scanning a batch and committing it: app.csv is copied to
+            // app.csv.1 and cut, and the writer fills it again past the offset. What the commit reads back before the
+            // offset is then the new bytes, not those scored: it must not become the entry's tail fingerprint, or the
+            // copy (which holds the scored bytes) is taken for a new file and its rows are scored twice.
+            string input = temp.File("app.csv");
+            string copy = temp.File("app.csv.1");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            Append(input, Rows(4));
+            string fresh = Header + "\n" + Rows(12);
+            Run(new[] { input }, setup: job => job.Checkpoint = point =>
+            {
+                if (point != "output-flushed" || File.Exists(copy)) return;
+                File.Copy(input, copy);
+                using var cut = new FileStream(input, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                cut.SetLength(0);
+                cut.Write(Utf8.GetBytes(fresh));
+            });
+            Assert.True(new FileInfo(input).Length > ScoringState.Load(State)!.Files.Single().Offset);
+            var recorder = new RecordingObserver();
+            Run(new[] { input, copy }, recorder);
+            AssertEveryIdOnce(21);
+            var state = ScoringState.Load(State)!;
+            Assert.Equal(9, state.Files.Single(f => f.Path == copy).RowsScored);
+            Assert.Equal(12, state.Files.Single(f => f.Path == input).RowsScored);
+        }
+
         private void AgeEntries(TimeSpan age)
         {
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
@@ -387,21 +417,27 @@ namespace AutoencoderPS.Engine.Tests
         {
             // Daily exports: without forgetting, every day's file would stay in the state (rewritten at every commit).
             string day1 = temp.File("day1.csv"), day2 = temp.File("day2.csv"), day3 = temp.File("day3.csv");
+            string share = temp.File("share");
+            Directory.CreateDirectory(share);
+            string remote = Path.Combine(share, "remote.csv");
             File.WriteAllText(day1, Header + "\n" + Rows(3), Utf8);
             File.WriteAllText(day2, Header + "\n" + Rows(3), Utf8);
-            Run(day1, day2);
+            File.WriteAllText(remote, Header + "\n" + Rows(3), Utf8);
+            Run(day1, day2, remote);
             File.Delete(day1);
+            Directory.Move(share, share + "-offline");
             AgeEntries(ScoringState.ForgetGoneFilesAfter + TimeSpan.FromDays(1));
-            // day1 is gone and a month old: forgotten. day2 is as old but still there: kept (it may grow again).
+            // day1 is gone and a month old: forgotten. day2 is as old but still there: kept (it may grow again). The
+            // remote file's folder is not there (a share offline): kept, its file may be back with it.
             Append(day2, Rows(2));
             File.WriteAllText(day3, Header + "\n" + Rows(3), Utf8);
             Assert.Equal(5, Run(day2, day3).RowsScored);
-            Assert.Equal(new[] { day2, day3 }, ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
+            Assert.Equal(new[] { day2, day3, remote }.OrderBy(p => p, StringComparer.Ordinal), ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
             // day3 is gone, but only just: kept, so that it goes on if it comes back.
             File.Delete(day3);
             Append(day2, Rows(1));
             Assert.Equal(1, Run(day2).RowsScored);
-            Assert.Equal(new[] { day2, day3 }, ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
+            Assert.Equal(new[] { day2, day3, remote }.OrderBy(p => p, StringComparer.Ordinal), ScoringState.Load(State)!.Files.Select(f => f.Path).OrderBy(p => p, StringComparer.Ordinal));
         }
 
         // A time-series model: two hosts, a row a minute each, "Time,Host,cpu".

@@ -17,7 +17,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             Handle = handle;
             Length = length;
             LastWriteUtc = lastWriteUtc;
+            Head = new byte[ScoringState.FingerprintLength(length)];
+            int read = 0;
+            while (read < Head.Length)
+            {
+                int n = RandomAccess.Read(handle, Head.AsSpan(read), read);
+                if (n <= 0) break;
+                read += n;
+            }
+            if (read < Head.Length) Head = Head.AsSpan(0, read).ToArray();
         }
+
+        /// <summary>
+        /// The file's first bytes (up to <see cref="ScoringState.FingerprintBytes"/>) when the run opened it: the head
+        /// fingerprint is taken from these, and a file whose first bytes are other ones at a commit was rewritten during
+        /// the run (see IncrementalScoringJob.Commit).
+        /// </summary>
+        public byte[] Head { get; }
 
         public string Path { get; }
         public SafeFileHandle Handle { get; }
@@ -140,9 +156,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             // 3. Entries of files gone for good (not at their path, not an input of this run, nothing scored for
-            // ScoringState.ForgetGoneFilesAfter) are forgotten.
+            // ScoringState.ForgetGoneFilesAfter) are forgotten; not when their folder is not there either (a share offline,
+            // a drive not mapped in this session): the files may well be there when it is back.
             var forgetBefore = DateTime.UtcNow - ScoringState.ForgetGoneFilesAfter;
-            foreach (var gone in state.Files.Where(e => !current.Contains(e.Path) && e.UpdatedUtc < forgetBefore && !File.Exists(e.Path)).ToList())
+            foreach (var gone in state.Files.Where(e => !current.Contains(e.Path) && e.UpdatedUtc < forgetBefore && !File.Exists(e.Path) &&
+                         Path.GetDirectoryName(e.Path) is string folder && Directory.Exists(folder)).ToList())
             {
                 state.Files.Remove(gone);
                 observer.Verbose($"Forgetting '{gone.Path}': it is gone, and nothing was scored from it since {gone.UpdatedUtc:u}.");

@@ -540,14 +540,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             entry.Lines = batch.Lines;
             entry.RowsScored += scored + warming;
             entry.RowsRejected += batch.Rejected;
+            // The fingerprints of the bytes scored. The head is taken from the first bytes as the run found them (read when
+            // it opened the file), the tail is read back (4 KB just scanned): unless the file was cut and written again
+            // since the run opened it (logrotate's copytruncate), when its first bytes are others now and what is read
+            // back is not what was scored, and would make the copy that holds it look like a new file. Then no tail: the
+            // entry is matched on its head and the line break before its offset, as an entry of an older state is.
             int cover = ScoringState.FingerprintLength(entry.Offset);
-            if (entry.FingerprintLength != cover || entry.Fingerprint.Length == 0)
-            {
-                entry.Fingerprint = ScoringState.Fingerprint(plan.Handle, cover);
-                entry.FingerprintLength = cover;
-            }
-            // The bytes before the offset change whenever it moves: taken at every commit (4 KB read back, just scanned).
-            entry.TailFingerprint = ScoringState.TailFingerprint(plan.Handle, entry.Offset);
+            string head = ScoringState.Fingerprint(plan.Head.AsSpan(0, Math.Min(cover, plan.Head.Length)));
+            entry.Fingerprint = head;
+            entry.FingerprintLength = cover;
+            string tail = ScoringState.TailFingerprint(plan.Handle, entry.Offset);
+            bool asScanned = tail.Length > 0 && plan.Head.Length >= cover &&
+                string.Equals(ScoringState.Fingerprint(plan.Handle, cover), head, StringComparison.OrdinalIgnoreCase);
+            entry.TailFingerprint = asScanned ? tail : null;
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);
             state.Output.Length = length;

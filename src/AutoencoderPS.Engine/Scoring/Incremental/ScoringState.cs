@@ -132,8 +132,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 read += n;
             }
             if (read < length) return ""; // shorter than that now: matches nothing
-            return Convert.ToHexString(SHA256.HashData(bytes));
+            return Fingerprint(bytes);
         }
+
+        /// <summary>SHA-256 (hex) of <paramref name="bytes"/>.</summary>
+        public static string Fingerprint(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
         /// <summary>SHA-256 (hex) of the <see cref="FingerprintLength"/>(<paramref name="offset"/>) bytes just before <paramref name="offset"/>.</summary>
         public static string TailFingerprint(SafeFileHandle handle, long offset)
