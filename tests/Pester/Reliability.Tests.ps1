@@ -288,6 +288,15 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         @($warnings | Where-Object { "$_" -match 'only with -OutputPath' }) | Should -HaveCount 0
     }
 
+    It 'says that piped hashtables must be objects, not that their columns are missing' {
+        $thrown = $null
+        try { @{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -Be 'FeatureColumnsMissing,AutoencoderPS.Commands.TestAnomalyCommand'
+        $thrown.Exception.Message | Should -Match 'hashtables'
+        $thrown.Exception.Message | Should -Match '\[pscustomobject\]'
+        @([pscustomobject]@{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject) | Should -HaveCount 1
+    }
+
     It 'refuses an -OutputPath on a drive that does not exist before reading anything' {
         { Test-Anomaly -Model $script:ModelObject -Path $script:Csv -OutputPath 'nosuchdrive:/scored.csv' } |
             Should -Throw -ErrorId 'OutputPathNotFileSystem,AutoencoderPS.Commands.TestAnomalyCommand'

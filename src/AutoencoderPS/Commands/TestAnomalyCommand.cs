@@ -399,6 +399,12 @@ namespace AutoencoderPS.Commands
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
             if (missing.Length == 0) return;
             var e = ColumnMismatch.Error(source, missing, found, Schema.Names.Concat(Model.Settings.WindowColumns), Delimiter);
+            // A hashtable's keys are not properties: its "columns" are Keys, Values, Count... Say so, not that columns lack.
+            if (target is PSObject { BaseObject: System.Collections.IDictionary })
+                e = new AutoencoderException(ErrorIds.FeatureColumnsMissing,
+                    "The input rows are hashtables (dictionaries): Test-Anomaly reads a row's properties, and a hashtable's keys are not " +
+                    $"properties. Pipe objects instead: [pscustomobject]@{{ {string.Join("; ", Schema.Names.Take(3).Select(n => n + " = ..."))} }}, " +
+                    "or $rows | ForEach-Object { [pscustomobject]$_ }.");
             ThrowTerminatingError(EngineError(e, target));
         }
 
