@@ -331,13 +331,18 @@ namespace AutoencoderPS.Engine.Tests
             AssertEveryIdOnce(25 + fresh);
         }
 
+        // Edits every file entry of the saved state, as JSON (a state as another version, or another day, wrote it).
+        private void EditStateFiles(Action<System.Text.Json.Nodes.JsonObject> edit)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
+            foreach (var file in json["Files"]!.AsArray()) edit(file!.AsObject());
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+        }
+
         // The state as a version before TailFingerprint wrote it: the same JSON without that field.
         private void DropTailFingerprints()
         {
-            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
-            foreach (var file in json["Files"]!.AsArray())
-                Assert.True(file!.AsObject().Remove("TailFingerprint"));
-            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            EditStateFiles(file => Assert.True(file.Remove("TailFingerprint")));
             Assert.All(ScoringState.Load(State)!.Files, f => Assert.Null(f.TailFingerprint));
         }
 
@@ -404,13 +409,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(12, state.Files.Single(f => f.Path == input).RowsScored);
         }
 
-        private void AgeEntries(TimeSpan age)
-        {
-            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!;
-            foreach (var file in json["Files"]!.AsArray())
-                file!["UpdatedUtc"] = DateTime.UtcNow - age;
-            File.WriteAllText(State, json.ToJsonString(), Utf8);
-        }
+        private void AgeEntries(TimeSpan age) => EditStateFiles(file => file["UpdatedUtc"] = DateTime.UtcNow - age);
 
         [Fact]
         public void TheEntryOfAFileGoneForAMonthIsForgottenAndNoOther()
