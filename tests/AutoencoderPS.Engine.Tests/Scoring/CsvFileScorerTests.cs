@@ -382,19 +382,8 @@ namespace AutoencoderPS.Engine.Tests
         public void AFileThatCannotBeOpenedLeavesNoReplicaForTheNext(int threads)
         {
             // The replicas of a file that failed to open go with it: the next file scores with the model as it is then.
-            var options = new CsvInputOptions();
-            string input = temp.File("after-missing.csv");
-            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(3 * CsvFileScorer.ChunkRows, seed: 17), CultureInfo.InvariantCulture, ","));
-            var header = CsvSource.ReadHeader(input, options);
-            using var model = CopyOfModel();
-            using var writer = new ScoredCsvWriter(temp.File("after-missing-scored.csv"), options, topFeatures: 3);
-            using var scorer = Scorer(model, writer, options, threads);
-            Assert.ThrowsAny<IOException>(() => scorer.Score(temp.File("gone.csv"), header, headerInFile: true));
-            model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0));
-            Assert.True(scorer.Score(input, header, headerInFile: true));
-            Assert.Equal(3 * CsvFileScorer.ChunkRows, scorer.Rows);
-            // Threshold 0: every row scored by the recalibrated model is an anomaly.
-            Assert.Equal(scorer.Rows, scorer.Anomalies);
+            AssertTheNextFileScoresWithTheModelAsItIsThen(threads, (scorer, header) =>
+                Assert.ThrowsAny<IOException>(() => scorer.Score(temp.File("gone.csv"), header, headerInFile: true)));
         }
 
         [Theory]
@@ -405,19 +394,28 @@ namespace AutoencoderPS.Engine.Tests
             // A FIFO opens (once a writer comes) but has no length: the replicas made for it go with it, so the next file
             // scores with the model as it is then, not with the threshold of the file that failed.
             if (OperatingSystem.IsWindows()) return;
-            var options = new CsvInputOptions();
-            string input = temp.File("after-fifo.csv");
-            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(3 * CsvFileScorer.ChunkRows, seed: 18), CultureInfo.InvariantCulture, ","));
-            var header = CsvSource.ReadHeader(input, options);
             string fifo = temp.File("pipe.csv");
             Fifo.Make(fifo);
+            AssertTheNextFileScoresWithTheModelAsItIsThen(threads, (scorer, header) =>
+            {
+                var opener = new System.Threading.Thread(() => { using var end = new FileStream(fifo, FileMode.Open, FileAccess.Write); });
+                opener.Start();
+                Assert.ThrowsAny<NotSupportedException>(() => scorer.Score(fifo, header, headerInFile: true));
+                Assert.True(opener.Join(TimeSpan.FromSeconds(30)), "the FIFO's writer did not get through");
+            });
+        }
+
+        // A file fails first (failFirst), the model is recalibrated, and the next file scores with the model as it is then.
+        private void AssertTheNextFileScoresWithTheModelAsItIsThen(int threads, Action<CsvFileScorer, CsvHeader> failFirst)
+        {
+            var options = new CsvInputOptions();
+            string input = temp.File("after-failure.csv");
+            File.WriteAllText(input, MessyData.Csv(MessyData.Rows(3 * CsvFileScorer.ChunkRows, seed: 17), CultureInfo.InvariantCulture, ","));
+            var header = CsvSource.ReadHeader(input, options);
             using var model = CopyOfModel();
-            using var writer = new ScoredCsvWriter(temp.File("after-fifo-scored.csv"), options, topFeatures: 3);
+            using var writer = new ScoredCsvWriter(temp.File("after-failure-scored.csv"), options, topFeatures: 3);
             using var scorer = Scorer(model, writer, options, threads);
-            var opener = new System.Threading.Thread(() => { using var end = new FileStream(fifo, FileMode.Open, FileAccess.Write); });
-            opener.Start();
-            Assert.ThrowsAny<NotSupportedException>(() => scorer.Score(fifo, header, headerInFile: true));
-            Assert.True(opener.Join(TimeSpan.FromSeconds(30)), "the FIFO's writer did not get through");
+            failFirst(scorer, header);
             model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0));
             Assert.True(scorer.Score(input, header, headerInFile: true));
             Assert.Equal(3 * CsvFileScorer.ChunkRows, scorer.Rows);

@@ -17,15 +17,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             Handle = handle;
             Length = length;
             LastWriteUtc = lastWriteUtc;
-            Head = new byte[ScoringState.FingerprintLength(length)];
-            int read = 0;
-            while (read < Head.Length)
-            {
-                int n = RandomAccess.Read(handle, Head.AsSpan(read), read);
-                if (n <= 0) break;
-                read += n;
-            }
-            if (read < Head.Length) Head = Head.AsSpan(0, read).ToArray();
+            Head = ScoringState.ReadAt(handle, 0, ScoringState.FingerprintLength(length));
         }
 
         /// <summary>
@@ -202,7 +194,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         internal static bool Continues(FilePlan plan, ScoringFileState entry)
         {
             if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
-            if (!string.Equals(ScoringState.Fingerprint(plan.Handle, entry.FingerprintLength), entry.Fingerprint, StringComparison.OrdinalIgnoreCase))
+            // The head from the bytes read when the run opened the file (it is at least as long as the entry's offset).
+            if (plan.Head.Length < entry.FingerprintLength ||
+                !string.Equals(ScoringState.Fingerprint(plan.Head.AsSpan(0, entry.FingerprintLength)), entry.Fingerprint, StringComparison.OrdinalIgnoreCase))
                 return false;
             if (entry.Offset > 0 && !EndsALine(plan.Handle, entry.Offset)) return false;
             return entry.TailFingerprint == null

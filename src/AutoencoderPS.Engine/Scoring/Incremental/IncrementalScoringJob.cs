@@ -546,12 +546,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // back is not what was scored, and would make the copy that holds it look like a new file. Then no tail: the
             // entry is matched on its head and the line break before its offset, as an entry of an older state is.
             int cover = ScoringState.FingerprintLength(entry.Offset);
-            string head = ScoringState.Fingerprint(plan.Head.AsSpan(0, Math.Min(cover, plan.Head.Length)));
-            entry.Fingerprint = head;
-            entry.FingerprintLength = cover;
+            if (entry.FingerprintLength != cover || entry.Fingerprint.Length == 0)
+            {
+                entry.Fingerprint = ScoringState.Fingerprint(plan.Head.AsSpan(0, cover));
+                entry.FingerprintLength = cover;
+            }
             string tail = ScoringState.TailFingerprint(plan.Handle, entry.Offset);
-            bool asScanned = tail.Length > 0 && plan.Head.Length >= cover &&
-                string.Equals(ScoringState.Fingerprint(plan.Handle, cover), head, StringComparison.OrdinalIgnoreCase);
+            bool asScanned = tail.Length > 0 && ScoringState.ReadAt(plan.Handle, 0, cover).AsSpan().SequenceEqual(plan.Head.AsSpan(0, cover));
             entry.TailFingerprint = asScanned ? tail : null;
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);

@@ -117,11 +117,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
         }
 
-        /// <summary>SHA-256 (hex) of the first <paramref name="length"/> bytes of an open file.</summary>
-        public static string Fingerprint(SafeFileHandle handle, int length) => Fingerprint(handle, 0, length);
-
         /// <summary>SHA-256 (hex) of the <paramref name="length"/> bytes of an open file from <paramref name="start"/>.</summary>
         public static string Fingerprint(SafeFileHandle handle, long start, int length)
+        {
+            var bytes = ReadAt(handle, start, length);
+            return bytes.Length < length ? "" : Fingerprint(bytes); // shorter than that now: matches nothing
+        }
+
+        /// <summary>The <paramref name="length"/> bytes of an open file from <paramref name="start"/>; fewer where it ends first.</summary>
+        public static byte[] ReadAt(SafeFileHandle handle, long start, int length)
         {
             var bytes = new byte[length];
             int read = 0;
@@ -131,8 +135,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (n <= 0) break;
                 read += n;
             }
-            if (read < length) return ""; // shorter than that now: matches nothing
-            return Fingerprint(bytes);
+            return read < length ? bytes.AsSpan(0, read).ToArray() : bytes;
         }
 
         /// <summary>SHA-256 (hex) of <paramref name="bytes"/>.</summary>
