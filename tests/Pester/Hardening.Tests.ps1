@@ -52,6 +52,17 @@ BeforeAll {
         $folder
     }
 
+    # Runs $Script with a trained model ($Seed) and a scratch folder of its own, then disposes the one and removes the other.
+    function Invoke-WithModelAndFolder([int] $Seed, [string] $Prefix, [scriptblock] $Script) {
+        $m = New-TrainedModel -Seed $Seed
+        $folder = New-ScratchFolder $Prefix
+        try { & $Script $m $folder }
+        finally {
+            $m.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     # Waits until a scored file is being written in $Folder: its temporary output holds some rows.
     function Wait-ForScoredRows([string] $Folder) {
         Wait-Until { @(Get-ChildItem -LiteralPath $Folder -Force -Filter '*.tmp' | Where-Object Length -gt 100000).Count -ge 1 }
@@ -180,9 +191,8 @@ Describe 'A model trained afresh while Test-Anomaly scores piped rows' {
 
 Describe 'A model trained afresh while Test-Anomaly scores files record by record' {
     It 'ends the file in progress and refuses the next with one ModelChangedWhileScoring error each; the rows before stay' {
-        $m = New-TrainedModel -Seed 9
-        $folder = New-ScratchFolder 'aeps-retrained'
-        try {
+        Invoke-WithModelAndFolder -Seed 9 -Prefix 'aeps-retrained' -Script {
+            param($m, $folder)
             $first = Join-Path $folder 'first.csv'
             $second = Join-Path $folder 'second.csv'
             New-MetricRow -Count 40 -Seed 31 | Export-Csv -LiteralPath $first -NoTypeInformation
@@ -212,18 +222,13 @@ Describe 'A model trained afresh while Test-Anomaly scores files record by recor
             $failures[1].TargetObject | Should -Be $second
             $failures[1].Exception.Message | Should -BeLike "*'$second' was not scored*"
         }
-        finally {
-            $m.Dispose()
-            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
-        }
     }
 }
 
 Describe 'A model trained afresh from another runspace before Test-Anomaly -OutputPath scored a row' {
     It 'refuses the file, writes nothing and leaves the previous output as it was' {
-        $m = New-TrainedModel -Seed 12
-        $folder = New-ScratchFolder 'aeps-retrained-output'
-        try {
+        Invoke-WithModelAndFolder -Seed 12 -Prefix 'aeps-retrained-output' -Script {
+            param($m, $folder)
             # Read record by record (-NeutralizeFormulas) in one batch: no row is scored before the file has been read.
             $big = New-BigMetricCsv -Path (Join-Path $folder 'big.csv') -Rows 500000
             $scored = Join-Path $folder 'scored.csv'
@@ -250,18 +255,13 @@ Describe 'A model trained afresh from another runspace before Test-Anomaly -Outp
             finally { $run.PowerShell.Dispose() }
             @(Get-ChildItem -LiteralPath $folder -Force | Select-Object -ExpandProperty Name | Sort-Object) | Should -Be @('big.csv', 'scored.csv')
         }
-        finally {
-            $m.Dispose()
-            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
-        }
     }
 }
 
 Describe 'Test-Anomaly -OutputPath over an export with no new rows and a file that fails' {
     It 'writes the empty output of the file it read, and names the one it could not' {
-        $m = New-TrainedModel -Seed 13
-        $folder = New-ScratchFolder 'aeps-header-only'
-        try {
+        Invoke-WithModelAndFolder -Seed 13 -Prefix 'aeps-header-only' -Script {
+            param($m, $folder)
             $today = Join-Path $folder 'today.csv'
             Set-Content -LiteralPath $today -Value 'Host,cpu,mem,disk'
             $placeholder = Join-Path $folder 'placeholder.csv'
@@ -274,10 +274,6 @@ Describe 'Test-Anomaly -OutputPath over an export with no new rows and a file th
             $lines = @(Get-Content -LiteralPath $scored)
             $lines.Count | Should -Be 1
             $lines[0] | Should -BeLike 'Host,cpu,mem,disk,*AnomalyScore*'
-        }
-        finally {
-            $m.Dispose()
-            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
         }
     }
 }
