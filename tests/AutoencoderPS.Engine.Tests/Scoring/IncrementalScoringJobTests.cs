@@ -217,6 +217,49 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal("ScoringOutputWithoutState", orphan.ErrorId);
         }
 
+        [Theory]
+        [InlineData("moved", ScoringOutputFormat.Csv)]
+        [InlineData("moved", ScoringOutputFormat.JsonLines)]
+        [InlineData("copytruncate", ScoringOutputFormat.Csv)]
+        [InlineData("removed", ScoringOutputFormat.Csv)]
+        public void ARotatedOutputStartsANewOneAndTheInputsGoOnWhereTheyStopped(string rotation, ScoringOutputFormat format)
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(new[] { input }, format: format);
+            string rotated = Output + ".1";
+            switch (rotation)
+            {
+                case "moved": File.Move(Output, rotated); File.WriteAllBytes(Output, Array.Empty<byte>()); break; // logrotate's create
+                case "copytruncate": File.Copy(Output, rotated); new FileStream(Output, FileMode.Truncate).Dispose(); break;
+                default: File.Move(Output, rotated); break;
+            }
+            string before = File.ReadAllText(rotated);
+
+            Append(input, Rows(3));
+            // Killed before its first commit: the state already says the new output starts empty, so the next run cuts
+            // the uncommitted bytes back rather than refusing a shorter output.
+            var killed = new RecordingObserver();
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, killed, format: format, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed") throw new InvalidOperationException("killed");
+            }));
+            Assert.Contains(killed.VerboseMessages, m => m.Contains("taking it as rotated", StringComparison.Ordinal));
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, format: format);
+
+            Assert.Equal(3, summary.RowsScored);
+            Assert.Equal(before, File.ReadAllText(rotated));
+            Assert.Equal(new FileInfo(Output).Length, ScoringState.Load(State)!.Output.Length);
+            var ids = format == ScoringOutputFormat.Csv
+                ? Ids(ReadOutput())
+                : File.ReadAllLines(Output).Select(l => long.Parse(JsonDocument.Parse(l).RootElement.GetProperty("Id").GetString()!, Invariant)).ToList();
+            Assert.Equal(new long[] { 6, 7, 8 }, ids);
+            if (format == ScoringOutputFormat.Csv)
+                Assert.StartsWith("Id,", File.ReadAllLines(Output)[0], StringComparison.Ordinal);
+            Assert.Contains(recorder.Warnings, w => w.Contains("interrupted run", StringComparison.Ordinal));
+        }
+
         [Fact]
         public void ARotatedFileIsScoredFromItsStartWithAWarning()
         {

@@ -207,10 +207,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
                 long length = outputFile.Length;
+                if (length == 0 && committed > 0)
+                {
+                    // Empty, or not there (created just now): rotated between runs (logrotate moves it away and creates it
+                    // again, or copies it and cuts it to nothing), or removed. What it held is wherever it went; the input
+                    // files go on where they stopped, into a new output (with its header, CSV). The state says so at once,
+                    // before anything is written: a run killed before its first commit must not leave a state that still
+                    // counts the old output's bytes, which would make the new, shorter one look damaged.
+                    observer.Verbose($"The output '{outputPath}' is empty, and its state counts {committed:N0} bytes of results: taking it as " +
+                        "rotated (moved away or cut by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
+                    state.Output.Length = committed = 0;
+                    SaveState();
+                }
                 if (length < committed)
                     throw new AutoencoderException(ErrorIds.ScoringOutputTruncated,
                         $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' says {committed:N0} bytes of it are " +
-                        "committed results: it was shortened or replaced by something else. Restore it, or move it and its state away to score everything again.");
+                        "committed results: it was shortened or edited by something else (log rotation leaves it empty or moves it away, which " +
+                        "starts a new output). Restore it, or move it and its state away to score everything again.");
                 if (length > committed)
                 {
                     // Results of a run that died before it committed them: the rows are scored again below.
