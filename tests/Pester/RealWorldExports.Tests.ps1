@@ -1017,15 +1017,29 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
             Get-Sha256 $target | Should -Be $hashBefore
         }
 
-        It 'a run that fails on a missing feature column (FeatureColumnsMissing) leaves it byte-identical and no temporary file' {
+        It 'a file lacking a feature column is its own FeatureColumnsMissing error; the other files are scored and written' {
+            $lacking = Join-Path $elsewhere 'lacking.csv'
+            $rows = @(New-ExportRow -Count 10 -Seed 50) | ForEach-Object { $_.Remove('mem_pct'); $_.Remove('Host'); $_ }
+            Write-ExportCsv $lacking $rows
+            $errs = $null
+            # The file that lacks columns first: the good one after it is still scored.
+            Test-Anomaly -Model $m -Path $lacking, $fileB -OutputPath $target -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
+            $errs[0].TargetObject | Should -Be $lacking
+            $errs[0].ToString() | Should -Match "lacking\.csv' lacks the model's column\(s\) 'Host', 'mem_pct'\."
+            @(Import-Csv -LiteralPath $target) | Should -HaveCount 120
+            Get-FolderListing $outFolder | Should -Be $listingBefore
+        }
+
+        It 'a run stopped by that error (-ErrorAction Stop) leaves it byte-identical and no temporary file' {
             $lacking = Join-Path $elsewhere 'lacking.csv'
             $rows = @(New-ExportRow -Count 10 -Seed 50) | ForEach-Object { $_.Remove('mem_pct'); $_.Remove('Host'); $_ }
             Write-ExportCsv $lacking $rows
             $caught = $null
-            # The good file first: its rows are scored (into the temporary file) before the second file fails.
-            try { Test-Anomaly -Model $m -Path $fileB, $lacking -OutputPath $target } catch { $caught = $_ }
+            # The good file first: its rows are scored (into the temporary file) before the second file stops the run.
+            try { Test-Anomaly -Model $m -Path $fileB, $lacking -OutputPath $target -ErrorAction Stop } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
-            $caught.ToString() | Should -Match "lacking\.csv' lacks the model's column\(s\) 'Host', 'mem_pct'\."
             Get-Sha256 $target | Should -Be $hashBefore
             Get-FolderListing $outFolder | Should -Be $listingBefore
         }

@@ -153,7 +153,7 @@ namespace AutoencoderPS.Commands
                 var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
-                    CheckColumns(record.ColumnNames, "The input", InputObject);
+                    if (MissingColumns(record.ColumnNames, "The input", InputObject) is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
                     columnsChecked = true;
                 }
                 Accept(record, ++rowNumber);
@@ -221,7 +221,8 @@ namespace AutoencoderPS.Commands
                         // A call scores with the model it began with: one trained afresh since (from another runspace)
                         // scores none of the files after that, whichever way they are read.
                         Model.ThrowIfTrainedSince(pipeline.Schema, file);
-                        CheckColumns(header.Names, $"File '{file}'", file);
+                        // A file without the model's columns is that file's error: the other files are scored.
+                        if (MissingColumns(header.Names, $"File '{file}'", file) is { } missing) throw missing;
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
@@ -391,13 +392,14 @@ namespace AutoencoderPS.Commands
             WriteProgress(progress);
         }
 
-        // A feature column absent from the input is a schema mismatch: one terminating error naming every missing column.
-        private void CheckColumns(IEnumerable<string> present, string source, object target)
+        // A feature column absent from the input is a schema mismatch: one error naming every missing column (null when
+        // none is missing). Piped input stops at it; a file is skipped with it, and the other files are scored.
+        private AutoencoderException? MissingColumns(IEnumerable<string> present, string source, object target)
         {
             var found = present.ToList();
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
             var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
-            if (missing.Length == 0) return;
+            if (missing.Length == 0) return null;
             var e = ColumnMismatch.Error(source, missing, found, Schema.Names.Concat(Model.Settings.WindowColumns), Delimiter);
             // A hashtable's keys are not properties: its "columns" are Keys, Values, Count... Say so, not that columns lack.
             if (target is PSObject { BaseObject: System.Collections.IDictionary })
@@ -405,7 +407,7 @@ namespace AutoencoderPS.Commands
                     "The input rows are hashtables (dictionaries): Test-Anomaly reads a row's properties, and a hashtable's keys are not " +
                     $"properties. Pipe objects instead: [pscustomobject]@{{ {string.Join("; ", Schema.Names.Take(3).Select(n => n + " = ..."))} }}, " +
                     "or $rows | ForEach-Object { [pscustomobject]$_ }.");
-            ThrowTerminatingError(EngineError(e, target));
+            return e;
         }
 
         // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.
