@@ -157,6 +157,29 @@ Describe 'Invoke-AnomalyScoring' {
             $global:LASTEXITCODE | Should -Be 0
         }
 
+        It 'scores the last row of a finished export without a final line break, as Test-Anomaly -Path does, once the file is quiet' {
+            $folder = Join-Path $TestDrive 'no-final-break'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 30
+            $text = [System.IO.File]::ReadAllText($export)
+            [System.IO.File]::WriteAllText($export, $text.TrimEnd("`r", "`n"))
+
+            (Invoke-AnomalyScoring @job -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) |
+                Should -Match 'no line break yet'
+            Assert-EveryIdOnce $output 29
+            # Ten minutes without a write: the writer is done.
+            (Get-Item $export).LastWriteTimeUtc = [datetime]::UtcNow.AddMinutes(-11)
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 1
+            Assert-EveryIdOnce $output 30
+            $whole = @(Test-Anomaly -Path $export -Model (Import-Autoencoder -Path $script:ModelPath))
+            $scored = @(Import-Csv $output)
+            $scored[-1].Id | Should -Be $whole[-1].Id
+            [math]::Abs([double]::Parse($scored[-1].AnomalyScore, [cultureinfo]::InvariantCulture) - $whole[-1].AnomalyScore) | Should -BeLessThan 1e-9
+            $scored[-1].SourceLine | Should -Be '31'
+        }
+
         It 'picks up new files that a wildcard matches and reads each file once' {
             $folder = Join-Path $TestDrive 'wildcard'
             $output = Join-Path $folder 'out/scored.csv'

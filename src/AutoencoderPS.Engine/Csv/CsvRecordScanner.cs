@@ -73,6 +73,12 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>A record that spans more line breaks than this is a <see cref="ErrorIds.CsvRecordTooLong"/> error.</summary>
         public int MaxRecordLines { get; init; } = DefaultMaxRecordLines;
 
+        /// <summary>
+        /// True: the range's end ends its last record, line break or not (a file known to be finished). The caller checks
+        /// that no quoted field is open there: an open one would run to the end.
+        /// </summary>
+        public bool EndEndsRecord { get; init; }
+
         /// <summary>After <see cref="Records"/>: the physical line where the unfinished bytes at the range's end start.</summary>
         public long PendingLine { get; private set; }
 
@@ -147,7 +153,7 @@ namespace AutoencoderPS.Engine.Csv
             {
                 Offset = position,
                 FirstLine = line,
-                HoldIncompleteRecord = true,
+                HoldIncompleteRecord = !EndEndsRecord,
                 BufferSize = bufferSize,
                 MaxRecordBytes = MaxRecordBytes,
                 MaxRecordLines = MaxRecordLines,

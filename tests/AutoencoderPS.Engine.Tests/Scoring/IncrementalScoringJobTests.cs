@@ -125,6 +125,82 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(AnomalyScoringExitCode.NoAnomalies, nothing.ExitCode);
         }
 
+        // The file as a writer that has stopped left it: last written longer ago than a run takes a last line as finished.
+        private static void LeaveQuiet(string path) =>
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow - ScoringState.LastLineFinishedAfter - TimeSpan.FromMinutes(1));
+
+        private void AssertSourceLinesLeadBack()
+        {
+            // Id n is on line n + 1.
+            Assert.All(ReadOutput(), r => Assert.Equal(long.Parse((string)Value(r, "Id")!, Invariant) + 1, long.Parse((string)Value(r, "SourceLine")!, Invariant)));
+        }
+
+        [Theory]
+        [InlineData("\n")]
+        [InlineData("\r\n")]
+        public void AFinishedLastLineWithoutALineBreakIsScoredOnceAndALineBreakAfterItGoesOn(string newline)
+        {
+            // An exporter that leaves out the final line break: the last row is the newest data.
+            string input = temp.File("export.csv");
+            File.WriteAllText(input, Header + newline + Rows(5, newline).TrimEnd('\r', '\n'), Utf8);
+
+            var recorder = new RecordingObserver();
+            Assert.Equal(4, Run(new[] { input }, recorder).RowsScored); // just written: it may still be writing that line
+            Assert.Contains(recorder.VerboseMessages, m => m.Contains("no line break yet", StringComparison.Ordinal));
+            LeaveQuiet(input);
+            Assert.Equal(1, Run(input).RowsScored);
+            Assert.Equal(0, Run(input).RowsScored);
+            AssertEveryIdOnce(5);
+            Assert.True(ScoringState.Load(State)!.Files.Single().EndsInOpenLine);
+
+            // The writer was not done after all, and goes on with a line break first: the line is not scored again.
+            Append(input, newline + Rows(3, newline));
+            recorder = new RecordingObserver();
+            Assert.Equal(3, Run(new[] { input }, recorder).RowsScored);
+            Assert.Empty(recorder.Warnings);
+            AssertEveryIdOnce(8);
+            AssertSourceLinesLeadBack();
+            Assert.Null(ScoringState.Load(State)!.Files.Single().EndsInOpenLine);
+        }
+
+        [Fact]
+        public void ALastLineTakenAsFinishedThatGoesOnIsSkippedToItsEndWithAWarning()
+        {
+            string input = temp.File("export.csv");
+            string rows = Rows(4);
+            File.WriteAllText(input, Header + "\n" + rows.Substring(0, rows.Length - 5), Utf8); // the last row cut inside its last value
+            LeaveQuiet(input);
+            Run(input);
+            AssertEveryIdOnce(4);
+
+            Append(input, rows.Substring(rows.Length - 5) + Rows(2));
+            var recorder = new RecordingObserver();
+            Assert.Equal(2, Run(new[] { input }, recorder).RowsScored);
+            Assert.Contains(recorder.Warnings, w => w.Contains("went on with its last line (line 5)", StringComparison.Ordinal));
+            Assert.Empty(recorder.Rejected);
+            AssertEveryIdOnce(6);
+            AssertSourceLinesLeadBack();
+        }
+
+        [Theory]
+        [InlineData("fields")]
+        [InlineData("quote")]
+        public void AQuietFileCutShortInItsLastLineWarnsAndLeavesItUnscored(string cut)
+        {
+            string input = temp.File("export.csv");
+            string last = cut == "fields" ? "99,1.5,2.5" : "99,\"1.5";
+            File.WriteAllText(input, Header + "\n" + Rows(3) + last, Utf8);
+            LeaveQuiet(input);
+
+            var recorder = new RecordingObserver();
+            Assert.Equal(3, Run(new[] { input }, recorder).RowsScored);
+            var warning = Assert.Single(recorder.Warnings);
+            Assert.Contains("line 5", warning, StringComparison.Ordinal);
+            Assert.Contains(cut == "fields" ? $"3 field(s), the header has {SyntheticData.FeatureNames.Length + 1}" : "a quoted field is open", warning, StringComparison.Ordinal);
+            Assert.Empty(recorder.Rejected);
+            Assert.Equal(3, ScoringState.Load(State)!.Output.RowsScored);
+        }
+
         [Fact]
         public void CommitsTheStateAfterEveryBatch()
         {

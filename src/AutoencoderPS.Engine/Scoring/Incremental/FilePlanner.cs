@@ -40,6 +40,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public bool Matched { get; set; }
         public CsvHeader? Header { get; set; }
         public bool Usable { get; set; }
+
+        /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
+        public bool WarnedColumns { get; set; }
     }
 
     /// <summary>
@@ -191,6 +194,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // of what was scored. An offset is always just after a line break (a record's end: LF, CRLF or a lone CR; see
         // ScannedCsvRecord.End), so the byte before it must be one: that is implied by the tail where there is one, and is
         // the one check beyond the head for an entry of an older state without a tail (trusted on its head as before).
+        // The one offset that is not after a line break is the end of a finished last line (EndsInOpenLine).
         internal static bool Continues(FilePlan plan, ScoringFileState entry)
         {
             if (plan.Length < entry.Offset || entry.FingerprintLength != ScoringState.FingerprintLength(entry.Offset)) return false;
@@ -198,7 +202,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             if (plan.Head.Length < entry.FingerprintLength ||
                 !string.Equals(ScoringState.Fingerprint(plan.Head.AsSpan(0, entry.FingerprintLength)), entry.Fingerprint, StringComparison.OrdinalIgnoreCase))
                 return false;
-            if (entry.Offset > 0 && !EndsALine(plan.Handle, entry.Offset)) return false;
+            if (entry.Offset > 0 && entry.EndsInOpenLine != true && !EndsALine(plan.Handle, entry.Offset)) return false;
             return entry.TailFingerprint == null
                 || string.Equals(ScoringState.TailFingerprint(plan.Handle, entry.Offset), entry.TailFingerprint, StringComparison.OrdinalIgnoreCase);
         }

@@ -438,6 +438,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             public long End = -1;
             public long Lines;
             public bool Pending;
+            // The batch ends with a finished last line that had no line break (ScoringFileState.EndsInOpenLine).
+            public bool EndsInOpenLine;
 
             public void Clear()
             {
@@ -452,12 +454,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             if (!plan.Usable) return true;
             var entry = plan.Entry!;
-            var header = plan.Header!;
-            var batch = new Batch { End = entry.Offset, Lines = entry.Lines, Pending = !plan.Matched };
-            bool warnedColumns = false;
+            var batch = new Batch { End = entry.Offset, Lines = entry.Lines, Pending = !plan.Matched, EndsInOpenLine = entry.EndsInOpenLine == true };
             observer.Verbose(plan.Matched
                 ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
                 : $"'{plan.Path}': new file, {plan.Length:N0} bytes.");
+            // After a last line taken as finished: the bytes that follow must start with a line break; if they go on with
+            // that line, it was not finished, and the rest of it is skipped.
+            bool skipRestOfLine = batch.EndsInOpenLine && plan.Length > entry.Offset && !StartsALine(plan, entry.Offset);
+            if (skipRestOfLine)
+                observer.Warning($"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
+                    $"(it had no line break and the file had not changed for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes): the rest of that line is skipped.");
 
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
@@ -484,32 +490,104 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                                 $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
                         break;
                     }
-                    var scanned = records.Current;
-                    if (!scanned.IsBlank)
+                    if (skipRestOfLine)
                     {
-                        var record = new CsvRecord(header, scanned.Fields!, plan.Path, scanned.Line);
-                        var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
-                        if (rejected != null)
-                        {
-                            // Rejected, reported, and committed with the batch: a bad line is not retried on every run.
-                            batch.Rejected++;
-                            observer.RowRejected(rejected, record);
-                        }
-                        else
-                        {
-                            batch.Rows++;
-                            if (!warnedColumns) { warnedColumns = true; WarnDroppedColumns(header, plan.Path); }
-                        }
+                        skipRestOfLine = false;
+                        Advance(batch, records.Current, endsInOpenLine: false);
+                        continue;
                     }
-                    batch.End = scanned.End;
-                    batch.Lines = scanned.Line + scanned.LineBreaks - 1;
-                    batch.Pending = true;
+                    Take(plan, batch, records.Current, endsInOpenLine: false);
                     if (batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
+            }
+            if (!stopped && readError == null && scanner.PendingLineBreaks == 0 && !skipRestOfLine && scanner.Position < plan.Length)
+            {
+                try { TakeFinishedLastLine(plan, batch, scanner); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
             }
             if (batch.Pending) Commit(plan, batch);
             if (readError != null) Fail(plan.Path, readError);
             return !stopped;
+        }
+
+        // One record into the pipeline: scored (later, with its batch), or rejected and reported.
+        private void Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
+        {
+            if (!scanned.IsBlank)
+            {
+                var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
+                var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
+                if (rejected != null)
+                {
+                    // Rejected, reported, and committed with the batch: a bad line is not retried on every run.
+                    batch.Rejected++;
+                    observer.RowRejected(rejected, record);
+                }
+                else
+                {
+                    if (!plan.WarnedColumns) { plan.WarnedColumns = true; WarnDroppedColumns(plan.Header!, plan.Path); }
+                    batch.Rows++;
+                }
+            }
+            Advance(batch, scanned, endsInOpenLine);
+        }
+
+        private static void Advance(Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
+        {
+            batch.End = scanned.End;
+            // Line breaks before the record's end: a last line without one adds none, so a line break that comes later ends
+            // that same line, and the rows after it keep their line numbers.
+            batch.Lines = scanned.Line + scanned.LineBreaks - 1;
+            batch.EndsInOpenLine = endsInOpenLine;
+            batch.Pending = true;
+        }
+
+        // The bytes after the last complete line, when they are a finished last line without a line break: the file has not
+        // been written for ScoringState.LastLineFinishedAfter, no quoted field is open, and the line has the header's
+        // number of fields. Otherwise they wait (a line still being written), with a warning when the file is quiet but
+        // the line is not whole (a file cut short).
+        private void TakeFinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
+        {
+            long start = scanner.Position, length = plan.Length - start;
+            if (length > CsvRecordScanner.DefaultMaxRecordBytes) return; // the scan reports a record that long once it ends
+            var rest = ScoringState.ReadAt(plan.Handle, start, (int)length);
+            if (rest.AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return; // spaces only: nothing to score
+            var quiet = DateTime.UtcNow - plan.LastWriteUtc;
+            if (quiet < ScoringState.LastLineFinishedAfter)
+            {
+                observer.Verbose($"'{plan.Path}': its last line (line {scanner.NextLine}) has no line break yet; it waits until the file has not " +
+                    $"been written for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes.");
+                return;
+            }
+            bool quoteOpen = rest.AsSpan().Count((byte)'"') % 2 != 0;
+            ScannedCsvRecord? last = null;
+            if (!quoteOpen)
+            {
+                var finished = new CsvRecordScanner(plan.Handle, start, plan.Length, scanner.NextLine, encoding, options.Csv.EffectiveDelimiter, file: plan.Path)
+                {
+                    EndEndsRecord = true,
+                };
+                last = finished.Records().FirstOrDefault();
+            }
+            int fields = last?.Fields?.Length ?? 0;
+            if (last == null || last.End != plan.Length || fields != plan.Header!.Names.Count)
+            {
+                observer.Warning($"File '{plan.Path}' ends with a line without a line break (line {scanner.NextLine}) and has not been written for " +
+                    $"{FormatQuiet(quiet)}, but that line is not a whole row ({(quoteOpen ? "a quoted field is open" : $"{fields} field(s), the header has {plan.Header!.Names.Count}")}): " +
+                    "it was cut short. It is not scored; end it with a line break once it is whole, or remove it.");
+                return;
+            }
+            observer.Verbose($"'{plan.Path}': its last line (line {last.Line}) has no line break, and the file has not been written for {FormatQuiet(quiet)}: scoring it as finished.");
+            Take(plan, batch, last, endsInOpenLine: true);
+        }
+
+        private static string FormatQuiet(TimeSpan quiet) =>
+            quiet.TotalHours >= 48 ? $"{quiet.TotalDays:N0} days" : quiet.TotalMinutes >= 120 ? $"{quiet.TotalHours:N0} hours" : $"{quiet.TotalMinutes:N0} minutes";
+
+        private static bool StartsALine(FilePlan plan, long offset)
+        {
+            var next = ScoringState.ReadAt(plan.Handle, offset, 1);
+            return next.Length == 1 && (next[0] == (byte)'\n' || next[0] == (byte)'\r');
         }
 
         private void WarnDroppedColumns(CsvHeader header, string file)
@@ -551,6 +629,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             entry.Offset = batch.End;
             entry.Lines = batch.Lines;
+            entry.EndsInOpenLine = batch.EndsInOpenLine ? true : null;
             entry.RowsScored += scored + warming;
             entry.RowsRejected += batch.Rejected;
             // The fingerprints of the bytes scored. The head is taken from the first bytes as the run found them (read when

@@ -41,6 +41,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         public static readonly TimeSpan ForgetGoneFilesAfter = TimeSpan.FromDays(30);
 
+        /// <summary>
+        /// How long a file must have gone unwritten before a last line without a line break is taken as finished and
+        /// scored. Until then it is a line still being written (a writer flushes whole lines, or a buffer that may end
+        /// mid-line), and it waits. Some exporters leave out the final line break; without this their last row, the newest
+        /// data, would never be scored. Ten minutes is two runs of a five-minute schedule: a writer that holds half a line
+        /// in its buffer that long is rare, and the line must also have the header's number of fields and no open quote.
+        /// </summary>
+        public static readonly TimeSpan LastLineFinishedAfter = TimeSpan.FromMinutes(10);
+
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -198,8 +207,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Full path.</summary>
         public string Path { get; set; } = "";
 
-        /// <summary>Byte offset just after the last complete line scored (or rejected): the next run starts here.</summary>
+        /// <summary>
+        /// Byte offset just after the last complete line scored (or rejected): the next run starts here. After a last line
+        /// without a line break that was taken as finished (<see cref="EndsInOpenLine"/>), just after that line.
+        /// </summary>
         public long Offset { get; set; }
+
+        /// <summary>
+        /// True when <see cref="Offset"/> is the end of a last line without a line break, scored because the file had not
+        /// been written for <see cref="ScoringState.LastLineFinishedAfter"/> (an export whose writer leaves out the final
+        /// line break). Bytes that come later must start with a line break; if they go on with the line instead, the rest
+        /// of it is skipped with a warning. Null otherwise (and in states written before it existed).
+        /// </summary>
+        public bool? EndsInOpenLine { get; set; }
 
         /// <summary>Physical lines before <see cref="Offset"/>, so row line numbers stay right across runs.</summary>
         public long Lines { get; set; }
