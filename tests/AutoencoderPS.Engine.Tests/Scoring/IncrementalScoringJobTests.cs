@@ -638,6 +638,33 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ABacklogCopiedInWithoutItsTimesIsScoredInTheOrderOfItsRows()
+        {
+            // Daily exports downloaded in parallel: their last write times are when each copy finished, and their names
+            // need not sort by date either. A time-series model takes each group's rows only in time order, and a row
+            // rejected as out of order is committed: read by last write time (or name), whole files were lost.
+            using var model = SeriesModel();
+            const string header = "Time,Host,cpu\n";
+            var now = DateTime.UtcNow;
+            var files = new (string Name, int From, int MinutesAgo)[] { ("x-1.csv", 10, 30), ("x-2.csv", 20, 50), ("x-3.csv", 0, 10) }
+                .Select(f =>
+                {
+                    string path = temp.File(f.Name);
+                    File.WriteAllText(path, header + SeriesRows(f.From, f.From + 10), Utf8);
+                    File.SetLastWriteTimeUtc(path, now.AddMinutes(-f.MinutesAgo));
+                    return path;
+                }).ToArray();
+
+            var recorder = new RecordingObserver();
+            var summary = Run(files, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: {x.Record.File} line {x.Record.Line}"));
+            Assert.Equal(60, summary.RowsScored + summary.RowsWarmingUp);
+            var sources = ReadOutput().Select(r => Path.GetFileName((string)Value(r, "SourceFile")!)).Distinct();
+            Assert.Equal(new[] { "x-3.csv", "x-1.csv", "x-2.csv" }, sources);
+        }
+
+        [Fact]
         public void NewFilesArePickedUpAndFilesAreReadOldestRowsFirst()
         {
             // The file that goes on (b.csv: its new rows follow the ones scored) first, then the new files by last write

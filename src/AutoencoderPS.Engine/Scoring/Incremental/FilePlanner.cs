@@ -41,6 +41,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public CsvHeader? Header { get; set; }
         public bool Usable { get; set; }
 
+        /// <summary>
+        /// A new file of a time-series model: the time of its first row (null when it has none yet, or it can't be read).
+        /// New files are scored in order of it (<see cref="FilePlanner.ScoringOrder"/>).
+        /// </summary>
+        public DateTime? FirstRowTime { get; set; }
+
         /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
         public bool WarnedColumns { get; set; }
     }
@@ -71,7 +77,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>
         /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files, nor anything but regular files)
         /// and matches each with the state entry it continues; a file that can't be opened goes to <paramref name="fail"/>.
-        /// The files come back in the order to score them (<see cref="ScoringOrder"/>).
+        /// The files come back in order of their full path; the caller puts them in the order to score them
+        /// (<see cref="ScoringOrder"/>) once it has read what that needs (a new file's first row).
         /// </summary>
         public (List<FilePlan> Files, int Considered) Plan(IReadOnlyList<string> files, IEnumerable<string> own, Action<string, Exception> fail)
         {
@@ -160,7 +167,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 state.Files.Remove(gone);
                 observer.Verbose($"Forgetting '{gone.Path}': it is gone, and nothing was scored from it since {gone.UpdatedUtc:u}.");
             }
-            return (ScoringOrder(plans), considered);
+            return (plans, considered);
         }
 
         /// <summary>
@@ -174,15 +181,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// than what its groups have already scored is rejected in any order. This is
         /// decided after the matching above, not by the path: after a rotation the new app.csv has its path's entry in
         /// the state, but it is a new file, and app.csv.1, which has none under its name, is the one that continues.</item>
-        /// <item>Then by last write time, older first: of two files rotated since the last run (app.csv.1, then the newest
-        /// app.csv) the older holds the older rows, whatever their names say.</item>
+        /// <item>Then new files by the time of their first row (a time-series model, <see cref="FilePlan.FirstRowTime"/>),
+        /// else by last write time, older first: of two files rotated since the last run (app.csv.1, then the newest
+        /// app.csv) the older holds the older rows, whatever their names say. The first row's time is what matters, and
+        /// it is the one that holds when files are copied in without their times (downloads from object storage, copies
+        /// in parallel): a backlog of daily exports whose last write times are all the time of the copy, in any order.
+        /// A time-series model's file whose first row has no readable time goes by its last write time.</item>
         /// <item>Ties by full path (ordinal), so the order does not depend on the order the files were given in.</item>
         /// </list>
         /// Row models score each row alone, so for them the order only decides where rows land in the output.
         /// </summary>
         internal static List<FilePlan> ScoringOrder(IEnumerable<FilePlan> plans) => plans
             .OrderBy(p => p.Matched ? 0 : 1)
-            .ThenBy(p => p.LastWriteUtc)
+            .ThenBy(p => p.FirstRowTime ?? p.LastWriteUtc)
             .ThenBy(p => p.Path, StringComparer.Ordinal)
             .ToList();
 

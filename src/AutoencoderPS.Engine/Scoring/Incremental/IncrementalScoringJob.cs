@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Persistence;
@@ -357,6 +358,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         continue;
                     }
                     CheckColumns(plan.Header, plan.Path);
+                    if (!plan.Matched && model.Settings.TimeProperty != null) plan.FirstRowTime = FirstRowTime(plan);
                     plan.Usable = true;
                 }
                 catch (AutoencoderException e)
@@ -368,7 +370,26 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     Fail(plan.Path, e);
                 }
             }
-            return plans;
+            // In the order to score them, now that new files' first rows are known (FilePlanner.ScoringOrder).
+            return FilePlanner.ScoringOrder(plans);
+        }
+
+        // The time of a new file's first row (time-series models): null when it has no complete row yet, or that row's
+        // time can't be read (the row is rejected when it is scored).
+        private DateTime? FirstRowTime(FilePlan plan)
+        {
+            var entry = plan.Entry!;
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
+            var first = scanner.Records().FirstOrDefault(r => !r.IsBlank);
+            if (first == null) return null;
+            try
+            {
+                return SlidingWindow.ReadKey(new CsvRecord(plan.Header!, first.Fields!, plan.Path, first.Line), model.Settings, options.Csv.Culture).Time;
+            }
+            catch (FeatureValueException)
+            {
+                return null;
+            }
         }
 
         // A new file: its header is its first non-blank line, after a UTF-8 byte-order mark. Null while that line is incomplete.
