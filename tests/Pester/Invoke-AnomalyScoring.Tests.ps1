@@ -99,6 +99,15 @@ BeforeAll {
         $process
     }
 
+    # One test's job: its export's path (in a folder of its own), its output's, and the parameters of the job.
+    function New-JobFolder {
+        param([string] $Name, [string] $File = 'metrics.csv')
+        $folder = Join-Path $TestDrive $Name
+        $export = Join-Path $folder $File
+        $output = Join-Path $folder 'scored.csv'
+        $export, $output, @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+    }
+
     function Get-ScriptArgument {
         param([string] $Model, [string] $InputPath, [string] $Output, [string] $Format = 'Csv')
         @('-File', $script:ScheduledScript, '-ModelPath', $Model, '-Path', $InputPath, '-OutputPath', $Output, '-Format', $Format)
@@ -124,10 +133,7 @@ BeforeAll {
 Describe 'Invoke-AnomalyScoring' {
     Context 'in this session' {
         It 'scores only the rows appended since the last run, and a partial last line once it is complete' {
-            $folder = Join-Path $TestDrive 'growing'
-            $export = Join-Path $folder 'metrics.csv'
-            $output = Join-Path $folder 'scored.csv'
-            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            $export, $output, $job = New-JobFolder 'growing'
             Write-MetricCsv -Path $export -FirstId 1 -Count 50
 
             $first = Invoke-AnomalyScoring @job
@@ -158,10 +164,7 @@ Describe 'Invoke-AnomalyScoring' {
         }
 
         It 'scores the last row of a finished export without a final line break, as Test-Anomaly -Path does, once the file is quiet' {
-            $folder = Join-Path $TestDrive 'no-final-break'
-            $export = Join-Path $folder 'metrics.csv'
-            $output = Join-Path $folder 'scored.csv'
-            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            $export, $output, $job = New-JobFolder 'no-final-break'
             Write-MetricCsv -Path $export -FirstId 1 -Count 30
             $text = [System.IO.File]::ReadAllText($export)
             [System.IO.File]::WriteAllText($export, $text.TrimEnd("`r", "`n"))
@@ -197,10 +200,7 @@ Describe 'Invoke-AnomalyScoring' {
         }
 
         It 'scores a rotated file again from its start, with a warning' {
-            $folder = Join-Path $TestDrive 'rotated'
-            $export = Join-Path $folder 'app.csv'
-            $output = Join-Path $folder 'scored.csv'
-            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            $export, $output, $job = New-JobFolder 'rotated' -File 'app.csv'
             Write-MetricCsv -Path $export -FirstId 1 -Count 40
             Invoke-AnomalyScoring @job | Out-Null
 
@@ -214,10 +214,7 @@ Describe 'Invoke-AnomalyScoring' {
         }
 
         It 'reports a row it cannot read with file, line, column and value, skips it, and does not report it again' {
-            $folder = Join-Path $TestDrive 'badrow'
-            $export = Join-Path $folder 'metrics.csv'
-            $output = Join-Path $folder 'scored.csv'
-            $job = @{ ModelPath = $script:ModelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            $export, $output, $job = New-JobFolder 'badrow'
             Write-MetricCsv -Path $export -FirstId 1 -Count 3
             [System.IO.File]::AppendAllText($export, "4,web01,lots,45,200`n")
             Write-MetricCsv -Path $export -FirstId 5 -Count 3 -Append
