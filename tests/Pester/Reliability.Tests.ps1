@@ -164,7 +164,7 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
             $errors = $null
             Test-Anomaly -Model $script:ModelObject -Path $path -OutputPath $out -ErrorVariable errors -ErrorAction SilentlyContinue
             @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' }) | Should -HaveCount 1
-            "$(@($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' })[0])" | Should -Match 'None of the input files could be read'
+            "$(@($errors | Where-Object { $_.FullyQualifiedErrorId -like 'NoRowsScored*' })[0])" | Should -Match 'None of the input files could be scored'
             Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
         }
     }

@@ -131,8 +131,11 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>After <see cref="Next"/> returned false: the line the unread bytes at the end start on.</summary>
         public long PendingLine { get; private set; }
 
-        /// <summary>After <see cref="Next"/> returned false: line breaks inside the record left unread (inside an open quote).</summary>
+        /// <summary>After <see cref="Next"/> returned false: line breaks inside the record left unread (in quoted fields).</summary>
         public int PendingLineBreaks { get; private set; }
+
+        /// <summary>After <see cref="Next"/> returned false: the record left unread ends inside a quoted field that is not closed.</summary>
+        public bool PendingInQuotes { get; private set; }
 
         /// <summary>Field <paramref name="i"/>'s bytes, for a record split in place (<see cref="Fields"/> is null).</summary>
         public ReadOnlySpan<byte> Field(int i) => buffer.AsSpan(bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
@@ -227,7 +230,7 @@ namespace AutoencoderPS.Engine.Csv
                         Fill();
                         continue;
                     }
-                    if (rest.IsEmpty || HoldIncompleteRecord) return Pend(0);
+                    if (rest.IsEmpty || HoldIncompleteRecord) return Pend(0, inQuotes: false);
                 }
                 if (lineLength > MaxRecordBytes) throw TooLong(false, lineLength, 0);
                 int contentEnd = start + (crlf ? lineLength - 1 : lineLength);
@@ -243,10 +246,11 @@ namespace AutoencoderPS.Engine.Csv
             }
         }
 
-        private bool Pend(int breaks)
+        private bool Pend(int breaks, bool inQuotes)
         {
             PendingLine = nextLine;
             PendingLineBreaks = breaks;
+            PendingInQuotes = inQuotes;
             return false;
         }
 
@@ -323,7 +327,8 @@ namespace AutoencoderPS.Engine.Csv
             if (!end) return Outcome.NeedMore;
             if (HoldIncompleteRecord)
             {
-                Pend(breaks);
+                // A quote right before the end (QuoteInQuoted) closes its field unless another one follows: it is closed.
+                Pend(breaks, inQuotes: state == State.Quoted);
                 return Outcome.Pending;
             }
             // The last record of a stream without a final line break (an open quoted field runs to the end).

@@ -82,8 +82,11 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>After <see cref="Records"/>: the physical line where the unfinished bytes at the range's end start.</summary>
         public long PendingLine { get; private set; }
 
-        /// <summary>After <see cref="Records"/>: line breaks inside the unfinished record at the range's end (inside an open quote).</summary>
+        /// <summary>After <see cref="Records"/>: line breaks inside the unfinished record at the range's end (in quoted fields).</summary>
         public int PendingLineBreaks { get; private set; }
+
+        /// <summary>After <see cref="Records"/>: the unfinished record at the range's end is inside a quoted field that is not closed.</summary>
+        public bool PendingInQuotes { get; private set; }
 
         /// <summary>
         /// Scans records in [<paramref name="start"/>, <paramref name="end"/>) of an open file, the first starting on
@@ -149,6 +152,7 @@ namespace AutoencoderPS.Engine.Csv
             if (position > 0 && position < end && ByteAt(position - 1) == CarriageReturn && ByteAt(position) == LineFeed) position++;
             PendingLine = line;
             PendingLineBreaks = 0;
+            PendingInQuotes = false;
             var reader = new CsvRecordReader(new FileRangeStream(handle, position, end), delimiter, encoding, file)
             {
                 Offset = position,
@@ -168,6 +172,7 @@ namespace AutoencoderPS.Engine.Csv
             }
             PendingLine = reader.PendingLine;
             PendingLineBreaks = reader.PendingLineBreaks;
+            PendingInQuotes = reader.PendingInQuotes;
         }
 
         private int ByteAt(long offset)

@@ -287,7 +287,7 @@ namespace AutoencoderPS.Commands
                 {
                     // No file could be read (a mistyped -Path, an empty file): an empty file must not replace a previous output.
                     WriteError(EngineError(new AutoencoderException(ErrorIds.NoRowsScored,
-                            $"None of the input files could be read (see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
+                            $"None of the input files could be scored (see the errors above), so '{target}' was not written; a previous file there is unchanged."), target));
                 }
                 else if (output != null && target != null && output.Rows == 0 && (failedRows > 0 || (filesNotScored > 0 && filesRead == 0)))
                 {

@@ -42,8 +42,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public bool Usable { get; set; }
 
         /// <summary>
-        /// A new file of a time-series model: the time of its first row (null when it has none yet, or it can't be read).
-        /// New files are scored in order of it (<see cref="FilePlanner.ScoringOrder"/>).
+        /// A time-series model's file: the time of the first row it has to score (null when it has none, or no readable
+        /// time in its next rows). Files are scored in order of it (<see cref="FilePlanner.ScoringOrder"/>).
         /// </summary>
         public DateTime? FirstRowTime { get; set; }
 
@@ -140,9 +140,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (previous != null)
                 {
                     state.Files.Remove(previous);
-                    observer.Warning(plan.Length < previous.Offset
-                        ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
-                        : $"File '{plan.Path}' does not hold the bytes scored before: it was rotated or replaced. Scoring it from the start.");
+                    // A file renamed onto this path (app.csv.1 -> app.csv.2 in a rotation) goes on from its own entry: said below.
+                    if (moved == null)
+                        observer.Warning(plan.Length < previous.Offset
+                            ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
+                            : $"File '{plan.Path}' does not hold the bytes scored before: it was rotated or replaced. Scoring it from the start.");
                 }
                 if (moved != null)
                 {
@@ -175,25 +177,24 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// order (an earlier row is rejected as RowOutOfOrder, and committed: it is never tried again), and one run feeds
         /// all its files through one pipeline, so a file's rows must not come after later rows of another file.
         /// <list type="number">
-        /// <item>Files that continue an entry (<see cref="FilePlan.Matched"/>: their own, or one they took over by rotation,
-        /// app.csv renamed to app.csv.1). What is left of them follows right on the rows already scored, so it is the
-        /// oldest data of the run; a new file was (in log rotation) started after them, and a new file whose rows are older
-        /// than what its groups have already scored is rejected in any order. This is
-        /// decided after the matching above, not by the path: after a rotation the new app.csv has its path's entry in
-        /// the state, but it is a new file, and app.csv.1, which has none under its name, is the one that continues.</item>
-        /// <item>Then new files by the time of their first row (a time-series model, <see cref="FilePlan.FirstRowTime"/>),
-        /// else by last write time, older first: of two files rotated since the last run (app.csv.1, then the newest
-        /// app.csv) the older holds the older rows, whatever their names say. The first row's time is what matters, and
-        /// it is the one that holds when files are copied in without their times (downloads from object storage, copies
-        /// in parallel): a backlog of daily exports whose last write times are all the time of the copy, in any order.
-        /// A time-series model's file whose first row has no readable time goes by its last write time.</item>
+        /// <item>A time-series model's files by the time of the first row each has to score (<see cref="FilePlan.FirstRowTime"/>),
+        /// older first; of two at the same time, the one that goes on from an earlier run first. The rows' own times hold
+        /// whatever the files' names and last write times say: after a log rotation the rest of app.csv.1 comes before the
+        /// new app.csv, and a backlog copied in without its times (downloads in parallel, copies that don't keep them) goes
+        /// in the order of its rows, also when an earlier run saw its files while they held only a header.</item>
+        /// <item>Then the files without such a time (all files of a row model; a time-series model's files with nothing to
+        /// score, or no readable time in their next rows, which are rejected anyway): those that go on from an earlier
+        /// run (<see cref="FilePlan.Matched"/>) first, as what is left of them follows right on rows already scored; then
+        /// by last write time, older first. Row models score each row alone: for them the order only decides where rows
+        /// land in the output.</item>
         /// <item>Ties by full path (ordinal), so the order does not depend on the order the files were given in.</item>
         /// </list>
-        /// Row models score each row alone, so for them the order only decides where rows land in the output.
         /// </summary>
         internal static List<FilePlan> ScoringOrder(IEnumerable<FilePlan> plans) => plans
-            .OrderBy(p => p.Matched ? 0 : 1)
-            .ThenBy(p => p.FirstRowTime ?? p.LastWriteUtc)
+            .OrderBy(p => p.FirstRowTime == null ? 1 : 0)
+            .ThenBy(p => p.FirstRowTime ?? default)
+            .ThenBy(p => p.Matched ? 0 : 1)
+            .ThenBy(p => p.LastWriteUtc)
             .ThenBy(p => p.Path, StringComparer.Ordinal)
             .ToList();
 

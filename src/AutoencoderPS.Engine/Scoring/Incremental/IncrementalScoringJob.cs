@@ -215,7 +215,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     // files go on where they stopped, into a new output (with its header, CSV). The state says so at once,
                     // before anything is written: a run killed before its first commit must not leave a state that still
                     // counts the old output's bytes, which would make the new, shorter one look damaged.
-                    observer.Verbose($"The output '{outputPath}' is empty, and its state counts {committed:N0} bytes of results: taking it as " +
+                    observer.Warning($"The output '{outputPath}' is empty, and its state counts {committed:N0} bytes of results: taking it as " +
                         "rotated (moved away or cut by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
                     state.Output.Length = committed = 0;
                     SaveState();
@@ -358,7 +358,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         continue;
                     }
                     CheckColumns(plan.Header, plan.Path);
-                    if (!plan.Matched && model.Settings.TimeProperty != null) plan.FirstRowTime = FirstRowTime(plan);
+                    if (model.Settings.TimeProperty != null) plan.FirstRowTime = FirstRowTime(plan);
                     plan.Usable = true;
                 }
                 catch (AutoencoderException e)
@@ -374,22 +374,27 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             return FilePlanner.ScoringOrder(plans);
         }
 
-        // The time of a new file's first row (time-series models): null when it has no complete row yet, or that row's
-        // time can't be read (the row is rejected when it is scored).
+        /// <summary>How many rows after its offset a file is searched for a readable time (<see cref="FirstRowTime"/>).</summary>
+        private const int RowsSearchedForTime = 100;
+
+        // The time of the first row a file has to score (time-series models), for the order of the files: the first
+        // readable time among its next RowsSearchedForTime rows, a last line without a line break included. Null when it
+        // has no row to score, or none of those has a readable time (those rows are rejected when they are scored). Only
+        // the time is read: a row without its group still places its file.
         private DateTime? FirstRowTime(FilePlan plan)
         {
             var entry = plan.Entry!;
-            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
-            var first = scanner.Records().FirstOrDefault(r => !r.IsBlank);
-            if (first == null) return null;
-            try
+            string time = model.Settings.TimeProperty!;
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path)
             {
-                return SlidingWindow.ReadKey(new CsvRecord(plan.Header!, first.Fields!, plan.Path, first.Line), model.Settings, options.Csv.Culture).Time;
-            }
-            catch (FeatureValueException)
+                EndEndsRecord = true,
+            };
+            foreach (var row in scanner.Records().Where(r => !r.IsBlank).Take(RowsSearchedForTime))
             {
-                return null;
+                var record = new CsvRecord(plan.Header!, row.Fields!, plan.Path, row.Line);
+                if (record.TryGetValue(time, out var value) && TimestampParser.TryRead(value, options.Csv.Culture, out var first)) return first;
             }
+            return null;
         }
 
         // A new file: its header is its first non-blank line, after a UTF-8 byte-order mark. Null while that line is incomplete.
@@ -483,7 +488,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // that line, it was not finished, and the rest of it is skipped.
             bool skipRestOfLine = batch.EndsInOpenLine && plan.Length > entry.Offset && !StartsALine(plan, entry.Offset);
             if (skipRestOfLine)
-                observer.Warning($"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
+                WarnUnfinished(plan, batch, $"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
                     $"(it had no line break and the file had not changed for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes): the rest of that line is skipped.");
 
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
@@ -505,7 +510,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     }
                     if (!more)
                     {
-                        if (scanner.PendingLineBreaks > 0)
+                        if (scanner.PendingInQuotes && scanner.PendingLineBreaks > 0)
                             observer.Warning($"File '{plan.Path}' ends inside a quoted field that opens on line {scanner.PendingLine} and spans " +
                                 $"{scanner.PendingLineBreaks:N0} line break(s) so far: its rows wait until the quote closes. If that quote is a stray one, " +
                                 $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
@@ -521,7 +526,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
-            if (!stopped && readError == null && scanner.PendingLineBreaks == 0 && !skipRestOfLine && scanner.Position < plan.Length)
+            if (!stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
             {
                 try { TakeFinishedLastLine(plan, batch, scanner); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
@@ -564,9 +569,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         }
 
         // The bytes after the last complete line, when they are a finished last line without a line break: the file has not
-        // been written for ScoringState.LastLineFinishedAfter, no quoted field is open, and the line has the header's
-        // number of fields. Otherwise they wait (a line still being written), with a warning when the file is quiet but
-        // the line is not whole (a file cut short).
+        // been written for ScoringState.LastLineFinishedAfter, no quoted field is open (as the reader sees it: a quote inside
+        // an unquoted field is data), and the line has the header's number of fields. Otherwise they wait (a line still
+        // being written), with a warning, once, when the file is quiet but the line is not whole (a file cut short).
         private void TakeFinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
         {
             long start = scanner.Position, length = plan.Length - start;
@@ -580,9 +585,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     $"been written for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes.");
                 return;
             }
-            bool quoteOpen = rest.AsSpan().Count((byte)'"') % 2 != 0;
             ScannedCsvRecord? last = null;
-            if (!quoteOpen)
+            if (!scanner.PendingInQuotes)
             {
                 var finished = new CsvRecordScanner(plan.Handle, start, plan.Length, scanner.NextLine, encoding, options.Csv.EffectiveDelimiter, file: plan.Path)
                 {
@@ -593,13 +597,29 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             int fields = last?.Fields?.Length ?? 0;
             if (last == null || last.End != plan.Length || fields != plan.Header!.Names.Count)
             {
-                observer.Warning($"File '{plan.Path}' ends with a line without a line break (line {scanner.NextLine}) and has not been written for " +
-                    $"{FormatQuiet(quiet)}, but that line is not a whole row ({(quoteOpen ? "a quoted field is open" : $"{fields} field(s), the header has {plan.Header!.Names.Count}")}): " +
+                WarnUnfinished(plan, batch, $"File '{plan.Path}' ends with a line without a line break (line {scanner.NextLine}) and has not been written for " +
+                    $"{FormatQuiet(quiet)}, but that line is not a whole row ({(scanner.PendingInQuotes ? "a quoted field is open" : $"{fields} field(s), the header has {plan.Header!.Names.Count}")}): " +
                     "it was cut short. It is not scored; end it with a line break once it is whole, or remove it.");
                 return;
             }
             observer.Verbose($"'{plan.Path}': its last line (line {last.Line}) has no line break, and the file has not been written for {FormatQuiet(quiet)}: scoring it as finished.");
             Take(plan, batch, last, endsInOpenLine: true);
+        }
+
+        // A warning about a file's end that is not a whole row, once until the file changes (ScoringFileState.UnfinishedWarnedAt):
+        // a scheduled run every few minutes would repeat it for as long as the file stays as it is. The entry is committed
+        // with the run, rows or not, so the next run knows.
+        private void WarnUnfinished(FilePlan plan, Batch batch, string message)
+        {
+            var entry = plan.Entry!;
+            if (entry.UnfinishedWarnedAt == plan.Length)
+            {
+                observer.Verbose(message + " (Warned before; the file has not changed since.)");
+                return;
+            }
+            observer.Warning(message);
+            entry.UnfinishedWarnedAt = plan.Length;
+            batch.Pending = true;
         }
 
         private static string FormatQuiet(TimeSpan quiet) =>

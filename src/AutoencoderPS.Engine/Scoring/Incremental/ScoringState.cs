@@ -27,8 +27,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// </summary>
     public sealed class ScoringState
     {
-        /// <summary>The format this module writes and reads; a file of a later format is refused.</summary>
-        public const int CurrentFormatVersion = 2;
+        /// <summary>
+        /// The latest format this module writes and reads; a file of a later format is refused. A state is written in
+        /// format 3 only while an entry ends in a finished last line (<see cref="ScoringFileState.EndsInOpenLine"/>), else
+        /// in format 2: an earlier version, which takes an offset that is not after a line break for a rotated file and
+        /// scores it again from its start, refuses format 3 (ScoringStateTooNew) instead of scoring rows twice.
+        /// </summary>
+        public const int CurrentFormatVersion = 3;
 
         /// <summary>How many of a file's first bytes its fingerprint covers (fewer while it is shorter).</summary>
         public const int FingerprintBytes = 4096;
@@ -122,6 +127,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public void Save(string path)
         {
             UpdatedUtc = DateTime.UtcNow;
+            if (Files.Any(f => f.EndsInOpenLine == true)) FormatVersion = 3;
+            else if (FormatVersion == 3) FormatVersion = 2;
             byte[] content = JsonSerializer.SerializeToUtf8Bytes(this, Json);
             AtomicFile.Write(path, stream => stream.Write(content, 0, content.Length));
         }
@@ -220,6 +227,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// of it is skipped with a warning. Null otherwise (and in states written before it existed).
         /// </summary>
         public bool? EndsInOpenLine { get; set; }
+
+        /// <summary>
+        /// The file's length when a run last warned that its end is not a whole row (a last line cut short, or a line
+        /// taken as finished that went on): the warning is not given again until the file changes. Null before any.
+        /// </summary>
+        public long? UnfinishedWarnedAt { get; set; }
 
         /// <summary>Physical lines before <see cref="Offset"/>, so row line numbers stay right across runs.</summary>
         public long Lines { get; set; }
