@@ -103,7 +103,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// A sweep visits every group, so it runs only when the newest time enters a new day (or every tenth of the row
         /// limit): a few operations per row on average. A group is forgotten within a day (a tenth) after its limit.
         /// </summary>
-        public List<string>? ForgetSilent(WindowKey key)
+        internal List<string>? ForgetSilent(WindowKey key)
         {
             List<string>? gone = null;
             if (key.Time is DateTime time)

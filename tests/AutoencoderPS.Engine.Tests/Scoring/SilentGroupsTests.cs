@@ -108,11 +108,12 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             var scored = Score(model, rows, memory);
             Assert.Contains(scored, r => HostOf(r.Row) == "a" && r.Score?.IsAlert == true && (DateTime)Value(r.Row, "Time") >= end - 6 * Step);
 
-            // Forgotten from the windows, the counters and the calibration (a's week of history), or all kept.
+            // Forgotten from the windows, the counters, the calibration (a's week of history) and the cool-down, or all kept.
             int groups = forgotten ? 1 : 2;
             Assert.Equal(groups, memory.Windows.GroupCount);
             Assert.Equal(groups, memory.Counters!.GroupCount);
             Assert.Equal(groups, memory.Verdicts.Likelihood!.GroupCount);
+            Assert.Equal(groups, memory.Verdicts.Alerts.GroupCount);
             Assert.Equal(forgotten ? null : end - Step, memory.Windows.LastTime("a"));
 
             // Host a comes back with its cpu stuck again. As a new group, it alerts; remembered, the cool-down (48 rows)
