@@ -91,6 +91,12 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Alerts raised so far.</summary>
         public long Alerts { get; private set; }
 
+        /// <summary>Groups seen so far.</summary>
+        public int GroupCount => groups.Count;
+
+        /// <summary>Forgets <paramref name="group"/>'s cool-down: its next anomaly raises an alert, as a group's first.</summary>
+        public void Forget(string group) => groups.Remove(group);
+
         /// <summary>Writes each group's cool-down state, for a later run to go on (<see cref="Load"/>).</summary>
         public void Save(System.IO.BinaryWriter writer)
         {

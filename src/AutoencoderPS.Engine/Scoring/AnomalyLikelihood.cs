@@ -201,6 +201,9 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>Forgets <paramref name="group"/>'s history: its next rows learn again, as a group's first rows.</summary>
+        public void Forget(string group) => groups.Remove(group);
+
         /// <summary>
         /// Adds the raw error of the next row of <paramref name="group"/> and returns its likelihood (0-1), or null while
         /// the group is still learning and there is no <see cref="Prior"/>. A non-finite error (NaN, infinity) is certain: likelihood 1, and it is not added

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
@@ -30,6 +31,16 @@ namespace AutoencoderPS.Engine.Scoring
         public double Threshold { get; }
 
         public AlertTracker Alerts { get; }
+
+        /// <summary>Forgets what the verdicts remember of <paramref name="groups"/> (their history and cool-down).</summary>
+        public void Forget(IEnumerable<string> groups)
+        {
+            foreach (var group in groups)
+            {
+                Likelihood?.Forget(group);
+                Alerts.Forget(group);
+            }
+        }
 
         /// <summary>
         /// Sets the row's likelihood, verdict and alert; rows must come in time order within their group.

@@ -36,6 +36,10 @@ namespace AutoencoderPS.Engine.Scoring
         // Their groups (sliding windows): a group's own stuck-value runs judge its windows (Modeling.HeldValues).
         private readonly List<string> fullGroups = new List<string>();
         private readonly List<string> imputedScratch = new List<string>();
+        // Sliding windows: the groups the series memory forgot at a pending row (SeriesMemory.ForgetSilent), by the row's
+        // index; the verdicts forget them when they reach that row, and how many of these they have.
+        private readonly List<(int Row, List<string> Groups)> forgotten = new List<(int, List<string>)>();
+        private int verdictsForgot;
 
         private readonly bool recycle;
         // Scores may share the model's arrays (renewed by its next call): the sink is done with each before the next batch
@@ -152,6 +156,7 @@ namespace AutoencoderPS.Engine.Scoring
                     var step = Series!.Windows.Push(key, features, filledIn, timeColumn);
                     input = step.Window;
                     cells = step.FilledCells;
+                    if (Series.ForgetSilent(key) is { } gone) forgotten.Add((rows.Count, gone));
                 }
                 finally
                 {
@@ -257,6 +262,7 @@ namespace AutoencoderPS.Engine.Scoring
             int next = 0;
             for (int i = from; i < to; i++)
             {
+                if (verdictsForgot < forgotten.Count) ForgetInVerdicts(i);
                 RowScore? score = inputs[i] != null ? scores[next++] : null;
                 bool teaches = false;
                 if (score != null)
@@ -283,6 +289,14 @@ namespace AutoencoderPS.Engine.Scoring
             return to;
         }
 
+        // The verdicts forget the groups the windows forgot at pending rows up to `row`: at the same row as the windows,
+        // whatever the batches (a memory saved between two batches holds the same groups in each of its parts).
+        private void ForgetInVerdicts(int row)
+        {
+            while (verdictsForgot < forgotten.Count && forgotten[verdictsForgot].Row <= row)
+                Series!.Verdicts.Forget(forgotten[verdictsForgot++].Groups);
+        }
+
         // The fewest rows scored at once by a model that learns (a LearnEvery of 1 still scores small batches, not single rows).
         private const int MinLearningSlice = 16;
 
@@ -290,6 +304,10 @@ namespace AutoencoderPS.Engine.Scoring
         public void Clear()
         {
             if (!IsWindowed) foreach (var input in inputs) ReturnFeatures(input!);
+            // Rows dropped unjudged: the verdicts forget what the windows forgot all the same.
+            ForgetInVerdicts(int.MaxValue);
+            forgotten.Clear();
+            verdictsForgot = 0;
             rows.Clear();
             filled.Clear();
             inputs.Clear();

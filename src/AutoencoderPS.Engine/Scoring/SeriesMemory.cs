@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -14,6 +15,11 @@ namespace AutoencoderPS.Engine.Scoring
     /// the window assembler's last rows, its counters' last values, the calibration's history and the alerts' cool-down. One instance lives as long
     /// as a scoring run; the scheduled job saves it with its state (<see cref="Save"/>) and the next run goes on from
     /// it (<see cref="Load"/>), so scoring a file in several runs gives the same rows as scoring it at once.
+    /// <para>
+    /// Groups that went silent are forgotten (<see cref="ForgetSilent"/>) by the data's time, never the clock's, as rows
+    /// arrive: a fleet whose hosts get new names at every deploy would otherwise grow the memory, and the job's state
+    /// that holds it, for ever.
+    /// </para>
     /// </summary>
     public sealed class SeriesMemory
     {
@@ -24,13 +30,46 @@ namespace AutoencoderPS.Engine.Scoring
         // so an upgrade keeps the likelihood's history.
         // 4: the counters' last values (CounterRates.Save), after the windows, for a model with counters; a memory of
         // version 2 or 3 is of a model without them.
-        private const int Version = 4;
+        // 5: the windows count the rows they accepted and keep each group's last row number (WindowAssembler.Save), for
+        // forgetting the groups of a model without a time property; a memory of version 2-4 is read with every group
+        // seen just now.
+        private const int Version = 5;
+
+        /// <summary>
+        /// A group whose last row is more than this much data time (30 days) before the newest row of any group is forgotten
+        /// from the windows, counters, calibration and cool-down: a host that comes back after a month is a new one, its
+        /// rows warm up and it learns its scores again. Its window is broken by then anyway (a gap longer than the
+        /// group's largest, <see cref="ModelSettings.GapFactor"/> usual intervals or -MaxGap, empties it; only a -MaxGap
+        /// of 30 days or more kept one across), so what changes is mainly the calibration (a day of errors from a month
+        /// before is dropped: the returning host is measured against the training errors for a day, then by its own new
+        /// history), the alert cool-down (a cool-down in rows no longer carries an incident from before the silence over
+        /// it) and a counter's first rate (none, rather than one averaged over the month). A month is longer than an outage,
+        /// a maintenance window or a holiday, and is how long the scheduled job keeps the entry of a file that is gone
+        /// (<see cref="Incremental.ScoringState.ForgetGoneFilesAfter"/>).
+        /// </summary>
+        public static readonly TimeSpan ForgetSilentGroupsAfter = TimeSpan.FromDays(30);
+
+        /// <summary>
+        /// A model without a time property: a group with no row among the last this many rows (10,000,000) the memory saw
+        /// is forgotten. Rows have no time there, so a number of rows stands for it: a month of 5-minute rows of 1,150
+        /// hosts, and far more than a window or a day's calibration history of any group.
+        /// </summary>
+        public const long ForgetSilentGroupsAfterRows = 10_000_000;
+
+        // When the next sweep for silent groups is due: the first row of a later day than the newest row's (a time
+        // property), or after every tenth of the row limit (none). Both follow from what the memory holds (the newest
+        // time, the rows seen), so a memory saved and loaded again sweeps at the same rows as one that went on.
+        private long nextSweepTicks;
+        private long nextSweepRow;
+        private long silentRowLimit = ForgetSilentGroupsAfterRows;
 
         internal SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
         {
             Windows = windows;
             Verdicts = verdicts;
             Counters = counters;
+            nextSweepTicks = windows.NewestTime() is DateTime newest ? NextDay(newest) : 0;
+            nextSweepRow = NextSweepRow(windows.Rows);
         }
 
         public WindowAssembler Windows { get; }
@@ -39,6 +78,62 @@ namespace AutoencoderPS.Engine.Scoring
         public CounterRates? Counters { get; }
 
         public RowVerdicts Verdicts { get; }
+
+        /// <summary>Groups forgotten since this memory was made or loaded (<see cref="ForgetSilent"/>).</summary>
+        public long GroupsForgotten { get; private set; }
+
+        /// <summary>The row limit of a model without a time property (<see cref="ForgetSilentGroupsAfterRows"/>); tests make it small.</summary>
+        internal long SilentRowLimit
+        {
+            get => silentRowLimit;
+            set
+            {
+                if (value < 1) throw new ArgumentOutOfRangeException(nameof(value));
+                silentRowLimit = value;
+                nextSweepRow = NextSweepRow(Windows.Rows);
+            }
+        }
+
+        /// <summary>
+        /// Called after each row the windows accepted (<paramref name="key"/>, in stream order): forgets the groups silent
+        /// for longer than <see cref="ForgetSilentGroupsAfter"/> of data time before this row (a row with a time), or whose
+        /// last row is not among the last <see cref="ForgetSilentGroupsAfterRows"/> (without), from the windows and the
+        /// counters, and returns them (null: none). The caller forgets them from <see cref="Verdicts"/> when it judges this
+        /// row (the verdicts come a batch later), so they are forgotten at the same row however the rows were batched.
+        /// A sweep visits every group, so it runs only when the newest time enters a new day (or every tenth of the row
+        /// limit): a few operations per row on average. A group is forgotten within a day (a tenth) after its limit.
+        /// </summary>
+        internal List<string>? ForgetSilent(WindowKey key)
+        {
+            List<string>? gone = null;
+            if (key.Time is DateTime time)
+            {
+                if (time.Ticks < nextSweepTicks) return null;
+                nextSweepTicks = NextDay(time);
+                long before = time.Ticks - ForgetSilentGroupsAfter.Ticks;
+                if (before > 0) gone = Windows.ForgetSilentSince(new DateTime(before));
+            }
+            else
+            {
+                if (Windows.Rows < nextSweepRow) return null;
+                nextSweepRow = NextSweepRow(Windows.Rows);
+                long before = Windows.Rows - silentRowLimit + 1;
+                if (before > 0) gone = Windows.ForgetSilentSinceRow(before);
+            }
+            if (gone == null) return null;
+            if (Counters != null)
+                foreach (var group in gone) Counters.Forget(group);
+            GroupsForgotten += gone.Count;
+            return gone;
+        }
+
+        private static long NextDay(DateTime time) => (time.Ticks / TimeSpan.TicksPerDay + 1) * TimeSpan.TicksPerDay;
+
+        private long NextSweepRow(long rows)
+        {
+            long every = Math.Max(1, silentRowLimit / 10);
+            return (rows / every + 1) * every;
+        }
 
         /// <summary>A fresh memory for <paramref name="model"/> (a trained sliding-window model).</summary>
         public static SeriesMemory For(AutoencoderModel model, ScoringOptions options)
@@ -122,7 +217,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = Difference(identity, Fields(model, fresh.Verdicts), model);
                     return null;
                 }
-                if (!fresh.Windows.Load(reader, withFilled: version >= 3))
+                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 5))
                 {
                     whyNot = "it holds windows of another size";
                     return null;

@@ -171,7 +171,7 @@ namespace AutoencoderPS.Engine.Tests
             var memory = SeriesMemory.For(model, options);
             Score(model, records, 0, 330, memory);
             byte[] current = memory.Save(model);
-            byte[] old = AsVersion2(current);
+            byte[] old = AsVersion2(SeriesMemoryVersions.AsVersion4(current));
 
             var fromOld = SeriesMemory.Load(old, model, options, out var whyNot);
             Assert.Null(whyNot);
@@ -186,7 +186,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(Window - 1, fresh.Count(r => r.Score == null));
 
             // Version 3 (before counters) is version 4 of a model without counters: it goes on alike.
-            byte[] version3 = (byte[])current.Clone();
+            byte[] version3 = SeriesMemoryVersions.AsVersion4(current);
             int at = 1 + "AutoencoderPS.SeriesMemory".Length;
             Assert.Equal(4, BitConverter.ToInt32(version3, at));
             BitConverter.GetBytes(3).CopyTo(version3, at);
@@ -195,8 +195,8 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(goOn.Select(r => r.Score?.Score), goOn3.Select(r => r.Score?.Score));
         }
 
-        // The same memory as version 2 wrote it: windows without their filled-in columns, a likelihood history without
-        // kinds and with one running maximum (the ring start, its length and the row before it).
+        // The same memory (of version 4) as version 2 wrote it: windows without their filled-in columns, a likelihood
+        // history without kinds and with one running maximum (the ring start, its length and the row before it).
         private static byte[] AsVersion2(byte[] saved)
         {
             using var r = new BinaryReader(new MemoryStream(saved), System.Text.Encoding.UTF8);

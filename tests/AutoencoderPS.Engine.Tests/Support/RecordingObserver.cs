@@ -12,9 +12,9 @@ namespace AutoencoderPS.Engine.Tests.Support
         public List<string> Warnings { get; } = new List<string>();
         public List<(FeatureValueException Error, CsvRecord Record)> Rejected { get; } = new List<(FeatureValueException, CsvRecord)>();
         public List<(string File, Exception Error)> Failed { get; } = new List<(string, Exception)>();
+        public List<string> VerboseMessages { get; } = new List<string>();
         public bool StopRequested { get; set; }
         public void Warning(string message) => Warnings.Add(message);
-        public List<string> VerboseMessages { get; } = new List<string>();
         public void Verbose(string message) => VerboseMessages.Add(message);
         public void RowRejected(FeatureValueException error, CsvRecord record) => Rejected.Add((error, record));
         public void FileFailed(string file, Exception error) => Failed.Add((file, error));

@@ -126,6 +126,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>Forgets <paramref name="group"/>'s last values: its next row has no rate, as a group's first row.</summary>
+        public void Forget(string group) => groups.Remove(group);
+
         /// <summary>
         /// Replaces each counter's value in <paramref name="row"/> (its level, NaN when missing) by its rate since the
         /// group's previous row, and returns the counters (indices into <see cref="Slots"/>, ascending) whose rate is

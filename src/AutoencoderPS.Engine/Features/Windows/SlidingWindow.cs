@@ -69,6 +69,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         private readonly Func<string, TimeSpan?> maxGapOf;
         private readonly Func<string, TimeSpan?>? stepOf;
         private readonly Dictionary<string, Series> groups = new Dictionary<string, Series>(StringComparer.Ordinal);
+        private long rows;
 
         private sealed class Series
         {
@@ -83,6 +84,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             public int Start;
             public int Count;
             public DateTime? LastTime;
+            // The number of the group's last row among all rows accepted (Rows): how long an untimed group has been silent.
+            public long LastRow;
             public TimeSpan? MaxGap;
             public bool MaxGapKnown;
             // Time grid: the group's step, its first time, the current cell, and the rows of the current cell so far.
@@ -130,6 +133,37 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>The time of the last row accepted for <paramref name="group"/>, if any.</summary>
         public DateTime? LastTime(string group) => groups.TryGetValue(group, out var s) ? s.LastTime : null;
 
+        /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
+        public long Rows => rows;
+
+        /// <summary>The time of the newest row of the groups held (null: none has a time).</summary>
+        public DateTime? NewestTime()
+        {
+            DateTime? newest = null;
+            foreach (var s in groups.Values)
+                if (s.LastTime is DateTime t && !(newest >= t)) newest = t;
+            return newest;
+        }
+
+        /// <summary>
+        /// Forgets every group whose last row is earlier than <paramref name="time"/> (groups without a time are kept) and
+        /// returns them, or null when there is none: a row of such a group starts it afresh, as a group never seen.
+        /// </summary>
+        public List<string>? ForgetSilentSince(DateTime time) => Forget(s => s.LastTime is DateTime last && last < time);
+
+        /// <summary>As <see cref="ForgetSilentSince(DateTime)"/>, for the groups whose last row's number is below <paramref name="row"/> (see <see cref="Rows"/>).</summary>
+        public List<string>? ForgetSilentSinceRow(long row) => Forget(s => s.LastRow < row);
+
+        private List<string>? Forget(Func<Series, bool> silent)
+        {
+            List<string>? gone = null;
+            foreach (var pair in groups)
+                if (silent(pair.Value)) (gone ??= new List<string>()).Add(pair.Key);
+            if (gone != null)
+                foreach (var group in gone) groups.Remove(group);
+            return gone;
+        }
+
         /// <summary>
         /// Adds one row of <paramref name="key"/>'s group. Throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c>
         /// (naming <paramref name="timeColumn"/>) when the row is earlier than the previous row of its group; the
@@ -174,6 +208,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                     afterGap = true;
                 }
             }
+            // The row is accepted (nothing below refuses it).
+            series.LastRow = ++rows;
             if (stepOf != null && key.Time != null)
             {
                 if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
@@ -320,11 +356,13 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             writer.Write(size);
             writer.Write(width);
+            writer.Write(rows);
             writer.Write(groups.Count);
             foreach (var pair in groups)
             {
                 var s = pair.Value;
                 writer.Write(pair.Key);
+                writer.Write(s.LastRow);
                 writer.Write(s.Count);
                 for (int t = 0; t < s.Count; t++)
                     foreach (double v in s.Rows[(s.Start + t) % s.Rows.Length]) writer.Write(v);
@@ -348,17 +386,27 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// Reads what <see cref="Save"/> wrote into this (empty) assembler. False, and the assembler left empty, when the
         /// state was written for another window size or row width. <paramref name="withFilled"/> false reads a state
         /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
+        /// <paramref name="withRows"/> false reads one saved before it counted rows (SeriesMemory versions 2-4): every
+        /// group's last row is then the last one seen.
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader, bool withFilled = true)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
             if (savedSize != size || savedWidth != width) return false;
+            long savedRows = withRows ? reader.ReadInt64() : 0;
+            if (savedRows < 0) throw new System.IO.InvalidDataException("A window memory holds a negative number of rows.");
             int count = reader.ReadInt32();
             for (int g = 0; g < count; g++)
             {
                 string group = reader.ReadString();
                 var s = new Series(Math.Max(1, size - 1));
+                if (withRows)
+                {
+                    s.LastRow = reader.ReadInt64();
+                    if (s.LastRow < 0 || s.LastRow > savedRows) throw new System.IO.InvalidDataException("A window's last row is not one of the rows seen.");
+                }
+                else s.LastRow = savedRows;
                 s.Count = reader.ReadInt32();
                 if (s.Count < 0 || s.Count > s.Rows.Length) throw new System.IO.InvalidDataException("A window holds more rows than the window size.");
                 for (int t = 0; t < s.Count; t++) s.Rows[t] = ReadValues(reader, width);
@@ -385,6 +433,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 groups[group] = s;
             }
+            rows = savedRows;
             return true;
         }
 

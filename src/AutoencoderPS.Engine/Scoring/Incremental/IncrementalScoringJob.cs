@@ -43,6 +43,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
+        // Groups of the series memory forgotten by the last commit (SeriesMemory.GroupsForgotten), said once each.
+        private long forgottenSaid;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -695,7 +697,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
-            if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
+            if (p.Series != null)
+            {
+                state.Series = Convert.ToBase64String(p.Series.Save(model));
+                if (p.Series.GroupsForgotten > forgottenSaid)
+                {
+                    observer.Verbose($"Forgot {p.Series.GroupsForgotten - forgottenSaid:N0} group(s) with no row in the " +
+                        (model.Settings.TimeProperty != null ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (data time) before the newest row"
+                            : $"last {SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows") +
+                        $": a row of theirs starts afresh. The state keeps {p.Series.Windows.GroupCount:N0} group(s).");
+                    forgottenSaid = p.Series.GroupsForgotten;
+                }
+            }
             if (learned != null) state.Learning = new ScoringLearningState { Base = learningBase!, Model = Convert.ToBase64String(ModelFile.Serialize(learned)) };
             SaveState();
             Checkpoint?.Invoke("state-committed");
