@@ -156,7 +156,7 @@ namespace AutoencoderPS.Engine.Scoring
                     var step = Series!.Windows.Push(key, features, filledIn, timeColumn);
                     input = step.Window;
                     cells = step.FilledCells;
-                    if (Series.ForgetSilent(key) is { } gone) forgotten.Add((rows.Count, gone));
+                    if (Series.ForgetSilent() is { } gone) forgotten.Add((rows.Count, gone));
                 }
                 finally
                 {
@@ -262,7 +262,6 @@ namespace AutoencoderPS.Engine.Scoring
             int next = 0;
             for (int i = from; i < to; i++)
             {
-                if (verdictsForgot < forgotten.Count) ForgetInVerdicts(i);
                 RowScore? score = inputs[i] != null ? scores[next++] : null;
                 bool teaches = false;
                 if (score != null)
@@ -284,13 +283,16 @@ namespace AutoencoderPS.Engine.Scoring
                 else WarmingUp++;
                 // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, imputed[i]);
+                // The windows forgot these groups right after they took row i: the verdicts, right after they judged it (a
+                // group whose own row came with the sweep that forgot it must not keep that row's history).
+                if (verdictsForgot < forgotten.Count) ForgetInVerdicts(i);
                 if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
             }
             return to;
         }
 
-        // The verdicts forget the groups the windows forgot at pending rows up to `row`: at the same row as the windows,
-        // whatever the batches (a memory saved between two batches holds the same groups in each of its parts).
+        // The verdicts forget the groups the windows forgot at pending rows up to `row` (once they judged it): at the same
+        // row as the windows, whatever the batches (a memory saved between two batches holds the same groups in each of its parts).
         private void ForgetInVerdicts(int row)
         {
             while (verdictsForgot < forgotten.Count && forgotten[verdictsForgot].Row <= row)

@@ -36,40 +36,52 @@ namespace AutoencoderPS.Engine.Scoring
         private const int Version = 5;
 
         /// <summary>
-        /// A group whose last row is more than this much data time (30 days) before the newest row of any group is forgotten
-        /// from the windows, counters, calibration and cool-down: a host that comes back after a month is a new one, its
-        /// rows warm up and it learns its scores again. Its window is broken by then anyway (a gap longer than the
-        /// group's largest, <see cref="ModelSettings.GapFactor"/> usual intervals or -MaxGap, empties it; only a -MaxGap
-        /// of 30 days or more kept one across), so what changes is mainly the calibration (a day of errors from a month
-        /// before is dropped: the returning host is measured against the training errors for a day, then by its own new
-        /// history), the alert cool-down (a cool-down in rows no longer carries an incident from before the silence over
-        /// it) and a counter's first rate (none, rather than one averaged over the month). A month is longer than an outage,
-        /// a maintenance window or a holiday, and is how long the scheduled job keeps the entry of a file that is gone
+        /// A group whose last row is more than this much data time (30 days), or <see cref="ForgetSilentGroupsAfterGaps"/>
+        /// times its largest gap if that is longer, before the last rows of most groups (the median of their last times) is
+        /// forgotten from the windows, counters, calibration and cool-down: a host that comes back after a month is a new
+        /// one, its rows warm up and it learns its scores again. Its window is broken by then anyway (a gap longer than
+        /// the group's largest, <see cref="ModelSettings.GapFactor"/> usual intervals, three steps of a time grid, or
+        /// -MaxGap, empties it), so what changes is mainly the calibration (a day of errors from a month before is dropped:
+        /// the returning host is measured against the training errors for a day, then by its own new history), the alert
+        /// cool-down (a cool-down in rows no longer carries an incident from before the silence over it) and a counter's
+        /// first rate (none, rather than one averaged over the month). A month is longer than an outage, a maintenance
+        /// window or a holiday, and is how long the scheduled job keeps the entry of a file that is gone
         /// (<see cref="Incremental.ScoringState.ForgetGoneFilesAfter"/>).
         /// </summary>
         public static readonly TimeSpan ForgetSilentGroupsAfter = TimeSpan.FromDays(30);
 
         /// <summary>
-        /// A model without a time property: a group with no row among the last this many rows (10,000,000) the memory saw
-        /// is forgotten. Rows have no time there, so a number of rows stands for it: a month of 5-minute rows of 1,150
-        /// hosts, and far more than a window or a day's calibration history of any group.
+        /// A group is silent only after this many times its largest gap (<see cref="ForgetSilentGroupsAfter"/>): a series of
+        /// one row a month (a gap of 1.5 months keeps its window) keeps its memory between its rows.
+        /// </summary>
+        public const int ForgetSilentGroupsAfterGaps = 3;
+
+        /// <summary>
+        /// A model without a time property: a group is forgotten once this many rows (10,000,000) came after its last row,
+        /// or <see cref="ForgetSilentGroupsAfterRounds"/> rows of each group that reports (has a row among the last
+        /// <see cref="FleetRows"/>), if that is more. Rows have no time there, so rows stand for it: 10,000 rounds are
+        /// five weeks of 5-minute rows, whatever the size of the fleet.
         /// </summary>
         public const long ForgetSilentGroupsAfterRows = 10_000_000;
 
-        // When the next sweep for silent groups is due: the first row of a later day than the newest row's (a time
-        // property), or after every tenth of the row limit (none). Both follow from what the memory holds (the newest
-        // time, the rows seen), so a memory saved and loaded again sweeps at the same rows as one that went on.
-        private long nextSweepTicks;
-        private long nextSweepRow;
+        /// <summary>See <see cref="ForgetSilentGroupsAfterRows"/>.</summary>
+        public const long ForgetSilentGroupsAfterRounds = 10_000;
+
+        /// <summary>The groups with a row among this many last rows are the fleet that reports (see <see cref="ForgetSilentGroupsAfterRows"/>).</summary>
+        public const long FleetRows = 1_000_000;
+
+        // The fewest rows between two sweeps for silent groups (about a day of 5-minute rows of one host); more with more
+        // groups, so a sweep (which sorts the groups' last times) costs a few operations per row on average.
+        private const int SweepEveryRows = 256;
+
         private long silentRowLimit = ForgetSilentGroupsAfterRows;
+        private int sweepEvery = SweepEveryRows;
 
         internal SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
         {
             Windows = windows;
             Verdicts = verdicts;
             Counters = counters;
-            nextSweepTicks = windows.NewestTime() is DateTime newest ? NextDay(newest) : 0;
-            nextSweepRow = NextSweepRow(windows.Rows);
         }
 
         public WindowAssembler Windows { get; }
@@ -90,36 +102,28 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 if (value < 1) throw new ArgumentOutOfRangeException(nameof(value));
                 silentRowLimit = value;
-                nextSweepRow = NextSweepRow(Windows.Rows);
             }
         }
 
+        /// <summary>The fewest rows between two sweeps (<see cref="SweepDue"/>); tests make it small.</summary>
+        internal int SweepEvery
+        {
+            get => sweepEvery;
+            set => sweepEvery = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+
         /// <summary>
-        /// Called after each row the windows accepted (<paramref name="key"/>, in stream order): forgets the groups silent
-        /// for longer than <see cref="ForgetSilentGroupsAfter"/> of data time before this row (a row with a time), or whose
-        /// last row is not among the last <see cref="ForgetSilentGroupsAfterRows"/> (without), from the windows and the
+        /// Called after each row the windows accepted (in stream order): now and then (<see cref="SweepDue"/>) forgets the
+        /// groups that went silent (<see cref="WindowAssembler.ForgetSilent"/>: <see cref="ForgetSilentGroupsAfter"/> of
+        /// data time, or <see cref="ForgetSilentGroupsAfterRows"/> without a time property) from the windows and the
         /// counters, and returns them (null: none). The caller forgets them from <see cref="Verdicts"/> when it judges this
         /// row (the verdicts come a batch later), so they are forgotten at the same row however the rows were batched.
-        /// A sweep visits every group, so it runs only when the newest time enters a new day (or every tenth of the row
-        /// limit): a few operations per row on average. A group is forgotten within a day (a tenth) after its limit.
         /// </summary>
-        internal List<string>? ForgetSilent(WindowKey key)
+        internal List<string>? ForgetSilent()
         {
-            List<string>? gone = null;
-            if (key.Time is DateTime time)
-            {
-                if (time.Ticks < nextSweepTicks) return null;
-                nextSweepTicks = NextDay(time);
-                long before = time.Ticks - ForgetSilentGroupsAfter.Ticks;
-                if (before > 0) gone = Windows.ForgetSilentSince(new DateTime(before));
-            }
-            else
-            {
-                if (Windows.Rows < nextSweepRow) return null;
-                nextSweepRow = NextSweepRow(Windows.Rows);
-                long before = Windows.Rows - silentRowLimit + 1;
-                if (before > 0) gone = Windows.ForgetSilentSinceRow(before);
-            }
+            if (!SweepDue(Windows.Rows, Windows.GroupCount, sweepEvery)) return null;
+            var gone = Windows.ForgetSilent(ForgetSilentGroupsAfter, ForgetSilentGroupsAfterGaps, silentRowLimit,
+                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, FleetRows * silentRowLimit / ForgetSilentGroupsAfterRows);
             if (gone == null) return null;
             if (Counters != null)
                 foreach (var group in gone) Counters.Forget(group);
@@ -127,12 +131,16 @@ namespace AutoencoderPS.Engine.Scoring
             return gone;
         }
 
-        private static long NextDay(DateTime time) => (time.Ticks / TimeSpan.TicksPerDay + 1) * TimeSpan.TicksPerDay;
-
-        private long NextSweepRow(long rows)
+        /// <summary>
+        /// Whether a sweep is due after the row numbered <paramref name="rows"/>: every <paramref name="fewest"/> rows, or
+        /// every power of two times that at least the number of groups (a sweep visits and sorts them all). It depends on
+        /// nothing but what the memory holds, so a memory saved and loaded again sweeps at the rows one that went on does.
+        /// </summary>
+        private static bool SweepDue(long rows, int groups, int fewest)
         {
-            long every = Math.Max(1, silentRowLimit / 10);
-            return (rows / every + 1) * every;
+            long every = fewest;
+            while (every < groups) every *= 2;
+            return rows % every == 0;
         }
 
         /// <summary>A fresh memory for <paramref name="model"/> (a trained sliding-window model).</summary>

@@ -136,29 +136,52 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
         public long Rows => rows;
 
-        /// <summary>The time of the newest row of the groups held (null: none has a time).</summary>
-        public DateTime? NewestTime()
+        /// <summary>
+        /// Forgets the groups that have gone silent, and returns them (null: none); a row of such a group starts it
+        /// afresh, as a group never seen.
+        /// <list type="bullet">
+        /// <item>Groups with a time: silent when their last row is earlier than "now" less their limit, the longer of
+        /// <paramref name="silence"/> and <paramref name="gaps"/> times the group's largest gap (a monthly series is not
+        /// silent between its rows). "Now" is the median of the groups' last times (the lower one), not the newest: one
+        /// host whose clock runs ahead, or one row dated years ahead, must not make every other group look silent.</item>
+        /// <item>Groups without a time: silent when more rows than their limit came since their last row, the larger of
+        /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group seen among the last
+        /// <paramref name="recentRows"/> rows (the fleet that reports now: a large one goes through more rows a day).</item>
+        /// </list>
+        /// </summary>
+        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows)
         {
-            DateTime? newest = null;
+            var times = new List<long>();
+            long fleet = 0;
             foreach (var s in groups.Values)
-                if (s.LastTime is DateTime t && !(newest >= t)) newest = t;
-            return newest;
+            {
+                if (s.LastTime is DateTime t) times.Add(t.Ticks);
+                else if (s.LastRow > rows - recentRows) fleet++;
+            }
+            long now = 0;
+            if (times.Count > 0)
+            {
+                times.Sort();
+                now = times[(times.Count - 1) / 2];
+            }
+            long rowLimit = Math.Max(silentRows, rounds * fleet);
+            return Forget((group, s) =>
+            {
+                if (s.LastTime is DateTime last)
+                {
+                    var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
+                    long limit = Math.Max(silence.Ticks, gap is TimeSpan g && g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : 0);
+                    return last.Ticks < now - limit;
+                }
+                return rows - s.LastRow > rowLimit;
+            });
         }
 
-        /// <summary>
-        /// Forgets every group whose last row is earlier than <paramref name="time"/> (groups without a time are kept) and
-        /// returns them, or null when there is none: a row of such a group starts it afresh, as a group never seen.
-        /// </summary>
-        public List<string>? ForgetSilentSince(DateTime time) => Forget(s => s.LastTime is DateTime last && last < time);
-
-        /// <summary>As <see cref="ForgetSilentSince(DateTime)"/>, for the groups whose last row's number is below <paramref name="row"/> (see <see cref="Rows"/>).</summary>
-        public List<string>? ForgetSilentSinceRow(long row) => Forget(s => s.LastRow < row);
-
-        private List<string>? Forget(Func<Series, bool> silent)
+        private List<string>? Forget(Func<string, Series, bool> silent)
         {
             List<string>? gone = null;
             foreach (var pair in groups)
-                if (silent(pair.Value)) (gone ??= new List<string>()).Add(pair.Key);
+                if (silent(pair.Key, pair.Value)) (gone ??= new List<string>()).Add(pair.Key);
             if (gone != null)
                 foreach (var group in gone) groups.Remove(group);
             return gone;
