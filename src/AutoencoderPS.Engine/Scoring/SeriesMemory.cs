@@ -105,7 +105,7 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
-        /// <summary>The fewest rows between two sweeps (<see cref="SweepDue"/>); tests make it small.</summary>
+        /// <summary>The fewest rows between two sweeps (<see cref="SweepInterval"/>); tests make it small.</summary>
         internal int SweepEvery
         {
             get => sweepEvery;
@@ -113,7 +113,7 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
-        /// Called after each row the windows accepted (in stream order): now and then (<see cref="SweepDue"/>) forgets the
+        /// Called after each row the windows accepted (in stream order): now and then (<see cref="SweepInterval"/>) forgets the
         /// groups that went silent (<see cref="WindowAssembler.ForgetSilent"/>: <see cref="ForgetSilentGroupsAfter"/> of
         /// data time, or <see cref="ForgetSilentGroupsAfterRows"/> without a time property) from the windows and the
         /// counters, and returns them (null: none). The caller forgets them from <see cref="Verdicts"/> when it judges this
@@ -121,9 +121,11 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         internal List<string>? ForgetSilent()
         {
-            if (!SweepDue(Windows.Rows, Windows.GroupCount, sweepEvery)) return null;
+            long every = SweepInterval(Windows.GroupCount, sweepEvery);
+            if (Windows.Rows % every != 0) return null;
+            // A group with a row since the last sweep reports: not silent, however far behind the others its rows are.
             var gone = Windows.ForgetSilent(ForgetSilentGroupsAfter, ForgetSilentGroupsAfterGaps, silentRowLimit,
-                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, FleetRows * silentRowLimit / ForgetSilentGroupsAfterRows);
+                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, FleetRows * silentRowLimit / ForgetSilentGroupsAfterRows, every);
             if (gone == null) return null;
             if (Counters != null)
                 foreach (var group in gone) Counters.Forget(group);
@@ -132,15 +134,15 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
-        /// Whether a sweep is due after the row numbered <paramref name="rows"/>: every <paramref name="fewest"/> rows, or
-        /// every power of two times that at least the number of groups (a sweep visits and sorts them all). It depends on
-        /// nothing but what the memory holds, so a memory saved and loaded again sweeps at the rows one that went on does.
+        /// How many rows apart sweeps are (one is due when the rows seen are a multiple of it): <paramref name="fewest"/>, or
+        /// the first power of two times that at least the number of groups (a sweep visits and sorts them all). It depends
+        /// on nothing but what the memory holds, so a memory saved and loaded again sweeps at the rows one that went on does.
         /// </summary>
-        private static bool SweepDue(long rows, int groups, int fewest)
+        private static long SweepInterval(int groups, int fewest)
         {
             long every = fewest;
             while (every < groups) every *= 2;
-            return rows % every == 0;
+            return every;
         }
 
         /// <summary>A fresh memory for <paramref name="model"/> (a trained sliding-window model).</summary>

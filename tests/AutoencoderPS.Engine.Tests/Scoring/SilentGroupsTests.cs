@@ -140,8 +140,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private const int ChurnSweepEvery = 16;
 
         // Hosts a to e for a week, then b, d and e alone for 33 days (a and c forgotten), then a block of c's rows from
-        // long before (c back, 31 days behind the others: forgotten again at the next sweep, some of its rows still waiting
-        // in the batch for their verdicts), then b, d and e for a few hours, then a and c back with them.
+        // long before (c back, 31 days behind the others: kept while its rows come, as it reports), then b, d and e for
+        // ten hours (c forgotten again, its last rows still waiting in the batch for their verdicts), then a and c back
+        // with them.
         private static List<TestRecord> Churn(out int lateStart, out int lateEnd, out int backStart)
         {
             var random = new Random(21);
@@ -156,14 +157,14 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             lateStart = rows.Count;
             for (var t = end; t < end.AddDays(2); t += Step) rows.Add(Row("c", t, random));
             lateEnd = rows.Count;
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < 20; i++)
                 foreach (var host in others) rows.Add(Row(host, bEnd + i * Step, random));
             backStart = rows.Count;
-            var a = Return("a", bEnd + 10 * Step, 20, random);
-            var c = Return("c", bEnd + 10 * Step, 20, random);
+            var a = Return("a", bEnd + 20 * Step, 20, random);
+            var c = Return("c", bEnd + 20 * Step, 20, random);
             for (int i = 0; i < 20; i++)
             {
-                foreach (var host in others) rows.Add(Row(host, bEnd + (10 + i) * Step, random));
+                foreach (var host in others) rows.Add(Row(host, bEnd + (20 + i) * Step, random));
                 rows.Add(a[i]);
                 rows.Add(c[i]);
             }
@@ -239,6 +240,27 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             Assert.Equal(5, memory.Windows.GroupCount);
             // a, c and d go on scoring (a forgotten host warms up again).
             Assert.All(scored.Skip(rows.Count - 3 * 96), r => Assert.NotNull(r.Score));
+        }
+
+        [Fact]
+        public void AHostsBacklogFarBehindTheOthersIsScoredWithItsMemory()
+        {
+            // Hosts a, b and c are current; host x's agent was down and its two months of rows come in now, behind them.
+            // x reports (it has rows since the last sweep), so it is not silent, however old its rows: it warms up once.
+            var random = new Random(41);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            memory.SweepEvery = 16;
+            var rows = new List<TestRecord>();
+            var now = T0.AddDays(70);
+            for (var t = now.AddDays(-2); t < now; t += Step)
+                foreach (var host in new[] { "a", "b", "c" }) rows.Add(Row(host, t, random));
+            int backlog = rows.Count;
+            for (var t = now.AddDays(-62); t < now.AddDays(-58); t += Step) rows.Add(Row("x", t, random));
+
+            var scored = Score(model, rows, memory);
+
+            Assert.Equal(0, memory.GroupsForgotten);
+            Assert.Equal(Window - 1, scored.Skip(backlog).Count(r => r.Score == null));
         }
 
         [Fact]

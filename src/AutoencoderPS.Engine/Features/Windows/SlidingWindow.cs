@@ -148,8 +148,10 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group seen among the last
         /// <paramref name="recentRows"/> rows (the fleet that reports now: a large one goes through more rows a day).</item>
         /// </list>
+        /// A group with a row among the last <paramref name="reporting"/> rows is never silent: it reports, if behind the
+        /// others (a host's backlog of two months, scored while the others are current).
         /// </summary>
-        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows)
+        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows, long reporting)
         {
             var times = new List<long>();
             long fleet = 0;
@@ -167,6 +169,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             long rowLimit = Math.Max(silentRows, rounds * fleet);
             return Forget((group, s) =>
             {
+                if (s.LastRow > rows - reporting) return false;
                 if (s.LastTime is DateTime last)
                 {
                     var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
