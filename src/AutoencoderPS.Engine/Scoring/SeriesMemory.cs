@@ -30,9 +30,9 @@ namespace AutoencoderPS.Engine.Scoring
         // so an upgrade keeps the likelihood's history.
         // 4: the counters' last values (CounterRates.Save), after the windows, for a model with counters; a memory of
         // version 2 or 3 is of a model without them.
-        // 5: the windows count the rows they accepted and keep each group's last row number (WindowAssembler.Save), for
-        // forgetting the groups of a model without a time property; a memory of version 2-4 is read with every group
-        // seen just now.
+        // 5: the windows count the rows they accepted and keep each group's last row number and the "now" it last reported
+        // at (WindowAssembler.Save), for forgetting silent groups; a memory of version 2-4 is read with every group seen
+        // just now.
         private const int Version = 5;
 
         /// <summary>

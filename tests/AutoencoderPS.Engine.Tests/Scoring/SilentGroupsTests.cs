@@ -264,6 +264,68 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void ABacklogSentInBurstsIsKeptBetweenTheBursts()
+        {
+            // Ten current hosts; host x's two-month-old backlog comes in four bursts (an agent flushing what it kept while
+            // down), with 600 rows of the others between them: more than a sweep apart, far behind "now", yet reporting.
+            var random = new Random(43);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            var hosts = Enumerable.Range(0, 10).Select(i => $"h{i}").ToArray();
+            var rows = new List<TestRecord>();
+            var now = T0.AddDays(70);
+            var backlog = now.AddDays(-60);
+            var xRows = new List<int>();
+            for (int burst = 0; burst < 4; burst++)
+            {
+                for (int i = 0; i < 60; i++)
+                    foreach (var host in hosts) rows.Add(Row(host, now + (burst * 60 + i) * Step, random));
+                for (int i = 0; i < 24; i++)
+                {
+                    xRows.Add(rows.Count);
+                    rows.Add(Row("x", backlog + (burst * 24 + i) * Step, random));
+                }
+            }
+
+            var scored = Score(model, rows, memory);
+
+            Assert.Equal(0, memory.GroupsForgotten);
+            Assert.Equal(Window - 1, xRows.Count(i => scored[i].Score == null));
+        }
+
+        [Fact]
+        public void OfTwoHostsTheOneThatStopsIsForgotten()
+        {
+            // A primary and a standby: only the one that reports says what "now" is (with both voting, the silent one's last
+            // time was "now", and it was never forgotten).
+            var random = new Random(47);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            memory.SweepEvery = 8;
+            var rows = new List<TestRecord>();
+            var end = T0.AddDays(3);
+            for (var t = T0; t < end; t += Step)
+                foreach (var host in new[] { "a", "b" }) rows.Add(Row(host, t, random));
+            for (var t = end; t < end.AddDays(31); t += Step) rows.Add(Row("b", t, random));
+
+            Score(model, rows, memory);
+
+            Assert.Equal(1, memory.GroupsForgotten);
+            Assert.Null(memory.Windows.LastTime("a"));
+        }
+
+        [Fact]
+        public void AGroupWhoseWindowNeverBreaksIsNeverSilent()
+        {
+            // -MaxGap as long as a TimeSpan goes: three times that is no limit, not none (it overflowed to 30 days).
+            var windows = new WindowAssembler(2, 1, _ => TimeSpan.MaxValue);
+            windows.Push(new WindowKey("a", T0), new[] { 1.0 }, null, "Time");
+            for (int day = 0; day < 60; day++)
+                foreach (var host in new[] { "b", "c" }) windows.Push(new WindowKey(host, T0.AddDays(day)), new[] { 1.0 }, null, "Time");
+
+            Assert.Null(windows.ForgetSilent(TimeSpan.FromDays(30), 3, 100, 0, 100, reporting: 2));
+            Assert.Equal(3, windows.GroupCount);
+        }
+
+        [Fact]
         public void ASeriesOfOneRowAMonthKeepsItsMemoryBetweenItsRows()
         {
             // Three hosts, one row on the first of each month: a gap of 28-31 days keeps a window (1.5 usual intervals),
@@ -325,11 +387,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
                 groups.Add(memory.Windows.GroupCount);
             }
 
-            // The instances of the last month or two (30 days of silence, a sweep about a day of rows apart, and the
-            // instances that live now), not every one seen: the state stops growing once the first months are behind.
-            // "Now" is the median of the groups' last times, and most groups kept are gone instances: it lags the newest rows,
-            // and the kept instances reach back about twice the month.
-            int bound = Fleet * (2 * (int)SeriesMemory.ForgetSilentGroupsAfter.TotalDays + 2 + LifeDays) / LifeDays + Fleet;
+            // The instances of the last month (30 days of silence, a sweep about a day of rows apart, and the instances that
+            // live now), not every one seen: the state stops growing once the first month is behind.
+            int bound = Fleet * ((int)SeriesMemory.ForgetSilentGroupsAfter.TotalDays + 2 + LifeDays) / LifeDays + Fleet;
             Assert.True(groups.All(g => g <= bound), $"groups kept after each run: {string.Join(", ", groups)} (bound {bound})");
             Assert.True(sizes.Skip(1).All(s => s < sizes[1] * 1.25), $"state sizes after each run: {string.Join(", ", sizes)}");
             Assert.Contains(observer.VerboseMessages, m => m.Contains("Forgot", StringComparison.Ordinal) && m.Contains("30 days", StringComparison.Ordinal));

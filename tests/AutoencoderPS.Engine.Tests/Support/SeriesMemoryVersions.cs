@@ -10,7 +10,7 @@ namespace AutoencoderPS.Engine.Tests.Support
     {
         /// <summary>
         /// Version 4: version 5 without the windows' row numbers (the rows they accepted, after the row width, and each
-        /// group's last row, after its name); the rest as it is.
+        /// group's last row and the time it last reported at, after its name); the rest as it is.
         /// </summary>
         public static byte[] AsVersion4(byte[] saved)
         {
@@ -30,6 +30,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             {
                 w.Write(r.ReadString());
                 r.ReadInt64();                                                                // the group's last row
+                r.ReadInt64();                                                                // the "now" it last reported at
                 int count = r.ReadInt32();
                 w.Write(count);
                 for (int k = 0; k < count * width; k++) w.Write(r.ReadDouble());

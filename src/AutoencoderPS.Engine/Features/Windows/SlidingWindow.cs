@@ -86,6 +86,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             public DateTime? LastTime;
             // The number of the group's last row among all rows accepted (Rows): how long an untimed group has been silent.
             public long LastRow;
+            // The "now" of the last sweep at which the group reported (ticks; 0: none yet), see ForgetSilent.
+            public long ReportedAt;
             public TimeSpan? MaxGap;
             public bool MaxGapKnown;
             // Time grid: the group's step, its first time, the current cell, and the rows of the current cell so far.
@@ -138,18 +140,20 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// Forgets the groups that have gone silent, and returns them (null: none); a row of such a group starts it
-        /// afresh, as a group never seen.
+        /// afresh, as a group never seen. Called at a sweep, every <paramref name="reporting"/> rows: the groups with a row
+        /// since the last sweep report, and are never silent.
         /// <list type="bullet">
-        /// <item>Groups with a time: silent when their last row is earlier than "now" less their limit, the longer of
-        /// <paramref name="silence"/> and <paramref name="gaps"/> times the group's largest gap (a monthly series is not
-        /// silent between its rows). "Now" is the median of the groups' last times (the lower one), not the newest: one
-        /// host whose clock runs ahead, or one row dated years ahead, must not make every other group look silent.</item>
+        /// <item>Groups with a time: "now" is the (lower) median of the last times of the groups that report: silent groups
+        /// don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted. Each reporting
+        /// group is marked as reporting at that "now" (<c>ReportedAt</c>). A group that does not report is silent when the
+        /// later of its last time and the "now" it last reported at is earlier than "now" less its limit: the longer of
+        /// <paramref name="silence"/> and <paramref name="gaps"/> times its largest gap (a monthly series is not silent
+        /// between its rows). So a backlog far behind the others, sent in bursts, is kept as long as its bursts come,
+        /// and a host whose clock runs behind is kept as long as it reports.</item>
         /// <item>Groups without a time: silent when more rows than their limit came since their last row, the larger of
         /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group seen among the last
         /// <paramref name="recentRows"/> rows (the fleet that reports now: a large one goes through more rows a day).</item>
         /// </list>
-        /// A group with a row among the last <paramref name="reporting"/> rows is never silent: it reports, if behind the
-        /// others (a host's backlog of two months, scored while the others are current).
         /// </summary>
         public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows, long reporting)
         {
@@ -157,10 +161,10 @@ namespace AutoencoderPS.Engine.Features.Windows
             long fleet = 0;
             foreach (var s in groups.Values)
             {
-                if (s.LastTime is DateTime t) times.Add(t.Ticks);
-                else if (s.LastRow > rows - recentRows) fleet++;
+                if (s.LastRow > rows - reporting && s.LastTime is DateTime t) times.Add(t.Ticks);
+                if (s.LastTime == null && s.LastRow > rows - recentRows) fleet++;
             }
-            long now = 0;
+            long? now = null;
             if (times.Count > 0)
             {
                 times.Sort();
@@ -169,12 +173,17 @@ namespace AutoencoderPS.Engine.Features.Windows
             long rowLimit = Math.Max(silentRows, rounds * fleet);
             return Forget((group, s) =>
             {
-                if (s.LastRow > rows - reporting) return false;
+                if (s.LastRow > rows - reporting)
+                {
+                    if (now != null) s.ReportedAt = now.Value;
+                    return false;
+                }
                 if (s.LastTime is DateTime last)
                 {
+                    if (now == null) return false;
                     var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
-                    long limit = Math.Max(silence.Ticks, gap is TimeSpan g && g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : 0);
-                    return last.Ticks < now - limit;
+                    long limit = Math.Max(silence.Ticks, gap is TimeSpan g ? (g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : long.MaxValue) : 0);
+                    return Math.Max(last.Ticks, s.ReportedAt) < now.Value - limit;
                 }
                 return rows - s.LastRow > rowLimit;
             });
@@ -389,6 +398,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 var s = pair.Value;
                 writer.Write(pair.Key);
                 writer.Write(s.LastRow);
+                writer.Write(s.ReportedAt);
                 writer.Write(s.Count);
                 for (int t = 0; t < s.Count; t++)
                     foreach (double v in s.Rows[(s.Start + t) % s.Rows.Length]) writer.Write(v);
@@ -431,6 +441,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     s.LastRow = reader.ReadInt64();
                     if (s.LastRow < 0 || s.LastRow > savedRows) throw new System.IO.InvalidDataException("A window's last row is not one of the rows seen.");
+                    s.ReportedAt = reader.ReadInt64();
+                    if (s.ReportedAt < 0) throw new System.IO.InvalidDataException("A window's group reported at a negative time.");
                 }
                 else s.LastRow = savedRows;
                 s.Count = reader.ReadInt32();

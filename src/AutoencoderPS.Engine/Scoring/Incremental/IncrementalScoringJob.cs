@@ -702,9 +702,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 state.Series = Convert.ToBase64String(p.Series.Save(model));
                 if (p.Series.GroupsForgotten > forgottenSaid)
                 {
-                    observer.Verbose($"Forgot {p.Series.GroupsForgotten - forgottenSaid:N0} group(s) with no row in the " +
-                        (model.Settings.TimeProperty != null ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (data time) before the newest row"
-                            : $"last {SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows") +
+                    observer.Verbose($"Forgot {p.Series.GroupsForgotten - forgottenSaid:N0} group(s) that stopped reporting " +
+                        (model.Settings.TimeProperty != null
+                            ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) of the data's time ago"
+                            : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group that reports) ago") +
                         $": a row of theirs starts afresh. The state keeps {p.Series.Windows.GroupCount:N0} group(s).");
                     forgottenSaid = p.Series.GroupsForgotten;
                 }
