@@ -140,9 +140,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private const int ChurnSweepEvery = 16;
 
         // Hosts a to e for a week, then b, d and e alone for 33 days (a and c forgotten), then a block of c's rows from
-        // long before (c back, 31 days behind the others: kept while its rows come, as it reports), then b, d and e for
-        // ten hours (c forgotten again, its last rows still waiting in the batch for their verdicts), then a and c back
-        // with them.
+        // long before (c back, 31 days behind the others: a backlog, which reports, so it is kept, its last rows still
+        // waiting in the batch for their verdicts at the sweeps), then b, d and e for ten hours, then a and c back with
+        // them (a as a new group, c going on).
         private static List<TestRecord> Churn(out int lateStart, out int lateEnd, out int backStart)
         {
             var random = new Random(21);
@@ -185,14 +185,16 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             var memory = ChurnMemory();
             var expected = Score(model, rows, memory, batchSize: 256).Select(r => Verdict(r.Score)).ToList();
             Assert.Equal(5, memory.Windows.GroupCount);
-            Assert.True(memory.GroupsForgotten >= 3, $"{memory.GroupsForgotten} groups forgotten"); // a, c, and c again
+            Assert.Equal(2, memory.GroupsForgotten); // a and c, once each
 
-            // a and c came back as new groups: their last rows are scored as those rows alone in a fresh memory.
+            // a came back as a new group: its last rows are scored as those rows alone in a fresh memory; c, whose backlog
+            // reported since, goes on with what it learned then (its calibration), so its rows score otherwise.
             foreach (var host in new[] { "a", "c" })
             {
                 var own = Enumerable.Range(backStart, rows.Count - backStart).Where(i => HostOf(rows[i]) == host).ToList();
                 var asNew = Score(model, own.Select(i => rows[i]), SeriesMemory.For(model, new ScoringOptions())).Select(r => Verdict(r.Score)).ToList();
-                Assert.True(asNew.SequenceEqual(own.Select(i => expected[i])), $"host {host}: as new {string.Join(" | ", asNew.Take(6))}; in the pass {string.Join(" | ", own.Take(6).Select(i => expected[i]))}");
+                Assert.True(asNew.SequenceEqual(own.Select(i => expected[i])) == (host == "a"),
+                    $"host {host}: as new {string.Join(" | ", asNew.Take(6))}; in the pass {string.Join(" | ", own.Take(6).Select(i => expected[i]))}");
             }
 
             // The memory saved and loaded at cuts around the forgetting: before, in and after c's late block, around the
@@ -268,6 +270,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             // Ten current hosts; host x's two-month-old backlog comes in four bursts (an agent flushing what it kept while
             // down), with 600 rows of the others between them: more than a sweep apart, far behind "now", yet reporting.
+            // Each burst is longer than a sweep too, so some sweeps see only x report.
             var random = new Random(43);
             var memory = SeriesMemory.For(model, new ScoringOptions());
             var hosts = Enumerable.Range(0, 10).Select(i => $"h{i}").ToArray();
@@ -279,10 +282,10 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             {
                 for (int i = 0; i < 60; i++)
                     foreach (var host in hosts) rows.Add(Row(host, now + (burst * 60 + i) * Step, random));
-                for (int i = 0; i < 24; i++)
+                for (int i = 0; i < 300; i++)
                 {
                     xRows.Add(rows.Count);
-                    rows.Add(Row("x", backlog + (burst * 24 + i) * Step, random));
+                    rows.Add(Row("x", backlog + (burst * 300 + i) * Step, random));
                 }
             }
 

@@ -144,8 +144,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// since the last sweep report, and are never silent.
         /// <list type="bullet">
         /// <item>Groups with a time: "now" is the (lower) median of the last times of the groups that report: silent groups
-        /// don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted. Each reporting
-        /// group is marked as reporting at that "now" (<c>ReportedAt</c>). A group that does not report is silent when the
+        /// don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted; and it never goes
+        /// back (the latest "now" is kept by the groups' marks). Each reporting group is marked as reporting at that
+        /// "now" (<c>ReportedAt</c>). A group that does not report is silent when the
         /// later of its last time and the "now" it last reported at is earlier than "now" less its limit: the longer of
         /// <paramref name="silence"/> and <paramref name="gaps"/> times its largest gap (a monthly series is not silent
         /// between its rows). So a backlog far behind the others, sent in bursts, is kept as long as its bursts come,
@@ -158,18 +159,20 @@ namespace AutoencoderPS.Engine.Features.Windows
         public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows, long reporting)
         {
             var times = new List<long>();
-            long fleet = 0;
+            long fleet = 0, clock = 0;
             foreach (var s in groups.Values)
             {
                 if (s.LastRow > rows - reporting && s.LastTime is DateTime t) times.Add(t.Ticks);
                 if (s.LastTime == null && s.LastRow > rows - recentRows) fleet++;
+                clock = Math.Max(clock, s.ReportedAt);
             }
-            long? now = null;
+            // "Now" never goes back: a sweep in which only a backlog reports (its rows far behind) keeps the last one.
             if (times.Count > 0)
             {
                 times.Sort();
-                now = times[(times.Count - 1) / 2];
+                clock = Math.Max(clock, times[(times.Count - 1) / 2]);
             }
+            long? now = clock > 0 ? clock : null;
             long rowLimit = Math.Max(silentRows, rounds * fleet);
             return Forget((group, s) =>
             {
