@@ -36,10 +36,6 @@ namespace AutoencoderPS.Engine.Scoring
         // Their groups (sliding windows): a group's own stuck-value runs judge its windows (Modeling.HeldValues).
         private readonly List<string> fullGroups = new List<string>();
         private readonly List<string> imputedScratch = new List<string>();
-        // Sliding windows: the groups the series memory forgot at a pending row (SeriesMemory.ForgetSilent), by the row's
-        // index; the verdicts forget them when they reach that row, and how many of these they have.
-        private readonly List<(int Row, List<string> Groups)> forgotten = new List<(int, List<string>)>();
-        private int verdictsForgot;
 
         private readonly bool recycle;
         // Scores may share the model's arrays (renewed by its next call): the sink is done with each before the next batch
@@ -156,7 +152,6 @@ namespace AutoencoderPS.Engine.Scoring
                     var step = Series!.Windows.Push(key, features, filledIn, timeColumn);
                     input = step.Window;
                     cells = step.FilledCells;
-                    if (Series.ForgetSilent() is { } gone) forgotten.Add((rows.Count, gone));
                 }
                 finally
                 {
@@ -283,20 +278,9 @@ namespace AutoencoderPS.Engine.Scoring
                 else WarmingUp++;
                 // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, imputed[i]);
-                // The windows forgot these groups right after they took row i: the verdicts, right after they judged it (a
-                // group whose own row came with the sweep that forgot it must not keep that row's history).
-                if (verdictsForgot < forgotten.Count) ForgetInVerdicts(i);
                 if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
             }
             return to;
-        }
-
-        // The verdicts forget the groups the windows forgot at pending rows up to `row` (once they judged it): at the same
-        // row as the windows, whatever the batches (a memory saved between two batches holds the same groups in each of its parts).
-        private void ForgetInVerdicts(int row)
-        {
-            while (verdictsForgot < forgotten.Count && forgotten[verdictsForgot].Row <= row)
-                Series!.Verdicts.Forget(forgotten[verdictsForgot++].Groups);
         }
 
         // The fewest rows scored at once by a model that learns (a LearnEvery of 1 still scores small batches, not single rows).
@@ -306,10 +290,6 @@ namespace AutoencoderPS.Engine.Scoring
         public void Clear()
         {
             if (!IsWindowed) foreach (var input in inputs) ReturnFeatures(input!);
-            // Rows dropped unjudged: the verdicts forget what the windows forgot all the same.
-            ForgetInVerdicts(int.MaxValue);
-            forgotten.Clear();
-            verdictsForgot = 0;
             rows.Clear();
             filled.Clear();
             inputs.Clear();

@@ -16,9 +16,9 @@ namespace AutoencoderPS.Engine.Scoring
     /// as a scoring run; the scheduled job saves it with its state (<see cref="Save"/>) and the next run goes on from
     /// it (<see cref="Load"/>), so scoring a file in several runs gives the same rows as scoring it at once.
     /// <para>
-    /// Groups that went silent are forgotten (<see cref="ForgetSilent"/>) by the data's time, never the clock's, as rows
-    /// arrive: a fleet whose hosts get new names at every deploy would otherwise grow the memory, and the job's state
-    /// that holds it, for ever.
+    /// The scheduled job forgets groups that went silent (<see cref="ForgetSilent"/>), by the data's time, never the
+    /// clock's, at the end of each run: a fleet whose hosts get new names at every deploy would otherwise grow its
+    /// state for ever.
     /// </para>
     /// </summary>
     public sealed class SeriesMemory
@@ -36,16 +36,16 @@ namespace AutoencoderPS.Engine.Scoring
         private const int Version = 5;
 
         /// <summary>
-        /// A group whose last row is more than this much data time (30 days), or <see cref="ForgetSilentGroupsAfterGaps"/>
-        /// times its largest gap if that is longer, before the last rows of most groups (the median of their last times) is
-        /// forgotten from the windows, counters, calibration and cool-down: a host that comes back after a month is a new
-        /// one, its rows warm up and it learns its scores again. Its window is broken by then anyway (a gap longer than
-        /// the group's largest, <see cref="ModelSettings.GapFactor"/> usual intervals, three steps of a time grid, or
-        /// -MaxGap, empties it), so what changes is mainly the calibration (a day of errors from a month before is dropped:
-        /// the returning host is measured against the training errors for a day, then by its own new history), the alert
-        /// cool-down (a cool-down in rows no longer carries an incident from before the silence over it) and a counter's
-        /// first rate (none, rather than one averaged over the month). A month is longer than an outage, a maintenance
-        /// window or a holiday, and is how long the scheduled job keeps the entry of a file that is gone
+        /// The scheduled job forgets a group that has not reported for this much data time (30 days), or
+        /// <see cref="ForgetSilentGroupsAfterGaps"/> times its largest gap if that is longer (<see cref="ForgetSilent"/>):
+        /// from the windows, counters, calibration and cool-down. A host that comes back after a month is a new one: its
+        /// rows warm up and it learns its scores again. Its window is broken by then anyway (a gap longer than the group's
+        /// largest, <see cref="ModelSettings.GapFactor"/> usual intervals, three steps of a time grid, or -MaxGap, empties
+        /// it), so what changes is mainly the calibration (a day of errors from a month before is dropped: the returning
+        /// host is measured against the training errors for a day, then by its own new history), the alert cool-down (a
+        /// cool-down in rows no longer carries an incident from before the silence over it) and a counter's first rate
+        /// (none, rather than one averaged over the month). A month is longer than an outage, a maintenance window or a
+        /// holiday, and is how long the job keeps the entry of a file that is gone
         /// (<see cref="Incremental.ScoringState.ForgetGoneFilesAfter"/>).
         /// </summary>
         public static readonly TimeSpan ForgetSilentGroupsAfter = TimeSpan.FromDays(30);
@@ -58,24 +58,15 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// A model without a time property: a group is forgotten once this many rows (10,000,000) came after its last row,
-        /// or <see cref="ForgetSilentGroupsAfterRounds"/> rows of each group that reports (has a row among the last
-        /// <see cref="FleetRows"/>), if that is more. Rows have no time there, so rows stand for it: 10,000 rounds are
-        /// five weeks of 5-minute rows, whatever the size of the fleet.
+        /// or <see cref="ForgetSilentGroupsAfterRounds"/> rows of each group that reported in the run, if that is more.
+        /// Rows have no time there, so rows stand for it: 10,000 rounds are five weeks of 5-minute rows.
         /// </summary>
         public const long ForgetSilentGroupsAfterRows = 10_000_000;
 
         /// <summary>See <see cref="ForgetSilentGroupsAfterRows"/>.</summary>
         public const long ForgetSilentGroupsAfterRounds = 10_000;
 
-        /// <summary>The groups with a row among this many last rows are the fleet that reports (see <see cref="ForgetSilentGroupsAfterRows"/>).</summary>
-        public const long FleetRows = 1_000_000;
-
-        // The fewest rows between two sweeps for silent groups (about a day of 5-minute rows of one host); more with more
-        // groups, so a sweep (which sorts the groups' last times) costs a few operations per row on average.
-        private const int SweepEveryRows = 256;
-
         private long silentRowLimit = ForgetSilentGroupsAfterRows;
-        private int sweepEvery = SweepEveryRows;
 
         internal SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)
         {
@@ -91,9 +82,6 @@ namespace AutoencoderPS.Engine.Scoring
 
         public RowVerdicts Verdicts { get; }
 
-        /// <summary>Groups forgotten since this memory was made or loaded (<see cref="ForgetSilent"/>).</summary>
-        public long GroupsForgotten { get; private set; }
-
         /// <summary>The row limit of a model without a time property (<see cref="ForgetSilentGroupsAfterRows"/>); tests make it small.</summary>
         internal long SilentRowLimit
         {
@@ -105,44 +93,24 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
-        /// <summary>The fewest rows between two sweeps (<see cref="SweepInterval"/>); tests make it small.</summary>
-        internal int SweepEvery
-        {
-            get => sweepEvery;
-            set => sweepEvery = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value));
-        }
-
         /// <summary>
-        /// Called after each row the windows accepted (in stream order): now and then (<see cref="SweepInterval"/>) forgets the
-        /// groups that went silent (<see cref="WindowAssembler.ForgetSilent"/>: <see cref="ForgetSilentGroupsAfter"/> of
-        /// data time, or <see cref="ForgetSilentGroupsAfterRows"/> without a time property) from the windows and the
-        /// counters, and returns them (null: none). The caller forgets them from <see cref="Verdicts"/> when it judges this
-        /// row (the verdicts come a batch later), so they are forgotten at the same row however the rows were batched.
+        /// At the end of a run of the scheduled job, with every row of the run judged: forgets the groups that went silent
+        /// (<see cref="WindowAssembler.ForgetSilent"/>) from the windows, counters, calibration and cool-down, and returns
+        /// them (null: none). <paramref name="rowsBefore"/> is <see cref="WindowAssembler.Rows"/> when the run began: the
+        /// groups with a row since reported in the run. Not while rows are scored: a group's rows need not come in time
+        /// with the others' (a file per host, scored one after another; a backlog), and what a run holds is known only at
+        /// its end. So a memory kept for one call (Test-Anomaly) keeps every group it sees, and only the job's state, which
+        /// lives on, forgets: a group back after a month's silence across runs is new to the job, not to a single call.
         /// </summary>
-        internal List<string>? ForgetSilent()
+        public List<string>? ForgetSilent(long rowsBefore)
         {
-            long every = SweepInterval(Windows.GroupCount, sweepEvery);
-            if (Windows.Rows % every != 0) return null;
-            // A group with a row since the last sweep reports: not silent, however far behind the others its rows are.
             var gone = Windows.ForgetSilent(ForgetSilentGroupsAfter, ForgetSilentGroupsAfterGaps, silentRowLimit,
-                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, FleetRows * silentRowLimit / ForgetSilentGroupsAfterRows, every);
+                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, rowsBefore);
             if (gone == null) return null;
             if (Counters != null)
                 foreach (var group in gone) Counters.Forget(group);
-            GroupsForgotten += gone.Count;
+            Verdicts.Forget(gone);
             return gone;
-        }
-
-        /// <summary>
-        /// How many rows apart sweeps are (one is due when the rows seen are a multiple of it): <paramref name="fewest"/>, or
-        /// the first power of two times that at least the number of groups (a sweep visits and sorts them all). It depends
-        /// on nothing but what the memory holds, so a memory saved and loaded again sweeps at the rows one that went on does.
-        /// </summary>
-        private static long SweepInterval(int groups, int fewest)
-        {
-            long every = fewest;
-            while (every < groups) every *= 2;
-            return every;
         }
 
         /// <summary>A fresh memory for <paramref name="model"/> (a trained sliding-window model).</summary>

@@ -378,8 +378,7 @@ namespace AutoencoderPS.Commands
                 WriteProgress(progress);
             }
             WriteVerbose(Model.Settings.IsWindowed
-                ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up" +
-                  (pipeline.Series!.GroupsForgotten > 0 ? $"; {pipeline.Series.GroupsForgotten} group(s) forgotten after a silence (their next rows started afresh)." : ".")
+                ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up."
                 : $"Scored {Scored} rows; {Anomalies} anomalies.");
         }
 

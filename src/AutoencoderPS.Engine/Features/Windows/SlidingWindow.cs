@@ -86,7 +86,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             public DateTime? LastTime;
             // The number of the group's last row among all rows accepted (Rows): how long an untimed group has been silent.
             public long LastRow;
-            // The "now" of the last sweep at which the group reported (ticks; 0: none yet), see ForgetSilent.
+            // The "now" of the last run in which the group reported (ticks; 0: none yet), see ForgetSilent.
             public long ReportedAt;
             public TimeSpan? MaxGap;
             public bool MaxGapKnown;
@@ -140,53 +140,54 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// Forgets the groups that have gone silent, and returns them (null: none); a row of such a group starts it
-        /// afresh, as a group never seen. Called at a sweep, every <paramref name="reporting"/> rows: the groups with a row
-        /// since the last sweep report, and are never silent.
+        /// afresh, as a group never seen. The groups with a row after row number <paramref name="reportedAfter"/> (the
+        /// rows seen when a run of the job began) reported, and are never silent.
         /// <list type="bullet">
-        /// <item>Groups with a time: "now" is the (lower) median of the last times of the groups that report: silent groups
-        /// don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted; and it never goes
-        /// back (the latest "now" is kept by the groups' marks). Each reporting group is marked as reporting at that
-        /// "now" (<c>ReportedAt</c>). A group that does not report is silent when the
-        /// later of its last time and the "now" it last reported at is earlier than "now" less its limit: the longer of
+        /// <item>Groups with a time: "now" is the (lower) median of the last times of the groups that reported: silent
+        /// groups don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted (of two, the
+        /// earlier counts). It never goes back: the latest is kept in the groups' marks. Each group
+        /// that reported is marked as reporting at that "now" (<c>ReportedAt</c>). A group that did not report is silent
+        /// when the later of its last time and its mark is earlier than "now" less its limit: the longer of
         /// <paramref name="silence"/> and <paramref name="gaps"/> times its largest gap (a monthly series is not silent
-        /// between its rows). So a backlog far behind the others, sent in bursts, is kept as long as its bursts come,
-        /// and a host whose clock runs behind is kept as long as it reports.</item>
+        /// between its rows). So a backlog far behind the others is kept as long as it reports, and so is a host whose
+        /// clock runs behind. With none reporting (nothing new in the run), nothing is silent.</item>
         /// <item>Groups without a time: silent when more rows than their limit came since their last row, the larger of
-        /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group seen among the last
-        /// <paramref name="recentRows"/> rows (the fleet that reports now: a large one goes through more rows a day).</item>
+        /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group that reported.</item>
         /// </list>
         /// </summary>
-        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long recentRows, long reporting)
+        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long reportedAfter)
         {
             var times = new List<long>();
-            long fleet = 0, clock = 0;
+            long reporting = 0, clock = 0;
             foreach (var s in groups.Values)
             {
-                if (s.LastRow > rows - reporting && s.LastTime is DateTime t) times.Add(t.Ticks);
-                if (s.LastTime == null && s.LastRow > rows - recentRows) fleet++;
+                if (s.LastRow > reportedAfter)
+                {
+                    reporting++;
+                    if (s.LastTime is DateTime t) times.Add(t.Ticks);
+                }
                 clock = Math.Max(clock, s.ReportedAt);
             }
-            // "Now" never goes back: a sweep in which only a backlog reports (its rows far behind) keeps the last one.
-            if (times.Count > 0)
+            bool moves = times.Count > 0;
+            if (moves)
             {
                 times.Sort();
                 clock = Math.Max(clock, times[(times.Count - 1) / 2]);
             }
-            long? now = clock > 0 ? clock : null;
-            long rowLimit = Math.Max(silentRows, rounds * fleet);
+            long rowLimit = Math.Max(silentRows, rounds * reporting);
             return Forget((group, s) =>
             {
-                if (s.LastRow > rows - reporting)
+                if (s.LastRow > reportedAfter)
                 {
-                    if (now != null) s.ReportedAt = now.Value;
+                    if (clock > 0) s.ReportedAt = Math.Max(s.ReportedAt, clock);
                     return false;
                 }
                 if (s.LastTime is DateTime last)
                 {
-                    if (now == null) return false;
+                    if (!moves) return false;
                     var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
                     long limit = Math.Max(silence.Ticks, gap is TimeSpan g ? (g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : long.MaxValue) : 0);
-                    return Math.Max(last.Ticks, s.ReportedAt) < now.Value - limit;
+                    return Math.Max(last.Ticks, s.ReportedAt) < clock - limit;
                 }
                 return rows - s.LastRow > rowLimit;
             });

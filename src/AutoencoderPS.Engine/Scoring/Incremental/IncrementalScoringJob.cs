@@ -43,8 +43,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
-        // Groups of the series memory forgotten by the last commit (SeriesMemory.GroupsForgotten), said once each.
-        private long forgottenSaid;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -101,6 +99,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     observer.Verbose($"Started a new scoring state '{statePath}'.");
                 }
                 StartPipeline();
+                long rowsBefore = pipeline!.Series?.Windows.Rows ?? 0;
                 plans = Plan(files);
                 DecideOutputColumns(plans);
                 foreach (var plan in plans)
@@ -108,6 +107,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (observer.StopRequested) { summary.Stopped = true; break; }
                     if (!ScoreFile(plan)) { summary.Stopped = true; break; }
                 }
+                if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
             }
             finally
             {
@@ -241,6 +241,22 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed, $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
             }
+        }
+
+        // Time-series models, once every file of the run is scored (and committed): the groups that went silent are
+        // forgotten from the series memory the state keeps (SeriesMemory.ForgetSilent), so hosts that come and go do not
+        // grow it for ever.
+        private void ForgetSilentGroups(long rowsBefore)
+        {
+            var series = pipeline!.Series;
+            if (series == null || series.ForgetSilent(rowsBefore) is not { } gone) return;
+            state.Series = Convert.ToBase64String(series.Save(model));
+            SaveState();
+            observer.Verbose($"Forgot {gone.Count:N0} group(s) that stopped reporting " +
+                (model.Settings.TimeProperty != null
+                    ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) before the others' last rows"
+                    : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group that reported) ago") +
+                $": {string.Join(", ", gone.Take(5))}{(gone.Count > 5 ? ", ..." : "")}. A row of theirs starts afresh. The state keeps {series.Windows.GroupCount:N0} group(s).");
         }
 
         // The scoring pipeline, going on from the series memory of the last run (time-series models).
@@ -697,19 +713,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
-            if (p.Series != null)
-            {
-                state.Series = Convert.ToBase64String(p.Series.Save(model));
-                if (p.Series.GroupsForgotten > forgottenSaid)
-                {
-                    observer.Verbose($"Forgot {p.Series.GroupsForgotten - forgottenSaid:N0} group(s) that stopped reporting " +
-                        (model.Settings.TimeProperty != null
-                            ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) of the data's time ago"
-                            : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group that reports) ago") +
-                        $": a row of theirs starts afresh. The state keeps {p.Series.Windows.GroupCount:N0} group(s).");
-                    forgottenSaid = p.Series.GroupsForgotten;
-                }
-            }
+            if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
             if (learned != null) state.Learning = new ScoringLearningState { Base = learningBase!, Model = Convert.ToBase64String(ModelFile.Serialize(learned)) };
             SaveState();
             Checkpoint?.Invoke("state-committed");
