@@ -30,10 +30,11 @@ namespace AutoencoderPS.Engine.Scoring
         // so an upgrade keeps the likelihood's history.
         // 4: the counters' last values (CounterRates.Save), after the windows, for a model with counters; a memory of
         // version 2 or 3 is of a model without them.
-        // 5: the windows count the rows they accepted and keep each group's last row number and the "now" it last reported
-        // at (WindowAssembler.Save), for forgetting silent groups; a memory of version 2-4 is read with every group seen
-        // just now.
-        private const int Version = 5;
+        // 5: the windows count the rows they accepted and keep each group's last row number (WindowAssembler.Save), for
+        // forgetting silent groups; a memory of version 2-4 is read with every group seen just now.
+        // 6: and the row count of the last forgetting and each group's mark (the "now" it last reported at); a memory of
+        // version 5 is read with every group reported since (written only by development builds of 2026-12-06).
+        private const int Version = 6;
 
         /// <summary>
         /// The scheduled job forgets a group that has not reported for this much data time (30 days), or
@@ -58,8 +59,8 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// A model without a time property: a group is forgotten once this many rows (10,000,000) came after its last row,
-        /// or <see cref="ForgetSilentGroupsAfterRounds"/> rows of each group that reported in the run, if that is more.
-        /// Rows have no time there, so rows stand for it: 10,000 rounds are five weeks of 5-minute rows.
+        /// or <see cref="ForgetSilentGroupsAfterRounds"/> rows of each group with a row among the last this many rows, if
+        /// that is more. Rows have no time there, so rows stand for it: 10,000 rounds are five weeks of 5-minute rows.
         /// </summary>
         public const long ForgetSilentGroupsAfterRows = 10_000_000;
 
@@ -96,16 +97,16 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// At the end of a run of the scheduled job, with every row of the run judged: forgets the groups that went silent
         /// (<see cref="WindowAssembler.ForgetSilent"/>) from the windows, counters, calibration and cool-down, and returns
-        /// them (null: none). <paramref name="rowsBefore"/> is <see cref="WindowAssembler.Rows"/> when the run began: the
-        /// groups with a row since reported in the run. Not while rows are scored: a group's rows need not come in time
+        /// them (null: none); the groups with a row since the last call reported. <paramref name="latest"/> bounds the
+        /// data time taken as "now" (the clock, a day ahead). Not while rows are scored: a group's rows need not come in time
         /// with the others' (a file per host, scored one after another; a backlog), and what a run holds is known only at
         /// its end. So a memory kept for one call (Test-Anomaly) keeps every group it sees, and only the job's state, which
         /// lives on, forgets: a group back after a month's silence across runs is new to the job, not to a single call.
         /// </summary>
-        public List<string>? ForgetSilent(long rowsBefore)
+        public List<string>? ForgetSilent(DateTime latest)
         {
             var gone = Windows.ForgetSilent(ForgetSilentGroupsAfter, ForgetSilentGroupsAfterGaps, silentRowLimit,
-                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, rowsBefore);
+                ForgetSilentGroupsAfterRounds * silentRowLimit / ForgetSilentGroupsAfterRows, silentRowLimit, latest);
             if (gone == null) return null;
             if (Counters != null)
                 foreach (var group in gone) Counters.Forget(group);
@@ -195,7 +196,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = Difference(identity, Fields(model, fresh.Verdicts), model);
                     return null;
                 }
-                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 5))
+                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 5, withMarks: version >= 6))
                 {
                     whyNot = "it holds windows of another size";
                     return null;

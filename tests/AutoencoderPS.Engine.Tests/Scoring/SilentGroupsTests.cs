@@ -88,12 +88,12 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private static List<TestRecord> Return(string host, DateTime start, int rows, Random random) =>
             Enumerable.Range(0, rows).Select(i => Row(host, start + i * Step, random, i >= 3 && i < 10 ? 42.5 : null)).ToList();
 
-        // One run of the job, as far as the memory goes: its rows scored, then the silent groups forgotten.
-        private List<string> Run(SeriesMemory memory, IEnumerable<TestRecord> rows, AutoencoderModel? with = null)
+        // One run of the job, as far as the memory goes: its rows scored, then the silent groups forgotten (with a clock
+        // that is no bound unless given).
+        private List<string> Run(SeriesMemory memory, IEnumerable<TestRecord> rows, AutoencoderModel? with = null, DateTime? clock = null)
         {
-            long before = memory.Windows.Rows;
             Score(with ?? model, rows, memory);
-            return memory.ForgetSilent(before) ?? new List<string>();
+            return memory.ForgetSilent(clock ?? DateTime.MaxValue) ?? new List<string>();
         }
 
         private static IEnumerable<TestRecord> Rows(IEnumerable<string> hosts, DateTime from, DateTime to, Random random)
@@ -116,9 +116,8 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             var week = new List<TestRecord>();
             for (var t = T0; t < end; t += Step)
                 foreach (var host in new[] { "a", "b", "c" }) week.Add(Row(host, t, random, host == "a" && t >= end - 6 * Step ? 42.5 : null));
-            var before = memory.Windows.Rows;
             var scored = Score(model, week, memory);
-            Assert.Null(memory.ForgetSilent(before));
+            Assert.Null(memory.ForgetSilent(DateTime.MaxValue));
             Assert.Contains(scored, r => HostOf(r.Row) == "a" && r.Score?.IsAlert == true && (DateTime)Value(r.Row, "Time") >= end - 6 * Step);
             var gone = Run(memory, Rows(new[] { "b", "c" }, end, end.AddDays(silentDays), random));
 
@@ -188,6 +187,61 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void ARunInWhichOnlyAHostDatedAheadReportsMakesNoneSilent()
+        {
+            // Hosts a to d, then a run with only host z, whose clock runs a year ahead (the others had nothing new yet):
+            // "now" is never later than the clock (a day ahead for time zones), so the others are not a year silent.
+            var random = new Random(37);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            var clock = T0.AddDays(10);
+            Assert.Empty(Run(memory, Rows(new[] { "a", "b", "c", "d" }, T0, clock, random), clock: clock));
+            Assert.Empty(Run(memory, Rows(new[] { "z" }, clock.AddDays(365), clock.AddDays(366), random), clock: clock.AddDays(1)));
+            Assert.Empty(Run(memory, Rows(new[] { "a", "b", "c", "d" }, clock, clock.AddDays(1), random), clock: clock.AddDays(1)));
+            Assert.Equal(5, memory.Windows.GroupCount);
+        }
+
+        [Fact]
+        public void AStoppedRunsGroupsCountAsReportedInTheNextRun()
+        {
+            // A run stopped before it could forget (Ctrl+C): its groups reported all the same, at the next run's "now".
+            var random = new Random(39);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            var now = T0.AddDays(70);
+            Assert.Empty(Run(memory, Rows(new[] { "a", "b", "c" }, now.AddDays(-2), now, random)));
+            Score(model, Rows(new[] { "x" }, now.AddDays(-62), now.AddDays(-58), random), memory); // stopped: no forgetting
+            Assert.Empty(Run(memory, Rows(new[] { "a", "b", "c" }, now, now.AddDays(1), random)));
+            Assert.Equal(4, memory.Windows.GroupCount);
+        }
+
+        [Fact]
+        public void TheJobKeepsABacklogThatReportedInTheRunBefore()
+        {
+            // Through the job and its state file: host x's rows of two months before come in one run, with the others'
+            // current rows; the next run has only the others'. x reported in the first run: its mark is kept with the
+            // state (it was not, unless something was forgotten, and x was forgotten at the next run).
+            var random = new Random(45);
+            string current = temp.File("current.csv"), backlog = temp.File("x.csv");
+            string output = temp.File("scored.csv");
+            var now = T0.AddDays(70);
+            string Csv(IEnumerable<TestRecord> rows) => string.Concat(rows.Select(r => string.Create(Invariant,
+                $"{(DateTime)Value(r, "Time"):yyyy-MM-dd HH:mm:ss},{HostOf(r)},{(double)Value(r, "cpu"):R},{(double)Value(r, "bytes"):R}\n")));
+            File.WriteAllText(current, "Time,Host,cpu,bytes\n" + Csv(Rows(new[] { "a", "b", "c" }, now.AddDays(-2), now, random)), new UTF8Encoding(false));
+            File.WriteAllText(backlog, "Time,Host,cpu,bytes\n" + Csv(Rows(new[] { "x" }, now.AddDays(-62), now.AddDays(-58), random)), new UTF8Encoding(false));
+            var options = new IncrementalScoringOptions { OutputPath = output, StatePath = IncrementalScoringOptions.DefaultStatePath(output) };
+            new IncrementalScoringJob(model, options, new RecordingObserver()).Run(new[] { current, backlog });
+            File.AppendAllText(current, Csv(Rows(new[] { "a", "b", "c" }, now, now.AddDays(1), random)), new UTF8Encoding(false));
+
+            var observer = new RecordingObserver();
+            new IncrementalScoringJob(model, options, observer).Run(new[] { current, backlog });
+
+            Assert.DoesNotContain(observer.VerboseMessages, m => m.StartsWith("Forgot", StringComparison.Ordinal));
+            var state = ScoringState.Load(options.StatePath)!;
+            var memory = SeriesMemory.Load(Convert.FromBase64String(state.Series!), model, new ScoringOptions(), out var whyNot);
+            Assert.True(memory != null, whyNot);
+            Assert.Equal(4, memory!.Windows.GroupCount);
+        }
+
+        [Fact]
         public void ABacklogFarBehindTheOthersIsKeptWhileItReports()
         {
             // Hosts a, b and c are current; host x's agent was down, and its rows of two months before come in one run:
@@ -230,11 +284,13 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             // -MaxGap as long as a TimeSpan goes: three times that is no limit, not none (it overflowed to 30 days).
             var windows = new WindowAssembler(2, 1, _ => TimeSpan.MaxValue);
+            List<string>? Forget() => windows.ForgetSilent(TimeSpan.FromDays(30), 3, 100, 0, 100, DateTime.MaxValue);
             windows.Push(new WindowKey("a", T0), new[] { 1.0 }, null, "Time");
+            Assert.Null(Forget());
             for (int day = 0; day < 60; day++)
                 foreach (var host in new[] { "b", "c" }) windows.Push(new WindowKey(host, T0.AddDays(day)), new[] { 1.0 }, null, "Time");
 
-            Assert.Null(windows.ForgetSilent(TimeSpan.FromDays(30), 3, 100, 0, reportedAfter: 1));
+            Assert.Null(Forget());
             Assert.Equal(3, windows.GroupCount);
         }
 
@@ -329,6 +385,20 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             loaded.SilentRowLimit = 200;
             Run(loaded, Enumerable.Range(0, 40).Select(i => UntimedRow("b", 1000 + i, random)), untimed);
             Assert.Equal(1, loaded.Windows.GroupCount);
+        }
+
+        [Fact]
+        public void WithoutATimePropertyARunWithNothingNewForgetsNothing()
+        {
+            using var untimed = Untimed();
+            var memory = SeriesMemory.For(untimed, new ScoringOptions());
+            memory.SilentRowLimit = 200;
+            var random = new Random(10);
+            var rows = UntimedRows(150, random);
+            Assert.Empty(Run(memory, rows.Take(200), untimed));
+            Assert.Empty(Run(memory, rows.Skip(200), untimed));
+            Assert.Empty(Run(memory, Array.Empty<TestRecord>(), untimed));
+            Assert.Equal(2, memory.Windows.GroupCount);
         }
 
         [Fact]

@@ -9,7 +9,7 @@ namespace AutoencoderPS.Engine.Tests.Support
     internal static class SeriesMemoryVersions
     {
         /// <summary>
-        /// Version 4: version 5 without the windows' row numbers (the rows they accepted, after the row width, and each
+        /// Version 4: version 6 without the windows' row numbers (the rows they accepted, after the row width, and each
         /// group's last row and the time it last reported at, after its name); the rest as it is.
         /// </summary>
         public static byte[] AsVersion4(byte[] saved)
@@ -18,12 +18,13 @@ namespace AutoencoderPS.Engine.Tests.Support
             using var buffer = new MemoryStream();
             using var w = new BinaryWriter(buffer, Encoding.UTF8);
             w.Write(r.ReadString());
-            Assert.Equal(5, r.ReadInt32());
+            Assert.Equal(6, r.ReadInt32());
             w.Write(4);
             w.Write(r.ReadString());
             int size = r.ReadInt32(), width = r.ReadInt32();
             w.Write(size); w.Write(width);
             r.ReadInt64();                                                                    // rows accepted
+            r.ReadInt64();                                                                    // rows at the last forgetting
             int groups = r.ReadInt32();
             w.Write(groups);
             for (int g = 0; g < groups; g++)

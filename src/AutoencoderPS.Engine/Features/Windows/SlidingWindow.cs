@@ -70,6 +70,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         private readonly Func<string, TimeSpan?>? stepOf;
         private readonly Dictionary<string, Series> groups = new Dictionary<string, Series>(StringComparer.Ordinal);
         private long rows;
+        // Rows seen at the last ForgetSilent: the groups with a row after it reported since.
+        private long sweptAt;
 
         private sealed class Series
         {
@@ -140,25 +142,32 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// Forgets the groups that have gone silent, and returns them (null: none); a row of such a group starts it
-        /// afresh, as a group never seen. The groups with a row after row number <paramref name="reportedAfter"/> (the
-        /// rows seen when a run of the job began) reported, and are never silent.
+        /// afresh, as a group never seen. The groups with a row since the last call (its row count is kept with the
+        /// memory, so a run that was stopped or killed before its call counts with the next) reported, and are never
+        /// silent.
         /// <list type="bullet">
         /// <item>Groups with a time: "now" is the (lower) median of the last times of the groups that reported: silent
         /// groups don't vote, and one host whose clock runs ahead, or one row dated years ahead, is outvoted (of two, the
-        /// earlier counts). It never goes back: the latest is kept in the groups' marks. Each group
-        /// that reported is marked as reporting at that "now" (<c>ReportedAt</c>). A group that did not report is silent
-        /// when the later of its last time and its mark is earlier than "now" less its limit: the longer of
-        /// <paramref name="silence"/> and <paramref name="gaps"/> times its largest gap (a monthly series is not silent
-        /// between its rows). So a backlog far behind the others is kept as long as it reports, and so is a host whose
-        /// clock runs behind. With none reporting (nothing new in the run), nothing is silent.</item>
+        /// earlier counts); it is never later than <paramref name="latest"/> (the caller's clock, with a day for time
+        /// zones: a run in which only a host dated ahead reports can't move it past the present), and it never goes back
+        /// (the latest is kept in the groups' marks). Each group that reported is marked as reporting at that "now"
+        /// (<c>ReportedAt</c>). A group that did not report is silent when the later of its last time and its mark is
+        /// earlier than "now" less its limit: the longer of <paramref name="silence"/> and <paramref name="gaps"/> times
+        /// its largest gap (a monthly series is not silent between its rows). So a backlog far behind the others is
+        /// kept as long as it reports, and so is a host whose clock runs behind. With none reporting, nothing is
+        /// silent.</item>
         /// <item>Groups without a time: silent when more rows than their limit came since their last row, the larger of
-        /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group that reported.</item>
+        /// <paramref name="silentRows"/> and <paramref name="rounds"/> rows of each group with a row among the last
+        /// <paramref name="fleetRows"/> (the fleet: a large one goes through more rows a day). With none reporting,
+        /// nothing is silent.</item>
         /// </list>
         /// </summary>
-        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long reportedAfter)
+        public List<string>? ForgetSilent(TimeSpan silence, int gaps, long silentRows, long rounds, long fleetRows, DateTime latest)
         {
+            long reportedAfter = sweptAt;
+            sweptAt = rows;
             var times = new List<long>();
-            long reporting = 0, clock = 0;
+            long reporting = 0, fleet = 0, clock = 0;
             foreach (var s in groups.Values)
             {
                 if (s.LastRow > reportedAfter)
@@ -166,15 +175,16 @@ namespace AutoencoderPS.Engine.Features.Windows
                     reporting++;
                     if (s.LastTime is DateTime t) times.Add(t.Ticks);
                 }
+                if (s.LastTime == null && s.LastRow > rows - fleetRows) fleet++;
                 clock = Math.Max(clock, s.ReportedAt);
             }
-            bool moves = times.Count > 0;
-            if (moves)
+            if (reporting == 0) return null;
+            if (times.Count > 0)
             {
                 times.Sort();
-                clock = Math.Max(clock, times[(times.Count - 1) / 2]);
+                clock = Math.Max(clock, Math.Min(times[(times.Count - 1) / 2], latest.Ticks));
             }
-            long rowLimit = Math.Max(silentRows, rounds * reporting);
+            long rowLimit = Math.Max(silentRows, rounds * fleet);
             return Forget((group, s) =>
             {
                 if (s.LastRow > reportedAfter)
@@ -184,7 +194,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 if (s.LastTime is DateTime last)
                 {
-                    if (!moves) return false;
+                    if (clock == 0) return false;
                     var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
                     long limit = Math.Max(silence.Ticks, gap is TimeSpan g ? (g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : long.MaxValue) : 0);
                     return Math.Max(last.Ticks, s.ReportedAt) < clock - limit;
@@ -396,6 +406,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             writer.Write(size);
             writer.Write(width);
             writer.Write(rows);
+            writer.Write(sweptAt);
             writer.Write(groups.Count);
             foreach (var pair in groups)
             {
@@ -427,15 +438,17 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// state was written for another window size or row width. <paramref name="withFilled"/> false reads a state
         /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
         /// <paramref name="withRows"/> false reads one saved before it counted rows (SeriesMemory versions 2-4): every
-        /// group's last row is then the last one seen.
+        /// group's last row is then the last one seen. <paramref name="withMarks"/> false reads one saved before it kept
+        /// the row count of the last ForgetSilent and each group's mark (version 5): every group then reported since.
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withMarks = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
             if (savedSize != size || savedWidth != width) return false;
             long savedRows = withRows ? reader.ReadInt64() : 0;
-            if (savedRows < 0) throw new System.IO.InvalidDataException("A window memory holds a negative number of rows.");
+            long savedSweep = withRows && withMarks ? reader.ReadInt64() : 0;
+            if (savedRows < 0 || savedSweep < 0 || savedSweep > savedRows) throw new System.IO.InvalidDataException("A window memory holds impossible row counts.");
             int count = reader.ReadInt32();
             for (int g = 0; g < count; g++)
             {
@@ -445,7 +458,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     s.LastRow = reader.ReadInt64();
                     if (s.LastRow < 0 || s.LastRow > savedRows) throw new System.IO.InvalidDataException("A window's last row is not one of the rows seen.");
-                    s.ReportedAt = reader.ReadInt64();
+                    s.ReportedAt = withMarks ? reader.ReadInt64() : 0;
                     if (s.ReportedAt < 0) throw new System.IO.InvalidDataException("A window's group reported at a negative time.");
                 }
                 else s.LastRow = savedRows;
@@ -476,6 +489,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 groups[group] = s;
             }
             rows = savedRows;
+            sweptAt = savedSweep;
             return true;
         }
 

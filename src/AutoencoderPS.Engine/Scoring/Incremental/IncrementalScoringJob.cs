@@ -246,15 +246,20 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // Time-series models, once every file of the run is scored (and committed): the groups that went silent are
         // forgotten from the series memory the state keeps (SeriesMemory.ForgetSilent), so hosts that come and go do not
         // grow it for ever.
+        // The memory changes when a group reported in the run (its mark) or is forgotten: committed either way, so the
+        // marks last.
         private void ForgetSilentGroups(long rowsBefore)
         {
             var series = pipeline!.Series;
-            if (series == null || series.ForgetSilent(rowsBefore) is not { } gone) return;
+            if (series == null) return;
+            var gone = series.ForgetSilent(DateTime.UtcNow.AddDays(1));
+            if (gone == null && series.Windows.Rows == rowsBefore) return;
             state.Series = Convert.ToBase64String(series.Save(model));
             SaveState();
+            if (gone == null) return;
             observer.Verbose($"Forgot {gone.Count:N0} group(s) that stopped reporting " +
                 (model.Settings.TimeProperty != null
-                    ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) before the others' last rows"
+                    ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) of the data's time ago"
                     : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group that reported) ago") +
                 $": {string.Join(", ", gone.Take(5))}{(gone.Count > 5 ? ", ..." : "")}. A row of theirs starts afresh. The state keeps {series.Windows.GroupCount:N0} group(s).");
         }
