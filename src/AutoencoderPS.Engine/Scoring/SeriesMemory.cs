@@ -32,8 +32,8 @@ namespace AutoencoderPS.Engine.Scoring
         // version 2 or 3 is of a model without them.
         // 5: the windows count the rows they accepted and keep each group's last row number (WindowAssembler.Save), for
         // forgetting silent groups; a memory of version 2-4 is read with every group seen just now.
-        // 6: and the row count of the last forgetting and each group's mark (the "now" it last reported at); a memory of
-        // version 5 is read with every group reported since (written only by development builds of 2026-12-06).
+        // 6: and the row count of the last forgetting and each group's mark (the "now" it last reported at). Version 5 was
+        // written only by development builds of 2026-12-06, in two layouts: such a memory is not read (starts afresh).
         private const int Version = 6;
 
         /// <summary>
@@ -188,6 +188,12 @@ namespace AutoencoderPS.Engine.Scoring
                 if (version < 2 || version > Version)
                 {
                     whyNot = "it was written by another version of AutoencoderPS";
+                    return null;
+                }
+                if (version == 5)
+                {
+                    // Written only by development builds of 2026-12-06, in two layouts: started afresh, not guessed at.
+                    whyNot = "it was written by a development build of AutoencoderPS (series memory format 5)";
                     return null;
                 }
                 string identity = reader.ReadString();

@@ -201,6 +201,39 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void MarksMadeWhileTheClockRanAheadDoNotHoldForgettingBack()
+        {
+            // One run with the computer's clock and the hosts' a year ahead (a bad time-sync image), then both put right:
+            // the marks of that run count up to the clock as it is now, so a host that stops is forgotten a month later.
+            var random = new Random(49);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            var now = T0.AddDays(10);
+            Assert.Empty(Run(memory, Rows(new[] { "a", "b", "c" }, now.AddDays(365), now.AddDays(366), random), clock: now.AddDays(366)));
+            Assert.Empty(Run(memory, Rows(new[] { "d", "e", "f", "g" }, now, now.AddDays(1), random), clock: now.AddDays(1)));
+            var gone = new List<string>();
+            for (int day = 1; day < 60; day++)
+                gone.AddRange(Run(memory, Rows(new[] { "d", "e", "f" }, now.AddDays(day), now.AddDays(day + 1), random), clock: now.AddDays(day + 1)));
+            Assert.Contains("g", gone);
+        }
+
+        [Fact]
+        public void AMemoryOfFormat5IsStartedAfreshWithAReason()
+        {
+            // Format 5 was written only by development builds, in two layouts: not read, the job warns and starts afresh.
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            Score(model, Rows(new[] { "a" }, T0, T0.AddDays(1), new Random(51)), memory);
+            byte[] saved = memory.Save(model);
+            using (var reader = new BinaryReader(new MemoryStream(saved)))
+            {
+                reader.ReadString();
+                BitConverter.GetBytes(5).CopyTo(saved, (int)reader.BaseStream.Position);
+            }
+
+            Assert.Null(SeriesMemory.Load(saved, model, new ScoringOptions(), out var whyNot));
+            Assert.Contains("development build", whyNot, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void AStoppedRunsGroupsCountAsReportedInTheNextRun()
         {
             // A run stopped before it could forget (Ctrl+C): its groups reported all the same, at the next run's "now".

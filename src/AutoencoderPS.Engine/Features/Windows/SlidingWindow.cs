@@ -179,6 +179,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                 clock = Math.Max(clock, s.ReportedAt);
             }
             if (reporting == 0) return null;
+            // Marks made while the clock ran ahead count up to the clock as it is now.
+            clock = Math.Min(clock, latest.Ticks);
             if (times.Count > 0)
             {
                 times.Sort();
@@ -189,7 +191,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 if (s.LastRow > reportedAfter)
                 {
-                    if (clock > 0) s.ReportedAt = Math.Max(s.ReportedAt, clock);
+                    if (clock > 0) s.ReportedAt = Math.Max(Math.Min(s.ReportedAt, latest.Ticks), clock);
                     return false;
                 }
                 if (s.LastTime is DateTime last)
@@ -197,7 +199,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     if (clock == 0) return false;
                     var gap = s.MaxGapKnown ? s.MaxGap : maxGapOf(group);
                     long limit = Math.Max(silence.Ticks, gap is TimeSpan g ? (g.Ticks < long.MaxValue / gaps ? gaps * g.Ticks : long.MaxValue) : 0);
-                    return Math.Max(last.Ticks, s.ReportedAt) < clock - limit;
+                    return Math.Max(last.Ticks, Math.Min(s.ReportedAt, latest.Ticks)) < clock - limit;
                 }
                 return rows - s.LastRow > rowLimit;
             });

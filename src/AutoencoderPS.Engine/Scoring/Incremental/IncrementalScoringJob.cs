@@ -260,7 +260,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             observer.Verbose($"Forgot {gone.Count:N0} group(s) that stopped reporting " +
                 (model.Settings.TimeProperty != null
                     ? $"{SeriesMemory.ForgetSilentGroupsAfter.TotalDays:0} days (or {SeriesMemory.ForgetSilentGroupsAfterGaps} times their largest gap) of the data's time ago"
-                    : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group that reported) ago") +
+                    : $"{SeriesMemory.ForgetSilentGroupsAfterRows:N0} rows (or {SeriesMemory.ForgetSilentGroupsAfterRounds:N0} rows of each group with a row among the last {SeriesMemory.ForgetSilentGroupsAfterRows:N0}) ago") +
                 $": {string.Join(", ", gone.Take(5))}{(gone.Count > 5 ? ", ..." : "")}. A row of theirs starts afresh. The state keeps {series.Windows.GroupCount:N0} group(s).");
         }
 
