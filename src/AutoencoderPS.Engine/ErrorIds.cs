@@ -75,6 +75,9 @@ namespace AutoencoderPS.Engine
         public const string InvalidFeatureValue = "InvalidFeatureValue";
         /// <summary>A sliding-window row is older than the group's previous row.</summary>
         public const string RowOutOfOrder = "RowOutOfOrder";
+
+        /// <summary>The scheduled job: rows of a file older than rows already scored for their groups (a late backlog), skipped; the file counts as failed.</summary>
+        public const string RowsOutOfOrder = "RowsOutOfOrder";
         /// <summary>A sliding-window row has no time.</summary>
         public const string TimeValueMissing = "TimeValueMissing";
         /// <summary>A sliding-window row's time is not a timestamp.</summary>

@@ -313,6 +313,15 @@ Describe 'Invoke-AnomalyScoring' {
             $text = $summary | Out-String
             $text | Should -Match 'RowsScored\s*:\s*5'
             $text | Should -Match 'ExitCode\s*:\s*[01] \('
+            $text | Should -Not -Match 'Alerts'
+
+            # A time-series model's run: its alerts and rows warming up, and an exit code that speaks of alerts (30
+            # anomalies of a stretch paged in the run before: nothing new to act on).
+            $series = [AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary]@{ CountsAlerts = $true; RowsScored = 30; Anomalies = 30; Alerts = 0; RowsWarmingUp = 3 }
+            $text = $series | Out-String
+            $text | Should -Match 'RowsWarmingUp\s*:\s*3'
+            $text | Should -Match 'Alerts\s*:\s*0'
+            $text | Should -Match 'ExitCode\s*:\s*0 \(no new alert\)'
         }
 
         It 'names the output as the target of an error about the output, and the state for one about the state' {

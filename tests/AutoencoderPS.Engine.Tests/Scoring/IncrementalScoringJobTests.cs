@@ -748,6 +748,29 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ABacklogThatComesAfterNewerRowsIsOneFailureOfItsFileNotAFloodOfRows()
+        {
+            // Day 2 scored, then day 1 lands: its rows are older than the rows its groups have scored. They are lost for
+            // good: the file fails (exit code 2) with one error that says how many and what to do; ten are named first.
+            using var model = SeriesModel();
+            string day2 = SeriesFile("day2.csv", SeriesRows(30, 60), 10);
+            Run(new[] { day2 }, model: model);
+            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 5);
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { day1, day2 }, recorder, model: model);
+
+            Assert.Equal(60, summary.RowsRejected);
+            Assert.Equal(IncrementalScoringJob.ReportedOutOfOrder, recorder.Rejected.Count);
+            var failure = Assert.Single(recorder.Failed);
+            Assert.Equal(day1, failure.File);
+            Assert.Equal("RowsOutOfOrder", ((AutoencoderException)failure.Error).ErrorId);
+            Assert.Contains("60 row(s)", failure.Error.Message, StringComparison.Ordinal);
+            Assert.Contains(string.Create(Invariant, $"{SeriesStart.AddDays(1):yyyy-MM-dd HH:mm:ss}"), failure.Error.Message, StringComparison.Ordinal);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+        }
+
+        [Fact]
         public void ABacklogOfFilesWithOneRowEachAndNoFinalLineBreakGoesInTheOrderOfItsRows()
         {
             using var model = SeriesModel();

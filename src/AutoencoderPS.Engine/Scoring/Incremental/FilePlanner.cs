@@ -47,6 +47,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         public DateTime? FirstRowTime { get; set; }
 
+        /// <summary>Rows of the file the run rejected as older than rows already scored for their group (RowOutOfOrder).</summary>
+        public long OutOfOrder { get; set; }
+
+        /// <summary>The first and last time of those rows.</summary>
+        public (DateTime First, DateTime Last)? OutOfOrderTimes { get; set; }
+
         /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
         public bool WarnedColumns { get; set; }
     }

@@ -556,7 +556,25 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             if (batch.Pending) Commit(plan, batch);
             if (readError != null) Fail(plan.Path, readError);
+            if (plan.OutOfOrder > 0) SayOutOfOrder(plan);
             return !stopped;
+        }
+
+        /// <summary>How many rows of a file rejected as out of order are reported one by one; the rest are counted.</summary>
+        public const int ReportedOutOfOrder = 10;
+
+        // Rows of a file older than rows already scored for their groups: lost for good (a row is not tried again), so the
+        // file counts as failed (exit code 2), with one error that says how many, when, and what to do.
+        private void SayOutOfOrder(FilePlan plan)
+        {
+            string when = plan.OutOfOrderTimes is { } t
+                ? $", from {t.First.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} to {t.Last.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}"
+                : "";
+            Fail(plan.Path, new AutoencoderException(ErrorIds.RowsOutOfOrder,
+                $"{plan.OutOfOrder:N0} row(s) of '{plan.Path}'{when}, are older than rows of their groups already scored, so they were skipped " +
+                $"and are not tried again{(plan.OutOfOrder > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
+                "A run takes files in the order of their rows, so a backlog goes in order only when it arrives whole before the newer rows are " +
+                "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order."));
         }
 
         // One record into the pipeline: scored (later, with its batch), or rejected and reported.
@@ -568,9 +586,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
                 if (rejected != null)
                 {
-                    // Rejected, reported, and committed with the batch: a bad line is not retried on every run.
+                    // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows older
+                    // than their group's last scored row (a backlog that came late) are reported one by one only up to
+                    // ReportedOutOfOrder, then once for the file (SayOutOfOrder), which counts as failed.
                     batch.Rejected++;
-                    observer.RowRejected(rejected, record);
+                    if (rejected.ErrorId == ErrorIds.RowOutOfOrder)
+                    {
+                        plan.OutOfOrder++;
+                        if (rejected.Value is DateTime time)
+                            plan.OutOfOrderTimes = plan.OutOfOrderTimes is { } seen
+                                ? (time < seen.First ? time : seen.First, time > seen.Last ? time : seen.Last) : (time, time);
+                    }
+                    if (rejected.ErrorId != ErrorIds.RowOutOfOrder || plan.OutOfOrder <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                 }
                 else
                 {
