@@ -202,7 +202,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = Difference(identity, Fields(model, fresh.Verdicts), model);
                     return null;
                 }
-                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 5, withMarks: version >= 6))
+                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 6))
                 {
                     whyNot = "it holds windows of another size";
                     return null;

@@ -191,7 +191,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 if (s.LastRow > reportedAfter)
                 {
-                    if (clock > 0) s.ReportedAt = Math.Max(Math.Min(s.ReportedAt, latest.Ticks), clock);
+                    // The latest mark, capped by the clock, is at most "now": a reporting group is marked with "now".
+                    if (clock > 0) s.ReportedAt = clock;
                     return false;
                 }
                 if (s.LastTime is DateTime last)
@@ -439,17 +440,16 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// Reads what <see cref="Save"/> wrote into this (empty) assembler. False, and the assembler left empty, when the
         /// state was written for another window size or row width. <paramref name="withFilled"/> false reads a state
         /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
-        /// <paramref name="withRows"/> false reads one saved before it counted rows (SeriesMemory versions 2-4): every
-        /// group's last row is then the last one seen. <paramref name="withMarks"/> false reads one saved before it kept
-        /// the row count of the last ForgetSilent and each group's mark (version 5): every group then reported since.
+        /// <paramref name="withRows"/> false reads one saved before it counted rows and kept the groups' marks for
+        /// ForgetSilent (SeriesMemory versions 2-4): every group's last row is then the last one seen, and none is marked.
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withMarks = true)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
             if (savedSize != size || savedWidth != width) return false;
             long savedRows = withRows ? reader.ReadInt64() : 0;
-            long savedSweep = withRows && withMarks ? reader.ReadInt64() : 0;
+            long savedSweep = withRows ? reader.ReadInt64() : 0;
             if (savedRows < 0 || savedSweep < 0 || savedSweep > savedRows) throw new System.IO.InvalidDataException("A window memory holds impossible row counts.");
             int count = reader.ReadInt32();
             for (int g = 0; g < count; g++)
@@ -460,7 +460,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     s.LastRow = reader.ReadInt64();
                     if (s.LastRow < 0 || s.LastRow > savedRows) throw new System.IO.InvalidDataException("A window's last row is not one of the rows seen.");
-                    s.ReportedAt = withMarks ? reader.ReadInt64() : 0;
+                    s.ReportedAt = reader.ReadInt64();
                     if (s.ReportedAt < 0) throw new System.IO.InvalidDataException("A window's group reported at a negative time.");
                 }
                 else s.LastRow = savedRows;

@@ -220,15 +220,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             if (plan.Head.Length < entry.FingerprintLength ||
                 !string.Equals(ScoringState.Fingerprint(plan.Head.AsSpan(0, entry.FingerprintLength)), entry.Fingerprint, StringComparison.OrdinalIgnoreCase))
                 return false;
-            if (entry.Offset > 0 && entry.EndsInOpenLine != true && !EndsALine(plan.Handle, entry.Offset)) return false;
+            if (entry.Offset > 0 && entry.EndsInOpenLine != true && !ScoringState.IsLineBreakAt(plan.Handle, entry.Offset - 1)) return false;
             return entry.TailFingerprint == null
                 || string.Equals(ScoringState.TailFingerprint(plan.Handle, entry.Offset), entry.TailFingerprint, StringComparison.OrdinalIgnoreCase);
-        }
-
-        private static bool EndsALine(SafeFileHandle handle, long offset)
-        {
-            Span<byte> one = stackalloc byte[1];
-            return RandomAccess.Read(handle, one, offset - 1) == 1 && (one[0] == (byte)'\n' || one[0] == (byte)'\r');
         }
     }
 }

@@ -245,9 +245,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         // Time-series models, once every file of the run is scored (and committed): the groups that went silent are
         // forgotten from the series memory the state keeps (SeriesMemory.ForgetSilent), so hosts that come and go do not
-        // grow it for ever.
-        // The memory changes when a group reported in the run (its mark) or is forgotten: committed either way, so the
-        // marks last.
+        // grow it for ever. The memory changes when a group reported in the run (its mark) or is forgotten: committed
+        // either way, so the marks last.
         private void ForgetSilentGroups(long rowsBefore)
         {
             var series = pipeline!.Series;
@@ -509,7 +508,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 : $"'{plan.Path}': new file, {plan.Length:N0} bytes.");
             // After a last line taken as finished: the bytes that follow must start with a line break; if they go on with
             // that line, it was not finished, and the rest of it is skipped.
-            bool skipRestOfLine = batch.EndsInOpenLine && plan.Length > entry.Offset && !StartsALine(plan, entry.Offset);
+            bool skipRestOfLine = batch.EndsInOpenLine && plan.Length > entry.Offset && !ScoringState.IsLineBreakAt(plan.Handle, entry.Offset);
             if (skipRestOfLine)
                 WarnUnfinished(plan, batch, $"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
                     $"(it had no line break and the file had not changed for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes): the rest of that line is skipped.");
@@ -567,9 +566,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // file counts as failed (exit code 2), with one error that says how many, when, and what to do.
         private void SayOutOfOrder(FilePlan plan)
         {
-            string when = plan.OutOfOrderTimes is { } t
-                ? $", from {t.First.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} to {t.Last.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}"
-                : "";
+            string when = plan.OutOfOrderTimes is { } t ? $", from {WindowAssembler.Format(t.First)} to {WindowAssembler.Format(t.Last)}" : "";
             Fail(plan.Path, new AutoencoderException(ErrorIds.RowsOutOfOrder,
                 $"{plan.OutOfOrder:N0} row(s) of '{plan.Path}'{when}, are older than rows of their groups already scored, so they were skipped " +
                 $"and are not tried again{(plan.OutOfOrder > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
@@ -626,8 +623,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             long start = scanner.Position, length = plan.Length - start;
             if (length > CsvRecordScanner.DefaultMaxRecordBytes) return; // the scan reports a record that long once it ends
-            var rest = ScoringState.ReadAt(plan.Handle, start, (int)length);
-            if (rest.AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return; // spaces only: nothing to score
             var quiet = DateTime.UtcNow - plan.LastWriteUtc;
             if (quiet < ScoringState.LastLineFinishedAfter)
             {
@@ -635,6 +630,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     $"been written for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes.");
                 return;
             }
+            // Read only once the file is quiet: while it is written, a run leaves the line without looking at it.
+            if (ScoringState.ReadAt(plan.Handle, start, (int)length).AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return; // spaces only
             ScannedCsvRecord? last = null;
             if (!scanner.PendingInQuotes)
             {
@@ -674,12 +671,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         private static string FormatQuiet(TimeSpan quiet) =>
             quiet.TotalHours >= 48 ? $"{quiet.TotalDays:N0} days" : quiet.TotalMinutes >= 120 ? $"{quiet.TotalHours:N0} hours" : $"{quiet.TotalMinutes:N0} minutes";
-
-        private static bool StartsALine(FilePlan plan, long offset)
-        {
-            var next = ScoringState.ReadAt(plan.Handle, offset, 1);
-            return next.Length == 1 && (next[0] == (byte)'\n' || next[0] == (byte)'\r');
-        }
 
         private void WarnDroppedColumns(CsvHeader header, string file)
         {

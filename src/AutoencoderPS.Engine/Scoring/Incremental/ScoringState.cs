@@ -154,6 +154,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             return read < length ? bytes.AsSpan(0, read).ToArray() : bytes;
         }
 
+        /// <summary>Whether the byte of an open file at <paramref name="offset"/> is a line break (LF or CR).</summary>
+        public static bool IsLineBreakAt(SafeFileHandle handle, long offset)
+        {
+            Span<byte> one = stackalloc byte[1];
+            return offset >= 0 && RandomAccess.Read(handle, one, offset) == 1 && (one[0] == (byte)'\n' || one[0] == (byte)'\r');
+        }
+
         /// <summary>SHA-256 (hex) of <paramref name="bytes"/>.</summary>
         public static string Fingerprint(ReadOnlySpan<byte> bytes) => Convert.ToHexString(SHA256.HashData(bytes));
 
