@@ -75,6 +75,8 @@ namespace AutoencoderPS.Engine
         public const string InvalidFeatureValue = "InvalidFeatureValue";
         /// <summary>A sliding-window row is older than the group's previous row.</summary>
         public const string RowOutOfOrder = "RowOutOfOrder";
+        /// <summary>The scheduled job: a sliding-window row dated more than a day after the computer's clock, skipped.</summary>
+        public const string RowDatedAhead = "RowDatedAhead";
 
         /// <summary>The scheduled job: rows of a file older than rows already scored for their groups (a late backlog), skipped; the file counts as failed.</summary>
         public const string RowsOutOfOrder = "RowsOutOfOrder";

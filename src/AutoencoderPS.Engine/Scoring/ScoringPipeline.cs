@@ -80,6 +80,15 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>The memory of each series (sliding-window models; null for row models).</summary>
         public SeriesMemory? Series { get; }
 
+        /// <summary>
+        /// Sliding-window models: a row dated after this time is refused (<c>RowDatedAhead</c>) and leaves its group as it
+        /// was; null (the default) takes any time. The scheduled job sets its clock and a day
+        /// (<see cref="SeriesMemory.ClockSlack"/>): its memory lasts from run to run, and a group whose last row is dated
+        /// ahead (a host's clock a year off, a mistyped year) would refuse every later row as out of order until that time
+        /// came.
+        /// </summary>
+        public DateTime? LatestRowTime { get; set; }
+
         /// <summary>Rows added and not yet handed to the sink.</summary>
         public int Pending => rows.Count;
 
@@ -130,7 +139,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// Adds a row featurized by the caller into an array from <see cref="RentFeatures"/> (the pipeline owns it from
         /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
-        /// throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c> and is not added.
+        /// throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c> (after <see cref="LatestRowTime"/>:
+        /// <c>RowDatedAhead</c>) and is not added.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
@@ -139,6 +149,11 @@ namespace AutoencoderPS.Engine.Scoring
             int[]? cells = null;
             if (IsWindowed)
             {
+                if (key.Time > LatestRowTime)
+                {
+                    ReturnFeatures(features);
+                    throw WindowAssembler.DatedAhead(key, LatestRowTime!.Value, timeColumn);
+                }
                 // A counter's level becomes its rate since the group's last row; a rate that can't be taken is filled in.
                 if (Series!.Counters is { } counters)
                     imputedFeatures = counters.FillIn(features, counters.Next(key, features), imputedFeatures);

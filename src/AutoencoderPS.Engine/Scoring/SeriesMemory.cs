@@ -67,6 +67,14 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>See <see cref="ForgetSilentGroupsAfterRows"/>.</summary>
         public const long ForgetSilentGroupsAfterRounds = 10_000;
 
+        /// <summary>
+        /// How far a row's time may run ahead of the computer's clock in the scheduled job: a day. Times are read as
+        /// written, in the writer's time zone (at most 14 hours from UTC). The job refuses a row dated later
+        /// (<see cref="ScoringPipeline{TRow}.LatestRowTime"/>), and its "now" for silent groups is never later
+        /// (<see cref="ForgetSilent"/>).
+        /// </summary>
+        public static readonly TimeSpan ClockSlack = TimeSpan.FromDays(1);
+
         private long silentRowLimit = ForgetSilentGroupsAfterRows;
 
         internal SeriesMemory(WindowAssembler windows, RowVerdicts verdicts, CounterRates? counters)

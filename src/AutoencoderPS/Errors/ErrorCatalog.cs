@@ -49,6 +49,7 @@ namespace AutoencoderPS.Errors
             [InvalidTimestampValue] = ErrorCategory.InvalidData,
             [InvalidFeatureValue] = ErrorCategory.InvalidData,
             [RowOutOfOrder] = ErrorCategory.InvalidData,
+            [RowDatedAhead] = ErrorCategory.InvalidData,
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,

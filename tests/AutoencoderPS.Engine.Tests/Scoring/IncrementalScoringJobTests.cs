@@ -759,6 +759,58 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void RowsDatedAheadOfTheClockAreSkippedAndTheirGroupGoesOn()
+        {
+            // Host a's clock ran a year ahead for twelve rows (or a year was mistyped). Taken, they made the group's last
+            // time a year ahead, and every later row of it was refused as out of order, run after run, for a year.
+            using var model = SeriesModel();
+            var ahead = DateTime.UtcNow.AddYears(1);
+            var glitch = new StringBuilder();
+            for (int i = 0; i < 12; i++) glitch.Append(string.Create(Invariant, $"{ahead.AddMinutes(i):yyyy-MM-dd HH:mm:ss},a,55\n"));
+            string file = SeriesFile("app.csv", SeriesRows(0, 20) + glitch + SeriesRows(20, 40), 10);
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { file }, recorder, model: model);
+
+            Assert.Equal(12, summary.RowsRejected);
+            Assert.Equal(80, summary.RowsScored + summary.RowsWarmingUp);
+            Assert.Equal(IncrementalScoringJob.ReportedOutOfOrder, recorder.Rejected.Count);
+            Assert.All(recorder.Rejected, r => Assert.Equal(ErrorIds.RowDatedAhead, r.Error.ErrorId));
+            var (error, record) = recorder.Rejected[0];
+            Assert.Equal(42, record.Line);
+            Assert.Equal("Time", error.Column);
+            Assert.Contains(string.Create(Invariant, $"{ahead:yyyy-MM-dd HH:mm:ss}"), error.Message, StringComparison.Ordinal);
+            Assert.Contains("group 'a'", error.Message, StringComparison.Ordinal);
+            // The rest are counted once for the file; the file is not failed (the rows are bad, as a value that is not a number).
+            Assert.Contains(recorder.Warnings, w => w.Contains("12 row(s)", StringComparison.Ordinal) && w.Contains("clock", StringComparison.Ordinal));
+            Assert.Empty(recorder.Failed);
+
+            // The next run goes on with host a's rows.
+            SeriesFile("app.csv", SeriesRows(40, 50), 5, append: true);
+            var next = new RecordingObserver();
+            var later = Run(new[] { file }, next, model: model);
+            Assert.Empty(next.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+            Assert.Equal(20, later.RowsScored);
+        }
+
+        [Fact]
+        public void ARowOfATimeZoneAheadOfUtcIsTaken()
+        {
+            // Times are read as written, in the writer's zone (up to 14 hours ahead of UTC): not refused as dated ahead.
+            using var model = SeriesModel();
+            var local = DateTime.UtcNow.AddHours(14);
+            var rows = new StringBuilder();
+            for (int i = 0; i < 6; i++) rows.Append(string.Create(Invariant, $"{local.AddMinutes(i - 5):yyyy-MM-dd HH:mm:ss},c,55\n"));
+            string file = SeriesFile("east.csv", rows.ToString(), 10);
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { file }, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+            Assert.Equal(6, summary.RowsScored + summary.RowsWarmingUp);
+        }
+
+        [Fact]
         public void ABacklogOfFilesWithOneRowEachAndNoFinalLineBreakGoesInTheOrderOfItsRows()
         {
             using var model = SeriesModel();

@@ -540,6 +540,17 @@ namespace AutoencoderPS.Engine.Features.Windows
         private static TimeSpan? ReadSpan(System.IO.BinaryReader reader) =>
             reader.ReadBoolean() ? new TimeSpan(reader.ReadInt64()) : null;
 
+        /// <summary>
+        /// The error of a row dated after <paramref name="latest"/> (ScoringPipeline.LatestRowTime): skipped, so that its
+        /// group's later rows are not refused as out of order.
+        /// </summary>
+        internal static FeatureValueException DatedAhead(WindowKey key, DateTime latest, string timeColumn) =>
+            new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time,
+                $"column '{timeColumn}' has time {Format(key.Time!.Value)}{GroupText(key.Group)}, after {Format(latest)}: this computer's " +
+                "clock (UTC) and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
+                "computer, is wrong. The row is skipped, so that the group's later rows are still taken in order.",
+                ErrorIds.RowDatedAhead);
+
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
         internal static string Format(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');

@@ -48,13 +48,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public DateTime? FirstRowTime { get; set; }
 
         /// <summary>Rows of the file the run rejected as older than rows already scored for their group (RowOutOfOrder).</summary>
-        public long OutOfOrder { get; set; }
+        public RefusedTimes OutOfOrder { get; } = new RefusedTimes();
 
-        /// <summary>The first and last time of those rows.</summary>
-        public (DateTime First, DateTime Last)? OutOfOrderTimes { get; set; }
+        /// <summary>Rows of the file the run rejected as dated ahead of the clock (RowDatedAhead).</summary>
+        public RefusedTimes DatedAhead { get; } = new RefusedTimes();
 
         /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
         public bool WarnedColumns { get; set; }
+    }
+
+    /// <summary>Rows of a file refused for their time: how many, and the first and last of their times.</summary>
+    public sealed class RefusedTimes
+    {
+        public long Count { get; private set; }
+
+        public (DateTime First, DateTime Last)? Times { get; private set; }
+
+        public void Add(DateTime? time)
+        {
+            Count++;
+            if (time is DateTime t)
+                Times = Times is { } seen ? (t < seen.First ? t : seen.First, t > seen.Last ? t : seen.Last) : (t, t);
+        }
+
+        /// <summary>", from first to last" (empty without times).</summary>
+        public string Span => Times is { } t ? $", from {Features.Windows.WindowAssembler.Format(t.First)} to {Features.Windows.WindowAssembler.Format(t.Last)}" : "";
     }
 
     /// <summary>

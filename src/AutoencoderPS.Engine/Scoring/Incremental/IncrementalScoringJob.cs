@@ -251,7 +251,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             var series = pipeline!.Series;
             if (series == null) return;
-            var gone = series.ForgetSilent(DateTime.UtcNow.AddDays(1));
+            var gone = series.ForgetSilent(DateTime.UtcNow + SeriesMemory.ClockSlack);
             if (gone == null && series.Windows.Rows == rowsBefore) return;
             state.Series = Convert.ToBase64String(series.Save(model));
             SaveState();
@@ -284,7 +284,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             writer = new JobOutput(this);
-            pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false, modelIsOwn: true);
+            // Exports of live data: a row dated ahead of the clock is a wrong clock or a typo, and taken it would hold its
+            // group's later rows back as out of order, run after run, until that time came.
+            pipeline = new ScoringPipeline<CsvRecord>(model, options.Scoring, writer, memory, sinkKeepsScores: false, modelIsOwn: true)
+            {
+                LatestRowTime = DateTime.UtcNow + SeriesMemory.ClockSlack,
+            };
             summary.CountsAlerts = model.Settings.IsWindowed;
         }
 
@@ -555,21 +560,27 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             if (batch.Pending) Commit(plan, batch);
             if (readError != null) Fail(plan.Path, readError);
-            if (plan.OutOfOrder > 0) SayOutOfOrder(plan);
+            if (plan.OutOfOrder.Count > 0) SayOutOfOrder(plan);
+            if (plan.DatedAhead.Count > ReportedOutOfOrder)
+                observer.Warning($"{plan.DatedAhead.Count:N0} row(s) of '{plan.Path}'{plan.DatedAhead.Span}, are dated more than a day after this " +
+                    $"computer's clock, so they were skipped (the first {ReportedOutOfOrder} are reported above). Correct the clock of the host that " +
+                    "writes the file (or of this computer).");
             return !stopped;
         }
 
-        /// <summary>How many rows of a file rejected as out of order are reported one by one; the rest are counted.</summary>
+        /// <summary>
+        /// How many rows of a file refused for their time (out of order, dated ahead) are reported one by one; the rest are
+        /// counted and reported once for the file.
+        /// </summary>
         public const int ReportedOutOfOrder = 10;
 
         // Rows of a file older than rows already scored for their groups: lost for good (a row is not tried again), so the
         // file counts as failed (exit code 2), with one error that says how many, when, and what to do.
         private void SayOutOfOrder(FilePlan plan)
         {
-            string when = plan.OutOfOrderTimes is { } t ? $", from {WindowAssembler.Format(t.First)} to {WindowAssembler.Format(t.Last)}" : "";
             Fail(plan.Path, new AutoencoderException(ErrorIds.RowsOutOfOrder,
-                $"{plan.OutOfOrder:N0} row(s) of '{plan.Path}'{when}, are older than rows of their groups already scored, so they were skipped " +
-                $"and are not tried again{(plan.OutOfOrder > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
+                $"{plan.OutOfOrder.Count:N0} row(s) of '{plan.Path}'{plan.OutOfOrder.Span}, are older than rows of their groups already scored, so they were skipped " +
+                $"and are not tried again{(plan.OutOfOrder.Count > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
                 "A run takes files in the order of their rows, so a backlog goes in order only when it arrives whole before the newer rows are " +
                 "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order."));
         }
@@ -583,18 +594,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
                 if (rejected != null)
                 {
-                    // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows older
-                    // than their group's last scored row (a backlog that came late) are reported one by one only up to
-                    // ReportedOutOfOrder, then once for the file (SayOutOfOrder), which counts as failed.
+                    // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows refused for
+                    // their time, older than their group's last scored row (a backlog that came late) or dated ahead of the
+                    // clock (a host's clock), are reported one by one only up to ReportedOutOfOrder, then once for the file
+                    // (a late backlog fails it: SayOutOfOrder).
                     batch.Rejected++;
-                    if (rejected.ErrorId == ErrorIds.RowOutOfOrder)
-                    {
-                        plan.OutOfOrder++;
-                        if (rejected.Value is DateTime time)
-                            plan.OutOfOrderTimes = plan.OutOfOrderTimes is { } seen
-                                ? (time < seen.First ? time : seen.First, time > seen.Last ? time : seen.Last) : (time, time);
-                    }
-                    if (rejected.ErrorId != ErrorIds.RowOutOfOrder || plan.OutOfOrder <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
+                    var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
+                        : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
+                    refused?.Add(rejected.Value as DateTime?);
+                    if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                 }
                 else
                 {
