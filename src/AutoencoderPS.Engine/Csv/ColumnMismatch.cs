@@ -12,6 +12,18 @@ namespace AutoencoderPS.Engine.Csv
     {
         private static readonly char[] Separators = { ';', ',', '\t', '|' };
 
+        /// <summary>
+        /// The one check of an input's columns: the error naming every column of <paramref name="reads"/> (what the model
+        /// reads, <see cref="Modeling.AutoencoderModel.ColumnsRead"/>) that <paramref name="has"/> does not find among
+        /// <paramref name="found"/>, or null when none is missing.
+        /// </summary>
+        public static AutoencoderException? Check(string source, IReadOnlyList<string> reads, IReadOnlyCollection<string> found,
+            Func<string, bool> has, string? delimiter = null)
+        {
+            var missing = reads.Where(n => !has(n)).ToArray();
+            return missing.Length == 0 ? null : Error(source, missing, found, reads, delimiter);
+        }
+
         public static AutoencoderException Error(string source, IReadOnlyCollection<string> missing, IReadOnlyCollection<string> found,
             IEnumerable<string> modelReads, string? delimiter = null)
         {

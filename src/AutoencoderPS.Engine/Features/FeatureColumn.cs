@@ -146,5 +146,8 @@ namespace AutoencoderPS.Engine.Features
         /// invariant culture, thousands separators): left out, but not because it is no measurement. Not kept in a model file.
         /// </summary>
         public bool UnreadNumbers { get; }
+
+        /// <summary>The column's name (as a string, $model.IgnoredColumns -join ', ' lists the names).</summary>
+        public override string ToString() => Name;
     }
 }

@@ -527,9 +527,13 @@ namespace AutoencoderPS.Engine.Features
             }
 
             // Text that is a number in another convention: a decimal comma where the culture has a point (or the other
-            // way round), or digits in groups of three with a thousands separator ("3.730,5", "1,234.5").
-            private int otherDecimal, grouped;
-            private string? otherDecimalSample, groupedSample;
+            // way round), or digits in groups of three with a thousands separator ("3.730,5", "1,234.5"), or either
+            // ("9,897": 9897 with a separator, or 9.897 with a decimal comma); or a number with a unit ("12 %", "32.4 ms").
+            private int otherDecimal, grouped, eitherWay, withUnit;
+            private string? otherDecimalSample, groupedSample, eitherWaySample, withUnitSample;
+
+            private static readonly System.Text.RegularExpressions.Regex NumberWithUnit = new System.Text.RegularExpressions.Regex(
+                @"^[+-]?\d+(?:[.,]\d+)?\s*(?:%|[A-Za-z\u00B5\u00B0/]{1,8})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
             private static readonly System.Text.RegularExpressions.Regex GroupedNumber = new System.Text.RegularExpressions.Regex(
                 @"^[+-]?\d{1,3}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
@@ -539,8 +543,14 @@ namespace AutoencoderPS.Engine.Features
             private void CountUnreadNumber(string text, CultureInfo culture)
             {
                 var other = HasDecimalComma(culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo("de-DE");
-                if (double.TryParse(text, NumberStyles.Float, other, out _)) { otherDecimal++; otherDecimalSample ??= text; }
-                else if (GroupedNumber.IsMatch(text)) { grouped++; groupedSample ??= text; }
+                bool groups = GroupedNumber.IsMatch(text);
+                if (double.TryParse(text, NumberStyles.Float, other, out _))
+                {
+                    if (groups) { eitherWay++; eitherWaySample ??= text; }
+                    else { otherDecimal++; otherDecimalSample ??= text; }
+                }
+                else if (groups) { grouped++; groupedSample ??= text; }
+                else if (NumberWithUnit.IsMatch(text)) { withUnit++; withUnitSample ??= text; }
             }
 
             /// <summary>
@@ -549,13 +559,22 @@ namespace AutoencoderPS.Engine.Features
             /// </summary>
             public string? WhyUnreadNumbers(CultureInfo culture)
             {
-                if (otherDecimal + grouped == 0 || numbers + otherDecimal + grouped < NumericShare * Present) return null;
+                if (otherDecimal + grouped + eitherWay + withUnit == 0 || numbers + otherDecimal + grouped + eitherWay + withUnit < NumericShare * Present)
+                    return null;
                 string fix = HasDecimalComma(culture)
                     ? "give the file's culture with -Culture (for example en-US), or leave -Culture out for the invariant culture"
                     : "give the file's culture with -Culture (for example de-DE)";
+                if (withUnit > 0 && withUnit >= otherDecimal + grouped + eitherWay)
+                    return $"numbers with a unit (such as '{withUnitSample}'), which are not read as numbers: export the column without the unit, " +
+                           "or take the unit off (-replace) before training and scoring";
                 if (otherDecimal > 0)
                     return $"numbers written as '{otherDecimalSample}', which {CultureText.Describe(culture)} does not read: {fix}" +
-                           (grouped > 0 ? $"; some have thousands separators ('{groupedSample}'), which are never read: export the column without them" : "");
+                           (grouped + eitherWay > 0 ? $"; some have thousands separators ('{groupedSample ?? eitherWaySample}'), which are never read: export the column without them" : "");
+                if (grouped == 0)
+                    // Only values such as '9,897': a decimal comma would give every one of them three decimals, so they are
+                    // far more likely thousands; never suggest the culture that would read them as decimals without saying so.
+                    return $"numbers such as '{eitherWaySample}', with three digits after each separator: thousands separators, which are never " +
+                           $"read as numbers (export the column without them); only if they are decimal commas, {fix}";
                 return $"numbers with thousands separators (such as '{groupedSample}'), which are never read as numbers: export the column without them";
             }
 

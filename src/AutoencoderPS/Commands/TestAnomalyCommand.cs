@@ -398,9 +398,8 @@ namespace AutoencoderPS.Commands
         {
             var found = present.ToList();
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
-            var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
-            if (missing.Length == 0) return null;
-            var e = ColumnMismatch.Error(source, missing, found, Schema.Names.Concat(Model.Settings.WindowColumns), Delimiter);
+            var e = ColumnMismatch.Check(source, Model.ColumnsRead, found, names.Contains, Delimiter);
+            if (e == null) return null;
             // A hashtable's keys are not properties: its "columns" are Keys, Values, Count... Say so, not that columns lack.
             if (target is PSObject { BaseObject: System.Collections.IDictionary })
                 e = new AutoencoderException(ErrorIds.FeatureColumnsMissing,

@@ -316,6 +316,52 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("'CPU' (numbers written as '", error.Message);
         }
 
+        [Theory]
+        [InlineData("")]
+        [InlineData("en-US")]
+        public void ThousandsSeparatorsOfAnEnglishExportAreNotTakenForDecimalCommas(string cultureName)
+        {
+            // "9,897" and "998": an English export's thousands. The advice was -Culture de-DE, which reads 9,897 as 9.897
+            // and 998 as 998, so the column's order is scrambled without a word.
+            var culture = cultureName.Length == 0 ? Invariant : CultureInfo.GetCultureInfo(cultureName);
+            var random = new Random(5);
+            var records = Enumerable.Range(0, 300).Select(i => (IRecord)new TestRecord(
+                ("Requests", random.Next(200, 12_000).ToString("N0", CultureInfo.GetCultureInfo("en-US"))),
+                ("CPU", (10 + 80 * random.NextDouble()).ToString("F2", CultureInfo.InvariantCulture)))).ToList();
+
+            FeatureSchema.Infer(records, null, null, culture, out _, out var recognised);
+
+            var requests = recognised.Single(r => r.Name == "Requests");
+            Assert.True(requests.UnreadNumbers);
+            Assert.StartsWith("numbers such as '", requests.Reason);
+            Assert.Contains("thousands separators, which are never read as numbers (export the column without them); only if they are decimal commas", requests.Reason);
+        }
+
+        [Fact]
+        public void NumbersWithAUnitAreLeftOutSayingWhy()
+        {
+            // "40 %", "32.4 ms": numbers with a unit were text with many values, left out with a verbose note only, and a
+            // model of the other (constant) columns scored nothing as an anomaly, ever.
+            var random = new Random(6);
+            var records = Enumerable.Range(0, 300).Select(i => (IRecord)new TestRecord(
+                ("Host", "web01"),
+                ("CpuPct", $"{random.Next(5, 95)} %"),
+                ("Latency", string.Create(CultureInfo.InvariantCulture, $"{5 + 50 * random.NextDouble():F1} ms")),
+                ("Memory", (1000 + 100 * random.NextDouble()).ToString("F1", CultureInfo.InvariantCulture)))).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "Host", "Memory" }, schema.Names);
+            foreach (var (name, sample) in new[] { ("CpuPct", " %'"), ("Latency", " ms'") })
+            {
+                var column = recognised.Single(r => r.Name == name);
+                Assert.True(column.UnreadNumbers);
+                Assert.StartsWith("numbers with a unit (such as '", column.Reason);
+                Assert.Contains(sample, column.Reason);
+                Assert.Equal(name, column.ToString());
+            }
+        }
+
         [Fact]
         public void AFewDistinctNumbersTheCultureDoesNotReadAreNoCategoryButLeftOutSayingWhy()
         {

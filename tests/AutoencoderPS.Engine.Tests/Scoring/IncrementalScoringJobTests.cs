@@ -794,6 +794,27 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AFileWithoutTheTimeColumnIsOneErrorOfTheFileNotAnErrorPerRow()
+        {
+            // A time-series model's time column missing from a file's header (perfmon names it after the time zone): each
+            // row was refused on its own as TimeValueMissing (one error per row, the rows committed and lost).
+            using var model = SeriesModel();
+            string path = temp.File("renamed.csv");
+            File.WriteAllText(path, "When,Host,cpu\n" + SeriesRows(0, 30), Utf8);
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { path }, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+            Assert.Equal(0, summary.RowsRejected);
+            var failure = Assert.Single(recorder.Failed);
+            Assert.Equal(ErrorIds.FeatureColumnsMissing, ((AutoencoderException)failure.Error).ErrorId);
+            Assert.Contains("'Time'", failure.Error.Message, StringComparison.Ordinal);
+            Assert.Contains("'When'", failure.Error.Message, StringComparison.Ordinal);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+        }
+
+        [Fact]
         public void ARowOfATimeZoneAheadOfUtcIsTaken()
         {
             // Times are read as written, in the writer's zone (up to 14 hours ahead of UTC): not refused as dated ahead.

@@ -449,9 +449,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         private void CheckColumns(CsvHeader header, string file)
         {
-            var missing = schema.Names.Where(n => header.IndexOf(n) < 0).ToArray();
-            if (missing.Length > 0)
-                throw ColumnMismatch.Error($"File '{file}'", missing, header.Names.ToArray(), schema.Names, options.Csv.EffectiveDelimiter);
+            // A time-series model's time and group columns too: without them every row was refused on its own, and lost.
+            if (ColumnMismatch.Check($"File '{file}'", model.ColumnsRead, header.Names.ToArray(), n => header.IndexOf(n) >= 0,
+                    options.Csv.EffectiveDelimiter) is { } missing)
+                throw missing;
             var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
             if (clash.Length > 0)
                 throw new AutoencoderException(ErrorIds.OutputColumnClash,
