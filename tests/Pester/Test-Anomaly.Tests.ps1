@@ -344,6 +344,16 @@ Describe 'Test-Anomaly' {
             $script:produced | Should -Be 100
             $script:producedAtFirstOutput | Should -Be 10
         }
+
+        It 'scores each row of a slow source as it comes, not when a batch is full' {
+            # A live source (Get-Counter -Continuous, Get-Content -Wait | ConvertFrom-Csv) sends a row now and then: its
+            # rows waited for a batch of 256 (hours), then came out together. A first row waits for the second.
+            $events = [System.Collections.Generic.List[string]]::new()
+            $rows = @(New-SampleRow -First 4)
+            $rows | ForEach-Object { Start-Sleep -Milliseconds 400; $events.Add("in"); $_ } |
+                Test-Anomaly -Model $m | ForEach-Object { $events.Add("out") }
+            $events -join ',' | Should -Be 'in,in,out,out,in,out,in,out'
+        }
     }
 
     Context 'a scored file (-OutputPath): AnomalyExplanation' {

@@ -113,6 +113,11 @@ namespace AutoencoderPS.Commands
         private FeatureSchema scoredBy = null!;
 
 
+        // Piped rows that come further apart than this (200 ms) are scored one by one as they come (see ProcessRecord). A
+        // first row has nothing to be apart from (a source that reads or sorts all its input first is not slow).
+        private static readonly long SlowInputTicks = System.Diagnostics.Stopwatch.Frequency / 5;
+        private long inputIdleSince;
+
         protected override void BeginProcessing()
         {
             ThrowIfNotTrained(Model);
@@ -156,7 +161,13 @@ namespace AutoencoderPS.Commands
                     if (MissingColumns(record.ColumnNames, "The input", InputObject) is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
                     columnsChecked = true;
                 }
+                // A live source (Get-Counter -Continuous, Get-Content -Wait | ConvertFrom-Csv) sends a row now and then: each
+                // is scored when it comes, not when a batch of BatchSize is full (hours later). Measured from the end of the
+                // previous row's call, so it is the time the source took, not the time the rows written downstream took.
+                bool slow = inputIdleSince != 0 && System.Diagnostics.Stopwatch.GetTimestamp() - inputIdleSince > SlowInputTicks;
                 Accept(record, ++rowNumber);
+                if (slow && pipeline.Pending > 0) Flush();
+                inputIdleSince = System.Diagnostics.Stopwatch.GetTimestamp();
                 return;
             }
 
