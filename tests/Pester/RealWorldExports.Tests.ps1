@@ -1073,3 +1073,45 @@ Describe 'Real-world exports: Test-Anomaly -OutputPath' {
         Join-Path $TestDrive 'no' | Should -Not -Exist
     }
 }
+
+Describe 'Real-world exports: Get-Counter sample sets' {
+    BeforeAll {
+        # Get-Counter exists on Windows only: its sample sets are made here with the same type name and properties. Read
+        # as the set object, the counters were one array-valued property: a single category, nothing to learn.
+        function New-CounterSet([datetime] $Time, [double] $Cpu, [double] $Memory, [string] $Type = 'Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet') {
+            [pscustomobject]@{
+                PSTypeName     = $Type
+                Timestamp      = $Time
+                Readings       = "\\web01\processor(_total)\% processor time :`n$Cpu"
+                CounterSamples = @(
+                    [pscustomobject]@{ Path = '\\web01\processor(_total)\% processor time'; InstanceName = '_total'; CookedValue = $Cpu }
+                    [pscustomobject]@{ Path = '\\web01\memory\available mbytes'; InstanceName = ''; CookedValue = $Memory })
+            }
+        }
+        $script:cpuPath = '\\web01\processor(_total)\% processor time'
+        $script:memoryPath = '\\web01\memory\available mbytes'
+        $random = [Random]::new(4)
+        $start = [datetime]'2026-11-02'
+        $script:sets = 0..399 | ForEach-Object { New-CounterSet $start.AddSeconds($_) (20 + 5 * $random.NextDouble()) (4000 + 50 * $random.NextDouble()) }
+        $script:counterModel = New-Autoencoder -Seed 3
+        $sets | Invoke-AutoencoderTraining -Model $counterModel -ThreadCount 1 | Out-Null
+        # From a job or another host they arrive deserialized: the same properties under a Deserialized. type name.
+        $later = @(0..19 | ForEach-Object {
+                New-CounterSet $start.AddSeconds(600 + $_) (20 + 5 * $random.NextDouble()) (4000 + 50 * $random.NextDouble()) 'Deserialized.Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet'
+            }) + @(New-CounterSet $start.AddSeconds(700) 99 4020)
+        $script:counterScored = @($later | Test-Anomaly -Model $counterModel)
+    }
+
+    It 'learns each counter as a feature named by its path' {
+        @($counterModel.Features) | Should -Be @($cpuPath, $memoryPath)
+    }
+
+    It 'scores a set as a row of its counters at its time, and names the counter that broke' {
+        $counterScored | Should -HaveCount 21
+        $counterScored[0].Timestamp | Should -Be ([datetime]'2026-11-02').AddSeconds(600)
+        $counterScored[-1].$cpuPath | Should -Be 99
+        $counterScored[-1].IsAnomaly | Should -BeTrue
+        $counterScored[-1].AnomalyTopFeature | Should -Be $cpuPath
+        @($counterScored | Select-Object -First 20 | Where-Object IsAnomaly).Count | Should -BeLessOrEqual 1
+    }
+}

@@ -12,16 +12,20 @@ namespace AutoencoderPS.Adapters
     /// <summary>Presents a PSObject's properties to the engine as named values.</summary>
     internal sealed class PSObjectRecord : IRecord
     {
+        /// <summary>A record of <paramref name="source"/>'s properties (of its counters for a Get-Counter sample set: <see cref="CounterSampleSets"/>).</summary>
         public PSObjectRecord(PSObject source)
         {
-            Source = source;
+            Source = CounterSampleSets.Row(source);
         }
 
-        /// <summary>A record read through <paramref name="shape"/> when the row has its member names (checked here).</summary>
+        /// <summary>
+        /// A record read through <paramref name="shape"/> when the row has its member names (checked here). The shape is of
+        /// rows as they are read (<see cref="CounterSampleSets.Row"/>).
+        /// </summary>
         public PSObjectRecord(PSObject source, RowShape shape)
         {
-            Source = source;
-            members = shape.Members(source);
+            Source = CounterSampleSets.Row(source);
+            members = shape.Members(Source);
             if (members != null) this.shape = shape;
         }
 

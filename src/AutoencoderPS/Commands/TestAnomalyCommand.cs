@@ -421,8 +421,9 @@ namespace AutoencoderPS.Commands
         }
 
         // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.
-        private PSObjectRecord NewRecord(PSObject row)
+        private PSObjectRecord NewRecord(PSObject input)
         {
+            var row = CounterSampleSets.Row(input);
             shape ??= RowShape.Of(row);
             if (shape == null) return new PSObjectRecord(row);
             var record = new PSObjectRecord(row, shape);

@@ -1,0 +1,42 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+
+namespace AutoencoderPS.Adapters
+{
+    /// <summary>
+    /// Get-Counter's output as rows: a sample set (PerformanceCounterSampleSet, live or deserialized from a job, a
+    /// remote session or Import-Clixml) is one row of its counters' cooked values, each named by its counter path
+    /// (\\web01\processor(_total)\% processor time), at the set's Timestamp. Read as the set object, the counters were
+    /// one array-valued property: a single category that never changes, and nothing to learn.
+    /// </summary>
+    internal static class CounterSampleSets
+    {
+        private const string SetType = "Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet";
+
+        /// <summary>The row <paramref name="input"/> stands for: a sample set's counters, or the input itself.</summary>
+        public static PSObject Row(PSObject input)
+        {
+            // One type-name comparison per row for every other input (a [pscustomobject]'s first name is its own).
+            var names = input.TypeNames;
+            if (names.Count == 0 || !names[0].EndsWith(SetType, StringComparison.Ordinal)) return input;
+            var row = new PSObject();
+            row.Properties.Add(new PSNoteProperty("Timestamp", Plain(input.Properties["Timestamp"]?.Value)));
+            if (LanguagePrimitives.GetEnumerable(Plain(input.Properties["CounterSamples"]?.Value)) is IEnumerable samples)
+            {
+                foreach (var item in samples)
+                {
+                    if (item == null) continue;
+                    var sample = PSObject.AsPSObject(item);
+                    if (Plain(sample.Properties["Path"]?.Value)?.ToString() is not { Length: > 0 } path) continue;
+                    // A counter named twice in one set (Get-Counter -Counter a,a) is one column, its first value.
+                    if (row.Properties[path] != null) continue;
+                    row.Properties.Add(new PSNoteProperty(path, Plain(sample.Properties["CookedValue"]?.Value)));
+                }
+            }
+            return row;
+        }
+
+        private static object? Plain(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+    }
+}
