@@ -359,6 +359,17 @@ Describe 'Send-Autoencoder before it reaches a session' {
         { Send-Autoencoder -Session $closed -Path (Join-Path $TestDrive 'none*.aemodel') -ErrorAction Stop } | Should -Throw -ErrorId 'ModelFileNotFound,*'
     }
 
+    It 'says a missing file once' {
+        # It was said twice: "does not exist", then "No model file to send".
+        $missing = Join-Path $TestDrive 'nope.aemodel'
+        # -ErrorVariable holds the terminating error too.
+        try { Send-Autoencoder -Session $closed -Path $missing -ErrorVariable failed -ErrorAction SilentlyContinue } catch { }
+        $records = @($failed | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_ } else { $_.ErrorRecord } })
+        $records | Should -HaveCount 1
+        $records[0].FullyQualifiedErrorId | Should -Be 'ModelFileNotFound,AutoencoderPS.Commands.SendAutoencoderCommand'
+        $records[0].Exception.Message | Should -BeLike "*nope.aemodel*does not exist*"
+    }
+
     It 'reports a session that is not open as SessionUnavailable, with the session as target' {
         Send-Autoencoder -Session $closed -Path $modelPath -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed | Should -HaveCount 1

@@ -80,10 +80,11 @@ namespace AutoencoderPS.Commands
         {
             bool literal = ParameterSetName == LiteralPathSet;
             string given = literal ? LiteralPath : Path;
-            var files = ResolveFiles(new[] { given }, literal, "Model", "model file");
+            var problems = new List<ErrorRecord>();
+            var files = ResolveFiles(new[] { given }, literal, "Model", "model file", problems);
             if (files.Count == 0)
-                ThrowTerminatingError(ErrorCatalog.Record(new System.IO.FileNotFoundException($"No model file to send: '{given}' names none."),
-                    ErrorIds.ModelFileNotFound, given));
+                ThrowTerminatingError(problems.Count > 0 ? problems[0] : ErrorCatalog.Record(
+                    new System.IO.FileNotFoundException($"No model file to send: '{given}' names none."), ErrorIds.ModelFileNotFound, given));
             if (files.Count > 1)
                 ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{given}' matches {files.Count} files; Send-Autoencoder sends one model file at a time."),
                     ErrorIds.ModelPathAmbiguous, given));

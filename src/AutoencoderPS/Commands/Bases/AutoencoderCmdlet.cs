@@ -96,10 +96,16 @@ namespace AutoencoderPS.Commands
         /// The files that <paramref name="paths"/> name on the file system (wildcards expanded unless
         /// <paramref name="literal"/>). Each path that names nothing is one non-terminating ModelFileNotFound or
         /// InputFileNotFound error (<paramref name="errorPrefix"/> "Model" or "Input"); a path of another provider is
-        /// ModelPathNotFileSystem or InputPathNotFileSystem. Folders are skipped.
+        /// ModelPathNotFileSystem or InputPathNotFileSystem. Folders are skipped. With <paramref name="errors"/>, the errors
+        /// go there instead (a cmdlet that stops at them throws one, rather than write it and then throw another).
         /// </summary>
-        protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, string errorPrefix, string noun)
+        protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, string errorPrefix, string noun, List<ErrorRecord>? errors = null)
         {
+            void Fail(ErrorRecord error)
+            {
+                if (errors != null) errors.Add(error);
+                else WriteError(error);
+            }
             if (errorPrefix != "Input" && errorPrefix != "Model") throw new ArgumentException("The error prefix is Input or Model.", nameof(errorPrefix));
             string notFound = errorPrefix == "Model" ? ErrorIds.ModelFileNotFound : ErrorIds.InputFileNotFound;
             string notFileSystem = errorPrefix == "Model" ? ErrorIds.ModelPathNotFileSystem : ErrorIds.InputPathNotFileSystem;
@@ -121,7 +127,7 @@ namespace AutoencoderPS.Commands
                     }
                     if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                     {
-                        WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."), notFileSystem, path));
+                        Fail(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."), notFileSystem, path));
                         continue;
                     }
                     int before = files.Count;
@@ -137,26 +143,26 @@ namespace AutoencoderPS.Commands
                             : literal
                                 ? $"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}"
                                 : $"No {noun} matches '{path}'.{RelativePathHint(path)}";
-                        WriteError(ErrorCatalog.Record(new FileNotFoundException(message), notFound, path));
+                        Fail(ErrorCatalog.Record(new FileNotFoundException(message), notFound, path));
                     }
                 }
                 catch (ItemNotFoundException e)
                 {
-                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}", e),
+                    Fail(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}", e),
                         notFound, path));
                 }
                 catch (System.Management.Automation.DriveNotFoundException e)
                 {
                     // A drive that does not exist here (Z:\, a PSDrive of another session): this path only, the others go on.
-                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist: {e.Message}", e), notFound, path));
+                    Fail(ErrorCatalog.Record(new FileNotFoundException($"{Capitalized(noun)} '{path}' does not exist: {e.Message}", e), notFound, path));
                 }
                 catch (ProviderNotFoundException e)
                 {
-                    WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path: {e.Message}", e), notFileSystem, path));
+                    Fail(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path: {e.Message}", e), notFileSystem, path));
                 }
                 catch (WildcardPatternException e)
                 {
-                    WriteError(ErrorCatalog.Record(new FileNotFoundException(
+                    Fail(ErrorCatalog.Record(new FileNotFoundException(
                         $"'{path}' is not a valid wildcard pattern ({e.Message}); for a name with brackets, give it with -LiteralPath.", e), notFound, path));
                 }
             }
