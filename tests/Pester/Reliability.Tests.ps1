@@ -288,13 +288,27 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         @($warnings | Where-Object { "$_" -match 'only with -OutputPath' }) | Should -HaveCount 0
     }
 
-    It 'says that piped hashtables must be objects, not that their columns are missing' {
-        $thrown = $null
-        try { @{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject } catch { $thrown = $_ }
-        $thrown.FullyQualifiedErrorId | Should -Be 'FeatureColumnsMissing,AutoencoderPS.Commands.TestAnomalyCommand'
-        $thrown.Exception.Message | Should -Match 'hashtables'
-        $thrown.Exception.Message | Should -Match '\[pscustomobject\]'
-        @([pscustomobject]@{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject) | Should -HaveCount 1
+    It 'reads piped hashtables by their keys in every cmdlet that reads rows' {
+        # Keys as columns, as Export-Csv reads a hashtable in PowerShell 7 (its own properties are Keys, Count, IsReadOnly...).
+        $rows = @(New-MetricRow -Count 60 -Seed 9 | ForEach-Object { @{ Host = $_.Host; cpu = $_.cpu; mem = $_.mem; disk = $_.disk } })
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 -ErrorAction Stop | Out-Null
+        @($model.Features | Sort-Object) -join ',' | Should -Be 'cpu,disk,Host,mem'
+
+        $scored = @($rows | Test-Anomaly -Model $model -ErrorAction Stop)
+        $scored | Should -HaveCount 60
+        $scored[0].pstypenames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+        $scored[0].cpu | Should -Be $rows[0].cpu
+        $scored[0].AnomalyScore | Should -BeOfType [double]
+        $scored[0].AnomalyTopFeature | Should -BeIn @('cpu', 'mem', 'disk', 'Host')
+        ($scored[0] | Format-Table | Out-String) | Should -Match 'IsAnomaly'
+
+        $rows | Set-AutoencoderThreshold -Model $model -Method Percentile -ErrorAction Stop
+        $labelled = $scored | ForEach-Object { @{ AnomalyScore = $_.AnomalyScore; IsAnomaly = $_.IsAnomaly; Incident = 'no' } }
+        (@($labelled) | Measure-AnomalyDetection -LabelProperty Incident -AnomalyLabel yes -WarningAction SilentlyContinue -ErrorAction Stop).Count | Should -Be 60
+        $windows = @(1..3 | ForEach-Object { @{ Time = [datetime]'2026-01-05' + [timespan]::FromMinutes($_); Level = 'Error' } } |
+            ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -CountBy Level -ErrorAction Stop)
+        $windows[0].'Level=Error' | Should -Be 3
     }
 
     It 'refuses an -OutputPath on a drive that does not exist before reading anything' {

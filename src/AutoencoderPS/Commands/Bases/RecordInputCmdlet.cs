@@ -140,7 +140,7 @@ namespace AutoencoderPS.Commands
         /// <summary>The object a row error points at: the input object, or the file row as an object.</summary>
         protected static object TargetOf(IRecord record) => record switch
         {
-            PSObjectRecord p => p.Source,
+            PSObjectRecord p => p.Input,
             CsvRecord csv => ToPSObject(csv),
             _ => record,
         };
