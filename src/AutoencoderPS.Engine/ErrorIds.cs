@@ -226,6 +226,8 @@ namespace AutoencoderPS.Engine
         public const string TimePropertyMissing = "TimePropertyMissing";
         /// <summary>A scored row lacks a property Measure-AnomalyDetection needs.</summary>
         public const string ScoredRowPropertyMissing = "ScoredRowPropertyMissing";
+        /// <summary>The first piped row has no property of the name a parameter gives (-TimeProperty, -LabelProperty...): a typo, or rows of another kind.</summary>
+        public const string InputPropertyNotFound = "InputPropertyNotFound";
 
         // ---- Log windows ----
         /// <summary>The window interval is not positive.</summary>

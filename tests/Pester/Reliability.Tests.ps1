@@ -316,3 +316,62 @@ Describe 'Input paths a user may get wrong (fourth review)' {
             Should -Throw -ErrorId 'OutputPathNotFileSystem,AutoencoderPS.Commands.TestAnomalyCommand'
     }
 }
+
+Describe 'A misspelled property parameter is one error, not one per row (fifth review)' {
+    BeforeAll {
+        # Runs the command: its terminating error, and how many errors -ErrorVariable holds (that one error, which it records too).
+        function Invoke-Typo {
+            param([scriptblock] $Run)
+            $thrown = $null
+            try { & $Run } catch { $thrown = $_ }
+            [pscustomobject]@{ Thrown = $thrown; ErrorCount = @($rowErrors).Count; Warnings = @($warnings) }
+        }
+        $script:Logs = 1..500 | ForEach-Object { [pscustomobject]@{ Time = [datetime]'2026-01-01' + [timespan]::FromSeconds($_); Level = 'Info' } }
+        $script:Scored = @(New-MetricRow -Count 200 -Seed 3 | ForEach-Object -Begin { $i = 0 } -Process {
+                $_ | Add-Member -NotePropertyName Incident -NotePropertyValue 'no' -PassThru |
+                    Add-Member -NotePropertyName Time -NotePropertyValue ([datetime]'2026-01-01').AddMinutes($i++) -PassThru
+            } | Test-Anomaly -Model $script:ModelObject)
+    }
+
+    It 'ConvertTo-LogWindow -TimeProperty typo: one InputPropertyNotFound error naming the property and the row''s properties' {
+        $result = Invoke-Typo {
+            $script:Logs | ConvertTo-LogWindow -TimeProperty Tme -Interval 00:05:00 -CountBy Level -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue `
+                -WarningVariable script:warnings -WarningAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $result.Thrown.TargetObject | Should -Be 'Tme'
+        $result.Thrown.Exception.Message | Should -Match "-TimeProperty 'Tme': row 1 has no property 'Tme'\. Its properties are: Time, Level\."
+        $result.ErrorCount | Should -Be 1
+        $result.Warnings | Should -BeNullOrEmpty -Because 'the records do have Level'
+    }
+
+    It 'ConvertTo-LogWindow: a later record without the time property stays its own row error' {
+        $logs = @($script:Logs[0..2]) + [pscustomobject]@{ Level = 'Info' } + @($script:Logs[3..4])
+        $windows = @($logs | ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -ErrorVariable rowErrors -ErrorAction SilentlyContinue)
+        $windows | Should -Not -BeNullOrEmpty
+        $rowErrors | Should -HaveCount 1
+        $rowErrors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
+    }
+
+    It 'Measure-AnomalyDetection -LabelProperty typo: one error' {
+        $result = Invoke-Typo {
+            $script:Scored | Measure-AnomalyDetection -LabelProperty Incidnt -AnomalyLabel yes -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.TargetObject | Should -Be 'Incidnt'
+        $result.Thrown.Exception.Message | Should -Match "-LabelProperty 'Incidnt'.*Incident"
+        $result.ErrorCount | Should -Be 1
+    }
+
+    It 'Export-AnomalyReport -TimeProperty typo: one error, no file' {
+        $path = Join-Path $TestDrive 'typo.html'
+        $result = Invoke-Typo {
+            $script:Scored | Export-AnomalyReport -Model $script:ModelObject -Path $path -TimeProperty Tim -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.Exception.Message | Should -Match "-TimeProperty 'Tim'.*\bTime\b"
+        $result.ErrorCount | Should -Be 1
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+}

@@ -31,6 +31,7 @@ namespace AutoencoderPS.Commands
         private LogWindowAggregator aggregator = null!;
         private CultureInfo culture = null!;
         private long row;
+        private long rowsRead;
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -110,6 +111,7 @@ namespace AutoencoderPS.Commands
             row++;
             var input = InputObject;
             var record = new PSObjectRecord(input);
+            if (row == 1) ThrowIfFirstRowLacks(record, nameof(TimeProperty), TimeProperty);
             if (!TryGet(record, TimeProperty, out var timeValue))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
@@ -157,11 +159,13 @@ namespace AutoencoderPS.Commands
             }
 
             aggregator.Add(timestamp, group, values, measured);
+            rowsRead++;
         }
 
         protected override void EndProcessing()
         {
-            if (row > 0)
+            // Of the records read: one that failed on its time was not asked for the other properties.
+            if (rowsRead > 0)
                 foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
                     if (!propertiesSeen.Contains(p))
                         WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");

@@ -129,6 +129,7 @@ namespace AutoencoderPS.Errors
             [InvalidAnomalyProbability] = ErrorCategory.InvalidData,
             [TimePropertyMissing] = ErrorCategory.InvalidData,
             [ScoredRowPropertyMissing] = ErrorCategory.InvalidData,
+            [InputPropertyNotFound] = ErrorCategory.ObjectNotFound,
 
             // Log windows
             [InvalidLogInterval] = ErrorCategory.InvalidArgument,

@@ -8,6 +8,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Modeling.Torch;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Hosting;
 using AutoencoderPS.Errors;
 
@@ -241,6 +242,24 @@ namespace AutoencoderPS.Commands
             if (model.IsDisposed)
                 ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.ModelDisposed,
                     "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."), model));
+        }
+
+        /// <summary>
+        /// Stops with one InputPropertyNotFound error when the first piped row has no property <paramref name="property"/>,
+        /// which -<paramref name="parameter"/> names: a typo, or rows of another kind, on which every row would fail, one
+        /// error each (50,000 of them for a day of logs). Its target is the property name; it lists the row's properties.
+        /// A later row that lacks the property stays that row's own error.
+        /// </summary>
+        private protected void ThrowIfFirstRowLacks(PSObjectRecord firstRow, string parameter, string? property)
+        {
+            if (property == null || firstRow.TryGetValue(property, out _)) return;
+            const int Shown = 20;
+            var names = firstRow.ColumnNames.ToList();
+            string listed = string.Join(", ", names.Take(Shown)) + (names.Count > Shown ? $" and {names.Count - Shown} more" : "");
+            ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                    $"-{parameter} '{property}': row 1 has no property '{property}'. Its properties are: {(names.Count == 0 ? "none" : listed)}. " +
+                    "Check the spelling (a row's property names are what Get-Member shows)."),
+                ErrorIds.InputPropertyNotFound, property));
         }
 
         protected void ThrowIfNotTrained(AutoencoderModel model)
