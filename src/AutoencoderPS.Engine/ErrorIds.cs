@@ -190,6 +190,10 @@ namespace AutoencoderPS.Engine
         public const string ModelPathIsFolder = "ModelPathIsFolder";
         /// <summary>The model path is not a valid path.</summary>
         public const string ModelPathInvalid = "ModelPathInvalid";
+        /// <summary>An output -Path (Export-Autoencoder, Export-AnomalyReport) is a wildcard pattern that matches no existing file.</summary>
+        public const string OutputPatternMatchesNoFile = "OutputPatternMatchesNoFile";
+        /// <summary>An output -Path is a wildcard pattern that matches more than one file or folder.</summary>
+        public const string OutputPatternMatchesSeveral = "OutputPatternMatchesSeveral";
         /// <summary>The model path is not on the file system.</summary>
         public const string ModelPathNotFileSystem = "ModelPathNotFileSystem";
         /// <summary>The model path matches more than one file.</summary>

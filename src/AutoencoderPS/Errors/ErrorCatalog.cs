@@ -110,6 +110,8 @@ namespace AutoencoderPS.Errors
             [ModelFolderNotFound] = ErrorCategory.ObjectNotFound,
             [ModelPathIsFolder] = ErrorCategory.InvalidArgument,
             [ModelPathInvalid] = ErrorCategory.InvalidArgument,
+            [OutputPatternMatchesNoFile] = ErrorCategory.ObjectNotFound,
+            [OutputPatternMatchesSeveral] = ErrorCategory.InvalidArgument,
             [ModelPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [ModelPathAmbiguous] = ErrorCategory.InvalidArgument,
             [TorchRuntimeUnavailable] = ErrorCategory.ResourceUnavailable,

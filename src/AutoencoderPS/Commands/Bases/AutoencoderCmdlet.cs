@@ -245,6 +245,38 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>
+        /// The file an output path names, resolved as Out-File and Export-Csv resolve theirs: -Path with wildcard
+        /// characters must match exactly one existing item, which is then the file written (a pattern is never a new
+        /// file's name: a file called '*.aemodel' is a hazard in every shell); -LiteralPath, and a -Path without them, is
+        /// taken as written. No match or several are an AutoencoderException (OutputPatternMatchesNoFile,
+        /// OutputPatternMatchesSeveral) that says to use -LiteralPath for such a name; the provider's own exceptions
+        /// (a drive or provider that does not exist) are left to the caller, as before.
+        /// </summary>
+        private protected string ResolveOutputFile(string path, bool literal, out ProviderInfo provider)
+        {
+            string asWritten = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            if (literal || !WildcardPattern.ContainsWildcardCharacters(path)) return asWritten;
+            IReadOnlyList<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = Array.Empty<string>();
+            }
+            if (matches.Count == 1) return matches[0];
+            if (matches.Count == 0)
+                throw new AutoencoderException(ErrorIds.OutputPatternMatchesNoFile,
+                    $"-Path '{path}' is a wildcard pattern, and it matches no existing file. To write a new file of that name, give it with -LiteralPath.");
+            const int Shown = 5;
+            throw new AutoencoderException(ErrorIds.OutputPatternMatchesSeveral,
+                $"-Path '{path}' is a wildcard pattern that matches {matches.Count} files or folders " +
+                $"({string.Join(", ", matches.Take(Shown).Select(m => $"'{m}'"))}{(matches.Count > Shown ? ", ..." : "")}); it must match one. " +
+                "Give the one file to write, or a name with wildcard characters with -LiteralPath.");
+        }
+
+        /// <summary>
         /// Stops with one InputPropertyNotFound error when the first piped row has no property <paramref name="property"/>,
         /// which -<paramref name="parameter"/> names: a typo, or rows of another kind, on which every row would fail, one
         /// error each (50,000 of them for a day of logs). Its target is the property name; it lists the row's properties.
