@@ -96,6 +96,8 @@ namespace AutoencoderPS.Engine
         public const string InputFileNotFound = "InputFileNotFound";
         /// <summary>An input path is not on the file system.</summary>
         public const string InputPathNotFileSystem = "InputPathNotFileSystem";
+        /// <summary>The piped rows are files (Get-ChildItem *.csv | ...), whose properties are no data: they go to -Path or -LiteralPath.</summary>
+        public const string PipedFileNotRow = "PipedFileNotRow";
         /// <summary>An input file can't be read.</summary>
         public const string InputFileUnreadable = "InputFileUnreadable";
         /// <summary>An input file became shorter while it was read.</summary>

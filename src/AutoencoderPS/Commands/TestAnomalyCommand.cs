@@ -153,6 +153,7 @@ namespace AutoencoderPS.Commands
                 var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
+                    CheckFirstPipedRow(InputObject);
                     if (MissingColumns(record.ColumnNames, "The input") is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
                     columnsChecked = true;
                 }

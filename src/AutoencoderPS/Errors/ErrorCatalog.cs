@@ -60,6 +60,7 @@ namespace AutoencoderPS.Errors
             // Input files
             [InputFileNotFound] = ErrorCategory.ObjectNotFound,
             [InputPathNotFileSystem] = ErrorCategory.InvalidArgument,
+            [PipedFileNotRow] = ErrorCategory.InvalidArgument,
             [InputFileUnreadable] = ErrorCategory.ReadError,
             [InputFileShrank] = ErrorCategory.InvalidData,
             [EmptyCsvFile] = ErrorCategory.InvalidData,

@@ -164,6 +164,29 @@ namespace AutoencoderPS.Commands
             return error;
         }
 
+        private bool pipedRowChecked;
+
+        /// <summary>
+        /// Stops with one PipedFileNotRow error when the first piped object is a file or folder (Get-ChildItem *.csv |
+        /// ...; an object with PSPath and FullName): its properties (Length, Name, Attributes...) would be read as a row's
+        /// columns, trained on or refused with a list of 35 of them. -LiteralPath does not bind PSPath from the pipeline
+        /// here, as Import-Autoencoder's does: every piped object binds to -InputObject first, whatever its properties.
+        /// </summary>
+        protected void CheckFirstPipedRow(PSObject input)
+        {
+            if (pipedRowChecked) return;
+            pipedRowChecked = true;
+            bool file = input.BaseObject is FileSystemInfo || (input.Properties["PSPath"] != null && input.Properties["FullName"] != null);
+            if (!file) return;
+            string name = input.BaseObject is FileSystemInfo info ? info.FullName : input.Properties["FullName"]?.Value?.ToString() ?? input.ToString();
+            string command = MyInvocation.MyCommand.Name;
+            ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                    $"The input is a file ('{name}'), not a row: {command} reads each piped object's properties as the columns of one row. " +
+                    $"To read the rows of CSV files, give the files with -Path (-Path *.csv) or -LiteralPath (-LiteralPath (Get-ChildItem *.csv).FullName), " +
+                    $"or pipe their rows (Import-Csv <file> | {command})."),
+                ErrorIds.PipedFileNotRow, input));
+        }
+
         private int filesFound;
         private int filesFailed;
 
