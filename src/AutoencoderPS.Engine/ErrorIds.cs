@@ -96,6 +96,8 @@ namespace AutoencoderPS.Engine
         public const string InputFileNotFound = "InputFileNotFound";
         /// <summary>An input path is not on the file system.</summary>
         public const string InputPathNotFileSystem = "InputPathNotFileSystem";
+        /// <summary>The piped rows are files (Get-ChildItem *.csv | ...), whose properties are no data: they go to -Path or -LiteralPath.</summary>
+        public const string PipedFileNotRow = "PipedFileNotRow";
         /// <summary>An input file can't be read.</summary>
         public const string InputFileUnreadable = "InputFileUnreadable";
         /// <summary>An input file became shorter while it was read.</summary>
@@ -190,6 +192,10 @@ namespace AutoencoderPS.Engine
         public const string ModelPathIsFolder = "ModelPathIsFolder";
         /// <summary>The model path is not a valid path.</summary>
         public const string ModelPathInvalid = "ModelPathInvalid";
+        /// <summary>An output -Path (Export-Autoencoder, Export-AnomalyReport) is a wildcard pattern that matches no existing file.</summary>
+        public const string OutputPatternMatchesNoFile = "OutputPatternMatchesNoFile";
+        /// <summary>An output -Path is a wildcard pattern that matches more than one file or folder.</summary>
+        public const string OutputPatternMatchesSeveral = "OutputPatternMatchesSeveral";
         /// <summary>The model path is not on the file system.</summary>
         public const string ModelPathNotFileSystem = "ModelPathNotFileSystem";
         /// <summary>The model path matches more than one file.</summary>
@@ -226,6 +232,8 @@ namespace AutoencoderPS.Engine
         public const string TimePropertyMissing = "TimePropertyMissing";
         /// <summary>A scored row lacks a property Measure-AnomalyDetection needs.</summary>
         public const string ScoredRowPropertyMissing = "ScoredRowPropertyMissing";
+        /// <summary>The first piped row has no property of the name a parameter gives (-TimeProperty, -LabelProperty...): a typo, or rows of another kind.</summary>
+        public const string InputPropertyNotFound = "InputPropertyNotFound";
 
         // ---- Log windows ----
         /// <summary>The window interval is not positive.</summary>

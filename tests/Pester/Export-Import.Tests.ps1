@@ -99,6 +99,51 @@ Describe 'Export-Autoencoder' {
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelPathIsFolder,*'
         }
     }
+
+    Context '-Path with wildcards, as Out-File resolves them' {
+        BeforeAll {
+            $script:wild = Join-Path $TestDrive 'wild'
+            $null = New-Item -ItemType Directory -Path $wild
+        }
+        BeforeEach { Get-ChildItem -LiteralPath $wild | Remove-Item }
+
+        It 'a pattern that matches no file is OutputPatternMatchesNoFile, and no file named with * is made' {
+            $errs = $null
+            Export-Autoencoder -Model $m -Path (Join-Path $wild '*.aemodel') -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'OutputPatternMatchesNoFile,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $errs[0].Exception.Message | Should -Match '-LiteralPath'
+            @(Get-ChildItem -LiteralPath $wild) | Should -HaveCount 0
+        }
+
+        It 'a pattern that matches one file writes that file; several are OutputPatternMatchesSeveral' {
+            Set-Content -LiteralPath (Join-Path $wild 'old.aemodel') -Value 'to be replaced'
+            Export-Autoencoder -Model $m -Path (Join-Path $wild 'o*.aemodel') -Force -ErrorAction Stop
+            @(Get-ChildItem -LiteralPath $wild).Name | Should -Be 'old.aemodel'
+            (Import-Autoencoder -LiteralPath (Join-Path $wild 'old.aemodel')).Threshold | Should -Be $m.Threshold
+            Set-Content -LiteralPath (Join-Path $wild 'other.aemodel') -Value 'x'
+            $errs = $null
+            Export-Autoencoder -Model $m -Path (Join-Path $wild 'o*.aemodel') -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'OutputPatternMatchesSeveral,*'
+            Get-Content -LiteralPath (Join-Path $wild 'other.aemodel') | Should -Be 'x'
+        }
+
+        It 'Export-AnomalyReport: the same rules for -Path, and -LiteralPath (alias PSPath) takes the name as written' {
+            $scored = @(New-ScoringRow | Test-Anomaly -Model $m)
+            { $scored | Export-AnomalyReport -Model $m -Path (Join-Path $wild '*.html') } | Should -Throw -ErrorId 'OutputPatternMatchesNoFile,*'
+            @(Get-ChildItem -LiteralPath $wild) | Should -HaveCount 0
+            $scored | Export-AnomalyReport -Model $m -LiteralPath (Join-Path $wild 'r[1].html')
+            $scored | Export-AnomalyReport -Model $m -PSPath (Join-Path $wild 'r*.html')
+            $names = @(Get-ChildItem -LiteralPath $wild).Name
+            $names | Should -HaveCount 2
+            $names | Should -Contain 'r*.html'
+            $names | Should -Contain 'r[1].html'
+            $scored | Export-AnomalyReport -Model $m -Path (Join-Path $wild 'r`[1`].html')
+            { $scored | Export-AnomalyReport -Model $m -Path (Join-Path $wild 'r*') } | Should -Throw -ErrorId 'OutputPatternMatchesSeveral,*'
+        }
+    }
 }
 
 Describe 'Import-Autoencoder' {

@@ -18,6 +18,7 @@ BeforeDiscovery {
     $exampleShows = @{
         'Invoke-AnomalyScoring#1' = '(?s)\b1\s+1000\b.*\b1\s+440\b.*\b1440\s*$'
         'Test-Anomaly#5'          = '(?s)1436 Scored.*4 WarmingUp.*\w+ \(t(-\d)?\) '
+        'Test-Anomaly#2'          = '(?s)January 2026 10:30:00\s+CpuPct 97\.77 \(expected 55\.\d+, 97%\);.*Feature\s+:\s+CpuPct'
     }
     $common = [System.Collections.Generic.HashSet[string]]::new([string[]][System.Management.Automation.Cmdlet]::CommonParameters)
     $commandCases = foreach ($command in Get-Command -Module AutoencoderPS -CommandType Cmdlet, Function | Sort-Object Name) {

@@ -146,7 +146,8 @@ Describe 'Measure-AnomalyDetection' {
 
         It 'rows that are all unusable end with NoScoredRows too' {
             $errs = $null; $caught = $null
-            try { New-ScoredRow | Measure-AnomalyDetection -LabelProperty Missing -AnomalyLabel 1 -ErrorVariable errs -ErrorAction SilentlyContinue }
+            # Unusable values (a misspelled -LabelProperty is one InputPropertyNotFound error: Reliability.Tests.ps1).
+            try { New-ScoredRow | ForEach-Object { $_.AnomalyScore = 'n/a'; $_ } | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -ErrorVariable errs -ErrorAction SilentlyContinue }
             catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -BeLike 'NoScoredRows,*'
             @($errs | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and $_.FullyQualifiedErrorId -like 'ScoredRowPropertyMissing,*' }) | Should -HaveCount 9

@@ -288,17 +288,106 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         @($warnings | Where-Object { "$_" -match 'only with -OutputPath' }) | Should -HaveCount 0
     }
 
-    It 'says that piped hashtables must be objects, not that their columns are missing' {
+    It 'reads piped hashtables by their keys in every cmdlet that reads rows' {
+        # Keys as columns, as Export-Csv reads a hashtable in PowerShell 7 (its own properties are Keys, Count, IsReadOnly...).
+        $rows = @(New-MetricRow -Count 60 -Seed 9 | ForEach-Object { @{ Host = $_.Host; cpu = $_.cpu; mem = $_.mem; disk = $_.disk } })
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 -ErrorAction Stop | Out-Null
+        @($model.Features | Sort-Object) -join ',' | Should -Be 'cpu,disk,Host,mem'
+
+        $scored = @($rows | Test-Anomaly -Model $model -ErrorAction Stop)
+        $scored | Should -HaveCount 60
+        $scored[0].pstypenames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+        $scored[0].cpu | Should -Be $rows[0].cpu
+        $scored[0].AnomalyScore | Should -BeOfType [double]
+        $scored[0].AnomalyTopFeature | Should -BeIn @('cpu', 'mem', 'disk', 'Host')
+        ($scored[0] | Format-Table | Out-String) | Should -Match 'IsAnomaly'
+
+        $rows | Set-AutoencoderThreshold -Model $model -Method Percentile -ErrorAction Stop
+        $labelled = $scored | ForEach-Object { @{ AnomalyScore = $_.AnomalyScore; IsAnomaly = $_.IsAnomaly; Incident = 'no' } }
+        (@($labelled) | Measure-AnomalyDetection -LabelProperty Incident -AnomalyLabel yes -WarningAction SilentlyContinue -ErrorAction Stop).Count | Should -Be 60
+        $windows = @(1..3 | ForEach-Object { @{ Time = [datetime]'2026-01-05' + [timespan]::FromMinutes($_); Level = 'Error' } } |
+            ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -CountBy Level -ErrorAction Stop)
+        $windows[0].'Level=Error' | Should -Be 3
+    }
+
+    It 'refuses files piped from Get-ChildItem, saying to give them with -Path (<Command>)' -ForEach @(
+        @{ Command = 'Test-Anomaly'; Run = { param($files) $files | Test-Anomaly -Model $script:ModelObject } }
+        @{ Command = 'Invoke-AutoencoderTraining'; Run = { param($files) $files | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } }
+        @{ Command = 'Set-AutoencoderThreshold'; Run = { param($files) $files | Set-AutoencoderThreshold -Model $script:ModelObject -Method Percentile } }
+    ) {
+        $files = Get-ChildItem -LiteralPath $TestDrive -Filter *.csv
+        $files | Should -Not -BeNullOrEmpty
         $thrown = $null
-        try { @{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject } catch { $thrown = $_ }
-        $thrown.FullyQualifiedErrorId | Should -Be 'FeatureColumnsMissing,AutoencoderPS.Commands.TestAnomalyCommand'
-        $thrown.Exception.Message | Should -Match 'hashtables'
-        $thrown.Exception.Message | Should -Match '\[pscustomobject\]'
-        @([pscustomobject]@{ Host = 'web01'; cpu = 50; mem = 40; disk = 200 } | Test-Anomaly -Model $script:ModelObject) | Should -HaveCount 1
+        try { & $Run $files } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedFileNotRow,*'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $thrown.TargetObject.FullName | Should -Be $files[0].FullName
+        $thrown.Exception.Message | Should -Match ([regex]::Escape("The input is a file ('$($files[0].FullName)'), not a row"))
+        $thrown.Exception.Message | Should -Match '-Path \*\.csv'
     }
 
     It 'refuses an -OutputPath on a drive that does not exist before reading anything' {
         { Test-Anomaly -Model $script:ModelObject -Path $script:Csv -OutputPath 'nosuchdrive:/scored.csv' } |
             Should -Throw -ErrorId 'OutputPathNotFileSystem,AutoencoderPS.Commands.TestAnomalyCommand'
+    }
+}
+
+Describe 'A misspelled property parameter is one error, not one per row (fifth review)' {
+    BeforeAll {
+        # Runs the command: its terminating error, and how many errors -ErrorVariable holds (that one error, which it records too).
+        function Invoke-Typo {
+            param([scriptblock] $Run)
+            $thrown = $null
+            try { & $Run } catch { $thrown = $_ }
+            [pscustomobject]@{ Thrown = $thrown; ErrorCount = @($rowErrors).Count; Warnings = @($warnings) }
+        }
+        $script:Logs = 1..500 | ForEach-Object { [pscustomobject]@{ Time = [datetime]'2026-01-01' + [timespan]::FromSeconds($_); Level = 'Info' } }
+        $script:Scored = @(New-MetricRow -Count 200 -Seed 3 | ForEach-Object -Begin { $i = 0 } -Process {
+                $_ | Add-Member -NotePropertyName Incident -NotePropertyValue 'no' -PassThru |
+                    Add-Member -NotePropertyName Time -NotePropertyValue ([datetime]'2026-01-01').AddMinutes($i++) -PassThru
+            } | Test-Anomaly -Model $script:ModelObject)
+    }
+
+    It 'ConvertTo-LogWindow -TimeProperty typo: one InputPropertyNotFound error naming the property and the row''s properties' {
+        $result = Invoke-Typo {
+            $script:Logs | ConvertTo-LogWindow -TimeProperty Tme -Interval 00:05:00 -CountBy Level -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue `
+                -WarningVariable script:warnings -WarningAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $result.Thrown.TargetObject | Should -Be 'Tme'
+        $result.Thrown.Exception.Message | Should -Match "-TimeProperty 'Tme': row 1 has no property 'Tme'\. Its properties are: Time, Level\."
+        $result.ErrorCount | Should -Be 1
+        $result.Warnings | Should -BeNullOrEmpty -Because 'the records do have Level'
+    }
+
+    It 'ConvertTo-LogWindow: a later record without the time property stays its own row error' {
+        $logs = @($script:Logs[0..2]) + [pscustomobject]@{ Level = 'Info' } + @($script:Logs[3..4])
+        $windows = @($logs | ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -ErrorVariable rowErrors -ErrorAction SilentlyContinue)
+        $windows | Should -Not -BeNullOrEmpty
+        $rowErrors | Should -HaveCount 1
+        $rowErrors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
+    }
+
+    It 'Measure-AnomalyDetection -LabelProperty typo: one error' {
+        $result = Invoke-Typo {
+            $script:Scored | Measure-AnomalyDetection -LabelProperty Incidnt -AnomalyLabel yes -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.TargetObject | Should -Be 'Incidnt'
+        $result.Thrown.Exception.Message | Should -Match "-LabelProperty 'Incidnt'.*Incident"
+        $result.ErrorCount | Should -Be 1
+    }
+
+    It 'Export-AnomalyReport -TimeProperty typo: one error, no file' {
+        $path = Join-Path $TestDrive 'typo.html'
+        $result = Invoke-Typo {
+            $script:Scored | Export-AnomalyReport -Model $script:ModelObject -Path $path -TimeProperty Tim -ErrorVariable script:rowErrors -ErrorAction SilentlyContinue
+        }
+        $result.Thrown.FullyQualifiedErrorId | Should -BeLike 'InputPropertyNotFound,*'
+        $result.Thrown.Exception.Message | Should -Match "-TimeProperty 'Tim'.*\bTime\b"
+        $result.ErrorCount | Should -Be 1
+        Test-Path -LiteralPath $path | Should -BeFalse
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Linq.Expressions;
@@ -12,24 +13,47 @@ namespace AutoencoderPS.Adapters
     /// <summary>Presents a PSObject's properties to the engine as named values.</summary>
     internal sealed class PSObjectRecord : IRecord
     {
-        /// <summary>A record of <paramref name="source"/>'s properties (of its counters for a Get-Counter sample set: <see cref="CounterSampleSets"/>).</summary>
-        public PSObjectRecord(PSObject source)
+        public PSObjectRecord(PSObject input)
         {
-            Source = CounterSampleSets.Row(source);
+            Input = input;
+            Source = RowOf(input);
         }
 
-        /// <summary>
-        /// A record read through <paramref name="shape"/> when the row has its member names (checked here). The shape is of
-        /// rows as they are read (<see cref="CounterSampleSets.Row"/>).
-        /// </summary>
-        public PSObjectRecord(PSObject source, RowShape shape)
+        /// <summary>A record read through <paramref name="shape"/> when the row has its member names (checked here).</summary>
+        public PSObjectRecord(PSObject input, RowShape shape) : this(input)
         {
-            Source = CounterSampleSets.Row(source);
             members = shape.Members(Source);
             if (members != null) this.shape = shape;
         }
 
+        /// <summary>The object as it was piped: the target of this row's errors.</summary>
+        public PSObject Input { get; }
+
+        /// <summary>The object the row is read from, and the one Test-Anomaly adds its scores to (see <see cref="RowOf"/>).</summary>
         public PSObject Source { get; }
+
+        /// <summary>
+        /// The object a piped row is read as: itself, or for a dictionary (@{...}, [ordered]@{...}) the [pscustomobject] of
+        /// its entries, as [pscustomobject]$row makes it. PowerShell 7 reads a dictionary's keys as its columns (Export-Csv,
+        /// ConvertTo-Csv, ConvertTo-Json), and a user who writes @{CpuPct=20} means the column CpuPct; a hashtable's own
+        /// properties are IsReadOnly, Keys, Count... A new object rather than the dictionary itself, so that a scored row
+        /// shows its scores as any other row does (a hashtable formats as Name/Value pairs and hides added members). A
+        /// Get-Counter sample set is the row of its counters (<see cref="CounterSampleSets.Row"/>).
+        /// </summary>
+        public static PSObject RowOf(PSObject input)
+        {
+            if (input.BaseObject is not IDictionary dictionary) return CounterSampleSets.Row(input);
+            var row = new PSObject();
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                string? name = entry.Key as string ?? LanguagePrimitives.ConvertTo<string>(entry.Key);
+                // Member names ignore case: of two keys that differ only in case (a case-sensitive Dictionary), the first
+                // is the column.
+                if (string.IsNullOrEmpty(name) || row.Properties[name] != null) continue;
+                row.Properties.Add(new PSNoteProperty(name, entry.Value));
+            }
+            return row;
+        }
 
         /// <summary>The shape the row was read through; null when it was read by name.</summary>
         public RowShape? Shape => shape;

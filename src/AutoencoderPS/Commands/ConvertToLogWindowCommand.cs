@@ -1,6 +1,5 @@
 using System;
 using AutoencoderPS.Engine.Text;
-using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -32,6 +31,7 @@ namespace AutoencoderPS.Commands
         private LogWindowAggregator aggregator = null!;
         private CultureInfo culture = null!;
         private long row;
+        private long rowsRead;
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -110,7 +110,9 @@ namespace AutoencoderPS.Commands
             if (InputObject == null) return;
             row++;
             var input = InputObject;
-            if (!TryGet(input, TimeProperty, out var timeValue))
+            var record = new PSObjectRecord(input);
+            if (row == 1) ThrowIfFirstRowLacks(record, nameof(TimeProperty), TimeProperty);
+            if (!TryGet(record, TimeProperty, out var timeValue))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
                     "Name the time property with -TimeProperty (for Get-WinEvent: TimeCreated).", input));
@@ -125,14 +127,14 @@ namespace AutoencoderPS.Commands
             }
 
             string? group = null;
-            if (GroupBy != null && TryGet(input, GroupBy, out var groupValue)) group = Text(groupValue);
+            if (GroupBy != null && TryGet(record, GroupBy, out var groupValue)) group = Text(groupValue);
 
             Dictionary<string, string?>? values = null;
             if (CountBy.Length > 0)
             {
                 values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var p in CountBy)
-                    if (TryGet(input, p, out var v)) values[p] = Text(v);
+                    if (TryGet(record, p, out var v)) values[p] = Text(v);
             }
 
             Dictionary<string, double?>? measured = null;
@@ -141,7 +143,7 @@ namespace AutoencoderPS.Commands
                 measured = new Dictionary<string, double?>(StringComparer.OrdinalIgnoreCase);
                 foreach (var p in Measure)
                 {
-                    if (!TryGet(input, p, out var v)) continue;
+                    if (!TryGet(record, p, out var v)) continue;
                     switch (NumberParser.TryRead(v, culture, out double number))
                     {
                         case NumberParser.Outcome.Number:
@@ -157,11 +159,13 @@ namespace AutoencoderPS.Commands
             }
 
             aggregator.Add(timestamp, group, values, measured);
+            rowsRead++;
         }
 
         protected override void EndProcessing()
         {
-            if (row > 0)
+            // Of the records read: one that failed on its time was not asked for the other properties.
+            if (rowsRead > 0)
                 foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
                     if (!propertiesSeen.Contains(p))
                         WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");
@@ -209,35 +213,12 @@ namespace AutoencoderPS.Commands
             }
         }
 
-        private bool TryGet(PSObject input, string name, out object? value)
+        private bool TryGet(PSObjectRecord input, string name, out object? value)
         {
-            value = null;
-            if (input.BaseObject is IDictionary dictionary)
-            {
-                foreach (DictionaryEntry entry in dictionary)
-                    if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        value = Unwrap(entry.Value);
-                        propertiesSeen.Add(name);
-                        return true;
-                    }
-                return false;
-            }
-            var property = input.Properties[name];
-            if (property == null) return false;
+            if (!input.TryGetValue(name, out value)) return false;
             propertiesSeen.Add(name);
-            try
-            {
-                value = Unwrap(property.Value);
-            }
-            catch (GetValueException)
-            {
-                value = null;
-            }
             return true;
         }
-
-        private static object? Unwrap(object? value) => value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject ? wrapped.BaseObject : value;
 
         private static string? Text(object? value) => value switch
         {

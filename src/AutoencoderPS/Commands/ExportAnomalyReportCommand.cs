@@ -19,7 +19,7 @@ namespace AutoencoderPS.Commands
     /// arrives and reduced to what the report needs (see <see cref="AnomalyReport"/> for what is kept per row); the
     /// file is written atomically when the input ends.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "AnomalyReport", SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Export-AnomalyReport.md")]
+    [Cmdlet(VerbsData.Export, "AnomalyReport", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = HelpLinks.Base + "Export-AnomalyReport.md")]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportAnomalyReportCommand : AutoencoderCmdlet
     {
@@ -28,10 +28,20 @@ namespace AutoencoderPS.Commands
         private long rowNumber;
         private bool sawAnyRow;
 
-        /// <summary>The HTML file to write.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>The HTML file to write; a wildcard pattern must match one existing file (as Out-File's -Path).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
+
+        /// <summary>The HTML file to write, its name taken as written.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = "";
 
         /// <summary>The model that scored the rows: its threshold and summary go into the report.</summary>
         [Parameter(Mandatory = true)]
@@ -99,6 +109,7 @@ namespace AutoencoderPS.Commands
             sawAnyRow = true;
             long row = ++rowNumber;
             var record = new PSObjectRecord(InputObject);
+            if (row == 1) ThrowIfFirstRowLacks(record, nameof(TimeProperty), TimeProperty);
 
             if (!record.TryGetValue("AnomalyScore", out var scoreValue))
             {
@@ -215,17 +226,23 @@ namespace AutoencoderPS.Commands
 
         private string ResolveTarget()
         {
+            string path = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
             try
             {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+                string resolved = ResolveOutputFile(path, ParameterSetName == LiteralPathSet, out ProviderInfo provider);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{Path}' is not a file-system path."),
-                        ErrorIds.ReportPathNotFileSystem, Path));
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."),
+                        ErrorIds.ReportPathNotFileSystem, path));
                 return resolved;
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
             {
-                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.ReportPathInvalid, Path));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.ReportPathInvalid, path));
+                return "";
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, path));
                 return "";
             }
         }

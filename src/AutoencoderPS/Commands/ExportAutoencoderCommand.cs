@@ -22,7 +22,9 @@ namespace AutoencoderPS.Commands
         [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
+        /// <summary>The file to write; a wildcard pattern must match one existing file (as Out-File's -Path).</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
@@ -97,7 +99,7 @@ namespace AutoencoderPS.Commands
             string path = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
             try
             {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+                string resolved = ResolveOutputFile(path, ParameterSetName == LiteralPathSet, out ProviderInfo provider);
                 if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 {
                     WriteError(ErrorCatalog.Record(new ArgumentException($"'{path}' is not a file-system path."),
@@ -109,6 +111,11 @@ namespace AutoencoderPS.Commands
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException || e is ArgumentException)
             {
                 WriteError(ErrorCatalog.Record(e, ErrorIds.ModelPathInvalid, path));
+                return "";
+            }
+            catch (AutoencoderException e)
+            {
+                WriteError(EngineError(e, path));
                 return "";
             }
         }

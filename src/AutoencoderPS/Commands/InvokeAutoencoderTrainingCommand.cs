@@ -127,7 +127,9 @@ namespace AutoencoderPS.Commands
         {
             if (!ReadsFiles)
             {
-                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
+                if (InputObject == null) return;
+                CheckFirstPipedRow(InputObject);
+                Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
             ReadInputFiles(record =>

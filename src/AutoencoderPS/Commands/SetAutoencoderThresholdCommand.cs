@@ -58,7 +58,9 @@ namespace AutoencoderPS.Commands
             if (ParameterSetName == TrainingErrorsSet) return;
             if (!ReadsFiles)
             {
-                if (InputObject != null) Accept(new PSObjectRecord(InputObject), ++rowNumber);
+                if (InputObject == null) return;
+                CheckFirstPipedRow(InputObject);
+                Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
             ReadInputFiles(record =>

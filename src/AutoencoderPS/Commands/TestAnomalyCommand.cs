@@ -158,7 +158,8 @@ namespace AutoencoderPS.Commands
                 var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
-                    if (MissingColumns(record.ColumnNames, "The input", InputObject) is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
+                    CheckFirstPipedRow(InputObject);
+                    if (MissingColumns(record.ColumnNames, "The input") is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
                     columnsChecked = true;
                 }
                 // A live source (Get-Counter -Continuous, Get-Content -Wait | ConvertFrom-Csv) sends a row now and then: each
@@ -233,7 +234,7 @@ namespace AutoencoderPS.Commands
                         // scores none of the files after that, whichever way they are read.
                         Model.ThrowIfTrainedSince(pipeline.Schema, file);
                         // A file without the model's columns is that file's error: the other files are scored.
-                        if (MissingColumns(header.Names, $"File '{file}'", file) is { } missing) throw missing;
+                        if (MissingColumns(header.Names, $"File '{file}'") is { } missing) throw missing;
                         if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
@@ -405,32 +406,28 @@ namespace AutoencoderPS.Commands
 
         // A feature column absent from the input is a schema mismatch: one error naming every missing column (null when
         // none is missing). Piped input stops at it; a file is skipped with it, and the other files are scored.
-        private AutoencoderException? MissingColumns(IEnumerable<string> present, string source, object target)
+        private AutoencoderException? MissingColumns(IEnumerable<string> present, string source)
         {
             var found = present.ToList();
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
-            var e = ColumnMismatch.Check(source, Model.ColumnsRead, found, names.Contains, Delimiter);
-            if (e == null) return null;
-            // A hashtable's keys are not properties: its "columns" are Keys, Values, Count... Say so, not that columns lack.
-            if (target is PSObject { BaseObject: System.Collections.IDictionary })
-                e = new AutoencoderException(ErrorIds.FeatureColumnsMissing,
-                    "The input rows are hashtables (dictionaries): Test-Anomaly reads a row's properties, and a hashtable's keys are not " +
-                    $"properties. Pipe objects instead: [pscustomobject]@{{ {string.Join("; ", Schema.Names.Take(3).Select(n => n + " = ..."))} }}, " +
-                    "or $rows | ForEach-Object { [pscustomobject]$_ }.");
-            return e;
+            return ColumnMismatch.Check(source, Model.ColumnsRead, found, names.Contains, Delimiter);
         }
 
         // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.
-        private PSObjectRecord NewRecord(PSObject input)
+        // The shape is of the object the row is read as (a dictionary's is a new object of its keys).
+        private PSObjectRecord NewRecord(PSObject row)
         {
-            var row = CounterSampleSets.Row(input);
-            shape ??= RowShape.Of(row);
-            if (shape == null) return new PSObjectRecord(row);
+            if (shape == null)
+            {
+                var first = new PSObjectRecord(row);
+                shape = RowShape.Of(first.Source);
+                if (shape == null) return first;
+            }
             var record = new PSObjectRecord(row, shape);
             if (record.Shape != null) shapeMisses = 0;
             else if (++shapeMisses >= ShapeMissesBeforeNewShape)
             {
-                shape = RowShape.Of(row);
+                shape = RowShape.Of(record.Source);
                 shapeMisses = 0;
                 if (shape != null) record = new PSObjectRecord(row, shape);
             }

@@ -60,6 +60,7 @@ namespace AutoencoderPS.Errors
             // Input files
             [InputFileNotFound] = ErrorCategory.ObjectNotFound,
             [InputPathNotFileSystem] = ErrorCategory.InvalidArgument,
+            [PipedFileNotRow] = ErrorCategory.InvalidArgument,
             [InputFileUnreadable] = ErrorCategory.ReadError,
             [InputFileShrank] = ErrorCategory.InvalidData,
             [EmptyCsvFile] = ErrorCategory.InvalidData,
@@ -110,6 +111,8 @@ namespace AutoencoderPS.Errors
             [ModelFolderNotFound] = ErrorCategory.ObjectNotFound,
             [ModelPathIsFolder] = ErrorCategory.InvalidArgument,
             [ModelPathInvalid] = ErrorCategory.InvalidArgument,
+            [OutputPatternMatchesNoFile] = ErrorCategory.ObjectNotFound,
+            [OutputPatternMatchesSeveral] = ErrorCategory.InvalidArgument,
             [ModelPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [ModelPathAmbiguous] = ErrorCategory.InvalidArgument,
             [TorchRuntimeUnavailable] = ErrorCategory.ResourceUnavailable,
@@ -129,6 +132,7 @@ namespace AutoencoderPS.Errors
             [InvalidAnomalyProbability] = ErrorCategory.InvalidData,
             [TimePropertyMissing] = ErrorCategory.InvalidData,
             [ScoredRowPropertyMissing] = ErrorCategory.InvalidData,
+            [InputPropertyNotFound] = ErrorCategory.ObjectNotFound,
 
             // Log windows
             [InvalidLogInterval] = ErrorCategory.InvalidArgument,

@@ -8,6 +8,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Modeling.Torch;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Hosting;
 using AutoencoderPS.Errors;
 
@@ -247,6 +248,56 @@ namespace AutoencoderPS.Commands
             if (model.IsDisposed)
                 ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.ModelDisposed,
                     "The model has been disposed and can't be used any more. Import it again with Import-Autoencoder."), model));
+        }
+
+        /// <summary>
+        /// The file an output path names, resolved as Out-File and Export-Csv resolve theirs: -Path with wildcard
+        /// characters must match exactly one existing item, which is then the file written (a pattern is never a new
+        /// file's name: a file called '*.aemodel' is a hazard in every shell); -LiteralPath, and a -Path without them, is
+        /// taken as written. No match or several are an AutoencoderException (OutputPatternMatchesNoFile,
+        /// OutputPatternMatchesSeveral) that says to use -LiteralPath for such a name; the provider's own exceptions
+        /// (a drive or provider that does not exist) are left to the caller, as before.
+        /// </summary>
+        private protected string ResolveOutputFile(string path, bool literal, out ProviderInfo provider)
+        {
+            string asWritten = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            if (literal || !WildcardPattern.ContainsWildcardCharacters(path)) return asWritten;
+            IReadOnlyList<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = Array.Empty<string>();
+            }
+            if (matches.Count == 1) return matches[0];
+            if (matches.Count == 0)
+                throw new AutoencoderException(ErrorIds.OutputPatternMatchesNoFile,
+                    $"-Path '{path}' is a wildcard pattern, and it matches no existing file. To write a new file of that name, give it with -LiteralPath.");
+            const int Shown = 5;
+            throw new AutoencoderException(ErrorIds.OutputPatternMatchesSeveral,
+                $"-Path '{path}' is a wildcard pattern that matches {matches.Count} files or folders " +
+                $"({string.Join(", ", matches.Take(Shown).Select(m => $"'{m}'"))}{(matches.Count > Shown ? ", ..." : "")}); it must match one. " +
+                "Give the one file to write, or a name with wildcard characters with -LiteralPath.");
+        }
+
+        /// <summary>
+        /// Stops with one InputPropertyNotFound error when the first piped row has no property <paramref name="property"/>,
+        /// which -<paramref name="parameter"/> names: a typo, or rows of another kind, on which every row would fail, one
+        /// error each (50,000 of them for a day of logs). Its target is the property name; it lists the row's properties.
+        /// A later row that lacks the property stays that row's own error.
+        /// </summary>
+        private protected void ThrowIfFirstRowLacks(PSObjectRecord firstRow, string parameter, string? property)
+        {
+            if (property == null || firstRow.TryGetValue(property, out _)) return;
+            const int Shown = 20;
+            var names = firstRow.ColumnNames.ToList();
+            string listed = string.Join(", ", names.Take(Shown)) + (names.Count > Shown ? $" and {names.Count - Shown} more" : "");
+            ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                    $"-{parameter} '{property}': row 1 has no property '{property}'. Its properties are: {(names.Count == 0 ? "none" : listed)}. " +
+                    "Check the spelling (a row's property names are what Get-Member shows)."),
+                ErrorIds.InputPropertyNotFound, property));
         }
 
         protected void ThrowIfNotTrained(AutoencoderModel model)

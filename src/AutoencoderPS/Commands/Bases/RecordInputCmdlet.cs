@@ -140,7 +140,7 @@ namespace AutoencoderPS.Commands
         /// <summary>The object a row error points at: the input object, or the file row as an object.</summary>
         protected static object TargetOf(IRecord record) => record switch
         {
-            PSObjectRecord p => p.Source,
+            PSObjectRecord p => p.Input,
             CsvRecord csv => ToPSObject(csv),
             _ => record,
         };
@@ -162,6 +162,29 @@ namespace AutoencoderPS.Commands
                 RecommendedAction = error.ErrorDetails.RecommendedAction,
             };
             return error;
+        }
+
+        private bool pipedRowChecked;
+
+        /// <summary>
+        /// Stops with one PipedFileNotRow error when the first piped object is a file or folder (Get-ChildItem *.csv |
+        /// ...; an object with PSPath and FullName): its properties (Length, Name, Attributes...) would be read as a row's
+        /// columns, trained on or refused with a list of 35 of them. -LiteralPath does not bind PSPath from the pipeline
+        /// here, as Import-Autoencoder's does: every piped object binds to -InputObject first, whatever its properties.
+        /// </summary>
+        protected void CheckFirstPipedRow(PSObject input)
+        {
+            if (pipedRowChecked) return;
+            pipedRowChecked = true;
+            bool file = input.BaseObject is FileSystemInfo || (input.Properties["PSPath"] != null && input.Properties["FullName"] != null);
+            if (!file) return;
+            string name = input.BaseObject is FileSystemInfo info ? info.FullName : input.Properties["FullName"]?.Value?.ToString() ?? input.ToString();
+            string command = MyInvocation.MyCommand.Name;
+            ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                    $"The input is a file ('{name}'), not a row: {command} reads each piped object's properties as the columns of one row. " +
+                    $"To read the rows of CSV files, give the files with -Path (-Path *.csv) or -LiteralPath (-LiteralPath (Get-ChildItem *.csv).FullName), " +
+                    $"or pipe their rows (Import-Csv <file> | {command})."),
+                ErrorIds.PipedFileNotRow, input));
         }
 
         private int filesFound;
