@@ -293,6 +293,25 @@ Describe 'Test-Anomaly' {
             $rows[1].PSObject.Properties['AnomalyScore'] | Should -BeNullOrEmpty
         }
 
+        It 'a FIRST row missing a feature column is a bad row like any other when the second has them; the others come out' {
+            # It stopped the whole call (FeatureColumnsMissing) and every good row after it was lost.
+            $rows = @(New-SampleRow -First 10)
+            $rows[0] = $rows[0] | Select-Object -Property * -ExcludeProperty ErrorCount
+            $errs = $null
+            $out = @($rows | Test-Anomaly -Model $m -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
+            $errs[0].ToString() | Should -Match '\bRow 1\b'
+            [object]::ReferenceEquals($errs[0].TargetObject, $rows[0]) | Should -BeTrue
+            $out | Should -HaveCount 9
+            $out.Timestamp | Should -Be ($rows | Select-Object -Skip 1).Timestamp
+        }
+
+        It 'a single piped row lacking feature columns is the FeatureColumnsMissing error' {
+            $row = New-SampleRow -First 1 | Select-Object -Property * -ExcludeProperty CpuPct
+            { $row | Test-Anomaly -Model $m } | Should -Throw -ErrorId 'FeatureColumnsMissing,*'
+        }
+
         It 'a file of a header only is no error, but a warning names it (file to file, and file to objects)' {
             $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-headeronly-$([guid]::NewGuid().ToString('N'))"
             $null = New-Item -ItemType Directory -Path $folder

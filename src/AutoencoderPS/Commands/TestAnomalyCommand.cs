@@ -34,6 +34,8 @@ namespace AutoencoderPS.Commands
         private CsvHeader? firstHeader;
         private string? firstFile;
         private bool columnsChecked;
+        // A first piped row without the model's columns, until the second row says whether the input is of another kind.
+        private (PSObjectRecord Row, AutoencoderException Missing)? heldFirstRow;
         private long rowNumber;
         private readonly System.Diagnostics.Stopwatch clock = new System.Diagnostics.Stopwatch();
         private ProgressRecord? progress;
@@ -159,8 +161,20 @@ namespace AutoencoderPS.Commands
                 if (!columnsChecked)
                 {
                     CheckFirstPipedRow(InputObject);
-                    if (MissingColumns(record.ColumnNames, "The input") is { } missing) ThrowTerminatingError(EngineError(missing, InputObject));
+                    if (MissingColumns(record.ColumnNames, "The input") is { } missing)
+                    {
+                        // One row without the model's columns may be a bad row; the first two are input of another kind.
+                        if (heldFirstRow == null)
+                        {
+                            heldFirstRow = (record, missing);
+                            return;
+                        }
+                        ThrowTerminatingError(EngineError(heldFirstRow.Value.Missing, heldFirstRow.Value.Row.Input));
+                    }
                     columnsChecked = true;
+                    // The first row lacked them and this one has them: it was a bad row, reported as any later one.
+                    if (heldFirstRow is { } held) Accept(held.Row, ++rowNumber);
+                    heldFirstRow = null;
                 }
                 // A live source (Get-Counter -Continuous, Get-Content -Wait | ConvertFrom-Csv) sends a row now and then: each
                 // is scored when it comes, not when a batch of BatchSize is full (hours later). Measured from the end of the
@@ -383,6 +397,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            if (heldFirstRow is { } only) ThrowTerminatingError(EngineError(only.Missing, only.Row.Input));
             Flush();
             if (progress != null)
             {
