@@ -8,6 +8,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
@@ -398,7 +399,9 @@ namespace AutoencoderPS.Commands
         {
             var found = present.ToList();
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
-            var missing = Schema.Names.Concat(Model.Settings.WindowColumns).Where(n => !names.Contains(n)).ToArray();
+            // The time property by its lookup (a perfmon export names its time column after its own zone).
+            var missing = Schema.Names.Concat(Model.Settings.WindowColumns)
+                .Where(n => !names.Contains(n) && !(n == Model.Settings.TimeProperty && TimeColumn.Find(n, found) != null)).ToArray();
             if (missing.Length == 0) return null;
             var e = ColumnMismatch.Error(source, missing, found, Schema.Names.Concat(Model.Settings.WindowColumns), Delimiter);
             // A hashtable's keys are not properties: its "columns" are Keys, Values, Count... Say so, not that columns lack.

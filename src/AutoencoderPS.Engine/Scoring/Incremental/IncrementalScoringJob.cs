@@ -411,7 +411,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private DateTime? FirstRowTime(FilePlan plan)
         {
             var entry = plan.Entry!;
-            string time = model.Settings.TimeProperty!;
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path)
             {
                 EndEndsRecord = true,
@@ -419,7 +418,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             foreach (var row in scanner.Records().Where(r => !r.IsBlank).Take(RowsSearchedForTime))
             {
                 var record = new CsvRecord(plan.Header!, row.Fields!, plan.Path, row.Line);
-                if (record.TryGetValue(time, out var value) && TimestampParser.TryRead(value, options.Csv.Culture, out var first)) return first;
+                // The row's key without its group (a perfmon column by any zone's name, an instant with the model's zone).
+                try
+                {
+                    if (SlidingWindow.ReadTime(record, model.Settings, options.Csv.Culture) is DateTime first) return first;
+                }
+                catch (FeatureValueException) { }
             }
             return null;
         }
@@ -582,7 +586,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 $"{plan.OutOfOrder.Count:N0} row(s) of '{plan.Path}'{plan.OutOfOrder.Span}, are older than rows of their groups already scored, so they were skipped " +
                 $"and are not tried again{(plan.OutOfOrder.Count > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
                 "A run takes files in the order of their rows, so a backlog goes in order only when it arrives whole before the newer rows are " +
-                "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order."));
+                "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order." +
+                (plan.OutOfOrder.StepBack is TimeSpan back ? " " + WindowAssembler.RepeatedHourHint(back, plan.OutOfOrder.InUtc ? DateTimeKind.Utc : DateTimeKind.Unspecified).TrimEnd() : "")));
         }
 
         // One record into the pipeline: scored (later, with its batch), or rejected and reported.
@@ -601,7 +606,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     batch.Rejected++;
                     var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
                         : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
-                    refused?.Add(rejected.Value as DateTime?);
+                    refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
                     if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                 }
                 else
