@@ -222,6 +222,18 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void WithAZoneARowOutOfOrderIsNamedByItsInstantAndNoDaylightHintIsGiven()
+        {
+            var settings = Settings(Zone);
+            var assembler = new WindowAssembler(4, 1);
+            assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:50:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 });
+            var e = Assert.Throws<FeatureValueException>(() =>
+                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:20:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 }, "Time"));
+            Assert.Contains("has time 2026-10-20 07:20:00 UTC, earlier than the previous row of group 'a' (2026-10-20 07:50:00 UTC)", e.Message);
+            Assert.DoesNotContain("-TimeZone", e.Message);
+        }
+
+        [ZoneFact]
         public void APerfmonModelNamedInSummerReadsAWinterExportAndTakesItsZoneFromTheName()
         {
             // perfmon names the time column after the zone in effect when logging started.

@@ -572,7 +572,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         internal static FeatureValueException DatedAhead(WindowKey key, DateTime latest, string timeColumn) =>
             new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time,
                 $"column '{timeColumn}' has time {Format(key.Time!.Value)}{GroupText(key.Group)}, after {Format(latest)}: this computer's " +
-                "clock (UTC) and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
+                "clock and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
                 "computer, is wrong. The row is skipped, so that the group's later rows are still taken in order.",
                 ErrorIds.RowDatedAhead);
 
@@ -588,7 +588,9 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
-        internal static string Format(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+        // A time in UTC says so: with a model's time zone, rows are ordered (and named in errors) by their instants.
+        internal static string Format(DateTime t) =>
+            t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + (t.Kind == DateTimeKind.Utc ? " UTC" : "");
     }
 
     /// <summary>The training windows of a set of rows, and what the series' time steps look like.</summary>
