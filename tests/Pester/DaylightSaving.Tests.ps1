@@ -132,6 +132,19 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             @(New-CounterRow -Time $Night -TimeColumn $Winter | Test-Anomaly -Model $Model).Count | Should -Be 300
         }
 
+        It 'writes a summer and a winter export to one -OutputPath, the times under one time column' -Skip:$NoZone {
+            $summerFile = Join-Path $TestDrive 'october.csv'
+            $winterFile = Join-Path $TestDrive 'november.csv'
+            $out = Join-Path $TestDrive 'both-scored.csv'
+            $october = @(Get-LocalTime ([datetime]'2026-10-25'))
+            New-CounterRow -Time $october | Export-Csv -LiteralPath $summerFile -NoTypeInformation -UseQuotes AsNeeded
+            New-CounterRow -Time $Night -TimeColumn $Winter | Export-Csv -LiteralPath $winterFile -NoTypeInformation -UseQuotes AsNeeded
+            Test-Anomaly -Model $Model -LiteralPath $summerFile, $winterFile -OutputPath $out -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $written = @(Import-Csv -LiteralPath $out)
+            @($written.$Summer) | Should -Be (@($october) + @($Night))
+        }
+
         It 'the scheduled job scores the night over two runs cut inside the repeated hour: nothing refused, no failure' -Skip:$NoZone {
             $folder = Join-Path $TestDrive 'job'
             $null = New-Item -ItemType Directory -Path $folder

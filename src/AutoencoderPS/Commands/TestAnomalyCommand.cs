@@ -224,7 +224,7 @@ namespace AutoencoderPS.Commands
                         Model.ThrowIfTrainedSince(pipeline.Schema, file);
                         // A file without the model's columns is that file's error: the other files are scored.
                         if (MissingColumns(header.Names, $"File '{file}'", file) is { } missing) throw missing;
-                        if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
+                        if (output != null && firstHeader != null && !firstHeader.SameColumns(header))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                                 $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));

@@ -29,6 +29,13 @@ namespace AutoencoderPS.Engine.Features.Windows
             return IsPerfmon(timeProperty) ? perfmon : null;
         }
 
+        /// <summary>
+        /// Whether two column names of two files are the same column: equal but for case, or both a perfmon time column
+        /// (a scored output of a summer and a winter export has one time column).
+        /// </summary>
+        public static bool SameColumn(string a, string b) =>
+            string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || IsPerfmon(a) && IsPerfmon(b);
+
         /// <summary>Reads <paramref name="timeProperty"/> of a record (a perfmon time column by any zone's name); false when it has none.</summary>
         public static bool TryGetValue(IRecord record, string timeProperty, out object? value)
         {

@@ -474,7 +474,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var plan in plans.Where(p => p.Usable).OrderBy(p => p.Path, StringComparer.Ordinal))
                 foreach (var name in plan.Header!.Names)
-                    if (name.Length > 0 && seen.Add(name)) columns.Add(name);
+                    // One perfmon time column, whatever zone each file's name says (TimeColumn).
+                    if (name.Length > 0 && seen.Add(name) && !(TimeColumn.IsPerfmon(name) && TimeColumn.Find(name, columns) != null)) columns.Add(name);
             if (columns.Count > 0) state.Output.Columns = columns;
         }
 
@@ -689,7 +690,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns == null) return;
             var kept = new HashSet<string>(state.Output.Columns, StringComparer.OrdinalIgnoreCase);
-            var dropped = header.Names.Where(n => n.Length > 0 && !kept.Contains(n)).ToArray();
+            var dropped = header.Names.Where(n => n.Length > 0 && !kept.Contains(n) && TimeColumn.Find(n, state.Output.Columns) == null).ToArray();
             if (dropped.Length > 0)
                 observer.Warning($"File '{file}' has column(s) {string.Join(", ", dropped)} that the output '{outputPath}' does not: its columns " +
                     "were fixed when it was created, so they are left out. Use -Format JsonLines, or another -OutputPath, to keep them.");
