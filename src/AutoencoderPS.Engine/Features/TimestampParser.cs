@@ -86,6 +86,15 @@ namespace AutoencoderPS.Engine.Features
                         timestamp = dotted;
                         return true;
                     }
+                    // A clock time without an offset, the common case where the instant is wanted (a model's zone): one
+                    // parse keeping its kind, which only text with an offset or a Z is not Unspecified.
+                    if (wantInstant && text.Length >= MinimumTextLength &&
+                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)) &&
+                        clock.Kind == DateTimeKind.Unspecified)
+                    {
+                        timestamp = clock;
+                        return true;
+                    }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
                          DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))

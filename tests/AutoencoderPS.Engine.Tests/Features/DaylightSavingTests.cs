@@ -302,6 +302,22 @@ namespace AutoencoderPS.Engine.Tests.Features
             Assert.Null(old.Settings.Zone);
         }
 
+        [Theory]
+        [InlineData("11/01/2026 01:30:00.979", "2026-11-01 01:30:00.979", null)]
+        [InlineData("2026-11-01 01:30", "2026-11-01 01:30:00", null)]
+        [InlineData("2026-11-01T01:30:00-08:00", "2026-11-01 01:30:00", "2026-11-01 09:30:00")]
+        [InlineData("2026-11-01T09:30:00Z", "2026-11-01 09:30:00", "2026-11-01 09:30:00")]
+        [InlineData("1793525400", "2026-11-01 09:30:00", "2026-11-01 09:30:00")]
+        public void ATimeSaysItsInstantOnlyWithAnOffsetAUtcMarkOrAsAnEpochNumber(string text, string written, string? instant)
+        {
+            Assert.True(TimestampParser.TryRead(text, Invariant, out var clock, out var stated));
+            Assert.Equal(DateTime.Parse(written, Invariant), clock);
+            Assert.Equal(instant == null ? null : DateTime.SpecifyKind(DateTime.Parse(instant, Invariant), DateTimeKind.Utc), stated);
+            // The written time is the one the features read, with or without the instant.
+            Assert.True(TimestampParser.TryRead(text, Invariant, out var plain));
+            Assert.Equal(clock, plain);
+        }
+
         [Fact]
         public void AnUnknownZoneOrOneWithoutATimePropertyIsRefused()
         {
