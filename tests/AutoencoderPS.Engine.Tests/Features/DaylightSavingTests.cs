@@ -145,6 +145,22 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void TrainingOnAFallBackNightPlansItsWindowsInTrueOrder()
+        {
+            // Training sorts each group by time: keys kept in arrival order (as Invoke-AutoencoderTraining keeps them)
+            // put the repeated hour's two passes one after the other, a minute apart, with no gap.
+            var settings = Settings(Zone);
+            var arrival = new SlidingWindow.OrderCheck();
+            var keys = LocalTimes(FallBackNight)
+                .Select(t => arrival.Add(SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant))!.Value).ToList();
+            var plan = SlidingWindow.Plan(4, keys, null);
+            Assert.Equal(0, plan.Gaps);
+            Assert.Equal(3, plan.WarmingUpRows);
+            Assert.Equal(TimeSpan.FromMinutes(1), plan.UsualInterval);
+            Assert.Equal(Enumerable.Range(3, 297), plan.Windows.Select(w => w[^1]));
+        }
+
+        [ZoneFact]
         public void TheHourSkippedInSpringIsNoGapWithTheZone()
         {
             var times = LocalTimes(new DateTime(2026, 3, 8));
