@@ -306,6 +306,28 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void TheJobDoesNotReadAMemoryOfTimesAsWrittenAsInstants()
+        {
+            // The same training without and with a zone: the same weights and threshold, so only the zone tells the
+            // memories apart. Read as instants, Berlin's written times would be up to two hours ahead of the rows to come.
+            using var plain = Model(null);
+            using var zoned = Model(Zone);
+            Assert.Equal(plain.Threshold, zoned.Threshold);
+            var times = LocalTimes(new DateTime(2026, 10, 21));
+            string input = temp.File("day.csv"), output = temp.File("scored.csv");
+            var utf8 = new UTF8Encoding(false);
+            File.WriteAllText(input, "Time,Host,cpu\n" + Csv("Time", times, 0, 100), utf8);
+            var options = new IncrementalScoringOptions { OutputPath = output, StatePath = IncrementalScoringOptions.DefaultStatePath(output) };
+            new IncrementalScoringJob(plain, options, new RecordingObserver()).Run(new[] { input });
+            File.AppendAllText(input, Csv("Time", times, 100), utf8);
+            var recorder = new RecordingObserver();
+            var summary = new IncrementalScoringJob(zoned, options, recorder).Run(new[] { input });
+            Assert.Contains(recorder.Warnings, w => w.Contains("time zone"));
+            // Started afresh: the group warms up again.
+            Assert.Equal(3, summary.RowsWarmingUp);
+        }
+
+        [ZoneFact]
         public void TheModelFileKeepsTheZoneAndAnOldFileHasNone()
         {
             using var model = Model(Zone);
