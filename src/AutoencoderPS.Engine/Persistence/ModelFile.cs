@@ -262,6 +262,11 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 throw;
             }
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.TimeZoneInvalid)
+            {
+                // A sound file whose zone this system does not know (no tz data, or a zone it lacks): not a damaged file.
+                throw new ModelFileException(e.ErrorId, path, $"'{path}' can't be used on this system: its time zone {e.Message}", e);
+            }
             catch (Exception e) when (e is not ModelFileException)
             {
                 throw new ModelFileException(ErrorIds.ModelFileCorrupt, path, $"'{path}' is not a usable model file: {e.Message}", e);

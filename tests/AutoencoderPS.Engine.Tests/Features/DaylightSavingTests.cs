@@ -338,6 +338,16 @@ namespace AutoencoderPS.Engine.Tests.Features
             using var old = ModelFile.Deserialize(ModelFile.Serialize(plain), "");
             Assert.Null(old.Settings.TimeZone);
             Assert.Null(old.Settings.Zone);
+            Assert.DoesNotContain("TimeZone", ModelFileLayout.Parse(ModelFile.Serialize(plain)).MetadataText);
+
+            // A sound file whose zone this system does not know is said to be so, not damaged.
+            var layout = ModelFileLayout.Parse(ModelFile.Serialize(model));
+            var metadata = layout.MetadataJson;
+            metadata["TimeZone"] = "Mars/Olympus_Mons";
+            layout.MetadataJson = metadata;
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Deserialize(layout.Pack(), "mars.aemodel"));
+            Assert.Equal(ErrorIds.TimeZoneInvalid, error.ErrorId);
+            Assert.Contains("'Mars/Olympus_Mons' is not a time zone this system knows", error.Message);
         }
 
         [Theory]

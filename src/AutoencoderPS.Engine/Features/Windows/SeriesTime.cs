@@ -23,7 +23,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException)
             {
                 throw new AutoencoderException(ErrorIds.TimeZoneInvalid,
-                    $"'{id}' is not a time zone this system knows. Give an IANA id (America/Los_Angeles, Europe/Berlin) or a Windows " +
+                    $"'{id}' is not a time zone this system knows (its time zone data may lack it). Give an IANA id (America/Los_Angeles, Europe/Berlin) or a Windows " +
                     "id (Pacific Standard Time); Get-TimeZone -ListAvailable lists them.", e);
             }
         }
