@@ -25,6 +25,10 @@ namespace AutoencoderPS.Engine
         public const string ModelInUse = "ModelInUse";
         /// <summary>The network's layers would hold more parameters than the module allows.</summary>
         public const string NetworkTooLarge = "NetworkTooLarge";
+        /// <summary>-TimeZone names a zone the system does not know.</summary>
+        public const string TimeZoneInvalid = "TimeZoneInvalid";
+        /// <summary>-TimeZone needs a -TimeProperty whose times it places.</summary>
+        public const string TimeZoneNeedsTime = "TimeZoneNeedsTime";
         /// <summary>-TimeGrid needs a -TimeProperty to lay the grid on.</summary>
         public const string TimeGridNeedsTime = "TimeGridNeedsTime";
         /// <summary>A sliding window's time or group column is also named as a feature.</summary>
@@ -82,6 +86,8 @@ namespace AutoencoderPS.Engine
         public const string RowsOutOfOrder = "RowsOutOfOrder";
         /// <summary>A sliding-window row has no time.</summary>
         public const string TimeValueMissing = "TimeValueMissing";
+        /// <summary>A sliding-window row's local time falls in the hour skipped when the model's time zone goes forward.</summary>
+        public const string TimeValueNonexistent = "TimeValueNonexistent";
         /// <summary>A sliding-window row's time is not a timestamp.</summary>
         public const string TimeValueInvalid = "TimeValueInvalid";
         /// <summary>A sliding-window row has no group value.</summary>

@@ -15,12 +15,13 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>
         /// The one check of an input's columns: the error naming every column of <paramref name="reads"/> (what the model
         /// reads, <see cref="Modeling.AutoencoderModel.ColumnsRead"/>) that <paramref name="has"/> does not find among
-        /// <paramref name="found"/>, or null when none is missing.
+        /// <paramref name="found"/>, or null when none is missing. The model's <paramref name="timeProperty"/> is found by
+        /// its lookup (<see cref="Features.Windows.TimeColumn.Find"/>: a perfmon export names it after its own zone).
         /// </summary>
-        public static AutoencoderException? Check(string source, IReadOnlyList<string> reads, IReadOnlyCollection<string> found,
-            Func<string, bool> has, string? delimiter = null)
+        public static AutoencoderException? Check(string source, IReadOnlyList<string> reads, string? timeProperty,
+            IReadOnlyCollection<string> found, Func<string, bool> has, string? delimiter = null)
         {
-            var missing = reads.Where(n => !has(n)).ToArray();
+            var missing = reads.Where(n => !has(n) && !(n == timeProperty && Features.Windows.TimeColumn.Find(n, found) != null)).ToArray();
             return missing.Length == 0 ? null : Error(source, missing, found, reads, delimiter);
         }
 

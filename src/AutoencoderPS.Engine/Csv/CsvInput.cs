@@ -65,6 +65,14 @@ namespace AutoencoderPS.Engine.Csv
         public IReadOnlyList<string> Names { get; }
 
         public int IndexOf(string name) => index.TryGetValue(name, out int i) ? i : -1;
+
+        /// <summary>
+        /// Whether another file's rows fit under this header: the same columns in the same order, names compared without
+        /// case, a perfmon time column named after any zone (<see cref="Features.Windows.TimeColumn.SameColumn"/>).
+        /// </summary>
+        public bool SameColumns(CsvHeader other) =>
+            ReferenceEquals(this, other) ||
+            Names.Count == other.Names.Count && Names.Zip(other.Names).All(n => Features.Windows.TimeColumn.SameColumn(n.First, n.Second));
     }
 
     /// <summary>One data row of a CSV file: raw text fields, and where they came from.</summary>

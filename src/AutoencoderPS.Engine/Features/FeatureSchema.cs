@@ -128,7 +128,8 @@ namespace AutoencoderPS.Engine.Features
             IReadOnlyDictionary<string, string>? keys = null,
             bool counterRates = false,
             string? groupColumn = null,
-            string? timeColumn = null)
+            string? timeColumn = null,
+            TimeZoneInfo? zone = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -181,7 +182,7 @@ namespace AutoencoderPS.Engine.Features
                 ? include!.Select(n => columns.First(c => string.Equals(c, n, StringComparison.OrdinalIgnoreCase))).ToList()
                 : columns;
             var profiles = ColumnProfile.Of(records,
-                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn);
+                ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -456,7 +457,7 @@ namespace AutoencoderPS.Engine.Features
             // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static ColumnProfile?[] Of(IReadOnlyList<IRecord> records, IReadOnlyList<string?> columns, CultureInfo culture,
-                string? groupColumn = null, string? timeColumn = null)
+                string? groupColumn = null, string? timeColumn = null, TimeZoneInfo? zone = null)
             {
                 var profiles = new ColumnProfile?[columns.Count];
                 for (int j = 0; j < profiles.Length; j++)
@@ -464,16 +465,24 @@ namespace AutoencoderPS.Engine.Features
                 // Each row's group and time, read once.
                 var groups = new string?[records.Count];
                 var times = new DateTime?[records.Count];
+                var later = new DateTime?[records.Count];
                 for (int i = 0; i < records.Count; i++)
                 {
                     var record = records[i];
                     if (groupColumn != null) groups[i] = record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
-                    if (timeColumn != null && record.TryGetValue(timeColumn, out var t) && TimestampParser.TryRead(t, culture, out var time)) times[i] = time;
+                    if (timeColumn == null || !Windows.TimeColumn.TryGetValue(record, timeColumn, out var t)) continue;
+                    if (zone == null) { if (TimestampParser.TryRead(t, culture, out var time)) times[i] = time; }
+                    else if (TimestampParser.TryRead(t, culture, out var written, out var stated))
+                    {
+                        // The sample's order only: a local time that never happened is left unordered, scoring refuses it.
+                        try { times[i] = Windows.SeriesTime.Instant(written, stated, zone, timeColumn, t, out later[i]); }
+                        catch (FeatureValueException) { }
+                    }
                 }
                 // In time order within each group (a stable sort; a row without a readable time stays where it is).
                 IReadOnlyList<int> order = Enumerable.Range(0, records.Count).ToList();
                 if (timeColumn != null)
-                    order = Windows.SlidingWindow.SortWithinGroups(order, i => times[i] is DateTime at ? new Windows.WindowKey(groups[i] ?? "", at) : (Windows.WindowKey?)null);
+                    order = Windows.SlidingWindow.SortWithinGroups(order, i => times[i] is DateTime at ? new Windows.WindowKey(groups[i] ?? "", at, later[i]) : (Windows.WindowKey?)null);
                 foreach (int i in order)
                 {
                     var record = records[i];

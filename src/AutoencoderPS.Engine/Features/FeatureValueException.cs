@@ -24,6 +24,9 @@ namespace AutoencoderPS.Engine.Features
         public string Column { get; }
         public object? Value { get; }
 
+        /// <summary>RowOutOfOrder: how far the row's time is before its group's previous row.</summary>
+        public System.TimeSpan? StepBack { get; init; }
+
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch
         {
             FeatureValueProblem.MissingColumn => ErrorIds.MissingFeatureColumn,

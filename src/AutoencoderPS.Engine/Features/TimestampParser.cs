@@ -37,21 +37,46 @@ namespace AutoencoderPS.Engine.Features
         private const DateTimeStyles ZoneIndependent =
             DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.AssumeUniversal;
 
-        public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp)
+        public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp) => TryRead(value, culture, out timestamp, out _, false);
+
+        /// <summary>
+        /// As <see cref="TryRead(object?, CultureInfo, out DateTime)"/>, and <paramref name="instant"/> is the moment (UTC)
+        /// when the value says which it is: an epoch number, a DateTimeOffset, a DateTime of kind UTC, text with an offset
+        /// or a Z. Null for a clock time alone (text without an offset, a local or unspecified DateTime), which only a
+        /// time zone places (<see cref="Windows.SeriesTime"/>).
+        /// </summary>
+        public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp, out DateTime? instant) =>
+            TryRead(value, culture, out timestamp, out instant, true);
+
+        // Whether text names an offset takes a second parse: only done when the instant is wanted.
+        private static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp, out DateTime? instant, bool wantInstant)
         {
+            instant = null;
             switch (value)
             {
-                case DateTime d: timestamp = d; return true;
+                case DateTime d:
+                    timestamp = d;
+                    if (d.Kind == DateTimeKind.Utc) instant = d;
+                    return true;
                 // The clock time where the value was written: an offset is kept as written (10:00+02:00 is 10:00), and
                 // nothing is converted to the local time of the machine that reads it, so the hour and day features
                 // mean the same on every machine.
-                case DateTimeOffset o: timestamp = o.DateTime; return true;
+                case DateTimeOffset o:
+                    timestamp = o.DateTime;
+                    instant = o.UtcDateTime;
+                    return true;
                 case double or float or decimal or long or int or ulong or uint:
-                    return TryReadEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp, out _);
+                    if (!TryReadEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp, out _)) return false;
+                    instant = timestamp;
+                    return true;
                 case string text:
                     text = text.Trim();
                     if (IsEpochText(text))
-                        return TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _);
+                    {
+                        if (!TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _)) return false;
+                        instant = timestamp;
+                        return true;
+                    }
                     // A date written with dots is day first wherever dots are written (de, ru, pl, cs, fi, nb, tr, ...);
                     // a culture without dotted dates (the invariant one) would read 01.12.2026 as 12 January and fail on
                     // 13.12.2026. A culture with them reads it below, as its own.
@@ -61,11 +86,21 @@ namespace AutoencoderPS.Engine.Features
                         timestamp = dotted;
                         return true;
                     }
+                    // A clock time without an offset, the common case where the instant is wanted (a model's zone): one
+                    // parse keeping its kind, which only text with an offset or a Z is not Unspecified.
+                    if (wantInstant && text.Length >= MinimumTextLength &&
+                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)) &&
+                        clock.Kind == DateTimeKind.Unspecified)
+                    {
+                        timestamp = clock;
+                        return true;
+                    }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
                          DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
                     {
                         timestamp = parsed.DateTime;
+                        if (wantInstant && StatesOffset(text, culture)) instant = parsed.UtcDateTime;
                         return true;
                     }
                     break;
@@ -73,6 +108,13 @@ namespace AutoencoderPS.Engine.Features
             timestamp = default;
             return false;
         }
+
+        // Whether text read as a time names its offset (or Z): parsed keeping its kind, only such text is not Unspecified.
+        private static bool StatesOffset(string text, CultureInfo culture) =>
+            (DateTime.TryParse(text, culture, RoundTrip, out var t) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out t)) &&
+            t.Kind != DateTimeKind.Unspecified;
+
+        private const DateTimeStyles RoundTrip = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind;
 
         // Day, month and year with dots, with a time or without: the forms a dotted date takes.
         private static readonly string[] DottedDayFirst =

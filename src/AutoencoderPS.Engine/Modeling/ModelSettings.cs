@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AutoencoderPS.Engine.Features.Windows;
 
 namespace AutoencoderPS.Engine.Modeling
 {
@@ -19,7 +20,8 @@ namespace AutoencoderPS.Engine.Modeling
             string? timeProperty = null,
             string? groupBy = null,
             TimeSpan? maxGap = null,
-            bool timeGrid = false)
+            bool timeGrid = false,
+            string? timeZone = null)
         {
             if (timeGrid && (windowSize == 1 || string.IsNullOrWhiteSpace(timeProperty)))
                 throw new AutoencoderException(ErrorIds.TimeGridNeedsTime,
@@ -34,6 +36,14 @@ namespace AutoencoderPS.Engine.Modeling
                     "A time property, group or largest gap only matters for sliding windows: give a window size of 2 or more (-WindowSize).");
             if (timeProperty != null && groupBy != null && string.Equals(timeProperty, groupBy, StringComparison.OrdinalIgnoreCase))
                 throw new AutoencoderException(ErrorIds.WindowColumnsClash, $"'{timeProperty}' can't be both the time property and the group.");
+            if (!string.IsNullOrWhiteSpace(timeZone))
+            {
+                if (string.IsNullOrWhiteSpace(timeProperty))
+                    throw new AutoencoderException(ErrorIds.TimeZoneNeedsTime,
+                        "A time zone says how to read the times of the time property: give one (-TimeProperty), with -WindowSize 2 or more.");
+                Zone = SeriesTime.Zone(timeZone);
+                TimeZone = timeZone.Trim();
+            }
             WindowSize = windowSize;
             TimeProperty = string.IsNullOrWhiteSpace(timeProperty) ? null : timeProperty;
             GroupBy = string.IsNullOrWhiteSpace(groupBy) ? null : groupBy;
@@ -90,6 +100,16 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>The column that orders rows in time (not a feature); null: rows are taken in arrival order.</summary>
         public string? TimeProperty { get; }
+
+        /// <summary>
+        /// The time zone (IANA or Windows id, as given) whose local times are the time property's times written without an
+        /// offset: a group's rows are ordered by their instants, so the hour repeated when clocks go back is no step back
+        /// and the hour skipped when they go forward is no gap. Null: times are taken as written.
+        /// </summary>
+        public string? TimeZone { get; }
+
+        /// <summary>The zone of <see cref="TimeZone"/>; null without one.</summary>
+        public TimeZoneInfo? Zone { get; }
 
         /// <summary>The column whose values (hosts, sensors) each form a series of their own (not a feature); null: one series.</summary>
         public string? GroupBy { get; }

@@ -262,6 +262,11 @@ namespace AutoencoderPS.Engine.Persistence
             {
                 throw;
             }
+            catch (AutoencoderException e) when (e.ErrorId == ErrorIds.TimeZoneInvalid)
+            {
+                // A sound file whose zone this system does not know (no tz data, or a zone it lacks): not a damaged file.
+                throw new ModelFileException(e.ErrorId, path, $"'{path}' can't be used on this system: its time zone {e.Message}", e);
+            }
             catch (Exception e) when (e is not ModelFileException)
             {
                 throw new ModelFileException(ErrorIds.ModelFileCorrupt, path, $"'{path}' is not a usable model file: {e.Message}", e);
@@ -435,6 +440,9 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
+            // The zone of times written without an offset (added within format version 6; absent: times as written, as
+            // before; a reader that does not know it takes them as written, as before).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TimeZone { get; set; }
 
             // The stuck-value rule's runs per group (Modeling.HeldValues), when training had several groups. Added within
             // format version 6: a reader that does not know it judges every group by the features' HeldRun, as before.
@@ -498,6 +506,7 @@ namespace AutoencoderPS.Engine.Persistence
                     Training = model.Training,
                     WindowSize = model.Settings.IsWindowed ? model.Settings.WindowSize : null,
                     TimeProperty = model.Settings.TimeProperty,
+                    TimeZone = model.Settings.TimeZone,
                     GroupBy = model.Settings.GroupBy,
                     MaxGap = model.Settings.MaxGap,
                     UsualInterval = model.UsualInterval,
@@ -551,7 +560,7 @@ namespace AutoencoderPS.Engine.Persistence
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
-                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true);
+                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics, f.Counter == true)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));

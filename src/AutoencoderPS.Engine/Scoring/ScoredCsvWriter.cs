@@ -255,7 +255,9 @@ namespace AutoencoderPS.Engine.Scoring
                 if (!ReferenceEquals(mappedHeader, record.Header))
                 {
                     map = new int[fixedColumns.Count];
-                    for (int i = 0; i < map.Length; i++) map[i] = record.Header.IndexOf(fixedColumns[i]);
+                    // A perfmon time column goes under the output's, whatever zone each file's name says.
+                    for (int i = 0; i < map.Length; i++)
+                        map[i] = record.Header.IndexOf(Features.Windows.TimeColumn.Find(fixedColumns[i], record.Header.Names) ?? fixedColumns[i]);
                     mappedHeader = record.Header;
                 }
                 for (int i = 0; i < map.Length; i++) Field(map[i] >= 0 ? record.FieldAt(map[i]) ?? "" : "");
@@ -271,7 +273,7 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (fixedColumns != null) return;
             if (header == null) WriteHeader(names);
-            else if (!ReferenceEquals(header, names) && !header.Names.SequenceEqual(names.Names, StringComparer.OrdinalIgnoreCase))
+            else if (!header.SameColumns(names))
                 throw new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                     $"{(file == null ? "A file" : $"File '{file}'")} has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
         }

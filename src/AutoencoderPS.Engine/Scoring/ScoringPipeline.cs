@@ -149,6 +149,8 @@ namespace AutoencoderPS.Engine.Scoring
             int[]? cells = null;
             if (IsWindowed)
             {
+                // One time for a repeated local time, before anything reads it (the clock check, the counters' rates).
+                key = Series!.Windows.Resolve(key);
                 if (key.Time > LatestRowTime)
                 {
                     ReturnFeatures(features);

@@ -244,7 +244,8 @@ namespace AutoencoderPS.Engine.Scoring
             return new[]
             {
                 model.WindowSize.ToString(CultureInfo.InvariantCulture) + (counters.Length > 0 ? " counters " + string.Join(",", counters) : ""),
-                model.Settings.TimeGrid ? "grid" : "rows",
+                // A zone's memory holds instants (UTC), one without holds times as written: never read one as the other.
+                (model.Settings.TimeGrid ? "grid" : "rows") + (model.Settings.TimeZone is { } zone ? " in " + zone : ""),
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}" + PerGroupField(model, likelihood),
@@ -270,7 +271,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (old.Length != fresh.Length) return Generic;
             var reasons = new System.Collections.Generic.List<string>();
             if (old[0] != fresh[0] || old[1] != fresh[1] || old[2] != fresh[2])
-                reasons.Add("it was kept for a model with other inputs, windows or counters");
+                reasons.Add("it was kept for a model with other inputs, windows, counters or time zone");
             else if (old[3] != fresh[3])
                 reasons.Add("the model's threshold changed since (retrained, or Set-AutoencoderThreshold)");
             // The likelihood's model-wide settings ("likelihood history short learning recent"), without the groups' own.

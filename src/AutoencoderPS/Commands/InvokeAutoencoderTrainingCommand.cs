@@ -31,6 +31,8 @@ namespace AutoencoderPS.Commands
         private readonly List<string> incrementalMissing = new List<string>();
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
         private readonly List<WindowKey> windowKeys = new List<WindowKey>();
+        // The keys in arrival order, each with one time (a local time repeated when clocks go back, read in order).
+        private readonly SlidingWindow.OrderCheck arrival = new SlidingWindow.OrderCheck();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
         private long rowNumber;
@@ -343,7 +345,7 @@ namespace AutoencoderPS.Commands
                     Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
                     foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
-                    if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                    if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
                 }
                 catch (FeatureValueException e)
                 {
@@ -371,11 +373,13 @@ namespace AutoencoderPS.Commands
                 {
                     // The window's time and group columns are keys, never features.
                     var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                    if (Model.Settings.TimeProperty != null) keys[Model.Settings.TimeProperty] = "the time of the sliding window";
+                    // A perfmon export's time column may be named after another zone than the model's (TimeColumn).
+                    if (Model.Settings.TimeProperty is { } time)
+                        keys[TimeColumn.Find(time, pending[0].ColumnNames) ?? time] = "the time of the sliding window";
                     if (Model.Settings.GroupBy != null) keys[Model.Settings.GroupBy] = "the group of the sliding window";
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
-                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null);
+                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();
@@ -415,7 +419,7 @@ namespace AutoencoderPS.Commands
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                 builder!.Add(record);
-                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
             }
             catch (FeatureValueException e)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Errors;
 
@@ -49,6 +50,16 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? TimeProperty { get; set; }
 
+        /// <summary>
+        /// The time zone (IANA or Windows id) whose local times the time property holds when written without an offset: rows
+        /// are ordered by their instants, so the hour repeated when clocks go back is read in order and the hour skipped when
+        /// they go forward is no gap. Not given, for a perfmon time column: the zone it names, where this system knows it.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
+        public string? TimeZone { get; set; }
+
         /// <summary>The column whose values (hosts, sensors) each form a series of their own (with -WindowSize); it is not a feature.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -71,17 +82,30 @@ namespace AutoencoderPS.Commands
         [ValidateRange(0, AutoencoderModel.MaxLearnEvery)]
         public int LearnEvery { get; set; }
 
+        // A perfmon time column names the zone in effect when logging started: its zone, when this system knows the name.
+        private string? PerfmonZone()
+        {
+            if (TimeProperty == null || WindowSize < 2 || TimeColumn.PerfmonZoneName(TimeProperty) is not string name) return null;
+            var zone = TimeColumn.PerfmonZone(TimeProperty);
+            WriteVerbose(zone != null
+                ? $"The time column '{TimeProperty}' names the time zone '{name}': its times are read as local times of '{zone.Id}' " +
+                  "(the hour repeated when clocks go back is read in order). Give -TimeZone to choose another."
+                : $"The time column '{TimeProperty}' names the time zone '{name}', which this system does not know: its times are taken " +
+                  "as written. Give the zone with -TimeZone.");
+            return zone?.Id;
+        }
+
         protected override void EndProcessing()
         {
             ModelSettings settings;
             try
             {
                 settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures,
-                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid);
+                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone());
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, null));
+                ThrowTerminatingError(EngineError(e, e.ErrorId == ErrorIds.TimeZoneInvalid ? TimeZone : null));
                 return;
             }
             catch (ArgumentOutOfRangeException e)

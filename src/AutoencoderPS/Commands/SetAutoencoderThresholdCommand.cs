@@ -23,6 +23,8 @@ namespace AutoencoderPS.Commands
         private const string TrainingErrorsSet = "TrainingErrors";
         private readonly List<double[]> rows = new List<double[]>();
         private readonly List<WindowKey> windowKeys = new List<WindowKey>();
+        // The keys in arrival order, each with one time (a local time repeated when clocks go back, read in order).
+        private readonly SlidingWindow.OrderCheck arrival = new SlidingWindow.OrderCheck();
         // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
         private readonly ImputedCells imputed = new ImputedCells();
         private readonly List<string> filledIn = new List<string>();
@@ -135,7 +137,7 @@ namespace AutoencoderPS.Commands
                 Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
                 foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
-                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
             }
             catch (FeatureValueException e)
             {

@@ -8,6 +8,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
@@ -249,7 +250,7 @@ namespace AutoencoderPS.Commands
                         Model.ThrowIfTrainedSince(pipeline.Schema, file);
                         // A file without the model's columns is that file's error: the other files are scored.
                         if (MissingColumns(header.Names, $"File '{file}'") is { } missing) throw missing;
-                        if (output != null && firstHeader != null && !firstHeader.Names.SequenceEqual(header.Names, StringComparer.OrdinalIgnoreCase))
+                        if (output != null && firstHeader != null && !firstHeader.SameColumns(header))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                                 $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
@@ -425,7 +426,7 @@ namespace AutoencoderPS.Commands
         {
             var found = present.ToList();
             var names = new HashSet<string>(found, StringComparer.OrdinalIgnoreCase);
-            return ColumnMismatch.Check(source, Model.ColumnsRead, found, names.Contains, Delimiter);
+            return ColumnMismatch.Check(source, Model.ColumnsRead, Model.Settings.TimeProperty, found, names.Contains, Delimiter);
         }
 
         // Rows read by position while they have the shape of the pipeline's rows; a new shape after a run of rows without it.

@@ -19,7 +19,9 @@ namespace AutoencoderPS.Engine.Tests.Support
             var builder = new TrainingSetBuilder(new FeatureSchema(features), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
             var set = builder.Build();
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture)).ToList();
+            // In arrival order, each key with one time (a local time repeated when clocks go back), as the cmdlet keeps them.
+            var arrival = new SlidingWindow.OrderCheck();
+            var keys = records.Select(r => arrival.Add(SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture))!.Value).ToList();
             var model = new AutoencoderModel(settings);
             if (settings.TimeGrid)
             {

@@ -18,14 +18,30 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// <summary>Where a row sits in time: its series (group) and, with a time property, its time.</summary>
     public readonly struct WindowKey
     {
-        public WindowKey(string group, DateTime? time)
+        public WindowKey(string group, DateTime? time, DateTime? later = null)
         {
             Group = group;
             Time = time;
+            Later = later;
         }
 
         public string Group { get; }
+
+        /// <summary>
+        /// The time that orders the row in its group: as written, or with a model's time zone the instant (UTC); of the
+        /// two instants of a local time repeated when clocks go back, the earlier until <see cref="Resolve"/> chooses.
+        /// </summary>
         public DateTime? Time { get; }
+
+        /// <summary>The later instant of a local time repeated when clocks go back; null for any other time.</summary>
+        public DateTime? Later { get; }
+
+        /// <summary>
+        /// The key with one time: of a repeated local time's two instants, the one <see cref="SeriesTime.Choose"/> takes
+        /// after the group's <paramref name="previous"/> row.
+        /// </summary>
+        public WindowKey Resolve(DateTime? previous) =>
+            Later == null || Time == null ? this : new WindowKey(Group, SeriesTime.Choose(Time.Value, Later, previous));
     }
 
     /// <summary>What the assembler made of one row: a full window ending at it, or a warming-up row.</summary>
@@ -137,6 +153,12 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>The time of the last row accepted for <paramref name="group"/>, if any.</summary>
         public DateTime? LastTime(string group) => groups.TryGetValue(group, out var s) ? s.LastTime : null;
 
+        /// <summary>
+        /// The key with one time: a local time repeated when clocks go back is read after its group's last row
+        /// (<see cref="WindowKey.Resolve"/>). Scoring resolves a key before anything that reads its time.
+        /// </summary>
+        public WindowKey Resolve(WindowKey key) => key.Later == null ? key : key.Resolve(LastTime(key.Group));
+
         /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
         public long Rows => rows;
 
@@ -230,6 +252,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         public WindowStep Push(WindowKey key, double[] row, IReadOnlyList<int>? filled, string timeColumn = "time")
         {
             if (row.Length != width) throw new ArgumentException($"Each row must have {width} values.", nameof(row));
+            key = Resolve(key);
             int[]? filledColumns = filled is { Count: > 0 } ? filled.Distinct().ToArray() : null;
             if (filledColumns != null)
                 foreach (int c in filledColumns)
@@ -246,8 +269,10 @@ namespace AutoencoderPS.Engine.Features.Windows
                 if (key.Time.Value < previous)
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time.Value,
                         $"column '{timeColumn}' has time {Format(key.Time.Value)}, earlier than the previous row{GroupText(key.Group)} " +
-                        $"({Format(previous)}). A stream must arrive in time order; sort it first (Sort-Object {timeColumn}) or score the file with -Path, which sorts it.",
-                        ErrorIds.RowOutOfOrder);
+                        $"({Format(previous)}). {RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind)}" +
+                        $"A stream must arrive in time order; sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
+                        "sorted as text, dates are not in time order) or score the file with -Path, which sorts it.",
+                        ErrorIds.RowOutOfOrder) { StepBack = previous - key.Time.Value };
                 if (!series.MaxGapKnown)
                 {
                     series.MaxGap = maxGapOf(key.Group);
@@ -547,13 +572,25 @@ namespace AutoencoderPS.Engine.Features.Windows
         internal static FeatureValueException DatedAhead(WindowKey key, DateTime latest, string timeColumn) =>
             new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time,
                 $"column '{timeColumn}' has time {Format(key.Time!.Value)}{GroupText(key.Group)}, after {Format(latest)}: this computer's " +
-                "clock (UTC) and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
+                "clock and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
                 "computer, is wrong. The row is skipped, so that the group's later rows are still taken in order.",
                 ErrorIds.RowDatedAhead);
 
+        /// <summary>
+        /// The likely cause of rows that step back in time by at most <paramref name="back"/>, with a space after it, or
+        /// "": an hour or less of times not in UTC (<paramref name="kind"/>; a model with a zone reads instants, in UTC)
+        /// is most likely the hour local clocks repeat when they go back, which the model's zone fixes.
+        /// </summary>
+        public static string RepeatedHourHint(TimeSpan back, DateTimeKind kind) =>
+            kind == DateTimeKind.Utc || back > TimeSpan.FromHours(1) ? ""
+            : "If these are local times, clocks repeat an hour when they go back (daylight saving time ends): give the model " +
+              "its time zone (New-Autoencoder -TimeZone, then train it) so that the repeated hour is read in order. ";
+
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
-        internal static string Format(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.');
+        // A time in UTC says so: with a model's time zone, rows are ordered (and named in errors) by their instants.
+        internal static string Format(DateTime t) =>
+            t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture).TrimEnd('.') + (t.Kind == DateTimeKind.Utc ? " UTC" : "");
     }
 
     /// <summary>The training windows of a set of rows, and what the series' time steps look like.</summary>
@@ -622,23 +659,43 @@ namespace AutoencoderPS.Engine.Features.Windows
                         ErrorIds.GroupValueMissing);
                 group = text;
             }
+            var time = ReadTime(record, settings, culture, out var later);
+            return new WindowKey(group, time, later);
+        }
+
+        /// <summary>
+        /// A row's time by the settings' <see cref="ModelSettings.TimeProperty"/> (null without one), looked up by
+        /// <see cref="TimeColumn"/>: as written, or with the settings' zone its instant (<see cref="SeriesTime"/>; of a
+        /// repeated local time the earlier, the later in <paramref name="later"/>). Throws as <see cref="ReadKey"/>.
+        /// </summary>
+        public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture, out DateTime? later)
+        {
             DateTime? time = null;
+            later = null;
             if (settings.TimeProperty != null)
             {
-                record.TryGetValue(settings.TimeProperty, out var value);
-                if (TimestampParser.TryRead(value, culture, out var t))
+                TimeColumn.TryGetValue(record, settings.TimeProperty, out var value);
+                if (settings.Zone is { } zone)
+                {
+                    if (TimestampParser.TryRead(value, culture, out var written, out var stated))
+                        time = SeriesTime.Instant(written, stated, zone, settings.TimeProperty, value, out later);
+                }
+                else if (TimestampParser.TryRead(value, culture, out var t))
                     time = t;
-                else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
+                if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
                     throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
                         $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
                         ErrorIds.TimeValueMissing);
-                else
+                if (time == null)
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, settings.TimeProperty, value,
                         $"column '{settings.TimeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
                         ErrorIds.TimeValueInvalid);
             }
-            return new WindowKey(group, time);
+            return time;
         }
+
+        /// <summary>As <see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>, the earlier reading of a repeated local time.</summary>
+        public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture) => ReadTime(record, settings, culture, out _);
 
         /// <summary>
         /// Plans the training windows: rows are grouped, put in time order within each group (a stable sort, so rows
@@ -828,9 +885,11 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             var times = new DateTime[records.Count];
             var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            // A repeated local time is read in file order, as a stream would be: a file in true order stays as it is.
+            var arrival = new OrderCheck();
             for (int i = 0; i < records.Count; i++)
             {
-                var key = keyOf(records[i]);
+                var key = arrival.Add(keyOf(records[i]));
                 if (key == null || key.Value.Time == null) continue;
                 times[i] = key.Value.Time.Value;
                 if (!positions.TryGetValue(key.Value.Group, out var list)) positions[key.Value.Group] = list = new List<int>();
@@ -845,7 +904,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             return result;
         }
 
-        /// <summary>Whether a row, read in order, keeps every group in time order; used to stream a file that needs no sort.</summary>
+        /// <summary>
+        /// Rows read in arrival order: whether they keep every group in time order (used to stream a file that needs no
+        /// sort), and each key with one time, a repeated local time read after its group's previous row
+        /// (<see cref="WindowKey.Resolve"/>), as the window assembler reads it.
+        /// </summary>
         public sealed class OrderCheck
         {
             private readonly Dictionary<string, DateTime> last = new Dictionary<string, DateTime>(StringComparer.Ordinal);
@@ -853,15 +916,15 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// <summary>False once a row is earlier than an earlier row of its group.</summary>
             public bool InOrder { get; private set; } = true;
 
-            public void Add(WindowKey? key)
+            /// <summary>Takes the next row's key; returns it with one time (null for null).</summary>
+            public WindowKey? Add(WindowKey? key)
             {
-                if (key == null || key.Value.Time == null) return;
-                var k = key.Value;
-                if (last.TryGetValue(k.Group, out var previous))
-                {
-                    if (k.Time!.Value < previous) { InOrder = false; return; }
-                }
+                if (key == null || key.Value.Time == null) return key;
+                bool seen = last.TryGetValue(key.Value.Group, out var previous);
+                var k = key.Value.Resolve(seen ? previous : null);
+                if (seen && k.Time!.Value < previous) InOrder = false;
                 last[k.Group] = k.Time!.Value;
+                return k;
             }
         }
 

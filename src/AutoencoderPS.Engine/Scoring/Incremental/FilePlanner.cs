@@ -64,9 +64,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         public (DateTime First, DateTime Last)? Times { get; private set; }
 
-        public void Add(DateTime? time)
+        /// <summary>Out of order: the largest step back of a row behind its group's last one, and whether its times are in UTC.</summary>
+        public TimeSpan? StepBack { get; private set; }
+        public bool InUtc { get; private set; }
+
+        public void Add(DateTime? time, TimeSpan? stepBack = null)
         {
             Count++;
+            if (stepBack is TimeSpan back && !(StepBack >= back)) StepBack = back;
+            if (time is DateTime utc && utc.Kind == DateTimeKind.Utc) InUtc = true;
             if (time is DateTime t)
                 Times = Times is { } seen ? (t < seen.First ? t : seen.First, t > seen.Last ? t : seen.Last) : (t, t);
         }

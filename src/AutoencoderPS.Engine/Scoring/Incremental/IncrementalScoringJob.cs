@@ -411,7 +411,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private DateTime? FirstRowTime(FilePlan plan)
         {
             var entry = plan.Entry!;
-            string time = model.Settings.TimeProperty!;
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path)
             {
                 EndEndsRecord = true,
@@ -419,7 +418,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             foreach (var row in scanner.Records().Where(r => !r.IsBlank).Take(RowsSearchedForTime))
             {
                 var record = new CsvRecord(plan.Header!, row.Fields!, plan.Path, row.Line);
-                if (record.TryGetValue(time, out var value) && TimestampParser.TryRead(value, options.Csv.Culture, out var first)) return first;
+                // The row's key without its group (a perfmon column by any zone's name, an instant with the model's zone).
+                try
+                {
+                    if (SlidingWindow.ReadTime(record, model.Settings, options.Csv.Culture) is DateTime first) return first;
+                }
+                catch (FeatureValueException) { }
             }
             return null;
         }
@@ -450,7 +454,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private void CheckColumns(CsvHeader header, string file)
         {
             // A time-series model's time and group columns too: without them every row was refused on its own, and lost.
-            if (ColumnMismatch.Check($"File '{file}'", model.ColumnsRead, header.Names.ToArray(), n => header.IndexOf(n) >= 0,
+            if (ColumnMismatch.Check($"File '{file}'", model.ColumnsRead, model.Settings.TimeProperty, header.Names.ToArray(), n => header.IndexOf(n) >= 0,
                     options.Csv.EffectiveDelimiter) is { } missing)
                 throw missing;
             var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
@@ -471,7 +475,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var plan in plans.Where(p => p.Usable).OrderBy(p => p.Path, StringComparer.Ordinal))
                 foreach (var name in plan.Header!.Names)
-                    if (name.Length > 0 && seen.Add(name)) columns.Add(name);
+                    // One perfmon time column, whatever zone each file's name says (TimeColumn).
+                    if (name.Length > 0 && seen.Add(name) && !(TimeColumn.IsPerfmon(name) && TimeColumn.Find(name, columns) != null)) columns.Add(name);
             if (columns.Count > 0) state.Output.Columns = columns;
         }
 
@@ -583,7 +588,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 $"{plan.OutOfOrder.Count:N0} row(s) of '{plan.Path}'{plan.OutOfOrder.Span}, are older than rows of their groups already scored, so they were skipped " +
                 $"and are not tried again{(plan.OutOfOrder.Count > ReportedOutOfOrder ? $" (the first {ReportedOutOfOrder} are reported above)" : "")}. " +
                 "A run takes files in the order of their rows, so a backlog goes in order only when it arrives whole before the newer rows are " +
-                "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order."));
+                "scored. Score a late backlog once with its own -OutputPath and -StatePath, or with Test-Anomaly -Path, in time order." +
+                (plan.OutOfOrder.StepBack is TimeSpan back ? " " + WindowAssembler.RepeatedHourHint(back, plan.OutOfOrder.InUtc ? DateTimeKind.Utc : DateTimeKind.Unspecified).TrimEnd() : "")));
         }
 
         // One record into the pipeline: scored (later, with its batch), or rejected and reported.
@@ -602,7 +608,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     batch.Rejected++;
                     var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
                         : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
-                    refused?.Add(rejected.Value as DateTime?);
+                    refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
                     if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                 }
                 else
@@ -685,7 +691,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns == null) return;
             var kept = new HashSet<string>(state.Output.Columns, StringComparer.OrdinalIgnoreCase);
-            var dropped = header.Names.Where(n => n.Length > 0 && !kept.Contains(n)).ToArray();
+            var dropped = header.Names.Where(n => n.Length > 0 && !kept.Contains(n) && TimeColumn.Find(n, state.Output.Columns) == null).ToArray();
             if (dropped.Length > 0)
                 observer.Warning($"File '{file}' has column(s) {string.Join(", ", dropped)} that the output '{outputPath}' does not: its columns " +
                     "were fixed when it was created, so they are left out. Use -Format JsonLines, or another -OutputPath, to keep them.");

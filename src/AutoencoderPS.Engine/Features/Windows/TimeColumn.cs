@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AutoencoderPS.Engine.Features.Windows
+{
+    /// <summary>
+    /// Finds a model's time property (<see cref="Modeling.ModelSettings.TimeProperty"/>) among a record's or a file's
+    /// columns: the one place it is looked up. Windows performance-counter exports (perfmon, typeperf, relog) name their
+    /// first column after the time zone in effect when logging started, "(PDH-CSV 4.0) (Pacific Daylight Time)(420)", so a
+    /// winter export's differs from a summer one's: when the time property is such a column, any such column is it.
+    /// </summary>
+    public static class TimeColumn
+    {
+        private const string PerfmonPrefix = "(PDH-CSV";
+
+        /// <summary>Whether a column name is the time column of a Windows performance-counter export.</summary>
+        public static bool IsPerfmon(string name) => name.TrimStart().StartsWith(PerfmonPrefix, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The name of the column among <paramref name="names"/> that holds <paramref name="timeProperty"/>, or null.</summary>
+        public static string? Find(string timeProperty, IEnumerable<string> names)
+        {
+            string? perfmon = null;
+            foreach (var name in names)
+            {
+                if (string.Equals(name, timeProperty, StringComparison.OrdinalIgnoreCase)) return name;
+                if (perfmon == null && IsPerfmon(name)) perfmon = name;
+            }
+            return IsPerfmon(timeProperty) ? perfmon : null;
+        }
+
+        /// <summary>
+        /// Whether two column names of two files are the same column: equal but for case, or both a perfmon time column
+        /// (a scored output of a summer and a winter export has one time column).
+        /// </summary>
+        public static bool SameColumn(string a, string b) =>
+            string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || IsPerfmon(a) && IsPerfmon(b);
+
+        /// <summary>Reads <paramref name="timeProperty"/> of a record (a perfmon time column by any zone's name); false when it has none.</summary>
+        public static bool TryGetValue(IRecord record, string timeProperty, out object? value)
+        {
+            if (record.TryGetValue(timeProperty, out value)) return true;
+            // Only a perfmon model pays for the search, and only for exports named after another zone.
+            if (!IsPerfmon(timeProperty) || Find(timeProperty, record.ColumnNames) is not string other) return false;
+            return record.TryGetValue(other, out value);
+        }
+
+        /// <summary>The zone named in a perfmon time column ("(PDH-CSV 4.0) (Pacific Daylight Time)(420)"), or null.</summary>
+        public static string? PerfmonZoneName(string column)
+        {
+            if (!IsPerfmon(column)) return null;
+            // The second parenthesis holds the zone's standard or daylight name; the third its bias in minutes.
+            int open = column.IndexOf('(', column.IndexOf(')') + 1);
+            int close = open < 0 ? -1 : column.IndexOf(')', open + 1);
+            if (close < 0) return null;
+            var name = column.Substring(open + 1, close - open - 1).Trim();
+            return name.Length == 0 ? null : name;
+        }
+
+        /// <summary>
+        /// The zone a perfmon time column names, by its Windows standard or daylight name, when this system knows it; its
+        /// id is the Windows id (the standard name), which Windows and .NET elsewhere (through ICU) both know. Null for
+        /// no perfmon column or an unknown name.
+        /// </summary>
+        public static TimeZoneInfo? PerfmonZone(string column)
+        {
+            var name = PerfmonZoneName(column);
+            if (name == null) return null;
+            var candidates = TimeZoneInfo.GetSystemTimeZones()
+                .Where(z => string.Equals(z.StandardName, name, StringComparison.OrdinalIgnoreCase) ||
+                            string.Equals(z.DaylightName, name, StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            // Several zones share a name (Los Angeles, Vancouver, Tijuana): the one whose Windows id is the standard name.
+            foreach (var standard in candidates.Select(z => z.StandardName).Prepend(name).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    return TimeZoneInfo.FindSystemTimeZoneById(standard);
+                }
+                catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException) { }
+            }
+            return candidates.FirstOrDefault();
+        }
+    }
+}
