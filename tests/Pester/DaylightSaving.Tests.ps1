@@ -109,6 +109,22 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             "$($refused[0])" | Should -BeLike "*Sort-Object { ``[datetime``]`$_.'Time' }*"
         }
 
+        It 'without a zone, a -Path file that steps back an hour is sorted with a warning that says why and what to do' -Skip:$NoZone {
+            # Sorted by the times as written, the two passes of the repeated hour were interleaved without a word.
+            $plain = New-ZoneModel -ZoneParameter @{} -TimeColumn 'Time'
+            $file = Join-Path $TestDrive 'night-plain.csv'
+            New-CounterRow -Time $Night -TimeColumn 'Time' | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded
+            $null = Test-Anomaly -Model $plain -Path $file -WarningVariable warned -WarningAction SilentlyContinue
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "*night-plain.csv' steps back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*"
+            # A file merely out of order (hours apart) is sorted without a warning.
+            $shuffled = Join-Path $TestDrive 'shuffled.csv'
+            $rows = @(New-CounterRow -Time (Get-LocalTime ([datetime]'2026-10-21')) -TimeColumn 'Time')
+            @($rows[120..239]) + @($rows[0..119]) | Export-Csv -LiteralPath $shuffled -NoTypeInformation -UseQuotes AsNeeded
+            $null = Test-Anomaly -Model $plain -Path $shuffled -WarningVariable quiet -WarningAction SilentlyContinue
+            @($quiet) | Should -HaveCount 0
+        }
+
         It 'keeps a -Path file in true order as it is, with the scores of the piped rows' -Skip:$NoZone {
             $file = Join-Path $TestDrive 'night.csv'
             $out = Join-Path $TestDrive 'night-scored.csv'

@@ -77,7 +77,15 @@ namespace AutoencoderPS.Commands
                 if (!check.InOrder || Stopping) break;
             }
             if (check.InOrder) return CsvSource.Read(file, options);
-            WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
+            // Local times that step back an hour or less: most likely the hour repeated when clocks go back. Sorting
+            // interleaves its two passes (rows of both half a sample apart), which the windows read as a jumble: said.
+            var step = check.FirstStepBack!.Value;
+            string hint = WindowAssembler.RepeatedHourHint(step.Back, step.Kind);
+            if (hint.Length > 0)
+                WriteWarning($"'{file}' steps back in time by {step.Back} within a group, so it is sorted by time, which interleaves the rows of " +
+                    $"a repeated hour. {hint.TrimEnd()}");
+            else
+                WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
             return SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull);
         }
 

@@ -916,13 +916,23 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// <summary>False once a row is earlier than an earlier row of its group.</summary>
             public bool InOrder { get; private set; } = true;
 
+            /// <summary>
+            /// How far back the first row out of order steps, and whether the times are UTC, for
+            /// <see cref="WindowAssembler.RepeatedHourHint"/>; null while in order.
+            /// </summary>
+            public (TimeSpan Back, DateTimeKind Kind)? FirstStepBack { get; private set; }
+
             /// <summary>Takes the next row's key; returns it with one time (null for null).</summary>
             public WindowKey? Add(WindowKey? key)
             {
                 if (key == null || key.Value.Time == null) return key;
                 bool seen = last.TryGetValue(key.Value.Group, out var previous);
                 var k = key.Value.Resolve(seen ? previous : null);
-                if (seen && k.Time!.Value < previous) InOrder = false;
+                if (seen && k.Time!.Value < previous)
+                {
+                    if (InOrder) FirstStepBack = (previous - k.Time.Value, k.Time.Value.Kind);
+                    InOrder = false;
+                }
                 last[k.Group] = k.Time!.Value;
                 return k;
             }
