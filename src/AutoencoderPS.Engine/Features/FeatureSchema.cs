@@ -340,8 +340,7 @@ namespace AutoencoderPS.Engine.Features
                             imputed?.Add(column.Name);
                             break;
                         default:
-                            throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
-                                $"column '{column.Name}' has value '{value}', which is not a number.");
+                            throw FeatureValueException.NotANumber(column.Name, value, culture);
                     }
                     break;
                 case ColumnRole.Categorical:

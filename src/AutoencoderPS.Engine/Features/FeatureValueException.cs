@@ -27,6 +27,24 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>RowOutOfOrder: how far the row's time is before its group's previous row.</summary>
         public System.TimeSpan? StepBack { get; init; }
 
+        /// <summary>
+        /// A numeric column's value that <paramref name="culture"/> does not read as a number. When it is a number with the
+        /// other decimal separator ("20,5" read by the invariant culture), the message says which -Culture reads it.
+        /// </summary>
+        public static FeatureValueException NotANumber(string column, object? value, System.Globalization.CultureInfo culture)
+        {
+            string hint = "";
+            if (value is string text)
+            {
+                bool comma = culture.NumberFormat.NumberDecimalSeparator == ",";
+                var other = comma ? System.Globalization.CultureInfo.InvariantCulture : System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+                if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, other, out _))
+                    hint = $" in {Text.CultureText.Describe(culture)}; it is one with a decimal {(comma ? "point" : "comma")}: give -Culture " +
+                           (comma ? "en-US (or leave -Culture out)" : "for the data's culture (for example de-DE)");
+            }
+            return new FeatureValueException(FeatureValueProblem.NotNumeric, column, value, $"column '{column}' has value '{value}', which is not a number{hint}.");
+        }
+
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch
         {
             FeatureValueProblem.MissingColumn => ErrorIds.MissingFeatureColumn,

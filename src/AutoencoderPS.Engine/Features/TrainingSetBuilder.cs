@@ -55,8 +55,7 @@ namespace AutoencoderPS.Engine.Features
                     case ColumnRole.Numeric:
                         var outcome = NumberParser.TryRead(value, culture, out double number);
                         if (outcome == NumberParser.Outcome.NotNumeric)
-                            throw new FeatureValueException(FeatureValueProblem.NotNumeric, column.Name, value,
-                                $"column '{column.Name}' has value '{value}', which is not a number.");
+                            throw FeatureValueException.NotANumber(column.Name, value, culture);
                         if (outcome == NumberParser.Outcome.Empty) RejectMissing(column, value);
                         compact[i] = outcome == NumberParser.Outcome.Number ? number : double.NaN;
                         break;

@@ -115,6 +115,22 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(0, set.ImputedValues);
         }
 
+        [Theory]
+        [InlineData("", "20,5", "which is not a number in the invariant culture; it is one with a decimal comma: give -Culture for the data's culture (for example de-DE).")]
+        [InlineData("de-DE", "20.5", "which is not a number in culture 'de-DE'; it is one with a decimal point: give -Culture en-US (or leave -Culture out).")]
+        [InlineData("", "12abc", "which is not a number.")]
+        public void ANumberInTheOtherConventionSaysWhichCultureReadsIt(string cultureName, string text, string ending)
+        {
+            // A model trained with -Culture de-DE and scored without it: every row "not a number", and no word of why.
+            var culture = cultureName.Length == 0 ? Invariant : CultureInfo.GetCultureInfo(cultureName);
+            var builder = new TrainingSetBuilder(Roles(("cpu", ColumnRole.Numeric)), culture, MissingValuePolicy.Impute);
+
+            var error = Assert.Throws<FeatureValueException>(() => builder.Add(new TestRecord(("cpu", text))));
+
+            Assert.Equal("InvalidFeatureValue", error.ErrorId);
+            Assert.EndsWith($"has value '{text}', {ending}", error.Message, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void GarbageTextThrowsNotNumericAndTheRowIsNotKept()
         {
