@@ -41,9 +41,9 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>
         /// As <see cref="TryRead(object?, CultureInfo, out DateTime)"/>, and <paramref name="instant"/> is the moment (UTC)
-        /// when the value says which it is: an epoch number, a DateTimeOffset, a DateTime of kind UTC, text with an offset
-        /// or a Z. Null for a clock time alone (text without an offset, a local or unspecified DateTime), which only a
-        /// time zone places (<see cref="Windows.SeriesTime"/>).
+        /// when the value says which it is: an epoch number, a DateTimeOffset, a DateTime of kind UTC or Local (this
+        /// machine's clock), text with an offset or a Z. Null for a clock time alone (text without an offset, an unspecified
+        /// DateTime), which only a time zone places (<see cref="Windows.SeriesTime"/>).
         /// </summary>
         public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp, out DateTime? instant) =>
             TryRead(value, culture, out timestamp, out instant, true);
@@ -56,7 +56,11 @@ namespace AutoencoderPS.Engine.Features
             {
                 case DateTime d:
                     timestamp = d;
+                    // A DateTime of kind Local is a moment on this machine's clock (Get-Date, Get-Counter's Timestamp, and
+                    // ConvertFrom-Json's reading of text with an offset): its instant is known, also in the hour repeated
+                    // when this machine's clocks go back (the kind keeps which pass it is). Only Unspecified is a clock time alone.
                     if (d.Kind == DateTimeKind.Utc) instant = d;
+                    else if (d.Kind == DateTimeKind.Local) instant = d.ToUniversalTime();
                     return true;
                 // The clock time where the value was written: an offset is kept as written (10:00+02:00 is 10:00), and
                 // nothing is converted to the local time of the machine that reads it, so the hour and day features

@@ -280,6 +280,32 @@ namespace AutoencoderPS.Engine.Tests.Features
             Assert.Equal(297, pipeline.Scored);
         }
 
+        [Theory]
+        [InlineData("(PDH-CSV 4.0) (W. Europe Daylight Time)(-120)", 1)]
+        [InlineData("(PDH-CSV 4.0) (W. Europe Standard Time)(-60)", 1)]
+        [InlineData("(PDH-CSV 4.0) (GMT Daylight Time)(-60)", 0)]
+        [InlineData("(PDH-CSV 4.0) (AUS Eastern Daylight Time)(-660)", 10)]
+        [InlineData("(PDH-CSV 4.0) (Romance Daylight Time)(-120)", 1)]
+        [InlineData("(PDH-CSV 4.0) (Pacific Daylight Time)(420)", -8)]
+        public void APerfmonColumnNamedInSummerTimeGivesItsZoneOutsidePacificToo(string column, int standardHours)
+        {
+            // Windows names summer time "W. Europe Daylight Time"; ICU's names elsewhere are "Central European Summer
+            // Time": only the Pacific zone was found, and a model of a European summer export took its times as written.
+            var zone = TimeColumn.PerfmonZone(column);
+            if (zone == null && !TimeZoneInfo.TryFindSystemTimeZoneById("W. Europe Standard Time", out _))
+                return; // this system maps no Windows id (no ICU): nothing to find
+            Assert.NotNull(zone);
+            Assert.Equal(TimeSpan.FromHours(standardHours), zone!.BaseUtcOffset);
+            Assert.True(zone.SupportsDaylightSavingTime);
+        }
+
+        [Fact]
+        public void APerfmonZoneWhoseBiasDoesNotMatchItsNameIsNotTaken()
+        {
+            // The third parenthesis is the bias at logging start (minutes to UTC): a name and a bias that disagree are no zone.
+            Assert.Null(TimeColumn.PerfmonZone("(PDH-CSV 4.0) (Pacific Daylight Time)(-120)"));
+        }
+
         [ZoneFact]
         public void TheJobWritesAWinterExportsTimesUnderTheSummerTimeColumn()
         {
@@ -364,6 +390,24 @@ namespace AutoencoderPS.Engine.Tests.Features
             // The written time is the one the features read, with or without the instant.
             Assert.True(TimestampParser.TryRead(text, Invariant, out var plain));
             Assert.Equal(clock, plain);
+        }
+
+        [Fact]
+        public void ADateTimeOfThisMachinesClockIsItsInstantAndAnUnspecifiedOneIsAClockTime()
+        {
+            // Get-Date, Get-Counter's Timestamp and ConvertFrom-Json's reading of "...+02:00" are DateTimes of kind Local:
+            // moments on this machine's clock. Read as clock times of the model's zone, they were shifted by the zones'
+            // difference, and some refused as in the hour skipped in spring.
+            var utc = new DateTime(2025, 3, 30, 2, 30, 0, DateTimeKind.Utc);
+            var local = utc.ToLocalTime();
+            Assert.True(TimestampParser.TryRead(local, Invariant, out var written, out var stated));
+            Assert.Equal(local, written);
+            Assert.Equal(utc, stated);
+            Assert.Equal(DateTimeKind.Utc, stated!.Value.Kind);
+
+            var clock = new DateTime(2025, 3, 30, 2, 30, 0, DateTimeKind.Unspecified);
+            Assert.True(TimestampParser.TryRead(clock, Invariant, out _, out var none));
+            Assert.Null(none);
         }
 
         [Fact]

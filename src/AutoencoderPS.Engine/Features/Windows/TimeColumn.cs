@@ -71,15 +71,37 @@ namespace AutoencoderPS.Engine.Features.Windows
                             string.Equals(z.DaylightName, name, StringComparison.OrdinalIgnoreCase))
                 .ToList();
             // Several zones share a name (Los Angeles, Vancouver, Tijuana): the one whose Windows id is the standard name.
-            foreach (var standard in candidates.Select(z => z.StandardName).Prepend(name).Distinct(StringComparer.OrdinalIgnoreCase))
+            // A Windows zone's daylight name is its id with "Daylight" for "Standard" ("W. Europe Daylight Time"), which
+            // ICU's display names ("Central European Summer Time") do not give: tried as an id too.
+            var ids = candidates.Select(z => z.StandardName).Prepend(name);
+            if (name.EndsWith("Daylight Time", StringComparison.OrdinalIgnoreCase))
+                ids = ids.Prepend(name.Substring(0, name.Length - "Daylight Time".Length) + "Standard Time");
+            int? bias = PerfmonBiasMinutes(column);
+            foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 try
                 {
-                    return TimeZoneInfo.FindSystemTimeZoneById(standard);
+                    var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+                    if (bias == null || HasOffset(zone, TimeSpan.FromMinutes(-bias.Value))) return zone;
                 }
                 catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException) { }
             }
-            return candidates.FirstOrDefault();
+            return candidates.FirstOrDefault(z => bias == null || HasOffset(z, TimeSpan.FromMinutes(-bias.Value)));
         }
+
+        // The bias perfmon writes in the column's third parenthesis: minutes to add to the local time for UTC, at the
+        // start of logging ("(420)" for Pacific Daylight Time, UTC-7). Null when there is none.
+        private static int? PerfmonBiasMinutes(string column)
+        {
+            int close = column.LastIndexOf(')');
+            int open = close < 0 ? -1 : column.LastIndexOf('(', close);
+            return open >= 0 && int.TryParse(column.AsSpan(open + 1, close - open - 1), System.Globalization.NumberStyles.AllowLeadingSign,
+                System.Globalization.CultureInfo.InvariantCulture, out int minutes) ? minutes : null;
+        }
+
+        // Whether the zone's clocks are ever at this offset from UTC: its standard offset, or that and a daylight delta.
+        private static bool HasOffset(TimeZoneInfo zone, TimeSpan offset) =>
+            zone.BaseUtcOffset == offset || zone.GetAdjustmentRules().Any(r => zone.BaseUtcOffset + r.BaseUtcOffsetDelta + r.DaylightDelta == offset ||
+                                                                          zone.BaseUtcOffset + r.BaseUtcOffsetDelta == offset);
     }
 }
