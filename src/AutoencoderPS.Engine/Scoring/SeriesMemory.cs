@@ -244,8 +244,10 @@ namespace AutoencoderPS.Engine.Scoring
             return new[]
             {
                 model.WindowSize.ToString(CultureInfo.InvariantCulture) + (counters.Length > 0 ? " counters " + string.Join(",", counters) : ""),
-                // A zone's memory holds instants (UTC), one without holds times as written: never read one as the other.
-                (model.Settings.TimeGrid ? "grid" : "rows") + (model.Settings.TimeZone is { } zone ? " in " + zone : ""),
+                // A zone's memory holds instants (UTC); one without holds the instants of times that state them (an
+                // offset, a Z) and other times as written. A memory from before (times as written, whatever they stated)
+                // is not read as either: its rows' offsets are not known.
+                (model.Settings.TimeGrid ? "grid" : "rows") + (model.Settings.TimeZone is { } zone ? " in " + zone : " stated"),
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}" + PerGroupField(model, likelihood),
@@ -270,7 +272,10 @@ namespace AutoencoderPS.Engine.Scoring
             // Input names may hold '|': then the fields can't be told apart.
             if (old.Length != fresh.Length) return Generic;
             var reasons = new System.Collections.Generic.List<string>();
-            if (old[0] != fresh[0] || old[1] != fresh[1] || old[2] != fresh[2])
+            if (old[0] == fresh[0] && old[2] == fresh[2] && old[1] + " stated" == fresh[1])
+                reasons.Add("it holds the times of the rows as written, and this version orders a row whose time states its offset by its " +
+                    "instant (UTC), so the two can't be compared");
+            else if (old[0] != fresh[0] || old[1] != fresh[1] || old[2] != fresh[2])
                 reasons.Add("it was kept for a model with other inputs, windows, counters or time zone");
             else if (old[3] != fresh[3])
                 reasons.Add("the model's threshold changed since (retrained, or Set-AutoencoderThreshold)");

@@ -332,6 +332,62 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void WithoutAZoneTimesWithTheirOffsetAreOrderedByTheirInstants()
+        {
+            // A fall-back night written with offsets ("01:59-07:00", then "01:00-08:00"): without a zone, the offsets were
+            // thrown away, the second pass refused as out of order, and the hint said to give the model a zone.
+            using var model = Model(null);
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
+            var start = TimeZoneInfo.ConvertTimeToUtc(FallBackNight, zone);
+            var sink = new RecordingSink<TestRecord>();
+            var pipeline = new ScoringPipeline<TestRecord>(model, new ScoringOptions(), sink);
+            for (int i = 0; i < 300; i++)
+            {
+                var utc = start.AddMinutes(i);
+                var written = new DateTimeOffset(utc).ToOffset(zone.GetUtcOffset(utc)).ToString("yyyy-MM-ddTHH:mm:sszzz", Invariant);
+                var record = new TestRecord(("Time", written), ("Host", "a"), ("cpu", Cpu(i)));
+                Assert.Null(pipeline.Add(record, record, Invariant, MissingValuePolicy.Impute));
+            }
+            pipeline.Flush();
+            Assert.Equal(297, pipeline.Scored);
+            // A time alone is still as written.
+            var key = SlidingWindow.ReadKey(new TestRecord(("Time", "2026-11-01 01:30"), ("Host", "a")), Settings(null), Invariant);
+            Assert.Equal(new DateTime(2026, 11, 1, 1, 30, 0), key.Time);
+            Assert.NotEqual(DateTimeKind.Utc, key.Time!.Value.Kind);
+        }
+
+        [ZoneFact]
+        public void AMemoryOfTimesAsWrittenFromBeforeIsStartedAfreshSayingWhy()
+        {
+            // Kept by a version that ordered every time as written: its rows' offsets are not known, so it can't be
+            // compared with instants (rows east of UTC would be refused for hours as out of order).
+            using var model = Model(null);
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            byte[] saved = memory.Save(model);
+            byte[] before = WithIdentity(saved, identity => identity.Replace("|rows stated|", "|rows|", StringComparison.Ordinal));
+            Assert.NotEqual(saved, before);
+
+            Assert.NotNull(SeriesMemory.Load(saved, model, new ScoringOptions(), out _));
+            Assert.Null(SeriesMemory.Load(before, model, new ScoringOptions(), out string? whyNot));
+            Assert.Contains("as written", whyNot, StringComparison.Ordinal);
+        }
+
+        // The saved memory with its identity (the third field) edited.
+        private static byte[] WithIdentity(byte[] saved, Func<string, string> edit)
+        {
+            using var reader = new BinaryReader(new MemoryStream(saved), Encoding.UTF8);
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(reader.ReadString());
+                writer.Write(reader.ReadInt32());
+                writer.Write(edit(reader.ReadString()));
+                writer.Write(reader.ReadBytes((int)(reader.BaseStream.Length - reader.BaseStream.Position)));
+            }
+            return buffer.ToArray();
+        }
+
+        [ZoneFact]
         public void TheJobDoesNotReadAMemoryOfTimesAsWrittenAsInstants()
         {
             // The same training without and with a zone: the same weights and threshold, so only the zone tells the

@@ -665,8 +665,9 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// A row's time by the settings' <see cref="ModelSettings.TimeProperty"/> (null without one), looked up by
-        /// <see cref="TimeColumn"/>: as written, or with the settings' zone its instant (<see cref="SeriesTime"/>; of a
-        /// repeated local time the earlier, the later in <paramref name="later"/>). Throws as <see cref="ReadKey"/>.
+        /// <see cref="TimeColumn"/>: its instant (UTC) when the value states it, otherwise as written, or with the settings'
+        /// zone as a local time of it (<see cref="SeriesTime"/>; of a repeated local time the earlier, the later in
+        /// <paramref name="later"/>). Throws as <see cref="ReadKey"/>.
         /// </summary>
         public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture, out DateTime? later)
         {
@@ -680,8 +681,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                     if (TimestampParser.TryRead(value, culture, out var written, out var stated))
                         time = SeriesTime.Instant(written, stated, zone, settings.TimeProperty, value, out later);
                 }
-                else if (TimestampParser.TryRead(value, culture, out var t))
-                    time = t;
+                // Without a zone, a time that states its instant (an offset, a Z, an epoch number, a DateTime of this
+                // machine's clock) is ordered by it: "01:30-07:00" then "01:10-08:00" is 20 minutes on, not 20 back.
+                // A clock time alone is ordered as written.
+                else if (TimestampParser.TryRead(value, culture, out var t, out var stated))
+                    time = stated ?? t;
                 if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
                     throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
                         $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
