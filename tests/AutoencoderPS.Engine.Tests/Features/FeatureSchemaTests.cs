@@ -363,6 +363,22 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void CodesOfDigitsAndLettersStayCategories()
+        {
+            // "2xx", "5G", "1st", "3B": codes, not numbers with a unit (review: Status 2xx/4xx/5xx was left out as such).
+            var random = new Random(7);
+            var codes = new[] { new[] { "2xx", "4xx", "5xx" }, new[] { "4G", "5G" }, new[] { "1st", "2nd", "3rd" }, new[] { "1A", "3B", "5C" } };
+            var records = Enumerable.Range(0, 200).Select(i => (IRecord)new TestRecord(
+                ("Status", codes[0][random.Next(3)]), ("Network", codes[1][random.Next(2)]), ("Shift", codes[2][random.Next(3)]),
+                ("Rack", codes[3][random.Next(3)]), ("CPU", (10 + 80 * random.NextDouble()).ToString("F2", CultureInfo.InvariantCulture)))).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "Status", "Network", "Shift", "Rack", "CPU" }, schema.Names);
+            Assert.Empty(recognised);
+        }
+
+        [Fact]
         public void AFewDistinctNumbersTheCultureDoesNotReadAreNoCategoryButLeftOutSayingWhy()
         {
             // A gauge in half steps from a German export ("1,5", "2,0", ...): 17 distinct values, few enough for a category,
