@@ -111,7 +111,7 @@ namespace AutoencoderPS.Commands
             row++;
             var input = InputObject;
             var record = new PSObjectRecord(input);
-            if (row == 1) ThrowIfFirstRowLacks(record, nameof(TimeProperty), TimeProperty);
+            ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
             if (!TryGet(record, TimeProperty, out var timeValue))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",

@@ -109,7 +109,7 @@ namespace AutoencoderPS.Commands
             sawAnyRow = true;
             long row = ++rowNumber;
             var record = new PSObjectRecord(InputObject);
-            if (row == 1) ThrowIfFirstRowLacks(record, nameof(TimeProperty), TimeProperty);
+            ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
 
             if (!record.TryGetValue("AnomalyScore", out var scoreValue))
             {

@@ -52,12 +52,9 @@ namespace AutoencoderPS.Commands
             if (InputObject == null) return;
             rowNumber++;
             var record = new PSObjectRecord(InputObject);
-            if (rowNumber == 1)
-            {
-                ThrowIfFirstRowLacks(record, nameof(LabelProperty), LabelProperty);
-                ThrowIfFirstRowLacks(record, nameof(ScoreProperty), ScoreProperty);
-                ThrowIfFirstRowLacks(record, nameof(PredictionProperty), PredictionProperty);
-            }
+            ThrowIfFirstRowsLack(record, rowNumber, nameof(LabelProperty), LabelProperty);
+            ThrowIfFirstRowsLack(record, rowNumber, nameof(ScoreProperty), ScoreProperty);
+            ThrowIfFirstRowsLack(record, rowNumber, nameof(PredictionProperty), PredictionProperty);
             // A row of a sliding-window model that is still warming up has no score to measure.
             if (record.TryGetValue("AnomalyStatus", out var status) && string.Equals(Text(status), "WarmingUp", StringComparison.OrdinalIgnoreCase))
             {

@@ -283,22 +283,32 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>
-        /// Stops with one InputPropertyNotFound error when the first piped row has no property <paramref name="property"/>,
-        /// which -<paramref name="parameter"/> names: a typo, or rows of another kind, on which every row would fail, one
-        /// error each (50,000 of them for a day of logs). Its target is the property name; it lists the row's properties.
-        /// A later row that lacks the property stays that row's own error.
+        /// Stops with one InputPropertyNotFound error when the first two piped rows (<paramref name="rowNumber"/> 1 and 2)
+        /// have no property <paramref name="property"/>, which -<paramref name="parameter"/> names: a typo, or rows of
+        /// another kind, on which every row would fail, one error each (50,000 of them for a day of logs). Its target is
+        /// the property name; it lists the row's properties. A first row alone without it (a log's banner line before its
+        /// events) is that row's own error, as a later one is: the caller goes on with it.
         /// </summary>
-        private protected void ThrowIfFirstRowLacks(PSObjectRecord firstRow, string parameter, string? property)
+        private protected void ThrowIfFirstRowsLack(PSObjectRecord row, long rowNumber, string parameter, string? property)
         {
-            if (property == null || firstRow.TryGetValue(property, out _)) return;
+            if (property == null || rowNumber > 2 || row.TryGetValue(property, out _)) return;
+            if (rowNumber == 1)
+            {
+                (firstRowLacks ??= new HashSet<string>(StringComparer.Ordinal)).Add(parameter);
+                return;
+            }
+            if (firstRowLacks == null || !firstRowLacks.Contains(parameter)) return;
             const int Shown = 20;
-            var names = firstRow.ColumnNames.ToList();
+            var names = row.ColumnNames.ToList();
             string listed = string.Join(", ", names.Take(Shown)) + (names.Count > Shown ? $" and {names.Count - Shown} more" : "");
             ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
-                    $"-{parameter} '{property}': row 1 has no property '{property}'. Its properties are: {(names.Count == 0 ? "none" : listed)}. " +
+                    $"-{parameter} '{property}': rows 1 and 2 have no property '{property}'. Row 2's properties are: {(names.Count == 0 ? "none" : listed)}. " +
                     "Check the spelling (a row's property names are what Get-Member shows)."),
                 ErrorIds.InputPropertyNotFound, property));
         }
+
+        // The parameters whose property the first piped row lacked (ThrowIfFirstRowsLack).
+        private HashSet<string>? firstRowLacks;
 
         protected void ThrowIfNotTrained(AutoencoderModel model)
         {
