@@ -1114,4 +1114,16 @@ Describe 'Real-world exports: Get-Counter sample sets' {
         $counterScored[-1].AnomalyTopFeature | Should -Be $cpuPath
         @($counterScored | Select-Object -First 20 | Where-Object IsAnomaly).Count | Should -BeLessOrEqual 1
     }
+
+    It 'takes a sample whose status is not valid data as a missing value, not as its CookedValue of 0' {
+        # Get-Counter gives a counter it could not read (an instance gone) CookedValue 0 and a status such as 0xC0000BC6.
+        $set = New-CounterSet ([datetime]'2026-11-02 00:20') 22 4010
+        $set.CounterSamples[1] | Add-Member -NotePropertyName Status -NotePropertyValue ([uint32]3221228486)
+        $set.CounterSamples[1].CookedValue = 0
+        $set.CounterSamples[0] | Add-Member -NotePropertyName Status -NotePropertyValue ([uint32]0)
+        $scored = $set | Test-Anomaly -Model $counterModel
+        $scored.$memoryPath | Should -BeNullOrEmpty
+        $scored.ImputedFeatures | Should -Be @($memoryPath)
+        $scored.IsAnomaly | Should -BeFalse
+    }
 }

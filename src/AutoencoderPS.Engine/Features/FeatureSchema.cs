@@ -586,7 +586,7 @@ namespace AutoencoderPS.Engine.Features
                     // Only values such as '9,897': a decimal comma would give every one of them three decimals, so they are
                     // far more likely thousands; never suggest the culture that would read them as decimals without saying so.
                     return $"numbers such as '{eitherWaySample}', with three digits after each separator: thousands separators, which are never " +
-                           $"read as numbers (export the column without them); only if they are decimal commas, {fix}";
+                           $"read as numbers (export the column without them); only if they are decimal {(HasDecimalComma(culture) ? "points" : "commas")}, {fix}";
                 return $"numbers with thousands separators (such as '{groupedSample}'), which are never read as numbers: export the column without them";
             }
 

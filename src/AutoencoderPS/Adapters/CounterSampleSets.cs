@@ -31,10 +31,19 @@ namespace AutoencoderPS.Adapters
                     if (Plain(sample.Properties["Path"]?.Value)?.ToString() is not { Length: > 0 } path) continue;
                     // A counter named twice in one set (Get-Counter -Counter a,a) is one column, its first value.
                     if (row.Properties[path] != null) continue;
-                    row.Properties.Add(new PSNoteProperty(path, Plain(sample.Properties["CookedValue"]?.Value)));
+                    // A sample whose status is not valid data (PDH_CSTATUS_VALID_DATA 0, NEW_DATA 1) has a CookedValue of 0
+                    // that was never measured: a missing value (filled in and listed in ImputedFeatures), not a zero.
+                    bool valid = Plain(sample.Properties["Status"]?.Value) is not { } status || IsValidStatus(status);
+                    row.Properties.Add(new PSNoteProperty(path, valid ? Plain(sample.Properties["CookedValue"]?.Value) : null));
                 }
             }
             return row;
+        }
+
+        private static bool IsValidStatus(object status)
+        {
+            try { return Convert.ToInt64(status, System.Globalization.CultureInfo.InvariantCulture) is 0 or 1; }
+            catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException) { return true; }
         }
 
         private static object? Plain(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
