@@ -87,11 +87,13 @@ namespace AutoencoderPS.Commands
         {
             if (TimeProperty == null || WindowSize < 2 || TimeColumn.PerfmonZoneName(TimeProperty) is not string name) return null;
             var zone = TimeColumn.PerfmonZone(TimeProperty);
-            WriteVerbose(zone != null
-                ? $"The time column '{TimeProperty}' names the time zone '{name}': its times are read as local times of '{zone.Id}' " +
-                  "(the hour repeated when clocks go back is read in order). Give -TimeZone to choose another."
-                : $"The time column '{TimeProperty}' names the time zone '{name}', which this system does not know: its times are taken " +
-                  "as written. Give the zone with -TimeZone.");
+            if (zone != null)
+                WriteVerbose($"The time column '{TimeProperty}' names the time zone '{name}': its times are read as local times of '{zone.Id}' " +
+                    "(the hour repeated when clocks go back is read in order). Give -TimeZone to choose another.");
+            else
+                // Said aloud: taken as written, the export's fall-back night fails every year.
+                WriteWarning($"The time column '{TimeProperty}' names the time zone '{name}', which this system does not know: its times are " +
+                    "taken as written, so the hour repeated when clocks go back is refused as out of order. Give the zone with -TimeZone.");
             return zone?.Id;
         }
 
