@@ -228,6 +228,21 @@ Describe 'Invoke-AutoencoderTraining' {
     }
 
     Context 'input that cannot be trained on' {
+        It 'warns when every feature has a single value: the measurements were left out (numbers with a unit)' {
+            # The metrics left out ('40 %'), the model trained on Host and Status alone and flagged nothing, without a word.
+            $rows = 1..200 | ForEach-Object { [pscustomobject]@{ Host = 'web01'; Status = 'ok'; CpuPct = "$(20 + $_ % 50) %" } }
+            $m = New-Autoencoder -Seed 1
+            $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+            $m.IsTrained | Should -BeTrue
+            @($warned | Where-Object { "$_" -like "*'CpuPct' (numbers with a unit*" }) | Should -HaveCount 1
+            @($warned | Where-Object { "$_" -like "*Every feature ('Host', 'Status') has a single value in all 200 training rows*" }) | Should -HaveCount 1
+            # Features that vary: no such warning.
+            $m2 = New-Autoencoder -Seed 1
+            1..200 | ForEach-Object { [pscustomobject]@{ Host = 'web01'; Cpu = 20 + $_ % 50 } } |
+                Invoke-AutoencoderTraining -Model $m2 -Epochs 1 -ThreadCount 1 -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+            @($quiet | Where-Object { "$_" -like '*single value*' }) | Should -HaveCount 0
+        }
+
         It 'empty input is a terminating EmptyTrainingInput error' {
             $m = New-Autoencoder -Seed 1
             { @() | Invoke-AutoencoderTraining -Model $m } | Should -Throw -ErrorId 'EmptyTrainingInput,*'

@@ -219,6 +219,12 @@ namespace AutoencoderPS.Commands
                 WriteWarning($"{options.Scaling} scaling produces values outside [0, 1], which a Sigmoid output cannot reconstruct. Use -OutputActivation Linear in New-Autoencoder, or MinMax scaling.");
             if (options.Loss == LossKind.Mae && schema.Columns.Any(c => c.Role == ColumnRole.Categorical))
                 WriteWarning("Mae loss fits the median, which is 0 for every one-hot category slot under 50%, so categorical features are not learned. Use -Loss Mse (the default).");
+            // Every feature the same in every row (the measurements left out: numbers with a unit, another culture): the
+            // model trains, and can flag nothing but a change of those values, which nobody would know.
+            if (!Incremental && rows.Count > 1 && schema.Columns.All(c =>
+                    c.Role == ColumnRole.Categorical ? c.Categories.Count <= 1 : c.Role == ColumnRole.Numeric && c.Statistics?.Min is double low && c.Statistics.Max == low))
+                WriteWarning($"Every feature ({string.Join(", ", schema.Names.Select(n => $"'{n}'"))}) has a single value in all {rows.Count:N0} training rows: " +
+                             "the model can flag only a row where one of them changes. Were the measurements left out? See the warnings above, or -Verbose.");
             WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
                          $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
