@@ -72,13 +72,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 .ToList();
             // Several zones share a name (Los Angeles, Vancouver, Tijuana): the one whose Windows id is the standard name.
             foreach (var standard in candidates.Select(z => z.StandardName).Prepend(name).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                try
-                {
-                    return TimeZoneInfo.FindSystemTimeZoneById(standard);
-                }
-                catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException) { }
-            }
+                if (SeriesTime.Find(standard, out _) is { } zone) return zone;
             return candidates.FirstOrDefault();
         }
     }
