@@ -670,28 +670,36 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// </summary>
         public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture, out DateTime? later)
         {
+            later = null;
+            return settings.TimeProperty == null ? null : ReadTime(record, settings.TimeProperty, settings.Zone, culture, out later);
+        }
+
+        /// <summary>
+        /// A row's time in column <paramref name="timeProperty"/>, with <paramref name="zone"/> (null: none) as a model with
+        /// those settings reads it (<see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>); for a sample
+        /// read before the model has its settings' columns (FeatureSchema's profiles). Throws as <see cref="ReadKey"/>.
+        /// </summary>
+        public static DateTime ReadTime(IRecord record, string timeProperty, TimeZoneInfo? zone, CultureInfo culture, out DateTime? later)
+        {
             DateTime? time = null;
             later = null;
-            if (settings.TimeProperty != null)
+            TimeColumn.TryGetValue(record, timeProperty, out var value);
+            if (zone != null)
             {
-                TimeColumn.TryGetValue(record, settings.TimeProperty, out var value);
-                if (settings.Zone is { } zone)
-                {
-                    if (TimestampParser.TryRead(value, culture, out var written, out var stated))
-                        time = SeriesTime.Instant(written, stated, zone, settings.TimeProperty, value, out later);
-                }
-                else if (TimestampParser.TryRead(value, culture, out var t))
-                    time = t;
-                if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
-                    throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
-                        $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
-                        ErrorIds.TimeValueMissing);
-                if (time == null)
-                    throw new FeatureValueException(FeatureValueProblem.NotTimestamp, settings.TimeProperty, value,
-                        $"column '{settings.TimeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
-                        ErrorIds.TimeValueInvalid);
+                if (TimestampParser.TryRead(value, culture, out var written, out var stated))
+                    time = SeriesTime.Instant(written, stated, zone, timeProperty, value, out later);
             }
-            return time;
+            else if (TimestampParser.TryRead(value, culture, out var t))
+                time = t;
+            if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
+                throw new FeatureValueException(FeatureValueProblem.Empty, timeProperty, value,
+                    $"column '{timeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
+                    ErrorIds.TimeValueMissing);
+            if (time == null)
+                throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeProperty, value,
+                    $"column '{timeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
+                    ErrorIds.TimeValueInvalid);
+            return time.Value;
         }
 
         /// <summary>As <see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>, the earlier reading of a repeated local time.</summary>
