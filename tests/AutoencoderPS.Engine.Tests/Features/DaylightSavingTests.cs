@@ -331,6 +331,27 @@ namespace AutoencoderPS.Engine.Tests.Features
             Assert.Equal(297, pipeline.Scored);
         }
 
+        [Fact]
+        public void AFilesPerfmonTimeColumnIsFoundOnceForItsHeaderAndRightForEachTimeProperty()
+        {
+            // The column found is kept per header (a file's records share one): each time property still gets its own answer.
+            string input = temp.File("winter.csv"), other = temp.File("plain.csv");
+            File.WriteAllText(input, $"\"{Winter}\",cpu\n11/02/2026 01:00:00.979,1\n11/02/2026 01:01:00.979,2\n", new UTF8Encoding(false));
+            File.WriteAllText(other, "Time,cpu\n11/02/2026 01:00:00.979,1\n", new UTF8Encoding(false));
+            var records = CsvSource.Read(input, new CsvInputOptions()).ToList();
+            var plain = CsvSource.Read(other, new CsvInputOptions()).Single();
+            const string Eastern = "(PDH-CSV 4.0) (Eastern Standard Time)(300)";
+            foreach (var record in records.Concat(records))
+            {
+                Assert.True(TimeColumn.TryGetValue(record, Summer, out var value));
+                Assert.StartsWith("11/02/2026 01:0", (string)value!);
+                Assert.False(TimeColumn.TryGetValue(record, "Time", out _));
+                Assert.True(TimeColumn.TryGetValue(record, Eastern, out _));
+                Assert.False(TimeColumn.TryGetValue(plain, Summer, out _));
+                Assert.True(TimeColumn.TryGetValue(plain, "Time", out _));
+            }
+        }
+
         [ZoneFact]
         public void TheJobWritesAWinterExportsTimesUnderTheSummerTimeColumn()
         {
