@@ -140,6 +140,41 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             ConvertTo-ScoreText $written | Should -Be (ConvertTo-ScoreText $piped)
         }
 
+        It 'reads a newest-first -Path file''s repeated hour as two passes: the scores of the file in time order' -Skip:$NoZone {
+            # Read in file order, every row of the repeated hour came after a later one, so all were read in the first pass
+            # and the sort merged the two passes into one hour, without a word (Splunk exports newest first).
+            $file = Join-Path $TestDrive 'night-forward.csv'
+            $reversedFile = Join-Path $TestDrive 'night-newest-first.csv'
+            $rows = @(New-CounterRow -Time $Night)
+            # A cycle of 37 minutes, so that a row of the first pass and its time in the second hold different values.
+            $counter = '\\web1\Processor(_Total)\% Processor Time'
+            for ($i = 0; $i -lt $rows.Count; $i++) { $rows[$i].$counter = (50 + 20 * [math]::Sin(2 * [math]::PI * $i / 37)).ToString('R', [cultureinfo]::InvariantCulture) }
+            $rows | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded
+            $rows[($rows.Count - 1)..0] | Export-Csv -LiteralPath $reversedFile -NoTypeInformation -UseQuotes AsNeeded
+            $forward = @(Test-Anomaly -Model $Model -Path $file)
+            $reversed = @(Test-Anomaly -Model $Model -Path $reversedFile -WarningVariable warned -WarningAction SilentlyContinue)
+            @($warned) | Should -HaveCount 0
+            @($reversed.$Summer) | Should -Be $Night
+            ConvertTo-ScoreText $reversed | Should -Be (ConvertTo-ScoreText $forward)
+            # Training reads it the same way: a model trained on the newest-first file scores as one trained in time order.
+            $trained = foreach ($path in $file, $reversedFile) {
+                $m = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty $Summer -TimeZone $ZoneId
+                Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 2 -ThreadCount 1 -WarningVariable +trainWarned -WarningAction SilentlyContinue | Out-Null
+                , (ConvertTo-ScoreText @(Test-Anomaly -Model $m -Path $file -Calibration None))
+            }
+            @($trainWarned) | Should -HaveCount 0
+            $trained[1] | Should -Be $trained[0]
+        }
+
+        It 'warns once when a -Path file is shuffled across the repeated hour, saying what to do' -Skip:$NoZone {
+            $file = Join-Path $TestDrive 'night-shuffled.csv'
+            $random = [System.Random]::new(7)
+            New-CounterRow -Time $Night | Sort-Object { $random.Next() } | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded
+            $null = Test-Anomaly -Model $Model -Path $file -WarningVariable warned -WarningAction SilentlyContinue
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "*night-shuffled.csv'*which pass of the hour*merged*with their offset*in time order*"
+        }
+
         It 'scores a winter-named perfmon export with a model trained on a summer-named one' -Skip:$NoZone {
             $file = Join-Path $TestDrive 'winter.csv'
             New-CounterRow -Time $Night -TimeColumn $Winter | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded

@@ -469,14 +469,10 @@ namespace AutoencoderPS.Engine.Features
                 {
                     var record = records[i];
                     if (groupColumn != null) groups[i] = record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
-                    if (timeColumn == null || !Windows.TimeColumn.TryGetValue(record, timeColumn, out var t)) continue;
-                    if (zone == null) { if (TimestampParser.TryRead(t, culture, out var time)) times[i] = time; }
-                    else if (TimestampParser.TryRead(t, culture, out var written, out var stated))
-                    {
-                        // The sample's order only: a local time that never happened is left unordered, scoring refuses it.
-                        try { times[i] = Windows.SeriesTime.Instant(written, stated, zone, timeColumn, t, out later[i]); }
-                        catch (FeatureValueException) { }
-                    }
+                    if (timeColumn == null) continue;
+                    // The sample's order only: a row whose time can't be read (or never happened) is left unordered, scoring refuses it.
+                    try { times[i] = Windows.SlidingWindow.ReadTime(record, timeColumn, zone, culture, out later[i]); }
+                    catch (FeatureValueException) { }
                 }
                 // In time order within each group (a stable sort; a row without a readable time stays where it is).
                 IReadOnlyList<int> order = Enumerable.Range(0, records.Count).ToList();

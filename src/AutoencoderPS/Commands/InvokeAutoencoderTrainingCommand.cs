@@ -30,9 +30,8 @@ namespace AutoencoderPS.Commands
         private readonly ImputedCells incrementalImputed = new ImputedCells();
         private readonly List<string> incrementalMissing = new List<string>();
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
-        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
-        // The keys in arrival order, each with one time (a local time repeated when clocks go back, read in order).
-        private readonly SlidingWindow.OrderCheck arrival = new SlidingWindow.OrderCheck();
+        // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
+        private List<WindowKey> windowKeys = new List<WindowKey>();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
         private long rowNumber;
@@ -160,6 +159,7 @@ namespace AutoencoderPS.Commands
                 schema = Model.Schema!;
                 rows = incrementalRows;
                 imputed = incrementalImputed;
+                if (Model.Settings.IsWindowed) windowKeys = ResolveRepeatedTimes(windowKeys);
                 // A counter's levels become its rates, as in the first training (none for a row model).
                 if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, windowKeys, imputed);
             }
@@ -171,6 +171,7 @@ namespace AutoencoderPS.Commands
                     ThrowEmpty();
                     return;
                 }
+                if (Model.Settings.IsWindowed) windowKeys = ResolveRepeatedTimes(windowKeys);
                 TrainingSet set;
                 try
                 {
@@ -351,7 +352,7 @@ namespace AutoencoderPS.Commands
                     Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
                     foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
-                    if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
+                    if (Model.Settings.IsWindowed) windowKeys.Add(key);
                 }
                 catch (FeatureValueException e)
                 {
@@ -425,7 +426,7 @@ namespace AutoencoderPS.Commands
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                 builder!.Add(record);
-                if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }
             catch (FeatureValueException e)
             {

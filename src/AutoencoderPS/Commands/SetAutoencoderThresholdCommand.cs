@@ -22,9 +22,8 @@ namespace AutoencoderPS.Commands
     {
         private const string TrainingErrorsSet = "TrainingErrors";
         private readonly List<double[]> rows = new List<double[]>();
-        private readonly List<WindowKey> windowKeys = new List<WindowKey>();
-        // The keys in arrival order, each with one time (a local time repeated when clocks go back, read in order).
-        private readonly SlidingWindow.OrderCheck arrival = new SlidingWindow.OrderCheck();
+        // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
+        private List<WindowKey> windowKeys = new List<WindowKey>();
         // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
         private readonly ImputedCells imputed = new ImputedCells();
         private readonly List<string> filledIn = new List<string>();
@@ -112,7 +111,7 @@ namespace AutoencoderPS.Commands
                     ApplyThreadCount(ThreadCount);
                     // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
                     // training), with the values filled in for missing ones left out.
-                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? windowKeys : null, imputed);
+                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(windowKeys) : null, imputed);
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
@@ -137,7 +136,7 @@ namespace AutoencoderPS.Commands
                 Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
                 foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
-                if (Model.Settings.IsWindowed) windowKeys.Add(arrival.Add(key)!.Value);
+                if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }
             catch (FeatureValueException e)
             {

@@ -86,7 +86,9 @@ namespace AutoencoderPS.Commands
                     $"a repeated hour. {hint.TrimEnd()}");
             else
                 WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
-            return SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull);
+            var sorted = SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull, out bool undecided);
+            if (undecided) WriteWarning($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
+            return sorted;
         }
 
         private WindowKey? KeyOrNull(IRecord record)

@@ -145,14 +145,65 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void ANewestFirstFileIsSortedWithItsRepeatedHourAsTwoPasses()
+        {
+            // Splunk exports newest first. Read in file order, every repeated time came after a later row, so all were
+            // read in the first pass and the sort merged the two passes into one hour.
+            var settings = Settings(Zone);
+            var records = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "a"), ("cpu", Cpu(i)))).ToList();
+            var newestFirst = Enumerable.Reverse(records).ToList();
+            var sorted = SlidingWindow.SortWithinGroups(newestFirst, r => SlidingWindow.ReadKey(r, settings, Invariant), out bool undecided);
+            Assert.Equal(records, sorted);
+            Assert.False(undecided);
+            // Each group chooses for itself: a group in time order keeps its file order's reading.
+            var mixed = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "b"), ("cpu", Cpu(i)))).Concat(newestFirst).ToList();
+            sorted = SlidingWindow.SortWithinGroups(mixed, r => SlidingWindow.ReadKey(r, settings, Invariant), out undecided);
+            Assert.Equal(records, sorted.Skip(records.Count));
+            Assert.Equal(mixed.Take(records.Count), sorted.Take(records.Count));
+            Assert.False(undecided);
+        }
+
+        [ZoneFact]
+        public void RowsShuffledAcrossTheRepeatedHourAreUndecidedOthersAreNot()
+        {
+            // Neither order reads a shuffle: the caller warns that the hour's passes may be merged.
+            var settings = Settings(Zone);
+            var records = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "a"), ("cpu", Cpu(i)))).ToList();
+            var random = new Random(7);
+            var shuffled = records.OrderBy(_ => random.Next()).ToList();
+            SlidingWindow.SortWithinGroups(shuffled, r => SlidingWindow.ReadKey(r, settings, Invariant), out bool undecided);
+            Assert.True(undecided);
+            // A late row away from the repeated hour is no doubt about it.
+            var late = records.ToList();
+            (late[10], late[11]) = (late[11], late[10]);
+            SlidingWindow.SortWithinGroups(late, r => SlidingWindow.ReadKey(r, settings, Invariant), out undecided);
+            Assert.False(undecided);
+        }
+
+        [ZoneFact]
+        public void TrainingKeysOfANewestFirstFallBackNightAreReadAsTwoPasses()
+        {
+            // Invoke-AutoencoderTraining and Set-AutoencoderThreshold resolve their keys when all are read, as a sorted file is.
+            var settings = Settings(Zone);
+            var keys = LocalTimes(FallBackNight).AsEnumerable().Reverse()
+                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant)).ToList();
+            var resolved = SlidingWindow.ResolveRepeated(keys, out bool undecided);
+            Assert.False(undecided);
+            Assert.Equal(300, resolved.Select(k => k!.Value.Time).Distinct().Count());
+            var plan = SlidingWindow.Plan(4, resolved.Select(k => k!.Value).ToList(), null);
+            Assert.Equal(0, plan.Gaps);
+            Assert.Equal(TimeSpan.FromMinutes(1), plan.UsualInterval);
+        }
+
+        [ZoneFact]
         public void TrainingOnAFallBackNightPlansItsWindowsInTrueOrder()
         {
-            // Training sorts each group by time: keys kept in arrival order (as Invoke-AutoencoderTraining keeps them)
-            // put the repeated hour's two passes one after the other, a minute apart, with no gap.
+            // Training sorts each group by time: keys resolved when all are read (as Invoke-AutoencoderTraining resolves
+            // them) put the repeated hour's two passes one after the other, a minute apart, with no gap.
             var settings = Settings(Zone);
-            var arrival = new SlidingWindow.OrderCheck();
-            var keys = LocalTimes(FallBackNight)
-                .Select(t => arrival.Add(SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant))!.Value).ToList();
+            var read = LocalTimes(FallBackNight)
+                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant)).ToList();
+            var keys = SlidingWindow.ResolveRepeated(read, out _).Select(k => k!.Value).ToList();
             var plan = SlidingWindow.Plan(4, keys, null);
             Assert.Equal(0, plan.Gaps);
             Assert.Equal(3, plan.WarmingUpRows);
@@ -304,6 +355,27 @@ namespace AutoencoderPS.Engine.Tests.Features
         {
             // The third parenthesis is the bias at logging start (minutes to UTC): a name and a bias that disagree are no zone.
             Assert.Null(TimeColumn.PerfmonZone("(PDH-CSV 4.0) (Pacific Daylight Time)(-120)"));
+        }
+
+        [Fact]
+        public void AFilesPerfmonTimeColumnIsFoundOnceForItsHeaderAndRightForEachTimeProperty()
+        {
+            // The column found is kept per header (a file's records share one): each time property still gets its own answer.
+            string input = temp.File("winter.csv"), other = temp.File("plain.csv");
+            File.WriteAllText(input, $"\"{Winter}\",cpu\n11/02/2026 01:00:00.979,1\n11/02/2026 01:01:00.979,2\n", new UTF8Encoding(false));
+            File.WriteAllText(other, "Time,cpu\n11/02/2026 01:00:00.979,1\n", new UTF8Encoding(false));
+            var records = CsvSource.Read(input, new CsvInputOptions()).ToList();
+            var plain = CsvSource.Read(other, new CsvInputOptions()).Single();
+            const string Eastern = "(PDH-CSV 4.0) (Eastern Standard Time)(300)";
+            foreach (var record in records.Concat(records))
+            {
+                Assert.True(TimeColumn.TryGetValue(record, Summer, out var value));
+                Assert.StartsWith("11/02/2026 01:0", (string)value!);
+                Assert.False(TimeColumn.TryGetValue(record, "Time", out _));
+                Assert.True(TimeColumn.TryGetValue(record, Eastern, out _));
+                Assert.False(TimeColumn.TryGetValue(plain, Summer, out _));
+                Assert.True(TimeColumn.TryGetValue(plain, "Time", out _));
+            }
         }
 
         [ZoneFact]

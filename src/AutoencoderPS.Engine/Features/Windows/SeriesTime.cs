@@ -14,17 +14,26 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// The zone of an IANA or Windows id (.NET maps one to the other where the system knows both). Throws
         /// <see cref="AutoencoderException"/> <c>TimeZoneInvalid</c> for an id the system does not know.
         /// </summary>
-        public static TimeZoneInfo Zone(string id)
+        public static TimeZoneInfo Zone(string id) =>
+            Find(id, out var why) ?? throw new AutoencoderException(ErrorIds.TimeZoneInvalid,
+                $"'{id}' is not a time zone this system knows (its time zone data may lack it). Give an IANA id (America/Los_Angeles, Europe/Berlin) or a Windows " +
+                "id (Pacific Standard Time); Get-TimeZone -ListAvailable lists them.", why);
+
+        /// <summary>
+        /// The system's zone of an IANA or Windows id, or null (and the reason in <paramref name="why"/>) for one it does
+        /// not know: the one place a zone is looked up by id (a model's -TimeZone, a perfmon column's zone name).
+        /// </summary>
+        public static TimeZoneInfo? Find(string id, out Exception? why)
         {
+            why = null;
             try
             {
                 return TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
             }
             catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException)
             {
-                throw new AutoencoderException(ErrorIds.TimeZoneInvalid,
-                    $"'{id}' is not a time zone this system knows (its time zone data may lack it). Give an IANA id (America/Los_Angeles, Europe/Berlin) or a Windows " +
-                    "id (Pacific Standard Time); Get-TimeZone -ListAvailable lists them.", e);
+                why = e;
+                return null;
             }
         }
 

@@ -671,31 +671,39 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// </summary>
         public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture, out DateTime? later)
         {
+            later = null;
+            return settings.TimeProperty == null ? null : ReadTime(record, settings.TimeProperty, settings.Zone, culture, out later);
+        }
+
+        /// <summary>
+        /// A row's time in column <paramref name="timeProperty"/>, with <paramref name="zone"/> (null: none) as a model with
+        /// those settings reads it (<see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>); for a sample
+        /// read before the model has its settings' columns (FeatureSchema's profiles). Throws as <see cref="ReadKey"/>.
+        /// </summary>
+        public static DateTime ReadTime(IRecord record, string timeProperty, TimeZoneInfo? zone, CultureInfo culture, out DateTime? later)
+        {
             DateTime? time = null;
             later = null;
-            if (settings.TimeProperty != null)
+            TimeColumn.TryGetValue(record, timeProperty, out var value);
+            if (zone != null)
             {
-                TimeColumn.TryGetValue(record, settings.TimeProperty, out var value);
-                if (settings.Zone is { } zone)
-                {
-                    if (TimestampParser.TryRead(value, culture, out var written, out var stated))
-                        time = SeriesTime.Instant(written, stated, zone, settings.TimeProperty, value, out later);
-                }
-                // Without a zone, a time that states its instant (an offset, a Z, an epoch number, a DateTime of this
-                // machine's clock) is ordered by it: "01:30-07:00" then "01:10-08:00" is 20 minutes on, not 20 back.
-                // A clock time alone is ordered as written.
-                else if (TimestampParser.TryRead(value, culture, out var t, out var stated))
-                    time = stated ?? t;
-                if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
-                    throw new FeatureValueException(FeatureValueProblem.Empty, settings.TimeProperty, value,
-                        $"column '{settings.TimeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
-                        ErrorIds.TimeValueMissing);
-                if (time == null)
-                    throw new FeatureValueException(FeatureValueProblem.NotTimestamp, settings.TimeProperty, value,
-                        $"column '{settings.TimeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
-                        ErrorIds.TimeValueInvalid);
+                if (TimestampParser.TryRead(value, culture, out var written, out var stated))
+                    time = SeriesTime.Instant(written, stated, zone, timeProperty, value, out later);
             }
-            return time;
+            // Without a zone, a time that states its instant (an offset, a Z, an epoch number, a DateTime of this
+            // machine's clock) is ordered by it: "01:30-07:00" then "01:10-08:00" is 20 minutes on, not 20 back.
+            // A clock time alone is ordered as written.
+            else if (TimestampParser.TryRead(value, culture, out var t, out var stated))
+                time = stated ?? t;
+            if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
+                throw new FeatureValueException(FeatureValueProblem.Empty, timeProperty, value,
+                    $"column '{timeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
+                    ErrorIds.TimeValueMissing);
+            if (time == null)
+                throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeProperty, value,
+                    $"column '{timeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
+                    ErrorIds.TimeValueInvalid);
+            return time.Value;
         }
 
         /// <summary>As <see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>, the earlier reading of a repeated local time.</summary>
@@ -883,29 +891,99 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>
         /// Puts the records of a file in time order within each group, each group keeping the places its rows had
         /// (so groups stay interleaved as they were; a stable sort, so rows of equal time keep their order). Rows
-        /// whose key can't be read (null) keep their place.
+        /// whose key can't be read (null) keep their place. Repeated local times are read by <see cref="ResolveRepeated"/>.
         /// </summary>
-        public static List<T> SortWithinGroups<T>(IReadOnlyList<T> records, Func<T, WindowKey?> keyOf)
+        public static List<T> SortWithinGroups<T>(IReadOnlyList<T> records, Func<T, WindowKey?> keyOf) =>
+            SortWithinGroups(records, keyOf, out _);
+
+        /// <summary>
+        /// As <see cref="SortWithinGroups{T}(IReadOnlyList{T}, Func{T, WindowKey?})"/>; <paramref name="undecided"/> as
+        /// <see cref="ResolveRepeated"/> says it.
+        /// </summary>
+        public static List<T> SortWithinGroups<T>(IReadOnlyList<T> records, Func<T, WindowKey?> keyOf, out bool undecided)
         {
-            var times = new DateTime[records.Count];
+            var keys = ResolveRepeated(records.Select(keyOf).ToList(), out undecided);
             var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            // A repeated local time is read in file order, as a stream would be: a file in true order stays as it is.
-            var arrival = new OrderCheck();
             for (int i = 0; i < records.Count; i++)
             {
-                var key = arrival.Add(keyOf(records[i]));
-                if (key == null || key.Value.Time == null) continue;
-                times[i] = key.Value.Time.Value;
-                if (!positions.TryGetValue(key.Value.Group, out var list)) positions[key.Value.Group] = list = new List<int>();
+                if (keys[i] is not { Time: not null } key) continue;
+                if (!positions.TryGetValue(key.Group, out var list)) positions[key.Group] = list = new List<int>();
                 list.Add(i);
             }
             var result = records.ToList();
             foreach (var list in positions.Values)
             {
-                var sorted = list.OrderBy(i => times[i]).ToList();
+                var sorted = list.OrderBy(i => keys[i]!.Value.Time!.Value).ToList();
                 for (int k = 0; k < list.Count; k++) result[list[k]] = records[sorted[k]];
             }
             return result;
+        }
+
+        /// <summary>
+        /// Each key with one time, for rows put in time order after they are all read (a file that needs sorting, the
+        /// rows of training). A repeated local time's reading depends on its neighbours (<see cref="WindowKey.Resolve"/>),
+        /// and a sort would lose them: so per group the rows are read in their order and in reverse, and the reading that
+        /// leaves fewer rows earlier than the one read before is kept (a tie: their order, as a stream reads it). An export
+        /// in time order, oldest or newest first (Splunk's), has the two passes of the hour read as two. <paramref name="undecided"/> is true when a group is still out of order next to
+        /// a repeated time (rows shuffled across the hour): some of its rows may be read in the wrong pass.
+        /// </summary>
+        public static WindowKey?[] ResolveRepeated(IReadOnlyList<WindowKey?> keys, out bool undecided)
+        {
+            undecided = false;
+            var result = keys.ToArray();
+            var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (int i = 0; i < keys.Count; i++)
+            {
+                if (keys[i] is not { Time: not null } key) continue;
+                if (!members.TryGetValue(key.Group, out var list)) members[key.Group] = list = new List<int>();
+                list.Add(i);
+            }
+            foreach (var list in members.Values)
+            {
+                if (!list.Any(i => keys[i]!.Value.Later != null)) continue;
+                var forward = Read(keys, list, reversed: false, out int forwardSteps, out bool forwardNear);
+                var backward = Read(keys, list, reversed: true, out int backwardSteps, out bool backwardNear);
+                bool reversed = backwardSteps < forwardSteps;
+                if (reversed ? backwardNear : forwardNear) undecided = true;
+                var chosen = reversed ? backward : forward;
+                for (int k = 0; k < list.Count; k++) result[list[k]] = chosen[k];
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// What the user hears when <see cref="ResolveRepeated"/> could not decide the repeated hour's readings, and what
+        /// to do about it.
+        /// </summary>
+        public const string UndecidedRepeatedHour =
+            "rows of an hour that local clocks repeat (daylight saving time ends) are out of time order within a group in a way that " +
+            "does not say which pass of the hour each belongs to, so some of them may be read in the wrong one and the two passes " +
+            "merged. Write times with their offset (2026-11-01T01:30:00-08:00), or give the rows in time order (oldest or newest first).";
+
+        // A group's keys (list) read in their order or in reverse, each repeated time after the row read before it; the
+        // rows earlier than that row, and whether one of them is or follows a repeated time.
+        private static WindowKey[] Read(IReadOnlyList<WindowKey?> keys, List<int> list, bool reversed, out int steps, out bool nearRepeated)
+        {
+            var read = new WindowKey[list.Count];
+            steps = 0;
+            nearRepeated = false;
+            DateTime? previous = null;
+            bool previousRepeated = false;
+            for (int n = 0; n < list.Count; n++)
+            {
+                int k = reversed ? list.Count - 1 - n : n;
+                var key = keys[list[k]]!.Value;
+                read[k] = key.Resolve(previous);
+                var time = read[k].Time!.Value;
+                if (previous is DateTime last && time < last)
+                {
+                    steps++;
+                    if (key.Later != null || previousRepeated) nearRepeated = true;
+                }
+                previous = time;
+                previousRepeated = key.Later != null;
+            }
+            return read;
         }
 
         /// <summary>

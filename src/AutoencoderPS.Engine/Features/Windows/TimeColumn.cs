@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using AutoencoderPS.Engine.Csv;
 
 namespace AutoencoderPS.Engine.Features.Windows
 {
@@ -36,13 +38,34 @@ namespace AutoencoderPS.Engine.Features.Windows
         public static bool SameColumn(string a, string b) =>
             string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || IsPerfmon(a) && IsPerfmon(b);
 
+        // The column found for a file's header (its records share one), so that a file is searched once, not per row.
+        private static readonly ConditionalWeakTable<CsvHeader, Found> FoundInHeader = new ConditionalWeakTable<CsvHeader, Found>();
+
+        private sealed class Found
+        {
+            public Found(string timeProperty, string? name) { TimeProperty = timeProperty; Name = name; }
+            public string TimeProperty { get; }
+            public string? Name { get; }
+        }
+
         /// <summary>Reads <paramref name="timeProperty"/> of a record (a perfmon time column by any zone's name); false when it has none.</summary>
         public static bool TryGetValue(IRecord record, string timeProperty, out object? value)
         {
             if (record.TryGetValue(timeProperty, out value)) return true;
             // Only a perfmon model pays for the search, and only for exports named after another zone.
-            if (!IsPerfmon(timeProperty) || Find(timeProperty, record.ColumnNames) is not string other) return false;
-            return record.TryGetValue(other, out value);
+            if (!IsPerfmon(timeProperty)) return false;
+            var other = record is CsvRecord csv ? FindIn(csv.Header, timeProperty) : Find(timeProperty, record.ColumnNames);
+            return other != null && record.TryGetValue(other, out value);
+        }
+
+        private static string? FindIn(CsvHeader header, string timeProperty)
+        {
+            // One model (one time property) reads a file at a time; another one's search replaces it.
+            if (FoundInHeader.TryGetValue(header, out var found) && string.Equals(found.TimeProperty, timeProperty, StringComparison.Ordinal))
+                return found.Name;
+            var name = Find(timeProperty, header.Names);
+            FoundInHeader.AddOrUpdate(header, new Found(timeProperty, name));
+            return name;
         }
 
         /// <summary>The zone named in a perfmon time column ("(PDH-CSV 4.0) (Pacific Daylight Time)(420)"), or null.</summary>
@@ -72,21 +95,16 @@ namespace AutoencoderPS.Engine.Features.Windows
                 .ToList();
             // Several zones share a name (Los Angeles, Vancouver, Tijuana): the one whose Windows id is the standard name.
             // A Windows zone's daylight name is its id with "Daylight" for "Standard" ("W. Europe Daylight Time"), which
-            // ICU's display names ("Central European Summer Time") do not give: tried as an id too.
+            // ICU's display names ("Central European Summer Time") do not give: tried as an id too. A zone is taken only
+            // when the column's bias is one of its offsets.
             var ids = candidates.Select(z => z.StandardName).Prepend(name);
             if (name.EndsWith("Daylight Time", StringComparison.OrdinalIgnoreCase))
                 ids = ids.Prepend(name.Substring(0, name.Length - "Daylight Time".Length) + "Standard Time");
             int? bias = PerfmonBiasMinutes(column);
+            bool fits(TimeZoneInfo z) => bias == null || HasOffset(z, TimeSpan.FromMinutes(-bias.Value));
             foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                try
-                {
-                    var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-                    if (bias == null || HasOffset(zone, TimeSpan.FromMinutes(-bias.Value))) return zone;
-                }
-                catch (Exception e) when (e is TimeZoneNotFoundException || e is InvalidTimeZoneException || e is ArgumentException) { }
-            }
-            return candidates.FirstOrDefault(z => bias == null || HasOffset(z, TimeSpan.FromMinutes(-bias.Value)));
+                if (SeriesTime.Find(id, out _) is { } zone && fits(zone)) return zone;
+            return candidates.FirstOrDefault(fits);
         }
 
         // The bias perfmon writes in the column's third parenthesis: minutes to add to the local time for UTC, at the

@@ -8,6 +8,7 @@ using System.Text;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Text;
 using AutoencoderPS.Adapters;
 using AutoencoderPS.Errors;
@@ -117,6 +118,18 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>A path with every link followed, so that a link to a file is that file.</summary>
+        /// <summary>
+        /// The window keys of all the rows read (training, recalibration), each with one time: a local time repeated when
+        /// clocks go back is read by its group's rows (SlidingWindow.ResolveRepeated), so rows in time order either way
+        /// are read right; a warning when they are shuffled across the hour.
+        /// </summary>
+        protected List<WindowKey> ResolveRepeatedTimes(IReadOnlyList<WindowKey> keys)
+        {
+            var resolved = SlidingWindow.ResolveRepeated(keys.Select(k => (WindowKey?)k).ToList(), out bool undecided);
+            if (undecided) WriteWarning((ReadsFiles ? "The files: " : "The input: ") + SlidingWindow.UndecidedRepeatedHour);
+            return resolved.Select(k => k!.Value).ToList();
+        }
+
         protected static string RealPath(string path)
         {
             try
