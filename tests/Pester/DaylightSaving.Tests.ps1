@@ -125,6 +125,12 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             @($rows[120..239]) + @($rows[0..119]) | Export-Csv -LiteralPath $shuffled -NoTypeInformation -UseQuotes AsNeeded
             $null = Test-Anomaly -Model $plain -Path $shuffled -WarningVariable quiet -WarningAction SilentlyContinue
             @($quiet) | Should -HaveCount 0
+            # Nor is a newest-first export (a minute back at every row, never past where it began).
+            $newestFirst = Join-Path $TestDrive 'newest-first.csv'
+            [array]::Reverse($rows)
+            $rows | Export-Csv -LiteralPath $newestFirst -NoTypeInformation -UseQuotes AsNeeded
+            $null = Test-Anomaly -Model $plain -Path $newestFirst -WarningVariable reversed -WarningAction SilentlyContinue
+            @($reversed) | Should -HaveCount 0
         }
 
         It 'keeps a -Path file in true order as it is, with the scores of the piped rows' -Skip:$NoZone {

@@ -71,17 +71,23 @@ namespace AutoencoderPS.Commands
         {
             if (!Model.Settings.IsWindowed || Model.Settings.TimeProperty == null) return CsvSource.Read(file, options);
             var check = new SlidingWindow.OrderCheck();
+            string? hint = null;
             foreach (var record in CsvSource.Read(file, options))
             {
                 check.Add(KeyOrNull(record));
-                if (!check.InOrder || Stopping) break;
+                if (Stopping) break;
+                if (check.InOrder) continue;
+                // Local times that step back an hour or less may be the hour repeated when clocks go back: read on (the
+                // file is read whole to be sorted anyway) until its group goes past where it stepped back from, which a
+                // newest-first export or a late row never does.
+                hint ??= WindowAssembler.RepeatedHourHint(check.FirstStepBack!.Value.Back, check.FirstStepBack.Value.Kind);
+                if (hint.Length == 0 || check.RepeatsASpan) break;
             }
             if (check.InOrder) return CsvSource.Read(file, options);
-            // Local times that step back an hour or less: most likely the hour repeated when clocks go back. Sorting
-            // interleaves its two passes (rows of both half a sample apart), which the windows read as a jumble: said.
+            // Sorting interleaves the two passes of a repeated hour (rows of both half a sample apart), which the windows
+            // read as a jumble: said.
             var step = check.FirstStepBack!.Value;
-            string hint = WindowAssembler.RepeatedHourHint(step.Back, step.Kind);
-            if (hint.Length > 0)
+            if (check.RepeatsASpan && hint is { Length: > 0 })
                 WriteWarning($"'{file}' steps back in time by {step.Back} within a group, so it is sorted by time, which interleaves the rows of " +
                     $"a repeated hour. {hint.TrimEnd()}");
             else

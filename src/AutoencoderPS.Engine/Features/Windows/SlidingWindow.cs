@@ -1004,18 +1004,34 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// </summary>
             public (TimeSpan Back, DateTimeKind Kind)? FirstStepBack { get; private set; }
 
+            /// <summary>
+            /// Whether the group of the first step back later goes past the latest time it had before it: its rows cover a
+            /// span twice (the hour repeated when clocks go back), not merely come newest first or a little late.
+            /// </summary>
+            public bool RepeatsASpan { get; private set; }
+
+            private readonly Dictionary<string, DateTime> highest = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+            private string? steppedGroup;
+            private DateTime steppedFrom;
+
             /// <summary>Takes the next row's key; returns it with one time (null for null).</summary>
             public WindowKey? Add(WindowKey? key)
             {
                 if (key == null || key.Value.Time == null) return key;
                 bool seen = last.TryGetValue(key.Value.Group, out var previous);
                 var k = key.Value.Resolve(seen ? previous : null);
-                if (seen && k.Time!.Value < previous)
+                var time = k.Time!.Value;
+                if (seen && time < previous && InOrder)
                 {
-                    if (InOrder) FirstStepBack = (previous - k.Time.Value, k.Time.Value.Kind);
+                    FirstStepBack = (previous - time, time.Kind);
+                    steppedGroup = k.Group;
+                    steppedFrom = highest[k.Group];
                     InOrder = false;
                 }
-                last[k.Group] = k.Time!.Value;
+                else if (!InOrder && !RepeatsASpan && time > steppedFrom && string.Equals(k.Group, steppedGroup, StringComparison.Ordinal))
+                    RepeatsASpan = true;
+                last[k.Group] = time;
+                if (!highest.TryGetValue(k.Group, out var high) || time > high) highest[k.Group] = time;
                 return k;
             }
         }
