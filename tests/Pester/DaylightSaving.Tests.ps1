@@ -181,6 +181,20 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             "$($warned[0])" | Should -BeLike "*night-shuffled.csv'*which pass of the hour*merged*with their offset*in time order*"
         }
 
+        It 'warns when the rows are in order of their clock times, the two passes side by side (Sort-Object by the time)' -Skip:$NoZone {
+            # Read as one pass, equal clock times were the same instant: the passes merged, the window broken, no word.
+            $file = Join-Path $TestDrive 'night-by-clock.csv'
+            $rows = @(New-CounterRow -Time $Night | Sort-Object { [datetime]$_.$Summer } -Stable)
+            $rows | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded
+            $null = Test-Anomaly -Model $Model -Path $file -WarningVariable warned -WarningAction SilentlyContinue
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "*night-by-clock.csv'*by their clock times*which pass of the hour*"
+            # Training on such rows says so too.
+            $fresh = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty $Summer -TimeZone $ZoneId
+            $rows | Invoke-AutoencoderTraining -Model $fresh -Epochs 1 -ThreadCount 1 -WarningVariable trained -WarningAction SilentlyContinue | Out-Null
+            @($trained | Where-Object { "$_" -like '*which pass of the hour*' }) | Should -HaveCount 1
+        }
+
         It 'scores a winter-named perfmon export with a model trained on a summer-named one' -Skip:$NoZone {
             $file = Join-Path $TestDrive 'winter.csv'
             New-CounterRow -Time $Night -TimeColumn $Winter | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded

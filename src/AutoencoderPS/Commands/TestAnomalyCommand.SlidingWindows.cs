@@ -83,7 +83,11 @@ namespace AutoencoderPS.Commands
                 hint ??= WindowAssembler.RepeatedHourHint(check.FirstStepBack!.Value.Back, check.FirstStepBack.Value.Kind);
                 if (hint.Length == 0 || check.RepeatsASpan) break;
             }
-            if (check.InOrder) return CsvSource.Read(file, options);
+            if (check.InOrder)
+            {
+                if (check.Undecided) WriteWarning($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
+                return CsvSource.Read(file, options);
+            }
             // Sorting interleaves the two passes of a repeated hour (rows of both half a sample apart), which the windows
             // read as a jumble: said.
             var step = check.FirstStepBack!.Value;

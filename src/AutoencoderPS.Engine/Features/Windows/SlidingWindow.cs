@@ -269,9 +269,12 @@ namespace AutoencoderPS.Engine.Features.Windows
                 if (key.Time.Value < previous)
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time.Value,
                         $"column '{timeColumn}' has time {Format(key.Time.Value)}, earlier than the previous row{GroupText(key.Group)} " +
-                        $"({Format(previous)}). {RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind)}" +
-                        $"A stream must arrive in time order; sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
-                        "sorted as text, dates are not in time order) or score the file with -Path, which sorts it.",
+                        $"({Format(previous)}). {RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind)}{MixedTimesHint(key.Time.Value, previous)}" +
+                        (key.Time.Value.Kind == DateTimeKind.Utc
+                            // Instants: sorting by the clock times as written would merge the two passes of a repeated hour.
+                            ? "A stream must arrive in time order; score the file with -Path, which sorts each group by its instants."
+                            : $"A stream must arrive in time order; sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
+                              "sorted as text, dates are not in time order) or score the file with -Path, which sorts it."),
                         ErrorIds.RowOutOfOrder) { StepBack = previous - key.Time.Value };
                 if (!series.MaxGapKnown)
                 {
@@ -585,6 +588,13 @@ namespace AutoencoderPS.Engine.Features.Windows
             kind == DateTimeKind.Utc || back > TimeSpan.FromHours(1) ? ""
             : "If these are local times, clocks repeat an hour when they go back (daylight saving time ends): give the model " +
               "its time zone (New-Autoencoder -TimeZone, then train it) so that the repeated hour is read in order. ";
+
+        // A group whose times are written both with and without their offset: without a zone, one is an instant (UTC) and
+        // the other a clock time, which can't be ordered against each other.
+        private static string MixedTimesHint(DateTime time, DateTime previous) =>
+            (time.Kind == DateTimeKind.Utc) == (previous.Kind == DateTimeKind.Utc) ? ""
+            : "One of the two times states its offset (or is UTC) and the other does not: write the group's times all one way, or give the " +
+              "model its time zone (New-Autoencoder -TimeZone). ";
 
         private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
@@ -956,9 +966,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// to do about it.
         /// </summary>
         public const string UndecidedRepeatedHour =
-            "rows of an hour that local clocks repeat (daylight saving time ends) are out of time order within a group in a way that " +
-            "does not say which pass of the hour each belongs to, so some of them may be read in the wrong one and the two passes " +
-            "merged. Write times with their offset (2026-11-01T01:30:00-08:00), or give the rows in time order (oldest or newest first).";
+            "rows of an hour that local clocks repeat (daylight saving time ends) are in an order within a group (by their clock " +
+            "times, or shuffled) that does not say which pass of the hour each belongs to, so some of them may be read in the wrong " +
+            "one and the two passes merged. Write times with their offset (2026-11-01T01:30:00-08:00), or give the rows in time order (oldest or newest first).";
 
         // A group's keys (list) read in their order or in reverse, each repeated time after the row read before it; the
         // rows earlier than that row, and whether one of them is or follows a repeated time.
@@ -980,6 +990,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                     steps++;
                     if (key.Later != null || previousRepeated) nearRepeated = true;
                 }
+                // The same instant as the row before: rows in order of their clock times, the passes side by side.
+                else if (previous is DateTime same && time == same && key.Later != null) nearRepeated = true;
                 previous = time;
                 previousRepeated = key.Later != null;
             }
@@ -1010,6 +1022,12 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// </summary>
             public bool RepeatsASpan { get; private set; }
 
+            /// <summary>
+            /// Whether a repeated local time was read as the same instant as its group's row before it: rows in order of
+            /// their clock times, whose passes of the repeated hour can't be told apart (<see cref="UndecidedRepeatedHour"/>).
+            /// </summary>
+            public bool Undecided { get; private set; }
+
             private readonly Dictionary<string, DateTime> highest = new Dictionary<string, DateTime>(StringComparer.Ordinal);
             private string? steppedGroup;
             private DateTime steppedFrom;
@@ -1021,6 +1039,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                 bool seen = last.TryGetValue(key.Value.Group, out var previous);
                 var k = key.Value.Resolve(seen ? previous : null);
                 var time = k.Time!.Value;
+                // A repeated local time read as the same instant as the row before it (rows sorted by their clock times,
+                // the two passes of the hour side by side): which pass each belongs to can't be told.
+                if (seen && time == previous && key.Value.Later != null) Undecided = true;
                 if (seen && time < previous && InOrder)
                 {
                     FirstStepBack = (previous - time, time.Kind);
