@@ -536,29 +536,17 @@ namespace AutoencoderPS.Engine.Features
             private int otherDecimal, grouped, eitherWay, withUnit;
             private string? otherDecimalSample, groupedSample, eitherWaySample, withUnitSample;
 
-            // Units of measurements in exports (percent, time, size, rate, temperature, frequency, power), as written: a
-            // known list, case and all, as digits followed by letters are also codes ("2xx", "5G", "1st", "3B"), which stay
-            // categories. A one-letter unit only for time ("12s", "3h"): "5A" or "3B" is more often a code than amperes or bytes.
-            private static readonly System.Text.RegularExpressions.Regex NumberWithUnit = new System.Text.RegularExpressions.Regex(
-                @"^[+-]?\d+(?:[.,]\d+)?\s*(?:%|[nu\u00B5]s|ms|s|sec|secs|min|mins|h|hrs?|[kKMGTP]i?B|[kKMGTP]b|bytes|[kKMG]?bps|[kKMG]?b/s|[kKMG]?B/s|" +
-                @"/s|ops/s|req/s|rpm|\u00B0[CF]|[kMG]?Hz|[kM]W|mV|mA)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-            private static readonly System.Text.RegularExpressions.Regex GroupedNumber = new System.Text.RegularExpressions.Regex(
-                @"^[+-]?\d{1,3}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-            private static bool HasDecimalComma(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == ",";
+            private static bool HasDecimalComma(CultureInfo culture) => UnreadNumbers.HasDecimalComma(culture);
 
             private void CountUnreadNumber(string text, CultureInfo culture)
             {
-                var other = HasDecimalComma(culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo("de-DE");
-                bool groups = GroupedNumber.IsMatch(text);
-                if (double.TryParse(text, NumberStyles.Float, other, out _))
+                switch (UnreadNumbers.Classify(text, culture))
                 {
-                    if (groups) { eitherWay++; eitherWaySample ??= text; }
-                    else { otherDecimal++; otherDecimalSample ??= text; }
+                    case UnreadNumberKind.EitherWay: eitherWay++; eitherWaySample ??= text; break;
+                    case UnreadNumberKind.OtherDecimal: otherDecimal++; otherDecimalSample ??= text; break;
+                    case UnreadNumberKind.Grouped: grouped++; groupedSample ??= text; break;
+                    case UnreadNumberKind.WithUnit: withUnit++; withUnitSample ??= text; break;
                 }
-                else if (groups) { grouped++; groupedSample ??= text; }
-                else if (NumberWithUnit.IsMatch(text)) { withUnit++; withUnitSample ??= text; }
             }
 
             /// <summary>

@@ -36,11 +36,18 @@ namespace AutoencoderPS.Engine.Features
             string hint = "";
             if (value is string text)
             {
-                bool comma = culture.NumberFormat.NumberDecimalSeparator == ",";
-                var other = comma ? System.Globalization.CultureInfo.InvariantCulture : System.Globalization.CultureInfo.GetCultureInfo("de-DE");
-                if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, other, out _))
-                    hint = $" in {Text.CultureText.Describe(culture)}; it is one with a decimal {(comma ? "point" : "comma")}: give -Culture " +
-                           (comma ? "en-US (or leave -Culture out)" : "for the data's culture (for example de-DE)");
+                bool comma = UnreadNumbers.HasDecimalComma(culture);
+                string where = $" in {Text.CultureText.Describe(culture)}";
+                hint = UnreadNumbers.Classify(text.Trim(), culture) switch
+                {
+                    UnreadNumberKind.OtherDecimal => $"{where}; it is one with a decimal {(comma ? "point" : "comma")}: give -Culture " +
+                                                     (comma ? "en-US (or leave -Culture out)" : "for the data's culture (for example de-DE)"),
+                    // Never the culture that would read 1,234 as 1.234: thousands separators are not read at all.
+                    UnreadNumberKind.Grouped or UnreadNumberKind.EitherWay => $"{where}; it looks like a number with thousands separators, " +
+                                                     "which are never read as numbers: export the column without them",
+                    UnreadNumberKind.WithUnit => $"{where}; it is a number with a unit: take the unit off (-replace) first",
+                    _ => "",
+                };
             }
             return new FeatureValueException(FeatureValueProblem.NotNumeric, column, value, $"column '{column}' has value '{value}', which is not a number{hint}.");
         }

@@ -347,12 +347,13 @@ namespace AutoencoderPS.Engine.Tests
                 ("Host", "web01"),
                 ("CpuPct", $"{random.Next(5, 95)} %"),
                 ("Latency", string.Create(CultureInfo.InvariantCulture, $"{5 + 50 * random.NextDouble():F1} ms")),
+                ("PodMemory", $"{random.Next(100, 900)}Mi"),
                 ("Memory", (1000 + 100 * random.NextDouble()).ToString("F1", CultureInfo.InvariantCulture)))).ToList();
 
             var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
 
             Assert.Equal(new[] { "Host", "Memory" }, schema.Names);
-            foreach (var (name, sample) in new[] { ("CpuPct", " %'"), ("Latency", " ms'") })
+            foreach (var (name, sample) in new[] { ("CpuPct", " %'"), ("Latency", " ms'"), ("PodMemory", "Mi'") })
             {
                 var column = recognised.Single(r => r.Name == name);
                 Assert.True(column.UnreadNumbers);

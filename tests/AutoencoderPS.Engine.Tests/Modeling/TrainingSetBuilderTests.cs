@@ -119,6 +119,9 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("", "20,5", "which is not a number in the invariant culture; it is one with a decimal comma: give -Culture for the data's culture (for example de-DE).")]
         [InlineData("de-DE", "20.5", "which is not a number in culture 'de-DE'; it is one with a decimal point: give -Culture en-US (or leave -Culture out).")]
         [InlineData("", "12abc", "which is not a number.")]
+        [InlineData("", "1,234", "which is not a number in the invariant culture; it looks like a number with thousands separators, which are never read as numbers: export the column without them.")]
+        [InlineData("de-DE", "1.234", "which is not a number in culture 'de-DE'; it looks like a number with thousands separators, which are never read as numbers: export the column without them.")]
+        [InlineData("", "40 %", "which is not a number in the invariant culture; it is a number with a unit: take the unit off (-replace) first.")]
         public void ANumberInTheOtherConventionSaysWhichCultureReadsIt(string cultureName, string text, string ending)
         {
             // A model trained with -Culture de-DE and scored without it: every row "not a number", and no word of why.
