@@ -72,10 +72,12 @@ namespace AutoencoderPS.Engine.Features.Windows
         public static string? PerfmonZoneName(string column)
         {
             if (!IsPerfmon(column)) return null;
-            // The second parenthesis holds the zone's standard or daylight name; the third its bias in minutes.
+            // The second parenthesis holds the zone's standard or daylight name, which may hold parentheses of its own
+            // ("Central Standard Time (Mexico)"); the last one its bias in minutes.
             int open = column.IndexOf('(', column.IndexOf(')') + 1);
-            int close = open < 0 ? -1 : column.IndexOf(')', open + 1);
-            if (close < 0) return null;
+            int biasOpen = column.LastIndexOf('(');
+            int close = open < 0 || biasOpen <= open ? -1 : column.LastIndexOf(')', biasOpen);
+            if (close <= open) return null;
             var name = column.Substring(open + 1, close - open - 1).Trim();
             return name.Length == 0 ? null : name;
         }

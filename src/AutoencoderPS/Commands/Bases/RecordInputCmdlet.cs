@@ -117,7 +117,6 @@ namespace AutoencoderPS.Commands
             return files;
         }
 
-        /// <summary>A path with every link followed, so that a link to a file is that file.</summary>
         /// <summary>
         /// The window keys of all the rows read (training, recalibration), each with one time: a local time repeated when
         /// clocks go back is read by its group's rows (SlidingWindow.ResolveRepeated), so rows in time order either way
@@ -130,6 +129,7 @@ namespace AutoencoderPS.Commands
             return resolved.Select(k => k!.Value).ToList();
         }
 
+        /// <summary>A path with every link followed, so that a link to a file is that file.</summary>
         protected static string RealPath(string path)
         {
             try
