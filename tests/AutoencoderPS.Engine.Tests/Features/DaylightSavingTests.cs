@@ -356,6 +356,9 @@ namespace AutoencoderPS.Engine.Tests.Features
         {
             // The third parenthesis is the bias at logging start (minutes to UTC): a name and a bias that disagree are no zone.
             Assert.Null(TimeColumn.PerfmonZone("(PDH-CSV 4.0) (Pacific Daylight Time)(-120)"));
+            // Without a bias, the name alone.
+            Assert.Equal("Pacific Daylight Time", TimeColumn.PerfmonZoneName("(PDH-CSV 4.0) (Pacific Daylight Time)"));
+            Assert.Equal("Pacific Standard Time (Mexico)", TimeColumn.PerfmonZoneName("(PDH-CSV 4.0) (Pacific Standard Time (Mexico))(480)"));
         }
 
         [Fact]

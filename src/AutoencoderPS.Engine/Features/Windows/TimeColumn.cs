@@ -76,7 +76,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             // ("Central Standard Time (Mexico)"); the last one its bias in minutes.
             int open = column.IndexOf('(', column.IndexOf(')') + 1);
             int biasOpen = column.LastIndexOf('(');
-            int close = open < 0 || biasOpen <= open ? -1 : column.LastIndexOf(')', biasOpen);
+            int close = open < 0 ? -1 : biasOpen > open ? column.LastIndexOf(')', biasOpen) : column.LastIndexOf(')');
             if (close <= open) return null;
             var name = column.Substring(open + 1, close - open - 1).Trim();
             return name.Length == 0 ? null : name;
