@@ -280,7 +280,7 @@ namespace AutoencoderPS.Engine.Features
         private static double MedianOfSorted(double[] sorted)
         {
             int n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+            return n % 2 == 1 ? sorted[n / 2] : Numerics.Statistics.Midpoint(sorted[n / 2 - 1], sorted[n / 2]);
         }
     }
 

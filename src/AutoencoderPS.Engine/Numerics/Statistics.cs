@@ -82,7 +82,18 @@ namespace AutoencoderPS.Engine.Numerics
             double position = percentile / 100.0 * (sorted.Count - 1);
             int lower = (int)Math.Floor(position);
             int upper = Math.Min(lower + 1, sorted.Count - 1);
-            return sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]);
+            double low = sorted[lower], high = sorted[upper], fraction = position - lower, span = high - low;
+            // Values near ±double.MaxValue: their difference overflows (and 0 x infinity is NaN); weighed apart instead.
+            if (!double.IsFinite(span) && double.IsFinite(low) && double.IsFinite(high))
+                return fraction == 0 ? low : low * (1 - fraction) + high * fraction;
+            return low + fraction * span;
+        }
+
+        /// <summary>The mean of two values, also where their sum overflows (values near ±double.MaxValue).</summary>
+        public static double Midpoint(double a, double b)
+        {
+            double mid = (a + b) / 2.0;
+            return double.IsInfinity(mid) && double.IsFinite(a) && double.IsFinite(b) ? a / 2 + b / 2 : mid;
         }
     }
 }

@@ -135,6 +135,29 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AMedianAndPercentilesOfValuesNearTheLargestDoubleAreFinite()
+        {
+            // Found by the featurizing property test (a CI run's random seed): two values of -1.797E+308 had the median
+            // -Infinity ((a + b) / 2 overflowed), which a missing value was then filled in with; and a percentile between
+            // -max and +max was NaN (0 x infinity).
+            var builder = new TrainingSetBuilder(Roles(("num", ColumnRole.Numeric)), Invariant, MissingValuePolicy.Impute);
+            builder.Add(new TestRecord(("num", -double.MaxValue)));
+            builder.Add(new TestRecord(("num", -double.MaxValue)));
+            builder.Add(new TestRecord(("num", "")));
+            var schema = builder.Build().Schema;
+            Assert.Equal(-double.MaxValue, schema.Columns[0].Median);
+            var row = new double[schema.Width];
+            schema.Featurize(new TestRecord(("num", "")), Invariant, row, MissingValuePolicy.Impute, null);
+            Assert.All(row, v => Assert.True(double.IsFinite(v)));
+
+            Assert.Equal(0, Statistics.PercentileOfSorted(new[] { -double.MaxValue, double.MaxValue }, 50));
+            Assert.Equal(-double.MaxValue, Statistics.PercentileOfSorted(new[] { -double.MaxValue, double.MaxValue }, 0));
+            Assert.Equal(1.5, Statistics.PercentileOfSorted(new[] { 1.0, 2.0 }, 50));
+            Assert.Equal(0, Statistics.Midpoint(-double.MaxValue, double.MaxValue));
+            Assert.Equal(double.MaxValue, Statistics.Midpoint(double.MaxValue, double.MaxValue));
+        }
+
+        [Fact]
         public void GarbageTextThrowsNotNumericAndTheRowIsNotKept()
         {
             var builder = new TrainingSetBuilder(Roles(("host", ColumnRole.Categorical), ("cpu", ColumnRole.Numeric)), Invariant, MissingValuePolicy.Impute);
