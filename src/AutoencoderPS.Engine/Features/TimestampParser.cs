@@ -48,7 +48,7 @@ namespace AutoencoderPS.Engine.Features
         public static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp, out DateTime? instant) =>
             TryRead(value, culture, out timestamp, out instant, true);
 
-        // Whether text names an offset takes a second parse: only done when the instant is wanted.
+        // Whether text names an offset takes a parse keeping its kind: only done when the instant is wanted.
         private static bool TryRead(object? value, CultureInfo culture, out DateTime timestamp, out DateTime? instant, bool wantInstant)
         {
             instant = null;
@@ -90,21 +90,25 @@ namespace AutoencoderPS.Engine.Features
                         timestamp = dotted;
                         return true;
                     }
-                    // A clock time without an offset, the common case where the instant is wanted (a model's zone): one
-                    // parse keeping its kind, which only text with an offset or a Z is not Unspecified.
+                    // Where the instant is wanted, one parse keeping its kind tells a clock time alone (Unspecified, the
+                    // common case: done) from text with an offset or a Z, which the offset parse below then reads.
+                    bool statesOffset = false;
                     if (wantInstant && text.Length >= MinimumTextLength &&
-                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)) &&
-                        clock.Kind == DateTimeKind.Unspecified)
+                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)))
                     {
-                        timestamp = clock;
-                        return true;
+                        if (clock.Kind == DateTimeKind.Unspecified)
+                        {
+                            timestamp = clock;
+                            return true;
+                        }
+                        statesOffset = true;
                     }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
                          DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
                     {
                         timestamp = parsed.DateTime;
-                        if (wantInstant && StatesOffset(text, culture)) instant = parsed.UtcDateTime;
+                        if (statesOffset) instant = parsed.UtcDateTime;
                         return true;
                     }
                     break;
@@ -112,11 +116,6 @@ namespace AutoencoderPS.Engine.Features
             timestamp = default;
             return false;
         }
-
-        // Whether text read as a time names its offset (or Z): parsed keeping its kind, only such text is not Unspecified.
-        private static bool StatesOffset(string text, CultureInfo culture) =>
-            (DateTime.TryParse(text, culture, RoundTrip, out var t) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out t)) &&
-            t.Kind != DateTimeKind.Unspecified;
 
         private const DateTimeStyles RoundTrip = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind;
 

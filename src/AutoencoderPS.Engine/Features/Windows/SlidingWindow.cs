@@ -941,6 +941,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             undecided = false;
             var result = keys.ToArray();
+            // No repeated local time (no zone, or no night the clocks went back): nothing to decide.
+            if (!keys.Any(k => k?.Later != null)) return result;
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (int i = 0; i < keys.Count; i++)
             {
@@ -1028,7 +1030,6 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// </summary>
             public bool Undecided { get; private set; }
 
-            private readonly Dictionary<string, DateTime> highest = new Dictionary<string, DateTime>(StringComparer.Ordinal);
             private string? steppedGroup;
             private DateTime steppedFrom;
 
@@ -1046,13 +1047,13 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     FirstStepBack = (previous - time, time.Kind);
                     steppedGroup = k.Group;
-                    steppedFrom = highest[k.Group];
+                    // In order until now, the group's last time is its latest.
+                    steppedFrom = previous;
                     InOrder = false;
                 }
                 else if (!InOrder && !RepeatsASpan && time > steppedFrom && string.Equals(k.Group, steppedGroup, StringComparison.Ordinal))
                     RepeatsASpan = true;
                 last[k.Group] = time;
-                if (!highest.TryGetValue(k.Group, out var high) || time > high) highest[k.Group] = time;
                 return k;
             }
         }
