@@ -92,7 +92,7 @@ Describe 'Calibrated scores and alerts of time-series models' {
 
     It 'on per-minute host metrics alerts on every incident and stays nearly silent otherwise, with the defaults for its interval' {
         # The sample data (a row a minute, five metrics, six incidents in days 3-7) as a sliding-window model with the
-        # product's defaults: a new high over a day of rows and a likelihood of 0.998 (the share 0.99 gives 5-minute
+        # product's defaults: a new high over 25 hours of rows and a likelihood of 0.998 (the share 0.99 gives 5-minute
         # rows). Measured (seeds 1 and 3): 6 of 6 incidents alerted, 2 and 1 false alerts in five days; 0.99 a row
         # raised 4 and 8 and, alerting early on noise, swallowed an incident's own alert on seed 1.
         foreach ($seed in 1, 3) {

@@ -63,23 +63,42 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Rows in the short-run average: 3 (HTM uses 10; 1, 3 and 10 were within noise of each other on NAB, see .docs/nab.md).</summary>
         public const int DefaultShortRows = 3;
 
-        /// <summary>Rows whose short-run averages a new high must exceed without a known interval: 288 (a day of 5-minute rows); a sliding-window model's series counts a day of its own rows (<see cref="DayOfRowsFor"/>).</summary>
-        public const int DefaultRecentRows = 288;
+        /// <summary>Rows whose short-run averages a new high must exceed without a known interval: 300 (25 hours of 5-minute rows); a sliding-window model's series counts 25 hours of its own rows (<see cref="RecentRowsFor"/>).</summary>
+        public const int DefaultRecentRows = 300;
+
+        /// <summary>
+        /// How far back a new high looks: a day and an hour. "Not news if seen in the last day" is about a recurrence,
+        /// and a job that recurs daily comes back 23 to 25 hours after its last run: it is scheduled by a local clock
+        /// (cron, Task Scheduler), so across a daylight-saving change the rows between two runs (in instants) are a day
+        /// plus or minus an hour, and a job starts a few minutes early or late any day. Counted as exactly a day of rows,
+        /// yesterday's spike fell out of the horizon a few rows before today's came (a per-minute series: the nightly
+        /// backup paged the night after the clocks went back, and on any night it ran a quarter of an hour late).
+        /// </summary>
+        public static readonly TimeSpan RecentSpan = TimeSpan.FromHours(25);
 
         /// <summary>
         /// A day of rows of a series whose rows come every <paramref name="interval"/>, at least 288 (a day of 5-minute
-        /// rows, where the defaults were measured) and at most <see cref="DefaultHistoryRows"/>: the rows a new high must
-        /// exceed, and a group's learning period. "Not news if seen in the last day" and "learn a day before judging by
-        /// the group's own history" (HTM's learning period) are statements about time: counted in rows they were a day
-        /// only for 5-minute rows, and 4.8 hours for a per-minute export, where a daily job's or the nightly backup's
-        /// error came back as a new high every day, and a group judged itself by a few hours of history. A coarser
-        /// series (hourly) keeps the 288 rows: a day of it holds too few rows to tell a recurrence from an incident.
+        /// rows, where the defaults were measured) and at most <see cref="DefaultHistoryRows"/>: a group's learning period.
+        /// "Learn a day before judging by the group's own history" (HTM's learning period) is a statement about time:
+        /// counted in rows it was a day only for 5-minute rows, and a per-minute group judged itself by 4.8 hours of
+        /// history. A coarser series (hourly) keeps the 288 rows: a day of it holds too few rows to judge by.
         /// </summary>
-        public static int DayOfRowsFor(TimeSpan? interval)
+        public static int DayOfRowsFor(TimeSpan? interval) => RowsIn(TimeSpan.FromDays(1), interval, DefaultLearningRows);
+
+        /// <summary>
+        /// The rows a new high must exceed in a series whose rows come every <paramref name="interval"/>: those of the
+        /// last <see cref="RecentSpan"/> (25 hours), at least 300 (25 hours of 5-minute rows) and at most
+        /// <see cref="DefaultHistoryRows"/>. Counted as a fixed number of rows, the horizon was right only for 5-minute
+        /// rows: a per-minute export's daily job or nightly backup came back as a new high every day. A coarser series
+        /// (hourly) keeps the 300 rows: a day of it holds too few rows to tell a recurrence from an incident.
+        /// </summary>
+        public static int RecentRowsFor(TimeSpan? interval) => RowsIn(RecentSpan, interval, DefaultRecentRows);
+
+        // The rows of `span` at one per `interval`, at least those of 5-minute rows (`fiveMinuteRows`), at most the history.
+        private static int RowsIn(TimeSpan span, TimeSpan? interval, int fiveMinuteRows)
         {
-            if (interval is not { } step || step <= TimeSpan.Zero) return DefaultRecentRows;
-            double perDay = TimeSpan.FromDays(1) / step;
-            return (int)Math.Clamp(Math.Ceiling(perDay - 1e-9), DefaultRecentRows, DefaultHistoryRows);
+            if (interval is not { } step || step <= TimeSpan.Zero) return fiveMinuteRows;
+            return (int)Math.Clamp(Math.Ceiling(span / step - 1e-9), fiveMinuteRows, DefaultHistoryRows);
         }
 
         /// <summary>Rows of history before a group's first likelihood of its own, without a known interval: 288 (one day of 5-minute rows, HTM's learning period); a sliding-window model's series learns for a day of its own rows (<see cref="DayOfRowsFor"/>).</summary>

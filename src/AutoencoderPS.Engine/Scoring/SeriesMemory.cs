@@ -139,14 +139,15 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
-        /// The verdict defaults of rows <paramref name="interval"/> apart: a day of them as the learning period and the
-        /// new-high horizon (AnomalyLikelihood.DayOfRowsFor), and without a threshold named, the same share of a day's
+        /// The verdict defaults of rows <paramref name="interval"/> apart: a day of them as the learning period
+        /// (AnomalyLikelihood.DayOfRowsFor), 25 hours of them as the new-high horizon (AnomalyLikelihood.RecentRowsFor),
+        /// and without a threshold named, the same share of a day's
         /// rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
         /// </summary>
         private static AnomalyLikelihood.GroupSettings VerdictDefaults(TimeSpan? interval, double? namedThreshold)
         {
-            int day = AnomalyLikelihood.DayOfRowsFor(interval);
-            return new AnomalyLikelihood.GroupSettings(day, day, namedThreshold ?? AnomalyLikelihood.ThresholdFor(interval));
+            return new AnomalyLikelihood.GroupSettings(AnomalyLikelihood.DayOfRowsFor(interval), AnomalyLikelihood.RecentRowsFor(interval),
+                namedThreshold ?? AnomalyLikelihood.ThresholdFor(interval));
         }
 
         /// <summary>
@@ -298,7 +299,7 @@ namespace AutoencoderPS.Engine.Scoring
                 else
                 {
                     reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
-                        (model.UsualInterval is { } step ? FormattableString.Invariant($" (a day of its rows, {step} apart)") : ""));
+                        (model.UsualInterval is { } step ? FormattableString.Invariant($" (25 hours of its rows, {step} apart)") : ""));
                 }
             }
             if (old[5] != fresh[5])
@@ -310,7 +311,10 @@ namespace AutoencoderPS.Engine.Scoring
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
             // follow the model's interval.
             if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && horizonChanged && old[4] != "raw" && fresh[4] != "raw")
-                why += "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";
+                why += RecentOf(old[4]) == AnomalyLikelihood.DayOfRowsFor(model.UsualInterval).ToString(CultureInfo.InvariantCulture)
+                    ? "; it was written by an earlier AutoencoderPS, whose new high looked back exactly a day (it now looks back 25 hours: a daily " +
+                      "job run by the local clock comes back 25 hours later after the clocks go back, and some days a few minutes late)"
+                    : "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";
             return why;
         }
     }

@@ -23,12 +23,25 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(300.0, 288)]      // 5-minute rows: a day is 288 rows, as before
         [InlineData(60.0, 1440)]      // per-minute: a day
         [InlineData(15.0, 5760)]      // typeperf's 15-second samples: a day
-        [InlineData(3600.0, 288)]     // hourly: a day is 24 rows, too few to judge a recurrence; the 288 stay
+        [InlineData(3600.0, 288)]     // hourly: a day is 24 rows, too few to judge by; the 288 stay
         [InlineData(1.0, 8640)]       // per-second: at most the history
         [InlineData(0.0, 288)]        // no usable interval
-        public void ANewHighMustExceedADayOfRowsWithinTheDefaults(double intervalSeconds, int expected)
+        public void AGroupLearnsForADayOfRowsWithinTheDefaults(double intervalSeconds, int expected)
         {
             Assert.Equal(expected, AnomalyLikelihood.DayOfRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
+        }
+
+        [Theory]
+        [InlineData(300.0, 300)]      // 5-minute rows: 25 hours
+        [InlineData(60.0, 1500)]      // per-minute: 25 hours
+        [InlineData(15.0, 6000)]      // typeperf's 15-second samples
+        [InlineData(3600.0, 300)]     // hourly: 25 rows are too few to tell a recurrence from an incident; the 300 stay
+        [InlineData(1.0, 8640)]       // per-second: at most the history
+        [InlineData(0.0, 300)]        // no usable interval
+        public void ANewHighMustExceedTwentyFiveHoursOfRowsWithinTheDefaults(double intervalSeconds, int expected)
+        {
+            Assert.Equal(expected, AnomalyLikelihood.RecentRowsFor(TimeSpan.FromSeconds(intervalSeconds)));
+            Assert.Equal(AnomalyLikelihood.DefaultRecentRows, AnomalyLikelihood.RecentRowsFor(null));
         }
 
         [Theory]
@@ -59,7 +72,7 @@ namespace AutoencoderPS.Engine.Tests
 
         [Fact]
         public void WithoutAKnownIntervalTheRowsStayAtTheDefault() =>
-            Assert.Equal(AnomalyLikelihood.DefaultRecentRows, AnomalyLikelihood.DayOfRowsFor(null));
+            Assert.Equal(AnomalyLikelihood.DefaultLearningRows, AnomalyLikelihood.DayOfRowsFor(null));
 
         [Fact]
         public void APerMinuteErrorThatRecursDailyIsANewHighEveryDayOnlyWhenTheHorizonIsCountedIn5MinuteRows()
@@ -80,7 +93,7 @@ namespace AutoencoderPS.Engine.Tests
                 return highs;
             }
 
-            var aDay = Highs(AnomalyLikelihood.DayOfRowsFor(TimeSpan.FromMinutes(1)));
+            var aDay = Highs(AnomalyLikelihood.RecentRowsFor(TimeSpan.FromMinutes(1)));
             Assert.Contains(day + 120, aDay);
             Assert.DoesNotContain(2 * day + 120, aDay);
             Assert.DoesNotContain(3 * day + 120, aDay);
@@ -90,17 +103,56 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(3 * day + 120, rows288);
         }
 
+        /// <summary>
+        /// A nightly job run by the local clock, in a per-minute series whose rows are instants (a zone's model, or times
+        /// with an offset): after the clocks go back it comes 25 hours (1,500 rows) after the last run, and on a night
+        /// it starts 20 minutes late, 1,460 rows after. A horizon of exactly a day of rows (1,440) forgot the last run
+        /// a few rows before the next came, and each such night paged.
+        /// </summary>
+        [Theory]
+        [InlineData(60)]   // the night after the clocks go back: the same local time is 25 hours later
+        [InlineData(20)]   // a night the job starts 20 minutes late
+        [InlineData(-60)]  // the night after the clocks go forward: 23 hours later (was always within a day)
+        public void ADailyJobThatComesAnHourLateOrEarlyIsNotNewsAgain(int minutesLate)
+        {
+            const int day = 1440, start = 150;
+            var random = new Random(5);
+            var errors = Enumerable.Range(0, 5 * day + 120).Select(_ => 0.01 * Math.Exp(0.3 * Gaussian(random))).ToArray();
+            // The job: five minutes of an unusual error, at 02:30 on nights 1 and 2, and late (or early) on night 3; a
+            // little lower after the first night (no higher is not news).
+            void Job(int at, double error) { for (int i = 0; i < 5; i++) errors[at + i] = error; }
+            Job(day + start, 0.5);
+            Job(2 * day + start, 0.45);
+            Job(3 * day + start + minutesLate, 0.45);
+
+            List<int> Highs(int recentRows)
+            {
+                var likelihood = new AnomalyLikelihood(shortRows: 3, learningRows: day, recentRows: recentRows);
+                var highs = new List<int>();
+                for (int i = 0; i < errors.Length; i++)
+                    if (likelihood.Next("a", errors[i], out bool high) >= 0.998 && high) highs.Add(i);
+                return highs;
+            }
+
+            var highs = Highs(AnomalyLikelihood.RecentRowsFor(TimeSpan.FromMinutes(1)));
+            Assert.Contains(highs, i => i >= day + start && i < day + start + 5);          // the first night is news
+            Assert.DoesNotContain(highs, i => i >= 2 * day);                               // the next nights are not
+            // The premise: exactly a day of rows forgot the previous night when the job came late.
+            var aDayOfRows = Highs(day);
+            if (minutesLate > 0) Assert.Contains(aDayOfRows, i => i >= 3 * day + start + minutesLate && i < 3 * day + start + minutesLate + 5);
+        }
+
         [Fact]
         public void AModelsSeriesMemoryCountsADayOfItsOwnInterval()
         {
             using var perMinute = Trained(TimeSpan.FromMinutes(1));
             using var every5 = Trained(TimeSpan.FromMinutes(5));
             Assert.Equal(TimeSpan.FromMinutes(1), perMinute.UsualInterval);
-            Assert.Equal(1440, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
+            Assert.Equal(1500, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
             // A group learns for a day of its rows too before its own history judges it (meanwhile: the training errors).
             Assert.Equal(1440, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Likelihood!.LearningRows);
             Assert.Equal(288, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.LearningRows);
-            Assert.Equal(288, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
+            Assert.Equal(300, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Likelihood!.RecentRows);
         }
 
         [Fact]
@@ -128,12 +180,19 @@ namespace AutoencoderPS.Engine.Tests
             using var model = Trained(TimeSpan.FromMinutes(1));
             var options = new ScoringOptions();
             var memory = SeriesMemory.For(model, options);
-            var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, likelihood: new AnomalyLikelihood(prior: model.TrainingErrors)), memory.Counters);
+            var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, likelihood: new AnomalyLikelihood(recentRows: 288, prior: model.TrainingErrors)), memory.Counters);
             Assert.Null(SeriesMemory.Load(old.Save(model), model, options, out var whyNot));
             Assert.DoesNotContain("another model", whyNot);
             Assert.Contains("288", whyNot);
-            Assert.Contains("1440", whyNot);
+            Assert.Contains("1500", whyNot);
             Assert.Contains("0.998", whyNot);
+            // A memory of the version whose new high looked back exactly a day (1,440 rows) says that.
+            var aDay = new SeriesMemory(memory.Windows, new RowVerdicts(true, 0.998, likelihood: new AnomalyLikelihood(learningRows: 1440, recentRows: 1440,
+                prior: model.TrainingErrors, unlikelyAt: 0.998)), memory.Counters);
+            Assert.Null(SeriesMemory.Load(aDay.Save(model), model, options, out whyNot));
+            Assert.Contains("over 1440 rows, and this model's now counts 1500", whyNot);
+            Assert.Contains("25 hours", whyNot);
+            Assert.DoesNotContain("0.99 whatever", whyNot);
             // Another -AlertCooldown is named as such.
             var cooled = new ScoringOptions { AlertCooldown = AlertCooldown.Parse("10") };
             Assert.Null(SeriesMemory.Load(memory.Save(model), model, cooled, out whyNot));
@@ -149,15 +208,15 @@ namespace AutoencoderPS.Engine.Tests
             using var model = Trained(TimeSpan.FromMinutes(1), ("slow", TimeSpan.FromMinutes(5), 100));
             Assert.Equal(TimeSpan.FromMinutes(1), model.UsualInterval);
             var likelihood = SeriesMemory.For(model, new ScoringOptions()).Verdicts.Likelihood!;
-            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1440, 1 - 0.01 / 5), likelihood.SettingsOf("fast"));
-            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 288, 0.99), likelihood.SettingsOf("slow"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1500, 1 - 0.01 / 5), likelihood.SettingsOf("fast"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 300, 0.99), likelihood.SettingsOf("slow"));
             Assert.Equal(0.99, likelihood.UnlikelyAtFor("slow"));
             // A group training never saw: the model's interval.
             Assert.Equal(likelihood.SettingsOf("fast"), likelihood.SettingsOf("new"));
             // A named threshold holds for every group; the day of rows stays each group's own.
             var named = SeriesMemory.For(model, new ScoringOptions { ProbabilityThreshold = 0.995 }).Verdicts.Likelihood!;
-            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1440, 0.995), named.SettingsOf("fast"));
-            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 288, 0.995), named.SettingsOf("slow"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(1440, 1500, 0.995), named.SettingsOf("fast"));
+            Assert.Equal(new AnomalyLikelihood.GroupSettings(288, 300, 0.995), named.SettingsOf("slow"));
             // Groups of one interval need nothing of their own (their memory's identity is as before).
             using var alike = Trained(TimeSpan.FromMinutes(1), ("other", TimeSpan.FromMinutes(1), 200));
             Assert.Null(SeriesMemory.For(alike, new ScoringOptions()).Verdicts.Likelihood!.PerGroup);
