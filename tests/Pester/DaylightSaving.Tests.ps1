@@ -133,6 +133,26 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             @($reversed) | Should -HaveCount 0
         }
 
+        It 'without a zone, training on rows that repeat the hour warns that they are interleaved and names -TimeZone' -Skip:$NoZone {
+            # Training sorts each group by time too: the two passes of the hour were interleaved without a word.
+            $plain = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time
+            $rows = @(New-CounterRow -Time $Night -TimeColumn 'Time')
+            $null = $rows | Invoke-AutoencoderTraining -Model $plain -Epochs 2 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
+            @($warned | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 1
+            "$($warned | Where-Object { "$_" -like '*repeated hour*' })" | Should -BeLike 'The input step back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*'
+            # Newest first (a minute back at every row) or a plain night: no such warning.
+            [array]::Reverse($rows)
+            $quiet = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time
+            $null = @(New-CounterRow -Time (Get-LocalTime ([datetime]'2026-10-21')) -TimeColumn 'Time') |
+                Invoke-AutoencoderTraining -Model $quiet -Epochs 2 -ThreadCount 1 -WarningVariable none -WarningAction SilentlyContinue
+            @($none | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 0
+            # With the zone: read in order, no warning.
+            $zoned = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time -TimeZone $ZoneId
+            $null = New-CounterRow -Time $Night -TimeColumn 'Time' |
+                Invoke-AutoencoderTraining -Model $zoned -Epochs 2 -ThreadCount 1 -WarningVariable zonedWarned -WarningAction SilentlyContinue
+            @($zonedWarned | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 0
+        }
+
         It 'keeps a -Path file in true order as it is, with the scores of the piped rows' -Skip:$NoZone {
             $file = Join-Path $TestDrive 'night.csv'
             $out = Join-Path $TestDrive 'night-scored.csv'

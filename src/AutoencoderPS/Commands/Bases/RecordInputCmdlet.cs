@@ -120,12 +120,25 @@ namespace AutoencoderPS.Commands
         /// <summary>
         /// The window keys of all the rows read (training, recalibration), each with one time: a local time repeated when
         /// clocks go back is read by its group's rows (SlidingWindow.ResolveRepeated), so rows in time order either way
-        /// are read right; a warning when they are shuffled across the hour.
+        /// are read right; a warning when they are shuffled across the hour. Without a zone, a group that steps back an
+        /// hour or less and then goes past where it stepped back from (a local hour written twice) is sorted with the two
+        /// passes of that hour interleaved, which the windows read as a jumble: a warning names -TimeZone, as
+        /// Test-Anomaly -Path does.
         /// </summary>
         protected List<WindowKey> ResolveRepeatedTimes(IReadOnlyList<WindowKey> keys)
         {
             var resolved = SlidingWindow.ResolveRepeated(keys.Select(k => (WindowKey?)k).ToList(), out bool undecided);
-            if (undecided) WriteWarning((ReadsFiles ? "The files: " : "The input: ") + SlidingWindow.UndecidedRepeatedHour);
+            string input = ReadsFiles ? "The files" : "The input";
+            if (undecided) WriteWarning($"{input}: {SlidingWindow.UndecidedRepeatedHour}");
+            var check = new SlidingWindow.OrderCheck();
+            foreach (var key in resolved)
+            {
+                check.Add(key);
+                if (check.RepeatsASpan) break;
+            }
+            if (check.RepeatsASpan && check.FirstStepBack is { } step && WindowAssembler.RepeatedHourHint(step.Back, step.Kind) is { Length: > 0 } hint)
+                WriteWarning($"{input} step back in time by {step.Back} within a group and then go past the time they stepped back from, so the rows " +
+                    $"are sorted by time, which interleaves the rows of a repeated hour. {hint.TrimEnd()}");
             return resolved.Select(k => k!.Value).ToList();
         }
 
