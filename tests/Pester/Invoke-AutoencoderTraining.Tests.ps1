@@ -227,6 +227,24 @@ Describe 'Invoke-AutoencoderTraining' {
         }
     }
 
+    Context 'a file whose rows can''t be read, one after another' {
+        It 'stops after 100 rows in a row with one error that names the first and the likely cause, and trains nothing' {
+            # A sliding-window model on an export whose times are in a format that is not read: every row failed on its own
+            # (13,000 errors for a day of 3 hosts), and the call ended with "none of the rows could be used".
+            $file = Join-Path $TestDrive 'unread-times.csv'
+            $lines = @('time,cpu,mem') + @(1..300 | ForEach-Object { 'day 3 minute {0},{1},{2}' -f $_, (40 + $_ % 7), (60 + $_ % 5) })
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 4 -TimeProperty time
+            $errors = $null
+            $thrown = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $file -Epochs 2 -ThreadCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue | Out-Null } catch { $thrown = $_ }
+            $thrown.FullyQualifiedErrorId | Should -Be 'TooManyRowFailures,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand'
+            "$thrown" | Should -BeLike "*Stopped after 100 rows in a row*line 2*day 3 minute 1*Nothing was trained*"
+            @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'TimeValueInvalid*' }) | Should -HaveCount 100
+            $m.IsTrained | Should -BeFalse
+        }
+    }
+
     Context 'input that cannot be trained on' {
         It 'warns when every feature has a single value: the measurements were left out (numbers with a unit)' {
             # The metrics left out ('40 %'), the model trained on Host and Status alone and flagged nothing, without a word.

@@ -357,7 +357,7 @@ namespace AutoencoderPS.Commands
                 catch (FeatureValueException e)
                 {
                     rejected++;
-                    WriteError(RowError(e, record, row));
+                    RowFailed(e, record, row, Unchanged);
                 }
                 return;
             }
@@ -431,8 +431,10 @@ namespace AutoencoderPS.Commands
             catch (FeatureValueException e)
             {
                 rejected++;
-                WriteError(RowError(e, record, row));
+                RowFailed(e, record, row, Unchanged);
             }
         }
+
+        private const string Unchanged = " Nothing was trained; the model is unchanged.";
     }
 }

@@ -451,46 +451,16 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>Rows that fail one after another before Test-Anomaly stops: the input is read wrongly, not bad here and there.</summary>
-        public const int MaxConsecutiveFailures = 100;
+        public const int MaxConsecutiveFailures = FailedRowRun.MaxInARow;
 
-        private int consecutiveFailures;
-        private long lastFailedRow = -1;
         private long failedRows;
-        private string? firstFailure;
 
         // One row's error; after MaxConsecutiveFailures in a row, one terminating error that says what is likely wrong
         // (an -OutputPath is then not written: a previous file there stays).
         private void RowFailed(FeatureValueException e, IRecord record, long row)
         {
-            WriteError(RowError(e, record, row));
             failedRows++;
-            // In a row: the row before failed too. (A file scored from its bytes reports its failed rows only, so the rows
-            // scored between two of them are seen here as the gap in their numbers.)
-            if (row != lastFailedRow + 1) consecutiveFailures = 0;
-            lastFailedRow = row;
-            if (consecutiveFailures++ == 0) firstFailure = $"{Locate(record, row)}: {e.Message}";
-            if (consecutiveFailures < MaxConsecutiveFailures) return;
-            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures,
-                    $"Stopped after {MaxConsecutiveFailures} rows in a row could not be read; the likely cause: {LikelyCause(e)}. " +
-                    $"The first of them: {firstFailure}" + (output != null ? " The output file was not written; a previous file there is unchanged." : "")), TargetOf(record)));
-        }
-
-        // What a run of failed rows most likely means, from the last one: rows out of time order (a time-series model),
-        // numbers in another culture, or fields split at another delimiter; Culture and Delimiter are file options.
-        private string LikelyCause(FeatureValueException e)
-        {
-            if (e.ErrorId == ErrorIds.RowOutOfOrder)
-                return ReadsFiles
-                    ? "the rows are not in time order within their group: give the files in time order (oldest first), each once"
-                    : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
-            string value = e.Value as string ?? "";
-            if (!ReadsFiles)
-                return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
-            return System.Text.RegularExpressions.Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
-                ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
-                : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
-                    ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
-                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
+            RowFailed(e, record, row, output != null ? " The output file was not written; a previous file there is unchanged." : "");
         }
 
         private RowShape? shape;

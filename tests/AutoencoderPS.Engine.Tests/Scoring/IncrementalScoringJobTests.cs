@@ -59,7 +59,7 @@ namespace AutoencoderPS.Engine.Tests
 
         private AnomalyScoringSummary Run(IEnumerable<string> files, RecordingObserver? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
             int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null, bool explainAll = false,
-            AutoencoderModel? model = null)
+            AutoencoderModel? model = null, CsvInputOptions? csv = null)
         {
             output ??= Output;
             var options = new IncrementalScoringOptions
@@ -69,6 +69,7 @@ namespace AutoencoderPS.Engine.Tests
                 Format = format,
                 BatchSize = batchSize,
                 ExplainAll = explainAll,
+                Csv = csv ?? new CsvInputOptions(),
             };
             var job = new IncrementalScoringJob(model ?? Model, options, recorder ?? new RecordingObserver());
             setup?.Invoke(job);
@@ -123,6 +124,83 @@ namespace AutoencoderPS.Engine.Tests
             var nothing = Run(input);
             Assert.Equal(0, nothing.RowsScored);
             Assert.Equal(AnomalyScoringExitCode.NoAnomalies, nothing.ExitCode);
+        }
+
+        // Rows as a German export writes them: semicolons, decimal commas.
+        private string GermanRows(int count) =>
+            string.Concat(Rows(count).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Replace(',', ';').Replace('.', ',') + "\n"));
+
+        private static string GermanHeader => Header.Replace(',', ';');
+
+        [Fact]
+        public void AFileNoneOfWhoseRowsCanBeReadFailsAndIsReadAgainOnceTheCauseIsFixed()
+        {
+            // A German export read with the invariant culture: every value is unreadable. The job rejected and committed
+            // every row, said exit code 0 ("no new alert"), and the next runs were quiet: nothing was monitored.
+            string input = temp.File("de.csv");
+            File.WriteAllText(input, GermanHeader + "\n" + GermanRows(150), Utf8);
+            var semicolons = new CsvInputOptions { Delimiter = ";" };
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, csv: semicolons);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            Assert.Equal(0, summary.RowsScored);
+            var failure = Assert.Single(recorder.Failed);
+            var error = Assert.IsType<AutoencoderException>(failure.Error);
+            Assert.Equal(ErrorIds.TooManyRowFailures, error.ErrorId);
+            Assert.Contains("decimal comma", error.Message, StringComparison.Ordinal);
+            Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
+            Assert.Contains("not committed", error.Message, StringComparison.Ordinal);
+            Assert.Equal(FailedRowRun.MaxInARow, recorder.Rejected.Count);
+            // The same again while the cause stays (exit code 2 every run, not 0).
+            Assert.Equal(AnomalyScoringExitCode.Failed, Run(new[] { input }, csv: semicolons).ExitCode);
+
+            // Fixed: every row is read, once.
+            var fixedSummary = Run(new[] { input }, csv: new CsvInputOptions { Delimiter = ";", Culture = CultureInfo.GetCultureInfo("de-DE") });
+            Assert.Equal(150, fixedSummary.RowsScored);
+            Assert.Equal(0, fixedSummary.RowsRejected);
+            // The output had no row yet: it is written with the delimiter and culture of the run that fixed it.
+            var written = CsvSource.Read(Output, new CsvInputOptions { Delimiter = ";" }).ToList();
+            Assert.Equal(Enumerable.Range(1, 150).Select(i => (long)i), Ids(written).OrderBy(i => i));
+            Assert.Contains(SyntheticData.FeatureNames[0], written[0].ColumnNames);
+        }
+
+        [Fact]
+        public void ASmallFileAllOfWhoseRowsFailIsNotCommittedEither()
+        {
+            string input = temp.File("de.csv");
+            File.WriteAllText(input, GermanHeader + "\n" + GermanRows(20), Utf8);
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, csv: new CsvInputOptions { Delimiter = ";" });
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            Assert.Contains("none of its 20 row(s) could be read", Assert.Single(recorder.Failed).Error.Message, StringComparison.Ordinal);
+            Assert.Equal(20, Run(new[] { input }, csv: new CsvInputOptions { Delimiter = ";", Culture = CultureInfo.GetCultureInfo("de-DE") }).RowsScored);
+        }
+
+        [Fact]
+        public void AStretchOfBadRowsInAFileReadBeforeIsSkippedOnceAndFailsTheRun()
+        {
+            // A file that was read before is not held back by a stretch of bad rows (its scoring would stop for good): they
+            // are skipped, the first run of them reported one by one, the rest counted, and the run fails once.
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(10), Utf8);
+            Assert.Equal(10, Run(input).RowsScored);
+            string bad = string.Concat(Enumerable.Range(0, 150).Select(i => $"{nextId++},x{string.Concat(Enumerable.Repeat(",1", SyntheticData.FeatureNames.Length - 1))}\n"));
+            Append(input, bad + Rows(5));
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            Assert.Equal(5, summary.RowsScored);
+            Assert.Equal(150, summary.RowsRejected);
+            Assert.Equal(FailedRowRun.MaxInARow, recorder.Rejected.Count);
+            var message = Assert.Single(recorder.Failed).Error.Message;
+            Assert.Contains("from line 12 on", message, StringComparison.Ordinal);
+            Assert.Contains("50 more row(s)", message, StringComparison.Ordinal);
+            Assert.Contains("not tried again", message, StringComparison.Ordinal);
+
+            var next = Run(input);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, next.ExitCode);
+            Assert.Equal(0, next.RowsScored + next.RowsRejected);
         }
 
         // The file as a writer that has stopped left it: last written longer ago than a run takes a last line as finished.

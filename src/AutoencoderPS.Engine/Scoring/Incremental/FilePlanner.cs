@@ -55,6 +55,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
         public bool WarnedColumns { get; set; }
+
+        /// <summary>
+        /// A file read before whose rows then failed <see cref="Features.FailedRowRun.MaxInARow"/> in a row: where that run
+        /// began and its likely cause; its later unread rows are counted (<see cref="UnreadAfterRun"/>), not reported one by one.
+        /// </summary>
+        public string? UnreadRun { get; set; }
+
+        /// <summary>Rows the file failed to read after <see cref="UnreadRun"/>.</summary>
+        public long UnreadAfterRun { get; set; }
     }
 
     /// <summary>Rows of a file refused for their time: how many, and the first and last of their times.</summary>

@@ -169,8 +169,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     $"The output '{outputPath}' has the score columns {string.Join(", ", written)}, written by a " +
                     $"{(written.Contains(ScoreColumns.Status) ? "time-series" : "row")} model; this model is a " +
                     $"{(model.Settings.IsWindowed ? "time-series" : "row")} model and adds {string.Join(", ", scoreColumns)}. Give another -OutputPath.");
-            if (options.Format == ScoringOutputFormat.Csv &&
-                (!string.Equals(state.Output.Delimiter, delimiter, StringComparison.Ordinal) || !string.Equals(state.Output.Culture ?? "", culture, StringComparison.Ordinal)))
+            bool otherCsv = options.Format == ScoringOutputFormat.Csv &&
+                (!string.Equals(state.Output.Delimiter, delimiter, StringComparison.Ordinal) || !string.Equals(state.Output.Culture ?? "", culture, StringComparison.Ordinal));
+            if (otherCsv && state.Output.Length == 0)
+            {
+                // Nothing written yet (the runs before could read no row: the -Delimiter or -Culture this run fixes): the
+                // output is still to be made, with this run's delimiter, culture and columns.
+                observer.Verbose($"The output '{outputPath}' has no rows yet: it is written with delimiter '{delimiter}' and culture '{culture}' (was '{state.Output.Delimiter}' and '{state.Output.Culture}').");
+                state.Output.Delimiter = delimiter;
+                state.Output.Culture = culture;
+                state.Output.Columns = null;
+            }
+            else if (otherCsv)
                 throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture '{state.Output.Culture}', " +
                     $"not '{delimiter}' and '{culture}': rows of both would not read back. Give the same -Culture and -Delimiter, or another -OutputPath.");
@@ -506,6 +516,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 Rejected = 0;
                 Pending = false;
             }
+
+            /// <summary>Where the batch is now, to go back to (<see cref="GoBack"/>).</summary>
+            public Mark Here => new Mark(Rows, Rejected, End, Lines, Pending, EndsInOpenLine);
+
+            // Back to where it was (a run of unread rows taken back): the rows it had then, and how far they reached.
+            public void GoBack(Mark mark) => (Rows, Rejected, End, Lines, Pending, EndsInOpenLine) =
+                (mark.Rows, mark.Rejected, mark.End, mark.Lines, mark.Pending, mark.EndsInOpenLine);
+
+            public readonly record struct Mark(long Rows, long Rejected, long End, long Lines, bool Pending, bool EndsInOpenLine);
         }
 
         /// <summary>Scores the new rows of one file; false when the run was asked to stop.</summary>
@@ -527,6 +546,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
+            // A run of rows that can't be read: past FailedRowRun.MaxInARow in a row, a file none of whose rows was ever read
+            // is read wrongly (another delimiter, time format, culture, or not the model's data), and nothing of it would be
+            // scored, run after run, while the job said all was well (exit code 0). Its rows are then not committed (the
+            // batch goes back to where the run began), the file fails (exit code 2), and the next run reads them again, once
+            // the cause is fixed; so does such a file all of whose rows fail, however few. A file read before is not held
+            // back by a stretch of bad rows (that would stop its scoring for good): they are skipped as any bad row, counted
+            // rather than reported one by one past the run's first, and the file fails once, saying so (SayUnreadRun).
+            var failedRun = new FailedRowRun();
+            Batch.Mark beforeRun = default;
+            long record = 0;
             using (var records = scanner.Records().GetEnumerator())
             {
                 while (true)
@@ -555,8 +584,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         Advance(batch, records.Current, endsInOpenLine: false);
                         continue;
                     }
-                    Take(plan, batch, records.Current, endsInOpenLine: false);
-                    if (batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
+                    var here = batch.Here;
+                    if (Take(plan, batch, records.Current, endsInOpenLine: false) is { } unread && CountsAsUnread(unread))
+                    {
+                        if (failedRun.Count == 0) beforeRun = here;
+                        if (failedRun.Add(unread, record++, $"line {records.Current.Line}") && plan.UnreadRun == null)
+                        {
+                            if (entry.RowsScored == 0 && beforeRun.Rows == 0)
+                            {
+                                readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': " +
+                                    failedRun.StopMessage(unread, fromFiles: true) + TakenBack);
+                                batch.GoBack(beforeRun);
+                                break;
+                            }
+                            plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
+                                $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
+                        }
+                        continue;
+                    }
+                    if (!records.Current.IsBlank)
+                    {
+                        record++;
+                        failedRun.Reset();
+                    }
+                    // Not while rows in a row fail: they may yet be taken back.
+                    if (failedRun.Count == 0 && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (!stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
@@ -564,7 +616,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 try { TakeFinishedLastLine(plan, batch, scanner); }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
             }
+            // A file none of whose rows could be read, ever: the same (fewer rows than a run).
+            if (readError == null && !stopped && failedRun.Count > 0 && entry.RowsScored == 0 && batch.Rows == 0)
+            {
+                readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count} row(s) could be read; " +
+                    $"the likely cause: {FailedRowRun.LikelyCause(lastUnread!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
+                batch.GoBack(beforeRun);
+            }
             if (batch.Pending) Commit(plan, batch);
+            if (plan.UnreadRun != null)
+                Fail(plan.Path, new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': {plan.UnreadRun}." +
+                    (plan.UnreadAfterRun > 0 ? $" {plan.UnreadAfterRun:N0} more row(s) after those could not be read (not reported one by one)." : "") +
+                    " They were skipped and are not tried again; the rows that could be read were scored."));
             if (readError != null) Fail(plan.Path, readError);
             if (plan.OutOfOrder.Count > 0) SayOutOfOrder(plan);
             if (plan.DatedAhead.Count > ReportedOutOfOrder)
@@ -592,9 +655,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 (plan.OutOfOrder.StepBack is TimeSpan back ? " " + WindowAssembler.RepeatedHourHint(back, plan.OutOfOrder.InUtc ? DateTimeKind.Utc : DateTimeKind.Unspecified).TrimEnd() : "")));
         }
 
-        // One record into the pipeline: scored (later, with its batch), or rejected and reported.
-        private void Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
+        private const string TakenBack = " These rows are not committed: the next run reads them again, so fix the cause (or move the file away).";
+
+        // A rejection that says the file may be read wrongly: not a row refused for its time (out of order: a late backlog,
+        // reported for the file; dated ahead: a host's clock), whose values were read.
+        private static bool CountsAsUnread(FeatureValueException rejected) =>
+            rejected.ErrorId != ErrorIds.RowOutOfOrder && rejected.ErrorId != ErrorIds.RowDatedAhead;
+
+        private FeatureValueException? lastUnread;
+
+        // One record into the pipeline: scored (later, with its batch), or rejected and reported (returned).
+        private FeatureValueException? Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
         {
+            FeatureValueException? result = null;
             if (!scanned.IsBlank)
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
@@ -609,7 +682,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
                         : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
                     refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
-                    if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
+                    if (refused == null && plan.UnreadRun != null) plan.UnreadAfterRun++;
+                    else if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
+                    result = lastUnread = rejected;
                 }
                 else
                 {
@@ -618,6 +693,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
             }
             Advance(batch, scanned, endsInOpenLine);
+            return result;
         }
 
         private static void Advance(Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)

@@ -160,6 +160,21 @@ namespace AutoencoderPS.Commands
         }
 
         /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
+        private readonly FailedRowRun failedRun = new FailedRowRun();
+
+        /// <summary>
+        /// Writes one row's error; after <see cref="FailedRowRun.MaxInARow"/> rows in a row (by their numbers: a file scored
+        /// from its bytes reports its failed rows only, and the rows read between two of them are the gap in their numbers),
+        /// one terminating TooManyRowFailures error that says what is likely wrong, then <paramref name="afterStop"/>.
+        /// </summary>
+        protected void RowFailed(FeatureValueException e, IRecord record, long row, string afterStop = "")
+        {
+            WriteError(RowError(e, record, row));
+            if (!failedRun.Add(e, row, Locate(record, row))) return;
+            ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures, failedRun.StopMessage(e, ReadsFiles) + afterStop),
+                TargetOf(record)));
+        }
+
         protected static string Locate(IRecord record, long row) =>
             record is CsvRecord csv ? $"File '{csv.File}', line {csv.Line}" : $"Row {row}";
 

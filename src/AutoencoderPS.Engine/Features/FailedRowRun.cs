@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>
+    /// Rows that fail one after another. Past <see cref="MaxInARow"/> of them the input is read wrongly (another
+    /// delimiter, culture or time format, or not the data the model knows), not bad here and there: reading stops with one
+    /// error that says what is likely wrong (<see cref="StopMessage"/>) instead of one error per row for the whole input.
+    /// Test-Anomaly, training and the scheduled job count the same way.
+    /// </summary>
+    public sealed class FailedRowRun
+    {
+        /// <summary>Rows that fail one after another before reading stops.</summary>
+        public const int MaxInARow = 100;
+
+        private long lastRow = long.MinValue;
+
+        /// <summary>Rows in the current run of failures.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Where the run's first row is, and its error ("line 12: ...").</summary>
+        public string? First { get; private set; }
+
+        /// <summary>Where the run's first row is ("line 12").</summary>
+        public string? FirstWhere { get; private set; }
+
+        /// <summary>
+        /// Counts the failure of row <paramref name="row"/> (at <paramref name="where"/>); a row that does not follow the
+        /// last failed one starts a new run. True when the run has reached <see cref="MaxInARow"/>.
+        /// </summary>
+        public bool Add(FeatureValueException error, long row, string where)
+        {
+            if (row != lastRow + 1) Count = 0;
+            lastRow = row;
+            if (Count++ == 0)
+            {
+                First = $"{where}: {error.Message}";
+                FirstWhere = where;
+            }
+            return Count >= MaxInARow;
+        }
+
+        /// <summary>A row that was read: the run, if any, is over.</summary>
+        public void Reset()
+        {
+            Count = 0;
+            lastRow = long.MinValue;
+        }
+
+        /// <summary>Why reading stopped, after <paramref name="last"/> ended a run of <see cref="MaxInARow"/> failed rows.</summary>
+        public string StopMessage(FeatureValueException last, bool fromFiles) =>
+            $"Stopped after {MaxInARow} rows in a row could not be read; the likely cause: {LikelyCause(last, fromFiles)}. The first of them: {First}";
+
+        /// <summary>
+        /// What a run of failed rows most likely means, from its last one: rows out of time order (a time-series model), numbers
+        /// in another culture, or fields split at another delimiter (file options).
+        /// </summary>
+        public static string LikelyCause(FeatureValueException e, bool fromFiles)
+        {
+            if (e.ErrorId == ErrorIds.RowOutOfOrder)
+                return fromFiles
+                    ? "the rows are not in time order within their group: give the files in time order (oldest first), each once"
+                    : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
+            string value = e.Value as string ?? "";
+            if (!fromFiles)
+                return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
+            if (e.Problem == FeatureValueProblem.NotTimestamp)
+                return $"the times, such as '{value}', are in a format that is not read: see the first error";
+            return Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
+                ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
+                : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
+                    ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
+                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
+        }
+    }
+}
