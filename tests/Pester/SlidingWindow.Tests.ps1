@@ -380,6 +380,35 @@ Describe 'Sliding windows' {
         }
     }
 
+    Context 'a sysstat export' {
+        It 'trains on and scores a sadf -d file (times ending in UTC, '';''-separated) with -Path, without errors' {
+            # sadf -d -- -u: a '# ' header, then host;interval;time;CPU;%user;%system;%idle with the time in UTC.
+            $path = Join-Path $TestDrive 'sadf.csv'
+            $random = [System.Random]::new(7)
+            $start = [datetime]::new(2026, 11, 30, 0, 0, 0)
+            $invariant = [cultureinfo]::InvariantCulture
+            $lines = @('# hostname;interval;timestamp;CPU;%user;%system;%idle') + @(for ($i = 0; $i -lt 120; $i++) {
+                $user = 20 + 10 * [math]::Sin(2 * [math]::PI * $i / 24) + $random.NextDouble()
+                $system = 5 + 2 * $random.NextDouble()
+                [string]::Format($invariant, 'web1;60;{0:yyyy-MM-dd HH:mm:ss} UTC;-1;{1:F2};{2:F2};{3:F2}',
+                    $start.AddMinutes($i), $user, $system, 100 - $user - $system)
+            })
+            Set-Content -LiteralPath $path -Value $lines
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty timestamp -Seed 3
+            $trainErrors = $null
+            $null = Invoke-AutoencoderTraining -Model $m -Path $path -Delimiter ';' -Epochs 2 -ThreadCount 1 -ErrorVariable trainErrors -WarningAction SilentlyContinue
+            $trainErrors | Should -BeNullOrEmpty
+            $m.Training.Rows | Should -Be (120 - 3)
+            $m.UsualInterval | Should -Be ([timespan]::FromMinutes(1))
+
+            $scoreErrors = $null
+            $scored = @(Test-Anomaly -Model $m -Path $path -Delimiter ';' -ErrorVariable scoreErrors -WarningAction SilentlyContinue)
+            $scoreErrors | Should -BeNullOrEmpty
+            $scored | Should -HaveCount 120
+            @($scored | Where-Object AnomalyStatus -eq 'Scored') | Should -HaveCount (120 - 3)
+        }
+    }
+
     Context 'incidents in different features' {
         It 'pages a later, smaller incident in another feature: the first one does not vouch for it' {
             # A day of one host: a large Cpu incident in the morning (30 rows), then a Mem incident in the afternoon,

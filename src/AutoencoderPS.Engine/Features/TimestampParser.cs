@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -75,6 +76,19 @@ namespace AutoencoderPS.Engine.Features
                     return true;
                 case string text:
                     text = text.Trim();
+                    // The forms .NET does not read, told by their shape (a few character comparisons on every text):
+                    // a web server's log time, and a trailing UTC (sysstat's sadf -d), read as the Z it means. A dotted
+                    // date in a culture without dotted dates is left as it was: the parse below would take it month
+                    // first, as it does with a Z or GMT.
+                    if (IsCommonLogTime(text) &&
+                        DateTimeOffset.TryParseExact(text, CommonLogTime, CultureInfo.InvariantCulture, DateTimeStyles.None, out var logged))
+                    {
+                        timestamp = logged.DateTime;
+                        instant = logged.UtcDateTime;
+                        return true;
+                    }
+                    if (EndsWithUtc(text) && !(IsDotted(text) && culture.DateTimeFormat.DateSeparator != "."))
+                        text = string.Concat(text.AsSpan(0, text.Length - 3).TrimEnd(), "Z");
                     if (IsEpochText(text))
                     {
                         if (!TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _)) return false;
@@ -117,7 +131,55 @@ namespace AutoencoderPS.Engine.Features
             return false;
         }
 
+        /// <summary>
+        /// Why <paramref name="value"/>, which <see cref="TryRead(object?, CultureInfo, out DateTime)"/> does not read, is
+        /// no time, to follow "which is not a date and time" in an error: a time zone abbreviation other than UTC and GMT
+        /// (EST, CET: ambiguous, never guessed), a syslog time without a year (never guessed), or else the forms read.
+        /// </summary>
+        public static string WhyNotATime(object? value, CultureInfo culture)
+        {
+            if (value is string raw)
+            {
+                var text = raw.Trim();
+                int space = text.LastIndexOf(' ');
+                var zone = text.AsSpan(space + 1);
+                if (space > 0 && zone.Length is >= 3 and <= 5 && IsUpperLetters(zone) && !zone.SequenceEqual("UTC") &&
+                    !zone.SequenceEqual("GMT") && TryRead(text[..space], culture, out _))
+                    return $": '{text[(space + 1)..]}' is a time zone abbreviation, which can name more than one zone, so it is " +
+                           "not read (only UTC and GMT are); write its offset instead (such as -05:00), or leave it out and give " +
+                           "the model the zone (New-Autoencoder -TimeZone)";
+                if (SyslogTime.IsMatch(text))
+                    return ": it has no year (as syslog writes it), and no year is guessed; add the year (Nov 30 2026 10:00:00), " +
+                           "or have the logger write ISO 8601 times (rsyslog: RSYSLOG_FileFormat)";
+            }
+            return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
+                   "or GMT), Unix epoch seconds or milliseconds (years 2000-2100), dates in the culture's format, and web " +
+                   "server log times (30/Nov/2026:10:00:00 +0000)";
+        }
+
+        private static bool IsUpperLetters(ReadOnlySpan<char> text)
+        {
+            foreach (char c in text)
+                if (c < 'A' || c > 'Z') return false;
+            return true;
+        }
+
+        // "Nov 30 10:00:00", "Nov  3 10:00:00.123": a month, a day and a time, without a year.
+        private static readonly Regex SyslogTime = new(
+            @"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
         private const DateTimeStyles RoundTrip = DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind;
+
+        // nginx's and Apache's log time (common and combined log format): "30/Nov/2026:10:00:00 +0000", English months.
+        private const string CommonLogTime = "dd/MMM/yyyy:HH:mm:ss zzz";
+
+        private static bool IsCommonLogTime(string text) =>
+            text.Length >= 26 && text[2] == '/' && text[6] == '/' && text[11] == ':';
+
+        // "2026-11-30 10:00:00 UTC": a time, a space, UTC (any case).
+        private static bool EndsWithUtc(string text) =>
+            text.Length > 12 && (text[^1] | 0x20) == 'c' && (text[^2] | 0x20) == 't' && (text[^3] | 0x20) == 'u' && char.IsWhiteSpace(text[^4]);
 
         // Day, month and year with dots, with a time or without: the forms a dotted date takes.
         private static readonly string[] DottedDayFirst =

@@ -84,7 +84,7 @@ namespace AutoencoderPS.Engine.Features
                         }
                         else
                             throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
-                                $"column '{column.Name}' has value '{value}', which is not a date and time.");
+                                $"column '{column.Name}' has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.");
                         break;
                 }
             }

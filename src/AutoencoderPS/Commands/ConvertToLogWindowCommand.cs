@@ -121,7 +121,7 @@ namespace AutoencoderPS.Commands
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp,
-                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}).",
+                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.",
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
                 return;
             }

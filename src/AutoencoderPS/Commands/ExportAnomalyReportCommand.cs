@@ -133,7 +133,7 @@ namespace AutoencoderPS.Commands
                 }
                 if (!TimestampParser.TryRead(timeValue, DataCulture, out var parsed))
                 {
-                    Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time."),
+                    Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time{TimestampParser.WhyNotATime(timeValue, DataCulture)}."),
                         ErrorIds.InvalidTimestampValue, row);
                     return;
                 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Linq;
 using Xunit;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Tests.Support;
 
 namespace AutoencoderPS.Engine.Tests
 {
@@ -95,6 +97,101 @@ namespace AutoencoderPS.Engine.Tests
             Assert.False(TimestampParser.TryRead(20260105.0, Invariant, out _));
             Assert.False(TimestampParser.TryRead(42, Invariant, out _));
             Assert.False(TimestampParser.TryRead(true, Invariant, out _));
+        }
+
+        // sysstat's sadf -d writes "2026-11-30 10:00:00 UTC"; nginx and Apache "30/Nov/2026:10:00:00 +0000". Each states its
+        // offset: the clock time as written (Unspecified, like text with a Z), and its instant (UTC).
+        [Theory]
+        [InlineData("2026-11-30 10:00:00 UTC", "", "2026-11-30T10:00:00", 0)]
+        [InlineData("2026-11-30 10:00:00 UTC", "de-DE", "2026-11-30T10:00:00", 0)]
+        [InlineData("2026-11-30T10:00:00.250 utc", "en-US", "2026-11-30T10:00:00.250", 0)]
+        [InlineData("  2026-11-30 23:59:59  UTC ", "", "2026-11-30T23:59:59", 0)]
+        [InlineData("2026-11-30 10:00:00 GMT", "", "2026-11-30T10:00:00", 0)]
+        [InlineData("2026-11-30 10:00:00 +0000", "", "2026-11-30T10:00:00", 0)]
+        [InlineData("2026-11-30 10:00:00 -0500", "", "2026-11-30T10:00:00", -5)]
+        [InlineData("30/Nov/2026:10:00:00 +0000", "", "2026-11-30T10:00:00", 0)]
+        [InlineData("30/Nov/2026:10:00:00 +0000", "de-DE", "2026-11-30T10:00:00", 0)]
+        [InlineData("30/Nov/2026:10:00:00 +0000", "fr-FR", "2026-11-30T10:00:00", 0)]
+        [InlineData("01/Mar/2026:23:15:07 -0700", "en-US", "2026-03-01T23:15:07", -7)]
+        [InlineData("05/Jan/2026:10:00:00 +0530", "", "2026-01-05T10:00:00", 5.5)]
+        public void SysstatAndWebServerTimesAreInstants(string text, string culture, string clock, double offsetHours)
+        {
+            var c = CultureInfo.GetCultureInfo(culture);
+            var expected = DateTime.Parse(clock, CultureInfo.InvariantCulture);
+
+            Assert.True(TimestampParser.TryRead(text, c, out var read, out var instant));
+            Assert.Equal(expected, read);
+            Assert.Equal(DateTimeKind.Unspecified, read.Kind);
+            Assert.NotNull(instant);
+            Assert.Equal(DateTimeKind.Utc, instant!.Value.Kind);
+            Assert.Equal(expected - TimeSpan.FromHours(offsetHours), instant.Value);
+            // The same clock time where the instant is not wanted.
+            Assert.True(TimestampParser.TryRead(text, c, out var clockOnly));
+            Assert.Equal(expected, clockOnly);
+        }
+
+        [Theory]
+        [InlineData("31/Nov/2026:10:00:00 +0000")]
+        [InlineData("30/Foo/2026:10:00:00 +0000")]
+        [InlineData("30/Nov/2026:10:00:00 +2500")]
+        [InlineData("UTC")]
+        [InlineData("10 UTC")]
+        public void MalformedWebServerAndUtcTimesAreStillNoTimes(string text)
+        {
+            Assert.False(TimestampParser.TryRead(text, Invariant, out _, out _));
+        }
+
+        private static FeatureValueException Unread(object value, string culture = "") =>
+            Assert.Throws<FeatureValueException>(() => SlidingWindow.ReadTime(
+                new TestRecord(("Time", value)), "Time", null, CultureInfo.GetCultureInfo(culture), out _));
+
+        // EST is US Eastern or Australian Eastern Standard Time, CST three zones: an abbreviation is not guessed, and the
+        // error says why and what to write instead.
+        [Theory]
+        [InlineData("2026-11-30 10:00:00 EST", "EST")]
+        [InlineData("2026-11-30 10:00:00 CET", "CET")]
+        [InlineData("2026-11-30T10:00:00 PST", "PST")]
+        [InlineData("30.11.2026 10:00 CEST", "CEST")]
+        public void AZoneAbbreviationIsRefusedWithItsReason(string text, string abbreviation)
+        {
+            Assert.False(TimestampParser.TryRead(text, Invariant, out _, out _));
+
+            var error = Unread(text);
+            Assert.Equal("TimeValueInvalid", error.ErrorId);
+            Assert.Contains($"'{abbreviation}' is a time zone abbreviation, which can name more than one zone", error.Message, StringComparison.Ordinal);
+            Assert.Contains("offset", error.Message, StringComparison.Ordinal);
+            Assert.Contains("-TimeZone", error.Message, StringComparison.Ordinal);
+        }
+
+        // A syslog time has no year: none is guessed (the year of the reading machine is wrong for December's log read
+        // in January), and the error says so.
+        [Theory]
+        [InlineData("Nov 30 10:00:00", "")]
+        [InlineData("Nov  3 10:00:00", "")]
+        [InlineData("Dec 31 23:59:59.123", "de-DE")]
+        public void ASyslogTimeWithoutAYearIsRefusedWithItsReason(string text, string culture)
+        {
+            Assert.False(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out _, out _));
+
+            var error = Unread(text, culture);
+            Assert.Contains("it has no year", error.Message, StringComparison.Ordinal);
+            // With the year added, as the message says, it is read.
+            Assert.True(TimestampParser.TryRead("Nov 30 2026 10:00:00", CultureInfo.GetCultureInfo(culture), out var withYear));
+            Assert.Equal(new DateTime(2026, 11, 30, 10, 0, 0), withYear);
+        }
+
+        [Theory]
+        [InlineData("yesterday")]
+        [InlineData("20261130")]
+        [InlineData("2026-13-30 10:00:00")]
+        public void AnUnreadTimeNamesTheFormsThatAreRead(string text)
+        {
+            var error = Unread(text);
+            Assert.StartsWith($"column 'Time' (the time of the sliding window) has value '{text}', which is not a date and time; the times read are ISO 8601", error.Message, StringComparison.Ordinal);
+            foreach (var form in new[] { "offset or Z", "UTC", "epoch seconds or milliseconds", "culture", "30/Nov/2026:10:00:00 +0000" })
+                Assert.Contains(form, error.Message, StringComparison.Ordinal);
+            // A number that is no epoch time is told the same.
+            Assert.Contains("epoch", Unread(42.0).Message, StringComparison.Ordinal);
         }
 
         [Theory]

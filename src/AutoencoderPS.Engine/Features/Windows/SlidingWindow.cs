@@ -711,7 +711,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     ErrorIds.TimeValueMissing);
             if (time == null)
                 throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeProperty, value,
-                    $"column '{timeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time.",
+                    $"column '{timeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.",
                     ErrorIds.TimeValueInvalid);
             return time.Value;
         }
