@@ -24,6 +24,17 @@ BeforeAll {
 }
 
 Describe 'Calibrated scores and alerts of time-series models' {
+    It 'warns once when most scored rows are above the model''s threshold (rows unlike its training rows), and not for rows like them' {
+        # The verdicts judge a row against its group's other rows: among rows that are all unusual (a model of another
+        # series, a lasting change, too short a baseline) an incident can pass unflagged, and the call said nothing.
+        $null = New-MetricSeries -Count 400 -Seed 2 -ShiftAt 0 -Shift 60 | Test-Anomaly -Model $model -WarningVariable unlike -WarningAction SilentlyContinue
+        $said = @($unlike | Where-Object { "$_" -like '*above the model''s threshold*' })
+        $said | Should -HaveCount 1
+        "$($said[0])" | Should -BeLike '*unlike the rows it was trained on*-Incremental*-Calibration None*'
+        $null = New-MetricSeries -Count 400 -Seed 2 | Test-Anomaly -Model $model -WarningVariable like -WarningAction SilentlyContinue
+        @($like | Where-Object { "$_" -like '*above the model''s threshold*' }) | Should -HaveCount 0
+    }
+
     It 'gives every scored row AnomalyProbability and IsAlert, and alerts only where rows are anomalous' {
         $rows = @(New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | Test-Anomaly -Model $model)
         $rows | Should -HaveCount 400

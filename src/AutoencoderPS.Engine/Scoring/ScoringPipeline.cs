@@ -104,6 +104,13 @@ namespace AutoencoderPS.Engine.Scoring
         public long Alerts { get; private set; }
 
         /// <summary>
+        /// Scored rows whose raw error is above the model's threshold, whatever their verdict: about 1 in 100 of rows like
+        /// the training rows. A calibrated verdict judges a row against the other rows of its group, so when most rows are
+        /// above it (rows unlike the training rows) the verdicts alone do not show it.
+        /// </summary>
+        public long AboveThreshold { get; private set; }
+
+        /// <summary>
         /// Featurizes <paramref name="record"/> by the model's schema (and reads its group and time for a sliding-window
         /// model) and adds it as <paramref name="row"/>. Returns the reason when the row can't be scored (a value that
         /// can't be read, a row out of time order): it is then not added, and a window's state is as it was.
@@ -279,6 +286,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (score != null)
                 {
                     bool aboveThreshold = score.IsAnomaly;
+                    if (aboveThreshold) AboveThreshold++;
                     if (IsWindowed)
                     {
                         // What drove the error: the row feature with the largest error (a window's, at any of its steps).
