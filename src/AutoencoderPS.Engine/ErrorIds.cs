@@ -84,6 +84,8 @@ namespace AutoencoderPS.Engine
 
         /// <summary>The scheduled job: rows of a file older than rows already scored for their groups (a late backlog), skipped; the file counts as failed.</summary>
         public const string RowsOutOfOrder = "RowsOutOfOrder";
+        /// <summary>A CSV row has another number of fields than its header (values would sit under the wrong columns).</summary>
+        public const string FieldCountMismatch = "FieldCountMismatch";
         /// <summary>A sliding-window row has no time.</summary>
         public const string TimeValueMissing = "TimeValueMissing";
         /// <summary>A sliding-window row's local time falls in the hour skipped when the model's time zone goes forward.</summary>

@@ -343,6 +343,33 @@ Describe 'Test-Anomaly' {
             $errs[0].ToString() | Should -Match '\bRow 5\b.*ErrorCount.*many'
             $out | Should -HaveCount 4
         }
+
+        It 'a file row whose fields don''t fit the header is FieldCountMismatch, read by neither path by position; a trailing delimiter fits' {
+            # A row that left out a field was read by position (values under the wrong columns, the last filled in), and a
+            # second header of a multi-part export (sadf -d -- -u -r) made its rows score as rows of the first layout.
+            $rows = @(New-SampleRow -First 8)
+            $names = @($rows[0].PSObject.Properties.Name)
+            $line = { param($r) ($names | ForEach-Object { "$($r.$_)" }) -join ',' }
+            $lines = @($names -join ',') + @($rows[0..2] | ForEach-Object { & $line $_ })
+            $lines += ((& $line $rows[3]) -split ',' | Select-Object -Skip 1) -join ','           # a field left out: line 5
+            $lines += (& $line $rows[4]) + ','                                                        # a trailing delimiter: fits
+            $lines += (& $line $rows[5]) + ',extra,99'                                                # another layout: line 7
+            $lines += @($rows[6..7] | ForEach-Object { & $line $_ })
+            $file = Join-Path $TestDrive 'fields.csv'
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            foreach ($target in 'objects', 'file') {
+                $errs = $null
+                $scored = Join-Path $TestDrive "fields-scored-$target.csv"
+                $splat = if ($target -eq 'file') { @{ OutputPath = $scored } } else { @{} }
+                $out = @(Test-Anomaly -Model $m -Path $file @splat -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $errs | Should -HaveCount 2
+                $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'FieldCountMismatch,*' }
+                "$($errs[0])" | Should -BeLike '*line 5*6 field(s) and the header 7*'
+                "$($errs[1])" | Should -BeLike "*line 7*holds 'extra'*"
+                $count = if ($target -eq 'file') { @(Import-Csv -LiteralPath $scored).Count } else { $out.Count }
+                $count | Should -Be 6
+            }
+        }
     }
 
     Context 'streaming' {

@@ -95,6 +95,20 @@ namespace AutoencoderPS.Engine.Csv
 
         public IEnumerable<string> ColumnNames => Header.Names;
 
+        /// <summary>
+        /// Null when the row's fields fit its header (as many, or more whose extras are all blank: a delimiter at the end of
+        /// each row); else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch).
+        /// </summary>
+        public Features.FeatureValueException? FieldCountError()
+        {
+            int expected = Header.Names.Count;
+            if (Fields.Count == expected) return null;
+            if (Fields.Count < expected) return Features.FeatureValueException.FieldCountMismatch(Fields.Count, Header.Names, null);
+            for (int i = expected; i < Fields.Count; i++)
+                if (!string.IsNullOrWhiteSpace(Fields[i])) return Features.FeatureValueException.FieldCountMismatch(Fields.Count, Header.Names, Fields[i]);
+            return null;
+        }
+
         /// <summary>The field at a header index, or null when the row is shorter.</summary>
         public string? FieldAt(int index) => index < Fields.Count ? Fields[index] : null;
 

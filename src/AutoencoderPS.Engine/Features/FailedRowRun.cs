@@ -61,6 +61,8 @@ namespace AutoencoderPS.Engine.Features
                 return fromFiles
                     ? "the rows are not in time order within their group: give the files in time order (oldest first), each once"
                     : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
+            if (e.ErrorId == ErrorIds.FieldCountMismatch)
+                return "the rows have another number of fields than the header: the file is read with the wrong -Delimiter, or its rows are of another layout";
             string value = e.Value as string ?? "";
             if (!fromFiles)
                 return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";

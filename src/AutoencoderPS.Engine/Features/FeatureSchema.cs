@@ -297,7 +297,12 @@ namespace AutoencoderPS.Engine.Features
         public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
         {
             // CSV rows: look each feature's field up by index, found once per file header, not by name per row.
-            int[]? fieldIndex = record is CsvRecord csv ? FieldIndexFor(csv.Header) : null;
+            int[]? fieldIndex = null;
+            if (record is CsvRecord csv)
+            {
+                fieldIndex = FieldIndexFor(csv.Header);
+                if (csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
+            }
             for (int i = 0; i < Columns.Count; i++)
             {
                 var column = Columns[i];

@@ -1,7 +1,7 @@
 namespace AutoencoderPS.Engine.Features
 {
     /// <summary>The reason a record could not be turned into features.</summary>
-    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite, NotTimestamp }
+    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite, NotTimestamp, FieldCount }
 
     /// <summary>One value of one record could not be turned into a feature.</summary>
     public sealed class FeatureValueException : AutoencoderException
@@ -51,6 +51,23 @@ namespace AutoencoderPS.Engine.Features
             }
             return new FeatureValueException(FeatureValueProblem.NotNumeric, column, value, $"column '{column}' has value '{value}', which is not a number{hint}.");
         }
+
+        /// <summary>
+        /// A CSV row with <paramref name="fields"/> fields under a header of <paramref name="header"/> names: fewer (a field
+        /// left out, so the values after it would sit under the wrong columns, and the last ones be filled in), or more
+        /// that are not all empty (a delimiter too many in a value, or a row of another layout, such as a second header of a
+        /// multi-part export), whose first is <paramref name="firstExtra"/>. Read by position either would be scored as if
+        /// it were right. More fields that are all empty (a delimiter at the end of each row) fit.
+        /// </summary>
+        public static FeatureValueException FieldCountMismatch(int fields, System.Collections.Generic.IReadOnlyList<string> header, string? firstExtra) =>
+            fields < header.Count
+                ? new FeatureValueException(FeatureValueProblem.FieldCount, header[fields], null,
+                    $"the row has {fields} field(s) and the header {header.Count} (none for '{header[fields]}' on): a field is missing, so its values " +
+                    "may sit under the wrong columns. The row is skipped.", ErrorIds.FieldCountMismatch)
+                : new FeatureValueException(FeatureValueProblem.FieldCount, $"(field {header.Count + 1})", firstExtra,
+                    $"the row has {fields} fields and the header {header.Count} (field {header.Count + 1} holds '{firstExtra}'): a delimiter too many " +
+                    "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns. The row is skipped.",
+                    ErrorIds.FieldCountMismatch);
 
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch
         {

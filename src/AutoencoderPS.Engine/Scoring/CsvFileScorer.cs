@@ -672,6 +672,7 @@ namespace AutoencoderPS.Engine.Scoring
                 imputedScratch.Clear();
                 try
                 {
+                    if (entry.FieldCount != chunk.Header!.Names.Count) CheckFieldCount(entry);
                     for (int c = 0; c < fieldOf.Length; c++)
                     {
                         int f = fieldOf[c];
@@ -704,6 +705,18 @@ namespace AutoencoderPS.Engine.Scoring
                     return;
                 }
                 pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null);
+            }
+
+            // A row whose fields don't fit the header (CsvRecord.FieldCountError, the same rule from the bytes): rejected.
+            private void CheckFieldCount(in Entry entry)
+            {
+                var names = chunk.Header!.Names;
+                if (entry.FieldCount < names.Count) throw FeatureValueException.FieldCountMismatch(entry.FieldCount, names, null);
+                for (int i = names.Count; i < entry.FieldCount; i++)
+                {
+                    string field = entry.Fields != null ? entry.Fields[i] : Utf8.GetString(chunk.Field(entry, i));
+                    if (!string.IsNullOrWhiteSpace(field)) throw FeatureValueException.FieldCountMismatch(entry.FieldCount, names, field);
+                }
             }
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>

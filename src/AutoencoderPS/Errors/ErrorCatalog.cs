@@ -53,6 +53,7 @@ namespace AutoencoderPS.Errors
             [RowOutOfOrder] = ErrorCategory.InvalidData,
             [RowDatedAhead] = ErrorCategory.InvalidData,
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
+            [FieldCountMismatch] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
             [TimeValueNonexistent] = ErrorCategory.InvalidData,

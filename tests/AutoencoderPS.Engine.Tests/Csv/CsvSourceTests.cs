@@ -167,17 +167,27 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void ShortRowsFeaturizeAsMissingValues()
+        public void RowsWhoseFieldsDoNotFitTheHeaderAreRejectedNamingTheCounts()
         {
-            string path = Write("short-featurize.csv", "host,cpu\nweb-1,1\nweb-2\n");
-            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu", median: 5) });
-            var row = new double[1];
-            var imputed = new System.Collections.Generic.List<string>();
+            // A row that left out a field was read by position: the values after it under the wrong columns (a CPU value
+            // read as memory), the last filled in, and scored without a word (an operator trial, a sysstat export).
+            // A row with more fields than the header (a second header of a multi-part export) likewise; a delimiter at
+            // the end of each row (empty extras) fits.
+            string path = Write("fields.csv", "host,cpu,mem\nweb-1,1,2\nweb-2,3\nweb-3,4,5,\nweb-4,6,7,8\n");
+            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu", median: 5), new FeatureColumn("mem", median: 5) });
+            var rows = Read(path);
+            var row = new double[2];
 
-            schema.Featurize(Read(path)[1], CultureInfo.InvariantCulture, row, MissingValuePolicy.Impute, imputed);
-
-            Assert.Equal(5.0, row[0]);
-            Assert.Equal(new[] { "cpu" }, imputed);
+            schema.Featurize(rows[0], CultureInfo.InvariantCulture, row);
+            Assert.Equal(new[] { 1.0, 2.0 }, row);
+            var shortRow = Assert.Throws<FeatureValueException>(() => schema.Featurize(rows[1], CultureInfo.InvariantCulture, row));
+            Assert.Equal(ErrorIds.FieldCountMismatch, shortRow.ErrorId);
+            Assert.Contains("2 field(s) and the header 3", shortRow.Message, StringComparison.Ordinal);
+            schema.Featurize(rows[2], CultureInfo.InvariantCulture, row);
+            Assert.Equal(new[] { 4.0, 5.0 }, row);
+            var longRow = Assert.Throws<FeatureValueException>(() => schema.Featurize(rows[3], CultureInfo.InvariantCulture, row));
+            Assert.Equal(ErrorIds.FieldCountMismatch, longRow.ErrorId);
+            Assert.Contains("field 4 holds '8'", longRow.Message, StringComparison.Ordinal);
         }
 
         [Theory]

@@ -657,6 +657,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// </summary>
         public static WindowKey ReadKey(IRecord record, ModelSettings settings, CultureInfo culture)
         {
+            // A row whose fields don't fit its header would give the time or group of another column (as Featurize says).
+            if (record is Csv.CsvRecord { } csv && csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
             string group = "";
             if (settings.GroupBy != null)
             {
