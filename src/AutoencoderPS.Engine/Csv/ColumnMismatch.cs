@@ -31,14 +31,27 @@ namespace AutoencoderPS.Engine.Csv
             string list(IEnumerable<string> names, int most = 20)
             {
                 var all = names.ToList();
-                var shown = string.Join(", ", all.Take(most).Select(n => $"'{n}'"));
+                var shown = string.Join(", ", all.Take(most).Select(n => $"'{Shown(n)}'"));
                 return all.Count > most ? $"{shown} and {all.Count - most} more" : shown;
             }
             string message = $"{source} lacks the model's column(s) {list(missing)}. The model reads {string.Join(", ", modelReads)}; " +
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
-            string? hint = Hint(found, delimiter);
+            string? hint = found.Any(LooksBinary)
+                ? "The file does not look like text (its header holds control characters): is it a CSV export?"
+                : Hint(found, delimiter);
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
+
+        // A column name as a message shows it: control characters (a binary file read as CSV) and bytes that were not UTF-8 as '?',
+        // at most 60 characters: the error went to the log as raw binary.
+        private static string Shown(string name)
+        {
+            const int Most = 60;
+            var text = new string(name.Select(c => char.IsControl(c) || c == '\uFFFD' ? '?' : c).ToArray());
+            return text.Length <= Most ? text : text.Substring(0, Most) + "...";
+        }
+
+        private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');
 
         /// <summary>A header read with the wrong separator is one column whose name holds the others: say which separator it holds.</summary>
         public static string? Hint(IReadOnlyCollection<string> found, string? delimiter)
@@ -48,7 +61,7 @@ namespace AutoencoderPS.Engine.Csv
                 char separator = Separators.FirstOrDefault(c => name.IndexOf(c) >= 0 && c.ToString() != delimiter);
                 if (separator == default) continue;
                 string shown = separator == '\t' ? "\"`t\"" : $"'{separator}'";
-                return $"Its header '{name}' holds {shown}: the file is probably separated by {shown}, not '{delimiter ?? ","}'. " +
+                return $"Its header '{Shown(name)}' holds {shown}: the file is probably separated by {shown}, not '{delimiter ?? ","}'. " +
                     $"Give -Delimiter {shown}" + (separator == ';' ? " and, if its numbers have decimal commas, -Culture (for example de-DE)." : ".");
             }
             return found.Count <= 1
