@@ -157,6 +157,20 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
         Get-CrontabText | Should -BeExactly $foreignText
     }
 
+    It 'warns that a row model''s job exits 1 on most quiet runs, and not for a time-series model' {
+        # A row model flags about 1 in 100 normal rows: a task that pages on exit code 1 paged on most quiet runs.
+        $rowModel = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        New-MetricRow -Count 120 -AsText | Invoke-AutoencoderTraining -Model $rowModel -Epochs 1 -ThreadCount 1 | Out-Null
+        $rowPath = Join-Path $TestDrive 'row.aemodel'
+        Export-Autoencoder -Model $rowModel -Path $rowPath
+        $null = Register-AnomalyScoringTask -Name aeps-test-row -ModelPath $rowPath -Path (Join-Path $dataDir '*.csv') -OutputPath $outA -WhatIf -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -BeLike '*is a row model*exits with code 1*-WindowSize*'
+        # The stand-in file is not a model: left to the job to report, no warning here.
+        $null = Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path (Join-Path $dataDir '*.csv') -OutputPath $outA -WhatIf -WarningVariable none -WarningAction SilentlyContinue
+        $none | Should -BeNullOrEmpty
+        Get-CrontabText | Should -BeExactly $foreignText
+    }
+
     It '-WhatIf shows the exact lines it would add' {
         # In a child pwsh, whose host writes the What if: lines to its standard output.
         $pwsh = Join-Path $PSHOME 'pwsh'

@@ -217,6 +217,27 @@ namespace AutoencoderPS.Engine.Persistence
         /// </summary>
         public static void Verify(byte[] content, string path) => CheckLayout(content, path);
 
+        /// <summary>
+        /// The window size of the model in <paramref name="path"/>, or null for a row model, read from its metadata alone
+        /// (no network is built, so no libtorch is needed): what Register-AnomalyScoringTask says about the job's exit codes.
+        /// Throws <see cref="ModelFileException"/> for a file that is not a model file.
+        /// </summary>
+        public static int? WindowSizeOf(string path)
+        {
+            var content = Read(path);
+            var (metadataStart, metadataLength, _, _) = CheckLayout(content, path);
+            try
+            {
+                using var document = JsonDocument.Parse(content.AsMemory((int)metadataStart, (int)metadataLength));
+                return document.RootElement.TryGetProperty(nameof(ModelMetadata.WindowSize), out var size) && size.ValueKind == JsonValueKind.Number
+                    ? size.GetInt32() : null;
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidOperationException || e is FormatException)
+            {
+                throw new ModelFileException(ErrorIds.ModelFileCorrupt, path, $"'{path}' is not a usable model file: its metadata is not valid ({e.Message}).");
+            }
+        }
+
         public static AutoencoderModel Deserialize(byte[] content, string path)
         {
             ModelFileException Invalid(string id, string what) => new ModelFileException(id, path, $"'{path}' is not a usable model file: {what}");

@@ -48,6 +48,21 @@ namespace AutoencoderPS.Engine.Tests
         private static byte[] WeightsOf(AutoencoderModel model) => ModelFileLayout.Parse(ModelFile.Serialize(model)).Weights;
 
         [Fact]
+        public void AFilesWindowSizeIsReadFromItsMetadataAlone()
+        {
+            // Register-AnomalyScoringTask tells a row model from a time-series one without building a network.
+            Assert.Null(ModelFile.WindowSizeOf(SavedReference()));
+            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 5, timeProperty: "Time");
+            var records = Enumerable.Range(0, 60).Select(i => new TestRecord(("Time", new DateTime(2026, 3, 2).AddMinutes(5 * i)), ("cpu", 50 + 10 * Math.Sin(i / 4.0)))).ToList();
+            using var windowed = WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 1, BatchSize = 16 });
+            string path = temp.File("windowed.aemodel");
+            ModelFile.Save(windowed, path);
+            Assert.Equal(5, ModelFile.WindowSizeOf(path));
+            File.WriteAllText(temp.File("not-a-model.aemodel"), "stand-in");
+            Assert.Throws<ModelFileException>(() => ModelFile.WindowSizeOf(temp.File("not-a-model.aemodel")));
+        }
+
+        [Fact]
         public void SaveThenLoadRestoresTheModel()
         {
             string path = SavedReference();
