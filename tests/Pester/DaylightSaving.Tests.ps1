@@ -118,7 +118,7 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             New-CounterRow -Time $Night -TimeColumn 'Time' | Export-Csv -LiteralPath $file -NoTypeInformation -UseQuotes AsNeeded
             $null = Test-Anomaly -Model $plain -Path $file -WarningVariable warned -WarningAction SilentlyContinue
             @($warned) | Should -HaveCount 1
-            "$($warned[0])" | Should -BeLike "*night-plain.csv' steps back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*"
+            "$($warned[0])" | Should -BeLike "*night-plain.csv': a group steps back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*"
             # A file merely out of order (hours apart) is sorted without a warning.
             $shuffled = Join-Path $TestDrive 'shuffled.csv'
             $rows = @(New-CounterRow -Time (Get-LocalTime ([datetime]'2026-10-21')) -TimeColumn 'Time')
@@ -139,13 +139,19 @@ Describe 'Local times across daylight saving time (-TimeZone)' {
             $rows = @(New-CounterRow -Time $Night -TimeColumn 'Time')
             $null = $rows | Invoke-AutoencoderTraining -Model $plain -Epochs 2 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
             @($warned | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 1
-            "$($warned | Where-Object { "$_" -like '*repeated hour*' })" | Should -BeLike 'The input step back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*'
+            "$($warned | Where-Object { "$_" -like '*repeated hour*' })" | Should -BeLike 'The input: a group steps back in time by 00:59:00*interleaves*New-Autoencoder -TimeZone*'
             # Newest first (a minute back at every row) or a plain night: no such warning.
             [array]::Reverse($rows)
             $quiet = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time
             $null = @(New-CounterRow -Time (Get-LocalTime ([datetime]'2026-10-21')) -TimeColumn 'Time') |
                 Invoke-AutoencoderTraining -Model $quiet -Epochs 2 -ThreadCount 1 -WarningVariable none -WarningAction SilentlyContinue
             @($none | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 0
+            # A row a minute late in a plain day (it comes after the next one) is no repeated hour.
+            $jitter = @(New-CounterRow -Time (Get-LocalTime ([datetime]'2026-10-21')) -TimeColumn 'Time')
+            $late = $jitter[99]; $jitter[99] = $jitter[100]; $jitter[100] = $late
+            $jittery = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time
+            $null = $jitter | Invoke-AutoencoderTraining -Model $jittery -Epochs 2 -ThreadCount 1 -WarningVariable jitterWarned -WarningAction SilentlyContinue
+            @($jitterWarned | Where-Object { "$_" -like '*repeated hour*' }) | Should -HaveCount 0
             # With the zone: read in order, no warning.
             $zoned = New-Autoencoder -HiddenLayer 6, 3 -Seed 3 -WindowSize 4 -TimeProperty Time -TimeZone $ZoneId
             $null = New-CounterRow -Time $Night -TimeColumn 'Time' |

@@ -243,6 +243,17 @@ Describe 'Invoke-AutoencoderTraining' {
             @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'TimeValueInvalid*' }) | Should -HaveCount 100
             $m.IsTrained | Should -BeFalse
         }
+
+        It 'a row model trained from a file rejects rows whose fields don''t fit the header (FieldCountMismatch)' {
+            # Read by position, a row that left out a field was trained on with its values under the wrong columns.
+            $file = Join-Path $TestDrive 'fields.csv'
+            $lines = @('host,cpu,mem') + @(1..60 | ForEach-Object { 'h{0},{1},{2}' -f ($_ % 3), (40 + $_ % 7), (60 + $_ % 5) }) + @('41,61', 'h9,41,61,extra,99', 'h1,42,62,')
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, mem
+            Invoke-AutoencoderTraining -Model $m -Path $file -Epochs 1 -ThreadCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue | Out-Null
+            @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'FieldCountMismatch,*' }) | Should -HaveCount 2
+            $m.Training.Rows | Should -Be 61
+        }
     }
 
     Context 'input that cannot be trained on' {

@@ -52,8 +52,9 @@ namespace AutoencoderPS.Engine.Csv
     {
         private readonly Dictionary<string, int> index;
 
-        public CsvHeader(IReadOnlyList<string> names, string file)
+        public CsvHeader(IReadOnlyList<string> names, string file, bool given = false)
         {
+            Given = given;
             Names = names.ToArray();
             index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < Names.Count; i++)
@@ -63,6 +64,36 @@ namespace AutoencoderPS.Engine.Csv
         }
 
         public IReadOnlyList<string> Names { get; }
+
+        /// <summary>Names given for a file without a header row (-Header), not read from the file.</summary>
+        public bool Given { get; }
+
+        /// <summary>
+        /// Null when a row of <paramref name="fields"/> fields (<paramref name="field"/> gives the i-th) fits this header,
+        /// else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch): the one rule for
+        /// every reader. It fits with as many fields; with fewer when the columns it lacks have no name (a delimiter at
+        /// the end of the header alone); with more when the extras are blank (a delimiter at the end of each row) or the
+        /// header was given (-Header naming only the first columns, as Import-Csv takes it). Otherwise its values would
+        /// be read by position under the wrong columns.
+        /// </summary>
+        public FeatureValueException? Fit(int fields, Func<int, string> field)
+        {
+            int expected = Names.Count;
+            if (fields == expected) return null;
+            if (fields < expected)
+            {
+                for (int i = fields; i < expected; i++)
+                    if (Names[i].Trim().Length > 0) return FeatureValueException.FieldCountMismatch(fields, Names, null);
+                return null;
+            }
+            if (Given) return null;
+            for (int i = expected; i < fields; i++)
+            {
+                string extra = field(i);
+                if (!string.IsNullOrWhiteSpace(extra)) return FeatureValueException.FieldCountMismatch(fields, Names, extra);
+            }
+            return null;
+        }
 
         public int IndexOf(string name) => index.TryGetValue(name, out int i) ? i : -1;
 
@@ -99,14 +130,12 @@ namespace AutoencoderPS.Engine.Csv
         /// Null when the row's fields fit its header (as many, or more whose extras are all blank: a delimiter at the end of
         /// each row); else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch).
         /// </summary>
-        public Features.FeatureValueException? FieldCountError()
+        public FeatureValueException? FieldCountError() => Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i]);
+
+        /// <summary>Throws the FieldCountMismatch of <paramref name="record"/> when it is a CSV row that does not fit its header.</summary>
+        public static void ThrowIfMisshapen(IRecord record)
         {
-            int expected = Header.Names.Count;
-            if (Fields.Count == expected) return null;
-            if (Fields.Count < expected) return Features.FeatureValueException.FieldCountMismatch(Fields.Count, Header.Names, null);
-            for (int i = expected; i < Fields.Count; i++)
-                if (!string.IsNullOrWhiteSpace(Fields[i])) return Features.FeatureValueException.FieldCountMismatch(Fields.Count, Header.Names, Fields[i]);
-            return null;
+            if (record is CsvRecord csv && csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
         }
 
         /// <summary>The field at a header index, or null when the row is shorter.</summary>
@@ -115,7 +144,7 @@ namespace AutoencoderPS.Engine.Csv
         public bool TryGetValue(string column, out object? value)
         {
             int i = Header.IndexOf(column);
-            // A short row lacks the trailing columns, as Import-Csv treats them.
+            // A short row lacks the trailing columns (missing); readers reject one whose lacking columns are named (CsvHeader.Fit).
             if (i < 0 || i >= Fields.Count)
             {
                 value = null;
@@ -178,7 +207,7 @@ namespace AutoencoderPS.Engine.Csv
 
         private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
         {
-            if (options.Header != null) return new CsvHeader(options.Header, path);
+            if (options.Header != null) return new CsvHeader(options.Header, path, given: true);
             if (!parser.Read() || parser.Record == null)
                 throw new AutoencoderException(ErrorIds.EmptyCsvFile, $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);

@@ -21,6 +21,9 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Where the run's first row is, and its error ("line 12: ...").</summary>
         public string? First { get; private set; }
 
+        /// <summary>The error of the run's last row.</summary>
+        public FeatureValueException? Last { get; private set; }
+
         /// <summary>Where the run's first row is ("line 12").</summary>
         public string? FirstWhere { get; private set; }
 
@@ -32,6 +35,7 @@ namespace AutoencoderPS.Engine.Features
         {
             if (row != lastRow + 1) Count = 0;
             lastRow = row;
+            Last = error;
             if (Count++ == 0)
             {
                 First = $"{where}: {error.Message}";
@@ -64,10 +68,10 @@ namespace AutoencoderPS.Engine.Features
             if (e.ErrorId == ErrorIds.FieldCountMismatch)
                 return "the rows have another number of fields than the header: the file is read with the wrong -Delimiter, or its rows are of another layout";
             string value = e.Value as string ?? "";
-            if (!fromFiles)
-                return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
             if (e.Problem == FeatureValueProblem.NotTimestamp)
                 return $"the times, such as '{value}', are in a format that is not read: see the first error";
+            if (!fromFiles)
+                return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
             return Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
                 ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
                 : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0

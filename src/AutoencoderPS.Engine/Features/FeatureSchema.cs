@@ -301,7 +301,7 @@ namespace AutoencoderPS.Engine.Features
             if (record is CsvRecord csv)
             {
                 fieldIndex = FieldIndexFor(csv.Header);
-                if (csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
+                CsvRecord.ThrowIfMisshapen(csv);
             }
             for (int i = 0; i < Columns.Count; i++)
             {

@@ -42,6 +42,8 @@ namespace AutoencoderPS.Engine.Features
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(IRecord record)
         {
+            // A file's row whose fields don't fit its header would be read by position under the wrong columns.
+            Csv.CsvRecord.ThrowIfMisshapen(record);
             var compact = new double[roles.Count];
             var newCategories = new List<(int column, string name)>();
             for (int i = 0; i < roles.Count; i++)

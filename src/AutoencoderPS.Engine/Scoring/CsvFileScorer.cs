@@ -678,7 +678,7 @@ namespace AutoencoderPS.Engine.Scoring
                         int f = fieldOf[c];
                         if (f >= entry.FieldCount)
                         {
-                            // A short row lacks the trailing columns, as Import-Csv treats them.
+                            // A row may lack trailing columns the header leaves unnamed (CsvHeader.Fit): missing.
                             schema.FeaturizeValue(c, null, culture, features, owner.policy, imputedScratch);
                             continue;
                         }
@@ -707,16 +707,13 @@ namespace AutoencoderPS.Engine.Scoring
                 pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null);
             }
 
-            // A row whose fields don't fit the header (CsvRecord.FieldCountError, the same rule from the bytes): rejected.
+            // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes): rejected.
             private void CheckFieldCount(in Entry entry)
             {
-                var names = chunk.Header!.Names;
-                if (entry.FieldCount < names.Count) throw FeatureValueException.FieldCountMismatch(entry.FieldCount, names, null);
-                for (int i = names.Count; i < entry.FieldCount; i++)
-                {
-                    string field = entry.Fields != null ? entry.Fields[i] : Utf8.GetString(chunk.Field(entry, i));
-                    if (!string.IsNullOrWhiteSpace(field)) throw FeatureValueException.FieldCountMismatch(entry.FieldCount, names, field);
-                }
+                var row = entry;
+                var current = chunk;
+                if (current.Header!.Fit(row.FieldCount, i => row.Fields != null ? row.Fields[i] : Utf8.GetString(current.Field(row, i))) is { } misshapen)
+                    throw misshapen;
             }
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>

@@ -71,17 +71,15 @@ namespace AutoencoderPS.Commands
         {
             if (!Model.Settings.IsWindowed || Model.Settings.TimeProperty == null) return CsvSource.Read(file, options);
             var check = new SlidingWindow.OrderCheck();
-            string? hint = null;
             foreach (var record in CsvSource.Read(file, options))
             {
                 check.Add(KeyOrNull(record));
                 if (Stopping) break;
                 if (check.InOrder) continue;
-                // Local times that step back an hour or less may be the hour repeated when clocks go back: read on (the
-                // file is read whole to be sorted anyway) until its group goes past where it stepped back from, which a
-                // newest-first export or a late row never does.
-                hint ??= WindowAssembler.RepeatedHourHint(check.FirstStepBack!.Value.Back, check.FirstStepBack.Value.Kind);
-                if (hint.Length == 0 || check.RepeatsASpan) break;
+                // Local times that step back half an hour to an hour may be the hour repeated when clocks go back: read on
+                // (the file is read whole to be sorted anyway) until its group goes past where it stepped back from, which
+                // a newest-first export or a late row never does.
+                if (!check.MayRepeatAnHour || check.RepeatsASpan) break;
             }
             if (check.InOrder)
             {
@@ -90,10 +88,8 @@ namespace AutoencoderPS.Commands
             }
             // Sorting interleaves the two passes of a repeated hour (rows of both half a sample apart), which the windows
             // read as a jumble: said.
-            var step = check.FirstStepBack!.Value;
-            if (check.RepeatsASpan && hint is { Length: > 0 })
-                WriteWarning($"'{file}' steps back in time by {step.Back} within a group, so it is sorted by time, which interleaves the rows of " +
-                    $"a repeated hour. {hint.TrimEnd()}");
+            if (check.RepeatsAnHour)
+                WriteWarning(check.InterleavedWarning($"'{file}'"));
             else
                 WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
             var sorted = SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull, out bool undecided);

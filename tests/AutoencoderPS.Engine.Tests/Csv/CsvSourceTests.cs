@@ -191,6 +191,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
+        [InlineData(false, "a,b,c", 3, true)]
+        [InlineData(false, "a,b,c", 2, false)]      // a field left out
+        [InlineData(false, "a,b,c,", 3, true)]      // a delimiter at the end of the header alone: the unnamed column may be missing
+        [InlineData(false, "a,b,c", 5, false)]      // extras with values
+        [InlineData(true, "a,b,c", 5, true)]        // -Header naming only the first columns, as Import-Csv takes it
+        [InlineData(true, "a,b,c", 2, false)]
+        public void AHeaderFitsRowsByOneRule(bool given, string names, int fields, bool fits)
+        {
+            var header = new CsvHeader(names.Split(','), "x.csv", given);
+            var error = header.Fit(fields, i => "v" + i);
+            Assert.Equal(fits, error == null);
+            if (error != null) Assert.Equal(ErrorIds.FieldCountMismatch, error.ErrorId);
+            // Blank extras (a delimiter at the end of each row) always fit.
+            Assert.Null(header.Fit(header.Names.Count + 2, _ => " "));
+        }
+
+        [Theory]
         [InlineData("host,cpu,host\n1,2,3\n", "host")]
         [InlineData("host,cpu,CPU\n1,2,3\n", "CPU")]
         [InlineData("host, cpu ,cpu\n1,2,3\n", "cpu")]

@@ -176,6 +176,53 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(20, Run(new[] { input }, csv: new CsvInputOptions { Delimiter = ";", Culture = CultureInfo.GetCultureInfo("de-DE") }).RowsScored);
         }
 
+        // Asks the run to stop after a number of rejected rows (Ctrl+C in the middle of a run of bad rows).
+        private sealed class StopAfterRejections : IScoringObserver
+        {
+            private readonly int after;
+            public int Rejected;
+            public StopAfterRejections(int after) => this.after = after;
+            public bool StopRequested => Rejected >= after;
+            public void Warning(string message) { }
+            public void Verbose(string message) { }
+            public void RowRejected(FeatureValueException error, CsvRecord record) => Rejected++;
+            public void FileFailed(string file, Exception error) { }
+        }
+
+        [Fact]
+        public void ARunOfUnreadRowsOfANewFileIsTakenBackWhateverEndsTheReading()
+        {
+            // Stopped after 50 of 150 unreadable rows: those 50 were committed as rejected, and after the fix only 100 scored.
+            string input = temp.File("de.csv");
+            File.WriteAllText(input, GermanHeader + "\n" + GermanRows(150), Utf8);
+            var stopper = new StopAfterRejections(50);
+            var options = new IncrementalScoringOptions
+            {
+                OutputPath = Output,
+                StatePath = State,
+                Csv = new CsvInputOptions { Delimiter = ";" },
+            };
+            var summary = new IncrementalScoringJob(Model, options, stopper).Run(new[] { input });
+            Assert.True(summary.Stopped);
+            Assert.Equal(0, summary.RowsRejected);
+            Assert.Equal(150, Run(new[] { input }, csv: new CsvInputOptions { Delimiter = ";", Culture = CultureInfo.GetCultureInfo("de-DE") }).RowsScored);
+        }
+
+        [Fact]
+        public void AnUnreadFinishedLastLineCountsAsAnUnreadRow()
+        {
+            // A one-row file whose row has no line break (taken as finished once the file is quiet) and can't be read.
+            string input = temp.File("de.csv");
+            File.WriteAllText(input, GermanHeader + "\n" + GermanRows(1).TrimEnd('\n'), Utf8);
+            LeaveQuiet(input);
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, csv: new CsvInputOptions { Delimiter = ";" });
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            Assert.Contains("none of its 1 row(s)", Assert.Single(recorder.Failed).Error.Message, StringComparison.Ordinal);
+            LeaveQuiet(input);
+            Assert.Equal(1, Run(new[] { input }, csv: new CsvInputOptions { Delimiter = ";", Culture = CultureInfo.GetCultureInfo("de-DE") }).RowsScored);
+        }
+
         [Fact]
         public void AStretchOfBadRowsInAFileReadBeforeIsSkippedOnceAndFailsTheRun()
         {

@@ -658,7 +658,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         public static WindowKey ReadKey(IRecord record, ModelSettings settings, CultureInfo culture)
         {
             // A row whose fields don't fit its header would give the time or group of another column (as Featurize says).
-            if (record is Csv.CsvRecord { } csv && csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
+            Csv.CsvRecord.ThrowIfMisshapen(record);
             string group = "";
             if (settings.GroupBy != null)
             {
@@ -1025,6 +1025,26 @@ namespace AutoencoderPS.Engine.Features.Windows
             /// span twice (the hour repeated when clocks go back), not merely come newest first or a little late.
             /// </summary>
             public bool RepeatsASpan { get; private set; }
+
+            /// <summary>
+            /// Whether the rows look like a local hour written twice (the clocks went back) and read without a zone: the group
+            /// of the first step back went back in clock times (not UTC) by half an hour to an hour, and later past where it
+            /// stepped back from (<see cref="RepeatsASpan"/>). A smaller step back (a row a few seconds late) is not one.
+            /// </summary>
+            public bool RepeatsAnHour => RepeatsASpan && MayRepeatAnHour;
+
+            /// <summary>Whether the first step back could be the repeated hour, before it is known whether the group goes past it.</summary>
+            public bool MayRepeatAnHour => FirstStepBack is { } step && step.Back >= MinimumRepeatedHourStep &&
+                                           WindowAssembler.RepeatedHourHint(step.Back, step.Kind).Length > 0;
+
+            // The least step back of the repeated hour's first time from the time before it: the rows of the hour's first
+            // pass, from 01:00 to at least 01:30 (rows every half hour), then 01:00 again.
+            private static readonly TimeSpan MinimumRepeatedHourStep = TimeSpan.FromMinutes(30);
+
+            /// <summary>The warning for rows that <see cref="RepeatsAnHour"/> and are sorted by time; <paramref name="what"/> names them.</summary>
+            public string InterleavedWarning(string what) =>
+                $"{what}: a group steps back in time by {FirstStepBack!.Value.Back} and then goes past where it stepped back from, so the rows are " +
+                $"sorted by time, which interleaves the rows of a repeated hour. {WindowAssembler.RepeatedHourHint(FirstStepBack.Value.Back, FirstStepBack.Value.Kind).TrimEnd()}";
 
             /// <summary>
             /// Whether a repeated local time was read as the same instant as its group's row before it: rows in order of

@@ -552,10 +552,28 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // batch goes back to where the run began), the file fails (exit code 2), and the next run reads them again, once
             // the cause is fixed; so does such a file all of whose rows fail, however few. A file read before is not held
             // back by a stretch of bad rows (that would stop its scoring for good): they are skipped as any bad row, counted
-            // rather than reported one by one past the run's first, and the file fails once, saying so (SayUnreadRun).
+            // rather than reported one by one past the run's first, and the file fails once, saying so (plan.UnreadRun).
             var failedRun = new FailedRowRun();
             Batch.Mark beforeRun = default;
             long record = 0;
+            // The current run of failed rows can still be taken back: no row of the file was ever read. Only then are
+            // commits held back while it lasts (a file read before commits as it goes, bad rows or not).
+            bool TakeBackPossible() => failedRun.Count > 0 && entry.RowsScored == 0 && beforeRun.Rows == 0;
+            // Counts an unread row; true when reading stops (the run's rows taken back).
+            bool CountUnread(FeatureValueException unread, long line, Batch.Mark here)
+            {
+                if (failedRun.Count == 0) beforeRun = here;
+                if (!failedRun.Add(unread, record++, $"line {line}") || plan.UnreadRun != null) return false;
+                if (TakeBackPossible())
+                {
+                    readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': " + failedRun.StopMessage(unread, fromFiles: true) + TakenBack);
+                    batch.GoBack(beforeRun);
+                    return true;
+                }
+                plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
+                    $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
+                return false;
+            }
             using (var records = scanner.Records().GetEnumerator())
             {
                 while (true)
@@ -587,40 +605,32 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     var here = batch.Here;
                     if (Take(plan, batch, records.Current, endsInOpenLine: false) is { } unread && CountsAsUnread(unread))
                     {
-                        if (failedRun.Count == 0) beforeRun = here;
-                        if (failedRun.Add(unread, record++, $"line {records.Current.Line}") && plan.UnreadRun == null)
-                        {
-                            if (entry.RowsScored == 0 && beforeRun.Rows == 0)
-                            {
-                                readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': " +
-                                    failedRun.StopMessage(unread, fromFiles: true) + TakenBack);
-                                batch.GoBack(beforeRun);
-                                break;
-                            }
-                            plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
-                                $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
-                        }
-                        continue;
+                        if (CountUnread(unread, records.Current.Line, here)) break;
                     }
-                    if (!records.Current.IsBlank)
+                    else if (!records.Current.IsBlank)
                     {
                         record++;
                         failedRun.Reset();
                     }
-                    // Not while rows in a row fail: they may yet be taken back.
-                    if (failedRun.Count == 0 && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
+                    if (!TakeBackPossible() && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
             if (!stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
             {
-                try { TakeFinishedLastLine(plan, batch, scanner); }
+                var here = batch.Here;
+                try
+                {
+                    if (TakeFinishedLastLine(plan, batch, scanner) is { Rejected: { } unread } last && CountsAsUnread(unread)) CountUnread(unread, last.Line, here);
+                }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
             }
-            // A file none of whose rows could be read, ever: the same (fewer rows than a run).
-            if (readError == null && !stopped && failedRun.Count > 0 && entry.RowsScored == 0 && batch.Rows == 0)
+            // No row of the file was ever read: its rows so far are taken back, whatever ended the reading (a stop, a read
+            // error, the end of the file: a file all of whose rows fail, however few, fails as a run of them does).
+            if (TakeBackPossible())
             {
-                readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count} row(s) could be read; " +
-                    $"the likely cause: {FailedRowRun.LikelyCause(lastUnread!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
+                if (readError == null && !stopped)
+                    readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count} row(s) could be read; " +
+                        $"the likely cause: {FailedRowRun.LikelyCause(failedRun.Last!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
                 batch.GoBack(beforeRun);
             }
             if (batch.Pending) Commit(plan, batch);
@@ -662,8 +672,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private static bool CountsAsUnread(FeatureValueException rejected) =>
             rejected.ErrorId != ErrorIds.RowOutOfOrder && rejected.ErrorId != ErrorIds.RowDatedAhead;
 
-        private FeatureValueException? lastUnread;
-
         // One record into the pipeline: scored (later, with its batch), or rejected and reported (returned).
         private FeatureValueException? Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
         {
@@ -684,7 +692,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
                     if (refused == null && plan.UnreadRun != null) plan.UnreadAfterRun++;
                     else if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
-                    result = lastUnread = rejected;
+                    result = rejected;
                 }
                 else
                 {
@@ -710,19 +718,20 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // been written for ScoringState.LastLineFinishedAfter, no quoted field is open (as the reader sees it: a quote inside
         // an unquoted field is data), and the line has the header's number of fields. Otherwise they wait (a line still
         // being written), with a warning, once, when the file is quiet but the line is not whole (a file cut short).
-        private void TakeFinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
+        // Returns the line's rejection, if any, and its number (null when the line was not taken).
+        private (FeatureValueException? Rejected, long Line)? TakeFinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
         {
             long start = scanner.Position, length = plan.Length - start;
-            if (length > CsvRecordScanner.DefaultMaxRecordBytes) return; // the scan reports a record that long once it ends
+            if (length > CsvRecordScanner.DefaultMaxRecordBytes) return null; // the scan reports a record that long once it ends
             var quiet = DateTime.UtcNow - plan.LastWriteUtc;
             if (quiet < ScoringState.LastLineFinishedAfter)
             {
                 observer.Verbose($"'{plan.Path}': its last line (line {scanner.NextLine}) has no line break yet; it waits until the file has not " +
                     $"been written for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes.");
-                return;
+                return null;
             }
             // Read only once the file is quiet: while it is written, a run leaves the line without looking at it.
-            if (ScoringState.ReadAt(plan.Handle, start, (int)length).AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return; // spaces only
+            if (ScoringState.ReadAt(plan.Handle, start, (int)length).AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return null; // spaces only
             ScannedCsvRecord? last = null;
             if (!scanner.PendingInQuotes)
             {
@@ -738,10 +747,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 WarnUnfinished(plan, batch, $"File '{plan.Path}' ends with a line without a line break (line {scanner.NextLine}) and has not been written for " +
                     $"{FormatQuiet(quiet)}, but that line is not a whole row ({(scanner.PendingInQuotes ? "a quoted field is open" : $"{fields} field(s), the header has {plan.Header!.Names.Count}")}): " +
                     "it was cut short. It is not scored; end it with a line break once it is whole, or remove it.");
-                return;
+                return null;
             }
             observer.Verbose($"'{plan.Path}': its last line (line {last.Line}) has no line break, and the file has not been written for {FormatQuiet(quiet)}: scoring it as finished.");
-            Take(plan, batch, last, endsInOpenLine: true);
+            return (Take(plan, batch, last, endsInOpenLine: true), last.Line);
         }
 
         // A warning about a file's end that is not a whole row, once until the file changes (ScoringFileState.UnfinishedWarnedAt):

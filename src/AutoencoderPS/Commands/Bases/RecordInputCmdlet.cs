@@ -134,11 +134,9 @@ namespace AutoencoderPS.Commands
             foreach (var key in resolved)
             {
                 check.Add(key);
-                if (check.RepeatsASpan) break;
+                if (check.RepeatsASpan || !check.InOrder && !check.MayRepeatAnHour) break;
             }
-            if (check.RepeatsASpan && check.FirstStepBack is { } step && WindowAssembler.RepeatedHourHint(step.Back, step.Kind) is { Length: > 0 } hint)
-                WriteWarning($"{input} step back in time by {step.Back} within a group and then go past the time they stepped back from, so the rows " +
-                    $"are sorted by time, which interleaves the rows of a repeated hour. {hint.TrimEnd()}");
+            if (check.RepeatsAnHour) WriteWarning(check.InterleavedWarning(input));
             return resolved.Select(k => k!.Value).ToList();
         }
 
@@ -159,7 +157,6 @@ namespace AutoencoderPS.Commands
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
         }
 
-        /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
         private readonly FailedRowRun failedRun = new FailedRowRun();
 
         /// <summary>
@@ -175,6 +172,7 @@ namespace AutoencoderPS.Commands
                 TargetOf(record)));
         }
 
+        /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
         protected static string Locate(IRecord record, long row) =>
             record is CsvRecord csv ? $"File '{csv.File}', line {csv.Line}" : $"Row {row}";
 
