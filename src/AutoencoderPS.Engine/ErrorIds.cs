@@ -49,6 +49,8 @@ namespace AutoencoderPS.Engine
         public const string NoFeatures = "NoFeatures";
         /// <summary>The input has no numeric feature column.</summary>
         public const string NoNumericFeatures = "NoNumericFeatures";
+        /// <summary>A feature named with -Feature holds numbers the input's culture does not read (it would have been a category).</summary>
+        public const string NamedFeatureUnreadNumbers = "NamedFeatureUnreadNumbers";
         /// <summary>A feature is named twice.</summary>
         public const string DuplicateFeature = "DuplicateFeature";
         /// <summary>No group has enough rows for one sliding window.</summary>

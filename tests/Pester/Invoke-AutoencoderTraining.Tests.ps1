@@ -244,6 +244,21 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
+        It 'refuses a feature named with -Feature whose numbers the culture does not read, instead of making it a category' {
+            # '99,5' read by the invariant culture: cpu became a category of 51 texts without a word, and a spike in it
+            # was never an anomaly.
+            $file = Join-Path $TestDrive 'de.csv'
+            $de = [cultureinfo]::GetCultureInfo('de-DE')
+            $lines = @('host;cpu;mem') + @(1..80 | ForEach-Object { 'h{0};{1};{2}' -f ($_ % 3), (40 + ($_ % 9) / 2).ToString('0.0', $de), (60 + $_ % 5).ToString('0.0', $de) })
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, mem
+            { Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'NamedFeatureUnreadNumbers,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand' -ExpectedMessage "*'cpu', named with -Feature*-Culture*"
+            $m.IsTrained | Should -BeFalse
+            Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Culture de-DE -Epochs 1 -ThreadCount 1 | Out-Null
+            ($m.FeatureColumns | Where-Object Name -eq 'cpu').Role | Should -Be 'Numeric'
+        }
+
         It 'a row model trained from a file rejects rows whose fields don''t fit the header (FieldCountMismatch)' {
             # Read by position, a row that left out a field was trained on with its values under the wrong columns.
             $file = Join-Path $TestDrive 'fields.csv'

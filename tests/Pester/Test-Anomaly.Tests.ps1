@@ -370,6 +370,23 @@ Describe 'Test-Anomaly' {
                 $count | Should -Be 6
             }
         }
+
+        It 'reads a file whose header and rows end in the delimiter, to objects; a damaged value''s control characters don''t reach the error' {
+            # The unnamed last column stopped the call ("the value of argument 'name' is not valid"), and a crash-damaged
+            # value wrote its escape sequence, bell and NUL raw into the error (and a job's log).
+            $rows = @(New-SampleRow -First 5)
+            $names = @($rows[0].PSObject.Properties.Name)
+            $lines = @(($names -join ',') + ',') + @($rows | ForEach-Object { $r = $_; (($names | ForEach-Object { "$($r.$_)" }) -join ',') + ',' })
+            $lines[3] = $lines[3] -replace '^([^,]*),([^,]*),', ('$1,' + [char]27 + '[2J' + [char]7 + ',')
+            $file = Join-Path $TestDrive 'trailing.csv'
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $errs = $null
+            $out = @(Test-Anomaly -Model $m -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out | Should -HaveCount 4
+            $errs | Should -HaveCount 1
+            "$($errs[0])" | Should -BeLike '*line 4*?`[2J?*'
+            "$($errs[0])".ToCharArray() | Where-Object { [char]::IsControl($_) } | Should -BeNullOrEmpty
+        }
     }
 
     Context 'streaming' {

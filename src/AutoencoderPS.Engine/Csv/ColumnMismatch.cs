@@ -42,12 +42,12 @@ namespace AutoencoderPS.Engine.Csv
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
 
-        // A column name as a message shows it: control characters (a binary file read as CSV) and bytes that were not UTF-8 as '?',
-        // at most 60 characters: the error went to the log as raw binary.
+        // A column name as a message shows it (Text.PrintableText: a binary file read as CSV went to the log as raw bytes), at
+        // most 60 characters.
         private static string Shown(string name)
         {
             const int Most = 60;
-            var text = new string(name.Select(c => char.IsControl(c) || c == '\uFFFD' ? '?' : c).ToArray());
+            var text = Text.PrintableText.Of(name);
             return text.Length <= Most ? text : text.Substring(0, Most) + "...";
         }
 

@@ -239,6 +239,11 @@ namespace AutoencoderPS.Engine.Features
                         Ignore(column, unreadFew);
                         recognisedColumns.Add(new IgnoredColumn(column, unreadFew, unreadNumbers: true));
                         continue;
+                    case null or ColumnRole.Categorical when wanted && profile.WhyUnreadNumbers(culture) is { } unreadNamed:
+                        // Named with -Feature, it became a category of its texts ('99,5' one of 51 values) without a word, and
+                        // a spike in it was a category seen before: never an anomaly (an operator re-trial).
+                        throw new AutoencoderException(ErrorIds.NamedFeatureUnreadNumbers,
+                            $"Column '{column}', named with -Feature, holds {unreadNamed}. Read as they are, its values would be categories, not numbers.");
                     case ColumnRole.Timestamp when !wanted && !timeFeatures:
                         Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week");
                         continue;

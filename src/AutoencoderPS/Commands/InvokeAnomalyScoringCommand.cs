@@ -202,7 +202,7 @@ namespace AutoencoderPS.Commands
                 for (int i = 0; i < names.Count; i++)
                     target.Properties.Add(new PSNoteProperty(names[i].Length > 0 ? names[i] : $"Column{i + 1}", record.FieldAt(i)));
                 var row = RowError(error, record.Line, target);
-                row.ErrorDetails = new ErrorDetails($"File '{record.File}', line {record.Line}: {error.Message} The row is skipped and not tried again.")
+                row.ErrorDetails = new ErrorDetails(Engine.Text.PrintableText.Of($"File '{record.File}', line {record.Line}: {error.Message} The row is skipped and not tried again."))
                 {
                     RecommendedAction = row.ErrorDetails.RecommendedAction,
                 };

@@ -35,6 +35,7 @@ namespace AutoencoderPS.Errors
             [EmptyFeatureColumn] = ErrorCategory.InvalidData,
             [NoFeatures] = ErrorCategory.InvalidData,
             [NoNumericFeatures] = ErrorCategory.InvalidData,
+            [NamedFeatureUnreadNumbers] = ErrorCategory.InvalidData,
             [DuplicateFeature] = ErrorCategory.InvalidData,
             [NoTrainingWindows] = ErrorCategory.InvalidData,
             [GroupNotWindowed] = ErrorCategory.InvalidData,

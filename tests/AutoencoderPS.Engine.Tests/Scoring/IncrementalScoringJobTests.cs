@@ -224,6 +224,25 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ANewFileThatBeginsWithManyBadRowsIsNotStuckOnThem()
+        {
+            // 150 unreadable rows, then readable ones: taken back as a file read wrongly, it failed every run and its good
+            // rows were never scored (an operator re-trial). A readable row later shows the file is read right.
+            string input = temp.File("metrics.csv");
+            string bad = string.Concat(Enumerable.Range(0, 150).Select(i => $"{nextId++},x{string.Concat(Enumerable.Repeat(",1", SyntheticData.FeatureNames.Length - 1))}\n"));
+            File.WriteAllText(input, Header + "\n" + bad + Rows(100), Utf8);
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            Assert.Equal(100, summary.RowsScored);
+            Assert.Equal(150, summary.RowsRejected);
+            Assert.Contains("not tried again", Assert.Single(recorder.Failed).Error.Message, StringComparison.Ordinal);
+            var next = Run(input);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, next.ExitCode);
+            Assert.Equal(0, next.RowsScored + next.RowsRejected);
+        }
+
+        [Fact]
         public void AStretchOfBadRowsInAFileReadBeforeIsSkippedOnceAndFailsTheRun()
         {
             // A file that was read before is not held back by a stretch of bad rows (its scoring would stop for good): they

@@ -175,17 +175,21 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 // Nothing written yet (the runs before could read no row: the -Delimiter or -Culture this run fixes): the
                 // output is still to be made, with this run's delimiter, culture and columns.
-                observer.Verbose($"The output '{outputPath}' has no rows yet: it is written with delimiter '{delimiter}' and culture '{culture}' (was '{state.Output.Delimiter}' and '{state.Output.Culture}').");
+                observer.Verbose($"The output '{outputPath}' has no rows yet: it is written with delimiter '{delimiter}' and culture {CultureName(culture)} (was '{state.Output.Delimiter}' and {CultureName(state.Output.Culture)}).");
                 state.Output.Delimiter = delimiter;
                 state.Output.Culture = culture;
                 state.Output.Columns = null;
             }
             else if (otherCsv)
                 throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
-                    $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture '{state.Output.Culture}', " +
-                    $"not '{delimiter}' and '{culture}': rows of both would not read back. Give the same -Culture and -Delimiter, or another -OutputPath.");
+                    $"The output '{outputPath}' is written with delimiter '{state.Output.Delimiter}' and culture {CultureName(state.Output.Culture)}, " +
+                    $"not '{delimiter}' and {CultureName(culture)}: rows of both would not read back. Give the same -Culture and -Delimiter, or another " +
+                    "-OutputPath (files of another delimiter or culture need an output, and a task, of their own).");
             return false;
         }
+
+        // A culture as messages name it: the invariant culture has the empty name.
+        private static string CultureName(string? name) => string.IsNullOrEmpty(name) ? "invariant (no -Culture)" : $"'{name}'";
 
         private void SaveState()
         {
@@ -546,33 +550,28 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
-            // A run of rows that can't be read: past FailedRowRun.MaxInARow in a row, a file none of whose rows was ever read
-            // is read wrongly (another delimiter, time format, culture, or not the model's data), and nothing of it would be
-            // scored, run after run, while the job said all was well (exit code 0). Its rows are then not committed (the
-            // batch goes back to where the run began), the file fails (exit code 2), and the next run reads them again, once
-            // the cause is fixed; so does such a file all of whose rows fail, however few. A file read before is not held
-            // back by a stretch of bad rows (that would stop its scoring for good): they are skipped as any bad row, counted
-            // rather than reported one by one past the run's first, and the file fails once, saying so (plan.UnreadRun).
+            // Rows that can't be read: a file none of whose rows could ever be read is read wrongly (another delimiter, time
+            // format, culture, or not the model's data), and nothing of it would be scored, run after run, while the job said
+            // all was well (exit code 0). Its rows are then not committed (the batch goes back to where they began), the file
+            // fails (exit code 2), and the next run reads them again, once the cause is fixed. A file with a readable row is
+            // not held back by a stretch of bad rows (that would stop its scoring for good): they are skipped as any bad row,
+            // counted rather than reported one by one past FailedRowRun.MaxInARow in a row, and the file fails once, saying
+            // so (plan.UnreadRun).
             var failedRun = new FailedRowRun();
             Batch.Mark beforeRun = default;
             long record = 0;
             // The current run of failed rows can still be taken back: no row of the file was ever read. Only then are
             // commits held back while it lasts (a file read before commits as it goes, bad rows or not).
             bool TakeBackPossible() => failedRun.Count > 0 && entry.RowsScored == 0 && beforeRun.Rows == 0;
-            // Counts an unread row; true when reading stops (the run's rows taken back).
-            bool CountUnread(FeatureValueException unread, long line, Batch.Mark here)
+            // Counts an unread row. Past FailedRowRun.MaxInARow in a row the rest are counted, not reported one by one, and
+            // reading goes on: a readable row later makes it a bad stretch of a readable file (a file that only began with
+            // bad rows must not be stuck on them, run after run); none makes it a file read wrongly (below).
+            void CountUnread(FeatureValueException unread, long line, Batch.Mark here)
             {
                 if (failedRun.Count == 0) beforeRun = here;
-                if (!failedRun.Add(unread, record++, $"line {line}") || plan.UnreadRun != null) return false;
-                if (TakeBackPossible())
-                {
-                    readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': " + failedRun.StopMessage(unread, fromFiles: true) + TakenBack);
-                    batch.GoBack(beforeRun);
-                    return true;
-                }
+                if (!failedRun.Add(unread, record++, $"line {line}") || plan.UnreadRun != null) return;
                 plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
                     $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
-                return false;
             }
             using (var records = scanner.Records().GetEnumerator())
             {
@@ -604,9 +603,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     }
                     var here = batch.Here;
                     if (Take(plan, batch, records.Current, endsInOpenLine: false) is { } unread && CountsAsUnread(unread))
-                    {
-                        if (CountUnread(unread, records.Current.Line, here)) break;
-                    }
+                        CountUnread(unread, records.Current.Line, here);
                     else if (!records.Current.IsBlank)
                     {
                         record++;
@@ -629,8 +626,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             if (TakeBackPossible())
             {
                 if (readError == null && !stopped)
-                    readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count} row(s) could be read; " +
-                        $"the likely cause: {FailedRowRun.LikelyCause(failedRun.Last!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
+                    readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count:N0} row(s) could be read" +
+                        (plan.UnreadRun != null ? $" (the first {FailedRowRun.MaxInARow} are reported above)" : "") +
+                        $"; the likely cause: {FailedRowRun.LikelyCause(failedRun.Last!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
+                plan.UnreadRun = null;
                 batch.GoBack(beforeRun);
             }
             if (batch.Pending) Commit(plan, batch);
@@ -665,7 +664,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 (plan.OutOfOrder.StepBack is TimeSpan back ? " " + WindowAssembler.RepeatedHourHint(back, plan.OutOfOrder.InUtc ? DateTimeKind.Utc : DateTimeKind.Unspecified).TrimEnd() : "")));
         }
 
-        private const string TakenBack = " These rows are not committed: the next run reads them again, so fix the cause (or move the file away).";
+        private const string TakenBack = " These rows are not committed after all (the errors above say skipped): the next run reads them again, so " +
+            "fix the cause (or move the file away).";
 
         // A rejection that says the file may be read wrongly: not a row refused for its time (out of order: a late backlog,
         // reported for the file; dated ahead: a host's clock), whose values were read.

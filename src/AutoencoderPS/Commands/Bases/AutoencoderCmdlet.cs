@@ -197,7 +197,7 @@ namespace AutoencoderPS.Commands
         protected static ErrorRecord RowError(FeatureValueException e, long row, object target)
         {
             var record = EngineError(e, target);
-            record.ErrorDetails = new ErrorDetails($"Row {row}: {e.Message}");
+            record.ErrorDetails = new ErrorDetails(Engine.Text.PrintableText.Of($"Row {row}: {e.Message}"));
             record.ErrorDetails.RecommendedAction = e.Problem == FeatureValueProblem.MissingColumn
                 ? "Give every input row the model's feature columns."
                 : "Fix or remove the value; the other rows are processed.";

@@ -189,14 +189,15 @@ namespace AutoencoderPS.Commands
             var row = new PSObject();
             var names = record.Header.Names;
             for (int i = 0; i < names.Count; i++)
-                row.Properties.Add(new PSNoteProperty(names[i], i < record.Fields.Count ? record.Fields[i] : null));
+                // A column the header leaves unnamed (a delimiter at its end) can't be a property (PowerShell refuses the name).
+                if (names[i].Trim().Length > 0) row.Properties.Add(new PSNoteProperty(names[i], i < record.Fields.Count ? record.Fields[i] : null));
             return row;
         }
 
         protected static ErrorRecord RowError(FeatureValueException e, IRecord record, long row)
         {
             var error = RowError(e, row, TargetOf(record));
-            error.ErrorDetails = new ErrorDetails($"{Locate(record, row)}: {e.Message}")
+            error.ErrorDetails = new ErrorDetails(PrintableText.Of($"{Locate(record, row)}: {e.Message}"))
             {
                 RecommendedAction = error.ErrorDetails.RecommendedAction,
             };

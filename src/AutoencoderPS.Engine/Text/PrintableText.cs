@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace AutoencoderPS.Engine.Text
+{
+    /// <summary>
+    /// Text from an input file as a message shows it: a value or a column name of a damaged or binary file holds control
+    /// characters (an escape sequence, a bell, NUL), direction overrides and line separators, which written raw to a
+    /// console or a scheduled job's log clear the screen, reorder or split the line. Each is shown as '?'; so is the
+    /// character a decoder puts for bytes that were not text (U+FFFD). A tab stays.
+    /// </summary>
+    public static class PrintableText
+    {
+        public static string Of(string text)
+        {
+            int i = 0;
+            while (i < text.Length && Printable(text, i)) i++;
+            if (i == text.Length) return text;
+            var chars = text.ToCharArray();
+            for (; i < chars.Length; i++)
+                if (!Printable(text, i)) chars[i] = '?';
+            return new string(chars);
+        }
+
+        private static bool Printable(string text, int i)
+        {
+            char c = text[i];
+            if (c == '\t') return true;
+            if (c == '\uFFFD') return false;
+            if (char.IsSurrogate(c)) return char.IsSurrogatePair(text, i > 0 && char.IsHighSurrogate(text[i - 1]) && char.IsLowSurrogate(c) ? i - 1 : i);
+            return CharUnicodeInfo.GetUnicodeCategory(c) switch
+            {
+                UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => false,
+                _ => true,
+            };
+        }
+    }
+}

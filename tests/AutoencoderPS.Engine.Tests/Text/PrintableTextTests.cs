@@ -1,0 +1,27 @@
+using AutoencoderPS.Engine.Text;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>Values of damaged files in messages: no escape sequence, bell, NUL, direction override or line break reaches a log.</summary>
+    public sealed class PrintableTextTests
+    {
+        [Theory]
+        [InlineData("42.5", "42.5")]
+        [InlineData("a\tb", "a\tb")]                         // a tab stays
+        [InlineData("\u001b[2J\u0007x\u0000", "?[2J?x?")]    // an escape sequence that clears the screen, a bell, NUL
+        [InlineData("abc\u202Efed", "abc?fed")]              // a right-to-left override reorders the rest of the line
+        [InlineData("one\u2028two\r\nthree", "one?two??three")]
+        [InlineData("caf\u00e9 \U0001F600", "caf\u00e9 \U0001F600")]  // letters and a pair of surrogates stay
+        [InlineData("\uFFFD\uFFFD", "??")]                   // bytes that were not text
+        public void ShowsEachCharacterThatWouldDisturbALogAsAQuestionMark(string text, string shown) =>
+            Assert.Equal(shown, PrintableText.Of(text));
+
+        [Fact]
+        public void ALoneSurrogateIsShownAsAQuestionMark()
+        {
+            Assert.Equal("x?y", PrintableText.Of("x" + (char)0xD800 + "y"));
+            Assert.Equal("x?", PrintableText.Of("x" + (char)0xDC00));
+        }
+    }
+}
