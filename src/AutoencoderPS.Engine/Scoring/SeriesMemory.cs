@@ -263,6 +263,16 @@ namespace AutoencoderPS.Engine.Scoring
             likelihood.PerGroup == null ? "" : " groups " + string.Join(",", model.GroupIntervals.Keys.OrderBy(k => k, StringComparer.Ordinal)
                 .Select(k => { var s = likelihood.SettingsOf(k); return FormattableString.Invariant($"{k}:{s.LearningRows}:{s.RecentRows}:{s.UnlikelyAt:R}"); }));
 
+        // The new-high horizon of rows `step` apart in words: 25 hours of them, or the bound that holds them.
+        private static string HorizonText(TimeSpan step)
+        {
+            double exact = Math.Ceiling(AnomalyLikelihood.RecentSpan / step - 1e-9);
+            int rows = AnomalyLikelihood.RecentRowsFor(step);
+            return exact == rows ? FormattableString.Invariant($"25 hours of its rows, {step} apart")
+                : exact < rows ? FormattableString.Invariant($"at least {rows}: 25 hours of its rows, {step} apart, are {exact} rows, too few to tell a recurrence from an incident")
+                : FormattableString.Invariant($"at most the history's {rows} rows");
+        }
+
         // Why a saved identity does not fit this model and these options, naming what changed: a memory written by an
         // earlier version with other likelihood defaults (before 2026-12 a per-minute model counted a new high over 288
         // rows at 0.99) must not read as if the user had changed the model or an option.
@@ -299,7 +309,7 @@ namespace AutoencoderPS.Engine.Scoring
                 else
                 {
                     reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
-                        (model.UsualInterval is { } step ? FormattableString.Invariant($" (25 hours of its rows, {step} apart)") : ""));
+                        (model.UsualInterval is { } step ? " (" + HorizonText(step) + ")" : ""));
                 }
             }
             if (old[5] != fresh[5])
@@ -311,7 +321,8 @@ namespace AutoencoderPS.Engine.Scoring
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
             // follow the model's interval.
             if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && horizonChanged && old[4] != "raw" && fresh[4] != "raw")
-                why += RecentOf(old[4]) == AnomalyLikelihood.DayOfRowsFor(model.UsualInterval).ToString(CultureInfo.InvariantCulture)
+                why += RecentOf(old[4]) == AnomalyLikelihood.DayOfRowsFor(model.UsualInterval).ToString(CultureInfo.InvariantCulture) &&
+                       model.UsualInterval <= AnomalyLikelihood.DefaultThresholdInterval
                     ? "; it was written by an earlier AutoencoderPS, whose new high looked back exactly a day (it now looks back 25 hours: a daily " +
                       "job run by the local clock comes back 25 hours later after the clocks go back, and some days a few minutes late)"
                     : "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";
