@@ -365,6 +365,7 @@ namespace AutoencoderPS.Engine.Scoring
             private readonly double[] shortRing;
             private readonly int[] shortKinds;
             private int shortCount, shortNext;
+            // Kept in the saved history for its layout; the average is summed afresh from the ring (AddShort).
             private double shortSum;
             private readonly double[] history;
             private readonly int[] kinds;
@@ -507,20 +508,24 @@ namespace AutoencoderPS.Engine.Scoring
             // largest error.
             public double AddShort(double value, int kind, out int averageKind)
             {
-                if (shortCount == shortRing.Length) shortSum -= shortRing[shortNext];
-                else shortCount++;
+                if (shortCount < shortRing.Length) shortCount++;
                 shortRing[shortNext] = value;
                 shortKinds[shortNext] = kind;
                 shortNext = (shortNext + 1) % shortRing.Length;
-                shortSum += value;
                 int top = (shortNext - 1 + shortRing.Length) % shortRing.Length;
-                for (int i = 0; i < shortCount; i++)
+                // Summed afresh, oldest first: the same errors in the same order give the same average to the last bit. A
+                // running sum (add the new, take off the oldest) drifted in its last bits, so a nightly job's identical
+                // plateau came out a hair above yesterday's on some nights, a new high, and paged (an operator re-trial).
+                double sum = 0;
+                for (int i = shortCount - 1; i >= 0; i--)
                 {
                     int at = (shortNext - 1 - i + 2 * shortRing.Length) % shortRing.Length;
+                    sum += shortRing[at];
                     if (shortRing[at] > shortRing[top]) top = at;
                 }
+                shortSum = sum;
                 averageKind = shortKinds[top];
-                return shortSum / shortCount;
+                return sum / shortCount;
             }
 
             // The row's short-run average joins the history (and the running maxima) with its kind.

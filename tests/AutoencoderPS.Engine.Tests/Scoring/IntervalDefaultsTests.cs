@@ -143,6 +143,24 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheSameNightlyPlateauIsNewsOnlyTheFirstNight()
+        {
+            // The same five minutes of the same error every night: a running sum of the short-run average drifted in its
+            // last bits, so on some nights the plateau came out a hair above the night before, a new high, and paged.
+            const int day = 1440, start = 150;
+            var random = new Random(5);
+            var errors = Enumerable.Range(0, 8 * day).Select(_ => 0.01 * Math.Exp(0.3 * Gaussian(random))).ToArray();
+            for (int night = 1; night < 8; night++)
+                for (int i = 0; i < 5; i++) errors[night * day + start + i] = 0.5;
+            var likelihood = new AnomalyLikelihood(shortRows: 3, learningRows: day, recentRows: AnomalyLikelihood.RecentRowsFor(TimeSpan.FromMinutes(1)));
+            var highs = new List<int>();
+            for (int i = 0; i < errors.Length; i++)
+                if (likelihood.Next("a", errors[i], out bool high) >= 0.998 && high) highs.Add(i);
+            Assert.Contains(highs, i => i >= day + start && i < day + start + 5);
+            Assert.DoesNotContain(highs, i => i >= 2 * day);
+        }
+
+        [Fact]
         public void AModelsSeriesMemoryCountsADayOfItsOwnInterval()
         {
             using var perMinute = Trained(TimeSpan.FromMinutes(1));
