@@ -249,7 +249,7 @@ Describe 'Invoke-AutoencoderTraining' {
             # was never an anomaly.
             $file = Join-Path $TestDrive 'de.csv'
             $de = [cultureinfo]::GetCultureInfo('de-DE')
-            $lines = @('host;cpu;mem') + @(1..80 | ForEach-Object { 'h{0};{1};{2}' -f ($_ % 3), (40 + ($_ % 9) / 2).ToString('0.0', $de), (60 + $_ % 5).ToString('0.0', $de) })
+            $lines = @('host;cpu;mem') + @(1..80 | ForEach-Object { 'h{0};{1};{2}' -f ($_ % 3), (40 + $_ * 0.37).ToString('0.00', $de), (60 + $_ % 5).ToString('0.0', $de) })
             Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
             $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, mem
             { Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |

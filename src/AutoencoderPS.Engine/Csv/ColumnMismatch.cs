@@ -47,8 +47,7 @@ namespace AutoencoderPS.Engine.Csv
         private static string Shown(string name)
         {
             const int Most = 60;
-            var text = Text.PrintableText.Of(name);
-            return text.Length <= Most ? text : text.Substring(0, Most) + "...";
+            return Text.PrintableText.Of(name.Length <= Most ? name : name.Substring(0, Most)) + (name.Length <= Most ? "" : "...");
         }
 
         private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');

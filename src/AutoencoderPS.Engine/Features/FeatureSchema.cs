@@ -239,7 +239,8 @@ namespace AutoencoderPS.Engine.Features
                         Ignore(column, unreadFew);
                         recognisedColumns.Add(new IgnoredColumn(column, unreadFew, unreadNumbers: true));
                         continue;
-                    case null or ColumnRole.Categorical when wanted && profile.WhyUnreadNumbers(culture) is { } unreadNamed:
+                    // Too many distinct texts to be a category: a category of few ("1 Gbps", "10 Gbps") may be meant.
+                    case null when wanted && profile.WhyUnreadNumbers(culture) is { } unreadNamed:
                         // Named with -Feature, it became a category of its texts ('99,5' one of 51 values) without a word, and
                         // a spike in it was a category seen before: never an anomaly (an operator re-trial).
                         throw new AutoencoderException(ErrorIds.NamedFeatureUnreadNumbers,

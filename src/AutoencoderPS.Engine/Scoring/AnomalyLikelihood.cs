@@ -521,7 +521,8 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     int at = (shortNext - 1 - i + 2 * shortRing.Length) % shortRing.Length;
                     sum += shortRing[at];
-                    if (shortRing[at] > shortRing[top]) top = at;
+                    // Ties: the newest of them (as when the search ran newest first).
+                    if (shortRing[at] >= shortRing[top]) top = at;
                 }
                 shortSum = sum;
                 averageKind = shortKinds[top];

@@ -224,6 +224,25 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AReadableLastLineAfterUnreadRowsIsScoredOnce()
+        {
+            // Three unreadable rows, then a readable last row without a line break: the run of failures stayed open, the
+            // rows were taken back with the readable one, which was scored again (and written again) on every run.
+            string input = temp.File("metrics.csv");
+            string bad = string.Concat(Enumerable.Range(0, 3).Select(i => $"{nextId++},x{string.Concat(Enumerable.Repeat(",1", SyntheticData.FeatureNames.Length - 1))}\n"));
+            File.WriteAllText(input, Header + "\n" + bad + Rows(1).TrimEnd('\n'), Utf8);
+            LeaveQuiet(input);
+            var first = Run(input);
+            Assert.Equal(1, first.RowsScored);
+            Assert.Equal(3, first.RowsRejected);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, first.ExitCode);
+            LeaveQuiet(input);
+            var second = Run(input);
+            Assert.Equal(0, second.RowsScored + second.RowsRejected);
+            Assert.Equal(new long[] { 4 }, Ids(ReadOutput()));
+        }
+
+        [Fact]
         public void ANewFileThatBeginsWithManyBadRowsIsNotStuckOnThem()
         {
             // 150 unreadable rows, then readable ones: taken back as a file read wrongly, it failed every run and its good

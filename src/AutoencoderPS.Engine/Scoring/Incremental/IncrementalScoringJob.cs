@@ -560,9 +560,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var failedRun = new FailedRowRun();
             Batch.Mark beforeRun = default;
             long record = 0;
-            // The current run of failed rows can still be taken back: no row of the file was ever read. Only then are
-            // commits held back while it lasts (a file read before commits as it goes, bad rows or not).
-            bool TakeBackPossible() => failedRun.Count > 0 && entry.RowsScored == 0 && beforeRun.Rows == 0;
+            // The current run of failed rows can still be taken back: no row of the file was ever read (scored, or refused
+            // for its time), in this run or an earlier one. Only then are commits held back while it lasts (a file read
+            // before commits as it goes, bad rows or not).
+            bool readAny = entry.RowsScored > 0 || entry.RowsRejected > 0;
+            bool TakeBackPossible() => failedRun.Count > 0 && !readAny;
+            void Read()
+            {
+                record++;
+                readAny = true;
+                failedRun.Reset();
+            }
             // Counts an unread row. Past FailedRowRun.MaxInARow in a row the rest are counted, not reported one by one, and
             // reading goes on: a readable row later makes it a bad stretch of a readable file (a file that only began with
             // bad rows must not be stuck on them, run after run); none makes it a file read wrongly (below).
@@ -605,10 +613,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (Take(plan, batch, records.Current, endsInOpenLine: false) is { } unread && CountsAsUnread(unread))
                         CountUnread(unread, records.Current.Line, here);
                     else if (!records.Current.IsBlank)
-                    {
-                        record++;
-                        failedRun.Reset();
-                    }
+                        Read();
                     if (!TakeBackPossible() && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
@@ -617,7 +622,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 var here = batch.Here;
                 try
                 {
-                    if (TakeFinishedLastLine(plan, batch, scanner) is { Rejected: { } unread } last && CountsAsUnread(unread)) CountUnread(unread, last.Line, here);
+                    if (TakeFinishedLastLine(plan, batch, scanner) is { } last)
+                    {
+                        if (last.Rejected is { } unread && CountsAsUnread(unread)) CountUnread(unread, last.Line, here);
+                        else Read();
+                    }
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
             }
