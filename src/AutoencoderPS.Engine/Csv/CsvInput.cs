@@ -135,7 +135,7 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Throws the FieldCountMismatch of <paramref name="record"/> when it is a CSV row that does not fit its header.</summary>
         public static void ThrowIfMisshapen(IRecord record)
         {
-            if (record is CsvRecord csv && csv.Fields.Count != csv.Header.Names.Count && csv.FieldCountError() is { } misshapen) throw misshapen;
+            if (record is CsvRecord csv && csv.FieldCountError() is { } misshapen) throw misshapen;
         }
 
         /// <summary>The field at a header index, or null when the row is shorter.</summary>

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Globalization;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -72,11 +72,19 @@ namespace AutoencoderPS.Engine.Features
                 return $"the times, such as '{value}', are in a format that is not read: see the first error";
             if (!fromFiles)
                 return "the input rows are not the kind of data the model was trained on (their values do not read as its features)";
-            return Regex.IsMatch(value.Trim(), @"^[-+]?\d+(\.\d{3})*,\d+$")
-                ? $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons"
-                : value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
+            // The shapes of numbers not read are told by the one rule for them (UnreadNumbers: '9,897' is more likely
+            // thousands than a decimal comma), as the default culture would see them.
+            return (e.Problem == FeatureValueProblem.NotNumeric ? UnreadNumbers.Classify(value.Trim(), CultureInfo.InvariantCulture) : UnreadNumberKind.None) switch
+            {
+                UnreadNumberKind.OtherDecimal =>
+                    $"values such as '{value}' have a decimal comma: give -Culture (for example -Culture de-DE), and -Delimiter ';' if the file is separated by semicolons",
+                UnreadNumberKind.Grouped or UnreadNumberKind.EitherWay =>
+                    $"values such as '{value}' have thousands separators, which are never read as numbers: export the columns without them",
+                UnreadNumberKind.WithUnit => $"values such as '{value}' carry a unit: take it off (-replace) first",
+                _ => value.IndexOfAny(new[] { ';', '\t', '|', ',' }) >= 0
                     ? $"values such as '{value}' hold a separator: give the file's -Delimiter"
-                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on";
+                    : "the file is probably read with the wrong -Culture or -Delimiter, or it is not the kind of data the model was trained on",
+            };
         }
     }
 }

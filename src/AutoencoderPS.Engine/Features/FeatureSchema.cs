@@ -383,8 +383,7 @@ namespace AutoencoderPS.Engine.Features
                     }
                     else
                     {
-                        throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
-                            $"column '{column.Name}' has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.");
+                        throw FeatureValueException.NotATime(column.Name, value, culture);
                     }
                     break;
             }

@@ -53,6 +53,16 @@ namespace AutoencoderPS.Engine.Features
         }
 
         /// <summary>
+        /// A value of <paramref name="column"/> (<paramref name="role"/> says what the column is for, when not a feature)
+        /// that <see cref="TimestampParser"/> does not read as a time, with why (<see cref="TimestampParser.WhyNotATime"/>).
+        /// </summary>
+        public static FeatureValueException NotATime(string column, object? value, System.Globalization.CultureInfo culture,
+            string? role = null, string? errorId = null) =>
+            new FeatureValueException(FeatureValueProblem.NotTimestamp, column, value,
+                $"column '{column}'{(role == null ? "" : $" ({role})")} has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.",
+                errorId ?? ErrorIds.InvalidTimestampValue);
+
+        /// <summary>
         /// A CSV row with <paramref name="fields"/> fields under a header of <paramref name="header"/> names: fewer (a field
         /// left out, so the values after it would sit under the wrong columns, and the last ones be filled in), or more
         /// that are not all empty (a delimiter too many in a value, or a row of another layout, such as a second header of a
@@ -62,11 +72,11 @@ namespace AutoencoderPS.Engine.Features
         public static FeatureValueException FieldCountMismatch(int fields, System.Collections.Generic.IReadOnlyList<string> header, string? firstExtra) =>
             fields < header.Count
                 ? new FeatureValueException(FeatureValueProblem.FieldCount, header[fields], null,
-                    $"the row has {fields} field(s) and the header {header.Count} (none for '{header[fields]}' on): a field is missing, so its values " +
-                    "may sit under the wrong columns. The row is skipped.", ErrorIds.FieldCountMismatch)
+                    $"the row has {fields} field(s) and the header {header.Count}, so '{header[fields]}'{(fields + 1 < header.Count ? " and the columns after it have" : " has")} " +
+                    "none: a field is missing, and its values may sit under the wrong columns.", ErrorIds.FieldCountMismatch)
                 : new FeatureValueException(FeatureValueProblem.FieldCount, $"(field {header.Count + 1})", firstExtra,
                     $"the row has {fields} fields and the header {header.Count} (field {header.Count + 1} holds '{firstExtra}'): a delimiter too many " +
-                    "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns. The row is skipped.",
+                    "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns.",
                     ErrorIds.FieldCountMismatch);
 
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch

@@ -85,8 +85,7 @@ namespace AutoencoderPS.Engine.Features
                             compact[i] = double.NaN;
                         }
                         else
-                            throw new FeatureValueException(FeatureValueProblem.NotTimestamp, column.Name, value,
-                                $"column '{column.Name}' has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.");
+                            throw FeatureValueException.NotATime(column.Name, value, culture);
                         break;
                 }
             }

@@ -104,7 +104,7 @@ namespace AutoencoderPS.Engine.Scoring
         public long Alerts { get; private set; }
 
         /// <summary>
-        /// Scored rows whose raw error is above the model's threshold, whatever their verdict: about 1 in 100 of rows like
+        /// Scored rows whose raw error is above the model's threshold, whatever their verdict: by default about 1 in 100 of rows like
         /// the training rows. A calibrated verdict judges a row against the other rows of its group, so when most rows are
         /// above it (rows unlike the training rows) the verdicts alone do not show it.
         /// </summary>

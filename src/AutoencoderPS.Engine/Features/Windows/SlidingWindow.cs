@@ -712,9 +712,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     $"column '{timeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
                     ErrorIds.TimeValueMissing);
             if (time == null)
-                throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeProperty, value,
-                    $"column '{timeProperty}' (the time of the sliding window) has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.",
-                    ErrorIds.TimeValueInvalid);
+                throw FeatureValueException.NotATime(timeProperty, value, culture, "the time of the sliding window", ErrorIds.TimeValueInvalid);
             return time.Value;
         }
 

@@ -57,8 +57,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public bool WarnedColumns { get; set; }
 
         /// <summary>
-        /// A file read before whose rows then failed <see cref="Features.FailedRowRun.MaxInARow"/> in a row: where that run
-        /// began and its likely cause; its later unread rows are counted (<see cref="UnreadAfterRun"/>), not reported one by one.
+        /// A file whose rows failed <see cref="Features.FailedRowRun.MaxInARow"/> in a row: where that run began and its
+        /// likely cause (a file none of whose rows can be read is taken back instead, IncrementalScoringJob.ScoreFile); its later unread rows are counted (<see cref="UnreadAfterRun"/>), not reported one by one.
         /// </summary>
         public string? UnreadRun { get; set; }
 
