@@ -371,6 +371,30 @@ Describe 'Test-Anomaly' {
             }
         }
 
+        It 'skips a line of spaces and tabs as Import-Csv does, in both paths and in training from the file' {
+            # A blank line a text editor left with spaces in it was a FieldCountMismatch error in every file reader.
+            $rows = @(New-SampleRow -First 6)
+            $names = @($rows[0].PSObject.Properties.Name)
+            $lines = @($names -join ',') + @($rows | ForEach-Object { $r = $_; ($names | ForEach-Object { "$($r.$_)" }) -join ',' })
+            $lines = $lines[0..3] + @('   ', "`t ") + $lines[4..6] + @('  ')
+            $file = Join-Path $TestDrive 'spaces.csv'
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            @(Import-Csv -LiteralPath $file) | Should -HaveCount 6
+            $errs = $null
+            $out = @(Test-Anomaly -Model $m -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            $out | Should -HaveCount 6
+            $scored = Join-Path $TestDrive 'spaces-scored.csv'
+            Test-Anomaly -Model $m -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 0
+            $piped = @(Import-Csv -LiteralPath $file | Test-Anomaly -Model $m)
+            ($out | ForEach-Object AnomalyScore) -join ',' | Should -Be (($piped | ForEach-Object AnomalyScore) -join ',')
+            $fresh = New-Autoencoder -HiddenLayer 4 -Seed 1
+            Invoke-AutoencoderTraining -Model $fresh -Path $file -Epochs 1 -ErrorVariable errs -ErrorAction SilentlyContinue | Out-Null
+            $errs | Should -HaveCount 0
+            $fresh.Training.Rows | Should -Be 6
+        }
+
         It 'reads a file whose header and rows end in the delimiter, to objects; a damaged value''s control characters don''t reach the error' {
             # The unnamed last column stopped the call ("the value of argument 'name' is not valid"), and a crash-damaged
             # value wrote its escape sequence, bell and NUL raw into the error (and a job's log).

@@ -182,7 +182,7 @@ namespace AutoencoderPS.Engine.Csv
             while (parser.Read())
             {
                 var fields = parser.Record;
-                if (fields == null) continue;
+                if (fields == null || IsSpaceLine(parser)) continue;
                 if (held != null) yield return held;
                 held = new CsvRecord(header, fields, path, StartLine(parser));
             }
@@ -196,6 +196,11 @@ namespace AutoencoderPS.Engine.Csv
             if (held != null) yield return held;
         }
 
+        // A line of spaces and tabs, none of them the delimiter (CsvHelper reads it as one field; a quoted one is a value), is
+        // blank, as Import-Csv and the byte reader (CsvRecordReader.IsBlank) take it; CsvHelper skips only empty lines.
+        private static bool IsSpaceLine(CsvParser parser) =>
+            parser.Count == 1 && parser.RawRecord.AsSpan().TrimEnd("\r\n") is var raw && raw.Length > 0 && !raw.ContainsAnyExcept(' ', '\t');
+
         // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines.
         private static long StartLine(CsvParser parser)
         {
@@ -208,7 +213,9 @@ namespace AutoencoderPS.Engine.Csv
         private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
         {
             if (options.Header != null) return new CsvHeader(options.Header, path, given: true);
-            if (!parser.Read() || parser.Record == null)
+            bool read;
+            while ((read = parser.Read()) && parser.Record != null && IsSpaceLine(parser)) { }
+            if (!read || parser.Record == null)
                 throw new AutoencoderException(ErrorIds.EmptyCsvFile, $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }

@@ -119,7 +119,10 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Line breaks the record spans, its own included (0 for a last record without one).</summary>
         public int LineBreaks { get; private set; }
 
-        /// <summary>An empty line (nothing between its line breaks).</summary>
+        /// <summary>
+        /// A line with nothing between its line breaks but spaces or tabs that are not the delimiter: skipped as Import-Csv
+        /// skips it (a line of delimiters is a record of empty fields).
+        /// </summary>
         public bool IsBlank { get; private set; }
 
         /// <summary>The record's fields (0 for a blank line).</summary>
@@ -239,11 +242,21 @@ namespace AutoencoderPS.Engine.Csv
                 nextLine += LineBreaks;
                 next = lf < 0 ? filled : start + lf + 1;
                 Fields = null;
-                IsBlank = contentEnd == start;
+                IsBlank = contentEnd == start || (IsSpace(buffer![start]) && OnlySpaces(buffer.AsSpan(start, contentEnd - start)));
                 if (IsBlank) FieldCount = 0;
                 else Split(start, contentEnd);
                 return true;
             }
+        }
+
+        // Spaces and tabs, unless one of them is the delimiter: the first byte is tested before a line is scanned.
+        private bool IsSpace(byte b) => (b == (byte)' ' || b == (byte)'\t') && b != delimiter;
+
+        private bool OnlySpaces(ReadOnlySpan<byte> line)
+        {
+            foreach (byte b in line)
+                if (!IsSpace(b)) return false;
+            return true;
         }
 
         private bool Pend(int breaks, bool inQuotes)
@@ -302,7 +315,7 @@ namespace AutoencoderPS.Engine.Csv
                     if (state != State.Quoted)
                     {
                         if (crOutsideQuotes && b == LineFeed) fieldLength--;
-                        bool blank = !sawQuote && slowFields.Count == 0 && fieldLength == 0;
+                        bool blank = !sawQuote && slowFields.Count == 0 && OnlySpaces(slowField.AsSpan(0, fieldLength));
                         if (!blank) slowFields.Add(Decode(fieldLength));
                         Finish(blank, breaks, i + 1);
                         return Outcome.Record;

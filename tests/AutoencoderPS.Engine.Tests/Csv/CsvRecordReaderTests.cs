@@ -87,6 +87,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new long[] { 1, 2, 4, 6 }, lines);
         }
 
+        [Theory]
+        [InlineData(',', "a,b\n1,2\n   \n\t \r\n3,4\n  \r5,6\n \t", new[] { "a,b", "1,2", "3,4", "5,6" })]
+        [InlineData(',', "a,b\n1,2\n  ,  \n", new[] { "a,b", "1,2", "  ,  " })]
+        [InlineData('\t', "a\tb\n1\t2\n\t\n \t \n  \n3\t4\n", new[] { "a\tb", "1\t2", "\t", " \t ", "3\t4" })]
+        public void ALineOfSpacesIsBlankAsImportCsvSkipsItButALineOfDelimitersIsARecord(char delimiter, string text, string[] expected)
+        {
+            // Import-Csv skips a line of spaces and tabs (a blank line a text editor left), and reads a line of
+            // delimiters as empty fields; the file readers did the first with a FieldCountMismatch error.
+            foreach (int bufferSize in new[] { 4, 1 << 16 })
+            {
+                var reader = new CsvRecordReader(new MemoryStream(Utf8.GetBytes(text)), (byte)delimiter, Utf8) { BufferSize = bufferSize };
+                var records = new List<string>();
+                while (reader.Next())
+                    if (!reader.IsBlank) records.Add(string.Join(delimiter, reader.ReadFields()!));
+                Assert.Equal(expected, records);
+            }
+        }
+
         [Fact]
         public void SkipsAByteOrderMarkAndCountsItInTheOffsets()
         {
