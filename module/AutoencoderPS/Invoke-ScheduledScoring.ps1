@@ -12,6 +12,8 @@
         1  the run completed and found anomalies: they are in the output file
         2  the run failed: the module, model, state, output, an input path or an input file (see standard error)
         3  another run holds the lock on the state: this one did nothing
+        4  both 1 and 2: the files that were read found anomalies, and an input path or file failed (a file that
+           fails on every run does not hide the others' alerts behind 2)
     Rows that can't be read are reported on standard error and counted (RowsRejected); they make the run fail only
     when no row of their file could be read, or 100 of them come in a row (TooManyRowFailures).
 .PARAMETER ModelPath

@@ -530,6 +530,24 @@ Describe 'Invoke-AnomalyScoring' {
             $noInput.Stderr | Should -Match 'No file matches'
         }
 
+        It 'pwsh -File exits with 4 when anomalies are found and a file failed: a foreign file does not hide the alerts' {
+            # A file that fails on every run (another tool's export in the folder) made every run exit 2, so a scheduler
+            # that pages on 1 never paged again.
+            $folder = Join-Path $TestDrive 'exit-both'
+            Write-MetricCsv -Path (Join-Path $folder 'exports/metrics.csv') -FirstId 1 -Count 20
+            Set-Content -LiteralPath (Join-Path $folder 'exports/other.csv') -Value 'when,what', '09:00,backup' -Encoding utf8NoBOM
+            $glob = Join-Path $folder 'exports/*.csv'
+
+            $both = Invoke-Child (Get-ScriptArgument $script:AlarmedModel $glob (Join-Path $folder 'alarmed.csv'))
+            $both.ExitCode | Should -Be 4 -Because $both.Stderr
+            $both.Stdout | Should -Match 'Anomalies\s*:\s*20'
+            $both.Stdout | Should -Match 'ExitCode\s*:\s*4 \(anomalies found, and a file failed\)'
+            $both.Stderr | Should -Match 'other\.csv'
+
+            $calm = Invoke-Child (Get-ScriptArgument $script:CalmModel $glob (Join-Path $folder 'calm.csv'))
+            $calm.ExitCode | Should -Be 2 -Because 'the calm run found nothing, and the foreign file failed'
+        }
+
         It 'pwsh -Command "Invoke-AnomalyScoring ...; exit $LASTEXITCODE" exits with the same codes' {
             $folder = Join-Path $TestDrive 'exit-command'
             $export = Join-Path $folder 'metrics.csv'

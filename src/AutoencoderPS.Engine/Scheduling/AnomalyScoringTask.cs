@@ -60,7 +60,7 @@ namespace AutoencoderPS.Engine.Scheduling
         /// <summary>Task Scheduler only: when the task last ran.</summary>
         public DateTime? LastRunTime { get; set; }
 
-        /// <summary>Task Scheduler only: the exit code of the last run (0 nothing found, 1 anomalies, 2 failure, 3 locked).</summary>
+        /// <summary>Task Scheduler only: the exit code of the last run (0 nothing found, 1 anomalies, 2 failure, 3 locked, 4 anomalies and a failed file).</summary>
         public int? LastTaskResult { get; set; }
 
         /// <summary>Task Scheduler only: when the task runs next.</summary>

@@ -132,6 +132,21 @@ namespace AutoencoderPS.Engine.Tests
 
         private static string GermanHeader => Header.Replace(',', ';');
 
+        [Theory]
+        [InlineData(0, 0, 0, false, AnomalyScoringExitCode.NoAnomalies)]
+        [InlineData(0, 5, 0, false, AnomalyScoringExitCode.AnomaliesFound)]
+        [InlineData(1, 0, 0, false, AnomalyScoringExitCode.Failed)]
+        [InlineData(1, 5, 0, false, AnomalyScoringExitCode.AnomaliesFoundAndFailed)]
+        [InlineData(1, 5, 0, true, AnomalyScoringExitCode.Failed)]
+        [InlineData(2, 9, 1, true, AnomalyScoringExitCode.AnomaliesFoundAndFailed)]
+        public void AFailedFileDoesNotHideWhatTheOthersFound(int filesFailed, int anomalies, int alerts, bool countsAlerts, int expected)
+        {
+            // 2 won over 1: a file that fails on every run (a foreign export in the folder) hid every later alert.
+            // A time-series model's anomalous rows of a stretch already paged are not news: only a new alert counts.
+            var summary = new AnomalyScoringSummary { FilesFailed = filesFailed, Anomalies = anomalies, Alerts = alerts, CountsAlerts = countsAlerts };
+            Assert.Equal(expected, summary.ExitCode);
+        }
+
         [Fact]
         public void AFileNoneOfWhoseRowsCanBeReadFailsAndIsReadAgainOnceTheCauseIsFixed()
         {

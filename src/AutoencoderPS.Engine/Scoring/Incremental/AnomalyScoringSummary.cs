@@ -17,11 +17,21 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         public const int AnomaliesFound = 1;
 
-        /// <summary>Something failed: an input path or file, the model, the state, the output. Wins over 1.</summary>
+        /// <summary>
+        /// Something failed: an input path or file, the model, the state, the output. When input files failed and the
+        /// others gave something to act on, the code is <see cref="AnomaliesFoundAndFailed"/> instead.
+        /// </summary>
         public const int Failed = 2;
 
         /// <summary>Another run holds the lock on the state; this one did nothing.</summary>
         public const int Locked = 3;
+
+        /// <summary>
+        /// Both 1 and 2: the files that were read gave something to act on (as 1), and an input path or file failed (as
+        /// 2). A file that fails on every run (a damaged or foreign export in the folder) would otherwise hide every alert
+        /// of the others behind exit code 2.
+        /// </summary>
+        public const int AnomaliesFoundAndFailed = 4;
     }
 
     /// <summary>What one run did.</summary>
@@ -58,9 +68,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public bool Stopped { get; set; }
 
         /// <summary>The process exit code for schedulers (see <see cref="AnomalyScoringExitCode"/>).</summary>
-        public int ExitCode => FilesFailed > 0 ? AnomalyScoringExitCode.Failed
-            : (CountsAlerts ? Alerts : Anomalies) > 0 ? AnomalyScoringExitCode.AnomaliesFound
-            : AnomalyScoringExitCode.NoAnomalies;
+        public int ExitCode => (FilesFailed > 0, (CountsAlerts ? Alerts : Anomalies) > 0) switch
+        {
+            (true, true) => AnomalyScoringExitCode.AnomaliesFoundAndFailed,
+            (true, false) => AnomalyScoringExitCode.Failed,
+            (false, true) => AnomalyScoringExitCode.AnomaliesFound,
+            _ => AnomalyScoringExitCode.NoAnomalies,
+        };
 
         public override string ToString() =>
             $"{RowsScored} rows scored ({Anomalies} anomalies{(CountsAlerts ? $", {Alerts} alerts, {RowsWarmingUp} rows warming up" : "")}, " +
