@@ -35,6 +35,23 @@ Describe 'Calibrated scores and alerts of time-series models' {
         @($like | Where-Object { "$_" -like '*above the model''s threshold*' }) | Should -HaveCount 0
     }
 
+    It 'the scheduled job warns the same way in a run that scores rows unlike the training rows, and not otherwise' {
+        # The job judged a backlog of such rows as silently as Test-Anomaly did.
+        $folder = Join-Path $TestDrive 'job-unlike'
+        $null = New-Item -ItemType Directory -Path $folder
+        $modelPath = Join-Path $folder 'cpu.aemodel'
+        Export-Autoencoder -Model $model -Path $modelPath
+        foreach ($case in @{ Name = 'shifted'; Shift = 60; Expected = 1 }, @{ Name = 'like'; Shift = 0; Expected = 0 }) {
+            $export = Join-Path $folder "$($case.Name).csv"
+            New-MetricSeries -Count 400 -Seed 2 -ShiftAt 0 -Shift $case.Shift |
+                Select-Object @{ n = 'Time'; e = { $_.Time.ToString('s') } }, Cpu | Export-Csv -LiteralPath $export -UseQuotes AsNeeded
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath (Join-Path $folder "$($case.Name)-scored.csv") -ThreadCount 1 `
+                -WarningVariable said -WarningAction SilentlyContinue
+            $unlike = @($said | Where-Object { "$_" -like '*above the model''s threshold*unlike the rows it was trained on*' })
+            $unlike | Should -HaveCount $case.Expected -Because $case.Name
+        }
+    }
+
     It 'gives every scored row AnomalyProbability and IsAlert, and alerts only where rows are anomalous' {
         $rows = @(New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | Test-Anomaly -Model $model)
         $rows | Should -HaveCount 400

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
@@ -109,6 +110,32 @@ namespace AutoencoderPS.Engine.Scoring
         /// above it (rows unlike the training rows) the verdicts alone do not show it.
         /// </summary>
         public long AboveThreshold { get; private set; }
+
+        /// <summary>Scored rows of a calibrated run before more than half of them above the model's threshold says anything.</summary>
+        public const int UnlikeTrainingAfterRows = 100;
+
+        /// <summary>
+        /// A warning when more than half of this pipeline's scored rows (at least <see cref="UnlikeTrainingAfterRows"/>) are
+        /// above the model's threshold under calibrated verdicts, and few training rows were (under a quarter; by default
+        /// 1 in 100); else null. Calibrated verdicts judge a row against its group's other rows: among rows that are all
+        /// unusual (a model trained on a day of another series, or before a lasting change) an incident can be no more
+        /// unusual than the rest (an operator trial: spikes 9-73 times the threshold passed unflagged after a one-day
+        /// baseline). Test-Anomaly says it once per call, the scheduled job once per run.
+        /// </summary>
+        public string? UnlikeTrainingWarning()
+        {
+            if (Series?.Verdicts.Likelihood == null || Scored < UnlikeTrainingAfterRows || AboveThreshold * 2 <= Scored) return null;
+            var training = model.TrainingErrors;
+            double trained = training.Count == 0 ? 0 : (double)training.Count(e => e > model.Threshold) / training.Count;
+            if (trained >= 0.25) return null;
+            var invariant = CultureInfo.InvariantCulture;
+            return $"{((double)AboveThreshold / Scored).ToString("P0", invariant)} of the {Scored.ToString("N0", invariant)} scored rows have a " +
+                $"reconstruction error above the model's threshold ({model.Threshold.ToString("G4", invariant)}, which " +
+                $"{trained.ToString("P1", invariant)} of its training rows were above): these rows are unlike the rows it was trained on " +
+                "(another series, a lasting change, or too short a baseline). The verdicts judge each row against the other rows of its group, so " +
+                "among rows that are all unusual an incident can go unflagged. Train the model on rows like these (several days of them; after a " +
+                "lasting change, Invoke-AutoencoderTraining -Incremental), or score with -Calibration None to judge by the threshold alone.";
+        }
 
         /// <summary>
         /// Featurizes <paramref name="record"/> by the model's schema (and reads its group and time for a sliding-window

@@ -408,29 +408,7 @@ namespace AutoencoderPS.Commands
             WriteVerbose(Model.Settings.IsWindowed
                 ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up."
                 : $"Scored {Scored} rows; {Anomalies} anomalies.");
-            WarnIfUnlikeTraining();
-        }
-
-        /// <summary>Scored rows of a calibrated call before more than half of them above the model's threshold says anything.</summary>
-        public const int UnlikeTrainingAfterRows = 100;
-
-        // Calibrated verdicts judge a row against its group's other rows: when most rows are above the model's threshold
-        // (a model trained on a day of another series, or before a lasting change), an incident among them can be no
-        // more unusual than the rest, and the call was silent about why (an operator trial: spikes 9-73 times the
-        // threshold passed unflagged after a one-day baseline). Said once per call.
-        // A threshold few training rows reached (by default 1 in 100; the rule may be another, or Set-AutoencoderThreshold's).
-        private void WarnIfUnlikeTraining()
-        {
-            if (pipeline.Series?.Verdicts.Likelihood == null || pipeline.Scored < UnlikeTrainingAfterRows || pipeline.AboveThreshold * 2 <= pipeline.Scored) return;
-            var training = Model.TrainingErrors;
-            double trained = training.Count == 0 ? 0 : (double)training.Count(e => e > Model.Threshold) / training.Count;
-            if (trained >= 0.25) return;
-            WriteWarning(System.FormattableString.Invariant(
-                $"{(double)pipeline.AboveThreshold / pipeline.Scored:P0} of the {pipeline.Scored:N0} scored rows have a reconstruction error above the model's threshold ") +
-                $"({Model.Threshold.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}, which {trained.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} of its training rows were above): these rows are unlike the rows it was trained on " +
-                "(another series, a lasting change, or too short a baseline). The verdicts judge each row against the other rows of its group, so " +
-                "among rows that are all unusual an incident can go unflagged. Train the model on rows like these (several days of them; after a " +
-                "lasting change, Invoke-AutoencoderTraining -Incremental), or score with -Calibration None to judge by the threshold alone.");
+            if (pipeline.UnlikeTrainingWarning() is { } unlike) WriteWarning(unlike);
         }
 
         // Long file runs say how far they are and how fast they go.

@@ -108,6 +108,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (!ScoreFile(plan)) { summary.Stopped = true; break; }
                 }
                 if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
+                if (pipeline.UnlikeTrainingWarning() is { } unlike) observer.Warning(unlike);
             }
             finally
             {
