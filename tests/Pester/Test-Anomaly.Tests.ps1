@@ -371,6 +371,22 @@ Describe 'Test-Anomaly' {
             }
         }
 
+        It 'says a row is the header again where exports were joined into one file, and scores the rows after it' {
+            # The row was "column 'CpuPct' has value 'CpuPct', which is not a number", with no word of why it was there.
+            $rows = @(New-SampleRow -First 6)
+            $names = @($rows[0].PSObject.Properties.Name)
+            $line = { param($r) ($names | ForEach-Object { "$($r.$_)" }) -join ',' }
+            $lines = @($names -join ',') + @($rows[0..2] | ForEach-Object { & $line $_ }) + @($names -join ',') + @($rows[3..5] | ForEach-Object { & $line $_ })
+            $file = Join-Path $TestDrive 'joined.csv'
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $errs = $null
+            $out = @(Test-Anomaly -Model $m -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out | Should -HaveCount 6
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+            "$($errs[0])" | Should -BeLike '*line 5*column''s own name*the header again*joined*'
+        }
+
         It 'skips a line of spaces and tabs as Import-Csv does, in both paths and in training from the file' {
             # A blank line a text editor left with spaces in it was a FieldCountMismatch error in every file reader.
             $rows = @(New-SampleRow -First 6)

@@ -49,8 +49,18 @@ namespace AutoencoderPS.Engine.Features
                     _ => "",
                 };
             }
-            return new FeatureValueException(FeatureValueProblem.NotNumeric, column, value, $"column '{column}' has value '{value}', which is not a number{hint}.");
+            return new FeatureValueException(FeatureValueProblem.NotNumeric, column, value,
+                $"column '{column}' has value '{value}', which is not a number{hint}{HeaderAgain(column, value)}.");
         }
+
+        // A value that is its own column's name: the header again, where exports were joined into one file (a daily
+        // export appended to the last) or a tool wrote one header per part. The row is rejected like any other; the
+        // operator is told why it is there.
+        private static string HeaderAgain(string column, object? value) =>
+            value is string text && column.Trim().Length > 0 && string.Equals(text.Trim(), column.Trim(), System.StringComparison.OrdinalIgnoreCase)
+                ? ": it is the column's own name, so the row is the header again (files joined into one, or one header per part); " +
+                  "rows after a header of other columns would sit under the wrong ones"
+                : "";
 
         /// <summary>
         /// A value of <paramref name="column"/> (<paramref name="role"/> says what the column is for, when not a feature)
@@ -59,7 +69,8 @@ namespace AutoencoderPS.Engine.Features
         public static FeatureValueException NotATime(string column, object? value, System.Globalization.CultureInfo culture,
             string? role = null, string? errorId = null) =>
             new FeatureValueException(FeatureValueProblem.NotTimestamp, column, value,
-                $"column '{column}'{(role == null ? "" : $" ({role})")} has value '{value}', which is not a date and time{TimestampParser.WhyNotATime(value, culture)}.",
+                $"column '{column}'{(role == null ? "" : $" ({role})")} has value '{value}', which is not a date and time" +
+                (HeaderAgain(column, value) is { Length: > 0 } again ? again : TimestampParser.WhyNotATime(value, culture)) + ".",
                 errorId ?? ErrorIds.InvalidTimestampValue);
 
         /// <summary>
