@@ -127,6 +127,27 @@ Describe 'Issue 15: a file read with the wrong culture or delimiter (items 16 an
         Get-Content -LiteralPath $out -Raw | Should -Match 'previous results'
     }
 
+    It 'writes the good rows read before a run of 100 failed rows stops the call, to the pipeline, piped or from a file' {
+        # They waited in the scoring batch (256 rows), and the stop lost them: 768 of 864 good rows came out (operator trial).
+        $export = Join-Path $TestDrive 'bad-tail.csv'
+        $inv = [cultureinfo]::InvariantCulture
+        $lines = @('Host,cpu,mem,disk') + @(New-MetricRow -Count 300 -Seed 12 | ForEach-Object -Begin { $i = 0 } -Process {
+                $cpu = if (++$i -gt 170) { 'n/a%' } else { $_.cpu.ToString($inv) }
+                '{0},{1},{2},{3}' -f $_.Host, $cpu, $_.mem.ToString($inv), $_.disk.ToString($inv) })
+        Set-Content -LiteralPath $export -Value $lines -Encoding utf8NoBOM
+        foreach ($piped in $false, $true) {
+            $thrown = $null
+            $out = [System.Collections.Generic.List[object]]::new()
+            try {
+                if ($piped) { Import-Csv -LiteralPath $export | Test-Anomaly -Model $script:ModelObject -ErrorAction SilentlyContinue | ForEach-Object { $out.Add($_) } }
+                else { Test-Anomaly -Model $script:ModelObject -Path $export -ErrorAction SilentlyContinue | ForEach-Object { $out.Add($_) } }
+            }
+            catch { $thrown = $_ }
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'TooManyRowFailures*'
+            $out.Count | Should -Be 170 -Because "piped: $piped"
+        }
+    }
+
     It 'counts failed rows in a row, not in all: bad rows here and there in a file scored to a file do not stop it' {
         # Every third row has a value that is not a number: 100 failed rows, never two in a row. The file path reports
         # only its failed rows, so the rows between them must still reset the count (they once did not: it stopped).

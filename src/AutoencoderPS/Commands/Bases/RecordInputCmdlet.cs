@@ -168,9 +168,13 @@ namespace AutoencoderPS.Commands
         {
             WriteError(RowError(e, record, row));
             if (!failedRun.Add(e, row, Locate(record, row))) return;
+            BeforeTooManyRowFailures();
             ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.TooManyRowFailures, failedRun.StopMessage(e, ReadsFiles) + afterStop),
                 TargetOf(record)));
         }
+
+        /// <summary>Called before a run of failed rows stops the command: what was read before it is written out here.</summary>
+        protected virtual void BeforeTooManyRowFailures() { }
 
         /// <summary>"File 'x.csv', line 17" for file rows, "Row 17" for pipeline input.</summary>
         protected static string Locate(IRecord record, long row) =>
