@@ -491,6 +491,39 @@ Describe 'Real-world exports: column roles' {
         @(New-CounterRows 1200 1500 4 | Test-Anomaly -Model $back -ThreadCount 1 -Calibration None | Where-Object IsAnomaly).Count | Should -BeLessThan 30
     }
 
+    It 'a long export (one metric per row) warns in training; pivoted as about_AutoencoderPS shows, it trains without the warning' {
+        # Windows of such rows mixed metrics (cpu, mem, cpu, mem...) and the trial's incidents were missed, with no word.
+        $t0 = [datetime]::new(2026, 12, 1, 0, 0, 0)
+        $random = [System.Random]::new(5)
+        $long = foreach ($i in 0..299) {
+            foreach ($h in 'web01', 'web02') {
+                $load = 0.5 + 0.4 * [math]::Sin(2 * [math]::PI * $i / 288)
+                [pscustomobject]@{ time = $t0.AddMinutes(5 * $i).ToString('s'); host = $h; metric = 'cpu'; value = [math]::Round(20 + 60 * $load + $random.NextDouble(), 2) }
+                [pscustomobject]@{ time = $t0.AddMinutes(5 * $i).ToString('s'); host = $h; metric = 'mem'; value = [math]::Round(40 + 10 * $load + $random.NextDouble(), 2) }
+            }
+        }
+        $m = New-Autoencoder -HiddenLayer 8, 4 -WindowSize 4 -TimeProperty time -GroupBy host -Feature value -Seed 1
+        $long | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue | Out-Null
+        $shared = @($said | Where-Object { "$_" -like '*same time as the row before them*' })
+        $shared | Should -HaveCount 1
+        "$($shared[0])" | Should -BeLike "*600 of the 1,200 training rows*group ('host')*Pivot*Long exports*"
+
+        # The about topic's recipe, as written there (from a file).
+        $file = Join-Path $TestDrive 'long.csv'
+        $long | Export-Csv -LiteralPath $file -UseQuotes AsNeeded
+        $wide = @(Import-Csv $file | Group-Object time, host | ForEach-Object {
+                $row = [ordered]@{ time = $_.Group[0].time; host = $_.Group[0].host }
+                foreach ($x in $_.Group) { $row[$x.metric] = $x.value }
+                [pscustomobject]$row
+            })
+        $wide | Should -HaveCount 600
+        @($wide[0].PSObject.Properties.Name) -join ',' | Should -Be 'time,host,cpu,mem'
+        $w = New-Autoencoder -HiddenLayer 8, 4 -WindowSize 4 -TimeProperty time -GroupBy host -Seed 1
+        $wide | Invoke-AutoencoderTraining -Model $w -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue | Out-Null
+        @($said | Where-Object { "$_" -like '*same time as the row before them*' }) | Should -HaveCount 0
+        @($w.FeatureColumns.Name) -join ',' | Should -Be 'cpu,mem'
+    }
+
     It '-Feature naming a column the files lack is a terminating MissingFeatureColumn error naming it' {
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature cpu_pct, disk_iops
         $caught = $null

@@ -248,6 +248,7 @@ namespace AutoencoderPS.Commands
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
                 WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+                if (plan.SharedTimesWarning(Model.Settings.GroupBy) is { } shared) WriteWarning(shared);
                 // A group without a window is an error of that group; the others train (none at all: the model says so).
                 if (plan.Windows.Count > 0)
                 {

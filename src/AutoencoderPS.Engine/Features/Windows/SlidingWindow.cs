@@ -634,6 +634,28 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Gaps that broke a window.</summary>
         public int Gaps { get; }
 
+        /// <summary>
+        /// Rows with the same time as the row before them in their group (two rows of one instant). Many of them mean rows
+        /// of one metric each ("long" exports: time, host, metric, value), whose windows mix metrics: see
+        /// <see cref="SharedTimesWarning"/>.
+        /// </summary>
+        public int SharedTimes { get; internal set; }
+
+        /// <summary>Rows planned (with a time).</summary>
+        public int Rows { get; internal set; }
+
+        /// <summary>
+        /// A warning when more than one row in ten shares its time with the row before it in its group, else null:
+        /// a window is then made of rows of different metrics (or a time grid averages them into one cell), and the model
+        /// learns nothing an operator means. Such exports are pivoted to one row per time (and group) first.
+        /// </summary>
+        public string? SharedTimesWarning(string? groupBy) =>
+            Rows == 0 || SharedTimes * 10L <= Rows ? null :
+            $"{SharedTimes:N0} of the {Rows:N0} training rows have the same time as the row before them in their " +
+            (groupBy == null ? "series" : $"group ('{groupBy}')") + ": one measurement per row (time, metric, value)? A window is then " +
+            "made of rows of different metrics. Pivot such rows first, to one row per time" + (groupBy == null ? "" : " and group") +
+            " with a column per metric (see 'Long exports' in about_AutoencoderPS), or group them by what tells the rows of one time apart.";
+
         /// <summary>Training windows of each group, in the order the groups came.</summary>
         public IReadOnlyDictionary<string, int> WindowsPerGroup { get; internal set; } = new Dictionary<string, int>();
 
@@ -741,6 +763,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             }
             var intervals = new Dictionary<string, TimeSpan>(knownIntervals ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
             var allSteps = new List<long>();
+            int shared = 0, timed = 0;
             foreach (var group in order)
             {
                 var list = members[group];
@@ -754,7 +777,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                     {
                         long step = (keys[sorted[k]].Time!.Value - keys[sorted[k - 1]].Time!.Value).Ticks;
                         if (step > 0) steps.Add(step);
+                        else shared++;
                     }
+                    timed += sorted.Count;
                     if (steps.Count > 0)
                     {
                         intervals[group] = TimeSpan.FromTicks(Median(steps));
@@ -793,7 +818,10 @@ namespace AutoencoderPS.Engine.Features.Windows
                 perGroup[group] = windows.Count - before;
                 for (int k = before; k < windows.Count; k++) groupOf.Add(group);
             }
-            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps) { WindowsPerGroup = perGroup, WindowGroups = groupOf };
+            return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps)
+            {
+                WindowsPerGroup = perGroup, WindowGroups = groupOf, SharedTimes = shared, Rows = timed,
+            };
         }
 
         /// <summary>
@@ -875,7 +903,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 perGroup[group] = count;
             }
             return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps)
-                { WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed };
+                { WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed, SharedTimes = steps.SharedTimes, Rows = steps.Rows };
         }
 
         /// <summary>
