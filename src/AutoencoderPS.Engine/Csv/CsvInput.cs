@@ -60,7 +60,11 @@ namespace AutoencoderPS.Engine.Csv
             for (int i = 0; i < Names.Count; i++)
                 // Unnamed columns (a trailing delimiter in the header) can't be looked up, so they never clash.
                 if (Names[i].Trim().Length > 0 && !index.TryAdd(Names[i], i))
-                    throw new AutoencoderException(ErrorIds.DuplicateColumn, $"File '{file}': column '{Names[i]}' appears more than once in the header.");
+                    throw new AutoencoderException(ErrorIds.DuplicateColumn, $"File '{file}': column '{Names[i]}' appears more than once in the header." +
+                        (Names[0].TrimStart().StartsWith('#')
+                            ? $" Its first line, which starts '{Text.PrintableText.Of(Names[0].Trim().Length > 40 ? Names[0].Trim()[..40] : Names[0].Trim())}', looks like an annotation or a comment, not " +
+                              "column names (InfluxDB's annotated CSV starts with #group, #datatype and #default lines): remove such lines above the header."
+                            : ""));
         }
 
         public IReadOnlyList<string> Names { get; }

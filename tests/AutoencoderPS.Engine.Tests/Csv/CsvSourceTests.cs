@@ -207,6 +207,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(header.Fit(header.Names.Count + 2, _ => " "));
         }
 
+        [Fact]
+        public void AnAnnotatedInfluxExportIsToldItsFirstLineIsNoHeader()
+        {
+            // InfluxDB's annotated CSV: 'column 'false' appears more than once' said nothing of why.
+            string path = Write("influx.csv",
+                "#group,false,false,true,true,false,false,true,true,true\n" +
+                "#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string,string\n" +
+                "#default,_result,,,,,,,,\n" +
+                ",result,table,_start,_stop,_time,_value,_field,_measurement,host\n" +
+                ",,0,2026-12-01T00:00:00Z,2026-12-02T00:00:00Z,2026-12-01T00:00:00Z,12.5,cpu,system,web01\n");
+            var error = Assert.Throws<AutoencoderException>(() => Read(path));
+            Assert.Equal(ErrorIds.DuplicateColumn, error.ErrorId);
+            Assert.Contains("starts '#group'", error.Message, StringComparison.Ordinal);
+            Assert.Contains("InfluxDB", error.Message, StringComparison.Ordinal);
+            // A header that happens to repeat a name is told no such thing.
+            Assert.DoesNotContain("annotation", Assert.Throws<AutoencoderException>(() => new CsvHeader(new[] { "a", "A" }, "f")).Message, StringComparison.Ordinal);
+        }
+
         [Theory]
         [InlineData("host,cpu,host\n1,2,3\n", "host")]
         [InlineData("host,cpu,CPU\n1,2,3\n", "CPU")]
