@@ -6,7 +6,8 @@
     Run by cron or Task Scheduler as
         pwsh -NoProfile -NonInteractive -File <module folder>/Invoke-ScheduledScoring.ps1 -ModelPath ... -Path ... -OutputPath ...
     It imports AutoencoderPS from its own folder (so the job uses the module it ships with, whatever PSModulePath
-    says), runs Invoke-AnomalyScoring, writes the run's summary to standard output and errors to standard error, and
+    says), runs Invoke-AnomalyScoring, writes the run's summary to standard output and errors to standard error (one line
+    each, "ERROR <ErrorId>: <message>", for a log file and grep), and
     exits with:
         0  the run completed and found no anomaly (or nothing was new)
         1  the run completed and found anomalies: they are in the output file
@@ -94,8 +95,21 @@ param(
 $PSStyle.OutputRendering = 'PlainText'
 [Console]::Out.WriteLine(('==== {0:yyyy-MM-ddTHH:mm:ssZ} scheduled scoring run, process {1}, output {2}' -f [DateTime]::UtcNow, $PID, $OutputPath))
 
+# One line per error on standard error: its ErrorId and message, without the script's own line and position, which
+# PowerShell's error view adds and which say nothing about the run.
+# -ErrorVariable holds a terminating error as its exception, whose ErrorRecord is the error.
+function Format-LogError($Problem) {
+    $record = if ($Problem -is [System.Management.Automation.ErrorRecord]) { $Problem }
+              elseif ($Problem -is [System.Management.Automation.IContainsErrorRecord]) { $Problem.ErrorRecord }
+    $id = if ($record) { ($record.FullyQualifiedErrorId -split ',')[0] } else { 'ScheduledScoringFailed' }
+    $text = if ($record) { "$record" } else { "$Problem" }
+    'ERROR {0}: {1}' -f $id, ($text -replace '\r?\n', ' ')
+}
+function Write-LogError($Problem) { [Console]::Error.WriteLine((Format-LogError $Problem)) }
+
 $ErrorActionPreference = 'Continue'
 $global:LASTEXITCODE = 0
+$problems = $null
 try {
     Import-Module (Join-Path $PSScriptRoot 'AutoencoderPS.psd1') -ErrorAction Stop
     $arguments = @{
@@ -104,7 +118,8 @@ try {
         OutputPath  = $OutputPath
         Format      = $Format
         ThreadCount = $ThreadCount
-        ErrorAction = 'Continue'
+        ErrorAction = 'SilentlyContinue'
+        ErrorVariable = 'problems'
     }
     if ($StatePath) { $arguments.StatePath = $StatePath }
     if ($Culture) { $arguments.Culture = $Culture }
@@ -114,14 +129,19 @@ try {
     }
     if ($Explain -eq 'All') { $arguments.ExplainAll = $true }
     if ($Formulas -eq 'Neutralize') { $arguments.NeutralizeFormulas = $true }
+    $problems = $null
     $summary = Invoke-AnomalyScoring @arguments
     $code = $global:LASTEXITCODE
+    foreach ($problem in $problems) { Write-LogError $problem }
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }
     if ($summary) { $summary | Out-String -Width 200 | Write-Output }
 }
 catch {
     # A terminating error: Invoke-AnomalyScoring set 3 (locked) or 2 (failed) before it threw; anything else is a failure.
-    $PSCmdlet.WriteError($_)
+    $thrown = $_
+    # -ErrorVariable holds the terminating error too: each error once.
+    $said = [System.Collections.Generic.HashSet[string]]::new()
+    foreach ($problem in @($problems) + $thrown) { if ($null -ne $problem -and $said.Add((Format-LogError $problem))) { Write-LogError $problem } }
     $code = if ($global:LASTEXITCODE -in 2, 3) { $global:LASTEXITCODE } else { 2 }
 }
 exit $code

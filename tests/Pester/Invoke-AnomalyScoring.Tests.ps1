@@ -543,6 +543,10 @@ Describe 'Invoke-AnomalyScoring' {
             $both.Stdout | Should -Match 'Anomalies\s*:\s*20'
             $both.Stdout | Should -Match 'ExitCode\s*:\s*4 \(anomalies found, and a file failed\)'
             $both.Stderr | Should -Match 'other\.csv'
+            # The log gets one line per error, its ErrorId first, not the script's own line and position.
+            @($both.Stderr -split '\r?\n' | Where-Object { $_ }) | Should -HaveCount 1
+            $both.Stderr | Should -Match '^ERROR FeatureColumnsMissing: File .*other\.csv'
+            $both.Stderr | Should -Not -Match 'Invoke-ScheduledScoring\.ps1:|Line \|'
 
             $calm = Invoke-Child (Get-ScriptArgument $script:CalmModel $glob (Join-Path $folder 'calm.csv'))
             $calm.ExitCode | Should -Be 2 -Because 'the calm run found nothing, and the foreign file failed'
