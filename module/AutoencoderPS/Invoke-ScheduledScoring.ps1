@@ -97,19 +97,12 @@ $PSStyle.OutputRendering = 'PlainText'
 
 # One line per error on standard error: its ErrorId and message, without the script's own line and position, which
 # PowerShell's error view adds and which say nothing about the run.
-# -ErrorVariable holds a terminating error as its exception, whose ErrorRecord is the error.
-function Format-LogError($Problem) {
-    $record = if ($Problem -is [System.Management.Automation.ErrorRecord]) { $Problem }
-              elseif ($Problem -is [System.Management.Automation.IContainsErrorRecord]) { $Problem.ErrorRecord }
-    $id = if ($record) { ($record.FullyQualifiedErrorId -split ',')[0] } else { 'ScheduledScoringFailed' }
-    $text = if ($record) { "$record" } else { "$Problem" }
-    'ERROR {0}: {1}' -f $id, ($text -replace '\r?\n', ' ')
+function Write-LogError([System.Management.Automation.ErrorRecord] $Record) {
+    [Console]::Error.WriteLine(('ERROR {0}: {1}' -f ($Record.FullyQualifiedErrorId -split ',')[0], ("$Record" -replace '\r?\n', ' ')))
 }
-function Write-LogError($Problem) { [Console]::Error.WriteLine((Format-LogError $Problem)) }
 
 $ErrorActionPreference = 'Continue'
 $global:LASTEXITCODE = 0
-$problems = $null
 try {
     Import-Module (Join-Path $PSScriptRoot 'AutoencoderPS.psd1') -ErrorAction Stop
     $arguments = @{
@@ -118,8 +111,7 @@ try {
         OutputPath  = $OutputPath
         Format      = $Format
         ThreadCount = $ThreadCount
-        ErrorAction = 'SilentlyContinue'
-        ErrorVariable = 'problems'
+        ErrorAction = 'Continue'
     }
     if ($StatePath) { $arguments.StatePath = $StatePath }
     if ($Culture) { $arguments.Culture = $Culture }
@@ -129,19 +121,17 @@ try {
     }
     if ($Explain -eq 'All') { $arguments.ExplainAll = $true }
     if ($Formulas -eq 'Neutralize') { $arguments.NeutralizeFormulas = $true }
-    $problems = $null
-    $summary = Invoke-AnomalyScoring @arguments
+    # Each error is logged as it comes (a run killed later has said it; its line is committed).
+    $summary = Invoke-AnomalyScoring @arguments 2>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.ErrorRecord]) { Write-LogError $_ } else { $_ }
+    }
     $code = $global:LASTEXITCODE
-    foreach ($problem in $problems) { Write-LogError $problem }
     if ($null -eq $summary -and $code -notin 2, 3) { $code = 2 }
     if ($summary) { $summary | Out-String -Width 200 | Write-Output }
 }
 catch {
     # A terminating error: Invoke-AnomalyScoring set 3 (locked) or 2 (failed) before it threw; anything else is a failure.
-    $thrown = $_
-    # -ErrorVariable holds the terminating error too: each error once.
-    $said = [System.Collections.Generic.HashSet[string]]::new()
-    foreach ($problem in @($problems) + $thrown) { if ($null -ne $problem -and $said.Add((Format-LogError $problem))) { Write-LogError $problem } }
+    Write-LogError $_
     $code = if ($global:LASTEXITCODE -in 2, 3) { $global:LASTEXITCODE } else { 2 }
 }
 exit $code
