@@ -509,6 +509,18 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.IsTrained | Should -BeFalse
         }
 
+        It 'named with -Feature, numbers the culture does not read are still refused (NamedFeatureUnreadNumbers), not a category of the first of them' {
+            $file = Join-Path $TestDrive 'late-de.csv'
+            $de = [cultureinfo]::GetCultureInfo('de-DE')
+            $lines = @('cpu;late') + @(0..1199 | ForEach-Object { '{0};{1}' -f (40 + $_ % 17), $(if ($_ -ge 1100) { (40 + $_ * 0.37).ToString('0.00', $de) } else { '' }) })
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, late
+            { Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'NamedFeatureUnreadNumbers,*' -ExpectedMessage "*'late', named with -Feature*-Culture*"
+            Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Culture de-DE -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Role | Should -Be 'Numeric'
+        }
+
         It 'every column present from the first row: roles from the first 1,000 rows, no warning' {
             $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, net
             $verbose = Invoke-LateTraining -Model $m

@@ -7,8 +7,10 @@ namespace AutoencoderPS.Engine.Features
 {
     /// <summary>
     /// The leading training rows that column roles are chosen from (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?)"/>):
-    /// the first <see cref="Rows"/>, and more while a column that may be a feature has had no value yet (a host that
-    /// joined a wide export late), so that no column's role is chosen on no evidence. Bounded: at most
+    /// the first <see cref="Rows"/>, and more while a column that may be a feature had no value in them (a host that
+    /// joined a wide export late), so that no column's role is chosen on no evidence: until each such column has shown
+    /// <see cref="LateValues"/> values, as many as the role rules need to tell a category of few values from numbers
+    /// (<see cref="FeatureSchema.MaxCategories"/>), or the input ends. Bounded: at most
     /// <see cref="MaxRows"/> rows and <see cref="MaxCells"/> values (rows times the header's columns), and never fewer
     /// than <see cref="Rows"/>. When every column has a value in the first row, as is usual, it costs nothing more.
     /// </summary>
@@ -23,11 +25,17 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>The most values (rows times columns) kept while a column waits for its first value.</summary>
         public const long MaxCells = 2_000_000;
 
+        /// <summary>The values a column without any in the first <see cref="Rows"/> rows shows before roles are chosen.</summary>
+        public const int LateValues = FeatureSchema.MaxCategories + 1;
+
         private readonly List<IRecord> records = new List<IRecord>();
         private readonly CultureInfo culture;
         private readonly Func<string, bool> watched;
         private List<string> awaiting = new List<string>();
         private IReadOnlyList<string> emptyInFirstRows = Array.Empty<string>();
+        // The columns of emptyInFirstRows, each with the values it has shown since.
+        private int[] lateCounts = Array.Empty<int>();
+        private int lateShort;
         private int limit = Rows;
 
         /// <param name="culture">The culture the values are read in.</param>
@@ -49,14 +57,16 @@ namespace AutoencoderPS.Engine.Features
         public int Limit => limit;
 
         /// <summary>Watched columns of the first row's header that have had no value in the rows so far.</summary>
-        public IReadOnlyList<string> Awaiting => awaiting;
+        public IReadOnlyList<string> Awaiting =>
+            records.Count <= Rows ? awaiting : emptyInFirstRows.Where((_, k) => lateCounts[k] == 0).ToArray();
 
         /// <summary>Watched columns that had no value in the first <see cref="Rows"/> rows (so the sample went on), in header order.</summary>
         public IReadOnlyList<string> EmptyInFirstRows => emptyInFirstRows;
 
         /// <summary>
-        /// Keeps <paramref name="record"/>; true when roles can be chosen: at least <see cref="Rows"/> rows and every
-        /// watched column has had a value, or <see cref="Limit"/> rows.
+        /// Keeps <paramref name="record"/>; true when roles can be chosen: at least <see cref="Rows"/> rows, and every
+        /// watched column has had a value in the first <see cref="Rows"/> or <see cref="LateValues"/> values after; or
+        /// <see cref="Limit"/> rows.
         /// </summary>
         public bool Add(IRecord record)
         {
@@ -67,13 +77,28 @@ namespace AutoencoderPS.Engine.Features
                 limit = (int)Math.Clamp(MaxCells / Math.Max(1, names.Count), Rows, MaxRows);
             }
             records.Add(record);
-            if (awaiting.Count > 0)
+            if (records.Count <= Rows)
             {
-                for (int k = awaiting.Count - 1; k >= 0; k--)
-                    if (record.TryGetValue(awaiting[k], out var value) && HasValue(value, culture)) awaiting.RemoveAt(k);
-                if (records.Count == Rows && awaiting.Count > 0) emptyInFirstRows = awaiting.ToArray();
+                if (awaiting.Count > 0)
+                {
+                    for (int k = awaiting.Count - 1; k >= 0; k--)
+                        if (record.TryGetValue(awaiting[k], out var value) && HasValue(value, culture)) awaiting.RemoveAt(k);
+                    if (records.Count == Rows && awaiting.Count > 0)
+                    {
+                        emptyInFirstRows = awaiting.ToArray();
+                        lateCounts = new int[awaiting.Count];
+                        lateShort = awaiting.Count;
+                    }
+                }
             }
-            return records.Count >= Rows && (awaiting.Count == 0 || records.Count >= limit);
+            else if (lateShort > 0)
+            {
+                for (int k = 0; k < lateCounts.Length; k++)
+                    if (lateCounts[k] < LateValues && record.TryGetValue(emptyInFirstRows[k], out var value) && HasValue(value, culture) &&
+                        ++lateCounts[k] == LateValues)
+                        lateShort--;
+            }
+            return records.Count >= Rows && (lateShort == 0 || records.Count >= limit);
         }
 
         /// <summary>Forgets the rows (once roles are chosen and they are kept as numbers).</summary>

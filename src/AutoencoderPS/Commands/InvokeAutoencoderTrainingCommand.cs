@@ -416,7 +416,7 @@ namespace AutoencoderPS.Commands
                     var keys = keyColumns!;
                     if (sample.EmptyInFirstRows.Count > 0)
                         WriteVerbose($"Column roles are chosen from the first {pending.Count:N0} rows rather than {RoleSample.Rows:N0}: " +
-                                     $"{string.Join(", ", sample.EmptyInFirstRows.Select(c => $"'{c}'"))} had no value in the first {RoleSample.Rows:N0} rows" +
+                                     $"{string.Join(", ", sample.EmptyInFirstRows.Select(c => $"'{c}'"))} had no value in the first {RoleSample.Rows:N0} rows (roles wait for {RoleSample.LateValues} of a column's values)" +
                                      (sample.Awaiting.Count == 0 ? "."
                                          : inputEnded ? $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in any row."
                                          : $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in the first {pending.Count:N0} (at most {sample.Limit:N0} rows are kept to choose roles)."));

@@ -36,12 +36,40 @@ namespace AutoencoderPS.Engine.Tests
         {
             // Roles chosen from the first 1,000 rows left 'late' out as "always empty" (an operator trial: host web03 joined at row 1,011).
             var sample = new RoleSample(Invariant, c => c != "never" && c != "time");
-            Assert.Equal(1011, RowsUntilReady(sample, joins: 1010, available: 5000));
+            Assert.Equal(1010 + RoleSample.LateValues, RowsUntilReady(sample, joins: 1010, available: 5000));
             Assert.Equal(new[] { "late" }, sample.EmptyInFirstRows);
             Assert.Empty(sample.Awaiting);
 
             var schema = FeatureSchema.Infer(sample.Records, null, new[] { "time" }, Invariant, out _);
             Assert.Equal(ColumnRole.Numeric, schema.Columns[schema.IndexOf("late")].Role);
+        }
+
+        [Fact]
+        public void AColumnThatJoinsLateWithFewValuesKeepsTheSampleGoingToTheEndOrTheBound()
+        {
+            // 'late' holds 10 values from row 1,990 on: all of them are read (the input ends before the bound).
+            var sample = new RoleSample(Invariant, c => c != "never" && c != "time");
+            Assert.Equal(-1, RowsUntilReady(sample, joins: 1990, available: 2000));
+            Assert.Equal(2000, sample.Count);
+            Assert.Equal(new[] { "late" }, sample.EmptyInFirstRows);
+            Assert.Empty(sample.Awaiting);
+        }
+
+        [Fact]
+        public void ANamedLateColumnOfNumbersTheCultureDoesNotReadIsRefusedNotACategoryOfItsFirstValue()
+        {
+            // Roles chosen on its first value ('447,00'), a named column was a category of one text, without a word:
+            // with as many values as the category rule needs, NamedFeatureUnreadNumbers says why.
+            var de = CultureInfo.GetCultureInfo("de-DE");
+            var sample = new RoleSample(Invariant, c => c == "cpu" || c == "late");
+            for (int i = 0; i < 1200; i++)
+            {
+                var row = new TestRecord(("cpu", (30 + i % 17).ToString(Invariant)), ("late", i >= 1100 ? (40 + i * 0.37).ToString("0.00", de) : ""));
+                if (sample.Add(row)) break;
+            }
+            Assert.Equal(1100 + RoleSample.LateValues, sample.Count);
+            var e = Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(sample.Records, new[] { "cpu", "late" }, null, Invariant, out _));
+            Assert.Equal(ErrorIds.NamedFeatureUnreadNumbers, e.ErrorId);
         }
 
         [Fact]
