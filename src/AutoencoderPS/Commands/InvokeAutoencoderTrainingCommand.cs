@@ -199,7 +199,7 @@ namespace AutoencoderPS.Commands
                 if (later is { Length: > 0 })
                     WriteWarning($"Left out of the features, as {(later.Length == 1 ? "it was" : "they were")} empty in the first {sample!.Limit:N0} rows, which column roles are chosen from: " +
                                  string.Join(", ", later.Select(e => $"'{e.Key}' ({e.Value:N0} values in later rows)")) +
-                                 ". Train on rows where they are present, or put such rows first.");
+                                 $". Train on rows where {(later.Length == 1 ? "it is" : "they are")} present, or put such rows first.");
             }
             if (rows.Count == 0) ThrowEmpty();
 
@@ -415,7 +415,7 @@ namespace AutoencoderPS.Commands
                     // The window's time and group columns are keys, never features.
                     var keys = keyColumns!;
                     if (sample.EmptyInFirstRows.Count > 0)
-                        WriteVerbose($"Column roles are chosen from the first {pending.Count:N0} rows rather than {RoleSample.Rows:N0}: " +
+                        WriteVerbose($"Column roles are chosen from the first {pending.Count:N0} rows{(pending.Count > RoleSample.Rows ? $" rather than {RoleSample.Rows:N0}" : "")}: " +
                                      $"{string.Join(", ", sample.EmptyInFirstRows.Select(c => $"'{c}'"))} had no value in the first {RoleSample.Rows:N0} rows (roles wait for {RoleSample.LateValues} of a column's values)" +
                                      (sample.Awaiting.Count == 0 ? "."
                                          : inputEnded ? $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in any row."
