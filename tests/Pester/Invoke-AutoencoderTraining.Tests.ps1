@@ -448,6 +448,100 @@ Describe 'Invoke-AutoencoderTraining' {
         }
     }
 
+    Context 'a column with no value in the first rows (a host that joined late)' {
+        BeforeAll {
+            # 1,200 rows every 5 minutes: 'late' is empty in the first 1,100 (beyond the rows roles were chosen from) and
+            # holds numbers after; 'never' is empty in every row. Roles were chosen from the first 1,000 rows, so 'late'
+            # was left out as "always empty", or, named with -Feature, became a category of its 100 numbers' texts.
+            $script:lateFile = Join-Path $TestDrive 'late.csv'
+            $start = [datetime]'2026-12-01T00:00:00'
+            $lines = @('time,cpu,net,late,never') + @(for ($i = 0; $i -lt 1200; $i++) {
+                    $late = if ($i -ge 1100) { (20 + ($i * 7 % 13) + 0.25).ToString([cultureinfo]::InvariantCulture) } else { '' }
+                    '{0},{1},{2},{3},' -f $start.AddMinutes(5 * $i).ToString('s'), (30 + $i % 17), (100 + $i % 11), $late
+                })
+            Set-Content -LiteralPath $lateFile -Value $lines -Encoding utf8NoBOM
+            $script:lateRows = @(Import-Csv -LiteralPath $lateFile)
+            function Invoke-LateTraining {
+                param($Model, [switch] $Pipeline)
+                $common = @{ Model = $Model; Epochs = 1; ThreadCount = 1; WarningVariable = 'script:lateWarnings'; WarningAction = 'SilentlyContinue'; Verbose = $true }
+                $log = if ($Pipeline) { $lateRows | Invoke-AutoencoderTraining @common 4>&1 } else { Invoke-AutoencoderTraining -Path $lateFile @common 4>&1 }
+                @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            }
+        }
+
+        It 'is a numeric feature, with one warning naming it and how much of training it was missing in (<Source>, <Kind>)' -ForEach @(
+            @{ Source = 'file'; Kind = 'row model' }, @{ Source = 'pipeline'; Kind = 'row model' },
+            @{ Source = 'file'; Kind = 'sliding windows' }, @{ Source = 'pipeline'; Kind = 'sliding windows' }
+        ) {
+            $window = if ($Kind -eq 'sliding windows') { @{ WindowSize = 3; TimeProperty = 'time' } } else { @{ ExcludeFeature = 'time' } }
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 @window
+            $verbose = Invoke-LateTraining -Model $m -Pipeline:($Source -eq 'pipeline')
+            $m.IsTrained | Should -BeTrue
+            @($m.Features) | Should -Be @('cpu', 'net', 'late')
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Role | Should -Be 'Numeric'
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Statistics.Missing | Should -Be 1100
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Statistics.Count | Should -Be 1200   # every row read, none rejected
+            @($lateWarnings | Where-Object { "$_" -like "*'late'*" }) | Should -HaveCount 1
+            "$(@($lateWarnings | Where-Object { "$_" -like "*'late'*" }))" | Should -BeLike "*'late' (missing in 1,100 of 1,200 training rows*filled in*"
+            @($lateWarnings | Where-Object { "$_" -like "*'cpu'*" -or "$_" -like "*'never'*" }) | Should -HaveCount 0
+            # Empty in every training row: left out, with the reason in the verbose stream, no warning.
+            ($m.Schema.Ignored | Where-Object Name -eq 'never').Reason | Should -Be 'always empty'
+            @($verbose | Where-Object { $_ -like "*'never': not a feature (always empty)*" }) | Should -HaveCount 1
+            @($verbose | Where-Object { $_ -like "*'late'*no value in the first 1,000 rows*" }) | Should -HaveCount 1
+        }
+
+        It 'named with -Feature, is a numeric feature, not a category of its numbers'' texts (<Source>, <Kind>)' -ForEach @(
+            @{ Source = 'file'; Kind = 'row model' }, @{ Source = 'pipeline'; Kind = 'row model' },
+            @{ Source = 'file'; Kind = 'sliding windows' }, @{ Source = 'pipeline'; Kind = 'sliding windows' }
+        ) {
+            $window = if ($Kind -eq 'sliding windows') { @{ WindowSize = 3; TimeProperty = 'time' } } else { @{} }
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, net, late @window
+            $null = Invoke-LateTraining -Model $m -Pipeline:($Source -eq 'pipeline')
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Role | Should -Be 'Numeric'
+            $m.Schema.Width | Should -Be 3
+            @($lateWarnings | Where-Object { "$_" -like "*'late' (missing in 1,100 of 1,200 training rows*" }) | Should -HaveCount 1
+        }
+
+        It 'named with -Feature and empty in every training row, is an error, not a feature of no values' {
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, never
+            { Invoke-AutoencoderTraining -Model $m -Path $lateFile -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EmptyFeatureColumn,*' -ExpectedMessage "*'never' has no values in the training rows*"
+            $m.IsTrained | Should -BeFalse
+        }
+
+        It 'named with -Feature, numbers the culture does not read are still refused (NamedFeatureUnreadNumbers), not a category of the first of them' {
+            $file = Join-Path $TestDrive 'late-de.csv'
+            $de = [cultureinfo]::GetCultureInfo('de-DE')
+            $lines = @('cpu;late') + @(0..1199 | ForEach-Object { '{0};{1}' -f (40 + $_ % 17), $(if ($_ -ge 1100) { (40 + $_ * 0.37).ToString('0.00', $de) } else { '' }) })
+            Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, late
+            { Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'NamedFeatureUnreadNumbers,*' -ExpectedMessage "*'late', named with -Feature*-Culture*"
+            Invoke-AutoencoderTraining -Model $m -Path $file -Delimiter ';' -Culture de-DE -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+            ($m.FeatureColumns | Where-Object Name -eq 'late').Role | Should -Be 'Numeric'
+        }
+
+        It 'still empty when the rows kept to choose roles reach their bound, is left out with a warning that counts its later values' {
+            # 2,002 columns: at most 2,000,000 values are kept, so roles are chosen from the first 1,000 rows.
+            $file = Join-Path $TestDrive 'late-wide.csv'
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $lines.Add((@('a', 'late') + @(1..2000 | ForEach-Object { "id$_" })) -join ',')
+            for ($i = 0; $i -lt 1100; $i++) { $lines.Add(((20 + $i % 13), $(if ($i -ge 1050) { 10 + $i % 7 } else { '' }), (@("r$i") * 2000 -join ',')) -join ',') }
+            [System.IO.File]::WriteAllLines($file, $lines)
+            $m = New-Autoencoder -HiddenLayer 2 -Seed 1
+            Invoke-AutoencoderTraining -Model $m -Path $file -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+            @($m.Features) | Should -Be @('a')
+            @($warned | Where-Object { "$_" -like "*empty in the first 1,000 rows, which column roles are chosen from: 'late' (50 values in later rows)*" }) | Should -HaveCount 1
+        }
+
+        It 'every column present from the first row: roles from the first 1,000 rows, no warning' {
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -Feature cpu, net
+            $verbose = Invoke-LateTraining -Model $m
+            @($lateWarnings) | Should -HaveCount 0
+            @($verbose | Where-Object { $_ -like '*no value in the first*' }) | Should -HaveCount 0
+        }
+    }
+
     Context 'missing values in training rows' {
         BeforeAll {
             # Every 10th cpu value is missing, in each of the ways a missing value is written.

@@ -199,6 +199,16 @@ namespace AutoencoderPS.Engine.Features
                 }
                 var profile = profiles[k]!;
                 bool wanted = named != null;
+                // Named, but no value in the rows roles are chosen from (RoleSample reads on while a column waits for one,
+                // up to its bound): nothing says it is text. It became a category of the texts of the numbers it held later,
+                // one input per number, and never an anomaly (an operator trial). A measurement is a number: read it as one,
+                // and a later value that is none is an error of its row, not a category.
+                if (wanted && profile.IsEmpty)
+                {
+                    chosen.Add(new FeatureColumn(column, ColumnRole.Numeric));
+                    notes.Add($"Column '{column}': numeric feature, named with -Feature; no value in the {records.Count:N0} rows roles are chosen from, so read as numbers.");
+                    continue;
+                }
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
@@ -585,6 +595,9 @@ namespace AutoencoderPS.Engine.Features
             }
 
             private int Present => total - missing;
+
+            /// <summary>No value in the sample (every row missing the column or holding a missing value).</summary>
+            public bool IsEmpty => Present == 0;
 
             /// <summary>The role the values suggest, or null when the column is no feature.</summary>
             public ColumnRole? SuggestRole()

@@ -307,5 +307,29 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>How many missing values were filled with the training median or most frequent category.</summary>
         public int ImputedValues => Imputed.Count;
+
+        /// <summary>A feature missing in at least this share of the training rows is told of (<see cref="MostlyMissingWarning"/>).</summary>
+        public const double MostlyMissingShare = 0.25;
+
+        /// <summary>
+        /// The warning for features missing in at least <see cref="MostlyMissingShare"/> of the training rows (a host that
+        /// joined a wide export late, a column that reports rarely), each with how many rows it was missing in; null when
+        /// none. Their missing values are filled in with one value, so the model learns little of them, and a row where
+        /// they are missing looks like training.
+        /// </summary>
+        public string? MostlyMissingWarning()
+        {
+            var sparse = Schema.Columns
+                .Where(c => c.Statistics is { Count: > 0 } s && s.Missing >= MostlyMissingShare * s.Count)
+                .Select(c => FormattableString.Invariant(
+                    $"'{c.Name}' (missing in {c.Statistics!.Missing:N0} of {c.Statistics.Count:N0} training rows, {(double)c.Statistics.Missing / c.Statistics.Count:P0})"))
+                .ToArray();
+            if (sparse.Length == 0) return null;
+            bool one = sparse.Length == 1;
+            return $"{(one ? "Feature" : "Features")} {string.Join(", ", sparse)} {(one ? "was" : "were")} missing in much of the training " +
+                   "(a host that joined late, or a column that reports rarely): the missing values were filled in (the training median, " +
+                   $"or the most frequent category), so the model learnt little of {(one ? "it" : "them")}, and a row where {(one ? "it is" : "they are")} " +
+                   $"missing looks normal. Train on rows where {(one ? "it is" : "they are")} present for {(one ? "it" : "them")} to count fully.";
+        }
     }
 }

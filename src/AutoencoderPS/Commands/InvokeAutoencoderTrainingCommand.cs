@@ -19,12 +19,14 @@ namespace AutoencoderPS.Commands
     [OutputType(typeof(AutoencoderModel))]
     public sealed class InvokeAutoencoderTrainingCommand : RecordInputCmdlet
     {
-        // Column roles are inferred from this many leading rows; every row is then checked as it arrives
-        // and kept as one number per column, not as a PSObject.
-        private const int InferenceSampleSize = 1000;
-
-        private readonly List<IRecord> pending = new List<IRecord>();
+        // Column roles are inferred from the leading rows (RoleSample: 1,000, more while a column has had no value yet);
+        // every row is then checked as it arrives and kept as one number per column, not as a PSObject.
+        private RoleSample? sample;
         private readonly List<long> pendingRows = new List<long>();
+        // The window's time and group columns (keys, never features), each with why; known from the first row.
+        private Dictionary<string, string>? keyColumns;
+        // Columns left out as empty in a sample that stopped at its bound, and how many values each held in the rows after.
+        private Dictionary<string, long>? emptyInSample;
         private readonly List<double[]> incrementalRows = new List<double[]>();
         // The values of those rows that were missing and filled in, and one row's names of them.
         private readonly ImputedCells incrementalImputed = new ImputedCells();
@@ -165,7 +167,7 @@ namespace AutoencoderPS.Commands
             }
             else
             {
-                InferRolesAndDrain();
+                InferRolesAndDrain(inputEnded: true);
                 if (builder == null || builder.Count == 0)
                 {
                     ThrowEmpty();
@@ -190,6 +192,14 @@ namespace AutoencoderPS.Commands
                 if (set.ImputedValues > 0)
                     WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical)" +
                                  (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));
+                // A feature missing in much of training (a host that joined late) is filled in: the model learnt little of it.
+                if (set.MostlyMissingWarning() is { } sparse) WriteWarning(sparse);
+                // A column still empty when the sample reached its bound was left out, on the evidence of those rows only.
+                var later = emptyInSample?.Where(e => e.Value > 0).ToArray();
+                if (later is { Length: > 0 })
+                    WriteWarning($"Left out of the features, as {(later.Length == 1 ? "it was" : "they were")} empty in the first {sample!.Limit:N0} rows, which column roles are chosen from: " +
+                                 string.Join(", ", later.Select(e => $"'{e.Key}' ({e.Value:N0} values in later rows)")) +
+                                 $". Train on rows where {(later.Length == 1 ? "it is" : "they are")} present, or put such rows first.");
             }
             if (rows.Count == 0) ThrowEmpty();
 
@@ -364,27 +374,53 @@ namespace AutoencoderPS.Commands
             }
             if (builder == null)
             {
-                pending.Add(record);
+                sample ??= new RoleSample(InputCulture, WatchedColumn(record));
                 pendingRows.Add(row);
-                if (pending.Count >= InferenceSampleSize) InferRolesAndDrain();
+                if (sample.Add(record)) InferRolesAndDrain(inputEnded: false);
                 return;
             }
+            if (emptyInSample != null) CountLaterValues(record);
             AddToBuilder(record, row);
         }
 
-        private void InferRolesAndDrain()
+        /// <summary>
+        /// Which columns of the header must show a value before roles are chosen: those that may be features (not blank,
+        /// not excluded, not a window's key; with -Feature, the named ones).
+        /// </summary>
+        private Func<string, bool> WatchedColumn(IRecord first)
+        {
+            keyColumns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            // A perfmon export's time column may be named after another zone than the model's (TimeColumn).
+            if (Model.Settings.TimeProperty is { } time)
+                keyColumns[TimeColumn.Find(time, first.ColumnNames) ?? time] = "the time of the sliding window";
+            if (Model.Settings.GroupBy != null) keyColumns[Model.Settings.GroupBy] = "the group of the sliding window";
+            var excluded = new HashSet<string>(Model.Settings.ExcludeFeatures.Concat(keyColumns.Keys), StringComparer.OrdinalIgnoreCase);
+            var named = Model.Settings.Features is { Count: > 0 } features ? new HashSet<string>(features, StringComparer.OrdinalIgnoreCase) : null;
+            return column => !excluded.Contains(column) && (named == null || named.Contains(column));
+        }
+
+        private void CountLaterValues(IRecord record)
+        {
+            foreach (var column in emptyInSample!.Keys.ToArray())
+                if (record.TryGetValue(column, out var value) && RoleSample.HasValue(value, InputCulture)) emptyInSample[column]++;
+        }
+
+        private void InferRolesAndDrain(bool inputEnded)
         {
             if (builder == null)
             {
-                if (pending.Count == 0) return;
+                if (sample == null || sample.Count == 0) return;
+                var pending = sample.Records;
                 try
                 {
                     // The window's time and group columns are keys, never features.
-                    var keys = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                    // A perfmon export's time column may be named after another zone than the model's (TimeColumn).
-                    if (Model.Settings.TimeProperty is { } time)
-                        keys[TimeColumn.Find(time, pending[0].ColumnNames) ?? time] = "the time of the sliding window";
-                    if (Model.Settings.GroupBy != null) keys[Model.Settings.GroupBy] = "the group of the sliding window";
+                    var keys = keyColumns!;
+                    if (sample.EmptyInFirstRows.Count > 0)
+                        WriteVerbose($"Column roles are chosen from the first {pending.Count:N0} rows{(pending.Count > RoleSample.Rows ? $" rather than {RoleSample.Rows:N0}" : "")}: " +
+                                     $"{string.Join(", ", sample.EmptyInFirstRows.Select(c => $"'{c}'"))} had no value in the first {RoleSample.Rows:N0} rows (roles wait for {RoleSample.LateValues} of a column's values)" +
+                                     (sample.Awaiting.Count == 0 ? "."
+                                         : inputEnded ? $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in any row."
+                                         : $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in the first {pending.Count:N0} (at most {sample.Limit:N0} rows are kept to choose roles)."));
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
                         timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone);
@@ -404,6 +440,12 @@ namespace AutoencoderPS.Commands
                     if (unknown.Length > 0)
                         WriteWarning($"-ExcludeFeature names no input column: {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Columns present: {string.Join(", ", present)}.");
                     builder = new TrainingSetBuilder(roles, InputCulture, Policy);
+                    // Left out as empty in a sample that stopped at its bound: its values in later rows are counted.
+                    if (!inputEnded)
+                    {
+                        var left = sample.Awaiting.Where(c => roles.IndexOf(c) < 0).ToArray();
+                        if (left.Length > 0) emptyInSample = left.ToDictionary(c => c, _ => 0L, StringComparer.OrdinalIgnoreCase);
+                    }
                 }
                 catch (AutoencoderException e)
                 {
@@ -416,8 +458,9 @@ namespace AutoencoderPS.Commands
                     ThrowTerminatingError(error);
                 }
             }
-            for (int i = 0; i < pending.Count; i++) AddToBuilder(pending[i], pendingRows[i]);
-            pending.Clear();
+            var rows = sample!.Records;
+            for (int i = 0; i < rows.Count; i++) AddToBuilder(rows[i], pendingRows[i]);
+            sample.Clear();
             pendingRows.Clear();
         }
 
