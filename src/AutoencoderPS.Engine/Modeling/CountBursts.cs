@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
-using AutoencoderPS.Engine.Scoring;
 
 namespace AutoencoderPS.Engine.Modeling
 {
@@ -24,7 +23,7 @@ namespace AutoencoderPS.Engine.Modeling
     /// <para>
     /// The rate: a window's total (its rows' sum) is taken as negative binomial (a Poisson count whose rate varies, as
     /// real error rates do with load; the Poisson when training shows no extra variance), fitted by its mean and variance
-    /// over training windows. Robustly: the windows are cut into days of rows (<see cref="AnomalyLikelihood.DayOfRowsFor"/>),
+    /// over training windows. Robustly: the windows are cut into days of rows (<see cref="BlockWindows"/>),
     /// and the median day's mean and the median day's variance are taken, so an incident in training (a day with a burst)
     /// does not make the rule blind to the next one; a count too rare for the median day to have an event is fitted on all
     /// windows at once. A rate learnt from few events is itself uncertain: with E events the gamma spread of the rate has a
@@ -307,7 +306,7 @@ namespace AutoencoderPS.Engine.Modeling
                 foreach (var (group, list) in windowsOf)
                 {
                     var step = groupIntervals.TryGetValue(group, out var own) ? own : interval;
-                    groupRates[group][c] = Fit(list.Select(w => totals[w]).ToArray(), AnomalyLikelihood.DayOfRowsFor(step), eventsByColumn[k].GetValueOrDefault(group));
+                    groupRates[group][c] = Fit(list.Select(w => totals[w]).ToArray(), BlockWindows(step, windowSize), eventsByColumn[k].GetValueOrDefault(group));
                 }
                 // One group: its fit is the rule's. Several: all windows pooled (different rates widen the fit, which is
                 // the safe side for a group that is judged by it: one too new or too short for a rate of its own).
@@ -316,6 +315,19 @@ namespace AutoencoderPS.Engine.Modeling
             if (rates.All(r => r == null)) return null;
             var byGroup = windowsOf.Count > 1 ? windowsOf.Select(g => new CountGroup(g.Key, g.Value.Count, groupRates[g.Key])).ToList() : null;
             return new CountBursts(schema, rates, windowSize, interval, groupIntervals, byGroup);
+        }
+
+        /// <summary>
+        /// The windows of one block of <see cref="Fit"/>: a day of rows at <paramref name="interval"/> (the cycle most
+        /// metrics have; 5 minutes when not known), and at least a dozen windows' rows, so a block's variance rests on a
+        /// dozen totals of rows of their own (288 rows, a day of 5-minute rows, for windows of 24; a day of hourly rows
+        /// would be one window).
+        /// </summary>
+        public static int BlockWindows(TimeSpan? interval, int windowSize)
+        {
+            var step = interval is { } i && i > TimeSpan.Zero ? i : DefaultInterval;
+            double day = Math.Ceiling(TimeSpan.FromDays(1) / step - 1e-9);
+            return (int)Math.Min(int.MaxValue, Math.Max(day, 12.0 * windowSize));
         }
 
         /// <summary>

@@ -158,6 +158,12 @@ namespace AutoencoderPS.Engine.Tests
             Assert.InRange(CountBursts.Limit(dirtyFit.Mean, dirtyFit.Size, chance), limit, limit + 1);
             // Fitted on all windows at once, the stretch would have made 30 believable.
             Assert.True(CountBursts.Limit(dirty.Average(), dirty.Average() * dirty.Average() / (Variance(dirty) - dirty.Average()), chance) > 30);
+            // A block is a day of rows, and at least a dozen windows' rows.
+            Assert.Equal(1440, CountBursts.BlockWindows(TimeSpan.FromMinutes(1), 24));
+            Assert.Equal(288, CountBursts.BlockWindows(TimeSpan.FromMinutes(5), 24));
+            Assert.Equal(288, CountBursts.BlockWindows(null, 24));
+            Assert.Equal(288, CountBursts.BlockWindows(TimeSpan.FromHours(1), 24));
+            Assert.Equal(96, CountBursts.BlockWindows(TimeSpan.FromMinutes(15), 6));
             // A count too rare for the median day to see an event is fitted on all the windows.
             var rare = new double[5 * Day];
             for (int i = 0; i < Window; i++) rare[Day + 7 + i] = 1;
