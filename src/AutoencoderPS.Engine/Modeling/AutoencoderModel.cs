@@ -281,7 +281,8 @@ namespace AutoencoderPS.Engine.Modeling
                 // before the rule existed, as for the stuck values).
                 var counts = windows == null || continueTraining && CountBursts == null ? null
                     : Modeling.CountBursts.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed,
-                        windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null, windows.UsualInterval, windows.GroupIntervals)
+                        windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null, windows.UsualInterval, windows.GroupIntervals,
+                        continueTraining ? CountBursts : null)
                         ?.Widen(continueTraining ? CountBursts : null, schema);
                 candidate.eval();
                 // Values that were missing and filled in were not measured: they are moved to the network's own

@@ -242,11 +242,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// oldest first; <paramref name="groupOf"/>, per window, its group, when there are several). A value in
         /// <paramref name="imputed"/> (filled in for a missing one) was not measured: it neither makes a column a count nor
         /// keeps it from being one. <paramref name="interval"/>, <paramref name="groupIntervals"/>: the rows' usual
-        /// intervals (a day of rows, the tail chance). Null when no feature is a sparse count.
+        /// intervals (a day of rows, the tail chance). <paramref name="earlier"/>: the rule of an earlier training run
+        /// (-Incremental), whose rate a sparse count without an event in these rows keeps. Null when no feature is a sparse count.
         /// </summary>
         public static CountBursts? Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize,
             ImputedCells? imputed = null, IReadOnlyList<string>? groupOf = null, TimeSpan? interval = null,
-            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null)
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, CountBursts? earlier = null)
         {
             if (groupOf != null && groupOf.Count != windows.Count) throw new ArgumentException("One group per window.", nameof(groupOf));
             groupIntervals ??= new Dictionary<string, TimeSpan>();
@@ -256,6 +257,7 @@ namespace AutoencoderPS.Engine.Modeling
             for (int w = 0; w < windows.Count; w++)
                 foreach (int row in windows[w]) rowGroup.TryAdd(row, groupOf?[w] ?? "");
             var counts = new List<int>();
+            var carried = new List<int>();
             var eventsByColumn = new List<Dictionary<string, double>>();
             for (int c = 0; c < schema.Count; c++)
             {
@@ -274,12 +276,17 @@ namespace AutoencoderPS.Engine.Modeling
                     if (v == 0) zeros++;
                     else events[group] = events.GetValueOrDefault(group) + v;
                 }
-                // A sparse count: at least half its measured rows 0, and an event to learn a rate from.
-                if (!count || measured == 0 || 2 * zeros < measured || events.Count == 0) continue;
-                counts.Add(c);
-                eventsByColumn.Add(events);
+                // A sparse count: at least half its measured rows 0, and an event to learn a rate from. Rows without an
+                // event (a quiet day trained on with -Incremental) keep the rate an earlier run learnt.
+                if (!count || measured == 0 || 2 * zeros < measured) continue;
+                if (events.Count > 0)
+                {
+                    counts.Add(c);
+                    eventsByColumn.Add(events);
+                }
+                else if (earlier?.overall.Length == schema.Count && earlier.overall[c] != null) carried.Add(c);
             }
-            if (counts.Count == 0) return null;
+            if (counts.Count == 0 && carried.Count == 0) return null;
 
             // Each group's windows in order, and their totals per count column.
             var windowsOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -311,6 +318,12 @@ namespace AutoencoderPS.Engine.Modeling
                 // One group: its fit is the rule's. Several: all windows pooled (different rates widen the fit, which is
                 // the safe side for a group that is judged by it: one too new or too short for a rate of its own).
                 rates[c] = windowsOf.Count == 1 ? groupRates.Values.Single()[c] : Fit(totals, windows.Count, allEvents);
+            }
+            foreach (int c in carried)
+            {
+                rates[c] = earlier!.overall[c];
+                foreach (var (group, own) in groupRates)
+                    own[c] = earlier.groups.TryGetValue(group, out var before) ? before.Rates[c] : null;
             }
             if (rates.All(r => r == null)) return null;
             var byGroup = windowsOf.Count > 1 ? windowsOf.Select(g => new CountGroup(g.Key, g.Value.Count, groupRates[g.Key])).ToList() : null;

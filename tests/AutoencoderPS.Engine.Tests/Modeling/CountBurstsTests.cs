@@ -309,6 +309,25 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AnIncrementalRunOnAQuietDayKeepsTheRule()
+        {
+            using var model = Trained(days: 2);
+            int before = model.CountBursts!.LimitFor(0);
+            // A day without a single error: still a sparse count (all 0), with no event to learn a rate from.
+            var (rows, keys) = Series(5 * Day, Day, 7);
+            foreach (var row in rows) row[0] = 0;
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Equal(before, model.CountBursts!.LimitFor(0));
+            // A day on which the feature is no count (fractions) ends the rule for it.
+            (rows, keys) = Series(7 * Day, Day, 8);
+            foreach (var row in rows) row[0] += 0.5;
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Null(model.CountBursts);
+        }
+
+        [Fact]
         public void EachGroupWithADaysWindowsIsJudgedByItsOwnRate()
         {
             // Two hosts: one with 0.03 errors a minute, one with 0.3 a minute (still 0 on most rows).
