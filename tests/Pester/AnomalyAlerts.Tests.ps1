@@ -141,6 +141,37 @@ Describe 'Calibrated scores and alerts of time-series models' {
         }
     }
 
+    It 'alerts on a burst of a sparse error count, says which count and how many, and nowhere else in the day' {
+        # Errors per minute, 0.03 on average (0 on most rows), 3 a minute for 10 minutes; the defaults for a per-minute
+        # export. The window's error is 25-30 times the model's threshold, yet the likelihood alerted in 1 of these 3
+        # seeds: its history's errors fall in two clusters (no event, one event) and their gap is the spread. The
+        # count-burst rule (a negative binomial fitted to the training's window totals) catches 3 of 3.
+        $t0 = [datetime]::new(2026, 3, 2, 0, 0, 0, [System.DateTimeKind]::Unspecified)
+        function New-ErrorCountSeries([int] $First = 0, [int] $Count, [int] $Seed, [int] $BurstAt = -1) {
+            $random = [System.Random]::new($Seed)
+            for ($i = $First; $i -lt $First + $Count; $i++) {
+                $lambda = 0.03 * (1 + 0.5 * [math]::Sin(2 * [math]::PI * ($i % 1440) / 1440))
+                if ($BurstAt -ge 0 -and $i -ge $BurstAt -and $i -lt $BurstAt + 10) { $lambda = 3 }
+                $limit = [math]::Exp(-$lambda); $k = 0; $p = 1.0
+                do { $k++; $p *= $random.NextDouble() } while ($p -gt $limit)
+                [pscustomobject][ordered]@{ Time = $t0.AddMinutes($i); Errors = $k - 1 }
+            }
+        }
+        foreach ($seed in 1, 2, 3) {
+            $m = New-Autoencoder -WindowSize 24 -TimeProperty Time -Seed $seed
+            $log = New-ErrorCountSeries -Count 4320 -Seed $seed | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -Verbose 4>&1 -WarningAction SilentlyContinue
+            ($log | Where-Object { "$_" -like 'Count bursts:*' } | ForEach-Object { "$_" }) | Should -BeLike '*Watched: Errors (0.* a window*or more is a burst)*'
+            $scored = @(New-ErrorCountSeries -First 4320 -Count 1440 -Seed (10 + $seed) -BurstAt (4320 + 700) | Test-Anomaly -Model $m -ThreadCount 1)
+            # One alert from the burst's first row to its last window (row 733), none elsewhere.
+            @(700..733 | Where-Object { $scored[$_].IsAlert }).Count | Should -Be 1 -Because "seed $seed"
+            @(0..1439 | Where-Object { $scored[$_].IsAlert -and ($_ -lt 700 -or $_ -gt 733) }).Count | Should -Be 0 -Because "seed $seed"
+            $counted = @(0..1439 | Where-Object { $scored[$_].AnomalyExplanation -like 'Errors counted *' })
+            $counted.Count | Should -BeGreaterThan 0
+            @($counted | Where-Object { $_ -lt 700 -or $_ -gt 733 }).Count | Should -Be 0
+            $scored[$counted[0]].AnomalyExplanation | Should -Match '^Errors counted \d+ in 24 rows \(expected 0\.\d+; \d+ or more once a year\); Errors \(t'
+        }
+    }
+
     It 'refuses calibration and alert options for a row model' {
         $rowModel = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
         $null = New-MetricSeries -Count 100 | Select-Object Cpu | Invoke-AutoencoderTraining -Model $rowModel -Epochs 2 -ThreadCount 1

@@ -75,6 +75,13 @@ namespace AutoencoderPS.Engine.Modeling
         public HeldValues? HeldValues { get; private set; }
 
         /// <summary>
+        /// The count-burst rule of a trained sliding-window model (<see cref="Modeling.CountBursts"/>): its sparse counts'
+        /// rates; null for a row model, a model with no sparse count, and a model file written before the rule existed
+        /// (format 8 and earlier: it scores as it did).
+        /// </summary>
+        public CountBursts? CountBursts { get; private set; }
+
+        /// <summary>
         /// Each feature's weight in the score (<see cref="Modeling.ErrorWeights"/>): its error in units of its typical
         /// training error. Null: every input counts alike (a model trained with <see cref="Modeling.ErrorWeighting.None"/>,
         /// or a file from before format 7).
@@ -270,6 +277,13 @@ namespace AutoencoderPS.Engine.Modeling
                 // a small part of what the model learned from, and would watch features its first training saw hold values.
                 var held = windows == null || continueTraining && HeldValues == null ? null
                     : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed, windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null).Widen(continueTraining ? HeldValues : null, schema);
+                // Sliding windows: the sparse counts' rates (widened by an incremental run; none from one on a model trained
+                // before the rule existed, as for the stuck values).
+                var counts = windows == null || continueTraining && CountBursts == null ? null
+                    : Modeling.CountBursts.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed,
+                        windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null, windows.UsualInterval, windows.GroupIntervals,
+                        continueTraining ? CountBursts : null)
+                        ?.Widen(continueTraining ? CountBursts : null, schema);
                 candidate.eval();
                 // Values that were missing and filled in were not measured: they are moved to the network's own
                 // reconstruction, and their errors count neither in a row's score nor in the weights, as in scoring (a
@@ -317,6 +331,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Schema = schema;
                     Scaler = scaler;
                     HeldValues = held;
+                    CountBursts = counts;
                     Architecture = architecture;
                     ErrorWeights = weights;
                     Loss = options.Loss;
@@ -598,6 +613,7 @@ namespace AutoencoderPS.Engine.Modeling
         {
             var scaler = Scaler!;
             var held = HeldValues; // null for a row model
+            var counts = CountBursts; // null for a row model and a model without a sparse count
             int n = rows.Count, d = explained.Width;
             if (n == 0) return Array.Empty<RowScore>();
             foreach (var row in rows)
@@ -632,6 +648,15 @@ namespace AutoencoderPS.Engine.Modeling
                     if (column >= 0)
                         scores[i].MarkHeld(explained.Count - Schema!.Count + column, Schema.Columns[column].Name, rows[i][Schema.FirstSlot(column)],
                             held.WindowSize, held.RunsFor(group)[column]);
+                }
+                if (counts != null && scores[i].HeldFeature == null)
+                {
+                    string? group = groups?[i];
+                    int column = counts.Find(rows[i], group, out double total);
+                    // Named at the window's last step, as a held feature is.
+                    if (column >= 0)
+                        scores[i].MarkCount(explained.Count - Schema!.Count + column, Schema.Columns[column].Name, total, counts.WindowSize,
+                            counts.RateFor(column, group)!.Mean, counts.LimitFor(column, group));
                 }
             }
             return scores;
@@ -776,6 +801,7 @@ namespace AutoencoderPS.Engine.Modeling
                     GroupIntervals = GroupIntervals,
                     UsualInterval = UsualInterval,
                     HeldValues = HeldValues,
+                    CountBursts = CountBursts,
                     windowSchema = windowSchema,
                 };
                 replica.ErrorWeights = ErrorWeights;
@@ -789,7 +815,7 @@ namespace AutoencoderPS.Engine.Modeling
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
-            HeldValues? heldValues = null, ErrorWeights? errorWeights = null)
+            HeldValues? heldValues = null, ErrorWeights? errorWeights = null, CountBursts? countBursts = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -818,6 +844,7 @@ namespace AutoencoderPS.Engine.Modeling
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
                 HeldValues = heldValues,
+                CountBursts = countBursts,
             };
             // Set after the schema and architecture, from which it takes the weights per input.
             model.ErrorWeights = errorWeights;

@@ -69,6 +69,11 @@ namespace AutoencoderPS.Engine.Modeling
             HeldValue = 0;
             HeldRows = 0;
             HeldInTraining = 0;
+            CountFeature = null;
+            CountTotal = 0;
+            CountRows = 0;
+            CountExpected = 0;
+            CountLimit = 0;
             // The first column with the largest error (a NaN is never larger).
             int top = 0;
             double most = 0;
@@ -187,6 +192,35 @@ namespace AutoencoderPS.Engine.Modeling
             IsAnomaly = true;
         }
 
+        /// <summary>
+        /// The sparse count whose total over the window is a burst at the rate training saw (<see cref="CountBursts"/>):
+        /// the window is an anomaly whatever its error. Null when none was.
+        /// </summary>
+        public string? CountFeature { get; private set; }
+
+        /// <summary>The events <see cref="CountFeature"/> counted in the window's rows.</summary>
+        public double CountTotal { get; private set; }
+
+        /// <summary>The window's rows.</summary>
+        public int CountRows { get; private set; }
+
+        /// <summary>The events training's rate expects in a window.</summary>
+        public double CountExpected { get; private set; }
+
+        /// <summary>The smallest total that is a burst (one window a year at the training rate).</summary>
+        public int CountLimit { get; private set; }
+
+        internal void MarkCount(int column, string feature, double total, int rows, double expected, int limit)
+        {
+            TopFeature = column;
+            CountFeature = feature;
+            CountTotal = total;
+            CountRows = rows;
+            CountExpected = expected;
+            CountLimit = limit;
+            IsAnomaly = true;
+        }
+
         /// <summary>Per-input error in scaled units, times its feature's weight when the model has them (<see cref="ErrorWeights"/>), in slot order.</summary>
         public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
 
@@ -285,6 +319,21 @@ namespace AutoencoderPS.Engine.Modeling
                 text.Append(" rows (in training at most ");
                 text.AppendWhole(HeldInTraining, culture);
                 text.Append(')');
+                if (count > 0) text.Append("; ");
+            }
+            if (CountFeature != null)
+            {
+                // "errors counted 31 in 24 rows (expected 0.72; 9 or more once a year)": the error alone did not decide either.
+                text.Append(CountFeature);
+                text.Append(" counted ");
+                FeatureContribution.AppendNumber(text, CountTotal, culture);
+                text.Append(" in ");
+                text.AppendWhole(CountRows, culture);
+                text.Append(" rows (expected ");
+                FeatureContribution.AppendNumber(text, CountExpected, culture);
+                text.Append("; ");
+                text.AppendWhole(CountLimit, culture);
+                text.Append(" or more once a year)");
                 if (count > 0) text.Append("; ");
             }
             int wanted = Math.Min(Math.Max(0, count), schema.Count);

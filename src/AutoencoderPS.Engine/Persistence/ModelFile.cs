@@ -55,7 +55,10 @@ namespace AutoencoderPS.Engine.Persistence
         // 8: a sliding-window model's cumulative counters (Features[].Counter, Features.Windows.CounterRates): the network
         // was trained on their rates, so a reader that fed their levels would misjudge every row; a file before version 8
         // has none.
-        public const int FormatVersion = 8;
+        // 9: a sliding-window model's count-burst rule (Features[].CountMean, CountSize: a sparse count's fitted window total;
+        // CountGroups: each group's, when training had several; Modeling.CountBursts); a file before version 9 has none and
+        // scores by the error and the stuck values alone, as it did.
+        public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -469,6 +472,9 @@ namespace AutoencoderPS.Engine.Persistence
             // format version 6: a reader that does not know it judges every group by the features' HeldRun, as before.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<HeldGroupMetadata>? HeldGroups { get; set; }
 
+            // The count-burst rule's rates per group (Modeling.CountBursts, format version 9), when training had several groups.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<CountGroupMetadata>? CountGroups { get; set; }
+
             // Continual learning (format version 5); absent when it is off.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LearnEvery { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningUpdates { get; set; }
@@ -507,6 +513,8 @@ namespace AutoencoderPS.Engine.Persistence
                         Counter = c.IsCounter ? true : null,
                         HeldRun = model.HeldValues is { } held && held.LongestRuns[i] >= 1 ? held.LongestRuns[i] : null,
                         ErrorWeight = model.ErrorWeights?.PerFeature[i],
+                        CountMean = model.CountBursts?.Rates[i]?.Mean,
+                        CountSize = model.CountBursts?.Rates[i]?.Size,
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
@@ -533,6 +541,14 @@ namespace AutoencoderPS.Engine.Persistence
                     UsualInterval = model.UsualInterval,
                     HeldGroups = model.HeldValues is { } rule && rule.Groups.Count > 0
                         ? rule.Groups.Select(g => new HeldGroupMetadata { Group = g.Group, Windows = g.Windows, Runs = g.Runs.ToArray() }).ToList() : null,
+                    CountGroups = model.CountBursts is { } counts && counts.Groups.Count > 0
+                        ? counts.Groups.Select(g => new CountGroupMetadata
+                        {
+                            Group = g.Group,
+                            Windows = g.Windows,
+                            Means = g.Rates.Select(r => r?.Mean).ToArray(),
+                            Sizes = g.Rates.Select(r => r?.Size).ToArray(),
+                        }).ToList() : null,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
@@ -623,8 +639,44 @@ namespace AutoencoderPS.Engine.Persistence
                             "every feature has one, a positive finite number, or none has");
                     weights = new ErrorWeights(Features.Select(f => f.ErrorWeight!.Value).ToArray());
                 }
+                var counts = CountBurstsOf(schema, GroupIntervals);
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning, held, weights);
+                    GroupIntervals, UsualInterval, learning, held, weights, counts);
+            }
+
+            // The count-burst rule (version 9): a sliding-window model's numeric features that are not counters may have a rate
+            // (a positive mean, and a positive size or none for a Poisson); its groups' rates are of the same features.
+            private CountBursts? CountBurstsOf(FeatureSchema schema, Dictionary<string, TimeSpan>? groupIntervals)
+            {
+                static bool Usable(double? mean, double? size) => mean is double m && m > 0 && double.IsFinite(m) && (size == null || size is double s && s > 0 && double.IsFinite(s));
+                if (Features.All(f => f.CountMean == null && f.CountSize == null))
+                {
+                    if (CountGroups != null) throw new InvalidDataException("it keeps count rates per group but none per feature");
+                    return null;
+                }
+                if (WindowSize == null) throw new InvalidDataException("it keeps count rates but is not a sliding-window model");
+                var bad = Features.FirstOrDefault(f => (f.CountMean != null || f.CountSize != null)
+                    && (f.Role != ColumnRole.Numeric || f.Counter == true || !Usable(f.CountMean, f.CountSize)));
+                if (bad != null)
+                    throw new InvalidDataException($"feature '{bad.Name}' has a count rate that is not a positive mean (and a positive size or none) of a numeric feature that is no counter");
+                var rates = Features.Select(f => f.CountMean is double m ? new CountRate(m, f.CountSize) : null).ToArray();
+                List<CountGroup>? groups = null;
+                if (CountGroups != null)
+                {
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    groups = new List<CountGroup>();
+                    foreach (var g in CountGroups)
+                    {
+                        if (g == null || g.Group == null || g.Means == null || g.Sizes == null || g.Windows < 1 || !seen.Add(g.Group)
+                            || g.Means.Length != Features.Count || g.Sizes.Length != Features.Count)
+                            throw new InvalidDataException($"its count rates of group '{g?.Group}' are not one per feature of a group named once, with at least one training window");
+                        for (int c = 0; c < Features.Count; c++)
+                            if ((g.Means[c] != null || g.Sizes[c] != null) && (rates[c] == null || !Usable(g.Means[c], g.Sizes[c])))
+                                throw new InvalidDataException($"feature '{Features[c].Name}' has a count rate in group '{g.Group}' that is not a positive mean (and a positive size or none) of a watched feature");
+                        groups.Add(new CountGroup(g.Group, g.Windows, g.Means.Select((m, c) => m is double mean ? new CountRate(mean, g.Sizes[c]) : null).ToArray()));
+                    }
+                }
+                return new CountBursts(schema, rates, WindowSize.Value, UsualInterval, groupIntervals, groups);
             }
 
             // The per-group runs, checked as the features' own: one per feature, from 1 to the window for a number, -1 otherwise.
@@ -649,6 +701,14 @@ namespace AutoencoderPS.Engine.Persistence
                 }
                 return groups;
             }
+        }
+
+        internal sealed class CountGroupMetadata
+        {
+            public string Group { get; set; } = "";
+            public long Windows { get; set; }
+            public double?[] Means { get; set; } = Array.Empty<double?>();
+            public double?[] Sizes { get; set; } = Array.Empty<double?>();
         }
 
         internal sealed class HeldGroupMetadata
@@ -689,6 +749,11 @@ namespace AutoencoderPS.Engine.Persistence
 
             // The feature's weight in the score (format version 7, Modeling.ErrorWeights); absent when inputs count alike.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ErrorWeight { get; set; }
+
+            // A sliding-window model's sparse count (format version 9, Modeling.CountBursts): its window total's fitted mean,
+            // and the negative binomial's size (absent: a Poisson); absent elsewhere.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CountMean { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CountSize { get; set; }
         }
 
         internal sealed class IgnoredMetadata

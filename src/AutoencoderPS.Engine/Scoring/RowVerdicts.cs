@@ -50,7 +50,7 @@ namespace AutoencoderPS.Engine.Scoring
         public void Apply(RowScore score, WindowKey key, int kind = 0)
         {
             score.IsAlert = Next(key.Group, key.Time, score.Score, score.IsAnomaly, out double? probability, out bool isAnomaly,
-                held: score.HeldFeature != null, kind: kind);
+                held: score.HeldFeature != null || score.CountFeature != null, kind: kind);
             if (Likelihood != null) score.Probability = probability;
             score.IsAnomaly = isAnomaly;
         }
@@ -59,7 +59,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// The verdict of the next row of <paramref name="group"/> from its raw error: its likelihood (null without a
         /// calibration, or while the group is learning), whether it is an anomaly (<paramref name="rawVerdict"/>, the
         /// model's threshold, when not calibrating) and, returned, whether it raises an alert. A window in which a feature
-        /// is stuck (<paramref name="held"/>, Modeling.HeldValues) is an anomaly whatever its likelihood.
+        /// is stuck (Modeling.HeldValues) or a sparse count bursts (Modeling.CountBursts) (<paramref name="held"/>: a rule
+        /// beside the error found it) is an anomaly whatever its likelihood.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Next(string group, DateTime? time, double rawScore, bool rawVerdict, out double? probability, out bool isAnomaly,

@@ -1,0 +1,359 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>The count-burst rule of sliding-window models (Modeling.CountBursts).</summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class CountBurstsTests : IDisposable
+    {
+        private const int Window = 12;
+        private const int Day = 1440;
+        private static readonly DateTime T0 = new DateTime(2027, 1, 4);
+        private readonly TempDirectory temp = new TempDirectory();
+
+        // Used only for its torch set-up (libtorch loaded, one thread).
+        public CountBurstsTests(TorchFixture fixture) => _ = fixture;
+
+        public void Dispose() => temp.Dispose();
+
+        private static int Poisson(Random random, double lambda)
+        {
+            double limit = Math.Exp(-lambda), p = 1;
+            int k = 0;
+            do { k++; p *= random.NextDouble(); } while (p > limit);
+            return k - 1;
+        }
+
+        // One row a minute: errors (Poisson, 0.03 a minute, more by day: 0 on most rows) and cpu (a noisy daily cycle).
+        // From row `burstAt` on, for `burstRows` rows, errors come at 3 a minute.
+        private static (List<double[]> Rows, List<WindowKey> Keys) Series(int first, int count, int seed, int burstAt = -1, int burstRows = 10, string group = "")
+        {
+            var random = new Random(seed);
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            for (int i = first; i < first + count; i++)
+            {
+                double day = Math.Sin(2 * Math.PI * (i % Day) / Day);
+                double errors = i >= burstAt && i < burstAt + burstRows && burstAt >= 0 ? Poisson(random, 3.0) : Poisson(random, 0.03 * (1 + 0.5 * day));
+                double cpu = 50 + 15 * day + 2 * random.NextDouble();
+                rows.Add(new[] { errors, cpu });
+                keys.Add(new WindowKey(group, T0.AddMinutes(i)));
+            }
+            return (rows, keys);
+        }
+
+        private static FeatureSchema Schema() => new FeatureSchema(new[] { new FeatureColumn("errors", median: 0), new FeatureColumn("cpu", median: 50) });
+
+        private static AutoencoderModel Trained(int days = 3, int burstAt = -1)
+        {
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time");
+            var model = new AutoencoderModel(settings);
+            var (rows, keys) = Series(0, days * Day, 1, burstAt);
+            model.Train(Schema(), rows, new TrainingOptions { Epochs = 3, BatchSize = 64, LearningRate = 1e-2 }, windows: SlidingWindow.Plan(Window, keys, null));
+            return model;
+        }
+
+        // The windows of `count` later rows (a burst from `burstAt`, -1: none), with their keys.
+        private static (List<double[]> Windows, List<WindowKey> Keys) Later(AutoencoderModel model, int count, int burstAt, int seed = 2)
+        {
+            var (rows, keys) = Series(10 * Day, count, seed, burstAt < 0 ? -1 : 10 * Day + burstAt);
+            var assembler = model.NewAssembler();
+            var windows = new List<double[]>();
+            var windowKeys = new List<WindowKey>();
+            for (int i = 0; i < rows.Count; i++)
+                if (assembler.Push(keys[i], rows[i]).Window is { } w)
+                {
+                    windows.Add(w);
+                    windowKeys.Add(keys[i]);
+                }
+            return (windows, windowKeys);
+        }
+
+        [Fact]
+        public void TheLimitIsTheSmallestTotalWhoseTailChanceIsAtMostTheGivenOne()
+        {
+            // Poisson (checked against scipy): P(X >= 9 | 2) = 0.00024, P(X >= 8 | 2) = 0.0011.
+            Assert.Equal(9, CountBursts.Limit(2.0, null, 1e-3));
+            Assert.Equal(3, CountBursts.Limit(0.4, null, 0.01));
+            // 0.7 events a window: once a year of 1-minute windows is 8 or more, of 5-minute windows 7 or more.
+            Assert.Equal(8, CountBursts.Limit(0.7, null, CountBursts.TailChance(TimeSpan.FromMinutes(1))));
+            Assert.Equal(7, CountBursts.Limit(0.7, null, CountBursts.TailChance(TimeSpan.FromMinutes(5))));
+            // Negative binomial (scipy nbinom.isf(1e-6, 2, 2 / 3.5) + 1).
+            Assert.Equal(20, CountBursts.Limit(1.5, 2.0, 1e-6));
+            // A byte count (a mean of millions, a size far below 1): the gamma tail, within 0.1 % of scipy's exact one.
+            Assert.InRange(CountBursts.Limit(5e6, 0.3, 1e-5), 147_052_727 * 0.999, 147_052_727 * 1.001);
+            Assert.InRange(CountBursts.Limit(2e5, 0.05, 1e-6), 34_787_456 * 0.999, 34_787_456 * 1.001);
+            // The incomplete gamma: Q(1, x) = e^-x, Q(1/2, x) = erfc(sqrt(x)).
+            Assert.Equal(Math.Exp(-3), CountBursts.UpperGamma(1, 3), 12);
+            Assert.Equal(0.0026997960632601883, CountBursts.UpperGamma(0.5, 4.5), 12);
+            Assert.Equal(0.9984446376400541, CountBursts.UpperGamma(0.5, 0.0000019), 12);
+            // scipy.special.gammaincc(3.7, 12).
+            Assert.Equal(0.001520446619118992, CountBursts.UpperGamma(3.7, 12), 12);
+            // Once a year: 1.9e-6 a window a minute, 9.5e-6 at 5 minutes, the 5 minutes when the interval is not known.
+            Assert.Equal(1.0 / (365 * 1440), CountBursts.TailChance(TimeSpan.FromMinutes(1)), 15);
+            Assert.Equal(CountBursts.TailChance(TimeSpan.FromMinutes(5)), CountBursts.TailChance(null));
+        }
+
+        [Fact]
+        public void OnlyASparseCountIsWatched()
+        {
+            var schema = new FeatureSchema(new[] { "errors", "cpu", "negative", "halves", "busy", "never" });
+            var rows = new List<double[]>();
+            var keys = new List<WindowKey>();
+            var random = new Random(5);
+            for (int i = 0; i < 600; i++)
+            {
+                rows.Add(new double[]
+                {
+                    i % 10 == 0 ? 1 : 0,                // a sparse count
+                    50 + random.NextDouble(),           // a gauge
+                    i % 10 == 0 ? -1 : 0,               // below 0: no count
+                    i % 10 == 0 ? 0.5 : 0,              // not whole
+                    i % 3 == 0 ? 0 : 2,                 // whole, but 0 on a third of the rows: events are the rule
+                    0,                                  // no event to learn a rate from
+                });
+                keys.Add(new WindowKey("", T0.AddMinutes(i)));
+            }
+            var plan = SlidingWindow.Plan(Window, keys, null);
+            var rule = CountBursts.Learn(schema, rows, plan.Windows, Window, interval: plan.UsualInterval)!;
+            Assert.NotNull(rule.Rates[0]);
+            Assert.All(rule.Rates.Skip(1), r => Assert.Null(r));
+            // 1.2 events in every window of 12 rows: no spread beyond the Poisson's, so the Poisson (size at most the 60
+            // events + 1/2, the rate's own uncertainty).
+            Assert.Equal(1.2, rule.Rates[0]!.Mean, 2);
+            Assert.Equal(60.5, rule.Rates[0]!.Size);
+            // A counter (a rate, not a count) is never one, nor is anything when nothing is a sparse count.
+            Assert.Null(CountBursts.Learn(new FeatureSchema(new[] { new FeatureColumn("sent", counter: true, median: 0) }),
+                rows.Select(r => new[] { r[0] }).ToList(), plan.Windows, Window));
+            Assert.Null(CountBursts.Learn(new FeatureSchema(new[] { "cpu" }), rows.Select(r => new[] { r[1] }).ToList(), plan.Windows, Window));
+        }
+
+        [Fact]
+        public void ABurstOnOneTrainingDayDoesNotBlindTheRuleToTheNext()
+        {
+            // Five days of window totals: Poisson 0.7 a window, and on the third day a stretch of 30.
+            var random = new Random(11);
+            var clean = Enumerable.Range(0, 5 * Day).Select(_ => (double)Poisson(random, 0.7)).ToArray();
+            var dirty = clean.ToArray();
+            for (int i = 2 * Day + 100; i < 2 * Day + 130; i++) dirty[i] = 30;
+            double events = clean.Sum() / Window;
+            var cleanFit = CountBursts.Fit(clean, Day, events)!;
+            var dirtyFit = CountBursts.Fit(dirty, Day, events)!;
+            double chance = CountBursts.TailChance(TimeSpan.FromMinutes(1));
+            int limit = CountBursts.Limit(cleanFit.Mean, cleanFit.Size, chance);
+            Assert.InRange(limit, 7, 9);
+            // The median day: the same limit, within one event.
+            Assert.InRange(CountBursts.Limit(dirtyFit.Mean, dirtyFit.Size, chance), limit, limit + 1);
+            // Fitted on all windows at once, the stretch would have made 30 believable.
+            Assert.True(CountBursts.Limit(dirty.Average(), dirty.Average() * dirty.Average() / (Variance(dirty) - dirty.Average()), chance) > 30);
+            // A block is a day of rows, and at least a dozen windows' rows.
+            Assert.Equal(1440, CountBursts.BlockWindows(TimeSpan.FromMinutes(1), 24));
+            Assert.Equal(288, CountBursts.BlockWindows(TimeSpan.FromMinutes(5), 24));
+            Assert.Equal(288, CountBursts.BlockWindows(null, 24));
+            Assert.Equal(288, CountBursts.BlockWindows(TimeSpan.FromHours(1), 24));
+            Assert.Equal(96, CountBursts.BlockWindows(TimeSpan.FromMinutes(15), 6));
+            // A count too rare for the median day to see an event is fitted on all the windows.
+            var rare = new double[5 * Day];
+            for (int i = 0; i < Window; i++) rare[Day + 7 + i] = 1;
+            Assert.Equal(Window / (5.0 * Day), CountBursts.Fit(rare, Day, 1)!.Mean, 9);
+        }
+
+        private static double Variance(double[] values)
+        {
+            double mean = values.Average();
+            return values.Sum(v => (v - mean) * (v - mean)) / values.Length;
+        }
+
+        [Fact]
+        public void ABurstOfASparseCountIsAnAnomalyAndRaisesOneAlertUnderTheLikelihood()
+        {
+            using var model = Trained();
+            var rule = model.CountBursts!;
+            Assert.NotNull(rule.Rates[0]);
+            Assert.Null(rule.Rates[1]);
+            int limit = rule.LimitFor(0);
+            Assert.InRange(limit, 4, 8);
+            var (windows, keys) = Later(model, Day, burstAt: 600);
+            var scores = model.ScoreWindows(windows);
+            var verdicts = new RowVerdicts(calibrate: true, likelihood: new AnomalyLikelihood(prior: model.TrainingErrors));
+            for (int k = 0; k < scores.Length; k++) verdicts.Apply(scores[k], keys[k]);
+
+            var bursts = scores.Select((s, k) => (s, k)).Where(p => p.s.CountFeature != null).ToList();
+            Assert.NotEmpty(bursts);
+            // Only windows that hold burst rows (window k ends at row k + 11).
+            Assert.All(bursts, p => Assert.InRange(p.k + Window - 1, 600, 600 + 10 + Window - 2));
+            Assert.All(bursts, p => Assert.True(p.s.IsAnomaly));
+            // One alert for the stretch: the windows from the first that holds a burst row to the last one (the tiny
+            // network's likelihood may alert elsewhere in the day; that is not this rule's).
+            Assert.Equal(1, scores.Skip(600 - (Window - 1)).Take(10 + Window - 1).Count(s => s.IsAlert));
+            Assert.Contains(bursts, p => p.s.IsAlert);
+            var first = bursts[0].s;
+            Assert.Equal("errors", first.CountFeature);
+            Assert.True(first.CountTotal >= limit);
+            Assert.Equal("errors (t)", model.WindowSchema!.Columns[first.TopFeature].Name);
+            string expected = string.Create(CultureInfo.InvariantCulture,
+                $"errors counted {first.CountTotal} in {Window} rows (expected {FeatureContribution.Format(rule.Rates[0]!.Mean, CultureInfo.InvariantCulture)}; {limit} or more once a year)");
+            Assert.Equal(expected, first.Explain(0, CultureInfo.InvariantCulture));
+            Assert.StartsWith(expected + "; ", first.Explain(2, CultureInfo.InvariantCulture));
+        }
+
+        [Fact]
+        public void DaysOfTheTrainingRateRaiseNoBurst()
+        {
+            using var model = Trained();
+            for (int seed = 2; seed <= 4; seed++)
+            {
+                var (windows, _) = Later(model, 3 * Day, burstAt: -1, seed);
+                Assert.All(model.ScoreWindows(windows), s => Assert.Null(s.CountFeature));
+            }
+        }
+
+        [Fact]
+        public void TheModelFileKeepsTheRuleAndTheLoadedModelFlagsTheSameWindows()
+        {
+            using var model = Trained();
+            string path = temp.File("counts.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+
+            Assert.Equal(model.CountBursts!.Rates.Select(r => (r?.Mean, r?.Size)), loaded.CountBursts!.Rates.Select(r => (r?.Mean, r?.Size)));
+            Assert.Equal(model.CountBursts.LimitFor(0), loaded.CountBursts.LimitFor(0));
+            var (windows, _) = Later(model, 800, burstAt: 600);
+            Assert.Equal(model.ScoreWindows(windows).Select(s => (s.CountFeature, s.CountTotal)), loaded.ScoreWindows(windows).Select(s => (s.CountFeature, s.CountTotal)));
+            Assert.Contains(loaded.ScoreWindows(windows), s => s.CountFeature == "errors");
+        }
+
+        // `model` saved, its metadata changed by `edit`, written back with version `version`.
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version = ModelFile.FormatVersion)
+        {
+            string path = temp.File(name);
+            ModelFile.Save(model, path);
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            edit(metadata);
+            layout.MetadataJson = metadata;
+            layout.Version = version;
+            File.WriteAllBytes(path, layout.Pack());
+            return path;
+        }
+
+        private static void RemoveRates(System.Text.Json.Nodes.JsonObject metadata)
+        {
+            foreach (var feature in ModelFileLayout.FeaturesOf(metadata))
+            {
+                feature!.AsObject().Remove("CountMean");
+                feature.AsObject().Remove("CountSize");
+            }
+        }
+
+        [Fact]
+        public void AVersion8FileLoadsWithoutTheRuleAndScoresAsBefore()
+        {
+            using var model = Trained();
+            Assert.Equal(9, ModelFile.FormatVersion);
+            using var old = ModelFile.Load(Forged(model, "v8.aemodel", RemoveRates, version: 8));
+            Assert.Null(old.CountBursts);
+            Assert.NotNull(old.HeldValues);
+            var (windows, _) = Later(model, 800, burstAt: 600);
+            var now = model.ScoreWindows(windows);
+            var before = old.ScoreWindows(windows);
+            Assert.Contains(now, s => s.CountFeature != null);
+            Assert.All(before, s => Assert.Null(s.CountFeature));
+            // The same errors and, without the rule, the error's verdicts.
+            Assert.Equal(now.Select(s => s.Score), before.Select(s => s.Score));
+            Assert.Equal(now.Select(s => s.Score > model.Threshold), before.Select(s => s.IsAnomaly));
+        }
+
+        [Theory]
+        [InlineData("errors", -1.0, null)]
+        [InlineData("errors", 0.0, null)]
+        [InlineData("errors", 0.5, 0.0)]
+        [InlineData("errors", null, 2.0)]   // a size without a mean
+        public void AFileWhoseCountRateIsNotAPositiveMeanIsCorrupt(string feature, double? mean, double? size)
+        {
+            using var model = Trained(days: 1);
+            string path = Forged(model, "bad.aemodel", metadata =>
+            {
+                var entry = ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == feature)!.AsObject();
+                entry["CountMean"] = mean;
+                entry["CountSize"] = size;
+            });
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            Assert.Contains("count rate", error.Message);
+        }
+
+        [Fact]
+        public void IncrementalTrainingKeepsTheRateOfTheHigherLimit()
+        {
+            using var model = Trained(days: 2);
+            int before = model.CountBursts!.LimitFor(0);
+            // Another day, three times as busy: its limit is higher, and it is the one kept.
+            var random = new Random(9);
+            var (rows, keys) = Series(5 * Day, Day, 7);
+            foreach (var row in rows) row[0] = Poisson(random, 0.09);
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.True(model.CountBursts!.LimitFor(0) > before);
+        }
+
+        [Fact]
+        public void AnIncrementalRunOnAQuietDayKeepsTheRule()
+        {
+            using var model = Trained(days: 2);
+            int before = model.CountBursts!.LimitFor(0);
+            // A day without a single error: still a sparse count (all 0), with no event to learn a rate from.
+            var (rows, keys) = Series(5 * Day, Day, 7);
+            foreach (var row in rows) row[0] = 0;
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Equal(before, model.CountBursts!.LimitFor(0));
+            // A day on which the feature is no count (fractions) ends the rule for it.
+            (rows, keys) = Series(7 * Day, Day, 8);
+            foreach (var row in rows) row[0] += 0.5;
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Null(model.CountBursts);
+        }
+
+        [Fact]
+        public void EachGroupWithADaysWindowsIsJudgedByItsOwnRate()
+        {
+            // Two hosts: one with 0.03 errors a minute, one with 0.3 a minute (still 0 on most rows).
+            var (quiet, quietKeys) = Series(0, 2 * Day, 1, group: "quiet");
+            var (busy, busyKeys) = Series(0, 2 * Day, 2, group: "busy");
+            var random = new Random(3);
+            foreach (var row in busy) row[0] = Poisson(random, 0.3);
+            var rows = quiet.Concat(busy).ToList();
+            var keys = quietKeys.Concat(busyKeys).ToList();
+            var plan = SlidingWindow.Plan(Window, keys, null);
+            var rule = CountBursts.Learn(Schema(), rows, plan.Windows, Window, null, plan.WindowGroups, plan.UsualInterval, plan.GroupIntervals)!;
+            Assert.Equal(2, rule.Groups.Count);
+            Assert.True(rule.LimitFor(0, "busy") > rule.LimitFor(0, "quiet"));
+            // A group training never saw is judged by all windows pooled: at least as wide as the busiest.
+            Assert.True(rule.LimitFor(0, "new") >= rule.LimitFor(0, "busy"));
+            // The file keeps the groups' rates.
+            var settings = new ModelSettings(new[] { 8, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "host");
+            using var model = new AutoencoderModel(settings);
+            model.Train(Schema(), rows, new TrainingOptions { Epochs = 1, BatchSize = 64 }, windows: plan);
+            string path = temp.File("groups.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+            Assert.Equal(model.CountBursts!.LimitFor(0, "busy"), loaded.CountBursts!.LimitFor(0, "busy"));
+            Assert.Equal(model.CountBursts.LimitFor(0, "quiet"), loaded.CountBursts.LimitFor(0, "quiet"));
+            Assert.Equal(rule.LimitFor(0, "busy"), loaded.CountBursts.LimitFor(0, "busy"));
+        }
+    }
+}
