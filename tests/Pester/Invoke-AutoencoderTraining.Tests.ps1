@@ -522,11 +522,11 @@ Describe 'Invoke-AutoencoderTraining' {
         }
 
         It 'still empty when the rows kept to choose roles reach their bound, is left out with a warning that counts its later values' {
-            # 2,002 columns: at most 2,000,000 values are kept, so roles are chosen from the first 1,000 rows.
+            # 402 columns: at most 400,000 values are kept, so roles are chosen from the first 1,000 rows.
             $file = Join-Path $TestDrive 'late-wide.csv'
             $lines = [System.Collections.Generic.List[string]]::new()
-            $lines.Add((@('a', 'late') + @(1..2000 | ForEach-Object { "id$_" })) -join ',')
-            for ($i = 0; $i -lt 1100; $i++) { $lines.Add(((20 + $i % 13), $(if ($i -ge 1050) { 10 + $i % 7 } else { '' }), (@("r$i") * 2000 -join ',')) -join ',') }
+            $lines.Add((@('a', 'late') + @(1..400 | ForEach-Object { "id$_" })) -join ',')
+            for ($i = 0; $i -lt 1100; $i++) { $lines.Add(((20 + $i % 13), $(if ($i -ge 1050) { 10 + $i % 7 } else { '' }), (@("r$i") * 400 -join ',')) -join ',') }
             [System.IO.File]::WriteAllLines($file, $lines)
             $m = New-Autoencoder -HiddenLayer 2 -Seed 1
             Invoke-AutoencoderTraining -Model $m -Path $file -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null

@@ -20,10 +20,10 @@ namespace AutoencoderPS.Engine.Features
         public const int Rows = 1000;
 
         /// <summary>The most rows kept while a column waits for its first value.</summary>
-        public const int MaxRows = 100_000;
+        public const int MaxRows = 20_000;
 
         /// <summary>The most values (rows times columns) kept while a column waits for its first value.</summary>
-        public const long MaxCells = 2_000_000;
+        public const long MaxCells = 400_000;
 
         /// <summary>The values a column without any in the first <see cref="Rows"/> rows shows before roles are chosen.</summary>
         public const int LateValues = FeatureSchema.MaxCategories + 1;

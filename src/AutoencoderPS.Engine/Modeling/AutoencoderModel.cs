@@ -278,8 +278,9 @@ namespace AutoencoderPS.Engine.Modeling
                 var held = windows == null || continueTraining && HeldValues == null ? null
                     : Modeling.HeldValues.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed, windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null).Widen(continueTraining ? HeldValues : null, schema);
                 // Sliding windows: the sparse counts' rates (widened by an incremental run; none from one on a model trained
-                // before the rule existed, as for the stuck values).
-                var counts = windows == null || continueTraining && CountBursts == null ? null
+                // before the rule existed, as for the stuck values). Not on a time grid: its cells are averages of rows and
+                // values interpolated between rows (a count of 6 after a gap of two steps became 2, 4, 6), not counts.
+                var counts = windows == null || Settings.TimeGrid || continueTraining && CountBursts == null ? null
                     : Modeling.CountBursts.Learn(schema, rows, windows.Windows, Settings.WindowSize, imputed,
                         windows.WindowGroups.Count == windows.Windows.Count ? windows.WindowGroups : null, windows.UsualInterval, windows.GroupIntervals,
                         continueTraining ? CountBursts : null)

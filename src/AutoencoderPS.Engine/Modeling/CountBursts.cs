@@ -22,7 +22,7 @@ namespace AutoencoderPS.Engine.Modeling
     /// </para>
     /// <para>
     /// The rate: a window's total (its rows' sum) is taken as negative binomial (a Poisson count whose rate varies, as
-    /// real error rates do with load; the Poisson when training shows no extra variance), fitted by its mean and variance
+    /// real error rates do with load; never narrower than the uncertainty of the rate learnt, below), fitted by its mean and variance
     /// over training windows. Robustly: the windows are cut into days of rows (<see cref="BlockWindows"/>),
     /// and the median day's mean and the median day's variance are taken, so an incident in training (a day with a burst)
     /// does not make the rule blind to the next one; a count too rare for the median day to have an event is fitted on all

@@ -210,6 +210,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ATimeGridModelDoesNotWatchCounts()
+        {
+            // A grid's cells are averages and values interpolated between rows: a count of 6 after a gap of two steps
+            // became 2, 4, 6 and was a burst of 12 that never happened (review).
+            var settings = new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", timeGrid: true);
+            using var grid = new AutoencoderModel(settings);
+            var (rows, keys) = Series(0, 3 * Day, 1);
+            var plan = SlidingWindow.PlanGrid(Window, keys, rows, null, out var cells);
+            grid.Train(Schema(), cells, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-2 }, windows: plan);
+            Assert.Null(grid.CountBursts);
+            // The same rows by rows: watched.
+            using var byRows = Trained();
+            Assert.NotNull(byRows.CountBursts);
+        }
+
+        [Fact]
         public void DaysOfTheTrainingRateRaiseNoBurst()
         {
             using var model = Trained();
