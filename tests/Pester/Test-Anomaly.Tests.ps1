@@ -12,6 +12,13 @@ BeforeAll {
         param([int] $First = 600, [int] $Seed = 2)
         Get-AutoencoderSampleData -Days 1 -Seed $Seed | Select-Object -First $First
     }
+
+    function ConvertTo-PlainCsvLine {
+        # The header, then one line per row: fields as PowerShell prints them, unquoted, for the tests that damage lines.
+        param([object[]] $Rows)
+        $names = @($Rows[0].PSObject.Properties.Name)
+        @($names -join ',') + @($Rows | ForEach-Object { $r = $_; ($names | ForEach-Object { "$($r.$_)" }) -join ',' })
+    }
 }
 
 Describe 'Test-Anomaly' {
@@ -347,14 +354,12 @@ Describe 'Test-Anomaly' {
         It 'a file row whose fields don''t fit the header is FieldCountMismatch, read by neither path by position; a trailing delimiter fits' {
             # A row that left out a field was read by position (values under the wrong columns, the last filled in), and a
             # second header of a multi-part export (sadf -d -- -u -r) made its rows score as rows of the first layout.
-            $rows = @(New-SampleRow -First 8)
-            $names = @($rows[0].PSObject.Properties.Name)
-            $line = { param($r) ($names | ForEach-Object { "$($r.$_)" }) -join ',' }
-            $lines = @($names -join ',') + @($rows[0..2] | ForEach-Object { & $line $_ })
-            $lines += ((& $line $rows[3]) -split ',' | Select-Object -Skip 1) -join ','           # a field left out: line 5
-            $lines += (& $line $rows[4]) + ','                                                        # a trailing delimiter: fits
-            $lines += (& $line $rows[5]) + ',extra,99'                                                # another layout: line 7
-            $lines += @($rows[6..7] | ForEach-Object { & $line $_ })
+            $all = ConvertTo-PlainCsvLine (New-SampleRow -First 8)                                     # header, then rows 0-7
+            $lines = @($all[0..3])
+            $lines += ($all[4] -split ',' | Select-Object -Skip 1) -join ','                          # a field left out: line 5
+            $lines += $all[5] + ','                                                                   # a trailing delimiter: fits
+            $lines += $all[6] + ',extra,99'                                                           # another layout: line 7
+            $lines += @($all[7..8])
             $file = Join-Path $TestDrive 'fields.csv'
             Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
             foreach ($target in 'objects', 'file') {
@@ -373,10 +378,8 @@ Describe 'Test-Anomaly' {
 
         It 'says a row is the header again where exports were joined into one file, and scores the rows after it' {
             # The row was "column 'CpuPct' has value 'CpuPct', which is not a number", with no word of why it was there.
-            $rows = @(New-SampleRow -First 6)
-            $names = @($rows[0].PSObject.Properties.Name)
-            $line = { param($r) ($names | ForEach-Object { "$($r.$_)" }) -join ',' }
-            $lines = @($names -join ',') + @($rows[0..2] | ForEach-Object { & $line $_ }) + @($names -join ',') + @($rows[3..5] | ForEach-Object { & $line $_ })
+            $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)
+            $lines = @($all[0..3]) + $all[0] + @($all[4..6])
             $file = Join-Path $TestDrive 'joined.csv'
             Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
             $errs = $null
@@ -389,10 +392,8 @@ Describe 'Test-Anomaly' {
 
         It 'skips a line of spaces and tabs as Import-Csv does, in both paths and in training from the file' {
             # A blank line a text editor left with spaces in it was a FieldCountMismatch error in every file reader.
-            $rows = @(New-SampleRow -First 6)
-            $names = @($rows[0].PSObject.Properties.Name)
-            $lines = @($names -join ',') + @($rows | ForEach-Object { $r = $_; ($names | ForEach-Object { "$($r.$_)" }) -join ',' })
-            $lines = $lines[0..3] + @('   ', "`t ") + $lines[4..6] + @('  ')
+            $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)
+            $lines = @($all[0..3]) + @('   ', "`t ") + @($all[4..6]) + @('  ')
             $file = Join-Path $TestDrive 'spaces.csv'
             Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
             @(Import-Csv -LiteralPath $file) | Should -HaveCount 6
@@ -414,9 +415,7 @@ Describe 'Test-Anomaly' {
         It 'reads a file whose header and rows end in the delimiter, to objects; a damaged value''s control characters don''t reach the error' {
             # The unnamed last column stopped the call ("the value of argument 'name' is not valid"), and a crash-damaged
             # value wrote its escape sequence, bell and NUL raw into the error (and a job's log).
-            $rows = @(New-SampleRow -First 5)
-            $names = @($rows[0].PSObject.Properties.Name)
-            $lines = @(($names -join ',') + ',') + @($rows | ForEach-Object { $r = $_; (($names | ForEach-Object { "$($r.$_)" }) -join ',') + ',' })
+            $lines = @(ConvertTo-PlainCsvLine (New-SampleRow -First 5) | ForEach-Object { "$_," })
             $lines[3] = $lines[3] -replace '^([^,]*),([^,]*),', ('$1,' + [char]27 + '[2J' + [char]7 + ',')
             $file = Join-Path $TestDrive 'trailing.csv'
             Set-Content -LiteralPath $file -Value $lines -Encoding utf8NoBOM
