@@ -44,11 +44,7 @@ namespace AutoencoderPS.Engine.Csv
 
         // A column name as a message shows it (Text.PrintableText: a binary file read as CSV went to the log as raw bytes), at
         // most 60 characters.
-        private static string Shown(string name)
-        {
-            const int Most = 60;
-            return Text.PrintableText.Of(name.Length <= Most ? name : name.Substring(0, Most)) + (name.Length <= Most ? "" : "...");
-        }
+        private static string Shown(string name) => Text.PrintableText.Cut(name, 60);
 
         private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');
 

@@ -62,7 +62,7 @@ namespace AutoencoderPS.Engine.Csv
                 if (Names[i].Trim().Length > 0 && !index.TryAdd(Names[i], i))
                     throw new AutoencoderException(ErrorIds.DuplicateColumn, $"File '{file}': column '{Names[i]}' appears more than once in the header." +
                         (Names[0].TrimStart().StartsWith('#')
-                            ? $" Its first line, which starts '{Text.PrintableText.Of(Names[0].Trim().Length > 40 ? Names[0].Trim()[..40] : Names[0].Trim())}', looks like an annotation or a comment, not " +
+                            ? $" Its first line, which starts '{Text.PrintableText.Cut(Names[0].Trim(), 40)}', looks like an annotation or a comment, not " +
                               "column names (InfluxDB's annotated CSV starts with #group, #datatype and #default lines): remove such lines above the header."
                             : ""));
         }

@@ -533,7 +533,7 @@ namespace AutoencoderPS.Engine.Features
                 string? text = CategoryOf(value, culture);
                 if (text != null && distinct.Count <= MaxCategories * 20) distinct.Add(text);
                 var outcome = NumberParser.TryRead(value, culture, out double number);
-                if (outcome == NumberParser.Outcome.Empty && !(value is double || value is float)) { missing++; return; }
+                if (NumberParser.IsMissing(outcome, value)) { missing++; return; }
                 if (outcome == NumberParser.Outcome.Number)
                 {
                     if (unixSeconds is double u)

@@ -153,6 +153,13 @@ namespace AutoencoderPS.Engine.Features
             return t.SequenceEqual("-") || t.SequenceEqual("--");
         }
 
+        /// <summary>
+        /// Whether <paramref name="value"/>, read as <paramref name="outcome"/>, is missing: empty, a marker (NA, N/A, null,
+        /// NaN as text). A number that is not finite is a value (NonFiniteFeatureValue), not a missing one. The one rule
+        /// of the role profiles and of the rows they are chosen from (RoleSample).
+        /// </summary>
+        public static bool IsMissing(Outcome outcome, object? value) => outcome == Outcome.Empty && !(value is double || value is float);
+
         /// <summary>True for text that means "no value": empty, whitespace, NA, N/A, null, NaN (any case).</summary>
         public static bool IsMissingMarker(string text)
         {

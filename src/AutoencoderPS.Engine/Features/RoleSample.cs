@@ -108,7 +108,6 @@ namespace AutoencoderPS.Engine.Features
         /// True when <paramref name="value"/> is a value rather than a missing one, as the role rules count it (empty, NA,
         /// N/A, null and NaN as text are missing; a number is a value).
         /// </summary>
-        public static bool HasValue(object? value, CultureInfo culture) =>
-            value is double || value is float || NumberParser.TryRead(value, culture, out _) != NumberParser.Outcome.Empty;
+        public static bool HasValue(object? value, CultureInfo culture) => !NumberParser.IsMissing(NumberParser.TryRead(value, culture, out _), value);
     }
 }

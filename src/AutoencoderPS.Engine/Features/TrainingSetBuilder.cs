@@ -204,7 +204,7 @@ namespace AutoencoderPS.Engine.Features
                     double mean = sum / present.Length;
                     double squares = 0;
                     foreach (double v in present) squares += (v - mean) * (v - mean);
-                    return new FeatureColumn(c.Name, c.Role, median: MedianOfSorted(present), counter: c.IsCounter && !levels.Contains(i), statistics: new ColumnStatistics
+                    return new FeatureColumn(c.Name, c.Role, median: Numerics.Statistics.MedianOfSorted(present), counter: c.IsCounter && !levels.Contains(i), statistics: new ColumnStatistics
                     {
                         Count = rows.Count,
                         Missing = missing,
@@ -278,11 +278,6 @@ namespace AutoencoderPS.Engine.Features
             return values;
         }
 
-        private static double MedianOfSorted(double[] sorted)
-        {
-            int n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : Numerics.Statistics.Midpoint(sorted[n / 2 - 1], sorted[n / 2]);
-        }
     }
 
     /// <summary>Training rows ready for the network, and the schema fitted on them.</summary>

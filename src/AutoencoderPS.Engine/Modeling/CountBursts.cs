@@ -362,7 +362,7 @@ namespace AutoencoderPS.Engine.Modeling
                 int from = b * blockWindows, to = b == blocks - 1 ? totals.Count : Math.Min(totals.Count, from + blockWindows);
                 (means[b], variances[b]) = Moments(totals, from, to);
             }
-            double mean = Median(means), variance = Median(variances);
+            double mean = Numerics.Statistics.Median(means), variance = Numerics.Statistics.Median(variances);
             if (!(mean > 0)) (mean, variance) = Moments(totals, 0, totals.Count);
             if (!(mean > 0)) return null;
             double? size = variance > mean ? mean * mean / (variance - mean) : null;
@@ -378,13 +378,6 @@ namespace AutoencoderPS.Engine.Modeling
             double mean = sum / (to - from), squares = 0;
             for (int i = from; i < to; i++) squares += (values[i] - mean) * (values[i] - mean);
             return (mean, squares / (to - from));
-        }
-
-        private static double Median(double[] values)
-        {
-            var sorted = values.OrderBy(v => v).ToArray();
-            int n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
         /// <summary>

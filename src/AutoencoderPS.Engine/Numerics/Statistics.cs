@@ -89,6 +89,16 @@ namespace AutoencoderPS.Engine.Numerics
             return low + fraction * span;
         }
 
+        /// <summary>The median (of an even count, the midpoint of the two middle values).</summary>
+        public static double Median(IEnumerable<double> values) => MedianOfSorted(Sorted(values));
+
+        /// <summary><see cref="Median"/> of values already in ascending order.</summary>
+        public static double MedianOfSorted(IReadOnlyList<double> sorted)
+        {
+            int n = sorted.Count;
+            return n % 2 == 1 ? sorted[n / 2] : Midpoint(sorted[n / 2 - 1], sorted[n / 2]);
+        }
+
         /// <summary>The mean of two values, also where their sum overflows (values near ±double.MaxValue).</summary>
         public static double Midpoint(double a, double b)
         {

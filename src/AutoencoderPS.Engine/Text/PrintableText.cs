@@ -21,6 +21,10 @@ namespace AutoencoderPS.Engine.Text
             return new string(chars);
         }
 
+        /// <summary><see cref="Of"/> of at most the first <paramref name="most"/> characters, "..." after a cut.</summary>
+        public static string Cut(string text, int most) =>
+            text.Length <= most ? Of(text) : Of(text.Substring(0, most)) + "...";
+
         private static bool Printable(string text, int i)
         {
             char c = text[i];
