@@ -580,4 +580,130 @@ Describe 'Sliding windows' {
             $falseAlarms | Should -BeLessThan 8
         }
     }
+
+    Context 'a host that stops reporting' {
+        BeforeAll {
+            # An exporter that goes on writing the time while its host is down: rows with every metric empty. A week of
+            # 5-minute rows to train on, then two days with three hours down (rows 200-235 of the second file).
+            function Write-HostExport {
+                param([string] $Path, [int] $First, [int] $Count, [int] $Seed, [int[]] $Down = @())
+                $random = [System.Random]::new($Seed)
+                $invariant = [cultureinfo]::InvariantCulture
+                $lines = [System.Collections.Generic.List[string]]::new()
+                $lines.Add('Time,Cpu,Mem,Disk')
+                for ($i = $First; $i -lt $First + $Count; $i++) {
+                    $time = $t0.AddMinutes(5 * $i).ToString('s', $invariant)
+                    $cpu = 40 + 10 * [math]::Sin($i / 288 * 2 * [math]::PI) + 4 * $random.NextDouble()
+                    $mem = 60 + 3 * $random.NextDouble()
+                    $disk = 100 + 2 * $cpu + 10 * $random.NextDouble()
+                    if ($Down -contains ($i - $First)) { $lines.Add("$time,,,") }
+                    else { $lines.Add([string]::Format($invariant, '{0},{1:F2},{2:F2},{3:F2}', $time, $cpu, $mem, $disk)) }
+                }
+                [System.IO.File]::WriteAllLines($Path, $lines)
+            }
+            $script:down = 200..235
+            $script:baseline = Join-Path $TestDrive 'host-baseline.csv'
+            $script:export = Join-Path $TestDrive 'host-export.csv'
+            Write-HostExport -Path $baseline -First 0 -Count 2016 -Seed 7
+            Write-HostExport -Path $export -First 2016 -Count 576 -Seed 8 -Down $down
+            $script:hostModel = New-Autoencoder -WindowSize 6 -TimeProperty Time -Seed 1
+            $null = Invoke-AutoencoderTraining -Model $hostModel -Path $baseline -ThreadCount 1 -WarningAction SilentlyContinue
+        }
+
+        It 'writes the rows without values as NoData, raises no alert for the outage or the return, and says so once' {
+            # Before, the empty rows were the features' medians: windows of values filled in, scored 0, taught the
+            # likelihood that errors are 0, and the first real rows after the outage paged (probability 1.00).
+            $scored = @(Test-Anomaly -Model $hostModel -Path $export -ThreadCount 1 -WarningVariable said 3>$null)
+            $scored.Count | Should -Be 576
+            @($down | ForEach-Object { $scored[$_].AnomalyStatus } | Select-Object -Unique) | Should -Be 'NoData'
+            @($scored | Where-Object AnomalyStatus -eq 'NoData').Count | Should -Be 36
+            $scored[210].AnomalyScore | Should -BeNullOrEmpty
+            $scored[210].IsAnomaly | Should -BeFalse
+            $scored[210].ImputedFeatures | Should -Be @('Cpu', 'Mem', 'Disk')
+            # Three hours is a gap: the window warms up again after it (5 rows of a 6-row window), as after absent rows.
+            @(236..240 | ForEach-Object { $scored[$_].AnomalyStatus } | Select-Object -Unique) | Should -Be 'WarmingUp'
+            $scored[241].AnomalyStatus | Should -Be 'Scored'
+            # (Before: an alert at row 238, ten minutes after the host came back, probability 0.999997. The one alert of the
+            # file, at row 547 a day later, is the same either way.)
+            @(200..300 | Where-Object { $scored[$_].IsAlert }).Count | Should -Be 0
+            @($said | Where-Object { "$_" -like '*had no value in any feature*' }).Count | Should -Be 1
+            "$said" | Should -BeLike "36 row(s) had no value in any feature ('Cpu', 'Mem', 'Disk'), the first at 2026-03-0* 16:40:00:*NoData*"
+
+            # The same rows without the empty ones: every other row scored alike.
+            $absent = Join-Path $TestDrive 'host-absent.csv'
+            Get-Content -LiteralPath $export | Where-Object { $_ -notmatch ',,,$' } | Set-Content -LiteralPath $absent
+            $alone = @(Test-Anomaly -Model $hostModel -Path $absent -ThreadCount 1 3>$null)
+            $kept = @($scored | Where-Object AnomalyStatus -ne 'NoData')
+            ConvertTo-ScoreText $kept | Should -Be (ConvertTo-ScoreText $alone)
+            @($kept.AnomalyStatus) | Should -Be @($alone.AnomalyStatus)
+            @($kept.AnomalyProbability) | Should -Be @($alone.AnomalyProbability)
+        }
+
+        It 'writes NoData to -OutputPath, and the report and Measure-AnomalyDetection count those rows apart' {
+            $out = Join-Path $TestDrive 'host-scored.csv'
+            Test-Anomaly -Model $hostModel -Path $export -OutputPath $out -ThreadCount 1 3>$null
+            $rows = @(Import-Csv -LiteralPath $out)
+            @($rows | Where-Object AnomalyStatus -eq 'NoData' | ForEach-Object { [array]::IndexOf($rows, $_) }) | Should -Be $down
+            $rows[200].AnomalyScore | Should -Be ''
+            $rows[200].ImputedFeatures | Should -Be 'Cpu|Mem|Disk'
+
+            $report = Join-Path $TestDrive 'host-report.html'
+            $rows | Export-AnomalyReport -Model $hostModel -Path $report -TimeProperty Time
+            (Get-Content -LiteralPath $report -Raw) | Should -Match '576 rows \(530 scored, 10 warming up with no score yet, 36 with no values and no score\)'
+
+            $n = 0
+            $labelled = $rows | Select-Object *, @{ Name = 'Label'; Expression = { if ($script:n++ -eq 100) { 1 } else { 0 } } }
+            $log = $labelled | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -Verbose 4>&1
+            @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Left out 36 row(s)*NoData*' }).Count | Should -Be 1
+        }
+
+        It 'the scheduled job counts them (RowsWithoutData) and warns once per run' {
+            $modelPath = Join-Path $TestDrive 'host.aemodel'
+            Export-Autoencoder -Model $hostModel -Path $modelPath
+            $out = Join-Path $TestDrive 'host-job.csv'
+            $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $out -ThreadCount 1 -WarningVariable said 3>$null
+            $summary.RowsWithoutData | Should -Be 36
+            $summary.RowsScored | Should -Be 530
+            $summary.RowsWarmingUp | Should -Be 10
+            @($said | Where-Object { "$_" -like '36 row(s) had no value in any feature*' }).Count | Should -Be 1
+            (Get-Content -LiteralPath "$out.state.json" -Raw | ConvertFrom-Json).Output.RowsWithoutData | Should -Be 36
+            # Scored as Test-Anomaly scores the file.
+            $expected = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'host-scored.csv'))
+            $actual = @(Import-Csv -LiteralPath $out)
+            @($actual.AnomalyStatus) | Should -Be @($expected.AnomalyStatus)
+            @($actual.AnomalyScore) | Should -Be @($expected.AnomalyScore)
+            # JSON Lines: the status, a null score.
+            $json = Join-Path $TestDrive 'host-job.jsonl'
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $json -Format JsonLines -ThreadCount 1 3>$null
+            $objects = @(Get-Content -LiteralPath $json | ConvertFrom-Json)
+            @($objects | Where-Object AnomalyStatus -eq 'NoData').Count | Should -Be 36
+            $objects[200].AnomalyStatus | Should -Be 'NoData'
+            $objects[200].AnomalyScore | Should -BeNullOrEmpty
+        }
+
+        It 'training leaves the rows without values out: a baseline with an outage trains as one without those rows' {
+            $gappy = Join-Path $TestDrive 'host-gappy-baseline.csv'
+            Write-HostExport -Path $gappy -First 0 -Count 2016 -Seed 7 -Down (1000..1035)
+            $withOutage = New-Autoencoder -WindowSize 6 -TimeProperty Time -Seed 1
+            $log = Invoke-AutoencoderTraining -Model $withOutage -Path $gappy -ThreadCount 1 -Epochs 2 -Verbose 4>&1 3>$null
+            @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Left out 36 row(s) with no value in any feature*' }).Count | Should -Be 1
+            $withoutRows = Join-Path $TestDrive 'host-gappy-absent.csv'
+            Get-Content -LiteralPath $gappy | Where-Object { $_ -notmatch ',,,$' } | Set-Content -LiteralPath $withoutRows
+            $without = New-Autoencoder -WindowSize 6 -TimeProperty Time -Seed 1
+            $null = Invoke-AutoencoderTraining -Model $without -Path $withoutRows -ThreadCount 1 -Epochs 2 3>$null
+            $withOutage.Threshold | Should -Be $without.Threshold
+            $withOutage.Training.Rows | Should -Be $without.Training.Rows
+        }
+
+        It 'refuses a baseline whose rows all lack values, naming the features (EmptyTrainingInput)' {
+            $empty = Join-Path $TestDrive 'host-all-down.csv'
+            Write-HostExport -Path $empty -First 0 -Count 50 -Seed 7 -Down (0..49)
+            $model = New-Autoencoder -WindowSize 6 -TimeProperty Time -Seed 1 -Feature Cpu, Mem, Disk
+            $e = { Invoke-AutoencoderTraining -Model $model -Path $empty -ThreadCount 1 } | Should -Throw -PassThru
+            $e.FullyQualifiedErrorId | Should -BeLike 'EmptyTrainingInput,*'
+            $e.Exception.Message | Should -BeLike "None of the 50 input row(s) has a value in any of the features ('Cpu', 'Mem', 'Disk')*"
+            $model.IsTrained | Should -BeFalse
+        }
+    }
+
 }

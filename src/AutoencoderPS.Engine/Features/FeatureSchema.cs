@@ -57,7 +57,37 @@ namespace AutoencoderPS.Engine.Features
             Width = width;
             SlotKinds = Columns.SelectMany(c => c.SlotKinds()).ToArray();
             SlotNames = Columns.SelectMany(c => c.SlotNames()).ToArray();
+            MeasuredCount = this.columns.Count(IsMeasured);
         }
+
+        /// <summary>
+        /// Number of feature columns that are read from a row's own values (numeric and categorical; not a timestamp's
+        /// time of day and week, which every row has).
+        /// </summary>
+        public int MeasuredCount { get; }
+
+        private static bool IsMeasured(FeatureColumn column) => column.Role != ColumnRole.Timestamp;
+
+        /// <summary>The names of the <see cref="MeasuredCount"/> measured features.</summary>
+        public IEnumerable<string> MeasuredNames => columns.Where(IsMeasured).Select(c => c.Name);
+
+        /// <summary>
+        /// True when a row whose missing features are <paramref name="imputed"/> holds no measurement: no feature but a
+        /// timestamp has a value (a host down, an exporter that wrote the time, the host's name and nothing else). Such a
+        /// row is no observation: training leaves it out, and a sliding-window model takes it as absent
+        /// (<see cref="Windows.WindowStatus.NoData"/>) rather than score values all filled in.
+        /// </summary>
+        public bool HoldsNoMeasurement(IReadOnlyCollection<string>? imputed)
+        {
+            if (imputed == null || imputed.Count < MeasuredCount) return false;
+            int missing = 0;
+            foreach (var name in imputed)
+                if (IndexOf(name) is int c and >= 0 && IsMeasured(columns[c])) missing++;
+            return HoldsNoMeasurement(missing);
+        }
+
+        /// <summary>As above, for a row with <paramref name="missingValues"/> of its measured features missing.</summary>
+        public bool HoldsNoMeasurement(int missingValues) => MeasuredCount > 0 && missingValues >= MeasuredCount;
 
         public IReadOnlyList<FeatureColumn> Columns => columns;
 

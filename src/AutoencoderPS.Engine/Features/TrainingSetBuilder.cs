@@ -37,15 +37,23 @@ namespace AutoencoderPS.Engine.Features
 
         public int Count => rows.Count;
 
-        /// <summary>Checks and keeps one row; throws <see cref="FeatureValueException"/> (the row is then not kept).</summary>
+        /// <summary>The columns and roles rows are read by (not fitted).</summary>
+        public FeatureSchema Roles => roles;
+
+        /// <summary>
+        /// Checks and keeps one row; throws <see cref="FeatureValueException"/> (the row is then not kept). Returns false,
+        /// and keeps nothing, for a row that holds no measurement (<see cref="FeatureSchema.HoldsNoMeasurement(int)"/>: no
+        /// feature but a timestamp has a value): there is nothing in it to learn, and its features' medians are not a row that was seen.
+        /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Add(IRecord record)
+        public bool Add(IRecord record)
         {
             // A file's row whose fields don't fit its header would be read by position under the wrong columns.
             Csv.CsvRecord.ThrowIfMisshapen(record);
             var compact = new double[roles.Count];
             var newCategories = new List<(int column, string name)>();
+            int missingValues = 0;
             for (int i = 0; i < roles.Count; i++)
             {
                 var column = roles.Columns[i];
@@ -58,7 +66,11 @@ namespace AutoencoderPS.Engine.Features
                         var outcome = NumberParser.TryRead(value, culture, out double number);
                         if (outcome == NumberParser.Outcome.NotNumeric)
                             throw FeatureValueException.NotANumber(column.Name, value, culture);
-                        if (outcome == NumberParser.Outcome.Empty) RejectMissing(column, value);
+                        if (outcome == NumberParser.Outcome.Empty)
+                        {
+                            RejectMissing(column, value);
+                            missingValues++;
+                        }
                         compact[i] = outcome == NumberParser.Outcome.Number ? number : double.NaN;
                         break;
                     case ColumnRole.Categorical:
@@ -67,6 +79,7 @@ namespace AutoencoderPS.Engine.Features
                         {
                             RejectMissing(column, value);
                             compact[i] = double.NaN;
+                            missingValues++;
                         }
                         else if (categoryIds[i].TryGetValue(category, out int id))
                             compact[i] = id;
@@ -90,6 +103,8 @@ namespace AutoencoderPS.Engine.Features
                 }
             }
 
+            if (roles.HoldsNoMeasurement(missingValues)) return false;
+
             // The row is good: register its new categories and count every category it uses.
             for (int k = 0; k < newCategories.Count; k++)
             {
@@ -107,6 +122,7 @@ namespace AutoencoderPS.Engine.Features
                 if (roles.Columns[i].Role == ColumnRole.Categorical && !double.IsNaN(compact[i]))
                     categoryCounts[i][(int)compact[i]]++;
             rows.Add(compact);
+            return true;
         }
 
         /// <summary>The fitted schema and the training rows as network inputs (original units), with imputation.</summary>

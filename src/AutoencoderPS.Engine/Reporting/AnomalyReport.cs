@@ -60,8 +60,11 @@ namespace AutoencoderPS.Engine.Reporting
         /// <summary>Rows with a score.</summary>
         public long ScoredRows { get; private set; }
 
+        /// <summary>Rows without a score as they held no measurement (AnomalyStatus NoData).</summary>
+        public long NoDataRows { get; private set; }
+
         /// <summary>Rows without a score yet (a window warming up).</summary>
-        public long WarmingUpRows => Rows - ScoredRows;
+        public long WarmingUpRows => Rows - ScoredRows - NoDataRows;
 
         public long Anomalies { get; private set; }
 
@@ -128,7 +131,11 @@ namespace AutoencoderPS.Engine.Reporting
             long x = TimeAxis ? row.Time!.Value.Ticks : row.Row;
             minX = Math.Min(minX, x);
             maxX = Math.Max(maxX, x);
-            if (row.Score == null) return;
+            if (row.Score == null)
+            {
+                if (row.NoData) NoDataRows++;
+                return;
+            }
             ScoredRows++;
             double score = row.Score.Value;
             if (double.IsFinite(score))

@@ -30,6 +30,7 @@ namespace AutoencoderPS.Engine.Reporting
         private long Rows => report.Rows;
         private long ScoredRows => report.ScoredRows;
         private long WarmingUpRows => report.WarmingUpRows;
+        private long NoDataRows => report.NoDataRows;
         private long RejectedRows => report.RejectedRows;
         private long Anomalies => report.Anomalies;
         private int MaxTableRows => report.MaxTableRows;
@@ -65,11 +66,12 @@ namespace AutoencoderPS.Engine.Reporting
             long total = Rows + RejectedRows;
             var lead = new StringBuilder();
             lead.Append(N(total)).Append(total == 1 ? " row" : " rows");
-            if (WarmingUpRows > 0 || RejectedRows > 0)
+            if (WarmingUpRows > 0 || NoDataRows > 0 || RejectedRows > 0)
             {
                 lead.Append(" (").Append(N(ScoredRows)).Append(" scored");
                 // One level of brackets: the details are plain words inside it.
                 if (WarmingUpRows > 0) lead.Append(", ").Append(N(WarmingUpRows)).Append(" warming up with no score yet");
+                if (NoDataRows > 0) lead.Append(", ").Append(N(NoDataRows)).Append(" with no values and no score");
                 if (RejectedRows > 0) lead.Append(", ").Append(N(RejectedRows)).Append(" rejected as unreadable and left out");
                 lead.Append(')');
             }
@@ -80,7 +82,7 @@ namespace AutoencoderPS.Engine.Reporting
             else if (!TimeAxis && MinX <= MaxX) lead.Append(", rows ").Append(N(MinX)).Append(" to ").Append(N(MaxX));
             lead.Append('.');
             w.Write($"<p class=\"lead\" id=\"summary\">{E(lead.ToString())}</p>\n<div class=\"cards\">\n");
-            Card(w, "Rows", N(total), WarmingUpRows > 0 || RejectedRows > 0 ? $"{N(ScoredRows)} scored" : "all scored", "rows");
+            Card(w, "Rows", N(total), WarmingUpRows > 0 || NoDataRows > 0 || RejectedRows > 0 ? $"{N(ScoredRows)} scored" : "all scored", "rows");
             string share = ScoredRows > 0 ? (100.0 * Anomalies / ScoredRows).ToString("0.##", Invariant) + "% of scored rows" : "no scored rows";
             Card(w, "Anomalies", N(Anomalies), share, "anomalies", Anomalies > 0);
             if (report.HasAlerts) Card(w, "Alerts", N(report.Alerts), "onsets of anomalous stretches", "alerts", report.Alerts > 0);

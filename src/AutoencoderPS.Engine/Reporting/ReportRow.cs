@@ -20,10 +20,15 @@ namespace AutoencoderPS.Engine.Reporting
         /// <param name="probability">The row's anomaly probability, when the scorer gives one (only read for alerts).</param>
         /// <param name="group">The row's group (the model's GroupBy column), when there is one (only read for alerts).</param>
         /// <param name="topFeature">The feature with the largest share of the error (only read for alerts).</param>
+        /// <param name="noData">
+        /// The row held no measurement (AnomalyStatus NoData: a host down): no score, and not a row warming up (ignored
+        /// when <paramref name="score"/> is not null).
+        /// </param>
         public ReportRow(long row, double? score, bool isAnomaly, DateTime? time = null,
             IReadOnlyList<FeatureContribution>? contributions = null, string? explanation = null,
-            bool? isAlert = null, double? probability = null, string? group = null, string? topFeature = null)
+            bool? isAlert = null, double? probability = null, string? group = null, string? topFeature = null, bool noData = false)
         {
+            NoData = score == null && noData;
             Row = row;
             Score = score;
             IsAnomaly = score != null && isAnomaly;
@@ -49,5 +54,8 @@ namespace AutoencoderPS.Engine.Reporting
         public double? Probability { get; }
         public string? Group { get; }
         public string? TopFeature { get; }
+
+        /// <summary>The row held no measurement (AnomalyStatus NoData).</summary>
+        public bool NoData { get; }
     }
 }

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Engine.Scoring
@@ -718,7 +719,7 @@ namespace AutoencoderPS.Engine.Scoring
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public void Write(int index, RowScore? score, IReadOnlyList<string>? imputed)
+            public void Write(int index, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
             {
                 var entry = chunk.Entries[index];
                 var header = chunk.Header!;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Engine.Scoring
@@ -10,9 +11,10 @@ namespace AutoencoderPS.Engine.Scoring
     public interface IScoredRowSink<TRow>
     {
         /// <summary>
-        /// One row: its score, or null for a row of a sliding-window model whose group is still warming up (no full
-        /// window yet: no score, not an anomaly); the features imputed in it, if any.
+        /// One row: its score, or null for a row of a sliding-window model that has none (<paramref name="status"/>: its
+        /// group is still warming up, or the row holds no measurement; not an anomaly); the features imputed in it, if any.
+        /// A row model's rows are all <see cref="WindowStatus.Scored"/>.
         /// </summary>
-        void Write(TRow row, RowScore? score, IReadOnlyList<string>? imputed);
+        void Write(TRow row, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status);
     }
 }

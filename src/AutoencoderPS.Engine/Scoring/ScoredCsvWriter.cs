@@ -142,16 +142,18 @@ namespace AutoencoderPS.Engine.Scoring
         public bool Faulted => guarded?.Faulted == true;
 
         /// <summary>
-        /// Writes one scored row, or (<paramref name="score"/> null) a sliding-window row still warming up: no score, not an
-        /// anomaly. All rows must come from files with the same header (or, appended, are mapped onto the output's columns).
+        /// Writes one scored row, or (<paramref name="score"/> null) a sliding-window row without a score, of
+        /// <paramref name="status"/> (warming up, or no measurement): not an anomaly. All rows must come from files with the
+        /// same header (or, appended, are mapped onto the output's columns).
         /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Write(CsvRecord record, RowScore? score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
+        public void Write(CsvRecord record, RowScore? score, IReadOnlyCollection<string>? imputed, FeatureSchema schema,
+            WindowStatus status = WindowStatus.WarmingUp)
         {
             if (score == null)
             {
-                WriteWarmingUp(record, imputed);
+                WriteUnscored(record, imputed, status);
                 return;
             }
             WriteFields(record);
@@ -223,8 +225,8 @@ namespace AutoencoderPS.Engine.Scoring
             Field(record.Line.ToString(CultureInfo.InvariantCulture));
         }
 
-        // A row of a sliding-window model that is still warming up: no score, not an anomaly.
-        private void WriteWarmingUp(CsvRecord record, IReadOnlyCollection<string>? imputed)
+        // A row of a sliding-window model without a score (warming up, or no measurement): not an anomaly.
+        private void WriteUnscored(CsvRecord record, IReadOnlyCollection<string>? imputed, WindowStatus status)
         {
             WriteFields(record);
             Field("");
@@ -236,7 +238,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 Field("");
                 Field("False");
-                Field(nameof(WindowStatus.WarmingUp));
+                Field(status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
             }
             WriteSource(record);
             EndRecord();

@@ -5,6 +5,7 @@ using System.Linq;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Text;
 
 namespace AutoencoderPS.Engine.Scoring
 {
@@ -28,6 +29,8 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<double[]?> inputs = new List<double[]?>();
         private readonly List<IReadOnlyList<string>?> imputed = new List<IReadOnlyList<string>?>();
         private readonly List<WindowKey> keys = new List<WindowKey>();
+        // Sliding windows: rows that hold no measurement (WindowStatus.NoData), which the windows did not take in.
+        private readonly List<bool> noData = new List<bool>();
         private readonly List<double[]> spare = new List<double[]>();
         private readonly List<double[]> full = new List<double[]>();
         private readonly List<IReadOnlyList<string>?> fullImputed = new List<IReadOnlyList<string>?>();
@@ -99,6 +102,15 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Rows handed to the sink without a score (sliding-window models: their group was warming up).</summary>
         public long WarmingUp { get; private set; }
 
+        /// <summary>
+        /// Rows of a sliding-window model handed to the sink as <see cref="WindowStatus.NoData"/>: no feature had a value
+        /// (<see cref="FeatureSchema.HoldsNoMeasurement(IReadOnlyCollection{string}?)"/>), and the windows took them as absent.
+        /// </summary>
+        public long NoData { get; private set; }
+
+        /// <summary>The first row counted in <see cref="NoData"/>: its group and time.</summary>
+        public WindowKey? FirstNoData { get; private set; }
+
         public long Anomalies { get; private set; }
 
         /// <summary>Rows that raised an alert (sliding-window models).</summary>
@@ -135,6 +147,25 @@ namespace AutoencoderPS.Engine.Scoring
                 "(another series, a lasting change, or too short a baseline). The verdicts judge each row against the other rows of its group, so " +
                 "among rows that are all unusual an incident can go unflagged. Train the model on rows like these (several days of them; after a " +
                 "lasting change, Invoke-AutoencoderTraining -Incremental), or score with -Calibration None to judge by the threshold alone.";
+        }
+
+        /// <summary>
+        /// A warning when this pipeline wrote rows as <see cref="WindowStatus.NoData"/> (no feature had a value),
+        /// else null: their windows go on as across absent rows, so nothing else says that a host stopped reporting. Said
+        /// once per call (Test-Anomaly) or per run (the scheduled job).
+        /// </summary>
+        public string? NoDataWarning()
+        {
+            if (NoData == 0 || FirstNoData is not { } first) return null;
+            var invariant = CultureInfo.InvariantCulture;
+            string where = (first.Time is DateTime t ? $" at {WindowAssembler.Format(t)}" : "") + WindowAssembler.GroupText(first.Group);
+            if (where.Length > 0) where = ", the first" + where;
+            var measured = Schema.MeasuredNames.Select(c => $"'{c}'").ToArray();
+            return $"{NoData.ToString("N0", invariant)} row(s) had no value in any feature ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
+                "a host down, or an export of times alone? They are written with AnomalyStatus NoData, not scored, and each series' window " +
+                (model.Settings.TimeProperty != null
+                    ? "goes on across them as across absent rows (after a gap longer than usual it warms up again)."
+                    : "goes on across them (the model has no time property to tell a gap by).");
         }
 
         /// <summary>
@@ -181,7 +212,18 @@ namespace AutoencoderPS.Engine.Scoring
         {
             double[]? input = features;
             int[]? cells = null;
-            if (IsWindowed)
+            bool absent = false;
+            if (IsWindowed && Schema.HoldsNoMeasurement(imputedFeatures))
+            {
+                // No value in any measurement (a host down): values filled in throughout would make windows of medians,
+                // whose errors are none and teach the likelihood that errors are none (the real rows after the outage then
+                // page). As if absent: the group's window, counters and times are as they were, and its next row with
+                // values goes on from them, or warms up again after a gap longer than the group's largest.
+                ReturnFeatures(features);
+                input = null;
+                absent = true;
+            }
+            else if (IsWindowed)
             {
                 // One time for a repeated local time, before anything reads it (the clock check, the counters' rates).
                 key = Series!.Windows.Resolve(key);
@@ -210,6 +252,7 @@ namespace AutoencoderPS.Engine.Scoring
                 }
             }
             filled.Add(cells);
+            noData.Add(absent);
             rows.Add(row);
             inputs.Add(input);
             imputed.Add(imputedFeatures);
@@ -241,6 +284,7 @@ namespace AutoencoderPS.Engine.Scoring
             int last = rows.Count - 1;
             ReturnFeatures(inputs[last]!);
             rows.RemoveAt(last);
+            noData.RemoveAt(last);
             filled.RemoveAt(last);
             inputs.RemoveAt(last);
             imputed.RemoveAt(last);
@@ -327,9 +371,14 @@ namespace AutoencoderPS.Engine.Scoring
                     // a row above the model's own threshold.
                     teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null);
                 }
+                else if (noData[i])
+                {
+                    NoData++;
+                    FirstNoData ??= keys[i];
+                }
                 else WarmingUp++;
                 // Written before the model learns from it: a failed update never loses the row.
-                sink.Write(rows[i], score, imputed[i]);
+                sink.Write(rows[i], score, imputed[i], score != null ? WindowStatus.Scored : noData[i] ? WindowStatus.NoData : WindowStatus.WarmingUp);
                 if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
             }
             return to;
@@ -343,6 +392,7 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!IsWindowed) foreach (var input in inputs) ReturnFeatures(input!);
             rows.Clear();
+            noData.Clear();
             filled.Clear();
             inputs.Clear();
             imputed.Clear();

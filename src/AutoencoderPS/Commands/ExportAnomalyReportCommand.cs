@@ -9,6 +9,7 @@ using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Reporting;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Adapters;
 using AutoencoderPS.Errors;
 
@@ -185,7 +186,10 @@ namespace AutoencoderPS.Commands
                 if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);
                 if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
-            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature));
+            // A row that held no measurement has no score either, and is not warming up.
+            bool noData = score == null && record.TryGetValue(ScoreColumns.Status, out var statusValue) &&
+                          string.Equals(Text(statusValue).Trim(), nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase);
+            report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature, noData));
         }
 
         protected override void EndProcessing()

@@ -38,6 +38,8 @@ namespace AutoencoderPS.Commands
         private TrainingSetBuilder? builder;
         private long rowNumber;
         private int rejected;
+        // Rows with no value in any feature (FeatureSchema.HoldsNoMeasurement): left out, as no observation.
+        private long noMeasurement;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -194,6 +196,9 @@ namespace AutoencoderPS.Commands
                                  (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));
                 // A feature missing in much of training (a host that joined late) is filled in: the model learnt little of it.
                 if (set.MostlyMissingWarning() is { } sparse) WriteWarning(sparse);
+                if (noMeasurement > 0)
+                    WriteVerbose($"Left out {noMeasurement:N0} row(s) with no value in any feature (a host down, an export of times alone): no observation to learn from. " +
+                                 (Model.Settings.IsWindowed ? "A window goes on across them as across absent rows (a longer gap than usual breaks it)." : "Scoring gives such a row the features' medians."));
                 // A column still empty when the sample reached its bound was left out, on the evidence of those rows only.
                 var later = emptyInSample?.Where(e => e.Value > 0).ToArray();
                 if (later is { Length: > 0 })
@@ -236,7 +241,7 @@ namespace AutoencoderPS.Commands
                     c.Role == ColumnRole.Categorical ? c.Categories.Count <= 1 : c.Role == ColumnRole.Numeric && c.Statistics?.Min is double low && c.Statistics.Max == low))
                 WriteWarning($"Every feature ({string.Join(", ", schema.Names.Select(n => $"'{n}'"))}) has a single value in all {rows.Count:N0} training rows: " +
                              "the model can flag only a row where one of them changes. Were the measurements left out? See the warnings above, or -Verbose.");
-            WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
+            WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected{(noMeasurement > 0 ? $", {noMeasurement:N0} without values left out" : "")}), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
                          $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
             WindowPlan? plan = null;
@@ -323,6 +328,8 @@ namespace AutoencoderPS.Commands
         {
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
+                : noMeasurement > 0
+                    ? $"None of the {noMeasurement:N0} input row(s) has a value in any of the features ({string.Join(", ", builder!.Roles.MeasuredNames.Select(c => $"'{c}'"))}), so there is nothing to train on."
                 : ReadsFiles
                     ? $"The {InputFilesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
                     : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
@@ -471,7 +478,11 @@ namespace AutoencoderPS.Commands
             try
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
-                builder!.Add(record);
+                if (!builder!.Add(record))
+                {
+                    noMeasurement++;
+                    return;
+                }
                 if (Model.Settings.IsWindowed) windowKeys.Add(key);
             }
             catch (FeatureValueException e)

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Adapters;
 using AutoencoderPS.Errors;
 
@@ -46,6 +47,7 @@ namespace AutoencoderPS.Commands
         public string PredictionProperty { get; set; } = "IsAnomaly";
 
         private long warmingUp;
+        private long noData;
 
         protected override void ProcessRecord()
         {
@@ -55,10 +57,13 @@ namespace AutoencoderPS.Commands
             ThrowIfFirstRowsLack(record, rowNumber, nameof(LabelProperty), LabelProperty);
             ThrowIfFirstRowsLack(record, rowNumber, nameof(ScoreProperty), ScoreProperty);
             ThrowIfFirstRowsLack(record, rowNumber, nameof(PredictionProperty), PredictionProperty);
-            // A row of a sliding-window model that is still warming up has no score to measure.
-            if (record.TryGetValue("AnomalyStatus", out var status) && string.Equals(Text(status), "WarmingUp", StringComparison.OrdinalIgnoreCase))
+            // A row of a sliding-window model that is still warming up, or holds no measurement, has no score to measure.
+            if (record.TryGetValue("AnomalyStatus", out var status) && Text(status) is { } said &&
+                (string.Equals(said, nameof(WindowStatus.WarmingUp), StringComparison.OrdinalIgnoreCase) ||
+                 string.Equals(said, nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase)))
             {
-                warmingUp++;
+                if (string.Equals(said, nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase)) noData++;
+                else warmingUp++;
                 return;
             }
             if (!record.TryGetValue(LabelProperty, out var label))
@@ -89,6 +94,7 @@ namespace AutoencoderPS.Commands
                 ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.NoScoredRows,
                     $"No usable scored rows were received. Pipe the output of Test-Anomaly, with a '{LabelProperty}' property, to Measure-AnomalyDetection."), null));
             if (warmingUp > 0) WriteVerbose($"Left out {warmingUp} warming-up row(s) of a sliding-window model: they have no score.");
+            if (noData > 0) WriteVerbose($"Left out {noData} row(s) of a sliding-window model with no values (AnomalyStatus NoData): they have no score.");
             var metrics = DetectionMetrics.Compute(labels, predictions, scores);
             if (metrics.TruePositive + metrics.FalseNegative == 0)
                 WriteWarning($"No row has {LabelProperty} = '{AnomalyLabel}', so recall and ROC-AUC are undefined. Check -AnomalyLabel.");

@@ -27,6 +27,8 @@ namespace AutoencoderPS.Commands
         // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
         private readonly ImputedCells imputed = new ImputedCells();
         private readonly List<string> filledIn = new List<string>();
+        // Rows with no value in any feature: left out (FeatureSchema.HoldsNoMeasurement).
+        private long noMeasurement;
         private long rowNumber;
 
         [Parameter(Mandatory = true, Position = 0)]
@@ -122,6 +124,7 @@ namespace AutoencoderPS.Commands
             {
                 ThrowTerminatingError(EngineError(e, Model));
             }
+            if (noMeasurement > 0) WriteVerbose($"Left out {noMeasurement:N0} row(s) with no value in any feature, as training does.");
             WriteVerbose($"Threshold {before:G6} -> {Model.Threshold:G6} ({Model.ThresholdSource}).");
             if (PassThru) WriteObject(Model);
         }
@@ -134,6 +137,12 @@ namespace AutoencoderPS.Commands
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                 filledIn.Clear();
                 Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
+                // No measurement in it (a host down): no row to learn from, as in training; a window goes on across it.
+                if (Model.Schema.HoldsNoMeasurement(filledIn))
+                {
+                    noMeasurement++;
+                    return;
+                }
                 foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
                 if (Model.Settings.IsWindowed) windowKeys.Add(key);

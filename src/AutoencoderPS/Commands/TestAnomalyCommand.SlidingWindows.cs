@@ -47,7 +47,7 @@ namespace AutoencoderPS.Commands
             if (refused != null) ThrowTerminatingError(refused);
         }
 
-        private void AnnotateWindowed(PSObject row, RowScore? score, FeatureSchema schema, IReadOnlyList<string>? imputed)
+        private void AnnotateWindowed(PSObject row, RowScore? score, FeatureSchema schema, IReadOnlyList<string>? imputed, WindowStatus status)
         {
             if (score != null)
             {
@@ -61,7 +61,7 @@ namespace AutoencoderPS.Commands
             ScoredRowMembers.AnnotateWarmingUp(row, imputed?.ToArray() ?? Array.Empty<string>(), ScoredRowTypeName);
             ScoredRowMembers.SetNote(row, ScoreColumns.Probability, null);
             ScoredRowMembers.SetNote(row, ScoreColumns.IsAlert, false);
-            ScoredRowMembers.SetNote(row, ScoreColumns.Status, nameof(WindowStatus.WarmingUp));
+            ScoredRowMembers.SetNote(row, ScoreColumns.Status, status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
         }
 
         // A file of a model with a time property is scored in time order within each group. A first pass reads only

@@ -386,7 +386,7 @@ namespace AutoencoderPS.Commands
         private long Scored => pipeline.Scored + fileScored + (fileScorer?.Rows ?? 0);
 
         // Rows of the files so far that were scored, warmed a window up or failed.
-        private long RowsSeen => Scored + pipeline.WarmingUp + failedRows;
+        private long RowsSeen => Scored + pipeline.WarmingUp + pipeline.NoData + failedRows;
 
         // A file of a header only (or nothing) is no error (a scheduled export may have no new rows), but say so.
         private void WarnIfNoRows(string file, long rowsBefore)
@@ -406,8 +406,10 @@ namespace AutoencoderPS.Commands
                 WriteProgress(progress);
             }
             WriteVerbose(Model.Settings.IsWindowed
-                ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up."
+                ? $"Scored {Scored} rows; {Anomalies} anomalies, {pipeline.Alerts} alerts; {pipeline.WarmingUp} rows warming up" +
+                  (pipeline.NoData > 0 ? $", {pipeline.NoData} without values (NoData)." : ".")
                 : $"Scored {Scored} rows; {Anomalies} anomalies.");
+            if (pipeline.NoDataWarning() is { } noData) WriteWarning(noData);
             if (pipeline.UnlikeTrainingWarning() is { } unlike) WriteWarning(unlike);
         }
 
@@ -516,12 +518,12 @@ namespace AutoencoderPS.Commands
         private void ThrowModelChanged(AutoencoderException e) => ThrowTerminatingError(EngineError(e, Model));
 
         /// <summary>The pipeline's sink: a row read from a file goes to -OutputPath; any other row leaves as a PowerShell object.</summary>
-        void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed)
+        void IScoredRowSink<IRecord>.Write(IRecord record, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
         {
             var schema = scoredBy;
             if (output != null && record is CsvRecord csv)
             {
-                output.Write(csv, score, imputed, schema);
+                output.Write(csv, score, imputed, schema, status);
                 return;
             }
             var row = record switch
@@ -530,7 +532,7 @@ namespace AutoencoderPS.Commands
                 CsvRecord c => ToPSObject(c),
                 _ => throw new InvalidOperationException("Unknown record type."),
             };
-            if (Model.Settings.IsWindowed) AnnotateWindowed(row, score, schema, imputed);
+            if (Model.Settings.IsWindowed) AnnotateWindowed(row, score, schema, imputed, status);
             else
             {
                 // A row of a shape without scored members has none of the names to replace.

@@ -26,11 +26,14 @@ namespace AutoencoderPS.Engine.Tests
         private static Arbitrary<RandomTable> Tables(bool extremes) =>
             RandomTable.Arbitrary(minRows: 2, maxRows: 40, maxNumeric: 4, maxCategorical: 3, extremes: extremes);
 
-        private static FeatureSchema Fitted(IReadOnlyList<IRecord> records, out TrainingSet set)
+        private static FeatureSchema Fitted(IReadOnlyList<IRecord> records, out TrainingSet set) => Fitted(records, out set, out _);
+
+        // `learned`: the records training kept (not those with no value in any feature).
+        private static FeatureSchema Fitted(IReadOnlyList<IRecord> records, out TrainingSet set, out List<IRecord> learned)
         {
             var roles = FeatureSchema.Infer(records, null, null, RandomTable.Culture, out _, timeFeatures: true);
             var builder = new TrainingSetBuilder(roles, RandomTable.Culture, MissingValuePolicy.Impute);
-            foreach (var record in records) builder.Add(record);
+            learned = records.Where(record => builder.Add(record)).ToList();
             set = builder.Build();
             return set.Schema;
         }
@@ -106,9 +109,16 @@ namespace AutoencoderPS.Engine.Tests
                 // TrainingSetBuilder (training) and FeatureSchema.Featurize (scoring) are two code paths: a record the
                 // model learned from must reach the network with exactly the same inputs when it is scored.
                 var records = table.Records(asText: false);
-                var schema = Fitted(records, out var set);
+                var schema = Fitted(records, out var set, out var learned);
 
-                SameBits(set.Rows, records.Select(r => Featurize(schema, r)), "training rows vs scored rows");
+                SameBits(set.Rows, learned.Select(r => Featurize(schema, r)), "training rows vs scored rows");
+                // What training left out is exactly the records that hold no measurement when scored.
+                Assert.All(records, r =>
+                {
+                    var imputed = new List<string>();
+                    schema.Featurize(r, RandomTable.Culture, new double[schema.Width], MissingValuePolicy.Impute, imputed);
+                    Assert.Equal(!learned.Contains(r), schema.HoldsNoMeasurement(imputed));
+                });
             });
 
         [Property(MaxTest = 100)]

@@ -71,21 +71,22 @@ namespace AutoencoderPS.Engine.Tests
         public void MissingCategoriesBecomeTheMostFrequentOneAndMissingTimestampsTheCentre()
         {
             var monday = new DateTime(2026, 1, 5, 14, 30, 0);
+            // cpu is in every row: a row with no host and only a time would hold no measurement, and not be kept.
             var records = new List<IRecord>
             {
-                new TestRecord(("host", "b"), ("time", monday)),
-                new TestRecord(("host", "a"), ("time", "N/A")),
-                new TestRecord(("host", "b"), ("time", monday.AddDays(1).ToString("s", Invariant))),
-                new TestRecord(("host", "null"), ("time", monday)),
+                new TestRecord(("host", "b"), ("time", monday), ("cpu", 1.0)),
+                new TestRecord(("host", "a"), ("time", "N/A"), ("cpu", 2.0)),
+                new TestRecord(("host", "b"), ("time", monday.AddDays(1).ToString("s", Invariant)), ("cpu", 3.0)),
+                new TestRecord(("host", "null"), ("time", monday), ("cpu", 4.0)),
             };
 
-            var set = BuildFrom(Roles(("host", ColumnRole.Categorical), ("time", ColumnRole.Timestamp)), records);
+            var set = BuildFrom(Roles(("host", ColumnRole.Categorical), ("time", ColumnRole.Timestamp), ("cpu", ColumnRole.Numeric)), records);
 
             Assert.Equal(2, set.ImputedValues);
             Assert.Equal(new[] { "a", "b" }, set.Schema.Columns[0].Categories);
             Assert.Equal("b", set.Schema.Columns[0].Mode);
             Assert.Equal(new[] { 0.0, 1, 0 }, set.Rows[3].Take(3));
-            Assert.Equal(new[] { 0.0, 0, 0, 0 }, set.Rows[1].Skip(3));
+            Assert.Equal(new[] { 0.0, 0, 0, 0 }, set.Rows[1].Skip(3).Take(4));
             Assert.Equal("Mon 14:30", set.Schema.Describe(1, set.Rows[0]));
             Assert.Equal("Tue 14:30", set.Schema.Describe(1, set.Rows[2]));
             var time = set.Schema.Columns[1].Statistics!;
@@ -369,7 +370,8 @@ namespace AutoencoderPS.Engine.Tests
             // The median, mean and standard deviation of List<double>.Sort, Average and Sum on the present values, to the bit.
             var random = new Random(7);
             var cells = Enumerable.Range(0, 2001).Select(i => i % 13 == 0 ? "" : (random.NextDouble() * 1000 - 300).ToString("R", Invariant)).ToList();
-            var set = BuildFrom(Roles(("x", ColumnRole.Numeric)), cells.Select(c => (IRecord)new TestRecord(("x", c))));
+            // A second feature, always there: a row with x missing still holds a measurement, and is kept.
+            var set = BuildFrom(Roles(("x", ColumnRole.Numeric), ("y", ColumnRole.Numeric)), cells.Select(c => (IRecord)new TestRecord(("x", c), ("y", 1.0))));
 
             var present = cells.Where(c => c.Length > 0).Select(c => double.Parse(c, Invariant)).ToList();
             present.Sort();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Tests.Support;
@@ -80,7 +81,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             public Action? BeforeRead { get; set; }
             public List<double> Scores { get; } = new List<double>();
-            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed)
+            public void Write(int row, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
             {
                 BeforeRead?.Invoke();
                 BeforeRead = null;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Scoring;
 
@@ -9,6 +10,13 @@ namespace AutoencoderPS.Engine.Tests.Support
     {
         public List<(TRow Row, RowScore? Score, IReadOnlyList<string>? Imputed)> Rows { get; } = new List<(TRow, RowScore?, IReadOnlyList<string>?)>();
 
-        public void Write(TRow row, RowScore? score, IReadOnlyList<string>? imputed) => Rows.Add((row, score, imputed));
+        /// <summary>Each row's status, in the same order as <see cref="Rows"/>.</summary>
+        public List<WindowStatus> Statuses { get; } = new List<WindowStatus>();
+
+        public void Write(TRow row, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
+        {
+            Rows.Add((row, score, imputed));
+            Statuses.Add(status);
+        }
     }
 }

@@ -17,11 +17,12 @@ namespace AutoencoderPS.Engine.Tests.Support
         public static AutoencoderModel Train(ModelSettings settings, IReadOnlyList<TestRecord> records, string[] features, TrainingOptions options)
         {
             var builder = new TrainingSetBuilder(new FeatureSchema(features), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
-            foreach (var r in records) builder.Add(r);
+            // A row with no measurement is not kept, nor its key (as the cmdlet does).
+            var kept = records.Where(r => builder.Add(r)).ToList();
             var set = builder.Build();
             // In arrival order, each key with one time (a local time repeated when clocks go back), as the cmdlet keeps them.
             var arrival = new SlidingWindow.OrderCheck();
-            var keys = records.Select(r => arrival.Add(SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture))!.Value).ToList();
+            var keys = kept.Select(r => arrival.Add(SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture))!.Value).ToList();
             var model = new AutoencoderModel(settings);
             if (settings.TimeGrid)
             {

@@ -13,6 +13,12 @@ namespace AutoencoderPS.Engine.Features.Windows
         Scored,
         /// <summary>Its group has fewer than n-1 rows before it (since the start or since a gap): no score, not an anomaly.</summary>
         WarmingUp,
+        /// <summary>
+        /// No feature has a value (a host down, an exporter that wrote the time and nothing else;
+        /// <see cref="FeatureSchema.HoldsNoMeasurement(IReadOnlyCollection{string}?)"/>): no score, not an anomaly, and the row is as if absent. Its group's window does not take it in: the group's next row with values
+        /// goes on with the window if it comes within the largest gap, else warms up as after any gap.
+        /// </summary>
+        NoData,
     }
 
     /// <summary>Where a row sits in time: its series (group) and, with a time property, its time.</summary>
@@ -596,7 +602,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             : "One of the two times states its offset (or is UTC) and the other does not: write the group's times all one way, or give the " +
               "model its time zone (New-Autoencoder -TimeZone). ";
 
-        private static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
+        internal static string GroupText(string group) => group.Length == 0 ? "" : $" of group '{group}'";
 
         // A time in UTC says so: with a model's time zone, rows are ordered (and named in errors) by their instants.
         internal static string Format(DateTime t) =>

@@ -49,6 +49,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Rows of a time-series model written without a score: their group had no full window yet.</summary>
         public long RowsWarmingUp { get; set; }
 
+        /// <summary>Rows of a time-series model written without a score as no feature had a value (NoData).</summary>
+        public long RowsWithoutData { get; set; }
+
         /// <summary>Rows that could not be featurized: reported, skipped, and not tried again.</summary>
         public long RowsRejected { get; set; }
 
@@ -77,7 +80,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         };
 
         public override string ToString() =>
-            $"{RowsScored} rows scored ({Anomalies} anomalies{(CountsAlerts ? $", {Alerts} alerts, {RowsWarmingUp} rows warming up" : "")}, " +
+            $"{RowsScored} rows scored ({Anomalies} anomalies{(CountsAlerts ? $", {Alerts} alerts, {RowsWarmingUp} rows warming up{(RowsWithoutData > 0 ? $", {RowsWithoutData} without values" : "")}" : "")}, " +
             $"{RowsRejected} rejected) from {Files} file(s); exit code {ExitCode}";
     }
 }

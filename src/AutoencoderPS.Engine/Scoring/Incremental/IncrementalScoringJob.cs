@@ -42,7 +42,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private ScoringPipeline<CsvRecord>? pipeline;
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
-        private (long Scored, long WarmingUp, long Anomalies, long Alerts) committed;
+        private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts) committed;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -108,6 +108,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     if (!ScoreFile(plan)) { summary.Stopped = true; break; }
                 }
                 if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
+                if (pipeline.NoDataWarning() is { } noData) observer.Warning(noData);
                 if (pipeline.UnlikeTrainingWarning() is { } unlike) observer.Warning(unlike);
             }
             finally
@@ -355,17 +356,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             public JobOutput(IncrementalScoringJob job) { this.job = job; }
 
-            public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed)
+            public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
             {
                 if (job.options.Format == ScoringOutputFormat.JsonLines)
                 {
                     json ??= new JsonLinesOutputWriter(job.outputFile!, job.schema, job.model.WindowSchema!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
-                    json.Write(row, score, imputed);
+                    json.Write(row, score, imputed, status);
                     return;
                 }
                 csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
                     job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed, job.options.ExplainAll);
-                csv.Write(row, score, imputed, job.model.WindowSchema!);
+                csv.Write(row, score, imputed, job.model.WindowSchema!, status);
             }
 
             /// <summary>Writes what is buffered, flushes it to the disk, and returns the output's length.</summary>
@@ -815,14 +816,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             Checkpoint?.Invoke("output-flushed");
             // The pipeline scores a batch as soon as it is full: what it did since the last commit is this batch.
-            long scored = p.Scored - committed.Scored, warming = p.WarmingUp - committed.WarmingUp;
+            long scored = p.Scored - committed.Scored, warming = p.WarmingUp - committed.WarmingUp, noData = p.NoData - committed.NoData;
             long anomalies = p.Anomalies - committed.Anomalies, alerts = p.Alerts - committed.Alerts;
-            committed = (p.Scored, p.WarmingUp, p.Anomalies, p.Alerts);
+            committed = (p.Scored, p.WarmingUp, p.NoData, p.Anomalies, p.Alerts);
 
             entry.Offset = batch.End;
             entry.Lines = batch.Lines;
             entry.EndsInOpenLine = batch.EndsInOpenLine ? true : null;
-            entry.RowsScored += scored + warming;
+            entry.RowsScored += scored + warming + noData;
             entry.RowsRejected += batch.Rejected;
             // The fingerprints of the bytes scored. The head is taken from the first bytes as the run found them (read when
             // it opened the file), the tail is read back (4 KB just scanned): unless the file was cut and written again
@@ -843,6 +844,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.Length = length;
             state.Output.RowsScored += scored;
             state.Output.RowsWarmingUp += warming;
+            state.Output.RowsWithoutData += noData;
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
@@ -853,6 +855,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             summary.RowsScored += scored;
             summary.RowsWarmingUp += warming;
+            summary.RowsWithoutData += noData;
             summary.RowsRejected += batch.Rejected;
             summary.Anomalies += anomalies;
             summary.Alerts += alerts;

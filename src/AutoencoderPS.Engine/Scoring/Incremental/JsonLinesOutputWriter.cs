@@ -40,7 +40,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         }
 
-        public void Write(CsvRecord record, RowScore? score, IReadOnlyCollection<string>? imputed)
+        public void Write(CsvRecord record, RowScore? score, IReadOnlyCollection<string>? imputed, WindowStatus status = WindowStatus.WarmingUp)
         {
             json.WriteStartObject();
             var names = record.Header.Names;
@@ -82,7 +82,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         json.WriteBoolean(column, score?.IsAlert == true);
                         break;
                     case ScoreColumns.Status:
-                        json.WriteString(column, score != null ? nameof(WindowStatus.Scored) : nameof(WindowStatus.WarmingUp));
+                        json.WriteString(column, score != null ? nameof(WindowStatus.Scored) : status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
                         break;
                     case ScoreColumns.SourceFile:
                         json.WriteString(column, record.File);

@@ -210,6 +210,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         public long RowsScored { get; set; }
         public long RowsWarmingUp { get; set; }
+
+        /// <summary>Rows of a time-series model written as NoData (no feature had a value); 0 in states before it was counted.</summary>
+        public long RowsWithoutData { get; set; }
         public long RowsRejected { get; set; }
         public long Anomalies { get; set; }
         public long Alerts { get; set; }
