@@ -693,6 +693,17 @@ Describe 'Sliding windows' {
             $null = Invoke-AutoencoderTraining -Model $without -Path $withoutRows -ThreadCount 1 -Epochs 2 3>$null
             $withOutage.Threshold | Should -Be $without.Threshold
             $withOutage.Training.Rows | Should -Be $without.Training.Rows
+
+            # -Incremental too: from one model file, further training on each export learns the same.
+            $start = Join-Path $TestDrive 'host-start.aemodel'
+            Export-Autoencoder -Model $without -Path $start
+            $a = Import-Autoencoder -Path $start
+            $b = Import-Autoencoder -Path $start
+            $log = Invoke-AutoencoderTraining -Model $a -Path $gappy -Incremental -ThreadCount 1 -Epochs 1 -Verbose 4>&1 3>$null
+            @($log | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Left out 36 row(s) with no value in any feature*' }).Count | Should -Be 1
+            $null = Invoke-AutoencoderTraining -Model $b -Path $withoutRows -Incremental -ThreadCount 1 -Epochs 1 3>$null
+            $a.Threshold | Should -Be $b.Threshold
+            $a.Training.Rows | Should -Be $b.Training.Rows
         }
 
         It 'refuses a baseline whose rows all lack values, naming the features (EmptyTrainingInput)' {

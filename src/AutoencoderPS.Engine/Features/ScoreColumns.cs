@@ -26,7 +26,7 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Sliding-window models: the row raised an alert (the onset of an anomalous stretch after a cool-down).</summary>
         public const string IsAlert = "IsAlert";
 
-        /// <summary>Sliding-window models: "Scored" or "WarmingUp" (Features.Windows.WindowStatus).</summary>
+        /// <summary>Sliding-window models: "Scored", "WarmingUp" or "NoData" (Features.Windows.WindowStatus).</summary>
         public const string Status = "AnomalyStatus";
 
         /// <summary>The scheduled job: the input file and line a row came from.</summary>

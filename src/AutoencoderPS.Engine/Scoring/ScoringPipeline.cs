@@ -158,13 +158,16 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (NoData == 0 || FirstNoData is not { } first) return null;
             var invariant = CultureInfo.InvariantCulture;
-            string where = (first.Time is DateTime t ? $" at {WindowAssembler.Format(t)}" : "") + WindowAssembler.GroupText(first.Group);
+            // With a model's time zone, times are instants: shown as the export's clock time.
+            var shown = first.Time is DateTime t && t.Kind == DateTimeKind.Utc && model.Settings.Zone is { } zone
+                ? TimeZoneInfo.ConvertTimeFromUtc(t, zone) : first.Time;
+            string where = (shown is DateTime at ? $" at {WindowAssembler.Format(at)}" : "") + WindowAssembler.GroupText(first.Group);
             if (where.Length > 0) where = ", the first" + where;
             var measured = Schema.MeasuredNames.Select(c => $"'{c}'").ToArray();
             return $"{NoData.ToString("N0", invariant)} row(s) had no value in any feature ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
                 "a host down, or an export of times alone? They are written with AnomalyStatus NoData, not scored, and each series' window " +
                 (model.Settings.TimeProperty != null
-                    ? "goes on across them as across absent rows (after a gap longer than usual it warms up again)."
+                    ? "takes them as absent rows: a gap longer than the series' largest (by default 1.5 usual intervals) breaks it, and it warms up again."
                     : "goes on across them (the model has no time property to tell a gap by).");
         }
 
@@ -222,6 +225,8 @@ namespace AutoencoderPS.Engine.Scoring
                 ReturnFeatures(features);
                 input = null;
                 absent = true;
+                // Its time read as any row's (the hour clocks repeat), and kept for the rows after it.
+                key = Series!.Windows.Witness(key);
             }
             else if (IsWindowed)
             {
@@ -368,8 +373,10 @@ namespace AutoencoderPS.Engine.Scoring
                     if (score.IsAnomaly) Anomalies++;
                     // Only rows judged normal teach the model: never a row that is warming up, never an anomaly, and, when
                     // a row has no probability (a learning group without the model's training errors to stand in), never
-                    // a row above the model's own threshold.
-                    teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null);
+                    // a row above the model's own threshold, nor a row model's row that held no value (its features' medians:
+                    // training leaves such rows out).
+                    teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null) &&
+                              !(imputed[i] != null && Schema.HoldsNoMeasurement(imputed[i]));
                 }
                 else if (noData[i])
                 {

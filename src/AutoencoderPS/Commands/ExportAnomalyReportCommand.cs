@@ -211,7 +211,7 @@ namespace AutoencoderPS.Commands
                 ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.ReportFileWriteFailed, target,
                     $"Could not write the report to '{target}': {e.Message} Any previous file there is unchanged."));
             }
-            WriteVerbose($"Wrote a report of {report.Rows} rows ({report.Anomalies} anomalies, {report.WarmingUpRows} warming up, {report.RejectedRows} rejected) to '{target}'.");
+            WriteVerbose($"Wrote a report of {report.Rows} rows ({report.Anomalies} anomalies, {report.WarmingUpRows} warming up, {report.NoDataRows} without values, {report.RejectedRows} rejected) to '{target}'.");
             if (PassThru) WriteObject(new FileInfo(target));
         }
 

@@ -196,9 +196,6 @@ namespace AutoencoderPS.Commands
                                  (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));
                 // A feature missing in much of training (a host that joined late) is filled in: the model learnt little of it.
                 if (set.MostlyMissingWarning() is { } sparse) WriteWarning(sparse);
-                if (noMeasurement > 0)
-                    WriteVerbose($"Left out {noMeasurement:N0} row(s) with no value in any feature (a host down, an export of times alone): no observation to learn from. " +
-                                 (Model.Settings.IsWindowed ? "A window goes on across them as across absent rows (a longer gap than usual breaks it)." : "Scoring gives such a row the features' medians."));
                 // A column still empty when the sample reached its bound was left out, on the evidence of those rows only.
                 var later = emptyInSample?.Where(e => e.Value > 0).ToArray();
                 if (later is { Length: > 0 })
@@ -206,6 +203,9 @@ namespace AutoencoderPS.Commands
                                  string.Join(", ", later.Select(e => $"'{e.Key}' ({e.Value:N0} values in later rows)")) +
                                  $". Train on rows where {(later.Length == 1 ? "it is" : "they are")} present, or put such rows first.");
             }
+            if (noMeasurement > 0)
+                WriteVerbose($"Left out {noMeasurement:N0} row(s) with no value in any feature (a host down, an export of times alone): no observation to learn from. " +
+                             (Model.Settings.IsWindowed ? "Windows take them as absent rows: a gap longer than usual breaks a window." : "Scoring gives such a row the features' medians."));
             if (rows.Count == 0) ThrowEmpty();
 
             EnsureRuntime(Model);
@@ -329,7 +329,7 @@ namespace AutoencoderPS.Commands
             string message = rejected > 0
                 ? $"None of the {rejected} input row(s) could be used for training; see the errors above."
                 : noMeasurement > 0
-                    ? $"None of the {noMeasurement:N0} input row(s) has a value in any of the features ({string.Join(", ", builder!.Roles.MeasuredNames.Select(c => $"'{c}'"))}), so there is nothing to train on."
+                    ? $"None of the {noMeasurement:N0} input row(s) has a value in any of the features ({string.Join(", ", (builder?.Roles ?? Model.Schema!).MeasuredNames.Select(c => $"'{c}'"))}), so there is nothing to train on."
                 : ReadsFiles
                     ? $"The {InputFilesFound} training file(s) hold no data rows (a header only, or nothing at all), so there are no rows to train on."
                     : "No training rows were received. Pipe the normal rows (for example from Import-Csv) to Invoke-AutoencoderTraining, or name files with -Path.";
@@ -370,6 +370,12 @@ namespace AutoencoderPS.Commands
                     var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
                     incrementalMissing.Clear();
                     Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
+                    // No measurement in it (a host down): left out, as in the first training (TrainingSetBuilder.Add).
+                    if (Model.Schema.HoldsNoMeasurement(incrementalMissing))
+                    {
+                        noMeasurement++;
+                        return;
+                    }
                     foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
                     if (Model.Settings.IsWindowed) windowKeys.Add(key);

@@ -108,6 +108,31 @@ namespace AutoencoderPS.Engine.Tests.Features
         }
 
         [ZoneFact]
+        public void AnOutageAcrossTheRepeatedHourLeavesTheRowsAfterItOnTheSecondPass()
+        {
+            // The host is down from 01:20 PDT to 01:25 PST (rows of the time and no value: NoData). Its rows still say
+            // where the clock is: 01:26 after them is the second pass (PST), so the window warms up once after the
+            // outage. Read after the last row with values (01:19 PDT) instead, 01:26 was the first pass, and the jump
+            // from 01:59 PDT to 02:00 PST broke the window a second time.
+            using var model = Model(Zone);
+            var times = LocalTimes(FallBackNight);
+            var sink = new RecordingSink<TestRecord>();
+            var pipeline = new ScoringPipeline<TestRecord>(model, new ScoringOptions { BatchSize = 64 }, sink);
+            for (int i = 0; i < times.Count; i++)
+            {
+                bool down = i >= 80 && i <= 145;
+                var record = new TestRecord(("Time", times[i]), ("Host", "a"), ("cpu", down ? "" : (object)Cpu(i)));
+                Assert.Null(pipeline.Add(record, record, Invariant, MissingValuePolicy.Impute));
+            }
+            pipeline.Flush();
+            Assert.Equal(66, pipeline.NoData);
+            Assert.Equal(6, pipeline.WarmingUp);
+            Assert.Equal(228, pipeline.Scored);
+            // The warning names the first such row by the export's own clock.
+            Assert.Contains("the first at 2026-11-01 01:20:00.979 of group 'a'", pipeline.NoDataWarning());
+        }
+
+        [ZoneFact]
         public void AFallBackNightStreamedWithTheZoneLosesNoRowAndHasNoGap()
         {
             // Without the zone the repeated hour's 60 rows are refused as RowOutOfOrder (the operator's trial).

@@ -136,6 +136,32 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARowModelThatLearnsDoesNotLearnFromARowWithNoValue()
+        {
+            // A row model scores such a row (its features' medians) but, as training, does not learn from it: the rows
+            // with values score the same, bit for bit, with the empty rows among them or not.
+            AutoencoderModel RowModel()
+            {
+                var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu", "mem" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+                foreach (var r in Records(0, 400, 1)) builder.Add(r);
+                var set = builder.Build();
+                var model = new AutoencoderModel(new ModelSettings(new[] { 6, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 4));
+                model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 4, BatchSize = 32, LearningRate = 1e-2 });
+                model.LearnEvery = 1;
+                return model;
+            }
+            Func<int, bool> down = i => i % 10 == 3;
+            var records = Records(1000, 200, 2, down);
+            using var a = RowModel();
+            using var b = RowModel();
+            var (withEmpty, _) = Score(a, records);
+            var (alone, _) = Score(b, records.Where((_, i) => !down(i)).ToList());
+            var kept = withEmpty.Rows.Where((_, i) => !down(i)).Select(r => r.Score!.Score).ToList();
+            Assert.Equal(alone.Rows.Select(r => r.Score!.Score), kept);
+            Assert.All(Enumerable.Range(0, records.Count).Where(down), i => Assert.Equal(WindowStatus.Scored, withEmpty.Statuses[i]));
+        }
+
+        [Fact]
         public void TrainingLeavesOutARowWithNoValueAndKeepsOneWithAny()
         {
             var builder = new TrainingSetBuilder(new FeatureSchema(new[] { "cpu", "mem" }), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);

@@ -108,6 +108,9 @@ namespace AutoencoderPS.Engine.Features.Windows
             public int Start;
             public int Count;
             public DateTime? LastTime;
+            // The latest time of the group's rows that held no measurement (Witness), when later than LastTime: the repeated
+            // local hour is read after it. Not saved: a run that stops inside such a stretch resolves by LastTime.
+            public DateTime? SeenTime;
             // The number of the group's last row among all rows accepted (Rows): how long an untimed group has been silent.
             public long LastRow;
             // The "now" of the last run in which the group reported (ticks; 0: none yet), see ForgetSilent.
@@ -163,7 +166,23 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// The key with one time: a local time repeated when clocks go back is read after its group's last row
         /// (<see cref="WindowKey.Resolve"/>). Scoring resolves a key before anything that reads its time.
         /// </summary>
-        public WindowKey Resolve(WindowKey key) => key.Later == null ? key : key.Resolve(LastTime(key.Group));
+        public WindowKey Resolve(WindowKey key) => key.Later == null ? key : key.Resolve(SeenTime(key.Group));
+
+        // The latest time of the group's rows, those that held no measurement included.
+        private DateTime? SeenTime(string group) =>
+            !groups.TryGetValue(group, out var s) ? null : s.SeenTime is DateTime seen && !(s.LastTime >= seen) ? seen : s.LastTime;
+
+        /// <summary>
+        /// A row of the group that holds no measurement (<see cref="WindowStatus.NoData"/>): its key resolved as any row's,
+        /// and its time kept for the group's next repeated local time only (an outage across the hour clocks repeat: the
+        /// rows after it are on the second pass). It is no row of the window: gaps run from the last row with values.
+        /// </summary>
+        public WindowKey Witness(WindowKey key)
+        {
+            key = Resolve(key);
+            if (key.Time is DateTime t && groups.TryGetValue(key.Group, out var s) && !(SeenTime(key.Group) >= t)) s.SeenTime = t;
+            return key;
+        }
 
         /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
         public long Rows => rows;
