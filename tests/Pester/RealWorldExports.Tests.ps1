@@ -1164,3 +1164,98 @@ Describe 'Real-world exports: Get-Counter sample sets' {
         $scored.IsAnomaly | Should -BeFalse
     }
 }
+
+Describe 'Real-world exports: performance counters of another machine' {
+    # A fleet scores each host's perfmon export in place with one shipped model: the counters' columns are named after
+    # the machine (\\WEB01\Processor(_Total)\% Processor Time), so a model trained on WEB01 reads WEB02's export by the
+    # counters' paths. Each file here is generated in code: a row a minute, three counters tied to one load.
+    BeforeAll {
+        $script:pdh = '(PDH-CSV 4.0) (Coordinated Universal Time)(0)'
+        $script:counters = @('\Processor(_Total)\% Processor Time', '\Memory\Available MBytes', '\PhysicalDisk(_Total)\Disk Transfers/sec')
+
+        function Write-CounterExport {
+            param([string] $Path, [string[]] $Machine, [int] $First, [int] $Count, [int] $Seed, [int[]] $Spike = @())
+            $random = [System.Random]::new($Seed)
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $names = @("""$pdh""") + @(foreach ($m in $Machine) { foreach ($c in $counters) { """\\$m$c""" } })
+            $lines.Add($names -join ',')
+            $start = [datetime]::new(2026, 11, 2, 0, 0, 0)
+            for ($i = $First; $i -lt $First + $Count; $i++) {
+                $fields = @('"{0}"' -f $start.AddMinutes($i).ToString('MM/dd/yyyy HH:mm:ss.fff', $invariant))
+                foreach ($m in $Machine) {
+                    $load = 0.5 + 0.3 * [math]::Sin(2 * [math]::PI * $i / 60) + 0.05 * $random.NextDouble()
+                    if ($Spike -contains ($i - $First)) { $load += 0.6 }
+                    $fields += '"{0}"' -f (100 * $load).ToString('F3', $invariant)
+                    $fields += '"{0}"' -f (8000 - 4000 * $load + 50 * $random.NextDouble()).ToString('F3', $invariant)
+                    $fields += '"{0}"' -f (200 * $load + 10 * $random.NextDouble()).ToString('F3', $invariant)
+                }
+                $lines.Add($fields -join ',')
+            }
+            [System.IO.File]::WriteAllLines($Path, $lines)
+        }
+
+        $script:web01 = Join-Path $TestDrive 'web01-counters.csv'
+        $script:web02 = Join-Path $TestDrive 'web02-counters.csv'
+        Write-CounterExport -Path $web01 -Machine WEB01 -First 0 -Count 1200 -Seed 1
+        Write-CounterExport -Path $web02 -Machine WEB02 -First 3000 -Count 400 -Seed 2 -Spike (200..205)
+        # WEB02's export with WEB01's column names: what the model would read had the file come from WEB01.
+        $script:renamed = Join-Path $TestDrive 'web02-as-web01.csv'
+        (Get-Content -LiteralPath $web02) -replace '\\\\WEB02\\', '\\WEB01\' | Set-Content -LiteralPath $renamed
+        $script:counterModel = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $counterModel -Path $web01 -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
+        $script:reference = @(Test-Anomaly -Model $counterModel -Path $renamed -ThreadCount 1 3>$null)
+    }
+
+    It 'scores WEB02''s export with the model trained on WEB01''s, as if its columns were WEB01''s (-Path, -OutputPath, piped)' {
+        @($counterModel.FeatureColumns.Name) | Should -Be @($counters | ForEach-Object { "\\WEB01$_" })
+        $scored = @(Test-Anomaly -Model $counterModel -Path $web02 -ThreadCount 1 -ErrorVariable failed 3>$null)
+        $failed | Should -BeNullOrEmpty
+        $scored.Count | Should -Be 400
+        @($scored | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)|$($_.IsAlert)" }) | Should -Be @($reference | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)|$($_.IsAlert)" })
+        @(198..210 | Where-Object { $scored[$_].IsAnomaly }).Count | Should -BeGreaterThan 0
+        # The rows keep their own columns; explanations name the counters as the model was trained.
+        $scored[0].PSObject.Properties.Name | Should -Contain '\\WEB02\Processor(_Total)\% Processor Time'
+        ($scored | Where-Object IsAnomaly | Select-Object -First 1).AnomalyExplanation | Should -BeLike '\\WEB01\*'
+
+        $out = Join-Path $TestDrive 'web02-scored.csv'
+        Test-Anomaly -Model $counterModel -Path $web02 -OutputPath $out -ThreadCount 1 3>$null
+        (Get-Content -LiteralPath $out -TotalCount 1) | Should -BeLike '*,\\WEB02\Memory\Available MBytes,*'
+        @(Import-Csv -LiteralPath $out | ForEach-Object AnomalyScore) | Should -Be @($reference | ForEach-Object { if ($null -eq $_.AnomalyScore) { '' } else { ([double]$_.AnomalyScore).ToString('R', $invariant) } })
+
+        $piped = @(Import-Csv -LiteralPath $web02 | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
+        @($piped.AnomalyScore) | Should -Be @($reference.AnomalyScore)
+    }
+
+    It 'the scheduled job scores WEB02''s export with WEB01''s model file as Test-Anomaly does' {
+        $modelPath = Join-Path $TestDrive 'web01.aemodel'
+        Export-Autoencoder -Model $counterModel -Path $modelPath
+        $out = Join-Path $TestDrive 'web02-job.csv'
+        $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $web02 -OutputPath $out -ThreadCount 1 -ErrorVariable failed 3>$null
+        $failed | Should -BeNullOrEmpty
+        $summary.FilesFailed | Should -Be 0
+        $summary.RowsScored + $summary.RowsWarmingUp | Should -Be 400
+        @(Import-Csv -LiteralPath $out | ForEach-Object AnomalyScore) | Should -Be @(Import-Csv -LiteralPath (Join-Path $TestDrive 'web02-scored.csv') | ForEach-Object AnomalyScore)
+    }
+
+    It 'trains further (-Incremental) on WEB02''s rows, keeping the counters as named' {
+        $copy = Import-Autoencoder -Path (Join-Path $TestDrive 'web01.aemodel')
+        $null = Invoke-AutoencoderTraining -Model $copy -Path $web02 -Incremental -Epochs 1 -ThreadCount 1 -ErrorVariable failed 3>$null
+        $failed | Should -BeNullOrEmpty
+        @($copy.FeatureColumns.Name) | Should -Be @($counterModel.FeatureColumns.Name)
+        $copy.Training.Rows | Should -BeGreaterThan 0
+    }
+
+    It 'refuses an export of several machines'' counters (which machine is meant is not known), saying so' {
+        $many = Join-Path $TestDrive 'relog-web02-web03.csv'
+        Write-CounterExport -Path $many -Machine WEB02, WEB03 -First 3000 -Count 50 -Seed 4
+        $null = Test-Anomaly -Model $counterModel -Path $many -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
+        "$($failed[0])" | Should -BeLike "*holds the counter '\Processor(_Total)\% Processor Time' of 2 machines ('\\WEB02\Processor(_Total)\% Processor Time', '\\WEB03\Processor(_Total)\% Processor Time')*"
+        # A column named exactly as trained is read as named, whatever else the file holds.
+        $both = Join-Path $TestDrive 'relog-web01-web02.csv'
+        Write-CounterExport -Path $both -Machine WEB01, WEB02 -First 3000 -Count 50 -Seed 4
+        $null = Test-Anomaly -Model $counterModel -Path $both -ThreadCount 1 -ErrorVariable failedBoth -ErrorAction SilentlyContinue
+        $failedBoth | Should -BeNullOrEmpty
+    }
+}

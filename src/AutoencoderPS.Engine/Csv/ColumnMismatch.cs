@@ -16,12 +16,14 @@ namespace AutoencoderPS.Engine.Csv
         /// The one check of an input's columns: the error naming every column of <paramref name="reads"/> (what the model
         /// reads, <see cref="Modeling.AutoencoderModel.ColumnsRead"/>) that <paramref name="has"/> does not find among
         /// <paramref name="found"/>, or null when none is missing. The model's <paramref name="timeProperty"/> is found by
-        /// its lookup (<see cref="Features.Windows.TimeColumn.Find"/>: a perfmon export names it after its own zone).
+        /// its lookup (<see cref="Features.Windows.TimeColumn.Find"/>: a perfmon export names it after its own zone), and a
+        /// performance counter by its path on another machine (<see cref="Features.CounterPath"/>).
         /// </summary>
         public static AutoencoderException? Check(string source, IReadOnlyList<string> reads, string? timeProperty,
             IReadOnlyCollection<string> found, Func<string, bool> has, string? delimiter = null)
         {
-            var missing = reads.Where(n => !has(n) && !(n == timeProperty && Features.Windows.TimeColumn.Find(n, found) != null)).ToArray();
+            var missing = reads.Where(n => !has(n) && !(n == timeProperty && Features.Windows.TimeColumn.Find(n, found) != null) &&
+                                           Features.CounterPath.OnAnotherMachine(n, found) == null).ToArray();
             return missing.Length == 0 ? null : Error(source, missing, found, reads, delimiter);
         }
 
@@ -38,7 +40,7 @@ namespace AutoencoderPS.Engine.Csv
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
             string? hint = found.Any(LooksBinary)
                 ? "The file does not look like text (its header holds control characters): is it a CSV export?"
-                : Hint(found, delimiter);
+                : ManyMachinesHint(missing, found) ?? Hint(found, delimiter);
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
 
@@ -47,6 +49,22 @@ namespace AutoencoderPS.Engine.Csv
         private static string Shown(string name) => Text.PrintableText.Cut(name, 60);
 
         private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');
+
+        // A performance counter the input holds for several machines (a relog of many): which one is meant is not known.
+        private static string? ManyMachinesHint(IEnumerable<string> missing, IReadOnlyCollection<string> found)
+        {
+            foreach (var name in missing)
+            {
+                var path = Features.CounterPath.WithoutMachine(name);
+                if (path == null) continue;
+                var machines = found.Where(f => string.Equals(Features.CounterPath.WithoutMachine(f), path, StringComparison.OrdinalIgnoreCase)).ToArray();
+                if (machines.Length < 2) continue;
+                return $"The input holds the counter '{Shown(path)}' of {machines.Length} machines ({string.Join(", ", machines.Take(5).Select(m => $"'{Shown(m)}'"))}" +
+                    $"{(machines.Length > 5 ? ", ..." : "")}): a model trained on one machine's counters reads them on another machine's export " +
+                    "only when that export holds one machine. Score each machine's columns apart, or train a model on this export.";
+            }
+            return null;
+        }
 
         /// <summary>A header read with the wrong separator is one column whose name holds the others: say which separator it holds.</summary>
         public static string? Hint(IReadOnlyCollection<string> found, string? delimiter)

@@ -358,7 +358,7 @@ namespace AutoencoderPS.Engine.Features
                     if (fieldIndex[i] < 0) throw MissingColumn(column);
                     value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
                 }
-                else if (!record.TryGetValue(column.Name, out value))
+                else if (!CounterPath.TryGetValue(record, column.Name, out value))
                 {
                     throw MissingColumn(column);
                 }
@@ -443,7 +443,7 @@ namespace AutoencoderPS.Engine.Features
         {
             var cached = headerIndex;
             if (cached != null && ReferenceEquals(cached.Header, header)) return cached.Fields;
-            var fields = Columns.Select(c => header.IndexOf(c.Name)).ToArray();
+            var fields = Columns.Select(c => CounterPath.IndexIn(header, c.Name)).ToArray();
             headerIndex = new HeaderIndex(header, fields);
             return fields;
         }

@@ -168,7 +168,7 @@ namespace AutoencoderPS.Engine.Scoring
             int[] fieldOf = new int[schema.Count];
             for (int c = 0; c < fieldOf.Length; c++)
             {
-                fieldOf[c] = header.IndexOf(schema.Columns[c].Name);
+                fieldOf[c] = CounterPath.IndexIn(header, schema.Columns[c].Name);
                 if (fieldOf[c] < 0)
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
