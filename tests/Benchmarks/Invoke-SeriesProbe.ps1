@@ -15,6 +15,8 @@
       variance    the noise six times larger for two hours
       stuck       the sensor repeats one value for six hours
       gap         36 rows (3 hours) missing from the timestamps; not an incident (expect silence)
+      outage      the same 36 rows written with their time and no value (a host down, its exporter still writing);
+                  not an incident (expect silence)
       counter     a cumulative counter (requests served, its rate on the daily cycle) that resets to 0 once: a restart,
                   not an incident (expect silence; a windowed model reads a counter as its rate)
       counter-burst  the same counter without the reset, three times the rate for an hour
@@ -43,7 +45,7 @@ param(
     [string] $ModulePath,
     # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
     [string[]] $Seed = @('1', '2', '3'),
-    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'counter', 'counter-burst', 'lowcount', 'lowcount-burst', 'pair', 'pair-two', 'pair-repeat'),
+    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'outage', 'counter', 'counter-burst', 'lowcount', 'lowcount-burst', 'pair', 'pair-two', 'pair-repeat'),
     [ValidateRange(2, 30)] [int] $BaselineDays = 7,
     [ValidateRange(3, 30)] [int] $LaterDays = 5,
     [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
@@ -100,6 +102,8 @@ function New-ProbeSeries {
     # (Drawn only for them, so the other families' series stay as they were.)
     $second = if ($paired) { $onset + 96 + $rng.Next(0, 49) } else { 0 }
     $keep = [bool[]]::new($total)
+    # Rows written without a value (the outage family).
+    $blank = [bool[]]::new($total)
     $incidents = [System.Collections.Generic.List[object]]::new()
     $counter = 0.0
     for ($i = 0; $i -lt $total; $i++) {
@@ -118,6 +122,7 @@ function New-ProbeSeries {
             'variance' { if ($i -ge $onset -and $i -lt $onset + 24) { $v += 10 * $noise } }
             'stuck' { if ($i -gt $onset -and $i -lt $onset + 72) { $v = $values[$onset] } }
             'gap' { if ($i -ge $onset -and $i -lt $onset + 36) { $keep[$i] = $false } }
+            'outage' { if ($i -ge $onset -and $i -lt $onset + 36) { $blank[$i] = $true } }
             { $_ -in 'counter', 'counter-burst' } {
                 if ($i -eq $onset -and $_ -eq 'counter') { $counter = 0.0 }
                 $served = [Math]::Max(0.0, [Math]::Round(100 + 60 * $cycle + 10 * $noise))
@@ -158,7 +163,7 @@ function New-ProbeSeries {
     $rows = for ($i = 0; $i -lt $total; $i++) {
         if ($keep[$i]) {
             if ($paired) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i]; other = $others[$i] } }
-            else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i] } }
+            else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $blank[$i] ? $null : $values[$i] } }
         }
     }
     [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset }
