@@ -1258,4 +1258,30 @@ Describe 'Real-world exports: performance counters of another machine' {
         $null = Test-Anomaly -Model $counterModel -Path $both -ThreadCount 1 -ErrorVariable failedBoth -ErrorAction SilentlyContinue
         $failedBoth | Should -BeNullOrEmpty
     }
+
+    It 'never mixes machines: an export of the model''s machine and another, and a model of two machines, read as named only' {
+        # WEB01's export without its memory counter, with WEB02's counters beside it: WEB01's memory is missing, not WEB02's.
+        $mixed = Join-Path $TestDrive 'relog-mixed.csv'
+        $relog = Join-Path $TestDrive 'relog-web01-web02-all.csv'
+        Write-CounterExport -Path $relog -Machine WEB01, WEB02 -First 3000 -Count 50 -Seed 4
+        Import-Csv -LiteralPath $relog | Select-Object -ExcludeProperty '\\WEB01\Memory\Available MBytes' | Export-Csv -LiteralPath $mixed -UseQuotes AsNeeded
+        $null = Test-Anomaly -Model $counterModel -Path $mixed -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        "$($failed[0])" | Should -BeLike "*lacks the model's column(s) '\\WEB01\Memory\Available MBytes'*"
+        { Import-Csv -LiteralPath $mixed | Test-Anomaly -Model $counterModel -ThreadCount 1 } | Should -Throw "*lacks the model's column(s) '\\WEB01\Memory\Available MBytes'*"
+
+        # A model trained on both machines' counters scores WEB01's own export: WEB02's features are missing, never
+        # read from WEB01's columns; nor does a third machine's export stand for either.
+        $pair = New-Autoencoder -HiddenLayer 12, 4 -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $pair -Path $relog -Epochs 2 -ThreadCount 1 -WarningAction SilentlyContinue
+        @($pair.FeatureColumns.Name | Where-Object { $_ -like '\\WEB02\*' }).Count | Should -Be 3
+        foreach ($machine in 'WEB01', 'WEB03') {
+            $one = Join-Path $TestDrive "$machine-only.csv"
+            Write-CounterExport -Path $one -Machine $machine -First 3000 -Count 50 -Seed 5
+            $null = Test-Anomaly -Model $pair -Path $one -ThreadCount 1 -ErrorVariable refused -ErrorAction SilentlyContinue
+            $refused.Count | Should -Be 1 -Because $machine
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'FeatureColumnsMissing,*'
+            { Import-Csv -LiteralPath $one | Set-AutoencoderThreshold -Model $pair -Method Percentile -ErrorAction Stop } | Should -Throw -Because $machine
+        }
+    }
 }

@@ -22,8 +22,9 @@ namespace AutoencoderPS.Engine.Csv
         public static AutoencoderException? Check(string source, IReadOnlyList<string> reads, string? timeProperty,
             IReadOnlyCollection<string> found, Func<string, bool> has, string? delimiter = null)
         {
-            var missing = reads.Where(n => !has(n) && !(n == timeProperty && Features.Windows.TimeColumn.Find(n, found) != null) &&
-                                           Features.CounterPath.OnAnotherMachine(n, found) == null).ToArray();
+            var resolved = Features.CounterPath.Resolve(reads, found);
+            var missing = reads.Where((n, i) => !has(n) && !(n == timeProperty && Features.Windows.TimeColumn.Find(n, found) != null) &&
+                                                resolved[i] == null).ToArray();
             return missing.Length == 0 ? null : Error(source, missing, found, reads, delimiter);
         }
 
@@ -55,13 +56,10 @@ namespace AutoencoderPS.Engine.Csv
         {
             foreach (var name in missing)
             {
-                var path = Features.CounterPath.WithoutMachine(name);
-                if (path == null) continue;
-                var machines = found.Where(f => string.Equals(Features.CounterPath.WithoutMachine(f), path, StringComparison.OrdinalIgnoreCase)).ToArray();
-                if (machines.Length < 2) continue;
-                return $"The input holds the counter '{Shown(path)}' of {machines.Length} machines ({string.Join(", ", machines.Take(5).Select(m => $"'{Shown(m)}'"))}" +
-                    $"{(machines.Length > 5 ? ", ..." : "")}): a model trained on one machine's counters reads them on another machine's export " +
-                    "only when that export holds one machine. Score each machine's columns apart, or train a model on this export.";
+                if (Features.CounterPath.Machines(name, found) is not { } machines || !Features.CounterPath.TrySplit(name, out _, out var path)) continue;
+                return $"The input holds the counter '{Shown(path)}' of {machines.Count} machines ({string.Join(", ", machines.Take(5).Select(m => $"'{Shown(m)}'"))}" +
+                    $"{(machines.Count > 5 ? ", ..." : "")}): a model trained on one machine's counters reads them on another machine's export " +
+                    "only when that export holds one machine, and not the model's. Score each machine's columns apart, or train a model on this export.";
             }
             return null;
         }

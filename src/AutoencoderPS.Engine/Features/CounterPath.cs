@@ -4,64 +4,92 @@ using System.Collections.Generic;
 namespace AutoencoderPS.Engine.Features
 {
     /// <summary>
-    /// Windows performance-counter columns (perfmon, typeperf, relog, Export-Counter) are named by their full path,
-    /// machine first: <c>\\WEB01\Processor(_Total)\% Processor Time</c>. A model trained on one machine's export reads
-    /// another machine's export of the same counters (a fleet scoring in place with one shipped model): a feature that is
-    /// such a path, absent from the input as named, is the one column with the same path on another machine. Several such
-    /// columns (a relog of many machines) are no match: which machine is meant is not known. The one place this is decided;
-    /// the feature keeps its name (explanations name the counter as trained).
+    /// Windows performance-counter columns (perfmon, typeperf, relog) are named by their full path, machine first:
+    /// <c>\\WEB01\Processor(_Total)\% Processor Time</c>. A model trained on one machine's export reads another machine's
+    /// export of the same counters (a fleet scoring in place with one shipped model) by putting the input's machine in
+    /// place of the model's. The one place this is decided, for an input's whole set of columns at once, and only when it
+    /// can't mix machines: the model's counters are all of one machine, that machine has no column in the input, and the
+    /// input's counters are all of one other machine. Then every counter feature reads that machine's column of its
+    /// path, and one the input lacks is missing. Otherwise (a model of several machines, a relog of several) every
+    /// feature is read as named. Features keep their names (explanations name the counters as trained).
     /// </summary>
     public static class CounterPath
     {
         /// <summary>
-        /// The path without its machine (<c>\Processor(_Total)\% Processor Time</c>), or null when <paramref name="name"/>
-        /// is not a counter path (it starts with two backslashes, a machine name and a backslash, and goes on).
+        /// Splits a counter path into its machine (<c>WEB01</c>) and the rest (<c>\Processor(_Total)\% Processor Time</c>):
+        /// two backslashes, a machine, then an object and a counter, each after a backslash. False for anything else
+        /// (<c>\\nas01\home</c>, a share, is no counter path).
         /// </summary>
-        public static string? WithoutMachine(string name)
+        public static bool TrySplit(string name, out string machine, out string path)
         {
-            if (name.Length < 5 || name[0] != '\\' || name[1] != '\\') return null;
+            machine = path = "";
+            if (name.Length < 7 || name[0] != '\\' || name[1] != '\\') return false;
             int slash = name.IndexOf('\\', 2);
-            return slash > 2 && slash < name.Length - 1 ? name.Substring(slash) : null;
+            if (slash <= 2 || slash >= name.Length - 1) return false;
+            // The counter after the object: a backslash after the object's name (which may hold "(...\...)" instances).
+            int counter = name.LastIndexOf('\\');
+            if (counter <= slash + 1 || counter >= name.Length - 1) return false;
+            machine = name.Substring(2, slash - 2);
+            path = name.Substring(slash);
+            return true;
         }
 
         /// <summary>
-        /// The column among <paramref name="names"/> that is counter path <paramref name="name"/> on another machine, or null:
-        /// when <paramref name="name"/> is no counter path, when none has its path, or when several do.
+        /// The columns of <paramref name="columns"/> that <paramref name="features"/> read, one per feature in order:
+        /// the column as named, else the input's machine's column of the same counter when the machines can be put one for
+        /// the other (see the class), else null (missing).
         /// </summary>
-        public static string? OnAnotherMachine(string name, IEnumerable<string> names)
+        public static string?[] Resolve(IReadOnlyList<string> features, IEnumerable<string> columns)
         {
-            var path = WithoutMachine(name);
-            if (path == null) return null;
-            string? found = null;
-            foreach (var candidate in names)
+            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var c in columns) present.Add(c);
+            var resolved = new string?[features.Count];
+            for (int i = 0; i < features.Count; i++) resolved[i] = present.Contains(features[i]) ? features[i] : null;
+            if (Array.IndexOf(resolved, null) < 0) return resolved;
+            var input = InputMachine(features, present);
+            if (input == null) return resolved;
+            for (int i = 0; i < features.Count; i++)
+                if (resolved[i] == null && TrySplit(features[i], out _, out var path) && present.Contains(@"\\" + input + path))
+                    resolved[i] = @"\\" + input + path;
+            return resolved;
+        }
+
+        /// <summary>
+        /// The input's machine that stands for the model's, or null: when the model's counter features are not all of one
+        /// machine, when that machine has a column in the input, or when the input's counters are not all of one machine.
+        /// </summary>
+        public static string? InputMachine(IEnumerable<string> features, IEnumerable<string> columns)
+        {
+            string? model = null;
+            foreach (var feature in features)
             {
-                var other = WithoutMachine(candidate);
-                if (other == null || !string.Equals(other, path, StringComparison.OrdinalIgnoreCase)) continue;
-                if (found != null) return null;
-                found = candidate;
+                if (!TrySplit(feature, out var machine, out _)) continue;
+                if (model == null) model = machine;
+                else if (!string.Equals(model, machine, StringComparison.OrdinalIgnoreCase)) return null;
             }
-            return found;
+            if (model == null) return null;
+            string? input = null;
+            foreach (var column in columns)
+            {
+                if (!TrySplit(column, out var machine, out _)) continue;
+                if (string.Equals(machine, model, StringComparison.OrdinalIgnoreCase)) return null;
+                if (input == null) input = machine;
+                else if (!string.Equals(input, machine, StringComparison.OrdinalIgnoreCase)) return null;
+            }
+            return input;
         }
 
         /// <summary>
-        /// Reads feature <paramref name="name"/> of <paramref name="record"/>: as named, else (a counter path) the same counter
-        /// of another machine (<see cref="OnAnotherMachine"/>); false when the record has neither.
+        /// The machines whose columns hold counter <paramref name="feature"/>'s path in <paramref name="columns"/>, when
+        /// they are several (a relog of many machines, which no machine of a model stands for); else null.
         /// </summary>
-        public static bool TryGetValue(IRecord record, string name, out object? value)
+        public static IReadOnlyList<string>? Machines(string feature, IEnumerable<string> columns)
         {
-            if (record.TryGetValue(name, out value)) return true;
-            if (WithoutMachine(name) == null) return false;
-            var other = OnAnotherMachine(name, record.ColumnNames);
-            return other != null && record.TryGetValue(other, out value);
-        }
-
-        /// <summary>The index of feature <paramref name="name"/> in <paramref name="header"/> (as named, else on another machine), or -1.</summary>
-        public static int IndexIn(Csv.CsvHeader header, string name)
-        {
-            int i = header.IndexOf(name);
-            if (i >= 0) return i;
-            var other = OnAnotherMachine(name, header.Names);
-            return other == null ? -1 : header.IndexOf(other);
+            if (!TrySplit(feature, out _, out var path)) return null;
+            var holding = new List<string>();
+            foreach (var column in columns)
+                if (TrySplit(column, out _, out var other) && string.Equals(other, path, StringComparison.OrdinalIgnoreCase)) holding.Add(column);
+            return holding.Count > 1 ? holding : null;
         }
     }
 }

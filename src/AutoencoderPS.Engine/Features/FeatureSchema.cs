@@ -358,7 +358,7 @@ namespace AutoencoderPS.Engine.Features
                     if (fieldIndex[i] < 0) throw MissingColumn(column);
                     value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
                 }
-                else if (!CounterPath.TryGetValue(record, column.Name, out value))
+                else if (!TryGetFeature(record, i, out value))
                 {
                     throw MissingColumn(column);
                 }
@@ -439,11 +439,44 @@ namespace AutoencoderPS.Engine.Features
 
         private HeaderIndex? headerIndex;
 
-        private int[] FieldIndexFor(CsvHeader header)
+        /// <summary>
+        /// Reads feature <paramref name="column"/> of <paramref name="record"/>: as named, else (a performance counter) the
+        /// input machine's column of its path (<see cref="CounterPath"/>), decided for the record's whole set of columns;
+        /// false when it has neither.
+        /// </summary>
+        internal bool TryGetFeature(IRecord record, int column, out object? value)
+        {
+            var name = columns[column].Name;
+            if (record.TryGetValue(name, out value)) return true;
+            if (!CounterPath.TrySplit(name, out _, out var path)) return false;
+            string? machine;
+            var key = record.ColumnsKey;
+            var cached = counterMachine;
+            if (key != null && cached != null && ReferenceEquals(cached.Key, key)) machine = cached.Machine;
+            else
+            {
+                machine = CounterPath.InputMachine(Names, record.ColumnNames);
+                if (key != null) counterMachine = new CounterMachine(key, machine);
+            }
+            value = null;
+            return machine != null && record.TryGetValue(@"\\" + machine + path, out value);
+        }
+
+        // The input machine found for records of one set of columns (IRecord.ColumnsKey): searched once per set, not per row.
+        private sealed class CounterMachine
+        {
+            public CounterMachine(object key, string? machine) { Key = key; Machine = machine; }
+            public object Key { get; }
+            public string? Machine { get; }
+        }
+
+        private CounterMachine? counterMachine;
+
+        internal int[] FieldIndexFor(CsvHeader header)
         {
             var cached = headerIndex;
             if (cached != null && ReferenceEquals(cached.Header, header)) return cached.Fields;
-            var fields = Columns.Select(c => CounterPath.IndexIn(header, c.Name)).ToArray();
+            var fields = CounterPath.Resolve(Names, header.Names).Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
             headerIndex = new HeaderIndex(header, fields);
             return fields;
         }

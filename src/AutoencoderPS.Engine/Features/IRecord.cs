@@ -12,5 +12,11 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>Gets a column's value; false when the record has no such column.</summary>
         bool TryGetValue(string column, out object? value);
+
+        /// <summary>
+        /// An object that is the same for consecutive records with the same columns, so that what is found among one's
+        /// columns holds for the others (<see cref="FeatureSchema"/> reading counters of another machine); null when unknown.
+        /// </summary>
+        object? ColumnsKey => null;
     }
 }

@@ -57,7 +57,7 @@ namespace AutoencoderPS.Engine.Features
             for (int i = 0; i < roles.Count; i++)
             {
                 var column = roles.Columns[i];
-                if (!CounterPath.TryGetValue(record, column.Name, out var value))
+                if (!roles.TryGetFeature(record, i, out var value))
                     throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
                         $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", roles.Names)}.");
                 switch (column.Role)

@@ -165,10 +165,9 @@ namespace AutoencoderPS.Engine.Scoring
             chunkFailed = false;
             // The features are read by the schema this scorer was made for: a model trained again since then is not used.
             model.ThrowIfTrainedSince(schema, path);
-            int[] fieldOf = new int[schema.Count];
+            int[] fieldOf = (int[])schema.FieldIndexFor(header).Clone();
             for (int c = 0; c < fieldOf.Length; c++)
             {
-                fieldOf[c] = CounterPath.IndexIn(header, schema.Columns[c].Name);
                 if (fieldOf[c] < 0)
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }

@@ -58,6 +58,9 @@ namespace AutoencoderPS.Adapters
         /// <summary>The shape the row was read through; null when it was read by name.</summary>
         public RowShape? Shape => shape;
 
+        // Rows read through one shape have its columns.
+        object? IRecord.ColumnsKey => shape;
+
         /// <summary>
         /// Whether the row read through a shape without scored members still holds none: it has as many members as when it
         /// was read (all of the shape's names, checked then); scoring adds a member, so the same object coming twice shows.

@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
@@ -6,59 +7,81 @@ using Xunit;
 
 namespace AutoencoderPS.Engine.Tests
 {
-    /// <summary>A performance counter's column is found on another machine's export by its path (Features.CounterPath).</summary>
+    /// <summary>
+    /// Performance counters of another machine (Features.CounterPath): the input's machine stands for the model's only
+    /// when that can't mix machines.
+    /// </summary>
     public sealed class CounterPathTests
     {
-        private const string Web01Cpu = @"\\WEB01\Processor(_Total)\% Processor Time";
-        private const string Web02Cpu = @"\\web02\Processor(_Total)\% Processor Time";
-        private const string Web03Cpu = @"\\WEB03\Processor(_Total)\% Processor Time";
+        private const string Cpu = @"\Processor(_Total)\% Processor Time";
+        private const string Memory = @"\Memory\Available MBytes";
+
+        private static string On(string machine, string path) => @"\\" + machine + path;
 
         [Theory]
-        [InlineData(@"\\WEB01\Processor(_Total)\% Processor Time", @"\Processor(_Total)\% Processor Time")]
-        [InlineData(@"\\10.0.0.5\Memory\Available MBytes", @"\Memory\Available MBytes")]
-        [InlineData(@"\Memory\Available MBytes", null)]
-        [InlineData(@"\\WEB01\", null)]
-        [InlineData(@"\\\Memory", null)]
-        [InlineData("cpu", null)]
-        [InlineData("", null)]
-        public void APathLosesItsMachineAndAnythingElseIsNoPath(string name, string? expected) =>
-            Assert.Equal(expected, CounterPath.WithoutMachine(name));
-
-        [Fact]
-        public void TheOneColumnWithTheSamePathOnAnotherMachineIsFoundAndSeveralAreNone()
+        [InlineData(@"\\WEB01\Processor(_Total)\% Processor Time", "WEB01", @"\Processor(_Total)\% Processor Time")]
+        [InlineData(@"\\10.0.0.5\Memory\Available MBytes", "10.0.0.5", @"\Memory\Available MBytes")]
+        [InlineData(@"\\web01.corp.example\Process(\\fs01\share)\% Processor Time", "web01.corp.example", @"\Process(\\fs01\share)\% Processor Time")]
+        [InlineData(@"\\nas01\home", null, null)]
+        [InlineData(@"\Memory\Available MBytes", null, null)]
+        [InlineData(@"\\WEB01\Memory\", null, null)]
+        [InlineData(@"\\\Memory\x", null, null)]
+        [InlineData("cpu", null, null)]
+        public void ACounterPathIsAMachineAnObjectAndACounter(string name, string? machine, string? path)
         {
-            Assert.Equal(Web02Cpu, CounterPath.OnAnotherMachine(Web01Cpu, new[] { "time", @"\\web02\Memory\Available MBytes", Web02Cpu }));
-            // The path is compared without regard to case, as column names are.
-            Assert.Equal(Web02Cpu, CounterPath.OnAnotherMachine(Web01Cpu.ToUpperInvariant(), new[] { Web02Cpu }));
-            Assert.Null(CounterPath.OnAnotherMachine(Web01Cpu, new[] { Web02Cpu, Web03Cpu }));
-            Assert.Null(CounterPath.OnAnotherMachine(Web01Cpu, new[] { @"\\web02\Processor(0)\% Processor Time" }));
-            Assert.Null(CounterPath.OnAnotherMachine("cpu", new[] { "CPU2", Web02Cpu }));
+            Assert.Equal(machine != null, CounterPath.TrySplit(name, out var m, out var p));
+            if (machine == null) return;
+            Assert.Equal(machine, m);
+            Assert.Equal(path, p);
         }
 
         [Fact]
-        public void AFeatureIsReadAsNamedFirstThenOnAnotherMachine()
+        public void AnotherMachineStandsForTheModelsOnlyWhenNothingCanBeMixed()
         {
-            var other = new TestRecord(("time", "x"), (Web02Cpu, 42.0));
-            Assert.True(CounterPath.TryGetValue(other, Web01Cpu, out var value));
-            Assert.Equal(42.0, value);
-            var both = new TestRecord((Web02Cpu, 1.0), (Web01Cpu, 2.0), (Web03Cpu, 3.0));
-            Assert.True(CounterPath.TryGetValue(both, Web01Cpu, out value));
-            Assert.Equal(2.0, value);
-            Assert.False(CounterPath.TryGetValue(new TestRecord((Web02Cpu, 1.0), (Web03Cpu, 3.0)), Web01Cpu, out _));
-
-            var header = new CsvHeader(new[] { "time", Web02Cpu }, "f.csv");
-            Assert.Equal(1, CounterPath.IndexIn(header, Web01Cpu));
-            Assert.Equal(-1, CounterPath.IndexIn(header, "cpu"));
+            var features = new[] { On("WEB01", Cpu), On("WEB01", Memory), "note" };
+            // One other machine: each counter reads its column; one it lacks is missing.
+            Assert.Equal(new[] { On("web02", Cpu), On("web02", Memory), "note" },
+                CounterPath.Resolve(features, new[] { "time", On("web02", Cpu), On("web02", Memory), "note" }));
+            Assert.Equal(new[] { On("WEB02", Cpu), null, null }, CounterPath.Resolve(features, new[] { On("WEB02", Cpu) }));
+            // The model's machine in the input (its own export, lacking a counter): as named only, never another's.
+            Assert.Equal(new[] { On("WEB01", Cpu), null, null }, CounterPath.Resolve(features, new[] { On("WEB01", Cpu), On("WEB02", Memory) }));
+            // Several machines in the input (a relog): none stands for the model's.
+            Assert.Equal(new string?[] { null, null, null }, CounterPath.Resolve(features, new[] { On("WEB02", Cpu), On("WEB02", Memory), On("WEB03", Memory) }));
+            // A model of several machines: its counters are read as named, never one machine's column for two features.
+            var relog = new[] { On("WEB01", Cpu), On("WEB02", Cpu) };
+            Assert.Equal(new[] { On("WEB01", Cpu), null }, CounterPath.Resolve(relog, new[] { On("WEB01", Cpu) }));
+            Assert.Equal(new string?[] { null, null }, CounterPath.Resolve(relog, new[] { On("WEB03", Cpu) }));
+            // Names that only start with two backslashes are no counters.
+            Assert.Equal(new string?[] { null }, CounterPath.Resolve(new[] { @"\\nas02\home" }, new[] { @"\\nas01\home" }));
         }
 
         [Fact]
-        public void AFileOfSeveralMachinesIsRefusedSayingWhichMachinesHoldTheCounter()
+        public void AFeatureIsReadFromTheColumnTheRuleChoosesForRecordsAndFiles()
         {
-            var error = ColumnMismatch.Check("File 'relog.csv'", new[] { Web01Cpu }, null, new[] { "time", Web02Cpu, Web03Cpu }, _ => false);
+            var schema = new FeatureSchema(new[] { On("WEB01", Cpu), On("WEB01", Memory) });
+            var row = new double[2];
+            schema.Featurize(new TestRecord(("time", "x"), (On("WEB02", Memory), 7.0), (On("WEB02", Cpu), 42.0)), CultureInfo.InvariantCulture, row);
+            Assert.Equal(new[] { 42.0, 7.0 }, row);
+            var mixed = new TestRecord((On("WEB01", Cpu), 1.0), (On("WEB02", Memory), 2.0));
+            var e = Assert.Throws<FeatureValueException>(() => schema.Featurize(mixed, CultureInfo.InvariantCulture, row));
+            Assert.Equal(ErrorIds.MissingFeatureColumn, e.ErrorId);
+
+            var header = new CsvHeader(new[] { "time", On("WEB02", Memory), On("WEB02", Cpu) }, "f.csv");
+            Assert.Equal(new[] { 2, 1 }, schema.FieldIndexFor(header));
+            Assert.Equal(new[] { 1, -1 }, schema.FieldIndexFor(new CsvHeader(new[] { "time", On("WEB01", Cpu), On("WEB02", Memory) }, "g.csv")));
+        }
+
+        [Fact]
+        public void AnInputOfSeveralMachinesIsRefusedSayingWhichMachinesHoldTheCounter()
+        {
+            var error = ColumnMismatch.Check("File 'relog.csv'", new[] { On("WEB01", Cpu) }, null, new[] { "time", On("web02", Cpu), On("WEB03", Cpu) }, _ => false);
             Assert.NotNull(error);
             Assert.Equal(ErrorIds.FeatureColumnsMissing, error!.ErrorId);
             Assert.Contains(@"holds the counter '\Processor(_Total)\% Processor Time' of 2 machines ('\\web02\Processor(_Total)\% Processor Time', '\\WEB03\Processor(_Total)\% Processor Time')", error.Message);
-            Assert.Null(ColumnMismatch.Check("File 'web02.csv'", new[] { Web01Cpu }, null, new[] { "time", Web02Cpu }, _ => false));
+            Assert.Null(ColumnMismatch.Check("File 'web02.csv'", new[] { On("WEB01", Cpu) }, null, new[] { "time", On("web02", Cpu) }, _ => false));
+            // A mixed export (the model's machine and another): the missing counter is missing.
+            Assert.NotNull(ColumnMismatch.Check("File 'mixed.csv'", new[] { On("WEB01", Cpu), On("WEB01", Memory) }, null,
+                new[] { On("WEB01", Cpu), On("WEB02", Memory) }, n => string.Equals(n, On("WEB01", Cpu), StringComparison.OrdinalIgnoreCase)));
         }
     }
 }
