@@ -448,29 +448,29 @@ namespace AutoencoderPS.Engine.Features
         {
             var name = columns[column].Name;
             if (record.TryGetValue(name, out value)) return true;
-            if (!CounterPath.TrySplit(name, out _, out var path)) return false;
-            string? machine;
+            if (!CounterPath.TrySplit(name, out _, out _)) return false;
+            string?[] read;
             var key = record.ColumnsKey;
-            var cached = counterMachine;
-            if (key != null && cached != null && ReferenceEquals(cached.Key, key)) machine = cached.Machine;
+            var cached = counterColumns;
+            if (key != null && cached != null && ReferenceEquals(cached.Key, key)) read = cached.Read;
             else
             {
-                machine = CounterPath.InputMachine(Names, record.ColumnNames);
-                if (key != null) counterMachine = new CounterMachine(key, machine);
+                read = CounterPath.Resolve(Names, record.ColumnNames);
+                if (key != null) counterColumns = new CounterColumns(key, read);
             }
-            value = null;
-            return machine != null && record.TryGetValue(@"\\" + machine + path, out value);
+            var other = read[column];
+            return other != null && !string.Equals(other, name, StringComparison.OrdinalIgnoreCase) && record.TryGetValue(other, out value);
         }
 
-        // The input machine found for records of one set of columns (IRecord.ColumnsKey): searched once per set, not per row.
-        private sealed class CounterMachine
+        // The columns the features read among one set of columns (IRecord.ColumnsKey): resolved once per set, not per row.
+        private sealed class CounterColumns
         {
-            public CounterMachine(object key, string? machine) { Key = key; Machine = machine; }
+            public CounterColumns(object key, string?[] read) { Key = key; Read = read; }
             public object Key { get; }
-            public string? Machine { get; }
+            public string?[] Read { get; }
         }
 
-        private CounterMachine? counterMachine;
+        private CounterColumns? counterColumns;
 
         internal int[] FieldIndexFor(CsvHeader header)
         {
