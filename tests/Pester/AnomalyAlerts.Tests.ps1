@@ -52,6 +52,35 @@ Describe 'Calibrated scores and alerts of time-series models' {
         }
     }
 
+    It 'the scheduled job warns over its recent runs: runs of 20 rows each, too few to tell one by one, warn once they add up' {
+        # A job run every few minutes scores a handful of rows: judged run by run (at least 100 scored rows), a model of
+        # another series never warned. The state keeps the recent runs' counts (ScoringRecentRows).
+        $folder = Join-Path $TestDrive 'job-unlike-runs'
+        $null = New-Item -ItemType Directory -Path $folder
+        $modelPath = Join-Path $folder 'cpu.aemodel'
+        Export-Autoencoder -Model $model -Path $modelPath
+        foreach ($case in @{ Name = 'shifted'; Shift = 60 }, @{ Name = 'like'; Shift = 0 }) {
+            $lines = @(New-MetricSeries -Count 200 -Seed 2 -ShiftAt 0 -Shift $case.Shift | ForEach-Object { '{0:s},{1}' -f $_.Time, $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) })
+            $export = Join-Path $folder "$($case.Name).csv"
+            $output = Join-Path $folder "$($case.Name)-scored.csv"
+            Set-Content -LiteralPath $export -Value (@('Time,Cpu') + $lines[0..39])
+            $warned = @()
+            for ($run = 0; $run -lt 9; $run++) {
+                if ($run -gt 0) { Add-Content -LiteralPath $export -Value $lines[(20 + 20 * $run)..(39 + 20 * $run)] }
+                $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+                $warned += @($said | Where-Object { "$_" -like '*of the last * scored rows (over this job''s runs) have a reconstruction error above*' }).Count
+            }
+            $recent = (Get-Content -LiteralPath "$output.state.json" -Raw | ConvertFrom-Json).Recent
+            $recent.Scored | Should -Be 189 -Because $case.Name
+            if ($case.Name -eq 'shifted') {
+                # 29 scored rows in the first run, 20 more each run: the warning from the run that passes 100 on.
+                $warned | Should -Be @(0, 0, 0, 0, 1, 1, 1, 1, 1)
+                $recent.AboveThreshold | Should -BeGreaterThan 94
+            }
+            else { $warned | Should -Be (@(0) * 9) }
+        }
+    }
+
     It 'gives every scored row AnomalyProbability and IsAlert, and alerts only where rows are anomalous' {
         $rows = @(New-MetricSeries -Count 400 -Seed 2 -SpikeAt 350 -Spike 40 | Test-Anomaly -Model $model)
         $rows | Should -HaveCount 400

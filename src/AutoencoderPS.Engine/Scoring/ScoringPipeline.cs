@@ -134,14 +134,22 @@ namespace AutoencoderPS.Engine.Scoring
         /// unusual than the rest (an operator trial: spikes 9-73 times the threshold passed unflagged after a one-day
         /// baseline). Test-Anomaly says it once per call, the scheduled job once per run.
         /// </summary>
-        public string? UnlikeTrainingWarning()
+        public string? UnlikeTrainingWarning() => UnlikeTrainingWarning(Scored, AboveThreshold, acrossRuns: false);
+
+        /// <summary>
+        /// As <see cref="UnlikeTrainingWarning()"/>, for <paramref name="scored"/> rows of which <paramref name="above"/> were
+        /// above the threshold: the scheduled job's recent rows over its runs (<see cref="Incremental.ScoringRecentRows"/>;
+        /// a job that runs every few minutes scores too few rows in one run to tell).
+        /// </summary>
+        public string? UnlikeTrainingWarning(double scored, double above, bool acrossRuns)
         {
-            if (Series?.Verdicts.Likelihood == null || Scored < UnlikeTrainingAfterRows || AboveThreshold * 2 <= Scored) return null;
+            if (Series?.Verdicts.Likelihood == null || scored < UnlikeTrainingAfterRows || above * 2 <= scored) return null;
             var training = model.TrainingErrors;
             double trained = training.Count == 0 ? 0 : (double)training.Count(e => e > model.Threshold) / training.Count;
             if (trained >= 0.25) return null;
             var invariant = CultureInfo.InvariantCulture;
-            return $"{((double)AboveThreshold / Scored).ToString("P0", invariant)} of the {Scored.ToString("N0", invariant)} scored rows have a " +
+            return $"{(above / scored).ToString("P0", invariant)} of the {(acrossRuns ? "last " : "")}{scored.ToString("N0", invariant)} scored rows" +
+                $"{(acrossRuns ? " (over this job's runs)" : "")} have a " +
                 $"reconstruction error above the model's threshold ({model.Threshold.ToString("G4", invariant)}, which " +
                 $"{trained.ToString("P1", invariant)} of its training rows were above): these rows are unlike the rows it was trained on " +
                 "(another series, a lasting change, or too short a baseline). The verdicts judge each row against the other rows of its group, so " +

@@ -42,7 +42,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private ScoringPipeline<CsvRecord>? pipeline;
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
-        private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts) committed;
+        private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts, long Above) committed;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -109,7 +109,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
                 if (pipeline.NoDataWarning() is { } noData) observer.Warning(noData);
-                if (pipeline.UnlikeTrainingWarning() is { } unlike) observer.Warning(unlike);
+                // Over the recent runs: a job that runs every few minutes scores too few rows in one run to tell.
+                var recent = state.Recent;
+                if (recent != null && pipeline.UnlikeTrainingWarning(recent.Scored, recent.AboveThreshold, acrossRuns: true) is { } unlike) observer.Warning(unlike);
             }
             finally
             {
@@ -818,7 +820,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // The pipeline scores a batch as soon as it is full: what it did since the last commit is this batch.
             long scored = p.Scored - committed.Scored, warming = p.WarmingUp - committed.WarmingUp, noData = p.NoData - committed.NoData;
             long anomalies = p.Anomalies - committed.Anomalies, alerts = p.Alerts - committed.Alerts;
-            committed = (p.Scored, p.WarmingUp, p.NoData, p.Anomalies, p.Alerts);
+            long above = p.AboveThreshold - committed.Above;
+            committed = (p.Scored, p.WarmingUp, p.NoData, p.Anomalies, p.Alerts, p.AboveThreshold);
 
             entry.Offset = batch.End;
             entry.Lines = batch.Lines;
@@ -848,6 +851,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
+            if (model.Settings.IsWindowed) state.Recent = ScoringRecentRows.Add(state.Recent, scored, above);
             if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
             if (learned != null) state.Learning = new ScoringLearningState { Base = learningBase!, Model = Convert.ToBase64String(ModelFile.Serialize(learned)) };
             SaveState();

@@ -80,6 +80,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         public ScoringLearningState? Learning { get; set; }
 
+        /// <summary>
+        /// Time-series models: the recent rows scored over the runs and how many were above the model's threshold, for the
+        /// warning that rows are unlike the training rows (<see cref="ScoringPipeline{TRow}.UnlikeTrainingWarning(double, double, bool)"/>).
+        /// Null in states before it was kept.
+        /// </summary>
+        public ScoringRecentRows? Recent { get; set; }
+
         public DateTime UpdatedUtc { get; set; }
 
         /// <summary>The entry of a file by full path, or null.</summary>
@@ -216,6 +223,33 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public long RowsRejected { get; set; }
         public long Anomalies { get; set; }
         public long Alerts { get; set; }
+    }
+
+    /// <summary>
+    /// The scored rows of a job's recent runs and how many of them were above the model's threshold, at most
+    /// <see cref="Rows"/> rows' worth: when a commit's rows take the count past it, both counts are scaled down to it. So
+    /// a row's weight falls by e with every 2,000 rows after it (an exponentially weighted count): a series that has
+    /// recovered is not remembered forever, and the share stays that of the recent rows.
+    /// </summary>
+    public sealed class ScoringRecentRows
+    {
+        /// <summary>How many rows the counts stand for at most.</summary>
+        public const double Rows = 2000;
+
+        public double Scored { get; set; }
+        public double AboveThreshold { get; set; }
+
+        /// <summary>The counts with a commit's rows added.</summary>
+        public static ScoringRecentRows Add(ScoringRecentRows? recent, long scored, long above)
+        {
+            double s = (recent?.Scored ?? 0) + scored, a = (recent?.AboveThreshold ?? 0) + above;
+            if (s > Rows)
+            {
+                a *= Rows / s;
+                s = Rows;
+            }
+            return new ScoringRecentRows { Scored = s, AboveThreshold = a };
+        }
     }
 
     /// <summary>How far one input file is scored.</summary>
