@@ -60,7 +60,7 @@ Describe 'Calibrated scores and alerts of time-series models' {
         $modelPath = Join-Path $folder 'cpu.aemodel'
         Export-Autoencoder -Model $model -Path $modelPath
         foreach ($case in @{ Name = 'shifted'; Shift = 60 }, @{ Name = 'like'; Shift = 0 }) {
-            $lines = @(New-MetricSeries -Count 200 -Seed 2 -ShiftAt 0 -Shift $case.Shift | ForEach-Object { '{0:s},{1}' -f $_.Time, $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) })
+            $lines = @(New-MetricSeries -Count 220 -Seed 2 -ShiftAt 0 -Shift $case.Shift | ForEach-Object { '{0:s},{1}' -f $_.Time, $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) })
             $export = Join-Path $folder "$($case.Name).csv"
             $output = Join-Path $folder "$($case.Name)-scored.csv"
             Set-Content -LiteralPath $export -Value (@('Time,Cpu') + $lines[0..39])
@@ -76,6 +76,15 @@ Describe 'Calibrated scores and alerts of time-series models' {
                 # 29 scored rows in the first run, 20 more each run: the warning from the run that passes 100 on.
                 $warned | Should -Be @(0, 0, 0, 0, 1, 1, 1, 1, 1)
                 $recent.AboveThreshold | Should -BeGreaterThan 94
+                # A model file with another threshold: the recent rows were judged against the old one, and are forgotten
+                # with the series memory.
+                $other = Import-Autoencoder -Path $modelPath
+                Set-AutoencoderThreshold -Model $other -Method Manual -Value 1e6
+                Export-Autoencoder -Model $other -Path $modelPath -Force
+                Add-Content -LiteralPath $export -Value $lines[200..219]
+                $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+                @($said | Where-Object { "$_" -like '*over this job''s runs*' }).Count | Should -Be 0
+                (Get-Content -LiteralPath "$output.state.json" -Raw | ConvertFrom-Json).Recent.Scored | Should -BeLessOrEqual 20
             }
             else { $warned | Should -Be (@(0) * 9) }
         }

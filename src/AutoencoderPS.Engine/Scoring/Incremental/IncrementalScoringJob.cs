@@ -292,8 +292,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 {
                     memory = SeriesMemory.Load(Convert.FromBase64String(state.Series), model, options.Scoring, out string? whyNot);
                     if (memory == null)
+                    {
                         observer.Warning($"The scoring state '{statePath}' remembers each series' last rows and scores, but {whyNot}: " +
                             "starting afresh, so each group warms up and learns its scores again.");
+                        // The recent rows were judged against another model's threshold (or other verdicts): afresh too.
+                        state.Recent = null;
+                    }
                 }
                 catch (Exception e) when (e is FormatException || e is InvalidDataException || e is ArgumentException)
                 {
