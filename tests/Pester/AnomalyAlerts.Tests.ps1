@@ -76,6 +76,9 @@ Describe 'Calibrated scores and alerts of time-series models' {
                 # 29 scored rows in the first run, 20 more each run: the warning from the run that passes 100 on.
                 $warned | Should -Be @(0, 0, 0, 0, 1, 1, 1, 1, 1)
                 $recent.AboveThreshold | Should -BeGreaterThan 94
+                # A run with no new rows (the host stopped sending them) says nothing.
+                $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+                @($said | Where-Object { "$_" -like '*over this job''s runs*' }).Count | Should -Be 0
                 # A model file with another threshold: the recent rows were judged against the old one, and are forgotten
                 # with the series memory.
                 $other = Import-Autoencoder -Path $modelPath

@@ -1259,6 +1259,33 @@ Describe 'Real-world exports: performance counters of another machine' {
         $failedBoth | Should -BeNullOrEmpty
     }
 
+    It 'never mixes machines across piped objects whose columns are not their own members (DataRows of two tables)' {
+        # Every DataRow has no own members (its columns come through an adapter): the columns chosen for one table's rows
+        # were reused for the next table's, and a partial relog's rows read WEB01's CPU beside WEB02's memory.
+        function New-CounterTable {
+            param([string] $Name, [string[]] $Column, [int] $Seed, [int] $Start)
+            $table = [System.Data.DataTable]::new()
+            [void]$table.Columns.Add($pdh, [string])
+            [void]$table.Columns.Add('Source', [string])
+            foreach ($c in $Column) { [void]$table.Columns.Add($c, [double]) }
+            $random = [System.Random]::new($Seed)
+            for ($i = $Start; $i -lt $Start + 30; $i++) {
+                $row = $table.NewRow()
+                $row[$pdh] = [datetime]::new(2026, 11, 4).AddMinutes($i).ToString('MM/dd/yyyy HH:mm:ss.fff', $invariant)
+                $row['Source'] = $Name
+                foreach ($c in $Column) { $row[$c] = 50 + 10 * $random.NextDouble() }
+                $table.Rows.Add($row)
+            }
+            , $table
+        }
+        $web02 = New-CounterTable -Name web02 -Column @($counters | ForEach-Object { "\\WEB02$_" }) -Seed 1 -Start 0
+        $partial = New-CounterTable -Name partial -Column (@("\\WEB01$($counters[0])", "\\WEB01$($counters[2])") + @($counters | ForEach-Object { "\\WEB02$_" })) -Seed 2 -Start 30
+        $scored = @(@($web02.Rows) + @($partial.Rows) | Test-Anomaly -Model $counterModel -ThreadCount 1 -ErrorVariable refused -ErrorAction SilentlyContinue 2>$null)
+        @($scored | Where-Object Source -eq 'web02').Count | Should -Be 30
+        @($scored | Where-Object Source -eq 'partial').Count | Should -Be 0
+        "$($refused[0])" | Should -BeLike "*\\WEB01\Memory\Available MBytes*"
+    }
+
     It 'never mixes machines: an export of the model''s machine and another, and a model of two machines, read as named only' {
         # WEB01's export without its memory counter, with WEB02's counters beside it: WEB01's memory is missing, not WEB02's.
         $mixed = Join-Path $TestDrive 'relog-mixed.csv'

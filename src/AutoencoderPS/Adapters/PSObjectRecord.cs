@@ -58,8 +58,10 @@ namespace AutoencoderPS.Adapters
         /// <summary>The shape the row was read through; null when it was read by name.</summary>
         public RowShape? Shape => shape;
 
-        // Rows read through one shape have its columns.
-        object? IRecord.ColumnsKey => shape;
+        // Rows read through one shape have its columns, when their columns are their own members (a [pscustomobject], as
+        // Import-Csv makes). Another object's columns come through PowerShell's adapters (a DataRow has no own members,
+        // so every DataRow has one empty shape): no key, and its columns are searched row by row.
+        object? IRecord.ColumnsKey => shape is { Count: > 0 } && Source.BaseObject is PSCustomObject ? shape : null;
 
         /// <summary>
         /// Whether the row read through a shape without scored members still holds none: it has as many members as when it

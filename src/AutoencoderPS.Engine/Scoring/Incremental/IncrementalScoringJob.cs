@@ -109,9 +109,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
                 if (pipeline.NoDataWarning() is { } noData) observer.Warning(noData);
-                // Over the recent runs: a job that runs every few minutes scores too few rows in one run to tell.
+                // Over the recent runs: a job that runs every few minutes scores too few rows in one run to tell. Only in a
+                // run that scored rows: a host that stopped sending them is not warned about run after run.
                 var recent = state.Recent;
-                if (recent != null && pipeline.UnlikeTrainingWarning(recent.Scored, recent.AboveThreshold, acrossRuns: true) is { } unlike) observer.Warning(unlike);
+                if (recent != null && pipeline.Scored > 0 && pipeline.UnlikeTrainingWarning(recent.Scored, recent.AboveThreshold, acrossRuns: true) is { } unlike) observer.Warning(unlike);
             }
             finally
             {

@@ -227,9 +227,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
     /// <summary>
     /// The scored rows of a job's recent runs and how many of them were above the model's threshold, at most
-    /// <see cref="Rows"/> rows' worth: when a commit's rows take the count past it, both counts are scaled down to it. So
-    /// a row's weight falls by e with every 2,000 rows after it (an exponentially weighted count): a series that has
-    /// recovered is not remembered forever, and the share stays that of the recent rows.
+    /// <see cref="Rows"/> rows' worth: when a commit's rows take the count past it, both counts are scaled down to it. So,
+    /// for commits of a few rows (a job run every few minutes), a row's weight falls by e with every 2,000 rows after it
+    /// (an exponentially weighted count; a commit of a backlog weighs its rows alike): a series that has recovered is
+    /// not remembered forever, and the share stays that of the recent rows.
     /// </summary>
     public sealed class ScoringRecentRows
     {
