@@ -106,6 +106,100 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(CountBursts.TailChance(TimeSpan.FromMinutes(5)), CountBursts.TailChance(null));
         }
 
+        // CountBursts.Limit as it was before it searched the tail (commit 2bb3633), verbatim: every limit is summed term by term.
+        private static int SummedLimit(double mean, double? size, double chance)
+        {
+            double logPmf, logRatio;
+            if (size is double r)
+            {
+                logPmf = r * Math.Log(r / (r + mean));
+                logRatio = Math.Log(mean / (r + mean));
+            }
+            else
+            {
+                logPmf = -mean;
+                logRatio = Math.Log(mean);
+            }
+            double below = 0;
+            for (int k = 0; k < CountBursts.MostTerms; k++)
+            {
+                if (1 - below <= chance) return Math.Max(1, k);
+                below += Math.Exp(logPmf);
+                logPmf += logRatio + (size is double r2 ? Math.Log((k + r2) / (k + 1)) : -Math.Log(k + 1));
+            }
+            double shape = size ?? mean;
+            double low = 0, high = Math.Max(1, shape);
+            while (CountBursts.UpperGamma(shape, high) > chance) { low = high; high *= 2; }
+            for (int i = 0; i < 200 && high - low > 1e-12 * high; i++)
+            {
+                double mid = (low + high) / 2;
+                if (CountBursts.UpperGamma(shape, mid) > chance) low = mid; else high = mid;
+            }
+            return (int)Math.Min(int.MaxValue, Math.Max(CountBursts.MostTerms, Math.Ceiling(high * mean / shape)));
+        }
+
+        [Fact]
+        public void EveryLimitIsTheOneTheTermByTermSumGave()
+        {
+            // A grid (tiny to huge means, Poisson to very wide, chances from 1/2 to once a year of 1-second windows and
+            // beyond), and random points between: each limit as the sum gave it, whichever way it is found now.
+            var points = new List<(double Mean, double? Size, double Chance)>();
+            var chances = new[] { 0.5, 1e-3, CountBursts.TailChance(TimeSpan.FromMinutes(5)), CountBursts.TailChance(TimeSpan.FromMinutes(1)),
+                CountBursts.TailChance(TimeSpan.FromSeconds(1)), 1e-11 };
+            foreach (double mean in new[] { 1e-6, 0.03, 0.7, 2.5, 30, 700, 1e4, 1e5, 1e6, 3e7 })
+                foreach (double? size in new double?[] { null, 0.01, 0.3, 1, 7, 300, 1e6, 1e12 })
+                    foreach (double chance in chances)
+                        points.Add((mean, size, chance));
+            var random = new Random(17);
+            for (int i = 0; i < 200; i++)
+                points.Add((Math.Pow(10, -3 + 10 * random.NextDouble()), random.NextDouble() < 0.2 ? null : Math.Pow(10, -2 + 6 * random.NextDouble()),
+                    Math.Pow(10, -11 + 10.7 * random.NextDouble())));
+            int first = 0, searched = 0, resummed = 0, beyond = 0;
+            foreach (var (mean, size, chance) in points)
+            {
+                int limit = CountBursts.Limit(mean, size, chance, out int summed);
+                Assert.True(SummedLimit(mean, size, chance) == limit, FormattableString.Invariant($"mean {mean:R}, size {size:R}, chance {chance:R}: {limit}, summed {summed} terms"));
+                if (summed < CountBursts.FirstTerms) first++;
+                else if (summed > CountBursts.FirstTerms) resummed++;
+                else if (limit >= CountBursts.MostTerms) beyond++;
+                else searched++;
+            }
+            // Every way of finding it was taken: within the first terms, by the search, by the sum where the tail lies within
+            // its rounding error of the chance, and the gamma tail beyond a million terms.
+            Assert.All(new[] { first, searched, resummed, beyond }, n => Assert.True(n >= 10, $"{first} first, {searched} searched, {resummed} summed, {beyond} beyond"));
+        }
+
+        [Theory]
+        [InlineData(1e4, 0.3, 5)]    // a byte count: limit 295,663
+        [InlineData(1e4, 0.05, 5)]   // 1,334,291: beyond the sum, the gamma tail
+        [InlineData(1e5, 1.0, 5)]
+        [InlineData(1e6, null, 5)]   // a Poisson: 1,004,282
+        [InlineData(1e6, 5.0, 1)]
+        [InlineData(1e4, 1.0, 1)]
+        public void ALargeCountsLimitIsFoundWithoutSummingItsTerms(double mean, double? size, int minutes)
+        {
+            // Summed, each took 1-50 ms (up to a million terms): a model of a few hundred groups took seconds to load.
+            int limit = CountBursts.Limit(mean, size, CountBursts.TailChance(TimeSpan.FromMinutes(minutes)), out int summed);
+            Assert.True(limit > CountBursts.FirstTerms);
+            Assert.Equal(CountBursts.FirstTerms, summed);
+        }
+
+        [Fact]
+        public void TheTailIsTheIncompleteBetaOrGammaFunction()
+        {
+            // 40-digit values (mpmath: betainc(k, size, 0, mean / (mean + size)), gammainc(k, 0, mean), regularized).
+            Assert.Equal(9.5128410647369526e-6, CountBursts.Tail(295_663, 1e4, 0.3), 9.5e-6 * 1e-10);
+            Assert.Equal(9.5131469812789517e-6, CountBursts.Tail(295_662, 1e4, 0.3), 9.5e-6 * 1e-10);
+            Assert.Equal(4.5402653822587887e-5, CountBursts.Tail(999_999, 1e5, 1.0), 4.5e-5 * 1e-10);
+            Assert.Equal(9.5120857075638793e-6, CountBursts.Tail(41_427, 1e4, 5.0), 9.5e-6 * 1e-10);
+            Assert.Equal(5.4310713299233716e-7, CountBursts.Tail(20, 1.5, 2.0), 5.4e-7 * 1e-12);
+            Assert.Equal(1.66654667091991e-13, CountBursts.Tail(3, 1e-4, 1e6), 1.7e-13 * 1e-10);
+            Assert.Equal(9.5009235364474304e-6, CountBursts.Tail(10_431, 1e4, null), 9.5e-6 * 1e-10);
+            Assert.Equal(9.455985131669522e-6, CountBursts.Tail(101_356, 1e5, null), 9.5e-6 * 1e-10);
+            Assert.Equal(0.00023744732826116179, CountBursts.Tail(9, 2.0, null), 2.4e-4 * 1e-12);
+            Assert.Equal(1.0, CountBursts.Tail(0, 2.0, null));
+        }
+
         [Fact]
         public void OnlyASparseCountIsWatched()
         {
