@@ -65,10 +65,14 @@ namespace AutoencoderPS.Engine.Modeling
         /// The rule for <paramref name="schema"/>'s columns: <paramref name="rates"/> holds per column its fitted rate, or
         /// null for a column that is not watched; <paramref name="byGroup"/>, when training had several groups, each
         /// group's own rates. <paramref name="interval"/>, <paramref name="groupIntervals"/>: the rows' usual interval (the
-        /// model's, and each group's), which sets the tail chance per window.
+        /// model's, and each group's), which sets the tail chance per window. <paramref name="limits"/>: per column the limit
+        /// the rates give (0 where there is none), as <see cref="Limits"/> computed it before (a model file keeps them, so
+        /// loading computes none); with them every group of a rate of its own brings its <see cref="CountGroup.Limits"/>.
+        /// Null: computed here.
         /// </summary>
         public CountBursts(FeatureSchema schema, IReadOnlyList<CountRate?> rates, int windowSize, TimeSpan? interval = null,
-            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, IEnumerable<CountGroup>? byGroup = null)
+            IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, IEnumerable<CountGroup>? byGroup = null,
+            IReadOnlyList<int>? limits = null)
         {
             if (schema == null) throw new ArgumentNullException(nameof(schema));
             if (rates == null) throw new ArgumentNullException(nameof(rates));
@@ -94,16 +98,29 @@ namespace AutoencoderPS.Engine.Modeling
                 }
             }
             watched = columns.ToArray();
-            overallLimits = LimitsOf(overall, interval);
+            overallLimits = limits == null ? LimitsOf(overall, interval) : Given(limits, overall, "The rule's limits", nameof(limits));
             foreach (var group in byGroup ?? Array.Empty<CountGroup>())
             {
                 if (group.Rates.Count != schema.Count) throw new ArgumentException($"Group '{group.Group}' needs one rate (or none) per column.", nameof(byGroup));
                 if (!groups.TryAdd(group.Group, group)) throw new ArgumentException($"Group '{group.Group}' is named twice.", nameof(byGroup));
-                if (group.Windows < MinGroupWindows) continue;
+                // Given limits come with those of every group that has a rate of its own, and of no other.
+                bool ownRate = group.Windows >= MinGroupWindows;
+                if ((group.Limits != null) != (ownRate && limits != null))
+                    throw new ArgumentException($"Group '{group.Group}' brings limits of its own exactly when the rule's are given and it has {MinGroupWindows} training windows or more.", nameof(byGroup));
+                if (!ownRate) continue;
                 // A column the group has no rate of (no event in its windows) is judged by the rate of all groups.
                 var own = group.Rates.Select((r, c) => overall[c] == null ? null : r ?? overall[c]).ToArray();
-                limitsByGroup[group.Group] = LimitsOf(own, this.groupIntervals.TryGetValue(group.Group, out var step) ? step : interval);
+                limitsByGroup[group.Group] = group.Limits != null ? Given(group.Limits, own, $"Group '{group.Group}''s limits", nameof(byGroup))
+                    : LimitsOf(own, this.groupIntervals.TryGetValue(group.Group, out var step) ? step : interval);
             }
+        }
+
+        // Limits computed before: one per column, at least 1 where there is a rate, 0 where there is none.
+        private static int[] Given(IReadOnlyList<int> limits, IReadOnlyList<CountRate?> rates, string what, string parameter)
+        {
+            if (limits.Count != rates.Count || Enumerable.Range(0, rates.Count).Any(c => rates[c] == null ? limits[c] != 0 : limits[c] < 1))
+                throw new ArgumentException($"{what} are not one per column, at least 1 where the column has a rate and 0 where it has none.", parameter);
+            return limits.ToArray();
         }
 
         // Per column: the limit (0: not watched).
@@ -127,6 +144,12 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>Each group's own rates, when training had several groups (empty otherwise).</summary>
         public IReadOnlyCollection<CountGroup> Groups => groups.Values;
+
+        /// <summary>Per column of the schema: the smallest window total that is a burst by <see cref="Rates"/> (0: not watched).</summary>
+        public IReadOnlyList<int> Limits => overallLimits;
+
+        /// <summary>Per column, <paramref name="group"/>'s own limits (0: not watched); null for a group judged by <see cref="Limits"/>.</summary>
+        public IReadOnlyList<int>? OwnLimits(string group) => limitsByGroup.TryGetValue(group, out var own) ? own : null;
 
         /// <summary>Rows per window.</summary>
         public int WindowSize => windowSize;
@@ -699,15 +722,19 @@ namespace AutoencoderPS.Engine.Modeling
         public double? Size { get; }
     }
 
-    /// <summary>One group's part of the count-burst rule: its training windows and, per column, its rate (null: none).</summary>
+    /// <summary>
+    /// One group's part of the count-burst rule: its training windows and, per column, its rate (null: none); and, as a model
+    /// file keeps them, the limits its rates gave (null: computed by the rule).
+    /// </summary>
     public sealed class CountGroup
     {
-        public CountGroup(string group, long windows, IReadOnlyList<CountRate?> rates)
+        public CountGroup(string group, long windows, IReadOnlyList<CountRate?> rates, IReadOnlyList<int>? limits = null)
         {
             Group = group ?? throw new ArgumentNullException(nameof(group));
             if (windows < 0) throw new ArgumentOutOfRangeException(nameof(windows));
             Windows = windows;
             Rates = rates ?? throw new ArgumentNullException(nameof(rates));
+            Limits = limits;
         }
 
         public string Group { get; }
@@ -715,5 +742,8 @@ namespace AutoencoderPS.Engine.Modeling
         public long Windows { get; }
 
         public IReadOnlyList<CountRate?> Rates { get; }
+
+        /// <summary>Per column, the limits the group's rates gave (a model file's), or null.</summary>
+        public IReadOnlyList<int>? Limits { get; }
     }
 }

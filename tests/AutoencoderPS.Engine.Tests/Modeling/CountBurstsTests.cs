@@ -366,6 +366,7 @@ namespace AutoencoderPS.Engine.Tests
             {
                 feature!.AsObject().Remove("CountMean");
                 feature.AsObject().Remove("CountSize");
+                feature.AsObject().Remove("CountLimit");
             }
         }
 
@@ -385,6 +386,51 @@ namespace AutoencoderPS.Engine.Tests
             // The same errors and, without the rule, the error's verdicts.
             Assert.Equal(now.Select(s => s.Score), before.Select(s => s.Score));
             Assert.Equal(now.Select(s => s.Score > model.Threshold), before.Select(s => s.IsAnomaly));
+        }
+
+        private static void RemoveLimits(System.Text.Json.Nodes.JsonObject metadata)
+        {
+            foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("CountLimit");
+            foreach (var group in metadata["CountGroups"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray()) group!.AsObject().Remove("Limits");
+        }
+
+        [Fact]
+        public void TheModelFileKeepsTheLimitsSoLoadingComputesNone()
+        {
+            using var model = Trained(days: 1);
+            int limit = model.CountBursts!.LimitFor(0);
+            string path = temp.File("limits.aemodel");
+            ModelFile.Save(model, path);
+            var errors = ModelFileLayout.FeaturesOf(ModelFileLayout.Parse(File.ReadAllBytes(path)).MetadataJson).Single(f => (string?)f!["Name"] == "errors")!;
+            Assert.Equal(limit, (int)errors["CountLimit"]!);
+            // A limit the rates would not give is the one the loaded rule judges by: loading took it, and computed none.
+            using var forged = ModelFile.Load(Forged(model, "forged.aemodel", metadata =>
+                ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == "errors")!["CountLimit"] = 1234));
+            Assert.Equal(1234, forged.CountBursts!.LimitFor(0));
+            Assert.Equal(model.CountBursts.Rates[0]!.Mean, forged.CountBursts.Rates[0]!.Mean);
+            // A file without them (written before they were kept) computes them: the same.
+            using var before = ModelFile.Load(Forged(model, "before.aemodel", RemoveLimits));
+            Assert.Equal(limit, before.CountBursts!.LimitFor(0));
+        }
+
+        [Theory]
+        [InlineData("errors", 0)]
+        [InlineData("errors", -3)]
+        [InlineData("cpu", 5)]      // a feature without a rate
+        public void AFileWhoseCountLimitIsNotOneOfItsRatesIsCorrupt(string feature, int limit)
+        {
+            using var model = Trained(days: 1);
+            string path = Forged(model, "bad-limit.aemodel", metadata =>
+                ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == feature)!["CountLimit"] = limit);
+            var error = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            Assert.Contains("count limit", error.Message);
+            // A rate without its limit, where the file keeps limits, is as corrupt.
+            string missing = Forged(model, "no-limit.aemodel", metadata =>
+            {
+                ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == "errors")!.AsObject().Remove("CountLimit");
+                ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == "cpu")!["CountLimit"] = 5;
+            });
+            Assert.Contains("count limit", Assert.Throws<ModelFileException>(() => ModelFile.Load(missing)).Message);
         }
 
         [Theory]
@@ -465,6 +511,23 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(model.CountBursts!.LimitFor(0, "busy"), loaded.CountBursts!.LimitFor(0, "busy"));
             Assert.Equal(model.CountBursts.LimitFor(0, "quiet"), loaded.CountBursts.LimitFor(0, "quiet"));
             Assert.Equal(rule.LimitFor(0, "busy"), loaded.CountBursts.LimitFor(0, "busy"));
+            // The file keeps each group's limits too; a group's forged limit is the one the loaded rule takes.
+            string forgedPath = Forged(model, "groups-forged.aemodel", metadata =>
+            {
+                foreach (var group in metadata["CountGroups"]!.AsArray())
+                    if ((string?)group!["Group"] == "busy") group["Limits"]![0] = 4321;
+            });
+            using var forged = ModelFile.Load(forgedPath);
+            Assert.Equal(4321, forged.CountBursts!.LimitFor(0, "busy"));
+            Assert.Equal(model.CountBursts.LimitFor(0, "quiet"), forged.CountBursts.LimitFor(0, "quiet"));
+            // Without the groups' limits, a file that keeps the features' is corrupt.
+            string partial = Forged(model, "groups-partial.aemodel", metadata =>
+            {
+                foreach (var group in metadata["CountGroups"]!.AsArray()) group!.AsObject().Remove("Limits");
+            });
+            Assert.Throws<ModelFileException>(() => ModelFile.Load(partial));
+            using var computed = ModelFile.Load(Forged(model, "groups-before.aemodel", RemoveLimits));
+            Assert.Equal(model.CountBursts.LimitFor(0, "busy"), computed.CountBursts!.LimitFor(0, "busy"));
         }
     }
 }
