@@ -18,7 +18,9 @@ namespace AutoencoderPS.Engine.Modeling
     /// value is a whole number, none below 0, and at least half of them 0, with at least one event: a sparse count. Where the
     /// typical row has events the error grows smoothly with the count and the likelihood judges it; where it has none
     /// the error splits into event and no event. A column of bytes written that is 0 on most rows qualifies too: a byte is
-    /// counted as an event, and its bursts make the fit over-dispersed.
+    /// counted as an event, and its bursts make the fit over-dispersed. A sparse count training saw no event of (all its
+    /// values 0) is a count whose rate is not known yet (<see cref="Pending"/>): it is not watched, and the first
+    /// incremental run with events learns its rate; a feature that was no sparse count in some training rows never is one.
     /// </para>
     /// <para>
     /// The rate: a window's total (its rows' sum) is taken as negative binomial (a Poisson count whose rate varies, as
@@ -50,6 +52,7 @@ namespace AutoencoderPS.Engine.Modeling
         public const int MinGroupWindows = HeldValues.MinGroupWindows;
 
         private readonly CountRate?[] overall;
+        private readonly bool[] pending;
         private readonly Dictionary<string, CountGroup> groups = new Dictionary<string, CountGroup>(StringComparer.Ordinal);
         private readonly int windowSize;
         private readonly int rowWidth;
@@ -68,11 +71,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// model's, and each group's), which sets the tail chance per window. <paramref name="limits"/>: per column the limit
         /// the rates give (0 where there is none), as <see cref="Limits"/> computed it before (a model file keeps them, so
         /// loading computes none); with them every group of a rate of its own brings its <see cref="CountGroup.Limits"/>.
-        /// Null: computed here.
+        /// Null: computed here. <paramref name="pending"/>: per column, true for a sparse count without a rate (training saw
+        /// no event of it: see <see cref="Pending"/>); null: none.
         /// </summary>
         public CountBursts(FeatureSchema schema, IReadOnlyList<CountRate?> rates, int windowSize, TimeSpan? interval = null,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, IEnumerable<CountGroup>? byGroup = null,
-            IReadOnlyList<int>? limits = null)
+            IReadOnlyList<int>? limits = null, IReadOnlyList<bool>? pending = null)
         {
             if (schema == null) throw new ArgumentNullException(nameof(schema));
             if (rates == null) throw new ArgumentNullException(nameof(rates));
@@ -83,6 +87,8 @@ namespace AutoencoderPS.Engine.Modeling
             this.groupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>();
             rowWidth = schema.Width;
             overall = rates.ToArray();
+            if (pending != null && pending.Count != schema.Count) throw new ArgumentException("One flag per column of the schema.", nameof(pending));
+            this.pending = pending?.ToArray() ?? new bool[schema.Count];
             names = new string[schema.Count];
             slotOf = new int[schema.Count];
             var columns = new List<int>();
@@ -90,12 +96,14 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 names[c] = schema.Columns[c].Name;
                 slotOf[c] = schema.FirstSlot(c);
-                if (overall[c] != null)
+                if (overall[c] != null || this.pending[c])
                 {
                     if (schema.Columns[c].Role != ColumnRole.Numeric || schema.Columns[c].IsCounter)
-                        throw new ArgumentException($"Only a numeric feature that is not a counter is a count ('{names[c]}').", nameof(rates));
-                    columns.Add(c);
+                        throw new ArgumentException($"Only a numeric feature that is not a counter is a count ('{names[c]}').", overall[c] != null ? nameof(rates) : nameof(pending));
+                    if (overall[c] != null && this.pending[c])
+                        throw new ArgumentException($"A count with a rate is not waiting for one ('{names[c]}').", nameof(pending));
                 }
+                if (overall[c] != null) columns.Add(c);
             }
             watched = columns.ToArray();
             overallLimits = limits == null ? LimitsOf(overall, interval) : Given(limits, overall, "The rule's limits", nameof(limits));
@@ -141,6 +149,13 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>Per column of the schema: its fitted rate over all groups, or null when it is not watched.</summary>
         public IReadOnlyList<CountRate?> Rates => overall;
+
+        /// <summary>
+        /// Per column of the schema: true for a sparse count whose rate is not known, because training saw no event of it
+        /// (every value 0: whole, none below 0, mostly 0, so a count, but no event to learn a rate from). It is not watched;
+        /// an incremental run with events learns its rate. False for a watched count and for a feature that is no count.
+        /// </summary>
+        public IReadOnlyList<bool> Pending => pending;
 
         /// <summary>Each group's own rates, when training had several groups (empty otherwise).</summary>
         public IReadOnlyCollection<CountGroup> Groups => groups.Values;
@@ -499,7 +514,8 @@ namespace AutoencoderPS.Engine.Modeling
         /// <paramref name="imputed"/> (filled in for a missing one) was not measured: it neither makes a column a count nor
         /// keeps it from being one. <paramref name="interval"/>, <paramref name="groupIntervals"/>: the rows' usual
         /// intervals (a day of rows, the tail chance). <paramref name="earlier"/>: the rule of an earlier training run
-        /// (-Incremental), whose rate a sparse count without an event in these rows keeps. Null when no feature is a sparse count.
+        /// (-Incremental), whose rate a sparse count without an event in these rows keeps; a sparse count without an event
+        /// and without an earlier rate is <see cref="Pending"/>. Null when no feature is a sparse count.
         /// </summary>
         public static CountBursts? Learn(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<int[]> windows, int windowSize,
             ImputedCells? imputed = null, IReadOnlyList<string>? groupOf = null, TimeSpan? interval = null,
@@ -514,6 +530,7 @@ namespace AutoencoderPS.Engine.Modeling
                 foreach (int row in windows[w]) rowGroup.TryAdd(row, groupOf?[w] ?? "");
             var counts = new List<int>();
             var carried = new List<int>();
+            var waiting = new bool[schema.Count];
             var eventsByColumn = new List<Dictionary<string, double>>();
             for (int c = 0; c < schema.Count; c++)
             {
@@ -532,8 +549,9 @@ namespace AutoencoderPS.Engine.Modeling
                     if (v == 0) zeros++;
                     else events[group] = events.GetValueOrDefault(group) + v;
                 }
-                // A sparse count: at least half its measured rows 0, and an event to learn a rate from. Rows without an
-                // event (a quiet day trained on with -Incremental) keep the rate an earlier run learnt.
+                // A sparse count: at least half its measured rows 0. Its rate is learnt from its events; rows without an
+                // event (a quiet day trained on with -Incremental) keep the rate an earlier run learnt, and without one the
+                // count waits for a run with events (the first training of a quiet service).
                 if (!count || measured == 0 || 2 * zeros < measured) continue;
                 if (events.Count > 0)
                 {
@@ -541,8 +559,9 @@ namespace AutoencoderPS.Engine.Modeling
                     eventsByColumn.Add(events);
                 }
                 else if (earlier?.overall.Length == schema.Count && earlier.overall[c] != null) carried.Add(c);
+                else waiting[c] = true;
             }
-            if (counts.Count == 0 && carried.Count == 0) return null;
+            if (counts.Count == 0 && carried.Count == 0 && !waiting.Contains(true)) return null;
 
             // Each group's windows in order, and their totals per count column.
             var windowsOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -581,9 +600,9 @@ namespace AutoencoderPS.Engine.Modeling
                 foreach (var (group, own) in groupRates)
                     own[c] = earlier.groups.TryGetValue(group, out var before) ? before.Rates[c] : null;
             }
-            if (rates.All(r => r == null)) return null;
+            if (rates.All(r => r == null) && !waiting.Contains(true)) return null;
             var byGroup = windowsOf.Count > 1 ? windowsOf.Select(g => new CountGroup(g.Key, g.Value.Count, groupRates[g.Key])).ToList() : null;
-            return new CountBursts(schema, rates, windowSize, interval, groupIntervals, byGroup);
+            return new CountBursts(schema, rates, windowSize, interval, groupIntervals, byGroup, pending: waiting);
         }
 
         /// <summary>
@@ -638,8 +657,11 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// This rule and <paramref name="other"/>'s (an earlier training run of the same schema): per column, and per
-        /// group, the rate of the higher limit (a burst must be one under both); a column watched by one only is not a
-        /// sparse count in all the training rows, and is not watched.
+        /// group, the rate of the higher limit (a burst must be one under both). A count whose rate one of them does not
+        /// know (<see cref="Pending"/>: no event in its rows) takes the other's: an event-free run says nothing of the rate,
+        /// and the rate from the other's rows alone is the higher (those rows had events). A column that was no sparse count
+        /// in the rows of one of the two is none (a rate learnt on the rows where it looked like one would judge rows where
+        /// it did not), and never becomes one.
         /// </summary>
         public CountBursts? Widen(CountBursts? other, FeatureSchema schema)
         {
@@ -647,10 +669,16 @@ namespace AutoencoderPS.Engine.Modeling
             if (other.overall.Length != overall.Length || other.windowSize != windowSize)
                 throw new ArgumentException("An earlier run's rule must be of the same schema and window.", nameof(other));
             var merged = new CountRate?[overall.Length];
+            var waiting = new bool[overall.Length];
             for (int c = 0; c < merged.Length; c++)
-                merged[c] = overall[c] == null || other.overall[c] == null ? null
+            {
+                if (overall[c] == null && !pending[c] || other.overall[c] == null && !other.pending[c]) continue;
+                merged[c] = overall[c] == null ? other.overall[c]
+                    : other.overall[c] == null ? overall[c]
                     : overallLimits[c] >= other.overallLimits[c] ? overall[c] : other.overall[c];
-            if (merged.All(r => r == null)) return null;
+                waiting[c] = merged[c] == null;
+            }
+            if (merged.All(r => r == null) && !waiting.Contains(true)) return null;
             var byGroup = new Dictionary<string, CountGroup>(StringComparer.Ordinal);
             foreach (var group in other.groups.Values.Concat(groups.Values))
             {
@@ -660,13 +688,18 @@ namespace AutoencoderPS.Engine.Modeling
                         if (earlier.Rates[c] is { } e && (rates[c] == null || Limit(e.Mean, e.Size, 1e-6) > Limit(rates[c]!.Mean, rates[c]!.Size, 1e-6))) rates[c] = e;
                 byGroup[group.Group] = new CountGroup(group.Group, group.Windows + (earlier?.Windows ?? 0), rates);
             }
-            return new CountBursts(schema, merged, windowSize, interval, groupIntervals, byGroup.Count > 0 ? byGroup.Values : null);
+            return new CountBursts(schema, merged, windowSize, interval, groupIntervals, byGroup.Count > 0 ? byGroup.Values : null, pending: waiting);
         }
 
         /// <summary>One line for the training log: the features watched as sparse counts, their rates and limits.</summary>
         public string Describe()
         {
-            if (watched.Length == 0) return "Count bursts: no feature is a sparse count (whole numbers, none below 0, at least half of them 0).";
+            var waiting = Enumerable.Range(0, pending.Length).Where(c => pending[c]).Select(c => names[c]).ToList();
+            string noRate = waiting.Count == 0 ? ""
+                : $"{(watched.Length == 0 ? "" : " ")}No event yet, so no rate (an -Incremental run with events learns it): {string.Join(", ", waiting)}.";
+            if (watched.Length == 0)
+                return waiting.Count == 0 ? "Count bursts: no feature is a sparse count (whole numbers, none below 0, at least half of them 0)."
+                    : "Count bursts: no sparse count is watched. " + noRate;
             var parts = watched.Select(c =>
             {
                 var rate = overall[c]!;
@@ -674,7 +707,7 @@ namespace AutoencoderPS.Engine.Modeling
                     $"{names[c]} ({rate.Mean:G3} a window{(rate.Size is double s ? $", size {s:G3}" : ", Poisson")}: {overallLimits[c]} or more is a burst)");
             });
             return $"Count bursts: a window of {windowSize} rows whose total of a sparse count would come once in {QuietSpan.TotalDays:0} days at the training rate is an anomaly. " +
-                   "Watched: " + string.Join(", ", parts) + (groups.Count > 0 ? $"; {limitsByGroup.Count} of {groups.Count} group(s) by rates of their own." : ".");
+                   "Watched: " + string.Join(", ", parts) + (groups.Count > 0 ? $"; {limitsByGroup.Count} of {groups.Count} group(s) by rates of their own." : ".") + noRate;
         }
 
         public override string ToString() => Describe();

@@ -58,7 +58,10 @@ namespace AutoencoderPS.Engine.Persistence
         // 9: a sliding-window model's count-burst rule (Features[].CountMean, CountSize: a sparse count's fitted window total;
         // CountGroups: each group's, when training had several; Modeling.CountBursts); a file before version 9 has none and
         // scores by the error and the stuck values alone, as it did. Added within version 9: the limits those rates give
-        // (Features[].CountLimit, CountGroups[].Limits), so loading computes none (a reader without them computes the same).
+        // (Features[].CountLimit, CountGroups[].Limits), so loading computes none (a reader without them computes the same);
+        // and Features[].CountPending, a sparse count training saw no event of, whose rate an -Incremental run with events
+        // learns (a reader without it, as a file before it, leaves such a feature unwatched for good, as before: scoring is
+        // the same either way).
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -517,6 +520,7 @@ namespace AutoencoderPS.Engine.Persistence
                         CountMean = model.CountBursts?.Rates[i]?.Mean,
                         CountSize = model.CountBursts?.Rates[i]?.Size,
                         CountLimit = model.CountBursts is { } rule && rule.Rates[i] != null ? rule.Limits[i] : null,
+                        CountPending = model.CountBursts?.Pending[i] == true ? true : null,
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
@@ -550,7 +554,8 @@ namespace AutoencoderPS.Engine.Persistence
                             Windows = g.Windows,
                             Means = g.Rates.Select(r => r?.Mean).ToArray(),
                             Sizes = g.Rates.Select(r => r?.Size).ToArray(),
-                            Limits = counts.OwnLimits(g.Group)?.ToArray(),
+                            // With the features' limits only: a rule that watches nothing yet keeps none.
+                            Limits = counts.Watches ? counts.OwnLimits(g.Group)?.ToArray() : null,
                         }).ToList() : null,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
@@ -653,7 +658,8 @@ namespace AutoencoderPS.Engine.Persistence
             private CountBursts? CountBurstsOf(FeatureSchema schema, Dictionary<string, TimeSpan>? groupIntervals)
             {
                 static bool Usable(double? mean, double? size) => mean is double m && m > 0 && double.IsFinite(m) && (size == null || size is double s && s > 0 && double.IsFinite(s));
-                if (Features.All(f => f.CountMean == null && f.CountSize == null))
+                bool Pending(FeatureMetadata f) => f.CountPending == true;
+                if (Features.All(f => f.CountMean == null && f.CountSize == null && !Pending(f)))
                 {
                     if (CountGroups != null || Features.Any(f => f.CountLimit != null))
                         throw new InvalidDataException("it keeps count rates per group, or count limits, but no count rate per feature");
@@ -664,6 +670,9 @@ namespace AutoencoderPS.Engine.Persistence
                     && (f.Role != ColumnRole.Numeric || f.Counter == true || !Usable(f.CountMean, f.CountSize)));
                 if (bad != null)
                     throw new InvalidDataException($"feature '{bad.Name}' has a count rate that is not a positive mean (and a positive size or none) of a numeric feature that is no counter");
+                var early = Features.FirstOrDefault(f => Pending(f) && (f.CountMean != null || f.CountSize != null || f.Role != ColumnRole.Numeric || f.Counter == true));
+                if (early != null)
+                    throw new InvalidDataException($"feature '{early.Name}' is a count pending its rate but has one, or is no numeric feature that is no counter");
                 var rates = Features.Select(f => f.CountMean is double m ? new CountRate(m, f.CountSize) : null).ToArray();
                 int[]? limits = null;
                 if (Features.Any(f => f.CountLimit != null))
@@ -692,7 +701,7 @@ namespace AutoencoderPS.Engine.Persistence
                         groups.Add(new CountGroup(g.Group, g.Windows, g.Means.Select((m, c) => m is double mean ? new CountRate(mean, g.Sizes[c]) : null).ToArray(), g.Limits));
                     }
                 }
-                return new CountBursts(schema, rates, WindowSize.Value, UsualInterval, groupIntervals, groups, limits);
+                return new CountBursts(schema, rates, WindowSize.Value, UsualInterval, groupIntervals, groups, limits, Features.Select(Pending).ToArray());
             }
 
             // The per-group runs, checked as the features' own: one per feature, from 1 to the window for a number, -1 otherwise.
@@ -776,6 +785,9 @@ namespace AutoencoderPS.Engine.Persistence
 
             // The smallest window total that is a burst at that rate (added within version 9; absent: computed on loading).
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? CountLimit { get; set; }
+
+            // A sparse count training saw no event of: its rate is not known yet (added within version 9; absent: none).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? CountPending { get; set; }
         }
 
         internal sealed class IgnoredMetadata

@@ -224,6 +224,9 @@ namespace AutoencoderPS.Engine.Tests
             var rule = CountBursts.Learn(schema, rows, plan.Windows, Window, interval: plan.UsualInterval)!;
             Assert.NotNull(rule.Rates[0]);
             Assert.All(rule.Rates.Skip(1), r => Assert.Null(r));
+            // `never` is a count (whole, none below 0, mostly 0) whose rate training could not learn: it waits for events.
+            Assert.Equal(new[] { false, false, false, false, false, true }, rule.Pending);
+            Assert.Contains("(an -Incremental run with events learns it): never.", rule.Describe());
             // 1.2 events in every window of 12 rows: no spread beyond the Poisson's, so the Poisson (size at most the 60
             // events + 1/2, the rate's own uncertainty).
             Assert.Equal(1.2, rule.Rates[0]!.Mean, 2);
@@ -482,6 +485,133 @@ namespace AutoencoderPS.Engine.Tests
             model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
                 windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
             Assert.Null(model.CountBursts);
+        }
+
+        private static readonly TrainingOptions FirstRun = new TrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 1e-2 };
+        private static readonly TrainingOptions LaterRun = new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 };
+
+        // Series' rows with a third column, `level`, from `level(i, random)`.
+        private static (List<double[]> Rows, List<WindowKey> Keys) WithLevel(int first, int count, int seed, Func<int, Random, double> level, bool quiet = false)
+        {
+            var (rows, keys) = Series(first, count, seed);
+            var random = new Random(seed + 100);
+            for (int i = 0; i < rows.Count; i++) rows[i] = new[] { quiet ? 0 : rows[i][0], rows[i][1], level(i, random) };
+            return (rows, keys);
+        }
+
+        private static FeatureSchema SchemaWithLevel() => new FeatureSchema(new[]
+            { new FeatureColumn("errors", median: 0), new FeatureColumn("cpu", median: 50), new FeatureColumn("level", median: 0) });
+
+        private static AutoencoderModel Untrained() => new AutoencoderModel(new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+            seed: 3, windowSize: Window, timeProperty: "Time"));
+
+        [Fact]
+        public void ACountWithoutAnEventInTheFirstTrainingIsWatchedOnceAnIncrementalRunHasSome()
+        {
+            // Two days without a single error: errors is a sparse count (whole, none below 0, all 0) whose rate is not known.
+            using var first = Untrained();
+            var (rows, keys) = Series(0, 2 * Day, 1);
+            foreach (var row in rows) row[0] = 0;
+            first.Train(Schema(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.False(first.CountBursts?.Watches ?? false);
+            Assert.Equal(0, first.CountBursts?.LimitFor(0) ?? 0);
+            // Kept by the model file, as a scheduled job's model or another session's has it.
+            string path = temp.File("quiet.aemodel");
+            ModelFile.Save(first, path);
+            using var model = ModelFile.Load(path);
+
+            // A day with errors, trained on with -Incremental: the rate is known now, and the count is watched.
+            (rows, keys) = Series(5 * Day, Day, 7);
+            model.Train(model.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.NotNull(model.CountBursts);
+            Assert.True(model.CountBursts!.Watches);
+            Assert.NotNull(model.CountBursts.Rates[0]);
+            Assert.Null(model.CountBursts.Rates[1]);
+            int limit = model.CountBursts.LimitFor(0);
+            Assert.InRange(limit, 3, 10);
+            var (windows, _) = Later(model, 800, burstAt: 600);
+            var bursts = model.ScoreWindows(windows).Where(s => s.CountFeature != null).ToList();
+            Assert.NotEmpty(bursts);
+            Assert.All(bursts, s => Assert.Equal("errors", s.CountFeature));
+            Assert.All(bursts, s => Assert.True(s.IsAnomaly));
+            // A later quiet day keeps the rate (as for a count watched from the first run on).
+            (rows, keys) = Series(7 * Day, Day, 8);
+            foreach (var row in rows) row[0] = 0;
+            model.Train(model.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Equal(limit, model.CountBursts!.LimitFor(0));
+        }
+
+        [Fact]
+        public void AGroupedModelKeepsItsCountsWithoutEventsToo()
+        {
+            // Two hosts, a day each (288 windows and more: rates of their own), neither with an error.
+            var (a, aKeys) = Series(0, Day, 1, group: "a");
+            var (b, bKeys) = Series(0, Day, 2, group: "b");
+            foreach (var row in a.Concat(b)) row[0] = 0;
+            var settings = new ModelSettings(new[] { 8, 2 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
+                seed: 3, windowSize: Window, timeProperty: "Time", groupBy: "host");
+            using var first = new AutoencoderModel(settings);
+            first.Train(Schema(), a.Concat(b).ToList(), FirstRun, windows: SlidingWindow.Plan(Window, aKeys.Concat(bKeys).ToList(), null));
+            Assert.Equal(2, first.CountBursts!.Groups.Count);
+            string path = temp.File("quiet-groups.aemodel");
+            ModelFile.Save(first, path);
+            using var model = ModelFile.Load(path);
+            Assert.True(model.CountBursts!.Pending[0]);
+            // Host a's errors, trained on with -Incremental: watched, host a by its own rate, host b by all windows'.
+            var (rows, keys) = Series(5 * Day, Day, 7, group: "a");
+            model.Train(model.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.NotNull(model.CountBursts!.Rates[0]);
+            Assert.Equal(model.CountBursts.LimitFor(0), model.CountBursts.LimitFor(0, "b"));
+            ModelFile.Save(model, path);
+            using var again = ModelFile.Load(path);
+            Assert.Equal(model.CountBursts.LimitFor(0, "a"), again.CountBursts!.LimitFor(0, "a"));
+        }
+
+        [Fact]
+        public void AColumnThatWasNoCountInTrainingNeverBecomesOne()
+        {
+            // First run: errors without an event (a count, rate unknown); level in halves (no count: not whole).
+            using var model = Untrained();
+            var (rows, keys) = WithLevel(0, 2 * Day, 1, (i, random) => random.NextDouble() < 0.1 ? 0.5 : 0, quiet: true);
+            model.Train(SchemaWithLevel(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.False(model.CountBursts?.Watches ?? false);
+            // An incremental run in which both are sparse counts with events: errors is watched, level is not (it was no
+            // count in rows the model learnt from, and a rate from these rows alone would judge those).
+            (rows, keys) = WithLevel(5 * Day, Day, 7, (i, random) => random.NextDouble() < 0.03 ? 1 : 0);
+            model.Train(model.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.NotNull(model.CountBursts);
+            Assert.NotNull(model.CountBursts!.Rates[0]);
+            Assert.Null(model.CountBursts.Rates[2]);
+            Assert.Equal(0, model.CountBursts.LimitFor(2));
+
+            // A model whose first run had no sparse count at all gets none from incremental runs either.
+            using var noCount = Untrained();
+            (rows, keys) = WithLevel(0, 2 * Day, 1, (i, random) => random.NextDouble() < 0.1 ? 0.5 : 0);
+            foreach (var row in rows) row[0] += 0.25;
+            noCount.Train(SchemaWithLevel(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            Assert.Null(noCount.CountBursts);
+            (rows, keys) = WithLevel(5 * Day, Day, 7, (i, random) => random.NextDouble() < 0.03 ? 1 : 0);
+            noCount.Train(noCount.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.False(noCount.CountBursts?.Watches ?? false);
+        }
+
+        [Fact]
+        public void AFileWrittenBeforeCountsWithoutEventsWereKeptLeavesThemUnwatched()
+        {
+            // As a file from before: its first training's quiet count was not kept, and an incremental run with events
+            // watches nothing, as it did.
+            using var first = Untrained();
+            var (rows, keys) = Series(0, 2 * Day, 1);
+            foreach (var row in rows) row[0] = 0;
+            first.Train(Schema(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            using var old = ModelFile.Load(Forged(first, "quiet-before.aemodel", metadata =>
+            {
+                foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("CountPending");
+            }));
+            Assert.Null(old.CountBursts);
+            (rows, keys) = Series(5 * Day, Day, 7);
+            old.Train(old.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
+            Assert.Null(old.CountBursts);
         }
 
         [Fact]
