@@ -171,6 +171,10 @@ namespace AutoencoderPS.Engine.Persistence
             metadata.SavedUtc = default;
             metadata.FormatVersion = 0;
             metadata.ModuleVersion = metadata.TorchSharpVersion = metadata.LibTorchVersion = "";
+            // Nor the count limits: what the count rates and intervals (covered) give, kept so loading computes none. A model
+            // from a file written before they were kept is the same model, and must keep its fingerprint (a job's learned state).
+            foreach (var feature in metadata.Features) feature.CountLimit = null;
+            foreach (var group in metadata.CountGroups ?? new List<CountGroupMetadata>()) group.Limits = null;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(metadata, Json));
             hash.AppendData(weights);

@@ -416,6 +416,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(limit, before.CountBursts!.LimitFor(0));
         }
 
+        [Fact]
+        public void TheKeptLimitsLeaveTheModelsFingerprintAsItWas()
+        {
+            // A scheduled job that learns keys its learned weights by the model's fingerprint: a file written before the
+            // limits were kept must keep its fingerprint under this module, or the job would start afresh after an upgrade.
+            // The fingerprint covers the rates the limits come from, not the limits (a forged one changes nothing).
+            using var model = Trained(days: 1);
+            string fingerprint = ModelFile.Fingerprint(model);
+            using var before = ModelFile.Load(Forged(model, "fp-before.aemodel", RemoveLimits));
+            using var forged = ModelFile.Load(Forged(model, "fp-forged.aemodel", metadata =>
+                ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == "errors")!["CountLimit"] = 1234));
+            Assert.Equal(fingerprint, ModelFile.Fingerprint(before));
+            Assert.Equal(fingerprint, ModelFile.Fingerprint(forged));
+            // A different rate is a different model.
+            using var other = ModelFile.Load(Forged(model, "fp-other.aemodel", metadata =>
+            {
+                var errors = ModelFileLayout.FeaturesOf(metadata).Single(f => (string?)f!["Name"] == "errors")!;
+                errors["CountMean"] = (double)errors["CountMean"]! * 2;
+                errors.AsObject().Remove("CountLimit");
+            }));
+            Assert.NotEqual(fingerprint, ModelFile.Fingerprint(other));
+        }
+
         [Theory]
         [InlineData("errors", 0)]
         [InlineData("errors", -3)]
