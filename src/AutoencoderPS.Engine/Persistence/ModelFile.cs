@@ -57,7 +57,11 @@ namespace AutoencoderPS.Engine.Persistence
         // has none.
         // 9: a sliding-window model's count-burst rule (Features[].CountMean, CountSize: a sparse count's fitted window total;
         // CountGroups: each group's, when training had several; Modeling.CountBursts); a file before version 9 has none and
-        // scores by the error and the stuck values alone, as it did.
+        // scores by the error and the stuck values alone, as it did. Added within version 9: the limits those rates give
+        // (Features[].CountLimit, CountGroups[].Limits), so loading computes none (a reader without them computes the same);
+        // and Features[].CountPending, a sparse count training saw no event of, whose rate an -Incremental run with events
+        // learns (a reader without it, as a file before it, leaves such a feature unwatched for good, as before: scoring is
+        // the same either way).
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -167,6 +171,10 @@ namespace AutoencoderPS.Engine.Persistence
             metadata.SavedUtc = default;
             metadata.FormatVersion = 0;
             metadata.ModuleVersion = metadata.TorchSharpVersion = metadata.LibTorchVersion = "";
+            // Nor the count limits: what the count rates and intervals (covered) give, kept so loading computes none. A model
+            // from a file written before they were kept is the same model, and must keep its fingerprint (a job's learned state).
+            foreach (var feature in metadata.Features) feature.CountLimit = null;
+            foreach (var group in metadata.CountGroups ?? new List<CountGroupMetadata>()) group.Limits = null;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(metadata, Json));
             hash.AppendData(weights);
@@ -515,6 +523,8 @@ namespace AutoencoderPS.Engine.Persistence
                         ErrorWeight = model.ErrorWeights?.PerFeature[i],
                         CountMean = model.CountBursts?.Rates[i]?.Mean,
                         CountSize = model.CountBursts?.Rates[i]?.Size,
+                        CountLimit = model.CountBursts is { } rule && rule.Rates[i] != null ? rule.Limits[i] : null,
+                        CountPending = model.CountBursts?.Pending[i] == true ? true : null,
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
@@ -548,6 +558,8 @@ namespace AutoencoderPS.Engine.Persistence
                             Windows = g.Windows,
                             Means = g.Rates.Select(r => r?.Mean).ToArray(),
                             Sizes = g.Rates.Select(r => r?.Size).ToArray(),
+                            // With the features' limits only: a rule that watches nothing yet keeps none.
+                            Limits = counts.Watches ? counts.OwnLimits(g.Group)?.ToArray() : null,
                         }).ToList() : null,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
@@ -645,13 +657,16 @@ namespace AutoencoderPS.Engine.Persistence
             }
 
             // The count-burst rule (version 9): a sliding-window model's numeric features that are not counters may have a rate
-            // (a positive mean, and a positive size or none for a Poisson); its groups' rates are of the same features.
+            // (a positive mean, and a positive size or none for a Poisson); its groups' rates are of the same features. The
+            // limits they give (added within version 9) are kept for every rate or for none, each at least 1.
             private CountBursts? CountBurstsOf(FeatureSchema schema, Dictionary<string, TimeSpan>? groupIntervals)
             {
                 static bool Usable(double? mean, double? size) => mean is double m && m > 0 && double.IsFinite(m) && (size == null || size is double s && s > 0 && double.IsFinite(s));
-                if (Features.All(f => f.CountMean == null && f.CountSize == null))
+                bool Pending(FeatureMetadata f) => f.CountPending == true;
+                if (Features.All(f => f.CountMean == null && f.CountSize == null && !Pending(f)))
                 {
-                    if (CountGroups != null) throw new InvalidDataException("it keeps count rates per group but none per feature");
+                    if (CountGroups != null || Features.Any(f => f.CountLimit != null))
+                        throw new InvalidDataException("it keeps count rates per group, or count limits, but no count rate per feature");
                     return null;
                 }
                 if (WindowSize == null) throw new InvalidDataException("it keeps count rates but is not a sliding-window model");
@@ -659,7 +674,19 @@ namespace AutoencoderPS.Engine.Persistence
                     && (f.Role != ColumnRole.Numeric || f.Counter == true || !Usable(f.CountMean, f.CountSize)));
                 if (bad != null)
                     throw new InvalidDataException($"feature '{bad.Name}' has a count rate that is not a positive mean (and a positive size or none) of a numeric feature that is no counter");
+                var early = Features.FirstOrDefault(f => Pending(f) && (f.CountMean != null || f.CountSize != null || f.Role != ColumnRole.Numeric || f.Counter == true));
+                if (early != null)
+                    throw new InvalidDataException($"feature '{early.Name}' is a count pending its rate but has one, or is no numeric feature that is no counter");
                 var rates = Features.Select(f => f.CountMean is double m ? new CountRate(m, f.CountSize) : null).ToArray();
+                int[]? limits = null;
+                if (Features.Any(f => f.CountLimit != null))
+                {
+                    var unlimited = Features.FirstOrDefault(f => (f.CountMean != null) != (f.CountLimit != null) || f.CountLimit < 1);
+                    if (unlimited != null)
+                        throw new InvalidDataException($"feature '{unlimited.Name}' has the count limit {unlimited.CountLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}: " +
+                            "every feature with a count rate has one, at least 1, and no other feature has one");
+                    limits = Features.Select(f => f.CountLimit ?? 0).ToArray();
+                }
                 List<CountGroup>? groups = null;
                 if (CountGroups != null)
                 {
@@ -673,10 +700,12 @@ namespace AutoencoderPS.Engine.Persistence
                         for (int c = 0; c < Features.Count; c++)
                             if ((g.Means[c] != null || g.Sizes[c] != null) && (rates[c] == null || !Usable(g.Means[c], g.Sizes[c])))
                                 throw new InvalidDataException($"feature '{Features[c].Name}' has a count rate in group '{g.Group}' that is not a positive mean (and a positive size or none) of a watched feature");
-                        groups.Add(new CountGroup(g.Group, g.Windows, g.Means.Select((m, c) => m is double mean ? new CountRate(mean, g.Sizes[c]) : null).ToArray()));
+                        if (g.Limits != null && (g.Limits.Length != Features.Count || g.Limits.Any(l => l < 0)))
+                            throw new InvalidDataException($"its count limits of group '{g.Group}' are not one per feature, none below 0");
+                        groups.Add(new CountGroup(g.Group, g.Windows, g.Means.Select((m, c) => m is double mean ? new CountRate(mean, g.Sizes[c]) : null).ToArray(), g.Limits));
                     }
                 }
-                return new CountBursts(schema, rates, WindowSize.Value, UsualInterval, groupIntervals, groups);
+                return new CountBursts(schema, rates, WindowSize.Value, UsualInterval, groupIntervals, groups, limits, Features.Select(Pending).ToArray());
             }
 
             // The per-group runs, checked as the features' own: one per feature, from 1 to the window for a number, -1 otherwise.
@@ -709,6 +738,9 @@ namespace AutoencoderPS.Engine.Persistence
             public long Windows { get; set; }
             public double?[] Means { get; set; } = Array.Empty<double?>();
             public double?[] Sizes { get; set; } = Array.Empty<double?>();
+
+            // Per feature the limit the group's rates give (0: none), when it has a rate of its own (added within version 9).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int[]? Limits { get; set; }
         }
 
         internal sealed class HeldGroupMetadata
@@ -754,6 +786,12 @@ namespace AutoencoderPS.Engine.Persistence
             // and the negative binomial's size (absent: a Poisson); absent elsewhere.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CountMean { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? CountSize { get; set; }
+
+            // The smallest window total that is a burst at that rate (added within version 9; absent: computed on loading).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? CountLimit { get; set; }
+
+            // A sparse count training saw no event of: its rate is not known yet (added within version 9; absent: none).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? CountPending { get; set; }
         }
 
         internal sealed class IgnoredMetadata
