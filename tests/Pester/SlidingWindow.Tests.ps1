@@ -626,8 +626,8 @@ Describe 'Sliding windows' {
             # (Before: an alert at row 238, ten minutes after the host came back, probability 0.999997. The one alert of the
             # file, at row 547 a day later, is the same either way.)
             @(200..300 | Where-Object { $scored[$_].IsAlert }).Count | Should -Be 0
-            @($said | Where-Object { "$_" -like '*had no value in any feature*' }).Count | Should -Be 1
-            "$said" | Should -BeLike "36 row(s) had no value in any feature ('Cpu', 'Mem', 'Disk'), the first at 2026-03-0* 16:40:00:*NoData*"
+            @($said | Where-Object { "$_" -like '*had no value in any of the model''s features*' }).Count | Should -Be 1
+            "$said" | Should -BeLike "36 row(s) had no value in any of the model's features ('Cpu', 'Mem', 'Disk'), the first at 2026-03-0* 16:40:00:*NoData*"
 
             # The same rows without the empty ones: every other row scored alike.
             $absent = Join-Path $TestDrive 'host-absent.csv'
@@ -665,7 +665,7 @@ Describe 'Sliding windows' {
             $summary.RowsWithoutData | Should -Be 36
             $summary.RowsScored | Should -Be 530
             $summary.RowsWarmingUp | Should -Be 10
-            @($said | Where-Object { "$_" -like '36 row(s) had no value in any feature*' }).Count | Should -Be 1
+            @($said | Where-Object { "$_" -like '36 row(s) had no value in any of the model''s features*' }).Count | Should -Be 1
             (Get-Content -LiteralPath "$out.state.json" -Raw | ConvertFrom-Json).Output.RowsWithoutData | Should -Be 36
             # Scored as Test-Anomaly scores the file.
             $expected = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'host-scored.csv'))

@@ -552,7 +552,15 @@ namespace AutoencoderPS.Engine.Modeling
                 // A sparse count: at least half its measured rows 0. Its rate is learnt from its events; rows without an
                 // event (a quiet day trained on with -Incremental) keep the rate an earlier run learnt, and without one the
                 // count waits for a run with events (the first training of a quiet service).
-                if (!count || measured == 0 || 2 * zeros < measured) continue;
+                if (count && measured == 0)
+                {
+                    // Not measured in these rows at all (its column empty throughout an -Incremental run): they say
+                    // nothing of it, and an earlier run's rule for it goes on (its rate, or its wait for one).
+                    if (earlier?.overall.Length == schema.Count && earlier.overall[c] != null) carried.Add(c);
+                    else if (earlier?.pending.Length == schema.Count && earlier.pending[c]) waiting[c] = true;
+                    continue;
+                }
+                if (!count || 2 * zeros < measured) continue;
                 if (events.Count > 0)
                 {
                     counts.Add(c);

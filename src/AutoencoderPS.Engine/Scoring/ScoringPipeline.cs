@@ -172,7 +172,7 @@ namespace AutoencoderPS.Engine.Scoring
             string where = (shown is DateTime at ? $" at {WindowAssembler.Format(at)}" : "") + WindowAssembler.GroupText(first.Group);
             if (where.Length > 0) where = ", the first" + where;
             var measured = Schema.MeasuredNames.Select(c => $"'{c}'").ToArray();
-            return $"{NoData.ToString("N0", invariant)} row(s) had no value in any feature ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
+            return $"{NoData.ToString("N0", invariant)} row(s) had no value in any of the model's features ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
                 "a host down, or an export of times alone? They are written with AnomalyStatus NoData, not scored, and each series' window " +
                 (model.Settings.TimeProperty != null
                     ? "takes them as absent rows: a gap longer than the series' largest (by default 1.5 usual intervals) breaks it, and it warms up again."

@@ -510,6 +510,26 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(model.CountBursts);
         }
 
+        [Fact]
+        public void AnIncrementalRunWithoutTheCountsValuesKeepsTheRule()
+        {
+            // The errors column empty in every row of a later run (its exporter left it out that day): those rows say
+            // nothing of it, so the rule for it goes on (before, it ended for good).
+            using var model = Trained(days: 2);
+            int before = model.CountBursts!.LimitFor(0);
+            var (rows, keys) = Series(5 * Day, Day, 7);
+            var imputed = new ImputedCells();
+            for (int r = 0; r < rows.Count; r++)
+            {
+                rows[r][0] = 0; // the median filled in
+                imputed.Add(r, 0);
+            }
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 },
+                windows: SlidingWindow.Plan(Window, keys, null), imputed: imputed, continueTraining: true);
+            Assert.NotNull(model.CountBursts);
+            Assert.Equal(before, model.CountBursts!.LimitFor(0));
+        }
+
         private static readonly TrainingOptions FirstRun = new TrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 1e-2 };
         private static readonly TrainingOptions LaterRun = new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-3 };
 

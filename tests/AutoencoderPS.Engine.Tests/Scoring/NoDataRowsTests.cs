@@ -132,7 +132,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(12, pipeline.NoData);
             var warning = pipeline.NoDataWarning();
             Assert.NotNull(warning);
-            Assert.StartsWith("12 row(s) had no value in any feature ('cpu', 'mem'), the first at 2026-03-02 17:10:00:", warning);
+            Assert.StartsWith("12 row(s) had no value in any of the model's features ('cpu', 'mem'), the first at 2026-03-02 17:10:00:", warning);
         }
 
         [Fact]
