@@ -459,7 +459,8 @@ namespace AutoencoderPS.Engine.Features
                 if (key != null) counterColumns = new CounterColumns(key, read);
             }
             var other = read[column];
-            return other != null && !string.Equals(other, name, StringComparison.OrdinalIgnoreCase) && record.TryGetValue(other, out value);
+            // Null where the rule found none; the name itself where found as named (not here: that lookup failed).
+            return other != null && !ReferenceEquals(other, name) && record.TryGetValue(other, out value);
         }
 
         // The columns the features read among one set of columns (IRecord.ColumnsKey): resolved once per set, not per row.

@@ -29,6 +29,26 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Sliding-window models: "Scored", "WarmingUp" or "NoData" (Features.Windows.WindowStatus).</summary>
         public const string Status = "AnomalyStatus";
 
+        /// <summary>The text of <see cref="Status"/> for a row of <paramref name="status"/>: the one place it is written.</summary>
+        public static string StatusText(Windows.WindowStatus status) => status switch
+        {
+            Windows.WindowStatus.Scored => nameof(Windows.WindowStatus.Scored),
+            Windows.WindowStatus.NoData => nameof(Windows.WindowStatus.NoData),
+            _ => nameof(Windows.WindowStatus.WarmingUp),
+        };
+
+        /// <summary>A row's <see cref="Status"/> read back (any case, spaces around it); null when it is none of them.</summary>
+        public static Windows.WindowStatus? ReadStatus(string? text)
+        {
+            text = text?.Trim();
+            foreach (var status in Statuses)
+                if (string.Equals(text, StatusText(status), System.StringComparison.OrdinalIgnoreCase)) return status;
+            return null;
+        }
+
+        private static readonly Windows.WindowStatus[] Statuses =
+            { Windows.WindowStatus.Scored, Windows.WindowStatus.WarmingUp, Windows.WindowStatus.NoData };
+
         /// <summary>The scheduled job: the input file and line a row came from.</summary>
         public const string SourceFile = "SourceFile";
         public const string SourceLine = "SourceLine";

@@ -212,7 +212,7 @@ namespace AutoencoderPS.Engine.Scoring
                 FieldEnd(start);
                 FieldStart();
                 text.Append(score.IsAlert ? TrueField : FalseField);
-                Field(nameof(WindowStatus.Scored));
+                Field(Features.ScoreColumns.StatusText(WindowStatus.Scored));
             }
             Rows++;
         }
@@ -238,7 +238,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 Field("");
                 Field("False");
-                Field(status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
+                Field(Features.ScoreColumns.StatusText(status));
             }
             WriteSource(record);
             EndRecord();

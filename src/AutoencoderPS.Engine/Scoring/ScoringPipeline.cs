@@ -384,7 +384,7 @@ namespace AutoencoderPS.Engine.Scoring
                     // a row above the model's own threshold, nor a row model's row that held no value (its features' medians:
                     // training leaves such rows out).
                     teaches = learns && !score.IsAnomaly && !(aboveThreshold && score.Probability == null) &&
-                              !(imputed[i] != null && Schema.HoldsNoMeasurement(imputed[i]));
+                              !Schema.HoldsNoMeasurement(imputed[i]);
                 }
                 else if (noData[i])
                 {

@@ -188,7 +188,7 @@ namespace AutoencoderPS.Commands
             }
             // A row that held no measurement has no score either, and is not warming up.
             bool noData = score == null && record.TryGetValue(ScoreColumns.Status, out var statusValue) &&
-                          string.Equals(Text(statusValue).Trim(), nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase);
+                          ScoreColumns.ReadStatus(Text(statusValue)) == WindowStatus.NoData;
             report.Add(new ReportRow(row, score, isAnomaly, time, contributions, explanation, isAlert, probability, group, topFeature, noData));
         }
 

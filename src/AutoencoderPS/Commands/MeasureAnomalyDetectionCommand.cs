@@ -58,11 +58,9 @@ namespace AutoencoderPS.Commands
             ThrowIfFirstRowsLack(record, rowNumber, nameof(ScoreProperty), ScoreProperty);
             ThrowIfFirstRowsLack(record, rowNumber, nameof(PredictionProperty), PredictionProperty);
             // A row of a sliding-window model that is still warming up, or holds no measurement, has no score to measure.
-            if (record.TryGetValue("AnomalyStatus", out var status) && Text(status) is { } said &&
-                (string.Equals(said, nameof(WindowStatus.WarmingUp), StringComparison.OrdinalIgnoreCase) ||
-                 string.Equals(said, nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase)))
+            if (record.TryGetValue(ScoreColumns.Status, out var status) && ScoreColumns.ReadStatus(Text(status)) is { } said && said != WindowStatus.Scored)
             {
-                if (string.Equals(said, nameof(WindowStatus.NoData), StringComparison.OrdinalIgnoreCase)) noData++;
+                if (said == WindowStatus.NoData) noData++;
                 else warmingUp++;
                 return;
             }

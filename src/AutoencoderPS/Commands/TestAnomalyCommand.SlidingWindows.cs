@@ -55,13 +55,13 @@ namespace AutoencoderPS.Commands
                 ScoredRowMembers.Annotate(row, new ScoredRowState(score, imputed, schema, TopFeatureCount, InputCulture), ScoredRowTypeName, verdictNotes: true);
                 ScoredRowMembers.SetNote(row, ScoreColumns.Probability, score.Probability);
                 ScoredRowMembers.SetNote(row, ScoreColumns.IsAlert, score.IsAlert);
-                ScoredRowMembers.SetNote(row, ScoreColumns.Status, nameof(WindowStatus.Scored));
+                ScoredRowMembers.SetNote(row, ScoreColumns.Status, ScoreColumns.StatusText(WindowStatus.Scored));
                 return;
             }
             ScoredRowMembers.AnnotateWarmingUp(row, imputed?.ToArray() ?? Array.Empty<string>(), ScoredRowTypeName);
             ScoredRowMembers.SetNote(row, ScoreColumns.Probability, null);
             ScoredRowMembers.SetNote(row, ScoreColumns.IsAlert, false);
-            ScoredRowMembers.SetNote(row, ScoreColumns.Status, status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
+            ScoredRowMembers.SetNote(row, ScoreColumns.Status, ScoreColumns.StatusText(status));
         }
 
         // A file of a model with a time property is scored in time order within each group. A first pass reads only

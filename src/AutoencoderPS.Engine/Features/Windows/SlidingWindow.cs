@@ -15,8 +15,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         WarmingUp,
         /// <summary>
         /// No feature has a value (a host down, an exporter that wrote the time and nothing else;
-        /// <see cref="FeatureSchema.HoldsNoMeasurement(IReadOnlyCollection{string}?)"/>): no score, not an anomaly, and the row is as if absent. Its group's window does not take it in: the group's next row with values
-        /// goes on with the window if it comes within the largest gap, else warms up as after any gap.
+        /// <see cref="FeatureSchema.HoldsNoMeasurement(IReadOnlyCollection{string}?)"/>): no score, not an anomaly, and
+        /// the row is as if absent. Its group's window does not take it in: the group's next row with values goes on
+        /// with the window if it comes within the largest gap, else warms up as after any gap.
         /// </summary>
         NoData,
     }

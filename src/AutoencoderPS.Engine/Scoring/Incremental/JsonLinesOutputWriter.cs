@@ -82,7 +82,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         json.WriteBoolean(column, score?.IsAlert == true);
                         break;
                     case ScoreColumns.Status:
-                        json.WriteString(column, score != null ? nameof(WindowStatus.Scored) : status == WindowStatus.NoData ? nameof(WindowStatus.NoData) : nameof(WindowStatus.WarmingUp));
+                        json.WriteString(column, ScoreColumns.StatusText(score != null ? WindowStatus.Scored : status));
                         break;
                     case ScoreColumns.SourceFile:
                         json.WriteString(column, record.File);
