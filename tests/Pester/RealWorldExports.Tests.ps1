@@ -1237,6 +1237,63 @@ Describe 'Real-world exports: performance counters of another machine' {
         @(Import-Csv -LiteralPath $out | ForEach-Object AnomalyScore) | Should -Be @(Import-Csv -LiteralPath (Join-Path $TestDrive 'web02-scored.csv') | ForEach-Object AnomalyScore)
     }
 
+    It 'scores several hosts'' exports of the same hours in one call and one job folder, each host its own series' {
+        # A window never spans two hosts, and WEB03's rows are not "out of order" after WEB02's of the same hours: each
+        # host's rows are scored as they would be alone. (Before, they were one series: WEB03's 400 rows failed.)
+        $fleet = Join-Path $TestDrive 'fleet'
+        $null = New-Item -ItemType Directory -Path $fleet
+        $web03 = Join-Path $fleet 'web03-counters.csv'
+        Copy-Item -LiteralPath $web02 -Destination (Join-Path $fleet 'web02-counters.csv')
+        Write-CounterExport -Path $web03 -Machine WEB03 -First 3000 -Count 400 -Seed 5 -Spike (100..103)
+        $alone03 = @(Test-Anomaly -Model $counterModel -Path $web03 -ThreadCount 1 3>$null)
+        $together = @(Test-Anomaly -Model $counterModel -Path $web02, $web03 -ThreadCount 1 -ErrorVariable failed 3>$null)
+        $failed | Should -BeNullOrEmpty
+        $together.Count | Should -Be 800
+        @($together | Select-Object -First 400 | ForEach-Object AnomalyScore) | Should -Be @($reference.AnomalyScore)
+        @($together | Select-Object -Skip 400 | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" }) | Should -Be @($alone03 | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" })
+        $piped = @(@(Import-Csv -LiteralPath $web02) + @(Import-Csv -LiteralPath $web03) | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
+        @($piped.AnomalyScore) | Should -Be @($together.AnomalyScore)
+
+        $modelPath = Join-Path $TestDrive 'fleet.aemodel'
+        Export-Autoencoder -Model $counterModel -Path $modelPath
+        $out = Join-Path $TestDrive 'fleet-scored.csv'
+        $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path (Join-Path $fleet '*.csv') -OutputPath $out -ThreadCount 1 -ErrorVariable jobFailed 3>$null
+        $jobFailed | Should -BeNullOrEmpty
+        $summary.FilesFailed | Should -Be 0
+        $summary.RowsScored | Should -Be 794
+        $summary.RowsWarmingUp | Should -Be 6
+        @(Import-Csv -LiteralPath $out | Where-Object SourceFile -eq $web03 | ForEach-Object AnomalyScore) | Should -Be @($alone03 | ForEach-Object { if ($null -eq $_.AnomalyScore) { '' } else { ([double]$_.AnomalyScore).ToString('R', $invariant) } })
+    }
+
+    It 'trains one model on several hosts'' exports (-Path and piped), features named as the first host''s, each host its own series' {
+        # Small files: the rows roles are chosen from hold both hosts. Before, the features were both hosts' six columns,
+        # and every row lacked the other host's three.
+        $train02 = Join-Path $TestDrive 'train-web02.csv'
+        $train03 = Join-Path $TestDrive 'train-web03.csv'
+        $score04 = Join-Path $TestDrive 'score-web04.csv'
+        Write-CounterExport -Path $train02 -Machine WEB02 -First 3000 -Count 400 -Seed 8
+        Write-CounterExport -Path $train03 -Machine web03 -First 3000 -Count 400 -Seed 6
+        Write-CounterExport -Path $score04 -Machine WEB04 -First 3000 -Count 300 -Seed 7 -Spike (150..155)
+        $fleetModel = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $trained = Invoke-AutoencoderTraining -Model $fleetModel -Path $train02, $train03 -Epochs 5 -ThreadCount 1 -ErrorVariable failed -WarningAction SilentlyContinue -Verbose 4>&1
+        $failed | Should -BeNullOrEmpty
+        @($fleetModel.FeatureColumns.Name) | Should -Be @($counters | ForEach-Object { "\\WEB02$_" })
+        # 400 rows each, 3 warming up in each host's series: the second host's rows are not a continuation of the first's.
+        $fleetModel.Training.Rows | Should -Be 794
+        @($trained | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Performance counters of 2 machines (WEB02, web03)*' }).Count | Should -Be 1
+
+        $piped = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = @(Import-Csv -LiteralPath $train02) + @(Import-Csv -LiteralPath $train03) | Invoke-AutoencoderTraining -Model $piped -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
+        $piped.Training.Rows | Should -Be 794
+        $piped.Threshold | Should -Be $fleetModel.Threshold
+
+        # A third host's export is scored by it; its spike is found.
+        $scored = @(Test-Anomaly -Model $fleetModel -Path $score04 -ThreadCount 1 -ErrorVariable scoreFailed 3>$null)
+        $scoreFailed | Should -BeNullOrEmpty
+        $scored.Count | Should -Be 300
+        @(148..160 | Where-Object { $scored[$_].IsAnomaly }).Count | Should -BeGreaterThan 0
+    }
+
     It 'trains further (-Incremental) on WEB02''s rows, keeping the counters as named' {
         $copy = Import-Autoencoder -Path (Join-Path $TestDrive 'web01.aemodel')
         $null = Invoke-AutoencoderTraining -Model $copy -Path $web02 -Incremental -Epochs 1 -ThreadCount 1 -ErrorVariable failed 3>$null

@@ -80,6 +80,99 @@ namespace AutoencoderPS.Engine.Features
         }
 
         /// <summary>
+        /// The one machine of the counter paths among <paramref name="columns"/>, or null: none is a counter path, or they
+        /// are of several machines (a relog of many).
+        /// </summary>
+        public static string? SoleMachine(IEnumerable<string> columns)
+        {
+            string? sole = null;
+            foreach (var column in columns)
+            {
+                if (!TrySplit(column, out var machine, out _)) continue;
+                if (sole == null) sole = machine;
+                else if (!string.Equals(sole, machine, StringComparison.OrdinalIgnoreCase)) return null;
+            }
+            return sole;
+        }
+
+        /// <summary>
+        /// Training rows of several machines' exports, each row of one machine's counters (a baseline of each web server,
+        /// trained as one model): each row of a machine other than the first row's is given as if its counters were the
+        /// first's (<see cref="SameCounters"/>), so that one set of features is chosen, named as the first machine's, and
+        /// every machine's rows are read by it as scoring reads them (<see cref="Resolve"/>). The rows as they are when
+        /// their counters are of one machine, or when a row holds several machines' counters (a relog: nothing to map).
+        /// <paramref name="machines"/>: the machines in the order they came, when rows were mapped; else empty.
+        /// </summary>
+        public static IReadOnlyList<IRecord> AsFirstMachine(IReadOnlyList<IRecord> records, out IReadOnlyList<string> machines)
+        {
+            machines = Array.Empty<string>();
+            var seen = new List<string>();
+            var of = new string?[records.Count];
+            for (int i = 0; i < records.Count; i++)
+            {
+                var names = records[i].ColumnNames;
+                var sole = SoleMachine(names);
+                if (sole == null)
+                {
+                    // Several machines in one row: a relog, read as named.
+                    foreach (var name in names) if (TrySplit(name, out _, out _)) return records;
+                    continue;
+                }
+                of[i] = sole;
+                if (!seen.Exists(m => string.Equals(m, sole, StringComparison.OrdinalIgnoreCase))) seen.Add(sole);
+            }
+            if (seen.Count < 2) return records;
+            machines = seen;
+            var first = seen[0];
+            var mapped = new IRecord[records.Count];
+            for (int i = 0; i < records.Count; i++)
+                mapped[i] = of[i] is { } machine && !string.Equals(machine, first, StringComparison.OrdinalIgnoreCase)
+                    ? new SameCounters(records[i], machine, first) : records[i];
+            return mapped;
+        }
+
+        /// <summary>
+        /// A row of one machine's counters given as if they were another's (<see cref="AsFirstMachine"/>): its counter
+        /// columns named after <see cref="As"/>, its other columns as they are.
+        /// </summary>
+        public sealed class SameCounters : IRecord
+        {
+            private readonly IRecord row;
+            private readonly string prefix, asPrefix;
+
+            internal SameCounters(IRecord row, string machine, string asMachine)
+            {
+                this.row = row;
+                Machine = machine.ToUpperInvariant();
+                prefix = @"\\" + machine;
+                asPrefix = @"\\" + asMachine;
+                As = asMachine;
+            }
+
+            /// <summary>The row's own machine (in capitals, as a series is named: FeatureSchema.SeriesMachine).</summary>
+            public string Machine { get; }
+
+            /// <summary>The machine its counters are named after.</summary>
+            public string As { get; }
+
+            public IEnumerable<string> ColumnNames
+            {
+                get
+                {
+                    foreach (var name in row.ColumnNames)
+                        yield return TrySplit(name, out _, out var path) ? asPrefix + path : name;
+                }
+            }
+
+            public bool TryGetValue(string column, out object? value)
+            {
+                if (TrySplit(column, out var machine, out var path) && string.Equals(machine, As, StringComparison.OrdinalIgnoreCase))
+                    return row.TryGetValue(prefix + path, out value);
+                return row.TryGetValue(column, out value);
+            }
+        }
+
+        /// <summary>
         /// The machines whose columns hold counter <paramref name="feature"/>'s path in <paramref name="columns"/>, when
         /// they are several (a relog of many machines, which no machine of a model stands for); else null.
         /// </summary>

@@ -174,6 +174,13 @@ namespace AutoencoderPS.Engine.Features
                 keyReasons[key.Key] = key.Value;
             }
             var notes = new List<string>();
+            // Several machines' exports of their counters (a baseline of each web server): one set of features, named as
+            // the first machine's, read on each machine's rows by its own columns, as scoring reads them.
+            records = CounterPath.AsFirstMachine(records, out var machines);
+            if (machines.Count > 1)
+                notes.Add($"Performance counters of {machines.Count} machines ({PrintableText.Cut(string.Join(", ", machines), 200)}): the features are " +
+                    $"named as {machines[0]}'s, and each machine's rows are read by its own counters" +
+                    (groupColumn == null ? ", as a series of its own." : "."));
             var columns = new List<string>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var record in records)
@@ -432,9 +439,10 @@ namespace AutoencoderPS.Engine.Features
         // One header at a time is cached: rows of one file share it. Swapped as a whole, so threads never see a mix.
         private sealed class HeaderIndex
         {
-            public HeaderIndex(CsvHeader header, int[] fields) { Header = header; Fields = fields; }
+            public HeaderIndex(CsvHeader header, int[] fields, string machine) { Header = header; Fields = fields; Machine = machine; }
             public CsvHeader Header { get; }
             public int[] Fields { get; }
+            public string Machine { get; }
         }
 
         private HeaderIndex? headerIndex;
@@ -449,37 +457,80 @@ namespace AutoencoderPS.Engine.Features
             var name = columns[column].Name;
             if (record.TryGetValue(name, out value)) return true;
             if (!CounterPath.TrySplit(name, out _, out _)) return false;
-            string?[] read;
-            var key = record.ColumnsKey;
-            var cached = counterColumns;
-            if (key != null && cached != null && ReferenceEquals(cached.Key, key)) read = cached.Read;
-            else
-            {
-                read = CounterPath.Resolve(Names, record.ColumnNames);
-                if (key != null) counterColumns = new CounterColumns(key, read);
-            }
-            var other = read[column];
+            var other = CounterColumnsOf(record).Read[column];
             // Null where the rule found none; the name itself where found as named (not here: that lookup failed).
             return other != null && !ReferenceEquals(other, name) && record.TryGetValue(other, out value);
+        }
+
+        private CounterColumns CounterColumnsOf(IRecord record)
+        {
+            var key = record.ColumnsKey;
+            var cached = counterColumns;
+            if (key != null && cached != null && ReferenceEquals(cached.Key, key)) return cached;
+            var read = CounterPath.Resolve(Names, record.ColumnNames);
+            var resolved = new CounterColumns(key, read, MachineRead(read));
+            if (key != null) counterColumns = resolved;
+            return resolved;
         }
 
         // The columns the features read among one set of columns (IRecord.ColumnsKey): resolved once per set, not per row.
         private sealed class CounterColumns
         {
-            public CounterColumns(object key, string?[] read) { Key = key; Read = read; }
-            public object Key { get; }
+            public CounterColumns(object? key, string?[] read, string machine) { Key = key; Read = read; Machine = machine; }
+            public object? Key { get; }
             public string?[] Read { get; }
+            public string Machine { get; }
         }
+
+        // The machine whose counters stand for the model's in the columns read (CounterPath.Resolve), or "": none does.
+        // In capitals: machine names are told apart without case, and one host's files may spell its name either way.
+        private string MachineRead(string?[] read)
+        {
+            for (int i = 0; i < read.Length; i++)
+                if (read[i] is { } column && !ReferenceEquals(column, columns[i].Name) && CounterPath.TrySplit(column, out var machine, out _))
+                    return machine.ToUpperInvariant();
+            return "";
+        }
+
+        /// <summary>
+        /// The series a sliding-window model without a group column puts <paramref name="record"/> in: "" (the one
+        /// series), or, where another machine's performance counters stand for the model's (<see cref="CounterPath"/>), that
+        /// machine's name. Each host's export is then its own series when a fleet's exports are scored in one call or
+        /// one job folder: a window never spans two hosts, and one host's rows of the same hours are not out of order
+        /// after another's. The model's own machine's rows (and any row of a model not of counters) are "": one host's
+        /// daily files are one series, as before.
+        /// </summary>
+        public string SeriesMachine(IRecord record)
+        {
+            int counter = firstCounterPath;
+            if (counter == -1)
+            {
+                counter = -2;
+                for (int i = 0; i < columns.Length; i++)
+                    if (CounterPath.TrySplit(columns[i].Name, out _, out _)) { counter = i; break; }
+                firstCounterPath = counter;
+            }
+            if (counter < 0) return "";
+            if (record is CsvRecord csv) return HeaderIndexFor(csv.Header).Machine;
+            // Found as named: the model's own machine (the input then has no other machine's counters standing in).
+            if (record.TryGetValue(columns[counter].Name, out _)) return "";
+            return CounterColumnsOf(record).Machine;
+        }
+
+        // The first feature named as a counter path: -1 not yet looked for, -2 none.
+        private int firstCounterPath = -1;
 
         private CounterColumns? counterColumns;
 
-        internal int[] FieldIndexFor(CsvHeader header)
+        internal int[] FieldIndexFor(CsvHeader header) => HeaderIndexFor(header).Fields;
+
+        private HeaderIndex HeaderIndexFor(CsvHeader header)
         {
             var cached = headerIndex;
-            if (cached != null && ReferenceEquals(cached.Header, header)) return cached.Fields;
-            var fields = CounterPath.Resolve(Names, header.Names).Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
-            headerIndex = new HeaderIndex(header, fields);
-            return fields;
+            if (cached != null && ReferenceEquals(cached.Header, header)) return cached;
+            var read = CounterPath.Resolve(Names, header.Names);
+            var fields = read.Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
+            return headerIndex = new HeaderIndex(header, fields, MachineRead(read));
         }
 
         private FeatureValueException MissingColumn(FeatureColumn column) =>
@@ -549,10 +600,14 @@ namespace AutoencoderPS.Engine.Features
                 var groups = new string?[records.Count];
                 var times = new DateTime?[records.Count];
                 var later = new DateTime?[records.Count];
+                bool byMachine = groupColumn == null && records.Any(r => r is CounterPath.SameCounters);
                 for (int i = 0; i < records.Count; i++)
                 {
                     var record = records[i];
                     if (groupColumn != null) groups[i] = record.TryGetValue(groupColumn, out var g) ? CategoryOf(g, culture) ?? "" : "";
+                    // Without a group column, each machine's counters are a series of their own (FeatureSchema.SeriesMachine):
+                    // the first machine's "", as a model names its own machine's series.
+                    else if (byMachine) groups[i] = record is CounterPath.SameCounters other ? other.Machine : "";
                     if (timeColumn == null) continue;
                     // The sample's order only: a row whose time can't be read (or never happened) is left unordered, scoring refuses it.
                     try { times[i] = Windows.SlidingWindow.ReadTime(record, timeColumn, zone, culture, out later[i]); }

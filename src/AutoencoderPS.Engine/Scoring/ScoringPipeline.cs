@@ -193,7 +193,7 @@ namespace AutoencoderPS.Engine.Scoring
             try
             {
                 Schema.Featurize(record, culture, features, policy, imputedScratch);
-                key = IsWindowed ? SlidingWindow.ReadKey(record, model.Settings, culture) : default;
+                key = IsWindowed ? SlidingWindow.ReadKey(record, model.Settings, Schema, culture) : default;
             }
             catch (FeatureValueException e)
             {

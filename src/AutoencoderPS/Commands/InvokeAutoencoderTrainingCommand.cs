@@ -367,7 +367,7 @@ namespace AutoencoderPS.Commands
                 var features = new double[Model.Schema!.Width];
                 try
                 {
-                    var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                    var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
                     incrementalMissing.Clear();
                     Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
                     // No measurement in it (a host down): left out, as in the first training (TrainingSetBuilder.Add).
@@ -483,7 +483,7 @@ namespace AutoencoderPS.Commands
         {
             try
             {
-                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, builder!.Roles, InputCulture) : default;
                 if (!builder!.Add(record))
                 {
                     noMeasurement++;

@@ -134,7 +134,7 @@ namespace AutoencoderPS.Commands
             var features = new double[Model.Schema!.Width];
             try
             {
-                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, InputCulture) : default;
+                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
                 filledIn.Clear();
                 Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
                 // No measurement in it (a host down): no row to learn from, as in training; a window goes on across it.

@@ -101,7 +101,7 @@ namespace AutoencoderPS.Commands
         {
             try
             {
-                return SlidingWindow.ReadKey(record, Model.Settings, InputCulture);
+                return SlidingWindow.ReadKey(record, Model.Settings, Model.Schema!, InputCulture);
             }
             catch (FeatureValueException)
             {

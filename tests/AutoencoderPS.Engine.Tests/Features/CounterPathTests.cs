@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
@@ -69,6 +71,55 @@ namespace AutoencoderPS.Engine.Tests
             var header = new CsvHeader(new[] { "time", On("WEB02", Memory), On("WEB02", Cpu) }, "f.csv");
             Assert.Equal(new[] { 2, 1 }, schema.FieldIndexFor(header));
             Assert.Equal(new[] { 1, -1 }, schema.FieldIndexFor(new CsvHeader(new[] { "time", On("WEB01", Cpu), On("WEB02", Memory) }, "g.csv")));
+        }
+
+        [Fact]
+        public void EachMachineStandingForTheModelsIsItsOwnSeriesAndTheModelsOwnIsTheOneSeries()
+        {
+            var schema = new FeatureSchema(new[] { On("WEB01", Cpu), On("WEB01", Memory) });
+            Assert.Equal("", schema.SeriesMachine(new TestRecord((On("WEB01", Cpu), 1.0), (On("WEB01", Memory), 2.0))));
+            Assert.Equal("WEB02", schema.SeriesMachine(new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB02", Memory), 2.0))));
+            // One host's files may spell its name differently (web02, WEB02): one series.
+            Assert.Equal("WEB02", schema.SeriesMachine(new TestRecord((On("web02", Cpu), 1.0), (On("web02", Memory), 2.0))));
+            Assert.Equal("WEB03", schema.SeriesMachine(new CsvRecord(new CsvHeader(new[] { "time", On("WEB03", Memory), On("WEB03", Cpu) }, "w3.csv"), new[] { "t", "1", "2" }, "w3.csv", 2)));
+            Assert.Equal("", schema.SeriesMachine(new CsvRecord(new CsvHeader(new[] { "time", On("WEB01", Memory), On("WEB01", Cpu) }, "w1.csv"), new[] { "t", "1", "2" }, "w1.csv", 2)));
+            // Not read in place of the model's (two other machines): no machine, as before.
+            Assert.Equal("", schema.SeriesMachine(new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB03", Memory), 2.0))));
+            // A model of no counters: one series.
+            Assert.Equal("", new FeatureSchema(new[] { "cpu" }).SeriesMachine(new TestRecord(("cpu", 1.0))));
+        }
+
+        [Fact]
+        public void TrainingRowsOfSeveralMachinesChooseOneSetOfFeaturesNamedAsTheFirstMachines()
+        {
+            var rows = new List<IRecord>();
+            for (int i = 0; i < 40; i++)
+            {
+                rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("WEB02", Cpu), 40.0 + i % 7), (On("WEB02", Memory), 900.0 - i % 5)));
+                rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("web03", Memory), 700.0 + i % 3), (On("web03", Cpu), 30.0 + i % 4)));
+            }
+            var mapped = CounterPath.AsFirstMachine(rows, out var machines);
+            Assert.Equal(new[] { "WEB02", "web03" }, machines);
+            Assert.Same(rows[0], mapped[0]);
+            var other = Assert.IsType<CounterPath.SameCounters>(mapped[1]);
+            Assert.Equal("WEB03", other.Machine);
+            Assert.Equal(new[] { "time", On("WEB02", Memory), On("WEB02", Cpu) }, other.ColumnNames);
+            Assert.True(other.TryGetValue(On("WEB02", Cpu), out var cpu));
+            Assert.Equal(30.0, cpu);
+            Assert.True(other.TryGetValue("time", out _));
+
+            var schema = FeatureSchema.Infer(rows, null, new[] { "time" }, CultureInfo.InvariantCulture, out var decisions);
+            Assert.Equal(new[] { On("WEB02", Cpu), On("WEB02", Memory) }, schema.Names);
+            Assert.Contains(decisions, d => d.StartsWith("Performance counters of 2 machines (WEB02, web03): the features are named as WEB02's", StringComparison.Ordinal));
+            Assert.Equal("WEB03", schema.SeriesMachine(rows[1]));
+
+            // One machine, or a relog holding several in a row: as they are.
+            var single = rows.Where((_, i) => i % 2 == 0).ToList();
+            Assert.Same(single, CounterPath.AsFirstMachine(single, out var none));
+            Assert.Empty(none);
+            var relog = new List<IRecord>(rows) { new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB03", Cpu), 2.0)) };
+            Assert.Same(relog, CounterPath.AsFirstMachine(relog, out none));
+            Assert.Empty(none);
         }
 
         [Fact]

@@ -243,7 +243,7 @@ namespace AutoencoderPS.Engine.Tests
                 keys: new Dictionary<string, string> { ["Time"] = "the time" }, counterRates: true);
             var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, roles, CultureInfo.InvariantCulture)).ToList();
             var set = builder.Build(1, keys);
             var model = new AutoencoderModel(Settings);
             model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 20, BatchSize = 32, LearningRate = 1e-2 },
@@ -402,7 +402,7 @@ namespace AutoencoderPS.Engine.Tests
                 Assert.True(roles.Columns.Single(c => c.Name == "bytes").IsCounter);
                 var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
                 foreach (var r in records) builder.Add(r);
-                var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList());
+                var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, roles, CultureInfo.InvariantCulture)).ToList());
                 Assert.Empty(set.NotCounters);
                 var bytes = set.Schema.Columns.Single(c => c.Name == "bytes");
                 Assert.True(bytes.IsCounter);
@@ -421,7 +421,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(roles.Columns.Single(c => c.Name == "level").IsCounter);
             var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
-            var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList());
+            var set = builder.Build(1, records.Select(r => SlidingWindow.ReadKey(r, Settings, roles, CultureInfo.InvariantCulture)).ToList());
             var level = set.Schema.Columns.Single(c => c.Name == "level");
             Assert.False(level.IsCounter);
             Assert.Equal(0, level.Statistics!.Missing);
@@ -475,7 +475,7 @@ namespace AutoencoderPS.Engine.Tests
             var records = Records(0, 300, 1);
             using var model = Trained(records, out _);
             var schema = model.Schema!;
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, CultureInfo.InvariantCulture)).ToList();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, Settings, schema, CultureInfo.InvariantCulture)).ToList();
             var rows = records.Select(r =>
             {
                 var features = new double[schema.Width];

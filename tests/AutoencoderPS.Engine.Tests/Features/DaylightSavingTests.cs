@@ -34,6 +34,7 @@ namespace AutoencoderPS.Engine.Tests.Features
     public sealed class DaylightSavingTests : IDisposable
     {
         public const string Zone = "America/Los_Angeles";
+        private static readonly FeatureSchema Schema = new FeatureSchema(new[] { "cpu" });
         private const string Summer = "(PDH-CSV 4.0) (Pacific Daylight Time)(420)";
         private const string Winter = "(PDH-CSV 4.0) (Pacific Standard Time)(480)";
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -163,9 +164,9 @@ namespace AutoencoderPS.Engine.Tests.Features
             var times = LocalTimes(FallBackNight);
             var records = times.Select((t, i) => new TestRecord(("Time", t), ("Host", "a"), ("cpu", Cpu(i)))).ToList();
             var check = new SlidingWindow.OrderCheck();
-            foreach (var r in records) check.Add(SlidingWindow.ReadKey(r, settings, Invariant));
+            foreach (var r in records) check.Add(SlidingWindow.ReadKey(r, settings, Schema, Invariant));
             Assert.True(check.InOrder);
-            var sorted = SlidingWindow.SortWithinGroups(records, r => SlidingWindow.ReadKey(r, settings, Invariant));
+            var sorted = SlidingWindow.SortWithinGroups(records, r => SlidingWindow.ReadKey(r, settings, Schema, Invariant));
             Assert.Equal(records, sorted);
         }
 
@@ -177,12 +178,12 @@ namespace AutoencoderPS.Engine.Tests.Features
             var settings = Settings(Zone);
             var records = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "a"), ("cpu", Cpu(i)))).ToList();
             var newestFirst = Enumerable.Reverse(records).ToList();
-            var sorted = SlidingWindow.SortWithinGroups(newestFirst, r => SlidingWindow.ReadKey(r, settings, Invariant), out bool undecided);
+            var sorted = SlidingWindow.SortWithinGroups(newestFirst, r => SlidingWindow.ReadKey(r, settings, Schema, Invariant), out bool undecided);
             Assert.Equal(records, sorted);
             Assert.False(undecided);
             // Each group chooses for itself: a group in time order keeps its file order's reading.
             var mixed = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "b"), ("cpu", Cpu(i)))).Concat(newestFirst).ToList();
-            sorted = SlidingWindow.SortWithinGroups(mixed, r => SlidingWindow.ReadKey(r, settings, Invariant), out undecided);
+            sorted = SlidingWindow.SortWithinGroups(mixed, r => SlidingWindow.ReadKey(r, settings, Schema, Invariant), out undecided);
             Assert.Equal(records, sorted.Skip(records.Count));
             Assert.Equal(mixed.Take(records.Count), sorted.Take(records.Count));
             Assert.False(undecided);
@@ -196,12 +197,12 @@ namespace AutoencoderPS.Engine.Tests.Features
             var records = LocalTimes(FallBackNight).Select((t, i) => new TestRecord(("Time", t), ("Host", "a"), ("cpu", Cpu(i)))).ToList();
             var random = new Random(7);
             var shuffled = records.OrderBy(_ => random.Next()).ToList();
-            SlidingWindow.SortWithinGroups(shuffled, r => SlidingWindow.ReadKey(r, settings, Invariant), out bool undecided);
+            SlidingWindow.SortWithinGroups(shuffled, r => SlidingWindow.ReadKey(r, settings, Schema, Invariant), out bool undecided);
             Assert.True(undecided);
             // A late row away from the repeated hour is no doubt about it.
             var late = records.ToList();
             (late[10], late[11]) = (late[11], late[10]);
-            SlidingWindow.SortWithinGroups(late, r => SlidingWindow.ReadKey(r, settings, Invariant), out undecided);
+            SlidingWindow.SortWithinGroups(late, r => SlidingWindow.ReadKey(r, settings, Schema, Invariant), out undecided);
             Assert.False(undecided);
         }
 
@@ -211,7 +212,7 @@ namespace AutoencoderPS.Engine.Tests.Features
             // Invoke-AutoencoderTraining and Set-AutoencoderThreshold resolve their keys when all are read, as a sorted file is.
             var settings = Settings(Zone);
             var keys = LocalTimes(FallBackNight).AsEnumerable().Reverse()
-                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant)).ToList();
+                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Schema, Invariant)).ToList();
             var resolved = SlidingWindow.ResolveRepeated(keys, out bool undecided);
             Assert.False(undecided);
             Assert.Equal(300, resolved.Select(k => k!.Value.Time).Distinct().Count());
@@ -227,7 +228,7 @@ namespace AutoencoderPS.Engine.Tests.Features
             // them) put the repeated hour's two passes one after the other, a minute apart, with no gap.
             var settings = Settings(Zone);
             var read = LocalTimes(FallBackNight)
-                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant)).ToList();
+                .Select(t => (WindowKey?)SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Schema, Invariant)).ToList();
             var keys = SlidingWindow.ResolveRepeated(read, out _).Select(k => k!.Value).ToList();
             var plan = SlidingWindow.Plan(4, keys, null);
             Assert.Equal(0, plan.Gaps);
@@ -248,7 +249,7 @@ namespace AutoencoderPS.Engine.Tests.Features
                 var assembler = new WindowAssembler(4, 1, _ => TimeSpan.FromMinutes(1.5));
                 int gaps = 0;
                 foreach (var t in times)
-                    if (assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Invariant), new[] { 1.0 }).AfterGap) gaps++;
+                    if (assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", t), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 }).AfterGap) gaps++;
                 return gaps;
             }
             Assert.Equal(1, Gaps(null));
@@ -300,16 +301,16 @@ namespace AutoencoderPS.Engine.Tests.Features
         {
             var settings = Settings(null);
             var assembler = new WindowAssembler(4, 1);
-            assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "11/01/2026 01:59:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 });
+            assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "11/01/2026 01:59:00"), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 });
             var e = Assert.Throws<FeatureValueException>(() =>
-                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "11/01/2026 01:00:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 }, "Time"));
+                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "11/01/2026 01:00:00"), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 }, "Time"));
             Assert.Equal(ErrorIds.RowOutOfOrder, e.ErrorId);
             Assert.Contains("clocks repeat an hour when they go back", e.Message);
             Assert.Contains("New-Autoencoder -TimeZone", e.Message);
             Assert.Contains("Sort-Object { [datetime]$_.'Time' }", e.Message);
             // A day back is no daylight saving time.
             var day = Assert.Throws<FeatureValueException>(() =>
-                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/31/2026 01:00:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 }, "Time"));
+                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/31/2026 01:00:00"), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 }, "Time"));
             Assert.DoesNotContain("-TimeZone", day.Message);
         }
 
@@ -318,9 +319,9 @@ namespace AutoencoderPS.Engine.Tests.Features
         {
             var settings = Settings(Zone);
             var assembler = new WindowAssembler(4, 1);
-            assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:50:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 });
+            assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:50:00"), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 });
             var e = Assert.Throws<FeatureValueException>(() =>
-                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:20:00"), ("Host", "a")), settings, Invariant), new[] { 1.0 }, "Time"));
+                assembler.Push(SlidingWindow.ReadKey(new TestRecord(("Time", "10/20/2026 00:20:00"), ("Host", "a")), settings, Schema, Invariant), new[] { 1.0 }, "Time"));
             Assert.Contains("has time 2026-10-20 07:20:00 UTC, earlier than the previous row of group 'a' (2026-10-20 07:50:00 UTC)", e.Message);
             Assert.DoesNotContain("-TimeZone", e.Message);
         }
@@ -339,7 +340,7 @@ namespace AutoencoderPS.Engine.Tests.Features
             var settings = Settings(zone.Id, Summer);
             Assert.Equal(Winter, TimeColumn.Find(Summer, new[] { Winter, "\\\\host\\cpu" }));
             Assert.Null(TimeColumn.Find("Time", new[] { Winter }));
-            var key = SlidingWindow.ReadKey(new TestRecord((Winter, "11/01/2026 01:30:00.979"), ("Host", "a")), settings, Invariant);
+            var key = SlidingWindow.ReadKey(new TestRecord((Winter, "11/01/2026 01:30:00.979"), ("Host", "a")), settings, Schema, Invariant);
             Assert.Equal(new DateTime(2026, 11, 1, 8, 30, 0, 979, DateTimeKind.Utc), key.Time);
 
             // A model trained on a summer export scores a winter one's rows.
@@ -452,7 +453,7 @@ namespace AutoencoderPS.Engine.Tests.Features
             pipeline.Flush();
             Assert.Equal(297, pipeline.Scored);
             // A time alone is still as written.
-            var key = SlidingWindow.ReadKey(new TestRecord(("Time", "2026-11-01 01:30"), ("Host", "a")), Settings(null), Invariant);
+            var key = SlidingWindow.ReadKey(new TestRecord(("Time", "2026-11-01 01:30"), ("Host", "a")), Settings(null), Schema, Invariant);
             Assert.Equal(new DateTime(2026, 11, 1, 1, 30, 0), key.Time);
             Assert.NotEqual(DateTimeKind.Utc, key.Time!.Value.Kind);
         }

@@ -14,6 +14,7 @@ namespace AutoencoderPS.Engine.Tests
     public class WindowAssemblerTests
     {
         private static readonly DateTime T0 = new DateTime(2026, 3, 2, 8, 0, 0);
+        private static readonly FeatureSchema Schema = new FeatureSchema(new[] { "cpu" });
 
         private static WindowKey At(string group, int minute) => new WindowKey(group, T0.AddMinutes(minute));
 
@@ -185,19 +186,19 @@ namespace AutoencoderPS.Engine.Tests
             var settings = new ModelSettings(windowSize: 3, timeProperty: "Time", groupBy: "Host", seed: 1);
             var culture = CultureInfo.InvariantCulture;
 
-            var key = SlidingWindow.ReadKey(new TestRecord(("Time", "2026-03-02 08:05:00"), ("Host", " web1 ")), settings, culture);
+            var key = SlidingWindow.ReadKey(new TestRecord(("Time", "2026-03-02 08:05:00"), ("Host", " web1 ")), settings, Schema, culture);
             Assert.Equal("web1", key.Group);
             Assert.Equal(T0.AddMinutes(5), key.Time);
 
             Assert.Equal("TimeValueMissing", Assert.Throws<FeatureValueException>(() =>
-                SlidingWindow.ReadKey(new TestRecord(("Time", ""), ("Host", "a")), settings, culture)).ErrorId);
+                SlidingWindow.ReadKey(new TestRecord(("Time", ""), ("Host", "a")), settings, Schema, culture)).ErrorId);
             var invalid = Assert.Throws<FeatureValueException>(() =>
-                SlidingWindow.ReadKey(new TestRecord(("Time", "yesterday"), ("Host", "a")), settings, culture));
+                SlidingWindow.ReadKey(new TestRecord(("Time", "yesterday"), ("Host", "a")), settings, Schema, culture));
             Assert.Equal("TimeValueInvalid", invalid.ErrorId);
             Assert.Equal("Time", invalid.Column);
             Assert.Equal("yesterday", invalid.Value);
             Assert.Equal("GroupValueMissing", Assert.Throws<FeatureValueException>(() =>
-                SlidingWindow.ReadKey(new TestRecord(("Time", "2026-03-02 08:05:00")), settings, culture)).ErrorId);
+                SlidingWindow.ReadKey(new TestRecord(("Time", "2026-03-02 08:05:00")), settings, Schema, culture)).ErrorId);
         }
 
         [Fact]

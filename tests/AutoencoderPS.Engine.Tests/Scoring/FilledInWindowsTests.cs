@@ -124,7 +124,7 @@ namespace AutoencoderPS.Engine.Tests
                 model.Schema.Featurize(r, CultureInfo.InvariantCulture, features);
                 return features;
             }).ToList();
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, model.Settings, CultureInfo.InvariantCulture)).ToList();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, model.Settings, model.Schema!, CultureInfo.InvariantCulture)).ToList();
 
             var scores = model.ScoresOfNormalRows(rows, keys, set.Imputed).OrderBy(e => e).ToArray();
             Assert.Equal(model.TrainingErrors.Select(BitConverter.DoubleToInt64Bits), scores.Select(BitConverter.DoubleToInt64Bits));

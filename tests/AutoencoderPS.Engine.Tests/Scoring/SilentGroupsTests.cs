@@ -43,7 +43,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
                 keys: new Dictionary<string, string> { ["Time"] = "the time", ["Host"] = "the group" }, counterRates: true, groupColumn: "Host", timeColumn: "Time");
             var builder = new TrainingSetBuilder(roles, Invariant, MissingValuePolicy.Impute);
             foreach (var r in records) builder.Add(r);
-            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, Invariant)).ToList();
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, settings, roles, Invariant)).ToList();
             var set = builder.Build(1, keys);
             model = new AutoencoderModel(settings);
             model.Train(set.Schema, set.Rows, new TrainingOptions { Epochs = 5, BatchSize = 32, LearningRate = 1e-2 },

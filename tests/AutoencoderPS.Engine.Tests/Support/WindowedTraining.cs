@@ -22,7 +22,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             var set = builder.Build();
             // In arrival order, each key with one time (a local time repeated when clocks go back), as the cmdlet keeps them.
             var arrival = new SlidingWindow.OrderCheck();
-            var keys = kept.Select(r => arrival.Add(SlidingWindow.ReadKey(r, settings, CultureInfo.InvariantCulture))!.Value).ToList();
+            var keys = kept.Select(r => arrival.Add(SlidingWindow.ReadKey(r, settings, builder.Roles, CultureInfo.InvariantCulture))!.Value).ToList();
             var model = new AutoencoderModel(settings);
             if (settings.TimeGrid)
             {

@@ -700,15 +700,18 @@ namespace AutoencoderPS.Engine.Features.Windows
     {
         /// <summary>
         /// Reads a row's group and time by the settings' <see cref="ModelSettings.GroupBy"/> and
-        /// <see cref="ModelSettings.TimeProperty"/>. Throws <see cref="FeatureValueException"/> naming the column and value:
-        /// <c>TimeValueMissing</c>, <c>TimeValueInvalid</c> or <c>GroupValueMissing</c>.
+        /// <see cref="ModelSettings.TimeProperty"/>; without a group column, the group is the machine whose performance
+        /// counters the model's <paramref name="schema"/> reads in place of its own (<see cref="FeatureSchema.SeriesMachine"/>),
+        /// else "". Throws <see cref="FeatureValueException"/> naming the column and value: <c>TimeValueMissing</c>,
+        /// <c>TimeValueInvalid</c> or <c>GroupValueMissing</c>.
         /// </summary>
-        public static WindowKey ReadKey(IRecord record, ModelSettings settings, CultureInfo culture)
+        public static WindowKey ReadKey(IRecord record, ModelSettings settings, FeatureSchema schema, CultureInfo culture)
         {
             // A row whose fields don't fit its header would give the time or group of another column (as Featurize says).
             Csv.CsvRecord.ThrowIfMisshapen(record);
             string group = "";
-            if (settings.GroupBy != null)
+            if (settings.GroupBy == null) group = schema.SeriesMachine(record);
+            else
             {
                 record.TryGetValue(settings.GroupBy, out var value);
                 string? text = FeatureSchema.CategoryOf(value, culture);
