@@ -1213,13 +1213,20 @@ Describe 'Real-world exports: performance counters of another machine' {
         $scored.Count | Should -Be 400
         @($scored | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)|$($_.IsAlert)" }) | Should -Be @($reference | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)|$($_.IsAlert)" })
         @(198..210 | Where-Object { $scored[$_].IsAnomaly }).Count | Should -BeGreaterThan 0
-        # The rows keep their own columns; explanations name the counters as the model was trained.
+        # The rows keep their own columns, and what they say of their features names WEB02's counters, as the row's
+        # columns do: an alert on WEB02 never names WEB01 (the top feature, the explanation, the shares, the values filled in).
         $scored[0].PSObject.Properties.Name | Should -Contain '\\WEB02\Processor(_Total)\% Processor Time'
-        ($scored | Where-Object IsAnomaly | Select-Object -First 1).AnomalyExplanation | Should -BeLike '\\WEB01\*'
+        $anomaly = $scored | Where-Object IsAnomaly | Select-Object -First 1
+        $anomaly.AnomalyExplanation | Should -BeLike '\\WEB02\*'
+        $anomaly.AnomalyExplanation | Should -Not -BeLike '*WEB01*'
+        $anomaly.AnomalyTopFeature | Should -BeLike '\\WEB02\*'
+        @($anomaly.AnomalyFeatureShare.Keys | Where-Object { $_ -like '\\WEB02\*' }).Count | Should -Be 12 # 3 counters, 4 steps
+        @($anomaly.AnomalyContributions.Feature) | Should -Not -BeLike '*WEB01*'
 
         $out = Join-Path $TestDrive 'web02-scored.csv'
         Test-Anomaly -Model $counterModel -Path $web02 -OutputPath $out -ThreadCount 1 3>$null
         (Get-Content -LiteralPath $out -TotalCount 1) | Should -BeLike '*,\\WEB02\Memory\Available MBytes,*'
+        (Get-Content -LiteralPath $out -Raw) | Should -Not -BeLike '*WEB01*'
         @(Import-Csv -LiteralPath $out | ForEach-Object AnomalyScore) | Should -Be @($reference | ForEach-Object { if ($null -eq $_.AnomalyScore) { '' } else { ([double]$_.AnomalyScore).ToString('R', $invariant) } })
 
         $piped = @(Import-Csv -LiteralPath $web02 | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
@@ -1235,6 +1242,24 @@ Describe 'Real-world exports: performance counters of another machine' {
         $summary.FilesFailed | Should -Be 0
         $summary.RowsScored + $summary.RowsWarmingUp | Should -Be 400
         @(Import-Csv -LiteralPath $out | ForEach-Object AnomalyScore) | Should -Be @(Import-Csv -LiteralPath (Join-Path $TestDrive 'web02-scored.csv') | ForEach-Object AnomalyScore)
+        (Get-Content -LiteralPath $out -Raw) | Should -Not -BeLike '*WEB01*'
+
+        # JSON Lines, and a value missing on WEB02 (filled in): named as WEB02's too.
+        $gap = Join-Path $TestDrive 'web02-gap.csv'
+        $lines = Get-Content -LiteralPath $web02
+        $fields = $lines[300] -split ','
+        $fields[2] = '" "'
+        $lines[300] = $fields -join ','
+        Set-Content -LiteralPath $gap -Value $lines
+        $json = Join-Path $TestDrive 'web02-job.jsonl'
+        $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $gap -OutputPath $json -Format JsonLines -ThreadCount 1 3>$null
+        $rows = @(Get-Content -LiteralPath $json | ConvertFrom-Json)
+        $rows.Count | Should -Be 400
+        @($rows | Where-Object { $_.AnomalyTopFeature } | Where-Object { $_.AnomalyTopFeature -notlike '\\WEB02\*' }).Count | Should -Be 0
+        ($rows | Where-Object SourceLine -eq 301).ImputedFeatures | Should -Be @('\\WEB02\Memory\Available MBytes')
+        (Get-Content -LiteralPath $json -Raw) | Should -Not -BeLike '*WEB01*'
+        $piped = @(Import-Csv -LiteralPath $gap | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
+        $piped[299].ImputedFeatures | Should -Be @('\\WEB02\Memory\Available MBytes')
     }
 
     It 'scores several hosts'' exports of the same hours in one call and one job folder, each host its own series' {

@@ -11,7 +11,8 @@ namespace AutoencoderPS.Engine.Features
     /// can't mix machines: the model's counters are all of one machine, that machine has no column in the input, and the
     /// input's counters are all of one other machine. Then every counter feature reads that machine's column of its
     /// path, and one the input lacks is missing. Otherwise (a model of several machines, a relog of several) every
-    /// feature is read as named. Features keep their names (explanations name the counters as trained).
+    /// feature is read as named. Features keep their names; a row's score names them as its input does
+    /// (<see cref="Modeling.RowScore.ReadOn"/>).
     /// </summary>
     public static class CounterPath
     {
@@ -78,6 +79,13 @@ namespace AutoencoderPS.Engine.Features
             }
             return input;
         }
+
+        /// <summary>
+        /// <paramref name="name"/> (a feature, or a window's "feature (t-1)") on <paramref name="machine"/>: its counter path
+        /// with that machine, as the input that stood for the model's names it; any other name as it is.
+        /// </summary>
+        public static string OnMachine(string name, string machine) =>
+            machine.Length > 0 && TrySplit(name, out _, out var path) ? @"\\" + machine + path : name;
 
         /// <summary>
         /// The one machine of the counter paths among <paramref name="columns"/>, or null: none is a counter path, or they

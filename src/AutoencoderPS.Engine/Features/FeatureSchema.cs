@@ -439,10 +439,18 @@ namespace AutoencoderPS.Engine.Features
         // One header at a time is cached: rows of one file share it. Swapped as a whole, so threads never see a mix.
         private sealed class HeaderIndex
         {
-            public HeaderIndex(CsvHeader header, int[] fields, string machine) { Header = header; Fields = fields; Machine = machine; }
+            public HeaderIndex(CsvHeader header, int[] fields, string machine)
+            {
+                Header = header;
+                Fields = fields;
+                Machine = machine;
+                Series = machine.ToUpperInvariant();
+            }
             public CsvHeader Header { get; }
             public int[] Fields { get; }
+            // The machine read in place of the model's as written, and as its series is named (in capitals), or "".
             public string Machine { get; }
+            public string Series { get; }
         }
 
         private HeaderIndex? headerIndex;
@@ -476,19 +484,25 @@ namespace AutoencoderPS.Engine.Features
         // The columns the features read among one set of columns (IRecord.ColumnsKey): resolved once per set, not per row.
         private sealed class CounterColumns
         {
-            public CounterColumns(object? key, string?[] read, string machine) { Key = key; Read = read; Machine = machine; }
+            public CounterColumns(object? key, string?[] read, string machine)
+            {
+                Key = key;
+                Read = read;
+                Machine = machine;
+                Series = machine.ToUpperInvariant();
+            }
             public object? Key { get; }
             public string?[] Read { get; }
             public string Machine { get; }
+            public string Series { get; }
         }
 
-        // The machine whose counters stand for the model's in the columns read (CounterPath.Resolve), or "": none does.
-        // In capitals: machine names are told apart without case, and one host's files may spell its name either way.
+        // The machine whose counters stand for the model's in the columns read (CounterPath.Resolve), as written, or "".
         private string MachineRead(string?[] read)
         {
             for (int i = 0; i < read.Length; i++)
                 if (read[i] is { } column && !ReferenceEquals(column, columns[i].Name) && CounterPath.TrySplit(column, out var machine, out _))
-                    return machine.ToUpperInvariant();
+                    return machine;
             return "";
         }
 
@@ -500,7 +514,20 @@ namespace AutoencoderPS.Engine.Features
         /// after another's. The model's own machine's rows (and any row of a model not of counters) are "": one host's
         /// daily files are one series, as before.
         /// </summary>
-        public string SeriesMachine(IRecord record)
+        public string SeriesMachine(IRecord record) => MachineOf(record, series: true);
+
+        /// <summary>
+        /// The machine whose performance counters <paramref name="record"/> is read by in place of the model's
+        /// (<see cref="CounterPath"/>), as its columns write it, or "" (the model's own, or no counters): what scores of the
+        /// row name its features by (<see cref="Modeling.RowScore.ReadOn"/>).
+        /// </summary>
+        public string InputMachine(IRecord record) => MachineOf(record, series: false);
+
+        /// <summary>As <see cref="InputMachine(IRecord)"/>, for the rows of a file with <paramref name="header"/>.</summary>
+        internal string InputMachine(CsvHeader header) => HeaderIndexFor(header).Machine;
+
+        // Machine names are told apart without case: a series is named in capitals (one host's files may spell it either way).
+        private string MachineOf(IRecord record, bool series)
         {
             int counter = firstCounterPath;
             if (counter == -1)
@@ -511,10 +538,15 @@ namespace AutoencoderPS.Engine.Features
                 firstCounterPath = counter;
             }
             if (counter < 0) return "";
-            if (record is CsvRecord csv) return HeaderIndexFor(csv.Header).Machine;
+            if (record is CsvRecord csv)
+            {
+                var index = HeaderIndexFor(csv.Header);
+                return series ? index.Series : index.Machine;
+            }
             // Found as named: the model's own machine (the input then has no other machine's counters standing in).
             if (record.TryGetValue(columns[counter].Name, out _)) return "";
-            return CounterColumnsOf(record).Machine;
+            var read = CounterColumnsOf(record);
+            return series ? read.Series : read.Machine;
         }
 
         // The first feature named as a counter path: -1 not yet looked for, -2 none.

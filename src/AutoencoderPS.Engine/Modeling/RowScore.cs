@@ -25,6 +25,9 @@ namespace AutoencoderPS.Engine.Modeling
         // The error per column and their total, made when first asked for (an explanation, the shares): the top feature
         // is found without them, and a scored file explains only its anomalies.
         private ColumnTotals? columns;
+        // The machine whose performance counters the row was read by in place of the model's, or "" (see ReadOn).
+        private string machine = "";
+        private string? heldFeature, countFeature;
 
         internal RowScore(FeatureSchema schema, double[] input, double score, bool isAnomaly, float[] errors, float[] scaledOutput, FeatureScaler scaler, int offset) =>
             Set(schema, input, score, isAnomaly, errors, scaledOutput, scaler, offset);
@@ -65,11 +68,12 @@ namespace AutoencoderPS.Engine.Modeling
             columns = null;
             Probability = null;
             IsAlert = false;
-            HeldFeature = null;
+            machine = "";
+            heldFeature = null;
             HeldValue = 0;
             HeldRows = 0;
             HeldInTraining = 0;
-            CountFeature = null;
+            countFeature = null;
             CountTotal = 0;
             CountRows = 0;
             CountExpected = 0;
@@ -171,7 +175,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// The feature that held one value through the whole window, longer than anything seen in training (a stuck
         /// sensor, <see cref="HeldValues"/>): the window is an anomaly whatever its error. Null when none did.
         /// </summary>
-        public string? HeldFeature { get; private set; }
+        public string? HeldFeature => heldFeature == null ? null : Features.CounterPath.OnMachine(heldFeature, machine);
 
         /// <summary>The value <see cref="HeldFeature"/> held.</summary>
         public double HeldValue { get; private set; }
@@ -185,7 +189,7 @@ namespace AutoencoderPS.Engine.Modeling
         internal void MarkHeld(int column, string feature, double value, int rows, int inTraining)
         {
             TopFeature = column;
-            HeldFeature = feature;
+            heldFeature = feature;
             HeldValue = value;
             HeldRows = rows;
             HeldInTraining = inTraining;
@@ -196,7 +200,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// The sparse count whose total over the window is a burst at the rate training saw (<see cref="CountBursts"/>):
         /// the window is an anomaly whatever its error. Null when none was.
         /// </summary>
-        public string? CountFeature { get; private set; }
+        public string? CountFeature => countFeature == null ? null : Features.CounterPath.OnMachine(countFeature, machine);
 
         /// <summary>The events <see cref="CountFeature"/> counted in the window's rows.</summary>
         public double CountTotal { get; private set; }
@@ -213,13 +217,26 @@ namespace AutoencoderPS.Engine.Modeling
         internal void MarkCount(int column, string feature, double total, int rows, double expected, int limit)
         {
             TopFeature = column;
-            CountFeature = feature;
+            countFeature = feature;
             CountTotal = total;
             CountRows = rows;
             CountExpected = expected;
             CountLimit = limit;
             IsAnomaly = true;
         }
+
+        /// <summary>
+        /// The machine whose performance counters the row was read by in place of the model's (a model trained on WEB01
+        /// scoring WEB02's export: <see cref="Features.CounterPath"/>), or "": the names this score gives its features
+        /// (<see cref="NameOf"/>, the explanation, the held or counted feature) are that machine's, as the row's own
+        /// columns name them, so an alert on WEB02 never names WEB01.
+        /// </summary>
+        public string ReadOn => machine;
+
+        internal void ReadAs(string inputMachine) => machine = inputMachine;
+
+        /// <summary>The name of feature <paramref name="column"/> (of the schema scored) as the row's input names it.</summary>
+        public string NameOf(int column) => Features.CounterPath.OnMachine(schema.Columns[column].Name, machine);
 
         /// <summary>Per-input error in scaled units, times its feature's weight when the model has them (<see cref="ErrorWeights"/>), in slot order.</summary>
         public IReadOnlyList<float> FeatureErrors => new ArraySegment<float>(errors, offset, schema.Width);
@@ -276,7 +293,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 int c = top[k];
                 result[k] = new FeatureContribution(
-                    schema.Columns[c].Name,
+                    NameOf(c),
                     ShareOf(c),
                     schema.Describe(c, input),
                     schema.Describe(c, Expected()));
@@ -346,7 +363,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (k > 0 && ShareOf(c) < 0.005) break;
                 var column = schema.Columns[c];
                 if (k > 0) text.Append("; ");
-                text.Append(column.Name);
+                text.Append(NameOf(c));
                 // A counter's numbers are its rate, not the level the row holds.
                 text.Append(column.IsCounter ? " rate " : " ");
                 if (column.Role == ColumnRole.Numeric)

@@ -704,7 +704,7 @@ namespace AutoencoderPS.Engine.Scoring
                     chunk.Rejected.Add((new CsvRecord(chunk.Header!, chunk.DecodeFields(entry), chunk.Path, entry.Line), e, entry.Ordinal));
                     return;
                 }
-                pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null);
+                pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, default, schema.InputMachine(chunk.Header!));
             }
 
             // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes): rejected.

@@ -197,7 +197,8 @@ namespace AutoencoderPS.Engine.Scoring
             FieldStart();
             text.Append(score.IsAnomaly ? TrueField : FalseField);
             FieldStart();
-            text.Append(nameFields[score.TopFeature]);
+            // Another machine's counters read for the model's (RowScore.ReadOn): named as that input names them.
+            text.Append(score.ReadOn.Length == 0 ? nameFields[score.TopFeature] : QuotedField(score.NameOf(score.TopFeature)));
             start = FieldStart();
             if (score.ExplainedInFile(explainAll))
             {

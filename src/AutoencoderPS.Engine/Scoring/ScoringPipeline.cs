@@ -29,6 +29,8 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<double[]?> inputs = new List<double[]?>();
         private readonly List<IReadOnlyList<string>?> imputed = new List<IReadOnlyList<string>?>();
         private readonly List<WindowKey> keys = new List<WindowKey>();
+        // Per row: the machine whose performance counters stood for the model's ("" for none: FeatureSchema.InputMachine).
+        private readonly List<string> machines = new List<string>();
         // Sliding windows: rows that hold no measurement (WindowStatus.NoData), which the windows did not take in.
         private readonly List<bool> noData = new List<bool>();
         private readonly List<double[]> spare = new List<double[]>();
@@ -202,7 +204,7 @@ namespace AutoencoderPS.Engine.Scoring
             }
             try
             {
-                Add(row, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, key);
+                Add(row, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, key, Schema.InputMachine(record));
                 return null;
             }
             catch (FeatureValueException e)
@@ -219,7 +221,7 @@ namespace AutoencoderPS.Engine.Scoring
         /// <c>RowDatedAhead</c>) and is not added.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default)
+        public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default, string inputMachine = "")
         {
             double[]? input = features;
             int[]? cells = null;
@@ -270,10 +272,11 @@ namespace AutoencoderPS.Engine.Scoring
             inputs.Add(input);
             imputed.Add(imputedFeatures);
             keys.Add(key);
+            machines.Add(inputMachine);
             if (rows.Count >= BatchSize) Flush();
         }
 
-        /// <summary>An array of the schema's width for <see cref="Add(TRow, double[], IReadOnlyList{string}?, WindowKey)"/> (reused between batches).</summary>
+        /// <summary>An array of the schema's width for <see cref="Add(TRow, double[], IReadOnlyList{string}?, WindowKey, string)"/> (reused between batches).</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public double[] RentFeatures()
         {
@@ -302,6 +305,7 @@ namespace AutoencoderPS.Engine.Scoring
             inputs.RemoveAt(last);
             imputed.RemoveAt(last);
             keys.RemoveAt(last);
+            machines.RemoveAt(last);
         }
 
         /// <summary>
@@ -392,8 +396,15 @@ namespace AutoencoderPS.Engine.Scoring
                     FirstNoData ??= keys[i];
                 }
                 else WarmingUp++;
+                // Another machine's counters read for the model's: the row's features are named as its input names them.
+                var filledIn = imputed[i];
+                if (machines[i].Length > 0)
+                {
+                    score?.ReadAs(machines[i]);
+                    if (filledIn != null) filledIn = filledIn.Select(name => CounterPath.OnMachine(name, machines[i])).ToArray();
+                }
                 // Written before the model learns from it: a failed update never loses the row.
-                sink.Write(rows[i], score, imputed[i], score != null ? WindowStatus.Scored : noData[i] ? WindowStatus.NoData : WindowStatus.WarmingUp);
+                sink.Write(rows[i], score, filledIn, score != null ? WindowStatus.Scored : noData[i] ? WindowStatus.NoData : WindowStatus.WarmingUp);
                 if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
             }
             return to;
@@ -412,6 +423,7 @@ namespace AutoencoderPS.Engine.Scoring
             inputs.Clear();
             imputed.Clear();
             keys.Clear();
+            machines.Clear();
             full.Clear();
             fullImputed.Clear();
             fullGroups.Clear();

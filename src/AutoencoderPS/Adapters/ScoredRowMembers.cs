@@ -40,7 +40,7 @@ namespace AutoencoderPS.Adapters
         public int TopFeatureCount { get; }
         public CultureInfo Culture { get; }
 
-        public string TopFeature => Schema.Columns[Score.TopFeature].Name;
+        public string TopFeature => Score.NameOf(Score.TopFeature);
 
         // Each member is computed once, on first read, so repeated reads see the same objects.
         public string Explanation => explanation ??= Score.Explain(TopFeatureCount, Culture);
@@ -54,7 +54,7 @@ namespace AutoencoderPS.Adapters
                 if (shares != null) return shares;
                 var result = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
                 var all = Score.Shares;
-                for (int c = 0; c < Schema.Count; c++) result[Schema.Columns[c].Name] = all[c];
+                for (int c = 0; c < Schema.Count; c++) result[Score.NameOf(c)] = all[c];
                 return shares = result;
             }
         }

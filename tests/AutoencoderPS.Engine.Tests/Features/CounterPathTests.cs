@@ -122,6 +122,14 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Empty(none);
         }
 
+        [Theory]
+        [InlineData(@"\\WEB01\Memory\Available MBytes", "web02", @"\\web02\Memory\Available MBytes")]
+        [InlineData(@"\\WEB01\Memory\Available MBytes (t-1)", "WEB02", @"\\WEB02\Memory\Available MBytes (t-1)")]
+        [InlineData(@"\\WEB01\Memory\Available MBytes", "", @"\\WEB01\Memory\Available MBytes")]
+        [InlineData("cpu", "WEB02", "cpu")]
+        public void AFeatureIsNamedOnTheMachineItsInputWasReadOn(string name, string machine, string expected) =>
+            Assert.Equal(expected, CounterPath.OnMachine(name, machine));
+
         [Fact]
         public void AnInputOfSeveralMachinesIsRefusedSayingWhichMachinesHoldTheCounter()
         {

@@ -367,7 +367,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 if (job.options.Format == ScoringOutputFormat.JsonLines)
                 {
-                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.schema, job.model.WindowSchema!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
+                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
                     json.Write(row, score, imputed, status);
                     return;
                 }

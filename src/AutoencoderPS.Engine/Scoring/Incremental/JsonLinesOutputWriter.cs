@@ -23,17 +23,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     internal sealed class JsonLinesOutputWriter : IDisposable
     {
         private readonly FileStream file;
-        private readonly FeatureSchema explained;
         private readonly int topFeatures;
         private readonly bool explainAll;
         private readonly IReadOnlyList<string> columns;
         private readonly MemoryStream buffer = new MemoryStream();
         private readonly Utf8JsonWriter json;
 
-        public JsonLinesOutputWriter(FileStream file, FeatureSchema schema, FeatureSchema explained, int topFeatures, bool explainAll, IReadOnlyList<string> columns)
+        public JsonLinesOutputWriter(FileStream file, int topFeatures, bool explainAll, IReadOnlyList<string> columns)
         {
             this.file = file;
-            this.explained = explained ?? schema;
             this.topFeatures = topFeatures;
             this.explainAll = explainAll;
             this.columns = columns;
@@ -62,7 +60,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         json.WriteBoolean(column, score?.IsAnomaly == true);
                         break;
                     case ScoreColumns.TopFeature:
-                        if (score != null) json.WriteString(column, explained.Columns[score.TopFeature].Name);
+                        if (score != null) json.WriteString(column, score.NameOf(score.TopFeature));
                         else json.WriteNull(column);
                         break;
                     case ScoreColumns.Explanation:
