@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -105,42 +106,73 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>
         /// Training rows of several machines' exports, each row of one machine's counters (a baseline of each web server,
-        /// trained as one model): each row of a machine other than the first row's is given as if its counters were the
-        /// first's (<see cref="SameCounters"/>), so that one set of features is chosen, named as the first machine's, and
-        /// every machine's rows are read by it as scoring reads them (<see cref="Resolve"/>). The rows as they are when
-        /// their counters are of one machine, or when a row holds several machines' counters (a relog: nothing to map).
-        /// <paramref name="machines"/>: the machines in the order they came, when rows were mapped; else empty.
+        /// trained as one model): each row of another machine than the one chosen is given as if its counters were the
+        /// chosen one's (<see cref="SameCounters"/>), so that one set of features is chosen, named as that machine's, and
+        /// every machine's rows are read by it as scoring reads them (<see cref="Resolve"/>). The machine chosen is the one
+        /// <paramref name="named"/> (the -Feature and -ExcludeFeature names) names first among those in the rows, else the
+        /// first row's: the names the operator gave keep meaning what they say, whatever order the files came in. The
+        /// rows as they are when their counters are of one machine, or when a row holds several machines' counters (a
+        /// relog: nothing to map). <paramref name="machines"/>: the machines, the chosen first, when rows were mapped, else
+        /// empty; <paramref name="partial"/>: the counters (named as the chosen machine's) that not every machine's rows
+        /// hold, each with the machines that hold it.
         /// </summary>
-        public static IReadOnlyList<IRecord> AsFirstMachine(IReadOnlyList<IRecord> records, out IReadOnlyList<string> machines)
+        public static IReadOnlyList<IRecord> AsOneMachine(IReadOnlyList<IRecord> records, IEnumerable<string> named,
+            out IReadOnlyList<string> machines, out IReadOnlyDictionary<string, IReadOnlyList<string>> partial)
         {
             machines = Array.Empty<string>();
+            partial = new Dictionary<string, IReadOnlyList<string>>();
             var seen = new List<string>();
-            var of = new string?[records.Count];
+            // Per machine, the counters' paths its rows hold.
+            var paths = new List<HashSet<string>>();
+            var of = new int[records.Count];
             for (int i = 0; i < records.Count; i++)
             {
                 var names = records[i].ColumnNames;
                 var sole = SoleMachine(names);
+                of[i] = -1;
                 if (sole == null)
                 {
                     // Several machines in one row: a relog, read as named.
                     foreach (var name in names) if (TrySplit(name, out _, out _)) return records;
                     continue;
                 }
-                of[i] = sole;
-                if (!seen.Exists(m => string.Equals(m, sole, StringComparison.OrdinalIgnoreCase))) seen.Add(sole);
+                int m = seen.FindIndex(x => string.Equals(x, sole, StringComparison.OrdinalIgnoreCase));
+                if (m < 0)
+                {
+                    m = seen.Count;
+                    seen.Add(sole);
+                    paths.Add(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+                }
+                of[i] = m;
+                // Rows of one file share their columns: their paths are added once per set of columns.
+                if (i == 0 || !ReferenceEquals(names, records[i - 1].ColumnNames) || of[i - 1] != m)
+                    foreach (var name in names) if (TrySplit(name, out _, out var path)) paths[m].Add(path);
             }
             if (seen.Count < 2) return records;
-            machines = seen;
-            var first = seen[0];
+            int chosen = 0;
+            foreach (var name in named)
+                if (TrySplit(name, out var machine, out _) && seen.FindIndex(x => string.Equals(x, machine, StringComparison.OrdinalIgnoreCase)) is int k and >= 0)
+                {
+                    chosen = k;
+                    break;
+                }
+            var target = seen[chosen];
+            machines = new[] { target }.Concat(seen.Where((_, k) => k != chosen)).ToArray();
+            var notEvery = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var path in paths.SelectMany(p => p).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var holders = seen.Where((_, k) => paths[k].Contains(path)).ToArray();
+                if (holders.Length < seen.Count) notEvery[@"\\" + target + path] = holders;
+            }
+            partial = notEvery;
             var mapped = new IRecord[records.Count];
             for (int i = 0; i < records.Count; i++)
-                mapped[i] = of[i] is { } machine && !string.Equals(machine, first, StringComparison.OrdinalIgnoreCase)
-                    ? new SameCounters(records[i], machine, first) : records[i];
+                mapped[i] = of[i] >= 0 && of[i] != chosen ? new SameCounters(records[i], seen[of[i]], target) : records[i];
             return mapped;
         }
 
         /// <summary>
-        /// A row of one machine's counters given as if they were another's (<see cref="AsFirstMachine"/>): its counter
+        /// A row of one machine's counters given as if they were another's (<see cref="AsOneMachine"/>): its counter
         /// columns named after <see cref="As"/>, its other columns as they are.
         /// </summary>
         public sealed class SameCounters : IRecord

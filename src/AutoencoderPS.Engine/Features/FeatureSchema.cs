@@ -175,8 +175,10 @@ namespace AutoencoderPS.Engine.Features
             }
             var notes = new List<string>();
             // Several machines' exports of their counters (a baseline of each web server): one set of features, named as
-            // the first machine's, read on each machine's rows by its own columns, as scoring reads them.
-            records = CounterPath.AsFirstMachine(records, out var machines);
+            // one machine's (the one -Feature or -ExcludeFeature names, else the first row's), read on each machine's rows
+            // by its own columns, as scoring reads them.
+            records = CounterPath.AsOneMachine(records, (include ?? Array.Empty<string>()).Concat(exclude ?? Array.Empty<string>()),
+                out var machines, out var partial);
             if (machines.Count > 1)
                 notes.Add($"Performance counters of {machines.Count} machines ({PrintableText.Cut(string.Join(", ", machines), 200)}): the features are " +
                     $"named as {machines[0]}'s, and each machine's rows are read by its own counters" +
@@ -234,8 +236,15 @@ namespace AutoencoderPS.Engine.Features
                     if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user");
                     continue;
                 }
-                var profile = profiles[k]!;
                 bool wanted = named != null;
+                // A counter not every machine's export holds: a feature of it would be missing on the others' rows (every
+                // one of them an error). Left out, unless named.
+                if (!wanted && partial.TryGetValue(column, out var holders))
+                {
+                    Ignore(column, $"a counter of {PrintableText.Cut(string.Join(", ", holders), 120)} only, not of every machine's export");
+                    continue;
+                }
+                var profile = profiles[k]!;
                 // Named, but no value in the rows roles are chosen from (RoleSample reads on while a column waits for one,
                 // up to its bound): nothing says it is text. It became a category of the texts of the numbers it held later,
                 // one input per number, and never an anomaly (an operator trial). A measurement is a number: read it as one,

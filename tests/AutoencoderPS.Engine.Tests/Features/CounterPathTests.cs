@@ -98,7 +98,7 @@ namespace AutoencoderPS.Engine.Tests
                 rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("WEB02", Cpu), 40.0 + i % 7), (On("WEB02", Memory), 900.0 - i % 5)));
                 rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("web03", Memory), 700.0 + i % 3), (On("web03", Cpu), 30.0 + i % 4)));
             }
-            var mapped = CounterPath.AsFirstMachine(rows, out var machines);
+            var mapped = CounterPath.AsOneMachine(rows, Array.Empty<string>(), out var machines, out _);
             Assert.Equal(new[] { "WEB02", "web03" }, machines);
             Assert.Same(rows[0], mapped[0]);
             var other = Assert.IsType<CounterPath.SameCounters>(mapped[1]);
@@ -113,12 +113,26 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains(decisions, d => d.StartsWith("Performance counters of 2 machines (WEB02, web03): the features are named as WEB02's", StringComparison.Ordinal));
             Assert.Equal("WEB03", schema.SeriesMachine(rows[1]));
 
+            // The machine -Feature or -ExcludeFeature names is the one the features are named after, whatever came first;
+            // a counter only one machine holds is no feature (its rows would lack it on the others).
+            const string Disk = @"\PhysicalDisk(_Total)\Disk Transfers/sec";
+            var withDisk = rows.Select((r, i) => i % 2 == 0 ? r
+                : new TestRecord(("time", $"2026-11-02 00:{i / 2:00}:00"), (On("web03", Memory), 700.0 + i % 3), (On("web03", Cpu), 30.0 + i % 4), (On("web03", Disk), 5.0 + i % 6)))
+                .ToList<IRecord>();
+            var excluding = FeatureSchema.Infer(withDisk, null, new[] { "time", On("web03", Memory) }, CultureInfo.InvariantCulture, out decisions);
+            Assert.Equal(new[] { On("web03", Cpu) }, excluding.Names);
+            Assert.Contains(decisions, d => d.StartsWith("Performance counters of 2 machines (web03, WEB02)", StringComparison.Ordinal));
+            Assert.Contains(decisions, d => d.Contains(@"'\\web03\PhysicalDisk(_Total)\Disk Transfers/sec': not a feature (a counter of web03 only, not of every machine's export)", StringComparison.Ordinal));
+            var naming = FeatureSchema.Infer(withDisk, new[] { On("WEB03", Cpu), On("WEB03", Disk) }, new[] { "time" }, CultureInfo.InvariantCulture, out _);
+            Assert.Equal(new[] { On("WEB03", Cpu), On("WEB03", Disk) }, naming.Names, StringComparer.OrdinalIgnoreCase);
+            Assert.Equal(new[] { On("WEB02", Cpu), On("WEB02", Memory) }, FeatureSchema.Infer(withDisk, null, new[] { "time" }, CultureInfo.InvariantCulture, out _).Names);
+
             // One machine, or a relog holding several in a row: as they are.
             var single = rows.Where((_, i) => i % 2 == 0).ToList();
-            Assert.Same(single, CounterPath.AsFirstMachine(single, out var none));
+            Assert.Same(single, CounterPath.AsOneMachine(single, Array.Empty<string>(), out var none, out _));
             Assert.Empty(none);
             var relog = new List<IRecord>(rows) { new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB03", Cpu), 2.0)) };
-            Assert.Same(relog, CounterPath.AsFirstMachine(relog, out none));
+            Assert.Same(relog, CounterPath.AsOneMachine(relog, Array.Empty<string>(), out none, out _));
             Assert.Empty(none);
         }
 
