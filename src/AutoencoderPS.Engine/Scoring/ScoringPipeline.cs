@@ -237,6 +237,8 @@ namespace AutoencoderPS.Engine.Scoring
                 absent = true;
                 // Its time read as any row's (the hour clocks repeat), and kept for the rows after it.
                 key = Series!.Windows.Witness(key);
+                // Without a time property it is still a row: a counter's next rate is per row over it too.
+                Series.Counters?.Absent(key);
             }
             else if (IsWindowed)
             {

@@ -34,7 +34,9 @@ namespace AutoencoderPS.Engine.Scoring
         // forgetting silent groups; a memory of version 2-4 is read with every group seen just now.
         // 6: and the row count of the last forgetting and each group's mark (the "now" it last reported at). Version 5 was
         // written only by development builds of 2026-12-06, in two layouts: such a memory is not read (starts afresh).
-        private const int Version = 6;
+        // 7: the counters' rows since each counted value (CounterRates.Save: a rate without a time property spans them); a
+        // memory of version 4-6 is read with none.
+        private const int Version = 7;
 
         /// <summary>
         /// The scheduled job forgets a group that has not reported for this much data time (30 days), or
@@ -216,7 +218,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = "it holds windows of another size";
                     return null;
                 }
-                if (fresh.Counters != null && (version < 4 || !fresh.Counters.Load(reader)))
+                if (fresh.Counters != null && (version < 4 || !fresh.Counters.Load(reader, withSteps: version >= 7)))
                 {
                     whyNot = "it holds no counters or other ones";
                     return null;

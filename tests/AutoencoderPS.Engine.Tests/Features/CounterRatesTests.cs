@@ -141,6 +141,47 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void WithoutATimeARateAfterMissingRowsIsPerRowOfThemNotTheirWholeIncrease()
+        {
+            // 30 a row: a row without the counter's value, then one with no measurement at all (Absent), then the next
+            // value 90 later is 30 a row over its three rows (was 90: a spike after every gap).
+            var rates = new CounterRates(new[] { 0 });
+            var key = new WindowKey("", null);
+            Assert.True(double.IsNaN(RateOf(rates, key, 100, out _)));
+            Assert.Equal(30, RateOf(rates, key, 130, out _));
+            Assert.True(double.IsNaN(RateOf(rates, key, double.NaN, out bool undefined)));
+            Assert.True(undefined);
+            rates.Absent(key);
+            Assert.Equal(30, RateOf(rates, key, 220, out _));
+            Assert.Equal(30, RateOf(rates, key, 250, out _));
+            // With a time, an absent row changes nothing: the rate is per second of the time between the values.
+            var timed = new CounterRates(new[] { 0 });
+            RateOf(timed, At("", 0), 100, out _);
+            timed.Absent(At("", 60));
+            Assert.Equal(1, RateOf(timed, At("", 120), 220, out _));
+
+            // The rows since the last value are kept in a series memory; one saved before they were is read with none.
+            rates.Next(key, new[] { double.NaN });
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) rates.Save(writer);
+            var loaded = new CounterRates(new[] { 0 });
+            buffer.Position = 0;
+            using (var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) Assert.True(loaded.Load(reader));
+            Assert.Equal(30, RateOf(loaded, key, 310, out _));
+            // The layout before: no count after each counter's time.
+            var old = new MemoryStream();
+            using (var writer = new BinaryWriter(old, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(1); writer.Write(1); writer.Write(""); writer.Write(false); writer.Write(250.0); writer.Write(false);
+            }
+            old.Position = 0;
+            var upgraded = new CounterRates(new[] { 0 });
+            using (var reader = new BinaryReader(old, System.Text.Encoding.UTF8, leaveOpen: true)) Assert.True(upgraded.Load(reader, withSteps: false));
+            Assert.Equal(old.Length, old.Position);
+            Assert.Equal(30, RateOf(upgraded, key, 280, out _));
+        }
+
+        [Fact]
         public void RowsInAnyOrderAreCountedInTimeOrderWithinEachGroup()
         {
             // Two groups interleaved, each shuffled: the rates are those of each group in time order.

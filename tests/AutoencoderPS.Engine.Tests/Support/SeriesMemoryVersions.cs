@@ -9,8 +9,9 @@ namespace AutoencoderPS.Engine.Tests.Support
     internal static class SeriesMemoryVersions
     {
         /// <summary>
-        /// Version 4: version 6 without the windows' row numbers (the rows they accepted, after the row width, and each
-        /// group's last row and the time it last reported at, after its name); the rest as it is.
+        /// Version 4: version 7 without the windows' row numbers (the rows they accepted, after the row width, and each
+        /// group's last row and the time it last reported at, after its name); the rest as it is. For a memory without
+        /// counters only (version 7 added the rows since each counted value to them, which version 4 lacks).
         /// </summary>
         public static byte[] AsVersion4(byte[] saved)
         {
@@ -18,7 +19,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             using var buffer = new MemoryStream();
             using var w = new BinaryWriter(buffer, Encoding.UTF8);
             w.Write(r.ReadString());
-            Assert.Equal(6, r.ReadInt32());
+            Assert.Equal(7, r.ReadInt32());
             w.Write(4);
             w.Write(r.ReadString());
             int size = r.ReadInt32(), width = r.ReadInt32();

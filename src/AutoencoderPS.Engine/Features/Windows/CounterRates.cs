@@ -23,7 +23,9 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// <item>No rate (NaN) where there is nothing to compare: a group's first row, a reset, a missing value, a row at the
     /// same time as the last counted one. The caller fills it in (the training median of the rates) and marks it filled
     /// in, so it is left out of the score like any other filled-in value. A missing value keeps the last counted value,
-    /// so the next row's rate spans both intervals.</item>
+    /// so the next row's rate spans both intervals: per second of them, or without a time property per row of them
+    /// (rows since the last counted one, a row with no measurement at all included: <see cref="Absent"/>), never
+    /// their whole increase as one row's.</item>
     /// </list>
     /// </summary>
     public sealed class CounterRates
@@ -43,10 +45,13 @@ namespace AutoencoderPS.Engine.Features.Windows
                 Values = new double[counters];
                 Array.Fill(Values, double.NaN);
                 Times = new DateTime?[counters];
+                Steps = new int[counters];
             }
             // Per counter: the last value counted (NaN: none yet) and the time of its row.
             public double[] Values { get; }
             public DateTime?[] Times { get; }
+            // Per counter, without a time property: the rows of the group since its last counted value (its rate's span).
+            public int[] Steps { get; }
             // The time of the group's last row, counted or not (a row before it is out of order).
             public DateTime? RowTime;
             // Per counter: the largest rate of the group so far (what a wrap is measured against while training).
@@ -126,6 +131,17 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>
+        /// A row of <paramref name="key"/>'s group that holds no measurement (a host down, taken as absent): without a time
+        /// property it is still a row of the series, so the next counted value's rate is spread over it too.
+        /// </summary>
+        public void Absent(WindowKey key)
+        {
+            if (key.Time == null && groups.TryGetValue(key.Group, out var last))
+                for (int k = 0; k < slots.Length; k++)
+                    if (last.Steps[k] < int.MaxValue) last.Steps[k]++;
+        }
+
         /// <summary>Forgets <paramref name="group"/>'s last values: its next row has no rate, as a group's first row.</summary>
         public void Forget(string group) => groups.Remove(group);
 
@@ -145,15 +161,19 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 double value = row[slots[k]];
                 double rate = double.NaN;
+                if (last.Steps[k] < int.MaxValue) last.Steps[k]++;
                 if (!double.IsNaN(value))
                 {
                     double previous = last.Values[k];
-                    double seconds = key.Time is DateTime t && last.Times[k] is DateTime before ? (t - before).TotalSeconds : 1;
+                    // Per second with a time property; without, per row since the last counted value.
+                    double seconds = key.Time is DateTime t && last.Times[k] is DateTime before ? (t - before).TotalSeconds
+                        : key.Time == null ? Math.Max(1, last.Steps[k]) : 1;
                     if (!double.IsNaN(previous) && seconds > 0) rate = Rate(previous, value, seconds, Bound(last, k));
                     if (double.IsNaN(previous) || seconds > 0)
                     {
                         last.Values[k] = value;
                         last.Times[k] = key.Time;
+                        last.Steps[k] = 0;
                     }
                 }
                 row[slots[k]] = rate;
@@ -223,12 +243,17 @@ namespace AutoencoderPS.Engine.Features.Windows
                     writer.Write(pair.Value.Values[k]);
                     writer.Write(pair.Value.Times[k].HasValue);
                     if (pair.Value.Times[k] is DateTime t) writer.Write(t.Ticks);
+                    writer.Write(pair.Value.Steps[k]);
                 }
             }
         }
 
-        /// <summary>Reads what <see cref="Save"/> wrote; false (nothing read into this instance) when it held another number of counters.</summary>
-        public bool Load(BinaryReader reader)
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote; false (nothing read into this instance) when it held another number of
+        /// counters. <paramref name="withSteps"/>: the rows since each counted value were saved (series memory 7 on); else
+        /// they are taken as none.
+        /// </summary>
+        public bool Load(BinaryReader reader, bool withSteps = true)
         {
             if (reader.ReadInt32() != slots.Length) return false;
             int count = reader.ReadInt32();
@@ -243,6 +268,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     last.Values[k] = reader.ReadDouble();
                     if (reader.ReadBoolean()) last.Times[k] = new DateTime(reader.ReadInt64());
+                    if (withSteps)
+                    {
+                        last.Steps[k] = reader.ReadInt32();
+                        if (last.Steps[k] < 0) throw new InvalidDataException("The series memory holds a negative number of rows since a counted value.");
+                    }
                 }
                 loaded[group] = last;
             }
