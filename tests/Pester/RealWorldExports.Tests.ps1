@@ -1314,7 +1314,7 @@ Describe 'Real-world exports: performance counters of another machine' {
         $null = New-Item -ItemType Directory -Path $fleet
         $web03 = Join-Path $fleet 'web03-counters.csv'
         Copy-Item -LiteralPath $web02 -Destination (Join-Path $fleet 'web02-counters.csv')
-        Write-CounterExport -Path $web03 -Machine WEB03 -First 3000 -Count 400 -Seed 5 -Spike (100..103)
+        Write-CounterExport -Path $web03 -Machine WEB03 -First 3000 -Count 400 -Seed 5 -Spike (300..305)
         $alone03 = @(Test-Anomaly -Model $counterModel -Path $web03 -ThreadCount 1 3>$null)
         $together = @(Test-Anomaly -Model $counterModel -Path $web02, $web03 -ThreadCount 1 -ErrorVariable failed 3>$null)
         $failed | Should -BeNullOrEmpty
@@ -1323,6 +1323,13 @@ Describe 'Real-world exports: performance counters of another machine' {
         @($together | Select-Object -Skip 400 | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" }) | Should -Be @($alone03 | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" })
         $piped = @(@(Import-Csv -LiteralPath $web02) + @(Import-Csv -LiteralPath $web03) | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
         @($piped.AnomalyScore) | Should -Be @($together.AnomalyScore)
+        # The report names each alert's host, as a -GroupBy model's report names its group.
+        @($together | Select-Object -Skip 400 | Where-Object IsAlert).Count | Should -BeGreaterThan 0
+        $report = Join-Path $TestDrive 'fleet.html'
+        $together | Export-AnomalyReport -Model $counterModel -Path $report -TimeProperty $pdh
+        $html = Get-Content -LiteralPath $report -Raw
+        $html | Should -BeLike '*<td class="group">WEB03</td>*'
+        $html | Should -BeLike '*<td class="group">WEB02</td>*'
 
         $modelPath = Join-Path $TestDrive 'fleet.aemodel'
         Export-Autoencoder -Model $counterModel -Path $modelPath

@@ -183,7 +183,9 @@ namespace AutoencoderPS.Commands
                     Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), ErrorIds.InvalidAnomalyProbability, row);
                     return;
                 }
-                if (Model.Settings.GroupBy is string groupBy && record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue);
+                if (Model.Settings.GroupBy is string groupBy) { if (record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue); }
+                // Without a group column, a machine whose performance counters stood for the model's is its own series.
+                else if (Model.Settings.IsWindowed && Model.Schema is { } schema && schema.InputMachine(record) is { Length: > 0 } machine) group = machine;
                 if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
             // A row that held no measurement has no score either, and is not warming up.
