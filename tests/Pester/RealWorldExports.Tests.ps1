@@ -1305,6 +1305,22 @@ Describe 'Real-world exports: performance counters of another machine' {
         (Get-Content -LiteralPath $json -Raw) | Should -Not -BeLike '*WEB01*'
         $piped = @(Import-Csv -LiteralPath $gap | Test-Anomaly -Model $counterModel -ThreadCount 1 3>$null)
         $piped[299].ImputedFeatures | Should -Be @('\\WEB02\Memory\Available MBytes')
+
+        # A value that is no number: the error names WEB02's column, which the file has (WEB01's it has not).
+        $bad = Join-Path $TestDrive 'web02-bad.csv'
+        $fields = $lines[300] -split ','
+        $fields[2] = '"abc"'
+        $lines[300] = $fields -join ','
+        Set-Content -LiteralPath $bad -Value $lines
+        foreach ($run in @(
+                { Test-Anomaly -Model $counterModel -Path $bad -ThreadCount 1 -ErrorVariable refused -ErrorAction SilentlyContinue 3>$null | Out-Null; $refused },
+                { Import-Csv -LiteralPath $bad | Test-Anomaly -Model $counterModel -ThreadCount 1 -ErrorVariable refused -ErrorAction SilentlyContinue 3>$null | Out-Null; $refused },
+                { Invoke-AnomalyScoring -ModelPath $modelPath -Path $bad -OutputPath (Join-Path $TestDrive "bad-$(New-Guid).csv") -ThreadCount 1 -ErrorVariable refused -ErrorAction SilentlyContinue 3>$null | Out-Null; $refused })) {
+            $errors = @(& $run)
+            $errors.Count | Should -BeGreaterThan 0
+            "$($errors[0])" | Should -BeLike "*column '\\WEB02\Memory\Available MBytes' has value 'abc'*"
+            "$($errors[0])" | Should -Not -BeLike '*WEB01*'
+        }
     }
 
     It 'scores several hosts'' exports of the same hours in one call and one job folder, each host its own series' {
@@ -1363,6 +1379,27 @@ Describe 'Real-world exports: performance counters of another machine' {
         $null = @(Import-Csv -LiteralPath $train02) + @(Import-Csv -LiteralPath $train03) | Invoke-AutoencoderTraining -Model $piped -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
         $piped.Training.Rows | Should -Be 794
         $piped.Threshold | Should -Be $fleetModel.Threshold
+
+        # Files longer than the rows roles are chosen from (the first 1,000): every file's machine counts, by its header.
+        # web03's export comes first; -Feature names WEB02's counters, and WEB02 has a counter web03 lacks.
+        $long02 = Join-Path $TestDrive 'long-web02.csv'
+        $long03 = Join-Path $TestDrive 'long-web03.csv'
+        Write-CounterExport -Path $long02 -Machine WEB02 -First 0 -Count 1200 -Seed 9
+        Write-CounterExport -Path $long03 -Machine web03 -First 0 -Count 1200 -Seed 10
+        $extra = Import-Csv -LiteralPath $long02 | Select-Object *, @{ n = '\\WEB02\TCPv4\Segments/sec'; e = { '12' } }
+        $extra | Export-Csv -LiteralPath $long02 -UseQuotes AsNeeded
+        $named = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3 -Feature "\\WEB02$($counters[0])", "\\WEB02$($counters[1])"
+        $null = Invoke-AutoencoderTraining -Model $named -Path $long03, $long02 -Epochs 2 -ThreadCount 1 -ErrorVariable namedFailed -WarningAction SilentlyContinue
+        $namedFailed | Should -BeNullOrEmpty
+        @($named.FeatureColumns.Name) | Should -Be @("\\WEB02$($counters[0])", "\\WEB02$($counters[1])")
+        $named.Training.Rows | Should -Be 2394
+        $unnamed = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $unnamed -Path $long03, $long02 -Epochs 2 -ThreadCount 1 -ErrorVariable unnamedFailed -WarningAction SilentlyContinue
+        $unnamedFailed | Should -BeNullOrEmpty
+        @($unnamed.FeatureColumns.Name) | Should -Be @($counters | ForEach-Object { "\\web03$_" })
+        $lacking = New-Autoencoder -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Feature "\\WEB02$($counters[0])", '\\WEB02\TCPv4\Segments/sec'
+        { Invoke-AutoencoderTraining -Model $lacking -Path $long03, $long02 -Epochs 1 -ThreadCount 1 -ErrorAction Stop } |
+            Should -Throw "*'\\WEB02\TCPv4\Segments/sec' is a counter of WEB02 only: the exports of web03 lack it*"
 
         # A third host's export is scored by it; its spike is found.
         $scored = @(Test-Anomaly -Model $fleetModel -Path $score04 -ThreadCount 1 -ErrorVariable scoreFailed 3>$null)

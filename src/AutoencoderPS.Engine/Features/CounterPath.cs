@@ -108,33 +108,31 @@ namespace AutoencoderPS.Engine.Features
         /// Training rows of several machines' exports, each row of one machine's counters (a baseline of each web server,
         /// trained as one model): each row of another machine than the one chosen is given as if its counters were the
         /// chosen one's (<see cref="SameCounters"/>), so that one set of features is chosen, named as that machine's, and
-        /// every machine's rows are read by it as scoring reads them (<see cref="Resolve"/>). The machine chosen is the one
-        /// <paramref name="named"/> (the -Feature and -ExcludeFeature names) names first among those in the rows, else the
-        /// first row's: the names the operator gave keep meaning what they say, whatever order the files came in. The
-        /// rows as they are when their counters are of one machine, or when a row holds several machines' counters (a
-        /// relog: nothing to map). <paramref name="machines"/>: the machines, the chosen first, when rows were mapped, else
-        /// empty; <paramref name="partial"/>: the counters (named as the chosen machine's) that not every machine's rows
-        /// hold, each with the machines that hold it.
+        /// every machine's rows are read by it as scoring reads them (<see cref="Resolve"/>). The machines are those of
+        /// the rows and of <paramref name="inputs"/> (the columns of every input file: the rows roles are chosen from may
+        /// hold the first file's alone). The machine chosen is the one <paramref name="named"/> (the -Feature and
+        /// -ExcludeFeature names) names first among them, else the first row's: the names the operator gave keep meaning
+        /// what they say, whatever order the files came in. The rows as they are when there is one machine, or when a row
+        /// or an input holds several machines' counters (a relog: nothing to map). <paramref name="machines"/>: the
+        /// machines, the chosen first, when there are several, else empty; <paramref name="partial"/>: the counters (named
+        /// as the chosen machine's) that not every machine holds, each with the machines that hold it.
         /// </summary>
         public static IReadOnlyList<IRecord> AsOneMachine(IReadOnlyList<IRecord> records, IEnumerable<string> named,
-            out IReadOnlyList<string> machines, out IReadOnlyDictionary<string, IReadOnlyList<string>> partial)
+            IEnumerable<IReadOnlyList<string>>? inputs, out IReadOnlyList<string> machines, out IReadOnlyDictionary<string, IReadOnlyList<string>> partial)
         {
             machines = Array.Empty<string>();
             partial = new Dictionary<string, IReadOnlyList<string>>();
             var seen = new List<string>();
-            // Per machine, the counters' paths its rows hold.
+            // Per machine, the counters' paths its rows or inputs hold.
             var paths = new List<HashSet<string>>();
-            var of = new int[records.Count];
-            for (int i = 0; i < records.Count; i++)
+            // The machine of a set of columns (an index into seen): -1 none, -2 several (a relog).
+            int MachineOf(IEnumerable<string> names)
             {
-                var names = records[i].ColumnNames;
                 var sole = SoleMachine(names);
-                of[i] = -1;
                 if (sole == null)
                 {
-                    // Several machines in one row: a relog, read as named.
-                    foreach (var name in names) if (TrySplit(name, out _, out _)) return records;
-                    continue;
+                    foreach (var name in names) if (TrySplit(name, out _, out _)) return -2;
+                    return -1;
                 }
                 int m = seen.FindIndex(x => string.Equals(x, sole, StringComparison.OrdinalIgnoreCase));
                 if (m < 0)
@@ -143,11 +141,20 @@ namespace AutoencoderPS.Engine.Features
                     seen.Add(sole);
                     paths.Add(new HashSet<string>(StringComparer.OrdinalIgnoreCase));
                 }
-                of[i] = m;
-                // Rows of one file share their columns: their paths are added once per set of columns.
-                if (i == 0 || !ReferenceEquals(names, records[i - 1].ColumnNames) || of[i - 1] != m)
-                    foreach (var name in names) if (TrySplit(name, out _, out var path)) paths[m].Add(path);
+                foreach (var name in names) if (TrySplit(name, out _, out var path)) paths[m].Add(path);
+                return m;
             }
+            var of = new int[records.Count];
+            for (int i = 0; i < records.Count; i++)
+            {
+                var names = records[i].ColumnNames;
+                // Rows of one file share their columns: looked at once per set of columns.
+                if (i > 0 && ReferenceEquals(names, records[i - 1].ColumnNames)) of[i] = of[i - 1];
+                else of[i] = MachineOf(names);
+                if (of[i] == -2) return records;
+            }
+            foreach (var input in inputs ?? Array.Empty<IReadOnlyList<string>>())
+                if (MachineOf(input) == -2) return records;
             if (seen.Count < 2) return records;
             int chosen = 0;
             foreach (var name in named)

@@ -145,7 +145,9 @@ namespace AutoencoderPS.Engine.Features
         /// sliding window's time): each group's numbers are told in time order, as the windows and rates take them (an
         /// export newest first, or a little out of order, holds the same counters), and numbers that read as epoch times
         /// are times only where they agree with the rows' time (a byte counter between 1e9 and 4e9 reads as seconds of
-        /// this century too).
+        /// this century too). <paramref name="inputs"/>: the columns of every input file, when the rows are a sample of
+        /// the first ones: performance counters of several machines are then named after one of them
+        /// (<see cref="CounterPath.AsOneMachine"/>).
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -159,7 +161,8 @@ namespace AutoencoderPS.Engine.Features
             bool counterRates = false,
             string? groupColumn = null,
             string? timeColumn = null,
-            TimeZoneInfo? zone = null)
+            TimeZoneInfo? zone = null,
+            IEnumerable<IReadOnlyList<string>>? inputs = null)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -178,7 +181,14 @@ namespace AutoencoderPS.Engine.Features
             // one machine's (the one -Feature or -ExcludeFeature names, else the first row's), read on each machine's rows
             // by its own columns, as scoring reads them.
             records = CounterPath.AsOneMachine(records, (include ?? Array.Empty<string>()).Concat(exclude ?? Array.Empty<string>()),
-                out var machines, out var partial);
+                inputs, out var machines, out var partial);
+            // A counter named with -Feature that some machine lacks: every row of that machine would be an error.
+            foreach (var name in include ?? Array.Empty<string>())
+                if (machines.Count > 1 && partial.TryGetValue(CounterPath.OnMachine(name, machines[0]), out var holding))
+                    throw new AutoencoderException(ErrorIds.MissingFeatureColumn,
+                        $"-Feature '{CounterPath.OnMachine(name, holding[0])}' is a counter of {string.Join(", ", holding)} only: the exports of " +
+                        $"{string.Join(", ", machines.Where(m => !holding.Contains(m, StringComparer.OrdinalIgnoreCase)))} lack it, so none of their rows could be read. " +
+                        "Leave it out, or train on the exports of the machines that have it.");
             if (machines.Count > 1)
                 notes.Add($"Performance counters of {machines.Count} machines ({PrintableText.Cut(string.Join(", ", machines), 200)}): the features are " +
                     $"named as {machines[0]}'s, and each machine's rows are read by its own counters" +
@@ -241,7 +251,7 @@ namespace AutoencoderPS.Engine.Features
                 // one of them an error). Left out, unless named.
                 if (!wanted && partial.TryGetValue(column, out var holders))
                 {
-                    Ignore(column, $"a counter of {PrintableText.Cut(string.Join(", ", holders), 120)} only, not of every machine's export");
+                    Ignore(CounterPath.OnMachine(column, holders[0]), $"a counter of {PrintableText.Cut(string.Join(", ", holders), 120)} only, not of every machine's export");
                     continue;
                 }
                 var profile = profiles[k]!;
@@ -568,7 +578,12 @@ namespace AutoencoderPS.Engine.Features
         private HeaderIndex HeaderIndexFor(CsvHeader header)
         {
             var cached = headerIndex;
-            if (cached != null && ReferenceEquals(cached.Header, header)) return cached;
+            return cached != null && ReferenceEquals(cached.Header, header) ? cached : IndexHeader(header);
+        }
+
+        // Apart from the cached path above: its lambda's closure would be made on every call, the cache hit too.
+        private HeaderIndex IndexHeader(CsvHeader header)
+        {
             var read = CounterPath.Resolve(Names, header.Names);
             var fields = read.Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
             return headerIndex = new HeaderIndex(header, fields, MachineRead(read));

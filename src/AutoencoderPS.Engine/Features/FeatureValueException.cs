@@ -28,6 +28,22 @@ namespace AutoencoderPS.Engine.Features
         public System.TimeSpan? StepBack { get; init; }
 
         /// <summary>
+        /// This error of a row read on <paramref name="machine"/>'s performance counters in place of the model's
+        /// (<see cref="FeatureSchema.InputMachine(IRecord)"/>): naming the column as the row's input names it, not the
+        /// model's (an operator looking for '\\WEB01\...' in WEB02's export finds nothing). Itself when there is no such
+        /// machine or the column is no counter.
+        /// </summary>
+        public FeatureValueException ReadOn(string machine, System.Globalization.CultureInfo culture)
+        {
+            if (machine.Length == 0 || !CounterPath.TrySplit(Column, out _, out _)) return this;
+            string column = CounterPath.OnMachine(Column, machine);
+            if (column == Column) return this;
+            // A value that is no number is said again, so that the header repeated (its own column's name) is told.
+            if (Problem == FeatureValueProblem.NotNumeric && ErrorId == ErrorIds.InvalidFeatureValue) return NotANumber(column, Value, culture);
+            return new FeatureValueException(Problem, column, Value, Message.Replace($"'{Column}'", $"'{column}'"), ErrorId) { StepBack = StepBack };
+        }
+
+        /// <summary>
         /// A numeric column's value that <paramref name="culture"/> does not read as a number. When it is a number with the
         /// other decimal separator ("20,5" read by the invariant culture), the message says which -Culture reads it.
         /// </summary>

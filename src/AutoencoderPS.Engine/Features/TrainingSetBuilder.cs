@@ -130,7 +130,7 @@ namespace AutoencoderPS.Engine.Features
         /// A sliding-window model's counters (<see cref="FeatureColumn.IsCounter"/>) need the rows' <paramref name="keys"/>
         /// (one per row kept, in the order added): their levels become rates before any statistic is taken, so the median
         /// that fills in a missing rate is a rate. A rate that can't be taken (a group's first row) is filled in like a
-        /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?)"/>);
+        /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?)"/>);
         /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
         /// </remarks>

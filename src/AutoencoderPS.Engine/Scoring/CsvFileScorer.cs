@@ -612,6 +612,7 @@ namespace AutoencoderPS.Engine.Scoring
             private readonly AutoencoderModel model;
             private readonly bool ownsModel;
             private readonly ScoringPipeline<int> pipeline;
+            private string machine = "";
             private readonly List<string> imputedScratch = new List<string>();
             private ScoredCsvWriter? fragment;
             private CsvHeader? fragmentHeader;
@@ -629,6 +630,8 @@ namespace AutoencoderPS.Engine.Scoring
             public void Process(Chunk work)
             {
                 chunk = work;
+                // The machine whose counters the chunk's rows are read by in place of the model's: once per chunk (one header).
+                machine = owner.schema.InputMachine(work.Header!);
                 owner.BeforeChunk?.Invoke(work.Index);
                 if (fragment == null || !ReferenceEquals(fragmentHeader, work.Header))
                 {
@@ -701,10 +704,11 @@ namespace AutoencoderPS.Engine.Scoring
                 catch (FeatureValueException e)
                 {
                     pipeline.ReturnFeatures(features);
-                    chunk.Rejected.Add((new CsvRecord(chunk.Header!, chunk.DecodeFields(entry), chunk.Path, entry.Line), e, entry.Ordinal));
+                    chunk.Rejected.Add((new CsvRecord(chunk.Header!, chunk.DecodeFields(entry), chunk.Path, entry.Line),
+                        e.ReadOn(machine, culture), entry.Ordinal));
                     return;
                 }
-                pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, default, schema.InputMachine(chunk.Header!));
+                pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, default, machine);
             }
 
             // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes): rejected.

@@ -197,8 +197,17 @@ namespace AutoencoderPS.Engine.Scoring
             FieldStart();
             text.Append(score.IsAnomaly ? TrueField : FalseField);
             FieldStart();
-            // Another machine's counters read for the model's (RowScore.ReadOn): named as that input names them.
-            text.Append(score.ReadOn.Length == 0 ? nameFields[score.TopFeature] : QuotedField(score.NameOf(score.TopFeature)));
+            // Another machine's counters read for the model's (RowScore.ReadOn): named as that input names them, quoted
+            // once per machine too.
+            if (score.ReadOn.Length > 0 && (!ReferenceEquals(schema, machineNamesOf) || !string.Equals(score.ReadOn, machineNamesOn, StringComparison.Ordinal)))
+            {
+                // A local of this block: a lambda capturing the parameter would cost a closure on every row.
+                string machine = score.ReadOn;
+                machineNameFields = schema.Columns.Select(c => QuotedField(Features.CounterPath.OnMachine(c.Name, machine))).ToArray();
+                machineNamesOf = schema;
+                machineNamesOn = machine;
+            }
+            text.Append(score.ReadOn.Length == 0 ? nameFields[score.TopFeature] : machineNameFields![score.TopFeature]);
             start = FieldStart();
             if (score.ExplainedInFile(explainAll))
             {
@@ -291,6 +300,9 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         private FeatureSchema? namesOf;
+        private string[]? machineNameFields;
+        private FeatureSchema? machineNamesOf;
+        private string? machineNamesOn;
         private string[] nameFields = Array.Empty<string>();
         private string? trueFieldText, falseFieldText;
         private string TrueField => trueFieldText ??= QuotedField("True");

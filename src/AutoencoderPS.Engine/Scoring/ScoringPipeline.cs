@@ -200,7 +200,8 @@ namespace AutoencoderPS.Engine.Scoring
             catch (FeatureValueException e)
             {
                 ReturnFeatures(features);
-                return e;
+                // Named as the row's input names the column (another machine's counters read for the model's).
+                return e.ReadOn(Schema.InputMachine(record), culture);
             }
             try
             {
@@ -402,8 +403,10 @@ namespace AutoencoderPS.Engine.Scoring
                 var filledIn = imputed[i];
                 if (machines[i].Length > 0)
                 {
-                    score?.ReadAs(machines[i]);
-                    if (filledIn != null) filledIn = filledIn.Select(name => CounterPath.OnMachine(name, machines[i])).ToArray();
+                    // A local of this block: a lambda capturing the loop's i would cost a closure on every call.
+                    string machine = machines[i];
+                    score?.ReadAs(machine);
+                    if (filledIn != null) filledIn = filledIn.Select(name => CounterPath.OnMachine(name, machine)).ToArray();
                 }
                 // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, filledIn, score != null ? WindowStatus.Scored : noData[i] ? WindowStatus.NoData : WindowStatus.WarmingUp);

@@ -383,7 +383,7 @@ namespace AutoencoderPS.Commands
                 catch (FeatureValueException e)
                 {
                     rejected++;
-                    RowFailed(e, record, row, Unchanged);
+                    RowFailed(e.ReadOn(Model.Schema.InputMachine(record), InputCulture), record, row, Unchanged);
                 }
                 return;
             }
@@ -436,9 +436,11 @@ namespace AutoencoderPS.Commands
                                      (sample.Awaiting.Count == 0 ? "."
                                          : inputEnded ? $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in any row."
                                          : $"; {string.Join(", ", sample.Awaiting.Select(c => $"'{c}'"))} none in the first {pending.Count:N0} (at most {sample.Limit:N0} rows are kept to choose roles)."));
+                    // Performance counters: every file's machine, not only those of the rows roles are chosen from (CounterPath.AsOneMachine).
+                    var inputs = ReadsFiles && pending[0].ColumnNames.Any(c => CounterPath.TrySplit(c, out _, out _)) ? InputFileColumns() : null;
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
-                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone);
+                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone, inputs: inputs);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();
@@ -494,7 +496,7 @@ namespace AutoencoderPS.Commands
             catch (FeatureValueException e)
             {
                 rejected++;
-                RowFailed(e, record, row, Unchanged);
+                RowFailed(e.ReadOn(builder!.Roles.InputMachine(record), InputCulture), record, row, Unchanged);
             }
         }
 

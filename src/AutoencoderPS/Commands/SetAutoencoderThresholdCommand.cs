@@ -149,7 +149,7 @@ namespace AutoencoderPS.Commands
             }
             catch (FeatureValueException e)
             {
-                WriteError(RowError(e, record, row));
+                WriteError(RowError(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row));
             }
         }
     }

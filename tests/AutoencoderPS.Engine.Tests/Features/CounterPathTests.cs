@@ -98,7 +98,7 @@ namespace AutoencoderPS.Engine.Tests
                 rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("WEB02", Cpu), 40.0 + i % 7), (On("WEB02", Memory), 900.0 - i % 5)));
                 rows.Add(new TestRecord(("time", $"2026-11-02 00:{i:00}:00"), (On("web03", Memory), 700.0 + i % 3), (On("web03", Cpu), 30.0 + i % 4)));
             }
-            var mapped = CounterPath.AsOneMachine(rows, Array.Empty<string>(), out var machines, out _);
+            var mapped = CounterPath.AsOneMachine(rows, Array.Empty<string>(), null, out var machines, out _);
             Assert.Equal(new[] { "WEB02", "web03" }, machines);
             Assert.Same(rows[0], mapped[0]);
             var other = Assert.IsType<CounterPath.SameCounters>(mapped[1]);
@@ -123,16 +123,31 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { On("web03", Cpu) }, excluding.Names);
             Assert.Contains(decisions, d => d.StartsWith("Performance counters of 2 machines (web03, WEB02)", StringComparison.Ordinal));
             Assert.Contains(decisions, d => d.Contains(@"'\\web03\PhysicalDisk(_Total)\Disk Transfers/sec': not a feature (a counter of web03 only, not of every machine's export)", StringComparison.Ordinal));
-            var naming = FeatureSchema.Infer(withDisk, new[] { On("WEB03", Cpu), On("WEB03", Disk) }, new[] { "time" }, CultureInfo.InvariantCulture, out _);
-            Assert.Equal(new[] { On("WEB03", Cpu), On("WEB03", Disk) }, naming.Names, StringComparer.OrdinalIgnoreCase);
+            var naming = FeatureSchema.Infer(withDisk, new[] { On("WEB03", Cpu), On("WEB03", Memory) }, new[] { "time" }, CultureInfo.InvariantCulture, out _);
+            Assert.Equal(new[] { On("WEB03", Cpu), On("WEB03", Memory) }, naming.Names, StringComparer.OrdinalIgnoreCase);
+            // Named, a counter one machine lacks is refused at once (every row of that machine would be an error).
+            var lacking = Assert.Throws<AutoencoderException>(() =>
+                FeatureSchema.Infer(withDisk, new[] { On("WEB03", Cpu), On("WEB03", Disk) }, new[] { "time" }, CultureInfo.InvariantCulture, out _));
+            Assert.Equal(ErrorIds.MissingFeatureColumn, lacking.ErrorId);
+            Assert.Contains(@"is a counter of web03 only: the exports of WEB02 lack it", lacking.Message, StringComparison.Ordinal);
+            // Rows of the first file alone (a long file: the rows roles are chosen from), with the other files' columns: the
+            // same choice as with both machines' rows.
+            var firstFile = withDisk.Where((_, i) => i % 2 == 0).ToList();
+            var web03Columns = new[] { "time", On("web03", Memory), On("web03", Cpu), On("web03", Disk) };
+            Assert.Equal(new[] { On("web03", Cpu) },
+                FeatureSchema.Infer(firstFile, null, new[] { "time", On("web03", Memory) }, CultureInfo.InvariantCulture, out _, out _, inputs: new[] { web03Columns }).Names);
+            Assert.Equal(new[] { On("WEB02", Cpu), On("WEB02", Memory) },
+                FeatureSchema.Infer(firstFile, null, new[] { "time" }, CultureInfo.InvariantCulture, out _, out _, inputs: new[] { web03Columns }).Names);
+            Assert.Contains("is a counter of web03 only", Assert.Throws<AutoencoderException>(() => FeatureSchema.Infer(firstFile,
+                new[] { On("WEB02", Cpu), On("web03", Disk) }, new[] { "time" }, CultureInfo.InvariantCulture, out _, out _, inputs: new[] { web03Columns })).Message);
             Assert.Equal(new[] { On("WEB02", Cpu), On("WEB02", Memory) }, FeatureSchema.Infer(withDisk, null, new[] { "time" }, CultureInfo.InvariantCulture, out _).Names);
 
             // One machine, or a relog holding several in a row: as they are.
             var single = rows.Where((_, i) => i % 2 == 0).ToList();
-            Assert.Same(single, CounterPath.AsOneMachine(single, Array.Empty<string>(), out var none, out _));
+            Assert.Same(single, CounterPath.AsOneMachine(single, Array.Empty<string>(), null, out var none, out _));
             Assert.Empty(none);
             var relog = new List<IRecord>(rows) { new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB03", Cpu), 2.0)) };
-            Assert.Same(relog, CounterPath.AsOneMachine(relog, Array.Empty<string>(), out none, out _));
+            Assert.Same(relog, CounterPath.AsOneMachine(relog, Array.Empty<string>(), null, out none, out _));
             Assert.Empty(none);
         }
 
@@ -143,6 +158,28 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("cpu", "WEB02", "cpu")]
         public void AFeatureIsNamedOnTheMachineItsInputWasReadOn(string name, string machine, string expected) =>
             Assert.Equal(expected, CounterPath.OnMachine(name, machine));
+
+        [Fact]
+        public void ARowsErrorNamesTheColumnAsItsInputDoes()
+        {
+            var schema = new FeatureSchema(new[] { On("WEB01", Cpu), On("WEB01", Memory) });
+            var row = new TestRecord((On("WEB02", Cpu), "abc"), (On("WEB02", Memory), 7.0));
+            var e = Assert.Throws<FeatureValueException>(() => schema.Featurize(row, CultureInfo.InvariantCulture, new double[2]));
+            Assert.Equal(On("WEB01", Cpu), e.Column);
+            var read = e.ReadOn(schema.InputMachine(row), CultureInfo.InvariantCulture);
+            Assert.Equal(On("WEB02", Cpu), read.Column);
+            Assert.Equal(e.ErrorId, read.ErrorId);
+            Assert.Contains(@"column '\\WEB02\Processor(_Total)\% Processor Time' has value 'abc'", read.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("WEB01", read.Message, StringComparison.Ordinal);
+            // The header again, under WEB02's names, is told as such.
+            var again = new TestRecord((On("WEB02", Cpu), On("WEB02", Cpu)), (On("WEB02", Memory), 7.0));
+            var header = Assert.Throws<FeatureValueException>(() => schema.Featurize(again, CultureInfo.InvariantCulture, new double[2]));
+            Assert.Contains("the row is the header again", header.ReadOn("WEB02", CultureInfo.InvariantCulture).Message, StringComparison.Ordinal);
+            // The model's own machine, or a column that is no counter: as it is.
+            Assert.Same(e, e.ReadOn("", CultureInfo.InvariantCulture));
+            var time = new FeatureValueException(FeatureValueProblem.Empty, "time", null, "column 'time' is empty.");
+            Assert.Same(time, time.ReadOn("WEB02", CultureInfo.InvariantCulture));
+        }
 
         [Fact]
         public void AnInputOfSeveralMachinesIsRefusedSayingWhichMachinesHoldTheCounter()

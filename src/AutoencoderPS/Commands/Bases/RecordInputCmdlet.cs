@@ -243,6 +243,7 @@ namespace AutoencoderPS.Commands
         {
             var options = CreateCsvOptions();
             var files = ResolveInputFiles();
+            InputFiles = files;
             filesFound += files.Count;
             foreach (var file in files)
             {
@@ -258,6 +259,25 @@ namespace AutoencoderPS.Commands
                     WriteError(FileError(e, file));
                 }
             }
+        }
+
+        /// <summary>The files <see cref="ReadInputFiles"/> reads (empty before it, and for piped input).</summary>
+        protected IReadOnlyList<string> InputFiles { get; private set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// The columns of each of <see cref="InputFiles"/> by its header, read ahead of its rows; a file whose header can't
+        /// be read is left out (reading its rows reports it).
+        /// </summary>
+        protected IReadOnlyList<IReadOnlyList<string>> InputFileColumns()
+        {
+            var options = CreateCsvOptions();
+            var columns = new List<IReadOnlyList<string>>();
+            foreach (var file in InputFiles)
+            {
+                try { columns.Add(CsvSource.ReadHeader(file, options).Names); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { }
+            }
+            return columns;
         }
 
         /// <summary>Files were asked for, and every path named none or every file failed (each was its own error).</summary>
