@@ -134,7 +134,7 @@ namespace AutoencoderPS.Engine.Features
         /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
         /// </remarks>
-        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null)
+        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null)
         {
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
@@ -157,7 +157,7 @@ namespace AutoencoderPS.Engine.Features
                     return false;
                 }).ToArray();
                 // Compact rows hold one number per column: the counters' columns are their places. NaN where no rate.
-                if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { });
+                if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { }, leftOutBefore);
             }
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];

@@ -397,18 +397,20 @@ namespace AutoencoderPS.Engine.Modeling
         /// window. Its counters' levels in <paramref name="rows"/> become their rates in place (the rates it could not take
         /// are added to <paramref name="imputed"/>).
         /// </summary>
-        public double[] ScoresOfNormalRows(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys = null, ImputedCells? imputed = null)
+        public double[] ScoresOfNormalRows(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys = null, ImputedCells? imputed = null,
+            IReadOnlyList<int>? leftOutBefore = null)
         {
             // One network for all the rows: a training run at the same time waits.
             lock (sync)
             {
                 ThrowIfDisposed();
-                return ScoresOfNormalRowsCore(rows, keys, imputed);
+                return ScoresOfNormalRowsCore(rows, keys, imputed, leftOutBefore);
             }
         }
 
         // Called under the lock.
-        private double[] ScoresOfNormalRowsCore(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys, ImputedCells? imputed)
+        private double[] ScoresOfNormalRowsCore(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys, ImputedCells? imputed,
+            IReadOnlyList<int>? leftOutBefore = null)
         {
             var schema = Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
                 "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
@@ -418,7 +420,7 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 if (keys == null || keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
                 // A counter's levels become its rates, in place, as in training.
-                if (schema.Columns.Any(c => c.IsCounter)) CounterRates.ToRates(schema, rows, keys, imputed ??= new ImputedCells());
+                if (schema.Columns.Any(c => c.IsCounter)) CounterRates.ToRates(schema, rows, keys, imputed ??= new ImputedCells(), leftOutBefore);
                 if (Settings.TimeGrid)
                 {
                     plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed);

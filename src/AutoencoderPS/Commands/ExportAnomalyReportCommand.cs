@@ -184,8 +184,9 @@ namespace AutoencoderPS.Commands
                     return;
                 }
                 if (Model.Settings.GroupBy is string groupBy) { if (record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue); }
-                // Without a group column, a machine whose performance counters stood for the model's is its own series.
-                else if (Model.Settings.IsWindowed && Model.Schema is { } schema && schema.InputMachine(record) is { Length: > 0 } machine) group = machine;
+                // Without a group column, each machine's performance counters are a series of their own: the row's machine
+                // (the model's own too, so that a report of several hosts names every alert's).
+                else if (Model.Settings.IsWindowed && CounterPath.SoleMachine(record.ColumnNames) is { } machine) group = machine;
                 if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
             // A row that held no measurement has no score either, and is not warming up.

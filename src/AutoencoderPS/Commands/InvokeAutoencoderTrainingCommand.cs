@@ -34,6 +34,8 @@ namespace AutoencoderPS.Commands
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         private List<WindowKey> windowKeys = new List<WindowKey>();
+        // Rows with no measurement left out before each kept row (a counter's rate without a time property spans them).
+        private readonly LeftOutRows leftOut = new LeftOutRows();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
         private long rowNumber;
@@ -165,7 +167,7 @@ namespace AutoencoderPS.Commands
                 imputed = incrementalImputed;
                 if (Model.Settings.IsWindowed) windowKeys = ResolveRepeatedTimes(windowKeys);
                 // A counter's levels become its rates, as in the first training (none for a row model).
-                if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, windowKeys, imputed);
+                if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, windowKeys, imputed, leftOut.Before);
             }
             else
             {
@@ -179,7 +181,7 @@ namespace AutoencoderPS.Commands
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? windowKeys : null);
+                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? windowKeys : null, leftOut.Before);
                 }
                 catch (AutoencoderException e)
                 {
@@ -374,11 +376,16 @@ namespace AutoencoderPS.Commands
                     if (Model.Schema.HoldsNoMeasurement(incrementalMissing))
                     {
                         noMeasurement++;
+                        if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
                         return;
                     }
                     foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
-                    if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                    if (Model.Settings.IsWindowed)
+                    {
+                        windowKeys.Add(key);
+                        leftOut.Kept(key);
+                    }
                 }
                 catch (FeatureValueException e)
                 {
@@ -489,9 +496,14 @@ namespace AutoencoderPS.Commands
                 if (!builder!.Add(record))
                 {
                     noMeasurement++;
+                    if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
                     return;
                 }
-                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                if (Model.Settings.IsWindowed)
+                {
+                    windowKeys.Add(key);
+                    leftOut.Kept(key);
+                }
             }
             catch (FeatureValueException e)
             {

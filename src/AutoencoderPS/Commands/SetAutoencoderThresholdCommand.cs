@@ -24,6 +24,7 @@ namespace AutoencoderPS.Commands
         private readonly List<double[]> rows = new List<double[]>();
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         private List<WindowKey> windowKeys = new List<WindowKey>();
+        private readonly LeftOutRows leftOut = new LeftOutRows();
         // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
         private readonly ImputedCells imputed = new ImputedCells();
         private readonly List<string> filledIn = new List<string>();
@@ -113,7 +114,7 @@ namespace AutoencoderPS.Commands
                     ApplyThreadCount(ThreadCount);
                     // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
                     // training), with the values filled in for missing ones left out.
-                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(windowKeys) : null, imputed);
+                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(windowKeys) : null, imputed, leftOut.Before);
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
@@ -141,11 +142,16 @@ namespace AutoencoderPS.Commands
                 if (Model.Schema.HoldsNoMeasurement(filledIn))
                 {
                     noMeasurement++;
+                    if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
                     return;
                 }
                 foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
-                if (Model.Settings.IsWindowed) windowKeys.Add(key);
+                if (Model.Settings.IsWindowed)
+                {
+                    windowKeys.Add(key);
+                    leftOut.Kept(key);
+                }
             }
             catch (FeatureValueException e)
             {

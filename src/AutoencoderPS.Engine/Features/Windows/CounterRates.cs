@@ -10,7 +10,7 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// requests served) into their increase per second since the previous row of the same group, in time order; without
     /// a time property, per row. The one place a counter's rate is taken: training (<see cref="TrainingSetBuilder.Build"/>),
     /// training further and the threshold's recalibration
-    /// (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells)"/>) and scoring
+    /// (<see cref="ToRates(FeatureSchema, IReadOnlyList{double[]}, IReadOnlyList{WindowKey}, ImputedCells, IReadOnlyList{int}?)"/>) and scoring
     /// (<see cref="Next"/>: one instance per run, kept in the scheduled job's series memory) all use it.
     /// <list type="bullet">
     /// <item>A fall from below 2^32 by more than 2^31 is a 32-bit counter's wrap (SNMP's ifInOctets), it counted on past
@@ -90,14 +90,15 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// and a rate that can't be taken is the training median, marked in <paramref name="imputed"/>. Nothing to do
         /// for a schema without counters.
         /// </summary>
-        public static void ToRates(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, ImputedCells imputed)
+        public static void ToRates(FeatureSchema schema, IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, ImputedCells imputed,
+            IReadOnlyList<int>? leftOutBefore = null)
         {
             var rates = For(schema);
-            rates?.ToRates(rows, keys, (row, k) =>
+            rates?.ToRates(rows, keys, TimeOrder(keys), (row, k) =>
             {
                 rows[row][rates.slots[k]] = rates.MedianOf(k);
                 imputed.Add(row, rates.columns[k]);
-            });
+            }, leftOutBefore);
         }
 
         /// <summary>
@@ -215,13 +216,22 @@ namespace AutoencoderPS.Engine.Features.Windows
         public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, Action<int, int> undefined) =>
             ToRates(rows, keys, TimeOrder(keys), undefined);
 
-        /// <summary>As above, visiting the rows in <paramref name="order"/> (<see cref="TimeOrder"/>, when the caller has it already).</summary>
-        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, IReadOnlyList<int> order, Action<int, int> undefined)
+        /// <summary>
+        /// As above, visiting the rows in <paramref name="order"/> (<see cref="TimeOrder"/>, when the caller has it already).
+        /// <paramref name="leftOutBefore"/> (<see cref="LeftOutRows.Before"/>): per row, the rows of its group with no
+        /// measurement left out just before it, taken as <see cref="Absent"/> rows first, as scoring takes them.
+        /// </summary>
+        public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, IReadOnlyList<int> order, Action<int, int> undefined,
+            IReadOnlyList<int>? leftOutBefore = null)
         {
             if (keys.Count != rows.Count) throw new ArgumentException("One window key per row.", nameof(keys));
+            if (leftOutBefore != null && leftOutBefore.Count != rows.Count) throw new ArgumentException("One count per row.", nameof(leftOutBefore));
             foreach (int i in order)
+            {
+                for (int n = leftOutBefore?[i] ?? 0; n > 0; n--) Absent(keys[i]);
                 if (Next(keys[i], rows[i]) is { } missing)
                     foreach (int k in missing) undefined(i, k);
+            }
         }
 
         /// <summary>The rows' indices with each group's rows in time order (a stable sort, as the windows are planned).</summary>
@@ -280,5 +290,38 @@ namespace AutoencoderPS.Engine.Features.Windows
             foreach (var pair in loaded) groups[pair.Key] = pair.Value;
             return true;
         }
+    }
+
+    /// <summary>
+    /// The rows training, training further or recalibration leave out for holding no measurement (a host down), as
+    /// counts per group before each row kept (in arrival order): without a time property such a row is still a row of
+    /// the series, and a counter's rate after it is per row of it too (<see cref="CounterRates.Absent"/>), as scoring
+    /// takes it. With a time property nothing is counted (the rate is per second).
+    /// </summary>
+    public sealed class LeftOutRows
+    {
+        private readonly Dictionary<string, int> pending = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly List<int> before = new List<int>();
+        private bool any;
+
+        /// <summary>A row of <paramref name="key"/>'s group left out.</summary>
+        public void LeftOut(WindowKey key)
+        {
+            if (key.Time == null) pending[key.Group] = pending.TryGetValue(key.Group, out int n) ? n + 1 : 1;
+        }
+
+        /// <summary>A row of <paramref name="key"/>'s group kept: one per kept row, in the order of the keys.</summary>
+        public void Kept(WindowKey key)
+        {
+            if (pending.Remove(key.Group, out int n))
+            {
+                before.Add(n);
+                any = true;
+            }
+            else before.Add(0);
+        }
+
+        /// <summary>Per kept row, the rows of its group left out just before it; null when none were.</summary>
+        public IReadOnlyList<int>? Before => any ? before : null;
     }
 }
