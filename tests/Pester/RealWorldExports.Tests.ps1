@@ -713,6 +713,15 @@ Describe 'Real-world exports: a counter''s missing values in a window model with
         $null = Invoke-AutoencoderTraining -Model $further -Path $down -Incremental -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
         ($further.FeatureColumns | Where-Object Name -eq 'bytes').Statistics.Max | Should -Be $clean
         $further.Threshold | Should -BeLessThan (3 * $model.Threshold)
+
+        # -RejectMissing makes those rows errors; they are still rows of the series (a review: 2,272 against 150, and a
+        # false alert after each outage).
+        $rejecting = New-Autoencoder -WindowSize 4 -Seed 1
+        $null = Invoke-AutoencoderTraining -Model $rejecting -Path $down -RejectMissing -Epochs 10 -ThreadCount 1 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        ($rejecting.FeatureColumns | Where-Object Name -eq 'bytes').Statistics.Max | Should -Be $withOutage
+        $strict = @(Test-Anomaly -Model $model -Path $score -RejectMissing -ThreadCount 1 -ErrorVariable rowErrors -ErrorAction SilentlyContinue 3>$null)
+        $rowErrors.Count | Should -Be 8
+        @($strict | Where-Object IsAlert).Count | Should -Be 0
     }
 }
 

@@ -184,7 +184,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// Featurizes <paramref name="record"/> by the model's schema (and reads its group and time for a sliding-window
         /// model) and adds it as <paramref name="row"/>. Returns the reason when the row can't be scored (a value that
-        /// can't be read, a row out of time order): it is then not added, and a window's state is as it was.
+        /// can't be read, a row out of time order): it is then not added, and a window's state is as it was (without a
+        /// time property, a counter's next rate is per row over it too: it was a row of the series).
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public FeatureValueException? Add(IRecord record, TRow row, CultureInfo culture, MissingValuePolicy policy)
@@ -200,6 +201,13 @@ namespace AutoencoderPS.Engine.Scoring
             catch (FeatureValueException e)
             {
                 ReturnFeatures(features);
+                // Without a time property a row that can't be read is still a row of its series: a counter's next rate
+                // is per row over it too, as training takes it (LeftOutRows).
+                if (IsWindowed && model.Settings.TimeProperty == null && Series?.Counters is { } counters)
+                {
+                    try { counters.Absent(SlidingWindow.ReadKey(record, model.Settings, Schema, culture)); }
+                    catch (FeatureValueException) { } // no group to count it in
+                }
                 // Named as the row's input names the column (another machine's counters read for the model's).
                 return e.ReadOn(Schema.InputMachine(record), culture);
             }

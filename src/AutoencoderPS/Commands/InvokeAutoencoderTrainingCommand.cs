@@ -367,9 +367,11 @@ namespace AutoencoderPS.Commands
             if (Incremental)
             {
                 var features = new double[Model.Schema!.Width];
+                WindowKey? read = null;
                 try
                 {
                     var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
+                    read = key;
                     incrementalMissing.Clear();
                     Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
                     // No measurement in it (a host down): left out, as in the first training (TrainingSetBuilder.Add).
@@ -390,6 +392,8 @@ namespace AutoencoderPS.Commands
                 catch (FeatureValueException e)
                 {
                     rejected++;
+                    // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
+                    if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
                     RowFailed(e.ReadOn(Model.Schema.InputMachine(record), InputCulture), record, row, Unchanged);
                 }
                 return;
@@ -490,9 +494,11 @@ namespace AutoencoderPS.Commands
 
         private void AddToBuilder(IRecord record, long row)
         {
+            WindowKey? read = null;
             try
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, builder!.Roles, InputCulture) : default;
+                read = key;
                 if (!builder!.Add(record))
                 {
                     noMeasurement++;
@@ -508,6 +514,8 @@ namespace AutoencoderPS.Commands
             catch (FeatureValueException e)
             {
                 rejected++;
+                // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
+                if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
                 RowFailed(e.ReadOn(builder!.Roles.InputMachine(record), InputCulture), record, row, Unchanged);
             }
         }

@@ -133,9 +133,11 @@ namespace AutoencoderPS.Commands
         private void Accept(IRecord record, long row)
         {
             var features = new double[Model.Schema!.Width];
+            WindowKey? read = null;
             try
             {
                 var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
+                read = key;
                 filledIn.Clear();
                 Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
                 // No measurement in it (a host down): no row to learn from, as in training; a window goes on across it.
@@ -155,6 +157,8 @@ namespace AutoencoderPS.Commands
             }
             catch (FeatureValueException e)
             {
+                // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
+                if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
                 WriteError(RowError(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row));
             }
         }
