@@ -62,23 +62,9 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         public static string? InputMachine(IEnumerable<string> features, IEnumerable<string> columns)
         {
-            string? model = null;
-            foreach (var feature in features)
-            {
-                if (!TrySplit(feature, out var machine, out _)) continue;
-                if (model == null) model = machine;
-                else if (!string.Equals(model, machine, StringComparison.OrdinalIgnoreCase)) return null;
-            }
-            if (model == null) return null;
-            string? input = null;
-            foreach (var column in columns)
-            {
-                if (!TrySplit(column, out var machine, out _)) continue;
-                if (string.Equals(machine, model, StringComparison.OrdinalIgnoreCase)) return null;
-                if (input == null) input = machine;
-                else if (!string.Equals(input, machine, StringComparison.OrdinalIgnoreCase)) return null;
-            }
-            return input;
+            if (SoleMachine(features) is not { } model) return null;
+            // One machine in the input, not the model's (a column of the model's machine beside another's is two machines).
+            return SoleMachine(columns) is { } input && !string.Equals(input, model, StringComparison.OrdinalIgnoreCase) ? input : null;
         }
 
         /// <summary>

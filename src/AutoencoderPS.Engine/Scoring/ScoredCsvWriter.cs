@@ -188,26 +188,20 @@ namespace AutoencoderPS.Engine.Scoring
             int start = FieldStart();
             text.Append(score.Score, "R", culture);
             FieldEnd(start);
-            // The verdict and the feature names are the same few fields on every row: quoted once, then copied.
-            if (!ReferenceEquals(schema, namesOf))
+            // The verdict and the feature names are the same few fields on every row: quoted once, then copied. Names as
+            // the row's input writes them (another machine's counters read for the model's: RowScore.ReadOn).
+            if (!ReferenceEquals(schema, namesOf) || !string.Equals(score.ReadOn, namesOn, StringComparison.Ordinal))
             {
-                nameFields = schema.Columns.Select(c => QuotedField(c.Name)).ToArray();
+                // A local of this block: a lambda capturing the parameter would cost a closure on every row.
+                string machine = score.ReadOn;
+                nameFields = schema.Columns.Select(c => QuotedField(Features.CounterPath.OnMachine(c.Name, machine))).ToArray();
                 namesOf = schema;
+                namesOn = machine;
             }
             FieldStart();
             text.Append(score.IsAnomaly ? TrueField : FalseField);
             FieldStart();
-            // Another machine's counters read for the model's (RowScore.ReadOn): named as that input names them, quoted
-            // once per machine too.
-            if (score.ReadOn.Length > 0 && (!ReferenceEquals(schema, machineNamesOf) || !string.Equals(score.ReadOn, machineNamesOn, StringComparison.Ordinal)))
-            {
-                // A local of this block: a lambda capturing the parameter would cost a closure on every row.
-                string machine = score.ReadOn;
-                machineNameFields = schema.Columns.Select(c => QuotedField(Features.CounterPath.OnMachine(c.Name, machine))).ToArray();
-                machineNamesOf = schema;
-                machineNamesOn = machine;
-            }
-            text.Append(score.ReadOn.Length == 0 ? nameFields[score.TopFeature] : machineNameFields![score.TopFeature]);
+            text.Append(nameFields[score.TopFeature]);
             start = FieldStart();
             if (score.ExplainedInFile(explainAll))
             {
@@ -300,9 +294,7 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         private FeatureSchema? namesOf;
-        private string[]? machineNameFields;
-        private FeatureSchema? machineNamesOf;
-        private string? machineNamesOn;
+        private string namesOn = "";
         private string[] nameFields = Array.Empty<string>();
         private string? trueFieldText, falseFieldText;
         private string TrueField => trueFieldText ??= QuotedField("True");

@@ -548,14 +548,21 @@ namespace AutoencoderPS.Engine.Tests
         private static AutoencoderModel Untrained() => new AutoencoderModel(new ModelSettings(new[] { 16, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid,
             seed: 3, windowSize: Window, timeProperty: "Time"));
 
+        // A first training on two days in which errors (a sparse count) never counted an event.
+        private static AutoencoderModel TrainedWithoutErrors()
+        {
+            var model = Untrained();
+            var (rows, keys) = Series(0, 2 * Day, 1);
+            foreach (var row in rows) row[0] = 0;
+            model.Train(Schema(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            return model;
+        }
+
         [Fact]
         public void ACountWithoutAnEventInTheFirstTrainingIsWatchedOnceAnIncrementalRunHasSome()
         {
             // Two days without a single error: errors is a sparse count (whole, none below 0, all 0) whose rate is not known.
-            using var first = Untrained();
-            var (rows, keys) = Series(0, 2 * Day, 1);
-            foreach (var row in rows) row[0] = 0;
-            first.Train(Schema(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            using var first = TrainedWithoutErrors();
             Assert.False(first.CountBursts?.Watches ?? false);
             Assert.Equal(0, first.CountBursts?.LimitFor(0) ?? 0);
             // Kept by the model file, as a scheduled job's model or another session's has it.
@@ -564,7 +571,7 @@ namespace AutoencoderPS.Engine.Tests
             using var model = ModelFile.Load(path);
 
             // A day with errors, trained on with -Incremental: the rate is known now, and the count is watched.
-            (rows, keys) = Series(5 * Day, Day, 7);
+            var (rows, keys) = Series(5 * Day, Day, 7);
             model.Train(model.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
             Assert.NotNull(model.CountBursts);
             Assert.True(model.CountBursts!.Watches);
@@ -643,16 +650,13 @@ namespace AutoencoderPS.Engine.Tests
         {
             // As a file from before: its first training's quiet count was not kept, and an incremental run with events
             // watches nothing, as it did.
-            using var first = Untrained();
-            var (rows, keys) = Series(0, 2 * Day, 1);
-            foreach (var row in rows) row[0] = 0;
-            first.Train(Schema(), rows, FirstRun, windows: SlidingWindow.Plan(Window, keys, null));
+            using var first = TrainedWithoutErrors();
             using var old = ModelFile.Load(Forged(first, "quiet-before.aemodel", metadata =>
             {
                 foreach (var feature in ModelFileLayout.FeaturesOf(metadata)) feature!.AsObject().Remove("CountPending");
             }));
             Assert.Null(old.CountBursts);
-            (rows, keys) = Series(5 * Day, Day, 7);
+            var (rows, keys) = Series(5 * Day, Day, 7);
             old.Train(old.Schema!, rows, LaterRun, windows: SlidingWindow.Plan(Window, keys, null), continueTraining: true);
             Assert.Null(old.CountBursts);
         }
