@@ -222,6 +222,84 @@ Describe 'Real-world exports: reading files' {
         }
     }
 
+    Context "Windows PowerShell's Export-Csv: a #TYPE line above the header" {
+        BeforeAll {
+            # Export-Csv and ConvertTo-Csv of Windows PowerShell 5.1 write this line first unless told -NoTypeInformation.
+            $script:typeLine = '#TYPE System.Management.Automation.PSCustomObject'
+            $script:typed = Join-Path $elsewhere 'typed.csv'
+            [System.IO.File]::WriteAllText($typed, "$typeLine`r`n" + [System.IO.File]::ReadAllText($fileB))
+        }
+
+        It 'Test-Anomaly -Path reads the rows under the header below it, as Import-Csv does, with the same scores' {
+            $errs = $null
+            $scored = @(Test-Anomaly -Model $m -Path $typed -ErrorVariable errs)
+            $errs | Should -HaveCount 0
+            $scored | Should -HaveCount 120
+            $scored.Id | Should -Be @($rowsB | ForEach-Object { $_.Id })
+            $scored.AnomalyScore | Should -Be @(Test-Anomaly -Model $m -Path $fileB).AnomalyScore
+        }
+
+        It 'Test-Anomaly -OutputPath writes what it writes for the file without the line' {
+            $plain, $fromTyped = (Join-Path $elsewhere 'plain-out.csv'), (Join-Path $elsewhere 'typed-out.csv')
+            Test-Anomaly -Model $m -Path $fileB -OutputPath $plain
+            Test-Anomaly -Model $m -Path $typed -OutputPath $fromTyped
+            Get-Content -LiteralPath $fromTyped -Raw | Should -BeExactly (Get-Content -LiteralPath $plain -Raw)
+        }
+
+        It 'training with -Path takes the same rows and features' {
+            $t = New-Autoencoder -HiddenLayer 4 -Seed 1
+            $errs = $null
+            $null = Invoke-AutoencoderTraining -Model $t -Path $typed -Epochs 1 -ThreadCount 1 -ErrorVariable errs
+            $errs | Should -HaveCount 0
+            $t.Training.Rows | Should -Be 120
+            @($t.Features) | Should -Be @($m.Features)
+        }
+
+        It 'the scheduled job (Invoke-AnomalyScoring) scores every row' {
+            $folder = Join-Path $elsewhere 'typed-job'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $modelFile = Join-Path $folder 'm.aemodel'
+            Export-Autoencoder -Model $m -Path $modelFile
+            $export = Join-Path $folder 'export.csv'
+            Copy-Item -LiteralPath $typed -Destination $export
+            $run = Invoke-AnomalyScoring -ModelPath $modelFile -Path $export -OutputPath (Join-Path $folder 'out.csv') -ThreadCount 1
+            $run.RowsScored | Should -Be 120
+            $run.RowsRejected | Should -Be 0
+            @(Import-Csv -LiteralPath (Join-Path $folder 'out.csv')).Id | Should -Be @($rowsB | ForEach-Object { $_.Id })
+        }
+
+        It 'with -Header (a file without a header row) the line is skipped too' {
+            $headerless = Join-Path $elsewhere 'typed-headerless.csv'
+            $lines = [System.IO.File]::ReadAllLines($fileB)
+            $names = @($lines[0].Split(',') | ForEach-Object { $_.Trim('"') })
+            # Split and joined again by lines: a quoted message's line break stays inside its quotes.
+            [System.IO.File]::WriteAllLines($headerless, @($typeLine) + @($lines | Select-Object -Skip 1))
+            $scored = @(Test-Anomaly -Model $m -Path $headerless -Header $names)
+            $scored | Should -HaveCount 120
+            $scored.AnomalyScore | Should -Be @(Test-Anomaly -Model $m -Path $fileB).AnomalyScore
+        }
+
+        It 'a file with only the line is EmptyCsvFile, saying so' {
+            $only = Join-Path $elsewhere 'typed-only.csv'
+            [System.IO.File]::WriteAllText($only, "$typeLine`n")
+            $errs = $null
+            $none = @(Test-Anomaly -Model $m -Path $only -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $none | Should -HaveCount 0
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'EmptyCsvFile,*'
+            $errs[0].ToString() | Should -Match '#TYPE line'
+        }
+
+        It 'a #TYPE line anywhere but first is a row like any other (a bad one)' {
+            $late = Join-Path $elsewhere 'typed-late.csv'
+            $lines = [System.IO.File]::ReadAllLines($fileB)
+            [System.IO.File]::WriteAllLines($late, @($lines[0], $typeLine) + @($lines | Select-Object -Skip 1))
+            $errs = $null
+            $scored = @(Test-Anomaly -Model $m -Path $late -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 120
+            $errs | Should -HaveCount 1
+        }
+    }
+
     Context 'culture, delimiter, encoding and header' {
         BeforeAll {
             # The same rows and settings, once as an invariant export and once as a de-DE one.

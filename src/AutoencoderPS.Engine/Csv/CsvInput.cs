@@ -69,6 +69,16 @@ namespace AutoencoderPS.Engine.Csv
 
         public IReadOnlyList<string> Names { get; }
 
+        /// <summary>
+        /// Whether a record is the type line that Windows PowerShell's Export-Csv and ConvertTo-Csv write above the header
+        /// unless told -NoTypeInformation (<c>#TYPE System.Management.Automation.PSCustomObject</c>): one field that starts
+        /// with "#TYPE ". Import-Csv skips it when it is the first line; every reader here skips it there too (and only there).
+        /// </summary>
+        public static bool IsTypeLine(IReadOnlyList<string> fields) =>
+            fields.Count == 1 && fields[0].StartsWith(TypeLinePrefix, StringComparison.OrdinalIgnoreCase);
+
+        private const string TypeLinePrefix = "#TYPE ";
+
         /// <summary>Names given for a file without a header row (-Header), not read from the file.</summary>
         public bool Given { get; }
 
@@ -183,10 +193,18 @@ namespace AutoencoderPS.Engine.Csv
             var header = HeaderOf(parser, path, options);
             if (header == null) yield break;
             CsvRecord? held = null;
+            // With a header read from the file, HeaderOf has passed a type line above it; with one given, the first line
+            // may still be one.
+            bool first = header.Given;
             while (parser.Read())
             {
                 var fields = parser.Record;
                 if (fields == null || IsSpaceLine(parser)) continue;
+                if (first)
+                {
+                    first = false;
+                    if (CsvHeader.IsTypeLine(fields)) continue;
+                }
                 if (held != null) yield return held;
                 held = new CsvRecord(header, fields, path, StartLine(parser));
             }
@@ -217,10 +235,12 @@ namespace AutoencoderPS.Engine.Csv
         private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
         {
             if (options.Header != null) return new CsvHeader(options.Header, path, given: true);
-            bool read;
-            while ((read = parser.Read()) && parser.Record != null && IsSpaceLine(parser)) { }
+            bool read, typeLine = false;
+            while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record))))) { }
             if (!read || parser.Record == null)
-                throw new AutoencoderException(ErrorIds.EmptyCsvFile, $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+                throw new AutoencoderException(ErrorIds.EmptyCsvFile, typeLine
+                    ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row. Use -Header for a file without one."
+                    : $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
 

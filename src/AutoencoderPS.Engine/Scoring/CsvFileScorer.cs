@@ -174,7 +174,7 @@ namespace AutoencoderPS.Engine.Scoring
             scoresWithReplicas = !learns;
             using var file = Open(path, out long lengthAtOpen);
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
-            bool skipHeader = headerInFile;
+            bool skipHeader = headerInFile, first = true;
             long records = 0;
             var inFlight = new Queue<Chunk>();
             long index = 0;
@@ -184,6 +184,11 @@ namespace AutoencoderPS.Engine.Scoring
                 while (reader.Next())
                 {
                     if (reader.IsBlank) continue;
+                    if (first)
+                    {
+                        first = false;
+                        if (reader.FieldCount == 1 && CsvHeader.IsTypeLine(reader.ReadFields()!)) continue;
+                    }
                     if (skipHeader) { skipHeader = false; continue; }
                     if (Stopping?.Invoke() == true) return false;
                     // A full chunk goes when the next record has been read: the file's last record is held back until
