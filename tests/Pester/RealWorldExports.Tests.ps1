@@ -606,6 +606,31 @@ Describe 'Real-world exports: column roles' {
         @($w.FeatureColumns.Name) -join ',' | Should -Be 'cpu,mem'
     }
 
+    It 'ids the tools write as Id or one lower-case word (Get-Process, Zabbix itemid) and Zabbix''s clock are no measurements' {
+        # Windows PowerShell's Get-Process | Export-Csv has Id (the process id); Zabbix's history export is
+        # itemid,clock,value,ns (clock in epoch seconds). Before, Id and itemid were numeric features: explanations read
+        # 'itemid 23296 (expected 23298)'.
+        $random = [System.Random]::new(3)
+        $clock0 = [long]1764547200
+        $zabbix = for ($i = 0; $i -lt 300; $i++) {
+            [pscustomobject]@{ itemid = 23296 + ($i % 3); clock = $clock0 + 60 * [math]::Floor($i / 3); value = [math]::Round(50 + 10 * $random.NextDouble(), 2); ns = $random.Next(0, 999999999) }
+        }
+        $z = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $null = $zabbix | Invoke-AutoencoderTraining -Model $z -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
+        @($z.Features) | Should -Not -Contain 'itemid'
+        @($z.Features) | Should -Not -Contain 'clock'
+        @($z.Features) | Should -Contain 'value'
+        ($z.Schema.Ignored | Where-Object Name -eq 'itemid').Reason | Should -Match 'an id'
+        ($z.Schema.Ignored | Where-Object Name -eq 'clock').Reason | Should -Match 'epoch seconds'
+
+        $processes = for ($i = 0; $i -lt 60; $i++) {
+            [pscustomobject]@{ Id = $random.Next(100, 60000); CPU = [math]::Round(10 * $random.NextDouble(), 2); WorkingSet = 100000 + $random.Next(0, 50000) }
+        }
+        $p = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $null = $processes | Invoke-AutoencoderTraining -Model $p -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
+        @($p.Features) -join ',' | Should -Be 'CPU,WorkingSet'
+    }
+
     It '-Feature naming a column the files lack is a terminating MissingFeatureColumn error naming it' {
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 4 -Feature cpu_pct, disk_iops
         $caught = $null

@@ -155,10 +155,11 @@ namespace AutoencoderPS.Engine.Features
     /// before and trained on again carry the verdicts of another model.</item>
     /// <item>A label column (named label, class, target, anomaly, outlier, is_anomaly, ground_truth, ...): it is the
     /// answer, not an observation; a model that reads it fails on every unlabelled row.</item>
-    /// <item>A numeric id column (named id, or ending in "_id", "-id", " id", or "Id"/"ID" after a lower-case letter: LineId,
-    /// EventID): its numbers name things; their size means nothing. (A text id with few values stays a category.)</item>
+    /// <item>A numeric id column (named id or Id, or ending in "_id", "-id", " id", or "Id"/"ID" after a lower-case letter: LineId,
+    /// EventID; or one of the ids tools write as one word: pid, itemid, eventid, ...): its numbers name things; their size
+    /// means nothing. (A text id with few values stays a category.)</item>
     /// <item>Epoch times: every number reads as Unix seconds or milliseconds of the years 2000-2100
-    /// (<see cref="TimestampParser.TryReadEpoch"/>) and the name says time (time, date, stamp, epoch, ts) or the numbers
+    /// (<see cref="TimestampParser.TryReadEpoch"/>) and the name says time (time, date, stamp, epoch, ts, Zabbix's clock) or the numbers
     /// never decrease. They are times (a timestamp column: left out, or hour and day features with -TimeFeatures).</item>
     /// <item>A row counter: at least 20 integers, each the one before plus the same step. New rows carry numbers the
     /// training rows never had, so every one of them would look anomalous.</item>
@@ -182,14 +183,22 @@ namespace AutoencoderPS.Engine.Features
             "groundtruth", "truth", "ytrue",
         };
 
-        private static readonly Regex IdName = new Regex(@"(^id$|[_\-\s.]id$|[a-z]Id$|[a-z]ID$|^u?uid$|^guid$)", RegexOptions.CultureInvariant);
+        private static readonly Regex IdName = new Regex(@"(^(?i:id)$|[_\-\s.](?i:id)$|[a-z]Id$|[a-z]ID$|^u?uid$|^guid$)", RegexOptions.CultureInvariant);
+
+        // Ids written as one lower-case word by the tools operators export from: PowerShell's process and thread objects
+        // (Id is caught above), ps and top (pid, ppid), Zabbix (itemid, hostid), event logs (eventid).
+        private static readonly HashSet<string> IdWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "pid", "ppid", "tid", "gid", "sid", "itemid", "hostid", "eventid", "processid", "threadid", "sessionid", "userid",
+            "jobid", "taskid", "requestid", "traceid", "spanid",
+        };
 
         private static readonly Regex CounterName = new Regex(@"_total$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         /// <summary>Whether <paramref name="name"/> is named as Prometheus names a counter (ending in "_total").</summary>
         public static bool IsCounterName(string name) => CounterName.IsMatch(name.Trim());
 
-        private static readonly Regex TimeName = new Regex(@"(time|date|stamp|epoch|^ts$|_ts$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+        private static readonly Regex TimeName = new Regex(@"(time|date|stamp|epoch|^ts$|_ts$|^clock$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         /// <summary>Whether <paramref name="name"/> is a label column's name ("Label", "is_anomaly", "Ground Truth").</summary>
         public static bool IsLabelName(string name) =>
@@ -203,7 +212,7 @@ namespace AutoencoderPS.Engine.Features
 
         private static readonly HashSet<string> ScoringOutputNames = new HashSet<string>(ScoreColumns.All, StringComparer.OrdinalIgnoreCase);
 
-        public static bool IsIdName(string name) => IdName.IsMatch(name.Trim());
+        public static bool IsIdName(string name) => IdName.IsMatch(name.Trim()) || IdWords.Contains(name.Trim());
 
         /// <summary>
         /// Whether <paramref name="numbers"/> (in row order) are a cumulative counter's: at least <see cref="MinCounterRows"/>,

@@ -62,7 +62,13 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("EventID", true)]
         [InlineData("request_id", true)]
         [InlineData("id", true)]
+        [InlineData("Id", true)]
+        [InlineData("ID", true)]
+        [InlineData("Request_ID", true)]
+        [InlineData("pid", true)]
+        [InlineData("itemid", true)]
         [InlineData("paid", false)]
+        [InlineData("humid", false)]
         [InlineData("valid", false)]
         [InlineData("Grid", false)]
         public void IdNamesAreWordsEndingInId(string name, bool isId)
