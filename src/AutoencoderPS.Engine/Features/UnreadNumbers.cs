@@ -32,8 +32,9 @@ namespace AutoencoderPS.Engine.Features
             @"^[+-]?\d+(?:[.,]\d+)?\s*(?:%|[nu\u00B5\u03BC]s|ms|s|sec|secs|m|min|mins|h|hrs?|d|days?|[kKMGTPE]i|[kKMGTP]i?B|[kKMGTP]b|bytes|" +
             @"[kKMG]?bps|[kKMG]?b/s|[kKMG]?B/s|[kKMG]bit/s|/s|ops/s|req/s|rpm|\u00B0[CF]|[kMG]?Hz|[kM]W|mV|mA)$", RegexOptions.CultureInvariant);
 
+        // The first group has no leading zero: "0,505" has no thousands, so it is a decimal comma, never "either way".
         private static readonly Regex GroupedNumber = new Regex(
-            @"^[+-]?\d{1,3}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", RegexOptions.CultureInvariant);
+            @"^[+-]?[1-9]\d{0,2}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", RegexOptions.CultureInvariant);
 
         /// <summary>Whether the culture writes decimals with a comma.</summary>
         public static bool HasDecimalComma(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == ",";

@@ -337,6 +337,18 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("thousands separators, which are never read as numbers (export the column without them); only if they are decimal commas", requests.Reason);
         }
 
+        [Theory]
+        [InlineData("0,505", UnreadNumberKind.OtherDecimal)]
+        [InlineData("-0,125", UnreadNumberKind.OtherDecimal)]
+        [InlineData("9,897", UnreadNumberKind.EitherWay)]
+        [InlineData("1.234,5", UnreadNumberKind.Grouped)]
+        [InlineData("012,345", UnreadNumberKind.OtherDecimal)]
+        public void ANumberWithALeadingZeroHasNoThousands(string text, UnreadNumberKind kind)
+        {
+            // A de-DE export's '0,505' was taken for thousands, and the advice said so ("some have thousands separators").
+            Assert.Equal(kind, UnreadNumbers.Classify(text, Invariant));
+        }
+
         [Fact]
         public void NumbersWithAUnitAreLeftOutSayingWhy()
         {
