@@ -67,7 +67,14 @@ namespace AutoencoderPS.Engine.Features
                     : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
             if (e.ErrorId == ErrorIds.FieldCountMismatch)
                 return "the rows have another number of fields than the header: the file is read with the wrong -Delimiter, or its rows are of another layout";
-            string value = e.Value as string ?? "";
+            // The value as the error wrote it: a number or a time too (an Excel serial date read as a number), not only text.
+            string value = e.Value switch
+            {
+                null => "",
+                string text => text,
+                System.IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+                var other => other.ToString() ?? "",
+            };
             if (e.Problem == FeatureValueProblem.NotTimestamp)
                 return $"the times, such as '{value}', are in a format that is not read: see the first error";
             if (!fromFiles)
