@@ -88,6 +88,8 @@ namespace AutoencoderPS.Engine
         public const string RowsOutOfOrder = "RowsOutOfOrder";
         /// <summary>A CSV row has another number of fields than its header (values would sit under the wrong columns).</summary>
         public const string FieldCountMismatch = "FieldCountMismatch";
+        /// <summary>A file's last CSV row ends inside a quoted field that is never closed: cut off (a file still being written).</summary>
+        public const string UnclosedQuote = "UnclosedQuote";
         /// <summary>A sliding-window row has no time.</summary>
         public const string TimeValueMissing = "TimeValueMissing";
         /// <summary>A sliding-window row's local time falls in the hour skipped when the model's time zone goes forward.</summary>

@@ -376,6 +376,40 @@ Describe 'Test-Anomaly' {
             }
         }
 
+        It 'a last row cut off inside a quoted field (a file still being written) is UnclosedQuote, in both paths and in training' {
+            # The cut row's open field was read as a value ('"0.51' as 0.51), without a word, by -Path and -OutputPath alike.
+            $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)
+            $last = $all[6] -split ','
+            $last[-1] = '"' + $last[-1]                                                               # the last value quoted, the file cut inside it
+            $whole = Join-Path $TestDrive 'whole-quoted.csv'
+            $cut = Join-Path $TestDrive 'cut-quoted.csv'
+            $quoted = ($last[0..($last.Count - 2)] + ($last[-1] + '"')) -join ','
+            [System.IO.File]::WriteAllText($whole, ((@($all[0..5]) + $quoted) -join "`n"))             # closed, no final line break: a row
+            [System.IO.File]::WriteAllText($cut, ((@($all[0..5]) + ($last -join ',')) -join "`n"))
+            foreach ($target in 'objects', 'file') {
+                $scored = Join-Path $TestDrive "cut-scored-$target.csv"
+                $splat = if ($target -eq 'file') { @{ OutputPath = $scored } } else { @{} }
+                $errs = $null
+                $out = @(Test-Anomaly -Model $m -Path $whole @splat -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $errs | Should -HaveCount 0
+                $count = if ($target -eq 'file') { @(Import-Csv -LiteralPath $scored).Count } else { $out.Count }
+                $count | Should -Be 6
+
+                $out = @(Test-Anomaly -Model $m -Path $cut @splat -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $errs | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'UnclosedQuote,*'
+                $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+                "$($errs[0])" | Should -BeLike "*line 7*ends inside a quoted field*under '$(($all[0] -split ',')[-1])'*still being written*"
+                $count = if ($target -eq 'file') { @(Import-Csv -LiteralPath $scored).Count } else { $out.Count }
+                $count | Should -Be 5
+            }
+            $t = New-Autoencoder -HiddenLayer 4 -Seed 1
+            $errs = $null
+            $null = Invoke-AutoencoderTraining -Model $t -Path $cut -Epochs 1 -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'UnclosedQuote,*' }) | Should -HaveCount 1
+            $t.Training.Rows | Should -Be 5
+        }
+
         It 'says a row is the header again where exports were joined into one file, and scores the rows after it' {
             # The row was "column 'CpuPct' has value 'CpuPct', which is not a number", with no word of why it was there.
             $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)

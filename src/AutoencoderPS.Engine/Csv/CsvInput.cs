@@ -140,13 +140,23 @@ namespace AutoencoderPS.Engine.Csv
 
         public IEnumerable<string> ColumnNames => Header.Names;
 
+        /// <summary>The file's last row, ending inside a quoted field no quote closes: cut off (<see cref="UnclosedQuote"/>).</summary>
+        public bool EndsInOpenQuote { get; internal set; }
+
         /// <summary>
         /// Null when the row's fields fit its header (as many, or more whose extras are all blank: a delimiter at the end of
-        /// each row); else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch).
+        /// each row) and it is whole; else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch),
+        /// or UnclosedQuote for a last row cut off inside a quoted field.
         /// </summary>
-        public FeatureValueException? FieldCountError() => Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i]);
+        public FeatureValueException? FieldCountError() =>
+            EndsInOpenQuote ? UnclosedQuote(Header, Fields.Count, Fields[^1])
+            : Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i]);
 
-        /// <summary>Throws the FieldCountMismatch of <paramref name="record"/> when it is a CSV row that does not fit its header.</summary>
+        /// <summary>The error of a row of <paramref name="fields"/> fields, the last (<paramref name="last"/>) cut off inside its quotes.</summary>
+        internal static FeatureValueException UnclosedQuote(CsvHeader header, int fields, string last) =>
+            FeatureValueException.UnclosedQuote(fields <= header.Names.Count ? header.Names[fields - 1] : $"(field {fields})", last);
+
+        /// <summary>Throws the FieldCountMismatch (or UnclosedQuote) of <paramref name="record"/> when it is a CSV row that does not fit its header.</summary>
         public static void ThrowIfMisshapen(IRecord record)
         {
             if (record is CsvRecord csv && csv.FieldCountError() is { } misshapen) throw misshapen;
@@ -196,6 +206,9 @@ namespace AutoencoderPS.Engine.Csv
             // With a header read from the file, HeaderOf has passed a type line above it; with one given, the first line
             // may still be one.
             bool first = header.Given;
+            // The raw text of the held record once the reader has the file's end in its buffer (only the last few
+            // kilobytes' records pay for it): the last record may end inside a quoted field that is never closed.
+            string? heldRaw = null;
             while (parser.Read())
             {
                 var fields = parser.Record;
@@ -207,6 +220,7 @@ namespace AutoencoderPS.Engine.Csv
                 }
                 if (held != null) yield return held;
                 held = new CsvRecord(header, fields, path, StartLine(parser));
+                heldRaw = reader.EndOfStream ? parser.RawRecord : null;
             }
             // The length of the file being read (its open handle), not of whatever file the path names by now: a
             // rotated log moved aside and replaced is still read whole.
@@ -215,6 +229,9 @@ namespace AutoencoderPS.Engine.Csv
                 throw new AutoencoderException(ErrorIds.InputFileShrank,
                     $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
                     "the rows before the cut were read, the last, possibly torn, row was not.");
+            if (held != null && heldRaw != null && options.EffectiveDelimiter.Length == 1 && options.EffectiveDelimiter[0] < 128 &&
+                CsvRecordReader.TextEndsInOpenQuote(heldRaw, (byte)options.EffectiveDelimiter[0]))
+                held.EndsInOpenQuote = true;
             if (held != null) yield return held;
         }
 

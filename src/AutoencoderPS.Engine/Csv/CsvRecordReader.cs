@@ -140,6 +140,21 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>After <see cref="Next"/> returned false: the record left unread ends inside a quoted field that is not closed.</summary>
         public bool PendingInQuotes { get; private set; }
 
+        /// <summary>
+        /// The record just read is the stream's last and ends inside a quoted field that no quote closes (a file cut off
+        /// while it was written): its fields are returned, and the caller rejects it (CsvRecord.UnclosedQuote).
+        /// </summary>
+        public bool EndsInOpenQuote { get; private set; }
+
+        /// <summary>Whether a record's text (<paramref name="raw"/>) ends inside a quoted field, read as <see cref="Step"/> reads bytes.</summary>
+        public static bool TextEndsInOpenQuote(string raw, byte delimiter)
+        {
+            var state = State.FieldStart;
+            // Only quotes, the delimiter and line breaks change the state, all ASCII: any other character stands as a letter.
+            foreach (char c in raw) Step(ref state, c < 128 ? (byte)c : (byte)'a', delimiter, out _);
+            return state == State.Quoted;
+        }
+
         /// <summary>Field <paramref name="i"/>'s bytes, for a record split in place (<see cref="Fields"/> is null).</summary>
         public ReadOnlySpan<byte> Field(int i) => buffer.AsSpan(bounds[2 * i], bounds[2 * i + 1] - bounds[2 * i]);
 
@@ -242,6 +257,7 @@ namespace AutoencoderPS.Engine.Csv
                 nextLine += LineBreaks;
                 next = lf < 0 ? filled : start + lf + 1;
                 Fields = null;
+                EndsInOpenQuote = false;
                 IsBlank = contentEnd == start || (IsSpace(buffer![start]) && OnlySpaces(buffer.AsSpan(start, contentEnd - start)));
                 if (IsBlank) FieldCount = 0;
                 else Split(start, contentEnd);
@@ -344,9 +360,11 @@ namespace AutoencoderPS.Engine.Csv
                 Pend(breaks, inQuotes: state == State.Quoted);
                 return Outcome.Pending;
             }
-            // The last record of a stream without a final line break (an open quoted field runs to the end).
+            // The last record of a stream without a final line break (an open quoted field runs to the end: the caller
+            // rejects it, EndsInOpenQuote).
             slowFields.Add(Decode(fieldLength));
             Finish(false, breaks, filled);
+            EndsInOpenQuote = state == State.Quoted;
             return Outcome.Record;
         }
 
@@ -354,6 +372,7 @@ namespace AutoencoderPS.Engine.Csv
 
         private void Finish(bool blank, int breaks, int after)
         {
+            EndsInOpenQuote = false;
             IsBlank = blank;
             Fields = blank ? null : slowFields.ToArray();
             FieldCount = Fields?.Length ?? 0;

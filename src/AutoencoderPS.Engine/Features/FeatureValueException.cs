@@ -106,6 +106,16 @@ namespace AutoencoderPS.Engine.Features
                     "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns.",
                     ErrorIds.FieldCountMismatch);
 
+        /// <summary>
+        /// A file's last row, which ends inside a quoted field that no quote closes (<paramref name="lastField"/>: the column it
+        /// sits under): the file was cut there, most often because it was still being written, so its last value is torn.
+        /// </summary>
+        public static FeatureValueException UnclosedQuote(string lastField, string value) =>
+            new FeatureValueException(FeatureValueProblem.FieldCount, lastField, value,
+                $"the file ends inside a quoted field ('{Text.PrintableText.Cut(value, 40)}' under '{lastField}') that no quote closes: its last row " +
+                "is cut off, most often because the file was still being written. The row is left out; score the file again once it is complete.",
+                ErrorIds.UnclosedQuote);
+
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch
         {
             FeatureValueProblem.MissingColumn => ErrorIds.MissingFeatureColumn,

@@ -547,7 +547,7 @@ namespace AutoencoderPS.Engine.Scoring
                 int count = reader.FieldCount;
                 if (reader.Fields != null)
                 {
-                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal, EndsInOpenQuote = reader.EndsInOpenQuote });
                     holdsFields = true;
                     return;
                 }
@@ -605,6 +605,8 @@ namespace AutoencoderPS.Engine.Scoring
             public int Offset, FirstEnd, FieldCount;
             public string[]? Fields;
             public long Line, Ordinal;
+            // The file's last record, cut off inside a quoted field (read field by field, so Fields holds it): rejected.
+            public bool EndsInOpenQuote;
         }
 
         /// <summary>
@@ -680,7 +682,7 @@ namespace AutoencoderPS.Engine.Scoring
                 imputedScratch.Clear();
                 try
                 {
-                    if (entry.FieldCount != chunk.Header!.Names.Count) CheckFieldCount(entry);
+                    if (entry.FieldCount != chunk.Header!.Names.Count || entry.EndsInOpenQuote) CheckFieldCount(entry);
                     for (int c = 0; c < fieldOf.Length; c++)
                     {
                         int f = fieldOf[c];
@@ -721,6 +723,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 var row = entry;
                 var current = chunk;
+                if (row.EndsInOpenQuote) throw CsvRecord.UnclosedQuote(current.Header!, row.FieldCount, row.Fields![^1]);
                 if (current.Header!.Fit(row.FieldCount, i => row.Fields != null ? row.Fields[i] : Utf8.GetString(current.Field(row, i))) is { } misshapen)
                     throw misshapen;
             }

@@ -55,6 +55,7 @@ namespace AutoencoderPS.Errors
             [RowDatedAhead] = ErrorCategory.InvalidData,
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
             [FieldCountMismatch] = ErrorCategory.InvalidData,
+            [UnclosedQuote] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
             [TimeValueNonexistent] = ErrorCategory.InvalidData,
