@@ -100,6 +100,11 @@ namespace AutoencoderPS.Engine
         public const string GroupValueMissing = "GroupValueMissing";
         /// <summary>An input file lacks some of the model's feature columns.</summary>
         public const string FeatureColumnsMissing = "FeatureColumnsMissing";
+        /// <summary>
+        /// A machine's performance counters lack one the features read (a host whose piped rows came after those the
+        /// features were chosen from): none of its rows can be read.
+        /// </summary>
+        public const string CounterMissingOnMachine = "CounterMissingOnMachine";
         /// <summary>The model has no feature of that name.</summary>
         public const string FeatureNotFound = "FeatureNotFound";
 

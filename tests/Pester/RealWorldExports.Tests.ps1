@@ -1542,6 +1542,113 @@ Describe 'Real-world exports: performance counters of another machine' {
         @(148..160 | Where-Object { $scored[$_].IsAnomaly }).Count | Should -BeGreaterThan 0
     }
 
+    It 'trains on piped rows of a host that comes after the rows roles are chosen from, as its own series, as -Path does' {
+        # Piped rows have no header to read ahead: the features are chosen from the first 1,000 rows, which hold WEB01's
+        # alone. WEB03's rows after them hold every counter the features read, under WEB03's name: read by their paths,
+        # each its own series. Test-Anomaly and Set-AutoencoderThreshold take them so too.
+        $late03 = Join-Path $TestDrive 'late-web03.csv'
+        Write-CounterExport -Path $late03 -Machine WEB03 -First 0 -Count 400 -Seed 11 -Spike (250..255)
+        $byPath = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $byPath -Path $web01, $late03 -Epochs 2 -ThreadCount 1 -WarningAction SilentlyContinue
+        $piped = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = Import-Csv -LiteralPath $web01, $late03 | Invoke-AutoencoderTraining -Model $piped -Epochs 2 -ThreadCount 1 -ErrorVariable failed -WarningAction SilentlyContinue
+        $failed | Should -BeNullOrEmpty
+        @($piped.FeatureColumns.Name) | Should -Be @($counters | ForEach-Object { "\\WEB01$_" })
+        # 3 rows warming up in each host's series.
+        $piped.Training.Rows | Should -Be 1594
+        $piped.Threshold | Should -Be $byPath.Threshold
+
+        $scoredByPath = @(Test-Anomaly -Model $byPath -Path $web01, $late03 -ThreadCount 1 3>$null)
+        $scoredPiped = @(Import-Csv -LiteralPath $web01, $late03 | Test-Anomaly -Model $byPath -ThreadCount 1 -ErrorVariable scoreFailed 3>$null)
+        $scoreFailed | Should -BeNullOrEmpty
+        @($scoredPiped | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" }) | Should -Be @($scoredByPath | ForEach-Object { "$($_.AnomalyScore)|$($_.AnomalyStatus)" })
+        # WEB03's first rows warm its own window up: not a continuation of WEB01's series.
+        @($scoredPiped | Select-Object -Skip 1200 -First 4 | ForEach-Object AnomalyStatus) | Should -Be @('WarmingUp', 'WarmingUp', 'WarmingUp', 'Scored')
+
+        $null = Set-AutoencoderThreshold -Model $byPath -Method Percentile -Value 98 -Path $web01, $late03
+        $recalibrated = $byPath.Threshold
+        $null = Import-Csv -LiteralPath $web01, $late03 | Set-AutoencoderThreshold -Model $byPath -Method Percentile -Value 99
+        $null = Import-Csv -LiteralPath $web01, $late03 | Set-AutoencoderThreshold -Model $byPath -Method Percentile -Value 98 -ErrorVariable thresholdFailed
+        $thresholdFailed | Should -BeNullOrEmpty
+        $byPath.Threshold | Should -Be $recalibrated
+    }
+
+    It 'stops at the first piped row of a later host that lacks a counter the features read, with one error saying which and what to do; scoring leaves that host out' {
+        # Before, each of its rows failed, and after 100 training stopped with "the likely cause: the input rows are not
+        # the kind of data the model was trained on".
+        $lacking03 = Join-Path $TestDrive 'lacking-web03.csv'
+        $full03 = Join-Path $TestDrive 'full-web03.csv'
+        Write-CounterExport -Path $full03 -Machine WEB03 -First 0 -Count 400 -Seed 12
+        Import-Csv -LiteralPath $full03 | Select-Object -ExcludeProperty '\\WEB03\Memory\Available MBytes' | Export-Csv -LiteralPath $lacking03 -UseQuotes AsNeeded
+        $model = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $rowErrors = $null
+        $failed = @()
+        try {
+            Import-Csv -LiteralPath $web01, $lacking03 | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 -ErrorVariable rowErrors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+        }
+        catch { $failed += $_ }
+        # No row's error before it (-ErrorVariable holds the stop itself as an exception, not as a record).
+        @($rowErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'CounterMissingOnMachine,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        # The target is the row that failed: WEB03's first.
+        $failed[0].TargetObject.'\\WEB03\Processor(_Total)\% Processor Time' | Should -Not -BeNullOrEmpty
+        $failed[0].TargetObject.$pdh | Should -Be (Import-Csv -LiteralPath $lacking03 | Select-Object -First 1).$pdh
+        $message = "$($failed[0])"
+        $message | Should -BeLike "Row 1201: *WEB03*'\\WEB03\Memory\Available MBytes'*"
+        $message | Should -BeLike '*-Path*'
+        $message | Should -BeLike "*-ExcludeFeature '\\WEB01\Memory\Available MBytes'*"
+        $message | Should -Not -BeLike '*-Culture*'
+        $model.IsTrained | Should -BeFalse
+
+        # What it suggests works: -Path with every host's file leaves the counter WEB03 lacks out; so does -ExcludeFeature.
+        $byPath = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $byPath -Path $web01, $lacking03 -Epochs 2 -ThreadCount 1 -ErrorVariable pathFailed -WarningAction SilentlyContinue
+        $pathFailed | Should -BeNullOrEmpty
+        $byPath.Training.Rows | Should -Be 1594
+        $excluding = New-Autoencoder -HiddenLayer 12, 4 -WindowSize 4 -TimeProperty $pdh -TimeZone 'UTC' -Seed 3 -ExcludeFeature '\\WEB01\Memory\Available MBytes'
+        $null = Import-Csv -LiteralPath $web01, $lacking03 | Invoke-AutoencoderTraining -Model $excluding -Epochs 2 -ThreadCount 1 -ErrorVariable excludingFailed -WarningAction SilentlyContinue
+        $excludingFailed | Should -BeNullOrEmpty
+        @($excluding.FeatureColumns.Name) | Should -Be @($byPath.FeatureColumns.Name)
+        $excluding.Training.Rows | Should -Be 1594
+
+        # Training further, the model's features are fixed: the same one error, at WEB03's first row.
+        $furtherPath = Join-Path $TestDrive 'web01-further.aemodel'
+        Export-Autoencoder -Model $counterModel -Path $furtherPath
+        $further = Import-Autoencoder -Path $furtherPath
+        $furtherRowErrors = $null
+        $failedFurther = @()
+        try {
+            Import-Csv -LiteralPath $lacking03 | Invoke-AutoencoderTraining -Model $further -Incremental -Epochs 1 -ThreadCount 1 -ErrorVariable furtherRowErrors -ErrorAction SilentlyContinue 3>$null | Out-Null
+        }
+        catch { $failedFurther += $_ }
+        @($furtherRowErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        $failedFurther.Count | Should -Be 1
+        $failedFurther[0].FullyQualifiedErrorId | Should -BeLike 'CounterMissingOnMachine,*'
+        "$($failedFurther[0])" | Should -BeLike "Row 1: *WEB03*'\\WEB03\Memory\Available MBytes'*"
+
+        # A threshold on new rows: the same, the threshold unchanged (before, one error for each of WEB03's 400 rows).
+        $before = $further.Threshold
+        $thresholdRowErrors = $null
+        $stopped = $null
+        try { Import-Csv -LiteralPath $web01, $lacking03 | Set-AutoencoderThreshold -Model $further -Method Percentile -Value 98 -ErrorVariable thresholdRowErrors -ErrorAction SilentlyContinue }
+        catch { $stopped = $_ }
+        @($thresholdRowErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) | Should -BeNullOrEmpty
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'CounterMissingOnMachine,*'
+        "$stopped" | Should -BeLike "Row 1201: *'\\WEB03\Memory\Available MBytes'*The threshold is unchanged."
+        $further.Threshold | Should -Be $before
+
+        # Scoring: one error for WEB03, whose rows are left out, and WEB01's rows scored as alone (before, 100 errors
+        # and a stop that blamed the input).
+        $scored = @(Import-Csv -LiteralPath $web01, $lacking03 | Test-Anomaly -Model $counterModel -ThreadCount 1 -ErrorVariable scoreErrors -ErrorAction SilentlyContinue 3>$null)
+        $scoreErrors.Count | Should -Be 1
+        $scoreErrors[0].FullyQualifiedErrorId | Should -BeLike 'CounterMissingOnMachine,*'
+        "$($scoreErrors[0])" | Should -BeLike "Row 1201: *'\\WEB03\Memory\Available MBytes'*rows are left out; the other machines' are scored."
+        $scored.Count | Should -Be 1200
+        @($scored.AnomalyScore) | Should -Be @(Test-Anomaly -Model $counterModel -Path $web01 -ThreadCount 1 3>$null).AnomalyScore
+    }
+
     It 'trains further (-Incremental) on WEB02''s rows, keeping the counters as named' {
         $copy = Import-Autoencoder -Path (Join-Path $TestDrive 'web01.aemodel')
         $null = Invoke-AutoencoderTraining -Model $copy -Path $web02 -Incremental -Epochs 1 -ThreadCount 1 -ErrorVariable failed 3>$null

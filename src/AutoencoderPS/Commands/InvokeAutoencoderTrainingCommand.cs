@@ -394,6 +394,7 @@ namespace AutoencoderPS.Commands
                     rejected++;
                     // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
                     if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
+                    StopIfMachineLacksCounter(Model.Schema, e, record, row, featuresFixed: true, Unchanged);
                     RowFailed(e.ReadOn(Model.Schema.InputMachine(record), InputCulture), record, row, Unchanged);
                 }
                 return;
@@ -516,7 +517,9 @@ namespace AutoencoderPS.Commands
                 rejected++;
                 // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
                 if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
-                RowFailed(e.ReadOn(builder!.Roles.InputMachine(record), InputCulture), record, row, Unchanged);
+                // A host whose rows came after those the features were chosen from (piped) may lack a counter they read.
+                StopIfMachineLacksCounter(builder!.Roles, e, record, row, featuresFixed: false, Unchanged);
+                RowFailed(e.ReadOn(builder.Roles.InputMachine(record), InputCulture), record, row, Unchanged);
             }
         }
 

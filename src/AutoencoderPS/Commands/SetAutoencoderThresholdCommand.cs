@@ -159,6 +159,8 @@ namespace AutoencoderPS.Commands
             {
                 // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
                 if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
+                // A machine whose counters lack one the model reads: every row of it would be an error of its own.
+                StopIfMachineLacksCounter(Model.Schema!, e, record, row, featuresFixed: true, " The threshold is unchanged.");
                 WriteError(RowError(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row));
             }
         }

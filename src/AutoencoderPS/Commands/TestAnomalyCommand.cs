@@ -458,11 +458,28 @@ namespace AutoencoderPS.Commands
 
         private long failedRows;
 
+        // Machines whose piped rows lack a counter the model reads: each is told once, and its rows are left out.
+        private HashSet<string>? machinesLacking;
+
         // One row's error; after MaxConsecutiveFailures in a row, one terminating error that says what is likely wrong
         // (an -OutputPath is then not written: a previous file there stays).
         private void RowFailed(FeatureValueException e, IRecord record, long row)
         {
             failedRows++;
+            // Piped rows of a machine whose counters lack one the model reads (a later host of a fleet): one error for the
+            // machine, as for a -Path file without the model's columns, and its rows are left out; the other hosts' are
+            // scored. (The first piped row's columns are checked before any row is scored.)
+            if (!ReadsFiles && MissingCounters.Check(Model.Schema!, record, e, featuresFixed: true, fromFiles: false) is { } missing &&
+                CounterPath.SoleMachine(record.ColumnNames) is { } machine)
+            {
+                if ((machinesLacking ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(machine))
+                {
+                    var error = EngineError(missing, TargetOf(record));
+                    error.ErrorDetails = new ErrorDetails(PrintableText.Of($"{Locate(record, row)}: {missing.Message} Its rows are left out; the other machines' are scored."));
+                    WriteError(error);
+                }
+                return;
+            }
             RowFailed(e, record, row, output != null ? " The output file was not written; a previous file there is unchanged." : "");
         }
 

@@ -61,6 +61,7 @@ namespace AutoencoderPS.Errors
             [TimeValueNonexistent] = ErrorCategory.InvalidData,
             [GroupValueMissing] = ErrorCategory.InvalidData,
             [FeatureColumnsMissing] = ErrorCategory.InvalidData,
+            [CounterMissingOnMachine] = ErrorCategory.InvalidData,
             [FeatureNotFound] = ErrorCategory.ObjectNotFound,
 
             // Input files

@@ -193,5 +193,36 @@ namespace AutoencoderPS.Engine.Tests
             Assert.NotNull(ColumnMismatch.Check("File 'mixed.csv'", new[] { On("WEB01", Cpu), On("WEB01", Memory) }, null,
                 new[] { On("WEB01", Cpu), On("WEB02", Memory) }, n => string.Equals(n, On("WEB01", Cpu), StringComparison.OrdinalIgnoreCase)));
         }
+
+        [Fact]
+        public void AMachineLackingACounterTheFeaturesReadIsOneErrorNamingItsCounterAndWhatToDo()
+        {
+            var schema = new FeatureSchema(new[] { On("WEB01", Cpu), On("WEB01", Memory), "note" });
+            FeatureValueException Fails(IRecord record) =>
+                Assert.Throws<FeatureValueException>(() => schema.Featurize(record, CultureInfo.InvariantCulture, new double[3]));
+
+            // Another machine's row without the memory counter: named as its machine writes it, and as the features name it.
+            var web03 = new TestRecord(("time", "x"), (On("WEB03", Cpu), 1.0), ("note", 2.0));
+            var piped = MissingCounters.Check(schema, web03, Fails(web03), featuresFixed: false, fromFiles: false);
+            Assert.NotNull(piped);
+            Assert.Equal(ErrorIds.CounterMissingOnMachine, piped!.ErrorId);
+            Assert.StartsWith($"The performance counters of WEB03 lack '{On("WEB03", Memory)}', which the features read (named as WEB01's: '{On("WEB01", Memory)}')", piped.Message);
+            Assert.Contains("-Path", piped.Message);
+            Assert.Contains($"-ExcludeFeature '{On("WEB01", Memory)}'", piped.Message);
+            var trained = MissingCounters.Check(schema, web03, Fails(web03), featuresFixed: true, fromFiles: false)!;
+            Assert.Contains("The model was trained with it", trained.Message);
+            Assert.DoesNotContain("-Path", trained.Message);
+
+            // Not a machine's missing counter: a column that is no counter, a relog of two machines, a value that is no number.
+            var noNote = new TestRecord((On("WEB03", Cpu), 1.0), (On("WEB03", Memory), 2.0));
+            Assert.Null(MissingCounters.Check(schema, noNote, Fails(noNote), featuresFixed: false, fromFiles: false));
+            var relog = new TestRecord((On("WEB02", Cpu), 1.0), (On("WEB03", Cpu), 1.0), ("note", 2.0));
+            Assert.Null(MissingCounters.Check(schema, relog, Fails(relog), featuresFixed: false, fromFiles: false));
+            var text = new TestRecord((On("WEB03", Cpu), "abc"), (On("WEB03", Memory), 2.0), ("note", 2.0));
+            Assert.Null(MissingCounters.Check(schema, text, Fails(text), featuresFixed: false, fromFiles: false));
+            // A piped row of the features' own machine is left to its own error (a counter instance that came and went).
+            var own = new TestRecord((On("web01", Cpu), 1.0), ("note", 2.0));
+            Assert.Null(MissingCounters.Check(schema, own, Fails(own), featuresFixed: false, fromFiles: false));
+        }
     }
 }

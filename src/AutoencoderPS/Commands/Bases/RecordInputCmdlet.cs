@@ -173,6 +173,19 @@ namespace AutoencoderPS.Commands
                 TargetOf(record)));
         }
 
+        /// <summary>
+        /// Stops with one CounterMissingOnMachine error, then <paramref name="afterStop"/>, when <paramref name="e"/> is a
+        /// performance counter that the row's machine lacks (<see cref="MissingCounters"/>): every row of that machine
+        /// would fail alike, and a run of them would end blaming the culture. Returns otherwise.
+        /// </summary>
+        protected void StopIfMachineLacksCounter(FeatureSchema schema, FeatureValueException e, IRecord record, long row, bool featuresFixed, string afterStop = "")
+        {
+            if (MissingCounters.Check(schema, record, e, featuresFixed, ReadsFiles) is not { } missing) return;
+            var error = EngineError(new AutoencoderException(missing.ErrorId, missing.Message + afterStop), TargetOf(record));
+            error.ErrorDetails = new ErrorDetails(PrintableText.Of($"{Locate(record, row)}: {missing.Message}{afterStop}"));
+            ThrowTerminatingError(error);
+        }
+
         /// <summary>Called before a run of failed rows stops the command: what was read before it is written out here.</summary>
         protected virtual void BeforeTooManyRowFailures() { }
 
