@@ -65,6 +65,8 @@ namespace AutoencoderPS.Engine.Features
                 return fromFiles
                     ? "the rows are not in time order within their group: give the files in time order (oldest first), each once"
                     : "the rows are not in time order within their group: sort them by the model's time property first (Sort-Object)";
+            if (e.Problem == FeatureValueProblem.MissingColumn)
+                return $"the rows have no column '{e.Column}', which the model reads: they are another export than the one it was trained on, or the column was renamed";
             if (e.ErrorId == ErrorIds.FieldCountMismatch)
                 return "the rows have another number of fields than the header: the file is read with the wrong -Delimiter, or its rows are of another layout";
             // The value as the error wrote it: a number or a time too (an Excel serial date read as a number), not only text.

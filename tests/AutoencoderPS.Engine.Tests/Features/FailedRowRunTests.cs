@@ -16,6 +16,16 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheLikelyCauseOfRowsLackingAColumnNamesIt()
+        {
+            // Rows without a column the model reads stopped with "the file is probably read with the wrong -Culture or
+            // -Delimiter", which sent the operator the wrong way.
+            var error = new FeatureValueException(FeatureValueProblem.MissingColumn, "MemoryPct", null, "the row has no column 'MemoryPct'.");
+            foreach (bool fromFiles in new[] { false, true })
+                Assert.StartsWith("the rows have no column 'MemoryPct', which the model reads", FailedRowRun.LikelyCause(error, fromFiles));
+        }
+
+        [Fact]
         public void ARunOfFailedRowsStopsAtTheLimitAndARowReadBetweenStartsAnew()
         {
             var run = new FailedRowRun();
