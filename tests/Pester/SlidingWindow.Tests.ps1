@@ -149,6 +149,19 @@ Describe 'Sliding windows' {
             }
         }
 
+        It 'warns once when many scored rows repeat the time of the row before them in their group, naming the first' {
+            # Each row sent twice (two exporters, or a file scored with its copy): windows held repeated rows and scored as
+            # unusual for that alone, without a word.
+            $said = @()
+            $null = @($fresh | Copy-Row | Test-Anomaly -Model $model -WarningVariable said -WarningAction SilentlyContinue)
+            @($said | Where-Object { "$_" -like '*same time as the row before*' }) | Should -HaveCount 0
+            $twice = @($fresh | ForEach-Object { $_; $_ } | Copy-Row)
+            $null = @($twice | Test-Anomaly -Model $model -WarningVariable said -WarningAction SilentlyContinue)
+            $shared = @($said | Where-Object { "$_" -like '*same time as the row before*' })
+            $shared | Should -HaveCount 1
+            "$($shared[0])" | Should -BeLike "40 of the 80 rows had the same time as the row before them in their group ('Host') (the first at 2026-03-02 05:00:00 of group 'web1')*sent twice*"
+        }
+
         It 'shows warming-up rows in the table view' {
             ($scored[0..1] | Format-Table | Out-String) | Should -Match 'warming up'
         }

@@ -160,6 +160,27 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
+        /// A warning when more than one scored row in ten had the same time as the row before it in its series (the
+        /// training's rule, <see cref="WindowPlan.SharedTimesWarning"/>), else null: a window then holds a row twice, or
+        /// rows of two sources or metrics, and scores as unusual for that alone. Said once per call or run.
+        /// </summary>
+        public string? SharedTimesWarning()
+        {
+            if (Series?.Windows is not { } windows || windows.TimedRows == 0 || windows.SharedTimes * 10 <= windows.TimedRows) return null;
+            var invariant = CultureInfo.InvariantCulture;
+            var first = windows.FirstSharedTime;
+            var shown = first.Time is DateTime t && t.Kind == DateTimeKind.Utc && model.Settings.Zone is { } zone
+                ? TimeZoneInfo.ConvertTimeFromUtc(t, zone) : first.Time;
+            string group = model.Settings.GroupBy == null ? "series" : $"group ('{model.Settings.GroupBy}')";
+            return $"{windows.SharedTimes.ToString("N0", invariant)} of the {windows.TimedRows.ToString("N0", invariant)} rows had the same time as the row " +
+                $"before them in their {group} (the first at {(shown is DateTime at ? WindowAssembler.Format(at) : "?")}{WindowAssembler.GroupText(first.Group)}): " +
+                "the same rows sent twice, two exporters writing one series, or one measurement per row (time, metric, value)? A window then " +
+                "holds a row twice, or rows of different sources, and scores as unusual for that alone. Drop the repeated rows, " +
+                (model.Settings.GroupBy == null ? "give the model a -GroupBy that tells the sources apart (and train it so), " : "") +
+                "or pivot a long export to one row per time (see 'Long exports' in about_AutoencoderPS).";
+        }
+
+        /// <summary>
         /// A warning when this pipeline wrote rows as <see cref="WindowStatus.NoData"/> (no feature had a value),
         /// else null: their windows go on as across absent rows, so nothing else says that a host stopped reporting. Said
         /// once per call (Test-Anomaly) or per run (the scheduled job).

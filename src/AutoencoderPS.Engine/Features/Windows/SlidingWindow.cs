@@ -188,6 +188,19 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
         public long Rows => rows;
 
+        /// <summary>Rows with a time accepted by this assembler (not kept by <see cref="Save"/>: a scheduled run counts its own).</summary>
+        public long TimedRows { get; private set; }
+
+        /// <summary>
+        /// Of <see cref="TimedRows"/>, those with the same time as the row before them in their group (the first:
+        /// <see cref="FirstSharedTime"/>): rows sent twice, two exporters writing one series, or a long export (one metric
+        /// a row). Training counts the same (<see cref="WindowPlan.SharedTimes"/>).
+        /// </summary>
+        public long SharedTimes { get; private set; }
+
+        /// <summary>The first row counted in <see cref="SharedTimes"/>.</summary>
+        public WindowKey FirstSharedTime { get; private set; }
+
         /// <summary>
         /// Forgets the groups that have gone silent, and returns them (null: none); a row of such a group starts it
         /// afresh, as a group never seen. The groups with a row since the last call (its row count is kept with the
@@ -316,6 +329,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             }
             // The row is accepted (nothing below refuses it).
             series.LastRow = ++rows;
+            if (key.Time != null)
+            {
+                TimedRows++;
+                if (series.LastTime == key.Time && SharedTimes++ == 0) FirstSharedTime = key;
+            }
             if (stepOf != null && key.Time != null)
             {
                 if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
