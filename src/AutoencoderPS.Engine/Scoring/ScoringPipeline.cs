@@ -168,16 +168,22 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (Series?.Windows is not { } windows || windows.TimedRows == 0 || windows.SharedTimes * 10 <= windows.TimedRows) return null;
             var invariant = CultureInfo.InvariantCulture;
-            var first = windows.FirstSharedTime;
-            var shown = first.Time is DateTime t && t.Kind == DateTimeKind.Utc && model.Settings.Zone is { } zone
-                ? TimeZoneInfo.ConvertTimeFromUtc(t, zone) : first.Time;
             string group = model.Settings.GroupBy == null ? "series" : $"group ('{model.Settings.GroupBy}')";
             return $"{windows.SharedTimes.ToString("N0", invariant)} of the {windows.TimedRows.ToString("N0", invariant)} rows had the same time as the row " +
-                $"before them in their {group} (the first at {(shown is DateTime at ? WindowAssembler.Format(at) : "?")}{WindowAssembler.GroupText(first.Group)}): " +
+                $"before them in their {group} (the first{Where(windows.FirstSharedTime)}): " +
                 "the same rows sent twice, two exporters writing one series, or one measurement per row (time, metric, value)? A window then " +
                 "holds a row twice, or rows of different sources, and scores as unusual for that alone. Drop the repeated rows, " +
                 (model.Settings.GroupBy == null ? "give the model a -GroupBy that tells the sources apart (and train it so), " : "") +
                 "or pivot a long export to one row per time (see 'Long exports' in about_AutoencoderPS).";
+        }
+
+        // Where a row of a series is, for a warning: " at <time> of group '<group>'" (either part may be absent). With a model's
+        // time zone, times are instants: shown as the export's clock time.
+        private string Where(WindowKey key)
+        {
+            var shown = key.Time is DateTime t && t.Kind == DateTimeKind.Utc && model.Settings.Zone is { } zone
+                ? TimeZoneInfo.ConvertTimeFromUtc(t, zone) : key.Time;
+            return (shown is DateTime at ? $" at {WindowAssembler.Format(at)}" : "") + WindowAssembler.GroupText(key.Group);
         }
 
         /// <summary>
@@ -189,10 +195,7 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (NoData == 0 || FirstNoData is not { } first) return null;
             var invariant = CultureInfo.InvariantCulture;
-            // With a model's time zone, times are instants: shown as the export's clock time.
-            var shown = first.Time is DateTime t && t.Kind == DateTimeKind.Utc && model.Settings.Zone is { } zone
-                ? TimeZoneInfo.ConvertTimeFromUtc(t, zone) : first.Time;
-            string where = (shown is DateTime at ? $" at {WindowAssembler.Format(at)}" : "") + WindowAssembler.GroupText(first.Group);
+            string where = Where(first);
             if (where.Length > 0) where = ", the first" + where;
             var measured = Schema.MeasuredNames.Select(c => $"'{c}'").ToArray();
             return $"{NoData.ToString("N0", invariant)} row(s) had no value in any of the model's features ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
