@@ -730,6 +730,8 @@ namespace AutoencoderPS.Engine.Features
             // ("9,897": 9897 with a separator, or 9.897 with a decimal comma); or a number with a unit ("12 %", "32.4 ms").
             private int otherDecimal, grouped, eitherWay, withUnit;
             private string? otherDecimalSample, groupedSample, eitherWaySample, withUnitSample;
+            // A value whose unit is not the first one's ('1.2 GB' after '949 MB'): a column scaled to its values' sizes.
+            private string? otherUnitSample;
 
             private static bool HasDecimalComma(CultureInfo culture) => UnreadNumbers.HasDecimalComma(culture);
 
@@ -740,7 +742,11 @@ namespace AutoencoderPS.Engine.Features
                     case UnreadNumberKind.EitherWay: eitherWay++; eitherWaySample ??= text; break;
                     case UnreadNumberKind.OtherDecimal: otherDecimal++; otherDecimalSample ??= text; break;
                     case UnreadNumberKind.Grouped: grouped++; groupedSample ??= text; break;
-                    case UnreadNumberKind.WithUnit: withUnit++; withUnitSample ??= text; break;
+                    case UnreadNumberKind.WithUnit:
+                        withUnit++;
+                        withUnitSample ??= text;
+                        if (otherUnitSample == null && UnreadNumbers.UnitOf(text) != UnreadNumbers.UnitOf(withUnitSample)) otherUnitSample = text;
+                        break;
                 }
             }
 
@@ -756,8 +762,12 @@ namespace AutoencoderPS.Engine.Features
                     ? "give the file's culture with -Culture (for example en-US), or leave -Culture out for the invariant culture"
                     : "give the file's culture with -Culture (for example de-DE)";
                 if (withUnit > 0 && withUnit >= otherDecimal + grouped + eitherWay)
-                    return $"numbers with a unit (such as '{withUnitSample}'), which are not read as numbers: export the column without the unit, " +
-                           "or take the unit off (-replace) before training and scoring";
+                    return otherUnitSample != null
+                        // Taking the units off would put 949 (MB) and 1.2 (GB) on one scale.
+                        ? $"numbers with units that differ from value to value (such as '{withUnitSample}' and '{otherUnitSample}'), which are not read " +
+                          "as numbers: export the raw values (in Grafana, Download CSV without 'Formatted data'); taking the units off would mix their scales"
+                        : $"numbers with a unit (such as '{withUnitSample}'), which are not read as numbers: export the column without the unit, " +
+                          "or take the unit off (-replace) before training and scoring";
                 if (otherDecimal > 0)
                     return $"numbers written as '{otherDecimalSample}', which {CultureText.Describe(culture)} does not read: {fix}" +
                            (grouped + eitherWay > 0 ? $"; some have thousands separators ('{groupedSample ?? eitherWaySample}'), which are never read: export the column without them" : "");

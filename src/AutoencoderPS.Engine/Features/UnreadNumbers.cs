@@ -36,6 +36,9 @@ namespace AutoencoderPS.Engine.Features
         private static readonly Regex GroupedNumber = new Regex(
             @"^[+-]?[1-9]\d{0,2}(?:([.,'\u00A0\u202F ])\d{3})+(?:[.,]\d+)?$", RegexOptions.CultureInvariant);
 
+        /// <summary>The unit of a number with a unit (<see cref="UnreadNumberKind.WithUnit"/>): what follows its digits, spaces trimmed.</summary>
+        public static string UnitOf(string text) => text.TrimStart('+', '-').TrimStart("0123456789.,".ToCharArray()).Trim();
+
         /// <summary>Whether the culture writes decimals with a comma.</summary>
         public static bool HasDecimalComma(CultureInfo culture) => culture.NumberFormat.NumberDecimalSeparator == ",";
 

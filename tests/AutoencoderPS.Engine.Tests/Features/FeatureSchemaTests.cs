@@ -350,6 +350,33 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void NumbersWhoseUnitsDifferAreNotToldToLoseTheirUnits()
+        {
+            // Grafana's formatted data scales each value to its size ('949 MB', '1.2 GB'): the advice was to take the unit
+            // off with -replace, which would put 949 and 1.2 on one scale.
+            var random = new Random(7);
+            var records = Enumerable.Range(0, 300).Select(i =>
+            {
+                double megabytes = 700 + 600 * random.NextDouble();
+                string memory = megabytes < 1000
+                    ? string.Create(CultureInfo.InvariantCulture, $"{megabytes:F0} MB")
+                    : string.Create(CultureInfo.InvariantCulture, $"{megabytes / 1000:F2} GB");
+                return (IRecord)new TestRecord(("Memory", memory), ("Cpu", (10 + 80 * random.NextDouble()).ToString("F1", CultureInfo.InvariantCulture)));
+            }).ToList();
+
+            FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            var column = recognised.Single(r => r.Name == "Memory");
+            Assert.True(column.UnreadNumbers);
+            Assert.StartsWith("numbers with units that differ from value to value (such as '", column.Reason);
+            Assert.Contains(" MB'", column.Reason);
+            Assert.Contains(" GB'", column.Reason);
+            Assert.DoesNotContain("-replace", column.Reason);
+            Assert.Equal("ms", UnreadNumbers.UnitOf("32.4 ms"));
+            Assert.Equal("%", UnreadNumbers.UnitOf("-12%"));
+        }
+
+        [Fact]
         public void NumbersWithAUnitAreLeftOutSayingWhy()
         {
             // "40 %", "32.4 ms": numbers with a unit were text with many values, left out with a verbose note only, and a
