@@ -56,6 +56,18 @@ Describe 'Time-grid windows for irregular series' {
         $grid.IsTrained | Should -BeTrue
     }
 
+    It 'says why no window fits the grid, not that no rows came' {
+        # Two rows a minute apart every 10 minutes: a 1-minute step, so every 9 minutes is a gap of the grid.
+        $rows = for ($i = 0; $i -lt 42; $i++) {
+            [pscustomobject]@{ Time = $t0.AddMinutes(10 * [math]::Floor($i / 2) + $i % 2); Speed = 40 + $i % 7 }
+        }
+        $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -TimeGrid -Seed 1
+        $e = { $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 } |
+            Should -Throw -ErrorId 'NoTrainingWindows,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand' -PassThru
+        $e.Exception.Message | Should -BeLike 'The series (42 rows) has no 6 consecutive time steps without a gap: 20 gap(s) longer than 00:03:00 (3 times its usual interval 00:01:00*'
+        $m.IsTrained | Should -BeFalse
+    }
+
     It 'refuses a time grid without a time property' {
         { New-Autoencoder -WindowSize 4 -TimeGrid } | Should -Throw -ErrorId 'TimeGridNeedsTime,AutoencoderPS.Commands.NewAutoencoderCommand'
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using Xunit;
@@ -86,6 +87,31 @@ namespace AutoencoderPS.Engine.Tests
             for (int w = 0; w < scored.Count; w++)
                 Assert.Equal(scored[w], plan.Windows[w].SelectMany(i => windowRows[i]).ToArray());
             Assert.Single(plan.WindowsPerGroup);
+        }
+
+        [Fact]
+        public void AGridOnWhichNoWindowFitsSaysSoAndWhyNotThatNoRowsCame()
+        {
+            // Two rows a minute apart every 10 minutes: usual interval 1 minute, so each 9-minute step is a gap of the grid.
+            var keys = new List<WindowKey>();
+            var rows = new List<double[]>();
+            for (int i = 0; i < 42; i++)
+            {
+                keys.Add(new WindowKey("", T0.AddMinutes(10 * (i / 2) + i % 2)));
+                rows.Add(new[] { (double)i });
+            }
+            var settings = new ModelSettings(new[] { 2 }, seed: 1, windowSize: 6, timeProperty: "time", timeGrid: true);
+            var plan = SlidingWindow.PlanGrid(6, keys, rows, null, out var cells);
+            Assert.Empty(plan.Windows);
+            Assert.Empty(cells);
+            using var model = new AutoencoderModel(settings);
+            var e = Assert.Throws<AutoencoderException>(() =>
+                model.Train(new FeatureSchema(new[] { "cpu" }), cells, new TrainingOptions { Epochs = 1 }, windows: plan));
+            Assert.Equal(ErrorIds.NoTrainingWindows, e.ErrorId);
+            Assert.Contains("6 consecutive time steps", e.Message);
+            Assert.Contains("42 rows", e.Message);
+            Assert.Contains("20 gap(s) longer than 00:03:00", e.Message);
+            Assert.Contains("usual interval 00:01:00", e.Message);
         }
 
         [Fact]

@@ -682,6 +682,32 @@ namespace AutoencoderPS.Engine.Features.Windows
             "made of rows of different metrics. Pivot such rows first, to one row per time" + (groupBy == null ? "" : " and group") +
             " with a column per metric (see 'Long exports' in about_AutoencoderPS), or group them by what tells the rows of one time apart.";
 
+        /// <summary>
+        /// Why there is no window (<see cref="Windows"/> empty) to train on: the window, the rows, the gaps that broke
+        /// their runs, the largest gap kept and the usual interval it comes from.
+        /// </summary>
+        public string NoWindowsMessage(ModelSettings settings)
+        {
+            int n = settings.WindowSize;
+            string unit = settings.TimeGrid ? "time steps" : "rows";
+            bool one = Groups == 1;
+            string series = (one ? "The series" : $"None of the {Groups:N0} groups") + (Rows > 0 ? $" ({Rows:N0} rows)" : "");
+            if (Gaps == 0)
+                return $"{series} has {(one ? "fewer than " : "")}{n} consecutive {unit}, so there is no window of {n} {unit} to train on. " +
+                       "Give more rows, or a smaller -WindowSize.";
+            const string median = "the median step between its rows";
+            double factor = settings.TimeGrid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor;
+            string why;
+            if (settings.MaxGap is TimeSpan given) why = $"longer than -MaxGap {given}";
+            else if (UsualInterval is not TimeSpan usual) why = "";
+            else if (one && WindowsPerGroup.Keys.FirstOrDefault() is string group && SlidingWindow.Step(GroupIntervals, usual, group) is TimeSpan step)
+                why = FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
+            else why = FormattableString.Invariant($"longer than {factor:0.#} times a group's usual interval ({median}; of all groups {usual})");
+            return series + $" has {(one ? "no " : "")}{n} consecutive {unit} without a gap: {Gaps:N0} gap(s) {why}".TrimEnd() + $" broke {(one ? "its" : "their")} runs, " +
+                   $"so there is no window of {n} {unit} to train on. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
+                   (settings.TimeGrid ? "." : ", or New-Autoencoder -TimeGrid for an irregular series.");
+        }
+
         /// <summary>Training windows of each group, in the order the groups came.</summary>
         public IReadOnlyDictionary<string, int> WindowsPerGroup { get; internal set; } = new Dictionary<string, int>();
 
