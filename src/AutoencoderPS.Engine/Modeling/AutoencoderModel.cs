@@ -422,7 +422,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (schema.Columns.Any(c => c.IsCounter)) CounterRates.ToRates(schema, rows, keys, imputed ??= new ImputedCells(), leftOutBefore);
                 if (Settings.TimeGrid)
                 {
-                    plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed);
+                    plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed, schema.Count);
                     inputs = cellRows;
                     imputed = plan.CellsImputed;
                 }
