@@ -92,6 +92,55 @@ Describe 'ConvertTo-MamlHelp' {
         Get-ChildItem $fixture.Output -Filter 'about_Widget.help.txt' | Should -Not -BeNullOrEmpty
     }
 
+    It 'keeps code as written: indented code blocks (in list items too) line for line, code spans verbatim' {
+        $about = @'
+# about_Widget
+
+## SHORT DESCRIPTION
+Widgets.
+
+## LONG DESCRIPTION
+Filter with `Where-Object { $_.Size -eq $_.Max }`, or `*_x_*`, or read `\\server\share\*`; outside code, *this* is plain.
+
+- A pivot, one way:
+
+      $rows | ForEach-Object {
+          $row = [ordered]@{ time = $_.Group[0].time; host = $_.Group[0].host }
+
+          $row['**x**'] = 2 * 3 * $_.Count   # a \* comment
+      }
+
+- The next item.
+
+Top level:
+
+    Get-Widget | ForEach-Object { $_.Name }
+'@
+        $markdown = $goodMarkdown.Replace('How big the widget is.', "How big the widget is, as ``Get-Widget | % { `$_.Size + `$_.Name }`` shows:`n`n    `$_.Size`n    `$_.Name")
+        $script:fixture = New-HelpFixture -Markdown $markdown -About $about
+        & $converter -SourcePath $fixture.Source -OutputPath $fixture.Output -ModulePath $fixture.Manifest
+        $text = Get-Content -LiteralPath (Join-Path $fixture.Output 'about_Widget.help.txt') -Raw
+        $lines = @($text -split '\n')
+        $prose = $text -replace '\s+', ' '   # wrapped at 80 columns
+        $prose | Should -Match ([regex]::Escape('Filter with Where-Object { $_.Size -eq $_.Max }, or *_x_*, or read \\server\share\*; outside code, this is plain.'))
+        $start = [array]::IndexOf($lines, '        $rows | ForEach-Object {')
+        $start | Should -BeGreaterOrEqual 0
+        $lines[$start..($start + 4)] | Should -Be @(
+            '        $rows | ForEach-Object {'
+            '            $row = [ordered]@{ time = $_.Group[0].time; host = $_.Group[0].host }'
+            ''
+            '            $row[''**x**''] = 2 * 3 * $_.Count   # a \* comment'
+            '        }')
+        $lines[$start + 5] | Should -Be ''
+        $lines[$start + 6] | Should -Be '    - The next item.'
+        $lines | Should -Contain '        Get-Widget | ForEach-Object { $_.Name }'
+
+        [xml] $maml = Get-Content (Get-ChildItem $fixture.Output -Filter '*-Help.xml' | Select-Object -First 1).FullName -Raw
+        $paras = @($maml.GetElementsByTagName('para', 'http://schemas.microsoft.com/maml/2004/10') | ForEach-Object InnerText)
+        $paras | Should -Contain 'How big the widget is, as Get-Widget | % { $_.Size + $_.Name } shows:'
+        $paras | Should -Contain "`$_.Size`n`$_.Name"
+    }
+
     It 'fails, naming the file, when a parameter of the code has no section' {
         $script:fixture = New-HelpFixture -Markdown ($goodMarkdown -replace '(?s)### -Size.*?(?=## INPUTS)', '')
         { & $converter -SourcePath $fixture.Source -OutputPath $fixture.Output -ModulePath $fixture.Manifest } |

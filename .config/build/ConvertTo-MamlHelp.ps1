@@ -221,14 +221,28 @@ function Read-MarkdownDocument {
     $doc
 }
 
-# Turns Markdown lines into blocks: Paragraph (text), ListItem (text), Code (text, language).
+# Turns Markdown lines into blocks: Paragraph (text), ListItem (text), Code (text, language). Code is fenced (```) or
+# indented, as CommonMark reads it: after a blank line (it never continues a paragraph), 4 spaces past the margin, and
+# inside a list item 4 spaces past where the item's text starts. Code keeps its lines, blank ones and the indentation
+# of each line beyond the block's own.
 function ConvertTo-Block {
     param([string[]] $Lines)
     $blocks = [System.Collections.Generic.List[object]]::new()
-    $current = $null
+    $current = $null    # the paragraph or list item a next line of text continues
     $fence = $null
     $code = $null
-    foreach ($line in $Lines) {
+    $indented = $null   # an indented code block: its indent and lines so far
+    $itemIndent = -1    # the column where the last list item's text starts; -1 outside a list
+    $afterBlank = $true
+    $closeIndented = {
+        $kept = @($indented.Lines)
+        $last = $kept.Count - 1
+        while ($last -ge 0 -and $kept[$last] -eq '') { $last-- }
+        $blocks.Add([pscustomobject]@{ Kind = 'Code'; Language = ''; Text = $kept[0..$last] -join "`n" })
+    }
+    foreach ($raw in $Lines) {
+        # A tab in the indentation counts as 4 spaces (as many editors show it).
+        $line = [regex]::Replace($raw, '^[ \t]+', { param($m) $m.Value.Replace("`t", '    ') })
         if ($fence) {
             if ($line -match '^\s*(`{3,}|~{3,})\s*$' -and $Matches[1][0] -eq $fence.Marker[0] -and $Matches[1].Length -ge $fence.Marker.Length) {
                 # Drop the fence's own indentation from every line, keep the rest.
@@ -240,16 +254,35 @@ function ConvertTo-Block {
             else { $code.Add($line) }
             continue
         }
+        $indent = $line.Length - $line.TrimStart(' ').Length
+        if ($indented) {
+            if ($line.Trim() -eq '') { $indented.Lines.Add(''); continue }
+            if ($indent -ge $indented.Indent) { $indented.Lines.Add($line.Substring($indented.Indent).TrimEnd()); continue }
+            & $closeIndented
+            $indented = $null
+            $afterBlank = $true
+        }
+        if ($line.Trim() -eq '') { $current = $null; $afterBlank = $true; continue }
+        $isItem = $line -match '^(\s*)([-*+]|\d+[.)])(\s+)(.*)$'
+        # After a blank line, text left of the list item's text ends the list.
+        if ($itemIndent -ge 0 -and $afterBlank -and $indent -lt $itemIndent -and -not $isItem) { $itemIndent = -1 }
+        $afterBlank = $false
         if ($line -match '^(\s*)(`{3,}|~{3,})\s*([\w+-]*)') {
             $current = $null
             $fence = @{ Marker = $Matches[2]; Language = $Matches[3].ToLowerInvariant(); Indent = $Matches[1].Length }
             $code = [System.Collections.Generic.List[string]]::new()
             continue
         }
-        if ($line.Trim() -eq '') { $current = $null; continue }
-        if ($line -match '^\s*([-*+]|\d+[.)])\s+(.*)$') {
-            $marker = if ($Matches[1] -match '^\d') { $Matches[1] } else { '-' }
-            $current = [pscustomobject]@{ Kind = 'ListItem'; Marker = $marker; Text = $Matches[2].Trim() }
+        $margin = [Math]::Max($itemIndent, 0) + 4
+        if (-not $current -and $indent -ge $margin) {
+            $indented = @{ Indent = $margin; Lines = [System.Collections.Generic.List[string]]::new() }
+            $indented.Lines.Add($line.Substring($margin).TrimEnd())
+            continue
+        }
+        if ($isItem) {
+            $marker = if ($Matches[2] -match '^\d') { $Matches[2] } else { '-' }
+            $itemIndent = $Matches[1].Length + $Matches[2].Length + [Math]::Min($Matches[3].Length, 4)
+            $current = [pscustomobject]@{ Kind = 'ListItem'; Marker = $marker; Text = $Matches[4].Trim() }
             $blocks.Add($current)
             continue
         }
@@ -257,14 +290,24 @@ function ConvertTo-Block {
         $current = [pscustomobject]@{ Kind = 'Paragraph'; Text = $line.Trim() }
         $blocks.Add($current)
     }
+    if ($indented) { & $closeIndented }
     $blocks
 }
 
-# Markdown inline markup to plain text: `code`, **strong**, *emphasis*, [text](url), <url>, \escapes.
+# Markdown inline markup to plain text: `code`, **strong**, *emphasis*, [text](url), <url>, \escapes. A code span is
+# shown as written: it is set aside (as one private-use character) before the rest is read, so a `$_`, `*` or `\` in
+# it is never taken for markup.
 function ConvertTo-PlainText {
     param([string] $Text)
-    $t = $Text
-    $t = [regex]::Replace($t, '`([^`]+)`', '$1')
+    $spans = [System.Collections.Generic.List[string]]::new()
+    $t = [regex]::Replace($Text, '(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)', {
+            param($m)
+            $content = $m.Groups[2].Value
+            # One space inside each end lets a span start or end with a backtick (`` `x` ``): it is not shown.
+            if ($content.Length -ge 2 -and $content[0] -eq ' ' -and $content[-1] -eq ' ' -and $content.Trim()) { $content = $content.Substring(1, $content.Length - 2) }
+            $spans.Add($content)
+            [string][char](0xE000 + $spans.Count - 1)
+        })
     $t = [regex]::Replace($t, '\[([^\]]+)\]\((https?://[^)\s]+)\)', '$1 ($2)')
     $t = [regex]::Replace($t, '\[([^\]]+)\]\([^)]*\)', '$1')
     $t = [regex]::Replace($t, '<(https?://[^>\s]+)>', '$1')
@@ -272,7 +315,8 @@ function ConvertTo-PlainText {
     $t = [regex]::Replace($t, '(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])', '$1')
     $t = [regex]::Replace($t, '(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)', '$1')
     $t = [regex]::Replace($t, '\\([\\`*_{}\[\]()#+\-.!<>|])', '$1')
-    $t
+    if (-not $spans.Count) { return $t }
+    [regex]::Replace($t, "[\uE000-\u$('{0:X4}' -f (0xE000 + $spans.Count - 1))]", { param($m) $spans[[int][char]$m.Value - 0xE000] })
 }
 
 # Blocks as help paragraphs: list items keep their marker; code keeps its lines as written (Get-Help trims the

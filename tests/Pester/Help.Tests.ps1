@@ -321,4 +321,37 @@ Describe 'about_AutoencoderPS' {
     ) {
         $about | Should -Match ([regex]::Escape($Pattern))
     }
+
+    # The pivot recipe for long exports is an indented code block in a list item: it was once joined into one wrapped
+    # paragraph, with `$_` turned into `$` (read as emphasis), and could not be copied.
+    It 'shows the pivot recipe for long exports line for line, as it can be copied and run' {
+        $recipe = @(
+            '$rows = Import-Csv long.csv'
+            '$metrics = $rows.metric | Sort-Object -Unique     # every metric a column, even where a time lacks it'
+            '$rows | Group-Object time, host | ForEach-Object {'
+            '    $row = [ordered]@{ time = $_.Group[0].time; host = $_.Group[0].host }'
+            '    foreach ($name in $metrics) { $row[$name] = $null }'
+            '    foreach ($m in $_.Group) { $row[$m.metric] = $m.value }'
+            '    [pscustomobject]$row'
+            '} | Export-Csv wide.csv'
+        )
+        $lines = @($about -split '\r?\n')
+        $start = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l.Trim() -eq $recipe[0] })
+        $start | Should -BeGreaterOrEqual 0 -Because 'the recipe starts on a line of its own'
+        $indent = $lines[$start].Length - $lines[$start].TrimStart().Length
+        $shown = @($lines[$start..($start + $recipe.Count - 1)] | ForEach-Object { if ($_.Length -ge $indent) { $_.Substring($indent) } else { $_.TrimStart() } })
+        $shown | Should -Be $recipe
+
+        # Copied from the help as shown, it pivots a long export.
+        $folder = Join-Path $TestDrive 'pivot'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Set-Content -LiteralPath (Join-Path $folder 'long.csv') -Value @(
+            'time,host,metric,value', '00:00,web1,cpu,40', '00:00,web1,mem,60', '00:05,web1,cpu,42', '00:05,web1,mem,61', '00:05,web2,cpu,7')
+        Push-Location $folder
+        try { . ([scriptblock]::Create($shown -join "`n")) }
+        finally { Pop-Location }
+        $wide = @(Import-Csv -LiteralPath (Join-Path $folder 'wide.csv'))
+        $wide | Should -HaveCount 3
+        ($wide | ForEach-Object { '{0} {1} {2} {3}' -f $_.time, $_.host, $_.cpu, $_.mem }) | Should -Be @('00:00 web1 40 60', '00:05 web1 42 61', '00:05 web2 7 ')
+    }
 }

@@ -56,6 +56,43 @@ Describe 'Time-grid windows for irregular series' {
         $grid.IsTrained | Should -BeTrue
     }
 
+    # Grafana's "series joined by time" of two hosts scraped 30 s apart every 5 minutes: each row holds one host's cells,
+    # the other's empty. Its rows step 30 s and 270 s in turn, and the grid's step was their median: 30 s for an even row
+    # count (every 270 s step a gap; no window, and "No training rows were received"), 2:30 for an odd one.
+    It 'steps a joined export of hosts sampled at offsets as the hosts do, whatever its row count (<Rows> rows)' -ForEach @(
+        @{ Rows = 300 }, @{ Rows = 301 }
+    ) {
+        $path = Join-Path $TestDrive "joined-$Rows.csv"
+        $lines = [System.Collections.Generic.List[string]]::new()
+        $lines.Add('"Time","cpu{host=a}","cpu{host=b}","latency{host=a}","latency{host=b}"')
+        for ($r = 0; $r -lt $Rows; $r++) {
+            $i = [math]::Floor($r / 2)
+            $time = $t0.AddMinutes(5 * $i).AddSeconds(30 * ($r % 2)).ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture)
+            $cpu = ConvertTo-InvariantText ([math]::Round(40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48) + $r % 3, 2))
+            $latency = ConvertTo-InvariantText ([math]::Round(120 + 30 * [math]::Cos(2 * [math]::PI * $i / 48) + $r % 5, 1))
+            $lines.Add($(if ($r % 2) { "$time,,$cpu,,$latency" } else { "$time,$cpu,,$latency," }))
+        }
+        Set-Content -LiteralPath $path -Value $lines
+        $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -TimeGrid -Seed 1
+        $verbose = Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 2 -ThreadCount 1 -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $m.IsTrained | Should -BeTrue
+        $m.UsualInterval | Should -Be ([timespan]::FromMinutes(5))
+        @($verbose | Where-Object { $_ -like 'Sliding windows*' }) | Should -BeLike "Sliding windows of 6 time steps: $($Rows - 10) windows from $Rows rows*after 0 gap(s)); usual interval 00:05:00."
+    }
+
+    It 'says why no window fits the grid, not that no rows came' {
+        # Two rows a minute apart every 10 minutes: a 1-minute step, so every 9 minutes is a gap of the grid.
+        $rows = for ($i = 0; $i -lt 42; $i++) {
+            [pscustomobject]@{ Time = $t0.AddMinutes(10 * [math]::Floor($i / 2) + $i % 2); Speed = 40 + $i % 7 }
+        }
+        $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -TimeGrid -Seed 1
+        $e = { $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 } |
+            Should -Throw -ErrorId 'NoTrainingWindows,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand' -PassThru
+        $e.Exception.Message | Should -BeLike 'The series (42 rows) has no 6 consecutive time steps without a gap: 20 gap(s) longer than 00:03:00 (3 times its usual interval 00:01:00*'
+        $m.IsTrained | Should -BeFalse
+    }
+
     It 'refuses a time grid without a time property' {
         { New-Autoencoder -WindowSize 4 -TimeGrid } | Should -Throw -ErrorId 'TimeGridNeedsTime,AutoencoderPS.Commands.NewAutoencoderCommand'
     }

@@ -191,16 +191,15 @@ namespace AutoencoderPS.Engine.Modeling
             // refused now, not after the whole run.
             lock (sync) ThrowIfLentToThisThread("train it");
             options.Validate();
-            if (rows.Count == 0)
-                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
             if (Settings.IsWindowed != (windows != null))
                 throw new ArgumentException(Settings.IsWindowed
                     ? "A sliding-window model trains on windows: give the plan (SlidingWindow.Plan)."
                     : "A row model trains on rows, not on windows.", nameof(windows));
-            if (windows != null && windows.Windows.Count == 0)
-                throw new AutoencoderException(ErrorIds.NoTrainingWindows,
-                    $"No group has {Settings.WindowSize} consecutive rows without a gap, so there is no window of {Settings.WindowSize} rows to train on. " +
-                    "Give more rows per group, a smaller -WindowSize, or a larger -MaxGap.");
+            // Before the rows: a time grid's rows are the cells of its windows, none when no window fits, though rows came.
+            if (windows != null && windows.Windows.Count == 0 && (windows.Rows > 0 || rows.Count > 0))
+                throw new AutoencoderException(ErrorIds.NoTrainingWindows, windows.NoWindowsMessage(Settings));
+            if (rows.Count == 0)
+                throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No training rows were received.");
             foreach (var row in rows)
                 if (row.Length != schema.Width)
                     throw new ArgumentException($"Each row must have {schema.Width} values, one per network input of the schema.", nameof(rows));
@@ -423,7 +422,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (schema.Columns.Any(c => c.IsCounter)) CounterRates.ToRates(schema, rows, keys, imputed ??= new ImputedCells(), leftOutBefore);
                 if (Settings.TimeGrid)
                 {
-                    plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed);
+                    plan = SlidingWindow.PlanGrid(Settings.WindowSize, keys, rows, Settings.MaxGap, out var cellRows, GroupIntervals, UsualInterval, imputed, schema.Count);
                     inputs = cellRows;
                     imputed = plan.CellsImputed;
                 }

@@ -255,7 +255,7 @@ namespace AutoencoderPS.Commands
                 var knownUsual = Incremental ? Model.UsualInterval : null;
                 if (Model.Settings.TimeGrid)
                 {
-                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual, imputed);
+                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual, imputed, schema.Count);
                     trainingRows = windowRows;
                     // The grid's windows are made of cells (averages, or filled between rows), not of the rows read: a cell
                     // made only of filled-in values is one.

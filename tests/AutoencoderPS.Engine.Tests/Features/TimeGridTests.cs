@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoencoderPS.Engine;
+using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Modeling;
 using Xunit;
@@ -86,6 +87,95 @@ namespace AutoencoderPS.Engine.Tests
             for (int w = 0; w < scored.Count; w++)
                 Assert.Equal(scored[w], plan.Windows[w].SelectMany(i => windowRows[i]).ToArray());
             Assert.Single(plan.WindowsPerGroup);
+        }
+
+        // Grafana's "series joined by time" of two hosts scraped 30 s apart, every 5 minutes: a row at :00 holds host a's
+        // columns (0, 1) and one at :30 host b's (2, 3), the other host's cells empty (filled in). The rows step 30 s,
+        // 270 s, 30 s, ..., so the median of the row steps was 30 s with an even count of rows and 2:30 with an odd one.
+        private static (List<WindowKey> Keys, List<double[]> Rows, ImputedCells Imputed) JoinedExport(int rows)
+        {
+            var keys = new List<WindowKey>();
+            var values = new List<double[]>();
+            var imputed = new ImputedCells();
+            for (int r = 0; r < rows; r++)
+            {
+                int i = r / 2;
+                bool hostB = r % 2 == 1;
+                double cpu = 40 + 10 * Math.Sin(2 * Math.PI * i / 48), latency = 120 + 30 * Math.Cos(2 * Math.PI * i / 48);
+                keys.Add(new WindowKey("", T0.AddMinutes(5 * i).AddSeconds(hostB ? 30 : 0)));
+                values.Add(hostB ? new[] { 41, 121, cpu + 1, latency + 3 } : new[] { cpu, latency, 41, 121 });
+                foreach (int c in hostB ? new[] { 0, 1 } : new[] { 2, 3 }) imputed.Add(r, c);
+            }
+            return (keys, values, imputed);
+        }
+
+        [Theory]
+        [InlineData(4032)]
+        [InlineData(3001)]
+        [InlineData(2998)]
+        [InlineData(301)]
+        public void AJoinedExportOfHostsAtOffsetsHasTheHostsStepWhateverItsLength(int count)
+        {
+            var (keys, rows, imputed) = JoinedExport(count);
+            var plan = SlidingWindow.PlanGrid(6, keys, rows, null, out _, imputed: imputed);
+            Assert.Equal(TimeSpan.FromMinutes(5), plan.UsualInterval);
+            Assert.Equal(TimeSpan.FromMinutes(5), plan.GroupIntervals[""]);
+            Assert.Equal(0, plan.Gaps);
+            // Every row from the sixth 5-minute cell on ends a window.
+            Assert.Equal(count - 10, plan.Windows.Count);
+        }
+
+        [Fact]
+        public void TheColumnsOfAJoinedExportAreTheSchemasNotTheRowsSlots()
+        {
+            // A category's slots (one-hot) come after the columns ImputedCells counts in: they are no column of their own.
+            var (keys, rows, imputed) = JoinedExport(300);
+            var wide = rows.Select(r => r.Concat(new[] { 1.0, 0.0 }).ToArray()).ToList();
+            Assert.Equal(TimeSpan.FromMinutes(5), SlidingWindow.PlanGrid(6, keys, wide, null, out _, imputed: imputed, columns: 4).UsualInterval);
+        }
+
+        [Fact]
+        public void ASeriesWhoseRowsHoldEveryValueKeepsItsRowSteps()
+        {
+            // Values missing now and then (not whole hosts' columns) leave the steps those of the rows.
+            var keys = new List<WindowKey>();
+            var rows = new List<double[]>();
+            var imputed = new ImputedCells();
+            for (int i = 0; i < 100; i++)
+            {
+                keys.Add(new WindowKey("", T0.AddMinutes(i % 2 == 0 ? 5 * i : 5 * i + 1)));
+                rows.Add(new[] { i, 2.0 * i });
+                if (i % 3 == 0) imputed.Add(i, i % 2);
+            }
+            var withFilled = SlidingWindow.PlanGrid(4, keys, rows, null, out _, imputed: imputed);
+            var rowsOnly = SlidingWindow.Plan(4, keys, null);
+            Assert.Equal(rowsOnly.UsualInterval, withFilled.UsualInterval);
+            Assert.Equal(rowsOnly.GroupIntervals[""], withFilled.GroupIntervals[""]);
+        }
+
+        [Fact]
+        public void AGridOnWhichNoWindowFitsSaysSoAndWhyNotThatNoRowsCame()
+        {
+            // Two rows a minute apart every 10 minutes: usual interval 1 minute, so each 9-minute step is a gap of the grid.
+            var keys = new List<WindowKey>();
+            var rows = new List<double[]>();
+            for (int i = 0; i < 42; i++)
+            {
+                keys.Add(new WindowKey("", T0.AddMinutes(10 * (i / 2) + i % 2)));
+                rows.Add(new[] { (double)i });
+            }
+            var settings = new ModelSettings(new[] { 2 }, seed: 1, windowSize: 6, timeProperty: "time", timeGrid: true);
+            var plan = SlidingWindow.PlanGrid(6, keys, rows, null, out var cells);
+            Assert.Empty(plan.Windows);
+            Assert.Empty(cells);
+            using var model = new AutoencoderModel(settings);
+            var e = Assert.Throws<AutoencoderException>(() =>
+                model.Train(new FeatureSchema(new[] { "cpu" }), cells, new TrainingOptions { Epochs = 1 }, windows: plan));
+            Assert.Equal(ErrorIds.NoTrainingWindows, e.ErrorId);
+            Assert.Contains("6 consecutive time steps", e.Message);
+            Assert.Contains("42 rows", e.Message);
+            Assert.Contains("20 gap(s) longer than 00:03:00", e.Message);
+            Assert.Contains("usual interval 00:01:00", e.Message);
         }
 
         [Fact]

@@ -26,7 +26,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             var model = new AutoencoderModel(settings);
             if (settings.TimeGrid)
             {
-                var plan = SlidingWindow.PlanGrid(settings.WindowSize, keys, set.Rows, null, out var cells, imputed: set.Imputed);
+                var plan = SlidingWindow.PlanGrid(settings.WindowSize, keys, set.Rows, null, out var cells, imputed: set.Imputed, columns: set.Schema.Count);
                 model.Train(set.Schema, cells, options, windows: plan, imputed: plan.CellsImputed);
             }
             else model.Train(set.Schema, set.Rows, options, windows: SlidingWindow.Plan(settings.WindowSize, keys, null), imputed: set.Imputed);

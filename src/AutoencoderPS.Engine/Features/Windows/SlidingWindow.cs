@@ -700,6 +700,32 @@ namespace AutoencoderPS.Engine.Features.Windows
             "made of rows of different metrics. Pivot such rows first, to one row per time" + (groupBy == null ? "" : " and group") +
             " with a column per metric (see 'Long exports' in about_AutoencoderPS), or group them by what tells the rows of one time apart.";
 
+        /// <summary>
+        /// Why there is no window (<see cref="Windows"/> empty) to train on: the window, the rows, the gaps that broke
+        /// their runs, the largest gap kept and the usual interval it comes from.
+        /// </summary>
+        public string NoWindowsMessage(ModelSettings settings)
+        {
+            int n = settings.WindowSize;
+            string unit = settings.TimeGrid ? "time steps" : "rows";
+            bool one = Groups == 1;
+            string series = (one ? "The series" : $"None of the {Groups:N0} groups") + (Rows > 0 ? $" ({Rows:N0} rows)" : "");
+            if (Gaps == 0)
+                return $"{series} has {(one ? "fewer than " : "")}{n} consecutive {unit}, so there is no window of {n} {unit} to train on. " +
+                       "Give more rows, or a smaller -WindowSize.";
+            string median = settings.TimeGrid ? "the median step of its values" : "the median step between its rows";
+            double factor = settings.TimeGrid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor;
+            string why;
+            if (settings.MaxGap is TimeSpan given) why = $"longer than -MaxGap {given}";
+            else if (UsualInterval is not TimeSpan usual) why = "";
+            else if (one && WindowsPerGroup.Keys.FirstOrDefault() is string group && SlidingWindow.Step(GroupIntervals, usual, group) is TimeSpan step)
+                why = FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
+            else why = FormattableString.Invariant($"longer than {factor:0.#} times a group's usual interval ({median}; of all groups {usual})");
+            return series + $" has {(one ? "no " : "")}{n} consecutive {unit} without a gap: {Gaps:N0} gap(s) {why}".TrimEnd() + $" broke {(one ? "its" : "their")} runs, " +
+                   $"so there is no window of {n} {unit} to train on. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
+                   (settings.TimeGrid ? "." : ", or New-Autoencoder -TimeGrid for an irregular series.");
+        }
+
         /// <summary>Training windows of each group, in the order the groups came.</summary>
         public IReadOnlyDictionary<string, int> WindowsPerGroup { get; internal set; } = new Dictionary<string, int>();
 
@@ -794,7 +820,13 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// and every row with n-1 rows of its group before it, without a gap between them, ends one window.
         /// </summary>
         public static WindowPlan Plan(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
-            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null)
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null) =>
+            PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, null, 0);
+
+        // As Plan; with `filled` (a row's filled-in columns, of `columns`), a group's steps are those of its values
+        // (ValueSteps), not of its rows.
+        private static WindowPlan PlanSteps(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals, TimeSpan? knownUsualInterval, IReadOnlyDictionary<int, int[]>? filled, int columns)
         {
             var order = new List<string>();
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -823,9 +855,10 @@ namespace AutoencoderPS.Engine.Features.Windows
                     for (int k = 1; k < sorted.Count; k++)
                     {
                         long step = (keys[sorted[k]].Time!.Value - keys[sorted[k - 1]].Time!.Value).Ticks;
-                        if (step > 0) steps.Add(step);
-                        else shared++;
+                        if (step <= 0) shared++;
+                        else if (filled == null) steps.Add(step);
                     }
+                    if (filled != null) ValueSteps(keys, sorted, filled, columns, steps);
                     timed += sorted.Count;
                     if (steps.Count > 0)
                     {
@@ -871,6 +904,30 @@ namespace AutoencoderPS.Engine.Features.Windows
             };
         }
 
+        // The steps of a group's values: a row's step is the time since the last row that held a value of any column it
+        // holds (filled-in values are none). A row that holds every column steps as the rows do, so a series with a value
+        // missing now and then keeps the steps of its rows; a row that holds none is no step. What it changes is a joined
+        // export ("series joined by time") of hosts sampled at offsets: a row at :00 holds host a's columns and one at :30
+        // host b's, the other's cells empty. Its rows step 30 s, 270 s, 30 s, ..., whose median is either step or their
+        // mean by the parity of the row count; its values step 5 minutes, the hosts' own interval, whatever the length.
+        private static void ValueSteps(IReadOnlyList<WindowKey> keys, List<int> sorted, IReadOnlyDictionary<int, int[]> filled, int columns, List<long> steps)
+        {
+            var last = new long[columns];
+            Array.Fill(last, long.MinValue);
+            foreach (int i in sorted)
+            {
+                long time = keys[i].Time!.Value.Ticks, step = long.MaxValue;
+                filled.TryGetValue(i, out var empty);   // ascending (ImputedCells.ByRow)
+                for (int c = 0, e = 0; c < columns; c++)
+                {
+                    if (empty != null && e < empty.Length && empty[e] == c) { e++; continue; }
+                    if (last[c] != long.MinValue) step = Math.Min(step, time - last[c]);
+                    last[c] = time;
+                }
+                if (step != long.MaxValue && step > 0) steps.Add(step);
+            }
+        }
+
         /// <summary>
         /// The largest gap that keeps a group's window whole: the user's, else <see cref="ModelSettings.GapFactor"/> usual
         /// intervals (<see cref="ModelSettings.GridGapFactor"/> on a time grid).
@@ -892,13 +949,17 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// exactly as scoring will see them. The windows are not made of input rows (cells are averages or filled), so
         /// it returns the rows the windows are made of (<paramref name="windowRows"/>, n per window) and windows that
         /// index them. <paramref name="imputed"/> (values of <paramref name="rows"/> filled in, by row and column) gives
-        /// the plan's <see cref="WindowPlan.CellsImputed"/>.
+        /// the plan's <see cref="WindowPlan.CellsImputed"/>; a grid's step is that of a series' values, not of its rows: a
+        /// row whose cells of some columns are empty (filled in) is no step of those columns, so a joined export of hosts
+        /// sampled at offsets steps as each host does. <paramref name="columns"/>: the number of columns (of the schema)
+        /// <paramref name="imputed"/> counts in, 0 for the rows' width (a schema without categories).
         /// </summary>
         public static WindowPlan PlanGrid(int windowSize, IReadOnlyList<WindowKey> keys, IReadOnlyList<double[]> rows, TimeSpan? maxGap,
             out List<double[]> windowRows, IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null,
-            ImputedCells? imputed = null)
+            ImputedCells? imputed = null, int columns = 0)
         {
-            var steps = Plan(windowSize, keys, maxGap, knownIntervals, knownUsualInterval);
+            if (columns <= 0) columns = rows.Count > 0 ? rows[0].Length : 1;
+            var steps = PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, imputed is { Count: > 0 } ? imputed.ByRow() : null, columns);
             int width = rows.Count > 0 ? rows[0].Length : 1;
             WindowAssembler Assembler() => new WindowAssembler(windowSize, width,
                 g => MaxGap(maxGap, steps.GroupIntervals, steps.UsualInterval, g, grid: true),
