@@ -562,7 +562,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // A time-series model's new rows out of time order within their groups (a newest-first export, a shuffled one)
             // are read whole and taken in time order, as Test-Anomaly -Path takes such a file (ReadInTimeOrder); in order,
             // they are taken as they are read.
-            var ordered = model.Settings.TimeProperty != null && NeedsTimeOrder(plan, skipRestOfLine)
+            var ordered = model.Settings.IsWindowed && model.Settings.TimeProperty != null && NeedsTimeOrder(plan, skipRestOfLine)
                 ? ReadInTimeOrder(plan, batch, scanner, skipRestOfLine, ref readError, ref stopped)
                 : null;
             // Rows that can't be read: a file none of whose rows could ever be read is read wrongly (another delimiter, time
