@@ -445,6 +445,85 @@ Describe 'Invoke-AnomalyScoring' {
             $actual[0].AnomalyStatus | Should -Be 'WarmingUp'
         }
 
+        It 'takes a newest-first or shuffled file of a sliding-window model in time order per host, as Test-Anomaly -Path does; a second run adds nothing, newer rows appended later are scored, older ones are refused' {
+            # A newest-first export (Splunk's default) lost all but one row for good: each row was older than the one
+            # scored before it (RowsOutOfOrder, exit code 2), and the next run read nothing new. A shuffled one lost 98%.
+            $folder = Join-Path $TestDrive 'newest-first'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -GroupBy Host -Seed 1
+            $start = [datetime]'2026-01-01'
+            0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); Host = "web0$($_ % 2 + 1)"; cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
+                Invoke-AutoencoderTraining -Model $windowed -Epochs 3 -ThreadCount 1 | Out-Null
+            $modelPath = Join-Path $folder 'windowed.aemodel'
+            Export-Autoencoder -Model $windowed -Path $modelPath
+            # Two hosts a minute apart each, from a day later; a burst of web01 at minutes 380-383.
+            $row = { param($i) '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2:F3},{3:F3}' -f $start.AddMinutes(1440 + $i), ($i % 2 + 1), (10 + ($i % 7) + ($i -ge 380 -and $i -lt 384 -and $i % 2 -eq 0 ? 40 : 0)), (40 + ($i % 5)) }
+            $lines = @(0..479 | ForEach-Object { & $row $_ })
+            $header = 'Timestamp,Host,cpu,mem'
+            $random = [System.Random]::new(5)
+            $orders = [ordered]@{
+                'newest-first' = @($lines[419..0])
+                'shuffled'     = @($lines[0..419] | Sort-Object { $random.Next() })
+            }
+            $inOrder = Join-Path $folder 'in-order.csv'
+            Set-Content -Path $inOrder -Value (@($header) + $lines)
+            $whole = Join-Path $folder 'in-order-scored.csv'
+            Test-Anomaly -Model $windowed -Path $inOrder -OutputPath $whole -ThreadCount 1
+            $columns = 'Timestamp', 'Host', 'AnomalyScore', 'IsAnomaly', 'AnomalyProbability', 'IsAlert', 'AnomalyStatus'
+
+            foreach ($name in $orders.Keys) {
+                $export = Join-Path $folder "$name.csv"
+                Set-Content -Path $export -Value (@($header) + $orders[$name])
+                $reference = Join-Path $folder "$name-reference.csv"
+                Test-Anomaly -Model $windowed -Path $export -OutputPath $reference -ThreadCount 1
+                $output = Join-Path $folder "$name-scored.csv"
+                $job = @{ ModelPath = $modelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+
+                $first = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+                $failed | Should -BeNullOrEmpty -Because $name
+                $first.RowsRejected | Should -Be 0 -Because $name
+                $first.RowsScored + $first.RowsWarmingUp | Should -Be 420 -Because $name
+                $first.Alerts | Should -BeGreaterThan 0 -Because $name
+                $expected = @(Import-Csv -LiteralPath $reference)
+                $actual = @(Import-Csv -LiteralPath $output)
+                $actual.Count | Should -Be 420 -Because $name
+                for ($i = 0; $i -lt 420; $i++) {
+                    foreach ($column in $columns) { $actual[$i].$column | Should -Be $expected[$i].$column -Because "$name, output row $($i + 1), $column" }
+                }
+
+                # Nothing new: nothing added, nothing lost.
+                $bytes = (Get-FileHash -LiteralPath $output).Hash
+                $second = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+                $failed | Should -BeNullOrEmpty -Because $name
+                $global:LASTEXITCODE | Should -Be 0 -Because $name
+                $second.RowsScored + $second.RowsWarmingUp + $second.RowsRejected | Should -Be 0 -Because $name
+                (Get-FileHash -LiteralPath $output).Hash | Should -Be $bytes -Because $name
+
+                # The next hour appended, newest first again: scored after the rows before, as one in-order file scores.
+                Add-Content -Path $export -Value $lines[479..420]
+                $third = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+                $failed | Should -BeNullOrEmpty -Because $name
+                $third.RowsScored | Should -Be 60 -Because $name
+                # (Each host's rows keep the places the host's rows had, so the hosts' rows come in the order of the file.)
+                $expected = @{}
+                Import-Csv -LiteralPath $whole | ForEach-Object { $expected["$($_.Timestamp) $($_.Host)"] = $_ }
+                $actual = @(Import-Csv -LiteralPath $output)
+                $actual.Count | Should -Be 480 -Because $name
+                for ($i = 420; $i -lt 480; $i++) {
+                    $same = $expected["$($actual[$i].Timestamp) $($actual[$i].Host)"]
+                    foreach ($column in $columns) { $actual[$i].$column | Should -Be $same.$column -Because "$name, output row $($i + 1), $column" }
+                }
+
+                # Rows older than those scored (a late backlog) are still refused, and said.
+                Add-Content -Path $export -Value (& $row 100), (& $row 101)
+                $late = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+                $late.RowsRejected | Should -Be 2 -Because $name
+                $global:LASTEXITCODE | Should -Be 2 -Because $name
+                @($failed | Where-Object FullyQualifiedErrorId -Like 'RowsOutOfOrder,*') | Should -HaveCount 1 -Because $name
+                @(Import-Csv -LiteralPath $output).Count | Should -Be 480 -Because $name
+            }
+        }
+
         It 'a model that learns (-LearnEvery): its file scores on one thread, Export-Autoencoder keeps what it learned, and the job learns into its state as Test-Anomaly does' {
             $folder = Join-Path $TestDrive 'learning'
             New-Item -ItemType Directory -Path $folder | Out-Null

@@ -70,17 +70,9 @@ namespace AutoencoderPS.Commands
         private IEnumerable<CsvRecord> ReadFile(string file, CsvInputOptions options)
         {
             if (!Model.Settings.IsWindowed || Model.Settings.TimeProperty == null) return CsvSource.Read(file, options);
-            var check = new SlidingWindow.OrderCheck();
-            foreach (var record in CsvSource.Read(file, options))
-            {
-                check.Add(KeyOrNull(record));
-                if (Stopping) break;
-                if (check.InOrder) continue;
-                // Local times that step back half an hour to an hour may be the hour repeated when clocks go back: read on
-                // (the file is read whole to be sorted anyway) until its group goes past where it stepped back from, which
-                // a newest-first export or a late row never does.
-                if (!check.MayRepeatAnHour || check.RepeatsASpan) break;
-            }
+            // Local times that step back half an hour to an hour may be the hour repeated when clocks go back: read on (the
+            // file is read whole to be sorted anyway) until its group goes past where it stepped back from.
+            var check = SlidingWindow.OrderCheck.Read(CsvSource.Read(file, options).Select(KeyOrNull), () => Stopping);
             if (check.InOrder)
             {
                 if (check.Undecided) WriteWarning($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");

@@ -185,6 +185,68 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void RunsOverANewestFirstFileIncludingKilledOnesGiveTheVerdictsOfOnePassInTimeOrder()
+        {
+            // Each run's new rows come newest first (a Splunk export appended to): all but one row of each run were refused
+            // as out of order and lost. Now they are taken in time order per host, committed once the last is taken, so a
+            // run killed after its results reached the disk leaves the state as it was and the next run scores them again.
+            // The last part ends in a finished line without a line break: its oldest row, taken first.
+            var lines = Lines();
+            string whole = temp.File("whole.csv");
+            File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
+            var expected = OnePass(whole);
+            var byRow = new Dictionary<string, string[]>();
+            for (int i = 0; i < lines.Count; i++) byRow[string.Join(",", lines[i].Split(',').Take(2))] = expected[i];
+
+            string input = temp.File("metrics.csv");
+            string output = temp.File("scored.csv");
+            File.WriteAllText(input, Header + "\n", Utf8);
+            int[] cuts = { 130, 300, 590, 700, lines.Count };
+            int written = 0, run = 0;
+            long taken = 0;
+            foreach (int cut in cuts)
+            {
+                var part = lines.Skip(written).Take(cut - written).Reverse().ToList();
+                bool last = cut == lines.Count;
+                File.AppendAllText(input, string.Join("\n", part) + (last ? "" : "\n"), Utf8);
+                if (last) File.SetLastWriteTimeUtc(input, DateTime.UtcNow - ScoringState.LastLineFinishedAfter - TimeSpan.FromMinutes(1));
+                written = cut;
+                if (run++ % 2 == 1)
+                {
+                    Assert.Throws<InvalidOperationException>(() => Run(input, output, batchSize: 37, setup: job => job.Checkpoint = point =>
+                    {
+                        if (point == "output-flushed") throw new InvalidOperationException("killed");
+                    }));
+                }
+                var observer = new RecordingObserver();
+                var summary = Run(input, output, batchSize: 37, observer: observer);
+                Assert.Empty(observer.Rejected.Select(r => $"line {r.Record.Line}: {r.Error.ErrorId}"));
+                Assert.Empty(observer.Failed);
+                Assert.Equal(part.Count, summary.RowsScored + summary.RowsWarmingUp);
+                taken += summary.RowsScored + summary.RowsWarmingUp;
+            }
+
+            Assert.Equal(lines.Count, taken);
+            var rows = CsvSource.Read(output, new CsvInputOptions()).ToList();
+            Assert.Equal(lines.Count, rows.Count);
+            foreach (var row in rows)
+            {
+                string key = $"{row.FieldAt(row.Header.IndexOf("Time"))},{row.FieldAt(row.Header.IndexOf("Host"))}";
+                var actual = VerdictColumns.Select(c => row.FieldAt(row.Header.IndexOf(c)) ?? "").ToArray();
+                Assert.True(byRow.Remove(key, out var verdict), $"{key} scored twice or not in the input");
+                Assert.True(verdict!.SequenceEqual(actual), $"{key}: expected {string.Join(",", verdict!)}, got {string.Join(",", actual)}");
+            }
+            var state = ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(output))!;
+            Assert.Equal(new FileInfo(input).Length, Assert.Single(state.Files).Offset);
+            Assert.True(state.Files[0].EndsInOpenLine == true);
+            Assert.Equal(0, state.Output.RowsRejected);
+
+            // Nothing new: nothing scored, nothing refused.
+            var again = Run(input, output, batchSize: 37);
+            Assert.Equal(0, again.RowsScored + again.RowsWarmingUp + again.RowsRejected);
+        }
+
+        [Fact]
         public void AChangedModelFileStartsLearningAfreshWithAWarning()
         {
             model.LearnEvery = 16;

@@ -1189,6 +1189,25 @@ namespace AutoencoderPS.Engine.Features.Windows
             private string? steppedGroup;
             private DateTime steppedFrom;
 
+            /// <summary>
+            /// Reads <paramref name="keys"/> in arrival order only as far as it takes to tell whether they need a sort: to the
+            /// first row out of order, or, when that step back may be a local hour written twice (<see cref="MayRepeatAnHour"/>),
+            /// until its group goes past where it stepped back from, which a newest-first export or a late row never does.
+            /// Rows in order are read to their end. <paramref name="stop"/> ends the reading early (Ctrl+C).
+            /// </summary>
+            public static OrderCheck Read(IEnumerable<WindowKey?> keys, Func<bool>? stop = null)
+            {
+                var check = new OrderCheck();
+                foreach (var key in keys)
+                {
+                    check.Add(key);
+                    if (stop?.Invoke() == true) break;
+                    if (check.InOrder) continue;
+                    if (!check.MayRepeatAnHour || check.RepeatsASpan) break;
+                }
+                return check;
+            }
+
             /// <summary>Takes the next row's key; returns it with one time (null for null).</summary>
             public WindowKey? Add(WindowKey? key)
             {

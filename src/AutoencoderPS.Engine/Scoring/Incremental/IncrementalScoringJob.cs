@@ -23,7 +23,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// written twice. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
     /// </para>
     /// </summary>
-    public sealed class IncrementalScoringJob
+    public sealed partial class IncrementalScoringJob
     {
         // The model the caller gave, or (a model that learns) the one learned from it over earlier runs (owned by the run).
         private AutoencoderModel model;
@@ -563,6 +563,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
+            // A time-series model's new rows out of time order within their groups (a newest-first export, a shuffled one)
+            // are read whole and taken in time order, as Test-Anomaly -Path takes such a file (ReadInTimeOrder); in order,
+            // they are taken as they are read.
+            var ordered = model.Settings.IsWindowed && model.Settings.TimeProperty != null && NeedsTimeOrder(plan, skipRestOfLine)
+                ? ReadInTimeOrder(plan, batch, scanner, skipRestOfLine, ref readError, ref stopped)
+                : null;
             // Rows that can't be read: a file none of whose rows could ever be read is read wrongly (another delimiter, time
             // format, culture, or not the model's data), and nothing of it would be scored, run after run, while the job said
             // all was well (exit code 0). Its rows are then not committed (the batch goes back to where they began), the file
@@ -594,9 +600,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
                     $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
             }
-            using (var records = scanner.Records().GetEnumerator())
+            using (var records = (ordered?.Rows ?? scanner.Records()).GetEnumerator())
             {
-                while (true)
+                while (!stopped)
                 {
                     if (observer.StopRequested) { stopped = true; break; }
                     bool more;
@@ -610,10 +616,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     }
                     if (!more)
                     {
-                        if (scanner.PendingInQuotes && scanner.PendingLineBreaks > 0)
-                            observer.Warning($"File '{plan.Path}' ends inside a quoted field that opens on line {scanner.PendingLine} and spans " +
-                                $"{scanner.PendingLineBreaks:N0} line break(s) so far: its rows wait until the quote closes. If that quote is a stray one, " +
-                                $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
+                        if (ordered == null) WarnIfInsideQuotes(plan, scanner);
                         break;
                     }
                     if (skipRestOfLine)
@@ -623,26 +626,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         continue;
                     }
                     var here = batch.Here;
-                    if (Take(plan, batch, records.Current, endsInOpenLine: false) is { } unread && CountsAsUnread(unread))
-                        CountUnread(unread, records.Current.Line, here);
-                    else if (!records.Current.IsBlank)
+                    var current = records.Current;
+                    if (Take(plan, batch, current, endsInOpenLine: ReferenceEquals(current, ordered?.OpenLast)) is { } unread && CountsAsUnread(unread))
+                        CountUnread(unread, current.Line, here);
+                    else if (!current.IsBlank)
                         Read();
-                    if (!TakeBackPossible() && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
+                    // Rows taken in time order are committed once they are all taken: until then the offset can't be
+                    // after the rows scored and before the rows not.
+                    if (ordered == null && !TakeBackPossible() && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
                 }
             }
-            if (!stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
+            if (ordered == null && !stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
             {
                 var here = batch.Here;
                 try
                 {
-                    if (TakeFinishedLastLine(plan, batch, scanner) is { } last)
+                    if (FinishedLastLine(plan, batch, scanner) is { } last)
                     {
-                        if (last.Rejected is { } unread && CountsAsUnread(unread)) CountUnread(unread, last.Line, here);
+                        if (Take(plan, batch, last, endsInOpenLine: true) is { } unread && CountsAsUnread(unread)) CountUnread(unread, last.Line, here);
                         else Read();
                     }
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
             }
+            // All of them taken: the file's offset goes after the last in the file (the last one taken was another).
+            if (ordered?.Last is { } lastInFile && !stopped) Advance(batch, lastInFile, ReferenceEquals(lastInFile, ordered.OpenLast));
             // No row of the file was ever read: its rows so far are taken back, whatever ended the reading (a stop, a read
             // error, the end of the file: a file all of whose rows fail, however few, fails as a run of them does).
             if (TakeBackPossible())
@@ -654,7 +662,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 plan.UnreadRun = null;
                 batch.GoBack(beforeRun);
             }
-            if (batch.Pending) Commit(plan, batch);
+            // Stopped while rows were taken in time order: none is committed (the next run cuts off their results).
+            if (batch.Pending && !(ordered != null && stopped)) Commit(plan, batch);
             if (plan.UnreadRun != null)
                 Fail(plan.Path, new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': {plan.UnreadRun}." +
                     (plan.UnreadAfterRun > 0 ? $" {plan.UnreadAfterRun:N0} more row(s) after those could not be read (not reported one by one)." : "") +
@@ -740,8 +749,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // been written for ScoringState.LastLineFinishedAfter, no quoted field is open (as the reader sees it: a quote inside
         // an unquoted field is data), and the line has the header's number of fields. Otherwise they wait (a line still
         // being written), with a warning, once, when the file is quiet but the line is not whole (a file cut short).
-        // Returns the line's rejection, if any, and its number (null when the line was not taken).
-        private (FeatureValueException? Rejected, long Line)? TakeFinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
+        // Returns the line, to be taken (null when it is not).
+        private ScannedCsvRecord? FinishedLastLine(FilePlan plan, Batch batch, CsvRecordScanner scanner)
         {
             long start = scanner.Position, length = plan.Length - start;
             if (length > CsvRecordScanner.DefaultMaxRecordBytes) return null; // the scan reports a record that long once it ends
@@ -772,7 +781,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 return null;
             }
             observer.Verbose($"'{plan.Path}': its last line (line {last.Line}) has no line break, and the file has not been written for {FormatQuiet(quiet)}: scoring it as finished.");
-            return (Take(plan, batch, last, endsInOpenLine: true), last.Line);
+            return last;
+        }
+
+        private void WarnIfInsideQuotes(FilePlan plan, CsvRecordScanner scanner)
+        {
+            if (scanner.PendingInQuotes && scanner.PendingLineBreaks > 0)
+                observer.Warning($"File '{plan.Path}' ends inside a quoted field that opens on line {scanner.PendingLine} and spans " +
+                    $"{scanner.PendingLineBreaks:N0} line break(s) so far: its rows wait until the quote closes. If that quote is a stray one, " +
+                    $"fix it; past {CsvRecordScanner.DefaultMaxRecordLines:N0} lines the file is reported as failed.");
         }
 
         // A warning about a file's end that is not a whole row, once until the file changes (ScoringFileState.UnfinishedWarnedAt):

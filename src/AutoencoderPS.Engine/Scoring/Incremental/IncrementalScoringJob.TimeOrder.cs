@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+
+namespace AutoencoderPS.Engine.Scoring.Incremental
+{
+    // A time-series model's new rows of a file in time order within their groups. Test-Anomaly -Path sorts a file that
+    // needs it; the job took the rows as they came, so a newest-first export (Splunk's default) or a shuffled one had
+    // every row but a few refused as older than the row before it (RowOutOfOrder), and committed: lost for good. Now the
+    // rows a run reads from a file (those after its offset) are taken as -Path takes a file: checked first, streamed when
+    // in order, read whole and sorted within their groups when not. Rows older than what earlier runs scored for their
+    // group are still refused (a late backlog), and the state is committed only once every row is taken.
+    public sealed partial class IncrementalScoringJob
+    {
+        // A file's new rows, read whole and put in the order to take them: each group's rows in time order in the places
+        // the group's rows had (SlidingWindow.SortWithinGroups), rows without a readable time and blank lines where they
+        // were.
+        private sealed class TimeOrderedRows
+        {
+            public List<ScannedCsvRecord> Rows { get; } = new List<ScannedCsvRecord>();
+
+            /// <summary>The last row in the file: the file's offset goes after it once every row is taken.</summary>
+            public ScannedCsvRecord? Last { get; set; }
+
+            /// <summary>A finished last line without a line break (<see cref="ScoringFileState.EndsInOpenLine"/>).</summary>
+            public ScannedCsvRecord? OpenLast { get; set; }
+        }
+
+        // Whether the rows after the file's offset need putting in time order, read as far as that can be told
+        // (SlidingWindow.OrderCheck.Read: to the first row out of order), as Test-Anomaly -Path tells it of a file; a last
+        // line still being written counts too. A step back of half an hour to an hour whose group then goes past where it
+        // stepped back from (OrderCheck.RepeatsAnHour) may be a local hour written twice, read without a zone, or rows
+        // shuffled: the rest of the rows tell. Rows in order but for one such step back per group are that hour, and are
+        // not sorted: sorted, its two passes would be interleaved and scored as one jumble, unattended; its second pass is
+        // refused with the hint to give the model its zone, as before (DaylightSavingTests). -Path sorts them, with a warning.
+        private bool NeedsTimeOrder(FilePlan plan, bool skipFirst)
+        {
+            var check = SlidingWindow.OrderCheck.Read(Keys(plan, skipFirst), () => observer.StopRequested);
+            if (check.InOrder) return false;
+            if (!check.RepeatsAnHour) return true;
+            var last = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+            var steppedBack = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in Keys(plan, skipFirst))
+            {
+                if (key is not { Time: DateTime time } k) continue;
+                if (last.TryGetValue(k.Group, out var previous) && time < previous && !steppedBack.Add(k.Group)) return true;
+                last[k.Group] = time;
+            }
+            return false;
+        }
+
+        // The keys of the rows after the file's offset, a last line still being written included (KeyOrNull). A read error
+        // (or a record past the scanner's bounds) ends them: it is met again, and reported, when the rows are scored.
+        private IEnumerable<WindowKey?> Keys(FilePlan plan, bool skipFirst)
+        {
+            var entry = plan.Entry!;
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path)
+            {
+                EndEndsRecord = true,
+            };
+            using var records = scanner.Records().GetEnumerator();
+            for (bool first = true; ; first = false)
+            {
+                bool more;
+                try { more = records.MoveNext(); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { more = false; }
+                if (!more) yield break;
+                if (first && skipFirst) continue;
+                yield return KeyOrNull(plan, records.Current);
+            }
+        }
+
+        // The rows after the file's offset, read whole (memory grows with them, as with a -Path file that needs sorting) and
+        // put in time order within their groups. A read error ends the reading, as it ends the scoring of rows in order: the
+        // rows before it are scored and committed, the file fails, and the next run goes on from there.
+        private TimeOrderedRows ReadInTimeOrder(FilePlan plan, Batch batch, CsvRecordScanner scanner, bool skipRestOfLine, ref Exception? readError, ref bool stopped)
+        {
+            observer.Verbose($"'{plan.Path}': its new rows are not in time order within their groups: reading them whole to sort them by '{model.Settings.TimeProperty}'.");
+            var result = new TimeOrderedRows();
+            ScannedCsvRecord? restOfLine = null;
+            var rows = new List<ScannedCsvRecord>();
+            try
+            {
+                foreach (var record in scanner.Records())
+                {
+                    if (observer.StopRequested) { stopped = true; break; }
+                    // The rest of a line scored before as finished: skipped first, in its place.
+                    if (skipRestOfLine && restOfLine == null && rows.Count == 0) restOfLine = record;
+                    else rows.Add(record);
+                }
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+            {
+                readError = e;
+            }
+            if (!stopped && readError == null)
+            {
+                WarnIfInsideQuotes(plan, scanner);
+                if (!(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !(skipRestOfLine && restOfLine == null) && scanner.Position < plan.Length)
+                {
+                    try
+                    {
+                        if (FinishedLastLine(plan, batch, scanner) is { } last) rows.Add(result.OpenLast = last);
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
+                }
+            }
+            result.Last = rows.Count > 0 ? rows[^1] : restOfLine;
+            if (restOfLine != null) result.Rows.Add(restOfLine);
+            result.Rows.AddRange(SlidingWindow.SortWithinGroups(rows, row => KeyOrNull(plan, row), out bool undecided));
+            if (undecided) observer.Warning($"'{plan.Path}': {SlidingWindow.UndecidedRepeatedHour}");
+            return result;
+        }
+
+        // A row's group and time as the pipeline reads them; null for a blank line or a row whose time or group can't be
+        // read (it is refused when it is scored).
+        private WindowKey? KeyOrNull(FilePlan plan, ScannedCsvRecord row)
+        {
+            if (row.IsBlank) return null;
+            try
+            {
+                return SlidingWindow.ReadKey(new CsvRecord(plan.Header!, row.Fields!, plan.Path, row.Line), model.Settings, schema, options.Csv.Culture);
+            }
+            catch (FeatureValueException)
+            {
+                return null;
+            }
+        }
+    }
+}
