@@ -75,18 +75,28 @@ namespace AutoencoderPS.Commands
             var check = SlidingWindow.OrderCheck.Read(CsvSource.Read(file, options).Select(KeyOrNull), () => Stopping);
             if (check.InOrder)
             {
-                if (check.Undecided) WriteWarning($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
+                if (check.Undecided) WarnRepeatedHour($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
                 return CsvSource.Read(file, options);
             }
             // Sorting interleaves the two passes of a repeated hour (rows of both half a sample apart), which the windows
             // read as a jumble: said.
             if (check.RepeatsAnHour)
-                WriteWarning(check.InterleavedWarning($"'{file}'"));
+                WarnRepeatedHour(check.InterleavedWarning($"'{file}'"));
             else
                 WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
             var sorted = SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull, out bool undecided);
-            if (undecided) WriteWarning($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
+            if (undecided) WarnRepeatedHour($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
             return sorted;
+        }
+
+        // A repeated local hour read without a zone: its two passes' rows share their clock times, which is the cause the
+        // warning gives; the end of the call's warning on rows that repeat a time (another cause) is then not said.
+        private bool repeatedHourWarned;
+
+        private void WarnRepeatedHour(string warning)
+        {
+            repeatedHourWarned = true;
+            WriteWarning(warning);
         }
 
         private WindowKey? KeyOrNull(IRecord record)

@@ -624,14 +624,19 @@ namespace AutoencoderPS.Engine.Features.Windows
                 ErrorIds.RowDatedAhead);
 
         /// <summary>
-        /// The likely cause of rows that step back in time by at most <paramref name="back"/>, with a space after it, or
-        /// "": an hour or less of times not in UTC (<paramref name="kind"/>; a model with a zone reads instants, in UTC)
-        /// is most likely the hour local clocks repeat when they go back, which the model's zone fixes.
+        /// The likely cause of rows that step back in time by <paramref name="back"/>, with a space after it, or "": half an
+        /// hour to an hour of times not in UTC (<paramref name="kind"/>; a model with a zone reads instants, in UTC) is most
+        /// likely the hour local clocks repeat when they go back, which the model's zone fixes. A smaller step back (a row a
+        /// few minutes late, a newest-first export of 5-minute rows) is not: the hint would send the operator the wrong way.
         /// </summary>
         public static string RepeatedHourHint(TimeSpan back, DateTimeKind kind) =>
-            kind == DateTimeKind.Utc || back > TimeSpan.FromHours(1) ? ""
+            kind == DateTimeKind.Utc || back > TimeSpan.FromHours(1) || back < MinimumRepeatedHourStep ? ""
             : "If these are local times, clocks repeat an hour when they go back (daylight saving time ends): give the model " +
               "its time zone (New-Autoencoder -TimeZone, then train it) so that the repeated hour is read in order. ";
+
+        // The least step back of the repeated hour's first time from the time before it: the rows of the hour's first pass,
+        // from 01:00 to at least 01:30 (rows every half hour), then 01:00 again.
+        internal static readonly TimeSpan MinimumRepeatedHourStep = TimeSpan.FromMinutes(30);
 
         // A group whose times are written both with and without their offset: without a zone, one is an instant (UTC) and
         // the other a clock time, which can't be ordered against each other.
@@ -1168,12 +1173,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             public bool RepeatsAnHour => RepeatsASpan && MayRepeatAnHour;
 
             /// <summary>Whether the first step back could be the repeated hour, before it is known whether the group goes past it.</summary>
-            public bool MayRepeatAnHour => FirstStepBack is { } step && step.Back >= MinimumRepeatedHourStep &&
-                                           WindowAssembler.RepeatedHourHint(step.Back, step.Kind).Length > 0;
-
-            // The least step back of the repeated hour's first time from the time before it: the rows of the hour's first
-            // pass, from 01:00 to at least 01:30 (rows every half hour), then 01:00 again.
-            private static readonly TimeSpan MinimumRepeatedHourStep = TimeSpan.FromMinutes(30);
+            public bool MayRepeatAnHour => FirstStepBack is { } step && WindowAssembler.RepeatedHourHint(step.Back, step.Kind).Length > 0;
 
             /// <summary>The warning for rows that <see cref="RepeatsAnHour"/> and are sorted by time; <paramref name="what"/> names them.</summary>
             public string InterleavedWarning(string what) =>
