@@ -95,6 +95,9 @@ namespace AutoencoderPS.Engine.Features
                         instant = timestamp;
                         return true;
                     }
+                    // A time of day alone ("00:15:00", the time field of a W3C or IIS log) is no point in time: .NET would
+                    // date it today, so three days of a log would read as one day, the day it is read.
+                    if (IsTimeOfDay(text)) break;
                     // A date written with dots is day first wherever dots are written (de, ru, pl, cs, fi, nb, tr, ...);
                     // a culture without dotted dates (the invariant one) would read 01.12.2026 as 12 January and fail on
                     // 13.12.2026. A culture with them reads it below, as its own.
@@ -138,6 +141,11 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         public static string WhyNotATime(object? value, CultureInfo culture)
         {
+            if (IsTimeOfDay(value))
+                return ": it is a time of day without a date, which is not guessed (it would be read as the day it is read); " +
+                       "give a column that holds both the date and the time, such as the date and time fields of a W3C or IIS " +
+                       "log combined: Select-Object *, @{n='timestamp'; e={ \"$($_.date) $($_.time)\" }} (then -TimeProperty " +
+                       "timestamp)";
             if (value is string raw)
             {
                 var text = raw.Trim();
@@ -156,6 +164,29 @@ namespace AutoencoderPS.Engine.Features
                    "or GMT), Unix epoch seconds or milliseconds (years 2000-2100), dates in the culture's format, and web " +
                    "server log times (30/Nov/2026:10:00:00 +0000)";
         }
+
+        /// <summary>
+        /// Whether <paramref name="value"/> is a time of day without a date: a TimeSpan, or text that is a clock time alone
+        /// ("00:15:00", "9:15", "10:00:00.123", "10:00 PM", "10:00:00Z", "10:00:00+02:00"). <see cref="TryRead(object?, CultureInfo, out DateTime)"/>
+        /// reads none of them; their errors have the ErrorId <see cref="ErrorIds.TimeWithoutDate"/>.
+        /// </summary>
+        public static bool IsTimeOfDay(object? value) => value switch
+        {
+            TimeSpan => true,
+            string text => IsTimeOfDay(text.AsSpan().Trim()),
+            _ => false,
+        };
+
+        // Told first by its start, one or two digits and a colon, which no date has (two comparisons on the way of every
+        // text read), then by the whole: a clock time, letters (AM, PM, UTC) and an offset, and no date after it
+        // ("10:00:00 2026-11-30" is read, as .NET reads it).
+        private static bool IsTimeOfDay(ReadOnlySpan<char> text) =>
+            text.Length >= 4 && char.IsAsciiDigit(text[0]) && (text[1] == ':' || char.IsAsciiDigit(text[1]) && text[2] == ':') &&
+            ClockTimeAlone.IsMatch(text);
+
+        private static readonly Regex ClockTimeAlone = new(
+            @"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(\p{L}[\p{L}.]*)?\s*(Z|[+-]\d{1,2}(:?\d{2})?)?$",
+            RegexOptions.CultureInvariant);
 
         private static bool IsUpperLetters(ReadOnlySpan<char> text)
         {

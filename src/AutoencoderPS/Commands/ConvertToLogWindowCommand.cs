@@ -32,6 +32,10 @@ namespace AutoencoderPS.Commands
         private CultureInfo culture = null!;
         private long row;
         private long rowsRead;
+        // Records in a row whose time is a time of day alone, and the first of them: past FailedRowRun.MaxTimesOfDayInARow
+        // the time property is that kind of field (a log's separate time field), and the call stops.
+        private int timesOfDayInARow;
+        private string? firstTimeOfDay;
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -120,11 +124,21 @@ namespace AutoencoderPS.Commands
             }
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
-                WriteError(RowError(ErrorIds.InvalidLogTimestamp,
-                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.",
+                bool timeOfDay = TimestampParser.IsTimeOfDay(timeValue);
+                string message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.";
+                WriteError(RowError(timeOfDay ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidLogTimestamp, message,
+                    timeOfDay ? "Give -TimeProperty a property that holds the date and the time." :
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
+                if (!timeOfDay) timesOfDayInARow = 0;
+                else if (timesOfDayInARow++ == 0) firstTimeOfDay = message;
+                else if (timesOfDayInARow >= FailedRowRun.MaxTimesOfDayInARow)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.TimeWithoutDate,
+                        $"Stopped after {timesOfDayInARow} records in a row whose property '{TimeProperty}' is a time of day without a date: " +
+                        $"it is a time field alone, and the date is in another property. The first of them: {firstTimeOfDay}"),
+                        ErrorIds.TimeWithoutDate, input));
                 return;
             }
+            timesOfDayInARow = 0;
 
             string? group = null;
             if (GroupBy != null && TryGet(record, GroupBy, out var groupValue)) group = Text(groupValue);

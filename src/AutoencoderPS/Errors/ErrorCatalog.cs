@@ -57,6 +57,7 @@ namespace AutoencoderPS.Errors
             [FieldCountMismatch] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
+            [TimeWithoutDate] = ErrorCategory.InvalidData,
             [TimeValueNonexistent] = ErrorCategory.InvalidData,
             [GroupValueMissing] = ErrorCategory.InvalidData,
             [FeatureColumnsMissing] = ErrorCategory.InvalidData,
