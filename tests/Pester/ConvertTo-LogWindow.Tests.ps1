@@ -221,6 +221,15 @@ Describe 'ConvertTo-LogWindow' {
             $w[0].IntervalStart | Should -Be ([datetime]'2026-01-05 00:00')
         }
 
+        It 'says which -Culture reads a day-first date' {
+            $log = @([pscustomobject]@{ TimeCreated = '13/12/2026 10:00' })
+            $null = $log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
+            "$($errors[0])" | Should -BeLike "*'13/12/2026 10:00'*day first (13 December 2026): give -Culture en-GB*"
+            ($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -Culture en-GB).IntervalStart | Should -Be ([datetime]'2026-12-13 10:00')
+        }
+
         It 'reports a measure that is not a number and counts the record without it' {
             $log = @(
                 [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00'; duration_ms = '12.5' }

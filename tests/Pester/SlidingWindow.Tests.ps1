@@ -444,6 +444,20 @@ Describe 'Sliding windows' {
             $m.UsualInterval | Should -Be ([timespan]::FromHours(1))
         }
 
+        It 'says which -Culture reads a day-first date' {
+            $path = Join-Path $TestDrive 'uk.csv'
+            $lines = @('Timestamp,hits') + @(for ($i = 0; $i -lt 24; $i++) { [string]::Format([cultureinfo]::InvariantCulture, '{0:dd/MM/yyyy HH:mm},{1}', [datetime]::new(2026, 12, 13).AddHours($i), 100 + $i % 5) })
+            Set-Content -LiteralPath $path -Value $lines
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 4 -TimeProperty Timestamp
+            $errors = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 1 -ThreadCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null } catch { }
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueInvalid,*'
+            "$($errors[0])" | Should -BeLike "*line 2*'13/12/2026 00:00'*day first (13 December 2026): give -Culture en-GB*"
+            Invoke-AutoencoderTraining -Model $m -Path $path -Culture en-GB -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+            $m.Training.Rows | Should -Be (24 - 3)
+        }
+    }
+
     Context 'incidents in different features' {
         It 'pages a later, smaller incident in another feature: the first one does not vouch for it' {
             # A day of one host: a large Cpu incident in the morning (30 rows), then a Mem incident in the afternoon,

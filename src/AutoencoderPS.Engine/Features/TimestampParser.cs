@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AutoencoderPS.Engine.Text;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -111,7 +112,8 @@ namespace AutoencoderPS.Engine.Features
                     // common case: done) from text with an offset or a Z, which the offset parse below then reads.
                     bool statesOffset = false;
                     if (wantInstant && text.Length >= MinimumTextLength &&
-                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)))
+                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) ||
+                         InvariantMayRead(text, culture) && DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)))
                     {
                         if (clock.Kind == DateTimeKind.Unspecified)
                         {
@@ -122,7 +124,7 @@ namespace AutoencoderPS.Engine.Features
                     }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
-                         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
+                         InvariantMayRead(text, culture) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
                     {
                         timestamp = parsed.DateTime;
                         if (statesOffset) instant = parsed.UtcDateTime;
@@ -159,6 +161,7 @@ namespace AutoencoderPS.Engine.Features
                 if (SyslogTime.IsMatch(text))
                     return ": it has no year (as syslog writes it), and no year is guessed; add the year (Nov 30 2026 10:00:00), " +
                            "or have the logger write ISO 8601 times (rsyslog: RSYSLOG_FileFormat)";
+                if (OtherSlashOrder(text, culture) is { } order) return order;
             }
             return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
                    "or GMT), Unix epoch seconds or milliseconds (years 2000-2100), dates in the culture's format, and web " +
@@ -187,6 +190,49 @@ namespace AutoencoderPS.Engine.Features
         private static readonly Regex ClockTimeAlone = new(
             @"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(\p{L}[\p{L}.]*)?\s*(Z|[+-]\d{1,2}(:?\d{2})?)?$",
             RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Whether <paramref name="culture"/> writes the month before the day in its short date (en-US and the invariant
+        /// culture: MM/dd/yyyy), else the day first (en-GB, fr-FR: dd/MM/yyyy). Null when it writes the year first.
+        /// </summary>
+        public static bool? MonthFirst(CultureInfo culture)
+        {
+            string pattern = culture.DateTimeFormat.ShortDatePattern;
+            int month = pattern.IndexOf('M'), day = pattern.IndexOf('d'), year = pattern.IndexOf('y');
+            if (month < 0 || day < 0 || year >= 0 && year < month && year < day) return null;
+            return month < day;
+        }
+
+        // "13/12/2026 00:00" read month first, or "12/13/2026" day first: a date in the other order, whose first or second
+        // number is more than 12, so it can only be a day. Said with the culture that reads it, as the value implies it.
+        private static string? OtherSlashOrder(string text, CultureInfo culture)
+        {
+            var match = SlashDate.Match(text);
+            if (!match.Success || MonthFirst(culture) is not bool monthFirst) return null;
+            int first = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            int second = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            int year = int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+            int day = monthFirst ? first : second, month = monthFirst ? second : first;
+            if (day <= 12 || month < 1 || month > 12 || day > DateTime.DaysInMonth(year, month)) return null;
+            string reading = new DateTime(year, month, day).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+            return monthFirst
+                ? $": {CultureText.Describe(culture)} reads dates month first (month/day/year), and {first} is no month; it is day " +
+                  $"first ({reading}): give -Culture en-GB, or the culture of the data if it writes the day first " +
+                  "(fr-FR, es-ES, ...). Dates of the 1st to the 12th in the same column are read, but with day and month swapped"
+                : $": {CultureText.Describe(culture)} reads dates day first (day/month/year), and {second} is no month; it is month " +
+                  $"first ({reading}): give -Culture en-US, or the culture of the data if it writes the month first. " +
+                  "Dates of the 1st to the 12th in the same column are read, but with day and month swapped";
+        }
+
+        // Text the culture does not read is read by the invariant culture (ISO 8601, English month names), but not a slash
+        // date that a day-first culture refused: the invariant culture reads it month first, so 12/13/2026 read by en-GB
+        // would be 13 December beside 01/12/2026 read as 1 December, two orders in one column. Only on text the culture
+        // did not read.
+        private static bool InvariantMayRead(string text, CultureInfo culture) =>
+            !(MonthFirst(culture) == false && SlashDate.IsMatch(text));
+
+        // A date with slashes, two numbers first: "13/12/2026", "1/2/2026 10:00".
+        private static readonly Regex SlashDate = new(@"^(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])", RegexOptions.CultureInvariant);
 
         private static bool IsUpperLetters(ReadOnlySpan<char> text)
         {

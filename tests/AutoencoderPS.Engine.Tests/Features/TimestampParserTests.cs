@@ -242,6 +242,45 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(seconds, milliseconds);
         }
 
+        // 13/12/2026 read month first (the invariant culture, en-US) is no date: the error says the value is day first and
+        // which -Culture reads it; the other way round for a day-first culture. Before, it only named "the culture's format".
+        [Theory]
+        [InlineData("13/12/2026 00:00", "", "day first (13 December 2026): give -Culture en-GB")]
+        [InlineData("31/01/2026", "en-US", "day first (31 January 2026): give -Culture en-GB")]
+        [InlineData("12/13/2026 10:00", "en-GB", "month first (13 December 2026): give -Culture en-US")]
+        [InlineData("1/30/2026 10:00", "fr-FR", "month first (30 January 2026): give -Culture en-US")]
+        public void ASlashDateInTheOtherOrderNamesTheCultureThatReadsIt(string text, string culture, string expected)
+        {
+            var error = Unread(text, culture);
+            Assert.Equal("TimeValueInvalid", error.ErrorId);
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+            Assert.Contains("day and month swapped", error.Message, StringComparison.Ordinal);
+            // And the culture it names reads it.
+            string named = expected[(expected.IndexOf("-Culture ", StringComparison.Ordinal) + 9)..];
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(named), out _));
+        }
+
+        [Theory]
+        [InlineData("32/12/2026 00:00", "")]
+        [InlineData("31/02/2026 00:00", "")]
+        [InlineData("13/13/2026 00:00", "")]
+        [InlineData("2026/13/01 00:00", "")]
+        public void ASlashDateThatIsNoDateEitherWayNamesNoCulture(string text, string culture)
+        {
+            Assert.DoesNotContain("-Culture en-", Unread(text, culture).Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SlashDatesStillReadInTheCulturesOrder()
+        {
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", CultureInfo.GetCultureInfo("en-US"), out var us));
+            Assert.Equal(new DateTime(2026, 1, 12), us);
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", Invariant, out var invariant));
+            Assert.Equal(new DateTime(2026, 1, 12), invariant);
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", CultureInfo.GetCultureInfo("en-GB"), out var gb));
+            Assert.Equal(new DateTime(2026, 12, 1), gb);
+        }
+
         [Theory]
         [InlineData("yesterday")]
         [InlineData("20261130")]
