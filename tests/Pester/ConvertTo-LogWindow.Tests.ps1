@@ -230,6 +230,18 @@ Describe 'ConvertTo-LogWindow' {
             ($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -Culture en-GB).IntervalStart | Should -Be ([datetime]'2026-12-13 10:00')
         }
 
+        It 'warns once when a day-first week is read month first' {
+            $log = @(for ($i = 0; $i -lt 7 * 4; $i++) { [pscustomobject]@{ TimeCreated = [datetime]::new(2026, 12, 1).AddHours(6 * $i).ToString('dd/MM/yyyy HH:mm', [cultureinfo]::InvariantCulture) } })
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '1.00:00:00' -WarningVariable warnings -WarningAction SilentlyContinue)
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-12')
+            @($warnings) | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike "Every date in column 'TimeCreated' reads both ways*-Culture en-GB*"
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '1.00:00:00' -Culture en-GB -WarningVariable warnings)
+            $warnings | Should -BeNullOrEmpty
+            $w | Should -HaveCount 7
+            $w | ForEach-Object EventCount | Should -Be @(4, 4, 4, 4, 4, 4, 4)
+        }
+
         It 'reports a measure that is not a number and counts the record without it' {
             $log = @(
                 [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00'; duration_ms = '12.5' }

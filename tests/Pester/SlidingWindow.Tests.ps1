@@ -458,6 +458,27 @@ Describe 'Sliding windows' {
         }
     }
 
+    Context 'a day-first export read month first' {
+        It 'warns once when every date reads both ways and only the other order makes them consecutive days' {
+            # 1-7 December written day first, read month first: the 12th of January to July, "after 6 gap(s)", no word.
+            $path = Join-Path $TestDrive 'uk-week.csv'
+            $lines = @('Timestamp,hits') + @(for ($i = 0; $i -lt 7 * 6; $i++) { [string]::Format([cultureinfo]::InvariantCulture, '{0:dd/MM/yyyy HH:mm},{1}', [datetime]::new(2026, 12, 1).AddHours(4 * $i), 100 + $i % 5) })
+            Set-Content -LiteralPath $path -Value $lines
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 3 -TimeProperty Timestamp
+            $warnings = $null
+            Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            $order = @($warnings | Where-Object { "$_" -like 'Every date in column*' })
+            $order | Should -HaveCount 1
+            "$($order[0])" | Should -BeLike "Every date in column 'Timestamp' reads both ways*12 January 2026 to 12 July 2026*1 December 2026 to 7 December 2026*-Culture en-GB*"
+
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 3 -TimeProperty Timestamp
+            $warnings = $null
+            Invoke-AutoencoderTraining -Model $m -Path $path -Culture en-GB -Epochs 1 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            @($warnings | Where-Object { "$_" -like 'Every date in column*' }) | Should -BeNullOrEmpty
+            $m.UsualInterval | Should -Be ([timespan]::FromHours(4))
+        }
+    }
+
     Context 'incidents in different features' {
         It 'pages a later, smaller incident in another feature: the first one does not vouch for it' {
             # A day of one host: a large Cpu incident in the morning (30 rows), then a Mem incident in the afternoon,

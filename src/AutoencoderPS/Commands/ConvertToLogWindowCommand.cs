@@ -36,6 +36,8 @@ namespace AutoencoderPS.Commands
         // the time property is that kind of field (a log's separate time field), and the call stops.
         private int timesOfDayInARow;
         private string? firstTimeOfDay;
+        // The slash dates of the time property, to tell a day-first log read month first (or the reverse) at the end.
+        private readonly SlashDateOrder slashDates = new SlashDateOrder();
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -139,6 +141,7 @@ namespace AutoencoderPS.Commands
                 return;
             }
             timesOfDayInARow = 0;
+            slashDates.Add(timeValue);
 
             string? group = null;
             if (GroupBy != null && TryGet(record, GroupBy, out var groupValue)) group = Text(groupValue);
@@ -183,6 +186,7 @@ namespace AutoencoderPS.Commands
                 foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
                     if (!propertiesSeen.Contains(p))
                         WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");
+            if (slashDates.Warning(culture, TimeProperty) is { } order) WriteWarning(order);
             if (aggregator.OutOfRangeCount > 0)
                 WriteVerbose($"{aggregator.OutOfRangeCount} event(s) outside the range from -Start to -End were left out.");
 
