@@ -96,6 +96,8 @@ namespace AutoencoderPS.Engine
         public const string TimeValueNonexistent = "TimeValueNonexistent";
         /// <summary>A sliding-window row's time is not a timestamp.</summary>
         public const string TimeValueInvalid = "TimeValueInvalid";
+        /// <summary>A time value is a time of day without a date ("00:15:00", a log's separate time field), which is not dated by guess.</summary>
+        public const string TimeWithoutDate = "TimeWithoutDate";
         /// <summary>A sliding-window row has no group value.</summary>
         public const string GroupValueMissing = "GroupValueMissing";
         /// <summary>An input file lacks some of the model's feature columns.</summary>

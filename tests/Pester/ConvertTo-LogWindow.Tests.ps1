@@ -181,6 +181,67 @@ Describe 'ConvertTo-LogWindow' {
             @($w[0].PSObject.Properties.Name) | Should -Not -Contain 'Level=Error'
         }
 
+        It 'refuses a time of day without its date (a W3C or IIS log''s time field), and stops when every record has one' {
+            # Before: 72 records of 3 days became 24 rows dated the day the command ran, with EventCount 3, without a word.
+            $records = foreach ($d in 28, 29, 30) { foreach ($h in 0..23) { [pscustomobject]@{ date = "2026-11-$d"; time = ('{0:00}:15:00' -f $h); status = 200 } } }
+            $rowErrors = $null
+            $thrown = $null
+            $windows = $null
+            try { $windows = @($records | ConvertTo-LogWindow -TimeProperty time -Interval 01:00:00 -ErrorVariable rowErrors -ErrorAction SilentlyContinue) } catch { $thrown = $_ }
+            $windows | Should -BeNullOrEmpty
+            $thrown.FullyQualifiedErrorId | Should -Be 'TimeWithoutDate,AutoencoderPS.Commands.ConvertToLogWindowCommand'
+            "$thrown" | Should -BeLike "Stopped after 10 records in a row whose property 'time' is a time of day without a date*The first of them: Row 1: property 'time' has the value '00:15:00'*"
+            $perRow = @($rowErrors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] -and "$_" -like 'Row *' })
+            $perRow | Should -HaveCount 10
+            $perRow[0].FullyQualifiedErrorId | Should -BeLike 'TimeWithoutDate,*'
+            $perRow[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $perRow[0].TargetObject | Should -Be $records[0]
+            "$($perRow[1])" | Should -BeLike "Row 2: property 'time' has the value '01:15:00', which is not a date and time*time of day without a date*"
+            "$($perRow[1])".Contains('Select-Object *, @{n=''timestamp''; e={ "$($_.date) $($_.time)" }}') | Should -BeTrue
+
+            # As the error says: the date and the time combined are read, each record at its own hour.
+            $combined = @($records | Select-Object *, @{n = 'timestamp'; e = { "$($_.date) $($_.time)" } } | ConvertTo-LogWindow -TimeProperty timestamp -Interval 01:00:00)
+            $combined | Should -HaveCount 72
+            $combined[0].IntervalStart | Should -Be ([datetime]'2026-11-28 00:00')
+            $combined[-1].IntervalStart | Should -Be ([datetime]'2026-11-30 23:00')
+            @($combined | Where-Object EventCount -ne 1) | Should -BeNullOrEmpty
+        }
+
+        It 'refuses a record or two whose time has no date, and counts the others' {
+            $log = @(
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00' }
+                [pscustomobject]@{ TimeCreated = '00:02:00' }
+                [pscustomobject]@{ TimeCreated = '2026-01-05 00:07:00' }
+            )
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -ErrorVariable errors -ErrorAction SilentlyContinue)
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'TimeWithoutDate,*'
+            $errors[0].TargetObject | Should -Be $log[1]
+            $w | ForEach-Object EventCount | Should -Be @(1, 1)
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-05 00:00')
+        }
+
+        It 'says which -Culture reads a day-first date' {
+            $log = @([pscustomobject]@{ TimeCreated = '13/12/2026 10:00' })
+            $null = $log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors | Should -HaveCount 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
+            "$($errors[0])" | Should -BeLike "*'13/12/2026 10:00'*day first (13 December 2026): give -Culture en-GB*"
+            ($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -Culture en-GB).IntervalStart | Should -Be ([datetime]'2026-12-13 10:00')
+        }
+
+        It 'warns once when a day-first week is read month first' {
+            $log = @(for ($i = 0; $i -lt 7 * 4; $i++) { [pscustomobject]@{ TimeCreated = [datetime]::new(2026, 12, 1).AddHours(6 * $i).ToString('dd/MM/yyyy HH:mm', [cultureinfo]::InvariantCulture) } })
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '1.00:00:00' -WarningVariable warnings -WarningAction SilentlyContinue)
+            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-12')
+            @($warnings) | Should -HaveCount 1
+            "$($warnings[0])" | Should -BeLike "Every date in column 'TimeCreated' reads both ways*-Culture en-GB*"
+            $w = @($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '1.00:00:00' -Culture en-GB -WarningVariable warnings)
+            $warnings | Should -BeNullOrEmpty
+            $w | Should -HaveCount 7
+            $w | ForEach-Object EventCount | Should -Be @(4, 4, 4, 4, 4, 4, 4)
+        }
+
         It 'reports a measure that is not a number and counts the record without it' {
             $log = @(
                 [pscustomobject]@{ TimeCreated = '2026-01-05 00:01:00'; duration_ms = '12.5' }

@@ -422,6 +422,76 @@ Describe 'Sliding windows' {
         }
     }
 
+    Context 'a log whose date and time are separate fields' {
+        BeforeAll {
+            # A W3C or IIS log's rows as Import-Csv gives them: date and time are fields of their own.
+            $script:logPath = Join-Path $TestDrive 'w3c.csv'
+            $random = [System.Random]::new(11)
+            $lines = @('date,time,hits,bytes') + @(foreach ($d in 28, 29, 30) { foreach ($h in 0..23) {
+                        [string]::Format([cultureinfo]::InvariantCulture, '2026-11-{0},{1:00}:15:00,{2},{3}', $d, $h, 100 + 20 * [math]::Sin($h / 4) + $random.Next(5), 5000 + $random.Next(500))
+                    } })
+            Set-Content -LiteralPath $logPath -Value $lines
+        }
+
+        It 'refuses the time field alone as the time property (it was read as today), stopping after 10 rows with why' {
+            # Before: 72 rows of 3 days were one day, today's, and training warned that rows shared a time ("Pivot such
+            # rows") and trained anyway.
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 6 -TimeProperty time
+            $errors = $null
+            $thrown = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $logPath -Epochs 2 -ThreadCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null } catch { $thrown = $_ }
+            $thrown.FullyQualifiedErrorId | Should -Be 'TooManyRowFailures,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand'
+            "$thrown" | Should -BeLike "Stopped after 10 rows in a row could not be read; the likely cause: the times, such as '09:15:00', are times of day without a date*line 2*'00:15:00'*"
+            $rowErrors = @($errors | Where-Object { $_.FullyQualifiedErrorId -like 'TimeWithoutDate,*' })
+            $rowErrors | Should -HaveCount 10
+            "$($rowErrors[0])" | Should -BeLike "*column 'time'*'00:15:00'*time of day without a date*Select-Object*"
+            $m.IsTrained | Should -BeFalse
+
+            # The date and the time combined, as the error says, train one series of 72 hours.
+            $rows = Import-Csv -LiteralPath $logPath | Select-Object *, @{n = 'timestamp'; e = { "$($_.date) $($_.time)" } } | Select-Object timestamp, hits, bytes
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 6 -TimeProperty timestamp
+            $trainErrors = $null
+            $rows | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1 -ErrorVariable trainErrors -WarningAction SilentlyContinue | Out-Null
+            $trainErrors | Should -BeNullOrEmpty
+            $m.Training.Rows | Should -Be (72 - 5)
+            $m.UsualInterval | Should -Be ([timespan]::FromHours(1))
+        }
+
+        It 'says which -Culture reads a day-first date' {
+            $path = Join-Path $TestDrive 'uk.csv'
+            $lines = @('Timestamp,hits') + @(for ($i = 0; $i -lt 24; $i++) { [string]::Format([cultureinfo]::InvariantCulture, '{0:dd/MM/yyyy HH:mm},{1}', [datetime]::new(2026, 12, 13).AddHours($i), 100 + $i % 5) })
+            Set-Content -LiteralPath $path -Value $lines
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 4 -TimeProperty Timestamp
+            $errors = $null
+            try { Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 1 -ThreadCount 1 -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null } catch { }
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueInvalid,*'
+            "$($errors[0])" | Should -BeLike "*line 2*'13/12/2026 00:00'*day first (13 December 2026): give -Culture en-GB*"
+            Invoke-AutoencoderTraining -Model $m -Path $path -Culture en-GB -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+            $m.Training.Rows | Should -Be (24 - 3)
+        }
+    }
+
+    Context 'a day-first export read month first' {
+        It 'warns once when every date reads both ways and only the other order makes them consecutive days' {
+            # 1-7 December written day first, read month first: the 12th of January to July, "after 6 gap(s)", no word.
+            $path = Join-Path $TestDrive 'uk-week.csv'
+            $lines = @('Timestamp,hits') + @(for ($i = 0; $i -lt 7 * 6; $i++) { [string]::Format([cultureinfo]::InvariantCulture, '{0:dd/MM/yyyy HH:mm},{1}', [datetime]::new(2026, 12, 1).AddHours(4 * $i), 100 + $i % 5) })
+            Set-Content -LiteralPath $path -Value $lines
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 3 -TimeProperty Timestamp
+            $warnings = $null
+            Invoke-AutoencoderTraining -Model $m -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            $order = @($warnings | Where-Object { "$_" -like 'Every date in column*' })
+            $order | Should -HaveCount 1
+            "$($order[0])" | Should -BeLike "Every date in column 'Timestamp' reads both ways*12 January 2026 to 12 July 2026*1 December 2026 to 7 December 2026*-Culture en-GB*"
+
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 3 -TimeProperty Timestamp
+            $warnings = $null
+            Invoke-AutoencoderTraining -Model $m -Path $path -Culture en-GB -Epochs 1 -ThreadCount 1 -WarningVariable warnings -WarningAction SilentlyContinue | Out-Null
+            @($warnings | Where-Object { "$_" -like 'Every date in column*' }) | Should -BeNullOrEmpty
+            $m.UsualInterval | Should -Be ([timespan]::FromHours(4))
+        }
+    }
+
     Context 'incidents in different features' {
         It 'pages a later, smaller incident in another feature: the first one does not vouch for it' {
             # A day of one host: a large Cpu incident in the morning (30 rows), then a Mem incident in the afternoon,

@@ -13,6 +13,19 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>Rows that fail one after another before reading stops.</summary>
         public const int MaxInARow = 100;
 
+        /// <summary>
+        /// Rows that fail one after another, each for a time of day without a date (<see cref="ErrorIds.TimeWithoutDate"/>),
+        /// before reading stops: that is the time column's format (a log's separate time field), which no row after them
+        /// changes, not a slip here and there.
+        /// </summary>
+        public const int MaxTimesOfDayInARow = 10;
+
+        // Whether every row of the current run failed for a time of day without a date.
+        private bool timesOfDay;
+
+        /// <summary>The length at which the current run stops reading: <see cref="MaxTimesOfDayInARow"/> for a run of times of day alone, else <see cref="MaxInARow"/>.</summary>
+        public int Limit => timesOfDay ? MaxTimesOfDayInARow : MaxInARow;
+
         private long lastRow = long.MinValue;
 
         /// <summary>Rows in the current run of failures.</summary>
@@ -40,8 +53,10 @@ namespace AutoencoderPS.Engine.Features
             {
                 First = $"{where}: {error.Message}";
                 FirstWhere = where;
+                timesOfDay = true;
             }
-            return Count >= MaxInARow;
+            timesOfDay &= error.ErrorId == ErrorIds.TimeWithoutDate;
+            return Count >= Limit;
         }
 
         /// <summary>A row that was read: the run, if any, is over.</summary>
@@ -53,7 +68,7 @@ namespace AutoencoderPS.Engine.Features
 
         /// <summary>Why reading stopped, after <paramref name="last"/> ended a run of <see cref="MaxInARow"/> failed rows.</summary>
         public string StopMessage(FeatureValueException last, bool fromFiles) =>
-            $"Stopped after {MaxInARow} rows in a row could not be read; the likely cause: {LikelyCause(last, fromFiles)}. The first of them: {First}";
+            $"Stopped after {Limit} rows in a row could not be read; the likely cause: {LikelyCause(last, fromFiles)}. The first of them: {First}";
 
         /// <summary>
         /// What a run of failed rows most likely means, from its last one: rows out of time order (a time-series model), numbers
@@ -77,6 +92,9 @@ namespace AutoencoderPS.Engine.Features
                 System.IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
                 var other => other.ToString() ?? "",
             };
+            if (e.ErrorId == ErrorIds.TimeWithoutDate)
+                return $"the times, such as '{value}', are times of day without a date: give a column that holds both the date " +
+                       "and the time (see the first error)";
             if (e.Problem == FeatureValueProblem.NotTimestamp)
                 return $"the times, such as '{value}', are in a format that is not read: see the first error";
             if (!fromFiles)

@@ -636,7 +636,7 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>What the values of one column look like in a sample.</summary>
         private sealed class ColumnProfile
         {
-            private int total, missing, numbers, timestamps, texts;
+            private int total, missing, numbers, timestamps, texts, timesOfDay;
             private readonly HashSet<string> distinct = new HashSet<string>(StringComparer.Ordinal);
 
             /// <summary>
@@ -722,6 +722,7 @@ namespace AutoencoderPS.Engine.Features
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }
                 if (TimestampParser.TryRead(value, culture, out _)) { timestamps++; return; }
                 texts++;
+                if (TimestampParser.IsTimeOfDay(value)) timesOfDay++;
                 if (value is string s) CountUnreadNumber(s.Trim(), culture);
             }
 
@@ -799,6 +800,10 @@ namespace AutoencoderPS.Engine.Features
             public string WhyNotFeature()
             {
                 if (Present == 0) return "always empty";
+                // A log's time field: once read as times of the day it was read, now no time; say what makes it one.
+                if (timesOfDay >= NumericShare * Present)
+                    return "times of day without a date, which are not read as times: to use them, give a column that holds " +
+                           "the date and the time (the date column's value, a space, this one's)";
                 if (IsIdentifier) return $"identifier-like: {distinct.Count} distinct values in {Present} rows";
                 return $"text with {distinct.Count} distinct values, too many for a category (at most {MaxCategories})";
             }

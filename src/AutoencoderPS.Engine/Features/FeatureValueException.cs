@@ -81,13 +81,14 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>
         /// A value of <paramref name="column"/> (<paramref name="role"/> says what the column is for, when not a feature)
         /// that <see cref="TimestampParser"/> does not read as a time, with why (<see cref="TimestampParser.WhyNotATime"/>).
+        /// A time of day without a date has its own ErrorId, <see cref="ErrorIds.TimeWithoutDate"/>, whatever the caller's.
         /// </summary>
         public static FeatureValueException NotATime(string column, object? value, System.Globalization.CultureInfo culture,
             string? role = null, string? errorId = null) =>
             new FeatureValueException(FeatureValueProblem.NotTimestamp, column, value,
                 $"column '{column}'{(role == null ? "" : $" ({role})")} has value '{value}', which is not a date and time" +
                 (HeaderAgain(column, value) is { Length: > 0 } again ? again : TimestampParser.WhyNotATime(value, culture)) + ".",
-                errorId ?? ErrorIds.InvalidTimestampValue);
+                TimestampParser.IsTimeOfDay(value) ? ErrorIds.TimeWithoutDate : errorId ?? ErrorIds.InvalidTimestampValue);
 
         /// <summary>
         /// A CSV row with <paramref name="fields"/> fields under a header of <paramref name="header"/> names: fewer (a field

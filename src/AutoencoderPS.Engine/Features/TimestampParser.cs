@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AutoencoderPS.Engine.Text;
 
 namespace AutoencoderPS.Engine.Features
 {
@@ -95,6 +96,9 @@ namespace AutoencoderPS.Engine.Features
                         instant = timestamp;
                         return true;
                     }
+                    // A time of day alone ("00:15:00", the time field of a W3C or IIS log) is no point in time: .NET would
+                    // date it today, so three days of a log would read as one day, the day it is read.
+                    if (IsTimeOfDay(text)) break;
                     // A date written with dots is day first wherever dots are written (de, ru, pl, cs, fi, nb, tr, ...);
                     // a culture without dotted dates (the invariant one) would read 01.12.2026 as 12 January and fail on
                     // 13.12.2026. A culture with them reads it below, as its own.
@@ -108,7 +112,8 @@ namespace AutoencoderPS.Engine.Features
                     // common case: done) from text with an offset or a Z, which the offset parse below then reads.
                     bool statesOffset = false;
                     if (wantInstant && text.Length >= MinimumTextLength &&
-                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) || DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)))
+                        (DateTime.TryParse(text, culture, RoundTrip, out var clock) ||
+                         InvariantMayRead(text, culture) && DateTime.TryParse(text, CultureInfo.InvariantCulture, RoundTrip, out clock)))
                     {
                         if (clock.Kind == DateTimeKind.Unspecified)
                         {
@@ -119,7 +124,7 @@ namespace AutoencoderPS.Engine.Features
                     }
                     if (text.Length >= MinimumTextLength &&
                         (DateTimeOffset.TryParse(text, culture, ZoneIndependent, out var parsed) ||
-                         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
+                         InvariantMayRead(text, culture) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, ZoneIndependent, out parsed)))
                     {
                         timestamp = parsed.DateTime;
                         if (statesOffset) instant = parsed.UtcDateTime;
@@ -138,6 +143,11 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         public static string WhyNotATime(object? value, CultureInfo culture)
         {
+            if (IsTimeOfDay(value))
+                return ": it is a time of day without a date, which is not guessed (it would be read as the day it is read); " +
+                       "give a column that holds both the date and the time, such as the date and time fields of a W3C or IIS " +
+                       "log combined: Select-Object *, @{n='timestamp'; e={ \"$($_.date) $($_.time)\" }} (then -TimeProperty " +
+                       "timestamp)";
             if (value is string raw)
             {
                 var text = raw.Trim();
@@ -151,11 +161,78 @@ namespace AutoencoderPS.Engine.Features
                 if (SyslogTime.IsMatch(text))
                     return ": it has no year (as syslog writes it), and no year is guessed; add the year (Nov 30 2026 10:00:00), " +
                            "or have the logger write ISO 8601 times (rsyslog: RSYSLOG_FileFormat)";
+                if (OtherSlashOrder(text, culture) is { } order) return order;
             }
             return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
                    "or GMT), Unix epoch seconds or milliseconds (years 2000-2100), dates in the culture's format, and web " +
                    "server log times (30/Nov/2026:10:00:00 +0000)";
         }
+
+        /// <summary>
+        /// Whether <paramref name="value"/> is a time of day without a date: a TimeSpan, or text that is a clock time alone
+        /// ("00:15:00", "9:15", "10:00:00.123", "10:00 PM", "10:00:00Z", "10:00:00+02:00"). <see cref="TryRead(object?, CultureInfo, out DateTime)"/>
+        /// reads none of them; their errors have the ErrorId <see cref="ErrorIds.TimeWithoutDate"/>.
+        /// </summary>
+        public static bool IsTimeOfDay(object? value) => value switch
+        {
+            TimeSpan => true,
+            string text => IsTimeOfDay(text.AsSpan().Trim()),
+            _ => false,
+        };
+
+        // Told first by its start, one or two digits and a colon, which no date has (two comparisons on the way of every
+        // text read), then by the whole: a clock time, letters (AM, PM, UTC) and an offset, and no date after it
+        // ("10:00:00 2026-11-30" is read, as .NET reads it).
+        private static bool IsTimeOfDay(ReadOnlySpan<char> text) =>
+            text.Length >= 4 && char.IsAsciiDigit(text[0]) && (text[1] == ':' || char.IsAsciiDigit(text[1]) && text[2] == ':') &&
+            ClockTimeAlone.IsMatch(text);
+
+        private static readonly Regex ClockTimeAlone = new(
+            @"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(\p{L}[\p{L}.]*)?\s*(Z|[+-]\d{1,2}(:?\d{2})?)?$",
+            RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Whether <paramref name="culture"/> writes the month before the day in its short date (en-US and the invariant
+        /// culture: MM/dd/yyyy), else the day first (en-GB, fr-FR: dd/MM/yyyy). Null when it writes the year first.
+        /// </summary>
+        public static bool? MonthFirst(CultureInfo culture)
+        {
+            string pattern = culture.DateTimeFormat.ShortDatePattern;
+            int month = pattern.IndexOf('M'), day = pattern.IndexOf('d'), year = pattern.IndexOf('y');
+            if (month < 0 || day < 0 || year >= 0 && year < month && year < day) return null;
+            return month < day;
+        }
+
+        // "13/12/2026 00:00" read month first, or "12/13/2026" day first: a date in the other order, whose first or second
+        // number is more than 12, so it can only be a day. Said with the culture that reads it, as the value implies it.
+        private static string? OtherSlashOrder(string text, CultureInfo culture)
+        {
+            var match = SlashDate.Match(text);
+            if (!match.Success || MonthFirst(culture) is not bool monthFirst) return null;
+            int first = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            int second = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            int year = int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+            int day = monthFirst ? first : second, month = monthFirst ? second : first;
+            if (day <= 12 || month < 1 || month > 12 || day > DateTime.DaysInMonth(year, month)) return null;
+            string reading = new DateTime(year, month, day).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+            return monthFirst
+                ? $": {CultureText.Describe(culture)} reads dates month first (month/day/year), and {first} is no month; it is day " +
+                  $"first ({reading}): give -Culture en-GB, or the culture of the data if it writes the day first " +
+                  "(fr-FR, es-ES, ...). Dates of the 1st to the 12th in the same column are read, but with day and month swapped"
+                : $": {CultureText.Describe(culture)} reads dates day first (day/month/year), and {second} is no month; it is month " +
+                  $"first ({reading}): give -Culture en-US, or the culture of the data if it writes the month first. " +
+                  "Dates of the 1st to the 12th in the same column are read, but with day and month swapped";
+        }
+
+        // Text the culture does not read is read by the invariant culture (ISO 8601, English month names), but not a slash
+        // date that a day-first culture refused: the invariant culture reads it month first, so 12/13/2026 read by en-GB
+        // would be 13 December beside 01/12/2026 read as 1 December, two orders in one column. Only on text the culture
+        // did not read.
+        private static bool InvariantMayRead(string text, CultureInfo culture) =>
+            !(MonthFirst(culture) == false && SlashDate.IsMatch(text));
+
+        // A date with slashes, two numbers first: "13/12/2026", "1/2/2026 10:00".
+        private static readonly Regex SlashDate = new(@"^(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])", RegexOptions.CultureInvariant);
 
         private static bool IsUpperLetters(ReadOnlySpan<char> text)
         {

@@ -32,6 +32,12 @@ namespace AutoencoderPS.Commands
         private CultureInfo culture = null!;
         private long row;
         private long rowsRead;
+        // Records in a row whose time is a time of day alone, and the first of them: past FailedRowRun.MaxTimesOfDayInARow
+        // the time property is that kind of field (a log's separate time field), and the call stops.
+        private int timesOfDayInARow;
+        private string? firstTimeOfDay;
+        // The slash dates of the time property, to tell a day-first log read month first (or the reverse) at the end.
+        private readonly SlashDateOrder slashDates = new SlashDateOrder();
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -120,11 +126,22 @@ namespace AutoencoderPS.Commands
             }
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
-                WriteError(RowError(ErrorIds.InvalidLogTimestamp,
-                    $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.",
+                bool timeOfDay = TimestampParser.IsTimeOfDay(timeValue);
+                string message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.";
+                WriteError(RowError(timeOfDay ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidLogTimestamp, message,
+                    timeOfDay ? "Give -TimeProperty a property that holds the date and the time." :
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
+                if (!timeOfDay) timesOfDayInARow = 0;
+                else if (timesOfDayInARow++ == 0) firstTimeOfDay = message;
+                else if (timesOfDayInARow >= FailedRowRun.MaxTimesOfDayInARow)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.TimeWithoutDate,
+                        $"Stopped after {timesOfDayInARow} records in a row whose property '{TimeProperty}' is a time of day without a date: " +
+                        $"it is a time field alone, and the date is in another property. The first of them: {firstTimeOfDay}"),
+                        ErrorIds.TimeWithoutDate, input));
                 return;
             }
+            timesOfDayInARow = 0;
+            slashDates.Add(timeValue);
 
             string? group = null;
             if (GroupBy != null && TryGet(record, GroupBy, out var groupValue)) group = Text(groupValue);
@@ -169,6 +186,7 @@ namespace AutoencoderPS.Commands
                 foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
                     if (!propertiesSeen.Contains(p))
                         WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");
+            if (slashDates.Warning(culture, TimeProperty) is { } order) WriteWarning(order);
             if (aggregator.OutOfRangeCount > 0)
                 WriteVerbose($"{aggregator.OutOfRangeCount} event(s) outside the range from -Start to -End were left out.");
 

@@ -135,7 +135,7 @@ namespace AutoencoderPS.Commands
                 if (!TimestampParser.TryRead(timeValue, DataCulture, out var parsed))
                 {
                     Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time{TimestampParser.WhyNotATime(timeValue, DataCulture)}."),
-                        ErrorIds.InvalidTimestampValue, row);
+                        TimestampParser.IsTimeOfDay(timeValue) ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidTimestampValue, row);
                     return;
                 }
                 time = parsed;

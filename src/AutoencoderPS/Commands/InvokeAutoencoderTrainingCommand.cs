@@ -34,6 +34,8 @@ namespace AutoencoderPS.Commands
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         private List<WindowKey> windowKeys = new List<WindowKey>();
+        // The time column's slash dates, to tell a day-first export read month first (or the reverse) once all are read.
+        private readonly SlashDateOrder slashDates = new SlashDateOrder();
         // Rows with no measurement left out before each kept row (a counter's rate without a time property spans them).
         private readonly LeftOutRows leftOut = new LeftOutRows();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
@@ -266,6 +268,7 @@ namespace AutoencoderPS.Commands
                 WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
                 if (plan.SharedTimesWarning(Model.Settings.GroupBy) is { } shared) WriteWarning(shared);
+                if (Model.Settings.TimeProperty is { } timeProperty && slashDates.Warning(InputCulture, timeProperty) is { } order) WriteWarning(order);
                 // A group without a window is an error of that group; the others train (none at all: the model says so).
                 if (plan.Windows.Count > 0)
                 {
@@ -387,6 +390,7 @@ namespace AutoencoderPS.Commands
                     {
                         windowKeys.Add(key);
                         leftOut.Kept(key);
+                        CountSlashDate(record);
                     }
                 }
                 catch (FeatureValueException e)
@@ -493,6 +497,11 @@ namespace AutoencoderPS.Commands
             pendingRows.Clear();
         }
 
+        private void CountSlashDate(IRecord record)
+        {
+            if (Model.Settings.TimeProperty is { } timeProperty && TimeColumn.TryGetValue(record, timeProperty, out var time)) slashDates.Add(time);
+        }
+
         private void AddToBuilder(IRecord record, long row)
         {
             WindowKey? read = null;
@@ -510,6 +519,7 @@ namespace AutoencoderPS.Commands
                 {
                     windowKeys.Add(key);
                     leftOut.Kept(key);
+                    CountSlashDate(record);
                 }
             }
             catch (FeatureValueException e)

@@ -58,6 +58,7 @@ namespace AutoencoderPS.Errors
             [UnclosedQuote] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
+            [TimeWithoutDate] = ErrorCategory.InvalidData,
             [TimeValueNonexistent] = ErrorCategory.InvalidData,
             [GroupValueMissing] = ErrorCategory.InvalidData,
             [FeatureColumnsMissing] = ErrorCategory.InvalidData,

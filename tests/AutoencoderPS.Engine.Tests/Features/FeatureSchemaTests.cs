@@ -560,6 +560,26 @@ namespace AutoencoderPS.Engine.Tests
         private static List<IRecord> Messy(int count = 300, int seed = 3, double missingShare = 0.05) =>
             MessyData.Records(MessyData.Rows(count, seed, missingShare), Invariant);
 
+        // A log's time field (a W3C or IIS log: date and time are fields of their own) was a timestamp column read as times
+        // of the day it was read (with -TimeFeatures, its day of the week was the day of training). It is no time now, and
+        // the reason it is left out says what makes it one.
+        [Fact]
+        public void ATimeOfDayColumnIsLeftOutAsNoTimeWithWhatMakesItOne()
+        {
+            var records = Enumerable.Range(0, 300)
+                .Select(i => (IRecord)new TestRecord(
+                    ("date", $"2026-11-{28 + i / 100}"),
+                    ("time", $"{i % 24:00}:{i % 60:00}:00"),
+                    ("hits", (100 + i % 7).ToString(Invariant))))
+                .ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, timeFeatures: true);
+
+            Assert.Equal(new[] { "date", "hits" }, schema.Names);
+            Assert.Equal(ColumnRole.Timestamp, RoleOf(schema, "date"));
+            Assert.StartsWith("times of day without a date, which are not read as times", schema.Ignored.Single(i => i.Name == "time").Reason, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void InferGivesEachColumnOfAMessyExportItsRole()
         {

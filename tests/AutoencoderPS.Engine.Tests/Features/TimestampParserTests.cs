@@ -180,6 +180,107 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new DateTime(2026, 11, 30, 10, 0, 0), withYear);
         }
 
+        // The time field of a W3C or IIS log (its date is another field): .NET's parse dates a time alone today, so three
+        // days of a log read as one day, the day it was read, without a word. A time alone is refused with its own ErrorId,
+        // and the error says to combine the date and the time.
+        [Theory]
+        [InlineData("00:15:00", "")]
+        [InlineData("23:15:00", "")]
+        [InlineData("10:00:00.123", "")]
+        [InlineData("  10:00:00  ", "")]
+        [InlineData("10:00:00Z", "")]
+        [InlineData("10:00:00+02:00", "")]
+        [InlineData("10:00:00 UTC", "")]
+        [InlineData("10:00 PM", "en-US")]
+        [InlineData("9:15", "")]
+        [InlineData("14:30:00", "de-DE")]
+        [InlineData("14:30:00", "en-GB")]
+        public void ATimeOfDayWithoutADateIsRefusedWithItsOwnErrorId(string text, string culture)
+        {
+            var c = CultureInfo.GetCultureInfo(culture);
+            Assert.False(TimestampParser.TryRead(text, c, out _));
+            Assert.False(TimestampParser.TryRead(text, c, out _, out _));
+            Assert.True(TimestampParser.IsTimeOfDay(text));
+
+            var error = Unread(text, culture);
+            Assert.Equal("TimeWithoutDate", error.ErrorId);
+            Assert.Equal("Time", error.Column);
+            Assert.StartsWith($"column 'Time' (the time of the sliding window) has value '{text}', which is not a date and time: it is a time of day without a date", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Select-Object *, @{n='timestamp'; e={ \"$($_.date) $($_.time)\" }}", error.Message, StringComparison.Ordinal);
+            // A feature column of the role Timestamp is refused the same way.
+            Assert.Equal("TimeWithoutDate", FeatureValueException.NotATime("time", text, c).ErrorId);
+        }
+
+        [Fact]
+        public void ATimeSpanIsATimeOfDayWithoutADate()
+        {
+            Assert.False(TimestampParser.TryRead(TimeSpan.FromHours(10), Invariant, out _));
+            Assert.Equal("TimeWithoutDate", Unread(TimeSpan.FromHours(10)).ErrorId);
+        }
+
+        [Theory]
+        [InlineData("10:00:00 2026-11-30", 2026, 11, 30, 10)]
+        [InlineData("2026-11-30 10:00:00", 2026, 11, 30, 10)]
+        [InlineData("2026-11-30T10:00:00Z", 2026, 11, 30, 10)]
+        [InlineData("30.11.2026 10:00", 2026, 11, 30, 10)]
+        [InlineData("11/30/2026 10:00", 2026, 11, 30, 10)]
+        [InlineData("1764496800", 2025, 11, 30, 10)]
+        [InlineData("1764496800000", 2025, 11, 30, 10)]
+        public void ATimeWithItsDateAndEpochNumbersAreStillRead(string text, int year, int month, int day, int hour)
+        {
+            Assert.False(TimestampParser.IsTimeOfDay(text));
+            Assert.True(TimestampParser.TryRead(text, Invariant, out var t));
+            Assert.Equal((year, month, day, hour), (t.Year, t.Month, t.Day, t.Hour));
+        }
+
+        [Fact]
+        public void AnEpochNumberIsStillRead()
+        {
+            Assert.True(TimestampParser.TryRead(1764496800.0, Invariant, out var seconds));
+            Assert.Equal(new DateTime(2025, 11, 30, 10, 0, 0), seconds);
+            Assert.True(TimestampParser.TryRead(1764496800000L, Invariant, out var milliseconds));
+            Assert.Equal(seconds, milliseconds);
+        }
+
+        // 13/12/2026 read month first (the invariant culture, en-US) is no date: the error says the value is day first and
+        // which -Culture reads it; the other way round for a day-first culture. Before, it only named "the culture's format".
+        [Theory]
+        [InlineData("13/12/2026 00:00", "", "day first (13 December 2026): give -Culture en-GB")]
+        [InlineData("31/01/2026", "en-US", "day first (31 January 2026): give -Culture en-GB")]
+        [InlineData("12/13/2026 10:00", "en-GB", "month first (13 December 2026): give -Culture en-US")]
+        [InlineData("1/30/2026 10:00", "fr-FR", "month first (30 January 2026): give -Culture en-US")]
+        public void ASlashDateInTheOtherOrderNamesTheCultureThatReadsIt(string text, string culture, string expected)
+        {
+            var error = Unread(text, culture);
+            Assert.Equal("TimeValueInvalid", error.ErrorId);
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+            Assert.Contains("day and month swapped", error.Message, StringComparison.Ordinal);
+            // And the culture it names reads it.
+            string named = expected[(expected.IndexOf("-Culture ", StringComparison.Ordinal) + 9)..];
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(named), out _));
+        }
+
+        [Theory]
+        [InlineData("32/12/2026 00:00", "")]
+        [InlineData("31/02/2026 00:00", "")]
+        [InlineData("13/13/2026 00:00", "")]
+        [InlineData("2026/13/01 00:00", "")]
+        public void ASlashDateThatIsNoDateEitherWayNamesNoCulture(string text, string culture)
+        {
+            Assert.DoesNotContain("-Culture en-", Unread(text, culture).Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SlashDatesStillReadInTheCulturesOrder()
+        {
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", CultureInfo.GetCultureInfo("en-US"), out var us));
+            Assert.Equal(new DateTime(2026, 1, 12), us);
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", Invariant, out var invariant));
+            Assert.Equal(new DateTime(2026, 1, 12), invariant);
+            Assert.True(TimestampParser.TryRead("01/12/2026 00:00", CultureInfo.GetCultureInfo("en-GB"), out var gb));
+            Assert.Equal(new DateTime(2026, 12, 1), gb);
+        }
+
         [Theory]
         [InlineData("yesterday")]
         [InlineData("20261130")]

@@ -597,7 +597,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 if (failedRun.Count == 0) beforeRun = here;
                 if (!failedRun.Add(unread, record++, $"line {line}") || plan.UnreadRun != null) return;
-                plan.UnreadRun = $"{FailedRowRun.MaxInARow} rows in a row could not be read, from {failedRun.FirstWhere} on " +
+                plan.UnreadRun = $"{failedRun.Limit} rows in a row could not be read, from {failedRun.FirstWhere} on " +
                     $"(the first: {failedRun.First}); the likely cause: {FailedRowRun.LikelyCause(unread, fromFiles: true)}";
             }
             using (var records = (ordered?.Rows ?? scanner.Records()).GetEnumerator())
@@ -657,7 +657,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 if (readError == null && !stopped)
                     readError = new AutoencoderException(ErrorIds.TooManyRowFailures, $"File '{plan.Path}': none of its {failedRun.Count:N0} row(s) could be read" +
-                        (plan.UnreadRun != null ? $" (the first {FailedRowRun.MaxInARow} are reported above)" : "") +
+                        (plan.UnreadRun != null ? $" (the first {failedRun.Limit} are reported above)" : "") +
                         $"; the likely cause: {FailedRowRun.LikelyCause(failedRun.Last!, fromFiles: true)}. The first of them: {failedRun.First}" + TakenBack);
                 plan.UnreadRun = null;
                 batch.GoBack(beforeRun);
