@@ -226,7 +226,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 ReturnFeatures(features);
                 // Without a time property a row that can't be read is still a row of its series: a counter's next rate
-                // is per row over it too, as training takes it (LeftOutRows).
+                // is per row over it too, as training takes it (SeriesRows).
                 if (IsWindowed && model.Settings.TimeProperty == null && Series?.Counters is { } counters)
                 {
                     try { counters.Absent(SlidingWindow.ReadKey(record, model.Settings, Schema, culture)); }

@@ -33,11 +33,11 @@ namespace AutoencoderPS.Commands
         private readonly List<string> incrementalMissing = new List<string>();
         // Sliding windows: each kept row's group and time, in the order of the kept rows.
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
-        private List<WindowKey> windowKeys = new List<WindowKey>();
         // The time column's slash dates, to tell a day-first export read month first (or the reverse) once all are read.
         private readonly SlashDateOrder slashDates = new SlashDateOrder();
         // Rows with no measurement left out before each kept row (a counter's rate without a time property spans them).
-        private readonly LeftOutRows leftOut = new LeftOutRows();
+        // Sliding-window models: the keys of the rows kept, and the rows left out before each (SeriesRows).
+        private readonly SeriesRows seriesRows = new SeriesRows();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
         private long rowNumber;
@@ -167,9 +167,9 @@ namespace AutoencoderPS.Commands
                 schema = Model.Schema!;
                 rows = incrementalRows;
                 imputed = incrementalImputed;
-                if (Model.Settings.IsWindowed) windowKeys = ResolveRepeatedTimes(windowKeys);
+                if (Model.Settings.IsWindowed) seriesRows.ResolveKeys(ResolveRepeatedTimes);
                 // A counter's levels become its rates, as in the first training (none for a row model).
-                if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, windowKeys, imputed, leftOut.Before);
+                if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, seriesRows.Keys, imputed, seriesRows.Before);
             }
             else
             {
@@ -179,11 +179,11 @@ namespace AutoencoderPS.Commands
                     ThrowEmpty();
                     return;
                 }
-                if (Model.Settings.IsWindowed) windowKeys = ResolveRepeatedTimes(windowKeys);
+                if (Model.Settings.IsWindowed) seriesRows.ResolveKeys(ResolveRepeatedTimes);
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? windowKeys : null, leftOut.Before);
+                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? seriesRows.Keys : null, seriesRows.Before);
                 }
                 catch (AutoencoderException e)
                 {
@@ -257,13 +257,13 @@ namespace AutoencoderPS.Commands
                 var knownUsual = Incremental ? Model.UsualInterval : null;
                 if (Model.Settings.TimeGrid)
                 {
-                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, windowKeys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual, imputed, schema.Count);
+                    plan = SlidingWindow.PlanGrid(Model.Settings.WindowSize, seriesRows.Keys, rows, Model.Settings.MaxGap, out var windowRows, knownIntervals, knownUsual, imputed, schema.Count);
                     trainingRows = windowRows;
                     // The grid's windows are made of cells (averages, or filled between rows), not of the rows read: a cell
                     // made only of filled-in values is one.
                     trainingImputed = plan.CellsImputed;
                 }
-                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, windowKeys, Model.Settings.MaxGap, knownIntervals, knownUsual);
+                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, seriesRows.Keys, Model.Settings.MaxGap, knownIntervals, knownUsual);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
                 WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
@@ -381,15 +381,14 @@ namespace AutoencoderPS.Commands
                     if (Model.Schema.HoldsNoMeasurement(incrementalMissing))
                     {
                         noMeasurement++;
-                        if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
+                        if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
                         return;
                     }
                     foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
                     incrementalRows.Add(features);
                     if (Model.Settings.IsWindowed)
                     {
-                        windowKeys.Add(key);
-                        leftOut.Kept(key);
+                        seriesRows.Kept(key);
                         CountSlashDate(record);
                     }
                 }
@@ -397,7 +396,7 @@ namespace AutoencoderPS.Commands
                 {
                     rejected++;
                     // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                    if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
+                    if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
                     StopIfMachineLacksCounter(Model.Schema, e, record, row, featuresFixed: true, Unchanged);
                     RowFailed(e.ReadOn(Model.Schema.InputMachine(record), InputCulture), record, row, Unchanged);
                 }
@@ -512,13 +511,12 @@ namespace AutoencoderPS.Commands
                 if (!builder!.Add(record))
                 {
                     noMeasurement++;
-                    if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
+                    if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
                     return;
                 }
                 if (Model.Settings.IsWindowed)
                 {
-                    windowKeys.Add(key);
-                    leftOut.Kept(key);
+                    seriesRows.Kept(key);
                     CountSlashDate(record);
                 }
             }
@@ -526,7 +524,7 @@ namespace AutoencoderPS.Commands
             {
                 rejected++;
                 // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
+                if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
                 // A host whose rows came after those the features were chosen from (piped) may lack a counter they read.
                 StopIfMachineLacksCounter(builder!.Roles, e, record, row, featuresFixed: false, Unchanged);
                 RowFailed(e.ReadOn(builder.Roles.InputMachine(record), InputCulture), record, row, Unchanged);

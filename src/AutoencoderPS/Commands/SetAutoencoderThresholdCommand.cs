@@ -23,8 +23,7 @@ namespace AutoencoderPS.Commands
         private const string TrainingErrorsSet = "TrainingErrors";
         private readonly List<double[]> rows = new List<double[]>();
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
-        private List<WindowKey> windowKeys = new List<WindowKey>();
-        private readonly LeftOutRows leftOut = new LeftOutRows();
+        private readonly SeriesRows seriesRows = new SeriesRows();
         // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
         private readonly ImputedCells imputed = new ImputedCells();
         private readonly List<string> filledIn = new List<string>();
@@ -114,7 +113,7 @@ namespace AutoencoderPS.Commands
                     ApplyThreadCount(ThreadCount);
                     // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
                     // training), with the values filled in for missing ones left out.
-                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(windowKeys) : null, imputed, leftOut.Before);
+                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(seriesRows.Keys) : null, imputed, seriesRows.Before);
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
@@ -144,21 +143,20 @@ namespace AutoencoderPS.Commands
                 if (Model.Schema.HoldsNoMeasurement(filledIn))
                 {
                     noMeasurement++;
-                    if (Model.Settings.IsWindowed) leftOut.LeftOut(key);
+                    if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
                     return;
                 }
                 foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
                 rows.Add(features);
                 if (Model.Settings.IsWindowed)
                 {
-                    windowKeys.Add(key);
-                    leftOut.Kept(key);
+                    seriesRows.Kept(key);
                 }
             }
             catch (FeatureValueException e)
             {
                 // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                if (Model.Settings.IsWindowed && read is { } key) leftOut.LeftOut(key);
+                if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
                 // A machine whose counters lack one the model reads: every row of it would be an error of its own.
                 StopIfMachineLacksCounter(Model.Schema!, e, record, row, featuresFixed: true, " The threshold is unchanged.");
                 WriteError(RowError(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row));

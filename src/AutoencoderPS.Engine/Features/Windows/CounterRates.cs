@@ -218,7 +218,7 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// As above, visiting the rows in <paramref name="order"/> (<see cref="TimeOrder"/>, when the caller has it already).
-        /// <paramref name="leftOutBefore"/> (<see cref="LeftOutRows.Before"/>): per row, the rows of its group with no
+        /// <paramref name="leftOutBefore"/> (<see cref="SeriesRows.Before"/>): per row, the rows of its group with no
         /// measurement left out just before it, taken as <see cref="Absent"/> rows first, as scoring takes them.
         /// </summary>
         public void ToRates(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey> keys, IReadOnlyList<int> order, Action<int, int> undefined,
@@ -293,15 +293,18 @@ namespace AutoencoderPS.Engine.Features.Windows
     }
 
     /// <summary>
-    /// The rows training, training further or recalibration leave out for holding no measurement (a host down), as
-    /// counts per group before each row kept (in arrival order): without a time property such a row is still a row of
-    /// the series, and a counter's rate after it is per row of it too (<see cref="CounterRates.Absent"/>), as scoring
-    /// takes it. With a time property nothing is counted (the rate is per second).
+    /// The series rows that training, training further or recalibration read, in arrival order: the keys of the rows
+    /// kept (<see cref="Keys"/>), and per kept row the rows of its group left out just before it (<see cref="Before"/>):
+    /// rows holding no measurement (a host down) or rejected. Without a time property such a row is still a row of the
+    /// series, and a counter's rate after it is per row of it too (<see cref="CounterRates.Absent"/>), as scoring takes
+    /// it; with a time property nothing is counted (the rate is per second). One object for both, so that a key kept is
+    /// always counted.
     /// </summary>
-    public sealed class LeftOutRows
+    public sealed class SeriesRows
     {
         private readonly Dictionary<string, int> pending = new Dictionary<string, int>(StringComparer.Ordinal);
         private readonly List<int> before = new List<int>();
+        private List<WindowKey> keys = new List<WindowKey>();
         private bool any;
 
         /// <summary>A row of <paramref name="key"/>'s group left out.</summary>
@@ -310,15 +313,30 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (key.Time == null) pending[key.Group] = pending.TryGetValue(key.Group, out int n) ? n + 1 : 1;
         }
 
-        /// <summary>A row of <paramref name="key"/>'s group kept: one per kept row, in the order of the keys.</summary>
+        /// <summary>A row of <paramref name="key"/>'s group kept: one per kept row, in order.</summary>
         public void Kept(WindowKey key)
         {
+            keys.Add(key);
             if (pending.Remove(key.Group, out int n))
             {
                 before.Add(n);
                 any = true;
             }
             else before.Add(0);
+        }
+
+        /// <summary>The keys of the rows kept, in order.</summary>
+        public List<WindowKey> Keys => keys;
+
+        /// <summary>
+        /// Replaces the keys with <paramref name="resolve"/>'s reading of them (one per key, in order: a repeated local
+        /// time read by its group's rows).
+        /// </summary>
+        public void ResolveKeys(Func<List<WindowKey>, List<WindowKey>> resolve)
+        {
+            var resolved = resolve(keys);
+            if (resolved.Count != keys.Count) throw new InvalidOperationException("A key's reading is one per key.");
+            keys = resolved;
         }
 
         /// <summary>Per kept row, the rows of its group left out just before it; null when none were.</summary>
