@@ -231,8 +231,7 @@ namespace AutoencoderPS.Engine.Csv
                 throw new AutoencoderException(ErrorIds.InputFileShrank,
                     $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
                     "the rows before the cut were read, the last, possibly torn, row was not.");
-            if (held != null && heldRaw != null && options.EffectiveDelimiter.Length == 1 && options.EffectiveDelimiter[0] < 128 &&
-                CsvRecordReader.TextEndsInOpenQuote(heldRaw, (byte)options.EffectiveDelimiter[0]))
+            if (held != null && heldRaw != null && CsvRecordReader.TextEndsInOpenQuote(heldRaw, options.EffectiveDelimiter))
                 held.EndsInOpenQuote = true;
             if (held != null) yield return held;
         }
