@@ -279,6 +279,27 @@ Describe 'Real-world exports: reading files' {
             $scored.AnomalyScore | Should -Be @(Test-Anomaly -Model $m -Path $fileB).AnomalyScore
         }
 
+        It 'a generic type''s line, whose name holds commas, is skipped too (Test-Anomaly -Path and -OutputPath, the scheduled job)' {
+            # Export-Csv writes the type name as it is: a KeyValuePair's (a hashtable's GetEnumerator()) splits into fields.
+            $generic = Join-Path $elsewhere 'typed-generic.csv'
+            $name = 'System.Collections.Generic.KeyValuePair`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.Double, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]'
+            [System.IO.File]::WriteAllText($generic, "#TYPE $name`r`n" + [System.IO.File]::ReadAllText($fileB))
+            $errs = $null
+            $scored = @(Test-Anomaly -Model $m -Path $generic -ErrorVariable errs)
+            $errs | Should -HaveCount 0
+            $scored.AnomalyScore | Should -Be @(Test-Anomaly -Model $m -Path $fileB).AnomalyScore
+            $plain, $fromGeneric = (Join-Path $elsewhere 'plain-out-g.csv'), (Join-Path $elsewhere 'generic-out.csv')
+            Test-Anomaly -Model $m -Path $fileB -OutputPath $plain
+            Test-Anomaly -Model $m -Path $generic -OutputPath $fromGeneric
+            Get-Content -LiteralPath $fromGeneric -Raw | Should -BeExactly (Get-Content -LiteralPath $plain -Raw)
+            $folder = Join-Path $elsewhere 'generic-job'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            Export-Autoencoder -Model $m -Path (Join-Path $folder 'm.aemodel')
+            $run = Invoke-AnomalyScoring -ModelPath (Join-Path $folder 'm.aemodel') -Path $generic -OutputPath (Join-Path $folder 'out.csv') -ThreadCount 1
+            $run.RowsScored | Should -Be 120
+            $run.RowsRejected | Should -Be 0
+        }
+
         It 'a file with only the line is EmptyCsvFile, saying so' {
             $only = Join-Path $elsewhere 'typed-only.csv'
             [System.IO.File]::WriteAllText($only, "$typeLine`n")

@@ -410,6 +410,30 @@ Describe 'Test-Anomaly' {
             $t.Training.Rows | Should -Be 5
         }
 
+        It 'a last row cut inside a quoted field is UnclosedQuote with a delimiter of two characters or not ASCII too' {
+            # Such a delimiter was not checked: the cut row's open field was read as a value without a word.
+            $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)
+            foreach ($delimiter in '||', [string][char]0x061B) {
+                $rows = @($all[0..6] | ForEach-Object { $_.Replace(',', $delimiter) })
+                $whole = Join-Path $TestDrive 'whole-delimited.csv'
+                $cut = Join-Path $TestDrive 'cut-delimited.csv'
+                $fields = $rows[6] -split [regex]::Escape($delimiter)
+                $closed = ($fields[0..($fields.Count - 2)] + ('"' + $fields[-1] + '"')) -join $delimiter
+                $open = ($fields[0..($fields.Count - 2)] + ('"' + $fields[-1])) -join $delimiter
+                [System.IO.File]::WriteAllText($whole, ((@($rows[0..5]) + $closed) -join "`n"))
+                [System.IO.File]::WriteAllText($cut, ((@($rows[0..5]) + $open) -join "`n"))
+                $errs = $null
+                $out = @(Test-Anomaly -Model $m -Path $whole -Delimiter $delimiter -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $errs | Should -HaveCount 0
+                $out | Should -HaveCount 6
+                $out = @(Test-Anomaly -Model $m -Path $cut -Delimiter $delimiter -ErrorVariable errs -ErrorAction SilentlyContinue)
+                $out | Should -HaveCount 5
+                $errs | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'UnclosedQuote,*'
+                "$($errs[0])" | Should -BeLike '*line 7*ends inside a quoted field*'
+            }
+        }
+
         It 'says a row is the header again where exports were joined into one file, and scores the rows after it' {
             # The row was "column 'CpuPct' has value 'CpuPct', which is not a number", with no word of why it was there.
             $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)

@@ -93,6 +93,30 @@ Describe 'Time-grid windows for irregular series' {
         $m.IsTrained | Should -BeFalse
     }
 
+    It 'says nothing of rows sent twice, which the grid averages away, and warns of rows of one time with other values' {
+        $grid = New-Autoencoder -HiddenLayer 8, 4 -WindowSize 6 -TimeProperty Time -GroupBy Sensor -Seed 7 -OutputActivation Linear -TimeGrid
+        $null = New-JitteredSeries -Count 300 -Seed 1 | Invoke-AutoencoderTraining -Model $grid -Epochs 2 -Scaling Robust -ThreadCount 1 -WarningAction SilentlyContinue
+        $once = @(New-JitteredSeries -Count 100 -Seed 2 | Test-Anomaly -Model $grid -Calibration None 3>$null)
+        # Each row sent twice: the copy goes into the cell of the first, which averages both, so once every row is in, each
+        # window is the one of the rows sent once (to rounding) and the copy scores as its row did alone.
+        $said = @()
+        $twice = @(New-JitteredSeries -Count 100 -Seed 2 | ForEach-Object { $_; $_.PSObject.Copy() } |
+            Test-Anomaly -Model $grid -Calibration None -WarningVariable said -WarningAction SilentlyContinue)
+        for ($i = 0; $i -lt $once.Count; $i++) {
+            $copy = $twice[2 * $i + 1].AnomalyScore
+            if ($null -eq $once[$i].AnomalyScore) { $copy | Should -BeNullOrEmpty } else { $copy | Should -BeGreaterOrEqual ($once[$i].AnomalyScore - 1e-9); $copy | Should -BeLessOrEqual ($once[$i].AnomalyScore + 1e-9) }
+        }
+        @($said | Where-Object { "$_" -like '*same time as the row before*' }) | Should -HaveCount 0
+        # A second exporter's row of the same time with another value: mixed into the cell, and said so.
+        $mixed = @(New-JitteredSeries -Count 100 -Seed 2 | ForEach-Object { $_; $other = $_.PSObject.Copy(); $other.Speed += 30; $other } |
+            Test-Anomaly -Model $grid -Calibration None -WarningVariable said -WarningAction SilentlyContinue)
+        $mixed | Should -HaveCount 200
+        $shared = @($said | Where-Object { "$_" -like '*same time as the row before*' })
+        $shared | Should -HaveCount 1
+        "$($shared[0])" | Should -BeLike "100 of the 200 rows had the same time as the row before them in their group ('Sensor')*time grid averages*"
+        "$($shared[0])" | Should -Not -BeLike '*holds a row twice*'
+    }
+
     It 'refuses a time grid without a time property' {
         { New-Autoencoder -WindowSize 4 -TimeGrid } | Should -Throw -ErrorId 'TimeGridNeedsTime,AutoencoderPS.Commands.NewAutoencoderCommand'
     }

@@ -71,11 +71,13 @@ namespace AutoencoderPS.Engine.Csv
 
         /// <summary>
         /// Whether a record is the type line that Windows PowerShell's Export-Csv and ConvertTo-Csv write above the header
-        /// unless told -NoTypeInformation (<c>#TYPE System.Management.Automation.PSCustomObject</c>): one field that starts
-        /// with "#TYPE ". Import-Csv skips it when it is the first line; every reader here skips it there too (and only there).
+        /// unless told -NoTypeInformation (<c>#TYPE System.Management.Automation.PSCustomObject</c>): its first field starts
+        /// with "#TYPE ". The type name is written as it is, unquoted, so a generic type's (KeyValuePair`2[[System.String,
+        /// mscorlib, ...]]) holds commas and splits into more fields. Import-Csv skips the line, read as raw text, when it is
+        /// the first; every reader here skips it there too (and only there).
         /// </summary>
         public static bool IsTypeLine(IReadOnlyList<string> fields) =>
-            fields.Count == 1 && fields[0].StartsWith(TypeLinePrefix, StringComparison.OrdinalIgnoreCase);
+            fields.Count >= 1 && fields[0].StartsWith(TypeLinePrefix, StringComparison.OrdinalIgnoreCase);
 
         private const string TypeLinePrefix = "#TYPE ";
 
@@ -229,8 +231,7 @@ namespace AutoencoderPS.Engine.Csv
                 throw new AutoencoderException(ErrorIds.InputFileShrank,
                     $"File '{path}' shrank from {lengthAtOpen} to {lengthNow} bytes while it was read (truncated or rewritten); " +
                     "the rows before the cut were read, the last, possibly torn, row was not.");
-            if (held != null && heldRaw != null && options.EffectiveDelimiter.Length == 1 && options.EffectiveDelimiter[0] < 128 &&
-                CsvRecordReader.TextEndsInOpenQuote(heldRaw, (byte)options.EffectiveDelimiter[0]))
+            if (held != null && heldRaw != null && CsvRecordReader.TextEndsInOpenQuote(heldRaw, options.EffectiveDelimiter))
                 held.EndsInOpenQuote = true;
             if (held != null) yield return held;
         }

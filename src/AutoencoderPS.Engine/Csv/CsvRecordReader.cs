@@ -146,12 +146,28 @@ namespace AutoencoderPS.Engine.Csv
         /// </summary>
         public bool EndsInOpenQuote { get; private set; }
 
-        /// <summary>Whether a record's text (<paramref name="raw"/>) ends inside a quoted field, read as <see cref="Step"/> reads bytes.</summary>
-        public static bool TextEndsInOpenQuote(string raw, byte delimiter)
+        /// <summary>
+        /// Whether a record's text (<paramref name="raw"/>) ends inside a quoted field, read as <see cref="Step"/> reads bytes,
+        /// with a <paramref name="delimiter"/> of any length or alphabet (CsvHelper reads "||" or an Arabic semicolon too).
+        /// </summary>
+        public static bool TextEndsInOpenQuote(string raw, string delimiter)
         {
             var state = State.FieldStart;
-            // Only quotes, the delimiter and line breaks change the state, all ASCII: any other character stands as a letter.
-            foreach (char c in raw) Step(ref state, c < 128 ? (byte)c : (byte)'a', delimiter, out _);
+            for (int i = 0; i < raw.Length; i++)
+            {
+                // Outside quotes the delimiter ends a field, as Step has it (a quote closed and the delimiter right after too).
+                if (state != State.Quoted && delimiter.Length > 0 && string.CompareOrdinal(raw, i, delimiter, 0, delimiter.Length) == 0)
+                {
+                    state = State.FieldStart;
+                    i += delimiter.Length - 1;
+                    continue;
+                }
+                // Only quotes and line breaks change the state otherwise: any other character stands as a letter.
+                char c = raw[i];
+                byte b = c == '"' ? Quote : c == '\n' ? LineFeed : c == '\r' ? CarriageReturn : (byte)'a';
+                // The delimiter was matched above: Step is given one that no character here stands as.
+                Step(ref state, b, (byte)',', out _);
+            }
             return state == State.Quoted;
         }
 

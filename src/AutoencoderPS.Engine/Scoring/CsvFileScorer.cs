@@ -187,7 +187,7 @@ namespace AutoencoderPS.Engine.Scoring
                     if (first)
                     {
                         first = false;
-                        if (reader.FieldCount == 1 && CsvHeader.IsTypeLine(reader.ReadFields()!)) continue;
+                        if (CsvHeader.IsTypeLine(reader.ReadFields()!)) continue;
                     }
                     if (skipHeader) { skipHeader = false; continue; }
                     if (Stopping?.Invoke() == true) return false;

@@ -162,7 +162,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// A warning when more than one scored row in ten had the same time as the row before it in its series (the
         /// training's rule, <see cref="WindowPlan.SharedTimesWarning"/>), else null: a window then holds a row twice, or
-        /// rows of two sources or metrics, and scores as unusual for that alone. Said once per call or run.
+        /// rows of two sources or metrics (a time grid averages them into one cell), and scores as unusual for that alone.
+        /// Said once per call or run.
         /// </summary>
         public string? SharedTimesWarning()
         {
@@ -171,8 +172,13 @@ namespace AutoencoderPS.Engine.Scoring
             string group = model.Settings.GroupBy == null ? "series" : $"group ('{model.Settings.GroupBy}')";
             return $"{windows.SharedTimes.ToString("N0", invariant)} of the {windows.TimedRows.ToString("N0", invariant)} rows had the same time as the row " +
                 $"before them in their {group} (the first{Where(windows.FirstSharedTime)}): " +
-                "the same rows sent twice, two exporters writing one series, or one measurement per row (time, metric, value)? A window then " +
-                "holds a row twice, or rows of different sources, and scores as unusual for that alone. Drop the repeated rows, " +
+                (model.Settings.TimeGrid
+                    // A grid averages the rows of one cell: a row sent again with its values is not counted, other values are mixed in.
+                    ? "two exporters writing one series, or one measurement per row (time, metric, value)? The time grid averages the rows of " +
+                      "one time into one cell (a row sent again with the same values is not counted here), so values of different sources or " +
+                      "metrics are mixed, and the window scores as unusual for that alone. Keep one source's rows, "
+                    : "the same rows sent twice, two exporters writing one series, or one measurement per row (time, metric, value)? A window then " +
+                      "holds a row twice, or rows of different sources, and scores as unusual for that alone. Drop the repeated rows, ") +
                 (model.Settings.GroupBy == null ? "give the model a -GroupBy that tells the sources apart (and train it so), " : "") +
                 "or pivot a long export to one row per time (see 'Long exports' in about_AutoencoderPS).";
         }

@@ -126,6 +126,9 @@ namespace AutoencoderPS.Engine.Features.Windows
             public int CellRows;
             // Time grid: per column, how many rows of the current cell had it filled in (null: none yet).
             public int[]? CellFilled;
+            // Time grid: the values of the group's last row (a row of its time with the same ones is the row sent again,
+            // not counted in SharedTimes). Not saved: a run's first row is compared with nothing.
+            public double[]? LastValues;
         }
 
         /// <summary>
@@ -194,7 +197,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>
         /// Of <see cref="TimedRows"/>, those with the same time as the row before them in their group (the first:
         /// <see cref="FirstSharedTime"/>): rows sent twice, two exporters writing one series, or a long export (one metric
-        /// a row). Training counts the same (<see cref="WindowPlan.SharedTimes"/>).
+        /// a row). Training counts the same (<see cref="WindowPlan.SharedTimes"/>). On a time grid, a row with the values of
+        /// the row before it (the same row sent again) is not counted: averaged into that row's cell, it mixes nothing in.
         /// </summary>
         public long SharedTimes { get; private set; }
 
@@ -332,10 +336,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (key.Time != null)
             {
                 TimedRows++;
-                if (series.LastTime == key.Time && SharedTimes++ == 0) FirstSharedTime = key;
+                if (series.LastTime == key.Time && !RepeatsCell(series, row) && SharedTimes++ == 0) FirstSharedTime = key;
             }
             if (stepOf != null && key.Time != null)
             {
+                series.LastValues = (double[])row.Clone();
                 if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
                 if (series.Step != null && series.Step.Value > TimeSpan.Zero) return PushCell(series, key.Time.Value, row, filledColumns, afterGap);
             }
@@ -436,6 +441,16 @@ namespace AutoencoderPS.Engine.Features.Windows
             for (int c = 0; c < series.CellFilled.Length; c++)
                 if (series.CellFilled[c] == series.CellRows) (columns ??= new List<int>()).Add(c);
             return columns?.ToArray();
+        }
+
+        // On a time grid, whether a row of the time of the group's last row has that row's values (the same row sent
+        // again): averaged into the same cell, it does not mix sources or metrics, so it is not counted in SharedTimes.
+        private bool RepeatsCell(Series series, double[] row)
+        {
+            if (stepOf == null || series.Cell < 0 || series.LastValues is not { } last) return false;
+            for (int k = 0; k < width; k++)
+                if (!row[k].Equals(last[k])) return false;
+            return true;
         }
 
         private double[] Mean(Series series)
