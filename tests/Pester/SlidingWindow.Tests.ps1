@@ -160,6 +160,11 @@ Describe 'Sliding windows' {
             $shared = @($said | Where-Object { "$_" -like '*same time as the row before*' })
             $shared | Should -HaveCount 1
             "$($shared[0])" | Should -BeLike "40 of the 80 rows had the same time as the row before them in their group ('Host') (the first at 2026-03-02 05:00:00 of group 'web1')*sent twice*"
+            # One row sent twice among a few (a scheduled run of minutes): one in nine is no pattern, and a job would say it
+            # run after run.
+            $few = @($fresh[0..7] | Copy-Row) + @($fresh[7] | Copy-Row)
+            $null = @($few | Test-Anomaly -Model $model -WarningVariable said -WarningAction SilentlyContinue)
+            @($said | Where-Object { "$_" -like '*same time as the row before*' }) | Should -HaveCount 0
         }
 
         It 'shows warming-up rows in the table view' {

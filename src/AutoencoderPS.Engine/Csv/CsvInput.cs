@@ -257,7 +257,7 @@ namespace AutoencoderPS.Engine.Csv
             while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record))))) { }
             if (!read || parser.Record == null)
                 throw new AutoencoderException(ErrorIds.EmptyCsvFile, typeLine
-                    ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row. Use -Header for a file without one."
+                    ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row and no rows (an export of nothing, or one still being written)."
                     : $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }

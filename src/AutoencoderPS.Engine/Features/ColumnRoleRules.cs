@@ -212,6 +212,14 @@ namespace AutoencoderPS.Engine.Features
 
         private static readonly HashSet<string> ScoringOutputNames = new HashSet<string>(ScoreColumns.All, StringComparer.OrdinalIgnoreCase);
 
+        /// <summary>
+        /// Whether <paramref name="column"/> is vmstat's "id", the share of CPU time idle, beside its "us" and "sy" (user and
+        /// system time) among <paramref name="columns"/>: a measurement, not an id.
+        /// </summary>
+        public static bool IsVmstatIdle(string column, IReadOnlyCollection<string>? columns) =>
+            columns != null && string.Equals(column.Trim(), "id", StringComparison.Ordinal) &&
+            columns.Any(c => string.Equals(c.Trim(), "us", StringComparison.Ordinal)) && columns.Any(c => string.Equals(c.Trim(), "sy", StringComparison.Ordinal));
+
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim()) || IdWords.Contains(name.Trim());
 
         /// <summary>
@@ -227,14 +235,15 @@ namespace AutoencoderPS.Engine.Features
         /// <paramref name="agreesWithTime"/>, when the rows have a time, whether the numbers are that time as epoch
         /// seconds or milliseconds (false: a counter that reads as epoch times is a counter, not a time).
         /// </summary>
-        public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers, bool? agreesWithTime = null)
+        public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers, bool? agreesWithTime = null,
+            IReadOnlyCollection<string>? columns = null)
         {
             if (IsLabelName(column))
                 return new RecognisedColumn("a label column: the answer, not an observation", false);
             if (IsScoringOutput(column))
                 return new RecognisedColumn("an output of AutoencoderPS scoring (rows scored before): a verdict, not an observation", false);
             if (role != ColumnRole.Numeric || numbers.Count == 0) return null;
-            if (IsIdName(column))
+            if (IsIdName(column) && !IsVmstatIdle(column, columns))
                 return new RecognisedColumn("an id: its numbers name things, their size means nothing", false);
             bool counter = IsCumulative(numbers) || IsCounterName(column) && numbers.Count >= MinCounterRows && 100 * numbers.Decreases <= numbers.Count;
             // Numbers that read as epoch times but are not the rows' time are a counter's when they count (a byte counter at

@@ -268,7 +268,7 @@ namespace AutoencoderPS.Engine.Features
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
-                var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime);
+                var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
                 // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
                 // beyond the training rows from the first scored row on, whoever chose it.
                 if (special is { IsCounter: true } && counterRates)

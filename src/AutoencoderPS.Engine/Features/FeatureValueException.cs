@@ -114,7 +114,7 @@ namespace AutoencoderPS.Engine.Features
         public static FeatureValueException UnclosedQuote(string lastField, string value) =>
             new FeatureValueException(FeatureValueProblem.FieldCount, lastField, value,
                 $"the file ends inside a quoted field ('{Text.PrintableText.Cut(value, 40)}' under '{lastField}') that no quote closes: its last row " +
-                "is cut off, most often because the file was still being written. The row is left out; score the file again once it is complete.",
+                "is cut off, most often because the file was still being written. The row is left out; read the file again once it is complete.",
                 ErrorIds.UnclosedQuote);
 
         private static string ErrorIdFor(FeatureValueProblem problem) => problem switch

@@ -160,14 +160,20 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
-        /// A warning when more than one scored row in ten had the same time as the row before it in its series (the
+        /// The fewest rows repeating a time that <see cref="SharedTimesWarning"/> warns of: a scheduled run of five rows with
+        /// one sent twice is one in five, and a job that runs every few minutes would say so run after run.
+        /// </summary>
+        public const int MinSharedTimes = 10;
+
+        /// <summary>
+        /// A warning when more than one scored row in ten, and at least <see cref="MinSharedTimes"/>, had the same time as the row before it in its series (the
         /// training's rule, <see cref="WindowPlan.SharedTimesWarning"/>), else null: a window then holds a row twice, or
         /// rows of two sources or metrics (a time grid averages them into one cell), and scores as unusual for that alone.
         /// Said once per call or run.
         /// </summary>
         public string? SharedTimesWarning()
         {
-            if (Series?.Windows is not { } windows || windows.TimedRows == 0 || windows.SharedTimes * 10 <= windows.TimedRows) return null;
+            if (Series?.Windows is not { } windows || windows.SharedTimes < MinSharedTimes || windows.SharedTimes * 10 <= windows.TimedRows) return null;
             var invariant = CultureInfo.InvariantCulture;
             string group = model.Settings.GroupBy == null ? "series" : $"group ('{model.Settings.GroupBy}')";
             return $"{windows.SharedTimes.ToString("N0", invariant)} of the {windows.TimedRows.ToString("N0", invariant)} rows had the same time as the row " +

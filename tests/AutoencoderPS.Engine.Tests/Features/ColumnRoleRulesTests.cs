@@ -77,6 +77,18 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void VmstatsIdIsTheIdleShareOfTheCpuNotAnId()
+        {
+            // vmstat's columns: r b swpd free buff cache si so bi bo in cs us sy id wa st. Its "id" (CPU idle, %) was left out
+            // as an id, and a host pinned at 100 % CPU never showed in the idle time.
+            var columns = "r b swpd free buff cache si so bi bo in cs us sy id wa st".Split(' ');
+            var idle = Sequence(Enumerable.Range(0, 60).Select(i => 60.0 + i % 30));
+            Assert.Null(ColumnRoleRules.Recognise("id", ColumnRole.Numeric, idle, null, columns));
+            // Without vmstat's columns beside it, "id" is an id.
+            Assert.NotNull(ColumnRoleRules.Recognise("id", ColumnRole.Numeric, idle, null, new[] { "id", "cpu", "mem" }));
+        }
+
+        [Fact]
         public void ACounterIsIntegersRisingByOneStep()
         {
             var counter = ColumnRoleRules.Recognise("n", ColumnRole.Numeric, Sequence(Enumerable.Range(5, 30).Select(i => i * 2.0)));

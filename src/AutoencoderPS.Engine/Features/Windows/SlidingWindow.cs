@@ -340,7 +340,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             }
             if (stepOf != null && key.Time != null)
             {
-                series.LastValues = (double[])row.Clone();
+                Array.Copy(row, series.LastValues ??= new double[width], width);
                 if (series.Step == null && series.Cell < 0) series.Step = stepOf(key.Group);
                 if (series.Step != null && series.Step.Value > TimeSpan.Zero) return PushCell(series, key.Time.Value, row, filledColumns, afterGap);
             }
