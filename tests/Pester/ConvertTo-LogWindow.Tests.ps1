@@ -226,7 +226,7 @@ Describe 'ConvertTo-LogWindow' {
             $null = $log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -ErrorVariable errors -ErrorAction SilentlyContinue
             $errors | Should -HaveCount 1
             $errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidLogTimestamp,*'
-            "$($errors[0])" | Should -BeLike "*'13/12/2026 10:00'*day first (13 December 2026): give -Culture en-GB*"
+            "$($errors[0])" | Should -BeLike "*'13/12/2026 10:00', which is not a date and time: the invariant culture reads dates month first*day first (13 December 2026): give -Culture en-GB*"
             ($log | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '01:00:00' -Culture en-GB).IntervalStart | Should -Be ([datetime]'2026-12-13 10:00')
         }
 

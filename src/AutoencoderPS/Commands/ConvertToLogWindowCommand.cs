@@ -127,7 +127,10 @@ namespace AutoencoderPS.Commands
             if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
             {
                 bool timeOfDay = TimestampParser.IsTimeOfDay(timeValue);
-                string message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time ({CultureText.Describe(culture)}){TimestampParser.WhyNotATime(timeValue, culture)}.";
+                // The reason names the culture when it is about the culture (a slash date in the other order); else it is said here.
+                string why = TimestampParser.WhyNotATime(timeValue, culture);
+                string read = why.Contains(CultureText.Describe(culture), StringComparison.Ordinal) ? "" : $" ({CultureText.Describe(culture)})";
+                string message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time{read}{why}.";
                 WriteError(RowError(timeOfDay ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidLogTimestamp, message,
                     timeOfDay ? "Give -TimeProperty a property that holds the date and the time." :
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
