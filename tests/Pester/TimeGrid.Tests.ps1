@@ -91,6 +91,16 @@ Describe 'Time-grid windows for irregular series' {
             Should -Throw -ErrorId 'NoTrainingWindows,AutoencoderPS.Commands.InvokeAutoencoderTrainingCommand' -PassThru
         $e.Exception.Message | Should -BeLike 'The series (42 rows) has no 6 consecutive time steps without a gap: 20 gap(s) longer than 00:03:00 (3 times its usual interval 00:01:00*'
         $m.IsTrained | Should -BeFalse
+
+        # Recalibrating on such rows says the same, for recalibration: it said "No group of the new rows has 6 consecutive
+        # rows", not the gaps.
+        $steady = for ($i = 0; $i -lt 60; $i++) { [pscustomobject]@{ Time = $t0.AddMinutes($i); Speed = 40 + $i % 7 } }
+        $null = $steady | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1
+        $threshold = $m.Threshold
+        $e = { $rows | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 99 } |
+            Should -Throw -ErrorId 'EmptyThresholdInput,AutoencoderPS.Commands.SetAutoencoderThresholdCommand' -PassThru
+        $e.Exception.Message | Should -BeLike 'The series (42 rows) has no 6 consecutive time steps without a gap: 20 gap(s)*so there is no window of 6 time steps to recalibrate on*'
+        $m.Threshold | Should -Be $threshold
     }
 
     It 'says nothing of rows sent twice, which the grid averages away, and warns of rows of one time with other values' {

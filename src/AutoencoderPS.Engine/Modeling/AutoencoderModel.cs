@@ -427,6 +427,8 @@ namespace AutoencoderPS.Engine.Modeling
                     imputed = plan.CellsImputed;
                 }
                 else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval);
+                if (plan.Windows.Count == 0 && rows.Count > 0)
+                    throw new AutoencoderException(ErrorIds.EmptyThresholdInput, plan.NoWindowsMessage(Settings, "recalibrate on"));
             }
             int n = plan?.Windows.Count ?? rows.Count;
             var cells = FilledCells(schema, imputed, n, plan);

@@ -724,14 +724,14 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// Why there is no window (<see cref="Windows"/> empty) to train on: the window, the rows, the gaps that broke
         /// their runs, the largest gap kept and the usual interval it comes from.
         /// </summary>
-        public string NoWindowsMessage(ModelSettings settings)
+        public string NoWindowsMessage(ModelSettings settings, string purpose = "train on")
         {
             int n = settings.WindowSize;
             string unit = settings.TimeGrid ? "time steps" : "rows";
             bool one = Groups == 1;
             string series = (one ? "The series" : $"None of the {Groups:N0} groups") + (Rows > 0 ? $" ({Rows:N0} rows)" : "");
             if (Gaps == 0)
-                return $"{series} has {(one ? "fewer than " : "")}{n} consecutive {unit}, so there is no window of {n} {unit} to train on. " +
+                return $"{series} has {(one ? "fewer than " : "")}{n} consecutive {unit}, so there is no window of {n} {unit} to {purpose}. " +
                        "Give more rows, or a smaller -WindowSize.";
             string median = settings.TimeGrid ? "the median step of its values" : "the median step between its rows";
             double factor = settings.TimeGrid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor;
@@ -742,7 +742,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 why = FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
             else why = FormattableString.Invariant($"longer than {factor:0.#} times a group's usual interval ({median}; of all groups {usual})");
             return series + $" has {(one ? "no " : "")}{n} consecutive {unit} without a gap: {Gaps:N0} gap(s) {why}".TrimEnd() + $" broke {(one ? "its" : "their")} runs, " +
-                   $"so there is no window of {n} {unit} to train on. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
+                   $"so there is no window of {n} {unit} to {purpose}. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
                    (settings.TimeGrid ? "." : ", or New-Autoencoder -TimeGrid for an irregular series.");
         }
 
