@@ -142,7 +142,7 @@ namespace AutoencoderPS.Engine.Csv
 
         public IEnumerable<string> ColumnNames => Header.Names;
 
-        /// <summary>The file's last row, ending inside a quoted field no quote closes: cut off (<see cref="UnclosedQuote"/>).</summary>
+        /// <summary>The file's last row, ending inside a quoted field no quote closes: cut off (<see cref="UnclosedQuote(CsvHeader, int, string)"/>).</summary>
         public bool EndsInOpenQuote { get; internal set; }
 
         /// <summary>
