@@ -104,7 +104,10 @@ namespace AutoencoderPS.Engine.Features
                     "none: a field is missing, and its values may sit under the wrong columns.", ErrorIds.FieldCountMismatch)
                 : new FeatureValueException(FeatureValueProblem.FieldCount, $"(field {header.Count + 1})", firstExtra,
                     $"the row has {fields} fields and the header {header.Count} (field {header.Count + 1} holds '{firstExtra}'): a delimiter too many " +
-                    "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns.",
+                    "in a value, or a row of another layout (a second header?), so its values may sit under the wrong columns." +
+                    // A header of one or two fields over wider rows: most likely a title line above the real header.
+                    (header.Count <= 2 ? $" The header read is '{Text.PrintableText.Cut(string.Join(",", header), 80)}': if the file has lines of its own above its " +
+                        "header (a title, a resource name, as Azure Monitor's export has), remove them; the first line is taken for the header." : ""),
                     ErrorIds.FieldCountMismatch);
 
         /// <summary>

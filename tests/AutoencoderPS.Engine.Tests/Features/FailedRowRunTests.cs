@@ -16,6 +16,19 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARowWiderThanAHeaderOfOneOrTwoNamesSuggestsATitleAboveTheHeader()
+        {
+            // Azure Monitor's export starts with lines such as "Resource","vm-web01" above its header: every row then had
+            // more fields than that "header", and the error spoke of delimiters only.
+            var wide = FeatureValueException.FieldCountMismatch(5, new[] { "Resource", "vm-web01" }, "42.5");
+            Assert.Contains("The header read is 'Resource,vm-web01': if the file has lines of its own above its header", wide.Message);
+            Assert.Equal(ErrorIds.FieldCountMismatch, wide.ErrorId);
+            // A header of ordinary width: no such guess.
+            var extra = FeatureValueException.FieldCountMismatch(6, new[] { "Time", "Host", "Cpu", "Mem" }, "x");
+            Assert.DoesNotContain("above its header", extra.Message);
+        }
+
+        [Fact]
         public void TheLikelyCauseOfRowsLackingAColumnNamesIt()
         {
             // Rows without a column the model reads stopped with "the file is probably read with the wrong -Culture or
