@@ -167,6 +167,19 @@ Describe 'Sliding windows' {
             @($said | Where-Object { "$_" -like '*same time as the row before*' }) | Should -HaveCount 0
         }
 
+        It 'reads a row without a feature''s property as the row with it $null: its series goes on, no warm-up again' {
+            # The row was a MissingFeatureColumn error, and the next rows of its host warmed up again.
+            $absent = @($fresh | Copy-Row)
+            $absent[10] = $absent[10] | Select-Object -Property * -ExcludeProperty Mem
+            $asNull = @($fresh | Copy-Row)
+            $asNull[10].Mem = $null
+            $errs = $null
+            $a = @($absent | Test-Anomaly -Model $model -ErrorVariable errs)
+            $errs | Should -HaveCount 0
+            ConvertTo-ScoreText $a | Should -Be (ConvertTo-ScoreText @($asNull | Test-Anomaly -Model $model))
+            @($a | Where-Object AnomalyStatus -eq 'WarmingUp') | Should -HaveCount 6
+        }
+
         It 'shows warming-up rows in the table view' {
             ($scored[0..1] | Format-Table | Out-String) | Should -Match 'warming up'
         }

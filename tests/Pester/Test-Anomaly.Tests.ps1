@@ -285,38 +285,42 @@ Describe 'Test-Anomaly' {
             @($rows | Where-Object { $_.PSObject.Properties['AnomalyScore'] }) | Should -HaveCount 0
         }
 
-        It 'a later row missing a feature column is a non-terminating MissingFeatureColumn error naming the row; the others come out' {
+        It 'a later row without a feature''s property has a missing value there, as with $null: filled in and listed, the row scored' {
+            # JSON leaves out a field it has no value for. Each such row was a MissingFeatureColumn error, and not written out.
             $rows = @(New-SampleRow -First 10)
             $rows[1] = $rows[1] | Select-Object -Property * -ExcludeProperty MemoryPct
+            $asNull = @(New-SampleRow -First 10)
+            $asNull[1].MemoryPct = $null
             $errs = $null
             $out = @($rows | Test-Anomaly -Model $m -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            $out | Should -HaveCount 10
+            $out.Timestamp | Should -Be $rows.Timestamp
+            @($out[1].ImputedFeatures) | Should -Be @('MemoryPct')
+            $out[1].AnomalyScore | Should -Be (@($asNull | Test-Anomaly -Model $m)[1].AnomalyScore)
+            # With -RejectMissing it is refused as a missing value, naming the row and the column.
+            $rejected = @($rows | Test-Anomaly -Model $m -RejectMissing -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $rejected | Should -HaveCount 9
             $errs | Should -HaveCount 1
-            $errs[0].FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
-            $errs[0].ToString() | Should -Match '\bRow 2\b'
-            $errs[0].ToString() | Should -Match 'MemoryPct'
-            [object]::ReferenceEquals($errs[0].TargetObject, $rows[1]) | Should -BeTrue
-            $out | Should -HaveCount 9
-            $out.Timestamp | Should -Be ($rows | Select-Object -Index (0, 2, 3, 4, 5, 6, 7, 8, 9)).Timestamp
-            $rows[1].PSObject.Properties['AnomalyScore'] | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'EmptyFeatureValue,*'
+            $errs[0].ToString() | Should -Match '\bRow 2\b.*MemoryPct'
         }
 
-        It 'a FIRST row missing a feature column is a bad row like any other when the second has them; the others come out' {
-            # It stopped the whole call (FeatureColumnsMissing) and every good row after it was lost.
+        It 'a FIRST row without a feature''s property, when the second has it, has a missing value there too; the others come out' {
+            # It stopped the whole call (FeatureColumnsMissing) and every good row after it was lost; then it was an error.
             $rows = @(New-SampleRow -First 10)
             $rows[0] = $rows[0] | Select-Object -Property * -ExcludeProperty ErrorCount
             $errs = $null
             $out = @($rows | Test-Anomaly -Model $m -ErrorVariable errs -ErrorAction SilentlyContinue)
-            $errs | Should -HaveCount 1
-            $errs[0].FullyQualifiedErrorId | Should -BeLike 'MissingFeatureColumn,*'
-            $errs[0].ToString() | Should -Match '\bRow 1\b'
-            [object]::ReferenceEquals($errs[0].TargetObject, $rows[0]) | Should -BeTrue
-            $out | Should -HaveCount 9
-            $out.Timestamp | Should -Be ($rows | Select-Object -Skip 1).Timestamp
+            $errs | Should -HaveCount 0
+            $out | Should -HaveCount 10
+            @($out[0].ImputedFeatures) | Should -Be @('ErrorCount')
         }
 
-        It 'a single piped row lacking feature columns is the FeatureColumnsMissing error' {
+        It 'a single piped row lacking feature columns is the FeatureColumnsMissing error, saying how to give rows the properties' {
             $row = New-SampleRow -First 1 | Select-Object -Property * -ExcludeProperty CpuPct
-            { $row | Test-Anomaly -Model $m } | Should -Throw -ErrorId 'FeatureColumnsMissing,*'
+            $e = { $row | Test-Anomaly -Model $m } | Should -Throw -ErrorId 'FeatureColumnsMissing,*' -PassThru
+            $e.Exception.Message | Should -BeLike "*give every row the model's properties first: Select-Object *CpuPct*"
         }
 
         It 'a file of a header only is no error, but a warning names it (file to file, and file to objects)' {

@@ -386,7 +386,8 @@ namespace AutoencoderPS.Engine.Features
                 }
                 else if (!TryGetFeature(record, i, out value))
                 {
-                    throw MissingColumn(column);
+                    if (!AbsentIsMissing(i)) throw MissingColumn(column);
+                    value = null;
                 }
                 FeaturizeValue(i, value, culture, destination, policy, imputed);
             }
@@ -473,6 +474,15 @@ namespace AutoencoderPS.Engine.Features
         }
 
         private HeaderIndex? headerIndex;
+
+        /// <summary>
+        /// Whether an object row (not a file's: a header lacking a column is the whole file's) without column
+        /// <paramref name="column"/>'s property has a missing value there, as with the property set to $null: JSON leaves out
+        /// a field it has no value for, and objects built row by row differ in their properties. It is filled in (or, with
+        /// -RejectMissing, refused) and listed in ImputedFeatures. A performance counter is not: a machine whose samples
+        /// lack it lacks it in every row (<see cref="MissingCounters"/>).
+        /// </summary>
+        internal bool AbsentIsMissing(int column) => !CounterPath.TrySplit(columns[column].Name, out _, out _);
 
         /// <summary>
         /// Reads feature <paramref name="column"/> of <paramref name="record"/>: as named, else (a performance counter) the

@@ -57,9 +57,14 @@ namespace AutoencoderPS.Engine.Features
             for (int i = 0; i < roles.Count; i++)
             {
                 var column = roles.Columns[i];
+                // An object without the property: a missing value (FeatureSchema.AbsentIsMissing); a file's row can't lack it.
                 if (!roles.TryGetFeature(record, i, out var value))
-                    throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
-                        $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", roles.Names)}.");
+                {
+                    if (record is Csv.CsvRecord || !roles.AbsentIsMissing(i))
+                        throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
+                            $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", roles.Names)}.");
+                    value = null;
+                }
                 switch (column.Role)
                 {
                     case ColumnRole.Numeric:

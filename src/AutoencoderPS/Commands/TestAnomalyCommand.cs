@@ -162,12 +162,19 @@ namespace AutoencoderPS.Commands
                 if (!columnsChecked)
                 {
                     CheckFirstPipedRow(InputObject);
+                    // The first two rows both without a column the model reads: input of another kind. A later row without a
+                    // feature's property has a missing value there (FeatureSchema.AbsentIsMissing), as one of the first two
+                    // when the other has it.
                     if (MissingColumns(record.ColumnNames, "The input") is { } missing)
                     {
                         // One row without the model's columns may be a bad row; the first two are input of another kind.
                         if (heldFirstRow == null)
                         {
-                            heldFirstRow = (record, missing);
+                            // Objects that leave a property out when they have no value for it (JSON): said how to give it.
+                            heldFirstRow = (record, new AutoencoderException(missing.ErrorId, missing.Message +
+                                " A later row without a feature's property is read with that value missing (filled in, as $null is); if the " +
+                                "first rows leave a property out because they have no value for it (as JSON does), give every row the model's " +
+                                $"properties first: Select-Object {string.Join(", ", Model.ColumnsRead.Select(n => n.Contains(' ') || n.Contains(',') ? $"'{n.Replace("'", "''")}'" : n))}."));
                             return;
                         }
                         ThrowTerminatingError(EngineError(heldFirstRow.Value.Missing, heldFirstRow.Value.Row.Input));

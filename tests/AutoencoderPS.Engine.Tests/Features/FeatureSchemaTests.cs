@@ -516,15 +516,17 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void FeaturizeReportsAMissingColumn()
+        public void FeaturizeReadsAnObjectWithoutAFeaturesPropertyAsAMissingValue()
         {
+            // An object row (JSON leaves out a field it has no value for) without the property: a missing value there, as
+            // $null is; this schema has no median to fill it in with, so it is refused as a missing value, not a missing column.
             var schema = new FeatureSchema(new[] { "cpu", "disk" });
             var record = new TestRecord(("cpu", "1"), ("memory", "2"));
 
             var error = Assert.Throws<FeatureValueException>(() => schema.Featurize(record, Invariant, new double[2]));
 
-            Assert.Equal(FeatureValueProblem.MissingColumn, error.Problem);
-            Assert.Equal("MissingFeatureColumn", error.ErrorId);
+            Assert.Equal(FeatureValueProblem.Empty, error.Problem);
+            Assert.Equal("EmptyFeatureValue", error.ErrorId);
             Assert.Equal("disk", error.Column);
             Assert.Null(error.Value);
         }

@@ -182,18 +182,30 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void BadTimestampsAndMissingColumnsAreNamed()
+        public void BadTimestampsAreNamedAndAnAbsentPropertyIsAMissingValue()
         {
             var builder = new TrainingSetBuilder(Roles(("time", ColumnRole.Timestamp), ("cpu", ColumnRole.Numeric)), Invariant, MissingValuePolicy.Impute);
 
             var bad = Assert.Throws<FeatureValueException>(() => builder.Add(new TestRecord(("time", "around lunch"), ("cpu", "1"))));
-            var absent = Assert.Throws<FeatureValueException>(() => builder.Add(new TestRecord(("time", MessyData.Start))));
-
             Assert.Equal(FeatureValueProblem.NotTimestamp, bad.Problem);
             Assert.Equal("time", bad.Column);
-            Assert.Equal(FeatureValueProblem.MissingColumn, absent.Problem);
-            Assert.Equal("cpu", absent.Column);
+
+            // An object without the cpu property (JSON leaves out a field it has no value for) has a missing value there, as
+            // with cpu = $null: this one then holds no measurement (only its time) and is left out, not an error. It was
+            // MissingFeatureColumn, and a baseline of such rows lost them all.
+            Assert.False(builder.Add(new TestRecord(("time", MessyData.Start))));
             Assert.Equal(0, builder.Count);
+            var withTime = new TrainingSetBuilder(Roles(("cpu", ColumnRole.Numeric), ("mem", ColumnRole.Numeric)), Invariant, MissingValuePolicy.Impute);
+            Assert.True(withTime.Add(new TestRecord(("cpu", "1"), ("mem", "2"))));
+            Assert.True(withTime.Add(new TestRecord(("cpu", "3"))));
+            var set = withTime.Build();
+            Assert.Equal(2, set.Rows.Count);
+            Assert.Equal(2.0, set.Rows[1][1]);
+            // Under -RejectMissing it is refused as a missing value.
+            var strict = new TrainingSetBuilder(Roles(("cpu", ColumnRole.Numeric), ("mem", ColumnRole.Numeric)), Invariant, MissingValuePolicy.Reject);
+            var absent = Assert.Throws<FeatureValueException>(() => strict.Add(new TestRecord(("cpu", "3"))));
+            Assert.Equal(FeatureValueProblem.Empty, absent.Problem);
+            Assert.Equal("mem", absent.Column);
         }
 
         [Fact]
