@@ -70,6 +70,17 @@ Describe 'ConvertTo-LogWindow' {
             }
         }
 
+        It 'measures a duration (a TimeSpan property) in seconds' {
+            # Each event was an InvalidLogMeasure error ('is not a number'), and the window's min, mean and max were empty.
+            $timed = @(0..11 | ForEach-Object { [pscustomobject]@{ TimeCreated = [datetime]'2026-03-02 08:00' + [timespan]::FromMinutes($_); Took = [timespan]::FromMilliseconds(100 * ($_ + 1)) } })
+            $errs = $null
+            $w = @($timed | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -Measure Took -ErrorVariable errs)
+            $errs | Should -HaveCount 0
+            $w[0].'Took.Min' | Should -Be 0.1
+            $w[0].'Took.Max' | Should -Be 1.0
+            $w[1].'Took.Max' | Should -Be 1.2
+        }
+
         It 'gives the same rows whatever the order of the records' {
             $shuffled = $log | Sort-Object { [System.Random]::new($log.IndexOf($_)).Next() }
             $again = @($shuffled | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId -Measure duration_ms)

@@ -293,6 +293,19 @@ Describe 'Invoke-AutoencoderTraining' {
             @($scored[1].ImputedFeatures) | Should -Be @('err')
         }
 
+        It 'reads a duration (a TimeSpan property) as its seconds, so one far longer than any in training is an anomaly' {
+            # A TimeSpan was a category of its texts ('(other)' for a 30 s duration, below the threshold), or left out.
+            $random = [System.Random]::new(4)
+            $rows = 0..299 | ForEach-Object { [pscustomobject]@{ Took = [timespan]::FromMilliseconds(200 + $random.Next(0, 90)); Cpu = 40 + $random.Next(0, 10) } }
+            $m = New-Autoencoder -HiddenLayer 4 -Seed 1
+            $null = $rows | Invoke-AutoencoderTraining -Model $m -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
+            ($m.FeatureColumns | Where-Object Name -eq 'Took').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Numeric)
+            $slow = [pscustomobject]@{ Took = [timespan]::FromSeconds(30); Cpu = 45 }
+            $scored = $slow | Test-Anomaly -Model $m
+            $scored.IsAnomaly | Should -BeTrue
+            $scored.AnomalyTopFeature | Should -Be 'Took'
+        }
+
         It 'warns when every feature has a single value: the measurements were left out (numbers with a unit)' {
             # The metrics left out ('40 %'), the model trained on Host and Status alone and flagged nothing, without a word.
             $rows = 1..200 | ForEach-Object { [pscustomobject]@{ Host = 'web01'; Status = 'ok'; CpuPct = "$(20 + $_ % 50) %" } }

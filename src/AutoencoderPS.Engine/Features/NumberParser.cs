@@ -18,7 +18,7 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>
         /// Reads <paramref name="value"/> as a finite number. Text is parsed with <paramref name="culture"/>
         /// (invariant unless the caller names one) and never with thousands separators, so "1,5" is not 15.
-        /// Booleans and dates are not numbers.
+        /// Booleans and dates are not numbers; a duration (TimeSpan) is its seconds.
         /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -39,6 +39,8 @@ namespace AutoencoderPS.Engine.Features
                 case ulong ul: number = ul; break;
                 case ushort us: number = us; break;
                 case decimal m: number = (double)m; break;
+                // A duration (a request's, a job's: TimeSpan properties of objects) is its length in seconds.
+                case TimeSpan span: number = span.TotalSeconds; break;
                 case string text:
                     // Parse first: numbers are the common case, and NumberStyles.Float allows surrounding blanks.
                     if (TryReadPlainDecimal(text, culture, out number)) break;
