@@ -293,6 +293,22 @@ Describe 'Invoke-AutoencoderTraining' {
             @($scored[1].ImputedFeatures) | Should -Be @('err')
         }
 
+        It 'leaves out properties holding lists or objects of their own (JSON arrays and nested objects), saying how to expand them' {
+            # They became categories named by their type ('System.Object[]', '@{a=0}'), and a JSON document piped whole
+            # trained on its arrays without a word.
+            $rows = 0..59 | ForEach-Object {
+                [pscustomobject]@{ cpu = 40 + $_ % 9; meta = [pscustomobject]@{ a = $_ % 10 }; samples = @($_, $_ + 1); tags = [System.Collections.ArrayList]@('x') }
+            }
+            $m = New-Autoencoder -HiddenLayer 4 -Seed 1
+            $said = @()
+            $null = $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+            @($m.Features) | Should -Be @('cpu')
+            $left = "$(@($said | Where-Object { "$_" -like 'Left out of the features:*' })[0])"
+            foreach ($name in 'meta', 'samples', 'tags') { $left | Should -Match "'$name' \(lists or objects of their own" }
+            $left | Should -Match "such as 'System.Object\[\]'"
+            $left | Should -Match 'Select-Object -ExpandProperty'
+        }
+
         It 'reads a duration (a TimeSpan property) as its seconds, so one far longer than any in training is an anomaly' {
             # A TimeSpan was a category of its texts ('(other)' for a 30 s duration, below the threshold), or left out.
             $random = [System.Random]::new(4)

@@ -299,6 +299,8 @@ namespace AutoencoderPS.Engine.Features
                         continue;
                     case null when !wanted:
                         Ignore(column, profile.WhyNotFeature());
+                        // Lists or objects (a JSON document piped whole): said once, as nothing in the data chose it.
+                        if (profile.HoldsComposites) recognisedColumns.Add(new IgnoredColumn(column, profile.WhyNotFeature()));
                         continue;
                     case ColumnRole.Categorical when !wanted && profile.WhyUnreadNumbers(culture) is { } unreadFew:
                         // The same with few distinct values ("1,5", "2,5"): numbers, not categories.
@@ -629,6 +631,14 @@ namespace AutoencoderPS.Engine.Features
         }
 
         /// <summary>The category text of a value, or null when missing.</summary>
+        /// <summary>
+        /// Whether <paramref name="value"/> is a list or an object of its own (an array, a collection, a dictionary, a
+        /// <see cref="NestedObject"/>) rather than one value: a JSON document's arrays and nested objects, Group-Object's
+        /// groups. Its text is its type's name ("System.Object[]"), never a measurement.
+        /// </summary>
+        public static bool IsComposite(object? value) =>
+            value is NestedObject || value is System.Collections.IEnumerable && value is not string;
+
         internal static string? CategoryOf(object? value, CultureInfo culture)
         {
             if (value == null) return null;
@@ -646,7 +656,8 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>What the values of one column look like in a sample.</summary>
         private sealed class ColumnProfile
         {
-            private int total, missing, numbers, timestamps, texts, timesOfDay;
+            private int total, missing, numbers, timestamps, texts, timesOfDay, composites;
+            private string? compositeSample;
             private readonly HashSet<string> distinct = new HashSet<string>(StringComparer.Ordinal);
 
             /// <summary>
@@ -717,6 +728,12 @@ namespace AutoencoderPS.Engine.Features
                 // Every present value counts as distinct, so a numeric column with some garbage is no category.
                 string? text = CategoryOf(value, culture);
                 if (text != null && distinct.Count <= MaxCategories * 20) distinct.Add(text);
+                if (IsComposite(value))
+                {
+                    composites++;
+                    compositeSample ??= text;
+                    return;
+                }
                 var outcome = NumberParser.TryRead(value, culture, out double number);
                 if (NumberParser.IsMissing(outcome, value)) { missing++; return; }
                 if (outcome == NumberParser.Outcome.Number)
@@ -799,6 +816,7 @@ namespace AutoencoderPS.Engine.Features
             public ColumnRole? SuggestRole()
             {
                 if (Present == 0) return null;
+                if (HoldsComposites) return null;
                 if (numbers >= NumericShare * Present) return ColumnRole.Numeric;
                 if (timestamps >= NumericShare * Present) return ColumnRole.Timestamp;
                 if (IsIdentifier || distinct.Count > MaxCategories) return null;
@@ -807,9 +825,15 @@ namespace AutoencoderPS.Engine.Features
 
             private bool IsIdentifier => Present >= 20 && distinct.Count >= IdentifierShare * Present;
 
+            /// <summary>Lists or objects of their own in most rows: no value to learn.</summary>
+            public bool HoldsComposites => composites > 0 && composites >= NumericShare * Present;
+
             public string WhyNotFeature()
             {
                 if (Present == 0) return "always empty";
+                if (HoldsComposites)
+                    return $"lists or objects of their own (such as '{PrintableText.Cut(compositeSample ?? "", 60)}'), not one value a row: expand them " +
+                           "first, one row per value (ForEach-Object over the list, or Select-Object -ExpandProperty)";
                 // A log's time field: once read as times of the day it was read, now no time; say what makes it one.
                 if (timesOfDay >= NumericShare * Present)
                     return "times of day without a date, which are not read as times: to use them, give a column that holds " +

@@ -19,4 +19,17 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         object? ColumnsKey => null;
     }
+
+    /// <summary>
+    /// A value that is an object of properties of its own (a nested object of JSON, a [pscustomobject] in a property), as
+    /// the PowerShell layer gives it: shown as PowerShell shows it, and no measurement (<see cref="FeatureSchema.IsComposite"/>).
+    /// </summary>
+    public sealed class NestedObject
+    {
+        private readonly string text;
+
+        public NestedObject(string text) => this.text = text;
+
+        public override string ToString() => text;
+    }
 }

@@ -135,8 +135,9 @@ namespace AutoencoderPS.Adapters
             {
                 value = null;
             }
-            if (value is PSObject wrapped && wrapped.BaseObject is not PSCustomObject)
-                value = wrapped.BaseObject;
+            // A nested [pscustomobject] (a JSON document's object): no value of its own (FeatureSchema.IsComposite).
+            if (value is PSObject wrapped)
+                value = wrapped.BaseObject is PSCustomObject ? new NestedObject(wrapped.ToString()) : wrapped.BaseObject;
             return true;
         }
     }
