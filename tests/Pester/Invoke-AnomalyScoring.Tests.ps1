@@ -520,6 +520,12 @@ Describe 'Invoke-AnomalyScoring' {
                 $late.RowsRejected | Should -Be 2 -Because $name
                 $global:LASTEXITCODE | Should -Be 2 -Because $name
                 @($failed | Where-Object FullyQualifiedErrorId -Like 'RowsOutOfOrder,*') | Should -HaveCount 1 -Because $name
+                # Each row's error says why, for a job that sorts a file's new rows: not "sort it first, or use -Path".
+                $rowErrors = @($failed | Where-Object FullyQualifiedErrorId -Like 'RowOutOfOrder,*')
+                $rowErrors | Should -HaveCount 2 -Because $name
+                "$($rowErrors[0])" | Should -BeLike "*line 482: *older than rows of its group that an earlier run (or an earlier file of this run) scored: a late backlog*" -Because $name
+                "$($rowErrors[0])" | Should -Not -BeLike '*Sort-Object*' -Because $name
+                "$($rowErrors[0])" | Should -Not -BeLike '*-Path*' -Because $name
                 @(Import-Csv -LiteralPath $output).Count | Should -Be 480 -Because $name
             }
         }
