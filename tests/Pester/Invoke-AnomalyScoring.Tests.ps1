@@ -520,8 +520,55 @@ Describe 'Invoke-AnomalyScoring' {
                 $late.RowsRejected | Should -Be 2 -Because $name
                 $global:LASTEXITCODE | Should -Be 2 -Because $name
                 @($failed | Where-Object FullyQualifiedErrorId -Like 'RowsOutOfOrder,*') | Should -HaveCount 1 -Because $name
+                # Each row's error says why, for a job that sorts a file's new rows: not "sort it first, or use -Path".
+                $rowErrors = @($failed | Where-Object FullyQualifiedErrorId -Like 'RowOutOfOrder,*')
+                $rowErrors | Should -HaveCount 2 -Because $name
+                "$($rowErrors[0])" | Should -BeLike "*line 482: *older than rows of its group that an earlier run (or an earlier file of this run) scored: a late backlog*" -Because $name
+                "$($rowErrors[0])" | Should -Not -BeLike '*Sort-Object*' -Because $name
+                "$($rowErrors[0])" | Should -Not -BeLike '*-Path*' -Because $name
                 @(Import-Csv -LiteralPath $output).Count | Should -Be 480 -Because $name
             }
+        }
+
+        It 'a newest-first file without a final line break: its rows wait for that last (oldest) line while the file is written, then all score; a last line newer than the rest does not hold them back' {
+            # Before, a run right after the file was written scored every row but the last, the oldest; once the file was
+            # quiet the next run refused it as older than rows scored (RowsOutOfOrder, exit code 2), lost for good.
+            $folder = Join-Path $TestDrive 'no-final-break'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -GroupBy Host -Seed 1
+            $start = [datetime]'2026-01-01'
+            0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); Host = "web0$($_ % 2 + 1)"; cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
+                Invoke-AutoencoderTraining -Model $windowed -Epochs 3 -ThreadCount 1 | Out-Null
+            $modelPath = Join-Path $folder 'windowed.aemodel'
+            Export-Autoencoder -Model $windowed -Path $modelPath
+            $row = { param($i) '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2:F3},{3:F3}' -f $start.AddMinutes(1440 + $i), ($i % 2 + 1), (10 + ($i % 7)), (40 + ($i % 5)) }
+            $lines = @(0..199 | ForEach-Object { & $row $_ })
+            $header = 'Timestamp,Host,cpu,mem'
+
+            $export = Join-Path $folder 'newest-first.csv'
+            [System.IO.File]::WriteAllText($export, (@($header) + $lines[199..0]) -join "`n")
+            $job = @{ ModelPath = $modelPath; Path = $export; OutputPath = (Join-Path $folder 'newest-first-scored.csv'); ThreadCount = 1 }
+            $first = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $first.RowsScored + $first.RowsWarmingUp + $first.RowsRejected | Should -Be 0
+            (Get-Item -LiteralPath $export).LastWriteTimeUtc = [datetime]::UtcNow.AddMinutes(-11)
+            $second = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $global:LASTEXITCODE | Should -Be 0
+            $second.RowsRejected | Should -Be 0
+            $second.RowsScored + $second.RowsWarmingUp | Should -Be 200
+            $reference = Join-Path $folder 'reference.csv'
+            Test-Anomaly -Model $windowed -Path $export -OutputPath $reference -ThreadCount 1
+            @(Import-Csv -LiteralPath $job.OutputPath | ForEach-Object { "$($_.Timestamp) $($_.Host) $($_.AnomalyScore)" }) |
+                Should -Be @(Import-Csv -LiteralPath $reference | ForEach-Object { "$($_.Timestamp) $($_.Host) $($_.AnomalyScore)" })
+
+            # Shuffled, its last line the newest: the rows before it are scored at once, the last waits as in any file.
+            $random = [System.Random]::new(3)
+            $shuffledPath = Join-Path $folder 'shuffled.csv'
+            [System.IO.File]::WriteAllText($shuffledPath, (@($header) + @($lines[0..197] | Sort-Object { $random.Next() }) + $lines[198, 199]) -join "`n")
+            $shuffled = Invoke-AnomalyScoring -ModelPath $modelPath -Path $shuffledPath -OutputPath (Join-Path $folder 'shuffled-scored.csv') -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $shuffled.RowsScored + $shuffled.RowsWarmingUp | Should -Be 199
         }
 
         It 'a model that learns (-LearnEvery): its file scores on one thread, Export-Autoencoder keeps what it learned, and the job learns into its state as Test-Anomaly does' {

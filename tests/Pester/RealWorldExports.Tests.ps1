@@ -1363,6 +1363,34 @@ Describe 'Real-world exports: Get-Counter sample sets' {
         $scored.ImputedFeatures | Should -Be @($memoryPath)
         $scored.IsAnomaly | Should -BeFalse
     }
+
+    It 'a later host''s sample set without a process''s counter (an app pool recycled) is that sample''s error, not a stop for the host' {
+        # A sample set holds the instances there were at its time. Before, piped training of web01's then web02's sets
+        # stopped at web02's first set without w3wp with CounterMissingOnMachine ("none of web02's rows can be read"),
+        # training nothing, and Test-Anomaly wrote that once and left web02's later such sets out without a word.
+        function New-FleetSet([string] $Machine, [datetime] $Time, [double] $Cpu, [bool] $W3wp) {
+            $samples = @(
+                [pscustomobject]@{ Path = "\\$Machine\processor(_total)\% processor time"; CookedValue = $Cpu }
+                [pscustomobject]@{ Path = "\\$Machine\memory\available mbytes"; CookedValue = 4000 + $Cpu }
+                if ($W3wp) { [pscustomobject]@{ Path = "\\$Machine\process(w3wp)\% processor time"; CookedValue = $Cpu / 4 } })
+            [pscustomobject]@{ PSTypeName = 'Deserialized.Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet'; Timestamp = $Time; CounterSamples = $samples }
+        }
+        $random = [Random]::new(9)
+        $start = [datetime]'2026-11-03'
+        $fleet = foreach ($machine in 'web01', 'web02') {
+            0..199 | ForEach-Object { New-FleetSet $machine $start.AddSeconds($_) (20 + 5 * $random.NextDouble()) ($machine -eq 'web01' -or $_ -notin 50, 51) }
+        }
+        $model = New-Autoencoder -Seed 3
+        $fleet | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $model.IsTrained | Should -BeTrue
+        $model.Training.Rows | Should -Be 398
+        @($failed | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' }) | Should -Be @('MissingFeatureColumn', 'MissingFeatureColumn')
+
+        $web02 = 0..199 | ForEach-Object { New-FleetSet 'web02' $start.AddSeconds(600 + $_) (20 + 5 * $random.NextDouble()) ($_ -notin 10, 11, 100) }
+        $scored = @($web02 | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable scoreFailed -ErrorAction SilentlyContinue 3>$null)
+        $scored.Count | Should -Be 197
+        @($scoreFailed | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' }) | Should -Be @('MissingFeatureColumn', 'MissingFeatureColumn', 'MissingFeatureColumn')
+    }
 }
 
 Describe 'Real-world exports: performance counters of another machine' {

@@ -188,6 +188,8 @@ namespace AutoencoderPS.Engine.Features
             /// <summary>The machine its counters are named after.</summary>
             public string As { get; }
 
+            public bool ColumnsComeAndGo => row.ColumnsComeAndGo;
+
             public IEnumerable<string> ColumnNames
             {
                 get

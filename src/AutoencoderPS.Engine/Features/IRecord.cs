@@ -18,6 +18,14 @@ namespace AutoencoderPS.Engine.Features
         /// columns holds for the others (<see cref="FeatureSchema"/> reading counters of another machine); null when unknown.
         /// </summary>
         object? ColumnsKey => null;
+
+        /// <summary>
+        /// Whether the record's columns may differ from those of the next record of the same source: a Get-Counter sample
+        /// set holds the counter instances there were at its time (a process, an app pool, a disk comes and goes between
+        /// samples), so a column missing from one says nothing of the others. False for rows that share a header (a file,
+        /// Import-Csv's objects).
+        /// </summary>
+        bool ColumnsComeAndGo => false;
     }
 
     /// <summary>

@@ -16,8 +16,9 @@ namespace AutoencoderPS.Engine.Features
         /// The CounterMissingOnMachine error for <paramref name="record"/>, whose reading by <paramref name="schema"/>
         /// failed with <paramref name="error"/>; null when that is no missing counter of one machine's export (a value
         /// that can't be read, a column that is no counter, a relog of several machines, a model of several machines'
-        /// counters). Piped rows of the machine the features are named after are left to their own error: a counter
-        /// instance may come and go between samples (Get-Counter); a file's rows never are (its header lacks it).
+        /// counters). Piped rows of the machine the features are named after, and Get-Counter sample sets of any machine
+        /// (<see cref="IRecord.ColumnsComeAndGo"/>), are left to their own error: a counter instance may come and go
+        /// between samples; a file's rows never are (its header lacks it).
         /// <paramref name="featuresFixed"/>: the model is trained already (training further), so its features are not
         /// chosen again (training further, scoring, a threshold on new rows); <paramref name="fromFiles"/>: the rows are
         /// read from -Path files.
@@ -31,6 +32,9 @@ namespace AutoencoderPS.Engine.Features
             if (CounterPath.SoleMachine(columns) is not { } machine) return null;
             bool own = string.Equals(machine, named, StringComparison.OrdinalIgnoreCase);
             if (own && record is not Csv.CsvRecord) return null;
+            // A Get-Counter sample set holds the instances there were at its time: one without a process's counter (an app
+            // pool recycled) is that sample's error, whatever the machine; the machine's other samples hold it.
+            if (record.ColumnsComeAndGo) return null;
             var read = CounterPath.Resolve(features, columns);
             var lacking = features.Where((name, i) => read[i] == null && CounterPath.TrySplit(name, out _, out _)).ToArray();
             if (lacking.Length == 0) return null;

@@ -9,7 +9,7 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>
     /// The slash dates (d/d/yyyy) of one time column, to tell a day-first export read month first (or the other way
     /// round) when no day past the 12th shows it: every date reads both ways, several rows share each date (a series finer
-    /// than a day), and read in the other order the dates are consecutive days, while read in the culture's order they
+    /// than a day: most dates hold more than one time), and read in the other order the dates are consecutive days, while read in the culture's order they
     /// are not (1-7 December read month first: the 12th of January to July). A series of one row a day reads as well
     /// either way (a day-first week is a month-first series of one row a month) and is never told. For commands that have
     /// read all their rows before they are done (training, ConvertTo-LogWindow), told once at the end; a streaming scorer
@@ -19,6 +19,10 @@ namespace AutoencoderPS.Engine.Features
     {
         // The distinct dates, as (year, first number, second number); at most 144 a year, as both are 1-12.
         private readonly HashSet<(int Year, int First, int Second)> dates = new();
+        // Each date's first value, and the dates with another value (another time) too: a series finer than a day has
+        // them, several hosts' monthly rows (all at 00:00 on the 1st) have not.
+        private readonly Dictionary<(int Year, int First, int Second), string> firstOfDate = new();
+        private readonly HashSet<(int Year, int First, int Second)> datesWithTimes = new();
         private long rows;
         private bool readsEitherWay = true;
         private string? sample;
@@ -36,7 +40,9 @@ namespace AutoencoderPS.Engine.Features
             }
             rows++;
             sample ??= text.ToString();
-            dates.Add((year, first, second));
+            var date = (year, first, second);
+            if (dates.Add(date)) firstOfDate[date] = text.ToString();
+            else if (!datesWithTimes.Contains(date) && !text.SequenceEqual(firstOfDate[date])) datesWithTimes.Add(date);
         }
 
         /// <summary>
@@ -45,7 +51,8 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         public string? Warning(CultureInfo culture, string column)
         {
-            if (!readsEitherWay || dates.Count < 2 || rows < 2L * dates.Count || TimestampParser.MonthFirst(culture) is not bool monthFirst)
+            if (!readsEitherWay || dates.Count < 2 || rows < 2L * dates.Count || 2 * datesWithTimes.Count < dates.Count ||
+                TimestampParser.MonthFirst(culture) is not bool monthFirst)
                 return null;
             var read = Days(monthFirst);
             var other = Days(!monthFirst);

@@ -17,9 +17,7 @@ namespace AutoencoderPS.Adapters
         /// <summary>The row <paramref name="input"/> stands for: a sample set's counters, or the input itself.</summary>
         public static PSObject Row(PSObject input)
         {
-            // One type-name comparison per row for every other input (a [pscustomobject]'s first name is its own).
-            var names = input.TypeNames;
-            if (names.Count == 0 || !names[0].EndsWith(SetType, StringComparison.Ordinal)) return input;
+            if (!IsSampleSet(input)) return input;
             var row = new PSObject();
             row.Properties.Add(new PSNoteProperty("Timestamp", Plain(input.Properties["Timestamp"]?.Value)));
             if (LanguagePrimitives.GetEnumerable(Plain(input.Properties["CounterSamples"]?.Value)) is IEnumerable samples)
@@ -39,6 +37,11 @@ namespace AutoencoderPS.Adapters
             }
             return row;
         }
+
+        /// <summary>Whether <paramref name="input"/> is a sample set, live or deserialized.</summary>
+        // One type-name comparison per row for every other input (a [pscustomobject]'s first name is its own).
+        public static bool IsSampleSet(PSObject input) =>
+            input.TypeNames is { Count: > 0 } names && names[0].EndsWith(SetType, StringComparison.Ordinal);
 
         private static bool IsValidStatus(object status)
         {

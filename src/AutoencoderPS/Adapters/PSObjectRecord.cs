@@ -17,7 +17,12 @@ namespace AutoencoderPS.Adapters
         {
             Input = input;
             Source = RowOf(input);
+            // A sample set's row has the counters of its own time (see RowOf).
+            ColumnsComeAndGo = !ReferenceEquals(Source, input) && CounterSampleSets.IsSampleSet(input);
         }
+
+        /// <summary>A Get-Counter sample set's row: its counter instances are those of its time (IRecord.ColumnsComeAndGo).</summary>
+        public bool ColumnsComeAndGo { get; }
 
         /// <summary>A record read through <paramref name="shape"/> when the row has its member names (checked here).</summary>
         public PSObjectRecord(PSObject input, RowShape shape) : this(input)

@@ -223,6 +223,10 @@ namespace AutoencoderPS.Engine.Tests
             // A piped row of the features' own machine is left to its own error (a counter instance that came and went).
             var own = new TestRecord((On("web01", Cpu), 1.0), ("note", 2.0));
             Assert.Null(MissingCounters.Check(schema, own, Fails(own), featuresFixed: false, fromFiles: false));
+            // Nor a Get-Counter sample set of another machine: it holds the instances there were at its time.
+            var sample = new TestRecord(("time", "x"), (On("WEB03", Cpu), 1.0), ("note", 2.0)) { ColumnsComeAndGo = true };
+            Assert.Null(MissingCounters.Check(schema, sample, Fails(sample), featuresFixed: false, fromFiles: false));
+            Assert.Null(MissingCounters.Check(schema, sample, Fails(sample), featuresFixed: true, fromFiles: false));
         }
     }
 }

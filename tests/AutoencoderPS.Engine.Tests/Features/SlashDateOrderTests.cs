@@ -36,6 +36,20 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(order.Warning(British, "Timestamp"));
         }
 
+        // Monthly rows of several hosts, written month first on the 1st: read day first they are consecutive days (the 1st
+        // to the 6th of January), and several rows share each date, but all at one time: a monthly series of a fleet, not
+        // a series finer than a day. It was told to give -Culture en-GB, which would have read it wrongly.
+        [Fact]
+        public void MonthlyRowsOfSeveralHostsAreNotTold()
+        {
+            var order = new SlashDateOrder();
+            for (int month = 1; month <= 6; month++)
+                foreach (var host in new[] { "web01", "web02", "web03" })
+                    order.Add($"{month}/1/2026 00:00:00");
+
+            Assert.Null(order.Warning(Invariant, "Date"));
+        }
+
         [Fact]
         public void AMonthFirstWeekReadDayFirstIsTold()
         {

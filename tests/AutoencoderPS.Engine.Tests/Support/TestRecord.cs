@@ -25,6 +25,9 @@ namespace AutoencoderPS.Engine.Tests.Support
 
         public IEnumerable<string> ColumnNames => names;
 
+        /// <summary>As a Get-Counter sample set's row: its columns are those of its time (IRecord.ColumnsComeAndGo).</summary>
+        public bool ColumnsComeAndGo { get; init; }
+
         public bool TryGetValue(string column, out object? value) => values.TryGetValue(column, out value);
 
         /// <summary>A record whose columns are <paramref name="names"/> holding <paramref name="row"/>'s values.</summary>

@@ -315,8 +315,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                         $"({Format(previous)}). {RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind)}{MixedTimesHint(key.Time.Value, previous)}" +
                         (key.Time.Value.Kind == DateTimeKind.Utc
                             // Instants: sorting by the clock times as written would merge the two passes of a repeated hour.
-                            ? "A stream must arrive in time order; score the file with -Path, which sorts each group by its instants."
-                            : $"A stream must arrive in time order; sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
+                            ? StreamOrderAdvice + " score the file with -Path, which sorts each group by its instants."
+                            : $"{StreamOrderAdvice} sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
                               "sorted as text, dates are not in time order) or score the file with -Path, which sorts it."),
                         ErrorIds.RowOutOfOrder) { StepBack = previous - key.Time.Value };
                 if (!series.MaxGapKnown)
@@ -637,6 +637,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                 "clock and a day for time zones. A row can't come from the future: the clock of the host that wrote it, or of this " +
                 "computer, is wrong. The row is skipped, so that the group's later rows are still taken in order.",
                 ErrorIds.RowDatedAhead);
+
+        /// <summary>How a row refused for its order (RowOutOfOrder) ends: the advice to a stream, to sort it or read the file whole.</summary>
+        public const string StreamOrderAdvice = "A stream must arrive in time order;";
 
         /// <summary>
         /// The likely cause of rows that step back in time by <paramref name="back"/>, with a space after it, or "": half an

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
@@ -104,6 +105,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     try
                     {
                         if (FinishedLastLine(plan, batch, scanner) is { } last) rows.Add(result.OpenLast = last);
+                        else if (LastLineWaitsForRows(plan, scanner, rows))
+                        {
+                            observer.Verbose($"'{plan.Path}': its last line (line {scanner.NextLine}), still without a line break, is older than rows " +
+                                "before it or not whole yet: the new rows wait with it, to be sorted together once it is finished.");
+                            return new TimeOrderedRows();
+                        }
                     }
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
                 }
@@ -113,6 +120,47 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             result.Rows.AddRange(SlidingWindow.SortWithinGroups(rows, row => KeyOrNull(plan, row), out bool undecided));
             if (undecided) observer.Warning($"'{plan.Path}': {SlidingWindow.UndecidedRepeatedHour}");
             return result;
+        }
+
+        // Whether the rows taken in time order wait for a last line that is still being written (no line break yet, the file
+        // written within ScoringState.LastLineFinishedAfter): when it is older than a row of its group before it (the oldest
+        // row of a newest-first export written without a final line break), or not yet whole. Taken later, after the rows
+        // before it, it would be refused as older than rows scored, for good, and the file would fail (RowsOutOfOrder). A
+        // whole last line no older than its group's rows (rows written in order, each after a line break) does not hold
+        // them back, so a file that is never quiet is still scored.
+        private bool LastLineWaitsForRows(FilePlan plan, CsvRecordScanner scanner, List<ScannedCsvRecord> rows)
+        {
+            long start = scanner.Position, length = plan.Length - start;
+            if (scanner.PendingInQuotes || length > CsvRecordScanner.DefaultMaxRecordBytes ||
+                DateTime.UtcNow - plan.LastWriteUtc >= ScoringState.LastLineFinishedAfter)
+                return false;
+            if (ScoringState.ReadAt(plan.Handle, start, (int)length).AsSpan().IndexOfAnyExcept((byte)' ', (byte)'\t') < 0) return false;
+            var pending = new CsvRecordScanner(plan.Handle, start, plan.Length, scanner.NextLine, encoding, options.Csv.EffectiveDelimiter, file: plan.Path)
+            {
+                EndEndsRecord = true,
+            }.Records().FirstOrDefault();
+            if (pending?.Fields is not { } fields || fields.Length != plan.Header!.Names.Count) return true;
+            if (KeyOrNull(plan, pending) is not { Time: DateTime time } key) return false;
+            foreach (var row in rows)
+                if (KeyOrNull(plan, row) is { Time: DateTime other } k && other > time && string.Equals(k.Group, key.Group, StringComparison.Ordinal))
+                    return true;
+            return false;
+        }
+
+        // A row refused as older than the row before it in its group (RowOutOfOrder), as the job says it: the job takes a
+        // file's new rows in time order, so the row is older than what an earlier run, or an earlier file of this run, scored
+        // for its group, and the pipeline's advice to a stream (sort it first, or use -Path) would not help. Not the second
+        // pass of a repeated local hour, which stays in the file's order (NeedsTimeOrder) and keeps its hint.
+        private static FeatureValueException AsLateRow(FeatureValueException rejected)
+        {
+            int advice = rejected.Message.IndexOf(WindowAssembler.StreamOrderAdvice, StringComparison.Ordinal);
+            if (advice < 0 || rejected.StepBack is not TimeSpan back ||
+                WindowAssembler.RepeatedHourHint(back, (rejected.Value as DateTime?)?.Kind ?? DateTimeKind.Unspecified).Length > 0)
+                return rejected;
+            return new FeatureValueException(rejected.Problem, rejected.Column, rejected.Value, rejected.Message[..advice] +
+                "The job takes each file's new rows in time order within their groups, so this row is older than rows of its group " +
+                "that an earlier run (or an earlier file of this run) scored: a late backlog (see the file's RowsOutOfOrder error).",
+                rejected.ErrorId) { StepBack = rejected.StepBack };
         }
 
         // A row's group and time as the pipeline reads them; null for a blank line or a row whose time or group can't be

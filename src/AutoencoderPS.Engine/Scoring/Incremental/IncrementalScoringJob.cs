@@ -711,6 +711,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
+                if (rejected?.ErrorId == ErrorIds.RowOutOfOrder && model.Settings.TimeProperty != null) rejected = AsLateRow(rejected);
                 if (rejected != null)
                 {
                     // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows refused for
