@@ -293,6 +293,16 @@ Describe 'Invoke-AutoencoderTraining' {
             @($scored[1].ImputedFeatures) | Should -Be @('err')
         }
 
+        It 'warns when it trained on too few rows to learn what is normal' {
+            # A query that returned one row: trained without a word, then 20 of 20 normal rows were anomalies.
+            $rows = @(0..29 | ForEach-Object { [pscustomobject]@{ cpu = 40 + $_ % 9; mem = 60 + $_ % 4 } })
+            $m = New-Autoencoder -HiddenLayer 4 -Seed 1
+            $null = $rows[0] | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+            @($said | Where-Object { "$_" -like 'The model was trained on 1 row(s) only: too few*' }) | Should -HaveCount 1
+            $null = $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue
+            @($said | Where-Object { "$_" -like '*too few to learn*' }) | Should -HaveCount 0
+        }
+
         It 'leaves out properties holding lists or objects of their own (JSON arrays and nested objects), saying how to expand them' {
             # They became categories named by their type ('System.Object[]', '@{a=0}'), and a JSON document piped whole
             # trained on its arrays without a word.

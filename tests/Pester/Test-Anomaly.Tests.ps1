@@ -317,6 +317,13 @@ Describe 'Test-Anomaly' {
             @($out[0].ImputedFeatures) | Should -Be @('ErrorCount')
         }
 
+        It 'an array given to -InputObject is the FeatureColumnsMissing error, saying to pipe the rows' {
+            # Its columns were the array's own members ('Length', 'LongLength', 'Rank'), with no word of why.
+            $rows = @(New-SampleRow -First 3)
+            $e = { Test-Anomaly -Model $m -InputObject $rows } | Should -Throw -ErrorId 'FeatureColumnsMissing,*' -PassThru
+            $e.Exception.Message | Should -BeLike '*The input is an array, not a row: -InputObject takes one row. Pipe the rows instead*'
+        }
+
         It 'a single piped row lacking feature columns is the FeatureColumnsMissing error, saying how to give rows the properties' {
             $row = New-SampleRow -First 1 | Select-Object -Property * -ExcludeProperty CpuPct
             $e = { $row | Test-Anomaly -Model $m } | Should -Throw -ErrorId 'FeatureColumnsMissing,*' -PassThru

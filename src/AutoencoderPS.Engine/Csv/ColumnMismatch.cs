@@ -41,7 +41,7 @@ namespace AutoencoderPS.Engine.Csv
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
             string? hint = found.Any(LooksBinary)
                 ? "The file does not look like text (its header holds control characters): is it a CSV export?"
-                : ManyMachinesHint(missing, found) ?? Hint(found, delimiter);
+                : ArrayHint(found) ?? ManyMachinesHint(missing, found) ?? Hint(found, delimiter);
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
 
@@ -50,6 +50,12 @@ namespace AutoencoderPS.Engine.Csv
         private static string Shown(string name) => Text.PrintableText.Cut(name, 60);
 
         private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');
+
+        // An array given as one row (Test-Anomaly -InputObject $rows): its columns are the array's own members.
+        private static string? ArrayHint(IReadOnlyCollection<string> found) =>
+            new[] { "Length", "LongLength", "Rank" }.All(m => found.Contains(m, StringComparer.OrdinalIgnoreCase))
+                ? "The input is an array, not a row: -InputObject takes one row. Pipe the rows instead ($rows | Test-Anomaly -Model $model)."
+                : null;
 
         // A performance counter the input holds for several machines (a relog of many): which one is meant is not known.
         private static string? ManyMachinesHint(IEnumerable<string> missing, IReadOnlyCollection<string> found)

@@ -311,6 +311,11 @@ namespace AutoencoderPS.Commands
             }
 
             var training = Model.Training!;
+            // A query that returned a row or two: the threshold is the largest of a few errors, and nearly every new row is
+            // an anomaly (an operator trial: 20 of 20 normal rows flagged after training on one), without a word.
+            if (!Incremental && training.Rows < MinTrainingRows)
+                WriteWarning($"The model was trained on {training.Rows:N0} {(Model.Settings.IsWindowed ? "window(s)" : "row(s)")} only: too few to learn what is normal, " +
+                             $"so most new rows will be anomalies. Train it on at least {MinTrainingRows} (better, days of the metrics).");
             if (training.StoppedEarly)
                 WriteVerbose($"Stopped early: the smoothed loss had not improved by {EarlyStopping.MinImprovement:P0} for {EarlyStopping.PatienceEpochs(options.Epochs)} epochs (of at most {options.Epochs}).");
             if (training.Robust)
@@ -328,6 +333,9 @@ namespace AutoencoderPS.Commands
         }
 
         protected override void StopProcessing() => stopping.Cancel();
+
+        /// <summary>Fewer training rows (windows) than this are warned about: too few to learn what is normal.</summary>
+        public const int MinTrainingRows = 20;
 
         private void ThrowEmpty()
         {
