@@ -99,6 +99,18 @@ BeforeAll {
         $process
     }
 
+    # A window model (3 rows per Host, in order of Timestamp) of two hosts' minutes from -Start, cpu and mem, trained and
+    # saved in -Folder: the model and its file's path.
+    function New-TwoHostWindowModel {
+        param([datetime] $Start, [string] $Folder)
+        $model = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -GroupBy Host -Seed 1
+        0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $Start.AddMinutes($_); Host = "web0$($_ % 2 + 1)"; cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
+            Invoke-AutoencoderTraining -Model $model -Epochs 3 -ThreadCount 1 | Out-Null
+        $path = Join-Path $Folder 'windowed.aemodel'
+        Export-Autoencoder -Model $model -Path $path
+        $model, $path
+    }
+
     # One test's job: its export's path (in a folder of its own), its output's, and the parameters of the job.
     function New-JobFolder {
         param([string] $Name, [string] $File = 'metrics.csv')
@@ -450,12 +462,8 @@ Describe 'Invoke-AnomalyScoring' {
             # scored before it (RowsOutOfOrder, exit code 2), and the next run read nothing new. A shuffled one lost 98%.
             $folder = Join-Path $TestDrive 'newest-first'
             New-Item -ItemType Directory -Path $folder | Out-Null
-            $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -GroupBy Host -Seed 1
             $start = [datetime]'2026-01-01'
-            0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); Host = "web0$($_ % 2 + 1)"; cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
-                Invoke-AutoencoderTraining -Model $windowed -Epochs 3 -ThreadCount 1 | Out-Null
-            $modelPath = Join-Path $folder 'windowed.aemodel'
-            Export-Autoencoder -Model $windowed -Path $modelPath
+            $windowed, $modelPath = New-TwoHostWindowModel -Start $start -Folder $folder
             # Two hosts a minute apart each, from a day later; a burst of web01 at minutes 380-383.
             $row = { param($i) '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2:F3},{3:F3}' -f $start.AddMinutes(1440 + $i), ($i % 2 + 1), (10 + ($i % 7) + ($i -ge 380 -and $i -lt 384 -and $i % 2 -eq 0 ? 40 : 0)), (40 + ($i % 5)) }
             $lines = @(0..479 | ForEach-Object { & $row $_ })
@@ -535,12 +543,8 @@ Describe 'Invoke-AnomalyScoring' {
             # quiet the next run refused it as older than rows scored (RowsOutOfOrder, exit code 2), lost for good.
             $folder = Join-Path $TestDrive 'no-final-break'
             New-Item -ItemType Directory -Path $folder | Out-Null
-            $windowed = New-Autoencoder -HiddenLayer 4, 2 -WindowSize 3 -TimeProperty Timestamp -GroupBy Host -Seed 1
             $start = [datetime]'2026-01-01'
-            0..299 | ForEach-Object { [pscustomobject]@{ Timestamp = $start.AddMinutes($_); Host = "web0$($_ % 2 + 1)"; cpu = 10 + ($_ % 7); mem = 40 + ($_ % 5) } } |
-                Invoke-AutoencoderTraining -Model $windowed -Epochs 3 -ThreadCount 1 | Out-Null
-            $modelPath = Join-Path $folder 'windowed.aemodel'
-            Export-Autoencoder -Model $windowed -Path $modelPath
+            $windowed, $modelPath = New-TwoHostWindowModel -Start $start -Folder $folder
             $row = { param($i) '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2:F3},{3:F3}' -f $start.AddMinutes(1440 + $i), ($i % 2 + 1), (10 + ($i % 7)), (40 + ($i % 5)) }
             $lines = @(0..199 | ForEach-Object { & $row $_ })
             $header = 'Timestamp,Host,cpu,mem'
