@@ -313,7 +313,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                     throw new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time.Value,
                         $"column '{timeColumn}' has time {Format(key.Time.Value)}, earlier than the previous row{GroupText(key.Group)} " +
                         $"({Format(previous)}). {RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind)}{MixedTimesHint(key.Time.Value, previous)}" +
-                        (key.Time.Value.Kind == DateTimeKind.Utc
+                        (LateRowAdvice != null && RepeatedHourHint(previous - key.Time.Value, key.Time.Value.Kind).Length == 0
+                            ? LateRowAdvice
+                            : key.Time.Value.Kind == DateTimeKind.Utc
                             // Instants: sorting by the clock times as written would merge the two passes of a repeated hour.
                             ? StreamOrderAdvice + " score the file with -Path, which sorts each group by its instants."
                             : $"{StreamOrderAdvice} sort it first (Sort-Object {{ [datetime]$_.'{timeColumn.Replace("'", "''")}' }}: " +
@@ -638,8 +640,15 @@ namespace AutoencoderPS.Engine.Features.Windows
                 "computer, is wrong. The row is skipped, so that the group's later rows are still taken in order.",
                 ErrorIds.RowDatedAhead);
 
-        /// <summary>How a row refused for its order (RowOutOfOrder) ends: the advice to a stream, to sort it or read the file whole.</summary>
-        public const string StreamOrderAdvice = "A stream must arrive in time order;";
+        // How a row refused for its order (RowOutOfOrder) ends: the advice to a stream, to sort it or read the file whole.
+        private const string StreamOrderAdvice = "A stream must arrive in time order;";
+
+        /// <summary>
+        /// How a row refused for its order ends where its rows were already put in time order (the scheduled job sorts each
+        /// file's new rows), in place of the advice to a stream; but for a step back that may be a repeated local hour,
+        /// which keeps its hint. Null: the advice to a stream. Not saved with the memory: set by the reader each run.
+        /// </summary>
+        public string? LateRowAdvice { get; set; }
 
         /// <summary>
         /// The likely cause of rows that step back in time by <paramref name="back"/>, with a space after it, or "": half an

@@ -147,22 +147,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             return false;
         }
 
-        // A row refused as older than the row before it in its group (RowOutOfOrder), as the job says it: the job takes a
-        // file's new rows in time order, so the row is older than what an earlier run, or an earlier file of this run, scored
-        // for its group, and the pipeline's advice to a stream (sort it first, or use -Path) would not help. Not the second
-        // pass of a repeated local hour, which stays in the file's order (NeedsTimeOrder) and keeps its hint.
-        private static FeatureValueException AsLateRow(FeatureValueException rejected)
-        {
-            int advice = rejected.Message.IndexOf(WindowAssembler.StreamOrderAdvice, StringComparison.Ordinal);
-            if (advice < 0 || rejected.StepBack is not TimeSpan back ||
-                WindowAssembler.RepeatedHourHint(back, (rejected.Value as DateTime?)?.Kind ?? DateTimeKind.Unspecified).Length > 0)
-                return rejected;
-            return new FeatureValueException(rejected.Problem, rejected.Column, rejected.Value, rejected.Message[..advice] +
-                "The job takes each file's new rows in time order within their groups, so this row is older than rows of its group " +
-                "that an earlier run (or an earlier file of this run) scored: a late backlog (see the file's RowsOutOfOrder error).",
-                rejected.ErrorId) { StepBack = rejected.StepBack };
-        }
-
         // A row's group and time as the pipeline reads them; null for a blank line or a row whose time or group can't be
         // read (it is refused when it is scored).
         private WindowKey? KeyOrNull(FilePlan plan, ScannedCsvRecord row)

@@ -314,6 +314,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 LatestRowTime = DateTime.UtcNow + SeriesMemory.ClockSlack,
             };
+            // The job takes each file's new rows in time order within their groups (TimeOrder): a row refused for its order is
+            // older than rows of its group already scored, and the advice to a stream (sort it, or use -Path) would not help.
+            if (pipeline.Series is { } series)
+                series.Windows.LateRowAdvice = "The job takes each file's new rows in time order within their groups, so this row is older than rows of its group " +
+                    "that an earlier run (or an earlier file of this run) scored: a late backlog (see the file's RowsOutOfOrder error).";
             summary.CountsAlerts = model.Settings.IsWindowed;
         }
 
@@ -711,7 +716,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
-                if (rejected?.ErrorId == ErrorIds.RowOutOfOrder && model.Settings.TimeProperty != null) rejected = AsLateRow(rejected);
                 if (rejected != null)
                 {
                     // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows refused for
