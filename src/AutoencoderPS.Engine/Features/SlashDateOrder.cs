@@ -32,7 +32,7 @@ namespace AutoencoderPS.Engine.Features
         {
             if (!readsEitherWay || value is not string raw) return;
             var text = raw.AsSpan().Trim();
-            if (!TryReadSlashDate(text, out int first, out int second, out int year)) return;
+            if (!TimestampParser.TryReadSlashDate(text, out int first, out int second, out int year)) return;
             if (first is < 1 or > 12 || second is < 1 or > 12)
             {
                 readsEitherWay = false;
@@ -70,20 +70,5 @@ namespace AutoencoderPS.Engine.Features
             dates.Select(d => monthFirst ? new DateTime(d.Year, d.First, d.Second) : new DateTime(d.Year, d.Second, d.First)).OrderBy(d => d).ToList();
 
         private static bool Consecutive(List<DateTime> days) => (days[^1] - days[0]).Days == days.Count - 1;
-
-        // "1/12/2026", "01/12/2026 10:00": one or two digits, a slash, one or two digits, a slash, four digits, then the end,
-        // a space or a T.
-        private static bool TryReadSlashDate(ReadOnlySpan<char> text, out int first, out int second, out int year)
-        {
-            first = second = year = 0;
-            int a = text.IndexOf('/');
-            if (a is < 1 or > 2 || !int.TryParse(text[..a], NumberStyles.None, CultureInfo.InvariantCulture, out first)) return false;
-            var rest = text[(a + 1)..];
-            int b = rest.IndexOf('/');
-            if (b is < 1 or > 2 || !int.TryParse(rest[..b], NumberStyles.None, CultureInfo.InvariantCulture, out second)) return false;
-            rest = rest[(b + 1)..];
-            if (rest.Length < 4 || !int.TryParse(rest[..4], NumberStyles.None, CultureInfo.InvariantCulture, out year) || year < 1) return false;
-            return rest.Length == 4 || rest[4] == ' ' || rest[4] == 'T';
-        }
     }
 }

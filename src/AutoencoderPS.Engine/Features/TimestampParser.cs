@@ -207,11 +207,7 @@ namespace AutoencoderPS.Engine.Features
         // number is more than 12, so it can only be a day. Said with the culture that reads it, as the value implies it.
         private static string? OtherSlashOrder(string text, CultureInfo culture)
         {
-            var match = SlashDate.Match(text);
-            if (!match.Success || MonthFirst(culture) is not bool monthFirst) return null;
-            int first = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            int second = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-            int year = int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+            if (!TryReadSlashDate(text, out int first, out int second, out int year) || MonthFirst(culture) is not bool monthFirst) return null;
             int day = monthFirst ? first : second, month = monthFirst ? second : first;
             if (day <= 12 || month < 1 || month > 12 || day > DateTime.DaysInMonth(year, month)) return null;
             string reading = new DateTime(year, month, day).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
@@ -229,10 +225,25 @@ namespace AutoencoderPS.Engine.Features
         // would be 13 December beside 01/12/2026 read as 1 December, two orders in one column. Only on text the culture
         // did not read.
         private static bool InvariantMayRead(string text, CultureInfo culture) =>
-            !(MonthFirst(culture) == false && SlashDate.IsMatch(text));
+            !(MonthFirst(culture) == false && TryReadSlashDate(text, out _, out _, out _));
 
-        // A date with slashes, two numbers first: "13/12/2026", "1/2/2026 10:00".
-        private static readonly Regex SlashDate = new(@"^(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])", RegexOptions.CultureInvariant);
+        /// <summary>
+        /// A date with slashes, two numbers first, then a four-digit year and no more digits or slashes ("13/12/2026",
+        /// "1/2/2026 10:00"): its numbers as written, in order. The one reading of such dates (errors, and
+        /// <see cref="SlashDateOrder"/> per row, a few character comparisons).
+        /// </summary>
+        internal static bool TryReadSlashDate(ReadOnlySpan<char> text, out int first, out int second, out int year)
+        {
+            first = second = year = 0;
+            int a = text.IndexOf('/');
+            if (a is < 1 or > 2 || !int.TryParse(text[..a], NumberStyles.None, CultureInfo.InvariantCulture, out first)) return false;
+            var rest = text[(a + 1)..];
+            int b = rest.IndexOf('/');
+            if (b is < 1 or > 2 || !int.TryParse(rest[..b], NumberStyles.None, CultureInfo.InvariantCulture, out second)) return false;
+            rest = rest[(b + 1)..];
+            if (rest.Length < 4 || !int.TryParse(rest[..4], NumberStyles.None, CultureInfo.InvariantCulture, out year) || year < 1) return false;
+            return rest.Length == 4 || !char.IsAsciiDigit(rest[4]) && rest[4] != '/';
+        }
 
         private static bool IsUpperLetters(ReadOnlySpan<char> text)
         {
