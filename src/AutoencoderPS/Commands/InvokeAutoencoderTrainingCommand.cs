@@ -31,12 +31,11 @@ namespace AutoencoderPS.Commands
         // The values of those rows that were missing and filled in, and one row's names of them.
         private readonly ImputedCells incrementalImputed = new ImputedCells();
         private readonly List<string> incrementalMissing = new List<string>();
-        // Sliding windows: each kept row's group and time, in the order of the kept rows.
-        // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         // The time column's slash dates, to tell a day-first export read month first (or the reverse) once all are read.
         private readonly SlashDateOrder slashDates = new SlashDateOrder();
-        // Rows with no measurement left out before each kept row (a counter's rate without a time property spans them).
-        // Sliding-window models: the keys of the rows kept, and the rows left out before each (SeriesRows).
+        // Sliding windows: each kept row's group and time, in order, and the rows left out before each (a counter's rate
+        // without a time property spans them). A local time repeated when clocks go back keeps both readings until all rows
+        // are read (ResolveRepeatedTimes).
         private readonly SeriesRows seriesRows = new SeriesRows();
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private TrainingSetBuilder? builder;
