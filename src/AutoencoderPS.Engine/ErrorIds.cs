@@ -83,6 +83,8 @@ namespace AutoencoderPS.Engine
         public const string RowOutOfOrder = "RowOutOfOrder";
         /// <summary>The scheduled job: a sliding-window row dated more than a day after the computer's clock, skipped.</summary>
         public const string RowDatedAhead = "RowDatedAhead";
+        /// <summary>The scheduled job: a sliding-window row of a time its group already scored (a re-export that overlaps the last one), skipped; not an error.</summary>
+        public const string RowAlreadyScored = "RowAlreadyScored";
 
         /// <summary>The scheduled job: rows of a file older than rows already scored for their groups (a late backlog), skipped; the file counts as failed.</summary>
         public const string RowsOutOfOrder = "RowsOutOfOrder";

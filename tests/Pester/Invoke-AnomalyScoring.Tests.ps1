@@ -522,8 +522,9 @@ Describe 'Invoke-AnomalyScoring' {
                     foreach ($column in $columns) { $actual[$i].$column | Should -Be $same.$column -Because "$name, output row $($i + 1), $column" }
                 }
 
-                # Rows older than those scored (a late backlog) are still refused, and said.
-                Add-Content -Path $export -Value (& $row 100), (& $row 101)
+                # Rows older than those scored, at times never scored (a late backlog), are still refused, and said.
+                # (Rows of times scored are sent again, and skipped: the next test.)
+                Add-Content -Path $export -Value ((& $row 100) -replace ':00,', ':30,'), ((& $row 101) -replace ':00,', ':30,')
                 $late = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
                 $late.RowsRejected | Should -Be 2 -Because $name
                 $global:LASTEXITCODE | Should -Be 2 -Because $name
@@ -536,6 +537,56 @@ Describe 'Invoke-AnomalyScoring' {
                 "$($rowErrors[0])" | Should -Not -BeLike '*-Path*' -Because $name
                 @(Import-Csv -LiteralPath $output).Count | Should -Be 480 -Because $name
             }
+        }
+
+        It 'a re-export that overlaps the last one, written over the same file, skips the rows it sends again and exits 0; a file of only such rows warns' {
+            # "The last 30 minutes, every 20 minutes" into one file: each export repeats the newest 10 minutes of the last.
+            # Before, those rows were refused as older than rows scored (RowsOutOfOrder): exit code 2 on every run.
+            $folder = Join-Path $TestDrive 'overlap'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $start = [datetime]'2026-01-01'
+            $windowed, $modelPath = New-TwoHostWindowModel -Start $start -Folder $folder
+            $header = 'Timestamp,Host,cpu,mem'
+            $minutes = { param($from, $to) foreach ($m in $from..($to - 1)) { foreach ($h in 1, 2) { '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2},{3}' -f $start.AddMinutes(1440 + $m), $h, (10 + ($m % 7)), (40 + ($m % 5)) } } }
+            $export = Join-Path $folder 'last-30-minutes.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $modelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Set-Content -Path $export -Value (@($header) + (& $minutes 0 30))
+            $first = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $first.RowsScored + $first.RowsWarmingUp | Should -Be 60
+
+            foreach ($from in 20, 40) {
+                Set-Content -Path $export -Value (@($header) + (& $minutes $from ($from + 30)))
+                $run = Invoke-AnomalyScoring @job -ErrorVariable failed -WarningVariable warned -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+                $failed | Should -BeNullOrEmpty -Because "the export from minute $from"
+                $warned | Should -BeNullOrEmpty -Because "the export from minute $from"
+                $global:LASTEXITCODE | Should -Be 0
+                $run.RowsAlreadyScored | Should -Be 20
+                $run.RowsScored + $run.RowsWarmingUp | Should -Be 40
+                $run.RowsRejected | Should -Be 0
+            }
+            # Every minute of each host once, in order, as one file of the 70 minutes scores.
+            $whole = Join-Path $folder 'whole.csv'
+            Set-Content -Path $whole -Value (@($header) + (& $minutes 0 70))
+            $reference = Join-Path $folder 'whole-scored.csv'
+            Test-Anomaly -Model $windowed -Path $whole -OutputPath $reference -ThreadCount 1
+            $expected = @(Import-Csv -LiteralPath $reference | ForEach-Object { "$($_.Timestamp) $($_.Host) $($_.AnomalyScore) $($_.AnomalyStatus)" })
+            $actual = @(Import-Csv -LiteralPath $output | ForEach-Object { "$($_.Timestamp) $($_.Host) $($_.AnomalyScore) $($_.AnomalyStatus)" })
+            $actual | Should -Be $expected
+
+            # A copy of a file already scored: nothing of it is scored, and the operator is told once.
+            $copy = Join-Path $folder 'last-30-minutes (1).csv'
+            Copy-Item -LiteralPath $export -Destination $copy
+            $job.Path = @($export, $copy)
+            $again = Invoke-AnomalyScoring @job -ErrorVariable failed -WarningVariable warned -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            $global:LASTEXITCODE | Should -Be 0
+            $again.RowsAlreadyScored | Should -Be 60
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "*only rows already scored*"
+            @(Import-Csv -LiteralPath $output).Count | Should -Be 140
+            ($again | Format-List | Out-String) | Should -BeLike '*RowsAlreadyScored*: 60*'
         }
 
         It 'a newest-first file without a final line break: its rows wait for that last (oldest) line while the file is written, then all score; a last line newer than the rest does not hold them back' {

@@ -263,7 +263,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// Adds a row featurized by the caller into an array from <see cref="RentFeatures"/> (the pipeline owns it from
         /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
         /// throws <see cref="FeatureValueException"/> <c>RowOutOfOrder</c> (after <see cref="LatestRowTime"/>:
-        /// <c>RowDatedAhead</c>) and is not added.
+        /// <c>RowDatedAhead</c>; of a time its group took from an earlier source, <see cref="WindowAssembler.ScoredBefore"/>:
+        /// <c>RowAlreadyScored</c>) and is not added.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(TRow row, double[] features, IReadOnlyList<string>? imputedFeatures, WindowKey key = default, string inputMachine = "")
@@ -271,6 +272,13 @@ namespace AutoencoderPS.Engine.Scoring
             double[]? input = features;
             int[]? cells = null;
             bool absent = false;
+            // A row of a time its group took from an earlier source (the scheduled job: a re-export that overlaps the last
+            // one) was scored then: skipped, before anything reads it (the counters' rates, the window).
+            if (IsWindowed && Series!.Windows.ScoredBefore(key = Series.Windows.Resolve(key)))
+            {
+                ReturnFeatures(features);
+                throw WindowAssembler.AlreadyScored(key, timeColumn);
+            }
             if (IsWindowed && Schema.HoldsNoMeasurement(imputedFeatures))
             {
                 // No value in any measurement (a host down): values filled in throughout would make windows of medians,

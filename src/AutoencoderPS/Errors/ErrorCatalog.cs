@@ -53,6 +53,7 @@ namespace AutoencoderPS.Errors
             [InvalidFeatureValue] = ErrorCategory.InvalidData,
             [RowOutOfOrder] = ErrorCategory.InvalidData,
             [RowDatedAhead] = ErrorCategory.InvalidData,
+            [RowAlreadyScored] = ErrorCategory.ResourceExists,
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
             [FieldCountMismatch] = ErrorCategory.InvalidData,
             [UnclosedQuote] = ErrorCategory.InvalidData,

@@ -940,6 +940,100 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
         }
 
+        // Minutes [from, to) of both hosts, each row as any export of that minute writes it (one series, rows 0-59).
+        private static string ExportRows(int from, int to) =>
+            string.Concat(SeriesRows(0, 60).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2 * from).Take(2 * (to - from)).Select(line => line + "\n"));
+
+        // The output's (host, time, score) of each row, in output order.
+        private List<string> ScoredRows(string? path = null) => ReadOutput(path)
+            .Select(r => $"{Value(r, "Host")} {Value(r, "Time")} {Value(r, "AnomalyScore")} {Value(r, "AnomalyStatus")}").ToList();
+
+        [Fact]
+        public void AnExportThatOverlapsTheLastOneSkipsTheRowsItSendsAgain()
+        {
+            // "The last 30 minutes, every 20 minutes" into the same file (a Splunk or Grafana scheduled export): each export
+            // repeats the last one's newest 10 minutes. Before, those rows were refused as older than rows scored
+            // (RowOutOfOrder, then RowsOutOfOrder): exit code 2 on every run, for a schedule working as set up.
+            using var model = SeriesModel();
+            string export = SeriesFile("export.csv", ExportRows(0, 30), 30);
+            Run(new[] { export }, model: model);
+
+            var recorder = new RecordingObserver();
+            SeriesFile("export.csv", ExportRows(20, 50), 10);
+            var summary = Run(new[] { export }, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+            Assert.Empty(recorder.Failed);
+            Assert.Empty(recorder.Warnings);
+            Assert.Equal(20, summary.RowsAlreadyScored);
+            Assert.Equal(40, summary.RowsScored + summary.RowsWarmingUp);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, summary.ExitCode);
+            Assert.Contains(recorder.VerboseMessages, m => m.Contains("20 row(s)", StringComparison.Ordinal) && m.Contains("overlaps the last one", StringComparison.Ordinal));
+
+            // And again: the next export overlaps this one.
+            SeriesFile("export.csv", ExportRows(30, 60), 0);
+            var third = Run(new[] { export }, model: model);
+            Assert.Equal(40, third.RowsAlreadyScored);
+            Assert.Equal(20, third.RowsScored + third.RowsWarmingUp);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, third.ExitCode);
+
+            // Every row once, with the scores the whole hour gets at once.
+            string whole = SeriesFile("whole.csv", ExportRows(0, 60), 30);
+            string wholeOutput = temp.File("whole-scored.csv");
+            Run(new[] { whole }, output: wholeOutput, model: model);
+            Assert.Equal(ScoredRows(wholeOutput), ScoredRows());
+        }
+
+        [Fact]
+        public void ALateRowInsideAnOverlapIsStillRefusedAsLate()
+        {
+            // Host a's minute 25 was missing from the first export and is in the next one: it was never scored, so it is a
+            // late row (lost, and the file fails) and not a row sent again; the rows around it that were scored are skipped.
+            using var model = SeriesModel();
+            string first = ExportRows(0, 30);
+            string missing = ExportRows(25, 26).Split('\n')[0] + "\n";
+            Assert.Contains(",a,", missing, StringComparison.Ordinal);
+            string export = SeriesFile("export.csv", first.Replace(missing, "", StringComparison.Ordinal), 30);
+            Run(new[] { export }, model: model);
+
+            var recorder = new RecordingObserver();
+            SeriesFile("export.csv", ExportRows(20, 40), 10);
+            var summary = Run(new[] { export }, recorder, model: model);
+
+            var late = Assert.Single(recorder.Rejected);
+            Assert.Equal(ErrorIds.RowOutOfOrder, late.Error.ErrorId);
+            Assert.Contains(string.Create(Invariant, $"{SeriesStart.AddDays(1).AddMinutes(25):yyyy-MM-dd HH:mm:ss}"), late.Error.Message, StringComparison.Ordinal);
+            Assert.Equal("RowsOutOfOrder", ((AutoencoderException)Assert.Single(recorder.Failed).Error).ErrorId);
+            Assert.Equal(19, summary.RowsAlreadyScored);
+            Assert.Equal(1, summary.RowsRejected);
+            Assert.Equal(20, summary.RowsScored + summary.RowsWarmingUp);
+        }
+
+        [Fact]
+        public void AFileOfOnlyRowsScoredBeforeIsSkippedWithAWarning()
+        {
+            // A copy of a file scored before lands in the folder (a backup, a second exporter of the same series): its rows
+            // are the same times of the same groups. Nothing of it is scored twice; the operator is told once, and the run
+            // does not fail (the rows are not lost: they were scored).
+            using var model = SeriesModel();
+            string export = SeriesFile("export.csv", ExportRows(0, 30), 30);
+            Run(new[] { export }, model: model);
+            string copy = SeriesFile("export-copy.csv", ExportRows(0, 30), 5);
+
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { export, copy }, recorder, model: model);
+
+            Assert.Empty(recorder.Rejected);
+            Assert.Empty(recorder.Failed);
+            Assert.Equal(60, summary.RowsAlreadyScored);
+            Assert.Equal(0, summary.RowsScored + summary.RowsWarmingUp);
+            var warning = Assert.Single(recorder.Warnings);
+            Assert.Contains(copy, warning, StringComparison.Ordinal);
+            Assert.Contains("only rows already scored", warning, StringComparison.Ordinal);
+            Assert.Equal(AnomalyScoringExitCode.NoAnomalies, summary.ExitCode);
+            Assert.Equal(60, ReadOutput().Count);
+        }
+
         [Fact]
         public void RowsDatedAheadOfTheClockAreSkippedAndTheirGroupGoesOn()
         {

@@ -9,8 +9,9 @@ namespace AutoencoderPS.Engine.Tests.Support
     internal static class SeriesMemoryVersions
     {
         /// <summary>
-        /// Version 4: version 7 without the windows' row numbers (the rows they accepted, after the row width, and each
-        /// group's last row and the time it last reported at, after its name); the rest as it is. For a memory without
+        /// Version 4: version 8 without the windows' row numbers (the rows they accepted, after the row width, and each
+        /// group's last row and the time it last reported at, after its name) and without the groups' scored times (after
+        /// each group's filled-in cells; none unless the memory's windows kept them); the rest as it is. For a memory without
         /// counters only (version 7 added the rows since each counted value to them, which version 4 lacks).
         /// </summary>
         public static byte[] AsVersion4(byte[] saved)
@@ -19,7 +20,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             using var buffer = new MemoryStream();
             using var w = new BinaryWriter(buffer, Encoding.UTF8);
             w.Write(r.ReadString());
-            Assert.Equal(7, r.ReadInt32());
+            Assert.Equal(8, r.ReadInt32());
             w.Write(4);
             w.Write(r.ReadString());
             int size = r.ReadInt32(), width = r.ReadInt32();
@@ -49,6 +50,7 @@ namespace AutoencoderPS.Engine.Tests.Support
                     for (int k = 0; k < columns; k++) w.Write(r.ReadInt32());
                 }
                 Optional(r, w, () => { for (int k = 0; k < width; k++) w.Write(r.ReadInt32()); });
+                Assert.False(r.ReadBoolean());                                                // no scored times
             }
             // Counters, likelihood and alerts, as they were.
             w.Write(r.ReadBytes((int)(r.BaseStream.Length - r.BaseStream.Position)));

@@ -95,6 +95,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         private long rows;
         // Rows seen at the last ForgetSilent: the groups with a row after it reported since.
         private long sweptAt;
+        // BeginSource was called: rows may be sent again (ScoredBefore).
+        private bool sources;
 
         private sealed class Series
         {
@@ -129,6 +131,10 @@ namespace AutoencoderPS.Engine.Features.Windows
             // Time grid: the values of the group's last row (a row of its time with the same ones is the row sent again,
             // not counted in SharedTimes). Not saved: a run's first row is compared with nothing.
             public double[]? LastValues;
+            // The times of the group's rows taken (KeepsScoredTimes), and the latest of them before the current source
+            // (BeginSource; not saved): a row of an earlier time than that is sent again when it is one of them.
+            public ScoredTimes? Times;
+            public DateTime? SourceMark;
         }
 
         /// <summary>
@@ -184,9 +190,55 @@ namespace AutoencoderPS.Engine.Features.Windows
         public WindowKey Witness(WindowKey key)
         {
             key = Resolve(key);
-            if (key.Time is DateTime t && groups.TryGetValue(key.Group, out var s) && !(SeenTime(key.Group) >= t)) s.SeenTime = t;
+            if (key.Time is DateTime t && groups.TryGetValue(key.Group, out var s))
+            {
+                if (!(SeenTime(key.Group) >= t)) s.SeenTime = t;
+                // Its row was written (NoData): sent again, it is skipped too.
+                if (KeepsScoredTimes) (s.Times ??= new ScoredTimes()).Add(t);
+            }
             return key;
         }
+
+        /// <summary>
+        /// Whether each group keeps the times of the rows it took (<see cref="ScoredTimes"/>, kept by <see cref="Save"/>), for
+        /// <see cref="ScoredBefore"/>: the scheduled job's, whose sources (files, runs) may send a row again. Set before rows come.
+        /// </summary>
+        public bool KeepsScoredTimes { get; set; }
+
+        /// <summary>
+        /// A new source of rows begins (the scheduled job: each file of a run): the rows taken so far are another source's,
+        /// and a row of this one at any of their times is sent again (<see cref="ScoredBefore"/>).
+        /// </summary>
+        public void BeginSource()
+        {
+            sources = true;
+            foreach (var pair in groups)
+            {
+                var s = pair.Value;
+                s.SourceMark = SeenTime(pair.Key);
+                // A group of a memory saved before groups kept their times: its last time is one it scored.
+                if (KeepsScoredTimes && s.Times == null && s.LastTime is DateTime last) (s.Times = new ScoredTimes()).Add(last);
+            }
+        }
+
+        /// <summary>
+        /// Whether <paramref name="key"/>'s group took a row of its (resolved) time from an earlier source (<see cref="BeginSource"/>,
+        /// <see cref="KeepsScoredTimes"/>): the row is sent again (an export that overlaps the last one) and must not be
+        /// scored twice. A row earlier than its group's rows but of a time not taken is late (RowOutOfOrder), as before.
+        /// </summary>
+        public bool ScoredBefore(WindowKey key) =>
+            sources && key.Time is DateTime t && groups.TryGetValue(key.Group, out var s) && s.SourceMark is DateTime mark && t <= mark &&
+            s.Times != null && s.Times.Contains(t);
+
+        /// <summary>
+        /// The report of a row <see cref="ScoredBefore"/>: skipped, neither an error nor a late row (ErrorId RowAlreadyScored;
+        /// the scheduled job counts such rows and says so once for the file).
+        /// </summary>
+        internal static FeatureValueException AlreadyScored(WindowKey key, string timeColumn) =>
+            new FeatureValueException(FeatureValueProblem.NotTimestamp, timeColumn, key.Time,
+                $"column '{timeColumn}' has time {Format(key.Time!.Value)}{GroupText(key.Group)}, the time of a row of its group already scored " +
+                "(by an earlier run, or an earlier file of this run): the row is sent again (an export that overlaps the last one), so it is skipped.",
+                ErrorIds.RowAlreadyScored);
 
         /// <summary>Rows accepted so far, of all groups (kept by <see cref="Save"/>); a row's number is the count with it.</summary>
         public long Rows => rows;
@@ -339,6 +391,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 TimedRows++;
                 if (series.LastTime == key.Time && !RepeatsCell(series, row) && SharedTimes++ == 0) FirstSharedTime = key;
+                if (KeepsScoredTimes) (series.Times ??= new ScoredTimes()).Add(key.Time.Value);
             }
             if (stepOf != null && key.Time != null)
             {
@@ -522,6 +575,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                 for (int t = 0; t < s.Count; t++) WriteColumns(writer, s.Filled[(s.Start + t) % s.Rows.Length]);
                 writer.Write(s.CellFilled != null);
                 if (s.CellFilled != null) foreach (int n in s.CellFilled) writer.Write(n);
+                writer.Write(s.Times != null);
+                s.Times?.Save(writer);
             }
         }
 
@@ -531,8 +586,10 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
         /// <paramref name="withRows"/> false reads one saved before it counted rows and kept the groups' marks for
         /// ForgetSilent (SeriesMemory versions 2-4): every group's last row is then the last one seen, and none is marked.
+        /// <paramref name="withTimes"/> false reads one saved before groups kept their scored times (versions 2-7): a
+        /// group's last time is then the one it is known to have scored (<see cref="BeginSource"/>).
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withTimes = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
@@ -577,6 +634,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                         }
                     }
                 }
+                if (withTimes) s.Times = reader.ReadBoolean() ? ScoredTimes.Load(reader) : null;
                 groups[group] = s;
             }
             rows = savedRows;

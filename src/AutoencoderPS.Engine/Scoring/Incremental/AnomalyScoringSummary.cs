@@ -55,6 +55,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Rows that could not be featurized: reported, skipped, and not tried again.</summary>
         public long RowsRejected { get; set; }
 
+        /// <summary>
+        /// Rows of a time-series model skipped as sent again: of a time at which their group had a row scored by an earlier
+        /// run or file (an export that overlaps the last one). Not errors, and not written again.
+        /// </summary>
+        public long RowsAlreadyScored { get; set; }
+
         public long Anomalies { get; set; }
 
         /// <summary>Alerts raised (time-series models).</summary>
@@ -81,6 +87,6 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         public override string ToString() =>
             $"{RowsScored} rows scored ({Anomalies} anomalies{(CountsAlerts ? $", {Alerts} alerts, {RowsWarmingUp} rows warming up{(RowsWithoutData > 0 ? $", {RowsWithoutData} without values" : "")}" : "")}, " +
-            $"{RowsRejected} rejected) from {Files} file(s); exit code {ExitCode}";
+            $"{RowsRejected} rejected{(RowsAlreadyScored > 0 ? $", {RowsAlreadyScored} already scored" : "")}) from {Files} file(s); exit code {ExitCode}";
     }
 }

@@ -53,6 +53,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Rows of the file the run rejected as dated ahead of the clock (RowDatedAhead).</summary>
         public RefusedTimes DatedAhead { get; } = new RefusedTimes();
 
+        /// <summary>Rows of the file the run skipped as sent again: of times their groups scored before (RowAlreadyScored).</summary>
+        public RefusedTimes Repeated { get; } = new RefusedTimes();
+
+        /// <summary>Rows of the file the run took other than <see cref="Repeated"/> ones: scored, or rejected.</summary>
+        public long NewRows { get; set; }
+
+        /// <summary>
+        /// The file replaced one scored before at its path (it does not hold the bytes scored): the warning that says so.
+        /// The job says it once it has read the file's rows, quietly when they begin with rows scored before (an export
+        /// that overlaps the last one, rewritten every run: IncrementalScoringJob.SayRepeated).
+        /// </summary>
+        public string? Replaced { get; set; }
+
         /// <summary>Whether the run has warned about the file's columns the output leaves out (once per file).</summary>
         public bool WarnedColumns { get; set; }
 
@@ -181,7 +194,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     state.Files.Remove(previous);
                     // A file renamed onto this path (app.csv.1 -> app.csv.2 in a rotation) goes on from its own entry: said below.
                     if (moved == null)
-                        observer.Warning(plan.Length < previous.Offset
+                        plan.Replaced = (plan.Length < previous.Offset
                             ? $"File '{plan.Path}' is shorter ({plan.Length:N0} bytes) than the {previous.Offset:N0} bytes already scored: it was replaced or truncated. Scoring it from the start."
                             : $"File '{plan.Path}' does not hold the bytes scored before: it was rotated or replaced. Scoring it from the start.");
                 }

@@ -317,8 +317,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             // The job takes each file's new rows in time order within their groups (TimeOrder): a row refused for its order is
             // older than rows of its group already scored, and the advice to a stream (sort it, or use -Path) would not help.
             if (pipeline.Series is { } series)
+            {
+                // A file may send rows again that an earlier run or file scored (an export that overlaps the last one): the
+                // windows keep each group's scored times, to skip those rather than refuse them as late (ScoreFile).
+                series.Windows.KeepsScoredTimes = true;
                 series.Windows.LateRowAdvice = "The job takes each file's new rows in time order within their groups, so this row is older than rows of its group " +
                     "that an earlier run (or an earlier file of this run) scored: a late backlog (see the file's RowsOutOfOrder error).";
+            }
             summary.CountsAlerts = model.Settings.IsWindowed;
         }
 
@@ -526,6 +531,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             public long Rows;
             public long Rejected;
+            // Rows of times their groups scored before (RowAlreadyScored): skipped, neither scored nor rejected.
+            public long Repeated;
             public long End = -1;
             public long Lines;
             public bool Pending;
@@ -536,24 +543,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 Rows = 0;
                 Rejected = 0;
+                Repeated = 0;
                 Pending = false;
             }
 
             /// <summary>Where the batch is now, to go back to (<see cref="GoBack"/>).</summary>
-            public Mark Here => new Mark(Rows, Rejected, End, Lines, Pending, EndsInOpenLine);
+            public Mark Here => new Mark(Rows, Rejected, Repeated, End, Lines, Pending, EndsInOpenLine);
 
             // Back to where it was (a run of unread rows taken back): the rows it had then, and how far they reached.
-            public void GoBack(Mark mark) => (Rows, Rejected, End, Lines, Pending, EndsInOpenLine) =
-                (mark.Rows, mark.Rejected, mark.End, mark.Lines, mark.Pending, mark.EndsInOpenLine);
+            public void GoBack(Mark mark) => (Rows, Rejected, Repeated, End, Lines, Pending, EndsInOpenLine) =
+                (mark.Rows, mark.Rejected, mark.Repeated, mark.End, mark.Lines, mark.Pending, mark.EndsInOpenLine);
 
-            public readonly record struct Mark(long Rows, long Rejected, long End, long Lines, bool Pending, bool EndsInOpenLine);
+            public readonly record struct Mark(long Rows, long Rejected, long Repeated, long End, long Lines, bool Pending, bool EndsInOpenLine);
         }
 
         /// <summary>Scores the new rows of one file; false when the run was asked to stop.</summary>
         private bool ScoreFile(FilePlan plan)
         {
-            if (!plan.Usable) return true;
+            if (!plan.Usable)
+            {
+                if (plan.Replaced != null) observer.Warning(plan.Replaced);
+                return true;
+            }
             var entry = plan.Entry!;
+            // The rows scored so far are an earlier source's: this file's rows of their times are sent again (Take).
+            pipeline!.Series?.Windows.BeginSource();
             var batch = new Batch { End = entry.Offset, Lines = entry.Lines, Pending = !plan.Matched, EndsInOpenLine = entry.EndsInOpenLine == true };
             observer.Verbose(plan.Matched
                 ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
@@ -638,7 +652,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         Read();
                     // Rows taken in time order are committed once they are all taken: until then the offset can't be
                     // after the rows scored and before the rows not.
-                    if (ordered == null && !TakeBackPossible() && batch.Rows + batch.Rejected >= batchSize) Commit(plan, batch);
+                    if (ordered == null && !TakeBackPossible() && batch.Rows + batch.Rejected + batch.Repeated >= batchSize) Commit(plan, batch);
                 }
             }
             if (ordered == null && !stopped && readError == null && !(scanner.PendingInQuotes && scanner.PendingLineBreaks > 0) && !skipRestOfLine && scanner.Position < plan.Length)
@@ -675,6 +689,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     " They were skipped and are not tried again; the rows that could be read were scored."));
             if (readError != null) Fail(plan.Path, readError);
             if (plan.OutOfOrder.Count > 0) SayOutOfOrder(plan);
+            SayRepeated(plan);
             if (plan.DatedAhead.Count > ReportedOutOfOrder)
                 observer.Warning($"{plan.DatedAhead.Count:N0} row(s) of '{plan.Path}'{plan.DatedAhead.Span}, are dated more than a day after this " +
                     $"computer's clock, so they were skipped (the first {ReportedOutOfOrder} are reported above). Correct the clock of the host that " +
@@ -700,6 +715,28 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 (plan.OutOfOrder.StepBack is TimeSpan back ? " " + WindowAssembler.RepeatedHourHint(back, plan.OutOfOrder.InUtc ? DateTimeKind.Utc : DateTimeKind.Unspecified).TrimEnd() : "")));
         }
 
+        // Rows of times their groups scored before (an export that overlaps the last one, a copy of a file scored): skipped,
+        // and said once for the file, quietly when the file brought new rows too (a re-export every run is the schedule
+        // working), with a warning when it brought nothing new. A file replaced at its path (FilePlanner) is said here
+        // too: as a re-export (quietly) when it began with rows scored before, else with the planner's warning.
+        private void SayRepeated(FilePlan plan)
+        {
+            var repeated = plan.Repeated;
+            if (repeated.Count == 0)
+            {
+                if (plan.Replaced != null) observer.Warning(plan.Replaced);
+                return;
+            }
+            string rows = $"{repeated.Count:N0} row(s) of '{plan.Path}'{repeated.Span}";
+            if (plan.NewRows == 0)
+                observer.Warning($"File '{plan.Path}' holds only rows already scored ({repeated.Count:N0}{repeated.Span}): their groups scored rows of the same " +
+                    "times before (an earlier run, or an earlier file of this run), so nothing of it was scored. It is a copy of a file scored before, " +
+                    "or a second export of the same series. If the rows are another series, give the model's -GroupBy column a value that tells them apart.");
+            else
+                observer.Verbose((plan.Replaced != null ? $"File '{plan.Path}' was rewritten since the last run, with rows scored before: an export that overlaps the last one. " : "") +
+                    $"{rows} have times their groups already scored, so they were skipped as sent again; the file's {plan.NewRows:N0} other row(s) were taken.");
+        }
+
         private const string TakenBack = " These rows are not committed after all (the errors above say skipped): the next run reads them again, so " +
             "fix the cause (or move the file away).";
 
@@ -716,8 +753,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
-                if (rejected != null)
+                if (rejected?.ErrorId == ErrorIds.RowAlreadyScored)
                 {
+                    // Sent again (an export that overlaps the last one): neither scored nor an error; said once for the file (SayRepeated).
+                    plan.Repeated.Add(rejected.Value as DateTime?);
+                    batch.Repeated++;
+                    rejected = null;
+                }
+                else if (rejected != null)
+                {
+                    plan.NewRows++;
                     // Rejected, reported, and committed with the batch: a bad line is not retried on every run. Rows refused for
                     // their time, older than their group's last scored row (a backlog that came late) or dated ahead of the
                     // clock (a host's clock), are reported one by one only up to ReportedOutOfOrder, then once for the file
@@ -734,7 +779,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 {
                     if (!plan.WarnedColumns) { plan.WarnedColumns = true; WarnDroppedColumns(plan.Header!, plan.Path); }
                     batch.Rows++;
+                    plan.NewRows++;
                 }
+
             }
             Advance(batch, scanned, endsInOpenLine);
             return result;
@@ -892,6 +939,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             summary.RowsWarmingUp += warming;
             summary.RowsWithoutData += noData;
             summary.RowsRejected += batch.Rejected;
+            summary.RowsAlreadyScored += batch.Repeated;
             summary.Anomalies += anomalies;
             summary.Alerts += alerts;
             batch.Clear();

@@ -1,0 +1,126 @@
+using System;
+using System.IO;
+using System.Linq;
+using AutoencoderPS.Engine.Features.Windows;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// The times a group's rows were scored at (Features.Windows.ScoredTimes), kept by the scheduled job to tell a row sent
+    /// again from a late one, and the window assembler's use of them across sources.
+    /// </summary>
+    public sealed class ScoredTimesTests
+    {
+        private static readonly DateTime Start = new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Unspecified);
+
+        [Fact]
+        public void ARegularSeriesIsOneRunForEachStretchBetweenItsGaps()
+        {
+            var times = new ScoredTimes();
+            for (int i = 0; i < 1000; i++) times.Add(Start.AddMinutes(i));
+            Assert.Equal(1, times.RunCount);
+            // A gap of an hour, then minutes again: a second run.
+            for (int i = 1060; i < 1100; i++) times.Add(Start.AddMinutes(i));
+            Assert.Equal(2, times.RunCount);
+
+            Assert.True(times.Contains(Start));
+            Assert.True(times.Contains(Start.AddMinutes(999)));
+            Assert.True(times.Contains(Start.AddMinutes(1060)));
+            Assert.False(times.Contains(Start.AddMinutes(1030)));              // in the gap
+            Assert.False(times.Contains(Start.AddMinutes(10).AddSeconds(30))); // between two rows
+            Assert.False(times.Contains(Start.AddMinutes(-1)));
+            Assert.False(times.Contains(Start.AddMinutes(1100)));
+        }
+
+        [Fact]
+        public void ASharedTimeAddsNothingAndIrregularTimesAreTwoToARun()
+        {
+            var times = new ScoredTimes();
+            times.Add(Start);
+            times.Add(Start);
+            Assert.Equal(1, times.RunCount);
+            var random = new Random(1);
+            var t = Start;
+            var all = new System.Collections.Generic.List<DateTime> { t };
+            for (int i = 0; i < 99; i++)
+            {
+                t = t.AddSeconds(1 + random.Next(1000));
+                all.Add(t);
+                times.Add(t);
+            }
+            Assert.InRange(times.RunCount, 34, 50);
+            Assert.All(all, x => Assert.True(times.Contains(x)));
+            Assert.False(times.Contains(all[50].AddTicks(1)));
+        }
+
+        [Fact]
+        public void OnlyTheLatestRunsAreKept()
+        {
+            // Every other row missing: a run of one or two rows each. The oldest runs go; their times are not known any more.
+            var times = new ScoredTimes();
+            for (int i = 0; i < 4 * ScoredTimes.MaxRuns; i++) times.Add(Start.AddMinutes(3 * i + (i % 2)));
+            Assert.Equal(ScoredTimes.MaxRuns, times.RunCount);
+            Assert.False(times.Contains(Start));
+            int last = 4 * ScoredTimes.MaxRuns - 1;
+            Assert.True(times.Contains(Start.AddMinutes(3 * last + (last % 2))));
+        }
+
+        [Fact]
+        public void SavedTimesReadBackAndDamageIsRefused()
+        {
+            var times = new ScoredTimes();
+            foreach (int m in new[] { 0, 1, 2, 3, 10, 17, 30, 31 }) times.Add(Start.AddMinutes(m));
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) times.Save(writer);
+
+            buffer.Position = 0;
+            var loaded = ScoredTimes.Load(new BinaryReader(buffer));
+            Assert.Equal(times.RunCount, loaded.RunCount);
+            for (int m = -1; m <= 32; m++) Assert.Equal(times.Contains(Start.AddMinutes(m)), loaded.Contains(Start.AddMinutes(m)));
+
+            // The second run made to start before the first one's end.
+            var bytes = buffer.ToArray();
+            BitConverter.GetBytes(Start.Ticks).CopyTo(bytes, 4 + 20);
+            Assert.Throws<InvalidDataException>(() => ScoredTimes.Load(new BinaryReader(new MemoryStream(bytes))));
+        }
+
+        [Fact]
+        public void AnAssemblerSkipsOnlyTimesOfAnEarlierSourceThatItScored()
+        {
+            var windows = new WindowAssembler(2, 1) { KeepsScoredTimes = true };
+            windows.BeginSource();
+            foreach (int m in new[] { 0, 1, 2, 4, 5 }) windows.Push(new WindowKey("a", Start.AddMinutes(m)), new[] { 1.0 });
+            // The same source: its own times are not rows sent again (two rows of one time in a file are shared times).
+            Assert.False(windows.ScoredBefore(new WindowKey("a", Start.AddMinutes(5))));
+
+            windows.BeginSource();
+            Assert.True(windows.ScoredBefore(new WindowKey("a", Start.AddMinutes(5))));
+            Assert.True(windows.ScoredBefore(new WindowKey("a", Start.AddMinutes(1))));
+            Assert.False(windows.ScoredBefore(new WindowKey("a", Start.AddMinutes(3))));  // never scored: late
+            Assert.False(windows.ScoredBefore(new WindowKey("a", Start.AddMinutes(6))));  // new
+            Assert.False(windows.ScoredBefore(new WindowKey("b", Start.AddMinutes(1))));  // another group
+
+            // Kept with the memory: a later run (a new assembler) knows them.
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) windows.Save(writer);
+            buffer.Position = 0;
+            var next = new WindowAssembler(2, 1) { KeepsScoredTimes = true };
+            Assert.True(next.Load(new BinaryReader(buffer)));
+            next.BeginSource();
+            Assert.True(next.ScoredBefore(new WindowKey("a", Start.AddMinutes(4))));
+            Assert.False(next.ScoredBefore(new WindowKey("a", Start.AddMinutes(3))));
+        }
+
+        [Fact]
+        public void WithoutSourcesNothingIsSentAgain()
+        {
+            // Test-Anomaly: one call, one source; a row of a time scored before is a shared time, scored as before.
+            var windows = new WindowAssembler(2, 1);
+            windows.Push(new WindowKey("a", Start), new[] { 1.0 });
+            Assert.False(windows.ScoredBefore(new WindowKey("a", Start)));
+            windows.Push(new WindowKey("a", Start), new[] { 2.0 });
+            Assert.Equal(1, windows.SharedTimes);
+        }
+    }
+}
