@@ -152,6 +152,38 @@ Describe 'Test-Anomaly' {
         }
     }
 
+    Context "the caller's variables" {
+        It "leaves a caller's `$data and `$known as they were, at the top of a script and in a function's parameter, on a session's first call" {
+            # A session's first Test-Anomaly registers the scored rows' members by a script run in the caller's scope: its
+            # param(`$data) and `$known = Get-TypeData ... overwrote the caller's variables with a TypeData object, silently;
+            # in a function whose parameter is `$data it failed (VariableNotWritableRare), on every call.
+            $child = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+            $script = {
+                param($ModulePath)
+                Import-Module $ModulePath
+                $model = New-Autoencoder -HiddenLayer 4 -Seed 5
+                Get-AutoencoderSampleData -Days 1 -Seed 3 | Select-Object -First 200 | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
+                if ($args[0] -eq 'top') {
+                    $data = @(Get-AutoencoderSampleData -Days 1 -Seed 4 | Select-Object -First 20)
+                    $known = 'web01', 'web02'
+                    $null = $data | Test-Anomaly -Model $model
+                    '{0}|{1}|{2}' -f $data[0].GetType().Name, $data.Count, ($known -join ',')
+                }
+                else {
+                    function Find-Anomaly([object[]] $data) { @($data | Test-Anomaly -Model $model).Count }
+                    Find-Anomaly @(Get-AutoencoderSampleData -Days 1 -Seed 4 | Select-Object -First 20)
+                }
+            }
+            # A script file, as a scheduled script runs (its variables are the script's scope).
+            $file = Join-Path $TestDrive 'caller-variables.ps1'
+            Set-Content -LiteralPath $file -Value "$script"
+            foreach ($where in 'top', 'function') {
+                $said = @(& $child -NoProfile -NonInteractive -File $file -ModulePath $env:AUTOENCODERPS_MODULE $where 2>&1) -join "`n"
+                $said | Should -Be ($where -eq 'top' ? 'PSCustomObject|20|web01,web02' : '20') -Because $where
+            }
+        }
+    }
+
     Context 'the threshold basis' {
         BeforeAll {
             # Percentile 100: the threshold is the largest training error, so no training row may score above it.

@@ -152,7 +152,9 @@ namespace AutoencoderPS.Adapters
                     ? new CodePropertyData(name, get)
                     : new CodePropertyData(name, get, typeof(ScoredRowMembers).GetMethod(setter, BindingFlags.Public | BindingFlags.Static)));
             }
-            cmdlet.InvokeCommand.InvokeScript(false, ScriptBlock.Create(
+            // In a scope of its own (type data is the runspace's whatever the scope): run in the caller's, its param($data)
+            // and $known overwrote the caller's variables, and failed in a function whose parameter is $data.
+            cmdlet.InvokeCommand.InvokeScript(true, ScriptBlock.Create(
                 "param($data) $known = Get-TypeData -TypeName $data.TypeName; " +
                 "if ($known -and @($data.Members.Keys | Where-Object { -not $known.Members.ContainsKey($_) }).Count -eq 0) { return }; " +
                 "Update-TypeData -TypeData $data -Force"), null, data);
