@@ -251,6 +251,45 @@ Describe 'Invoke-AnomalyScoring' {
             $again.RowsRejected | Should -Be 0
         }
 
+        It 'under -ErrorAction Stop, a bad row or a -Path that matches nothing stops the command after the run, which scored and committed the rest; the next run goes on' {
+            # Before, the first error stopped the job from inside, before its batch was committed: the bad row was read
+            # again, and stopped the job again, on every run, so nothing after it was ever scored (and the error said
+            # "skipped and not tried again"). A -Path that matched nothing stopped the run before any file was read.
+            $export, $output, $job = New-JobFolder 'stop'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 3
+            [System.IO.File]::AppendAllText($export, "4,web01,lots,45,200`n")
+            Write-MetricCsv -Path $export -FirstId 5 -Count 3 -Append
+
+            $caught = $null
+            try { Invoke-AnomalyScoring @job -ErrorAction Stop | Out-Null }
+            catch { $caught = $_ }
+            $caught | Should -Not -BeNullOrEmpty
+            $caught.FullyQualifiedErrorId | Should -BeLike 'InvalidFeatureValue,*'
+            # (A bad row does not fail the run: the exit code is the rows', as without -ErrorAction Stop.)
+            $global:LASTEXITCODE | Should -BeIn 0, 1
+            (Get-OutputId $output) | Should -Be @(1, 2, 3, 5, 6, 7)
+
+            # The bad row was committed as skipped: the next run scores only the new rows, and fails only for a host
+            # folder that is still empty (given before the export, which is scored all the same).
+            Write-MetricCsv -Path $export -FirstId 8 -Count 2 -Append
+            $job.Path = @((Join-Path (Split-Path $export) 'empty-host-folder/*.csv'), $export)
+            $caught = $null
+            try { Invoke-AnomalyScoring @job -ErrorAction Stop | Out-Null }
+            catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+            $global:LASTEXITCODE | Should -BeIn 2, 4
+            (Get-OutputId $output) | Should -Be @(1, 2, 3, 5, 6, 7, 8, 9)
+
+            # The preference variable does the same.
+            $job.Path = $export
+            Write-MetricCsv -Path $export -FirstId 10 -Count 1 -Append
+            $ErrorActionPreference = 'Stop'
+            $summary = Invoke-AnomalyScoring @job
+            $ErrorActionPreference = 'Continue'
+            $summary.RowsScored | Should -Be 1
+            $global:LASTEXITCODE | Should -BeIn 0, 1
+        }
+
         It 'writes JSON Lines: one object per row with every column, typed scores and where the row came from' {
             $folder = Join-Path $TestDrive 'jsonl'
             $export = Join-Path $folder 'metrics.csv'

@@ -67,7 +67,9 @@ namespace AutoencoderPS.Commands
             var files = new List<string>();
             foreach (var path in ParameterSetName == LiteralPathSet ? LiteralPath : Path)
             {
-                var found = ResolveFiles(new[] { path }, ParameterSetName == LiteralPathSet, "Input", "file");
+                var errors = new List<ErrorRecord>();
+                var found = ResolveFiles(new[] { path }, ParameterSetName == LiteralPathSet, "Input", "file", errors);
+                foreach (var error in errors) Report(() => WriteError(error));
                 if (found.Count == 0) unresolved++;
                 files.AddRange(found);
             }
@@ -153,8 +155,10 @@ namespace AutoencoderPS.Commands
                 }
                 summary.FilesFailed += unresolved;
                 SetExitCode(summary.ExitCode);
-                WriteVerbose($"{summary}.");
-                WriteObject(summary);
+                Report(() => WriteVerbose($"{summary}."));
+                // -ErrorAction Stop: the run is done and committed; now its first error stops the command (Report).
+                if (stopAfterRun != null) ThrowTerminatingError(stopAfterRun.ErrorRecord);
+                Report(() => WriteObject(summary));
             }
             finally
             {
@@ -163,6 +167,24 @@ namespace AutoencoderPS.Commands
             }
         }
 
+
+        // -ErrorAction Stop, -WarningAction Stop or their preference variables: the first error (or warning) written stops
+        // the command, but only once the run has committed what it did. Thrown from inside the job, the stop aborted the run
+        // before its batch was committed: a bad row was read again, and stopped the job again, on every run, and nothing
+        // after it was ever scored; a -Path that matched nothing stopped the run before any file was read. PowerShell
+        // records the stop's error and throws PipelineStoppedException without Stopping (Ctrl+C sets Stopping, and is
+        // let through); the record is the command's terminating error when it returns. Nothing more can be written then.
+        private bool writesStopped;
+        private ActionPreferenceStopException? stopAfterRun;
+
+        private void Report(Action write)
+        {
+            if (writesStopped) return;
+            try { write(); }
+            catch (PipelineStoppedException) when (!Stopping) { writesStopped = true; }
+            // A host that throws the stop itself: thrown again after the run.
+            catch (ActionPreferenceStopException e) { stopAfterRun ??= e; writesStopped = true; }
+        }
 
         private string ResolveTarget(string path, string parameter)
         {
@@ -191,9 +213,9 @@ namespace AutoencoderPS.Commands
 
             public bool StopRequested => cmdlet.Stopping;
 
-            public void Warning(string message) => cmdlet.WriteWarning(message);
+            public void Warning(string message) => cmdlet.Report(() => cmdlet.WriteWarning(message));
 
-            public void Verbose(string message) => cmdlet.WriteVerbose(message);
+            public void Verbose(string message) => cmdlet.Report(() => cmdlet.WriteVerbose(message));
 
             public void RowRejected(FeatureValueException error, CsvRecord record)
             {
@@ -206,15 +228,15 @@ namespace AutoencoderPS.Commands
                 {
                     RecommendedAction = row.ErrorDetails.RecommendedAction,
                 };
-                cmdlet.WriteError(row);
+                cmdlet.Report(() => cmdlet.WriteError(row));
             }
 
-            public void FileFailed(string file, Exception error) => cmdlet.WriteError(error switch
+            public void FileFailed(string file, Exception error) => cmdlet.Report(() => cmdlet.WriteError(error switch
             {
                 AutoencoderException ae => ErrorCatalog.Record(ae, ae.ErrorId, file),
                 UnauthorizedAccessException => ErrorCatalog.Record(error, ErrorIds.InputFileUnreadable, file),
                 _ => ErrorCatalog.Record(error, ErrorIds.InputFileUnreadable, file),
-            });
+            }));
         }
     }
 }
