@@ -36,8 +36,9 @@ namespace AutoencoderPS.Engine.Scoring
         // written only by development builds of 2026-12-06, in two layouts: such a memory is not read (starts afresh).
         // 7: the counters' rows since each counted value (CounterRates.Save: a rate without a time property spans them); a
         // memory of version 4-6 is read with none.
-        // 8: each group's scored times (WindowAssembler.Save: ScoredTimes), for rows sent again; a memory of version 2-7
-        // is read with none (a group's last time is then the one it is known to have scored).
+        // 8: each group's scored times (WindowAssembler.Save: ScoredTimes), for rows sent again, and a time grid cell's
+        // sums of filled-in values (its mean is that of its measured values); a memory of version 2-7 is read with none (a
+        // group's last time is then the one it is known to have scored, and a cell's mean that of all its rows).
         private const int Version = 8;
 
         /// <summary>
@@ -215,7 +216,7 @@ namespace AutoencoderPS.Engine.Scoring
                     whyNot = Difference(identity, Fields(model, fresh.Verdicts), model);
                     return null;
                 }
-                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 6, withTimes: version >= 8))
+                if (!fresh.Windows.Load(reader, withFilled: version >= 3, withRows: version >= 6, withTimesAndSums: version >= 8))
                 {
                     whyNot = "it holds windows of another size";
                     return null;

@@ -126,6 +126,26 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ACellOfAJoinedExportHoldsTheValuesItsRowsMeasuredNotTheFilledInOnes()
+        {
+            // Each cell of a joined export has host a's row (b's cells filled in with b's median, 41 and 121) and host b's
+            // (a's filled in). The cell averaged both: a's cpu of 80 (an incident, twice its usual 40) became 60.5, half
+            // the deviation, and b's 90 as much. A column no row of the cell measured keeps its filled-in value.
+            var a = new WindowAssembler(2, 4, _ => TimeSpan.FromMinutes(15), _ => Step);
+            a.Push(new WindowKey("", T0), new double[] { 40, 120, 41, 121 }, new[] { 2, 3 });
+            a.Push(new WindowKey("", T0.AddSeconds(30)), new double[] { 41, 121, 42, 122 }, new[] { 0, 1 });
+            var onlyA = a.Push(new WindowKey("", T0.AddMinutes(5)), new double[] { 80, 120, 41, 121 }, new[] { 2, 3 });
+            var both = a.Push(new WindowKey("", T0.AddMinutes(5).AddSeconds(30)), new double[] { 41, 121, 90, 122 }, new[] { 0, 1 });
+            var next = a.Push(new WindowKey("", T0.AddMinutes(10)), new double[] { 40, 120, 41, 121 }, new[] { 2, 3 });
+
+            Assert.Equal(new double[] { 40, 120, 42, 122, 80, 120, 41, 121 }, onlyA.Window);
+            Assert.Equal(new double[] { 40, 120, 42, 122, 80, 120, 90, 122 }, both.Window);
+            Assert.Equal(new double[] { 80, 120, 90, 122, 40, 120, 41, 121 }, next.Window);
+            // A cell all of whose rows had a column filled in is filled in there (the window's newest cell: 2 and 3).
+            Assert.Equal(new[] { 6, 7 }, next.FilledCells);
+        }
+
+        [Fact]
         public void TheColumnsOfAJoinedExportAreTheSchemasNotTheRowsSlots()
         {
             // A category's slots (one-hot) come after the columns ImputedCells counts in: they are no column of their own.

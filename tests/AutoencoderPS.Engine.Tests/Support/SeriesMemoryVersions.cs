@@ -10,8 +10,9 @@ namespace AutoencoderPS.Engine.Tests.Support
     {
         /// <summary>
         /// Version 4: version 8 without the windows' row numbers (the rows they accepted, after the row width, and each
-        /// group's last row and the time it last reported at, after its name) and without the groups' scored times (after
-        /// each group's filled-in cells; none unless the memory's windows kept them); the rest as it is. For a memory without
+        /// group's last row and the time it last reported at, after its name) and without a time grid cell's filled-in sums
+        /// and the groups' scored times (after each group's filled-in cells; no times unless the memory's windows kept
+        /// them); the rest as it is. For a memory without
         /// counters only (version 7 added the rows since each counted value to them, which version 4 lacks).
         /// </summary>
         public static byte[] AsVersion4(byte[] saved)
@@ -50,6 +51,7 @@ namespace AutoencoderPS.Engine.Tests.Support
                     for (int k = 0; k < columns; k++) w.Write(r.ReadInt32());
                 }
                 Optional(r, w, () => { for (int k = 0; k < width; k++) w.Write(r.ReadInt32()); });
+                Optional(r, null, () => { for (int k = 0; k < width; k++) r.ReadDouble(); }); // filled-in sums (left out)
                 Assert.False(r.ReadBoolean());                                                // no scored times
             }
             // Counters, likelihood and alerts, as they were.
@@ -58,10 +60,10 @@ namespace AutoencoderPS.Engine.Tests.Support
             return buffer.ToArray();
         }
 
-        private static void Optional(BinaryReader r, BinaryWriter w, Action value)
+        private static void Optional(BinaryReader r, BinaryWriter? w, Action value)
         {
             bool present = r.ReadBoolean();
-            w.Write(present);
+            w?.Write(present);
             if (present) value();
         }
     }

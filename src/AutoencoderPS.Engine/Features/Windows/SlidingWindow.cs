@@ -126,8 +126,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             public long Cell = -1;
             public double[]? CellSum;
             public int CellRows;
-            // Time grid: per column, how many rows of the current cell had it filled in (null: none yet).
+            // Time grid: per column, how many rows of the current cell had it filled in (null: none yet), and the sum of
+            // those filled-in values (null: none yet, or not known: a cell of a memory saved before it was kept, see Mean).
             public int[]? CellFilled;
+            public double[]? CellFilledSum;
+            public bool CellFilledSumUnknown;
             // Time grid: the values of the group's last row (a row of its time with the same ones is the row sent again,
             // not counted in SharedTimes). Not saved: a run's first row is compared with nothing.
             public double[]? LastValues;
@@ -453,6 +456,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     series.CellFilled ??= new int[width];
                     foreach (int c in filledColumns) series.CellFilled[c]++;
+                    if (!series.CellFilledSumUnknown)
+                    {
+                        series.CellFilledSum ??= new double[width];
+                        foreach (int c in filledColumns) series.CellFilledSum[c] += row[c];
+                    }
                 }
             }
             else
@@ -483,9 +491,16 @@ namespace AutoencoderPS.Engine.Features.Windows
             series.CellSum = (double[])row.Clone();
             series.CellRows = 1;
             series.CellFilled = null;
+            series.CellFilledSum = null;
+            series.CellFilledSumUnknown = false;
             if (filledColumns == null) return;
             series.CellFilled = new int[width];
-            foreach (int c in filledColumns) series.CellFilled[c]++;
+            series.CellFilledSum = new double[width];
+            foreach (int c in filledColumns)
+            {
+                series.CellFilled[c]++;
+                series.CellFilledSum[c] += row[c];
+            }
         }
 
         // The current cell's columns filled in in every one of its rows so far, or null.
@@ -508,10 +523,23 @@ namespace AutoencoderPS.Engine.Features.Windows
             return true;
         }
 
+        // A cell's value of each column: the mean of the values its rows measured; of the filled-in ones only where no row
+        // of the cell measured it. A filled-in value (the training median) stands in for a measurement that is missing, so
+        // it must not dilute one the cell has: in a Grafana "series joined by time" of hosts scraped at offsets, each row
+        // holds one host's cells and the others' are empty, and every cell averaged each host's value with its median,
+        // halving an incident's deviation. (A cell of a memory saved before the filled-in sums were kept: the mean of all.)
         private double[] Mean(Series series)
         {
             var mean = new double[width];
-            for (int k = 0; k < width; k++) mean[k] = series.CellSum![k] / series.CellRows;
+            var filled = series.CellFilled;
+            var filledSum = series.CellFilledSum;
+            for (int k = 0; k < width; k++)
+            {
+                int f = filled?[k] ?? 0;
+                mean[k] = f > 0 && f < series.CellRows && filledSum != null
+                    ? (series.CellSum![k] - filledSum[k]) / (series.CellRows - f)
+                    : series.CellSum![k] / series.CellRows;
+            }
             return mean;
         }
 
@@ -575,6 +603,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                 for (int t = 0; t < s.Count; t++) WriteColumns(writer, s.Filled[(s.Start + t) % s.Rows.Length]);
                 writer.Write(s.CellFilled != null);
                 if (s.CellFilled != null) foreach (int n in s.CellFilled) writer.Write(n);
+                writer.Write(s.CellFilledSum != null);
+                if (s.CellFilledSum != null) foreach (double v in s.CellFilledSum) writer.Write(v);
                 writer.Write(s.Times != null);
                 s.Times?.Save(writer);
             }
@@ -586,10 +616,11 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// saved before the assembler kept which values were filled in (SeriesMemory version 2): none were.
         /// <paramref name="withRows"/> false reads one saved before it counted rows and kept the groups' marks for
         /// ForgetSilent (SeriesMemory versions 2-4): every group's last row is then the last one seen, and none is marked.
-        /// <paramref name="withTimes"/> false reads one saved before groups kept their scored times (versions 2-7): a
-        /// group's last time is then the one it is known to have scored (<see cref="BeginSource"/>).
+        /// <paramref name="withTimesAndSums"/> false reads one saved before groups kept their scored times and a cell its filled-in
+        /// sums (versions 2-7): a group's last time is then the one it is known to have scored (<see cref="BeginSource"/>),
+        /// and a cell's mean that of all its rows (<see cref="Mean"/>) until it ends.
         /// </summary>
-        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withTimes = true)
+        public bool Load(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withTimesAndSums = true)
         {
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
@@ -634,7 +665,14 @@ namespace AutoencoderPS.Engine.Features.Windows
                         }
                     }
                 }
-                if (withTimes) s.Times = reader.ReadBoolean() ? ScoredTimes.Load(reader) : null;
+                if (withTimesAndSums)
+                {
+                    s.CellFilledSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
+                    if (s.CellFilledSum != null && s.CellFilled == null) throw new System.IO.InvalidDataException("A window's cell has filled-in sums without filled-in values.");
+                    s.Times = reader.ReadBoolean() ? ScoredTimes.Load(reader) : null;
+                }
+                // Before version 8 a cell kept no filled-in sums: its mean stays that of all its rows until it ends.
+                else s.CellFilledSumUnknown = s.CellFilled != null;
                 groups[group] = s;
             }
             rows = savedRows;
