@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using AutoencoderPS.Engine.Text;
 
@@ -88,6 +89,21 @@ namespace AutoencoderPS.Engine.Features
                         instant = logged.UtcDateTime;
                         return true;
                     }
+                    // C's asctime (Python's time.asctime, Apache's error log, ctime: "Mon Dec  1 10:00:00 2026", with or
+                    // without fractions of a second) and ISO 8601's basic format ("20261201T100000", "...Z"): .NET reads neither.
+                    if (IsAsctime(text) &&
+                        DateTime.TryParseExact(text, AsctimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var asctime))
+                    {
+                        timestamp = asctime;
+                        return true;
+                    }
+                    if (IsBasicIso(text) && DateTime.TryParseExact(text, BasicIsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var basic))
+                    {
+                        // The clock time as written; with a Z (a literal of the format) its instant too, as text with a Z reads.
+                        timestamp = basic;
+                        if (text[^1] is 'Z' or 'z') instant = DateTime.SpecifyKind(basic, DateTimeKind.Utc);
+                        return true;
+                    }
                     if (EndsWithUtc(text) && !(IsDotted(text) && culture.DateTimeFormat.DateSeparator != "."))
                         text = string.Concat(text.AsSpan(0, text.Length - 3).TrimEnd(), "Z");
                     if (IsEpochText(text))
@@ -158,14 +174,17 @@ namespace AutoencoderPS.Engine.Features
                     return $": '{text[(space + 1)..]}' is a time zone abbreviation, which can name more than one zone, so it is " +
                            "not read (only UTC and GMT are); write its offset instead (such as -05:00), or leave it out and give " +
                            "the model the zone (New-Autoencoder -TimeZone)";
+                if (IsAsctime(text) && DateTime.TryParseExact(text[4..], AsctimeFormats.Select(f => f[4..]).ToArray(), CultureInfo.InvariantCulture,
+                        DateTimeStyles.AllowWhiteSpaces, out var dated))
+                    return $": its day name '{text[..3]}' is not that of the date ({dated:dddd, d MMMM yyyy}, in asctime's form: Ddd Mmm d HH:mm:ss yyyy)";
                 if (SyslogTime.IsMatch(text))
                     return ": it has no year (as syslog writes it), and no year is guessed; add the year (Nov 30 2026 10:00:00), " +
                            "or have the logger write ISO 8601 times (rsyslog: RSYSLOG_FileFormat)";
                 if (OtherSlashOrder(text, culture) is { } order) return order;
             }
             return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
-                   "or GMT), Unix epoch seconds or milliseconds (years 2000-2100), dates in the culture's format, and web " +
-                   "server log times (30/Nov/2026:10:00:00 +0000)";
+                   "or GMT; or in the basic format, 20261130T100000), Unix epoch seconds or milliseconds (years 2000-2100), dates in the " +
+                   "culture's format, web server log times (30/Nov/2026:10:00:00 +0000) and asctime (Mon Nov 30 10:00:00 2026)";
         }
 
         /// <summary>
@@ -264,6 +283,26 @@ namespace AutoencoderPS.Engine.Features
 
         private static bool IsCommonLogTime(string text) =>
             text.Length >= 26 && text[2] == '/' && text[6] == '/' && text[11] == ':';
+
+        // asctime: a day name, a month name, the day (padded with a space or a zero), the time (and fractions), the year.
+        private static readonly string[] AsctimeFormats =
+        {
+            "ddd MMM d HH:mm:ss yyyy", "ddd MMM d HH:mm:ss.FFFFFFF yyyy",
+        };
+
+        private static bool IsAsctime(string text) =>
+            text.Length >= 23 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[2]) && text[3] == ' ' &&
+            char.IsAsciiLetter(text[4]) && char.IsAsciiLetter(text[6]) && text[^5] == ' ' && char.IsAsciiDigit(text[^1]) && char.IsAsciiDigit(text[^4]);
+
+        // ISO 8601's basic format: yyyyMMddTHHmmss, and fractions or a Z.
+        private static readonly string[] BasicIsoFormats =
+        {
+            "yyyyMMdd'T'HHmmss", "yyyyMMdd'T'HHmmss'Z'", "yyyyMMdd'T'HHmmss.FFFFFFF", "yyyyMMdd'T'HHmmss.FFFFFFF'Z'",
+            "yyyyMMdd'T'HHmmss'z'", "yyyyMMdd'T'HHmmss.FFFFFFF'z'",
+        };
+
+        private static bool IsBasicIso(string text) =>
+            text.Length >= 15 && text[8] is 'T' or 't' && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[7]) && char.IsAsciiDigit(text[9]) && char.IsAsciiDigit(text[14]);
 
         // "2026-11-30 10:00:00 UTC": a time, a space, UTC (any case).
         private static bool EndsWithUtc(string text) =>

@@ -114,6 +114,8 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("30/Nov/2026:10:00:00 +0000", "fr-FR", "2026-11-30T10:00:00", 0)]
         [InlineData("01/Mar/2026:23:15:07 -0700", "en-US", "2026-03-01T23:15:07", -7)]
         [InlineData("05/Jan/2026:10:00:00 +0530", "", "2026-01-05T10:00:00", 5.5)]
+        [InlineData("20261130T100000Z", "", "2026-11-30T10:00:00", 0)]
+        [InlineData("20261130T100000.25Z", "de-DE", "2026-11-30T10:00:00.250", 0)]
         public void SysstatAndWebServerTimesAreInstants(string text, string culture, string clock, double offsetHours)
         {
             var c = CultureInfo.GetCultureInfo(culture);
@@ -128,6 +130,32 @@ namespace AutoencoderPS.Engine.Tests
             // The same clock time where the instant is not wanted.
             Assert.True(TimestampParser.TryRead(text, c, out var clockOnly));
             Assert.Equal(expected, clockOnly);
+        }
+
+        // C's asctime (Python's time.asctime, ctime, Apache's error log) and ISO 8601's basic format without a Z: clock
+        // times, as written. Before, neither was read ("which is not a date and time").
+        [Theory]
+        [InlineData("Mon Nov 30 10:00:00 2026", "", "2026-11-30T10:00:00")]
+        [InlineData("Tue Dec  1 23:59:59 2026", "de-DE", "2026-12-01T23:59:59")]
+        [InlineData("Tue Dec 01 10:00:00.123456 2026", "en-US", "2026-12-01T10:00:00.123456")]
+        [InlineData("Tue Dec 1 10:00:00 2026", "", "2026-12-01T10:00:00")]
+        [InlineData("20261130T100000", "", "2026-11-30T10:00:00")]
+        [InlineData("20261130T235959.5", "fr-FR", "2026-11-30T23:59:59.500")]
+        public void AsctimeAndBasicIsoTimesAreClockTimes(string text, string culture, string clock)
+        {
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out var read, out var instant));
+            Assert.Equal(DateTime.Parse(clock, CultureInfo.InvariantCulture), read);
+            Assert.Equal(DateTimeKind.Unspecified, read.Kind);
+            Assert.Null(instant);
+        }
+
+        [Fact]
+        public void AnAsctimeWhoseDayNameIsNotItsDatesIsRefusedAndTheErrorSaysSo()
+        {
+            Assert.False(TimestampParser.TryRead("Mon Dec  1 10:00:00 2026", CultureInfo.InvariantCulture, out _));
+            Assert.False(TimestampParser.TryRead("20261301T100000", CultureInfo.InvariantCulture, out _));
+            Assert.Contains("'Mon' is not that of the date (Tuesday, 1 December 2026", TimestampParser.WhyNotATime("Mon Dec  1 10:00:00 2026", CultureInfo.InvariantCulture),
+                StringComparison.Ordinal);
         }
 
         [Theory]
