@@ -34,6 +34,24 @@ namespace AutoencoderPS.Engine.Features
             return true;
         }
 
+        // A time's value as epoch seconds or milliseconds (TryReadEpoch), or microseconds (journald's __REALTIME_TIMESTAMP,
+        // Python's time.time_ns() // 1000) or nanoseconds (Go's UnixNano, OpenTelemetry's timeUnixNano) of the same years.
+        // Only where a value is known to be a time (TryRead): a column's numbers are told to be epoch times by TryReadEpoch
+        // alone, since a byte counter near 1e15 or 1e18 would read as microseconds or nanoseconds of the 2000s.
+        private static bool TryReadTimeEpoch(double number, out DateTime timestamp)
+        {
+            if (TryReadEpoch(number, out timestamp, out _)) return true;
+            foreach (double perSecond in FineEpochUnits)
+                if (number >= EpochSecondsMin * perSecond && number < EpochSecondsMax * perSecond)
+                {
+                    timestamp = DateTime.UnixEpoch.AddTicks((long)Math.Round(number / perSecond * TimeSpan.TicksPerSecond));
+                    return true;
+                }
+            return false;
+        }
+
+        private static readonly double[] FineEpochUnits = { 1e6, 1e9 };
+
         // Shorter text ("1.5", "12") is a number or a code in practice, not a timestamp.
         private const int MinimumTextLength = 8;
 
@@ -73,7 +91,7 @@ namespace AutoencoderPS.Engine.Features
                     instant = o.UtcDateTime;
                     return true;
                 case double or float or decimal or long or int or ulong or uint:
-                    if (!TryReadEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp, out _)) return false;
+                    if (!TryReadTimeEpoch(Convert.ToDouble(value, CultureInfo.InvariantCulture), out timestamp)) return false;
                     instant = timestamp;
                     return true;
                 case string text:
@@ -108,7 +126,7 @@ namespace AutoencoderPS.Engine.Features
                         text = string.Concat(text.AsSpan(0, text.Length - 3).TrimEnd(), "Z");
                     if (IsEpochText(text))
                     {
-                        if (!TryReadEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp, out _)) return false;
+                        if (!TryReadTimeEpoch(double.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture), out timestamp)) return false;
                         instant = timestamp;
                         return true;
                     }
@@ -174,8 +192,8 @@ namespace AutoencoderPS.Engine.Features
                     return $": '{text[(space + 1)..]}' is a time zone abbreviation, which can name more than one zone, so it is " +
                            "not read (only UTC and GMT are); write its offset instead (such as -05:00), or leave it out and give " +
                            "the model the zone (New-Autoencoder -TimeZone)";
-                if (IsAsctime(text) && DateTime.TryParseExact(text[4..], AsctimeFormats.Select(f => f[4..]).ToArray(), CultureInfo.InvariantCulture,
-                        DateTimeStyles.AllowWhiteSpaces, out var dated))
+                if (IsAsctime(text) && char.IsAsciiLetter(text[4]) && DateTime.TryParseExact(text[4..], AsctimeFormats.Where(f => !f.StartsWith("ddd", StringComparison.Ordinal)).ToArray(),
+                        CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var dated))
                     return $": its day name '{text[..3]}' is not that of the date ({dated:dddd, d MMMM yyyy}, in asctime's form: Ddd Mmm d HH:mm:ss yyyy)";
                 if (SyslogTime.IsMatch(text))
                     return ": it has no year (as syslog writes it), and no year is guessed; add the year (Nov 30 2026 10:00:00), " +
@@ -183,7 +201,7 @@ namespace AutoencoderPS.Engine.Features
                 if (OtherSlashOrder(text, culture) is { } order) return order;
             }
             return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
-                   "or GMT; or in the basic format, 20261130T100000), Unix epoch seconds or milliseconds (years 2000-2100), dates in the " +
+                   "or GMT; or in the basic format, 20261130T100000), Unix epoch seconds, milliseconds, microseconds or nanoseconds (years 2000-2100), dates in the " +
                    "culture's format, web server log times (30/Nov/2026:10:00:00 +0000) and asctime (Mon Nov 30 10:00:00 2026)";
         }
 
@@ -284,15 +302,16 @@ namespace AutoencoderPS.Engine.Features
         private static bool IsCommonLogTime(string text) =>
             text.Length >= 26 && text[2] == '/' && text[6] == '/' && text[11] == ':';
 
-        // asctime: a day name, a month name, the day (padded with a space or a zero), the time (and fractions), the year.
+        // asctime: a day name, a month name, the day (padded with a space or a zero), the time (and fractions), the year;
+        // and the same without the day name, a syslog time with the year put after it ("Dec 29 00:00:16 2026").
         private static readonly string[] AsctimeFormats =
         {
-            "ddd MMM d HH:mm:ss yyyy", "ddd MMM d HH:mm:ss.FFFFFFF yyyy",
+            "ddd MMM d HH:mm:ss yyyy", "ddd MMM d HH:mm:ss.FFFFFFF yyyy", "MMM d HH:mm:ss yyyy", "MMM d HH:mm:ss.FFFFFFF yyyy",
         };
 
         private static bool IsAsctime(string text) =>
-            text.Length >= 23 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[2]) && text[3] == ' ' &&
-            char.IsAsciiLetter(text[4]) && char.IsAsciiLetter(text[6]) && text[^5] == ' ' && char.IsAsciiDigit(text[^1]) && char.IsAsciiDigit(text[^4]);
+            text.Length >= 19 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[2]) && text[3] == ' ' &&
+            text[^5] == ' ' && char.IsAsciiDigit(text[^1]) && char.IsAsciiDigit(text[^4]);
 
         // ISO 8601's basic format: yyyyMMddTHHmmss, and fractions or a Z.
         private static readonly string[] BasicIsoFormats =

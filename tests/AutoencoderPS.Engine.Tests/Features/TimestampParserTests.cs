@@ -141,12 +141,36 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData("Tue Dec 1 10:00:00 2026", "", "2026-12-01T10:00:00")]
         [InlineData("20261130T100000", "", "2026-11-30T10:00:00")]
         [InlineData("20261130T235959.5", "fr-FR", "2026-11-30T23:59:59.500")]
+        [InlineData("Dec 29 00:00:16 2026", "", "2026-12-29T00:00:16")]
+        [InlineData("Dec  9 00:00:16.25 2026", "de-DE", "2026-12-09T00:00:16.250")]
         public void AsctimeAndBasicIsoTimesAreClockTimes(string text, string culture, string clock)
         {
             Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out var read, out var instant));
             Assert.Equal(DateTime.Parse(clock, CultureInfo.InvariantCulture), read);
             Assert.Equal(DateTimeKind.Unspecified, read.Kind);
             Assert.Null(instant);
+        }
+
+        // journald's __REALTIME_TIMESTAMP (microseconds, as text in its JSON), Go's and OpenTelemetry's nanoseconds: read
+        // where a value is a time. Before, every row failed ("which is not a date and time").
+        [Theory]
+        [InlineData("1733047200123456")]
+        [InlineData("1733047200123456789")]
+        [InlineData(1733047200123456L)]
+        [InlineData(1733047200123456789L)]
+        [InlineData(1733047200123456.0)]
+        public void EpochMicrosecondsAndNanosecondsAreInstants(object value)
+        {
+            Assert.True(TimestampParser.TryRead(value, CultureInfo.InvariantCulture, out var read, out var instant));
+            Assert.Equal(new DateTime(2024, 12, 1, 10, 0, 0, 123, DateTimeKind.Utc), read.AddTicks(-(read.Ticks % TimeSpan.TicksPerMillisecond)));
+            Assert.Equal(read, instant);
+        }
+
+        [Fact]
+        public void AColumnOfNumbersNearAnEpochInMicrosecondsIsNotTakenForTimes()
+        {
+            // A byte counter near 1e15 is no epoch: only seconds and milliseconds tell a column of numbers to be times.
+            Assert.False(TimestampParser.TryReadEpoch(1000938281052140, out _, out _));
         }
 
         [Fact]
@@ -317,7 +341,8 @@ namespace AutoencoderPS.Engine.Tests
         {
             var error = Unread(text);
             Assert.StartsWith($"column 'Time' (the time of the sliding window) has value '{text}', which is not a date and time; the times read are ISO 8601", error.Message, StringComparison.Ordinal);
-            foreach (var form in new[] { "offset or Z", "UTC", "epoch seconds or milliseconds", "culture", "30/Nov/2026:10:00:00 +0000" })
+            foreach (var form in new[] { "offset or Z", "UTC", "20261130T100000", "epoch seconds, milliseconds, microseconds or nanoseconds", "culture",
+                "30/Nov/2026:10:00:00 +0000", "Mon Nov 30 10:00:00 2026" })
                 Assert.Contains(form, error.Message, StringComparison.Ordinal);
             // A number that is no epoch time is told the same.
             Assert.Contains("epoch", Unread(42.0).Message, StringComparison.Ordinal);
