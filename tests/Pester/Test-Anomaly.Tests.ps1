@@ -184,6 +184,21 @@ Describe 'Test-Anomaly' {
         }
     }
 
+    Context 'rows unlike the training rows' {
+        It 'a row model warns once when most scored rows are anomalies, naming the likely cause, and not for rows like its training rows' {
+            # An operator's row model of a Prometheus export flagged 2,850 of 2,850 normal rows without a word: the cause
+            # was the model's (counters kept as levels), and nothing said so.
+            $shifted = @(New-SampleRow -First 200 -Seed 2 | ForEach-Object { $_.CpuPct = [double]$_.CpuPct + 400; $_ })
+            $scored = @($shifted | Test-Anomaly -Model $m -WarningVariable said -WarningAction SilentlyContinue)
+            @($scored | Where-Object IsAnomaly).Count | Should -BeGreaterThan 100
+            $unlike = @($said | Where-Object { "$_" -like '*above the model''s threshold*unlike the rows it was trained on*' })
+            $unlike | Should -HaveCount 1
+            "$($unlike[0])" | Should -BeLike '*AnomalyTopFeature*counter*-Feature*'
+            $null = New-SampleRow -First 200 -Seed 2 | Test-Anomaly -Model $m -WarningVariable like -WarningAction SilentlyContinue
+            @($like | Where-Object { "$_" -like '*above the model''s threshold*' }) | Should -HaveCount 0
+        }
+    }
+
     Context 'the threshold basis' {
         BeforeAll {
             # Percentile 100: the threshold is the largest training error, so no training row may score above it.

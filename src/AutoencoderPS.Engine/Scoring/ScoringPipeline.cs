@@ -125,16 +125,17 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public long AboveThreshold { get; private set; }
 
-        /// <summary>Scored rows of a calibrated run before more than half of them above the model's threshold says anything.</summary>
+        /// <summary>Scored rows of a run before more than half of them above the model's threshold says anything.</summary>
         public const int UnlikeTrainingAfterRows = 100;
 
         /// <summary>
         /// A warning when more than half of this pipeline's scored rows (at least <see cref="UnlikeTrainingAfterRows"/>) are
-        /// above the model's threshold under calibrated verdicts, and few training rows were (under a quarter; by default
-        /// 1 in 100); else null. Calibrated verdicts judge a row against its group's other rows: among rows that are all
-        /// unusual (a model trained on a day of another series, or before a lasting change) an incident can be no more
-        /// unusual than the rest (an operator trial: spikes 9-73 times the threshold passed unflagged after a one-day
-        /// baseline). Test-Anomaly says it once per call, the scheduled job once per run.
+        /// above the model's threshold, and few training rows were (under a quarter; by default 1 in 100); else null.
+        /// Calibrated verdicts judge a row against its group's other rows: among rows that are all unusual (a model trained
+        /// on a day of another series, or before a lasting change) an incident can be no more unusual than the rest (an
+        /// operator trial: spikes 9-73 times the threshold passed unflagged after a one-day baseline). Verdicts by the
+        /// threshold alone flag them all: the warning says that the model, not the rows, is the likely cause. Test-Anomaly
+        /// says it once per call, the scheduled job once per run.
         /// </summary>
         public string? UnlikeTrainingWarning() => UnlikeTrainingWarning(Scored, AboveThreshold, acrossRuns: false);
 
@@ -145,11 +146,21 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public string? UnlikeTrainingWarning(double scored, double above, bool acrossRuns)
         {
-            if (Series?.Verdicts.Likelihood == null || scored < UnlikeTrainingAfterRows || above * 2 <= scored) return null;
+            if (scored < UnlikeTrainingAfterRows || above * 2 <= scored) return null;
             var training = model.TrainingErrors;
             double trained = training.Count == 0 ? 0 : (double)training.Count(e => e > model.Threshold) / training.Count;
             if (trained >= 0.25) return null;
             var invariant = CultureInfo.InvariantCulture;
+            // Verdicts by the threshold alone (a row model, or -Calibration None): the rows are flagged, a flood rather
+            // than a silence, but its cause is the model's, not the rows': an operator's row model of a Prometheus export
+            // flagged 2,850 of 2,850 normal rows without a word (counters of several hosts kept as levels).
+            if (Series?.Verdicts.Likelihood == null)
+                return $"{(above / scored).ToString("P0", invariant)} of the {(acrossRuns ? "last " : "")}{scored.ToString("N0", invariant)} scored rows" +
+                    $"{(acrossRuns ? " (over this job's runs)" : "")} are above the model's threshold ({model.Threshold.ToString("G4", invariant)}, which " +
+                    $"{trained.ToString("P1", invariant)} of its training rows were above): these rows are unlike the rows it was trained on, so most " +
+                    "of these anomalies say that, not that something happened. Their AnomalyTopFeature names the column that differs most: a " +
+                    "column whose level keeps growing (a counter, a time, an id) belongs out of the features (New-Autoencoder -Feature), and " +
+                    "rows of another series, or after a lasting change, need a model trained on rows like them.";
             return $"{(above / scored).ToString("P0", invariant)} of the {(acrossRuns ? "last " : "")}{scored.ToString("N0", invariant)} scored rows" +
                 $"{(acrossRuns ? " (over this job's runs)" : "")} have a " +
                 $"reconstruction error above the model's threshold ({model.Threshold.ToString("G4", invariant)}, which " +

@@ -929,7 +929,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             state.Output.RowsRejected += batch.Rejected;
             state.Output.Anomalies += anomalies;
             state.Output.Alerts += alerts;
-            if (model.Settings.IsWindowed) state.Recent = ScoringRecentRows.Add(state.Recent, scored, above);
+            state.Recent = ScoringRecentRows.Add(state.Recent, scored, above);
             if (p.Series != null) state.Series = Convert.ToBase64String(p.Series.Save(model));
             if (learned != null) state.Learning = new ScoringLearningState { Base = learningBase!, Model = Convert.ToBase64String(ModelFile.Serialize(learned)) };
             SaveState();
