@@ -150,6 +150,7 @@ namespace AutoencoderPS.Errors
             [InvalidMaxValueCount] = ErrorCategory.InvalidArgument,
             [LogWindowRangeTooLarge] = ErrorCategory.LimitsExceeded,
             [InvalidLogTimestamp] = ErrorCategory.InvalidData,
+            [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
 
             // Scheduled tasks
