@@ -295,6 +295,33 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
             ($warnings -join "`n") | Should -Match "no count features of 'Level'"
             ($warnings -join "`n") | Should -Match "'cpu'"
         }
+
+        It 'learns a numeric -GroupBy (shard 1, 2, 3) as the groups it is, also through Export-Csv, so a silent shard still gets rows' {
+            function New-ShardLog([datetime] $From, [int] $Hours, [int[]] $Shards) {
+                foreach ($h in 0..($Hours - 1)) { foreach ($s in $Shards) { foreach ($i in 1..3) {
+                    [pscustomobject]@{ Time = $From.AddHours($h).AddMinutes(10 * $i); Shard = $s; Level = 'Info' } } } }
+            }
+            $window = @{ TimeProperty = 'Time'; Interval = '01:00:00'; CountBy = 'Level'; GroupBy = 'Shard' }
+            $train = @(New-ShardLog '2026-01-05' 24 1, 2, 3 | ConvertTo-LogWindow @window)
+            $path = Join-Path $TestDrive 'shard-windows.csv'
+            $train | Export-Csv -LiteralPath $path
+            foreach ($rows in @($train), @(Import-Csv -LiteralPath $path)) {
+                $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+                $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+                $shard = Get-AutoencoderFeature -Model $model | Where-Object Name -EQ 'Shard'
+                $shard.Role | Should -Be 'Categorical'
+                # Shard 3 sends nothing on the scored day: its rows are there, with zero counts.
+                $w = @(New-ShardLog '2026-01-06' 2 1, 2 | ConvertTo-LogWindow @window -Model $model -Start '2026-01-06' -End '2026-01-06 02:00')
+                $w.Shard | Should -Be @('1', '2', '3', '1', '2', '3')
+                @($w | Where-Object Shard -EQ '3').EventCount | Should -Be @(0, 0)
+            }
+            # A model that reads the group column as numbers (another column order: no log windows' shape) is said to.
+            $numeric = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $train | Select-Object Shard, IntervalStart, EventCount, 'Level=Info' | Invoke-AutoencoderTraining -Model $numeric -Epochs 2 -ThreadCount 1 | Out-Null
+            (Get-AutoencoderFeature -Model $numeric | Where-Object Name -EQ 'Shard').Role | Should -Be 'Numeric'
+            $null = New-ShardLog '2026-01-06' 2 1, 2 | ConvertTo-LogWindow @window -Model $numeric -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match "reads the group column 'Shard' as numbers"
+        }
     }
 
     Context 'bad records' {

@@ -220,6 +220,16 @@ namespace AutoencoderPS.Engine.Features
             columns != null && string.Equals(column.Trim(), "id", StringComparison.Ordinal) &&
             columns.Any(c => string.Equals(c.Trim(), "us", StringComparison.Ordinal)) && columns.Any(c => string.Equals(c.Trim(), "sy", StringComparison.Ordinal));
 
+        /// <summary>
+        /// The group column of log windows (ConvertTo-LogWindow -GroupBy), or null: the one column between a first column
+        /// named IntervalStart and a third named EventCount, the order ConvertTo-LogWindow writes them in and Export-Csv and
+        /// Import-Csv (or a file read with -Path) keep. Its values name groups (a shard, a port, an event level), whatever
+        /// they look like: a category, so that a model knows its groups and a silent one is still a row.
+        /// </summary>
+        public static string? LogWindowGroup(IReadOnlyList<string> columns) =>
+            columns.Count >= 3 && string.Equals(columns[0].Trim(), "IntervalStart", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(columns[2].Trim(), "EventCount", StringComparison.OrdinalIgnoreCase) ? columns[1] : null;
+
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim()) || IdWords.Contains(name.Trim());
 
         /// <summary>

@@ -61,7 +61,7 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>Records that stated their instant in a log of clock times (windowed by their clock time as written).</summary>
         public long InstantsReadAsClock { get; private set; }
 
-        /// <summary>The offsets (other than <see cref="Zone"/>'s) that records stating their instant were written at.</summary>
+        /// <summary>The offsets (other than <see cref="Zone"/>'s) that records were written at (text with an offset, a DateTimeOffset).</summary>
         public IReadOnlyCollection<TimeSpan> OtherOffsets => otherOffsets;
 
         /// <summary>
@@ -82,8 +82,9 @@ namespace AutoencoderPS.Engine.Logs
             if (instant is DateTime stated)
             {
                 key = DateTime.SpecifyKind(stated, DateTimeKind.Utc);
+                // An epoch number or a DateTime of kind Utc is an instant without a clock it was written on: no offset to tell.
                 var offset = written - key;
-                if (offset != Zone.GetUtcOffset(key) && otherOffsets.Count < 8) otherOffsets.Add(offset);
+                if (written.Kind != DateTimeKind.Utc && offset != Zone.GetUtcOffset(key) && otherOffsets.Count < 8) otherOffsets.Add(offset);
             }
             else if (given == null)
             {

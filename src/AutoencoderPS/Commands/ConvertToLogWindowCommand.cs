@@ -123,6 +123,11 @@ namespace AutoencoderPS.Commands
                 {
                     var groupFeature = Model.FeatureColumns.FirstOrDefault(c => string.Equals(c.Name, GroupBy, StringComparison.OrdinalIgnoreCase));
                     if (groupFeature != null && groupFeature.Role == ColumnRole.Categorical) knownGroups = groupFeature.Categories;
+                    else if (groupFeature != null)
+                        // A model trained before the group column of log windows was always a category (numeric group values).
+                        WriteWarning($"The model reads the group column '{GroupBy}' as numbers, so it does not know its groups: a group none of whose " +
+                            "records arrives gets no rows, and its silence is never scored. Train the model again on the windows (their group column is " +
+                            "then a category).");
                 }
             }
             // Made now to check the arguments; made again on the time line the first record chooses (-Start and -End as
