@@ -322,6 +322,29 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
             $null = New-ShardLog '2026-01-06' 2 1, 2 | ConvertTo-LogWindow @window -Model $numeric -WarningVariable warnings -WarningAction SilentlyContinue
             ($warnings -join "`n") | Should -Match "reads the group column 'Shard' as numbers"
         }
+
+        It 'refuses another -Interval than the windows the model was trained on, also after Export-Csv and a saved model' {
+            $log = @(New-LogExport -Minutes 240 -Seed 4)
+            $window = @{ TimeProperty = 'TimeCreated'; CountBy = 'Level' }
+            $train = @($log | ConvertTo-LogWindow @window -Interval 00:05:00)
+            $csv = Join-Path $TestDrive 'windows-5min.csv'
+            $train | Export-Csv -LiteralPath $csv
+            $fromPipe = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $train | Invoke-AutoencoderTraining -Model $fromPipe -Epochs 2 -ThreadCount 1 | Out-Null
+            $fromCsv = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            Import-Csv -LiteralPath $csv | Invoke-AutoencoderTraining -Model $fromCsv -Epochs 2 -ThreadCount 1 | Out-Null
+            $file = Join-Path $TestDrive 'windows-5min.aemodel'
+            Export-Autoencoder -Model $fromPipe -LiteralPath $file
+            $saved = Import-Autoencoder -LiteralPath $file
+            foreach ($model in $fromPipe, $fromCsv, $saved) {
+                @($log | ConvertTo-LogWindow @window -Interval 00:05:00 -Model $model) | Should -HaveCount 48
+                $thrown = $null
+                try { $log | ConvertTo-LogWindow @window -Interval 00:15:00 -Model $model | Out-Null } catch { $thrown = $_ }
+                $thrown.FullyQualifiedErrorId | Should -Be 'LogIntervalMismatch,AutoencoderPS.Commands.ConvertToLogWindowCommand'
+                $thrown.TargetObject | Should -Be ([timespan]'00:15:00')
+                "$thrown" | Should -BeLike '*trained on log windows of 00:05:00, and -Interval is 00:15:00*'
+            }
+        }
     }
 
     Context 'bad records' {

@@ -230,6 +230,28 @@ namespace AutoencoderPS.Engine.Features
             columns.Count >= 3 && string.Equals(columns[0].Trim(), "IntervalStart", StringComparison.OrdinalIgnoreCase)
                 && string.Equals(columns[2].Trim(), "EventCount", StringComparison.OrdinalIgnoreCase) ? columns[1] : null;
 
+        /// <summary>
+        /// The interval of log windows (ConvertTo-LogWindow's rows: a first column IntervalStart, and EventCount second, or
+        /// third after the group column), or null for other rows or fewer than two interval starts: the shortest step
+        /// between two of their starts (by instant where the time states one), since every interval of the range is a row.
+        /// </summary>
+        public static TimeSpan? LogWindowInterval(IReadOnlyList<IRecord> records, IReadOnlyList<string> columns, System.Globalization.CultureInfo culture)
+        {
+            if (columns.Count < 2 || !string.Equals(columns[0].Trim(), "IntervalStart", StringComparison.OrdinalIgnoreCase)) return null;
+            if (!string.Equals(columns[1].Trim(), "EventCount", StringComparison.OrdinalIgnoreCase) && LogWindowGroup(columns) == null) return null;
+            var starts = new SortedSet<long>();
+            foreach (var record in records)
+                if (record.TryGetValue(columns[0], out var value) && TimestampParser.TryRead(value, culture, out var written, out var instant))
+                    starts.Add((instant ?? written).Ticks);
+            long? step = null, previous = null;
+            foreach (long t in starts)
+            {
+                if (previous is long p && (step == null || t - p < step)) step = t - p;
+                previous = t;
+            }
+            return step is long s ? TimeSpan.FromTicks(s) : null;
+        }
+
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim()) || IdWords.Contains(name.Trim());
 
         /// <summary>

@@ -40,9 +40,10 @@ namespace AutoencoderPS.Engine.Features
         {
         }
 
-        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null)
         {
             this.columns = columns.ToArray();
+            LogWindowInterval = logWindowInterval;
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -95,6 +96,12 @@ namespace AutoencoderPS.Engine.Features
         // profile that would devirtualize IReadOnlyList's members.
         private readonly FeatureColumn[] columns;
         public IReadOnlyList<IgnoredColumn> Ignored { get; }
+
+        /// <summary>
+        /// The interval of the log windows (ConvertTo-LogWindow) the schema was inferred from, or null for other rows: their
+        /// counts are per interval, so windows of another length are another measure (ColumnRoleRules.LogWindowInterval).
+        /// </summary>
+        public TimeSpan? LogWindowInterval { get; }
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>Number of feature columns.</summary>
@@ -360,7 +367,7 @@ namespace AutoencoderPS.Engine.Features
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
             }
-            return new FeatureSchema(chosen, ignored);
+            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture));
         }
 
         /// <summary>

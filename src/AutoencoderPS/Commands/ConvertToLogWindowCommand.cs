@@ -114,6 +114,14 @@ namespace AutoencoderPS.Commands
             if (Model != null)
             {
                 ThrowIfNotTrained(Model);
+                // Counts per interval: windows of another length are another measure, and nearly every one looks anomalous.
+                var trained = Model.Schema?.LogWindowInterval
+                    ?? (Model.Settings.IsWindowed && string.Equals(Model.Settings.TimeProperty, "IntervalStart", StringComparison.OrdinalIgnoreCase) ? Model.UsualInterval : null);
+                if (trained is TimeSpan trainedInterval && trainedInterval != Interval)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.LogIntervalMismatch,
+                        $"The model was trained on log windows of {trainedInterval}, and -Interval is {Interval}: its counts are per {trainedInterval}, so " +
+                        $"windows of {Interval} would score as anomalies (or hide them). Use -Interval {trainedInterval}, or train a model on windows of {Interval}."),
+                        ErrorIds.LogIntervalMismatch, Interval));
                 knownColumns = Model.Features;
                 foreach (var p in CountBy)
                     if (!Model.Features.Any(f => f.StartsWith(p + "=", StringComparison.OrdinalIgnoreCase)))

@@ -151,6 +151,7 @@ namespace AutoencoderPS.Errors
             [LogWindowRangeTooLarge] = ErrorCategory.LimitsExceeded,
             [InvalidLogTimestamp] = ErrorCategory.InvalidData,
             [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
+            [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
 
             // Scheduled tasks

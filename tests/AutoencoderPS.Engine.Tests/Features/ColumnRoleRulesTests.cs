@@ -220,5 +220,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal("Shard", ColumnRoleRules.LogWindowGroup(new[] { "IntervalStart", "Shard", "EventCount" }));
             Assert.Null(ColumnRoleRules.LogWindowGroup(new[] { "IntervalStart", "EventCount", "Level=Info" }));
         }
+
+        [Fact]
+        public void TheIntervalOfLogWindowsIsKeptInTheSchema()
+        {
+            // Three groups a row each per 20 minutes; the starts as ConvertTo-LogWindow writes them with an offset, across
+            // Berlin's autumn change (the clock time repeats an hour; the instants step 20 minutes throughout).
+            var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+            var first = new DateTimeOffset(2026, 10, 25, 0, 0, 0, TimeSpan.FromHours(2));
+            var records = Enumerable.Range(0, 60).Select(i => (IRecord)new TestRecord(
+                ("IntervalStart", TimeZoneInfo.ConvertTime(first.AddMinutes(20 * (i / 3)), berlin)),
+                ("Shard", (i % 3).ToString(Invariant)),
+                ("EventCount", (10 + i % 4).ToString(Invariant)))).ToList();
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _);
+            Assert.Equal(TimeSpan.FromMinutes(20), schema.LogWindowInterval);
+            // Other rows have none.
+            var metrics = Enumerable.Range(0, 60).Select(i => (IRecord)new TestRecord(
+                ("Timestamp", first.AddMinutes(i)), ("EventCount", (10 + i % 4).ToString(Invariant)))).ToList();
+            Assert.Null(FeatureSchema.Infer(metrics, null, null, Invariant, out _).LogWindowInterval);
+        }
     }
 }
