@@ -269,6 +269,10 @@ namespace AutoencoderPS.Engine
         public const string LogWindowRangeTooLarge = "LogWindowRangeTooLarge";
         /// <summary>A log record has no usable time.</summary>
         public const string InvalidLogTimestamp = "InvalidLogTimestamp";
+        /// <summary>A log record's time is a clock time without an offset among records that state their instant, and no -TimeZone reads it.</summary>
+        public const string LogTimeWithoutOffset = "LogTimeWithoutOffset";
+        /// <summary>ConvertTo-LogWindow -Model with another -Interval than the windows the model was trained on.</summary>
+        public const string LogIntervalMismatch = "LogIntervalMismatch";
         /// <summary>A log record's -Measure value is not a number.</summary>
         public const string InvalidLogMeasure = "InvalidLogMeasure";
 

@@ -113,6 +113,134 @@ Describe 'ConvertTo-LogWindow' {
         }
     }
 
+    Context 'times that state their instant (offsets, Z, DateTime of kind Utc or Local)' {
+        BeforeAll {
+            function New-OffsetLog([datetimeoffset] $From, [int] $Minutes, [string] $Zone = 'Europe/Berlin') {
+                # One record a minute of real instants, written as nginx writes them: the zone's clock time and its offset.
+                $tz = [TimeZoneInfo]::FindSystemTimeZoneById($Zone)
+                foreach ($m in 0..($Minutes - 1)) {
+                    $t = [TimeZoneInfo]::ConvertTime($From.AddMinutes($m).AddSeconds(30), $tz)
+                    [pscustomobject]@{ Time = $t.ToString('dd/MMM/yyyy:HH:mm:ss ', [cultureinfo]::InvariantCulture) + $t.ToString('zzz', [cultureinfo]::InvariantCulture).Replace(':', ''); Status = '200' }
+                }
+            }
+            $script:pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        }
+
+        It 'windows them by their instant across the spring change: no silent hour' {
+            # 2026-03-29 in Berlin: 02:00 +01:00 is 03:00 +02:00. Four hours of instants, a record a minute.
+            $log = @(New-OffsetLog '2026-03-29T00:00:00+01:00' 240)
+            $log[119].Time | Should -Be '29/Mar/2026:01:59:30 +0100'
+            $log[120].Time | Should -Be '29/Mar/2026:03:00:30 +0200'
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -TimeZone 'Europe/Berlin')
+            $w | Should -HaveCount 48
+            @($w | Where-Object EventCount -NE 5) | Should -BeNullOrEmpty
+            $w[0].IntervalStart | Should -BeOfType [datetimeoffset]
+            $w[23].IntervalStart | Should -Be ([datetimeoffset]'2026-03-29T01:55:00+01:00')
+            $w[24].IntervalStart | Should -Be ([datetimeoffset]'2026-03-29T03:00:00+02:00')
+            $w[24].IntervalStart.Offset | Should -Be ([timespan]'02:00:00')
+            $w[24].IntervalStart.Hour | Should -Be 3
+        }
+
+        It 'windows them by their instant across the autumn change: the repeated hour twice, not doubled' {
+            # 2026-10-25 in Berlin: 03:00 +02:00 is 02:00 +01:00.
+            $log = @(New-OffsetLog '2026-10-25T00:00:00+02:00' 300)
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin')
+            $w | Should -HaveCount 20
+            @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
+            @($w | Where-Object { $_.IntervalStart.Hour -eq 2 }).Count | Should -Be 8
+            $w[8].IntervalStart | Should -Be ([datetimeoffset]'2026-10-25T02:00:00+02:00')
+            $w[12].IntervalStart | Should -Be ([datetimeoffset]'2026-10-25T02:00:00+01:00')
+        }
+
+        It 'puts the same instant written by hosts in different zones in the same window' {
+            $w = @([pscustomobject]@{ T = '2026-12-07T04:01:02Z'; Host = 'utc-host' }, [pscustomobject]@{ T = '2026-12-07T05:01:02+01:00'; Host = 'cet-host' },
+                [pscustomobject]@{ T = '2026-12-07T05:01:02Z'; Host = 'utc-host' } |
+                ConvertTo-LogWindow -TimeProperty T -Interval 01:00:00 -CountBy Host -TimeZone UTC)
+            $w | Should -HaveCount 2
+            $w[0].IntervalStart | Should -Be ([datetimeoffset]'2026-12-07T04:00:00Z')
+            $w[0].EventCount | Should -Be 2
+            $w[0].'Host=cet-host' | Should -Be 1
+            $w[1].EventCount | Should -Be 1
+        }
+
+        It 'reads clock times without an offset in -TimeZone: no silent hour in spring, two passes in autumn' {
+            $tz = [TimeZoneInfo]::FindSystemTimeZoneById('Europe/Berlin')
+            $spring = foreach ($m in 0..239) { [pscustomobject]@{ Time = [TimeZoneInfo]::ConvertTime(([datetimeoffset]'2026-03-29T00:00:30+01:00').AddMinutes($m), $tz).ToString('yyyy-MM-dd HH:mm:ss') } }
+            $w = @($spring | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin')
+            $w | Should -HaveCount 16
+            @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
+            # Without the zone the clock times are windowed as written (as before): the skipped hour is 4 silent windows.
+            $clock = @($spring | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00)
+            @($clock | Where-Object EventCount -EQ 0) | Should -HaveCount 4
+            $clock[0].IntervalStart | Should -BeOfType [datetime]
+
+            $autumn = foreach ($m in 0..299) { [pscustomobject]@{ Time = [TimeZoneInfo]::ConvertTime(([datetimeoffset]'2026-10-25T00:00:30+02:00').AddMinutes($m), $tz).ToString('yyyy-MM-dd HH:mm:ss') } }
+            $w = @($autumn | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin')
+            $w | Should -HaveCount 20
+            @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
+        }
+
+        It 'refuses a clock time the zone skips, and a clock time among instants without -TimeZone' {
+            $w = @([pscustomobject]@{ Time = '2026-03-29 01:59:00' }, [pscustomobject]@{ Time = '2026-03-29 02:30:00' }, [pscustomobject]@{ Time = '2026-03-29 03:01:00' } |
+                ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -TimeZone 'Europe/Berlin' -ErrorVariable bad -ErrorAction SilentlyContinue)
+            $bad | Should -HaveCount 1
+            $bad[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueNonexistent,*'
+            "$($bad[0])" | Should -BeLike "Row 2: *'2026-03-29 02:30:00'*Europe/Berlin*"
+            ($w | Measure-Object EventCount -Sum).Sum | Should -Be 2
+
+            $w = @([pscustomobject]@{ Time = '2026-12-07T00:01:00Z' }, [pscustomobject]@{ Time = '2026-12-07 00:02:00' }, [pscustomobject]@{ Time = '2026-12-07T00:03:00Z' } |
+                ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -ErrorVariable bad -ErrorAction SilentlyContinue)
+            $bad | Should -HaveCount 1
+            $bad[0].FullyQualifiedErrorId | Should -BeLike 'LogTimeWithoutOffset,*'
+            $bad[0].TargetObject.Time | Should -Be '2026-12-07 00:02:00'
+            $bad[0].ErrorDetails.RecommendedAction | Should -BeLike '*-TimeZone*'
+            ($w | Measure-Object EventCount -Sum).Sum | Should -Be 2
+        }
+
+        It 'writes windows whose clock time and offset come back from Export-Csv and Import-Csv' {
+            $w = @(New-OffsetLog '2026-10-25T01:00:00+02:00' 180 | ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -TimeZone 'Europe/Berlin')
+            $path = Join-Path $TestDrive 'windows-tz.csv'
+            $w | Export-Csv -LiteralPath $path
+            $back = @(Import-Csv -LiteralPath $path)
+            for ($i = 0; $i -lt $w.Count; $i++) {
+                $written = [datetime]::MinValue; $instant = $null
+                [AutoencoderPS.Engine.Features.TimestampParser]::TryRead($back[$i].IntervalStart, [cultureinfo]::InvariantCulture, [ref] $written, [ref] $instant) | Should -BeTrue
+                $written | Should -Be $w[$i].IntervalStart.DateTime   # the clock time: what hour features read
+                $instant | Should -Be $w[$i].IntervalStart.UtcDateTime
+            }
+            @($back.IntervalStart | Select-Object -Unique) | Should -HaveCount 3
+        }
+
+        It 'windows Get-WinEvent times (kind Local) by their instant, and compares -Start/-End given in UTC as instants (TZ=Europe/Berlin)' -Skip:$IsWindows {
+            $child = Join-Path $TestDrive 'berlin.ps1'
+            Set-Content -LiteralPath $child -Value @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:AUTOENCODERPS_MODULE
+$utc = [datetime]::SpecifyKind([datetime]'2026-03-28T23:00:00', 'Utc')
+# Get-WinEvent's TimeCreated: this machine's local time, kind Local; a record a minute over the spring change.
+$events = foreach ($m in 0..359) { [pscustomobject]@{ TimeCreated = $utc.AddMinutes($m).AddSeconds(20).ToLocalTime(); Id = 4624 } }
+$w = @($events | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval 00:15:00 -CountBy Id -Start '2026-03-29' -End '2026-03-29T05:00')
+"spring $($w.Count) $(@($w | Where-Object EventCount -EQ 0).Count) $($w[0].IntervalStart.ToString('o')) $($w[-1].IntervalStart.ToString('o'))"
+# Records in UTC text, -Start/-End in UTC text: PowerShell binds them as local DateTimes (01:00 here).
+$recs = foreach ($m in 0..59) { [pscustomobject]@{ T = ([datetime]'2026-12-07').AddMinutes($m).ToString('yyyy-MM-ddTHH:mm:ssZ') } }
+$w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '2026-12-07T00:00:00Z' -End '2026-12-07T01:00:00Z' -WarningVariable wv -WarningAction SilentlyContinue)
+"utc $($w.Count) $(($w | Measure-Object EventCount -Sum).Sum) $($w[0].IntervalStart.ToString('o'))"
+# Every record outside the range: said.
+$w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '2026-12-08T00:00:00Z' -End '2026-12-08T01:00:00Z' -WarningVariable wv -WarningAction SilentlyContinue)
+"outside $($w.Count) $(($w | Measure-Object EventCount -Sum).Sum)"
+"warning $wv"
+'@
+            $saved = $env:TZ
+            try { $env:TZ = 'Europe/Berlin'; $out = & $pwsh -NoProfile -NonInteractive -File $child 2>&1 | Out-String }
+            finally { $env:TZ = $saved }
+            # 00:00-05:00 Berlin on the change day is 4 hours of instants: 16 quarter-hours, none silent.
+            $out | Should -Match 'spring 16 0 2026-03-29T00:00:00\.0000000\+01:00 2026-03-29T04:45:00\.0000000\+02:00'
+            $out | Should -Match 'utc 4 60 2026-12-07T01:00:00\.0000000\+01:00'
+            $out | Should -Match 'outside 4 0'
+            $out | Should -Match 'warning All 60 record\(s\) fell outside -Start/-End .*2026-12-07 01:00:00 \+01:00 to 2026-12-07 01:59:00 \+01:00'
+        }
+    }
+
     Context '-GroupBy' {
         It 'writes a row per interval and group, in time order, with every group in every interval' {
             $random = [System.Random]::new(5)
@@ -166,6 +294,56 @@ Describe 'ConvertTo-LogWindow' {
             $null = New-LogExport -Minutes 10 | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Level -Model $model -WarningVariable warnings -WarningAction SilentlyContinue
             ($warnings -join "`n") | Should -Match "no count features of 'Level'"
             ($warnings -join "`n") | Should -Match "'cpu'"
+        }
+
+        It 'learns a numeric -GroupBy (shard 1, 2, 3) as the groups it is, also through Export-Csv, so a silent shard still gets rows' {
+            function New-ShardLog([datetime] $From, [int] $Hours, [int[]] $Shards) {
+                foreach ($h in 0..($Hours - 1)) { foreach ($s in $Shards) { foreach ($i in 1..3) {
+                    [pscustomobject]@{ Time = $From.AddHours($h).AddMinutes(10 * $i); Shard = $s; Level = 'Info' } } } }
+            }
+            $window = @{ TimeProperty = 'Time'; Interval = '01:00:00'; CountBy = 'Level'; GroupBy = 'Shard' }
+            $train = @(New-ShardLog '2026-01-05' 24 1, 2, 3 | ConvertTo-LogWindow @window)
+            $path = Join-Path $TestDrive 'shard-windows.csv'
+            $train | Export-Csv -LiteralPath $path
+            foreach ($rows in @($train), @(Import-Csv -LiteralPath $path)) {
+                $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+                $rows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
+                $shard = Get-AutoencoderFeature -Model $model | Where-Object Name -EQ 'Shard'
+                $shard.Role | Should -Be 'Categorical'
+                # Shard 3 sends nothing on the scored day: its rows are there, with zero counts.
+                $w = @(New-ShardLog '2026-01-06' 2 1, 2 | ConvertTo-LogWindow @window -Model $model -Start '2026-01-06' -End '2026-01-06 02:00')
+                $w.Shard | Should -Be @('1', '2', '3', '1', '2', '3')
+                @($w | Where-Object Shard -EQ '3').EventCount | Should -Be @(0, 0)
+            }
+            # A model that reads the group column as numbers (another column order: no log windows' shape) is said to.
+            $numeric = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $train | Select-Object Shard, IntervalStart, EventCount, 'Level=Info' | Invoke-AutoencoderTraining -Model $numeric -Epochs 2 -ThreadCount 1 | Out-Null
+            (Get-AutoencoderFeature -Model $numeric | Where-Object Name -EQ 'Shard').Role | Should -Be 'Numeric'
+            $null = New-ShardLog '2026-01-06' 2 1, 2 | ConvertTo-LogWindow @window -Model $numeric -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join "`n") | Should -Match "reads the group column 'Shard' as numbers"
+        }
+
+        It 'refuses another -Interval than the windows the model was trained on, also after Export-Csv and a saved model' {
+            $log = @(New-LogExport -Minutes 240 -Seed 4)
+            $window = @{ TimeProperty = 'TimeCreated'; CountBy = 'Level' }
+            $train = @($log | ConvertTo-LogWindow @window -Interval 00:05:00)
+            $csv = Join-Path $TestDrive 'windows-5min.csv'
+            $train | Export-Csv -LiteralPath $csv
+            $fromPipe = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $train | Invoke-AutoencoderTraining -Model $fromPipe -Epochs 2 -ThreadCount 1 | Out-Null
+            $fromCsv = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            Import-Csv -LiteralPath $csv | Invoke-AutoencoderTraining -Model $fromCsv -Epochs 2 -ThreadCount 1 | Out-Null
+            $file = Join-Path $TestDrive 'windows-5min.aemodel'
+            Export-Autoencoder -Model $fromPipe -LiteralPath $file
+            $saved = Import-Autoencoder -LiteralPath $file
+            foreach ($model in $fromPipe, $fromCsv, $saved) {
+                @($log | ConvertTo-LogWindow @window -Interval 00:05:00 -Model $model) | Should -HaveCount 48
+                $thrown = $null
+                try { $log | ConvertTo-LogWindow @window -Interval 00:15:00 -Model $model | Out-Null } catch { $thrown = $_ }
+                $thrown.FullyQualifiedErrorId | Should -Be 'LogIntervalMismatch,AutoencoderPS.Commands.ConvertToLogWindowCommand'
+                $thrown.TargetObject | Should -Be ([timespan]'00:15:00')
+                "$thrown" | Should -BeLike '*trained on log windows of 00:05:00, and -Interval is 00:15:00*'
+            }
         }
     }
 
@@ -303,8 +481,10 @@ Describe 'ConvertTo-LogWindow' {
             }
             $w = @($events | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:15:00' -CountBy Id, LevelDisplayName -GroupBy MachineName)
             $w | Should -HaveCount 2
-            $w[0].IntervalStart | Should -Be ([datetime]'2026-01-05 08:00')
-            $w[0].IntervalStart.Kind | Should -Be 'Local'
+            # A Local DateTime states its instant: the window is that instant, written with this computer's offset.
+            $w[0].IntervalStart | Should -BeOfType [datetimeoffset]
+            $w[0].IntervalStart.DateTime | Should -Be ([datetime]'2026-01-05 08:00')
+            $w[0].IntervalStart.UtcDateTime | Should -Be ([datetime]::new(2026, 1, 5, 8, 0, 0, [DateTimeKind]::Local).ToUniversalTime())
             $w[0].MachineName | Should -Be 'dc01'
             $w[0].EventCount | Should -Be 5
             $w[0].'Id=4625' | Should -Be 2

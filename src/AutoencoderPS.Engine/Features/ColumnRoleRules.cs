@@ -220,6 +220,38 @@ namespace AutoencoderPS.Engine.Features
             columns != null && string.Equals(column.Trim(), "id", StringComparison.Ordinal) &&
             columns.Any(c => string.Equals(c.Trim(), "us", StringComparison.Ordinal)) && columns.Any(c => string.Equals(c.Trim(), "sy", StringComparison.Ordinal));
 
+        /// <summary>
+        /// The group column of log windows (ConvertTo-LogWindow -GroupBy), or null: the one column between a first column
+        /// named IntervalStart and a third named EventCount, the order ConvertTo-LogWindow writes them in and Export-Csv and
+        /// Import-Csv (or a file read with -Path) keep. Its values name groups (a shard, a port, an event level), whatever
+        /// they look like: a category, so that a model knows its groups and a silent one is still a row.
+        /// </summary>
+        public static string? LogWindowGroup(IReadOnlyList<string> columns) =>
+            columns.Count >= 3 && string.Equals(columns[0].Trim(), "IntervalStart", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(columns[2].Trim(), "EventCount", StringComparison.OrdinalIgnoreCase) ? columns[1] : null;
+
+        /// <summary>
+        /// The interval of log windows (ConvertTo-LogWindow's rows: a first column IntervalStart, and EventCount second, or
+        /// third after the group column), or null for other rows or fewer than two interval starts: the shortest step
+        /// between two of their starts (by instant where the time states one), since every interval of the range is a row.
+        /// </summary>
+        public static TimeSpan? LogWindowInterval(IReadOnlyList<IRecord> records, IReadOnlyList<string> columns, System.Globalization.CultureInfo culture)
+        {
+            if (columns.Count < 2 || !string.Equals(columns[0].Trim(), "IntervalStart", StringComparison.OrdinalIgnoreCase)) return null;
+            if (!string.Equals(columns[1].Trim(), "EventCount", StringComparison.OrdinalIgnoreCase) && LogWindowGroup(columns) == null) return null;
+            var starts = new SortedSet<long>();
+            foreach (var record in records)
+                if (record.TryGetValue(columns[0], out var value) && TimestampParser.TryRead(value, culture, out var written, out var instant))
+                    starts.Add((instant ?? written).Ticks);
+            long? step = null, previous = null;
+            foreach (long t in starts)
+            {
+                if (previous is long p && (step == null || t - p < step)) step = t - p;
+                previous = t;
+            }
+            return step is long s ? TimeSpan.FromTicks(s) : null;
+        }
+
         public static bool IsIdName(string name) => IdName.IsMatch(name.Trim()) || IdWords.Contains(name.Trim());
 
         /// <summary>

@@ -40,9 +40,10 @@ namespace AutoencoderPS.Engine.Features
         {
         }
 
-        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null)
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null)
         {
             this.columns = columns.ToArray();
+            LogWindowInterval = logWindowInterval;
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -95,6 +96,12 @@ namespace AutoencoderPS.Engine.Features
         // profile that would devirtualize IReadOnlyList's members.
         private readonly FeatureColumn[] columns;
         public IReadOnlyList<IgnoredColumn> Ignored { get; }
+
+        /// <summary>
+        /// The interval of the log windows (ConvertTo-LogWindow) the schema was inferred from, or null for other rows: their
+        /// counts are per interval, so windows of another length are another measure (ColumnRoleRules.LogWindowInterval).
+        /// </summary>
+        public TimeSpan? LogWindowInterval { get; }
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>Number of feature columns.</summary>
@@ -220,6 +227,7 @@ namespace AutoencoderPS.Engine.Features
 
             var chosen = new List<FeatureColumn>();
             var ignored = new List<IgnoredColumn>();
+            var logWindowGroup = ColumnRoleRules.LogWindowGroup(columns);
             void Ignore(string column, string reason)
             {
                 ignored.Add(new IgnoredColumn(column, reason));
@@ -267,6 +275,26 @@ namespace AutoencoderPS.Engine.Features
                 }
                 var role = profile.SuggestRole();
                 string counts = profile.ToString();
+                // Log windows' group column: numbers there name groups (shard 1, 2, 3), and as a numeric feature the model
+                // would not know its groups, so a group that falls silent would have no row to score.
+                if (role == ColumnRole.Numeric && string.Equals(column, logWindowGroup, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (profile.FewValues)
+                    {
+                        chosen.Add(new FeatureColumn(column, ColumnRole.Categorical));
+                        notes.Add($"Column '{column}': categorical feature, the group column of log windows (its numbers name groups; {counts}).");
+                    }
+                    else if (!wanted)
+                    {
+                        Ignore(column, $"the group column of log windows, with more values than a category holds (at most {MaxCategories}; {counts})");
+                    }
+                    else
+                    {
+                        chosen.Add(new FeatureColumn(column, ColumnRole.Numeric));
+                        notes.Add($"Column '{column}': numeric feature, named with -Feature (the group column of log windows, with more values than a category holds; {counts}).");
+                    }
+                    continue;
+                }
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
                 var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
                 // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
@@ -339,7 +367,7 @@ namespace AutoencoderPS.Engine.Features
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
             }
-            return new FeatureSchema(chosen, ignored);
+            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture));
         }
 
         /// <summary>
@@ -822,6 +850,9 @@ namespace AutoencoderPS.Engine.Features
                 if (IsIdentifier || distinct.Count > MaxCategories) return null;
                 return ColumnRole.Categorical;
             }
+
+            /// <summary>Few enough distinct values for a category (numbers counted as their text).</summary>
+            public bool FewValues => distinct.Count <= MaxCategories;
 
             private bool IsIdentifier => Present >= 20 && distinct.Count >= IdentifierShare * Present;
 

@@ -168,7 +168,7 @@ namespace AutoencoderPS.Engine.Features
             var columns = new FeatureColumn[roles.Count];
             ColumnParallel.For(roles.Count, rows.Count, threads, i => columns[i] = FitColumn(i));
             var fitted = columns.ToList();
-            var schema = new FeatureSchema(fitted, roles.Ignored);
+            var schema = new FeatureSchema(fitted, roles.Ignored, roles.LogWindowInterval);
             var inputs = new List<double[]>(rows.Count);
             var imputed = new ImputedCells();
             for (int r = 0; r < rows.Count; r++)

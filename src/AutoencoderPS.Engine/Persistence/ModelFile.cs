@@ -61,7 +61,8 @@ namespace AutoencoderPS.Engine.Persistence
         // (Features[].CountLimit, CountGroups[].Limits), so loading computes none (a reader without them computes the same);
         // and Features[].CountPending, a sparse count training saw no event of, whose rate an -Incremental run with events
         // learns (a reader without it, as a file before it, leaves such a feature unwatched for good, as before: scoring is
-        // the same either way).
+        // the same either way). Also within version 9: LogWindowInterval, the interval of the log windows a model was
+        // trained on (ConvertTo-LogWindow -Model refuses another); a reader without it, as a file before it, checks none.
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -470,6 +471,9 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? GroupBy { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? MaxGap { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? UsualInterval { get; set; }
+            // The interval of the log windows the model was trained on (added within format version 9; absent: not known,
+            // as in a file written before it or a model of other rows).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? LogWindowInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
             // The zone of times written without an offset (added within format version 6; absent: times as written, as
@@ -527,6 +531,7 @@ namespace AutoencoderPS.Engine.Persistence
                         CountPending = model.CountBursts?.Pending[i] == true ? true : null,
                     }).ToList(),
                     IgnoredColumns = schema.Ignored.Select(i => new IgnoredMetadata { Name = i.Name, Reason = i.Reason }).ToList(),
+                    LogWindowInterval = schema.LogWindowInterval,
                     Inputs = schema.SlotNames.Select((name, j) => new SlotMetadata
                     {
                         Name = name,
@@ -608,11 +613,13 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
+                if (LogWindowInterval != null && LogWindowInterval <= TimeSpan.Zero)
+                    throw new InvalidDataException("its log windows' interval is not a positive time span");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
                     WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics, f.Counter == true)),
-                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)));
+                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)), LogWindowInterval);
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");

@@ -9,6 +9,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Modeling;
 using AutoencoderPS.Engine.Logs;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
@@ -29,6 +30,13 @@ namespace AutoencoderPS.Commands
         public const string TypeName = "AutoencoderPS.LogWindow";
 
         private LogWindowAggregator aggregator = null!;
+        private LogTimeAxis axis = null!;
+        // The model's groups and count columns, for an aggregator made again once the first record chose the time line.
+        private IEnumerable<string>? knownColumns, knownGroups;
+        private bool aggregatorPlaced;
+        // The earliest and latest record left out by -Start/-End (keys on the time line), to say where the records were.
+        private DateTime? firstOutside, lastOutside;
+        private long noOffsetRecords;
         private CultureInfo culture = null!;
         private long row;
         private long rowsRead;
@@ -82,14 +90,38 @@ namespace AutoencoderPS.Commands
         [ArgumentCompleter(typeof(CultureCompleter))]
         public CultureInfo? Culture { get; set; }
 
+        /// <summary>
+        /// The zone of the log's clock times (a time without an offset is read as its local time) and of the windows'
+        /// IntervalStart; windows are then cut on instants. Not given: times that state their instant are windowed by it and
+        /// written in this computer's zone; a log of clock times alone is windowed by its clock times.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TimeZoneCompleter))]
+        public string? TimeZone { get; set; }
+
         protected override void BeginProcessing()
         {
             culture = Culture ?? DataCulture;
-            IEnumerable<string>? knownColumns = null;
-            IEnumerable<string>? knownGroups = null;
+            try
+            {
+                axis = new LogTimeAxis(TimeZone != null ? SeriesTime.Zone(TimeZone) : null);
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, TimeZone));
+            }
             if (Model != null)
             {
                 ThrowIfNotTrained(Model);
+                // Counts per interval: windows of another length are another measure, and nearly every one looks anomalous.
+                var trained = Model.Schema?.LogWindowInterval
+                    ?? (Model.Settings.IsWindowed && string.Equals(Model.Settings.TimeProperty, "IntervalStart", StringComparison.OrdinalIgnoreCase) ? Model.UsualInterval : null);
+                if (trained is TimeSpan trainedInterval && trainedInterval != Interval)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.LogIntervalMismatch,
+                        $"The model was trained on log windows of {trainedInterval}, and -Interval is {Interval}: its counts are per {trainedInterval}, so " +
+                        $"windows of {Interval} would score as anomalies (or hide them). Use -Interval {trainedInterval}, or train a model on windows of {Interval}."),
+                        ErrorIds.LogIntervalMismatch, Interval));
                 knownColumns = Model.Features;
                 foreach (var p in CountBy)
                     if (!Model.Features.Any(f => f.StartsWith(p + "=", StringComparison.OrdinalIgnoreCase)))
@@ -99,15 +131,29 @@ namespace AutoencoderPS.Commands
                 {
                     var groupFeature = Model.FeatureColumns.FirstOrDefault(c => string.Equals(c.Name, GroupBy, StringComparison.OrdinalIgnoreCase));
                     if (groupFeature != null && groupFeature.Role == ColumnRole.Categorical) knownGroups = groupFeature.Categories;
+                    else if (groupFeature != null)
+                        // A model trained before the group column of log windows was always a category (numeric group values).
+                        WriteWarning($"The model reads the group column '{GroupBy}' as numbers, so it does not know its groups: a group none of whose " +
+                            "records arrives gets no rows, and its silence is never scored. Train the model again on the windows (their group column is " +
+                            "then a category).");
                 }
             }
+            // Made now to check the arguments; made again on the time line the first record chooses (-Start and -End as
+            // instants), unless -TimeZone chose it.
+            MakeAggregator();
+            if (axis.Instants != null) aggregatorPlaced = true;
+        }
+
+        private void MakeAggregator()
+        {
             try
             {
-                aggregator = new LogWindowAggregator(Interval, CountBy, Measure, Start, End, GroupBy != null, knownColumns, knownGroups, MaxValueCount);
+                aggregator = new LogWindowAggregator(Interval, CountBy, Measure, axis.Bound(Start, nameof(Start)), axis.Bound(End, nameof(End)),
+                    GroupBy != null, knownColumns, knownGroups, MaxValueCount);
             }
             catch (AutoencoderException e)
             {
-                ThrowTerminatingError(EngineError(e, e.ErrorId == ErrorIds.InvalidLogRange ? End : Interval));
+                ThrowTerminatingError(EngineError(e, e.ErrorId == ErrorIds.InvalidLogInterval ? Interval : e.ErrorId == ErrorIds.InvalidLogRange ? End : Start));
             }
         }
 
@@ -124,7 +170,7 @@ namespace AutoencoderPS.Commands
                     "Name the time property with -TimeProperty (for Get-WinEvent: TimeCreated).", input));
                 return;
             }
-            if (!TimestampParser.TryRead(timeValue, culture, out var timestamp))
+            if (!TimestampParser.TryRead(timeValue, culture, out var timestamp, out var instant))
             {
                 bool timeOfDay = TimestampParser.IsTimeOfDay(timeValue);
                 // The reason names the culture when it is about the culture (a slash date in the other order); else it is said here.
@@ -145,6 +191,27 @@ namespace AutoencoderPS.Commands
             }
             timesOfDayInARow = 0;
             slashDates.Add(timeValue);
+            switch (axis.Place(timestamp, instant, out var key))
+            {
+                case LogTimeAxis.Outcome.NoOffset:
+                    noOffsetRecords++;
+                    WriteError(RowError(ErrorIds.LogTimeWithoutOffset,
+                        $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', a clock time without an offset, while the records before it state " +
+                        "their instant (an offset, a Z, or a DateTime of kind Utc or Local): it can't be placed among them.",
+                        "Give the zone its clock times are written in with -TimeZone (such as -TimeZone 'Europe/Berlin').", input));
+                    return;
+                case LogTimeAxis.Outcome.Nonexistent:
+                    WriteError(RowError(ErrorIds.TimeValueNonexistent,
+                        $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which does not exist in time zone '{axis.Zone.Id}': " +
+                        "its clocks skip that hour when they go forward.",
+                        "The clock that wrote it does not keep that zone: give the zone it keeps with -TimeZone, or have it write times with their offset.", input));
+                    return;
+            }
+            if (!aggregatorPlaced)
+            {
+                aggregatorPlaced = true;
+                if (axis.Instants == true) MakeAggregator();
+            }
 
             string? group = null;
             if (GroupBy != null && TryGet(record, GroupBy, out var groupValue)) group = Text(groupValue);
@@ -178,7 +245,11 @@ namespace AutoencoderPS.Commands
                 }
             }
 
-            aggregator.Add(timestamp, group, values, measured);
+            if (!aggregator.Add(key, group, values, measured))
+            {
+                if (firstOutside == null || key < firstOutside) firstOutside = key;
+                if (lastOutside == null || key > lastOutside) lastOutside = key;
+            }
             rowsRead++;
         }
 
@@ -192,6 +263,21 @@ namespace AutoencoderPS.Commands
             if (slashDates.Warning(culture, TimeProperty) is { } order) WriteWarning(order);
             if (aggregator.OutOfRangeCount > 0)
                 WriteVerbose($"{aggregator.OutOfRangeCount} event(s) outside the range from -Start to -End were left out.");
+            // Every record outside: the windows are all silence, which a model scores as an outage.
+            if (aggregator.EventCount == 0 && aggregator.OutOfRangeCount > 0)
+                WriteWarning($"All {aggregator.OutOfRangeCount} record(s) fell outside -Start/-End ({Range()}): the records run from " +
+                    $"{axis.Describe(firstOutside!.Value)} to {axis.Describe(lastOutside!.Value)}, so every window is empty. " +
+                    (axis.Instants == true
+                        ? $"A -Start or -End without an offset is a clock time of '{axis.Zone.Id}'{(axis.ZoneGiven ? "" : " (this computer's zone)")}; give -TimeZone, or write them with their offset."
+                        : "Check the dates of -Start and -End."));
+            if (axis.InstantsReadAsClock > 0)
+                WriteWarning($"{axis.InstantsReadAsClock} record(s) state their instant (an offset, a Z or a DateTime of kind Utc or Local), but the first " +
+                    "record's time was a clock time alone, so all were windowed by their clock time as written. Give the zone of the clock times with " +
+                    "-TimeZone to window every record by its instant.");
+            if (axis.Instants == true && !axis.ZoneGiven && axis.OtherOffsets.Count > 0)
+                WriteWarning($"Records were written at offset(s) {axis.OtherOffsetNames()}, and the windows are written in this computer's time zone " +
+                    $"('{axis.Zone.Id}'), whose clock their IntervalStart (and a model's hour features) follows. Give the log's zone with -TimeZone " +
+                    "(-TimeZone 'UTC' for UTC) to write them in it.");
 
             var countColumns = aggregator.CountColumns;
             var measureColumns = aggregator.MeasureColumns;
@@ -223,7 +309,7 @@ namespace AutoencoderPS.Commands
                 var window = windows.Current;
                 var output = new PSObject();
                 output.TypeNames.Insert(0, TypeName);
-                output.Properties.Add(new PSNoteProperty("IntervalStart", window.IntervalStart));
+                output.Properties.Add(new PSNoteProperty("IntervalStart", axis.Written(window.IntervalStart)));
                 if (GroupBy != null) output.Properties.Add(new PSNoteProperty(GroupBy, window.Group));
                 output.Properties.Add(new PSNoteProperty(EventCountColumn, window.Count));
                 for (int i = 0; i < countColumns.Count; i++)
@@ -232,6 +318,12 @@ namespace AutoencoderPS.Commands
                     output.Properties.Add(new PSNoteProperty(measureColumns[i], window.Measures[i]));
                 WriteObject(output);
             }
+        }
+
+        private string Range()
+        {
+            string Bound(DateTime? b, string name) => b is DateTime t ? $"{name} {axis.Describe(axis.Bound(t, name)!.Value)}" : $"no {name}";
+            return $"{Bound(Start, "-Start")} to {Bound(End, "-End")}";
         }
 
         private bool TryGet(PSObjectRecord input, string name, out object? value)

@@ -150,6 +150,8 @@ namespace AutoencoderPS.Errors
             [InvalidMaxValueCount] = ErrorCategory.InvalidArgument,
             [LogWindowRangeTooLarge] = ErrorCategory.LimitsExceeded,
             [InvalidLogTimestamp] = ErrorCategory.InvalidData,
+            [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
+            [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
 
             // Scheduled tasks

@@ -190,5 +190,54 @@ namespace AutoencoderPS.Engine.Tests
             var timed = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: true);
             Assert.Equal(ColumnRole.Timestamp, timed.Columns.Single(c => c.Name == "Timestamp").Role);
         }
+
+        [Fact]
+        public void TheGroupColumnOfLogWindowsIsCategoricalWhateverItsValues()
+        {
+            // ConvertTo-LogWindow -GroupBy Shard: IntervalStart, Shard, EventCount, ... (also after Export-Csv/Import-Csv).
+            List<IRecord> Windows(params string[] order) => Enumerable.Range(0, 96).Select(i =>
+            {
+                var cells = new Dictionary<string, string>
+                {
+                    ["IntervalStart"] = new DateTime(2026, 1, 5).AddHours(i / 3).ToString("o", Invariant),
+                    ["Shard"] = (i % 3 + 1).ToString(Invariant),
+                    ["EventCount"] = (100 + i % 7).ToString(Invariant),
+                    ["Level=Info"] = (100 + i % 7).ToString(Invariant),
+                };
+                return (IRecord)new TestRecord(order.Select(c => (c, (object?)cells[c])).ToArray());
+            }).ToList();
+
+            var schema = FeatureSchema.Infer(Windows("IntervalStart", "Shard", "EventCount", "Level=Info"), null, null, Invariant, out var notes, out _);
+            var shard = schema.Columns.Single(c => c.Name == "Shard");
+            Assert.Equal(ColumnRole.Categorical, shard.Role);
+            Assert.Contains(notes, n => n.Contains("'Shard': categorical feature, the group column of log windows", StringComparison.Ordinal));
+            // Named with -Feature too.
+            var named = FeatureSchema.Infer(Windows("IntervalStart", "Shard", "EventCount", "Level=Info"), new[] { "Shard", "EventCount" }, null, Invariant, out _, out _);
+            Assert.Equal(ColumnRole.Categorical, named.Columns.Single(c => c.Name == "Shard").Role);
+            // Another shape is no log window: numbers stay numbers.
+            var other = FeatureSchema.Infer(Windows("Shard", "IntervalStart", "EventCount", "Level=Info"), null, null, Invariant, out _, out _);
+            Assert.Equal(ColumnRole.Numeric, other.Columns.Single(c => c.Name == "Shard").Role);
+            Assert.Equal("Shard", ColumnRoleRules.LogWindowGroup(new[] { "IntervalStart", "Shard", "EventCount" }));
+            Assert.Null(ColumnRoleRules.LogWindowGroup(new[] { "IntervalStart", "EventCount", "Level=Info" }));
+        }
+
+        [Fact]
+        public void TheIntervalOfLogWindowsIsKeptInTheSchema()
+        {
+            // Three groups a row each per 20 minutes; the starts as ConvertTo-LogWindow writes them with an offset, across
+            // Berlin's autumn change (the clock time repeats an hour; the instants step 20 minutes throughout).
+            var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+            var first = new DateTimeOffset(2026, 10, 25, 0, 0, 0, TimeSpan.FromHours(2));
+            var records = Enumerable.Range(0, 60).Select(i => (IRecord)new TestRecord(
+                ("IntervalStart", TimeZoneInfo.ConvertTime(first.AddMinutes(20 * (i / 3)), berlin)),
+                ("Shard", (i % 3).ToString(Invariant)),
+                ("EventCount", (10 + i % 4).ToString(Invariant)))).ToList();
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _);
+            Assert.Equal(TimeSpan.FromMinutes(20), schema.LogWindowInterval);
+            // Other rows have none.
+            var metrics = Enumerable.Range(0, 60).Select(i => (IRecord)new TestRecord(
+                ("Timestamp", first.AddMinutes(i)), ("EventCount", (10 + i % 4).ToString(Invariant)))).ToList();
+            Assert.Null(FeatureSchema.Infer(metrics, null, null, Invariant, out _).LogWindowInterval);
+        }
     }
 }
