@@ -748,6 +748,45 @@ Describe 'Real-world exports: missing values' {
         Get-DoubleBits $scored[1].AnomalyScore | Should -Not -Be (Get-DoubleBits $scored[0].AnomalyScore)
     }
 
+    It 'reads infinity written as pwsh under en-US and ICU cultures write it (∞, -∞) as a missing value, piped, from -Path and in the scheduled job' {
+        # '{0}' -f [double]::PositiveInfinity is '∞' under en-US: such a value was InvalidFeatureValue, called a number
+        # with a decimal comma, and the advice (-Culture de-DE) failed training outright.
+        $folder = Join-Path $TestDrive 'infinity'
+        $null = New-Item -ItemType Directory -Path $folder
+        $file = Join-Path $folder 'inf.csv'
+        $random = [System.Random]::new(11)
+        $lines = @('cpu,mem') + @(for ($i = 0; $i -lt 300; $i++) {
+                $cpu = switch ($i) { 100 { '∞' } 200 { '-∞' } 250 { '−∞' } default { (20 + 10 * $random.NextDouble()).ToString('F3', $invariant) } }
+                '{0},{1}' -f $cpu, (50 + 5 * $random.NextDouble()).ToString('F3', $invariant)
+            })
+        [System.IO.File]::WriteAllLines($file, $lines)
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 2
+        $null = Invoke-AutoencoderTraining -Model $model -Path $file -Epochs 3 -ThreadCount 1 -ErrorVariable trainFailed -WarningVariable trainSaid -WarningAction SilentlyContinue
+        $trainFailed | Should -BeNullOrEmpty
+        @($model.FeatureColumns.Name) | Should -Be @('cpu', 'mem')
+        "$trainSaid" | Should -Not -BeLike '*de-DE*'
+
+        $fromFile = @(Test-Anomaly -Model $model -Path $file -ThreadCount 1 -ErrorVariable fileFailed)
+        $piped = @(Import-Csv -LiteralPath $file | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable pipedFailed)
+        $modelPath = Join-Path $folder 'inf.aemodel'
+        Export-Autoencoder -Model $model -Path $modelPath
+        $output = Join-Path $folder 'inf-scored.csv'
+        $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $file -OutputPath $output -ThreadCount 1 -ErrorVariable jobFailed
+        $job = @(Import-Csv -LiteralPath $output)
+
+        $fileFailed | Should -BeNullOrEmpty
+        $pipedFailed | Should -BeNullOrEmpty
+        $jobFailed | Should -BeNullOrEmpty
+        $fromFile | Should -HaveCount 300
+        $job | Should -HaveCount 300
+        foreach ($i in 100, 200, 250) {
+            @($fromFile[$i].ImputedFeatures) | Should -Be @('cpu') -Because "row $i is infinite"
+            @($piped[$i].ImputedFeatures) | Should -Be @('cpu')
+            $job[$i].ImputedFeatures | Should -Be 'cpu'
+        }
+        @($fromFile | Where-Object { $_.ImputedFeatures.Count -gt 0 }) | Should -HaveCount 3
+    }
+
     It 'Test-Anomaly -RejectMissing rejects rows with a missing value (EmptyFeatureValue) and scores the rest unchanged' {
         $all = @(Test-Anomaly -Model $m -Path $fileA)
         $errs = $null

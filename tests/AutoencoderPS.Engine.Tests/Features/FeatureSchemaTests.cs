@@ -570,6 +570,9 @@ namespace AutoencoderPS.Engine.Tests
             { "NaN", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { "Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { "-Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            // pwsh under en-US writes [double]::PositiveInfinity as "∞": it was NotNumeric, told to be a decimal-comma number.
+            { "∞", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "-∞", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { double.NaN, FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { float.PositiveInfinity, FeatureValueProblem.Empty, "EmptyFeatureValue" },
         };
