@@ -748,6 +748,45 @@ Describe 'Real-world exports: missing values' {
         Get-DoubleBits $scored[1].AnomalyScore | Should -Not -Be (Get-DoubleBits $scored[0].AnomalyScore)
     }
 
+    It 'reads infinity written as pwsh under en-US and ICU cultures write it (∞, -∞) as a missing value, piped, from -Path and in the scheduled job' {
+        # '{0}' -f [double]::PositiveInfinity is '∞' under en-US: such a value was InvalidFeatureValue, called a number
+        # with a decimal comma, and the advice (-Culture de-DE) failed training outright.
+        $folder = Join-Path $TestDrive 'infinity'
+        $null = New-Item -ItemType Directory -Path $folder
+        $file = Join-Path $folder 'inf.csv'
+        $random = [System.Random]::new(11)
+        $lines = @('cpu,mem') + @(for ($i = 0; $i -lt 300; $i++) {
+                $cpu = switch ($i) { 100 { '∞' } 200 { '-∞' } 250 { '−∞' } default { (20 + 10 * $random.NextDouble()).ToString('F3', $invariant) } }
+                '{0},{1}' -f $cpu, (50 + 5 * $random.NextDouble()).ToString('F3', $invariant)
+            })
+        [System.IO.File]::WriteAllLines($file, $lines)
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 2
+        $null = Invoke-AutoencoderTraining -Model $model -Path $file -Epochs 3 -ThreadCount 1 -ErrorVariable trainFailed -WarningVariable trainSaid -WarningAction SilentlyContinue
+        $trainFailed | Should -BeNullOrEmpty
+        @($model.FeatureColumns.Name) | Should -Be @('cpu', 'mem')
+        "$trainSaid" | Should -Not -BeLike '*de-DE*'
+
+        $fromFile = @(Test-Anomaly -Model $model -Path $file -ThreadCount 1 -ErrorVariable fileFailed)
+        $piped = @(Import-Csv -LiteralPath $file | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable pipedFailed)
+        $modelPath = Join-Path $folder 'inf.aemodel'
+        Export-Autoencoder -Model $model -Path $modelPath
+        $output = Join-Path $folder 'inf-scored.csv'
+        $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $file -OutputPath $output -ThreadCount 1 -ErrorVariable jobFailed
+        $job = @(Import-Csv -LiteralPath $output)
+
+        $fileFailed | Should -BeNullOrEmpty
+        $pipedFailed | Should -BeNullOrEmpty
+        $jobFailed | Should -BeNullOrEmpty
+        $fromFile | Should -HaveCount 300
+        $job | Should -HaveCount 300
+        foreach ($i in 100, 200, 250) {
+            @($fromFile[$i].ImputedFeatures) | Should -Be @('cpu') -Because "row $i is infinite"
+            @($piped[$i].ImputedFeatures) | Should -Be @('cpu')
+            $job[$i].ImputedFeatures | Should -Be 'cpu'
+        }
+        @($fromFile | Where-Object { $_.ImputedFeatures.Count -gt 0 }) | Should -HaveCount 3
+    }
+
     It 'Test-Anomaly -RejectMissing rejects rows with a missing value (EmptyFeatureValue) and scores the rest unchanged' {
         $all = @(Test-Anomaly -Model $m -Path $fileA)
         $errs = $null
@@ -1390,6 +1429,80 @@ Describe 'Real-world exports: Get-Counter sample sets' {
         $scored = @($web02 | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable scoreFailed -ErrorAction SilentlyContinue 3>$null)
         $scored.Count | Should -Be 197
         @($scoreFailed | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*' }) | Should -Be @('MissingFeatureColumn', 'MissingFeatureColumn', 'MissingFeatureColumn')
+    }
+}
+
+Describe 'Real-world exports: a typeperf export and Get-Counter sample sets of the same samples' {
+    # The same counters, logged by typeperf/relog (a CSV whose time column names its zone and holds that zone's clock times,
+    # the hour repeated when clocks go back included) and read live by Get-Counter (sample sets whose Timestamp is a
+    # DateTime of this machine's clock). A window model trained on either was refused the other: FeatureColumnsMissing,
+    # lacks '(PDH-CSV 4.0) ...' for sample sets, lacks 'Timestamp' for the export.
+    BeforeAll {
+        $script:pdhSummer = '(PDH-CSV 4.0) (Pacific Daylight Time)(420)'
+        $pacific = [System.TimeZoneInfo]::FindSystemTimeZoneById('America/Los_Angeles')
+        $cpuPath = '\\web01\processor(_total)\% processor time'
+        $memoryPath = '\\web01\memory\available mbytes'
+
+        # Rows a minute apart from $Start (UTC): the export's file and the sample sets of the same values.
+        function New-SameSamples([datetime] $Start, [int] $Count, [int] $Seed, [string] $Path, [int[]] $Spike = @()) {
+            $random = [System.Random]::new($Seed)
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $lines.Add(('"{0}","{1}","{2}"' -f $pdhSummer, $cpuPath, $memoryPath))
+            $sets = for ($i = 0; $i -lt $Count; $i++) {
+                $utc = [datetime]::SpecifyKind($Start.AddMinutes($i), 'Utc')
+                $load = 0.5 + 0.3 * [math]::Sin(2 * [math]::PI * $i / 60) + 0.05 * $random.NextDouble()
+                if ($Spike -contains $i) { $load += 0.6 }
+                $cpu = (100 * $load).ToString('F3', $invariant)
+                $memory = (8000 - 4000 * $load + 50 * $random.NextDouble()).ToString('F3', $invariant)
+                $local = [System.TimeZoneInfo]::ConvertTimeFromUtc($utc, $pacific).ToString('MM/dd/yyyy HH:mm:ss.fff', $invariant)
+                $lines.Add(('"{0}","{1}","{2}"' -f $local, $cpu, $memory))
+                [pscustomobject]@{
+                    PSTypeName     = 'Microsoft.PowerShell.Commands.GetCounter.PerformanceCounterSampleSet'
+                    Timestamp      = $utc.ToLocalTime()
+                    CounterSamples = @(
+                        [pscustomobject]@{ Path = $cpuPath; InstanceName = '_total'; CookedValue = [double]::Parse($cpu, $invariant) }
+                        [pscustomobject]@{ Path = $memoryPath; InstanceName = ''; CookedValue = [double]::Parse($memory, $invariant) })
+                }
+            }
+            [System.IO.File]::WriteAllLines($Path, $lines)
+            $sets
+        }
+        $script:trainFile = Join-Path $TestDrive 'typeperf-train.csv'
+        $script:scoreFile = Join-Path $TestDrive 'typeperf-score.csv'
+        $script:trainSets = @(New-SameSamples ([datetime]'2026-10-29 00:00') 400 1 $trainFile)
+        # 00:00 to 03:59 Pacific time on 1 November 2026, when clocks go back at 02:00: the export writes 01:00-01:59 twice.
+        $script:scoreSets = @(New-SameSamples ([datetime]'2026-11-01 07:00') 300 2 $scoreFile -Spike (200..203))
+    }
+
+    It 'scores the sample sets with a model trained on the export, as the export itself' {
+        $model = New-Autoencoder -HiddenLayer 8, 3 -WindowSize 4 -TimeProperty $pdhSummer -Seed 3
+        $null = Invoke-AutoencoderTraining -Model $model -Path $trainFile -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
+
+        $fromFile = @(Test-Anomaly -Model $model -Path $scoreFile -ThreadCount 1 -ErrorVariable fileFailed 3>$null)
+        $fromSets = @($scoreSets | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable setFailed 3>$null)
+
+        $fileFailed | Should -BeNullOrEmpty
+        $setFailed | Should -BeNullOrEmpty
+        $fromSets.Count | Should -Be $fromFile.Count
+        @($fromSets.AnomalyScore) | Should -Be @($fromFile.AnomalyScore)
+        $fromSets[203].IsAnomaly | Should -BeTrue
+    }
+
+    It 'scores the export with a model trained on the sample sets (-TimeProperty Timestamp), its times read in the zone it names' {
+        $model = New-Autoencoder -HiddenLayer 8, 3 -WindowSize 4 -TimeProperty Timestamp -Seed 3
+        $null = $trainSets | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1 -WarningAction SilentlyContinue
+
+        $fromSets = @($scoreSets | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable setFailed 3>$null)
+        # Read as written, the repeated hour was a step back: 60 rows refused as out of order.
+        $fromFile = @(Test-Anomaly -Model $model -Path $scoreFile -ThreadCount 1 -ErrorVariable fileFailed 3>$null)
+        $piped = @(Import-Csv -LiteralPath $scoreFile | Test-Anomaly -Model $model -ThreadCount 1 -ErrorVariable pipedFailed 3>$null)
+
+        $setFailed | Should -BeNullOrEmpty
+        $fileFailed | Should -BeNullOrEmpty
+        $pipedFailed | Should -BeNullOrEmpty
+        $fromFile.Count | Should -Be $fromSets.Count
+        @($fromFile.AnomalyScore) | Should -Be @($fromSets.AnomalyScore)
+        @($piped.AnomalyScore) | Should -Be @($fromSets.AnomalyScore)
     }
 }
 

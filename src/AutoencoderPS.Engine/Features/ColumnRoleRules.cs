@@ -268,8 +268,11 @@ namespace AutoencoderPS.Engine.Features
         /// seconds or milliseconds (false: a counter that reads as epoch times is a counter, not a time).
         /// </summary>
         public static RecognisedColumn? Recognise(string column, ColumnRole? role, NumberSequence numbers, bool? agreesWithTime = null,
-            IReadOnlyCollection<string>? columns = null)
+            IReadOnlyCollection<string>? columns = null, string? hosts = null)
         {
+            // Numbers told within each host (HostSeries): say so, as in row order they go up and down.
+            string within = hosts == null ? "" : $" within each value of '{hosts}'";
+            string windowModel = hosts == null ? "a sliding-window model (-WindowSize)" : $"a sliding-window model (-WindowSize, -GroupBy {hosts})";
             if (IsLabelName(column))
                 return new RecognisedColumn("a label column: the answer, not an observation", false);
             if (IsScoringOutput(column))
@@ -286,11 +289,11 @@ namespace AutoencoderPS.Engine.Features
                 return new RecognisedColumn(highMs ? "epoch milliseconds (Unix time)" : "epoch seconds (Unix time)", true);
             // The steps counted, not the numbers: the groups of a sliding window (merged) may hold one number each.
             if (numbers.AllIntegers && numbers.ConstantStep && numbers.Steps >= MinCounterRows - 1)
-                return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row"), false);
+                return new RecognisedColumn(FormattableString.Invariant($"a row counter: integers rising by {numbers.Step:G6} each row{within}"), false);
             if (counter)
                 return new RecognisedColumn(numbers.Wraps > 0
-                    ? FormattableString.Invariant($"a cumulative counter: it only rises, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column")
-                    : FormattableString.Invariant($"a cumulative counter: it only rises ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; a sliding-window model (-WindowSize) takes its rate, or give its change per interval as a column"), false, isCounter: true);
+                    ? FormattableString.Invariant($"a cumulative counter: it only rises{within}, and wraps at 2^32 ({numbers.Wraps} time(s) in {numbers.Min:G6} to {numbers.Max:G6}), so its level says nothing about the row; {windowModel} takes its rate, or give its change per interval as a column")
+                    : FormattableString.Invariant($"a cumulative counter: it only rises{within} ({numbers.Min:G6} to {numbers.Max:G6}), so every later row lies beyond the training rows; {windowModel} takes its rate, or give its change per interval as a column"), false, isCounter: true);
             return null;
         }
     }

@@ -240,6 +240,10 @@ namespace AutoencoderPS.Engine.Features
                 : columns;
             var profiles = ColumnProfile.Of(records,
                 ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
+            // A row model's numbers that are no counter in row order may be one within each host of rows interleaved.
+            var byHost = groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
+                ? HostSeriesOf(records, ordered, columns, profiles, culture)
+                : null;
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -297,6 +301,9 @@ namespace AutoencoderPS.Engine.Features
                 }
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
                 var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
+                if (special == null && byHost != null)
+                    foreach (var series in byHost[k])
+                        if ((special = ColumnRoleRules.Recognise(column, role, series.Numbers, profile.AgreesWithTime, columns, series.Hosts)) != null) break;
                 // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
                 // beyond the training rows from the first scored row on, whoever chose it.
                 if (special is { IsCounter: true } && counterRates)
@@ -368,6 +375,30 @@ namespace AutoencoderPS.Engine.Features
                     "Name the features with -Feature, or convert the values to numbers first.");
             }
             return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture));
+        }
+
+        /// <summary>
+        /// The numbers of the numeric columns among <paramref name="ordered"/> that the role rules take for a measurement in
+        /// row order, told within the hosts of each text column of <paramref name="columns"/> (<see cref="HostSeries"/>).
+        /// </summary>
+        private static IReadOnlyList<HostSeries>[] HostSeriesOf(IReadOnlyList<IRecord> records, IReadOnlyList<string> ordered,
+            IReadOnlyList<string> columns, ColumnProfile?[] profiles, CultureInfo culture)
+        {
+            var roles = new Dictionary<string, ColumnRole?>(StringComparer.OrdinalIgnoreCase);
+            var wanted = new double[]?[ordered.Count];
+            for (int k = 0; k < ordered.Count; k++)
+            {
+                if (profiles[k] is not { } profile) continue;
+                var role = roles[ordered[k]] = profile.SuggestRole();
+                if (role == ColumnRole.Numeric && profile.Numbers.Count >= ColumnRoleRules.MinCounterRows &&
+                    ColumnRoleRules.Recognise(ordered[k], role, profile.Numbers, profile.AgreesWithTime, columns) == null)
+                    wanted[k] = profile.NumberByRow;
+            }
+            if (wanted.All(w => w == null)) return ordered.Select(_ => (IReadOnlyList<HostSeries>)Array.Empty<HostSeries>()).ToArray();
+            // Columns of numbers or times are no hosts; a column excluded by the user (no profile) may be.
+            var hostColumns = columns.Where(c => !string.IsNullOrWhiteSpace(c) &&
+                !(roles.TryGetValue(c, out var role) && (role == ColumnRole.Numeric || role == ColumnRole.Timestamp))).ToArray();
+            return HostSeries.Of(records, hostColumns, wanted, culture);
         }
 
         /// <summary>
@@ -727,7 +758,7 @@ namespace AutoencoderPS.Engine.Features
                     var record = records[i];
                     double? unixSeconds = times[i] is DateTime at ? (at - DateTime.UnixEpoch).TotalSeconds : null;
                     for (int j = 0; j < profiles.Length; j++)
-                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, groups[i], unixSeconds);
+                        if (profiles[j] is { } p && record.TryGetValue(columns[j]!, out var value)) p.Add(value, culture, groups[i], unixSeconds, i, records.Count);
                 }
                 return profiles;
             }
@@ -750,7 +781,13 @@ namespace AutoencoderPS.Engine.Features
             private readonly NumberSequence numberSequence = new NumberSequence();
             private GroupedNumbers? byGroup;
 
-            private void Add(object? value, CultureInfo culture, string? group, double? unixSeconds)
+            /// <summary>
+            /// Without a group column, the number of each row (NaN where none), by the row's index: a row model's numbers
+            /// told again within each host (<see cref="HostSeries"/>) without reading them twice.
+            /// </summary>
+            public double[]? NumberByRow { get; private set; }
+
+            private void Add(object? value, CultureInfo culture, string? group, double? unixSeconds, int row, int rows)
             {
                 total++;
                 // Every present value counts as distinct, so a numeric column with some garbage is no category.
@@ -771,7 +808,12 @@ namespace AutoencoderPS.Engine.Features
                         timeCompared++;
                         if (Math.Abs(number - u) <= 86400 || Math.Abs(number / 1000 - u) <= 86400) timeAgreed++;
                     }
-                    if (group == null) numberSequence.Add(number);
+                    if (group == null)
+                    {
+                        numberSequence.Add(number);
+                        if (NumberByRow == null) { NumberByRow = new double[rows]; Array.Fill(NumberByRow, double.NaN); }
+                        NumberByRow[row] = number;
+                    }
                     else (byGroup ??= new GroupedNumbers()).Add(group, number);
                 }
                 if (outcome == NumberParser.Outcome.Number || outcome == NumberParser.Outcome.Empty) { numbers++; return; }

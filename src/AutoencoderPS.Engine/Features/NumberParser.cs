@@ -44,7 +44,7 @@ namespace AutoencoderPS.Engine.Features
                 case string text:
                     // Parse first: numbers are the common case, and NumberStyles.Float allows surrounding blanks.
                     if (TryReadPlainDecimal(text, culture, out number)) break;
-                    if (!double.TryParse(text, NumberStyles.Float, culture, out number))
+                    if (!double.TryParse(text, NumberStyles.Float, culture, out number) && !TryReadInfinity(text, culture, out number))
                         return IsMissingMarker(text) || IsDashPlaceholder(text) ? Outcome.Empty : Outcome.NotNumeric;
                     break;
                 default:
@@ -142,6 +142,30 @@ namespace AutoencoderPS.Engine.Features
             double value = mantissa;
             if (decimals > 0) value /= ExactPowersOfTen[decimals];
             number = negative ? -value : value;
+            return true;
+        }
+
+        /// <summary>
+        /// Text that names an infinity in another convention than <paramref name="culture"/>'s: "∞" (pwsh under en-US, and
+        /// ICU cultures, write [double]::PositiveInfinity so; the invariant culture writes "Infinity"), "Infinity" (where the
+        /// culture's symbol is "∞"), with a sign ("-", "+", or the minus sign U+2212 of sv-SE and others), and the culture's
+        /// own symbols. It is the non-finite number it names, a missing value as "Infinity" is, never text to tell apart
+        /// (UnreadNumbers: de-DE reads "∞", and it was called a number with a decimal comma).
+        /// </summary>
+        internal static bool TryReadInfinity(string text, CultureInfo culture, out double number)
+        {
+            number = double.NaN;
+            var t = text.AsSpan().Trim();
+            if (t.Length == 0 || t.Length > 12) return false;
+            var format = culture.NumberFormat;
+            if (t.Equals(format.PositiveInfinitySymbol, StringComparison.OrdinalIgnoreCase)) { number = double.PositiveInfinity; return true; }
+            if (t.Equals(format.NegativeInfinitySymbol, StringComparison.OrdinalIgnoreCase)) { number = double.NegativeInfinity; return true; }
+            bool negative = t[0] == '-' || t[0] == '\u2212';
+            if (negative || t[0] == '+') t = t.Slice(1);
+            if (!(t.SequenceEqual("∞") || t.Equals("Infinity", StringComparison.OrdinalIgnoreCase) ||
+                  t.Equals(format.PositiveInfinitySymbol, StringComparison.OrdinalIgnoreCase)))
+                return false;
+            number = negative ? double.NegativeInfinity : double.PositiveInfinity;
             return true;
         }
 

@@ -47,7 +47,9 @@ namespace AutoencoderPS.Engine.Features
         {
             var other = HasDecimalComma(culture) ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo("de-DE");
             bool groups = GroupedNumber.IsMatch(text);
-            if (double.TryParse(text, NumberStyles.Float, other, out _)) return groups ? UnreadNumberKind.EitherWay : UnreadNumberKind.OtherDecimal;
+            // An infinity ("∞", which de-DE reads) is no number written with the other decimal separator.
+            if (double.TryParse(text, NumberStyles.Float, other, out double number))
+                return !double.IsFinite(number) ? UnreadNumberKind.None : groups ? UnreadNumberKind.EitherWay : UnreadNumberKind.OtherDecimal;
             if (groups) return UnreadNumberKind.Grouped;
             return NumberWithUnit.IsMatch(text) ? UnreadNumberKind.WithUnit : UnreadNumberKind.None;
         }

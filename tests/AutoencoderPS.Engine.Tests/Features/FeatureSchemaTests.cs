@@ -163,6 +163,81 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("'bytes_total' (a cumulative counter", error.Message, StringComparison.Ordinal);
         }
 
+        // A Prometheus/Grafana long export: each minute, one row of each host, time-ordered (interleaved) or sorted by host.
+        // Each host's counters rise from a level of its own; cpu is a gauge.
+        private static List<IRecord> InterleavedHostRows(int minutes, string[] hosts, bool sortedByHost, string hostColumn = "instance")
+        {
+            var random = new Random(7);
+            var rows = new List<(int Host, int Minute, IRecord Row)>();
+            var requests = hosts.Select((_, h) => 1e6 * (h % 2 == 0 ? 9 : 1) + 1000 * h).ToArray();
+            var bytes = hosts.Select((_, h) => 5e11 - 1e9 * h).ToArray();
+            for (int m = 0; m < minutes; m++)
+                for (int h = 0; h < hosts.Length; h++)
+                {
+                    requests[h] += 3000 + random.Next(0, 600);
+                    bytes[h] += 2e6 + random.Next(0, 100000);
+                    rows.Add((h, m, new TestRecord(
+                        ("timestamp", (1793577600 + 60 * m).ToString(Invariant)),
+                        (hostColumn, hosts[h]),
+                        ("job", "node"),
+                        ("cpu_usage", (0.3 + 0.4 * random.NextDouble()).ToString("F4", Invariant)),
+                        ("http_requests_total", requests[h].ToString("R", Invariant)),
+                        ("node_network_receive_bytes", bytes[h].ToString("R", Invariant)))));
+                }
+            return (sortedByHost ? rows.OrderBy(r => r.Host).ThenBy(r => r.Minute) : rows.AsEnumerable()).Select(r => r.Row).ToList();
+        }
+
+        [Theory]
+        [InlineData(false, "instance")]
+        [InlineData(true, "instance")]
+        [InlineData(false, "machine")]
+        public void ARowModelLeavesOutCountersOfSeveralHostsInterleavedAsItDoesOneHostsCounters(bool sortedByHost, string hostColumn)
+        {
+            // Time-ordered, the counters went up and down between the hosts and were kept as levels: every row scored days
+            // later lay beyond them (2850 of 2850 normal rows flagged). Within each host they rise, in any order of the rows.
+            var records = InterleavedHostRows(400, new[] { "10.0.0.1:9100", "10.0.0.2:9100", "10.0.0.3:9100" }, sortedByHost, hostColumn);
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { hostColumn, "job", "cpu_usage" }, schema.Names);
+            var requests = Assert.Single(recognised, c => c.Name == "http_requests_total");
+            Assert.StartsWith("a cumulative counter: it only rises", requests.Reason, StringComparison.Ordinal);
+            var bytes = Assert.Single(recognised, c => c.Name == "node_network_receive_bytes");
+            Assert.StartsWith("a cumulative counter: it only rises", bytes.Reason, StringComparison.Ordinal);
+            if (!sortedByHost)
+                Assert.Contains($"within each value of '{hostColumn}'", bytes.Reason, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void ARowModelTellsCountersWithinAHostColumnItWasToldToLeaveOut()
+        {
+            var records = InterleavedHostRows(100, new[] { "web01", "web02" }, sortedByHost: false);
+
+            var schema = FeatureSchema.Infer(records, null, new[] { "instance" }, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "job", "cpu_usage" }, schema.Names);
+            Assert.Contains(recognised, c => c.Name == "http_requests_total");
+        }
+
+        [Fact]
+        public void GaugesSplitByAFewValuedTextColumnOrByAnIdentifierStayFeatures()
+        {
+            // No split of numbers that go up and down makes them rise: a gauge split by a site of three values is a gauge.
+            // Split into groups of a row each (a request id), nothing is left to fall, and a gauge named "_total" would pass
+            // for a counter that never moved: an identifier names no hosts.
+            var random = new Random(3);
+            var records = Enumerable.Range(0, 600).Select(i => (IRecord)new TestRecord(
+                ("request", $"req-{i:D5}"),
+                ("site", new[] { "north", "south", "east" }[random.Next(3)]),
+                ("latency", (20 + 10 * random.NextDouble()).ToString("F3", Invariant)),
+                ("queue_total", random.Next(0, 50).ToString(Invariant)))).ToList();
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out var recognised);
+
+            Assert.Equal(new[] { "site", "latency", "queue_total" }, schema.Names);
+            Assert.Empty(recognised);
+        }
+
         [Fact]
         public void ExcludingEveryUsableColumnThrowsNoNumericFeatures()
         {
@@ -495,6 +570,9 @@ namespace AutoencoderPS.Engine.Tests
             { "NaN", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { "Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { "-Infinity", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            // pwsh under en-US writes [double]::PositiveInfinity as "∞": it was NotNumeric, told to be a decimal-comma number.
+            { "∞", FeatureValueProblem.Empty, "EmptyFeatureValue" },
+            { "-∞", FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { double.NaN, FeatureValueProblem.Empty, "EmptyFeatureValue" },
             { float.PositiveInfinity, FeatureValueProblem.Empty, "EmptyFeatureValue" },
         };

@@ -143,6 +143,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(double.IsNaN(number) || !double.IsFinite(number));
         }
 
+        [Theory]
+        // pwsh under en-US formats [double]::PositiveInfinity as "∞"; ICU cultures write their own symbols ("-∞", sv-SE's
+        // "−∞" with a minus sign); .NET's invariant "Infinity" in a culture whose symbol is "∞". Read as the de-DE number
+        // "∞", the value was called a decimal-comma number, and the advice -Culture de-DE failed training outright.
+        [InlineData("∞", "", 1)]
+        [InlineData(" -∞ ", "", -1)]
+        [InlineData("+∞", "en-US", 1)]
+        [InlineData("-∞", "en-US", -1)]
+        [InlineData("∞", "de-DE", 1)]
+        [InlineData("Infinity", "de-DE", 1)]
+        [InlineData("-Infinity", "fr-FR", -1)]
+        [InlineData("\u2212∞", "sv-SE", -1)]
+        [InlineData("\u2212∞", "", -1)]
+        public void InfinitySymbolsAreNonFiniteNumbersSoMissingValues(string text, string culture, int sign)
+        {
+            var outcome = NumberParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out double number);
+
+            Assert.Equal(NumberParser.Outcome.Empty, outcome);
+            Assert.Equal(sign > 0 ? double.PositiveInfinity : double.NegativeInfinity, number);
+            Assert.True(NumberParser.IsMissing(outcome, text));
+            Assert.Equal(UnreadNumberKind.None, UnreadNumbers.Classify(text.Trim(), CultureInfo.GetCultureInfo(culture)));
+        }
+
         public static TheoryData<object> NonFiniteClrNumbers => new TheoryData<object>
         {
             double.NaN,

@@ -919,7 +919,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             DateTime? time = null;
             later = null;
-            TimeColumn.TryGetValue(record, timeProperty, out var value);
+            TimeColumn.TryGetValue(record, timeProperty, out var value, out var other);
+            zone ??= TimeColumn.ZoneOf(other);
             if (zone != null)
             {
                 if (TimestampParser.TryRead(value, culture, out var written, out var stated))

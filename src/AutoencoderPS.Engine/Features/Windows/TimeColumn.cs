@@ -10,25 +10,38 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// Finds a model's time property (<see cref="Modeling.ModelSettings.TimeProperty"/>) among a record's or a file's
     /// columns: the one place it is looked up. Windows performance-counter exports (perfmon, typeperf, relog) name their
     /// first column after the time zone in effect when logging started, "(PDH-CSV 4.0) (Pacific Daylight Time)(420)", so a
-    /// winter export's differs from a summer one's: when the time property is such a column, any such column is it.
+    /// winter export's differs from a summer one's: when the time property is such a column, any such column is it. Get-Counter's
+    /// sample sets hold the same samples with their time as Timestamp (<see cref="SampleSetTime"/>): a model trained on
+    /// one reads the other, a perfmon model the Timestamp of sample sets, a Timestamp model a perfmon export's time column
+    /// (read in the zone it names, <see cref="ZoneOf"/>).
     /// </summary>
     public static class TimeColumn
     {
         private const string PerfmonPrefix = "(PDH-CSV";
 
+        /// <summary>The time of Get-Counter's sample sets (a DateTime of this machine's clock): a perfmon export's time column.</summary>
+        public const string SampleSetTime = "Timestamp";
+
+        private static bool IsSampleSetTime(string name) => string.Equals(name.Trim(), SampleSetTime, StringComparison.OrdinalIgnoreCase);
+
         /// <summary>Whether a column name is the time column of a Windows performance-counter export.</summary>
         public static bool IsPerfmon(string name) => name.TrimStart().StartsWith(PerfmonPrefix, StringComparison.OrdinalIgnoreCase);
 
-        /// <summary>The name of the column among <paramref name="names"/> that holds <paramref name="timeProperty"/>, or null.</summary>
+        /// <summary>
+        /// The name of the column among <paramref name="names"/> that holds <paramref name="timeProperty"/>, or null: that
+        /// name, else for a perfmon time property any perfmon time column or else a sample set's Timestamp, and for
+        /// Timestamp a perfmon time column.
+        /// </summary>
         public static string? Find(string timeProperty, IEnumerable<string> names)
         {
-            string? perfmon = null;
+            string? perfmon = null, sampleSet = null;
             foreach (var name in names)
             {
                 if (string.Equals(name, timeProperty, StringComparison.OrdinalIgnoreCase)) return name;
                 if (perfmon == null && IsPerfmon(name)) perfmon = name;
+                if (sampleSet == null && IsSampleSetTime(name)) sampleSet = name;
             }
-            return IsPerfmon(timeProperty) ? perfmon : null;
+            return IsPerfmon(timeProperty) ? perfmon ?? sampleSet : IsSampleSetTime(timeProperty) ? perfmon : null;
         }
 
         /// <summary>
@@ -49,14 +62,29 @@ namespace AutoencoderPS.Engine.Features.Windows
         }
 
         /// <summary>Reads <paramref name="timeProperty"/> of a record (a perfmon time column by any zone's name); false when it has none.</summary>
-        public static bool TryGetValue(IRecord record, string timeProperty, out object? value)
+        public static bool TryGetValue(IRecord record, string timeProperty, out object? value) => TryGetValue(record, timeProperty, out value, out _);
+
+        /// <summary>As above; <paramref name="column"/> is the column read when it is not <paramref name="timeProperty"/> itself.</summary>
+        public static bool TryGetValue(IRecord record, string timeProperty, out object? value, out string? column)
         {
+            column = null;
             if (record.TryGetValue(timeProperty, out value)) return true;
-            // Only a perfmon model pays for the search, and only for exports named after another zone.
-            if (!IsPerfmon(timeProperty)) return false;
-            var other = record is CsvRecord csv ? FindIn(csv.Header, timeProperty) : Find(timeProperty, record.ColumnNames);
-            return other != null && record.TryGetValue(other, out value);
+            // Only a perfmon or Timestamp model pays for the search, and only for rows without the column of that name.
+            if (!IsPerfmon(timeProperty) && !IsSampleSetTime(timeProperty)) return false;
+            column = record is CsvRecord csv ? FindIn(csv.Header, timeProperty) : Find(timeProperty, record.ColumnNames);
+            return column != null && record.TryGetValue(column, out value);
         }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo?> ZoneByColumn =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, TimeZoneInfo?>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The zone a model without one reads <paramref name="column"/> in when it holds its time property under another
+        /// name: a perfmon time column's own zone (<see cref="PerfmonZone"/>; its times are clock times of that zone, where
+        /// a sample set's Timestamp, which a Timestamp model learnt, is an instant), else null (as written).
+        /// </summary>
+        public static TimeZoneInfo? ZoneOf(string? column) =>
+            column != null && IsPerfmon(column) ? ZoneByColumn.GetOrAdd(column, PerfmonZone) : null;
 
         private static string? FindIn(CsvHeader header, string timeProperty)
         {
