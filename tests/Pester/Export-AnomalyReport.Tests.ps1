@@ -217,6 +217,55 @@ Describe 'Export-AnomalyReport' {
         $rows | Should -HaveCount 5
         $rows[0] | Should -Match '<td>cpu 160 \(expected [^)]*\); '
     }
+
+    It 'says nothing of another model for rows its own model scored, piped or read back from a CSV file' {
+        # scored.csv: written by the test above.
+        $warnings = $null
+        $scored | Export-AnomalyReport -Model $m -Path (Join-Path $TestDrive 'same.html') -WarningVariable warnings
+        $warnings | Should -HaveCount 0
+        Import-Csv -LiteralPath (Join-Path $TestDrive 'scored.csv') | Export-AnomalyReport -Model $m -Path (Join-Path $TestDrive 'same-csv.html') -WarningVariable warnings
+        $warnings | Should -HaveCount 0
+        $html | Should -Match '<th>× threshold</th>'
+        $html | Should -Not -Match 'id="model-note"'
+    }
+
+    It 'says when the rows were judged at another threshold than this model''s, and calls nothing "above" it' {
+        # The model file replaced by a retrained one: here the same network at a threshold between two anomalies' scores,
+        # so that the rows flagged at the old threshold with the lower scores lie at or below the new one.
+        $file = Join-Path $TestDrive 'retrained.aemodel'
+        Export-Autoencoder -Model $m -Path $file
+        $retrained = Import-Autoencoder -Path $file
+        $byScore = @($injected | ForEach-Object { $scored[$_].AnomalyScore } | Sort-Object)
+        Set-AutoencoderThreshold -Model $retrained -Method Manual -Value (($byScore[2] + $byScore[3]) / 2)
+        $path = Join-Path $TestDrive 'retrained.html'
+        $warnings = $null
+        $scored | Export-AnomalyReport -Model $retrained -Path $path -TimeProperty Timestamp -WarningVariable warnings -WarningAction SilentlyContinue
+        $threshold = $retrained.Threshold.ToString('G4', [cultureinfo]::InvariantCulture)
+        $first = 1 + ($injected | Where-Object { $scored[$_].AnomalyScore -le $retrained.Threshold } | Select-Object -First 1)
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match ('^3 of the 600 rows were not scored by this model at its threshold ' + [regex]::Escape($threshold) +
+            ': 3 anomalies score at or below it \(row ' + $first + ': score ')
+        $page = Get-Content -LiteralPath $path -Raw
+        $summary = Get-SummaryLine $page
+        $summary | Should -Not -Match 'above the threshold'
+        $summary | Should -Match ('^600 rows \(597 scored, 3 warming up with no score yet\): 5 anomalies as flagged when the rows were scored; ' +
+            '3 rows were not scored by this model at its threshold ' + [regex]::Escape($threshold) + ', ')
+        $page | Should -Not -Match '× threshold'
+        $page | Should -Match '<p class="muted" id="model-note">3 of the 600 rows were not scored by this model'
+        $page | Should -Match ">this model's threshold $([regex]::Escape($threshold))</text>"
+    }
+
+    It 'says when the rows are explained by features this model does not have, piped or read back from a CSV file' {
+        $other = New-Autoencoder -Feature mem, disk -HiddenLayer 2 -Seed 3
+        $null = New-MetricRow -Count 200 -Seed 7 | Invoke-AutoencoderTraining -Model $other -Epochs 2 -ThreadCount 1
+        foreach ($rows in @($scored), @(Import-Csv -LiteralPath (Join-Path $TestDrive 'scored.csv'))) {
+            $warnings = $null
+            $rows | Export-AnomalyReport -Model $other -Path (Join-Path $TestDrive 'fewer.html') -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings | Should -HaveCount 1
+            "$($warnings[0])" | Should -Match 'anomalies are explained by features it does not have \([^)]*\bcpu\b[^)]*\)'
+            Get-SummaryLine (Get-Content -LiteralPath (Join-Path $TestDrive 'fewer.html') -Raw) | Should -Not -Match 'above the threshold'
+        }
+    }
 }
 
 Describe 'Export-AnomalyReport of a sliding-window model, with alerts' {
@@ -240,7 +289,8 @@ Describe 'Export-AnomalyReport of a sliding-window model, with alerts' {
         $script:windowRows = @(New-HostSeries -Count 450 -Seed 2 -SpikeAt 350 | Test-Anomaly -Model $wm -ThreadCount 1)
         $script:alertRows = @($windowRows | Where-Object IsAlert)
         $script:windowPath = Join-Path $TestDrive 'window.html'
-        $windowRows | Export-AnomalyReport -Model $wm -Path $windowPath -TimeProperty Time
+        $script:windowWarnings = $null
+        $windowRows | Export-AnomalyReport -Model $wm -Path $windowPath -TimeProperty Time -WarningVariable script:windowWarnings
         $script:windowHtml = Get-Content -LiteralPath $windowPath -Raw
 
         function Get-AlertTableRow {
@@ -256,6 +306,11 @@ Describe 'Export-AnomalyReport of a sliding-window model, with alerts' {
         $alertRows | Should -HaveCount 2
         @($alertRows.Server) | Should -Be @('b', 'a')
         foreach ($row in $alertRows) { $row.IsAnomaly | Should -BeTrue; $row.AnomalyProbability | Should -BeOfType ([double]) }
+    }
+
+    It 'says nothing of another model: the window model''s verdicts are not its raw threshold''s' {
+        $windowWarnings | Should -HaveCount 0
+        $windowHtml | Should -Not -Match 'id="model-note"'
     }
 
     It 'counts the alerts in the summary and a card' {

@@ -1126,6 +1126,12 @@ Describe 'Real-world exports: thresholds' {
         Import-Csv -LiteralPath $newNormalFile | Set-AutoencoderThreshold -Model $model -Method Percentile -Value 100
         Get-DoubleBits $model.Threshold | Should -Be (Get-DoubleBits ($scores | Measure-Object -Maximum).Maximum)
         $model.ThresholdSource | Should -Match '100th percentile.*60 new normal rows'
+        # The rule names the errors it was set from, wherever it is shown (the report's threshold card, the model).
+        "$($model.ThresholdRule)" | Should -BeExactly '100th percentile of the errors of new normal rows: flags about 0% of normal rows'
+        $model.ThresholdSource | Should -BeLike "$($model.ThresholdRule); 60 new normal rows, *"
+        $report = Join-Path $TestDrive 'recalibrated.html'
+        Import-Csv -LiteralPath $newNormalFile | Test-Anomaly -Model $model | Export-AnomalyReport -Model $model -Path $report
+        Get-Content -LiteralPath $report -Raw | Should -BeLike '*<div class="note">100th percentile of the errors of new normal rows: flags about 0% of normal rows</div>*'
         $model.Training.FinalLoss | Should -Be $lossBefore
         @(Import-Csv -LiteralPath $newNormalFile | Test-Anomaly -Model $model | Where-Object IsAnomaly) | Should -HaveCount 0
 

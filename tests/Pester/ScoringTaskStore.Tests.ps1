@@ -79,6 +79,10 @@ namespace AutoencoderPS.Tests
 
         public string NotFoundMessage(string name) { return "memory store: no task '" + name + "'"; }
 
+        // What the store says when its scheduler is not running (not logged in Calls: a check, not a use of the store).
+        public string NotRunning;
+        public string SchedulerNotRunning() { return NotRunning; }
+
         private AnomalyScoringTask Find(string name)
         {
             return Tasks.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -125,6 +129,19 @@ Describe 'The scoring-task cmdlets use only IScoringTaskStore (a stand-in store 
         $task.ModelPath | Should -Be $modelPath
         $task.OutputPath | Should -Be $outPath
         @($store.Tasks.Name) | Should -Be @('mem-a')
+    }
+
+    It 'Register-AnomalyScoringTask warns when the store''s scheduler is not running, once the task is registered' {
+        $quiet = @(Register-Memory -Name mem-a 3>&1)
+        @($quiet | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }) | Should -HaveCount 0
+        $store.NotRunning = 'memory store: the scheduler is stopped'
+        @(Register-Memory -Name mem-b -Extra @{ WhatIf = $true } 3>&1 | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }) | Should -HaveCount 0
+        $out = @(Register-Memory -Name mem-b -Extra @{ PassThru = $true } 3>&1)
+        $warnings = @($out | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $warnings | Should -HaveCount 1
+        $warnings[0].Message | Should -Be 'memory store: the scheduler is stopped'
+        @($out | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] }).Name | Should -Be 'mem-b'
+        @($store.Tasks.Name) | Should -Be @('mem-a', 'mem-b')
     }
 
     It 'the store''s words are what -Verbose says' {

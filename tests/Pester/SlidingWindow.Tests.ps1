@@ -340,6 +340,33 @@ Describe 'Sliding windows' {
                 Should -Be @($fromFile | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
         }
 
+        It 'says of a -Path file older than one read before it to give the files oldest first, not to score it with -Path' {
+            # Each file is sorted on its own and read after the one before: rows of the second file older than the first
+            # file's are late for their group. The advice to a stream (sort it, or use -Path) would send the user round.
+            $write = {
+                param($Rows, $Path)
+                $Rows | Select-Object @{ n = 'Time'; e = { $_.Time.ToString('s', [cultureinfo]::InvariantCulture) } }, Host,
+                    @{ n = 'Cpu'; e = { $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) } },
+                    @{ n = 'Mem'; e = { $_.Mem.ToString('R', [cultureinfo]::InvariantCulture) } } | Export-Csv -LiteralPath $Path
+            }
+            $older = Join-Path $TestDrive 'older.csv'
+            $newer = Join-Path $TestDrive 'newer.csv'
+            & $write @(New-SeriesRow -HostName web1 -First 1000 -Count 6 -Seed 14) $older
+            & $write @(New-SeriesRow -HostName web1 -First 1010 -Count 6 -Seed 15) $newer
+            $scored = @(Test-Anomaly -Model $model -Path $newer, $older -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 6
+            $errs | Should -HaveCount 6
+            foreach ($e in $errs) {
+                $e.FullyQualifiedErrorId | Should -BeLike 'RowOutOfOrder,*'
+                $e.ErrorDetails.Message | Should -Not -BeLike '*score the file with -Path*'
+                $e.ErrorDetails.Message | Should -BeLike ("*older than the rows of its group in '$newer', read before it: -Path reads its files one after another, " +
+                    "each sorted on its own. Give the files oldest first, or join them into one file.")
+            }
+            # In that order, both files score as one series.
+            @(Test-Anomaly -Model $model -Path $older, $newer -ErrorVariable errs -ErrorAction SilentlyContinue) | Should -HaveCount 12
+            $errs | Should -HaveCount 0
+        }
+
         It 'streams a -Path file that is already in order and scores it as the pipeline does' {
             $rows = @(New-SeriesRow -HostName web1, web2 -First 800 -Count 10 -Seed 13)
             $path = Join-Path $TestDrive 'ordered.csv'

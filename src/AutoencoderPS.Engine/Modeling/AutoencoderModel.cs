@@ -335,9 +335,9 @@ namespace AutoencoderPS.Engine.Modeling
                     Architecture = architecture;
                     ErrorWeights = weights;
                     Loss = options.Loss;
-                    ThresholdRule = options.Threshold;
+                    ThresholdRule = options.Threshold.On(ThresholdErrors.Training);
                     Threshold = threshold;
-                    ThresholdSource = FormattableString.Invariant($"{options.Threshold}; {n} training {(windows != null ? "windows" : "rows")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
+                    ThresholdSource = FormattableString.Invariant($"{ThresholdRule}; {n} training {(windows != null ? "windows" : "rows")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
                     if (windows != null)
                     {
                         GroupIntervals = windows.GroupIntervals;
@@ -682,11 +682,12 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new AutoencoderException(ErrorIds.NoThresholdErrors, "There are no reconstruction errors to compute the threshold from. Pipe normal rows to recalibrate.");
                 // The stored training errors include the rows robust training left out; errors of new rows are all normal.
                 Threshold = rule.Compute(basis, errors == null ? Training?.TrimmedShare ?? 0 : 0);
-                ThresholdRule = rule;
+                // The rule names the errors it was set from (a manual threshold was set from none).
+                ThresholdRule = rule.On(errors == null || rule.Method == ThresholdMethod.Manual ? ThresholdErrors.Training : ThresholdErrors.NewRows);
                 string when = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
-                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{rule}; {when} UTC"
-                    : errors == null ? $"{rule}; stored errors of {basis.Count} training rows, recalibrated {when} UTC"
-                    : $"{rule}; errors of {basis.Count} new rows, recalibrated {when} UTC");
+                ThresholdSource = source ?? (rule.Method == ThresholdMethod.Manual ? $"{ThresholdRule}; {when} UTC"
+                    : errors == null ? $"{ThresholdRule}; stored errors of {basis.Count} training rows, recalibrated {when} UTC"
+                    : $"{ThresholdRule}; errors of {basis.Count} new rows, recalibrated {when} UTC");
             }
         }
 

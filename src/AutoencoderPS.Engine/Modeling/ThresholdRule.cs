@@ -23,10 +23,19 @@ namespace AutoencoderPS.Engine.Modeling
         NormalPercentile,
     }
 
-    /// <summary>How the anomaly threshold follows from the training reconstruction errors.</summary>
+    /// <summary>The reconstruction errors a threshold was set from.</summary>
+    public enum ThresholdErrors
+    {
+        /// <summary>The training rows' (or windows'): training, or a recalibration on the stored training errors.</summary>
+        Training,
+        /// <summary>New normal rows' (or their windows'), piped or read from files to recalibrate on.</summary>
+        NewRows,
+    }
+
+    /// <summary>How the anomaly threshold follows from reconstruction errors: the training errors, or those of new normal rows.</summary>
     public sealed class ThresholdRule
     {
-        public ThresholdRule(ThresholdMethod method, double value)
+        public ThresholdRule(ThresholdMethod method, double value, ThresholdErrors errors = ThresholdErrors.Training)
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "The threshold value must be a finite number.");
@@ -40,10 +49,17 @@ namespace AutoencoderPS.Engine.Modeling
                 throw new ArgumentOutOfRangeException(nameof(value), value, "A manual threshold is a score and must not be negative.");
             Method = method;
             Value = value;
+            Errors = errors;
         }
 
         public ThresholdMethod Method { get; }
         public double Value { get; }
+
+        /// <summary>The errors the threshold was set from: what the rule's text names.</summary>
+        public ThresholdErrors Errors { get; }
+
+        /// <summary>This rule applied to <paramref name="errors"/> (itself when it already is).</summary>
+        public ThresholdRule On(ThresholdErrors errors) => errors == Errors ? this : new ThresholdRule(Method, Value, errors);
 
         /// <summary>
         /// The default rule: the 99th percentile of the training errors, so at most 1% of the training rows score above it,
@@ -83,15 +99,22 @@ namespace AutoencoderPS.Engine.Modeling
             };
         }
 
-        public override string ToString() => FormattableString.Invariant(Method switch
+        public override string ToString()
         {
-            ThresholdMethod.MeanStd => $"mean + {Value:0.###} std of training errors",
-            ThresholdMethod.Percentile => $"{Value:0.###}th percentile of training errors: flags about {100 - Value:0.###}% of normal rows",
-            ThresholdMethod.NormalPercentile => $"{Value:0.###}th percentile of the training errors of the rows kept as normal",
-            ThresholdMethod.Contamination => $"contamination {Value:0.####}: the top {Value * 100:0.##}% of training errors lie above it",
-            ThresholdMethod.Manual => $"set by hand to {Value:G6}",
-            _ => $"{Method}",
-        });
+            string errors = Errors == ThresholdErrors.NewRows ? "the errors of new normal rows" : "training errors";
+            return Method switch
+            {
+                ThresholdMethod.MeanStd => FormattableString.Invariant($"mean + {Value:0.###} std of {errors}"),
+                ThresholdMethod.Percentile => FormattableString.Invariant($"{Value:0.###}th percentile of {errors}: flags about {100 - Value:0.###}% of normal rows"),
+                // New rows are all normal: robust training's outliers are the training rows'.
+                ThresholdMethod.NormalPercentile => Errors == ThresholdErrors.NewRows
+                    ? FormattableString.Invariant($"{Value:0.###}th percentile of {errors}")
+                    : FormattableString.Invariant($"{Value:0.###}th percentile of the training errors of the rows kept as normal"),
+                ThresholdMethod.Contamination => FormattableString.Invariant($"contamination {Value:0.####}: the top {Value * 100:0.##}% of {errors} lie above it"),
+                ThresholdMethod.Manual => FormattableString.Invariant($"set by hand to {Value:G6}"),
+                _ => $"{Method}",
+            };
+        }
 
         // The errors of the rows robust training kept: all but the largest share (as RobustTrimming.Kept counts them).
         private static double[] Smallest(IReadOnlyList<double> errors, double trimmedShare)

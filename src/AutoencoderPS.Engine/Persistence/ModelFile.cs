@@ -462,6 +462,10 @@ namespace AutoencoderPS.Engine.Persistence
             public double ThresholdValue { get; set; }
             public double Threshold { get; set; }
             public string ThresholdSource { get; set; } = "";
+            // The errors the threshold was set from, written when they were new rows' (added within format version 9;
+            // absent: the training errors, or a file saved before that its ThresholdSource says was recalibrated on new
+            // rows (ThresholdErrorsOf); a reader that does not know it names the training errors, as before).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ThresholdErrors? ThresholdErrors { get; set; }
             public double[] TrainingErrors { get; set; } = Array.Empty<double>();
             public TrainingSummary? Training { get; set; }
 
@@ -546,6 +550,7 @@ namespace AutoencoderPS.Engine.Persistence
                     ThresholdValue = model.ThresholdRule.Value,
                     Threshold = model.Threshold,
                     ThresholdSource = model.ThresholdSource,
+                    ThresholdErrors = model.ThresholdRule.Errors == Modeling.ThresholdErrors.Training ? null : model.ThresholdRule.Errors,
                     TrainingErrors = model.TrainingErrors.ToArray(),
                     Training = model.Training,
                     WindowSize = model.Settings.IsWindowed ? model.Settings.WindowSize : null,
@@ -577,6 +582,15 @@ namespace AutoencoderPS.Engine.Persistence
                 };
             }
 
+            // The errors of a threshold saved before the file said (ThresholdErrors): new rows' when its source says it was
+            // recalibrated on them, as Set-AutoencoderThreshold ("; 490 new normal rows, ") and SetThreshold ("; errors of
+            // 490 new rows, recalibrated ") wrote it; a manual threshold was set from none.
+            private static ThresholdErrors ThresholdErrorsOf(ThresholdMethod method, string source) =>
+                method != ThresholdMethod.Manual && RecalibratedOnNewRows.IsMatch(source) ? Modeling.ThresholdErrors.NewRows : Modeling.ThresholdErrors.Training;
+
+            private static readonly System.Text.RegularExpressions.Regex RecalibratedOnNewRows =
+                new System.Text.RegularExpressions.Regex(@"; (\d+ new normal (rows|windows), |errors of \d+ new rows, recalibrated )", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
             // Every field of the metadata, not only those the format reader needs: an enum value that does not exist (Role 99
             // would featurize as no role and flag every row) or a number that is not finite is a corrupt file.
             private void ValidateFields()
@@ -585,6 +599,7 @@ namespace AutoencoderPS.Engine.Persistence
                     Enum.IsDefined(value) ? null : $"its {what} {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)} does not exist";
                 string? problem = Undefined(Activation, "activation") ?? Undefined(OutputActivation, "output activation") ?? Undefined(Scaling, "scaling")
                     ?? Undefined(Loss, "loss") ?? Undefined(ThresholdMethod, "threshold method")
+                    ?? (ThresholdErrors is { } errors ? Undefined(errors, "threshold errors") : null)
                     ?? Features.Select(f => f.Problem()).FirstOrDefault(p => p != null);
                 if (problem != null) throw new InvalidDataException(problem);
                 if (!double.IsFinite(ThresholdValue)) throw new InvalidDataException($"its threshold value {ThresholdValue} is not a finite number");
@@ -627,7 +642,12 @@ namespace AutoencoderPS.Engine.Persistence
                     Inputs.Select(f => f.Low).ToArray(), Inputs.Select(f => f.High).ToArray());
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
-                var rule = new ThresholdRule(ThresholdMethod, ThresholdValue);
+                var rule = new ThresholdRule(ThresholdMethod, ThresholdValue, ThresholdErrors ?? ThresholdErrorsOf(ThresholdMethod, ThresholdSource));
+                // A file saved before the rule named its errors: its source began with the rule as it read then.
+                string thresholdSource = ThresholdErrors == null && rule.Errors != Modeling.ThresholdErrors.Training
+                    && ThresholdSource.StartsWith(rule.On(Modeling.ThresholdErrors.Training) + ";", StringComparison.Ordinal)
+                    ? rule + ThresholdSource.Substring(rule.On(Modeling.ThresholdErrors.Training).ToString().Length)
+                    : ThresholdSource;
                 var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
                     : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
                         LearningReservoir ?? Array.Empty<double>());
@@ -659,7 +679,7 @@ namespace AutoencoderPS.Engine.Persistence
                     weights = new ErrorWeights(Features.Select(f => f.ErrorWeight!.Value).ToArray());
                 }
                 var counts = CountBurstsOf(schema, GroupIntervals);
-                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, ThresholdSource, TrainingErrors, Training, loadWeights,
+                return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, thresholdSource, TrainingErrors, Training, loadWeights,
                     GroupIntervals, UsualInterval, learning, held, weights, counts);
             }
 

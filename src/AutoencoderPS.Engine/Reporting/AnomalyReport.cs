@@ -45,10 +45,14 @@ namespace AutoencoderPS.Engine.Reporting
             MaxTableRows = maxTableRows;
             table = new TopRows(maxTableRows);
             alertTable = new TopRows(maxTableRows);
+            Mismatch = new ScorerMismatch(model);
         }
 
         /// <summary>The model that scored the rows, as the report shows it.</summary>
         public ReportModelSummary Model { get; }
+
+        /// <summary>The rows that <see cref="Model"/> cannot have scored: the report then says they were scored elsewhere.</summary>
+        public ScorerMismatch Mismatch { get; }
 
         public bool TimeAxis { get; }
         public string Title { get; }
@@ -137,6 +141,7 @@ namespace AutoencoderPS.Engine.Reporting
                 return;
             }
             ScoredRows++;
+            Mismatch.Check(row);
             double score = row.Score.Value;
             if (double.IsFinite(score))
             {

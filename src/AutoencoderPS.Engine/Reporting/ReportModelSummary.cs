@@ -13,6 +13,12 @@ namespace AutoencoderPS.Engine.Reporting
         /// <summary>The model's features, as "Name" or "Name (Role)".</summary>
         public IReadOnlyList<string> Features { get; init; } = Array.Empty<string>();
 
+        /// <summary>
+        /// The names the model's scores explain themselves by: its features, and for a sliding-window model each one at
+        /// each step ("cpu (t-1)"). A row explained by another name was scored by another model.
+        /// </summary>
+        public IReadOnlyList<string> ExplainedFeatures { get; init; } = Array.Empty<string>();
+
         /// <summary>Layer widths, e.g. "5-8-4-8-5".</summary>
         public string Layers { get; init; } = "";
 
@@ -48,6 +54,7 @@ namespace AutoencoderPS.Engine.Reporting
             return new ReportModelSummary
             {
                 Features = model.FeatureColumns.Select(c => c.ToString()).ToArray(),
+                ExplainedFeatures = model.Features.Concat(model.WindowSchema?.Names ?? Array.Empty<string>()).Distinct().ToArray(),
                 Layers = model.Layers,
                 ParameterCount = model.ParameterCount,
                 Activation = model.Architecture == null ? "" : $"{model.Architecture.Activation}, output {model.Architecture.OutputActivation}",

@@ -76,7 +76,12 @@ namespace AutoencoderPS.Engine.Reporting
                 lead.Append(')');
             }
             lead.Append(": ").Append(N(Anomalies)).Append(Anomalies == 1 ? " anomaly" : " anomalies");
-            lead.Append(" above the threshold ").Append(Num(Model.Threshold));
+            // Rows scored by another model (or at another threshold) keep their own verdicts: not this threshold's.
+            if (report.Mismatch.Any)
+                lead.Append(" as flagged when the rows were scored; ").Append(N(report.Mismatch.Rows)).Append(report.Mismatch.Rows == 1 ? " row was" : " rows were")
+                    .Append(" not scored by this model at its threshold ").Append(Num(Model.Threshold));
+            else
+                lead.Append(" above the threshold ").Append(Num(Model.Threshold));
             if (report.HasAlerts) lead.Append(", ").Append(N(report.Alerts)).Append(report.Alerts == 1 ? " alert" : " alerts");
             if (TimeAxis && FirstTime != null) lead.Append(", from ").Append(Time(FirstTime.Value)).Append(" to ").Append(Time(LastTime!.Value));
             else if (!TimeAxis && MinX <= MaxX) lead.Append(", rows ").Append(N(MinX)).Append(" to ").Append(N(MaxX));
@@ -86,7 +91,7 @@ namespace AutoencoderPS.Engine.Reporting
             string share = ScoredRows > 0 ? (100.0 * Anomalies / ScoredRows).ToString("0.##", Invariant) + "% of scored rows" : "no scored rows";
             Card(w, "Anomalies", N(Anomalies), share, "anomalies", Anomalies > 0);
             if (report.HasAlerts) Card(w, "Alerts", N(report.Alerts), "onsets of anomalous stretches", "alerts", report.Alerts > 0);
-            Card(w, "Threshold", Num(Model.Threshold), Model.ThresholdRule, "threshold");
+            Card(w, "Threshold", Num(Model.Threshold), report.Mismatch.Any ? $"this model's; {N(report.Mismatch.Rows)} {(report.Mismatch.Rows == 1 ? "row was" : "rows were")} scored by another" : Model.ThresholdRule, "threshold");
             if (TimeAxis)
                 Card(w, "Time range", FirstTime == null ? "none" : Time(FirstTime.Value), LastTime == null ? "" : "to " + Time(LastTime.Value), "range");
             else
@@ -161,14 +166,20 @@ namespace AutoencoderPS.Engine.Reporting
             }
             w.Write("<table class=\"anomalies\">\n<thead><tr>");
             if (TimeAxis) w.Write("<th>Time</th>");
-            w.Write("<th>Row</th><th>Score</th><th>× threshold</th><th>Top features: observed (expected), share of the error</th></tr></thead>\n<tbody>\n");
+            // A score over this model's threshold means nothing for a row another model scored.
+            bool ratios = !report.Mismatch.Any;
+            w.Write("<th>Row</th><th>Score</th>");
+            if (ratios) w.Write("<th>× threshold</th>");
+            w.Write("<th>Top features: observed (expected), share of the error</th></tr></thead>\n<tbody>\n");
             foreach (var r in rows)
             {
                 w.Write("<tr class=\"anomaly\">");
                 if (TimeAxis) w.Write($"<td class=\"time\">{E(Time(r.Time!.Value))}</td>");
                 double score = r.Score!.Value;
                 string ratio = double.IsFinite(score) && Model.Threshold > 0 ? (score / Model.Threshold).ToString("0.0", Invariant) + "×" : "";
-                w.Write($"<td class=\"num\">{E(N(r.Row))}</td><td class=\"num\">{E(Num(score))}</td><td class=\"num\">{E(ratio)}</td><td>");
+                w.Write($"<td class=\"num\">{E(N(r.Row))}</td><td class=\"num\">{E(Num(score))}</td>");
+                if (ratios) w.Write($"<td class=\"num\">{E(ratio)}</td>");
+                w.Write("<td>");
                 if (r.Contributions.Count > 0)
                 {
                     w.Write("<ul class=\"why\">");
@@ -189,7 +200,11 @@ namespace AutoencoderPS.Engine.Reporting
 
         private void WriteModel(TextWriter w)
         {
-            w.Write("<section class=\"model\">\n<h2>Model</h2>\n<dl class=\"model\">\n");
+            w.Write("<section class=\"model\">\n<h2>Model</h2>\n");
+            if (report.Mismatch.Any)
+                w.Write($"<p class=\"muted\" id=\"model-note\">{E(report.Mismatch.Describe(Rows))}. The report shows each row's own verdict; " +
+                    "score the rows with this model (Test-Anomaly) to judge them by it.</p>\n");
+            w.Write("<dl class=\"model\">\n");
             Item(w, $"Features ({Model.Features.Count})", string.Join(", ", Model.Features));
             Item(w, "Layers", Model.Layers + (Model.ParameterCount is long p ? $" ({N(p)} parameters)" : ""));
             if (Model.Activation.Length > 0) Item(w, "Activation", Model.Activation);

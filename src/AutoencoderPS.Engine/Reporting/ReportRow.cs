@@ -19,7 +19,10 @@ namespace AutoencoderPS.Engine.Reporting
         /// </param>
         /// <param name="probability">The row's anomaly probability, when the scorer gives one (only read for alerts).</param>
         /// <param name="group">The row's group (the model's GroupBy column), when there is one (only read for alerts).</param>
-        /// <param name="topFeature">The feature with the largest share of the error (only read for alerts).</param>
+        /// <param name="topFeature">
+        /// The feature with the largest share of the error (only read for anomalies: the alerts table shows it, and a
+        /// feature the report's model does not have says another model scored the row).
+        /// </param>
         /// <param name="noData">
         /// The row held no measurement (AnomalyStatus NoData: a host down): no score, and not a row warming up (ignored
         /// when <paramref name="score"/> is not null).

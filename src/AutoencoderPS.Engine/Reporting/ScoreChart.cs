@@ -130,7 +130,7 @@ namespace AutoencoderPS.Engine.Reporting
                 w.Write(FormattableString.Invariant(
                     $"<line class=\"threshold\" x1=\"{PlotLeft}\" x2=\"{PlotRight}\" y1=\"{ty}\" y2=\"{ty}\" stroke=\"{ThresholdColor}\" stroke-width=\"2\" shape-rendering=\"crispEdges\"/>\n"));
                 w.Write(FormattableString.Invariant(
-                    $"<text font-size=\"12\" text-anchor=\"end\" x=\"{PlotRight - 4}\" y=\"{ty - 6}\" style=\"fill:#7d0019\">threshold {E(Num(Model.Threshold))}</text>\n"));
+                    $"<text font-size=\"12\" text-anchor=\"end\" x=\"{PlotRight - 4}\" y=\"{ty - 6}\" style=\"fill:#7d0019\">{(report.Mismatch.Any ? "this model's threshold" : "threshold")} {E(Num(Model.Threshold))}</text>\n"));
             }
 
             // Every anomaly, with a tooltip (SVG title, no script).

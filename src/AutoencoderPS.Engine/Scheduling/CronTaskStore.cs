@@ -12,11 +12,14 @@ namespace AutoencoderPS.Engine.Scheduling
     public sealed class CronTaskStore : IScoringTaskStore
     {
         private readonly string? program;
+        private readonly string root;
 
         /// <param name="program">The crontab program; null to look for "crontab" on PATH at each use.</param>
-        public CronTaskStore(string? program = null)
+        /// <param name="root">The file system's root, where /proc tells whether a cron daemon runs (tests give a stand-in).</param>
+        public CronTaskStore(string? program = null, string root = "/")
         {
             this.program = program;
+            this.root = root;
         }
 
         public ScoringTaskPlatform Platform => ScoringTaskPlatform.Cron;
@@ -68,6 +71,13 @@ namespace AutoencoderPS.Engine.Scheduling
                 },
                 () => new[] { task });
         }
+
+        /// <summary>
+        /// Linux: the warning when no cron daemon runs (<see cref="CronDaemon"/>). macOS: none, as launchd starts cron when
+        /// a crontab has entries.
+        /// </summary>
+        public string? SchedulerNotRunning() =>
+            OperatingSystem.IsLinux() && CronDaemon.IsRunning(root) == false ? CronDaemon.NotRunningWarning : null;
 
         public string NotFoundMessage(string name) =>
             $"There is no scoring task '{name}' in this user's crontab (entries marked '{CrontabEditor.MarkerPrefix}{name}...').";

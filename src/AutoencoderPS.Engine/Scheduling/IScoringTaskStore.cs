@@ -39,6 +39,12 @@ namespace AutoencoderPS.Engine.Scheduling
 
         /// <summary>What to say when <paramref name="name"/> is not a task of this store.</summary>
         string NotFoundMessage(string name);
+
+        /// <summary>
+        /// What to say when the scheduler that runs this store's tasks is evidently not running (a task registered then
+        /// never runs); null when it runs, or when that can't be told.
+        /// </summary>
+        string? SchedulerNotRunning() => null;
     }
 
     /// <summary>

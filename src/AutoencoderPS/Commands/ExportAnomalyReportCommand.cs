@@ -164,18 +164,20 @@ namespace AutoencoderPS.Commands
                 }
             }
 
-            // Only anomalies carry their explanation into the report (and only the table's share of them stays).
+            // Only anomalies carry their explanation into the report (and only the table's share of them stays); their
+            // features also tell whether this model can have scored them.
             IReadOnlyList<FeatureContribution>? contributions = null;
-            string? explanation = null;
+            string? explanation = null, topFeature = null;
             if (isAnomaly)
             {
                 if (record.TryGetValue("AnomalyContributions", out var value)) contributions = ReadContributions(value);
                 if (record.TryGetValue("AnomalyExplanation", out var text) && text != null) explanation = Text(text);
+                if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
 
-            // An alert also shows its probability, group and top feature.
+            // An alert also shows its probability and group.
             double? probability = null;
-            string? group = null, topFeature = null;
+            string? group = null;
             if (isAlert == true && score != null)
             {
                 if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
@@ -187,7 +189,6 @@ namespace AutoencoderPS.Commands
                 // Without a group column, each machine's performance counters are a series of their own: the row's machine
                 // (the model's own too, so that a report of several hosts names every alert's).
                 else if (Model.Settings.IsWindowed && CounterPath.SoleMachine(record.ColumnNames) is { } machine) group = machine;
-                if (record.TryGetValue(ScoreColumns.TopFeature, out var featureValue) && !IsEmpty(featureValue)) topFeature = Text(featureValue);
             }
             // A row that held no measurement has no score either, and is not warming up.
             bool noData = score == null && record.TryGetValue(ScoreColumns.Status, out var statusValue) &&
@@ -204,6 +205,10 @@ namespace AutoencoderPS.Commands
             if (report.Rows == 0)
                 ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.NoScoredRows,
                     $"None of the {rowNumber} rows could be read (see the errors above), so no report was written."), null));
+            // Rows scored by another model, or at another threshold (a scored file that outlived its model): said here and in the report.
+            if (report.Mismatch.Any)
+                WriteWarning(report.Mismatch.Describe(report.Rows) + ". The report shows each row's own verdict and says the rows were scored by another model; " +
+                    "give -Model the model that scored them, or score them with this one (Test-Anomaly) to judge them by it.");
             if (!ShouldProcess(target, $"Write an anomaly report of {report.Rows} rows ({report.Anomalies} anomalies)")) return;
             try
             {

@@ -64,6 +64,8 @@ namespace AutoencoderPS.Commands
             if (!ShouldProcess(change.Description, change.Question, "Register-AnomalyScoringTask")) return;
             if (!TryApply(change, Name)) return;
             WriteVerbose(change.Done);
+            // Registered all the same: the scheduler may be started later, and the task then runs as it is.
+            if (Store.SchedulerNotRunning() is { } notRunning) WriteWarning(notRunning);
             if (PassThru && TryStore(change.ReadBack, Name, out var registered))
                 foreach (var task in registered) WriteObject(task);
         }

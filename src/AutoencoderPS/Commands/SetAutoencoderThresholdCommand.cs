@@ -117,7 +117,7 @@ namespace AutoencoderPS.Commands
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
-                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule}; {errors.Length} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+                    Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule.On(ThresholdErrors.NewRows)}; {errors.Length} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
                 }
             }
             catch (AutoencoderException e)

@@ -89,6 +89,23 @@ namespace AutoencoderPS.Commands
             return sorted;
         }
 
+        // The files of this call whose rows were read, in order. Each file is sorted on its own and read after the ones
+        // before it, so a row of a later file older than their rows of its group is late: the advice to a stream (sort
+        // it, or score the file with -Path) would send the user back to what they did.
+        private readonly List<string> filesBefore = new List<string>();
+
+        private void AdviseOnLateRows(string file)
+        {
+            if (pipeline.Series is { } series && filesBefore.Count > 0)
+            {
+                string where = filesBefore.Count == 1 ? $"'{filesBefore[0]}', read before it"
+                    : $"a file read before it ({string.Join(", ", filesBefore.Take(3).Select(f => $"'{f}'"))}{(filesBefore.Count > 3 ? ", ..." : "")})";
+                series.Windows.LateRowAdvice = $"It is older than the rows of its group in {where}: -Path reads its files one after another, " +
+                    "each sorted on its own. Give the files oldest first, or join them into one file.";
+            }
+            filesBefore.Add(file);
+        }
+
         // A repeated local hour read without a zone: its two passes' rows share their clock times, which is the cause the
         // warning gives; the end of the call's warning on rows that repeat a time (another cause) is then not said.
         private bool repeatedHourWarned;

@@ -280,6 +280,7 @@ namespace AutoencoderPS.Commands
                             }
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
                         }
+                        AdviseOnLateRows(file);
                         foreach (var record in ReadFile(file, options))
                         {
                             // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.

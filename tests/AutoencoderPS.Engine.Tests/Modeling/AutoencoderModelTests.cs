@@ -514,6 +514,27 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheRuleNamesTheErrorsItWasSetFrom()
+        {
+            using var model = TrainSmall(18, out _);
+            var errors = model.Score(SyntheticData.Normal(100, 180)).Select(s => s.Score).ToArray();
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.MeanStd, 2), errors);
+            Assert.Equal("mean + 2 std of the errors of new normal rows", model.ThresholdRule.ToString());
+            Assert.Matches("^mean \\+ 2 std of the errors of new normal rows; errors of 100 new rows, recalibrated " + UtcStamp + "$", model.ThresholdSource);
+            Assert.Contains("the errors of new normal rows", model.ToString(), StringComparison.Ordinal);
+
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.NormalPercentile, 99), errors);
+            Assert.Equal("99th percentile of the errors of new normal rows", model.ThresholdRule.ToString());
+
+            // Back on the stored training errors, and by hand: as before.
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 95));
+            Assert.Equal("95th percentile of training errors: flags about 5% of normal rows", model.ThresholdRule.ToString());
+            model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, 0.5), errors);
+            Assert.Equal("set by hand to 0.5", model.ThresholdRule.ToString());
+        }
+
+        [Fact]
         public void SetThresholdByContaminationFromTheErrorsOfNewRows()
         {
             using var model = TrainSmall(17, out _);
@@ -527,6 +548,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(Statistics.Percentile(errors, 90), model.Threshold);
             Assert.Equal(ThresholdMethod.Contamination, model.ThresholdRule.Method);
             Assert.Equal("contamination 0.1; 200 new normal rows", model.ThresholdSource);
+            Assert.Equal("contamination 0.1: the top 10% of the errors of new normal rows lie above it", model.ThresholdRule.ToString());
             Assert.NotEqual(before, model.ThresholdSource);
             Assert.Equal(stored, model.TrainingErrors); // the training errors stay for later recalibration
             Assert.Equal(20, model.Score(fresh).Count(s => s.IsAnomaly));

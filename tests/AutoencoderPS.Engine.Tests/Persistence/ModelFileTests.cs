@@ -575,6 +575,52 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AThresholdRecalibratedOnNewRowsNamesThemAfterLoading()
+        {
+            string path = temp.File("new-rows.aemodel");
+            using (var model = ModelFile.Load(SavedMixed()))
+            {
+                model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 90), model.TrainingErrors.Take(50).ToArray());
+                ModelFile.Save(model, path);
+            }
+
+            using var loaded = ModelFile.Load(path);
+
+            Assert.Equal(ThresholdErrors.NewRows, loaded.ThresholdRule.Errors);
+            Assert.Equal("90th percentile of the errors of new normal rows: flags about 10% of normal rows", loaded.ThresholdRule.ToString());
+            Assert.StartsWith(loaded.ThresholdRule + "; errors of 50 new rows", loaded.ThresholdSource, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        // As Set-AutoencoderThreshold and SetThreshold wrote the source before the file said which errors: the rule
+        // named the training errors whatever they were.
+        [InlineData("90th percentile of training errors: flags about 10% of normal rows; 490 new normal rows, 2026-12-07 04:54 UTC",
+            "NewRows", "90th percentile of the errors of new normal rows: flags about 10% of normal rows; 490 new normal rows, 2026-12-07 04:54 UTC")]
+        [InlineData("90th percentile of training errors: flags about 10% of normal rows; errors of 60 new rows, recalibrated 2026-12-07 04:54 UTC",
+            "NewRows", "90th percentile of the errors of new normal rows: flags about 10% of normal rows; errors of 60 new rows, recalibrated 2026-12-07 04:54 UTC")]
+        [InlineData("90th percentile of training errors: flags about 10% of normal rows; stored errors of 300 training rows, recalibrated 2026-12-07 04:54 UTC",
+            "Training", "90th percentile of training errors: flags about 10% of normal rows; stored errors of 300 training rows, recalibrated 2026-12-07 04:54 UTC")]
+        public void AFileSavedBeforeTheRuleNamedItsErrorsReadsThemFromItsSource(string source, string errors, string sourceRead)
+        {
+            string saved = temp.File("recalibrated-before.aemodel");
+            using (var model = ModelFile.Load(SavedMixed()))
+            {
+                model.SetThreshold(new ThresholdRule(ThresholdMethod.Percentile, 90), null, source);
+                ModelFile.Save(model, saved);
+            }
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(saved));
+            var metadata = layout.MetadataJson;
+            Assert.False(metadata.ContainsKey("ThresholdErrors")); // as the files saved before it
+            string path = temp.File("before.aemodel");
+            File.WriteAllBytes(path, layout.Pack());
+
+            using var loaded = ModelFile.Load(path);
+
+            Assert.Equal(Enum.Parse<ThresholdErrors>(errors), loaded.ThresholdRule.Errors);
+            Assert.Equal(sourceRead, loaded.ThresholdSource);
+        }
+
+        [Fact]
         public void ALoadedModelCanBeTrainedFurther()
         {
             using var loaded = ModelFile.Load(SavedMixed());

@@ -550,6 +550,9 @@ namespace AutoencoderPS.Engine.Tests
                 if (point == "output-flushed") throw new InvalidOperationException("killed");
             }));
             Assert.Contains(killed.Warnings, m => m.Contains("taking it as rotated", StringComparison.Ordinal));
+            // The warning says what was found: a file removed (or moved away, none created) is missing, not empty.
+            string found = Assert.Single(killed.Warnings, m => m.Contains("taking it as rotated", StringComparison.Ordinal));
+            Assert.StartsWith($"The output '{Output}' " + (rotation == "removed" ? "is missing" : "is empty") + ", and its state counts ", found, StringComparison.Ordinal);
             var recorder = new RecordingObserver();
             var summary = Run(new[] { input }, recorder, format: format);
 

@@ -228,6 +228,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             long committed = state.Output.Length;
             try
             {
+                // Whether it was there, for the warning below: an output removed (or moved away) is missing, not empty.
+                bool existed = File.Exists(outputPath);
                 outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
                 long length = outputFile.Length;
                 if (length == 0 && committed > 0)
@@ -237,8 +239,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     // files go on where they stopped, into a new output (with its header, CSV). The state says so at once,
                     // before anything is written: a run killed before its first commit must not leave a state that still
                     // counts the old output's bytes, which would make the new, shorter one look damaged.
-                    observer.Warning($"The output '{outputPath}' is empty, and its state counts {committed:N0} bytes of results: taking it as " +
-                        "rotated (moved away or cut by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
+                    observer.Warning(existed
+                        ? $"The output '{outputPath}' is empty, and its state counts {committed:N0} bytes of results: taking it as " +
+                          "rotated (moved away and created again, or cut, by log rotation) and starting it anew. The input files go on where they stopped."
+                        : $"The output '{outputPath}' is missing, and its state counts {committed:N0} bytes of results: taking it as " +
+                          "rotated (moved away by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
                     state.Output.Length = committed = 0;
                     SaveState();
                 }
