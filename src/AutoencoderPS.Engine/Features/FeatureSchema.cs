@@ -240,8 +240,9 @@ namespace AutoencoderPS.Engine.Features
                 : columns;
             var profiles = ColumnProfile.Of(records,
                 ordered.Select(c => string.IsNullOrWhiteSpace(c) || excluded.Contains(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
-            // A row model's numbers that are no counter in row order may be one within each host of rows interleaved.
-            var byHost = groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
+            // A row model's numbers that are no counter in row order may be one within each host of rows interleaved (not a
+            // window model's, counterRates: without -GroupBy its rates would be taken across the hosts).
+            var byHost = !counterRates && groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
                 ? HostSeriesOf(records, ordered, columns, profiles, culture)
                 : null;
             for (int k = 0; k < ordered.Count; k++)

@@ -38,6 +38,9 @@ namespace AutoencoderPS.Engine.Tests.Architecture
         {
             // A window's group and time columns are read through the model's settings (GroupBy, TimeProperty, gap).
             ("Features.Windows", "Modeling"),
+            // Log windows read a local time of a zone as a time-series model does (one reading of zones and of the hour
+            // clocks repeat: SeriesTime), so that windows and the models trained on them agree.
+            ("Logs", "Features.Windows"),
         };
 
         public static IEnumerable<object[]> EngineFiles() =>
