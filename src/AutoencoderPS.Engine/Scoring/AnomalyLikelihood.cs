@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace AutoencoderPS.Engine.Scoring
 {
@@ -220,6 +221,21 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>Groups seen so far.</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>
+        /// True: each group's history is allocated at its bounds from its first row, as before its memory grew with its
+        /// rows; the reference the tests compare the growing history with.
+        /// </summary>
+        internal bool FullFromFirstRow { get; init; }
+
+        /// <summary>
+        /// The bytes of the arrays that hold <paramref name="group"/>'s history (0 for a group not seen): what a group
+        /// costs beyond its name, for tests of a fleet's memory.
+        /// </summary>
+        internal long HeldBytesOf(string group) => groups.TryGetValue(group, out var g) ? g.HeldBytes : 0;
+
+        /// <summary>The rows <paramref name="group"/>'s history and its largest new-high queue have room for now.</summary>
+        internal (int History, int Recent) CapacityOf(string group) => groups.TryGetValue(group, out var g) ? (g.HistoryCapacity, g.RecentCapacity) : (0, 0);
+
         /// <summary>Forgets <paramref name="group"/>'s history: its next rows learn again, as a group's first rows.</summary>
         public void Forget(string group) => groups.Remove(group);
 
@@ -245,7 +261,7 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!groups.TryGetValue(group, out var g))
             {
-                g = new GroupHistory(HistoryRows, ShortRows, SettingsOf(group));
+                g = new GroupHistory(HistoryRows, ShortRows, SettingsOf(group), FullFromFirstRow);
                 groups[group] = g;
             }
             int learningRows = g.Settings.LearningRows;
@@ -331,12 +347,15 @@ namespace AutoencoderPS.Engine.Scoring
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt, settings.PerGroup);
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt, settings.PerGroup)
+            {
+                FullFromFirstRow = settings.FullFromFirstRow,
+            };
             int count = reader.ReadInt32();
             for (int i = 0; i < count; i++)
             {
                 string group = reader.ReadString();
-                var g = new GroupHistory(history, shortRows, loaded.SettingsOf(group));
+                var g = new GroupHistory(history, shortRows, loaded.SettingsOf(group), loaded.FullFromFirstRow);
                 g.Load(reader, withKinds);
                 loaded.groups[group] = g;
             }
@@ -360,6 +379,9 @@ namespace AutoencoderPS.Engine.Scoring
         // in arrival order (a ring) with each row's kind (Ordinary, or the kind of an unlikely row), the same values in
         // ascending order (for the median and the MAD; it can always be rebuilt from the ring), and, for the empirical
         // tail, the unlikely rows' values in ascending order, all of them and per kind (few: incidents are rare).
+        // The arrays grow with the group's rows up to HistoryRows: allocated at the bound from a group's first row, a
+        // fleet of 20,000 hosts with a few rows each held 173 KB of history per host (3.7 GB). Until the ring is full it
+        // holds the rows in order from its start, so growing it moves no row and the saved history is the same.
         private sealed class GroupHistory
         {
             private readonly double[] shortRing;
@@ -367,9 +389,12 @@ namespace AutoencoderPS.Engine.Scoring
             private int shortCount, shortNext;
             // Kept in the saved history for its layout; the average is summed afresh from the ring (AddShort).
             private double shortSum;
-            private readonly double[] history;
-            private readonly int[] kinds;
-            private readonly double[] sorted;
+            private readonly int historyRows;
+            // The arrays at their bounds from the first row (AnomalyLikelihood.FullFromFirstRow).
+            private readonly bool fullFromFirstRow;
+            private double[] history;
+            private int[] kinds;
+            private double[] sorted;
             private int next;
             private readonly List<double> unlikely = new List<double>();
             private readonly Dictionary<int, List<double>> unlikelyOf = new Dictionary<int, List<double>>();
@@ -383,17 +408,30 @@ namespace AutoencoderPS.Engine.Scoring
             private readonly Dictionary<int, RunningMax> kindMax = new Dictionary<int, RunningMax>();
             private long row;
 
-            public GroupHistory(int historyRows, int shortRows, GroupSettings settings)
+            public GroupHistory(int historyRows, int shortRows, GroupSettings settings, bool fullFromFirstRow = false)
             {
                 Settings = settings;
-                int recentRows = settings.RecentRows;
-                history = new double[historyRows];
-                kinds = new int[historyRows];
-                sorted = new double[historyRows];
+                this.historyRows = historyRows;
+                int capacity = fullFromFirstRow ? historyRows : 0;
+                history = new double[capacity];
+                kinds = new int[capacity];
+                sorted = new double[capacity];
                 shortRing = new double[shortRows];
                 shortKinds = new int[shortRows];
-                this.recentRows = recentRows;
-                ordinaryMax = new RunningMax(recentRows);
+                recentRows = settings.RecentRows;
+                ordinaryMax = new RunningMax(recentRows, fullFromFirstRow);
+                this.fullFromFirstRow = fullFromFirstRow;
+            }
+
+            // Room for the row at `index` of the ring (and those before it): at least double the room (from 16 rows),
+            // at most the bound. A new slot is 0 (and of kind 0), as a slot not written yet always was.
+            private void MakeRoomFor(int index)
+            {
+                if (index < history.Length) return;
+                int capacity = Math.Min(historyRows, Math.Max(index + 1, Math.Max(16, 2 * history.Length)));
+                Array.Resize(ref history, capacity);
+                Array.Resize(ref kinds, capacity);
+                Array.Resize(ref sorted, capacity);
             }
 
             public void Save(System.IO.BinaryWriter w)
@@ -420,8 +458,9 @@ namespace AutoencoderPS.Engine.Scoring
                 shortCount = r.ReadInt32(); shortNext = r.ReadInt32(); shortSum = r.ReadDouble();
                 for (int i = 0; i < shortRing.Length; i++) shortRing[i] = r.ReadDouble();
                 Count = r.ReadInt32(); next = r.ReadInt32();
-                if (Count < 0 || Count > history.Length || shortCount < 0 || shortCount > shortRing.Length || next < 0 || next >= history.Length)
+                if (Count < 0 || Count > historyRows || shortCount < 0 || shortCount > shortRing.Length || next < 0 || next >= historyRows)
                     throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                MakeRoomFor(Math.Max(Count, next + 1) - 1);
                 for (int i = 0; i < Count; i++)
                 {
                     history[i] = r.ReadDouble();
@@ -458,7 +497,7 @@ namespace AutoencoderPS.Engine.Scoring
                     for (int q = 0; q < queues; q++)
                     {
                         int kind = r.ReadInt32();
-                        var max = new RunningMax(recentRows);
+                        var max = new RunningMax(recentRows, fullFromFirstRow);
                         max.Load(r, r.ReadInt32());
                         kindMax[kind] = max;
                     }
@@ -480,6 +519,15 @@ namespace AutoencoderPS.Engine.Scoring
             }
 
             public int Count { get; private set; }
+
+            public int HistoryCapacity => history.Length;
+
+            public int RecentCapacity => Math.Max(ordinaryMax.Capacity, kindMax.Values.Select(m => m.Capacity).DefaultIfEmpty(0).Max());
+
+            public long HeldBytes =>
+                history.Length * (long)(sizeof(double) + sizeof(int) + sizeof(double)) + shortRing.Length * (long)(sizeof(double) + sizeof(int))
+                + (ordinaryMax.Capacity + kindMax.Values.Sum(m => (long)m.Capacity)) * (sizeof(long) + sizeof(double))
+                + (unlikely.Capacity + unlikelyOf.Values.Sum(l => (long)l.Capacity)) * sizeof(double);
 
             /// <summary>The history in ascending order (its first <see cref="Count"/> values).</summary>
             public double[] Sorted => sorted;
@@ -535,12 +583,12 @@ namespace AutoencoderPS.Engine.Scoring
                 if (kind == Ordinary) ordinaryMax.Add(row, value);
                 else
                 {
-                    if (!kindMax.TryGetValue(kind, out var max)) kindMax[kind] = max = new RunningMax(recentRows);
+                    if (!kindMax.TryGetValue(kind, out var max)) kindMax[kind] = max = new RunningMax(recentRows, fullFromFirstRow);
                     max.Add(row, value);
                 }
                 foreach (var stale in StaleKinds()) kindMax.Remove(stale);
                 row++;
-                if (Count == history.Length)
+                if (Count == historyRows)
                 {
                     // Take the oldest value out of the sorted copies (Count drops by one while it is out).
                     double old = history[next];
@@ -549,9 +597,10 @@ namespace AutoencoderPS.Engine.Scoring
                     Count--;
                     if (kinds[next] != Ordinary) Remove(old, kinds[next]);
                 }
+                else MakeRoomFor(Math.Max(next, Count));
                 history[next] = value;
                 kinds[next] = kind;
-                next = (next + 1) % history.Length;
+                next = (next + 1) % historyRows;
                 int to = SortedSample.CountBelow(sorted, Count, value);
                 Array.Copy(sorted, to, sorted, to + 1, Count - to);
                 sorted[to] = value;
@@ -600,23 +649,27 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         // The maximum of the values added for the last `window` rows: a monotone queue (values decreasing from the
-        // front) of row numbers and values in a ring.
+        // front) of row numbers and values in a ring, of at most window + 1 entries, that grows as it fills.
         private sealed class RunningMax
         {
-            private readonly long[] rows;
-            private readonly double[] values;
+            private readonly long window;
+            private long[] rows;
+            private double[] values;
             private int start, count;
 
-            public RunningMax(int window)
+            public RunningMax(int window, bool full = false)
             {
-                rows = new long[window + 1];
-                values = new double[window + 1];
+                this.window = window;
+                int capacity = full ? window + 1 : Math.Min(window + 1, 4);
+                rows = new long[capacity];
+                values = new double[capacity];
             }
+
+            public int Capacity => rows.Length;
 
             /// <summary>The maximum over rows after <paramref name="now"/> - window - 1 (null when there is none).</summary>
             public double? Max(long now)
             {
-                long window = rows.Length - 1;
                 while (count > 0 && rows[start] < now - window) { start = (start + 1) % rows.Length; count--; }
                 return count > 0 ? values[start] : null;
             }
@@ -625,6 +678,7 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 Max(row);
                 while (count > 0 && values[(start + count - 1) % rows.Length] <= value) count--;
+                if (count == rows.Length) Grow(count + 1);
                 int at = (start + count) % rows.Length;
                 rows[at] = row;
                 values[at] = value;
@@ -642,12 +696,31 @@ namespace AutoencoderPS.Engine.Scoring
                 }
             }
 
+            // Room for `needed` entries (at most window + 1), the queue laid out from the start of the ring.
+            private void Grow(int needed)
+            {
+                if (needed <= rows.Length || rows.Length > window) return;
+                int capacity = (int)Math.Min(window + 1, Math.Max(needed, 2L * rows.Length));
+                var newRows = new long[capacity];
+                var newValues = new double[capacity];
+                for (int i = 0; i < count; i++)
+                {
+                    newRows[i] = rows[(start + i) % rows.Length];
+                    newValues[i] = values[(start + i) % rows.Length];
+                }
+                rows = newRows;
+                values = newValues;
+                start = 0;
+            }
+
             // Reads `queued` entries written by Save (after their count).
             public void Load(System.IO.BinaryReader r, int queued)
             {
-                count = queued;
-                if (count < 0 || count > rows.Length) throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                if (queued < 0 || queued > window + 1) throw new System.IO.InvalidDataException("A likelihood history is longer than its settings allow.");
+                count = 0;
                 start = 0;
+                Grow(queued);
+                count = queued;
                 for (int i = 0; i < count; i++)
                 {
                     rows[i] = r.ReadInt64();
