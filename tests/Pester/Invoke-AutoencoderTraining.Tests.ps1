@@ -99,6 +99,22 @@ Describe 'Invoke-AutoencoderTraining' {
     }
 
     Context 'threshold rules' {
+        It 'Set-AutoencoderThreshold -WhatIf says what it would set and leaves the threshold as it was (training errors and new rows)' {
+            # A Set- cmdlet that changes the model had no -WhatIf ("A parameter cannot be found that matches parameter name 'WhatIf'").
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m
+            $before = $m.Threshold
+            # (The host writes the "What if:" line; what can be asserted is that nothing changed, and nothing was written.)
+            Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -WhatIf -PassThru | Should -BeNullOrEmpty
+            $m.Threshold | Should -Be $before
+            $rows = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+            $rows | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -WhatIf -PassThru | Should -BeNullOrEmpty
+            $m.Threshold | Should -Be $before
+            $m.ThresholdRule.Value | Should -Be 99
+            Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -Confirm:$false
+            $m.Threshold | Should -Not -Be $before
+        }
+
         It 'MeanStd with -ThresholdValue 2 sets threshold = mean + 2 std of the training errors' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 2 }

@@ -16,7 +16,7 @@ namespace AutoencoderPS.Commands
     /// errors, or on the errors of new normal rows (pipeline or CSV files). The model records how its
     /// threshold was chosen.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet, HelpUri = HelpLinks.Base + "Set-AutoencoderThreshold.md")]
+    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Set-AutoencoderThreshold.md")]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
     {
@@ -102,6 +102,7 @@ namespace AutoencoderPS.Commands
             {
                 if (ParameterSetName == TrainingErrorsSet || Method == ThresholdMethod.Manual)
                 {
+                    if (!ShouldProcess(Model.ToString(), $"Set the threshold ({before:G6}) by {rule}")) return;
                     Model.SetThreshold(rule);
                 }
                 else
@@ -117,6 +118,7 @@ namespace AutoencoderPS.Commands
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
+                    if (!ShouldProcess(Model.ToString(), $"Set the threshold ({before:G6}) by {rule.On(ThresholdErrors.NewRows)}, on {errors.Length:N0} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}")) return;
                     Model.SetThreshold(rule, errors, FormattableString.Invariant($"{rule.On(ThresholdErrors.NewRows)}; {errors.Length} new normal {(Model.Settings.IsWindowed ? "windows" : "rows")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
                 }
             }
