@@ -248,6 +248,13 @@ namespace AutoencoderPS.Engine.Scoring
             catch (FeatureValueException e)
             {
                 ReturnFeatures(features);
+                // The scheduled job: a row sent again is skipped whatever its values (it was scored, or reported, when it
+                // first came); a row refused for its values takes its time, so that it is skipped when it is sent again.
+                if (IsWindowed && model.Settings.TimeProperty != null && Series!.Windows.KeepsScoredTimes && TryReadKey(record, culture) is { } sent)
+                {
+                    if (Series.Windows.ScoredBefore(sent)) return WindowAssembler.AlreadyScored(new WindowKey(sent.Group, sent.Time), timeColumn);
+                    Series.Windows.Refused(sent);
+                }
                 // Without a time property a row that can't be read is still a row of its series: a counter's next rate
                 // is per row over it too, as training takes it (SeriesRows).
                 if (IsWindowed && model.Settings.TimeProperty == null && Series?.Counters is { } counters)
@@ -270,6 +277,13 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
+        // The row's group and time, or null when they can't be read (the row's error says why).
+        private WindowKey? TryReadKey(IRecord record, CultureInfo culture)
+        {
+            try { return SlidingWindow.ReadKey(record, model.Settings, Schema, culture); }
+            catch (FeatureValueException) { return null; }
+        }
+
         /// <summary>
         /// Adds a row featurized by the caller into an array from <see cref="RentFeatures"/> (the pipeline owns it from
         /// here). A sliding-window model needs the row's <paramref name="key"/>; a row earlier than its group's last one
@@ -285,10 +299,10 @@ namespace AutoencoderPS.Engine.Scoring
             bool absent = false;
             // A row of a time its group took from an earlier source (the scheduled job: a re-export that overlaps the last
             // one) was scored then: skipped, before anything reads it (the counters' rates, the window).
-            if (IsWindowed && Series!.Windows.ScoredBefore(key = Series.Windows.Resolve(key)))
+            if (IsWindowed && Series!.Windows.ScoredBefore(key))
             {
                 ReturnFeatures(features);
-                throw WindowAssembler.AlreadyScored(key, timeColumn);
+                throw WindowAssembler.AlreadyScored(new WindowKey(key.Group, key.Time), timeColumn);
             }
             if (IsWindowed && Schema.HoldsNoMeasurement(imputedFeatures))
             {

@@ -113,6 +113,31 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARepeatedLocalHourSentAgainIsItsFirstPassUntilTheSourceTakesARow()
+        {
+            // Clocks go back at 02:00 (local 01:00-01:59 twice). Scored: the first pass to 01:30. A re-export repeats
+            // 01:00-01:30 of the first pass, then goes on to 01:59 and the second pass. Resolved after the group's last row
+            // (01:30, first pass), the repeated rows read as second-pass instants: they were scored again, and the real
+            // second pass was then skipped as "already scored".
+            var firstPass = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);   // 01:00 PDT
+            var secondPass = firstPass.AddHours(1);                                   // 01:00 PST
+            WindowKey Local(int minute, bool second = false) =>
+                second ? new WindowKey("a", secondPass.AddMinutes(minute)) : new WindowKey("a", firstPass.AddMinutes(minute), secondPass.AddMinutes(minute));
+            var windows = new WindowAssembler(2, 1) { KeepsScoredTimes = true };
+            windows.BeginSource();
+            for (int m = 0; m <= 30; m++) windows.Push(windows.Resolve(Local(m)), new[] { 1.0 });
+
+            windows.BeginSource();
+            Assert.True(windows.ScoredBefore(Local(10)));
+            Assert.True(windows.ScoredBefore(Local(30)));
+            Assert.False(windows.ScoredBefore(Local(31)));
+            windows.Push(windows.Resolve(Local(31)), new[] { 1.0 });   // the source takes a row: later repeats are the second pass
+            Assert.Equal(firstPass.AddMinutes(31), windows.LastTime("a"));
+            Assert.False(windows.ScoredBefore(Local(10)));
+            Assert.Equal(secondPass.AddMinutes(10), windows.Resolve(Local(10)).Time);
+        }
+
+        [Fact]
         public void WithoutSourcesNothingIsSentAgain()
         {
             // Test-Anomaly: one call, one source; a row of a time scored before is a shared time, scored as before.

@@ -146,6 +146,38 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AnOpenCellOfAnOlderMemoryKeepsItsMeanOfAllRowsAlsoWhenSavedAgainBeforeItEnds()
+        {
+            // A cell opened under series memory 7 (no filled-in sums) and saved as 8 before it ended: read again, its sums
+            // were taken as known and started from zero, and the cell's next value was 120 (of 80 measured, 40 filled in).
+            static WindowAssembler New() => new WindowAssembler(2, 2, _ => TimeSpan.FromMinutes(15), _ => Step);
+            static byte[] Save(WindowAssembler a)
+            {
+                using var buffer = new System.IO.MemoryStream();
+                using (var w = new System.IO.BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) a.Save(w);
+                return buffer.ToArray();
+            }
+            var a = New();
+            a.Push(new WindowKey("", T0), new double[] { 80, 10 }, Array.Empty<int>());
+            a.Push(new WindowKey("", T0.AddSeconds(30)), new double[] { 40, 10 }, new[] { 0 });
+            var v8 = Save(a);
+            // Version 7's layout: the group's filled-in sums (a flag and two values) and scored times (a flag) left out.
+            var v7 = new byte[v8.Length - (1 + 16 + 1)];
+            Array.Copy(v8, v7, v7.Length);
+            var once = New();
+            Assert.True(once.Load(new System.IO.BinaryReader(new System.IO.MemoryStream(v7)), withTimesAndSums: false));
+            var twice = New();
+            Assert.True(twice.Load(new System.IO.BinaryReader(new System.IO.MemoryStream(Save(once)))));
+            foreach (var b in new[] { once, twice })
+            {
+                b.Push(new WindowKey("", T0.AddSeconds(60)), new double[] { 40, 10 }, new[] { 0 });
+                var step = b.Push(new WindowKey("", T0.AddMinutes(5)), new double[] { 40, 10 }, Array.Empty<int>());
+                // The old mean of all three rows of the cell: (80 + 40 + 40) / 3.
+                Assert.Equal(160.0 / 3, step.Window![0], 9);
+            }
+        }
+
+        [Fact]
         public void TheColumnsOfAJoinedExportAreTheSchemasNotTheRowsSlots()
         {
             // A category's slots (one-hot) come after the columns ImputedCells counts in: they are no column of their own.

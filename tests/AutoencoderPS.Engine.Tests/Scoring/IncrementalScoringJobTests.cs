@@ -1013,6 +1013,32 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARowRefusedForItsValueIsNotLateOrReportedAgainWhenAnOverlapSendsItAgain()
+        {
+            // Host a's minute 25 had cpu 'lots' in the first export (refused, reported once). The next export repeats it,
+            // fixed: it was refused as late (RowOutOfOrder, then RowsOutOfOrder: exit code 2, "a late backlog"); and a
+            // still-bad copy of it was reported again in every export that held it ("skipped and not tried again").
+            using var model = SeriesModel();
+            string bad = ExportRows(25, 26).Split('\n')[0];
+            string broken = string.Join(",", bad.Split(',').Take(2)) + ",lots";
+            string export = SeriesFile("export.csv", ExportRows(0, 30).Replace(bad, broken, StringComparison.Ordinal), 30);
+            var first = new RecordingObserver();
+            Run(new[] { export }, first, model: model);
+            Assert.Equal(ErrorIds.InvalidFeatureValue, Assert.Single(first.Rejected).Error.ErrorId);
+
+            foreach (var (from, fixedRow) in new[] { (20, true), (22, false) })
+            {
+                string rows = ExportRows(from, from + 20);
+                SeriesFile("export.csv", fixedRow ? rows : rows.Replace(bad, broken, StringComparison.Ordinal), 10);
+                var recorder = new RecordingObserver();
+                var summary = Run(new[] { export }, recorder, model: model);
+                Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+                Assert.Empty(recorder.Failed);
+                Assert.Equal(AnomalyScoringExitCode.NoAnomalies, summary.ExitCode);
+            }
+        }
+
+        [Fact]
         public void AFileOfOnlyRowsScoredBeforeIsSkippedWithAWarning()
         {
             // A copy of a file scored before lands in the folder (a backup, a second exporter of the same series): its rows

@@ -138,6 +138,9 @@ namespace AutoencoderPS.Engine.Features.Windows
             // (BeginSource; not saved): a row of an earlier time than that is sent again when it is one of them.
             public ScoredTimes? Times;
             public DateTime? SourceMark;
+            // The current source took a row of the group (not one sent again): its local times that the clocks repeat are
+            // read as any row's from then on (ScoredBefore).
+            public bool SourceTook;
         }
 
         /// <summary>
@@ -198,6 +201,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 if (!(SeenTime(key.Group) >= t)) s.SeenTime = t;
                 // Its row was written (NoData): sent again, it is skipped too.
                 if (KeepsScoredTimes) (s.Times ??= new ScoredTimes()).Add(t);
+                s.SourceTook = true;
             }
             return key;
         }
@@ -219,19 +223,40 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 var s = pair.Value;
                 s.SourceMark = SeenTime(pair.Key);
+                s.SourceTook = false;
                 // A group of a memory saved before groups kept their times: its last time is one it scored.
                 if (KeepsScoredTimes && s.Times == null && s.LastTime is DateTime last) (s.Times = new ScoredTimes()).Add(last);
             }
         }
 
         /// <summary>
-        /// Whether <paramref name="key"/>'s group took a row of its (resolved) time from an earlier source (<see cref="BeginSource"/>,
+        /// Whether <paramref name="key"/>'s group took a row of its time from an earlier source (<see cref="BeginSource"/>,
         /// <see cref="KeepsScoredTimes"/>): the row is sent again (an export that overlaps the last one) and must not be
         /// scored twice. A row earlier than its group's rows but of a time not taken is late (RowOutOfOrder), as before.
+        /// Give the key unresolved: a local time the clocks repeat is read as its first pass while the source has sent the
+        /// group only rows scored before (a re-export that repeats the first pass; resolved after the group's last row, it
+        /// would read as the second pass, be scored again at the wrong instant and take the real second pass's place), and
+        /// as <see cref="Resolve"/> reads it once the source has taken a row of the group.
         /// </summary>
-        public bool ScoredBefore(WindowKey key) =>
-            sources && key.Time is DateTime t && groups.TryGetValue(key.Group, out var s) && s.SourceMark is DateTime mark && t <= mark &&
-            s.Times != null && s.Times.Contains(t);
+        public bool ScoredBefore(WindowKey key)
+        {
+            if (!sources || key.Time is not DateTime t || !groups.TryGetValue(key.Group, out var s) || s.SourceMark is not DateTime mark || s.Times == null)
+                return false;
+            if (key.Later != null && !s.SourceTook && t <= mark && s.Times.Contains(t)) return true;
+            var resolved = Resolve(key).Time!.Value;
+            return resolved <= mark && s.Times.Contains(resolved);
+        }
+
+        /// <summary>
+        /// A row of the group refused for its values (the scheduled job): its time counts as taken, so that the same row sent
+        /// again (fixed or not, in an export that overlaps) is skipped as sent again, not refused as late or reported again.
+        /// </summary>
+        public void Refused(WindowKey key)
+        {
+            if (!KeepsScoredTimes || key.Time is null || !groups.TryGetValue(key.Group, out var s)) return;
+            key = Resolve(key);
+            (s.Times ??= new ScoredTimes()).Add(key.Time!.Value);
+        }
 
         /// <summary>
         /// The report of a row <see cref="ScoredBefore"/>: skipped, neither an error nor a late row (ErrorId RowAlreadyScored;
@@ -395,6 +420,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 TimedRows++;
                 if (series.LastTime == key.Time && !RepeatsCell(series, row) && SharedTimes++ == 0) FirstSharedTime = key;
                 if (KeepsScoredTimes) (series.Times ??= new ScoredTimes()).Add(key.Time.Value);
+                series.SourceTook = true;
             }
             if (stepOf != null && key.Time != null)
             {
@@ -669,6 +695,9 @@ namespace AutoencoderPS.Engine.Features.Windows
                 {
                     s.CellFilledSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
                     if (s.CellFilledSum != null && s.CellFilled == null) throw new System.IO.InvalidDataException("A window's cell has filled-in sums without filled-in values.");
+                    // A cell with filled-in values and no sums of them was opened by a memory of version 2-7 and saved again
+                    // before it ended: its sums are still not known.
+                    s.CellFilledSumUnknown = s.CellFilledSum == null && s.CellFilled != null;
                     s.Times = reader.ReadBoolean() ? ScoredTimes.Load(reader) : null;
                 }
                 // Before version 8 a cell kept no filled-in sums: its mean stays that of all its rows until it ends.
