@@ -61,7 +61,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>
         /// The file replaced one scored before at its path (it does not hold the bytes scored): the warning that says so.
-        /// The job says it once it has read the file's rows, quietly when they begin with rows scored before (an export
+        /// The job says it once it has read the file's rows, quietly when some of them were scored before (an export
         /// that overlaps the last one, rewritten every run: IncrementalScoringJob.SayRepeated).
         /// </summary>
         public string? Replaced { get; set; }

@@ -723,7 +723,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // Rows of times their groups scored before (an export that overlaps the last one, a copy of a file scored): skipped,
         // and said once for the file, quietly when the file brought new rows too (a re-export every run is the schedule
         // working), with a warning when it brought nothing new. A file replaced at its path (FilePlanner) is said here
-        // too: as a re-export (quietly) when it began with rows scored before, else with the planner's warning.
+        // too: as a re-export (quietly) when some of its rows were scored before, else with the planner's warning.
         private void SayRepeated(FilePlan plan)
         {
             var repeated = plan.Repeated;
