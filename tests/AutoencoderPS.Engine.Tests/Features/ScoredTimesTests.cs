@@ -113,7 +113,7 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void ARepeatedLocalHourSentAgainIsItsFirstPassUntilTheSourceTakesARow()
+        public void ARepeatedLocalHourIsReadAfterTheSourcesLastRowAndItsFirstPassWhenARe_ExportStartsInIt()
         {
             // Clocks go back at 02:00 (local 01:00-01:59 twice). Scored: the first pass to 01:30. A re-export repeats
             // 01:00-01:30 of the first pass, then goes on to 01:59 and the second pass. Resolved after the group's last row
@@ -135,6 +135,17 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(firstPass.AddMinutes(31), windows.LastTime("a"));
             Assert.False(windows.ScoredBefore(Local(10)));
             Assert.Equal(secondPass.AddMinutes(10), windows.Resolve(Local(10)).Time);
+            for (int m = 10; m <= 20; m++) windows.Push(windows.Resolve(Local(m)), new[] { 1.0 });
+
+            // The file appended to goes on from the second pass's 01:20: its next row, 01:21, is new, though the first
+            // pass's 01:21 was scored (read as that, it was skipped as sent again).
+            windows.BeginSource(continues: true);
+            Assert.False(windows.ScoredBefore(Local(21)));
+            // A re-export of what was scored, from 01:15: the first pass to 01:31, then the second pass's 01:10-01:20.
+            windows.BeginSource();
+            for (int m = 15; m <= 31; m++) Assert.True(windows.ScoredBefore(Local(m)), $"first pass {m}");
+            for (int m = 10; m <= 20; m++) Assert.True(windows.ScoredBefore(Local(m)), $"second pass {m}");
+            Assert.False(windows.ScoredBefore(Local(21)));
         }
 
         [Fact]

@@ -138,9 +138,9 @@ namespace AutoencoderPS.Engine.Features.Windows
             // (BeginSource; not saved): a row of an earlier time than that is sent again when it is one of them.
             public ScoredTimes? Times;
             public DateTime? SourceMark;
-            // The current source took a row of the group (not one sent again): its local times that the clocks repeat are
-            // read as any row's from then on (ScoredBefore).
-            public bool SourceTook;
+            // The time of the group's last row in the current source, sent again or taken (null: none yet, in a source that
+            // does not go on from the group's last row): a local time the clocks repeat is read after it (ScoredBefore).
+            public DateTime? SourcePrevious;
         }
 
         /// <summary>
@@ -201,7 +201,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 if (!(SeenTime(key.Group) >= t)) s.SeenTime = t;
                 // Its row was written (NoData): sent again, it is skipped too.
                 if (KeepsScoredTimes) (s.Times ??= new ScoredTimes()).Add(t);
-                s.SourceTook = true;
+                s.SourcePrevious = t;
             }
             return key;
         }
@@ -214,16 +214,18 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// A new source of rows begins (the scheduled job: each file of a run): the rows taken so far are another source's,
-        /// and a row of this one at any of their times is sent again (<see cref="ScoredBefore"/>).
+        /// and a row of this one at any of their times is sent again (<see cref="ScoredBefore"/>). <paramref name="continues"/>:
+        /// the source goes on right after its groups' last rows (a file read on from where an earlier run stopped), not from
+        /// its start (a new file, or one replaced: a re-export).
         /// </summary>
-        public void BeginSource()
+        public void BeginSource(bool continues = false)
         {
             sources = true;
             foreach (var pair in groups)
             {
                 var s = pair.Value;
                 s.SourceMark = SeenTime(pair.Key);
-                s.SourceTook = false;
+                s.SourcePrevious = continues ? s.SourceMark : null;
                 // A group of a memory saved before groups kept their times: its last time is one it scored.
                 if (KeepsScoredTimes && s.Times == null && s.LastTime is DateTime last) (s.Times = new ScoredTimes()).Add(last);
             }
@@ -233,18 +235,25 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// Whether <paramref name="key"/>'s group took a row of its time from an earlier source (<see cref="BeginSource"/>,
         /// <see cref="KeepsScoredTimes"/>): the row is sent again (an export that overlaps the last one) and must not be
         /// scored twice. A row earlier than its group's rows but of a time not taken is late (RowOutOfOrder), as before.
-        /// Give the key unresolved: a local time the clocks repeat is read as its first pass while the source has sent the
-        /// group only rows scored before (a re-export that repeats the first pass; resolved after the group's last row, it
-        /// would read as the second pass, be scored again at the wrong instant and take the real second pass's place), and
-        /// as <see cref="Resolve"/> reads it once the source has taken a row of the group.
+        /// Give the key unresolved: a local time the clocks repeat is read after the group's last row in this source (each
+        /// row of it is noted, sent again or taken); before the source's first row of the group, as its first pass when
+        /// that was scored (a re-export that repeats the first pass: read after the group's last row it would be the
+        /// second pass, scored again at the wrong instant, and the real second pass skipped in its place), unless the
+        /// source goes on from the group's last row (<see cref="BeginSource"/>: a file appended to, whose next row of the
+        /// second pass is new).
         /// </summary>
         public bool ScoredBefore(WindowKey key)
         {
             if (!sources || key.Time is not DateTime t || !groups.TryGetValue(key.Group, out var s) || s.SourceMark is not DateTime mark || s.Times == null)
                 return false;
-            if (key.Later != null && !s.SourceTook && t <= mark && s.Times.Contains(t)) return true;
-            var resolved = Resolve(key).Time!.Value;
-            return resolved <= mark && s.Times.Contains(resolved);
+            DateTime read = t;
+            if (key.Later is DateTime)
+                read = s.SourcePrevious is DateTime previous ? key.Resolve(previous).Time!.Value
+                    : t <= mark && s.Times.Contains(t) ? t
+                    : Resolve(key).Time!.Value;
+            bool sent = read <= mark && s.Times.Contains(read);
+            if (sent) s.SourcePrevious = read;
+            return sent;
         }
 
         /// <summary>
@@ -256,6 +265,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (!KeepsScoredTimes || key.Time is null || !groups.TryGetValue(key.Group, out var s)) return;
             key = Resolve(key);
             (s.Times ??= new ScoredTimes()).Add(key.Time!.Value);
+            s.SourcePrevious = key.Time;
         }
 
         /// <summary>
@@ -420,7 +430,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 TimedRows++;
                 if (series.LastTime == key.Time && !RepeatsCell(series, row) && SharedTimes++ == 0) FirstSharedTime = key;
                 if (KeepsScoredTimes) (series.Times ??= new ScoredTimes()).Add(key.Time.Value);
-                series.SourceTook = true;
+                series.SourcePrevious = key.Time;
             }
             if (stepOf != null && key.Time != null)
             {

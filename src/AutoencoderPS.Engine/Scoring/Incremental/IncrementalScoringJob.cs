@@ -571,8 +571,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 return true;
             }
             var entry = plan.Entry!;
-            // The rows scored so far are an earlier source's: this file's rows of their times are sent again (Take).
-            pipeline!.Series?.Windows.BeginSource();
+            // The rows scored so far are an earlier source's: this file's rows of their times are sent again (Take). A file
+            // read on from its entry goes on from its groups' last rows; a new or replaced one starts from its beginning.
+            pipeline!.Series?.Windows.BeginSource(continues: plan.Matched);
             var batch = new Batch { End = entry.Offset, Lines = entry.Lines, Pending = !plan.Matched, EndsInOpenLine = entry.EndsInOpenLine == true };
             observer.Verbose(plan.Matched
                 ? $"'{plan.Path}': continuing at byte {entry.Offset:N0} of {plan.Length:N0} (line {entry.Lines + 1})."
