@@ -201,6 +201,18 @@ namespace AutoencoderPS.Commands
             string? target = null;
             if (OutputPath != null)
             {
+                // A FIFO or device among the inputs is its file's error before the output's temporary file is made (it
+                // would block or never end, and a run killed then left that file behind).
+                files = files.Where(file =>
+                {
+                    try { CsvSource.RequireRegularFile(file); return true; }
+                    catch (AutoencoderException e)
+                    {
+                        filesNotScored++;
+                        WriteError(FileError(e, file));
+                        return false;
+                    }
+                }).ToList();
                 ProviderInfo provider;
                 try
                 {
