@@ -499,11 +499,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             if (ColumnMismatch.Check($"File '{file}'", model.ColumnsRead, model.Settings.TimeProperty, header.Names.ToArray(), n => header.IndexOf(n) >= 0,
                     options.Csv.EffectiveDelimiter) is { } missing)
                 throw missing;
-            var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
-            if (clash.Length > 0)
-                throw new AutoencoderException(ErrorIds.OutputColumnClash,
-                    $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
-                    "Is it an output of scoring? Score the original export, or rename those columns.");
+            if (ScoreColumns.Clash(header.Names, scoreColumns, file) is { } clash) throw clash;
         }
 
         // CSV: the output's columns are fixed when its header is written: the union of the columns of the files of that
