@@ -154,10 +154,14 @@ namespace AutoencoderPS.Engine.Persistence
         /// Opens (or creates) a file to write after <see cref="RequireRegularOrMissing"/>, then checks again that the path
         /// is still a regular file, not a link, before the caller changes a byte.
         /// </summary>
-        public static FileStream OpenOrCreate(string path, FileAccess access, FileShare share, int bufferSize, string what)
+        public static FileStream OpenOrCreate(string path, FileAccess access, FileShare share, int bufferSize, string what) =>
+            OpenOrCreate(path, p => new FileStream(p, FileMode.OpenOrCreate, access, share, bufferSize, FileOptions.None), what);
+
+        /// <summary>As <see cref="OpenOrCreate(string, FileAccess, FileShare, int, string)"/>, with the stream <paramref name="open"/> makes.</summary>
+        internal static FileStream OpenOrCreate(string path, Func<string, FileStream> open, string what)
         {
             RequireRegularOrMissing(path, what);
-            var stream = new FileStream(path, FileMode.OpenOrCreate, access, share, bufferSize, FileOptions.None);
+            var stream = open(path);
             try
             {
                 RequireRegularOrMissing(path, what);
