@@ -74,17 +74,20 @@ namespace AutoencoderPS.Engine.Csv
             int i = 0;
             while (i < text.Length)
             {
-                // Runs of plain characters are skipped at once (counted, not stepped): inside a quoted field only a quote
-                // or a line break matters, in an unquoted one only the delimiter or a line break.
-                if (delimiter.Length == 1 && (state == CsvRecordReader.State.Quoted || state == CsvRecordReader.State.Unquoted))
+                // Runs without a quote or a line break are counted at once, not stepped: inside a quoted field nothing
+                // else matters; outside one a delimiter only ends a field, so the state after the run is told by its last
+                // character (a delimiter: a field starts, where a quote would open a quoted field).
+                if (delimiter.Length == 1 && state != CsvRecordReader.State.QuoteInQuoted)
                 {
                     var rest = text.Slice(i);
-                    int stop = state == CsvRecordReader.State.Quoted ? rest.IndexOfAny('"', '\r', '\n') : rest.IndexOfAny(delimiter[0], '\r', '\n');
+                    int stop = rest.IndexOfAny('"', '\r', '\n');
                     int run = stop < 0 ? rest.Length : stop;
                     if (run > 0)
                     {
                         length += Utf8.GetByteCount(rest.Slice(0, run));
                         afterCr = false;
+                        if (state != CsvRecordReader.State.Quoted)
+                            state = rest[run - 1] == delimiter[0] ? CsvRecordReader.State.FieldStart : CsvRecordReader.State.Unquoted;
                         i += run;
                         Check();
                         continue;

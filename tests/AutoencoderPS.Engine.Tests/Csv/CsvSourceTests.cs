@@ -373,6 +373,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Theory]
+        [InlineData(",")]
+        [InlineData("||")]
+        public void AQuoteInsideAnUnquotedFieldIsDataNotTheStartOfARecordThatNeverEnds(string delimiter)
+        {
+            // Only a quote that starts a field opens a quoted one (as CsvHelper reads it): the bound must not take x"y
+            // for an open quote and count the rest of the file as one record.
+            var text = new StringBuilder($"a{delimiter}b\n1{delimiter}x\"y\n");
+            for (int i = 0; i < CsvRecordReader.DefaultMaxRecordLines + 5; i++) text.Append(i).Append(delimiter).Append("z\n");
+            string path = Write($"midquote{delimiter.Length}.csv", text.ToString());
+
+            var records = CsvSource.Read(path, new CsvInputOptions { Delimiter = delimiter }).ToArray();
+
+            Assert.Equal(CsvRecordReader.DefaultMaxRecordLines + 6, records.Length);
+            Assert.Equal("x\"y", records[0].Fields[1]);
+        }
+
+        [Theory]
         [InlineData(",", "\n")]
         [InlineData(",", "\r\n")]
         [InlineData(",", "\r")]
