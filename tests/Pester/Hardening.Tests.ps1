@@ -507,14 +507,18 @@ function Get-Failures([scriptblock] $Run) {
     $failures = @()
     try { & $Run } catch { $failures += $_ }
     @($failures + $script:errs) | ForEach-Object {
-        [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.ToString() }
+        [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)"; Message = $_.ToString(); Target = "$($_.TargetObject)" }
     }
 }
 $export = Get-Failures { Export-Autoencoder -Model $model -Path (Join-Path $Folder 'model.aemodel') -Force -ErrorVariable script:errs -ErrorAction SilentlyContinue }
 $scoring = Get-Failures {
     Test-Anomaly -Model $model -Path (Join-Path $Folder 'big.csv') -OutputPath (Join-Path $Folder 'scored.csv') -ThreadCount 1 -ErrorVariable script:errs -ErrorAction SilentlyContinue
 }
-[pscustomobject]@{ Export = @($export); Scoring = @($scoring) } | ConvertTo-Json -Depth 4 -Compress
+$job = Get-Failures {
+    Invoke-AnomalyScoring -ModelPath (Join-Path $Folder 'other.aemodel') -Path (Join-Path $Folder 'big.csv') -OutputPath (Join-Path $Folder 'job.csv') -ThreadCount 1 -ErrorVariable script:errs -ErrorAction SilentlyContinue
+}
+$jobExit = $LASTEXITCODE
+[pscustomobject]@{ Export = @($export); Scoring = @($scoring); Job = @($job); JobExit = $jobExit } | ConvertTo-Json -Depth 4 -Compress
 '@
         $pwsh = Join-Path $PSHOME 'pwsh'
         # CoreCLR keeps its executable memory in a file mapping, which the size limit would also refuse: turn that off.
@@ -553,6 +557,21 @@ $scoring = Get-Failures {
         @($result.Scoring | Where-Object Id -like 'InputFileUnreadable,*').Count | Should -Be 0 -Because ($output -join "`n")
         Get-Content -LiteralPath (Join-Path $folder 'scored.csv') | Should -Be 'previous output'
         @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp').Count | Should -Be 0
+    }
+
+    It 'Invoke-AnomalyScoring ends with ScoringOutputWriteFailed naming the output (exit code 2), and its state holds only what the output holds' {
+        # Before, the output's close (whose flush fails too) threw a raw IOException over that error.
+        if (-not $canRun) { Set-ItResult -Skipped -Because 'needs Linux and bash for ulimit -f'; return }
+        $job = Join-Path $folder 'job.csv'
+        # The terminating error, once as caught and once in -ErrorVariable; no other.
+        @($result.Job | Where-Object { $_.Id -and $_.Id -notlike 'ScoringOutputWriteFailed,*' }).Count | Should -Be 0 -Because ($output -join "`n")
+        $result.Job[0].Id | Should -BeLike 'ScoringOutputWriteFailed,*'
+        $result.Job[0].Category | Should -Be 'WriteError'
+        $result.Job[0].Target | Should -Be $job
+        $result.Job[0].Message | Should -BeLike "*'$job'*"
+        $result.JobExit | Should -Be 2
+        $state = Get-Content -LiteralPath "$job.state.json" -Raw | ConvertFrom-Json
+        $state.Output.Length | Should -BeLessOrEqual (Get-Item -LiteralPath $job).Length
     }
 }
 

@@ -768,3 +768,28 @@ Describe 'The scored-row type is known at import, before any row is scored (issu
         @($file.Types.Type.Members.CodeProperty | ForEach-Object { $_.GetCodeReference.TypeName } | Select-Object -Unique) | Should -Be 'AutoencoderPS.Adapters.ScoredRowMembers'
     }
 }
+
+Describe 'Test-Anomaly -OutputPath over a file that already has score columns (a scored output scored again)' {
+    It 'refuses it with OutputColumnClash, as Invoke-AnomalyScoring does, and leaves the previous output as it was' {
+        $folder = Join-Path ([IO.Path]::GetTempPath()) "aeps-clash-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        try {
+            $source = Join-Path $folder 'export.csv'
+            New-SampleRow -First 50 | Export-Csv -Path $source -NoTypeInformation
+            $scored = Join-Path $folder 'scored.csv'
+            Test-Anomaly -Model $m -Path $source -OutputPath $scored -ThrottleLimit 1
+            $rescored = Join-Path $folder 'rescored.csv'
+            Set-Content -LiteralPath $rescored -Value 'previous output'
+
+            Test-Anomaly -Model $m -Path $scored -OutputPath $rescored -ThrottleLimit 1 -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            @($problems | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Contain 'OutputColumnClash'
+            $clash = $problems | Where-Object { $_.FullyQualifiedErrorId -like 'OutputColumnClash*' }
+            $clash.TargetObject | Should -Be $scored
+            $clash.Exception.Message | Should -Match 'AnomalyScore'
+            Get-Content -LiteralPath $rescored -Raw | Should -Be "previous output$([Environment]::NewLine)"
+            @(Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp') | Should -HaveCount 0
+        }
+        finally { Remove-Item -LiteralPath $folder -Recurse -Force }
+    }
+}

@@ -7,6 +7,7 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Csv
 {
@@ -188,7 +189,7 @@ namespace AutoencoderPS.Engine.Csv
         public static CsvHeader ReadHeader(string path, CsvInputOptions options)
         {
             using var reader = Open(path, options);
-            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
             return HeaderOf(parser, path, options);
         }
 
@@ -201,7 +202,7 @@ namespace AutoencoderPS.Engine.Csv
         {
             using var reader = Open(path, options);
             long lengthAtOpen = reader.BaseStream.Length;
-            using var parser = new CsvParser(reader, options.Configuration(options.Header == null));
+            using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
             var header = HeaderOf(parser, path, options);
             if (header == null) yield break;
             CsvRecord? held = null;
@@ -211,8 +212,20 @@ namespace AutoencoderPS.Engine.Csv
             // The raw text of the held record once the reader has the file's end in its buffer (only the last few
             // kilobytes' records pay for it): the last record may end inside a quoted field that is never closed.
             string? heldRaw = null;
-            while (parser.Read())
+            while (true)
             {
+                // A record past the bound (BoundedRecordReader) ends the file there; the row before it is whole (the
+                // record after it has begun), so it is returned first.
+                AutoencoderException? tooLong = null;
+                bool more;
+                try { more = parser.Read(); }
+                catch (AutoencoderException e) when (e.ErrorId == ErrorIds.CsvRecordTooLong) { tooLong = e; more = false; }
+                if (tooLong != null)
+                {
+                    if (held != null) yield return held;
+                    throw tooLong;
+                }
+                if (!more) break;
                 var fields = parser.Record;
                 if (fields == null || IsSpaceLine(parser)) continue;
                 if (first)
@@ -241,12 +254,14 @@ namespace AutoencoderPS.Engine.Csv
         private static bool IsSpaceLine(CsvParser parser) =>
             parser.Count == 1 && parser.RawRecord.AsSpan().TrimEnd("\r\n") is var raw && raw.Length > 0 && !raw.ContainsAnyExcept(' ', '\t');
 
-        // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines.
+        // RawRow is the physical line a record ends on (blank lines counted); a quoted field may span lines, which end in
+        // LF, CRLF or a lone CR (old Mac exports), as RawRow counts them.
         private static long StartLine(CsvParser parser)
         {
             var raw = parser.RawRecord.AsSpan().TrimEnd("\r\n");
             int breaks = 0;
-            foreach (char c in raw) if (c == '\n') breaks++;
+            for (int i = 0; i < raw.Length; i++)
+                if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n'))) breaks++;
             return parser.RawRow - breaks;
         }
 
@@ -262,7 +277,28 @@ namespace AutoencoderPS.Engine.Csv
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
 
-        private static StreamReader Open(string path, CsvInputOptions options) =>
-            new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        /// <summary>
+        /// Opens a file to read, after <see cref="RequireRegularFile"/>: a FIFO would block the open for good, a device
+        /// such as /dev/zero would never end.
+        /// </summary>
+        private static StreamReader Open(string path, CsvInputOptions options)
+        {
+            RequireRegularFile(path);
+            return new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        }
+
+        /// <summary>
+        /// Throws an <see cref="AutoencoderException"/> <see cref="ErrorIds.NotARegularFile"/> naming what
+        /// <paramref name="path"/> is, unless it is a regular file (a link to one included) or absent (the open says so).
+        /// </summary>
+        public static void RequireRegularFile(string path)
+        {
+            try { SafeFile.RequireRegularInput(path, "the input file"); }
+            catch (NotARegularFileException e) { throw new AutoencoderException(ErrorIds.NotARegularFile, e.Message, e); }
+        }
+
+        // CsvHelper has no bound on a record's length: the reader under it keeps one (BoundedRecordReader).
+        private static TextReader Bounded(TextReader reader, string path, CsvInputOptions options) =>
+            new BoundedRecordReader(reader, path, options.EffectiveDelimiter);
     }
 }

@@ -398,16 +398,23 @@ namespace AutoencoderPS.Engine.Csv
             next = after;
         }
 
-        private AutoencoderException TooLong(bool quoted, long length, int breaks)
+        private AutoencoderException TooLong(bool quoted, long length, int breaks) =>
+            RecordTooLong(file, nextLine, quoted, length, breaks, MaxRecordBytes, MaxRecordLines);
+
+        /// <summary>
+        /// The CsvRecordTooLong error of the record of <paramref name="file"/> that starts on <paramref name="line"/>: every
+        /// reader of CSV (this one, and <see cref="BoundedRecordReader"/> under CsvHelper) says it in these words.
+        /// </summary>
+        internal static AutoencoderException RecordTooLong(string file, long line, bool quoted, long length, int breaks, int maxBytes, int maxLines)
         {
-            string what = breaks > MaxRecordLines ? $"spans more than {MaxRecordLines:N0} line breaks" : $"is longer than {MaxRecordBytes:N0} bytes";
+            string what = breaks > maxLines ? $"spans more than {maxLines:N0} line breaks" : $"is longer than {maxBytes:N0} bytes";
             string cause = quoted
-                ? $"A quote (\") opens a field on line {nextLine} and is not closed within that bound: a quote that is never closed makes the rest of the file read as one field. " +
+                ? $"A quote (\") opens a field on line {line} and is not closed within that bound: a quote that is never closed makes the rest of the file read as one field. " +
                   "Fix or remove that quote (a quote inside a field must be doubled, \"\", in a quoted field), or export with a quote character the data does not use."
                 : "No CSV export has lines that long: check the file and the -Delimiter.";
             return new AutoencoderException(ErrorIds.CsvRecordTooLong,
-                $"File '{file}', line {nextLine}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +
-                $"The rows before line {nextLine} are kept; this file is not read past it until it is fixed.");
+                $"File '{file}', line {line}: the record that starts there {what} ({length:N0} bytes read) and was rejected. {cause} " +
+                $"The rows before line {line} are kept; this file is not read past it until it is fixed.");
         }
 
         // Keeps the unread part (from the current record's start), then reads more; grows the buffer for a record

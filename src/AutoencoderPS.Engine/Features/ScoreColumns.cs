@@ -74,5 +74,20 @@ namespace AutoencoderPS.Engine.Features
         /// <summary>The columns added to a row, in order.</summary>
         public static IReadOnlyList<string> For(bool windowed, bool source) =>
             Row.Concat(windowed ? Series : Enumerable.Empty<string>()).Concat(source ? Source : Enumerable.Empty<string>()).ToArray();
+
+        /// <summary>
+        /// Null when a file whose columns are <paramref name="names"/> can be scored into a file that adds
+        /// <paramref name="added"/> to its columns; else the OutputColumnClash error naming the columns it already has
+        /// (names compared without case, as a header's are): written, the output would have two columns of one name,
+        /// which Import-Csv refuses. The one rule of the scheduled job and of Test-Anomaly -OutputPath.
+        /// </summary>
+        public static AutoencoderException? Clash(IEnumerable<string> names, IReadOnlyList<string> added, string file)
+        {
+            var have = new HashSet<string>(names, System.StringComparer.OrdinalIgnoreCase);
+            var clash = added.Where(have.Contains).ToArray();
+            return clash.Length == 0 ? null : new AutoencoderException(ErrorIds.OutputColumnClash,
+                $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
+                "Is it an output of scoring? Score the original export, or rename those columns.");
+        }
     }
 }

@@ -192,6 +192,9 @@ namespace AutoencoderPS.Engine.Persistence
         public static byte[] Read(string path)
         {
             byte[] content;
+            // A FIFO would block the open for good (Ctrl+C can't end it, and the scheduled job would hang before its lock).
+            try { SafeFile.RequireRegularInput(path, "model file"); }
+            catch (NotARegularFileException e) { throw new ModelFileException(ErrorIds.NotARegularFile, path, e.Message, e); }
             try
             {
                 using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

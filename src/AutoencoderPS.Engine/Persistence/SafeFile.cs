@@ -32,7 +32,8 @@ namespace AutoencoderPS.Engine.Persistence
             public uint Gid;
         }
 
-        private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, DirectoryType = 0x4000, RegularType = 0x8000, LinkType = 0xA000;
+        private const int TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, DirectoryType = 0x4000, BlockDevice = 0x6000, RegularType = 0x8000,
+            LinkType = 0xA000, Socket = 0xC000;
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
         private static extern int LStat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out NativeStatus status);
@@ -85,19 +86,20 @@ namespace AutoencoderPS.Engine.Persistence
             }
         }
 
-        /// <summary>"a symbolic link", "a FIFO", ... for messages.</summary>
+        /// <summary>
+        /// "a symbolic link to a regular file", "a FIFO (named pipe)", "a symbolic link to a character device", ... for
+        /// messages: a link says what it points to, since a reader follows it and a writer refuses it.
+        /// </summary>
         public static string Describe(string path)
         {
             if (!OperatingSystem.IsWindows() && TryStatus(path, false, out var status))
-                return (status.Mode & TypeMask) switch
-                {
-                    LinkType => "a symbolic link",
-                    Fifo => "a FIFO (named pipe)",
-                    CharDevice => "a device",
-                    DirectoryType => "a folder",
-                    RegularType => "a regular file",
-                    _ => "not a regular file (a device or socket)",
-                };
+            {
+                int type = status.Mode & TypeMask;
+                if (type != LinkType) return DescribeType(type);
+                return TryStatus(path, true, out var target)
+                    ? $"a symbolic link to {DescribeType(target.Mode & TypeMask)}"
+                    : "a symbolic link to nothing (its target does not exist)";
+            }
             return Inspect(path) switch
             {
                 FileKind.SymbolicLink => "a symbolic link",
@@ -105,6 +107,34 @@ namespace AutoencoderPS.Engine.Persistence
                 FileKind.Other => "a device",
                 _ => "a regular file",
             };
+        }
+
+        private static string DescribeType(int type) => type switch
+        {
+            LinkType => "a symbolic link",
+            Fifo => "a FIFO (named pipe)",
+            CharDevice => "a character device",
+            BlockDevice => "a block device",
+            Socket => "a socket",
+            DirectoryType => "a folder",
+            RegularType => "a regular file",
+            _ => "not a regular file",
+        };
+
+        /// <summary>
+        /// Throws a <see cref="NotARegularFileException"/> unless <paramref name="path"/> is absent (the open that follows
+        /// reports that) or a regular file, a symbolic link to one included: the one rule for every file the module reads
+        /// (CSV inputs, model files, the scheduled job's inputs). A FIFO would block the open until something writes to it
+        /// (and Ctrl+C can't end a blocked open), a device such as /dev/zero never ends, a folder is no file.
+        /// <paramref name="what"/> names the file in the message ("the input file").
+        /// </summary>
+        public static void RequireRegularInput(string path, string what)
+        {
+            var kind = Inspect(path, followLinks: true);
+            if (kind == FileKind.Missing || kind == FileKind.Regular) return;
+            throw new NotARegularFileException(path,
+                $"{char.ToUpperInvariant(what[0])}{what.Substring(1)} '{path}' is {Describe(path)}, not a regular file: AutoencoderPS reads " +
+                "only regular files (a FIFO would wait for a writer, a device such as /dev/zero never ends). Copy what it gives to a file, and give that file.");
         }
 
         /// <summary>
@@ -124,10 +154,14 @@ namespace AutoencoderPS.Engine.Persistence
         /// Opens (or creates) a file to write after <see cref="RequireRegularOrMissing"/>, then checks again that the path
         /// is still a regular file, not a link, before the caller changes a byte.
         /// </summary>
-        public static FileStream OpenOrCreate(string path, FileAccess access, FileShare share, int bufferSize, string what)
+        public static FileStream OpenOrCreate(string path, FileAccess access, FileShare share, int bufferSize, string what) =>
+            OpenOrCreate(path, p => new FileStream(p, FileMode.OpenOrCreate, access, share, bufferSize, FileOptions.None), what);
+
+        /// <summary>As <see cref="OpenOrCreate(string, FileAccess, FileShare, int, string)"/>, with the stream <paramref name="open"/> makes.</summary>
+        internal static FileStream OpenOrCreate(string path, Func<string, FileStream> open, string what)
         {
             RequireRegularOrMissing(path, what);
-            var stream = new FileStream(path, FileMode.OpenOrCreate, access, share, bufferSize, FileOptions.None);
+            var stream = open(path);
             try
             {
                 RequireRegularOrMissing(path, what);

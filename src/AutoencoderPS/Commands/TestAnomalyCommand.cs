@@ -201,6 +201,18 @@ namespace AutoencoderPS.Commands
             string? target = null;
             if (OutputPath != null)
             {
+                // A FIFO or device among the inputs is its file's error before the output's temporary file is made (it
+                // would block or never end, and a run killed then left that file behind).
+                files = files.Where(file =>
+                {
+                    try { CsvSource.RequireRegularFile(file); return true; }
+                    catch (AutoencoderException e)
+                    {
+                        filesNotScored++;
+                        WriteError(FileError(e, file));
+                        return false;
+                    }
+                }).ToList();
                 ProviderInfo provider;
                 try
                 {
@@ -257,6 +269,9 @@ namespace AutoencoderPS.Commands
                         Model.ThrowIfTrainedSince(pipeline.Schema, file);
                         // A file without the model's columns is that file's error: the other files are scored.
                         if (MissingColumns(header.Names, $"File '{file}'") is { } missing) throw missing;
+                        // A scored file scored again: its output would have each score column twice (Import-Csv refuses it).
+                        if (output != null && ScoreColumns.Clash(header.Names, ScoreColumns.For(Model.Settings.IsWindowed, source: false), file) is { } clash)
+                            throw clash;
                         if (output != null && firstHeader != null && !firstHeader.SameColumns(header))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,

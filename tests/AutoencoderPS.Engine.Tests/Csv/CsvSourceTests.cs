@@ -316,5 +316,97 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(3, enumerator.Current.Fields.Count);
             Assert.False(enumerator.MoveNext());
         }
+
+        // ---- The bound on one record: the byte reader's (CsvRecordReader), the same error --------------------------------
+
+        [Fact]
+        public void ALineLongerThan16MiBIsCsvRecordTooLongNamingTheFileAndLineNotReadWhole()
+        {
+            string path = temp.File("huge.csv");
+            File.WriteAllText(path, "a,b\r\n1,2\r\n" + new string('7', CsvRecordReader.DefaultMaxRecordBytes + 1) + "\r\n3,4\r\n", new UTF8Encoding(false));
+
+            var read = new System.Collections.Generic.List<CsvRecord>();
+            var error = Assert.Throws<AutoencoderException>(() => { foreach (var r in CsvSource.Read(path, new CsvInputOptions())) read.Add(r); });
+
+            Assert.Equal(ErrorIds.CsvRecordTooLong, error.ErrorId);
+            Assert.StartsWith($"File '{path}', line 3: the record that starts there is longer than 16,777,216 bytes", error.Message);
+            Assert.Equal(new long[] { 2 }, read.Select(r => r.Line));
+        }
+
+        [Fact]
+        public void AHeaderLongerThan16MiBIsCsvRecordTooLongOnLine1()
+        {
+            string path = temp.File("huge-header.csv");
+            File.WriteAllText(path, new string('h', CsvRecordReader.DefaultMaxRecordBytes + 1) + "\n1\n", new UTF8Encoding(false));
+
+            var error = Assert.Throws<AutoencoderException>(() => CsvSource.ReadHeader(path, new CsvInputOptions()));
+
+            Assert.Equal(ErrorIds.CsvRecordTooLong, error.ErrorId);
+            Assert.StartsWith($"File '{path}', line 1:", error.Message);
+        }
+
+        [Fact]
+        public void ALineOf16MiBOfMultiByteCharactersCountsItsBytes()
+        {
+            // 6 MiB characters of 3 bytes each: 18 MiB, past the bound, though fewer characters than it.
+            string path = temp.File("wide.csv");
+            File.WriteAllText(path, "a\n" + new string('\u20AC', 6 << 20) + "\n", new UTF8Encoding(false));
+
+            var error = Assert.Throws<AutoencoderException>(() => CsvSource.Read(path, new CsvInputOptions()).ToList());
+
+            Assert.Equal(ErrorIds.CsvRecordTooLong, error.ErrorId);
+            Assert.Contains("line 2", error.Message);
+        }
+
+        [Fact]
+        public void AQuoteThatIsNeverClosedIsCsvRecordTooLongAfter10000LineBreaks()
+        {
+            var text = new StringBuilder("a,b\n1,2\n3,\"open\n");
+            for (int i = 0; i < CsvRecordReader.DefaultMaxRecordLines + 5; i++) text.Append(i).Append(",x\n");
+            string path = Write("quote.csv", text.ToString());
+
+            var error = Assert.Throws<AutoencoderException>(() => CsvSource.Read(path, new CsvInputOptions()).ToList());
+
+            Assert.Equal(ErrorIds.CsvRecordTooLong, error.ErrorId);
+            Assert.StartsWith($"File '{path}', line 3: the record that starts there spans more than 10,000 line breaks", error.Message);
+            Assert.Contains("A quote (\") opens a field on line 3", error.Message);
+        }
+
+        [Theory]
+        [InlineData(",")]
+        [InlineData("||")]
+        public void AQuoteInsideAnUnquotedFieldIsDataNotTheStartOfARecordThatNeverEnds(string delimiter)
+        {
+            // Only a quote that starts a field opens a quoted one (as CsvHelper reads it): the bound must not take x"y
+            // for an open quote and count the rest of the file as one record.
+            var text = new StringBuilder($"a{delimiter}b\n1{delimiter}x\"y\n");
+            for (int i = 0; i < CsvRecordReader.DefaultMaxRecordLines + 5; i++) text.Append(i).Append(delimiter).Append("z\n");
+            string path = Write($"midquote{delimiter.Length}.csv", text.ToString());
+
+            var records = CsvSource.Read(path, new CsvInputOptions { Delimiter = delimiter }).ToArray();
+
+            Assert.Equal(CsvRecordReader.DefaultMaxRecordLines + 6, records.Length);
+            Assert.Equal("x\"y", records[0].Fields[1]);
+        }
+
+        [Theory]
+        [InlineData(",", "\n")]
+        [InlineData(",", "\r\n")]
+        [InlineData(",", "\r")]
+        [InlineData("||", "\r\n")]
+        public void RecordsUnderTheBoundAreReadAsBeforeWithTheirLines(string delimiter, string newline)
+        {
+            // Quoted fields with line breaks, doubled quotes and the delimiter inside: the bound follows the records as CsvHelper reads them.
+            string d = delimiter, n = newline;
+            string path = Write($"ok{newline.Length}{delimiter.Length}.csv",
+                $"a{d}b{n}\"x{n}y\"{d}\"q\"\"{d}{n}z\"{n}{n}plain{d}2{n}");
+
+            var records = CsvSource.Read(path, new CsvInputOptions { Delimiter = delimiter }).ToArray();
+
+            Assert.Equal(2, records.Length);
+            Assert.Equal(new[] { $"x{n}y", $"q\"{d}{n}z" }, records[0].Fields);
+            Assert.Equal(new long[] { 2, 6 }, records.Select(r => r.Line));
+        }
+
     }
 }

@@ -132,7 +132,7 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void AFifoAmongTheInputsIsSkippedWithAWarningNotWaitedOn()
+        public void AFifoAmongTheInputsIsAFailedInputNotWaitedOn()
         {
             if (OperatingSystem.IsWindows()) return;
             string input = Input();
@@ -158,8 +158,109 @@ namespace AutoencoderPS.Engine.Tests
             }
             Assert.Null(error);
             Assert.Equal(20, summary!.RowsScored);
+            // An input the run was given that it can't read is a failed input (exit code 2), not a warning.
+            Assert.Equal(1, summary.FilesFailed);
+            Assert.Contains(summary.ExitCode, new[] { AnomalyScoringExitCode.Failed, AnomalyScoringExitCode.AnomaliesFoundAndFailed });
+            var failed = Assert.Single(recorder.Failed);
+            Assert.Equal(fifo, failed.File);
+            var refused = Assert.IsType<AutoencoderException>(failed.Error);
+            Assert.Equal(ErrorIds.NotARegularFile, refused.ErrorId);
+            Assert.Contains("FIFO", refused.Message);
+        }
+
+        [Fact]
+        public void AnInputThatIsALinkToADeviceIsAFailedInputThatSaysWhatItIs()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string zero = temp.File("zero.csv");
+            File.CreateSymbolicLink(zero, "/dev/zero");
+            string output = temp.File("scored.csv");
+            var recorder = new RecordingObserver();
+
+            var summary = Run(output, recorder, zero);
+
+            Assert.Equal(1, summary.FilesFailed);
+            Assert.Equal(AnomalyScoringExitCode.Failed, summary.ExitCode);
+            var refused = Assert.IsType<AutoencoderException>(Assert.Single(recorder.Failed).Error);
+            Assert.Equal(ErrorIds.NotARegularFile, refused.ErrorId);
+            Assert.Contains($"'{zero}' is a symbolic link to a character device", refused.Message);
+            Assert.DoesNotContain(recorder.Warnings, w => w.Contains(zero));
+        }
+
+        [Fact]
+        public void AnInputThatIsALinkToARegularFileIsRead()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string link = temp.File("link.csv");
+            File.CreateSymbolicLink(link, Input());
+            var recorder = new RecordingObserver();
+
+            var summary = Run(temp.File("scored.csv"), recorder, link);
+
             Assert.Equal(0, summary.FilesFailed);
-            Assert.Contains(recorder.Warnings, w => w.Contains(fifo) && w.Contains("FIFO"));
+            Assert.Equal(20, summary.RowsScored);
+        }
+
+        // Runs read on a thread; a read still blocked after 30 seconds (opening the FIFO) is freed by opening the FIFO's
+        // other end, and the test fails.
+        private static Exception? NotWaitingOn(string fifo, Action read)
+        {
+            Exception? error = null;
+            var run = new System.Threading.Thread(() =>
+            {
+                try { read(); }
+                catch (Exception e) { error = e; }
+            });
+            run.Start();
+            if (!run.Join(TimeSpan.FromSeconds(30)))
+            {
+                using (var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write)) { }
+                run.Join();
+                Assert.Fail("the read waited on the FIFO");
+            }
+            return error;
+        }
+
+        [Fact]
+        public void ACsvInputThatIsAFifoIsRefusedNotWaitedOn()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string fifo = temp.File("pipe.csv");
+            Fifo.Make(fifo);
+
+            foreach (var read in new Action[] { () => CsvSource.ReadHeader(fifo, new CsvInputOptions()), () => CsvSource.Read(fifo, new CsvInputOptions()).ToList() })
+            {
+                var refused = Assert.IsType<AutoencoderException>(NotWaitingOn(fifo, read));
+                Assert.Equal(ErrorIds.NotARegularFile, refused.ErrorId);
+                Assert.Contains($"'{fifo}' is a FIFO", refused.Message);
+            }
+        }
+
+        [Fact]
+        public void ACsvInputThatIsALinkToDevZeroIsRefusedAtOnce()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string zero = temp.File("zero.csv");
+            File.CreateSymbolicLink(zero, "/dev/zero");
+
+            var refused = Assert.Throws<AutoencoderException>(() => CsvSource.ReadHeader(zero, new CsvInputOptions()));
+
+            Assert.Equal(ErrorIds.NotARegularFile, refused.ErrorId);
+            Assert.Contains("a symbolic link to a character device", refused.Message);
+            Assert.Throws<AutoencoderException>(() => CsvSource.Read("/dev/zero", new CsvInputOptions()).ToList());
+        }
+
+        [Fact]
+        public void AModelFileThatIsAFifoIsRefusedNotWaitedOn()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string fifo = temp.File("model.aemodel");
+            Fifo.Make(fifo);
+
+            var refused = Assert.IsType<ModelFileException>(NotWaitingOn(fifo, () => ModelFile.Load(fifo)));
+
+            Assert.Equal(ErrorIds.NotARegularFile, refused.ErrorId);
+            Assert.Contains("FIFO", refused.Message);
         }
 
         [Theory]

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Csv;
-using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
@@ -127,8 +126,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         }
 
         /// <summary>
-        /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files, nor anything but regular files)
-        /// and matches each with the state entry it continues; a file that can't be opened goes to <paramref name="fail"/>.
+        /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files)
+        /// and matches each with the state entry it continues; a file that can't be opened, or is not a regular file (a FIFO, a device, a link to one), goes to <paramref name="fail"/>.
         /// The files come back in order of their full path; the caller puts them in the order to score them
         /// (<see cref="ScoringOrder"/>) once it has read what that needs (a new file's first row).
         /// </summary>
@@ -145,20 +144,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
                     continue;
                 }
-                var kind = SafeFile.Inspect(path, followLinks: true);
-                if (kind != FileKind.Regular && kind != FileKind.Missing)
-                {
-                    // A FIFO would block the open (and the run, holding the lock) until something writes to it.
-                    observer.Warning($"Skipping '{path}': it is {SafeFile.Describe(path)}, not a regular file.");
-                    continue;
-                }
                 considered++;
                 try
                 {
+                    // A FIFO would block the open (and the run, holding the lock) until something writes to it; a device
+                    // such as /dev/zero never ends: a failed input, as one that can't be opened.
+                    CsvSource.RequireRegularFile(path);
                     var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                     plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle)));
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                 {
                     fail(path, e);
                 }

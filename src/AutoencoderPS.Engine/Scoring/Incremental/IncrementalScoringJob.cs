@@ -84,6 +84,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             var plans = new List<FilePlan>();
             var original = model;
+            bool ended = false;
             try
             {
                 bool started = LoadState();
@@ -114,20 +115,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 // run that scored rows: a host that stopped sending them is not warned about run after run.
                 var recent = state.Recent;
                 if (recent != null && pipeline.Scored > 0 && pipeline.UnlikeTrainingWarning(recent.Scored, recent.AboveThreshold, acrossRuns: true) is { } unlike) observer.Warning(unlike);
+                ended = true;
             }
             finally
             {
                 foreach (var plan in plans) plan.Handle.Dispose();
-                writer?.Dispose();
-                writer = null;
-                outputFile?.Dispose();
-                outputFile = null;
                 if (learned != null)
                 {
                     model = original;
                     learned.Dispose();
                     learned = null;
                 }
+                CloseOutput(failing: !ended);
             }
             summary.Duration = clock.Elapsed;
             return summary;
@@ -230,7 +229,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 // Whether it was there, for the warning below: an output removed (or moved away) is missing, not empty.
                 bool existed = File.Exists(outputPath);
-                outputFile = SafeFile.OpenOrCreate(outputPath, FileAccess.Write, FileShare.Read, 1 << 16, "the output");
+                // Guarded: a file grown past a size limit (EFBIG) fails as an IOException, as a full disk does, not as an
+                // ArgumentOutOfRangeException. No write-behind: each commit flushes to disk.
+                outputFile = SafeFile.OpenOrCreate(outputPath,
+                    path => new GuardedFileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16) { WriteBehindBytes = 0 }, "the output");
                 long length = outputFile.Length;
                 if (length == 0 && committed > 0)
                 {
@@ -381,15 +383,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
             public void Write(CsvRecord row, RowScore? score, IReadOnlyList<string>? imputed, WindowStatus status)
             {
-                if (job.options.Format == ScoringOutputFormat.JsonLines)
+                // A writer's buffer that fills writes to the file here, between commits: a full disk fails here too.
+                try
                 {
-                    json ??= new JsonLinesOutputWriter(job.outputFile!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
-                    json.Write(row, score, imputed, status);
-                    return;
+                    if (job.options.Format == ScoringOutputFormat.JsonLines)
+                    {
+                        json ??= new JsonLinesOutputWriter(job.outputFile!, job.options.TopFeatureCount, job.options.ExplainAll, job.scoreColumns);
+                        json.Write(row, score, imputed, status);
+                        return;
+                    }
+                    csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
+                        job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed, job.options.ExplainAll);
+                    csv.Write(row, score, imputed, job.model.WindowSchema!, status);
                 }
-                csv ??= ScoredCsvWriter.Append(job.outputFile!, job.state.Output.Columns ?? throw new InvalidOperationException("The output's columns are not decided."),
-                    job.options.Csv, job.options.TopFeatureCount, job.model.Settings.IsWindowed, job.options.ExplainAll);
-                csv.Write(row, score, imputed, job.model.WindowSchema!, status);
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw job.OutputWriteFailed(e);
+                }
             }
 
             /// <summary>Writes what is buffered, flushes it to the disk, and returns the output's length.</summary>
@@ -400,6 +410,31 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 csv?.Dispose();
                 json?.Dispose();
             }
+        }
+
+        // The error of a failed write to the output (a full disk): nothing after the last commit counts.
+        private AutoencoderException OutputWriteFailed(Exception e) =>
+            new AutoencoderException(ErrorIds.ScoringOutputWriteFailed,
+                $"Could not append results to '{outputPath}': {e.Message} The state is unchanged: the next run cuts off what this one " +
+                "wrote after the last commit and scores those rows again.", e);
+
+        // Closes the output. Closing writes what is still buffered (a full disk fails there too, in the stream's Dispose):
+        // after a failure that error would hide the first one, so it is dropped; otherwise it is the output's error, named
+        // as such. Either way nothing committed is lost: the state says how far the output goes, and the next run cuts off
+        // what was written after that.
+        private void CloseOutput(bool failing)
+        {
+            Exception? error = null;
+            try { writer?.Dispose(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { error = e; }
+            try { outputFile?.Dispose(); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { error ??= e; }
+            writer = null;
+            outputFile = null;
+            if (error != null && !failing)
+                throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed,
+                    $"Could not finish writing the output '{outputPath}': {error.Message} The rows committed are in it; the next run cuts off " +
+                    "what was written after the last commit and scores those rows again.", error);
         }
 
         // ---- Planning: which file continues where (FilePlanner), and each new file's header ---------------------------
@@ -499,11 +534,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             if (ColumnMismatch.Check($"File '{file}'", model.ColumnsRead, model.Settings.TimeProperty, header.Names.ToArray(), n => header.IndexOf(n) >= 0,
                     options.Csv.EffectiveDelimiter) is { } missing)
                 throw missing;
-            var clash = scoreColumns.Where(n => header.IndexOf(n) >= 0).ToArray();
-            if (clash.Length > 0)
-                throw new AutoencoderException(ErrorIds.OutputColumnClash,
-                    $"File '{file}' already has the column(s) {string.Join(", ", clash)}, which scoring adds to every output row. " +
-                    "Is it an output of scoring? Score the original export, or rename those columns.");
+            if (ScoreColumns.Clash(header.Names, scoreColumns, file) is { } clash) throw clash;
         }
 
         // CSV: the output's columns are fixed when its header is written: the union of the columns of the files of that
@@ -895,9 +926,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed,
-                        $"Could not append results to '{outputPath}': {e.Message} The state is unchanged: the next run cuts off what this one " +
-                        "wrote after the last commit and scores those rows again.", e);
+                    throw OutputWriteFailed(e);
                 }
             }
             Checkpoint?.Invoke("output-flushed");
