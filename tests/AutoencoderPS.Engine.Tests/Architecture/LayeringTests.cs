@@ -41,6 +41,9 @@ namespace AutoencoderPS.Engine.Tests.Architecture
             // Log windows read a local time of a zone as a time-series model does (one reading of zones and of the hour
             // clocks repeat: SeriesTime), so that windows and the models trained on them agree.
             ("Logs", "Features.Windows"),
+            // Reading a CSV file refuses what the writers refuse (FIFOs, devices, sockets): the one check of a path's kind
+            // (SafeFile), not a second one.
+            ("Csv", "Persistence"),
         };
 
         public static IEnumerable<object[]> EngineFiles() =>
