@@ -82,6 +82,18 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         private const string Header = "Time,Host,cpu,mem";
 
         // The rows' verdicts from one pass over the whole file, as Test-Anomaly -Path scores it.
+        // The rows a growing file gets, the verdicts one pass over all of them gives, and that file (its header only so far)
+        // with the job's output beside it.
+        private (List<string> Lines, List<string[]> Expected, string Input, string Output) GrowingFile()
+        {
+            var lines = Lines();
+            string whole = temp.File("whole.csv");
+            File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n", Utf8);
+            return (lines, OnePass(whole), input, temp.File("scored.csv"));
+        }
+
         private List<string[]> OnePass(string file)
         {
             var sink = new RecordingSink<CsvRecord>();
@@ -132,14 +144,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         {
             model.LearnEvery = learnEvery;
             string modelBefore = ModelFile.Fingerprint(model);
-            var lines = Lines();
-            string whole = temp.File("whole.csv");
-            File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
-            var expected = OnePass(whole);
-
-            string input = temp.File("metrics.csv");
-            string output = temp.File("scored.csv");
-            File.WriteAllText(input, Header + "\n", Utf8);
+            var (lines, expected, input, output) = GrowingFile();
             int[] cuts = { 130, 300, 590, 700, lines.Count };
             int written = 0, run = 0;
             long alerts = 0;
@@ -191,16 +196,9 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             // as out of order and lost. Now they are taken in time order per host, committed once the last is taken, so a
             // run killed after its results reached the disk leaves the state as it was and the next run scores them again.
             // The last part ends in a finished line without a line break: its oldest row, taken first.
-            var lines = Lines();
-            string whole = temp.File("whole.csv");
-            File.WriteAllText(whole, Header + "\n" + string.Join("\n", lines) + "\n", Utf8);
-            var expected = OnePass(whole);
+            var (lines, expected, input, output) = GrowingFile();
             var byRow = new Dictionary<string, string[]>();
             for (int i = 0; i < lines.Count; i++) byRow[string.Join(",", lines[i].Split(',').Take(2))] = expected[i];
-
-            string input = temp.File("metrics.csv");
-            string output = temp.File("scored.csv");
-            File.WriteAllText(input, Header + "\n", Utf8);
             int[] cuts = { 130, 300, 590, 700, lines.Count };
             int written = 0, run = 0;
             long taken = 0;
