@@ -40,13 +40,13 @@ foreach ($s in $Seed) {
     $from = $start.AddDays(7).AddMinutes(5 * $incidentAt)
     $alerts = @($scored | Where-Object IsAlert)
     $caught = @($alerts | Where-Object { [datetime]$_.time -ge $from -and [datetime]$_.time -lt $from.AddHours(2) })
-    $false = @($alerts | Where-Object { $caught -notcontains $_ })
+    $falseAlerts = @($alerts | Where-Object { $caught -notcontains $_ })
     $incident = @($scored | Where-Object { [datetime]$_.time -ge $from -and [datetime]$_.time -lt $from.AddHours(1) -and $_.'web01 cpu' -ne '' })
     [pscustomobject]@{
         Seed          = $s
         Caught        = $caught.Count -gt 0
-        FalseAlerts   = $false.Count
-        FalseAt       = ($false.time -join ' ')
+        FalseAlerts   = $falseAlerts.Count
+        FalseAt       = ($falseAlerts.time -join ' ')
         IncidentScore = [math]::Round(($incident | Measure-Object AnomalyScore -Maximum).Maximum, 4)
         Threshold     = [math]::Round($model.Threshold, 6)
     }

@@ -158,6 +158,29 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Median time step over all groups seen in training; null without a time property.</summary>
         public TimeSpan? UsualInterval { get; private set; }
 
+        /// <summary>
+        /// A time grid's rows to a cell, per group where training saw more than one (the median over the group's cells):
+        /// a joined export ("series joined by time") of two hosts sampled at offsets has two rows a step, each scored.
+        /// </summary>
+        public IReadOnlyDictionary<string, int> GroupRowsPerStep { get; private set; } = new Dictionary<string, int>();
+
+        /// <summary>A time grid's rows to a cell over all groups seen in training (the median over every cell); 1 off a grid.</summary>
+        public int RowsPerStep { get; private set; } = 1;
+
+        /// <summary>
+        /// How far apart the scored rows of <paramref name="group"/> come: its step, divided by its rows to a cell on a
+        /// time grid (a group not seen in training: the model's usual ones); null without a time property. The verdict's
+        /// defaults count a day of these rows (Scoring.SeriesMemory.For): a joined export of two hosts brings 576 rows a day
+        /// at a 5-minute step, and a "day" of 288 of them was half a day of history and a 12.5-hour new-high horizon.
+        /// </summary>
+        public TimeSpan? RowIntervalFor(string? group)
+        {
+            var step = group == null ? UsualInterval : SlidingWindow.Step(GroupIntervals, UsualInterval, group);
+            if (step is not { } interval) return null;
+            int rows = group != null && GroupIntervals.ContainsKey(group) ? (GroupRowsPerStep.TryGetValue(group, out int own) ? own : 1) : RowsPerStep;
+            return rows > 1 ? interval / rows : interval;
+        }
+
         /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
         public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group, Settings.TimeGrid);
 
@@ -342,6 +365,13 @@ namespace AutoencoderPS.Engine.Modeling
                     {
                         GroupIntervals = windows.GroupIntervals;
                         UsualInterval = windows.UsualInterval;
+                        // An incremental run's rows count for the groups it saw; the others keep what training saw of them,
+                        // as their intervals do (SlidingWindow.Plan's known intervals).
+                        var rowsPerStep = new Dictionary<string, int>(continueTraining ? GroupRowsPerStep : new Dictionary<string, int>(), StringComparer.Ordinal);
+                        foreach (var group in windows.WindowsPerGroup.Keys) rowsPerStep.Remove(group);
+                        foreach (var pair in windows.GroupRowsPerStep) rowsPerStep[pair.Key] = pair.Value;
+                        GroupRowsPerStep = rowsPerStep;
+                        RowsPerStep = windows.Rows > 0 ? windows.RowsPerStep : continueTraining ? RowsPerStep : 1;
                     }
                     TrainingErrors = SampleSorted(errors);
                     Training = summary;
@@ -805,6 +835,8 @@ namespace AutoencoderPS.Engine.Modeling
                     Training = Training,
                     GroupIntervals = GroupIntervals,
                     UsualInterval = UsualInterval,
+                    GroupRowsPerStep = GroupRowsPerStep,
+                    RowsPerStep = RowsPerStep,
                     HeldValues = HeldValues,
                     CountBursts = CountBursts,
                     windowSchema = windowSchema,
@@ -820,7 +852,8 @@ namespace AutoencoderPS.Engine.Modeling
             LossKind loss, ThresholdRule rule, double threshold, string thresholdSource, IReadOnlyList<double> trainingErrors,
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
-            HeldValues? heldValues = null, ErrorWeights? errorWeights = null, CountBursts? countBursts = null)
+            HeldValues? heldValues = null, ErrorWeights? errorWeights = null, CountBursts? countBursts = null,
+            int rowsPerStep = 1, IReadOnlyDictionary<string, int>? groupRowsPerStep = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -848,6 +881,8 @@ namespace AutoencoderPS.Engine.Modeling
                 Training = training,
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
+                RowsPerStep = rowsPerStep,
+                GroupRowsPerStep = groupRowsPerStep ?? new Dictionary<string, int>(),
                 HeldValues = heldValues,
                 CountBursts = countBursts,
             };

@@ -63,6 +63,8 @@ namespace AutoencoderPS.Engine.Persistence
         // learns (a reader without it, as a file before it, leaves such a feature unwatched for good, as before: scoring is
         // the same either way). Also within version 9: LogWindowInterval, the interval of the log windows a model was
         // trained on (ConvertTo-LogWindow -Model refuses another); a reader without it, as a file before it, checks none.
+        // And RowsPerStep, GroupRowsPerStep: a time grid's rows to a cell where more than one (a joined export), whose
+        // verdicts count a day of rows, not of steps; a reader without them, as a file before them, counts steps.
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -483,6 +485,10 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? LogWindowInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
+            // A time grid's rows to a cell, model-wide and per group, where more than one (added within format version 9;
+            // absent: one, as in a file written before it; a reader that does not know them counts a day of steps).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? RowsPerStep { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, int>? GroupRowsPerStep { get; set; }
             // The zone of times written without an offset (added within format version 6; absent: times as written, as
             // before; a reader that does not know it takes them as written, as before).
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TimeZone { get; set; }
@@ -577,6 +583,8 @@ namespace AutoencoderPS.Engine.Persistence
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
+                    RowsPerStep = model.RowsPerStep > 1 ? model.RowsPerStep : null,
+                    GroupRowsPerStep = model.GroupRowsPerStep.Count > 0 ? new Dictionary<string, int>(model.GroupRowsPerStep) : null,
                     LearnEvery = learned ? learning.Every : null,
                     LearningUpdates = learned ? learning.Updates : null,
                     LearningPending = learned ? learning.Pending : null,
@@ -631,6 +639,8 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
+                if (RowsPerStep is < 1 || GroupRowsPerStep != null && GroupRowsPerStep.Values.Any(v => v < 1))
+                    throw new InvalidDataException("its rows per time step are not positive counts");
                 if (LogWindowInterval != null && LogWindowInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its log windows' interval is not a positive time span");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
@@ -683,7 +693,7 @@ namespace AutoencoderPS.Engine.Persistence
                 }
                 var counts = CountBurstsOf(schema, GroupIntervals);
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, thresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning, held, weights, counts);
+                    GroupIntervals, UsualInterval, learning, held, weights, counts, RowsPerStep ?? 1, GroupRowsPerStep);
             }
 
             // The count-burst rule (version 9): a sliding-window model's numeric features that are not counters may have a rate

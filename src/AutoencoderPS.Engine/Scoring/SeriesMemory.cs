@@ -135,7 +135,8 @@ namespace AutoencoderPS.Engine.Scoring
             // The calibration starts from the model's training errors, so a group's first rows are judged too.
             bool calibrates = RowVerdicts.Calibrates(options.Calibration, model.Settings);
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
-            var modelWide = VerdictDefaults(model.UsualInterval, options.ProbabilityThreshold);
+            // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
+            var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, modelWide.UnlikelyAt, options.AlertCooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
@@ -164,7 +165,7 @@ namespace AutoencoderPS.Engine.Scoring
         private static Func<string, AnomalyLikelihood.GroupSettings>? PerGroupDefaults(AutoencoderModel model, double? namedThreshold,
             AnomalyLikelihood.GroupSettings modelWide)
         {
-            var own = model.GroupIntervals.ToDictionary(g => g.Key, g => VerdictDefaults(g.Value, namedThreshold), StringComparer.Ordinal);
+            var own = model.GroupIntervals.ToDictionary(g => g.Key, g => VerdictDefaults(model.RowIntervalFor(g.Key), namedThreshold), StringComparer.Ordinal);
             if (own.Values.All(s => s == modelWide)) return null;
             return group => own.TryGetValue(group, out var settings) ? settings : modelWide;
         }
@@ -314,7 +315,7 @@ namespace AutoencoderPS.Engine.Scoring
                 else
                 {
                     reasons.Add(FormattableString.Invariant($"its likelihood counted a new high over {RecentOf(old[4])} rows, and this model's now counts {RecentOf(fresh[4])}") +
-                        (model.UsualInterval is { } step ? " (" + HorizonText(step) + ")" : ""));
+                        (model.RowIntervalFor(null) is { } step ? " (" + HorizonText(step) + ")" : ""));
                 }
             }
             if (old[5] != fresh[5])
@@ -326,8 +327,8 @@ namespace AutoencoderPS.Engine.Scoring
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
             // follow the model's interval.
             if (old[0] == fresh[0] && old[1] == fresh[1] && old[2] == fresh[2] && old[3] == fresh[3] && horizonChanged && old[4] != "raw" && fresh[4] != "raw")
-                why += RecentOf(old[4]) == AnomalyLikelihood.DayOfRowsFor(model.UsualInterval).ToString(CultureInfo.InvariantCulture) &&
-                       model.UsualInterval <= AnomalyLikelihood.DefaultThresholdInterval
+                why += RecentOf(old[4]) == AnomalyLikelihood.DayOfRowsFor(model.RowIntervalFor(null)).ToString(CultureInfo.InvariantCulture) &&
+                       model.RowIntervalFor(null) <= AnomalyLikelihood.DefaultThresholdInterval
                     ? "; it was written by an earlier AutoencoderPS, whose new high looked back exactly a day (it now looks back 25 hours: a daily " +
                       "job run by the local clock comes back 25 hours later after the clocks go back, and some days a few minutes late)"
                     : "; it was written by an earlier AutoencoderPS, which counted 288 rows at 0.99 whatever the interval (the likelihood's defaults now follow the model's usual interval)";

@@ -143,10 +143,10 @@ namespace AutoencoderPS.Commands
             if (pipeline.Series?.Verdicts is { Likelihood: not null } verdicts)
                 WriteVerbose(System.FormattableString.Invariant($"A row is an anomaly at a likelihood of {verdicts.Threshold:0.######} or more (") +
                     (NamedProbabilityThreshold(ProbabilityThreshold) != null ? "-ProbabilityThreshold" :
-                     Model.UsualInterval is { } step ? $"the default for rows {step} apart: 0.99 for 5-minute rows and coarser, the same share of a day's rows for finer ones" : "the default") +
+                     Model.RowIntervalFor(null) is { } step ? $"the default for rows {step} apart: 0.99 for 5-minute rows and coarser, the same share of a day's rows for finer ones" : "the default") +
                     $") and a new high over the last {verdicts.Likelihood.RecentRows} rows of its group" +
                     (verdicts.Likelihood.PerGroup == null ? "." : "; each group counts by its own interval: " +
-                        string.Join("; ", Model.GroupIntervals.GroupBy(g => g.Value).OrderBy(g => g.Key).Select(g =>
+                        string.Join("; ", Model.GroupIntervals.GroupBy(g => Model.RowIntervalFor(g.Key)!.Value).OrderBy(g => g.Key).Select(g =>
                         {
                             var own = verdicts.Likelihood.SettingsOf(g.First().Key);
                             return System.FormattableString.Invariant($"{g.Count()} group(s) {g.Key} apart: {own.UnlikelyAt:0.######}, {own.RecentRows} rows");

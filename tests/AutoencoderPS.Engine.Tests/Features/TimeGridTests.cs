@@ -126,6 +126,31 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AJoinedExportBringsTwoRowsAStepAndARegularSeriesOne()
+        {
+            // Each row is scored, so the verdicts count a day of rows (Scoring.SeriesMemory.For): the plan says how many
+            // rows a step brings, the median over the group's cells.
+            var (keys, rows, imputed) = JoinedExport(2001);
+            var joined = SlidingWindow.PlanGrid(6, keys, rows, null, out _, imputed: imputed);
+            Assert.Equal(2, joined.RowsPerStep);
+            Assert.Equal(2, joined.GroupRowsPerStep[""]);
+            // A regular series with a row sent twice in every tenth cell still brings one row a step.
+            var regularKeys = new List<WindowKey>();
+            var regularRows = new List<double[]>();
+            for (int i = 0; i < 500; i++)
+                for (int copy = 0; copy < (i % 10 == 0 ? 2 : 1); copy++)
+                {
+                    regularKeys.Add(new WindowKey("", T0.AddMinutes(5 * i).AddSeconds(copy * 20)));
+                    regularRows.Add(new[] { 40 + 10 * Math.Sin(2 * Math.PI * i / 48) });
+                }
+            var regular = SlidingWindow.PlanGrid(6, regularKeys, regularRows, null, out _);
+            Assert.Equal(1, regular.RowsPerStep);
+            Assert.Empty(regular.GroupRowsPerStep);
+            // Off a grid (the rows are the steps) there is nothing to count.
+            Assert.Equal(1, SlidingWindow.Plan(6, keys, null).RowsPerStep);
+        }
+
+        [Fact]
         public void ACellOfAJoinedExportHoldsTheValuesItsRowsMeasuredNotTheFilledInOnes()
         {
             // Each cell of a joined export has host a's row (b's cells filled in with b's median, 41 and 121) and host b's

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
@@ -278,6 +280,52 @@ namespace AutoencoderPS.Engine.Tests
             var loaded = AnomalyLikelihood.Load(reader, Fresh())!;
             Assert.Equal(120, loaded.SettingsOf("fast").RecentRows);
             Assert.Equal(expected.Skip(350), errors.Skip(350).Select(e => (loaded.Next(e.Group, e.Error, out bool high), high)));
+        }
+
+        [Fact]
+        public void AJoinedExportsVerdictsCountADayOfItsRowsNotOfItsSteps()
+        {
+            // Two hosts joined by time, scraped 30 s apart every 5 minutes: two rows a step, each scored. Counted in steps,
+            // the likelihood's "day" was 288 of its rows (12 hours), its new-high horizon 12.5 hours, and its threshold
+            // that of 5-minute rows for twice their rows a day (measured: an incident missed and 6 false alerts in 7
+            // seeds of tests/Benchmarks/Invoke-JoinedExportProbe.ps1, 7/7 and 2 counted in rows).
+            var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4,
+                timeProperty: "Time", timeGrid: true);
+            var start = new DateTime(2026, 3, 2);
+            var records = new List<TestRecord>();
+            for (int i = 0; i < 400; i++)
+            {
+                double a = 50 + 20 * Math.Sin(2 * Math.PI * i / 24), b = 40 + 10 * Math.Cos(2 * Math.PI * i / 24);
+                records.Add(new TestRecord(("Time", start.AddMinutes(5 * i)), ("web01", a.ToString(CultureInfo.InvariantCulture)), ("web02", "")));
+                records.Add(new TestRecord(("Time", start.AddMinutes(5 * i).AddSeconds(30)), ("web01", ""), ("web02", b.ToString(CultureInfo.InvariantCulture))));
+            }
+            using var model = WindowedTraining.Train(settings, records, new[] { "web01", "web02" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
+            Assert.Equal(TimeSpan.FromMinutes(5), model.UsualInterval);
+            Assert.Equal(2, model.RowsPerStep);
+            Assert.Equal(TimeSpan.FromMinutes(2.5), model.RowIntervalFor(null));
+            void AssertCountsRows(AutoencoderModel m)
+            {
+                var verdicts = SeriesMemory.For(m, new ScoringOptions()).Verdicts;
+                Assert.Equal(576, verdicts.Likelihood!.LearningRows);
+                Assert.Equal(600, verdicts.Likelihood.RecentRows);
+                Assert.Equal(0.995, verdicts.Threshold, 12);
+            }
+            AssertCountsRows(model);
+            // The model file carries it.
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"joined-{Guid.NewGuid():N}.aemodel");
+            try
+            {
+                ModelFile.Save(model, path);
+                using var loaded = ModelFile.Load(path);
+                Assert.Equal(2, loaded.RowsPerStep);
+                Assert.Equal(2, loaded.GroupRowsPerStep[""]);
+                AssertCountsRows(loaded);
+            }
+            finally { System.IO.File.Delete(path); }
+            // A model of one row a step writes none, and its verdicts count its steps as before.
+            using var plain = Trained(TimeSpan.FromMinutes(5));
+            Assert.Equal(1, plain.RowsPerStep);
+            Assert.Equal(288, SeriesMemory.For(plain, new ScoringOptions()).Verdicts.Likelihood!.LearningRows);
         }
 
         private static AutoencoderModel Trained(TimeSpan step, (string Group, TimeSpan Step, int Rows)? second = null)

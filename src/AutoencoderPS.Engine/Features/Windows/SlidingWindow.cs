@@ -77,6 +77,12 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// was filled in (or, for a cell filled between two rows, both were).
         /// </summary>
         public int[]? FilledCells { get; }
+
+        /// <summary>
+        /// On a time grid: the row's place in its cell (1 for the first row of a cell, 2 for the second, ...); 0 off a
+        /// grid. A joined export of two hosts sampled at offsets has two rows to a cell (SlidingWindow.PlanGrid counts them).
+        /// </summary>
+        public int CellRow { get; init; }
     }
 
     /// <summary>
@@ -602,8 +608,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         // The window of the current cell: the last n-1 finished cells and the current cell's average so far.
         private WindowStep Emit(Series series, bool afterGap)
         {
-            if (series.Count < size - 1) return new WindowStep(WindowStatus.WarmingUp, null, afterGap);
-            return Window(series, Mean(series), CellFilledColumns(series), afterGap);
+            if (series.Count < size - 1) return new WindowStep(WindowStatus.WarmingUp, null, afterGap) { CellRow = series.CellRows };
+            return Window(series, Mean(series), CellFilledColumns(series), afterGap) with { CellRow = series.CellRows };
         }
 
         /// <summary>
@@ -836,6 +842,15 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>Median time step over all groups.</summary>
         public TimeSpan? UsualInterval { get; }
+
+        /// <summary>
+        /// A time grid's rows to a cell, per group where it is more than one (the median over the group's cells): a joined
+        /// export of two hosts sampled at offsets brings two rows a step, and each is scored. Empty off a grid.
+        /// </summary>
+        public IReadOnlyDictionary<string, int> GroupRowsPerStep { get; init; } = new Dictionary<string, int>();
+
+        /// <summary>A time grid's rows to a cell over all groups (the median over every cell); 1 off a grid.</summary>
+        public int RowsPerStep { get; init; } = 1;
 
         public int Groups { get; }
 
@@ -1150,9 +1165,14 @@ namespace AutoencoderPS.Engine.Features.Windows
             var groupOf = new List<string>();
             var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
             int warming = 0, gaps = 0;
+            // The rows of each cell, per group and of all groups: how many rows a step of the series brings (RowsPerStep).
+            var cellSizes = new List<int>();
+            var allCellSizes = new List<long>();
+            var rowsPerStep = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var group in order)
             {
                 int count = 0;
+                cellSizes.Clear();
                 foreach (int i in members[group].OrderBy(i => keys[i].Time ?? DateTime.MinValue))
                 {
                     filled.Clear();
@@ -1160,6 +1180,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                         for (int c = 0; c < width; c++)
                             if (imputed!.Contains(i, c)) filled.Add(c);
                     var step = assembler.Push(keys[i], rows[i], filled);
+                    if (step.CellRow == 1) cellSizes.Add(1);
+                    else if (step.CellRow > 1 && cellSizes.Count > 0) cellSizes[^1] = step.CellRow;
                     if (step.AfterGap) gaps++;
                     if (step.Status != WindowStatus.Scored) { warming++; continue; }
                     var window = new int[windowSize];
@@ -1177,9 +1199,18 @@ namespace AutoencoderPS.Engine.Features.Windows
                     count++;
                 }
                 perGroup[group] = count;
+                if (cellSizes.Count > 0)
+                {
+                    int median = (int)Median(cellSizes.Select(c => (long)c).ToList());
+                    if (median > 1) rowsPerStep[group] = median;
+                    allCellSizes.AddRange(cellSizes.Select(c => (long)c));
+                }
             }
             return new WindowPlan(windows, steps.GroupIntervals, steps.UsualInterval, order.Count, warming, gaps)
-                { WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed, SharedTimes = steps.SharedTimes, Rows = steps.Rows };
+            {
+                WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed, SharedTimes = steps.SharedTimes, Rows = steps.Rows,
+                GroupRowsPerStep = rowsPerStep, RowsPerStep = allCellSizes.Count > 0 ? Math.Max(1, (int)Median(allCellSizes)) : 1,
+            };
         }
 
         /// <summary>
