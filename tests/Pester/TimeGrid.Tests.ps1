@@ -110,6 +110,25 @@ Describe 'Time-grid windows for irregular series' {
         @($alerts | Where-Object { $inIncident -notcontains $_ }).Count | Should -BeLessOrEqual 1
     }
 
+    # Each row of a joined export misses the other host's columns, and every cell has them: "missing in much of the
+    # training ... train on rows where they are present" was wrong advice on every training of such an export. A host
+    # that joined late (no value in a third of the time steps) is still told of.
+    It 'warns of a feature missing in much of a time grid''s steps, not of one missing in half its rows but in none of its cells' {
+        $rows = for ($i = 0; $i -lt 300; $i++) {
+            $late = if ($i -ge 100) { 60 + 5 * [math]::Cos(2 * [math]::PI * $i / 48) } else { '' }
+            [pscustomobject]@{ Time = $t0.AddMinutes(5 * $i); a = 40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48); b = ''; late = $late }
+            [pscustomobject]@{ Time = $t0.AddMinutes(5 * $i).AddSeconds(30); a = ''; b = 60 + 5 * [math]::Cos(2 * [math]::PI * $i / 48); late = '' }
+        }
+        $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -TimeGrid -Seed 1
+        $warnings = @($rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 3>&1 |
+            Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+        $missing = @($warnings | Where-Object { $_ -like '*missing in much of the training*' })
+        $missing | Should -HaveCount 1
+        $missing[0] | Should -BeLike "Feature 'late' (missing in 400 of 600 training rows, 67 %, and in 3? % of the time steps) was missing*"
+        $missing[0] | Should -Not -BeLike "*'a'*"
+        $missing[0] | Should -Not -BeLike "*'b'*"
+    }
+
     It 'says a joined export is judged by a day of its rows, two a step' {
         $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -TimeGrid -Seed 1
         $rows = for ($i = 0; $i -lt 400; $i++) {

@@ -333,12 +333,19 @@ namespace AutoencoderPS.Engine.Features
         /// none. Their missing values are filled in with one value, so the model learns little of them, and a row where
         /// they are missing looks like training.
         /// </summary>
-        public string? MostlyMissingWarning()
+        /// <param name="steps">
+        /// On a time grid: per schema column, the share of the training time steps whose cell held no measured value
+        /// of it (Windows.WindowPlan.StepsMissing); a feature is then told of only when that share is large too. A Grafana
+        /// "series joined by time" of two hosts misses each host's columns in half its rows, and none of its cells.
+        /// </param>
+        public string? MostlyMissingWarning(IReadOnlyList<double>? steps = null)
         {
             var sparse = Schema.Columns
-                .Where(c => c.Statistics is { Count: > 0 } s && s.Missing >= MostlyMissingShare * s.Count)
+                .Select((c, i) => (Column: c, Steps: steps == null || i >= steps.Count ? (double?)null : steps[i]))
+                .Where(c => c.Column.Statistics is { Count: > 0 } s && s.Missing >= MostlyMissingShare * s.Count && (c.Steps == null || c.Steps >= MostlyMissingShare))
                 .Select(c => FormattableString.Invariant(
-                    $"'{c.Name}' (missing in {c.Statistics!.Missing:N0} of {c.Statistics.Count:N0} training rows, {(double)c.Statistics.Missing / c.Statistics.Count:P0})"))
+                    $"'{c.Column.Name}' (missing in {c.Column.Statistics!.Missing:N0} of {c.Column.Statistics.Count:N0} training rows, {(double)c.Column.Statistics.Missing / c.Column.Statistics.Count:P0}") +
+                    (c.Steps is { } share ? FormattableString.Invariant($", and in {share:P0} of the time steps)") : ")"))
                 .ToArray();
             if (sparse.Length == 0) return null;
             bool one = sparse.Length == 1;

@@ -161,6 +161,8 @@ namespace AutoencoderPS.Commands
             IReadOnlyList<double[]> rows;
             FeatureSchema schema;
             ImputedCells imputed;
+            // A time grid's features missing in much of training are told of once its cells are known (below).
+            TrainingSet? mostlyMissing = null;
             if (Incremental)
             {
                 schema = Model.Schema!;
@@ -198,7 +200,10 @@ namespace AutoencoderPS.Commands
                     WriteVerbose($"Imputed {set.ImputedValues} missing value(s) with the training median (numeric) or most frequent value (categorical)" +
                                  (schema.Columns.Any(c => c.IsCounter) ? ", counting a counter's rows without a rate (a group's first row, a reset)." : "."));
                 // A feature missing in much of training (a host that joined late) is filled in: the model learnt little of it.
-                if (set.MostlyMissingWarning() is { } sparse) WriteWarning(sparse);
+                // On a time grid, only if its cells lacked it too: a joined export's rows each miss the other hosts' columns,
+                // which every cell has.
+                if (Model.Settings.TimeGrid) mostlyMissing = set;
+                else if (set.MostlyMissingWarning() is { } sparse) WriteWarning(sparse);
                 // A column still empty when the sample reached its bound was left out, on the evidence of those rows only.
                 var later = emptyInSample?.Where(e => e.Value > 0).ToArray();
                 if (later is { Length: > 0 })
@@ -261,6 +266,7 @@ namespace AutoencoderPS.Commands
                     // The grid's windows are made of cells (averages, or filled between rows), not of the rows read: a cell
                     // made only of filled-in values is one.
                     trainingImputed = plan.CellsImputed;
+                    if (mostlyMissing?.MostlyMissingWarning(plan.StepsMissing(schema.Count)) is { } sparse) WriteWarning(sparse);
                 }
                 else plan = SlidingWindow.Plan(Model.Settings.WindowSize, seriesRows.Keys, Model.Settings.MaxGap, knownIntervals, knownUsual);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";

@@ -852,6 +852,26 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>A time grid's rows to a cell over all groups (the median over every cell); 1 off a grid.</summary>
         public int RowsPerStep { get; init; } = 1;
 
+        /// <summary>
+        /// On a time grid: per column (of <paramref name="columns"/>), the share of the windows whose oldest time step
+        /// (a finished cell) has no measured value of it, only filled-in ones (<see cref="CellsImputed"/>); null off a
+        /// grid. A column a host fills in each row of a joined export ("series joined by time") is measured in every cell.
+        /// </summary>
+        public double[]? StepsMissing(int columns)
+        {
+            if (!Grid) return null;
+            var shares = new double[columns];
+            if (Windows.Count == 0 || CellsImputed is not { Count: > 0 } filled) return shares;
+            foreach (var window in Windows)
+                for (int c = 0; c < columns; c++)
+                    if (filled.Contains(window[0], c)) shares[c]++;
+            for (int c = 0; c < columns; c++) shares[c] /= Windows.Count;
+            return shares;
+        }
+
+        // A time grid's plan (SlidingWindow.PlanGrid): its windows index cells, not input rows.
+        internal bool Grid { get; init; }
+
         public int Groups { get; }
 
         /// <summary>Rows that start a group or follow a gap, and so end no window.</summary>
@@ -1210,6 +1230,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             {
                 WindowsPerGroup = perGroup, WindowGroups = groupOf, CellsImputed = cellsImputed, SharedTimes = steps.SharedTimes, Rows = steps.Rows,
                 GroupRowsPerStep = rowsPerStep, RowsPerStep = allCellSizes.Count > 0 ? Math.Max(1, (int)Median(allCellSizes)) : 1,
+                Grid = true,
             };
         }
 
