@@ -152,6 +152,20 @@ Describe 'ConvertTo-LogWindow' {
             $w[12].IntervalStart | Should -Be ([datetimeoffset]'2026-10-25T02:00:00+01:00')
         }
 
+        # Windows of instants were multiples of the interval in UTC: a daily window in Berlin started at 01:00, an hourly
+        # one in India at :30. They are now multiples on the zone's standard-time clock, every window as long as the next.
+        It 'starts daily windows at the zone''s midnight and hourly ones on its hour, also half an hour off UTC' {
+            $log = 0..47 | ForEach-Object { [pscustomobject]@{ Time = [datetimeoffset]::new(2026, 1, 12, 0, 0, 0, [timespan]::Zero).AddMinutes(30 * $_ + 7) } }
+            $days = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 1.00:00:00 -TimeZone 'Europe/Berlin')
+            $days | Should -HaveCount 2
+            $days[0].IntervalStart | Should -Be ([datetimeoffset]'2026-01-12T00:00:00+01:00')
+            $days[0].EventCount | Should -Be 46
+            $hours = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -TimeZone 'Asia/Kolkata')
+            @($hours | Where-Object { $_.IntervalStart.Minute -ne 0 }) | Should -BeNullOrEmpty
+            $hours[0].IntervalStart | Should -Be ([datetimeoffset]'2026-01-12T05:00:00+05:30')
+            @($hours | Where-Object EventCount -NE 2).Count | Should -BeLessOrEqual 2
+        }
+
         It 'puts the same instant written by hosts in different zones in the same window' {
             $w = @([pscustomobject]@{ T = '2026-12-07T04:01:02Z'; Host = 'utc-host' }, [pscustomobject]@{ T = '2026-12-07T05:01:02+01:00'; Host = 'cet-host' },
                 [pscustomobject]@{ T = '2026-12-07T05:01:02Z'; Host = 'utc-host' } |

@@ -74,6 +74,13 @@ namespace AutoencoderPS.Engine.Logs
         /// <param name="knownColumns">The count columns to produce (from a trained model's features): values of a count-by property not among them are counted as "&lt;Property&gt;=(other)". Null: one column per value seen.</param>
         /// <param name="knownGroups">Groups emitted even when none of their events arrives (from a trained model's categories).</param>
         /// <param name="maxValueCount">With no known columns: at most this many value columns per count-by property (the most frequent; the rest count as (other)). 0: no limit.</param>
+        /// <param name="clockOffset">
+        /// Windows of instants (UTC ticks) written in a zone: the zone's standard offset (TimeZoneInfo.BaseUtcOffset),
+        /// which moves the grid without -Start so that its multiples fall on the zone's standard-time clock: daily
+        /// windows start at its midnight and hourly ones on its hour also half an hour off UTC (India). Every window keeps
+        /// its length: in summer time a daily window starts at 01:00, so the day of a change of clocks has neither 23
+        /// nor 25 hours of events. Null: multiples of the interval since 0001-01-01 as the times are.
+        /// </param>
         public LogWindowAggregator(
             TimeSpan interval,
             IEnumerable<string>? countBy = null,
@@ -83,7 +90,8 @@ namespace AutoencoderPS.Engine.Logs
             bool grouped = false,
             IEnumerable<string>? knownColumns = null,
             IEnumerable<string>? knownGroups = null,
-            int maxValueCount = 0)
+            int maxValueCount = 0,
+            TimeSpan? clockOffset = null)
         {
             if (interval <= TimeSpan.Zero)
                 throw new AutoencoderException(ErrorIds.InvalidLogInterval, $"The interval must be positive; it is {interval}.");
@@ -94,7 +102,9 @@ namespace AutoencoderPS.Engine.Logs
             intervalTicks = interval.Ticks;
             this.start = start;
             this.end = end;
-            originTicks = start?.Ticks ?? 0;
+            // Without -Start, the multiples of the interval on the zone's standard-time clock: an instant t is in window
+            // floor((t + offset) / interval), which starts at the instant index * interval - offset.
+            originTicks = start?.Ticks ?? -(clockOffset?.Ticks ?? 0);
             kind = start?.Kind ?? end?.Kind;
             this.grouped = grouped;
             this.countBy = Distinct(countBy, "count");

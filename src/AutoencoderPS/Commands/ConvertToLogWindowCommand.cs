@@ -149,7 +149,7 @@ namespace AutoencoderPS.Commands
             try
             {
                 aggregator = new LogWindowAggregator(Interval, CountBy, Measure, axis.Bound(Start, nameof(Start)), axis.Bound(End, nameof(End)),
-                    GroupBy != null, knownColumns, knownGroups, MaxValueCount);
+                    GroupBy != null, knownColumns, knownGroups, MaxValueCount, axis.Instants == true ? axis.Zone.BaseUtcOffset : null);
             }
             catch (AutoencoderException e)
             {

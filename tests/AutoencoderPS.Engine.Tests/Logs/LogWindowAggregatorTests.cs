@@ -50,6 +50,35 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void WindowsOfInstantsFallOnTheZonesStandardClockAndKeepTheirLength()
+        {
+            // Hourly windows of instants in India (+05:30): on its hour, not at :30 as multiples of an hour in UTC.
+            var india = new LogWindowAggregator(TimeSpan.FromHours(1), clockOffset: TimeSpan.FromHours(5.5));
+            india.Add(new DateTime(2026, 1, 5, 10, 10, 0, DateTimeKind.Utc), null, null, null);
+            india.Add(new DateTime(2026, 1, 5, 11, 29, 0, DateTimeKind.Utc), null, null, null);
+            india.Add(new DateTime(2026, 1, 5, 11, 31, 0, DateTimeKind.Utc), null, null, null);
+            var hours = india.GetWindows().ToList();
+            Assert.Equal(new[] { new DateTime(2026, 1, 5, 9, 30, 0, DateTimeKind.Utc), new DateTime(2026, 1, 5, 10, 30, 0, DateTimeKind.Utc),
+                new DateTime(2026, 1, 5, 11, 30, 0, DateTimeKind.Utc) }, hours.Select(w => w.IntervalStart));
+            Assert.Equal(new long[] { 1, 1, 1 }, hours.Select(w => w.Count));
+            Assert.All(hours, w => Assert.Equal(DateTimeKind.Utc, w.IntervalStart.Kind));
+            // Daily windows in Berlin (+01:00 standard) start at its midnight, 23:00 UTC, and are 24 hours long also across
+            // the spring change (29 March 2026), where they start at 01:00 summer time.
+            var berlin = new LogWindowAggregator(TimeSpan.FromDays(1), clockOffset: TimeSpan.FromHours(1));
+            berlin.Add(new DateTime(2026, 3, 28, 22, 59, 0, DateTimeKind.Utc), null, null, null);
+            berlin.Add(new DateTime(2026, 3, 28, 23, 0, 0, DateTimeKind.Utc), null, null, null);
+            berlin.Add(new DateTime(2026, 3, 29, 22, 30, 0, DateTimeKind.Utc), null, null, null);
+            var days = berlin.GetWindows().ToList();
+            Assert.Equal(new[] { new DateTime(2026, 3, 27, 23, 0, 0, DateTimeKind.Utc), new DateTime(2026, 3, 28, 23, 0, 0, DateTimeKind.Utc) },
+                days.Select(w => w.IntervalStart));
+            Assert.Equal(new long[] { 1, 2 }, days.Select(w => w.Count));
+            // -Start fixes the grid whatever the zone.
+            var pinned = new LogWindowAggregator(TimeSpan.FromHours(1), start: new DateTime(2026, 1, 5, 10, 15, 0, DateTimeKind.Utc), clockOffset: TimeSpan.FromHours(5.5));
+            pinned.Add(new DateTime(2026, 1, 5, 10, 20, 0, DateTimeKind.Utc), null, null, null);
+            Assert.Equal(new DateTime(2026, 1, 5, 10, 15, 0, DateTimeKind.Utc), pinned.GetWindows().First().IntervalStart);
+        }
+
+        [Fact]
         public void StartAndEndPinTheRangeAndTheGrid()
         {
             var a = new LogWindowAggregator(Five, start: T0.AddMinutes(2), end: T0.AddMinutes(22));
