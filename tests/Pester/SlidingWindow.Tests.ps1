@@ -149,6 +149,19 @@ Describe 'Sliding windows' {
             }
         }
 
+        # The last hour of an export scored every 15 minutes scored few rows or none (5-minute rows, window of 24), and
+        # its silence read as "nothing happened": an explorer measured 0 of 1,152 rows scored, and no word.
+        It 'warns when most of a call''s rows only warmed windows up, and not when most were scored' {
+            $said = @()
+            $short = @($fresh | Select-Object -First 4 | Copy-Row | Test-Anomaly -Model $model -WarningVariable said -WarningAction SilentlyContinue)
+            @($short | Where-Object AnomalyStatus -EQ 'Scored') | Should -HaveCount 0
+            $warming = @($said | Where-Object { "$_" -like '*only warmed windows up*' })
+            $warming | Should -HaveCount 1
+            "$($warming[0])" | Should -BeLike "4 of the 4 rows only warmed windows up and were not scored (each series' first 3 rows,*Invoke-AnomalyScoring*"
+            $null = @($fresh | Copy-Row | Test-Anomaly -Model $model -WarningVariable said -WarningAction SilentlyContinue)
+            @($said | Where-Object { "$_" -like '*only warmed windows up*' }) | Should -HaveCount 0
+        }
+
         It 'warns once when many scored rows repeat the time of the row before them in their group, naming the first' {
             # Each row sent twice (two exporters, or a file scored with its copy): windows held repeated rows and scored as
             # unusual for that alone, without a word.

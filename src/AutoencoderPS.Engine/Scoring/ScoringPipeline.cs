@@ -210,6 +210,25 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
+        /// A warning when most of the rows of one call (Test-Anomaly) only warmed windows up, so they were not scored:
+        /// a short export (the last hour of 5-minute rows, with a window of 24) scores few rows or none, and without a
+        /// word an operator takes its silence for "nothing happened". Null when most were scored, or with no rows.
+        /// Not for the scheduled job, whose windows go on from run to run.
+        /// </summary>
+        public string? WarmingUpWarning()
+        {
+            if (Series == null || WarmingUp == 0 || WarmingUp * 2 <= WarmingUp + Scored) return null;
+            var invariant = CultureInfo.InvariantCulture;
+            return $"{WarmingUp.ToString("N0", invariant)} of the {(WarmingUp + Scored).ToString("N0", invariant)} rows only warmed windows up and were not scored " +
+                $"(each series' first {(model.WindowSize - 1).ToString(invariant)} rows, and the rows after a gap longer than its largest): " +
+                "Test-Anomaly judges the rows of each call on their own, so a short export of a time-series model scores few rows or none, and " +
+                "each call on overlapping exports pages again for what the last one paged. Score longer stretches (a day), or score on a " +
+                "schedule with Invoke-AnomalyScoring, which carries each series' windows, history and cool-down from one run to the next." +
+                (model.Settings.TimeProperty != null && !model.Settings.TimeGrid
+                    ? " If rows go missing now and then, New-Autoencoder -TimeGrid keeps a window whole across a missing row." : "");
+        }
+
+        /// <summary>
         /// A warning when this pipeline wrote rows as <see cref="WindowStatus.NoData"/> (no feature had a value),
         /// else null: their windows go on as across absent rows, so nothing else says that a host stopped reporting. Said
         /// once per call (Test-Anomaly) or per run (the scheduled job).

@@ -433,6 +433,7 @@ namespace AutoencoderPS.Commands
                   (pipeline.NoData > 0 ? $", {pipeline.NoData} without values (NoData)." : ".")
                 : $"Scored {Scored} rows; {Anomalies} anomalies.");
             if (pipeline.NoDataWarning() is { } noData) WriteWarning(noData);
+            if (pipeline.WarmingUpWarning() is { } warming) WriteWarning(warming);
             if (!repeatedHourWarned && pipeline.SharedTimesWarning() is { } shared) WriteWarning(shared);
             if (pipeline.UnlikeTrainingWarning() is { } unlike) WriteWarning(unlike);
         }
