@@ -299,11 +299,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 try
                 {
-                    memory = SeriesMemory.Load(Convert.FromBase64String(state.Series), model, options.Scoring, out string? whyNot);
+                    byte[] saved = Convert.FromBase64String(state.Series);
+                    memory = SeriesMemory.Load(saved, model, options.Scoring, out string? whyNot);
                     if (memory == null)
                     {
+                        // What marks rows as taken (each group's scored times) outlives the windows and verdicts: an export
+                        // that overlaps the last one must not be scored twice because the model changed in between.
+                        memory = SeriesMemory.Afresh(saved, model, options.Scoring, out string kept);
                         observer.Warning($"The scoring state '{statePath}' remembers each series' last rows and scores, but {whyNot}: " +
-                            "starting afresh, so each group warms up and learns its scores again.");
+                            $"starting afresh, so each group warms up and learns its scores again. {kept}");
                         // The recent rows were judged against another model's threshold (or other verdicts): afresh too.
                         state.Recent = null;
                     }
