@@ -818,14 +818,14 @@ namespace AutoencoderPS.Engine.Tests
         // A time-series model: two hosts, a row a minute each, "Time,Host,cpu".
         private static readonly DateTime SeriesStart = new DateTime(2026, 3, 2);
 
-        private static AutoencoderModel SeriesModel()
+        private static AutoencoderModel SeriesModel(string feature = "cpu")
         {
             var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4,
                 timeProperty: "Time", groupBy: "Host");
             var random = new Random(3);
             var records = Enumerable.Range(0, 150).SelectMany(i => new[] { "a", "b" }.Select(host => new TestRecord(
-                ("Time", SeriesStart.AddMinutes(i)), ("Host", host), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble())))).ToList();
-            return WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
+                ("Time", SeriesStart.AddMinutes(i)), ("Host", host), (feature, 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble())))).ToList();
+            return WindowedTraining.Train(settings, records, new[] { feature }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
         }
 
         // Minutes [from, to) of both hosts, a day after training.
@@ -1078,6 +1078,71 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(0, unread.Windows.GroupCount);
             Assert.Contains("can't be read", kept, StringComparison.Ordinal);
             Assert.Contains("scored again", kept, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void FilesScoredToTheirEndAreNotCheckedAgainstTheColumnsOfAModelRetrainedWithOthers()
+        {
+            // The exporter renamed cpu to load and the model was retrained on the new exports. Before, every daily file
+            // already scored to its end failed on every run (FeatureColumnsMissing, exit code 2 for ever), though it had
+            // nothing left to score. A file that does get new rows is still checked.
+            using var before = SeriesModel("cpu");
+            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
+            Run(new[] { day1 }, model: before);
+
+            using var retrained = SeriesModel("load");
+            string day2 = temp.File("day2.csv");
+            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            foreach (int run in new[] { 1, 2 })
+            {
+                var recorder = new RecordingObserver();
+                var summary = Run(new[] { day1, day2 }, recorder, model: retrained);
+                Assert.Empty(recorder.Failed.Select(f => $"{f.File}: {f.Error.Message}"));
+                Assert.Equal(0, summary.FilesFailed);
+                Assert.Equal(run == 1 ? 60 : 0, summary.RowsScored + summary.RowsWarmingUp);
+            }
+
+            Append(day1, SeriesRows(30, 31));
+            var appended = new RecordingObserver();
+            var failed = Run(new[] { day1, day2 }, appended, model: retrained);
+            var failure = Assert.Single(appended.Failed);
+            Assert.Equal(day1, failure.File);
+            Assert.Equal(ErrorIds.FeatureColumnsMissing, ((AutoencoderException)failure.Error).ErrorId);
+            Assert.Equal(1, failed.FilesFailed);
+        }
+
+        [Fact]
+        public void AnOutputStartedAnewAfterRotationGetsTheColumnsOfTheFilesItNowScores()
+        {
+            // The output's header was fixed by its first run (Time, Host, cpu). After the exports renamed cpu to load and
+            // the output was rotated, the new output was started "with its header", but the old one: the model's feature
+            // column load was never written, in this output or any rotated after it. A new output keeps the columns the
+            // old one had and adds those of the files it now scores.
+            using var before = SeriesModel("cpu");
+            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
+            Run(new[] { day1 }, model: before);
+            using var retrained = SeriesModel("load");
+            string day2 = temp.File("day2.csv");
+            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            var kept = new RecordingObserver();
+            Run(new[] { day1, day2 }, kept, model: retrained);
+            // Not rotated: the header stays, and the new column is left out with a warning, as the help says.
+            Assert.Contains(kept.Warnings, w => w.Contains("load", StringComparison.Ordinal) && w.Contains("left out", StringComparison.Ordinal));
+            Assert.DoesNotContain("load", File.ReadLines(Output).First().Split(','));
+
+            File.Move(Output, Output + ".1");
+            Append(day2, SeriesRows(60, 70));
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { day1, day2 }, recorder, model: retrained);
+
+            Assert.Contains(recorder.Warnings, w => w.Contains("rotated", StringComparison.Ordinal));
+            Assert.DoesNotContain(recorder.Warnings, w => w.Contains("left out", StringComparison.Ordinal));
+            Assert.Equal(20, summary.RowsScored + summary.RowsWarmingUp);
+            var header = File.ReadLines(Output).First().Split(',');
+            Assert.Equal(new[] { "Time", "Host", "cpu", "load" }, header.Take(4));
+            var rows = ReadOutput();
+            Assert.Equal(20, rows.Count);
+            Assert.All(rows, r => Assert.False(string.IsNullOrEmpty((string?)Value(r, "load"))));
         }
 
         [Fact]
