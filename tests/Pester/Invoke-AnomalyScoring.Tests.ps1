@@ -628,6 +628,74 @@ Describe 'Invoke-AnomalyScoring' {
             ($again | Format-List | Out-String) | Should -BeLike '*RowsAlreadyScored*: 60*'
         }
 
+        It 'a re-export that overlaps the last one, after the model file is exported again with a new threshold, still skips the rows it sends again' {
+            # The threshold change starts the series memory afresh (a warning says why). Before, that threw away each host's
+            # scored times too: the next overlapping export was scored again (RowsAlreadyScored 0, every (Host, Timestamp)
+            # of the overlap twice in the output, an alert in it paged twice).
+            $folder = Join-Path $TestDrive 'overlap-after-threshold'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $start = [datetime]'2026-01-01'
+            $windowed, $modelPath = New-TwoHostWindowModel -Start $start -Folder $folder
+            $header = 'Timestamp,Host,cpu,mem'
+            $minutes = { param($from, $to) foreach ($m in $from..($to - 1)) { foreach ($h in 1, 2) { '{0:yyyy-MM-dd HH:mm:ss},web0{1},{2},{3}' -f $start.AddMinutes(1440 + $m), $h, (10 + ($m % 7)), (40 + ($m % 5)) } } }
+            $export = Join-Path $folder 'last-24-minutes.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $job = @{ ModelPath = $modelPath; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Set-Content -Path $export -Value (@($header) + (& $minutes 0 50))
+            Invoke-AnomalyScoring @job | Out-Null
+            Set-Content -Path $export -Value (@($header) + (& $minutes 38 62))
+            (Invoke-AnomalyScoring @job).RowsAlreadyScored | Should -Be 24
+
+            Set-AutoencoderThreshold -Model $windowed -Method Manual -Value (2 * $windowed.Threshold) | Out-Null
+            Export-Autoencoder -Model $windowed -Path $modelPath -Force
+            Set-Content -Path $export -Value (@($header) + (& $minutes 50 74))
+            $run = Invoke-AnomalyScoring @job -ErrorVariable failed -WarningVariable warned -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $failed | Should -BeNullOrEmpty
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike '*threshold changed*starting afresh*still skipped*'
+            $run.RowsAlreadyScored | Should -Be 24
+            $run.RowsScored + $run.RowsWarmingUp | Should -Be 24
+            $global:LASTEXITCODE | Should -BeIn 0, 1
+            $rows = @(Import-Csv -LiteralPath $output | ForEach-Object { "$($_.Host) $($_.Timestamp)" })
+            $rows | Should -HaveCount 148
+            @($rows | Sort-Object -Unique) | Should -HaveCount 148
+        }
+
+        It 'retrained with a renamed column: files scored to their end before do not fail; a rotated output gets the new column' {
+            # The exporter renamed cpu to cpu_pct and the model was retrained on the new exports. Before, every daily file
+            # scored before failed on every run (FeatureColumnsMissing, FilesFailed 3, exit code 2 for ever), and an output
+            # rotated since kept the first run's header, without cpu_pct.
+            $folder = Join-Path $TestDrive 'renamed-column'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $output = Join-Path $folder 'scored.csv'
+            $row = { param($i, $day) '{0},web0{1},{2:F3},{3:F3},{4:F3}' -f ($day * 100 + $i), ($i % 3 + 1), (20 + $i % 9), (40 + $i % 5), (150 + $i % 11) }
+            foreach ($day in 1..3) { Set-Content -Path (Join-Path $folder "day$day.csv") -Value (@('Id,Host,cpu,mem,disk') + (0..19 | ForEach-Object { & $row $_ $day })) }
+            $job = @{ ModelPath = $script:ModelPath; Path = (Join-Path $folder 'day*.csv'); OutputPath = $output; ThreadCount = 1 }
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 60
+
+            $retrained = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            New-MetricRow -Count 300 -AsText | Select-Object Host, @{ Name = 'cpu_pct'; Expression = { $_.cpu } }, mem, disk |
+                Invoke-AutoencoderTraining -Model $retrained -Epochs 3 -ThreadCount 1 | Out-Null
+            $retrainedPath = Join-Path $folder 'retrained.aemodel'
+            Export-Autoencoder -Model $retrained -Path $retrainedPath
+            $job.ModelPath = $retrainedPath
+            Set-Content -Path (Join-Path $folder 'day4.csv') -Value (@('Id,Host,cpu_pct,mem,disk') + (0..19 | ForEach-Object { & $row $_ 4 }))
+            foreach ($run in 1, 2) {
+                $summary = Invoke-AnomalyScoring @job -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+                $failed | Should -BeNullOrEmpty -Because "run $run"
+                $summary.FilesFailed | Should -Be 0 -Because "run $run"
+                $global:LASTEXITCODE | Should -BeIn 0, 1 -Because "run $run"
+            }
+
+            Move-Item -LiteralPath $output -Destination "$output.1"
+            Add-Content -Path (Join-Path $folder 'day4.csv') -Value (20..29 | ForEach-Object { & $row $_ 4 })
+            $rotated = Invoke-AnomalyScoring @job -WarningVariable warned -WarningAction SilentlyContinue
+            $rotated.RowsScored | Should -Be 10
+            "$warned" | Should -BeLike '*rotated*'
+            (Get-Content -LiteralPath $output -TotalCount 1) | Should -BeLike 'Id,Host,cpu,mem,disk,cpu_pct,*'
+            @(Import-Csv -LiteralPath $output | Where-Object { $_.cpu_pct -ne '' }) | Should -HaveCount 10
+        }
+
         It 'a newest-first file without a final line break: its rows wait for that last (oldest) line while the file is written, then all score; a last line newer than the rest does not hold them back' {
             # Before, a run right after the file was written scored every row but the last, the oldest; once the file was
             # quiet the next run refused it as older than rows scored (RowsOutOfOrder, exit code 2), lost for good.

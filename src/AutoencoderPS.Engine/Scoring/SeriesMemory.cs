@@ -240,6 +240,53 @@ namespace AutoencoderPS.Engine.Scoring
             }
         }
 
+        /// <summary>
+        /// A fresh memory for <paramref name="model"/> and <paramref name="options"/> when the saved one does not fit them
+        /// (<see cref="Load"/> returned null), keeping of <paramref name="saved"/> what marks each group's rows as taken:
+        /// its times already scored and its last time (<see cref="WindowAssembler.LoadTaken"/>), so a row an export sends
+        /// again is still skipped and an older one never scored is still late; its windows, calibration and cool-down start
+        /// over. <paramref name="kept"/> says, in a sentence for the warning, what was kept, or why nothing could be: a
+        /// memory of another time basis (a model with another -TimeZone, or one from before times with an offset were read
+        /// as instants) holds times that can't be compared with this model's, and one of an unknown format can't be read.
+        /// </summary>
+        public static SeriesMemory Afresh(byte[] saved, AutoencoderModel model, ScoringOptions options, out string kept)
+        {
+            var fresh = For(model, options);
+            const string Lost = ", so the rows an export sends again (one that overlaps the last) are scored again, this once.";
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(saved, writable: false), Encoding.UTF8);
+                int version = reader.ReadString() == Magic ? reader.ReadInt32() : -1;
+                if (version < 2 || version > Version || version == 5)
+                {
+                    kept = "Its times of the rows already scored can't be read either (another format)" + Lost;
+                    return fresh;
+                }
+                string identity = reader.ReadString();
+                string basis = TimeBasis(model);
+                if (!identity.Contains("|rows" + basis + "|", StringComparison.Ordinal) && !identity.Contains("|grid" + basis + "|", StringComparison.Ordinal))
+                {
+                    kept = "Its times of the rows already scored were read with another time zone (or as written), and can't be compared with this model's" + Lost;
+                    return fresh;
+                }
+                fresh.Windows.LoadTaken(reader, withFilled: version >= 3, withRows: version >= 6, withTimesAndSums: version >= 8);
+                kept = version >= 8
+                    ? "It keeps each group's times of the rows already scored, so rows an export sends again are still skipped."
+                    : "It keeps each group's last time scored (a state of an earlier version keeps no other), so rows an export sends again are still skipped " +
+                      "at that time, and refused as late before it.";
+                return fresh;
+            }
+            catch (Exception e) when (e is EndOfStreamException || e is InvalidDataException || e is ArgumentException)
+            {
+                fresh = For(model, options);
+                kept = $"Its times of the rows already scored can't be read ({e.Message})" + Lost;
+                return fresh;
+            }
+        }
+
+        // How the memory's times are read: instants (UTC) in a model's zone, or as stated (Fields).
+        private static string TimeBasis(AutoencoderModel model) => model.Settings.TimeZone is { } zone ? " in " + zone : " stated";
+
         // What the memory is valid for: the model's inputs, window and threshold, and the verdict options.
         private static string Identity(AutoencoderModel model, RowVerdicts verdicts) => string.Join("|", Fields(model, verdicts));
 
@@ -254,7 +301,7 @@ namespace AutoencoderPS.Engine.Scoring
                 // A zone's memory holds instants (UTC); one without holds the instants of times that state them (an
                 // offset, a Z) and other times as written. A memory from before (times as written, whatever they stated)
                 // is not read as either: its rows' offsets are not known.
-                (model.Settings.TimeGrid ? "grid" : "rows") + (model.Settings.TimeZone is { } zone ? " in " + zone : " stated"),
+                (model.Settings.TimeGrid ? "grid" : "rows") + TimeBasis(model),
                 string.Join(",", model.Schema!.Names),
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}" + PerGroupField(model, likelihood),

@@ -13,6 +13,7 @@ using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Tests
@@ -59,11 +60,12 @@ namespace AutoencoderPS.Engine.Tests
 
         private AnomalyScoringSummary Run(IEnumerable<string> files, RecordingObserver? recorder = null, ScoringOutputFormat format = ScoringOutputFormat.Csv,
             int batchSize = 4096, Action<IncrementalScoringJob>? setup = null, string? output = null, bool explainAll = false,
-            AutoencoderModel? model = null, CsvInputOptions? csv = null)
+            AutoencoderModel? model = null, CsvInputOptions? csv = null, AlertCooldown? cooldown = null)
         {
             output ??= Output;
             var options = new IncrementalScoringOptions
             {
+                AlertCooldown = cooldown ?? AlertCooldown.Default,
                 OutputPath = output,
                 StatePath = IncrementalScoringOptions.DefaultStatePath(output),
                 Format = format,
@@ -816,14 +818,14 @@ namespace AutoencoderPS.Engine.Tests
         // A time-series model: two hosts, a row a minute each, "Time,Host,cpu".
         private static readonly DateTime SeriesStart = new DateTime(2026, 3, 2);
 
-        private static AutoencoderModel SeriesModel()
+        private static AutoencoderModel SeriesModel(string feature = "cpu")
         {
             var settings = new ModelSettings(new[] { 8, 4 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 2, windowSize: 4,
                 timeProperty: "Time", groupBy: "Host");
             var random = new Random(3);
             var records = Enumerable.Range(0, 150).SelectMany(i => new[] { "a", "b" }.Select(host => new TestRecord(
-                ("Time", SeriesStart.AddMinutes(i)), ("Host", host), ("cpu", 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble())))).ToList();
-            return WindowedTraining.Train(settings, records, new[] { "cpu" }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
+                ("Time", SeriesStart.AddMinutes(i)), ("Host", host), (feature, 50 + 20 * Math.Sin(2 * Math.PI * i / 24) + random.NextDouble())))).ToList();
+            return WindowedTraining.Train(settings, records, new[] { feature }, new TrainingOptions { Epochs = 3, BatchSize = 32 });
         }
 
         // Minutes [from, to) of both hosts, a day after training.
@@ -985,6 +987,162 @@ namespace AutoencoderPS.Engine.Tests
             string wholeOutput = temp.File("whole-scored.csv");
             Run(new[] { whole }, output: wholeOutput, model: model);
             Assert.Equal(ScoredRows(wholeOutput), ScoredRows());
+        }
+
+        [Theory]
+        [InlineData("threshold")]
+        [InlineData("cooldown")]
+        public void AnExportThatOverlapsTheLastOneAfterTheModelOrItsVerdictsChangedStillSkipsTheRowsItSendsAgain(string change)
+        {
+            // A threshold set again (Set-AutoencoderThreshold, Export-Autoencoder -Force) or another -AlertCooldown starts the
+            // series memory afresh. Before, that threw away each group's scored times with its windows: the next overlapping
+            // export's repeated rows were scored again (RowsAlreadyScored 0, each (host, time) twice in the output, an alert
+            // in the overlap paged twice).
+            using var model = SeriesModel();
+            string export = SeriesFile("export.csv", ExportRows(0, 30), 30);
+            Run(new[] { export }, model: model);
+            SeriesFile("export.csv", ExportRows(20, 50), 20);
+            Assert.Equal(20, Run(new[] { export }, model: model).RowsAlreadyScored);
+
+            AlertCooldown? cooldown = null;
+            if (change == "threshold") model.SetThreshold(new ThresholdRule(ThresholdMethod.Manual, model.Threshold * 2));
+            else cooldown = AlertCooldown.Parse("1h");
+            var recorder = new RecordingObserver();
+            SeriesFile("export.csv", ExportRows(40, 60), 10);
+            var summary = Run(new[] { export }, recorder, model: model, cooldown: cooldown);
+
+            var warning = Assert.Single(recorder.Warnings);
+            Assert.Contains("starting afresh", warning, StringComparison.Ordinal);
+            Assert.Contains("rows an export sends again are still skipped", warning, StringComparison.Ordinal);
+            Assert.Empty(recorder.Rejected.Select(x => $"{x.Error.ErrorId}: line {x.Record.Line}"));
+            Assert.Empty(recorder.Failed);
+            Assert.Equal(20, summary.RowsAlreadyScored);
+            Assert.Equal(20, summary.RowsScored + summary.RowsWarmingUp);
+            // The windows started over: each host warms up again (window of 4) from its first new row.
+            Assert.Equal(2 * 3, summary.RowsWarmingUp);
+            // Every (host, time) once.
+            var rows = ReadOutput().Select(r => $"{Value(r, "Host")} {Value(r, "Time")}").ToList();
+            Assert.Equal(120, rows.Count);
+            Assert.Equal(rows.Count, rows.Distinct().Count());
+        }
+
+        [Fact]
+        public void ASeriesMemoryStartedAfreshKeepsWhatMarksRowsAsTakenAndNothingElse()
+        {
+            // Host a scored minutes 0-3, 5 and 6 (minute 4 never came). After another -AlertCooldown the memory starts
+            // afresh (SeriesMemory.Load: null): a row sent again is still skipped, minute 4 is still late (a time never
+            // scored is not skipped), a new row is taken and warms up (the window starts over), and host b knows nothing.
+            using var model = SeriesModel();
+            var t = SeriesStart.AddDays(1);
+            double[] row = new double[model.Schema!.Width];
+            SeriesMemory Scored(bool keepsTimes)
+            {
+                var memory = SeriesMemory.For(model, new ScoringOptions());
+                memory.Windows.KeepsScoredTimes = keepsTimes;
+                foreach (int minute in new[] { 0, 1, 2, 3, 5, 6 }) memory.Windows.Push(new WindowKey("a", t.AddMinutes(minute)), row);
+                return memory;
+            }
+            var other = new ScoringOptions { AlertCooldown = AlertCooldown.Parse("1h") };
+            byte[] saved = Scored(keepsTimes: true).Save(model);
+            Assert.Null(SeriesMemory.Load(saved, model, other, out _));
+
+            var afresh = SeriesMemory.Afresh(saved, model, other, out string kept);
+            Assert.Contains("times of the rows already scored, so rows an export sends again are still skipped", kept, StringComparison.Ordinal);
+            afresh.Windows.KeepsScoredTimes = true;
+            afresh.Windows.BeginSource();
+            Assert.True(afresh.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(2))));
+            Assert.True(afresh.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(6))));
+            Assert.False(afresh.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(4))));
+            var late = Assert.Throws<FeatureValueException>(() => afresh.Windows.Push(new WindowKey("a", t.AddMinutes(4)), row));
+            Assert.Equal(ErrorIds.RowOutOfOrder, late.ErrorId);
+            Assert.False(afresh.Windows.ScoredBefore(new WindowKey("b", t.AddMinutes(2))));
+            Assert.False(afresh.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(7))));
+            Assert.Equal(WindowStatus.WarmingUp, afresh.Windows.Push(new WindowKey("a", t.AddMinutes(7)), row).Status);
+            // The verdicts start over too: the new memory is this run's (its options), saved with its identity.
+            Assert.NotNull(SeriesMemory.Load(afresh.Save(model), model, other, out _));
+
+            // A memory of an earlier format kept no scored times: its last time is still known, and only it is skipped.
+            byte[] version4 = SeriesMemoryVersions.AsVersion4(Scored(keepsTimes: false).Save(model));
+            Assert.Null(SeriesMemory.Load(version4, model, other, out _));
+            var fromOld = SeriesMemory.Afresh(version4, model, other, out kept);
+            Assert.Contains("last time scored", kept, StringComparison.Ordinal);
+            fromOld.Windows.KeepsScoredTimes = true;
+            fromOld.Windows.BeginSource();
+            Assert.True(fromOld.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(6))));
+            Assert.False(fromOld.Windows.ScoredBefore(new WindowKey("a", t.AddMinutes(2))));
+
+            // A memory of a format not known can't be read: nothing is kept, and the warning says what that means.
+            byte[] future = (byte[])saved.Clone();
+            BitConverter.GetBytes(99).CopyTo(future, 1 + "AutoencoderPS.SeriesMemory".Length);
+            var unread = SeriesMemory.Afresh(future, model, other, out kept);
+            Assert.Equal(0, unread.Windows.GroupCount);
+            Assert.Contains("can't be read", kept, StringComparison.Ordinal);
+            Assert.Contains("scored again", kept, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void FilesScoredToTheirEndAreNotCheckedAgainstTheColumnsOfAModelRetrainedWithOthers()
+        {
+            // The exporter renamed cpu to load and the model was retrained on the new exports. Before, every daily file
+            // already scored to its end failed on every run (FeatureColumnsMissing, exit code 2 for ever), though it had
+            // nothing left to score. A file that does get new rows is still checked.
+            using var before = SeriesModel("cpu");
+            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
+            Run(new[] { day1 }, model: before);
+
+            using var retrained = SeriesModel("load");
+            string day2 = temp.File("day2.csv");
+            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            foreach (int run in new[] { 1, 2 })
+            {
+                var recorder = new RecordingObserver();
+                var summary = Run(new[] { day1, day2 }, recorder, model: retrained);
+                Assert.Empty(recorder.Failed.Select(f => $"{f.File}: {f.Error.Message}"));
+                Assert.Equal(0, summary.FilesFailed);
+                Assert.Equal(run == 1 ? 60 : 0, summary.RowsScored + summary.RowsWarmingUp);
+            }
+
+            Append(day1, SeriesRows(30, 31));
+            var appended = new RecordingObserver();
+            var failed = Run(new[] { day1, day2 }, appended, model: retrained);
+            var failure = Assert.Single(appended.Failed);
+            Assert.Equal(day1, failure.File);
+            Assert.Equal(ErrorIds.FeatureColumnsMissing, ((AutoencoderException)failure.Error).ErrorId);
+            Assert.Equal(1, failed.FilesFailed);
+        }
+
+        [Fact]
+        public void AnOutputStartedAnewAfterRotationGetsTheColumnsOfTheFilesItNowScores()
+        {
+            // The output's header was fixed by its first run (Time, Host, cpu). After the exports renamed cpu to load and
+            // the output was rotated, the new output was started "with its header", but the old one: the model's feature
+            // column load was never written, in this output or any rotated after it. A new output keeps the columns the
+            // old one had and adds those of the files it now scores.
+            using var before = SeriesModel("cpu");
+            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
+            Run(new[] { day1 }, model: before);
+            using var retrained = SeriesModel("load");
+            string day2 = temp.File("day2.csv");
+            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            var kept = new RecordingObserver();
+            Run(new[] { day1, day2 }, kept, model: retrained);
+            // Not rotated: the header stays, and the new column is left out with a warning, as the help says.
+            Assert.Contains(kept.Warnings, w => w.Contains("load", StringComparison.Ordinal) && w.Contains("left out", StringComparison.Ordinal));
+            Assert.DoesNotContain("load", File.ReadLines(Output).First().Split(','));
+
+            File.Move(Output, Output + ".1");
+            Append(day2, SeriesRows(60, 70));
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { day1, day2 }, recorder, model: retrained);
+
+            Assert.Contains(recorder.Warnings, w => w.Contains("rotated", StringComparison.Ordinal));
+            Assert.DoesNotContain(recorder.Warnings, w => w.Contains("left out", StringComparison.Ordinal));
+            Assert.Equal(20, summary.RowsScored + summary.RowsWarmingUp);
+            var header = File.ReadLines(Output).First().Split(',');
+            Assert.Equal(new[] { "Time", "Host", "cpu", "load" }, header.Take(4));
+            var rows = ReadOutput();
+            Assert.Equal(20, rows.Count);
+            Assert.All(rows, r => Assert.False(string.IsNullOrEmpty((string?)Value(r, "load"))));
         }
 
         [Fact]

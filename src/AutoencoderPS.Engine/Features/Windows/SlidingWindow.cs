@@ -667,6 +667,41 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
             int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
             if (savedSize != size || savedWidth != width) return false;
+            Read(reader, savedSize, savedWidth, withFilled, withRows, withTimesAndSums, (group, s) => groups[group] = s);
+            return true;
+        }
+
+        /// <summary>
+        /// Reads what <see cref="Save"/> wrote, for any window size or row width (another model's), into this (empty)
+        /// assembler, keeping of each group only what marks its rows as taken: its last time and scored times (a row sent
+        /// again is still skipped, an older one not scored still late: <see cref="ScoredBefore"/>) and its last row and mark
+        /// (when it went silent). Its window, grid cell and gap start over. The scheduled job's memory started afresh (a
+        /// model retrained, a threshold or verdict option changed) keeps these, so an export that overlaps the last one is
+        /// not scored twice. The flags are <see cref="Load"/>'s; with <paramref name="withTimesAndSums"/> false a group
+        /// keeps only its last time (<see cref="BeginSource"/> takes it as scored).
+        /// </summary>
+        public void LoadTaken(System.IO.BinaryReader reader, bool withFilled = true, bool withRows = true, bool withTimesAndSums = true)
+        {
+            if (groups.Count > 0) throw new InvalidOperationException("The assembler already holds groups.");
+            int savedSize = reader.ReadInt32(), savedWidth = reader.ReadInt32();
+            if (savedSize < 1 || savedWidth < 1) throw new System.IO.InvalidDataException("A window memory holds an impossible window size or row width.");
+            Read(reader, savedSize, savedWidth, withFilled, withRows, withTimesAndSums, (group, saved) =>
+            {
+                if (saved.LastTime == null && saved.Times == null) return;
+                groups[group] = new Series(Math.Max(1, size - 1))
+                {
+                    LastTime = saved.LastTime,
+                    Times = saved.Times,
+                    LastRow = saved.LastRow,
+                    ReportedAt = saved.ReportedAt,
+                };
+            });
+        }
+
+        // The groups Save wrote for windows of `savedSize` rows of `savedWidth` values, each given to `add`; then the row counts.
+        private void Read(System.IO.BinaryReader reader, int savedSize, int savedWidth, bool withFilled, bool withRows, bool withTimesAndSums,
+            Action<string, Series> add)
+        {
             long savedRows = withRows ? reader.ReadInt64() : 0;
             long savedSweep = withRows ? reader.ReadInt64() : 0;
             if (savedRows < 0 || savedSweep < 0 || savedSweep > savedRows) throw new System.IO.InvalidDataException("A window memory holds impossible row counts.");
@@ -674,7 +709,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             for (int g = 0; g < count; g++)
             {
                 string group = reader.ReadString();
-                var s = new Series(Math.Max(1, size - 1));
+                var s = new Series(Math.Max(1, savedSize - 1));
                 if (withRows)
                 {
                     s.LastRow = reader.ReadInt64();
@@ -685,7 +720,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 else s.LastRow = savedRows;
                 s.Count = reader.ReadInt32();
                 if (s.Count < 0 || s.Count > s.Rows.Length) throw new System.IO.InvalidDataException("A window holds more rows than the window size.");
-                for (int t = 0; t < s.Count; t++) s.Rows[t] = ReadValues(reader, width);
+                for (int t = 0; t < s.Count; t++) s.Rows[t] = ReadValues(reader, savedWidth);
                 s.LastTime = ReadTime(reader);
                 s.MaxGapKnown = reader.ReadBoolean();
                 s.MaxGap = ReadSpan(reader);
@@ -693,14 +728,14 @@ namespace AutoencoderPS.Engine.Features.Windows
                 s.Origin = new DateTime(reader.ReadInt64());
                 s.Cell = reader.ReadInt64();
                 s.CellRows = reader.ReadInt32();
-                s.CellSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
+                s.CellSum = reader.ReadBoolean() ? ReadValues(reader, savedWidth) : null;
                 if (withFilled)
                 {
-                    for (int t = 0; t < s.Count; t++) s.Filled[t] = ReadColumns(reader);
+                    for (int t = 0; t < s.Count; t++) s.Filled[t] = ReadColumns(reader, savedWidth);
                     if (reader.ReadBoolean())
                     {
-                        s.CellFilled = new int[width];
-                        for (int k = 0; k < width; k++)
+                        s.CellFilled = new int[savedWidth];
+                        for (int k = 0; k < savedWidth; k++)
                         {
                             s.CellFilled[k] = reader.ReadInt32();
                             if (s.CellFilled[k] < 0 || s.CellFilled[k] > s.CellRows) throw new System.IO.InvalidDataException("A window's cell has more filled-in values than rows.");
@@ -709,7 +744,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 if (withTimesAndSums)
                 {
-                    s.CellFilledSum = reader.ReadBoolean() ? ReadValues(reader, width) : null;
+                    s.CellFilledSum = reader.ReadBoolean() ? ReadValues(reader, savedWidth) : null;
                     if (s.CellFilledSum != null && s.CellFilled == null) throw new System.IO.InvalidDataException("A window's cell has filled-in sums without filled-in values.");
                     // A cell with filled-in values and no sums of them was opened by a memory of version 2-7 and saved again
                     // before it ended: its sums are still not known.
@@ -718,11 +753,10 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
                 // Before version 8 a cell kept no filled-in sums: its mean stays that of all its rows until it ends.
                 else s.CellFilledSumUnknown = s.CellFilled != null;
-                groups[group] = s;
+                add(group, s);
             }
             rows = savedRows;
             sweptAt = savedSweep;
-            return true;
         }
 
         private static void WriteColumns(System.IO.BinaryWriter writer, int[]? columns)
@@ -731,7 +765,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (columns != null) foreach (int c in columns) writer.Write(c);
         }
 
-        private int[]? ReadColumns(System.IO.BinaryReader reader)
+        private static int[]? ReadColumns(System.IO.BinaryReader reader, int width)
         {
             int count = reader.ReadInt32();
             if (count < 0 || count > width) throw new System.IO.InvalidDataException("A window's row has more filled-in values than columns.");

@@ -37,6 +37,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         public ScoringFileState? Entry { get; set; }
         public bool Matched { get; set; }
+
+        /// <summary>
+        /// A file read on from its entry with no byte after it: nothing to score. Its header is not checked against the
+        /// model's columns (a model retrained with a new or renamed column must not fail the exports scored to their end
+        /// before it, run after run), and it adds no column to a new output.
+        /// </summary>
+        public bool NothingNew => Matched && Entry != null && Length <= Entry.Offset;
         public CsvHeader? Header { get; set; }
         public bool Usable { get; set; }
 

@@ -43,6 +43,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts, long Above) committed;
+        // The output is empty when the run opens it (new, or rotated): its CSV header is still to be written (DecideOutputColumns).
+        private bool headerToWrite;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -263,6 +265,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         "committed. Their rows are scored again now.");
                 }
                 outputFile.Seek(committed, SeekOrigin.Begin);
+                headerToWrite = committed == 0;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -299,11 +302,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 try
                 {
-                    memory = SeriesMemory.Load(Convert.FromBase64String(state.Series), model, options.Scoring, out string? whyNot);
+                    byte[] saved = Convert.FromBase64String(state.Series);
+                    memory = SeriesMemory.Load(saved, model, options.Scoring, out string? whyNot);
                     if (memory == null)
                     {
+                        // What marks rows as taken (each group's scored times) outlives the windows and verdicts: an export
+                        // that overlaps the last one must not be scored twice because the model changed in between.
+                        memory = SeriesMemory.Afresh(saved, model, options.Scoring, out string kept);
                         observer.Warning($"The scoring state '{statePath}' remembers each series' last rows and scores, but {whyNot}: " +
-                            "starting afresh, so each group warms up and learns its scores again.");
+                            $"starting afresh, so each group warms up and learns its scores again. {kept}");
                         // The recent rows were judged against another model's threshold (or other verdicts): afresh too.
                         state.Recent = null;
                     }
@@ -458,8 +465,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         observer.Verbose($"File '{plan.Path}' has no complete header line yet.");
                         continue;
                     }
-                    CheckColumns(plan.Header, plan.Path);
-                    if (model.Settings.TimeProperty != null) plan.FirstRowTime = FirstRowTime(plan);
+                    if (!plan.NothingNew)
+                    {
+                        CheckColumns(plan.Header, plan.Path);
+                        if (model.Settings.TimeProperty != null) plan.FirstRowTime = FirstRowTime(plan);
+                    }
                     plan.Usable = true;
                 }
                 catch (AutoencoderException e)
@@ -538,15 +548,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         }
 
         // CSV: the output's columns are fixed when its header is written: the union of the columns of the files of that
-        // first run, in the order first seen with the files in order of their full path (not the order they are scored
-        // in, which goes by last write time: the header depends only on the files' names and headers). Later files' extra
-        // columns are left out (with a warning); JSON Lines keeps all.
+        // first run with rows to score, in the order first seen with the files in order of their full path (not the order
+        // they are scored in, which goes by last write time: the header depends only on the files' names and headers).
+        // Later files' extra columns are left out (with a warning); JSON Lines keeps all. An output started anew (rotated)
+        // has its header still to write: the columns it had, then the new ones of this run's files, so a column the
+        // exports gained since (a model retrained on a new or renamed column) is written from then on, and none is lost.
         private void DecideOutputColumns(List<FilePlan> plans)
         {
-            if (options.Format != ScoringOutputFormat.Csv || state.Output.Columns != null) return;
-            var columns = new List<string>();
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var plan in plans.Where(p => p.Usable).OrderBy(p => p.Path, StringComparer.Ordinal))
+            if (options.Format != ScoringOutputFormat.Csv || (state.Output.Columns != null && !headerToWrite)) return;
+            var columns = state.Output.Columns?.ToList() ?? new List<string>();
+            var seen = new HashSet<string>(columns, StringComparer.OrdinalIgnoreCase);
+            foreach (var plan in plans.Where(p => p.Usable && !p.NothingNew).OrderBy(p => p.Path, StringComparer.Ordinal))
                 foreach (var name in plan.Header!.Names)
                     // One perfmon time column, whatever zone each file's name says (TimeColumn).
                     if (name.Length > 0 && seen.Add(name) && !(TimeColumn.IsPerfmon(name) && TimeColumn.Find(name, columns) != null)) columns.Add(name);
