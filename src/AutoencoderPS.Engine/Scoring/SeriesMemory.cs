@@ -39,7 +39,9 @@ namespace AutoencoderPS.Engine.Scoring
         // 8: each group's scored times (WindowAssembler.Save: ScoredTimes), for rows sent again, and a time grid cell's
         // sums of filled-in values (its mean is that of its measured values); a memory of version 2-7 is read with none (a
         // group's last time is then the one it is known to have scored, and a cell's mean that of all its rows).
-        private const int Version = 8;
+        // 9: the scored times as blocks of steps-of-steps (ScoredTimes, up to 8 KB a group), not 128 runs of equal steps
+        // (an irregular series' latest 256 rows); ScoredTimes.Load reads the runs of a version-8 memory.
+        private const int Version = 9;
 
         /// <summary>
         /// The scheduled job forgets a group that has not reported for this much data time (30 days), or

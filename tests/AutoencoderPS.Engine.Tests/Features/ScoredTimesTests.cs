@@ -15,73 +15,123 @@ namespace AutoencoderPS.Engine.Tests
         private static readonly DateTime Start = new DateTime(2026, 3, 2, 0, 0, 0, DateTimeKind.Unspecified);
 
         [Fact]
-        public void ARegularSeriesIsOneRunForEachStretchBetweenItsGaps()
+        public void ARegularSeriesTakesAFewBytesForEachStretchBetweenItsGaps()
         {
             var times = new ScoredTimes();
-            for (int i = 0; i < 1000; i++) times.Add(Start.AddMinutes(i));
-            Assert.Equal(1, times.RunCount);
-            // A gap of an hour, then minutes again: a second run.
-            for (int i = 1060; i < 1100; i++) times.Add(Start.AddMinutes(i));
-            Assert.Equal(2, times.RunCount);
+            for (int i = 0; i < 100_000; i++) times.Add(Start.AddMinutes(i));
+            Assert.Equal(1, times.BlockCount);
+            int regular = times.HeldBytes;
+            Assert.InRange(regular, 1, 64);
+            // A gap of an hour, then minutes again: a few bytes more.
+            for (int i = 100_060; i < 100_100; i++) times.Add(Start.AddMinutes(i));
+            Assert.InRange(times.HeldBytes - regular, 1, 12);
 
             Assert.True(times.Contains(Start));
-            Assert.True(times.Contains(Start.AddMinutes(999)));
-            Assert.True(times.Contains(Start.AddMinutes(1060)));
-            Assert.False(times.Contains(Start.AddMinutes(1030)));              // in the gap
-            Assert.False(times.Contains(Start.AddMinutes(10).AddSeconds(30))); // between two rows
+            Assert.True(times.Contains(Start.AddMinutes(99_999)));
+            Assert.True(times.Contains(Start.AddMinutes(100_060)));
+            Assert.True(times.Contains(Start.AddMinutes(100_099)));
+            Assert.False(times.Contains(Start.AddMinutes(100_030)));            // in the gap
+            Assert.False(times.Contains(Start.AddMinutes(10).AddSeconds(30)));  // between two rows
             Assert.False(times.Contains(Start.AddMinutes(-1)));
-            Assert.False(times.Contains(Start.AddMinutes(1100)));
+            Assert.False(times.Contains(Start.AddMinutes(100_100)));
         }
 
         [Fact]
-        public void ASharedTimeAddsNothingAndIrregularTimesAreTwoToARun()
+        public void ASharedTimeAddsNothingAndIrregularTimesAreEachKnown()
         {
             var times = new ScoredTimes();
             times.Add(Start);
             times.Add(Start);
-            Assert.Equal(1, times.RunCount);
+            Assert.Equal(1, times.BlockCount);
             var random = new Random(1);
             var t = Start;
             var all = new System.Collections.Generic.List<DateTime> { t };
-            for (int i = 0; i < 99; i++)
+            for (int i = 0; i < 999; i++)
             {
-                t = t.AddSeconds(1 + random.Next(1000));
+                // Seconds, milliseconds and ticks: each block takes the coarsest unit its steps allow.
+                t = i % 300 == 299 ? t.AddTicks(1 + random.Next(10_000)) : i % 100 == 99 ? t.AddMilliseconds(1 + random.Next(100_000)) : t.AddSeconds(1 + random.Next(1000));
                 all.Add(t);
                 times.Add(t);
             }
-            Assert.InRange(times.RunCount, 34, 50);
             Assert.All(all, x => Assert.True(times.Contains(x)));
-            Assert.False(times.Contains(all[50].AddTicks(1)));
+            Assert.All(all.Skip(1), x => Assert.False(times.Contains(x.AddTicks(-1))));
+            Assert.False(times.Contains(all[500].AddTicks(1)));
         }
 
         [Fact]
-        public void OnlyTheLatestRunsAreKept()
+        public void AJitteredSeriesKeepsDaysOfItsLatestTimesWithinTheBound()
         {
-            // Every other row missing: a run of one or two rows each. The oldest runs go; their times are not known any more.
+            // A scraper's 1-minute rows, each a second early or late now and then (times in whole seconds): 128 runs of
+            // equal steps held 256 of them (4 hours); a "last 24 hours" re-export was refused as late beyond that.
+            var random = new Random(2);
             var times = new ScoredTimes();
-            for (int i = 0; i < 4 * ScoredTimes.MaxRuns; i++) times.Add(Start.AddMinutes(3 * i + (i % 2)));
-            Assert.Equal(ScoredTimes.MaxRuns, times.RunCount);
-            Assert.False(times.Contains(Start));
-            int last = 4 * ScoredTimes.MaxRuns - 1;
-            Assert.True(times.Contains(Start.AddMinutes(3 * last + (last % 2))));
+            var all = new System.Collections.Generic.List<DateTime>();
+            for (int i = 0; i < 20_000; i++)
+            {
+                var t = Start.AddMinutes(i).AddSeconds(random.Next(3) - 1);
+                all.Add(t);
+                times.Add(t);
+            }
+            Assert.InRange(times.HeldBytes, ScoredTimes.MaxBytes - ScoredTimes.BlockBytes - 100, ScoredTimes.MaxBytes);
+            Assert.All(all.Skip(all.Count - 3 * 1440), x => Assert.True(times.Contains(x)));   // the last 3 days, each one
+            Assert.False(times.Contains(all[0]));                                                // the oldest are gone
+            Assert.True(times.Earliest > all[0]);
+            // typeperf's 15-second samples, late by a few milliseconds each: more than 12 hours.
+            var samples = new ScoredTimes();
+            var sampled = Enumerable.Range(0, 20_000).Select(i => Start.AddSeconds(15 * i).AddMilliseconds(random.Next(40))).ToList();
+            foreach (var x in sampled) samples.Add(x);
+            Assert.All(sampled.Skip(sampled.Count - 12 * 240), x => Assert.True(samples.Contains(x)));
+            Assert.InRange(samples.HeldBytes, 1, ScoredTimes.MaxBytes);
         }
 
         [Fact]
         public void SavedTimesReadBackAndDamageIsRefused()
         {
             var times = new ScoredTimes();
-            foreach (int m in new[] { 0, 1, 2, 3, 10, 17, 30, 31 }) times.Add(Start.AddMinutes(m));
+            foreach (int m in new[] { 0, 1, 2, 3, 10, 17, 30, 31, 32, 33, 34 }) times.Add(Start.AddMinutes(m));
             using var buffer = new MemoryStream();
             using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) times.Save(writer);
 
             buffer.Position = 0;
             var loaded = ScoredTimes.Load(new BinaryReader(buffer));
-            Assert.Equal(times.RunCount, loaded.RunCount);
-            for (int m = -1; m <= 32; m++) Assert.Equal(times.Contains(Start.AddMinutes(m)), loaded.Contains(Start.AddMinutes(m)));
+            Assert.Equal(times.HeldBytes, loaded.HeldBytes);
+            for (int m = -1; m <= 36; m++) Assert.Equal(times.Contains(Start.AddMinutes(m)), loaded.Contains(Start.AddMinutes(m)));
+            // Going on after a load as before it.
+            loaded.Add(Start.AddMinutes(35));
+            Assert.True(loaded.Contains(Start.AddMinutes(35)));
 
-            // The second run made to start before the first one's end.
+            // The block's last time changed: its bytes no longer lead to it.
             var bytes = buffer.ToArray();
-            BitConverter.GetBytes(Start.Ticks).CopyTo(bytes, 4 + 20);
+            BitConverter.GetBytes(Start.AddMinutes(40).Ticks).CopyTo(bytes, 4 + 4 + 8);
+            Assert.Throws<InvalidDataException>(() => ScoredTimes.Load(new BinaryReader(new MemoryStream(bytes))));
+            // Cut short.
+            Assert.Throws<EndOfStreamException>(() => ScoredTimes.Load(new BinaryReader(new MemoryStream(buffer.ToArray()[..^2]))));
+        }
+
+        [Fact]
+        public void RunsSavedBeforeTheBlocksReadAsTheSameTimes()
+        {
+            // A series memory of version 8 kept runs of equal steps (start, step, count): a regular month and two odd rows.
+            using var buffer = new MemoryStream();
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(3);
+                writer.Write(Start.Ticks); writer.Write(TimeSpan.FromMinutes(1).Ticks); writer.Write(43_200);
+                writer.Write(Start.AddDays(31).Ticks); writer.Write(TimeSpan.FromSeconds(7).Ticks); writer.Write(2);
+                writer.Write(Start.AddDays(32).Ticks); writer.Write(0L); writer.Write(1);
+            }
+            buffer.Position = 0;
+            var times = ScoredTimes.Load(new BinaryReader(buffer));
+            Assert.True(times.Contains(Start));
+            Assert.True(times.Contains(Start.AddMinutes(43_199)));
+            Assert.False(times.Contains(Start.AddMinutes(43_200)));
+            Assert.True(times.Contains(Start.AddDays(31).AddSeconds(7)));
+            Assert.True(times.Contains(Start.AddDays(32)));
+            Assert.False(times.Contains(Start.AddDays(31).AddSeconds(14)));
+            Assert.InRange(times.HeldBytes, 1, 200);
+            // Runs out of order are damage, as before.
+            var bytes = buffer.ToArray();
+            BitConverter.GetBytes(Start.Ticks).CopyTo(bytes, 4 + 20 + 20);
             Assert.Throws<InvalidDataException>(() => ScoredTimes.Load(new BinaryReader(new MemoryStream(bytes))));
         }
 

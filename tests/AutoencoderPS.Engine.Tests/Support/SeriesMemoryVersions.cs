@@ -9,7 +9,7 @@ namespace AutoencoderPS.Engine.Tests.Support
     internal static class SeriesMemoryVersions
     {
         /// <summary>
-        /// Version 4: version 8 without the windows' row numbers (the rows they accepted, after the row width, and each
+        /// Version 4: version 9 (8 differs only in how scored times are kept, and none are here) without the windows' row numbers (the rows they accepted, after the row width, and each
         /// group's last row and the time it last reported at, after its name) and without a time grid cell's filled-in sums
         /// and the groups' scored times (after each group's filled-in cells; no times unless the memory's windows kept
         /// them); the rest as it is. For a memory without
@@ -21,7 +21,7 @@ namespace AutoencoderPS.Engine.Tests.Support
             using var buffer = new MemoryStream();
             using var w = new BinaryWriter(buffer, Encoding.UTF8);
             w.Write(r.ReadString());
-            Assert.Equal(8, r.ReadInt32());
+            Assert.Equal(9, r.ReadInt32());
             w.Write(4);
             w.Write(r.ReadString());
             int size = r.ReadInt32(), width = r.ReadInt32();
