@@ -395,6 +395,41 @@ Describe 'Invoke-AnomalyScoring' {
             $caught.TargetObject | Should -Be $state
         }
 
+        It 'a state copy older than its output, restored as ScoringStateCorrupt advises: refused (ScoringStateOutdated, target the state), the output kept whole; the latest copy goes on' {
+            $folder = Join-Path $TestDrive 'restore-old-state'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $state = "$output.state.json"
+            $job = @{ ModelPath = $script:AlarmedModel; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 20
+            $null = Invoke-AnomalyScoring @job
+            Copy-Item -LiteralPath $state -Destination "$state.day1"
+            Write-MetricCsv -Path $export -FirstId 21 -Count 20 -Append
+            (Invoke-AnomalyScoring @job).Anomalies | Should -Be 20
+            Write-MetricCsv -Path $export -FirstId 41 -Count 20 -Append
+            $null = Invoke-AnomalyScoring @job
+            Copy-Item -LiteralPath $state -Destination "$state.day3"
+            $committed = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($output)))
+
+            Set-Content -LiteralPath $state -Value 'garbage'
+            { Invoke-AnomalyScoring @job -ErrorAction Stop } | Should -Throw -ErrorId 'ScoringStateCorrupt,*'
+            Copy-Item -LiteralPath "$state.day1" -Destination $state -Force
+            $caught = $null; $warnings = $null
+            try { Invoke-AnomalyScoring @job -WarningVariable warnings -WarningAction SilentlyContinue } catch { $caught = $_ }
+            $LASTEXITCODE | Should -Be 2
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateOutdated,*'
+            $caught.CategoryInfo.Category | Should -Be 'InvalidData'
+            $caught.TargetObject | Should -Be $state
+            $caught.Exception.Message | Should -BeLike '*older than its output*Restore the state that goes with the output*move the output away*'
+            @($warnings) | Should -HaveCount 0 -Because 'nothing was cut'
+            [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($output))) | Should -Be $committed
+
+            Copy-Item -LiteralPath "$state.day3" -Destination $state -Force
+            Write-MetricCsv -Path $export -FirstId 61 -Count 5 -Append
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 5
+            Assert-EveryIdOnce -Path $output -Last 65
+        }
+
         It 'a -StatePath folder that does not exist: one ScoringStateWriteFailed error naming it, before any lock or output' {
             $folder = Join-Path $TestDrive 'missing-state'
             $export = Join-Path $folder 'metrics.csv'

@@ -472,36 +472,77 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void GarbageAfterTheCommittedLengthIsCutOffEvenWithoutNewRows()
+        public void BytesAfterTheCommittedLengthThatNoRunWasWritingAreRefusedNotCut()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            File.AppendAllText(Output, "6,appended by something else\n", Utf8);
+            byte[] before = File.ReadAllBytes(Output);
+
+            // The run that committed the state had finished writing: those bytes are not a killed run's leftovers.
+            var refused = Assert.Throws<AutoencoderException>(() => Run(input));
+
+            Assert.Equal("ScoringStateOutdated", refused.ErrorId);
+            Assert.Equal(before, File.ReadAllBytes(Output));
+        }
+
+        [Fact]
+        public void AnOlderStateRestoredIsRefusedAndNothingIsCutOrScoredAgain()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            string day1 = temp.File("state.day1");
+            File.Copy(State, day1);
+            Append(input, Rows(5));
+            Run(input);
+            Append(input, Rows(5));
+            Run(input);
+            string day3 = temp.File("state.day3");
+            File.Copy(State, day3);
+            byte[] committed = File.ReadAllBytes(Output);
+
+            // ScoringStateCorrupt says "Restore it": the operator restores the copy taken after day 1.
+            File.WriteAllText(State, "garbage", Utf8);
+            var corrupt = Assert.Throws<AutoencoderException>(() => Run(input));
+            Assert.Equal("ScoringStateCorrupt", corrupt.ErrorId);
+            File.Copy(day1, State, overwrite: true);
+            var recorder = new RecordingObserver();
+            var older = Assert.Throws<AutoencoderException>(() => Run(new[] { input }, recorder));
+
+            Assert.Equal("ScoringStateOutdated", older.ErrorId);
+            Assert.Contains("older than its output", older.Message, StringComparison.Ordinal);
+            Assert.Equal(committed, File.ReadAllBytes(Output));
+            Assert.DoesNotContain(recorder.Warnings, w => w.Contains("Cut", StringComparison.Ordinal));
+
+            // The state that goes with the output: the job goes on, nothing scored twice.
+            File.Copy(day3, State, overwrite: true);
+            Append(input, Rows(2));
+            Assert.Equal(2, Run(input).RowsScored);
+            AssertEveryIdOnce(17);
+        }
+
+        [Fact]
+        public void AStateOfAnEarlierVersionThatDoesNotSayWhetherARunWasWritingStillCutsAKilledRunsBytes()
         {
             string input = temp.File("metrics.csv");
             File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
             Run(input);
             long committed = new FileInfo(Output).Length;
-            File.AppendAllText(Output, "5,torn half of a row", Utf8);
+            // As an earlier version wrote it: no word on a run writing.
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!.AsObject();
+            var output = json["Output"]!.AsObject();
+            output.Remove("WritingFrom");
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            File.AppendAllText(Output, "6,torn half of a row", Utf8);
+            var recorder = new RecordingObserver();
 
-            Run(input);
+            Run(new[] { input }, recorder);
 
             Assert.Equal(committed, new FileInfo(Output).Length);
+            Assert.Contains(recorder.Warnings, w => w.Contains("interrupted", StringComparison.Ordinal) && w.Contains("earlier version", StringComparison.Ordinal));
             AssertEveryIdOnce(5);
-        }
-
-        [Fact]
-        public void AKillBeforeTheFirstCommitLeavesAStateThatCutsTheOutputBack()
-        {
-            string input = temp.File("metrics.csv");
-            File.WriteAllText(input, Header + "\n" + Rows(8), Utf8);
-            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, setup: job => job.Checkpoint = point =>
-            {
-                if (point == "output-flushed") throw new InvalidOperationException("killed");
-            }));
-            Assert.Equal(0, ScoringState.Load(State)!.Output.Length);
-            Assert.True(new FileInfo(Output).Length > 0);
-
-            Run(input);
-
-            AssertEveryIdOnce(8);
-            Assert.Single(File.ReadAllLines(Output), l => l.StartsWith("Id,", StringComparison.Ordinal));
         }
 
         [Fact]

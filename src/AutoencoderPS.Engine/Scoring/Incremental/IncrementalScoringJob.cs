@@ -20,7 +20,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// Order of a batch: the results are appended and flushed to disk, then the state (output length, each file's
     /// offset) is written atomically. A run killed at any moment leaves either the old state with output bytes past its
     /// committed length, which the next run cuts off before it writes, or the new state: nothing is lost and nothing is
-    /// written twice. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
+    /// written twice. Before its first byte, a run commits that it is writing (<see cref="ScoringOutputState.WritingFrom"/>),
+    /// and clears that once it ended with the output at its committed length: bytes past the committed length of a
+    /// state that says no run was writing are not a killed run's but results committed after it (an older copy of the
+    /// state, restored), and are never cut. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
     /// </para>
     /// </summary>
     public sealed partial class IncrementalScoringJob
@@ -89,16 +92,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 bool started = LoadState();
                 OpenOutput();
-                if (started)
-                {
-                    // Committed only once the output is open (created if need be): a run that can't open its output (a
-                    // folder that does not exist, no permission) leaves no state that names it, so the next run, with that
-                    // output or another, is a first run. A run killed between the two leaves an empty output without a
-                    // state, which the next run takes as new; one killed after finds a state that says "0 bytes" and cuts
-                    // whatever was written back.
-                    SaveState();
-                    observer.Verbose($"Started a new scoring state '{statePath}'.");
-                }
+                // Committed once the output is open (created if need be), before this run writes a byte of it: a run that
+                // can't open its output (a folder that does not exist, no permission) leaves no state that names it, so
+                // the next run, with that output or another, is a first run. A run killed between the two leaves an empty
+                // output without a state, which the next run takes as new; one killed after finds a state that says a run
+                // was writing from its committed length, and cuts whatever was written after that back.
+                state.Output.WritingFrom = state.Output.Length;
+                SaveState();
+                if (started) observer.Verbose($"Started a new scoring state '{statePath}'.");
                 StartPipeline();
                 long rowsBefore = pipeline!.Series?.Windows.Rows ?? 0;
                 plans = Plan(files);
@@ -127,6 +128,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     learned = null;
                 }
                 CloseOutput(failing: !ended);
+                EndWriting(failing: !ended);
             }
             summary.Duration = clock.Elapsed;
             return summary;
@@ -247,6 +249,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         : $"The output '{outputPath}' is missing, and its state counts {committed:N0} bytes of results: taking it as " +
                           "rotated (moved away by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
                     state.Output.Length = committed = 0;
+                    state.Output.WritingFrom = null; // nothing of the new output is written yet
                     SaveState();
                 }
                 if (length < committed)
@@ -254,13 +257,25 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' says {committed:N0} bytes of it are " +
                         "committed results: it was shortened or edited by something else (log rotation leaves it empty or moves it away, which " +
                         "starts a new output). Restore it, or move it and its state away to score everything again.");
+                if (length > committed && state.Output.SaysWhetherWriting && state.Output.WritingFrom == null)
+                    // No run was writing when this state was committed: the bytes after it are results committed later (by
+                    // a state this one is an older copy of) or something else's. Cutting them would lose those results,
+                    // and score their rows (and raise their alerts) again.
+                    throw new AutoencoderException(ErrorIds.ScoringStateOutdated,
+                        $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' commits only {committed:N0} bytes of it, " +
+                        "and no run was writing when it was saved: the state is older than its output (a copy restored from before the last runs), or " +
+                        "something else appended to the output. Nothing was changed. Restore the state that goes with the output (the copy saved " +
+                        "after the run that wrote its end), or move the output away to start a new one from this state: the input rows after this " +
+                        "state's offsets are then scored again, and their alerts raised again.");
                 if (length > committed)
                 {
                     // Results of a run that died before it committed them: the rows are scored again below.
                     outputFile.SetLength(committed);
                     outputFile.Flush(flushToDisk: true);
                     observer.Warning($"Cut {length - committed:N0} bytes off the end of '{outputPath}': results of an interrupted run that were never " +
-                        "committed. Their rows are scored again now.");
+                        "committed. Their rows are scored again now." + (state.Output.SaysWhetherWriting ? "" : " (This state was written by an earlier " +
+                        "version, which does not say whether a run was writing, so they are taken as an interrupted run's: were it an older copy " +
+                        "restored, they would be results committed after it.)"));
                 }
                 outputFile.Seek(committed, SeekOrigin.Begin);
             }
@@ -268,6 +283,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed, $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
             }
+        }
+
+        // The run no longer writes: once its output is closed at its committed length, the state says no run is writing,
+        // so bytes found past that length later are not taken for this run's. Left set when the output holds more (a run
+        // that failed, or stopped, after writing results it did not commit): the next run cuts those off. After a failure,
+        // a state that can't be written leaves it set too, and that error is not the run's.
+        private void EndWriting(bool failing)
+        {
+            if (state == null || state.Output.WritingFrom == null) return;
+            try
+            {
+                var written = new FileInfo(outputPath);
+                if (!written.Exists || written.Length != state.Output.Length) return;
+                state.Output.WritingFrom = null;
+                SaveState();
+            }
+            catch (Exception e) when (failing && (e is AutoencoderException || e is IOException || e is UnauthorizedAccessException)) { }
         }
 
         // Time-series models, once every file of the run is scored (and committed): the groups that went silent are
