@@ -430,6 +430,37 @@ Describe 'Invoke-AnomalyScoring' {
             Assert-EveryIdOnce -Path $output -Last 65
         }
 
+        It 'a job folder moved (model, exports, output, state) goes on where it stopped at its new paths, with a warning naming both; a state of another output is still refused' {
+            $from = Join-Path $TestDrive 'move-from'
+            $to = Join-Path $TestDrive 'move-to'
+            Write-MetricCsv -Path (Join-Path $from 'exports/metrics.csv') -FirstId 1 -Count 20
+            Copy-Item -LiteralPath $script:ModelPath -Destination (Join-Path $from 'host.aemodel')
+            $jobAt = { param($folder) @{ ModelPath = (Join-Path $folder 'host.aemodel'); Path = (Join-Path $folder 'exports/*.csv')
+                OutputPath = (Join-Path $folder 'scored.csv'); StatePath = (Join-Path $folder 'job.state.json'); ThreadCount = 1 } }
+            $a = & $jobAt $from
+            (Invoke-AnomalyScoring @a).RowsScored | Should -Be 20
+
+            # To another share or machine: the old folder is not there.
+            Move-Item -LiteralPath $from -Destination $to
+            $b = & $jobAt $to
+            Write-MetricCsv -Path (Join-Path $to 'exports/metrics.csv') -FirstId 21 -Count 10 -Append
+            $warnings = $null
+            $summary = Invoke-AnomalyScoring @b -WarningVariable warnings -WarningAction SilentlyContinue
+            $LASTEXITCODE | Should -BeIn 0, 1
+            $summary.RowsScored | Should -Be 10
+            $moved = @($warnings | Where-Object { "$_" -like '*moved*' })
+            $moved | Should -HaveCount 1
+            "$($moved[0])" | Should -BeLike "*'$($a.OutputPath)'*'$($b.OutputPath)'*"
+            Assert-EveryIdOnce -Path $b.OutputPath -Last 30
+            (Get-Content -LiteralPath $b.StatePath -Raw | ConvertFrom-Json).Output.Path | Should -Be $b.OutputPath
+
+            # Another output with this state: refused, saying what moving a job takes.
+            $caught = $null
+            try { Invoke-AnomalyScoring @b -OutputPath (Join-Path $to 'other.jsonl') -Format JsonLines } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateMismatch,*'
+            $caught.Exception.Message | Should -BeLike '*move the output and its state together*'
+        }
+
         It 'a -StatePath folder that does not exist: one ScoringStateWriteFailed error naming it, before any lock or output' {
             $folder = Join-Path $TestDrive 'missing-state'
             $export = Join-Path $folder 'metrics.csv'

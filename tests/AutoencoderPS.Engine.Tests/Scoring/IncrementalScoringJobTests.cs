@@ -534,6 +534,7 @@ namespace AutoencoderPS.Engine.Tests
             var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!.AsObject();
             var output = json["Output"]!.AsObject();
             output.Remove("WritingFrom");
+            output.Remove("Fingerprint");
             File.WriteAllText(State, json.ToJsonString(), Utf8);
             File.AppendAllText(Output, "6,torn half of a row", Utf8);
             var recorder = new RecordingObserver();
@@ -543,6 +544,103 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(committed, new FileInfo(Output).Length);
             Assert.Contains(recorder.Warnings, w => w.Contains("interrupted", StringComparison.Ordinal) && w.Contains("earlier version", StringComparison.Ordinal));
             AssertEveryIdOnce(5);
+        }
+
+        [Fact]
+        public void AJobMovedWithItsOutputAndStateGoesOnWhereItStoppedWithAWarning()
+        {
+            string from = temp.File("machine-a"), to = temp.File("machine-b");
+            Directory.CreateDirectory(from);
+            string input = Path.Combine(from, "metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            string output = Path.Combine(from, "scored.csv");
+            Run(new[] { input }, output: output);
+
+            // The whole folder goes elsewhere (another share, another machine): the old path is gone.
+            Directory.Move(from, to);
+            input = Path.Combine(to, "metrics.csv");
+            string moved = Path.Combine(to, "scored.csv");
+            Append(input, Rows(5));
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, output: moved);
+
+            Assert.Equal(5, summary.RowsScored);
+            AssertEveryIdOnce(10, moved);
+            string said = Assert.Single(recorder.Warnings, w => w.Contains("moved", StringComparison.Ordinal));
+            Assert.Contains($"'{output}'", said, StringComparison.Ordinal);
+            Assert.Contains($"'{moved}'", said, StringComparison.Ordinal);
+            Assert.Equal(moved, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(moved))!.Output.Path);
+        }
+
+        [Fact]
+        public void AStateOfAnEarlierVersionFollowsAMovedOutputAfterOneRunOfThisVersion()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!.AsObject();
+            json["Output"]!.AsObject().Remove("WritingFrom");
+            json["Output"]!.AsObject().Remove("Fingerprint");
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            string other = temp.File("other.csv");
+            File.Copy(Output, other);
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            AnomalyScoringSummary RunOther() => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input });
+
+            // It does not record what its output holds: refused, saying so.
+            var refused = Assert.Throws<AutoencoderException>(RunOther);
+            Assert.Equal("ScoringStateMismatch", refused.ErrorId);
+            Assert.Contains("earlier version", refused.Message, StringComparison.Ordinal);
+
+            // One run at its own output, with nothing new to score, records it.
+            Assert.Equal(0, Run(input).RowsScored);
+            Append(input, Rows(1));
+            Assert.Equal(1, RunOther().RowsScored);
+            AssertEveryIdOnce(6, other);
+        }
+
+        [Fact]
+        public void AStateFollowsAnotherOutputOnlyWhenItHoldsTheCommittedResults()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            string other = temp.File("other.csv");
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            AnomalyScoringSummary RunOther() => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input });
+
+            // A copy with one committed byte changed is another output: refused, saying what moving a job takes.
+            byte[] edited = File.ReadAllBytes(Output);
+            edited[^3] ^= 1;
+            File.WriteAllBytes(other, edited);
+            var refused = Assert.Throws<AutoencoderException>(RunOther);
+            Assert.Equal("ScoringStateMismatch", refused.ErrorId);
+            Assert.Contains("move the output and its state together", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(Output, ScoringState.Load(State)!.Output.Path);
+
+            // A true copy is followed.
+            File.Copy(Output, other, overwrite: true);
+            Append(input, Rows(1));
+            Assert.Equal(1, RunOther().RowsScored);
+            AssertEveryIdOnce(6, other);
+        }
+
+        [Fact]
+        public void AKillBeforeTheFirstCommitLeavesAStateThatCutsTheOutputBack()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(8), Utf8);
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed") throw new InvalidOperationException("killed");
+            }));
+            Assert.Equal(0, ScoringState.Load(State)!.Output.Length);
+            Assert.True(new FileInfo(Output).Length > 0);
+
+            Run(input);
+
+            AssertEveryIdOnce(8);
+            Assert.Single(File.ReadAllLines(Output), l => l.StartsWith("Id,", StringComparison.Ordinal));
         }
 
         [Fact]

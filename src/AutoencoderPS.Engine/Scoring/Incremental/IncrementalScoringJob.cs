@@ -162,10 +162,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 return true;
             }
             state = loaded;
-            if (!string.Equals(state.Output.Path, outputPath, PathComparison))
-                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
-                    $"The scoring state '{statePath}' belongs to the output '{state.Output.Path}', not '{outputPath}'. " +
-                    "Each output needs its own state: give the matching -OutputPath, or another -StatePath.");
+            if (!string.Equals(state.Output.Path, outputPath, PathComparison)) FollowMovedOutput();
             if (state.Output.Format != options.Format)
                 throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is {state.Output.Format}, so this run can't append {options.Format} to it. " +
@@ -193,6 +190,42 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     $"not '{delimiter}' and {CultureName(culture)}: rows of both would not read back. Give the same -Culture and -Delimiter, or another " +
                     "-OutputPath (files of another delimiter or culture need an output, and a task, of their own).");
             return false;
+        }
+
+        // The state names another output. It is this one when this one holds the results the state committed (its length
+        // and the fingerprint of its last committed bytes): the job was moved, output and state together, to another
+        // folder or machine (the inputs are found by their own fingerprints). Then the state follows it, with a warning;
+        // otherwise it is another output's state, refused.
+        private void FollowMovedOutput()
+        {
+            string recorded = state.Output.Path;
+            long committed = state.Output.Length;
+            string? holds = state.Output.Fingerprint;
+            bool same = false;
+            if (holds != null && committed > 0)
+            {
+                try
+                {
+                    SafeFile.RequireRegularOrMissing(outputPath, "the output");
+                    using var handle = File.OpenHandle(outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    same = RandomAccess.GetLength(handle) >= committed && ScoringState.OutputFingerprint(handle, committed) == holds;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { } // a FIFO or link there (NotARegularFileException) too
+            }
+            if (!same)
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
+                    $"The scoring state '{statePath}' belongs to the output '{recorded}', not '{outputPath}'" +
+                    (committed == 0 ? "." : holds == null
+                        ? ", and it was written by an earlier version, which does not record what the output holds, so it can't follow a moved one."
+                        : File.Exists(outputPath) ? $", and '{outputPath}' does not hold the {committed:N0} bytes of results it committed."
+                        : $", and '{outputPath}' is not there.") +
+                    " Each output needs its own state: give the matching -OutputPath, or another -StatePath. To move a job to another folder or " +
+                    "machine, move the output and its state together, as a run left them" +
+                    (holds == null && committed > 0 ? $" (after one run of this version at '{recorded}')" : "") + ", and give the new paths.");
+            observer.Warning($"The scoring state '{statePath}' was written for the output '{recorded}'{(File.Exists(recorded) ? "" : ", which is not there")}; " +
+                $"'{outputPath}' holds the same {committed:N0} bytes of committed results, so the job was moved (or copied) there: going on with " +
+                $"'{outputPath}', which the state follows from now on." + (File.Exists(recorded) ? $" '{recorded}' is left as it is." : ""));
+            state.Output.Path = outputPath;
         }
 
         // A culture as messages name it: the invariant culture has the empty name.
@@ -234,7 +267,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 // Guarded: a file grown past a size limit (EFBIG) fails as an IOException, as a full disk does, not as an
                 // ArgumentOutOfRangeException. No write-behind: each commit flushes to disk.
                 outputFile = SafeFile.OpenOrCreate(outputPath,
-                    path => new GuardedFileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16) { WriteBehindBytes = 0 }, "the output");
+                    // Read too: each commit reads back the last bytes it committed, for their fingerprint.
+                    path => new GuardedFileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16) { WriteBehindBytes = 0 }, "the output");
                 long length = outputFile.Length;
                 if (length == 0 && committed > 0)
                 {
@@ -249,6 +283,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         : $"The output '{outputPath}' is missing, and its state counts {committed:N0} bytes of results: taking it as " +
                           "rotated (moved away by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
                     state.Output.Length = committed = 0;
+                    state.Output.Fingerprint = null;
                     state.Output.WritingFrom = null; // nothing of the new output is written yet
                     SaveState();
                 }
@@ -277,6 +312,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         "version, which does not say whether a run was writing, so they are taken as an interrupted run's: were it an older copy " +
                         "restored, they would be results committed after it.)"));
                 }
+                // A state of an earlier version records no fingerprint of what its output holds: taken now (committed with
+                // the mark below), so the job can be moved after this run, whether or not it writes.
+                if (state.Output.Fingerprint == null && committed > 0)
+                    state.Output.Fingerprint = ScoringState.OutputFingerprint(outputFile.SafeFileHandle, committed);
                 outputFile.Seek(committed, SeekOrigin.Begin);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -989,6 +1028,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             entry.TailFingerprint = asScanned ? tail : null;
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);
+            if (length != state.Output.Length)
+            {
+                try { state.Output.Fingerprint = ScoringState.OutputFingerprint(outputFile!.SafeFileHandle, length); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { throw OutputWriteFailed(e); }
+            }
             state.Output.Length = length;
             state.Output.RowsScored += scored;
             state.Output.RowsWarmingUp += warming;

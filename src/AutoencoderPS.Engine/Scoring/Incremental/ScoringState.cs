@@ -188,6 +188,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>How many bytes a fingerprint taken at <paramref name="offset"/> covers.</summary>
         public static int FingerprintLength(long offset) => (int)Math.Min(FingerprintBytes, offset);
+
+        /// <summary>How many of the output's last committed bytes its fingerprint covers (fewer while it is shorter).</summary>
+        public const int OutputFingerprintBytes = 64 * 1024;
+
+        /// <summary>How many bytes the fingerprint of an output of <paramref name="length"/> committed bytes covers.</summary>
+        public static int OutputFingerprintLength(long length) => (int)Math.Min(OutputFingerprintBytes, length);
+
+        /// <summary>The fingerprint of the <paramref name="length"/> first bytes of an open output (<see cref="ScoringOutputState.Fingerprint"/>).</summary>
+        public static string OutputFingerprint(SafeFileHandle handle, long length)
+        {
+            int cover = OutputFingerprintLength(length);
+            return Fingerprint(handle, length - cover, cover);
+        }
     }
 
     /// <summary>What continual learning has learned, committed with the offsets it was learned up to.</summary>
@@ -237,6 +250,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// </summary>
         [JsonIgnore]
         public bool SaysWhetherWriting { get; private set; }
+
+        /// <summary>
+        /// SHA-256 (hex) of the last <see cref="ScoringState.OutputFingerprintLength"/>(<see cref="Length"/>) committed
+        /// bytes, taken at every commit that adds some: an output found at another path (a job moved to another folder or
+        /// machine) is this state's when it holds the same bytes there. Null while nothing is committed, and in states of
+        /// earlier versions.
+        /// </summary>
+        public string? Fingerprint { get; set; }
 
         /// <summary>CSV: the input columns of the output, fixed when its header was written; null before.</summary>
         public List<string>? Columns { get; set; }
