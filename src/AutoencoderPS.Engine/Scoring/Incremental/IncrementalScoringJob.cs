@@ -46,6 +46,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts, long Above) committed;
+        // The series memory changed after the last commit (ForgetSilentGroups), to be committed at the end of the run.
+        private bool memoryChanged;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -327,16 +329,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // The run no longer writes: once its output is closed at its committed length, the state says no run is writing,
         // so bytes found past that length later are not taken for this run's. Left set when the output holds more (a run
         // that failed, or stopped, after writing results it did not commit): the next run cuts those off. After a failure,
-        // a state that can't be written leaves it set too, and that error is not the run's.
+        // a state that can't be written leaves it set too, and that error is not the run's. The same write commits the
+        // series memory's changes made after the last commit (ForgetSilentGroups).
         private void EndWriting(bool failing)
         {
             if (state == null || state.Output.WritingFrom == null) return;
             try
             {
                 var written = new FileInfo(outputPath);
-                if (!written.Exists || written.Length != state.Output.Length) return;
-                state.Output.WritingFrom = null;
-                SaveState();
+                bool whole = written.Exists && written.Length == state.Output.Length;
+                if (whole) state.Output.WritingFrom = null;
+                if (whole || (memoryChanged && !failing)) SaveState();
             }
             catch (Exception e) when (failing && (e is AutoencoderException || e is IOException || e is UnauthorizedAccessException)) { }
         }
@@ -352,7 +355,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var gone = series.ForgetSilent(DateTime.UtcNow + SeriesMemory.ClockSlack);
             if (gone == null && series.Windows.Rows == rowsBefore) return;
             state.Series = Convert.ToBase64String(series.Save(model));
-            SaveState();
+            // Committed with the end of the run's writing (EndWriting): one state write, not two.
+            memoryChanged = true;
             if (gone == null) return;
             observer.Verbose($"Forgot {gone.Count:N0} group(s) that stopped reporting " +
                 (model.Settings.TimeProperty != null
