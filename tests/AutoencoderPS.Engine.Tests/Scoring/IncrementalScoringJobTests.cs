@@ -644,6 +644,30 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARunRefusedForAnotherOutputsStateLeavesThatStatesKilledRunToBeCutBack()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(8), Utf8);
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed") throw new InvalidOperationException("killed");
+            }));
+            // A run with this state and another output (empty, as long as the committed part of this one) is refused, and
+            // must not take the killed run's mark for its own.
+            string other = temp.File("other.csv");
+            File.WriteAllBytes(other, Array.Empty<byte>());
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            Assert.Equal("ScoringStateMismatch", Assert.Throws<AutoencoderException>(
+                () => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input })).ErrorId);
+
+            var recorder = new RecordingObserver();
+            Run(new[] { input }, recorder);
+
+            Assert.Contains(recorder.Warnings, w => w.Contains("interrupted run", StringComparison.Ordinal));
+            AssertEveryIdOnce(8);
+        }
+
+        [Fact]
         public void RefusesAnOutputShorterThanItsStateAndAnOutputWithoutAState()
         {
             string input = temp.File("metrics.csv");

@@ -46,6 +46,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private AnomalyScoringSummary summary = null!;
         private readonly IReadOnlyList<string> scoreColumns;
         private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts, long Above) committed;
+        // This run committed that it writes to the output (ScoringOutputState.WritingFrom), to be cleared when it ends.
+        private bool writing;
         // The series memory changed after the last commit (ForgetSilentGroups), to be committed at the end of the run.
         private bool memoryChanged;
 
@@ -84,6 +86,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             var clock = Stopwatch.StartNew();
             summary = new AnomalyScoringSummary { OutputPath = outputPath, StatePath = statePath };
+            writing = memoryChanged = false;
             CsvRecordScanner.CheckEncoding(encoding);
             CsvRecordScanner.DelimiterByte(encoding, options.Csv.EffectiveDelimiter);
 
@@ -101,6 +104,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 // was writing from its committed length, and cuts whatever was written after that back.
                 state.Output.WritingFrom = state.Output.Length;
                 SaveState();
+                writing = true;
                 if (started) observer.Verbose($"Started a new scoring state '{statePath}'.");
                 StartPipeline();
                 long rowsBefore = pipeline!.Series?.Windows.Rows ?? 0;
@@ -333,7 +337,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         // series memory's changes made after the last commit (ForgetSilentGroups).
         private void EndWriting(bool failing)
         {
-            if (state == null || state.Output.WritingFrom == null) return;
+            // Only a run that said it writes (a run refused before, for another output's state, has no say on its mark).
+            if (!writing) return;
             try
             {
                 var written = new FileInfo(outputPath);

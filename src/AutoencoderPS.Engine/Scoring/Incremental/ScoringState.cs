@@ -195,7 +195,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>How many bytes the fingerprint of an output of <paramref name="length"/> committed bytes covers.</summary>
         public static int OutputFingerprintLength(long length) => (int)Math.Min(OutputFingerprintBytes, length);
 
-        /// <summary>The fingerprint of the <paramref name="length"/> first bytes of an open output (<see cref="ScoringOutputState.Fingerprint"/>).</summary>
+        /// <summary>
+        /// The fingerprint of an open output committed up to <paramref name="length"/>: of its last
+        /// <see cref="OutputFingerprintLength"/> bytes before that (<see cref="ScoringOutputState.Fingerprint"/>).
+        /// </summary>
         public static string OutputFingerprint(SafeFileHandle handle, long length)
         {
             int cover = OutputFingerprintLength(length);
@@ -255,7 +258,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// SHA-256 (hex) of the last <see cref="ScoringState.OutputFingerprintLength"/>(<see cref="Length"/>) committed
         /// bytes, taken at every commit that adds some: an output found at another path (a job moved to another folder or
         /// machine) is this state's when it holds the same bytes there. Null while nothing is committed, and in states of
-        /// earlier versions.
+        /// earlier versions (which drop it when they write the state, so it is never left stale); such a state gets it at
+        /// its next run.
         /// </summary>
         public string? Fingerprint { get; set; }
 
