@@ -64,6 +64,14 @@ BeforeAll {
         ($ids | Measure-Object -Minimum -Maximum | ForEach-Object { "$($_.Minimum)-$($_.Maximum)" }) | Should -Be "1-$Last"
     }
 
+    # The state a run killed before its first commit leaves: the committed one (its text), plus the mark the run
+    # committed before it wrote (Output.WritingFrom, the committed length), which lets the next run cut what it wrote.
+    function Get-KilledRunState {
+        param([string] $Committed)
+        $length = ($Committed | ConvertFrom-Json).Output.Length
+        $Committed -replace '"WritingFrom": null', "`"WritingFrom`": $length"
+    }
+
     function Get-CommittedRows {
         param([string] $StatePath)
         try { [long](Get-Content -LiteralPath $StatePath -Raw -ErrorAction Stop | ConvertFrom-Json).Output.RowsScored }
@@ -541,8 +549,9 @@ Describe 'Invoke-AnomalyScoring' {
             $committed = Get-Content -LiteralPath $state -Raw
             Add-Content -Path $export -Value $lines[150..329]
             Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 | Out-Null
-            # As if that run had been killed after writing its results and before committing its state.
-            [System.IO.File]::WriteAllText($state, $committed)
+            # As if that run had been killed after writing its results and before committing its state: the state it left
+            # is the one before it, with the mark it committed before its first byte (a run writing from that length).
+            [System.IO.File]::WriteAllText($state, (Get-KilledRunState $committed))
             Add-Content -Path $export -Value $lines[330..419]
             $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable cut 3>$null
 
@@ -768,8 +777,9 @@ Describe 'Invoke-AnomalyScoring' {
             $committed = Get-Content -LiteralPath $state -Raw
             Add-Content -Path $export -Value $lines[251..450]
             Invoke-AnomalyScoring @job | Out-Null
-            # As if that run had been killed after writing its results and before committing its state (and what it learned).
-            [System.IO.File]::WriteAllText($state, $committed)
+            # As if that run had been killed after writing its results and before committing its state (and what it learned):
+            # the state before it, with the mark it committed before its first byte.
+            [System.IO.File]::WriteAllText($state, (Get-KilledRunState $committed))
             Add-Content -Path $export -Value $lines[451..600]
             Invoke-AnomalyScoring @job 3>$null | Out-Null
 
