@@ -171,6 +171,8 @@ namespace AutoencoderPS.Engine
         public const string ScoringStateWriteFailed = "ScoringStateWriteFailed";
         /// <summary>The output exists but the state does not: the job would score every row again.</summary>
         public const string ScoringOutputWithoutState = "ScoringOutputWithoutState";
+        /// <summary>The output holds bytes past the state's committed length that no run was writing: the state is older than its output.</summary>
+        public const string ScoringStateOutdated = "ScoringStateOutdated";
         /// <summary>The output file is shorter than the state says.</summary>
         public const string ScoringOutputTruncated = "ScoringOutputTruncated";
         /// <summary>The output could not be written.</summary>

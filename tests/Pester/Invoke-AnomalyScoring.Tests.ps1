@@ -64,6 +64,14 @@ BeforeAll {
         ($ids | Measure-Object -Minimum -Maximum | ForEach-Object { "$($_.Minimum)-$($_.Maximum)" }) | Should -Be "1-$Last"
     }
 
+    # The state a run killed before its first commit leaves: the committed one (its text), plus the mark the run
+    # committed before it wrote (Output.WritingFrom, the committed length), which lets the next run cut what it wrote.
+    function Get-KilledRunState {
+        param([string] $Committed)
+        $length = ($Committed | ConvertFrom-Json).Output.Length
+        $Committed -replace '"WritingFrom": null', "`"WritingFrom`": $length"
+    }
+
     function Get-CommittedRows {
         param([string] $StatePath)
         try { [long](Get-Content -LiteralPath $StatePath -Raw -ErrorAction Stop | ConvertFrom-Json).Output.RowsScored }
@@ -395,6 +403,72 @@ Describe 'Invoke-AnomalyScoring' {
             $caught.TargetObject | Should -Be $state
         }
 
+        It 'a state copy older than its output, restored as ScoringStateCorrupt advises: refused (ScoringStateOutdated, target the state), the output kept whole; the latest copy goes on' {
+            $folder = Join-Path $TestDrive 'restore-old-state'
+            $export = Join-Path $folder 'metrics.csv'
+            $output = Join-Path $folder 'scored.csv'
+            $state = "$output.state.json"
+            $job = @{ ModelPath = $script:AlarmedModel; Path = $export; OutputPath = $output; ThreadCount = 1 }
+            Write-MetricCsv -Path $export -FirstId 1 -Count 20
+            $null = Invoke-AnomalyScoring @job
+            Copy-Item -LiteralPath $state -Destination "$state.day1"
+            Write-MetricCsv -Path $export -FirstId 21 -Count 20 -Append
+            (Invoke-AnomalyScoring @job).Anomalies | Should -Be 20
+            Write-MetricCsv -Path $export -FirstId 41 -Count 20 -Append
+            $null = Invoke-AnomalyScoring @job
+            Copy-Item -LiteralPath $state -Destination "$state.day3"
+            $committed = [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($output)))
+
+            Set-Content -LiteralPath $state -Value 'garbage'
+            { Invoke-AnomalyScoring @job -ErrorAction Stop } | Should -Throw -ErrorId 'ScoringStateCorrupt,*'
+            Copy-Item -LiteralPath "$state.day1" -Destination $state -Force
+            $caught = $null; $warnings = $null
+            try { Invoke-AnomalyScoring @job -WarningVariable warnings -WarningAction SilentlyContinue } catch { $caught = $_ }
+            $LASTEXITCODE | Should -Be 2
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateOutdated,*'
+            $caught.CategoryInfo.Category | Should -Be 'InvalidData'
+            $caught.TargetObject | Should -Be $state
+            $caught.Exception.Message | Should -BeLike '*older than its output*Restore the state that goes with the output*move the output away*'
+            @($warnings) | Should -HaveCount 0 -Because 'nothing was cut'
+            [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData([System.IO.File]::ReadAllBytes($output))) | Should -Be $committed
+
+            Copy-Item -LiteralPath "$state.day3" -Destination $state -Force
+            Write-MetricCsv -Path $export -FirstId 61 -Count 5 -Append
+            (Invoke-AnomalyScoring @job).RowsScored | Should -Be 5
+            Assert-EveryIdOnce -Path $output -Last 65
+        }
+
+        It 'a job folder moved (model, exports, output, state) goes on where it stopped at its new paths, with a warning naming both; a state of another output is still refused' {
+            $from = Join-Path $TestDrive 'move-from'
+            $to = Join-Path $TestDrive 'move-to'
+            Write-MetricCsv -Path (Join-Path $from 'exports/metrics.csv') -FirstId 1 -Count 20
+            Copy-Item -LiteralPath $script:ModelPath -Destination (Join-Path $from 'host.aemodel')
+            $jobAt = { param($folder) @{ ModelPath = (Join-Path $folder 'host.aemodel'); Path = (Join-Path $folder 'exports/*.csv')
+                OutputPath = (Join-Path $folder 'scored.csv'); StatePath = (Join-Path $folder 'job.state.json'); ThreadCount = 1 } }
+            $a = & $jobAt $from
+            (Invoke-AnomalyScoring @a).RowsScored | Should -Be 20
+
+            # To another share or machine: the old folder is not there.
+            Move-Item -LiteralPath $from -Destination $to
+            $b = & $jobAt $to
+            Write-MetricCsv -Path (Join-Path $to 'exports/metrics.csv') -FirstId 21 -Count 10 -Append
+            $warnings = $null
+            $summary = Invoke-AnomalyScoring @b -WarningVariable warnings -WarningAction SilentlyContinue
+            $LASTEXITCODE | Should -BeIn 0, 1
+            $summary.RowsScored | Should -Be 10
+            $moved = @($warnings | Where-Object { "$_" -like '*moved*' })
+            $moved | Should -HaveCount 1
+            "$($moved[0])" | Should -BeLike "*'$($a.OutputPath)'*'$($b.OutputPath)'*"
+            Assert-EveryIdOnce -Path $b.OutputPath -Last 30
+            (Get-Content -LiteralPath $b.StatePath -Raw | ConvertFrom-Json).Output.Path | Should -Be $b.OutputPath
+
+            # Another output with this state: refused, saying what moving a job takes.
+            $caught = $null
+            try { Invoke-AnomalyScoring @b -OutputPath (Join-Path $to 'other.jsonl') -Format JsonLines } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringStateMismatch,*'
+            $caught.Exception.Message | Should -BeLike '*move the output and its state together*'
+        }
+
         It 'a -StatePath folder that does not exist: one ScoringStateWriteFailed error naming it, before any lock or output' {
             $folder = Join-Path $TestDrive 'missing-state'
             $export = Join-Path $folder 'metrics.csv'
@@ -475,8 +549,9 @@ Describe 'Invoke-AnomalyScoring' {
             $committed = Get-Content -LiteralPath $state -Raw
             Add-Content -Path $export -Value $lines[150..329]
             Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 | Out-Null
-            # As if that run had been killed after writing its results and before committing its state.
-            [System.IO.File]::WriteAllText($state, $committed)
+            # As if that run had been killed after writing its results and before committing its state: the state it left
+            # is the one before it, with the mark it committed before its first byte (a run writing from that length).
+            [System.IO.File]::WriteAllText($state, (Get-KilledRunState $committed))
             Add-Content -Path $export -Value $lines[330..419]
             $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $export -OutputPath $output -ThreadCount 1 -WarningVariable cut 3>$null
 
@@ -794,8 +869,9 @@ Describe 'Invoke-AnomalyScoring' {
             $committed = Get-Content -LiteralPath $state -Raw
             Add-Content -Path $export -Value $lines[251..450]
             Invoke-AnomalyScoring @job | Out-Null
-            # As if that run had been killed after writing its results and before committing its state (and what it learned).
-            [System.IO.File]::WriteAllText($state, $committed)
+            # As if that run had been killed after writing its results and before committing its state (and what it learned):
+            # the state before it, with the mark it committed before its first byte.
+            [System.IO.File]::WriteAllText($state, (Get-KilledRunState $committed))
             Add-Content -Path $export -Value $lines[451..600]
             Invoke-AnomalyScoring @job 3>$null | Out-Null
 

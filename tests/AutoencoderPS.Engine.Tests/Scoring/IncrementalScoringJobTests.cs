@@ -474,18 +474,157 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void GarbageAfterTheCommittedLengthIsCutOffEvenWithoutNewRows()
+        public void BytesAfterTheCommittedLengthThatNoRunWasWritingAreRefusedNotCut()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            File.AppendAllText(Output, "6,appended by something else\n", Utf8);
+            byte[] before = File.ReadAllBytes(Output);
+
+            // The run that committed the state had finished writing: those bytes are not a killed run's leftovers.
+            var refused = Assert.Throws<AutoencoderException>(() => Run(input));
+
+            Assert.Equal("ScoringStateOutdated", refused.ErrorId);
+            Assert.Equal(before, File.ReadAllBytes(Output));
+        }
+
+        [Fact]
+        public void AnOlderStateRestoredIsRefusedAndNothingIsCutOrScoredAgain()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            string day1 = temp.File("state.day1");
+            File.Copy(State, day1);
+            Append(input, Rows(5));
+            Run(input);
+            Append(input, Rows(5));
+            Run(input);
+            string day3 = temp.File("state.day3");
+            File.Copy(State, day3);
+            byte[] committed = File.ReadAllBytes(Output);
+
+            // ScoringStateCorrupt says "Restore it": the operator restores the copy taken after day 1.
+            File.WriteAllText(State, "garbage", Utf8);
+            var corrupt = Assert.Throws<AutoencoderException>(() => Run(input));
+            Assert.Equal("ScoringStateCorrupt", corrupt.ErrorId);
+            File.Copy(day1, State, overwrite: true);
+            var recorder = new RecordingObserver();
+            var older = Assert.Throws<AutoencoderException>(() => Run(new[] { input }, recorder));
+
+            Assert.Equal("ScoringStateOutdated", older.ErrorId);
+            Assert.Contains("older than its output", older.Message, StringComparison.Ordinal);
+            Assert.Equal(committed, File.ReadAllBytes(Output));
+            Assert.DoesNotContain(recorder.Warnings, w => w.Contains("Cut", StringComparison.Ordinal));
+
+            // The state that goes with the output: the job goes on, nothing scored twice.
+            File.Copy(day3, State, overwrite: true);
+            Append(input, Rows(2));
+            Assert.Equal(2, Run(input).RowsScored);
+            AssertEveryIdOnce(17);
+        }
+
+        [Fact]
+        public void AStateOfAnEarlierVersionThatDoesNotSayWhetherARunWasWritingStillCutsAKilledRunsBytes()
         {
             string input = temp.File("metrics.csv");
             File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
             Run(input);
             long committed = new FileInfo(Output).Length;
-            File.AppendAllText(Output, "5,torn half of a row", Utf8);
+            // As an earlier version wrote it: no word on a run writing.
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!.AsObject();
+            var output = json["Output"]!.AsObject();
+            output.Remove("WritingFrom");
+            output.Remove("Fingerprint");
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            File.AppendAllText(Output, "6,torn half of a row", Utf8);
+            var recorder = new RecordingObserver();
 
-            Run(input);
+            Run(new[] { input }, recorder);
 
             Assert.Equal(committed, new FileInfo(Output).Length);
+            Assert.Contains(recorder.Warnings, w => w.Contains("interrupted", StringComparison.Ordinal) && w.Contains("earlier version", StringComparison.Ordinal));
             AssertEveryIdOnce(5);
+        }
+
+        [Fact]
+        public void AJobMovedWithItsOutputAndStateGoesOnWhereItStoppedWithAWarning()
+        {
+            string from = temp.File("machine-a"), to = temp.File("machine-b");
+            Directory.CreateDirectory(from);
+            string input = Path.Combine(from, "metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            string output = Path.Combine(from, "scored.csv");
+            Run(new[] { input }, output: output);
+
+            // The whole folder goes elsewhere (another share, another machine): the old path is gone.
+            Directory.Move(from, to);
+            input = Path.Combine(to, "metrics.csv");
+            string moved = Path.Combine(to, "scored.csv");
+            Append(input, Rows(5));
+            var recorder = new RecordingObserver();
+            var summary = Run(new[] { input }, recorder, output: moved);
+
+            Assert.Equal(5, summary.RowsScored);
+            AssertEveryIdOnce(10, moved);
+            string said = Assert.Single(recorder.Warnings, w => w.Contains("moved", StringComparison.Ordinal));
+            Assert.Contains($"'{output}'", said, StringComparison.Ordinal);
+            Assert.Contains($"'{moved}'", said, StringComparison.Ordinal);
+            Assert.Equal(moved, ScoringState.Load(IncrementalScoringOptions.DefaultStatePath(moved))!.Output.Path);
+        }
+
+        [Fact]
+        public void AStateOfAnEarlierVersionFollowsAMovedOutputAfterOneRunOfThisVersion()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(State))!.AsObject();
+            json["Output"]!.AsObject().Remove("WritingFrom");
+            json["Output"]!.AsObject().Remove("Fingerprint");
+            File.WriteAllText(State, json.ToJsonString(), Utf8);
+            string other = temp.File("other.csv");
+            File.Copy(Output, other);
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            AnomalyScoringSummary RunOther() => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input });
+
+            // It does not record what its output holds: refused, saying so.
+            var refused = Assert.Throws<AutoencoderException>(RunOther);
+            Assert.Equal("ScoringStateMismatch", refused.ErrorId);
+            Assert.Contains("earlier version", refused.Message, StringComparison.Ordinal);
+
+            // One run at its own output, with nothing new to score, records it.
+            Assert.Equal(0, Run(input).RowsScored);
+            Append(input, Rows(1));
+            Assert.Equal(1, RunOther().RowsScored);
+            AssertEveryIdOnce(6, other);
+        }
+
+        [Fact]
+        public void AStateFollowsAnotherOutputOnlyWhenItHoldsTheCommittedResults()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(5), Utf8);
+            Run(input);
+            string other = temp.File("other.csv");
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            AnomalyScoringSummary RunOther() => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input });
+
+            // A copy with one committed byte changed is another output: refused, saying what moving a job takes.
+            byte[] edited = File.ReadAllBytes(Output);
+            edited[^3] ^= 1;
+            File.WriteAllBytes(other, edited);
+            var refused = Assert.Throws<AutoencoderException>(RunOther);
+            Assert.Equal("ScoringStateMismatch", refused.ErrorId);
+            Assert.Contains("move the output and its state together", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(Output, ScoringState.Load(State)!.Output.Path);
+
+            // A true copy is followed.
+            File.Copy(Output, other, overwrite: true);
+            Append(input, Rows(1));
+            Assert.Equal(1, RunOther().RowsScored);
+            AssertEveryIdOnce(6, other);
         }
 
         [Fact]
@@ -504,6 +643,30 @@ namespace AutoencoderPS.Engine.Tests
 
             AssertEveryIdOnce(8);
             Assert.Single(File.ReadAllLines(Output), l => l.StartsWith("Id,", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ARunRefusedForAnotherOutputsStateLeavesThatStatesKilledRunToBeCutBack()
+        {
+            string input = temp.File("metrics.csv");
+            File.WriteAllText(input, Header + "\n" + Rows(8), Utf8);
+            Assert.Throws<InvalidOperationException>(() => Run(new[] { input }, setup: job => job.Checkpoint = point =>
+            {
+                if (point == "output-flushed") throw new InvalidOperationException("killed");
+            }));
+            // A run with this state and another output (empty, as long as the committed part of this one) is refused, and
+            // must not take the killed run's mark for its own.
+            string other = temp.File("other.csv");
+            File.WriteAllBytes(other, Array.Empty<byte>());
+            var options = new IncrementalScoringOptions { OutputPath = other, StatePath = State };
+            Assert.Equal("ScoringStateMismatch", Assert.Throws<AutoencoderException>(
+                () => new IncrementalScoringJob(Model, options, new RecordingObserver()).Run(new[] { input })).ErrorId);
+
+            var recorder = new RecordingObserver();
+            Run(new[] { input }, recorder);
+
+            Assert.Contains(recorder.Warnings, w => w.Contains("interrupted run", StringComparison.Ordinal));
+            AssertEveryIdOnce(8);
         }
 
         [Fact]

@@ -20,7 +20,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     /// Order of a batch: the results are appended and flushed to disk, then the state (output length, each file's
     /// offset) is written atomically. A run killed at any moment leaves either the old state with output bytes past its
     /// committed length, which the next run cuts off before it writes, or the new state: nothing is lost and nothing is
-    /// written twice. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
+    /// written twice. Before its first byte, a run commits that it is writing (<see cref="ScoringOutputState.WritingFrom"/>),
+    /// and clears that once it ended with the output at its committed length: bytes past the committed length of a
+    /// state that says no run was writing are not a killed run's but results committed after it (an older copy of the
+    /// state, restored), and are never cut. The caller holds the <see cref="ScoringLock"/> for the state while the run lasts.
     /// </para>
     /// </summary>
     public sealed partial class IncrementalScoringJob
@@ -45,6 +48,10 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private (long Scored, long WarmingUp, long NoData, long Anomalies, long Alerts, long Above) committed;
         // The output is empty when the run opens it (new, or rotated): its CSV header is still to be written (DecideOutputColumns).
         private bool headerToWrite;
+        // This run committed that it writes to the output (ScoringOutputState.WritingFrom), to be cleared when it ends.
+        private bool writing;
+        // The series memory changed after the last commit (ForgetSilentGroups), to be committed at the end of the run.
+        private bool memoryChanged;
 
         /// <summary>
         /// A job scoring with <paramref name="model"/>, which it has to itself while it runs (loaded from the model file for
@@ -81,6 +88,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         {
             var clock = Stopwatch.StartNew();
             summary = new AnomalyScoringSummary { OutputPath = outputPath, StatePath = statePath };
+            writing = memoryChanged = false;
             CsvRecordScanner.CheckEncoding(encoding);
             CsvRecordScanner.DelimiterByte(encoding, options.Csv.EffectiveDelimiter);
 
@@ -91,16 +99,15 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 bool started = LoadState();
                 OpenOutput();
-                if (started)
-                {
-                    // Committed only once the output is open (created if need be): a run that can't open its output (a
-                    // folder that does not exist, no permission) leaves no state that names it, so the next run, with that
-                    // output or another, is a first run. A run killed between the two leaves an empty output without a
-                    // state, which the next run takes as new; one killed after finds a state that says "0 bytes" and cuts
-                    // whatever was written back.
-                    SaveState();
-                    observer.Verbose($"Started a new scoring state '{statePath}'.");
-                }
+                // Committed once the output is open (created if need be), before this run writes a byte of it: a run that
+                // can't open its output (a folder that does not exist, no permission) leaves no state that names it, so
+                // the next run, with that output or another, is a first run. A run killed between the two leaves an empty
+                // output without a state, which the next run takes as new; one killed after finds a state that says a run
+                // was writing from its committed length, and cuts whatever was written after that back.
+                state.Output.WritingFrom = state.Output.Length;
+                SaveState();
+                writing = true;
+                if (started) observer.Verbose($"Started a new scoring state '{statePath}'.");
                 StartPipeline();
                 long rowsBefore = pipeline!.Series?.Windows.Rows ?? 0;
                 plans = Plan(files);
@@ -129,6 +136,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     learned = null;
                 }
                 CloseOutput(failing: !ended);
+                EndWriting(failing: !ended);
             }
             summary.Duration = clock.Elapsed;
             return summary;
@@ -162,10 +170,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 return true;
             }
             state = loaded;
-            if (!string.Equals(state.Output.Path, outputPath, PathComparison))
-                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
-                    $"The scoring state '{statePath}' belongs to the output '{state.Output.Path}', not '{outputPath}'. " +
-                    "Each output needs its own state: give the matching -OutputPath, or another -StatePath.");
+            if (!string.Equals(state.Output.Path, outputPath, PathComparison)) FollowMovedOutput();
             if (state.Output.Format != options.Format)
                 throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
                     $"The output '{outputPath}' is {state.Output.Format}, so this run can't append {options.Format} to it. " +
@@ -193,6 +198,42 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     $"not '{delimiter}' and {CultureName(culture)}: rows of both would not read back. Give the same -Culture and -Delimiter, or another " +
                     "-OutputPath (files of another delimiter or culture need an output, and a task, of their own).");
             return false;
+        }
+
+        // The state names another output. It is this one when this one holds the results the state committed (its length
+        // and the fingerprint of its last committed bytes): the job was moved, output and state together, to another
+        // folder or machine (the inputs are found by their own fingerprints). Then the state follows it, with a warning;
+        // otherwise it is another output's state, refused.
+        private void FollowMovedOutput()
+        {
+            string recorded = state.Output.Path;
+            long committed = state.Output.Length;
+            string? holds = state.Output.Fingerprint;
+            bool same = false;
+            if (holds != null && committed > 0)
+            {
+                try
+                {
+                    SafeFile.RequireRegularOrMissing(outputPath, "the output");
+                    using var handle = File.OpenHandle(outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                    same = RandomAccess.GetLength(handle) >= committed && ScoringState.OutputFingerprint(handle, committed) == holds;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { } // a FIFO or link there (NotARegularFileException) too
+            }
+            if (!same)
+                throw new AutoencoderException(ErrorIds.ScoringStateMismatch,
+                    $"The scoring state '{statePath}' belongs to the output '{recorded}', not '{outputPath}'" +
+                    (committed == 0 ? "." : holds == null
+                        ? ", and it was written by an earlier version, which does not record what the output holds, so it can't follow a moved one."
+                        : File.Exists(outputPath) ? $", and '{outputPath}' does not hold the {committed:N0} bytes of results it committed."
+                        : $", and '{outputPath}' is not there.") +
+                    " Each output needs its own state: give the matching -OutputPath, or another -StatePath. To move a job to another folder or " +
+                    "machine, move the output and its state together, as a run left them" +
+                    (holds == null && committed > 0 ? $" (after one run of this version at '{recorded}')" : "") + ", and give the new paths.");
+            observer.Warning($"The scoring state '{statePath}' was written for the output '{recorded}'{(File.Exists(recorded) ? "" : ", which is not there")}; " +
+                $"'{outputPath}' holds the same {committed:N0} bytes of committed results, so the job was moved (or copied) there: going on with " +
+                $"'{outputPath}', which the state follows from now on." + (File.Exists(recorded) ? $" '{recorded}' is left as it is." : ""));
+            state.Output.Path = outputPath;
         }
 
         // A culture as messages name it: the invariant culture has the empty name.
@@ -234,7 +275,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 // Guarded: a file grown past a size limit (EFBIG) fails as an IOException, as a full disk does, not as an
                 // ArgumentOutOfRangeException. No write-behind: each commit flushes to disk.
                 outputFile = SafeFile.OpenOrCreate(outputPath,
-                    path => new GuardedFileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16) { WriteBehindBytes = 0 }, "the output");
+                    // Read too: each commit reads back the last bytes it committed, for their fingerprint.
+                    path => new GuardedFileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16) { WriteBehindBytes = 0 }, "the output");
                 long length = outputFile.Length;
                 if (length == 0 && committed > 0)
                 {
@@ -249,6 +291,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         : $"The output '{outputPath}' is missing, and its state counts {committed:N0} bytes of results: taking it as " +
                           "rotated (moved away by log rotation, or removed) and starting it anew. The input files go on where they stopped.");
                     state.Output.Length = committed = 0;
+                    state.Output.Fingerprint = null;
+                    state.Output.WritingFrom = null; // nothing of the new output is written yet
                     SaveState();
                 }
                 if (length < committed)
@@ -256,14 +300,30 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                         $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' says {committed:N0} bytes of it are " +
                         "committed results: it was shortened or edited by something else (log rotation leaves it empty or moves it away, which " +
                         "starts a new output). Restore it, or move it and its state away to score everything again.");
+                if (length > committed && state.Output.SaysWhetherWriting && state.Output.WritingFrom == null)
+                    // No run was writing when this state was committed: the bytes after it are results committed later (by
+                    // a state this one is an older copy of) or something else's. Cutting them would lose those results,
+                    // and score their rows (and raise their alerts) again.
+                    throw new AutoencoderException(ErrorIds.ScoringStateOutdated,
+                        $"The output '{outputPath}' is {length:N0} bytes long, but the scoring state '{statePath}' commits only {committed:N0} bytes of it, " +
+                        "and no run was writing when it was saved: the state is older than its output (a copy restored from before the last runs), or " +
+                        "something else appended to the output. Nothing was changed. Restore the state that goes with the output (the copy saved " +
+                        "after the run that wrote its end), or move the output away to start a new one from this state: the input rows after this " +
+                        "state's offsets are then scored again, and their alerts raised again.");
                 if (length > committed)
                 {
                     // Results of a run that died before it committed them: the rows are scored again below.
                     outputFile.SetLength(committed);
                     outputFile.Flush(flushToDisk: true);
                     observer.Warning($"Cut {length - committed:N0} bytes off the end of '{outputPath}': results of an interrupted run that were never " +
-                        "committed. Their rows are scored again now.");
+                        "committed. Their rows are scored again now." + (state.Output.SaysWhetherWriting ? "" : " (This state was written by an earlier " +
+                        "version, which does not say whether a run was writing, so they are taken as an interrupted run's: were it an older copy " +
+                        "restored, they would be results committed after it.)"));
                 }
+                // A state of an earlier version records no fingerprint of what its output holds: taken now (committed with
+                // the mark below), so the job can be moved after this run, whether or not it writes.
+                if (state.Output.Fingerprint == null && committed > 0)
+                    state.Output.Fingerprint = ScoringState.OutputFingerprint(outputFile.SafeFileHandle, committed);
                 outputFile.Seek(committed, SeekOrigin.Begin);
                 headerToWrite = committed == 0;
             }
@@ -271,6 +331,25 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 throw new AutoencoderException(ErrorIds.ScoringOutputWriteFailed, $"Could not open the output '{outputPath}' for writing: {e.Message}", e);
             }
+        }
+
+        // The run no longer writes: once its output is closed at its committed length, the state says no run is writing,
+        // so bytes found past that length later are not taken for this run's. Left set when the output holds more (a run
+        // that failed, or stopped, after writing results it did not commit): the next run cuts those off. After a failure,
+        // a state that can't be written leaves it set too, and that error is not the run's. The same write commits the
+        // series memory's changes made after the last commit (ForgetSilentGroups).
+        private void EndWriting(bool failing)
+        {
+            // Only a run that said it writes (a run refused before, for another output's state, has no say on its mark).
+            if (!writing) return;
+            try
+            {
+                var written = new FileInfo(outputPath);
+                bool whole = written.Exists && written.Length == state.Output.Length;
+                if (whole) state.Output.WritingFrom = null;
+                if (whole || (memoryChanged && !failing)) SaveState();
+            }
+            catch (Exception e) when (failing && (e is AutoencoderException || e is IOException || e is UnauthorizedAccessException)) { }
         }
 
         // Time-series models, once every file of the run is scored (and committed): the groups that went silent are
@@ -284,7 +363,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             var gone = series.ForgetSilent(DateTime.UtcNow + SeriesMemory.ClockSlack);
             if (gone == null && series.Windows.Rows == rowsBefore) return;
             state.Series = Convert.ToBase64String(series.Save(model));
-            SaveState();
+            // Committed with the end of the run's writing (EndWriting): one state write, not two.
+            memoryChanged = true;
             if (gone == null) return;
             observer.Verbose($"Forgot {gone.Count:N0} group(s) that stopped reporting " +
                 (model.Settings.TimeProperty != null
@@ -969,6 +1049,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             entry.TailFingerprint = asScanned ? tail : null;
             entry.UpdatedUtc = DateTime.UtcNow;
             if (!state.Files.Contains(entry)) state.Files.Add(entry);
+            if (length != state.Output.Length)
+            {
+                try { state.Output.Fingerprint = ScoringState.OutputFingerprint(outputFile!.SafeFileHandle, length); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { throw OutputWriteFailed(e); }
+            }
             state.Output.Length = length;
             state.Output.RowsScored += scored;
             state.Output.RowsWarmingUp += warming;

@@ -93,6 +93,13 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         public ScoringFileState? Find(string path, StringComparison comparison) =>
             Files.FirstOrDefault(f => string.Equals(f.Path, path, comparison));
 
+        /// <summary>
+        /// What to do about a state that can't be used: true of every copy, since a copy older than its output is refused
+        /// (ScoringStateOutdated) rather than followed, and nothing of the output is rewritten.
+        /// </summary>
+        public const string RestoreAdvice = "Restore it from a copy (the latest one: a copy older than the output is refused, and the output is left as " +
+            "it is), or move it and the output away to score everything again.";
+
         /// <summary>Reads a state file; null when there is none. A damaged or newer file is an <see cref="AutoencoderException"/>.</summary>
         public static ScoringState? Load(string path)
         {
@@ -116,17 +123,18 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
                     $"The scoring state '{path}' is not valid JSON ({e.Message}). It is written atomically, so it was changed by hand or by " +
-                    "another program. Restore it, or move it and the output away to score everything again.", e);
+                    "another program. " + RestoreAdvice, e);
             }
             if (state == null || state.Output == null || state.Files == null || state.Files.Any(f => f == null || string.IsNullOrEmpty(f.Path)))
                 throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
-                    $"The scoring state '{path}' lacks its output or file entries. Restore it, or move it and the output away to score everything again.");
+                    $"The scoring state '{path}' lacks its output or file entries. " + RestoreAdvice);
             if (state.FormatVersion > CurrentFormatVersion)
                 throw new AutoencoderException(ErrorIds.ScoringStateTooNew,
                     $"The scoring state '{path}' has format {state.FormatVersion}; this version of AutoencoderPS reads up to {CurrentFormatVersion}. Update AutoencoderPS.");
-            if (state.FormatVersion < 1 || state.Output.Length < 0 || state.Files.Any(f => f.Offset < 0 || f.RowsScored < 0 || f.RowsRejected < 0))
+            if (state.FormatVersion < 1 || state.Output.Length < 0 || state.Output.WritingFrom < 0 || state.Output.WritingFrom > state.Output.Length ||
+                state.Files.Any(f => f.Offset < 0 || f.RowsScored < 0 || f.RowsRejected < 0))
                 throw new AutoencoderException(ErrorIds.ScoringStateCorrupt,
-                    $"The scoring state '{path}' holds impossible values (format {state.FormatVersion}, negative lengths or counts).");
+                    $"The scoring state '{path}' holds impossible values (format {state.FormatVersion}, negative lengths or counts, or a run writing past the output's committed length).");
             return state;
         }
 
@@ -180,6 +188,22 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>How many bytes a fingerprint taken at <paramref name="offset"/> covers.</summary>
         public static int FingerprintLength(long offset) => (int)Math.Min(FingerprintBytes, offset);
+
+        /// <summary>How many of the output's last committed bytes its fingerprint covers (fewer while it is shorter).</summary>
+        public const int OutputFingerprintBytes = 64 * 1024;
+
+        /// <summary>How many bytes the fingerprint of an output of <paramref name="length"/> committed bytes covers.</summary>
+        public static int OutputFingerprintLength(long length) => (int)Math.Min(OutputFingerprintBytes, length);
+
+        /// <summary>
+        /// The fingerprint of an open output committed up to <paramref name="length"/>: of its last
+        /// <see cref="OutputFingerprintLength"/> bytes before that (<see cref="ScoringOutputState.Fingerprint"/>).
+        /// </summary>
+        public static string OutputFingerprint(SafeFileHandle handle, long length)
+        {
+            int cover = OutputFingerprintLength(length);
+            return Fingerprint(handle, length - cover, cover);
+        }
     }
 
     /// <summary>What continual learning has learned, committed with the offsets it was learned up to.</summary>
@@ -202,6 +226,42 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         /// <summary>Bytes of the output that hold committed results.</summary>
         public long Length { get; set; }
+
+        /// <summary>
+        /// Where a run began writing to the output, committed before its first byte and cleared once it ended with the
+        /// output at its committed <see cref="Length"/>; null when no run is writing. Only while it is set are bytes past
+        /// <see cref="Length"/> a killed run's, to cut off: otherwise they are results committed by later runs (this state
+        /// is an older copy, restored) or something else's, and the run refuses to touch them. Written even when null, so
+        /// that <see cref="SaysWhetherWriting"/> tells this version's states from earlier ones, which lack it.
+        /// </summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+        public long? WritingFrom
+        {
+            get => writingFrom;
+            set
+            {
+                writingFrom = value;
+                SaysWhetherWriting = true;
+            }
+        }
+
+        private long? writingFrom;
+
+        /// <summary>
+        /// Whether the state says if a run was writing (<see cref="WritingFrom"/>, null or not): false for a state written
+        /// by an earlier version, which does not (and drops it when it writes the state, so it is never left stale).
+        /// </summary>
+        [JsonIgnore]
+        public bool SaysWhetherWriting { get; private set; }
+
+        /// <summary>
+        /// SHA-256 (hex) of the last <see cref="ScoringState.OutputFingerprintLength"/>(<see cref="Length"/>) committed
+        /// bytes, taken at every commit that adds some: an output found at another path (a job moved to another folder or
+        /// machine) is this state's when it holds the same bytes there. Null while nothing is committed, and in states of
+        /// earlier versions (which drop it when they write the state, so it is never left stale); such a state gets it at
+        /// its next run.
+        /// </summary>
+        public string? Fingerprint { get; set; }
 
         /// <summary>CSV: the input columns of the output, fixed when its header was written; null before.</summary>
         public List<string>? Columns { get; set; }
