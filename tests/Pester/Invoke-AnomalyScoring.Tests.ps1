@@ -720,6 +720,48 @@ Describe 'Invoke-AnomalyScoring' {
         }
     }
 
+    Context 'one file by two names' {
+        It 'reads a link and the file it leads to once: latest.csv beside the dated exports, and pointed at the next one, scores each row once' -Skip:$IsWindows {
+            # An exporter's folder: dated files and latest.csv, a link to the newest, scored with -Path '<folder>/*.csv'.
+            $folder = Join-Path $TestDrive 'latest-link'
+            $output = Join-Path $TestDrive 'latest-link-scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = (Join-Path $folder '*.csv'); OutputPath = $output; ThreadCount = 1 }
+            $day1 = Join-Path $folder 'export-day1.csv'
+            $latest = Join-Path $folder 'latest.csv'
+            Write-MetricCsv -Path $day1 -FirstId 1 -Count 30
+            New-Item -ItemType SymbolicLink -Path $latest -Target $day1 | Out-Null
+
+            $first = Invoke-AnomalyScoring @job -Verbose 4>&1 | Tee-Object -Variable said | Where-Object { $_ -is [AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary] }
+            $first.RowsScored | Should -Be 30
+            $first.Files | Should -Be 1
+            Assert-EveryIdOnce $output 30
+            @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "*'$day1' and '$latest' are one file*" }) | Should -HaveCount 1
+            @(Import-Csv -LiteralPath $output | Where-Object SourceFile -NE $day1) | Should -HaveCount 0
+
+            # The next day: a new file, and the link pointed at it. Nothing is "rotated or replaced", nothing scored twice.
+            $day2 = Join-Path $folder 'export-day2.csv'
+            Write-MetricCsv -Path $day2 -FirstId 31 -Count 20
+            Remove-Item -LiteralPath $latest
+            New-Item -ItemType SymbolicLink -Path $latest -Target $day2 | Out-Null
+            $second = Invoke-AnomalyScoring @job -WarningVariable warned -WarningAction SilentlyContinue
+            $second.RowsScored | Should -Be 20
+            $warned | Should -BeNullOrEmpty
+            Assert-EveryIdOnce $output 50
+        }
+
+        It 'reads a file given through a linked folder and by its own path once' -Skip:$IsWindows {
+            $real = Join-Path $TestDrive 'linked-real'
+            $export = Join-Path $real 'a.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 25
+            $link = Join-Path $TestDrive 'linked-link'
+            New-Item -ItemType SymbolicLink -Path $link -Target $real | Out-Null
+            $output = Join-Path $TestDrive 'linked-scored.csv'
+            $summary = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export, (Join-Path $link 'a.csv') -OutputPath $output -ThreadCount 1
+            $summary.RowsScored | Should -Be 25
+            Assert-EveryIdOnce $output 25
+        }
+    }
+
     Context 'run by a scheduler: exit codes' {
         It 'Invoke-ScheduledScoring.ps1 ships in the module folder' {
             $script:ScheduledScript | Should -Exist
