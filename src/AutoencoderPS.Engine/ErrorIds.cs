@@ -171,6 +171,8 @@ namespace AutoencoderPS.Engine
         public const string ScoringStateWriteFailed = "ScoringStateWriteFailed";
         /// <summary>The output exists but the state does not: the job would score every row again.</summary>
         public const string ScoringOutputWithoutState = "ScoringOutputWithoutState";
+        /// <summary>Two of the job's model, inputs, output and state are one file (also through a link or a relative path).</summary>
+        public const string ScoringPathsSameFile = "ScoringPathsSameFile";
         /// <summary>The output file is shorter than the state says.</summary>
         public const string ScoringOutputTruncated = "ScoringOutputTruncated";
         /// <summary>The output could not be written.</summary>

@@ -98,6 +98,7 @@ namespace AutoencoderPS.Errors
             [ScoringStateTooNew] = ErrorCategory.InvalidData,
             [ScoringStateWriteFailed] = ErrorCategory.WriteError,
             [ScoringOutputWithoutState] = ErrorCategory.ResourceExists,
+            [ScoringPathsSameFile] = ErrorCategory.InvalidArgument,
             [ScoringOutputTruncated] = ErrorCategory.InvalidData,
             [ScoringOutputWriteFailed] = ErrorCategory.WriteError,
             [OutputColumnClash] = ErrorCategory.InvalidData,
