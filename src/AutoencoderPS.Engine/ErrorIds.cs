@@ -303,6 +303,8 @@ namespace AutoencoderPS.Engine
         public const string TaskPathInvalid = "TaskPathInvalid";
         /// <summary>A task path is not on the file system.</summary>
         public const string TaskPathNotFileSystem = "TaskPathNotFileSystem";
+        /// <summary>The -Path pattern a task would run with matches other files than the -Path given matches at registration.</summary>
+        public const string TaskPathMismatch = "TaskPathMismatch";
         /// <summary>The pwsh the task would start can't be found.</summary>
         public const string PwshNotFound = "PwshNotFound";
 

@@ -168,6 +168,7 @@ namespace AutoencoderPS.Errors
             [TaskFolderNotFound] = ErrorCategory.ObjectNotFound,
             [TaskPathInvalid] = ErrorCategory.InvalidArgument,
             [TaskPathNotFileSystem] = ErrorCategory.InvalidArgument,
+            [TaskPathMismatch] = ErrorCategory.InvalidResult,
             [PwshNotFound] = ErrorCategory.ObjectNotFound,
 
             // Send-Autoencoder
