@@ -345,6 +345,7 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
             @{ Case = 'a -StatePath that is the model file by a relative path'; State = 'model-relative'; Named = "-ModelPath '*' and -StatePath '*' are one file*would replace the model*" }
             @{ Case = 'a -StatePath that is a link to the model file'; State = 'model-link'; Named = "-ModelPath '*' and -StatePath '*' are one file*would replace the model*"; Links = $true }
             @{ Case = 'an -OutputPath that is the export named by -Path'; State = $null; OutputIs = 'export'; Named = "-OutputPath '*' and -Path '*' are one file*" }
+            @{ Case = 'an -OutputPath that is the export, both relative in a folder named with [ ]'; State = $null; OutputIs = 'export'; Named = "-OutputPath '*' and -Path '*' are one file*"; Brackets = $true }
         ) {
             if ($Links -and $IsWindows) { Set-ItResult -Skipped -Because 'making a symbolic link needs a privilege on Windows'; return }
             $output = Join-Path $dataDir 'o.csv'
@@ -359,8 +360,17 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
                     $arguments.StatePath = $link
                 }
             }
+            $where = $dataDir
+            if ($Brackets) {
+                # The -Path is made a pattern with the folder escaped: the file it names is still the output.
+                $where = Join-Path $TestDrive 'same [y]'
+                [System.IO.Directory]::CreateDirectory($where) | Out-Null
+                Set-Content -LiteralPath (Join-Path $where 'e.csv') -Value 'Host,cpu'
+                $arguments.Path = './e.csv'
+                $arguments.OutputPath = './e.csv'
+            }
             $errs = $null
-            Push-Location -LiteralPath $dataDir
+            Push-Location -LiteralPath $where
             try { Register-AnomalyScoringTask @arguments -ErrorVariable errs -ErrorAction SilentlyContinue }
             finally { Pop-Location }
             $errs | Should -HaveCount 1

@@ -100,11 +100,15 @@ namespace AutoencoderPS.Commands
             }
             WarnIfRowModel(model);
             var paths = new List<string>();
+            var named = new List<JobFiles.Named>();
             foreach (string p in Path)
             {
-                string? pattern = TaskPattern(p);
+                string? pattern = TaskPattern(p, out var files);
                 if (pattern == null) return null;
                 paths.Add(pattern);
+                // A file named without a wildcard, as the file it is (the pattern may hold escapes).
+                if (!WildcardPattern.ContainsWildcardCharacters(p))
+                    named.AddRange(files.Select(file => new JobFiles.Named(JobFileRole.Input, "-Path", file)));
             }
             string? output = Absolute(OutputPath, "OutputPath");
             if (output == null || !FolderExists(output, OutputPath, "OutputPath")) return null;
@@ -116,10 +120,7 @@ namespace AutoencoderPS.Commands
             }
             // The job would refuse every run (the state over the output lost every scored row): refused now. Inputs named
             // without a wildcard are checked; the job skips a wildcard's matches that are its own files.
-            var named = JobFilesNamed(model, output, state ?? IncrementalScoringOptions.DefaultStatePath(output));
-            for (int i = 0; i < Path.Length; i++)
-                if (!WildcardPattern.ContainsWildcardCharacters(Path[i]))
-                    named.Add(new JobFiles.Named(JobFileRole.Input, "-Path", paths[i]));
+            named.InsertRange(0, JobFilesNamed(model, output, state ?? IncrementalScoringOptions.DefaultStatePath(output)));
             if (JobFiles.SameFile(named, IncrementalScoringJob.PathComparison) is { } same)
             {
                 WriteError(EngineError(same, same.Path));
@@ -185,10 +186,12 @@ namespace AutoencoderPS.Commands
         /// user's own text is kept as it was given. A current folder or drive root named 'it's here [x]' was otherwise
         /// part of the pattern ([x] matches "x"): the same -Path matched the exports here and nothing in every run of the
         /// task. The pattern is then checked against -Path: both must match the same files now (TaskPathMismatch
-        /// otherwise), and a pattern that matches nothing yet is registered with a warning. Null after writing the error.
+        /// otherwise), and a pattern that matches nothing yet is registered with a warning. <paramref name="files"/> are the
+        /// files it matches now, or the path made absolute as literal text when it matches none. Null after writing the error.
         /// </summary>
-        private string? TaskPattern(string path)
+        private string? TaskPattern(string path, out IReadOnlyCollection<string> files)
         {
+            files = Array.Empty<string>();
             string? full = Absolute(path, "Path");
             if (full == null) return null;
             string pattern = SuppliedPart(path, out string own) is { } supplied ? Joined(WildcardPattern.Escape(supplied), own) : full;
@@ -208,6 +211,7 @@ namespace AutoencoderPS.Commands
                     (path.IndexOfAny(new[] { '[', ']' }) >= 0 ? " [ ] in -Path make a pattern: write a [ or ] that is part of a name as `[ or `]." : ""));
             else if (!string.Equals(pattern, path, StringComparison.Ordinal))
                 WriteVerbose($"-Path '{path}' is registered as '{pattern}', which matches the same {now.Count} file(s).");
+            files = now.Count > 0 ? now : new[] { full };
             return pattern;
         }
 
