@@ -173,6 +173,8 @@ namespace AutoencoderPS.Engine
         public const string ScoringOutputWithoutState = "ScoringOutputWithoutState";
         /// <summary>The output holds bytes past the state's committed length that no run was writing: the state is older than its output.</summary>
         public const string ScoringStateOutdated = "ScoringStateOutdated";
+        /// <summary>Two of the job's model, inputs, output and state are one file (also through a link or a relative path).</summary>
+        public const string ScoringPathsSameFile = "ScoringPathsSameFile";
         /// <summary>The output file is shorter than the state says.</summary>
         public const string ScoringOutputTruncated = "ScoringOutputTruncated";
         /// <summary>The output could not be written.</summary>
@@ -303,6 +305,8 @@ namespace AutoencoderPS.Engine
         public const string TaskPathInvalid = "TaskPathInvalid";
         /// <summary>A task path is not on the file system.</summary>
         public const string TaskPathNotFileSystem = "TaskPathNotFileSystem";
+        /// <summary>The -Path pattern a task would run with matches other files than the -Path given matches at registration.</summary>
+        public const string TaskPathMismatch = "TaskPathMismatch";
         /// <summary>The pwsh the task would start can't be found.</summary>
         public const string PwshNotFound = "PwshNotFound";
 

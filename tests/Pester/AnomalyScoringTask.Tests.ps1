@@ -129,6 +129,8 @@ BeforeAll {
     New-Item -ItemType Directory -Path $dataDir | Out-Null
     $script:modelPath = Join-Path $dataDir 'web model.aemodel'
     Set-Content -LiteralPath $modelPath -Value 'stand-in model file'
+    # An export for '<dataDir>/*.csv' to match: a -Path that matches no file is registered with a warning of its own.
+    Set-Content -LiteralPath (Join-Path $dataDir 'web export.csv') -Value 'Host,cpu'
 }
 
 AfterAll {
@@ -249,7 +251,7 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
         It 'registering the name again fails without -Force and changes nothing' {
             $before = Get-CrontabText
             $errs = $null
-            Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path $outA -OutputPath $outA -ErrorVariable errs -ErrorAction SilentlyContinue
+            Register-AnomalyScoringTask -Name aeps-test-a -ModelPath $modelPath -Path (Join-Path $dataDir '*.csv') -OutputPath $outA -ErrorVariable errs -ErrorAction SilentlyContinue
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'AnomalyScoringTaskExists,*'
             $errs[0].CategoryInfo.Category | Should -Be 'ResourceExists'
@@ -335,6 +337,54 @@ Describe "Scoring tasks in the user's crontab$skipNote" -Skip:(-not $cronPresent
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
             $errs[0].Exception.Message | Should -Not -BeNullOrEmpty
+            Get-CrontabText | Should -BeExactly $foreignText
+        }
+
+        It 'refuses <Case>: ScoringPathsSameFile naming both parameters' -ForEach @(
+            @{ Case = 'a -StatePath that is the -OutputPath'; State = 'output'; Named = "-OutputPath '*' and -StatePath '*' are one file*the state*would replace the scored rows*" }
+            @{ Case = 'a -StatePath that is the model file by a relative path'; State = 'model-relative'; Named = "-ModelPath '*' and -StatePath '*' are one file*would replace the model*" }
+            @{ Case = 'a -StatePath that is a link to the model file'; State = 'model-link'; Named = "-ModelPath '*' and -StatePath '*' are one file*would replace the model*"; Links = $true }
+            @{ Case = 'an -OutputPath that is the export named by -Path'; State = $null; OutputIs = 'export'; Named = "-OutputPath '*' and -Path '*' are one file*" }
+            @{ Case = 'an -OutputPath that is the export, both relative in a folder named with [ ]'; State = $null; OutputIs = 'export'; Named = "-OutputPath '*' and -Path '*' are one file*"; Brackets = $true }
+        ) {
+            if ($Links -and $IsWindows) { Set-ItResult -Skipped -Because 'making a symbolic link needs a privilege on Windows'; return }
+            $output = Join-Path $dataDir 'o.csv'
+            $export = Join-Path $dataDir 'web export.csv'
+            $arguments = @{ Name = 'aeps-test-same'; ModelPath = $modelPath; Path = $export; OutputPath = ($OutputIs -eq 'export' ? $export : $output) }
+            switch ($State) {
+                'output' { $arguments.StatePath = $output }
+                'model-relative' { $arguments.StatePath = './web model.aemodel' }
+                'model-link' {
+                    $link = Join-Path $TestDrive 'state-link.json'
+                    if (-not (Test-Path -LiteralPath $link)) { New-Item -ItemType SymbolicLink -Path $link -Target $modelPath | Out-Null }
+                    $arguments.StatePath = $link
+                }
+            }
+            $where = $dataDir
+            if ($Brackets) {
+                # The -Path is made a pattern with the folder escaped: the file it names is still the output.
+                $where = Join-Path $TestDrive 'same [y]'
+                [System.IO.Directory]::CreateDirectory($where) | Out-Null
+                Set-Content -LiteralPath (Join-Path $where 'e.csv') -Value 'Host,cpu'
+                $arguments.Path = './e.csv'
+                $arguments.OutputPath = './e.csv'
+            }
+            $errs = $null
+            Push-Location -LiteralPath $where
+            try { Register-AnomalyScoringTask @arguments -ErrorVariable errs -ErrorAction SilentlyContinue }
+            finally { Pop-Location }
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ScoringPathsSameFile,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $errs[0].Exception.Message | Should -BeLike $Named
+            Get-CrontabText | Should -BeExactly $foreignText
+        }
+
+        It 'registers a -Path that matches no file now, with a warning that says each run fails until one does' {
+            $missing = Join-Path $dataDir 'not yet/*.csv'
+            $null = Register-AnomalyScoringTask -Name aeps-test-none -ModelPath $modelPath -Path $missing -OutputPath (Join-Path $dataDir 'o.csv') -WhatIf `
+                -WarningVariable warned -WarningAction SilentlyContinue
+            "$warned" | Should -BeLike "*-Path '$missing' matches no file now*each run fails*until a file matches it*"
             Get-CrontabText | Should -BeExactly $foreignText
         }
 
@@ -463,6 +513,54 @@ exit 1
             $bound.OutputPath | Should -BeExactly $out
             $bound.StatePath | Should -BeExactly $state
             $bound.Format | Should -BeExactly $Format
+        }
+
+        It 'registers -Path from <How> in a folder named with [ ] so that the job finds what -Path finds now, and reads the other paths literally' -ForEach @(
+            @{ How = 'a drive whose root it is'; Drive = $true }
+            @{ How = 'a relative path'; Drive = $false }
+        ) {
+            # The folder: its [x] is a pattern to PowerShell ("x"), and only the part PowerShell supplies may be escaped.
+            $odd = Join-Path $TestDrive "it's here [x] $($Drive ? 'drive' : 'relative')"
+            [System.IO.Directory]::CreateDirectory((Join-Path $odd 'ex ports')) | Out-Null
+            $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            New-MetricRow -Count 200 -AsText | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
+            $staged = Join-Path $TestDrive 'bracket-staged.aemodel'
+            Export-Autoencoder -Model $model -Path $staged -Force
+            [System.IO.File]::Copy($staged, (Join-Path $odd 'm.aemodel'), $true)
+            New-MetricRow -Count 12 -Seed 5 -AsText | Export-Csv -LiteralPath (Join-Path $odd 'ex ports/a.csv') -NoTypeInformation
+
+            $name = "aeps-test-bracket-$($Drive ? 'drive' : 'relative')"
+            if ($Drive) {
+                New-PSDrive -Name AEPSBRACKET -PSProvider FileSystem -Root $odd -Scope Global | Out-Null
+                try {
+                    $here = @(Test-Anomaly -Model $model -Path 'AEPSBRACKET:/ex ports/*.csv')
+                    $task = Register-AnomalyScoringTask -Name $name -ModelPath 'AEPSBRACKET:/m.aemodel' -Path 'AEPSBRACKET:/ex ports/*.csv' `
+                        -OutputPath 'AEPSBRACKET:/scored.csv' -StatePath 'AEPSBRACKET:/job [1].json' -PassThru -WarningAction SilentlyContinue
+                }
+                finally { Remove-PSDrive -Name AEPSBRACKET -Scope Global }
+            }
+            else {
+                Push-Location -LiteralPath $odd
+                try {
+                    $here = @(Test-Anomaly -Model $model -Path './ex ports/*.csv')
+                    $task = Register-AnomalyScoringTask -Name $name -ModelPath './m.aemodel' -Path './ex ports/*.csv' -OutputPath './scored.csv' `
+                        -StatePath './job [1].json' -PassThru -WarningAction SilentlyContinue
+                }
+                finally { Pop-Location }
+            }
+            $here | Should -HaveCount 12 -Because 'the same -Path finds the export in this session'
+
+            # The installed line, run as cron runs it: it scores the export (before, every run ended "No file matches",
+            # exit code 2), into the files named literally.
+            $line = @((Get-CrontabText) -split "`n" | Where-Object { $_ -notlike '#*' -and $_ -like "*$name.log*" })
+            $line | Should -HaveCount 1
+            Invoke-AsCron (Get-CronCommand ($utf8.GetString($latin1.GetBytes($line[0])))) |
+                Should -BeIn @(0, 1) -Because (Get-Content -LiteralPath $task.LogPath -Raw -ErrorAction SilentlyContinue)
+            @(Import-Csv -LiteralPath (Join-Path $odd 'scored.csv')) | Should -HaveCount 12
+            Test-Path -LiteralPath (Join-Path $odd 'job [1].json') | Should -BeTrue
+            $task.Path | Should -Be @("$([WildcardPattern]::Escape($odd))/ex ports/*.csv")
+            $task.ModelPath | Should -BeExactly (Join-Path $odd 'm.aemodel')
+            $task.StatePath | Should -BeExactly (Join-Path $odd 'job [1].json')
         }
 
         It 'runs the real scheduled job: the installed line scores a growing export, once per row' {

@@ -888,6 +888,117 @@ Describe 'Invoke-AnomalyScoring' {
         }
     }
 
+    Context 'one file by two names, and two of the job''s files that are one' {
+        It 'reads a link and the file it leads to once: latest.csv beside the dated exports, and pointed at the next one, scores each row once' -Skip:$IsWindows {
+            # An exporter's folder: dated files and latest.csv, a link to the newest, scored with -Path '<folder>/*.csv'.
+            $folder = Join-Path $TestDrive 'latest-link'
+            $output = Join-Path $TestDrive 'latest-link-scored.csv'
+            $job = @{ ModelPath = $script:ModelPath; Path = (Join-Path $folder '*.csv'); OutputPath = $output; ThreadCount = 1 }
+            $day1 = Join-Path $folder 'export-day1.csv'
+            $latest = Join-Path $folder 'latest.csv'
+            Write-MetricCsv -Path $day1 -FirstId 1 -Count 30
+            New-Item -ItemType SymbolicLink -Path $latest -Target $day1 | Out-Null
+
+            $first = Invoke-AnomalyScoring @job -Verbose 4>&1 | Tee-Object -Variable said | Where-Object { $_ -is [AutoencoderPS.Engine.Scoring.Incremental.AnomalyScoringSummary] }
+            $first.RowsScored | Should -Be 30
+            $first.Files | Should -Be 1
+            Assert-EveryIdOnce $output 30
+            @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "*'$day1' and '$latest' are one file*" }) | Should -HaveCount 1
+            @(Import-Csv -LiteralPath $output | Where-Object SourceFile -NE $day1) | Should -HaveCount 0
+
+            # The next day: a new file, and the link pointed at it. Nothing is "rotated or replaced", nothing scored twice.
+            $day2 = Join-Path $folder 'export-day2.csv'
+            Write-MetricCsv -Path $day2 -FirstId 31 -Count 20
+            Remove-Item -LiteralPath $latest
+            New-Item -ItemType SymbolicLink -Path $latest -Target $day2 | Out-Null
+            $second = Invoke-AnomalyScoring @job -WarningVariable warned -WarningAction SilentlyContinue
+            $second.RowsScored | Should -Be 20
+            $warned | Should -BeNullOrEmpty
+            Assert-EveryIdOnce $output 50
+        }
+
+        It 'reads a file given through a linked folder and by its own path once' -Skip:$IsWindows {
+            $real = Join-Path $TestDrive 'linked-real'
+            $export = Join-Path $real 'a.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 25
+            $link = Join-Path $TestDrive 'linked-link'
+            New-Item -ItemType SymbolicLink -Path $link -Target $real | Out-Null
+            $output = Join-Path $TestDrive 'linked-scored.csv'
+            $summary = Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export, (Join-Path $link 'a.csv') -OutputPath $output -ThreadCount 1
+            $summary.RowsScored | Should -Be 25
+            Assert-EveryIdOnce $output 25
+        }
+
+        It 'refuses <Case> before anything is written: ScoringPathsSameFile naming both parameters and the file, exit code 2' -ForEach @(
+            @{ Case = '-StatePath the same file as -OutputPath'; State = 'out'; Output = 'out'; Shared = 'out'; Named = '-OutputPath', '-StatePath' }
+            @{ Case = '-StatePath the same file as a new -OutputPath'; State = 'out'; Output = 'out'; Shared = 'out'; Named = '-OutputPath', '-StatePath'; Fresh = $true }
+            @{ Case = '-StatePath the output by a relative path'; State = 'out-relative'; Output = 'out'; Shared = 'out'; Named = '-OutputPath', '-StatePath' }
+            @{ Case = '-StatePath a link to the output'; State = 'out-link'; Output = 'out'; Shared = 'out'; Named = '-OutputPath', '-StatePath'; Links = $true }
+            @{ Case = '-StatePath the model file'; State = 'model'; Output = 'out'; Shared = 'model'; Named = '-ModelPath', '-StatePath' }
+            @{ Case = '-OutputPath the model file'; Output = 'model'; Shared = 'model'; Named = '-ModelPath', '-OutputPath' }
+            @{ Case = '-OutputPath the export named by -Path'; Output = 'export'; Shared = 'export'; Named = '-OutputPath', '-Path' }
+        ) {
+            if ($Links -and $IsWindows) { Set-ItResult -Skipped -Because 'making a symbolic link needs a privilege on Windows'; return }
+            $folder = Join-Path $TestDrive "same-file-$($Case -replace '\W', '-')"
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            $model = Join-Path $folder 'host.aemodel'
+            Copy-Item -LiteralPath $script:ModelPath -Destination $model
+            $out = Join-Path $folder 'scored.csv'
+            # A first run (the state written over the scored rows lost them all), or an output with rows of earlier runs.
+            if (-not $Fresh) { Set-Content -LiteralPath $out -Value 'rows scored before' }
+            $files = @{ out = $out; model = $model; export = $export }
+            if ($State -eq 'out-link') { New-Item -ItemType SymbolicLink -Path (Join-Path $folder 'state.json') -Target $out | Out-Null }
+            $run = @{ ModelPath = $model; Path = $export; ThreadCount = 1; OutputPath = $files[$Output] }
+            switch ($State) {
+                'out-relative' { $run.StatePath = './sub/../scored.csv' }
+                'out-link' { $run.StatePath = Join-Path $folder 'state.json' }
+                $null { }
+                default { $run.StatePath = $files[$State] }
+            }
+            $before = Get-ChildItem -LiteralPath $folder -Recurse | ForEach-Object { "$($_.Name) $((Get-FileHash -LiteralPath $_.FullName -ErrorAction SilentlyContinue).Hash)" }
+
+            $caught = $null
+            Push-Location -LiteralPath $folder
+            try { Invoke-AnomalyScoring @run } catch { $caught = $_ }
+            finally { Pop-Location }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringPathsSameFile,*'
+            $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $caught.Exception.Message | Should -BeLike "*$($Named[0]) '*' and $($Named[1]) '*' are one file*Nothing was written.*"
+            $caught.Exception.Message | Should -BeLike "*'$($files[$Shared])'*"
+            $LASTEXITCODE | Should -Be 2
+            # Every file as it was: no state, no lock, the output's old rows, the model.
+            Get-ChildItem -LiteralPath $folder -Recurse | ForEach-Object { "$($_.Name) $((Get-FileHash -LiteralPath $_.FullName -ErrorAction SilentlyContinue).Hash)" } |
+                Should -Be $before
+        }
+
+        It 'skips the model file when a wildcard reaches it, as it skips its own output and state' {
+            $folder = Join-Path $TestDrive 'wildcard-model'
+            Write-MetricCsv -Path (Join-Path $folder 'metrics.csv') -FirstId 1 -Count 5
+            $model = Join-Path $folder 'host.aemodel'
+            Copy-Item -LiteralPath $script:ModelPath -Destination $model
+            $summary = Invoke-AnomalyScoring -ModelPath $model -Path (Join-Path $folder '*') -OutputPath (Join-Path $folder 'scored.csv') -ThreadCount 1 -ErrorVariable errs
+            $errs | Should -BeNullOrEmpty
+            $summary.FilesFailed | Should -Be 0
+            $summary.RowsScored | Should -Be 5
+        }
+
+        It 'says an -OutputPath that is a link to nothing is one, and creates nothing' -Skip:$IsWindows {
+            $folder = Join-Path $TestDrive 'output-dangling'
+            $export = Join-Path $folder 'metrics.csv'
+            Write-MetricCsv -Path $export -FirstId 1 -Count 5
+            $output = Join-Path $folder 'scored.csv'
+            New-Item -ItemType SymbolicLink -Path $output -Target (Join-Path $folder 'gone/missing.csv') | Out-Null
+            $caught = $null
+            try { Invoke-AnomalyScoring -ModelPath $script:ModelPath -Path $export -OutputPath $output -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringOutputWriteFailed,*'
+            $caught.TargetObject | Should -Be $output
+            $caught.Exception.Message | Should -BeLike "*'$output' is a symbolic link to nothing*"
+            $caught.Exception.Message | Should -Not -BeLike '*exists, but its scoring state does not*'
+            Test-Path -LiteralPath "$output.state.json" | Should -BeFalse
+        }
+    }
+
     Context 'run by a scheduler: exit codes' {
         It 'Invoke-ScheduledScoring.ps1 ships in the module folder' {
             $script:ScheduledScript | Should -Exist

@@ -98,6 +98,8 @@ namespace AutoencoderPS.Tests
     $script:modelPath = Join-Path $dataDir 'web.aemodel'
     Set-Content -LiteralPath $modelPath -Value 'stand-in model file'
     $script:outPath = Join-Path $dataDir 'out.csv'
+    # An export for -Path to match: one that matches no file is registered with a warning of its own.
+    Set-Content -LiteralPath (Join-Path $dataDir 'export.csv') -Value 'Host,cpu'
 
     function Register-Memory {
         [CmdletBinding()]

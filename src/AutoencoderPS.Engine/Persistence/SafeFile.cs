@@ -109,6 +109,63 @@ namespace AutoencoderPS.Engine.Persistence
             };
         }
 
+        // How many links one path may lead through (Linux's limit, MAXSYMLINKS): more is a loop.
+        private const int MaxLinks = 40;
+
+        /// <summary>
+        /// The path of the file <paramref name="path"/> reaches: absolute, with every symbolic link on the way followed, a
+        /// folder's as well as the file's (link/sub/a.csv, where link is a link to real, is real/sub/a.csv), so that two
+        /// names of one file give one path. ".." in the path given goes back a part before any link is followed, as .NET
+        /// and PowerShell take it (link/../a.csv is the a.csv beside the link: the file they open); ".." in a link's
+        /// target as the system takes it, from the target. A link to nothing, a loop, or a part that can't be read ends the walk there: the
+        /// rest is given as it is (opening it fails and says why). Hard links are other names the file has for good, not
+        /// followed here.
+        /// </summary>
+        public static string RealPath(string path)
+        {
+            string pending;
+            try { pending = Path.GetFullPath(path); }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is PathTooLongException) { return path; }
+            string root = Path.GetPathRoot(pending) ?? "";
+            var rest = new System.Collections.Generic.Queue<string>(Parts(pending.Substring(root.Length)));
+            string current = root;
+            int links = 0;
+            while (rest.Count > 0)
+            {
+                string part = rest.Dequeue();
+                if (part == ".") continue;
+                if (part == "..")
+                {
+                    current = Path.GetDirectoryName(current) ?? current;
+                    continue;
+                }
+                string next = Path.Combine(current, part);
+                string? target;
+                try { target = new FileInfo(next).LinkTarget; }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { target = null; }
+                if (target == null || ++links > MaxLinks || Inspect(next, followLinks: true) == FileKind.Missing)
+                {
+                    // Not a link (or a link to nothing, or one too many): the path goes on from here as it is written.
+                    current = next;
+                    continue;
+                }
+                // The link's target, relative to the link's folder, is walked in its turn: its own parts may be links.
+                var after = rest.ToArray();
+                rest.Clear();
+                if (Path.IsPathRooted(target))
+                {
+                    current = Path.GetPathRoot(target) ?? "";
+                    target = target.Substring(current.Length);
+                }
+                foreach (var p in Parts(target)) rest.Enqueue(p);
+                foreach (var p in after) rest.Enqueue(p);
+            }
+            return current;
+        }
+
+        private static string[] Parts(string path) =>
+            path.Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+
         private static string DescribeType(int type) => type switch
         {
             LinkType => "a symbolic link",

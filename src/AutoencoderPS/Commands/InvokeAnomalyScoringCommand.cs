@@ -65,14 +65,30 @@ namespace AutoencoderPS.Commands
 
             int unresolved = 0;
             var files = new List<string>();
-            foreach (var path in ParameterSetName == LiteralPathSet ? LiteralPath : Path)
+            bool literal = ParameterSetName == LiteralPathSet;
+            var named = JobFilesNamed(model, output, state);
+            string modelFile = SafeFile.RealPath(model);
+            foreach (var path in literal ? LiteralPath : Path)
             {
                 var errors = new List<ErrorRecord>();
-                var found = ResolveFiles(new[] { path }, ParameterSetName == LiteralPathSet, "Input", "file", errors);
+                var found = ResolveFiles(new[] { path }, literal, "Input", "file", errors);
                 foreach (var error in errors) Report(() => WriteError(error));
                 if (found.Count == 0) unresolved++;
+                if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
+                    named.AddRange(found.Select(file => new JobFiles.Named(JobFileRole.Input, literal ? "-LiteralPath" : "-Path", file)));
+                else
+                {
+                    // A wildcard that reaches the model file ('<folder>/*'): not an input, as the job's own output and state are not.
+                    foreach (var file in found.Where(file => string.Equals(SafeFile.RealPath(file), modelFile, IncrementalScoringJob.PathComparison)))
+                        Report(() => WriteVerbose($"Skipping '{file}': it is the model file (-ModelPath)."));
+                    found = found.Where(file => !string.Equals(SafeFile.RealPath(file), modelFile, IncrementalScoringJob.PathComparison)).ToList();
+                }
                 files.AddRange(found);
             }
+            // Two of the job's files that are one file (the state over the output lost every scored row): refused before
+            // anything is written, also under -WhatIf.
+            if (JobFiles.SameFile(named, IncrementalScoringJob.PathComparison) is { } same)
+                Fail(EngineError(same, same.Path), AnomalyScoringExitCode.Failed);
 
             if (!ShouldProcess(output, $"Append the scores of the new rows of {files.Count} file(s), state '{state}'"))
             {
@@ -121,8 +137,8 @@ namespace AutoencoderPS.Commands
                 }
                 catch (AutoencoderException e)
                 {
-                    // A model this job can't score: the model file is what is wrong.
-                    Fail(EngineError(e, model), AnomalyScoringExitCode.Failed);
+                    // A model this job can't score: the model file is what is wrong (or the two files that are one).
+                    Fail(EngineError(e, e is JobFilesClashException clash ? clash.Path : model), AnomalyScoringExitCode.Failed);
                 }
 
                 try

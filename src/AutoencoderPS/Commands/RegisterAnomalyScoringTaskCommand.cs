@@ -7,6 +7,7 @@ using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
 using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Scheduling;
+using AutoencoderPS.Engine.Scoring.Incremental;
 using AutoencoderPS.Errors;
 
 namespace AutoencoderPS.Commands
@@ -99,11 +100,15 @@ namespace AutoencoderPS.Commands
             }
             WarnIfRowModel(model);
             var paths = new List<string>();
+            var named = new List<JobFiles.Named>();
             foreach (string p in Path)
             {
-                string? full = Absolute(p, "Path");
-                if (full == null) return null;
-                paths.Add(full);
+                string? pattern = TaskPattern(p, out var files);
+                if (pattern == null) return null;
+                paths.Add(pattern);
+                // A file named without a wildcard, as the file it is (the pattern may hold escapes).
+                if (!WildcardPattern.ContainsWildcardCharacters(p))
+                    named.AddRange(files.Select(file => new JobFiles.Named(JobFileRole.Input, "-Path", file)));
             }
             string? output = Absolute(OutputPath, "OutputPath");
             if (output == null || !FolderExists(output, OutputPath, "OutputPath")) return null;
@@ -112,6 +117,14 @@ namespace AutoencoderPS.Commands
             {
                 state = Absolute(StatePath, "StatePath");
                 if (state == null || !FolderExists(state, StatePath, "StatePath")) return null;
+            }
+            // The job would refuse every run (the state over the output lost every scored row): refused now. Inputs named
+            // without a wildcard are checked; the job skips a wildcard's matches that are its own files.
+            named.InsertRange(0, JobFilesNamed(model, output, state ?? IncrementalScoringOptions.DefaultStatePath(output)));
+            if (JobFiles.SameFile(named, IncrementalScoringJob.PathComparison) is { } same)
+            {
+                WriteError(EngineError(same, same.Path));
+                return null;
             }
             if (Delimiter != null)
             {
@@ -167,7 +180,94 @@ namespace AutoencoderPS.Commands
             return false;
         }
 
-        /// <summary>A file-system path made absolute (cron and Task Scheduler start jobs in another folder); wildcards are kept.</summary>
+        /// <summary>
+        /// A -Path made absolute for the task, still a pattern the job expands on every run: the part PowerShell supplies
+        /// (the current folder, a drive's root, the home folder) is escaped as literal text (WildcardPattern.Escape), the
+        /// user's own text is kept as it was given. A current folder or drive root named 'it's here [x]' was otherwise
+        /// part of the pattern ([x] matches "x"): the same -Path matched the exports here and nothing in every run of the
+        /// task. The pattern is then checked against -Path: both must match the same files now (TaskPathMismatch
+        /// otherwise), and a pattern that matches nothing yet is registered with a warning. <paramref name="files"/> are the
+        /// files it matches now, or the path made absolute as literal text when it matches none. Null after writing the error.
+        /// </summary>
+        private string? TaskPattern(string path, out IReadOnlyCollection<string> files)
+        {
+            files = Array.Empty<string>();
+            string? full = Absolute(path, "Path");
+            if (full == null) return null;
+            string pattern = SuppliedPart(path, out string own) is { } supplied ? Joined(WildcardPattern.Escape(supplied), own) : full;
+            var now = Matches(path);
+            var registered = Matches(pattern);
+            if (!now.SetEquals(registered))
+            {
+                WriteError(ErrorCatalog.Record(new InvalidOperationException(
+                        $"-Path '{path}' matches {now.Count} file(s) here, but the pattern the task would run with, '{pattern}', matches {registered.Count}" +
+                        $"{(registered.Count > 0 ? $" ('{registered.OrderBy(f => f, StringComparer.Ordinal).First()}'...)" : "")}. Give -Path as a full path, " +
+                        "with any [ ] * ? that are part of a folder's name escaped with a backtick (WildcardPattern.Escape)."),
+                    ErrorIds.TaskPathMismatch, path));
+                return null;
+            }
+            if (now.Count == 0)
+                WriteWarning($"-Path '{path}' matches no file now. The task runs with '{pattern}', and each run fails (InputFileNotFound, exit code 2) until a file matches it." +
+                    (path.IndexOfAny(new[] { '[', ']' }) >= 0 ? " [ ] in -Path make a pattern: write a [ or ] that is part of a name as `[ or `]." : ""));
+            else if (!string.Equals(pattern, path, StringComparison.Ordinal))
+                WriteVerbose($"-Path '{path}' is registered as '{pattern}', which matches the same {now.Count} file(s).");
+            files = now.Count > 0 ? now : new[] { full };
+            return pattern;
+        }
+
+        // The part of a path PowerShell supplies before the user's own text (own): the current folder for a relative path,
+        // a drive's root (or its current folder, for Y:x), the home folder for ~. Null when the path is all the user's:
+        // absolute on the file system ('/srv/x', 'C:\x', a UNC path) or provider-qualified.
+        private string? SuppliedPart(string path, out string own)
+        {
+            own = path;
+            if (SessionState.Path.IsProviderQualified(path)) return null;
+            if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+            {
+                own = path.Substring(1);
+                return SessionState.Path.CurrentLocation.Provider.Home;
+            }
+            if (SessionState.Path.IsPSAbsolute(path, out string drive))
+            {
+                int colon = path.IndexOf(':');
+                if (string.IsNullOrEmpty(drive) || colon <= 0 || !string.Equals(path.Substring(0, colon), drive, StringComparison.OrdinalIgnoreCase)) return null;
+                var info = SessionState.Drive.Get(drive);
+                own = path.Substring(colon + 1);
+                bool rooted = own.Length > 0 && (own[0] == '/' || own[0] == '\\');
+                return rooted || string.IsNullOrEmpty(info.CurrentLocation) ? info.Root : System.IO.Path.Combine(info.Root, info.CurrentLocation);
+            }
+            return SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        }
+
+        // An escaped folder and the user's own text after it, "." and ".." taken out as PowerShell takes them out of a
+        // provider path. Escaping adds no separator, so a ".." of the user's goes back over an escaped part whole.
+        private static string Joined(string escapedFolder, string own)
+        {
+            string root = System.IO.Path.GetPathRoot(escapedFolder) ?? "";
+            var parts = new List<string>();
+            foreach (var part in (escapedFolder.Substring(root.Length) + "/" + own).Split('/', '\\'))
+            {
+                if (part.Length == 0 || part == ".") continue;
+                if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+                parts.Add(part);
+            }
+            if (parts.Count == 0) return root;
+            return root.TrimEnd('/', '\\') + System.IO.Path.DirectorySeparatorChar + string.Join(System.IO.Path.DirectorySeparatorChar, parts);
+        }
+
+        // What a -Path matches here, as the job resolves it (Invoke-AnomalyScoring -Path): none when nothing does.
+        private HashSet<string> Matches(string path)
+        {
+            try { return new HashSet<string>(SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _), StringComparer.FromComparison(IncrementalScoringJob.PathComparison)); }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
+                                      e is ProviderNotFoundException || e is WildcardPatternException || e is ArgumentException ||
+                                      e is NotSupportedException || e is IOException || e is UnauthorizedAccessException)
+            {
+                return new HashSet<string>(StringComparer.FromComparison(IncrementalScoringJob.PathComparison));
+            }
+        }
+
+        /// <summary>A file-system path made absolute (cron and Task Scheduler start jobs in another folder), as literal text: the job reads -ModelPath, -OutputPath and -StatePath literally.</summary>
         private string? Absolute(string path, string parameter)
         {
             try

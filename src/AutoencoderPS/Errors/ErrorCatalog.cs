@@ -99,6 +99,7 @@ namespace AutoencoderPS.Errors
             [ScoringStateWriteFailed] = ErrorCategory.WriteError,
             [ScoringOutputWithoutState] = ErrorCategory.ResourceExists,
             [ScoringStateOutdated] = ErrorCategory.InvalidData,
+            [ScoringPathsSameFile] = ErrorCategory.InvalidArgument,
             [ScoringOutputTruncated] = ErrorCategory.InvalidData,
             [ScoringOutputWriteFailed] = ErrorCategory.WriteError,
             [OutputColumnClash] = ErrorCategory.InvalidData,
@@ -168,6 +169,7 @@ namespace AutoencoderPS.Errors
             [TaskFolderNotFound] = ErrorCategory.ObjectNotFound,
             [TaskPathInvalid] = ErrorCategory.InvalidArgument,
             [TaskPathNotFileSystem] = ErrorCategory.InvalidArgument,
+            [TaskPathMismatch] = ErrorCategory.InvalidResult,
             [PwshNotFound] = ErrorCategory.ObjectNotFound,
 
             // Send-Autoencoder

@@ -104,6 +104,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AnOutputThatIsALinkToNothingIsSaidToBeOneAndNothingIsCreated()
+        {
+            if (OperatingSystem.IsWindows()) return;
+            string input = Input();
+            string output = temp.File("scored.csv");
+            string missing = temp.File("elsewhere/missing.csv");
+            File.CreateSymbolicLink(output, missing);
+
+            var e = Assert.Throws<AutoencoderException>(() => Run(output, new RecordingObserver(), input));
+            // Not "the output exists, but its scoring state does not": what is there is a link, to nothing.
+            Assert.Equal(ErrorIds.ScoringOutputWriteFailed, e.ErrorId);
+            Assert.Contains("a symbolic link to nothing", e.Message);
+            Assert.False(File.Exists(missing));
+            Assert.False(File.Exists(output + ".state.json"));
+        }
+
+        [Fact]
         public void AStateThatIsALinkIsRefused()
         {
             if (OperatingSystem.IsWindows()) return;

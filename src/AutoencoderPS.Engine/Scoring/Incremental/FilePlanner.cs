@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.Win32.SafeHandles;
 using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Persistence;
 
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
@@ -110,7 +111,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     }
 
     /// <summary>
-    /// Decides where each input file of a run continues: a file continues its own state entry when it has the same path,
+    /// Decides where each input file of a run continues: a file continues its own state entry when it has the same path (the path it leads to, links followed),
     /// is at least as long and holds the same bytes up to the entry's offset (its first bytes and those just before the
     /// offset, see <see cref="Continues"/>); a file renamed by log rotation (app.log -> app.log.1) continues the entry whose
     /// file is gone or replaced when it holds that entry's bytes the same way; any other file is new and is scored from its
@@ -135,14 +136,16 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>
         /// Opens <paramref name="files"/> (but not the run's <paramref name="own"/> files)
         /// and matches each with the state entry it continues; a file that can't be opened, or is not a regular file (a FIFO, a device, a link to one), goes to <paramref name="fail"/>.
-        /// The files come back in order of their full path; the caller puts them in the order to score them
+        /// Each file is planned once, under the path its names lead to, links followed (<see cref="NamesByFile"/>); so are
+        /// the <paramref name="own"/> files compared. The files come back in order of that path; the caller puts them in the order to score them
         /// (<see cref="ScoringOrder"/>) once it has read what that needs (a new file's first row).
         /// </summary>
         public (List<FilePlan> Files, int Considered) Plan(IReadOnlyList<string> files, IEnumerable<string> own, Action<string, Exception> fail)
         {
-            var ownPaths = new HashSet<string>(own, comparer);
+            var ownPaths = new HashSet<string>(own.Select(SafeFile.RealPath), comparer);
             int considered = 0;
-            var paths = files.Select(Path.GetFullPath).Distinct(comparer).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var names = NamesByFile(files);
+            var paths = names.Keys.OrderBy(p => p, StringComparer.Ordinal).ToList();
             var plans = new List<FilePlan>();
             foreach (var path in paths)
             {
@@ -152,17 +155,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     continue;
                 }
                 considered++;
+                // Refused under the name it was given: "'zero.csv' is a symbolic link to a character device", not "'/dev/zero' is ...".
+                string given = names[path][0];
                 try
                 {
                     // A FIFO would block the open (and the run, holding the lock) until something writes to it; a device
                     // such as /dev/zero never ends: a failed input, as one that can't be opened.
-                    CsvSource.RequireRegularFile(path);
+                    CsvSource.RequireRegularFile(given);
                     var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                     plans.Add(new FilePlan(path, handle, RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle)));
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
                 {
-                    fail(path, e);
+                    fail(given, e);
                 }
             }
 
@@ -210,8 +215,19 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     state.Files.Add(adopted);
                     plan.Entry = adopted;
                     plan.Matched = true;
-                    observer.Verbose($"File '{plan.Path}' is '{moved.Path}' renamed (same bytes up to there): continuing at byte {moved.Offset:N0}.");
+                    observer.Verbose(names[plan.Path].Contains(moved.Path)
+                        ? $"File '{plan.Path}' was kept under the name '{moved.Path}', a link to it: it goes on at byte {moved.Offset:N0}, under its own path."
+                        : $"File '{plan.Path}' is '{moved.Path}' renamed (same bytes up to there): continuing at byte {moved.Offset:N0}.");
                 }
+            }
+            // An entry under a link's name (kept by a version that knew inputs by the names given) that no file of the run
+            // went on from: the file the link leads to now has, or gets, its own entry, and the link's would only ever
+            // match the file it led to before.
+            var links = new HashSet<string>(names.SelectMany(n => n.Value).Where(n => !current.Contains(n)), comparer);
+            foreach (var link in state.Files.Where(e => links.Contains(e.Path)).ToList())
+            {
+                state.Files.Remove(link);
+                observer.Verbose($"Forgetting the entry of '{link.Path}': it is a link, and the job keeps each file under the path it leads to.");
             }
             // 3. Entries of files gone for good (not at their path, not an input of this run, nothing scored for
             // ScoringState.ForgetGoneFilesAfter) are forgotten; not when their folder is not there either (a share offline,
@@ -224,6 +240,34 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 observer.Verbose($"Forgetting '{gone.Path}': it is gone, and nothing was scored from it since {gone.UpdatedUtc:u}.");
             }
             return (plans, considered);
+        }
+
+        /// <summary>
+        /// The run's files, each once, by the file its names lead to (<see cref="SafeFile.RealPath"/>), with the names
+        /// given for it (full paths). latest.csv, a link to export-day1.csv, and export-day1.csv are one file, read once
+        /// and kept in the state under export-day1.csv: when the link is pointed at the next day's file, that file is
+        /// new, and export-day1.csv goes on from its own entry; a link's entry would have been "replaced" and the
+        /// day's rows scored again. Said with -Verbose.
+        /// </summary>
+        private Dictionary<string, List<string>> NamesByFile(IReadOnlyList<string> files)
+        {
+            var names = new Dictionary<string, List<string>>(comparer);
+            foreach (var file in files)
+            {
+                string full = Path.GetFullPath(file);
+                string real = SafeFile.RealPath(full);
+                if (!names.TryGetValue(real, out var given)) names[real] = given = new List<string>();
+                if (!given.Contains(full, comparer)) given.Add(full);
+            }
+            foreach (var (real, given) in names)
+            {
+                var others = given.Where(n => !string.Equals(n, real, comparison)).ToList();
+                if (given.Count > 1)
+                    observer.Verbose($"{string.Join(" and ", given.Select(n => $"'{n}'"))} are one file, '{real}': it is read once.");
+                else if (others.Count > 0)
+                    observer.Verbose($"'{others[0]}' leads to '{real}' (through a link): the file is read, and kept in the state, under that path.");
+            }
+            return names;
         }
 
         /// <summary>

@@ -71,6 +71,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             batchSize = model.RowsPerBatch(options.BatchSize);
             outputPath = Path.GetFullPath(options.OutputPath);
             statePath = Path.GetFullPath(options.StatePath);
+            if (JobFiles.SameFile(new[] { new JobFiles.Named(JobFileRole.Output, "-OutputPath", outputPath), new JobFiles.Named(JobFileRole.State, "-StatePath", statePath) },
+                    PathComparison) is { } same) throw same;
         }
 
         /// <summary>Paths compare without case on Windows and macOS, with case elsewhere.</summary>
@@ -153,8 +155,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             string delimiter = options.Csv.EffectiveDelimiter;
             if (loaded == null)
             {
+                // A link there (to nothing, or to a file) is not an output with rows: opening it refuses it and says what it is.
                 var existing = new FileInfo(outputPath);
-                if (existing.Exists && existing.Length > 0)
+                if (existing.Exists && existing.LinkTarget == null && existing.Length > 0)
                     throw new AutoencoderException(ErrorIds.ScoringOutputWithoutState,
                         $"The output '{outputPath}' exists, but its scoring state '{statePath}' does not, so there is no telling which rows it " +
                         "holds. Give another -OutputPath, move the file away, or give the -StatePath that belongs to it.");

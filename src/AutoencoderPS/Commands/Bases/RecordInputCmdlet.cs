@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Text;
 using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Csv;
+using AutoencoderPS.Engine.Persistence;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Features.Windows;
 using AutoencoderPS.Engine.Text;
@@ -140,22 +141,8 @@ namespace AutoencoderPS.Commands
             return resolved.Select(k => k!.Value).ToList();
         }
 
-        /// <summary>A path with every link followed, so that a link to a file is that file.</summary>
-        protected static string RealPath(string path)
-        {
-            try
-            {
-                string full = System.IO.Path.GetFullPath(path);
-                string? folder = System.IO.Path.GetDirectoryName(full);
-                if (folder != null && Directory.Exists(folder))
-                {
-                    var real = new DirectoryInfo(folder).ResolveLinkTarget(true)?.FullName ?? folder;
-                    full = System.IO.Path.Combine(real, System.IO.Path.GetFileName(full));
-                }
-                return File.Exists(full) ? File.ResolveLinkTarget(full, true)?.FullName ?? full : full;
-            }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException) { return path; }
-        }
+        /// <summary>A path with every link followed, so that a link to a file is that file (<see cref="SafeFile.RealPath"/>).</summary>
+        protected static string RealPath(string path) => SafeFile.RealPath(path);
 
         private readonly FailedRowRun failedRun = new FailedRowRun();
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using AutoencoderPS.Engine.Scheduling;
@@ -64,6 +65,18 @@ namespace AutoencoderPS.Commands
         [Parameter]
         [ValidateRange(0.5, 0.999999999)]
         public double ProbabilityThreshold { get; set; } = AnomalyLikelihood.DefaultThreshold;
+
+        /// <summary>
+        /// The job's model, output and state as <see cref="JobFiles"/> checks them (the inputs named without a wildcard
+        /// are added by the caller): no two of them may be one file. The state is named as the parameter, or as the
+        /// default beside the output when -StatePath was not given.
+        /// </summary>
+        protected List<JobFiles.Named> JobFilesNamed(string model, string output, string state) => new List<JobFiles.Named>
+        {
+            new JobFiles.Named(JobFileRole.Model, "-ModelPath", model),
+            new JobFiles.Named(JobFileRole.Output, "-OutputPath", output),
+            new JobFiles.Named(JobFileRole.State, StatePath != null ? "-StatePath" : "the state (-OutputPath + '.state.json')", state),
+        };
 
         /// <summary>Time-series models: the quiet time between two alerts of a group (rows, or a time span).</summary>
         [Parameter]
