@@ -296,10 +296,18 @@ namespace AutoencoderPS.Commands
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
                         }
                         AdviseOnLateRows(file);
+                        var rowsHeader = header;
                         foreach (var record in ReadFile(file, options))
                         {
                             // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.
                             if (Stopping) return;
+                            // The header again in another layout (CsvSource.Read): its rows go to the output only under its columns.
+                            if (!ReferenceEquals(record.Header, rowsHeader))
+                            {
+                                rowsHeader = record.Header;
+                                if (output != null && record.Header.Replaces != null && !output.Accepts(record.Header))
+                                    throw RepeatedHeader.NotHonoured(record.Header, file, "the output has the first header's columns, not these");
+                            }
                             Accept(record, ++rowNumber);
                             if (rowNumber >= nextProgressRow) ReportProgress(file);
                         }
@@ -394,6 +402,7 @@ namespace AutoencoderPS.Commands
                 if (rowNumber >= nextProgressRow) ReportProgress(file);
             };
             fileScorer.Stopping = () => Stopping;
+            fileScorer.HeaderRemapped = WriteWarning;
             return fileScorer.Score(file, header, headerInFile: options.Header == null);
         }
 

@@ -786,7 +786,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private FeatureValueException? Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
         {
             FeatureValueException? result = null;
-            if (!scanned.IsBlank)
+            if (!scanned.IsBlank && RepeatedHeader.Classify(plan.Header!, scanned.Fields!) == HeaderRepeat.Other)
+                Remap(plan, scanned);
+            else if (!scanned.IsBlank)
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
@@ -822,6 +824,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             Advance(batch, scanned, endsInOpenLine);
             return result;
+        }
+
+        // The header again in another layout (files joined into one): the rows after it are read by it, in this run and, once
+        // committed past it, in the next (the file's entry keeps the header its offset is under). Said once a run.
+        private void Remap(FilePlan plan, ScannedCsvRecord scanned)
+        {
+            bool first = plan.Header!.Replaces == null;
+            plan.Header = RepeatedHeader.Remap(plan.Header, scanned.Fields!, plan.Path, scanned.Line);
+            plan.Entry!.Header = plan.Header.Names.ToList();
+            plan.WarnedColumns = false;
+            if (first) observer.Warning(RepeatedHeader.Warning(plan.Header, plan.Path));
         }
 
         private static void Advance(Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
