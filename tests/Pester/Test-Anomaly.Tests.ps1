@@ -574,6 +574,22 @@ Describe 'Test-Anomaly' {
             @(Import-Csv -LiteralPath $scored) | Should -HaveCount 6
         }
 
+        It 'writes the rows of a second file with the same columns in another order into one -OutputPath, each under its column' {
+            # It was refused: "has other columns than", though Invoke-AnomalyScoring writes the same two files.
+            $rows = @(New-SampleRow -First 6)
+            $a = Join-Path $TestDrive 'order-a.csv'
+            $b = Join-Path $TestDrive 'order-b.csv'
+            $rows | Export-Csv -LiteralPath $a -NoTypeInformation
+            $rows | Select-Object Incident, ErrorCount, NetworkMbps, Timestamp, DiskIops, MemoryPct, CpuPct | Export-Csv -LiteralPath $b -NoTypeInformation
+            $scored = Join-Path $TestDrive 'order-ab.scored.csv'
+            $errs = $null
+            Test-Anomaly -Model $m -LiteralPath $a, $b -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 0
+            $lines = @(Get-Content -LiteralPath $scored)
+            $lines | Should -HaveCount 13
+            ($lines[7..12] -join "`n") | Should -Be ($lines[1..6] -join "`n")
+        }
+
         It 'skips a line of spaces and tabs as Import-Csv does, in both paths and in training from the file' {
             # A blank line a text editor left with spaces in it was a FieldCountMismatch error in every file reader.
             $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)

@@ -272,10 +272,11 @@ namespace AutoencoderPS.Commands
                         // A scored file scored again: its output would have each score column twice (Import-Csv refuses it).
                         if (output != null && ScoreColumns.Clash(header.Names, ScoreColumns.For(Model.Settings.IsWindowed, source: false), file) is { } clash)
                             throw clash;
-                        if (output != null && firstHeader != null && !firstHeader.SameColumns(header))
+                        // The same columns in another order are written under the first file's (ScoredCsvWriter.Accepts).
+                        if (output != null && firstHeader != null && !firstHeader.SameColumnSet(header))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
-                                $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
+                                $"File '{file}' has other columns than '{firstFile}' ({RepeatedHeader.Change(firstHeader, header)}), so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
                             continue;
                         }
                         firstHeader ??= header;
