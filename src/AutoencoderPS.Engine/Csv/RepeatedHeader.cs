@@ -70,8 +70,8 @@ namespace AutoencoderPS.Engine.Csv
         /// <see cref="Remap"/>): where it is, what changed, and that the rows after it are read by it.
         /// </summary>
         public static string Warning(CsvHeader remapped, string file) =>
-            $"File '{file}', line {remapped.Line}: the header is there again, {Change(remapped.Replaces!, remapped)} (files joined into one, or one " +
-            "header per part), so the rows after it are read by its columns, not by the first header's positions (and so after any later header row).";
+            $"File '{file}', line {remapped.Line}: the header is there again, {Change(remapped.Replaces!, remapped)}: files joined into one, or one " +
+            "header per part. The rows after it are read by its columns, not by the first header's positions; so are the rows after any later header.";
 
         /// <summary>
         /// The error for a header of another layout whose rows can't go where the rows before it went (an output of the first
