@@ -616,6 +616,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 WarnUnfinished(plan, batch, $"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
                     $"(it had no line break and the file had not changed for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes): the rest of that line is skipped.");
 
+            // A time-series model's rows are judged in time order under one header: a header again in another layout right at
+            // the offset (the rows after it left by an earlier run: UnderOneHeader) is taken and committed first.
+            if (model.Settings.IsWindowed && model.Settings.TimeProperty != null && !skipRestOfLine && TakeHeaderAtOffset(plan, batch)) Commit(plan, batch);
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
@@ -835,6 +838,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             plan.Entry!.Header = plan.Header.Names.ToList();
             plan.WarnedColumns = false;
             if (first) observer.Warning(RepeatedHeader.Warning(plan.Header, plan.Path));
+        }
+
+        // The first record after the file's offset, when it is a header again in another layout: taken (Remap), the batch past it.
+        private bool TakeHeaderAtOffset(FilePlan plan, Batch batch)
+        {
+            var entry = plan.Entry!;
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
+            try
+            {
+                var record = scanner.Records().FirstOrDefault(r => !r.IsBlank);
+                if (record == null || RepeatedHeader.Classify(plan.Header!, record.Fields!) != HeaderRepeat.Other) return false;
+                Remap(plan, record);
+                Advance(batch, record, endsInOpenLine: false);
+                return true;
+            }
+            // Met again, and reported, when the rows are read.
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { return false; }
         }
 
         private static void Advance(Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
