@@ -218,6 +218,31 @@ Describe 'Export-AnomalyReport' {
         $rows[0] | Should -Match '<td>cpu 160 \(expected [^)]*\); '
     }
 
+    It 'reads rows back from a file scored with -Culture de-DE, decimal commas and all, and hints at -Culture for a number it can''t read' {
+        # Every row was rejected ("AnomalyScore '0,0024...' is not a number") and no report was written, with no word of
+        # the decimal comma; the help says rows from Test-Anomaly -OutputPath, then Import-Csv, work.
+        $csv = Join-Path $TestDrive 'metrics-de.csv'
+        $scoredCsv = Join-Path $TestDrive 'scored-de.csv'
+        $de = [cultureinfo]'de-DE'
+        New-TimedRow -Count 600 -Seed 8 -Inject $injected | ForEach-Object {
+            [pscustomobject]@{ Timestamp = $_.Timestamp.ToString('s'); Host = $_.Host; cpu = ([double]$_.cpu).ToString($de); mem = ([double]$_.mem).ToString($de); disk = ([double]$_.disk).ToString($de) }
+        } | Export-Csv -LiteralPath $csv -Delimiter ';'
+        Test-Anomaly -Model $m -Path $csv -Culture de-DE -OutputPath $scoredCsv -ThreadCount 1
+        $rows = @(Import-Csv -LiteralPath $scoredCsv -Delimiter ';')
+        @($rows.AnomalyScore | Where-Object { $_ -like '*,*' }).Count | Should -BeGreaterThan 500 -Because 'the premise: de-DE scores have decimal commas'
+        $path = Join-Path $TestDrive 'fromcsv-de.html'
+        $errs = $null
+        $rows | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 0
+        Get-SummaryLine (Get-Content -LiteralPath $path -Raw) | Should -Match '^600 rows: 5 anomalies above the threshold '
+        $rows | Export-AnomalyReport -Model $m -Path (Join-Path $TestDrive 'fromcsv-de2.html') -Culture de-DE -TimeProperty Timestamp -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 0
+        $bad = [pscustomobject]@{ AnomalyScore = '1.234,5'; IsAnomaly = 'False' }
+        try { $bad | Export-AnomalyReport -Model $m -Path (Join-Path $TestDrive 'bad.html') -ErrorVariable errs -ErrorAction SilentlyContinue } catch { }
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAnomalyScore,*'
+        "$($errs[0])" | Should -BeLike '*1.234,5*not a number*'
+    }
+
     It 'says nothing of another model for rows its own model scored, piped or read back from a CSV file' {
         # scored.csv: written by the test above.
         $warnings = $null

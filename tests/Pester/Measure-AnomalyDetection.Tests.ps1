@@ -163,6 +163,28 @@ Describe 'Measure-AnomalyDetection' {
         }
     }
 
+    Context 'a scored file read back' {
+        It 'reads the scores of a file scored with -Culture de-DE, and hints at -Culture for a score column of its own in another culture' {
+            # "No usable scored rows": every de-DE score ("0,0024...") was not a number, with no word of the decimal comma.
+            $rows = @(
+                [pscustomobject]@{ Label = 1; AnomalyScore = '0,9'; IsAnomaly = 'True'; Own = '0,9' }
+                [pscustomobject]@{ Label = 0; AnomalyScore = '1,5E-05'; IsAnomaly = 'False'; Own = '1,5E-05' }
+                [pscustomobject]@{ Label = 0; AnomalyScore = '0,25'; IsAnomaly = 'False'; Own = '0,25' }
+            )
+            $metrics = $rows | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1
+            $metrics.TruePositive | Should -Be 1
+            $metrics.RocAuc | Should -Be 1
+            ($rows | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -Culture de-DE -ScoreProperty Own).RocAuc | Should -Be 1
+            $errs = $null
+            $thrown = $null
+            try { $rows | Measure-AnomalyDetection -LabelProperty Label -AnomalyLabel 1 -ScoreProperty Own -ErrorVariable errs -ErrorAction SilentlyContinue }
+            catch { $thrown = $_ }
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'NoScoredRows,*'
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'ScoredRowPropertyMissing,*'
+            "$($errs[0])" | Should -BeLike "*'0,9'*not a number*decimal comma*-Culture*"
+        }
+    }
+
     Context 'with Test-Anomaly' {
         It 'measures the output of Test-Anomaly on labelled sample data' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3

@@ -506,6 +506,90 @@ Describe 'Test-Anomaly' {
             "$($errs[0])" | Should -BeLike '*line 5*column''s own name*the header again*joined*'
         }
 
+        It 'reads the rows after a header of another column order by that header: -Path, -OutputPath, training and the job' {
+            # Two exports joined with cat, the second with MemoryPct and NetworkMbps swapped: only the header row was
+            # rejected, and every row after it was read by the first header's positions and scored (or learned) so.
+            $rows = @(New-SampleRow -First 6)
+            $names = @($rows[0].PSObject.Properties.Name)
+            $swapped = @($names | ForEach-Object { if ($_ -eq 'MemoryPct') { 'NetworkMbps' } elseif ($_ -eq 'NetworkMbps') { 'MemoryPct' } else { $_ } })
+            $first = ConvertTo-PlainCsvLine $rows
+            $second = @($swapped -join ',') + @($rows | ForEach-Object { $r = $_; ($swapped | ForEach-Object { "$($r.$_)" }) -join ',' })
+            $file = Join-Path $TestDrive 'joined-swapped.csv'
+            Set-Content -LiteralPath $file -Value ($first + $second) -Encoding utf8NoBOM
+            $twice = Join-Path $TestDrive 'joined-twice.csv'
+            Set-Content -LiteralPath $twice -Value ($first + $first[1..6]) -Encoding utf8NoBOM
+
+            $errs = $null; $warns = $null
+            $out = @(Test-Anomaly -Model $m -Path $file -ErrorVariable errs -WarningVariable warns -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+            $errs | Should -HaveCount 0
+            $out | Should -HaveCount 12
+            ($out[6..11].AnomalyScore -join ',') | Should -Be ($out[0..5].AnomalyScore -join ',')
+            $out[6].MemoryPct | Should -Be $out[0].MemoryPct
+            @($warns | Where-Object { "$_" -like "*line 8*header is there again*'MemoryPct', 'NetworkMbps' swapped*" }) | Should -HaveCount 1
+
+            $scored = Join-Path $TestDrive 'joined-swapped.scored.csv'
+            Test-Anomaly -Model $m -Path $file -OutputPath $scored -ErrorVariable errs -WarningVariable warns -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $errs | Should -HaveCount 0
+            @($warns | Where-Object { "$_" -like '*line 8*header is there again*' }) | Should -HaveCount 1
+            $lines = @(Get-Content -LiteralPath $scored)
+            $lines | Should -HaveCount 13
+            ($lines[7..12] -join "`n") | Should -Be ($lines[1..6] -join "`n")
+
+            $fromFile = New-Autoencoder -HiddenLayer 4 -Seed 1
+            Invoke-AutoencoderTraining -Model $fromFile -Path $file -Epochs 2 -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+            $errs | Should -HaveCount 0
+            $fromTwice = New-Autoencoder -HiddenLayer 4 -Seed 1
+            Invoke-AutoencoderTraining -Model $fromTwice -Path $twice -Epochs 2 -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+            $fromFile.Training.Rows | Should -Be 12
+            $fromFile.Threshold | Should -Be $fromTwice.Threshold
+
+            $modelPath = Join-Path $TestDrive 'joined-swapped.aemodel'
+            Export-Autoencoder -Model $m -Path $modelPath -Force
+            $jobOut = Join-Path $TestDrive 'joined-swapped.job.csv'
+            $summary = Invoke-AnomalyScoring -ModelPath $modelPath -Path $file -OutputPath $jobOut -ThreadCount 1 -ErrorVariable errs -WarningVariable warns -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $errs | Should -HaveCount 0
+            $summary.RowsScored | Should -Be 12
+            $summary.RowsRejected | Should -Be 0
+            @($warns | Where-Object { "$_" -like '*line 8*header is there again*' }) | Should -HaveCount 1
+            $job = @(Import-Csv -LiteralPath $jobOut)
+            ($job[6..11].AnomalyScore -join ',') | Should -Be ($job[0..5].AnomalyScore -join ',')
+            ($job[6..11].MemoryPct -join ',') | Should -Be ($job[0..5].MemoryPct -join ',')
+        }
+
+        It 'refuses the rows after a header with columns the -OutputPath file lacks, clearly, and keeps the rows before it' {
+            $rows = @(New-SampleRow -First 6)
+            $first = ConvertTo-PlainCsvLine $rows
+            $second = @($first[0] + ',Region') + @($first[1..6] | ForEach-Object { "$_,eu" })
+            $file = Join-Path $TestDrive 'joined-added.csv'
+            Set-Content -LiteralPath $file -Value ($first + $second) -Encoding utf8NoBOM
+            $out = @(Test-Anomaly -Model $m -Path $file -WarningAction SilentlyContinue)
+            $out | Should -HaveCount 12
+            $out[6].Region | Should -Be 'eu'
+            $scored = Join-Path $TestDrive 'joined-added.scored.csv'
+            $errs = $null
+            Test-Anomaly -Model $m -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CsvHeaderMismatch,*'
+            "$($errs[0])" | Should -BeLike "*line 8*'Region' added*not scored*"
+            @(Import-Csv -LiteralPath $scored) | Should -HaveCount 6
+        }
+
+        It 'writes the rows of a second file with the same columns in another order into one -OutputPath, each under its column' {
+            # It was refused: "has other columns than", though Invoke-AnomalyScoring writes the same two files.
+            $rows = @(New-SampleRow -First 6)
+            $a = Join-Path $TestDrive 'order-a.csv'
+            $b = Join-Path $TestDrive 'order-b.csv'
+            $rows | Export-Csv -LiteralPath $a -NoTypeInformation
+            $rows | Select-Object Incident, ErrorCount, NetworkMbps, Timestamp, DiskIops, MemoryPct, CpuPct | Export-Csv -LiteralPath $b -NoTypeInformation
+            $scored = Join-Path $TestDrive 'order-ab.scored.csv'
+            $errs = $null
+            Test-Anomaly -Model $m -LiteralPath $a, $b -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 0
+            $lines = @(Get-Content -LiteralPath $scored)
+            $lines | Should -HaveCount 13
+            ($lines[7..12] -join "`n") | Should -Be ($lines[1..6] -join "`n")
+        }
+
         It 'skips a line of spaces and tabs as Import-Csv does, in both paths and in training from the file' {
             # A blank line a text editor left with spaces in it was a FieldCountMismatch error in every file reader.
             $all = ConvertTo-PlainCsvLine (New-SampleRow -First 6)

@@ -85,6 +85,12 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Names given for a file without a header row (-Header), not read from the file.</summary>
         public bool Given { get; }
 
+        /// <summary>A header met again among the rows (<see cref="RepeatedHeader"/>): the line it is on, else 0.</summary>
+        public long Line { get; init; }
+
+        /// <summary>A header met again among the rows, of another layout: the header it replaces for the rows after it.</summary>
+        public CsvHeader? Replaces { get; init; }
+
         /// <summary>
         /// Null when a row of <paramref name="fields"/> fields (<paramref name="field"/> gives the i-th) fits this header,
         /// else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch): the one rule for
@@ -121,6 +127,27 @@ namespace AutoencoderPS.Engine.Csv
         public bool SameColumns(CsvHeader other) =>
             ReferenceEquals(this, other) ||
             Names.Count == other.Names.Count && Names.Zip(other.Names).All(n => Features.Windows.TimeColumn.SameColumn(n.First, n.Second));
+
+        /// <summary>
+        /// Whether another file's rows have this header's columns, maybe in another order: each of its named columns is one
+        /// of these and each of these one of its (a perfmon time column named after any zone), so each row can be written
+        /// under these columns by name.
+        /// </summary>
+        public bool SameColumnSet(CsvHeader other)
+        {
+            if (SameColumns(other)) return true;
+            static int Named(CsvHeader h) => h.Names.Count(n => n.Trim().Length > 0);
+            if (Named(this) != Named(other)) return false;
+            foreach (var name in other.Names)
+                if (name.Trim().Length > 0 && IndexOf(name) < 0 && Features.Windows.TimeColumn.Find(name, Names) == null) return false;
+            return true;
+        }
+
+        /// <summary>
+        /// The index in this header of an output's column named <paramref name="output"/> (<see cref="SameColumnSet"/>): a
+        /// perfmon time column is found whatever zone its name says.
+        /// </summary>
+        public int IndexOfOutputColumn(string output) => IndexOf(Features.Windows.TimeColumn.Find(output, Names) ?? output);
     }
 
     /// <summary>One data row of a CSV file: raw text fields, and where they came from.</summary>
@@ -198,7 +225,12 @@ namespace AutoencoderPS.Engine.Csv
         /// ends with an <see cref="AutoencoderException"/> <see cref="ErrorIds.InputFileShrank"/>, and its last row, which may be torn, is
         /// not returned: every row is held back until the next one is read or the end is known to be the real end.
         /// </summary>
-        public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
+        /// <para>
+        /// A header met again among the rows in another layout (<see cref="RepeatedHeader"/>: files joined into one) is not
+        /// a row: the rows after it carry it as their <see cref="CsvRecord.Header"/>, and <paramref name="remapped"/> is told
+        /// the first time, with the warning to give.
+        /// </para>
+        public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options, Action<string>? remapped = null)
         {
             using var reader = Open(path, options);
             long lengthAtOpen = reader.BaseStream.Length;
@@ -232,6 +264,13 @@ namespace AutoencoderPS.Engine.Csv
                 {
                     first = false;
                     if (CsvHeader.IsTypeLine(fields)) continue;
+                }
+                if (!header.Given && RepeatedHeader.Classify(header, fields) == HeaderRepeat.Other)
+                {
+                    bool firstRemap = header.Replaces == null;
+                    header = RepeatedHeader.Remap(header, fields, path, StartLine(parser));
+                    if (firstRemap) remapped?.Invoke(RepeatedHeader.Warning(header, path));
+                    continue;
                 }
                 if (held != null) yield return held;
                 held = new CsvRecord(header, fields, path, StartLine(parser));

@@ -70,12 +70,12 @@ namespace AutoencoderPS.Engine.Features
         }
 
         // A value that is its own column's name: the header again, where exports were joined into one file (a daily
-        // export appended to the last) or a tool wrote one header per part. The row is rejected like any other; the
-        // operator is told why it is there.
+        // export appended to the last) or a tool wrote one header per part. In the same layout the row is rejected like any
+        // other, and the operator is told why it is there; in another, the readers read the rows after it by it (Csv.RepeatedHeader).
         private static string HeaderAgain(string column, object? value) =>
             value is string text && column.Trim().Length > 0 && string.Equals(text.Trim(), column.Trim(), System.StringComparison.OrdinalIgnoreCase)
                 ? ": it is the column's own name, so the row is the header again (files joined into one, or one header per part); " +
-                  "rows after a header of other columns would sit under the wrong ones"
+                  "the rows after it are read by its columns"
                 : "";
 
         /// <summary>

@@ -76,6 +76,37 @@ namespace AutoencoderPS.Engine.Features
             Row.Concat(windowed ? Series : Enumerable.Empty<string>()).Concat(source ? Source : Enumerable.Empty<string>()).ToArray();
 
         /// <summary>
+        /// Reads a number of a column scoring writes (<see cref="Score"/>, <see cref="Probability"/>) read back from a scored
+        /// file (Import-Csv): in <paramref name="culture"/>, or else as the module wrote it in any culture. Scores are written
+        /// round-trip ("R"), never with thousands separators, so one comma or one point, and no other, is the decimal
+        /// separator: a file scored with -Culture de-DE ("0,0024") reads back without knowing its culture.
+        /// </summary>
+        public static NumberParser.Outcome TryReadNumber(object? value, System.Globalization.CultureInfo culture, out double number)
+        {
+            var outcome = NumberParser.TryRead(value, culture, out number);
+            if (outcome == NumberParser.Outcome.Number || value is not string text) return outcome;
+            text = text.Trim();
+            int commas = text.Count(c => c == ','), points = text.Count(c => c == '.');
+            if (commas + points != 1) return outcome;
+            var again = NumberParser.TryRead(text.Replace(',', '.'), System.Globalization.CultureInfo.InvariantCulture, out double read);
+            if (again != NumberParser.Outcome.Number) return outcome;
+            number = read;
+            return again;
+        }
+
+        /// <summary>
+        /// The end of the message for a value of a column that is not a number in <paramref name="culture"/>: when it is a
+        /// number with the other decimal separator, which -Culture reads it; else empty.
+        /// </summary>
+        public static string CultureHint(object? value, System.Globalization.CultureInfo culture)
+        {
+            if (value is not string text || UnreadNumbers.Classify(text.Trim(), culture) != UnreadNumberKind.OtherDecimal) return "";
+            return UnreadNumbers.HasDecimalComma(culture)
+                ? $" It is a number with a decimal point, which {Text.CultureText.Describe(culture)} does not read: give -Culture en-US (or leave -Culture out)."
+                : $" It is a number with a decimal comma, which {Text.CultureText.Describe(culture)} does not read: give -Culture for the data's culture (for example de-DE).";
+        }
+
+        /// <summary>
         /// Null when a file whose columns are <paramref name="names"/> can be scored into a file that adds
         /// <paramref name="added"/> to its columns; else the OutputColumnClash error naming the columns it already has
         /// (names compared without case, as a header's are): written, the output would have two columns of one name,

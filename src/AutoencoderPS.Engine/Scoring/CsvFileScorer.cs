@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
@@ -115,6 +116,12 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public Action<CsvRecord, FeatureValueException, long>? RowRejected { get; set; }
 
+        /// <summary>
+        /// Called with the warning to give when a file's header is met again in another layout (files joined into one): the
+        /// rows after it are read by it (<see cref="RepeatedHeader"/>). Once per file, on the thread that called <see cref="Score"/>.
+        /// </summary>
+        public Action<string>? HeaderRemapped { get; set; }
+
         /// <summary>Called after each chunk with the records read from the current file so far.</summary>
         public Action<long>? Progress { get; set; }
 
@@ -171,7 +178,10 @@ namespace AutoencoderPS.Engine.Scoring
                 if (fieldOf[c] < 0)
                     throw new AutoencoderException(ErrorIds.FeatureColumnsMissing, $"File '{path}' lacks the model's feature column '{schema.Columns[c].Name}'.");
             }
+            RepeatedHeader.Filter? filter = null;
             scoresWithReplicas = !learns;
+            // The output's columns are its first file's: written now, so that every chunk's rows, on any thread, go under them.
+            output.Begin(header, path);
             using var file = Open(path, out long lengthAtOpen);
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile, first = true;
@@ -191,6 +201,23 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                     if (skipHeader) { skipHeader = false; continue; }
                     if (Stopping?.Invoke() == true) return false;
+                    // The header again in another layout (files joined into one): the rows after it are read by it, in a chunk of their own.
+                    if (headerInFile && (filter ??= new RepeatedHeader.Filter(header, Utf8)).MayBeHeader(reader) &&
+                        RepeatedHeader.Classify(header, reader.ReadFields()!) == HeaderRepeat.Other)
+                    {
+                        bool firstRemap = header.Replaces == null;
+                        header = RepeatedHeader.Remap(header, reader.ReadFields()!, path, reader.Line);
+                        fieldOf = FieldsOf(header, path);
+                        filter = null;
+                        if (firstRemap) HeaderRemapped?.Invoke(RepeatedHeader.Warning(header, path));
+                        if (chunk.Count > 0)
+                        {
+                            Dispatch(chunk, inFlight);
+                            chunk = TakeChunk(header, path, fieldOf, index++);
+                        }
+                        else chunk.Start(header, path, fieldOf, chunk.Index, RawFits(header));
+                        continue;
+                    }
                     // A full chunk goes when the next record has been read: the file's last record is held back until
                     // the end is known to be the real end.
                     if (chunk.Count >= ChunkRows)
@@ -230,6 +257,21 @@ namespace AutoencoderPS.Engine.Scoring
             return true;
         }
 
+        // The fields of a header met again in another layout that hold the model's features. Its rows can't be scored when it
+        // lacks one (imputed, the value would be made up) or the output can't hold its columns: the file ends there.
+        private int[] FieldsOf(CsvHeader remapped, string path)
+        {
+            int[] fieldOf = (int[])schema.FieldIndexFor(remapped).Clone();
+            var missing = fieldOf.Select((f, c) => (f, c)).Where(x => x.f < 0).Select(x => $"'{schema.Columns[x.c].Name}'").ToList();
+            if (missing.Count > 0) throw RepeatedHeader.NotHonoured(remapped, path, $"it lacks the model's column(s) {string.Join(", ", missing)}");
+            if (!output.Accepts(remapped))
+                throw RepeatedHeader.NotHonoured(remapped, path, $"the output has the first header's columns ('{Text.PrintableText.Cut(string.Join(",", output.Columns!.Names), 120)}'), not these");
+            return fieldOf;
+        }
+
+        // Whether a row of these columns can be copied as its bytes: the output's columns in the same order.
+        private bool RawFits(CsvHeader header) => output.Columns is not { } columns || columns.SameColumns(header);
+
         // Gives the workers their replicas for this file, opens it and reads its length; if any of that fails (a file
         // that can't be opened, or whose length can't be read), the replicas go at once, so the next file does not score
         // with replicas made under a lease that has ended (with the threshold this file began with).
@@ -259,7 +301,7 @@ namespace AutoencoderPS.Engine.Scoring
         private Chunk TakeChunk(CsvHeader header, string path, int[] fieldOf, long index)
         {
             var chunk = freeChunks.Count > 0 ? freeChunks.Pop() : new Chunk();
-            chunk.Start(header, path, fieldOf, index);
+            chunk.Start(header, path, fieldOf, index, RawFits(header));
             return chunk;
         }
 
@@ -519,8 +561,12 @@ namespace AutoencoderPS.Engine.Scoring
 
             public int Count => EntryCount;
 
-            public void Start(CsvHeader header, string path, int[] fieldOf, long index)
+            // The rows' own bytes can be copied to the output (its columns in the same order); else they are written by name.
+            public bool RawFits;
+
+            public void Start(CsvHeader header, string path, int[] fieldOf, long index, bool rawFits)
             {
+                RawFits = rawFits;
                 Header = header;
                 Path = path;
                 FieldOf = fieldOf;
@@ -734,10 +780,11 @@ namespace AutoencoderPS.Engine.Scoring
             {
                 var entry = chunk.Entries[index];
                 var header = chunk.Header!;
-                if (entry.Fields != null)
+                if (entry.Fields != null || !chunk.RawFits)
                 {
-                    // Read field by field (quotes): written as fields, quoted as the writer quotes.
-                    fragment!.Write(new CsvRecord(header, entry.Fields, chunk.Path, entry.Line), score, imputed, owner.schema);
+                    // Read field by field (quotes), or of the output's columns in another order: written as fields, each
+                    // under its column, quoted as the writer quotes.
+                    fragment!.Write(new CsvRecord(header, chunk.DecodeFields(entry), chunk.Path, entry.Line), score, imputed, owner.schema);
                     return;
                 }
                 // The row's bytes up to the last column the header names (extra fields are not written).

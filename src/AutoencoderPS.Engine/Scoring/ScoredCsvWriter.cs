@@ -101,13 +101,14 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// A writer of rows into memory, to be copied into <paramref name="into"/> in order (<see cref="TakeFragment"/>,
         /// <see cref="WriteFragment"/>): parts of one file scored on several threads. It writes no header: its rows have
-        /// <paramref name="header"/>'s columns, as <paramref name="into"/>'s do.
+        /// <paramref name="header"/>'s columns, or (<paramref name="into"/> has its header already) the same in another order.
         /// </summary>
         public static ScoredCsvWriter Fragment(ScoredCsvWriter into, CsvHeader header, CsvInputOptions options)
         {
+            // Under the output's columns once it has them: a file's rows of the same columns in another order are mapped.
             var writer = new ScoredCsvWriter(options, into.topFeatures, into.windowed, into.explainAll, into.source, new MemoryStream(), null)
             {
-                header = header,
+                header = into.header ?? header,
             };
             return writer;
         }
@@ -166,13 +167,19 @@ namespace AutoencoderPS.Engine.Scoring
         /// Writes one scored row whose original fields are <paramref name="fields"/>: the row's own UTF-8 bytes, as
         /// they were in the input (quoting kept, no line break), holding <paramref name="missingFields"/> fewer fields
         /// than <paramref name="header"/> names (a short row: empty fields fill it up). The input must use this
-        /// writer's delimiter. File scoring copies rows this way instead of splitting and re-joining their fields.
+        /// writer's delimiter, and <paramref name="header"/> the output's columns in their order. File scoring copies rows this
+        /// way instead of splitting and re-joining their fields.
         /// </summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void WriteRaw(CsvHeader header, ReadOnlySpan<byte> fields, int missingFields, RowScore score, IReadOnlyCollection<string>? imputed, FeatureSchema schema)
         {
             if (fixedColumns != null) throw new InvalidOperationException("Rows of an appended output are written by their fields.");
-            EnsureHeader(header, null);
+            if (!ReferenceEquals(this.header, header))
+            {
+                EnsureHeader(header, null);
+                // A row's own bytes keep its columns' order: rows of the output's columns in another order go by Write.
+                if (!this.header!.SameColumns(header)) throw new InvalidOperationException("A row's bytes are copied only under columns in its own order.");
+            }
             Put(fields);
             text.Clear();
             for (int i = 0; i < missingFields; i++) text.Append(delimiter);
@@ -270,16 +277,40 @@ namespace AutoencoderPS.Engine.Scoring
                 return;
             }
             var fields = record.Fields;
+            if (!ReferenceEquals(record.Header, header) && !header!.SameColumns(record.Header))
+            {
+                // The same columns in another order (another file, or a header met again in the file): each under its own.
+                if (!ReferenceEquals(mappedHeader, record.Header))
+                {
+                    map = new int[header.Names.Count];
+                    for (int i = 0; i < map.Length; i++) map[i] = header.Names[i].Trim().Length == 0 ? -1 : record.Header.IndexOfOutputColumn(header.Names[i]);
+                    mappedHeader = record.Header;
+                }
+                for (int i = 0; i < map.Length; i++) Field(map[i] >= 0 ? record.FieldAt(map[i]) ?? "" : "");
+                return;
+            }
             for (int i = 0; i < header!.Names.Count; i++)
                 Field(i < fields.Count ? fields[i] : "");
         }
 
-        // The header before the first row; every later row must come from a file with the same columns.
+        /// <summary>The columns the rows are written under (the first file's header), once written; null before.</summary>
+        public CsvHeader? Columns => fixedColumns != null ? null : header;
+
+        /// <summary>
+        /// Whether rows of <paramref name="names"/> can be written here: before the first row, or when they have the
+        /// output's columns, in any order (<see cref="CsvHeader.SameColumnSet"/>: written under the output's by name).
+        /// </summary>
+        public bool Accepts(CsvHeader names) => fixedColumns != null || header == null || header.SameColumnSet(names);
+
+        /// <summary>Writes the header now, from <paramref name="names"/>, unless it is written (then rows of <paramref name="names"/> must fit it).</summary>
+        public void Begin(CsvHeader names, string file) => EnsureHeader(names, file);
+
+        // The header before the first row; every later row must come from a file with the same columns (in any order).
         private void EnsureHeader(CsvHeader names, string? file)
         {
             if (fixedColumns != null) return;
             if (header == null) WriteHeader(names);
-            else if (!header.SameColumns(names))
+            else if (!header.SameColumnSet(names))
                 throw new AutoencoderException(ErrorIds.CsvHeaderMismatch,
                     $"{(file == null ? "A file" : $"File '{file}'")} has other columns than the first file, so its rows can't go into one output file. Score it to a separate -OutputPath.");
         }

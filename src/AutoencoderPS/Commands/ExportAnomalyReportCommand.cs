@@ -69,6 +69,16 @@ namespace AutoencoderPS.Commands
         [ValidateRange(0, 1_000_000)]
         public int MaxTableRows { get; set; } = AnomalyReport.DefaultMaxTableRows;
 
+        /// <summary>
+        /// Culture of numbers and dates in rows read back from a scored file (Import-Csv): a file written with -Culture
+        /// de-DE has "0,0024". Without it, the invariant culture; the score columns the module wrote are read in any culture.
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(CultureCompleter))]
+        public CultureInfo? Culture { get; set; }
+
+        private CultureInfo RowCulture => Culture ?? DataCulture;
+
         /// <summary>Don't replace an existing file.</summary>
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
@@ -120,7 +130,7 @@ namespace AutoencoderPS.Commands
             }
             if (!TryReadScore(scoreValue, out double? score))
             {
-                Reject(new ArgumentException($"Row {row}: AnomalyScore '{Text(scoreValue)}' is not a number."), ErrorIds.InvalidAnomalyScore, row);
+                Reject(new ArgumentException($"Row {row}: AnomalyScore '{Text(scoreValue)}' is not a number.{ScoreColumns.CultureHint(Unwrap(scoreValue), RowCulture)}"), ErrorIds.InvalidAnomalyScore, row);
                 return;
             }
 
@@ -132,9 +142,9 @@ namespace AutoencoderPS.Commands
                     Reject(new ArgumentException($"Row {row} has no '{TimeProperty}' property for -TimeProperty."), ErrorIds.TimePropertyMissing, row);
                     return;
                 }
-                if (!TimestampParser.TryRead(timeValue, DataCulture, out var parsed))
+                if (!TimestampParser.TryRead(timeValue, RowCulture, out var parsed))
                 {
-                    Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time{TimestampParser.WhyNotATime(timeValue, DataCulture)}."),
+                    Reject(new ArgumentException($"Row {row}: column '{TimeProperty}' value '{Text(timeValue)}' is not a date and time{TimestampParser.WhyNotATime(timeValue, RowCulture)}."),
                         TimestampParser.IsTimeOfDay(timeValue) ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidTimestampValue, row);
                     return;
                 }
@@ -182,7 +192,7 @@ namespace AutoencoderPS.Commands
             {
                 if (record.TryGetValue(ScoreColumns.Probability, out var probabilityValue) && !TryReadScore(probabilityValue, out probability))
                 {
-                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number."), ErrorIds.InvalidAnomalyProbability, row);
+                    Reject(new ArgumentException($"Row {row}: AnomalyProbability '{Text(probabilityValue)}' is not a number.{ScoreColumns.CultureHint(Unwrap(probabilityValue), RowCulture)}"), ErrorIds.InvalidAnomalyProbability, row);
                     return;
                 }
                 if (Model.Settings.GroupBy is string groupBy) { if (record.TryGetValue(groupBy, out var groupValue) && !IsEmpty(groupValue)) group = Text(groupValue); }
@@ -260,7 +270,7 @@ namespace AutoencoderPS.Commands
         }
 
         // A score is a number (NaN included: the scorer calls it an anomaly); null or empty text is a row without a score yet.
-        private static bool TryReadScore(object? value, out double? score)
+        private bool TryReadScore(object? value, out double? score)
         {
             score = null;
             switch (value)
@@ -271,7 +281,7 @@ namespace AutoencoderPS.Commands
                 case string s when s.Trim().Length == 0: return true;
                 case string s when s.Trim().Equals("NaN", StringComparison.OrdinalIgnoreCase): score = double.NaN; return true;
             }
-            if (NumberParser.TryRead(value, DataCulture, out double number) != NumberParser.Outcome.Number) return false;
+            if (ScoreColumns.TryReadNumber(value, RowCulture, out double number) != NumberParser.Outcome.Number) return false;
             score = number;
             return true;
         }

@@ -46,6 +46,16 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string PredictionProperty { get; set; } = "IsAnomaly";
 
+        /// <summary>
+        /// Culture of the scores in rows read back from a scored file (Import-Csv): a file written with -Culture de-DE has
+        /// "0,0024". Without it, the invariant culture; the score columns the module wrote are read in any culture.
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(CultureCompleter))]
+        public CultureInfo? Culture { get; set; }
+
+        private CultureInfo RowCulture => Culture ?? DataCulture;
+
         private long warmingUp;
         private long noData;
 
@@ -70,9 +80,13 @@ namespace AutoencoderPS.Commands
                 return;
             }
             bool hasScore = record.TryGetValue(ScoreProperty, out var scoreValue);
-            if (!hasScore || NumberParser.TryRead(scoreValue, CultureInfo.InvariantCulture, out double score) != NumberParser.Outcome.Number)
+            // The module's own score columns are read as it wrote them, in any culture (ScoreColumns.TryReadNumber).
+            bool own = string.Equals(ScoreProperty, ScoreColumns.Score, StringComparison.OrdinalIgnoreCase) ||
+                       string.Equals(ScoreProperty, ScoreColumns.Probability, StringComparison.OrdinalIgnoreCase);
+            object? plain = scoreValue is PSObject wrapped ? wrapped.BaseObject : scoreValue;
+            if (!hasScore || (own ? ScoreColumns.TryReadNumber(plain, RowCulture, out double score) : NumberParser.TryRead(plain, RowCulture, out score)) != NumberParser.Outcome.Number)
             {
-                WriteMissing(ScoreProperty, hasScore, scoreValue, "a number");
+                WriteMissing(ScoreProperty, hasScore, scoreValue, "a number", hasScore ? ScoreColumns.CultureHint(plain, RowCulture) : "");
                 return;
             }
             bool hasPrediction = record.TryGetValue(PredictionProperty, out var predictionValue);
@@ -99,12 +113,12 @@ namespace AutoencoderPS.Commands
             WriteObject(metrics);
         }
 
-        private void WriteMissing(string property, bool present = false, object? value = null, string expected = "")
+        private void WriteMissing(string property, bool present = false, object? value = null, string expected = "", string hint = "")
         {
             // A value that is there but can't be read is named: the user looks for it, not for a missing column.
             string text = Text(value);
             var e = new ArgumentException(present && text.Length > 0
-                ? $"Row {rowNumber}: property '{property}' has the value '{text}', which is not {expected}."
+                ? $"Row {rowNumber}: property '{property}' has the value '{text}', which is not {expected}.{hint}"
                 : $"Row {rowNumber}: property '{property}' is missing or has no usable value.");
             WriteError(ErrorCatalog.Record(e, ErrorIds.ScoredRowPropertyMissing, InputObject));
         }

@@ -69,14 +69,14 @@ namespace AutoencoderPS.Commands
         // read whole and sorted within its groups (memory grows with the file).
         private IEnumerable<CsvRecord> ReadFile(string file, CsvInputOptions options)
         {
-            if (!Model.Settings.IsWindowed || Model.Settings.TimeProperty == null) return CsvSource.Read(file, options);
+            if (!Model.Settings.IsWindowed || Model.Settings.TimeProperty == null) return CsvSource.Read(file, options, WriteWarning);
             // Local times that step back half an hour to an hour may be the hour repeated when clocks go back: read on (the
             // file is read whole to be sorted anyway) until its group goes past where it stepped back from.
             var check = SlidingWindow.OrderCheck.Read(CsvSource.Read(file, options).Select(KeyOrNull), () => Stopping);
             if (check.InOrder)
             {
                 if (check.Undecided) WarnRepeatedHour($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
-                return CsvSource.Read(file, options);
+                return CsvSource.Read(file, options, WriteWarning);
             }
             // Sorting interleaves the two passes of a repeated hour (rows of both half a sample apart), which the windows
             // read as a jumble: said.
@@ -84,7 +84,7 @@ namespace AutoencoderPS.Commands
                 WarnRepeatedHour(check.InterleavedWarning($"'{file}'"));
             else
                 WriteVerbose($"'{file}' is not in time order within its groups: reading it whole to sort it by '{Model.Settings.TimeProperty}'.");
-            var sorted = SlidingWindow.SortWithinGroups(CsvSource.Read(file, options).ToList(), KeyOrNull, out bool undecided);
+            var sorted = SlidingWindow.SortWithinGroups(CsvSource.Read(file, options, WriteWarning).ToList(), KeyOrNull, out bool undecided);
             if (undecided) WarnRepeatedHour($"'{file}': {SlidingWindow.UndecidedRepeatedHour}");
             return sorted;
         }

@@ -272,10 +272,11 @@ namespace AutoencoderPS.Commands
                         // A scored file scored again: its output would have each score column twice (Import-Csv refuses it).
                         if (output != null && ScoreColumns.Clash(header.Names, ScoreColumns.For(Model.Settings.IsWindowed, source: false), file) is { } clash)
                             throw clash;
-                        if (output != null && firstHeader != null && !firstHeader.SameColumns(header))
+                        // The same columns in another order are written under the first file's (ScoredCsvWriter.Accepts).
+                        if (output != null && firstHeader != null && !firstHeader.SameColumnSet(header))
                         {
                             WriteError(EngineError(new AutoencoderException(ErrorIds.CsvHeaderMismatch,
-                                $"File '{file}' has other columns than '{firstFile}', so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
+                                $"File '{file}' has other columns than '{firstFile}' ({RepeatedHeader.Change(firstHeader, header)}), so its rows can't go into the same output file. Score it to a separate -OutputPath."), file));
                             continue;
                         }
                         firstHeader ??= header;
@@ -296,10 +297,18 @@ namespace AutoencoderPS.Commands
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
                         }
                         AdviseOnLateRows(file);
+                        var rowsHeader = header;
                         foreach (var record in ReadFile(file, options))
                         {
                             // Ctrl+C: stop at once; the output is not committed, so a previous file stays as it was.
                             if (Stopping) return;
+                            // The header again in another layout (CsvSource.Read): its rows go to the output only under its columns.
+                            if (!ReferenceEquals(record.Header, rowsHeader))
+                            {
+                                rowsHeader = record.Header;
+                                if (output != null && record.Header.Replaces != null && !output.Accepts(record.Header))
+                                    throw RepeatedHeader.NotHonoured(record.Header, file, "the output has the first header's columns, not these");
+                            }
                             Accept(record, ++rowNumber);
                             if (rowNumber >= nextProgressRow) ReportProgress(file);
                         }
@@ -394,6 +403,7 @@ namespace AutoencoderPS.Commands
                 if (rowNumber >= nextProgressRow) ReportProgress(file);
             };
             fileScorer.Stopping = () => Stopping;
+            fileScorer.HeaderRemapped = WriteWarning;
             return fileScorer.Score(file, header, headerInFile: options.Header == null);
         }
 

@@ -265,6 +265,73 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(once + once.Substring(once.IndexOf('\n') + 1), File.ReadAllText(output));
         }
 
+        [Theory]
+        [InlineData(100, 1)]
+        [InlineData(CsvFileScorer.ChunkRows + 3, 2)]
+        public void ReadsTheRowsAfterAHeaderOfAnotherColumnOrderByItAndWritesThemUnderTheOutputsColumns(int rows, int threads)
+        {
+            // Two exports joined with cat, the second with its columns in reverse order: its rows were read (and copied)
+            // by the first header's positions, their values under the wrong columns, and scored so.
+            var options = new CsvInputOptions();
+            string part = temp.File("part.csv");
+            File.WriteAllText(part, MessyData.Csv(MessyData.Rows(rows, seed: 9), CultureInfo.InvariantCulture, ","));
+            var records = CsvSource.Read(part, options).ToArray();
+            static string Line(IEnumerable<string> fields) =>
+                string.Join(",", fields.Select(f => f.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 || f.Trim() != f ? "\"" + f.Replace("\"", "\"\"") + "\"" : f));
+            var text = new StringBuilder(File.ReadAllText(part));
+            if (text[text.Length - 1] != '\n') text.Append('\n');
+            text.Append(Line(records[0].Header.Names.Reverse())).Append('\n');
+            foreach (var record in records) text.Append(Line(record.Fields.Reverse())).Append('\n');
+            string joined = temp.File("joined.csv");
+            File.WriteAllText(joined, text.ToString());
+            int headerLine = File.ReadAllText(part).Count(c => c == '\n') + 1;
+
+            string output = temp.File("joined-scored.csv");
+            var warnings = new List<string>();
+            var rejected = new List<string>();
+            using (var writer = new ScoredCsvWriter(output, options, topFeatures: 3))
+            {
+                using var scorer = Scorer(Model, writer, options, threads);
+                scorer.HeaderRemapped = warnings.Add;
+                scorer.RowRejected = (record, e, ordinal) => rejected.Add($"{record.Line}:{e.Message}");
+                Assert.True(scorer.Score(joined, CsvSource.ReadHeader(joined, options), headerInFile: true));
+                writer.Commit();
+            }
+
+            // The header, then the part's rows twice: the second time each value under its own column, with the same score.
+            var once = ByBytes(part, options, 64).Rows;
+            var both = ReadBack(output, options).ToList();
+            Assert.Equal(2 * once.Count - 1, both.Count);
+            for (int i = 0; i < once.Count; i++) Assert.Equal(once[i], both[i]);
+            for (int i = 1; i < once.Count; i++) Assert.Equal(once[i], both[once.Count + i - 1]);
+            Assert.Equal(ByBytes(part, options, 64).Rejected.Count * 2, rejected.Count);
+            Assert.Single(warnings);
+            Assert.Contains($"line {headerLine}:", warnings[0], StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void RefusesTheRowsAfterAHeaderWithAColumnTheOutputLacksAndKeepsThoseBefore()
+        {
+            var options = new CsvInputOptions();
+            string part = temp.File("part-extra.csv");
+            File.WriteAllText(part, MessyData.Csv(MessyData.Rows(20, seed: 9), CultureInfo.InvariantCulture, ","));
+            var header = CsvSource.ReadHeader(part, options);
+            var lines = File.ReadAllText(part).TrimEnd('\n').Split('\n');
+            string joined = temp.File("joined-extra.csv");
+            File.WriteAllText(joined, string.Join("\n", lines) + "\n" + string.Join(",", header.Names) + ",Extra\n" +
+                string.Join("\n", lines.Skip(1).Select(l => l.TrimEnd('\r') + ",x")) + "\n");
+            string output = temp.File("joined-extra-scored.csv");
+            using var writer = new ScoredCsvWriter(output, options, topFeatures: 3);
+            using var scorer = Scorer(Model, writer, options, 1);
+
+            var error = Assert.Throws<AutoencoderException>(() => scorer.Score(joined, CsvSource.ReadHeader(joined, options), headerInFile: true));
+
+            Assert.Equal(ErrorIds.CsvHeaderMismatch, error.ErrorId);
+            Assert.Contains($"line {lines.Length + 1}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("'Extra' added", error.Message, StringComparison.Ordinal);
+            Assert.Equal(ByBytes(part, options, 64).Written, scorer.Rows);
+        }
+
         // A file scorer in batches of 64 rows, imputing missing values, as most tests here use it.
         private static CsvFileScorer Scorer(AutoencoderModel model, ScoredCsvWriter writer, CsvInputOptions options, int threads,
             Action<long>? beforeChunk = null) =>

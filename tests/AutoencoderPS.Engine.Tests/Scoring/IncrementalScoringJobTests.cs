@@ -128,6 +128,39 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(AnomalyScoringExitCode.NoAnomalies, nothing.ExitCode);
         }
 
+        [Fact]
+        public void ReadsTheRowsAfterAHeaderOfAnotherColumnOrderByItInThisRunAndTheNext()
+        {
+            // Two exports joined with cat, the second with its columns in reverse order: its rows were read by the first
+            // header's positions (each value under another column), scored so, and only the header row was rejected.
+            string Reversed(string rows) => string.Concat(rows.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => string.Join(",", line.Split(',').Reverse()) + "\n"));
+            string input = temp.File("joined.csv");
+            string first = Rows(10), second = Rows(10);
+            File.WriteAllText(input, Header + "\n" + first + string.Join(",", Header.Split(',').Reverse()) + "\n" + Reversed(second), Utf8);
+            var recorder = new RecordingObserver();
+
+            var summary = Run(new[] { input }, recorder);
+
+            Assert.Empty(recorder.Rejected);
+            Assert.Equal(20, summary.RowsScored);
+            var warning = Assert.Single(recorder.Warnings, w => w.Contains("header is there again", StringComparison.Ordinal));
+            Assert.Contains("line 12", warning, StringComparison.Ordinal);
+            // The next run goes on under the header the file's rows are under now.
+            string third = Rows(5);
+            Append(input, Reversed(third));
+            recorder = new RecordingObserver();
+            Assert.Equal(5, Run(new[] { input }, recorder).RowsScored);
+            Assert.Empty(recorder.Rejected);
+            AssertEveryIdOnce(25);
+            var expected = (first + second + third).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToDictionary(l => l.Split(',')[0], l => l);
+            foreach (var row in ReadOutput())
+            {
+                string id = (string)Value(row, "Id")!;
+                Assert.Equal(expected[id], string.Join(",", Header.Split(',').Select(c => (string)Value(row, c)!)));
+            }
+        }
+
         // Rows as a German export writes them: semicolons, decimal commas.
         private string GermanRows(int count) =>
             string.Concat(Rows(count).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Replace(',', ';').Replace('.', ',') + "\n"));

@@ -190,6 +190,42 @@ namespace AutoencoderPS.Engine.Tests.Scoring
         }
 
         [Fact]
+        public void RowsAfterAHeaderOfAnotherColumnOrderAreSortedAndScoredUnderItGivingTheVerdictsOfOnePass()
+        {
+            // Two newest-first exports joined with cat, the second with its columns in another order: its rows were sorted
+            // and scored by the first header's positions (cpu read from mem, the host from the time). Now the rows sorted
+            // together are one header's: those after the second header wait for the next run, which reads them by it.
+            var (lines, expected, input, output) = GrowingFile();
+            var byRow = new Dictionary<string, string[]>();
+            for (int i = 0; i < lines.Count; i++) byRow[string.Join(",", lines[i].Split(',').Take(2))] = expected[i];
+            static string Reordered(string line) { var f = line.Split(','); return string.Join(",", f[1], f[3], f[0], f[2]); }
+            var first = lines.Take(300).Reverse();
+            var second = lines.Skip(300).Reverse().Select(Reordered);
+            File.AppendAllText(input, string.Join("\n", first) + "\nHost,mem,Time,cpu\n" + string.Join("\n", second) + "\n", Utf8);
+
+            var observer = new RecordingObserver();
+            var one = Run(input, output, batchSize: 37, observer: observer);
+            Assert.Empty(observer.Rejected.Select(r => $"line {r.Record.Line}: {r.Error.ErrorId}: {r.Error.Message}"));
+            Assert.Equal(300, one.RowsScored + one.RowsWarmingUp);
+            observer = new RecordingObserver();
+            var two = Run(input, output, batchSize: 37, observer: observer);
+            Assert.Empty(observer.Rejected.Select(r => $"line {r.Record.Line}: {r.Error.ErrorId}: {r.Error.Message}"));
+            Assert.Empty(observer.Failed);
+            Assert.Equal(lines.Count - 300, two.RowsScored + two.RowsWarmingUp);
+            Assert.Single(observer.Warnings, w => w.Contains("line 302", StringComparison.Ordinal) && w.Contains("header is there again", StringComparison.Ordinal));
+
+            var rows = CsvSource.Read(output, new CsvInputOptions()).ToList();
+            Assert.Equal(lines.Count, rows.Count);
+            foreach (var row in rows)
+            {
+                string key = $"{row.FieldAt(row.Header.IndexOf("Time"))},{row.FieldAt(row.Header.IndexOf("Host"))}";
+                var actual = VerdictColumns.Select(c => row.FieldAt(row.Header.IndexOf(c)) ?? "").ToArray();
+                Assert.True(byRow.Remove(key, out var verdict), $"{key} scored twice or not in the input");
+                Assert.True(verdict!.SequenceEqual(actual), $"{key}: expected {string.Join(",", verdict!)}, got {string.Join(",", actual)}");
+            }
+        }
+
+        [Fact]
         public void RunsOverANewestFirstFileIncludingKilledOnesGiveTheVerdictsOfOnePassInTimeOrder()
         {
             // Each run's new rows come newest first (a Splunk export appended to): all but one row of each run were refused

@@ -115,11 +115,23 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { readError = e; }
                 }
             }
+            UnderOneHeader(plan, rows, result);
             result.Last = rows.Count > 0 ? rows[^1] : restOfLine;
             if (restOfLine != null) result.Rows.Add(restOfLine);
             result.Rows.AddRange(SlidingWindow.SortWithinGroups(rows, row => KeyOrNull(plan, row), out bool undecided));
             if (undecided) observer.Warning($"'{plan.Path}': {SlidingWindow.UndecidedRepeatedHour}");
             return result;
+        }
+
+        // Rows sorted together are rows of one header: the rows from a header again in another layout (files joined into
+        // one) on are left for the next run, which takes that header first (TakeHeaderAtOffset) and reads them by it.
+        private void UnderOneHeader(FilePlan plan, List<ScannedCsvRecord> rows, TimeOrderedRows result)
+        {
+            int next = rows.FindIndex(r => !r.IsBlank && RepeatedHeader.Classify(plan.Header!, r.Fields!) == HeaderRepeat.Other);
+            if (next < 0) return;
+            observer.Verbose($"'{plan.Path}': the header is there again on line {rows[next].Line} in another layout; the rows from there on are read by it in the next run.");
+            if (result.OpenLast != null && rows.IndexOf(result.OpenLast) >= next) result.OpenLast = null;
+            rows.RemoveRange(next, rows.Count - next);
         }
 
         // Whether the rows taken in time order wait for a last line that is still being written (no line break yet, the file

@@ -711,6 +711,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 WarnUnfinished(plan, batch, $"File '{plan.Path}' went on with its last line (line {entry.Lines + 1}) after an earlier run had scored it as finished " +
                     $"(it had no line break and the file had not changed for {ScoringState.LastLineFinishedAfter.TotalMinutes:N0} minutes): the rest of that line is skipped.");
 
+            // A time-series model's rows are judged in time order under one header: a header again in another layout right at
+            // the offset (the rows after it left by an earlier run: UnderOneHeader) is taken and committed first.
+            if (model.Settings.IsWindowed && model.Settings.TimeProperty != null && !skipRestOfLine && TakeHeaderAtOffset(plan, batch)) Commit(plan, batch);
             var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, file: plan.Path);
             Exception? readError = null;
             bool stopped = false;
@@ -881,7 +884,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         private FeatureValueException? Take(FilePlan plan, Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)
         {
             FeatureValueException? result = null;
-            if (!scanned.IsBlank)
+            if (!scanned.IsBlank && RepeatedHeader.Classify(plan.Header!, scanned.Fields!) == HeaderRepeat.Other)
+                Remap(plan, scanned);
+            else if (!scanned.IsBlank)
             {
                 var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
@@ -917,6 +922,34 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             }
             Advance(batch, scanned, endsInOpenLine);
             return result;
+        }
+
+        // The header again in another layout (files joined into one): the rows after it are read by it, in this run and, once
+        // committed past it, in the next (the file's entry keeps the header its offset is under). Said once a run.
+        private void Remap(FilePlan plan, ScannedCsvRecord scanned)
+        {
+            bool first = plan.Header!.Replaces == null;
+            plan.Header = RepeatedHeader.Remap(plan.Header, scanned.Fields!, plan.Path, scanned.Line);
+            plan.Entry!.Header = plan.Header.Names.ToList();
+            plan.WarnedColumns = false;
+            if (first) observer.Warning(RepeatedHeader.Warning(plan.Header, plan.Path));
+        }
+
+        // The first record after the file's offset, when it is a header again in another layout: taken (Remap), the batch past it.
+        private bool TakeHeaderAtOffset(FilePlan plan, Batch batch)
+        {
+            var entry = plan.Entry!;
+            var scanner = new CsvRecordScanner(plan.Handle, entry.Offset, plan.Length, entry.Lines + 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
+            try
+            {
+                var record = scanner.Records().FirstOrDefault(r => !r.IsBlank);
+                if (record == null || RepeatedHeader.Classify(plan.Header!, record.Fields!) != HeaderRepeat.Other) return false;
+                Remap(plan, record);
+                Advance(batch, record, endsInOpenLine: false);
+                return true;
+            }
+            // Met again, and reported, when the rows are read.
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException) { return false; }
         }
 
         private static void Advance(Batch batch, ScannedCsvRecord scanned, bool endsInOpenLine)

@@ -250,7 +250,8 @@ namespace AutoencoderPS.Commands
                 WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
                 try
                 {
-                    foreach (var record in CsvSource.Read(file, options))
+                    // A header met again in another layout (files joined into one): its rows are read by it, said once.
+                    foreach (var record in CsvSource.Read(file, options, WriteWarning))
                         if (!accept(record)) return;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
