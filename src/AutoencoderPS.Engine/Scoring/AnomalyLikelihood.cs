@@ -53,7 +53,8 @@ namespace AutoencoderPS.Engine.Scoring
     /// It also says whether the short-run average is a new high: above every short-run average of the group's previous
     /// <see cref="RecentRows"/> rows. A Gaussian tail can't tell a rare error from a recurring one: a job that spikes
     /// the series once a day gives an unlikely error every day. An error no larger than one seen in the last day is
-    /// not news, whatever its likelihood.
+    /// not news, whatever its likelihood. Until a group has <see cref="RecentRows"/> rows of its own, the rows it lacks
+    /// are stood in for by the training rows (<see cref="PriorHigh"/>), as <see cref="Prior"/> stands in for its history.
     /// </para>
     /// </summary>
     public sealed class AnomalyLikelihood
@@ -140,8 +141,11 @@ namespace AutoencoderPS.Engine.Scoring
 
         public AnomalyLikelihood(int historyRows = DefaultHistoryRows, int shortRows = DefaultShortRows, int learningRows = DefaultLearningRows,
             int recentRows = DefaultRecentRows, bool empiricalTail = true, IReadOnlyList<double>? prior = null, double unlikelyAt = DefaultThreshold,
-            Func<string, GroupSettings>? perGroup = null)
+            Func<string, GroupSettings>? perGroup = null, double? priorHigh = null)
         {
+            if (priorHigh is { } high && !(high >= 0 && double.IsFinite(high))) throw new ArgumentOutOfRangeException(nameof(priorHigh));
+            PriorHigh = priorHigh;
+            priorHighLog = priorHigh is { } h ? Math.Log(h + Floor) : double.NegativeInfinity;
             PerGroup = perGroup;
             Prior = prior ?? Array.Empty<double>();
             EmpiricalTail = empiricalTail;
@@ -169,6 +173,19 @@ namespace AutoencoderPS.Engine.Scoring
         public IReadOnlyList<double> Prior { get; }
 
         private double[]? priorLogs;
+
+        /// <summary>
+        /// The largest raw error of a training row taken as normal (robust training's trimmed rows left out), or null.
+        /// While a group has fewer than <see cref="RecentRows"/> rows of its own, a short-run error no larger than it is not
+        /// a new high: the training rows stand in for the part of the new-high horizon the group has not seen, as the
+        /// training errors stand in for its history (<see cref="Prior"/>). Without it, the new-high rule had nothing to
+        /// compare a group's first day with, and a daily event the model was trained on (a nightly batch, a service's
+        /// restart), whose errors are the top of the training errors, was news on its first scored day: an explorer's
+        /// nightly batch alerted on 2 of 3 seeds, a daily restart on 3 of 3 (.docs/series-probe.md).
+        /// </summary>
+        public double? PriorHigh { get; }
+
+        private readonly double priorHighLog;
 
         public int HistoryRows { get; }
         public int ShortRows { get; }
@@ -272,6 +289,8 @@ namespace AutoencoderPS.Engine.Scoring
             // errors, whatever drives their own.
             double average = g.AddShort(Math.Log(Math.Max(rawScore, 0) + Floor), Math.Max(kind, 0), out kind);
             newHigh = g.IsNewHigh(average, kind);
+            // The part of the horizon the group has not seen yet: the training rows (PriorHigh).
+            if (newHigh && g.Count < g.Settings.RecentRows && average <= priorHighLog) newHigh = false;
             // The reference the short-run average is measured against: the group's own history once it has enough,
             // before that the model's training errors (when given); without either, no likelihood yet.
             double? likelihood = null;
@@ -347,7 +366,8 @@ namespace AutoencoderPS.Engine.Scoring
             int history = reader.ReadInt32(), shortRows = reader.ReadInt32(), learning = reader.ReadInt32(), recent = reader.ReadInt32();
             if (history != settings.HistoryRows || shortRows != settings.ShortRows || learning != settings.LearningRows || recent != settings.RecentRows)
                 return null;
-            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt, settings.PerGroup)
+            var loaded = new AnomalyLikelihood(history, shortRows, learning, recent, settings.EmpiricalTail, settings.Prior, settings.UnlikelyAt, settings.PerGroup,
+                settings.PriorHigh)
             {
                 FullFromFirstRow = settings.FullFromFirstRow,
             };

@@ -142,8 +142,26 @@ namespace AutoencoderPS.Engine.Scoring
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, modelWide.UnlikelyAt, options.AlertCooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
-                        unlikelyAt: modelWide.UnlikelyAt, perGroup: PerGroupDefaults(model, options.ProbabilityThreshold, modelWide)) : null),
+                        unlikelyAt: modelWide.UnlikelyAt, perGroup: PerGroupDefaults(model, options.ProbabilityThreshold, modelWide),
+                        priorHigh: NormalTrainingHigh(model)) : null),
                 CounterRates.For(model.Schema!));
+        }
+
+        /// <summary>
+        /// The largest training error of a row training took as normal: the training errors without the share robust
+        /// training trimmed as suspected outliers (a baseline's own incident is no standard for "not news"); null without
+        /// training errors. AnomalyLikelihood.PriorHigh.
+        /// </summary>
+        internal static double? NormalTrainingHigh(AutoencoderModel model) => NormalTrainingHigh(model.TrainingErrors, model.Training?.TrimmedShare ?? 0);
+
+        /// <summary>As above, of <paramref name="errors"/> (ascending) of which robust training trimmed <paramref name="trimmedShare"/>.</summary>
+        internal static double? NormalTrainingHigh(IReadOnlyList<double> errors, double trimmedShare)
+        {
+            if (errors.Count == 0) return null;
+            double trimmed = Math.Clamp(trimmedShare, 0, 1);
+            int kept = Math.Clamp((int)Math.Ceiling((1 - trimmed) * errors.Count - 1e-9), 1, errors.Count);
+            double high = errors[kept - 1];
+            return double.IsFinite(high) && high >= 0 ? high : null;
         }
 
         /// <summary>

@@ -57,6 +57,46 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void UntilAGroupHasAHorizonOfItsOwnAnErrorTrainingHeldAsNormalIsNotANewHigh()
+        {
+            // A nightly batch the model was trained on: its errors are the top of the training errors (about 0.05 here).
+            // On a group's first scored day the new-high rule had no earlier rows to compare with, so the batch was news.
+            var random = new Random(21);
+            var prior = Errors(random, 2000, 0.01).Concat(Enumerable.Repeat(0.05, 40)).OrderBy(e => e).ToList();
+            AnomalyLikelihood Make(double? high) => new AnomalyLikelihood(historyRows: 2000, shortRows: 3, learningRows: 288, recentRows: 300,
+                prior: prior, priorHigh: high);
+            bool FirstBatchIsNews(AnomalyLikelihood likelihood, string group)
+            {
+                foreach (double e in Errors(random, 100, 0.01)) likelihood.Next(group, e);
+                bool news = false;
+                for (int i = 0; i < 6; i++) { likelihood.Next(group, 0.05, out bool high); news |= high; }
+                return news;
+            }
+            Assert.True(FirstBatchIsNews(Make(null), "a"));
+            var standing = Make(0.05);
+            Assert.False(FirstBatchIsNews(standing, "a"));
+            // An error above every normal training row is news from the first row.
+            double? p = standing.Next("b", 0.5, out bool newHigh);
+            Assert.True(newHigh && p >= AnomalyLikelihood.DefaultThreshold);
+            // Once the group has a horizon of its own rows, its own rows alone decide: the batch, higher than any of them, is news.
+            var own = Make(0.05);
+            foreach (double e in Errors(random, 400, 0.01)) own.Next("c", e);
+            own.Next("c", 0.05, out bool later);
+            Assert.True(later);
+        }
+
+        [Fact]
+        public void TheTrainingHighIsThatOfTheRowsRobustTrainingKeptAsNormal()
+        {
+            // Robust training trims a share of suspected outliers (a baseline's own incident): their errors are no standard
+            // for "not news". The training errors here are 0.01..1.00 and the trimmed share 5 %: the high is 0.95.
+            var errors = Enumerable.Range(1, 100).Select(i => i / 100.0).ToList();
+            Assert.Equal(0.95, SeriesMemory.NormalTrainingHigh(errors, 0.05)!.Value, 12);
+            Assert.Equal(1.00, SeriesMemory.NormalTrainingHigh(errors, 0)!.Value, 12);
+            Assert.Null(SeriesMemory.NormalTrainingHigh(Array.Empty<double>(), 0));
+        }
+
+        [Fact]
         public void APriorSurvivesSaveAndLoadForGroupsNotSeenYet()
         {
             var prior = Errors(new Random(12), 500, 0.01).ToList();
