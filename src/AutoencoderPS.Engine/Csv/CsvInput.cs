@@ -146,14 +146,18 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>The file's last row, ending inside a quoted field no quote closes: cut off (<see cref="UnclosedQuote(CsvHeader, int, string)"/>).</summary>
         public bool EndsInOpenQuote { get; internal set; }
 
+        /// <summary>The first field whose bytes are not UTF-8, in a file read as UTF-8; null when there is none.</summary>
+        public NotUtf8Field? NotUtf8 { get; internal set; }
+
         /// <summary>
         /// Null when the row's fields fit its header (as many, or more whose extras are all blank: a delimiter at the end of
-        /// each row) and it is whole; else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch),
-        /// or UnclosedQuote for a last row cut off inside a quoted field.
+        /// each row), it is whole and its text was read as it is; else the FieldCountMismatch error to reject it with
+        /// (FeatureValueException.FieldCountMismatch), UnclosedQuote for a last row cut off inside a quoted field, or
+        /// InputNotUtf8 for a row with bytes that are not UTF-8 in a file read as UTF-8 (<see cref="NotUtf8Field"/>).
         /// </summary>
         public FeatureValueException? FieldCountError() =>
             EndsInOpenQuote ? UnclosedQuote(Header, Fields.Count, Fields[^1])
-            : Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i]);
+            : (Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i])) ?? NotUtf8?.RowError(Header);
 
         /// <summary>The error of a row of <paramref name="fields"/> fields, the last (<paramref name="last"/>) cut off inside its quotes.</summary>
         internal static FeatureValueException UnclosedQuote(CsvHeader header, int fields, string last) =>
@@ -188,9 +192,9 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Reads the header of a file (or the given one) without reading its rows.</summary>
         public static CsvHeader ReadHeader(string path, CsvInputOptions options)
         {
-            using var reader = Open(path, options);
+            using var reader = Open(path, options, out var watch);
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
-            return HeaderOf(parser, path, options);
+            return HeaderOf(parser, path, options, watch);
         }
 
         /// <summary>
@@ -200,10 +204,10 @@ namespace AutoencoderPS.Engine.Csv
         /// </summary>
         public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
         {
-            using var reader = Open(path, options);
+            using var reader = Open(path, options, out var watch);
             long lengthAtOpen = reader.BaseStream.Length;
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
-            var header = HeaderOf(parser, path, options);
+            var header = HeaderOf(parser, path, options, watch);
             if (header == null) yield break;
             CsvRecord? held = null;
             // With a header read from the file, HeaderOf has passed a type line above it; with one given, the first line
@@ -228,13 +232,14 @@ namespace AutoencoderPS.Engine.Csv
                 if (!more) break;
                 var fields = parser.Record;
                 if (fields == null || IsSpaceLine(parser)) continue;
+                var notUtf8 = watch?.Take(fields);
                 if (first)
                 {
                     first = false;
                     if (CsvHeader.IsTypeLine(fields)) continue;
                 }
                 if (held != null) yield return held;
-                held = new CsvRecord(header, fields, path, StartLine(parser));
+                held = new CsvRecord(header, fields, path, StartLine(parser)) { NotUtf8 = notUtf8 };
                 heldRaw = reader.EndOfStream ? parser.RawRecord : null;
             }
             // The length of the file being read (its open handle), not of whatever file the path names by now: a
@@ -265,15 +270,18 @@ namespace AutoencoderPS.Engine.Csv
             return parser.RawRow - breaks;
         }
 
-        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
+        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options, Utf8Watch? watch)
         {
             if (options.Header != null) return new CsvHeader(options.Header, path, given: true);
             bool read, typeLine = false;
-            while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record))))) { }
+            while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record)))))
+                watch?.Take(parser.Record);
             if (!read || parser.Record == null)
                 throw new AutoencoderException(ErrorIds.EmptyCsvFile, typeLine
                     ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row and no rows (an export of nothing, or one still being written)."
                     : $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+            // Column names misread would match none of the model's, or name a model's features wrongly: the file is not read.
+            if (watch?.Take(parser.Record) is { } notUtf8) throw notUtf8.HeaderError(path, StartLine(parser));
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
 
@@ -281,10 +289,13 @@ namespace AutoencoderPS.Engine.Csv
         /// Opens a file to read, after <see cref="RequireRegularFile"/>: a FIFO would block the open for good, a device
         /// such as /dev/zero would never end.
         /// </summary>
-        private static StreamReader Open(string path, CsvInputOptions options)
+        private static StreamReader Open(string path, CsvInputOptions options, out Utf8Watch? watch)
         {
             RequireRegularFile(path);
-            return new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            // UTF-8 (the default) keeps what it can't decode: a row with such bytes is rejected, not read with U+FFFD (NotUtf8Field).
+            watch = null;
+            var encoding = options.Encoding is null or UTF8Encoding ? Utf8Watch.Encoding(out watch) : options.Encoding;
+            return new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         }
 
         /// <summary>

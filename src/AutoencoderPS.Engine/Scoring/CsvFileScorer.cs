@@ -547,7 +547,7 @@ namespace AutoencoderPS.Engine.Scoring
                 int count = reader.FieldCount;
                 if (reader.Fields != null)
                 {
-                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal, EndsInOpenQuote = reader.EndsInOpenQuote });
+                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal, EndsInOpenQuote = reader.EndsInOpenQuote, NotUtf8 = reader.NotUtf8 });
                     holdsFields = true;
                     return;
                 }
@@ -557,7 +557,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (count > Ends.Length - EndsUsed) Array.Resize(ref Ends, Math.Max(Ends.Length * 2, EndsUsed + count));
                 var ends = Ends.AsSpan(EndsUsed, count);
                 for (int i = 0; i < ends.Length; i++) ends[i] = Used + reader.FieldEnd(i);
-                Append(new Entry { Offset = Used, FirstEnd = EndsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                Append(new Entry { Offset = Used, FirstEnd = EndsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal, NotUtf8 = reader.NotUtf8 });
                 Used += raw.Length;
                 EndsUsed += count;
             }
@@ -607,6 +607,8 @@ namespace AutoencoderPS.Engine.Scoring
             public long Line, Ordinal;
             // The file's last record, cut off inside a quoted field (read field by field, so Fields holds it): rejected.
             public bool EndsInOpenQuote;
+            // A field whose bytes are not UTF-8 (the file is in another encoding): rejected.
+            public NotUtf8Field? NotUtf8;
         }
 
         /// <summary>
@@ -682,7 +684,7 @@ namespace AutoencoderPS.Engine.Scoring
                 imputedScratch.Clear();
                 try
                 {
-                    if (entry.FieldCount != chunk.Header!.Names.Count || entry.EndsInOpenQuote) CheckFieldCount(entry);
+                    if (entry.FieldCount != chunk.Header!.Names.Count || entry.EndsInOpenQuote || entry.NotUtf8 != null) CheckFieldCount(entry);
                     for (int c = 0; c < fieldOf.Length; c++)
                     {
                         int f = fieldOf[c];
@@ -718,7 +720,8 @@ namespace AutoencoderPS.Engine.Scoring
                 pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, default, machine);
             }
 
-            // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes): rejected.
+            // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes), or with
+            // bytes that are not UTF-8: rejected.
             private void CheckFieldCount(in Entry entry)
             {
                 var row = entry;
@@ -726,6 +729,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (row.EndsInOpenQuote) throw CsvRecord.UnclosedQuote(current.Header!, row.FieldCount, row.Fields![^1]);
                 if (current.Header!.Fit(row.FieldCount, i => row.Fields != null ? row.Fields[i] : Utf8.GetString(current.Field(row, i))) is { } misshapen)
                     throw misshapen;
+                if (row.NotUtf8 != null) throw row.NotUtf8.RowError(current.Header);
             }
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>

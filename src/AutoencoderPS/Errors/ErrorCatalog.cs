@@ -57,6 +57,7 @@ namespace AutoencoderPS.Errors
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
             [FieldCountMismatch] = ErrorCategory.InvalidData,
             [UnclosedQuote] = ErrorCategory.InvalidData,
+            [InputNotUtf8] = ErrorCategory.InvalidData,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
             [TimeWithoutDate] = ErrorCategory.InvalidData,

@@ -515,6 +515,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (record.IsBlank) continue;
                 // Export-Csv's #TYPE line above the header (Windows PowerShell without -NoTypeInformation), as Import-Csv skips it.
                 if (first && CsvHeader.IsTypeLine(record.Fields!)) { first = false; continue; }
+                if (record.NotUtf8 is { } notUtf8) throw notUtf8.HeaderError(plan.Path, record.Line);
                 var header = new CsvHeader(record.Fields!.Select(f => f.Trim()).ToArray(), plan.Path);
                 plan.Entry = new ScoringFileState
                 {
@@ -788,7 +789,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             FeatureValueException? result = null;
             if (!scanned.IsBlank)
             {
-                var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
+                var record = scanned.Under(plan.Header!, plan.Path);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
                 if (rejected?.ErrorId == ErrorIds.RowAlreadyScored)
                 {
