@@ -54,12 +54,11 @@ namespace AutoencoderPS.Engine.Csv
         private string Explain()
         {
             var invalid = InvalidSequences(Bytes).Take(3).Select(s => string.Join(" ", s.Select(b => $"0x{b:X2}"))).ToList();
-            string guess = AsWindows1252(Bytes) is { } read ? $" read as Windows-1252 it is '{Text.PrintableText.Cut(read, 60)}'." : "";
-            return $"whose byte{(invalid.Count == 1 && !invalid[0].Contains(' ') ? "" : "s")} {string.Join(", ", invalid)} " +
-                   $"{(invalid.Count == 1 && !invalid[0].Contains(' ') ? "is" : "are")} not UTF-8, which the file is read as:{guess}" +
-                   " The file is in another encoding, most likely a Windows code page (Excel's 'CSV (Comma delimited)', Windows PowerShell 5.1's " +
-                   "Export-Csv, Out-File and Set-Content write the system's ANSI code page): give -Encoding 1252 (Western European), or the " +
-                   "export's own code page (1250 Central European, 1251 Cyrillic, ...), or save the export as UTF-8.";
+            bool one = invalid.Count == 1 && !invalid[0].Contains(' ');
+            string guess = AsWindows1252(Bytes) is { } read ? $", in Windows-1252 '{Text.PrintableText.Cut(read, 60)}'" : "";
+            return $"whose byte{(one ? "" : "s")} {string.Join(", ", invalid)} {(one ? "is" : "are")} not UTF-8, which the file is read as{guess}. " +
+                   "The file is in another encoding, most likely a Windows code page (as Excel's 'CSV (Comma delimited)' and Windows PowerShell " +
+                   "5.1's Export-Csv and Out-File write): give -Encoding 1252 (Western European) or the export's code page (1250, 1251, ...).";
         }
 
         // The maximal invalid subsequences of bytes, as a decoder replaces each with one U+FFFD.

@@ -113,9 +113,26 @@ namespace AutoencoderPS.Commands
                 state = Absolute(StatePath, "StatePath");
                 if (state == null || !FolderExists(state, StatePath, "StatePath")) return null;
             }
+            var encoding = System.Text.Encoding.UTF8;
+            if (Encoding != null)
+            {
+                // Refused now, not at every run: a name that is no encoding, or one the job can't read byte by byte (UTF-16).
+                try { encoding = InputEncodingOrNull()!; }
+                catch (ArgumentException e)
+                {
+                    WriteError(ErrorCatalog.Record(e, ErrorIds.UnknownEncoding, Encoding));
+                    return null;
+                }
+                try { CsvRecordScanner.CheckEncoding(encoding); }
+                catch (AutoencoderException e)
+                {
+                    WriteError(EngineError(e, Encoding));
+                    return null;
+                }
+            }
             if (Delimiter != null)
             {
-                try { CsvRecordScanner.DelimiterByte(System.Text.Encoding.UTF8, Delimiter); }
+                try { CsvRecordScanner.DelimiterByte(encoding, Delimiter); }
                 catch (AutoencoderException e)
                 {
                     WriteError(EngineError(e, Delimiter));
@@ -138,7 +155,7 @@ namespace AutoencoderPS.Commands
                     bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null,
                     ExplainAll ? ScoringTaskAction.ExplainAllRows : null,
                     bound.ContainsKey(nameof(TopFeatureCount)) ? TopFeatureCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-                    NeutralizeFormulas ? ScoringTaskAction.NeutralizeFormulas : null);
+                    NeutralizeFormulas ? ScoringTaskAction.NeutralizeFormulas : null, Encoding);
             }
             catch (ScoringTaskException e)
             {

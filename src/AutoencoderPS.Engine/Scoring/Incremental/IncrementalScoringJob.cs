@@ -88,6 +88,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             try
             {
                 bool started = LoadState();
+                KeepInputEncoding(started);
                 OpenOutput();
                 if (started)
                 {
@@ -727,6 +728,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     " They were skipped and are not tried again; the rows that could be read were scored."));
             if (readError != null) Fail(plan.Path, readError);
             if (plan.OutOfOrder.Count > 0) SayOutOfOrder(plan);
+            if (readError == null) SayNotUtf8(plan);
             SayRepeated(plan);
             if (plan.DatedAhead.Count > ReportedOutOfOrder)
                 observer.Warning($"{plan.DatedAhead.Count:N0} row(s) of '{plan.Path}'{plan.DatedAhead.Span}, are dated more than a day after this " +
@@ -809,6 +811,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
                         : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
                     refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
+                    CountNotUtf8(plan, rejected, record.Line);
                     if (refused == null && plan.UnreadRun != null) plan.UnreadAfterRun++;
                     else if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                     result = rejected;
