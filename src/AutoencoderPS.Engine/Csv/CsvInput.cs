@@ -192,8 +192,10 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Reads the header of a file (or the given one) without reading its rows.</summary>
         public static CsvHeader ReadHeader(string path, CsvInputOptions options)
         {
+            options = ForFile(path, options, out bool sepLine);
             using var reader = Open(path, options, out var watch);
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
+            if (sepLine) parser.Read();
             return HeaderOf(parser, path, options, watch);
         }
 
@@ -204,9 +206,11 @@ namespace AutoencoderPS.Engine.Csv
         /// </summary>
         public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options)
         {
+            options = ForFile(path, options, out bool sepLine);
             using var reader = Open(path, options, out var watch);
             long lengthAtOpen = reader.BaseStream.Length;
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
+            if (sepLine) parser.Read();
             var header = HeaderOf(parser, path, options, watch);
             if (header == null) yield break;
             CsvRecord? held = null;
@@ -284,6 +288,50 @@ namespace AutoencoderPS.Engine.Csv
             if (watch?.Take(parser.Record) is { } notUtf8) throw notUtf8.HeaderError(path, StartLine(parser));
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
+
+        /// <summary>
+        /// The delimiter Excel's first line "sep=X" names (any case, after a UTF-8 byte-order mark, alone on the line), or
+        /// null when the file does not start with one. Excel reads the file with that delimiter and not the line as data;
+        /// so does every reader here (<see cref="ForFile"/>, the file scorer, the scheduled job).
+        /// </summary>
+        public static char? SepLineDelimiter(string path)
+        {
+            Span<byte> start = stackalloc byte[9];
+            int read;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            var line = start.Slice(0, read);
+            if (line.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) line = line.Slice(3);
+            if (line.Length < 5 || !Ascii.EqualsIgnoreCase(line.Slice(0, 4), "sep="u8)) return null;
+            byte d = line[4];
+            if (d >= 0x80 || d == '\r' || d == '\n' || d == '"') return null;
+            return line.Length == 5 || line[5] == '\r' || line[5] == '\n' ? (char)d : null;
+        }
+
+        /// <summary>
+        /// The options to read <paramref name="path"/> with: with the delimiter of its "sep=X" first line, which
+        /// <paramref name="sepLine"/> says it has (the readers skip it), unless -Delimiter gave one; a -Delimiter that is
+        /// another one is a <see cref="ErrorIds.SepLineConflict"/> error (the rows would be read under the wrong columns).
+        /// </summary>
+        public static CsvInputOptions ForFile(string path, CsvInputOptions options, out bool sepLine)
+        {
+            RequireRegularFile(path);
+            char? sep = SepLineDelimiter(path);
+            sepLine = sep != null;
+            if (sep == null || options.EffectiveDelimiter == sep.ToString()) return options;
+            if (!string.IsNullOrEmpty(options.Delimiter)) throw SepLineConflict(path, sep.Value, options.Delimiter, "-Delimiter");
+            return new CsvInputOptions
+            {
+                Culture = options.Culture, Delimiter = sep.ToString(), Encoding = options.Encoding, Header = options.Header,
+                NeutralizeFormulas = options.NeutralizeFormulas,
+            };
+        }
+
+        /// <summary>The error of a file whose "sep=X" first line names another delimiter than <paramref name="given"/> (<paramref name="what"/> gave it).</summary>
+        public static AutoencoderException SepLineConflict(string path, char sep, string given, string what) =>
+            new AutoencoderException(ErrorIds.SepLineConflict,
+                $"File '{path}' starts with the line 'sep={sep}', which tells Excel its fields are separated by '{sep}', but {what} says '{given}'. " +
+                $"Give -Delimiter '{sep}' (or leave it out), or remove the sep= line if the file really uses '{given}'.");
 
         /// <summary>
         /// Opens a file to read, after <see cref="RequireRegularFile"/>: a FIFO would block the open for good, a device

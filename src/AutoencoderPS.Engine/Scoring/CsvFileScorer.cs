@@ -143,6 +143,8 @@ namespace AutoencoderPS.Engine.Scoring
             var head = start.AsSpan(0, read);
             if (head.Length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
                 return "the file is UTF-16 or UTF-32";
+            // The output is written with the delimiter given; a file of another one (its sep= line) is written field by field.
+            if (CsvSource.SepLineDelimiter(path) is char sep && sep.ToString() != d) return $"its first line 'sep={sep}' names the delimiter '{sep}'";
             return null;
         }
 
@@ -175,6 +177,8 @@ namespace AutoencoderPS.Engine.Scoring
             using var file = Open(path, out long lengthAtOpen);
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile, first = true;
+            // Excel's "sep=X" first line (of this delimiter: Unsupported) is not data.
+            bool sepLine = CsvSource.SepLineDelimiter(path) != null;
             long records = 0;
             var inFlight = new Queue<Chunk>();
             long index = 0;
@@ -184,6 +188,7 @@ namespace AutoencoderPS.Engine.Scoring
                 while (reader.Next())
                 {
                     if (reader.IsBlank) continue;
+                    if (sepLine) { sepLine = false; continue; }
                     if (first)
                     {
                         first = false;

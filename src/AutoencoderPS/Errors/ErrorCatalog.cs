@@ -58,6 +58,7 @@ namespace AutoencoderPS.Errors
             [FieldCountMismatch] = ErrorCategory.InvalidData,
             [UnclosedQuote] = ErrorCategory.InvalidData,
             [InputNotUtf8] = ErrorCategory.InvalidData,
+            [SepLineConflict] = ErrorCategory.InvalidArgument,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
             [TimeWithoutDate] = ErrorCategory.InvalidData,

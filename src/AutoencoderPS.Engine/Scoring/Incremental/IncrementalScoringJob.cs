@@ -510,10 +510,11 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             int n = RandomAccess.Read(plan.Handle, start, 0);
             int preamble = CsvRecordScanner.PreambleLength(start.Slice(0, n), plan.Path);
             var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
-            bool first = true;
+            bool first = true, sepLine = SepLine(plan);
             foreach (var record in scanner.Records())
             {
                 if (record.IsBlank) continue;
+                if (sepLine) { sepLine = false; continue; }
                 // Export-Csv's #TYPE line above the header (Windows PowerShell without -NoTypeInformation), as Import-Csv skips it.
                 if (first && CsvHeader.IsTypeLine(record.Fields!)) { first = false; continue; }
                 if (record.NotUtf8 is { } notUtf8) throw notUtf8.HeaderError(plan.Path, record.Line);

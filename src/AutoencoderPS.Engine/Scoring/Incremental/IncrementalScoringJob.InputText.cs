@@ -1,5 +1,6 @@
 namespace AutoencoderPS.Engine.Scoring.Incremental
 {
+    /// <summary>How the job reads its inputs' text: their encoding (kept in the state), and Excel's "sep=X" first line.</summary>
     public sealed partial class IncrementalScoringJob
     {
         /// <summary>
@@ -39,6 +40,17 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 $"so they were skipped and are not tried again: the file is in another encoding than {encoding.WebName}, most likely a Windows code " +
                 "page (Excel's 'CSV (Comma delimited)'). Give -Encoding 1252 (or the export's code page) to Invoke-AnomalyScoring or " +
                 "Register-AnomalyScoringTask; to score the rows skipped, start anew with another -OutputPath."));
+        }
+
+        // Excel's "sep=X" first line: skipped when it names the job's delimiter; another one fails the file (the job reads
+        // every file, and writes its output, with one delimiter: such files need a run, and an output, of their own).
+        private bool SepLine(FilePlan plan)
+        {
+            if (Csv.CsvSource.SepLineDelimiter(plan.Path) is not char sep) return false;
+            string delimiter = options.Csv.EffectiveDelimiter;
+            if (sep.ToString() != delimiter)
+                throw Csv.CsvSource.SepLineConflict(plan.Path, sep, delimiter, string.IsNullOrEmpty(options.Csv.Delimiter) ? "the job's delimiter (no -Delimiter: the culture's)" : "-Delimiter");
+            return true;
         }
     }
 }
