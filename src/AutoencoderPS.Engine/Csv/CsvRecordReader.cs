@@ -65,6 +65,7 @@ namespace AutoencoderPS.Engine.Csv
         private int[] bounds = new int[64];      // field i is [bounds[2i], bounds[2i+1]) of buffer
         private long nextLine;
         private int noLineFeedBefore;            // buffer[start, noLineFeedBefore) is known to hold no LF (lone-CR files)
+        private int asciiBefore;                 // buffer[start, asciiBefore) is known to be ASCII (UTF-8 checked no further)
         private readonly List<string> slowFields = new List<string>();
         private byte[] slowField = new byte[256];
 
@@ -288,11 +289,20 @@ namespace AutoencoderPS.Engine.Csv
                 else
                 {
                     Split(start, contentEnd);
-                    // One vectorized pass over the line, which is in the cache: the fields are looked at only when it fails.
-                    if (utf8 && !NotUtf8Field.IsUtf8(buffer.AsSpan(start, contentEnd - start))) NotUtf8 = FirstNotUtf8();
+                    if (utf8 && contentEnd > asciiBefore) CheckUtf8(contentEnd);
                 }
                 return true;
             }
+        }
+
+        // The bytes outside ASCII are found a buffer at a time (one vectorized scan, nothing per line of an ASCII file); a
+        // line that holds one is checked as UTF-8, and its fields only when it fails.
+        private void CheckUtf8(int contentEnd)
+        {
+            int from = Math.Max(start, asciiBefore);
+            int other = buffer.AsSpan(from, filled - from).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            asciiBefore = other < 0 ? filled : from + other;
+            if (contentEnd > asciiBefore && !NotUtf8Field.IsUtf8(buffer.AsSpan(start, contentEnd - start))) NotUtf8 = FirstNotUtf8();
         }
 
         private NotUtf8Field? FirstNotUtf8()
@@ -459,6 +469,7 @@ namespace AutoencoderPS.Engine.Csv
                 filled = keep;
                 next -= start;
                 noLineFeedBefore = Math.Max(0, noLineFeedBefore - start);
+                asciiBefore = Math.Max(0, asciiBefore - start);
                 start = 0;
             }
             if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);

@@ -127,5 +127,33 @@ namespace AutoencoderPS.Engine.Tests
 
             AssertZurich(records[1].FieldCountError());
         }
+
+        [Theory]
+        [InlineData(16)]
+        [InlineData(64)]
+        [InlineData(1 << 20)]
+        public void TheByteReaderFindsEveryRowWithBytesThatAreNotUtf8WhereverItsBufferEnds(int bufferSize)
+        {
+            // Rows of UTF-8 (ASCII, and letters outside it) and of Windows-1252, mixed: the reader's scan for bytes outside
+            // ASCII goes a buffer at a time, so rows that straddle its end must be checked as the others are.
+            var random = new Random(3);
+            var bytes = new System.Collections.Generic.List<byte>();
+            var expected = new System.Collections.Generic.List<bool>();
+            for (int i = 0; i < 200; i++)
+            {
+                int kind = random.Next(4);
+                string row = $"{i},{(kind == 0 ? "plain" : "Zürich")},{random.Next(100)}\n";
+                bytes.AddRange(kind == 2 ? Windows1252.GetBytes(row) : Encoding.UTF8.GetBytes(row));
+                expected.Add(kind == 2);
+            }
+            var reader = new CsvRecordReader(new MemoryStream(bytes.ToArray()), (byte)',', new UTF8Encoding(false)) { BufferSize = bufferSize };
+            var found = new System.Collections.Generic.List<bool>();
+            while (reader.Next())
+            {
+                found.Add(reader.NotUtf8 != null);
+                if (reader.NotUtf8 != null) Assert.Equal(1, reader.NotUtf8.Index);
+            }
+            Assert.Equal(expected, found);
+        }
     }
 }
