@@ -285,7 +285,7 @@ namespace AutoencoderPS.Engine.Csv
                     ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row and no rows (an export of nothing, or one still being written)."
                     : $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
             // Column names misread would match none of the model's, or name a model's features wrongly: the file is not read.
-            if (watch?.Take(parser.Record) is { } notUtf8) throw notUtf8.HeaderError(path, StartLine(parser));
+            if (watch?.Take(parser.Record) is { LooksBinary: false } notUtf8) throw notUtf8.HeaderError(path, StartLine(parser));
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
 

@@ -32,6 +32,12 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>The field's bytes, as they are in the file (without its quotes).</summary>
         public byte[] Bytes { get; }
 
+        /// <summary>
+        /// The field holds control characters (other than a tab): no text export at all (a binary file among the exports),
+        /// which the missing-columns error says of a header (ColumnMismatch), where -Encoding would be the wrong advice.
+        /// </summary>
+        public bool LooksBinary => Bytes.Any(b => b < 0x20 && b != (byte)'\t');
+
         /// <summary>Whether <paramref name="bytes"/> are UTF-8 (ASCII is): one vectorized pass.</summary>
         public static bool IsUtf8(ReadOnlySpan<byte> bytes) => System.Text.Unicode.Utf8.IsValid(bytes);
 

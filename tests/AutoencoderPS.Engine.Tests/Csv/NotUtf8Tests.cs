@@ -155,5 +155,19 @@ namespace AutoencoderPS.Engine.Tests
             }
             Assert.Equal(expected, found);
         }
+
+        [Fact]
+        public void ABinaryFilesHeaderIsLeftToTheMissingColumnsErrorWhichSaysItIsNoText()
+        {
+            // Random bytes among the exports: -Encoding would be the wrong advice (ColumnMismatch says "does not look like text").
+            var bytes = new byte[2000];
+            new Random(5).NextBytes(bytes);
+            string path = temp.File("junk.csv");
+            File.WriteAllBytes(path, bytes);
+
+            var header = CsvSource.ReadHeader(path, new CsvInputOptions());
+
+            Assert.Contains(header.Names, n => n.Contains('\uFFFD'));
+        }
     }
 }

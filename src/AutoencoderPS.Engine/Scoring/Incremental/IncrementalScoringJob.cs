@@ -517,7 +517,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (sepLine) { sepLine = false; continue; }
                 // Export-Csv's #TYPE line above the header (Windows PowerShell without -NoTypeInformation), as Import-Csv skips it.
                 if (first && CsvHeader.IsTypeLine(record.Fields!)) { first = false; continue; }
-                if (record.NotUtf8 is { } notUtf8) throw notUtf8.HeaderError(plan.Path, record.Line);
+                if (record.NotUtf8 is { LooksBinary: false } notUtf8) throw notUtf8.HeaderError(plan.Path, record.Line);
                 var header = new CsvHeader(record.Fields!.Select(f => f.Trim()).ToArray(), plan.Path);
                 plan.Entry = new ScoringFileState
                 {
