@@ -50,7 +50,7 @@ Describe 'Input encoding: a Windows-1252 export read as UTF-8' {
         $errs | Should -HaveCount 10
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputNotUtf8,*'
         $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        "$($errs[0])" | Should -BeLike "*line 4*column 'Site'*0xFC*Windows-1252 'Zürich'*-Encoding 1252*"
+        "$($errs[0])" | Should -BeLike "*line 4*column 'Site'*0xFC*it is 'Zürich' in Windows-1252*-Encoding 1252*"
         $errs[0].ErrorDetails.RecommendedAction | Should -BeLike '*-Encoding*'
         if ($Mode -eq 'OutputPath') {
             $scored = @(Import-Csv $extra.OutputPath)

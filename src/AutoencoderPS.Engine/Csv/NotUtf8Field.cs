@@ -61,8 +61,8 @@ namespace AutoencoderPS.Engine.Csv
         {
             var invalid = InvalidSequences(Bytes).Take(3).Select(s => string.Join(" ", s.Select(b => $"0x{b:X2}"))).ToList();
             bool one = invalid.Count == 1 && !invalid[0].Contains(' ');
-            string guess = AsWindows1252(Bytes) is { } read ? $", in Windows-1252 '{Text.PrintableText.Cut(read, 60)}'" : "";
-            return $"whose byte{(one ? "" : "s")} {string.Join(", ", invalid)} {(one ? "is" : "are")} not UTF-8, which the file is read as{guess}. " +
+            string guess = AsWindows1252(Bytes) is { } read ? $": it is '{Text.PrintableText.Cut(read, 60)}' in Windows-1252" : "";
+            return $"whose byte{(one ? "" : "s")} {string.Join(", ", invalid)} {(one ? "is" : "are")} not UTF-8, the encoding the file is read in{guess}. " +
                    "The file is in another encoding, most likely a Windows code page (as Excel's 'CSV (Comma delimited)' and Windows PowerShell " +
                    "5.1's Export-Csv and Out-File write): give -Encoding 1252 (Western European) or the export's code page (1250, 1251, ...).";
         }

@@ -44,7 +44,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(ErrorIds.InputNotUtf8, error!.ErrorId);
             Assert.Equal("site", error.Column);
             Assert.Contains("0xFC", error.Message);
-            Assert.Contains("in Windows-1252 'Zürich'", error.Message);
+            Assert.Contains("it is 'Zürich' in Windows-1252", error.Message);
             Assert.Contains("-Encoding 1252", error.Message);
         }
 
