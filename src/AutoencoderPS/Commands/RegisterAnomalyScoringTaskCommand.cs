@@ -113,29 +113,28 @@ namespace AutoencoderPS.Commands
                 state = Absolute(StatePath, "StatePath");
                 if (state == null || !FolderExists(state, StatePath, "StatePath")) return null;
             }
-            var encoding = System.Text.Encoding.UTF8;
+            if (Delimiter != null)
+            {
+                try { CsvRecordScanner.DelimiterByte(System.Text.Encoding.UTF8, Delimiter); }
+                catch (AutoencoderException e)
+                {
+                    WriteError(EngineError(e, Delimiter));
+                    return null;
+                }
+            }
             if (Encoding != null)
             {
                 // Refused now, not at every run: a name that is no encoding, or one the job can't read byte by byte (UTF-16).
-                try { encoding = InputEncodingOrNull()!; }
+                // (The delimiter, one ASCII character, is the same byte in every encoding the job reads.)
+                try { CsvRecordScanner.CheckEncoding(InputEncodingOrNull()!); }
                 catch (ArgumentException e)
                 {
                     WriteError(ErrorCatalog.Record(e, ErrorIds.UnknownEncoding, Encoding));
                     return null;
                 }
-                try { CsvRecordScanner.CheckEncoding(encoding); }
                 catch (AutoencoderException e)
                 {
                     WriteError(EngineError(e, Encoding));
-                    return null;
-                }
-            }
-            if (Delimiter != null)
-            {
-                try { CsvRecordScanner.DelimiterByte(encoding, Delimiter); }
-                catch (AutoencoderException e)
-                {
-                    WriteError(EngineError(e, Delimiter));
                     return null;
                 }
             }
