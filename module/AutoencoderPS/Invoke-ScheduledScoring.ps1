@@ -31,6 +31,9 @@
     Culture of numbers and dates in the exports (for example de-DE); default: invariant.
 .PARAMETER Delimiter
     Field separator of the exports; default: the culture's list separator, or "," for the invariant culture.
+.PARAMETER Encoding
+    Text encoding of the exports (Invoke-AnomalyScoring -Encoding): for example 1252 for Excel's "CSV (Comma
+    delimited)"; default: UTF-8. The output is UTF-8 either way.
 .PARAMETER Calibration
     Time-series models: Auto (default), None or Likelihood, as Invoke-AnomalyScoring -Calibration.
 .PARAMETER ProbabilityThreshold
@@ -70,6 +73,8 @@ param(
     [string] $Culture,
 
     [string] $Delimiter,
+
+    [string] $Encoding,
 
     [ValidateSet('Auto', 'None', 'Likelihood')]
     [string] $Calibration,
@@ -116,6 +121,7 @@ try {
     if ($StatePath) { $arguments.StatePath = $StatePath }
     if ($Culture) { $arguments.Culture = $Culture }
     if ($Delimiter) { $arguments.Delimiter = $Delimiter }
+    if ($Encoding) { $arguments.Encoding = $Encoding }
     foreach ($name in 'Calibration', 'ProbabilityThreshold', 'AlertCooldown', 'TopFeatureCount') {
         if ($PSBoundParameters.ContainsKey($name)) { $arguments[$name] = $PSBoundParameters[$name] }
     }

@@ -92,6 +92,13 @@ namespace AutoencoderPS.Engine
         public const string FieldCountMismatch = "FieldCountMismatch";
         /// <summary>A file's last CSV row ends inside a quoted field that is never closed: cut off (a file still being written).</summary>
         public const string UnclosedQuote = "UnclosedQuote";
+        /// <summary>
+        /// A file read as UTF-8 holds bytes that are not UTF-8 (most often an export in Windows-1252, Excel's "CSV (Comma
+        /// delimited)"): the row, or the header, is not read, rather than read with U+FFFD in place of its letters; -Encoding reads it.
+        /// </summary>
+        public const string InputNotUtf8 = "InputNotUtf8";
+        /// <summary>A file's first line is Excel's "sep=X" and names another delimiter than the one given (-Delimiter, or the scheduled job's).</summary>
+        public const string SepLineConflict = "SepLineConflict";
         /// <summary>A sliding-window row has no time.</summary>
         public const string TimeValueMissing = "TimeValueMissing";
         /// <summary>A sliding-window row's local time falls in the hour skipped when the model's time zone goes forward.</summary>

@@ -41,7 +41,7 @@ namespace AutoencoderPS.Engine.Csv
                 (found.Count == 0 ? "the input has no columns." : $"the input has {found.Count} column(s): {list(found)}.");
             string? hint = found.Any(LooksBinary)
                 ? "The file does not look like text (its header holds control characters): is it a CSV export?"
-                : ArrayHint(found) ?? ManyMachinesHint(missing, found) ?? Hint(found, delimiter);
+                : ArrayHint(found) ?? EncodingHint(missing, found) ?? ManyMachinesHint(missing, found) ?? Hint(found, delimiter);
             return new AutoencoderException(ErrorIds.FeatureColumnsMissing, hint == null ? message : message + " " + hint);
         }
 
@@ -50,6 +50,42 @@ namespace AutoencoderPS.Engine.Csv
         private static string Shown(string name) => Text.PrintableText.Cut(name, 60);
 
         private static bool LooksBinary(string name) => name.Any(c => char.IsControl(c) && c != '\t');
+
+        // A model's column with letters outside ASCII that the input has with U+FFFD or '?' in their place (a Windows-1252
+        // export read as UTF-8 by Import-Csv, a file saved as ASCII), or as UTF-8 read in a Windows code page ('Ã¼' for
+        // 'ü'): the encoding is wrong, not the columns.
+        private static string? EncodingHint(IReadOnlyCollection<string> missing, IReadOnlyCollection<string> found)
+        {
+            foreach (string name in missing.Where(n => n.Any(c => c > 0x7F)))
+            {
+                if (found.FirstOrDefault(f => LostLetters(name, f)) is { } lost)
+                    return $"The input's '{Shown(lost)}' is the model's '{Shown(name)}' with its letters outside ASCII lost: the input was read in " +
+                           "another encoding than it was written in (a Windows-1252 export, as Excel's 'CSV (Comma delimited)' and Windows PowerShell " +
+                           "5.1's Export-Csv write, read as UTF-8). Read it with -Encoding 1252 (Import-Csv -Encoding 1252), or the export's code " +
+                           "page; if the file itself holds '?', export it again as UTF-8.";
+                var utf8 = System.Text.Encoding.UTF8.GetBytes(name);
+                if (found.FirstOrDefault(f => string.Equals(f, System.Text.Encoding.Latin1.GetString(utf8), StringComparison.OrdinalIgnoreCase) ||
+                                              string.Equals(f, System.Text.CodePagesEncodingProvider.Instance.GetEncoding(1252)?.GetString(utf8), StringComparison.OrdinalIgnoreCase)) is { } garbled)
+                    return $"The input's '{Shown(garbled)}' is the model's '{Shown(name)}' written in UTF-8 and read in a Windows code page: " +
+                           "read the file as UTF-8 (leave out -Encoding).";
+            }
+            return null;
+        }
+
+        // Whether found is name with each letter outside ASCII replaced by U+FFFD or '?' (one for each, as a decoder does for
+        // the one byte a Windows code page writes it in).
+        private static bool LostLetters(string name, string found)
+        {
+            if (found.Length != name.Length) return false;
+            bool lost = false;
+            for (int i = 0; i < name.Length; i++)
+            {
+                if (char.ToUpperInvariant(name[i]) == char.ToUpperInvariant(found[i])) continue;
+                if (name[i] <= 0x7F || (found[i] != '\uFFFD' && found[i] != '?')) return false;
+                lost = true;
+            }
+            return lost;
+        }
 
         // An array given as one row (Test-Anomaly -InputObject $rows): its columns are the array's own members.
         private static string? ArrayHint(IReadOnlyCollection<string> found) =>

@@ -173,14 +173,18 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>The file's last row, ending inside a quoted field no quote closes: cut off (<see cref="UnclosedQuote(CsvHeader, int, string)"/>).</summary>
         public bool EndsInOpenQuote { get; internal set; }
 
+        /// <summary>The first field whose bytes are not UTF-8, in a file read as UTF-8; null when there is none.</summary>
+        public NotUtf8Field? NotUtf8 { get; internal set; }
+
         /// <summary>
         /// Null when the row's fields fit its header (as many, or more whose extras are all blank: a delimiter at the end of
-        /// each row) and it is whole; else the FieldCountMismatch error to reject it with (FeatureValueException.FieldCountMismatch),
-        /// or UnclosedQuote for a last row cut off inside a quoted field.
+        /// each row), it is whole and its text was read as it is; else the FieldCountMismatch error to reject it with
+        /// (FeatureValueException.FieldCountMismatch), UnclosedQuote for a last row cut off inside a quoted field, or
+        /// InputNotUtf8 for a row with bytes that are not UTF-8 in a file read as UTF-8 (<see cref="NotUtf8Field"/>).
         /// </summary>
         public FeatureValueException? FieldCountError() =>
             EndsInOpenQuote ? UnclosedQuote(Header, Fields.Count, Fields[^1])
-            : Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i]);
+            : (Fields.Count == Header.Names.Count ? null : Header.Fit(Fields.Count, i => Fields[i])) ?? NotUtf8?.RowError(Header);
 
         /// <summary>The error of a row of <paramref name="fields"/> fields, the last (<paramref name="last"/>) cut off inside its quotes.</summary>
         internal static FeatureValueException UnclosedQuote(CsvHeader header, int fields, string last) =>
@@ -215,9 +219,11 @@ namespace AutoencoderPS.Engine.Csv
         /// <summary>Reads the header of a file (or the given one) without reading its rows.</summary>
         public static CsvHeader ReadHeader(string path, CsvInputOptions options)
         {
-            using var reader = Open(path, options);
+            options = ForFile(path, options, out bool sepLine);
+            using var reader = Open(path, options, out var watch);
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
-            return HeaderOf(parser, path, options);
+            if (sepLine) parser.Read();
+            return HeaderOf(parser, path, options, watch);
         }
 
         /// <summary>
@@ -232,10 +238,12 @@ namespace AutoencoderPS.Engine.Csv
         /// </para>
         public static IEnumerable<CsvRecord> Read(string path, CsvInputOptions options, Action<string>? remapped = null)
         {
-            using var reader = Open(path, options);
+            options = ForFile(path, options, out bool sepLine);
+            using var reader = Open(path, options, out var watch);
             long lengthAtOpen = reader.BaseStream.Length;
             using var parser = new CsvParser(Bounded(reader, path, options), options.Configuration(options.Header == null));
-            var header = HeaderOf(parser, path, options);
+            if (sepLine) parser.Read();
+            var header = HeaderOf(parser, path, options, watch);
             if (header == null) yield break;
             CsvRecord? held = null;
             // With a header read from the file, HeaderOf has passed a type line above it; with one given, the first line
@@ -260,6 +268,7 @@ namespace AutoencoderPS.Engine.Csv
                 if (!more) break;
                 var fields = parser.Record;
                 if (fields == null || IsSpaceLine(parser)) continue;
+                var notUtf8 = watch?.Take(fields);
                 if (first)
                 {
                     first = false;
@@ -273,7 +282,7 @@ namespace AutoencoderPS.Engine.Csv
                     continue;
                 }
                 if (held != null) yield return held;
-                held = new CsvRecord(header, fields, path, StartLine(parser));
+                held = new CsvRecord(header, fields, path, StartLine(parser)) { NotUtf8 = notUtf8 };
                 heldRaw = reader.EndOfStream ? parser.RawRecord : null;
             }
             // The length of the file being read (its open handle), not of whatever file the path names by now: a
@@ -304,26 +313,76 @@ namespace AutoencoderPS.Engine.Csv
             return parser.RawRow - breaks;
         }
 
-        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options)
+        private static CsvHeader HeaderOf(CsvParser parser, string path, CsvInputOptions options, Utf8Watch? watch)
         {
             if (options.Header != null) return new CsvHeader(options.Header, path, given: true);
             bool read, typeLine = false;
-            while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record))))) { }
+            while ((read = parser.Read()) && parser.Record != null && (IsSpaceLine(parser) || (!typeLine && (typeLine = CsvHeader.IsTypeLine(parser.Record)))))
+                watch?.Take(parser.Record);
             if (!read || parser.Record == null)
                 throw new AutoencoderException(ErrorIds.EmptyCsvFile, typeLine
                     ? $"File '{path}' has only Export-Csv's #TYPE line: it has no header row and no rows (an export of nothing, or one still being written)."
                     : $"File '{path}' is empty: it has no header row. Use -Header for a file without one.");
+            // Column names misread would match none of the model's, or name a model's features wrongly: the file is not read.
+            if (watch?.Take(parser.Record) is { LooksBinary: false } notUtf8) throw notUtf8.HeaderError(path, StartLine(parser));
             return new CsvHeader(parser.Record.Select(n => n.Trim()).ToArray(), path);
         }
+
+        /// <summary>
+        /// The delimiter Excel's first line "sep=X" names (any case, after a UTF-8 byte-order mark, alone on the line), or
+        /// null when the file does not start with one. Excel reads the file with that delimiter and not the line as data;
+        /// so does every reader here (<see cref="ForFile"/>, the file scorer, the scheduled job).
+        /// </summary>
+        public static char? SepLineDelimiter(string path)
+        {
+            Span<byte> start = stackalloc byte[9];
+            int read;
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+                read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            var line = start.Slice(0, read);
+            if (line.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) line = line.Slice(3);
+            if (line.Length < 5 || !Ascii.EqualsIgnoreCase(line.Slice(0, 4), "sep="u8)) return null;
+            byte d = line[4];
+            if (d >= 0x80 || d == '\r' || d == '\n' || d == '"') return null;
+            return line.Length == 5 || line[5] == '\r' || line[5] == '\n' ? (char)d : null;
+        }
+
+        /// <summary>
+        /// The options to read <paramref name="path"/> with: with the delimiter of its "sep=X" first line, which
+        /// <paramref name="sepLine"/> says it has (the readers skip it), unless -Delimiter gave one; a -Delimiter that is
+        /// another one is a <see cref="ErrorIds.SepLineConflict"/> error (the rows would be read under the wrong columns).
+        /// </summary>
+        public static CsvInputOptions ForFile(string path, CsvInputOptions options, out bool sepLine)
+        {
+            RequireRegularFile(path);
+            char? sep = SepLineDelimiter(path);
+            sepLine = sep != null;
+            if (sep == null || options.EffectiveDelimiter == sep.ToString()) return options;
+            if (!string.IsNullOrEmpty(options.Delimiter)) throw SepLineConflict(path, sep.Value, options.Delimiter, "-Delimiter");
+            return new CsvInputOptions
+            {
+                Culture = options.Culture, Delimiter = sep.ToString(), Encoding = options.Encoding, Header = options.Header,
+                NeutralizeFormulas = options.NeutralizeFormulas,
+            };
+        }
+
+        /// <summary>The error of a file whose "sep=X" first line names another delimiter than <paramref name="given"/> (<paramref name="what"/> gave it).</summary>
+        public static AutoencoderException SepLineConflict(string path, char sep, string given, string what) =>
+            new AutoencoderException(ErrorIds.SepLineConflict,
+                $"File '{path}' starts with the line 'sep={sep}', which tells Excel its fields are separated by '{sep}', but {what} says '{given}'. " +
+                $"Give -Delimiter '{sep}' (or leave it out), or remove the sep= line if the file really uses '{given}'.");
 
         /// <summary>
         /// Opens a file to read, after <see cref="RequireRegularFile"/>: a FIFO would block the open for good, a device
         /// such as /dev/zero would never end.
         /// </summary>
-        private static StreamReader Open(string path, CsvInputOptions options)
+        private static StreamReader Open(string path, CsvInputOptions options, out Utf8Watch? watch)
         {
             RequireRegularFile(path);
-            return new StreamReader(path, options.Encoding ?? new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            // UTF-8 (the default) keeps what it can't decode: a row with such bytes is rejected, not read with U+FFFD (NotUtf8Field).
+            watch = null;
+            var encoding = options.Encoding is null or UTF8Encoding ? Utf8Watch.Encoding(out watch) : options.Encoding;
+            return new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         }
 
         /// <summary>

@@ -56,6 +56,7 @@ namespace AutoencoderPS.Engine.Csv
         private readonly Stream stream;
         private readonly byte delimiter;
         private readonly Encoding encoding;
+        private readonly bool utf8;
         private readonly string file;
         private byte[]? buffer;
         private long bufferBase;                 // the stream offset of buffer[0]
@@ -64,6 +65,7 @@ namespace AutoencoderPS.Engine.Csv
         private int[] bounds = new int[64];      // field i is [bounds[2i], bounds[2i+1]) of buffer
         private long nextLine;
         private int noLineFeedBefore;            // buffer[start, noLineFeedBefore) is known to hold no LF (lone-CR files)
+        private int asciiBefore;                 // buffer[start, asciiBefore) is known to be ASCII (UTF-8 checked no further)
         private readonly List<string> slowFields = new List<string>();
         private byte[] slowField = new byte[256];
 
@@ -79,6 +81,7 @@ namespace AutoencoderPS.Engine.Csv
                 throw new ArgumentOutOfRangeException(nameof(delimiter), "The delimiter must be one ASCII byte other than a quote or a line break.");
             this.delimiter = delimiter;
             this.encoding = encoding ?? throw new ArgumentNullException(nameof(encoding));
+            utf8 = encoding is UTF8Encoding;
             this.file = file ?? "(file)";
             nextLine = 1;
         }
@@ -127,6 +130,12 @@ namespace AutoencoderPS.Engine.Csv
 
         /// <summary>The record's fields (0 for a blank line).</summary>
         public int FieldCount { get; private set; }
+
+        /// <summary>
+        /// With a UTF-8 encoding: the record's first field whose bytes are not UTF-8 (the file is in another encoding), which
+        /// the caller rejects it for (<see cref="NotUtf8Field.RowError"/>); else null.
+        /// </summary>
+        public NotUtf8Field? NotUtf8 { get; private set; }
 
         /// <summary>The fields of a record read byte by byte (it has a quote or a lone CR), else null: then use <see cref="Field"/>.</summary>
         public string[]? Fields { get; private set; }
@@ -275,10 +284,32 @@ namespace AutoencoderPS.Engine.Csv
                 Fields = null;
                 EndsInOpenQuote = false;
                 IsBlank = contentEnd == start || (IsSpace(buffer![start]) && OnlySpaces(buffer.AsSpan(start, contentEnd - start)));
+                NotUtf8 = null;
                 if (IsBlank) FieldCount = 0;
-                else Split(start, contentEnd);
+                else
+                {
+                    Split(start, contentEnd);
+                    if (utf8 && contentEnd > asciiBefore) CheckUtf8(contentEnd);
+                }
                 return true;
             }
+        }
+
+        // The bytes outside ASCII are found a buffer at a time (one vectorized scan, nothing per line of an ASCII file); a
+        // line that holds one is checked as UTF-8, and its fields only when it fails.
+        private void CheckUtf8(int contentEnd)
+        {
+            int from = Math.Max(start, asciiBefore);
+            int other = buffer.AsSpan(from, filled - from).IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            asciiBefore = other < 0 ? filled : from + other;
+            if (contentEnd > asciiBefore && !NotUtf8Field.IsUtf8(buffer.AsSpan(start, contentEnd - start))) NotUtf8 = FirstNotUtf8();
+        }
+
+        private NotUtf8Field? FirstNotUtf8()
+        {
+            for (int i = 0; i < FieldCount; i++)
+                if (!NotUtf8Field.IsUtf8(Field(i))) return new NotUtf8Field(i, Field(i).ToArray());
+            return null;
         }
 
         // Spaces and tabs, unless one of them is the delimiter: the first byte is tested before a line is scanned.
@@ -323,6 +354,7 @@ namespace AutoencoderPS.Engine.Csv
         private Outcome ReadByteByByte()
         {
             slowFields.Clear();
+            NotUtf8 = null;
             int fieldLength = 0;
             var state = State.FieldStart;
             int breaks = 0;
@@ -384,7 +416,13 @@ namespace AutoencoderPS.Engine.Csv
             return Outcome.Record;
         }
 
-        private string Decode(int length) => length == 0 ? "" : encoding.GetString(slowField, 0, length);
+        private string Decode(int length)
+        {
+            if (length == 0) return "";
+            var bytes = slowField.AsSpan(0, length);
+            if (utf8 && NotUtf8 == null && !NotUtf8Field.IsUtf8(bytes)) NotUtf8 = new NotUtf8Field(slowFields.Count, bytes.ToArray());
+            return encoding.GetString(bytes);
+        }
 
         private void Finish(bool blank, int breaks, int after)
         {
@@ -431,6 +469,7 @@ namespace AutoencoderPS.Engine.Csv
                 filled = keep;
                 next -= start;
                 noLineFeedBefore = Math.Max(0, noLineFeedBefore - start);
+                asciiBefore = Math.Max(0, asciiBefore - start);
                 start = 0;
             }
             if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);

@@ -9,8 +9,9 @@ namespace AutoencoderPS.Engine.Csv
     /// <summary>One complete CSV record read by <see cref="CsvRecordScanner"/>, with its exact place in the file.</summary>
     public sealed class ScannedCsvRecord
     {
-        internal ScannedCsvRecord(long start, long end, long line, int lineBreaks, string[]? fields)
+        internal ScannedCsvRecord(long start, long end, long line, int lineBreaks, string[]? fields, NotUtf8Field? notUtf8 = null)
         {
+            NotUtf8 = notUtf8;
             Start = start;
             End = end;
             Line = line;
@@ -34,6 +35,12 @@ namespace AutoencoderPS.Engine.Csv
         public string[]? Fields { get; }
 
         public bool IsBlank => Fields == null;
+
+        /// <summary>With a UTF-8 encoding: the first field whose bytes are not UTF-8 (<see cref="CsvRecordReader.NotUtf8"/>); else null.</summary>
+        public NotUtf8Field? NotUtf8 { get; }
+
+        /// <summary>The record under <paramref name="header"/>, to featurize: a field that is not UTF-8 rejects it (<see cref="CsvRecord.FieldCountError"/>).</summary>
+        public CsvRecord Under(CsvHeader header, string file) => new CsvRecord(header, Fields!, file, Line) { NotUtf8 = NotUtf8 };
     }
 
     /// <summary>
@@ -125,7 +132,7 @@ namespace AutoencoderPS.Engine.Csv
             if (!asciiCompatible)
                 throw new AutoencoderException(ErrorIds.IncrementalEncodingUnsupported,
                     $"Incremental scoring reads files as bytes and can't read the encoding '{encoding.WebName}'. " +
-                    "Use UTF-8 (the default), Latin-1 or another ASCII-based encoding; convert UTF-16 exports to UTF-8.");
+                    "Use UTF-8 (the default), a Windows code page such as 1252, or another encoding that writes ASCII as ASCII; convert UTF-16 exports to UTF-8.");
         }
 
         /// <summary>The byte of a one-character delimiter; anything else can't be scanned byte by byte.</summary>
@@ -164,7 +171,7 @@ namespace AutoencoderPS.Engine.Csv
             };
             while (reader.Next())
             {
-                var record = new ScannedCsvRecord(reader.Start, reader.End, reader.Line, reader.LineBreaks, reader.ReadFields());
+                var record = new ScannedCsvRecord(reader.Start, reader.End, reader.Line, reader.LineBreaks, reader.ReadFields(), reader.NotUtf8);
                 position = record.End;
                 line += record.LineBreaks;
                 PendingLine = line;

@@ -1,7 +1,7 @@
 namespace AutoencoderPS.Engine.Features
 {
     /// <summary>The reason a record could not be turned into features.</summary>
-    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite, NotTimestamp, FieldCount }
+    public enum FeatureValueProblem { MissingColumn, Empty, NotNumeric, NotFinite, NotTimestamp, FieldCount, NotText }
 
     /// <summary>One value of one record could not be turned into a feature.</summary>
     public sealed class FeatureValueException : AutoencoderException

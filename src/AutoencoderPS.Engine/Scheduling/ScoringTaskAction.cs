@@ -43,7 +43,7 @@ namespace AutoencoderPS.Engine.Scheduling
         public ScoringTaskAction(IReadOnlyList<string> launcher, string scriptPath, string modelPath, IReadOnlyList<string> path,
             string outputPath, string? statePath = null, string? format = null, string? culture = null, string? delimiter = null,
             string? calibration = null, string? probabilityThreshold = null, string? alertCooldown = null, string? explain = null,
-            string? topFeatureCount = null, string? formulas = null)
+            string? topFeatureCount = null, string? formulas = null, string? encoding = null)
         {
             if (launcher == null || launcher.Count == 0 || string.IsNullOrEmpty(launcher[0]))
                 throw new ArgumentException("The launcher needs at least the program to run.", nameof(launcher));
@@ -69,6 +69,7 @@ namespace AutoencoderPS.Engine.Scheduling
                 throw new ArgumentException($"'{topFeatureCount}' is not a feature count; use a whole number from 0 to {MaxTopFeatureCount}.", nameof(topFeatureCount));
             TopFeatureCount = string.IsNullOrEmpty(topFeatureCount) ? null : topFeatureCount;
             Formulas = Switch(formulas, NeutralizeFormulas, "formula", nameof(formulas));
+            Encoding = string.IsNullOrEmpty(encoding) ? null : encoding;
             foreach (string value in Launcher.Concat(new[] { ScriptPath, ModelPath, OutputPath }).Concat(Options.Select(o => o.Value ?? "")).Concat(Path))
                 if (value.IndexOfAny(new[] { '\n', '\r', '\0' }) >= 0)
                     throw new ScoringTaskException(ErrorIds.InvalidTaskArgument,
@@ -103,6 +104,9 @@ namespace AutoencoderPS.Engine.Scheduling
 
         /// <summary>The input's field separator (Invoke-AnomalyScoring -Delimiter); null: the culture's.</summary>
         public string? Delimiter { get; }
+
+        /// <summary>The input's text encoding as the registration named it (Invoke-AnomalyScoring -Encoding: 1252, latin1); null: UTF-8.</summary>
+        public string? Encoding { get; }
 
         /// <summary>Time-series models: Invoke-AnomalyScoring -Calibration (Auto, None, Likelihood); null: the default.</summary>
         public string? Calibration { get; }
@@ -140,10 +144,10 @@ namespace AutoencoderPS.Engine.Scheduling
         {
             ("StatePath", StatePath), ("Format", Format), ("Culture", Culture), ("Delimiter", Delimiter),
             ("Calibration", Calibration), ("ProbabilityThreshold", ProbabilityThreshold), ("AlertCooldown", AlertCooldown),
-            ("Explain", Explain), ("TopFeatureCount", TopFeatureCount), ("Formulas", Formulas),
+            ("Explain", Explain), ("TopFeatureCount", TopFeatureCount), ("Formulas", Formulas), ("Encoding", Encoding),
         };
 
-        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown", "Explain", "TopFeatureCount", "Formulas" };
+        private static readonly string[] Names = { "ModelPath", "Path", "OutputPath", "StatePath", "Format", "Culture", "Delimiter", "Calibration", "ProbabilityThreshold", "AlertCooldown", "Explain", "TopFeatureCount", "Formulas", "Encoding" };
 
         /// <summary>True when the task runs the script with -Command because there are several input paths.</summary>
         public bool UsesCommand => Path.Count > 1;
@@ -230,7 +234,7 @@ namespace AutoencoderPS.Engine.Scheduling
             {
                 return new ScoringTaskAction(launcher, script, model, paths, output, Single("StatePath"), format, Single("Culture"), Single("Delimiter"),
                     Single("Calibration"), Single("ProbabilityThreshold"), Single("AlertCooldown"), Single("Explain"),
-                    Single("TopFeatureCount"), Single("Formulas"));
+                    Single("TopFeatureCount"), Single("Formulas"), Single("Encoding"));
             }
             catch (ArgumentException) { return null; }
             catch (ScoringTaskException) { return null; }

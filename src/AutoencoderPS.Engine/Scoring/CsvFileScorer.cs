@@ -150,6 +150,8 @@ namespace AutoencoderPS.Engine.Scoring
             var head = start.AsSpan(0, read);
             if (head.Length >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
                 return "the file is UTF-16 or UTF-32";
+            // The output is written with the delimiter given; a file of another one (its sep= line) is written field by field.
+            if (CsvSource.SepLineDelimiter(path) is char sep && sep.ToString() != d) return $"its first line 'sep={sep}' names the delimiter '{sep}'";
             return null;
         }
 
@@ -185,6 +187,8 @@ namespace AutoencoderPS.Engine.Scoring
             using var file = Open(path, out long lengthAtOpen);
             var reader = new CsvRecordReader(file, delimiter, Utf8, path) { SkipByteOrderMark = true };
             bool skipHeader = headerInFile, first = true;
+            // Excel's "sep=X" first line (of this delimiter: Unsupported) is not data.
+            bool sepLine = CsvSource.SepLineDelimiter(path) != null;
             long records = 0;
             var inFlight = new Queue<Chunk>();
             long index = 0;
@@ -194,6 +198,7 @@ namespace AutoencoderPS.Engine.Scoring
                 while (reader.Next())
                 {
                     if (reader.IsBlank) continue;
+                    if (sepLine) { sepLine = false; continue; }
                     if (first)
                     {
                         first = false;
@@ -593,7 +598,7 @@ namespace AutoencoderPS.Engine.Scoring
                 int count = reader.FieldCount;
                 if (reader.Fields != null)
                 {
-                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal, EndsInOpenQuote = reader.EndsInOpenQuote });
+                    Append(new Entry { Fields = reader.Fields, FieldCount = count, Line = reader.Line, Ordinal = ordinal, EndsInOpenQuote = reader.EndsInOpenQuote, NotUtf8 = reader.NotUtf8 });
                     holdsFields = true;
                     return;
                 }
@@ -603,7 +608,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (count > Ends.Length - EndsUsed) Array.Resize(ref Ends, Math.Max(Ends.Length * 2, EndsUsed + count));
                 var ends = Ends.AsSpan(EndsUsed, count);
                 for (int i = 0; i < ends.Length; i++) ends[i] = Used + reader.FieldEnd(i);
-                Append(new Entry { Offset = Used, FirstEnd = EndsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal });
+                Append(new Entry { Offset = Used, FirstEnd = EndsUsed, FieldCount = count, Line = reader.Line, Ordinal = ordinal, NotUtf8 = reader.NotUtf8 });
                 Used += raw.Length;
                 EndsUsed += count;
             }
@@ -653,6 +658,8 @@ namespace AutoencoderPS.Engine.Scoring
             public long Line, Ordinal;
             // The file's last record, cut off inside a quoted field (read field by field, so Fields holds it): rejected.
             public bool EndsInOpenQuote;
+            // A field whose bytes are not UTF-8 (the file is in another encoding): rejected.
+            public NotUtf8Field? NotUtf8;
         }
 
         /// <summary>
@@ -728,7 +735,7 @@ namespace AutoencoderPS.Engine.Scoring
                 imputedScratch.Clear();
                 try
                 {
-                    if (entry.FieldCount != chunk.Header!.Names.Count || entry.EndsInOpenQuote) CheckFieldCount(entry);
+                    if (entry.FieldCount != chunk.Header!.Names.Count || entry.EndsInOpenQuote || entry.NotUtf8 != null) CheckFieldCount(entry);
                     for (int c = 0; c < fieldOf.Length; c++)
                     {
                         int f = fieldOf[c];
@@ -764,7 +771,8 @@ namespace AutoencoderPS.Engine.Scoring
                 pipeline.Add(index, features, imputedScratch.Count > 0 ? imputedScratch.ToArray() : null, default, machine);
             }
 
-            // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes): rejected.
+            // A row whose fields don't fit the header (CsvHeader.Fit, the rule of every reader, here from the bytes), or with
+            // bytes that are not UTF-8: rejected.
             private void CheckFieldCount(in Entry entry)
             {
                 var row = entry;
@@ -772,6 +780,7 @@ namespace AutoencoderPS.Engine.Scoring
                 if (row.EndsInOpenQuote) throw CsvRecord.UnclosedQuote(current.Header!, row.FieldCount, row.Fields![^1]);
                 if (current.Header!.Fit(row.FieldCount, i => row.Fields != null ? row.Fields[i] : Utf8.GetString(current.Field(row, i))) is { } misshapen)
                     throw misshapen;
+                if (row.NotUtf8 != null) throw row.NotUtf8.RowError(current.Header);
             }
 
             /// <summary>The pipeline's sink: a scored row goes to the fragment, as its own bytes when it has them.</summary>

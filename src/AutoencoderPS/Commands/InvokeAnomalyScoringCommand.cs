@@ -116,12 +116,15 @@ namespace AutoencoderPS.Commands
                         AnomalyScoringExitCode.Failed);
                 WriteVerbose($"Scoring with {loaded}.");
 
+                System.Text.Encoding? encoding = null;
+                try { encoding = InputEncodingOrNull(); }
+                catch (ArgumentException e) { Fail(ErrorCatalog.Record(e, ErrorIds.UnknownEncoding, Encoding), AnomalyScoringExitCode.Failed); }
                 var options = new IncrementalScoringOptions
                 {
                     OutputPath = output,
                     StatePath = state,
                     Format = Format ?? ScoringOutputFormat.Csv,
-                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, NeutralizeFormulas = NeutralizeFormulas },
+                    Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, Encoding = encoding, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,
                     ExplainAll = ExplainAll,
                     Calibration = Calibration,

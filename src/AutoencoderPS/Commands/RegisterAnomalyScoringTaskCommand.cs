@@ -135,6 +135,22 @@ namespace AutoencoderPS.Commands
                     return null;
                 }
             }
+            if (Encoding != null)
+            {
+                // Refused now, not at every run: a name that is no encoding, or one the job can't read byte by byte (UTF-16).
+                // (The delimiter, one ASCII character, is the same byte in every encoding the job reads.)
+                try { CsvRecordScanner.CheckEncoding(InputEncodingOrNull()!); }
+                catch (ArgumentException e)
+                {
+                    WriteError(ErrorCatalog.Record(e, ErrorIds.UnknownEncoding, Encoding));
+                    return null;
+                }
+                catch (AutoencoderException e)
+                {
+                    WriteError(EngineError(e, Encoding));
+                    return null;
+                }
+            }
             var launcher = ResolveLauncher();
             if (launcher == null) return null;
             string script = System.IO.Path.Combine(ModuleFolder(), ScoringTaskAction.ScriptFileName);
@@ -151,7 +167,7 @@ namespace AutoencoderPS.Commands
                     bound.ContainsKey(nameof(AlertCooldown)) ? AlertCooldown.ToArgument() : null,
                     ExplainAll ? ScoringTaskAction.ExplainAllRows : null,
                     bound.ContainsKey(nameof(TopFeatureCount)) ? TopFeatureCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-                    NeutralizeFormulas ? ScoringTaskAction.NeutralizeFormulas : null);
+                    NeutralizeFormulas ? ScoringTaskAction.NeutralizeFormulas : null, Encoding);
             }
             catch (ScoringTaskException e)
             {

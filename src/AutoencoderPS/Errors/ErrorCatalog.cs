@@ -57,6 +57,8 @@ namespace AutoencoderPS.Errors
             [RowsOutOfOrder] = ErrorCategory.InvalidData,
             [FieldCountMismatch] = ErrorCategory.InvalidData,
             [UnclosedQuote] = ErrorCategory.InvalidData,
+            [InputNotUtf8] = ErrorCategory.InvalidData,
+            [SepLineConflict] = ErrorCategory.InvalidArgument,
             [TimeValueMissing] = ErrorCategory.InvalidData,
             [TimeValueInvalid] = ErrorCategory.InvalidData,
             [TimeWithoutDate] = ErrorCategory.InvalidData,

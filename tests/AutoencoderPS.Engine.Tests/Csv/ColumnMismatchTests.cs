@@ -31,5 +31,29 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("-Delimiter ';'", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("does not look like text", error.Message, StringComparison.Ordinal);
         }
+
+        [Theory]
+        [InlineData("Temperatur \uFFFDC")] // a Windows-1252 export read as UTF-8 (Import-Csv without -Encoding)
+        [InlineData("Temperatur ?C")]       // one saved as ASCII, or shown so
+        public void ANameWithItsLettersOutsideAsciiLostSaysToGiveTheEncoding(string read)
+        {
+            var error = ColumnMismatch.Error("File 'cp1252.csv'", new[] { "Temperatur °C" }, new[] { "Zeit", read }, new[] { "Temperatur °C" });
+            Assert.Contains("is the model's 'Temperatur °C' with its letters outside ASCII lost", error.Message, StringComparison.Ordinal);
+            Assert.Contains("-Encoding 1252", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AUtf8NameReadInAWindowsCodePageSaysToReadItAsUtf8()
+        {
+            var error = ColumnMismatch.Error("File 'utf8.csv'", new[] { "Zürich" }, new[] { "ZÃ¼rich" }, new[] { "Zürich" });
+            Assert.Contains("written in UTF-8 and read in a Windows code page", error.Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AnotherNameOrAQuestionMarkWhereTheModelHasAsciiGivesNoEncodingHint()
+        {
+            var error = ColumnMismatch.Error("File 'x.csv'", new[] { "Temperatur °C", "cpu" }, new[] { "Temperatur C", "cp?" }, new[] { "Temperatur °C", "cpu" });
+            Assert.DoesNotContain("-Encoding", error.Message, StringComparison.Ordinal);
+        }
     }
 }

@@ -408,5 +408,44 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new long[] { 2, 6 }, records.Select(r => r.Line));
         }
 
+
+        [Theory]
+        [InlineData("sep=;\r\n", "")]          // Excel's line, CRLF
+        [InlineData("SEP=;\n", "\uFEFF")]     // any case, after a byte-order mark
+        public void ExcelsSepLineSetsTheDelimiterAndIsNoData(string sepLine, string bom)
+        {
+            string path = Write("sep.csv", bom + sepLine + "host;cpu\nweb-1;1.5\nweb-2;2\n");
+
+            var header = CsvSource.ReadHeader(path, new CsvInputOptions());
+            var records = Read(path);
+
+            Assert.Equal(new[] { "host", "cpu" }, header.Names);
+            Assert.Equal(2, records.Length);
+            Assert.Equal(new[] { "web-1", "1.5" }, records[0].Fields);
+            Assert.Equal(3, records[0].Line);
+            Assert.Null(records[0].FieldCountError());
+        }
+
+        [Fact]
+        public void ASepLineOfTheCulturesDelimiterIsSkippedAndAGivenOtherDelimiterIsAClearError()
+        {
+            string path = Write("sep-de.csv", "sep=;\nhost;cpu\nweb-1;1,5\n");
+
+            Assert.Equal(new[] { "web-1", "1,5" }, Read(path, new CsvInputOptions { Culture = German })[0].Fields);
+            Assert.Equal(new[] { "web-1", "1,5" }, Read(path, new CsvInputOptions { Delimiter = ";" })[0].Fields);
+            var error = Assert.Throws<AutoencoderException>(() => CsvSource.ReadHeader(path, new CsvInputOptions { Delimiter = "," }));
+            Assert.Equal(ErrorIds.SepLineConflict, error.ErrorId);
+            Assert.Contains("'sep=;'", error.Message);
+            Assert.Contains("-Delimiter ';'", error.Message);
+        }
+
+        [Theory]
+        [InlineData("sep=\nhost,cpu\n")]        // no delimiter named
+        [InlineData("sep=;;\nhost,cpu\n")]      // more than one character
+        [InlineData("separator,cpu\nx,1\n")]    // a column that starts with the word
+        public void OnlyALineOfSepAndOneCharacterIsASepLine(string text)
+        {
+            Assert.Null(CsvSource.SepLineDelimiter(Write("nosep.csv", text)));
+        }
     }
 }

@@ -72,5 +72,22 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(paths, entry.Action.Path);
             if (inputs == 1) Assert.Contains("-Delimiter", action.Arguments);
         }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void TheInputsEncodingGoesIntoTheTaskAndReadsBack(int inputs)
+        {
+            // A Windows-1252 export (Excel's "CSV (Comma delimited)") scheduled: the job reads it with -Encoding 1252.
+            var paths = Enumerable.Range(1, inputs).Select(i => $"/data/export{i}.csv").ToArray();
+            var action = new ScoringTaskAction(new[] { "/usr/bin/pwsh" }, "/m/Invoke-ScheduledScoring.ps1", "/m.aemodel", paths, "/o.csv",
+                delimiter: ";", encoding: "1252");
+            var entry = new CrontabEntry("score-1252", CrontabEditor.ScheduleLine("*/15 * * * *", action.CommandLine, "/o.log"));
+            Assert.NotNull(entry.Action);
+            Assert.Equal("1252", entry.Action!.Encoding);
+            Assert.Equal(";", entry.Action.Delimiter);
+            if (inputs == 1) Assert.Equal("1252", action.Arguments[action.Arguments.ToList().IndexOf("-Encoding") + 1]);
+            else Assert.Contains("-Encoding '1252'", action.Arguments[^1]);
+        }
     }
 }

@@ -182,6 +182,27 @@ namespace AutoencoderPS.Engine.Tests
             else Assert.Contains(false, explained);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void AWindows1252FilesRowsWithLettersOutsideAsciiAreRejectedAsNotUtf8AsOnTheRecordPath(int threads)
+        {
+            // Excel's "CSV (Comma delimited)": every fifth row's message has umlauts, one of them quoted (the byte reader's other path).
+            var lines = MessyData.Csv(MessyData.Rows(40, seed: 4), CultureInfo.InvariantCulture, ",").TrimEnd('\n').Split('\n');
+            for (int i = 1; i < lines.Length; i += 5)
+                lines[i] = lines[i].Substring(0, lines[i].LastIndexOf(',') + 1) + (i == 6 ? "\"Grüße, Bäle\"" : "Grüße");
+            string input = temp.File("cp1252.csv");
+            File.WriteAllBytes(input, CodePagesEncodingProvider.Instance.GetEncoding(1252)!.GetBytes(string.Join("\n", lines) + "\n"));
+            var options = new CsvInputOptions();
+
+            var actual = ByBytes(input, options, 16, threads: threads);
+
+            Assert.Equal(8, actual.Rejected.Count);
+            Assert.All(actual.Rejected, r => Assert.Contains(":message:Gr\uFFFD\uFFFDe", r));
+            Assert.Equal(32, actual.Written);
+            Assert.Equal(ByRecords(input, options, 16).Rejected, actual.Rejected);
+        }
+
         [Fact]
         public void CopiesAnUnquotedRowsBytesAsTheyWere()
         {

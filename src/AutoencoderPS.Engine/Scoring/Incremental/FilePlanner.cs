@@ -63,6 +63,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Rows of the file the run skipped as sent again: of times their groups scored before (RowAlreadyScored).</summary>
         public RefusedTimes Repeated { get; } = new RefusedTimes();
 
+        /// <summary>Rows of the file the run rejected for bytes that are not UTF-8 (InputNotUtf8), and the line of the first.</summary>
+        public (long Rows, long FirstLine) NotUtf8;
+
         /// <summary>Rows of the file the run took other than <see cref="Repeated"/> ones: scored, or rejected.</summary>
         public long NewRows { get; set; }
 

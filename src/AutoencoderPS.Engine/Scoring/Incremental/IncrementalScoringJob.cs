@@ -100,6 +100,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             try
             {
                 bool started = LoadState();
+                KeepInputEncoding(started);
                 OpenOutput();
                 // Committed once the output is open (created if need be), before this run writes a byte of it: a run that
                 // can't open its output (a folder that does not exist, no permission) leaves no state that names it, so
@@ -602,12 +603,14 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             int n = RandomAccess.Read(plan.Handle, start, 0);
             int preamble = CsvRecordScanner.PreambleLength(start.Slice(0, n), plan.Path);
             var scanner = new CsvRecordScanner(plan.Handle, preamble, plan.Length, 1, encoding, options.Csv.EffectiveDelimiter, 4096, plan.Path);
-            bool first = true;
+            bool first = true, sepLine = SepLine(plan);
             foreach (var record in scanner.Records())
             {
                 if (record.IsBlank) continue;
+                if (sepLine) { sepLine = false; continue; }
                 // Export-Csv's #TYPE line above the header (Windows PowerShell without -NoTypeInformation), as Import-Csv skips it.
                 if (first && CsvHeader.IsTypeLine(record.Fields!)) { first = false; continue; }
+                if (record.NotUtf8 is { LooksBinary: false } notUtf8) throw notUtf8.HeaderError(plan.Path, record.Line);
                 var header = new CsvHeader(record.Fields!.Select(f => f.Trim()).ToArray(), plan.Path);
                 plan.Entry = new ScoringFileState
                 {
@@ -824,6 +827,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     " They were skipped and are not tried again; the rows that could be read were scored."));
             if (readError != null) Fail(plan.Path, readError);
             if (plan.OutOfOrder.Count > 0) SayOutOfOrder(plan);
+            if (readError == null) SayNotUtf8(plan);
             SayRepeated(plan);
             if (plan.DatedAhead.Count > ReportedOutOfOrder)
                 observer.Warning($"{plan.DatedAhead.Count:N0} row(s) of '{plan.Path}'{plan.DatedAhead.Span}, are dated more than a day after this " +
@@ -888,7 +892,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 Remap(plan, scanned);
             else if (!scanned.IsBlank)
             {
-                var record = new CsvRecord(plan.Header!, scanned.Fields!, plan.Path, scanned.Line);
+                var record = scanned.Under(plan.Header!, plan.Path);
                 var rejected = pipeline!.Add(record, record, options.Csv.Culture, MissingValuePolicy.Impute);
                 if (rejected?.ErrorId == ErrorIds.RowAlreadyScored)
                 {
@@ -908,6 +912,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                     var refused = rejected.ErrorId == ErrorIds.RowOutOfOrder ? plan.OutOfOrder
                         : rejected.ErrorId == ErrorIds.RowDatedAhead ? plan.DatedAhead : null;
                     refused?.Add(rejected.Value as DateTime?, rejected.StepBack);
+                    CountNotUtf8(plan, rejected, record.Line);
                     if (refused == null && plan.UnreadRun != null) plan.UnreadAfterRun++;
                     else if (refused == null || refused.Count <= ReportedOutOfOrder) observer.RowRejected(rejected, record);
                     result = rejected;

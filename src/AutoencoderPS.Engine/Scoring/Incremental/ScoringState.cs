@@ -275,6 +275,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Name of the culture numbers are written in ("" for the invariant culture).</summary>
         public string? Culture { get; set; }
 
+        /// <summary>
+        /// The encoding the input files were read in (its WebName, "utf-8" by default); null in states before it was kept
+        /// (read as UTF-8). The output is UTF-8 whatever it is.
+        /// </summary>
+        public string? InputEncoding { get; set; }
+
         public long RowsScored { get; set; }
         public long RowsWarmingUp { get; set; }
 

@@ -198,9 +198,12 @@ namespace AutoencoderPS.Commands
         {
             var record = EngineError(e, target);
             record.ErrorDetails = new ErrorDetails(Engine.Text.PrintableText.Of($"Row {row}: {e.Message}"));
-            record.ErrorDetails.RecommendedAction = e.Problem == FeatureValueProblem.MissingColumn
-                ? "Give every input row the model's feature columns."
-                : "Fix or remove the value; the other rows are processed.";
+            record.ErrorDetails.RecommendedAction = e.Problem switch
+            {
+                FeatureValueProblem.MissingColumn => "Give every input row the model's feature columns.",
+                FeatureValueProblem.NotText => "Read the file with -Encoding and its code page (1252 for Excel's 'CSV (Comma delimited)'); the other rows are processed.",
+                _ => "Fix or remove the value; the other rows are processed.",
+            };
             return record;
         }
 

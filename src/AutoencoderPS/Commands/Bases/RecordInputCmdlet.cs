@@ -76,19 +76,7 @@ namespace AutoencoderPS.Commands
             {
                 try
                 {
-                    encoding = Encoding.ToLowerInvariant() switch
-                    {
-                        "utf8" or "utf8nobom" or "utf-8" => new UTF8Encoding(false),
-                        "utf8bom" => new UTF8Encoding(true),
-                        "unicode" or "utf-16" => System.Text.Encoding.Unicode,
-                        "bigendianunicode" => System.Text.Encoding.BigEndianUnicode,
-                        "utf32" => System.Text.Encoding.UTF32,
-                        "ascii" => System.Text.Encoding.ASCII,
-                        "latin1" => System.Text.Encoding.Latin1,
-                        _ => int.TryParse(Encoding, out int codePage)
-                            ? System.Text.Encoding.GetEncoding(codePage)
-                            : System.Text.Encoding.GetEncoding(Encoding),
-                    };
+                    encoding = InputEncoding.Parse(Encoding);
                 }
                 catch (ArgumentException e)
                 {
@@ -313,7 +301,7 @@ namespace AutoencoderPS.Commands
     /// <summary>Completes the encodings -Encoding knows by name.</summary>
     public sealed class EncodingCompleter : IArgumentCompleter
     {
-        private static readonly string[] Names = { "utf8", "utf8BOM", "utf8NoBOM", "unicode", "bigendianunicode", "utf32", "ascii", "latin1" };
+        private static readonly string[] Names = { "utf8", "utf8BOM", "utf8NoBOM", "unicode", "bigendianunicode", "utf32", "ascii", "latin1", "windows-1252" };
 
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters)

@@ -44,6 +44,18 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? Delimiter { get; set; }
 
+        /// <summary>
+        /// Text encoding of the input (default UTF-8; a UTF-8 byte-order mark is skipped): one that writes ASCII as ASCII, such
+        /// as 1252 for Excel's "CSV (Comma delimited)". The output is UTF-8 whatever it is.
+        /// </summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(EncodingCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Encoding { get; set; }
+
+        /// <summary>The encoding -Encoding names (null without it); an <see cref="System.ArgumentException"/> when it names none.</summary>
+        protected System.Text.Encoding? InputEncodingOrNull() => Encoding == null ? null : InputEncoding.Parse(Encoding);
+
         /// <summary>Write AnomalyExplanation on every row of the output, not only on the anomalies.</summary>
         [Parameter]
         public SwitchParameter ExplainAll { get; set; }
