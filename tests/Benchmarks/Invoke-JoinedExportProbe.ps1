@@ -18,25 +18,14 @@ $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $start = [datetime]'2026-11-02'
 
-function New-JoinedRows {
-    param([System.Random] $Random, [int] $FromDay, [int] $Days, [int] $IncidentAt = -1)
-    for ($i = 0; $i -lt $Days * 288; $i++) {
-        $t = $start.AddDays($FromDay).AddMinutes(5 * $i)
-        $base = 50 + 15 * [math]::Sin(2 * [math]::PI * ($t.TimeOfDay.TotalHours - 9) / 24)
-        $a = $base + $Random.NextDouble() * 4 - 2
-        $b = $base * 0.8 + $Random.NextDouble() * 4 - 2
-        if ($IncidentAt -ge 0 -and $i -ge $IncidentAt -and $i -lt $IncidentAt + 12) { $a += 25 }
-        [pscustomobject]@{ time = $t.ToString('yyyy-MM-dd HH:mm:ss'); 'web01 cpu' = [math]::Round($a, 2); 'web02 cpu' = '' }
-        [pscustomobject]@{ time = $t.AddSeconds(30).ToString('yyyy-MM-dd HH:mm:ss'); 'web01 cpu' = ''; 'web02 cpu' = [math]::Round($b, 2) }
-    }
-}
+. (Join-Path $PSScriptRoot '../Pester/JoinedExport.ps1')
 
 foreach ($s in $Seed) {
     $random = [System.Random]::new($s)
     $model = New-Autoencoder -WindowSize 12 -TimeProperty time -TimeGrid -Seed $s
-    New-JoinedRows $random 0 7 | Invoke-AutoencoderTraining -Model $model -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+    New-JoinedExportRow $random $start 0 7 | Invoke-AutoencoderTraining -Model $model -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
     $incidentAt = 288 + 150
-    $scored = @(New-JoinedRows $random 7 3 $incidentAt | Test-Anomaly -Model $model -ThreadCount 1 -WarningAction SilentlyContinue)
+    $scored = @(New-JoinedExportRow $random $start 7 3 $incidentAt | Test-Anomaly -Model $model -ThreadCount 1 -WarningAction SilentlyContinue)
     $from = $start.AddDays(7).AddMinutes(5 * $incidentAt)
     $alerts = @($scored | Where-Object IsAlert)
     $caught = @($alerts | Where-Object { [datetime]$_.time -ge $from -and [datetime]$_.time -lt $from.AddHours(2) })

@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'JoinedExport.ps1')
 
     $script:t0 = [datetime]::new(2026, 3, 2, 0, 0, 0, [System.DateTimeKind]::Unspecified)
 
@@ -85,23 +86,11 @@ Describe 'Time-grid windows for irregular series' {
     # for a new high over 12.5 and took the threshold of 5-minute rows for twice their rows a day. On this seed (as
     # tests/Benchmarks/Invoke-JoinedExportProbe.ps1 -Seed 3) the incident was missed and two normal stretches paged.
     It 'alerts once for an incident of one host of a joined export, and not on its normal days' {
-        function New-JoinedDay {
-            param([System.Random] $Random, [int] $FromDay, [int] $Days, [int] $IncidentAt = -1)
-            for ($i = 0; $i -lt $Days * 288; $i++) {
-                $t = $t0.AddDays($FromDay).AddMinutes(5 * $i)
-                $base = 50 + 15 * [math]::Sin(2 * [math]::PI * ($t.TimeOfDay.TotalHours - 9) / 24)
-                $a = $base + $Random.NextDouble() * 4 - 2
-                $b = $base * 0.8 + $Random.NextDouble() * 4 - 2
-                if ($IncidentAt -ge 0 -and $i -ge $IncidentAt -and $i -lt $IncidentAt + 12) { $a += 25 }
-                [pscustomobject]@{ time = $t.ToString('yyyy-MM-dd HH:mm:ss'); 'web01 cpu' = [math]::Round($a, 2); 'web02 cpu' = '' }
-                [pscustomobject]@{ time = $t.AddSeconds(30).ToString('yyyy-MM-dd HH:mm:ss'); 'web01 cpu' = ''; 'web02 cpu' = [math]::Round($b, 2) }
-            }
-        }
         $random = [System.Random]::new(3)
         $m = New-Autoencoder -WindowSize 12 -TimeProperty time -TimeGrid -Seed 3
-        $null = New-JoinedDay $random 0 7 | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -WarningAction SilentlyContinue
+        $null = New-JoinedExportRow $random $t0 0 7 | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -WarningAction SilentlyContinue
         $incidentAt = 288 + 150
-        $scored = @(New-JoinedDay $random 7 3 $incidentAt | Test-Anomaly -Model $m -ThreadCount 1 -WarningAction SilentlyContinue)
+        $scored = @(New-JoinedExportRow $random $t0 7 3 $incidentAt | Test-Anomaly -Model $m -ThreadCount 1 -WarningAction SilentlyContinue)
         $scored | Should -HaveCount (3 * 288 * 2)
         $from = $t0.AddDays(7).AddMinutes(5 * $incidentAt)
         $alerts = @($scored | Where-Object IsAlert)

@@ -1276,19 +1276,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("scored again", kept, StringComparison.Ordinal);
         }
 
+        // Day 1 (Time, Host, cpu) scored by a model of cpu; then the exporter renamed cpu to load, the model was retrained
+        // on the new exports and day 2 (Time, Host, load) written: the retrained model and the two files.
+        private (AutoencoderPS.Engine.Modeling.AutoencoderModel Retrained, string Day1, string Day2) ScoredThenRenamed()
+        {
+            using (var before = SeriesModel("cpu")) Run(new[] { SeriesFile("day1.csv", SeriesRows(0, 30), 30) }, model: before);
+            string day2 = temp.File("day2.csv");
+            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            return (SeriesModel("load"), temp.File("day1.csv"), day2);
+        }
+
         [Fact]
         public void FilesScoredToTheirEndAreNotCheckedAgainstTheColumnsOfAModelRetrainedWithOthers()
         {
             // The exporter renamed cpu to load and the model was retrained on the new exports. Before, every daily file
             // already scored to its end failed on every run (FeatureColumnsMissing, exit code 2 for ever), though it had
             // nothing left to score. A file that does get new rows is still checked.
-            using var before = SeriesModel("cpu");
-            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
-            Run(new[] { day1 }, model: before);
-
-            using var retrained = SeriesModel("load");
-            string day2 = temp.File("day2.csv");
-            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            var (retrained, day1, day2) = ScoredThenRenamed();
+            using var _ = retrained;
             foreach (int run in new[] { 1, 2 })
             {
                 var recorder = new RecordingObserver();
@@ -1314,12 +1319,8 @@ namespace AutoencoderPS.Engine.Tests
             // the output was rotated, the new output was started "with its header", but the old one: the model's feature
             // column load was never written, in this output or any rotated after it. A new output keeps the columns the
             // old one had and adds those of the files it now scores.
-            using var before = SeriesModel("cpu");
-            string day1 = SeriesFile("day1.csv", SeriesRows(0, 30), 30);
-            Run(new[] { day1 }, model: before);
-            using var retrained = SeriesModel("load");
-            string day2 = temp.File("day2.csv");
-            File.WriteAllText(day2, "Time,Host,load\n" + SeriesRows(30, 60), Utf8);
+            var (retrained, day1, day2) = ScoredThenRenamed();
+            using var _ = retrained;
             var kept = new RecordingObserver();
             Run(new[] { day1, day2 }, kept, model: retrained);
             // Not rotated: the header stays, and the new column is left out with a warning, as the help says.
