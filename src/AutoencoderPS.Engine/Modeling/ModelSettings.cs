@@ -69,9 +69,12 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>
         /// A gap between two consecutive rows of a group longer than this many usual intervals (the median time
-        /// step of the group in training) breaks the window, unless <see cref="MaxGap"/> sets the gap itself.
+        /// step of the group in training) breaks the window, unless <see cref="MaxGap"/> sets the gap itself: one
+        /// missing row (a gap of two intervals, give or take a step's jitter) keeps it whole, two break it. At 1.5 a
+        /// scrape missed now and then broke the window for the next WindowSize-1 rows: 3 % of single rows missing
+        /// left half the rows of a window of 24 unscored (.docs/guide.md, Time series).
         /// </summary>
-        public const double GapFactor = 1.5;
+        public const double GapFactor = 2.5;
 
         /// <summary>
         /// On a time grid, a gap of up to this many steps is filled (two missing cells), unless <see cref="MaxGap"/>

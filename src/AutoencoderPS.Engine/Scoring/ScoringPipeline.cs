@@ -243,7 +243,7 @@ namespace AutoencoderPS.Engine.Scoring
             return $"{NoData.ToString("N0", invariant)} row(s) had no value in any of the model's features ({PrintableText.Cut(string.Join(", ", measured), 200)}){where}: " +
                 "a host down, or an export of times alone? They are written with AnomalyStatus NoData, not scored, and each series' window " +
                 (model.Settings.TimeProperty != null
-                    ? "takes them as absent rows: a gap longer than the series' largest (by default 1.5 usual intervals) breaks it, and it warms up again."
+                    ? "takes them as absent rows: a gap longer than the series' largest (by default 2.5 usual intervals) breaks it, and it warms up again."
                     : "goes on across them (the model has no time property to tell a gap by).");
         }
 

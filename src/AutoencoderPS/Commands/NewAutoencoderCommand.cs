@@ -65,7 +65,7 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? GroupBy { get; set; }
 
-        /// <summary>The longest gap between two rows of a group that keeps the window whole (default 1.5 usual intervals).</summary>
+        /// <summary>The longest gap between two rows of a group that keeps the window whole (default 2.5 usual intervals: one missing row keeps it whole).</summary>
         [Parameter]
         public TimeSpan? MaxGap { get; set; }
 

@@ -70,7 +70,7 @@ namespace AutoencoderPS.Engine.Tests
             var scores = model.ScoreWindows(plan.Windows.Select(w => Concatenate(rows, w)).ToList());
             Assert.Equal(model.TrainingErrors, scores.Select(s => s.Score).OrderBy(s => s).ToArray());
             Assert.Equal(TimeSpan.FromMinutes(1), model.UsualInterval);
-            Assert.Equal(TimeSpan.FromMinutes(1.5), model.MaxGapFor("a"));
+            Assert.Equal(TimeSpan.FromMinutes(2.5), model.MaxGapFor("a"));
         }
 
         [Fact]

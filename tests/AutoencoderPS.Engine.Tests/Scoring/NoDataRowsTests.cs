@@ -94,11 +94,15 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void ARowWithNoValueBreaksAWindowAsAMissingRowDoesUnderTheUsualGap()
         {
-            // By default a gap of 1.5 usual intervals breaks a window: one minute missing of a row a minute does.
+            // By default a gap of more than 2.5 usual intervals breaks a window: one minute missing of a row a minute
+            // (a scrape missed now and then) keeps it whole, two in a row break it.
             using var model = Trained(Records(0, 400, 1));
-            Func<int, bool> down = i => i == 20;
-            var sink = AssertScoredAsIfAbsent(model, Records(1000, 40, 2, down), down);
-            Assert.Equal(WindowStatus.WarmingUp, sink.Statuses[21]);
+            Func<int, bool> one = i => i == 20;
+            var kept = AssertScoredAsIfAbsent(model, Records(1000, 40, 2, one), one);
+            Assert.Equal(WindowStatus.Scored, kept.Statuses[21]);
+            Func<int, bool> two = i => i == 20 || i == 21;
+            var broken = AssertScoredAsIfAbsent(model, Records(1000, 40, 2, two), two);
+            Assert.Equal(WindowStatus.WarmingUp, broken.Statuses[22]);
         }
 
         [Fact]
