@@ -574,6 +574,26 @@ Describe 'Test-Anomaly' {
             @(Import-Csv -LiteralPath $scored) | Should -HaveCount 6
         }
 
+        It 'refuses them the same way with a time-series model, whose rows are held back before they are written' {
+            # The record path checked the new header against an output that had no header yet (the pipeline held the rows
+            # back): the check passed, and the first row after it failed with "other columns than the first file", naming
+            # no line, after a warning that said they would be read.
+            $rows = @(New-SampleRow -First 40)
+            $series = New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Timestamp -Seed 2
+            $null = $rows | Invoke-AutoencoderTraining -Model $series -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
+            $first = ConvertTo-PlainCsvLine $rows[0..5]
+            $second = @($first[0] + ',Region') + @(ConvertTo-PlainCsvLine $rows[6..11] | Select-Object -Skip 1 | ForEach-Object { "$_,eu" })
+            $file = Join-Path $TestDrive 'joined-added-series.csv'
+            Set-Content -LiteralPath $file -Value ($first + $second) -Encoding utf8NoBOM
+            $scored = Join-Path $TestDrive 'joined-added-series.scored.csv'
+            $errs = $null
+            Test-Anomaly -Model $series -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CsvHeaderMismatch,*'
+            "$($errs[0])" | Should -BeLike "*line 8*'Region' added*not scored*"
+            @(Import-Csv -LiteralPath $scored) | Should -HaveCount 6
+        }
+
         It 'writes the rows of a second file with the same columns in another order into one -OutputPath, each under its column' {
             # It was refused: "has other columns than", though Invoke-AnomalyScoring writes the same two files.
             $rows = @(New-SampleRow -First 6)

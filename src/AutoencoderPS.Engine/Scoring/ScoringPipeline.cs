@@ -220,7 +220,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (Series == null || WarmingUp == 0 || WarmingUp * 2 <= WarmingUp + Scored) return null;
             var invariant = CultureInfo.InvariantCulture;
             return $"{WarmingUp.ToString("N0", invariant)} of the {(WarmingUp + Scored).ToString("N0", invariant)} rows only warmed windows up and were not scored " +
-                $"(each series' first {(model.WindowSize - 1).ToString(invariant)} rows, and the rows after a gap longer than its largest): " +
+                $"(each series' first {(model.WindowSize - 1).ToString(invariant)} {(model.Settings.TimeGrid ? "time steps" : "rows")}, and the rows after a gap longer than its largest): " +
                 "Test-Anomaly judges the rows of each call on their own, so a short export of a time-series model scores few rows or none, and " +
                 "each call on overlapping exports pages again for what the last one paged. Score longer stretches (a day), or score on a " +
                 "schedule with Invoke-AnomalyScoring, which carries each series' windows, history and cool-down from one run to the next." +

@@ -67,22 +67,16 @@ namespace AutoencoderPS.Commands
             var files = new List<string>();
             bool literal = ParameterSetName == LiteralPathSet;
             var named = JobFilesNamed(model, output, state);
-            string modelFile = SafeFile.RealPath(model);
             foreach (var path in literal ? LiteralPath : Path)
             {
                 var errors = new List<ErrorRecord>();
                 var found = ResolveFiles(new[] { path }, literal, "Input", "file", errors);
                 foreach (var error in errors) Report(() => WriteError(error));
                 if (found.Count == 0) unresolved++;
+                // A wildcard that reaches the model file ('<folder>/*') skips it, as it skips the job's output and state
+                // (IncrementalScoringOptions.ModelPath); a file named is one of the job's files, checked below.
                 if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
                     named.AddRange(found.Select(file => new JobFiles.Named(JobFileRole.Input, literal ? "-LiteralPath" : "-Path", file)));
-                else
-                {
-                    // A wildcard that reaches the model file ('<folder>/*'): not an input, as the job's own output and state are not.
-                    foreach (var file in found.Where(file => string.Equals(SafeFile.RealPath(file), modelFile, IncrementalScoringJob.PathComparison)))
-                        Report(() => WriteVerbose($"Skipping '{file}': it is the model file (-ModelPath)."));
-                    found = found.Where(file => !string.Equals(SafeFile.RealPath(file), modelFile, IncrementalScoringJob.PathComparison)).ToList();
-                }
                 files.AddRange(found);
             }
             // Two of the job's files that are one file (the state over the output lost every scored row): refused before
@@ -123,6 +117,7 @@ namespace AutoencoderPS.Commands
                 {
                     OutputPath = output,
                     StatePath = state,
+                    ModelPath = model,
                     Format = Format ?? ScoringOutputFormat.Csv,
                     Csv = new CsvInputOptions { Culture = Culture ?? DataCulture, Delimiter = Delimiter, Encoding = encoding, NeutralizeFormulas = NeutralizeFormulas },
                     TopFeatureCount = TopFeatureCount,

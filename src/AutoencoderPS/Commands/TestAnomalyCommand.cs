@@ -297,6 +297,9 @@ namespace AutoencoderPS.Commands
                             WriteVerbose($"Reading '{file}' record by record: {slow}.");
                         }
                         AdviseOnLateRows(file);
+                        // The output's header now, as the byte scorer writes it: a time-series pipeline holds rows back, and a
+                        // header repeated in another layout must be checked against the output's columns, not against none.
+                        output?.Begin(header, file);
                         var rowsHeader = header;
                         foreach (var record in ReadFile(file, options))
                         {

@@ -154,7 +154,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
             {
                 if (ownPaths.Contains(path))
                 {
-                    observer.Verbose($"Skipping '{path}': it is this run's own output, state or lock file.");
+                    observer.Verbose($"Skipping '{path}': it is this run's own output, state, lock or model file.");
                     continue;
                 }
                 considered++;

@@ -532,11 +532,12 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
 
         private List<FilePlan> Plan(IReadOnlyList<string> files)
         {
-            var own = new[]
+            var own = new List<string>
             {
                 outputPath, statePath, IncrementalScoringOptions.LockPathFor(statePath),
                 ScoringLock.InfoPathFor(IncrementalScoringOptions.LockPathFor(statePath)),
             };
+            if (options.ModelPath is { Length: > 0 } modelPath) own.Add(modelPath);
             var (plans, considered) = new FilePlanner(state, observer, PathComparison).Plan(files, own, Fail);
             summary.Files += considered;
             foreach (var plan in plans)

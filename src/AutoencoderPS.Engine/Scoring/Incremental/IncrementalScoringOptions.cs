@@ -10,6 +10,9 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
     {
         public string OutputPath { get; init; } = "";
         public string StatePath { get; init; } = "";
+
+        /// <summary>The model file, when the job was given one: an input wildcard that reaches it skips it, as it skips the job's output and state.</summary>
+        public string? ModelPath { get; init; }
         public ScoringOutputFormat Format { get; init; } = ScoringOutputFormat.Csv;
         public CsvInputOptions Csv { get; init; } = new CsvInputOptions();
         public int TopFeatureCount { get; init; } = 3;
