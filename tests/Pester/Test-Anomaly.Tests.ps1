@@ -556,38 +556,28 @@ Describe 'Test-Anomaly' {
             ($job[6..11].MemoryPct -join ',') | Should -Be ($job[0..5].MemoryPct -join ',')
         }
 
-        It 'refuses the rows after a header with columns the -OutputPath file lacks, clearly, and keeps the rows before it' {
-            $rows = @(New-SampleRow -First 6)
-            $first = ConvertTo-PlainCsvLine $rows
-            $second = @($first[0] + ',Region') + @($first[1..6] | ForEach-Object { "$_,eu" })
-            $file = Join-Path $TestDrive 'joined-added.csv'
-            Set-Content -LiteralPath $file -Value ($first + $second) -Encoding utf8NoBOM
-            $out = @(Test-Anomaly -Model $m -Path $file -WarningAction SilentlyContinue)
-            $out | Should -HaveCount 12
-            $out[6].Region | Should -Be 'eu'
-            $scored = Join-Path $TestDrive 'joined-added.scored.csv'
-            $errs = $null
-            Test-Anomaly -Model $m -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-            $errs | Should -HaveCount 1
-            $errs[0].FullyQualifiedErrorId | Should -BeLike 'CsvHeaderMismatch,*'
-            "$($errs[0])" | Should -BeLike "*line 8*'Region' added*not scored*"
-            @(Import-Csv -LiteralPath $scored) | Should -HaveCount 6
-        }
-
-        It 'refuses them the same way with a time-series model, whose rows are held back before they are written' {
-            # The record path checked the new header against an output that had no header yet (the pipeline held the rows
-            # back): the check passed, and the first row after it failed with "other columns than the first file", naming
-            # no line, after a warning that said they would be read.
+        # A time-series model's record path checked the new header against an output that had no header yet (the pipeline
+        # held the rows back): the check passed, and the first row after it failed with "other columns than the first
+        # file", naming no line, after a warning that said they would be read.
+        It 'refuses the rows after a header with columns the -OutputPath file lacks, clearly, and keeps the rows before it (<Kind> model)' -ForEach @(
+            @{ Kind = 'row' }, @{ Kind = 'time-series' }
+        ) {
             $rows = @(New-SampleRow -First 40)
-            $series = New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Timestamp -Seed 2
-            $null = $rows | Invoke-AutoencoderTraining -Model $series -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
+            $model = $m
+            if ($Kind -eq 'time-series') {
+                $model = New-Autoencoder -HiddenLayer 4 -WindowSize 3 -TimeProperty Timestamp -Seed 2
+                $null = $rows | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue
+            }
             $first = ConvertTo-PlainCsvLine $rows[0..5]
             $second = @($first[0] + ',Region') + @(ConvertTo-PlainCsvLine $rows[6..11] | Select-Object -Skip 1 | ForEach-Object { "$_,eu" })
-            $file = Join-Path $TestDrive 'joined-added-series.csv'
+            $file = Join-Path $TestDrive "joined-added-$Kind.csv"
             Set-Content -LiteralPath $file -Value ($first + $second) -Encoding utf8NoBOM
-            $scored = Join-Path $TestDrive 'joined-added-series.scored.csv'
+            $out = @(Test-Anomaly -Model $model -Path $file -WarningAction SilentlyContinue)
+            $out | Should -HaveCount 12
+            $out[6].Region | Should -Be 'eu'
+            $scored = Join-Path $TestDrive "joined-added-$Kind.scored.csv"
             $errs = $null
-            Test-Anomaly -Model $series -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            Test-Anomaly -Model $model -Path $file -OutputPath $scored -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'CsvHeaderMismatch,*'
             "$($errs[0])" | Should -BeLike "*line 8*'Region' added*not scored*"
