@@ -49,11 +49,7 @@ namespace AutoencoderPS.Engine.Tests
         private string Input(string name = "export.csv")
         {
             string input = temp.File(name);
-            var text = new StringBuilder("Id," + string.Join(",", SyntheticData.FeatureNames) + "\n");
-            int id = 1;
-            foreach (var row in SyntheticData.Normal(20, 4))
-                text.Append(id++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))).Append('\n');
-            File.WriteAllText(input, text.ToString(), Utf8);
+            File.WriteAllText(input, SyntheticData.CsvHeader + "\n" + SyntheticData.CsvRows(20, 4, 1), Utf8);
             return input;
         }
 

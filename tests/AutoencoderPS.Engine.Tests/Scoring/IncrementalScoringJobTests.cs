@@ -45,15 +45,14 @@ namespace AutoencoderPS.Engine.Tests
         private string State => Output + ".state.json";
 
 
-        private static string Header => "Id," + string.Join(",", SyntheticData.FeatureNames);
+        private static string Header => SyntheticData.CsvHeader;
 
         // Rows with a unique Id, so "exactly once" can be checked.
         private string Rows(int count, string newline = "\n", int seed = 3)
         {
-            var text = new StringBuilder();
-            foreach (var row in SyntheticData.Normal(count, seed + nextId))
-                text.Append(nextId++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", Invariant)))).Append(newline);
-            return text.ToString();
+            string text = SyntheticData.CsvRows(count, seed + nextId, nextId, newline);
+            nextId += count;
+            return text;
         }
 
         private static void Append(string path, string text) => File.AppendAllText(path, text, Utf8);

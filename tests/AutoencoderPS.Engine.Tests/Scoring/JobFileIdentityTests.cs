@@ -34,11 +34,10 @@ namespace AutoencoderPS.Engine.Tests
         // A file of rows with ids nextId.., so that each row's count in the output can be checked.
         private string Export(string path, int rows)
         {
-            var text = new StringBuilder("Id," + string.Join(",", SyntheticData.FeatureNames) + "\n");
-            foreach (var row in SyntheticData.Normal(rows, 5 + nextId))
-                text.Append(nextId++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
+            string text = SyntheticData.CsvHeader + "\n" + SyntheticData.CsvRows(rows, 5 + nextId, nextId);
+            nextId += rows;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text.ToString(), Utf8);
+            File.WriteAllText(path, text, Utf8);
             return path;
         }
 

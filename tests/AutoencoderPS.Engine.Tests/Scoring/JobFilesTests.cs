@@ -32,11 +32,7 @@ namespace AutoencoderPS.Engine.Tests
 
         private string Export(string path)
         {
-            var text = new StringBuilder("Id," + string.Join(",", SyntheticData.FeatureNames) + "\n");
-            int id = 1;
-            foreach (var row in SyntheticData.Normal(10, 5))
-                text.Append(id++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))).Append('\n');
-            File.WriteAllText(path, text.ToString(), Utf8);
+            File.WriteAllText(path, SyntheticData.CsvHeader + "\n" + SyntheticData.CsvRows(10, 5, 1), Utf8);
             return path;
         }
 

@@ -36,14 +36,13 @@ namespace AutoencoderPS.Engine.Tests
         private string State => Output + ".state.json";
 
 
-        private static string Header => "Id," + string.Join(",", SyntheticData.FeatureNames);
+        private static string Header => SyntheticData.CsvHeader;
 
         private string Rows(int count, string newline = "\n")
         {
-            var text = new StringBuilder();
-            foreach (var row in SyntheticData.Normal(count, 11 + nextId))
-                text.Append(nextId++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", Invariant)))).Append(newline);
-            return text.ToString();
+            string text = SyntheticData.CsvRows(count, 11 + nextId, nextId, newline);
+            nextId += count;
+            return text;
         }
 
         private AnomalyScoringSummary Run(string file, RecordingObserver recorder) =>

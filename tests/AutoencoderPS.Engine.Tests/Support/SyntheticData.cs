@@ -15,6 +15,22 @@ namespace AutoencoderPS.Engine.Tests.Support
 
         public static int FeatureCount => FeatureNames.Length;
 
+        /// <summary>The header of an export of these features with an Id column first (the scheduled job's tests): "Id,cpu,...".</summary>
+        public static string CsvHeader => "Id," + string.Join(",", FeatureNames);
+
+        /// <summary>
+        /// <paramref name="count"/> rows of normal behaviour (<see cref="Normal"/> of <paramref name="seed"/>) as export lines,
+        /// each with its Id (from <paramref name="firstId"/>) and its values as round-trip invariant text.
+        /// </summary>
+        public static string CsvRows(int count, int seed, int firstId, string newline = "\n")
+        {
+            var text = new System.Text.StringBuilder();
+            int id = firstId;
+            foreach (var row in Normal(count, seed))
+                text.Append(id++).Append(',').Append(string.Join(",", row.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))).Append(newline);
+            return text.ToString();
+        }
+
         /// <summary>Rows of normal behaviour.</summary>
         public static List<double[]> Normal(int count, int seed)
         {
