@@ -35,29 +35,24 @@ namespace AutoencoderPS.Engine.Csv
         public static HeaderRepeat Classify(CsvHeader header, IReadOnlyList<string> fields)
         {
             if (header.Given || fields.Count == 0) return HeaderRepeat.None;
-            int named = 0;
-            foreach (var name in header.Names) if (name.Trim().Length > 0) named++;
-            if (named == 0) return HeaderRepeat.None;
-            // More than half of the fields are names: one of the first half + 1 is (a row of values is told at once).
+            // More than half of the fields are names: one of the first half + 1 is (a row of values is told at once, before
+            // anything is counted: every reader asks this of every record).
             bool any = false;
             for (int i = 0; i < Math.Min(fields.Count, fields.Count / 2 + 1) && !any; i++) any = header.IndexOf(Name(fields[i], i)) >= 0;
             if (!any) return HeaderRepeat.None;
+            int named = 0;
+            foreach (var name in header.Names) if (name.Trim().Length > 0) named++;
+            // Distinct names are a header's: a row that names a column twice is data (and no CsvHeader could hold it).
             int matched = 0;
-            HashSet<string>? seen = null;
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             for (int i = 0; i < fields.Count; i++)
             {
                 string field = Name(fields[i], i);
                 if (field.Length == 0) continue;
-                if (header.IndexOf(field) < 0) continue;
-                seen ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                if (!seen.Add(field)) return HeaderRepeat.None;
-                matched++;
+                if (!names.Add(field)) return HeaderRepeat.None;
+                if (header.IndexOf(field) >= 0) matched++;
             }
             if (2 * matched <= fields.Count || 2 * matched <= named) return HeaderRepeat.None;
-            // Distinct names are a header's: a row that names a column twice is data (and no CsvHeader could hold it).
-            var all = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            for (int i = 0; i < fields.Count; i++)
-                if (Name(fields[i], i) is { Length: > 0 } name && !all.Add(name)) return HeaderRepeat.None;
             return header.SameColumns(new CsvHeader(Names(fields), "")) ? HeaderRepeat.Same : HeaderRepeat.Other;
         }
 
