@@ -376,9 +376,9 @@ namespace AutoencoderPS.Engine.Csv
         /// Opens a file to read, after <see cref="RequireRegularFile"/>: a FIFO would block the open for good, a device
         /// such as /dev/zero would never end.
         /// </summary>
+        // After ForFile, which refused a path that is no regular file before its first bytes were read.
         private static StreamReader Open(string path, CsvInputOptions options, out Utf8Watch? watch)
         {
-            RequireRegularFile(path);
             // UTF-8 (the default) keeps what it can't decode: a row with such bytes is rejected, not read with U+FFFD (NotUtf8Field).
             watch = null;
             var encoding = options.Encoding is null or UTF8Encoding ? Utf8Watch.Encoding(out watch) : options.Encoding;
