@@ -27,10 +27,8 @@ namespace AutoencoderPS.Commands
         private Dictionary<string, string>? keyColumns;
         // Columns left out as empty in a sample that stopped at its bound, and how many values each held in the rows after.
         private Dictionary<string, long>? emptyInSample;
-        private readonly List<double[]> incrementalRows = new List<double[]>();
-        // The values of those rows that were missing and filled in, and one row's names of them.
-        private readonly ImputedCells incrementalImputed = new ImputedCells();
-        private readonly List<string> incrementalMissing = new List<string>();
+        // -Incremental: the rows, read by the model's fitted schema (created with the first row, when the input's culture is known).
+        private FeaturizedRows? incrementalRows;
         // The time column's slash dates, to tell a day-first export read month first (or the reverse) once all are read.
         private readonly SlashDateOrder slashDates = new SlashDateOrder();
         // Sliding windows: each kept row's group and time, in order, and the rows left out before each (a counter's rate
@@ -166,8 +164,10 @@ namespace AutoencoderPS.Commands
             if (Incremental)
             {
                 schema = Model.Schema!;
-                rows = incrementalRows;
-                imputed = incrementalImputed;
+                incrementalRows ??= new FeaturizedRows(schema, InputCulture, Policy);
+                rows = incrementalRows.Rows;
+                imputed = incrementalRows.Imputed;
+                noMeasurement = incrementalRows.NoMeasurement;
                 if (Model.Settings.IsWindowed) seriesRows.ResolveKeys(ResolveRepeatedTimes);
                 // A counter's levels become its rates, as in the first training (none for a row model).
                 if (Model.Settings.IsWindowed) CounterRates.ToRates(schema, rows, seriesRows.Keys, imputed, seriesRows.Before);
@@ -382,36 +382,17 @@ namespace AutoencoderPS.Commands
         {
             if (Incremental)
             {
-                var features = new double[Model.Schema!.Width];
-                WindowKey? read = null;
+                incrementalRows ??= new FeaturizedRows(Model.Schema!, InputCulture, Policy);
                 try
                 {
-                    var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
-                    read = key;
-                    incrementalMissing.Clear();
-                    Model.Schema.Featurize(record, InputCulture, features, Policy, incrementalMissing);
                     // No measurement in it (a host down): left out, as in the first training (TrainingSetBuilder.Add).
-                    if (Model.Schema.HoldsNoMeasurement(incrementalMissing))
-                    {
-                        noMeasurement++;
-                        if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
-                        return;
-                    }
-                    foreach (var name in incrementalMissing) incrementalImputed.Add(incrementalRows.Count, Model.Schema.IndexOf(name));
-                    incrementalRows.Add(features);
-                    if (Model.Settings.IsWindowed)
-                    {
-                        seriesRows.Kept(key);
-                        CountSlashDate(record);
-                    }
+                    if (seriesRows.Take(record, Model.Settings, Model.Schema!, InputCulture, incrementalRows.Add) && Model.Settings.IsWindowed) CountSlashDate(record);
                 }
                 catch (FeatureValueException e)
                 {
                     rejected++;
-                    // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                    if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
-                    StopIfMachineLacksCounter(Model.Schema, e, record, row, featuresFixed: true, Unchanged);
-                    RowFailed(e.ReadOn(Model.Schema.InputMachine(record), InputCulture), record, row, Unchanged);
+                    StopIfMachineLacksCounter(Model.Schema!, e, record, row, featuresFixed: true, Unchanged);
+                    RowFailed(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row, Unchanged);
                 }
                 return;
             }
@@ -516,28 +497,14 @@ namespace AutoencoderPS.Commands
 
         private void AddToBuilder(IRecord record, long row)
         {
-            WindowKey? read = null;
             try
             {
-                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, builder!.Roles, InputCulture) : default;
-                read = key;
-                if (!builder!.Add(record))
-                {
-                    noMeasurement++;
-                    if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
-                    return;
-                }
-                if (Model.Settings.IsWindowed)
-                {
-                    seriesRows.Kept(key);
-                    CountSlashDate(record);
-                }
+                if (!seriesRows.Take(record, Model.Settings, builder!.Roles, InputCulture, builder.Add)) noMeasurement++;
+                else if (Model.Settings.IsWindowed) CountSlashDate(record);
             }
             catch (FeatureValueException e)
             {
                 rejected++;
-                // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
                 // A host whose rows came after those the features were chosen from (piped) may lack a counter they read.
                 StopIfMachineLacksCounter(builder!.Roles, e, record, row, featuresFixed: false, Unchanged);
                 RowFailed(e.ReadOn(builder.Roles.InputMachine(record), InputCulture), record, row, Unchanged);

@@ -21,14 +21,11 @@ namespace AutoencoderPS.Commands
     public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
     {
         private const string TrainingErrorsSet = "TrainingErrors";
-        private readonly List<double[]> rows = new List<double[]>();
+        // The new rows, with the values filled in for missing ones left out of their scores as in training (created with
+        // the first row, when the input's culture is known).
+        private FeaturizedRows? newRows;
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         private readonly SeriesRows seriesRows = new SeriesRows();
-        // The rows' values filled in for missing ones (row, column), left out of their scores as in training.
-        private readonly ImputedCells imputed = new ImputedCells();
-        private readonly List<string> filledIn = new List<string>();
-        // Rows with no value in any feature: left out (FeatureSchema.HoldsNoMeasurement).
-        private long noMeasurement;
         private long rowNumber;
 
         [Parameter(Mandatory = true, Position = 0)]
@@ -107,14 +104,14 @@ namespace AutoencoderPS.Commands
                 }
                 else
                 {
-                    if (rows.Count == 0)
+                    if (newRows == null || newRows.Rows.Count == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             "No usable rows were received to recalibrate the threshold on."), Model));
                     EnsureRuntime(Model);
                     ApplyThreadCount(ThreadCount);
                     // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
                     // training), with the values filled in for missing ones left out.
-                    var errors = Model.ScoresOfNormalRows(rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(seriesRows.Keys) : null, imputed, seriesRows.Before);
+                    var errors = Model.ScoresOfNormalRows(newRows!.Rows, Model.Settings.IsWindowed ? ResolveRepeatedTimes(seriesRows.Keys) : null, newRows.Imputed, seriesRows.Before);
                     if (errors.Length == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
                             $"No group of the new rows has {Model.Settings.WindowSize} consecutive rows without a gap, so there is no window to recalibrate on."), Model));
@@ -126,39 +123,21 @@ namespace AutoencoderPS.Commands
             {
                 ThrowTerminatingError(EngineError(e, Model));
             }
-            if (noMeasurement > 0) WriteVerbose($"Left out {noMeasurement:N0} row(s) with no value in any feature, as training does.");
+            if (newRows?.NoMeasurement > 0) WriteVerbose($"Left out {newRows.NoMeasurement:N0} row(s) with no value in any feature, as training does.");
             WriteVerbose($"Threshold {before:G6} -> {Model.Threshold:G6} ({Model.ThresholdSource}).");
             if (PassThru) WriteObject(Model);
         }
 
         private void Accept(IRecord record, long row)
         {
-            var features = new double[Model.Schema!.Width];
-            WindowKey? read = null;
+            newRows ??= new FeaturizedRows(Model.Schema!, InputCulture, MissingValuePolicy.Impute);
             try
             {
-                var key = Model.Settings.IsWindowed ? SlidingWindow.ReadKey(record, Model.Settings, Model.Schema, InputCulture) : default;
-                read = key;
-                filledIn.Clear();
-                Model.Schema.Featurize(record, InputCulture, features, MissingValuePolicy.Impute, filledIn);
-                // No measurement in it (a host down): no row to learn from, as in training; a window goes on across it.
-                if (Model.Schema.HoldsNoMeasurement(filledIn))
-                {
-                    noMeasurement++;
-                    if (Model.Settings.IsWindowed) seriesRows.LeftOut(key);
-                    return;
-                }
-                foreach (var name in filledIn) imputed.Add(rows.Count, Model.Schema.IndexOf(name));
-                rows.Add(features);
-                if (Model.Settings.IsWindowed)
-                {
-                    seriesRows.Kept(key);
-                }
+                // A row with no value in any feature (a host down): no row to learn from, as in training; a window goes on across it.
+                seriesRows.Take(record, Model.Settings, Model.Schema!, InputCulture, newRows.Add);
             }
             catch (FeatureValueException e)
             {
-                // Still a row of its series (a counter's rate without a time property spans it), as scoring takes it.
-                if (Model.Settings.IsWindowed && read is { } key) seriesRows.LeftOut(key);
                 // A machine whose counters lack one the model reads: every row of it would be an error of its own.
                 StopIfMachineLacksCounter(Model.Schema!, e, record, row, featuresFixed: true, " The threshold is unchanged.");
                 WriteError(RowError(e.ReadOn(Model.Schema!.InputMachine(record), InputCulture), record, row));

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using AutoencoderPS.Engine.Modeling;
 
 namespace AutoencoderPS.Engine.Features.Windows
 {
@@ -341,5 +343,31 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>Per kept row, the rows of its group left out just before it; null when none were.</summary>
         public IReadOnlyList<int>? Before => any ? before : null;
+
+        /// <summary>
+        /// Reads one row with <paramref name="add"/> (true: kept; false: left out, holding no measurement) and counts it
+        /// here: a sliding-window model's row by its key (read first, so that a bad time or group rejects the row before
+        /// any value is taken), kept or left out of its group. A row <paramref name="add"/> rejects (its
+        /// <see cref="FeatureValueException"/> goes on to the caller) is still a row of its series, as scoring takes it.
+        /// A row model's row is only added. The one reading of rows that training, training further and recalibration share.
+        /// </summary>
+        public bool Take(IRecord record, ModelSettings settings, FeatureSchema schema, CultureInfo culture, Func<IRecord, bool> add)
+        {
+            if (!settings.IsWindowed) return add(record);
+            var key = SlidingWindow.ReadKey(record, settings, schema, culture);
+            bool kept;
+            try
+            {
+                kept = add(record);
+            }
+            catch (FeatureValueException)
+            {
+                LeftOut(key);
+                throw;
+            }
+            if (kept) Kept(key);
+            else LeftOut(key);
+            return kept;
+        }
     }
 }
