@@ -437,12 +437,14 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
+        private static AutoencoderException NotTrained() => new AutoencoderException(ErrorIds.ModelNotTrained,
+            "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+
         // Called under the lock.
         private double[] ScoresOfNormalRowsCore(IReadOnlyList<double[]> rows, IReadOnlyList<WindowKey>? keys, ImputedCells? imputed,
             IReadOnlyList<int>? leftOutBefore = null)
         {
-            var schema = Schema ?? throw new AutoencoderException(ErrorIds.ModelNotTrained,
-                "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+            var schema = Schema ?? throw NotTrained();
             var inputs = rows;
             WindowPlan? plan = null;
             if (Settings.IsWindowed)
@@ -578,9 +580,7 @@ namespace AutoencoderPS.Engine.Modeling
             lock (sync)
             {
                 ThrowIfDisposed();
-                if (network == null || Scaler == null || Schema == null)
-                    throw new AutoencoderException(ErrorIds.ModelNotTrained,
-                        "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                if (network == null || Scaler == null || Schema == null) throw NotTrained();
                 ThrowIfTrainedSince(featurizedBy);
                 if (Settings.IsWindowed)
                     throw new InvalidOperationException("A sliding-window model scores windows (ScoreWindows), not single rows.");
@@ -607,9 +607,7 @@ namespace AutoencoderPS.Engine.Modeling
             lock (sync)
             {
                 ThrowIfDisposed();
-                if (network == null || Scaler == null || Schema == null)
-                    throw new AutoencoderException(ErrorIds.ModelNotTrained,
-                        "The model is not trained yet. Train it with Invoke-AutoencoderTraining, or load one with Import-Autoencoder.");
+                if (network == null || Scaler == null || Schema == null) throw NotTrained();
                 ThrowIfTrainedSince(featurizedBy);
                 if (!Settings.IsWindowed)
                     throw new InvalidOperationException("A row model scores rows (Score), not windows.");
