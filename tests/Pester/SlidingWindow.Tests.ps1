@@ -409,6 +409,22 @@ Describe 'Sliding windows' {
             @($rows | Copy-Row | Test-Anomaly -Model $again | Where-Object AnomalyStatus -eq 'Scored') | Should -HaveCount 5
         }
 
+        It '-TimeFeatures with the time property as the only column of times warns that it learned no hour or day' {
+            # The time property orders the windows and is never a feature: before, such a model trained without the
+            # calendar and said nothing (a weekly series paged every Saturday with -TimeFeatures set, as without it).
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -TimeFeatures -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable w -WarningAction SilentlyContinue
+            $said = @($w | Where-Object { "$_" -like '-TimeFeatures learned no hour or day*' })
+            $said | Should -HaveCount 1
+            "$($said[0])" | Should -BeLike "*'Time' is the sliding window's time property*Name = 'clock'; Expression = { `$_.Time }*"
+            # A copy of the time under another name is a time feature, and then nothing is said.
+            $c = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -TimeFeatures -Seed 4
+            $null = $training | Select-Object *, @{ Name = 'clock'; Expression = { $_.Time } } |
+                Invoke-AutoencoderTraining -Model $c -Epochs 1 -ThreadCount 1 -WarningVariable w2 -WarningAction SilentlyContinue
+            @($w2 | Where-Object { "$_" -like '-TimeFeatures*' }) | Should -HaveCount 0
+            ($c.FeatureColumns | Where-Object Name -eq 'clock').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
+        }
+
         It 'trains further with -Incremental on new windows, keeping the window settings' {
             $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
             $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1

@@ -104,6 +104,20 @@ namespace AutoencoderPS.Engine.Features
         public TimeSpan? LogWindowInterval { get; }
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
+        /// <summary>
+        /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's schema no hour or day, or null. A sliding-window
+        /// model's time property (<paramref name="timeColumn"/>) orders its rows and is never a feature, so a model whose
+        /// only column of times was that one trained without them and said nothing: an operator's weekly series paged
+        /// every Saturday with -TimeFeatures set, as without it (.docs/series-probe.md, "Weeks of operations").
+        /// </summary>
+        public string? TimeFeaturesUnused(bool timeFeatures, string? timeColumn)
+        {
+            if (!timeFeatures || timeColumn == null || columns.Any(c => c.Role == ColumnRole.Timestamp)) return null;
+            return $"-TimeFeatures learned no hour or day: '{timeColumn}' is the sliding window's time property, which orders the rows and " +
+                   "is never a feature, and no other column holds times. To learn them, give the rows a copy of it under another name " +
+                   $"(Select-Object *, @{{ Name = 'clock'; Expression = {{ $_.{timeColumn} }} }}), in training and in the rows scored.";
+        }
+
         /// <summary>Number of feature columns.</summary>
         public int Count => columns.Length;
 

@@ -734,6 +734,29 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TimeFeaturesOfAWindowWhoseOnlyTimesAreItsTimePropertySayTheyLearnedNoHourOrDay()
+        {
+            // The window's time property is a key, never a feature: -TimeFeatures then has no time to learn from.
+            var records = Enumerable.Range(0, 20)
+                .Select(i => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5")))
+                .ToList();
+            var keys = new Dictionary<string, string> { ["time"] = "the sliding window's time property" };
+
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
+
+            Assert.Equal(new[] { "cpu" }, schema.Names);
+            Assert.StartsWith("-TimeFeatures learned no hour or day: 'time' is the sliding window's time property", schema.TimeFeaturesUnused(true, "time"));
+            Assert.Null(schema.TimeFeaturesUnused(false, "time"));
+            // A row model, or a window with another column of times (a time feature), has nothing to say.
+            Assert.Null(schema.TimeFeaturesUnused(true, null));
+            var withCopy = records.Select((r, i) => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)),
+                ("clock", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5"))).ToList();
+            var copied = FeatureSchema.Infer(withCopy, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
+            Assert.Equal(ColumnRole.Timestamp, RoleOf(copied, "clock"));
+            Assert.Null(copied.TimeFeaturesUnused(true, "time"));
+        }
+
+        [Fact]
         public void TimestampsAreRecognisedAsDateTimeValuesAndAsTextInTheCulture()
         {
             var german = CultureInfo.GetCultureInfo("de-DE");

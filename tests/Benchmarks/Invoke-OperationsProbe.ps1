@@ -1,0 +1,187 @@
+<#
+.SYNOPSIS
+    Weeks of operations as an operator lives them: synthetic 5-minute (or 1-minute) series generated here from a seed,
+    a model trained on a baseline, then Invoke-AnomalyScoring run once per daily export for weeks, with the retraining
+    the guide recommends, and the pages (IsAlert) counted per week and per incident.
+.DESCRIPTION
+    Every series starts on Monday 2 March 2026: -BaselineDays (14: two weekends) to train on, then -ScoredDays (28) of
+    daily export files (exports/day-NN.csv) that one Invoke-AnomalyScoring job scores, run after each file lands (the
+    job scores a file over many runs as one Test-Anomaly pass, so a run a day pages as a run every 15 minutes would).
+    The signal: weekdays 50 + 15 sin (peak at 15:00), weekends 35 + 6 sin, Gaussian noise (sd 2). The deploy or first
+    incident starts at a seeded time between 10:00 and 16:00 of scored day 2 (a Wednesday). Scenarios:
+      steady            the weekly pattern, no incident (expect silence)
+      growth            the same growing 3 % a week, never retrained
+      growth-retrain    the same, retrained from scratch every Sunday night on the last 14 days
+      newnormal         a deploy raises the level by 20 for good; the operator does nothing
+      newnormal-recipe  the same; the day after, the guide's recipe: train further (-Incremental) on the rows since the
+                        deploy, export the model again (the job picks it up on its next run)
+      newnormal-retrain the same; retrained from scratch every Sunday night on the last 14 days
+      newshape          a deploy changes the weekdays' cycle (amplitude 15 -> 25) for good; nothing done
+      newshape-recipe   the same with the guide's recipe the day after
+      holiday           the Wednesday of scored week 2 looks like a Sunday (expect one page)
+      monthend          a batch on the month's last day (31 March, a Tuesday), +30 from 01:00 to 03:00 (one page)
+      incidents         +25 for 3 hours at the deploy's time, and again at the same time of day on scored day 23
+      retrain-incident  the same with the weekly retrain, whose rows hold the first incident (is the repeat caught?)
+      retrain-long      the same with a 12-hour first incident
+    An alert counts for an incident from its start to its end plus one window (24 rows); for a deploy, the first day;
+    for the holiday and the month-end batch, that day. Every other alert is "other".
+    -TimeFeatures trains with New-Autoencoder -TimeFeatures and a copy of the time column ('clock', in training and in
+    the exports): the window's time property is never a feature.
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3 -Scenario steady -StepMinutes 1
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath,
+    [string[]] $Seed = @('1', '2', '3'),
+    [string[]] $Scenario = @('steady', 'growth', 'growth-retrain', 'newnormal', 'newnormal-recipe', 'newnormal-retrain', 'newshape',
+        'newshape-recipe', 'holiday', 'monthend', 'incidents', 'retrain-incident', 'retrain-long'),
+    [ValidateRange(7, 56)] [int] $BaselineDays = 14,
+    [ValidateRange(14, 28)] [int] $ScoredDays = 28,
+    [ValidateSet(1, 5)] [int] $StepMinutes = 5,
+    [switch] $TimeFeatures,
+    # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
+    [string] $WorkPath,
+    [string] $DetailPath
+)
+
+$ErrorActionPreference = 'Stop'
+$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+$Scenario = @($Scenario -split ',' | Where-Object { $_ })
+$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
+Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+$removeWork = -not $WorkPath
+if (-not $WorkPath) { $WorkPath = Join-Path ([System.IO.Path]::GetTempPath()) "ops-probe-$PID" }
+
+$rowsPerDay = 1440 / $StepMinutes
+$window = 24
+$start = [datetime]::new(2026, 3, 2, 0, 0, 0, [DateTimeKind]::Unspecified)
+$inv = [System.Globalization.CultureInfo]::InvariantCulture
+
+function Get-Normal([System.Random] $Rng) {
+    # Box-Muller.
+    $u1 = 1.0 - $Rng.NextDouble(); $u2 = $Rng.NextDouble()
+    [Math]::Sqrt(-2.0 * [Math]::Log($u1)) * [Math]::Cos(2.0 * [Math]::PI * $u2)
+}
+
+function New-OperationsSeries([string] $Name, [int] $RunSeed) {
+    # A stable seed per scenario and seed (String.GetHashCode differs from one process to the next).
+    $code = 0; foreach ($c in $Name.ToCharArray()) { $code = ($code * 31 + [int]$c) % 100003 }
+    $rng = [System.Random]::new($RunSeed * 100003 + $code)
+    $total = ($BaselineDays + $ScoredDays) * $rowsPerDay
+    $later = $BaselineDays * $rowsPerDay
+    $onset = $later + 2 * $rowsPerDay + [int](600 / $StepMinutes) + $rng.Next(0, [int](360 / $StepMinutes))
+    $repeat = $onset + 21 * $rowsPerDay
+    $incidentRows = [int](($Name -eq 'retrain-long' ? 720 : 180) / $StepMinutes)
+    $holiday = $start.AddDays($BaselineDays + 9).Date
+    $values = [double[]]::new($total)
+    for ($i = 0; $i -lt $total; $i++) {
+        $t = $start.AddMinutes($i * $StepMinutes)
+        $hour = $t.TimeOfDay.TotalHours
+        $cycle = [Math]::Sin(2 * [Math]::PI * ($hour - 9) / 24)
+        $weekend = $t.DayOfWeek -in [DayOfWeek]::Saturday, [DayOfWeek]::Sunday -or ($Name -eq 'holiday' -and $t.Date -eq $holiday)
+        $noise = Get-Normal $rng
+        $v = $weekend ? 35 + 6 * $cycle : 50 + 15 * $cycle
+        switch -Wildcard ($Name) {
+            'growth*' { $v *= [Math]::Pow(1.03, $i / (7.0 * $rowsPerDay)) }
+            'newnormal*' { if ($i -ge $onset) { $v += 20 } }
+            'newshape*' { if ($i -ge $onset -and -not $weekend) { $v = 50 + 25 * $cycle } }
+            'monthend' { if ($t.Day -eq [datetime]::DaysInMonth($t.Year, $t.Month) -and $hour -ge 1 -and $hour -lt 3) { $v += 30 } }
+            { $_ -in 'incidents', 'retrain-incident', 'retrain-long' } {
+                if (($i -ge $onset -and $i -lt $onset + $incidentRows) -or ($i -ge $repeat -and $i -lt $repeat + $incidentRows)) { $v += 25 }
+            }
+        }
+        $values[$i] = $v + 2 * $noise
+    }
+    $incidents = switch -Wildcard ($Name) {
+        { $_ -like 'newnormal*' -or $_ -like 'newshape*' } { [pscustomobject]@{ Start = $onset; End = $onset + $rowsPerDay } }
+        'holiday' { $h = $later + 9 * $rowsPerDay; [pscustomobject]@{ Start = $h; End = $h + $rowsPerDay + $window } }
+        'monthend' {
+            $m = [int](([datetime]::new(2026, 3, 31) - $start).TotalDays * $rowsPerDay)
+            if ($m -ge $later -and $m -lt $total) { [pscustomobject]@{ Start = $m; End = $m + $rowsPerDay } }
+        }
+        { $_ -in 'incidents', 'retrain-incident', 'retrain-long' } {
+            [pscustomobject]@{ Start = $onset; End = $onset + $incidentRows + $window }
+            [pscustomobject]@{ Start = $repeat; End = $repeat + $incidentRows + $window }
+        }
+    }
+    [pscustomobject]@{ Values = $values; Later = $later; Onset = $onset; Incidents = @($incidents) }
+}
+
+function Get-OperationsRow($Series, [int] $From, [int] $To) {
+    for ($i = [Math]::Max(0, $From); $i -lt $To; $i++) {
+        $time = $start.AddMinutes($i * $StepMinutes).ToString('yyyy-MM-ddTHH:mm:ss', $inv)
+        $row = [ordered]@{ timestamp = $time; value = [Math]::Round($Series.Values[$i], 3) }
+        if ($TimeFeatures) { $row.clock = $time }
+        [pscustomobject]$row
+    }
+}
+
+function New-TrainedModel($Rows, [int] $RunSeed) {
+    $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed -TimeFeatures:$TimeFeatures
+    $Rows | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+    $m
+}
+
+$results = foreach ($name in $Scenario) {
+    foreach ($runSeed in $Seed) {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        $s = New-OperationsSeries $name $runSeed
+        $dir = Join-Path $WorkPath "$name-$runSeed"
+        if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
+        $null = New-Item -ItemType Directory -Path (Join-Path $dir 'exports')
+        $modelPath = Join-Path $dir 'model.aemodel'
+        $m = New-TrainedModel (Get-OperationsRow $s 0 $s.Later) $runSeed
+        Export-Autoencoder -Model $m -Path $modelPath -Force
+        $deployDay = [int][Math]::Floor(($s.Onset - $s.Later) / $rowsPerDay)
+        for ($d = 0; $d -lt $ScoredDays; $d++) {
+            $from = $s.Later + $d * $rowsPerDay
+            $end = $from + $rowsPerDay
+            Get-OperationsRow $s $from $end | Export-Csv -Path (Join-Path $dir ('exports/day-{0:00}.csv' -f $d)) -NoTypeInformation -UseQuotes Never
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path (Join-Path $dir 'exports/*.csv') -OutputPath (Join-Path $dir 'scored.csv') -ThreadCount 1 -WarningAction SilentlyContinue
+            # What the operator does at the end of the day.
+            if ($name -like '*-recipe' -and $d -eq $deployDay + 1) {
+                Get-OperationsRow $s $s.Onset $end | Invoke-AutoencoderTraining -Model $m -Incremental -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+                Export-Autoencoder -Model $m -Path $modelPath -Force
+            }
+            if ($name -like '*-retrain' -or $name -in 'retrain-incident', 'retrain-long') {
+                if (($d + 1) % 7 -eq 0 -and $d -lt $ScoredDays - 1) {
+                    $m = New-TrainedModel (Get-OperationsRow $s ($end - 14 * $rowsPerDay) $end) $runSeed
+                    Export-Autoencoder -Model $m -Path $modelPath -Force
+                }
+            }
+        }
+        $alerts = @(Import-Csv (Join-Path $dir 'scored.csv') | Where-Object IsAlert -eq 'True' |
+                ForEach-Object { [int](([datetime]::Parse($_.timestamp, $inv) - $start).TotalMinutes / $StepMinutes) })
+        $weeks = [int][Math]::Ceiling($ScoredDays / 7)
+        $perWeek = foreach ($w in 0..($weeks - 1)) {
+            @($alerts | Where-Object { $_ -ge $s.Later + $w * 7 * $rowsPerDay -and $_ -lt $s.Later + ($w + 1) * 7 * $rowsPerDay }).Count
+        }
+        $perIncident = foreach ($inc in $s.Incidents) { @($alerts | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End }).Count }
+        $other = @($alerts | Where-Object { $a = $_; -not @($s.Incidents | Where-Object { $a -ge $_.Start -and $a -lt $_.End }).Count })
+        $r = [pscustomobject]@{
+            Scenario = $name; Seed = $runSeed; Pages = $alerts.Count; PerWeek = $perWeek -join '/'; PerIncident = $perIncident -join '/'
+            Other = $other.Count; AlertDays = ($alerts | ForEach-Object { (($_ - $s.Later) / $rowsPerDay).ToString('0.00', $inv) }) -join ' '
+            Seconds = [int]$clock.Elapsed.TotalSeconds
+        }
+        Write-Host ('{0,-18} seed {1}: {2} pages, per week {3}, per incident [{4}], other {5}; at scored day {6}' -f
+            $r.Scenario, $r.Seed, $r.Pages, $r.PerWeek, $r.PerIncident, $r.Other, $r.AlertDays)
+        $r
+    }
+}
+if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
+if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
+
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $([bool]$TimeFeatures)."
+''
+'| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) |'
+'|---|---|---|---:|'
+foreach ($group in $results | Group-Object Scenario) {
+    $runs = @($group.Group)
+    $weeks = @($runs | ForEach-Object PerWeek) -join ', '
+    $caught = @($runs | ForEach-Object { $_.PerIncident ? $_.PerIncident : '-' }) -join ', '
+    '| {0} | {1} | {2} | {3} |' -f $group.Name, $weeks, $caught, ($runs | Measure-Object Other -Sum).Sum
+}
