@@ -34,10 +34,19 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        /// <summary>Files used as written; binds the PSPath of files piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        // Piped files bind -LiteralPath once per object; the run is one, over all of them, at the end.
+        private readonly List<string> literalPaths = new();
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == LiteralPathSet) literalPaths.AddRange(LiteralPath);
+        }
 
         [Parameter]
         [ValidateRange(1, 1024)]
@@ -67,7 +76,7 @@ namespace AutoencoderPS.Commands
             var files = new List<string>();
             bool literal = ParameterSetName == LiteralPathSet;
             var named = JobFilesNamed(model, output, state);
-            foreach (var path in literal ? LiteralPath : Path)
+            foreach (var path in literal ? literalPaths : (IEnumerable<string>)Path)
             {
                 var errors = new List<ErrorRecord>();
                 var found = ResolveFiles(new[] { path }, literal, "Input", "file", errors);
