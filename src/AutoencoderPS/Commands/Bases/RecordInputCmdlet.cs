@@ -233,22 +233,48 @@ namespace AutoencoderPS.Commands
             var files = ResolveInputFiles();
             InputFiles = files;
             filesFound += files.Count;
-            foreach (var file in files)
+            // Training and recalibration read every row before their work starts: a long read says how far it is.
+            ProgressRecord? progress = null;
+            long read = 0;
+            try
             {
-                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
-                try
+                foreach (var file in files)
                 {
-                    // A header met again in another layout (files joined into one): its rows are read by it, said once.
-                    foreach (var record in CsvSource.Read(file, options, WriteWarning))
-                        if (!accept(record)) return;
+                    WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
+                    try
+                    {
+                        // A header met again in another layout (files joined into one): its rows are read by it, said once.
+                        foreach (var record in CsvSource.Read(file, options, WriteWarning))
+                        {
+                            // Ctrl+C ends the read at this row: nothing else here calls into PowerShell, which would stop it.
+                            if (Stopping) return;
+                            if (++read % ReadProgressEvery == 0)
+                            {
+                                progress ??= new ProgressRecord(3, "Reading rows", "Starting");
+                                progress.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {read:N0} rows";
+                                WriteProgress(progress);
+                            }
+                            if (!accept(record)) return;
+                        }
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                    {
+                        filesFailed++;
+                        WriteError(FileError(e, file));
+                    }
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+            }
+            finally
+            {
+                if (progress != null && !Stopping)
                 {
-                    filesFailed++;
-                    WriteError(FileError(e, file));
+                    progress.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(progress);
                 }
             }
         }
+
+        private const long ReadProgressEvery = 50000;
 
         /// <summary>The files <see cref="ReadInputFiles"/> reads (empty before it, and for piped input).</summary>
         protected IReadOnlyList<string> InputFiles { get; private set; } = Array.Empty<string>();
