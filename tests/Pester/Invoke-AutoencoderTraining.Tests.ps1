@@ -412,6 +412,21 @@ Describe 'Invoke-AutoencoderTraining' {
             finally { Pop-Location }
         }
 
+        It 'a relative path while the current location is not a folder (Env:) names that location, not the last folder, where the file is' {
+            Set-Content -LiteralPath (Join-Path $TestDrive 'here.csv') -Value "a,b`n1,2"
+            Push-Location -LiteralPath $TestDrive
+            Push-Location Env:
+            try {
+                $errs = $null
+                $null = Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Path here.csv -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+                $errs | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+                $errs[0].ToString() | Should -Not -BeLike "*'$TestDrive*"
+                $errs[0].ToString() | Should -BeLike "*current location, '$((Get-Location).Path)', which is not a file-system folder*"
+            }
+            finally { Pop-Location; Pop-Location }
+        }
+
         It 'several -Path values: each one that names no file is its own error, and the others are trained on' {
             $good = Join-Path $TestDrive 'train.csv'
             $missing = Join-Path $TestDrive 'no-such.csv'
