@@ -288,6 +288,20 @@ Describe 'Invoke-AutoencoderTraining' {
     }
 
     Context 'input that cannot be trained on' {
+        It '-Culture <Given> (a name that is no culture) is refused before any row is read, as every -Culture is' -ForEach @(
+            @{ Given = 'German' }, @{ Given = 'xx-nope' }
+        ) {
+            # .NET makes up a culture for any such name, with the invariant culture's numbers: "1.234" (a thousand and
+            # more in German) would have been read as 1.234, with no error.
+            $m = New-Autoencoder -Seed 1
+            { Invoke-AutoencoderTraining -Model $m -Path (Join-Path $TestDrive 'train.csv') -Culture $Given -Epochs 1 -ThreadCount 1 } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,*' -ExpectedMessage "*'$Given' is not a culture*de-DE*"
+            $m.IsTrained | Should -BeFalse
+            # A name .NET knows still binds, in any case.
+            $null = Invoke-AutoencoderTraining -Model $m -Path (Join-Path $TestDrive 'train.csv') -Culture en-us -Epochs 1 -ThreadCount 1
+            $m.IsTrained | Should -BeTrue
+        }
+
         It 'trains on objects that leave a property out when they have no value for it (JSON), as on the property set to $null' {
             # Each row without 'err' was a MissingFeatureColumn error: two thirds of this baseline were lost, and 100 in a
             # row stopped training.

@@ -50,6 +50,7 @@ namespace AutoencoderPS.Commands
         /// <summary>Culture of numbers and dates in the input (default invariant); "de-DE" reads "1,5" as 1.5.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(CultureCompleter))]
+        [ValidateKnownCulture]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>Text encoding of the files (default UTF-8; a byte-order mark wins).</summary>
