@@ -232,6 +232,17 @@ Describe 'Invoke-AnomalyScoring' {
             $summary[0].Files | Should -Be 2
             $summary[0].RowsScored | Should -Be 42
             Assert-EveryIdOnce $output 42
+
+            # No file piped (a folder of no exports yet) is a failed run, as a -Path that matches nothing is, not a quiet 0.
+            $errs = $null
+            $none = @(Get-ChildItem -LiteralPath $folder -Filter *.none |
+                    Invoke-AnomalyScoring -ModelPath $script:ModelPath -OutputPath (Join-Path $folder 'out/none.csv') -ThreadCount 1 `
+                        -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+            "$($errs[0])" | Should -BeLike '*No file was piped*'
+            $none[0].ExitCode | Should -Be 2
+            $global:LASTEXITCODE | Should -Be 2
         }
 
         It 'scores a rotated file again from its start, with a warning' {

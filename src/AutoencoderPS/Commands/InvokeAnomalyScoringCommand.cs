@@ -88,6 +88,14 @@ namespace AutoencoderPS.Commands
                     named.AddRange(found.Select(file => new JobFiles.Named(JobFileRole.Input, literal ? "-LiteralPath" : "-Path", file)));
                 files.AddRange(found);
             }
+            // Nothing piped (Get-ChildItem of a folder with no exports yet): a failed run, as a -Path that matches nothing.
+            if (literal && literalPaths.Count == 0)
+            {
+                Report(() => WriteError(ErrorCatalog.Record(new FileNotFoundException(
+                    "No file was piped to Invoke-AnomalyScoring, so nothing was scored. Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                    ErrorIds.InputFileNotFound, null)));
+                unresolved++;
+            }
             // Two of the job's files that are one file (the state over the output lost every scored row): refused before
             // anything is written, also under -WhatIf.
             if (JobFiles.SameFile(named, IncrementalScoringJob.PathComparison) is { } same)
