@@ -63,6 +63,24 @@ Describe 'Input encoding: a Windows-1252 export read as UTF-8' {
         }
     }
 
+    It '-Encoding <Given> (no encoding here) is one UnknownEncoding error that says what to give, from <Command>' -ForEach @(
+        @{ Given = '12345'; Command = 'Test-Anomaly' }, @{ Given = 'nope'; Command = 'Test-Anomaly' }
+        @{ Given = '12345'; Command = 'Invoke-AnomalyScoring' }, @{ Given = 'nope'; Command = 'Invoke-AnomalyScoring' }
+    ) {
+        # A code page number with no encoding was a bare System.NotSupportedException; a name, .NET's advice on
+        # Encoding.RegisterProvider.
+        $arguments = if ($Command -eq 'Test-Anomaly') { @{ Model = $Model; Path = $Utf8File } }
+        else { @{ ModelPath = $ModelPath; Path = $Utf8File; OutputPath = (Join-Path $TestDrive "unknown-$Given.csv") } }
+        $caught = $null
+        try { $null = & $Command @arguments -Encoding $Given -ErrorAction Stop } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -BeLike 'UnknownEncoding,*'
+        $caught.CategoryInfo.Category | Should -Be InvalidArgument
+        $caught.TargetObject | Should -Be $Given
+        "$caught" | Should -BeLike "*'$Given' is not an encoding this system knows*windows-1252*"
+        "$caught" | Should -Not -BeLike '*RegisterProvider*'
+    }
+
     It 'Test-Anomaly -Encoding 1252 reads it as the UTF-8 file is read' {
         $rows = @(Test-Anomaly -Model $Model -Path $AnsiFile -Encoding 1252 -ErrorAction Stop)
         $rows | Should -HaveCount 30

@@ -219,6 +219,32 @@ Describe 'Invoke-AnomalyScoring' {
             @(Import-Csv $output | Where-Object SourceFile -Like '*day2.csv') | Should -HaveCount 12
         }
 
+        It 'takes the files piped from Get-ChildItem (their PSPath binds to -LiteralPath) in one run, with one summary' {
+            $folder = Join-Path $TestDrive 'piped'
+            $output = Join-Path $folder 'out/scored.csv'
+            New-Item -ItemType Directory -Path (Split-Path $output) -Force | Out-Null
+            Write-MetricCsv -Path (Join-Path $folder 'day1.csv') -FirstId 1 -Count 30
+            Write-MetricCsv -Path (Join-Path $folder 'day2.csv') -FirstId 31 -Count 12
+
+            $summary = @(Get-ChildItem -LiteralPath $folder -Filter *.csv |
+                    Invoke-AnomalyScoring -ModelPath $script:ModelPath -OutputPath $output -ThreadCount 1)
+            $summary | Should -HaveCount 1
+            $summary[0].Files | Should -Be 2
+            $summary[0].RowsScored | Should -Be 42
+            Assert-EveryIdOnce $output 42
+
+            # No file piped (a folder of no exports yet) is a failed run, as a -Path that matches nothing is, not a quiet 0.
+            $errs = $null
+            $none = @(Get-ChildItem -LiteralPath $folder -Filter *.none |
+                    Invoke-AnomalyScoring -ModelPath $script:ModelPath -OutputPath (Join-Path $folder 'out/none.csv') -ThreadCount 1 `
+                        -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+            "$($errs[0])" | Should -BeLike '*No file was piped*'
+            $none[0].ExitCode | Should -Be 2
+            $global:LASTEXITCODE | Should -Be 2
+        }
+
         It 'scores a rotated file again from its start, with a warning' {
             $export, $output, $job = New-JobFolder 'rotated' -File 'app.csv'
             Write-MetricCsv -Path $export -FirstId 1 -Count 40

@@ -288,6 +288,20 @@ Describe 'Invoke-AutoencoderTraining' {
     }
 
     Context 'input that cannot be trained on' {
+        It '-Culture <Given> (a name that is no culture) is refused before any row is read, as every -Culture is' -ForEach @(
+            @{ Given = 'German' }, @{ Given = 'xx-nope' }
+        ) {
+            # .NET makes up a culture for any such name, with the invariant culture's numbers: "1.234" (a thousand and
+            # more in German) would have been read as 1.234, with no error.
+            $m = New-Autoencoder -Seed 1
+            { Invoke-AutoencoderTraining -Model $m -Path (Join-Path $TestDrive 'train.csv') -Culture $Given -Epochs 1 -ThreadCount 1 } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,*' -ExpectedMessage "*'$Given' is not a culture*de-DE*"
+            $m.IsTrained | Should -BeFalse
+            # A name .NET knows still binds, in any case.
+            $null = Invoke-AutoencoderTraining -Model $m -Path (Join-Path $TestDrive 'train.csv') -Culture en-us -Epochs 1 -ThreadCount 1
+            $m.IsTrained | Should -BeTrue
+        }
+
         It 'trains on objects that leave a property out when they have no value for it (JSON), as on the property set to $null' {
             # Each row without 'err' was a MissingFeatureColumn error: two thirds of this baseline were lost, and 100 in a
             # row stopped training.
@@ -410,6 +424,21 @@ Describe 'Invoke-AutoencoderTraining' {
                 $trained.Threshold | Should -Be $thresholdBefore
             }
             finally { Pop-Location }
+        }
+
+        It 'a relative path while the current location is not a folder (Env:) names that location, not the last folder, where the file is' {
+            Set-Content -LiteralPath (Join-Path $TestDrive 'here.csv') -Value "a,b`n1,2"
+            Push-Location -LiteralPath $TestDrive
+            Push-Location Env:
+            try {
+                $errs = $null
+                $null = Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Path here.csv -ThreadCount 1 -ErrorVariable errs -ErrorAction SilentlyContinue
+                $errs | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+                $errs[0].ToString() | Should -Not -BeLike "*'$TestDrive*"
+                $errs[0].ToString() | Should -BeLike "*current location, '$((Get-Location).Path)', which is not a file-system folder*"
+            }
+            finally { Pop-Location; Pop-Location }
         }
 
         It 'several -Path values: each one that names no file is its own error, and the others are trained on' {

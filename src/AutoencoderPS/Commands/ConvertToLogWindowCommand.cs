@@ -88,6 +88,7 @@ namespace AutoencoderPS.Commands
 
         [Parameter]
         [ArgumentCompleter(typeof(CultureCompleter))]
+        [ValidateKnownCulture]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>

@@ -34,10 +34,19 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        /// <summary>Files used as written; binds the PSPath of files piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+        // Piped files bind -LiteralPath once per object; the run is one, over all of them, at the end.
+        private readonly List<string> literalPaths = new();
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == LiteralPathSet) literalPaths.AddRange(LiteralPath);
+        }
 
         [Parameter]
         [ValidateRange(1, 1024)]
@@ -67,7 +76,7 @@ namespace AutoencoderPS.Commands
             var files = new List<string>();
             bool literal = ParameterSetName == LiteralPathSet;
             var named = JobFilesNamed(model, output, state);
-            foreach (var path in literal ? LiteralPath : Path)
+            foreach (var path in literal ? literalPaths : (IEnumerable<string>)Path)
             {
                 var errors = new List<ErrorRecord>();
                 var found = ResolveFiles(new[] { path }, literal, "Input", "file", errors);
@@ -78,6 +87,14 @@ namespace AutoencoderPS.Commands
                 if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
                     named.AddRange(found.Select(file => new JobFiles.Named(JobFileRole.Input, literal ? "-LiteralPath" : "-Path", file)));
                 files.AddRange(found);
+            }
+            // Nothing piped (Get-ChildItem of a folder with no exports yet): a failed run, as a -Path that matches nothing.
+            if (literal && literalPaths.Count == 0)
+            {
+                Report(() => WriteError(ErrorCatalog.Record(new FileNotFoundException(
+                    "No file was piped to Invoke-AnomalyScoring, so nothing was scored. Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                    ErrorIds.InputFileNotFound, null)));
+                unresolved++;
             }
             // Two of the job's files that are one file (the state over the output lost every scored row): refused before
             // anything is written, also under -WhatIf.

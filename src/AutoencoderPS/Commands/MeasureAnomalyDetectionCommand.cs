@@ -52,6 +52,7 @@ namespace AutoencoderPS.Commands
         /// </summary>
         [Parameter]
         [ArgumentCompleter(typeof(CultureCompleter))]
+        [ValidateKnownCulture]
         public CultureInfo? Culture { get; set; }
 
         private CultureInfo RowCulture => Culture ?? DataCulture;

@@ -190,7 +190,12 @@ namespace AutoencoderPS.Commands
         {
             // "~/x.csv" starts at the home folder.
             if (path.StartsWith('~') || SessionState.Path.IsPSAbsolute(path, out _)) return "";
-            return $" Check the path: a relative path starts at the current location, '{SessionState.Path.CurrentFileSystemLocation.ProviderPath}'.";
+            // In Env: or HKLM: the path was looked up there: naming the last folder instead would point at a file that exists.
+            var here = SessionState.Path.CurrentLocation;
+            if (here.Provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                return $" Check the path: a relative path starts at the current location, '{here.Path}', which is not a file-system folder: " +
+                    "give a full path, or Set-Location to a folder first.";
+            return $" Check the path: a relative path starts at the current location, '{here.ProviderPath}'.";
         }
 
         /// <summary>An error for one input row that names the row, the column and the value.</summary>

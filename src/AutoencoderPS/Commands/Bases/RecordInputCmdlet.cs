@@ -50,6 +50,7 @@ namespace AutoencoderPS.Commands
         /// <summary>Culture of numbers and dates in the input (default invariant); "de-DE" reads "1,5" as 1.5.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(CultureCompleter))]
+        [ValidateKnownCulture]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>Text encoding of the files (default UTF-8; a byte-order mark wins).</summary>
@@ -233,22 +234,48 @@ namespace AutoencoderPS.Commands
             var files = ResolveInputFiles();
             InputFiles = files;
             filesFound += files.Count;
-            foreach (var file in files)
+            // Training and recalibration read every row before their work starts: a long read says how far it is.
+            ProgressRecord? progress = null;
+            long read = 0;
+            try
             {
-                WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
-                try
+                foreach (var file in files)
                 {
-                    // A header met again in another layout (files joined into one): its rows are read by it, said once.
-                    foreach (var record in CsvSource.Read(file, options, WriteWarning))
-                        if (!accept(record)) return;
+                    WriteVerbose($"Reading '{file}' (delimiter '{options.EffectiveDelimiter}', {CultureText.Describe(options.Culture)}).");
+                    try
+                    {
+                        // A header met again in another layout (files joined into one): its rows are read by it, said once.
+                        foreach (var record in CsvSource.Read(file, options, WriteWarning))
+                        {
+                            // Ctrl+C ends the read at this row: nothing else here calls into PowerShell, which would stop it.
+                            if (Stopping) return;
+                            if (++read % ReadProgressEvery == 0)
+                            {
+                                progress ??= new ProgressRecord(3, "Reading rows", "Starting");
+                                progress.StatusDescription = $"{System.IO.Path.GetFileName(file)}: {read:N0} rows";
+                                WriteProgress(progress);
+                            }
+                            if (!accept(record)) return;
+                        }
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+                    {
+                        filesFailed++;
+                        WriteError(FileError(e, file));
+                    }
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is AutoencoderException)
+            }
+            finally
+            {
+                if (progress != null && !Stopping)
                 {
-                    filesFailed++;
-                    WriteError(FileError(e, file));
+                    progress.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(progress);
                 }
             }
         }
+
+        private const long ReadProgressEvery = 50000;
 
         /// <summary>The files <see cref="ReadInputFiles"/> reads (empty before it, and for piped input).</summary>
         protected IReadOnlyList<string> InputFiles { get; private set; } = Array.Empty<string>();

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using AutoencoderPS.Adapters;
 using AutoencoderPS.Engine.Scheduling;
 using AutoencoderPS.Engine.Scoring;
 using AutoencoderPS.Engine.Scoring.Incremental;
@@ -37,6 +38,7 @@ namespace AutoencoderPS.Commands
         /// <summary>Culture of numbers and dates in the input (default invariant).</summary>
         [Parameter]
         [ArgumentCompleter(typeof(CultureCompleter))]
+        [ValidateKnownCulture]
         public CultureInfo? Culture { get; set; }
 
         /// <summary>Field separator of the input (default: the culture's list separator, or "," for the invariant culture).</summary>
