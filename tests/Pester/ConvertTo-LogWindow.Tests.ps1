@@ -194,6 +194,17 @@ Describe 'ConvertTo-LogWindow' {
             @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
         }
 
+        It 'takes -Start and -End as DateTimeOffsets, such as the IntervalStart of windows it wrote, as their instants' {
+            $log = @(New-OffsetLog '2026-03-02T00:00:00+01:00' 120)
+            $all = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin')
+            $all | Should -HaveCount 8
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin' -Start $all[2].IntervalStart -End ([datetimeoffset]'2026-03-02T00:15:00Z'))
+            $w | Should -HaveCount 3
+            $w[0].IntervalStart | Should -Be ([datetimeoffset]'2026-03-02T00:30:00+01:00')
+            $w[2].IntervalStart | Should -Be ([datetimeoffset]'2026-03-02T01:00:00+01:00')
+            @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
+        }
+
         It 'refuses a clock time the zone skips, and a clock time among instants without -TimeZone' {
             $w = @([pscustomobject]@{ Time = '2026-03-29 01:59:00' }, [pscustomobject]@{ Time = '2026-03-29 02:30:00' }, [pscustomobject]@{ Time = '2026-03-29 03:01:00' } |
                 ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -TimeZone 'Europe/Berlin' -ErrorVariable bad -ErrorAction SilentlyContinue)

@@ -72,9 +72,11 @@ namespace AutoencoderPS.Commands
         public string[] Measure { get; set; } = Array.Empty<string>();
 
         [Parameter]
+        [Instant]
         public DateTime? Start { get; set; }
 
         [Parameter]
+        [Instant]
         public DateTime? End { get; set; }
 
         [Parameter]
