@@ -151,6 +151,19 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(instant);
         }
 
+        // Kibana's dateFormat (MMM D, YYYY @ HH:mm:ss.SSS), which its CSV reports of Discover write: a clock time of the
+        // browser's zone, without offset. Before, every row of an Elastic export failed ("which is not a date and time").
+        [Theory]
+        [InlineData("Mar 2, 2026 @ 00:00:06.123", "", "2026-03-02T00:00:06.123")]
+        [InlineData("Dec 17, 2026 @ 23:59:59.000", "de-DE", "2026-12-17T23:59:59")]
+        [InlineData("Dec 17, 2026 @ 23:59:59", "en-US", "2026-12-17T23:59:59")]
+        public void KibanaTimesAreClockTimes(string text, string culture, string clock)
+        {
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out var read, out var instant));
+            Assert.Equal(DateTime.Parse(clock, CultureInfo.InvariantCulture), read);
+            Assert.Null(instant);
+        }
+
         // journald's __REALTIME_TIMESTAMP (microseconds, as text in its JSON), Go's and OpenTelemetry's nanoseconds: read
         // where a value is a time. Before, every row failed ("which is not a date and time").
         [Theory]
