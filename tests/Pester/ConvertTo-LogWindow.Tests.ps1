@@ -493,6 +493,22 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
         }
     }
 
+    Context 'a property with a new value in nearly every record' {
+        It 'warns that every value became a column and names -MaxValueCount, which keeps the frequent ones' {
+            # Messages with a request id: 1,200 values, besides one that recurs.
+            $log = foreach ($i in 0..1999) {
+                [pscustomobject]@{ T = [datetime]::new(2026, 1, 5).AddSeconds(3 * $i); Message = if ($i % 5) { "Request $i served" } else { 'Heartbeat' } }
+            }
+            $w = @($log | ConvertTo-LogWindow -TimeProperty T -Interval 01:00:00 -CountBy Message -WarningVariable warnings -WarningAction SilentlyContinue)
+            @($w[0].PSObject.Properties).Count | Should -Be 1604
+            $warnings | Should -HaveCount 1
+            "$warnings" | Should -BeLike "*'Message' has 1601 values, a column each*-MaxValueCount*"
+            $w = @($log | ConvertTo-LogWindow -TimeProperty T -Interval 01:00:00 -CountBy Message -MaxValueCount 5 -WarningVariable warnings -WarningAction SilentlyContinue)
+            $warnings | Should -BeNullOrEmpty
+            $w[0].'Message=Heartbeat' | Should -Be 240
+        }
+    }
+
     Context 'Get-WinEvent-like objects' {
         It 'reads DateTime, number and nullable properties of event objects' {
             $events = foreach ($i in 0..9) {

@@ -139,6 +139,12 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>Number of groups seen (or known).</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>More value columns than this for one property is a property with a new value in nearly every record (ids in it), not a category.</summary>
+        public const int ManyValueColumns = 1000;
+
+        /// <summary>The value columns of each count-by property ((other) not counted), in the order of <see cref="CountBy"/>.</summary>
+        public IReadOnlyList<int> ValueColumnCounts => properties.Select(p => p.ColumnCount - 1).ToArray();
+
         /// <summary>Distinct values held for the count-by properties (the memory that grows with a log's distinct values), (other) included.</summary>
         public int HeldValueCount => properties.Sum(p => p.HeldCount);
 

@@ -283,6 +283,15 @@ namespace AutoencoderPS.Commands
 
             var countColumns = aggregator.CountColumns;
             var measureColumns = aggregator.MeasureColumns;
+            // Without a maximum every value is a column: a message or path with an id in it makes thousands, which no model
+            // learns from, and rows of that width can exhaust memory. Said before the rows are written.
+            if (Model == null && MaxValueCount == 0)
+                for (int p = 0; p < CountBy.Length; p++)
+                    if (aggregator.ValueColumnCounts[p] is var n && n > LogWindowAggregator.ManyValueColumns)
+                        WriteWarning($"-CountBy '{aggregator.CountBy[p]}' has {n} values, a column each: a new value in nearly every record (an id, a time or a " +
+                            $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
+                            $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
+                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '\\d+', '#' }}).");
             if (Model != null)
             {
                 var produced = new HashSet<string>(countColumns.Concat(measureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
