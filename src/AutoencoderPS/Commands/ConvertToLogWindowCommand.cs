@@ -291,7 +291,7 @@ namespace AutoencoderPS.Commands
                         WriteWarning($"-CountBy '{aggregator.CountBy[p]}' has {n} values, a column each: a new value in nearly every record (an id, a time or a " +
                             $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
                             $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
-                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '\\d+', '#' }}).");
+                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '0x[0-9a-f]+|\\d+', '#' }}).");
             if (Model != null)
             {
                 var produced = new HashSet<string>(countColumns.Concat(measureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
