@@ -509,6 +509,35 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
         }
     }
 
+    Context 'JSON logs with nested objects (Fluent Bit''s kubernetes, ECS''s log)' {
+        It 'reads a dotted name as a path into nested objects, also of -AsHashtable, and a flat dotted column as itself' {
+            $lines = @(
+                '{"@timestamp":"2026-03-02T00:00:06.123456789Z","log":{"level":"info"},"kubernetes":{"pod_name":"web-1","labels":{"app":"shop"}},"http":{"duration_ms":12}}'
+                '{"@timestamp":"2026-03-02T00:01:06Z","log":{"level":"error"},"kubernetes":{"pod_name":"web-2","labels":{"app":"shop"}},"http":{"duration_ms":30}}'
+                '{"@timestamp":"2026-03-02T00:02:06Z","log":{"level":"error"},"kubernetes":{"pod_name":"web-2","labels":{"app":"shop"}},"http":{"duration_ms":null}}'
+            )
+            foreach ($records in @($lines | ConvertFrom-Json), @($lines | ConvertFrom-Json -AsHashtable)) {
+                $w = @($records | ConvertTo-LogWindow -TimeProperty '@timestamp' -Interval 00:05:00 -CountBy log.level, kubernetes.labels.app -GroupBy kubernetes.pod_name `
+                    -Measure http.duration_ms -TimeZone UTC -WarningVariable warnings -WarningAction SilentlyContinue)
+                $warnings | Should -BeNullOrEmpty
+                $w | Should -HaveCount 2
+                $w[0].'kubernetes.pod_name' | Should -Be 'web-1'
+                $w[1].'log.level=error' | Should -Be 2
+                $w[1].'kubernetes.labels.app=shop' | Should -Be 2
+                $w[1].'http.duration_ms.Max' | Should -Be 30
+            }
+            # An export that flattened the names (an ECS CSV) has the dotted name as a column: that is read, as before.
+            $flat = [pscustomobject]@{ '@timestamp' = '2026-03-02T00:00:06Z'; 'log.level' = 'warn'; log = [pscustomobject]@{ level = 'info' } }
+            $w = @($flat | ConvertTo-LogWindow -TimeProperty '@timestamp' -Interval 00:05:00 -CountBy log.level -TimeZone UTC)
+            $w[0].'log.level=warn' | Should -Be 1
+            # The time too can be nested (ECS's event.created).
+            $w = @($lines | ConvertFrom-Json | Select-Object @{n='event'; e={ [pscustomobject]@{ created = $_.'@timestamp' } }}, log |
+                ConvertTo-LogWindow -TimeProperty event.created -Interval 00:05:00 -CountBy log.level -TimeZone UTC)
+            $w | Should -HaveCount 1
+            $w[0].'log.level=error' | Should -Be 2
+        }
+    }
+
     Context 'Get-WinEvent-like objects' {
         It 'reads DateTime, number and nullable properties of event objects' {
             $events = foreach ($i in 0..9) {

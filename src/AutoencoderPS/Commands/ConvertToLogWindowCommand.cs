@@ -165,7 +165,7 @@ namespace AutoencoderPS.Commands
             row++;
             var input = InputObject;
             var record = new PSObjectRecord(input);
-            ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
+            if (row > 2 || !record.TryGetPath(TimeProperty, out _)) ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
             if (!TryGet(record, TimeProperty, out var timeValue))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
@@ -339,7 +339,8 @@ namespace AutoencoderPS.Commands
 
         private bool TryGet(PSObjectRecord input, string name, out object? value)
         {
-            if (!input.TryGetValue(name, out value)) return false;
+            // A column by its name, else a dotted name as a path into a JSON log's nested objects (kubernetes.pod_name).
+            if (!input.TryGetValue(name, out value) && !input.TryGetPath(name, out value)) return false;
             propertiesSeen.Add(name);
             return true;
         }
