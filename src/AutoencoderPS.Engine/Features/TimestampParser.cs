@@ -192,6 +192,8 @@ namespace AutoencoderPS.Engine.Features
             if (value is string raw)
             {
                 var text = raw.Trim();
+                if (text.Length == 0)
+                    return ": it is empty";
                 int space = text.LastIndexOf(' ');
                 var zone = text.AsSpan(space + 1);
                 if (space > 0 && zone.Length is >= 3 and <= 5 && IsUpperLetters(zone) && !zone.SequenceEqual("UTC") &&

@@ -346,6 +346,16 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new DateTime(2026, 12, 1), gb);
         }
 
+        // A raw IIS log read by Import-Csv gives every row an empty date and time: the error said which forms are read.
+        [Theory]
+        [InlineData("")]
+        [InlineData(" ")]
+        public void AnEmptyTimeIsSaidToBeEmpty(string text)
+        {
+            Assert.False(TimestampParser.TryRead(text, Invariant, out _));
+            Assert.StartsWith(": it is empty", TimestampParser.WhyNotATime(text, Invariant), StringComparison.Ordinal);
+        }
+
         [Theory]
         [InlineData("yesterday")]
         [InlineData("20261130")]
