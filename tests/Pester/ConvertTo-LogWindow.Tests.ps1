@@ -194,6 +194,17 @@ Describe 'ConvertTo-LogWindow' {
             @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
         }
 
+        It 'takes -Start and -End as DateTimeOffsets, such as the IntervalStart of windows it wrote, as their instants' {
+            $log = @(New-OffsetLog '2026-03-02T00:00:00+01:00' 120)
+            $all = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin')
+            $all | Should -HaveCount 8
+            $w = @($log | ConvertTo-LogWindow -TimeProperty Time -Interval 00:15:00 -TimeZone 'Europe/Berlin' -Start $all[2].IntervalStart -End ([datetimeoffset]'2026-03-02T00:15:00Z'))
+            $w | Should -HaveCount 3
+            $w[0].IntervalStart | Should -Be ([datetimeoffset]'2026-03-02T00:30:00+01:00')
+            $w[2].IntervalStart | Should -Be ([datetimeoffset]'2026-03-02T01:00:00+01:00')
+            @($w | Where-Object EventCount -NE 15) | Should -BeNullOrEmpty
+        }
+
         It 'refuses a clock time the zone skips, and a clock time among instants without -TimeZone' {
             $w = @([pscustomobject]@{ Time = '2026-03-29 01:59:00' }, [pscustomobject]@{ Time = '2026-03-29 02:30:00' }, [pscustomobject]@{ Time = '2026-03-29 03:01:00' } |
                 ConvertTo-LogWindow -TimeProperty Time -Interval 01:00:00 -TimeZone 'Europe/Berlin' -ErrorVariable bad -ErrorAction SilentlyContinue)
@@ -479,6 +490,51 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
         It 'warns about a property no record has' {
             $null = New-LogExport -Minutes 5 | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Levle -WarningVariable warnings -WarningAction SilentlyContinue
             ($warnings -join "`n") | Should -Match "No input record has a property 'Levle'"
+        }
+    }
+
+    Context 'a property with a new value in nearly every record' {
+        It 'warns that every value became a column and names -MaxValueCount, which keeps the frequent ones' {
+            # Messages with a request id: 1,200 values, besides one that recurs.
+            $log = foreach ($i in 0..1999) {
+                [pscustomobject]@{ T = [datetime]::new(2026, 1, 5).AddSeconds(3 * $i); Message = if ($i % 5) { "Request $i served" } else { 'Heartbeat' } }
+            }
+            $w = @($log | ConvertTo-LogWindow -TimeProperty T -Interval 01:00:00 -CountBy Message -WarningVariable warnings -WarningAction SilentlyContinue)
+            @($w[0].PSObject.Properties).Count | Should -Be 1604
+            $warnings | Should -HaveCount 1
+            "$warnings" | Should -BeLike "*'Message' has 1601 values, a column each*-MaxValueCount*"
+            $w = @($log | ConvertTo-LogWindow -TimeProperty T -Interval 01:00:00 -CountBy Message -MaxValueCount 5 -WarningVariable warnings -WarningAction SilentlyContinue)
+            $warnings | Should -BeNullOrEmpty
+            $w[0].'Message=Heartbeat' | Should -Be 240
+        }
+    }
+
+    Context 'JSON logs with nested objects (Fluent Bit''s kubernetes, ECS''s log)' {
+        It 'reads a dotted name as a path into nested objects, also of -AsHashtable, and a flat dotted column as itself' {
+            $lines = @(
+                '{"@timestamp":"2026-03-02T00:00:06.123456789Z","log":{"level":"info"},"kubernetes":{"pod_name":"web-1","labels":{"app":"shop"}},"http":{"duration_ms":12}}'
+                '{"@timestamp":"2026-03-02T00:01:06Z","log":{"level":"error"},"kubernetes":{"pod_name":"web-2","labels":{"app":"shop"}},"http":{"duration_ms":30}}'
+                '{"@timestamp":"2026-03-02T00:02:06Z","log":{"level":"error"},"kubernetes":{"pod_name":"web-2","labels":{"app":"shop"}},"http":{"duration_ms":null}}'
+            )
+            foreach ($records in @($lines | ConvertFrom-Json), @($lines | ConvertFrom-Json -AsHashtable)) {
+                $w = @($records | ConvertTo-LogWindow -TimeProperty '@timestamp' -Interval 00:05:00 -CountBy log.level, kubernetes.labels.app -GroupBy kubernetes.pod_name `
+                    -Measure http.duration_ms -TimeZone UTC -WarningVariable warnings -WarningAction SilentlyContinue)
+                $warnings | Should -BeNullOrEmpty
+                $w | Should -HaveCount 2
+                $w[0].'kubernetes.pod_name' | Should -Be 'web-1'
+                $w[1].'log.level=error' | Should -Be 2
+                $w[1].'kubernetes.labels.app=shop' | Should -Be 2
+                $w[1].'http.duration_ms.Max' | Should -Be 30
+            }
+            # An export that flattened the names (an ECS CSV) has the dotted name as a column: that is read, as before.
+            $flat = [pscustomobject]@{ '@timestamp' = '2026-03-02T00:00:06Z'; 'log.level' = 'warn'; log = [pscustomobject]@{ level = 'info' } }
+            $w = @($flat | ConvertTo-LogWindow -TimeProperty '@timestamp' -Interval 00:05:00 -CountBy log.level -TimeZone UTC)
+            $w[0].'log.level=warn' | Should -Be 1
+            # The time too can be nested (ECS's event.created).
+            $w = @($lines | ConvertFrom-Json | Select-Object @{n='event'; e={ [pscustomobject]@{ created = $_.'@timestamp' } }}, log |
+                ConvertTo-LogWindow -TimeProperty event.created -Interval 00:05:00 -CountBy log.level -TimeZone UTC)
+            $w | Should -HaveCount 1
+            $w[0].'log.level=error' | Should -Be 2
         }
     }
 

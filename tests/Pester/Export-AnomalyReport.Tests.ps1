@@ -172,7 +172,7 @@ Describe 'Export-AnomalyReport' {
         $rows | Export-AnomalyReport -Model $m -Path $path -TimeProperty Timestamp -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors | Should -HaveCount 1
         $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidTimestampValue,AutoencoderPS.Commands.ExportAnomalyReportCommand'
-        "$($errors[0])" | Should -BeLike "Row 21: column 'Timestamp' value 'soon <b>' is not a date and time; the times read are ISO 8601 (*)*, web server log times (30/Nov/2026:10:00:00 +0000) and asctime (Mon Nov 30 10:00:00 2026)."
+        "$($errors[0])" | Should -BeLike "Row 21: column 'Timestamp' value 'soon <b>' is not a date and time; the times read are ISO 8601 (*)*, web server log times (30/Nov/2026:10:00:00 +0000), Kibana's (Nov 30, 2026 @ 10:00:00.000) and asctime (Mon Nov 30 10:00:00 2026)."
         $page = Get-Content -LiteralPath $path -Raw
         Get-SummaryLine $page | Should -Match '^31 rows \(30 scored, 1 rejected [^()]*\): 1 anomaly above'
         @([regex]::Matches((Get-Svg $page), '<circle class="anomaly"')) | Should -HaveCount 1

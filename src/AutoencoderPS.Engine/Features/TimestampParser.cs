@@ -115,6 +115,13 @@ namespace AutoencoderPS.Engine.Features
                         timestamp = asctime;
                         return true;
                     }
+                    // Kibana's display format, which its CSV reports write: a clock time (of the browser's zone).
+                    if (IsKibanaTime(text) &&
+                        DateTime.TryParseExact(text, KibanaFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var kibana))
+                    {
+                        timestamp = kibana;
+                        return true;
+                    }
                     if (IsBasicIso(text) && DateTime.TryParseExact(text, BasicIsoFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var basic))
                     {
                         // The clock time as written; with a Z (a literal of the format) its instant too, as text with a Z reads.
@@ -185,6 +192,8 @@ namespace AutoencoderPS.Engine.Features
             if (value is string raw)
             {
                 var text = raw.Trim();
+                if (text.Length == 0)
+                    return ": it is empty";
                 int space = text.LastIndexOf(' ');
                 var zone = text.AsSpan(space + 1);
                 if (space > 0 && zone.Length is >= 3 and <= 5 && IsUpperLetters(zone) && !zone.SequenceEqual("UTC") &&
@@ -202,7 +211,7 @@ namespace AutoencoderPS.Engine.Features
             }
             return "; the times read are ISO 8601 (2026-11-30T10:00:00, with or without an offset or Z, or with a trailing UTC " +
                    "or GMT; or in the basic format, 20261130T100000), Unix epoch seconds, milliseconds, microseconds or nanoseconds (years 2000-2100), dates in the " +
-                   "culture's format, web server log times (30/Nov/2026:10:00:00 +0000) and asctime (Mon Nov 30 10:00:00 2026)";
+                   "culture's format, web server log times (30/Nov/2026:10:00:00 +0000), Kibana's (Nov 30, 2026 @ 10:00:00.000) and asctime (Mon Nov 30 10:00:00 2026)";
         }
 
         /// <summary>
@@ -312,6 +321,12 @@ namespace AutoencoderPS.Engine.Features
         private static bool IsAsctime(string text) =>
             text.Length >= 19 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[2]) && text[3] == ' ' &&
             text[^5] == ' ' && char.IsAsciiDigit(text[^1]) && char.IsAsciiDigit(text[^4]);
+
+        // Kibana's default dateFormat, MMM D, YYYY @ HH:mm:ss.SSS ("Mar 2, 2026 @ 00:00:06.123"), English month names.
+        private static readonly string[] KibanaFormats = { "MMM d, yyyy @ HH:mm:ss.FFF", "MMM d, yyyy @ HH:mm:ss" };
+
+        private static bool IsKibanaTime(string text) =>
+            text.Length >= 22 && char.IsAsciiLetter(text[0]) && text[3] == ' ' && text.Contains(" @ ", StringComparison.Ordinal);
 
         // ISO 8601's basic format: yyyyMMddTHHmmss, and fractions or a Z.
         private static readonly string[] BasicIsoFormats =

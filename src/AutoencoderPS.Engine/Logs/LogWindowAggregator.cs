@@ -51,6 +51,12 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>At most this many intervals (times groups) are emitted; a wider range is an error.</summary>
         public const long MaxRows = 5_000_000;
 
+        /// <summary>
+        /// With a maximum number of value columns k: at most max(this, 10 k) values of a count-by property are held, however
+        /// many distinct values the log has (messages and paths with ids in them have a new one in nearly every record).
+        /// </summary>
+        public const int MinHeldValues = 10_000;
+
         private readonly long intervalTicks;
         private readonly long originTicks;
         private readonly DateTime? start, end;
@@ -133,6 +139,15 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>Number of groups seen (or known).</summary>
         public int GroupCount => groups.Count;
 
+        /// <summary>More value columns than this for one property is a property with a new value in nearly every record (ids in it), not a category.</summary>
+        public const int ManyValueColumns = 1000;
+
+        /// <summary>The value columns of each count-by property ((other) not counted), in the order of <see cref="CountBy"/>.</summary>
+        public IReadOnlyList<int> ValueColumnCounts => properties.Select(p => p.ColumnCount - 1).ToArray();
+
+        /// <summary>Distinct values held for the count-by properties (the memory that grows with a log's distinct values), (other) included.</summary>
+        public int HeldValueCount => properties.Sum(p => p.HeldCount);
+
         /// <summary>
         /// The count columns ("Level=Error", ..., "Level=(other)"), per count-by property in the given order, values in
         /// ordinal order (case-insensitive) and (other) last. Known once all events are added (fixed when known columns were given).
@@ -184,6 +199,7 @@ namespace AutoencoderPS.Engine.Logs
                 int id = properties[p].IdOf(value);
                 cell.Values.TryGetValue((p, id), out long n);
                 cell.Values[(p, id)] = n + 1;
+                if (properties[p].Full) Prune(p);
             }
             for (int m = 0; m < measures.Length; m++)
             {
@@ -264,6 +280,33 @@ namespace AutoencoderPS.Engine.Logs
             return last >= first;
         }
 
+        // Forgets the less frequent half of a property's values (those seen at most as often as the median one) and moves
+        // their counts in every cell to (other): the frequent values stay, and each prune frees at least half the values
+        // held, so the cells are walked once per that many new values. A value forgotten and seen again starts over, so
+        // the columns are then the most frequent values as counted since they were last held (exact below the bound).
+        private void Prune(int p)
+        {
+            var dropped = properties[p].Forget();
+            int other = properties[p].OtherId;
+            var moved = new List<(int, int)>();
+            foreach (var cell in cells.Values)
+            {
+                moved.Clear();
+                foreach (var key in cell.Values.Keys)
+                    if (key.Property == p && dropped.Contains(key.Value)) moved.Add(key);
+                if (moved.Count == 0) continue;
+                cell.Values.TryGetValue((p, other), out long n);
+                foreach (var key in moved)
+                {
+                    n += cell.Values[key];
+                    cell.Values.Remove(key);
+                }
+                cell.Values[(p, other)] = n;
+                // A dictionary keeps its size when entries go: a cell that once held a thousand messages would keep their room.
+                if (moved.Count > 3 * cell.Values.Count + 16) cell.Values.TrimExcess();
+            }
+        }
+
         private DateTime Start(long index) => new DateTime(originTicks + index * intervalTicks, kind ?? DateTimeKind.Unspecified);
 
         private int GroupId(string? group)
@@ -327,8 +370,10 @@ namespace AutoencoderPS.Engine.Logs
             private readonly string name;
             private readonly int maxValueCount;
             private readonly Dictionary<string, int> ids = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            private readonly List<string> spellings = new List<string>();
+            private readonly List<string?> spellings = new List<string?>(); // null: an id freed by Forget
             private readonly List<long> totals = new List<long>();
+            private readonly Stack<int> freeIds = new Stack<int>();
+            private readonly int capacity;
             private string[]? columns;      // column names, (other) last
             private int[]? slotOfValue;     // value id -> column index
 
@@ -336,6 +381,8 @@ namespace AutoencoderPS.Engine.Logs
             {
                 this.name = name;
                 this.maxValueCount = maxValueCount;
+                // Every value is a column without a maximum, so all are held; with one, only enough to find the frequent ones.
+                capacity = maxValueCount > 0 ? Math.Max(MinHeldValues, 10 * maxValueCount) : int.MaxValue;
                 if (knownColumns != null)
                 {
                     // Exactly the known columns of this property, in their order, and (other) last.
@@ -363,6 +410,34 @@ namespace AutoencoderPS.Engine.Logs
 
             public int ColumnCount => Columns().Count;
 
+            public int HeldCount => ids.Count;
+
+            public int OtherId => ids[OtherValue];
+
+            /// <summary>More values are held than the bound (only without known columns and with a maximum).</summary>
+            public bool Full => ids.Count > capacity;
+
+            /// <summary>Forgets the values seen at most as often as the median value (never (other)); returns their ids, now free.</summary>
+            public HashSet<int> Forget()
+            {
+                int other = OtherId;
+                var held = Enumerable.Range(0, spellings.Count).Where(i => i != other && spellings[i] != null).ToList();
+                var sorted = held.Select(i => totals[i]).OrderBy(t => t).ToList();
+                long median = sorted[sorted.Count / 2];
+                var dropped = new HashSet<int>();
+                foreach (int i in held)
+                {
+                    if (totals[i] > median) continue;
+                    ids.Remove(spellings[i]!);
+                    spellings[i] = null;
+                    totals[other] += totals[i];
+                    totals[i] = 0;
+                    freeIds.Push(i);
+                    dropped.Add(i);
+                }
+                return dropped;
+            }
+
             public int IdOf(string? value)
             {
                 var v = NormalizeValue(value);
@@ -386,7 +461,7 @@ namespace AutoencoderPS.Engine.Logs
             {
                 if (columns != null) return columns;
                 int other = ids[OtherValue];
-                var kept = Enumerable.Range(0, spellings.Count).Where(i => i != other).ToList();
+                var kept = Enumerable.Range(0, spellings.Count).Where(i => i != other && spellings[i] != null).ToList();
                 if (maxValueCount > 0 && kept.Count > maxValueCount)
                     kept = kept.OrderByDescending(i => totals[i]).ThenBy(i => spellings[i], StringComparer.OrdinalIgnoreCase)
                         .Take(maxValueCount).ToList();
@@ -405,10 +480,17 @@ namespace AutoencoderPS.Engine.Logs
 
             private int Intern(string value)
             {
-                int id = spellings.Count;
+                if (freeIds.TryPop(out int id))
+                {
+                    spellings[id] = value;
+                }
+                else
+                {
+                    id = spellings.Count;
+                    spellings.Add(value);
+                    totals.Add(0);
+                }
                 ids.Add(value, id);
-                spellings.Add(value);
-                totals.Add(0);
                 return id;
             }
         }

@@ -140,10 +140,69 @@ namespace AutoencoderPS.Adapters
             {
                 value = null;
             }
-            // A nested [pscustomobject] (a JSON document's object): no value of its own (FeatureSchema.IsComposite).
-            if (value is PSObject wrapped)
-                value = wrapped.BaseObject is PSCustomObject ? new NestedObject(wrapped.ToString()) : wrapped.BaseObject;
+            value = Unwrapped(value);
             return true;
+        }
+
+        // A nested [pscustomobject] (a JSON document's object): no value of its own (FeatureSchema.IsComposite).
+        private static object? Unwrapped(object? value) =>
+            value is PSObject wrapped ? wrapped.BaseObject is PSCustomObject ? new NestedObject(wrapped.ToString()) : wrapped.BaseObject : value;
+
+        /// <summary>
+        /// A value inside the row's nested objects by its dotted path ("kubernetes.pod_name", "log.level": a JSON log of
+        /// Fluent Bit, or of ECS), for a name that is no column (<see cref="TryGetValue"/> first). A name in the path may
+        /// itself have dots (a label "app.kubernetes.io/name"): the longest that is a member is taken.
+        /// </summary>
+        public bool TryGetPath(string path, out object? value)
+        {
+            value = null;
+            return path.Contains('.') && TryGetPath(Source, path.Split('.'), 0, out value);
+        }
+
+        private static bool TryGetPath(object? node, string[] names, int from, out object? value)
+        {
+            value = null;
+            if (node is PSObject wrapped && wrapped.BaseObject is IDictionary) node = wrapped.BaseObject;
+            for (int to = names.Length; to > from; to--)
+            {
+                string name = string.Join('.', names, from, to - from);
+                object? child;
+                if (node is IDictionary dictionary)
+                {
+                    if (!TryGetEntry(dictionary, name, out child)) continue;
+                }
+                else if (node is PSObject o && o.Properties[name] is PSPropertyInfo property)
+                {
+                    try { child = property.Value; }
+                    catch (GetValueException) { child = null; }
+                }
+                else continue;
+                if (to == names.Length)
+                {
+                    value = Unwrapped(child);
+                    return true;
+                }
+                if (TryGetPath(child, names, to, out value)) return true;
+            }
+            return false;
+        }
+
+        // Member names ignore case, as PowerShell's do; a case-sensitive dictionary's exact key first.
+        private static bool TryGetEntry(IDictionary dictionary, string name, out object? value)
+        {
+            value = null;
+            if (dictionary.Contains(name))
+            {
+                value = dictionary[name];
+                return true;
+            }
+            foreach (DictionaryEntry entry in dictionary)
+                if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = entry.Value;
+                    return true;
+                }
+            return false;
         }
     }
 

@@ -72,9 +72,11 @@ namespace AutoencoderPS.Commands
         public string[] Measure { get; set; } = Array.Empty<string>();
 
         [Parameter]
+        [Instant]
         public DateTime? Start { get; set; }
 
         [Parameter]
+        [Instant]
         public DateTime? End { get; set; }
 
         [Parameter]
@@ -164,7 +166,7 @@ namespace AutoencoderPS.Commands
             row++;
             var input = InputObject;
             var record = new PSObjectRecord(input);
-            ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
+            if (row > 2 || !record.TryGetPath(TimeProperty, out _)) ThrowIfFirstRowsLack(record, row, nameof(TimeProperty), TimeProperty);
             if (!TryGet(record, TimeProperty, out var timeValue))
             {
                 WriteError(RowError(ErrorIds.InvalidLogTimestamp, $"Row {row}: the record has no property '{TimeProperty}', so it has no time.",
@@ -282,6 +284,15 @@ namespace AutoencoderPS.Commands
 
             var countColumns = aggregator.CountColumns;
             var measureColumns = aggregator.MeasureColumns;
+            // Without a maximum every value is a column: a message or path with an id in it makes thousands, which no model
+            // learns from, and rows of that width can exhaust memory. Said before the rows are written.
+            if (Model == null && MaxValueCount == 0)
+                for (int p = 0; p < CountBy.Length; p++)
+                    if (aggregator.ValueColumnCounts[p] is var n && n > LogWindowAggregator.ManyValueColumns)
+                        WriteWarning($"-CountBy '{aggregator.CountBy[p]}' has {n} values, a column each: a new value in nearly every record (an id, a time or a " +
+                            $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
+                            $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
+                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '0x[0-9a-f]+|\\d+', '#' }}).");
             if (Model != null)
             {
                 var produced = new HashSet<string>(countColumns.Concat(measureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
@@ -329,7 +340,8 @@ namespace AutoencoderPS.Commands
 
         private bool TryGet(PSObjectRecord input, string name, out object? value)
         {
-            if (!input.TryGetValue(name, out value)) return false;
+            // A column by its name, else a dotted name as a path into a JSON log's nested objects (kubernetes.pod_name).
+            if (!input.TryGetValue(name, out value) && !input.TryGetPath(name, out value)) return false;
             propertiesSeen.Add(name);
             return true;
         }

@@ -151,6 +151,19 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(instant);
         }
 
+        // Kibana's dateFormat (MMM D, YYYY @ HH:mm:ss.SSS), which its CSV reports of Discover write: a clock time of the
+        // browser's zone, without offset. Before, every row of an Elastic export failed ("which is not a date and time").
+        [Theory]
+        [InlineData("Mar 2, 2026 @ 00:00:06.123", "", "2026-03-02T00:00:06.123")]
+        [InlineData("Dec 17, 2026 @ 23:59:59.000", "de-DE", "2026-12-17T23:59:59")]
+        [InlineData("Dec 17, 2026 @ 23:59:59", "en-US", "2026-12-17T23:59:59")]
+        public void KibanaTimesAreClockTimes(string text, string culture, string clock)
+        {
+            Assert.True(TimestampParser.TryRead(text, CultureInfo.GetCultureInfo(culture), out var read, out var instant));
+            Assert.Equal(DateTime.Parse(clock, CultureInfo.InvariantCulture), read);
+            Assert.Null(instant);
+        }
+
         // journald's __REALTIME_TIMESTAMP (microseconds, as text in its JSON), Go's and OpenTelemetry's nanoseconds: read
         // where a value is a time. Before, every row failed ("which is not a date and time").
         [Theory]
@@ -331,6 +344,16 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new DateTime(2026, 1, 12), invariant);
             Assert.True(TimestampParser.TryRead("01/12/2026 00:00", CultureInfo.GetCultureInfo("en-GB"), out var gb));
             Assert.Equal(new DateTime(2026, 12, 1), gb);
+        }
+
+        // A raw IIS log read by Import-Csv gives every row an empty date and time: the error said which forms are read.
+        [Theory]
+        [InlineData("")]
+        [InlineData(" ")]
+        public void AnEmptyTimeIsSaidToBeEmpty(string text)
+        {
+            Assert.False(TimestampParser.TryRead(text, Invariant, out _));
+            Assert.StartsWith(": it is empty", TimestampParser.WhyNotATime(text, Invariant), StringComparison.Ordinal);
         }
 
         [Theory]

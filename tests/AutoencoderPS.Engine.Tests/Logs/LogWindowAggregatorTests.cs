@@ -176,6 +176,30 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void MaxValueCountBoundsTheValuesHeldWhenEveryRecordHasANewValue()
+        {
+            // A message with a request id in it: a new value in every record, and three frequent ones among them.
+            var a = new LogWindowAggregator(Five, countBy: new[] { "Message" }, maxValueCount: 3);
+            const int events = 60_000;
+            for (int i = 0; i < events; i++)
+            {
+                string message = (i % 4) switch { 0 => "Heartbeat", 1 => i % 8 == 1 ? "Cache refreshed" : "Upstream timeout", _ => $"Request {i} served" };
+                a.Add(T0.AddSeconds(i), null, new Dictionary<string, string?> { ["Message"] = message }, null);
+            }
+
+            Assert.InRange(a.HeldValueCount, 4, LogWindowAggregator.MinHeldValues + 1);
+            Assert.Equal(new[] { "Message=Cache refreshed", "Message=Heartbeat", "Message=Upstream timeout", "Message=(other)" }, a.CountColumns);
+            var rows = a.GetWindows().ToList();
+            // The frequent values are counted exactly, every window's columns add up to its events, and nothing is lost.
+            Assert.All(rows, r => Assert.Equal(r.Count, r.Counts.Sum()));
+            Assert.Equal(events / 4, rows.Sum(r => r.Counts[1]));
+            Assert.Equal(events / 8, rows.Sum(r => r.Counts[0]));
+            Assert.Equal(events / 8, rows.Sum(r => r.Counts[2]));
+            Assert.Equal(events / 2, rows.Sum(r => r.Counts[3]));
+            Assert.Equal(75L, rows[0].Counts[1]); // 300 seconds, a heartbeat every 4
+        }
+
+        [Fact]
         public void MeasuresGiveMinMeanMaxAndNullWhenThereIsNoValue()
         {
             var a = new LogWindowAggregator(Five, measures: new[] { "ms" });
