@@ -40,10 +40,14 @@ namespace AutoencoderPS.Engine.Features
         {
         }
 
-        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null)
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null,
+            string? windowTime = null)
         {
             this.columns = columns.ToArray();
             LogWindowInterval = logWindowInterval;
+            WindowTime = windowTime;
+            windowTimeColumn = windowTime == null ? -1
+                : Array.FindIndex(this.columns, c => c.Role == ColumnRole.Timestamp && string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase));
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -105,17 +109,32 @@ namespace AutoencoderPS.Engine.Features
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>
-        /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's schema no hour or day, or null. A sliding-window
-        /// model's time property (<paramref name="timeColumn"/>) orders its rows and is never a feature, so a model whose
-        /// only column of times was that one trained without them and said nothing: an operator's weekly series paged
-        /// every Saturday with -TimeFeatures set, as without it (.docs/series-probe.md, "Weeks of operations").
+        /// A sliding-window model's time property when -TimeFeatures made its calendar a feature (the Timestamp column of
+        /// that name, <see cref="IsWindowTime"/>), else null. The time property stays the window's key; the calendar is
+        /// only read from the same value, so an operator's export needs no copy of its time column.
         /// </summary>
-        public string? TimeFeaturesUnused(bool timeFeatures, string? timeColumn)
+        public string? WindowTime { get; }
+
+        // The column of WindowTime, or -1.
+        private readonly int windowTimeColumn;
+
+        /// <summary>
+        /// Whether feature <paramref name="column"/> is the hour and day of the sliding window's time property
+        /// (<see cref="WindowTime"/>): read where the window key reads it (<see cref="Windows.TimeColumn"/>: a perfmon export's
+        /// time column under any zone's name), and never an error of its own, as the key reports a missing or unreadable time.
+        /// </summary>
+        public bool IsWindowTime(int column) => column == windowTimeColumn;
+
+        /// <summary>
+        /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's (<paramref name="windowed"/>) schema no
+        /// hour or day, or null: a window without a time property (rows in arrival order) and no column of times has nothing to
+        /// read them from. With a time property, its calendar is a feature (<see cref="WindowTime"/>).
+        /// </summary>
+        public string? TimeFeaturesUnused(bool timeFeatures, bool windowed)
         {
-            if (!timeFeatures || timeColumn == null || columns.Any(c => c.Role == ColumnRole.Timestamp)) return null;
-            return $"-TimeFeatures learned no hour or day: '{timeColumn}' is the sliding window's time property, which orders the rows and " +
-                   "is never a feature, and no other column holds times. To learn them, give the rows a copy of it under another name " +
-                   $"(Select-Object *, @{{ Name = 'clock'; Expression = {{ $_.{timeColumn} }} }}), in training and in the rows scored.";
+            if (!timeFeatures || !windowed || columns.Any(c => c.Role == ColumnRole.Timestamp)) return null;
+            return "-TimeFeatures learned no hour or day: the sliding window has no time property, and no column holds times. " +
+                   "To learn them, give the column of the rows' times as -TimeProperty (New-Autoencoder -TimeProperty).";
         }
 
         /// <summary>Number of feature columns.</summary>
@@ -389,7 +408,17 @@ namespace AutoencoderPS.Engine.Features
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
             }
-            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture));
+            // -TimeFeatures on a sliding window: its time property is a key, never a feature of its own, so its hour and day
+            // are added as one (named features or not: -Feature can't name a key). Last, after the measurements, and only
+            // with one of them: a calendar alone measures nothing.
+            string? windowTime = null;
+            if (timeFeatures && timeColumn != null)
+            {
+                windowTime = timeColumn;
+                chosen.Add(new FeatureColumn(timeColumn, ColumnRole.Timestamp));
+                notes.Add($"Column '{timeColumn}': timestamp feature too (-TimeFeatures): the hour of day and day of week of the sliding window's time property, as written.");
+            }
+            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture), windowTime);
         }
 
         /// <summary>
@@ -457,8 +486,8 @@ namespace AutoencoderPS.Engine.Features
                 object? value;
                 if (fieldIndex != null)
                 {
-                    if (fieldIndex[i] < 0) throw MissingColumn(column);
-                    value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
+                    if (fieldIndex[i] < 0 && i != windowTimeColumn) throw MissingColumn(column);
+                    value = fieldIndex[i] < 0 ? null : ((CsvRecord)record).FieldAt(fieldIndex[i]);
                 }
                 else if (!TryGetFeature(record, i, out value))
                 {
@@ -514,9 +543,17 @@ namespace AutoencoderPS.Engine.Features
                     break;
                 }
                 case ColumnRole.Timestamp:
+                    // The clock time as written (TimestampParser.TryRead), also for the window's time (IsWindowTime) of a model
+                    // with -TimeZone, whose key reads it as an instant: the calendar is the hour an operator sees in the export
+                    // and the day's rhythm follows local clocks, so a load at 09:00 stays at 09:00 across a change of clocks.
                     if (TimestampParser.TryRead(value, culture, out var t))
                     {
                         TimestampParser.Encode(t, slots);
+                    }
+                    else if (i == windowTimeColumn)
+                    {
+                        // The window key reports a missing or unreadable time (TimeValueMissing, TimeValueInvalid): once.
+                        slots.Clear();
                     }
                     else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
                     {
@@ -568,6 +605,7 @@ namespace AutoencoderPS.Engine.Features
         internal bool TryGetFeature(IRecord record, int column, out object? value)
         {
             var name = columns[column].Name;
+            if (column == windowTimeColumn) return Windows.TimeColumn.TryGetValue(record, name, out value);
             if (record.TryGetValue(name, out value)) return true;
             if (!CounterPath.TrySplit(name, out _, out _)) return false;
             var other = CounterColumnsOf(record).Read[column];
@@ -671,6 +709,8 @@ namespace AutoencoderPS.Engine.Features
         private HeaderIndex IndexHeader(CsvHeader header)
         {
             var read = CounterPath.Resolve(Names, header.Names);
+            // The calendar of the window's time: its column as the key finds it (a perfmon export's, named after its zone).
+            if (windowTimeColumn >= 0) read[windowTimeColumn] = Windows.TimeColumn.Find(columns[windowTimeColumn].Name, header.Names);
             var fields = read.Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
             return headerIndex = new HeaderIndex(header, fields, MachineRead(read));
         }
