@@ -45,9 +45,10 @@ namespace AutoencoderPS.Engine.Features
         {
             this.columns = columns.ToArray();
             LogWindowInterval = logWindowInterval;
-            WindowTime = windowTime;
+            // A model file's time property, of a model that has no calendar of it (trained before it came), names none.
             windowTimeColumn = windowTime == null ? -1
                 : Array.FindIndex(this.columns, c => c.Role == ColumnRole.Timestamp && string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase));
+            WindowTime = windowTimeColumn >= 0 ? windowTime : null;
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
