@@ -398,6 +398,14 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var column in columns.Where(c => !named.Contains(c)))
                     ignored.Add(new IgnoredColumn(column, "not among the named features"));
 
+            // A copy of the time property under another name (the recipe before it gave its own calendar: 'clock'): a second
+            // calendar of the same times, which made the ops probe's weekly series page 10 times in 4 weeks rather than 1.
+            if (timeFeatures && timeColumn != null)
+                foreach (var copy in chosen.Where(c => c.Role == ColumnRole.Timestamp && !(named?.Contains(c.Name) ?? false) && HoldsTime(records, c.Name, timeColumn)).ToList())
+                {
+                    chosen.Remove(copy);
+                    Ignore(copy.Name, $"a copy of the time property '{timeColumn}', whose hour and day are a feature already (-TimeFeatures)");
+                }
             decisions = notes;
             if (chosen.Count == 0)
             {
@@ -420,6 +428,20 @@ namespace AutoencoderPS.Engine.Features
                 notes.Add($"Column '{timeColumn}': timestamp feature too (-TimeFeatures): the hour of day and day of week of the sliding window's time property, as written.");
             }
             return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture), windowTime);
+        }
+
+        // Whether every row of the sample holds in `column` the value of the time property (as it is, or as text).
+        private static bool HoldsTime(IReadOnlyList<IRecord> records, string column, string timeColumn)
+        {
+            int compared = 0;
+            foreach (var record in records)
+            {
+                if (!record.TryGetValue(column, out var value) || !Windows.TimeColumn.TryGetValue(record, timeColumn, out var time)) continue;
+                if (!Equals(value, time) && !string.Equals(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim(),
+                        Convert.ToString(time, CultureInfo.InvariantCulture)?.Trim(), StringComparison.Ordinal)) return false;
+                compared++;
+            }
+            return compared > 0;
         }
 
         /// <summary>

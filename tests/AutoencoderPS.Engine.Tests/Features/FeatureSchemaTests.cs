@@ -758,6 +758,18 @@ namespace AutoencoderPS.Engine.Tests
             var without = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: false, keys: keys, timeColumn: "time");
             Assert.Equal(new[] { "cpu" }, without.Names);
             Assert.Null(without.WindowTime);
+            // A copy of the time (the recipe before: 'clock') would be a second calendar of the same times: left out, unless named.
+            var withCopy = records.Select((r, i) => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)),
+                ("clock", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5"))).ToList();
+            var copied = FeatureSchema.Infer(withCopy, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
+            Assert.Equal(new[] { "cpu", "time" }, copied.Names);
+            Assert.Contains(copied.Ignored, c => c.Name == "clock" && c.Reason.StartsWith("a copy of the time property 'time'", StringComparison.Ordinal));
+            Assert.Equal(new[] { "clock", "cpu", "time" }, FeatureSchema.Infer(withCopy, new[] { "clock", "cpu" }, null, Invariant, out _, out _,
+                timeFeatures: true, keys: keys, timeColumn: "time").Names);
+            // Another column of times is a calendar of its own.
+            var other = records.Select((r, i) => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)),
+                ("boot", MessyData.Start.AddDays(-3).AddMinutes(i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5"))).ToList();
+            Assert.Equal(new[] { "boot", "cpu", "time" }, FeatureSchema.Infer(other, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time").Names);
             // A window without a time property (rows in arrival order) and no column of times has nothing to read them from.
             var untimed = FeatureSchema.Infer(records.Select(r => (IRecord)new TestRecord(("cpu", r.TryGetValue("cpu", out var v) ? v : null))).ToList(),
                 null, null, Invariant, out _, out _, timeFeatures: true);
