@@ -45,10 +45,17 @@ namespace AutoencoderPS.Engine.Features
         {
             this.columns = columns.ToArray();
             LogWindowInterval = logWindowInterval;
-            // A model file's time property, of a model that has no calendar of it (trained before it came), names none.
-            windowTimeColumn = windowTime == null ? -1
+            // The calendar of the window's time: the Timestamp column named as the time property, or, in a window's schema
+            // (Windows.SlidingWindow.WindowSchema), one per step ("Time (t-1)", "Time (t)"). A model file's time property, of a
+            // model that has no calendar of it (trained before it came), names none.
+            if (windowTime != null)
+            {
+                var marked = this.columns.Select(c => c.Role == ColumnRole.Timestamp && (string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase)
+                    || c.Name.StartsWith(windowTime + " (t", StringComparison.OrdinalIgnoreCase) && c.Name.EndsWith(")", StringComparison.Ordinal))).ToArray();
+                if (marked.Any(m => m)) { calendar = marked; WindowTime = windowTime; }
+            }
+            windowTimeColumn = WindowTime == null ? -1
                 : Array.FindIndex(this.columns, c => c.Role == ColumnRole.Timestamp && string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase));
-            WindowTime = windowTimeColumn >= 0 ? windowTime : null;
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -125,6 +132,16 @@ namespace AutoencoderPS.Engine.Features
         /// time column under any zone's name), and never an error of its own, as the key reports a missing or unreadable time.
         /// </summary>
         public bool IsWindowTime(int column) => column == windowTimeColumn;
+
+        // Per column, whether it is the calendar of the window's time, at any step; null without one.
+        private readonly bool[]? calendar;
+
+        /// <summary>
+        /// Whether column <paramref name="column"/> is the calendar of the window's time (<see cref="WindowTime"/>), in a row's
+        /// schema or at any step of a window's. It is context, not a measurement: a score's top feature and explanation never
+        /// name it (its hour and day "expected Tue 00:07" read as if the row's time were wrong), though its error counts.
+        /// </summary>
+        public bool IsCalendar(int column) => calendar != null && calendar[column];
 
         /// <summary>
         /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's (<paramref name="windowed"/>) schema no
