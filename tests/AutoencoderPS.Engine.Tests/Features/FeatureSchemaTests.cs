@@ -796,6 +796,12 @@ namespace AutoencoderPS.Engine.Tests
             Array.Clear(row);
             schema.Featurize(new AutoencoderPS.Engine.Csv.CsvRecord(header, new[] { "03/07/2026 14:30:00.000", "5" }, "web02.csv", 2), Invariant, row);
             Assert.Equal(expected, row);
+            // With an offset (which the key, and -TimeZone, read as an instant), still the clock time as written: 14:30.
+            Array.Clear(row);
+            schema.Featurize(new TestRecord((other, new DateTimeOffset(2026, 3, 7, 14, 30, 0, TimeSpan.FromHours(-8))), ("cpu", "5")), Invariant, row);
+            Assert.Equal(expected, row);
+            schema.Featurize(new TestRecord((other, "2026-03-07T14:30:00+09:00"), ("cpu", "5")), Invariant, row);
+            Assert.Equal(expected, row);
             // Missing or unreadable, it is the window key's error (TimeValueMissing, TimeValueInvalid), not a second one, and nothing is filled in.
             foreach (var value in new object?[] { "", null, "not a time" })
             {
