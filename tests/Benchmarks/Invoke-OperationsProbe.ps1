@@ -25,8 +25,9 @@
       retrain-long      the same with a 12-hour first incident
     An alert counts for an incident from its start to its end plus one window (24 rows); for a deploy, the first day;
     for the holiday and the month-end batch, that day. Every other alert is "other".
-    -TimeFeatures trains with New-Autoencoder -TimeFeatures and a copy of the time column ('clock', in training and in
-    the exports): the window's time property is never a feature.
+    -TimeFeatures trains with New-Autoencoder -TimeFeatures: the hour and day of the window's time property (timestamp),
+    the exports as they are. -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
+    recipe before the time property gave a calendar (with -TimeFeatures, a second calendar of the same times).
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
 .EXAMPLE
@@ -42,6 +43,7 @@ param(
     [ValidateRange(14, 28)] [int] $ScoredDays = 28,
     [ValidateSet(1, 5)] [int] $StepMinutes = 5,
     [switch] $TimeFeatures,
+    [switch] $ClockCopy,
     # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
     [string] $WorkPath,
     [string] $DetailPath
@@ -115,7 +117,7 @@ function Get-OperationsRow($Series, [int] $From, [int] $To) {
     for ($i = [Math]::Max(0, $From); $i -lt $To; $i++) {
         $time = $start.AddMinutes($i * $StepMinutes).ToString('yyyy-MM-ddTHH:mm:ss', $inv)
         $row = [ordered]@{ timestamp = $time; value = [Math]::Round($Series.Values[$i], 3) }
-        if ($TimeFeatures) { $row.clock = $time }
+        if ($ClockCopy) { $row.clock = $time }
         [pscustomobject]$row
     }
 }
@@ -175,7 +177,7 @@ $results = foreach ($name in $Scenario) {
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $([bool]$TimeFeatures)."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $([bool]$TimeFeatures); clock copy: $([bool]$ClockCopy)."
 ''
 '| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) |'
 '|---|---|---|---:|'

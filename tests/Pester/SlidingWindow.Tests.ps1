@@ -409,20 +409,78 @@ Describe 'Sliding windows' {
             @($rows | Copy-Row | Test-Anomaly -Model $again | Where-Object AnomalyStatus -eq 'Scored') | Should -HaveCount 5
         }
 
-        It '-TimeFeatures with the time property as the only column of times warns that it learned no hour or day' {
-            # The time property orders the windows and is never a feature: before, such a model trained without the
-            # calendar and said nothing (a weekly series paged every Saturday with -TimeFeatures set, as without it).
+        It '-TimeFeatures learns the hour and day of the time property itself, with no copy of it, in every way of training and scoring' {
+            # Before, the time property (a key, never a feature) gave no hour or day: the model trained without them and
+            # warned to add a copy ('clock'), which an operator's scheduled job over exports can't do.
             $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -TimeFeatures -Seed 4
-            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable w -WarningAction SilentlyContinue
-            $said = @($w | Where-Object { "$_" -like '-TimeFeatures learned no hour or day*' })
-            $said | Should -HaveCount 1
-            "$($said[0])" | Should -BeLike "*'Time' is the sliding window's time property*Name = 'clock'; Expression = { `$_.Time }*"
-            # A copy of the time under another name is a time feature, and then nothing is said.
-            $c = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -TimeFeatures -Seed 4
-            $null = $training | Select-Object *, @{ Name = 'clock'; Expression = { $_.Time } } |
-                Invoke-AutoencoderTraining -Model $c -Epochs 1 -ThreadCount 1 -WarningVariable w2 -WarningAction SilentlyContinue
-            @($w2 | Where-Object { "$_" -like '-TimeFeatures*' }) | Should -HaveCount 0
-            ($c.FeatureColumns | Where-Object Name -eq 'clock').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 2 -ThreadCount 1 -WarningVariable w -WarningAction SilentlyContinue
+            @($w | Where-Object { "$_" -like '-TimeFeatures*' }) | Should -HaveCount 0
+            ($m.FeatureColumns | Where-Object Name -eq 'Time').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
+            $m.Schema.WindowTime | Should -Be 'Time'
+            $m.Architecture.InputSize | Should -Be (3 * (2 + 4))
+            # Opt-in: without -TimeFeatures nothing changes.
+            $plain = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $plain -Epochs 1 -ThreadCount 1
+            $plain.FeatureColumns.Name | Should -Not -Contain 'Time'
+
+            # -Incremental and Set-AutoencoderThreshold read it as training did.
+            $more = @(New-SeriesRow -HostName web1, web2 -First 240 -Count 60 -Seed 2)
+            $null = $more | Copy-Row | Invoke-AutoencoderTraining -Model $m -Incremental -Epochs 1 -ThreadCount 1
+            $m.Schema.WindowTime | Should -Be 'Time'
+            $more | Copy-Row | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 99 -ThreadCount 1 -ErrorAction Stop | Out-Null
+
+            # Through the model file: the same rows score the same, piped, from -Path to -OutputPath, and in the scheduled job.
+            $rows = @(New-SeriesRow -HostName web1, web2 -First 300 -Count 30 -Seed 3)
+            $path = Join-Path $TestDrive 'calendar.aemodel'
+            Export-Autoencoder -Model $m -Path $path -Force
+            $again = Import-Autoencoder -Path $path
+            $again.Schema.WindowTime | Should -Be 'Time'
+            $before = ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $m)
+            $piped = ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $again)
+            $piped | Should -Be $before
+            @($before | Where-Object { $_ -ne '-' }) | Should -HaveCount 56
+            $csv = Join-Path $TestDrive 'calendar-rows.csv'
+            $rows | Copy-Row | Select-Object @{ n = 'Time'; e = { $_.Time.ToString('s') } }, Host, Cpu, Mem | Export-Csv $csv -NoTypeInformation
+            $out = Join-Path $TestDrive 'calendar-scored.csv'
+            Test-Anomaly -Model $again -Path $csv -OutputPath $out
+            $written = @(Import-Csv $out | ForEach-Object { if ($_.AnomalyScore -eq '') { '-' } else { ([double]$_.AnomalyScore).ToString('R', [cultureinfo]::InvariantCulture) } })
+            $written | Should -Be $before
+            $jobOut = Join-Path $TestDrive 'calendar-job.csv'
+            $job = Invoke-AnomalyScoring -ModelPath $path -Path $csv -OutputPath $jobOut -ThreadCount 1
+            $job.RowsScored | Should -Be 56
+            @(Import-Csv $jobOut | ForEach-Object { if ($_.AnomalyScore -eq '') { '-' } else { ([double]$_.AnomalyScore).ToString('R', [cultureinfo]::InvariantCulture) } }) | Should -Be $before
+        }
+
+        It '-TimeFeatures on a time grid averages the calendar as it does the values, and a missing time is one error' {
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -TimeGrid -TimeFeatures -Seed 4
+            $null = $training | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1
+            $m.Schema.WindowTime | Should -Be 'Time'
+            $rows = @(New-SeriesRow -HostName web1 -First 300 -Count 10 -Seed 3 | Copy-Row)
+            $rows[5].Time = ''
+            $scored = @($rows | Test-Anomaly -Model $m -ErrorVariable e -ErrorAction SilentlyContinue)
+            @($e) | Should -HaveCount 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'TimeValueMissing*'
+            @($scored | Where-Object AnomalyStatus -eq 'Scored') | Should -HaveCount 7
+        }
+
+        It '-TimeFeatures on a window without a time property warns that it learned no hour or day' {
+            $m = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -GroupBy Host -TimeFeatures -Seed 4
+            $null = $training | Select-Object Host, Cpu, Mem | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable w -WarningAction SilentlyContinue
+            @($w | Where-Object { "$_" -like '-TimeFeatures learned no hour or day: the sliding window has no time property*' }) | Should -HaveCount 1
+        }
+
+        It 'loads and scores a -TimeFeatures model file written before the calendar of the time property as it did' {
+            # Written by the module before (Fixtures/CalendarBefore/New-CalendarBeforeFixture.ps1): a model with the guide's
+            # copy of the time ('clock'), and one without (no hour or day). Both score the same rows bit for bit as then.
+            $fixture = Join-Path $PSScriptRoot 'Fixtures/CalendarBefore'
+            $expected = @(Import-Csv (Join-Path $fixture 'scores.csv'))
+            $clock = Import-Autoencoder -Path (Join-Path $fixture 'clock.aemodel')
+            $plain = Import-Autoencoder -Path (Join-Path $fixture 'plain.aemodel')
+            $clock.Schema.WindowTime | Should -BeNullOrEmpty
+            $plain.FeatureColumns.Name | Should -Be @('Cpu')
+            $rows = Join-Path $fixture 'rows.csv'
+            ConvertTo-ScoreText @(Import-Csv $rows | Select-Object *, @{ Name = 'clock'; Expression = { $_.Time } } | Test-Anomaly -Model $clock) | Should -Be $expected.Clock
+            ConvertTo-ScoreText @(Import-Csv $rows | Test-Anomaly -Model $plain) | Should -Be $expected.Plain
         }
 
         It 'trains further with -Incremental on new windows, keeping the window settings' {

@@ -40,10 +40,22 @@ namespace AutoencoderPS.Engine.Features
         {
         }
 
-        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null)
+        public FeatureSchema(IEnumerable<FeatureColumn> columns, IEnumerable<IgnoredColumn>? ignored = null, TimeSpan? logWindowInterval = null,
+            string? windowTime = null)
         {
             this.columns = columns.ToArray();
             LogWindowInterval = logWindowInterval;
+            // The calendar of the window's time: the Timestamp column named as the time property, or, in a window's schema
+            // (Windows.SlidingWindow.WindowSchema), one per step ("Time (t-1)", "Time (t)"). A model file's time property, of a
+            // model that has no calendar of it (trained before it came), names none.
+            if (windowTime != null)
+            {
+                var marked = this.columns.Select(c => c.Role == ColumnRole.Timestamp && (string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase)
+                    || c.Name.StartsWith(windowTime + " (t", StringComparison.OrdinalIgnoreCase) && c.Name.EndsWith(")", StringComparison.Ordinal))).ToArray();
+                if (marked.Any(m => m)) { calendar = marked; WindowTime = windowTime; }
+            }
+            windowTimeColumn = WindowTime == null ? -1
+                : Array.FindIndex(this.columns, c => c.Role == ColumnRole.Timestamp && string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase));
             Ignored = ignored?.ToArray() ?? Array.Empty<IgnoredColumn>();
             if (Columns.Count == 0)
                 throw new AutoencoderException(ErrorIds.NoFeatures, "A feature schema needs at least one feature.");
@@ -105,17 +117,42 @@ namespace AutoencoderPS.Engine.Features
         public IReadOnlyList<string> Names => Columns.Select(c => c.Name).ToArray();
 
         /// <summary>
-        /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's schema no hour or day, or null. A sliding-window
-        /// model's time property (<paramref name="timeColumn"/>) orders its rows and is never a feature, so a model whose
-        /// only column of times was that one trained without them and said nothing: an operator's weekly series paged
-        /// every Saturday with -TimeFeatures set, as without it (.docs/series-probe.md, "Weeks of operations").
+        /// A sliding-window model's time property when -TimeFeatures made its calendar a feature (the Timestamp column of
+        /// that name, <see cref="IsWindowTime"/>), else null. The time property stays the window's key; the calendar is
+        /// only read from the same value, so an operator's export needs no copy of its time column.
         /// </summary>
-        public string? TimeFeaturesUnused(bool timeFeatures, string? timeColumn)
+        public string? WindowTime { get; }
+
+        // The column of WindowTime, or -1.
+        private readonly int windowTimeColumn;
+
+        /// <summary>
+        /// Whether feature <paramref name="column"/> is the hour and day of the sliding window's time property
+        /// (<see cref="WindowTime"/>): read where the window key reads it (<see cref="Windows.TimeColumn"/>: a perfmon export's
+        /// time column under any zone's name), and never an error of its own, as the key reports a missing or unreadable time.
+        /// </summary>
+        public bool IsWindowTime(int column) => column == windowTimeColumn;
+
+        // Per column, whether it is the calendar of the window's time, at any step; null without one.
+        private readonly bool[]? calendar;
+
+        /// <summary>
+        /// Whether column <paramref name="column"/> is the calendar of the window's time (<see cref="WindowTime"/>), in a row's
+        /// schema or at any step of a window's. It is context, not a measurement: a score's top feature and explanation never
+        /// name it (its hour and day "expected Tue 00:07" read as if the row's time were wrong), though its error counts.
+        /// </summary>
+        public bool IsCalendar(int column) => calendar != null && calendar[column];
+
+        /// <summary>
+        /// Why -TimeFeatures (<paramref name="timeFeatures"/>) gave a sliding-window model's (<paramref name="windowed"/>) schema no
+        /// hour or day, or null: a window without a time property (rows in arrival order) and no column of times has nothing to
+        /// read them from. With a time property, its calendar is a feature (<see cref="WindowTime"/>).
+        /// </summary>
+        public string? TimeFeaturesUnused(bool timeFeatures, bool windowed)
         {
-            if (!timeFeatures || timeColumn == null || columns.Any(c => c.Role == ColumnRole.Timestamp)) return null;
-            return $"-TimeFeatures learned no hour or day: '{timeColumn}' is the sliding window's time property, which orders the rows and " +
-                   "is never a feature, and no other column holds times. To learn them, give the rows a copy of it under another name " +
-                   $"(Select-Object *, @{{ Name = 'clock'; Expression = {{ $_.{timeColumn} }} }}), in training and in the rows scored.";
+            if (!timeFeatures || !windowed || columns.Any(c => c.Role == ColumnRole.Timestamp)) return null;
+            return "-TimeFeatures learned no hour or day: the sliding window has no time property, and no column holds times. " +
+                   "To learn them, give the column of the rows' times as -TimeProperty (New-Autoencoder -TimeProperty).";
         }
 
         /// <summary>Number of feature columns.</summary>
@@ -378,6 +415,14 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var column in columns.Where(c => !named.Contains(c)))
                     ignored.Add(new IgnoredColumn(column, "not among the named features"));
 
+            // A copy of the time property under another name (the recipe before it gave its own calendar: 'clock'): a second
+            // calendar of the same times, which made the ops probe's weekly series page 10 times in 4 weeks rather than 1.
+            if (timeFeatures && timeColumn != null)
+                foreach (var copy in chosen.Where(c => c.Role == ColumnRole.Timestamp && !(named?.Contains(c.Name) ?? false) && HoldsTime(records, c.Name, timeColumn)).ToList())
+                {
+                    chosen.Remove(copy);
+                    Ignore(copy.Name, $"a copy of the time property '{timeColumn}', whose hour and day are a feature already (-TimeFeatures)");
+                }
             decisions = notes;
             if (chosen.Count == 0)
             {
@@ -389,7 +434,31 @@ namespace AutoencoderPS.Engine.Features
                     $"None of the input columns can be a feature, so there is nothing to train on. Columns: {string.Join(", ", columns)}.{why} " +
                     "Name the features with -Feature, or convert the values to numbers first.");
             }
-            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture));
+            // -TimeFeatures on a sliding window: its time property is a key, never a feature of its own, so its hour and day
+            // are added as one (named features or not: -Feature can't name a key). Last, after the measurements, and only
+            // with one of them: a calendar alone measures nothing.
+            string? windowTime = null;
+            if (timeFeatures && timeColumn != null)
+            {
+                windowTime = timeColumn;
+                chosen.Add(new FeatureColumn(timeColumn, ColumnRole.Timestamp));
+                notes.Add($"Column '{timeColumn}': timestamp feature too (-TimeFeatures): the hour of day and day of week of the sliding window's time property, as written.");
+            }
+            return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture), windowTime);
+        }
+
+        // Whether every row of the sample holds in `column` the value of the time property (as it is, or as text).
+        private static bool HoldsTime(IReadOnlyList<IRecord> records, string column, string timeColumn)
+        {
+            int compared = 0;
+            foreach (var record in records)
+            {
+                if (!record.TryGetValue(column, out var value) || !Windows.TimeColumn.TryGetValue(record, timeColumn, out var time)) continue;
+                if (!Equals(value, time) && !string.Equals(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim(),
+                        Convert.ToString(time, CultureInfo.InvariantCulture)?.Trim(), StringComparison.Ordinal)) return false;
+                compared++;
+            }
+            return compared > 0;
         }
 
         /// <summary>
@@ -457,8 +526,8 @@ namespace AutoencoderPS.Engine.Features
                 object? value;
                 if (fieldIndex != null)
                 {
-                    if (fieldIndex[i] < 0) throw MissingColumn(column);
-                    value = ((CsvRecord)record).FieldAt(fieldIndex[i]);
+                    if (fieldIndex[i] < 0 && i != windowTimeColumn) throw MissingColumn(column);
+                    value = fieldIndex[i] < 0 ? null : ((CsvRecord)record).FieldAt(fieldIndex[i]);
                 }
                 else if (!TryGetFeature(record, i, out value))
                 {
@@ -514,9 +583,17 @@ namespace AutoencoderPS.Engine.Features
                     break;
                 }
                 case ColumnRole.Timestamp:
+                    // The clock time as written (TimestampParser.TryRead), also for the window's time (IsWindowTime) of a model
+                    // with -TimeZone, whose key reads it as an instant: the calendar is the hour an operator sees in the export
+                    // and the day's rhythm follows local clocks, so a load at 09:00 stays at 09:00 across a change of clocks.
                     if (TimestampParser.TryRead(value, culture, out var t))
                     {
                         TimestampParser.Encode(t, slots);
+                    }
+                    else if (i == windowTimeColumn)
+                    {
+                        // The window key reports a missing or unreadable time (TimeValueMissing, TimeValueInvalid): once.
+                        slots.Clear();
                     }
                     else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
                     {
@@ -568,6 +645,7 @@ namespace AutoencoderPS.Engine.Features
         internal bool TryGetFeature(IRecord record, int column, out object? value)
         {
             var name = columns[column].Name;
+            if (column == windowTimeColumn) return Windows.TimeColumn.TryGetValue(record, name, out value);
             if (record.TryGetValue(name, out value)) return true;
             if (!CounterPath.TrySplit(name, out _, out _)) return false;
             var other = CounterColumnsOf(record).Read[column];
@@ -671,6 +749,8 @@ namespace AutoencoderPS.Engine.Features
         private HeaderIndex IndexHeader(CsvHeader header)
         {
             var read = CounterPath.Resolve(Names, header.Names);
+            // The calendar of the window's time: its column as the key finds it (a perfmon export's, named after its zone).
+            if (windowTimeColumn >= 0) read[windowTimeColumn] = Windows.TimeColumn.Find(columns[windowTimeColumn].Name, header.Names);
             var fields = read.Select(name => name == null ? -1 : header.IndexOf(name)).ToArray();
             return headerIndex = new HeaderIndex(header, fields, MachineRead(read));
         }

@@ -60,7 +60,7 @@ namespace AutoencoderPS.Engine.Features
                 // An object without the property: a missing value (FeatureSchema.AbsentIsMissing); a file's row can't lack it.
                 if (!roles.TryGetFeature(record, i, out var value))
                 {
-                    if (record is Csv.CsvRecord || !roles.AbsentIsMissing(i))
+                    if ((record is Csv.CsvRecord || !roles.AbsentIsMissing(i)) && !roles.IsWindowTime(i))
                         throw new FeatureValueException(FeatureValueProblem.MissingColumn, column.Name, null,
                             $"column '{column.Name}' is missing; the model needs the features {string.Join(", ", roles.Names)}.");
                     value = null;
@@ -97,6 +97,9 @@ namespace AutoencoderPS.Engine.Features
                     case ColumnRole.Timestamp:
                         if (TimestampParser.TryRead(value, culture, out var t))
                             compact[i] = TicksAsSlot(t.Ticks);
+                        // The window's time: its key reports a missing or unreadable one (FeatureSchema.IsWindowTime).
+                        else if (roles.IsWindowTime(i))
+                            compact[i] = double.NaN;
                         else if (value == null || value is string s && NumberParser.IsMissingMarker(s))
                         {
                             RejectMissing(column, value);
@@ -168,7 +171,7 @@ namespace AutoencoderPS.Engine.Features
             var columns = new FeatureColumn[roles.Count];
             ColumnParallel.For(roles.Count, rows.Count, threads, i => columns[i] = FitColumn(i));
             var fitted = columns.ToList();
-            var schema = new FeatureSchema(fitted, roles.Ignored, roles.LogWindowInterval);
+            var schema = new FeatureSchema(fitted, roles.Ignored, roles.LogWindowInterval, roles.WindowTime);
             var inputs = new List<double[]>(rows.Count);
             var imputed = new ImputedCells();
             for (int r = 0; r < rows.Count; r++)

@@ -47,7 +47,7 @@ namespace AutoencoderPS.Engine.Modeling
         /// The columns scoring reads from every row: the features, then a time-series model's time and group columns. An
         /// input that lacks one is refused as a whole (<see cref="Csv.ColumnMismatch.Check"/>), not row by row.
         /// </summary>
-        public IReadOnlyList<string> ColumnsRead => (Schema?.Names ?? Array.Empty<string>()).Concat(Settings.WindowColumns).ToArray();
+        public IReadOnlyList<string> ColumnsRead => (Schema?.Names ?? Array.Empty<string>()).Concat(Settings.WindowColumns).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         public FeatureScaler? Scaler { get; private set; }
         public NetworkArchitecture? Architecture { get; private set; }
         public LossKind Loss { get; private set; } = LossKind.Mse;

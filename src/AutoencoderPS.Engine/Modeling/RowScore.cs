@@ -78,19 +78,20 @@ namespace AutoencoderPS.Engine.Modeling
             CountRows = 0;
             CountExpected = 0;
             CountLimit = 0;
-            // The first column with the largest error (a NaN is never larger).
-            int top = 0;
+            // The first column with the largest error (a NaN is never larger); never the window time's calendar (IsCalendar).
+            int top = -1;
             double most = 0;
             for (int c = 0; c < schema.Count; c++)
             {
+                if (schema.IsCalendar(c)) continue;
                 double sum = ColumnError(c);
-                if (c == 0 || sum > most)
+                if (top < 0 || sum > most)
                 {
                     top = c;
                     most = sum;
                 }
             }
-            TopFeature = top;
+            TopFeature = Math.Max(0, top);
         }
 
         // A column's error: the sum over its inputs.
@@ -274,13 +275,14 @@ namespace AutoencoderPS.Engine.Modeling
             int found = 0;
             for (int c = 0; c < schema.Count; c++)
             {
+                if (schema.IsCalendar(c)) continue;
                 int at = found < count ? found++ : count;
                 if (at == count && (count == 0 || columnErrors[c] <= columnErrors[top[count - 1]])) continue;
                 if (at == count) at = count - 1;
                 while (at > 0 && columnErrors[top[at - 1]] < columnErrors[c]) { top[at] = top[at - 1]; at--; }
                 top[at] = c;
             }
-            return count;
+            return found;
         }
 
         /// <summary>The <paramref name="count"/> features with the largest share of the error, largest first.</summary>

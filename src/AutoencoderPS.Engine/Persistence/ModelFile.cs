@@ -65,6 +65,10 @@ namespace AutoencoderPS.Engine.Persistence
         // trained on (ConvertTo-LogWindow -Model refuses another); a reader without it, as a file before it, checks none.
         // And RowsPerStep, GroupRowsPerStep: a time grid's rows to a cell where more than one (a joined export), whose
         // verdicts count a day of rows, not of steps; a reader without them, as a file before them, counts steps.
+        // And the calendar of a sliding-window model's time property (-TimeFeatures): a Timestamp feature named as
+        // TimeProperty (FeatureSchema.WindowTime), no new field. A reader before it reads that feature by its name, the
+        // same column and the same encoding, so it scores the same rows alike (a perfmon export named after another zone
+        // than training's aside: such a reader finds no column of that name).
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -645,9 +649,18 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException("its log windows' interval is not a positive time span");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
                     WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
+                // A window's keys are never features, but for the calendar of its time property (-TimeFeatures): a Timestamp
+                // feature named as the time property (added within version 9; a reader without it reads that feature by
+                // name, the same value, and encodes it alike). Anything else named as a key is no file this module wrote.
+                var keyFeature = Features.FirstOrDefault(f => settings.WindowColumns.Contains(f.Name, StringComparer.OrdinalIgnoreCase)
+                    && !(f.Role == ColumnRole.Timestamp && settings.TimeFeatures && string.Equals(f.Name, settings.TimeProperty, StringComparison.OrdinalIgnoreCase)));
+                if (keyFeature != null)
+                    throw new InvalidDataException($"feature '{keyFeature.Name}' is a key of the sliding window (its time property or group), which is no feature " +
+                        "but as the calendar (a timestamp feature) of the time property of a model trained with -TimeFeatures");
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics, f.Counter == true)),
-                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)), LogWindowInterval);
+                    IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)), LogWindowInterval,
+                    settings.IsWindowed && settings.TimeFeatures ? settings.TimeProperty : null);
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");

@@ -451,7 +451,7 @@ namespace AutoencoderPS.Commands
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
                         timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone, inputs: inputs);
                     foreach (var decision in decisions) WriteVerbose(decision);
-                    if (roles.TimeFeaturesUnused(Model.Settings.TimeFeatures, Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null) is { } unusedTime)
+                    if (roles.TimeFeaturesUnused(Model.Settings.TimeFeatures, Model.Settings.IsWindowed) is { } unusedTime)
                         WriteWarning(unusedTime);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();

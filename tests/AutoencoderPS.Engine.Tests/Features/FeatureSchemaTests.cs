@@ -734,26 +734,85 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
-        public void TimeFeaturesOfAWindowWhoseOnlyTimesAreItsTimePropertySayTheyLearnedNoHourOrDay()
+        public void TimeFeaturesOfAWindowLearnTheHourAndDayOfItsTimeProperty()
         {
-            // The window's time property is a key, never a feature: -TimeFeatures then has no time to learn from.
+            // The window's time property is a key, never a feature of its own: with -TimeFeatures its calendar is one, last.
             var records = Enumerable.Range(0, 20)
                 .Select(i => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5")))
                 .ToList();
             var keys = new Dictionary<string, string> { ["time"] = "the sliding window's time property" };
 
-            var schema = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
+            var schema = FeatureSchema.Infer(records, null, null, Invariant, out var decisions, out _, timeFeatures: true, keys: keys, timeColumn: "time");
 
-            Assert.Equal(new[] { "cpu" }, schema.Names);
-            Assert.StartsWith("-TimeFeatures learned no hour or day: 'time' is the sliding window's time property", schema.TimeFeaturesUnused(true, "time"));
-            Assert.Null(schema.TimeFeaturesUnused(false, "time"));
-            // A row model, or a window with another column of times (a time feature), has nothing to say.
-            Assert.Null(schema.TimeFeaturesUnused(true, null));
+            Assert.Equal(new[] { "cpu", "time" }, schema.Names);
+            Assert.Equal(ColumnRole.Timestamp, RoleOf(schema, "time"));
+            Assert.Equal("time", schema.WindowTime);
+            Assert.True(schema.IsWindowTime(1));
+            Assert.False(schema.IsWindowTime(0));
+            Assert.Contains(decisions, d => d.StartsWith("Column 'time': timestamp feature too (-TimeFeatures)", StringComparison.Ordinal));
+            Assert.Null(schema.TimeFeaturesUnused(true, windowed: true));
+            // Named features too: -Feature can't name a key.
+            var named = FeatureSchema.Infer(records, new[] { "cpu" }, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
+            Assert.Equal(new[] { "cpu", "time" }, named.Names);
+            // Opt-in: without -TimeFeatures the time is a key only.
+            var without = FeatureSchema.Infer(records, null, null, Invariant, out _, out _, timeFeatures: false, keys: keys, timeColumn: "time");
+            Assert.Equal(new[] { "cpu" }, without.Names);
+            Assert.Null(without.WindowTime);
+            // A copy of the time (the recipe before: 'clock') would be a second calendar of the same times: left out, unless named.
             var withCopy = records.Select((r, i) => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)),
                 ("clock", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5"))).ToList();
             var copied = FeatureSchema.Infer(withCopy, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time");
-            Assert.Equal(ColumnRole.Timestamp, RoleOf(copied, "clock"));
-            Assert.Null(copied.TimeFeaturesUnused(true, "time"));
+            Assert.Equal(new[] { "cpu", "time" }, copied.Names);
+            Assert.Contains(copied.Ignored, c => c.Name == "clock" && c.Reason.StartsWith("a copy of the time property 'time'", StringComparison.Ordinal));
+            Assert.Equal(new[] { "clock", "cpu", "time" }, FeatureSchema.Infer(withCopy, new[] { "clock", "cpu" }, null, Invariant, out _, out _,
+                timeFeatures: true, keys: keys, timeColumn: "time").Names);
+            // Another column of times is a calendar of its own.
+            var other = records.Select((r, i) => (IRecord)new TestRecord(("time", MessyData.Start.AddMinutes(5 * i).ToString("s", Invariant)),
+                ("boot", MessyData.Start.AddDays(-3).AddMinutes(i).ToString("s", Invariant)), ("cpu", $"{i % 7}.5"))).ToList();
+            Assert.Equal(new[] { "boot", "cpu", "time" }, FeatureSchema.Infer(other, null, null, Invariant, out _, out _, timeFeatures: true, keys: keys, timeColumn: "time").Names);
+            // A window without a time property (rows in arrival order) and no column of times has nothing to read them from.
+            var untimed = FeatureSchema.Infer(records.Select(r => (IRecord)new TestRecord(("cpu", r.TryGetValue("cpu", out var v) ? v : null))).ToList(),
+                null, null, Invariant, out _, out _, timeFeatures: true);
+            Assert.StartsWith("-TimeFeatures learned no hour or day: the sliding window has no time property", untimed.TimeFeaturesUnused(true, windowed: true));
+            Assert.Null(untimed.TimeFeaturesUnused(true, windowed: false));
+            Assert.Null(untimed.TimeFeaturesUnused(false, windowed: true));
+        }
+
+        [Fact]
+        public void TheCalendarOfAWindowsTimeIsReadWhereItsKeyIsAndNeverReportsTheTimeAgain()
+        {
+            // A perfmon model's time property is named after the zone training's machine kept; another's export names it after its own.
+            const string trained = "(PDH-CSV 4.0) (Pacific Standard Time)(480)";
+            const string other = "(PDH-CSV 4.0) (W. Europe Standard Time)(-60)";
+            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn(trained, ColumnRole.Timestamp) }, windowTime: trained);
+            var expected = new double[5];
+            expected[0] = 5;
+            // The clock time as written, Saturday 14:30, whatever zone the column names (the hour an operator reads there).
+            TimestampParser.Encode(new DateTime(2026, 3, 7, 14, 30, 0), expected.AsSpan(1));
+            var row = new double[schema.Width];
+            schema.Featurize(new TestRecord((other, "03/07/2026 14:30:00.000"), ("cpu", "5")), Invariant, row);
+            Assert.Equal(expected, row);
+            var header = new AutoencoderPS.Engine.Csv.CsvHeader(new[] { other, "cpu" }, "web02.csv");
+            Array.Clear(row);
+            schema.Featurize(new AutoencoderPS.Engine.Csv.CsvRecord(header, new[] { "03/07/2026 14:30:00.000", "5" }, "web02.csv", 2), Invariant, row);
+            Assert.Equal(expected, row);
+            // With an offset (which the key, and -TimeZone, read as an instant), still the clock time as written: 14:30.
+            Array.Clear(row);
+            schema.Featurize(new TestRecord((other, new DateTimeOffset(2026, 3, 7, 14, 30, 0, TimeSpan.FromHours(-8))), ("cpu", "5")), Invariant, row);
+            Assert.Equal(expected, row);
+            schema.Featurize(new TestRecord((other, "2026-03-07T14:30:00+09:00"), ("cpu", "5")), Invariant, row);
+            Assert.Equal(expected, row);
+            // Missing or unreadable, it is the window key's error (TimeValueMissing, TimeValueInvalid), not a second one, and nothing is filled in.
+            foreach (var value in new object?[] { "", null, "not a time" })
+            {
+                var imputed = new List<string>();
+                schema.Featurize(new TestRecord((trained, value), ("cpu", "5")), Invariant, row, MissingValuePolicy.Reject, imputed);
+                Assert.Empty(imputed);
+                Assert.Equal(new double[4], row[1..]);
+            }
+            // Any other column of times is read as before: an unreadable value is its own error.
+            var copy = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn("clock", ColumnRole.Timestamp) });
+            Assert.Throws<FeatureValueException>(() => copy.Featurize(new TestRecord(("clock", "not a time"), ("cpu", "5")), Invariant, row));
         }
 
         [Fact]

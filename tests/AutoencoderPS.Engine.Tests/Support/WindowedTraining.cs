@@ -14,9 +14,12 @@ namespace AutoencoderPS.Engine.Tests.Support
     /// </summary>
     internal static class WindowedTraining
     {
-        public static AutoencoderModel Train(ModelSettings settings, IReadOnlyList<TestRecord> records, string[] features, TrainingOptions options)
+        public static AutoencoderModel Train(ModelSettings settings, IReadOnlyList<TestRecord> records, string[] features, TrainingOptions options) =>
+            Train(settings, records, new FeatureSchema(features), options);
+
+        public static AutoencoderModel Train(ModelSettings settings, IReadOnlyList<TestRecord> records, FeatureSchema roles, TrainingOptions options)
         {
-            var builder = new TrainingSetBuilder(new FeatureSchema(features), CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
             // A row with no measurement is not kept, nor its key (as the cmdlet does).
             var kept = records.Where(r => builder.Add(r)).ToList();
             var set = builder.Build();

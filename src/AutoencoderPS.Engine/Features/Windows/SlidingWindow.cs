@@ -1282,7 +1282,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 foreach (var c in rows.Columns)
                     columns.Add(new FeatureColumn(StepName(c.Name, lag), c.Role, c.Categories, c.Median, c.Mode, c.Statistics, c.IsCounter));
             }
-            return new FeatureSchema(columns, rows.Ignored, rows.LogWindowInterval);
+            return new FeatureSchema(columns, rows.Ignored, rows.LogWindowInterval, rows.WindowTime);
         }
 
         /// <summary>"cpu (t)" for the newest row, "cpu (t-2)" for two rows earlier.</summary>
