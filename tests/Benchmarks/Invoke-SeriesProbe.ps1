@@ -55,6 +55,8 @@ param(
     [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
     # Test-Anomaly's verdict options for an ablation (for example @{ AlertCooldown = '4h' }); none: the defaults.
     [hashtable] $ScoringOption = @{},
+    # New-Autoencoder's options for an ablation (for example @{ TimeFeatures = $true }); none: the defaults.
+    [hashtable] $ModelOption = @{},
     # Writes one line per family and seed (alerts, their rows) to this CSV file as well.
     [string] $DetailPath
 )
@@ -177,7 +179,7 @@ $results = foreach ($name in $Family) {
         $laterRows = @($s.Rows | Where-Object Index -ge $s.Later)
         # What the guide shows an operator: the product's defaults, a 24-row window on the time column (a cumulative
         # counter is inferred as one and read as its rate).
-        $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $runSeed
+        $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $runSeed @ModelOption
         $baseline | Invoke-AutoencoderTraining -Model $m -ThreadCount $ThreadCount -WarningAction SilentlyContinue | Out-Null
         $toScore = if ($ScoreRows -eq 'All') { $s.Rows } else { $laterRows }
         $scored = @($toScore | Select-Object -Property * -ExcludeProperty Index | Test-Anomaly -Model $m -ThreadCount $ThreadCount @ScoringOption)
