@@ -264,6 +264,28 @@ $w = @($recs | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start '20
             $out | Should -Match 'outside 4 0'
             $out | Should -Match 'warning All 60 record\(s\) fell outside -Start/-End .*2026-12-07 01:00:00 \+01:00 to 2026-12-07 01:59:00 \+01:00'
         }
+
+        It 'reads a DateTimeOffset -Start/-End as the same text is read: on clock times, as this computer''s clock (TZ=Europe/Berlin)' -Skip:$IsWindows {
+            $child = Join-Path $TestDrive 'offsetbound.ps1'
+            Set-Content -LiteralPath $child -Value @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:AUTOENCODERPS_MODULE
+# Clock times without an offset (a local log), 10:00-10:59.
+$clock = foreach ($m in 0..59) { [pscustomobject]@{ T = ([datetime]'2026-11-30T10:00').AddMinutes($m).ToString('yyyy-MM-dd HH:mm:ss') } }
+$w = @($clock | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start ([datetimeoffset]'2026-11-30T10:00:00+01:00') -End ([datetimeoffset]'2026-11-30T11:00:00+01:00'))
+"clock $($w.Count) $(@($w | Where-Object EventCount -EQ 0).Count) $($w[0].IntervalStart.ToString('s'))"
+# Times with an offset: the bound is its instant, whatever offset it is written in.
+$instants = foreach ($m in 0..59) { [pscustomobject]@{ T = ([datetimeoffset]'2026-11-30T10:00:00+01:00').AddMinutes($m) } }
+$w = @($instants | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start ([datetimeoffset]'2026-11-30T14:30:00+05:30') -End ([datetimeoffset]'2026-11-30T10:00:00Z'))
+"instants $($w.Count) $(@($w | Where-Object EventCount -EQ 0).Count) $($w[0].IntervalStart.ToString('o'))"
+'@
+            $saved = $env:TZ
+            try { $env:TZ = 'Europe/Berlin'; $out = & $pwsh -NoProfile -NonInteractive -File $child 2>&1 | Out-String }
+            finally { $env:TZ = $saved }
+            # 10:00+01:00 is 10:00 on this computer's clock, as the text '2026-11-30T10:00:00+01:00' binds: no hour of silent windows before the log.
+            $out | Should -Match 'clock 4 0 2026-11-30T10:00:00'
+            $out | Should -Match 'instants 4 0 2026-11-30T10:00:00\.0000000\+01:00'
+        }
     }
 
     Context '-GroupBy' {

@@ -998,6 +998,30 @@ Describe 'Invoke-AnomalyScoring' {
                 Should -Be $before
         }
 
+        It 'skips the job''s own files among files piped from Get-ChildItem, as a wildcard does; -LiteralPath named on the command line is still refused' {
+            # The exports, the model and the scores in one folder, scored every run: from the second run on the folder holds
+            # the output and its state, as '<folder>/*' reaches them.
+            $folder = Join-Path $TestDrive 'piped-own-files'
+            Write-MetricCsv -Path (Join-Path $folder 'day1.csv') -FirstId 1 -Count 5
+            $model = Join-Path $folder 'host.aemodel'
+            Copy-Item -LiteralPath $script:ModelPath -Destination $model
+            $output = Join-Path $folder 'scored.csv'
+            $first = Get-ChildItem -LiteralPath $folder | Invoke-AnomalyScoring -ModelPath $model -OutputPath $output -ThreadCount 1 -ErrorVariable errs
+            $errs | Should -BeNullOrEmpty
+            $first.RowsScored | Should -Be 5
+            Write-MetricCsv -Path (Join-Path $folder 'day2.csv') -FirstId 6 -Count 4
+            $second = Get-ChildItem -LiteralPath $folder | Invoke-AnomalyScoring -ModelPath $model -OutputPath $output -ThreadCount 1 -ErrorVariable errs
+            $errs | Should -BeNullOrEmpty
+            $second.FilesFailed | Should -Be 0
+            $second.RowsScored | Should -Be 4
+            $second.ExitCode | Should -Not -Be 2
+            Assert-EveryIdOnce $output 9
+
+            $caught = $null
+            try { Invoke-AnomalyScoring -ModelPath $model -LiteralPath (Join-Path $folder 'day1.csv'), $output -OutputPath $output -ThreadCount 1 } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -BeLike 'ScoringPathsSameFile,*'
+        }
+
         It 'skips the model file when a wildcard reaches it, as it skips its own output and state' {
             $folder = Join-Path $TestDrive 'wildcard-model'
             Write-MetricCsv -Path (Join-Path $folder 'metrics.csv') -FirstId 1 -Count 5

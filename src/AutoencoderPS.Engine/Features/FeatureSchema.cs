@@ -51,7 +51,7 @@ namespace AutoencoderPS.Engine.Features
             if (windowTime != null)
             {
                 var marked = this.columns.Select(c => c.Role == ColumnRole.Timestamp && (string.Equals(c.Name, windowTime, StringComparison.OrdinalIgnoreCase)
-                    || c.Name.StartsWith(windowTime + " (t", StringComparison.OrdinalIgnoreCase) && c.Name.EndsWith(")", StringComparison.Ordinal))).ToArray();
+                    || IsStepOf(c.Name, windowTime))).ToArray();
                 if (marked.Any(m => m)) { calendar = marked; WindowTime = windowTime; }
             }
             windowTimeColumn = WindowTime == null ? -1
@@ -122,6 +122,18 @@ namespace AutoencoderPS.Engine.Features
         /// only read from the same value, so an operator's export needs no copy of its time column.
         /// </summary>
         public string? WindowTime { get; }
+
+        // Whether `name` is `feature` at a window's step (Windows.SlidingWindow.StepName: "Time (t)", "Time (t-2)"), not another
+        // column whose name only begins alike ("Time (TZ)", a timestamp feature of its own).
+        private static bool IsStepOf(string name, string feature)
+        {
+            if (!name.StartsWith(feature, StringComparison.OrdinalIgnoreCase)) return false;
+            var step = name.AsSpan(feature.Length);
+            if (step.SequenceEqual(" (t)")) return true;
+            if (!step.StartsWith(" (t-") || step.Length < 6 || step[^1] != ')') return false;
+            foreach (char c in step[4..^1]) if (!char.IsAsciiDigit(c)) return false;
+            return true;
+        }
 
         // The column of WindowTime, or -1.
         private readonly int windowTimeColumn;

@@ -415,7 +415,7 @@ namespace AutoencoderPS.Engine.Logs
             public int OtherId => ids[OtherValue];
 
             /// <summary>More values are held than the bound (only without known columns and with a maximum).</summary>
-            public bool Full => ids.Count > capacity;
+            public bool Full => !Fixed && ids.Count > capacity;
 
             /// <summary>Forgets the values seen at most as often as the median value (never (other)); returns their ids, now free.</summary>
             public HashSet<int> Forget()

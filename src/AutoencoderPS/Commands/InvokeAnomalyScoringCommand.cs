@@ -42,6 +42,14 @@ namespace AutoencoderPS.Commands
 
         // Piped files bind -LiteralPath once per object; the run is one, over all of them, at the end.
         private readonly List<string> literalPaths = new();
+        // -LiteralPath given on the command line (bound before the pipeline runs), not by piped files.
+        private bool literalNamed;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            literalNamed = MyInvocation.BoundParameters.ContainsKey(nameof(LiteralPath));
+        }
 
         protected override void ProcessRecord()
         {
@@ -83,8 +91,9 @@ namespace AutoencoderPS.Commands
                 foreach (var error in errors) Report(() => WriteError(error));
                 if (found.Count == 0) unresolved++;
                 // A wildcard that reaches the model file ('<folder>/*') skips it, as it skips the job's output and state
-                // (IncrementalScoringOptions.ModelPath); a file named is one of the job's files, checked below.
-                if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
+                // (IncrementalScoringOptions.ModelPath); a file named is one of the job's files, checked below. Files piped
+                // from Get-ChildItem are a folder's listing, as a wildcard's: from the second run on the folder holds the output.
+                if (literal ? literalNamed : !WildcardPattern.ContainsWildcardCharacters(path))
                     named.AddRange(found.Select(file => new JobFiles.Named(JobFileRole.Input, literal ? "-LiteralPath" : "-Path", file)));
                 files.AddRange(found);
             }

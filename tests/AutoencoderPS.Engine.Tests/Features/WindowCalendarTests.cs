@@ -153,5 +153,16 @@ namespace AutoencoderPS.Engine.Tests
                 Assert.Contains("is a key of the sliding window", e.Message);
             }
         }
+
+        [Fact]
+        public void OnlyTheTimePropertyAndItsStepsAreTheCalendarNotAnotherTimestampWhoseNameBeginsLikeAStep()
+        {
+            // "Time (TZ)": another clock's times (not a copy of Time), a timestamp feature of its own, named in explanations.
+            var rows = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn("Time (TZ)", ColumnRole.Timestamp),
+                new FeatureColumn("Time", ColumnRole.Timestamp) }, windowTime: "Time");
+            Assert.Equal(new[] { false, false, true }, Enumerable.Range(0, rows.Count).Select(rows.IsCalendar));
+            var window = SlidingWindow.WindowSchema(rows, 2);
+            Assert.Equal(new[] { "Time (t-1)", "Time (t)" }, Enumerable.Range(0, window.Count).Where(window.IsCalendar).Select(c => window.Columns[c].Name));
+        }
     }
 }

@@ -176,6 +176,24 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AModelsKnownColumnsAreNeverForgottenWhateverTheMaxValueCount()
+        {
+            // A model trained on windows with more values than the bound holds (its columns were not bounded), scored with
+            // -MaxValueCount: its columns are fixed, so nothing is pruned, and each value is counted in its own column.
+            var known = Enumerable.Range(0, LogWindowAggregator.MinHeldValues + 1).Select(i => $"Level=v{i}").Append("Level=(other)").ToList();
+            var a = new LogWindowAggregator(Five, countBy: new[] { "Level" }, knownColumns: known, maxValueCount: 1);
+            a.Add(T0, null, Level("v0"), null);
+            a.Add(T0, null, Level("v5"), null);
+            a.Add(T0, null, Level("v5"), null);
+
+            Assert.Equal(known, a.CountColumns);
+            var counts = a.GetWindows().Single().Counts;
+            Assert.Equal(1L, counts[0]);
+            Assert.Equal(2L, counts[5]);
+            Assert.Equal(0L, counts[^1]);
+        }
+
+        [Fact]
         public void MaxValueCountBoundsTheValuesHeldWhenEveryRecordHasANewValue()
         {
             // A message with a request id in it: a new value in every record, and three frequent ones among them.
