@@ -141,11 +141,9 @@ namespace AutoencoderPS.Engine.Features
         /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?, bool)"/>);
         /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
-        /// </remarks>
-        /// <remarks>
-        /// weekGate: the calendar of the window's time (<see cref="FeatureSchema.WindowTime"/>) is provisional (-TimeFeatures not given):
+        /// <para>weekGate: the calendar of the window's time (<see cref="FeatureSchema.WindowTime"/>) is provisional (-TimeFeatures not given):
         /// kept only when all the training rows' week has a shape (<see cref="WeekShape"/>, after counters became rates), else
-        /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>.
+        /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>.</para>
         /// </remarks>
         public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null, bool weekGate = false)
         {
