@@ -26,7 +26,8 @@
     An alert counts for an incident from its start to its end plus one window (24 rows); for a deploy, the first day;
     for the holiday and the month-end batch, that day. Every other alert is "other".
     -TimeFeatures trains with New-Autoencoder -TimeFeatures: the hour and day of the window's time property (timestamp),
-    the exports as they are. -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
+    the exports as they are; -TimeFeatures:$false without them; not given, the module's default (the calendar where the
+    baseline's week has a shape). -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
     recipe before the time property gave a calendar (with -TimeFeatures, a second calendar of the same times).
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
@@ -50,6 +51,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+$script:timeFeaturesGiven = $PSBoundParameters.ContainsKey('TimeFeatures')
 $Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $Scenario = @($Scenario -split ',' | Where-Object { $_ })
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
@@ -123,7 +125,9 @@ function Get-OperationsRow($Series, [int] $From, [int] $To) {
 }
 
 function New-TrainedModel($Rows, [int] $RunSeed) {
-    $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed -TimeFeatures:$TimeFeatures
+    # Not given: New-Autoencoder's default, which decides from the training rows (so the switch is passed only when given).
+    $calendar = $script:timeFeaturesGiven ? @{ TimeFeatures = [bool]$TimeFeatures } : @{}
+    $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar
     $Rows | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
     $m
 }
@@ -177,7 +181,7 @@ $results = foreach ($name in $Scenario) {
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $([bool]$TimeFeatures); clock copy: $([bool]$ClockCopy)."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy)."
 ''
 '| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) |'
 '|---|---|---|---:|'

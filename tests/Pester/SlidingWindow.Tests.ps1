@@ -418,7 +418,7 @@ Describe 'Sliding windows' {
             ($m.FeatureColumns | Where-Object Name -eq 'Time').Role | Should -Be ([AutoencoderPS.Engine.Features.ColumnRole]::Timestamp)
             $m.Schema.WindowTime | Should -Be 'Time'
             $m.Architecture.InputSize | Should -Be (3 * (2 + 4))
-            # Opt-in: without -TimeFeatures nothing changes.
+            # Without -TimeFeatures, hours of rows (no two of each weekday): no week to tell, so no calendar.
             $plain = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
             $null = $training | Invoke-AutoencoderTraining -Model $plain -Epochs 1 -ThreadCount 1
             $plain.FeatureColumns.Name | Should -Not -Contain 'Time'
@@ -481,6 +481,61 @@ Describe 'Sliding windows' {
             $rows = Join-Path $fixture 'rows.csv'
             ConvertTo-ScoreText @(Import-Csv $rows | Select-Object *, @{ Name = 'clock'; Expression = { $_.Time } } | Test-Anomaly -Model $clock) | Should -Be $expected.Clock
             ConvertTo-ScoreText @(Import-Csv $rows | Test-Anomaly -Model $plain) | Should -Be $expected.Plain
+        }
+
+        It 'without -TimeFeatures, learns the calendar of the time property only where the training rows show a weekly shape, and says why' {
+            # 14 days of 15-minute rows, a daily cycle; weekly: at half its level on weekends.
+            function New-WeekRow([bool] $Weekly, [int] $Days = 14, [int] $First = 0) {
+                $random = [System.Random]::new(7 + $First)
+                $start = [datetime]::new(2026, 3, 2)
+                for ($i = $First; $i -lt $First + $Days * 96; $i++) {
+                    $time = $start.AddMinutes(15 * $i)
+                    $level = $Weekly -and $time.DayOfWeek -in 'Saturday', 'Sunday' ? 0.5 : 1
+                    [pscustomobject]@{ Time = $time.ToString('s'); Cpu = $level * (50 + 20 * [math]::Sin(2 * [math]::PI * $time.TimeOfDay.TotalHours / 24)) + 2 * $random.NextDouble() }
+                }
+            }
+            $weekly = @(New-WeekRow $true)
+            $daily = @(New-WeekRow $false)
+            $on = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -Seed 4
+            $said = @($weekly | Invoke-AutoencoderTraining -Model $on -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $on.Schema.WindowTime | Should -Be 'Time'
+            $on.FeatureColumns.Name | Should -Be @('Cpu', 'Time')
+            @($said | Where-Object { $_ -like "Calendar of 'Time' (no -TimeFeatures given, so decided from the training rows): on; *feature 'Cpu': repeat of the week R = *" }) | Should -HaveCount 1
+            $off = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -Seed 4
+            $said = @($daily | Invoke-AutoencoderTraining -Model $off -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $off.Schema.WindowTime | Should -BeNullOrEmpty
+            $off.FeatureColumns.Name | Should -Be @('Cpu')
+            @($said | Where-Object { $_ -like "Calendar of 'Time' (*): off; no weekly shape above the noise, feature 'Cpu'*" }) | Should -HaveCount 1
+            # Under two of each weekday: off, and told so.
+            $short = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -Seed 4
+            $said = @($weekly[0..(10 * 96)] | Invoke-AutoencoderTraining -Model $short -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $short.Schema.WindowTime | Should -BeNullOrEmpty
+            @($said | Where-Object { $_ -like '*off; the training rows hold fewer than two dates of each day of the week*' }) | Should -HaveCount 1
+            # -TimeFeatures:$false: off with no gate; -TimeFeatures: on with none.
+            $none = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -Seed 4 -TimeFeatures:$false
+            $said = @($weekly | Invoke-AutoencoderTraining -Model $none -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $none.Schema.WindowTime | Should -BeNullOrEmpty
+            @($said | Where-Object { $_ -like 'Calendar of*' }) | Should -HaveCount 0
+            $asked = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -Seed 4 -TimeFeatures
+            $null = $daily | Invoke-AutoencoderTraining -Model $asked -Epochs 1 -ThreadCount 1
+            $asked.Schema.WindowTime | Should -Be 'Time'
+            # A row model is unchanged: no calendar, no gate.
+            $row = New-Autoencoder -HiddenLayer 2 -Seed 4
+            $null = $weekly | Invoke-AutoencoderTraining -Model $row -Epochs 1 -ThreadCount 1
+            $row.FeatureColumns.Name | Should -Be @('Cpu')
+
+            # Through the model file: the decision is kept, so the same rows score the same; -Incremental keeps it too.
+            $rows = @(New-WeekRow $true -Days 1 -First (14 * 96))
+            foreach ($m in $on, $off) {
+                $path = Join-Path $TestDrive "auto-$([bool]$m.Schema.WindowTime).aemodel"
+                Export-Autoencoder -Model $m -Path $path -Force
+                $again = Import-Autoencoder -Path $path
+                $again.Schema.WindowTime | Should -Be $m.Schema.WindowTime
+                $again.Settings.TimeFeaturesAutomatic | Should -BeTrue
+                ConvertTo-ScoreText @($rows | Test-Anomaly -Model $again) | Should -Be (ConvertTo-ScoreText @($rows | Test-Anomaly -Model $m))
+            }
+            $null = $weekly | Invoke-AutoencoderTraining -Model $again -Incremental -Epochs 1 -ThreadCount 1
+            $again.Schema.WindowTime | Should -BeNullOrEmpty
         }
 
         It 'trains further with -Incremental on new windows, keeping the window settings' {

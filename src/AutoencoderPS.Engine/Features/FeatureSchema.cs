@@ -217,7 +217,8 @@ namespace AutoencoderPS.Engine.Features
         /// are times only where they agree with the rows' time (a byte counter between 1e9 and 4e9 reads as seconds of
         /// this century too). <paramref name="inputs"/>: the columns of every input file, when the rows are a sample of
         /// the first ones: performance counters of several machines are then named after one of them
-        /// (<see cref="CounterPath.AsOneMachine"/>).
+        /// (<see cref="CounterPath.AsOneMachine"/>). <paramref name="provisionalCalendar"/>: the calendar of <paramref name="timeColumn"/>
+        /// is added as with -TimeFeatures (and nothing else is), for <see cref="TrainingSetBuilder.Build"/>'s week-shape gate to keep or drop.
         /// </summary>
         public static FeatureSchema Infer(
             IReadOnlyList<IRecord> records,
@@ -232,7 +233,8 @@ namespace AutoencoderPS.Engine.Features
             string? groupColumn = null,
             string? timeColumn = null,
             TimeZoneInfo? zone = null,
-            IEnumerable<IReadOnlyList<string>>? inputs = null)
+            IEnumerable<IReadOnlyList<string>>? inputs = null,
+            bool provisionalCalendar = false)
         {
             var recognisedColumns = new List<IgnoredColumn>();
             recognised = recognisedColumns;
@@ -449,12 +451,16 @@ namespace AutoencoderPS.Engine.Features
             // -TimeFeatures on a sliding window: its time property is a key, never a feature of its own, so its hour and day
             // are added as one (named features or not: -Feature can't name a key). Last, after the measurements, and only
             // with one of them: a calendar alone measures nothing.
+            // provisionalCalendar (-TimeFeatures not given): the same calendar, carried through the training set until all its
+            // rows are seen; TrainingSetBuilder.Build keeps it only where their week has a shape (WeekShape).
             string? windowTime = null;
-            if (timeFeatures && timeColumn != null)
+            if ((timeFeatures || provisionalCalendar) && timeColumn != null)
             {
                 windowTime = timeColumn;
                 chosen.Add(new FeatureColumn(timeColumn, ColumnRole.Timestamp));
-                notes.Add($"Column '{timeColumn}': timestamp feature too (-TimeFeatures): the hour of day and day of week of the sliding window's time property, as written.");
+                notes.Add(timeFeatures
+                    ? $"Column '{timeColumn}': timestamp feature too (-TimeFeatures): the hour of day and day of week of the sliding window's time property, as written."
+                    : $"Column '{timeColumn}': the hour of day and day of week of the sliding window's time property, as written, are a feature if the training rows show a weekly shape (decided when all are read; -TimeFeatures not given).");
             }
             return new FeatureSchema(chosen, ignored, ColumnRoleRules.LogWindowInterval(records, columns, culture), windowTime);
         }

@@ -6,7 +6,7 @@ using System.Linq;
 namespace AutoencoderPS.Engine.Features
 {
     /// <summary>
-    /// The leading training rows that column roles are chosen from (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?)"/>):
+    /// The leading training rows that column roles are chosen from (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?, bool)"/>):
     /// the first <see cref="Rows"/>, and more while a column that may be a feature had no value in them (a host that
     /// joined a wide export late), so that no column's role is chosen on no evidence: until each such column has shown
     /// <see cref="LateValues"/> values, as many as the role rules need to tell a category of few values from numbers

@@ -138,11 +138,14 @@ namespace AutoencoderPS.Engine.Features
         /// A sliding-window model's counters (<see cref="FeatureColumn.IsCounter"/>) need the rows' <paramref name="keys"/>
         /// (one per row kept, in the order added): their levels become rates before any statistic is taken, so the median
         /// that fills in a missing rate is a rate. A rate that can't be taken (a group's first row) is filled in like a
-        /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?)"/>);
+        /// missing value. A counter is told from the first rows (<see cref="FeatureSchema.Infer(IReadOnlyList{IRecord}, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?, CultureInfo, out IReadOnlyList{string}, out IReadOnlyList{IgnoredColumn}, bool, IReadOnlyDictionary{string, string}?, bool, string?, string?, TimeZoneInfo?, IEnumerable{IReadOnlyList{string}}?, bool)"/>);
         /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
+        /// <para>weekGate: the calendar of the window's time (<see cref="FeatureSchema.WindowTime"/>) is provisional (-TimeFeatures not given):
+        /// kept only when all the training rows' week has a shape (<see cref="WeekShape"/>, after counters became rates), else
+        /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>.</para>
         /// </remarks>
-        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null)
+        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null, bool weekGate = false)
         {
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
@@ -167,11 +170,16 @@ namespace AutoencoderPS.Engine.Features
                 // Compact rows hold one number per column: the counters' columns are their places. NaN where no rate.
                 if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { }, leftOutBefore);
             }
+            // The gate reads the calendar's own times (the clock time as written) and the features as the model reads them.
+            WeekShape? gate = weekGate && roles.WindowTime != null ? CalendarGate() : null;
+            int dropped = weekGate && roles.WindowTime != null && gate is not { On: true } ? roles.IndexOf(roles.WindowTime) : -1;
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
             ColumnParallel.For(roles.Count, rows.Count, threads, i => columns[i] = FitColumn(i));
-            var fitted = columns.ToList();
-            var schema = new FeatureSchema(fitted, roles.Ignored, roles.LogWindowInterval, roles.WindowTime);
+            // The schema's columns, by their places in the compact rows (all of them, but a calendar the gate dropped).
+            var source = Enumerable.Range(0, roles.Count).Where(i => i != dropped).ToArray();
+            var fitted = source.Select(i => columns[i]).ToList();
+            var schema = new FeatureSchema(fitted, roles.Ignored, roles.LogWindowInterval, dropped >= 0 ? null : roles.WindowTime);
             var inputs = new List<double[]>(rows.Count);
             var imputed = new ImputedCells();
             for (int r = 0; r < rows.Count; r++)
@@ -182,7 +190,7 @@ namespace AutoencoderPS.Engine.Features
                 {
                     var c = schema.Columns[i];
                     var target = slots.AsSpan(schema.FirstSlot(i), c.Width);
-                    double v = compact[i];
+                    double v = compact[source[i]];
                     if (double.IsNaN(v)) imputed.Add(r, i);
                     switch (c.Role)
                     {
@@ -190,7 +198,7 @@ namespace AutoencoderPS.Engine.Features
                             target[0] = double.IsNaN(v) ? c.Median!.Value : v;
                             break;
                         case ColumnRole.Categorical:
-                            string name = double.IsNaN(v) ? c.Mode! : categoryNames[i][(int)v];
+                            string name = double.IsNaN(v) ? c.Mode! : categoryNames[source[i]][(int)v];
                             int index = IndexOf(c.Categories, name);
                             target[index < 0 ? c.Categories.Count : index] = 1;
                             break;
@@ -201,7 +209,18 @@ namespace AutoencoderPS.Engine.Features
                 }
                 inputs.Add(slots);
             }
-            return new TrainingSet(schema, inputs, imputed, notCounters);
+            return new TrainingSet(schema, inputs, imputed, notCounters, gate);
+        }
+
+        // The week-shape gate on every kept row: each numeric feature (a counter's rate) against the calendar's time.
+        private WeekShape? CalendarGate()
+        {
+            int time = roles.IndexOf(roles.WindowTime!);
+            var timed = rows.Where(r => !double.IsNaN(r[time])).ToArray();
+            var times = timed.Select(r => new DateTime(SlotAsTicks(r[time]))).ToArray();
+            return WeekShape.Decide(Enumerable.Range(0, roles.Count)
+                .Where(i => roles.Columns[i].Role == ColumnRole.Numeric)
+                .Select(i => (roles.Columns[i].Name, (IReadOnlyList<DateTime>)times, (IReadOnlyList<double>)timed.Select(r => r[i]).ToArray())));
         }
 
         // Columns inferred as counters whose training rows say otherwise (Build): read as levels.
@@ -307,13 +326,21 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>Training rows ready for the network, and the schema fitted on them.</summary>
     public sealed class TrainingSet
     {
-        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, ImputedCells imputed, IReadOnlyList<string>? notCounters = null)
+        public TrainingSet(FeatureSchema schema, IReadOnlyList<double[]> rows, ImputedCells imputed, IReadOnlyList<string>? notCounters = null,
+            WeekShape? calendarGate = null)
         {
+            CalendarGate = calendarGate;
             Schema = schema;
             Rows = rows;
             Imputed = imputed;
             NotCounters = notCounters ?? Array.Empty<string>();
         }
+
+        /// <summary>
+        /// The week-shape gate's decision on a provisional calendar (TrainingSetBuilder.Build's weekGate), with its figures;
+        /// null when there was none to decide (-TimeFeatures given either way, a row model, no time property, no numeric feature).
+        /// </summary>
+        public WeekShape? CalendarGate { get; }
 
         /// <summary>Columns the first rows showed as cumulative counters that fell too often in the training rows: levels (name and why).</summary>
         public IReadOnlyList<string> NotCounters { get; }

@@ -44,6 +44,12 @@ namespace AutoencoderPS.Engine.Modeling
         public FeatureSchema? Schema { get; private set; }
 
         /// <summary>
+        /// Whether the model learns hour and day features: as asked (-TimeFeatures), or, decided from the training rows
+        /// (<see cref="ModelSettings.TimeFeaturesAutomatic"/>), whether its schema kept the calendar of the time property.
+        /// </summary>
+        public bool TimeFeatures => Settings.TimeFeatures || Settings.TimeFeaturesAutomatic && Schema?.WindowTime != null;
+
+        /// <summary>
         /// The columns scoring reads from every row: the features, then a time-series model's time and group columns. An
         /// input that lacks one is refused as a whole (<see cref="Csv.ColumnMismatch.Check"/>), not row by row.
         /// </summary>

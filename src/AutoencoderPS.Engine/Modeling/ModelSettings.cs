@@ -15,7 +15,7 @@ namespace AutoencoderPS.Engine.Modeling
             IEnumerable<string>? features = null,
             IEnumerable<string>? excludeFeatures = null,
             int? seed = null,
-            bool timeFeatures = false,
+            bool? timeFeatures = false,
             int windowSize = 1,
             string? timeProperty = null,
             string? groupBy = null,
@@ -48,7 +48,9 @@ namespace AutoencoderPS.Engine.Modeling
             TimeProperty = string.IsNullOrWhiteSpace(timeProperty) ? null : timeProperty;
             GroupBy = string.IsNullOrWhiteSpace(groupBy) ? null : groupBy;
             MaxGap = maxGap;
-            TimeFeatures = timeFeatures;
+            TimeFeatures = timeFeatures ?? false;
+            // Not given (null): a sliding window with a time property decides from its training rows; others have no calendar.
+            TimeFeaturesAutomatic = timeFeatures == null && IsWindowed && TimeProperty != null;
             HiddenLayers = (hiddenLayers ?? NetworkArchitecture.DefaultHiddenLayers).ToArray();
             NetworkArchitecture.ValidateHiddenLayers(HiddenLayers);
             Activation = activation;
@@ -96,6 +98,14 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>Timestamp columns become hour-of-day and day-of-week features (otherwise they are left out).</summary>
         public bool TimeFeatures { get; }
+
+        /// <summary>
+        /// -TimeFeatures was not given, on a sliding window with a time property: training from scratch keeps the calendar
+        /// of the time property only where its rows' week has a shape (Features.Windows.WeekShape); -Incremental keeps the
+        /// model's. The outcome is the model's schema (<see cref="AutoencoderModel.TimeFeatures"/>).
+        /// </summary>
+        public bool TimeFeaturesAutomatic { get; }
+
         public int Seed { get; }
 
         /// <summary>Consecutive rows the network reads together; 1 is the row model (no windows).</summary>

@@ -69,6 +69,8 @@ namespace AutoencoderPS.Engine.Persistence
         // TimeProperty (FeatureSchema.WindowTime), no new field. A reader before it reads that feature by its name, the
         // same column and the same encoding, so it scores the same rows alike (a perfmon export named after another zone
         // than training's aside: such a reader finds no column of that name).
+        // And TimeFeaturesAutomatic: -TimeFeatures was not given and the week-shape gate decided the effective TimeFeatures
+        // from the training rows; a reader without it reads TimeFeatures as given, the same schema and scores.
         public const int FormatVersion = 9;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
@@ -461,7 +463,12 @@ namespace AutoencoderPS.Engine.Persistence
             public OutputActivationKind OutputActivation { get; set; }
             public string[] RequestedFeatures { get; set; } = Array.Empty<string>();
             public string[] ExcludedFeatures { get; set; } = Array.Empty<string>();
+            // The effective setting: true when the calendar was decided on from the training rows too.
             public bool TimeFeatures { get; set; }
+            // -TimeFeatures was not given: the week-shape gate decided TimeFeatures (added within format version 9; absent:
+            // given, as in a file written before it; a reader that does not know it reads TimeFeatures as given, the same
+            // schema, so it scores alike). A retrain from scratch of the loaded model decides afresh.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeFeaturesAutomatic { get; set; }
             public List<FeatureMetadata> Features { get; set; } = new List<FeatureMetadata>();
             public List<IgnoredMetadata> IgnoredColumns { get; set; } = new List<IgnoredMetadata>();
             public List<SlotMetadata> Inputs { get; set; } = new List<SlotMetadata>();
@@ -530,7 +537,8 @@ namespace AutoencoderPS.Engine.Persistence
                     OutputActivation = model.Settings.OutputActivation,
                     RequestedFeatures = model.Settings.Features.ToArray(),
                     ExcludedFeatures = model.Settings.ExcludeFeatures.ToArray(),
-                    TimeFeatures = model.Settings.TimeFeatures,
+                    TimeFeatures = model.TimeFeatures,
+                    TimeFeaturesAutomatic = model.Settings.TimeFeaturesAutomatic ? true : null,
                     Features = schema.Columns.Select((c, i) => new FeatureMetadata
                     {
                         Name = c.Name,
@@ -647,20 +655,20 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException("its rows per time step are not positive counts");
                 if (LogWindowInterval != null && LogWindowInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its log windows' interval is not a positive time span");
-                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed, TimeFeatures,
-                    WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
+                var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed,
+                    TimeFeaturesAutomatic == true ? null : TimeFeatures, WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
                 // A window's keys are never features, but for the calendar of its time property (-TimeFeatures): a Timestamp
                 // feature named as the time property (added within version 9; a reader without it reads that feature by
                 // name, the same value, and encodes it alike). Anything else named as a key is no file this module wrote.
                 var keyFeature = Features.FirstOrDefault(f => settings.WindowColumns.Contains(f.Name, StringComparer.OrdinalIgnoreCase)
-                    && !(f.Role == ColumnRole.Timestamp && settings.TimeFeatures && string.Equals(f.Name, settings.TimeProperty, StringComparison.OrdinalIgnoreCase)));
+                    && !(f.Role == ColumnRole.Timestamp && TimeFeatures && string.Equals(f.Name, settings.TimeProperty, StringComparison.OrdinalIgnoreCase)));
                 if (keyFeature != null)
                     throw new InvalidDataException($"feature '{keyFeature.Name}' is a key of the sliding window (its time property or group), which is no feature " +
                         "but as the calendar (a timestamp feature) of the time property of a model trained with -TimeFeatures");
                 var schema = new FeatureSchema(
                     Features.Select(f => new FeatureColumn(f.Name, f.Role, f.Categories, f.Median, f.Mode, f.Statistics, f.Counter == true)),
                     IgnoredColumns.Select(i => new IgnoredColumn(i.Name, i.Reason)), LogWindowInterval,
-                    settings.IsWindowed && settings.TimeFeatures ? settings.TimeProperty : null);
+                    settings.IsWindowed && TimeFeatures ? settings.TimeProperty : null);
                 if (!schema.IsFitted) throw new InvalidDataException("a categorical feature lists no categories");
                 if (Inputs.Count != schema.Width)
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");

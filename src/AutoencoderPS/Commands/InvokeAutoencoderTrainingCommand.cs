@@ -184,7 +184,7 @@ namespace AutoencoderPS.Commands
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? seriesRows.Keys : null, seriesRows.Before);
+                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? seriesRows.Keys : null, seriesRows.Before, weekGate: Model.Settings.TimeFeaturesAutomatic);
                 }
                 catch (AutoencoderException e)
                 {
@@ -193,6 +193,7 @@ namespace AutoencoderPS.Commands
                 }
                 schema = set.Schema;
                 rows = set.Rows;
+                if (set.CalendarGate is { } gate) WriteVerbose(gate.Describe(Model.Settings.TimeProperty!));
                 imputed = set.Imputed;
                 foreach (var column in set.NotCounters)
                     WriteVerbose($"Column {column}: it rose like a cumulative counter in the first rows, but falls too often in the training rows to be one (more than 1 in 100); read as a level.");
@@ -449,7 +450,8 @@ namespace AutoencoderPS.Commands
                     var inputs = ReadsFiles && pending[0].ColumnNames.Any(c => CounterPath.TrySplit(c, out _, out _)) ? InputFileColumns() : null;
                     var roles = FeatureSchema.Infer(pending, Model.Settings.Features, Model.Settings.ExcludeFeatures, InputCulture,
                         out var decisions, out var recognised, Model.Settings.TimeFeatures, keys, counterRates: Model.Settings.IsWindowed, groupColumn: Model.Settings.GroupBy,
-                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone, inputs: inputs);
+                        timeColumn: Model.Settings.IsWindowed ? Model.Settings.TimeProperty : null, zone: Model.Settings.Zone, inputs: inputs,
+                        provisionalCalendar: Model.Settings.TimeFeaturesAutomatic);
                     foreach (var decision in decisions) WriteVerbose(decision);
                     if (roles.TimeFeaturesUnused(Model.Settings.TimeFeatures, Model.Settings.IsWindowed) is { } unusedTime)
                         WriteWarning(unusedTime);

@@ -36,7 +36,10 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public int? Seed { get; set; }
 
-        /// <summary>Turn timestamp columns into hour-of-day and day-of-week features (otherwise they are left out).</summary>
+        /// <summary>
+        /// Turn timestamp columns into hour-of-day and day-of-week features (otherwise they are left out). Not given, a
+        /// sliding window with a time property learns its calendar where the training rows' week has a shape.
+        /// </summary>
         [Parameter]
         public SwitchParameter TimeFeatures { get; set; }
 
@@ -102,7 +105,9 @@ namespace AutoencoderPS.Commands
             ModelSettings settings;
             try
             {
-                settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, TimeFeatures,
+                // Not given: a sliding window with a time property decides from its training rows (ModelSettings.TimeFeaturesAutomatic).
+                bool? timeFeatures = MyInvocation.BoundParameters.ContainsKey(nameof(TimeFeatures)) ? TimeFeatures.IsPresent : null;
+                settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, timeFeatures,
                     WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone());
             }
             catch (AutoencoderException e)

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// The week-shape gate of the calendar (-TimeFeatures not given): the statistic (WeekShape) and TrainingSetBuilder.Build
+    /// keeping or dropping the provisional calendar of the window's time by it.
+    /// </summary>
+    public sealed class WeekShapeTests
+    {
+        // A Thursday, as the series probe's start.
+        private static readonly DateTime T0 = new DateTime(2026, 1, 1);
+
+        // A daily cycle with noise (sd 2); weekly: at half its level on weekends; shiftDay: the level up by 30 from that day.
+        private static (DateTime[] Times, double[] Values) Series(double days, int stepMinutes, bool weekly, int seed, int shiftDay = -1)
+        {
+            var random = new Random(seed);
+            int count = (int)(days * 1440 / stepMinutes);
+            var times = new DateTime[count];
+            var values = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                var t = T0.AddMinutes(i * stepMinutes);
+                double level = weekly && t.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0.5 : 1;
+                double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                times[i] = t;
+                values[i] = level * (50 + 20 * Math.Sin(2 * Math.PI * t.TimeOfDay.TotalHours / 24)) + 2 * noise
+                            + (shiftDay >= 0 && (t - T0).TotalDays >= shiftDay ? 30 : 0);
+            }
+            return (times, values);
+        }
+
+        [Theory]
+        [InlineData(5, 1)]
+        [InlineData(5, 2)]
+        [InlineData(60, 1)]
+        [InlineData(60, 2)]
+        public void AWeeklySeriesHasAShapeAndADailyOneNone(int stepMinutes, int seed)
+        {
+            var (times, weekly) = Series(14, stepMinutes, weekly: true, seed);
+            var on = WeekShape.Of("cpu", times, weekly);
+            Assert.True(on.TwoOfEachWeekday);
+            Assert.True(on.On, $"R {on.Repeat}, N {on.Noise}, factor {on.Factor}");
+            Assert.True(on.Ratio > 3);
+
+            var (_, daily) = Series(14, stepMinutes, weekly: false, seed);
+            var off = WeekShape.Of("cpu", times, daily);
+            Assert.False(off.On, $"R {off.Repeat}, N {off.Noise}, factor {off.Factor}");
+            Assert.True(Math.Abs(off.Ratio) < 1);
+        }
+
+        [Fact]
+        public void HourlyRowsNeedTheRepeatAtTwoAndAHalfNoises()
+        {
+            // Hourly: one value a half-week's bin, so a bin median is one noisy value.
+            var (times, values) = Series(14, 60, weekly: false, 3);
+            var shape = WeekShape.Of("cpu", times, values);
+            Assert.Equal(1, shape.PerHalfBin);
+            Assert.Equal(2.5, shape.Factor);
+            var (fine, fineValues) = Series(14, 5, weekly: false, 3);
+            var five = WeekShape.Of("cpu", fine, fineValues);
+            Assert.Equal(12, five.PerHalfBin);
+            Assert.Equal(1, five.Factor);
+        }
+
+        [Fact]
+        public void UnderTwoOfEachWeekdayTheGateIsOff()
+        {
+            var (times, values) = Series(13, 5, weekly: true, 1);
+            var shape = WeekShape.Of("cpu", times, values);
+            Assert.False(shape.TwoOfEachWeekday);
+            Assert.False(shape.On);
+            Assert.Contains("fewer than two dates of each day of the week", shape.Describe("Time"));
+        }
+
+        [Fact]
+        public void ALevelShiftSeenInOneWeekIsNoWeek()
+        {
+            var (times, values) = Series(14, 5, weekly: false, 1, shiftDay: 10);
+            Assert.False(WeekShape.Of("cpu", times, values).On);
+        }
+
+        [Fact]
+        public void AnyFeatureWithAWeekTurnsItOnAndIsTheOneTold()
+        {
+            var (times, weekly) = Series(14, 5, weekly: true, 1);
+            var (_, daily) = Series(14, 5, weekly: false, 2);
+            var gate = WeekShape.Decide(new (string, IReadOnlyList<DateTime>, IReadOnlyList<double>)[] { ("flat", times, daily), ("busy", times, weekly) })!;
+            Assert.True(gate.On);
+            Assert.Equal("busy", gate.Feature);
+            Assert.StartsWith("Calendar of 'Time' (no -TimeFeatures given, so decided from the training rows): on; ", gate.Describe("Time"));
+            Assert.Contains("feature 'busy': repeat of the week R = ", gate.Describe("Time"));
+        }
+
+        private static TrainingSet Build(bool weekly, bool weekGate, double days = 14)
+        {
+            var roles = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn("Time", ColumnRole.Timestamp) }, windowTime: "Time");
+            var builder = new TrainingSetBuilder(roles, CultureInfo.InvariantCulture, MissingValuePolicy.Impute);
+            var (times, values) = Series(days, 5, weekly, 1);
+            for (int i = 0; i < times.Length; i++)
+                Assert.True(builder.Add(new TestRecord(("Time", times[i].ToString("s", CultureInfo.InvariantCulture)), ("cpu", values[i]))));
+            return builder.Build(weekGate: weekGate);
+        }
+
+        [Fact]
+        public void BuildKeepsTheProvisionalCalendarOnlyWhereTheWeekHasAShape()
+        {
+            var weekly = Build(weekly: true, weekGate: true);
+            Assert.True(weekly.CalendarGate!.On);
+            Assert.Equal(new[] { "cpu", "Time" }, weekly.Schema.Names);
+            Assert.Equal("Time", weekly.Schema.WindowTime);
+            Assert.Equal(1 + 4, weekly.Rows[0].Length);
+
+            var daily = Build(weekly: false, weekGate: true);
+            Assert.False(daily.CalendarGate!.On);
+            Assert.Equal(new[] { "cpu" }, daily.Schema.Names);
+            Assert.Null(daily.Schema.WindowTime);
+            Assert.Single(daily.Rows[0]);
+            // The same values as the weekly set's first input, for the same rows.
+            Assert.Equal(Build(weekly: false, weekGate: false).Rows.Select(r => r[0]), daily.Rows.Select(r => r[0]));
+
+            var shortSet = Build(weekly: true, weekGate: true, days: 10);
+            Assert.False(shortSet.CalendarGate!.TwoOfEachWeekday);
+            Assert.Equal(new[] { "cpu" }, shortSet.Schema.Names);
+        }
+
+        [Fact]
+        public void OnlyASlidingWindowWithATimePropertyDecidesWhenNotGiven()
+        {
+            Assert.True(new ModelSettings(timeFeatures: null, windowSize: 3, timeProperty: "Time").TimeFeaturesAutomatic);
+            Assert.False(new ModelSettings(timeFeatures: null, windowSize: 3, timeProperty: "Time").TimeFeatures);
+            Assert.False(new ModelSettings(timeFeatures: false, windowSize: 3, timeProperty: "Time").TimeFeaturesAutomatic);
+            Assert.False(new ModelSettings(timeFeatures: true, windowSize: 3, timeProperty: "Time").TimeFeaturesAutomatic);
+            Assert.False(new ModelSettings(timeFeatures: null, windowSize: 3).TimeFeaturesAutomatic);
+            Assert.False(new ModelSettings(timeFeatures: null).TimeFeaturesAutomatic);
+        }
+
+        [Fact]
+        public void WithoutTheGateTheCalendarStaysAsAsked()
+        {
+            var set = Build(weekly: false, weekGate: false);
+            Assert.Null(set.CalendarGate);
+            Assert.Equal(new[] { "cpu", "Time" }, set.Schema.Names);
+        }
+    }
+}
