@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using AutoencoderPS.Engine.Numerics;
 
 namespace AutoencoderPS.Engine.Features.Windows
 {
@@ -141,14 +142,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 : head + "off; no weekly shape above the noise, " + figures + ". Add -TimeFeatures to learn the hour and day anyway.";
         }
 
-        // The median; NaN when empty.
-        private static double Median(List<double> values)
-        {
-            if (values.Count == 0) return double.NaN;
-            var sorted = values.ToArray();
-            Array.Sort(sorted);
-            int n = sorted.Length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-        }
+        // The median (Numerics.Statistics); NaN when empty.
+        private static double Median(List<double> values) => values.Count == 0 ? double.NaN : Statistics.Median(values);
     }
 }
