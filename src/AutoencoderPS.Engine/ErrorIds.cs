@@ -124,8 +124,10 @@ namespace AutoencoderPS.Engine
         public const string InputFileNotFound = "InputFileNotFound";
         /// <summary>An input path is not on the file system.</summary>
         public const string InputPathNotFileSystem = "InputPathNotFileSystem";
-        /// <summary>The piped rows are files (Get-ChildItem *.csv | ...), whose properties are no data: they go to -Path or -LiteralPath.</summary>
+        /// <summary>A file piped after rows, or with -LiteralPath named: a command reads either rows or files from the pipeline.</summary>
         public const string PipedFileNotRow = "PipedFileNotRow";
+        /// <summary>A row piped with file-only parameters (-OutputPath, -Delimiter, ...), or after files: it is not read as the file its PSPath names.</summary>
+        public const string PipedRowNotFile = "PipedRowNotFile";
         /// <summary>An input file can't be read.</summary>
         public const string InputFileUnreadable = "InputFileUnreadable";
         /// <summary>An input file became shorter while it was read.</summary>

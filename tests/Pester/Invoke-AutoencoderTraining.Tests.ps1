@@ -763,3 +763,48 @@ Describe 'Invoke-AutoencoderTraining' {
         }
     }
 }
+
+Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshold (read as -LiteralPath reads them)' {
+    BeforeAll {
+        $script:folder = Join-Path $TestDrive 'piped'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $csv[0..99] | Export-Csv -LiteralPath (Join-Path $folder 'a.csv') -NoTypeInformation
+        $csv[100..199] | Export-Csv -LiteralPath (Join-Path $folder 'b.csv') -NoTypeInformation
+        $script:files = @(Get-ChildItem -LiteralPath $folder -Filter *.csv | Sort-Object Name)
+    }
+
+    It 'trains on the rows of piped files, as on the same files given with -LiteralPath (<Options>)' -ForEach @(
+        @{ Options = 'none' }, @{ Options = '-Delimiter' }
+    ) {
+        $splat = if ($Options -eq '-Delimiter') { @{ Delimiter = ',' } } else { @{} }
+        $piped = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $files | Invoke-AutoencoderTraining -Model $piped -Epochs 2 -BatchSize 32 -ThreadCount 1 @splat | Out-Null
+        $named = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        Invoke-AutoencoderTraining -Model $named -LiteralPath $files.FullName -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $piped.Training.Rows | Should -Be 200
+        $piped.Threshold | Should -Be $named.Threshold
+    }
+
+    It 'recalibrates on piped files; a row with a PSPath column is a row there too (its default set takes no pipeline)' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $files | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
+        $fromFiles = $m.Threshold
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
+        $m.Threshold | Should -Not -Be $fromFiles
+        # A file listing's export: each row names a real file by PSPath; read as files, the threshold would be $fromFiles.
+        $listed = Join-Path $TestDrive 'with-pspath.csv'
+        $csv | Select-Object *, @{ n = 'PSPath'; e = { $files[0].PSPath } } | Export-Csv -LiteralPath $listed -NoTypeInformation
+        Import-Csv -LiteralPath $listed | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
+        $m.Threshold | Should -Be $fromFiles   # the same 200 rows, read as rows
+        $m.ThresholdSource | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {
+        $thrown = $null
+        try { @($csv[0], $files[0]) | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedFileNotRow,*'
+        $thrown.TargetObject.FullName | Should -Be $files[0].FullName
+        $thrown.Exception.Message | Should -BeLike "Object 2 is a file ('$($files[0].FullName)'), but the objects before it were rows*"
+    }
+}

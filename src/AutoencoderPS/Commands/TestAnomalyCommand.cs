@@ -155,13 +155,14 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
+            // Files piped from Get-ChildItem are gathered and scored at the end, in one run: one -OutputPath holds them all.
+            if (TakePipedFile()) return;
             if (!ReadsFiles)
             {
                 if (InputObject == null) return;
                 var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
-                    CheckFirstPipedRow(InputObject);
                     // The first two rows both without a column the model reads: input of another kind. A later row without a
                     // feature's property has a missing value there (FeatureSchema.AbsentIsMissing), as one of the first two
                     // when the other has it.
@@ -193,7 +194,12 @@ namespace AutoencoderPS.Commands
                 inputIdleSince = System.Diagnostics.Stopwatch.GetTimestamp();
                 return;
             }
+            ScoreFiles();
+        }
 
+        // The files of -Path, -LiteralPath or the pipeline, read one after another: to -OutputPath, or as rows to the pipeline.
+        private void ScoreFiles()
+        {
             var options = CreateCsvOptions();
             if (NeutralizeFormulas)
                 options = new CsvInputOptions { Culture = options.Culture, Delimiter = options.Delimiter, Encoding = options.Encoding, Header = options.Header, NeutralizeFormulas = true };
@@ -435,6 +441,13 @@ namespace AutoencoderPS.Commands
         protected override void EndProcessing()
         {
             if (heldFirstRow is { } only) ThrowTerminatingError(EngineError(only.Missing, only.Row.Input));
+            // Nothing was piped (Get-ChildItem of a folder without exports): no file is no scored file, and a previous one stays.
+            if (NoFilePiped)
+                ThrowTerminatingError(ErrorCatalog.Record(new FileNotFoundException(
+                        "No file was piped to Test-Anomaly, so nothing was scored" + (OutputPath != null ? $" and '{OutputPath}' was not written" : "") +
+                        ". Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                    ErrorIds.InputFileNotFound, OutputPath));
+            if (FilesPiped) ScoreFiles();
             Flush();
             if (progress != null)
             {

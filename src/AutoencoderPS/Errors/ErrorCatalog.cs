@@ -72,6 +72,7 @@ namespace AutoencoderPS.Errors
             [InputFileNotFound] = ErrorCategory.ObjectNotFound,
             [InputPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [PipedFileNotRow] = ErrorCategory.InvalidArgument,
+            [PipedRowNotFile] = ErrorCategory.InvalidArgument,
             [InputFileUnreadable] = ErrorCategory.ReadError,
             [InputFileShrank] = ErrorCategory.InvalidData,
             [EmptyCsvFile] = ErrorCategory.InvalidData,
