@@ -156,6 +156,8 @@ namespace AutoencoderPS.Engine
         public const string OutputFileExists = "OutputFileExists";
         /// <summary>The scored file could not be written.</summary>
         public const string OutputFileWriteFailed = "OutputFileWriteFailed";
+        /// <summary>A file to write (scored rows, a model, a report) is read-only and -Force was not given.</summary>
+        public const string OutputFileReadOnly = "OutputFileReadOnly";
         /// <summary>No row could be scored.</summary>
         public const string NoRowsScored = "NoRowsScored";
         /// <summary>Too many rows failed in a row: the input is probably not what the model expects.</summary>

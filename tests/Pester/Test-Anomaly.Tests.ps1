@@ -960,3 +960,21 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 }
+
+Describe 'Test-Anomaly -OutputPath over a read-only file' {
+    It 'is refused without -Force (OutputFileReadOnly) and replaced with it, as Export-Csv does' {
+        $in = Join-Path $TestDrive 'ro-in.csv'
+        New-SampleRow -First 20 | Export-Csv -LiteralPath $in -NoTypeInformation
+        $out = Join-Path $TestDrive 'ro-out.csv'
+        Set-Content -LiteralPath $out -Value 'old'
+        Set-ItemProperty -LiteralPath $out -Name IsReadOnly -Value $true
+        try {
+            { Test-Anomaly -Model $m -LiteralPath $in -OutputPath $out } |
+                Should -Throw -ErrorId 'OutputFileReadOnly,AutoencoderPS.Commands.TestAnomalyCommand'
+            (Get-Content -LiteralPath $out -Raw).Trim() | Should -Be 'old'
+            Test-Anomaly -Model $m -LiteralPath $in -OutputPath $out -Force
+            @(Import-Csv -LiteralPath $out) | Should -HaveCount 20
+        }
+        finally { Set-ItemProperty -LiteralPath $out -Name IsReadOnly -Value $false }
+    }
+}

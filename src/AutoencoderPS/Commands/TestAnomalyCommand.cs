@@ -72,6 +72,11 @@ namespace AutoencoderPS.Commands
         [Parameter(ParameterSetName = LiteralPathSet)]
         public SwitchParameter NoClobber { get; set; }
 
+        /// <summary>With -OutputPath: replace a read-only file too (it stays read-only); any other file is replaced without it.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>With -OutputPath: emit the written file.</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
@@ -130,7 +135,7 @@ namespace AutoencoderPS.Commands
             if (OutputPath == null)
             {
                 // These shape the output file; without one they would be taken and do nothing.
-                var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(PassThru), nameof(ThrottleLimit) }
+                var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(Force), nameof(PassThru), nameof(ThrottleLimit) }
                     .Where(name => MyInvocation.BoundParameters.TryGetValue(name, out var value) && !(value is SwitchParameter { IsPresent: false }))
                     .Select(name => "-" + name).ToArray();
                 if (unused.Length > 0)
@@ -241,11 +246,7 @@ namespace AutoencoderPS.Commands
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
                             $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
                         ErrorIds.OutputPathIsInput, target));
-                if (NoClobber && File.Exists(target))
-                {
-                    ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                        ErrorIds.OutputFileExists, target));
-                }
+                if (ReplaceRefusal(target, NoClobber, Force, ErrorIds.OutputFileExists) is { } refusal) ThrowTerminatingError(refusal);
                 // Said before anything is read (and under -WhatIf): the scores of a whole export could not be kept.
                 if (MissingFolderOf(target) is { } folder)
                     ThrowTerminatingError(ErrorCatalog.Record(new DirectoryNotFoundException(

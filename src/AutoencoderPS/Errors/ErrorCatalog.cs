@@ -87,6 +87,7 @@ namespace AutoencoderPS.Errors
             [OutputPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [OutputPathIsInput] = ErrorCategory.InvalidArgument,
             [OutputFileExists] = ErrorCategory.ResourceExists,
+            [OutputFileReadOnly] = ErrorCategory.PermissionDenied,
             [OutputFileWriteFailed] = ErrorCategory.WriteError,
             [NoRowsScored] = ErrorCategory.InvalidData,
             [TooManyRowFailures] = ErrorCategory.InvalidData,
