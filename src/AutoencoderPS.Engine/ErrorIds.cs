@@ -290,6 +290,8 @@ namespace AutoencoderPS.Engine
         public const string LogIntervalMismatch = "LogIntervalMismatch";
         /// <summary>A log record's -Measure value is not a number.</summary>
         public const string InvalidLogMeasure = "InvalidLogMeasure";
+        /// <summary>A log record of an interval already written (records in time order are windowed as they come): not counted.</summary>
+        public const string LogRecordLate = "LogRecordLate";
 
         // ---- Scheduled tasks ----
         /// <summary>The task name has characters a crontab comment or task name can't hold.</summary>

@@ -159,6 +159,7 @@ namespace AutoencoderPS.Errors
             [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
             [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
+            [LogRecordLate] = ErrorCategory.InvalidData,
 
             // Scheduled tasks
             [InvalidTaskName] = ErrorCategory.InvalidArgument,
