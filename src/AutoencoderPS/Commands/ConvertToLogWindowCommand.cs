@@ -21,7 +21,7 @@ namespace AutoencoderPS.Commands
     /// interval closes when the columns are known from the start and the records come in time order, else at the end.
     /// </summary>
     [Cmdlet(VerbsData.ConvertTo, "LogWindow", HelpUri = HelpLinks.Base + "ConvertTo-LogWindow.md")]
-    [OutputType(typeof(PSObject))]
+    [OutputType(ConvertToLogWindowCommand.TypeName)]
     public sealed class ConvertToLogWindowCommand : AutoencoderCmdlet
     {
         // Not "Count": on an array of rows, $rows.Count is the array's length, which would hide the column.
