@@ -34,11 +34,31 @@ namespace AutoencoderPS.Engine.Logs
         public IReadOnlyList<double?> Measures { get; }
     }
 
+    /// <summary>Where <see cref="LogWindowAggregator.Add"/> put an event.</summary>
+    public enum LogEventPlacement
+    {
+        /// <summary>Counted in its interval.</summary>
+        Added,
+        /// <summary>Before the start or at or after the end of the range: left out.</summary>
+        OutsideRange,
+        /// <summary>Its interval was already taken by <see cref="LogWindowAggregator.TakeClosedWindows"/>: left out.</summary>
+        IntervalWritten,
+    }
+
     /// <summary>
     /// Buckets log events into fixed time intervals (per group): the number of events, the number per value of
     /// each count-by property, and min/mean/max of each measured property. Intervals without events are part of
     /// the output with zero counts. Memory grows with the number of non-empty intervals and distinct values, not
     /// with the number of events; events may arrive in any order.
+    /// <para>
+    /// When the windows' columns and groups are known before the first event (<see cref="Streams"/>), events in time
+    /// order let the windows out as they close (<see cref="TakeClosedWindows"/>): an interval closes once an event
+    /// <see cref="ReorderIntervals"/> intervals past its end arrives, so events up to that late still count, and only the
+    /// open intervals are held. Input that goes back further before any window was taken (newest first, as Get-WinEvent
+    /// writes, or shuffled) is held whole, as without streaming; after a window was taken, an event of it is
+    /// <see cref="LogEventPlacement.IntervalWritten"/> (logs joined one after another, each in order, go back only when
+    /// the second begins: sort them first).
+    /// </para>
     /// </summary>
     public sealed class LogWindowAggregator
     {
@@ -68,6 +88,11 @@ namespace AutoencoderPS.Engine.Logs
         private readonly Dictionary<(int Group, long Interval), Cell> cells = new Dictionary<(int, long), Cell>();
         private readonly bool grouped;
         private long minInterval = long.MaxValue, maxInterval = long.MinValue;
+        // Streaming: the first interval not taken yet (null: none taken), whether the events came in order (within
+        // ReorderIntervals) until the first was taken, and the rows taken so far.
+        private long? nextToTake;
+        private bool inOrder = true;
+        private long rowsTaken;
         private DateTimeKind? kind;
         private string[]? countColumns;
 
@@ -121,7 +146,22 @@ namespace AutoencoderPS.Engine.Logs
             if (grouped && knownGroups != null)
                 foreach (var g in knownGroups) GroupId(g);
             MeasureColumns = this.measures.SelectMany(m => new[] { $"{m}.Min", $"{m}.Mean", $"{m}.Max" }).ToArray();
+            // Columns fixed before the first event (none to count, or a model's), and groups known (none, or a model's): a
+            // window taken early is the window the end would write (but for a group first seen later, see TakeClosedWindows).
+            Streams = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null);
         }
+
+        /// <summary>How many intervals late an event may come and still count, once windows are taken as they close.</summary>
+        public const int ReorderIntervals = 1;
+
+        /// <summary>The windows' columns and groups are known before the first event, so they can be taken as they close.</summary>
+        public bool Streams { get; }
+
+        /// <summary>Events left out because their interval had been taken already.</summary>
+        public long IntervalWrittenCount { get; private set; }
+
+        /// <summary>The start of the first interval not taken yet (null before any was taken).</summary>
+        public DateTime? FirstOpenInterval => nextToTake is long next ? Start(next) : null;
 
         public TimeSpan Interval { get; }
         public IReadOnlyList<string> CountBy => countBy;
@@ -172,19 +212,28 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>
         /// Adds one event. <paramref name="values"/> holds the (text) values of the count-by properties (a missing
         /// one counts as "(empty)"), <paramref name="measured"/> the numbers of the measured properties (missing or
-        /// null ones are left out of the statistics). Returns false when the event is outside the range and was left out.
+        /// null ones are left out of the statistics). Says whether it was counted, or left out as outside the range or of
+        /// an interval already taken.
         /// </summary>
-        public bool Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured)
+        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured)
         {
             if (countColumns != null && properties.Any(p => !p.Fixed))
                 throw new InvalidOperationException("Events can't be added after the windows were read.");
             if ((start.HasValue && timestamp < start.Value) || (end.HasValue && timestamp >= end.Value))
             {
                 OutOfRangeCount++;
-                return false;
+                return LogEventPlacement.OutsideRange;
             }
             kind ??= timestamp.Kind;
             long index = FloorDiv(timestamp.Ticks - originTicks, intervalTicks);
+            if (nextToTake is long next && index < next)
+            {
+                IntervalWrittenCount++;
+                return LogEventPlacement.IntervalWritten;
+            }
+            // Back further than the reorder allowance before any window was taken: the input is not in time order, and is
+            // held whole.
+            if (nextToTake == null && maxInterval != long.MinValue && index < maxInterval - ReorderIntervals) inOrder = false;
             int g = grouped ? GroupId(group) : 0;
             if (!cells.TryGetValue((g, index), out var cell))
             {
@@ -210,7 +259,35 @@ namespace AutoencoderPS.Engine.Logs
             if (index < minInterval) minInterval = index;
             if (index > maxInterval) maxInterval = index;
             EventCount++;
-            return true;
+            return LogEventPlacement.Added;
+        }
+
+        /// <summary>
+        /// The windows that closed since the last call: every interval (of every group) that ends at least
+        /// <see cref="ReorderIntervals"/> intervals before the latest event, in the order <see cref="GetWindows"/> writes
+        /// them; they are forgotten here, and <see cref="GetWindows"/> writes the rest. None unless <see cref="Streams"/>
+        /// and the events came in time order. A group first seen after some windows were taken has rows from then on.
+        /// Throws LogWindowRangeTooLarge before taking rows that would make more than <see cref="MaxRows"/> in all.
+        /// </summary>
+        public IReadOnlyList<LogWindow> TakeClosedWindows()
+        {
+            if (!Streams || !inOrder || maxInterval == long.MinValue) return Array.Empty<LogWindow>();
+            long first = nextToTake ?? (start.HasValue ? 0 : minInterval);
+            long last = maxInterval - 1 - ReorderIntervals;
+            if (end.HasValue) last = Math.Min(last, FloorDiv(end.Value.Ticks - 1 - originTicks, intervalTicks));
+            if (last < first) return Array.Empty<LogWindow>();
+            double rows = rowsTaken + ((double)last - first + 1) * (grouped ? groups.Count : 1);
+            if (rows > MaxRows)
+                throw new AutoencoderException(ErrorIds.LogWindowRangeTooLarge,
+                    $"The range from {Start(start.HasValue ? 0 : Math.Min(minInterval, first)):o} to {Start(last + 1):o} in intervals of {Interval} is more than {MaxRows} rows. " +
+                    "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
+            var taken = Rows(first, last).ToList();
+            for (long i = first; i <= last; i++)
+                for (int g = 0; g < (grouped ? groups.Count : 1); g++)
+                    cells.Remove((g, i));
+            rowsTaken += taken.Count;
+            nextToTake = last + 1;
+            return taken;
         }
 
         /// <summary>Number of rows <see cref="GetWindows"/> will produce.</summary>
@@ -231,13 +308,22 @@ namespace AutoencoderPS.Engine.Logs
         /// </summary>
         public IEnumerable<LogWindow> GetWindows()
         {
-            var columns = CountColumns; // fixes the columns
+            _ = CountColumns; // fixes the columns
             if (!TryRange(out long first, out long last)) yield break;
             long rows = RowCount;
             if (rows > MaxRows)
                 throw new AutoencoderException(ErrorIds.LogWindowRangeTooLarge,
                     $"The range from {Start(first):o} to {Start(last + 1):o} in intervals of {Interval} is {rows} rows, more than {MaxRows}. " +
                     "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
+            // The windows not taken as they closed.
+            if (nextToTake is long next) first = Math.Max(first, next);
+            foreach (var window in Rows(first, last)) yield return window;
+        }
+
+        // The windows of the intervals first..last, every group of each in ordinal order.
+        private IEnumerable<LogWindow> Rows(long first, long last)
+        {
+            var columns = CountColumns;
             var groupOrder = grouped
                 ? Enumerable.Range(0, groups.Count).OrderBy(i => groups[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => groups[i], StringComparer.Ordinal).ToArray()
                 : new[] { 0 };
