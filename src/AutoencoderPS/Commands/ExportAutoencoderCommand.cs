@@ -41,9 +41,6 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
 
-        // Until 2026-12 an existing file was refused without -Force: the first file replaced without it says so, once a session.
-        private static int replacedWithoutForceSaid;
-
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -98,9 +95,6 @@ namespace AutoencoderPS.Commands
                 return;
             }
             WriteVerbose($"Exported {Model} to '{target}'.");
-            if (replacing && !Force && System.Threading.Interlocked.Exchange(ref replacedWithoutForceSaid, 1) == 0)
-                WriteWarning($"Replaced '{target}'. Export-Autoencoder replaces an existing file, as Export-Csv and Export-Clixml do " +
-                             "(until 2026-12 it refused without -Force): give -NoClobber to keep one. Said once per process.");
             if (PassThru) WriteObject(new FileInfo(target));
         }
 
