@@ -23,6 +23,14 @@
       incidents         +25 for 3 hours at the deploy's time, and again at the same time of day on scored day 23
       retrain-incident  the same with the weekly retrain, whose rows hold the first incident (is the repeat caught?)
       retrain-long      the same with a 12-hour first incident
+    Fleet scenarios: -Hosts hosts (web01, web02, ...) in one export a day (rows in time order, a 'host' column) and one
+    model (New-Autoencoder -GroupBy host). Host h of H runs at its own scale: the signal above and its noise times
+    0.2 + 1.2 (h - 1) / (H - 1) (10 % to 70 % CPU at the weekdays' mean), so hosts differ in level and noise.
+      fleet-steady      every host the weekly pattern, no incident (expect silence)
+      fleet-mixed       the odd hosts the weekly pattern, the even ones the weekdays' cycle every day (no week)
+      fleet-daily       every host the weekdays' cycle every day (no week: the calendar has nothing to learn)
+      fleet-incident    fleet-steady and one incident, +25 x the host's scale for 3 hours on host -IncidentHost (1: web01,
+                        the smallest; one page)
     An alert counts for an incident from its start to its end plus one window (24 rows); for a deploy, the first day;
     for the holiday and the month-end batch, that day. Every other alert is "other".
     -TimeFeatures trains with New-Autoencoder -TimeFeatures: the hour and day of the window's time property (timestamp),
@@ -33,6 +41,8 @@
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3 -Scenario steady -StepMinutes 1
+.EXAMPLE
+    dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3 -Scenario fleet-steady,fleet-mixed,fleet-daily,fleet-incident -Hosts 20
 #>
 [CmdletBinding()]
 param(
@@ -43,6 +53,16 @@ param(
     [ValidateRange(7, 56)] [int] $BaselineDays = 14,
     [ValidateRange(14, 28)] [int] $ScoredDays = 28,
     [ValidateSet(1, 5)] [int] $StepMinutes = 5,
+    # Hosts of the fleet scenarios.
+    [ValidateRange(2, 100)] [int] $Hosts = 10,
+    # Every host of a fleet at the same scale (1: 50 % CPU at the weekdays' mean).
+    [switch] $SameScale,
+    # The host of fleet-incident's incident (1: web01, the smallest).
+    [ValidateRange(1, 100)] [int] $IncidentHost = 1,
+    # Invoke-AutoencoderTraining -Epochs for every model; not given, the product's default.
+    [int] $Epochs,
+    # The likelihood's threshold for the jobs (Invoke-AnomalyScoring -ProbabilityThreshold); not given, the product's default.
+    [double] $ProbabilityThreshold,
     [switch] $TimeFeatures,
     [switch] $ClockCopy,
     # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
@@ -81,24 +101,34 @@ function New-OperationsSeries([string] $Name, [int] $RunSeed) {
     $repeat = $onset + 21 * $rowsPerDay
     $incidentRows = [int](($Name -eq 'retrain-long' ? 720 : 180) / $StepMinutes)
     $holiday = $start.AddDays($BaselineDays + 9).Date
-    $values = [double[]]::new($total)
-    for ($i = 0; $i -lt $total; $i++) {
-        $t = $start.AddMinutes($i * $StepMinutes)
-        $hour = $t.TimeOfDay.TotalHours
-        $cycle = [Math]::Sin(2 * [Math]::PI * ($hour - 9) / 24)
-        $weekend = $t.DayOfWeek -in [DayOfWeek]::Saturday, [DayOfWeek]::Sunday -or ($Name -eq 'holiday' -and $t.Date -eq $holiday)
-        $noise = Get-Normal $rng
-        $v = $weekend ? 35 + 6 * $cycle : 50 + 15 * $cycle
-        switch -Wildcard ($Name) {
-            'growth*' { $v *= [Math]::Pow(1.03, $i / (7.0 * $rowsPerDay)) }
-            'newnormal*' { if ($i -ge $onset) { $v += 20 } }
-            'newshape*' { if ($i -ge $onset -and -not $weekend) { $v = 50 + 25 * $cycle } }
-            'monthend' { if ($t.Day -eq [datetime]::DaysInMonth($t.Year, $t.Month) -and $hour -ge 1 -and $hour -lt 3) { $v += 30 } }
-            { $_ -in 'incidents', 'retrain-incident', 'retrain-long' } {
-                if (($i -ge $onset -and $i -lt $onset + $incidentRows) -or ($i -ge $repeat -and $i -lt $repeat + $incidentRows)) { $v += 25 }
+    # One series (no host column), or a fleet: host h at its own scale, hosts one after another from the same generator.
+    $fleet = $Name -like 'fleet-*'
+    $names = $fleet ? @(1..$Hosts | ForEach-Object { 'web{0:00}' -f $_ }) : @('')
+    $series = [System.Collections.Generic.List[double[]]]::new()
+    foreach ($h in 0..($names.Count - 1)) {
+        $scale = $fleet -and -not $SameScale ? 0.2 + 1.2 * $h / ($names.Count - 1) : 1.0
+        $weekly = -not ($Name -eq 'fleet-daily' -or ($Name -eq 'fleet-mixed' -and $h % 2 -eq 1))
+        $values = [double[]]::new($total)
+        for ($i = 0; $i -lt $total; $i++) {
+            $t = $start.AddMinutes($i * $StepMinutes)
+            $hour = $t.TimeOfDay.TotalHours
+            $cycle = [Math]::Sin(2 * [Math]::PI * ($hour - 9) / 24)
+            $weekend = $weekly -and ($t.DayOfWeek -in [DayOfWeek]::Saturday, [DayOfWeek]::Sunday -or ($Name -eq 'holiday' -and $t.Date -eq $holiday))
+            $noise = Get-Normal $rng
+            $v = $weekend ? 35 + 6 * $cycle : 50 + 15 * $cycle
+            switch -Wildcard ($Name) {
+                'growth*' { $v *= [Math]::Pow(1.03, $i / (7.0 * $rowsPerDay)) }
+                'newnormal*' { if ($i -ge $onset) { $v += 20 } }
+                'newshape*' { if ($i -ge $onset -and -not $weekend) { $v = 50 + 25 * $cycle } }
+                'monthend' { if ($t.Day -eq [datetime]::DaysInMonth($t.Year, $t.Month) -and $hour -ge 1 -and $hour -lt 3) { $v += 30 } }
+                { $_ -in 'incidents', 'retrain-incident', 'retrain-long' } {
+                    if (($i -ge $onset -and $i -lt $onset + $incidentRows) -or ($i -ge $repeat -and $i -lt $repeat + $incidentRows)) { $v += 25 }
+                }
+                'fleet-incident' { if ($h -eq $IncidentHost - 1 -and $i -ge $onset -and $i -lt $onset + $incidentRows) { $v += 25 } }
             }
+            $values[$i] = $scale * ($v + 2 * $noise)
         }
-        $values[$i] = $v + 2 * $noise
+        $series.Add($values)
     }
     $incidents = switch -Wildcard ($Name) {
         { $_ -like 'newnormal*' -or $_ -like 'newshape*' } { [pscustomobject]@{ Start = $onset; End = $onset + $rowsPerDay } }
@@ -111,26 +141,40 @@ function New-OperationsSeries([string] $Name, [int] $RunSeed) {
             [pscustomobject]@{ Start = $onset; End = $onset + $incidentRows + $window }
             [pscustomobject]@{ Start = $repeat; End = $repeat + $incidentRows + $window }
         }
+        'fleet-incident' { [pscustomobject]@{ Start = $onset; End = $onset + $incidentRows + $window; Host = $names[$IncidentHost - 1] } }
     }
-    [pscustomobject]@{ Values = $values; Later = $later; Onset = $onset; Incidents = @($incidents) }
+    [pscustomobject]@{ Series = $series; Names = $names; Later = $later; Onset = $onset; Incidents = @($incidents) }
 }
 
 function Get-OperationsRow($Series, [int] $From, [int] $To) {
+    $fleet = $Series.Names.Count -gt 1
     for ($i = [Math]::Max(0, $From); $i -lt $To; $i++) {
         $time = $start.AddMinutes($i * $StepMinutes).ToString('yyyy-MM-ddTHH:mm:ss', $inv)
-        $row = [ordered]@{ timestamp = $time; value = [Math]::Round($Series.Values[$i], 3) }
-        if ($ClockCopy) { $row.clock = $time }
-        [pscustomobject]$row
+        for ($h = 0; $h -lt $Series.Names.Count; $h++) {
+            $row = [ordered]@{ timestamp = $time }
+            if ($fleet) { $row.host = $Series.Names[$h] }
+            $row.value = [Math]::Round($Series.Series[$h][$i], 3)
+            if ($ClockCopy) { $row.clock = $time }
+            [pscustomobject]$row
+        }
     }
 }
 
-function New-TrainedModel($Rows, [int] $RunSeed) {
+function New-TrainedModel($Rows, [int] $RunSeed, [bool] $Fleet) {
     # Not given: New-Autoencoder's default, which decides from the training rows (so the switch is passed only when given).
     $calendar = $script:timeFeaturesGiven ? @{ TimeFeatures = [bool]$TimeFeatures } : @{}
-    $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar
-    $Rows | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+    $group = $Fleet ? @{ GroupBy = 'host' } : @{}
+    $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar @group
+    # The gate's verbose note (-TimeFeatures not given) says its R/N.
+    $budget = $Epochs ? @{ Epochs = $Epochs } : @{}
+    $notes = @($Rows | Invoke-AutoencoderTraining -Model $m -ThreadCount 1 @budget -WarningAction SilentlyContinue -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Calendar of *' })
+    $ratio = $notes.Count -and $notes[0].Message -match 'R/N (-?[\d.]+|NaN)' ? " $($Matches[1])" : ''
+    # Whether each trained model has the calendar (the gate's decision when -TimeFeatures is not given), and its R/N.
+    $script:calendars.Add(($m.TimeFeatures ? 'on' : 'off') + $ratio)
     $m
 }
+$job = $PSBoundParameters.ContainsKey('ProbabilityThreshold') ? @{ ProbabilityThreshold = $ProbabilityThreshold } : @{}
 
 $results = foreach ($name in $Scenario) {
     foreach ($runSeed in $Seed) {
@@ -140,14 +184,16 @@ $results = foreach ($name in $Scenario) {
         if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
         $null = New-Item -ItemType Directory -Path (Join-Path $dir 'exports')
         $modelPath = Join-Path $dir 'model.aemodel'
-        $m = New-TrainedModel (Get-OperationsRow $s 0 $s.Later) $runSeed
+        $fleet = $s.Names.Count -gt 1
+        $script:calendars = [System.Collections.Generic.List[string]]::new()
+        $m = New-TrainedModel (Get-OperationsRow $s 0 $s.Later) $runSeed $fleet
         Export-Autoencoder -Model $m -Path $modelPath -Force
         $deployDay = [int][Math]::Floor(($s.Onset - $s.Later) / $rowsPerDay)
         for ($d = 0; $d -lt $ScoredDays; $d++) {
             $from = $s.Later + $d * $rowsPerDay
             $end = $from + $rowsPerDay
             Get-OperationsRow $s $from $end | Export-Csv -Path (Join-Path $dir ('exports/day-{0:00}.csv' -f $d)) -NoTypeInformation -UseQuotes Never
-            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path (Join-Path $dir 'exports/*.csv') -OutputPath (Join-Path $dir 'scored.csv') -ThreadCount 1 -WarningAction SilentlyContinue
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path (Join-Path $dir 'exports/*.csv') -OutputPath (Join-Path $dir 'scored.csv') -ThreadCount 1 -WarningAction SilentlyContinue @job
             # What the operator does at the end of the day.
             if ($name -like '*-recipe' -and $d -eq $deployDay + 1) {
                 Get-OperationsRow $s $s.Onset $end | Invoke-AutoencoderTraining -Model $m -Incremental -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
@@ -155,39 +201,43 @@ $results = foreach ($name in $Scenario) {
             }
             if ($name -like '*-retrain' -or $name -in 'retrain-incident', 'retrain-long') {
                 if (($d + 1) % 7 -eq 0 -and $d -lt $ScoredDays - 1) {
-                    $m = New-TrainedModel (Get-OperationsRow $s ($end - 14 * $rowsPerDay) $end) $runSeed
+                    $m = New-TrainedModel (Get-OperationsRow $s ($end - 14 * $rowsPerDay) $end) $runSeed $fleet
                     Export-Autoencoder -Model $m -Path $modelPath -Force
                 }
             }
         }
-        $alerts = @(Import-Csv (Join-Path $dir 'scored.csv') | Where-Object IsAlert -eq 'True' |
-                ForEach-Object { [int](([datetime]::Parse($_.timestamp, $inv) - $start).TotalMinutes / $StepMinutes) })
+        # Each page as its row (time step) and host ('' for one series): an incident counts only on its own host.
+        $paged = @(Import-Csv (Join-Path $dir 'scored.csv') | Where-Object IsAlert -eq 'True' | ForEach-Object {
+                [pscustomobject]@{ Row = [int](([datetime]::Parse($_.timestamp, $inv) - $start).TotalMinutes / $StepMinutes); Host = $fleet ? $_.host : '' } })
+        $alerts = @($paged | ForEach-Object Row)
+        $inIncident = { param($a, $inc) $a.Row -ge $inc.Start -and $a.Row -lt $inc.End -and (-not $inc.Host -or $inc.Host -eq $a.Host) }
         $weeks = [int][Math]::Ceiling($ScoredDays / 7)
         $perWeek = foreach ($w in 0..($weeks - 1)) {
             @($alerts | Where-Object { $_ -ge $s.Later + $w * 7 * $rowsPerDay -and $_ -lt $s.Later + ($w + 1) * 7 * $rowsPerDay }).Count
         }
-        $perIncident = foreach ($inc in $s.Incidents) { @($alerts | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End }).Count }
-        $other = @($alerts | Where-Object { $a = $_; -not @($s.Incidents | Where-Object { $a -ge $_.Start -and $a -lt $_.End }).Count })
+        $perIncident = foreach ($inc in $s.Incidents) { @($paged | Where-Object { & $inIncident $_ $inc }).Count }
+        $other = @($paged | Where-Object { $a = $_; -not @($s.Incidents | Where-Object { & $inIncident $a $_ }).Count })
         $r = [pscustomobject]@{
             Scenario = $name; Seed = $runSeed; Pages = $alerts.Count; PerWeek = $perWeek -join '/'; PerIncident = $perIncident -join '/'
-            Other = $other.Count; AlertDays = ($alerts | ForEach-Object { (($_ - $s.Later) / $rowsPerDay).ToString('0.00', $inv) }) -join ' '
+            Other = $other.Count; Calendar = $script:calendars -join '/'
+            AlertDays = ($paged | ForEach-Object { (($_.Row - $s.Later) / $rowsPerDay).ToString('0.00', $inv) + ($_.Host ? ":$($_.Host)" : '') }) -join ' '
             Seconds = [int]$clock.Elapsed.TotalSeconds
         }
-        Write-Host ('{0,-18} seed {1}: {2} pages, per week {3}, per incident [{4}], other {5}; at scored day {6}' -f
-            $r.Scenario, $r.Seed, $r.Pages, $r.PerWeek, $r.PerIncident, $r.Other, $r.AlertDays)
+        Write-Host ('{0,-18} seed {1}: {2} pages, per week {3}, per incident [{4}], other {5}, calendar {6}; at scored day {7}' -f
+            $r.Scenario, $r.Seed, $r.Pages, $r.PerWeek, $r.PerIncident, $r.Other, $r.Calendar, $r.AlertDays)
         $r
     }
 }
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy)."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
 ''
-'| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) |'
-'|---|---|---|---:|'
+'| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) | Calendar (each model) |'
+'|---|---|---|---:|---|'
 foreach ($group in $results | Group-Object Scenario) {
     $runs = @($group.Group)
     $weeks = @($runs | ForEach-Object PerWeek) -join ', '
     $caught = @($runs | ForEach-Object { $_.PerIncident ? $_.PerIncident : '-' }) -join ', '
-    '| {0} | {1} | {2} | {3} |' -f $group.Name, $weeks, $caught, ($runs | Measure-Object Other -Sum).Sum
+    '| {0} | {1} | {2} | {3} | {4} |' -f $group.Name, $weeks, $caught, ($runs | Measure-Object Other -Sum).Sum, (@($runs | ForEach-Object Calendar) -join ', ')
 }
