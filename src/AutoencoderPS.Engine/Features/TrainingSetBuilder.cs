@@ -142,8 +142,7 @@ namespace AutoencoderPS.Engine.Features
         /// one whose numbers fall on more than one training row in a hundred (the rule's resets) was a gauge that rose
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
         /// <para>weekGate: the calendar of the window's time (<see cref="FeatureSchema.WindowTime"/>) is provisional (-TimeFeatures not given):
-        /// kept only when all the training rows' week has a shape (<see cref="WeekShape"/>, after counters became rates; each group of
-        /// <paramref name="keys"/> in its own noise), else
+        /// kept only when all the training rows' week has a shape (<see cref="WeekShape"/>, after counters became rates), else
         /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>.</para>
         /// </remarks>
         public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null, bool weekGate = false)
@@ -172,7 +171,7 @@ namespace AutoencoderPS.Engine.Features
                 if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { }, leftOutBefore);
             }
             // The gate reads the calendar's own times (the clock time as written) and the features as the model reads them.
-            WeekShape? gate = weekGate && roles.WindowTime != null ? CalendarGate(keys) : null;
+            WeekShape? gate = weekGate && roles.WindowTime != null ? CalendarGate() : null;
             int dropped = weekGate && roles.WindowTime != null && gate is not { On: true } ? roles.IndexOf(roles.WindowTime) : -1;
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
@@ -213,17 +212,15 @@ namespace AutoencoderPS.Engine.Features
             return new TrainingSet(schema, inputs, imputed, notCounters, gate);
         }
 
-        // The week-shape gate on every kept row: each numeric feature (a counter's rate) against the calendar's time, each
-        // group (the rows' keys; without them, one) in its own noise.
-        private WeekShape? CalendarGate(IReadOnlyList<WindowKey>? keys)
+        // The week-shape gate on every kept row: each numeric feature (a counter's rate) against the calendar's time.
+        private WeekShape? CalendarGate()
         {
             int time = roles.IndexOf(roles.WindowTime!);
-            var timed = Enumerable.Range(0, rows.Count).Where(r => !double.IsNaN(rows[r][time])).ToArray();
-            var times = timed.Select(r => new DateTime(SlotAsTicks(rows[r][time]))).ToArray();
-            var groups = keys == null ? null : timed.Select(r => keys[r].Group).ToArray();
+            var timed = rows.Where(r => !double.IsNaN(r[time])).ToArray();
+            var times = timed.Select(r => new DateTime(SlotAsTicks(r[time]))).ToArray();
             return WeekShape.Decide(Enumerable.Range(0, roles.Count)
                 .Where(i => roles.Columns[i].Role == ColumnRole.Numeric)
-                .Select(i => (roles.Columns[i].Name, (IReadOnlyList<DateTime>)times, (IReadOnlyList<double>)timed.Select(r => rows[r][i]).ToArray())), groups);
+                .Select(i => (roles.Columns[i].Name, (IReadOnlyList<DateTime>)times, (IReadOnlyList<double>)timed.Select(r => r[i]).ToArray())));
         }
 
         // Columns inferred as counters whose training rows say otherwise (Build): read as levels.
