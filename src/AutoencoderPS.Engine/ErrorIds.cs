@@ -286,6 +286,10 @@ namespace AutoencoderPS.Engine
         public const string LogIntervalMismatch = "LogIntervalMismatch";
         /// <summary>A log record's -Measure value is not a number.</summary>
         public const string InvalidLogMeasure = "InvalidLogMeasure";
+        /// <summary>A long export's measurement has the time, group and metric of the one before it, with another value.</summary>
+        public const string MetricSampleConflict = "MetricSampleConflict";
+        /// <summary>A long export's metric would make a column of the name of another column of the windows.</summary>
+        public const string MetricColumnTaken = "MetricColumnTaken";
 
         // ---- Scheduled tasks ----
         /// <summary>The task name has characters a crontab comment or task name can't hold.</summary>

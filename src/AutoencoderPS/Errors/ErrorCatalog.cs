@@ -157,6 +157,8 @@ namespace AutoencoderPS.Errors
             [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
             [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
+            [MetricSampleConflict] = ErrorCategory.InvalidData,
+            [MetricColumnTaken] = ErrorCategory.InvalidArgument,
 
             // Scheduled tasks
             [InvalidTaskName] = ErrorCategory.InvalidArgument,
