@@ -81,6 +81,27 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         @($db | Where-Object { $null -ne $_.cpu }).Count | Should -Be 0
     }
 
+    It 'warns when a row model is trained on a long export as it is, with the pivot that reads it, which then trains' {
+        $path = Join-Path $TestDrive 'perf.csv'
+        ConvertTo-AzurePerfCsv $sample | Set-Content -LiteralPath $path
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+
+        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
+        $told.Count | Should -Be 1
+        "$($told[0])" | Should -Match "'CounterValue' holds the value of the metric named in 'CounterName'"
+        $pivot = [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim()
+        $pivot | Should -Be "ConvertTo-LogWindow -TimeProperty 'TimeGenerated [UTC]' -Interval 00:05:00 -GroupBy Computer -MetricProperty CounterName -ValueProperty CounterValue"
+
+        # The pivot as said, on the same file: one row per time and computer, a column per counter, and no such warning.
+        $rows = @(Import-Csv -LiteralPath $path | & ([scriptblock]::Create("`$input | $pivot -TimeZone UTC")))
+        $rows.Count | Should -Be (288 * 3)
+        $pivoted = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $rows | Invoke-AutoencoderTraining -Model $pivoted -Epochs 1 -ThreadCount 1 -WarningVariable again -WarningAction SilentlyContinue | Out-Null
+        @($again | Where-Object { "$_" -like '*long export*' }).Count | Should -Be 0
+        $pivoted.Features | Should -Contain 'cpu'
+    }
+
     It 'refuses a metric named as another column of the windows' {
         $records = [pscustomobject]@{ time = '2026-11-02T00:00:00Z'; instance = 'web01'; metric = 'EventCount'; value = '1' }
         { $records | ConvertTo-LogWindow @pivot -ErrorAction Stop } | Should -Throw -ErrorId 'MetricColumnTaken,*'
