@@ -126,19 +126,18 @@ function ConvertTo-ZabbixHistoryCsv {
     <#
     .SYNOPSIS
         Zabbix's history table as exported: itemid,clock,value,ns (epoch seconds and their nanoseconds). The items
-        (itemid -> host, key) come separately, as -ItemTable returns them.
+        (itemid, host, key_) come separately, as Get-ZabbixItem returns them.
     #>
-    param([object[]] $Sample, [hashtable] $ItemTable)
+    param([object[]] $Sample, [object[]] $Item)
+    $ids = @{}
+    foreach ($i in $Item) { $ids["$($i.host) $($i.key_)"] = $i.itemid }
     'itemid,clock,value,ns'
-    foreach ($s in $Sample) {
-        $id = $ItemTable.GetEnumerator() | Where-Object { $_.Value.host -eq $s.host -and $_.Value.key -eq $s.metric } | ForEach-Object Key
-        "$id,$(([datetimeoffset]$s.time).ToUnixTimeSeconds()),$($s.value),$(123456789)"
-    }
+    $random = [System.Random]::new(7)
+    foreach ($s in $Sample) { "$($ids["$($s.host) $($s.metric)"]),$(([datetimeoffset]$s.time).ToUnixTimeSeconds()),$($s.value),$($random.Next(0, 1000000000))" }
 }
 
-function Get-ZabbixItemTable {
-    $table = @{}
+# The items of the hosts' metrics, as Zabbix's item list (itemid, host, key_).
+function Get-ZabbixItem {
     $id = 28000
-    foreach ($h in 'web01', 'web02', 'db01') { foreach ($k in 'requests', 'cpu', 'latency_ms', 'mem_pct') { $table[[string]$id++] = @{ host = $h; key = $k } } }
-    $table
+    foreach ($h in 'web01', 'web02', 'db01') { foreach ($k in 'requests', 'cpu', 'latency_ms', 'mem_pct') { [pscustomobject]@{ itemid = [string]$id++; host = $h; key_ = $k } } }
 }
