@@ -102,6 +102,18 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $pivoted.Features | Should -Contain 'cpu'
     }
 
+    It 'stops, naming the properties that may tell the series apart, when records of several hosts meet without -GroupBy' {
+        $records = $sample | Select-Object time, host, metric, value
+        $err = $null
+        try { $records | ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -MetricProperty metric -ValueProperty value -ErrorAction SilentlyContinue -ErrorVariable each | Out-Null }
+        catch { $err = $_ }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'MetricSampleConflict,*'
+        "$err" | Should -BeLike "Stopped after 10 records*several series*-GroupBy*'host'*"
+        $each.Count | Should -Be 11 # the 10 conflicts, and the error that stopped
+    }
+
     It 'refuses a metric named as another column of the windows' {
         $records = [pscustomobject]@{ time = '2026-11-02T00:00:00Z'; instance = 'web01'; metric = 'EventCount'; value = '1' }
         { $records | ConvertTo-LogWindow @pivot -ErrorAction Stop } | Should -Throw -ErrorId 'MetricColumnTaken,*'

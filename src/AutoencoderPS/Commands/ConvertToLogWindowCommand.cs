@@ -54,6 +54,9 @@ namespace AutoencoderPS.Commands
         // With a pivot: the model's metrics (its features that no other column of the windows makes), records whose value is empty.
         private IEnumerable<string>? knownMetrics;
         private long emptyValues;
+        // Measurements left out as a second value of one series at one time; many are series that -GroupBy does not tell apart.
+        private long conflicts;
+        private const int MaxConflicts = 10;
         private bool Pivot => MetricProperty.Length > 0;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -313,6 +316,20 @@ namespace AutoencoderPS.Commands
                         $"'{Text(InputValue(record, ValueProperty!))}' in property '{ValueProperty}', and an earlier record of the same metric, time" +
                         $"{(GroupBy != null ? " and group" : "")} has {earlier!.Value.ToString("R", CultureInfo.InvariantCulture)}: the earlier value is kept and this record left out.",
                         "Two sources write one series (tell them apart with -GroupBy or -MetricProperty), or the export holds two queries of it: keep one.", input));
+                    // Several series in one (the hosts of an export without -GroupBy): every record past the first series' is
+                    // a conflict, thousands of errors for one mistake. Said once, and the call stops.
+                    if (++conflicts >= MaxConflicts && conflicts * 10 > rowsRead + 1)
+                    {
+                        var keys = new HashSet<string>(MetricProperty.Append(TimeProperty).Append(ValueProperty!), StringComparer.OrdinalIgnoreCase);
+                        if (GroupBy != null) keys.Add(GroupBy);
+                        var candidates = record.ColumnNames.Where(c => !keys.Contains(c)).Select(c => $"'{c}'").ToArray();
+                        ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricSampleConflict,
+                            $"Stopped after {conflicts} records that had the time and metric of an earlier record with another value ({conflicts} of the first {rowsRead + 1} records): " +
+                            $"the records hold several series (hosts, instances, sources) that {(GroupBy == null ? "no -GroupBy tells" : $"-GroupBy '{GroupBy}' does not tell")} apart. " +
+                            (candidates.Length > 0 ? $"Give -GroupBy the property that names the series (of {string.Join(", ", candidates)}), or add it to -MetricProperty (a column per metric and series)."
+                                : "Give -GroupBy the property that names the series, or add it to -MetricProperty (a column per metric and series).")),
+                            ErrorIds.MetricSampleConflict, input));
+                    }
                     break;
             }
             rowsRead++;
