@@ -61,6 +61,24 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void InfluxDbTablesAreToldByTheirColumnsAlsoWhenTheFirstRowsAreOneSeries()
+        {
+            // influx query --raw writes one table (series) after another: the first 1,000 rows are one host's one field.
+            var rows = Samples(400, TimeSpan.FromMinutes(5)).OrderBy(s => s.Host, StringComparer.Ordinal).ThenBy(s => s.Metric).ThenBy(s => s.Time)
+                .Take(1000).Select(s => (IRecord)new TestRecord(("H1", ""), ("result", ""), ("table", "0"),
+                    ("_start", "2026-11-02T00:00:00Z"), ("_stop", "2026-11-05T00:00:00Z"),
+                    // A collector's clock: each time a fraction of a second past its step, so no two series' times meet.
+                    ("_time", s.Time.AddMilliseconds((int)(s.Value * 131) % 997).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)), ("_value", s.Value.ToString(CultureInfo.InvariantCulture)),
+                    ("_field", Metrics[s.Metric]), ("_measurement", "system"), ("host", s.Host))).ToList();
+            // A table's own header, read as a record (Import-Csv of the whole file): its time is no time, and the rest are told.
+            rows.Insert(500, new TestRecord(("H1", ""), ("result", "result"), ("table", "table"), ("_start", "_start"), ("_stop", "_stop"),
+                ("_time", "_time"), ("_value", "_value"), ("_field", "_field"), ("_measurement", "_measurement"), ("host", "host")));
+
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty _time -Interval 00:05:00 -GroupBy host -MetricProperty _measurement, _field -ValueProperty _value",
+                Describe(rows), StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void WideRowsOfSeveralHostsAndOneSeriesOfValuesAreNoLongExport()
         {
             // Several hosts at each time, a column per metric: rows share times, and no column holds "the value".
