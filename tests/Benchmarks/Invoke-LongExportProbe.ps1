@@ -13,6 +13,8 @@
       pivoted week and scores the 8th day pivoted with -Model (-Start/-End: the silent host's hour is rows of
       EventCount 0). An incident is caught when an alert (IsAlert) of its host falls in it or the hour after it; every
       other alert is false.
+    - A row model (New-Autoencoder, the defaults) on the same pivoted rows: the rows flagged in each incident's hour and
+      outside them.
     - Straight in: a row model trained on the records as they are (time, metric, instance, value: the metric a
       category, the value one column of every metric), scoring the 8th day's records. Counts the records flagged in
       each incident and outside them.
@@ -101,6 +103,12 @@ foreach ($s in $Seed) {
     }
     $falseAlerts = @($alerts | Where-Object { $a = $_; -not ($incidents | Where-Object { $a.host -eq $_.Host -and $a.IntervalStart.UtcDateTime -ge $_.From -and $a.IntervalStart.UtcDateTime -lt $_.From.AddHours(2) }) })
 
+    # A row model on the pivoted rows (no window): rows flagged in each incident's hour and outside them.
+    $pivotedRow = New-Autoencoder -Seed $s
+    $train | ConvertTo-LogWindow @window | Invoke-AutoencoderTraining -Model $pivotedRow -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
+    $rowFlags = @($test | ConvertTo-LogWindow @window -Model $pivotedRow @day | Test-Anomaly -Model $pivotedRow -ThreadCount 1 -WarningAction SilentlyContinue | Where-Object IsAnomaly)
+    $rowIn = foreach ($i in $incidents) { @($rowFlags | Where-Object { $_.host -eq $i.Host -and $_.IntervalStart.UtcDateTime -ge $i.From -and $_.IntervalStart.UtcDateTime -lt $i.From.AddHours(1) }).Count }
+
     # Straight in: the records as a row model reads them.
     $rowModel = New-Autoencoder -Seed $s
     $train | Select-Object @{ n = 'timestamp'; e = { ([datetimeoffset]$_.time).ToUnixTimeSeconds() } }, metric, @{ n = 'instance'; e = { $_.host } }, value |
@@ -116,6 +124,7 @@ foreach ($s in $Seed) {
         AlertsInIncident = $caught -join '/'
         FalseAlerts      = $falseAlerts.Count
         FalseAt          = ($falseAlerts | ForEach-Object { '{0:HH:mm} {1}' -f $_.IntervalStart.UtcDateTime, $_.host }) -join ', '
+        PivotedRowModel  = "$($rowIn -join '/') of 12/12/12 rows in incidents, $($rowFlags.Count - ($rowIn | Measure-Object -Sum).Sum) outside (of 864)"
         StraightFlagged  = "$($inIncident -join '/') in incidents, $($flagged.Count - ($inIncident | Measure-Object -Sum).Sum) outside (of $($test.Count))"
         StraightWarned   = @($straightWarnings | Where-Object { "$_" -like '*long export*' -or "$_" -like '*one measurement per*' }).Count -gt 0
     }
