@@ -114,6 +114,16 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $each.Count | Should -Be 11 # the 10 conflicts, and the error that stopped
     }
 
+    It 'warns when most windows are empty, an -Interval shorter than the export''s step' {
+        $records = $sample | Select-Object time, @{ n = 'instance'; e = { $_.host } }, metric, value
+        $rows = @($records | ConvertTo-LogWindow @pivot -Interval 00:01:00 -WarningVariable warned -WarningAction SilentlyContinue)
+
+        $rows.Count | Should -Be ((288 * 5 - 4) * 3)
+        @($warned | Where-Object { "$_" -like '*3,444 of the 4,308 windows have no record*-Interval 00:01:00*step*' }).Count | Should -Be 1
+        $records | ConvertTo-LogWindow @pivot -WarningVariable fine -WarningAction SilentlyContinue | Out-Null
+        $fine | Should -BeNullOrEmpty
+    }
+
     It 'refuses a metric named as another column of the windows' {
         $records = [pscustomobject]@{ time = '2026-11-02T00:00:00Z'; instance = 'web01'; metric = 'EventCount'; value = '1' }
         { $records | ConvertTo-LogWindow @pivot -ErrorAction Stop } | Should -Throw -ErrorId 'MetricColumnTaken,*'

@@ -329,6 +329,9 @@ namespace AutoencoderPS.Engine.Logs
             return LogRecordOutcome.Added;
         }
 
+        /// <summary>Of <see cref="RowCount"/>, the rows with at least one record.</summary>
+        public long FilledRowCount => cells.Count;
+
         /// <summary>Number of rows <see cref="GetWindows"/> will produce.</summary>
         public long RowCount
         {

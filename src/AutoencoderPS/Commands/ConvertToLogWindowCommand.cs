@@ -383,6 +383,11 @@ namespace AutoencoderPS.Commands
                     ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricColumnTaken,
                         $"The metric '{clash}' (of -MetricProperty {string.Join(", ", MetricProperty)}) would be a column of the same name as another column of the windows. " +
                         "Rename it on the way in (Select-Object with a calculated property), or leave the other column out."), ErrorIds.MetricColumnTaken, clash));
+                // Metrics come at a step: windows shorter than it are mostly empty, and a model learns rows of nothing.
+                long rowsOut = aggregator.RowCount, empty = rowsOut - aggregator.FilledRowCount;
+                if (rowsOut >= 10 && empty * 2 > rowsOut)
+                    WriteWarning($"{empty:N0} of the {rowsOut:N0} windows have no record: is -Interval {Interval} shorter than the export's step (the time between " +
+                        "a series' records)? Give -Interval that step, or a multiple of it; a model learns nothing from empty rows.");
                 if (Model == null && metricColumns.Count > LogWindowAggregator.ManyValueColumns)
                     WriteWarning($"-MetricProperty names {metricColumns.Count} metrics, a column each: does it hold the metric's name, or an id of each series? " +
                         "Give the property that names the metric, and the one that tells the series apart as -GroupBy.");
