@@ -124,8 +124,10 @@ namespace AutoencoderPS.Engine
         public const string InputFileNotFound = "InputFileNotFound";
         /// <summary>An input path is not on the file system.</summary>
         public const string InputPathNotFileSystem = "InputPathNotFileSystem";
-        /// <summary>The piped rows are files (Get-ChildItem *.csv | ...), whose properties are no data: they go to -Path or -LiteralPath.</summary>
+        /// <summary>A file piped after rows, or with -LiteralPath named: a command reads either rows or files from the pipeline.</summary>
         public const string PipedFileNotRow = "PipedFileNotRow";
+        /// <summary>A row piped with file-only parameters (-OutputPath, -Delimiter, ...), or after files: it is not read as the file its PSPath names.</summary>
+        public const string PipedRowNotFile = "PipedRowNotFile";
         /// <summary>An input file can't be read.</summary>
         public const string InputFileUnreadable = "InputFileUnreadable";
         /// <summary>An input file became shorter while it was read.</summary>
@@ -154,6 +156,8 @@ namespace AutoencoderPS.Engine
         public const string OutputFileExists = "OutputFileExists";
         /// <summary>The scored file could not be written.</summary>
         public const string OutputFileWriteFailed = "OutputFileWriteFailed";
+        /// <summary>A file to write (scored rows, a model, a report) is read-only and -Force was not given.</summary>
+        public const string OutputFileReadOnly = "OutputFileReadOnly";
         /// <summary>No row could be scored.</summary>
         public const string NoRowsScored = "NoRowsScored";
         /// <summary>Too many rows failed in a row: the input is probably not what the model expects.</summary>
@@ -286,6 +290,8 @@ namespace AutoencoderPS.Engine
         public const string LogIntervalMismatch = "LogIntervalMismatch";
         /// <summary>A log record's -Measure value is not a number.</summary>
         public const string InvalidLogMeasure = "InvalidLogMeasure";
+        /// <summary>A log record of an interval already written (records in time order are windowed as they come): not counted.</summary>
+        public const string LogRecordLate = "LogRecordLate";
         /// <summary>A long export's measurement has the time, group and metric of the one before it, with another value.</summary>
         public const string MetricSampleConflict = "MetricSampleConflict";
         /// <summary>A long export's metric would make a column of the name of another column of the windows.</summary>

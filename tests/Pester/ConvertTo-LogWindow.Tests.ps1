@@ -321,7 +321,8 @@ $w = @($instants | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start
             $windows | Invoke-AutoencoderTraining -Model $model -Epochs 2 -ThreadCount 1 | Out-Null
 
             $score = @(New-LogExport -Minutes 30 -Seed 2)
-            $score += [pscustomobject]@{ TimeCreated = '2026-01-05 00:05:00'; Level = 'Critical'; EventId = '1102'; duration_ms = '1' }
+            # In time order: the windows are written as the records pass them (a record of one written already would not count).
+            $score = @($score + [pscustomobject]@{ TimeCreated = '2026-01-05 00:05:00'; Level = 'Critical'; EventId = '1102'; duration_ms = '1' } | Sort-Object TimeCreated)
             $w = @($score | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:10:00' -CountBy Level, EventId -Model $model)
             @($w[0].PSObject.Properties.Name) | Should -Be @('IntervalStart', 'EventCount', 'Level=Information', 'Level=Warning', 'Level=(other)', 'EventId=4624', 'EventId=4625', 'EventId=(other)')
             $first = @($score | Where-Object { $_.TimeCreated -lt '2026-01-05 00:10' })
@@ -623,5 +624,97 @@ $w = @($instants | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start
             @($flagged | Where-Object { $_ -notin $expected }).Count | Should -BeLessOrEqual 1
             ($scored | Where-Object { $_.IntervalStart -eq [datetime]'2026-01-08 10:00' }).'Level=(other)' | Should -Be 15
         }
+    }
+}
+
+Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
+    BeforeAll {
+        $script:log = @(New-LogExport -Minutes 60 -Seed 5)
+        $script:sorted = @($log | Sort-Object { [datetime]::Parse($_.TimeCreated, [cultureinfo]::InvariantCulture) })
+        function Get-Order {
+            # The order of reading and writing: "in <n>" as record n goes in, "out <time>" as a window comes out.
+            param([object[]] $Records, [hashtable] $Options)
+            $events = [System.Collections.Generic.List[string]]::new()
+            & { $n = 0; foreach ($r in $Records) { $n++; $events.Add("in $n"); $r } } |
+                ConvertTo-LogWindow @Options | ForEach-Object { $events.Add("out $($_.IntervalStart.ToString('HH:mm'))") }
+            $events
+        }
+    }
+
+    It 'writes a window of records in time order once the input is an interval past its end (no -CountBy: columns known)' {
+        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; Measure = 'duration_ms' })
+        $firstOut = [array]::IndexOf($order, 'out 00:00')
+        $firstOut | Should -BeGreaterThan 0
+        $firstOut | Should -BeLessThan ($order.Count / 3) -Because 'the 00:00 window leaves once the records reach 00:10, a sixth of the hour'
+        @($order | Where-Object { $_ -like 'out *' }) | Should -HaveCount 12
+    }
+
+    It 'writes the same windows from records in time order, newest first and shuffled (<Name>)' -ForEach @(
+        @{ Name = 'row model of counts'; Options = @{ CountBy = 'Level' } }
+        @{ Name = 'measures only'; Options = @{ Measure = 'duration_ms' } }
+    ) {
+        $common = @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00' } + $Options
+        $inOrder = $sorted | ConvertTo-LogWindow @common | ConvertTo-Csv
+        $newestFirst = $sorted[($sorted.Count - 1)..0] | ConvertTo-LogWindow @common | ConvertTo-Csv
+        $shuffled = $sorted | Get-Random -Count $sorted.Count -SetSeed 7 | ConvertTo-LogWindow @common | ConvertTo-Csv
+        $newestFirst | Should -Be $inOrder
+        $shuffled | Should -Be $inOrder
+    }
+
+    It 'streams with -Model (its count columns and groups known), with the windows of held input' {
+        $window = @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; CountBy = 'Level'; GroupBy = 'EventId' }
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        $sorted | ConvertTo-LogWindow @window | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
+        $order = @(Get-Order $sorted ($window + @{ Model = $model }))
+        [array]::IndexOf($order, 'out 00:00') | Should -BeLessThan ($order.Count / 3)
+        $streamed = $sorted | ConvertTo-LogWindow @window -Model $model | ConvertTo-Csv
+        $held = $sorted[($sorted.Count - 1)..0] | ConvertTo-LogWindow @window -Model $model | ConvertTo-Csv
+        $held | Should -Be $streamed
+    }
+
+    It 'holds every window to the end when the columns come from the records (-CountBy without -Model)' {
+        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; CountBy = 'Level' })
+        [array]::IndexOf($order, 'out 00:00') | Should -BeGreaterThan ([array]::IndexOf($order, "in $($sorted.Count)"))
+    }
+
+    It 'a record of a window already written is a LogRecordLate error naming it, and is not counted; the others are' {
+        $records = @(
+            [pscustomobject]@{ T = '2026-01-05 00:01:00' }
+            [pscustomobject]@{ T = '2026-01-05 00:11:00' }   # closes 00:00-00:05
+            [pscustomobject]@{ T = '2026-01-05 00:02:00' }   # late: its window is written
+            [pscustomobject]@{ T = '2026-01-05 00:07:00' }   # one interval late: counted
+        )
+        $errs = $null
+        $windows = @($records | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue)
+        $windows.EventCount | Should -Be @(1, 1, 1)
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'LogRecordLate,*'
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        [object]::ReferenceEquals($errs[0].TargetObject, $records[2]) | Should -BeTrue
+        $errs[0].Exception.Message | Should -BeLike "Row 3: property 'T' has the value '2026-01-05 00:02:00', in an interval already written*"
+        $warned | Should -HaveCount 1
+        $warned[0].Message | Should -BeLike '1 record(s) came after their interval was written*Sort-Object T*'
+    }
+
+    It 'shows windows as a table: start, group, events, the counts that are not zero, the means' {
+        $text = $sorted | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval 00:05:00 -CountBy Level -GroupBy EventId -Measure duration_ms |
+            Select-Object -First 2 | Out-String -Width 200
+        $text | Should -Match 'IntervalStart\s+Group\s+EventCount\s+Counts\s+Mean'
+        $text | Should -Match '\b4624\b'
+        $text | Should -Match 'Level=\w+ \d+'
+        $text | Should -Match 'duration_ms \d'
+    }
+}
+
+Describe 'ConvertTo-LogWindow on logs joined one after another' {
+    It 'stops with one LogRecordLate error after 100 late records in a row, saying to sort them' {
+        $first = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web01' } }
+        $second = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web02' } }
+        $thrown = $null
+        try { $first + $second | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -ErrorAction SilentlyContinue | Out-Null } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'LogRecordLate,*'
+        $thrown.Exception.Message | Should -BeLike 'Stopped after 100 records in a row came after their interval was written*Sort-Object T*'
+        # Sorted, every record counts.
+        ($first + $second | Sort-Object T | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 | Measure-Object EventCount -Sum).Sum | Should -Be 600
     }
 }

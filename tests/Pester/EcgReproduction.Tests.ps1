@@ -38,8 +38,8 @@ BeforeAll {
 
         # Train only on normal training beats.
         $script:m = New-Autoencoder -HiddenLayer 32, 16, 8 -Activation Relu -OutputActivation Sigmoid -ExcludeFeature label -Seed 1
-        $script:epochs = @($trainNormal | Invoke-AutoencoderTraining -Model $m -Epochs 20 -BatchSize 512 -LearningRate 0.001 `
-                -Loss Mae -Scaling GlobalMinMax -ErrorWeighting None -ThresholdMethod MeanStd -ThresholdValue 1 -ThreadCount 1)
+        $script:epochs = @(($trainNormal | Invoke-AutoencoderTraining -Model $m -Epochs 20 -BatchSize 512 -LearningRate 0.001 `
+                -Loss Mae -Scaling GlobalMinMax -ErrorWeighting None -ThresholdMethod MeanStd -ThresholdValue 1 -ThreadCount 1).EpochResults)
 
         # Score both classes of the held-out beats; label 0 (abnormal) is the anomaly class.
         $script:metrics = $test | Test-Anomaly -Model $m | Measure-AnomalyDetection -LabelProperty label -AnomalyLabel 0

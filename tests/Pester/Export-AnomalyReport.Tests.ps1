@@ -196,6 +196,20 @@ Describe 'Export-AnomalyReport' {
         Get-Content -LiteralPath $path -Raw | Should -Match '^<!DOCTYPE html>'
     }
 
+    It 'replaces a read-only file only with -Force (OutputFileReadOnly), as Export-Csv does' {
+        $path = Join-Path $TestDrive 'read-only.html'
+        Set-Content -LiteralPath $path -Value 'old'
+        Set-ItemProperty -LiteralPath $path -Name IsReadOnly -Value $true
+        try {
+            { $scored | Export-AnomalyReport -Model $m -Path $path } |
+                Should -Throw -ErrorId 'OutputFileReadOnly,AutoencoderPS.Commands.ExportAnomalyReportCommand'
+            (Get-Content -LiteralPath $path -Raw).Trim() | Should -Be 'old'
+            $scored | Export-AnomalyReport -Model $m -Path $path -Force
+            Get-Content -LiteralPath $path -Raw | Should -Match '^<!DOCTYPE html>'
+        }
+        finally { Set-ItemProperty -LiteralPath $path -Name IsReadOnly -Value $false }
+    }
+
     It 'refuses an untrained model and a missing folder' {
         { $scored | Export-AnomalyReport -Model (New-Autoencoder) -Path (Join-Path $TestDrive 'x.html') } |
             Should -Throw -ErrorId 'ModelNotTrained,AutoencoderPS.Commands.ExportAnomalyReportCommand'

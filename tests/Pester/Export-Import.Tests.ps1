@@ -50,9 +50,9 @@ Describe 'Export-Autoencoder' {
             $script:hashBefore = Get-Sha256 $target
         }
 
-        It 'is not replaced without -Force: ModelFileExists (ResourceExists), file unchanged' {
+        It 'is kept with -NoClobber: ModelFileExists (ResourceExists), file unchanged' {
             $errs = $null
-            $out = @(Export-Autoencoder -Model $other -Path $target -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out = @(Export-Autoencoder -Model $other -Path $target -NoClobber -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue)
             $out | Should -HaveCount 0
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileExists,*'
@@ -62,12 +62,56 @@ Describe 'Export-Autoencoder' {
 
         It 'is replaced with -Force' {
             $errs = $null
-            Export-Autoencoder -Model $other -Path $target -Force -ErrorVariable errs
+            Export-Autoencoder -Model $other -Path $target -Force -ErrorVariable errs -WarningVariable warned
             $errs | Should -HaveCount 0
+            $warned | Should -HaveCount 0
             Get-Sha256 $target | Should -Not -Be $hashBefore
             $back = Import-Autoencoder -Path $target
             $back.Layers | Should -Be $other.Layers
             $back.Threshold | Should -Be $other.Threshold
+        }
+
+        It 'is replaced without -Force, as Export-Csv and Export-Clixml replace a file; the change is said once a session' {
+            $path = Join-Path $TestDrive 'replaced.aemodel'
+            Export-Autoencoder -Model $m -Path $path
+            # In a child process: the warning is once per session, and this session may have said it.
+            $child = & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -Command {
+                param($module, $path)
+                Import-Module $module
+                $model = Import-Autoencoder -Path $path
+                $first = @(Export-Autoencoder -Model $model -Path $path -PassThru 3>&1)
+                $second = @(Export-Autoencoder -Model $model -Path $path 3>&1)
+                [pscustomobject]@{
+                    FirstWarnings  = @($first | Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+                    FirstFile      = @($first | Where-Object { $_ -is [System.IO.FileInfo] }).Count
+                    SecondWarnings = @($second | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Count
+                }
+            } -args $env:AUTOENCODERPS_MODULE, $path
+            $child.FirstFile | Should -Be 1
+            $child.FirstWarnings | Should -HaveCount 1
+            $child.FirstWarnings[0] | Should -BeLike "*Replaced '$path'*-NoClobber*"
+            $child.SecondWarnings | Should -Be 0
+            Test-Path -LiteralPath $path | Should -BeTrue
+        }
+
+        It 'is a read-only file: refused without -Force (OutputFileReadOnly, PermissionDenied), replaced with it and still read-only' {
+            $path = Join-Path $TestDrive 'read-only.aemodel'
+            Export-Autoencoder -Model $m -Path $path
+            $before = Get-Sha256 $path
+            Set-ItemProperty -LiteralPath $path -Name IsReadOnly -Value $true
+            try {
+                $errs = $null
+                Export-Autoencoder -Model $other -Path $path -ErrorVariable errs -ErrorAction SilentlyContinue
+                $errs | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'OutputFileReadOnly,*'
+                $errs[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::PermissionDenied)
+                $errs[0].TargetObject | Should -Be $path
+                Get-Sha256 $path | Should -Be $before
+                Export-Autoencoder -Model $other -Path $path -Force
+                Get-Sha256 $path | Should -Not -Be $before
+                (Get-Item -LiteralPath $path).IsReadOnly | Should -BeTrue
+            }
+            finally { Set-ItemProperty -LiteralPath $path -Name IsReadOnly -Value $false }
         }
     }
 

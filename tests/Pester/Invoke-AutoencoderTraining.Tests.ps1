@@ -16,7 +16,8 @@ Describe 'Invoke-AutoencoderTraining' {
     Context 'rows piped from Import-Csv' {
         BeforeAll {
             $script:m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
-            $script:epochs = @($csv | Invoke-AutoencoderTraining -Model $m -Epochs 3 -BatchSize 32 -ThreadCount 1)
+            $script:result = @($csv | Invoke-AutoencoderTraining -Model $m -Epochs 3 -BatchSize 32 -ThreadCount 1)
+            $script:epochs = @($result[0].EpochResults)
         }
 
         It 'trains the model on every row' {
@@ -29,7 +30,23 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.Threshold | Should -BeGreaterThan 0
         }
 
-        It 'emits one EpochResult per epoch, numbered 1..N' {
+        It 'writes one TrainingResult when the run completes, not an object per epoch' {
+            $result | Should -HaveCount 1
+            $result[0] | Should -BeOfType ([AutoencoderPS.Engine.Modeling.TrainingResult])
+            $result[0].Rows | Should -Be 200
+            $result[0].Epochs | Should -Be 3
+            $result[0].Loss | Should -Be $m.Training.FinalLoss
+            $result[0].Threshold | Should -Be $m.Threshold
+            $result[0].ThresholdRule | Should -Be $m.ThresholdRule
+            $result[0].StoppedEarly | Should -BeFalse
+            $result[0].Incremental | Should -BeFalse
+            $result[0].Duration | Should -BeGreaterThan ([timespan]::Zero)
+            # What scripts that kept the last epoch's object read still reads the same (scalar indexing).
+            $result[-1].Loss | Should -Be $epochs[-1].Loss
+            $result[0].ToString() | Should -BeLike 'Trained on 200 rows: 3 epochs, loss *; threshold * (*)'
+        }
+
+        It 'keeps each epoch in EpochResults, numbered 1..N' {
             $epochs | Should -HaveCount 3
             foreach ($e in $epochs) { $e | Should -BeOfType ([AutoencoderPS.Engine.Modeling.EpochResult]) }
             $epochs.Epoch | Should -Be @(1, 2, 3)
@@ -59,13 +76,13 @@ Describe 'Invoke-AutoencoderTraining' {
 
         It 'learns the training data: the loss falls over more epochs' {
             $longer = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
-            $losses = @($csv | Invoke-AutoencoderTraining -Model $longer -Epochs 30 -BatchSize 32).Loss
+            $losses = @(($csv | Invoke-AutoencoderTraining -Model $longer -Epochs 30 -BatchSize 32).EpochResults.Loss)
             $losses[-1] | Should -BeLessThan $losses[0]
         }
     }
 
     Context 'output and feature choice' {
-        It '-PassThru emits the trained model itself instead of epoch results' {
+        It '-PassThru emits the trained model itself instead of the training result' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 3
             $out = @(Invoke-Training $csv $m @{ PassThru = $true })
             $out | Should -HaveCount 1
@@ -234,7 +251,9 @@ Describe 'Invoke-AutoencoderTraining' {
         It 'still trains on the other rows' {
             $m.IsTrained | Should -BeTrue
             $m.Training.Rows | Should -Be ($bad.Count - 1)
-            $out | Should -HaveCount 2
+            $out | Should -HaveCount 1
+            $out[0].Rows | Should -Be ($bad.Count - 1)
+            $out[0].Epochs | Should -Be 2
             @($m.Features) | Should -Be @('Host', 'cpu', 'mem', 'disk')
             # The bad value is never read as a number: cpu's statistics come from the 199 good rows.
             $cpu = [double[]]@($bad | Where-Object cpu -ne 'abc' | ForEach-Object { [double]::Parse($_.cpu, [cultureinfo]::InvariantCulture) })
@@ -688,8 +707,8 @@ Describe 'Invoke-AutoencoderTraining' {
             $script:a = New-Autoencoder -HiddenLayer 8, 4 -Seed 2024
             $script:b = New-Autoencoder -HiddenLayer 8, 4 -Seed 2024
             $script:c = New-Autoencoder -HiddenLayer 8, 4 -Seed 2025
-            $script:lossA = @(Invoke-Training $csv $a).Loss
-            $script:lossB = @(Invoke-Training $csv $b).Loss
+            $script:lossA = @((Invoke-Training $csv $a).EpochResults.Loss)
+            $script:lossB = @((Invoke-Training $csv $b).EpochResults.Loss)
             $null = Invoke-Training $csv $c
             $script:scoreRows = @(New-MetricRow -Count 50 -Seed 99)
         }
@@ -761,5 +780,50 @@ Describe 'Invoke-AutoencoderTraining' {
             "$($leftOut[0])" | Should -BeLike "*'AnomalyScore' (an output of AutoencoderPS scoring*"
             "$($leftOut[0])" | Should -BeLike "*'AnomalyTopFeature' (an output of AutoencoderPS scoring*"
         }
+    }
+}
+
+Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshold (read as -LiteralPath reads them)' {
+    BeforeAll {
+        $script:folder = Join-Path $TestDrive 'piped'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $csv[0..99] | Export-Csv -LiteralPath (Join-Path $folder 'a.csv') -NoTypeInformation
+        $csv[100..199] | Export-Csv -LiteralPath (Join-Path $folder 'b.csv') -NoTypeInformation
+        $script:files = @(Get-ChildItem -LiteralPath $folder -Filter *.csv | Sort-Object Name)
+    }
+
+    It 'trains on the rows of piped files, as on the same files given with -LiteralPath (<Options>)' -ForEach @(
+        @{ Options = 'none' }, @{ Options = '-Delimiter' }
+    ) {
+        $splat = if ($Options -eq '-Delimiter') { @{ Delimiter = ',' } } else { @{} }
+        $piped = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $files | Invoke-AutoencoderTraining -Model $piped -Epochs 2 -BatchSize 32 -ThreadCount 1 @splat | Out-Null
+        $named = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        Invoke-AutoencoderTraining -Model $named -LiteralPath $files.FullName -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $piped.Training.Rows | Should -Be 200
+        $piped.Threshold | Should -Be $named.Threshold
+    }
+
+    It 'recalibrates on piped files; a row with a PSPath column is a row there too (its default set takes no pipeline)' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $files | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
+        $fromFiles = $m.Threshold
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
+        $m.Threshold | Should -Not -Be $fromFiles
+        # A file listing's export: each row names a real file by PSPath; read as files, the threshold would be $fromFiles.
+        $listed = Join-Path $TestDrive 'with-pspath.csv'
+        $csv | Select-Object *, @{ n = 'PSPath'; e = { $files[0].PSPath } } | Export-Csv -LiteralPath $listed -NoTypeInformation
+        Import-Csv -LiteralPath $listed | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
+        $m.Threshold | Should -Be $fromFiles   # the same 200 rows, read as rows
+        $m.ThresholdSource | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {
+        $thrown = $null
+        try { @($csv[0], $files[0]) | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedFileNotRow,*'
+        $thrown.TargetObject.FullName | Should -Be $files[0].FullName
+        $thrown.Exception.Message | Should -BeLike "Object 2 is a file ('$($files[0].FullName)'), but the objects before it were rows*"
     }
 }

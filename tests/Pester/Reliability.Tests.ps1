@@ -332,21 +332,8 @@ Describe 'Input paths a user may get wrong (fourth review)' {
         $windows[0].'Level=Error' | Should -Be 3
     }
 
-    It 'refuses files piped from Get-ChildItem, saying to give them with -Path (<Command>)' -ForEach @(
-        @{ Command = 'Test-Anomaly'; Run = { param($files) $files | Test-Anomaly -Model $script:ModelObject } }
-        @{ Command = 'Invoke-AutoencoderTraining'; Run = { param($files) $files | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } }
-        @{ Command = 'Set-AutoencoderThreshold'; Run = { param($files) $files | Set-AutoencoderThreshold -Model $script:ModelObject -Method Percentile } }
-    ) {
-        $files = Get-ChildItem -LiteralPath $TestDrive -Filter *.csv
-        $files | Should -Not -BeNullOrEmpty
-        $thrown = $null
-        try { & $Run $files } catch { $thrown = $_ }
-        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedFileNotRow,*'
-        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $thrown.TargetObject.FullName | Should -Be $files[0].FullName
-        $thrown.Exception.Message | Should -Match ([regex]::Escape("The input is a file ('$($files[0].FullName)'), not a row"))
-        $thrown.Exception.Message | Should -Match '-Path \*\.csv'
-    }
+    # Files piped from Get-ChildItem are read as files now: Test-Anomaly.Tests.ps1 and Invoke-AutoencoderTraining.Tests.ps1
+    # ('Files piped from Get-ChildItem ...').
 
     It 'refuses an -OutputPath on a drive that does not exist before reading anything' {
         { Test-Anomaly -Model $script:ModelObject -Path $script:Csv -OutputPath 'nosuchdrive:/scored.csv' } |

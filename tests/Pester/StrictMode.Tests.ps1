@@ -26,7 +26,9 @@ Describe 'The module''s views under Set-StrictMode -Version Latest' {
         @{ Name = 'a sliding-window model'; Get = { $windowModel } }
         @{ Name = 'an untrained model'; Get = { New-Autoencoder } }
         @{ Name = 'a scored row''s contributions'; Get = { (Get-AutoencoderSampleData -Days 1 -Seed 2 | Select-Object -First 1 | Test-Anomaly -Model $rowModel).AnomalyContributions } }
-        @{ Name = 'training epochs'; Get = { $rows | Invoke-AutoencoderTraining -Model (New-Autoencoder -HiddenLayer 4, 2 -Seed 1) -Epochs 1 -ThreadCount 1 } }
+        @{ Name = 'a training result'; Get = { $rows | Invoke-AutoencoderTraining -Model (New-Autoencoder -HiddenLayer 4, 2 -Seed 1) -Epochs 1 -ThreadCount 1 } }
+        @{ Name = 'a sliding-window model''s training result'; Get = { $rows | Invoke-AutoencoderTraining -Model (New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -WindowSize 3 -TimeProperty Timestamp) -Epochs 2 -ThreadCount 1 } }
+        @{ Name = 'training epochs'; Get = { ($rows | Invoke-AutoencoderTraining -Model (New-Autoencoder -HiddenLayer 4, 2 -Seed 1) -Epochs 2 -ThreadCount 1).EpochResults } }
         @{ Name = 'detection metrics'; Get = { Get-AutoencoderSampleData -Days 1 -Seed 2 | Select-Object -First 50 | Test-Anomaly -Model $rowModel |
                     Measure-AnomalyDetection -LabelProperty Incident -AnomalyLabel 'cpu-spike' } }
         @{ Name = 'log windows'; Get = { $rows | Select-Object -First 30 | ConvertTo-LogWindow -TimeProperty Timestamp -Interval 00:10:00 } }

@@ -887,3 +887,94 @@ Describe 'Test-Anomaly -OutputPath over a file that already has score columns (a
         finally { Remove-Item -LiteralPath $folder -Recurse -Force }
     }
 }
+
+Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped records stay records' {
+    BeforeAll {
+        $script:pipedFolder = Join-Path $TestDrive 'piped'
+        New-Item -ItemType Directory -Path $pipedFolder | Out-Null
+        New-SampleRow -First 40 -Seed 2 | Export-Csv -LiteralPath (Join-Path $pipedFolder 'a.csv') -NoTypeInformation
+        New-SampleRow -First 30 -Seed 3 | Export-Csv -LiteralPath (Join-Path $pipedFolder 'b.csv') -NoTypeInformation
+        $script:pipedFiles = @(Get-ChildItem -LiteralPath $pipedFolder -Filter *.csv | Sort-Object Name)
+        $script:asPath = Join-Path $TestDrive 'by-path.csv'
+        Test-Anomaly -Model $m -LiteralPath $pipedFiles.FullName -OutputPath $asPath -ThreadCount 1
+    }
+
+    It 'scores files piped with -OutputPath into that one file, as -LiteralPath does (not AmbiguousParameterSet)' {
+        $target = Join-Path $TestDrive 'piped-scored.csv'
+        $pipedFiles | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        @(Import-Csv -LiteralPath $target) | Should -HaveCount 70
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
+    It 'with -PassThru emits the one file written, once' {
+        $target = Join-Path $TestDrive 'piped-passthru.csv'
+        $written = @($pipedFiles | Test-Anomaly -Model $m -OutputPath $target -PassThru -ThreadCount 1)
+        $written | Should -HaveCount 1
+        $written[0].FullName | Should -Be $target
+    }
+
+    It 'scores files piped without -OutputPath as -LiteralPath does: their rows come out scored' {
+        $piped = @($pipedFiles | Test-Anomaly -Model $m -ThreadCount 1)
+        $named = @(Test-Anomaly -Model $m -LiteralPath $pipedFiles.FullName -ThreadCount 1)
+        $piped | Should -HaveCount 70
+        ($piped.AnomalyScore -join ',') | Should -Be ($named.AnomalyScore -join ',')
+    }
+
+    It 'reads a record with a <Column> column as a record, not as the file it names' -ForEach @(
+        @{ Column = 'PSPath' }, @{ Column = 'Path' }, @{ Column = 'FullName' }, @{ Column = 'PSPath,FullName' }
+    ) {
+        # Each names a real CSV file: a record read as a file would score that file's 40 rows instead.
+        $file = $pipedFiles[0]
+        $rows = New-SampleRow -First 5 -Seed 4 | ForEach-Object {
+            $row = $_
+            foreach ($name in $Column -split ',') { $row | Add-Member -NotePropertyName $name -NotePropertyValue $(if ($name -eq 'PSPath') { $file.PSPath } else { $file.FullName }) }
+            $row
+        }
+        $csv = Join-Path $TestDrive "with-$($Column -replace ',', '-').csv"
+        $rows | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $scored = @(Import-Csv -LiteralPath $csv | Test-Anomaly -Model $m)
+        $scored | Should -HaveCount 5
+        $scored[0].PSObject.Properties.Name | Should -Contain 'AnomalyScore'
+        foreach ($name in $Column -split ',') { $scored[0].PSObject.Properties.Name | Should -Contain $name }
+    }
+
+    It 'refuses a record whose PSPath column binds -LiteralPath under -OutputPath: a row, not a file; nothing is written' {
+        $csv = Join-Path $TestDrive 'with-pspath-out.csv'
+        New-SampleRow -First 3 -Seed 4 | Select-Object *, @{ n = 'PSPath'; e = { $pipedFiles[0].PSPath } } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $target = Join-Path $TestDrive 'record-out.csv'
+        $thrown = $null
+        try { Import-Csv -LiteralPath $csv | Test-Anomaly -Model $m -OutputPath $target } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedRowNotFile,*'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $thrown.TargetObject.PSPath | Should -Be $pipedFiles[0].PSPath
+        $thrown.Exception.Message | Should -BeLike '*Row 1 is a row, not a file*'
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
+    It 'says so when no file was piped with -OutputPath, and writes nothing' {
+        $target = Join-Path $TestDrive 'nothing-piped.csv'
+        $thrown = $null
+        try { @(Get-ChildItem -LiteralPath $pipedFolder -Filter *.none) | Test-Anomaly -Model $m -OutputPath $target -ErrorAction Stop } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+}
+
+Describe 'Test-Anomaly -OutputPath over a read-only file' {
+    It 'is refused without -Force (OutputFileReadOnly) and replaced with it, as Export-Csv does' {
+        $in = Join-Path $TestDrive 'ro-in.csv'
+        New-SampleRow -First 20 | Export-Csv -LiteralPath $in -NoTypeInformation
+        $out = Join-Path $TestDrive 'ro-out.csv'
+        Set-Content -LiteralPath $out -Value 'old'
+        Set-ItemProperty -LiteralPath $out -Name IsReadOnly -Value $true
+        try {
+            { Test-Anomaly -Model $m -LiteralPath $in -OutputPath $out } |
+                Should -Throw -ErrorId 'OutputFileReadOnly,AutoencoderPS.Commands.TestAnomalyCommand'
+            (Get-Content -LiteralPath $out -Raw).Trim() | Should -Be 'old'
+            Test-Anomaly -Model $m -LiteralPath $in -OutputPath $out -Force
+            @(Import-Csv -LiteralPath $out) | Should -HaveCount 20
+        }
+        finally { Set-ItemProperty -LiteralPath $out -Name IsReadOnly -Value $false }
+    }
+}

@@ -44,13 +44,16 @@ namespace AutoencoderPS.Engine.Logs
     /// <summary>One measurement of a long export (a record of time, group, metric name and value): the metric and its value.</summary>
     public readonly record struct MetricSample(string? Metric, double Value);
 
-    /// <summary>What <see cref="LogWindowAggregator.Add(DateTime, string?, IReadOnlyDictionary{string, string?}?, IReadOnlyDictionary{string, double?}?, MetricSample?, out double?)"/> did with a record.</summary>
-    public enum LogRecordOutcome
+
+    /// <summary>Where <see cref="LogWindowAggregator.Add(DateTime, string?, IReadOnlyDictionary{string, string?}?, IReadOnlyDictionary{string, double?}?, MetricSample?, out double?)"/> put an event.</summary>
+    public enum LogEventPlacement
     {
         /// <summary>Counted in its interval.</summary>
         Added,
-        /// <summary>Before the start or at or after the end: left out.</summary>
+        /// <summary>Before the start or at or after the end of the range: left out.</summary>
         OutsideRange,
+        /// <summary>Its interval was already taken by <see cref="LogWindowAggregator.TakeClosedWindows"/>: left out.</summary>
+        IntervalWritten,
         /// <summary>A measurement with the time, group, metric and value of the one before it of that metric and group (the record sent twice): left out.</summary>
         Repeated,
         /// <summary>A measurement with the time, group and metric of the one before it but another value: left out, the first kept.</summary>
@@ -69,6 +72,15 @@ namespace AutoencoderPS.Engine.Logs
     /// values in the interval: one row per time and group with a column per metric, as a model reads it. A
     /// measurement of the same time, group and metric as the one before it is the record sent twice (left out) or a
     /// conflict (left out, said by the caller); memory grows with the non-empty intervals times the metrics.
+    /// <para>
+    /// When the windows' columns and groups are known before the first event (<see cref="Streams"/>), events in time
+    /// order let the windows out as they close (<see cref="TakeClosedWindows"/>): an interval closes once an event
+    /// <see cref="ReorderIntervals"/> intervals past its end arrives, so events up to that late still count, and only the
+    /// open intervals are held. Input that goes back further before any window was taken (newest first, as Get-WinEvent
+    /// writes, or shuffled) is held whole, as without streaming; after a window was taken, an event of it is
+    /// <see cref="LogEventPlacement.IntervalWritten"/> (logs joined one after another, each in order, go back only when
+    /// the second begins: sort them first).
+    /// </para>
     /// </summary>
     public sealed class LogWindowAggregator
     {
@@ -98,6 +110,12 @@ namespace AutoencoderPS.Engine.Logs
         private readonly Dictionary<(int Group, long Interval), Cell> cells = new Dictionary<(int, long), Cell>();
         private readonly bool grouped;
         private long minInterval = long.MaxValue, maxInterval = long.MinValue;
+        // Streaming: the first interval not taken yet (null: none taken), whether the events came in order (within
+        // ReorderIntervals) until the first was taken, and the rows taken so far.
+        private long? nextToTake;
+        private bool inOrder = true;
+        private long rowsTaken;
+        private long filledRows;
         private DateTimeKind? kind;
         private string[]? countColumns;
         private readonly bool pivot;
@@ -164,11 +182,25 @@ namespace AutoencoderPS.Engine.Logs
             MeasureColumns = this.measures.SelectMany(m => new[] { $"{m}.Min", $"{m}.Mean", $"{m}.Max" }).ToArray();
             this.pivot = pivot;
             if (pivot && knownMetrics != null)
-            {
                 foreach (var m in knownMetrics) MetricId(m);
-                metricsFixed = true;
-            }
+            // No metric columns without a pivot; with one, a model's, or those of the records.
+            metricsFixed = !pivot || knownMetrics != null;
+            // Columns fixed before the first event (none to count, or a model's; a pivot's metrics a model's), and groups known (none, or a model's): a
+            // window taken early is the window the end would write (but for a group first seen later, see TakeClosedWindows).
+            Streams = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null) && metricsFixed;
         }
+
+        /// <summary>How many intervals late an event may come and still count, once windows are taken as they close.</summary>
+        public const int ReorderIntervals = 1;
+
+        /// <summary>The windows' columns and groups are known before the first event, so they can be taken as they close.</summary>
+        public bool Streams { get; }
+
+        /// <summary>Events left out because their interval had been taken already.</summary>
+        public long IntervalWrittenCount { get; private set; }
+
+        /// <summary>The start of the first interval not taken yet (null before any was taken).</summary>
+        public DateTime? FirstOpenInterval => nextToTake is long next ? Start(next) : null;
 
         public TimeSpan Interval { get; }
         public IReadOnlyList<string> CountBy => countBy;
@@ -197,7 +229,7 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>Records of metrics that are none of the known metrics, left out: their count per metric.</summary>
         public IReadOnlyDictionary<string, long> UnknownMetrics => unknownMetrics;
 
-        /// <summary>Records left out as the record before them sent again (<see cref="LogRecordOutcome.Repeated"/>).</summary>
+        /// <summary>Records left out as the record before them sent again (<see cref="LogEventPlacement.Repeated"/>).</summary>
         public long RepeatedRecords { get; private set; }
 
         /// <summary>Events added (inside the range).</summary>
@@ -242,18 +274,19 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>
         /// Adds one event. <paramref name="values"/> holds the (text) values of the count-by properties (a missing
         /// one counts as "(empty)"), <paramref name="measured"/> the numbers of the measured properties (missing or
-        /// null ones are left out of the statistics). Returns false when the event is outside the range and was left out.
+        /// null ones are left out of the statistics). Says whether it was counted, or left out as outside the range or of
+        /// an interval already taken.
         /// </summary>
-        public bool Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured) =>
-            Add(timestamp, group, values, measured, null, out _) == LogRecordOutcome.Added;
+        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured) =>
+            Add(timestamp, group, values, measured, null, out _);
 
         /// <summary>
         /// Adds one record, as <see cref="Add(DateTime, string?, IReadOnlyDictionary{string, string?}?, IReadOnlyDictionary{string, double?}?)"/>,
         /// and with a pivot its measurement <paramref name="sample"/> (required then, refused without). A record whose
-        /// measurement is <see cref="LogRecordOutcome.Repeated"/>, a <see cref="LogRecordOutcome.Conflict"/> (then
-        /// <paramref name="earlier"/> is the value kept) or of an <see cref="LogRecordOutcome.UnknownMetric"/> is left out whole.
+        /// measurement is <see cref="LogEventPlacement.Repeated"/>, a <see cref="LogEventPlacement.Conflict"/> (then
+        /// <paramref name="earlier"/> is the value kept) or of an <see cref="LogEventPlacement.UnknownMetric"/> is left out whole.
         /// </summary>
-        public LogRecordOutcome Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values,
+        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values,
             IReadOnlyDictionary<string, double?>? measured, MetricSample? sample, out double? earlier)
         {
             earlier = null;
@@ -264,7 +297,7 @@ namespace AutoencoderPS.Engine.Logs
             if ((start.HasValue && timestamp < start.Value) || (end.HasValue && timestamp >= end.Value))
             {
                 OutOfRangeCount++;
-                return LogRecordOutcome.OutsideRange;
+                return LogEventPlacement.OutsideRange;
             }
             int metric = -1;
             if (sample is MetricSample s)
@@ -274,17 +307,26 @@ namespace AutoencoderPS.Engine.Logs
                 {
                     unknownMetrics.TryGetValue(name, out long n);
                     unknownMetrics[name] = n + 1;
-                    return LogRecordOutcome.UnknownMetric;
+                    return LogEventPlacement.UnknownMetric;
                 }
                 metric = MetricId(name);
             }
             kind ??= timestamp.Kind;
             long index = FloorDiv(timestamp.Ticks - originTicks, intervalTicks);
+            if (nextToTake is long next && index < next)
+            {
+                IntervalWrittenCount++;
+                return LogEventPlacement.IntervalWritten;
+            }
+            // Back further than the reorder allowance before any window was taken: the input is not in time order, and is
+            // held whole.
+            if (nextToTake == null && maxInterval != long.MinValue && index < maxInterval - ReorderIntervals) inOrder = false;
             int g = grouped ? GroupId(group) : 0;
             if (!cells.TryGetValue((g, index), out var cell))
             {
                 cell = new Cell(measures.Length);
                 cells.Add((g, index), cell);
+                filledRows++;
             }
             if (metric >= 0)
             {
@@ -300,10 +342,10 @@ namespace AutoencoderPS.Engine.Logs
                     if (m.LastValue.Equals(sample!.Value.Value))
                     {
                         RepeatedRecords++;
-                        return LogRecordOutcome.Repeated;
+                        return LogEventPlacement.Repeated;
                     }
                     earlier = m.LastValue;
-                    return LogRecordOutcome.Conflict;
+                    return LogEventPlacement.Conflict;
                 }
                 m.Add(timestamp.Ticks, sample!.Value.Value);
             }
@@ -326,11 +368,39 @@ namespace AutoencoderPS.Engine.Logs
             if (index < minInterval) minInterval = index;
             if (index > maxInterval) maxInterval = index;
             EventCount++;
-            return LogRecordOutcome.Added;
+            return LogEventPlacement.Added;
         }
 
-        /// <summary>Of <see cref="RowCount"/>, the rows with at least one record.</summary>
-        public long FilledRowCount => cells.Count;
+        /// <summary>
+        /// The windows that closed since the last call: every interval (of every group) that ends at least
+        /// <see cref="ReorderIntervals"/> intervals before the latest event, in the order <see cref="GetWindows"/> writes
+        /// them; they are forgotten here, and <see cref="GetWindows"/> writes the rest. None unless <see cref="Streams"/>
+        /// and the events came in time order. A group first seen after some windows were taken has rows from then on.
+        /// Throws LogWindowRangeTooLarge before taking rows that would make more than <see cref="MaxRows"/> in all.
+        /// </summary>
+        public IReadOnlyList<LogWindow> TakeClosedWindows()
+        {
+            if (!Streams || !inOrder || maxInterval == long.MinValue) return Array.Empty<LogWindow>();
+            long first = nextToTake ?? (start.HasValue ? 0 : minInterval);
+            long last = maxInterval - 1 - ReorderIntervals;
+            if (end.HasValue) last = Math.Min(last, FloorDiv(end.Value.Ticks - 1 - originTicks, intervalTicks));
+            if (last < first) return Array.Empty<LogWindow>();
+            double rows = rowsTaken + ((double)last - first + 1) * (grouped ? groups.Count : 1);
+            if (rows > MaxRows)
+                throw new AutoencoderException(ErrorIds.LogWindowRangeTooLarge,
+                    $"The range from {Start(start.HasValue ? 0 : Math.Min(minInterval, first)):o} to {Start(last + 1):o} in intervals of {Interval} is more than {MaxRows} rows. " +
+                    "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
+            var taken = Rows(first, last).ToList();
+            for (long i = first; i <= last; i++)
+                for (int g = 0; g < (grouped ? groups.Count : 1); g++)
+                    cells.Remove((g, i));
+            rowsTaken += taken.Count;
+            nextToTake = last + 1;
+            return taken;
+        }
+
+        /// <summary>Of the rows written (<see cref="RowCount"/>, and those taken as they closed), the rows with at least one record.</summary>
+        public long FilledRowCount => filledRows;
 
         /// <summary>Number of rows <see cref="GetWindows"/> will produce.</summary>
         public long RowCount
@@ -350,14 +420,23 @@ namespace AutoencoderPS.Engine.Logs
         /// </summary>
         public IEnumerable<LogWindow> GetWindows()
         {
-            var columns = CountColumns; // fixes the columns
-            var metrics = MetricColumns;
+            _ = CountColumns; // fixes the columns
             if (!TryRange(out long first, out long last)) yield break;
             long rows = RowCount;
             if (rows > MaxRows)
                 throw new AutoencoderException(ErrorIds.LogWindowRangeTooLarge,
                     $"The range from {Start(first):o} to {Start(last + 1):o} in intervals of {Interval} is {rows} rows, more than {MaxRows}. " +
                     "Check the timestamps for outliers, pin the range with -Start and -End, or use a longer interval.");
+            // The windows not taken as they closed.
+            if (nextToTake is long next) first = Math.Max(first, next);
+            foreach (var window in Rows(first, last)) yield return window;
+        }
+
+        // The windows of the intervals first..last, every group of each in ordinal order.
+        private IEnumerable<LogWindow> Rows(long first, long last)
+        {
+            var columns = CountColumns;
+            var metrics = MetricColumns;
             var groupOrder = grouped
                 ? Enumerable.Range(0, groups.Count).OrderBy(i => groups[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => groups[i], StringComparer.Ordinal).ToArray()
                 : new[] { 0 };

@@ -260,6 +260,13 @@ namespace AutoencoderPS.Engine.Persistence
                     catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { }
                 }
             }
+            // Windows refuses to rename over a read-only file (Unix renames over it, and the mode bits above keep it read-only):
+            // the caller has allowed it (-Force), so the new file takes the attribute over instead.
+            if (OperatingSystem.IsWindows() && File.Exists(target) && (File.GetAttributes(target) & FileAttributes.ReadOnly) != 0)
+            {
+                File.SetAttributes(temporary, File.GetAttributes(temporary) | FileAttributes.ReadOnly);
+                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
+            }
             var replaced = HoldForRelease(target);
             try
             {

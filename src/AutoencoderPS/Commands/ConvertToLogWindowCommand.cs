@@ -17,11 +17,12 @@ namespace AutoencoderPS.Commands
     /// <summary>
     /// Turns log records into one row per time interval (and group): the number of events, the number per value of
     /// each -CountBy property and min/mean/max of each -Measure property, with empty intervals as zero rows. The
-    /// aggregation is <see cref="LogWindowAggregator"/>; this cmdlet reads the properties and writes the rows.
+    /// aggregation is <see cref="LogWindowAggregator"/>; this cmdlet reads the properties and writes the rows: as each
+    /// interval closes when the columns are known from the start and the records come in time order, else at the end.
     /// With -MetricProperty and -ValueProperty it pivots a long export (one measurement per record) into a column per metric.
     /// </summary>
     [Cmdlet(VerbsData.ConvertTo, "LogWindow", HelpUri = HelpLinks.Base + "ConvertTo-LogWindow.md", DefaultParameterSetName = EventsSet)]
-    [OutputType(typeof(PSObject))]
+    [OutputType(ConvertToLogWindowCommand.TypeName)]
     public sealed class ConvertToLogWindowCommand : AutoencoderCmdlet
     {
         // Not "Count": on an array of rows, $rows.Count is the array's length, which would hide the column.
@@ -306,11 +307,26 @@ namespace AutoencoderPS.Commands
 
             switch (aggregator.Add(key, group, values, measured, sample, out var earlier))
             {
-                case LogRecordOutcome.OutsideRange:
+                case LogEventPlacement.OutsideRange:
                     if (firstOutside == null || key < firstOutside) firstOutside = key;
                     if (lastOutside == null || key > lastOutside) lastOutside = key;
                     break;
-                case LogRecordOutcome.Conflict:
+                case LogEventPlacement.IntervalWritten:
+                    // A run of them: the input is not in time order (files or hosts joined one after another), and every later
+                    // record of the earlier times would be lost one error at a time.
+                    if (++lateInARow >= FailedRowRun.MaxInARow)
+                        ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.LogRecordLate,
+                            $"Stopped after {lateInARow} records in a row came after their interval was written: the records are not in time order " +
+                            $"(files or hosts joined one after another?), and windows are written as the records pass them. Sort them by time first " +
+                            $"(Sort-Object {TimeProperty})."), ErrorIds.LogRecordLate, input));
+                    WriteError(RowError(ErrorIds.LogRecordLate,
+                        $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', in an interval already written: the records came in time " +
+                        $"order, so each window was written once the records had passed its end by {LogWindowAggregator.ReorderIntervals} interval(s), and " +
+                        $"this one is older than {axis.Describe(aggregator.FirstOpenInterval!.Value)}. It is not counted.",
+                        $"Sort the records by time first (Sort-Object {TimeProperty}) to count every one.", input));
+                    break;
+                case LogEventPlacement.Conflict:
+                    lateInARow = 0;
                     WriteError(RowError(ErrorIds.MetricSampleConflict,
                         $"Row {row}: metric '{sample!.Value.Metric}'{(GroupBy != null ? $" of {GroupBy} '{group}'" : "")} at '{Text(timeValue)}' has the value " +
                         $"'{Text(InputValue(record, ValueProperty!))}' in property '{ValueProperty}', and an earlier record of the same metric, time" +
@@ -331,8 +347,91 @@ namespace AutoencoderPS.Commands
                             ErrorIds.MetricSampleConflict, input));
                     }
                     break;
+                default:
+                    lateInARow = 0;
+                    WriteClosedWindows();
+                    break;
             }
             rowsRead++;
+        }
+
+        // The windows that closed (LogWindowAggregator.TakeClosedWindows): written now, not when the input ends.
+        private void WriteClosedWindows()
+        {
+            IReadOnlyList<LogWindow> closed;
+            try
+            {
+                closed = aggregator.TakeClosedWindows();
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, Interval));
+                return;
+            }
+            foreach (var window in closed) WriteWindow(window);
+        }
+
+        private bool rowsWritten;
+        private int lateInARow;
+
+        // What is said before the first row: the columns are fixed then, and a script reading the rows sees it first.
+        private void BeforeFirstRow()
+        {
+            if (rowsWritten) return;
+            rowsWritten = true;
+            var countColumns = aggregator.CountColumns;
+            // Without a maximum every value is a column: a message or path with an id in it makes thousands, which no model
+            // learns from, and rows of that width can exhaust memory.
+            if (Model == null && MaxValueCount == 0)
+                for (int p = 0; p < CountBy.Length; p++)
+                    if (aggregator.ValueColumnCounts[p] is var n && n > LogWindowAggregator.ManyValueColumns)
+                        WriteWarning($"-CountBy '{aggregator.CountBy[p]}' has {n} values, a column each: a new value in nearly every record (an id, a time or a " +
+                            $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
+                            $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
+                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '0x[0-9a-f]+|\\d+', '#' }}).");
+            var metricColumns = aggregator.MetricColumns;
+            if (Pivot)
+            {
+                // A metric named as another column would write two properties of one name.
+                var taken = new HashSet<string>(countColumns.Concat(aggregator.MeasureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
+                if (GroupBy != null) taken.Add(GroupBy);
+                if (metricColumns.FirstOrDefault(taken.Contains) is { } clash)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricColumnTaken,
+                        $"The metric '{clash}' (of -MetricProperty {string.Join(", ", MetricProperty)}) would be a column of the same name as another column of the windows. " +
+                        "Rename it on the way in (Select-Object with a calculated property), or leave the other column out."), ErrorIds.MetricColumnTaken, clash));
+                if (Model == null && metricColumns.Count > LogWindowAggregator.ManyValueColumns)
+                    WriteWarning($"-MetricProperty names {metricColumns.Count} metrics, a column each: does it hold the metric's name, or an id of each series? " +
+                        "Give the property that names the metric, and the one that tells the series apart as -GroupBy.");
+            }
+            if (Model != null)
+            {
+                var produced = new HashSet<string>(countColumns.Concat(aggregator.MeasureColumns).Concat(metricColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
+                if (GroupBy != null) produced.Add(GroupBy);
+                var missing = Model.Features.Where(f => !produced.Contains(f)).ToArray();
+                if (missing.Length > 0)
+                    WriteWarning($"The model's feature(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} are not in this output, so Test-Anomaly can't score it. " +
+                        "Use the -CountBy, -Measure and -GroupBy that made the training windows.");
+            }
+        }
+
+        private void WriteWindow(LogWindow window)
+        {
+            BeforeFirstRow();
+            var countColumns = aggregator.CountColumns;
+            var measureColumns = aggregator.MeasureColumns;
+            var output = new PSObject();
+            output.TypeNames.Insert(0, TypeName);
+            output.Properties.Add(new PSNoteProperty("IntervalStart", axis.Written(window.IntervalStart)));
+            if (GroupBy != null) output.Properties.Add(new PSNoteProperty(GroupBy, window.Group));
+            output.Properties.Add(new PSNoteProperty(EventCountColumn, window.Count));
+            for (int i = 0; i < countColumns.Count; i++)
+                output.Properties.Add(new PSNoteProperty(countColumns[i], window.Counts[i]));
+            for (int i = 0; i < measureColumns.Count; i++)
+                output.Properties.Add(new PSNoteProperty(measureColumns[i], window.Measures[i]));
+            var metricColumns = aggregator.MetricColumns;
+            for (int i = 0; i < metricColumns.Count; i++)
+                output.Properties.Add(new PSNoteProperty(metricColumns[i], window.Metrics[i]));
+            WriteObject(output);
         }
 
         protected override void EndProcessing()
@@ -362,9 +461,9 @@ namespace AutoencoderPS.Commands
                     $"('{axis.Zone.Id}'), whose clock their IntervalStart (and a model's hour features) follows. Give the log's zone with -TimeZone " +
                     "(-TimeZone 'UTC' for UTC) to write them in it.");
 
-            var countColumns = aggregator.CountColumns;
-            var measureColumns = aggregator.MeasureColumns;
-            var metricColumns = aggregator.MetricColumns;
+            if (aggregator.IntervalWrittenCount > 0)
+                WriteWarning($"{aggregator.IntervalWrittenCount} record(s) came after their interval was written (see the LogRecordLate errors) and are not " +
+                    $"counted. Sort the records by time (Sort-Object {TimeProperty}) to count them.");
             if (Pivot)
             {
                 if (aggregator.RepeatedRecords > 0)
@@ -376,42 +475,16 @@ namespace AutoencoderPS.Commands
                         string.Join(", ", aggregator.UnknownMetrics.OrderByDescending(u => u.Value).Take(10).Select(u => $"'{u.Key}' ({u.Value})")) +
                         (aggregator.UnknownMetrics.Count > 10 ? $", and {aggregator.UnknownMetrics.Count - 10} more" : "") +
                         ". Train the model on windows of them to score them.");
-                // A metric named as another column would write two properties of one name.
-                var taken = new HashSet<string>(countColumns.Concat(measureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
-                if (GroupBy != null) taken.Add(GroupBy);
-                if (metricColumns.FirstOrDefault(taken.Contains) is { } clash)
-                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricColumnTaken,
-                        $"The metric '{clash}' (of -MetricProperty {string.Join(", ", MetricProperty)}) would be a column of the same name as another column of the windows. " +
-                        "Rename it on the way in (Select-Object with a calculated property), or leave the other column out."), ErrorIds.MetricColumnTaken, clash));
                 // Metrics come at a step: windows shorter than it are mostly empty, and a model learns rows of nothing.
                 long rowsOut = aggregator.RowCount, empty = rowsOut - aggregator.FilledRowCount;
                 if (rowsOut >= 10 && empty * 2 > rowsOut)
                     WriteWarning($"{empty:N0} of the {rowsOut:N0} windows have no record: is -Interval {Interval} shorter than the export's step (the time between " +
                         "a series' records)? Give -Interval that step, or a multiple of it; a model learns nothing from empty rows.");
-                if (Model == null && metricColumns.Count > LogWindowAggregator.ManyValueColumns)
-                    WriteWarning($"-MetricProperty names {metricColumns.Count} metrics, a column each: does it hold the metric's name, or an id of each series? " +
-                        "Give the property that names the metric, and the one that tells the series apart as -GroupBy.");
             }
-            // Without a maximum every value is a column: a message or path with an id in it makes thousands, which no model
-            // learns from, and rows of that width can exhaust memory. Said before the rows are written.
-            if (Model == null && MaxValueCount == 0)
-                for (int p = 0; p < CountBy.Length; p++)
-                    if (aggregator.ValueColumnCounts[p] is var n && n > LogWindowAggregator.ManyValueColumns)
-                        WriteWarning($"-CountBy '{aggregator.CountBy[p]}' has {n} values, a column each: a new value in nearly every record (an id, a time or a " +
-                            $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
-                            $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
-                            "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '0x[0-9a-f]+|\\d+', '#' }}).");
-            if (Model != null)
-            {
-                var produced = new HashSet<string>(countColumns.Concat(measureColumns).Concat(metricColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
-                if (GroupBy != null) produced.Add(GroupBy);
-                var missing = Model.Features.Where(f => !produced.Contains(f)).ToArray();
-                if (missing.Length > 0)
-                    WriteWarning($"The model's feature(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} are not in this output, so Test-Anomaly can't score it. " +
-                        "Use the -CountBy, -Measure and -GroupBy that made the training windows.");
-            }
-            WriteVerbose($"{aggregator.EventCount} event(s) in {aggregator.RowCount} window(s) of {Interval}; {countColumns.Count} count column(s), {measureColumns.Count} measure column(s)" +
-                (Pivot ? $", {metricColumns.Count} metric column(s)." : "."));
+            // Written before the range check, so a script sees it first; said at the first row when rows were streamed.
+            if (!rowsWritten) BeforeFirstRow();
+            WriteVerbose($"{aggregator.EventCount} event(s) in {aggregator.RowCount} window(s) of {Interval}; {aggregator.CountColumns.Count} count column(s), {aggregator.MeasureColumns.Count} measure column(s)" +
+                (Pivot ? $", {aggregator.MetricColumns.Count} metric column(s)" : "") + (aggregator.Streams ? "." : "; the windows were held to the end, as their columns come from the records (-CountBy or -MetricProperty without -Model) or their groups do (-GroupBy without -Model)."));
 
             // The range check runs on the first step, before any row is written.
             using var windows = aggregator.GetWindows().GetEnumerator();
@@ -425,22 +498,7 @@ namespace AutoencoderPS.Commands
                 ThrowTerminatingError(EngineError(e, Interval));
                 return;
             }
-            for (; any; any = windows.MoveNext())
-            {
-                var window = windows.Current;
-                var output = new PSObject();
-                output.TypeNames.Insert(0, TypeName);
-                output.Properties.Add(new PSNoteProperty("IntervalStart", axis.Written(window.IntervalStart)));
-                if (GroupBy != null) output.Properties.Add(new PSNoteProperty(GroupBy, window.Group));
-                output.Properties.Add(new PSNoteProperty(EventCountColumn, window.Count));
-                for (int i = 0; i < countColumns.Count; i++)
-                    output.Properties.Add(new PSNoteProperty(countColumns[i], window.Counts[i]));
-                for (int i = 0; i < measureColumns.Count; i++)
-                    output.Properties.Add(new PSNoteProperty(measureColumns[i], window.Measures[i]));
-                for (int i = 0; i < metricColumns.Count; i++)
-                    output.Properties.Add(new PSNoteProperty(metricColumns[i], window.Metrics[i]));
-                WriteObject(output);
-            }
+            for (; any; any = windows.MoveNext()) WriteWindow(windows.Current);
         }
 
         private string Range()

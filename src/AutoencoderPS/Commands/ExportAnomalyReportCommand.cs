@@ -84,6 +84,10 @@ namespace AutoencoderPS.Commands
         [Parameter]
         public SwitchParameter NoClobber { get; set; }
 
+        /// <summary>Replace a read-only file too (it stays read-only); any other existing file is replaced without it.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Emit the written file.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -99,9 +103,7 @@ namespace AutoencoderPS.Commands
             if (Directory.Exists(target))
                 ThrowTerminatingError(ErrorCatalog.Record(new IOException($"'{target}' is a folder; give a file path such as '{System.IO.Path.Combine(target, "report.html")}'."),
                     ErrorIds.ReportPathIsFolder, target));
-            if (NoClobber && File.Exists(target))
-                ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                    ErrorIds.ReportFileExists, target));
+            if (ReplaceRefusal(target, NoClobber, Force, ErrorIds.ReportFileExists) is { } refusal) ThrowTerminatingError(refusal);
             ReportModelSummary summary;
             try
             {

@@ -33,9 +33,16 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string LiteralPath { get; set; } = "";
 
-        /// <summary>Replace an existing file.</summary>
+        /// <summary>Replace a read-only file too (it stays read-only); any other existing file is replaced without it.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Don't replace an existing file.</summary>
+        [Parameter]
+        public SwitchParameter NoClobber { get; set; }
+
+        // Until 2026-12 an existing file was refused without -Force: the first file replaced without it says so, once a session.
+        private static int replacedWithoutForceSaid;
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -65,13 +72,13 @@ namespace AutoencoderPS.Commands
                     ErrorIds.ModelPathIsFolder, target));
                 return;
             }
-            if (File.Exists(target) && !Force)
+            if (ReplaceRefusal(target, NoClobber, Force, ErrorIds.ModelFileExists) is { } refusal)
             {
-                WriteError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                    ErrorIds.ModelFileExists, target));
+                WriteError(refusal);
                 return;
             }
-            if (!ShouldProcess(target, "Export autoencoder model")) return;
+            bool replacing = File.Exists(target);
+            if (!ShouldProcess(target, replacing ? "Replace the file with the autoencoder model" : "Export autoencoder model")) return;
 
             try
             {
@@ -91,6 +98,9 @@ namespace AutoencoderPS.Commands
                 return;
             }
             WriteVerbose($"Exported {Model} to '{target}'.");
+            if (replacing && !Force && System.Threading.Interlocked.Exchange(ref replacedWithoutForceSaid, 1) == 0)
+                WriteWarning($"Replaced '{target}'. Export-Autoencoder replaces an existing file, as Export-Csv and Export-Clixml do " +
+                             "(until 2026-12 it refused without -Force): give -NoClobber to keep one. Said once per process.");
             if (PassThru) WriteObject(new FileInfo(target));
         }
 

@@ -15,7 +15,7 @@ namespace AutoencoderPS.Commands
 {
     /// <summary>Trains a model on normal rows (pipeline or CSV files) and sets its anomaly threshold.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "AutoencoderTraining", DefaultParameterSetName = InputObjectSet, HelpUri = HelpLinks.Base + "Invoke-AutoencoderTraining.md")]
-    [OutputType(typeof(EpochResult))]
+    [OutputType(typeof(TrainingResult))]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class InvokeAutoencoderTrainingCommand : RecordInputCmdlet
     {
@@ -131,10 +131,10 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
-            if (!ReadsFiles)
+            // A piped file is read here, as a -LiteralPath of its own.
+            if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
-                CheckFirstPipedRow(InputObject);
                 Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }
@@ -291,14 +291,15 @@ namespace AutoencoderPS.Commands
             }
 
             var progress = new ProgressRecord(1, "Training autoencoder", "Starting");
+            IReadOnlyList<EpochResult> epochs = Array.Empty<EpochResult>();
             try
             {
-                Model.Train(schema, trainingRows, options, epoch =>
+                // Each epoch is progress; the run's one result (with every epoch in it) is the output.
+                epochs = Model.Train(schema, trainingRows, options, epoch =>
                 {
                     progress.StatusDescription = $"Epoch {epoch.Epoch} of {epoch.Epochs}, loss {epoch.Loss:G5}";
                     progress.PercentComplete = (int)(100L * epoch.Epoch / epoch.Epochs);
                     WriteProgress(progress);
-                    if (!PassThru) WriteObject(epoch);
                 }, stopping.Token, continueTraining: Incremental, windows: plan, imputed: trainingImputed);
             }
             catch (OperationCanceledException)
@@ -335,7 +336,7 @@ namespace AutoencoderPS.Commands
                 ? $"Error weights (each feature's error in units of its typical training error): {Model.ErrorWeights.Describe(Model.Schema!)}."
                 : "Error weights: none; every network input counts alike (-ErrorWeighting None).");
             WriteVerbose($"Threshold {Model.Threshold:G6} = {Model.ThresholdRule} (training error mean {training.ErrorMean:G6}, std {training.ErrorStd:G6}, max {training.ErrorMax:G6}); trained in {training.Duration.TotalSeconds:0.00} s.");
-            if (PassThru) WriteObject(Model);
+            WriteObject(PassThru ? Model : new TrainingResult(Model, epochs, Incremental));
         }
 
         protected override void StopProcessing() => stopping.Cancel();

@@ -56,10 +56,10 @@ namespace AutoencoderPS.Commands
         protected override void ProcessRecord()
         {
             if (ParameterSetName == TrainingErrorsSet) return;
-            if (!ReadsFiles)
+            // A piped file is read here, as a -LiteralPath of its own.
+            if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
-                CheckFirstPipedRow(InputObject);
                 Accept(new PSObjectRecord(InputObject), ++rowNumber);
                 return;
             }

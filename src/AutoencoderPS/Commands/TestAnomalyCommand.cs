@@ -72,6 +72,11 @@ namespace AutoencoderPS.Commands
         [Parameter(ParameterSetName = LiteralPathSet)]
         public SwitchParameter NoClobber { get; set; }
 
+        /// <summary>With -OutputPath: replace a read-only file too (it stays read-only); any other file is replaced without it.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>With -OutputPath: emit the written file.</summary>
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = LiteralPathSet)]
@@ -130,7 +135,7 @@ namespace AutoencoderPS.Commands
             if (OutputPath == null)
             {
                 // These shape the output file; without one they would be taken and do nothing.
-                var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(PassThru), nameof(ThrottleLimit) }
+                var unused = new[] { nameof(NeutralizeFormulas), nameof(ExplainAll), nameof(NoClobber), nameof(Force), nameof(PassThru), nameof(ThrottleLimit) }
                     .Where(name => MyInvocation.BoundParameters.TryGetValue(name, out var value) && !(value is SwitchParameter { IsPresent: false }))
                     .Select(name => "-" + name).ToArray();
                 if (unused.Length > 0)
@@ -155,13 +160,14 @@ namespace AutoencoderPS.Commands
 
         protected override void ProcessRecord()
         {
+            // Files piped from Get-ChildItem are gathered and scored at the end, in one run: one -OutputPath holds them all.
+            if (TakePipedFile()) return;
             if (!ReadsFiles)
             {
                 if (InputObject == null) return;
                 var record = NewRecord(InputObject);
                 if (!columnsChecked)
                 {
-                    CheckFirstPipedRow(InputObject);
                     // The first two rows both without a column the model reads: input of another kind. A later row without a
                     // feature's property has a missing value there (FeatureSchema.AbsentIsMissing), as one of the first two
                     // when the other has it.
@@ -193,7 +199,12 @@ namespace AutoencoderPS.Commands
                 inputIdleSince = System.Diagnostics.Stopwatch.GetTimestamp();
                 return;
             }
+            ScoreFiles();
+        }
 
+        // The files of -Path, -LiteralPath or the pipeline, read one after another: to -OutputPath, or as rows to the pipeline.
+        private void ScoreFiles()
+        {
             var options = CreateCsvOptions();
             if (NeutralizeFormulas)
                 options = new CsvInputOptions { Culture = options.Culture, Delimiter = options.Delimiter, Encoding = options.Encoding, Header = options.Header, NeutralizeFormulas = true };
@@ -235,11 +246,7 @@ namespace AutoencoderPS.Commands
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
                             $"-OutputPath '{target}' is the input file '{same}': writing the scores there would replace the export. Give another -OutputPath."),
                         ErrorIds.OutputPathIsInput, target));
-                if (NoClobber && File.Exists(target))
-                {
-                    ThrowTerminatingError(ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."),
-                        ErrorIds.OutputFileExists, target));
-                }
+                if (ReplaceRefusal(target, NoClobber, Force, ErrorIds.OutputFileExists) is { } refusal) ThrowTerminatingError(refusal);
                 // Said before anything is read (and under -WhatIf): the scores of a whole export could not be kept.
                 if (MissingFolderOf(target) is { } folder)
                     ThrowTerminatingError(ErrorCatalog.Record(new DirectoryNotFoundException(
@@ -435,6 +442,13 @@ namespace AutoencoderPS.Commands
         protected override void EndProcessing()
         {
             if (heldFirstRow is { } only) ThrowTerminatingError(EngineError(only.Missing, only.Row.Input));
+            // Nothing was piped (Get-ChildItem of a folder without exports): no file is no scored file, and a previous one stays.
+            if (NoFilePiped)
+                ThrowTerminatingError(ErrorCatalog.Record(new FileNotFoundException(
+                        "No file was piped to Test-Anomaly, so nothing was scored" + (OutputPath != null ? $" and '{OutputPath}' was not written" : "") +
+                        ". Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                    ErrorIds.InputFileNotFound, OutputPath));
+            if (FilesPiped) ScoreFiles();
             Flush();
             if (progress != null)
             {

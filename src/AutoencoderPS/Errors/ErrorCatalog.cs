@@ -72,6 +72,7 @@ namespace AutoencoderPS.Errors
             [InputFileNotFound] = ErrorCategory.ObjectNotFound,
             [InputPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [PipedFileNotRow] = ErrorCategory.InvalidArgument,
+            [PipedRowNotFile] = ErrorCategory.InvalidArgument,
             [InputFileUnreadable] = ErrorCategory.ReadError,
             [InputFileShrank] = ErrorCategory.InvalidData,
             [EmptyCsvFile] = ErrorCategory.InvalidData,
@@ -86,6 +87,7 @@ namespace AutoencoderPS.Errors
             [OutputPathNotFileSystem] = ErrorCategory.InvalidArgument,
             [OutputPathIsInput] = ErrorCategory.InvalidArgument,
             [OutputFileExists] = ErrorCategory.ResourceExists,
+            [OutputFileReadOnly] = ErrorCategory.PermissionDenied,
             [OutputFileWriteFailed] = ErrorCategory.WriteError,
             [NoRowsScored] = ErrorCategory.InvalidData,
             [TooManyRowFailures] = ErrorCategory.InvalidData,
@@ -157,6 +159,7 @@ namespace AutoencoderPS.Errors
             [LogTimeWithoutOffset] = ErrorCategory.InvalidData,
             [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
+            [LogRecordLate] = ErrorCategory.InvalidData,
             [MetricSampleConflict] = ErrorCategory.InvalidData,
             [MetricColumnTaken] = ErrorCategory.InvalidArgument,
 

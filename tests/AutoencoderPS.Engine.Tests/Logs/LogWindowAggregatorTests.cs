@@ -82,9 +82,9 @@ namespace AutoencoderPS.Engine.Tests
         public void StartAndEndPinTheRangeAndTheGrid()
         {
             var a = new LogWindowAggregator(Five, start: T0.AddMinutes(2), end: T0.AddMinutes(22));
-            Assert.True(a.Add(T0.AddMinutes(8), null, null, null));
-            Assert.False(a.Add(T0.AddMinutes(1), null, null, null));
-            Assert.False(a.Add(T0.AddMinutes(22), null, null, null));
+            Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(8), null, null, null));
+            Assert.Equal(LogEventPlacement.OutsideRange, a.Add(T0.AddMinutes(1), null, null, null));
+            Assert.Equal(LogEventPlacement.OutsideRange, a.Add(T0.AddMinutes(22), null, null, null));
 
             var rows = a.GetWindows().ToList();
 
@@ -254,6 +254,112 @@ namespace AutoencoderPS.Engine.Tests
             var a = new LogWindowAggregator(Five);
             a.Add(DateTime.SpecifyKind(T0, DateTimeKind.Utc), null, null, null);
             Assert.Equal(DateTimeKind.Utc, a.GetWindows().Single().IntervalStart.Kind);
+        }
+
+        // The windows as one list: those taken as they closed, then the rest at the end.
+        private static List<LogWindow> Streamed(LogWindowAggregator a, IEnumerable<(DateTime Time, string? Group, string? Level, double? Ms)> events, List<int>? takenAfter = null)
+        {
+            var rows = new List<LogWindow>();
+            int n = 0;
+            foreach (var e in events)
+            {
+                a.Add(e.Time, e.Group, e.Level == null ? null : Level(e.Level), e.Ms == null ? null : Duration(e.Ms));
+                n++;
+                var closed = a.TakeClosedWindows();
+                if (closed.Count > 0) takenAfter?.Add(n);
+                rows.AddRange(closed);
+            }
+            rows.AddRange(a.GetWindows());
+            return rows;
+        }
+
+        private static string Describe(IEnumerable<LogWindow> rows) =>
+            string.Join("; ", rows.Select(r => $"{r.IntervalStart:HH:mm} {r.Group} {r.Count} [{string.Join(",", r.Counts)}] [{string.Join(",", r.Measures)}]"));
+
+        private static List<(DateTime, string?, string?, double?)> InOrderEvents()
+        {
+            var events = new List<(DateTime, string?, string?, double?)>();
+            for (int i = 0; i < 40; i++)
+                if (i < 10 || i > 20) // 10:00-10:55 silent: empty windows between
+                    events.Add((T0.AddMinutes(3 * i + 0.5), i % 2 == 0 ? "web01" : "web02", i % 3 == 0 ? "Error" : "Information", 10 + i));
+            return events;
+        }
+
+        [Fact]
+        public void InOrderEventsLeaveAsTheirIntervalsCloseWithTheSameWindowsAsHeldInput()
+        {
+            var known = new[] { "Level=Error", "Level=Information" };
+            LogWindowAggregator New() => new LogWindowAggregator(Five, new[] { "Level" }, new[] { "ms" }, grouped: true, knownColumns: known, knownGroups: new[] { "web01", "web02" });
+            var events = InOrderEvents();
+            var taken = new List<int>();
+            var streamed = Streamed(New(), events, taken);
+            // Newest first: held to the end (the input went back more than an interval before any window closed).
+            var reversed = New();
+            Assert.True(reversed.Streams);
+            var held = Streamed(reversed, Enumerable.Reverse(events).ToList());
+            Assert.Equal(Describe(held), Describe(streamed));
+            Assert.Equal(Describe(streamed), Describe(Streamed(New(), events.OrderBy(e => e.Item1).ToList())));
+            // The first windows left after the event two intervals past them (event 5 at 00:12:30 closes 00:00-00:05), long
+            // before the input ended.
+            Assert.Equal(5, taken[0]);
+            Assert.True(taken.Count > 5);
+        }
+
+        [Fact]
+        public void WithoutKnownColumnsOrGroupsNothingIsTakenEarly()
+        {
+            var counted = new LogWindowAggregator(Five, new[] { "Level" });
+            var grouped = new LogWindowAggregator(Five, grouped: true);
+            var plain = new LogWindowAggregator(Five, measures: new[] { "ms" });
+            Assert.False(counted.Streams);
+            Assert.False(grouped.Streams);
+            Assert.True(plain.Streams);
+            var taken = new List<int>();
+            var rows = Streamed(counted, InOrderEvents(), taken);
+            Assert.Empty(taken);
+            Assert.Equal(24, rows.Count); // 00:00 to 01:55
+        }
+
+        [Fact]
+        public void AnEventLateByUpToAnIntervalCountsAndOneOfAWindowTakenIsLeftOutAndSaid()
+        {
+            var a = new LogWindowAggregator(Five);
+            Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(1), null, null, null));
+            Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(11), null, null, null)); // closes 00:00
+            var first = a.TakeClosedWindows();
+            Assert.Single(first);
+            Assert.Equal(T0, first[0].IntervalStart);
+            // 00:07 is in 00:05-00:10, still open (one interval behind 00:10-00:15): counted.
+            Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(7), null, null, null));
+            // 00:02 is in the window taken.
+            Assert.Equal(LogEventPlacement.IntervalWritten, a.Add(T0.AddMinutes(2), null, null, null));
+            Assert.Equal(1, a.IntervalWrittenCount);
+            Assert.Equal(T0.AddMinutes(5), a.FirstOpenInterval);
+            var rest = a.GetWindows().ToList();
+            Assert.Equal(new[] { T0.AddMinutes(5), T0.AddMinutes(10) }, rest.Select(r => r.IntervalStart));
+            Assert.Equal(new long[] { 1, 1 }, rest.Select(r => r.Count));
+            Assert.Equal(3, a.EventCount);
+        }
+
+        [Fact]
+        public void TheEndBoundsWhatIsTakenAndTheRestComesAtTheEnd()
+        {
+            var a = new LogWindowAggregator(Five, start: T0, end: T0.AddMinutes(15));
+            var taken = new List<int>();
+            var rows = Streamed(a, new (DateTime, string?, string?, double?)[] { (T0.AddMinutes(1), null, null, null), (T0.AddMinutes(14), null, null, null), (T0.AddMinutes(40), null, null, null) }, taken);
+            Assert.Equal(new[] { T0, T0.AddMinutes(5), T0.AddMinutes(10) }, rows.Select(r => r.IntervalStart));
+            Assert.Equal(new long[] { 1, 0, 1 }, rows.Select(r => r.Count));
+            Assert.Equal(new[] { 2 }, taken);
+        }
+
+        [Fact]
+        public void AGapTooWideToWriteIsRefusedBeforeItsRowsAreTaken()
+        {
+            var a = new LogWindowAggregator(TimeSpan.FromSeconds(1));
+            a.Add(T0, null, null, null);
+            a.Add(T0.AddYears(1), null, null, null);
+            var e = Assert.Throws<AutoencoderException>(() => a.TakeClosedWindows());
+            Assert.Equal(ErrorIds.LogWindowRangeTooLarge, e.ErrorId);
         }
     }
 }

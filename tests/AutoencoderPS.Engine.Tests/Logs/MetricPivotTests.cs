@@ -14,7 +14,7 @@ namespace AutoencoderPS.Engine.Tests
         private static readonly DateTime T0 = new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc);
         private static readonly TimeSpan Five = TimeSpan.FromMinutes(5);
 
-        private static LogRecordOutcome Add(LogWindowAggregator a, DateTime t, string host, string metric, double value) =>
+        private static LogEventPlacement Add(LogWindowAggregator a, DateTime t, string host, string metric, double value) =>
             a.Add(t, host, null, null, new MetricSample(metric, value), out _);
 
         [Fact]
@@ -45,13 +45,13 @@ namespace AutoencoderPS.Engine.Tests
         public void ARecordSentTwiceIsLeftOutAndAnotherValueAtTheSameTimeIsAConflict()
         {
             var a = new LogWindowAggregator(Five, grouped: true, pivot: true);
-            Assert.Equal(LogRecordOutcome.Added, Add(a, T0, "web01", "cpu", 10));
-            Assert.Equal(LogRecordOutcome.Repeated, Add(a, T0, "web01", "cpu", 10));
-            Assert.Equal(LogRecordOutcome.Conflict, a.Add(T0, "web01", null, null, new MetricSample("cpu", 99), out var earlier));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web01", "cpu", 10));
+            Assert.Equal(LogEventPlacement.Repeated, Add(a, T0, "web01", "cpu", 10));
+            Assert.Equal(LogEventPlacement.Conflict, a.Add(T0, "web01", null, null, new MetricSample("cpu", 99), out var earlier));
             Assert.Equal(10, earlier);
             // Another host, or another time of the same host, is no repeat.
-            Assert.Equal(LogRecordOutcome.Added, Add(a, T0, "web02", "cpu", 10));
-            Assert.Equal(LogRecordOutcome.Added, Add(a, T0.AddMinutes(1), "web01", "cpu", 30));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web02", "cpu", 10));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0.AddMinutes(1), "web01", "cpu", 30));
 
             var first = a.GetWindows().First(w => w.Group == "web01");
             Assert.Equal(20, first.Metrics[0]); // 10 and 30: the repeat and the conflict left out
@@ -64,7 +64,7 @@ namespace AutoencoderPS.Engine.Tests
         {
             var a = new LogWindowAggregator(Five, grouped: true, pivot: true, knownMetrics: new[] { "cpu", "latency" });
             Add(a, T0, "web01", "cpu", 10);
-            Assert.Equal(LogRecordOutcome.UnknownMetric, Add(a, T0, "web01", "disk", 3));
+            Assert.Equal(LogEventPlacement.UnknownMetric, Add(a, T0, "web01", "disk", 3));
             Add(a, T0.AddMinutes(5), "web01", "disk", 4);
 
             var rows = a.GetWindows().ToList();
@@ -73,6 +73,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new double?[] { 10, null }, rows[0].Metrics);
             Assert.Equal(1, rows[0].Count);
             Assert.Equal(2, a.UnknownMetrics["disk"]);
+        }
+
+        [Fact]
+        public void AModelsMetricsAndGroupsLetTheWindowsOutAsTheyClose()
+        {
+            var a = new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, knownMetrics: new[] { "cpu" });
+            Assert.True(a.Streams);
+            Add(a, T0, "web01", "cpu", 10);
+            Add(a, T0.AddMinutes(5), "web01", "cpu", 11);
+            Assert.Empty(a.TakeClosedWindows());
+            Add(a, T0.AddMinutes(10), "web01", "cpu", 12);
+
+            var closed = a.TakeClosedWindows();
+
+            Assert.Equal(new double?[] { 10 }, Assert.Single(closed).Metrics);
+            Assert.Equal(new double?[][] { new double?[] { 11 }, new double?[] { 12 } }, a.GetWindows().Select(w => w.Metrics.ToArray()));
+            // Without a model's metrics the columns come from the records: held to the end.
+            Assert.False(new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true).Streams);
         }
 
         [Fact]

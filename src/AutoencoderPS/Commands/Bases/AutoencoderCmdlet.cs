@@ -180,6 +180,23 @@ namespace AutoencoderPS.Commands
             return string.IsNullOrEmpty(folder) || Directory.Exists(folder) ? null : folder;
         }
 
+        /// <summary>
+        /// Whether a file may be replaced, by the rule of Export-Csv, Out-File and Export-Clixml, which every cmdlet here that
+        /// writes a file follows: an existing file is replaced; -NoClobber keeps it (<paramref name="existsId"/>); a
+        /// read-only one is replaced only with -Force (OutputFileReadOnly), and stays read-only. Null when it may.
+        /// </summary>
+        protected static ErrorRecord? ReplaceRefusal(string target, bool noClobber, bool force, string existsId)
+        {
+            if (!File.Exists(target)) return null;
+            if (noClobber)
+                return ErrorCatalog.Record(new IOException($"The file '{target}' already exists and -NoClobber was given."), existsId, target);
+            if (!force && new FileInfo(target).IsReadOnly)
+                return ErrorCatalog.Record(new UnauthorizedAccessException(
+                        $"The file '{target}' is read-only, so it was not replaced. Give -Force to replace it (it stays read-only), or another path."),
+                    ErrorIds.OutputFileReadOnly, target);
+            return null;
+        }
+
         private static string Capitalized(string noun) => char.ToUpperInvariant(noun[0]) + noun.Substring(1);
 
         /// <summary>

@@ -26,7 +26,13 @@ namespace AutoencoderPS.Commands
         protected const string PathSet = "Path";
         protected const string LiteralPathSet = "LiteralPath";
 
+        /// <summary>
+        /// The rows to read, one object a row (Import-Csv, Get-Counter, ...); files piped from Get-ChildItem are read as
+        /// files. It is in the -LiteralPath set too, so that an object piped there (a file whose PSPath bound
+        /// -LiteralPath) is seen and a row is never read as the file its PSPath column names (<see cref="TakePipedFile"/>).
+        /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = LiteralPathSet)]
         [AllowNull]
         public PSObject? InputObject { get; set; }
 
@@ -36,7 +42,8 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        /// <summary>Files used as written; binds the PSPath of files piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
@@ -68,7 +75,99 @@ namespace AutoencoderPS.Commands
 
         protected CultureInfo InputCulture => Culture ?? DataCulture;
 
-        protected bool ReadsFiles => ParameterSetName != InputObjectSet;
+        /// <summary>The input is files: named by -Path or -LiteralPath, or piped (Get-ChildItem *.csv | ...).</summary>
+        protected bool ReadsFiles => pipedKind switch
+        {
+            PipedKind.Files => true,
+            PipedKind.Rows => false,
+            _ => ParameterSetName != InputObjectSet,
+        };
+
+        private enum PipedKind { None, Rows, Files }
+        private PipedKind pipedKind;
+        // The paths of the files piped so far, and how many of them ResolveInputFiles has handed out.
+        private readonly List<string> pipedFiles = new List<string>();
+        private int pipedFilesResolved;
+        private long pipedObjects;
+
+        /// <summary>Files were piped (Get-ChildItem *.csv | ...).</summary>
+        protected bool FilesPiped => pipedKind == PipedKind.Files;
+
+        /// <summary>Nothing was piped to a call that takes its files from the pipeline (-OutputPath with no -Path).</summary>
+        protected bool NoFilePiped => ParameterSetName == LiteralPathSet && pipedKind == PipedKind.None && LiteralPath.Length == 0;
+
+        /// <summary>
+        /// Sorts the object this ProcessRecord was given: true when it is a file piped from Get-ChildItem (a FileInfo, or
+        /// one deserialized from a job or session), whose path <see cref="ResolveInputFiles"/> then gives; false for a row
+        /// (and when nothing was piped). The kind is the object's type, never its properties: an Import-Csv row with a
+        /// PSPath, Path or FullName column is a row. Such a row can bind -LiteralPath by its PSPath when a file-only
+        /// parameter (-OutputPath, -Delimiter, ...) leaves only the file sets: that, a row among files and a file among rows
+        /// are each one PipedRowNotFile or PipedFileNotRow error, which stops the command.
+        /// </summary>
+        protected bool TakePipedFile()
+        {
+            if (InputObject == null) return false;
+            long number = ++pipedObjects;
+            string command = MyInvocation.MyCommand.Name;
+            if (IsFileObject(InputObject))
+            {
+                string path = InputObject.Properties["PSPath"]?.Value as string ?? (InputObject.Properties["FullName"]?.Value as string ?? InputObject.ToString());
+                // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored.
+                bool bound = ParameterSetName != LiteralPathSet || (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
+                if (pipedKind == PipedKind.Rows || !bound)
+                {
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                            $"Object {number} is a file ('{FileNameOf(InputObject)}'), but " +
+                            (bound ? $"the objects before it were rows: {command} reads either rows or files from the pipeline, not both. Score the files in a call of their own."
+                                   : $"-LiteralPath names the files of this call. Give the files either with -LiteralPath or through the pipeline.")),
+                        ErrorIds.PipedFileNotRow, InputObject));
+                }
+                pipedKind = PipedKind.Files;
+                pipedFiles.Add(path);
+                return true;
+            }
+            if (ParameterSetName == LiteralPathSet && (pipedKind == PipedKind.Files || FileParameterNamed()))
+            {
+                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                        $"Row {number} is a row, not a file" +
+                        (InputObject.Properties["PSPath"] != null ? " (its PSPath property is a column of the row, not a file to read)" : "") +
+                        (pipedKind == PipedKind.Files
+                            ? $": the objects before it were files, and {command} reads either rows or files from the pipeline, not both."
+                            : $": {string.Join(", ", FileParametersNamed().Select(n => "-" + n))} {(FileParametersNamed().Count == 1 ? "is" : "are")} for files, and piped rows can't be read with {(FileParametersNamed().Count == 1 ? "it" : "them")}. " +
+                              $"Pipe files (Get-ChildItem *.csv | {command} ...), give them with -Path, or pipe the rows without file parameters.")),
+                    ErrorIds.PipedRowNotFile, InputObject));
+            }
+            pipedKind = PipedKind.Rows;
+            return false;
+        }
+
+        // Whether the piped object is a file: by its type (a FileInfo or DirectoryInfo, or one deserialized), never by its
+        // property names, which a row may share (an Import-Csv of a file listing has PSPath and FullName columns).
+        private static bool IsFileObject(PSObject input) =>
+            input.BaseObject is FileSystemInfo ||
+            input.TypeNames.Any(name => name == "Deserialized.System.IO.FileInfo" || name == "Deserialized.System.IO.DirectoryInfo");
+
+        private static string FileNameOf(PSObject input) =>
+            input.BaseObject is FileSystemInfo info ? info.FullName : input.Properties["FullName"]?.Value?.ToString() ?? input.ToString();
+
+        // The parameters named on the command line that only the file sets have (-OutputPath, -Delimiter, -LiteralPath
+        // itself...): read from the command's own metadata, so no cmdlet keeps a list of them. -LiteralPath bound by a
+        // row's PSPath is not one of them: PowerShell binds it anew for each piped object.
+        private IReadOnlyList<string> FileParametersNamed()
+        {
+            if (fileParametersNamed != null) return fileParametersNamed;
+            var parameters = MyInvocation.MyCommand.Parameters;
+            fileParametersNamed = MyInvocation.BoundParameters.Keys
+                .Where(name => name != nameof(InputObject) && parameters.TryGetValue(name, out var p) &&
+                    !p.ParameterSets.ContainsKey(InputObjectSet) && !p.ParameterSets.ContainsKey(ParameterAttribute.AllParameterSets))
+                .Where(name => name != nameof(LiteralPath) || !(InputObject?.Properties["PSPath"] is { } own && LiteralPath.Length == 1 &&
+                    string.Equals(LiteralPath[0], own.Value?.ToString(), StringComparison.Ordinal)))
+                .ToList();
+            return fileParametersNamed;
+        }
+
+        private bool FileParameterNamed() => FileParametersNamed().Count > 0;
+        private List<string>? fileParametersNamed;
 
         protected CsvInputOptions CreateCsvOptions()
         {
@@ -94,10 +193,16 @@ namespace AutoencoderPS.Commands
         /// </summary>
         protected IReadOnlyList<string> ResolveInputFiles()
         {
-            var named = ParameterSetName == LiteralPathSet
+            IReadOnlyList<string> named;
+            if (FilesPiped)
+            {
+                // The piped files not handed out yet: a command that reads them one by one gets each once.
+                named = ResolveFiles(pipedFiles.Skip(pipedFilesResolved).ToList(), literal: true, "Input", "file");
+                pipedFilesResolved = pipedFiles.Count;
+            }
+            else named = ParameterSetName == LiteralPathSet
                 ? ResolveFiles(LiteralPath, literal: true, "Input", "file")
                 : ResolveFiles(Path, literal: false, "Input", "file");
-            var seen = new HashSet<string>(StringComparer.FromComparison(Engine.Scoring.Incremental.IncrementalScoringJob.PathComparison));
             var files = new List<string>(named.Count);
             foreach (var file in named)
             {
@@ -106,6 +211,9 @@ namespace AutoencoderPS.Commands
             }
             return files;
         }
+
+        // Every file handed out by this call (piped files come one call at a time).
+        private readonly HashSet<string> seen = new HashSet<string>(StringComparer.FromComparison(Engine.Scoring.Incremental.IncrementalScoringJob.PathComparison));
 
         /// <summary>
         /// The window keys of all the rows read (training, recalibration), each with one time: a local time repeated when
@@ -197,29 +305,6 @@ namespace AutoencoderPS.Commands
             return error;
         }
 
-        private bool pipedRowChecked;
-
-        /// <summary>
-        /// Stops with one PipedFileNotRow error when the first piped object is a file or folder (Get-ChildItem *.csv |
-        /// ...; an object with PSPath and FullName): its properties (Length, Name, Attributes...) would be read as a row's
-        /// columns, trained on or refused with a list of 35 of them. -LiteralPath does not bind PSPath from the pipeline
-        /// here, as Import-Autoencoder's does: every piped object binds to -InputObject first, whatever its properties.
-        /// </summary>
-        protected void CheckFirstPipedRow(PSObject input)
-        {
-            if (pipedRowChecked) return;
-            pipedRowChecked = true;
-            bool file = input.BaseObject is FileSystemInfo || (input.Properties["PSPath"] != null && input.Properties["FullName"] != null);
-            if (!file) return;
-            string name = input.BaseObject is FileSystemInfo info ? info.FullName : input.Properties["FullName"]?.Value?.ToString() ?? input.ToString();
-            string command = MyInvocation.MyCommand.Name;
-            ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
-                    $"The input is a file ('{name}'), not a row: {command} reads each piped object's properties as the columns of one row. " +
-                    $"To read the rows of CSV files, give the files with -Path (-Path *.csv) or -LiteralPath (-LiteralPath (Get-ChildItem *.csv).FullName), " +
-                    $"or pipe their rows (Import-Csv <file> | {command})."),
-                ErrorIds.PipedFileNotRow, input));
-        }
-
         private int filesFound;
         private int filesFailed;
 
@@ -232,7 +317,7 @@ namespace AutoencoderPS.Commands
         {
             var options = CreateCsvOptions();
             var files = ResolveInputFiles();
-            InputFiles = files;
+            inputFiles.AddRange(files);
             filesFound += files.Count;
             // Training and recalibration read every row before their work starts: a long read says how far it is.
             ProgressRecord? progress = null;
@@ -277,8 +362,9 @@ namespace AutoencoderPS.Commands
 
         private const long ReadProgressEvery = 50000;
 
-        /// <summary>The files <see cref="ReadInputFiles"/> reads (empty before it, and for piped input).</summary>
-        protected IReadOnlyList<string> InputFiles { get; private set; } = Array.Empty<string>();
+        /// <summary>The files <see cref="ReadInputFiles"/> has read so far (none for piped rows).</summary>
+        protected IReadOnlyList<string> InputFiles => inputFiles;
+        private readonly List<string> inputFiles = new List<string>();
 
         /// <summary>
         /// The columns of each of <see cref="InputFiles"/> by its header, read ahead of its rows; a file whose header can't
