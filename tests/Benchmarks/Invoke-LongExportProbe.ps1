@@ -7,7 +7,7 @@
     with three incidents: web01's cpu and latency spike (10:00-11:00), web02's cpu drops while its requests stay (the
     relation breaks, 13:00-14:00), db01 is silent (16:00-17:00).
     - Pivoted: each shape (InfluxDB annotated CSV, Prometheus query_range JSON and its CSV flattening, Azure Perf CSV,
-      CloudWatch get-metric-data JSON, Zabbix history with its items) is read by the guide's recipe and pivoted; the
+      CloudWatch get-metric-data JSON, Zabbix history with its items, Datadog's metrics query JSON) is read by the guide's recipe and pivoted; the
       rows of every shape must hold the same values (checked, per seed). A sliding-window model (New-Autoencoder
       -WindowSize 6 -TimeProperty IntervalStart -GroupBy host, the product's defaults otherwise) is trained on the
       pivoted week and scores the 8th day pivoted with -Model (-Start/-End: the silent host's hour is rows of
@@ -53,6 +53,10 @@ $recipes = [ordered]@{
             $instance, $metric = $r.Label -split ' ', 2
             for ($i = 0; $i -lt $r.Timestamps.Count; $i++) { [pscustomobject]@{ time = $r.Timestamps[$i]; instance = $instance; metric = $metric; value = $r.Values[$i] } } } |
             ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy instance -MetricProperty metric -ValueProperty value -TimeZone UTC @w }
+    datadog    = { param($text, $w) ($text | ConvertFrom-Json).series | ForEach-Object {
+            $series = $_
+            foreach ($p in $series.pointlist) { [pscustomobject]@{ time = $p[0]; instance = $series.scope -replace '^host:'; metric = $series.metric; value = $p[1] } } } |
+            ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy instance -MetricProperty metric -ValueProperty value -TimeZone UTC @w }
     zabbix     = { param($text, $w) $items = @{}; Get-ZabbixItem | ForEach-Object { $items[$_.itemid] = $_ }
             $text | ConvertFrom-Csv | Select-Object clock, value, @{ n = 'host'; e = { $items[$_.itemid].host } }, @{ n = 'key'; e = { $items[$_.itemid].key_ } } |
             ConvertTo-LogWindow -TimeProperty clock -Interval 00:05:00 -GroupBy host -MetricProperty key -ValueProperty value -TimeZone UTC @w }
@@ -66,12 +70,13 @@ function Write-Shape([string] $Shape, [object[]] $Sample, [System.Random] $Rando
         'azureperf' { ConvertTo-AzurePerfCsv $Sample }
         'cloudwatch' { ConvertTo-CloudWatchJson $Sample }
         'zabbix' { ConvertTo-ZabbixHistoryCsv $Sample @(Get-ZabbixItem) }
+        'datadog' { ConvertTo-DatadogQueryJson $Sample }
     }
 }
 
 # A pivoted row as text, the metric columns by their plain names (node_cpu, system.cpu: cpu), to compare the shapes.
 function Format-PivotedRow($row) {
-    $metrics = $row.PSObject.Properties | Select-Object -Skip 3 | Sort-Object { $_.Name -replace '^(node_|system\.|http\.)' }
+    $metrics = $row.PSObject.Properties | Select-Object -Skip 3 | Sort-Object { $_.Name -replace '^(node_|system\.|http\.|app\.)' }
     $group = ($row.PSObject.Properties | Select-Object -Skip 1 -First 1).Value -replace ':\d+$'
     '{0:o} {1} {2} {3}' -f $row.IntervalStart.UtcDateTime, $group, $row.EventCount, ($metrics.Value -join ' ')
 }

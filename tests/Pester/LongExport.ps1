@@ -1,6 +1,6 @@
 # Long ("tidy") metric exports, one measurement per row, generated in code, and the shapes monitoring tools write
 # them in: InfluxDB 2.x annotated CSV, the Prometheus HTTP API's query_range JSON (and a CSV flattening of it), Azure
-# Monitor's Perf table, AWS CloudWatch get-metric-data JSON, Zabbix history. Dot-sourced by LongExport.Tests.ps1 and
+# Monitor's Perf table, AWS CloudWatch get-metric-data JSON, Zabbix history, Datadog's metrics query JSON. Dot-sourced by LongExport.Tests.ps1 and
 # tests/Benchmarks/Invoke-LongExportProbe.ps1. Not a test file itself (Pester only runs *.Tests.ps1).
 
 function New-LongExportSample {
@@ -90,6 +90,23 @@ function ConvertTo-PrometheusMatrixJson {
         }
     }
     [ordered]@{ status = 'success'; data = [ordered]@{ resultType = 'matrix'; result = @($result) } } | ConvertTo-Json -Depth 6 -Compress
+}
+
+function ConvertTo-DatadogQueryJson {
+    <#
+    .SYNOPSIS
+        The answer of Datadog's metrics query API (v1 query): one series per host and metric (metric, scope host:web01),
+        pointlist as [epoch milliseconds (a number), value].
+    #>
+    param([object[]] $Sample)
+    $series = foreach ($one in $Sample | Group-Object host, metric) {
+        $first = $one.Group[0]
+        [ordered]@{
+            metric = "app.$($first.metric)"; scope = "host:$($first.host)"; display_name = "app.$($first.metric)"
+            pointlist = @($one.Group | ForEach-Object { , @([double]([datetimeoffset]$_.time).ToUnixTimeMilliseconds(), [double]$_.value) })
+        }
+    }
+    [ordered]@{ status = 'ok'; res_type = 'time_series'; series = @($series) } | ConvertTo-Json -Depth 5 -Compress
 }
 
 function ConvertTo-AzurePerfCsv {
