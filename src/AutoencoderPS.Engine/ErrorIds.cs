@@ -292,6 +292,10 @@ namespace AutoencoderPS.Engine
         public const string InvalidLogMeasure = "InvalidLogMeasure";
         /// <summary>A log record of an interval already written (records in time order are windowed as they come): not counted.</summary>
         public const string LogRecordLate = "LogRecordLate";
+        /// <summary>A long export's measurement has the time, group and metric of the one before it, with another value.</summary>
+        public const string MetricSampleConflict = "MetricSampleConflict";
+        /// <summary>A long export's metric would make a column of the name of another column of the windows.</summary>
+        public const string MetricColumnTaken = "MetricColumnTaken";
 
         // ---- Scheduled tasks ----
         /// <summary>The task name has characters a crontab comment or task name can't hold.</summary>

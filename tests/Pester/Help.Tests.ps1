@@ -326,14 +326,9 @@ Describe 'about_AutoencoderPS' {
     # paragraph, with `$_` turned into `$` (read as emphasis), and could not be copied.
     It 'shows the pivot recipe for long exports line for line, as it can be copied and run' {
         $recipe = @(
-            '$rows = Import-Csv long.csv'
-            '$metrics = $rows.metric | Sort-Object -Unique     # every metric a column, even where a time lacks it'
-            '$rows | Group-Object time, host | ForEach-Object {'
-            '    $row = [ordered]@{ time = $_.Group[0].time; host = $_.Group[0].host }'
-            '    foreach ($name in $metrics) { $row[$name] = $null }'
-            '    foreach ($m in $_.Group) { $row[$m.metric] = $m.value }'
-            '    [pscustomobject]$row'
-            '} | Export-Csv wide.csv'
+            'Import-Csv long.csv |'
+            '    ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy host -MetricProperty metric -ValueProperty value |'
+            '    Export-Csv wide.csv'
         )
         $lines = @($about -split '\r?\n')
         $start = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l.Trim() -eq $recipe[0] })
@@ -346,12 +341,14 @@ Describe 'about_AutoencoderPS' {
         $folder = Join-Path $TestDrive 'pivot'
         New-Item -ItemType Directory -Path $folder | Out-Null
         Set-Content -LiteralPath (Join-Path $folder 'long.csv') -Value @(
-            'time,host,metric,value', '00:00,web1,cpu,40', '00:00,web1,mem,60', '00:05,web1,cpu,42', '00:05,web1,mem,61', '00:05,web2,cpu,7')
+            'time,host,metric,value', '2026-11-02 00:00,web1,cpu,40', '2026-11-02 00:00,web1,mem,60', '2026-11-02 00:05,web1,cpu,42',
+            '2026-11-02 00:05,web1,mem,61', '2026-11-02 00:05,web2,cpu,7')
         Push-Location $folder
         try { . ([scriptblock]::Create($shown -join "`n")) }
         finally { Pop-Location }
         $wide = @(Import-Csv -LiteralPath (Join-Path $folder 'wide.csv'))
-        $wide | Should -HaveCount 3
-        ($wide | ForEach-Object { '{0} {1} {2} {3}' -f $_.time, $_.host, $_.cpu, $_.mem }) | Should -Be @('00:00 web1 40 60', '00:05 web1 42 61', '00:05 web2 7 ')
+        $wide | Should -HaveCount 4
+        ($wide | ForEach-Object { '{0} {1} {2} {3} {4}' -f ([datetime]$_.IntervalStart).ToString('HH:mm'), $_.host, $_.EventCount, $_.cpu, $_.mem }) |
+            Should -Be @('00:00 web1 2 40 60', '00:00 web2 0  ', '00:05 web1 2 42 61', '00:05 web2 1 7 ')
     }
 }

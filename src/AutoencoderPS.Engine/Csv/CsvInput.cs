@@ -64,7 +64,8 @@ namespace AutoencoderPS.Engine.Csv
                     throw new AutoencoderException(ErrorIds.DuplicateColumn, $"File '{file}': column '{Names[i]}' appears more than once in the header." +
                         (Names[0].TrimStart().StartsWith('#')
                             ? $" Its first line, which starts '{Text.PrintableText.Cut(Names[0].Trim(), 40)}', looks like an annotation or a comment, not " +
-                              "column names (InfluxDB's annotated CSV starts with #group, #datatype and #default lines): remove such lines above the header."
+                              "column names (InfluxDB's annotated CSV starts with #group, #datatype and #default lines, and holds one measurement per row: " +
+                              "drop its # lines and pivot its rows with ConvertTo-LogWindow -MetricProperty _field -ValueProperty _value, as Get-Help ConvertTo-LogWindow shows)."
                             : ""));
         }
 

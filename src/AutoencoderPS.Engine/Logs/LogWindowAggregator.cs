@@ -9,13 +9,14 @@ namespace AutoencoderPS.Engine.Logs
     /// <summary>One interval (of one group) of a log, as counts and measure statistics.</summary>
     public sealed class LogWindow
     {
-        internal LogWindow(DateTime intervalStart, string? group, long count, long[] counts, double?[] measures)
+        internal LogWindow(DateTime intervalStart, string? group, long count, long[] counts, double?[] measures, double?[] metrics)
         {
             IntervalStart = intervalStart;
             Group = group;
             Count = count;
             Counts = counts;
             Measures = measures;
+            Metrics = metrics;
         }
 
         /// <summary>Start of the interval (inclusive); the interval ends one interval later (exclusive).</summary>
@@ -32,9 +33,19 @@ namespace AutoencoderPS.Engine.Logs
 
         /// <summary>Min, Mean and Max per measure, in the order of <see cref="LogWindowAggregator.MeasureColumns"/>; null when the interval has no value.</summary>
         public IReadOnlyList<double?> Measures { get; }
+
+        /// <summary>
+        /// The mean value of each metric of a long export in the interval, in the order of <see cref="LogWindowAggregator.MetricColumns"/>;
+        /// null when the interval has no value of it. Empty without a pivot.
+        /// </summary>
+        public IReadOnlyList<double?> Metrics { get; }
     }
 
-    /// <summary>Where <see cref="LogWindowAggregator.Add"/> put an event.</summary>
+    /// <summary>One measurement of a long export (a record of time, group, metric name and value): the metric and its value.</summary>
+    public readonly record struct MetricSample(string? Metric, double Value);
+
+
+    /// <summary>Where <see cref="LogWindowAggregator.Add(DateTime, string?, IReadOnlyDictionary{string, string?}?, IReadOnlyDictionary{string, double?}?, MetricSample?, out double?)"/> put an event.</summary>
     public enum LogEventPlacement
     {
         /// <summary>Counted in its interval.</summary>
@@ -43,6 +54,12 @@ namespace AutoencoderPS.Engine.Logs
         OutsideRange,
         /// <summary>Its interval was already taken by <see cref="LogWindowAggregator.TakeClosedWindows"/>: left out.</summary>
         IntervalWritten,
+        /// <summary>A measurement with the time, group, metric and value of the one before it of that metric and group (the record sent twice): left out.</summary>
+        Repeated,
+        /// <summary>A measurement with the time, group and metric of the one before it but another value: left out, the first kept.</summary>
+        Conflict,
+        /// <summary>A metric that is none of the known metrics (a model's): left out and counted in <see cref="LogWindowAggregator.UnknownMetrics"/>.</summary>
+        UnknownMetric,
     }
 
     /// <summary>
@@ -50,6 +67,11 @@ namespace AutoencoderPS.Engine.Logs
     /// each count-by property, and min/mean/max of each measured property. Intervals without events are part of
     /// the output with zero counts. Memory grows with the number of non-empty intervals and distinct values, not
     /// with the number of events; events may arrive in any order.
+    /// With a pivot, each record is also one measurement of a long export (time, group, metric, value: InfluxDB, the
+    /// Prometheus API, Azure Monitor's Perf table, Zabbix history), and each metric is a column holding the mean of its
+    /// values in the interval: one row per time and group with a column per metric, as a model reads it. A
+    /// measurement of the same time, group and metric as the one before it is the record sent twice (left out) or a
+    /// conflict (left out, said by the caller); memory grows with the non-empty intervals times the metrics.
     /// <para>
     /// When the windows' columns and groups are known before the first event (<see cref="Streams"/>), events in time
     /// order let the windows out as they close (<see cref="TakeClosedWindows"/>): an interval closes once an event
@@ -93,8 +115,16 @@ namespace AutoencoderPS.Engine.Logs
         private long? nextToTake;
         private bool inOrder = true;
         private long rowsTaken;
+        private long filledRows;
         private DateTimeKind? kind;
         private string[]? countColumns;
+        private readonly bool pivot;
+        private readonly bool metricsFixed;
+        private readonly Dictionary<string, int> metricIndex = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> metricNames = new List<string>();
+        private readonly Dictionary<string, long> unknownMetrics = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        private string[]? metricColumns;
+        private int[]? metricSlot; // metric id -> column index
 
         /// <param name="interval">Length of an interval; positive.</param>
         /// <param name="countBy">Properties whose values are counted, one column per value.</param>
@@ -112,6 +142,8 @@ namespace AutoencoderPS.Engine.Logs
         /// its length: in summer time a daily window starts at 01:00, so the day of a change of clocks has neither 23
         /// nor 25 hours of events. Null: multiples of the interval since 0001-01-01 as the times are.
         /// </param>
+        /// <param name="pivot">Records carry a <see cref="MetricSample"/>: each metric is a column of its mean value in the interval.</param>
+        /// <param name="knownMetrics">With a pivot, the metric columns to produce (a model's); records of other metrics are left out and counted. Null: one column per metric seen.</param>
         public LogWindowAggregator(
             TimeSpan interval,
             IEnumerable<string>? countBy = null,
@@ -122,7 +154,9 @@ namespace AutoencoderPS.Engine.Logs
             IEnumerable<string>? knownColumns = null,
             IEnumerable<string>? knownGroups = null,
             int maxValueCount = 0,
-            TimeSpan? clockOffset = null)
+            TimeSpan? clockOffset = null,
+            bool pivot = false,
+            IEnumerable<string>? knownMetrics = null)
         {
             if (interval <= TimeSpan.Zero)
                 throw new AutoencoderException(ErrorIds.InvalidLogInterval, $"The interval must be positive; it is {interval}.");
@@ -146,9 +180,14 @@ namespace AutoencoderPS.Engine.Logs
             if (grouped && knownGroups != null)
                 foreach (var g in knownGroups) GroupId(g);
             MeasureColumns = this.measures.SelectMany(m => new[] { $"{m}.Min", $"{m}.Mean", $"{m}.Max" }).ToArray();
-            // Columns fixed before the first event (none to count, or a model's), and groups known (none, or a model's): a
+            this.pivot = pivot;
+            if (pivot && knownMetrics != null)
+                foreach (var m in knownMetrics) MetricId(m);
+            // No metric columns without a pivot; with one, a model's, or those of the records.
+            metricsFixed = !pivot || knownMetrics != null;
+            // Columns fixed before the first event (none to count, or a model's; a pivot's metrics a model's), and groups known (none, or a model's): a
             // window taken early is the window the end would write (but for a group first seen later, see TakeClosedWindows).
-            Streams = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null);
+            Streams = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null) && metricsFixed;
         }
 
         /// <summary>How many intervals late an event may come and still count, once windows are taken as they close.</summary>
@@ -169,6 +208,29 @@ namespace AutoencoderPS.Engine.Logs
 
         /// <summary>Min, Mean and Max column names per measure ("duration_ms.Min", ...).</summary>
         public IReadOnlyList<string> MeasureColumns { get; }
+
+        /// <summary>
+        /// With a pivot, the metric columns (trimmed names, empty as "(empty)"), in ordinal order (case-insensitive). Known once
+        /// all records are added (fixed when known metrics were given). Empty without a pivot.
+        /// </summary>
+        public IReadOnlyList<string> MetricColumns
+        {
+            get
+            {
+                if (metricColumns != null) return metricColumns;
+                var order = Enumerable.Range(0, metricNames.Count)
+                    .OrderBy(i => metricNames[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => metricNames[i], StringComparer.Ordinal).ToArray();
+                metricSlot = new int[order.Length];
+                for (int c = 0; c < order.Length; c++) metricSlot[order[c]] = c;
+                return metricColumns = order.Select(i => metricNames[i]).ToArray();
+            }
+        }
+
+        /// <summary>Records of metrics that are none of the known metrics, left out: their count per metric.</summary>
+        public IReadOnlyDictionary<string, long> UnknownMetrics => unknownMetrics;
+
+        /// <summary>Records left out as the record before them sent again (<see cref="LogEventPlacement.Repeated"/>).</summary>
+        public long RepeatedRecords { get; private set; }
 
         /// <summary>Events added (inside the range).</summary>
         public long EventCount { get; private set; }
@@ -215,14 +277,39 @@ namespace AutoencoderPS.Engine.Logs
         /// null ones are left out of the statistics). Says whether it was counted, or left out as outside the range or of
         /// an interval already taken.
         /// </summary>
-        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured)
+        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values, IReadOnlyDictionary<string, double?>? measured) =>
+            Add(timestamp, group, values, measured, null, out _);
+
+        /// <summary>
+        /// Adds one record, as <see cref="Add(DateTime, string?, IReadOnlyDictionary{string, string?}?, IReadOnlyDictionary{string, double?}?)"/>,
+        /// and with a pivot its measurement <paramref name="sample"/> (required then, refused without). A record whose
+        /// measurement is <see cref="LogEventPlacement.Repeated"/>, a <see cref="LogEventPlacement.Conflict"/> (then
+        /// <paramref name="earlier"/> is the value kept) or of an <see cref="LogEventPlacement.UnknownMetric"/> is left out whole.
+        /// </summary>
+        public LogEventPlacement Add(DateTime timestamp, string? group, IReadOnlyDictionary<string, string?>? values,
+            IReadOnlyDictionary<string, double?>? measured, MetricSample? sample, out double? earlier)
         {
-            if (countColumns != null && properties.Any(p => !p.Fixed))
+            earlier = null;
+            if (countColumns != null && properties.Any(p => !p.Fixed) || metricColumns != null && !metricsFixed)
                 throw new InvalidOperationException("Events can't be added after the windows were read.");
+            if (pivot != sample.HasValue)
+                throw new InvalidOperationException(pivot ? "A pivot's record needs its measurement." : "A measurement needs an aggregator made with a pivot.");
             if ((start.HasValue && timestamp < start.Value) || (end.HasValue && timestamp >= end.Value))
             {
                 OutOfRangeCount++;
                 return LogEventPlacement.OutsideRange;
+            }
+            int metric = -1;
+            if (sample is MetricSample s)
+            {
+                string name = NormalizeValue(s.Metric);
+                if (metricsFixed && !metricIndex.ContainsKey(name))
+                {
+                    unknownMetrics.TryGetValue(name, out long n);
+                    unknownMetrics[name] = n + 1;
+                    return LogEventPlacement.UnknownMetric;
+                }
+                metric = MetricId(name);
             }
             kind ??= timestamp.Kind;
             long index = FloorDiv(timestamp.Ticks - originTicks, intervalTicks);
@@ -239,6 +326,28 @@ namespace AutoencoderPS.Engine.Logs
             {
                 cell = new Cell(measures.Length);
                 cells.Add((g, index), cell);
+                filledRows++;
+            }
+            if (metric >= 0)
+            {
+                cell.Samples ??= new Dictionary<int, MetricCell>();
+                if (!cell.Samples.TryGetValue(metric, out var m))
+                {
+                    m = new MetricCell();
+                    cell.Samples.Add(metric, m);
+                }
+                else if (m.LastTicks == timestamp.Ticks)
+                {
+                    // The same time of one series twice: its record sent again, or two values of one instant, which no mean settles.
+                    if (m.LastValue.Equals(sample!.Value.Value))
+                    {
+                        RepeatedRecords++;
+                        return LogEventPlacement.Repeated;
+                    }
+                    earlier = m.LastValue;
+                    return LogEventPlacement.Conflict;
+                }
+                m.Add(timestamp.Ticks, sample!.Value.Value);
             }
             cell.Count++;
             for (int p = 0; p < properties.Length; p++)
@@ -290,6 +399,9 @@ namespace AutoencoderPS.Engine.Logs
             return taken;
         }
 
+        /// <summary>Of the rows written (<see cref="RowCount"/>, and those taken as they closed), the rows with at least one record.</summary>
+        public long FilledRowCount => filledRows;
+
         /// <summary>Number of rows <see cref="GetWindows"/> will produce.</summary>
         public long RowCount
         {
@@ -324,6 +436,7 @@ namespace AutoencoderPS.Engine.Logs
         private IEnumerable<LogWindow> Rows(long first, long last)
         {
             var columns = CountColumns;
+            var metrics = MetricColumns;
             var groupOrder = grouped
                 ? Enumerable.Range(0, groups.Count).OrderBy(i => groups[i], StringComparer.OrdinalIgnoreCase).ThenBy(i => groups[i], StringComparer.Ordinal).ToArray()
                 : new[] { 0 };
@@ -337,6 +450,7 @@ namespace AutoencoderPS.Engine.Logs
                 {
                     var counts = new long[columns.Count];
                     var stats = new double?[MeasureColumns.Count];
+                    var means = new double?[metrics.Count];
                     long count = 0;
                     if (cells.TryGetValue((g, i), out var cell))
                     {
@@ -350,8 +464,11 @@ namespace AutoencoderPS.Engine.Logs
                             stats[3 * m + 1] = cell.Sum[m] / cell.N[m];
                             stats[3 * m + 2] = cell.Max[m];
                         }
+                        if (cell.Samples != null)
+                            foreach (var entry in cell.Samples)
+                                means[metricSlot![entry.Key]] = entry.Value.Sum / entry.Value.N;
                     }
-                    yield return new LogWindow(intervalStart, grouped ? groups[g] : null, count, counts, stats);
+                    yield return new LogWindow(intervalStart, grouped ? groups[g] : null, count, counts, stats, means);
                 }
             }
         }
@@ -411,6 +528,22 @@ namespace AutoencoderPS.Engine.Logs
             return id;
         }
 
+        private int MetricId(string? metric)
+        {
+            var name = NormalizeValue(metric);
+            if (!metricIndex.TryGetValue(name, out int id))
+            {
+                id = metricNames.Count;
+                metricNames.Add(name);
+                metricIndex.Add(name, id);
+            }
+            else if (!metricsFixed && string.CompareOrdinal(name, metricNames[id]) < 0)
+            {
+                metricNames[id] = name; // the spelling doesn't depend on the order of records
+            }
+            return id;
+        }
+
         private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
 
         private static string[] Distinct(IEnumerable<string>? names, string what)
@@ -438,6 +571,8 @@ namespace AutoencoderPS.Engine.Logs
 
             public long Count;
             public readonly Dictionary<(int Property, int Value), long> Values = new Dictionary<(int, int), long>();
+            // With a pivot: each metric's values in the interval, by metric id.
+            public Dictionary<int, MetricCell>? Samples;
             public readonly double[] Min, Max, Sum;
             public readonly long[] N;
 
@@ -447,6 +582,23 @@ namespace AutoencoderPS.Engine.Logs
                 if (N[m] == 0 || x > Max[m]) Max[m] = x;
                 Sum[m] += x;
                 N[m]++;
+            }
+        }
+
+        /// <summary>One metric's values in one interval of one group: their sum and count, and the last one, to tell a record sent twice.</summary>
+        private sealed class MetricCell
+        {
+            public double Sum;
+            public long N;
+            public long LastTicks = long.MinValue;
+            public double LastValue;
+
+            public void Add(long ticks, double value)
+            {
+                Sum += value;
+                N++;
+                LastTicks = ticks;
+                LastValue = value;
             }
         }
 

@@ -19,13 +19,17 @@ namespace AutoencoderPS.Commands
     /// each -CountBy property and min/mean/max of each -Measure property, with empty intervals as zero rows. The
     /// aggregation is <see cref="LogWindowAggregator"/>; this cmdlet reads the properties and writes the rows: as each
     /// interval closes when the columns are known from the start and the records come in time order, else at the end.
+    /// With -MetricProperty and -ValueProperty it pivots a long export (one measurement per record) into a column per metric.
     /// </summary>
-    [Cmdlet(VerbsData.ConvertTo, "LogWindow", HelpUri = HelpLinks.Base + "ConvertTo-LogWindow.md")]
+    [Cmdlet(VerbsData.ConvertTo, "LogWindow", HelpUri = HelpLinks.Base + "ConvertTo-LogWindow.md", DefaultParameterSetName = EventsSet)]
     [OutputType(ConvertToLogWindowCommand.TypeName)]
     public sealed class ConvertToLogWindowCommand : AutoencoderCmdlet
     {
         // Not "Count": on an array of rows, $rows.Count is the array's length, which would hide the column.
         private const string EventCountColumn = "EventCount";
+
+        private const string EventsSet = "Events";
+        private const string PivotSet = "Pivot";
 
         /// <summary>The type name of the output rows.</summary>
         public const string TypeName = "AutoencoderPS.LogWindow";
@@ -48,6 +52,13 @@ namespace AutoencoderPS.Commands
         // The slash dates of the time property, to tell a day-first log read month first (or the reverse) at the end.
         private readonly SlashDateOrder slashDates = new SlashDateOrder();
         private readonly HashSet<string> propertiesSeen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // With a pivot: the model's metrics (its features that no other column of the windows makes), records whose value is empty.
+        private IEnumerable<string>? knownMetrics;
+        private long emptyValues;
+        // Measurements left out as a second value of one series at one time; many are series that -GroupBy does not tell apart.
+        private long conflicts;
+        private const int MaxConflicts = 10;
+        private bool Pivot => MetricProperty.Length > 0;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [AllowNull]
@@ -71,6 +82,16 @@ namespace AutoencoderPS.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Measure { get; set; } = Array.Empty<string>();
+
+        /// <summary>The property (or properties, joined by '.') naming the metric of each record of a long export: each metric a column.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PivotSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] MetricProperty { get; set; } = Array.Empty<string>();
+
+        /// <summary>The property holding each record's value of its metric; a column's value is their mean in the interval.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PivotSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ValueProperty { get; set; }
 
         [Parameter]
         [Instant]
@@ -131,6 +152,13 @@ namespace AutoencoderPS.Commands
                     if (!Model.Features.Any(f => f.StartsWith(p + "=", StringComparison.OrdinalIgnoreCase)))
                         WriteWarning($"The model has no count features of '{p}' (named '{p}=<value>'), so every value of '{p}' is counted in '{p}={LogWindowAggregator.OtherValue}'. " +
                             "Was the model trained on ConvertTo-LogWindow output with the same -CountBy?");
+                if (Pivot)
+                {
+                    var others = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "IntervalStart", EventCountColumn };
+                    if (GroupBy != null) others.Add(GroupBy);
+                    foreach (var m in Measure) foreach (var stat in new[] { ".Min", ".Mean", ".Max" }) others.Add(m + stat);
+                    knownMetrics = Model.Features.Where(f => !others.Contains(f) && !CountBy.Any(p => f.StartsWith(p + "=", StringComparison.OrdinalIgnoreCase))).ToArray();
+                }
                 if (GroupBy != null)
                 {
                     var groupFeature = Model.FeatureColumns.FirstOrDefault(c => string.Equals(c.Name, GroupBy, StringComparison.OrdinalIgnoreCase));
@@ -153,7 +181,7 @@ namespace AutoencoderPS.Commands
             try
             {
                 aggregator = new LogWindowAggregator(Interval, CountBy, Measure, axis.Bound(Start, nameof(Start)), axis.Bound(End, nameof(End)),
-                    GroupBy != null, knownColumns, knownGroups, MaxValueCount, axis.Instants == true ? axis.Zone.BaseUtcOffset : null);
+                    GroupBy != null, knownColumns, knownGroups, MaxValueCount, axis.Instants == true ? axis.Zone.BaseUtcOffset : null, Pivot, knownMetrics);
             }
             catch (AutoencoderException e)
             {
@@ -181,6 +209,10 @@ namespace AutoencoderPS.Commands
                 string why = TimestampParser.WhyNotATime(timeValue, culture);
                 string read = why.Contains(CultureText.Describe(culture), StringComparison.Ordinal) ? "" : $" ({CultureText.Describe(culture)})";
                 string message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}', which is not a date and time{read}{why}.";
+                // A header again (CSV files joined, or InfluxDB's one header per table read by ConvertFrom-Csv): said as such.
+                if (string.Equals(Text(timeValue)?.Trim(), TimeProperty, StringComparison.OrdinalIgnoreCase))
+                    message = $"Row {row}: property '{TimeProperty}' has the value '{Text(timeValue)}': it is the column's own name, so the record is the header again " +
+                        $"(files joined into one, or one header per table as InfluxDB writes). Leave such records out (Where-Object {TimeProperty} -ne '{TimeProperty}').";
                 WriteError(RowError(timeOfDay ? ErrorIds.TimeWithoutDate : ErrorIds.InvalidLogTimestamp, message,
                     timeOfDay ? "Give -TimeProperty a property that holds the date and the time." :
                     "Fix or remove the record, or give the culture of the timestamps with -Culture; the other records are processed.", input));
@@ -249,7 +281,31 @@ namespace AutoencoderPS.Commands
                 }
             }
 
-            switch (aggregator.Add(key, group, values, measured))
+            MetricSample? sample = null;
+            if (Pivot)
+            {
+                string metric = string.Join(".", MetricProperty.Select(p => TryGet(record, p, out var part) ? Text(part)?.Trim() : null));
+                double number = 0;
+                switch (TryGet(record, ValueProperty!, out var v) ? NumberParser.TryRead(v, culture, out number) : NumberParser.Outcome.Empty)
+                {
+                    case NumberParser.Outcome.Number:
+                        sample = new MetricSample(metric, number);
+                        break;
+                    case NumberParser.Outcome.NotNumeric:
+                        WriteError(RowError(ErrorIds.InvalidLogMeasure,
+                            $"Row {row}: property '{ValueProperty}' has the value '{Text(v)}', which is not a number ({CultureText.Describe(culture)}). The record (metric '{metric}') is left out.",
+                            "Fix the value, or give the culture of the numbers with -Culture; the other records are processed.", input));
+                        rowsRead++;
+                        return;
+                    default:
+                        // No value (empty, NaN, null): a measurement not taken, as a missing value in a wide row.
+                        emptyValues++;
+                        rowsRead++;
+                        return;
+                }
+            }
+
+            switch (aggregator.Add(key, group, values, measured, sample, out var earlier))
             {
                 case LogEventPlacement.OutsideRange:
                     if (firstOutside == null || key < firstOutside) firstOutside = key;
@@ -268,6 +324,28 @@ namespace AutoencoderPS.Commands
                         $"order, so each window was written once the records had passed its end by {LogWindowAggregator.ReorderIntervals} interval(s), and " +
                         $"this one is older than {axis.Describe(aggregator.FirstOpenInterval!.Value)}. It is not counted.",
                         $"Sort the records by time first (Sort-Object {TimeProperty}) to count every one.", input));
+                    break;
+                case LogEventPlacement.Conflict:
+                    lateInARow = 0;
+                    WriteError(RowError(ErrorIds.MetricSampleConflict,
+                        $"Row {row}: metric '{sample!.Value.Metric}'{(GroupBy != null ? $" of {GroupBy} '{group}'" : "")} at '{Text(timeValue)}' has the value " +
+                        $"'{Text(InputValue(record, ValueProperty!))}' in property '{ValueProperty}', and an earlier record of the same metric, time" +
+                        $"{(GroupBy != null ? " and group" : "")} has {earlier!.Value.ToString("R", CultureInfo.InvariantCulture)}: the earlier value is kept and this record left out.",
+                        "Two sources write one series (tell them apart with -GroupBy or -MetricProperty), or the export holds two queries of it: keep one.", input));
+                    // Several series in one (the hosts of an export without -GroupBy): every record past the first series' is
+                    // a conflict, thousands of errors for one mistake. Said once, and the call stops.
+                    if (++conflicts >= MaxConflicts && conflicts * 10 > rowsRead + 1)
+                    {
+                        var keys = new HashSet<string>(MetricProperty.Append(TimeProperty).Append(ValueProperty!), StringComparer.OrdinalIgnoreCase);
+                        if (GroupBy != null) keys.Add(GroupBy);
+                        var candidates = record.ColumnNames.Where(c => !keys.Contains(c)).Select(c => $"'{c}'").ToArray();
+                        ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricSampleConflict,
+                            $"Stopped after {conflicts} records that had the time and metric of an earlier record with another value ({conflicts} of the first {rowsRead + 1} records): " +
+                            $"the records hold several series (hosts, instances, sources) that {(GroupBy == null ? "no -GroupBy tells" : $"-GroupBy '{GroupBy}' does not tell")} apart. " +
+                            (candidates.Length > 0 ? $"Give -GroupBy the property that names the series (of {string.Join(", ", candidates)}), or add it to -MetricProperty (a column per metric and series)."
+                                : "Give -GroupBy the property that names the series, or add it to -MetricProperty (a column per metric and series).")),
+                            ErrorIds.MetricSampleConflict, input));
+                    }
                     break;
                 default:
                     lateInARow = 0;
@@ -311,9 +389,23 @@ namespace AutoencoderPS.Commands
                             $"number in the text), which a model can't learn from. Give -MaxValueCount (such as -MaxValueCount 50) to keep the most frequent " +
                             $"values and count the others in '{aggregator.CountBy[p]}={LogWindowAggregator.OtherValue}', or count a property without the ids " +
                             "(an event id, or the text with its numbers replaced: @{n='Pattern'; e={ $_.Message -replace '0x[0-9a-f]+|\\d+', '#' }}).");
+            var metricColumns = aggregator.MetricColumns;
+            if (Pivot)
+            {
+                // A metric named as another column would write two properties of one name.
+                var taken = new HashSet<string>(countColumns.Concat(aggregator.MeasureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
+                if (GroupBy != null) taken.Add(GroupBy);
+                if (metricColumns.FirstOrDefault(taken.Contains) is { } clash)
+                    ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.MetricColumnTaken,
+                        $"The metric '{clash}' (of -MetricProperty {string.Join(", ", MetricProperty)}) would be a column of the same name as another column of the windows. " +
+                        "Rename it on the way in (Select-Object with a calculated property), or leave the other column out."), ErrorIds.MetricColumnTaken, clash));
+                if (Model == null && metricColumns.Count > LogWindowAggregator.ManyValueColumns)
+                    WriteWarning($"-MetricProperty names {metricColumns.Count} metrics, a column each: does it hold the metric's name, or an id of each series? " +
+                        "Give the property that names the metric, and the one that tells the series apart as -GroupBy.");
+            }
             if (Model != null)
             {
-                var produced = new HashSet<string>(countColumns.Concat(aggregator.MeasureColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
+                var produced = new HashSet<string>(countColumns.Concat(aggregator.MeasureColumns).Concat(metricColumns).Append("IntervalStart").Append(EventCountColumn), StringComparer.OrdinalIgnoreCase);
                 if (GroupBy != null) produced.Add(GroupBy);
                 var missing = Model.Features.Where(f => !produced.Contains(f)).ToArray();
                 if (missing.Length > 0)
@@ -336,6 +428,9 @@ namespace AutoencoderPS.Commands
                 output.Properties.Add(new PSNoteProperty(countColumns[i], window.Counts[i]));
             for (int i = 0; i < measureColumns.Count; i++)
                 output.Properties.Add(new PSNoteProperty(measureColumns[i], window.Measures[i]));
+            var metricColumns = aggregator.MetricColumns;
+            for (int i = 0; i < metricColumns.Count; i++)
+                output.Properties.Add(new PSNoteProperty(metricColumns[i], window.Metrics[i]));
             WriteObject(output);
         }
 
@@ -343,7 +438,8 @@ namespace AutoencoderPS.Commands
         {
             // Of the records read: one that failed on its time was not asked for the other properties.
             if (rowsRead > 0)
-                foreach (var p in CountBy.Concat(Measure).Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
+                foreach (var p in CountBy.Concat(Measure).Concat(MetricProperty).Concat(ValueProperty != null ? new[] { ValueProperty } : Array.Empty<string>())
+                    .Concat(GroupBy != null ? new[] { GroupBy } : Array.Empty<string>()))
                     if (!propertiesSeen.Contains(p))
                         WriteWarning($"No input record has a property '{p}'. Check the spelling; the property names of the first record are what Get-Member shows.");
             if (slashDates.Warning(culture, TimeProperty) is { } order) WriteWarning(order);
@@ -368,10 +464,27 @@ namespace AutoencoderPS.Commands
             if (aggregator.IntervalWrittenCount > 0)
                 WriteWarning($"{aggregator.IntervalWrittenCount} record(s) came after their interval was written (see the LogRecordLate errors) and are not " +
                     $"counted. Sort the records by time (Sort-Object {TimeProperty}) to count them.");
+            if (Pivot)
+            {
+                if (aggregator.RepeatedRecords > 0)
+                    WriteVerbose($"{aggregator.RepeatedRecords} record(s) repeated the time, metric and value of the record before them of their series, and were left out.");
+                if (emptyValues > 0)
+                    WriteVerbose($"{emptyValues} record(s) had no value in '{ValueProperty}' (empty, null or NaN), and were left out: a measurement not taken.");
+                if (aggregator.UnknownMetrics.Count > 0)
+                    WriteWarning($"{aggregator.UnknownMetrics.Values.Sum()} record(s) of metric(s) the model does not know were left out: " +
+                        string.Join(", ", aggregator.UnknownMetrics.OrderByDescending(u => u.Value).Take(10).Select(u => $"'{u.Key}' ({u.Value})")) +
+                        (aggregator.UnknownMetrics.Count > 10 ? $", and {aggregator.UnknownMetrics.Count - 10} more" : "") +
+                        ". Train the model on windows of them to score them.");
+                // Metrics come at a step: windows shorter than it are mostly empty, and a model learns rows of nothing.
+                long rowsOut = aggregator.RowCount, empty = rowsOut - aggregator.FilledRowCount;
+                if (rowsOut >= 10 && empty * 2 > rowsOut)
+                    WriteWarning($"{empty:N0} of the {rowsOut:N0} windows have no record: is -Interval {Interval} shorter than the export's step (the time between " +
+                        "a series' records)? Give -Interval that step, or a multiple of it; a model learns nothing from empty rows.");
+            }
             // Written before the range check, so a script sees it first; said at the first row when rows were streamed.
             if (!rowsWritten) BeforeFirstRow();
             WriteVerbose($"{aggregator.EventCount} event(s) in {aggregator.RowCount} window(s) of {Interval}; {aggregator.CountColumns.Count} count column(s), {aggregator.MeasureColumns.Count} measure column(s)" +
-                (aggregator.Streams ? "." : "; the windows were held to the end, as their columns come from the records (-CountBy without -Model) or their groups do (-GroupBy without -Model)."));
+                (Pivot ? $", {aggregator.MetricColumns.Count} metric column(s)" : "") + (aggregator.Streams ? "." : "; the windows were held to the end, as their columns come from the records (-CountBy or -MetricProperty without -Model) or their groups do (-GroupBy without -Model)."));
 
             // The range check runs on the first step, before any row is written.
             using var windows = aggregator.GetWindows().GetEnumerator();
@@ -393,6 +506,8 @@ namespace AutoencoderPS.Commands
             string Bound(DateTime? b, string name) => b is DateTime t ? $"{name} {axis.Describe(axis.Bound(t, name)!.Value)}" : $"no {name}";
             return $"{Bound(Start, "-Start")} to {Bound(End, "-End")}";
         }
+
+        private object? InputValue(PSObjectRecord input, string name) => TryGet(input, name, out var value) ? value : null;
 
         private bool TryGet(PSObjectRecord input, string name, out object? value)
         {

@@ -456,6 +456,9 @@ namespace AutoencoderPS.Commands
                     foreach (var decision in decisions) WriteVerbose(decision);
                     if (roles.TimeFeaturesUnused(Model.Settings.TimeFeatures, Model.Settings.IsWindowed) is { } unusedTime)
                         WriteWarning(unusedTime);
+                    // One measurement per row: said with the pivot that reads it (a window model says it of its windows' times).
+                    if (!Model.Settings.IsWindowed && LongExportShape.Describe(pending, roles, InputCulture) is { } longExport)
+                        WriteWarning(longExport);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();
                     if (noMeasurement.Length > 0)

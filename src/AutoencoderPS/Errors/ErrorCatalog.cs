@@ -160,6 +160,8 @@ namespace AutoencoderPS.Errors
             [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
             [LogRecordLate] = ErrorCategory.InvalidData,
+            [MetricSampleConflict] = ErrorCategory.InvalidData,
+            [MetricColumnTaken] = ErrorCategory.InvalidArgument,
 
             // Scheduled tasks
             [InvalidTaskName] = ErrorCategory.InvalidArgument,

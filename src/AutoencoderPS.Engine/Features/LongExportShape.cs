@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace AutoencoderPS.Engine.Features
+{
+    /// <summary>
+    /// Tells a row model's training rows that are a long export: one measurement per row (time, host, metric name,
+    /// value), as InfluxDB, the Prometheus API, Azure Monitor's Perf table, Zabbix history and Datadog write them.
+    /// Trained as they are, the value column holds every metric at once and the metric's name is a category: the model
+    /// learns the mix of metrics, which no incident changes (on a generated week of three hosts and four metrics, a CPU
+    /// spike was flagged and a broken relation and a silent host were not, with 33 false rows in a day). The rows must be
+    /// pivoted into one row per time (and group) with a column per metric (ConvertTo-LogWindow -MetricProperty
+    /// -ValueProperty). Told by shape and names together, since a long export of one metric is a wide one: a numeric
+    /// feature named as a value (value, _value, CounterValue), a time column whose times recur (more than one row in ten
+    /// of the sample has the time of an earlier row), and a column named as a metric (metric, _field, CounterName,
+    /// itemid, ...) with several values at one time. InfluxDB's columns (_time, _field, _value) are told by their names,
+    /// as its tables (one series after another) show one series in the first rows; another export sorted by series is not told.
+    /// </summary>
+    public static class LongExportShape
+    {
+        // Names of the column holding a measurement's value, and of the one naming its metric (not of a host's).
+        private static readonly Regex ValueName = new Regex(@"^(val|values?|.*value)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex MetricName = new Regex(@"metric|name|field|counter|key|item|measurement|label|series", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex HostName = new Regex(@"host|computer|instance|node|server|machine|device|resource", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        // The columns of InfluxDB's annotated CSV that are not tags, and the name Import-Csv and ConvertFrom-Csv give its unnamed first column.
+        private static readonly HashSet<string> InfluxColumns = new HashSet<string>(StringComparer.Ordinal) { "result", "table" };
+        private static readonly Regex UnnamedColumn = new Regex(@"^H\d+$", RegexOptions.CultureInvariant);
+
+        /// <summary>At most this many distinct values make a column the rows' group (as a category's bound).</summary>
+        private const int MaxGroups = FeatureSchema.MaxCategories;
+
+        /// <summary>
+        /// A warning with the pivot that reads <paramref name="rows"/> (the role sample) when they are a long export, else
+        /// null. <paramref name="roles"/> are the features chosen from them.
+        /// </summary>
+        public static string? Describe(IReadOnlyList<IRecord> rows, FeatureSchema roles, CultureInfo culture)
+        {
+            if (rows.Count < 20) return null;
+            var names = rows[0].ColumnNames.Where(n => !string.IsNullOrWhiteSpace(n)).ToList();
+            var value = roles.Columns.FirstOrDefault(c => c.Role == ColumnRole.Numeric && ValueName.IsMatch(Plain(c.Name)))?.Name;
+            if (value == null) return null;
+
+            // InfluxDB's columns say what they are, also when the first rows are one table (series), as its CSV writes them.
+            bool Has(string column) => names.Contains(column, StringComparer.Ordinal);
+            bool influx = Has("_time") && Has("_field") && Has("_value");
+
+            // The time column: one whose values read as times (epoch numbers too) in nine rows in ten, the first such; the rows
+            // whose time does not read (a header again, annotations read as rows) are left out of what follows.
+            string? time = null;
+            var timed = new List<IRecord>();
+            var times = new List<DateTime>();
+            foreach (var name in influx ? new List<string> { "_time" } : names)
+            {
+                if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) continue;
+                timed.Clear();
+                times.Clear();
+                for (int i = 0; i < rows.Count && (i - timed.Count) * 10 <= rows.Count; i++)
+                {
+                    if (!rows[i].TryGetValue(name, out var v) || !TimestampParser.TryRead(v, culture, out var t, out var instant)) continue;
+                    timed.Add(rows[i]);
+                    times.Add(instant ?? t); // hosts writing other offsets meet at one instant
+                }
+                if ((rows.Count - timed.Count) * 10 > rows.Count) continue;
+                time = name;
+                break;
+            }
+            if (time == null) return null;
+            var distinct = times.Distinct().OrderBy(t => t).ToArray();
+            int shared = timed.Count - distinct.Length;
+            if (!influx && shared * 10 <= timed.Count) return null;
+
+            // The metric: a column named as one (not as a host) with several values at one time; the most of them per time.
+            var others = names.Where(n => !string.Equals(n, value, StringComparison.OrdinalIgnoreCase) && !string.Equals(n, time, StringComparison.OrdinalIgnoreCase)).ToList();
+            double PerTime(string column) =>
+                timed.Select((r, i) => (times[i], r.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : ""))
+                    .Distinct().Count() / (double)distinct.Length;
+            int Distinct(string column) =>
+                timed.Select(r => r.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "").Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            string? metric, group;
+            if (influx)
+            {
+                // A field is named within its measurement; the tags (the columns without a leading _) tell the series apart.
+                metric = Has("_measurement") ? "_measurement, _field" : "_field";
+                group = others.FirstOrDefault(n => !n.StartsWith('_') && !InfluxColumns.Contains(n) && !UnnamedColumn.IsMatch(n));
+            }
+            else
+            {
+                metric = others.Where(n => MetricName.IsMatch(n) && !HostName.IsMatch(n))
+                    .Select(n => (Name: n, PerTime: PerTime(n))).Where(c => c.PerTime >= 2).OrderByDescending(c => c.PerTime).FirstOrDefault().Name;
+                if (metric == null) return null;
+                // The group: another column of a few values, several at one time (the hosts); the one of most values.
+                group = others.Where(n => !string.Equals(n, metric, StringComparison.OrdinalIgnoreCase))
+                    .Select(n => (Name: n, Values: Distinct(n))).Where(c => c.Values >= 2 && c.Values <= MaxGroups && PerTime(c.Name) >= 1.5)
+                    .OrderByDescending(c => c.Values).FirstOrDefault().Name;
+            }
+
+            // The step: from row to row of the export as it is ordered, within a series (tables) or from one time to the next,
+            // to whole seconds, and minutes from a minute (collectors' clocks add fractions: InfluxDB's nanoseconds).
+            var steps = times.Zip(times.Skip(1), (a, b) => b - a).Where(d => d > TimeSpan.Zero).OrderBy(d => d).ToArray();
+            string interval = "<the export's step>";
+            if (steps.Length > 0)
+            {
+                var median = steps[steps.Length / 2];
+                var unit = median >= TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(1);
+                var step = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(median.Ticks / (double)unit.Ticks)) * unit.Ticks);
+                interval = step.ToString("c", CultureInfo.InvariantCulture);
+            }
+            string pivot = $"ConvertTo-LogWindow -TimeProperty {Quote(time)} -Interval {interval}{(group != null ? $" -GroupBy {Quote(group)}" : "")} " +
+                           $"-MetricProperty {(influx ? metric : Quote(metric))} -ValueProperty {Quote(value)}";
+            return $"These rows look like a long export, one measurement per row: '{value}' holds the value of the metric named in '{metric}', and " +
+                   (influx ? "they are InfluxDB's columns (one table, a series, after another; drop its # lines and repeated headers first). "
+                       : $"{shared:N0} of the first {timed.Count:N0} rows have the time ('{time}') of an earlier row. ") + "A model of such rows learns one column of every " +
+                   "metric at once, with the metric as a category, and scores nothing an operator means. Pivot them into one row per time" +
+                   (group != null ? $" and {group}" : "") + $" with a column per metric first: ... | {pivot} | Invoke-AutoencoderTraining -Model $model " +
+                   "(and the same, with -Model $model, before Test-Anomaly; see 'Long exports' in Get-Help ConvertTo-LogWindow).";
+        }
+
+        // A column name without its underscores and spaces (_value, Counter Value).
+        private static string Plain(string name) => name.Replace("_", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+
+        // A property name as PowerShell takes it on a command line.
+        private static string Quote(string name) =>
+            name.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.') ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
+    }
+}
