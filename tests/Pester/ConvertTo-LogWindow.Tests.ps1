@@ -627,7 +627,7 @@ $w = @($instants | ConvertTo-LogWindow -TimeProperty T -Interval 00:15:00 -Start
     }
 }
 
-Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
+Describe 'ConvertTo-LogWindow -Streaming writes windows as they close' {
     BeforeAll {
         $script:log = @(New-LogExport -Minutes 60 -Seed 5)
         $script:sorted = @($log | Sort-Object { [datetime]::Parse($_.TimeCreated, [cultureinfo]::InvariantCulture) })
@@ -642,7 +642,7 @@ Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
     }
 
     It 'writes a window of records in time order once the input is an interval past its end (no -CountBy: columns known)' {
-        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; Measure = 'duration_ms' })
+        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; Measure = 'duration_ms'; Streaming = $true })
         $firstOut = [array]::IndexOf($order, 'out 00:00')
         $firstOut | Should -BeGreaterThan 0
         $firstOut | Should -BeLessThan ($order.Count / 3) -Because 'the 00:00 window leaves once the records reach 00:10, a sixth of the hour'
@@ -653,7 +653,8 @@ Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
         @{ Name = 'row model of counts'; Options = @{ CountBy = 'Level' } }
         @{ Name = 'measures only'; Options = @{ Measure = 'duration_ms' } }
     ) {
-        $common = @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00' } + $Options
+        # -Streaming where the columns are known (measures only): input out of order is held whole there too.
+        $common = @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; Streaming = $Options.ContainsKey('Measure') } + $Options
         $inOrder = $sorted | ConvertTo-LogWindow @common | ConvertTo-Csv
         $newestFirst = $sorted[($sorted.Count - 1)..0] | ConvertTo-LogWindow @common | ConvertTo-Csv
         $shuffled = $sorted | Get-Random -Count $sorted.Count -SetSeed 7 | ConvertTo-LogWindow @common | ConvertTo-Csv
@@ -665,16 +666,27 @@ Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
         $window = @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; CountBy = 'Level'; GroupBy = 'EventId' }
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
         $sorted | ConvertTo-LogWindow @window | Invoke-AutoencoderTraining -Model $model -Epochs 1 -ThreadCount 1 | Out-Null
-        $order = @(Get-Order $sorted ($window + @{ Model = $model }))
+        $order = @(Get-Order $sorted ($window + @{ Model = $model; Streaming = $true }))
         [array]::IndexOf($order, 'out 00:00') | Should -BeLessThan ($order.Count / 3)
-        $streamed = $sorted | ConvertTo-LogWindow @window -Model $model | ConvertTo-Csv
+        $streamed = $sorted | ConvertTo-LogWindow @window -Model $model -Streaming | ConvertTo-Csv
         $held = $sorted[($sorted.Count - 1)..0] | ConvertTo-LogWindow @window -Model $model | ConvertTo-Csv
         $held | Should -Be $streamed
     }
 
-    It 'holds every window to the end when the columns come from the records (-CountBy without -Model)' {
-        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; CountBy = 'Level' })
+    It 'holds every window to the end without -Streaming, though the columns are known' {
+        $order = @(Get-Order $sorted @{ TimeProperty = 'TimeCreated'; Interval = '00:05:00'; Measure = 'duration_ms' })
         [array]::IndexOf($order, 'out 00:00') | Should -BeGreaterThan ([array]::IndexOf($order, "in $($sorted.Count)"))
+    }
+
+    It 'refuses -Streaming when the columns come from the records (<Name> without -Model): StreamingNeedsColumns' -ForEach @(
+        @{ Name = '-CountBy'; Options = @{ CountBy = 'Level' } }
+        @{ Name = '-GroupBy'; Options = @{ GroupBy = 'EventId' } }
+    ) {
+        $thrown = $null
+        try { $sorted | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval 00:05:00 @Options -Streaming | Out-Null } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -Be 'StreamingNeedsColumns,AutoencoderPS.Commands.ConvertToLogWindowCommand'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $thrown.Exception.Message | Should -BeLike "*$Name without -Model*Give -Model*leave out -Streaming*"
     }
 
     It 'a record of a window already written is a LogRecordLate error naming it, and is not counted; the others are' {
@@ -685,7 +697,7 @@ Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
             [pscustomobject]@{ T = '2026-01-05 00:07:00' }   # one interval late: counted
         )
         $errs = $null
-        $windows = @($records | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue)
+        $windows = @($records | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -Streaming -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warned -WarningAction SilentlyContinue)
         $windows.EventCount | Should -Be @(1, 1, 1)
         $errs | Should -HaveCount 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'LogRecordLate,*'
@@ -707,11 +719,21 @@ Describe 'ConvertTo-LogWindow writes windows as they close when it can' {
 }
 
 Describe 'ConvertTo-LogWindow on logs joined one after another' {
-    It 'stops with one LogRecordLate error after 100 late records in a row, saying to sort them' {
-        $first = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web01' } }
-        $second = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web02' } }
+    BeforeAll {
+        $script:first = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web01' } }
+        $script:second = 0..299 | ForEach-Object { [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($_).ToString('s'); Host = 'web02' } }
+    }
+
+    It 'counts every record without -Streaming, as sorted input (two hosts'' logs, or rotated files, one after another)' {
+        $joined = $first + $second | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -ErrorVariable errs | ConvertTo-Csv
+        $errs | Should -HaveCount 0
+        $joined | Should -Be ($first + $second | Sort-Object T | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 | ConvertTo-Csv)
+        ($joined | ConvertFrom-Csv | Measure-Object EventCount -Sum).Sum | Should -Be 600
+    }
+
+    It 'with -Streaming stops with one LogRecordLate error after 100 late records in a row, saying to sort them' {
         $thrown = $null
-        try { $first + $second | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -ErrorAction SilentlyContinue | Out-Null } catch { $thrown = $_ }
+        try { $first + $second | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -Streaming -ErrorAction SilentlyContinue | Out-Null } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'LogRecordLate,*'
         $thrown.Exception.Message | Should -BeLike 'Stopped after 100 records in a row came after their interval was written*Sort-Object T*'
         # Sorted, every record counts.

@@ -73,7 +73,8 @@ namespace AutoencoderPS.Engine.Logs
     /// measurement of the same time, group and metric as the one before it is the record sent twice (left out) or a
     /// conflict (left out, said by the caller); memory grows with the non-empty intervals times the metrics.
     /// <para>
-    /// When the windows' columns and groups are known before the first event (<see cref="Streams"/>), events in time
+    /// Asked to stream (a live feed), and when the windows' columns and groups are known before the first event
+    /// (<see cref="CanStream"/>, <see cref="Streams"/>), events in time
     /// order let the windows out as they close (<see cref="TakeClosedWindows"/>): an interval closes once an event
     /// <see cref="ReorderIntervals"/> intervals past its end arrives, so events up to that late still count, and only the
     /// open intervals are held. Input that goes back further before any window was taken (newest first, as Get-WinEvent
@@ -144,6 +145,7 @@ namespace AutoencoderPS.Engine.Logs
         /// </param>
         /// <param name="pivot">Records carry a <see cref="MetricSample"/>: each metric is a column of its mean value in the interval.</param>
         /// <param name="knownMetrics">With a pivot, the metric columns to produce (a model's); records of other metrics are left out and counted. Null: one column per metric seen.</param>
+        /// <param name="stream">Take windows as they close (<see cref="TakeClosedWindows"/>) where <see cref="CanStream"/>: a live feed.</param>
         public LogWindowAggregator(
             TimeSpan interval,
             IEnumerable<string>? countBy = null,
@@ -156,7 +158,8 @@ namespace AutoencoderPS.Engine.Logs
             int maxValueCount = 0,
             TimeSpan? clockOffset = null,
             bool pivot = false,
-            IEnumerable<string>? knownMetrics = null)
+            IEnumerable<string>? knownMetrics = null,
+            bool stream = false)
         {
             if (interval <= TimeSpan.Zero)
                 throw new AutoencoderException(ErrorIds.InvalidLogInterval, $"The interval must be positive; it is {interval}.");
@@ -187,13 +190,21 @@ namespace AutoencoderPS.Engine.Logs
             metricsFixed = !pivot || knownMetrics != null;
             // Columns fixed before the first event (none to count, or a model's; a pivot's metrics a model's), and groups known (none, or a model's): a
             // window taken early is the window the end would write (but for a group first seen later, see TakeClosedWindows).
-            Streams = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null) && metricsFixed;
+            CanStream = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null) && metricsFixed;
+            Streams = stream && CanStream;
         }
 
         /// <summary>How many intervals late an event may come and still count, once windows are taken as they close.</summary>
         public const int ReorderIntervals = 1;
 
-        /// <summary>The windows' columns and groups are known before the first event, so they can be taken as they close.</summary>
+        /// <summary>The windows' columns and groups are known before the first event, so they could be taken as they close.</summary>
+        public bool CanStream { get; }
+
+        /// <summary>
+        /// Windows are taken as they close (asked to stream, and <see cref="CanStream"/>). Not by default: input joined from
+        /// several logs (hosts or rotated files one after another) goes back in time after windows would have been taken,
+        /// and held whole every record counts in any order.
+        /// </summary>
         public bool Streams { get; }
 
         /// <summary>Events left out because their interval had been taken already.</summary>

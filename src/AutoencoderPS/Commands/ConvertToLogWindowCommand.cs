@@ -125,6 +125,14 @@ namespace AutoencoderPS.Commands
         [ArgumentCompleter(typeof(TimeZoneCompleter))]
         public string? TimeZone { get; set; }
 
+        /// <summary>
+        /// Writes each interval's rows once a record one interval past its end arrives (a live feed), rather than after the
+        /// last record; the records must come in time order. Needs the columns known from the start: no -CountBy or
+        /// -MetricProperty, or -Model (with -GroupBy too).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Streaming { get; set; }
+
         protected override void BeginProcessing()
         {
             culture = Culture ?? DataCulture;
@@ -173,6 +181,12 @@ namespace AutoencoderPS.Commands
             // Made now to check the arguments; made again on the time line the first record chooses (-Start and -End as
             // instants), unless -TimeZone chose it.
             MakeAggregator();
+            if (Streaming && !aggregator.CanStream)
+                ThrowTerminatingError(ErrorCatalog.Record(new AutoencoderException(ErrorIds.StreamingNeedsColumns,
+                    "-Streaming writes each interval as it closes, so the rows' columns and groups must be known before the first record, and here they " +
+                    "come from the records (" + string.Join(", ", new[] { CountBy.Length > 0 ? "-CountBy" : null, Pivot ? "-MetricProperty" : null, GroupBy != null ? "-GroupBy" : null }.Where(x => x != null)) +
+                    " without -Model). Give -Model (a model trained on such windows names its columns and groups), or leave out -Streaming to write the rows " +
+                    "after the last record."), ErrorIds.StreamingNeedsColumns, CountBy.Length > 0 ? CountBy : Pivot ? MetricProperty : GroupBy));
             if (axis.Instants != null) aggregatorPlaced = true;
         }
 
@@ -181,7 +195,7 @@ namespace AutoencoderPS.Commands
             try
             {
                 aggregator = new LogWindowAggregator(Interval, CountBy, Measure, axis.Bound(Start, nameof(Start)), axis.Bound(End, nameof(End)),
-                    GroupBy != null, knownColumns, knownGroups, MaxValueCount, axis.Instants == true ? axis.Zone.BaseUtcOffset : null, Pivot, knownMetrics);
+                    GroupBy != null, knownColumns, knownGroups, MaxValueCount, axis.Instants == true ? axis.Zone.BaseUtcOffset : null, Pivot, knownMetrics, Streaming);
             }
             catch (AutoencoderException e)
             {
@@ -484,7 +498,7 @@ namespace AutoencoderPS.Commands
             // Written before the range check, so a script sees it first; said at the first row when rows were streamed.
             if (!rowsWritten) BeforeFirstRow();
             WriteVerbose($"{aggregator.EventCount} event(s) in {aggregator.RowCount} window(s) of {Interval}; {aggregator.CountColumns.Count} count column(s), {aggregator.MeasureColumns.Count} measure column(s)" +
-                (Pivot ? $", {aggregator.MetricColumns.Count} metric column(s)" : "") + (aggregator.Streams ? "." : "; the windows were held to the end, as their columns come from the records (-CountBy or -MetricProperty without -Model) or their groups do (-GroupBy without -Model)."));
+                (Pivot ? $", {aggregator.MetricColumns.Count} metric column(s)" : "") + (aggregator.Streams ? "; written as they closed (-Streaming)." : "; written after the last record."));
 
             // The range check runs on the first step, before any row is written.
             using var windows = aggregator.GetWindows().GetEnumerator();

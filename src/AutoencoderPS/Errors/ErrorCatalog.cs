@@ -160,6 +160,7 @@ namespace AutoencoderPS.Errors
             [LogIntervalMismatch] = ErrorCategory.InvalidArgument,
             [InvalidLogMeasure] = ErrorCategory.InvalidData,
             [LogRecordLate] = ErrorCategory.InvalidData,
+            [StreamingNeedsColumns] = ErrorCategory.InvalidArgument,
             [MetricSampleConflict] = ErrorCategory.InvalidData,
             [MetricColumnTaken] = ErrorCategory.InvalidArgument,
 

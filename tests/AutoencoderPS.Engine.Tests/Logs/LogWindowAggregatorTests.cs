@@ -289,7 +289,7 @@ namespace AutoencoderPS.Engine.Tests
         public void InOrderEventsLeaveAsTheirIntervalsCloseWithTheSameWindowsAsHeldInput()
         {
             var known = new[] { "Level=Error", "Level=Information" };
-            LogWindowAggregator New() => new LogWindowAggregator(Five, new[] { "Level" }, new[] { "ms" }, grouped: true, knownColumns: known, knownGroups: new[] { "web01", "web02" });
+            LogWindowAggregator New() => new LogWindowAggregator(Five, new[] { "Level" }, new[] { "ms" }, grouped: true, knownColumns: known, knownGroups: new[] { "web01", "web02" }, stream: true);
             var events = InOrderEvents();
             var taken = new List<int>();
             var streamed = Streamed(New(), events, taken);
@@ -308,12 +308,12 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void WithoutKnownColumnsOrGroupsNothingIsTakenEarly()
         {
-            var counted = new LogWindowAggregator(Five, new[] { "Level" });
-            var grouped = new LogWindowAggregator(Five, grouped: true);
-            var plain = new LogWindowAggregator(Five, measures: new[] { "ms" });
-            Assert.False(counted.Streams);
-            Assert.False(grouped.Streams);
-            Assert.True(plain.Streams);
+            var counted = new LogWindowAggregator(Five, new[] { "Level" }, stream: true);
+            var grouped = new LogWindowAggregator(Five, grouped: true, stream: true);
+            var plain = new LogWindowAggregator(Five, measures: new[] { "ms" }, stream: true);
+            Assert.False(counted.CanStream || counted.Streams);
+            Assert.False(grouped.CanStream || grouped.Streams);
+            Assert.True(plain.CanStream && plain.Streams);
             var taken = new List<int>();
             var rows = Streamed(counted, InOrderEvents(), taken);
             Assert.Empty(taken);
@@ -321,9 +321,29 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void NotAskedToStreamNothingIsTakenEarlyAndLogsJoinedOneAfterAnotherCountWhole()
+        {
+            // Two hosts' logs, each in time order, joined one after the other: the second goes back to the first's start.
+            var events = InOrderEvents().Where(e => e.Item2 == "web01").Concat(InOrderEvents().Where(e => e.Item2 == "web02")).ToList();
+            var held = new LogWindowAggregator(Five, measures: new[] { "ms" });
+            Assert.True(held.CanStream);
+            Assert.False(held.Streams);
+            var taken = new List<int>();
+            var rows = Streamed(held, events, taken);
+            Assert.Empty(taken);
+            Assert.Equal(events.Count, held.EventCount);
+            Assert.Equal(events.Count, rows.Sum(r => r.Count));
+            Assert.Equal(0, held.IntervalWrittenCount);
+            // Asked to stream, the second log's records of windows written are left out.
+            var streamed = new LogWindowAggregator(Five, measures: new[] { "ms" }, stream: true);
+            Streamed(streamed, events);
+            Assert.True(streamed.IntervalWrittenCount > 0);
+        }
+
+        [Fact]
         public void AnEventLateByUpToAnIntervalCountsAndOneOfAWindowTakenIsLeftOutAndSaid()
         {
-            var a = new LogWindowAggregator(Five);
+            var a = new LogWindowAggregator(Five, stream: true);
             Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(1), null, null, null));
             Assert.Equal(LogEventPlacement.Added, a.Add(T0.AddMinutes(11), null, null, null)); // closes 00:00
             var first = a.TakeClosedWindows();
@@ -344,7 +364,7 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void TheEndBoundsWhatIsTakenAndTheRestComesAtTheEnd()
         {
-            var a = new LogWindowAggregator(Five, start: T0, end: T0.AddMinutes(15));
+            var a = new LogWindowAggregator(Five, start: T0, end: T0.AddMinutes(15), stream: true);
             var taken = new List<int>();
             var rows = Streamed(a, new (DateTime, string?, string?, double?)[] { (T0.AddMinutes(1), null, null, null), (T0.AddMinutes(14), null, null, null), (T0.AddMinutes(40), null, null, null) }, taken);
             Assert.Equal(new[] { T0, T0.AddMinutes(5), T0.AddMinutes(10) }, rows.Select(r => r.IntervalStart));
@@ -355,7 +375,7 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void AGapTooWideToWriteIsRefusedBeforeItsRowsAreTaken()
         {
-            var a = new LogWindowAggregator(TimeSpan.FromSeconds(1));
+            var a = new LogWindowAggregator(TimeSpan.FromSeconds(1), stream: true);
             a.Add(T0, null, null, null);
             a.Add(T0.AddYears(1), null, null, null);
             var e = Assert.Throws<AutoencoderException>(() => a.TakeClosedWindows());

@@ -78,7 +78,7 @@ namespace AutoencoderPS.Engine.Tests
         [Fact]
         public void AModelsMetricsAndGroupsLetTheWindowsOutAsTheyClose()
         {
-            var a = new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, knownMetrics: new[] { "cpu" });
+            var a = new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, knownMetrics: new[] { "cpu" }, stream: true);
             Assert.True(a.Streams);
             Add(a, T0, "web01", "cpu", 10);
             Add(a, T0.AddMinutes(5), "web01", "cpu", 11);
@@ -90,7 +90,7 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new double?[] { 10 }, Assert.Single(closed).Metrics);
             Assert.Equal(new double?[][] { new double?[] { 11 }, new double?[] { 12 } }, a.GetWindows().Select(w => w.Metrics.ToArray()));
             // Without a model's metrics the columns come from the records: held to the end.
-            Assert.False(new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true).Streams);
+            Assert.False(new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, stream: true).Streams);
         }
 
         [Fact]
