@@ -463,6 +463,7 @@ namespace AutoencoderPS.Commands
             if (pipeline.WarmingUpWarning() is { } warming) WriteWarning(warming);
             if (!repeatedHourWarned && pipeline.SharedTimesWarning() is { } shared) WriteWarning(shared);
             if (pipeline.UnlikeTrainingWarning() is { } unlike) WriteWarning(unlike);
+            if (pipeline.FleetScaledGroupsWarning() is { } fleetScaled) WriteWarning(fleetScaled);
         }
 
         // Long file runs say how far they are and how fast they go.
