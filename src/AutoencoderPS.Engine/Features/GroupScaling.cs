@@ -107,6 +107,21 @@ namespace AutoencoderPS.Engine.Features
             return each;
         }
 
+        /// <summary>
+        /// In a sentence, for training's verbose notes: how many groups have a scaling of their own, and which of
+        /// <paramref name="trained"/> (the groups of the run) are scaled fleet-wide.
+        /// </summary>
+        public string Describe(IEnumerable<string>? trained)
+        {
+            var fleetWide = Unseen(trained ?? Array.Empty<string>());
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
+            string text = $"Scaled per group: {Groups.Count.ToString(invariant)} group(s) by their own training rows";
+            if (fleetWide.Count == 0) return text + ".";
+            string names = string.Join(", ", fleetWide.Take(10).Select(g => $"'{Text.PrintableText.Cut(g, 60)}'")) +
+                (fleetWide.Count > 10 ? $" and {(fleetWide.Count - 10).ToString(invariant)} more" : "");
+            return text + $"; {names} by the whole fleet's (fewer than {MinRows.ToString(invariant)} training rows).";
+        }
+
         /// <summary>The groups of <paramref name="groups"/> with no scaling of their own, each once, in order.</summary>
         public IReadOnlyList<string> Unseen(IEnumerable<string?> groups) =>
             groups.Where(g => g != null && !Groups.ContainsKey(g)).Select(g => g!).Distinct(StringComparer.Ordinal).ToArray();
