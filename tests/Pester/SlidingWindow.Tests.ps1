@@ -1044,5 +1044,22 @@ Describe 'Sliding windows' {
             $null = @($rows | Copy-Row | Test-Anomaly -Model $loaded -WarningVariable none -WarningAction SilentlyContinue)
             $none | Where-Object { "$_" -like '*-ScalePerGroup*' } | Should -BeNullOrEmpty
         }
+
+        It 'scores the same in the scheduled job, which names a group it scales fleet-wide' {
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            $folder = Join-Path $TestDrive 'job'
+            $null = New-Item -ItemType Directory $folder
+            $modelPath = Join-Path $folder 'fleet.aemodel'
+            Export-Autoencoder -Model $model -Path $modelPath
+            $rows = @(New-FleetRow -First 400 -Count 30 -Seed 6) + @(New-SeriesRow -HostName web3 -First 400 -Count 10 -Seed 8)
+            $csv = Join-Path $folder 'export.csv'
+            ConvertTo-FleetCsv $rows $csv
+            $piped = @(Test-Anomaly -Model $model -Path $csv -WarningAction SilentlyContinue | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+            $out = Join-Path $folder 'scored.csv'
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $csv -OutputPath $out -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
+            @(Import-Csv $out | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) }) | Should -Be $piped
+            $warned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
+        }
     }
 }

@@ -184,6 +184,23 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         }
 
         [Fact]
+        public void AnIncrementalRunKeepsTheGroupsScalingAndGivesANewGroupItsOwn()
+        {
+            using var model = Trained(perGroup: true, out _, out _);
+            var before = model.GroupScaling!.Groups.ToDictionary(g => g.Key, g => (Offset: g.Value.Offset.ToArray(), Scale: g.Value.Scale.ToArray()));
+            var (rows, keys) = Fleet(Days * 24, 3 * 24, 3, extraGroups: new[] { "db01" }, extraHours: 3 * 24);
+            var plan = SlidingWindow.Plan(Window, keys, null, model.GroupIntervals, model.UsualInterval);
+            model.Train(model.Schema!, rows, new TrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 3e-3 }, continueTraining: true, windows: plan);
+            Assert.True(model.GroupScaling!.Has("db01"));
+            foreach (var (group, scaling) in before)
+            {
+                Assert.Equal(scaling.Offset, model.GroupScaling.Groups[group].Offset);
+                Assert.Equal(scaling.Scale, model.GroupScaling.Groups[group].Scale);
+            }
+            Assert.Same(model.Scaler, model.GroupScaling.Fleet);
+        }
+
+        [Fact]
         public void ScalingPerGroupNeedsAGroupAndDoesNotLearnWhileItScores()
         {
             Assert.Equal(ErrorIds.ScalePerGroupNeedsGroup, Assert.Throws<AutoencoderException>(() => new ModelSettings(windowSize: 4, timeProperty: "Time", scalePerGroup: true)).ErrorId);
