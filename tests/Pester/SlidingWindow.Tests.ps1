@@ -1060,6 +1060,9 @@ Describe 'Sliding windows' {
             $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $csv -OutputPath $out -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
             @(Import-Csv $out | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) }) | Should -Be $piped
             $warned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
+            # File to file (-OutputPath) too, once for the call.
+            Test-Anomaly -Model $model -Path $csv -OutputPath (Join-Path $folder 'file.csv') -WarningVariable fileWarned -WarningAction SilentlyContinue
+            $fileWarned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
         }
     }
 }

@@ -234,7 +234,13 @@ namespace AutoencoderPS.Engine.Scoring
         /// (Test-Anomaly) or run (the scheduled job). Their scores are in the fleet's units: an incident that keeps such a
         /// host within the fleet's range of levels can reconstruct like a normal row of another host.
         /// </summary>
-        public string? FleetScaledGroupsWarning()
+        public string? FleetScaledGroupsWarning() => FleetScaledGroupsWarning(fleetScaled);
+
+        /// <summary>The groups this pipeline scored in the fleet-wide scaling (<see cref="FleetScaledGroupsWarning()"/>), in the order met.</summary>
+        public IReadOnlyList<string> FleetScaledGroups => fleetScaled;
+
+        /// <summary>The warning of <see cref="FleetScaledGroupsWarning()"/> for <paramref name="fleetScaled"/> (a file scorer's workers' groups); null for none.</summary>
+        public static string? FleetScaledGroupsWarning(IReadOnlyList<string> fleetScaled)
         {
             if (fleetScaled.Count == 0) return null;
             var names = fleetScaled.Take(10).Select(g => $"'{PrintableText.Cut(g, 60)}'").ToArray();

@@ -385,6 +385,7 @@ namespace AutoencoderPS.Commands
                 {
                     fileScored += fileScorer.Rows;
                     fileAnomalies += fileScorer.Anomalies;
+                    if (ScoringPipeline<IRecord>.FleetScaledGroupsWarning(fileScorer.FleetScaledGroups) is { } fleetScaled) WriteWarning(fleetScaled);
                     fileScorer.Dispose();
                     fileScorer = null;
                 }
