@@ -37,6 +37,8 @@
     the exports as they are; -TimeFeatures:$false without them; not given, the module's default (the calendar where the
     baseline's week has a shape). -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
     recipe before the time property gave a calendar (with -TimeFeatures, a second calendar of the same times).
+    -ScalePerGroup trains the fleet scenarios' models with New-Autoencoder -ScalePerGroup (each host scaled by its own
+    training rows); single series are unchanged by it.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
 .EXAMPLE
@@ -65,6 +67,8 @@ param(
     [double] $ProbabilityThreshold,
     [switch] $TimeFeatures,
     [switch] $ClockCopy,
+    # The fleet scenarios' models scale each host by its own training rows (New-Autoencoder -ScalePerGroup).
+    [switch] $ScalePerGroup,
     # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
     [string] $WorkPath,
     [string] $DetailPath
@@ -163,7 +167,7 @@ function Get-OperationsRow($Series, [int] $From, [int] $To) {
 function New-TrainedModel($Rows, [int] $RunSeed, [bool] $Fleet) {
     # Not given: New-Autoencoder's default, which decides from the training rows (so the switch is passed only when given).
     $calendar = $script:timeFeaturesGiven ? @{ TimeFeatures = [bool]$TimeFeatures } : @{}
-    $group = $Fleet ? @{ GroupBy = 'host' } : @{}
+    $group = $Fleet ? ($ScalePerGroup ? @{ GroupBy = 'host'; ScalePerGroup = $true } : @{ GroupBy = 'host' }) : @{}
     $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar @group
     # The gate's verbose note (-TimeFeatures not given) says its R/N.
     $budget = $Epochs ? @{ Epochs = $Epochs } : @{}
@@ -231,7 +235,7 @@ $results = foreach ($name in $Scenario) {
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; scaled per group: $([bool]$ScalePerGroup); probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
 ''
 '| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) | Calendar (each model) |'
 '|---|---|---|---:|---|'

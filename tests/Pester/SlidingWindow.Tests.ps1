@@ -990,4 +990,79 @@ Describe 'Sliding windows' {
         }
     }
 
+
+    Context 'scaling per group' {
+        BeforeAll {
+            # Two hosts of different scale: web2 at three times web1's level and noise.
+            function New-FleetRow([int] $First, [int] $Count, [int] $Seed) {
+                New-SeriesRow -HostName web1, web2 -First $First -Count $Count -Seed $Seed | ForEach-Object {
+                    if ($_.Host -eq 'web2') { $_.Cpu *= 3; $_.Mem *= 3 }
+                    $_
+                }
+            }
+            function ConvertTo-FleetCsv([object[]] $Rows, [string] $Path) {
+                $Rows | Select-Object @{ n = 'Time'; e = { $_.Time.ToString('yyyy-MM-dd HH:mm:ss', [cultureinfo]::InvariantCulture) } },
+                    Host, @{ n = 'Cpu'; e = { $_.Cpu.ToString('R', [cultureinfo]::InvariantCulture) } },
+                    @{ n = 'Mem'; e = { $_.Mem.ToString('R', [cultureinfo]::InvariantCulture) } } | Export-Csv -LiteralPath $Path
+            }
+        }
+
+        It 'needs -GroupBy, and does not learn while it scores' {
+            { New-Autoencoder -WindowSize 4 -TimeProperty Time -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
+            { New-Autoencoder -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
+            { New-Autoencoder -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -LearnEvery 10 } |
+                Should -Throw -ErrorId 'ScalePerGroupCannotLearn,AutoencoderPS.Commands.NewAutoencoderCommand'
+        }
+
+        It 'scores piped rows, a -Path file and an exported and imported model alike, and names a group it scales fleet-wide once' {
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            $model.Settings.ScalePerGroup | Should -BeTrue
+            @($model.GroupScaling.Groups.Keys | Sort-Object) | Should -Be @('web1', 'web2')
+            $path = Join-Path $TestDrive 'fleet.aemodel'
+            Export-Autoencoder -Model $model -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $loaded.Settings.ScalePerGroup | Should -BeTrue
+
+            $rows = @(New-FleetRow -First 400 -Count 30 -Seed 6)
+            $piped = @($rows | Copy-Row | Test-Anomaly -Model $model)
+            $csv = Join-Path $TestDrive 'fleet.csv'
+            ConvertTo-FleetCsv $rows $csv
+            $fromFile = @(Test-Anomaly -Model $loaded -Path $csv)
+            $scoredPiped = @($piped | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+            $scoredPiped | Should -HaveCount 54
+            @($fromFile | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore) | Should -Be $scoredPiped
+            @($rows | Copy-Row | Test-Anomaly -Model $loaded | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore) | Should -Be $scoredPiped
+            # Explanations in the data's units: web2's expected Cpu at its own level (about three times web1's).
+            $web2 = $piped | Where-Object { $_.Host -eq 'web2' -and $_.AnomalyStatus -eq 'Scored' } | Select-Object -First 1
+            $web2.AnomalyExplanation | Should -Match 'expected'
+
+            $new = @(New-SeriesRow -HostName web3 -First 400 -Count 10 -Seed 8)
+            $said = @($new | Test-Anomaly -Model $loaded -WarningVariable warned -WarningAction SilentlyContinue)
+            $said | Should -HaveCount 10
+            $warned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
+            $null = @($rows | Copy-Row | Test-Anomaly -Model $loaded -WarningVariable none -WarningAction SilentlyContinue)
+            $none | Where-Object { "$_" -like '*-ScalePerGroup*' } | Should -BeNullOrEmpty
+        }
+
+        It 'scores the same in the scheduled job, which names a group it scales fleet-wide' {
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            $folder = Join-Path $TestDrive 'job'
+            $null = New-Item -ItemType Directory $folder
+            $modelPath = Join-Path $folder 'fleet.aemodel'
+            Export-Autoencoder -Model $model -Path $modelPath
+            $rows = @(New-FleetRow -First 400 -Count 30 -Seed 6) + @(New-SeriesRow -HostName web3 -First 400 -Count 10 -Seed 8)
+            $csv = Join-Path $folder 'export.csv'
+            ConvertTo-FleetCsv $rows $csv
+            $piped = @(Test-Anomaly -Model $model -Path $csv -WarningAction SilentlyContinue | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object AnomalyScore)
+            $out = Join-Path $folder 'scored.csv'
+            $null = Invoke-AnomalyScoring -ModelPath $modelPath -Path $csv -OutputPath $out -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue
+            @(Import-Csv $out | Where-Object AnomalyStatus -eq 'Scored' | ForEach-Object { [double]::Parse($_.AnomalyScore, [cultureinfo]::InvariantCulture) }) | Should -Be $piped
+            $warned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
+            # File to file (-OutputPath) too, once for the call.
+            Test-Anomaly -Model $model -Path $csv -OutputPath (Join-Path $folder 'file.csv') -WarningVariable fileWarned -WarningAction SilentlyContinue
+            $fileWarned | Where-Object { "$_" -like "*-ScalePerGroup*'web3'*" } | Should -HaveCount 1
+        }
+    }
 }

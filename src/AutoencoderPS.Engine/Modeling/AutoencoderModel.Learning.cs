@@ -49,6 +49,11 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 if (value < 0 || value > MaxLearnEvery)
                     throw new ArgumentOutOfRangeException(nameof(LearnEvery), value, $"LearnEvery must lie between 0 (off) and {MaxLearnEvery}.");
+                // The windows waiting and replayed are kept without their group, so a model scaled per group could not scale
+                // them in their group's units.
+                if (value > 0 && Settings.ScalePerGroup)
+                    throw new AutoencoderException(ErrorIds.ScalePerGroupCannotLearn,
+                        "A model scaled per group (-ScalePerGroup) does not learn while it scores (-LearnEvery): retrain it, or train it further with -Incremental.");
                 lock (sync)
                 {
                     learnEvery = value;
@@ -217,6 +222,8 @@ namespace AutoencoderPS.Engine.Modeling
             int width = Architecture!.InputSize;
             if (state.Every < 0 || state.Every > MaxLearnEvery || state.Updates < 0)
                 throw new ArgumentException($"its continual learning setting ({state.Every} rows, {state.Updates} updates) is out of range");
+            if (state.Every > 0 && Settings.ScalePerGroup)
+                throw new ArgumentException("it learns while it scores, but it is scaled per group, which keeps no groups for the rows it learns from");
             learnEvery = state.Every;
             if (state.Pending.Length % width != 0 || state.Pending.Length > 0 && state.Pending.Length / width >= UpdateRows)
                 throw new ArgumentException("its continual learning buffer does not hold whole rows of the network's inputs, or holds a full update");

@@ -55,6 +55,16 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public IReadOnlyList<string> ColumnsRead => (Schema?.Names ?? Array.Empty<string>()).Concat(Settings.WindowColumns).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         public FeatureScaler? Scaler { get; private set; }
+
+        /// <summary>
+        /// Each group's own scaling (<see cref="ModelSettings.ScalePerGroup"/>); null for a model scaled fleet-wide. Its
+        /// <see cref="GroupScaling.Fleet"/> is <see cref="Scaler"/>, for the groups that have none of their own.
+        /// </summary>
+        public GroupScaling? GroupScaling { get; private set; }
+
+        /// <summary>The groups of <paramref name="groups"/> this model scales fleet-wide though it scales per group; empty otherwise.</summary>
+        public IReadOnlyList<string> GroupsScaledFleetWide(IEnumerable<string?> groups) =>
+            GroupScaling?.Unseen(groups) ?? (IReadOnlyList<string>)Array.Empty<string>();
         public NetworkArchitecture? Architecture { get; private set; }
         public LossKind Loss { get; private set; } = LossKind.Mse;
         public ThresholdRule ThresholdRule { get; private set; }
@@ -239,6 +249,7 @@ namespace AutoencoderPS.Engine.Modeling
             var clock = Stopwatch.StartNew();
             int n = rows.Count, d = schema.Width;
             FeatureScaler scaler;
+            GroupScaling? groupScaling = null;
             NetworkArchitecture architecture;
             AutoencoderNetwork candidate;
             int previousEpochs = 0;
@@ -253,6 +264,7 @@ namespace AutoencoderPS.Engine.Modeling
                     if (!ReferenceEquals(schema, Schema))
                         throw new ArgumentException("Incremental training must use the model's own schema.", nameof(schema));
                     scaler = Scaler;
+                    groupScaling = GroupScaling;
                     architecture = Architecture;
                     byte[] weights;
                     // Module.save closes the stream it writes to: copy the bytes out before loading them.
@@ -281,7 +293,11 @@ namespace AutoencoderPS.Engine.Modeling
                 architecture = new NetworkArchitecture(d * Settings.WindowSize, Settings.HiddenLayers, Settings.Activation, Settings.OutputActivation);
                 candidate = NewNetwork(architecture, Settings.Seed);
             }
-            float[] scaled = ForwardPass.Scale(scaler, rows);
+            // Scaling per group: each row by its group's training rows (an incremental run keeps the groups' scaling and fits
+            // one for a group new to it).
+            var rowGroups = Settings.ScalePerGroup && windows != null ? RowGroupsOf(rows.Count, windows) : null;
+            if (rowGroups != null) groupScaling = GroupScaling.Fit(scaler, rows, rowGroups, schema.SlotKinds, options.Threads, groupScaling);
+            float[] scaled = ForwardPass.Scale(scaler, rows, perRow: rowGroups != null ? groupScaling!.PerRow(rowGroups) : null);
             if (windows != null)
             {
                 // Scaling is fitted on rows; a window is its rows' scaled vectors, concatenated oldest first.
@@ -299,7 +315,12 @@ namespace AutoencoderPS.Engine.Modeling
                 // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
-                scaler = scaler.WithRange(rows, previous: scaler);
+                if (rowGroups != null)
+                {
+                    groupScaling = groupScaling!.WithRange(rows, rowGroups, continueTraining ? GroupScaling : null);
+                    scaler = groupScaling.Fleet;
+                }
+                else scaler = scaler.WithRange(rows, previous: scaler);
                 // Sliding windows: how long each feature held one value in training (widened by an incremental run). A model
                 // trained before the rule existed (a format-5 file) gets none from an incremental run: its rows alone are
                 // a small part of what the model learned from, and would watch features its first training saw hold values.
@@ -359,6 +380,7 @@ namespace AutoencoderPS.Engine.Modeling
                     network = candidate;
                     Schema = schema;
                     Scaler = scaler;
+                    GroupScaling = groupScaling;
                     HeldValues = held;
                     CountBursts = counts;
                     Architecture = architecture;
@@ -390,6 +412,17 @@ namespace AutoencoderPS.Engine.Modeling
                 candidate.Dispose();
                 throw;
             }
+        }
+
+        // Each row's group: the group of the windows it is in (null for a row in none, or when the plan does not name its
+        // windows' groups).
+        private static string?[]? RowGroupsOf(int rowCount, WindowPlan windows)
+        {
+            if (windows.WindowGroups.Count != windows.Windows.Count) return null;
+            var groups = new string?[rowCount];
+            for (int k = 0; k < windows.Windows.Count; k++)
+                foreach (int row in windows.Windows[k]) groups[row] = windows.WindowGroups[k];
+            return groups;
         }
 
         // Per training row (window): the inputs filled in for missing values (ForwardPass.FilledSlots; a window: in any of
@@ -471,6 +504,8 @@ namespace AutoencoderPS.Engine.Modeling
             int n = plan?.Windows.Count ?? rows.Count;
             var cells = FilledCells(schema, imputed, n, plan);
             var scores = new double[n];
+            // The windows' groups, for a model scaled per group.
+            var windowGroups = plan != null && plan.WindowGroups.Count == n ? plan.WindowGroups.ToArray() : null;
             const int Batch = 4096;
             for (int start = 0; start < n; start += Batch)
             {
@@ -485,7 +520,8 @@ namespace AutoencoderPS.Engine.Modeling
                     batch.Add(window);
                 }
                 IReadOnlyList<int[]?>? batchCells = cells != null ? new ArraySegment<int[]?>(cells, start, count) : (IReadOnlyList<int[]?>?)null;
-                var scored = ScoreCore(batch, plan != null ? WindowSchema! : schema, filledCells: batchCells);
+                IReadOnlyList<string>? batchGroups = windowGroups != null ? new ArraySegment<string>(windowGroups, start, count) : (IReadOnlyList<string>?)null;
+                var scored = ScoreCore(batch, plan != null ? WindowSchema! : schema, filledCells: batchCells, scaleGroups: batchGroups);
                 for (int k = 0; k < count; k++) scores[start + k] = scored[k].Score;
             }
             return scores;
@@ -623,7 +659,7 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException("One group per window.", nameof(groups));
                 if (filledCells != null && filledCells.Count != windows.Count)
                     throw new ArgumentException("One list of filled-in cells per window.", nameof(filledCells));
-                return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells, transient);
+                return ScoreCore(windows, WindowSchema!, imputed, groups, filledCells, transient, groups);
             }
         }
 
@@ -647,9 +683,12 @@ namespace AutoencoderPS.Engine.Modeling
         // Called under the lock. The inputs are rows (row model) or windows (a window's slot j is row slot j mod d).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private RowScore[] ScoreCore(IReadOnlyList<double[]> rows, FeatureSchema explained, IReadOnlyList<IReadOnlyList<string>?>? imputed = null,
-            IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null, bool transient = false)
+            IReadOnlyList<string>? groups = null, IReadOnlyList<int[]?>? filledCells = null, bool transient = false,
+            IReadOnlyList<string>? scaleGroups = null)
         {
             var scaler = Scaler!;
+            // Scaling per group: each window by its group's scaling (the fleet's for a group without one).
+            var perRow = GroupScaling != null && scaleGroups != null ? GroupScaling.PerRow(scaleGroups) : null;
             var held = HeldValues; // null for a row model
             var counts = CountBursts; // null for a row model and a model without a sparse count
             int n = rows.Count, d = explained.Width;
@@ -657,10 +696,10 @@ namespace AutoencoderPS.Engine.Modeling
             foreach (var row in rows)
                 if (row.Length != d)
                     throw new ArgumentException($"Each row must have {d} features.", nameof(rows));
-            float[] scaled = ForwardPass.Scale(scaler, rows, scratch);
+            float[] scaled = ForwardPass.Scale(scaler, rows, scratch, perRow);
             var filled = imputed != null || filledCells != null ? FilledSlots(imputed, filledCells, n, d) : null;
             if (filled != null) ImputeByReconstruction(network!, Loss, scaled, n, d, filled);
-            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows, scratch), scratch,
+            ForwardPass.Forward(network!, Loss, scaled, n, d, out float[] errors, out float[] reconstructed, ForwardPass.Beyond(scaler, rows, scratch, perRow), scratch,
                 transient);
             // Each feature's error in units of its typical training error (null: all alike), before the score and its shares.
             if (inputWeights != null) Modeling.ErrorWeights.Apply(errors, n, inputWeights);
@@ -676,8 +715,8 @@ namespace AutoencoderPS.Engine.Modeling
                 double score = ForwardPass.RowError(errors, i, d, filled?[i]?.Length ?? 0);
                 // A score that is not a number is never silently normal.
                 scores[i] = transient
-                    ? scratch.Score(i, explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at)
-                    : new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstructed, scaler, at);
+                    ? scratch.Score(i, explained, rows[i], score, !(score <= Threshold), errors, reconstructed, perRow?[i] ?? scaler, at)
+                    : new RowScore(explained, rows[i], score, !(score <= Threshold), errors, reconstructed, perRow?[i] ?? scaler, at);
                 if (held != null)
                 {
                     string? group = groups?[i];
@@ -830,6 +869,7 @@ namespace AutoencoderPS.Engine.Modeling
                     borrowsNetwork = true,
                     Schema = Schema,
                     Scaler = Scaler,
+                    GroupScaling = GroupScaling,
                     Architecture = Architecture,
                     Loss = Loss,
                     ThresholdRule = ThresholdRule,
@@ -857,7 +897,7 @@ namespace AutoencoderPS.Engine.Modeling
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
             HeldValues? heldValues = null, ErrorWeights? errorWeights = null, CountBursts? countBursts = null,
-            int rowsPerStep = 1, IReadOnlyDictionary<string, int>? groupRowsPerStep = null)
+            int rowsPerStep = 1, IReadOnlyDictionary<string, int>? groupRowsPerStep = null, GroupScaling? groupScaling = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -876,6 +916,7 @@ namespace AutoencoderPS.Engine.Modeling
                 network = restored,
                 Schema = schema,
                 Scaler = scaler,
+                GroupScaling = groupScaling,
                 Architecture = architecture,
                 Loss = loss,
                 ThresholdRule = rule,

@@ -67,7 +67,8 @@ namespace AutoencoderPS.Engine.Modeling
         // Rows of the scaler's width, or windows of several rows: slot j of a window is slot j mod d of its row. With
         // scratch, the array is the scratch's (longer than n x width when an earlier batch was larger).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null)
+        // `perRow`, when given: each row's (window's) own scaling (Features.GroupScaling), else `scaler` for all.
+        internal static float[] Scale(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null, IReadOnlyList<FeatureScaler>? perRow = null)
         {
             int d = scaler.Count;
             int width = rows.Count == 0 ? d : rows[0].Length;
@@ -78,6 +79,7 @@ namespace AutoencoderPS.Engine.Modeling
             for (int i = 0; i < n; i++)
             {
                 var row = rows[i];
+                if (perRow != null) scaler = perRow[i];
                 for (int j = 0; j < width; j++)
                     scaled[i * width + j] = Math.Clamp(scaler.Transform(j % d, row[j]), -MaxScaledValue, MaxScaledValue);
             }
@@ -87,9 +89,9 @@ namespace AutoencoderPS.Engine.Modeling
         // Per input, how far each value lies beyond the training range (FeatureScaler.Beyond), in the layout of Scale;
         // null when the scaling has no training range (then every score is the plain reconstruction error).
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null)
+        internal static float[]? Beyond(FeatureScaler scaler, IReadOnlyList<double[]> rows, Scratch? scratch = null, IReadOnlyList<FeatureScaler>? perRow = null)
         {
-            if (!scaler.HasRange) return null;
+            if (!scaler.HasRange && (perRow == null || !perRow.Any(s => s.HasRange))) return null;
             int d = scaler.Count;
             int width = rows.Count == 0 ? d : rows[0].Length;
             int n = rows.Count;
@@ -97,6 +99,7 @@ namespace AutoencoderPS.Engine.Modeling
             for (int i = 0; i < n; i++)
             {
                 var row = rows[i];
+                if (perRow != null) scaler = perRow[i];
                 for (int j = 0; j < width; j++)
                     beyond[i * width + j] = Math.Clamp(scaler.Beyond(j % d, row[j]), -MaxScaledValue, MaxScaledValue);
             }

@@ -21,8 +21,13 @@ namespace AutoencoderPS.Engine.Modeling
             string? groupBy = null,
             TimeSpan? maxGap = null,
             bool timeGrid = false,
-            string? timeZone = null)
+            string? timeZone = null,
+            bool scalePerGroup = false)
         {
+            if (scalePerGroup && (windowSize == 1 || string.IsNullOrWhiteSpace(groupBy)))
+                throw new AutoencoderException(ErrorIds.ScalePerGroupNeedsGroup,
+                    "Scaling per group scales each group's rows by that group's own training rows: give the group's column (-GroupBy) and a window size of 2 or more (-WindowSize).");
+            ScalePerGroup = scalePerGroup;
             if (timeGrid && (windowSize == 1 || string.IsNullOrWhiteSpace(timeProperty)))
                 throw new AutoencoderException(ErrorIds.TimeGridNeedsTime,
                     "A time grid cuts time into steps: give a window size of 2 or more (-WindowSize) and a time property (-TimeProperty).");
@@ -126,6 +131,12 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>The column whose values (hosts, sensors) each form a series of their own (not a feature); null: one series.</summary>
         public string? GroupBy { get; }
+
+        /// <summary>
+        /// Each group's numeric features are scaled by that group's own training rows (Features.GroupScaling), not by one
+        /// fleet-wide scaling: the network learns each host's series in that host's units. Needs <see cref="GroupBy"/>.
+        /// </summary>
+        public bool ScalePerGroup { get; }
 
         /// <summary>The longest gap that keeps a window whole; null: <see cref="GapFactor"/> times the usual interval.</summary>
         public TimeSpan? MaxGap { get; }

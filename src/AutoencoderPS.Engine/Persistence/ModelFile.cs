@@ -71,7 +71,10 @@ namespace AutoencoderPS.Engine.Persistence
         // than training's aside: such a reader finds no column of that name).
         // And TimeFeaturesAutomatic: -TimeFeatures was not given and the week-shape gate decided the effective TimeFeatures
         // from the training rows; a reader without it reads TimeFeatures as given, the same schema and scores.
-        public const int FormatVersion = 9;
+        // 10: scaling per group (ScalePerGroup, ScaleGroups: each group's offset, scale and training range per input;
+        // Features.GroupScaling): the network was trained on each group's rows in that group's units, so a reader that
+        // scaled them fleet-wide would misjudge every row; a file before version 10 has none and scales fleet-wide, as it did.
+        public const int FormatVersion = 10;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -511,6 +514,10 @@ namespace AutoencoderPS.Engine.Persistence
             // The count-burst rule's rates per group (Modeling.CountBursts, format version 9), when training had several groups.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<CountGroupMetadata>? CountGroups { get; set; }
 
+            // Scaling per group (format version 10); absent in a model scaled fleet-wide (Inputs' offsets and scales).
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? ScalePerGroup { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<GroupScalingMetadata>? ScaleGroups { get; set; }
+
             // Continual learning (format version 5); absent when it is off.
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? LearnEvery { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningUpdates { get; set; }
@@ -595,6 +602,16 @@ namespace AutoencoderPS.Engine.Persistence
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
+                    ScalePerGroup = model.Settings.ScalePerGroup ? true : null,
+                    ScaleGroups = model.GroupScaling is { } perGroup
+                        ? perGroup.Groups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new GroupScalingMetadata
+                        {
+                            Group = g.Key,
+                            Offsets = g.Value.Offset.ToArray(),
+                            Scales = g.Value.Scale.ToArray(),
+                            Lows = g.Value.HasRange ? Enumerable.Range(0, g.Value.Count).Select(g.Value.Low).ToArray() : null,
+                            Highs = g.Value.HasRange ? Enumerable.Range(0, g.Value.Count).Select(g.Value.High).ToArray() : null,
+                        }).ToList() : null,
                     RowsPerStep = model.RowsPerStep > 1 ? model.RowsPerStep : null,
                     GroupRowsPerStep = model.GroupRowsPerStep.Count > 0 ? new Dictionary<string, int>(model.GroupRowsPerStep) : null,
                     LearnEvery = learned ? learning.Every : null,
@@ -656,7 +673,8 @@ namespace AutoencoderPS.Engine.Persistence
                 if (LogWindowInterval != null && LogWindowInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its log windows' interval is not a positive time span");
                 var settings = new ModelSettings(HiddenLayers, Activation, OutputActivation, RequestedFeatures, ExcludedFeatures, Seed,
-                    TimeFeaturesAutomatic == true ? null : TimeFeatures, WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone);
+                    TimeFeaturesAutomatic == true ? null : TimeFeatures, WindowSize ?? 1, TimeProperty, GroupBy, MaxGap, TimeGrid == true, TimeZone,
+                    ScalePerGroup == true);
                 // A window's keys are never features, but for the calendar of its time property (-TimeFeatures): a Timestamp
                 // feature named as the time property (added within version 9; a reader without it reads that feature by
                 // name, the same value, and encodes it alike). Anything else named as a key is no file this module wrote.
@@ -674,6 +692,7 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException($"it scales {Inputs.Count} network inputs but its features need {schema.Width}");
                 var scaler = new FeatureScaler(Scaling, Inputs.Select(f => f.Offset).ToArray(), Inputs.Select(f => f.Scale).ToArray(), schema.SlotKinds,
                     Inputs.Select(f => f.Low).ToArray(), Inputs.Select(f => f.High).ToArray());
+                var groupScaling = GroupScalingOf(scaler, schema);
                 var architecture = new NetworkArchitecture(schema.Width * settings.WindowSize, HiddenLayers, Activation, OutputActivation);
                 CheckWeightsPlausible(architecture, weightsLength);
                 var rule = new ThresholdRule(ThresholdMethod, ThresholdValue, ThresholdErrors ?? ThresholdErrorsOf(ThresholdMethod, ThresholdSource));
@@ -714,7 +733,28 @@ namespace AutoencoderPS.Engine.Persistence
                 }
                 var counts = CountBurstsOf(schema, GroupIntervals);
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, thresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning, held, weights, counts, RowsPerStep ?? 1, GroupRowsPerStep);
+                    GroupIntervals, UsualInterval, learning, held, weights, counts, RowsPerStep ?? 1, GroupRowsPerStep, groupScaling);
+            }
+
+            // Scaling per group (version 10): every group's offsets and scales, one per input, with the fleet's method and
+            // slot kinds (the FeatureScaler checks the numbers); a model scaled per group may have no group with enough rows.
+            private GroupScaling? GroupScalingOf(FeatureScaler fleet, FeatureSchema schema)
+            {
+                if (ScalePerGroup != true)
+                {
+                    if (ScaleGroups != null) throw new InvalidDataException("it keeps scaling per group but is not scaled per group");
+                    return null;
+                }
+                var groups = new Dictionary<string, FeatureScaler>(StringComparer.Ordinal);
+                foreach (var g in ScaleGroups ?? new List<GroupScalingMetadata>())
+                {
+                    if (g?.Group == null || g.Offsets == null || g.Scales == null || g.Offsets.Length != schema.Width || g.Scales.Length != schema.Width
+                        || (g.Lows == null) != (g.Highs == null) || g.Lows != null && (g.Lows.Length != schema.Width || g.Highs!.Length != schema.Width))
+                        throw new InvalidDataException($"a group's scaling does not name its group or does not have one offset and scale per input ({schema.Width})");
+                    if (!groups.TryAdd(g.Group, new FeatureScaler(fleet.Method, g.Offsets, g.Scales, schema.SlotKinds, g.Lows, g.Highs)))
+                        throw new InvalidDataException($"group '{g.Group}' has two scalings");
+                }
+                return new GroupScaling(fleet, groups);
             }
 
             // The count-burst rule (version 9): a sliding-window model's numeric features that are not counters may have a rate
@@ -862,6 +902,15 @@ namespace AutoencoderPS.Engine.Persistence
         }
 
         /// <summary>One network input and its scaling.</summary>
+        internal sealed class GroupScalingMetadata
+        {
+            public string Group { get; set; } = "";
+            public double[] Offsets { get; set; } = Array.Empty<double>();
+            public double[] Scales { get; set; } = Array.Empty<double>();
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[]? Lows { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double?[]? Highs { get; set; }
+        }
+
         internal sealed class SlotMetadata
         {
             public string Name { get; set; } = "";

@@ -122,6 +122,26 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public Action<string>? HeaderRemapped { get; set; }
 
+        /// <summary>
+        /// The groups a model scaled per group scored in the fleet-wide scaling, on any worker, each once
+        /// (<see cref="ScoringPipeline{TRow}.FleetScaledGroupsWarning(IReadOnlyList{string})"/>).
+        /// </summary>
+        public IReadOnlyList<string> FleetScaledGroups
+        {
+            get { lock (fleetScaled) return fleetScaled.ToArray(); }
+        }
+
+        private readonly List<string> fleetScaled = new List<string>();
+
+        // Called on a worker's thread after each chunk.
+        private void NoteFleetScaled(IReadOnlyList<string> groups)
+        {
+            if (groups.Count == 0) return;
+            lock (fleetScaled)
+                foreach (var group in groups)
+                    if (!fleetScaled.Contains(group)) fleetScaled.Add(group);
+        }
+
         /// <summary>Called after each chunk with the records read from the current file so far.</summary>
         public Action<long>? Progress { get; set; }
 
@@ -703,6 +723,7 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     for (int i = 0; i < work.EntryCount; i++) Accept(i);
                     pipeline.Flush();
+                    owner.NoteFleetScaled(pipeline.FleetScaledGroups);
                 }
                 catch
                 {

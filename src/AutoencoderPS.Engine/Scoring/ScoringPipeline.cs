@@ -229,6 +229,32 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         /// <summary>
+        /// A warning naming the groups a model scaled per group scored in the fleet-wide scaling, because training saw none
+        /// or too few of their rows (<see cref="GroupScaling.MinRows"/>); null when there were none. Said once per call
+        /// (Test-Anomaly) or run (the scheduled job). Their scores are in the fleet's units: an incident that keeps such a
+        /// host within the fleet's range of levels can reconstruct like a normal row of another host.
+        /// </summary>
+        public string? FleetScaledGroupsWarning() => FleetScaledGroupsWarning(fleetScaled);
+
+        /// <summary>The groups this pipeline scored in the fleet-wide scaling (<see cref="FleetScaledGroupsWarning()"/>), in the order met.</summary>
+        public IReadOnlyList<string> FleetScaledGroups => fleetScaled;
+
+        /// <summary>The warning of <see cref="FleetScaledGroupsWarning()"/> for <paramref name="fleetScaled"/> (a file scorer's workers' groups); null for none.</summary>
+        public static string? FleetScaledGroupsWarning(IReadOnlyList<string> fleetScaled)
+        {
+            if (fleetScaled.Count == 0) return null;
+            var names = fleetScaled.Take(10).Select(g => $"'{PrintableText.Cut(g, 60)}'").ToArray();
+            string more = fleetScaled.Count > names.Length ? $" and {(fleetScaled.Count - names.Length).ToString(CultureInfo.InvariantCulture)} more" : "";
+            return $"The model scales each group by its own training rows (-ScalePerGroup), but training saw too few rows of group(s) {string.Join(", ", names)}{more} " +
+                $"(fewer than {GroupScaling.MinRows.ToString(CultureInfo.InvariantCulture)}, or none): they were scaled by the whole fleet's rows, so an incident that keeps " +
+                "such a host within the fleet's range of levels may pass as normal. Train the model further on their rows (Invoke-AutoencoderTraining -Incremental) to give them their own scaling.";
+        }
+
+        // The groups scored in the fleet-wide scaling though the model scales per group, in the order met.
+        private readonly List<string> fleetScaled = new List<string>();
+        private readonly HashSet<string> fleetScaledSeen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>
         /// A warning when this pipeline wrote rows as <see cref="WindowStatus.NoData"/> (no feature had a value),
         /// else null: their windows go on as across absent rows, so nothing else says that a host stopped reporting. Said
         /// once per call (Test-Anomaly) or per run (the scheduled job).
@@ -462,6 +488,9 @@ namespace AutoencoderPS.Engine.Scoring
                     }
                 // Each window goes with the features imputed in its newest row (a value scoring filled in is not one a
                 // sensor held, Modeling.HeldValues.Find) and the values filled in in any of its rows (not scored).
+                if (IsWindowed && model.GroupScaling != null)
+                    foreach (var group in model.GroupsScaledFleetWide(fullGroups))
+                        if (fleetScaledSeen.Add(group)) fleetScaled.Add(group);
                 scores = full.Count == 0 ? Array.Empty<RowScore>() : IsWindowed
                     ? model.ScoreWindows(full, fullImputed, fullGroups, fullFilled, transient, Schema) : model.Score(full, fullImputed, transient, Schema);
             }

@@ -332,6 +332,7 @@ namespace AutoencoderPS.Commands
                 WriteVerbose("Stuck values: not watched. The model was first trained before this module learned how long features hold one value; train it afresh (without -Incremental) to learn it.");
             // The sparse counts' rates (none: no feature is a sparse count, or a model first trained before the rule).
             if (Model.CountBursts != null) WriteVerbose(Model.CountBursts.Describe());
+            if (Model.GroupScaling != null) WriteVerbose(Model.GroupScaling.Describe(plan?.WindowsPerGroup.Keys));
             WriteVerbose(Model.ErrorWeights != null
                 ? $"Error weights (each feature's error in units of its typical training error): {Model.ErrorWeights.Describe(Model.Schema!)}."
                 : "Error weights: none; every network input counts alike (-ErrorWeighting None).");

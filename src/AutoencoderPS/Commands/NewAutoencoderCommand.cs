@@ -77,6 +77,13 @@ namespace AutoencoderPS.Commands
         public SwitchParameter TimeGrid { get; set; }
 
         /// <summary>
+        /// Each group's numeric features scaled by that group's own training rows, not by the whole fleet's (needs -GroupBy):
+        /// the network learns each host's series in that host's units.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter ScalePerGroup { get; set; }
+
+        /// <summary>
         /// Continual learning: after every this many rows (windows) scored as normal, one optimizer step on them, so the model
         /// follows a slowly changing normal. 0 (default): off. Kept in the model (LearnEvery); Test-Anomaly and the scheduled
         /// job use it without further parameters.
@@ -108,7 +115,7 @@ namespace AutoencoderPS.Commands
                 // Not given: a sliding window with a time property decides from its training rows (ModelSettings.TimeFeaturesAutomatic).
                 bool? timeFeatures = MyInvocation.BoundParameters.ContainsKey(nameof(TimeFeatures)) ? TimeFeatures.IsPresent : null;
                 settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, timeFeatures,
-                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone());
+                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone(), ScalePerGroup);
             }
             catch (AutoencoderException e)
             {
@@ -122,7 +129,17 @@ namespace AutoencoderPS.Commands
             }
             if (Seed == null)
                 WriteVerbose($"No -Seed given; drew seed {settings.Seed} (kept in the model, so this run can be repeated).");
-            WriteObject(new AutoencoderModel(settings) { LearnEvery = LearnEvery });
+            AutoencoderModel model;
+            try
+            {
+                model = new AutoencoderModel(settings) { LearnEvery = LearnEvery };
+            }
+            catch (AutoencoderException e)
+            {
+                ThrowTerminatingError(EngineError(e, LearnEvery));
+                return;
+            }
+            WriteObject(model);
         }
     }
 }

@@ -385,6 +385,7 @@ namespace AutoencoderPS.Commands
                 {
                     fileScored += fileScorer.Rows;
                     fileAnomalies += fileScorer.Anomalies;
+                    if (ScoringPipeline<IRecord>.FleetScaledGroupsWarning(fileScorer.FleetScaledGroups) is { } fleetScaled) WriteWarning(fleetScaled);
                     fileScorer.Dispose();
                     fileScorer = null;
                 }
@@ -463,6 +464,7 @@ namespace AutoencoderPS.Commands
             if (pipeline.WarmingUpWarning() is { } warming) WriteWarning(warming);
             if (!repeatedHourWarned && pipeline.SharedTimesWarning() is { } shared) WriteWarning(shared);
             if (pipeline.UnlikeTrainingWarning() is { } unlike) WriteWarning(unlike);
+            if (pipeline.FleetScaledGroupsWarning() is { } fleetScaled) WriteWarning(fleetScaled);
         }
 
         // Long file runs say how far they are and how fast they go.

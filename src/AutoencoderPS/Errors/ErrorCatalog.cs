@@ -23,6 +23,8 @@ namespace AutoencoderPS.Errors
             [ModelInUse] = ErrorCategory.ResourceBusy,
             [NetworkTooLarge] = ErrorCategory.InvalidArgument,
             [TimeGridNeedsTime] = ErrorCategory.InvalidArgument,
+            [ScalePerGroupNeedsGroup] = ErrorCategory.InvalidArgument,
+            [ScalePerGroupCannotLearn] = ErrorCategory.InvalidOperation,
             [TimeZoneInvalid] = ErrorCategory.InvalidArgument,
             [TimeZoneNeedsTime] = ErrorCategory.InvalidArgument,
             [WindowColumnIsFeature] = ErrorCategory.InvalidArgument,

@@ -123,6 +123,7 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
                 if (!summary.Stopped) ForgetSilentGroups(rowsBefore);
                 if (pipeline.NoDataWarning() is { } noData) observer.Warning(noData);
                 if (pipeline.SharedTimesWarning() is { } shared) observer.Warning(shared);
+                if (pipeline.FleetScaledGroupsWarning() is { } fleetScaled) observer.Warning(fleetScaled);
                 // Over the recent runs: a job that runs every few minutes scores too few rows in one run to tell. Only in a
                 // run that scored rows: a host that stopped sending them is not warned about run after run.
                 var recent = state.Recent;
