@@ -817,6 +817,11 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         Import-Csv -LiteralPath $listed | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
         $m.Threshold | Should -Be $fromFiles   # the same 200 rows, read as rows
         $m.ThresholdSource | Should -Not -BeNullOrEmpty
+        # Plain rows (no PSPath): the rows' set, not AmbiguousParameterSet for each row (-LiteralPath is mandatory here).
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
+        $csv | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
     }
 
     It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {

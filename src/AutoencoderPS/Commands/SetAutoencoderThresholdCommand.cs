@@ -43,6 +43,15 @@ namespace AutoencoderPS.Commands
         [Parameter(Position = 2)]
         public double? Value { get; set; }
 
+        /// <summary>
+        /// Mandatory here: the default set is the stored training errors', so piped rows would find the -LiteralPath set
+        /// and the rows' set both complete (AmbiguousParameterSet for each row) if it were optional, as it is in the base.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public override string[] LiteralPath { get => base.LiteralPath; set => base.LiteralPath = value; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 

@@ -42,11 +42,16 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        /// <summary>Files used as written; binds the PSPath of files piped from Get-ChildItem.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        /// <summary>
+        /// Files used as written; binds the PSPath of files piped from Get-ChildItem. Not mandatory: a mandatory one made
+        /// each piped object without a PSPath (a plain row under -OutputPath, a FileInfo made from a path) a binding error
+        /// of its own before <see cref="TakePipedFile"/> could see it; with nothing named or piped the call is NoFilePiped.
+        /// A command whose default set is not the rows' keeps it mandatory (Set-AutoencoderThreshold overrides it).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+        public virtual string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>Field separator of the files (default: the culture's list separator, or "," for the invariant culture).</summary>
         [Parameter(ParameterSetName = PathSet)]
@@ -112,8 +117,10 @@ namespace AutoencoderPS.Commands
             if (IsFileObject(InputObject))
             {
                 string path = InputObject.Properties["PSPath"]?.Value as string ?? (InputObject.Properties["FullName"]?.Value as string ?? InputObject.ToString());
-                // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored.
-                bool bound = ParameterSetName != LiteralPathSet || (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
+                // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored. A FileInfo
+                // made from a path has no PSPath and leaves -LiteralPath empty.
+                bool bound = ParameterSetName != LiteralPathSet || LiteralPath.Length == 0 ||
+                    (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
                 if (pipedKind == PipedKind.Rows || !bound)
                 {
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
