@@ -824,6 +824,22 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         $m.Threshold | Should -Be $fromFiles
     }
 
+    It 'says so when no file came with a file parameter (nothing piped, nothing named), and trains nothing' -ForEach @(
+        @{ Piped = $true }, @{ Piped = $false }
+    ) {
+        # An empty folder's listing piped with -Delimiter, or the parameter alone: no file is not a model trained on nothing.
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $thrown = $null
+        try {
+            if ($Piped) { @(Get-ChildItem -LiteralPath $TestDrive -Filter *.none) | Invoke-AutoencoderTraining -Model $m -Delimiter ';' -Epochs 1 }
+            else { Invoke-AutoencoderTraining -Model $m -Delimiter ';' -Epochs 1 }
+        }
+        catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $thrown.Exception.Message | Should -BeLike 'No file was piped to Invoke-AutoencoderTraining*'
+        $m.IsTrained | Should -BeFalse
+    }
+
     It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {
         $thrown = $null
         try { @($csv[0], $files[0]) | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } catch { $thrown = $_ }

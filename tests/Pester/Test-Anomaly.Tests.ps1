@@ -973,6 +973,16 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
         @(Import-Csv -LiteralPath $target) | Should -HaveCount 40
     }
 
+    It 'says it once when -OutputPath comes with no file piped or named (not first that no input file could be scored)' {
+        $target = Join-Path $TestDrive 'nothing-named.csv'
+        $thrown = $null
+        $failed = $null
+        try { Test-Anomaly -Model $m -OutputPath $target -ErrorVariable failed } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        @($failed) | Should -HaveCount 1
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
     It 'says so when no file was piped with -OutputPath, and writes nothing' {
         $target = Join-Path $TestDrive 'nothing-piped.csv'
         $thrown = $null

@@ -66,6 +66,7 @@ namespace AutoencoderPS.Commands
         {
             if (ParameterSetName == TrainingErrorsSet) return;
             // A piped file is read here, as a -LiteralPath of its own.
+            if (NoFilePiped && InputObject == null) return;
             if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
@@ -81,6 +82,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ThrowIfNoFilePiped("no threshold was set and the model is unchanged", Model);
             if (Method == ThresholdMethod.Manual && Value == null)
                 ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
                     ErrorIds.ThresholdValueRequired, Method));

@@ -102,6 +102,19 @@ namespace AutoencoderPS.Commands
         protected bool NoFilePiped => ParameterSetName == LiteralPathSet && pipedKind == PipedKind.None && LiteralPath.Length == 0;
 
         /// <summary>
+        /// Stops with one InputFileNotFound error when a file parameter came with no file, piped or named (an empty folder's
+        /// listing piped, or -Delimiter alone): no file is not a model trained on nothing or an empty scored file.
+        /// <paramref name="done"/> says what was not done ("nothing was trained"), <paramref name="target"/> is the error's.
+        /// </summary>
+        protected void ThrowIfNoFilePiped(string done, object? target)
+        {
+            if (!NoFilePiped) return;
+            ThrowTerminatingError(ErrorCatalog.Record(new FileNotFoundException(
+                    $"No file was piped to {MyInvocation.MyCommand.Name}, so {done}. Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                ErrorIds.InputFileNotFound, target));
+        }
+
+        /// <summary>
         /// Sorts the object this ProcessRecord was given: true when it is a file piped from Get-ChildItem (a FileInfo, or
         /// one deserialized from a job or session), whose path <see cref="ResolveInputFiles"/> then gives; false for a row
         /// (and when nothing was piped). The kind is the object's type, never its properties: an Import-Csv row with a
