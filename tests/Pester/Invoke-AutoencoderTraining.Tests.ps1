@@ -817,6 +817,27 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         Import-Csv -LiteralPath $listed | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
         $m.Threshold | Should -Be $fromFiles   # the same 200 rows, read as rows
         $m.ThresholdSource | Should -Not -BeNullOrEmpty
+        # Plain rows (no PSPath): the rows' set, not AmbiguousParameterSet for each row (-LiteralPath is mandatory here).
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
+        $csv | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
+    }
+
+    It 'says so when no file came with a file parameter (nothing piped, nothing named), and trains nothing' -ForEach @(
+        @{ Piped = $true }, @{ Piped = $false }
+    ) {
+        # An empty folder's listing piped with -Delimiter, or the parameter alone: no file is not a model trained on nothing.
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $thrown = $null
+        try {
+            if ($Piped) { @(Get-ChildItem -LiteralPath $TestDrive -Filter *.none) | Invoke-AutoencoderTraining -Model $m -Delimiter ';' -Epochs 1 }
+            else { Invoke-AutoencoderTraining -Model $m -Delimiter ';' -Epochs 1 }
+        }
+        catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $thrown.Exception.Message | Should -BeLike 'No file was piped to Invoke-AutoencoderTraining*'
+        $m.IsTrained | Should -BeFalse
     }
 
     It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {

@@ -952,6 +952,37 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 
+    It 'refuses plain records (no PSPath column) piped with -OutputPath once, as PipedRowNotFile, not an error per row' {
+        # The common slip: Import-Csv x.csv | Test-Anomaly -OutputPath y.csv. A binding error for each row, then 'No file
+        # was piped', named neither the cause nor the fix.
+        $target = Join-Path $TestDrive 'plain-record-out.csv'
+        $thrown = $null
+        $failed = $null
+        try { New-SampleRow -First 50 -Seed 4 | Test-Anomaly -Model $m -OutputPath $target -ErrorVariable failed } catch { $thrown = $_ }
+        @($failed) | Should -HaveCount 1
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedRowNotFile,*'
+        $thrown.Exception.Message | Should -BeLike '*Row 1 is a row, not a file*-OutputPath*'
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
+    It 'scores a FileInfo without a PSPath property ([IO.FileInfo] of a path) piped with -OutputPath' {
+        $target = Join-Path $TestDrive 'raw-fileinfo-out.csv'
+        $raw = [System.IO.FileInfo]::new($pipedFiles[0].FullName)
+        $raw | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        @(Import-Csv -LiteralPath $target) | Should -HaveCount 40
+    }
+
+    It 'says it once when -OutputPath comes with no file piped or named (not first that no input file could be scored)' {
+        $target = Join-Path $TestDrive 'nothing-named.csv'
+        $thrown = $null
+        $failed = $null
+        try { Test-Anomaly -Model $m -OutputPath $target -ErrorVariable failed } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        @($failed) | Should -HaveCount 1
+        Test-Path -LiteralPath $target | Should -BeFalse
+    }
+
     It 'says so when no file was piped with -OutputPath, and writes nothing' {
         $target = Join-Path $TestDrive 'nothing-piped.csv'
         $thrown = $null

@@ -21,9 +21,13 @@ namespace AutoencoderPS.Engine.Features
     /// </summary>
     public static class LongExportShape
     {
-        // Names of the column holding a measurement's value, and of the one naming its metric (not of a host's).
+        // Names of the column holding a measurement's value, and of the one naming its metric (not of a host's). A metric's
+        // column is named as one (metric, CounterName, _field, itemid, key_, __name__, Label): not any name with "name",
+        // "key" or "item" in it, which a wide export's group has too (ServiceName, ProcessName, AppName).
         private static readonly Regex ValueName = new Regex(@"^(val|values?|.*value)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly Regex MetricName = new Regex(@"metric|name|field|counter|key|item|measurement|label|series", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex MetricName = new Regex(
+            @"metric|counter|^_*(name|field|measurement|label|series|key|item|itemid|itemkey|item_?name|key_?name|series_?name|field_?name)_*$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex HostName = new Regex(@"host|computer|instance|node|server|machine|device|resource", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         // The columns of InfluxDB's annotated CSV that are not tags, and the name Import-Csv and ConvertFrom-Csv give its unnamed first column.

@@ -237,8 +237,20 @@ namespace AutoencoderPS.Engine.Logs
             }
         }
 
-        /// <summary>Records of metrics that are none of the known metrics, left out: their count per metric.</summary>
+        /// <summary>
+        /// Records of metrics that are none of the known metrics, left out: their count per metric, of the first
+        /// <see cref="MaxUnknownMetricNames"/> metrics seen (<see cref="UnknownMetricRecords"/> counts them all).
+        /// </summary>
         public IReadOnlyDictionary<string, long> UnknownMetrics => unknownMetrics;
+
+        /// <summary>How many unknown metrics' names <see cref="UnknownMetrics"/> keeps: memory stays bounded in a live feed.</summary>
+        public const int MaxUnknownMetricNames = 1000;
+
+        /// <summary>Records left out as of unknown metrics, all of them.</summary>
+        public long UnknownMetricRecords { get; private set; }
+
+        /// <summary>More unknown metrics came than <see cref="UnknownMetrics"/> keeps the names of.</summary>
+        public bool UnknownMetricNamesDropped { get; private set; }
 
         /// <summary>Records left out as the record before them sent again (<see cref="LogEventPlacement.Repeated"/>).</summary>
         public long RepeatedRecords { get; private set; }
@@ -316,8 +328,11 @@ namespace AutoencoderPS.Engine.Logs
                 string name = NormalizeValue(s.Metric);
                 if (metricsFixed && !metricIndex.ContainsKey(name))
                 {
-                    unknownMetrics.TryGetValue(name, out long n);
-                    unknownMetrics[name] = n + 1;
+                    // Every one counted; the first names kept, so a feed naming a new one in each record grows nothing.
+                    UnknownMetricRecords++;
+                    if (unknownMetrics.TryGetValue(name, out long n)) unknownMetrics[name] = n + 1;
+                    else if (unknownMetrics.Count < MaxUnknownMetricNames) unknownMetrics[name] = 1;
+                    else UnknownMetricNamesDropped = true;
                     return LogEventPlacement.UnknownMetric;
                 }
                 metric = MetricId(name);

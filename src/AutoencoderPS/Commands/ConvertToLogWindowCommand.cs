@@ -485,9 +485,10 @@ namespace AutoencoderPS.Commands
                 if (emptyValues > 0)
                     WriteVerbose($"{emptyValues} record(s) had no value in '{ValueProperty}' (empty, null or NaN), and were left out: a measurement not taken.");
                 if (aggregator.UnknownMetrics.Count > 0)
-                    WriteWarning($"{aggregator.UnknownMetrics.Values.Sum()} record(s) of metric(s) the model does not know were left out: " +
+                    WriteWarning($"{aggregator.UnknownMetricRecords} record(s) of metric(s) the model does not know were left out: " +
                         string.Join(", ", aggregator.UnknownMetrics.OrderByDescending(u => u.Value).Take(10).Select(u => $"'{u.Key}' ({u.Value})")) +
-                        (aggregator.UnknownMetrics.Count > 10 ? $", and {aggregator.UnknownMetrics.Count - 10} more" : "") +
+                        (aggregator.UnknownMetricNamesDropped ? $", and more than {aggregator.UnknownMetrics.Count - 10} more"
+                            : aggregator.UnknownMetrics.Count > 10 ? $", and {aggregator.UnknownMetrics.Count - 10} more" : "") +
                         ". Train the model on windows of them to score them.");
                 // Metrics come at a step: windows shorter than it are mostly empty, and a model learns rows of nothing.
                 long rowsOut = aggregator.RowCount, empty = rowsOut - aggregator.FilledRowCount;

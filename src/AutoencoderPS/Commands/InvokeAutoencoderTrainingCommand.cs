@@ -132,6 +132,7 @@ namespace AutoencoderPS.Commands
         protected override void ProcessRecord()
         {
             // A piped file is read here, as a -LiteralPath of its own.
+            if (NoFilePiped && InputObject == null) return;
             if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
@@ -148,6 +149,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ThrowIfNoFilePiped("nothing was trained and the model is unchanged", Model);
             // Every path that named no file, and every file that could not be read, was its own non-terminating error
             // (InputFileNotFound, EmptyCsvFile, ...), as in Test-Anomaly; a second error for the same paths would say it
             // twice. The model stays as it was.

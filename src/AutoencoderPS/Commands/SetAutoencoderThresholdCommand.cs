@@ -43,6 +43,15 @@ namespace AutoencoderPS.Commands
         [Parameter(Position = 2)]
         public double? Value { get; set; }
 
+        /// <summary>
+        /// Mandatory here: the default set is the stored training errors', so piped rows would find the -LiteralPath set
+        /// and the rows' set both complete (AmbiguousParameterSet for each row) if it were optional, as it is in the base.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public override string[] LiteralPath { get => base.LiteralPath; set => base.LiteralPath = value; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -57,6 +66,7 @@ namespace AutoencoderPS.Commands
         {
             if (ParameterSetName == TrainingErrorsSet) return;
             // A piped file is read here, as a -LiteralPath of its own.
+            if (NoFilePiped && InputObject == null) return;
             if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
@@ -72,6 +82,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ThrowIfNoFilePiped("no threshold was set and the model is unchanged", Model);
             if (Method == ThresholdMethod.Manual && Value == null)
                 ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
                     ErrorIds.ThresholdValueRequired, Method));

@@ -162,6 +162,8 @@ namespace AutoencoderPS.Commands
         {
             // Files piped from Get-ChildItem are gathered and scored at the end, in one run: one -OutputPath holds them all.
             if (TakePipedFile()) return;
+            // No file named or piped (called without pipeline input): said once, at the end.
+            if (NoFilePiped) return;
             if (!ReadsFiles)
             {
                 if (InputObject == null) return;
@@ -444,11 +446,7 @@ namespace AutoencoderPS.Commands
         {
             if (heldFirstRow is { } only) ThrowTerminatingError(EngineError(only.Missing, only.Row.Input));
             // Nothing was piped (Get-ChildItem of a folder without exports): no file is no scored file, and a previous one stays.
-            if (NoFilePiped)
-                ThrowTerminatingError(ErrorCatalog.Record(new FileNotFoundException(
-                        "No file was piped to Test-Anomaly, so nothing was scored" + (OutputPath != null ? $" and '{OutputPath}' was not written" : "") +
-                        ". Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
-                    ErrorIds.InputFileNotFound, OutputPath));
+            ThrowIfNoFilePiped("nothing was scored" + (OutputPath != null ? $" and '{OutputPath}' was not written" : ""), OutputPath);
             if (FilesPiped) ScoreFiles();
             Flush();
             if (progress != null)

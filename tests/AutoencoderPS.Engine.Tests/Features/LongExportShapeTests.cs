@@ -91,5 +91,20 @@ namespace AutoencoderPS.Engine.Tests
                 ("timestamp", T0.AddMinutes(5 * i).ToString("o", CultureInfo.InvariantCulture)), ("value", (double)(i % 17)))).ToList();
             Assert.Null(Describe(single));
         }
+
+        [Fact]
+        public void AWideFleetExportWithAValueColumnAndAGroupNamedByNameIsNoLongExport()
+        {
+            // A fleet's joined wide export: a row per time and service, a column per metric, one of them named as a value
+            // (BacklogValue). ServiceName is the group, not the name of a metric: the rows are already one per time and group.
+            var services = new[] { "api", "web", "db" };
+            var random = new Random(3);
+            var rows = Enumerable.Range(0, 300).SelectMany(i => services.Select(s => (IRecord)new TestRecord(
+                ("Time", T0.AddMinutes(5 * i).ToString("s", CultureInfo.InvariantCulture)), ("ServiceName", s),
+                ("cpu", Math.Round(50 * random.NextDouble(), 2)), ("mem", Math.Round(40 + 10 * random.NextDouble(), 2)),
+                ("BacklogValue", (double)random.Next(0, 100))))).ToList();
+
+            Assert.Null(Describe(rows));
+        }
     }
 }

@@ -76,6 +76,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void UnknownMetricsOfAnEndlessFeedAreCountedInBoundedMemory()
+        {
+            // A live feed (-Streaming -Model) whose unknown metrics carry an id (a pod, a request) names a new one in each
+            // record: each name kept would grow without bound. The most are named up to a bound; every record is counted.
+            var a = new LogWindowAggregator(Five, grouped: true, pivot: true, knownMetrics: new[] { "cpu" }, knownGroups: new[] { "web01" }, stream: true);
+            int records = 3 * LogWindowAggregator.MaxUnknownMetricNames;
+            for (int i = 0; i < records; i++)
+                Assert.Equal(LogEventPlacement.UnknownMetric, Add(a, T0.AddSeconds(i), "web01", $"pod_{i}_restarts", 1));
+            Add(a, T0, "web01", "disk", 1);
+            Add(a, T0, "web01", "disk", 2);
+
+            Assert.True(a.UnknownMetrics.Count <= LogWindowAggregator.MaxUnknownMetricNames);
+            Assert.Equal(records + 2, a.UnknownMetricRecords);
+            Assert.True(a.UnknownMetricNamesDropped);
+        }
+
+        [Fact]
         public void AModelsMetricsAndGroupsLetTheWindowsOutAsTheyClose()
         {
             var a = new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, knownMetrics: new[] { "cpu" }, stream: true);

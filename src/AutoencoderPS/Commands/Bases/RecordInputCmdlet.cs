@@ -42,11 +42,16 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        /// <summary>Files used as written; binds the PSPath of files piped from Get-ChildItem.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        /// <summary>
+        /// Files used as written; binds the PSPath of files piped from Get-ChildItem. Not mandatory: a mandatory one made
+        /// each piped object without a PSPath (a plain row under -OutputPath, a FileInfo made from a path) a binding error
+        /// of its own before <see cref="TakePipedFile"/> could see it; with nothing named or piped the call is NoFilePiped.
+        /// A command whose default set is not the rows' keeps it mandatory (Set-AutoencoderThreshold overrides it).
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; } = Array.Empty<string>();
+        public virtual string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>Field separator of the files (default: the culture's list separator, or "," for the invariant culture).</summary>
         [Parameter(ParameterSetName = PathSet)]
@@ -97,6 +102,19 @@ namespace AutoencoderPS.Commands
         protected bool NoFilePiped => ParameterSetName == LiteralPathSet && pipedKind == PipedKind.None && LiteralPath.Length == 0;
 
         /// <summary>
+        /// Stops with one InputFileNotFound error when a file parameter came with no file, piped or named (an empty folder's
+        /// listing piped, or -Delimiter alone): no file is not a model trained on nothing or an empty scored file.
+        /// <paramref name="done"/> says what was not done ("nothing was trained"), <paramref name="target"/> is the error's.
+        /// </summary>
+        protected void ThrowIfNoFilePiped(string done, object? target)
+        {
+            if (!NoFilePiped) return;
+            ThrowTerminatingError(ErrorCatalog.Record(new FileNotFoundException(
+                    $"No file was piped to {MyInvocation.MyCommand.Name}, so {done}. Pipe the files from Get-ChildItem, or give -Path or -LiteralPath."),
+                ErrorIds.InputFileNotFound, target));
+        }
+
+        /// <summary>
         /// Sorts the object this ProcessRecord was given: true when it is a file piped from Get-ChildItem (a FileInfo, or
         /// one deserialized from a job or session), whose path <see cref="ResolveInputFiles"/> then gives; false for a row
         /// (and when nothing was piped). The kind is the object's type, never its properties: an Import-Csv row with a
@@ -112,8 +130,10 @@ namespace AutoencoderPS.Commands
             if (IsFileObject(InputObject))
             {
                 string path = InputObject.Properties["PSPath"]?.Value as string ?? (InputObject.Properties["FullName"]?.Value as string ?? InputObject.ToString());
-                // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored.
-                bool bound = ParameterSetName != LiteralPathSet || (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
+                // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored. A FileInfo
+                // made from a path has no PSPath and leaves -LiteralPath empty.
+                bool bound = ParameterSetName != LiteralPathSet || LiteralPath.Length == 0 ||
+                    (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
                 if (pipedKind == PipedKind.Rows || !bound)
                 {
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
