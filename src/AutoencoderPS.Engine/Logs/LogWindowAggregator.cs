@@ -78,9 +78,10 @@ namespace AutoencoderPS.Engine.Logs
     /// order let the windows out as they close (<see cref="TakeClosedWindows"/>): an interval closes once an event
     /// <see cref="ReorderIntervals"/> intervals past its end arrives, so events up to that late still count, and only the
     /// open intervals are held. Input that goes back further before any window was taken (newest first, as Get-WinEvent
-    /// writes, or shuffled) is held whole, as without streaming; after a window was taken, an event of it is
-    /// <see cref="LogEventPlacement.IntervalWritten"/> (logs joined one after another, each in order, go back only when
-    /// the second begins: sort them first).
+    /// writes) is held whole, as without streaming; after a window was taken, an event of it is
+    /// <see cref="LogEventPlacement.IntervalWritten"/>. So streaming needs input in time order: logs joined one after
+    /// another go back only when the second begins, and shuffled input whose first events happen to move forward has
+    /// windows taken with only the events seen so far (both are what the default, not streaming, is for).
     /// </para>
     /// </summary>
     public sealed class LogWindowAggregator
