@@ -75,6 +75,14 @@ namespace AutoencoderPS.Engine.Persistence
         // Features.GroupScaling): the network was trained on each group's rows in that group's units, so a reader that
         // scaled them fleet-wide would misjudge every row; a file before version 10 has none and scales fleet-wide, as it did.
         public const int FormatVersion = 10;
+
+        /// <summary>
+        /// The version a model's file is written as: the lowest that holds it, so a module that reads only up to 9 still
+        /// reads every model but one scaled per group (the only thing version 10 adds), as it read them before.
+        /// </summary>
+        public const int FleetWideFormatVersion = 9;
+
+        internal static int VersionOf(AutoencoderModel model) => model.Settings.ScalePerGroup || model.GroupScaling != null ? FormatVersion : FleetWideFormatVersion;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -158,7 +166,7 @@ namespace AutoencoderPS.Engine.Persistence
             using (var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
-                writer.Write((ushort)FormatVersion);
+                writer.Write((ushort)metadata.FormatVersion);
                 writer.Write((ushort)0);
                 writer.Write((long)json.Length);
                 writer.Write(json);
@@ -533,7 +541,7 @@ namespace AutoencoderPS.Engine.Persistence
                 bool learned = learning.Every > 0 || learning.Updates > 0;
                 return new ModelMetadata
                 {
-                    FormatVersion = ModelFile.FormatVersion,
+                    FormatVersion = ModelFile.VersionOf(model),
                     ModuleVersion = ModelFile.ModuleVersion,
                     TorchSharpVersion = TorchRuntime.TorchSharpVersion,
                     LibTorchVersion = TorchRuntime.LibTorchVersion,

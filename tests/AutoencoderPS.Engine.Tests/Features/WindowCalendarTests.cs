@@ -83,7 +83,7 @@ namespace AutoencoderPS.Engine.Tests
             var metadata = ModelFileLayout.Parse(File.ReadAllBytes(path)).MetadataJson;
             var time = ModelFileLayout.FeaturesOf(metadata).Single(f => (string)f!["Name"]! == "Time")!.AsObject();
             Assert.Equal("Timestamp", (string)time["Role"]!);
-            Assert.Equal(ModelFile.FormatVersion, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
+            Assert.Equal(ModelFile.FleetWideFormatVersion, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
         }
 
         [Fact]

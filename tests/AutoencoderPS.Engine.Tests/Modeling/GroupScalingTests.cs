@@ -152,6 +152,24 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         }
 
         [Fact]
+        public void OnlyAModelScaledPerGroupIsWrittenAsVersion10AndAFleetWideOneAsTheVersion9ItNeeds()
+        {
+            // The lowest version that holds the model: a module that reads up to 9 still reads every fleet-wide model.
+            using var fleetWide = Trained(perGroup: false, out _, out _);
+            using var perGroup = Trained(perGroup: true, out _, out _);
+            string fleetPath = Path.Combine(temp.Path, "fleet-wide.aemodel"), groupPath = Path.Combine(temp.Path, "per-group.aemodel");
+            ModelFile.Save(fleetWide, fleetPath);
+            ModelFile.Save(perGroup, groupPath);
+            var fleetLayout = ModelFileLayout.Parse(File.ReadAllBytes(fleetPath));
+            Assert.Equal(9, fleetLayout.Version);
+            Assert.Equal(9, (int)fleetLayout.MetadataJson["FormatVersion"]!);
+            Assert.DoesNotContain("ScalePerGroup", fleetLayout.MetadataText);
+            Assert.Equal(10, ModelFileLayout.Parse(File.ReadAllBytes(groupPath)).Version);
+            using var back = ModelFile.Load(fleetPath);
+            Assert.Null(back.GroupScaling);
+        }
+
+        [Fact]
         public void AFileThatScalesPerGroupIsNotReadAsScaledFleetWide()
         {
             // An older reader (format 9) refuses a per-group file by its version; this reader refuses its fields without the setting.

@@ -128,12 +128,12 @@ namespace AutoencoderPS.Engine.Tests
             byte[] content = File.ReadAllBytes(SavedReference());
 
             Assert.Equal("AEPSMODL", Encoding.ASCII.GetString(content, 0, 8));
-            Assert.Equal(ModelFile.FormatVersion, BitConverter.ToUInt16(content, ModelFileLayout.VersionOffset));
+            Assert.Equal(ModelFile.FleetWideFormatVersion, BitConverter.ToUInt16(content, ModelFileLayout.VersionOffset));
             Assert.Equal(0, BitConverter.ToUInt16(content, 10));
             Assert.Equal(SHA256.HashData(content.AsSpan(0, content.Length - 32)), content[^32..]);
             var layout = ModelFileLayout.Parse(content);
             var metadata = JsonNode.Parse(layout.MetadataText)!.AsObject();
-            Assert.Equal(ModelFile.FormatVersion, (int)metadata["FormatVersion"]!);
+            Assert.Equal(ModelFile.FleetWideFormatVersion, (int)metadata["FormatVersion"]!);
             Assert.Equal(1234, (int)metadata["Seed"]!);
             Assert.Equal(SyntheticData.FeatureNames, metadata["Features"]!.AsArray().Select(f => (string)f!["Name"]!));
             Assert.Equal("MeanStd", (string)metadata["ThresholdMethod"]!);

@@ -203,7 +203,7 @@ namespace AutoencoderPS.Engine.Tests.Scoring
             Assert.Throws<ArgumentOutOfRangeException>(() => model.LearnEvery = AutoencoderModel.MaxLearnEvery + 1);
             // A file written before continual learning (format 4) has no learning fields: it loads with learning off.
             var layout = ModelFileLayout.Parse(ModelFile.Serialize(model));
-            Assert.Equal(ModelFile.FormatVersion, layout.Version);
+            Assert.Equal(ModelFile.FleetWideFormatVersion, layout.Version);
             Assert.DoesNotContain("LearnEvery", layout.MetadataText);
             layout.Version = 4;
             using var old = ModelFile.Deserialize(layout.Pack(), "old");
