@@ -302,6 +302,8 @@ namespace AutoencoderPS.Engine
         public const string MetricSampleConflict = "MetricSampleConflict";
         /// <summary>A long export's metric would make a column of the name of another column of the windows.</summary>
         public const string MetricColumnTaken = "MetricColumnTaken";
+        /// <summary>A long export's records name more metrics than a row can have columns (the metric property holds ids).</summary>
+        public const string MetricColumnsTooMany = "MetricColumnsTooMany";
 
         // ---- Scheduled tasks ----
         /// <summary>The task name has characters a crontab comment or task name can't hold.</summary>

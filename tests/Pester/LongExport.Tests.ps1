@@ -128,4 +128,17 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $records = [pscustomobject]@{ time = '2026-11-02T00:00:00Z'; instance = 'web01'; metric = 'EventCount'; value = '1' }
         { $records | ConvertTo-LogWindow @pivot -ErrorAction Stop } | Should -Throw -ErrorId 'MetricColumnTaken,*'
     }
+
+    It 'stops with MetricColumnsTooMany when the metric property holds ids (a new metric in every record), naming the record' {
+        $records = 1..1500 | ForEach-Object {
+            [pscustomobject]@{ time = $start.AddSeconds($_).ToString('o'); instance = 'web01'; metric = "request-$_"; value = '1' }
+        }
+        $thrown = $null
+        $rows = @(try { $records | ConvertTo-LogWindow @pivot } catch { $thrown = $_ })
+        $thrown.FullyQualifiedErrorId | Should -Be 'MetricColumnsTooMany,AutoencoderPS.Commands.ConvertToLogWindowCommand'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        [object]::ReferenceEquals($thrown.TargetObject, $records[1000]) | Should -BeTrue
+        $thrown.Exception.Message | Should -BeLike "*more than 1000 metrics (the latest 'request-1001')*-MetricProperty*"
+        $rows | Should -HaveCount 0
+    }
 }

@@ -185,10 +185,10 @@ namespace AutoencoderPS.Engine.Logs
                 foreach (var g in knownGroups) GroupId(g);
             MeasureColumns = this.measures.SelectMany(m => new[] { $"{m}.Min", $"{m}.Mean", $"{m}.Max" }).ToArray();
             this.pivot = pivot;
-            if (pivot && knownMetrics != null)
-                foreach (var m in knownMetrics) MetricId(m);
             // No metric columns without a pivot; with one, a model's, or those of the records.
             metricsFixed = !pivot || knownMetrics != null;
+            if (pivot && knownMetrics != null)
+                foreach (var m in knownMetrics) MetricId(m);
             // Columns fixed before the first event (none to count, or a model's; a pivot's metrics a model's), and groups known (none, or a model's): a
             // window taken early is the window the end would write (but for a group first seen later, see TakeClosedWindows).
             CanStream = (this.countBy.Length == 0 || known != null) && (!grouped || knownGroups != null) && metricsFixed;
@@ -555,11 +555,22 @@ namespace AutoencoderPS.Engine.Logs
             return id;
         }
 
+        /// <summary>
+        /// At most this many metric columns come from the records (without a model's): a -MetricProperty that names an id or
+        /// a time, a new value in nearly every record, would make a column each, rows no model learns from and no memory holds.
+        /// </summary>
+        public const int MaxMetricColumns = 1000;
+
         private int MetricId(string? metric)
         {
             var name = NormalizeValue(metric);
             if (!metricIndex.TryGetValue(name, out int id))
             {
+                if (!metricsFixed && metricNames.Count >= MaxMetricColumns)
+                    throw new AutoencoderException(ErrorIds.MetricColumnsTooMany,
+                        $"The records name more than {MaxMetricColumns} metrics (the latest '{name}'), a column each: the metric property holds an id, a " +
+                        "time or free text rather than a metric's name. Give -MetricProperty the property that names the metric (such as _field, __name__, " +
+                        "CounterName or itemid), with the series' other labels in -GroupBy.");
                 id = metricNames.Count;
                 metricNames.Add(name);
                 metricIndex.Add(name, id);

@@ -319,7 +319,18 @@ namespace AutoencoderPS.Commands
                 }
             }
 
-            switch (aggregator.Add(key, group, values, measured, sample, out var earlier))
+            LogEventPlacement placement = default;
+            double? earlier = null;
+            try
+            {
+                placement = aggregator.Add(key, group, values, measured, sample, out earlier);
+            }
+            catch (AutoencoderException e)
+            {
+                // MetricColumnsTooMany: the metric property names no metric; every later record would add a column.
+                ThrowTerminatingError(EngineError(e, input));
+            }
+            switch (placement)
             {
                 case LogEventPlacement.OutsideRange:
                     if (firstOutside == null || key < firstOutside) firstOutside = key;

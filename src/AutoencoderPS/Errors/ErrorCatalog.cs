@@ -165,6 +165,7 @@ namespace AutoencoderPS.Errors
             [StreamingNeedsColumns] = ErrorCategory.InvalidArgument,
             [MetricSampleConflict] = ErrorCategory.InvalidData,
             [MetricColumnTaken] = ErrorCategory.InvalidArgument,
+            [MetricColumnsTooMany] = ErrorCategory.InvalidArgument,
 
             // Scheduled tasks
             [InvalidTaskName] = ErrorCategory.InvalidArgument,

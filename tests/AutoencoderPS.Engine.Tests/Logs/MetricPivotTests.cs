@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AutoencoderPS.Engine;
 using AutoencoderPS.Engine.Logs;
 using Xunit;
 
@@ -90,6 +91,24 @@ namespace AutoencoderPS.Engine.Tests
             Assert.True(a.UnknownMetrics.Count <= LogWindowAggregator.MaxUnknownMetricNames);
             Assert.Equal(records + 2, a.UnknownMetricRecords);
             Assert.True(a.UnknownMetricNamesDropped);
+        }
+
+        [Fact]
+        public void MetricsFromTheRecordsAreBoundedAndAModelsAreNot()
+        {
+            var a = new LogWindowAggregator(Five, grouped: true, pivot: true);
+            for (int i = 0; i < LogWindowAggregator.MaxMetricColumns; i++)
+                Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web01", $"id-{i}", 1));
+            // A metric seen before still counts; a new one past the bound is the records' metric property holding ids.
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0.AddMinutes(1), "web01", "id-7", 2));
+            var e = Assert.Throws<AutoencoderException>(() => Add(a, T0, "web01", "id-new", 1));
+            Assert.Equal(ErrorIds.MetricColumnsTooMany, e.ErrorId);
+            Assert.Contains("'id-new'", e.Message);
+            // A model's metrics are its columns, however many.
+            var known = Enumerable.Range(0, LogWindowAggregator.MaxMetricColumns + 5).Select(i => $"m{i}").ToArray();
+            var fixedMetrics = new LogWindowAggregator(Five, grouped: true, knownGroups: new[] { "web01" }, pivot: true, knownMetrics: known);
+            Assert.Equal(known.Length, fixedMetrics.MetricColumns.Count);
+            Assert.Equal(LogEventPlacement.Added, Add(fixedMetrics, T0, "web01", $"m{known.Length - 1}", 1));
         }
 
         [Fact]
