@@ -132,14 +132,16 @@ namespace AutoencoderPS.Engine.Scoring
         }
 
         private readonly List<string> fleetScaled = new List<string>();
+        private readonly HashSet<string> fleetScaledSeen = new HashSet<string>(StringComparer.Ordinal);
 
-        // Called on a worker's thread after each chunk.
+        // Called on a worker's thread after each chunk, with all the groups its pipeline met so far: a set, not a scan of the
+        // list per group (a fleet the model never saw is thousands of groups, met again in every chunk).
         private void NoteFleetScaled(IReadOnlyList<string> groups)
         {
             if (groups.Count == 0) return;
             lock (fleetScaled)
                 foreach (var group in groups)
-                    if (!fleetScaled.Contains(group)) fleetScaled.Add(group);
+                    if (fleetScaledSeen.Add(group)) fleetScaled.Add(group);
         }
 
         /// <summary>Called after each chunk with the records read from the current file so far.</summary>
