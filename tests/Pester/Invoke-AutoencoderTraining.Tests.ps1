@@ -840,6 +840,36 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         $m.IsTrained | Should -BeFalse
     }
 
+    It 'trains on path strings piped ((Get-ChildItem).FullName), as on the files they name; a string that names no file is its error, the others are read' {
+        $piped = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $missing = Join-Path $folder 'no-such.csv'
+        @($files[0].FullName, $missing, $files[1].FullName) |
+            Invoke-AutoencoderTraining -Model $piped -Epochs 2 -BatchSize 32 -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failed[0].TargetObject | Should -BeExactly $missing
+        $named = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        Invoke-AutoencoderTraining -Model $named -LiteralPath $files.FullName -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $piped.Training.Rows | Should -Be 200
+        $piped.Threshold | Should -Be $named.Threshold
+    }
+
+    It 'recalibrates on path strings piped, as on the files they name (a wildcard too, as -Path)' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -LiteralPath $files.FullName
+        $fromFiles = $m.Threshold
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50
+        $files.FullName | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50
+        Join-Path $folder '*.csv' | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
+    }
+
     It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {
         $thrown = $null
         try { @($csv[0], $files[0]) | Invoke-AutoencoderTraining -Model (New-Autoencoder -Seed 1) -Epochs 1 } catch { $thrown = $_ }
