@@ -35,7 +35,7 @@ namespace AutoencoderPS.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         [Parameter(ValueFromPipeline = true, ParameterSetName = LiteralPathSet)]
         [AllowNull]
-        public PSObject? InputObject { get; set; }
+        public virtual PSObject? InputObject { get; set; }
 
         /// <summary>CSV files to read; wildcards are expanded.</summary>
         [Parameter(Mandatory = true, ParameterSetName = PathSet)]
@@ -47,12 +47,11 @@ namespace AutoencoderPS.Commands
         /// Files used as written; binds the PSPath of files piped from Get-ChildItem. Not mandatory: a mandatory one made
         /// each piped object without a PSPath (a plain row under -OutputPath, a FileInfo made from a path) a binding error
         /// of its own before <see cref="TakePipedFile"/> could see it; with nothing named or piped the call is NoFilePiped.
-        /// A command whose default set is not the rows' keeps it mandatory (Set-AutoencoderThreshold overrides it).
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
-        public virtual string[] LiteralPath { get; set; } = Array.Empty<string>();
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>Field separator of the files (default: the culture's list separator, or "," for the invariant culture).</summary>
         [Parameter(ParameterSetName = PathSet)]
