@@ -999,6 +999,15 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
         ($piped.AnomalyScore -join ',') | Should -Be ($named.AnomalyScore -join ',')
     }
 
+    It 'scores the paths listed in a text file, piped by Get-Content (lines whose PSPath, the list''s, binds -LiteralPath)' {
+        $list = Join-Path $TestDrive 'exports.txt'
+        Set-Content -LiteralPath $list -Value $pipedFiles.FullName
+        $target = Join-Path $TestDrive 'listed-scored.csv'
+        Get-Content -LiteralPath $list | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
     It 'expands wildcards in a piped string, as -Path (and Import-Csv''s piped -Path) does' {
         $target = Join-Path $TestDrive 'wildcard-scored.csv'
         Join-Path $pipedFolder '*.csv' | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
@@ -1027,7 +1036,7 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
             $scored | Should -HaveCount 0
             $failed | Should -HaveCount 1
             $failed[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
-            $failed[0].Exception.Message | Should -BeLike "No file matches '$bracket'. A file of that name exists, but the name is read as a wildcard pattern*-LiteralPath*Get-ChildItem*"
+            $failed[0].Exception.Message | Should -BeLike "No file matches '$([WildcardPattern]::Escape($bracket))'. A file of that name exists, but the name is read as a wildcard pattern*-LiteralPath*Get-ChildItem*"
             @(Get-Item -LiteralPath $bracket | Test-Anomaly -Model $m -ThreadCount 1) | Should -HaveCount 5
         }
         finally { Remove-Item -LiteralPath $bracket }
