@@ -716,6 +716,23 @@ Describe 'ConvertTo-LogWindow -Streaming writes windows as they close' {
         $text | Should -Match 'Level=\w+ \d+'
         $text | Should -Match 'duration_ms \d'
     }
+
+    It 'shows every metric column of a pivot in Mean, a name with = or ending in .Min, .Max or .Mean too; a -Measure property''s Min and Max stay hidden' {
+        # Metric columns are named as the metrics; the view hid those with '=' and those ending in .Min or .Max, and cut .Mean.
+        $metrics = [ordered]@{ 'http.status=500' = 7; 'disk.Min' = 11; 'disk.Max' = 13; 'queue.Mean' = 17; 'cpu' = 19 }
+        $records = foreach ($minute in 0..2) {
+            foreach ($metric in $metrics.Keys) {
+                [pscustomobject]@{ T = ([datetime]'2026-01-05').AddMinutes($minute).ToString('s'); metric = $metric; value = $metrics[$metric]; duration_ms = 10 * ($minute + 1) }
+            }
+        }
+        $window = @($records | ConvertTo-LogWindow -TimeProperty T -Interval 00:05:00 -MetricProperty metric -ValueProperty value -Measure duration_ms)
+        $window | Should -HaveCount 1
+        $text = $window | Format-Table -Wrap | Out-String -Width 400
+        foreach ($metric in $metrics.Keys) { $text | Should -Match ([regex]::Escape("$metric $($metrics[$metric])")) }
+        $text | Should -Match 'duration_ms 20\b'
+        $text | Should -Not -Match 'duration_ms\.(Min|Max|Mean)'
+        $text | Should -Not -Match '\b10\b|\b30\b'   # the measure's min and max
+    }
 }
 
 Describe 'ConvertTo-LogWindow on logs joined one after another' {

@@ -817,7 +817,7 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         Import-Csv -LiteralPath $listed | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90
         $m.Threshold | Should -Be $fromFiles   # the same 200 rows, read as rows
         $m.ThresholdSource | Should -Not -BeNullOrEmpty
-        # Plain rows (no PSPath): the rows' set, not AmbiguousParameterSet for each row (-LiteralPath is mandatory here).
+        # Plain rows (no PSPath): the rows' set, not AmbiguousParameterSet for each row (the rows' set is the default).
         Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
         $csv | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
         $failed | Should -HaveCount 0
@@ -838,6 +838,69 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
         $thrown.Exception.Message | Should -BeLike 'No file was piped to Invoke-AutoencoderTraining*'
         $m.IsTrained | Should -BeFalse
+    }
+
+    It 'trains on path strings piped ((Get-ChildItem).FullName), as on the files they name; a string that names no file is its error, the others are read' {
+        $piped = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $missing = Join-Path $folder 'no-such.csv'
+        @($files[0].FullName, $missing, $files[1].FullName) |
+            Invoke-AutoencoderTraining -Model $piped -Epochs 2 -BatchSize 32 -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failed[0].TargetObject | Should -BeExactly $missing
+        $named = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        Invoke-AutoencoderTraining -Model $named -LiteralPath $files.FullName -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $piped.Training.Rows | Should -Be 200
+        $piped.Threshold | Should -Be $named.Threshold
+    }
+
+    It 'recalibrates on path strings piped, as on the files they name (a wildcard too, as -Path)' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -LiteralPath $files.FullName
+        $fromFiles = $m.Threshold
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50
+        $files.FullName | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50
+        Join-Path $folder '*.csv' | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        $m.Threshold | Should -Be $fromFiles
+    }
+
+    It 'refuses rows piped to Set-AutoencoderThreshold with -Delimiter once, as PipedRowNotFile, not a binding error per row; the threshold is unchanged' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $before = $m.Threshold
+        $thrown = $null
+        $failed = $null
+        try { $csv | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -Delimiter ';' -ErrorVariable failed } catch { $thrown = $_ }
+        @($failed) | Should -HaveCount 1
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedRowNotFile,*'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        [object]::ReferenceEquals($thrown.TargetObject, $csv[0]) | Should -BeTrue
+        $thrown.Exception.Message | Should -BeLike '*Row 1 is a row, not a file*-Delimiter*'
+        $m.Threshold | Should -Be $before
+    }
+
+    It 'Set-AutoencoderThreshold: nothing piped is the stored training errors; an empty pipe is EmptyThresholdInput (rows were expected), not the training errors' {
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $csv | Invoke-AutoencoderTraining -Model $m -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50
+        "$($m.ThresholdRule)" | Should -BeLike '*training errors*'
+        $stored = $m.Threshold
+        $thrown = $null
+        try { @() | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'EmptyThresholdInput,*'
+        $m.Threshold | Should -Be $stored
+        # A file parameter alone: no file, said once (a missing mandatory -LiteralPath before).
+        $thrown = $null
+        try { Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 -Delimiter ';' } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $thrown.Exception.Message | Should -BeLike 'No file was piped to Set-AutoencoderThreshold*'
+        $m.Threshold | Should -Be $stored
     }
 
     It 'refuses a file piped after rows, naming it (PipedFileNotRow)' {

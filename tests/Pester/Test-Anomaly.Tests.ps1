@@ -983,6 +983,77 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 
+    It 'scores path strings piped with -OutputPath as the files they name ((Get-ChildItem).FullName), as Import-Csv reads piped strings' {
+        # Each string was read as a row before (a string's one property, Length, is no column of the model): an error per string.
+        $target = Join-Path $TestDrive 'strings-scored.csv'
+        $pipedFiles.FullName | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
+    It 'scores path strings piped without -OutputPath: the rows of the files come out scored' {
+        $piped = @($pipedFiles.FullName | Test-Anomaly -Model $m -ThreadCount 1 -ErrorVariable failed)
+        $failed | Should -HaveCount 0
+        $named = @(Test-Anomaly -Model $m -LiteralPath $pipedFiles.FullName -ThreadCount 1)
+        $piped | Should -HaveCount 70
+        ($piped.AnomalyScore -join ',') | Should -Be ($named.AnomalyScore -join ',')
+    }
+
+    It 'scores the paths listed in a text file, piped by Get-Content (lines whose PSPath, the list''s, binds -LiteralPath)' {
+        $list = Join-Path $TestDrive 'exports.txt'
+        Set-Content -LiteralPath $list -Value $pipedFiles.FullName
+        $target = Join-Path $TestDrive 'listed-scored.csv'
+        Get-Content -LiteralPath $list | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
+    It 'expands wildcards in a piped string, as -Path (and Import-Csv''s piped -Path) does' {
+        $target = Join-Path $TestDrive 'wildcard-scored.csv'
+        Join-Path $pipedFolder '*.csv' | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
+    It 'a piped string that names no file is one InputFileNotFound error (ObjectNotFound, the string its target); the other strings are scored' {
+        $missing = Join-Path $pipedFolder 'no-such-export.csv'
+        $target = Join-Path $TestDrive 'strings-one-missing.csv'
+        @($pipedFiles[0].FullName, $missing, $pipedFiles[1].FullName) |
+            Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failed[0].TargetObject | Should -BeExactly $missing
+        $failed[0].Exception.Message | Should -BeLike "*'$missing'*"
+        Get-Content -LiteralPath $target -Raw | Should -BeExactly (Get-Content -LiteralPath $asPath -Raw)
+    }
+
+    It 'a piped name with [ ] is a pattern, as Import-Csv reads it; the error says that the file of that name exists and how to read it' {
+        $bracket = Join-Path $pipedFolder 'c[1].csv'
+        New-SampleRow -First 5 -Seed 5 | Export-Csv -LiteralPath $bracket -NoTypeInformation
+        try {
+            $scored = @($bracket | Test-Anomaly -Model $m -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue)
+            $scored | Should -HaveCount 0
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'InputFileNotFound,*'
+            $failed[0].Exception.Message | Should -BeLike "No file matches '$([WildcardPattern]::Escape($bracket))'. A file of that name exists, but the name is read as a wildcard pattern*-LiteralPath*Get-ChildItem*"
+            @(Get-Item -LiteralPath $bracket | Test-Anomaly -Model $m -ThreadCount 1) | Should -HaveCount 5
+        }
+        finally { Remove-Item -LiteralPath $bracket }
+    }
+
+    It 'refuses path strings and rows mixed, as files and rows: <Order>' -ForEach @(
+        @{ Order = 'a string after rows'; Id = 'PipedFileNotRow'; Message = "Object 3 is a path ('*'), but the objects before it were rows*" }
+        @{ Order = 'a row after strings'; Id = 'PipedRowNotFile'; Message = 'Row 2 is a row, not a file*the objects before it were files*' }
+    ) {
+        $rows = @(New-SampleRow -First 2 -Seed 4)
+        $objects = if ($Id -eq 'PipedFileNotRow') { @($rows[0], $rows[1], $pipedFiles[0].FullName) } else { @($pipedFiles[0].FullName, $rows[0]) }
+        $thrown = $null
+        try { $objects | Test-Anomaly -Model $m -ThreadCount 1 | Out-Null } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $thrown.Exception.Message | Should -BeLike $Message
+    }
+
     It 'says so when no file was piped with -OutputPath, and writes nothing' {
         $target = Join-Path $TestDrive 'nothing-piped.csv'
         $thrown = $null

@@ -16,11 +16,19 @@ namespace AutoencoderPS.Commands
     /// errors, or on the errors of new normal rows (pipeline or CSV files). The model records how its
     /// threshold was chosen.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = TrainingErrorsSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Set-AutoencoderThreshold.md")]
+    /// <remarks>
+    /// The stored training errors are the rows' set with no rows: nothing piped, no -InputObject. A set of their own (the
+    /// default, taking no pipeline) left piped rows two sets that fit, the rows' and -LiteralPath's (optional, for piped
+    /// files), which was AmbiguousParameterSet for each row; a mandatory -LiteralPath instead made each row piped with
+    /// -Delimiter a binding error of its own, before <see cref="RecordInputCmdlet.TakePipedFile"/> could say once that
+    /// rows are not files. With the rows' set the default, as in Test-Anomaly and training, both are one set each.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Set, "AutoencoderThreshold", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, HelpUri = HelpLinks.Base + "Set-AutoencoderThreshold.md")]
     [OutputType(typeof(AutoencoderModel))]
     public sealed class SetAutoencoderThresholdCommand : RecordInputCmdlet
     {
-        private const string TrainingErrorsSet = "TrainingErrors";
+        // No rows given or piped: the threshold comes from the stored training errors (decided in BeginProcessing).
+        private bool fromTrainingErrors;
         // The new rows, with the values filled in for missing ones left out of their scores as in training (created with
         // the first row, when the input's culture is known).
         private FeaturizedRows? newRows;
@@ -33,24 +41,18 @@ namespace AutoencoderPS.Commands
         [RefuseDeserializedModel]
         public AutoencoderModel Model { get; set; } = null!;
 
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = TrainingErrorsSet)]
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = InputObjectSet)]
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
-        [Parameter(Mandatory = true, Position = 1, ParameterSetName = LiteralPathSet)]
+        [Parameter(Mandatory = true, Position = 1)]
         public ThresholdMethod Method { get; set; }
 
         /// <summary>k for MeanStd (default 1), the percentile for Percentile (99), the fraction for Contamination (0.01), the score for Manual.</summary>
         [Parameter(Position = 2)]
         public double? Value { get; set; }
 
-        /// <summary>
-        /// Mandatory here: the default set is the stored training errors', so piped rows would find the -LiteralPath set
-        /// and the rows' set both complete (AmbiguousParameterSet for each row) if it were optional, as it is in the base.
-        /// </summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public override string[] LiteralPath { get => base.LiteralPath; set => base.LiteralPath = value; }
+        /// <summary>Normal rows; optional here: without them the threshold is set from the stored training errors.</summary>
+        [Parameter(ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [Parameter(ValueFromPipeline = true, ParameterSetName = LiteralPathSet)]
+        [AllowNull]
+        public override PSObject? InputObject { get => base.InputObject; set => base.InputObject = value; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -60,11 +62,17 @@ namespace AutoencoderPS.Commands
         [ValidateRange(1, 1024)]
         public int? ThreadCount { get; set; }
 
-        protected override void BeginProcessing() => ThrowIfNotTrained(Model);
+        protected override void BeginProcessing()
+        {
+            ThrowIfNotTrained(Model);
+            // An empty pipe ($rows | ... with no rows in $rows) expected rows: EmptyThresholdInput, not the training errors.
+            fromTrainingErrors = ParameterSetName == InputObjectSet && !MyInvocation.ExpectingInput &&
+                !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+        }
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == TrainingErrorsSet) return;
+            if (fromTrainingErrors) return;
             // A piped file is read here, as a -LiteralPath of its own.
             if (NoFilePiped && InputObject == null) return;
             if (!TakePipedFile() && !ReadsFiles)
@@ -100,7 +108,7 @@ namespace AutoencoderPS.Commands
 
             // Every path that named no file, and every file that could not be read, was its own error above (as in
             // Test-Anomaly and Invoke-AutoencoderTraining): a second one for the same paths would say it twice.
-            if (ParameterSetName != TrainingErrorsSet && Method != ThresholdMethod.Manual && rowNumber == 0 && NoInputFileRead)
+            if (!fromTrainingErrors && Method != ThresholdMethod.Manual && rowNumber == 0 && NoInputFileRead)
             {
                 WriteVerbose("No file could be read (see the errors above), so the threshold is unchanged.");
                 return;
@@ -108,7 +116,7 @@ namespace AutoencoderPS.Commands
             double before = Model.Threshold;
             try
             {
-                if (ParameterSetName == TrainingErrorsSet || Method == ThresholdMethod.Manual)
+                if (fromTrainingErrors || Method == ThresholdMethod.Manual)
                 {
                     if (!ShouldProcess(Model.ToString(), $"Set the threshold ({before:G6}) by {rule}")) return;
                     Model.SetThreshold(rule);

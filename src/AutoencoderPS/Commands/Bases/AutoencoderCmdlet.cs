@@ -143,7 +143,7 @@ namespace AutoencoderPS.Commands
                             ? $"'{path}' is a folder, not a {noun}. Give a file, or a wildcard such as '{System.IO.Path.Combine(folder, pattern)}'."
                             : literal
                                 ? $"{Capitalized(noun)} '{path}' does not exist.{RelativePathHint(path)}"
-                                : $"No {noun} matches '{path}'.{RelativePathHint(path)}";
+                                : $"No {noun} matches '{path}'.{WildcardNameHint(path, noun) ?? RelativePathHint(path)}";
                         Fail(ErrorCatalog.Record(new FileNotFoundException(message), notFound, path));
                     }
                 }
@@ -203,6 +203,23 @@ namespace AutoencoderPS.Commands
         /// For a relative path that names nothing: " Check the path: a relative path starts at the current location, '...'."
         /// (a scheduled run's current location is seldom the folder the path was written for); else "".
         /// </summary>
+        // A name with [ ] in it, read as a pattern (by -Path, or piped as a string as Import-Csv reads one), matches other
+        // names, not itself: said when a file of that very name exists.
+        private string? WildcardNameHint(string path, string noun)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(path)) return null;
+            try
+            {
+                if (!File.Exists(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path))) return null;
+            }
+            catch (Exception e) when (e is SessionStateException || e is ProviderInvocationException || e is ArgumentException || e is NotSupportedException)
+            {
+                return null;
+            }
+            return $" A {noun} of that name exists, but the name is read as a wildcard pattern ([ ] match one character of a set): " +
+                "give it with -LiteralPath" + (noun == "file" ? ", or pipe the file itself (Get-ChildItem) rather than its name." : ".");
+        }
+
         private string RelativePathHint(string path)
         {
             // "~/x.csv" starts at the home folder.

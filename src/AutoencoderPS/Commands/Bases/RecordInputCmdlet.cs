@@ -28,13 +28,14 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// The rows to read, one object a row (Import-Csv, Get-Counter, ...); files piped from Get-ChildItem are read as
-        /// files. It is in the -LiteralPath set too, so that an object piped there (a file whose PSPath bound
-        /// -LiteralPath) is seen and a row is never read as the file its PSPath column names (<see cref="TakePipedFile"/>).
+        /// files, and strings as paths, as -Path reads them. It is in the -LiteralPath set too, so that an object piped
+        /// there (a file whose PSPath bound -LiteralPath) is seen and a row is never read as the file its PSPath column
+        /// names (<see cref="TakePipedFile"/>).
         /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         [Parameter(ValueFromPipeline = true, ParameterSetName = LiteralPathSet)]
         [AllowNull]
-        public PSObject? InputObject { get; set; }
+        public virtual PSObject? InputObject { get; set; }
 
         /// <summary>CSV files to read; wildcards are expanded.</summary>
         [Parameter(Mandatory = true, ParameterSetName = PathSet)]
@@ -46,12 +47,11 @@ namespace AutoencoderPS.Commands
         /// Files used as written; binds the PSPath of files piped from Get-ChildItem. Not mandatory: a mandatory one made
         /// each piped object without a PSPath (a plain row under -OutputPath, a FileInfo made from a path) a binding error
         /// of its own before <see cref="TakePipedFile"/> could see it; with nothing named or piped the call is NoFilePiped.
-        /// A command whose default set is not the rows' keeps it mandatory (Set-AutoencoderThreshold overrides it).
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
         [Alias("PSPath", "LP")]
         [ValidateNotNullOrEmpty]
-        public virtual string[] LiteralPath { get; set; } = Array.Empty<string>();
+        public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>Field separator of the files (default: the culture's list separator, or "," for the invariant culture).</summary>
         [Parameter(ParameterSetName = PathSet)]
@@ -90,12 +90,13 @@ namespace AutoencoderPS.Commands
 
         private enum PipedKind { None, Rows, Files }
         private PipedKind pipedKind;
-        // The paths of the files piped so far, and how many of them ResolveInputFiles has handed out.
-        private readonly List<string> pipedFiles = new List<string>();
+        // The paths of the files piped so far (a piped string a pattern, as -Path reads it; a file's path as it is), and how
+        // many of them ResolveInputFiles has handed out.
+        private readonly List<(string Path, bool Literal)> pipedFiles = new List<(string, bool)>();
         private int pipedFilesResolved;
         private long pipedObjects;
 
-        /// <summary>Files were piped (Get-ChildItem *.csv | ...).</summary>
+        /// <summary>Files were piped (Get-ChildItem *.csv | ..., or their paths as strings).</summary>
         protected bool FilesPiped => pipedKind == PipedKind.Files;
 
         /// <summary>Nothing was piped to a call that takes its files from the pipeline (-OutputPath with no -Path).</summary>
@@ -116,37 +117,48 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Sorts the object this ProcessRecord was given: true when it is a file piped from Get-ChildItem (a FileInfo, or
-        /// one deserialized from a job or session), whose path <see cref="ResolveInputFiles"/> then gives; false for a row
-        /// (and when nothing was piped). The kind is the object's type, never its properties: an Import-Csv row with a
-        /// PSPath, Path or FullName column is a row. Such a row can bind -LiteralPath by its PSPath when a file-only
-        /// parameter (-OutputPath, -Delimiter, ...) leaves only the file sets: that, a row among files and a file among rows
-        /// are each one PipedRowNotFile or PipedFileNotRow error, which stops the command.
+        /// one deserialized from a job or session) or a string, a path as Import-Csv reads a piped string (wildcards
+        /// expanded, as -Path does), whose files <see cref="ResolveInputFiles"/> then gives; false for a row (and when
+        /// nothing was piped). The kind is the object's type, never its properties: an Import-Csv row with a PSPath, Path
+        /// or FullName column is a row, and a string is a path whatever notes it carries (Get-Content's PSPath). Such a
+        /// row can bind -LiteralPath by its PSPath when a file-only parameter (-OutputPath, -Delimiter, ...) leaves only the
+        /// file sets: that, a row among files and a file among rows are each one PipedRowNotFile or PipedFileNotRow error,
+        /// which stops the command.
         /// </summary>
         protected bool TakePipedFile()
         {
             if (InputObject == null) return false;
             long number = ++pipedObjects;
             string command = MyInvocation.MyCommand.Name;
-            if (IsFileObject(InputObject))
+            bool isPath = InputObject.BaseObject is string;
+            if (isPath || IsFileObject(InputObject))
             {
-                string path = InputObject.Properties["PSPath"]?.Value as string ?? (InputObject.Properties["FullName"]?.Value as string ?? InputObject.ToString());
+                string path = isPath ? (string)InputObject.BaseObject
+                    : InputObject.Properties["PSPath"]?.Value as string ?? (InputObject.Properties["FullName"]?.Value as string ?? InputObject.ToString());
                 // -LiteralPath named as well: the piped file did not bind it, and one of the two would be ignored. A FileInfo
-                // made from a path has no PSPath and leaves -LiteralPath empty.
+                // made from a path has no PSPath and leaves -LiteralPath empty; a line of Get-Content binds it by the PSPath
+                // of the file it was read from, which is not the path the line names.
+                string? own = isPath ? InputObject.Properties["PSPath"]?.Value as string : path;
                 bool bound = ParameterSetName != LiteralPathSet || LiteralPath.Length == 0 ||
-                    (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], path, StringComparison.Ordinal));
+                    (LiteralPath.Length == 1 && string.Equals(LiteralPath[0], own, StringComparison.Ordinal));
                 if (pipedKind == PipedKind.Rows || !bound)
                 {
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
-                            $"Object {number} is a file ('{FileNameOf(InputObject)}'), but " +
+                            $"Object {number} is {(isPath ? "a path" : "a file")} ('{(isPath ? path : FileNameOf(InputObject))}'), but " +
                             (bound ? $"the objects before it were rows: {command} reads either rows or files from the pipeline, not both. Score the files in a call of their own."
                                    : $"-LiteralPath names the files of this call. Give the files either with -LiteralPath or through the pipeline.")),
                         ErrorIds.PipedFileNotRow, InputObject));
                 }
                 pipedKind = PipedKind.Files;
-                pipedFiles.Add(path);
+                // An empty string names no file (and -Path refuses one before it is read).
+                if (path.Length == 0)
+                    WriteError(ErrorCatalog.Record(new FileNotFoundException($"Object {number} is an empty string, which names no file."),
+                        ErrorIds.InputFileNotFound, path));
+                else pipedFiles.Add((path, !isPath));
                 return true;
             }
-            if (ParameterSetName == LiteralPathSet && (pipedKind == PipedKind.Files || FileParameterNamed()))
+            // A row after files, whatever the set: a piped string binds the rows' set (it has no PSPath for -LiteralPath).
+            if (pipedKind == PipedKind.Files || ParameterSetName == LiteralPathSet && FileParameterNamed())
             {
                 ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
                         $"Row {number} is a row, not a file" +
@@ -217,7 +229,7 @@ namespace AutoencoderPS.Commands
             if (FilesPiped)
             {
                 // The piped files not handed out yet: a command that reads them one by one gets each once.
-                named = ResolveFiles(pipedFiles.Skip(pipedFilesResolved).ToList(), literal: true, "Input", "file");
+                named = pipedFiles.Skip(pipedFilesResolved).ToList().SelectMany(piped => ResolveFiles(new[] { piped.Path }, piped.Literal, "Input", "file")).ToList();
                 pipedFilesResolved = pipedFiles.Count;
             }
             else named = ParameterSetName == LiteralPathSet
