@@ -52,27 +52,21 @@ namespace AutoencoderPS.Engine.Features
             bool Has(string column) => names.Contains(column, StringComparer.Ordinal);
             bool influx = Has("_time") && Has("_field") && Has("_value");
 
-            // The time column: one whose values read as times (epoch numbers too) in nine rows in ten, the first such; the rows
+            // The time column: the roles' (a timestamp, or epoch numbers), the first in the header; InfluxDB's own. The rows
             // whose time does not read (a header again, annotations read as rows) are left out of what follows.
-            string? time = null;
+            var timeColumns = roles.TimeColumns;
+            string? time = influx ? "_time" : names.FirstOrDefault(n => !string.Equals(n, value, StringComparison.OrdinalIgnoreCase) &&
+                timeColumns.Contains(n, StringComparer.OrdinalIgnoreCase));
+            if (time == null || !timeColumns.Contains(time, StringComparer.OrdinalIgnoreCase)) return null;
             var timed = new List<IRecord>();
             var times = new List<DateTime>();
-            foreach (var name in influx ? new List<string> { "_time" } : names)
+            foreach (var row in rows)
             {
-                if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) continue;
-                timed.Clear();
-                times.Clear();
-                for (int i = 0; i < rows.Count && (i - timed.Count) * 10 <= rows.Count; i++)
-                {
-                    if (!rows[i].TryGetValue(name, out var v) || !TimestampParser.TryRead(v, culture, out var t, out var instant)) continue;
-                    timed.Add(rows[i]);
-                    times.Add(instant ?? t); // hosts writing other offsets meet at one instant
-                }
-                if ((rows.Count - timed.Count) * 10 > rows.Count) continue;
-                time = name;
-                break;
+                if (!row.TryGetValue(time, out var v) || !TimestampParser.TryRead(v, culture, out var t, out var instant)) continue;
+                timed.Add(row);
+                times.Add(instant ?? t); // hosts writing other offsets meet at one instant
             }
-            if (time == null) return null;
+            if (timed.Count < 20) return null;
             var distinct = times.Distinct().OrderBy(t => t).ToArray();
             int shared = timed.Count - distinct.Length;
             if (!influx && shared * 10 <= timed.Count) return null;

@@ -49,6 +49,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheTimeIsTheColumnTheRolesReadAsTimesNotAnIdThatReadsAsOne()
+        {
+            // A log store's export with a numeric event id first (a snowflake id near 1.8e18, which as a number of
+            // nanoseconds would be a time of 2027): the roles take it for an id and the rows' time is 'time'.
+            long id = 1_800_000_000_000_000_000;
+            var rows = Samples(100, TimeSpan.FromMinutes(5)).Select(s => (IRecord)new TestRecord(
+                ("_id", (id += 4096 + s.Metric).ToString(CultureInfo.InvariantCulture)),
+                ("time", s.Time.ToString("o", CultureInfo.InvariantCulture)), ("host", s.Host),
+                ("metric", Metrics[s.Metric]), ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var roles = FeatureSchema.Infer(rows, null, null, CultureInfo.InvariantCulture, out _);
+
+            Assert.Equal(new[] { "time" }, roles.TimeColumns);
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy host -MetricProperty metric -ValueProperty value",
+                LongExportShape.Describe(rows, roles, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void ZabbixHistoryIsToldByItsItemIdsAndEpochClock()
         {
             var rows = Samples(100, TimeSpan.FromMinutes(1)).Select(s => (IRecord)new TestRecord(
