@@ -14,10 +14,12 @@ namespace AutoencoderPS.Engine.Features
     /// spike was flagged and a broken relation and a silent host were not, with 33 false rows in a day). The rows must be
     /// pivoted into one row per time (and group) with a column per metric (ConvertTo-LogWindow -MetricProperty
     /// -ValueProperty). Told by shape and names together, since a long export of one metric is a wide one: a numeric
-    /// feature named as a value (value, _value, CounterValue), a time column whose times recur (more than one row in ten
-    /// of the sample has the time of an earlier row), and a column named as a metric (metric, _field, CounterName,
-    /// itemid, ...) with several values at one time. InfluxDB's columns (_time, _field, _value) are told by their names,
-    /// as its tables (one series after another) show one series in the first rows; another export sorted by series is not told.
+    /// feature named as a value (value, _value, CounterValue), the time column the roles found (<see cref="FeatureSchema.TimeColumns"/>)
+    /// with times that recur (more than one row in ten of the sample has the time of an earlier row), and a column named as
+    /// a metric (metric, _field, CounterName, itemid, ...) with several values at one time. InfluxDB's columns (_time,
+    /// _field, _value) are told by their names, as its tables (one series after another) show one series in the first
+    /// rows; another export sorted by series by a text column naming the metric and its rows in runs of one series
+    /// (<see cref="SeriesOneAfterAnother"/>).
     /// </summary>
     public static class LongExportShape
     {
@@ -138,6 +140,7 @@ namespace AutoencoderPS.Engine.Features
         private static (string Metric, string? Group, string Evidence)? SeriesOneAfterAnother(
             List<IRecord> timed, List<DateTime> times, List<string> others, CultureInfo culture)
         {
+            if (!others.Any(n => MetricName.IsMatch(n) && !HostName.IsMatch(n) && !ColumnRoleRules.IsLabelName(n))) return null;
             // Columns of a few texts (not numbers): the series' labels.
             var labels = others.Where(n => timed.All(r => NumberParser.TryRead(Raw(r, n), culture, out _) == NumberParser.Outcome.NotNumeric)
                 && timed.Select(r => Text(r, n)).Distinct(StringComparer.OrdinalIgnoreCase).Count() <= MaxGroups).ToList();
