@@ -298,7 +298,7 @@ namespace AutoencoderPS.Engine
         public const string LogRecordLate = "LogRecordLate";
         /// <summary>ConvertTo-LogWindow -Streaming whose columns or groups come from the records (-CountBy, -MetricProperty or -GroupBy without -Model).</summary>
         public const string StreamingNeedsColumns = "StreamingNeedsColumns";
-        /// <summary>A long export's measurement has the time, group and metric of the one before it, with another value.</summary>
+        /// <summary>A long export's measurement has the time, group and metric of an earlier one of its interval, with another value.</summary>
         public const string MetricSampleConflict = "MetricSampleConflict";
         /// <summary>A long export's metric would make a column of the name of another column of the windows.</summary>
         public const string MetricColumnTaken = "MetricColumnTaken";

@@ -17,7 +17,8 @@
       outside them.
     - Straight in: a row model trained on the records as they are (time, metric, instance, value: the metric a
       category, the value one column of every metric), scoring the 8th day's records. Counts the records flagged in
-      each incident and outside them.
+      each incident and outside them; and whether training warns of a long export, on the records in time order
+      (StraightWarned) and sorted by series (SortedWarned: instance, metric, time, so the first 1,000 rows are one series).
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3
 #>
@@ -121,6 +122,11 @@ foreach ($s in $Seed) {
     $flagged = @($test | Select-Object @{ n = 'timestamp'; e = { ([datetimeoffset]$_.time).ToUnixTimeSeconds() } }, time, metric, @{ n = 'instance'; e = { $_.host } }, value |
         Test-Anomaly -Model $rowModel -ThreadCount 1 | Where-Object IsAnomaly)
     $inIncident = foreach ($i in $incidents) { @($flagged | Where-Object { $_.instance -eq $i.Host -and $_.time -ge $i.From -and $_.time -lt $i.From.AddHours(1) }).Count }
+    # The same records sorted by series (instance, metric, time): the rows roles are chosen from are one series. Only the
+    # warning counts here (one epoch).
+    $sortedModel = New-Autoencoder -Seed $s
+    $train | Sort-Object host, metric, time | Select-Object @{ n = 'timestamp'; e = { ([datetimeoffset]$_.time).ToUnixTimeSeconds() } }, metric, @{ n = 'instance'; e = { $_.host } }, value |
+        Invoke-AutoencoderTraining -Model $sortedModel -Epochs 1 -ThreadCount 1 -WarningAction SilentlyContinue -WarningVariable sortedWarnings | Out-Null
 
     [pscustomobject]@{
         Seed             = $s
@@ -132,5 +138,6 @@ foreach ($s in $Seed) {
         PivotedRowModel  = "$($rowIn -join '/') of 12/12/12 rows in incidents, $($rowFlags.Count - ($rowIn | Measure-Object -Sum).Sum) outside (of 864)"
         StraightFlagged  = "$($inIncident -join '/') in incidents, $($flagged.Count - ($inIncident | Measure-Object -Sum).Sum) outside (of $($test.Count))"
         StraightWarned   = @($straightWarnings | Where-Object { "$_" -like '*long export*' -or "$_" -like '*one measurement per*' }).Count -gt 0
+        SortedWarned     = @($sortedWarnings | Where-Object { "$_" -like '*long export*' }).Count -gt 0
     }
 }

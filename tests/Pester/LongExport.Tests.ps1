@@ -62,6 +62,21 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $rows[1].mem | Should -BeNullOrEmpty
     }
 
+    It 'counts a record sent again once, wherever in its interval it comes (two overlapping exports joined)' {
+        # 15-minute windows of 5-minute samples: the first two hours exported again and appended.
+        $first = @($sample | Where-Object { $_.time -lt $start.AddHours(2) })
+        $once = @($sample | ConvertTo-LogWindow -TimeProperty time -GroupBy host -MetricProperty metric -ValueProperty value -Interval 00:15:00)
+        $twice = @(@($sample) + $first | ConvertTo-LogWindow -TimeProperty time -GroupBy host -MetricProperty metric -ValueProperty value -Interval 00:15:00 -ErrorVariable failed)
+
+        $failed | Should -BeNullOrEmpty
+        $twice.Count | Should -Be $once.Count
+        $twice[0].EventCount | Should -Be 12
+        for ($i = 0; $i -lt $once.Count; $i++) {
+            $twice[$i].EventCount | Should -Be $once[$i].EventCount
+            $twice[$i].cpu | Should -Be $once[$i].cpu
+        }
+    }
+
     It 'with -Model, writes the model''s metrics and hosts (a silent host as rows without values), and leaves out metrics it does not know' {
         $train = @($sample | Select-Object time, @{ n = 'instance'; e = { $_.host } }, metric, value | ConvertTo-LogWindow @pivot)
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
@@ -100,6 +115,39 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $rows | Invoke-AutoencoderTraining -Model $pivoted -Epochs 1 -ThreadCount 1 -WarningVariable again -WarningAction SilentlyContinue | Out-Null
         @($again | Where-Object { "$_" -like '*long export*' }).Count | Should -Be 0
         $pivoted.Features | Should -Contain 'cpu'
+    }
+
+    It 'warns on a long export sorted by series, whose first 1,000 rows are one series, and stays silent on wide rows' {
+        # A week at 5-minute steps is 2,016 records a series: sorted by instance, metric and time, the role sample is one series.
+        $week = @(New-LongExportSample ([System.Random]::new(2)) $start 7)
+        $path = Join-Path $TestDrive 'sorted.csv'
+        $week | Sort-Object host, metric, time |
+            Select-Object @{ n = 'timestamp'; e = { [DateTimeOffset]::new($_.time).ToUnixTimeSeconds() } }, metric, @{ n = 'instance'; e = { $_.host } }, value |
+            Export-Csv -LiteralPath $path -NoTypeInformation
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+        Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+
+        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
+        $told.Count | Should -Be 1
+        "$($told[0])" | Should -Match "the first 1,000 rows are one series of it \('cpu' of instance 'db01'"
+        $pivot = [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim()
+        $pivot | Should -Be 'ConvertTo-LogWindow -TimeProperty timestamp -Interval 00:05:00 -GroupBy instance -MetricProperty metric -ValueProperty value'
+        # The pivot as said: one row per time and instance, whatever the order of the records.
+        $rows = @(Import-Csv -LiteralPath $path | & ([scriptblock]::Create("`$input | $pivot -TimeZone UTC")))
+        $rows.Count | Should -Be (7 * 288 * 3)
+
+        # Wide rows say nothing: the demo data, a Grafana export of series joined by time, and the pivoted windows.
+        . (Join-Path $PSScriptRoot 'JoinedExport.ps1')
+        $wide = @{
+            demo = @(Get-AutoencoderSampleData -Days 2)
+            joined = @(New-JoinedExportRow ([System.Random]::new(1)) ([datetime]'2026-11-02') 0 2)
+            pivoted = @($rows)
+        }
+        foreach ($name in $wide.Keys) {
+            $m = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
+            $wide[$name] | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable said -WarningAction SilentlyContinue | Out-Null
+            @($said | Where-Object { "$_" -like '*long export*' }) | Should -BeNullOrEmpty -Because $name
+        }
     }
 
     It 'stops, naming the properties that may tell the series apart, when records of several hosts meet without -GroupBy' {

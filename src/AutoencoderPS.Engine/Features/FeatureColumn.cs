@@ -131,11 +131,12 @@ namespace AutoencoderPS.Engine.Features
     /// <summary>An input column the model does not read, and why.</summary>
     public sealed class IgnoredColumn
     {
-        public IgnoredColumn(string name, string reason, bool unreadNumbers = false)
+        public IgnoredColumn(string name, string reason, bool unreadNumbers = false, bool holdsTimes = false)
         {
             Name = name;
             Reason = reason;
             UnreadNumbers = unreadNumbers;
+            HoldsTimes = holdsTimes;
         }
 
         public string Name { get; }
@@ -146,6 +147,12 @@ namespace AutoencoderPS.Engine.Features
         /// invariant culture, thousands separators): left out, but not because it is no measurement. Not kept in a model file.
         /// </summary>
         public bool UnreadNumbers { get; }
+
+        /// <summary>
+        /// True when the roles read the column as the rows' times (timestamps, epoch numbers) and left it out as such
+        /// (<see cref="FeatureSchema.TimeColumns"/>). Not kept in a model file.
+        /// </summary>
+        public bool HoldsTimes { get; }
 
         /// <summary>The column's name (as a string, $model.IgnoredColumns -join ', ' lists the names).</summary>
         public override string ToString() => Name;

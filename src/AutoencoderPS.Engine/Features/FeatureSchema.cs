@@ -110,6 +110,13 @@ namespace AutoencoderPS.Engine.Features
         public IReadOnlyList<IgnoredColumn> Ignored { get; }
 
         /// <summary>
+        /// The columns the roles read as the rows' times: timestamp features, and the columns of times or epoch numbers left
+        /// out as such (<see cref="IgnoredColumn.HoldsTimes"/>). Of inferred roles only: a model file keeps no reasons' kinds.
+        /// </summary>
+        public IReadOnlyList<string> TimeColumns =>
+            columns.Where(c => c.Role == ColumnRole.Timestamp).Select(c => c.Name).Concat(Ignored.Where(i => i.HoldsTimes).Select(i => i.Name)).ToArray();
+
+        /// <summary>
         /// The interval of the log windows (ConvertTo-LogWindow) the schema was inferred from, or null for other rows: their
         /// counts are per interval, so windows of another length are another measure (ColumnRoleRules.LogWindowInterval).
         /// </summary>
@@ -293,9 +300,9 @@ namespace AutoencoderPS.Engine.Features
             var chosen = new List<FeatureColumn>();
             var ignored = new List<IgnoredColumn>();
             var logWindowGroup = ColumnRoleRules.LogWindowGroup(columns);
-            void Ignore(string column, string reason)
+            void Ignore(string column, string reason, bool times = false)
             {
-                ignored.Add(new IgnoredColumn(column, reason));
+                ignored.Add(new IgnoredColumn(column, reason, holdsTimes: times));
                 notes.Add($"Column '{column}': not a feature ({reason}).");
             }
 
@@ -386,7 +393,7 @@ namespace AutoencoderPS.Engine.Features
                     }
                     else
                     {
-                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""));
+                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""), special.IsTime);
                         recognisedColumns.Add(new IgnoredColumn(column, special.Reason));
                         continue;
                     }
@@ -415,7 +422,7 @@ namespace AutoencoderPS.Engine.Features
                         throw new AutoencoderException(ErrorIds.NamedFeatureUnreadNumbers,
                             $"Column '{column}', named with -Feature, holds {unreadNamed}. Read as they are, its values would be categories, not numbers.");
                     case ColumnRole.Timestamp when !wanted && !timeFeatures:
-                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week");
+                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week", times: true);
                         continue;
                 }
                 var finalRole = role ?? ColumnRole.Categorical;

@@ -54,9 +54,9 @@ namespace AutoencoderPS.Engine.Logs
         OutsideRange,
         /// <summary>Its interval was already taken by <see cref="LogWindowAggregator.TakeClosedWindows"/>: left out.</summary>
         IntervalWritten,
-        /// <summary>A measurement with the time, group, metric and value of the one before it of that metric and group (the record sent twice): left out.</summary>
+        /// <summary>A measurement with the time, group, metric and value of an earlier one of its interval (the record sent again): left out.</summary>
         Repeated,
-        /// <summary>A measurement with the time, group and metric of the one before it but another value: left out, the first kept.</summary>
+        /// <summary>A measurement with the time, group and metric of an earlier one of its interval but another value: left out, the first kept.</summary>
         Conflict,
         /// <summary>A metric that is none of the known metrics (a model's): left out and counted in <see cref="LogWindowAggregator.UnknownMetrics"/>.</summary>
         UnknownMetric,
@@ -70,8 +70,10 @@ namespace AutoencoderPS.Engine.Logs
     /// With a pivot, each record is also one measurement of a long export (time, group, metric, value: InfluxDB, the
     /// Prometheus API, Azure Monitor's Perf table, Zabbix history), and each metric is a column holding the mean of its
     /// values in the interval: one row per time and group with a column per metric, as a model reads it. A
-    /// measurement of the same time, group and metric as the one before it is the record sent twice (left out) or a
-    /// conflict (left out, said by the caller); memory grows with the non-empty intervals times the metrics.
+    /// measurement of the same time, group and metric as an earlier one of its interval is the record sent again (left
+    /// out) or a conflict (left out, said by the caller). Memory grows with the non-empty intervals times the metrics, and
+    /// with the distinct times of each series in an interval held (one value each, only past the first): the sample times
+    /// of the open intervals, not the records ever seen.
     /// <para>
     /// Asked to stream (a live feed), and when the windows' columns and groups are known before the first event
     /// (<see cref="CanStream"/>, <see cref="Streams"/>), events in time
@@ -253,7 +255,7 @@ namespace AutoencoderPS.Engine.Logs
         /// <summary>More unknown metrics came than <see cref="UnknownMetrics"/> keeps the names of.</summary>
         public bool UnknownMetricNamesDropped { get; private set; }
 
-        /// <summary>Records left out as the record before them sent again (<see cref="LogEventPlacement.Repeated"/>).</summary>
+        /// <summary>Records left out as an earlier record of their interval sent again (<see cref="LogEventPlacement.Repeated"/>).</summary>
         public long RepeatedRecords { get; private set; }
 
         /// <summary>Events added (inside the range).</summary>
@@ -363,15 +365,15 @@ namespace AutoencoderPS.Engine.Logs
                     m = new MetricCell();
                     cell.Samples.Add(metric, m);
                 }
-                else if (m.LastTicks == timestamp.Ticks)
+                else if (m.TryGetValue(timestamp.Ticks, out double held))
                 {
                     // The same time of one series twice: its record sent again, or two values of one instant, which no mean settles.
-                    if (m.LastValue.Equals(sample!.Value.Value))
+                    if (held.Equals(sample!.Value.Value))
                     {
                         RepeatedRecords++;
                         return LogEventPlacement.Repeated;
                     }
-                    earlier = m.LastValue;
+                    earlier = held;
                     return LogEventPlacement.Conflict;
                 }
                 m.Add(timestamp.Ticks, sample!.Value.Value);
@@ -623,20 +625,36 @@ namespace AutoencoderPS.Engine.Logs
             }
         }
 
-        /// <summary>One metric's values in one interval of one group: their sum and count, and the last one, to tell a record sent twice.</summary>
+        /// <summary>
+        /// One series' values in one interval (a metric of one group): their sum and count, and the value of each of its
+        /// times, to tell a record sent again (anywhere in the interval, in any order) from a second value of one instant.
+        /// The times are held as long as the interval is, and go with its cell when it is taken: memory per series and time
+        /// of the open intervals, not per record ever seen. The first time is kept inline, so a series with one sample per
+        /// interval (-Interval the export's step) holds nothing more.
+        /// </summary>
         private sealed class MetricCell
         {
             public double Sum;
             public long N;
-            public long LastTicks = long.MinValue;
-            public double LastValue;
+            private long firstTicks;
+            private double firstValue;
+            private Dictionary<long, double>? laterTimes;
 
+            /// <summary>The value this series had at <paramref name="ticks"/> in the interval, if it had one.</summary>
+            public bool TryGetValue(long ticks, out double value)
+            {
+                value = firstValue;
+                if (N > 0 && firstTicks == ticks) return true;
+                return laterTimes != null && laterTimes.TryGetValue(ticks, out value);
+            }
+
+            /// <summary>Adds the value of a time the series has no value of yet (<see cref="TryGetValue"/>).</summary>
             public void Add(long ticks, double value)
             {
+                if (N == 0) { firstTicks = ticks; firstValue = value; }
+                else (laterTimes ??= new Dictionary<long, double>()).Add(ticks, value);
                 Sum += value;
                 N++;
-                LastTicks = ticks;
-                LastValue = value;
             }
         }
 

@@ -492,7 +492,7 @@ namespace AutoencoderPS.Commands
             if (Pivot)
             {
                 if (aggregator.RepeatedRecords > 0)
-                    WriteVerbose($"{aggregator.RepeatedRecords} record(s) repeated the time, metric and value of the record before them of their series, and were left out.");
+                    WriteVerbose($"{aggregator.RepeatedRecords} record(s) repeated the time, metric and value of an earlier record of their series (sent again), and were left out.");
                 if (emptyValues > 0)
                     WriteVerbose($"{emptyValues} record(s) had no value in '{ValueProperty}' (empty, null or NaN), and were left out: a measurement not taken.");
                 if (aggregator.UnknownMetrics.Count > 0)

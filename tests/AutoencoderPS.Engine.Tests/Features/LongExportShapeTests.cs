@@ -49,6 +49,23 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheTimeIsTheColumnTheRolesReadAsTimesNotAnIdThatReadsAsOne()
+        {
+            // A log store's export with a numeric event id first (a snowflake id near 1.8e18, which as a number of
+            // nanoseconds would be a time of 2027): the roles take it for an id and the rows' time is 'time'.
+            long id = 1_800_000_000_000_000_000;
+            var rows = Samples(100, TimeSpan.FromMinutes(5)).Select(s => (IRecord)new TestRecord(
+                ("_id", (id += 4096 + s.Metric).ToString(CultureInfo.InvariantCulture)),
+                ("time", s.Time.ToString("o", CultureInfo.InvariantCulture)), ("host", s.Host),
+                ("metric", Metrics[s.Metric]), ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var roles = FeatureSchema.Infer(rows, null, null, CultureInfo.InvariantCulture, out _);
+
+            Assert.Equal(new[] { "time" }, roles.TimeColumns);
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy host -MetricProperty metric -ValueProperty value",
+                LongExportShape.Describe(rows, roles, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void ZabbixHistoryIsToldByItsItemIdsAndEpochClock()
         {
             var rows = Samples(100, TimeSpan.FromMinutes(1)).Select(s => (IRecord)new TestRecord(
@@ -76,6 +93,53 @@ namespace AutoencoderPS.Engine.Tests
 
             Assert.Contains("ConvertTo-LogWindow -TimeProperty _time -Interval 00:05:00 -GroupBy host -MetricProperty _measurement, _field -ValueProperty _value",
                 Describe(rows), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AnExportSortedBySeriesWhoseFirstRowsAreOneSeriesIsTold()
+        {
+            // A Prometheus CSV sorted by instance, metric and time: a week at 5 minutes is 2,016 rows a series, so the
+            // first 1,000 rows are web01's cpu alone. No time recurs in them, and 'metric' has one value.
+            var rows = Samples(7 * 288, TimeSpan.FromMinutes(5)).OrderBy(s => s.Host, StringComparer.Ordinal).ThenBy(s => s.Metric).ThenBy(s => s.Time)
+                .Take(1000).Select(s => (IRecord)new TestRecord(("timestamp", new DateTimeOffset(s.Time).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+                    ("metric", Metrics[s.Metric]), ("instance", s.Host), ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+
+            var message = Describe(rows);
+
+            Assert.NotNull(message);
+            Assert.Contains("'value' holds the value of the metric named in 'metric'", message, StringComparison.Ordinal);
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty timestamp -Interval 00:05:00 -GroupBy instance -MetricProperty metric -ValueProperty value",
+                message, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void SeriesOneAfterAnotherWhoseTimeStartsOverAsEachBeginsAreTold()
+        {
+            // Grafana's CSV of a panel's series ("Series", "Time", "Value"), a day at 5 minutes each, newest first: the
+            // first 1,000 rows are three series and part of a fourth, each series' times starting over from the newest.
+            var rows = Samples(288, TimeSpan.FromMinutes(5)).OrderBy(s => s.Host, StringComparer.Ordinal).ThenBy(s => s.Metric).ThenByDescending(s => s.Time)
+                .Take(1000).Select(s => (IRecord)new TestRecord(("Series", $"{s.Host}.{Metrics[s.Metric]}"),
+                    ("Time", s.Time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)), ("Value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty Time -Interval 00:05:00 -MetricProperty Series -ValueProperty Value",
+                Describe(rows), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void WideExportsSortedByHostAndLabelledSeriesAreNoLongExport()
+        {
+            // A wide export sorted by host: each host's times one after another, going back as the next host begins, but
+            // its metrics are columns and nothing names one.
+            var wide = Samples(400, TimeSpan.FromMinutes(5)).Where(s => s.Metric == 0).OrderBy(s => s.Host, StringComparer.Ordinal).ThenBy(s => s.Time)
+                .Select(s => (IRecord)new TestRecord(("time", s.Time.ToString("o", CultureInfo.InvariantCulture)), ("host", s.Host),
+                    ("value", s.Value), ("mem", s.Value / 2))).ToList();
+            Assert.Null(Describe(wide));
+
+            // One series with its label (a benchmark's): a value column and a text column of few values, which is the answer.
+            var labelled = Enumerable.Range(0, 1000).Select(i => (IRecord)new TestRecord(
+                ("timestamp", T0.AddMinutes(5 * i).ToString("s", CultureInfo.InvariantCulture)), ("value", (double)(i % 17)),
+                ("label", i is > 600 and < 620 ? "anomaly" : "normal"))).ToList();
+            Assert.Null(Describe(labelled));
         }
 
         [Fact]

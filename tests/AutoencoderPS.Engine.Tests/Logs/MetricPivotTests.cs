@@ -61,6 +61,46 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void ARecordSentTwiceLaterInItsIntervalCountsOnce()
+        {
+            // A 15-second series in 5-minute windows: a collector resends its first sample after two newer ones (a retry
+            // after a timeout). Not the sample just before, but the same series, time and value: the same measurement.
+            var a = new LogWindowAggregator(Five, grouped: true, pivot: true);
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web01", "cpu", 10));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0.AddSeconds(15), "web01", "cpu", 20));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0.AddSeconds(30), "web01", "cpu", 30));
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web01", "mem", 7)); // another metric of that time: no repeat
+            Assert.Equal(LogEventPlacement.Repeated, Add(a, T0, "web01", "cpu", 10));
+            Assert.Equal(LogEventPlacement.Repeated, Add(a, T0.AddSeconds(15), "web01", "cpu", 20));
+            // The same series and time with another value is still a conflict, said with the value kept.
+            Assert.Equal(LogEventPlacement.Conflict, a.Add(T0, "web01", null, null, new MetricSample("cpu", 99), out var earlier));
+            Assert.Equal(10, earlier);
+            Assert.Equal(LogEventPlacement.Conflict, a.Add(T0.AddSeconds(15), "web01", null, null, new MetricSample("CPU", 21), out earlier));
+            Assert.Equal(20, earlier);
+            // Another host at that time is no repeat.
+            Assert.Equal(LogEventPlacement.Added, Add(a, T0, "web02", "cpu", 10));
+
+            var web01 = a.GetWindows().Single(w => w.Group == "web01");
+            Assert.Equal(4, web01.Count);
+            Assert.Equal(20, web01.Metrics[0]); // (10 + 20 + 30) / 3
+            Assert.Equal(2, a.RepeatedRecords);
+        }
+
+        [Fact]
+        public void AResentRecordIsToldAlsoWhenTheRecordsOfAnIntervalComeOutOfOrder()
+        {
+            // Newest first (CloudWatch), and the export's pages overlap: the newest page's records come again at the end.
+            var a = new LogWindowAggregator(Five, pivot: true);
+            var times = Enumerable.Range(0, 10).Select(i => T0.AddSeconds(30 * i)).Reverse().ToArray();
+            foreach (var t in times) Assert.Equal(LogEventPlacement.Added, a.Add(t, null, null, null, new MetricSample("cpu", t.Second), out _));
+            foreach (var t in times.Take(4)) Assert.Equal(LogEventPlacement.Repeated, a.Add(t, null, null, null, new MetricSample("cpu", t.Second), out _));
+
+            var window = a.GetWindows().Single();
+            Assert.Equal(10, window.Count);
+            Assert.Equal(15, window.Metrics[0]); // seconds 0, 30, 0, 30, ...
+        }
+
+        [Fact]
         public void AModelsMetricsAreTheColumnsAndOthersAreLeftOutAndCounted()
         {
             var a = new LogWindowAggregator(Five, grouped: true, pivot: true, knownMetrics: new[] { "cpu", "latency" });
