@@ -23,9 +23,11 @@
     dotnet pwsh tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3
 #>
 param(
-    [int[]] $Seed = @(1, 2, 3),
+    # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
+    [string[]] $Seed = @('1', '2', '3'),
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1')
 )
+$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 . (Join-Path $PSScriptRoot '../Pester/LongExport.ps1')

@@ -23,7 +23,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $DataPath = (Join-Path $PSScriptRoot '../../../shared/data/odds'),
-    [int[]] $Seed = @(0, 1, 2),
+    # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
+    [string[]] $Seed = @('0', '1', '2'),
     [string[]] $DataSet = @('breastw', 'ionosphere', 'mammography', 'pageblocks', 'pendigits', 'pima', 'smtp', 'wilt'),
     # @{ Name = 'defaults'; New = @{}; Train = @{} }, ...: the parameters of New-Autoencoder and Invoke-AutoencoderTraining.
     [hashtable[]] $Configuration = @(@{ Name = 'defaults'; New = @{}; Train = @{} }),
@@ -35,6 +36,7 @@ param(
     [string] $WorkPath = (Join-Path ([System.IO.Path]::GetTempPath()) "odds-splits-$PID"),
     [switch] $NoWarmUp
 )
+$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $ErrorActionPreference = 'Stop'
 if (-not (Test-Path (Join-Path $DataPath 'breastw.csv'))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
 & $Python -c 'import sklearn' 2>$null
