@@ -27,6 +27,10 @@
                   one's window and the 4-hour cool-down) other 20 higher for an hour (10 of its deviations: a smaller
                   error than the first); each should alert
       pair-repeat the same, but the second incident is in value too (20 higher): a smaller repeat of the first
+      relation    three metrics of one service tied to one another: requests (100 + 60 sin, noise sd 5), cpu (10 + 0.5
+                  requests, sd 2) and latency_ms (80 + 0.1 requests, sd 3), no incident (expect silence)
+      relation-break  the same with the relation broken: cpu 12 higher for 2 hours (24 rows) at night (from 01:00-06:00)
+                  while requests stay as they are: 6 of cpu's own deviations given requests, inside cpu's daily range
     Each incident starts at a seeded random time in the third day of the scored rows (spike-early: its first five
     hours). An alert (IsAlert) counts for the incident when it falls between the incident's start and its end plus
     one window (24 rows); for the persistent ones (shift, drift) the first day after the start. Every other alert is
@@ -45,7 +49,7 @@ param(
     [string] $ModulePath,
     # One or more seeds (1,2,3; from bash, where pwsh -File passes '1,2,3' as one string, that works too).
     [string[]] $Seed = @('1', '2', '3'),
-    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'outage', 'counter', 'counter-burst', 'lowcount', 'lowcount-burst', 'pair', 'pair-two', 'pair-repeat'),
+    [string[]] $Family = @('daily', 'weekly', 'shift', 'spike', 'spike-early', 'drift', 'variance', 'stuck', 'gap', 'outage', 'counter', 'counter-burst', 'lowcount', 'lowcount-burst', 'pair', 'pair-two', 'pair-repeat', 'relation', 'relation-break'),
     [ValidateRange(2, 30)] [int] $BaselineDays = 7,
     [ValidateRange(3, 30)] [int] $LaterDays = 5,
     [ValidateSet('Later', 'All')] [string] $ScoreRows = 'Later',
@@ -103,6 +107,11 @@ function New-ProbeSeries {
     $others = [double[]]::new($total)
     # (Drawn only for them, so the other families' series stay as they were.)
     $second = if ($paired) { $onset + 96 + $rng.Next(0, 49) } else { 0 }
+    # The relation families' three metrics (the first is $values); their incident starts at night (drawn only for them).
+    $related = $Name -in 'relation', 'relation-break'
+    $cpus = [double[]]::new($total)
+    $latencies = [double[]]::new($total)
+    if ($related) { $onset = $later + 2 * $rowsPerDay + [int][Math]::Floor((1 + 5 * $rng.NextDouble()) * 60 / $stepMinutes) }
     $keep = [bool[]]::new($total)
     # Rows written without a value (the outage family).
     $blank = [bool[]]::new($total)
@@ -138,6 +147,12 @@ function New-ProbeSeries {
                 $v = Get-Poisson $rng $lambda
             }
         }
+        if ($related) {
+            $v = 100 + 60 * $cycle + 5 * $noise
+            $cpus[$i] = 10 + 0.5 * $v + 2 * (Get-Normal $rng)
+            $latencies[$i] = 80 + 0.1 * $v + 3 * (Get-Normal $rng)
+            if ($Name -eq 'relation-break' -and $i -ge $onset -and $i -lt $onset + 24) { $cpus[$i] += 12 }
+        }
         $values[$i] = $v
         if ($paired) {
             $others[$i] = 30 + 10 * $cycle + 2 * (Get-Normal $rng)
@@ -156,6 +171,7 @@ function New-ProbeSeries {
         { $_ -in 'spike', 'spike-early' } { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + $window }) }
         'variance' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 24 + $window }) }
         'stuck' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 72 + $window }) }
+        'relation-break' { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 24 + $window }) }
         { $_ -in 'lowcount-burst', 'counter-burst' } { $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window }) }
         { $_ -in 'pair-two', 'pair-repeat' } {
             $incidents.Add([pscustomobject]@{ Start = $onset; End = $onset + 12 + $window })
@@ -164,7 +180,8 @@ function New-ProbeSeries {
     }
     $rows = for ($i = 0; $i -lt $total; $i++) {
         if ($keep[$i]) {
-            if ($paired) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i]; other = $others[$i] } }
+            if ($related) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); requests = $values[$i]; cpu = $cpus[$i]; latency_ms = $latencies[$i] } }
+            elseif ($paired) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i]; other = $others[$i] } }
             else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $blank[$i] ? $null : $values[$i] } }
         }
     }
