@@ -433,8 +433,19 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var column in columns.Where(c => !ordered.Contains(c)))
                     Ignore(column, "not among the named features");
             else
-                foreach (var column in columns.Where(c => !named.Contains(c)))
-                    ignored.Add(new IgnoredColumn(column, "not among the named features"));
+            {
+                // The columns -Feature leaves out were not profiled above; the rows' times among them are still the rows'
+                // times (TimeColumns: a long export of -Feature value is told by them), read as the roles read times.
+                var rest = columns.Where(c => !named.Contains(c)).ToList();
+                var restProfiles = ColumnProfile.Of(records, rest.Select(c => string.IsNullOrWhiteSpace(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
+                for (int k = 0; k < rest.Count; k++)
+                {
+                    var role = restProfiles[k]?.SuggestRole();
+                    bool times = restProfiles[k] is { } p && (role == ColumnRole.Timestamp ||
+                        ColumnRoleRules.Recognise(rest[k], role, p.Numbers, p.AgreesWithTime, columns)?.IsTime == true);
+                    ignored.Add(new IgnoredColumn(rest[k], "not among the named features", holdsTimes: times));
+                }
+            }
 
             // A copy of the time property under another name (the recipe before it gave its own calendar: 'clock'): a second
             // calendar of the same times, which made the ops probe's weekly series page 10 times in 4 weeks rather than 1.

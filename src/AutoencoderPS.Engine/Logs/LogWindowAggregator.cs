@@ -72,8 +72,9 @@ namespace AutoencoderPS.Engine.Logs
     /// values in the interval: one row per time and group with a column per metric, as a model reads it. A
     /// measurement of the same time, group and metric as an earlier one of its interval is the record sent again (left
     /// out) or a conflict (left out, said by the caller). Memory grows with the non-empty intervals times the metrics, and
-    /// with the distinct times of each series in an interval held (one value each, only past the first): the sample times
-    /// of the open intervals, not the records ever seen.
+    /// with the distinct times of each series in an interval held (one value each, only past the first): streaming, the
+    /// sample times of the open intervals; otherwise those of every interval, which with an interval of several steps is
+    /// a time per record.
     /// <para>
     /// Asked to stream (a live feed), and when the windows' columns and groups are known before the first event
     /// (<see cref="CanStream"/>, <see cref="Streams"/>), events in time
@@ -629,8 +630,8 @@ namespace AutoencoderPS.Engine.Logs
         /// One series' values in one interval (a metric of one group): their sum and count, and the value of each of its
         /// times, to tell a record sent again (anywhere in the interval, in any order) from a second value of one instant.
         /// The times are held as long as the interval is, and go with its cell when it is taken: memory per series and time
-        /// of the open intervals, not per record ever seen. The first time is kept inline, so a series with one sample per
-        /// interval (-Interval the export's step) holds nothing more.
+        /// of the intervals held (streaming, the open ones; otherwise all, so per record past each interval's first). The
+        /// first time is kept inline, so a series with one sample per interval (-Interval the export's step) holds nothing more.
         /// </summary>
         private sealed class MetricCell
         {

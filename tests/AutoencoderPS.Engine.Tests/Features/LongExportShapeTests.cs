@@ -49,6 +49,24 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AModelOfTheValueAloneNamedWithFeatureIsToldToo()
+        {
+            // New-Autoencoder -Feature value on a long export: the other columns are not among the named features, and the
+            // time column is still the rows' time (its values are times); the value column holds every metric at once.
+            var rows = Samples(100, TimeSpan.FromMinutes(5)).Select(s => (IRecord)new TestRecord(
+                ("time", s.Time.ToString("o", CultureInfo.InvariantCulture)), ("host", s.Host),
+                ("metric", Metrics[s.Metric]), ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var roles = FeatureSchema.Infer(rows, new[] { "value" }, null, CultureInfo.InvariantCulture, out _);
+
+            var message = LongExportShape.Describe(rows, roles, CultureInfo.InvariantCulture);
+
+            Assert.NotNull(message);
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy host -MetricProperty metric -ValueProperty value",
+                message, StringComparison.Ordinal);
+            Assert.Equal(new[] { "time" }, roles.TimeColumns);
+        }
+
+        [Fact]
         public void TheTimeIsTheColumnTheRolesReadAsTimesNotAnIdThatReadsAsOne()
         {
             // A log store's export with a numeric event id first (a snowflake id near 1.8e18, which as a number of

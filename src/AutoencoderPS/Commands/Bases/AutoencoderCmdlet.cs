@@ -199,10 +199,6 @@ namespace AutoencoderPS.Commands
 
         private static string Capitalized(string noun) => char.ToUpperInvariant(noun[0]) + noun.Substring(1);
 
-        /// <summary>
-        /// For a relative path that names nothing: " Check the path: a relative path starts at the current location, '...'."
-        /// (a scheduled run's current location is seldom the folder the path was written for); else "".
-        /// </summary>
         // A name with [ ] in it, read as a pattern (by -Path, or piped as a string as Import-Csv reads one), matches other
         // names, not itself: said when a file of that very name exists.
         private string? WildcardNameHint(string path, string noun)
@@ -220,6 +216,10 @@ namespace AutoencoderPS.Commands
                 "give it with -LiteralPath" + (noun == "file" ? ", or pipe the file itself (Get-ChildItem) rather than its name." : ".");
         }
 
+        /// <summary>
+        /// For a relative path that names nothing: " Check the path: a relative path starts at the current location, '...'."
+        /// (a scheduled run's current location is seldom the folder the path was written for); else "".
+        /// </summary>
         private string RelativePathHint(string path)
         {
             // "~/x.csv" starts at the home folder.

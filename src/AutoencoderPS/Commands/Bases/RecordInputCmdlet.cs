@@ -149,6 +149,17 @@ namespace AutoencoderPS.Commands
                                    : $"-LiteralPath names the files of this call. Give the files either with -LiteralPath or through the pipeline.")),
                         ErrorIds.PipedFileNotRow, InputObject));
                 }
+                // Get-Content x.csv | ... (for Import-Csv): its first line names no file and holds the field separator. Each
+                // line a path would be an error per line of the file; it is CSV text, said once before anything is read.
+                if (isPath && number == 1 && IsCsvText(path))
+                {
+                    ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
+                            $"Object 1 is a line of CSV text ('{PrintableText.Of(path.Length > 80 ? path.Substring(0, 80) + "..." : path)}'), not a path: " +
+                            $"{command} reads a piped string as the path of a CSV file, as Import-Csv does, and this one names no file and holds the field separator " +
+                            $"'{CreateCsvOptions().EffectiveDelimiter}'. Read the lines as rows first (Get-Content x.csv | ConvertFrom-Csv | {command} ...), " +
+                            $"or give the file (Import-Csv x.csv | {command} ..., or -Path x.csv)."),
+                        ErrorIds.PipedRowNotFile, InputObject));
+                }
                 pipedKind = PipedKind.Files;
                 // An empty string names no file (and -Path refuses one before it is read).
                 if (path.Length == 0)
@@ -171,6 +182,24 @@ namespace AutoencoderPS.Commands
             }
             pipedKind = PipedKind.Rows;
             return false;
+        }
+
+        // A piped string that holds the field separator the files would be read with and names nothing (no file, no match
+        // of it as a pattern): a line of CSV text, not a path.
+        private bool IsCsvText(string text)
+        {
+            if (!text.Contains(CreateCsvOptions().EffectiveDelimiter, StringComparison.Ordinal)) return false;
+            try
+            {
+                if (SessionState.InvokeProvider.Item.Exists(text, force: false, literalPath: true)) return false;
+                return SessionState.Path.GetResolvedProviderPathFromPSPath(text, out _).Count == 0;
+            }
+            catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
+                e is ProviderNotFoundException || e is WildcardPatternException || e is ArgumentException || e is NotSupportedException ||
+                e is ProviderInvocationException)
+            {
+                return true;
+            }
         }
 
         // Whether the piped object is a file: by its type (a FileInfo or DirectoryInfo, or one deserialized), never by its
