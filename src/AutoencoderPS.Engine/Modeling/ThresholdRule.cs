@@ -105,15 +105,30 @@ namespace AutoencoderPS.Engine.Modeling
             return Method switch
             {
                 ThresholdMethod.MeanStd => FormattableString.Invariant($"mean + {Value:0.###} std of {errors}"),
-                ThresholdMethod.Percentile => FormattableString.Invariant($"{Value:0.###}th percentile of {errors}: flags about {100 - Value:0.###}% of normal rows"),
+                ThresholdMethod.Percentile => FormattableString.Invariant($"{Ordinal(Value)} percentile of {errors}: flags about {100 - Value:0.###}% of normal rows"),
                 // New rows are all normal: robust training's outliers are the training rows'.
                 ThresholdMethod.NormalPercentile => Errors == ThresholdErrors.NewRows
-                    ? FormattableString.Invariant($"{Value:0.###}th percentile of {errors}")
-                    : FormattableString.Invariant($"{Value:0.###}th percentile of the training errors of the rows kept as normal"),
+                    ? FormattableString.Invariant($"{Ordinal(Value)} percentile of {errors}")
+                    : FormattableString.Invariant($"{Ordinal(Value)} percentile of the training errors of the rows kept as normal"),
                 ThresholdMethod.Contamination => FormattableString.Invariant($"contamination {Value:0.####}: the top {Value * 100:0.##}% of {errors} lie above it"),
                 ThresholdMethod.Manual => FormattableString.Invariant($"set by hand to {Value:G6}"),
                 _ => $"{Method}",
             };
+        }
+
+        // "91st", "92nd", "93rd", "11th", "99th"; a fraction reads "99.5th". The text is also stored in model files (the
+        // threshold's source); files written before say "91th", and are shown as they were written.
+        private static string Ordinal(double value)
+        {
+            string number = FormattableString.Invariant($"{value:0.###}");
+            if (value != Math.Floor(value) || value < 0)
+            {
+                return number + "th";
+            }
+
+            long whole = (long)value;
+            string suffix = (whole % 100) is >= 11 and <= 13 ? "th" : (whole % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" };
+            return number + suffix;
         }
 
         // The errors of the rows robust training kept: all but the largest share (as RobustTrimming.Kept counts them).

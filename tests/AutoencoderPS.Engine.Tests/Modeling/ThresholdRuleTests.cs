@@ -254,6 +254,21 @@ namespace AutoencoderPS.Engine.Tests
             }
         }
 
+        [Theory]
+        [InlineData(91, "91st")]
+        [InlineData(92, "92nd")]
+        [InlineData(93, "93rd")]
+        [InlineData(99, "99th")]
+        [InlineData(11, "11th")]
+        [InlineData(12, "12th")]
+        [InlineData(13, "13th")]
+        [InlineData(99.5, "99.5th")]
+        public void APercentileReadsAsEnglishOrdinal(double value, string ordinal)
+        {
+            Assert.StartsWith(ordinal + " percentile of training errors", new ThresholdRule(ThresholdMethod.Percentile, value).ToString(), StringComparison.Ordinal);
+            Assert.StartsWith(ordinal + " percentile of the training errors of the rows kept as normal", new ThresholdRule(ThresholdMethod.NormalPercentile, value).ToString(), StringComparison.Ordinal);
+        }
+
         private static void ToStringInTheCurrentCulture()
         {
             Assert.Equal("mean + 2 std of training errors", new ThresholdRule(ThresholdMethod.MeanStd, 2).ToString());
