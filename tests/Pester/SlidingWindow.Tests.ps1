@@ -1014,6 +1014,27 @@ Describe 'Sliding windows' {
                 Should -Throw -ErrorId 'ScalePerGroupCannotLearn,AutoencoderPS.Commands.NewAutoencoderCommand'
         }
 
+        It 'decides the calendar with each host in its own noise, as it scales them; scaled fleet-wide, the hosts pooled' {
+            # Four weekly hosts at 10 % to 70 % (level and noise times 0.2 to 1.4), 14 days of 15-minute rows, weekends at half.
+            $start = [datetime]::new(2026, 3, 2)
+            $random = [System.Random]::new(11)
+            $rows = @(for ($i = 0; $i -lt 14 * 96; $i++) {
+                    $time = $start.AddMinutes(15 * $i)
+                    $level = $time.DayOfWeek -in 'Saturday', 'Sunday' ? 0.5 : 1
+                    foreach ($h in 0..3) {
+                        $scale = 0.2 + 0.4 * $h
+                        [pscustomobject]@{ Time = $time.ToString('s'); Host = "web$($h + 1)"; Cpu = $scale * ($level * (50 + 20 * [math]::Sin(2 * [math]::PI * $time.TimeOfDay.TotalHours / 24)) + 2 * $random.NextDouble()) }
+                    }
+                })
+            $own = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -ScalePerGroup -Seed 4
+            $said = @($rows | Invoke-AutoencoderTraining -Model $own -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $own.Schema.WindowTime | Should -Be 'Time'
+            @($said | Where-Object { $_ -like "Calendar of 'Time' (*): on; *4 groups*" }) | Should -HaveCount 1
+            $pooled = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $null = $rows | Invoke-AutoencoderTraining -Model $pooled -Epochs 1 -ThreadCount 1
+            $pooled.Schema.WindowTime | Should -BeNullOrEmpty
+        }
+
         It 'scores piped rows, a -Path file and an exported and imported model alike, and names a group it scales fleet-wide once' {
             $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -Seed 3
             $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
