@@ -1007,11 +1007,23 @@ Describe 'Sliding windows' {
             }
         }
 
-        It 'needs -GroupBy, and does not learn while it scores' {
+        It 'needs -GroupBy' {
             { New-Autoencoder -WindowSize 4 -TimeProperty Time -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
             { New-Autoencoder -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
-            { New-Autoencoder -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -LearnEvery 10 } |
-                Should -Throw -ErrorId 'ScalePerGroupCannotLearn,AutoencoderPS.Commands.NewAutoencoderCommand'
+        }
+
+        It 'learns while it scores (-LearnEvery), each window in its host''s units, and the model file keeps what waits' {
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -LearnEvery 10 -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            $model.LearnEvery | Should -Be 10
+            $null = New-FleetRow -First 400 -Count 33 -Seed 6 | Copy-Row | Test-Anomaly -Model $model
+            $model.LearningUpdates | Should -BeGreaterThan 0
+            $path = Join-Path $TestDrive 'learning.aemodel'
+            Export-Autoencoder -Model $model -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $loaded.LearningPending | Should -Be $model.LearningPending
+            $rows = @(New-FleetRow -First 440 -Count 20 -Seed 7)
+            ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $loaded) | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $model))
         }
 
         It 'decides the calendar with each host in its own noise, as it scales them; scaled fleet-wide, the hosts pooled' {
