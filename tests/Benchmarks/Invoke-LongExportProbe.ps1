@@ -20,10 +20,16 @@
       each incident and outside them.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3
+.EXAMPLE
+    dotnet pwsh -Command './tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3 -ScalePerGroup'
+    The window model scales each host by its own training rows (New-Autoencoder -ScalePerGroup). Seeds as an array:
+    through -File, '1,2,3' is one string, read as 123.
 #>
 param(
     [int[]] $Seed = @(1, 2, 3),
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1'),
+    # The window model scales each host by its own training rows (New-Autoencoder -ScalePerGroup).
+    [switch] $ScalePerGroup
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
@@ -99,7 +105,7 @@ foreach ($s in $Seed) {
 
     # Quality, on the records pivoted (every shape's recipe gives the same rows).
     $window = @{ TimeProperty = 'time'; Interval = '00:05:00'; GroupBy = 'host'; MetricProperty = 'metric'; ValueProperty = 'value'; TimeZone = 'UTC' }
-    $model = New-Autoencoder -WindowSize 6 -TimeProperty IntervalStart -GroupBy host -Seed $s
+    $model = New-Autoencoder -WindowSize 6 -TimeProperty IntervalStart -GroupBy host -Seed $s -ScalePerGroup:$ScalePerGroup
     $train | ConvertTo-LogWindow @window | Invoke-AutoencoderTraining -Model $model -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
     $scored = @($test | ConvertTo-LogWindow @window -Model $model -Start $day8 -End $day8.AddDays(1) | Test-Anomaly -Model $model -ThreadCount 1 -WarningAction SilentlyContinue)
     $alerts = @($scored | Where-Object IsAlert)
