@@ -42,7 +42,8 @@
     baseline's week has a shape). -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
     recipe before the time property gave a calendar (with -TimeFeatures, a second calendar of the same times).
     -ScalePerGroup trains the fleet scenarios' models with New-Autoencoder -ScalePerGroup (each host scaled by its own
-    training rows); single series are unchanged by it.
+    training rows), -ScalePerGroup:$false with one scaling of the fleet; not given, the module's default (per group since
+    2026-12-07, branch fleetdef). Single series are unchanged by it.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
 .EXAMPLE
@@ -71,7 +72,7 @@ param(
     [double] $ProbabilityThreshold,
     [switch] $TimeFeatures,
     [switch] $ClockCopy,
-    # The fleet scenarios' models scale each host by its own training rows (New-Autoencoder -ScalePerGroup).
+    # The fleet scenarios' models scale each host by its own training rows (New-Autoencoder -ScalePerGroup); :$false fleet-wide.
     [switch] $ScalePerGroup,
     # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
     [string] $WorkPath,
@@ -80,6 +81,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $script:timeFeaturesGiven = $PSBoundParameters.ContainsKey('TimeFeatures')
+$script:scalePerGroupGiven = $PSBoundParameters.ContainsKey('ScalePerGroup')
 $Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $Scenario = @($Scenario -split ',' | Where-Object { $_ })
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
@@ -173,7 +175,8 @@ function Get-OperationsRow($Series, [int] $From, [int] $To) {
 function New-TrainedModel($Rows, [int] $RunSeed, [bool] $Fleet) {
     # Not given: New-Autoencoder's default, which decides from the training rows (so the switch is passed only when given).
     $calendar = $script:timeFeaturesGiven ? @{ TimeFeatures = [bool]$TimeFeatures } : @{}
-    $group = $Fleet ? ($ScalePerGroup ? @{ GroupBy = 'host'; ScalePerGroup = $true } : @{ GroupBy = 'host' }) : @{}
+    # -ScalePerGroup passed only when given: not given, the module's default (per group with -GroupBy).
+    $group = $Fleet ? ($script:scalePerGroupGiven ? @{ GroupBy = 'host'; ScalePerGroup = [bool]$ScalePerGroup } : @{ GroupBy = 'host' }) : @{}
     $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar @group
     # The gate's verbose note (-TimeFeatures not given) says its R/N.
     $budget = $Epochs ? @{ Epochs = $Epochs } : @{}
@@ -249,7 +252,7 @@ $results = foreach ($name in $Scenario) {
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; scaled per group: $([bool]$ScalePerGroup); probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; scaled per group: $($script:scalePerGroupGiven ? [bool]$ScalePerGroup : 'default'); probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
 ''
 '| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) | Other events (total; most hosts in one) | Calendar (each model) |'
 '|---|---|---|---:|---:|---|'

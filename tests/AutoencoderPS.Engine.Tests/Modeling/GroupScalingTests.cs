@@ -219,6 +219,17 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         }
 
         [Fact]
+        public void AWindowModelWithGroupsScalesPerGroupByDefault()
+        {
+            // A host's verdict should not depend on which hosts share its model (.docs/series-probe.md, "A fleet's pages at
+            // the same minutes"): with groups, each in its own units unless asked otherwise; without, nothing to scale by.
+            Assert.True(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: "host"));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: null));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: " "));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 1, groupBy: "host"));
+        }
+
+        [Fact]
         public void ScalingPerGroupNeedsAGroup()
         {
             Assert.Equal(ErrorIds.ScalePerGroupNeedsGroup, Assert.Throws<AutoencoderException>(() => new ModelSettings(windowSize: 4, timeProperty: "Time", scalePerGroup: true)).ErrorId);
