@@ -37,8 +37,6 @@ namespace AutoencoderPS.Engine
         public const string WindowColumnsClash = "WindowColumnsClash";
         /// <summary>-ScalePerGroup was given without -GroupBy (and -WindowSize): there are no groups to scale.</summary>
         public const string ScalePerGroupNeedsGroup = "ScalePerGroupNeedsGroup";
-        /// <summary>-LearnEvery on a model scaled per group: its learning buffer keeps no groups.</summary>
-        public const string ScalePerGroupCannotLearn = "ScalePerGroupCannotLearn";
         /// <summary>A sliding-window option was given without -WindowSize.</summary>
         public const string WindowSizeRequired = "WindowSizeRequired";
         /// <summary>-MaxGap is out of range.</summary>

@@ -21,14 +21,21 @@
       (StraightWarned) and sorted by series (SortedWarned: instance, metric, time, so the first 1,000 rows are one series).
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3
+.EXAMPLE
+    dotnet pwsh -Command './tests/Benchmarks/Invoke-LongExportProbe.ps1 -Seed 1,2,3 -ScalePerGroup:$false'
+    The window model scales the hosts as one (New-Autoencoder -ScalePerGroup:$false); by default, as the product does
+    with -GroupBy, each host by its own training rows.
 #>
 param(
     # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
     [string[]] $Seed = @('1', '2', '3'),
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1'),
+    # Passed to the window model's New-Autoencoder only when given: the product's default otherwise (per group).
+    [switch] $ScalePerGroup
 )
 $Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $ErrorActionPreference = 'Stop'
+$scaling = if ($PSBoundParameters.ContainsKey('ScalePerGroup')) { @{ ScalePerGroup = [bool]$ScalePerGroup } } else { @{} }
 Import-Module $ModulePath
 . (Join-Path $PSScriptRoot '../Pester/LongExport.ps1')
 $start = [datetime]::SpecifyKind([datetime]'2026-11-02', 'Utc')
@@ -102,7 +109,7 @@ foreach ($s in $Seed) {
 
     # Quality, on the records pivoted (every shape's recipe gives the same rows).
     $window = @{ TimeProperty = 'time'; Interval = '00:05:00'; GroupBy = 'host'; MetricProperty = 'metric'; ValueProperty = 'value'; TimeZone = 'UTC' }
-    $model = New-Autoencoder -WindowSize 6 -TimeProperty IntervalStart -GroupBy host -Seed $s
+    $model = New-Autoencoder -WindowSize 6 -TimeProperty IntervalStart -GroupBy host -Seed $s @scaling
     $train | ConvertTo-LogWindow @window | Invoke-AutoencoderTraining -Model $model -ThreadCount 1 -WarningAction SilentlyContinue | Out-Null
     $scored = @($test | ConvertTo-LogWindow @window -Model $model -Start $day8 -End $day8.AddDays(1) | Test-Anomaly -Model $model -ThreadCount 1 -WarningAction SilentlyContinue)
     $alerts = @($scored | Where-Object IsAlert)

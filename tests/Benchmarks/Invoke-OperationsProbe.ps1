@@ -31,14 +31,19 @@
       fleet-daily       every host the weekdays' cycle every day (no week: the calendar has nothing to learn)
       fleet-incident    fleet-steady and one incident, +25 x the host's scale for 3 hours on host -IncidentHost (1: web01,
                         the smallest; one page)
+      fleet-surge       fleet-steady and one incident on every host at once (a shared dependency, a traffic surge): +25 x
+                        each host's scale for 3 hours (one event; any host's page counts for it)
     An alert counts for an incident from its start to its end plus one window (24 rows); for a deploy, the first day;
-    for the holiday and the month-end batch, that day. Every other alert is "other".
+    for the holiday and the month-end batch, that day. Every other alert is "other". Other events: the other pages with
+    those within one window (24 rows) of the one before, on any host, taken as one (what a page per event naming its
+    hosts would send; a single series' events are its pages a window apart); the table gives the most hosts in one.
     -TimeFeatures trains with New-Autoencoder -TimeFeatures: the hour and day of the window's time property (timestamp),
     the exports as they are; -TimeFeatures:$false without them; not given, the module's default (the calendar where the
     baseline's week has a shape). -ClockCopy adds a copy of the time column ('clock', in training and in the exports), the
     recipe before the time property gave a calendar (with -TimeFeatures, a second calendar of the same times).
     -ScalePerGroup trains the fleet scenarios' models with New-Autoencoder -ScalePerGroup (each host scaled by its own
-    training rows); single series are unchanged by it.
+    training rows), -ScalePerGroup:$false with one scaling of the fleet; not given, the module's default (per group since
+    2026-12-07, branch fleetdef). Single series are unchanged by it.
 .EXAMPLE
     dotnet pwsh tests/Benchmarks/Invoke-OperationsProbe.ps1 -Seed 1,2,3
 .EXAMPLE
@@ -67,7 +72,7 @@ param(
     [double] $ProbabilityThreshold,
     [switch] $TimeFeatures,
     [switch] $ClockCopy,
-    # The fleet scenarios' models scale each host by its own training rows (New-Autoencoder -ScalePerGroup).
+    # The fleet scenarios' models scale each host by its own training rows (New-Autoencoder -ScalePerGroup); :$false fleet-wide.
     [switch] $ScalePerGroup,
     # The jobs' folders (exports, model, scored output and state); a temporary folder by default, removed at the end.
     [string] $WorkPath,
@@ -76,6 +81,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $script:timeFeaturesGiven = $PSBoundParameters.ContainsKey('TimeFeatures')
+$script:scalePerGroupGiven = $PSBoundParameters.ContainsKey('ScalePerGroup')
 $Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
 $Scenario = @($Scenario -split ',' | Where-Object { $_ })
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
@@ -129,6 +135,7 @@ function New-OperationsSeries([string] $Name, [int] $RunSeed) {
                     if (($i -ge $onset -and $i -lt $onset + $incidentRows) -or ($i -ge $repeat -and $i -lt $repeat + $incidentRows)) { $v += 25 }
                 }
                 'fleet-incident' { if ($h -eq $IncidentHost - 1 -and $i -ge $onset -and $i -lt $onset + $incidentRows) { $v += 25 } }
+                'fleet-surge' { if ($i -ge $onset -and $i -lt $onset + $incidentRows) { $v += 25 } }
             }
             $values[$i] = $scale * ($v + 2 * $noise)
         }
@@ -146,6 +153,7 @@ function New-OperationsSeries([string] $Name, [int] $RunSeed) {
             [pscustomobject]@{ Start = $repeat; End = $repeat + $incidentRows + $window }
         }
         'fleet-incident' { [pscustomobject]@{ Start = $onset; End = $onset + $incidentRows + $window; Host = $names[$IncidentHost - 1] } }
+        'fleet-surge' { [pscustomobject]@{ Start = $onset; End = $onset + $incidentRows + $window } }
     }
     [pscustomobject]@{ Series = $series; Names = $names; Later = $later; Onset = $onset; Incidents = @($incidents) }
 }
@@ -167,7 +175,8 @@ function Get-OperationsRow($Series, [int] $From, [int] $To) {
 function New-TrainedModel($Rows, [int] $RunSeed, [bool] $Fleet) {
     # Not given: New-Autoencoder's default, which decides from the training rows (so the switch is passed only when given).
     $calendar = $script:timeFeaturesGiven ? @{ TimeFeatures = [bool]$TimeFeatures } : @{}
-    $group = $Fleet ? ($ScalePerGroup ? @{ GroupBy = 'host'; ScalePerGroup = $true } : @{ GroupBy = 'host' }) : @{}
+    # -ScalePerGroup passed only when given: not given, the module's default (per group with -GroupBy).
+    $group = $Fleet ? ($script:scalePerGroupGiven ? @{ GroupBy = 'host'; ScalePerGroup = [bool]$ScalePerGroup } : @{ GroupBy = 'host' }) : @{}
     $m = New-Autoencoder -WindowSize $window -TimeProperty timestamp -Seed $RunSeed @calendar @group
     # The gate's verbose note (-TimeFeatures not given) says its R/N.
     $budget = $Epochs ? @{ Epochs = $Epochs } : @{}
@@ -221,27 +230,36 @@ $results = foreach ($name in $Scenario) {
         }
         $perIncident = foreach ($inc in $s.Incidents) { @($paged | Where-Object { & $inIncident $_ $inc }).Count }
         $other = @($paged | Where-Object { $a = $_; -not @($s.Incidents | Where-Object { & $inIncident $a $_ }).Count })
+        # A fleet's other pages as events: a page within one window (24 rows) of the last one, on any host, belongs to its
+        # event (what one page per event, naming the hosts, would send); the most hosts in one event.
+        $events = [System.Collections.Generic.List[object]]::new()
+        foreach ($p in $other | Sort-Object Row) {
+            if ($events.Count -and $p.Row -le $events[$events.Count - 1].Last + $window) { $events[$events.Count - 1].Last = $p.Row; $null = $events[$events.Count - 1].Hosts.Add($p.Host) }
+            else { $events.Add([pscustomobject]@{ Last = $p.Row; Hosts = [System.Collections.Generic.HashSet[string]]::new([string[]]@($p.Host)) }) }
+        }
+        $widest = ($events | ForEach-Object { $_.Hosts.Count } | Measure-Object -Maximum).Maximum
         $r = [pscustomobject]@{
             Scenario = $name; Seed = $runSeed; Pages = $alerts.Count; PerWeek = $perWeek -join '/'; PerIncident = $perIncident -join '/'
-            Other = $other.Count; Calendar = $script:calendars -join '/'
+            Other = $other.Count; OtherEvents = $events.Count; MostHosts = [int]$widest; Calendar = $script:calendars -join '/'
             AlertDays = ($paged | ForEach-Object { (($_.Row - $s.Later) / $rowsPerDay).ToString('0.00', $inv) + ($_.Host ? ":$($_.Host)" : '') }) -join ' '
             Seconds = [int]$clock.Elapsed.TotalSeconds
         }
-        Write-Host ('{0,-18} seed {1}: {2} pages, per week {3}, per incident [{4}], other {5}, calendar {6}; at scored day {7}' -f
-            $r.Scenario, $r.Seed, $r.Pages, $r.PerWeek, $r.PerIncident, $r.Other, $r.Calendar, $r.AlertDays)
+        Write-Host ('{0,-18} seed {1}: {2} pages, per week {3}, per incident [{4}], other {5} in {6} events (at most {7} hosts), calendar {8}; at scored day {9}' -f
+            $r.Scenario, $r.Seed, $r.Pages, $r.PerWeek, $r.PerIncident, $r.Other, $r.OtherEvents, $r.MostHosts, $r.Calendar, $r.AlertDays)
         $r
     }
 }
 if ($removeWork) { Remove-Item $WorkPath -Recurse -Force -ErrorAction SilentlyContinue }
 if ($DetailPath) { $results | Export-Csv -LiteralPath $DetailPath -NoTypeInformation }
 
-"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; scaled per group: $([bool]$ScalePerGroup); probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
+"Baseline $BaselineDays days, $ScoredDays scored days of $StepMinutes-minute rows; seeds $($Seed -join ','); time features: $($script:timeFeaturesGiven ? [bool]$TimeFeatures : 'default'); clock copy: $([bool]$ClockCopy); hosts of a fleet: $Hosts; scaled per group: $($script:scalePerGroupGiven ? [bool]$ScalePerGroup : 'default'); probability threshold: $($job.Count ? $ProbabilityThreshold : 'default')."
 ''
-'| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) | Calendar (each model) |'
-'|---|---|---|---:|---|'
+'| Scenario | Pages per week (each seed) | Pages per incident (each seed) | Other pages (total) | Other events (total; most hosts in one) | Calendar (each model) |'
+'|---|---|---|---:|---:|---|'
 foreach ($group in $results | Group-Object Scenario) {
     $runs = @($group.Group)
     $weeks = @($runs | ForEach-Object PerWeek) -join ', '
     $caught = @($runs | ForEach-Object { $_.PerIncident ? $_.PerIncident : '-' }) -join ', '
-    '| {0} | {1} | {2} | {3} | {4} |' -f $group.Name, $weeks, $caught, ($runs | Measure-Object Other -Sum).Sum, (@($runs | ForEach-Object Calendar) -join ', ')
+    '| {0} | {1} | {2} | {3} | {4} ({5}) | {6} |' -f $group.Name, $weeks, $caught, ($runs | Measure-Object Other -Sum).Sum,
+        ($runs | Measure-Object OtherEvents -Sum).Sum, ($runs | Measure-Object MostHosts -Maximum).Maximum, (@($runs | ForEach-Object Calendar) -join ', ')
 }

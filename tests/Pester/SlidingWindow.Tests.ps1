@@ -1007,11 +1007,65 @@ Describe 'Sliding windows' {
             }
         }
 
-        It 'needs -GroupBy, and does not learn while it scores' {
+        It 'is the default with -GroupBy, and -ScalePerGroup:$false scales the fleet as one' {
+            (New-Autoencoder -WindowSize 4 -TimeProperty Time -GroupBy Host).Settings.ScalePerGroup | Should -BeTrue
+            (New-Autoencoder -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup:$false).Settings.ScalePerGroup | Should -BeFalse
+            (New-Autoencoder -WindowSize 4 -TimeProperty Time).Settings.ScalePerGroup | Should -BeFalse
+            (New-Autoencoder -WindowSize 4 -TimeProperty Time -ScalePerGroup:$false).Settings.ScalePerGroup | Should -BeFalse
+            (New-Autoencoder).Settings.ScalePerGroup | Should -BeFalse
+            # Trained by default, the hosts have their own scaling; a model file written fleet-wide loads and scores fleet-wide.
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            @($model.GroupScaling.Groups.Keys | Sort-Object) | Should -Be @('web1', 'web2')
+            $fleet = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -Seed 3 -ScalePerGroup:$false
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $fleet -Epochs 5 -ThreadCount 1
+            $path = Join-Path $TestDrive 'fleet-wide.aemodel'
+            Export-Autoencoder -Model $fleet -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $loaded.Settings.ScalePerGroup | Should -BeFalse
+            $loaded.GroupScaling | Should -BeNullOrEmpty
+            $rows = @(New-FleetRow -First 400 -Count 30 -Seed 6)
+            ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $loaded) | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $fleet))
+        }
+
+        It 'needs -GroupBy' {
             { New-Autoencoder -WindowSize 4 -TimeProperty Time -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
             { New-Autoencoder -ScalePerGroup } | Should -Throw -ErrorId 'ScalePerGroupNeedsGroup,AutoencoderPS.Commands.NewAutoencoderCommand'
-            { New-Autoencoder -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -LearnEvery 10 } |
-                Should -Throw -ErrorId 'ScalePerGroupCannotLearn,AutoencoderPS.Commands.NewAutoencoderCommand'
+        }
+
+        It 'learns while it scores (-LearnEvery), each window in its host''s units, and the model file keeps what waits' {
+            $model = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 4 -TimeProperty Time -GroupBy Host -ScalePerGroup -LearnEvery 10 -Seed 3
+            $null = New-FleetRow -First 0 -Count 300 -Seed 5 | Invoke-AutoencoderTraining -Model $model -Epochs 5 -ThreadCount 1
+            $model.LearnEvery | Should -Be 10
+            $null = New-FleetRow -First 400 -Count 33 -Seed 6 | Copy-Row | Test-Anomaly -Model $model
+            $model.LearningUpdates | Should -BeGreaterThan 0
+            $path = Join-Path $TestDrive 'learning.aemodel'
+            Export-Autoencoder -Model $model -Path $path
+            $loaded = Import-Autoencoder -Path $path
+            $loaded.LearningPending | Should -Be $model.LearningPending
+            $rows = @(New-FleetRow -First 440 -Count 20 -Seed 7)
+            ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $loaded) | Should -Be (ConvertTo-ScoreText @($rows | Copy-Row | Test-Anomaly -Model $model))
+        }
+
+        It 'decides the calendar with each host in its own noise, as it scales them (the default); scaled fleet-wide, the hosts pooled' {
+            # Four weekly hosts at 10 % to 70 % (level and noise times 0.2 to 1.4), 14 days of 15-minute rows, weekends at half.
+            $start = [datetime]::new(2026, 3, 2)
+            $random = [System.Random]::new(11)
+            $rows = @(for ($i = 0; $i -lt 14 * 96; $i++) {
+                    $time = $start.AddMinutes(15 * $i)
+                    $level = $time.DayOfWeek -in 'Saturday', 'Sunday' ? 0.5 : 1
+                    foreach ($h in 0..3) {
+                        $scale = 0.2 + 0.4 * $h
+                        [pscustomobject]@{ Time = $time.ToString('s'); Host = "web$($h + 1)"; Cpu = $scale * ($level * (50 + 20 * [math]::Sin(2 * [math]::PI * $time.TimeOfDay.TotalHours / 24)) + 2 * $random.NextDouble()) }
+                    }
+                })
+            $own = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4
+            $said = @($rows | Invoke-AutoencoderTraining -Model $own -Epochs 1 -ThreadCount 1 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $own.Schema.WindowTime | Should -Be 'Time'
+            @($said | Where-Object { $_ -like "Calendar of 'Time' (*): on; *4 groups*" }) | Should -HaveCount 1
+            $pooled = New-Autoencoder -HiddenLayer 6, 3 -WindowSize 3 -TimeProperty Time -GroupBy Host -Seed 4 -ScalePerGroup:$false
+            $null = $rows | Invoke-AutoencoderTraining -Model $pooled -Epochs 1 -ThreadCount 1
+            $pooled.Schema.WindowTime | Should -BeNullOrEmpty
         }
 
         It 'scores piped rows, a -Path file and an exported and imported model alike, and names a group it scales fleet-wide once' {

@@ -143,9 +143,12 @@ namespace AutoencoderPS.Engine.Features
         /// through those rows: it is read as a level (<see cref="TrainingSet.NotCounters"/>).
         /// <para>weekGate: the calendar of the window's time (<see cref="FeatureSchema.WindowTime"/>) is provisional (-TimeFeatures not given):
         /// kept only when all the training rows' week has a shape (<see cref="WeekShape"/>, after counters became rates), else
-        /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>.</para>
+        /// dropped; the decision is <see cref="TrainingSet.CalendarGate"/>. The rows of every group are pooled, as one scaling
+        /// sees them (fleet-wide); with <paramref name="gatePerGroup"/> (a model scaled per group) each group of
+        /// <paramref name="keys"/> is judged in its own noise, as the network will see it in its own units.</para>
         /// </remarks>
-        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null, bool weekGate = false)
+        public TrainingSet Build(int threads = 1, IReadOnlyList<WindowKey>? keys = null, IReadOnlyList<int>? leftOutBefore = null, bool weekGate = false,
+            bool gatePerGroup = false)
         {
             if (rows.Count == 0)
                 throw new AutoencoderException(ErrorIds.EmptyTrainingInput, "No usable training rows were received.");
@@ -171,7 +174,7 @@ namespace AutoencoderPS.Engine.Features
                 if (counters.Length > 0) new CounterRates(counters).ToRates(rows, keys, order, (_, _) => { }, leftOutBefore);
             }
             // The gate reads the calendar's own times (the clock time as written) and the features as the model reads them.
-            WeekShape? gate = weekGate && roles.WindowTime != null ? CalendarGate() : null;
+            WeekShape? gate = weekGate && roles.WindowTime != null ? CalendarGate(gatePerGroup ? keys : null) : null;
             int dropped = weekGate && roles.WindowTime != null && gate is not { On: true } ? roles.IndexOf(roles.WindowTime) : -1;
             // Each column's statistics on its own (a sort of its values), on up to `threads` threads: the same columns.
             var columns = new FeatureColumn[roles.Count];
@@ -212,15 +215,17 @@ namespace AutoencoderPS.Engine.Features
             return new TrainingSet(schema, inputs, imputed, notCounters, gate);
         }
 
-        // The week-shape gate on every kept row: each numeric feature (a counter's rate) against the calendar's time.
-        private WeekShape? CalendarGate()
+        // The week-shape gate on every kept row: each numeric feature (a counter's rate) against the calendar's time, each
+        // group (the rows' keys; without them, one) in its own noise.
+        private WeekShape? CalendarGate(IReadOnlyList<WindowKey>? keys)
         {
             int time = roles.IndexOf(roles.WindowTime!);
-            var timed = rows.Where(r => !double.IsNaN(r[time])).ToArray();
-            var times = timed.Select(r => new DateTime(SlotAsTicks(r[time]))).ToArray();
+            var timed = Enumerable.Range(0, rows.Count).Where(r => !double.IsNaN(rows[r][time])).ToArray();
+            var times = timed.Select(r => new DateTime(SlotAsTicks(rows[r][time]))).ToArray();
+            var groups = keys == null ? null : timed.Select(r => keys[r].Group).ToArray();
             return WeekShape.Decide(Enumerable.Range(0, roles.Count)
                 .Where(i => roles.Columns[i].Role == ColumnRole.Numeric)
-                .Select(i => (roles.Columns[i].Name, (IReadOnlyList<DateTime>)times, (IReadOnlyList<double>)timed.Select(r => r[i]).ToArray())));
+                .Select(i => (roles.Columns[i].Name, (IReadOnlyList<DateTime>)times, (IReadOnlyList<double>)timed.Select(r => rows[r][i]).ToArray())), groups);
         }
 
         // Columns inferred as counters whose training rows say otherwise (Build): read as levels.

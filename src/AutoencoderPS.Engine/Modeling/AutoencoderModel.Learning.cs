@@ -18,7 +18,9 @@ namespace AutoencoderPS.Engine.Modeling
     /// What stays fixed: the schema, the scaling's centre and scale, and the raw threshold with its training errors. What
     /// moves: the weights, and the training range of the scaled inputs (<see cref="FeatureScaler.Beyond"/>), which widens to
     /// the rows learned from, as incremental training widens it: a value the model has learned from is no longer "never seen".
-    /// A calibrated (likelihood) score adapts to the new errors by itself.
+    /// A calibrated (likelihood) score adapts to the new errors by itself. A model scaled per group keeps each window's group
+    /// with it (waiting and in the reservoir, and in the model file): each window is scaled by its group's scaling, and the
+    /// range that widens is its group's (and the fleet's, as for any model).
     /// </para>
     /// <para>
     /// Adam's moments are not kept between updates: each update starts a fresh optimizer. Its first step moves every weight
@@ -38,6 +40,9 @@ namespace AutoencoderPS.Engine.Modeling
         private int learnEvery;
         private readonly List<double[]> learningBuffer = new List<double[]>();
 
+        // Each waiting window's group (the window key's), beside learningBuffer: a model scaled per group scales it by it.
+        private readonly List<string?> learningBufferGroups = new List<string?>();
+
         /// <summary>
         /// Continual learning: after every this many rows (windows) scored as normal, one optimizer step on them. 0 (the
         /// default): off, the weights never change after training. Setting it empties the buffer of rows waiting.
@@ -49,15 +54,11 @@ namespace AutoencoderPS.Engine.Modeling
             {
                 if (value < 0 || value > MaxLearnEvery)
                     throw new ArgumentOutOfRangeException(nameof(LearnEvery), value, $"LearnEvery must lie between 0 (off) and {MaxLearnEvery}.");
-                // The windows waiting and replayed are kept without their group, so a model scaled per group could not scale
-                // them in their group's units.
-                if (value > 0 && Settings.ScalePerGroup)
-                    throw new AutoencoderException(ErrorIds.ScalePerGroupCannotLearn,
-                        "A model scaled per group (-ScalePerGroup) does not learn while it scores (-LearnEvery): retrain it, or train it further with -Incremental.");
                 lock (sync)
                 {
                     learnEvery = value;
                     learningBuffer.Clear();
+                    learningBufferGroups.Clear();
                 }
             }
         }
@@ -89,9 +90,10 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>
         /// Hands the model a row (a row model's features) or window (a sliding-window model's) that scoring found normal.
         /// Returns true when it completed the buffer and the weights changed: rows after it must be scored anew.
-        /// Does nothing (false) when the model does not learn. <paramref name="featurizedBy"/>: as for <see cref="Score"/>.
+        /// Does nothing (false) when the model does not learn. <paramref name="featurizedBy"/>: as for <see cref="Score"/>;
+        /// <paramref name="group"/>: the window's group (its key's), which a model scaled per group scales it by.
         /// </summary>
-        public bool LearnFrom(double[] input, FeatureSchema? featurizedBy = null)
+        public bool LearnFrom(double[] input, FeatureSchema? featurizedBy = null, string? group = null)
         {
             if (input == null) throw new ArgumentNullException(nameof(input));
             lock (sync)
@@ -103,7 +105,8 @@ namespace AutoencoderPS.Engine.Modeling
                     throw new ArgumentException($"A row to learn from has {Architecture.InputSize} values, one per network input.", nameof(input));
                 var copy = (double[])input.Clone();
                 learningBuffer.Add(copy);
-                Remember(copy);
+                learningBufferGroups.Add(group);
+                Remember(copy, group);
                 if (learningBuffer.Count < UpdateRows) return false;
                 // The step changes the weights in place: not while replicas score with them.
                 WaitUntilNotLent("score with it while it learns (LearnEvery)");
@@ -111,17 +114,29 @@ namespace AutoencoderPS.Engine.Modeling
                 // The batch: the new windows, and as many drawn from the reservoir of every normal window seen so far
                 // (against forgetting: a normal that comes back, such as the daily cycle after a quiet weekend).
                 var batch = new List<double[]>(learningBuffer);
+                var batchGroups = new List<string?>(learningBufferGroups);
                 for (int k = 0; k < learningBuffer.Count && learningReservoir.Count > 0; k++)
-                    batch.Add(learningReservoir[(int)(Mix((ulong)LearningUpdates * 0x10001UL + (ulong)k) % (ulong)learningReservoir.Count)]);
+                {
+                    int drawn = (int)(Mix((ulong)LearningUpdates * 0x10001UL + (ulong)k) % (ulong)learningReservoir.Count);
+                    batch.Add(learningReservoir[drawn]);
+                    batchGroups.Add(learningReservoirGroups[drawn]);
+                }
                 int n = batch.Count;
-                var scaled = ForwardPass.Scale(Scaler, batch);
+                // Scaled per group: each window by its group's scaling (the fleet's for a group without one), as it was scored.
+                var scaled = ForwardPass.Scale(Scaler, batch, perRow: GroupScaling?.PerRow(batchGroups));
                 // The rows learned from count as seen: the training range (FeatureScaler.Beyond) widens to the new ones, as
-                // incremental training widens it. The scaling's centre and scale stay.
+                // incremental training widens it (the fleet's, and each group's to its own rows). Centres and scales stay.
                 int rowWidth = Scaler.Count;
                 var learnedRows = new List<double[]>(learningBuffer.Count * (d / rowWidth));
-                foreach (var window in learningBuffer)
-                    for (int at = 0; at < d; at += rowWidth) learnedRows.Add(window.AsSpan(at, rowWidth).ToArray());
-                var widened = Scaler.WithRange(learnedRows, previous: Scaler);
+                var learnedGroups = new List<string?>(learnedRows.Capacity);
+                for (int w = 0; w < learningBuffer.Count; w++)
+                    for (int at = 0; at < d; at += rowWidth)
+                    {
+                        learnedRows.Add(learningBuffer[w].AsSpan(at, rowWidth).ToArray());
+                        learnedGroups.Add(learningBufferGroups[w]);
+                    }
+                var widenedGroups = GroupScaling?.WithRange(learnedRows, learnedGroups, GroupScaling);
+                var widened = widenedGroups?.Fleet ?? Scaler.WithRange(learnedRows, previous: Scaler);
                 var options = new TrainingOptions
                 {
                     Epochs = LearningStepsPerUpdate,
@@ -142,7 +157,9 @@ namespace AutoencoderPS.Engine.Modeling
                 }
                 // Only a step that went through counts: the buffer, the range and the count change after it.
                 Scaler = widened;
+                if (widenedGroups != null) GroupScaling = widenedGroups;
                 learningBuffer.Clear();
+                learningBufferGroups.Clear();
                 LearningUpdates++;
                 return true;
             }
@@ -156,7 +173,9 @@ namespace AutoencoderPS.Engine.Modeling
                 lock (sync)
                 {
                     int width = Architecture?.InputSize ?? 0;
-                    return new LearningState(learnEvery, LearningUpdates, Flat(learningBuffer, width), learningSeen, Flat(learningReservoir, width));
+                    bool grouped = Settings.ScalePerGroup;
+                    return new LearningState(learnEvery, LearningUpdates, Flat(learningBuffer, width), learningSeen, Flat(learningReservoir, width),
+                        grouped ? learningBufferGroups.ToArray() : null, grouped ? learningReservoirGroups.ToArray() : null);
                 }
             }
         }
@@ -171,7 +190,9 @@ namespace AutoencoderPS.Engine.Modeling
         private void ResetLearning()
         {
             learningBuffer.Clear();
+            learningBufferGroups.Clear();
             learningReservoir.Clear();
+            learningReservoirGroups.Clear();
             learningSeen = 0;
             LearningUpdates = 0;
         }
@@ -192,18 +213,28 @@ namespace AutoencoderPS.Engine.Modeling
         public const int MaxReservoirRows = 256;
 
         private readonly List<double[]> learningReservoir = new List<double[]>();
+        private readonly List<string?> learningReservoirGroups = new List<string?>();
         private long learningSeen;
 
         private int ReservoirRows => Math.Max(1, Math.Min(MaxReservoirRows, MaxReservoirValues / Math.Max(1, Architecture!.InputSize)));
 
         // Reservoir sampling (Vitter's algorithm R): every normal window seen has the same chance to be in the reservoir. The
         // draws come from a hash of the count, not a random generator, so they are the same in every run and after a reload.
-        private void Remember(double[] window)
+        private void Remember(double[] window, string? group)
         {
             learningSeen++;
-            if (learningReservoir.Count < ReservoirRows) { learningReservoir.Add(window); return; }
+            if (learningReservoir.Count < ReservoirRows)
+            {
+                learningReservoir.Add(window);
+                learningReservoirGroups.Add(group);
+                return;
+            }
             ulong j = Mix((ulong)learningSeen) % (ulong)learningSeen;
-            if (j < (ulong)learningReservoir.Count) learningReservoir[(int)j] = window;
+            if (j < (ulong)learningReservoir.Count)
+            {
+                learningReservoir[(int)j] = window;
+                learningReservoirGroups[(int)j] = group;
+            }
         }
 
         // SplitMix64's finaliser, keyed by the model's seed.
@@ -222,8 +253,6 @@ namespace AutoencoderPS.Engine.Modeling
             int width = Architecture!.InputSize;
             if (state.Every < 0 || state.Every > MaxLearnEvery || state.Updates < 0)
                 throw new ArgumentException($"its continual learning setting ({state.Every} rows, {state.Updates} updates) is out of range");
-            if (state.Every > 0 && Settings.ScalePerGroup)
-                throw new ArgumentException("it learns while it scores, but it is scaled per group, which keeps no groups for the rows it learns from");
             learnEvery = state.Every;
             if (state.Pending.Length % width != 0 || state.Pending.Length > 0 && state.Pending.Length / width >= UpdateRows)
                 throw new ArgumentException("its continual learning buffer does not hold whole rows of the network's inputs, or holds a full update");
@@ -231,12 +260,25 @@ namespace AutoencoderPS.Engine.Modeling
                 throw new ArgumentException("its continual learning reservoir does not hold whole rows of the network's inputs, or more than it may");
             if (!state.Pending.All(double.IsFinite) || !state.Reservoir.All(double.IsFinite))
                 throw new ArgumentException("its continual learning rows hold values that are not finite numbers");
+            // Scaled per group, each window keeps its group (a file without them, written before a model scaled per group
+            // could learn, holds none: every window without a group is scaled by the fleet's).
+            int pending = state.Pending.Length / width, reservoir = state.Reservoir.Length / width;
+            if (state.PendingGroups != null && state.PendingGroups.Length != pending || state.ReservoirGroups != null && state.ReservoirGroups.Length != reservoir)
+                throw new ArgumentException("its continual learning rows' groups are not one per row");
+            if (!Settings.ScalePerGroup && (state.PendingGroups?.Length > 0 || state.ReservoirGroups?.Length > 0))
+                throw new ArgumentException("its continual learning rows have groups, but it is not scaled per group");
             LearningUpdates = state.Updates;
             learningSeen = state.Seen;
-            for (int at = 0; at < state.Pending.Length; at += width)
-                learningBuffer.Add(state.Pending.AsSpan(at, width).ToArray());
-            for (int at = 0; at < state.Reservoir.Length; at += width)
-                learningReservoir.Add(state.Reservoir.AsSpan(at, width).ToArray());
+            for (int k = 0; k < pending; k++)
+            {
+                learningBuffer.Add(state.Pending.AsSpan(k * width, width).ToArray());
+                learningBufferGroups.Add(state.PendingGroups?[k]);
+            }
+            for (int k = 0; k < reservoir; k++)
+            {
+                learningReservoir.Add(state.Reservoir.AsSpan(k * width, width).ToArray());
+                learningReservoirGroups.Add(state.ReservoirGroups?[k]);
+            }
             return this;
         }
     }
@@ -244,13 +286,16 @@ namespace AutoencoderPS.Engine.Modeling
     /// <summary>What continual learning holds beside the weights: the setting, the updates made, and the rows (windows) waiting, as scored (row-major).</summary>
     public sealed class LearningState
     {
-        public LearningState(int every, long updates, double[] pending, long seen = 0, double[]? reservoir = null)
+        public LearningState(int every, long updates, double[] pending, long seen = 0, double[]? reservoir = null,
+            string?[]? pendingGroups = null, string?[]? reservoirGroups = null)
         {
             Every = every;
             Updates = updates;
             Pending = pending ?? Array.Empty<double>();
             Seen = seen;
             Reservoir = reservoir ?? Array.Empty<double>();
+            PendingGroups = pendingGroups;
+            ReservoirGroups = reservoirGroups;
         }
 
         public int Every { get; }
@@ -262,5 +307,11 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>The reservoir: a uniform sample of the normal windows seen (row-major).</summary>
         public double[] Reservoir { get; }
+
+        /// <summary>A model scaled per group: each waiting window's group (null: none); else null.</summary>
+        public string?[]? PendingGroups { get; }
+
+        /// <summary>A model scaled per group: each reservoir window's group (null: none); else null.</summary>
+        public string?[]? ReservoirGroups { get; }
     }
 }

@@ -138,6 +138,14 @@ namespace AutoencoderPS.Engine.Modeling
         /// </summary>
         public bool ScalePerGroup { get; }
 
+        /// <summary>
+        /// Whether a model scales per group when not told (-ScalePerGroup not given): a sliding-window model with groups
+        /// does. A host's verdict should not depend on which hosts share its model, and in one scaling a small host's
+        /// errors are small in the fleet's units (its incidents lost with the calendar; .docs/series-probe.md, "A fleet's
+        /// pages at the same minutes"). A model file keeps its own setting: one written before this default scales as it did.
+        /// </summary>
+        public static bool ScalesPerGroupByDefault(int windowSize, string? groupBy) => windowSize > 1 && !string.IsNullOrWhiteSpace(groupBy);
+
         /// <summary>The longest gap that keeps a window whole; null: <see cref="GapFactor"/> times the usual interval.</summary>
         public TimeSpan? MaxGap { get; }
 

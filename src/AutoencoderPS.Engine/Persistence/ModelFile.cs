@@ -74,6 +74,8 @@ namespace AutoencoderPS.Engine.Persistence
         // 10: scaling per group (ScalePerGroup, ScaleGroups: each group's offset, scale and training range per input;
         // Features.GroupScaling): the network was trained on each group's rows in that group's units, so a reader that
         // scaled them fleet-wide would misjudge every row; a file before version 10 has none and scales fleet-wide, as it did.
+        // Within 10, LearningPendingGroups and LearningReservoirGroups: such a model that learns while it scores keeps each
+        // window's group (a module before them refused a model scaled per group that learns, and refuses such a file).
         public const int FormatVersion = 10;
 
         /// <summary>
@@ -532,6 +534,9 @@ namespace AutoencoderPS.Engine.Persistence
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningPending { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? LearningSeen { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double[]? LearningReservoir { get; set; }
+            // Version 10, a model scaled per group that learns: each waiting and reservoir window's group.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string?[]? LearningPendingGroups { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string?[]? LearningReservoirGroups { get; set; }
 
             public static ModelMetadata From(AutoencoderModel model)
             {
@@ -627,6 +632,8 @@ namespace AutoencoderPS.Engine.Persistence
                     LearningPending = learned ? learning.Pending : null,
                     LearningSeen = learned ? learning.Seen : null,
                     LearningReservoir = learned ? learning.Reservoir : null,
+                    LearningPendingGroups = learned ? learning.PendingGroups : null,
+                    LearningReservoirGroups = learned ? learning.ReservoirGroups : null,
                 };
             }
 
@@ -711,7 +718,7 @@ namespace AutoencoderPS.Engine.Persistence
                     : ThresholdSource;
                 var learning = LearnEvery == null && LearningUpdates == null && LearningPending == null && LearningSeen == null && LearningReservoir == null ? null
                     : new LearningState(LearnEvery ?? 0, LearningUpdates ?? 0, LearningPending ?? Array.Empty<double>(), LearningSeen ?? 0,
-                        LearningReservoir ?? Array.Empty<double>());
+                        LearningReservoir ?? Array.Empty<double>(), LearningPendingGroups, LearningReservoirGroups);
                 // Counters (version 8) are rates of a group's rows in time order: a row model has none.
                 if (WindowSize == null && Features.Any(f => f.Counter == true))
                     throw new InvalidDataException("it has counters but is not a sliding-window model");

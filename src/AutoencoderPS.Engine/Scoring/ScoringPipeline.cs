@@ -535,7 +535,7 @@ namespace AutoencoderPS.Engine.Scoring
                 }
                 // Written before the model learns from it: a failed update never loses the row.
                 sink.Write(rows[i], score, filledIn, score != null ? WindowStatus.Scored : noData[i] ? WindowStatus.NoData : WindowStatus.WarmingUp);
-                if (teaches && model.LearnFrom(inputs[i]!, Schema)) return i + 1;
+                if (teaches && model.LearnFrom(inputs[i]!, Schema, IsWindowed ? keys[i].Group : null)) return i + 1;
             }
             return to;
         }

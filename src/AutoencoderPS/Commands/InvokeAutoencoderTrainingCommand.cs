@@ -186,7 +186,8 @@ namespace AutoencoderPS.Commands
                 TrainingSet set;
                 try
                 {
-                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? seriesRows.Keys : null, seriesRows.Before, weekGate: Model.Settings.TimeFeaturesAutomatic);
+                    set = builder.Build(ThrottleLimit, Model.Settings.IsWindowed ? seriesRows.Keys : null, seriesRows.Before, weekGate: Model.Settings.TimeFeaturesAutomatic,
+                        gatePerGroup: Model.Settings.ScalePerGroup);
                 }
                 catch (AutoencoderException e)
                 {

@@ -78,7 +78,8 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Each group's numeric features scaled by that group's own training rows, not by the whole fleet's (needs -GroupBy):
-        /// the network learns each host's series in that host's units.
+        /// the network learns each host's series in that host's units. Not given: so with -GroupBy (and -WindowSize);
+        /// -ScalePerGroup:$false scales the fleet as one.
         /// </summary>
         [Parameter]
         public SwitchParameter ScalePerGroup { get; set; }
@@ -114,8 +115,11 @@ namespace AutoencoderPS.Commands
             {
                 // Not given: a sliding window with a time property decides from its training rows (ModelSettings.TimeFeaturesAutomatic).
                 bool? timeFeatures = MyInvocation.BoundParameters.ContainsKey(nameof(TimeFeatures)) ? TimeFeatures.IsPresent : null;
+                // Not given: per group where there are groups (ModelSettings.ScalesPerGroupByDefault); -ScalePerGroup:$false fleet-wide.
+                bool scalePerGroup = MyInvocation.BoundParameters.ContainsKey(nameof(ScalePerGroup)) ? ScalePerGroup.IsPresent
+                    : ModelSettings.ScalesPerGroupByDefault(WindowSize, GroupBy);
                 settings = new ModelSettings(HiddenLayer, Activation, OutputActivation, Feature, ExcludeFeature, Seed, timeFeatures,
-                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone(), ScalePerGroup);
+                    WindowSize, TimeProperty, GroupBy, MaxGap, TimeGrid, TimeZone ?? PerfmonZone(), scalePerGroup);
             }
             catch (AutoencoderException e)
             {

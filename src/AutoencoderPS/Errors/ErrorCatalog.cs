@@ -24,7 +24,6 @@ namespace AutoencoderPS.Errors
             [NetworkTooLarge] = ErrorCategory.InvalidArgument,
             [TimeGridNeedsTime] = ErrorCategory.InvalidArgument,
             [ScalePerGroupNeedsGroup] = ErrorCategory.InvalidArgument,
-            [ScalePerGroupCannotLearn] = ErrorCategory.InvalidOperation,
             [TimeZoneInvalid] = ErrorCategory.InvalidArgument,
             [TimeZoneNeedsTime] = ErrorCategory.InvalidArgument,
             [WindowColumnIsFeature] = ErrorCategory.InvalidArgument,

@@ -100,9 +100,82 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Contains("feature 'busy': repeat of the week R = ", gate.Describe("Time"));
         }
 
+        // A fleet: host h of `hosts` at its own scale (level and noise times 0.2 + 1.2 h / (hosts - 1), 10 % to 70 % CPU),
+        // the rows in time order; weekly(h): whether host h's weekends are at half its level.
+        private static (DateTime[] Times, double[] Values, string[] Hosts) FleetSeries(int hosts, Func<int, bool> weekly, int seed, int stepMinutes = 5)
+        {
+            var each = Enumerable.Range(0, hosts).Select(h => Series(14, stepMinutes, weekly(h), seed * 100 + h)).ToArray();
+            int count = each[0].Times.Length;
+            var times = new List<DateTime>();
+            var values = new List<double>();
+            var names = new List<string>();
+            for (int i = 0; i < count; i++)
+                for (int h = 0; h < hosts; h++)
+                {
+                    times.Add(each[h].Times[i]);
+                    values.Add((0.2 + 1.2 * h / (hosts - 1)) * each[h].Values[i]);
+                    names.Add($"web{h + 1:00}");
+                }
+            return (times.ToArray(), values.ToArray(), names.ToArray());
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void AFleetOfHostsOfDifferentScaleIsJudgedEachHostInItsOwnNoise(int seed)
+        {
+            // Pooled, the bins of (day, hour) held ten hosts' levels: their spread was the "noise" (R/N 0.3) and a weekly
+            // fleet was read as having no week (the operations probe's fleet: every Saturday paged on every host).
+            var (times, weekly, hosts) = FleetSeries(10, _ => true, seed);
+            var on = WeekShape.Of("cpu", times, weekly, hosts);
+            Assert.True(on.On, $"R/N {on.Ratio}, factor {on.Factor}");
+            Assert.Equal(10, on.Groups);
+            Assert.True(on.Ratio > 3, $"R/N {on.Ratio}");
+            Assert.Contains("10 groups", on.Describe("Time"));
+
+            var (_, daily, _) = FleetSeries(10, _ => false, seed);
+            var off = WeekShape.Of("cpu", times, daily, hosts);
+            Assert.False(off.On, $"R/N {off.Ratio}, factor {off.Factor}");
+            Assert.True(Math.Abs(off.Ratio) < 0.5, $"R/N {off.Ratio}");
+
+            // Half the fleet weekly: each host's week in its own noise, averaged over the hosts (R/N about 3.5 / sqrt 2).
+            var (_, half, _) = FleetSeries(10, h => h % 2 == 0, seed);
+            var mixed = WeekShape.Of("cpu", times, half, hosts);
+            Assert.True(mixed.On, $"R/N {mixed.Ratio}");
+            Assert.InRange(mixed.Ratio, 0.5 * on.Ratio, 0.9 * on.Ratio);
+        }
+
+        [Fact]
+        public void OneGroupIsJudgedAsBefore()
+        {
+            var (times, values) = Series(14, 5, weekly: true, 4);
+            var alone = WeekShape.Of("cpu", times, values);
+            var named = WeekShape.Of("cpu", times, values, Enumerable.Repeat("web01", times.Length).ToArray());
+            Assert.Equal(1, alone.Groups);
+            Assert.Equal((alone.Repeat, alone.Noise, alone.PerHalfBin, alone.On), (named.Repeat, named.Noise, named.PerHalfBin, named.On));
+            Assert.Equal(alone.Describe("Time"), named.Describe("Time"));
+        }
+
+        [Fact]
+        public void AFleetWhoseHostsHoldUnderTwoOfEachWeekdayIsOffAndAHostThatDoesCountsAlone()
+        {
+            // Host web02's rows start on day 3: under two of each weekday, so only web01 is judged.
+            var (times, values, hosts) = FleetSeries(2, _ => true, 1);
+            var late = Enumerable.Range(0, times.Length).Where(i => hosts[i] == "web01" || (times[i] - T0).TotalDays >= 3).ToArray();
+            var shape = WeekShape.Of("cpu", late.Select(i => times[i]).ToArray(), late.Select(i => values[i]).ToArray(), late.Select(i => hosts[i]).ToArray());
+            Assert.True(shape.TwoOfEachWeekday);
+            Assert.Equal(1, shape.Groups);
+            Assert.True(shape.On);
+            var none = late.Where(i => hosts[i] == "web02").ToArray();
+            var off = WeekShape.Of("cpu", none.Select(i => times[i]).ToArray(), none.Select(i => values[i]).ToArray(), none.Select(i => hosts[i]).ToArray());
+            Assert.False(off.TwoOfEachWeekday);
+            Assert.False(off.On);
+        }
+
         // A fleet in one model (-GroupBy host): host h of `hosts` at its own scale (level and noise times
         // 0.2 + 1.2 h / (hosts - 1), 10 % to 70 % CPU, or all at one scale), every host weekly, built as training builds it.
-        private static TrainingSet Fleet(int hosts, bool sameScale, int seed)
+        private static TrainingSet Fleet(int hosts, bool sameScale, int seed, bool perGroup = false)
         {
             var each = Enumerable.Range(0, hosts).Select(h => Series(14, 5, weekly: true, seed * 100 + h)).ToArray();
             var roles = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn("Time", ColumnRole.Timestamp) }, windowTime: "Time");
@@ -116,7 +189,7 @@ namespace AutoencoderPS.Engine.Tests
                     Assert.True(builder.Add(new TestRecord(("Time", t.ToString("s", CultureInfo.InvariantCulture)), ("cpu", cpu))));
                     keys.Add(new WindowKey($"web{h + 1:00}", t));
                 }
-            return builder.Build(keys: keys, weekGate: true);
+            return builder.Build(keys: keys, weekGate: true, gatePerGroup: perGroup);
         }
 
         [Theory]
@@ -136,6 +209,23 @@ namespace AutoencoderPS.Engine.Tests
             var scales = Fleet(10, sameScale: false, seed);
             Assert.False(scales.CalendarGate!.On, scales.CalendarGate.Describe("Time"));
             Assert.Equal(new[] { "cpu" }, scales.Schema.Names);
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void AWeeklyFleetOfDifferentScalesScaledPerGroupHasTheCalendar(int seed)
+        {
+            // Scaled per group, each host is in its own units to the network, and the calendar no longer costs the small
+            // hosts' incidents (fleet-incident on web01 and web05 caught 3/3; series-probe.md, "Scaling per group"): the
+            // gate judges each host in its own noise, as the network will see it. Fleet-wide scaling keeps the pooled gate (above).
+            var scales = Fleet(10, sameScale: false, seed, perGroup: true);
+            Assert.True(scales.CalendarGate!.On, scales.CalendarGate.Describe("Time"));
+            Assert.Equal(10, scales.CalendarGate.Groups);
+            Assert.Equal(new[] { "cpu", "Time" }, scales.Schema.Names);
+            // A fleet of one scale is on either way.
+            Assert.True(Fleet(10, sameScale: true, seed, perGroup: true).CalendarGate!.On);
         }
 
         private static TrainingSet Build(bool weekly, bool weekGate, double days = 14)

@@ -219,12 +219,58 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         }
 
         [Fact]
-        public void ScalingPerGroupNeedsAGroupAndDoesNotLearnWhileItScores()
+        public void AWindowModelWithGroupsScalesPerGroupByDefault()
+        {
+            // A host's verdict should not depend on which hosts share its model (.docs/series-probe.md, "A fleet's pages at
+            // the same minutes"): with groups, each in its own units unless asked otherwise; without, nothing to scale by.
+            Assert.True(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: "host"));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: null));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 24, groupBy: " "));
+            Assert.False(ModelSettings.ScalesPerGroupByDefault(windowSize: 1, groupBy: "host"));
+        }
+
+        [Fact]
+        public void ScalingPerGroupNeedsAGroup()
         {
             Assert.Equal(ErrorIds.ScalePerGroupNeedsGroup, Assert.Throws<AutoencoderException>(() => new ModelSettings(windowSize: 4, timeProperty: "Time", scalePerGroup: true)).ErrorId);
             Assert.Equal(ErrorIds.ScalePerGroupNeedsGroup, Assert.Throws<AutoencoderException>(() => new ModelSettings(scalePerGroup: true)).ErrorId);
-            var model = new AutoencoderModel(new ModelSettings(windowSize: 4, timeProperty: "Time", groupBy: "Host", scalePerGroup: true));
-            Assert.Equal(ErrorIds.ScalePerGroupCannotLearn, Assert.Throws<AutoencoderException>(() => model.LearnEvery = 10).ErrorId);
+        }
+
+        [Fact]
+        public void AModelScaledPerGroupLearnsEachWindowInItsGroupsUnitsAndTheFileKeepsTheGroupsWaiting()
+        {
+            // web01's windows whose newest value (20) is above anything web01 trained on (at most about 12) but within the
+            // fleet's range (web06 up to about 85): learned in web01's units, web01's range widens and no other.
+            var (windows, groups, _) = Scored(null);
+            var web01 = Enumerable.Range(0, windows.Count).Where(k => groups[k] == "web01").Take(4).Select(k =>
+            {
+                var w = (double[])windows[k].Clone();
+                w[^1] = 20;
+                return w;
+            }).ToList();
+            using var model = Trained(perGroup: true, out _, out _);
+            double before01 = model.GroupScaling!.Groups["web01"].High(0)!.Value, before06 = model.GroupScaling.Groups["web06"].High(0)!.Value;
+            double fleetBefore = model.Scaler!.High(0)!.Value;
+            Assert.True(before01 < 20 && fleetBefore > 20, $"web01 up to {before01}, the fleet up to {fleetBefore}");
+            model.LearnEvery = 4;
+            Assert.False(model.LearnFrom(web01[0], null, "web01"));
+            Assert.False(model.LearnFrom(web01[1], null, "web01"));
+            // Two windows waiting go through the model file with their group.
+            string path = Path.Combine(temp.Path, "learning.aemodel");
+            ModelFile.Save(model, path);
+            using var loaded = ModelFile.Load(path);
+            foreach (var m in new[] { model, loaded })
+            {
+                Assert.Equal(2, m.LearningPending);
+                Assert.False(m.LearnFrom(web01[2], null, "web01"));
+                Assert.True(m.LearnFrom(web01[3], null, "web01"));
+                Assert.Equal(20, m.GroupScaling!.Groups["web01"].High(0));
+                Assert.Equal(before06, m.GroupScaling.Groups["web06"].High(0));
+                Assert.Equal(fleetBefore, m.Scaler!.High(0));
+                Assert.Same(m.Scaler, m.GroupScaling.Fleet);
+            }
+            // The same step from the same windows, saved or not.
+            Assert.Equal(model.ScoreWindows(windows, groups: groups).Select(s => s.Score), loaded.ScoreWindows(windows, groups: groups).Select(s => s.Score));
         }
 
         [Fact]

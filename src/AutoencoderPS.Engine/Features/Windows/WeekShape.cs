@@ -20,12 +20,20 @@ namespace AutoencoderPS.Engine.Features.Windows
     /// only, so it gives R ~ 0 where a spread alone would take it for a week. The week has a shape when N &gt; 0 and
     /// R &gt; max(1, 2.5 / sqrt(n)) x N, n the median count of values in a half-week's bin: two sd of a bin median from
     /// noise alone (1.25 N / sqrt(n)), and at least the noise itself.
+    /// <para>Several groups (-GroupBy, or several machines' counters): each group in its own noise. Rows of all hosts pooled in
+    /// one bin made the spread of the hosts' levels the noise (a fleet of 10 weekly hosts at 10-70 % CPU: R/N 0.5, off, and
+    /// every Saturday paged on every host). Each group with two dates of each weekday and N &gt; 0 gives its covariances
+    /// over its N squared; at each hour their mean over the groups, its signed square root, and the median over the hours
+    /// is R/N (Repeat, with Noise 1). One group gives exactly its own R/N; a fleet of which a share k has a week of ratio r
+    /// gives about r sqrt(k): the calendar is one input shared by every group, and this is the root mean square of the
+    /// week the groups show, each against its own noise. n: the median count over the groups' half-week bins.</para>
     /// </remarks>
     public sealed class WeekShape
     {
-        private WeekShape(string feature, bool twoWeeks, double repeat, double noise, double perHalfBin)
+        private WeekShape(string feature, bool twoWeeks, double repeat, double noise, double perHalfBin, int groups = 1)
         {
             Feature = feature;
+            Groups = groups;
             TwoOfEachWeekday = twoWeeks;
             Repeat = repeat;
             Noise = noise;
@@ -36,13 +44,16 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         public string Feature { get; }
 
+        /// <summary>The groups judged (each in its own noise): 1 for one series; 0 when no group had two of each weekday and noise.</summary>
+        public int Groups { get; }
+
         /// <summary>Whether the rows hold two dates of each day of the week (else the gate is off).</summary>
         public bool TwoOfEachWeekday { get; }
 
-        /// <summary>R, the repeat of the day-of-week effects between even and odd weeks (NaN: none measured).</summary>
+        /// <summary>R, the repeat of the day-of-week effects between even and odd weeks (NaN: none measured); of several groups, R/N (each group in its own noise).</summary>
         public double Repeat { get; }
 
-        /// <summary>N, the noise within a (day of week, hour) bin.</summary>
+        /// <summary>N, the noise within a (day of week, hour) bin; 1 for several groups (their R is in units of each one's N).</summary>
         public double Noise { get; }
 
         /// <summary>n, the median count of values in a half-week's bin.</summary>
@@ -68,16 +79,18 @@ namespace AutoencoderPS.Engine.Features.Windows
         }
 
         /// <summary>
-        /// The gate over a training set's features, each its (time, value) pairs (a NaN value: none); null without a
+        /// The gate over a training set's features, each its (time, value) pairs (a NaN value: none) of <paramref name="groups"/>
+        /// (one per pair, the same for every feature; null: one group); null without a
         /// feature. On when any feature's week has a shape; the one returned is, among those on (else all), the one whose
         /// repeat is the largest against its noise (the figures to tell).
         /// </summary>
-        public static WeekShape? Decide(IEnumerable<(string Feature, IReadOnlyList<DateTime> Times, IReadOnlyList<double> Values)> features)
+        public static WeekShape? Decide(IEnumerable<(string Feature, IReadOnlyList<DateTime> Times, IReadOnlyList<double> Values)> features,
+            IReadOnlyList<string>? groups = null)
         {
             WeekShape? best = null;
             foreach (var (feature, times, values) in features)
             {
-                var w = Of(feature, times, values);
+                var w = Of(feature, times, values, groups);
                 if (best == null || w.On && !best.On || w.On == best.On && Rank(w) > Rank(best)) best = w;
             }
             return best;
@@ -85,47 +98,102 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         private static double Rank(WeekShape w) => double.IsNaN(w.Ratio) ? double.NegativeInfinity : w.Ratio;
 
-        /// <summary>One feature's statistic: <paramref name="values"/>[i] measured at <paramref name="times"/>[i] (NaN: none).</summary>
-        public static WeekShape Of(string feature, IReadOnlyList<DateTime> times, IReadOnlyList<double> values)
+        /// <summary>
+        /// One feature's statistic: <paramref name="values"/>[i] measured at <paramref name="times"/>[i] (NaN: none), of
+        /// group <paramref name="groups"/>[i] (null: one group). Several groups are judged each in its own noise (remarks).
+        /// </summary>
+        public static WeekShape Of(string feature, IReadOnlyList<DateTime> times, IReadOnlyList<double> values, IReadOnlyList<string>? groups = null)
         {
             if (times.Count != values.Count) throw new ArgumentException("One time per value.", nameof(values));
-            bool twice = HasTwoOfEachWeekday(times);
-            if (times.Count == 0) return new WeekShape(feature, false, double.NaN, double.NaN, 0);
-            DateTime first = times.Min().Date;
-            // Bins of (day of week, hour) and of (half, day of week, hour): 168 and 336 of them.
-            var bins = new List<double>?[168];
-            var halves = new List<double>?[336];
+            if (groups != null && groups.Count != values.Count) throw new ArgumentException("One group per value.", nameof(groups));
+            var rowsOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (int i = 0; i < times.Count; i++)
             {
-                double v = values[i];
-                if (double.IsNaN(v)) continue;
-                var t = times[i];
-                int key = (int)t.DayOfWeek * 24 + t.Hour;
-                int half = (int)Math.Floor((t.Date - first).TotalDays / 7) % 2;
-                (bins[key] ??= new List<double>()).Add(v);
-                (halves[half * 168 + key] ??= new List<double>()).Add(v);
+                string g = groups?[i] ?? "";
+                if (!rowsOf.TryGetValue(g, out var list)) rowsOf[g] = list = new List<int>();
+                list.Add(i);
             }
-            var noise = new List<double>();
-            foreach (var bin in bins)
+            if (rowsOf.Count <= 1) return Alone(feature, times, values);
+            var judged = new List<GroupWeek>();
+            bool anyTwice = false;
+            foreach (var rows in rowsOf.Values)
             {
-                if (bin == null) continue;
-                double m = Median(bin);
-                noise.Add(1.4826 * Median(bin.Select(x => Math.Abs(x - m)).ToList()));
+                var week = GroupWeek.Of(rows.Select(i => times[i]).ToArray(), rows.Select(i => values[i]).ToArray());
+                anyTwice |= week.TwoOfEachWeekday;
+                if (week.TwoOfEachWeekday && week.Noise > 0) judged.Add(week);
             }
-            var halfMedian = halves.Select(h => h == null ? double.NaN : Median(h)).ToArray();
-            double perHalfBin = Median(halves.Where(h => h != null).Select(h => (double)h!.Count).ToList());
+            if (judged.Count == 0) return new WeekShape(feature, anyTwice, double.NaN, double.NaN, 0, 0);
+            // At each hour, the mean over the groups that have it of covariance / N^2; R/N its signed root's median.
             var repeat = new List<double>();
             for (int h = 0; h < 24; h++)
             {
-                var a = Enumerable.Range(0, 7).Select(d => halfMedian[d * 24 + h]).ToArray();
-                var b = Enumerable.Range(0, 7).Select(d => halfMedian[168 + d * 24 + h]).ToArray();
-                if (a.Concat(b).Any(double.IsNaN)) continue;
-                double ma = a.Average(), mb = b.Average(), c = 0;
-                for (int d = 0; d < 7; d++) c += (a[d] - ma) * (b[d] - mb);
-                c /= 6;
+                var at = judged.Where(w => !double.IsNaN(w.Covariance[h])).Select(w => w.Covariance[h] / (w.Noise * w.Noise)).ToList();
+                if (at.Count == 0) continue;
+                double c = at.Average();
                 repeat.Add(Math.Sign(c) * Math.Sqrt(Math.Abs(c)));
             }
-            return new WeekShape(feature, twice, Median(repeat), Median(noise), perHalfBin);
+            double perHalfBin = Median(judged.SelectMany(w => w.HalfBinCounts).ToList());
+            return new WeekShape(feature, true, Median(repeat), 1.0, perHalfBin, judged.Count);
+        }
+
+        // One series: R and N in its own units.
+        private static WeekShape Alone(string feature, IReadOnlyList<DateTime> times, IReadOnlyList<double> values)
+        {
+            var week = GroupWeek.Of(times, values);
+            if (times.Count == 0) return new WeekShape(feature, false, double.NaN, double.NaN, 0);
+            var repeat = week.Covariance.Where(c => !double.IsNaN(c)).Select(c => Math.Sign(c) * Math.Sqrt(Math.Abs(c))).ToList();
+            return new WeekShape(feature, week.TwoOfEachWeekday, Median(repeat), week.Noise, Median(week.HalfBinCounts));
+        }
+
+        // One group's bins: its noise N, its half-week bins' counts, and at each hour the covariance across the 7 days of
+        // the two halves' day-of-week effects (NaN where a half lacks a day at that hour).
+        private sealed class GroupWeek
+        {
+            public bool TwoOfEachWeekday;
+            public double Noise;
+            public List<double> HalfBinCounts = new List<double>();
+            public double[] Covariance = new double[24];
+
+            public static GroupWeek Of(IReadOnlyList<DateTime> times, IReadOnlyList<double> values)
+            {
+                var week = new GroupWeek { TwoOfEachWeekday = HasTwoOfEachWeekday(times), Noise = double.NaN };
+                Array.Fill(week.Covariance, double.NaN);
+                if (times.Count == 0) return week;
+                DateTime first = times.Min().Date;
+                // Bins of (day of week, hour) and of (half, day of week, hour): 168 and 336 of them.
+                var bins = new List<double>?[168];
+                var halves = new List<double>?[336];
+                for (int i = 0; i < times.Count; i++)
+                {
+                    double v = values[i];
+                    if (double.IsNaN(v)) continue;
+                    var t = times[i];
+                    int key = (int)t.DayOfWeek * 24 + t.Hour;
+                    int half = (int)Math.Floor((t.Date - first).TotalDays / 7) % 2;
+                    (bins[key] ??= new List<double>()).Add(v);
+                    (halves[half * 168 + key] ??= new List<double>()).Add(v);
+                }
+                var noise = new List<double>();
+                foreach (var bin in bins)
+                {
+                    if (bin == null) continue;
+                    double m = Median(bin);
+                    noise.Add(1.4826 * Median(bin.Select(x => Math.Abs(x - m)).ToList()));
+                }
+                week.Noise = Median(noise);
+                var halfMedian = halves.Select(h => h == null ? double.NaN : Median(h)).ToArray();
+                week.HalfBinCounts = halves.Where(h => h != null).Select(h => (double)h!.Count).ToList();
+                for (int h = 0; h < 24; h++)
+                {
+                    var a = Enumerable.Range(0, 7).Select(d => halfMedian[d * 24 + h]).ToArray();
+                    var b = Enumerable.Range(0, 7).Select(d => halfMedian[168 + d * 24 + h]).ToArray();
+                    if (a.Concat(b).Any(double.IsNaN)) continue;
+                    double ma = a.Average(), mb = b.Average(), c = 0;
+                    for (int d = 0; d < 7; d++) c += (a[d] - ma) * (b[d] - mb);
+                    week.Covariance[h] = c / 6;
+                }
+                return week;
+            }
         }
 
         /// <summary>What the gate decided and why, for Write-Verbose.</summary>
@@ -135,8 +203,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             string head = $"Calendar of '{timeProperty}' (no -TimeFeatures given, so decided from the training rows): ";
             if (!TwoOfEachWeekday)
                 return head + "off; the training rows hold fewer than two dates of each day of the week, too few to tell a weekly shape. Add -TimeFeatures to learn the hour and day anyway.";
-            string figures = string.Format(inv, "feature '{0}': repeat of the week R = {1:G4}, noise N = {2:G4} (R/N {3:0.00}; on above {4:0.00}, with {5:0.#} values a half-week's hour)",
-                Feature, Repeat, Noise, Ratio, Factor, PerHalfBin);
+            string figures = Groups > 1
+                ? string.Format(inv, "feature '{0}', {1} groups each in its own noise: repeat of the week R/N {2:0.00} (on above {3:0.00}, with {4:0.#} values a group's half-week hour)",
+                    Feature, Groups, Ratio, Factor, PerHalfBin)
+                : string.Format(inv, "feature '{0}': repeat of the week R = {1:G4}, noise N = {2:G4} (R/N {3:0.00}; on above {4:0.00}, with {5:0.#} values a half-week's hour)",
+                    Feature, Repeat, Noise, Ratio, Factor, PerHalfBin);
             return On
                 ? head + "on; the week has a shape that repeats, " + figures + ". Add -TimeFeatures:$false to leave it out."
                 : head + "off; no weekly shape above the noise, " + figures + ". Add -TimeFeatures to learn the hour and day anyway.";
