@@ -824,6 +824,31 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         $m.Threshold | Should -Be $fromFiles
     }
 
+    It 'reads the files named with -LiteralPath when the pipe in front gives nothing (training, recalibration, scoring)' {
+        # PowerShell calls no ProcessRecord for an empty pipe ($rows | ... with $rows empty): the named files were never read,
+        # and the model stayed untrained, the threshold unchanged and nothing scored, without a word.
+        $none = @()
+        # Files of their own: earlier tests of this file scored $csv's rows, which now carry score columns.
+        $own = Join-Path $TestDrive 'empty-pipe'
+        New-Item -ItemType Directory -Path $own | Out-Null
+        $fresh = @(New-MetricRow -Count 200 -Seed 7 -AsText)
+        $fresh[0..99] | Export-Csv -LiteralPath (Join-Path $own 'a.csv') -NoTypeInformation
+        $fresh[100..199] | Export-Csv -LiteralPath (Join-Path $own 'b.csv') -NoTypeInformation
+        $files = @(Get-ChildItem -LiteralPath $own -Filter *.csv | Sort-Object Name)
+        $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 11
+        $none | Invoke-AutoencoderTraining -Model $m -LiteralPath $files.FullName -Epochs 2 -BatchSize 32 -ThreadCount 1 | Out-Null
+        $m.IsTrained | Should -BeTrue
+        $m.Training.Rows | Should -Be 200
+        $before = $m.Threshold
+        $none | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 50 -LiteralPath $files.FullName
+        $m.Threshold | Should -BeLessThan $before
+        @($none | Test-Anomaly -Model $m -LiteralPath $files.FullName -ThreadCount 1) | Should -HaveCount 200
+        $target = Join-Path $TestDrive 'empty-pipe-scored.csv'
+        $none | Test-Anomaly -Model $m -Path (Join-Path $own '*.csv') -OutputPath $target -ThreadCount 1 -ErrorVariable failed
+        $failed | Should -HaveCount 0
+        @(Import-Csv -LiteralPath $target) | Should -HaveCount 200
+    }
+
     It 'says so when no file came with a file parameter (nothing piped, nothing named), and trains nothing' -ForEach @(
         @{ Piped = $true }, @{ Piped = $false }
     ) {

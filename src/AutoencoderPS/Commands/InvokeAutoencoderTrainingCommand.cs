@@ -149,6 +149,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ReadNamedFilesAfterAnEmptyPipe();
             ThrowIfNoFilePiped("nothing was trained and the model is unchanged", Model);
             // Every path that named no file, and every file that could not be read, was its own non-terminating error
             // (InputFileNotFound, EmptyCsvFile, ...), as in Test-Anomaly; a second error for the same paths would say it

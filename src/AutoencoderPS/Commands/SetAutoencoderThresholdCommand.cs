@@ -90,6 +90,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ReadNamedFilesAfterAnEmptyPipe();
             ThrowIfNoFilePiped("no threshold was set and the model is unchanged", Model);
             if (Method == ThresholdMethod.Manual && Value == null)
                 ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),

@@ -444,6 +444,7 @@ namespace AutoencoderPS.Commands
 
         protected override void EndProcessing()
         {
+            ReadNamedFilesAfterAnEmptyPipe();
             if (heldFirstRow is { } only) ThrowTerminatingError(EngineError(only.Missing, only.Row.Input));
             // Nothing was piped (Get-ChildItem of a folder without exports): no file is no scored file, and a previous one stays.
             ThrowIfNoFilePiped("nothing was scored" + (OutputPath != null ? $" and '{OutputPath}' was not written" : ""), OutputPath);

@@ -96,6 +96,21 @@ namespace AutoencoderPS.Commands
         private int pipedFilesResolved;
         private long pipedObjects;
 
+        // Set by TakePipedFile, which every ProcessRecord that may read named files calls first.
+        private bool processRecordCalled;
+
+        /// <summary>
+        /// Reads the files named by -Path or -LiteralPath behind a pipe that gave nothing (<c>$rows | Test-Anomaly -Path x.csv</c>
+        /// with <c>$rows</c> empty). PowerShell calls ProcessRecord, where named files are read, once for each piped object,
+        /// or once when nothing is piped, but never after an empty pipe: the files went unread, and the call trained,
+        /// recalibrated or scored nothing without a word. Each EndProcessing calls this first.
+        /// </summary>
+        protected void ReadNamedFilesAfterAnEmptyPipe()
+        {
+            if (processRecordCalled || !MyInvocation.ExpectingInput) return;
+            if (ParameterSetName == PathSet || ParameterSetName == LiteralPathSet && LiteralPath.Length > 0) ProcessRecord();
+        }
+
         /// <summary>Files were piped (Get-ChildItem *.csv | ..., or their paths as strings).</summary>
         protected bool FilesPiped => pipedKind == PipedKind.Files;
 
@@ -127,6 +142,7 @@ namespace AutoencoderPS.Commands
         /// </summary>
         protected bool TakePipedFile()
         {
+            processRecordCalled = true;
             if (InputObject == null) return false;
             long number = ++pipedObjects;
             string command = MyInvocation.MyCommand.Name;
