@@ -919,6 +919,8 @@ Describe 'Files piped from Get-ChildItem to training and Set-AutoencoderThreshol
         $thrown = $null
         try { @() | Set-AutoencoderThreshold -Model $m -Method Percentile -Value 90 } catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'EmptyThresholdInput,*'
+        # An empty folder's listing is an empty pipe too: the message says nothing came, not that rows were expected.
+        $thrown.Exception.Message | Should -BeLike 'Nothing came through the pipeline (no rows and no files*'
         $m.Threshold | Should -Be $stored
         # A file parameter alone: no file, said once (a missing mandatory -LiteralPath before).
         $thrown = $null

@@ -53,7 +53,7 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         "$($bad[0])" | Should -BeLike "Row 2: property 'value' has the value '12 %', which is not a number*metric 'mem'*"
         $bad[0].TargetObject | Should -Be $records[1]
         $bad[1].FullyQualifiedErrorId | Should -BeLike 'MetricSampleConflict,*'
-        "$($bad[1])" | Should -BeLike "Row 4: metric 'cpu' of instance 'web01' at '2026-11-02T00:00:00Z' has the value '55'*has 10*"
+        "$($bad[1])" | Should -BeLike "Row 4: metric 'cpu' of instance 'web01' at '2026-11-02T00:00:00Z' has the value '55'*an earlier record of the same metric, time and group has 10:*"
         $bad[1].CategoryInfo.Category | Should -Be 'InvalidData'
         $rows.Count | Should -Be 2
         $rows[0].cpu | Should -Be 10

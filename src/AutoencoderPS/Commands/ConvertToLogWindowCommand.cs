@@ -354,8 +354,8 @@ namespace AutoencoderPS.Commands
                     lateInARow = 0;
                     WriteError(RowError(ErrorIds.MetricSampleConflict,
                         $"Row {row}: metric '{sample!.Value.Metric}'{(GroupBy != null ? $" of {GroupBy} '{group}'" : "")} at '{Text(timeValue)}' has the value " +
-                        $"'{Text(InputValue(record, ValueProperty!))}' in property '{ValueProperty}', and an earlier record of the same metric, time" +
-                        $"{(GroupBy != null ? " and group" : "")} has {earlier!.Value.ToString("R", CultureInfo.InvariantCulture)}: the earlier value is kept and this record left out.",
+                        $"'{Text(InputValue(record, ValueProperty!))}' in property '{ValueProperty}', and an earlier record of the same metric" +
+                        $"{(GroupBy != null ? ", time and group" : " and time")} has {earlier!.Value.ToString("R", CultureInfo.InvariantCulture)}: the earlier value is kept and this record left out.",
                         "Two sources write one series (tell them apart with -GroupBy or -MetricProperty), or the export holds two queries of it: keep one.", input));
                     // Several series in one (the hosts of an export without -GroupBy): every record past the first series' is
                     // a conflict, thousands of errors for one mistake. Said once, and the call stops.

@@ -126,7 +126,11 @@ namespace AutoencoderPS.Commands
                 {
                     if (newRows == null || newRows.Rows.Count == 0)
                         ThrowTerminatingError(EngineError(new AutoencoderException(ErrorIds.EmptyThresholdInput,
-                            "No usable rows were received to recalibrate the threshold on."), Model));
+                            rowNumber == 0 && MyInvocation.ExpectingInput && !ReadsFiles
+                                ? "Nothing came through the pipeline (no rows and no files: an empty variable, or the listing of a folder without " +
+                                  "exports), so there is nothing to recalibrate the threshold on, and it is unchanged. Called without a pipeline, " +
+                                  "Set-AutoencoderThreshold recalibrates on the stored training errors."
+                                : "No usable rows were received to recalibrate the threshold on."), Model));
                     EnsureRuntime(Model);
                     ApplyThreadCount(ThreadCount);
                     // The new rows' scores as training scores its rows (a sliding-window model: its windows, built as in
