@@ -1055,23 +1055,30 @@ Describe 'Files piped from Get-ChildItem: their PSPath binds -LiteralPath; piped
     }
 
     It 'the lines of a CSV file piped by Get-Content are text, not paths: one PipedRowNotFile error, not an InputFileNotFound per line (<With>)' -ForEach @(
-        @{ With = 'rows out'; Output = $false }
-        @{ With = '-OutputPath'; Output = $true }
+        @{ With = 'rows out'; Output = $false; Delimiter = ',' }
+        @{ With = '-OutputPath'; Output = $true; Delimiter = ',' }
+        @{ With = 'semicolons, no -Delimiter'; Output = $false; Delimiter = ';' }
     ) {
         # Get-Content x.csv | Test-Anomaly (for Import-Csv): each line was a path that names no file, an error each, the
-        # file's every line. The first line names no file and holds the field separator: CSV text, said once.
+        # file's every line. The first line names no file and holds a field separator: CSV text, said once (also a
+        # separator other than the one the files would be read with: a German Excel export's ';').
+        $source = $pipedFiles[0].FullName
+        if ($Delimiter -ne ',') {
+            $source = Join-Path $TestDrive 'semicolons.csv'
+            Import-Csv -LiteralPath $pipedFiles[0].FullName | Export-Csv -LiteralPath $source -Delimiter $Delimiter -NoTypeInformation
+        }
         $target = Join-Path $TestDrive "csv-lines-$Output.csv"
         $thrown = $null
         $failed = @()
         try {
-            if ($Output) { Get-Content -LiteralPath $pipedFiles[0].FullName | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue }
-            else { Get-Content -LiteralPath $pipedFiles[0].FullName | Test-Anomaly -Model $m -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null }
+            if ($Output) { Get-Content -LiteralPath $source | Test-Anomaly -Model $m -OutputPath $target -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue }
+            else { Get-Content -LiteralPath $source | Test-Anomaly -Model $m -ThreadCount 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null }
         }
         catch { $thrown = $_ }
         $thrown.FullyQualifiedErrorId | Should -BeLike 'PipedRowNotFile,*'
         $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $thrown.TargetObject | Should -BeExactly (Get-Content -LiteralPath $pipedFiles[0].FullName -TotalCount 1)
-        $thrown.Exception.Message | Should -BeLike "Object 1 is a line of CSV text (*), not a path*ConvertFrom-Csv*"
+        $thrown.TargetObject | Should -BeExactly (Get-Content -LiteralPath $source -TotalCount 1)
+        $thrown.Exception.Message | Should -BeLike "Object 1 is a line of CSV text (*), not a path*field separator '$Delimiter'*ConvertFrom-Csv*"
         @($failed | Where-Object { $_.FullyQualifiedErrorId -like 'InputFileNotFound,*' }) | Should -HaveCount 0
         Test-Path -LiteralPath $target | Should -BeFalse
     }

@@ -165,14 +165,15 @@ namespace AutoencoderPS.Commands
                                    : $"-LiteralPath names the files of this call. Give the files either with -LiteralPath or through the pipeline.")),
                         ErrorIds.PipedFileNotRow, InputObject));
                 }
-                // Get-Content x.csv | ... (for Import-Csv): its first line names no file and holds the field separator. Each
+                // Get-Content x.csv | ... (for Import-Csv): its first line names no file and holds a field separator. Each
                 // line a path would be an error per line of the file; it is CSV text, said once before anything is read.
-                if (isPath && number == 1 && IsCsvText(path))
+                if (isPath && number == 1 && CsvTextSeparator(path) is { } separator)
                 {
                     ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException(
                             $"Object 1 is a line of CSV text ('{PrintableText.Of(path.Length > 80 ? path.Substring(0, 80) + "..." : path)}'), not a path: " +
                             $"{command} reads a piped string as the path of a CSV file, as Import-Csv does, and this one names no file and holds the field separator " +
-                            $"'{CreateCsvOptions().EffectiveDelimiter}'. Read the lines as rows first (Get-Content x.csv | ConvertFrom-Csv | {command} ...), " +
+                            $"{(separator == "\t" ? "\"`t\"" : $"'{separator}'")}. Read the lines as rows first (Get-Content x.csv | ConvertFrom-Csv" +
+                            $"{(separator == "," ? "" : separator == "\t" ? " -Delimiter \"`t\"" : $" -Delimiter '{separator}'")} | {command} ...), " +
                             $"or give the file (Import-Csv x.csv | {command} ..., or -Path x.csv)."),
                         ErrorIds.PipedRowNotFile, InputObject));
                 }
@@ -200,21 +201,24 @@ namespace AutoencoderPS.Commands
             return false;
         }
 
-        // A piped string that holds the field separator the files would be read with and names nothing (no file, no match
-        // of it as a pattern): a line of CSV text, not a path.
-        private bool IsCsvText(string text)
+        // A piped string that holds a field separator (the one the files would be read with, or a common one: a German
+        // Excel export's ';' piped without -Delimiter) and names nothing (no file, no match of it as a pattern): a line of
+        // CSV text, not a path. Returns the separator it holds, or null.
+        private string? CsvTextSeparator(string text)
         {
-            if (!text.Contains(CreateCsvOptions().EffectiveDelimiter, StringComparison.Ordinal)) return false;
+            string? separator = new[] { CreateCsvOptions().EffectiveDelimiter, ",", ";", "\t", "|" }
+                .FirstOrDefault(s => text.Contains(s, StringComparison.Ordinal));
+            if (separator == null) return null;
             try
             {
-                if (SessionState.InvokeProvider.Item.Exists(text, force: false, literalPath: true)) return false;
-                return SessionState.Path.GetResolvedProviderPathFromPSPath(text, out _).Count == 0;
+                if (SessionState.InvokeProvider.Item.Exists(text, force: false, literalPath: true)) return null;
+                return SessionState.Path.GetResolvedProviderPathFromPSPath(text, out _).Count == 0 ? separator : null;
             }
             catch (Exception e) when (e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException ||
                 e is ProviderNotFoundException || e is WildcardPatternException || e is ArgumentException || e is NotSupportedException ||
                 e is ProviderInvocationException)
             {
-                return true;
+                return separator;
             }
         }
 
