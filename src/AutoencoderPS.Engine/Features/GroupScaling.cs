@@ -117,9 +117,7 @@ namespace AutoencoderPS.Engine.Features
             var invariant = System.Globalization.CultureInfo.InvariantCulture;
             string text = $"Scaled per group: {Groups.Count.ToString(invariant)} group(s) by their own training rows";
             if (fleetWide.Count == 0) return text + ".";
-            string names = string.Join(", ", fleetWide.Take(10).Select(g => $"'{Text.PrintableText.Cut(g, 60)}'")) +
-                (fleetWide.Count > 10 ? $" and {(fleetWide.Count - 10).ToString(invariant)} more" : "");
-            return text + $"; {names} by the whole fleet's (fewer than {MinRows.ToString(invariant)} training rows).";
+            return text + $"; {Text.PrintableText.QuotedList(fleetWide)} by the whole fleet's (fewer than {MinRows.ToString(invariant)} training rows).";
         }
 
         /// <summary>The groups of <paramref name="groups"/> with no scaling of their own, each once, in order.</summary>

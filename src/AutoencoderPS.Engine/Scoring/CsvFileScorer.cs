@@ -134,14 +134,14 @@ namespace AutoencoderPS.Engine.Scoring
         private readonly List<string> fleetScaled = new List<string>();
         private readonly HashSet<string> fleetScaledSeen = new HashSet<string>(StringComparer.Ordinal);
 
-        // Called on a worker's thread after each chunk, with all the groups its pipeline met so far: a set, not a scan of the
-        // list per group (a fleet the model never saw is thousands of groups, met again in every chunk).
-        private void NoteFleetScaled(IReadOnlyList<string> groups)
+        // Called on a worker's thread after each chunk, with the groups its pipeline met first since the worker's last call
+        // (its list from index `from` on): a worker's groups are noted once, and the set keeps the workers' lists apart.
+        private void NoteFleetScaled(IReadOnlyList<string> groups, int from)
         {
-            if (groups.Count == 0) return;
+            if (groups.Count <= from) return;
             lock (fleetScaled)
-                foreach (var group in groups)
-                    if (fleetScaledSeen.Add(group)) fleetScaled.Add(group);
+                for (int i = from; i < groups.Count; i++)
+                    if (fleetScaledSeen.Add(groups[i])) fleetScaled.Add(groups[i]);
         }
 
         /// <summary>Called after each chunk with the records read from the current file so far.</summary>
@@ -699,6 +699,8 @@ namespace AutoencoderPS.Engine.Scoring
             private ScoredCsvWriter? fragment;
             private CsvHeader? fragmentHeader;
             private Chunk chunk = null!;
+            // How many of the pipeline's fleet-scaled groups (ScoringPipeline.FleetScaledGroups, which only grows) were noted.
+            private int fleetScaledNoted;
 
             public Worker(CsvFileScorer owner, AutoencoderModel model, bool ownsModel)
             {
@@ -725,7 +727,8 @@ namespace AutoencoderPS.Engine.Scoring
                 {
                     for (int i = 0; i < work.EntryCount; i++) Accept(i);
                     pipeline.Flush();
-                    owner.NoteFleetScaled(pipeline.FleetScaledGroups);
+                    owner.NoteFleetScaled(pipeline.FleetScaledGroups, fleetScaledNoted);
+                    fleetScaledNoted = pipeline.FleetScaledGroups.Count;
                 }
                 catch
                 {

@@ -243,9 +243,7 @@ namespace AutoencoderPS.Engine.Scoring
         public static string? FleetScaledGroupsWarning(IReadOnlyList<string> fleetScaled)
         {
             if (fleetScaled.Count == 0) return null;
-            var names = fleetScaled.Take(10).Select(g => $"'{PrintableText.Cut(g, 60)}'").ToArray();
-            string more = fleetScaled.Count > names.Length ? $" and {(fleetScaled.Count - names.Length).ToString(CultureInfo.InvariantCulture)} more" : "";
-            return $"The model scales each group by its own training rows (-ScalePerGroup), but training saw too few rows of group(s) {string.Join(", ", names)}{more} " +
+            return $"The model scales each group by its own training rows (-ScalePerGroup), but training saw too few rows of group(s) {PrintableText.QuotedList(fleetScaled)} " +
                 $"(fewer than {GroupScaling.MinRows.ToString(CultureInfo.InvariantCulture)}, or none): they were scaled by the whole fleet's rows, so an incident that keeps " +
                 "such a host within the fleet's range of levels may pass as normal. Train the model further on their rows (Invoke-AutoencoderTraining -Incremental) to give them their own scaling.";
         }

@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace AutoencoderPS.Engine.Text
 {
@@ -24,6 +26,16 @@ namespace AutoencoderPS.Engine.Text
         /// <summary><see cref="Of"/> of at most the first <paramref name="most"/> characters, "..." after a cut.</summary>
         public static string Cut(string text, int most) =>
             text.Length <= most ? Of(text) : Of(text.Substring(0, most)) + "...";
+
+        /// <summary>
+        /// Names for a message: the first <paramref name="most"/> quoted and cut (<see cref="Cut"/>), then " and N more":
+        /// "'web01', 'web02' and 3 more".
+        /// </summary>
+        public static string QuotedList(IReadOnlyCollection<string> names, int most = 10, int cut = 60)
+        {
+            string shown = string.Join(", ", names.Take(most).Select(n => $"'{Cut(n, cut)}'"));
+            return names.Count > most ? shown + " and " + (names.Count - most).ToString(CultureInfo.InvariantCulture) + " more" : shown;
+        }
 
         private static bool Printable(string text, int i)
         {

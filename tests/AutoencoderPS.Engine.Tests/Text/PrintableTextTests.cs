@@ -1,3 +1,4 @@
+using System.Linq;
 using AutoencoderPS.Engine.Text;
 using Xunit;
 
@@ -22,6 +23,15 @@ namespace AutoencoderPS.Engine.Tests
         {
             Assert.Equal("x?y", PrintableText.Of("x" + (char)0xD800 + "y"));
             Assert.Equal("x?", PrintableText.Of("x" + (char)0xDC00));
+        }
+
+        [Fact]
+        public void AListOfNamesShowsTheFirstQuotedAndCutThenHowManyMore()
+        {
+            Assert.Equal("'web1', 'web2'", PrintableText.QuotedList(new[] { "web1", "web2" }));
+            var twelve = Enumerable.Range(1, 12).Select(i => $"web{i}").ToArray();
+            Assert.Equal("'web1', 'web2', 'web3', 'web4', 'web5', 'web6', 'web7', 'web8', 'web9', 'web10' and 2 more", PrintableText.QuotedList(twelve));
+            Assert.Equal("'abc...', 'x?y' and 1 more", PrintableText.QuotedList(new[] { "abcdef", "x\u0007y", "z" }, most: 2, cut: 3));
         }
     }
 }
