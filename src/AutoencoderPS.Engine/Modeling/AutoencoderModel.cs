@@ -174,6 +174,9 @@ namespace AutoencoderPS.Engine.Modeling
         /// <summary>Median time step over all groups seen in training; null without a time property.</summary>
         public TimeSpan? UsualInterval { get; private set; }
 
+        /// <summary>The longest steps of the groups whose training steps were irregular, which keep a window whole.</summary>
+        public LongSteps LongSteps { get; private set; } = LongSteps.None;
+
         /// <summary>
         /// A time grid's rows to a cell, per group where training saw more than one (the median over the group's cells):
         /// a joined export ("series joined by time") of two hosts sampled at offsets has two rows a step, each scored.
@@ -198,7 +201,7 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         /// <summary>The largest gap between two rows of <paramref name="group"/> that keeps its window whole; null: no limit.</summary>
-        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group, Settings.TimeGrid);
+        public TimeSpan? MaxGapFor(string group) => SlidingWindow.MaxGap(Settings.MaxGap, GroupIntervals, UsualInterval, group, Settings.TimeGrid, LongSteps);
 
         /// <summary>The step of a group's time grid (null without a time grid, or before training).</summary>
         public TimeSpan? StepFor(string group) => Settings.TimeGrid ? SlidingWindow.Step(GroupIntervals, UsualInterval, group) : null;
@@ -393,6 +396,7 @@ namespace AutoencoderPS.Engine.Modeling
                     {
                         GroupIntervals = windows.GroupIntervals;
                         UsualInterval = windows.UsualInterval;
+                        LongSteps = windows.LongSteps;
                         // An incremental run's rows count for the groups it saw; the others keep what training saw of them,
                         // as their intervals do (SlidingWindow.Plan's known intervals).
                         var rowsPerStep = new Dictionary<string, int>(continueTraining ? GroupRowsPerStep : new Dictionary<string, int>(), StringComparer.Ordinal);
@@ -497,7 +501,7 @@ namespace AutoencoderPS.Engine.Modeling
                     inputs = cellRows;
                     imputed = plan.CellsImputed;
                 }
-                else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval);
+                else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval, LongSteps);
                 if (plan.Windows.Count == 0 && rows.Count > 0)
                     throw new AutoencoderException(ErrorIds.EmptyThresholdInput, plan.NoWindowsMessage(Settings, "recalibrate on"));
             }
@@ -879,6 +883,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Training = Training,
                     GroupIntervals = GroupIntervals,
                     UsualInterval = UsualInterval,
+                    LongSteps = LongSteps,
                     GroupRowsPerStep = GroupRowsPerStep,
                     RowsPerStep = RowsPerStep,
                     HeldValues = HeldValues,
@@ -897,7 +902,8 @@ namespace AutoencoderPS.Engine.Modeling
             TrainingSummary? training, Action<torch.nn.Module> loadWeights,
             IReadOnlyDictionary<string, TimeSpan>? groupIntervals = null, TimeSpan? usualInterval = null, LearningState? learning = null,
             HeldValues? heldValues = null, ErrorWeights? errorWeights = null, CountBursts? countBursts = null,
-            int rowsPerStep = 1, IReadOnlyDictionary<string, int>? groupRowsPerStep = null, GroupScaling? groupScaling = null)
+            int rowsPerStep = 1, IReadOnlyDictionary<string, int>? groupRowsPerStep = null, GroupScaling? groupScaling = null,
+            LongSteps? longSteps = null)
         {
             TorchRuntime.EnsureLoaded();
             var restored = NewNetwork(architecture, null);
@@ -926,6 +932,7 @@ namespace AutoencoderPS.Engine.Modeling
                 Training = training,
                 GroupIntervals = groupIntervals ?? new Dictionary<string, TimeSpan>(),
                 UsualInterval = usualInterval,
+                LongSteps = longSteps ?? LongSteps.None,
                 RowsPerStep = rowsPerStep,
                 GroupRowsPerStep = groupRowsPerStep ?? new Dictionary<string, int>(),
                 HeldValues = heldValues,

@@ -76,15 +76,24 @@ namespace AutoencoderPS.Engine.Persistence
         // scaled them fleet-wide would misjudge every row; a file before version 10 has none and scales fleet-wide, as it did.
         // Within 10, LearningPendingGroups and LearningReservoirGroups: such a model that learns while it scores keeps each
         // window's group (a module before them refused a model scaled per group that learns, and refuses such a file).
-        public const int FormatVersion = 10;
+        // 11: the long steps of irregular series (LongSteps, LongStepsAll: Features.Windows.LongSteps): a gap up to a group's
+        // long step keeps its window whole, so a reader that broke windows at 2.5 usual intervals would leave most of such a
+        // series' rows unscored; a file before version 11 has none, as every model of regular series.
+        public const int FormatVersion = 11;
 
         /// <summary>
         /// The version a model's file is written as: the lowest that holds it, so a module that reads only up to 9 still
-        /// reads every model but one scaled per group (the only thing version 10 adds), as it read them before.
+        /// reads every model but one scaled per group (what version 10 adds) or of irregular series (what 11 adds), as it
+        /// read them before.
         /// </summary>
         public const int FleetWideFormatVersion = 9;
 
-        internal static int VersionOf(AutoencoderModel model) => model.Settings.ScalePerGroup || model.GroupScaling != null ? FormatVersion : FleetWideFormatVersion;
+        /// <summary>The version of a model scaled per group (of regular series).</summary>
+        public const int GroupScaledFormatVersion = 10;
+
+        internal static int VersionOf(AutoencoderModel model) =>
+            !model.LongSteps.IsEmpty ? FormatVersion
+            : model.Settings.ScalePerGroup || model.GroupScaling != null ? GroupScaledFormatVersion : FleetWideFormatVersion;
         public const string Extension = ".aemodel";
         private static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEPSMODL");
         private const int HeaderSize = 8 + 2 + 2;
@@ -508,6 +517,9 @@ namespace AutoencoderPS.Engine.Persistence
             // as in a file written before it or a model of other rows).
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? LogWindowInterval { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? GroupIntervals { get; set; }
+            // The long steps of irregular series (version 11): each such group's, and that of all groups' steps.
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, TimeSpan>? LongSteps { get; set; }
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public TimeSpan? LongStepsAll { get; set; }
             [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? TimeGrid { get; set; }
             // A time grid's rows to a cell, model-wide and per group, where more than one (added within format version 9;
             // absent: one, as in a file written before it; a reader that does not know them counts a day of steps).
@@ -614,6 +626,8 @@ namespace AutoencoderPS.Engine.Persistence
                         }).ToList() : null,
                     GroupIntervals = model.Settings.IsWindowed && model.GroupIntervals.Count > 0
                         ? new Dictionary<string, TimeSpan>(model.GroupIntervals) : null,
+                    LongSteps = model.LongSteps.Groups.Count > 0 ? new Dictionary<string, TimeSpan>(model.LongSteps.Groups) : null,
+                    LongStepsAll = model.LongSteps.All,
                     TimeGrid = model.Settings.TimeGrid ? true : null,
                     ScalePerGroup = model.Settings.ScalePerGroup ? true : null,
                     ScaleGroups = model.GroupScaling is { } perGroup
@@ -683,6 +697,10 @@ namespace AutoencoderPS.Engine.Persistence
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)
                     throw new InvalidDataException("its usual intervals are not positive time spans");
+                if (LongSteps != null && LongSteps.Values.Any(v => v <= TimeSpan.Zero) || LongStepsAll != null && LongStepsAll <= TimeSpan.Zero)
+                    throw new InvalidDataException("its long steps are not positive time spans");
+                if ((LongSteps != null || LongStepsAll != null) && (WindowSize == null || TimeGrid == true))
+                    throw new InvalidDataException("it keeps long steps but is not a sliding-window model off a time grid");
                 if (RowsPerStep is < 1 || GroupRowsPerStep != null && GroupRowsPerStep.Values.Any(v => v < 1))
                     throw new InvalidDataException("its rows per time step are not positive counts");
                 if (LogWindowInterval != null && LogWindowInterval <= TimeSpan.Zero)
@@ -748,7 +766,9 @@ namespace AutoencoderPS.Engine.Persistence
                 }
                 var counts = CountBurstsOf(schema, GroupIntervals);
                 return AutoencoderModel.Restore(settings, schema, scaler, architecture, Loss, rule, Threshold, thresholdSource, TrainingErrors, Training, loadWeights,
-                    GroupIntervals, UsualInterval, learning, held, weights, counts, RowsPerStep ?? 1, GroupRowsPerStep, groupScaling);
+                    GroupIntervals, UsualInterval, learning, held, weights, counts, RowsPerStep ?? 1, GroupRowsPerStep, groupScaling,
+                    LongSteps != null || LongStepsAll != null
+                        ? new Features.Windows.LongSteps(LongSteps ?? new Dictionary<string, TimeSpan>(StringComparer.Ordinal), LongStepsAll) : null);
             }
 
             // Scaling per group (version 10): every group's offsets and scales, one per input, with the fleet's method and

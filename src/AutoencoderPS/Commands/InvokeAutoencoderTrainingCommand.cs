@@ -273,20 +273,19 @@ namespace AutoencoderPS.Commands
                     trainingImputed = plan.CellsImputed;
                     if (mostlyMissing?.MostlyMissingWarning(plan.StepsMissing(schema.Count)) is { } sparse) WriteWarning(sparse);
                 }
-                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, seriesRows.Keys, Model.Settings.MaxGap, knownIntervals, knownUsual);
+                else plan = SlidingWindow.Plan(Model.Settings.WindowSize, seriesRows.Keys, Model.Settings.MaxGap, knownIntervals, knownUsual, Incremental ? Model.LongSteps : null);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
                 WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
                              $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
                 if (plan.SharedTimesWarning(Model.Settings.GroupBy) is { } shared) WriteWarning(shared);
+                if (plan.GapsWarning(Model.Settings) is { } broken) WriteWarning(broken);
                 if (Model.Settings.TimeProperty is { } timeProperty && slashDates.Warning(InputCulture, timeProperty) is { } order) WriteWarning(order);
                 // A group without a window is an error of that group; the others train (none at all: the model says so).
                 if (plan.Windows.Count > 0)
                 {
                     foreach (var group in plan.WindowsPerGroup.Where(g => g.Value == 0).Select(g => g.Key))
                     {
-                        var gap = Model.Settings.TimeGrid
-                            ? SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group, grid: true)
-                            : SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group);
+                        var gap = SlidingWindow.MaxGap(Model.Settings.MaxGap, plan.GroupIntervals, plan.UsualInterval, group, Model.Settings.TimeGrid, plan.LongSteps);
                         WriteError(EngineError(new AutoencoderException(ErrorIds.GroupNotWindowed,
                             $"Group '{group}' has no {Model.Settings.WindowSize} consecutive {unit} without a gap longer than {gap?.ToString() ?? "any"}, so it gives no training window; the other groups train. " +
                             (Model.Settings.TimeGrid ? "Give it more rows or a larger -MaxGap." : "Give it more rows, a larger -MaxGap, or New-Autoencoder -TimeGrid for an irregular series.")), group));

@@ -68,7 +68,7 @@ namespace AutoencoderPS.Commands
         [ValidateNotNullOrEmpty]
         public string? GroupBy { get; set; }
 
-        /// <summary>The longest gap between two rows of a group that keeps the window whole (default 2.5 usual intervals: one missing row keeps it whole).</summary>
+        /// <summary>The longest gap between two rows of a group that keeps the window whole (default 2.5 usual intervals: one missing row keeps it whole; an irregular series' long step where longer).</summary>
         [Parameter]
         public TimeSpan? MaxGap { get; set; }
 

@@ -377,7 +377,7 @@ namespace AutoencoderPS.Engine.Tests
         public void AVersion8FileLoadsWithoutTheRuleAndScoresAsBefore()
         {
             using var model = Trained();
-            Assert.Equal(10, ModelFile.FormatVersion);
+            Assert.Equal(11, ModelFile.FormatVersion);
             using var old = ModelFile.Load(Forged(model, "v8.aemodel", RemoveRates, version: 8));
             Assert.Null(old.CountBursts);
             Assert.NotNull(old.HeldValues);

@@ -145,7 +145,7 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             var (windows, groups, _) = Scored(Days * 24 + 36);
             Assert.Equal(model.ScoreWindows(windows, groups: groups).Select(s => s.Score), loaded.ScoreWindows(windows, groups: groups).Select(s => s.Score));
             Assert.Equal(model.Threshold, loaded.Threshold);
-            Assert.Equal(ModelFile.FormatVersion, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
+            Assert.Equal(ModelFile.GroupScaledFormatVersion, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
             // Recalibration on the training rows scales them per group as training did: the training errors again.
             var (rows, keys) = Fleet(0, Days * 24, 1);
             Assert.Equal(model.TrainingErrors, loaded.ScoresOfNormalRows(rows, keys).OrderBy(s => s).ToArray());

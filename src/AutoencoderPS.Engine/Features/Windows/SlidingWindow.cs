@@ -877,6 +877,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Median time step over all groups.</summary>
         public TimeSpan? UsualInterval { get; }
 
+        /// <summary>The long steps of the groups whose steps are irregular (none on a time grid).</summary>
+        public LongSteps LongSteps { get; internal set; } = LongSteps.None;
+
         /// <summary>
         /// A time grid's rows to a cell, per group where it is more than one (the median over the group's cells): a joined
         /// export of two hosts sampled at offsets brings two rows a step, and each is scored. Empty off a grid.
@@ -937,6 +940,26 @@ namespace AutoencoderPS.Engine.Features.Windows
             " with a column per metric (see 'Long exports' in about_AutoencoderPS), or group them by what tells the rows of one time apart.";
 
         /// <summary>
+        /// A warning when gaps, not the groups' starts, left more than a quarter of the rows out of every window (each gap
+        /// costs the window's length in rows that only warm up), else null: the model then learns from a small, odd part of
+        /// its rows, and scoring such rows will score few of them. Without windows at all, <see cref="NoWindowsMessage"/> says why.
+        /// </summary>
+        public string? GapsWarning(ModelSettings settings)
+        {
+            long startRows = (long)Groups * (settings.WindowSize - 1);
+            long lost = WarmingUpRows - Math.Min(startRows, WarmingUpRows);
+            if (Windows.Count == 0 || Gaps == 0 || lost * 4 <= Rows) return null;
+            string unit = settings.TimeGrid ? "time steps" : "rows";
+            return $"{Gaps:N0} gap(s) in the series broke their windows, so {lost:N0} of the {Rows:N0} training rows only warmed a window up " +
+                   $"and the model learned from {Windows.Count:N0} windows of {settings.WindowSize} {unit}; scoring rows like these scores as few. " +
+                   (settings.MaxGap is { } given
+                       ? $"Each gap is longer than -MaxGap {given}: a larger -MaxGap keeps windows whole across longer gaps."
+                       : "A gap breaks a window when it is longer than 2.5 usual intervals (the median step) and longer than the steps the series " +
+                         FormattableString.Invariant($"takes regularly ({LongSteps.Quantile:P1} of them, learned from at least {LongSteps.MinSteps} steps): give more rows, ") +
+                         "New-Autoencoder -MaxGap to keep windows whole across longer gaps" + (settings.TimeGrid ? "." : ", or -TimeGrid to fill short gaps."));
+        }
+
+        /// <summary>
         /// Why there is no window (<see cref="Windows"/> empty) to train on: the window, the rows, the gaps that broke
         /// their runs, the largest gap kept and the usual interval it comes from.
         /// </summary>
@@ -955,7 +978,9 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (settings.MaxGap is TimeSpan given) why = $"longer than -MaxGap {given}";
             else if (UsualInterval is not TimeSpan usual) why = "";
             else if (one && WindowsPerGroup.Keys.FirstOrDefault() is string group && SlidingWindow.Step(GroupIntervals, usual, group) is TimeSpan step)
-                why = FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
+                why = !settings.TimeGrid && LongSteps.For(group, GroupIntervals) is { } longStep
+                    ? FormattableString.Invariant($"longer than {longStep} (the longest of its usual steps: {LongSteps.Quantile:P1} of its steps are no longer)")
+                    : FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
             else why = FormattableString.Invariant($"longer than {factor:0.#} times a group's usual interval ({median}; of all groups {usual})");
             return series + $" has {(one ? "no " : "")}{n} consecutive {unit} without a gap: {Gaps:N0} gap(s) {why}".TrimEnd() + $" broke {(one ? "its" : "their")} runs, " +
                    $"so there is no window of {n} {unit} to {purpose}. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
@@ -1057,13 +1082,14 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// and every row with n-1 rows of its group before it, without a gap between them, ends one window.
         /// </summary>
         public static WindowPlan Plan(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
-            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null) =>
-            PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, null, 0);
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null, LongSteps? knownLongSteps = null) =>
+            PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, null, 0, knownLongSteps);
 
         // As Plan; with `filled` (a row's filled-in columns, of `columns`), a group's steps are those of its values
-        // (ValueSteps), not of its rows.
+        // (ValueSteps), not of its rows, and on that time grid no long step is learned (LongSteps).
         private static WindowPlan PlanSteps(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
-            IReadOnlyDictionary<string, TimeSpan>? knownIntervals, TimeSpan? knownUsualInterval, IReadOnlyDictionary<int, int[]>? filled, int columns)
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals, TimeSpan? knownUsualInterval, IReadOnlyDictionary<int, int[]>? filled, int columns,
+            LongSteps? knownLongSteps = null, bool grid = false)
         {
             var order = new List<string>();
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -1078,6 +1104,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                 list.Add(i);
             }
             var intervals = new Dictionary<string, TimeSpan>(knownIntervals ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
+            var longSteps = new Dictionary<string, TimeSpan>(grid ? new Dictionary<string, TimeSpan>() : knownLongSteps?.Groups ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
             var allSteps = new List<long>();
             int shared = 0, timed = 0;
             foreach (var group in order)
@@ -1101,10 +1128,18 @@ namespace AutoencoderPS.Engine.Features.Windows
                     {
                         intervals[group] = TimeSpan.FromTicks(Median(steps));
                         allSteps.AddRange(steps);
+                        // A group with too few steps to tell keeps what training learned of it (an incremental run).
+                        if (!grid && steps.Count >= LongSteps.MinSteps)
+                        {
+                            if (LongSteps.Of(steps, intervals[group]) is { } longStep) longSteps[group] = longStep;
+                            else longSteps.Remove(group);
+                        }
                     }
                 }
             }
             TimeSpan? usual = allSteps.Count > 0 ? TimeSpan.FromTicks(Median(allSteps)) : knownUsualInterval;
+            var learned = new LongSteps(longSteps, grid ? null
+                : allSteps.Count >= LongSteps.MinSteps && usual is { } all ? LongSteps.Of(allSteps, all) : knownLongSteps?.All);
 
             var windows = new List<int[]>();
             var groupOf = new List<string>();
@@ -1113,7 +1148,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             foreach (var group in order)
             {
                 var list = members[group];
-                var limit = MaxGap(maxGap, intervals, usual, group);
+                var limit = MaxGap(maxGap, intervals, usual, group, longSteps: learned);
                 int run = 0, before = windows.Count;
                 for (int k = 0; k < list.Count; k++)
                 {
@@ -1137,7 +1172,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             }
             return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps)
             {
-                WindowsPerGroup = perGroup, WindowGroups = groupOf, SharedTimes = shared, Rows = timed,
+                WindowsPerGroup = perGroup, WindowGroups = groupOf, SharedTimes = shared, Rows = timed, LongSteps = learned,
             };
         }
 
@@ -1167,13 +1202,17 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// The largest gap that keeps a group's window whole: the user's, else <see cref="ModelSettings.GapFactor"/> usual
-        /// intervals (<see cref="ModelSettings.GridGapFactor"/> on a time grid).
+        /// intervals (<see cref="ModelSettings.GridGapFactor"/> on a time grid), or the group's long step where its steps
+        /// are irregular (<paramref name="longSteps"/>; not on a time grid).
         /// </summary>
-        public static TimeSpan? MaxGap(TimeSpan? maxGap, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group, bool grid = false)
+        public static TimeSpan? MaxGap(TimeSpan? maxGap, IReadOnlyDictionary<string, TimeSpan> intervals, TimeSpan? usual, string group, bool grid = false,
+            LongSteps? longSteps = null)
         {
             if (maxGap != null) return maxGap;
             var interval = Step(intervals, usual, group);
-            return interval == null ? null : TimeSpan.FromTicks((long)(interval.Value.Ticks * (grid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor)));
+            if (interval == null) return null;
+            var byFactor = TimeSpan.FromTicks((long)(interval.Value.Ticks * (grid ? ModelSettings.GridGapFactor : ModelSettings.GapFactor)));
+            return !grid && longSteps?.For(group, intervals) is { } longStep && longStep > byFactor ? longStep : byFactor;
         }
 
         /// <summary>A group's step: its own usual interval, else the usual interval of all groups.</summary>
@@ -1196,7 +1235,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             ImputedCells? imputed = null, int columns = 0)
         {
             if (columns <= 0) columns = rows.Count > 0 ? rows[0].Length : 1;
-            var steps = PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, imputed is { Count: > 0 } ? imputed.ByRow() : null, columns);
+            var steps = PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, imputed is { Count: > 0 } ? imputed.ByRow() : null, columns, grid: true);
             int width = rows.Count > 0 ? rows[0].Length : 1;
             WindowAssembler Assembler() => new WindowAssembler(windowSize, width,
                 g => MaxGap(maxGap, steps.GroupIntervals, steps.UsualInterval, g, grid: true),

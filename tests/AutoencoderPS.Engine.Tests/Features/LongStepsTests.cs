@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using AutoencoderPS.Engine.Features;
+using AutoencoderPS.Engine.Features.Windows;
+using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Persistence;
+using AutoencoderPS.Engine.Scoring;
+using AutoencoderPS.Engine.Tests.Support;
+using Xunit;
+
+namespace AutoencoderPS.Engine.Tests
+{
+    /// <summary>
+    /// Irregular series (rows 5 to 45 minutes apart, as traffic sensors and event-driven exports write them): a gap up to
+    /// the steps the series takes regularly keeps its window whole, so their rows are scored; a regular series still
+    /// breaks its window at 2.5 usual intervals, and an outage breaks any.
+    /// </summary>
+    [Collection(TorchCollection.Name)]
+    public sealed class LongStepsTests : IDisposable
+    {
+        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+        private static readonly DateTime T0 = new DateTime(2026, 3, 2);
+        private static readonly int[] IrregularSteps = { 5, 5, 5, 5, 5, 10, 10, 15, 20, 30, 45 };
+        private readonly TempDirectory temp = new TempDirectory();
+
+        public LongStepsTests(TorchFixture fixture) => _ = fixture;
+
+        public void Dispose() => temp.Dispose();
+
+        // Minutes since T0 of `count` rows whose steps are drawn from `steps`.
+        private static List<int> Minutes(int count, int[] steps, int seed, int start = 0)
+        {
+            var random = new Random(seed);
+            var minutes = new List<int>();
+            int t = start;
+            for (int i = 0; i < count; i++) minutes.Add(t += steps[random.Next(steps.Length)]);
+            return minutes;
+        }
+
+        private static List<WindowKey> Keys(IEnumerable<int> minutes, string group = "") =>
+            minutes.Select(m => new WindowKey(group, T0.AddMinutes(m))).ToList();
+
+        private static List<long> Ticks(params (int Minutes, int Count)[] steps) =>
+            steps.SelectMany(s => Enumerable.Repeat(TimeSpan.FromMinutes(s.Minutes).Ticks, s.Count)).ToList();
+
+        [Fact]
+        public void ARegularSeriesHasNoLongStepAndAnIrregularOneTheStepsItTakesRegularly()
+        {
+            var five = TimeSpan.FromMinutes(5);
+            // A scrape every 5 minutes with one row in a hundred missing (a 10-minute step) and one 3-hour outage.
+            Assert.Null(LongSteps.Of(Ticks((5, 990), (10, 10), (180, 1)), five));
+            // Rows 5 to 45 minutes apart: the longest step 1 in 200 steps passes is its long step.
+            Assert.Equal(TimeSpan.FromMinutes(45), LongSteps.Of(Ticks((5, 500), (10, 200), (15, 100), (20, 100), (30, 50), (45, 50)), five));
+            // Too few steps to tell (the percentile would be the longest step, an outage as likely as the rhythm).
+            Assert.Null(LongSteps.Of(Ticks((5, 200), (45, 100)), five));
+        }
+
+        [Fact]
+        public void AnIrregularSeriesGivesAWindowForNearlyEveryRowAndARegularOneStillBreaksAtAGap()
+        {
+            const int n = 24;
+            var irregular = SlidingWindow.Plan(n, Keys(Minutes(2000, IrregularSteps, 1)), maxGap: null);
+            Assert.Equal(TimeSpan.FromMinutes(45), irregular.LongSteps.Groups[""]);
+            Assert.Equal(2000 - (n - 1), irregular.Windows.Count);
+            Assert.Equal(0, irregular.Gaps);
+
+            // Every 5 minutes, then a 3-hour outage: the outage still breaks the window (n - 1 rows warm up after it).
+            var minutes = Enumerable.Range(1, 1000).Select(i => 5 * i).Concat(Enumerable.Range(1, 1000).Select(i => 5 * 1000 + 180 + 5 * i)).ToList();
+            var regular = SlidingWindow.Plan(n, Keys(minutes), maxGap: null);
+            Assert.True(regular.LongSteps.IsEmpty);
+            Assert.Equal(1, regular.Gaps);
+            Assert.Equal(2000 - 2 * (n - 1), regular.Windows.Count);
+
+            // The same irregular rhythm with an outage of 3 hours: broken there only.
+            var first = Minutes(1000, IrregularSteps, 2);
+            var withOutage = first.Concat(Minutes(1000, IrregularSteps, 3, start: first[^1] + 180)).ToList();
+            var broken = SlidingWindow.Plan(n, Keys(withOutage), maxGap: null);
+            Assert.Equal(1, broken.Gaps);
+            Assert.Equal(2000 - 2 * (n - 1), broken.Windows.Count);
+            // -MaxGap still decides when given.
+            Assert.Equal(2000 - (n - 1), SlidingWindow.Plan(n, Keys(withOutage), maxGap: TimeSpan.FromHours(4)).Windows.Count);
+            Assert.True(SlidingWindow.Plan(n, Keys(withOutage), maxGap: TimeSpan.FromMinutes(12)).Gaps > 300);
+        }
+
+        [Fact]
+        public void EachGroupHasItsOwnLongStepAndAGroupTrainingDidNotSeeTakesThatOfAll()
+        {
+            var keys = Keys(Minutes(1000, IrregularSteps, 4), "sensor").Concat(Keys(Enumerable.Range(1, 1000).Select(i => 5 * i), "scrape")).ToList();
+            var plan = SlidingWindow.Plan(12, keys, maxGap: null);
+            Assert.Equal(new[] { "sensor" }, plan.LongSteps.Groups.Keys);
+            var usual = plan.UsualInterval;
+            Assert.Equal(TimeSpan.FromMinutes(45), SlidingWindow.MaxGap(null, plan.GroupIntervals, usual, "sensor", longSteps: plan.LongSteps));
+            Assert.Equal(TimeSpan.FromMinutes(12.5), SlidingWindow.MaxGap(null, plan.GroupIntervals, usual, "scrape", longSteps: plan.LongSteps));
+            // All steps together are irregular too (half of them the sensor's): a new group is given that long step.
+            Assert.NotNull(plan.LongSteps.All);
+            Assert.Equal(plan.LongSteps.All, SlidingWindow.MaxGap(null, plan.GroupIntervals, usual, "new", longSteps: plan.LongSteps));
+            // On a time grid the grid's own limit (it fills a gap with values of its own).
+            Assert.Equal(TimeSpan.FromMinutes(15), SlidingWindow.MaxGap(null, plan.GroupIntervals, usual, "scrape", grid: true, longSteps: plan.LongSteps));
+        }
+
+        [Fact]
+        public void AShortIncrementalRunKeepsTheLongStepTrainingLearned()
+        {
+            var trained = SlidingWindow.Plan(24, Keys(Minutes(2000, IrregularSteps, 5)), maxGap: null);
+            var later = Keys(Minutes(100, IrregularSteps, 6, start: 20 * 24 * 60));
+            var run = SlidingWindow.Plan(24, later, null, trained.GroupIntervals, trained.UsualInterval, trained.LongSteps);
+            Assert.Equal(trained.LongSteps.Groups[""], run.LongSteps.Groups[""]);
+            Assert.Equal(trained.LongSteps.All, run.LongSteps.All);
+            Assert.Equal(100 - 23, run.Windows.Count);
+            // Without what training learned, those 100 rows alone break at 2.5 usual intervals.
+            Assert.True(SlidingWindow.Plan(24, later, null, trained.GroupIntervals, trained.UsualInterval).Gaps > 0);
+        }
+
+        private static List<TestRecord> Rows(IEnumerable<int> minutes, int seed)
+        {
+            var random = new Random(seed);
+            return minutes.Select(m =>
+            {
+                var time = T0.AddMinutes(m);
+                double value = 50 + 15 * Math.Sin(2 * Math.PI * time.TimeOfDay.TotalHours / 24) + random.NextDouble() * 4;
+                return new TestRecord(("Time", time.ToString("s", Invariant)), ("cpu", value));
+            }).ToList();
+        }
+
+        [Fact]
+        public void AModelOfAnIrregularSeriesKeepsItsLongStepInTheFileAsVersion11AndScoresItsRows()
+        {
+            var settings = new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 3, windowSize: 12, timeProperty: "Time");
+            using var model = WindowedTraining.Train(settings, Rows(Minutes(1200, IrregularSteps, 7), 1), new[] { "cpu" },
+                new TrainingOptions { Epochs = 2, BatchSize = 64, LearningRate = 1e-2 });
+            Assert.Equal(TimeSpan.FromMinutes(45), model.MaxGapFor(""));
+            string path = temp.File("irregular.aemodel");
+            ModelFile.Save(model, path);
+            Assert.Equal(11, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
+            using var loaded = ModelFile.Load(path);
+            Assert.Equal(model.LongSteps.Groups, loaded.LongSteps.Groups);
+            Assert.Equal(model.LongSteps.All, loaded.LongSteps.All);
+
+            // 300 later rows in one call: all but the first window's warm-up are scored, by both alike.
+            var later = Rows(Minutes(300, IrregularSteps, 8, start: 30 * 24 * 60), 2);
+            var scored = Score(loaded, later);
+            Assert.Equal(300 - 11, scored.Count(s => s != null));
+            Assert.Equal(Score(model, later), scored);
+        }
+
+        private AutoencoderModel IrregularModel() => WindowedTraining.Train(
+            new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 3, windowSize: 12, timeProperty: "Time"),
+            Rows(Minutes(600, IrregularSteps, 9), 1), new[] { "cpu" }, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-2 });
+
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version)
+        {
+            string path = temp.File(name);
+            ModelFile.Save(model, path);
+            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            edit(metadata);
+            layout.MetadataJson = metadata;
+            layout.Version = version;
+            File.WriteAllBytes(path, layout.Pack());
+            return path;
+        }
+
+        [Fact]
+        public void AFileWhoseLongStepsAreNotPositiveIsRefusedAndAFileBeforeThemBreaksAtTheUsualGap()
+        {
+            using var model = IrregularModel();
+            Assert.False(model.LongSteps.IsEmpty);
+            var e = Assert.ThrowsAny<Exception>(() => ModelFile.Load(Forged(model, "forged.aemodel", m => m["LongSteps"]![""] = "-00:45:00", 11)));
+            Assert.Contains("long steps are not positive", e.Message);
+            // A version-10 file (written before long steps) has none, and breaks its windows at 2.5 usual intervals, as it did.
+            using var old = ModelFile.Load(Forged(model, "v10.aemodel", m => { m.Remove("LongSteps"); m.Remove("LongStepsAll"); }, 10));
+            Assert.True(old.LongSteps.IsEmpty);
+            Assert.Equal(model.GroupIntervals[""] * ModelSettings.GapFactor, old.MaxGapFor(""));
+        }
+
+        private static List<double?> Score(AutoencoderModel model, IReadOnlyList<TestRecord> records)
+        {
+            var sink = new RecordingSink<int>();
+            var pipeline = new ScoringPipeline<int>(model, new ScoringOptions { BatchSize = 32 }, sink);
+            foreach (var (record, i) in records.Select((r, i) => (r, i))) Assert.Null(pipeline.Add(record, i, Invariant, MissingValuePolicy.Impute));
+            pipeline.Flush();
+            return sink.Rows.OrderBy(r => r.Row).Select(r => r.Score?.Score).ToList();
+        }
+    }
+}
