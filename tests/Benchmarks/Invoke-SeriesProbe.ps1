@@ -57,6 +57,10 @@ param(
     # Minutes between rows. The families' incidents are counted in rows (a spike is one row, a burst 12), their daily
     # and weekly cycles in time; 1 gives a per-minute export of the same shapes.
     [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
+    # An irregular series: each row (but an incident's first) is left out with this probability, drawn from a random
+    # stream of its own (the values stay as they are), so rows come 5, 10, 15 or more minutes apart, as a traffic
+    # sensor or an event-driven export writes them (0.4: 60 % of steps one interval, 1 in 200 over 6).
+    [ValidateRange(0.0, 0.8)] [double] $DropShare = 0,
     # Test-Anomaly's verdict options for an ablation (for example @{ AlertCooldown = '4h' }); none: the defaults.
     [hashtable] $ScoringOption = @{},
     # New-Autoencoder's options for an ablation (for example @{ TimeFeatures = $true }); none: the defaults.
@@ -178,6 +182,11 @@ function New-ProbeSeries {
             $incidents.Add([pscustomobject]@{ Start = $second; End = $second + 12 + $window })
         }
     }
+    if ($DropShare -gt 0) {
+        $dropper = [System.Random]::new($RunSeed * 7919 + $familyCode)
+        $firsts = @($incidents | ForEach-Object Start)
+        for ($i = 1; $i -lt $total; $i++) { if ($dropper.NextDouble() -lt $DropShare -and $i -notin $firsts) { $keep[$i] = $false } }
+    }
     $rows = for ($i = 0; $i -lt $total; $i++) {
         if ($keep[$i]) {
             if ($related) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); requests = $values[$i]; cpu = $cpus[$i]; latency_ms = $latencies[$i] } }
@@ -185,7 +194,7 @@ function New-ProbeSeries {
             else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $blank[$i] ? $null : $values[$i] } }
         }
     }
-    [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset }
+    [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset; Total = $total }
 }
 
 $results = foreach ($name in $Family) {
@@ -214,6 +223,11 @@ $results = foreach ($name in $Family) {
         $incidentRows = 0
         foreach ($inc in $s.Incidents) { $incidentRows += @($index | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End }).Count }
         $normalRows = @($index | Where-Object { $_ -ge $s.Later }).Count - $incidentRows
+        if ($DropShare -gt 0) {
+            # Days of time, not of the rows left: the grid's positions after the baseline outside the incidents' windows.
+            $normalRows = $s.Total - $s.Later
+            foreach ($inc in $s.Incidents) { $normalRows -= [Math]::Min($inc.End, $s.Total) - $inc.Start }
+        }
         $falseAlerts = @($alerts | Where-Object { -not (& $inIncident $_) })
         $perIncident = foreach ($inc in $s.Incidents) {
             $hits = @($alerts | Where-Object { $_ -ge $inc.Start -and $_ -lt $inc.End })
@@ -238,7 +252,7 @@ if ($DetailPath) {
 }
 
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
-"Scored rows: $ScoreRows; baseline $BaselineDays days, scored $LaterDays days of 5-minute rows; seeds $($Seed -join ',')."
+"Scored rows: $ScoreRows; baseline $BaselineDays days, scored $LaterDays days of $stepMinutes-minute rows$(if ($DropShare -gt 0) { ", each left out with probability $DropShare" }); seeds $($Seed -join ',')."
 ''
 '| Family | Seeds | False alerts per day | Incidents caught | Alerts per caught incident | Delay (min, median) |'
 '|---|---:|---:|---:|---:|---:|'
