@@ -396,6 +396,26 @@ Describe 'Invoke-AutoencoderTraining' {
             @($quiet | Where-Object { "$_" -like '*single value*' }) | Should -HaveCount 0
         }
 
+        It 'warns when a row model reads one series (one measurement and its time), naming the window model to train instead' {
+            # A new user's NAB-like export (timestamp, value) with the tour's row model: 9 % of a later month's rows flagged,
+            # none of them an alert, without a word.
+            $t0 = [datetime]'2026-03-02'
+            $series = 0..299 | ForEach-Object { [pscustomobject]@{ 'sample time' = $t0.AddMinutes(5 * $_).ToString('s'); value = 50 + 10 * [math]::Sin($_ / 12) } }
+            $m = New-Autoencoder -Seed 1
+            $series | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+            $one = @($warned | Where-Object { "$_" -like 'The rows are one series*' })
+            $one | Should -HaveCount 1
+            "$one" | Should -BeLike "*one measurement ('value') and its time ('sample time')*New-Autoencoder -WindowSize 24 -TimeProperty 'sample time' judges*"
+            # Two measurements (a row model learns how they go together), a window model, or no time: no such warning.
+            $two = $series | ForEach-Object { [pscustomobject]@{ 'sample time' = $_.'sample time'; value = $_.value; other = 2 * $_.value + 1 } }
+            $windowed = New-Autoencoder -WindowSize 6 -TimeProperty 'sample time' -Seed 1
+            foreach ($case in @(@{ Model = (New-Autoencoder -Seed 1); Rows = $two }, @{ Model = $windowed; Rows = $series },
+                                @{ Model = (New-Autoencoder -Seed 1); Rows = ($series | Select-Object value) })) {
+                $case.Rows | Invoke-AutoencoderTraining -Model $case.Model -Epochs 1 -ThreadCount 1 -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+                @($quiet | Where-Object { "$_" -like 'The rows are one series*' }) | Should -HaveCount 0
+            }
+        }
+
         It 'empty input is a terminating EmptyTrainingInput error' {
             $m = New-Autoencoder -Seed 1
             { @() | Invoke-AutoencoderTraining -Model $m } | Should -Throw -ErrorId 'EmptyTrainingInput,*'

@@ -117,6 +117,24 @@ namespace AutoencoderPS.Engine.Features
             columns.Where(c => c.Role == ColumnRole.Timestamp).Select(c => c.Name).Concat(Ignored.Where(i => i.HoldsTimes).Select(i => i.Name)).ToArray();
 
         /// <summary>
+        /// A warning when a row model (<paramref name="windowed"/> false) reads one numeric measurement of rows that hold
+        /// their time (<see cref="TimeColumns"/>): a single series, which a row model judges value by value, by its level
+        /// alone, without an alert per incident; else null. With two or more features a row model learns how they go
+        /// together (the metric demo's rows), which is what it is for.
+        /// </summary>
+        public string? OneSeriesRowModelWarning(bool windowed)
+        {
+            if (windowed || columns.Length != 1 || columns[0].Role != ColumnRole.Numeric || TimeColumns.FirstOrDefault() is not { } time) return null;
+            string feature = columns[0].Name;
+            // As a PowerShell argument: bare when it is a plain name, else in single quotes.
+            string argument = time.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.') ? time : "'" + time.Replace("'", "''") + "'";
+            return $"The rows are one series: one measurement ('{feature}') and its time ('{time}'). A model of single rows judges each value " +
+                   "alone, by its level: a jump or a dip within the usual range is never an anomaly, and every anomalous row is one of its own, " +
+                   $"with no alert per incident. For a time series, New-Autoencoder -WindowSize 24 -TimeProperty {argument} judges each row " +
+                   "with the rows before it, against the series' own history, and raises one alert (IsAlert) per incident (Get-Help about_AutoencoderPS, 'Time series: sliding windows').";
+        }
+
+        /// <summary>
         /// The interval of the log windows (ConvertTo-LogWindow) the schema was inferred from, or null for other rows: their
         /// counts are per interval, so windows of another length are another measure (ColumnRoleRules.LogWindowInterval).
         /// </summary>

@@ -463,6 +463,8 @@ namespace AutoencoderPS.Commands
                     // One measurement per row: said with the pivot that reads it (a window model says it of its windows' times).
                     if (!Model.Settings.IsWindowed && LongExportShape.Describe(pending, roles, InputCulture) is { } longExport)
                         WriteWarning(longExport);
+                    else if (!Incremental && roles.OneSeriesRowModelWarning(Model.Settings.IsWindowed) is { } oneSeries)
+                        WriteWarning(oneSeries);
                     // Once per run: what was left out without being asked, and exclusions that name no column (a typo).
                     var noMeasurement = recognised.Where(r => !r.UnreadNumbers).ToArray();
                     if (noMeasurement.Length > 0)
