@@ -317,6 +317,18 @@ namespace AutoencoderPS.Engine.Features
             var byHost = !counterRates && groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
                 ? HostSeriesOf(records, ordered, columns, profiles, culture)
                 : null;
+            // The columns left out before their roles are chosen (-ExcludeFeature, a window's keys, those -Feature does not name)
+            // were not profiled above; the rows' times among them are still the rows' times (TimeColumns: a long export is told
+            // by them, also when the user left its time out of the features), read as the roles read times.
+            var leftOut = columns.Where(c => !string.IsNullOrWhiteSpace(c) && (excluded.Contains(c) || named != null && !named.Contains(c))).ToList();
+            var leftOutProfiles = ColumnProfile.Of(records, leftOut, culture, groupColumn, timeColumn, zone);
+            bool LeftOutHoldsTimes(string column)
+            {
+                int k = leftOut.IndexOf(column);
+                var role = k < 0 ? null : leftOutProfiles[k]?.SuggestRole();
+                return k >= 0 && leftOutProfiles[k] is { } p && (role == ColumnRole.Timestamp ||
+                    ColumnRoleRules.Recognise(column, role, p.Numbers, p.AgreesWithTime, columns)?.IsTime == true);
+            }
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -328,7 +340,7 @@ namespace AutoencoderPS.Engine.Features
                 }
                 if (excluded.Contains(column))
                 {
-                    if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user");
+                    if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user", LeftOutHoldsTimes(column));
                     continue;
                 }
                 bool wanted = named != null;
@@ -433,19 +445,8 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var column in columns.Where(c => !ordered.Contains(c)))
                     Ignore(column, "not among the named features");
             else
-            {
-                // The columns -Feature leaves out were not profiled above; the rows' times among them are still the rows'
-                // times (TimeColumns: a long export of -Feature value is told by them), read as the roles read times.
-                var rest = columns.Where(c => !named.Contains(c)).ToList();
-                var restProfiles = ColumnProfile.Of(records, rest.Select(c => string.IsNullOrWhiteSpace(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
-                for (int k = 0; k < rest.Count; k++)
-                {
-                    var role = restProfiles[k]?.SuggestRole();
-                    bool times = restProfiles[k] is { } p && (role == ColumnRole.Timestamp ||
-                        ColumnRoleRules.Recognise(rest[k], role, p.Numbers, p.AgreesWithTime, columns)?.IsTime == true);
-                    ignored.Add(new IgnoredColumn(rest[k], "not among the named features", holdsTimes: times));
-                }
-            }
+                foreach (var column in columns.Where(c => !named.Contains(c)))
+                    ignored.Add(new IgnoredColumn(column, "not among the named features", holdsTimes: LeftOutHoldsTimes(column)));
 
             // A copy of the time property under another name (the recipe before it gave its own calendar: 'clock'): a second
             // calendar of the same times, which made the ops probe's weekly series page 10 times in 4 weeks rather than 1.
