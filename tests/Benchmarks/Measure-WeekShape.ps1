@@ -30,7 +30,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $NabPath) { $NabPath = Join-Path $repoRoot '../shared/data/nab' }
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
