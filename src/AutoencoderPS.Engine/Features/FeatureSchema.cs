@@ -317,6 +317,22 @@ namespace AutoencoderPS.Engine.Features
             var byHost = !counterRates && groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
                 ? HostSeriesOf(records, ordered, columns, profiles, culture)
                 : null;
+            // What the role rules recognise in a column that holds numbers but no measurement (labels, ids, epoch times, row
+            // counters), in row order, else within each host of rows interleaved (`series`, of byHost).
+            RecognisedColumn? Recognised(string column, ColumnRole? role, ColumnProfile profile, IReadOnlyList<HostSeries>? series)
+            {
+                var found = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
+                foreach (var one in series ?? Array.Empty<HostSeries>())
+                {
+                    if (found != null) break;
+                    found = ColumnRoleRules.Recognise(column, role, one.Numbers, profile.AgreesWithTime, columns, one.Hosts);
+                }
+                return found;
+            }
+            // The one decision whether a column holds the rows' times (IgnoredColumn.HoldsTimes, TimeColumns): numbers the
+            // role rules recognise as epoch times, else, when they recognise nothing, values read as timestamps.
+            static bool HoldsTimes(ColumnRole? role, RecognisedColumn? recognised) => recognised?.IsTime ?? role == ColumnRole.Timestamp;
+
             // The columns left out before their roles are chosen (-ExcludeFeature, a window's keys, those -Feature does not name)
             // were not profiled above; the rows' times among them are still the rows' times (TimeColumns: a long export is told
             // by them, also when the user left its time out of the features), read as the roles read times.
@@ -325,9 +341,9 @@ namespace AutoencoderPS.Engine.Features
             bool LeftOutHoldsTimes(string column)
             {
                 int k = leftOut.IndexOf(column);
-                var role = k < 0 ? null : leftOutProfiles[k]?.SuggestRole();
-                return k >= 0 && leftOutProfiles[k] is { } p && (role == ColumnRole.Timestamp ||
-                    ColumnRoleRules.Recognise(column, role, p.Numbers, p.AgreesWithTime, columns)?.IsTime == true);
+                if (k < 0 || leftOutProfiles[k] is not { } profile) return false;
+                var role = profile.SuggestRole();
+                return HoldsTimes(role, Recognised(column, role, profile, null));
             }
             for (int k = 0; k < ordered.Count; k++)
             {
@@ -385,10 +401,8 @@ namespace AutoencoderPS.Engine.Features
                     continue;
                 }
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
-                var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
-                if (special == null && byHost != null)
-                    foreach (var series in byHost[k])
-                        if ((special = ColumnRoleRules.Recognise(column, role, series.Numbers, profile.AgreesWithTime, columns, series.Hosts)) != null) break;
+                var special = Recognised(column, role, profile, byHost?[k]);
+                bool times = HoldsTimes(role, special);
                 // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
                 // beyond the training rows from the first scored row on, whoever chose it.
                 if (special is { IsCounter: true } && counterRates)
@@ -399,13 +413,13 @@ namespace AutoencoderPS.Engine.Features
                 }
                 if (!wanted && special != null)
                 {
-                    if (special.IsTime && timeFeatures)
+                    if (times && timeFeatures)
                     {
                         role = ColumnRole.Timestamp;
                     }
                     else
                     {
-                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""), special.IsTime);
+                        Ignore(column, special.Reason + (times ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""), times);
                         recognisedColumns.Add(new IgnoredColumn(column, special.Reason));
                         continue;
                     }
@@ -434,7 +448,7 @@ namespace AutoencoderPS.Engine.Features
                         throw new AutoencoderException(ErrorIds.NamedFeatureUnreadNumbers,
                             $"Column '{column}', named with -Feature, holds {unreadNamed}. Read as they are, its values would be categories, not numbers.");
                     case ColumnRole.Timestamp when !wanted && !timeFeatures:
-                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week", times: true);
+                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week", times);
                         continue;
                 }
                 var finalRole = role ?? ColumnRole.Categorical;
