@@ -143,7 +143,7 @@ foreach ($name in 'steady', 'growth', 'newnormal', 'newshape', 'holiday', 'month
     foreach ($runSeed in $Seed) {
         $p = New-OperationsSeries $name $runSeed
         $time = [datetime[]]@(for ($i = 0; $i -lt $p.Later; $i++) { $start.AddMinutes($i * $StepMinutes) })
-        $features = , [pscustomobject]@{ Name = 'value'; Time = $time; Value = [double[]]$p.Values[0..($p.Later - 1)] }
+        $features = , [pscustomobject]@{ Name = 'value'; Time = $time; Value = [double[]]$p.Series[0][0..($p.Later - 1)] }
         $results.Add((Get-Gate $features | Add-Member -PassThru -NotePropertyMembers @{ Set = 'operations probe'; Name = $name; Seed = $runSeed }))
     }
 }
