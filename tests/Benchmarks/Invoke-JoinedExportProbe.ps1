@@ -11,12 +11,13 @@
     dotnet pwsh tests/Benchmarks/Invoke-JoinedExportProbe.ps1 -Seed 1,2,3,4,5,6,7
 #>
 param(
-    # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
+    # Strings split on commas (ProbeArguments.ps1): 'dotnet pwsh <script> -Seed 1,2,3' passes one string.
     [string[]] $Seed = @('1', '2', '3'),
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1')
 )
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
 Import-Module $ModulePath
 $start = [datetime]'2026-11-02'
 

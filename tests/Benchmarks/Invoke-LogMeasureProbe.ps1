@@ -35,8 +35,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
-$Scenario = @($Scenario -split ',' | Where-Object { $_ -ne '' })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
+$Scenario = @(Split-ListArgument $Scenario)
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))

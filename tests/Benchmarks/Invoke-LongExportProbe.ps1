@@ -27,13 +27,14 @@
     with -GroupBy, each host by its own training rows.
 #>
 param(
-    # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
+    # Strings split on commas (ProbeArguments.ps1): 'dotnet pwsh <script> -Seed 1,2,3' passes one string.
     [string[]] $Seed = @('1', '2', '3'),
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1'),
     # Passed to the window model's New-Autoencoder only when given: the product's default otherwise (per group).
     [switch] $ScalePerGroup
 )
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
 $ErrorActionPreference = 'Stop'
 $scaling = if ($PSBoundParameters.ContainsKey('ScalePerGroup')) { @{ ScalePerGroup = [bool]$ScalePerGroup } } else { @{} }
 Import-Module $ModulePath

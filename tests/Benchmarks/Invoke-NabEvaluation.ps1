@@ -59,8 +59,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
-if ($HiddenLayer) { $HiddenLayer = @($HiddenLayer -split ',' | Where-Object { $_ -ne '' }) }
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
+if ($HiddenLayer) { $HiddenLayer = @(Split-ListArgument $HiddenLayer) }
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 if (-not $DataPath) { $DataPath = Join-Path $repoRoot '../shared/data/nab' }

@@ -23,7 +23,7 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $DataPath = (Join-Path $PSScriptRoot '../../../shared/data/odds'),
-    # Strings split on commas: 'dotnet pwsh <script> -Seed 1,2,3' passes one string, which [int[]] read as 123.
+    # Strings split on commas (ProbeArguments.ps1): 'dotnet pwsh <script> -Seed 1,2,3' passes one string.
     [string[]] $Seed = @('0', '1', '2'),
     [string[]] $DataSet = @('breastw', 'ionosphere', 'mammography', 'pageblocks', 'pendigits', 'pima', 'smtp', 'wilt'),
     # @{ Name = 'defaults'; New = @{}; Train = @{} }, ...: the parameters of New-Autoencoder and Invoke-AutoencoderTraining.
@@ -36,7 +36,8 @@ param(
     [string] $WorkPath = (Join-Path ([System.IO.Path]::GetTempPath()) "odds-splits-$PID"),
     [switch] $NoWarmUp
 )
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
 $ErrorActionPreference = 'Stop'
 if (-not (Test-Path (Join-Path $DataPath 'breastw.csv'))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
 & $Python -c 'import sklearn' 2>$null

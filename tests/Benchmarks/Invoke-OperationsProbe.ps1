@@ -82,8 +82,9 @@ param(
 $ErrorActionPreference = 'Stop'
 $script:timeFeaturesGiven = $PSBoundParameters.ContainsKey('TimeFeatures')
 $script:scalePerGroupGiven = $PSBoundParameters.ContainsKey('ScalePerGroup')
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ } | ForEach-Object { [int]$_ })
-$Scenario = @($Scenario -split ',' | Where-Object { $_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
+$Scenario = @(Split-ListArgument $Scenario)
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))

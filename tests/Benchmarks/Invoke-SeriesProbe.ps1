@@ -70,8 +70,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
-$Family = @($Family -split ',' | Where-Object { $_ -ne '' })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
+$Family = @(Split-ListArgument $Family)
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))

@@ -30,7 +30,8 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$Seed = [int[]]@($Seed -split ',' | Where-Object { $_ -ne '' } | ForEach-Object { [int]$_ })
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+$Seed = @(ConvertTo-SeedList $Seed)
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $NabPath) { $NabPath = Join-Path $repoRoot '../shared/data/nab' }
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
@@ -142,7 +143,7 @@ foreach ($name in 'steady', 'growth', 'newnormal', 'newshape', 'holiday', 'month
     foreach ($runSeed in $Seed) {
         $p = New-OperationsSeries $name $runSeed
         $time = [datetime[]]@(for ($i = 0; $i -lt $p.Later; $i++) { $start.AddMinutes($i * $StepMinutes) })
-        $features = , [pscustomobject]@{ Name = 'value'; Time = $time; Value = [double[]]$p.Values[0..($p.Later - 1)] }
+        $features = , [pscustomobject]@{ Name = 'value'; Time = $time; Value = [double[]]$p.Series[0][0..($p.Later - 1)] }
         $results.Add((Get-Gate $features | Add-Member -PassThru -NotePropertyMembers @{ Set = 'operations probe'; Name = $name; Seed = $runSeed }))
     }
 }

@@ -132,6 +132,40 @@ Describe 'Invoke-AutoencoderTraining' {
             $m.Threshold | Should -Not -Be $before
         }
 
+        It 'Set-AutoencoderThreshold -Method Manual reads none of the rows piped or files named (a bad row is no error), says so once, and sets the threshold' {
+            # A threshold given by value needs no row: every row was read (featurized) all the same, and a bad one was an error.
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m
+            $rows = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
+            $bad = $rows[0].PSObject.Copy()
+            $bad.cpu = 'lots'
+            $failed = $null
+            $warned = $null
+            @($rows[0..49]) + $bad + @($rows[50..99]) |
+                Set-AutoencoderThreshold -Model $m -Method Manual -Value 0.5 -ErrorVariable failed -WarningVariable warned -WarningAction SilentlyContinue
+            @($failed) | Should -HaveCount 0
+            @($warned) | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike '*-Method Manual*rows*not read*'
+            $m.Threshold | Should -Be 0.5
+            "$($m.ThresholdRule)" | Should -Be 'set by hand to 0.5'
+            # Files named (even one that is not there) are not read either.
+            Set-AutoencoderThreshold -Model $m -Method Manual -Value 0.7 -Path (Join-Path $TestDrive 'no-such.csv') -ErrorVariable failed -WarningVariable warned -WarningAction SilentlyContinue
+            @($failed) | Should -HaveCount 0
+            "$($warned[0])" | Should -BeLike '*-Method Manual*files*not read*'
+            $m.Threshold | Should -Be 0.7
+            # Nothing given: nothing to say.
+            Set-AutoencoderThreshold -Model $m -Method Manual -Value 0.6 -WarningVariable warned
+            @($warned) | Should -HaveCount 0
+            $m.Threshold | Should -Be 0.6
+            # -Value missing: said before any row is read (each row was read first, a bad one an error of its own).
+            $thrown = $null
+            $failed = $null
+            try { @($bad) + $rows | Set-AutoencoderThreshold -Model $m -Method Manual -ErrorVariable failed -WarningAction SilentlyContinue } catch { $thrown = $_ }
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'ThresholdValueRequired,*'
+            @($failed | Where-Object { "$_" -like 'Row *' }) | Should -HaveCount 0
+            $m.Threshold | Should -Be 0.6
+        }
+
         It 'MeanStd with -ThresholdValue 2 sets threshold = mean + 2 std of the training errors' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 2 }

@@ -117,6 +117,21 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $pivoted.Features | Should -Contain 'cpu'
     }
 
+    It 'warns of a long export trained with its time column left out by -ExcludeFeature, with the same pivot' {
+        # The time column was told among the profiled columns only: -ExcludeFeature 'TimeGenerated [UTC]' left the export
+        # without a time, and the warning out.
+        $path = Join-Path $TestDrive 'perf-excluded.csv'
+        ConvertTo-AzurePerfCsv $sample | Set-Content -LiteralPath $path
+        $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -ExcludeFeature 'TimeGenerated [UTC]'
+        Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+
+        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
+        $told.Count | Should -Be 1
+        [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim() |
+            Should -Be "ConvertTo-LogWindow -TimeProperty 'TimeGenerated [UTC]' -Interval 00:05:00 -GroupBy Computer -MetricProperty CounterName -ValueProperty CounterValue"
+        ($model.Schema.Ignored | Where-Object Name -eq 'TimeGenerated [UTC]').Reason | Should -Be 'excluded by the user'
+    }
+
     It 'warns on a long export sorted by series, whose first 1,000 rows are one series, and stays silent on wide rows' {
         # A week at 5-minute steps is 2,016 records a series: sorted by instance, metric and time, the role sample is one series.
         $week = @(New-LongExportSample ([System.Random]::new(2)) $start 7)

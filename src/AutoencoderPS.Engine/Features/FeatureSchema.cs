@@ -335,6 +335,34 @@ namespace AutoencoderPS.Engine.Features
             var byHost = !counterRates && groupColumn == null && timeColumn == null && !records.Any(r => r is CounterPath.SameCounters)
                 ? HostSeriesOf(records, ordered, columns, profiles, culture)
                 : null;
+            // What the role rules recognise in a column that holds numbers but no measurement (labels, ids, epoch times, row
+            // counters), in row order, else within each host of rows interleaved (`series`, of byHost).
+            RecognisedColumn? Recognised(string column, ColumnRole? role, ColumnProfile profile, IReadOnlyList<HostSeries>? series)
+            {
+                var found = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
+                foreach (var one in series ?? Array.Empty<HostSeries>())
+                {
+                    if (found != null) break;
+                    found = ColumnRoleRules.Recognise(column, role, one.Numbers, profile.AgreesWithTime, columns, one.Hosts);
+                }
+                return found;
+            }
+            // The one decision whether a column holds the rows' times (IgnoredColumn.HoldsTimes, TimeColumns): numbers the
+            // role rules recognise as epoch times, else, when they recognise nothing, values read as timestamps.
+            static bool HoldsTimes(ColumnRole? role, RecognisedColumn? recognised) => recognised?.IsTime ?? role == ColumnRole.Timestamp;
+
+            // The columns left out before their roles are chosen (-ExcludeFeature, a window's keys, those -Feature does not name)
+            // were not profiled above; the rows' times among them are still the rows' times (TimeColumns: a long export is told
+            // by them, also when the user left its time out of the features), read as the roles read times.
+            var leftOut = columns.Where(c => !string.IsNullOrWhiteSpace(c) && (excluded.Contains(c) || named != null && !named.Contains(c))).ToList();
+            var leftOutProfiles = ColumnProfile.Of(records, leftOut, culture, groupColumn, timeColumn, zone);
+            bool LeftOutHoldsTimes(string column)
+            {
+                int k = leftOut.IndexOf(column);
+                if (k < 0 || leftOutProfiles[k] is not { } profile) return false;
+                var role = profile.SuggestRole();
+                return HoldsTimes(role, Recognised(column, role, profile, null));
+            }
             for (int k = 0; k < ordered.Count; k++)
             {
                 var column = ordered[k];
@@ -346,7 +374,7 @@ namespace AutoencoderPS.Engine.Features
                 }
                 if (excluded.Contains(column))
                 {
-                    if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user");
+                    if (named == null) Ignore(column, keyReasons.TryGetValue(column, out var why) ? why : "excluded by the user", LeftOutHoldsTimes(column));
                     continue;
                 }
                 bool wanted = named != null;
@@ -391,10 +419,8 @@ namespace AutoencoderPS.Engine.Features
                     continue;
                 }
                 // Columns of real exports that hold numbers but no measurement: labels, ids, epoch times, row counters.
-                var special = ColumnRoleRules.Recognise(column, role, profile.Numbers, profile.AgreesWithTime, columns);
-                if (special == null && byHost != null)
-                    foreach (var series in byHost[k])
-                        if ((special = ColumnRoleRules.Recognise(column, role, series.Numbers, profile.AgreesWithTime, columns, series.Hosts)) != null) break;
+                var special = Recognised(column, role, profile, byHost?[k]);
+                bool times = HoldsTimes(role, special);
                 // A cumulative counter of a sliding-window model is its rate, also when named with -Feature: its level is
                 // beyond the training rows from the first scored row on, whoever chose it.
                 if (special is { IsCounter: true } && counterRates)
@@ -405,13 +431,13 @@ namespace AutoencoderPS.Engine.Features
                 }
                 if (!wanted && special != null)
                 {
-                    if (special.IsTime && timeFeatures)
+                    if (times && timeFeatures)
                     {
                         role = ColumnRole.Timestamp;
                     }
                     else
                     {
-                        Ignore(column, special.Reason + (special.IsTime ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""), special.IsTime);
+                        Ignore(column, special.Reason + (times ? "; add -TimeFeatures to learn hour-of-day and day-of-week" : ""), times);
                         recognisedColumns.Add(new IgnoredColumn(column, special.Reason));
                         continue;
                     }
@@ -440,7 +466,7 @@ namespace AutoencoderPS.Engine.Features
                         throw new AutoencoderException(ErrorIds.NamedFeatureUnreadNumbers,
                             $"Column '{column}', named with -Feature, holds {unreadNamed}. Read as they are, its values would be categories, not numbers.");
                     case ColumnRole.Timestamp when !wanted && !timeFeatures:
-                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week", times: true);
+                        Ignore(column, "timestamp; add -TimeFeatures to learn hour-of-day and day-of-week", times);
                         continue;
                 }
                 var finalRole = role ?? ColumnRole.Categorical;
@@ -451,19 +477,8 @@ namespace AutoencoderPS.Engine.Features
                 foreach (var column in columns.Where(c => !ordered.Contains(c)))
                     Ignore(column, "not among the named features");
             else
-            {
-                // The columns -Feature leaves out were not profiled above; the rows' times among them are still the rows'
-                // times (TimeColumns: a long export of -Feature value is told by them), read as the roles read times.
-                var rest = columns.Where(c => !named.Contains(c)).ToList();
-                var restProfiles = ColumnProfile.Of(records, rest.Select(c => string.IsNullOrWhiteSpace(c) ? null : c).ToArray(), culture, groupColumn, timeColumn, zone);
-                for (int k = 0; k < rest.Count; k++)
-                {
-                    var role = restProfiles[k]?.SuggestRole();
-                    bool times = restProfiles[k] is { } p && (role == ColumnRole.Timestamp ||
-                        ColumnRoleRules.Recognise(rest[k], role, p.Numbers, p.AgreesWithTime, columns)?.IsTime == true);
-                    ignored.Add(new IgnoredColumn(rest[k], "not among the named features", holdsTimes: times));
-                }
-            }
+                foreach (var column in columns.Where(c => !named.Contains(c)))
+                    ignored.Add(new IgnoredColumn(column, "not among the named features", holdsTimes: LeftOutHoldsTimes(column)));
 
             // A copy of the time property under another name (the recipe before it gave its own calendar: 'clock'): a second
             // calendar of the same times, which made the ops probe's weekly series page 10 times in 4 weeks rather than 1.
@@ -565,7 +580,17 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed) =>
+            Featurize(record, culture, destination, policy, imputed, null);
+
+        /// <summary>
+        /// As above; <paramref name="windowClock"/>, when given, is the window's time (<see cref="WindowTime"/>) as the row's
+        /// window key read it (<see cref="Windows.SlidingWindow.ReadKey(IRecord, Modeling.ModelSettings, FeatureSchema, CultureInfo, out DateTime?)"/>):
+        /// its calendar is encoded from it rather than parsed again.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed,
+            DateTime? windowClock)
         {
             // CSV rows: look each feature's field up by index, found once per file header, not by name per row.
             int[]? fieldIndex = null;
@@ -577,6 +602,11 @@ namespace AutoencoderPS.Engine.Features
             for (int i = 0; i < Columns.Count; i++)
             {
                 var column = Columns[i];
+                if (i == windowTimeColumn && windowClock is { } clock)
+                {
+                    TimestampParser.Encode(clock, destination.Slice(firstSlot[i], column.Width));
+                    continue;
+                }
                 object? value;
                 if (fieldIndex != null)
                 {

@@ -35,6 +35,10 @@ namespace AutoencoderPS.Commands
         // A local time repeated when clocks go back keeps both readings until all rows are read (ResolveRepeatedTimes).
         private readonly SeriesRows seriesRows = new SeriesRows();
         private long rowNumber;
+        // The rule, made in BeginProcessing: a -Value it refuses is said before any row is read.
+        private ThresholdRule rule = null!;
+        // -Method Manual reads no input (the threshold is the -Value given); set once that has been said.
+        private bool unusedInputSaid;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -68,6 +72,18 @@ namespace AutoencoderPS.Commands
             // An empty pipe ($rows | ... with no rows in $rows) expected rows: EmptyThresholdInput, not the training errors.
             fromTrainingErrors = ParameterSetName == InputObjectSet && !MyInvocation.ExpectingInput &&
                 !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            if (Method == ThresholdMethod.Manual && Value == null)
+                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
+                    ErrorIds.ThresholdValueRequired, Method));
+            double value = Value ?? ThresholdRule.DefaultValue(Method);
+            try
+            {
+                rule = new ThresholdRule(Method, value);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-Value {value}: {ErrorCatalog.Sentence(e)}"));
+            }
         }
 
         protected override void ProcessRecord()
@@ -75,6 +91,17 @@ namespace AutoencoderPS.Commands
             if (fromTrainingErrors) return;
             // A piped file is read here, as a -LiteralPath of its own.
             if (NoFilePiped && InputObject == null) return;
+            if (Method == ThresholdMethod.Manual)
+            {
+                // The threshold is the -Value given: no row is read or scored, however long the pipe (a script that piped
+                // rows to it before goes on without an error); what was given is said once to be unused.
+                bool file = TakePipedFile();
+                if (unusedInputSaid || (!file && !ReadsFiles && InputObject == null)) return;
+                unusedInputSaid = true;
+                WriteWarning($"-Method Manual sets the threshold to the -Value given ({rule.Value:G6}), so the {(file || ReadsFiles ? "files" : "rows")} given " +
+                    "to this call are not read. To recalibrate on new normal rows, use another -Method (Percentile, MeanStd, Contamination, ...).");
+                return;
+            }
             if (!TakePipedFile() && !ReadsFiles)
             {
                 if (InputObject == null) return;
@@ -92,20 +119,6 @@ namespace AutoencoderPS.Commands
         {
             ReadNamedFilesAfterAnEmptyPipe();
             ThrowIfNoFilePiped("no threshold was set and the model is unchanged", Model);
-            if (Method == ThresholdMethod.Manual && Value == null)
-                ThrowTerminatingError(ErrorCatalog.Record(new ArgumentException("-Method Manual needs the threshold itself: give -Value."),
-                    ErrorIds.ThresholdValueRequired, Method));
-            double value = Value ?? ThresholdRule.DefaultValue(Method);
-            ThresholdRule rule;
-            try
-            {
-                rule = new ThresholdRule(Method, value);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-Value {value}: {ErrorCatalog.Sentence(e)}"));
-                return;
-            }
 
             // Every path that named no file, and every file that could not be read, was its own error above (as in
             // Test-Anomaly and Invoke-AutoencoderTraining): a second one for the same paths would say it twice.

@@ -66,6 +66,35 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(new[] { "time" }, roles.TimeColumns);
         }
 
+        [Theory]
+        [InlineData("iso")]
+        [InlineData("epoch")]
+        public void ATimeColumnLeftOutWithExcludeFeatureIsStillTheRowsTime(string written)
+        {
+            // New-Autoencoder -ExcludeFeature time on a long export: the user leaves the time out of the features, and it is
+            // still the rows' time (a timestamp, or epoch seconds), by which the recurring times are told.
+            var rows = Samples(100, TimeSpan.FromMinutes(5)).Select(s => (IRecord)new TestRecord(
+                ("time", written == "iso" ? s.Time.ToString("o", CultureInfo.InvariantCulture)
+                    : new DateTimeOffset(s.Time).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)), ("host", s.Host),
+                ("metric", Metrics[s.Metric]), ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var roles = FeatureSchema.Infer(rows, null, new[] { "time" }, CultureInfo.InvariantCulture, out _);
+
+            Assert.Equal(new[] { "time" }, roles.TimeColumns);
+            Assert.Contains("ConvertTo-LogWindow -TimeProperty time -Interval 00:05:00 -GroupBy host -MetricProperty metric -ValueProperty value",
+                LongExportShape.Describe(rows, roles, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void AColumnLeftOutWithExcludeFeatureThatHoldsNoTimesIsNoTime()
+        {
+            var rows = Samples(30, TimeSpan.FromMinutes(5)).Select(s => (IRecord)new TestRecord(
+                ("time", s.Time.ToString("o", CultureInfo.InvariantCulture)), ("host", s.Host), ("load", s.Value.ToString(CultureInfo.InvariantCulture)),
+                ("value", s.Value.ToString(CultureInfo.InvariantCulture)))).ToList();
+            var roles = FeatureSchema.Infer(rows, null, new[] { "host", "load" }, CultureInfo.InvariantCulture, out _);
+
+            Assert.Equal(new[] { "time" }, roles.TimeColumns);
+        }
+
         [Fact]
         public void TheTimeIsTheColumnTheRolesReadAsTimesNotAnIdThatReadsAsOne()
         {

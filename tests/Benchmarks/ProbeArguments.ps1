@@ -1,0 +1,16 @@
+# The list arguments of the benchmark scripts, read in one place. Dot-source it after a script's param block:
+#   . (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+#
+# 'dotnet pwsh <script> -Seed 1,2,3' runs the script as pwsh -File does, which passes each argument as text: -Seed
+# arrives as the one string '1,2,3' (and an [int[]] parameter would read it as 123). So each script declares its lists
+# as [string[]] and splits them here, which reads '1,2,3', '1', '2', '3' (from pwsh -Command) and 1, 2, 3 alike.
+
+# The items of a list argument, split on commas, without empty ones (one by one: take them with @()).
+function Split-ListArgument([string[]] $Value) {
+    $Value -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ -ne '' }
+}
+
+# The seeds of a -Seed argument, as numbers (one by one: take them with @()).
+function ConvertTo-SeedList([string[]] $Seed) {
+    Split-ListArgument $Seed | ForEach-Object { [int]$_ }
+}
