@@ -580,17 +580,7 @@ namespace AutoencoderPS.Engine.Features
         /// </summary>
         // Hot path, run per row: compiled optimized at once rather than tiered up after a slow start.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed) =>
-            Featurize(record, culture, destination, policy, imputed, null);
-
-        /// <summary>
-        /// As above; <paramref name="windowClock"/>, when given, is the window's time (<see cref="WindowTime"/>) as the row's
-        /// window key read it (<see cref="Windows.SlidingWindow.ReadKey(IRecord, Modeling.ModelSettings, FeatureSchema, CultureInfo, out DateTime?)"/>):
-        /// its calendar is encoded from it rather than parsed again.
-        /// </summary>
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed,
-            DateTime? windowClock)
+        public void Featurize(IRecord record, CultureInfo culture, Span<double> destination, MissingValuePolicy policy, ICollection<string>? imputed)
         {
             // CSV rows: look each feature's field up by index, found once per file header, not by name per row.
             int[]? fieldIndex = null;
@@ -602,11 +592,6 @@ namespace AutoencoderPS.Engine.Features
             for (int i = 0; i < Columns.Count; i++)
             {
                 var column = Columns[i];
-                if (i == windowTimeColumn && windowClock is { } clock)
-                {
-                    TimestampParser.Encode(clock, destination.Slice(firstSlot[i], column.Width));
-                    continue;
-                }
                 object? value;
                 if (fieldIndex != null)
                 {

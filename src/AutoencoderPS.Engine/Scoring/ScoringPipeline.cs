@@ -282,20 +282,11 @@ namespace AutoencoderPS.Engine.Scoring
         {
             var features = RentFeatures();
             imputedScratch.Clear();
-            WindowKey key = default;
+            WindowKey key;
             try
             {
-                // The key first: its time as written is a calendar model's calendar too, so the time is parsed once. A row's
-                // values are still reported before a problem of its key (a bad value, then a missing time), as before.
-                DateTime? clock = null;
-                FeatureValueException? keyError = null;
-                if (IsWindowed)
-                {
-                    try { key = SlidingWindow.ReadKey(record, model.Settings, Schema, culture, out clock); }
-                    catch (FeatureValueException e) { keyError = e; }
-                }
-                Schema.Featurize(record, culture, features, policy, imputedScratch, clock);
-                if (keyError != null) throw keyError;
+                Schema.Featurize(record, culture, features, policy, imputedScratch);
+                key = IsWindowed ? SlidingWindow.ReadKey(record, model.Settings, Schema, culture) : default;
             }
             catch (FeatureValueException e)
             {

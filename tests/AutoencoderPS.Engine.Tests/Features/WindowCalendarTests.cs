@@ -86,48 +86,6 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(ModelFile.FleetWideFormatVersion, ModelFileLayout.Parse(File.ReadAllBytes(path)).Version);
         }
 
-        [Theory]
-        [InlineData(null)]
-        [InlineData("Europe/Berlin")]
-        public void TheCalendarEncodedFromTheTimeTheKeyReadIsTheCalendarParsedFromTheValue(string? zone)
-        {
-            // Scoring parses a calendar model's time once, for its window key, and encodes the calendar from the time as
-            // written that it read (ScoringPipeline.Add): the same slots as parsing the value again, for every form of time.
-            var schema = new FeatureSchema(new[] { new FeatureColumn("cpu"), new FeatureColumn("Time", ColumnRole.Timestamp) }, windowTime: "Time");
-            var settings = new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 3, timeFeatures: true,
-                windowSize: 3, timeProperty: "Time", groupBy: "Host", timeZone: zone);
-            var times = new object[]
-            {
-                "2026-03-07 23:30:00", "2026-03-07T23:30:00+05:00", "2026-03-07T23:30:00Z", "2026-03-29 02:30:00", "2026-10-25 02:30:00",
-                "07/03/2026 23:30", "1772926200", "Sat Mar  7 23:30:00 2026",
-                new DateTime(2026, 3, 7, 23, 30, 0, DateTimeKind.Local), new DateTime(2026, 3, 7, 23, 30, 0, DateTimeKind.Utc),
-                new DateTime(2026, 3, 7, 23, 30, 0), new DateTimeOffset(2026, 3, 7, 23, 30, 0, TimeSpan.FromHours(-7)), 1772926200.5,
-            };
-            int checkedTimes = 0;
-            foreach (var culture in new[] { Invariant, CultureInfo.GetCultureInfo("de-DE") })
-                foreach (var time in times)
-                {
-                    var row = new TestRecord(("Time", time), ("Host", "a"), ("cpu", 50.0));
-                    var parsed = new double[schema.Width];
-                    schema.Featurize(row, culture, parsed, MissingValuePolicy.Impute, null);
-                    DateTime? written;
-                    try { SlidingWindow.ReadKey(row, settings, schema, culture, out written); }
-                    catch (FeatureValueException)
-                    {
-                        // A time the key refuses (a slash date in de-DE, a local time the zone skips) gives no clock: the row
-                        // is the key's error, and Featurize parses the value as it did.
-                        continue;
-                    }
-                    Assert.NotNull(written);
-                    var encoded = new double[schema.Width];
-                    schema.Featurize(row, culture, encoded, MissingValuePolicy.Impute, null, written);
-                    Assert.True(parsed.SequenceEqual(encoded), $"{time} ({culture.Name}): [{string.Join(", ", parsed)}] parsed, [{string.Join(", ", encoded)}] from the key");
-                    Assert.True(parsed.Skip(1).Any(v => v != 0), $"{time}: no calendar");
-                    checkedTimes++;
-                }
-            Assert.True(checkedTimes >= 20, $"{checkedTimes} times read");
-        }
-
         [Fact]
         public void AMissingOrUnreadableTimeIsTheWindowKeysErrorOnly()
         {

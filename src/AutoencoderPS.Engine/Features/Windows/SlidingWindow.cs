@@ -1010,18 +1010,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// else "". Throws <see cref="FeatureValueException"/> naming the column and value: <c>TimeValueMissing</c>,
         /// <c>TimeValueInvalid</c> or <c>GroupValueMissing</c>.
         /// </summary>
-        public static WindowKey ReadKey(IRecord record, ModelSettings settings, FeatureSchema schema, CultureInfo culture) =>
-            ReadKey(record, settings, schema, culture, out _);
-
-        /// <summary>
-        /// As above; <paramref name="written"/> is the row's time as written (<see cref="TimestampParser"/>'s clock time,
-        /// not the instant the key orders by), null without a time property: a calendar model's calendar feature is read
-        /// from it (<see cref="FeatureSchema.Featurize(IRecord, CultureInfo, Span{double}, MissingValuePolicy, ICollection{string}?, DateTime?)"/>),
-        /// so that the time is parsed once per row.
-        /// </summary>
-        public static WindowKey ReadKey(IRecord record, ModelSettings settings, FeatureSchema schema, CultureInfo culture, out DateTime? written)
+        public static WindowKey ReadKey(IRecord record, ModelSettings settings, FeatureSchema schema, CultureInfo culture)
         {
-            written = null;
             // A row whose fields don't fit its header would give the time or group of another column (as Featurize says).
             Csv.CsvRecord.ThrowIfMisshapen(record);
             string group = "";
@@ -1037,9 +1027,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                         ErrorIds.GroupValueMissing);
                 group = text;
             }
-            if (settings.TimeProperty == null) return new WindowKey(group, null, null);
-            var time = ReadTime(record, settings.TimeProperty, settings.Zone, culture, out var later, out var clock);
-            written = clock;
+            var time = ReadTime(record, settings, culture, out var later);
             return new WindowKey(group, time, later);
         }
 
@@ -1047,7 +1035,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// A row's time by the settings' <see cref="ModelSettings.TimeProperty"/> (null without one), looked up by
         /// <see cref="TimeColumn"/>: its instant (UTC) when the value states it, otherwise as written, or with the settings'
         /// zone as a local time of it (<see cref="SeriesTime"/>; of a repeated local time the earlier, the later in
-        /// <paramref name="later"/>). Throws as <see cref="ReadKey(IRecord, ModelSettings, FeatureSchema, CultureInfo)"/>.
+        /// <paramref name="later"/>). Throws as <see cref="ReadKey"/>.
         /// </summary>
         public static DateTime? ReadTime(IRecord record, ModelSettings settings, CultureInfo culture, out DateTime? later)
         {
@@ -1058,26 +1046,24 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>
         /// A row's time in column <paramref name="timeProperty"/>, with <paramref name="zone"/> (null: none) as a model with
         /// those settings reads it (<see cref="ReadTime(IRecord, ModelSettings, CultureInfo, out DateTime?)"/>); for a sample
-        /// read before the model has its settings' columns (FeatureSchema's profiles). Throws as <see cref="ReadKey(IRecord, ModelSettings, FeatureSchema, CultureInfo)"/>.
+        /// read before the model has its settings' columns (FeatureSchema's profiles). Throws as <see cref="ReadKey"/>.
         /// </summary>
-        public static DateTime ReadTime(IRecord record, string timeProperty, TimeZoneInfo? zone, CultureInfo culture, out DateTime? later) =>
-            ReadTime(record, timeProperty, zone, culture, out later, out _);
-
-        // As above; `written` is the time as written (the clock time TimestampParser reads, before any zone or offset).
-        private static DateTime ReadTime(IRecord record, string timeProperty, TimeZoneInfo? zone, CultureInfo culture, out DateTime? later, out DateTime written)
+        public static DateTime ReadTime(IRecord record, string timeProperty, TimeZoneInfo? zone, CultureInfo culture, out DateTime? later)
         {
             DateTime? time = null;
             later = null;
             TimeColumn.TryGetValue(record, timeProperty, out var value, out var other);
             zone ??= TimeColumn.ZoneOf(other);
-            bool read = TimestampParser.TryRead(value, culture, out written, out var stated);
-            if (read && zone != null)
-                time = SeriesTime.Instant(written, stated, zone, timeProperty, value, out later);
+            if (zone != null)
+            {
+                if (TimestampParser.TryRead(value, culture, out var written, out var stated))
+                    time = SeriesTime.Instant(written, stated, zone, timeProperty, value, out later);
+            }
             // Without a zone, a time that states its instant (an offset, a Z, an epoch number, a DateTime of this
             // machine's clock) is ordered by it: "01:30-07:00" then "01:10-08:00" is 20 minutes on, not 20 back.
             // A clock time alone is ordered as written.
-            else if (read)
-                time = stated ?? written;
+            else if (TimestampParser.TryRead(value, culture, out var t, out var stated))
+                time = stated ?? t;
             if (time == null && (value == null || value is string s && NumberParser.IsMissingMarker(s)))
                 throw new FeatureValueException(FeatureValueProblem.Empty, timeProperty, value,
                     $"column '{timeProperty}' (the time of the sliding window) is missing or empty, so the row has no place in its series.",
