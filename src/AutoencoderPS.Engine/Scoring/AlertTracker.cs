@@ -10,8 +10,11 @@ namespace AutoencoderPS.Engine.Scoring
     /// </summary>
     public sealed class AlertCooldown
     {
-        /// <summary>The default: 48 rows (4 hours of 5-minute rows).</summary>
+        /// <summary>The default when the rows' interval is not known: 48 rows (4 hours of 5-minute rows).</summary>
         public const int DefaultRows = 48;
+
+        /// <summary>The quiet time that makes the next anomaly a new incident by default: 4 hours (48 rows of 5 minutes).</summary>
+        public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(4);
 
         public AlertCooldown(int rows)
         {
@@ -32,6 +35,25 @@ namespace AutoencoderPS.Engine.Scoring
         public TimeSpan? Span { get; }
 
         public static AlertCooldown Default { get; } = new AlertCooldown(DefaultRows);
+
+        /// <summary>
+        /// The default cool-down of a sliding-window model whose rows come every <paramref name="interval"/> in windows of
+        /// <paramref name="windowSize"/> rows: <see cref="DefaultSpan"/> (4 hours) of its rows, and never fewer than a
+        /// window; without a known interval, <see cref="DefaultRows"/>. Counted in rows, as before, so a 5-minute series
+        /// keeps exactly its 48 (NAB and the series probe unchanged). "Stretches closer than 4 hours are one incident" is a
+        /// statement about time: as 48 rows it was 48 minutes of a per-minute export (an incident whose anomalies paused
+        /// for an hour paged twice) and two days of hourly rows (an incident within two days of any anomaly, a false one
+        /// included, never paged). The window: a row's error is its window's, so one unusual row is in the next
+        /// <paramref name="windowSize"/> windows and their anomalies are that one event (hourly rows in windows of 24: a
+        /// cool-down of 4 rows paged one spike two and three times in a day).
+        /// </summary>
+        public static AlertCooldown For(TimeSpan? interval, int windowSize)
+        {
+            int rows = interval is { } step && step > TimeSpan.Zero
+                ? (int)Math.Min(int.MaxValue, Math.Ceiling(DefaultSpan / step - 1e-9))
+                : DefaultRows;
+            return new AlertCooldown(Math.Max(rows, windowSize));
+        }
 
         public static AlertCooldown Parse(string text)
         {

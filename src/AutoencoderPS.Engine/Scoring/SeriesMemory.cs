@@ -139,8 +139,10 @@ namespace AutoencoderPS.Engine.Scoring
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
             // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
             var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
+            // Without a cool-down named, 4 hours of the series' rows and at least a window (AlertCooldown.For).
+            var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize);
             return new SeriesMemory(model.NewAssembler(),
-                new RowVerdicts(calibrates, modelWide.UnlikelyAt, options.AlertCooldown,
+                new RowVerdicts(calibrates, modelWide.UnlikelyAt, cooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
                         unlikelyAt: modelWide.UnlikelyAt, perGroup: PerGroupDefaults(model, options.ProbabilityThreshold, modelWide),
                         priorHigh: NormalTrainingHigh(model)) : null),
@@ -388,7 +390,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (old[5] != fresh[5])
                 reasons.Add($"its likelihood threshold was {old[5]} and is now {fresh[5]} (-ProbabilityThreshold, or the default for the model's interval)");
             if (old[6] != fresh[6])
-                reasons.Add($"it was kept with -AlertCooldown {old[6]}, this run has {fresh[6]}");
+                reasons.Add($"it was kept with an alert cool-down of {old[6]}, this run has {fresh[6]} (-AlertCooldown, or the default for the model's interval and window)");
             if (reasons.Count == 0) return Generic;
             string why = string.Join("; ", reasons);
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not
