@@ -38,20 +38,21 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// The default cool-down of a sliding-window model whose rows come every <paramref name="interval"/> in windows of
-        /// <paramref name="windowSize"/> rows: <see cref="DefaultSpan"/> (4 hours) of its rows, and never fewer than a
-        /// window; without a known interval, <see cref="DefaultRows"/>. Counted in rows, as before, so a 5-minute series
-        /// keeps exactly its 48 (NAB and the series probe unchanged). "Stretches closer than 4 hours are one incident" is a
-        /// statement about time: as 48 rows it was 48 minutes of a per-minute export (an incident whose anomalies paused
-        /// for an hour paged twice) and two days of hourly rows (an incident within two days of any anomaly, a false one
-        /// included, never paged). The window: a row's error is its window's, so one unusual row is in the next
-        /// <paramref name="windowSize"/> windows and their anomalies are that one event (hourly rows in windows of 24: a
-        /// cool-down of 4 rows paged one spike two and three times in a day).
+        /// <paramref name="windowSize"/> rows: <see cref="DefaultRows"/> (48), but at most <see cref="DefaultSpan"/> (4
+        /// hours) of its rows, and never fewer than a window. 5-minute rows and finer keep their 48 (NAB and the series
+        /// probe unchanged by construction). Coarser rows: counted as 48 rows, the cool-down was 12 hours of 15-minute
+        /// rows and two days of hourly ones, and any anomaly, a false alert included, hid every incident of the next two
+        /// days (the series probe at hourly rows: 0 of 3 of pair-two's first incidents, 1 of 3 drifts paged). The window:
+        /// a row's error is its window's, so one unusual row is in the next <paramref name="windowSize"/> windows and their
+        /// anomalies are that one event (hourly rows in windows of 24: 4 hours paged one spike two and three times).
+        /// Finer rows keep 48 rows, not 4 hours: at one row a minute, 4 hours paged a shift once instead of twice, but hid
+        /// an incident behind a false alert 1.5-4 hours before it (.docs/series-probe.md, "Other sampling intervals").
         /// </summary>
         public static AlertCooldown For(TimeSpan? interval, int windowSize)
         {
-            int rows = interval is { } step && step > TimeSpan.Zero
-                ? (int)Math.Min(int.MaxValue, Math.Ceiling(DefaultSpan / step - 1e-9))
-                : DefaultRows;
+            int rows = DefaultRows;
+            if (interval is { } step && step > TimeSpan.Zero)
+                rows = (int)Math.Min(rows, Math.Ceiling(DefaultSpan / step - 1e-9));
             return new AlertCooldown(Math.Max(rows, windowSize));
         }
 

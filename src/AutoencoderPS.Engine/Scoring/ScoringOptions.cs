@@ -19,7 +19,7 @@ namespace AutoencoderPS.Engine.Scoring
 
         /// <summary>
         /// Time-series models: the quiet time between two alerts of a group; null (the default) takes the model's,
-        /// <see cref="AlertCooldown.For"/> its usual interval and window (48 rows for 5-minute rows).
+        /// <see cref="AlertCooldown.For"/> its usual interval and window (48 rows for 5-minute rows and finer, 4 hours of coarser ones, at least a window).
         /// </summary>
         public AlertCooldown? AlertCooldown { get; init; }
 

@@ -139,7 +139,7 @@ namespace AutoencoderPS.Engine.Scoring
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
             // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
             var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
-            // Without a cool-down named, 4 hours of the series' rows and at least a window (AlertCooldown.For).
+            // Without a cool-down named, 48 rows, at most 4 hours of the series' rows and at least a window (AlertCooldown.For).
             var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, modelWide.UnlikelyAt, cooldown,

@@ -74,15 +74,15 @@ namespace AutoencoderPS.Engine.Tests
 
         [Theory]
         [InlineData(300.0, 24, 48)]     // 5-minute rows: 4 hours are 48 rows, as measured on NAB and the series probe
-        [InlineData(60.0, 24, 240)]     // a row a minute: 4 hours, not 48 minutes (one incident paged two and three times)
-        [InlineData(15.0, 24, 960)]     // 15-second samples
+        [InlineData(60.0, 24, 48)]      // a row a minute: 48 rows (4 hours hid incidents behind a false alert, .docs/series-probe.md)
+        [InlineData(15.0, 24, 48)]      // 15-second samples
         [InlineData(900.0, 8, 16)]      // 15-minute rows: 4 hours, not 12
         [InlineData(900.0, 24, 24)]     // ... but never less than a window: a spike is in the next 24 windows
         [InlineData(3600.0, 24, 24)]    // hourly rows: a day (the window), not two
         [InlineData(3600.0, 2, 4)]      // hourly rows, a short window: 4 hours
         [InlineData(0.0, 24, 48)]       // no usable interval: 48 rows
         [InlineData(0.0, 64, 64)]       // ... and never less than a window
-        public void AnIncidentsCooldownIsFourHoursOfRowsAndAtLeastAWindow(double intervalSeconds, int window, int expectedRows)
+        public void AnIncidentsCooldownIs48RowsAtMostFourHoursAndAtLeastAWindow(double intervalSeconds, int window, int expectedRows)
         {
             var cooldown = AlertCooldown.For(TimeSpan.FromSeconds(intervalSeconds), window);
             Assert.Equal(expectedRows, cooldown.Rows);
@@ -96,41 +96,42 @@ namespace AutoencoderPS.Engine.Tests
             using var perMinute = Trained(TimeSpan.FromMinutes(1));
             using var every5 = Trained(TimeSpan.FromMinutes(5));
             using var hourly = Trained(TimeSpan.FromHours(1));
-            Assert.Equal(240, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
+            Assert.Equal(48, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
             Assert.Equal(48, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
             Assert.Equal(4, SeriesMemory.For(hourly, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
             // A named cool-down is taken as it is, at any interval.
-            Assert.Equal(48, SeriesMemory.For(perMinute, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("48") }).Verdicts.Alerts.Cooldown.Rows);
+            Assert.Equal(48, SeriesMemory.For(hourly, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("48") }).Verdicts.Alerts.Cooldown.Rows);
             Assert.Equal(TimeSpan.FromHours(1), SeriesMemory.For(hourly, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("1h") }).Verdicts.Alerts.Cooldown.Span);
         }
 
         [Fact]
-        public void APerMinuteIncidentWhoseAnomaliesPauseForAnHourPagesOnce()
+        public void AnHourlyIncidentTheDayAfterAnotherPagesAndOneEventsWindowsPageOnce()
         {
-            // One incident at one row a minute: anomalous for 10 minutes, an hour of rows below the threshold, anomalous
-            // again. At 5-minute rows that pause is 12 rows, well inside the 48-row cool-down; counted as 48 rows a
-            // minute, the cool-down was 48 minutes and the same incident paged twice.
-            using var perMinute = Trained(TimeSpan.FromMinutes(1));
-            var alerts = SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Alerts;
-            var start = new DateTime(2026, 3, 9, 10, 0, 0);
-            int pages = 0;
-            for (int minute = 0; minute < 6 * 60; minute++)
-                if (alerts.Next("", start.AddMinutes(minute), isAnomaly: minute < 10 || (minute >= 70 && minute < 80))) pages++;
-            Assert.Equal(1, pages);
+            // Hourly rows in windows of 4: anomalies at 02:00 and 05:00 (one event: the windows that hold a row are the
+            // next 4), then an incident at 06:00 the next day. Counted as 48 rows, the cool-down was two days of hourly
+            // rows and the second incident never paged.
+            using var hourly = Trained(TimeSpan.FromHours(1));
+            var alerts = SeriesMemory.For(hourly, new ScoringOptions()).Verdicts.Alerts;
+            var start = new DateTime(2026, 3, 9);
+            var anomalous = new HashSet<int> { 2, 5, 30, 31 };
+            var pages = new List<int>();
+            for (int hour = 0; hour < 72; hour++)
+                if (alerts.Next("", start.AddHours(hour), anomalous.Contains(hour))) pages.Add(hour);
+            Assert.Equal(new[] { 2, 30 }, pages);
         }
 
         [Fact]
         public void AMemoryKeptWithTheEarlierCooldownIsRefusedForTheDefaultNotForAnOption()
         {
-            // A per-minute model's scheduled job upgraded to this version: its memory's cool-down was 48 rows, the default
-            // is now 4 hours of its rows. The warning says the default changed, not that the user named another value.
-            using var model = Trained(TimeSpan.FromMinutes(1));
+            // An hourly model's scheduled job upgraded to this version: its memory's cool-down was 48 rows, the default is
+            // now 4 of its rows. The warning says the default changed, not only that the user named another value.
+            using var model = Trained(TimeSpan.FromHours(1));
             var options = new ScoringOptions();
             var memory = SeriesMemory.For(model, options);
             var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, memory.Verdicts.Threshold, AlertCooldown.Default, memory.Verdicts.Likelihood), memory.Counters);
             Assert.Null(SeriesMemory.Load(old.Save(model), model, options, out var whyNot));
             Assert.Contains("48 rows", whyNot);
-            Assert.Contains("240 rows", whyNot);
+            Assert.Contains("4 rows", whyNot);
             Assert.Contains("the default for the model's interval", whyNot);
         }
 
