@@ -98,18 +98,31 @@ namespace AutoencoderPS.Engine.Scoring
 
         private sealed class GroupState
         {
+            public AlertCooldown Cooldown = AlertCooldown.Default;
             public long Row;
             public long LastAnomalyRow = long.MinValue;
             public DateTime? LastAnomalyTime;
             public bool HadAnomaly;
         }
 
-        public AlertTracker(AlertCooldown? cooldown = null)
+        /// <summary>
+        /// <paramref name="perGroup"/>: a group's own cool-down where it differs from <paramref name="cooldown"/> (a model
+        /// whose groups report at different intervals, SeriesMemory.For), else null.
+        /// </summary>
+        public AlertTracker(AlertCooldown? cooldown = null, Func<string, AlertCooldown?>? perGroup = null)
         {
             this.cooldown = cooldown ?? AlertCooldown.Default;
+            PerGroup = perGroup;
         }
 
+        /// <summary>The cool-down of a group without one of its own (<see cref="PerGroup"/>).</summary>
         public AlertCooldown Cooldown => cooldown;
+
+        /// <summary>Each group's own cool-down, or null for a group without one; null: every group has <see cref="Cooldown"/>.</summary>
+        public Func<string, AlertCooldown?>? PerGroup { get; }
+
+        /// <summary>The cool-down of <paramref name="group"/>.</summary>
+        public AlertCooldown CooldownOf(string group) => PerGroup?.Invoke(group) ?? cooldown;
 
         /// <summary>Alerts raised so far.</summary>
         public long Alerts { get; private set; }
@@ -149,7 +162,7 @@ namespace AutoencoderPS.Engine.Scoring
             for (int i = 0; i < count; i++)
             {
                 string group = reader.ReadString();
-                var g = new GroupState { Row = reader.ReadInt64(), LastAnomalyRow = reader.ReadInt64(), HadAnomaly = reader.ReadBoolean() };
+                var g = new GroupState { Cooldown = CooldownOf(group), Row = reader.ReadInt64(), LastAnomalyRow = reader.ReadInt64(), HadAnomaly = reader.ReadBoolean() };
                 if (reader.ReadBoolean()) g.LastAnomalyTime = new DateTime(reader.ReadInt64(), (DateTimeKind)reader.ReadInt32());
                 groups[group] = g;
             }
@@ -160,19 +173,19 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!groups.TryGetValue(group, out var g))
             {
-                g = new GroupState();
+                g = new GroupState { Cooldown = CooldownOf(group) };
                 groups[group] = g;
             }
             g.Row++;
             if (!isAnomaly) return false;
             bool alert;
             if (!g.HadAnomaly) alert = true;
-            else if (cooldown.Span != null && time != null && g.LastAnomalyTime != null)
-                alert = time.Value - g.LastAnomalyTime.Value > cooldown.Span.Value;
+            else if (g.Cooldown.Span != null && time != null && g.LastAnomalyTime != null)
+                alert = time.Value - g.LastAnomalyTime.Value > g.Cooldown.Span.Value;
             else
             {
                 // A time cool-down on a row without a time: a new stretch only (at least one quiet row before it).
-                long rows = cooldown.Rows ?? 1;
+                long rows = g.Cooldown.Rows ?? 1;
                 alert = g.Row - g.LastAnomalyRow > rows;
             }
             g.HadAnomaly = true;

@@ -306,6 +306,32 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AGroupedModelsAlertsCoolDownByEachGroupsOwnInterval()
+        {
+            // A fleet whose "fast" host reports every 5 minutes and "slow" host every hour (windows of 4): 48 rows are 4
+            // hours of fast's rows and two days of slow's, so slow's cool-down is 4 of its rows, as a model of slow alone.
+            using var model = Trained(TimeSpan.FromMinutes(5), ("slow", TimeSpan.FromHours(1), 100));
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            Assert.Equal(48, memory.Verdicts.Alerts.CooldownOf("fast").Rows);
+            Assert.Equal(4, memory.Verdicts.Alerts.CooldownOf("slow").Rows);
+            // A group training never saw: the model's interval.
+            Assert.Equal(memory.Verdicts.Alerts.CooldownOf("fast"), memory.Verdicts.Alerts.CooldownOf("new"));
+            // Slow's anomalies a day apart are two incidents.
+            var start = new DateTime(2026, 3, 9);
+            int pages = 0;
+            for (int hour = 0; hour <= 24; hour++)
+                if (memory.Verdicts.Alerts.Next("slow", start.AddHours(hour), isAnomaly: hour == 0 || hour == 24)) pages++;
+            Assert.Equal(2, pages);
+            // A named cool-down holds for every group.
+            var named = SeriesMemory.For(model, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("10") }).Verdicts.Alerts;
+            Assert.Equal(10, named.CooldownOf("slow").Rows);
+            // The groups' own cool-downs go on after a save and load; a memory without them (all groups at the model's) is refused.
+            Assert.NotNull(SeriesMemory.Load(memory.Save(model), model, new ScoringOptions(), out var whyNot));
+            var oneForAll = new SeriesMemory(memory.Windows, new RowVerdicts(true, memory.Verdicts.Threshold, memory.Verdicts.Alerts.Cooldown, memory.Verdicts.Likelihood), memory.Counters);
+            Assert.Null(SeriesMemory.Load(oneForAll.Save(model), model, new ScoringOptions(), out whyNot));
+        }
+
+        [Fact]
         public void EachGroupIsAnAnomalyByItsOwnThreshold()
         {
             // The same errors in two groups, one judged at 0.5 and one at 0.999999: the spike is an anomaly in the first only.
