@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    Weeks of operations as an operator lives them: synthetic 5-minute (or 1-minute) series generated here from a seed,
+    Weeks of operations as an operator lives them: synthetic 5-minute (or 1-, 15- or 60-minute) series generated here from a seed,
     a model trained on a baseline, then Invoke-AnomalyScoring run once per daily export for weeks, with the retraining
     the guide recommends, and the pages (IsAlert) counted per week and per incident.
 .DESCRIPTION
@@ -59,7 +59,8 @@ param(
         'newshape-recipe', 'holiday', 'monthend', 'incidents', 'retrain-incident', 'retrain-long'),
     [ValidateRange(7, 56)] [int] $BaselineDays = 14,
     [ValidateRange(14, 28)] [int] $ScoredDays = 28,
-    [ValidateSet(1, 5)] [int] $StepMinutes = 5,
+    # Minutes between rows; the signal, incidents and retraining are in time (15 and 60: a window of 24 is 6 hours, a day).
+    [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
     # Hosts of the fleet scenarios.
     [ValidateRange(2, 100)] [int] $Hosts = 10,
     # Every host of a fleet at the same scale (1: 50 % CPU at the weekdays' mean).

@@ -5,7 +5,7 @@
     trained on a baseline, then the later rows piped to Test-Anomaly), and prints a table of false alerts per day and
     of what each injected incident got.
 .DESCRIPTION
-    Every series is 5-minute rows: -BaselineDays of normal rows to train on, then -LaterDays to score. Families:
+    Every series is 5-minute rows (-StepMinutes: 1, 15 or 60): -BaselineDays of normal rows to train on, then -LaterDays to score. Families:
       daily       daily cycle + noise, no incident (expect silence)
       weekly      daily cycle, quieter weekends, no incident; the baseline holds one weekend (expect silence)
       shift       a level shift that persists (one alert near its start, then silence: it is the new normal)
@@ -23,9 +23,10 @@
       lowcount    0-3 events per step (Poisson, daily cycle), no incident (expect silence)
       lowcount-burst  the same with four times the rate for an hour
       pair        two features on one cycle (value, and other with its own noise), no incident (expect silence)
-      pair-two    the same with two incidents: value 40 higher for an hour, then 8-12 hours later (past the first
-                  one's window and the 4-hour cool-down) other 20 higher for an hour (10 of its deviations: a smaller
-                  error than the first); each should alert
+      pair-two    the same with two incidents: value 40 higher for 12 rows (an hour), then 8-12 hours later (past the
+                  first one's window and the 4-hour cool-down; at 15- and 60-minute rows, 12 rows and two windows after
+                  its start) other 20 higher for 12 rows (10 of its deviations: a smaller error than the first); each
+                  should alert
       pair-repeat the same, but the second incident is in value too (20 higher): a smaller repeat of the first
       relation    three metrics of one service tied to one another: requests (100 + 60 sin, noise sd 5), cpu (10 + 0.5
                   requests, sd 2) and latency_ms (80 + 0.1 requests, sd 3), no incident (expect silence)
@@ -111,7 +112,11 @@ function New-ProbeSeries {
     $paired = $Name -in 'pair', 'pair-two', 'pair-repeat'
     $others = [double[]]::new($total)
     # (Drawn only for them, so the other families' series stay as they were.)
-    $second = if ($paired) { $onset + 96 + $rng.Next(0, 49) } else { 0 }
+    # 8-12 hours after the first (96-144 rows of 5 minutes), and at least past the first's 12 rows, its window and a
+    # cool-down of a window (at hourly rows a window is a day): counted in time, so the two stay separate incidents at
+    # every step (in rows, they were 1.6-2.4 hours apart at one row a minute, and past the scored rows at hourly ones).
+    $rowsPerHour = 60 / $stepMinutes
+    $second = if ($paired) { $onset + [Math]::Max(8 * $rowsPerHour + $rng.Next(0, 4 * $rowsPerHour + 1), 12 + 2 * $window) } else { 0 }
     # The relation families' three metrics (the first is $values); their incident starts at night (drawn only for them).
     $related = $Name -in 'relation', 'relation-break'
     $cpus = [double[]]::new($total)
@@ -194,6 +199,9 @@ function New-ProbeSeries {
             elseif ($paired) { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $values[$i]; other = $others[$i] } }
             else { [pscustomobject]@{ Index = $i; timestamp = $start.AddMinutes($i * $stepMinutes); value = $blank[$i] ? $null : $values[$i] } }
         }
+    }
+    foreach ($inc in $incidents) {
+        if ($inc.End -gt $total) { throw "$Name seed ${RunSeed}: an incident's window ends after the scored rows ($($inc.End - $later) of $($total - $later)): give more -LaterDays." }
     }
     [pscustomobject]@{ Rows = @($rows); Later = $later; Incidents = $incidents.ToArray(); Onset = $onset; Total = $total }
 }

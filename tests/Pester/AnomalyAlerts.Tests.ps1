@@ -6,16 +6,17 @@ BeforeAll {
     function New-MetricSeries {
         <#
         .SYNOPSIS
-            One row every 5 minutes: a daily-ish cycle of 48 rows with seeded noise, plus -Shift from row -ShiftAt on
-            and -Spike added to rows -SpikeAt .. -SpikeAt + 2.
+            One row every 5 minutes (-StepMinutes): a daily-ish cycle of 48 rows with seeded noise, plus -Shift from row
+            -ShiftAt on and -Spike added to rows -SpikeAt .. -SpikeAt + 2.
         #>
-        param([int] $Count, [int] $Seed = 3, [int] $ShiftAt = [int]::MaxValue, [double] $Shift = 0, [int] $SpikeAt = -1, [double] $Spike = 0)
+        param([int] $Count, [int] $Seed = 3, [int] $ShiftAt = [int]::MaxValue, [double] $Shift = 0, [int] $SpikeAt = -1, [double] $Spike = 0,
+            [int] $StepMinutes = 5)
         $random = [System.Random]::new($Seed)
         for ($i = 0; $i -lt $Count; $i++) {
             $v = 40 + 10 * [math]::Sin(2 * [math]::PI * $i / 48) + 1.5 * $random.NextDouble()
             if ($i -ge $ShiftAt) { $v += $Shift }
             if ($SpikeAt -ge 0 -and $i -ge $SpikeAt -and $i -lt $SpikeAt + 3) { $v += $Spike }
-            [pscustomobject][ordered]@{ Time = $t0.AddMinutes(5 * $i); Cpu = $v }
+            [pscustomobject][ordered]@{ Time = $t0.AddMinutes($StepMinutes * $i); Cpu = $v }
         }
     }
 
@@ -142,6 +143,22 @@ Describe 'Calibrated scores and alerts of time-series models' {
             @($rows | Where-Object IsAlert) | Should -HaveCount 1
         }
         { New-MetricSeries -Count 10 | Test-Anomaly -Model $model -AlertCooldown 'soon' } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,AutoencoderPS.Commands.TestAnomalyCommand'
+    }
+
+    It 'counts the default cool-down as at most 4 hours of an hourly model''s rows, and at least its window' {
+        # 48 rows were 4 hours of 5-minute rows but two days of hourly ones: an incident a day and a half after another
+        # anomaly never paged (AlertCooldown.For). Windows of 12 hourly rows: the cool-down is the window, 12 rows.
+        $hourly = New-Autoencoder -HiddenLayer 16, 4 -WindowSize 12 -TimeProperty Time -Seed 7 -OutputActivation Linear
+        $null = New-MetricSeries -Count 400 -Seed 1 -StepMinutes 60 | Invoke-AutoencoderTraining -Model $hourly -Epochs 15 -Scaling Robust -ThreadCount 1
+        $series = @(New-MetricSeries -Count 480 -Seed 5 -StepMinutes 60 -SpikeAt 330 -Spike 40)
+        for ($i = 370; $i -lt 373; $i++) { $series[$i].Cpu += 80 }
+        # The premise: both stretches are anomalies, more than a window of quiet rows apart, fewer than 48.
+        @($series | Test-Anomaly -Model $hourly -AlertCooldown 48 | Where-Object IsAlert) | Should -HaveCount 1
+        $default = @($series | Test-Anomaly -Model $hourly)
+        @($default | Where-Object IsAlert) | Should -HaveCount 2
+        @($default[330..345] | Where-Object IsAlert) | Should -HaveCount 1
+        @($default[370..385] | Where-Object IsAlert) | Should -HaveCount 1
+        @($series | Test-Anomaly -Model $hourly -AlertCooldown 12h | Where-Object IsAlert) | Should -HaveCount 2
     }
 
     It 'writes AnomalyProbability and IsAlert to -OutputPath before AnomalyStatus' {

@@ -10,8 +10,11 @@ namespace AutoencoderPS.Engine.Scoring
     /// </summary>
     public sealed class AlertCooldown
     {
-        /// <summary>The default: 48 rows (4 hours of 5-minute rows).</summary>
+        /// <summary>The default when the rows' interval is not known: 48 rows (4 hours of 5-minute rows).</summary>
         public const int DefaultRows = 48;
+
+        /// <summary>The quiet time that makes the next anomaly a new incident by default: 4 hours (48 rows of 5 minutes).</summary>
+        public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(4);
 
         public AlertCooldown(int rows)
         {
@@ -32,6 +35,26 @@ namespace AutoencoderPS.Engine.Scoring
         public TimeSpan? Span { get; }
 
         public static AlertCooldown Default { get; } = new AlertCooldown(DefaultRows);
+
+        /// <summary>
+        /// The default cool-down of a sliding-window model whose rows come every <paramref name="interval"/> in windows of
+        /// <paramref name="windowSize"/> rows: <see cref="DefaultRows"/> (48), but at most <see cref="DefaultSpan"/> (4
+        /// hours) of its rows, and never fewer than a window. 5-minute rows and finer keep their 48 (NAB and the series
+        /// probe unchanged by construction). Coarser rows: counted as 48 rows, the cool-down was 12 hours of 15-minute
+        /// rows and two days of hourly ones, and any anomaly, a false alert included, hid every incident of the next two
+        /// days (the series probe at hourly rows: 0 of 3 of pair-two's first incidents, 1 of 3 drifts paged). The window:
+        /// a row's error is its window's, so one unusual row is in the next <paramref name="windowSize"/> windows and their
+        /// anomalies are that one event (hourly rows in windows of 24: 4 hours paged one spike two and three times).
+        /// Finer rows keep 48 rows, not 4 hours: at one row a minute, 4 hours paged a shift once instead of twice, but hid
+        /// an incident behind a false alert 1.5-4 hours before it (.docs/series-probe.md, "Other sampling intervals").
+        /// </summary>
+        public static AlertCooldown For(TimeSpan? interval, int windowSize)
+        {
+            int rows = DefaultRows;
+            if (interval is { } step && step > TimeSpan.Zero)
+                rows = (int)Math.Min(rows, Math.Ceiling(DefaultSpan / step - 1e-9));
+            return new AlertCooldown(Math.Max(rows, windowSize));
+        }
 
         public static AlertCooldown Parse(string text)
         {
@@ -75,18 +98,31 @@ namespace AutoencoderPS.Engine.Scoring
 
         private sealed class GroupState
         {
+            public AlertCooldown Cooldown = AlertCooldown.Default;
             public long Row;
             public long LastAnomalyRow = long.MinValue;
             public DateTime? LastAnomalyTime;
             public bool HadAnomaly;
         }
 
-        public AlertTracker(AlertCooldown? cooldown = null)
+        /// <summary>
+        /// <paramref name="perGroup"/>: a group's own cool-down where it differs from <paramref name="cooldown"/> (a model
+        /// whose groups report at different intervals, SeriesMemory.For), else null.
+        /// </summary>
+        public AlertTracker(AlertCooldown? cooldown = null, Func<string, AlertCooldown?>? perGroup = null)
         {
             this.cooldown = cooldown ?? AlertCooldown.Default;
+            PerGroup = perGroup;
         }
 
+        /// <summary>The cool-down of a group without one of its own (<see cref="PerGroup"/>).</summary>
         public AlertCooldown Cooldown => cooldown;
+
+        /// <summary>Each group's own cool-down, or null for a group without one; null: every group has <see cref="Cooldown"/>.</summary>
+        public Func<string, AlertCooldown?>? PerGroup { get; }
+
+        /// <summary>The cool-down of <paramref name="group"/>.</summary>
+        public AlertCooldown CooldownOf(string group) => PerGroup?.Invoke(group) ?? cooldown;
 
         /// <summary>Alerts raised so far.</summary>
         public long Alerts { get; private set; }
@@ -126,7 +162,7 @@ namespace AutoencoderPS.Engine.Scoring
             for (int i = 0; i < count; i++)
             {
                 string group = reader.ReadString();
-                var g = new GroupState { Row = reader.ReadInt64(), LastAnomalyRow = reader.ReadInt64(), HadAnomaly = reader.ReadBoolean() };
+                var g = new GroupState { Cooldown = CooldownOf(group), Row = reader.ReadInt64(), LastAnomalyRow = reader.ReadInt64(), HadAnomaly = reader.ReadBoolean() };
                 if (reader.ReadBoolean()) g.LastAnomalyTime = new DateTime(reader.ReadInt64(), (DateTimeKind)reader.ReadInt32());
                 groups[group] = g;
             }
@@ -137,19 +173,19 @@ namespace AutoencoderPS.Engine.Scoring
         {
             if (!groups.TryGetValue(group, out var g))
             {
-                g = new GroupState();
+                g = new GroupState { Cooldown = CooldownOf(group) };
                 groups[group] = g;
             }
             g.Row++;
             if (!isAnomaly) return false;
             bool alert;
             if (!g.HadAnomaly) alert = true;
-            else if (cooldown.Span != null && time != null && g.LastAnomalyTime != null)
-                alert = time.Value - g.LastAnomalyTime.Value > cooldown.Span.Value;
+            else if (g.Cooldown.Span != null && time != null && g.LastAnomalyTime != null)
+                alert = time.Value - g.LastAnomalyTime.Value > g.Cooldown.Span.Value;
             else
             {
                 // A time cool-down on a row without a time: a new stretch only (at least one quiet row before it).
-                long rows = cooldown.Rows ?? 1;
+                long rows = g.Cooldown.Rows ?? 1;
                 alert = g.Row - g.LastAnomalyRow > rows;
             }
             g.HadAnomaly = true;

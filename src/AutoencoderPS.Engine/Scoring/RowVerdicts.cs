@@ -13,12 +13,12 @@ namespace AutoencoderPS.Engine.Scoring
     public sealed class RowVerdicts
     {
         public RowVerdicts(bool calibrate, double threshold = AnomalyLikelihood.DefaultThreshold, AlertCooldown? cooldown = null,
-            AnomalyLikelihood? likelihood = null)
+            AnomalyLikelihood? likelihood = null, Func<string, AlertCooldown?>? perGroupCooldown = null)
         {
             if (!(threshold > 0 && threshold < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), "A likelihood threshold is between 0 and 1.");
             Likelihood = calibrate ? likelihood ?? new AnomalyLikelihood(unlikelyAt: threshold) : null;
             Threshold = threshold;
-            Alerts = new AlertTracker(cooldown);
+            Alerts = new AlertTracker(cooldown, perGroupCooldown);
         }
 
         /// <summary>The choice of <see cref="ScoreCalibration.Auto"/>: a likelihood for sliding-window models.</summary>

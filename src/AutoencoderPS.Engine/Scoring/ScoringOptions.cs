@@ -17,15 +17,17 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public double? ProbabilityThreshold { get; init; }
 
-        /// <summary>Time-series models: the quiet time between two alerts of a group.</summary>
-        public AlertCooldown AlertCooldown { get; init; } = AlertCooldown.Default;
+        /// <summary>
+        /// Time-series models: the quiet time between two alerts of a group; null (the default) takes the model's,
+        /// <see cref="AlertCooldown.For"/> its usual interval and window (48 rows for 5-minute rows and finer, 4 hours of coarser ones, at least a window).
+        /// </summary>
+        public AlertCooldown? AlertCooldown { get; init; }
 
         internal void Validate()
         {
             if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), "BatchSize must be at least 1.");
             if (ProbabilityThreshold is { } threshold && !(threshold > 0 && threshold < 1))
                 throw new ArgumentOutOfRangeException(nameof(ProbabilityThreshold), "A likelihood threshold is between 0 and 1.");
-            if (AlertCooldown == null) throw new ArgumentNullException(nameof(AlertCooldown));
         }
     }
 }

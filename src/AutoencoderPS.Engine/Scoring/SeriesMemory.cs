@@ -139,11 +139,14 @@ namespace AutoencoderPS.Engine.Scoring
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
             // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
             var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
+            // Without a cool-down named, 48 rows, at most 4 hours of the series' rows and at least a window (AlertCooldown.For).
+            var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize);
             return new SeriesMemory(model.NewAssembler(),
-                new RowVerdicts(calibrates, modelWide.UnlikelyAt, options.AlertCooldown,
+                new RowVerdicts(calibrates, modelWide.UnlikelyAt, cooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
                         unlikelyAt: modelWide.UnlikelyAt, perGroup: PerGroupDefaults(model, options.ProbabilityThreshold, modelWide),
-                        priorHigh: NormalTrainingHigh(model)) : null),
+                        priorHigh: NormalTrainingHigh(model)) : null,
+                    options.AlertCooldown == null ? PerGroupCooldowns(model, cooldown) : null),
                 CounterRates.For(model.Schema!));
         }
 
@@ -188,6 +191,21 @@ namespace AutoencoderPS.Engine.Scoring
             var own = model.GroupIntervals.ToDictionary(g => g.Key, g => VerdictDefaults(model.RowIntervalFor(g.Key), namedThreshold), StringComparer.Ordinal);
             if (own.Values.All(s => s == modelWide)) return null;
             return group => own.TryGetValue(group, out var settings) ? settings : modelWide;
+        }
+
+        /// <summary>
+        /// Each group's own default cool-down (AlertCooldown.For the interval training learned for it), when some group's
+        /// differs from the model-wide one: a fleet of 5-minute and hourly hosts counts 4 hours of each host's rows. Null
+        /// when all groups are alike, so such a model's memory reads as before.
+        /// </summary>
+        private static Func<string, AlertCooldown?>? PerGroupCooldowns(AutoencoderModel model, AlertCooldown modelWide)
+        {
+            var own = model.GroupIntervals.Keys
+                .Select(g => (Group: g, Cooldown: AlertCooldown.For(model.RowIntervalFor(g), model.WindowSize)))
+                .Where(g => g.Cooldown.Rows != modelWide.Rows)
+                .ToDictionary(g => g.Group, g => g.Cooldown, StringComparer.Ordinal);
+            if (own.Count == 0) return null;
+            return group => own.TryGetValue(group, out var cooldown) ? cooldown : null;
         }
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
@@ -248,7 +266,7 @@ namespace AutoencoderPS.Engine.Scoring
                     return null;
                 }
                 var likelihood = reader.ReadBoolean() ? AnomalyLikelihood.Load(reader, fresh.Verdicts.Likelihood ?? new AnomalyLikelihood(), withKinds: version >= 3) : null;
-                var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood);
+                var verdicts = new RowVerdicts(likelihood != null, fresh.Verdicts.Threshold, fresh.Verdicts.Alerts.Cooldown, likelihood, fresh.Verdicts.Alerts.PerGroup);
                 verdicts.Alerts.Load(reader);
                 if (reader.BaseStream.Position != reader.BaseStream.Length) throw new InvalidDataException("Bytes follow the series memory.");
                 whyNot = null;
@@ -326,7 +344,7 @@ namespace AutoencoderPS.Engine.Scoring
                 model.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 likelihood == null ? "raw" : $"likelihood {likelihood.HistoryRows} {likelihood.ShortRows} {likelihood.LearningRows} {likelihood.RecentRows}" + PerGroupField(model, likelihood),
                 verdicts.Threshold.ToString("R", CultureInfo.InvariantCulture),
-                verdicts.Alerts.Cooldown.ToString(),
+                verdicts.Alerts.Cooldown.ToString() + PerGroupCooldownField(model, verdicts.Alerts),
             };
         }
 
@@ -335,6 +353,12 @@ namespace AutoencoderPS.Engine.Scoring
         private static string PerGroupField(AutoencoderModel model, AnomalyLikelihood likelihood) =>
             likelihood.PerGroup == null ? "" : " groups " + string.Join(",", model.GroupIntervals.Keys.OrderBy(k => k, StringComparer.Ordinal)
                 .Select(k => { var s = likelihood.SettingsOf(k); return FormattableString.Invariant($"{k}:{s.LearningRows}:{s.RecentRows}:{s.UnlikelyAt:R}"); }));
+
+        // Groups with a cool-down of their own (AlertTracker.PerGroup): each one's; nothing when all groups share the
+        // model's (so such a memory's identity is as before).
+        private static string PerGroupCooldownField(AutoencoderModel model, AlertTracker alerts) =>
+            alerts.PerGroup == null ? "" : " groups " + string.Join(",", model.GroupIntervals.Keys.OrderBy(k => k, StringComparer.Ordinal)
+                .Where(k => alerts.PerGroup(k) != null).Select(k => k + ":" + alerts.CooldownOf(k).ToArgument()));
 
         // The new-high horizon of rows `step` apart in words: 25 hours of them, or the bound that holds them.
         private static string HorizonText(TimeSpan step)
@@ -388,7 +412,7 @@ namespace AutoencoderPS.Engine.Scoring
             if (old[5] != fresh[5])
                 reasons.Add($"its likelihood threshold was {old[5]} and is now {fresh[5]} (-ProbabilityThreshold, or the default for the model's interval)");
             if (old[6] != fresh[6])
-                reasons.Add($"it was kept with -AlertCooldown {old[6]}, this run has {fresh[6]}");
+                reasons.Add($"it was kept with an alert cool-down of {old[6]}, this run has {fresh[6]} (-AlertCooldown, or the default for the model's interval and window)");
             if (reasons.Count == 0) return Generic;
             string why = string.Join("; ", reasons);
             // The same model, and a horizon no option sets: the memory was written by a version whose defaults did not

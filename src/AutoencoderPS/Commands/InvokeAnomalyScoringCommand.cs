@@ -150,7 +150,7 @@ namespace AutoencoderPS.Commands
                     ExplainAll = ExplainAll,
                     Calibration = Calibration,
                     ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
-                    AlertCooldown = AlertCooldown,
+                    AlertCooldown = NamedAlertCooldown(AlertCooldown),
                 };
                 var refused = RefusedVerdictOptions(loaded, Calibration, AlertCooldown);
                 if (refused != null) Fail(refused, AnomalyScoringExitCode.Failed);

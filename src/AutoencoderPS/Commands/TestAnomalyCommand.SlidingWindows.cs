@@ -34,7 +34,8 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Time-series models: how long a group must stay without an anomaly before its next anomaly raises a new alert
-        /// (IsAlert): a number of rows (48) or a time span on the model's time property (01:00:00, 30m, 4h, 2d).
+        /// (IsAlert): a number of rows (48) or a time span on the model's time property (01:00:00, 30m, 4h, 2d). Not named:
+        /// 48 rows, at most 4 hours of the model's rows, at least a window (Engine.Scoring.AlertCooldown.For).
         /// </summary>
         [Parameter]
         [ValidateNotNull]

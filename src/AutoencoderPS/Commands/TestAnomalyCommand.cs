@@ -426,7 +426,7 @@ namespace AutoencoderPS.Commands
             BatchSize = BatchSize,
             Calibration = Calibration,
             ProbabilityThreshold = NamedProbabilityThreshold(ProbabilityThreshold),
-            AlertCooldown = AlertCooldown,
+            AlertCooldown = NamedAlertCooldown(AlertCooldown),
         };
 
         private long Scored => pipeline.Scored + fileScored + (fileScorer?.Rows ?? 0);

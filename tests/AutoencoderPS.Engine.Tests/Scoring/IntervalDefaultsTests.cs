@@ -72,6 +72,69 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => SeriesMemory.For(perMinute, new ScoringOptions { ProbabilityThreshold = 1.0 }));
         }
 
+        [Theory]
+        [InlineData(300.0, 24, 48)]     // 5-minute rows: 4 hours are 48 rows, as measured on NAB and the series probe
+        [InlineData(60.0, 24, 48)]      // a row a minute: 48 rows (4 hours hid incidents behind a false alert, .docs/series-probe.md)
+        [InlineData(15.0, 24, 48)]      // 15-second samples
+        [InlineData(900.0, 8, 16)]      // 15-minute rows: 4 hours, not 12
+        [InlineData(900.0, 24, 24)]     // ... but never less than a window: a spike is in the next 24 windows
+        [InlineData(3600.0, 24, 24)]    // hourly rows: a day (the window), not two
+        [InlineData(3600.0, 2, 4)]      // hourly rows, a short window: 4 hours
+        [InlineData(0.0, 24, 48)]       // no usable interval: 48 rows
+        [InlineData(0.0, 64, 64)]       // ... and never less than a window
+        public void AnIncidentsCooldownIs48RowsAtMostFourHoursAndAtLeastAWindow(double intervalSeconds, int window, int expectedRows)
+        {
+            var cooldown = AlertCooldown.For(TimeSpan.FromSeconds(intervalSeconds), window);
+            Assert.Equal(expectedRows, cooldown.Rows);
+            Assert.Null(cooldown.Span);
+            Assert.Equal(AlertCooldown.DefaultRows, AlertCooldown.For(null, 24).Rows);
+        }
+
+        [Fact]
+        public void AModelsAlertsTakeTheCooldownOfItsIntervalUnlessOneIsNamed()
+        {
+            using var perMinute = Trained(TimeSpan.FromMinutes(1));
+            using var every5 = Trained(TimeSpan.FromMinutes(5));
+            using var hourly = Trained(TimeSpan.FromHours(1));
+            Assert.Equal(48, SeriesMemory.For(perMinute, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
+            Assert.Equal(48, SeriesMemory.For(every5, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
+            Assert.Equal(4, SeriesMemory.For(hourly, new ScoringOptions()).Verdicts.Alerts.Cooldown.Rows);
+            // A named cool-down is taken as it is, at any interval.
+            Assert.Equal(48, SeriesMemory.For(hourly, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("48") }).Verdicts.Alerts.Cooldown.Rows);
+            Assert.Equal(TimeSpan.FromHours(1), SeriesMemory.For(hourly, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("1h") }).Verdicts.Alerts.Cooldown.Span);
+        }
+
+        [Fact]
+        public void AnHourlyIncidentTheDayAfterAnotherPagesAndOneEventsWindowsPageOnce()
+        {
+            // Hourly rows in windows of 4: anomalies at 02:00 and 05:00 (one event: the windows that hold a row are the
+            // next 4), then an incident at 06:00 the next day. Counted as 48 rows, the cool-down was two days of hourly
+            // rows and the second incident never paged.
+            using var hourly = Trained(TimeSpan.FromHours(1));
+            var alerts = SeriesMemory.For(hourly, new ScoringOptions()).Verdicts.Alerts;
+            var start = new DateTime(2026, 3, 9);
+            var anomalous = new HashSet<int> { 2, 5, 30, 31 };
+            var pages = new List<int>();
+            for (int hour = 0; hour < 72; hour++)
+                if (alerts.Next("", start.AddHours(hour), anomalous.Contains(hour))) pages.Add(hour);
+            Assert.Equal(new[] { 2, 30 }, pages);
+        }
+
+        [Fact]
+        public void AMemoryKeptWithTheEarlierCooldownIsRefusedForTheDefaultNotForAnOption()
+        {
+            // An hourly model's scheduled job upgraded to this version: its memory's cool-down was 48 rows, the default is
+            // now 4 of its rows. The warning says the default changed, not only that the user named another value.
+            using var model = Trained(TimeSpan.FromHours(1));
+            var options = new ScoringOptions();
+            var memory = SeriesMemory.For(model, options);
+            var old = new SeriesMemory(memory.Windows, new RowVerdicts(true, memory.Verdicts.Threshold, AlertCooldown.Default, memory.Verdicts.Likelihood), memory.Counters);
+            Assert.Null(SeriesMemory.Load(old.Save(model), model, options, out var whyNot));
+            Assert.Contains("48 rows", whyNot);
+            Assert.Contains("4 rows", whyNot);
+            Assert.Contains("the default for the model's interval", whyNot);
+        }
+
         [Fact]
         public void WithoutAKnownIntervalTheRowsStayAtTheDefault() =>
             Assert.Equal(AnomalyLikelihood.DefaultLearningRows, AnomalyLikelihood.DayOfRowsFor(null));
@@ -240,6 +303,32 @@ namespace AutoencoderPS.Engine.Tests
             // Groups of one interval need nothing of their own (their memory's identity is as before).
             using var alike = Trained(TimeSpan.FromMinutes(1), ("other", TimeSpan.FromMinutes(1), 200));
             Assert.Null(SeriesMemory.For(alike, new ScoringOptions()).Verdicts.Likelihood!.PerGroup);
+        }
+
+        [Fact]
+        public void AGroupedModelsAlertsCoolDownByEachGroupsOwnInterval()
+        {
+            // A fleet whose "fast" host reports every 5 minutes and "slow" host every hour (windows of 4): 48 rows are 4
+            // hours of fast's rows and two days of slow's, so slow's cool-down is 4 of its rows, as a model of slow alone.
+            using var model = Trained(TimeSpan.FromMinutes(5), ("slow", TimeSpan.FromHours(1), 100));
+            var memory = SeriesMemory.For(model, new ScoringOptions());
+            Assert.Equal(48, memory.Verdicts.Alerts.CooldownOf("fast").Rows);
+            Assert.Equal(4, memory.Verdicts.Alerts.CooldownOf("slow").Rows);
+            // A group training never saw: the model's interval.
+            Assert.Equal(memory.Verdicts.Alerts.CooldownOf("fast"), memory.Verdicts.Alerts.CooldownOf("new"));
+            // Slow's anomalies a day apart are two incidents.
+            var start = new DateTime(2026, 3, 9);
+            int pages = 0;
+            for (int hour = 0; hour <= 24; hour++)
+                if (memory.Verdicts.Alerts.Next("slow", start.AddHours(hour), isAnomaly: hour == 0 || hour == 24)) pages++;
+            Assert.Equal(2, pages);
+            // A named cool-down holds for every group.
+            var named = SeriesMemory.For(model, new ScoringOptions { AlertCooldown = AlertCooldown.Parse("10") }).Verdicts.Alerts;
+            Assert.Equal(10, named.CooldownOf("slow").Rows);
+            // The groups' own cool-downs go on after a save and load; a memory without them (all groups at the model's) is refused.
+            Assert.NotNull(SeriesMemory.Load(memory.Save(model), model, new ScoringOptions(), out var whyNot));
+            var oneForAll = new SeriesMemory(memory.Windows, new RowVerdicts(true, memory.Verdicts.Threshold, memory.Verdicts.Alerts.Cooldown, memory.Verdicts.Likelihood), memory.Counters);
+            Assert.Null(SeriesMemory.Load(oneForAll.Save(model), model, new ScoringOptions(), out whyNot));
         }
 
         [Fact]

@@ -29,7 +29,8 @@ namespace AutoencoderPS.Engine.Scoring.Incremental
         /// <summary>Null: the model's default (<see cref="AnomalyLikelihood.ThresholdFor"/> its usual interval).</summary>
         public double? ProbabilityThreshold { get; init; }
 
-        public AlertCooldown AlertCooldown { get; init; } = AlertCooldown.Default;
+        /// <summary>Null: the model's default (<see cref="Scoring.AlertCooldown.For"/> its usual interval and window).</summary>
+        public AlertCooldown? AlertCooldown { get; init; }
 
         internal ScoringOptions Scoring => new ScoringOptions
         {

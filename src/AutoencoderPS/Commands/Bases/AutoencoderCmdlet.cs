@@ -281,6 +281,13 @@ namespace AutoencoderPS.Commands
         protected double? NamedProbabilityThreshold(double value) =>
             MyInvocation.BoundParameters.ContainsKey("ProbabilityThreshold") ? value : null;
 
+        /// <summary>
+        /// -AlertCooldown when named, else null: the model's own default, which depends on its rows' interval and window
+        /// (Engine.Scoring.AlertCooldown.For: 48 rows, at most 4 hours of them, at least a window).
+        /// </summary>
+        protected Engine.Scoring.AlertCooldown? NamedAlertCooldown(Engine.Scoring.AlertCooldown value) =>
+            MyInvocation.BoundParameters.ContainsKey("AlertCooldown") ? value : null;
+
         /// <summary>The ErrorRecord of an engine error: its ErrorId, the category <see cref="ErrorCatalog"/> gives that id.</summary>
         protected static ErrorRecord EngineError(AutoencoderException e, object? target) => ErrorCatalog.Record(e, target);
 

@@ -92,7 +92,10 @@ namespace AutoencoderPS.Commands
             new JobFiles.Named(JobFileRole.State, StatePath != null ? "-StatePath" : "the state (-OutputPath + '.state.json')", state),
         };
 
-        /// <summary>Time-series models: the quiet time between two alerts of a group (rows, or a time span).</summary>
+        /// <summary>
+        /// Time-series models: the quiet time between two alerts of a group (rows, or a time span). Not named: 4 hours of
+        /// the model's rows and at most 48, at least a window (Engine.Scoring.AlertCooldown.For).
+        /// </summary>
         [Parameter]
         [ValidateNotNull]
         public AlertCooldown AlertCooldown { get; set; } = AlertCooldown.Default;
