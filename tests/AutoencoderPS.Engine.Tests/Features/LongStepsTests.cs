@@ -150,18 +150,8 @@ namespace AutoencoderPS.Engine.Tests
             new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 3, windowSize: 12, timeProperty: "Time"),
             Rows(Minutes(600, IrregularSteps, 9), 1), new[] { "cpu" }, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-2 });
 
-        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version)
-        {
-            string path = temp.File(name);
-            ModelFile.Save(model, path);
-            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
-            var metadata = layout.MetadataJson;
-            edit(metadata);
-            layout.MetadataJson = metadata;
-            layout.Version = version;
-            File.WriteAllBytes(path, layout.Pack());
-            return path;
-        }
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version) =>
+            ModelFileLayout.Forge(model, temp.File(name), edit, version);
 
         [Fact]
         public void AFileWhoseLongStepsAreNotPositiveIsRefusedAndAFileBeforeThemBreaksAtTheUsualGap()

@@ -170,18 +170,8 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         // `model` saved, its metadata changed by `edit`, written back with version `version`.
-        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version = ModelFile.FormatVersion)
-        {
-            string path = temp.File(name);
-            ModelFile.Save(model, path);
-            var layout = ModelFileLayout.Parse(File.ReadAllBytes(path));
-            var metadata = layout.MetadataJson;
-            edit(metadata);
-            layout.MetadataJson = metadata;
-            layout.Version = version;
-            File.WriteAllBytes(path, layout.Pack());
-            return path;
-        }
+        private string Forged(AutoencoderModel model, string name, Action<System.Text.Json.Nodes.JsonObject> edit, ushort version = ModelFile.FormatVersion) =>
+            ModelFileLayout.Forge(model, temp.File(name), edit, version);
 
         private static void RemoveRuns(System.Text.Json.Nodes.JsonObject metadata)
         {

@@ -82,5 +82,21 @@ namespace AutoencoderPS.Engine.Tests.Support
             output.Write(hash, 0, hash.Length);
             return output.ToArray();
         }
+
+        /// <summary>
+        /// Saves <paramref name="model"/> to <paramref name="path"/>, then rewrites the file with its metadata edited by
+        /// <paramref name="edit"/> and the format <paramref name="version"/> (a file of an older module, or a forged one).
+        /// </summary>
+        public static string Forge(AutoencoderPS.Engine.Modeling.AutoencoderModel model, string path, Action<JsonObject> edit, ushort version)
+        {
+            AutoencoderPS.Engine.Persistence.ModelFile.Save(model, path);
+            var layout = Parse(File.ReadAllBytes(path));
+            var metadata = layout.MetadataJson;
+            edit(metadata);
+            layout.MetadataJson = metadata;
+            layout.Version = version;
+            File.WriteAllBytes(path, layout.Pack());
+            return path;
+        }
     }
 }
