@@ -276,7 +276,11 @@ namespace AutoencoderPS.Commands
                 else plan = SlidingWindow.Plan(Model.Settings.WindowSize, seriesRows.Keys, Model.Settings.MaxGap, knownIntervals, knownUsual, Incremental ? Model.LongSteps : null);
                 string unit = Model.Settings.TimeGrid ? "time steps" : "rows";
                 WriteVerbose($"Sliding windows of {Model.Settings.WindowSize} {unit}: {plan.Windows.Count} windows from {rows.Count} rows in {plan.Groups} group(s); " +
-                             $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}.");
+                             $"{plan.WarmingUpRows} row(s) warm up (group starts and after {plan.Gaps} gap(s)); usual interval {plan.UsualInterval?.ToString() ?? "unknown"}" +
+                             (plan.LongSteps.Groups.Count == 0 ? "."
+                                 : "; irregular steps, so a window is kept whole up to the long step: " +
+                                   string.Join(", ", plan.LongSteps.Groups.Take(10).Select(g => g.Key.Length == 0 ? g.Value.ToString() : $"'{Engine.Text.PrintableText.Cut(g.Key, 60)}' {g.Value}")) +
+                                   (plan.LongSteps.Groups.Count > 10 ? $" and {plan.LongSteps.Groups.Count - 10} more." : ".")));
                 if (plan.SharedTimesWarning(Model.Settings.GroupBy) is { } shared) WriteWarning(shared);
                 if (plan.GapsWarning(Model.Settings) is { } broken) WriteWarning(broken);
                 if (Model.Settings.TimeProperty is { } timeProperty && slashDates.Warning(InputCulture, timeProperty) is { } order) WriteWarning(order);
