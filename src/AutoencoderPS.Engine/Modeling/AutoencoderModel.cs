@@ -501,7 +501,7 @@ namespace AutoencoderPS.Engine.Modeling
                     inputs = cellRows;
                     imputed = plan.CellsImputed;
                 }
-                else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval, LongSteps);
+                else plan = SlidingWindow.Plan(Settings.WindowSize, keys, Settings.MaxGap, GroupIntervals, UsualInterval, LongSteps, limitOf: MaxGapFor);
                 if (plan.Windows.Count == 0 && rows.Count > 0)
                     throw new AutoencoderException(ErrorIds.EmptyThresholdInput, plan.NoWindowsMessage(Settings, "recalibrate on"));
             }

@@ -59,6 +59,27 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void OutagesAreNeverTheRhythmOfARegularSeriesAndCapAnIrregularOnesLongStep()
+        {
+            var five = TimeSpan.FromMinutes(5);
+            // A flaky host: every 5 minutes, with a 3-hour outage in 1 step of 100 (above the 99.5th percentile's share).
+            Assert.Null(LongSteps.Of(Ticks((5, 990), (180, 10)), five));
+            // Rows 5 to 45 minutes apart (90th percentile 20 minutes) with 3-hour outages at 1 %: the long step is 2.5 times
+            // the 90th percentile (50 minutes), so the outages still break the windows.
+            Assert.Equal(TimeSpan.FromMinutes(50), LongSteps.Of(Ticks((5, 500), (10, 200), (15, 100), (20, 100), (30, 40), (45, 50), (180, 10)), five));
+        }
+
+        [Fact]
+        public void AFleetOfRegularHostsAtDifferentIntervalsIsRegular()
+        {
+            // Hosts at 1 and 15 minutes, each regular: pooled, their steps look irregular; each in its own interval, they are not.
+            var keys = Keys(Enumerable.Range(1, 1000), "fast").Concat(Keys(Enumerable.Range(1, 200).Select(i => 15 * i), "slow")).ToList();
+            var plan = SlidingWindow.Plan(12, keys, maxGap: null);
+            Assert.True(plan.LongSteps.IsEmpty);
+            Assert.Equal(TimeSpan.FromMinutes(2.5), SlidingWindow.MaxGap(null, plan.GroupIntervals, plan.UsualInterval, "new", longSteps: plan.LongSteps));
+        }
+
+        [Fact]
         public void AnIrregularSeriesGivesAWindowForNearlyEveryRowAndARegularOneStillBreaksAtAGap()
         {
             const int n = 24;
@@ -164,6 +185,22 @@ namespace AutoencoderPS.Engine.Tests
             using var old = ModelFile.Load(Forged(model, "v10.aemodel", m => { m.Remove("LongSteps"); m.Remove("LongStepsAll"); }, 10));
             Assert.True(old.LongSteps.IsEmpty);
             Assert.Equal(model.GroupIntervals[""] * ModelSettings.GapFactor, old.MaxGapFor(""));
+        }
+
+        [Fact]
+        public void RecalibrationCutsItsWindowsWithTheModelsLimitsAsScoringDoes()
+        {
+            // Set-AutoencoderThreshold's windows (ScoresOfNormalRows) of 500 new rows every 5 minutes, with one 40-minute
+            // gap: relearned from those rows (regular, 12.5 minutes), the gap broke them; scoring keeps them whole (45).
+            using var model = IrregularModel();
+            Assert.Equal(TimeSpan.FromMinutes(45), model.MaxGapFor(""));
+            var minutes = Enumerable.Range(0, 500).Select(i => 40 * 24 * 60 + 5 * i + (i >= 250 ? 35 : 0)).ToList();
+            var records = Rows(minutes, 3);
+            var builder = new TrainingSetBuilder(model.Schema!, Invariant, MissingValuePolicy.Impute);
+            Assert.All(records, r => Assert.True(builder.Add(r)));
+            var keys = records.Select(r => SlidingWindow.ReadKey(r, model.Settings, model.Schema!, Invariant)).ToList();
+            Assert.Equal(500 - 11, model.ScoresOfNormalRows(builder.Build().Rows, keys).Length);
+            Assert.Equal(500 - 11, Score(model, records).Count(s => s != null));
         }
 
         private static List<double?> Score(AutoencoderModel model, IReadOnlyList<TestRecord> records)

@@ -6,18 +6,23 @@ using AutoencoderPS.Engine.Modeling;
 namespace AutoencoderPS.Engine.Features.Windows
 {
     /// <summary>
-    /// The longest time step that is part of an irregular series' rhythm: the 99.5th percentile of a group's steps in
-    /// training, kept where it is longer than <see cref="ModelSettings.GapFactor"/> usual intervals. A gap up to it keeps
-    /// a window whole. A regular series (a scrape every 5 minutes, a row missing now and then) has none, and its windows
-    /// break at <see cref="ModelSettings.GapFactor"/> intervals as before; a series whose rows come 5 to 45 minutes apart
-    /// (traffic sensors, event-driven exports) broke its window at nearly every fourth row, so nearly nothing was scored.
-    /// One step in 200 may still be longer (an outage breaks the window, as it should). Not on a time grid, which fills a
-    /// gap with values of its own.
+    /// The longest time step that is part of an irregular series' rhythm, which keeps a window whole: the 99.5th
+    /// percentile of a group's steps in training, but at most <see cref="ModelSettings.GapFactor"/> times their 90th
+    /// percentile, kept where that is longer than <see cref="ModelSettings.GapFactor"/> usual intervals (median steps).
+    /// It is the regular rule widened by the series' own spread: a regular series (a scrape every 5 minutes, a row missing
+    /// now and then, an outage now and then) has a 90th percentile of one interval, so its limit stays 2.5 intervals and
+    /// its outages break its windows, however many; a series whose rows come 5 to 45 minutes apart (traffic sensors,
+    /// event-driven exports), whose windows broke at nearly every fourth row, keeps them whole up to its 45 minutes, and
+    /// an outage longer than 2.5 times its long-but-common steps still breaks them. Not on a time grid, which fills a gap
+    /// with values of its own.
     /// </summary>
     public sealed class LongSteps
     {
-        /// <summary>The share of a series' steps at or below its long step.</summary>
+        /// <summary>The share of a series' steps at or below its long step (before the cap).</summary>
         public const double Quantile = 0.995;
+
+        /// <summary>The share of a series' steps whose longest, times <see cref="ModelSettings.GapFactor"/>, caps the long step.</summary>
+        public const double BulkQuantile = 0.9;
 
         /// <summary>The fewest steps a long step is learned from: the percentile leaves at least the two longest out.</summary>
         public const int MinSteps = 400;
@@ -54,8 +59,10 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             if (steps.Count < MinSteps) return null;
             steps.Sort();
-            long at = steps[(int)Math.Floor(Quantile * (steps.Count - 1))];
-            return at > interval.Ticks * ModelSettings.GapFactor ? TimeSpan.FromTicks(at) : null;
+            long rhythm = steps[(int)Math.Floor(Quantile * (steps.Count - 1))];
+            long bulk = steps[(int)Math.Floor(BulkQuantile * (steps.Count - 1))];
+            long step = Math.Min(rhythm, (long)(bulk * ModelSettings.GapFactor));
+            return step > interval.Ticks * ModelSettings.GapFactor ? TimeSpan.FromTicks(step) : null;
         }
     }
 }

@@ -954,8 +954,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                    $"and the model learned from {Windows.Count:N0} windows of {settings.WindowSize} {unit}; scoring rows like these scores as few. " +
                    (settings.MaxGap is { } given
                        ? $"Each gap is longer than -MaxGap {given}: a larger -MaxGap keeps windows whole across longer gaps."
-                       : "A gap breaks a window when it is longer than 2.5 usual intervals (the median step) and longer than the steps the series " +
-                         FormattableString.Invariant($"takes regularly ({LongSteps.Quantile:P1} of them, learned from at least {LongSteps.MinSteps} steps): give more rows, ") +
+                       : "A gap breaks a window when it is longer than 2.5 usual intervals (the median step) and, in an irregular series, than " +
+                         FormattableString.Invariant($"its long step (learned from at least {LongSteps.MinSteps} steps): give more rows, ") +
                          "New-Autoencoder -MaxGap to keep windows whole across longer gaps" + (settings.TimeGrid ? "." : ", or -TimeGrid to fill short gaps."));
         }
 
@@ -978,9 +978,13 @@ namespace AutoencoderPS.Engine.Features.Windows
             if (settings.MaxGap is TimeSpan given) why = $"longer than -MaxGap {given}";
             else if (UsualInterval is not TimeSpan usual) why = "";
             else if (one && WindowsPerGroup.Keys.FirstOrDefault() is string group && SlidingWindow.Step(GroupIntervals, usual, group) is TimeSpan step)
-                why = !settings.TimeGrid && LongSteps.For(group, GroupIntervals) is { } longStep
-                    ? FormattableString.Invariant($"longer than {longStep} (the longest of its usual steps: {LongSteps.Quantile:P1} of its steps are no longer)")
-                    : FormattableString.Invariant($"longer than {SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid)} ({factor:0.#} times its usual interval {step}, {median})");
+            {
+                // The limit applied (SlidingWindow.MaxGap), then the rule that gave it.
+                var limit = SlidingWindow.MaxGap(null, GroupIntervals, usual, group, settings.TimeGrid, LongSteps);
+                why = !settings.TimeGrid && LongSteps.For(group, GroupIntervals) is { } longStep && limit == longStep
+                    ? FormattableString.Invariant($"longer than {limit} (the long step of its irregular steps: at most {LongSteps.Quantile:P1} of them, and {factor:0.#} times their {LongSteps.BulkQuantile:P0})")
+                    : FormattableString.Invariant($"longer than {limit} ({factor:0.#} times its usual interval {step}, {median})");
+            }
             else why = FormattableString.Invariant($"longer than {factor:0.#} times a group's usual interval ({median}; of all groups {usual})");
             return series + $" has {(one ? "no " : "")}{n} consecutive {unit} without a gap: {Gaps:N0} gap(s) {why}".TrimEnd() + $" broke {(one ? "its" : "their")} runs, " +
                    $"so there is no window of {n} {unit} to {purpose}. Give more rows, a smaller -WindowSize, or a larger -MaxGap" +
@@ -1082,14 +1086,15 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// and every row with n-1 rows of its group before it, without a gap between them, ends one window.
         /// </summary>
         public static WindowPlan Plan(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
-            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null, LongSteps? knownLongSteps = null) =>
-            PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, null, 0, knownLongSteps);
+            IReadOnlyDictionary<string, TimeSpan>? knownIntervals = null, TimeSpan? knownUsualInterval = null, LongSteps? knownLongSteps = null,
+            Func<string, TimeSpan?>? limitOf = null) =>
+            PlanSteps(windowSize, keys, maxGap, knownIntervals, knownUsualInterval, null, 0, knownLongSteps, limitOf: limitOf);
 
         // As Plan; with `filled` (a row's filled-in columns, of `columns`), a group's steps are those of its values
         // (ValueSteps), not of its rows, and on that time grid no long step is learned (LongSteps).
         private static WindowPlan PlanSteps(int windowSize, IReadOnlyList<WindowKey> keys, TimeSpan? maxGap,
             IReadOnlyDictionary<string, TimeSpan>? knownIntervals, TimeSpan? knownUsualInterval, IReadOnlyDictionary<int, int[]>? filled, int columns,
-            LongSteps? knownLongSteps = null, bool grid = false)
+            LongSteps? knownLongSteps = null, bool grid = false, Func<string, TimeSpan?>? limitOf = null)
         {
             var order = new List<string>();
             var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -1106,6 +1111,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             var intervals = new Dictionary<string, TimeSpan>(knownIntervals ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
             var longSteps = new Dictionary<string, TimeSpan>(grid ? new Dictionary<string, TimeSpan>() : knownLongSteps?.Groups ?? new Dictionary<string, TimeSpan>(), StringComparer.Ordinal);
             var allSteps = new List<long>();
+            // Every group's steps in units of its own interval: a fleet of regular hosts at 1 and 15 minutes is regular.
+            var ratios = new List<double>();
             int shared = 0, timed = 0;
             foreach (var group in order)
             {
@@ -1128,6 +1135,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     {
                         intervals[group] = TimeSpan.FromTicks(Median(steps));
                         allSteps.AddRange(steps);
+                        foreach (long step in steps) ratios.Add((double)step / intervals[group].Ticks);
                         // A group with too few steps to tell keeps what training learned of it (an incremental run).
                         if (!grid && steps.Count >= LongSteps.MinSteps)
                         {
@@ -1138,8 +1146,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                 }
             }
             TimeSpan? usual = allSteps.Count > 0 ? TimeSpan.FromTicks(Median(allSteps)) : knownUsualInterval;
+            // A group training did not see: the groups' rhythm together, in units of the usual interval it is given.
             var learned = new LongSteps(longSteps, grid ? null
-                : allSteps.Count >= LongSteps.MinSteps && usual is { } all ? LongSteps.Of(allSteps, all) : knownLongSteps?.All);
+                : ratios.Count >= LongSteps.MinSteps && usual is { } all
+                    ? LongSteps.Of(ratios.Select(r => (long)Math.Round(r * all.Ticks)).ToList(), all)
+                    : knownLongSteps?.All);
 
             var windows = new List<int[]>();
             var groupOf = new List<string>();
@@ -1148,7 +1159,8 @@ namespace AutoencoderPS.Engine.Features.Windows
             foreach (var group in order)
             {
                 var list = members[group];
-                var limit = MaxGap(maxGap, intervals, usual, group, longSteps: learned);
+                // A trained model's own limits, where given (a recalibration cuts its windows as scoring does).
+                var limit = limitOf != null ? limitOf(group) : MaxGap(maxGap, intervals, usual, group, longSteps: learned);
                 int run = 0, before = windows.Count;
                 for (int k = 0; k < list.Count; k++)
                 {
