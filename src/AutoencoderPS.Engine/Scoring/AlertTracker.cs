@@ -39,8 +39,8 @@ namespace AutoencoderPS.Engine.Scoring
         /// <summary>
         /// The default cool-down of a sliding-window model whose rows come every <paramref name="interval"/> in windows of
         /// <paramref name="windowSize"/> rows: <see cref="DefaultRows"/> (48), but at most <see cref="DefaultSpan"/> (4
-        /// hours) of its rows, and never fewer than a window. 5-minute rows and finer keep their 48 (NAB and the series
-        /// probe unchanged by construction). Coarser rows: counted as 48 rows, the cool-down was 12 hours of 15-minute
+        /// hours) of its rows, and then never fewer than a window. 5-minute rows and finer, and a model without a known
+        /// interval, keep their 48 whatever the window (NAB and the series probe unchanged by construction). Coarser rows: counted as 48 rows, the cool-down was 12 hours of 15-minute
         /// rows and two days of hourly ones, and any anomaly, a false alert included, hid every incident of the next two
         /// days (the series probe at hourly rows: 0 of 3 of pair-two's first incidents, 1 of 3 drifts paged). The window:
         /// a row's error is its window's, so one unusual row is in the next <paramref name="windowSize"/> windows and their
@@ -50,10 +50,11 @@ namespace AutoencoderPS.Engine.Scoring
         /// </summary>
         public static AlertCooldown For(TimeSpan? interval, int windowSize)
         {
-            int rows = DefaultRows;
-            if (interval is { } step && step > TimeSpan.Zero)
-                rows = (int)Math.Min(rows, Math.Ceiling(DefaultSpan / step - 1e-9));
-            return new AlertCooldown(Math.Max(rows, windowSize));
+            // The window's floor only where 4 hours are fewer than 48 rows: every other model keeps the 48 it had, whatever
+            // its window (a 5-minute model in windows of 64 rows, or one without a time property).
+            if (interval is { } step && step > TimeSpan.Zero && Math.Ceiling(DefaultSpan / step - 1e-9) < DefaultRows)
+                return new AlertCooldown(Math.Max((int)Math.Ceiling(DefaultSpan / step - 1e-9), windowSize));
+            return Default;
         }
 
         public static AlertCooldown Parse(string text)

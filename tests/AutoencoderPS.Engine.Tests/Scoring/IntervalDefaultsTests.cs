@@ -81,8 +81,9 @@ namespace AutoencoderPS.Engine.Tests
         [InlineData(3600.0, 24, 24)]    // hourly rows: a day (the window), not two
         [InlineData(3600.0, 2, 4)]      // hourly rows, a short window: 4 hours
         [InlineData(0.0, 24, 48)]       // no usable interval: 48 rows
-        [InlineData(0.0, 64, 64)]       // ... and never less than a window
-        public void AnIncidentsCooldownIs48RowsAtMostFourHoursAndAtLeastAWindow(double intervalSeconds, int window, int expectedRows)
+        [InlineData(0.0, 64, 48)]       // ... whatever the window, as before
+        [InlineData(300.0, 64, 48)]     // 5-minute rows in windows of 64: 48, as before
+        public void AnIncidentsCooldownIs48RowsOrWhereThatIsMoreThanFourHoursFourHoursAndAtLeastAWindow(double intervalSeconds, int window, int expectedRows)
         {
             var cooldown = AlertCooldown.For(TimeSpan.FromSeconds(intervalSeconds), window);
             Assert.Equal(expectedRows, cooldown.Rows);
