@@ -126,11 +126,9 @@ namespace AutoencoderPS.Engine.Features
         {
             if (windowed || columns.Length != 1 || columns[0].Role != ColumnRole.Numeric || TimeColumns.FirstOrDefault() is not { } time) return null;
             string feature = columns[0].Name;
-            // As a PowerShell argument: bare when it is a plain name, else in single quotes.
-            string argument = time.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.') ? time : "'" + time.Replace("'", "''") + "'";
             return $"The rows are one series: one measurement ('{feature}') and its time ('{time}'). A model of single rows judges each value " +
                    "alone, by its level: a jump or a dip within the usual range is never an anomaly, and every anomalous row is one of its own, " +
-                   $"with no alert per incident. For a time series, New-Autoencoder -WindowSize 24 -TimeProperty {argument} judges each row " +
+                   $"with no alert per incident. For a time series, New-Autoencoder -WindowSize 24 -TimeProperty {Text.PrintableText.PowerShellArgument(time)} judges each row " +
                    "with the rows before it, against the series' own history, and raises one alert (IsAlert) per incident (Get-Help about_AutoencoderPS, 'Time series: sliding windows').";
         }
 

@@ -119,8 +119,8 @@ namespace AutoencoderPS.Engine.Features
                 var step = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(median.Ticks / (double)unit.Ticks)) * unit.Ticks);
                 interval = step.ToString("c", CultureInfo.InvariantCulture);
             }
-            string pivot = $"ConvertTo-LogWindow -TimeProperty {Quote(time)} -Interval {interval}{(group != null ? $" -GroupBy {Quote(group)}" : "")} " +
-                           $"-MetricProperty {(influx ? metric : Quote(metric))} -ValueProperty {Quote(value)}";
+            string pivot = $"ConvertTo-LogWindow -TimeProperty {AutoencoderPS.Engine.Text.PrintableText.PowerShellArgument(time)} -Interval {interval}{(group != null ? $" -GroupBy {AutoencoderPS.Engine.Text.PrintableText.PowerShellArgument(group)}" : "")} " +
+                           $"-MetricProperty {(influx ? metric : AutoencoderPS.Engine.Text.PrintableText.PowerShellArgument(metric))} -ValueProperty {AutoencoderPS.Engine.Text.PrintableText.PowerShellArgument(value)}";
             return $"These rows look like a long export, one measurement per row: '{value}' holds the value of the metric named in '{metric}', and " +
                    evidence + "A model of such rows learns one column of every " +
                    "metric at once, with the metric as a category, and scores nothing an operator means. Pivot them into one row per time" +
@@ -189,8 +189,5 @@ namespace AutoencoderPS.Engine.Features
         // A column name without its underscores and spaces (_value, Counter Value).
         private static string Plain(string name) => name.Replace("_", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
 
-        // A property name as PowerShell takes it on a command line.
-        private static string Quote(string name) =>
-            name.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '-' || c == '.') ? name : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 }

@@ -28,6 +28,15 @@ namespace AutoencoderPS.Engine.Text
             text.Length <= most ? Of(text) : Of(text.Substring(0, most)) + "...";
 
         /// <summary>
+        /// A name as a PowerShell command line takes it (a property or column for -TimeProperty, Select-Object, ...): bare
+        /// when it is letters, digits and _ . - and does not start with '-' (which would read as a parameter), else in
+        /// single quotes with each quote doubled.
+        /// </summary>
+        public static string PowerShellArgument(string name) =>
+            name.Length > 0 && name[0] != '-' && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.')
+                ? name : "'" + name.Replace("'", "''", System.StringComparison.Ordinal) + "'";
+
+        /// <summary>
         /// Names for a message: the first <paramref name="most"/> quoted and cut (<see cref="Cut"/>), then " and N more":
         /// "'web01', 'web02' and 3 more".
         /// </summary>

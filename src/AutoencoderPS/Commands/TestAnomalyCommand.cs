@@ -182,7 +182,7 @@ namespace AutoencoderPS.Commands
                             heldFirstRow = (record, new AutoencoderException(missing.ErrorId, missing.Message +
                                 " A later row without a feature's property is read with that value missing (filled in, as $null is); if the " +
                                 "first rows leave a property out because they have no value for it (as JSON does), give every row the model's " +
-                                $"properties first: Select-Object {string.Join(", ", Model.ColumnsRead.Select(n => n.Contains(' ') || n.Contains(',') ? $"'{n.Replace("'", "''")}'" : n))}."));
+                                $"properties first: Select-Object {string.Join(", ", Model.ColumnsRead.Select(Engine.Text.PrintableText.PowerShellArgument))}."));
                             return;
                         }
                         ThrowTerminatingError(EngineError(heldFirstRow.Value.Missing, heldFirstRow.Value.Row.Input));

@@ -25,6 +25,18 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal("x?", PrintableText.Of("x" + (char)0xDC00));
         }
 
+        [Theory]
+        [InlineData("timestamp", "timestamp")]
+        [InlineData("cpu.total_pct", "cpu.total_pct")]
+        [InlineData("sample time", "'sample time'")]
+        [InlineData("TimeGenerated [UTC]", "'TimeGenerated [UTC]'")]
+        [InlineData("it's", "'it''s'")]
+        [InlineData("-time", "'-time'")]      // bare, it would read as a parameter
+        [InlineData("CPU%", "'CPU%'")]
+        [InlineData("", "''")]
+        public void ANameIsAPowerShellArgumentBareOnlyWhenPlain(string name, string expected) =>
+            Assert.Equal(expected, PrintableText.PowerShellArgument(name));
+
         [Fact]
         public void AListOfNamesShowsTheFirstQuotedAndCutThenHowManyMore()
         {
