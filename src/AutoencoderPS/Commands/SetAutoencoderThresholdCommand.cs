@@ -82,7 +82,7 @@ namespace AutoencoderPS.Commands
             }
             catch (ArgumentOutOfRangeException e)
             {
-                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-Value {value}: {ErrorCatalog.Sentence(e)}"));
+                ThrowTerminatingError(ErrorCatalog.Record(e, ErrorIds.InvalidThresholdValue, value, $"-Value {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}: {ErrorCatalog.Sentence(e)}"));
             }
         }
 
@@ -98,7 +98,7 @@ namespace AutoencoderPS.Commands
                 bool file = TakePipedFile();
                 if (unusedInputSaid || (!file && !ReadsFiles && InputObject == null)) return;
                 unusedInputSaid = true;
-                WriteWarning($"-Method Manual sets the threshold to the -Value given ({rule.Value:G6}), so the {(file || ReadsFiles ? "files" : "rows")} given " +
+                WriteWarning($"-Method Manual sets the threshold to the -Value given ({rule.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}), so the {(file || ReadsFiles ? "files" : "rows")} given " +
                     "to this call are not read. To recalibrate on new normal rows, use another -Method (Percentile, MeanStd, Contamination, ...).");
                 return;
             }
