@@ -123,6 +123,21 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void TheGapsWarningCountsTheRowsGapsLeftOutNotTheShortGroupsStarts()
+        {
+            // Ten groups of 3 rows (shorter than a window of 6) and one of 40 rows broken every 8th row by a 30-minute gap:
+            // 20 of the 70 rows warm up after a gap. Estimated from whole windows of starts (11 x 5 = 55, as many as all
+            // the warming rows), the warning said nothing.
+            var keys = Enumerable.Range(0, 10).SelectMany(g => Keys(new[] { 5, 10, 15 }, $"short{g}"))
+                .Concat(Keys(Enumerable.Range(0, 40).Select(i => 5 * i + 30 * (i / 8)), "gappy")).ToList();
+            var plan = SlidingWindow.Plan(6, keys, maxGap: null);
+            Assert.Equal(4, plan.Gaps);
+            Assert.Equal(20, plan.WarmingAfterGaps);
+            var settings = new ModelSettings(new[] { 4 }, windowSize: 6, timeProperty: "Time", groupBy: "Host");
+            Assert.StartsWith("4 gap(s) in the series broke their windows, so 20 of the 70 training rows", plan.GapsWarning(settings));
+        }
+
+        [Fact]
         public void AShortIncrementalRunKeepsTheLongStepTrainingLearned()
         {
             var trained = SlidingWindow.Plan(24, Keys(Minutes(2000, IrregularSteps, 5)), maxGap: null);

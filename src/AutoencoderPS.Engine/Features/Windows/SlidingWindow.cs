@@ -877,6 +877,9 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>Median time step over all groups.</summary>
         public TimeSpan? UsualInterval { get; }
 
+        /// <summary>The rows that only warmed a window up after a gap broke it (null: not counted, a time grid's plan).</summary>
+        public int? WarmingAfterGaps { get; internal set; }
+
         /// <summary>The long steps of the groups whose steps are irregular (none on a time grid).</summary>
         public LongSteps LongSteps { get; internal set; } = LongSteps.None;
 
@@ -946,8 +949,8 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// </summary>
         public string? GapsWarning(ModelSettings settings)
         {
-            long startRows = (long)Groups * (settings.WindowSize - 1);
-            long lost = WarmingUpRows - Math.Min(startRows, WarmingUpRows);
+            // Counted where the rows were planned; a time grid's plan estimates them (its groups' starts as whole windows).
+            long lost = WarmingAfterGaps ?? WarmingUpRows - Math.Min((long)Groups * (settings.WindowSize - 1), WarmingUpRows);
             if (Windows.Count == 0 || Gaps == 0 || lost * 4 <= Rows) return null;
             string unit = settings.TimeGrid ? "time steps" : "rows";
             return $"{Gaps:N0} gap(s) in the series broke their windows, so {lost:N0} of the {Rows:N0} training rows only warmed a window up " +
@@ -1155,10 +1158,11 @@ namespace AutoencoderPS.Engine.Features.Windows
             var windows = new List<int[]>();
             var groupOf = new List<string>();
             var perGroup = new Dictionary<string, int>(StringComparer.Ordinal);
-            int warming = 0, gaps = 0;
+            int warming = 0, gaps = 0, afterGaps = 0;
             foreach (var group in order)
             {
                 var list = members[group];
+                bool broken = false;
                 // A trained model's own limits, where given (a recalibration cuts its windows as scoring does).
                 var limit = limitOf != null ? limitOf(group) : MaxGap(maxGap, intervals, usual, group, longSteps: learned);
                 int run = 0, before = windows.Count;
@@ -1169,6 +1173,7 @@ namespace AutoencoderPS.Engine.Features.Windows
                     {
                         run = 0;
                         gaps++;
+                        broken = true;
                     }
                     run++;
                     if (run >= windowSize)
@@ -1177,7 +1182,11 @@ namespace AutoencoderPS.Engine.Features.Windows
                         for (int t = 0; t < windowSize; t++) window[t] = list[k - windowSize + 1 + t];
                         windows.Add(window);
                     }
-                    else warming++;
+                    else
+                    {
+                        warming++;
+                        if (broken) afterGaps++;
+                    }
                 }
                 perGroup[group] = windows.Count - before;
                 for (int k = before; k < windows.Count; k++) groupOf.Add(group);
@@ -1185,6 +1194,7 @@ namespace AutoencoderPS.Engine.Features.Windows
             return new WindowPlan(windows, intervals, usual, order.Count, warming, gaps)
             {
                 WindowsPerGroup = perGroup, WindowGroups = groupOf, SharedTimes = shared, Rows = timed, LongSteps = learned,
+                WarmingAfterGaps = afterGaps,
             };
         }
 
