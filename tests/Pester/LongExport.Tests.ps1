@@ -1,4 +1,11 @@
 BeforeAll {
+    function Get-PivotAdvice([object[]] $Warnings) {
+        # The one long-export warning among training's warnings (asserted), and the ConvertTo-LogWindow command it gives.
+        $told = @($Warnings | Where-Object { "$_" -like '*look like a long export*' })
+        $told.Count | Should -Be 1
+        [pscustomobject]@{ Text = "$($told[0])"; Pivot = [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim() }
+    }
+
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'LongExport.ps1')
     $script:start = [datetime]::SpecifyKind([datetime]'2026-11-02', 'Utc')
@@ -102,10 +109,9 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
         Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
 
-        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
-        $told.Count | Should -Be 1
-        "$($told[0])" | Should -Match "'CounterValue' holds the value of the metric named in 'CounterName'"
-        $pivot = [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim()
+        $advice = Get-PivotAdvice $warned
+        $advice.Text | Should -Match "'CounterValue' holds the value of the metric named in 'CounterName'"
+        $pivot = $advice.Pivot
         $pivot | Should -Be "ConvertTo-LogWindow -TimeProperty 'TimeGenerated [UTC]' -Interval 00:05:00 -GroupBy Computer -MetricProperty CounterName -ValueProperty CounterValue"
 
         # The pivot as said, on the same file: one row per time and computer, a column per counter, and no such warning.
@@ -125,9 +131,7 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1 -ExcludeFeature 'TimeGenerated [UTC]'
         Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
 
-        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
-        $told.Count | Should -Be 1
-        [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim() |
+        (Get-PivotAdvice $warned).Pivot |
             Should -Be "ConvertTo-LogWindow -TimeProperty 'TimeGenerated [UTC]' -Interval 00:05:00 -GroupBy Computer -MetricProperty CounterName -ValueProperty CounterValue"
         ($model.Schema.Ignored | Where-Object Name -eq 'TimeGenerated [UTC]').Reason | Should -Be 'excluded by the user'
     }
@@ -142,10 +146,9 @@ Describe 'Long exports (one measurement per record) pivoted by ConvertTo-LogWind
         $model = New-Autoencoder -HiddenLayer 4, 2 -Seed 1
         Invoke-AutoencoderTraining -Model $model -Path $path -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
 
-        $told = @($warned | Where-Object { "$_" -like '*look like a long export*' })
-        $told.Count | Should -Be 1
-        "$($told[0])" | Should -Match "the first 1,000 rows are one series of it \('cpu' of instance 'db01'"
-        $pivot = [regex]::Match("$($told[0])", 'ConvertTo-LogWindow [^|]+').Value.Trim()
+        $advice = Get-PivotAdvice $warned
+        $advice.Text | Should -Match "the first 1,000 rows are one series of it \('cpu' of instance 'db01'"
+        $pivot = $advice.Pivot
         $pivot | Should -Be 'ConvertTo-LogWindow -TimeProperty timestamp -Interval 00:05:00 -GroupBy instance -MetricProperty metric -ValueProperty value'
         # The pivot as said: one row per time and instance, whatever the order of the records.
         $rows = @(Import-Csv -LiteralPath $path | & ([scriptblock]::Create("`$input | $pivot -TimeZone UTC")))

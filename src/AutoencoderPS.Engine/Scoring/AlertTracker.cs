@@ -52,9 +52,9 @@ namespace AutoencoderPS.Engine.Scoring
         {
             // The window's floor only where 4 hours are fewer than 48 rows: every other model keeps the 48 it had, whatever
             // its window (a 5-minute model in windows of 64 rows, or one without a time property).
-            if (interval is { } step && step > TimeSpan.Zero && Math.Ceiling(DefaultSpan / step - 1e-9) < DefaultRows)
-                return new AlertCooldown(Math.Max((int)Math.Ceiling(DefaultSpan / step - 1e-9), windowSize));
-            return Default;
+            if (interval is not { } step || step <= TimeSpan.Zero) return Default;
+            int span = (int)Math.Min(DefaultRows, Math.Ceiling(DefaultSpan / step - 1e-9));
+            return span < DefaultRows ? new AlertCooldown(Math.Max(span, windowSize)) : Default;
         }
 
         public static AlertCooldown Parse(string text)

@@ -957,8 +957,8 @@ namespace AutoencoderPS.Engine.Features.Windows
                    $"and the model learned from {Windows.Count:N0} windows of {settings.WindowSize} {unit}; scoring rows like these scores as few. " +
                    (settings.MaxGap is { } given
                        ? $"Each gap is longer than -MaxGap {given}: a larger -MaxGap keeps windows whole across longer gaps."
-                       : "A gap breaks a window when it is longer than 2.5 usual intervals (the median step) and, in an irregular series, than " +
-                         FormattableString.Invariant($"its long step (learned from at least {LongSteps.MinSteps} steps): give more rows, ") +
+                       : FormattableString.Invariant($"A gap breaks a window when it is longer than {ModelSettings.GapFactor:0.#} usual intervals (the median step) and, in an ") +
+                         FormattableString.Invariant($"irregular series, than its long step (learned from at least {LongSteps.MinSteps} steps): give more rows, ") +
                          "New-Autoencoder -MaxGap to keep windows whole across longer gaps" + (settings.TimeGrid ? "." : ", or -TimeGrid to fill short gaps."));
         }
 
