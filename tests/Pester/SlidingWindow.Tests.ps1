@@ -294,13 +294,14 @@ Describe 'Sliding windows' {
         }
 
         It 'warns at training when gaps leave more than a quarter of the rows out of every window, naming -MaxGap' {
-            # A row every minute with a 10-minute gap after every 8th row: most rows only warm a window of 6 up. (Too few
-            # steps, 319, to learn such a gap as the series' rhythm: from 400 steps on, it would keep the windows whole.)
-            $gappy = foreach ($block in 0..39) { New-SeriesRow -First ($block * 18) -Count 8 -Seed $block }
+            # A row every minute with a 12-minute gap after every 12th row: nearly half the rows only warm a window of 6 up.
+            # (One step in 12 is too rare, under the 90th percentile's tenth, to be the series' rhythm: with one in 8 it
+            # would be, and would keep the windows whole.)
+            $gappy = foreach ($block in 0..29) { New-SeriesRow -First ($block * 24) -Count 12 -Seed $block }
             $m = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty Time -Seed 1
             $null = $gappy | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable warned
             $warned | Should -HaveCount 1
-            "$warned" | Should -BeLike '39 gap(s) in the series broke their windows, so 195 of the 320 training rows only warmed a window up and the model learned from 120 windows of 6 rows*-MaxGap*'
+            "$warned" | Should -BeLike '29 gap(s) in the series broke their windows, so 145 of the 360 training rows only warmed a window up and the model learned from 210 windows of 6 rows*-MaxGap*'
         }
 
         It 'breaks training windows at gaps too' {

@@ -54,8 +54,22 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Null(LongSteps.Of(Ticks((5, 990), (10, 10), (180, 1)), five));
             // Rows 5 to 45 minutes apart: the longest step 1 in 200 steps passes is its long step.
             Assert.Equal(TimeSpan.FromMinutes(45), LongSteps.Of(Ticks((5, 500), (10, 200), (15, 100), (20, 100), (30, 50), (45, 50)), five));
-            // Too few steps to tell (the percentile would be the longest step, an outage as likely as the rhythm).
-            Assert.Null(LongSteps.Of(Ticks((5, 200), (45, 100)), five));
+            // Too few steps to tell (fewer than ten above the 90th percentile).
+            Assert.Null(LongSteps.Of(Ticks((5, 60), (45, 30)), five));
+            // A short baseline (150 steps, as NAB's probation of a traffic sensor): learned, and its one outage, the
+            // longest step, left out (the 99.5th percentile of so few steps would be that step).
+            Assert.Equal(TimeSpan.FromMinutes(20), LongSteps.Of(Ticks((5, 100), (10, 40), (20, 9), (180, 1)), five));
+        }
+
+        [Fact]
+        public void AShortIrregularBaselineLearnsItsLongStepToo()
+        {
+            // 300 rows 5 to 45 minutes apart (a day and a half; NAB's probation of a traffic sensor is 170-375 rows):
+            // with 400 steps the least, training found no window of 24 rows at all.
+            var plan = SlidingWindow.Plan(24, Keys(Minutes(300, IrregularSteps, 7)), maxGap: null);
+            Assert.Equal(TimeSpan.FromMinutes(45), plan.LongSteps.Groups[""]);
+            Assert.Equal(0, plan.Gaps);
+            Assert.Equal(300 - 23, plan.Windows.Count);
         }
 
         [Fact]

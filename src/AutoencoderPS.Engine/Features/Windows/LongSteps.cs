@@ -24,8 +24,12 @@ namespace AutoencoderPS.Engine.Features.Windows
         /// <summary>The share of a series' steps whose longest, times <see cref="ModelSettings.GapFactor"/>, caps the long step.</summary>
         public const double BulkQuantile = 0.9;
 
-        /// <summary>The fewest steps a long step is learned from: the percentile leaves at least the two longest out.</summary>
-        public const int MinSteps = 400;
+        /// <summary>
+        /// The fewest steps a long step is learned from: ten steps above the 90th percentile that caps it. (A short
+        /// baseline is common: NAB's probation is 15 % of a series, 170-375 rows of its traffic sensors.) Below 200
+        /// steps the 99.5th percentile would be the longest step, so the longest is always left out.
+        /// </summary>
+        public const int MinSteps = 100;
 
         public static LongSteps None { get; } = new LongSteps(new Dictionary<string, TimeSpan>(), null);
 
@@ -59,7 +63,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             if (steps.Count < MinSteps) return null;
             steps.Sort();
-            long rhythm = steps[(int)Math.Floor(Quantile * (steps.Count - 1))];
+            long rhythm = steps[Math.Min((int)Math.Floor(Quantile * (steps.Count - 1)), steps.Count - 2)];
             long bulk = steps[(int)Math.Floor(BulkQuantile * (steps.Count - 1))];
             long step = Math.Min(rhythm, (long)(bulk * ModelSettings.GapFactor));
             return step > interval.Ticks * ModelSettings.GapFactor ? TimeSpan.FromTicks(step) : null;
