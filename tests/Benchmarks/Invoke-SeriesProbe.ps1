@@ -57,7 +57,7 @@ param(
     [ValidateRange(1, 64)] [int] $ThreadCount = 1,
     # Minutes between rows. The families' incidents are counted in rows (a spike is one row, a burst 12), their daily
     # and weekly cycles in time; 1 gives a per-minute export of the same shapes.
-    [ValidateSet(1, 5, 15, 60)] [int] $StepMinutes = 5,
+    [ValidateSet(1, 5, 15, 30, 60)] [int] $StepMinutes = 5,
     # An irregular series: each row (but an incident's first) is left out with this probability, drawn from a random
     # stream of its own (the values stay as they are), so rows come 5, 10, 15 or more minutes apart, as a traffic
     # sensor or an event-driven export writes them (0.4: 60 % of steps one interval, 1 in 200 over 6).
