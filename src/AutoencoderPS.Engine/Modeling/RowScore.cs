@@ -371,9 +371,7 @@ namespace AutoencoderPS.Engine.Modeling
                 if (column.Role == ColumnRole.Numeric)
                 {
                     int slot = schema.FirstSlot(c);
-                    FeatureContribution.AppendNumber(text, input[slot], culture);
-                    text.Append(" (expected ");
-                    FeatureContribution.AppendNumber(text, Expected()[slot], culture);
+                    FeatureContribution.AppendPair(text, input[slot], " (expected ", Expected()[slot], culture);
                 }
                 else
                 {
@@ -409,8 +407,11 @@ namespace AutoencoderPS.Engine.Modeling
 
         public override string ToString() => ToString(CultureInfo.InvariantCulture);
 
-        public string ToString(CultureInfo culture) =>
-            $"{Feature} {Format(Observed, culture)} (expected {Format(Expected, culture)}, {(Share * 100).ToString("0", culture)}%)";
+        public string ToString(CultureInfo culture)
+        {
+            var (observed, expected) = FormatPair(Observed, Expected, culture);
+            return $"{Feature} {observed} (expected {expected}, {(Share * 100).ToString("0", culture)}%)";
+        }
 
         /// <summary>Numbers with up to 4 significant digits, so "97" and "35.2" read naturally.</summary>
         public static string Format(object value, CultureInfo culture) => value switch
@@ -418,6 +419,59 @@ namespace AutoencoderPS.Engine.Modeling
             double d => Math.Abs(d) < 1e-4 ? 0.0.ToString(culture) : d.ToString(NumberFormat(d), culture),
             _ => Convert.ToString(value, culture) ?? "",
         };
+
+        /// <summary>
+        /// Observed and expected as <see cref="Format"/> writes them, except that two numbers that differ in the network's
+        /// precision never read the same: where they would (20.001 against 20, 12345.4 against 12345.1, 5e-5 against 0),
+        /// both get as many significant digits as it takes to tell them apart. A flat line that moved by a thousandth
+        /// alerted with "value (t) 20 (expected 20, 100%)", hiding the change it was flagged for.
+        /// </summary>
+        public static (string Observed, string Expected) FormatPair(object observed, object expected, CultureInfo culture)
+        {
+            string o = Format(observed, culture), e = Format(expected, culture);
+            if (o == e && observed is double a && expected is double b && Apart(a, b, culture) is var (x, y)) return (x, y);
+            return (o, e);
+        }
+
+        /// <summary>
+        /// <see cref="AppendNumber"/> of <paramref name="observed"/>, then <paramref name="between"/>, then of
+        /// <paramref name="expected"/>, as <see cref="FormatPair"/> reads them.
+        /// </summary>
+        internal static void AppendPair(CharBuffer text, double observed, string between, double expected, CultureInfo culture)
+        {
+            int start = text.Length;
+            AppendNumber(text, observed, culture);
+            int observedLength = text.Length - start;
+            text.Append(between);
+            int expectedStart = text.Length;
+            AppendNumber(text, expected, culture);
+            if (text.Span.Slice(start, observedLength).SequenceEqual(text.Span.Slice(expectedStart)) && Apart(observed, expected, culture) is var (x, y))
+            {
+                text.Truncate(start);
+                text.Append(x);
+                text.Append(between);
+                text.Append(y);
+            }
+        }
+
+        // Up to 9 significant digits, the most a single-precision number needs to be read back exactly: the expected value
+        // comes out of a network computed in single precision, so a difference beyond them is its rounding, not the row's
+        // (a perfectly flat line's 20 against an expected 20.000000000000004 reads "20" against "20", as before).
+        private const int MostDigits = 9;
+
+        // The two numbers with the fewest significant digits beyond four that tell them apart; null when none up to
+        // MostDigits does, or either is not a finite number.
+        private static (string, string)? Apart(double a, double b, CultureInfo culture)
+        {
+            if (a == b || !double.IsFinite(a) || !double.IsFinite(b)) return null;
+            for (int digits = 5; digits <= MostDigits; digits++)
+            {
+                string format = "G" + digits.ToString(CultureInfo.InvariantCulture);
+                string x = a.ToString(format, culture), y = b.ToString(format, culture);
+                if (x != y) return (x, y);
+            }
+            return null;
+        }
 
         private static string NumberFormat(double d) => Math.Abs(d) >= 10000 ? "0" : "G4";
 

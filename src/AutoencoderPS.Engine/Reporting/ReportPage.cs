@@ -187,8 +187,9 @@ namespace AutoencoderPS.Engine.Reporting
                     {
                         double share = double.IsFinite(c.Share) ? Math.Clamp(c.Share, 0, 1) : 0;
                         w.Write(FormattableString.Invariant($"<li><span class=\"bar\"><span style=\"width:{share * 48:0.#}px\"></span></span><span class=\"share\">{share * 100:0}%</span> "));
-                        w.Write($"<span class=\"feature\">{E(c.Feature)}</span> <span class=\"observed\">{E(FeatureContribution.Format(c.Observed, Invariant))}</span> ");
-                        w.Write($"<span class=\"expected\">(expected {E(FeatureContribution.Format(c.Expected, Invariant))})</span></li>");
+                        var (observed, expected) = FeatureContribution.FormatPair(c.Observed, c.Expected, Invariant);
+                        w.Write($"<span class=\"feature\">{E(c.Feature)}</span> <span class=\"observed\">{E(observed)}</span> ");
+                        w.Write($"<span class=\"expected\">(expected {E(expected)})</span></li>");
                     }
                     w.Write("</ul>");
                 }

@@ -100,6 +100,18 @@ namespace AutoencoderPS.Engine.Tests
         }
 
         [Fact]
+        public void AValueThatDiffersFromItsExpectationNeverReadsTheSame()
+        {
+            // A flat line that moved by a thousandth: four digits read "20 (expected 20)".
+            var report = new AnomalyReport(Summary(1.0, "value"), timeAxis: false);
+            report.Add(new ReportRow(1, 2.0, true, contributions: new[] { new FeatureContribution("value", 1.0, 20.001, 20.0) }));
+
+            string html = Html(report);
+
+            Assert.Contains("<span class=\"observed\">20.001</span> <span class=\"expected\">(expected 20)</span>", html);
+        }
+
+        [Fact]
         public void TheSummaryCountsRowsAnomaliesWarmingUpAndRejectedRows()
         {
             var report = new AnomalyReport(Summary(0.5), timeAxis: false);
