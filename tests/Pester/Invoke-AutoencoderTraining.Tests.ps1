@@ -422,7 +422,13 @@ Describe 'Invoke-AutoencoderTraining' {
             $rows | Invoke-AutoencoderTraining -Model $m -Epochs 1 -ThreadCount 1 -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
             $m.IsTrained | Should -BeTrue
             @($warned | Where-Object { "$_" -like "*'CpuPct' (numbers with a unit*" }) | Should -HaveCount 1
-            @($warned | Where-Object { "$_" -like "*Every feature ('Host', 'Status') has a single value in all 200 training rows*" }) | Should -HaveCount 1
+            @($warned | Where-Object { "$_" -like "*Every feature ('Host', 'Status') has a single value in all 200 training rows*Not read as features: 'CpuPct' (-Verbose says why)." }) | Should -HaveCount 1
+            # No other column at all: nothing was left out, and the warning does not point to warnings that aren't there.
+            $m1 = New-Autoencoder -Seed 1
+            1..50 | ForEach-Object { [pscustomobject]@{ Host = 'web01' } } |
+                Invoke-AutoencoderTraining -Model $m1 -Epochs 1 -ThreadCount 1 -WarningVariable alone -WarningAction SilentlyContinue | Out-Null
+            @($alone) | Should -HaveCount 1
+            "$alone" | Should -BeLike "*('Host') has a single value in all 50 training rows*The rows hold no other column: export the measurements with them."
             # Features that vary: no such warning.
             $m2 = New-Autoencoder -Seed 1
             1..200 | ForEach-Object { [pscustomobject]@{ Host = 'web01'; Cpu = 20 + $_ % 50 } } |
