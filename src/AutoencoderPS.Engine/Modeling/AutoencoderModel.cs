@@ -355,7 +355,10 @@ namespace AutoencoderPS.Engine.Modeling
                     Modeling.ErrorWeights.Apply(inputErrors, n, weights.PerInput(schema, d));
                     for (int i = 0; i < n; i++) errors[i] = ForwardPass.RowError(inputErrors, i, d, filled?[i]?.Length ?? 0);
                 }
-                double threshold = options.Threshold.Compute(errors, trimmed);
+                // The errors the threshold comes from: a row alone at a feature's extreme also scores its distance beyond
+                // the other rows' range, as a new normal row beyond the training range does (FeatureScaler.OthersRanges).
+                var thresholdErrors = windows == null && !continueTraining ? WithOthersRanges(candidate, options.Loss, scaler, rows, scaled, d, errors, filled, weights, schema) : errors;
+                double threshold = options.Threshold.Compute(thresholdErrors, trimmed);
                 var summary = new TrainingSummary
                 {
                     Rows = n,
@@ -405,7 +408,7 @@ namespace AutoencoderPS.Engine.Modeling
                         GroupRowsPerStep = rowsPerStep;
                         RowsPerStep = windows.Rows > 0 ? windows.RowsPerStep : continueTraining ? RowsPerStep : 1;
                     }
-                    TrainingErrors = SampleSorted(errors);
+                    TrainingErrors = SampleSorted(thresholdErrors);
                     Training = summary;
                     ResetLearning();
                 }
@@ -556,6 +559,34 @@ namespace AutoencoderPS.Engine.Modeling
                 filled[i] = ForwardPass.FilledSlots(Schema!, d, named);
             }
             return filled;
+        }
+
+        // The training errors with each row that alone holds a curved feature's extreme scored, as a new row is, against the
+        // range of the other rows (FeatureScaler.OthersRanges), in the units of the scores (the error weights): the rows'
+        // own errors when no row does.
+        private static double[] WithOthersRanges(AutoencoderNetwork network, LossKind loss, FeatureScaler scaler, IReadOnlyList<double[]> rows,
+            float[] scaled, int d, double[] errors, int[]?[]? filled, ErrorWeights? weights, FeatureSchema schema)
+        {
+            var extremes = scaler.OthersRanges(rows);
+            if (extremes.Count == 0) return errors;
+            var result = (double[])errors.Clone();
+            var perInput = weights?.PerInput(schema, d);
+            var one = new float[d];
+            foreach (var (row, others) in extremes)
+            {
+                // Scaled as the other rows scale it; a filled-in value keeps the network's own reconstruction.
+                Array.Copy(scaled, (long)row * d, one, 0, d);
+                var rescaled = ForwardPass.Scale(others, new[] { rows[row] });
+                for (int j = 0; j < d; j++)
+                    if (filled?[row] is not { } f || Array.IndexOf(f, j) < 0) one[j] = rescaled[j];
+                var beyond = ForwardPass.Beyond(others, new[] { rows[row] });
+                ForwardPass.Forward(network, loss, one, 1, d, out var inputErrors, out _, beyond);
+                int filledIn = 0;
+                if (filled?[row] is { } slots) { ForwardPass.Mask(inputErrors, 0, d, slots); filledIn = slots.Length; }
+                if (perInput != null) Modeling.ErrorWeights.Apply(inputErrors, 1, perInput);
+                result[row] = ForwardPass.RowError(inputErrors, 0, d, filledIn);
+            }
+            return result;
         }
 
         // A filled-in value was not measured: its errors are set to 0 and each row's score is the mean over the rest.
