@@ -570,22 +570,22 @@ namespace AutoencoderPS.Engine.Modeling
             var extremes = scaler.OthersRanges(rows);
             if (extremes.Count == 0) return errors;
             var result = (double[])errors.Clone();
-            var perInput = weights?.PerInput(schema, d);
-            var one = new float[d];
-            foreach (var (row, others) in extremes)
-            {
-                // Scaled as the other rows scale it; a filled-in value keeps the network's own reconstruction.
-                Array.Copy(scaled, (long)row * d, one, 0, d);
-                var rescaled = ForwardPass.Scale(others, new[] { rows[row] });
-                for (int j = 0; j < d; j++)
-                    if (filled?[row] is not { } f || Array.IndexOf(f, j) < 0) one[j] = rescaled[j];
-                var beyond = ForwardPass.Beyond(others, new[] { rows[row] });
-                ForwardPass.Forward(network, loss, one, 1, d, out var inputErrors, out _, beyond);
-                int filledIn = 0;
-                if (filled?[row] is { } slots) { ForwardPass.Mask(inputErrors, 0, d, slots); filledIn = slots.Length; }
-                if (perInput != null) Modeling.ErrorWeights.Apply(inputErrors, 1, perInput);
-                result[row] = ForwardPass.RowError(inputErrors, 0, d, filledIn);
-            }
+            // All such rows in one pass (a wide row model has up to two per feature), each scaled as the other rows scale
+            // it; a filled-in value keeps the network's own reconstruction.
+            int m = extremes.Count;
+            var picked = extremes.Select(e => rows[e.Row]).ToList();
+            var others = extremes.Select(e => e.Others).ToList();
+            var input = ForwardPass.Scale(scaler, picked, perRow: others);
+            for (int k = 0; k < m; k++)
+                if (filled?[extremes[k].Row] is { } slots)
+                    foreach (int j in slots) input[(long)k * d + j] = scaled[(long)extremes[k].Row * d + j];
+            var beyond = ForwardPass.Beyond(scaler, picked, perRow: others);
+            ForwardPass.Forward(network, loss, input, m, d, out var inputErrors, out _, beyond);
+            var filledIn = new int[m];
+            for (int k = 0; k < m; k++)
+                if (filled?[extremes[k].Row] is { } slots) { ForwardPass.Mask(inputErrors, k, d, slots); filledIn[k] = slots.Length; }
+            if (weights != null) Modeling.ErrorWeights.Apply(inputErrors, m, weights.PerInput(schema, d));
+            for (int k = 0; k < m; k++) result[extremes[k].Row] = ForwardPass.RowError(inputErrors, k, d, filledIn[k]);
             return result;
         }
 
