@@ -169,16 +169,7 @@ namespace AutoencoderPS.Engine.Features
                     ColumnParallel.For(featureCount, rows.Count, threads, j =>
                     {
                         if (kinds[j] != SlotKind.Numeric) return;
-                        var sorted = Statistics.Sorted(rows.Select(r => r[j]));
-                        offset[j] = Statistics.PercentileOfSorted(sorted, 50);
-                        double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
-                        if (!(spread > 1e-12))
-                        {
-                            // Constant in its middle half (mostly one value): the standard deviation, else 1.
-                            double mean = sorted.Average();
-                            spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length));
-                        }
-                        scale[j] = RobustSigmoidWidth * spread;
+                        (offset[j], scale[j]) = RobustSigmoidOf(Statistics.Sorted(rows.Select(r => r[j])));
                     });
                     break;
                 default:
@@ -190,6 +181,19 @@ namespace AutoencoderPS.Engine.Features
                 else if (kinds[j] == SlotKind.Cyclic) { offset[j] = -1; scale[j] = 2; }
             }
             return new FeatureScaler(method, offset, scale, kinds);
+        }
+
+        // A RobustSigmoid slot's offset and scale from its values, sorted: the median, and twice the robust standard deviation.
+        private static (double Offset, double Scale) RobustSigmoidOf(IReadOnlyList<double> sorted)
+        {
+            double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
+            if (!(spread > 1e-12))
+            {
+                // Constant in its middle half (mostly one value): the standard deviation, else 1.
+                double mean = sorted.Average();
+                spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Count));
+            }
+            return (Statistics.PercentileOfSorted(sorted, 50), RobustSigmoidWidth * spread);
         }
 
         /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
@@ -293,6 +297,10 @@ namespace AutoencoderPS.Engine.Features
                 if (secondMax < max && double.IsFinite(secondMax)) { highRow[j] = maxAt; nextHigh[j] = secondMax; }
             }
             var affected = new SortedSet<int>(lowRow.Concat(highRow).Where(i => i >= 0));
+            // Each slot with such a row, sorted once (a row can't be alone at both ends: there are two rows or more).
+            var sortedColumns = new double[]?[d];
+            for (int j = 0; j < d; j++)
+                if (lowRow[j] >= 0 || highRow[j] >= 0) sortedColumns[j] = Statistics.Sorted(rows.Select(r => r[j]).Where(double.IsFinite));
             foreach (int row in affected)
             {
                 var low = new double?[d];
@@ -308,11 +316,11 @@ namespace AutoencoderPS.Engine.Features
                     if (!extreme) continue;
                     // The slot's scaling as the other rows set it too: a column of rare values takes its spread from them
                     // (one 1 among zeros: a spread of 0.03 with it, none without), so the row is scaled as a new one would be.
-                    var column = new List<double[]>(rows.Count - 1);
-                    for (int i = 0; i < rows.Count; i++) if (i != row) column.Add(new[] { rows[i][j] });
-                    var fitted = Fit(column, 1, Method);
-                    offset[j] = fitted.Offset[0];
-                    scale[j] = fitted.Scale[0];
+                    // The row holds the slot's first (last) sorted value alone: the others are the rest.
+                    var sorted = sortedColumns[j]!;
+                    (offset[j], scale[j]) = RobustSigmoidOf(lowRow[j] == row
+                        ? new ArraySegment<double>(sorted, 1, sorted.Length - 1)
+                        : new ArraySegment<double>(sorted, 0, sorted.Length - 1));
                 }
                 result.Add((row, new FeatureScaler(Method, offset, scale, kindList, low, high)));
             }
