@@ -38,8 +38,10 @@ param(
 )
 . (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
 $Seed = @(ConvertTo-SeedList $Seed)
+$DataSet = @(Split-ListArgument $DataSet)
+$Variant = @(Split-ListArgument $Variant)
 $ErrorActionPreference = 'Stop'
-if (-not (Test-Path (Join-Path $DataPath 'breastw.csv'))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
+if (-not (Test-Path (Join-Path $DataPath "$($DataSet[0]).csv"))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
 & $Python -c 'import sklearn' 2>$null
 if ($LASTEXITCODE -ne 0) { throw "$Python has no sklearn: apt-get install -y python3-sklearn (and use Debian's /usr/bin/python3)." }
 Import-Module $ModulePath
@@ -51,6 +53,14 @@ Import-Module $ModulePath
 function Get-ThreadCpuSeconds {
     if (-not (Test-Path /proc/thread-self/schedstat)) { return [double]::NaN }
     [double](([System.IO.File]::ReadAllText('/proc/thread-self/schedstat') -split ' ')[0]) / 1e9
+}
+
+# The process's peak resident memory so far (Linux's VmHWM; NaN elsewhere): a high-water mark, so it reads one fit's
+# peak only in a process that runs one set.
+function Get-PeakMemoryMB {
+    if (-not (Test-Path /proc/self/status)) { return [double]::NaN }
+    $line = Select-String -Path /proc/self/status -Pattern '^VmHWM:\s+(\d+)' | Select-Object -First 1
+    [double]$line.Matches[0].Groups[1].Value / 1024
 }
 
 New-Item -ItemType Directory -Force -Path $WorkPath | Out-Null
@@ -83,12 +93,12 @@ try {
                     $cpu = $process.TotalProcessorTime
                     $threadCpu = Get-ThreadCpuSeconds
                     $clock = [System.Diagnostics.Stopwatch]::StartNew()
-                    Invoke-AutoencoderTraining -Model $model -Path $trainFile -ThreadCount $ThreadCount @trainParameters -WarningAction SilentlyContinue | Out-Null
+                    Invoke-AutoencoderTraining -Model $model -Path $trainFile -ThreadCount $ThreadCount @trainParameters -WarningAction SilentlyContinue -WarningVariable trainWarnings | Out-Null
                     $seconds = $clock.Elapsed.TotalSeconds
                     $threadCpuSeconds = (Get-ThreadCpuSeconds) - $threadCpu
                     $process.Refresh()
                     $cpuSeconds = ($process.TotalProcessorTime - $cpu).TotalSeconds
-                    $scored = @(Test-Anomaly -Model $model -Path (Join-Path $folder 'test.csv') -ThreadCount $ThreadCount)
+                    $scored = @(Test-Anomaly -Model $model -Path (Join-Path $folder 'test.csv') -ThreadCount $ThreadCount -WarningAction SilentlyContinue -WarningVariable scoreWarnings)
                     $metrics = $scored | Measure-AnomalyDetection -LabelProperty label -AnomalyLabel 1
                     $inliers = @($scored | Where-Object { $_.label -eq '0' })
                     $f = $forest["$set-$s"]
@@ -107,9 +117,12 @@ try {
                         TrainThreadCpuSeconds = $threadCpuSeconds
                         IForestSeconds  = $f."${v}FitSeconds"
                         IForestCpuSeconds = $f."${v}FitCpuSeconds"
+                        Features        = $model.FeatureColumns.Count
+                        Warnings        = @($trainWarnings + $scoreWarnings | ForEach-Object { "$_" })
+                        PeakMemoryMB    = Get-PeakMemoryMB
                     }
                     $results.Add($row)
-                    Write-Verbose ("{0} {1} seed {2} {3}: ROC-AUC {4:0.000} (IForest {5:0.000}), inliers flagged {6:P1}, {7:0.00} s (IForest {8:0.00} s)" -f $config.Name, $set, $s, $v, $row.RocAuc, $row.IForestRocAuc, $row.InliersFlagged, $seconds, $row.IForestSeconds)
+                    Write-Verbose ("{0} {1} seed {2} {3}: ROC-AUC {4:0.000} (IForest {5:0.000}), inliers flagged {6:P1}, {7:0.00} s (IForest {8:0.00} s), {9} warning(s)" -f $config.Name, $set, $s, $v, $row.RocAuc, $row.IForestRocAuc, $row.InliersFlagged, $seconds, $row.IForestSeconds, $row.Warnings.Count)
                     $model.Dispose()
                 }
             }

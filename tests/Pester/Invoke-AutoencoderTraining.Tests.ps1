@@ -167,10 +167,12 @@ Describe 'Invoke-AutoencoderTraining' {
         }
 
         It 'MeanStd with -ThresholdValue 2 sets threshold = mean + 2 std of the training errors' {
+            # The stored errors: the rows' own, but a row alone at a feature's extreme scored against the other rows' range.
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m @{ ThresholdMethod = 'MeanStd'; ThresholdValue = 2 }
-            $expected = $m.Training.ErrorMean + 2 * $m.Training.ErrorStd
-            $m.Training.ErrorStd | Should -BeGreaterThan 0
+            $errors = [double[]]$m.TrainingErrors
+            $errors | Should -HaveCount 200
+            $expected = [AutoencoderPS.Engine.Numerics.Statistics]::Mean($errors) + 2 * [AutoencoderPS.Engine.Numerics.Statistics]::StandardDeviation($errors)
             [math]::Abs($m.Threshold - $expected) | Should -BeLessOrEqual 1e-9
             $m.ThresholdRule.Method | Should -Be ([AutoencoderPS.Engine.Modeling.ThresholdMethod]::MeanStd)
             $m.ThresholdRule.Value | Should -Be 2
@@ -196,13 +198,27 @@ Describe 'Invoke-AutoencoderTraining' {
         It 'Percentile 100 sets the threshold to the largest training error' {
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 100 }
-            [math]::Abs($m.Threshold - $m.Training.ErrorMax) | Should -BeLessOrEqual 1e-9
+            [math]::Abs($m.Threshold - ($m.TrainingErrors | Measure-Object -Maximum).Maximum) | Should -BeLessOrEqual 1e-9
             $m.Threshold | Should -BeGreaterThan $m.Training.ErrorMean
         }
 
-        It 'flags no training row with a Percentile 100 threshold; the worst row scores exactly the threshold' {
+        It 'counts in the threshold what a row alone at an extreme scores beyond the other rows'' range' {
+            # Such a row is to the others what a new normal row beyond the training range is. The training rows' own
+            # errors never hold that distance; the stored errors (and the threshold) do, and re-scoring gives the own ones.
             $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
             $null = Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 100 }
+            $own = @($csv | Test-Anomaly -Model $m -BatchSize 1000).AnomalyScore
+            $stored = [double[]]$m.TrainingErrors
+            $stored | Should -HaveCount 200
+            $m.Threshold | Should -BeGreaterThan ($own | Measure-Object -Maximum).Maximum
+            # The same rows, most of them unchanged: only rows alone at an extreme (at most two per feature) differ.
+            @(Compare-Object ([double[]]($own | Sort-Object)) $stored -SyncWindow 400 | Where-Object SideIndicator -eq '=>').Count | Should -BeLessOrEqual 6
+        }
+
+        It 'flags no training row with a Percentile 100 threshold; the worst row scores exactly the threshold' {
+            # MinMax: no training range, so the stored errors are the rows' own.
+            $m = New-Autoencoder -HiddenLayer 8, 4 -Seed 5
+            $null = Invoke-Training $csv $m @{ ThresholdMethod = 'Percentile'; ThresholdValue = 100; Scaling = 'MinMax' }
             $rows = @(Import-Csv -LiteralPath (Join-Path $TestDrive 'train.csv'))
             $scored = @($rows | Test-Anomaly -Model $m -BatchSize 1000)
             @($scored | Where-Object IsAnomaly) | Should -HaveCount 0

@@ -201,9 +201,11 @@ Describe 'Test-Anomaly' {
 
     Context 'the threshold basis' {
         BeforeAll {
-            # Percentile 100: the threshold is the largest training error, so no training row may score above it.
+            # Percentile 100: the threshold is the largest training error, so no training row may score above it. MinMax:
+            # no training range, so the stored errors are the rows' own (under the default scaling a row alone at a
+            # feature's extreme is stored as the other rows' range scores it, as a new row).
             $script:p100 = New-Autoencoder -HiddenLayer 8, 4 -Seed 17
-            $null = $training | Invoke-AutoencoderTraining -Model $p100 -Epochs 2 -BatchSize 64 -ThresholdMethod Percentile -ThresholdValue 100
+            $null = $training | Invoke-AutoencoderTraining -Model $p100 -Epochs 2 -BatchSize 64 -ThresholdMethod Percentile -ThresholdValue 100 -Scaling MinMax
             $script:trainingAgain = @(Get-AutoencoderSampleData -Days 1 -Seed 1 | Test-Anomaly -Model $p100)
         }
 

@@ -169,16 +169,7 @@ namespace AutoencoderPS.Engine.Features
                     ColumnParallel.For(featureCount, rows.Count, threads, j =>
                     {
                         if (kinds[j] != SlotKind.Numeric) return;
-                        var sorted = Statistics.Sorted(rows.Select(r => r[j]));
-                        offset[j] = Statistics.PercentileOfSorted(sorted, 50);
-                        double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
-                        if (!(spread > 1e-12))
-                        {
-                            // Constant in its middle half (mostly one value): the standard deviation, else 1.
-                            double mean = sorted.Average();
-                            spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length));
-                        }
-                        scale[j] = RobustSigmoidWidth * spread;
+                        (offset[j], scale[j]) = RobustSigmoidOf(Statistics.Sorted(rows.Select(r => r[j])));
                     });
                     break;
                 default:
@@ -190,6 +181,19 @@ namespace AutoencoderPS.Engine.Features
                 else if (kinds[j] == SlotKind.Cyclic) { offset[j] = -1; scale[j] = 2; }
             }
             return new FeatureScaler(method, offset, scale, kinds);
+        }
+
+        // A RobustSigmoid slot's offset and scale from its values, sorted: the median, and twice the robust standard deviation.
+        private static (double Offset, double Scale) RobustSigmoidOf(IReadOnlyList<double> sorted)
+        {
+            double spread = (Statistics.PercentileOfSorted(sorted, 75) - Statistics.PercentileOfSorted(sorted, 25)) / 1.349;
+            if (!(spread > 1e-12))
+            {
+                // Constant in its middle half (mostly one value): the standard deviation, else 1.
+                double mean = sorted.Average();
+                spread = SpreadOrOne(Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Count));
+            }
+            return (Statistics.PercentileOfSorted(sorted, 50), RobustSigmoidWidth * spread);
         }
 
         /// <summary>RobustSigmoid divides by this many robust standard deviations before the logistic curve: +-2 of them map to 0.27-0.73.</summary>
@@ -249,6 +253,78 @@ namespace AutoencoderPS.Engine.Features
                 }
             }
             return new FeatureScaler(Method, offsets, scales, kindList, low, high);
+        }
+
+        /// <summary>
+        /// The rows of <paramref name="rows"/> that alone hold a curved slot's smallest or largest training value, each with
+        /// this scaling as the other rows would have set it in that slot (its centre, spread and range: the bound the next
+        /// value in). To the other
+        /// rows, such a row is what a new normal row beyond their range is: of n + 1 rows alike, each is the one beyond the
+        /// others' range as often, and by as much. So a training row's error with its distance beyond the others' range
+        /// is a draw of what new normal rows score, the range term (<see cref="Beyond"/>) included; the training rows'
+        /// own errors never hold that term, and on a small baseline many new normal rows do (a new value lies beyond n
+        /// training values with a chance of 2 / (n + 1) per feature): 120 rows of 16 features flagged 8.5-17.2 % of new
+        /// normal rows at the 99th percentile, 3.0-3.6 % of those inside the range (.docs/odds.md).
+        /// Empty without curved slots or range, or with fewer than two rows.
+        /// </summary>
+        public IReadOnlyList<(int Row, FeatureScaler Others)> OthersRanges(IReadOnlyList<double[]> rows)
+        {
+            var result = new List<(int, FeatureScaler)>();
+            if (!HasRange || rows.Count < 2) return result;
+            int d = Count;
+            // Per curved slot: the row that alone holds the smallest (largest) value, and the next value in.
+            var lowRow = new int[d];
+            var highRow = new int[d];
+            var nextLow = new double[d];
+            var nextHigh = new double[d];
+            for (int j = 0; j < d; j++)
+            {
+                lowRow[j] = highRow[j] = -1;
+                if (!shaped[j]) continue;
+                double min = double.PositiveInfinity, secondMin = double.PositiveInfinity;
+                double max = double.NegativeInfinity, secondMax = double.NegativeInfinity;
+                int minAt = -1, maxAt = -1;
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    double v = rows[i][j];
+                    if (!double.IsFinite(v)) continue;
+                    if (v < min) { secondMin = min; min = v; minAt = i; }
+                    else if (v <= secondMin) secondMin = v;
+                    if (v > max) { secondMax = max; max = v; maxAt = i; }
+                    else if (v >= secondMax) secondMax = v;
+                }
+                if (secondMin > min && double.IsFinite(secondMin)) { lowRow[j] = minAt; nextLow[j] = secondMin; }
+                if (secondMax < max && double.IsFinite(secondMax)) { highRow[j] = maxAt; nextHigh[j] = secondMax; }
+            }
+            var affected = new SortedSet<int>(lowRow.Concat(highRow).Where(i => i >= 0));
+            // Each slot with such a row, sorted once (a row can't be alone at both ends: there are two rows or more).
+            var sortedColumns = new double[]?[d];
+            for (int j = 0; j < d; j++)
+                if (lowRow[j] >= 0 || highRow[j] >= 0) sortedColumns[j] = Statistics.Sorted(rows.Select(r => r[j]).Where(double.IsFinite));
+            foreach (int row in affected)
+            {
+                var low = new double?[d];
+                var high = new double?[d];
+                var offset = (double[])offsets.Clone();
+                var scale = (double[])scales.Clone();
+                for (int j = 0; j < d; j++)
+                {
+                    if (!shaped[j]) continue;
+                    bool extreme = lowRow[j] == row || highRow[j] == row;
+                    low[j] = lowRow[j] == row ? nextLow[j] : lows[j];
+                    high[j] = highRow[j] == row ? nextHigh[j] : highs[j];
+                    if (!extreme) continue;
+                    // The slot's scaling as the other rows set it too: a column of rare values takes its spread from them
+                    // (one 1 among zeros: a spread of 0.03 with it, none without), so the row is scaled as a new one would be.
+                    // The row holds the slot's first (last) sorted value alone: the others are the rest.
+                    var sorted = sortedColumns[j]!;
+                    (offset[j], scale[j]) = RobustSigmoidOf(lowRow[j] == row
+                        ? new ArraySegment<double>(sorted, 1, sorted.Length - 1)
+                        : new ArraySegment<double>(sorted, 0, sorted.Length - 1));
+                }
+                result.Add((row, new FeatureScaler(Method, offset, scale, kindList, low, high)));
+            }
+            return result;
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -355,7 +355,10 @@ namespace AutoencoderPS.Engine.Modeling
                     Modeling.ErrorWeights.Apply(inputErrors, n, weights.PerInput(schema, d));
                     for (int i = 0; i < n; i++) errors[i] = ForwardPass.RowError(inputErrors, i, d, filled?[i]?.Length ?? 0);
                 }
-                double threshold = options.Threshold.Compute(errors, trimmed);
+                // The errors the threshold comes from: a row alone at a feature's extreme also scores its distance beyond
+                // the other rows' range, as a new normal row beyond the training range does (FeatureScaler.OthersRanges).
+                var thresholdErrors = windows == null && !continueTraining ? WithOthersRanges(candidate, options.Loss, scaler, rows, scaled, d, errors, filled, weights, schema) : errors;
+                double threshold = options.Threshold.Compute(thresholdErrors, trimmed);
                 var summary = new TrainingSummary
                 {
                     Rows = n,
@@ -405,7 +408,7 @@ namespace AutoencoderPS.Engine.Modeling
                         GroupRowsPerStep = rowsPerStep;
                         RowsPerStep = windows.Rows > 0 ? windows.RowsPerStep : continueTraining ? RowsPerStep : 1;
                     }
-                    TrainingErrors = SampleSorted(errors);
+                    TrainingErrors = SampleSorted(thresholdErrors);
                     Training = summary;
                     ResetLearning();
                 }
@@ -556,6 +559,34 @@ namespace AutoencoderPS.Engine.Modeling
                 filled[i] = ForwardPass.FilledSlots(Schema!, d, named);
             }
             return filled;
+        }
+
+        // The training errors with each row that alone holds a curved feature's extreme scored, as a new row is, against the
+        // range of the other rows (FeatureScaler.OthersRanges), in the units of the scores (the error weights): the rows'
+        // own errors when no row does.
+        private static double[] WithOthersRanges(AutoencoderNetwork network, LossKind loss, FeatureScaler scaler, IReadOnlyList<double[]> rows,
+            float[] scaled, int d, double[] errors, int[]?[]? filled, ErrorWeights? weights, FeatureSchema schema)
+        {
+            var extremes = scaler.OthersRanges(rows);
+            if (extremes.Count == 0) return errors;
+            var result = (double[])errors.Clone();
+            // All such rows in one pass (a wide row model has up to two per feature), each scaled as the other rows scale
+            // it; a filled-in value keeps the network's own reconstruction.
+            int m = extremes.Count;
+            var picked = extremes.Select(e => rows[e.Row]).ToList();
+            var others = extremes.Select(e => e.Others).ToList();
+            var input = ForwardPass.Scale(scaler, picked, perRow: others);
+            for (int k = 0; k < m; k++)
+                if (filled?[extremes[k].Row] is { } slots)
+                    foreach (int j in slots) input[(long)k * d + j] = scaled[(long)extremes[k].Row * d + j];
+            var beyond = ForwardPass.Beyond(scaler, picked, perRow: others);
+            ForwardPass.Forward(network, loss, input, m, d, out var inputErrors, out _, beyond);
+            var filledIn = new int[m];
+            for (int k = 0; k < m; k++)
+                if (filled?[extremes[k].Row] is { } slots) { ForwardPass.Mask(inputErrors, k, d, slots); filledIn[k] = slots.Length; }
+            if (weights != null) Modeling.ErrorWeights.Apply(inputErrors, m, weights.PerInput(schema, d));
+            for (int k = 0; k < m; k++) result[extremes[k].Row] = ForwardPass.RowError(inputErrors, k, d, filledIn[k]);
+            return result;
         }
 
         // A filled-in value was not measured: its errors are set to 0 and each row's score is the mean over the rest.

@@ -308,5 +308,43 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(byCount.Offset, byKinds.Offset);
             Assert.Equal(byCount.Scale, byKinds.Scale);
         }
+    
+        [Fact]
+        public void ARowAloneAtAnExtremeIsScoredAgainstTheOtherRowsRange()
+        {
+            // Column 0: row 2 alone holds the largest value, row 0 the smallest. Column 1: 9 twice (no row alone at the
+            // top), row 3 alone at the bottom. Column 2 is one-hot: no range, no extremes.
+            var rows = new List<double[]>
+            {
+                new[] { 0.0, 5, 1 }, new[] { 1.0, 9, 0 }, new[] { 10.0, 9, 1 }, new[] { 2.0, 1, 0 }, new[] { 3.0, 6, 1 },
+            };
+            var kinds = new[] { SlotKind.Numeric, SlotKind.Numeric, SlotKind.OneHot };
+            var scaler = FeatureScaler.Fit(rows, kinds, ScalingMethod.RobustSigmoid).WithRange(rows);
+            var others = scaler.OthersRanges(rows).ToDictionary(o => o.Row, o => o.Others);
+
+            Assert.Equal(new[] { 0, 2, 3 }, others.Keys.OrderBy(k => k));
+            // Row 2 to the others: column 0 ranges 0 to 3, so its 10 lies 7 / 3 ranges beyond; within the full range, nothing.
+            Assert.Equal(0f, scaler.Beyond(0, 10));
+            Assert.Equal((float)(7.0 / 3), others[2].Beyond(0, 10), 5);
+            Assert.Equal(3.0, others[2].High(0));
+            Assert.Equal(0.0, others[2].Low(0));
+            Assert.Equal(9.0, others[2].High(1));
+            // Row 0: column 0's low is the next value in, 1; row 3: column 1's low is 5.
+            Assert.Equal(1.0, others[0].Low(0));
+            Assert.Equal((float)(-1.0 / 9), others[0].Beyond(0, 0), 5);
+            Assert.Equal(5.0, others[3].Low(1));
+            Assert.Equal(0.0, others[3].Low(0));
+            // The slot it is alone at the extreme of is scaled as the other rows scale it; the others as before.
+            var column0 = FeatureScaler.Fit(rows.Where((_, i) => i != 2).Select(r => new[] { r[0] }).ToList(), 1, ScalingMethod.RobustSigmoid);
+            Assert.Equal(column0.Offset[0], others[2].Offset[0]);
+            Assert.Equal(column0.Scale[0], others[2].Scale[0]);
+            Assert.NotEqual(scaler.Scale[0], others[2].Scale[0]);
+            Assert.Equal(scaler.Offset[1], others[2].Offset[1]);
+            Assert.Equal(scaler.Scale[1], others[2].Scale[1]);
+            Assert.Null(others[2].Low(2));
+            // Without a range (MinMax, or before WithRange) there is nothing to score beyond.
+            Assert.Empty(FeatureScaler.Fit(rows, kinds, ScalingMethod.MinMax).WithRange(rows).OthersRanges(rows));
+            Assert.Empty(FeatureScaler.Fit(rows, kinds, ScalingMethod.RobustSigmoid).OthersRanges(rows));
+        }
     }
 }

@@ -480,7 +480,9 @@ namespace AutoencoderPS.Engine.Tests
         {
             var training = SyntheticData.Normal(12000, 19);
             using var model = new AutoencoderModel(TrainedCase.NewSettings(19));
-            model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, new TrainingOptions { Epochs = 1, BatchSize = 256, LearningRate = 1e-2 });
+            // MinMax: no training range, so the stored errors are the rows' own (under RobustSigmoid a row alone at a
+            // feature's extreme is stored as the other rows' range scores it: FeatureScaler.OthersRanges).
+            model.Train(new FeatureSchema(SyntheticData.FeatureNames), training, new TrainingOptions { Epochs = 1, BatchSize = 256, LearningRate = 1e-2, Scaling = ScalingMethod.MinMax });
 
             var errors = model.Score(training).Select(s => s.Score).OrderBy(e => e).ToArray();
 

@@ -184,7 +184,9 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             }
             var (epochs, batch) = TrainingOptions.DefaultBudget(rows.Count);
             using var model = new AutoencoderModel(new ModelSettings(seed: 5));
-            model.Train(new FeatureSchema(new[] { "a", "b", "n1", "n2", "n3", "n4" }), rows, new TrainingOptions { Epochs = epochs, BatchSize = batch }, imputed: imputed);
+            model.Train(new FeatureSchema(new[] { "a", "b", "n1", "n2", "n3", "n4" }), rows, new TrainingOptions { Epochs = epochs, BatchSize = batch, Scaling = ScalingMethod.MinMax }, imputed: imputed);
+            // MinMax: no training range, so the stored errors are the rows' own (under RobustSigmoid a row alone at a
+            // feature's extreme is stored as the other rows' range scores it: FeatureScaler.OthersRanges).
             // Re-scoring the training rows, with what was filled in, gives the training errors the threshold came from.
             var scores = model.Score(rows, names).Select(s => s.Score).OrderBy(e => e).ToArray();
             var trainingErrors = model.TrainingErrors.ToArray();
