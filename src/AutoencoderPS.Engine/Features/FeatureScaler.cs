@@ -265,12 +265,12 @@ namespace AutoencoderPS.Engine.Features
         /// own errors never hold that term, and on a small baseline many new normal rows do (a new value lies beyond n
         /// training values with a chance of 2 / (n + 1) per feature): 120 rows of 16 features flagged 8.5-17.2 % of new
         /// normal rows at the 99th percentile, 3.0-3.6 % of those inside the range (.docs/odds.md).
-        /// Empty without curved slots or range, or with fewer than two rows.
+        /// Empty without curved slots or range, or with fewer than two rows. Made one row at a time as the sequence is read
+        /// (a wide baseline has up to two such rows per feature, each scaling as wide as the row): read it in chunks.
         /// </summary>
-        public IReadOnlyList<(int Row, FeatureScaler Others)> OthersRanges(IReadOnlyList<double[]> rows)
+        public IEnumerable<(int Row, FeatureScaler Others)> OthersRanges(IReadOnlyList<double[]> rows)
         {
-            var result = new List<(int, FeatureScaler)>();
-            if (!HasRange || rows.Count < 2) return result;
+            if (!HasRange || rows.Count < 2) return Array.Empty<(int, FeatureScaler)>();
             int d = Count;
             // Per curved slot: the row that alone holds the smallest (largest) value, and the next value in.
             var lowRow = new int[d];
@@ -301,6 +301,13 @@ namespace AutoencoderPS.Engine.Features
             var sortedColumns = new double[]?[d];
             for (int j = 0; j < d; j++)
                 if (lowRow[j] >= 0 || highRow[j] >= 0) sortedColumns[j] = Statistics.Sorted(rows.Select(r => r[j]).Where(double.IsFinite));
+            return OthersRangesOf(affected, lowRow, highRow, nextLow, nextHigh, sortedColumns);
+        }
+
+        private IEnumerable<(int Row, FeatureScaler Others)> OthersRangesOf(IEnumerable<int> affected, int[] lowRow, int[] highRow,
+            double[] nextLow, double[] nextHigh, double[]?[] sortedColumns)
+        {
+            int d = Count;
             foreach (int row in affected)
             {
                 var low = new double?[d];
@@ -322,9 +329,8 @@ namespace AutoencoderPS.Engine.Features
                         ? new ArraySegment<double>(sorted, 1, sorted.Length - 1)
                         : new ArraySegment<double>(sorted, 0, sorted.Length - 1));
                 }
-                result.Add((row, new FeatureScaler(Method, offset, scale, kindList, low, high)));
+                yield return (row, new FeatureScaler(Method, offset, scale, kindList, low, high));
             }
-            return result;
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

@@ -567,27 +567,34 @@ namespace AutoencoderPS.Engine.Modeling
         private static double[] WithOthersRanges(AutoencoderNetwork network, LossKind loss, FeatureScaler scaler, IReadOnlyList<double[]> rows,
             float[] scaled, int d, double[] errors, int[]?[]? filled, ErrorWeights? weights, FeatureSchema schema)
         {
-            var extremes = scaler.OthersRanges(rows);
-            if (extremes.Count == 0) return errors;
-            var result = (double[])errors.Clone();
-            // All such rows in one pass (a wide row model has up to two per feature), each scaled as the other rows scale
-            // it; a filled-in value keeps the network's own reconstruction.
-            int m = extremes.Count;
-            var picked = extremes.Select(e => rows[e.Row]).ToList();
-            var others = extremes.Select(e => e.Others).ToList();
-            var input = ForwardPass.Scale(scaler, picked, perRow: others);
-            for (int k = 0; k < m; k++)
-                if (filled?[extremes[k].Row] is { } slots)
-                    foreach (int j in slots) input[(long)k * d + j] = scaled[(long)extremes[k].Row * d + j];
-            var beyond = ForwardPass.Beyond(scaler, picked, perRow: others);
-            ForwardPass.Forward(network, loss, input, m, d, out var inputErrors, out _, beyond);
-            var filledIn = new int[m];
-            for (int k = 0; k < m; k++)
-                if (filled?[extremes[k].Row] is { } slots) { ForwardPass.Mask(inputErrors, k, d, slots); filledIn[k] = slots.Length; }
-            if (weights != null) Modeling.ErrorWeights.Apply(inputErrors, m, weights.PerInput(schema, d));
-            for (int k = 0; k < m; k++) result[extremes[k].Row] = ForwardPass.RowError(inputErrors, k, d, filledIn[k]);
-            return result;
+            double[]? result = null;
+            var perInput = weights?.PerInput(schema, d);
+            // Such rows a chunk at a time through one pass each (a wide row model has up to two per feature, each with a
+            // scaling as wide as the row: all at once, 5,000 features held 10,000 of them), each scaled as the other rows
+            // scale it; a filled-in value keeps the network's own reconstruction.
+            foreach (var chunk in scaler.OthersRanges(rows).Chunk(OthersRangesChunk))
+            {
+                result ??= (double[])errors.Clone();
+                int m = chunk.Length;
+                var picked = chunk.Select(e => rows[e.Row]).ToList();
+                var others = chunk.Select(e => e.Others).ToList();
+                var input = ForwardPass.Scale(scaler, picked, perRow: others);
+                for (int k = 0; k < m; k++)
+                    if (filled?[chunk[k].Row] is { } slots)
+                        foreach (int j in slots) input[(long)k * d + j] = scaled[(long)chunk[k].Row * d + j];
+                var beyond = ForwardPass.Beyond(scaler, picked, perRow: others);
+                ForwardPass.Forward(network, loss, input, m, d, out var inputErrors, out _, beyond);
+                var filledIn = new int[m];
+                for (int k = 0; k < m; k++)
+                    if (filled?[chunk[k].Row] is { } slots) { ForwardPass.Mask(inputErrors, k, d, slots); filledIn[k] = slots.Length; }
+                if (perInput != null) Modeling.ErrorWeights.Apply(inputErrors, m, perInput);
+                for (int k = 0; k < m; k++) result[chunk[k].Row] = ForwardPass.RowError(inputErrors, k, d, filledIn[k]);
+            }
+            return result ?? errors;
         }
+
+        // Rows alone at an extreme scored in one pass (WithOthersRanges): at most this many rows' scalings are held at once.
+        private const int OthersRangesChunk = 256;
 
         // A filled-in value was not measured: its errors are set to 0 and each row's score is the mean over the rest.
         private static void MaskFilledIn(float[] inputErrors, double[] scores, int d, int[]?[] filled)
