@@ -454,9 +454,9 @@ namespace AutoencoderPS.Engine.Modeling
             }
         }
 
-        // Up to 9 significant digits, the most a single-precision number needs to be read back exactly: the expected value
-        // comes out of a network computed in single precision, so a difference beyond them is its rounding, not the row's
-        // (a perfectly flat line's 20 against an expected 20.000000000000004 reads "20" against "20", as before).
+        // Up to 9 significant digits, the most a single-precision number needs to be read back exactly: a difference
+        // beyond them is no difference a reader could act on (20 against 20.000000000000004 reads "20" against "20", as
+        // before). How close an expectation comes depends on the column's scale, not on this count.
         private const int MostDigits = 9;
 
         // The two numbers with the fewest significant digits beyond four that tell them apart; null when none up to

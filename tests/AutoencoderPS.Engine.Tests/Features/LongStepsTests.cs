@@ -57,7 +57,7 @@ namespace AutoencoderPS.Engine.Tests
             // Too few steps to tell (fewer than ten above the 90th percentile).
             Assert.Null(LongSteps.Of(Ticks((5, 60), (45, 30)), five));
             // A short baseline (150 steps, as NAB's probation of a traffic sensor): learned, and its one outage, the
-            // longest step, left out (the 99.5th percentile of so few steps would be that step).
+            // longest step, left out (the 99.5th percentile of 150 steps is the second longest).
             Assert.Equal(TimeSpan.FromMinutes(20), LongSteps.Of(Ticks((5, 100), (10, 40), (20, 9), (180, 1)), five));
         }
 

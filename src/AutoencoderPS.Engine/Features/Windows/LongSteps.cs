@@ -26,8 +26,9 @@ namespace AutoencoderPS.Engine.Features.Windows
 
         /// <summary>
         /// The fewest steps a long step is learned from: ten steps above the 90th percentile that caps it. (A short
-        /// baseline is common: NAB's probation is 15 % of a series, 170-375 rows of its traffic sensors.) Below 200
-        /// steps the 99.5th percentile would be the longest step, so the longest is always left out.
+        /// baseline is common: NAB's probation is 15 % of a series, 170-375 rows of its traffic sensors.) The 99.5th
+        /// percentile leaves the longest step out at any count (the second longest below 202 steps), and the cap bounds
+        /// what is left.
         /// </summary>
         public const int MinSteps = 100;
 
@@ -63,7 +64,7 @@ namespace AutoencoderPS.Engine.Features.Windows
         {
             if (steps.Count < MinSteps) return null;
             steps.Sort();
-            long rhythm = steps[Math.Min((int)Math.Floor(Quantile * (steps.Count - 1)), steps.Count - 2)];
+            long rhythm = steps[(int)Math.Floor(Quantile * (steps.Count - 1))];
             long bulk = steps[(int)Math.Floor(BulkQuantile * (steps.Count - 1))];
             long step = Math.Min(rhythm, (long)(bulk * ModelSettings.GapFactor));
             return step > interval.Ticks * ModelSettings.GapFactor ? TimeSpan.FromTicks(step) : null;
