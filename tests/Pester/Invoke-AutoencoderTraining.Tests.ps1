@@ -444,7 +444,15 @@ Describe 'Invoke-AutoencoderTraining' {
             1..50 | ForEach-Object { [pscustomobject]@{ Host = 'web01' } } |
                 Invoke-AutoencoderTraining -Model $m1 -Epochs 1 -ThreadCount 1 -WarningVariable alone -WarningAction SilentlyContinue | Out-Null
             @($alone) | Should -HaveCount 1
-            "$alone" | Should -BeLike "*('Host') has a single value in all 50 training rows*The rows hold no other column: export the measurements with them."
+            "$alone" | Should -BeLike "*('Host') has a single value in all 50 training rows*The rows hold no other measurement: if the series was flat*"
+            # A flat series of a window model: its time column is no measurement left out.
+            $flat = 0..59 | ForEach-Object { [pscustomobject]@{ timestamp = [datetime]::new(2026, 3, 2).AddMinutes(5 * $_).ToString('s'); value = 20 } }
+            $mw = New-Autoencoder -HiddenLayer 4 -WindowSize 6 -TimeProperty timestamp -Seed 1
+            $flat | Invoke-AutoencoderTraining -Model $mw -Epochs 1 -ThreadCount 1 -WarningVariable flatWarned -WarningAction SilentlyContinue | Out-Null
+            $single = @($flatWarned | Where-Object { "$_" -like '*single value*' })
+            $single | Should -HaveCount 1
+            "$single" | Should -BeLike "*('value') has a single value*The rows hold no other measurement: if the series was flat*"
+            "$single" | Should -Not -BeLike "*'timestamp'*"
             # Features that vary: no such warning.
             $m2 = New-Autoencoder -Seed 1
             1..200 | ForEach-Object { [pscustomobject]@{ Host = 'web01'; Cpu = 20 + $_ % 50 } } |

@@ -252,11 +252,16 @@ namespace AutoencoderPS.Commands
             // model trains, and can flag nothing but a change of those values, which nobody would know.
             if (!Incremental && rows.Count > 1 && schema.Columns.All(c =>
                     c.Role == ColumnRole.Categorical ? c.Categories.Count <= 1 : c.Role == ColumnRole.Numeric && c.Statistics?.Min is double low && c.Statistics.Max == low))
+            {
+                // The columns that could have held the measurements: not the rows' times, the window's time or its group.
+                var keys = new HashSet<string>(new[] { Model.Settings.TimeProperty, Model.Settings.GroupBy }.OfType<string>(), StringComparer.OrdinalIgnoreCase);
+                var leftOut = schema.Ignored.Where(i => !i.HoldsTimes && !keys.Contains(i.Name)).Select(i => $"'{i.Name}'").ToArray();
                 WriteWarning($"Every feature ({string.Join(", ", schema.Names.Select(n => $"'{n}'"))}) has a single value in all {rows.Count:N0} training rows: " +
                              "the model can flag only a row where one of them changes. " +
-                             (schema.Ignored.Count > 0
-                                 ? $"Were the measurements left out? Not read as features: {string.Join(", ", schema.Ignored.Select(i => $"'{i.Name}'"))} (-Verbose says why)."
-                                 : "The rows hold no other column: export the measurements with them."));
+                             (leftOut.Length > 0
+                                 ? $"Were the measurements left out? Not read as features: {string.Join(", ", leftOut)} (-Verbose says why)."
+                                 : "The rows hold no other measurement: if the series was flat, that is what the model learned; if not, export the measurements with them."));
+            }
             WriteVerbose($"Training on {rows.Count} rows ({rejected} rejected{(noMeasurement > 0 ? $", {noMeasurement:N0} without values left out" : "")}), {schema.Count} features as {schema.Width} network inputs; hidden layers {string.Join("-", Model.Settings.HiddenLayers)}, " +
                          $"{options.Epochs} epochs, batch {options.BatchSize}, learning rate {LearningRate}, loss {options.Loss}, scaling {options.Scaling}, seed {Model.Settings.Seed}.");
 
