@@ -265,22 +265,28 @@ namespace AutoencoderPS.Engine.Features
         /// own errors never hold that term, and on a small baseline many new normal rows do (a new value lies beyond n
         /// training values with a chance of 2 / (n + 1) per feature): 120 rows of 16 features flagged 8.5-17.2 % of new
         /// normal rows at the 99th percentile, 3.0-3.6 % of those inside the range (.docs/odds.md).
-        /// Empty without curved slots or range, or with fewer than two rows. Made one row at a time as the sequence is read
-        /// (a wide baseline has up to two such rows per feature, each scaling as wide as the row): read it in chunks.
+        /// <paramref name="before"/>: an incremental run's scaling before its rows widened the range (the rows trained on
+        /// before): a run's row then counts only where it lies alone beyond the run's other rows and that range, and keeps
+        /// the frozen scaling. Empty without curved slots or range, or with fewer than two rows. Made one row at a time as
+        /// the sequence is read (a wide baseline has up to two such rows per feature, each scaling as wide as the row): read
+        /// it in chunks.
         /// </summary>
-        public IEnumerable<(int Row, FeatureScaler Others)> OthersRanges(IReadOnlyList<double[]> rows)
+        public IEnumerable<(int Row, FeatureScaler Others)> OthersRanges(IReadOnlyList<double[]> rows, FeatureScaler? before = null, int threads = 1)
         {
             if (!HasRange || rows.Count < 2) return Array.Empty<(int, FeatureScaler)>();
             int d = Count;
-            // Per curved slot: the row that alone holds the smallest (largest) value, and the next value in.
+            // Per curved slot: the row that alone holds the smallest (largest) value beyond the others, the others' bound,
+            // and (a first training) the slot's scaling as the others set it. Four numbers a slot: no column is kept.
             var lowRow = new int[d];
             var highRow = new int[d];
             var nextLow = new double[d];
             var nextHigh = new double[d];
-            for (int j = 0; j < d; j++)
+            var lowFit = new (double Offset, double Scale)[d];
+            var highFit = new (double Offset, double Scale)[d];
+            ColumnParallel.For(d, rows.Count, threads, j =>
             {
                 lowRow[j] = highRow[j] = -1;
-                if (!shaped[j]) continue;
+                if (!shaped[j]) return;
                 double min = double.PositiveInfinity, secondMin = double.PositiveInfinity;
                 double max = double.NegativeInfinity, secondMax = double.NegativeInfinity;
                 int minAt = -1, maxAt = -1;
@@ -293,19 +299,26 @@ namespace AutoencoderPS.Engine.Features
                     if (v > max) { secondMax = max; max = v; maxAt = i; }
                     else if (v >= secondMax) secondMax = v;
                 }
-                if (secondMin > min && double.IsFinite(secondMin)) { lowRow[j] = minAt; nextLow[j] = secondMin; }
-                if (secondMax < max && double.IsFinite(secondMax)) { highRow[j] = maxAt; nextHigh[j] = secondMax; }
-            }
+                // An incremental run: the others are the run's other rows and every row trained on before (its range).
+                double othersLow = before == null ? secondMin : Math.Min(secondMin, before.lows[j]);
+                double othersHigh = before == null ? secondMax : Math.Max(secondMax, before.highs[j]);
+                if (min < othersLow && double.IsFinite(othersLow)) { lowRow[j] = minAt; nextLow[j] = othersLow; }
+                if (max > othersHigh && double.IsFinite(othersHigh)) { highRow[j] = maxAt; nextHigh[j] = othersHigh; }
+                // An incremental run keeps its scaling; a first training's is the others' too (one 1 among zeros: a
+                // spread of 0.03 with it, none without), so the row is scaled as a new one would be. The row holds the
+                // slot's first (last) sorted value alone: the others are the rest.
+                if (before != null || lowRow[j] < 0 && highRow[j] < 0) return;
+                var sorted = Statistics.Sorted(rows.Select(r => r[j]).Where(double.IsFinite));
+                if (lowRow[j] >= 0) lowFit[j] = RobustSigmoidOf(new ArraySegment<double>(sorted, 1, sorted.Length - 1));
+                if (highRow[j] >= 0) highFit[j] = RobustSigmoidOf(new ArraySegment<double>(sorted, 0, sorted.Length - 1));
+            });
+            // A row can't be alone at both ends of one slot: there are two rows or more.
             var affected = new SortedSet<int>(lowRow.Concat(highRow).Where(i => i >= 0));
-            // Each slot with such a row, sorted once (a row can't be alone at both ends: there are two rows or more).
-            var sortedColumns = new double[]?[d];
-            for (int j = 0; j < d; j++)
-                if (lowRow[j] >= 0 || highRow[j] >= 0) sortedColumns[j] = Statistics.Sorted(rows.Select(r => r[j]).Where(double.IsFinite));
-            return OthersRangesOf(affected, lowRow, highRow, nextLow, nextHigh, sortedColumns);
+            return OthersRangesOf(affected, lowRow, highRow, nextLow, nextHigh, before == null ? lowFit : null, before == null ? highFit : null);
         }
 
         private IEnumerable<(int Row, FeatureScaler Others)> OthersRangesOf(IEnumerable<int> affected, int[] lowRow, int[] highRow,
-            double[] nextLow, double[] nextHigh, double[]?[] sortedColumns)
+            double[] nextLow, double[] nextHigh, (double Offset, double Scale)[]? lowFit, (double Offset, double Scale)[]? highFit)
         {
             int d = Count;
             foreach (int row in affected)
@@ -317,17 +330,10 @@ namespace AutoencoderPS.Engine.Features
                 for (int j = 0; j < d; j++)
                 {
                     if (!shaped[j]) continue;
-                    bool extreme = lowRow[j] == row || highRow[j] == row;
                     low[j] = lowRow[j] == row ? nextLow[j] : lows[j];
                     high[j] = highRow[j] == row ? nextHigh[j] : highs[j];
-                    if (!extreme) continue;
-                    // The slot's scaling as the other rows set it too: a column of rare values takes its spread from them
-                    // (one 1 among zeros: a spread of 0.03 with it, none without), so the row is scaled as a new one would be.
-                    // The row holds the slot's first (last) sorted value alone: the others are the rest.
-                    var sorted = sortedColumns[j]!;
-                    (offset[j], scale[j]) = RobustSigmoidOf(lowRow[j] == row
-                        ? new ArraySegment<double>(sorted, 1, sorted.Length - 1)
-                        : new ArraySegment<double>(sorted, 0, sorted.Length - 1));
+                    if (lowRow[j] == row && lowFit != null) (offset[j], scale[j]) = lowFit[j];
+                    else if (highRow[j] == row && highFit != null) (offset[j], scale[j]) = highFit[j];
                 }
                 yield return (row, new FeatureScaler(Method, offset, scale, kindList, low, high));
             }

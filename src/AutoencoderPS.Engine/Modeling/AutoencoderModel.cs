@@ -318,6 +318,7 @@ namespace AutoencoderPS.Engine.Modeling
                 // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
                 // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
                 // errors, and with them the threshold, are the network's own; the term marks only values never seen.
+                var rangeBefore = scaler;
                 if (rowGroups != null)
                 {
                     groupScaling = groupScaling!.WithRange(rows, rowGroups, continueTraining ? GroupScaling : null);
@@ -357,7 +358,9 @@ namespace AutoencoderPS.Engine.Modeling
                 }
                 // The errors the threshold comes from: a row alone at a feature's extreme also scores its distance beyond
                 // the other rows' range, as a new normal row beyond the training range does (FeatureScaler.OthersRanges).
-                var thresholdErrors = windows == null && !continueTraining ? WithOthersRanges(candidate, options.Loss, scaler, rows, scaled, d, errors, filled, weights, schema) : errors;
+                var thresholdErrors = windows == null
+                    ? WithOthersRanges(candidate, options.Loss, scaler, continueTraining ? rangeBefore : null, options.Threads, rows, scaled, d, errors, filled, weights, schema)
+                    : errors;
                 double threshold = options.Threshold.Compute(thresholdErrors, trimmed);
                 var summary = new TrainingSummary
                 {
@@ -367,9 +370,10 @@ namespace AutoencoderPS.Engine.Modeling
                     BatchSize = options.BatchSize,
                     LearningRate = options.LearningRate,
                     FinalLoss = history[^1].Loss,
-                    ErrorMean = Statistics.Mean(errors),
-                    ErrorStd = Statistics.StandardDeviation(errors),
-                    ErrorMax = errors.Max(),
+                    // The errors the threshold comes from (and TrainingErrors holds).
+                    ErrorMean = Statistics.Mean(thresholdErrors),
+                    ErrorStd = Statistics.StandardDeviation(thresholdErrors),
+                    ErrorMax = thresholdErrors.Max(),
                     TrainedUtc = DateTime.UtcNow,
                     Duration = clock.Elapsed,
                     Robust = options.Robust,
@@ -562,17 +566,18 @@ namespace AutoencoderPS.Engine.Modeling
         }
 
         // The training errors with each row that alone holds a curved feature's extreme scored, as a new row is, against the
-        // range of the other rows (FeatureScaler.OthersRanges), in the units of the scores (the error weights): the rows'
-        // own errors when no row does.
-        private static double[] WithOthersRanges(AutoencoderNetwork network, LossKind loss, FeatureScaler scaler, IReadOnlyList<double[]> rows,
-            float[] scaled, int d, double[] errors, int[]?[]? filled, ErrorWeights? weights, FeatureSchema schema)
+        // range of the other rows (FeatureScaler.OthersRanges; an incremental run: of its other rows and of the range
+        // trained before, `before`), in the units of the scores (the error weights): the rows' own errors
+        // when no row does.
+        private static double[] WithOthersRanges(AutoencoderNetwork network, LossKind loss, FeatureScaler scaler, FeatureScaler? before, int threads,
+            IReadOnlyList<double[]> rows, float[] scaled, int d, double[] errors, int[]?[]? filled, ErrorWeights? weights, FeatureSchema schema)
         {
             double[]? result = null;
             var perInput = weights?.PerInput(schema, d);
             // Such rows a chunk at a time through one pass each (a wide row model has up to two per feature, each with a
             // scaling as wide as the row: all at once, 5,000 features held 10,000 of them), each scaled as the other rows
             // scale it; a filled-in value keeps the network's own reconstruction.
-            foreach (var chunk in scaler.OthersRanges(rows).Chunk(OthersRangesChunk))
+            foreach (var chunk in scaler.OthersRanges(rows, before, threads).Chunk(OthersRangesChunk))
             {
                 result ??= (double[])errors.Clone();
                 int m = chunk.Length;
