@@ -316,8 +316,9 @@ namespace AutoencoderPS.Engine.Modeling
                 var (history, trimmedShare) = Trainer.Run(candidate, scaled, n, d, options, Settings.Seed + previousEpochs, onEpoch, cancellation, team);
 
                 // The range of every training row (widened, not replaced, by an incremental run): beyond it a value
-                // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the training
-                // errors, and with them the threshold, are the network's own; the term marks only values never seen.
+                // scores by its distance too (FeatureScaler.Beyond). No training row lies beyond it, so the rows' own
+                // errors never hold the term; the threshold's do, for the rows alone at an extreme (WithOthersRanges,
+                // against the range before this run's rows widened it).
                 var rangeBefore = scaler;
                 if (rowGroups != null)
                 {
