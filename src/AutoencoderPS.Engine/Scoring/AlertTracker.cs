@@ -47,15 +47,27 @@ namespace AutoencoderPS.Engine.Scoring
         /// anomalies are that one event (hourly rows in windows of 24: 4 hours paged one spike two and three times).
         /// Finer rows keep 48 rows, not 4 hours: at one row a minute, 4 hours paged a shift once instead of twice, but hid
         /// an incident behind a false alert 1.5-4 hours before it (.docs/series-probe.md, "Other sampling intervals").
+        /// <para>
+        /// An <paramref name="irregular"/> series (one with a long step, Features.Windows.LongSteps) gets the same quiet
+        /// time counted in time: those rows times its usual interval (4 hours of 5-minute rows). Its rows don't come at
+        /// that interval, and rows warming up after a gap don't count, so 48 of them reached 7-10 hours: the series probe
+        /// at 40 % of rows left out and a 2-day baseline caught 3 of 6 of pair-two's incidents, the second ones 8-12 hours
+        /// after the first hidden by its cool-down (6 of 6 with a cool-down of one row).
+        /// </para>
         /// </summary>
-        public static AlertCooldown For(TimeSpan? interval, int windowSize)
+        public static AlertCooldown For(TimeSpan? interval, int windowSize, bool irregular = false)
         {
             // The window's floor only where 4 hours are fewer than 48 rows: every other model keeps the 48 it had, whatever
             // its window (a 5-minute model in windows of 64 rows, or one without a time property).
             if (interval is not { } step || step <= TimeSpan.Zero) return Default;
             int span = (int)Math.Min(DefaultRows, Math.Ceiling(DefaultSpan / step - 1e-9));
-            return span < DefaultRows ? new AlertCooldown(Math.Max(span, windowSize)) : Default;
+            int rows = span < DefaultRows ? Math.Max(span, windowSize) : DefaultRows;
+            if (irregular) return new AlertCooldown(TimeSpan.FromTicks(step.Ticks * rows));
+            return rows == DefaultRows ? Default : new AlertCooldown(rows);
         }
+
+        /// <summary>The same cool-down: as many rows, or as long a time.</summary>
+        public bool SameAs(AlertCooldown other) => Rows == other.Rows && Span == other.Span;
 
         public static AlertCooldown Parse(string text)
         {

@@ -140,7 +140,7 @@ namespace AutoencoderPS.Engine.Scoring
             // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
             var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
             // Without a cool-down named, 48 rows, at most 4 hours of the series' rows and at least a window (AlertCooldown.For).
-            var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize);
+            var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize, irregular: model.LongSteps.All != null);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, modelWide.UnlikelyAt, cooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
@@ -201,8 +201,9 @@ namespace AutoencoderPS.Engine.Scoring
         private static Func<string, AlertCooldown?>? PerGroupCooldowns(AutoencoderModel model, AlertCooldown modelWide)
         {
             var own = model.GroupIntervals.Keys
-                .Select(g => (Group: g, Cooldown: AlertCooldown.For(model.RowIntervalFor(g), model.WindowSize)))
-                .Where(g => g.Cooldown.Rows != modelWide.Rows)
+                .Select(g => (Group: g, Cooldown: AlertCooldown.For(model.RowIntervalFor(g), model.WindowSize,
+                    irregular: model.LongSteps.For(g, model.GroupIntervals) != null)))
+                .Where(g => !g.Cooldown.SameAs(modelWide))
                 .ToDictionary(g => g.Group, g => g.Cooldown, StringComparer.Ordinal);
             if (own.Count == 0) return null;
             return group => own.TryGetValue(group, out var cooldown) ? cooldown : null;

@@ -196,6 +196,27 @@ namespace AutoencoderPS.Engine.Tests
             Assert.Equal(Score(model, later), scored);
         }
 
+        [Fact]
+        public void AnIrregularSeriesCoolsDownForTheDefaultsTimeNotItsRows()
+        {
+            // The regular rows' default as a time: 4 hours of 5-minute rows; 24 rows (a window) of 15-minute ones.
+            Assert.Equal(TimeSpan.FromHours(4), AlertCooldown.For(TimeSpan.FromMinutes(5), 24, irregular: true).Span);
+            Assert.Equal(TimeSpan.FromHours(6), AlertCooldown.For(TimeSpan.FromMinutes(15), 24, irregular: true).Span);
+            Assert.Equal(AlertCooldown.DefaultRows, AlertCooldown.For(null, 24, irregular: true).Rows);
+
+            // A model of rows 5-45 minutes apart (usual interval 10 minutes): 24 of its rows, 4 hours, as a time.
+            using var model = IrregularModel();
+            var alerts = SeriesMemory.For(model, new ScoringOptions()).Verdicts.Alerts;
+            Assert.Equal(TimeSpan.FromHours(4), alerts.Cooldown.Span);
+            // Rows 15 minutes apart: anomalies 2.5 hours apart are one incident, 5 hours apart two, though only 20 rows
+            // lie between them (as rows, 24 of them, the second incident was hidden).
+            var pages = new List<int>();
+            var anomalous = new HashSet<int> { 0, 10, 30 };
+            for (int i = 0; i <= 40; i++)
+                if (alerts.Next("", T0.AddMinutes(15 * i), anomalous.Contains(i))) pages.Add(i);
+            Assert.Equal(new[] { 0, 30 }, pages);
+        }
+
         private AutoencoderModel IrregularModel() => WindowedTraining.Train(
             new ModelSettings(new[] { 8, 3 }, ActivationKind.Tanh, OutputActivationKind.Sigmoid, seed: 3, windowSize: 12, timeProperty: "Time"),
             Rows(Minutes(600, IrregularSteps, 9), 1), new[] { "cpu" }, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-2 });
