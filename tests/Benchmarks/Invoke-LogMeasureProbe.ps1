@@ -38,9 +38,7 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
 $Seed = @(ConvertTo-SeedList $Seed)
 $Scenario = @(Split-ListArgument $Scenario)
-$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
-Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 
 $start = [datetime]::new(2026, 1, 1)
 $trainDays = 7

@@ -63,7 +63,6 @@ $ErrorActionPreference = 'Stop'
 $Seed = @(ConvertTo-SeedList $Seed)
 if ($HiddenLayer) { $HiddenLayer = @(Split-ListArgument $HiddenLayer) }
 $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
 if (-not $DataPath) { $DataPath = Join-Path $repoRoot '../shared/data/nab' }
 if (-not $ResultPath) { $ResultPath = Join-Path $repoRoot '.docs/nab.md' }
 $DataPath = [System.IO.Path]::GetFullPath($DataPath, (Get-Location).ProviderPath)
@@ -71,8 +70,7 @@ $windowsFile = Join-Path $DataPath 'labels/combined_windows.json'
 if (-not (Test-Path -LiteralPath $windowsFile)) { throw "No NAB labels at '$windowsFile': pass -DataPath (the folder with labels/ and the series in category folders)." }
 if ($DetectionPath) { $DetectionPath = [System.IO.Path]::GetFullPath($DetectionPath, (Get-Location).ProviderPath) }
 
-# A relative -ModulePath is relative to the current folder (Import-Module would look it up as a module name).
-Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 . (Join-Path $PSScriptRoot 'NabScoring.ps1')
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
 $profiles = 'Standard', 'RewardLowFP', 'RewardLowFN'

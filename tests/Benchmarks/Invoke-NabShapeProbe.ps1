@@ -56,9 +56,7 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'NabScoring.ps1')
 $Seed = @(ConvertTo-SeedList $Seed)
 $Shape = @(Split-ListArgument $Shape)
-$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
-Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
 # NAB's artificial series start on 1 April 2014 (a Tuesday).
 $start = [datetime]::new(2014, 4, 1, 0, 0, 0, [System.DateTimeKind]::Unspecified)

@@ -86,9 +86,7 @@ $script:scalePerGroupGiven = $PSBoundParameters.ContainsKey('ScalePerGroup')
 . (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
 $Seed = @(ConvertTo-SeedList $Seed)
 $Scenario = @(Split-ListArgument $Scenario)
-$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
-Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 $removeWork = -not $WorkPath
 if (-not $WorkPath) { $WorkPath = Join-Path ([System.IO.Path]::GetTempPath()) "ops-probe-$PID" }
 

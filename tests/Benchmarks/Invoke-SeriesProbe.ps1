@@ -74,9 +74,7 @@ $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
 $Seed = @(ConvertTo-SeedList $Seed)
 $Family = @(Split-ListArgument $Family)
-$repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
-if (-not $ModulePath) { $ModulePath = Join-Path $repoRoot 'out/AutoencoderPS/AutoencoderPS.psd1' }
-Import-Module ([System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath))
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 
 $stepMinutes = $StepMinutes
 $rowsPerDay = 1440 / $stepMinutes

@@ -14,3 +14,10 @@ function Split-ListArgument([string[]] $Value) {
 function ConvertTo-SeedList([string[]] $Seed) {
     Split-ListArgument $Seed | ForEach-Object { [int]$_ }
 }
+
+# The module a probe imports: -ModulePath, relative to the current folder (Import-Module would look a relative path up
+# as a module name), or the one build.ps1 stages in this repository.
+function Resolve-ProbeModulePath([string] $ModulePath) {
+    if (-not $ModulePath) { $ModulePath = Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1' }
+    [System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath)
+}
