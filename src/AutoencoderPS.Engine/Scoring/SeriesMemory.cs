@@ -139,8 +139,8 @@ namespace AutoencoderPS.Engine.Scoring
             // Without a threshold named, the same share of a day's rows as 0.99 of 5-minute rows (AnomalyLikelihood.ThresholdFor).
             // Counted in the series' rows: a time grid with two rows to a cell (a joined export) has two rows a step.
             var modelWide = VerdictDefaults(model.RowIntervalFor(null), options.ProbabilityThreshold);
-            // Without a cool-down named, 48 rows, at most 4 hours of the series' rows and at least a window (AlertCooldown.For).
-            var cooldown = options.AlertCooldown ?? AlertCooldown.For(model.RowIntervalFor(null), model.WindowSize, irregular: model.LongSteps.All != null);
+            // Without a cool-down named, 48 rows, at most 4 hours of the series' rows and at least a window; a time for irregular rows (DefaultCooldown).
+            var cooldown = options.AlertCooldown ?? DefaultCooldown(model, null);
             return new SeriesMemory(model.NewAssembler(),
                 new RowVerdicts(calibrates, modelWide.UnlikelyAt, cooldown,
                     calibrates ? new AnomalyLikelihood(learningRows: modelWide.LearningRows, recentRows: modelWide.RecentRows, prior: model.TrainingErrors,
@@ -201,13 +201,20 @@ namespace AutoencoderPS.Engine.Scoring
         private static Func<string, AlertCooldown?>? PerGroupCooldowns(AutoencoderModel model, AlertCooldown modelWide)
         {
             var own = model.GroupIntervals.Keys
-                .Select(g => (Group: g, Cooldown: AlertCooldown.For(model.RowIntervalFor(g), model.WindowSize,
-                    irregular: model.LongSteps.For(g, model.GroupIntervals) != null)))
+                .Select(g => (Group: g, Cooldown: DefaultCooldown(model, g)))
                 .Where(g => !g.Cooldown.SameAs(modelWide))
                 .ToDictionary(g => g.Group, g => g.Cooldown, StringComparer.Ordinal);
             if (own.Count == 0) return null;
             return group => own.TryGetValue(group, out var cooldown) ? cooldown : null;
         }
+
+        /// <summary>
+        /// The default cool-down of <paramref name="group"/> (null: of the model, a group training did not see):
+        /// AlertCooldown.For its row interval and the window, as a time where its steps are irregular (a long step).
+        /// </summary>
+        private static AlertCooldown DefaultCooldown(AutoencoderModel model, string? group) =>
+            AlertCooldown.For(model.RowIntervalFor(group), model.WindowSize,
+                irregular: (group == null ? model.LongSteps.All : model.LongSteps.For(group, model.GroupIntervals)) != null);
 
         /// <summary>The memory as bytes, with what it is valid for (the model's windows and inputs, the verdict options).</summary>
         public byte[] Save(AutoencoderModel model)
