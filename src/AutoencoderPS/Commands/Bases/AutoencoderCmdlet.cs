@@ -283,7 +283,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// -AlertCooldown when named, else null: the model's own default, which depends on its rows' interval and window
-        /// (Engine.Scoring.AlertCooldown.For: 48 rows, at most 4 hours of them, at least a window).
+        /// (Engine.Scoring.AlertCooldown.For: 48 rows, at most 4 hours of them, at least a window; as a time for an irregular series).
         /// </summary>
         protected Engine.Scoring.AlertCooldown? NamedAlertCooldown(Engine.Scoring.AlertCooldown value) =>
             MyInvocation.BoundParameters.ContainsKey("AlertCooldown") ? value : null;

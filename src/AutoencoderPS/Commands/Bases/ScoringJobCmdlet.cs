@@ -94,7 +94,7 @@ namespace AutoencoderPS.Commands
 
         /// <summary>
         /// Time-series models: the quiet time between two alerts of a group (rows, or a time span). Not named: 4 hours of
-        /// the model's rows and at most 48, at least a window (Engine.Scoring.AlertCooldown.For).
+        /// the model's rows and at most 48, at least a window; as a time for an irregular series (Engine.Scoring.AlertCooldown.For).
         /// </summary>
         [Parameter]
         [ValidateNotNull]
