@@ -59,6 +59,9 @@ while (-not $child.WaitForExit(100)) {
     if ($line) { $peakAnon = [math]::Max($peakAnon, [long](($line[0] -split '\s+')[1]) * 1KB) }
 }
 $child.WaitForExit()
+$exitCode = $child.ExitCode
+$child.Dispose()
+if ($exitCode -ne 0) { throw "The scoring process exited with $exitCode." }
 $result = (($childOutput.Result -split "`n" | Where-Object { $_.Trim() }) | Select-Object -Last 1) -split ' '
 $seconds = [double]::Parse($result[0], [cultureinfo]::InvariantCulture)
 $peak = [long]$result[1]
