@@ -44,7 +44,8 @@ $ErrorActionPreference = 'Stop'
 if (-not (Test-Path (Join-Path $DataPath "$($DataSet[0]).csv"))) { Write-Warning "ODDS data not found at '$DataPath'; skipped."; return }
 & $Python -c 'import sklearn' 2>$null
 if ($LASTEXITCODE -ne 0) { throw "$Python has no sklearn: apt-get install -y python3-sklearn (and use Debian's /usr/bin/python3)." }
-Import-Module $ModulePath
+# A relative path is relative to the current folder (Import-Module would look it up as a module name).
+Import-Module (Resolve-ProbeModulePath $ModulePath)
 
 # CPU seconds of the calling thread, the one that runs the training (Linux's per-thread scheduler clock, in ns; NaN
 # elsewhere). The process's CPU also counts the runtime's own threads, mostly tier-1 recompilation of hot methods
@@ -58,9 +59,8 @@ function Get-ThreadCpuSeconds {
 # The process's peak resident memory so far (Linux's VmHWM; NaN elsewhere): a high-water mark, so it reads one fit's
 # peak only in a process that runs one set.
 function Get-PeakMemoryMB {
-    if (-not (Test-Path /proc/self/status)) { return [double]::NaN }
-    $line = Select-String -Path /proc/self/status -Pattern '^VmHWM:\s+(\d+)' | Select-Object -First 1
-    [double]$line.Matches[0].Groups[1].Value / 1024
+    $peak = Get-ProcessStatusBytes $PID 'VmHWM'
+    if ($null -eq $peak) { [double]::NaN } else { $peak / 1MB }
 }
 
 New-Item -ItemType Directory -Force -Path $WorkPath | Out-Null

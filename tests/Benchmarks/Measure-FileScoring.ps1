@@ -13,6 +13,9 @@ param(
     [int] $ThreadCount = 1
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+# A relative path is relative to the current folder (Import-Module would look it up as a module name).
+$ModulePath = Resolve-ProbeModulePath $ModulePath
 Import-Module $ModulePath
 New-Item -ItemType Directory -Path $WorkFolder -Force | Out-Null
 $inputFile = Join-Path $WorkFolder "metrics-$($SizeMB)mb-$($Columns)c.csv"
@@ -51,12 +54,10 @@ $start.RedirectStandardOutput = $true
 $start.UseShellExecute = $false
 $child = [System.Diagnostics.Process]::Start($start)
 $childOutput = $child.StandardOutput.ReadToEndAsync()
-$statusPath = "/proc/$($child.Id)/status"
-$peakAnon = if (Test-Path $statusPath) { 0L } else { $null }
+$peakAnon = $null
 while (-not $child.WaitForExit(100)) {
-    if ($null -eq $peakAnon) { continue }
-    $line = @(Get-Content -LiteralPath $statusPath -ErrorAction SilentlyContinue) -match '^RssAnon:'
-    if ($line) { $peakAnon = [math]::Max($peakAnon, [long](($line[0] -split '\s+')[1]) * 1KB) }
+    $anon = Get-ProcessStatusBytes $child.Id 'RssAnon'
+    if ($null -ne $anon) { $peakAnon = [math]::Max([long]$peakAnon, $anon) }
 }
 $child.WaitForExit()
 $exitCode = $child.ExitCode

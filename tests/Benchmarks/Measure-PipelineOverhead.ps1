@@ -22,6 +22,9 @@ param(
     [int] $ThreadCount = 1
 )
 $ErrorActionPreference = 'Stop'
+. (Join-Path $PSScriptRoot 'ProbeArguments.ps1')
+# A relative path is relative to the current folder (Import-Module would look it up as a module name).
+$ModulePath = Resolve-ProbeModulePath $ModulePath
 Import-Module $ModulePath
 $m = Import-Autoencoder -LiteralPath $ModelPath
 # Pins libtorch's threads for the process, and compiles the scoring path.

@@ -21,3 +21,12 @@ function Resolve-ProbeModulePath([string] $ModulePath) {
     if (-not $ModulePath) { $ModulePath = Join-Path $PSScriptRoot '../../out/AutoencoderPS/AutoencoderPS.psd1' }
     [System.IO.Path]::GetFullPath($ModulePath, (Get-Location).ProviderPath)
 }
+
+# A field of a process's /proc status (VmHWM, RssAnon, ...) in bytes; $null where there is no /proc (not Linux) or no
+# such process or field.
+function Get-ProcessStatusBytes([int] $ProcessId, [string] $Field) {
+    $path = "/proc/$ProcessId/status"
+    $line = @(Get-Content -LiteralPath $path -ErrorAction SilentlyContinue) -match "^${Field}:"
+    if (-not $line) { return $null }
+    [long](($line[0] -split '\s+')[1]) * 1KB
+}
