@@ -366,7 +366,7 @@ namespace AutoencoderPS.Adapters
 
         /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
         internal static bool HasTypeName(PSObject row, string typeName) =>
-            PowerShellInternals.TypeNames != null ? PowerShellInternals.TypeNames.Get(row).Contains(typeName) : row.TypeNames.Contains(typeName);
+            PowerShellInternals.TypeNamesOf(row).Contains(typeName);
 
         /// <summary>
         /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
