@@ -11,9 +11,10 @@
     in one process took `Import-Csv | Out-Null` from 0.56 s to 1.00 s with no module loaded (.docs/performance.md, ninth
     look), so a subject's time depended on how many runs came before it.
 
-    A run's process first warms up: a full `Import-Csv | Out-Null` (compiles Import-Csv), the subject's pipeline three
-    times over the file's first 2,000 rows, and one second's pause for the runtime's background compiles. Only then is
-    the subject timed once over the whole file. libtorch threads are pinned (-ThreadCount). Prints one object: the runs
+    A run's process first warms up: a full `Import-Csv | Out-Null` (compiles Import-Csv), then the subject's pipeline
+    over the file's first 2,000 rows, each run followed by a half-second pause, until the runtime compiled nothing
+    during a run and its pause (at least three runs, at most ten). Only then is the subject timed once over the whole
+    file. libtorch threads are pinned (-ThreadCount). Prints one object: the runs
     of each subject (wall seconds, and the process's CPU seconds over the run), their medians, and Overhead =
     Test-Anomaly's median over the pass-through's, minus 1 (issue 17: at most 0.5).
 .EXAMPLE
@@ -51,8 +52,17 @@ if ($PSCmdlet.ParameterSetName -eq 'Run') {
         }
     }
     Import-Csv -LiteralPath $CsvPath | Out-Null
-    foreach ($i in 1..3) { & $pipeline $WarmUpPath }
-    Start-Sleep -Milliseconds 1000
+    # The subject over the short file until the runtime has stopped compiling (its count of compiled methods holds
+    # across a run and a pause; at most ten rounds): tiered compilation rejits hot methods on a background thread, and
+    # a run timed while it still does is slower by that work, by how much depending on the host's load.
+    $compiled = -1
+    foreach ($i in 1..10) {
+        & $pipeline $WarmUpPath
+        Start-Sleep -Milliseconds 500
+        $now = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+        if ($i -ge 3 -and $now -eq $compiled) { break }
+        $compiled = $now
+    }
     $process = [System.Diagnostics.Process]::GetCurrentProcess()
     $cpuBefore = $process.TotalProcessorTime
     $wall = (Measure-Command { & $pipeline $CsvPath }).TotalSeconds
