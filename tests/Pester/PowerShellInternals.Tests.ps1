@@ -67,6 +67,17 @@ Describe 'PowerShell internals switch' {
         # The first row of a process may take the public route (it tells PowerShell's binders the type has names).
         Get-FiledRowCount $training | Should -BeLessOrEqual 1
         Get-FiledRowCount $scored | Should -BeLessOrEqual 1
+        # Rows a cmdlet makes (ConvertTo-LogWindow's windows), scored in the same pipeline.
+        $start = [datetime]'2026-01-05T00:00:00'
+        $events = @(0..2999 | ForEach-Object { [pscustomobject]@{ TimeCreated = $start.AddMinutes($_); Level = ('Information', 'Warning')[$_ % 2] } })
+        $windowModel = New-Autoencoder -HiddenLayer 2 -Seed 5
+        $events[0..1499] | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Level |
+            Invoke-AutoencoderTraining -Model $windowModel -Epochs 1 -ThreadCount 1 | Out-Null
+        $windows = @($events[1500..2999] | ConvertTo-LogWindow -TimeProperty TimeCreated -Interval '00:05:00' -CountBy Level | Test-Anomaly -Model $windowModel)
+        $windows.Count | Should -Be 300
+        $windows[0].PSObject.TypeNames[0] | Should -Be 'AutoencoderPS.ScoredRow'
+        $windows[0].PSObject.TypeNames[1] | Should -Be 'AutoencoderPS.LogWindow'
+        Get-FiledRowCount $windows[1..299] | Should -BeLessOrEqual 1
         # The count sees what it should: reading the public list of ten rows files those ten.
         $scored[100..109] | ForEach-Object { $null = $_.PSObject.TypeNames.Count }
         Get-FiledRowCount $scored | Should -BeGreaterOrEqual 10

@@ -41,7 +41,7 @@ namespace AutoencoderPS.Adapters
         /// <summary>Whether <paramref name="input"/> is a sample set, live or deserialized.</summary>
         // One type-name comparison per row for every other input (a [pscustomobject]'s first name is its own).
         public static bool IsSampleSet(PSObject input) =>
-            PowerShellInternals.TypeNamesOf(input) is { Count: > 0 } names && names[0].EndsWith(SetType, StringComparison.Ordinal);
+            RowTypeNames.Of(input) is { Count: > 0 } names && names[0].EndsWith(SetType, StringComparison.Ordinal);
 
         private static bool IsValidStatus(object status)
         {

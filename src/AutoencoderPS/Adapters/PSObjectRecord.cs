@@ -90,7 +90,7 @@ namespace AutoencoderPS.Adapters
                 // A [pscustomobject] (Import-Csv, ConvertFrom-Csv) of no extended type has only its own note properties:
                 // list those directly. Enumerating PSObject.Properties builds a merged copy of every member per call,
                 // which cost more per row than reading it when training inferred the columns of a thousand rows.
-                var own = Source.BaseObject is PSCustomObject && PowerShellInternals.TypeNamesOf(Source).Count <= 2
+                var own = Source.BaseObject is PSCustomObject && RowTypeNames.Of(Source).Count <= 2
                     ? PowerShellInternals.InstanceMembers?.Invoke(Source)
                     : null;
                 var names = own != null ? NotePropertyNames(own) : null;

@@ -37,14 +37,6 @@ namespace AutoencoderPS.Adapters
         /// <summary>A row's type-name list as PSObject keeps it (a shared read-only list, copied by PSObject.TypeNames).</summary>
         internal static readonly TypeNameAccessors? TypeNames = Disabled ? null : TypeNameAccessors.Create();
 
-        /// <summary>
-        /// A row's type names, to read only. PSObject.TypeNames hands out a copy of a row's (shared, read-only) list and
-        /// files it in a process-wide weak table keyed by the row: per row a list copy and a dependent GC handle that
-        /// every collection then scans. Read per piped row, that made each garbage collection of the session slower
-        /// (.docs/performance.md, ninth look). Without the non-public accessor, the public copy.
-        /// </summary>
-        internal static IList<string> TypeNamesOf(PSObject row) => TypeNames != null ? TypeNames.Get(row) : row.TypeNames;
-
         private static Func<PSObject, PSMemberInfoCollection<PSMemberInfo>?>? CreateInstanceMembers()
         {
             try

@@ -233,7 +233,7 @@ namespace AutoencoderPS.Adapters
         /// </summary>
         internal static void AnnotateWarmingUp(PSObject row, string[] imputed, string typeName)
         {
-            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
+            RowTypeNames.Ensure(row, typeName);
             var own = PowerShellInternals.InstanceMembers != null ? InstanceMember(row, Score) : row.Properties[Score];
             if (own != null && own is not PSCodeProperty) row.Properties.Remove(Score);
             row.Properties.Add(new WarmingUpScoreProperty(imputed), true);
@@ -263,11 +263,11 @@ namespace AutoencoderPS.Adapters
             if (unscored)
             {
                 // The common case, per row: a row seen for the first time gets one note property; the type gives the rest.
-                EnsureTypeName(row, typeName);
+                RowTypeNames.Ensure(row, typeName);
                 AddNew(row, state, verdictNotes);
                 return;
             }
-            bool typed = HasTypeName(row, typeName);
+            bool typed = RowTypeNames.Has(row, typeName);
             var present = new PSMemberInfo?[All.Length];
             bool any = false;
             for (int i = 0; i < All.Length; i++)
@@ -275,7 +275,7 @@ namespace AutoencoderPS.Adapters
                 present[i] = InstanceMemberOrProperty(row, All[i], typed);
                 any |= present[i] != null;
             }
-            if (!typed) AddTypeName(row, typeName);
+            if (!typed) RowTypeNames.Add(row, typeName);
             if (!any)
             {
                 AddNew(row, state, verdictNotes);
@@ -362,82 +362,6 @@ namespace AutoencoderPS.Adapters
             if (PowerShellInternals.InstanceMembers != null) return InstanceMember(row, name);
             var found = row.Properties[name];
             return typed && found is PSCodeProperty ? null : found;
-        }
-
-        /// <summary>Whether the row's type names include <paramref name="typeName"/>, read without copying them.</summary>
-        internal static bool HasTypeName(PSObject row, string typeName) =>
-            PowerShellInternals.TypeNamesOf(row).Contains(typeName);
-
-        /// <summary>
-        /// Puts <paramref name="typeName"/> first in the row's type names. PSObject.TypeNames hands out a copy of a row's
-        /// (shared, read-only) type-name list and files it in a process-wide weak table keyed by the row: per row that is a
-        /// list copy, its key string and a dependent GC handle that every collection then scans and that keeps the row
-        /// alive one collection longer. Rows of [pscustomobject] (Import-Csv, ConvertFrom-Csv) keep their type names in
-        /// the object itself, so where PowerShell's non-public members allow it they get one shared read-only list
-        /// instead, as PowerShell does for the default names; reading PSObject.TypeNames still gives a row its own copy
-        /// to change. The first row of a process takes the public path, which also tells PowerShell's binders that the
-        /// type carries instance type names.
-        /// </summary>
-        internal static void AddTypeName(PSObject row, string typeName)
-        {
-            var access = PowerShellInternals.TypeNames;
-            if (access != null && Volatile.Read(ref publicTypeNameDone) && row.ImmediateBaseObject is PSCustomObject)
-            {
-                var names = access.Get(row);
-                if (access.IsReadOnly(names))
-                {
-                    var pair = lastTypeNames;
-                    if (pair == null || !ReferenceEquals(pair.Source, names) || pair.TypeName != typeName)
-                    {
-                        var list = new List<string>(names.Count + 1) { typeName };
-                        list.AddRange(names);
-                        pair = new TypeNamesPair(names, access.NewReadOnly(list), typeName);
-                        lastTypeNames = pair;
-                    }
-                    access.Set(row, pair.Scored);
-                    return;
-                }
-            }
-            row.TypeNames.Insert(0, typeName);
-            Volatile.Write(ref publicTypeNameDone, true);
-        }
-
-        /// <summary>
-        /// Puts <paramref name="typeName"/> first in the row's type names unless they hold it, reading them once: a row
-        /// that shares the last list seen (Import-Csv's rows all do) is answered by two reference comparisons.
-        /// </summary>
-        internal static void EnsureTypeName(PSObject row, string typeName)
-        {
-            var access = PowerShellInternals.TypeNames;
-            var pair = lastTypeNames;
-            if (access != null && pair != null && pair.TypeName == typeName && row.ImmediateBaseObject is PSCustomObject)
-            {
-                var names = access.Get(row);
-                if (ReferenceEquals(names, pair.Scored)) return;
-                if (ReferenceEquals(names, pair.Source))
-                {
-                    access.Set(row, pair.Scored);
-                    return;
-                }
-            }
-            if (!HasTypeName(row, typeName)) AddTypeName(row, typeName);
-        }
-
-        private static bool publicTypeNameDone;
-        private static TypeNamesPair? lastTypeNames;
-
-        private sealed class TypeNamesPair
-        {
-            public TypeNamesPair(Collection<string> source, Collection<string> scored, string typeName)
-            {
-                Source = source;
-                Scored = scored;
-                TypeName = typeName;
-            }
-
-            public Collection<string> Source { get; }
-            public Collection<string> Scored { get; }
-            public string TypeName { get; }
         }
 
         /// <summary>The row's own member of that name, or null; falls back to the public lookup where the fast one is unavailable.</summary>

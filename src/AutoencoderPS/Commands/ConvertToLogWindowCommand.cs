@@ -445,7 +445,7 @@ namespace AutoencoderPS.Commands
             var countColumns = aggregator.CountColumns;
             var measureColumns = aggregator.MeasureColumns;
             var output = new PSObject();
-            output.TypeNames.Insert(0, TypeName);
+            RowTypeNames.Add(output, TypeName);
             output.Properties.Add(new PSNoteProperty("IntervalStart", axis.Written(window.IntervalStart)));
             if (GroupBy != null) output.Properties.Add(new PSNoteProperty(GroupBy, window.Group));
             output.Properties.Add(new PSNoteProperty(EventCountColumn, window.Count));

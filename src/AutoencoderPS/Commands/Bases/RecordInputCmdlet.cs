@@ -226,7 +226,7 @@ namespace AutoencoderPS.Commands
         // property names, which a row may share (an Import-Csv of a file listing has PSPath and FullName columns).
         private static bool IsFileObject(PSObject input) =>
             input.BaseObject is FileSystemInfo ||
-            PowerShellInternals.TypeNamesOf(input).Any(name => name == "Deserialized.System.IO.FileInfo" || name == "Deserialized.System.IO.DirectoryInfo");
+            RowTypeNames.Of(input).Any(name => name == "Deserialized.System.IO.FileInfo" || name == "Deserialized.System.IO.DirectoryInfo");
 
         private static string FileNameOf(PSObject input) =>
             input.BaseObject is FileSystemInfo info ? info.FullName : input.Properties["FullName"]?.Value?.ToString() ?? input.ToString();
