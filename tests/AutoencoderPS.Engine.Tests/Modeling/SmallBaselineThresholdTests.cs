@@ -23,7 +23,7 @@ namespace AutoencoderPS.Engine.Tests.Modeling
         public SmallBaselineThresholdTests(ITestOutputHelper output) => this.output = output;
 
         // Rows of 16 features driven by 4 latent factors plus independent noise of half their spread (each about unit sd).
-        private static List<double[]> Rows(int count, int seed)
+        internal static List<double[]> Rows(int count, int seed)
         {
             var loadings = new Random(99);
             var weights = new double[4, 16];
@@ -51,7 +51,7 @@ namespace AutoencoderPS.Engine.Tests.Modeling
 
         private static readonly string[] Names = Enumerable.Range(0, 16).Select(j => $"f{j}").ToArray();
 
-        private static AutoencoderModel TrainWithDefaults(List<double[]> training, int seed)
+        internal static AutoencoderModel TrainWithDefaults(List<double[]> training, int seed)
         {
             var (epochs, batch) = TrainingOptions.DefaultBudget(training.Count);
             var model = new AutoencoderModel(new ModelSettings(seed: seed));
