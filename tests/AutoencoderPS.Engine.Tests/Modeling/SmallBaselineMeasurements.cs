@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using AutoencoderPS.Engine.Features;
 using AutoencoderPS.Engine.Modeling;
+using AutoencoderPS.Engine.Numerics;
 using AutoencoderPS.Engine.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -37,8 +38,14 @@ namespace AutoencoderPS.Engine.Tests.Modeling
                     var clock = Stopwatch.StartNew();
                     using var model = SmallBaselineThresholdTests.TrainWithDefaults(SmallBaselineThresholdTests.Rows(n, seed), seed);
                     double seconds = clock.Elapsed.TotalSeconds;
-                    double flagged = model.Score(fresh).Count(s => s.IsAnomaly) / (double)fresh.Count;
+                    var freshScores = model.Score(fresh).Select(s => s.Score).ToArray();
+                    double flagged = freshScores.Count(s => s > model.Threshold) / (double)fresh.Count;
                     shares.Add(flagged);
+                    var same = SmallBaselineThresholdTests.Rows(n + 4000, seed).Skip(n).ToList();
+                    double flaggedSame = model.Score(same).Count(s => s.IsAnomaly) / (double)same.Count;
+                    var other = SmallBaselineThresholdTests.Rows(4000, 2000 + seed);
+                    double flaggedOther = model.Score(other).Count(s => s.IsAnomaly) / (double)other.Count;
+                    output.WriteLine(FormattableString.Invariant($"MEASURE n={n} seed={seed}: next 4,000 rows of the seed's stream {flaggedSame:P2} flagged; seed {2000 + seed}: {flaggedOther:P2}"));
                     output.WriteLine(FormattableString.Invariant(
                         $"MEASURE n={n} seed={seed}: {flagged:P2} flagged, threshold {model.Threshold:G5}, {seconds:0.00} s; {model.ThresholdSource}"));
                 }
