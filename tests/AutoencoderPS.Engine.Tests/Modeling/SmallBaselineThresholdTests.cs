@@ -117,11 +117,38 @@ namespace AutoencoderPS.Engine.Tests.Modeling
             for (int j = 0; j < 16; j++) Assert.Equal(widened.Transform(j, beyond[10][j]), others[0].Others.Transform(j, beyond[10][j]));
         }
 
+        // A small baseline's threshold errors are scaled by how much larger the errors of rows unseen in training are
+        // (AutoencoderModel.UnseenErrorRatio, 5-fold cross-fitting): the stored errors are the scaled ones, so a
+        // recalibration on them by the same rule gives the same threshold, and the source names the factor.
+        [Fact]
+        public void ASmallBaselinesThresholdErrorsAreScaledToRowsUnseenInTraining()
+        {
+            var rows = Rows(120, 3);
+            var (epochs, batch) = TrainingOptions.DefaultBudget(rows.Count);
+            using var own = new AutoencoderModel(new ModelSettings(seed: 3));
+            own.Train(new FeatureSchema(Names), rows, new TrainingOptions { Epochs = epochs, BatchSize = batch, UnseenRowsThreshold = false });
+            using var model = TrainWithDefaults(rows, 3);
+            var match = System.Text.RegularExpressions.Regex.Match(model.ThresholdSource, @"their errors x ([0-9.]+), as of rows not trained on: 5-fold cross-fitting");
+            Assert.True(match.Success, model.ThresholdSource);
+            double factor = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(factor > 1, model.ThresholdSource);
+            // The same network (the folds are other models): its scores are unchanged, its stored errors scaled.
+            Assert.Equal(own.Score(rows).Select(s => s.Score), model.Score(rows).Select(s => s.Score));
+            Assert.Equal(own.TrainingErrors.Count, model.TrainingErrors.Count);
+            for (int i = 0; i < own.TrainingErrors.Count; i++)
+                Assert.Equal(own.TrainingErrors[i] * factor, model.TrainingErrors[i], own.TrainingErrors[i] * factor * 1e-3);
+            double threshold = model.Threshold;
+            model.SetThreshold(ThresholdRule.Default);
+            Assert.Equal(threshold, model.Threshold);
+            Assert.Equal(threshold, ThresholdRule.Default.Compute(model.TrainingErrors));
+        }
+
         [Fact]
         public void OnALargeBaselineTheThresholdIsTheTrainingRowsOwn()
         {
             // 3,000 rows of 16 features: at most 32 rows are alone at an extreme, too few to move the 99th percentile far.
             using var model = TrainWithDefaults(Rows(3000, 3), 3);
+            Assert.DoesNotContain("cross-fitting", model.ThresholdSource, StringComparison.Ordinal);
             var own = model.Score(Rows(3000, 3)).Select(s => s.Score).ToArray();
             double inSample = AutoencoderPS.Engine.Numerics.Statistics.Percentile(own, 99);
             Assert.InRange(model.Threshold, inSample, inSample * 1.1);
