@@ -391,6 +391,7 @@ namespace AutoencoderPS.Engine.Modeling
                     TrimmedShare = trimmed,
                     ContaminationEstimated = options.Robust && options.Contamination == null,
                     StoppedEarly = history.Count < options.Epochs,
+                    UnseenErrorRatio = unseenRatio,
                 };
                 lock (sync)
                 {

@@ -166,5 +166,13 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>True when the last run stopped before its planned epochs because the loss stopped improving.</summary>
         public bool StoppedEarly { get; init; }
+
+        /// <summary>
+        /// The factor the training rows' errors were scaled by for the threshold (and the stored training errors): how much
+        /// larger the errors of rows not trained on were, measured by cross-fitting on a small baseline
+        /// (<see cref="TrainingOptions.UnseenRowsThreshold"/>). 1 when not measured (a large baseline, a window model, an
+        /// incremental run, files written before it).
+        /// </summary>
+        public double UnseenErrorRatio { get; init; } = 1;
     }
 }
