@@ -627,10 +627,12 @@ namespace AutoencoderPS.Engine.Modeling
         /// How much larger the errors of rows a network was not trained on are than its training rows' own, at the
         /// threshold's rule: the rows are split into <see cref="UnseenRowsFolds"/> folds (seeded by the model's seed);
         /// a model of the same settings and options is trained on all folds but one and scores that one, as new rows are
-        /// scored (scaled by, and beyond the range of, the rows it was trained on). The ratio is the rule over the pooled
-        /// held-out scores to the rule over the pooled errors the fold models' own thresholds came from. A ratio, not the
-        /// held-out scores themselves: the fold models are other networks than the final one, trained on fewer rows, and
-        /// what carries over to the final network is the gap between seen and unseen rows, not the fold models' scale.
+        /// scored (scaled by, and beyond the range of, the rows it was trained on). Each fold model's held-out scores and
+        /// own threshold errors are taken in units of its own threshold, and pooled; the ratio is the rule over the
+        /// held-out ones to the rule over the own ones (for a percentile: the factor a model's own threshold needs for
+        /// the rule's share of rows it never saw to lie above it). A ratio, not the held-out scores themselves: the fold
+        /// models are other networks than the final one, trained on fewer rows, and what carries over to the final
+        /// network is the gap between seen and unseen rows, not the fold models' scale.
         /// At least 1: a network does not know rows it never saw better than its own.
         /// </summary>
         private double UnseenErrorRatio(FeatureSchema schema, IReadOnlyList<double[]> rows, TrainingOptions options, ImputedCells? imputed,
@@ -669,8 +671,11 @@ namespace AutoencoderPS.Engine.Modeling
                 }
                 using var model = new AutoencoderModel(Settings);
                 model.Train(schema, train, foldOptions, null, cancellation, imputed: trainImputed);
-                seen.AddRange(model.TrainingErrors);
-                foreach (var score in model.Score(held, heldImputed)) unseen.Add(score.Score);
+                // In units of the fold model's own threshold: each model's errors on its own scale.
+                double own = model.Threshold;
+                if (!(own > 0) || !double.IsFinite(own)) return 1;
+                foreach (double e in model.TrainingErrors) seen.Add(e / own);
+                foreach (var score in model.Score(held, heldImputed)) unseen.Add(score.Score / own);
             }
             double inSample = options.Threshold.Compute(seen, trimmed);
             double outOfSample = options.Threshold.Compute(unseen, trimmed);
