@@ -61,12 +61,14 @@ namespace AutoencoderPS.Engine.Tests.Modeling
 
         // Measured (seeds 1, 2): 17.2 % and 8.5 % of new normal rows flagged with the training rows' own errors, of which
         // 31 % and 21 % lie beyond the 120 rows' range in some feature (of the others 3.6 % and 3.0 % flagged: the network
-        // knows its training rows). With the extremes scored against the other rows: 10.4 % and 3.4 %.
+        // knows its training rows). With the extremes scored against the other rows: 10.4 % and 3.4 %. With the errors
+        // scaled to rows unseen in training (5-fold cross-fitting, ASmallBaselinesThresholdErrorsAreScaledToRowsUnseenInTraining):
+        // 7.45 % and 1.47 % (seed 3: 7.05 -> 1.73 %; SmallBaselineMeasurements).
         [Fact]
         public void OnASmallBaselineTheThresholdCountsNewNormalRowsBeyondTheTrainingRange()
         {
             double share = MeanFlaggedShare(model => { }, "");
-            Assert.True(share <= 0.08, $"{share:P1} of new normal rows above the threshold on average, which promises about 1 %");
+            Assert.True(share <= 0.06, $"{share:P1} of new normal rows above the threshold on average, which promises about 1 %");
         }
 
         // A review measured it (seeds 1, 2): an incremental run on 120 more rows took the threshold from its rows' own
