@@ -203,20 +203,24 @@ Describe 'Test-Anomaly' {
         BeforeAll {
             # Percentile 100: the threshold is the largest training error, so no training row may score above it. MinMax:
             # no training range, so the stored errors are the rows' own (under the default scaling a row alone at a
-            # feature's extreme is stored as the other rows' range scores it, as a new row).
+            # feature's extreme is stored as the other rows' range scores it, as a new row). 1,440 rows, a small
+            # baseline: the stored errors are the rows' own times the factor cross-fitting measured for rows unseen in
+            # training (Training.UnseenErrorRatio, at least 1).
             $script:p100 = New-Autoencoder -HiddenLayer 8, 4 -Seed 17
             $null = $training | Invoke-AutoencoderTraining -Model $p100 -Epochs 2 -BatchSize 64 -ThresholdMethod Percentile -ThresholdValue 100 -Scaling MinMax
             $script:trainingAgain = @(Get-AutoencoderSampleData -Days 1 -Seed 1 | Test-Anomaly -Model $p100)
+            $script:unseen = $p100.Training.UnseenErrorRatio
         }
 
         It 're-scoring the training rows gives exactly the training errors the threshold was computed from' {
             $trainingAgain | Should -HaveCount 1440
             $p100.TrainingErrors | Should -HaveCount 1440
-            Get-DoubleBits ([double[]]($trainingAgain.AnomalyScore | Sort-Object)) | Should -Be (Get-DoubleBits $p100.TrainingErrors)
+            $unseen | Should -BeGreaterOrEqual 1
+            Get-DoubleBits ([double[]]($trainingAgain.AnomalyScore | Sort-Object | ForEach-Object { $_ * $unseen })) | Should -Be (Get-DoubleBits $p100.TrainingErrors)
         }
 
-        It 'the Percentile 100 threshold equals the worst training row''s score bit for bit; no training row is flagged' {
-            Get-DoubleBits ($trainingAgain.AnomalyScore | Measure-Object -Maximum).Maximum | Should -Be (Get-DoubleBits $p100.Threshold)
+        It 'the Percentile 100 threshold equals the worst training row''s score (times the factor) bit for bit; no training row is flagged' {
+            Get-DoubleBits (($trainingAgain.AnomalyScore | Measure-Object -Maximum).Maximum * $unseen) | Should -Be (Get-DoubleBits $p100.Threshold)
             @($trainingAgain | Where-Object IsAnomaly) | Should -HaveCount 0
         }
 
@@ -231,7 +235,7 @@ Describe 'Test-Anomaly' {
         It 're-scoring the training rows with -BatchSize 1 and 50 gives exactly the training errors too ' {
             foreach ($batchSize in 1, 50) {
                 $again = @(Get-AutoencoderSampleData -Days 1 -Seed 1 | Test-Anomaly -Model $p100 -BatchSize $batchSize)
-                Get-DoubleBits ([double[]]($again.AnomalyScore | Sort-Object)) | Should -Be (Get-DoubleBits $p100.TrainingErrors) -Because "-BatchSize $batchSize"
+                Get-DoubleBits ([double[]]($again.AnomalyScore | Sort-Object | ForEach-Object { $_ * $unseen })) | Should -Be (Get-DoubleBits $p100.TrainingErrors) -Because "-BatchSize $batchSize"
                 @($again | Where-Object IsAnomaly) | Should -HaveCount 0
             }
         }

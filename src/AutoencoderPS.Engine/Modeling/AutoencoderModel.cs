@@ -362,6 +362,16 @@ namespace AutoencoderPS.Engine.Modeling
                 var thresholdErrors = windows == null
                     ? WithOthersRanges(candidate, options.Loss, scaler, continueTraining ? rangeBefore : null, options.Threads, rows, scaled, d, errors, filled, weights, schema)
                     : errors;
+                // A small baseline: the network knows its few rows, so their errors are smaller than a new normal row's.
+                // The errors the threshold comes from are scaled by how much larger the errors of rows unseen in
+                // training are, measured by cross-fitting (UnseenErrorRatio; 1 when not measured).
+                double unseenRatio = 1;
+                if (windows == null && !continueTraining && options.UnseenRowsThreshold && options.Threshold.Method != ThresholdMethod.Manual
+                    && n >= UnseenRowsMinRows && n < UnseenRowsMaxRows)
+                {
+                    unseenRatio = UnseenErrorRatio(schema, rows, options, imputed, trimmed, cancellation);
+                    if (unseenRatio != 1) thresholdErrors = thresholdErrors.Select(e => e * unseenRatio).ToArray();
+                }
                 double threshold = options.Threshold.Compute(thresholdErrors, trimmed);
                 var summary = new TrainingSummary
                 {
@@ -381,6 +391,7 @@ namespace AutoencoderPS.Engine.Modeling
                     TrimmedShare = trimmed,
                     ContaminationEstimated = options.Robust && options.Contamination == null,
                     StoppedEarly = history.Count < options.Epochs,
+                    UnseenErrorRatio = unseenRatio,
                 };
                 lock (sync)
                 {
@@ -399,7 +410,7 @@ namespace AutoencoderPS.Engine.Modeling
                     Loss = options.Loss;
                     ThresholdRule = options.Threshold.On(ThresholdErrors.Training);
                     Threshold = threshold;
-                    ThresholdSource = FormattableString.Invariant($"{ThresholdRule}; {n} training {(windows != null ? "windows" : "rows")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
+                    ThresholdSource = FormattableString.Invariant($"{ThresholdRule}; {n} training {(windows != null ? "windows" : "rows")}{(unseenRatio != 1 ? $" (their errors x {unseenRatio:0.###}, as of rows not trained on: {UnseenRowsFolds}-fold cross-fitting)" : "")}, {summary.TrainedUtc:yyyy-MM-dd HH:mm} UTC");
                     if (windows != null)
                     {
                         GroupIntervals = windows.GroupIntervals;
@@ -597,6 +608,79 @@ namespace AutoencoderPS.Engine.Modeling
                 for (int k = 0; k < m; k++) result[chunk[k].Row] = ForwardPass.RowError(inputErrors, k, d, filledIn[k]);
             }
             return result ?? errors;
+        }
+
+        /// <summary>Folds of the cross-fitting that measures the errors of rows unseen in training (<see cref="UnseenErrorRatio"/>).</summary>
+        public const int UnseenRowsFolds = 5;
+
+        /// <summary>The fewest rows a threshold is cross-fitted on: each fold model trains on at least 16.</summary>
+        public const int UnseenRowsMinRows = 20;
+
+        /// <summary>
+        /// From this many rows on, a row model's threshold comes from its training rows' own errors: the errors of rows
+        /// unseen in training are measured to be no larger there (the probe of SmallBaselineThresholdTests: the ratio
+        /// falls to about 1 by 2,000 rows), and the folds would cost four more trainings for nothing.
+        /// </summary>
+        public const int UnseenRowsMaxRows = 2000;
+
+        /// <summary>
+        /// How much larger the errors of rows a network was not trained on are than its training rows' own, at the
+        /// threshold's rule: the rows are split into <see cref="UnseenRowsFolds"/> folds (seeded by the model's seed);
+        /// a model of the same settings and options is trained on all folds but one and scores that one, as new rows are
+        /// scored (scaled by, and beyond the range of, the rows it was trained on). Each fold model's held-out scores and
+        /// own threshold errors are taken in units of its own threshold, and pooled; the ratio is the rule over the
+        /// held-out ones to the rule over the own ones (for a percentile: the factor a model's own threshold needs for
+        /// the rule's share of rows it never saw to lie above it). A ratio, not the held-out scores themselves: the fold
+        /// models are other networks than the final one, trained on fewer rows, and what carries over to the final
+        /// network is the gap between seen and unseen rows, not the fold models' scale.
+        /// At least 1: a network does not know rows it never saw better than its own.
+        /// </summary>
+        private double UnseenErrorRatio(FeatureSchema schema, IReadOnlyList<double[]> rows, TrainingOptions options, ImputedCells? imputed,
+            double trimmed, CancellationToken cancellation)
+        {
+            int n = rows.Count;
+            var order = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
+            Shuffle(order, new Random(unchecked(Settings.Seed * 31 + 17)));
+            var fold = new int[n];
+            for (int k = 0; k < n; k++) fold[order[k]] = k % UnseenRowsFolds;
+            var byRow = imputed != null && imputed.Count > 0 ? imputed.ByRow() : null;
+            var names = schema.Names;
+            var foldOptions = options with { UnseenRowsThreshold = false };
+            var unseen = new List<double>(n);
+            var seen = new List<double>(n * (UnseenRowsFolds - 1));
+            for (int f = 0; f < UnseenRowsFolds; f++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var train = new List<double[]>(n);
+                var held = new List<double[]>(n / UnseenRowsFolds + 1);
+                var heldImputed = byRow != null ? new List<IReadOnlyList<string>?>() : null;
+                var trainImputed = byRow != null ? new ImputedCells() : null;
+                for (int i = 0; i < n; i++)
+                {
+                    bool has = byRow != null && byRow.TryGetValue(i, out _);
+                    if (fold[i] == f)
+                    {
+                        held.Add(rows[i]);
+                        heldImputed?.Add(has ? byRow![i].Select(c => names[c]).ToArray() : null);
+                    }
+                    else
+                    {
+                        if (has) foreach (int c in byRow![i]) trainImputed!.Add(train.Count, c);
+                        train.Add(rows[i]);
+                    }
+                }
+                using var model = new AutoencoderModel(Settings);
+                model.Train(schema, train, foldOptions, null, cancellation, imputed: trainImputed);
+                // In units of the fold model's own threshold: each model's errors on its own scale.
+                double own = model.Threshold;
+                if (!(own > 0) || !double.IsFinite(own)) return 1;
+                foreach (double e in model.TrainingErrors) seen.Add(e / own);
+                foreach (var score in model.Score(held, heldImputed)) unseen.Add(score.Score / own);
+            }
+            double inSample = options.Threshold.Compute(seen, trimmed);
+            double outOfSample = options.Threshold.Compute(unseen, trimmed);
+            if (!(inSample > 0) || !double.IsFinite(outOfSample)) return 1;
+            return Math.Max(1, outOfSample / inSample);
         }
 
         // Rows alone at an extreme scored in one pass (WithOthersRanges): at most this many rows' scalings are held at once.

@@ -4,7 +4,7 @@ using AutoencoderPS.Engine.Features;
 namespace AutoencoderPS.Engine.Modeling
 {
     /// <summary>How one training run goes.</summary>
-    public sealed class TrainingOptions
+    public sealed record TrainingOptions
     {
         public int Epochs { get; init; } = 20;
         public int BatchSize { get; init; } = 64;
@@ -44,6 +44,14 @@ namespace AutoencoderPS.Engine.Modeling
         /// Off unless asked: the cmdlet asks for it with the default budget, not when the user names the epochs.
         /// </summary>
         public bool EarlyStopping { get; init; }
+
+        /// <summary>
+        /// A row model's first training on a small baseline (<see cref="AutoencoderModel.UnseenRowsMinRows"/> to under
+        /// <see cref="AutoencoderModel.UnseenRowsMaxRows"/> rows) sets its threshold from errors of rows the network was
+        /// not trained on (5-fold cross-fitting, <see cref="AutoencoderModel.Train"/>). On by default; off: the training
+        /// rows' own errors, as before. The fold models train with it off.
+        /// </summary>
+        public bool UnseenRowsThreshold { get; init; } = true;
 
         /// <summary>
         /// Threads that train together (1: this thread alone). A batch of at least 1,024 rows per thread is split, each
@@ -158,5 +166,13 @@ namespace AutoencoderPS.Engine.Modeling
 
         /// <summary>True when the last run stopped before its planned epochs because the loss stopped improving.</summary>
         public bool StoppedEarly { get; init; }
+
+        /// <summary>
+        /// The factor the training rows' errors were scaled by for the threshold (and the stored training errors): how much
+        /// larger the errors of rows not trained on were, measured by cross-fitting on a small baseline
+        /// (<see cref="TrainingOptions.UnseenRowsThreshold"/>). 1 when not measured (a large baseline, a window model, an
+        /// incremental run, files written before it).
+        /// </summary>
+        public double UnseenErrorRatio { get; init; } = 1;
     }
 }

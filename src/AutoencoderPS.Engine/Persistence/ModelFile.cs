@@ -693,6 +693,8 @@ namespace AutoencoderPS.Engine.Persistence
                 if (TrainingErrors.Any(e => !double.IsFinite(e))) throw new InvalidDataException("its training errors hold values that are not finite numbers");
                 if (Training != null && !(Training.TrimmedShare >= 0 && Training.TrimmedShare <= RobustTrimming.MaxShare))
                     throw new InvalidDataException($"its trimmed share {Training.TrimmedShare} is not between 0 and {RobustTrimming.MaxShare}");
+                if (Training != null && !(Training.UnseenErrorRatio >= 1 && double.IsFinite(Training.UnseenErrorRatio)))
+                    throw new InvalidDataException($"its factor for rows unseen in training {Training.UnseenErrorRatio} is not a finite number of at least 1");
                 if (WindowSize != null && (WindowSize < 2 || WindowSize > ModelSettings.MaxWindowSize))
                     throw new InvalidDataException($"its window size {WindowSize} is not between 2 and {ModelSettings.MaxWindowSize}");
                 if (GroupIntervals != null && GroupIntervals.Values.Any(v => v <= TimeSpan.Zero) || UsualInterval != null && UsualInterval <= TimeSpan.Zero)

@@ -61,6 +61,9 @@ namespace AutoencoderPS.Engine.Tests.Support
             Loss = LossKind.Mae,
             Scaling = ScalingMethod.MinMax,
             Threshold = rule ?? new ThresholdRule(ThresholdMethod.MeanStd, ThresholdK),
+            // The training rows' own errors, not scaled to rows unseen in training (a small baseline's cross-fitting,
+            // SmallBaselineThresholdTests): scoring the training rows gives back the stored errors and the threshold.
+            UnseenRowsThreshold = false,
         };
 
         private TrainedCase(FeatureSchema schema, List<double[]> training, List<double[]> heldOut,
