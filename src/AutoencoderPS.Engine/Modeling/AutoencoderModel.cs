@@ -657,15 +657,15 @@ namespace AutoencoderPS.Engine.Modeling
                 var trainImputed = byRow != null ? new ImputedCells() : null;
                 for (int i = 0; i < n; i++)
                 {
-                    bool has = byRow != null && byRow.TryGetValue(i, out _);
+                    var cells = byRow != null && byRow.TryGetValue(i, out var found) ? found : null;
                     if (fold[i] == f)
                     {
                         held.Add(rows[i]);
-                        heldImputed?.Add(has ? byRow![i].Select(c => names[c]).ToArray() : null);
+                        heldImputed?.Add(cells?.Select(c => names[c]).ToArray());
                     }
                     else
                     {
-                        if (has) foreach (int c in byRow![i]) trainImputed!.Add(train.Count, c);
+                        if (cells != null) foreach (int c in cells) trainImputed!.Add(train.Count, c);
                         train.Add(rows[i]);
                     }
                 }
