@@ -202,13 +202,6 @@ function Invoke-NabRun {
     [pscustomobject]@{ Seed = $RunSeed; Options = $Options; Results = @($results); Score = $score; Seconds = $clock.Elapsed.TotalSeconds }
 }
 
-function Get-Median([double[]] $Values) {
-    $sorted = @($Values | Sort-Object)
-    $k = $sorted.Count
-    if ($k -eq 0) { return [double]::NaN }
-    if ($k % 2) { $sorted[($k - 1) / 2] } else { ($sorted[$k / 2 - 1] + $sorted[$k / 2]) / 2 }
-}
-
 function Invoke-NabSeeds {
     # The same options over every seed: the runs and the median score per profile.
     param([hashtable] $Options, [string] $Label)

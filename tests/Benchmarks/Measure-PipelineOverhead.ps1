@@ -96,11 +96,6 @@ try {
 }
 finally { Remove-Item -LiteralPath $warmUp -ErrorAction SilentlyContinue }
 
-function Get-Median([double[]] $Values) {
-    $sorted = [double[]]($Values | Sort-Object)
-    $mid = [int][math]::Floor($sorted.Count / 2)
-    if ($sorted.Count % 2) { $sorted[$mid] } else { ($sorted[$mid - 1] + $sorted[$mid]) / 2 }
-}
 $passMedian = Get-Median $times.PassThrough.Wall
 $scoredMedian = Get-Median $times.TestAnomaly.Wall
 [pscustomobject]@{

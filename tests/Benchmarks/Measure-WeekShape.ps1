@@ -36,12 +36,6 @@ $repoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 if (-not $NabPath) { $NabPath = Join-Path $repoRoot '../shared/data/nab' }
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
 
-function Get-Median([double[]] $Values) {
-    if ($Values.Count -eq 0) { return [double]::NaN }
-    $sorted = [double[]]$Values.Clone(); [Array]::Sort($sorted); $count = $sorted.Count
-    if ($count % 2) { $sorted[($count - 1) / 2] } else { ($sorted[$count / 2 - 1] + $sorted[$count / 2]) / 2 }
-}
-
 function Get-BinMedian([datetime[]] $Time, [double[]] $Value, [bool] $Halves) {
     # Bins of (week half, day of week, hour as written): their values.
     $first = $Time[0].Date

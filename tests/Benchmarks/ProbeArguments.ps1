@@ -30,3 +30,10 @@ function Get-ProcessStatusBytes([int] $ProcessId, [string] $Field) {
     if (-not $line) { return $null }
     [long](($line[0] -split '\s+')[1]) * 1KB
 }
+
+# The median of some numbers (NaN for none): the probes' and the bench's figures.
+function Get-Median([double[]] $Values) {
+    if ($Values.Count -eq 0) { return [double]::NaN }
+    $sorted = [double[]]$Values.Clone(); [Array]::Sort($sorted); $count = $sorted.Count
+    if ($count % 2) { $sorted[($count - 1) / 2] } else { ($sorted[$count / 2 - 1] + $sorted[$count / 2]) / 2 }
+}
